@@ -1,0 +1,96 @@
+# oko — one Makefile, pkg-config, automatic header dependencies.
+#
+#   make run       install missing packages, build, create the demo database, serve the UI
+#   make check     install missing packages, build, run every test; ends "N passed, N failed"
+#   make sanitize  the same tests under AddressSanitizer + UndefinedBehaviorSanitizer
+#   make lint      banned functions, every header compiles on its own
+#   make fuzz      run each fuzz target for FUZZ_SECONDS (clang + libFuzzer)
+#   make bench     benchmarks: throughput and peak memory
+#
+# Objects go to $(BUILD) (default build/); `make BUILD=build-san SAN=1` is a sanitizer build.
+
+BUILD ?= build
+CC ?= cc
+PKGS := sqlite3 libzip expat gsl libsodium jansson libmicrohttpd cairo pangocairo xlsxwriter
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+
+OPT ?= -O2
+WARN := -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter -Wstrict-prototypes -Wvla
+CFLAGS_ALL := -std=c17 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(OPT) -g $(WARN) \
+	-Isrc -I$(BUILD)/gen $(PKG_CFLAGS) -MMD -MP $(CFLAGS)
+LDLIBS_ALL := $(PKG_LIBS) -lm -lpthread $(LDLIBS)
+
+ifeq ($(SAN),1)
+CFLAGS_ALL += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+LDFLAGS += -fsanitize=address,undefined
+endif
+
+LIB_SRC := $(filter-out src/main.c,$(shell find src -name '*.c' | sort))
+LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/embedded.o
+OKO := $(BUILD)/oko
+UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+EMBED_FILES := $(sort $(wildcard src/db/sql/*.sql))
+
+.PHONY: all deps run check test sanitize lint fuzz bench clean demo
+all: $(OKO)
+
+deps:
+	@scripts/deps.sh
+
+$(OKO): $(BUILD)/src/main.o $(BUILD)/liboko.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS_ALL)
+
+$(BUILD)/liboko.a: $(LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/%.o: %.c | $(BUILD)/gen/embedded.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -c -o $@ $<
+
+# Files built into the binary (SQL migrations; later static web assets) become C arrays.
+$(BUILD)/tools/embed: tools/embed.c
+	@mkdir -p $(dir $@)
+	$(CC) -std=c17 -O2 -Wall -Wextra -Werror -o $@ $<
+
+$(BUILD)/gen/embedded.c $(BUILD)/gen/embedded.h: $(BUILD)/tools/embed $(EMBED_FILES) Makefile
+	@mkdir -p $(BUILD)/gen
+	$(BUILD)/tools/embed $(BUILD)/gen/embedded $(EMBED_FILES)
+
+$(BUILD)/gen/embedded.o: $(BUILD)/gen/embedded.c
+	$(CC) $(CFLAGS_ALL) -c -o $@ $<
+
+$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/liboko.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) $(LDFLAGS) -o $@ $< $(BUILD)/liboko.a $(LDLIBS_ALL) -lcmocka
+
+test: $(OKO) $(UNIT_BIN)
+	@OKO=$(abspath $(OKO)) BUILD=$(BUILD) tests/run.sh $(UNIT_BIN)
+
+check: deps
+	@$(MAKE) --no-print-directory all $(UNIT_BIN)
+	@$(MAKE) --no-print-directory test
+
+sanitize: deps
+	@$(MAKE) --no-print-directory BUILD=build-san SAN=1 OPT=-O1 test
+
+lint: deps
+	@scripts/lint.sh
+
+FUZZ_SECONDS ?= 30
+fuzz: deps
+	@FUZZ_SECONDS=$(FUZZ_SECONDS) scripts/fuzz.sh
+
+bench: deps all
+	@OKO=$(abspath $(OKO)) bench/run.sh
+
+DEMO_DB ?= demo.db
+run: deps all
+	@OKO=$(abspath $(OKO)) DEMO_DB=$(DEMO_DB) scripts/run.sh
+
+clean:
+	rm -rf build build-san build-fuzz
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -1,0 +1,99 @@
+/* buf: growable byte buffers with a hard cap. */
+#include "base/buf.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/err.h"
+#include "base/mem.h"
+
+void buf_init(struct buf *b, size_t max)
+{
+	b->p = NULL;
+	b->len = b->cap = 0;
+	b->max = max;
+}
+
+void buf_free(struct buf *b)
+{
+	free(b->p);
+	b->p = NULL;
+	b->len = b->cap = 0;
+}
+
+void buf_reset(struct buf *b)
+{
+	b->len = 0;
+	if (b->p)
+		b->p[0] = '\0';
+}
+
+static int reserve(struct buf *b, size_t n)
+{
+	if (b->max && (n > b->max || b->len > b->max - n))
+		return ERR_LIMIT;
+	b->p = xgrow(b->p, &b->cap, b->len + n + 1, 1);
+	return 0;
+}
+
+int buf_append(struct buf *b, const void *data, size_t n)
+{
+	int rc = reserve(b, n);
+	if (rc)
+		return rc;
+	if (n)
+		memcpy(b->p + b->len, data, n);
+	b->len += n;
+	b->p[b->len] = '\0';
+	return 0;
+}
+
+int buf_puts(struct buf *b, const char *s)
+{
+	return buf_append(b, s, strlen(s));
+}
+
+int buf_putc(struct buf *b, int c)
+{
+	char ch = (char)c;
+	return buf_append(b, &ch, 1);
+}
+
+int buf_vprintf(struct buf *b, const char *fmt, va_list ap)
+{
+	va_list ap2;
+	va_copy(ap2, ap);
+	int n = vsnprintf(NULL, 0, fmt, ap2);
+	va_end(ap2);
+	if (n < 0)
+		return ERR_INVALID;
+	int rc = reserve(b, (size_t)n);
+	if (rc)
+		return rc;
+	vsnprintf(b->p + b->len, (size_t)n + 1, fmt, ap);
+	b->len += (size_t)n;
+	return 0;
+}
+
+int buf_printf(struct buf *b, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int rc = buf_vprintf(b, fmt, ap);
+	va_end(ap);
+	return rc;
+}
+
+const char *buf_str(const struct buf *b)
+{
+	return b->p ? b->p : "";
+}
+
+char *buf_steal(struct buf *b)
+{
+	char *p = b->p ? b->p : xstrdup("");
+	b->p = NULL;
+	b->len = b->cap = 0;
+	return p;
+}

@@ -1,0 +1,36 @@
+/* buf: growable byte buffers with a hard cap.
+ *
+ * A buffer fed by a file or the network is created with a maximum size; appends beyond it
+ * fail with ERR_LIMIT instead of growing without bound. The contents are always
+ * NUL-terminated so b->p can be used as a C string. The caller owns the buffer and frees it
+ * with buf_free(). */
+#ifndef OKO_BUF_H
+#define OKO_BUF_H
+
+#include <stdarg.h>
+#include <stddef.h>
+
+struct buf {
+	char *p;    /* contents, NUL-terminated; NULL until the first append */
+	size_t len; /* bytes used, not counting the terminator */
+	size_t cap; /* bytes allocated */
+	size_t max; /* hard cap on len; 0 means unlimited */
+};
+
+#define BUF_INIT { NULL, 0, 0, 0 }
+
+void buf_init(struct buf *b, size_t max);
+void buf_free(struct buf *b);
+/* Empties the buffer, keeping its memory. */
+void buf_reset(struct buf *b);
+int buf_append(struct buf *b, const void *data, size_t n);
+int buf_puts(struct buf *b, const char *s);
+int buf_putc(struct buf *b, int c);
+int buf_printf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int buf_vprintf(struct buf *b, const char *fmt, va_list ap);
+/* Contents as a C string; "" for an empty buffer. */
+const char *buf_str(const struct buf *b);
+/* Hands the contents to the caller (free() it) and empties the buffer. */
+char *buf_steal(struct buf *b);
+
+#endif

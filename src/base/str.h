@@ -1,0 +1,50 @@
+/* str: text helpers — UTF-8 validation and case folding, Windows-1251 conversion, trimming,
+ * number parsing and the normalisation of labels and headers that the real forms need.
+ *
+ * Russian forms mix Cyrillic and Latin look-alikes ('X'/'Х', '1K1'/'1К1'); str_fold()
+ * maps both to one key so a header or a position label matches either spelling. */
+#ifndef OKO_STR_H
+#define OKO_STR_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/buf.h"
+
+/* True when s[0..n) is well-formed UTF-8 (no overlongs, no surrogates). */
+bool utf8_valid(const char *s, size_t n);
+/* Decodes one code point at s (n bytes available); returns its length, or 0 when invalid. */
+size_t utf8_decode(const char *s, size_t n, uint32_t *cp);
+/* Appends the UTF-8 encoding of cp. */
+int utf8_put(struct buf *b, uint32_t cp);
+/* Number of code points in a valid UTF-8 string. */
+size_t utf8_len(const char *s, size_t n);
+
+/* Converts Windows-1251 text to UTF-8 (through iconv), appending to out. */
+int cp1251_to_utf8(const char *s, size_t n, struct buf *out);
+/* Converts UTF-8 to Windows-1251; characters without a cp1251 form fail with ERR_ENCODING. */
+int utf8_to_cp1251(const char *s, size_t n, struct buf *out);
+
+/* Trims ASCII white space and no-break spaces from both ends; returns the new length and
+ * moves *s. */
+size_t str_trim(const char **s, size_t n);
+
+/* Folds text for matching: trims, lower-cases Latin and Cyrillic, maps ё to е, collapses
+ * runs of white space to one space, and maps Cyrillic letters that look like Latin ones
+ * (а в е к м н о р с т у х) to their Latin twin. The result is written to out (reset first).
+ * Two strings that a person reads as the same header or label fold to the same key. */
+int str_fold(const char *s, size_t n, struct buf *out);
+/* str_fold() of both sides compared. */
+bool str_fold_eq(const char *a, const char *b);
+
+/* Parses a whole decimal integer (optional sign, surrounding spaces allowed; "12.0" is
+ * accepted as 12 because spreadsheets store integers as floats). Returns 0 or ERR_PARSE. */
+int str_to_int(const char *s, size_t n, long *out);
+/* Parses a decimal number; accepts ',' as the decimal separator. */
+int str_to_double(const char *s, size_t n, double *out);
+
+/* True when s equals one of the spellings of "not attempted": X or Х in either case. */
+bool str_is_x(const char *s, size_t n);
+
+#endif

@@ -1,0 +1,52 @@
+#!/bin/bash
+# Runs every test and prints one closing line "N passed, N failed[, N skipped]".
+#
+# Unit tests are cmocka binaries (given as arguments) run with TAP output; black-box tests
+# are tests/cli/*.sh scripts that print TAP through tests/cli/lib.sh. A binary or script
+# that crashes or exits non-zero without reporting a failure counts as one failure.
+# Environment: OKO (path of the oko binary), BUILD (build directory).
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+export OKO BUILD
+export OKO_SHARED="${OKO_SHARED:-$(cd "$here/../.." && pwd)/shared}"
+export CMOCKA_MESSAGE_OUTPUT=TAP
+pass=0 fail=0 skip=0
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+
+run_one() { # name, command...
+	local name=$1; shift
+	"$@" >"$log" 2>&1
+	local rc=$?
+	local p f s
+	p=$(grep -cE '^ok [0-9]+' "$log" | tr -d ' ')
+	s=$(grep -cE '^ok [0-9]+.*# *(SKIP|skip)' "$log" | tr -d ' ')
+	f=$(grep -cE '^not ok [0-9]+' "$log" | tr -d ' ')
+	p=$((p - s))
+	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+		f=1
+		echo "not ok - $name exited with status $rc" >>"$log"
+	fi
+	pass=$((pass + p)); fail=$((fail + f)); skip=$((skip + s))
+	if [ "$f" -gt 0 ]; then
+		printf 'FAIL %-28s %d passed, %d failed\n' "$name" "$p" "$f"
+		grep -E '^not ok|^#' "$log" | head -40 | sed 's/^/    /'
+	else
+		printf 'ok   %-28s %d passed%s\n' "$name" "$p" "$([ "$s" -gt 0 ] && echo ", $s skipped")"
+		grep -E '# *(SKIP|skip)' "$log" | head -3 | sed 's/^/    /'
+	fi
+}
+
+for bin in "$@"; do
+	run_one "$(basename "$bin")" "$bin"
+done
+for t in "$here"/cli/t_*.sh; do
+	[ -e "$t" ] || continue
+	run_one "cli/$(basename "$t" .sh)" bash "$t"
+done
+if [ "$skip" -gt 0 ]; then
+	echo "$pass passed, $fail failed, $skip skipped"
+else
+	echo "$pass passed, $fail failed"
+fi
+[ "$fail" -eq 0 ]
