@@ -16,6 +16,8 @@ PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
 OPT ?= -O2
+# `make V=1` shows the full compiler command lines.
+Q := $(if $(V),,@)
 WARN := -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter -Wstrict-prototypes -Wvla
 CFLAGS_ALL := -std=c17 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(OPT) -g $(WARN) \
 	-Isrc -I$(BUILD)/gen $(PKG_CFLAGS) -MMD -MP $(CFLAGS)
@@ -48,7 +50,7 @@ $(BUILD)/liboko.a: $(LIB_OBJ)
 
 $(BUILD)/%.o: %.c | $(BUILD)/gen/embedded.h
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_ALL) -c -o $@ $<
+	$(Q)$(CC) $(CFLAGS_ALL) -c -o $@ $<
 
 # Files built into the binary (SQL migrations; later static web assets) become C arrays.
 $(BUILD)/tools/embed: tools/embed.c
@@ -60,11 +62,11 @@ $(BUILD)/gen/embedded.c $(BUILD)/gen/embedded.h: $(BUILD)/tools/embed $(EMBED_FI
 	$(BUILD)/tools/embed $(BUILD)/gen/embedded $(EMBED_FILES)
 
 $(BUILD)/gen/embedded.o: $(BUILD)/gen/embedded.c
-	$(CC) $(CFLAGS_ALL) -c -o $@ $<
+	$(Q)$(CC) $(CFLAGS_ALL) -c -o $@ $<
 
 $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/liboko.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_ALL) $(LDFLAGS) -o $@ $< $(BUILD)/liboko.a $(LDLIBS_ALL) -lcmocka
+	$(Q)$(CC) $(CFLAGS_ALL) $(LDFLAGS) -o $@ $< $(BUILD)/liboko.a $(LDLIBS_ALL) -lcmocka
 
 test: $(OKO) $(UNIT_BIN)
 	@OKO=$(abspath $(OKO)) BUILD=$(BUILD) tests/run.sh $(UNIT_BIN)

@@ -1,0 +1,21 @@
+#!/bin/bash
+# `make run`: create a fresh demo database and serve the UI on localhost.
+# Environment: OKO (the binary), DEMO_DB (database path, default demo.db), LISTEN.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+OKO=${OKO:-build/oko}
+DB=${DEMO_DB:-demo.db}
+LISTEN=${LISTEN:-127.0.0.1:8080}
+rm -f "$DB" "$DB-wal" "$DB-shm"
+"$OKO" --db "$DB" init
+if "$OKO" help | grep -q '^  demo '; then
+	"$OKO" --db "$DB" demo
+else
+	# Until the generator exists the demo is the sample registry of the tests.
+	"$OKO" --db "$DB" import schools tests/data/schools.csv
+	"$OKO" --db "$DB" import procedures tests/data/procedures.csv
+fi
+if "$OKO" help | grep -q '^  serve '; then
+	exec "$OKO" --db "$DB" serve --listen "$LISTEN"
+fi
+echo "База данных $DB готова. Веб-интерфейса в этой версии ещё нет: команды — $OKO help"

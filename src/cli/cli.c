@@ -1,0 +1,82 @@
+/* cli: option parsing and helpers shared by the commands. */
+#include "cli/cli.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "base/err.h"
+
+int cli_usage_error(struct cli *c, const char *fmt, ...)
+{
+	va_list ap;
+	fprintf(stderr, "oko %s: ", c->cmd ? c->cmd->name : "");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\nподробнее: oko %s --help\n", c->cmd ? c->cmd->name : "help");
+	return ERR_USAGE;
+}
+
+int cli_parse(struct cli *c, int argc, char **argv, const struct cli_opt *opts, int *npos)
+{
+	int n = 0;
+	for (int i = 1; i < argc; i++) {
+		char *a = argv[i];
+		if (!strcmp(a, "--")) {
+			while (++i < argc)
+				argv[n++] = argv[i];
+			break;
+		}
+		if (strncmp(a, "--", 2) != 0 || !a[2]) {
+			argv[n++] = a;
+			continue;
+		}
+		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+			printf("%s\n", c->cmd->usage);
+			return 1;
+		}
+		const char *eq = strchr(a, '=');
+		size_t len = eq ? (size_t)(eq - a) : strlen(a);
+		const struct cli_opt *o = opts;
+		for (; o && o->name; o++)
+			if (strlen(o->name) == len && !strncmp(o->name, a, len))
+				break;
+		if (!o || !o->name)
+			return cli_usage_error(c, "неизвестный параметр %.*s", (int)len, a);
+		if (o->flag) {
+			if (eq)
+				return cli_usage_error(c, "параметр %s не принимает значения", o->name);
+			*o->flag = true;
+			continue;
+		}
+		if (eq) {
+			*o->value = eq + 1;
+		} else if (i + 1 < argc) {
+			*o->value = argv[++i];
+		} else {
+			return cli_usage_error(c, "у параметра %s нет значения", o->name);
+		}
+	}
+	*npos = n;
+	return 0;
+}
+
+int cli_open_db(struct cli *c, int flags, struct db **out)
+{
+	return db_open(out, c->db_path, flags);
+}
+
+void cli_print_diags(const struct diag_list *d)
+{
+	diag_print(stderr, d);
+	if (d->count[DIAG_ERROR] || d->count[DIAG_WARN])
+		fprintf(stderr, "ошибок: %zu, предупреждений: %zu\n", d->count[DIAG_ERROR],
+			d->count[DIAG_WARN]);
+}
+
+bool cli_is_tty(void)
+{
+	return isatty(STDERR_FILENO);
+}

@@ -1,0 +1,52 @@
+/* cli: the command line — the command table, option parsing and the shared helpers of
+ * the commands (opening the database, printing problems).
+ *
+ * Each command is one function `int cmd_NAME(struct cli *, int argc, char **argv)` in
+ * src/cli/cmd_*.c, registered in the table in src/main.c with its one-line help and usage.
+ * A command returns 0 on success or a negative ERR_* code; main() turns that into the
+ * exit status. Messages to users are Russian. */
+#ifndef OKO_CLI_H
+#define OKO_CLI_H
+
+#include <stdbool.h>
+
+#include "base/diag.h"
+#include "db/db.h"
+
+struct cli {
+	const char *db_path; /* --db, else OKO_DB, else ./oko.db */
+	const struct cli_cmd *cmd;
+};
+
+struct cli_cmd {
+	const char *name;
+	int (*run)(struct cli *c, int argc, char **argv);
+	const char *summary; /* one line for `oko help` */
+	const char *usage;   /* the text of `oko NAME --help` */
+};
+
+struct cli_opt {
+	const char *name;    /* "--procedure" */
+	const char **value;  /* set for options that take a value */
+	bool *flag;          /* set for options without a value */
+};
+
+/* Parses argv[1..] against opts (terminated by a zeroed entry). Positional arguments are
+ * moved to the front of argv, their count returned in *npos. "--help" prints the command's
+ * usage and returns 1; an unknown option or a missing value prints a Russian message and
+ * returns ERR_USAGE. */
+int cli_parse(struct cli *c, int argc, char **argv, const struct cli_opt *opts, int *npos);
+/* Prints "использование: …" for the current command to stderr and returns ERR_USAGE. */
+int cli_usage_error(struct cli *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Opens the database (see db_open flags); prints a Russian message on failure. */
+int cli_open_db(struct cli *c, int flags, struct db **out);
+/* Prints the problems of an import to stderr, errors first, and a count line. */
+void cli_print_diags(const struct diag_list *d);
+/* True when stderr is a terminal (progress is shown only then). */
+bool cli_is_tty(void);
+
+/* The commands. */
+int cmd_init(struct cli *c, int argc, char **argv);
+int cmd_import(struct cli *c, int argc, char **argv);
+
+#endif

@@ -1,0 +1,76 @@
+/* import: load files of the outside contract into the database, whole or not at all. */
+#include <stdio.h>
+#include <string.h>
+
+#include "base/err.h"
+#include "cli/cli.h"
+#include "import/import.h"
+
+typedef int (*import_fn)(struct db *, const char *, const struct import_opts *,
+			 struct diag_list *, struct import_stats *);
+
+static const struct {
+	const char *kind;
+	import_fn fn;
+} kinds[] = {
+	{ "schools", import_schools },
+	{ "procedures", import_procedures },
+	{ "kim", import_kim },
+};
+
+int cmd_import(struct cli *c, int argc, char **argv)
+{
+	struct import_opts o = { 0 };
+	const char *report = NULL;
+	const struct cli_opt opts[] = {
+		{ "--procedure", &o.procedure, NULL },
+		{ "--scale", &o.scale, NULL },
+		{ "--dry-run", NULL, &o.dry_run },
+		{ "--report", &report, NULL },
+		{ 0 },
+	};
+	int npos, rc;
+	if ((rc = cli_parse(c, argc, argv, opts, &npos)))
+		return rc > 0 ? 0 : rc;
+	if (npos < 2)
+		return cli_usage_error(c, "укажите вид данных и хотя бы один файл");
+	import_fn fn = NULL;
+	for (size_t i = 0; i < sizeof kinds / sizeof *kinds; i++)
+		if (!strcmp(argv[0], kinds[i].kind))
+			fn = kinds[i].fn;
+	if (!fn)
+		return cli_usage_error(c, "неизвестный вид данных «%s»; допустимы: schools, "
+					  "procedures, kim", argv[0]);
+	struct db *d = NULL;
+	if ((rc = cli_open_db(c, 0, &d)))
+		return rc;
+	FILE *rep = NULL;
+	if (report && !(rep = fopen(report, "w"))) {
+		fprintf(stderr, "oko: не удалось создать файл отчёта %s\n", report);
+		rc = ERR_IO;
+		goto out;
+	}
+	for (int i = 1; i < npos; i++) {
+		struct diag_list diags;
+		struct import_stats st;
+		diag_init(&diags, 1000);
+		int frc = fn(d, argv[i], &o, &diags, &st);
+		cli_print_diags(&diags);
+		if (rep)
+			diag_write_csv(rep, &diags);
+		if (frc) {
+			fprintf(stderr, "oko: файл %s не загружен%s; данные в базе не изменены\n",
+				argv[i], frc == ERR_INVALID ? ": исправьте ошибки и повторите" : "");
+			if (!rc)
+				rc = frc;
+		} else {
+			printf("%s: %s\n", argv[i], st.summary);
+		}
+		diag_free(&diags);
+	}
+out:
+	if (rep)
+		fclose(rep);
+	db_close(d);
+	return rc;
+}

@@ -1,0 +1,258 @@
+/* db: the SQLite driver behind the db_* interface. */
+#include "db/db.h"
+
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "base/err.h"
+#include "base/log.h"
+#include "base/mem.h"
+
+struct db {
+	sqlite3 *h;
+	char msg[512];
+};
+
+struct db_stmt {
+	struct db *d;
+	sqlite3_stmt *h;
+};
+
+static int fail(struct db *d, int rc)
+{
+	snprintf(d->msg, sizeof d->msg, "%s", d->h ? sqlite3_errmsg(d->h) : sqlite3_errstr(rc));
+	if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
+		return ERR_BUSY;
+	if (rc == SQLITE_CONSTRAINT)
+		return ERR_INVALID;
+	return ERR_DB;
+}
+
+const char *db_errmsg(struct db *d)
+{
+	return d->msg;
+}
+
+int db_open(struct db **out, const char *path, int flags)
+{
+	*out = NULL;
+	int rc = 0;
+	struct db *d = xcalloc(1, sizeof *d);
+	if (!(flags & DB_OPEN_CREATE) && access(path, F_OK) != 0) {
+		snprintf(d->msg, sizeof d->msg, "файл базы данных %s не найден", path);
+		log_error("база данных %s не найдена; создайте её командой «oko init»", path);
+		rc = ERR_NOTFOUND;
+		goto out;
+	}
+	int oflags = (flags & DB_OPEN_READONLY) ? SQLITE_OPEN_READONLY
+						: SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+	int src = sqlite3_open_v2(path, &d->h, oflags | SQLITE_OPEN_NOMUTEX, NULL);
+	if (src != SQLITE_OK) {
+		rc = fail(d, src);
+		log_error("не удалось открыть базу данных %s: %s", path, d->msg);
+		goto out;
+	}
+	sqlite3_busy_timeout(d->h, 5000);
+	/* A file that is not a database fails on the first read: check it here so the user
+	 * gets one clear message. */
+	if ((rc = db_exec(d, "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;"
+			     "PRAGMA temp_store = MEMORY; PRAGMA cache_size = -65536;"))) {
+		log_error("файл %s не является базой данных oko: %s", path, d->msg);
+		goto out;
+	}
+	if (!(flags & DB_OPEN_READONLY) && (rc = db_exec(d, "PRAGMA journal_mode = WAL;"))) {
+		log_error("не удалось включить журнал WAL для %s: %s", path, d->msg);
+		goto out;
+	}
+	int version = 0;
+	if ((rc = db_schema_version(d, &version)))
+		goto out;
+	if (version > db_schema_latest()) {
+		log_error("база данных %s имеет версию схемы %d, а эта программа знает только до %d: "
+			  "обновите oko", path, version, db_schema_latest());
+		rc = ERR_VERSION;
+		goto out;
+	}
+	if (!(flags & (DB_OPEN_NOMIGRATE | DB_OPEN_READONLY)) && version < db_schema_latest()) {
+		int applied = 0;
+		if (version > 0)
+			log_info("база данных %s обновляется: схема %d → %d", path, version,
+				 db_schema_latest());
+		if ((rc = db_migrate(d, &applied)))
+			goto out;
+	}
+	*out = d;
+	d = NULL;
+out:
+	if (d)
+		db_close(d);
+	return rc;
+}
+
+void db_close(struct db *d)
+{
+	if (!d)
+		return;
+	if (d->h)
+		sqlite3_close_v2(d->h);
+	free(d);
+}
+
+int db_exec(struct db *d, const char *sql)
+{
+	int rc = sqlite3_exec(d->h, sql, NULL, NULL, NULL);
+	return rc == SQLITE_OK ? 0 : fail(d, rc);
+}
+
+int db_prepare(struct db *d, struct db_stmt **out, const char *sql)
+{
+	sqlite3_stmt *h = NULL;
+	int rc = sqlite3_prepare_v3(d->h, sql, -1, SQLITE_PREPARE_PERSISTENT, &h, NULL);
+	if (rc != SQLITE_OK) {
+		*out = NULL;
+		rc = fail(d, rc);
+		log_error("внутренняя ошибка SQL: %s", d->msg);
+		return rc;
+	}
+	struct db_stmt *s = xmalloc(sizeof *s);
+	s->d = d;
+	s->h = h;
+	*out = s;
+	return 0;
+}
+
+void db_finalize(struct db_stmt *s)
+{
+	if (!s)
+		return;
+	sqlite3_finalize(s->h);
+	free(s);
+}
+
+int db_reset(struct db_stmt *s)
+{
+	sqlite3_reset(s->h);
+	sqlite3_clear_bindings(s->h);
+	return 0;
+}
+
+static int bound(struct db_stmt *s, int rc)
+{
+	return rc == SQLITE_OK ? 0 : fail(s->d, rc);
+}
+
+int db_bind_int(struct db_stmt *s, int i, int64_t v)
+{
+	return bound(s, sqlite3_bind_int64(s->h, i, v));
+}
+
+int db_bind_double(struct db_stmt *s, int i, double v)
+{
+	return bound(s, sqlite3_bind_double(s->h, i, v));
+}
+
+int db_bind_text(struct db_stmt *s, int i, const char *v, int n)
+{
+	if (!v)
+		return db_bind_null(s, i);
+	return bound(s, sqlite3_bind_text(s->h, i, v, n, SQLITE_TRANSIENT));
+}
+
+int db_bind_blob(struct db_stmt *s, int i, const void *v, size_t n)
+{
+	if (!v)
+		return db_bind_null(s, i);
+	return bound(s, sqlite3_bind_blob64(s->h, i, v, n, SQLITE_TRANSIENT));
+}
+
+int db_bind_null(struct db_stmt *s, int i)
+{
+	return bound(s, sqlite3_bind_null(s->h, i));
+}
+
+int db_step(struct db_stmt *s)
+{
+	int rc = sqlite3_step(s->h);
+	if (rc == SQLITE_ROW)
+		return DB_ROW;
+	if (rc == SQLITE_DONE)
+		return DB_DONE;
+	rc = fail(s->d, rc);
+	sqlite3_reset(s->h);
+	return rc;
+}
+
+int64_t db_col_int(struct db_stmt *s, int i)
+{
+	return sqlite3_column_int64(s->h, i);
+}
+
+double db_col_double(struct db_stmt *s, int i)
+{
+	return sqlite3_column_double(s->h, i);
+}
+
+const char *db_col_text(struct db_stmt *s, int i)
+{
+	const unsigned char *t = sqlite3_column_text(s->h, i);
+	return t ? (const char *)t : "";
+}
+
+const void *db_col_blob(struct db_stmt *s, int i, size_t *n)
+{
+	const void *p = sqlite3_column_blob(s->h, i);
+	*n = (size_t)sqlite3_column_bytes(s->h, i);
+	return p;
+}
+
+bool db_col_null(struct db_stmt *s, int i)
+{
+	return sqlite3_column_type(s->h, i) == SQLITE_NULL;
+}
+
+int db_query_int(struct db *d, const char *sql, int64_t dflt, int64_t *out)
+{
+	struct db_stmt *s = NULL;
+	int rc = db_prepare(d, &s, sql);
+	if (rc)
+		return rc;
+	rc = db_step(s);
+	if (rc == DB_ROW) {
+		*out = db_col_null(s, 0) ? dflt : db_col_int(s, 0);
+		rc = 0;
+	} else if (rc == DB_DONE) {
+		*out = dflt;
+	}
+	db_finalize(s);
+	return rc;
+}
+
+int db_begin(struct db *d)
+{
+	return db_exec(d, "BEGIN IMMEDIATE");
+}
+
+int db_commit(struct db *d)
+{
+	return db_exec(d, "COMMIT");
+}
+
+int db_rollback(struct db *d)
+{
+	if (sqlite3_get_autocommit(d->h))
+		return 0;
+	return db_exec(d, "ROLLBACK");
+}
+
+int64_t db_last_id(struct db *d)
+{
+	return sqlite3_last_insert_rowid(d->h);
+}
+
+int64_t db_changes(struct db *d)
+{
+	return sqlite3_changes64(d->h);
+}

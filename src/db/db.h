@@ -1,0 +1,82 @@
+/* db: the only module that talks to a database driver.
+ *
+ * Callers see a narrow interface: open, prepared statements with bound parameters,
+ * transactions, migrations. SQL text is constant and uses '?' placeholders only, so a
+ * PostgreSQL driver can sit behind the same functions (rewriting '?' to $n at prepare
+ * time) without touching callers. The SQLite driver opens databases in WAL mode with
+ * foreign keys on, one connection per thread. */
+#ifndef OKO_DB_H
+#define OKO_DB_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct db;
+struct db_stmt;
+
+enum {
+	DB_DONE = 0, /* db_step(): no more rows */
+	DB_ROW = 1,  /* db_step(): a row is ready */
+};
+
+enum db_open_flags {
+	DB_OPEN_CREATE = 1,   /* create the file when missing */
+	DB_OPEN_READONLY = 2,
+	DB_OPEN_NOMIGRATE = 4, /* do not migrate an older database automatically */
+};
+
+/* Opens the database at path. Unless DB_OPEN_NOMIGRATE is given, a database created by an
+ * older oko is migrated (with a message on stderr); a newer one fails with ERR_VERSION. A
+ * missing file without DB_OPEN_CREATE fails with ERR_NOTFOUND. */
+int db_open(struct db **out, const char *path, int flags);
+void db_close(struct db *d);
+/* Russian-prefixed text of the driver's last error, for messages. */
+const char *db_errmsg(struct db *d);
+
+/* Runs constant SQL without parameters (may hold several statements). */
+int db_exec(struct db *d, const char *sql);
+
+/* Prepares one statement. The statement belongs to the caller: db_finalize() it. */
+int db_prepare(struct db *d, struct db_stmt **out, const char *sql);
+void db_finalize(struct db_stmt *s);
+/* Resets a statement for another execution; bindings are cleared. */
+int db_reset(struct db_stmt *s);
+/* Parameters are 1-based, in the order of the '?' in the SQL. */
+int db_bind_int(struct db_stmt *s, int i, int64_t v);
+int db_bind_double(struct db_stmt *s, int i, double v);
+/* Text is copied; n < 0 means NUL-terminated. A NULL pointer binds SQL NULL. */
+int db_bind_text(struct db_stmt *s, int i, const char *v, int n);
+int db_bind_blob(struct db_stmt *s, int i, const void *v, size_t n);
+int db_bind_null(struct db_stmt *s, int i);
+/* Executes: DB_ROW while rows come, DB_DONE at the end, or a negative ERR_* code. */
+int db_step(struct db_stmt *s);
+/* Column accessors for the current row; columns are 0-based. Text and blobs are valid
+ * until the next step/reset. */
+int64_t db_col_int(struct db_stmt *s, int i);
+double db_col_double(struct db_stmt *s, int i);
+const char *db_col_text(struct db_stmt *s, int i); /* "" for NULL */
+const void *db_col_blob(struct db_stmt *s, int i, size_t *n);
+bool db_col_null(struct db_stmt *s, int i);
+
+/* Runs a statement that returns at most one integer (e.g. SELECT count(*)); *out gets it,
+ * or dflt when there is no row. */
+int db_query_int(struct db *d, const char *sql, int64_t dflt, int64_t *out);
+
+/* Transactions. db_begin() takes the write lock at once (BEGIN IMMEDIATE) so a long
+ * import does not fail half-way on a busy database. Not nested. */
+int db_begin(struct db *d);
+int db_commit(struct db *d);
+int db_rollback(struct db *d);
+
+int64_t db_last_id(struct db *d);
+int64_t db_changes(struct db *d);
+
+/* Schema version: the number of the last migration applied. */
+int db_schema_version(struct db *d, int *version);
+/* The newest migration this binary knows. */
+int db_schema_latest(void);
+/* Applies the pending migrations in one transaction each; *applied gets how many. */
+int db_migrate(struct db *d, int *applied);
+
+#endif

@@ -1,0 +1,46 @@
+/* table: one way to read rows of text cells from a CSV file or an XLSX sheet.
+ *
+ * Importers of tabular layouts do not care which container a table came in. table_read()
+ * recognises the container by its content (a zip is XLSX, anything else is tried as CSV),
+ * streams the rows to a callback as UTF-8 strings, and reports where each row came from
+ * (file, sheet, row) so problems can be named precisely. */
+#ifndef OKO_TABLE_H
+#define OKO_TABLE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+enum table_kind { TABLE_CSV, TABLE_XLSX };
+
+struct table_row {
+	long row;               /* 1-based row (CSV: line where the record starts) */
+	size_t n;               /* cells in this row */
+	const char *const *v;   /* cell texts, NUL-terminated UTF-8, "" for empty */
+	const size_t *len;
+};
+
+/* Return non-zero to stop; the value is passed back by table_read(). */
+typedef int (*table_row_fn)(void *ctx, const struct table_row *r);
+
+struct table_src {
+	const char *path;
+	enum table_kind kind;
+	const char *sheet; /* XLSX: the sheet being read; CSV: NULL */
+	const char *encoding; /* CSV: Russian name of the detected encoding */
+	char sep;          /* CSV: the detected separator */
+	uint64_t bytes_done, bytes_total; /* progress of the current read */
+};
+
+/* Kind of a file by its first bytes: XLSX for a zip, else CSV. ERR_IO when unreadable. */
+int table_detect(const char *path, enum table_kind *kind);
+/* Names of the sheets of an XLSX file (caller frees each and the array), or one "" for
+ * CSV. */
+int table_sheets(const char *path, char ***names, size_t *n, char *msg, size_t msglen);
+/* Streams the rows of a CSV file, or of the named sheet of an XLSX (NULL = first sheet).
+ * src (optional) is filled before the first row and kept up to date for progress. On
+ * failure returns a negative ERR_* with a Russian message in msg naming the place. */
+int table_read(const char *path, const char *sheet, table_row_fn fn, void *ctx,
+	       struct table_src *src, char *msg, size_t msglen);
+
+#endif

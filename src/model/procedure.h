@@ -1,0 +1,69 @@
+/* procedure: assessment procedures (one work: kind + year + subject + grade), their
+ * positions (the scored cells of the results form) and mark scales.
+ *
+ * A procedure's code is KIND-YEAR-SUBJECT-GRADE, e.g. VPR-2021-RU-4. Position labels are
+ * matched folded (str_fold), so '1K1' with a Latin K and '1К1' with a Cyrillic К are one
+ * position everywhere. */
+#ifndef OKO_PROCEDURE_H
+#define OKO_PROCEDURE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "db/db.h"
+
+#define PROC_MAX_POSITIONS 128
+#define PROC_MAX_POINTS 200 /* the most points one position can give */
+
+struct position {
+	char label[32];
+	int max;
+	char level[4]; /* "Б", "П", "В" or "" when unknown */
+};
+
+struct procedure {
+	int64_t id; /* 0 until stored */
+	char code[40];
+	char kind[8];
+	int year;
+	char subject[4];
+	int grade;
+	int max_score; /* sum of the positions' maxima when positions are known */
+	bool has_scale;
+	int scale[3]; /* lower bounds of marks 3, 4, 5 */
+	int npos;
+	struct position pos[PROC_MAX_POSITIONS];
+};
+
+/* Procedure kinds and subjects of formats.md, NULL-terminated. */
+extern const char *const procedure_kinds[];
+extern const char *const procedure_subjects[];
+
+/* Parses and validates a code into p's code/kind/year/subject/grade (other fields are
+ * left alone). On error returns ERR_INVALID with a Russian reason in msg. */
+int procedure_code_parse(const char *code, struct procedure *p, char *msg, size_t msglen);
+/* Parses "1K1:4:Б 2:3:Б 3.1:1:П" into p's positions and sets max_score to their sum. */
+int procedure_positions_parse(const char *spec, struct procedure *p, char *msg, size_t msglen);
+/* Parses "14/24/33" into p's scale; the bounds must rise and not exceed max_score. */
+int procedure_scale_parse(const char *spec, struct procedure *p, char *msg, size_t msglen);
+/* Checks the whole procedure: labels unique (folded), maxima in range, scale consistent. */
+int procedure_validate(const struct procedure *p, char *msg, size_t msglen);
+
+/* Adds a position; ERR_LIMIT when full, ERR_EXISTS when the label (folded) is there. */
+int procedure_add_position(struct procedure *p, const char *label, int max, const char *level);
+/* Index of the position with this label (folded match), or -1. */
+int procedure_position_find(const struct procedure *p, const char *label);
+/* Normalises a level spelling ("б", "Базовый", "P") to "Б", "П", "В"; NULL when unknown. */
+const char *procedure_level_canonical(const char *level);
+/* Mark 2..5 for a primary score by the scale, or 0 when the procedure has no scale. */
+int procedure_mark(const struct procedure *p, int score);
+
+/* Inserts the procedure or updates the one with the same code, replacing its positions.
+ * When results are stored already, the positions' number and maxima must not change
+ * (ERR_INVALID with msg): stored score bytes depend on them. Sets p->id. */
+int procedure_put(struct db *d, struct procedure *p, char *msg, size_t msglen);
+/* Loads a procedure by code; ERR_NOTFOUND when absent. */
+int procedure_get(struct db *d, const char *code, struct procedure *p);
+
+#endif

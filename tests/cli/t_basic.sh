@@ -1,0 +1,47 @@
+#!/bin/bash
+# The oko binary: command table, help, version, exit codes, database path, init.
+. "$(dirname "$0")/lib.sh"
+
+expect_ok "oko help succeeds" help
+expect_grep "help lists the import command" "$T/out" "import"
+expect_grep "help is in Russian" "$T/out" "команды:"
+expect_ok "oko version succeeds" version
+expect_grep "version names the program" "$T/out" "oko "
+expect_ok "oko import --help succeeds" import --help
+expect_grep "import --help documents kinds" "$T/out" "описание КИМ"
+expect_ok "oko help import" help import
+run_oko frobnicate
+expect_eq "unknown command exits with 2" "$rc" 2
+expect_grep "unknown command is explained in Russian" "$T/err" "неизвестная команда «frobnicate»"
+run_oko
+expect_eq "no command prints help and exits 2" "$rc" 2
+run_oko import schools "$DATA/schools.csv" --frob
+expect_eq "unknown option exits with 2" "$rc" 2
+expect_grep "unknown option named" "$T/err" "неизвестный параметр --frob"
+
+# The database: missing → clear message; init creates it at OKO_DB.
+run_oko import schools "$DATA/schools.csv"
+expect_eq "import without a database fails" "$rc" 1
+expect_grep "missing database explained" "$T/err" "oko init"
+expect_ok "init creates the database" init
+check "database file exists at OKO_DB" test -f "$OKO_DB"
+expect_grep "init reports creation" "$T/out" "Создана база данных"
+expect_ok "init again is harmless" init
+expect_grep "second init says it exists" "$T/out" "уже существует"
+expect_eq "schema is applied" "$(sql "SELECT count(*) FROM sqlite_master WHERE name IN ('school','procedure','result')")" 3
+expect_eq "journal mode is WAL" "$(sql 'PRAGMA journal_mode')" wal
+
+# --db wins over OKO_DB, wherever it stands.
+expect_ok "init with --db" --db "$T/other.db" init
+check "--db file created" test -f "$T/other.db"
+expect_ok "--db after the command" init --db="$T/third.db"
+check "--db= file created" test -f "$T/third.db"
+(cd "$T" && unset OKO_DB && "$OKO" init >/dev/null 2>&1)
+check "default database is ./oko.db" test -f "$T/oko.db"
+
+# A newer database is refused, not damaged.
+sqlite3 "$T/other.db" "PRAGMA user_version = 999"
+run_oko --db "$T/other.db" import schools "$DATA/schools.csv"
+expect_eq "newer schema refused" "$rc" 1
+expect_grep "newer schema explained" "$T/err" "обновите oko"
+echo "1..$_n"

@@ -1,0 +1,226 @@
+/* Unit tests of the base modules: buf, arena, str (UTF-8, cp1251, folding, numbers),
+ * hmap, diag. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/arena.h"
+#include "base/buf.h"
+#include "base/diag.h"
+#include "base/err.h"
+#include "base/hmap.h"
+#include "base/str.h"
+
+static void test_buf_grows_and_caps(void **state)
+{
+	struct buf b;
+	buf_init(&b, 10);
+	assert_int_equal(buf_puts(&b, "hello"), 0);
+	assert_int_equal(buf_printf(&b, "%d", 1234), 0);
+	assert_string_equal(buf_str(&b), "hello1234");
+	assert_int_equal(buf_puts(&b, "xy"), ERR_LIMIT); /* 11 > 10 */
+	assert_string_equal(buf_str(&b), "hello1234");    /* unchanged on failure */
+	assert_int_equal(buf_putc(&b, '!'), 0);
+	assert_int_equal(b.len, 10);
+	buf_reset(&b);
+	assert_string_equal(buf_str(&b), "");
+	buf_free(&b);
+	struct buf u = BUF_INIT;
+	for (int i = 0; i < 10000; i++)
+		assert_int_equal(buf_putc(&u, 'a'), 0);
+	assert_int_equal(u.len, 10000);
+	char *s = buf_steal(&u);
+	assert_int_equal(strlen(s), 10000);
+	free(s);
+	assert_null(u.p);
+}
+
+static void test_arena(void **state)
+{
+	struct arena a;
+	arena_init(&a, 128);
+	char *s = arena_strdup(&a, "строка");
+	assert_string_equal(s, "строка");
+	for (int i = 0; i < 1000; i++) {
+		int *p = arena_alloc(&a, sizeof(int) * 3);
+		assert_int_equal(((uintptr_t)p) % sizeof(void *), 0);
+		assert_int_equal(p[0] | p[1] | p[2], 0); /* zero-filled */
+		p[0] = i;
+	}
+	char *big = arena_alloc(&a, 100000); /* larger than a block */
+	memset(big, 1, 100000);
+	assert_string_equal(arena_printf(&a, "%s-%d", "a", 7), "a-7");
+	assert_string_equal(s, "строка"); /* earlier allocations survive */
+	arena_reset(&a);
+	assert_string_equal(arena_strdup(&a, "x"), "x");
+	arena_free(&a);
+}
+
+static void test_utf8(void **state)
+{
+	const char *ok = "Привет, мир — ё";
+	assert_true(utf8_valid(ok, strlen(ok)));
+	assert_int_equal(utf8_len(ok, strlen(ok)), 15);
+	assert_false(utf8_valid("\xC0\xAF", 2));         /* overlong '/' */
+	assert_false(utf8_valid("\xED\xA0\x80", 3));     /* surrogate */
+	assert_false(utf8_valid("\xD0", 1));             /* truncated */
+	assert_false(utf8_valid("abc\xFF", 4));
+	assert_true(utf8_valid("plain ascii text, longer than 8", 31));
+	uint32_t cp;
+	assert_int_equal(utf8_decode("\xD0\x9A", 2, &cp), 2);
+	assert_int_equal(cp, 0x41A);
+	struct buf b = BUF_INIT;
+	utf8_put(&b, 0x41A);
+	utf8_put(&b, 0x1F600);
+	assert_string_equal(buf_str(&b), "К\xF0\x9F\x98\x80");
+	buf_free(&b);
+}
+
+static void test_cp1251(void **state)
+{
+	/* "Школа №1" in Windows-1251 */
+	const char cp[] = "\xD8\xEA\xEE\xEB\xE0 \xB9" "1";
+	struct buf b = BUF_INIT;
+	assert_int_equal(cp1251_to_utf8(cp, strlen(cp), &b), 0);
+	assert_string_equal(buf_str(&b), "Школа №1");
+	struct buf back = BUF_INIT;
+	assert_int_equal(utf8_to_cp1251(b.p, b.len, &back), 0);
+	assert_memory_equal(back.p, cp, strlen(cp));
+	buf_reset(&back);
+	assert_int_equal(utf8_to_cp1251("😀", 4, &back), ERR_ENCODING);
+	buf_free(&b);
+	buf_free(&back);
+}
+
+static void test_trim_and_fold(void **state)
+{
+	const char *s = " \t\xC2\xA0 текст \r\n";
+	size_t n = str_trim(&s, strlen(s));
+	assert_int_equal(n, strlen("текст"));
+	assert_memory_equal(s, "текст", n);
+	/* Cyrillic К and Latin K, Х and X, case and spacing fold together. */
+	assert_true(str_fold_eq("1K1", "1К1"));
+	assert_true(str_fold_eq("  Логин   школы ", "логин школы"));
+	assert_true(str_fold_eq("Ёлка", "елка"));
+	assert_true(str_fold_eq("X", "х"));
+	assert_false(str_fold_eq("1K1", "1K2"));
+	assert_false(str_fold_eq("вариант", "варианты"));
+}
+
+static void test_numbers(void **state)
+{
+	long v;
+	assert_int_equal(str_to_int(" 42 ", 4, &v), 0);
+	assert_int_equal(v, 42);
+	assert_int_equal(str_to_int("-7", 2, &v), 0);
+	assert_int_equal(v, -7);
+	assert_int_equal(str_to_int("12.0", 4, &v), 0);
+	assert_int_equal(v, 12);
+	assert_int_equal(str_to_int("12,00", 5, &v), 0);
+	assert_int_equal(v, 12);
+	assert_int_equal(str_to_int("12.5", 4, &v), ERR_PARSE);
+	assert_int_equal(str_to_int("ж", strlen("ж"), &v), ERR_PARSE);
+	assert_int_equal(str_to_int("", 0, &v), ERR_PARSE);
+	assert_int_equal(str_to_int("-", 1, &v), ERR_PARSE);
+	assert_int_equal(str_to_int(".0", 2, &v), ERR_PARSE);
+	assert_int_equal(str_to_int("99999999999999999999999", 23, &v), ERR_PARSE);
+	double d;
+	assert_int_equal(str_to_double("3,25", 4, &d), 0);
+	assert_true(d > 3.249 && d < 3.251);
+	assert_int_equal(str_to_double("nan", 3, &d), ERR_PARSE);
+	assert_int_equal(str_to_double("0x10", 4, &d), ERR_PARSE);
+	assert_true(str_is_x("X", 1));
+	assert_true(str_is_x(" х ", strlen(" х ")));
+	assert_true(str_is_x("Х", strlen("Х")));
+	assert_false(str_is_x("XX", 2));
+	assert_false(str_is_x("0", 1));
+}
+
+static void test_hmap(void **state)
+{
+	struct hmap m;
+	hmap_init(&m);
+	char key[32];
+	for (int i = 0; i < 10000; i++) {
+		int n = snprintf(key, sizeof key, "sch%06d", i);
+		assert_true(hmap_put(&m, key, (size_t)n, i));
+	}
+	assert_false(hmap_put(&m, "sch000005", 9, 55)); /* replaced, not new */
+	int64_t v;
+	assert_true(hmap_get(&m, "sch000005", 9, &v));
+	assert_int_equal(v, 55);
+	assert_true(hmap_get(&m, "sch009999", 9, &v));
+	assert_int_equal(v, 9999);
+	assert_false(hmap_get(&m, "sch010000", 9, &v));
+	assert_int_equal(m.count, 10000);
+	hmap_free(&m);
+}
+
+static void test_diag(void **state)
+{
+	char c[8];
+	diag_colname(0, c);
+	assert_string_equal(c, "A");
+	diag_colname(25, c);
+	assert_string_equal(c, "Z");
+	diag_colname(26, c);
+	assert_string_equal(c, "AA");
+	diag_colname(16383, c);
+	assert_string_equal(c, "XFD");
+
+	struct diag_list d;
+	diag_init(&d, 2);
+	diag_add(&d, DIAG_ERROR, "/tmp/x/ma4.xlsx", "Sheet", 5, "H «вариант»", "abc", "variant",
+		 "вариант должен быть числом");
+	diag_add(&d, DIAG_WARN, "ma4.xlsx", NULL, 6, NULL, "a\x01" "b", "w", "предупреждение %d", 1);
+	diag_add(&d, DIAG_ERROR, "ma4.xlsx", NULL, 7, NULL, NULL, "e", "третья");
+	assert_int_equal(d.n, 2);
+	assert_int_equal(d.dropped, 1);
+	assert_int_equal(diag_errors(&d), 2);
+	assert_string_equal(d.v[0].file, "ma4.xlsx");
+	assert_string_equal(d.v[1].value, "a b"); /* control character made printable */
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+	diag_print(f, &d);
+	fclose(f);
+	assert_non_null(strstr(text, "ошибка: ma4.xlsx, лист «Sheet», строка 5, столбец H «вариант», "
+				     "значение «abc»: вариант должен быть числом"));
+	assert_non_null(strstr(text, "и ещё 1"));
+	free(text);
+	f = open_memstream(&text, &len);
+	diag_write_csv(f, &d);
+	fclose(f);
+	assert_non_null(strstr(text, "error,ma4.xlsx,Sheet,5,H «вариант»,abc,variant,"));
+	free(text);
+	diag_free(&d);
+}
+
+static void test_err_str(void **state)
+{
+	assert_string_equal(err_str(0), "успешно");
+	assert_string_equal(err_str(ERR_LIMIT), "превышен допустимый размер");
+	assert_string_equal(err_str(-999), "неизвестная ошибка");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_buf_grows_and_caps),
+		cmocka_unit_test(test_arena),
+		cmocka_unit_test(test_utf8),
+		cmocka_unit_test(test_cp1251),
+		cmocka_unit_test(test_trim_and_fold),
+		cmocka_unit_test(test_numbers),
+		cmocka_unit_test(test_hmap),
+		cmocka_unit_test(test_diag),
+		cmocka_unit_test(test_err_str),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,182 @@
+/* Unit tests of the database layer: migrations, pragmas, statements, transactions. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "base/err.h"
+#include "base/log.h"
+#include "db/db.h"
+
+static char dir[64];
+static char path[128];
+
+static int setup(void **state)
+{
+	snprintf(dir, sizeof dir, "/tmp/oko-test-db-XXXXXX");
+	if (!mkdtemp(dir))
+		return -1;
+	snprintf(path, sizeof path, "%s/t.db", dir);
+	log_set_level(LOG_QUIET);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	char cmd[160];
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+static void test_missing_file_not_created(void **state)
+{
+	struct db *d = NULL;
+	assert_int_equal(db_open(&d, path, 0), ERR_NOTFOUND);
+	assert_null(d);
+	assert_int_not_equal(access(path, F_OK), 0);
+}
+
+static void test_create_migrates_to_latest(void **state)
+{
+	struct db *d = NULL;
+	assert_int_equal(db_open(&d, path, DB_OPEN_CREATE), 0);
+	int v = -1;
+	assert_int_equal(db_schema_version(d, &v), 0);
+	assert_true(db_schema_latest() >= 1);
+	assert_int_equal(v, db_schema_latest());
+	int64_t n = 0;
+	assert_int_equal(db_query_int(d, "SELECT count(*) FROM sqlite_master WHERE name = 'result'",
+				      0, &n), 0);
+	assert_int_equal(n, 1);
+	int64_t fk = 0;
+	assert_int_equal(db_query_int(d, "PRAGMA foreign_keys", 0, &fk), 0);
+	assert_int_equal(fk, 1);
+	db_close(d);
+	/* Opening again applies nothing and keeps the version. */
+	assert_int_equal(db_open(&d, path, 0), 0);
+	int applied = -1;
+	assert_int_equal(db_migrate(d, &applied), 0);
+	assert_int_equal(applied, 0);
+	struct db_stmt *s;
+	assert_int_equal(db_prepare(d, &s, "PRAGMA journal_mode"), 0);
+	assert_int_equal(db_step(s), DB_ROW);
+	assert_string_equal(db_col_text(s, 0), "wal");
+	db_finalize(s);
+	db_close(d);
+}
+
+static void test_older_database_is_migrated(void **state)
+{
+	struct db *d = NULL;
+	unlink(path);
+	/* An "old" database: version 0 with nothing in it, as before the first migration. */
+	assert_int_equal(db_open(&d, path, DB_OPEN_CREATE | DB_OPEN_NOMIGRATE), 0);
+	int v = -1;
+	db_schema_version(d, &v);
+	assert_int_equal(v, 0);
+	db_close(d);
+	assert_int_equal(db_open(&d, path, 0), 0);
+	db_schema_version(d, &v);
+	assert_int_equal(v, db_schema_latest());
+	db_close(d);
+}
+
+static void test_newer_database_refused(void **state)
+{
+	struct db *d = NULL;
+	assert_int_equal(db_open(&d, path, DB_OPEN_CREATE), 0);
+	char sql[64];
+	snprintf(sql, sizeof sql, "PRAGMA user_version = %d", db_schema_latest() + 1);
+	assert_int_equal(db_exec(d, sql), 0);
+	db_close(d);
+	assert_int_equal(db_open(&d, path, 0), ERR_VERSION);
+	assert_null(d);
+	unlink(path);
+}
+
+static void test_not_a_database(void **state)
+{
+	FILE *f = fopen(path, "w");
+	fputs("this is not a database, just some text that is long enough to matter\n", f);
+	fclose(f);
+	struct db *d = NULL;
+	assert_int_not_equal(db_open(&d, path, 0), 0);
+	assert_null(d);
+	unlink(path);
+}
+
+static void test_bind_step_and_rollback(void **state)
+{
+	struct db *d = NULL;
+	assert_int_equal(db_open(&d, path, DB_OPEN_CREATE), 0);
+	assert_int_equal(db_exec(d, "CREATE TABLE t(a INTEGER, b TEXT, c BLOB, e REAL)"), 0);
+	struct db_stmt *s;
+	assert_int_equal(db_prepare(d, &s, "INSERT INTO t VALUES (?, ?, ?, ?)"), 0);
+	assert_int_equal(db_begin(d), 0);
+	for (int i = 0; i < 3; i++) {
+		db_reset(s);
+		assert_int_equal(db_bind_int(s, 1, i), 0);
+		/* A value with SQL metacharacters is data, never SQL. */
+		assert_int_equal(db_bind_text(s, 2, "x'); DROP TABLE t; --", -1), 0);
+		unsigned char blob[3] = { 1, 255, 0 };
+		assert_int_equal(db_bind_blob(s, 3, blob, 3), 0);
+		assert_int_equal(db_bind_double(s, 4, 0.5), 0);
+		assert_int_equal(db_step(s), DB_DONE);
+	}
+	assert_int_equal(db_commit(d), 0);
+	db_finalize(s);
+	int64_t n;
+	assert_int_equal(db_query_int(d, "SELECT count(*) FROM t", -1, &n), 0);
+	assert_int_equal(n, 3);
+	assert_int_equal(db_begin(d), 0);
+	assert_int_equal(db_exec(d, "DELETE FROM t"), 0);
+	assert_int_equal(db_rollback(d), 0);
+	assert_int_equal(db_query_int(d, "SELECT count(*) FROM t", -1, &n), 0);
+	assert_int_equal(n, 3);
+	assert_int_equal(db_prepare(d, &s, "SELECT b, c, e FROM t WHERE a = ?"), 0);
+	assert_int_equal(db_bind_int(s, 1, 2), 0);
+	assert_int_equal(db_step(s), DB_ROW);
+	assert_string_equal(db_col_text(s, 0), "x'); DROP TABLE t; --");
+	size_t len;
+	const unsigned char *b = db_col_blob(s, 1, &len);
+	assert_int_equal(len, 3);
+	assert_int_equal(b[1], 255);
+	assert_true(db_col_double(s, 2) == 0.5);
+	assert_int_equal(db_step(s), DB_DONE);
+	db_finalize(s);
+	/* Errors come back as negative codes with a message. */
+	assert_true(db_prepare(d, &s, "SELECT nonsense FROM nowhere") < 0);
+	assert_true(strlen(db_errmsg(d)) > 0);
+	db_close(d);
+	unlink(path);
+}
+
+static void test_foreign_keys_enforced(void **state)
+{
+	struct db *d = NULL;
+	assert_int_equal(db_open(&d, path, DB_OPEN_CREATE), 0);
+	assert_int_equal(db_exec(d, "INSERT INTO participant(school_id, year, code) VALUES (999, 2021, '1')"),
+			 ERR_INVALID);
+	db_close(d);
+	unlink(path);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_missing_file_not_created),
+		cmocka_unit_test(test_create_migrates_to_latest),
+		cmocka_unit_test(test_older_database_is_migrated),
+		cmocka_unit_test(test_newer_database_refused),
+		cmocka_unit_test(test_not_a_database),
+		cmocka_unit_test(test_bind_step_and_rollback),
+		cmocka_unit_test(test_foreign_keys_enforced),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
