@@ -33,6 +33,8 @@ LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/embedded.o
 OKO := $(BUILD)/oko
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+TOOL_SRC := $(sort $(wildcard tests/tools/*.c))
+TOOL_BIN := $(TOOL_SRC:tests/tools/%.c=$(BUILD)/tests/tools/%)
 EMBED_FILES := $(sort $(wildcard src/db/sql/*.sql))
 
 .PHONY: all deps run check test sanitize lint fuzz bench clean demo
@@ -68,11 +70,16 @@ $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/liboko.a
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(CFLAGS_ALL) $(LDFLAGS) -o $@ $< $(BUILD)/liboko.a $(LDLIBS_ALL) -lcmocka
 
-test: $(OKO) $(UNIT_BIN)
-	@OKO=$(abspath $(OKO)) BUILD=$(BUILD) tests/run.sh $(UNIT_BIN)
+# Test tools (fixture makers) used by the black-box tests.
+$(BUILD)/tests/tools/%: tests/tools/%.c $(BUILD)/liboko.a
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(CFLAGS_ALL) $(LDFLAGS) -o $@ $< $(BUILD)/liboko.a $(LDLIBS_ALL)
+
+test: $(OKO) $(UNIT_BIN) $(TOOL_BIN)
+	@OKO=$(abspath $(OKO)) BUILD=$(abspath $(BUILD)) tests/run.sh $(UNIT_BIN)
 
 check: deps
-	@$(MAKE) --no-print-directory all $(UNIT_BIN)
+	@$(MAKE) --no-print-directory all $(UNIT_BIN) $(TOOL_BIN)
 	@$(MAKE) --no-print-directory test
 
 sanitize: deps

@@ -136,7 +136,7 @@ int utf8_to_cp1251(const char *s, size_t n, struct buf *out)
 	return convert("UTF-8", "CP1251", s, n, out);
 }
 
-static bool is_space_at(const char *s, size_t n, size_t *len)
+static inline bool is_space_at(const char *s, size_t n, size_t *len)
 {
 	unsigned char c = (unsigned char)s[0];
 	if (c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f') {
@@ -232,15 +232,44 @@ int str_fold(const char *s, size_t n, struct buf *out)
 	return rc;
 }
 
+/* Next folded code point of s (after trimming by the caller), collapsing runs of white
+ * space into one ' '; 0 at the end. Bytes that are not UTF-8 come back as themselves
+ * with the high bit marker 0x80000000 so they never equal a real code point. */
+static uint32_t next_folded(const char **s, const char *end)
+{
+	if (*s >= end)
+		return 0;
+	size_t k;
+	if (is_space_at(*s, (size_t)(end - *s), &k)) {
+		while (*s < end && is_space_at(*s, (size_t)(end - *s), &k))
+			*s += k;
+		return ' ';
+	}
+	uint32_t cp;
+	k = utf8_decode(*s, (size_t)(end - *s), &cp);
+	if (!k) {
+		cp = 0x80000000u | (unsigned char)**s;
+		k = 1;
+	} else {
+		cp = fold_cp(cp);
+	}
+	*s += k;
+	return cp;
+}
+
 bool str_fold_eq(const char *a, const char *b)
 {
-	struct buf fa = BUF_INIT, fb = BUF_INIT;
-	str_fold(a, strlen(a), &fa);
-	str_fold(b, strlen(b), &fb);
-	bool eq = fa.len == fb.len && memcmp(buf_str(&fa), buf_str(&fb), fa.len) == 0;
-	buf_free(&fa);
-	buf_free(&fb);
-	return eq;
+	/* Compares as str_fold() would, without building the folded strings: this runs per
+	 * cell in imports. */
+	size_t na = str_trim(&a, strlen(a)), nb = str_trim(&b, strlen(b));
+	const char *ea = a + na, *eb = b + nb;
+	for (;;) {
+		uint32_t ca = next_folded(&a, ea), cb = next_folded(&b, eb);
+		if (ca != cb)
+			return false;
+		if (!ca)
+			return true;
+	}
 }
 
 int str_to_double(const char *s, size_t n, double *out)
@@ -314,4 +343,19 @@ bool str_is_x(const char *s, size_t n)
 		return ((unsigned char)s[0] == 0xD0 && (unsigned char)s[1] == 0xA5) ||
 		       ((unsigned char)s[0] == 0xD1 && (unsigned char)s[1] == 0x85);
 	return false;
+}
+
+void str_copy_utf8(char *dst, size_t n, const char *s)
+{
+	if (n == 0)
+		return;
+	size_t len = strlen(s);
+	if (len >= n) {
+		len = n - 1;
+		/* Back off over continuation bytes to the start of a character. */
+		while (len > 0 && ((unsigned char)s[len] & 0xC0) == 0x80)
+			len--;
+	}
+	memcpy(dst, s, len);
+	dst[len] = '\0';
 }

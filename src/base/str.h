@@ -44,6 +44,10 @@ int str_to_int(const char *s, size_t n, long *out);
 /* Parses a decimal number; accepts ',' as the decimal separator. */
 int str_to_double(const char *s, size_t n, double *out);
 
+/* Copies s into dst (size n), truncating at a character boundary so the copy stays valid
+ * UTF-8; dst is always NUL-terminated. */
+void str_copy_utf8(char *dst, size_t n, const char *s);
+
 /* True when s equals one of the spellings of "not attempted": X or Х in either case. */
 bool str_is_x(const char *s, size_t n);
 

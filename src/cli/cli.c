@@ -4,6 +4,8 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <pwd.h>
+#include <stdlib.h>
 #include <unistd.h>
 
 #include "base/err.h"
@@ -79,4 +81,13 @@ void cli_print_diags(const struct diag_list *d)
 bool cli_is_tty(void)
 {
 	return isatty(STDERR_FILENO);
+}
+
+const char *cli_user_name(void)
+{
+	const char *u = getenv("USER");
+	if (u && *u)
+		return u;
+	struct passwd *pw = getpwuid(getuid());
+	return pw && pw->pw_name ? pw->pw_name : "?";
 }

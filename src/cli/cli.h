@@ -42,11 +42,16 @@ int cli_usage_error(struct cli *c, const char *fmt, ...) __attribute__((format(p
 int cli_open_db(struct cli *c, int flags, struct db **out);
 /* Prints the problems of an import to stderr, errors first, and a count line. */
 void cli_print_diags(const struct diag_list *d);
+/* The operating-system user running the command, for upload records. */
+const char *cli_user_name(void);
 /* True when stderr is a terminal (progress is shown only then). */
 bool cli_is_tty(void);
 
 /* The commands. */
 int cmd_init(struct cli *c, int argc, char **argv);
 int cmd_import(struct cli *c, int argc, char **argv);
+int cmd_export(struct cli *c, int argc, char **argv);
+int cmd_gen(struct cli *c, int argc, char **argv);
+int cmd_demo(struct cli *c, int argc, char **argv);
 
 #endif

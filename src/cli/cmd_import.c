@@ -1,6 +1,8 @@
 /* import: load files of the outside contract into the database, whole or not at all. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "base/err.h"
 #include "cli/cli.h"
@@ -16,13 +18,50 @@ static const struct {
 	{ "schools", import_schools },
 	{ "procedures", import_procedures },
 	{ "kim", import_kim },
+	{ "results", import_results },
 };
+
+/* Progress on a terminal: rows, rate and the time left, redrawn in place. */
+struct progress {
+	struct timespec start, last;
+	bool shown;
+};
+
+static double since(const struct timespec *a, const struct timespec *b)
+{
+	return (double)(b->tv_sec - a->tv_sec) + (double)(b->tv_nsec - a->tv_nsec) / 1e9;
+}
+
+static void show_progress(void *ctx, uint64_t done, uint64_t total, long rows)
+{
+	struct progress *p = ctx;
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	bool final = total && done >= total;
+	if (!final && since(&p->last, &now) < 0.5)
+		return;
+	if (final && !p->shown)
+		return; /* short imports print nothing */
+	p->last = now;
+	p->shown = true;
+	double el = since(&p->start, &now);
+	double rate = el > 0 ? (double)rows / el : 0;
+	if (total && done && done < total)
+		fprintf(stderr, "\r  строк: %ld, %.0f строк/с, %.0f%%, осталось ~%.0f с   ", rows, rate,
+			100.0 * (double)done / (double)total, el * (double)(total - done) / (double)done);
+	else
+		fprintf(stderr, "\r  строк: %ld, %.0f строк/с%s", rows, rate, final ? "\n" : "   ");
+}
 
 int cmd_import(struct cli *c, int argc, char **argv)
 {
 	struct import_opts o = { 0 };
 	const char *report = NULL;
+	o.user = cli_user_name();
+	o.region = "Регион не указан";
 	const struct cli_opt opts[] = {
+		{ "--user", &o.user, NULL },
+		{ "--region", &o.region, NULL },
 		{ "--procedure", &o.procedure, NULL },
 		{ "--scale", &o.scale, NULL },
 		{ "--dry-run", NULL, &o.dry_run },
@@ -34,13 +73,20 @@ int cmd_import(struct cli *c, int argc, char **argv)
 		return rc > 0 ? 0 : rc;
 	if (npos < 2)
 		return cli_usage_error(c, "укажите вид данных и хотя бы один файл");
+	struct progress prog = { 0 };
+	if (cli_is_tty()) {
+		clock_gettime(CLOCK_MONOTONIC, &prog.start);
+		prog.last = prog.start;
+		o.progress = show_progress;
+		o.progress_ctx = &prog;
+	}
 	import_fn fn = NULL;
 	for (size_t i = 0; i < sizeof kinds / sizeof *kinds; i++)
 		if (!strcmp(argv[0], kinds[i].kind))
 			fn = kinds[i].fn;
 	if (!fn)
 		return cli_usage_error(c, "неизвестный вид данных «%s»; допустимы: schools, "
-					  "procedures, kim", argv[0]);
+					  "procedures, kim, results", argv[0]);
 	struct db *d = NULL;
 	if ((rc = cli_open_db(c, 0, &d)))
 		return rc;
@@ -59,6 +105,8 @@ int cmd_import(struct cli *c, int argc, char **argv)
 		if (rep)
 			diag_write_csv(rep, &diags);
 		if (frc) {
+			if (st.summary[0])
+				fprintf(stderr, "%s: %s\n", argv[i], st.summary);
 			fprintf(stderr, "oko: файл %s не загружен%s; данные в базе не изменены\n",
 				argv[i], frc == ERR_INVALID ? ": исправьте ошибки и повторите" : "");
 			if (!rc)

@@ -11,9 +11,16 @@
 #include "base/log.h"
 #include "base/mem.h"
 
+#define DB_CACHE 32
+
 struct db {
 	sqlite3 *h;
 	char msg[512];
+	struct {
+		const char *sql;
+		struct db_stmt *s;
+	} cache[DB_CACHE];
+	int ncache;
 };
 
 struct db_stmt {
@@ -96,6 +103,8 @@ void db_close(struct db *d)
 {
 	if (!d)
 		return;
+	for (int i = 0; i < d->ncache; i++)
+		db_finalize(d->cache[i].s);
 	if (d->h)
 		sqlite3_close_v2(d->h);
 	free(d);
@@ -135,7 +144,29 @@ void db_finalize(struct db_stmt *s)
 int db_reset(struct db_stmt *s)
 {
 	sqlite3_reset(s->h);
-	sqlite3_clear_bindings(s->h);
+	return 0;
+}
+
+int db_cached(struct db *d, struct db_stmt **out, const char *sql)
+{
+	for (int i = 0; i < d->ncache; i++) {
+		if (d->cache[i].sql == sql) {
+			*out = d->cache[i].s;
+			sqlite3_reset((*out)->h);
+			sqlite3_clear_bindings((*out)->h);
+			return 0;
+		}
+	}
+	if (d->ncache >= DB_CACHE) {
+		/* The call sites are a fixed set of constants: more than the cache holds is a bug. */
+		snprintf(d->msg, sizeof d->msg, "кэш подготовленных запросов переполнен");
+		return ERR_LIMIT;
+	}
+	int rc = db_prepare(d, out, sql);
+	if (rc)
+		return rc;
+	d->cache[d->ncache].sql = sql;
+	d->cache[d->ncache++].s = *out;
 	return 0;
 }
 
@@ -166,6 +197,20 @@ int db_bind_blob(struct db_stmt *s, int i, const void *v, size_t n)
 	if (!v)
 		return db_bind_null(s, i);
 	return bound(s, sqlite3_bind_blob64(s->h, i, v, n, SQLITE_TRANSIENT));
+}
+
+int db_bind_text_ref(struct db_stmt *s, int i, const char *v, int n)
+{
+	if (!v)
+		return db_bind_null(s, i);
+	return bound(s, sqlite3_bind_text(s->h, i, v, n, SQLITE_STATIC));
+}
+
+int db_bind_blob_ref(struct db_stmt *s, int i, const void *v, size_t n)
+{
+	if (!v)
+		return db_bind_null(s, i);
+	return bound(s, sqlite3_bind_blob64(s->h, i, v, n, SQLITE_STATIC));
 }
 
 int db_bind_null(struct db_stmt *s, int i)

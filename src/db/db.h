@@ -40,7 +40,12 @@ int db_exec(struct db *d, const char *sql);
 /* Prepares one statement. The statement belongs to the caller: db_finalize() it. */
 int db_prepare(struct db *d, struct db_stmt **out, const char *sql);
 void db_finalize(struct db_stmt *s);
-/* Resets a statement for another execution; bindings are cleared. */
+/* A statement kept by the connection for reuse, like Fossil's static statements: sql must
+ * be a string constant (it is the cache key). The statement comes back reset; the caller
+ * binds, steps and must not finalize it. Finalized by db_close(). For model functions
+ * that run once per imported school or per request. */
+int db_cached(struct db *d, struct db_stmt **out, const char *sql);
+/* Resets a statement for another execution. Bindings stay: rebind what changes. */
 int db_reset(struct db_stmt *s);
 /* Parameters are 1-based, in the order of the '?' in the SQL. */
 int db_bind_int(struct db_stmt *s, int i, int64_t v);
@@ -48,6 +53,10 @@ int db_bind_double(struct db_stmt *s, int i, double v);
 /* Text is copied; n < 0 means NUL-terminated. A NULL pointer binds SQL NULL. */
 int db_bind_text(struct db_stmt *s, int i, const char *v, int n);
 int db_bind_blob(struct db_stmt *s, int i, const void *v, size_t n);
+/* Like db_bind_text/db_bind_blob but without a copy: the value must stay unchanged until
+ * the statement has been stepped and reset. For hot loops that bind and step at once. */
+int db_bind_text_ref(struct db_stmt *s, int i, const char *v, int n);
+int db_bind_blob_ref(struct db_stmt *s, int i, const void *v, size_t n);
 int db_bind_null(struct db_stmt *s, int i);
 /* Executes: DB_ROW while rows come, DB_DONE at the end, or a negative ERR_* code. */
 int db_step(struct db_stmt *s);

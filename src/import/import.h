@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "base/diag.h"
 #include "db/db.h"
@@ -18,6 +19,11 @@ struct import_opts {
 	bool dry_run;          /* validate only, store nothing */
 	const char *procedure; /* procedure code, for layouts that do not carry one */
 	const char *scale;     /* "a/b/c" mark scale to set with a KIM description */
+	const char *user;      /* who uploads, recorded with a results upload */
+	const char *region;    /* region of schools first seen in a results file */
+	/* Called now and then during a long import (may be NULL). */
+	void (*progress)(void *ctx, uint64_t done, uint64_t total, long rows);
+	void *progress_ctx;
 };
 
 struct import_stats {
@@ -25,7 +31,15 @@ struct import_stats {
 	long created;  /* objects created */
 	long updated;  /* objects updated */
 	long rejected; /* rows with errors */
-	char summary[512]; /* one Russian sentence describing what was stored */
+	long written;  /* results: participants who wrote the work */
+	long absent;   /* results: participants marked absent */
+	long schools;  /* results: schools in the file */
+	long schools_written; /* results: schools with at least one written work */
+	long marked;   /* results: rows stored with a problem marked */
+	long replaced; /* results: earlier results replaced */
+	int64_t upload_id; /* results: the upload recorded */
+	char layout[16];   /* results: the layout recognised */
+	char summary[2048]; /* Russian text describing what was stored, one or more lines */
 };
 
 /* schools.csv: login,name,municipality,region,kind,settlement,indepth */
@@ -34,18 +48,12 @@ int import_schools(struct db *d, const char *path, const struct import_opts *o,
 /* procedures.csv: procedure,kind,year,subject,grade,max_score,positions,scale */
 int import_procedures(struct db *d, const char *path, const struct import_opts *o,
 		      struct diag_list *diags, struct import_stats *st);
+/* Results in any of the layouts of formats.md (canonical CSV, regional exports of 2021
+ * and 2020, the ФИС ОКО results form), recognised by their headers. */
+int import_results(struct db *d, const char *path, const struct import_opts *o,
+		   struct diag_list *diags, struct import_stats *st);
 /* A KIM description (layout 4): positions with level and maximum for o->procedure. */
 int import_kim(struct db *d, const char *path, const struct import_opts *o,
 	       struct diag_list *diags, struct import_stats *st);
-
-/* Helpers shared by the importers. */
-
-/* Index of the first cell of a header row equal (folded) to one of names, or -1. */
-int import_column(const struct table_row *hdr, const char *const *names);
-/* Index of the first cell whose folded text starts with one of the folded prefixes, or -1. */
-int import_column_prefix(const struct table_row *hdr, const char *const *prefixes);
-/* How a person names a column: "C «kind»" for XLSX, "3 «kind»" for CSV. */
-void import_colname(const struct table_src *src, int col, const char *header, char *out,
-		    size_t n);
 
 #endif

@@ -38,7 +38,7 @@ struct kim {
 
 static void colname(struct kim *k, int which, char *out, size_t n)
 {
-	import_colname(&k->src, k->col[which], k->header[which], out, n);
+	table_colname(&k->src, k->col[which], k->header[which], out, n);
 }
 
 /* A label as a person writes it: a numeric cell "3.1000000000000001" becomes "3.1". */
@@ -56,8 +56,8 @@ static void label_text(const char *v, size_t n, char *out, size_t outlen)
 
 static int find_header(struct kim *k, const struct table_row *r)
 {
-	int label = import_column_prefix(r, label_names);
-	int max = import_column_prefix(r, max_names);
+	int label = table_column_prefix(r, label_names);
+	int max = table_column_prefix(r, max_names);
 	if (label < 0 || max < 0) {
 		if (r->row >= HEADER_SEARCH_ROWS) {
 			diag_add(k->diags, DIAG_ERROR, k->path, k->src.sheet, 0, NULL, NULL,
@@ -70,7 +70,7 @@ static int find_header(struct kim *k, const struct table_row *r)
 	}
 	k->col[K_LABEL] = label;
 	k->col[K_MAX] = max;
-	k->col[K_LEVEL] = import_column_prefix(r, level_names);
+	k->col[K_LEVEL] = table_column_prefix(r, level_names);
 	for (int i = 0; i < K_NCOLS; i++)
 		if (k->col[i] >= 0)
 			snprintf(k->header[i], sizeof k->header[i], "%s", r->v[k->col[i]]);

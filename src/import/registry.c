@@ -49,7 +49,7 @@ static void row_error(struct reader *rd, long row, int k, const char *value, con
 		      const char *msg)
 {
 	char col[128];
-	import_colname(&rd->src, rd->col[k], rd->header[k], col, sizeof col);
+	table_colname(&rd->src, rd->col[k], rd->header[k], col, sizeof col);
 	diag_add(rd->diags, DIAG_ERROR, rd->path, rd->src.sheet, row, col, value, code, "%s", msg);
 }
 
@@ -59,7 +59,7 @@ static int map_header(struct reader *rd, const struct table_row *r, const char *
 {
 	rd->ncols = ncols;
 	for (int k = 0; k < ncols; k++) {
-		rd->col[k] = import_column(r, names[k]);
+		rd->col[k] = table_column(r, names[k]);
 		snprintf(rd->header[k], sizeof rd->header[k], "%s", names[k][0]);
 		if (rd->col[k] < 0 && required[k])
 			diag_add(rd->diags, DIAG_ERROR, rd->path, rd->src.sheet, r->row, NULL, NULL,

@@ -1,11 +1,15 @@
 /* table: rows of text cells from a CSV file or an XLSX sheet. */
 #include "io/table.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/buf.h"
+#include "base/diag.h"
 #include "base/err.h"
+#include "base/str.h"
 #include "base/mem.h"
 #include "io/csv.h"
 #include "io/xlsx_read.h"
@@ -94,7 +98,8 @@ static int read_xlsx(const char *path, const char *sheet, table_row_fn fn, void 
 		goto out;
 	}
 	if (src) {
-		src->sheet = xlsx_sheet_name(x.book, (size_t)idx);
+		str_copy_utf8(src->sheet_name, sizeof src->sheet_name, xlsx_sheet_name(x.book, (size_t)idx));
+		src->sheet = src->sheet_name;
 		src->bytes_total = xlsx_sheet_size(x.book, (size_t)idx);
 		src->bytes_done = 0;
 	}
@@ -102,8 +107,6 @@ static int read_xlsx(const char *path, const char *sheet, table_row_fn fn, void 
 	if (rc < 0)
 		snprintf(msg, msglen, "%s", xlsx_error(x.book));
 out:
-	if (src)
-		src->sheet = NULL; /* the name lived in the book */
 	free(x.v);
 	free(x.len);
 	xlsx_close(x.book);
@@ -158,4 +161,266 @@ int table_read(const char *path, const char *sheet, table_row_fn fn, void *ctx,
 	}
 	return kind == TABLE_XLSX ? read_xlsx(path, sheet, fn, ctx, src, msg, msglen)
 				  : read_csv(path, fn, ctx, src, msg, msglen);
+}
+
+/* ---- reading on a second thread ---- */
+
+#define BATCH_ROWS 2048
+#define QUEUE_BATCHES 4
+
+struct batch_row {
+	long row;
+	size_t first, n; /* cells[first .. first+n) */
+};
+
+struct batch {
+	struct batch_row *rows;
+	size_t nrows, cap_rows;
+	size_t *off, *len; /* per cell: offset into text, length */
+	size_t ncells, cap_cells;
+	struct buf text;
+	struct table_src src; /* the reader's view when the batch was closed */
+	struct batch *next;
+};
+
+struct queue {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	struct batch *head, *tail, *free;
+	int queued;
+	bool done, stop;
+	/* producer */
+	const char *path, *sheet;
+	struct table_src psrc;
+	struct batch *cur;
+	int rc;
+	char msg[512];
+};
+
+static struct batch *batch_get(struct queue *q)
+{
+	struct batch *b;
+	pthread_mutex_lock(&q->mu);
+	b = q->free;
+	if (b)
+		q->free = b->next;
+	pthread_mutex_unlock(&q->mu);
+	if (!b) {
+		b = xcalloc(1, sizeof *b);
+		buf_init(&b->text, 0);
+	}
+	b->nrows = b->ncells = 0;
+	buf_reset(&b->text);
+	b->next = NULL;
+	return b;
+}
+
+static void batch_free(struct batch *b)
+{
+	free(b->rows);
+	free(b->off);
+	free(b->len);
+	buf_free(&b->text);
+	free(b);
+}
+
+/* Hands the producer's current batch to the consumer; waits while the queue is full.
+ * Returns false when the consumer asked to stop. */
+static bool batch_push(struct queue *q)
+{
+	struct batch *b = q->cur;
+	q->cur = NULL;
+	if (!b)
+		return true;
+	b->src = q->psrc;
+	pthread_mutex_lock(&q->mu);
+	while (q->queued >= QUEUE_BATCHES && !q->stop)
+		pthread_cond_wait(&q->cv, &q->mu);
+	bool stop = q->stop;
+	if (!stop) {
+		if (q->tail)
+			q->tail->next = b;
+		else
+			q->head = b;
+		q->tail = b;
+		q->queued++;
+		pthread_cond_broadcast(&q->cv);
+	}
+	pthread_mutex_unlock(&q->mu);
+	if (stop)
+		batch_free(b);
+	return !stop;
+}
+
+static int produce_row(void *ctx, const struct table_row *r)
+{
+	struct queue *q = ctx;
+	if (!q->cur)
+		q->cur = batch_get(q);
+	struct batch *b = q->cur;
+	b->rows = xgrow(b->rows, &b->cap_rows, b->nrows + 1, sizeof *b->rows);
+	if (b->ncells + r->n > b->cap_cells) {
+		size_t cap = b->cap_cells;
+		b->off = xgrow(b->off, &cap, b->ncells + r->n, sizeof *b->off);
+		b->len = xrealloc(b->len, cap * sizeof *b->len);
+		b->cap_cells = cap;
+	}
+	b->rows[b->nrows++] = (struct batch_row){ r->row, b->ncells, r->n };
+	for (size_t i = 0; i < r->n; i++) {
+		b->off[b->ncells] = b->text.len;
+		b->len[b->ncells++] = r->len[i];
+		buf_append(&b->text, r->v[i], r->len[i]);
+		buf_putc(&b->text, '\0');
+	}
+	if (b->nrows >= BATCH_ROWS && !batch_push(q))
+		return 1;
+	return 0;
+}
+
+static void *producer(void *arg)
+{
+	struct queue *q = arg;
+	q->rc = table_read(q->path, q->sheet, produce_row, q, &q->psrc, q->msg, sizeof q->msg);
+	batch_push(q);
+	pthread_mutex_lock(&q->mu);
+	q->done = true;
+	pthread_cond_broadcast(&q->cv);
+	pthread_mutex_unlock(&q->mu);
+	return NULL;
+}
+
+int table_read_threaded(const char *path, const char *sheet, table_row_fn fn, void *ctx,
+			struct table_src *src, char *msg, size_t msglen)
+{
+	struct queue *q = xcalloc(1, sizeof *q);
+	pthread_t th;
+	const char **v = NULL;
+	size_t *len = NULL, cap = 0;
+	int rc = 0;
+	pthread_mutex_init(&q->mu, NULL);
+	pthread_cond_init(&q->cv, NULL);
+	q->path = path;
+	q->sheet = sheet;
+	msg[0] = '\0';
+	if (pthread_create(&th, NULL, producer, q) != 0) {
+		free(q);
+		return table_read(path, sheet, fn, ctx, src, msg, msglen);
+	}
+	for (;;) {
+		pthread_mutex_lock(&q->mu);
+		while (!q->head && !q->done)
+			pthread_cond_wait(&q->cv, &q->mu);
+		struct batch *b = q->head;
+		if (b) {
+			q->head = b->next;
+			if (!q->head)
+				q->tail = NULL;
+			q->queued--;
+			pthread_cond_broadcast(&q->cv);
+		}
+		pthread_mutex_unlock(&q->mu);
+		if (!b)
+			break;
+		if (src) {
+			*src = b->src;
+			src->sheet = b->src.sheet ? src->sheet_name : NULL;
+		}
+		for (size_t i = 0; i < b->nrows && !rc; i++) {
+			const struct batch_row *br = &b->rows[i];
+			if (br->n > cap) {
+				v = xgrow(v, &cap, br->n, sizeof *v);
+				len = xrealloc(len, cap * sizeof *len);
+			}
+			for (size_t k = 0; k < br->n; k++) {
+				v[k] = b->text.p + b->off[br->first + k];
+				len[k] = b->len[br->first + k];
+			}
+			struct table_row row = { br->row, br->n, v, len };
+			rc = fn(ctx, &row);
+		}
+		pthread_mutex_lock(&q->mu);
+		b->next = q->free;
+		q->free = b;
+		if (rc)
+			q->stop = true;
+		pthread_cond_broadcast(&q->cv);
+		pthread_mutex_unlock(&q->mu);
+		if (rc)
+			break;
+	}
+	pthread_join(th, NULL);
+	if (!rc && q->rc) {
+		rc = q->rc;
+		snprintf(msg, msglen, "%s", q->msg);
+	}
+	if (src) {
+		/* The reader's final view: encoding, sizes, progress at the end. */
+		*src = q->psrc;
+		src->sheet = q->psrc.sheet ? src->sheet_name : NULL;
+	}
+	while (q->head) {
+		struct batch *b = q->head;
+		q->head = b->next;
+		batch_free(b);
+	}
+	while (q->free) {
+		struct batch *b = q->free;
+		q->free = b->next;
+		batch_free(b);
+	}
+	if (q->cur)
+		batch_free(q->cur);
+	pthread_mutex_destroy(&q->mu);
+	pthread_cond_destroy(&q->cv);
+	free(v);
+	free(len);
+	free(q);
+	return rc;
+}
+
+/* ---- finding and naming columns ---- */
+
+static int find(const struct table_row *hdr, const char *const *names, bool prefix)
+{
+	struct buf cell = BUF_INIT, name = BUF_INIT;
+	int found = -1;
+	for (size_t i = 0; i < hdr->n && found < 0; i++) {
+		str_fold(hdr->v[i], hdr->len[i], &cell);
+		if (cell.len == 0)
+			continue;
+		for (size_t k = 0; names[k] && found < 0; k++) {
+			str_fold(names[k], strlen(names[k]), &name);
+			if (prefix ? cell.len >= name.len && !memcmp(cell.p, name.p, name.len)
+				   : cell.len == name.len && !memcmp(cell.p, name.p, name.len))
+				found = (int)i;
+		}
+	}
+	buf_free(&cell);
+	buf_free(&name);
+	return found;
+}
+
+int table_column(const struct table_row *hdr, const char *const *names)
+{
+	return find(hdr, names, false);
+}
+
+int table_column_prefix(const struct table_row *hdr, const char *const *prefixes)
+{
+	return find(hdr, prefixes, true);
+}
+
+void table_colname(const struct table_src *src, int col, const char *header, char *out,
+		    size_t n)
+{
+	char letters[16];
+	if (src && src->kind == TABLE_XLSX) {
+		diag_colname((unsigned)col, letters);
+	} else {
+		snprintf(letters, sizeof letters, "%d", col + 1);
+	}
+	if (header && *header)
+		snprintf(out, n, "%s «%s»", letters, header);
+	else
+		snprintf(out, n, "%s", letters);
 }

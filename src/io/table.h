@@ -26,12 +26,19 @@ typedef int (*table_row_fn)(void *ctx, const struct table_row *r);
 struct table_src {
 	const char *path;
 	enum table_kind kind;
-	const char *sheet; /* XLSX: the sheet being read; CSV: NULL */
+	const char *sheet; /* XLSX: the sheet being read (points to sheet_name); CSV: NULL */
+	char sheet_name[128];
 	const char *encoding; /* CSV: Russian name of the detected encoding */
 	char sep;          /* CSV: the detected separator */
 	uint64_t bytes_done, bytes_total; /* progress of the current read */
 };
 
+/* The same as table_read(), with the file parsed on a second thread while fn runs on the
+ * calling thread: for large imports on a multi-core machine, where parsing and storing
+ * each take a core. Rows reach fn in order, in batches; fn's non-zero return stops the
+ * reader. */
+int table_read_threaded(const char *path, const char *sheet, table_row_fn fn, void *ctx,
+			struct table_src *src, char *msg, size_t msglen);
 /* Kind of a file by its first bytes: XLSX for a zip, else CSV. ERR_IO when unreadable. */
 int table_detect(const char *path, enum table_kind *kind);
 /* Names of the sheets of an XLSX file (caller frees each and the array), or one "" for
@@ -42,5 +49,14 @@ int table_sheets(const char *path, char ***names, size_t *n, char *msg, size_t m
  * failure returns a negative ERR_* with a Russian message in msg naming the place. */
 int table_read(const char *path, const char *sheet, table_row_fn fn, void *ctx,
 	       struct table_src *src, char *msg, size_t msglen);
+
+/* Index of the first cell of a header row equal (folded, see str_fold) to one of names
+ * (NULL-terminated), or -1. */
+int table_column(const struct table_row *hdr, const char *const *names);
+/* Index of the first cell whose folded text starts with one of the folded prefixes, or -1. */
+int table_column_prefix(const struct table_row *hdr, const char *const *prefixes);
+/* How a person names a column: "C «kind»" for XLSX, "3 «kind»" for CSV. */
+void table_colname(const struct table_src *src, int col, const char *header, char *out,
+		   size_t n);
 
 #endif

@@ -121,13 +121,39 @@ int procedure_add_position(struct procedure *p, const char *label, int max, cons
 	return 0;
 }
 
+int procedure_label_key(const char *label, struct buf *out)
+{
+	struct buf f = BUF_INIT;
+	int rc = str_fold(label, strlen(label), &f);
+	buf_reset(out);
+	rc = rc ? rc : buf_append(out, "", 0);
+	/* "5(1)" is how the results form writes the position the KIM calls "5.1". */
+	for (size_t i = 0; !rc && i < f.len; i++) {
+		char c = f.p[i];
+		if (c == '(' && i > 0 && f.p[i - 1] >= '0' && f.p[i - 1] <= '9') {
+			size_t k = i + 1;
+			while (k < f.len && f.p[k] >= '0' && f.p[k] <= '9')
+				k++;
+			if (k > i + 1 && k < f.len && f.p[k] == ')') {
+				rc = buf_putc(out, '.');
+				rc = rc ? rc : buf_append(out, f.p + i + 1, k - i - 1);
+				i = k;
+				continue;
+			}
+		}
+		rc = buf_putc(out, c);
+	}
+	buf_free(&f);
+	return rc;
+}
+
 int procedure_position_find(const struct procedure *p, const char *label)
 {
 	struct buf a = BUF_INIT, b = BUF_INIT;
 	int found = -1;
-	str_fold(label, strlen(label), &a);
+	procedure_label_key(label, &a);
 	for (int i = 0; i < p->npos && found < 0; i++) {
-		str_fold(p->pos[i].label, strlen(p->pos[i].label), &b);
+		procedure_label_key(p->pos[i].label, &b);
 		if (a.len == b.len && !memcmp(buf_str(&a), buf_str(&b), a.len))
 			found = i;
 	}
@@ -315,7 +341,7 @@ int procedure_put(struct db *d, struct procedure *p, char *msg, size_t msglen)
 		goto out;
 	for (int i = 0; i < p->npos; i++) {
 		const struct position *x = &p->pos[i];
-		str_fold(x->label, strlen(x->label), &key);
+		procedure_label_key(x->label, &key);
 		db_reset(s);
 		if ((rc = db_bind_int(s, 1, p->id)) || (rc = db_bind_int(s, 2, i)) ||
 		    (rc = db_bind_text(s, 3, x->label, -1)) ||

@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "base/buf.h"
 #include "db/db.h"
 
 #define PROC_MAX_POSITIONS 128
@@ -52,7 +53,10 @@ int procedure_validate(const struct procedure *p, char *msg, size_t msglen);
 
 /* Adds a position; ERR_LIMIT when full, ERR_EXISTS when the label (folded) is there. */
 int procedure_add_position(struct procedure *p, const char *label, int max, const char *level);
-/* Index of the position with this label (folded match), or -1. */
+/* The key under which a label is matched: folded (see str_fold), and "5(1)" written as
+ * "5.1", so the form's "5(1)" and the KIM's "5.1", or "1K1" and "1К1", are one position. */
+int procedure_label_key(const char *label, struct buf *out);
+/* Index of the position with this label (matched by procedure_label_key), or -1. */
 int procedure_position_find(const struct procedure *p, const char *label);
 /* Normalises a level spelling ("б", "Базовый", "P") to "Б", "П", "В"; NULL when unknown. */
 const char *procedure_level_canonical(const char *level);

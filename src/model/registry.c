@@ -48,41 +48,26 @@ bool registry_login_valid(const char *login)
 
 /* Runs a "get or create" pair: select the id, else insert and take the new id. */
 static int get_or_create(struct db *d, const char *sel, const char *ins, int64_t parent,
-			const char *name, int64_t *id)
+			 const char *name, int64_t *id)
 {
 	struct db_stmt *s = NULL;
-	int rc = db_prepare(d, &s, sel);
-	if (rc)
-		goto out;
-	int k = 1;
-	if (parent && (rc = db_bind_int(s, k++, parent)))
-		goto out;
-	if ((rc = db_bind_text(s, k, name, -1)))
-		goto out;
+	int rc, k = 1;
+	if ((rc = db_cached(d, &s, sel)) || (parent && (rc = db_bind_int(s, k++, parent))) ||
+	    (rc = db_bind_text(s, k, name, -1)))
+		return rc;
 	rc = db_step(s);
 	if (rc == DB_ROW) {
 		*id = db_col_int(s, 0);
-		rc = 0;
-		goto out;
+		return 0;
 	}
 	if (rc < 0)
-		goto out;
-	db_finalize(s);
-	s = NULL;
-	if ((rc = db_prepare(d, &s, ins)))
-		goto out;
+		return rc;
 	k = 1;
-	if (parent && (rc = db_bind_int(s, k++, parent)))
-		goto out;
-	if ((rc = db_bind_text(s, k, name, -1)))
-		goto out;
-	if ((rc = db_step(s)) < 0)
-		goto out;
+	if ((rc = db_cached(d, &s, ins)) || (parent && (rc = db_bind_int(s, k++, parent))) ||
+	    (rc = db_bind_text(s, k, name, -1)) || (rc = db_step(s)) < 0)
+		return rc;
 	*id = db_last_id(d);
-	rc = 0;
-out:
-	db_finalize(s);
-	return rc;
+	return 0;
 }
 
 int registry_region_id(struct db *d, const char *name, int64_t *id)
@@ -105,61 +90,49 @@ int registry_school_put(struct db *d, const struct school *sc, int64_t *id)
 	int rc = 0;
 	if (sc->municipality && *sc->municipality) {
 		int64_t reg = 0;
-		const char *region = sc->region && *sc->region ? sc->region : "Без названия";
+		const char *region = sc->region && *sc->region ? sc->region : "Регион не указан";
 		if ((rc = registry_region_id(d, region, &reg)) ||
 		    (rc = registry_municipality_id(d, reg, sc->municipality, &mun)))
-			goto out;
+			return rc;
 	}
-	if ((rc = db_prepare(d, &s,
-			     "INSERT INTO school(login, name, municipality_id, kind, settlement, indepth)"
-			     " VALUES (?, ?, ?, ?, ?, ?)"
-			     " ON CONFLICT(login) DO UPDATE SET name = excluded.name,"
-			     " municipality_id = coalesce(excluded.municipality_id, municipality_id),"
-			     " kind = excluded.kind, settlement = excluded.settlement,"
-			     " indepth = excluded.indepth RETURNING id")))
-		goto out;
 	const char *kind = sc->kind ? registry_kind_canonical(sc->kind) : "другое";
-	if (!kind) {
-		rc = ERR_INVALID;
-		goto out;
-	}
-	if ((rc = db_bind_text(s, 1, sc->login, -1)) || (rc = db_bind_text(s, 2, sc->name, -1)) ||
+	if (!kind)
+		return ERR_INVALID;
+	if ((rc = db_cached(d, &s,
+			    "INSERT INTO school(login, name, municipality_id, kind, settlement, indepth)"
+			    " VALUES (?, ?, ?, ?, ?, ?)"
+			    " ON CONFLICT(login) DO UPDATE SET name = excluded.name,"
+			    " municipality_id = coalesce(excluded.municipality_id, municipality_id),"
+			    " kind = excluded.kind, settlement = excluded.settlement,"
+			    " indepth = excluded.indepth RETURNING id")) ||
+	    (rc = db_bind_text(s, 1, sc->login, -1)) || (rc = db_bind_text(s, 2, sc->name, -1)) ||
 	    (rc = mun ? db_bind_int(s, 3, mun) : db_bind_null(s, 3)) ||
 	    (rc = db_bind_text(s, 4, kind, -1)) ||
 	    (rc = db_bind_text(s, 5, registry_settlement_canonical(sc->settlement), -1)) ||
 	    (rc = db_bind_int(s, 6, sc->indepth ? 1 : 0)))
-		goto out;
+		return rc;
 	rc = db_step(s);
-	if (rc == DB_ROW) {
-		if (id)
-			*id = db_col_int(s, 0);
-		rc = 0;
-	} else if (rc == DB_DONE) {
-		rc = ERR_DB;
-	}
-out:
-	db_finalize(s);
-	return rc;
+	if (rc != DB_ROW)
+		return rc < 0 ? rc : ERR_DB;
+	if (id)
+		*id = db_col_int(s, 0);
+	db_reset(s); /* finish the RETURNING statement so the row is written */
+	return 0;
 }
 
 int registry_school_find(struct db *d, const char *login, int64_t *id)
 {
 	struct db_stmt *s = NULL;
-	int rc = db_prepare(d, &s, "SELECT id FROM school WHERE login = ?");
-	if (rc)
+	int rc;
+	if ((rc = db_cached(d, &s, "SELECT id FROM school WHERE login = ?")) ||
+	    (rc = db_bind_text(s, 1, login, -1)))
 		return rc;
-	if ((rc = db_bind_text(s, 1, login, -1)))
-		goto out;
 	rc = db_step(s);
 	if (rc == DB_ROW) {
 		*id = db_col_int(s, 0);
-		rc = 0;
-	} else if (rc == DB_DONE) {
-		rc = ERR_NOTFOUND;
+		return 0;
 	}
-out:
-	db_finalize(s);
-	return rc;
+	return rc == DB_DONE ? ERR_NOTFOUND : rc;
 }
 
 int registry_school_ensure(struct db *d, const char *login, int64_t *id, bool *created)
@@ -173,4 +146,18 @@ int registry_school_ensure(struct db *d, const char *login, int64_t *id, bool *c
 		return rc;
 	*created = true;
 	return 0;
+}
+
+int registry_school_index(struct db *d, struct hmap *m)
+{
+	struct db_stmt *s = NULL;
+	int rc = db_prepare(d, &s, "SELECT login, id FROM school");
+	if (rc)
+		return rc;
+	while ((rc = db_step(s)) == DB_ROW) {
+		const char *login = db_col_text(s, 0);
+		hmap_put(m, login, strlen(login), db_col_int(s, 1));
+	}
+	db_finalize(s);
+	return rc == DB_DONE ? 0 : rc;
 }

@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "base/hmap.h"
 #include "db/db.h"
 
 struct school {
@@ -41,5 +42,9 @@ int registry_school_find(struct db *d, const char *login, int64_t *id);
 /* Finds the school or creates a minimal one (name = login, kind "другое"); *created tells
  * which. Used when a results file is the first to mention a school. */
 int registry_school_ensure(struct db *d, const char *login, int64_t *id, bool *created);
+
+/* Fills m with login → school id for every school, for imports that look schools up per
+ * row. m must be initialised. */
+int registry_school_index(struct db *d, struct hmap *m);
 
 #endif

@@ -6,6 +6,7 @@
 
 #include "base/err.h"
 #include "base/mem.h"
+#include "model/procedure.h"
 
 int result_primary_score(const struct result *r)
 {
@@ -16,36 +17,11 @@ int result_primary_score(const struct result *r)
 	return sum;
 }
 
-int participant_ensure(struct db *d, int64_t school_id, int year, const char *code,
-		       const char *gender, int64_t *id)
-{
-	struct db_stmt *s = NULL;
-	const char *g = gender && (!strcmp(gender, "м") || !strcmp(gender, "ж")) ? gender : NULL;
-	int rc = db_prepare(d, &s,
-			    "INSERT INTO participant(school_id, year, code, gender) VALUES (?, ?, ?, ?)"
-			    " ON CONFLICT(school_id, year, code) DO UPDATE SET"
-			    " gender = coalesce(excluded.gender, gender) RETURNING id");
-	if (rc)
-		return rc;
-	if ((rc = db_bind_int(s, 1, school_id)) || (rc = db_bind_int(s, 2, year)) ||
-	    (rc = db_bind_text(s, 3, code, -1)) || (rc = db_bind_text(s, 4, g, -1)))
-		goto out;
-	rc = db_step(s);
-	if (rc == DB_ROW) {
-		*id = db_col_int(s, 0);
-		rc = 0;
-	} else if (rc == DB_DONE) {
-		rc = ERR_DB;
-	}
-out:
-	db_finalize(s);
-	return rc;
-}
-
 struct result_writer {
 	struct db *d;
 	int64_t procedure_id;
 	struct db_stmt *ins;
+	struct db_stmt *del;
 };
 
 int result_writer_open(struct db *d, int64_t procedure_id, struct result_writer **out)
@@ -54,11 +30,13 @@ int result_writer_open(struct db *d, int64_t procedure_id, struct result_writer 
 	w->d = d;
 	w->procedure_id = procedure_id;
 	int rc = db_prepare(d, &w->ins,
-			    "INSERT OR REPLACE INTO result(procedure_id, school_id, participant_id,"
-			    " class, variant, journal_mark, absent, primary_score, stated_total,"
-			    " scores, problems) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+			    "INSERT INTO result(procedure_id, school_id, code, class, gender, variant,"
+			    " journal_mark, absent, primary_score, stated_total, scores, problems,"
+			    " upload_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+	if (!rc)
+		rc = db_prepare(d, &w->del, "DELETE FROM result WHERE procedure_id = ? AND school_id = ?");
 	if (rc) {
-		free(w);
+		result_writer_close(w);
 		*out = NULL;
 		return rc;
 	}
@@ -70,19 +48,24 @@ int result_writer_put(struct result_writer *w, const struct result *r)
 {
 	struct db_stmt *s = w->ins;
 	int rc;
+	/* Text and blobs are bound without copying: r outlives the step below. */
 	db_reset(s);
 	if ((rc = db_bind_int(s, 1, w->procedure_id)) || (rc = db_bind_int(s, 2, r->school_id)) ||
-	    (rc = db_bind_int(s, 3, r->participant_id)) ||
-	    (rc = db_bind_text(s, 4, r->class_name && *r->class_name ? r->class_name : NULL, -1)) ||
-	    (rc = r->variant > 0 ? db_bind_int(s, 5, r->variant) : db_bind_null(s, 5)) ||
-	    (rc = r->journal_mark ? db_bind_int(s, 6, r->journal_mark) : db_bind_null(s, 6)) ||
-	    (rc = db_bind_int(s, 7, r->absent)) ||
-	    (rc = r->absent ? db_bind_null(s, 8) : db_bind_int(s, 8, result_primary_score(r))) ||
-	    (rc = r->stated_total >= 0 ? db_bind_int(s, 9, r->stated_total) : db_bind_null(s, 9)) ||
-	    (rc = r->absent ? db_bind_null(s, 10) : db_bind_blob(s, 10, r->scores, (size_t)r->npos)) ||
-	    (rc = db_bind_int(s, 11, r->problems)))
+	    (rc = db_bind_text_ref(s, 3, r->code, -1)) ||
+	    (rc = db_bind_text_ref(s, 4, r->class_name && *r->class_name ? r->class_name : NULL, -1)) ||
+	    (rc = db_bind_text_ref(s, 5, r->gender, -1)) ||
+	    (rc = r->variant > 0 ? db_bind_int(s, 6, r->variant) : db_bind_null(s, 6)) ||
+	    (rc = r->journal_mark ? db_bind_int(s, 7, r->journal_mark) : db_bind_null(s, 7)) ||
+	    (rc = db_bind_int(s, 8, r->absent)) ||
+	    (rc = r->absent ? db_bind_null(s, 9) : db_bind_int(s, 9, result_primary_score(r))) ||
+	    (rc = r->stated_total >= 0 ? db_bind_int(s, 10, r->stated_total) : db_bind_null(s, 10)) ||
+	    (rc = r->absent ? db_bind_null(s, 11) : db_bind_blob_ref(s, 11, r->scores, (size_t)r->npos)) ||
+	    (rc = db_bind_int(s, 12, r->problems)) ||
+	    (rc = r->upload_id ? db_bind_int(s, 13, r->upload_id) : db_bind_null(s, 13)))
 		return rc;
 	rc = db_step(s);
+	if (rc == ERR_INVALID)
+		return ERR_EXISTS; /* the primary key: this participant has a result already */
 	return rc < 0 ? rc : 0;
 }
 
@@ -91,7 +74,20 @@ void result_writer_close(struct result_writer *w)
 	if (!w)
 		return;
 	db_finalize(w->ins);
+	db_finalize(w->del);
 	free(w);
+}
+
+int result_writer_delete_school(struct result_writer *w, int64_t school_id, int64_t *n)
+{
+	struct db_stmt *s = w->del;
+	int rc;
+	db_reset(s);
+	if ((rc = db_bind_int(s, 1, w->procedure_id)) || (rc = db_bind_int(s, 2, school_id)) ||
+	    (rc = db_step(s)) < 0)
+		return rc;
+	*n = db_changes(w->d);
+	return 0;
 }
 
 int result_delete_school(struct db *d, int64_t procedure_id, int64_t school_id, int64_t *n)
@@ -105,6 +101,40 @@ int result_delete_school(struct db *d, int64_t procedure_id, int64_t school_id, 
 		*n = db_changes(d);
 		rc = 0;
 	}
+	db_finalize(s);
+	return rc;
+}
+
+int result_each(struct db *d, int64_t procedure_id, result_fn fn, void *ctx)
+{
+	struct db_stmt *s = NULL;
+	int rc = db_prepare(d, &s,
+			    "SELECT sc.login, r.code, coalesce(r.class, ''), coalesce(r.gender, ''),"
+			    " coalesce(r.variant, 0), coalesce(r.journal_mark, 0), r.absent,"
+			    " coalesce(r.primary_score, -1), coalesce(r.stated_total, -1), r.problems,"
+			    " r.scores FROM result r JOIN school sc ON sc.id = r.school_id"
+			    " WHERE r.procedure_id = ? ORDER BY sc.login, length(r.code), r.code");
+	if (rc)
+		return rc;
+	if ((rc = db_bind_int(s, 1, procedure_id)))
+		goto out;
+	while ((rc = db_step(s)) == DB_ROW) {
+		size_t n;
+		struct result_view v = {
+			.school = db_col_text(s, 0), .code = db_col_text(s, 1),
+			.class_name = db_col_text(s, 2), .gender = db_col_text(s, 3),
+			.variant = (int)db_col_int(s, 4), .journal_mark = (int)db_col_int(s, 5),
+			.absent = db_col_int(s, 6) != 0, .primary_score = (int)db_col_int(s, 7),
+			.stated_total = (int)db_col_int(s, 8), .problems = (unsigned)db_col_int(s, 9),
+		};
+		v.scores = db_col_blob(s, 10, &n);
+		v.npos = (int)n;
+		if ((rc = fn(ctx, &v)))
+			goto out;
+	}
+	if (rc == DB_DONE)
+		rc = 0;
+out:
 	db_finalize(s);
 	return rc;
 }

@@ -2,8 +2,8 @@
  *
  * One row per (procedure, participant). The points of all positions are one byte each in a
  * blob (index = position index of the procedure): 0..PROC_MAX_POINTS are points,
- * SCORE_X marks a position not attempted ('X' on the form; counts as 0) and SCORE_EMPTY a
- * cell left empty. 30 million works × 20 positions fit in well under 1 GB this way and
+ * SCORE_X marks a position not attempted ('X' on the form), SCORE_NOT_TAUGHT one whose
+ * topic was not taught ("не пройд."), SCORE_EMPTY a cell left empty; all count as 0. 30 million works × 20 positions fit in well under 1 GB this way and
  * load with one range scan per procedure. Problems found at import are kept per row as a
  * bit set so the analytics can include or exclude such rows knowingly. */
 #ifndef OKO_RESULT_H
@@ -16,8 +16,9 @@
 #include "model/procedure.h"
 
 enum {
-	SCORE_X = 255,     /* not attempted ("X"/"Х"): a fact, counts as 0 */
-	SCORE_EMPTY = 254, /* the cell was empty */
+	SCORE_X = 255,         /* not attempted ("X"/"Х"): a fact, counts as 0 */
+	SCORE_EMPTY = 254,     /* the cell was empty or unreadable: counts as 0 */
+	SCORE_NOT_TAUGHT = 253, /* "не пройд.": the topic was not taught yet; counts as 0 */
 };
 
 /* Row problems kept with a stored result (result.problems). */
@@ -27,18 +28,23 @@ enum result_problem {
 	RP_JOURNAL_INVALID = 1 << 2, /* journal mark not 2..5 (e.g. "ж"); stored as none */
 	RP_SCORES_MISSING = 1 << 3,  /* a participant who wrote has empty position cells */
 	RP_NOT_PASSED = 1 << 4,      /* "не пройд.": the work was not passed/checked */
-	RP_VARIANT_UNKNOWN = 1 << 5, /* variant missing or not a number */
+	RP_VARIANT_UNKNOWN = 1 << 5, /* variant missing */
+	RP_CELL_INVALID = 1 << 6,    /* a position cell was unreadable; stored as empty */
+	RP_ABSENT_WITH_SCORES = 1 << 7, /* marked absent but had points; stored as absent */
+	RP_SCORE_OVER_MAX = 1 << 8,  /* a position's points exceed its maximum; kept as written */
 };
 
 struct result {
 	int64_t school_id;
-	int64_t participant_id;
+	const char *code;       /* participant code, unique in the school for the year */
 	const char *class_name; /* NULL when unknown */
+	const char *gender;     /* "м", "ж" or NULL */
 	int variant;            /* 0 when unknown */
 	int journal_mark;       /* 2..5, or 0 when none */
 	bool absent;
 	int stated_total;       /* the file's total, or -1 when the file had none */
 	unsigned problems;      /* enum result_problem bits */
+	int64_t upload_id;      /* the upload that stored it, or 0 */
 	int npos;
 	uint8_t scores[PROC_MAX_POSITIONS];
 };
@@ -46,20 +52,41 @@ struct result {
 /* Sum of the points; SCORE_X and SCORE_EMPTY count as 0. */
 int result_primary_score(const struct result *r);
 
-/* Finds the participant by (school, year, code) or creates it; a known gender ("м"/"ж")
- * updates the stored one. */
-int participant_ensure(struct db *d, int64_t school_id, int year, const char *code,
-		       const char *gender, int64_t *id);
-
 /* A prepared writer for many results of one procedure (use inside a transaction). */
 struct result_writer;
 int result_writer_open(struct db *d, int64_t procedure_id, struct result_writer **out);
-/* Inserts or replaces the result of r->participant_id for the procedure. */
+/* Inserts the result of participant r->code of school r->school_id. A result already
+ * stored for the same participant fails with ERR_EXISTS (delete a school's results first
+ * to replace them). */
 int result_writer_put(struct result_writer *w, const struct result *r);
 void result_writer_close(struct result_writer *w);
+/* Deletes a school's results for the writer's procedure (before storing a corrected
+ * upload); *n gets how many. */
+int result_writer_delete_school(struct result_writer *w, int64_t school_id, int64_t *n);
 
 /* Deletes a school's results for a procedure (before storing a corrected upload). Returns
  * the number deleted in *n. */
 int result_delete_school(struct db *d, int64_t procedure_id, int64_t school_id, int64_t *n);
+
+/* A stored result as read back, with the school's login and the participant's code. */
+struct result_view {
+	const char *school;     /* login */
+	const char *code;
+	const char *class_name; /* "" when unknown */
+	const char *gender;     /* "м", "ж" or "" */
+	int variant;            /* 0 when unknown */
+	int journal_mark;       /* 0 when none */
+	bool absent;
+	int primary_score;      /* -1 when absent */
+	int stated_total;       /* -1 when the file had none */
+	unsigned problems;
+	int npos;
+	const uint8_t *scores;  /* npos bytes; valid during the callback only */
+};
+
+typedef int (*result_fn)(void *ctx, const struct result_view *r);
+/* Calls fn for every result of a procedure, ordered by school login and participant code.
+ * A non-zero return from fn stops and is returned. */
+int result_each(struct db *d, int64_t procedure_id, result_fn fn, void *ctx);
 
 #endif

@@ -73,6 +73,7 @@ static void test_positions_and_scale(void **state)
 	/* Latin K and Cyrillic К name the same position. */
 	assert_int_equal(procedure_position_find(&p, "1К2"), 1);
 	assert_int_equal(procedure_position_find(&p, "5"), -1);
+	assert_int_equal(procedure_position_find(&p, "3(1)"), 3); /* the form writes 3.1 so */
 	assert_int_equal(procedure_positions_parse("1:2 1:3", &p, msg, sizeof msg), ERR_INVALID);
 	assert_non_null(strstr(msg, "дважды"));
 	assert_int_equal(procedure_positions_parse("1K1:4:Б 1К1:4:Б", &p, msg, sizeof msg),
@@ -148,21 +149,17 @@ static void test_store_procedure_and_results(void **state)
 	assert_string_equal(q.pos[3].level, "П");
 	assert_int_equal(procedure_get(db, "VPR-2021-MA-5", &q), ERR_NOTFOUND);
 
-	int64_t school, part;
+	int64_t school;
 	bool created;
 	assert_int_equal(registry_school_ensure(db, "sch1", &school, &created), 0);
-	assert_int_equal(participant_ensure(db, school, 2021, "40001", "ж", &part), 0);
-	int64_t again;
-	assert_int_equal(participant_ensure(db, school, 2021, "40001", NULL, &again), 0);
-	assert_int_equal(part, again);
 	struct result_writer *w;
 	assert_int_equal(result_writer_open(db, p.id, &w), 0);
-	struct result r = { .school_id = school, .participant_id = part, .class_name = "4А",
+	struct result r = { .school_id = school, .code = "40001", .gender = "ж", .class_name = "4А",
 			    .variant = 1, .journal_mark = 4, .stated_total = 5, .npos = 4,
 			    .scores = { 1, SCORE_X, 2, 2 } };
 	assert_int_equal(result_primary_score(&r), 5);
 	assert_int_equal(result_writer_put(w, &r), 0);
-	assert_int_equal(result_writer_put(w, &r), 0); /* replaces, does not duplicate */
+	assert_int_equal(result_writer_put(w, &r), ERR_EXISTS); /* never a second result */
 	result_writer_close(w);
 	int64_t n;
 	assert_int_equal(db_query_int(db, "SELECT count(*) FROM result", 0, &n), 0);

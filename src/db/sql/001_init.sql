@@ -1,5 +1,5 @@
--- 001: the registry (regions, municipalities, schools), procedures with their positions,
--- participants and results. Sized for 40,000 schools and 30 million results a year:
+-- 001: the registry (regions, municipalities, schools), procedures with their positions and
+-- results. Sized for 40,000 schools and 30 million results a year:
 -- results are one row per (procedure, participant) with the points of all positions in a
 -- blob of one byte each, clustered by procedure and school so that the analytics load a
 -- procedure with one range scan.
@@ -54,20 +54,15 @@ CREATE TABLE position (
 	UNIQUE (procedure_id, label_key)
 ) WITHOUT ROWID;
 
-CREATE TABLE participant (
-	id INTEGER PRIMARY KEY,
-	school_id INTEGER NOT NULL REFERENCES school(id),
-	year INTEGER NOT NULL,              -- a code is issued per pupil per school year
-	code TEXT NOT NULL,
-	gender TEXT CHECK (gender IN ('м', 'ж')),
-	UNIQUE (school_id, year, code)
-);
-
+-- A participant is known to results by its code, unique within the school for a school
+-- year: the same code in two procedures of one year is the same pupil. Results carry the
+-- code itself rather than a reference, so storing a result is one B-tree insert.
 CREATE TABLE result (
 	procedure_id INTEGER NOT NULL REFERENCES procedure(id),
 	school_id INTEGER NOT NULL REFERENCES school(id),
-	participant_id INTEGER NOT NULL REFERENCES participant(id),
+	code TEXT NOT NULL,                 -- participant code
 	class TEXT,
+	gender TEXT CHECK (gender IN ('м', 'ж')),
 	variant INTEGER,
 	journal_mark INTEGER CHECK (journal_mark BETWEEN 2 AND 5),
 	absent INTEGER NOT NULL DEFAULT 0 CHECK (absent IN (0, 1)),
@@ -75,6 +70,5 @@ CREATE TABLE result (
 	stated_total INTEGER,               -- the total the file stated, when it had one
 	scores BLOB,                        -- one byte per position, see model/result.h
 	problems INTEGER NOT NULL DEFAULT 0, -- bit set of problems found at import
-	PRIMARY KEY (procedure_id, school_id, participant_id)
+	PRIMARY KEY (procedure_id, school_id, code)
 ) WITHOUT ROWID;
-CREATE INDEX result_participant ON result(participant_id);

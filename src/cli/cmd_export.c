@@ -1,0 +1,110 @@
+/* export: write a procedure's results back in the canonical layout (CSV or XLSX), the
+ * layout `oko import results` reads, so that import(export(x)) gives x again. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/err.h"
+#include "cli/cli.h"
+#include "io/table_write.h"
+#include "model/procedure.h"
+#include "model/result.h"
+
+struct exp {
+	struct table_writer *w;
+	const struct procedure *p;
+	long rows;
+};
+
+static int score_cell(struct table_writer *w, uint8_t v)
+{
+	switch (v) {
+	case SCORE_X: return table_writer_text(w, "X");
+	case SCORE_NOT_TAUGHT: return table_writer_text(w, "не пройд.");
+	case SCORE_EMPTY: return table_writer_empty(w);
+	}
+	return table_writer_int(w, v);
+}
+
+static int export_row(void *ctx, const struct result_view *r)
+{
+	struct exp *e = ctx;
+	struct table_writer *w = e->w;
+	int rc = 0;
+	rc = rc ? rc : table_writer_text(w, r->school);
+	rc = rc ? rc : table_writer_text(w, e->p->code);
+	rc = rc ? rc : table_writer_text(w, r->code);
+	rc = rc ? rc : table_writer_text(w, r->class_name);
+	rc = rc ? rc : r->variant ? table_writer_int(w, r->variant) : table_writer_empty(w);
+	rc = rc ? rc : table_writer_text(w, r->gender);
+	rc = rc ? rc : r->journal_mark ? table_writer_int(w, r->journal_mark) : table_writer_empty(w);
+	rc = rc ? rc : table_writer_int(w, r->absent);
+	rc = rc ? rc : r->stated_total >= 0 ? table_writer_int(w, r->stated_total) : table_writer_empty(w);
+	for (int i = 0; i < e->p->npos && !rc; i++)
+		rc = !r->absent && i < r->npos ? score_cell(w, r->scores[i]) : table_writer_empty(w);
+	rc = rc ? rc : table_writer_end_row(w);
+	e->rows++;
+	return rc;
+}
+
+int cmd_export(struct cli *c, int argc, char **argv)
+{
+	const char *procedure = NULL, *format = "csv", *out = "-";
+	const struct cli_opt opts[] = {
+		{ "--procedure", &procedure, NULL },
+		{ "--format", &format, NULL },
+		{ "--out", &out, NULL },
+		{ 0 },
+	};
+	int npos, rc;
+	if ((rc = cli_parse(c, argc, argv, opts, &npos)))
+		return rc > 0 ? 0 : rc;
+	if (npos != 1 || strcmp(argv[0], "results"))
+		return cli_usage_error(c, "укажите, что выгружать: oko export results --procedure КОД");
+	if (!procedure)
+		return cli_usage_error(c, "укажите процедуру: --procedure VPR-2021-RU-4");
+	enum table_kind kind;
+	if (!strcmp(format, "csv"))
+		kind = TABLE_CSV;
+	else if (!strcmp(format, "xlsx"))
+		kind = TABLE_XLSX;
+	else
+		return cli_usage_error(c, "формат «%s» не поддерживается: csv или xlsx", format);
+	if (kind == TABLE_XLSX && !strcmp(out, "-"))
+		return cli_usage_error(c, "для XLSX укажите файл: --out results.xlsx");
+	struct db *d = NULL;
+	struct procedure *p = calloc(1, sizeof *p);
+	struct exp e = { 0 };
+	char msg[256];
+	if (!p)
+		return ERR_NOMEM;
+	if ((rc = cli_open_db(c, DB_OPEN_READONLY, &d)))
+		goto out;
+	if ((rc = procedure_get(d, procedure, p))) {
+		fprintf(stderr, "oko: процедура %s не найдена в базе\n", procedure);
+		goto out;
+	}
+	if ((rc = table_writer_open(&e.w, out, kind, "Результаты", msg, sizeof msg))) {
+		fprintf(stderr, "oko: %s\n", msg);
+		goto out;
+	}
+	e.p = p;
+	static const char *const head[] = { "school", "procedure", "code", "class", "variant",
+					    "gender", "journal_mark", "absent", "total" };
+	for (size_t i = 0; i < sizeof head / sizeof *head && !rc; i++)
+		rc = table_writer_text(e.w, head[i]);
+	for (int i = 0; i < p->npos && !rc; i++)
+		rc = table_writer_text(e.w, p->pos[i].label);
+	rc = rc ? rc : table_writer_end_row(e.w);
+	rc = rc ? rc : result_each(d, p->id, export_row, &e);
+	int crc = table_writer_close(e.w);
+	rc = rc ? rc : crc;
+	if (rc)
+		fprintf(stderr, "oko: выгрузка не завершена: %s\n", err_str(rc));
+	else if (strcmp(out, "-"))
+		printf("Выгружено результатов: %ld (%s) в %s\n", e.rows, p->code, out);
+out:
+	free(p);
+	db_close(d);
+	return rc;
+}

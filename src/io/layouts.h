@@ -1,0 +1,65 @@
+/* layouts: recognising the results layouts of formats.md from a header row and mapping
+ * their columns to one set of fields.
+ *
+ * Four layouts carry the same facts under different headers: oko's canonical CSV, the
+ * regional per-participant export of 2021 (Russian headers), the older export of 2020
+ * (Latin headers) and the ФИС ОКО results form (sheet «Протокол», headers "N (kб)"). The
+ * importer asks layout_detect() for the column of each field and the list of position
+ * columns, and from then on does not care which layout it reads. Pure functions: no I/O. */
+#ifndef OKO_LAYOUTS_H
+#define OKO_LAYOUTS_H
+
+#include <stdbool.h>
+
+#include "io/table.h"
+#include "model/procedure.h"
+
+enum layout_kind { LAYOUT_NONE, LAYOUT_CANONICAL, LAYOUT_VPR2021, LAYOUT_VPR2020, LAYOUT_FORM };
+
+/* Fields a results row may carry; each maps to a column or -1. */
+enum layout_field {
+	LF_SCHOOL,       /* school login */
+	LF_SCHOOL_NAME,  /* "edu223223 | МКОУ …" on the form */
+	LF_MUNICIPALITY,
+	LF_REGION,
+	LF_PROCEDURE,    /* canonical only */
+	LF_CODE,         /* participant code */
+	LF_CLASS,
+	LF_VARIANT,      /* number, or "отсутствовал" */
+	LF_GENDER,
+	LF_JOURNAL,      /* journal mark */
+	LF_ABSENT,       /* canonical only: 1 when absent */
+	LF_TOTAL,        /* the total stated by the file */
+	LF_DATE,         /* the form's upload date */
+	LF_NFIELDS
+};
+
+/* How position columns are matched to the procedure's positions. */
+enum layout_posmode {
+	POS_BY_ORDER, /* the i-th position column is position i ("балл за 1", p1, a-1-grade) */
+	POS_BY_LABEL, /* the column header is the position's label ("1K1", "5(1) (1б)") */
+};
+
+struct layout_map {
+	enum layout_kind kind;
+	int col[LF_NFIELDS];
+	enum layout_posmode posmode;
+	int npos;                            /* position columns found */
+	int pos_col[PROC_MAX_POSITIONS];     /* their columns, in file order */
+	char pos_label[PROC_MAX_POSITIONS][32]; /* POS_BY_LABEL: the label */
+	int pos_max[PROC_MAX_POSITIONS];     /* the form's "(kб)", else -1 */
+	int pos_num[PROC_MAX_POSITIONS];     /* POS_BY_ORDER: the number in the header, 1-based */
+};
+
+/* Stable name of a layout ("canonical", "vpr2021", "vpr2020", "form"). */
+const char *layout_name(enum layout_kind k);
+/* Russian description of a layout, for messages. */
+const char *layout_title(enum layout_kind k);
+/* Recognises the layout of a header row and maps its columns. Returns 0, or ERR_FORMAT
+ * with a Russian reason in msg when the row is not a results header (or the positions are
+ * inconsistent: a gap in the numbering, a label twice, more than PROC_MAX_POSITIONS). */
+int layout_detect(const struct table_row *hdr, struct layout_map *m, char *msg, size_t msglen);
+/* Parses a form header "5(1) (1б)" into label "5(1)" and max 1; false when it is not one. */
+bool layout_form_position(const char *header, char *label, size_t labellen, int *max);
+
+#endif

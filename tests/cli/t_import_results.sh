@@ -1,0 +1,141 @@
+#!/bin/bash
+# Import of results: every layout, the validation policy, atomicity, replacement of a
+# school's results, the upload history, export and round trip, hostile files.
+. "$(dirname "$0")/lib.sh"
+R=$DATA/results
+MKXLSX=${BUILD:-}/tests/tools/mkxlsx
+
+"$OKO" init >/dev/null
+"$OKO" import schools "$DATA/schools.csv" >/dev/null
+"$OKO" import procedures "$DATA/procedures.csv" >/dev/null
+results() { sql "SELECT count(*) FROM result r JOIN procedure p ON p.id = r.procedure_id WHERE p.code = '$1'"; }
+result_dump() { sql "SELECT p.code, s.login, r.code, r.class, r.gender, r.variant, r.journal_mark, r.absent, r.primary_score, r.stated_total, hex(r.scores), r.problems FROM result r JOIN school s ON s.id = r.school_id JOIN procedure p ON p.id = r.procedure_id ORDER BY 1, 2, 3"; }
+
+# --- canonical CSV with labels
+expect_ok "canonical CSV imports" import results "$R/canonical.csv"
+expect_grep "layout recognised" "$T/out" "макет: канонический CSV oko"
+expect_grep "counts in the report" "$T/out" "строк: 5, писали работу: 4, отсутствовали: 1, школ: 3 (с работами: 3)"
+expect_eq "5 results stored" "$(results VPR-2021-MA-4)" 5
+expect_eq "new school created from the file" "$(sql "SELECT name FROM school WHERE login = 'sch999001'")" sch999001
+expect_eq "primary score is the sum of positions" "$(sql "SELECT primary_score FROM result WHERE code = '40001' AND school_id = (SELECT id FROM school WHERE login = 'sch220206')")" 20
+expect_eq "X stored as not attempted (FF), Х as well" "$(sql "SELECT hex(scores) FROM result WHERE school_id = (SELECT id FROM school WHERE login = 'sch220207')")" "0001000001000001000001000000FF"
+expect_eq "absent stored without scores" "$(sql "SELECT absent || '/' || coalesce(primary_score, 'null') || '/' || coalesce(scores, 'null') FROM result WHERE code = '40003'")" "1/null/null"
+expect_eq "upload recorded" "$(sql "SELECT file || ' ' || layout || ' ' || rows || ' ' || written || ' ' || absent FROM upload")" "canonical.csv canonical 5 4 1"
+before=$(result_dump)
+expect_ok "re-import of the same file" import results "$R/canonical.csv"
+expect_eq "re-import leaves the same data" "$(result_dump)" "$before"
+expect_eq "two uploads in the history" "$(sql 'SELECT count(*) FROM upload')" 2
+expect_eq "second upload replaced 5 results" "$(sql 'SELECT sum(replaced) FROM upload_school WHERE upload_id = 2')" 5
+
+# A corrected file for one school replaces that school's results only.
+expect_ok "corrected file for one school" import results "$R/canonical_fixed.csv"
+expect_eq "school now has 2 results" "$(sql "SELECT count(*) FROM result WHERE school_id = (SELECT id FROM school WHERE login = 'sch220206')")" 2
+expect_eq "other schools untouched" "$(results VPR-2021-MA-4)" 4
+expect_eq "corrected score stored" "$(sql "SELECT primary_score FROM result WHERE code = '40001' AND school_id = (SELECT id FROM school WHERE login = 'sch220206')")" 19
+expect_eq "history keeps what was replaced" "$(sql "SELECT rows || '/' || replaced FROM upload_school WHERE upload_id = 3")" "2/3"
+
+# --- errors reject the whole file
+before=$(db_digest)
+run_oko import results "$R/bad.csv" --report "$T/report.csv"
+expect_eq "bad file fails" "$rc" 1
+expect_eq "nothing stored after a failed import" "$(db_digest)" "$before"
+expect_grep "duplicate code" "$T/err" "bad.csv, строка 3, столбец 3 «code», значение «40001»: код участника уже встречался выше в этой школе по процедуре VPR-2021-MA-4"
+expect_grep "bad code" "$T/err" "строка 4, столбец 3 «code», значение «abc»: код участника должен состоять из цифр"
+expect_grep "bad variant" "$T/err" "строка 5, столбец 5 «variant», значение «x»: вариант должен быть целым числом или «отсутствовал»"
+expect_grep "bad absent flag" "$T/err" "строка 6, столбец 8 «absent», значение «2»: признак отсутствия должен быть 0 или 1"
+expect_grep "impossible points" "$T/err" "строка 7, столбец 11 «3», значение «999»: балл позиции «3» должен быть от 0 до 2"
+expect_grep "bad login" "$T/err" "строка 8, столбец 1 «school», значение «школа 1»"
+expect_grep "undescribed procedure" "$T/err" "процедура VPR-2021-MA-9 не описана"
+expect_grep "report CSV" "$T/report.csv" "error,bad.csv,,3,3 «code»,40001,duplicate_code,"
+grep -q "код участника повторяется в школе \[duplicate_code\]: 1 — файл отклоняется" "$T/out" "$T/err" && ok "reasons counted" || fail "reasons counted"
+
+# --- problems that store the row marked
+expect_ok "file with row problems imports" import results "$R/warnings.csv"
+expect_grep "journal mark that is a gender" "$T/err" "строка 2, столбец 7 «journal_mark», значение «ж»: отметка по журналу должна быть от 2 до 5, а здесь пол — похоже, столбцы сдвинуты"
+expect_grep "total above the maximum" "$T/err" "строка 3, столбец 9 «total», значение «25»: сумма баллов больше максимума 20"
+expect_grep "total contradicts positions" "$T/err" "строка 4, столбец 9 «total», значение «11»: сумма баллов не равна сумме позиций (10)"
+expect_grep "points above a position's maximum" "$T/err" "строка 5, столбец 10 «1», значение «3»: балл позиции «1» больше её максимума 1"
+expect_grep "unreadable cell" "$T/err" "строка 6, столбец 11 «2», значение «H»: значение позиции «2» не число и не «X»"
+expect_grep "variant 0" "$T/err" "строка 7, столбец 5 «variant», значение «0»: вариант не указан"
+expect_eq "all 7 rows stored" "$(sql "SELECT count(*) FROM result WHERE school_id = (SELECT id FROM school WHERE login = 'sch220206')")" 7
+expect_eq "journal 'ж' stored as none, marked" "$(sql "SELECT coalesce(journal_mark, 'none') || '/' || (problems & 4) FROM result WHERE code = '40001' AND school_id = (SELECT id FROM school WHERE login = 'sch220206')")" "none/4"
+expect_eq "total over max: stated kept, primary from positions" "$(sql "SELECT stated_total || '/' || primary_score || '/' || (problems & 2) FROM result WHERE code = '40002' AND school_id = (SELECT id FROM school WHERE login = 'sch220206')")" "25/10/2"
+expect_eq "не пройд. stored as not taught (FD)" "$(sql "SELECT substr(hex(scores), 9, 2) FROM result WHERE code = '40005' AND school_id = (SELECT id FROM school WHERE login = 'sch220206')")" "FD"
+expect_eq "'нет отметки' is no mark (not a problem); absent with points is marked 128" "$(sql "SELECT coalesce(journal_mark, 'none') || '/' || problems FROM result WHERE code = '40007' AND school_id = (SELECT id FROM school WHERE login = 'sch220206')")" "none/128"
+expect_grep "absent with points reported" "$T/err" "строка 8: участник отмечен отсутствовавшим, но у него есть баллы"
+
+# --- dry run
+before=$(db_digest)
+expect_ok "dry run of a good file" import results "$R/canonical.csv" --dry-run
+expect_grep "dry run says nothing stored" "$T/out" "проверено (ничего не сохранено)"
+expect_eq "dry run stores nothing" "$(db_digest)" "$before"
+
+# --- several procedures in one file, positions p1..pK
+expect_ok "multi-procedure file imports" import results "$R/multi.csv"
+expect_eq "RU-4 results from the multi file" "$(results VPR-2021-RU-4)" 2
+expect_eq "RU-4 full marks" "$(sql "SELECT primary_score FROM result r JOIN procedure p ON p.id = r.procedure_id WHERE p.code = 'VPR-2021-RU-4' AND r.code = '40001' AND r.school_id = (SELECT id FROM school WHERE login = 'sch220206')")" 38
+
+# --- cp1251 with ';' and a BOM
+iconv -f UTF-8 -t CP1251 "$R/canonical.csv" | tr ',' ';' > "$T/cp1251.csv"
+expect_ok "cp1251 + ';' imports" import results "$T/cp1251.csv"
+expect_eq "class decoded from cp1251" "$(sql "SELECT class FROM result WHERE code = '40003' AND school_id = (SELECT id FROM school WHERE login = 'sch220206')")" "4Б"
+{ printf '\xEF\xBB\xBF'; cat "$R/canonical.csv"; } > "$T/bom.csv"
+expect_ok "UTF-8 with BOM imports" import results "$T/bom.csv"
+
+# --- the real layouts, made as files the way the region gets them
+"$MKXLSX" from-csv "$T/vpr2021.xlsx" Sheet "$R/vpr2021.csv"
+run_oko import results "$T/vpr2021.xlsx"
+expect_grep "2021 export without --procedure is refused" "$T/err" "укажите её параметром --procedure"
+expect_ok "2021 regional export imports" import results "$T/vpr2021.xlsx" --procedure VPR-2021-MA-4
+expect_grep "2021 layout recognised" "$T/out" "макет: региональная выгрузка ВПР 2021; строк: 4, писали работу: 3, отсутствовали: 1"
+expect_eq "municipality from the 'регион' column" "$(sql "SELECT m.name FROM school s JOIN municipality m ON m.id = s.municipality_id WHERE s.login = 'sch230555'")" "Бийский район"
+expect_eq "class НЕТ stored as none" "$(sql "SELECT coalesce(class, 'none') FROM result WHERE code = '40001' AND school_id = (SELECT id FROM school WHERE login = 'sch220206') AND procedure_id = (SELECT id FROM procedure WHERE code = 'VPR-2021-MA-4')")" "none"
+expect_ok "2020 export (Latin headers) imports" import results "$R/vpr2020.csv" --procedure VPR-2021-MA-4
+expect_grep "2020 layout recognised" "$T/out" "макет: региональная выгрузка ВПР 2020; строк: 3, писали работу: 2, отсутствовали: 1"
+"$MKXLSX" from-csv "$T/form.xlsx" "Классы" "$R/form_classes.csv" "Протокол" "$R/form_protocol.csv"
+expect_ok "ФИС ОКО form imports, procedure told by the form" import results "$T/form.xlsx"
+expect_grep "form layout" "$T/out" "макет: форма сбора результатов ФИС ОКО; строк: 3, писали работу: 2, отсутствовали: 1"
+expect_grep "procedure guessed from textbook and date" "$T/err" "процедура определена по форме (учебник и дата загрузки): VPR-2022-MA-4"
+expect_eq "procedure created from the form's headers" "$(sql "SELECT max_score || '/' || (SELECT count(*) FROM position WHERE procedure_id = procedure.id) FROM procedure WHERE code = 'VPR-2022-MA-4'")" "20/15"
+expect_eq "school name and municipality from the form" "$(sql "SELECT s.name || ' / ' || m.name FROM school s JOIN municipality m ON m.id = s.municipality_id WHERE s.login = 'edu220301'")" 'МКОУ "Пещерская СОШ" / Залесовский муниципальный округ'
+expect_ok "the same form against a described procedure (labels 5(1) = 5.1)" import results "$T/form.xlsx" --procedure VPR-2021-MA-4
+
+# --- export and round trip
+expect_ok "export CSV" export results --procedure VPR-2021-MA-4 --out "$T/exp.csv"
+expect_ok "export XLSX" export results --procedure VPR-2021-MA-4 --format xlsx --out "$T/exp.xlsx"
+export_before=$(cat "$T/exp.csv")
+OKO_DB="$T/copy.db" "$OKO" init >/dev/null
+OKO_DB="$T/copy.db" "$OKO" import procedures "$DATA/procedures.csv" >/dev/null
+OKO_DB="$T/copy.db" "$OKO" import results "$T/exp.xlsx" >/dev/null 2>&1
+OKO_DB="$T/copy.db" "$OKO" export results --procedure VPR-2021-MA-4 --out "$T/exp2.csv" >/dev/null
+expect_eq "import(export(x)) = x via XLSX" "$(cat "$T/exp2.csv")" "$export_before"
+OKO_DB="$T/copy2.db" "$OKO" init >/dev/null
+OKO_DB="$T/copy2.db" "$OKO" import procedures "$DATA/procedures.csv" >/dev/null
+OKO_DB="$T/copy2.db" "$OKO" import results "$T/exp.csv" >/dev/null 2>&1
+OKO_DB="$T/copy2.db" "$OKO" export results --procedure VPR-2021-MA-4 --out "$T/exp3.csv" >/dev/null
+expect_eq "import(export(x)) = x via CSV" "$(cat "$T/exp3.csv")" "$export_before"
+
+# --- hostile and broken files: a clear error, the database unchanged
+before=$(db_digest)
+for f in empty binary; do
+	run_oko import results "$DATA/$f.csv" --procedure VPR-2021-MA-4
+	expect_eq "$f file refused" "$rc" 1
+done
+expect_grep "binary file explained" "$T/err" "двоичные данные"
+head -c 3000 "$T/vpr2021.xlsx" > "$T/truncated.xlsx"
+run_oko import results "$T/truncated.xlsx" --procedure VPR-2021-MA-4
+expect_grep "truncated XLSX explained" "$T/err" "не является книгой Excel (.xlsx) или повреждён"
+"$MKXLSX" wide "$T/wide.xlsx"
+run_oko import results "$T/wide.xlsx"
+expect_grep "a million columns refused" "$T/err" "за пределами допустимых 16384 столбцов"
+awk 'BEGIN { printf "school,procedure,code,absent"; for (i = 0; i < 1000000; i++) printf ",p%d", i; print "" }' > "$T/wide.csv"
+run_oko import results "$T/wide.csv"
+expect_grep "a million CSV columns refused" "$T/err" "больше 16384 столбцов"
+"$MKXLSX" bomb "$T/bomb.xlsx" 520
+run_oko import results "$T/bomb.xlsx"
+expect_grep "zip bomb refused" "$T/err" "zip-бомба"
+printf 'a,b,c\n1,2,3\n' > "$T/unknown.csv"
+run_oko import results "$T/unknown.csv"
+expect_grep "unknown layout explained" "$T/err" "заголовки не похожи ни на один известный макет результатов"
+expect_eq "database unchanged by every refused file" "$(db_digest)" "$before"
+echo "1..$_n"
