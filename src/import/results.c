@@ -363,7 +363,9 @@ static bool read_scores(struct imp *im, const struct table_row *row, struct proc
 			continue;
 		}
 		long v;
-		if (str_is_x(s, n)) {
+		if (n == 1 && *s >= '0' && *s <= '9' && *s - '0' <= ps->p.pos[i].max) {
+			r->scores[i] = (uint8_t)(*s - '0'); /* the common case, checked first */
+		} else if (str_is_x(s, n)) {
 			r->scores[i] = SCORE_X;
 		} else if (n >= 7 && !memcmp(s, "не пр", 7)) {
 			r->scores[i] = SCORE_NOT_TAUGHT; /* "не пройд.": topic not taught */
@@ -397,17 +399,37 @@ static bool read_scores(struct imp *im, const struct table_row *row, struct proc
 	return ok;
 }
 
+/* "м"/"ж" in either case, else NULL. */
+static const char *gender_of(const char *s, size_t n)
+{
+	if (n != 2 || (unsigned char)s[0] != 0xD0)
+		return NULL;
+	switch ((unsigned char)s[1]) {
+	case 0xBC: case 0x9C: return "м"; /* м М */
+	case 0xB6: case 0x96: return "ж"; /* ж Ж */
+	}
+	return NULL;
+}
+
 static void read_journal(struct imp *im, const struct table_row *row, struct result *r)
 {
 	size_t n;
 	const char *s = cell(row, im->map.col[LF_JOURNAL], &n);
 	long v;
-	if (n == 0 || (n >= 6 && str_fold_eq(s, "нет отметки")))
+	if (n == 0)
 		return;
+	if (n == 1 && *s >= '2' && *s <= '5') {
+		r->journal_mark = *s - '0';
+		return;
+	}
 	if (!str_to_int(s, n, &v) && v >= 2 && v <= 5) {
 		r->journal_mark = (int)v;
 		return;
 	}
+	char word[32];
+	if (n < sizeof word && str_fold_eq(cell_str(row, im->map.col[LF_JOURNAL], word, sizeof word),
+					   "нет отметки"))
+		return;
 	char col[128], val[64];
 	field_col(im, LF_JOURNAL, col, sizeof col);
 	cell_str(row, im->map.col[LF_JOURNAL], val, sizeof val);
@@ -539,11 +561,11 @@ static int result_row(void *ctx, const struct table_row *row)
 		}
 	}
 	read_journal(im, row, &r);
-	cell_str(row, im->map.col[LF_GENDER], buf, sizeof buf);
-	const char *gender = str_fold_eq(buf, "ж") ? "ж" : str_fold_eq(buf, "м") ? "м" : NULL;
+	r.gender = gender_of(cell(row, im->map.col[LF_GENDER], &n), n);
 	char cls[32];
 	cell_str(row, im->map.col[LF_CLASS], cls, sizeof cls);
-	r.class_name = str_fold_eq(cls, "нет") ? NULL : cls;
+	/* "НЕТ"/"нет" (6 bytes in UTF-8) means no class. */
+	r.class_name = strlen(cls) == 6 && str_fold_eq(cls, "нет") ? NULL : cls;
 
 	if (diag_errors(im->diags) > before || !school) {
 		st->rejected++;
@@ -554,7 +576,6 @@ static int result_row(void *ctx, const struct table_row *row)
 		return ERR_DB;
 	r.school_id = school;
 	r.code = code;
-	r.gender = gender;
 	int rc = result_writer_put(ps->w, &r);
 	if (rc == ERR_EXISTS) {
 		field_col(im, LF_CODE, col, sizeof col);

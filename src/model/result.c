@@ -90,21 +90,6 @@ int result_writer_delete_school(struct result_writer *w, int64_t school_id, int6
 	return 0;
 }
 
-int result_delete_school(struct db *d, int64_t procedure_id, int64_t school_id, int64_t *n)
-{
-	struct db_stmt *s = NULL;
-	int rc = db_prepare(d, &s, "DELETE FROM result WHERE procedure_id = ? AND school_id = ?");
-	if (rc)
-		return rc;
-	if (!(rc = db_bind_int(s, 1, procedure_id)) && !(rc = db_bind_int(s, 2, school_id)) &&
-	    (rc = db_step(s)) >= 0) {
-		*n = db_changes(d);
-		rc = 0;
-	}
-	db_finalize(s);
-	return rc;
-}
-
 int result_each(struct db *d, int64_t procedure_id, result_fn fn, void *ctx)
 {
 	struct db_stmt *s = NULL;

@@ -64,10 +64,6 @@ void result_writer_close(struct result_writer *w);
  * upload); *n gets how many. */
 int result_writer_delete_school(struct result_writer *w, int64_t school_id, int64_t *n);
 
-/* Deletes a school's results for a procedure (before storing a corrected upload). Returns
- * the number deleted in *n. */
-int result_delete_school(struct db *d, int64_t procedure_id, int64_t school_id, int64_t *n);
-
 /* A stored result as read back, with the school's login and the participant's code. */
 struct result_view {
 	const char *school;     /* login */

@@ -178,8 +178,11 @@ static void test_store_procedure_and_results(void **state)
 	assert_int_equal(procedure_positions_parse("1:1:Б 2:1:Б 3:2:Б 10:2:В", &p, msg, sizeof msg), 0);
 	assert_int_equal(procedure_put(db, &p, msg, sizeof msg), 0);
 
-	assert_int_equal(result_delete_school(db, p.id, school, &n), 0);
+	assert_int_equal(result_writer_open(db, p.id, &w), 0);
+	assert_int_equal(result_writer_delete_school(w, school, &n), 0);
 	assert_int_equal(n, 1);
+	assert_int_equal(result_writer_put(w, &r), 0); /* after the delete, stored anew */
+	result_writer_close(w);
 }
 
 int main(void)
