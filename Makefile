@@ -35,7 +35,7 @@ UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 TOOL_SRC := $(sort $(wildcard tests/tools/*.c))
 TOOL_BIN := $(TOOL_SRC:tests/tools/%.c=$(BUILD)/tests/tools/%)
-EMBED_FILES := $(sort $(wildcard src/db/sql/*.sql))
+EMBED_FILES := $(sort $(wildcard src/db/sql/*.sql) $(wildcard src/web/static/*))
 
 .PHONY: all deps run check test sanitize lint fuzz bench clean demo
 all: $(OKO)

@@ -21,6 +21,10 @@ struct import_opts {
 	const char *scale;     /* "a/b/c" mark scale to set with a KIM description */
 	const char *user;      /* who uploads, recorded with a results upload */
 	const char *region;    /* region of schools first seen in a results file */
+	/* Territory of the uploader: when set, rows of other schools reject the file and no
+	 * school is created (a school coordinator uploads only its own school). */
+	int64_t only_school;
+	int64_t only_municipality;
 	/* Called now and then during a long import (may be NULL). */
 	void (*progress)(void *ctx, uint64_t done, uint64_t total, long rows);
 	void *progress_ctx;

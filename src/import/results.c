@@ -99,6 +99,7 @@ struct imp {
 	int nprocs;
 	int fixed_proc;                   /* the procedure of a file that names none, or -1 */
 	struct hmap schools;              /* login → school id */
+	struct hmap school_mun;           /* school id → municipality id, for territory checks */
 	struct hmap touched_idx;          /* "proc:school" → index in touched */
 	struct touched *touched;
 	size_t ntouched, cap_touched;
@@ -261,13 +262,47 @@ fail:
 
 /* ---- schools and participants ---- */
 
+/* Whether the uploader's territory contains the school (see import_opts). */
+static bool school_allowed(struct imp *im, int64_t id)
+{
+	if (im->o->only_school)
+		return id == im->o->only_school;
+	if (!im->o->only_municipality)
+		return true;
+	int64_t mun;
+	if (hmap_get(&im->school_mun, (const char *)&id, sizeof id, &mun))
+		return mun == im->o->only_municipality;
+	struct db_stmt *s = NULL;
+	mun = 0;
+	if (!db_cached(im->d, &s, "SELECT coalesce(municipality_id, 0) FROM school WHERE id = ?") &&
+	    !db_bind_int(s, 1, id) && db_step(s) == DB_ROW)
+		mun = db_col_int(s, 0);
+	if (s)
+		db_reset(s);
+	hmap_put(&im->school_mun, (const char *)&id, sizeof id, mun);
+	return mun == im->o->only_municipality;
+}
+
 static int64_t school_id(struct imp *im, const struct table_row *r, long row)
 {
 	char login[80], col[128];
 	cell_str(r, im->map.col[LF_SCHOOL], login, sizeof login);
 	int64_t id;
-	if (hmap_get(&im->schools, login, strlen(login), &id))
+	if (hmap_get(&im->schools, login, strlen(login), &id)) {
+		if (!school_allowed(im, id)) {
+			field_col(im, LF_SCHOOL, col, sizeof col);
+			report(im, R_SCHOOL, row, col, login,
+			       "школа вне вашей территории: загружать можно только результаты своих школ");
+			return 0;
+		}
 		return id;
+	}
+	if (im->o->only_school || im->o->only_municipality) {
+		field_col(im, LF_SCHOOL, col, sizeof col);
+		report(im, R_SCHOOL, row, col, login,
+		       "школы с таким логином нет в реестре вашей территории");
+		return 0;
+	}
 	if (!registry_login_valid(login)) {
 		field_col(im, LF_SCHOOL, col, sizeof col);
 		report(im, R_SCHOOL, row, col, login,
@@ -860,6 +895,7 @@ int import_results(struct db *d, const char *path, const struct import_opts *o,
 	im->fixed_proc = -1;
 	im->last_touched = -1;
 	hmap_init(&im->schools);
+	hmap_init(&im->school_mun);
 	hmap_init(&im->touched_idx);
 	if (sodium_init() < 0) {
 		rc = ERR_INVALID;
@@ -923,6 +959,7 @@ out:
 	for (int i = 0; i < im->nprocs; i++)
 		free(im->procs[i]);
 	hmap_free(&im->schools);
+	hmap_free(&im->school_mun);
 	hmap_free(&im->touched_idx);
 	free(im->touched);
 	free(im);

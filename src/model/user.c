@@ -1,0 +1,417 @@
+/* user: users, roles and territories, sessions, API tokens, audit log. */
+#include "model/user.h"
+
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "base/err.h"
+#include "model/registry.h"
+
+static const char *const role_names[ROLE_COUNT] = {
+	"admin", "region", "municipality", "school", "expert", "observer",
+};
+static const char *const role_titles[ROLE_COUNT] = {
+	"администратор", "региональный координатор", "муниципальный координатор",
+	"школьный координатор", "эксперт", "общественный наблюдатель",
+};
+
+const char *user_role_name(enum role r)
+{
+	return r < ROLE_COUNT ? role_names[r] : "?";
+}
+
+const char *user_role_title(enum role r)
+{
+	return r < ROLE_COUNT ? role_titles[r] : "?";
+}
+
+int user_role_parse(const char *name)
+{
+	for (int i = 0; i < ROLE_COUNT; i++)
+		if (!strcmp(name, role_names[i]))
+			return i;
+	return -1;
+}
+
+/* Hex BLAKE2b of a token: what the database keeps. */
+static void token_hash(const char *token, char out[USER_TOKEN_HEX])
+{
+	unsigned char h[32];
+	crypto_generichash(h, sizeof h, (const unsigned char *)token, strlen(token), NULL, 0);
+	sodium_bin2hex(out, USER_TOKEN_HEX, h, sizeof h);
+}
+
+static void new_token(char out[USER_TOKEN_HEX])
+{
+	unsigned char b[32];
+	randombytes_buf(b, sizeof b);
+	sodium_bin2hex(out, USER_TOKEN_HEX, b, sizeof b);
+}
+
+static int hash_password(const char *password, char out[crypto_pwhash_STRBYTES])
+{
+	/* Interactive limits: about 0.1 s and 64 MiB per check on this kind of machine. */
+	if (crypto_pwhash_str(out, password, strlen(password), crypto_pwhash_OPSLIMIT_INTERACTIVE,
+			      crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
+		return ERR_NOMEM;
+	return 0;
+}
+
+static int password_ok(const char *password, char *msg, size_t msglen)
+{
+	if (strlen(password) < 8) {
+		snprintf(msg, msglen, "пароль должен быть не короче 8 символов");
+		return ERR_INVALID;
+	}
+	return 0;
+}
+
+int user_add(struct db *d, const char *login, const char *name, enum role role,
+	     const char *scope, const char *password, char *msg, size_t msglen)
+{
+	int64_t region = 0, mun = 0, school = 0;
+	int rc;
+	struct db_stmt *s = NULL;
+	if (sodium_init() < 0)
+		return ERR_INVALID;
+	if (!registry_login_valid(login)) {
+		snprintf(msg, msglen, "логин может содержать только латинские буквы, цифры, «_» и «-»");
+		return ERR_INVALID;
+	}
+	if ((rc = password_ok(password, msg, msglen)))
+		return rc;
+	const char *sql = NULL;
+	switch (role) {
+	case ROLE_REGION:
+		sql = scope && *scope ? "SELECT id FROM region WHERE name = ?" : NULL;
+		break;
+	case ROLE_MUNICIPALITY:
+		sql = "SELECT id FROM municipality WHERE name = ?";
+		break;
+	case ROLE_SCHOOL:
+		sql = "SELECT id FROM school WHERE login = ?";
+		break;
+	default:
+		break;
+	}
+	if ((role == ROLE_MUNICIPALITY || role == ROLE_SCHOOL) && !(scope && *scope)) {
+		snprintf(msg, msglen, "для роли «%s» укажите %s", user_role_title(role),
+			 role == ROLE_SCHOOL ? "логин школы" : "муниципалитет");
+		return ERR_INVALID;
+	}
+	if (sql) {
+		int64_t id = 0;
+		if ((rc = db_prepare(d, &s, sql)) || (rc = db_bind_text(s, 1, scope, -1)))
+			goto out;
+		rc = db_step(s);
+		if (rc == DB_ROW)
+			id = db_col_int(s, 0);
+		db_finalize(s);
+		s = NULL;
+		if (rc < 0)
+			goto out;
+		if (!id) {
+			snprintf(msg, msglen, "%s «%s» не найден в реестре",
+				 role == ROLE_SCHOOL ? "школа с логином" : role == ROLE_REGION ? "регион" : "муниципалитет",
+				 scope);
+			return ERR_NOTFOUND;
+		}
+		if (role == ROLE_REGION)
+			region = id;
+		else if (role == ROLE_MUNICIPALITY)
+			mun = id;
+		else
+			school = id;
+	}
+	char hash[crypto_pwhash_STRBYTES];
+	if ((rc = hash_password(password, hash)))
+		goto out;
+	if ((rc = db_prepare(d, &s, "INSERT INTO user(login, name, role, region_id, municipality_id,"
+				    " school_id, password) VALUES (?, ?, ?, ?, ?, ?, ?)")) ||
+	    (rc = db_bind_text(s, 1, login, -1)) || (rc = db_bind_text(s, 2, name, -1)) ||
+	    (rc = db_bind_text(s, 3, role_names[role], -1)) ||
+	    (rc = region ? db_bind_int(s, 4, region) : db_bind_null(s, 4)) ||
+	    (rc = mun ? db_bind_int(s, 5, mun) : db_bind_null(s, 5)) ||
+	    (rc = school ? db_bind_int(s, 6, school) : db_bind_null(s, 6)) ||
+	    (rc = db_bind_text(s, 7, hash, -1)))
+		goto out;
+	rc = db_step(s);
+	if (rc == ERR_INVALID) {
+		snprintf(msg, msglen, "пользователь «%s» уже есть", login);
+		rc = ERR_EXISTS;
+	} else if (rc > 0) {
+		rc = 0;
+	}
+out:
+	db_finalize(s);
+	return rc;
+}
+
+int user_set_password(struct db *d, const char *login, const char *password, char *msg,
+		      size_t msglen)
+{
+	char hash[crypto_pwhash_STRBYTES];
+	struct db_stmt *s = NULL;
+	int rc;
+	if (sodium_init() < 0)
+		return ERR_INVALID;
+	if ((rc = password_ok(password, msg, msglen)) || (rc = hash_password(password, hash)))
+		return rc;
+	if ((rc = db_prepare(d, &s, "UPDATE user SET password = ? WHERE login = ?")) ||
+	    (rc = db_bind_text(s, 1, hash, -1)) || (rc = db_bind_text(s, 2, login, -1)) ||
+	    (rc = db_step(s)) < 0)
+		goto out;
+	if (db_changes(d) == 0) {
+		snprintf(msg, msglen, "пользователя «%s» нет", login);
+		rc = ERR_NOTFOUND;
+		goto out;
+	}
+	/* A new password ends the sessions opened with the old one. */
+	db_finalize(s);
+	s = NULL;
+	if ((rc = db_prepare(d, &s, "DELETE FROM session WHERE user_id = (SELECT id FROM user WHERE login = ?)")) ||
+	    (rc = db_bind_text(s, 1, login, -1)) || (rc = db_step(s)) < 0)
+		goto out;
+	rc = 0;
+out:
+	db_finalize(s);
+	return rc;
+}
+
+#define USER_COLS "u.id, u.login, u.name, u.role, coalesce(u.region_id, 0)," \
+	" coalesce(u.municipality_id, 0), coalesce(u.school_id, 0)," \
+	" coalesce(sc.name, m.name, r.name, '')"
+#define USER_FROM " FROM user u LEFT JOIN school sc ON sc.id = u.school_id" \
+	" LEFT JOIN municipality m ON m.id = u.municipality_id" \
+	" LEFT JOIN region r ON r.id = u.region_id"
+
+static void read_user(struct db_stmt *s, struct user *u, int first)
+{
+	memset(u, 0, sizeof *u);
+	u->id = db_col_int(s, first);
+	snprintf(u->login, sizeof u->login, "%s", db_col_text(s, first + 1));
+	snprintf(u->name, sizeof u->name, "%s", db_col_text(s, first + 2));
+	int r = user_role_parse(db_col_text(s, first + 3));
+	u->role = r < 0 ? ROLE_OBSERVER : (enum role)r;
+	u->region_id = db_col_int(s, first + 4);
+	u->municipality_id = db_col_int(s, first + 5);
+	u->school_id = db_col_int(s, first + 6);
+	snprintf(u->scope_name, sizeof u->scope_name, "%s", db_col_text(s, first + 7));
+}
+
+static int get_by(struct db *d, const char *sql, int64_t id, const char *text, struct user *u)
+{
+	struct db_stmt *s = NULL;
+	int rc = db_cached(d, &s, sql);
+	if (rc || (rc = text ? db_bind_text(s, 1, text, -1) : db_bind_int(s, 1, id)))
+		return rc;
+	rc = db_step(s);
+	if (rc == DB_ROW) {
+		read_user(s, u, 0);
+		db_reset(s);
+		return 0;
+	}
+	return rc == DB_DONE ? ERR_NOTFOUND : rc;
+}
+
+int user_get(struct db *d, int64_t id, struct user *u)
+{
+	return get_by(d, "SELECT " USER_COLS USER_FROM " WHERE u.id = ? AND u.disabled = 0", id,
+		      NULL, u);
+}
+
+int user_find(struct db *d, const char *login, struct user *u)
+{
+	return get_by(d, "SELECT " USER_COLS USER_FROM " WHERE u.login = ? AND u.disabled = 0", 0,
+		      login, u);
+}
+
+int user_verify(struct db *d, const char *login, const char *password, struct user *u)
+{
+	struct db_stmt *s = NULL;
+	char hash[crypto_pwhash_STRBYTES] = "";
+	int rc;
+	if (sodium_init() < 0)
+		return ERR_PERM;
+	if ((rc = db_cached(d, &s, "SELECT password FROM user WHERE login = ? AND disabled = 0")) ||
+	    (rc = db_bind_text(s, 1, login, -1)))
+		return rc;
+	if (db_step(s) == DB_ROW)
+		snprintf(hash, sizeof hash, "%s", db_col_text(s, 0));
+	db_reset(s);
+	if (!*hash) {
+		/* Spend the same time as a real check so timing does not tell logins apart. */
+		char dummy[crypto_pwhash_STRBYTES];
+		hash_password("not-a-password", dummy);
+		return ERR_PERM;
+	}
+	if (crypto_pwhash_str_verify(hash, password, strlen(password)) != 0)
+		return ERR_PERM;
+	return user_find(d, login, u) ? ERR_PERM : 0;
+}
+
+int session_create(struct db *d, int64_t user_id, int64_t now, int ttl, char token[USER_TOKEN_HEX],
+		   char csrf[USER_TOKEN_HEX])
+{
+	char h[USER_TOKEN_HEX];
+	struct db_stmt *s = NULL;
+	int rc;
+	if (sodium_init() < 0)
+		return ERR_INVALID;
+	new_token(token);
+	new_token(csrf);
+	token_hash(token, h);
+	if ((rc = db_cached(d, &s, "INSERT INTO session(token_hash, user_id, csrf, created_at,"
+				   " expires_at) VALUES (?, ?, ?, ?, ?)")) ||
+	    (rc = db_bind_text(s, 1, h, -1)) || (rc = db_bind_int(s, 2, user_id)) ||
+	    (rc = db_bind_text(s, 3, csrf, -1)) || (rc = db_bind_int(s, 4, now)) ||
+	    (rc = db_bind_int(s, 5, now + ttl)) || (rc = db_step(s)) < 0)
+		return rc;
+	/* Expired sessions are swept now and then, on logins. */
+	if (!(rc = db_cached(d, &s, "DELETE FROM session WHERE expires_at < ?")) &&
+	    !(rc = db_bind_int(s, 1, now)))
+		rc = db_step(s);
+	return rc < 0 ? rc : 0;
+}
+
+int session_lookup(struct db *d, const char *token, int64_t now, struct user *u,
+		   char csrf[USER_TOKEN_HEX])
+{
+	char h[USER_TOKEN_HEX];
+	struct db_stmt *s = NULL;
+	int rc;
+	if (strlen(token) != USER_TOKEN_HEX - 1)
+		return ERR_NOTFOUND;
+	token_hash(token, h);
+	if ((rc = db_cached(d, &s, "SELECT se.csrf, " USER_COLS " FROM session se JOIN user u"
+				   " ON u.id = se.user_id LEFT JOIN school sc ON sc.id = u.school_id"
+				   " LEFT JOIN municipality m ON m.id = u.municipality_id"
+				   " LEFT JOIN region r ON r.id = u.region_id"
+				   " WHERE se.token_hash = ? AND se.expires_at > ? AND u.disabled = 0")) ||
+	    (rc = db_bind_text(s, 1, h, -1)) || (rc = db_bind_int(s, 2, now)))
+		return rc;
+	rc = db_step(s);
+	if (rc == DB_ROW) {
+		snprintf(csrf, USER_TOKEN_HEX, "%s", db_col_text(s, 0));
+		read_user(s, u, 1);
+		db_reset(s);
+		return 0;
+	}
+	return rc == DB_DONE ? ERR_NOTFOUND : rc;
+}
+
+int session_delete(struct db *d, const char *token)
+{
+	char h[USER_TOKEN_HEX];
+	struct db_stmt *s = NULL;
+	token_hash(token, h);
+	int rc = db_cached(d, &s, "DELETE FROM session WHERE token_hash = ?");
+	if (!rc && !(rc = db_bind_text(s, 1, h, -1)))
+		rc = db_step(s);
+	return rc < 0 ? rc : 0;
+}
+
+int api_token_create(struct db *d, int64_t user_id, const char *label, char token[USER_TOKEN_HEX])
+{
+	char h[USER_TOKEN_HEX];
+	struct db_stmt *s = NULL;
+	if (sodium_init() < 0)
+		return ERR_INVALID;
+	new_token(token);
+	token_hash(token, h);
+	int rc = db_prepare(d, &s, "INSERT INTO api_token(token_hash, user_id, label) VALUES (?, ?, ?)");
+	if (!rc && !(rc = db_bind_text(s, 1, h, -1)) && !(rc = db_bind_int(s, 2, user_id)) &&
+	    !(rc = db_bind_text(s, 3, label, -1)))
+		rc = db_step(s);
+	db_finalize(s);
+	return rc < 0 ? rc : 0;
+}
+
+int api_token_lookup(struct db *d, const char *token, struct user *u)
+{
+	char h[USER_TOKEN_HEX];
+	struct db_stmt *s = NULL;
+	int rc;
+	if (strlen(token) != USER_TOKEN_HEX - 1)
+		return ERR_NOTFOUND;
+	token_hash(token, h);
+	if ((rc = db_cached(d, &s, "SELECT " USER_COLS " FROM api_token t JOIN user u ON u.id = t.user_id"
+				   " LEFT JOIN school sc ON sc.id = u.school_id"
+				   " LEFT JOIN municipality m ON m.id = u.municipality_id"
+				   " LEFT JOIN region r ON r.id = u.region_id"
+				   " WHERE t.token_hash = ? AND u.disabled = 0")) ||
+	    (rc = db_bind_text(s, 1, h, -1)))
+		return rc;
+	rc = db_step(s);
+	if (rc == DB_ROW) {
+		read_user(s, u, 0);
+		db_reset(s);
+		return 0;
+	}
+	return rc == DB_DONE ? ERR_NOTFOUND : rc;
+}
+
+bool user_sees_municipality(struct db *d, const struct user *u, int64_t municipality_id)
+{
+	switch (u->role) {
+	case ROLE_ADMIN:
+		return true;
+	case ROLE_REGION: {
+		if (!u->region_id)
+			return true;
+		struct db_stmt *s = NULL;
+		bool ok = false;
+		if (!db_cached(d, &s, "SELECT region_id FROM municipality WHERE id = ?") &&
+		    !db_bind_int(s, 1, municipality_id) && db_step(s) == DB_ROW)
+			ok = db_col_int(s, 0) == u->region_id;
+		if (s)
+			db_reset(s);
+		return ok;
+	}
+	case ROLE_MUNICIPALITY:
+		return municipality_id == u->municipality_id;
+	default:
+		return false;
+	}
+}
+
+bool user_sees_school(struct db *d, const struct user *u, int64_t school_id)
+{
+	if (u->role == ROLE_SCHOOL)
+		return school_id == u->school_id;
+	if (u->role == ROLE_ADMIN || (u->role == ROLE_REGION && !u->region_id))
+		return true;
+	if (u->role != ROLE_REGION && u->role != ROLE_MUNICIPALITY)
+		return false;
+	struct db_stmt *s = NULL;
+	int64_t mun = 0;
+	bool found = false;
+	if (!db_cached(d, &s, "SELECT coalesce(municipality_id, 0) FROM school WHERE id = ?") &&
+	    !db_bind_int(s, 1, school_id) && db_step(s) == DB_ROW) {
+		mun = db_col_int(s, 0);
+		found = true;
+	}
+	if (s)
+		db_reset(s);
+	/* A school first seen in a regional upload has no municipality yet: the region sees
+	 * it, no municipality does. */
+	if (found && !mun)
+		return u->role == ROLE_REGION;
+	return mun && user_sees_municipality(d, u, mun);
+}
+
+int audit_add(struct db *d, const struct user *u, const char *login, const char *action,
+	      const char *object, const char *detail, const char *ip)
+{
+	struct db_stmt *s = NULL;
+	int rc = db_cached(d, &s, "INSERT INTO audit(user_id, user_login, action, object, detail, ip)"
+				  " VALUES (?, ?, ?, ?, ?, ?)");
+	if (rc || (rc = u ? db_bind_int(s, 1, u->id) : db_bind_null(s, 1)) ||
+	    (rc = db_bind_text(s, 2, u ? u->login : login ? login : "", -1)) ||
+	    (rc = db_bind_text(s, 3, action, -1)) || (rc = db_bind_text(s, 4, object, -1)) ||
+	    (rc = db_bind_text(s, 5, detail, -1)) || (rc = db_bind_text(s, 6, ip, -1)))
+		return rc;
+	rc = db_step(s);
+	return rc < 0 ? rc : 0;
+}

@@ -1,0 +1,73 @@
+/* user: people who use oko, their roles and territories, sessions, API tokens, audit log.
+ *
+ * Every user has one role bound to a territory (mission.md): the region, a municipality
+ * or a school. Passwords are argon2id (libsodium); session and API tokens are 32 random
+ * bytes handed to the client once, and only their BLAKE2b hash is stored. */
+#ifndef OKO_USER_H
+#define OKO_USER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "db/db.h"
+
+enum role { ROLE_ADMIN, ROLE_REGION, ROLE_MUNICIPALITY, ROLE_SCHOOL, ROLE_EXPERT, ROLE_OBSERVER,
+	    ROLE_COUNT };
+
+struct user {
+	int64_t id;
+	char login[64];
+	char name[128];
+	enum role role;
+	int64_t region_id;       /* 0 when not bound */
+	int64_t municipality_id;
+	int64_t school_id;
+	char scope_name[256];    /* the territory's name for display */
+};
+
+#define USER_TOKEN_HEX 65 /* 32 bytes as hex + NUL */
+
+/* Stable role name ("admin", "region", …) and its Russian title. */
+const char *user_role_name(enum role r);
+const char *user_role_title(enum role r);
+/* Role by name; -1 when unknown. */
+int user_role_parse(const char *name);
+
+/* Adds a user. scope names the territory: a region name for ROLE_REGION (optional), a
+ * municipality name for ROLE_MUNICIPALITY, a school login for ROLE_SCHOOL. Fails with
+ * ERR_EXISTS for a taken login, ERR_NOTFOUND for an unknown territory, ERR_INVALID for a
+ * password shorter than 8 characters; msg explains in Russian. */
+int user_add(struct db *d, const char *login, const char *name, enum role role,
+	     const char *scope, const char *password, char *msg, size_t msglen);
+int user_set_password(struct db *d, const char *login, const char *password, char *msg,
+		      size_t msglen);
+/* Loads a user by id or by login; ERR_NOTFOUND when absent or disabled. */
+int user_get(struct db *d, int64_t id, struct user *u);
+int user_find(struct db *d, const char *login, struct user *u);
+/* Checks a login and password; 0 and *u on success, ERR_PERM otherwise (the same answer
+ * for an unknown login, to give nothing away). Takes the argon2id time either way. */
+int user_verify(struct db *d, const char *login, const char *password, struct user *u);
+
+/* Creates a session for the user valid for ttl seconds from now; token (hex, for the
+ * cookie) and csrf (hex, for forms) are filled. */
+int session_create(struct db *d, int64_t user_id, int64_t now, int ttl, char token[USER_TOKEN_HEX],
+		   char csrf[USER_TOKEN_HEX]);
+/* Finds the live session of a cookie token: the user and its csrf token. ERR_NOTFOUND
+ * when unknown or expired. */
+int session_lookup(struct db *d, const char *token, int64_t now, struct user *u,
+		   char csrf[USER_TOKEN_HEX]);
+int session_delete(struct db *d, const char *token);
+/* Creates an API token for scripts; the token is shown once. */
+int api_token_create(struct db *d, int64_t user_id, const char *label, char token[USER_TOKEN_HEX]);
+int api_token_lookup(struct db *d, const char *token, struct user *u);
+
+/* True when the user may see the school's data (its territory contains the school). */
+bool user_sees_school(struct db *d, const struct user *u, int64_t school_id);
+/* True when the user's territory contains the municipality. */
+bool user_sees_municipality(struct db *d, const struct user *u, int64_t municipality_id);
+
+/* Appends to the audit log; user may be NULL for anonymous events. */
+int audit_add(struct db *d, const struct user *u, const char *login, const char *action,
+	      const char *object, const char *detail, const char *ip);
+
+#endif

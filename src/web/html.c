@@ -1,0 +1,167 @@
+/* html: escaping by default, and the page around every handler's content. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "web/web.h"
+
+void html_text(struct buf *b, const char *s)
+{
+	if (!s)
+		return;
+	for (; *s; s++) {
+		switch (*s) {
+		case '&': buf_puts(b, "&amp;"); break;
+		case '<': buf_puts(b, "&lt;"); break;
+		case '>': buf_puts(b, "&gt;"); break;
+		case '"': buf_puts(b, "&quot;"); break;
+		case '\'': buf_puts(b, "&#39;"); break;
+		default: buf_putc(b, *s);
+		}
+	}
+}
+
+void html_attr(struct buf *b, const char *s)
+{
+	html_text(b, s);
+}
+
+void html_url(struct buf *b, const char *s)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	if (!s)
+		return;
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		    c == '-' || c == '_' || c == '.' || c == '~') {
+			buf_putc(b, c);
+		} else {
+			buf_putc(b, '%');
+			buf_putc(b, hex[c >> 4]);
+			buf_putc(b, hex[c & 15]);
+		}
+	}
+}
+
+void html_raw(struct buf *b, const char *s)
+{
+	buf_puts(b, s);
+}
+
+void html_printf(struct buf *b, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	buf_vprintf(b, fmt, ap);
+	va_end(ap);
+}
+
+void html_textf(struct buf *b, const char *fmt, ...)
+{
+	struct buf t = BUF_INIT;
+	va_list ap;
+	va_start(ap, fmt);
+	buf_vprintf(&t, fmt, ap);
+	va_end(ap);
+	html_text(b, buf_str(&t));
+	buf_free(&t);
+}
+
+void html_int(struct buf *b, long v)
+{
+	char digits[32];
+	int n = snprintf(digits, sizeof digits, "%ld", v < 0 ? -v : v);
+	if (v < 0)
+		buf_putc(b, '-');
+	for (int i = 0; i < n; i++) {
+		if (i && (n - i) % 3 == 0)
+			buf_puts(b, "\xE2\x80\xAF"); /* narrow no-break space */
+		buf_putc(b, digits[i]);
+	}
+}
+
+void html_csrf(struct web_req *r, struct buf *b)
+{
+	buf_puts(b, "<input type=\"hidden\" name=\"csrf\" value=\"");
+	html_attr(b, r->csrf);
+	buf_puts(b, "\">");
+}
+
+struct nav {
+	const char *href, *title;
+	unsigned roles;
+};
+
+static const struct nav nav[] = {
+	{ "/", "Главная", WEB_ANY_USER },
+	{ "/schools", "Школы", WEB_TERRITORY },
+	{ "/upload", "Загрузка результатов", WEB_STAFF },
+	{ "/users", "Пользователи", WEB_ROLE(ROLE_ADMIN) },
+	{ "/audit", "Журнал действий", WEB_ROLE(ROLE_ADMIN) | WEB_ROLE(ROLE_REGION) },
+};
+
+void html_begin(struct web_req *r, struct web_res *w, const char *title)
+{
+	struct buf *b = &w->body;
+	buf_puts(b, "<!doctype html>\n<html lang=\"ru\"><head><meta charset=\"utf-8\">"
+		    "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+		    "<link rel=\"stylesheet\" href=\"/static/oko.css\"><title>");
+	html_text(b, title);
+	buf_puts(b, " — oko</title></head><body>\n<a class=\"skip\" href=\"#main\">К содержанию</a>"
+		    "<header class=\"top\"><a class=\"brand\" href=\"/\">oko</a>");
+	if (r->authed) {
+		buf_puts(b, "<nav aria-label=\"Разделы\"><ul>");
+		for (size_t i = 0; i < sizeof nav / sizeof *nav; i++) {
+			if (!(nav[i].roles & WEB_ROLE(r->user.role)))
+				continue;
+			bool here = !strcmp(r->path, nav[i].href) ||
+				    (strlen(nav[i].href) > 1 && !strncmp(r->path, nav[i].href, strlen(nav[i].href)));
+			html_printf(b, "<li><a href=\"%s\"%s>", nav[i].href, here ? " aria-current=\"page\"" : "");
+			html_text(b, nav[i].title);
+			buf_puts(b, "</a></li>");
+		}
+		buf_puts(b, "</ul></nav><div class=\"who\"><span>");
+		html_text(b, r->user.name);
+		buf_puts(b, "</span><small>");
+		html_text(b, user_role_title(r->user.role));
+		if (r->user.scope_name[0]) {
+			buf_puts(b, " · ");
+			html_text(b, r->user.scope_name);
+		}
+		buf_puts(b, "</small><form method=\"post\" action=\"/logout\">");
+		html_csrf(r, b);
+		buf_puts(b, "<button class=\"link\">Выйти</button></form></div>");
+	}
+	buf_puts(b, "</header>\n<main id=\"main\">");
+}
+
+void html_end(struct web_req *r, struct web_res *w)
+{
+	buf_puts(&w->body, "</main>\n<footer>oko — открытая система объективности оценочных "
+			   "процедур</footer></body></html>\n");
+}
+
+void html_pager(struct buf *b, const char *base, long total, long per, long page)
+{
+	long pages = (total + per - 1) / per;
+	if (pages <= 1)
+		return;
+	const char *sep = strchr(base, '?') ? "&amp;" : "?";
+	buf_puts(b, "<nav class=\"pager\" aria-label=\"Страницы\">");
+	for (long p = 1; p <= pages; p++) {
+		if (pages > 12 && p > 2 && p < pages - 1 && (p < page - 2 || p > page + 2)) {
+			if (p == 3 || p == page + 3)
+				buf_puts(b, "<span>…</span>");
+			continue;
+		}
+		if (p == page) {
+			html_printf(b, "<span aria-current=\"page\">%ld</span>", p);
+		} else {
+			buf_puts(b, "<a href=\"");
+			html_attr(b, base);
+			html_printf(b, "%spage=%ld\">%ld</a>", sep, p, p);
+		}
+	}
+	buf_puts(b, "</nav>");
+}

@@ -1,0 +1,140 @@
+/* home: what each role sees first — the territory's upload progress, or the school's
+ * procedures and what to do next. */
+#include <stdio.h>
+#include <string.h>
+
+#include "base/err.h"
+#include "web/web.h"
+
+/* Territory filter of the queries below: bound as (role, scope id). The SQL reads:
+ * ?1 = 'all' or (?1 = 'mun' and municipality_id = ?2) or (?1 = 'school' and id = ?2). */
+static void bind_scope(struct db_stmt *s, const struct user *u)
+{
+	const char *kind = u->role == ROLE_MUNICIPALITY ? "mun" : u->role == ROLE_SCHOOL ? "school" : "all";
+	db_bind_text(s, 1, kind, -1);
+	db_bind_int(s, 2, u->role == ROLE_MUNICIPALITY ? u->municipality_id : u->school_id);
+}
+
+#define SCOPE_SQL "(?1 = 'all' OR (?1 = 'mun' AND s.municipality_id = ?2) OR (?1 = 'school' AND s.id = ?2))"
+
+static void counts(struct web_req *r, struct buf *b)
+{
+	struct db_stmt *s = NULL;
+	if (db_prepare(r->db, &s, "SELECT count(*), count(DISTINCT s.municipality_id),"
+				  " (SELECT count(*) FROM procedure),"
+				  " (SELECT count(*) FROM result x JOIN school s ON s.id = x.school_id WHERE " SCOPE_SQL ")"
+				  " FROM school s WHERE " SCOPE_SQL))
+		return;
+	bind_scope(s, &r->user);
+	if (db_step(s) == DB_ROW) {
+		buf_puts(b, "<ul class=\"tiles\">");
+		static const char *labels[] = { "школ", "муниципалитетов", "процедур", "результатов" };
+		for (int i = 0; i < 4; i++) {
+			if (i == 1 && r->user.role == ROLE_MUNICIPALITY)
+				continue;
+			buf_puts(b, "<li><strong>");
+			html_int(b, (long)db_col_int(s, i));
+			buf_puts(b, "</strong>");
+			html_text(b, labels[i]);
+			buf_puts(b, "</li>");
+		}
+		buf_puts(b, "</ul>");
+	}
+	db_finalize(s);
+}
+
+/* Per procedure: schools with uploaded results against schools of the territory, by
+ * municipality. */
+static void progress(struct web_req *r, struct buf *b)
+{
+	struct db_stmt *s = NULL;
+	if (db_prepare(r->db, &s,
+		       "SELECT p.code, coalesce(m.name, 'муниципалитет не указан'),"
+		       " count(DISTINCT x.school_id),"
+		       " (SELECT count(*) FROM school s2 WHERE s2.municipality_id IS m.id)"
+		       " FROM result x JOIN procedure p ON p.id = x.procedure_id"
+		       " JOIN school s ON s.id = x.school_id LEFT JOIN municipality m ON m.id = s.municipality_id"
+		       " WHERE " SCOPE_SQL " GROUP BY p.id, m.id ORDER BY p.year DESC, p.code, m.name"
+		       " LIMIT 400"))
+		return;
+	bind_scope(s, &r->user);
+	buf_puts(b, "<section><h2>Загрузка результатов</h2><table><thead><tr><th>Процедура</th>"
+		    "<th>Муниципалитет</th><th>Школ загрузили</th><th>Доля</th></tr></thead><tbody>");
+	int rows = 0;
+	while (db_step(s) == DB_ROW) {
+		long got = (long)db_col_int(s, 2), all = (long)db_col_int(s, 3);
+		int pct = all > 0 ? (int)(100 * got / all) : 100;
+		buf_puts(b, "<tr><td>");
+		html_text(b, db_col_text(s, 0));
+		buf_puts(b, "</td><td>");
+		html_text(b, db_col_text(s, 1));
+		buf_puts(b, "</td><td class=\"num\">");
+		html_int(b, got);
+		if (all > 0) {
+			buf_puts(b, " из ");
+			html_int(b, all);
+		}
+		html_printf(b, "</td><td><meter min=\"0\" max=\"100\" value=\"%d\">%d%%</meter> %d%%</td></tr>",
+			    pct > 100 ? 100 : pct, pct, pct);
+		rows++;
+	}
+	if (!rows)
+		buf_puts(b, "<tr><td colspan=\"4\">Результатов пока нет.</td></tr>");
+	buf_puts(b, "</tbody></table></section>");
+	db_finalize(s);
+}
+
+static void recent_uploads(struct web_req *r, struct buf *b)
+{
+	struct db_stmt *s = NULL;
+	if (db_prepare(r->db, &s,
+		       "SELECT u.created_at, u.file, u.user_name, p.code, s.login, us.rows, us.replaced"
+		       " FROM upload_school us JOIN upload u ON u.id = us.upload_id"
+		       " JOIN procedure p ON p.id = us.procedure_id JOIN school s ON s.id = us.school_id"
+		       " WHERE " SCOPE_SQL " ORDER BY u.id DESC LIMIT 10"))
+		return;
+	bind_scope(s, &r->user);
+	buf_puts(b, "<section><h2>Последние загрузки</h2><table><thead><tr><th>Когда (UTC)</th>"
+		    "<th>Файл</th><th>Кто</th><th>Процедура</th><th>Школа</th><th>Строк</th>"
+		    "<th>Заменено</th></tr></thead><tbody>");
+	int rows = 0;
+	while (db_step(s) == DB_ROW) {
+		buf_puts(b, "<tr>");
+		for (int i = 0; i < 7; i++) {
+			buf_puts(b, i >= 5 ? "<td class=\"num\">" : "<td>");
+			html_text(b, db_col_text(s, i));
+			buf_puts(b, "</td>");
+		}
+		buf_puts(b, "</tr>");
+		rows++;
+	}
+	if (!rows)
+		buf_puts(b, "<tr><td colspan=\"7\">Загрузок пока не было.</td></tr>");
+	buf_puts(b, "</tbody></table></section>");
+	db_finalize(s);
+}
+
+int page_home(struct web_req *r, struct web_res *w)
+{
+	struct buf *b = &w->body;
+	html_begin(r, w, "Главная");
+	buf_puts(b, "<h1>");
+	html_text(b, r->user.scope_name[0] ? r->user.scope_name : "Регион");
+	buf_puts(b, "</h1>");
+	if (r->user.role == ROLE_EXPERT || r->user.role == ROLE_OBSERVER) {
+		buf_puts(b, "<p>Здесь появятся назначенные вам работы и проведения.</p>");
+		html_end(r, w);
+		return 0;
+	}
+	counts(r, b);
+	if (r->user.role == ROLE_SCHOOL) {
+		buf_puts(b, "<p><a class=\"button\" href=\"/upload\">Загрузить результаты</a> ");
+		buf_puts(b, "<a class=\"button secondary\" href=\"/schools/");
+		html_url(b, r->user.scope_name[0] ? "" : "");
+		buf_puts(b, "\" hidden></a></p>");
+	}
+	progress(r, b);
+	recent_uploads(r, b);
+	html_end(r, w);
+	return 0;
+}

@@ -1,0 +1,232 @@
+/* schools: the registry list (search, filters, sorting, pages) and a school's card. */
+#include <stdio.h>
+#include <string.h>
+
+#include "base/err.h"
+#include "web/web.h"
+
+#define PER_PAGE 50
+
+/* The orders offered; page_sql below has the matching ORDER BY at the same index. */
+static const struct {
+	const char *key, *title;
+} sorts[] = {
+	{ "name", "по названию" },
+	{ "login", "по логину" },
+	{ "municipality", "по муниципалитету" },
+	{ "results", "по числу результатов" },
+};
+
+/* The list's WHERE clause, shared by the count and the page; every value is bound:
+ * ?1 scope kind, ?2 scope id, ?3 search text, ?4 municipality id, ?5 kind. */
+#define LIST_WHERE \
+	" WHERE (?1 = 'all' OR (?1 = 'mun' AND s.municipality_id = ?2) OR" \
+	" (?1 = 'reg' AND m.region_id = ?2))" \
+	" AND (?3 = '' OR s.login LIKE '%' || ?3 || '%' OR s.name LIKE '%' || ?3 || '%')" \
+	" AND (?4 = 0 OR s.municipality_id = ?4) AND (?5 = '' OR s.kind = ?5)"
+
+static void bind_list(struct db_stmt *s, const struct user *u, const char *q, long mun,
+		      const char *kind)
+{
+	const char *scope = u->role == ROLE_MUNICIPALITY ? "mun"
+			    : u->role == ROLE_REGION && u->region_id ? "reg" : "all";
+	db_bind_text(s, 1, scope, -1);
+	db_bind_int(s, 2, u->role == ROLE_MUNICIPALITY ? u->municipality_id : u->region_id);
+	db_bind_text(s, 3, q, -1);
+	db_bind_int(s, 4, mun);
+	db_bind_text(s, 5, kind, -1);
+}
+
+static void option(struct buf *b, const char *value, const char *title, bool selected)
+{
+	buf_puts(b, "<option value=\"");
+	html_attr(b, value);
+	buf_puts(b, selected ? "\" selected>" : "\">");
+	html_text(b, title);
+	buf_puts(b, "</option>");
+}
+
+int page_schools(struct web_req *r, struct web_res *w)
+{
+	struct buf *b = &w->body;
+	const char *q = web_query(r, "q") ? web_query(r, "q") : "";
+	const char *kind = web_query(r, "kind") ? web_query(r, "kind") : "";
+	long mun = web_query_int(r, "municipality", 0, 0, 1L << 40);
+	long page = web_query_int(r, "page", 1, 1, 1000000);
+	const char *sort = web_query(r, "sort") ? web_query(r, "sort") : "name";
+	size_t si = 0;
+	for (size_t i = 0; i < sizeof sorts / sizeof *sorts; i++)
+		if (!strcmp(sorts[i].key, sort))
+			si = i;
+	if (strlen(q) > 100)
+		return ERR_INVALID;
+	struct db_stmt *s = NULL;
+	int rc;
+	long total = 0;
+	html_begin(r, w, "Школы");
+	buf_puts(b, "<h1>Школы</h1><form class=\"filters\" method=\"get\" action=\"/schools\" role=\"search\">"
+		    "<label>Поиск <input name=\"q\" type=\"search\" placeholder=\"логин или название\" value=\"");
+	html_attr(b, q);
+	buf_puts(b, "\"></label><label>Муниципалитет <select name=\"municipality\">");
+	option(b, "0", "все", mun == 0);
+	if (!(rc = db_prepare(r->db, &s, "SELECT m.id, m.name FROM municipality m WHERE"
+					 " (?1 = 'all' OR (?1 = 'mun' AND m.id = ?2) OR (?1 = 'reg' AND m.region_id = ?2))"
+					 " ORDER BY m.name"))) {
+		bind_list(s, &r->user, "", 0, "");
+		while (db_step(s) == DB_ROW) {
+			char id[24];
+			snprintf(id, sizeof id, "%lld", (long long)db_col_int(s, 0));
+			option(b, id, db_col_text(s, 1), db_col_int(s, 0) == mun);
+		}
+	}
+	db_finalize(s);
+	s = NULL;
+	buf_puts(b, "</select></label><label>Тип <select name=\"kind\">");
+	option(b, "", "все", !*kind);
+	static const char *kinds[] = { "СОШ", "ООШ", "НОШ", "лицей", "гимназия", "филиал", "другое" };
+	for (size_t i = 0; i < sizeof kinds / sizeof *kinds; i++)
+		option(b, kinds[i], kinds[i], !strcmp(kind, kinds[i]));
+	buf_puts(b, "</select></label><label>Порядок <select name=\"sort\">");
+	for (size_t i = 0; i < sizeof sorts / sizeof *sorts; i++)
+		option(b, sorts[i].key, sorts[i].title, i == si);
+	buf_puts(b, "</select></label><button>Показать</button></form>");
+
+	if ((rc = db_prepare(r->db, &s, "SELECT count(*) FROM school s LEFT JOIN municipality m"
+					" ON m.id = s.municipality_id" LIST_WHERE)))
+		goto out;
+	bind_list(s, &r->user, q, mun, kind);
+	if (db_step(s) == DB_ROW)
+		total = (long)db_col_int(s, 0);
+	db_finalize(s);
+	s = NULL;
+	/* The ORDER BY is chosen from a fixed list, never from the request's text. */
+	static const char *const page_sql[] = {
+#define PAGE_SQL(order) "SELECT s.login, s.name, coalesce(m.name, ''), s.kind, coalesce(s.settlement, ''),"   \
+	" s.indepth, (SELECT count(*) FROM result x WHERE x.school_id = s.id) n FROM school s"       \
+	" LEFT JOIN municipality m ON m.id = s.municipality_id" LIST_WHERE " ORDER BY " order          \
+	" LIMIT ?6 OFFSET ?7"
+		PAGE_SQL("s.name, s.login"), PAGE_SQL("s.login"), PAGE_SQL("m.name, s.name"),
+		PAGE_SQL("n DESC, s.name"),
+#undef PAGE_SQL
+	};
+	if ((rc = db_prepare(r->db, &s, page_sql[si])))
+		goto out;
+	bind_list(s, &r->user, q, mun, kind);
+	db_bind_int(s, 6, PER_PAGE);
+	db_bind_int(s, 7, (page - 1) * PER_PAGE);
+	buf_puts(b, "<p class=\"muted\">Найдено: ");
+	html_int(b, total);
+	buf_puts(b, "</p><table><thead><tr><th>Логин</th><th>Название</th><th>Муниципалитет</th>"
+		    "<th>Тип</th><th>Местность</th><th>Результатов</th></tr></thead><tbody>");
+	while (db_step(s) == DB_ROW) {
+		buf_puts(b, "<tr><td><a href=\"/schools/");
+		html_url(b, db_col_text(s, 0));
+		buf_puts(b, "\">");
+		html_text(b, db_col_text(s, 0));
+		buf_puts(b, "</a></td><td>");
+		html_text(b, db_col_text(s, 1));
+		buf_puts(b, "</td><td>");
+		html_text(b, db_col_text(s, 2));
+		buf_puts(b, "</td><td>");
+		html_text(b, db_col_text(s, 3));
+		if (db_col_int(s, 5))
+			buf_puts(b, " <abbr title=\"углублённое изучение\">угл.</abbr>");
+		buf_puts(b, "</td><td>");
+		html_text(b, db_col_text(s, 4));
+		buf_puts(b, "</td><td class=\"num\">");
+		html_int(b, (long)db_col_int(s, 6));
+		buf_puts(b, "</td></tr>");
+	}
+	buf_puts(b, "</tbody></table>");
+	struct buf base = BUF_INIT;
+	buf_puts(&base, "/schools?q=");
+	html_url(&base, q);
+	buf_printf(&base, "&municipality=%ld&kind=", mun);
+	html_url(&base, kind);
+	buf_printf(&base, "&sort=%s", sorts[si].key);
+	html_pager(b, buf_str(&base), total, PER_PAGE, page);
+	buf_free(&base);
+out:
+	db_finalize(s);
+	html_end(r, w);
+	return rc;
+}
+
+int page_school(struct web_req *r, struct web_res *w)
+{
+	struct buf *b = &w->body;
+	const char *login = r->params[0];
+	struct db_stmt *s = NULL;
+	int rc = db_prepare(r->db, &s, "SELECT s.id, s.name, coalesce(m.name, ''), s.kind,"
+				       " coalesce(s.settlement, ''), s.indepth FROM school s"
+				       " LEFT JOIN municipality m ON m.id = s.municipality_id WHERE s.login = ?");
+	if (rc)
+		return rc;
+	db_bind_text(s, 1, login, -1);
+	if (db_step(s) != DB_ROW || !user_sees_school(r->db, &r->user, db_col_int(s, 0))) {
+		/* Not found and not visible look the same: nothing leaks about other schools. */
+		db_finalize(s);
+		return ERR_NOTFOUND;
+	}
+	int64_t id = db_col_int(s, 0);
+	html_begin(r, w, db_col_text(s, 1));
+	buf_puts(b, "<h1>");
+	html_text(b, db_col_text(s, 1));
+	buf_puts(b, "</h1><dl class=\"facts\"><dt>Логин</dt><dd>");
+	html_text(b, login);
+	buf_puts(b, "</dd><dt>Муниципалитет</dt><dd>");
+	html_text(b, db_col_text(s, 2));
+	buf_puts(b, "</dd><dt>Тип</dt><dd>");
+	html_text(b, db_col_text(s, 3));
+	buf_puts(b, db_col_int(s, 5) ? ", углублённое изучение" : "");
+	buf_puts(b, "</dd><dt>Местность</dt><dd>");
+	html_text(b, db_col_text(s, 4));
+	buf_puts(b, "</dd></dl>");
+	db_finalize(s);
+	s = NULL;
+	buf_puts(b, "<section><h2>Результаты</h2><table><thead><tr><th>Процедура</th><th>Писали</th>"
+		    "<th>Отсутствовали</th><th>Средний балл</th><th>Максимум работы</th>"
+		    "<th>Строк с отметками о проблемах</th></tr></thead><tbody>");
+	if (!(rc = db_prepare(r->db, &s, "SELECT p.code, sum(1 - x.absent), sum(x.absent),"
+					 " avg(x.primary_score), p.max_score, sum(x.problems != 0)"
+					 " FROM result x JOIN procedure p ON p.id = x.procedure_id"
+					 " WHERE x.school_id = ? GROUP BY p.id ORDER BY p.year DESC, p.code"))) {
+		db_bind_int(s, 1, id);
+		while (db_step(s) == DB_ROW) {
+			buf_puts(b, "<tr><td>");
+			html_text(b, db_col_text(s, 0));
+			buf_puts(b, "</td><td class=\"num\">");
+			html_int(b, (long)db_col_int(s, 1));
+			buf_puts(b, "</td><td class=\"num\">");
+			html_int(b, (long)db_col_int(s, 2));
+			html_printf(b, "</td><td class=\"num\">%.2f</td><td class=\"num\">%lld</td>"
+				       "<td class=\"num\">%lld</td></tr>", db_col_double(s, 3),
+				    (long long)db_col_int(s, 4), (long long)db_col_int(s, 5));
+		}
+	}
+	db_finalize(s);
+	s = NULL;
+	buf_puts(b, "</tbody></table></section><section><h2>История загрузок</h2><table><thead><tr>"
+		    "<th>Когда (UTC)</th><th>Файл</th><th>Кто</th><th>Процедура</th><th>Строк</th>"
+		    "<th>Заменено</th></tr></thead><tbody>");
+	if (!rc && !(rc = db_prepare(r->db, &s, "SELECT u.created_at, u.file, u.user_name, p.code,"
+						" us.rows, us.replaced FROM upload_school us"
+						" JOIN upload u ON u.id = us.upload_id"
+						" JOIN procedure p ON p.id = us.procedure_id"
+						" WHERE us.school_id = ? ORDER BY u.id DESC LIMIT 50"))) {
+		db_bind_int(s, 1, id);
+		while (db_step(s) == DB_ROW) {
+			buf_puts(b, "<tr>");
+			for (int i = 0; i < 6; i++) {
+				buf_puts(b, i >= 4 ? "<td class=\"num\">" : "<td>");
+				html_text(b, db_col_text(s, i));
+				buf_puts(b, "</td>");
+			}
+			buf_puts(b, "</tr>");
+		}
+	}
+	db_finalize(s);
+	buf_puts(b, "</tbody></table></section>");
+	html_end(r, w);
+	return rc;
+}

@@ -1,0 +1,335 @@
+/* server: libmicrohttpd underneath the web application.
+ *
+ * A thread pool (one thread per core, epoll) accepts connections; each request gets an
+ * arena, its query and form fields (urlencoded or multipart through MHD's own post
+ * processor), an uploaded file spooled to a temporary file with a hard cap, and this
+ * thread's database connection. web_dispatch() does the rest. SIGTERM or SIGINT stops
+ * accepting, waits for the requests in flight (at most 10 s) and stops. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <microhttpd.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "base/err.h"
+#include "base/log.h"
+#include "base/mem.h"
+#include "web/web.h"
+
+struct field {
+	char *key;
+	struct buf value;
+};
+
+struct conn {
+	struct arena arena;
+	struct web_req req;
+	struct web_res res;
+	struct MHD_PostProcessor *pp;
+	struct field fields[WEB_MAX_FIELDS];
+	int nfields;
+	size_t form_bytes;
+	FILE *upload;
+	char upload_path[64];
+	struct timespec t0;
+};
+
+static const struct web_config *config;
+static pthread_key_t db_key;
+static atomic_int in_flight;
+
+static void close_db(void *p)
+{
+	db_close(p);
+}
+
+struct db *web_db(void)
+{
+	struct db *d = pthread_getspecific(db_key);
+	if (!d && db_open(&d, config->db_path, 0) == 0)
+		pthread_setspecific(db_key, d);
+	return d;
+}
+
+static enum MHD_Result collect_arg(void *cls, enum MHD_ValueKind kind, const char *key,
+				   const char *value)
+{
+	struct conn *c = cls;
+	struct web_req *r = &c->req;
+	if (r->nquery >= WEB_MAX_FIELDS) {
+		r->form_overflow = true;
+		return MHD_NO;
+	}
+	r->query[r->nquery].key = arena_strdup(&c->arena, key);
+	r->query[r->nquery++].value = arena_strdup(&c->arena, value ? value : "");
+	return MHD_YES;
+}
+
+static enum MHD_Result post_iter(void *cls, enum MHD_ValueKind kind, const char *key,
+				 const char *filename, const char *content_type,
+				 const char *transfer_encoding, const char *data, uint64_t off,
+				 size_t size)
+{
+	struct conn *c = cls;
+	struct web_req *r = &c->req;
+	if (filename) {
+		struct web_upload *u = &r->upload;
+		if (!c->upload) {
+			if (u->path)
+				return MHD_YES; /* one file per request: further ones are ignored */
+			snprintf(c->upload_path, sizeof c->upload_path, "/tmp/oko-upload-XXXXXX");
+			int fd = mkstemp(c->upload_path);
+			if (fd < 0 || !(c->upload = fdopen(fd, "wb")))
+				return MHD_NO;
+			u->path = c->upload_path;
+			u->field = arena_strdup(&c->arena, key);
+			const char *base = strrchr(filename, '/');
+			const char *base2 = strrchr(base ? base : filename, '\\');
+			u->filename = arena_strdup(&c->arena, base2 ? base2 + 1 : base ? base + 1 : filename);
+		}
+		if (u->size + size > WEB_MAX_UPLOAD) {
+			u->too_large = true;
+			return MHD_YES; /* keep reading so the answer can say why */
+		}
+		if (size && fwrite(data, 1, size, c->upload) != size)
+			return MHD_NO;
+		u->size += size;
+		return MHD_YES;
+	}
+	c->form_bytes += size;
+	if (c->form_bytes > WEB_MAX_FORM) {
+		r->form_overflow = true;
+		return MHD_YES;
+	}
+	struct field *f = c->nfields ? &c->fields[c->nfields - 1] : NULL;
+	if (off == 0 || !f || strcmp(f->key, key)) {
+		if (c->nfields >= WEB_MAX_FIELDS) {
+			r->form_overflow = true;
+			return MHD_YES;
+		}
+		f = &c->fields[c->nfields++];
+		f->key = arena_strdup(&c->arena, key);
+		buf_init(&f->value, WEB_MAX_FORM);
+		buf_append(&f->value, "", 0);
+	}
+	buf_append(&f->value, data, size);
+	return MHD_YES;
+}
+
+static void add_headers(struct MHD_Response *resp, const struct web_res *w)
+{
+	MHD_add_response_header(resp, "Content-Type", w->type ? w->type : "text/html; charset=utf-8");
+	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+	MHD_add_response_header(resp, "X-Frame-Options", "DENY");
+	MHD_add_response_header(resp, "Referrer-Policy", "same-origin");
+	MHD_add_response_header(resp, "Content-Security-Policy",
+				"default-src 'self'; img-src 'self' data:; form-action 'self'; "
+				"frame-ancestors 'none'; base-uri 'none'");
+	MHD_add_response_header(resp, "Cache-Control", w->cache ? w->cache : "no-store");
+	if (w->location)
+		MHD_add_response_header(resp, "Location", w->location);
+	if (w->cookie[0])
+		MHD_add_response_header(resp, "Set-Cookie", w->cookie);
+	if (w->disposition)
+		MHD_add_response_header(resp, "Content-Disposition", w->disposition);
+}
+
+static void fill_request(struct conn *c, struct MHD_Connection *conn, const char *url,
+			 const char *method)
+{
+	struct web_req *r = &c->req;
+	r->a = &c->arena;
+	r->method = arena_strdup(&c->arena, method);
+	r->path = arena_strdup(&c->arena, url);
+	r->now = (int64_t)time(NULL);
+	r->conn = conn;
+	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	char ip[INET6_ADDRSTRLEN] = "?";
+	if (ci && ci->client_addr) {
+		const struct sockaddr *sa = ci->client_addr;
+		if (sa->sa_family == AF_INET)
+			inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, ip, sizeof ip);
+		else if (sa->sa_family == AF_INET6)
+			inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, ip, sizeof ip);
+	}
+	r->ip = arena_strdup(&c->arena, ip);
+	const char *proto = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "X-Forwarded-Proto");
+	r->secure = proto && !strcmp(proto, "https");
+	MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, collect_arg, c);
+	buf_init(&c->res.body, 0);
+	c->res.status = 200;
+}
+
+static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char *url,
+			      const char *method, const char *version, const char *upload_data,
+			      size_t *upload_size, void **con_cls)
+{
+	struct conn *c = *con_cls;
+	if (!c) {
+		c = xcalloc(1, sizeof *c);
+		arena_init(&c->arena, 16 * 1024);
+		clock_gettime(CLOCK_MONOTONIC, &c->t0);
+		atomic_fetch_add(&in_flight, 1);
+		fill_request(c, conn, url, method);
+		if (!strcmp(method, "POST"))
+			c->pp = MHD_create_post_processor(conn, 64 * 1024, post_iter, c);
+		*con_cls = c;
+		return MHD_YES;
+	}
+	if (*upload_size) {
+		if (c->pp && MHD_post_process(c->pp, upload_data, *upload_size) != MHD_YES)
+			c->req.form_overflow = true;
+		*upload_size = 0;
+		return MHD_YES;
+	}
+	if (c->upload) {
+		fclose(c->upload);
+		c->upload = NULL;
+	}
+	struct web_req *r = &c->req;
+	for (int i = 0; i < c->nfields; i++) {
+		r->form[i].key = c->fields[i].key;
+		r->form[i].value = arena_strdup(&c->arena, buf_str(&c->fields[i].value));
+	}
+	r->nform = c->nfields;
+	r->db = web_db();
+	struct web_res *w = &c->res;
+	if (!r->db)
+		web_error_page(r, w, 503, "База данных недоступна. Попробуйте позже.");
+	else
+		web_dispatch(r, w);
+	struct MHD_Response *resp =
+		w->static_body ? MHD_create_response_from_buffer(w->static_len, (void *)w->static_body,
+								   MHD_RESPMEM_PERSISTENT)
+			       : MHD_create_response_from_buffer(w->body.len, w->body.p ? w->body.p : (void *)"",
+								   MHD_RESPMEM_MUST_COPY);
+	if (!resp)
+		return MHD_NO;
+	add_headers(resp, w);
+	enum MHD_Result ret = MHD_queue_response(conn, (unsigned)w->status, resp);
+	MHD_destroy_response(resp);
+	return ret;
+}
+
+static void completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+		      enum MHD_RequestTerminationCode toe)
+{
+	struct conn *c = *con_cls;
+	if (!c)
+		return;
+	if (!config->quiet) {
+		struct timespec t1;
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		double ms = (double)(t1.tv_sec - c->t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - c->t0.tv_nsec) / 1e6;
+		log_info("%s %s %s %d %.1f мс %s", c->req.ip, c->req.method, c->req.path, c->res.status,
+			 ms, c->req.authed ? c->req.user.login : "-");
+	}
+	if (c->pp)
+		MHD_destroy_post_processor(c->pp);
+	if (c->upload)
+		fclose(c->upload);
+	if (c->req.upload.path)
+		unlink(c->upload_path);
+	for (int i = 0; i < c->nfields; i++)
+		buf_free(&c->fields[i].value);
+	buf_free(&c->res.body);
+	arena_free(&c->arena);
+	free(c);
+	*con_cls = NULL;
+	atomic_fetch_sub(&in_flight, 1);
+}
+
+/* "127.0.0.1:8080" or "[::1]:8080" into a socket address. */
+static int parse_listen(const char *s, struct sockaddr_storage *ss, socklen_t *len)
+{
+	char host[64];
+	const char *colon = strrchr(s, ':');
+	if (!colon || colon == s || (size_t)(colon - s) >= sizeof host)
+		return ERR_USAGE;
+	memcpy(host, s, (size_t)(colon - s));
+	host[colon - s] = '\0';
+	char *end;
+	long port = strtol(colon + 1, &end, 10);
+	if (*end || port < 0 || port > 65535)
+		return ERR_USAGE;
+	memset(ss, 0, sizeof *ss);
+	if (host[0] == '[') {
+		size_t n = strlen(host);
+		if (n < 3 || host[n - 1] != ']')
+			return ERR_USAGE;
+		host[n - 1] = '\0';
+		struct sockaddr_in6 *a = (struct sockaddr_in6 *)ss;
+		a->sin6_family = AF_INET6;
+		a->sin6_port = htons((uint16_t)port);
+		if (inet_pton(AF_INET6, host + 1, &a->sin6_addr) != 1)
+			return ERR_USAGE;
+		*len = sizeof *a;
+		return 0;
+	}
+	struct sockaddr_in *a = (struct sockaddr_in *)ss;
+	a->sin_family = AF_INET;
+	a->sin_port = htons((uint16_t)port);
+	if (inet_pton(AF_INET, host, &a->sin_addr) != 1)
+		return ERR_USAGE;
+	*len = sizeof *a;
+	return 0;
+}
+
+int web_serve(const struct web_config *cfg)
+{
+	struct sockaddr_storage ss;
+	socklen_t sslen;
+	config = cfg;
+	if (parse_listen(cfg->listen, &ss, &sslen)) {
+		log_error("адрес «%s» должен иметь вид 127.0.0.1:8080 или [::1]:8080", cfg->listen);
+		return ERR_USAGE;
+	}
+	pthread_key_create(&db_key, close_db);
+	/* Signals go to this thread only: workers inherit the blocked mask. */
+	sigset_t set;
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	unsigned threads = cfg->threads ? cfg->threads : (unsigned)sysconf(_SC_NPROCESSORS_ONLN);
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_ERROR_LOG;
+	if (ss.ss_family == AF_INET6)
+		flags |= MHD_USE_IPv6;
+	struct MHD_Daemon *d = MHD_start_daemon(
+		flags, 0, NULL, NULL, handle, NULL,
+		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+		MHD_OPTION_THREAD_POOL_SIZE, threads ? threads : 1u,
+		MHD_OPTION_CONNECTION_LIMIT, 512u,
+		MHD_OPTION_PER_IP_CONNECTION_LIMIT, 256u,
+		MHD_OPTION_CONNECTION_TIMEOUT, 30u,
+		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(128 * 1024),
+		MHD_OPTION_NOTIFY_COMPLETED, completed, NULL,
+		MHD_OPTION_END);
+	if (!d) {
+		log_error("не удалось начать обслуживание на %s: %s (адрес занят или недоступен?)",
+			  cfg->listen, strerror(errno));
+		return ERR_IO;
+	}
+	const union MHD_DaemonInfo *info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
+	log_info("oko слушает http://%s (потоков: %u, база %s)", cfg->listen, threads, cfg->db_path);
+	if (info)
+		log_debug("порт %u", info->port);
+	int sig = 0;
+	sigwait(&set, &sig);
+	log_info("получен сигнал %d: новые соединения не принимаются, дожидаюсь текущих запросов", sig);
+	MHD_socket ls = MHD_quiesce_daemon(d);
+	if (ls != MHD_INVALID_SOCKET)
+		close(ls);
+	for (int i = 0; i < 1000 && atomic_load(&in_flight) > 0; i++)
+		usleep(10000);
+	MHD_stop_daemon(d);
+	log_info("остановлено");
+	return 0;
+}

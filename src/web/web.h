@@ -1,0 +1,171 @@
+/* web: the HTTP application — requests, responses, the route table, HTML helpers.
+ *
+ * server.c turns libmicrohttpd's callbacks into one `struct web_req` per request (method,
+ * path, query, form fields, an uploaded file, the user of the session) and sends back the
+ * `struct web_res` a handler filled. route.c holds the one table of routes: method, path
+ * pattern, handler, who may call it, whether it changes state (CSRF token required) and
+ * the form keys it accepts. The dispatcher enforces all of that before any handler runs;
+ * a handler only checks the specific objects it touches (that this school is in the
+ * user's territory). Memory of a request comes from its arena and dies with it. */
+#ifndef OKO_WEB_H
+#define OKO_WEB_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/arena.h"
+#include "base/buf.h"
+#include "db/db.h"
+#include "model/user.h"
+
+#define WEB_MAX_FIELDS 64
+#define WEB_MAX_PARAMS 4
+#define WEB_MAX_UPLOAD (64u << 20) /* bytes of one uploaded file */
+#define WEB_MAX_FORM (256u << 10)  /* bytes of all form fields of a request */
+
+struct web_kv {
+	const char *key, *value;
+};
+
+struct web_upload {
+	const char *field;    /* form key of the file */
+	const char *filename; /* as sent by the browser (base name only, untrusted) */
+	const char *path;     /* temporary file holding the bytes, removed after the request */
+	uint64_t size;
+	bool too_large;
+};
+
+struct web_req {
+	struct arena *a;
+	struct db *db;          /* this thread's connection */
+	const char *method;
+	const char *path;       /* decoded path, no query */
+	const char *ip;
+	int64_t now;            /* unix seconds, from the server's clock */
+	struct web_kv query[WEB_MAX_FIELDS];
+	int nquery;
+	struct web_kv form[WEB_MAX_FIELDS];
+	int nform;
+	bool form_overflow;     /* more fields or bytes than allowed */
+	struct web_upload upload;
+	const char *params[WEB_MAX_PARAMS]; /* {name} parts of the route pattern */
+	int nparams;
+	bool authed;
+	bool by_token;          /* authenticated by an API token (no CSRF needed) */
+	struct user user;
+	char csrf[USER_TOKEN_HEX];
+	char session[USER_TOKEN_HEX];
+	bool secure;            /* the request came over TLS (X-Forwarded-Proto: https) */
+	void *conn;             /* struct MHD_Connection, for headers */
+};
+
+struct web_res {
+	int status;
+	const char *type;       /* Content-Type; default text/html; charset=utf-8 */
+	struct buf body;
+	const char *location;   /* redirect target */
+	char cookie[256];       /* Set-Cookie value, if any */
+	const char *disposition; /* Content-Disposition, for downloads */
+	const void *static_body; /* a body that outlives the request (embedded assets) */
+	size_t static_len;
+	const char *cache;      /* Cache-Control */
+};
+
+typedef int (*web_handler)(struct web_req *r, struct web_res *w);
+
+/* Who may call a route: a set of role bits, or WEB_PUBLIC. */
+#define WEB_ROLE(r) (1u << (r))
+#define WEB_PUBLIC 0u
+#define WEB_ANY_USER 0xFFu
+#define WEB_STAFF (WEB_ROLE(ROLE_ADMIN) | WEB_ROLE(ROLE_REGION) | WEB_ROLE(ROLE_MUNICIPALITY) | \
+		   WEB_ROLE(ROLE_SCHOOL))
+#define WEB_TERRITORY (WEB_ROLE(ROLE_ADMIN) | WEB_ROLE(ROLE_REGION) | WEB_ROLE(ROLE_MUNICIPALITY))
+
+struct web_route {
+	const char *method;     /* "GET" or "POST" */
+	const char *pattern;    /* "/schools/{login}" */
+	web_handler fn;
+	unsigned roles;         /* WEB_PUBLIC or role bits */
+	bool csrf;              /* state-changing: the form must carry the session's token */
+	const char *const *keys; /* accepted form/query keys (NULL-terminated); others → 400 */
+};
+
+/* The route table (route.c). */
+extern const struct web_route web_routes[];
+
+/* Runs the request through the table: finds the route (404), authenticates, checks the
+ * role (403, or a redirect to the login page for pages), the CSRF token (403) and the
+ * keys (400), then calls the handler. */
+void web_dispatch(struct web_req *r, struct web_res *w);
+
+/* Value of a query or form field, or NULL. */
+const char *web_query(const struct web_req *r, const char *key);
+const char *web_form(const struct web_req *r, const char *key);
+/* A query field as a bounded integer (dflt when absent or invalid). */
+long web_query_int(const struct web_req *r, const char *key, long dflt, long min, long max);
+/* HTTP status for an ERR_* code. */
+int web_status_of(int err);
+/* Sets w to a redirect (303) to a local path. */
+void web_redirect(struct web_res *w, const char *path);
+/* An error page in Russian with the status set. */
+void web_error_page(struct web_req *r, struct web_res *w, int status, const char *text);
+/* Serves an embedded static asset by name (under /static/); 404 when unknown. */
+int web_static(struct web_req *r, struct web_res *w);
+
+/* Login throttling: records a failure; tells whether the IP or login must wait. */
+void web_throttle_fail(const char *ip, const char *login, int64_t now);
+int web_throttle_wait(const char *ip, const char *login, int64_t now); /* seconds, 0 = ok */
+void web_throttle_reset(const char *login);
+
+/* ---- HTML (html.c): escaped by default; raw output only through html_raw ---- */
+
+void html_text(struct buf *b, const char *s);  /* element content */
+void html_attr(struct buf *b, const char *s);  /* attribute value (inside quotes) */
+void html_url(struct buf *b, const char *s);   /* a URL component, percent-encoded */
+void html_raw(struct buf *b, const char *s);   /* trusted markup: the only raw path */
+void html_printf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* printf whose %s arguments are escaped as element text; numbers as they are. */
+void html_textf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* The page around a handler's content: head, navigation for the user's role, footer. */
+void html_begin(struct web_req *r, struct web_res *w, const char *title);
+void html_end(struct web_req *r, struct web_res *w);
+/* A hidden input with the session's CSRF token, for every state-changing form. */
+void html_csrf(struct web_req *r, struct buf *b);
+/* Pagination links for a list of total items, page size per, current page (1-based);
+ * base is the path with its query minus "page". */
+void html_pager(struct buf *b, const char *base, long total, long per, long page);
+/* A number with thin-space thousands ("26 595"). */
+void html_int(struct buf *b, long v);
+
+/* ---- the server (server.c) ---- */
+
+struct web_config {
+	const char *db_path;
+	const char *listen;  /* "127.0.0.1:8080" */
+	unsigned threads;    /* worker threads; 0 = number of cores */
+	bool quiet;          /* no access log */
+};
+
+/* Serves until SIGTERM/SIGINT, then stops accepting, lets requests in flight finish
+ * (up to 10 s) and returns. */
+int web_serve(const struct web_config *cfg);
+/* The per-thread database connection of a worker (opened on first use). */
+struct db *web_db(void);
+
+/* Pages and API handlers (the files under pages/ and api/). */
+int page_login(struct web_req *r, struct web_res *w);
+int page_login_post(struct web_req *r, struct web_res *w);
+int page_logout(struct web_req *r, struct web_res *w);
+int page_home(struct web_req *r, struct web_res *w);
+int page_schools(struct web_req *r, struct web_res *w);
+int page_school(struct web_req *r, struct web_res *w);
+int page_upload(struct web_req *r, struct web_res *w);
+int page_upload_post(struct web_req *r, struct web_res *w);
+int page_audit(struct web_req *r, struct web_res *w);
+int page_users(struct web_req *r, struct web_res *w);
+int page_users_post(struct web_req *r, struct web_res *w);
+int api_schools(struct web_req *r, struct web_res *w);
+int api_me(struct web_req *r, struct web_res *w);
+
+#endif
