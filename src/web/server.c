@@ -317,10 +317,12 @@ int web_serve(const struct web_config *cfg)
 			  cfg->listen, strerror(errno));
 		return ERR_IO;
 	}
+	/* With port 0 the system picks one: say which (tests read this line). */
 	const union MHD_DaemonInfo *info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
-	log_info("oko слушает http://%s (потоков: %u, база %s)", cfg->listen, threads, cfg->db_path);
-	if (info)
-		log_debug("порт %u", info->port);
+	char host[64];
+	snprintf(host, sizeof host, "%.*s", (int)(strrchr(cfg->listen, ':') - cfg->listen), cfg->listen);
+	log_info("oko слушает http://%s:%u (потоков: %u, база %s)", host, info ? info->port : 0u,
+		 threads, cfg->db_path);
 	int sig = 0;
 	sigwait(&set, &sig);
 	log_info("получен сигнал %d: новые соединения не принимаются, дожидаюсь текущих запросов", sig);

@@ -1,0 +1,188 @@
+#!/bin/bash
+# The web application over real HTTP: logins, the permission matrix (role × route × own /
+# foreign territory), CSRF, XSS, SQL metacharacters, path traversal, uploads, throttling,
+# API tokens, slow clients, graceful shutdown.
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/web_lib.sh"
+
+"$OKO" init >/dev/null
+"$OKO" import schools "$DATA/schools.csv" >/dev/null
+"$OKO" import procedures "$DATA/procedures.csv" >/dev/null
+"$OKO" import results "$DATA/results/canonical.csv" >/dev/null 2>&1
+printf 'login,name,municipality,region,kind,settlement,indepth\nsch666,"<script>alert(1)</script> ""школа""",г. Барнаул,Алтайский край,СОШ,город,0\n' > "$T/xss.csv"
+"$OKO" import schools "$T/xss.csv" >/dev/null
+add() { "$OKO" user add "$1" --role "$2" ${3:+--scope "$3"} --name "$1 name" --password "password-$1" >/dev/null; }
+add admin admin
+add reg region
+add mun municipality "г. Барнаул"
+add sch school sch220206
+add sch2 school edu223017
+add exp expert
+start_server
+for u in admin reg mun sch sch2 exp; do login $u "password-$u"; done
+
+# --- anonymous
+get - /
+expect_eq "anonymous home redirects to login" "$code" 303
+get - /login
+expect_eq "login page is public" "$code" 200
+expect_grep "login page in Russian" "$T/body" "Вход в oko"
+get - /api/v1/me
+expect_eq "anonymous API refused" "$code" 403
+try_login admin wrong-password
+expect_eq "wrong password refused" "$code" 403
+expect_grep "wrong password explained" "$T/body" "Неверный логин или пароль."
+try_login nobody whatever
+expect_eq "unknown login answers the same" "$code" 403
+code=$(curl -s -o /dev/null -D "$T/headers" -w '%{http_code}' --data-urlencode login=reg --data-urlencode password=password-reg "$URL/login")
+expect_grep "session cookie is HttpOnly and SameSite=Strict" "$T/headers" "HttpOnly; SameSite=Strict"
+expect_grep "pages forbid framing" "$T/headers" "X-Frame-Options: DENY"
+
+# --- the permission matrix: user route expected-status
+while read -r who path want; do
+	get "$who" "$path"
+	expect_eq "$who GET $path → $want" "$code" "$want"
+done <<'MATRIX'
+admin / 200
+reg / 200
+mun / 200
+sch / 200
+exp / 200
+admin /schools 200
+reg /schools 200
+mun /schools 200
+sch /schools 403
+exp /schools 403
+admin /schools/sch220206 200
+reg /schools/sch220206 200
+mun /schools/sch220206 200
+mun /schools/edu223017 404
+sch /schools/sch220206 200
+sch /schools/sch220207 404
+sch2 /schools/sch220206 404
+exp /schools/sch220206 403
+admin /schools/nonexistent 404
+admin /upload 200
+mun /upload 200
+sch /upload 200
+exp /upload 403
+admin /users 200
+reg /users 403
+mun /users 403
+sch /users 403
+admin /audit 200
+reg /audit 200
+mun /audit 403
+sch /audit 403
+admin /api/v1/schools 200
+mun /api/v1/schools 200
+sch /api/v1/schools 403
+sch /api/v1/me 200
+MATRIX
+
+# --- no data leaks across territories
+get mun /schools
+expect_grep "municipality sees its school" "$T/body" "sch220206"
+grep -q "edu223017" "$T/body" && fail "municipality does not see a foreign school" || ok "municipality does not see a foreign school"
+get mun /api/v1/schools
+expect_grep "municipality's API total counts only its schools" "$T/body" '"total":3'
+grep -q "edu223017" "$T/body" && fail "API leaks a foreign school" || ok "API does not leak a foreign school"
+get sch2 /schools/sch220206
+grep -q "СОШ № 1" "$T/body" && fail "404 page leaks the name" || ok "404 for a foreign school leaks nothing"
+get admin /api/v1/schools
+expect_grep "admin's API sees all schools" "$T/body" '"total":6'
+
+# --- XSS: a school named like a script is shown as text
+get admin "/schools?q=sch666"
+expect_grep "script name escaped" "$T/body" "&lt;script&gt;alert(1)&lt;/script&gt; &quot;школа&quot;"
+grep -q "<script>alert" "$T/body" && fail "raw script in the page" || ok "no raw script in the page"
+
+# --- SQL metacharacters are data
+get admin "/schools?q=%27%20OR%201%3D1%20--"
+expect_eq "quote in the search is harmless" "$code" 200
+expect_grep "nothing matches the injection" "$T/body" "Найдено: 0"
+get admin "/schools?sort=name%3BDROP%20TABLE%20school"
+expect_eq "unknown sort is ignored" "$code" 200
+expect_eq "schools table still there" "$(sql 'SELECT count(*) FROM school')" 6
+
+# --- undeclared keys and path traversal
+get admin "/schools?evil=1"
+expect_eq "undeclared query key refused" "$code" 400
+get admin "/static/oko.css"
+expect_eq "static CSS served" "$code" 200
+for p in "/static/../../etc/passwd" "/static/%2e%2e/%2e%2e/etc/passwd" "/static/..%2f..%2fetc%2fpasswd" "/static/"; do
+	get admin "$p"
+	expect_eq "traversal $p refused" "$code" 404
+done
+grep -q "root:" "$T/body" && fail "traversal leaked a file" || ok "traversal leaked nothing"
+
+# --- CSRF
+code=$(curl -s -o "$T/body" -w '%{http_code}' -b "$T/admin.jar" -d "login=x&name=x&role=admin&password=xxxxxxxx" "$URL/users")
+expect_eq "POST without CSRF token refused" "$code" 403
+code=$(curl -s -o "$T/body" -w '%{http_code}' -b "$T/admin.jar" -d "csrf=$(printf '0%.0s' $(seq 64))&login=x&name=x&role=admin&password=xxxxxxxx" "$URL/users")
+expect_eq "POST with a wrong CSRF token refused" "$code" 403
+post admin /users --data-urlencode login=newmun --data-urlencode "name=Новый <b>координатор</b>" --data-urlencode role=municipality --data-urlencode "scope=г. Барнаул" --data-urlencode password=password-new
+expect_eq "admin adds a user with the token" "$code" 200
+expect_grep "user added" "$T/body" "Пользователь newmun добавлен."
+expect_grep "user name escaped" "$T/body" "Новый &lt;b&gt;координатор&lt;/b&gt;"
+post mun /users --data-urlencode login=y --data-urlencode name=y --data-urlencode role=admin --data-urlencode password=password-y
+expect_eq "a municipal user cannot add users" "$code" 403
+
+# --- uploads
+upload sch /upload -F "file=@$DATA/results/canonical_fixed.csv" -F "procedure="
+expect_eq "school uploads its own results" "$code" 200
+expect_grep "upload succeeded" "$T/body" "Файл загружен."
+upload sch /upload -F "file=@$DATA/results/canonical.csv"
+expect_eq "school cannot upload other schools' rows" "$code" 400
+expect_grep "foreign rows explained" "$T/body" "школа вне вашей территории"
+expect_grep "nothing stored said" "$T/body" "Данные в базе не изменены."
+upload sch /upload -F "file=@$DATA/results/bad.csv"
+expect_eq "a bad file is refused" "$code" 400
+expect_grep "problems shown as a table" "$T/body" "<td>3 «code»</td><td>40001</td><td>код участника уже встречался выше"
+upload sch /upload -F "file=@$DATA/binary.csv;filename=<img src=x onerror=alert(1)>.csv"
+expect_eq "binary upload refused" "$code" 400
+grep -q "<img src=x" "$T/body" && fail "file name rendered raw" || ok "file name escaped"
+head -c $((65 * 1024 * 1024)) /dev/zero > "$T/huge.csv"
+upload sch /upload -F "file=@$T/huge.csv"
+expect_eq "oversized upload refused" "$code" 413
+rm -f "$T/huge.csv"
+expect_eq "upload history kept the school's upload" "$(sql "SELECT count(*) FROM upload WHERE user_name = 'sch'")" 1
+
+# --- slow clients do not block others
+exec 3<>/dev/tcp/127.0.0.1/"${URL##*:}"
+printf 'GET / HTTP/1.1\r\nHost: x\r\n' >&3
+start=$(date +%s%N)
+get admin /
+elapsed=$(( ($(date +%s%N) - start) / 1000000 ))
+exec 3>&-
+expect_eq "a slow client does not block a request" "$code" 200
+check "request answered in under 2 s beside a slow client (${elapsed} ms)" test "$elapsed" -lt 2000
+
+# --- API tokens
+token=$("$OKO" user token reg --label test 2>/dev/null)
+code=$(curl -s -o "$T/body" -w '%{http_code}' -H "Authorization: Bearer $token" "$URL/api/v1/me")
+expect_eq "API token authenticates" "$code" 200
+expect_grep "API answers JSON" "$T/body" '"login":"reg"'
+code=$(curl -s -o "$T/body" -w '%{http_code}' -H "Authorization: Bearer $(printf 'f%.0s' $(seq 64))" "$URL/api/v1/me")
+expect_eq "a wrong token is refused" "$code" 403
+
+# --- logout ends the session; audit log records
+post reg /logout
+expect_eq "logout redirects" "$code" 303
+get reg /
+expect_eq "after logout the cookie is dead" "$code" 303
+expect_eq "logins audited" "$(sql "SELECT count(*) > 5 FROM audit WHERE action = 'login'")" 1
+expect_eq "failed logins audited" "$(sql "SELECT count(*) FROM audit WHERE action = 'login_failed'")" 2
+
+# --- throttling after repeated failures
+for i in 1 2 3 4 5; do try_login sch wrong-$i; done
+try_login sch wrong-6
+expect_eq "throttled after five failures" "$code" 429
+expect_grep "throttle explained" "$T/body" "Слишком много неудачных попыток"
+
+# --- graceful shutdown
+kill -TERM $SERVER_PID
+wait $SERVER_PID
+expect_eq "server exits cleanly on SIGTERM" "$?" 0
+expect_grep "shutdown logged" "$T/serve.log" "остановлено"
+echo "1..$_n"
