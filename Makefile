@@ -79,7 +79,7 @@ test: $(OKO) $(UNIT_BIN) $(TOOL_BIN)
 	@OKO=$(abspath $(OKO)) BUILD=$(abspath $(BUILD)) tests/run.sh $(UNIT_BIN)
 
 check: deps
-	@$(MAKE) --no-print-directory all $(UNIT_BIN) $(TOOL_BIN)
+	@$(MAKE) -s --no-print-directory all $(UNIT_BIN) $(TOOL_BIN)
 	@$(MAKE) --no-print-directory test
 
 sanitize: deps

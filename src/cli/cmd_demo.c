@@ -1,0 +1,200 @@
+/* demo: fill the database with a synthetic region.
+ *
+ * Generates a region with the generator (gen/) into a temporary directory as canonical
+ * CSV and loads it with the ordinary importers — schools, procedures, results — so the
+ * demo goes through exactly the path real data takes. A database that already holds
+ * results is refused unless --force: the demo must not mix into real data by accident. */
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "base/err.h"
+#include "cli/cli.h"
+#include "gen/gen.h"
+#include "import/import.h"
+
+static double now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+struct progress {
+	bool tty;
+	int last;
+	double t_last;
+};
+
+static void gen_progress(void *ctx, long done, long total)
+{
+	struct progress *pr = ctx;
+	int pct = (int)(done * 100 / total);
+	if (!pr->tty || pct == pr->last)
+		return;
+	pr->last = pct;
+	fprintf(stderr, "\r  школ: %ld из %ld (%d %%)%s", done, total, pct, done == total ? "\n" : "");
+}
+
+static void import_progress(void *ctx, uint64_t done, uint64_t total, long rows)
+{
+	struct progress *pr = ctx;
+	double t = now();
+	bool final = total && done >= total;
+	if (!pr->tty || (!final && t - pr->t_last < 0.5))
+		return;
+	pr->t_last = t;
+	if (total)
+		fprintf(stderr, "\r  строк: %ld (%.0f %%)%s", rows, 100.0 * (double)done / (double)total,
+			final ? "\n" : "   ");
+}
+
+typedef int (*import_fn)(struct db *, const char *, const struct import_opts *,
+			 struct diag_list *, struct import_stats *);
+
+/* Loads one generated file; prints the problems when it fails. */
+static int load(struct db *d, const char *dir, const char *name, import_fn fn,
+		struct import_opts *o, struct import_stats *st)
+{
+	char path[4096];
+	struct diag_list diags;
+	if (snprintf(path, sizeof path, "%s/%s", dir, name) >= (int)sizeof path)
+		return ERR_LIMIT;
+	diag_init(&diags, 50);
+	memset(st, 0, sizeof *st);
+	int rc = fn(d, path, o, &diags, st);
+	if (rc) {
+		cli_print_diags(&diags);
+		fprintf(stderr, "oko demo: не удалось загрузить сгенерированный файл %s: %s\n", name,
+			err_str(rc));
+	}
+	diag_free(&diags);
+	return rc;
+}
+
+static void remove_generated(const char *dir)
+{
+	static const char *const files[] = { "schools.csv", "procedures.csv", "results.csv",
+					     "truth.csv", "README" };
+	char path[4096];
+	for (size_t i = 0; i < sizeof files / sizeof *files; i++) {
+		if (snprintf(path, sizeof path, "%s/%s", dir, files[i]) < (int)sizeof path)
+			unlink(path);
+	}
+	rmdir(dir);
+}
+
+int cmd_demo(struct cli *c, int argc, char **argv)
+{
+	struct gen_opt_text t = { 0 };
+	const char *keep = NULL;
+	bool force = false;
+	const struct cli_opt opts[] = {
+		{ "--schools", &t.schools, NULL },
+		{ "--municipalities", &t.municipalities, NULL },
+		{ "--years", &t.years, NULL },
+		{ "--seed", &t.seed, NULL },
+		{ "--manipulated", &t.manipulated, NULL },
+		{ "--icc", &t.icc, NULL },
+		{ "--subjects", &t.subjects, NULL },
+		{ "--grades", &t.grades, NULL },
+		{ "--absent", &t.absent, NULL },
+		{ "--kinds", &t.kinds, NULL },
+		{ "--strength", &t.strength, NULL },
+		{ "--region", &t.region, NULL },
+		{ "--keep", &keep, NULL },
+		{ "--force", NULL, &force },
+		{ 0 },
+	};
+	int npos, rc;
+	if ((rc = cli_parse(c, argc, argv, opts, &npos)))
+		return rc > 0 ? 0 : rc;
+	if (npos)
+		return cli_usage_error(c, "лишний аргумент «%s»", argv[0]);
+	struct gen_params p;
+	char msg[512], tmp[4096] = "";
+	gen_params_default(&p);
+	if ((rc = gen_params_parse(&p, &t, msg, sizeof msg)))
+		return cli_usage_error(c, "%s", msg);
+
+	struct db *d = NULL;
+	const char *dir = keep;
+	struct progress pr = { cli_is_tty(), -1, 0 };
+	if ((rc = cli_open_db(c, DB_OPEN_CREATE, &d))) {
+		fprintf(stderr, "oko demo: не удалось открыть базу данных %s: %s\n", c->db_path,
+			err_str(rc));
+		return rc;
+	}
+	int64_t have = 0;
+	if ((rc = db_query_int(d, "SELECT count(*) FROM result", 0, &have))) {
+		fprintf(stderr, "oko demo: %s\n", db_errmsg(d));
+		goto out;
+	}
+	if (have > 0 && !force) {
+		fprintf(stderr, "oko demo: в базе данных %s уже есть результаты (%lld); "
+				"демонстрационный регион не загружен, чтобы не смешать его с этими "
+				"данными.\nВозьмите новую базу (--db ФАЙЛ) или добавьте регион всё равно: "
+				"oko demo --force\n", c->db_path, (long long)have);
+		rc = ERR_EXISTS;
+		goto out;
+	}
+	if (!dir) {
+		const char *base = getenv("TMPDIR");
+		snprintf(tmp, sizeof tmp, "%s/oko-demo-XXXXXX", base && *base ? base : "/tmp");
+		if (!mkdtemp(tmp)) {
+			fprintf(stderr, "oko demo: не удалось создать временный каталог %s: %s\n", tmp,
+				strerror(errno));
+			tmp[0] = '\0';
+			rc = ERR_IO;
+			goto out;
+		}
+		dir = tmp;
+	}
+
+	double t0 = now();
+	struct gen_counts gc;
+	printf("Генерация региона «%s»: %ld школ, годы %d–%d, классы %d–%d…\n", p.region,
+	       p.schools, p.year_from, p.year_to, p.grade_from, p.grade_to);
+	fflush(stdout);
+	if ((rc = gen_write_dir(&p, dir, &gc, gen_progress, &pr, msg, sizeof msg))) {
+		fprintf(stderr, "oko demo: %s\n", msg[0] ? msg : err_str(rc));
+		goto out;
+	}
+	struct import_opts o = { 0 };
+	o.user = "oko demo";
+	o.region = p.region;
+	o.progress = import_progress;
+	o.progress_ctx = &pr;
+	struct import_stats ss, ps, rs;
+	printf("Загрузка школ и процедур…\n");
+	fflush(stdout);
+	if ((rc = load(d, dir, "schools.csv", import_schools, &o, &ss)) ||
+	    (rc = load(d, dir, "procedures.csv", import_procedures, &o, &ps)))
+		goto out;
+	printf("Загрузка результатов: %ld строк…\n", gc.results);
+	fflush(stdout);
+	if ((rc = load(d, dir, "results.csv", import_results, &o, &rs)))
+		goto out;
+
+	printf("\nДемонстрационный регион «%s» загружен в %s за %.1f с:\n"
+	       "  муниципалитетов: %d, школ: %ld\n"
+	       "  процедур: %ld (ВПР, годы %d–%d, классы %d–%d)\n"
+	       "  результатов: %ld (писали работу %ld, отсутствовали %ld)\n"
+	       "  школ с заложенными искажениями: %ld (записей о них: %ld)\n",
+	       p.region, c->db_path, now() - t0, p.municipalities, gc.schools, gc.procedures,
+	       p.year_from, p.year_to, p.grade_from, p.grade_to, gc.results,
+	       gc.results - gc.absent, gc.absent, gc.manipulated, gc.truth);
+	if (keep)
+		printf("Сгенерированные файлы и правда об искажениях (truth.csv): %s\n", keep);
+	else
+		printf("Чтобы сохранить сгенерированные файлы и truth.csv, запустите с --keep КАТАЛОГ.\n");
+out:
+	if (tmp[0])
+		remove_generated(tmp);
+	db_close(d);
+	return rc;
+}

@@ -1,0 +1,32 @@
+/* gen/template: the structure of the generated works — positions, maxima, levels, mark
+ * scales and each position's target difficulty.
+ *
+ * RU-4, MA-4, RU-5 and MA-5 are the real ВПР 2021 works (KIM descriptions and mark scales
+ * of ../shared/data/real/, read with `oko import kim`); their target difficulties are the
+ * mean points per position measured on the real Altai Krai 2021 results. Russian and maths
+ * for grades 6-8 are plausible works modelled on them, and every other subject or grade
+ * gets one generic work. These tables are facts about the tests, kept as constants. */
+#ifndef OKO_GEN_TEMPLATE_H
+#define OKO_GEN_TEMPLATE_H
+
+struct gen_tpos {
+	const char *label;
+	int max;
+	const char *level; /* "Б", "П", "В" */
+	double p;          /* target mean points as a share of max, for an average region */
+};
+
+struct gen_template {
+	const char *subject; /* NULL for the generic template */
+	int grade;           /* 0 for the generic template */
+	const char *source;  /* where the structure comes from, for README and docs */
+	int scale[3];        /* lower bounds of marks 3, 4, 5 */
+	int npos;
+	const struct gen_tpos *pos;
+};
+
+/* The template for a subject and grade; the generic one when there is no specific one.
+ * Never NULL. */
+const struct gen_template *gen_template_find(const char *subject, int grade);
+
+#endif

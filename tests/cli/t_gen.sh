@@ -1,0 +1,92 @@
+#!/bin/bash
+# oko gen and oko demo: files and headers of formats.md, determinism, the truth file,
+# wrong usage, and that the ordinary importers read what the generator writes.
+. "$(dirname "$0")/lib.sh"
+
+G="$T/g"
+expect_ok "gen writes a small region" gen --out "$G" --schools 25 --seed 5 --manipulated 0.4
+for f in schools.csv procedures.csv results.csv truth.csv README; do
+	check "gen wrote $f" test -s "$G/$f"
+done
+expect_grep "summary printed" "$T/out" "школ 25, процедур 20"
+expect_eq "schools.csv header" "$(head -1 "$G/schools.csv")" "login,name,municipality,region,kind,settlement,indepth"
+expect_eq "procedures.csv header" "$(head -1 "$G/procedures.csv")" "procedure,kind,year,subject,grade,max_score,positions,scale"
+expect_eq "results.csv header: positions p1..p22" "$(head -1 "$G/results.csv")" \
+	"school,procedure,code,class,variant,gender,journal_mark,absent,$(seq -s, -f 'p%g' 1 22)"
+expect_eq "truth.csv header" "$(head -1 "$G/truth.csv")" "school,procedure,year,kind,strength,class"
+expect_eq "25 schools" "$(($(wc -l <"$G/schools.csv") - 1))" 25
+expect_eq "20 procedures" "$(($(wc -l <"$G/procedures.csv") - 1))" 20
+expect_grep "real RU-4 2021 structure" "$G/procedures.csv" \
+	"VPR-2021-RU-4,VPR,2021,RU,4,38,1K1:4:Б 1K2:3:Б 2:3:Б 3.1:1:Б 3.2:3:Б 4:2:Б 5:1:Б 6:2:Б 7:3:Б 8:2:Б 9:1:Б 10:1:Б 11:2:Б 12.1:1:П 12.2:2:П 13.1:1:П 13.2:2:П 14:1:Б 15.1:2:Б 15.2:1:Б,14/24/33"
+expect_grep "MA-5 scale" "$G/procedures.csv" ",7/11/15"
+expect_grep "README names the seed" "$G/README" "seed              5"
+bad=$(awk -F, 'NR > 1 && !($3 ~ /^[4-8][0-9][0-9][0-9][0-9]$/ && substr($3,1,1) == substr($2,length($2))) { n++ } END { print n + 0 }' "$G/results.csv")
+expect_eq "codes are 5 digits starting with the grade" "$bad" 0
+bad=$(awk -F, 'NR > 1 && $8 == 1 && ($5 != "" || $9 != "") { n++ } END { print n + 0 }' "$G/results.csv")
+expect_eq "absent rows have no variant and no points" "$bad" 0
+dup=$(cut -d, -f1-4 "$G/truth.csv" | sort | uniq -d | wc -l)
+expect_eq "one truth row per school, procedure and kind" "$dup" 0
+bad=$(awk -F, 'NR > 1 && $4 !~ /^(boundary|lenient|help|journal|copy|jump)$/ { n++ } END { print n + 0 }' "$G/truth.csv")
+expect_eq "truth kinds are known" "$bad" 0
+missing=$(cut -d, -f1 "$G/truth.csv" | tail -n +2 | sort -u | while read -r s; do grep -q "^$s," "$G/schools.csv" || echo "$s"; done | wc -l)
+expect_eq "truth names generated schools" "$missing" 0
+
+expect_ok "same seed again" gen --out "$T/g2" --schools 25 --seed 5 --manipulated 0.4
+same=1
+for f in schools.csv procedures.csv results.csv truth.csv README; do cmp -s "$G/$f" "$T/g2/$f" || same=0; done
+expect_eq "same seed gives byte-identical files" "$same" 1
+expect_ok "another seed" gen --out "$T/g3" --schools 25 --seed 6 --manipulated 0.4
+check "another seed gives other results" bash -c "! cmp -s '$G/results.csv' '$T/g3/results.csv'"
+
+expect_ok "clean region" gen --out "$T/g4" --schools 10 --manipulated 0 --years 2021 --subjects BI --grades 5 --quiet
+expect_eq "quiet prints nothing" "$(cat "$T/out")" ""
+expect_eq "no truth rows in a clean region" "$(wc -l <"$T/g4/truth.csv")" 1
+expect_grep "generic work for biology" "$T/g4/procedures.csv" "VPR-2021-BI-5,VPR,2021,BI,5,19,"
+expect_ok "--stats reports speed and memory" gen --out "$T/g5" --schools 5 --stats
+expect_grep "stats line" "$T/out" "результатов/с"
+expect_grep "peak memory" "$T/out" "VmHWM"
+
+run_oko gen --schools 5
+expect_eq "gen without --out is a usage error" "$rc" 2
+expect_grep "--out asked for" "$T/err" "--out"
+run_oko gen --out "$T/x" --kinds boundary,steal
+expect_eq "unknown kind is a usage error" "$rc" 2
+expect_grep "kinds explained" "$T/err" "boundary, lenient, help, journal, copy, jump"
+run_oko gen --out "$T/x" --years 2021-2019
+expect_eq "reversed years refused" "$rc" 2
+run_oko gen --out "$T/x" --subjects RU,XX
+expect_grep "unknown subject explained" "$T/err" "--subjects: «RU,XX»"
+expect_ok "gen --help" gen --help
+expect_grep "help documents truth.csv" "$T/out" "truth.csv"
+
+# The importers read the generated files, and the counts match.
+"$OKO" init >/dev/null
+expect_ok "import generated schools" import schools "$G/schools.csv"
+expect_ok "import generated procedures" import procedures "$G/procedures.csv"
+expect_ok "import generated results" import results "$G/results.csv"
+expect_eq "all schools stored" "$(sql 'SELECT count(*) FROM school')" 25
+expect_eq "all procedures stored" "$(sql 'SELECT count(*) FROM procedure')" 20
+expect_eq "all results stored" "$(sql 'SELECT count(*) FROM result')" "$(($(wc -l <"$G/results.csv") - 1))"
+expect_eq "absent rows stored as absent" "$(sql 'SELECT count(*) FROM result WHERE absent = 1')" \
+	"$(awk -F, 'NR > 1 && $8 == 1' "$G/results.csv" | wc -l)"
+expect_eq "no row marked with a problem" "$(sql 'SELECT count(*) FROM result WHERE problems <> 0')" 0
+want=$(awk -F, 'NR > 1 && $2 == "VPR-2021-RU-4" && $8 == 0 { for (i = 9; i <= NF; i++) if ($i != "X") s += $i } END { print s + 0 }' "$G/results.csv")
+expect_eq "RU-4 2021 points stored as written" \
+	"$(sql "SELECT sum(primary_score) FROM result r JOIN procedure p ON p.id = r.procedure_id WHERE p.code = 'VPR-2021-RU-4'")" "$want"
+
+# oko demo fills a database once; a second time it refuses without --force.
+export OKO_DB="$T/demo.db"
+expect_ok "demo fills a fresh database" demo --schools 30 --seed 3 --keep "$T/demo"
+expect_grep "demo summary" "$T/out" "Демонстрационный регион «Демонстрационная область» загружен"
+expect_eq "demo schools" "$(sql 'SELECT count(*) FROM school')" 30
+expect_eq "demo results match the generated file" "$(sql 'SELECT count(*) FROM result')" \
+	"$(($(wc -l <"$T/demo/results.csv") - 1))"
+expect_eq "demo covers grades 4-8 in two years" "$(sql 'SELECT count(DISTINCT grade) || "/" || count(DISTINCT year) FROM procedure')" "5/2"
+check "demo kept truth.csv" test -s "$T/demo/truth.csv"
+before=$(db_digest)
+run_oko demo --schools 30
+expect_eq "demo on a database with results fails" "$rc" 1
+expect_grep "refusal explained" "$T/err" "уже есть результаты"
+expect_eq "refused demo changed nothing" "$(db_digest)" "$before"
+expect_ok "demo --force loads anyway" demo --schools 30 --seed 3 --force
+echo "1..$_n"
