@@ -1,0 +1,136 @@
+/* stats/analyze: the per-procedure driver and the evidence list for the risk. */
+#include "stats/analyze.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/err.h"
+#include "base/mem.h"
+
+#define ALLOC(n, T) ((T *)xcalloc((n) > 0 ? (n) : 1, sizeof(T)))
+
+void stat_scoring_targets(const struct stat_proc *p, bool *target)
+{
+	for (int k = 0; k < p->npos && k < STAT_MAX_POS; k++)
+		target[k] = p->pos_max[k] >= 2;
+}
+
+int stat_analyze(const struct stat_proc *p, const struct stat_cfg *cfg, struct stat_analysis *a)
+{
+	memset(a, 0, sizeof *a);
+	int rc = stat_proc_check(p);
+	if (rc)
+		return rc;
+	size_t ns = p->nschools, nc = p->class_id ? p->nclasses : 0;
+	a->nschools = ns;
+	a->nclasses = nc;
+	if ((rc = stat_tab_build(p, &a->tab)))
+		goto fail;
+	a->mean = ALLOC(ns, struct stat_mean_school);
+	a->journal = ALLOC(ns, struct stat_journal_school);
+	a->marks = ALLOC(ns, struct stat_marks_school);
+	a->gap = ALLOC(ns, struct stat_gap_school);
+	a->peak = ALLOC(ns * 3, struct stat_peak_school);
+	a->bunch = ALLOC(ns, struct stat_bunch_school);
+	a->lenient = ALLOC(ns, struct stat_zres);
+	a->above = ALLOC(ns, struct stat_zres);
+	if ((rc = stat_sign_mean(&a->tab, cfg, &a->mean_r, a->mean)) ||
+	    (rc = stat_sign_journal(&a->tab, cfg, a->journal)) ||
+	    (rc = stat_marks(&a->tab, a->marks, &a->marks_r)) ||
+	    (rc = stat_sign_gap(&a->tab, cfg, &a->gap_r, a->gap)) ||
+	    (rc = stat_sign_peak(&a->tab, cfg, a->peak)) ||
+	    (rc = stat_sign_bunch(&a->tab, cfg, a->bunch_r, a->bunch)) ||
+	    (rc = stat_sign_jcond(&a->tab, STAT_JCOND_JOURNAL, cfg, &a->lenient_null, a->lenient)) ||
+	    (rc = stat_sign_jcond(&a->tab, STAT_JCOND_SCORE, cfg, &a->above_null, a->above)))
+		goto fail;
+	if (!p->pos)
+		return 0;
+	a->hard = ALLOC(ns, struct stat_zres);
+	a->prof = ALLOC(ns, struct stat_profile_group);
+	a->fit = ALLOC(ns, struct stat_zres);
+	a->twins = ALLOC(ns, struct stat_twins_group);
+	a->scoring = ALLOC(ns, struct stat_zres);
+	bool target[STAT_MAX_POS];
+	stat_scoring_targets(p, target);
+	if ((rc = stat_profile(p, p->school, ns, cfg, &a->prof_r, a->hard, a->prof)) ||
+	    (rc = stat_profile_positions(p, p->school, ns, target, cfg, &a->scoring_null,
+					 a->scoring)) ||
+	    (rc = stat_personfit(p, p->school, ns, cfg, &a->fit_r, a->fit, NULL)))
+		goto fail;
+	if (nc) {
+		a->hard_class = ALLOC(nc, struct stat_zres);
+		a->prof_class = ALLOC(nc, struct stat_profile_group);
+		a->fit_class = ALLOC(nc, struct stat_zres);
+		a->twins_class = ALLOC(nc, struct stat_twins_group);
+		a->scoring_class = ALLOC(nc, struct stat_zres);
+		if ((rc = stat_profile(p, p->class_id, nc, cfg, &a->prof_class_r, a->hard_class,
+				       a->prof_class)) ||
+		    (rc = stat_profile_positions(p, p->class_id, nc, target, cfg,
+						 &a->scoring_class_null, a->scoring_class)) ||
+		    (rc = stat_personfit(p, p->class_id, nc, cfg, &a->fit_class_r, a->fit_class, NULL)))
+			goto fail;
+	}
+	if ((rc = stat_twins(p, cfg, &a->twins_r, a->twins_class, a->twins)))
+		goto fail;
+	return 0;
+fail:
+	stat_analysis_free(a);
+	return rc;
+}
+
+void stat_analysis_free(struct stat_analysis *a)
+{
+	stat_tab_free(&a->tab);
+	free(a->mean);
+	free(a->journal);
+	free(a->marks);
+	free(a->gap);
+	free(a->peak);
+	free(a->bunch);
+	free(a->lenient);
+	free(a->above);
+	free(a->hard);
+	free(a->prof);
+	free(a->hard_class);
+	free(a->prof_class);
+	free(a->scoring);
+	free(a->scoring_class);
+	free(a->fit);
+	free(a->fit_class);
+	free(a->twins);
+	free(a->twins_class);
+	memset(a, 0, sizeof *a);
+}
+
+static void push(struct stat_evidence **ev, size_t *nev, size_t *cap, size_t s, int sign,
+		 int proc, double p)
+{
+	if (isnan(p))
+		return;
+	*ev = xgrow(*ev, cap, *nev + 1, sizeof **ev);
+	(*ev)[(*nev)++] = (struct stat_evidence){(uint32_t)s, (int16_t)sign, (int16_t)proc, p};
+}
+
+void stat_evidence_add(const struct stat_analysis *a, unsigned mask, int proc,
+		       struct stat_evidence **ev, size_t *nev, size_t *cap)
+{
+	for (size_t s = 0; s < a->nschools; s++) {
+		if ((mask & (1u << STAT_SIGN_BOUNDARY_BUNCHING)) && a->bunch)
+			push(ev, nev, cap, s, STAT_SIGN_BOUNDARY_BUNCHING, proc, a->bunch[s].p);
+		if ((mask & (1u << STAT_SIGN_JOURNAL_LENIENT)) && a->lenient)
+			push(ev, nev, cap, s, STAT_SIGN_JOURNAL_LENIENT, proc, a->lenient[s].p);
+		if ((mask & (1u << STAT_SIGN_SCORE_ABOVE_JOURNAL)) && a->above)
+			push(ev, nev, cap, s, STAT_SIGN_SCORE_ABOVE_JOURNAL, proc, a->above[s].p);
+		if ((mask & (1u << STAT_SIGN_JOURNAL_GAP)) && a->gap)
+			push(ev, nev, cap, s, STAT_SIGN_JOURNAL_GAP, proc, a->gap[s].p);
+		if ((mask & (1u << STAT_SIGN_HARD_HELP)) && a->hard)
+			push(ev, nev, cap, s, STAT_SIGN_HARD_HELP, proc, a->hard[s].p);
+		if ((mask & (1u << STAT_SIGN_LENIENT_SCORING)) && a->scoring)
+			push(ev, nev, cap, s, STAT_SIGN_LENIENT_SCORING, proc, a->scoring[s].p);
+		if ((mask & (1u << STAT_SIGN_PERSON_FIT)) && a->fit)
+			push(ev, nev, cap, s, STAT_SIGN_PERSON_FIT, proc, a->fit[s].p);
+		if ((mask & (1u << STAT_SIGN_TWINS)) && a->twins)
+			push(ev, nev, cap, s, STAT_SIGN_TWINS, proc, a->twins[s].p);
+	}
+}

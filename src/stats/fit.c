@@ -1,0 +1,747 @@
+/* stats/fit: hard-position profile at equal score, lz-type person fit, near-twin pairs. */
+#include "stats/fit.h"
+
+#include <math.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/err.h"
+#include "base/mem.h"
+#include "stats/desc.h"
+#include "stats/tests.h"
+
+/* Points and the (optional) hard/basic parts of one row; -1 when a cell exceeds its max. */
+static int row_points(const struct stat_proc *p, const uint8_t *row, int *basic, int *hard)
+{
+	int t = 0, b = 0, h = 0;
+	for (int k = 0; k < p->npos; k++) {
+		uint8_t v = row[k];
+		if (v < STAT_POS_EMPTY && v > p->pos_max[k])
+			return -1;
+		int x = stat_cell_points(v);
+		t += x;
+		if (p->pos_level[k] == 'B')
+			b += x;
+		else if (p->pos_level[k] == 'P' || p->pos_level[k] == 'H')
+			h += x;
+	}
+	if (basic)
+		*basic = b;
+	if (hard)
+		*hard = h;
+	return t;
+}
+
+static bool groups_valid(const uint32_t *group, size_t n, size_t ngroups)
+{
+	for (size_t i = 0; i < n; i++)
+		if (group[i] >= ngroups)
+			return false;
+	return true;
+}
+
+/* Sums of the obs/expct/var of a z-statistic "points on the target positions against the
+ * regional mean at the same score" into z[g] (which the caller zeroed), counting works in
+ * z[g].n. Two passes: regional moments per score, then each group's expectation. */
+static int conditional_points(const struct stat_proc *p, const uint32_t *group, const bool *target,
+			      struct stat_zres *z)
+{
+	int rc = 0;
+	size_t w = (size_t)p->max_score + 1, np = (size_t)p->npos;
+	double *cnt = xcalloc(3 * w, sizeof *cnt), *sy = cnt + w, *syy = sy + w;
+	int32_t *tt = xmalloc((p->n ? p->n : 1) * sizeof *tt);
+	for (size_t i = 0; i < p->n; i++) {
+		const uint8_t *row = p->pos + i * np;
+		int t = 0, y = 0;
+		for (size_t k = 0; k < np; k++) {
+			if (row[k] < STAT_POS_EMPTY && row[k] > p->pos_max[k]) {
+				rc = ERR_INVALID;
+				goto out;
+			}
+			int x = stat_cell_points(row[k]);
+			t += x;
+			y += target[k] ? x : 0;
+		}
+		if (t > p->max_score) {
+			rc = ERR_INVALID;
+			goto out;
+		}
+		tt[i] = t;
+		cnt[t] += 1;
+		sy[t] += y;
+		syy[t] += (double)y * y;
+		z[group[i]].n++;
+		z[group[i]].obs += y;
+	}
+	for (size_t t = 0; t < w; t++)
+		if (cnt[t] > 0) {
+			sy[t] /= cnt[t];
+			syy[t] = syy[t] / cnt[t] - sy[t] * sy[t];
+			if (syy[t] < 0)
+				syy[t] = 0;
+		}
+	for (size_t i = 0; i < p->n; i++) {
+		struct stat_zres *o = &z[group[i]];
+		o->expct += sy[tt[i]];
+		o->var += syy[tt[i]];
+	}
+out:
+	free(cnt);
+	free(tt);
+	return rc;
+}
+
+int stat_profile_positions(const struct stat_proc *p, const uint32_t *group, size_t ngroups,
+			   const bool *target, const struct stat_cfg *cfg, struct stat_znull *nul,
+			   struct stat_zres *out)
+{
+	int rc = 0;
+	for (size_t g = 0; g < ngroups; g++)
+		memset(&out[g], 0, sizeof out[g]);
+	int nt = 0;
+	for (int k = 0; k < p->npos; k++)
+		nt += target[k] && p->pos_max[k] > 0;
+	/* Targets must be a proper part of the work: all positions would give z = 0. */
+	if (!p->pos || nt == 0 || nt == p->npos || p->max_score < 1 || p->max_score > STAT_MAX_SCORE)
+		goto finish;
+	if (!groups_valid(group, p->n, ngroups))
+		return ERR_INVALID;
+	if ((rc = conditional_points(p, group, target, out)))
+		return rc;
+finish:
+	stat_zres_finish(out, ngroups, cfg->min_n_group, STAT_TAIL_UPPER, cfg, nul);
+	return 0;
+}
+
+int stat_profile(const struct stat_proc *p, const uint32_t *group, size_t ngroups,
+		 const struct stat_cfg *cfg, struct stat_profile_region *r,
+		 struct stat_zres *hard, struct stat_profile_group *out)
+{
+	bool target[STAT_MAX_POS] = {false};
+	double *sumb = NULL, *sumh = NULL;
+	memset(r, 0, sizeof *r);
+	r->succ_basic = r->succ_hard = NAN;
+	for (size_t g = 0; g < ngroups; g++)
+		out[g] = (struct stat_profile_group){0, NAN, NAN, STAT_NOT_EVALUABLE};
+	int maxb = 0, maxh = 0;
+	for (int k = 0; k < p->npos && k < STAT_MAX_POS; k++) {
+		if (p->pos_level[k] == 'B') {
+			r->nbasic++;
+			maxb += p->pos_max[k];
+		} else if (p->pos_level[k] == 'P' || p->pos_level[k] == 'H') {
+			r->nhard++;
+			maxh += p->pos_max[k];
+			target[k] = true;
+		}
+	}
+	if (!p->pos || maxb == 0 || maxh == 0) {
+		for (int k = 0; k < STAT_MAX_POS; k++)
+			target[k] = false; /* no target: every group not evaluable */
+	}
+	int rc = stat_profile_positions(p, group, ngroups, target, cfg, &r->nul, hard);
+	if (rc || !p->pos || maxb == 0 || maxh == 0)
+		return rc;
+	/* Success rates on basic and hard positions (the published, unconditional view). */
+	sumb = xcalloc(2 * (ngroups ? ngroups : 1), sizeof *sumb);
+	sumh = sumb + (ngroups ? ngroups : 1);
+	double rb = 0, rh = 0;
+	for (size_t i = 0; i < p->n; i++) {
+		const uint8_t *row = p->pos + i * (size_t)p->npos;
+		double b = 0, h = 0;
+		for (int k = 0; k < p->npos; k++) {
+			int x = stat_cell_points(row[k]);
+			if (p->pos_level[k] == 'B')
+				b += x;
+			else if (target[k])
+				h += x;
+		}
+		sumb[group[i]] += b;
+		sumh[group[i]] += h;
+		out[group[i]].n++;
+		rb += b;
+		rh += h;
+	}
+	if (p->n) {
+		r->succ_basic = rb / ((double)p->n * maxb);
+		r->succ_hard = rh / ((double)p->n * maxh);
+	}
+	for (size_t g = 0; g < ngroups; g++) {
+		if (out[g].n) {
+			out[g].succ_basic = sumb[g] / ((double)out[g].n * maxb);
+			out[g].succ_hard = sumh[g] / ((double)out[g].n * maxh);
+		}
+		if (hard[g].status == STAT_NOT_EVALUABLE)
+			continue;
+		bool inv = out[g].succ_basic < r->succ_basic && out[g].succ_hard > r->succ_hard;
+		out[g].inverted = inv && hard[g].status == STAT_FLAG ? STAT_FLAG : STAT_OK;
+	}
+	free(sumb);
+	return 0;
+}
+
+int stat_personfit(const struct stat_proc *p, const uint32_t *group, size_t ngroups,
+		   const struct stat_cfg *cfg, struct stat_fit_region *r, struct stat_zres *out,
+		   double *lz)
+{
+	int rc = 0;
+	size_t w = (size_t)p->max_score + 1;
+	size_t *off = NULL;
+	uint32_t *cnt = NULL, *nt = NULL;
+	double *lp = NULL, *et = NULL, *vt = NULL;
+	int32_t *tt = NULL;
+	memset(r, 0, sizeof *r);
+	r->mean_lz = r->sd_lz = NAN;
+	for (size_t g = 0; g < ngroups; g++)
+		memset(&out[g], 0, sizeof out[g]);
+	if (lz)
+		for (size_t i = 0; i < p->n; i++)
+			lz[i] = NAN;
+	if (!p->pos || p->npos < 2 || p->max_score < 1 || p->max_score > STAT_MAX_SCORE)
+		goto finish;
+	if (!groups_valid(group, p->n, ngroups)) {
+		rc = ERR_INVALID;
+		goto out;
+	}
+	/* Category offsets: position k has categories 0..pos_max[k] at off[k].. */
+	off = xmalloc(((size_t)p->npos + 1) * sizeof *off);
+	off[0] = 0;
+	for (int k = 0; k < p->npos; k++)
+		off[k + 1] = off[k] + (size_t)p->pos_max[k] + 1;
+	size_t K = off[p->npos];
+	cnt = xcalloc(w * K, sizeof *cnt);
+	nt = xcalloc(w, sizeof *nt);
+	tt = xmalloc((p->n ? p->n : 1) * sizeof *tt);
+	for (size_t i = 0; i < p->n; i++) {
+		const uint8_t *row = p->pos + i * (size_t)p->npos;
+		int t = row_points(p, row, NULL, NULL);
+		if (t < 0 || t > p->max_score) {
+			rc = ERR_INVALID;
+			goto out;
+		}
+		tt[i] = t;
+		nt[t]++;
+		uint32_t *c = cnt + (size_t)t * K;
+		for (int k = 0; k < p->npos; k++)
+			c[off[k] + (size_t)stat_cell_points(row[k])]++;
+	}
+	/* log P_k(x | t) with add-1/2 smoothing, and the mean and variance of the
+	 * log-likelihood at each score under independence of positions given the score. */
+	lp = xmalloc(w * K * sizeof *lp);
+	et = xcalloc(2 * w, sizeof *et);
+	vt = et + w;
+	for (size_t t = 0; t < w; t++) {
+		if (!nt[t])
+			continue;
+		for (int k = 0; k < p->npos; k++) {
+			double cats = (double)p->pos_max[k] + 1, e = 0, e2 = 0;
+			for (size_t x = 0; x <= (size_t)p->pos_max[k]; x++) {
+				size_t at = t * K + off[k] + x;
+				double pr = (cnt[at] + 0.5) / (nt[t] + 0.5 * cats);
+				double l = log(pr);
+				lp[at] = l;
+				e += pr * l;
+				e2 += pr * l * l;
+			}
+			et[t] += e;
+			vt[t] += e2 - e * e;
+		}
+	}
+	/* Pass 2: lz per work; scores 0 and max have one possible pattern and are skipped. */
+	double s1 = 0, s2 = 0;
+	size_t m = 0;
+	for (size_t i = 0; i < p->n; i++) {
+		int t = tt[i];
+		if (t == 0 || t == p->max_score || !(vt[t] > 0))
+			continue;
+		const uint8_t *row = p->pos + i * (size_t)p->npos;
+		const double *l = lp + (size_t)t * K;
+		double ll = 0;
+		for (int k = 0; k < p->npos; k++)
+			ll += l[off[k] + (size_t)stat_cell_points(row[k])];
+		double z = (ll - et[t]) / sqrt(vt[t]);
+		if (lz)
+			lz[i] = z;
+		s1 += z;
+		s2 += z * z;
+		m++;
+		struct stat_zres *o = &out[group[i]];
+		o->n++;
+		o->obs += z;
+	}
+	r->nworks = m;
+	if (m >= 2) {
+		r->mean_lz = s1 / (double)m;
+		double v = (s2 - (double)m * r->mean_lz * r->mean_lz) / (double)(m - 1);
+		r->sd_lz = v > 0 ? sqrt(v) : 0;
+		for (size_t g = 0; g < ngroups; g++) {
+			out[g].expct = out[g].n * r->mean_lz;
+			out[g].var = out[g].n * r->sd_lz * r->sd_lz;
+		}
+	} else {
+		for (size_t g = 0; g < ngroups; g++)
+			out[g].n = 0;
+	}
+finish:
+	stat_zres_finish(out, ngroups, cfg->min_n_group, STAT_TAIL_LOWER, cfg, &r->nul);
+out:
+	free(off);
+	free(cnt);
+	free(nt);
+	free(lp);
+	free(et);
+	free(tt);
+	return rc;
+}
+
+/* ---- near twins ---- */
+
+static uint64_t splitmix64(uint64_t x)
+{
+	x += 0x9e3779b97f4a7c15ULL;
+	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+	return x ^ (x >> 31);
+}
+
+/* Random 64-bit value per (position, cell byte): the additive hash of a vector is the sum
+ * over its positions, so masking position k subtracts one table entry. */
+static uint64_t *hash_table(int npos)
+{
+	uint64_t *h = xmalloc((size_t)npos * 256 * sizeof *h);
+	for (size_t i = 0; i < (size_t)npos * 256; i++)
+		h[i] = splitmix64(0x6f6b6f0000000000ULL ^ i);
+	return h;
+}
+
+/* Stable LSD radix sort of (key, val) by key, 8 bits per pass; tmp arrays of n. */
+static void radix_sort(uint64_t *key, uint32_t *val, uint64_t *tk, uint32_t *tv, size_t n)
+{
+	size_t count[256];
+	for (int shift = 0; shift < 64; shift += 8) {
+		memset(count, 0, sizeof count);
+		for (size_t i = 0; i < n; i++)
+			count[(key[i] >> shift) & 255]++;
+		if (count[(key[0] >> shift) & 255] == n)
+			continue; /* every key has this byte: the pass would not move anything */
+		size_t sum = 0;
+		for (int b = 0; b < 256; b++) {
+			size_t c = count[b];
+			count[b] = sum;
+			sum += c;
+		}
+		for (size_t i = 0; i < n; i++) {
+			size_t at = count[(key[i] >> shift) & 255]++;
+			tk[at] = key[i];
+			tv[at] = val[i];
+		}
+		memcpy(key, tk, n * sizeof *key);
+		memcpy(val, tv, n * sizeof *val);
+	}
+}
+
+static uint64_t pairs_of(uint64_t k)
+{
+	return k * (k - (k > 0)) / 2;
+}
+
+/* Sum over runs of equal keys of C(run, 2), for keys already sorted. */
+static uint64_t equal_pairs(const uint64_t *key, size_t n)
+{
+	uint64_t s = 0;
+	for (size_t i = 0; i < n;) {
+		size_t j = i + 1;
+		while (j < n && key[j] == key[i])
+			j++;
+		s += pairs_of(j - i);
+		i = j;
+	}
+	return s;
+}
+
+/* Near pairs among m contiguous rows; tab is the hash table of hash_table(npos), built
+ * once by the caller (it costs npos * 256 hashes). */
+static uint64_t near_pairs(const uint8_t *rows, size_t m, int npos, enum stat_near_method how,
+			   const uint64_t *tab)
+{
+	if (m < 2)
+		return 0;
+	if (how == STAT_NEAR_BRUTE || (how == STAT_NEAR_AUTO && m <= 64)) {
+		uint64_t near = 0;
+		for (size_t a = 0; a < m; a++) {
+			const uint8_t *x = rows + a * (size_t)npos;
+			for (size_t b = a + 1; b < m; b++) {
+				const uint8_t *y = rows + b * (size_t)npos;
+				int d = 0;
+				for (int k = 0; k < npos && d < 2; k++)
+					d += x[k] != y[k];
+				near += d < 2;
+			}
+		}
+		return near;
+	}
+	uint64_t *full = xmalloc(m * sizeof *full), *key = xmalloc(m * sizeof *key);
+	uint64_t *tk = xmalloc(m * sizeof *tk);
+	uint32_t *val = xmalloc(m * sizeof *val), *tv = xmalloc(m * sizeof *tv);
+	for (size_t a = 0; a < m; a++) {
+		const uint8_t *x = rows + a * (size_t)npos;
+		uint64_t h = 0;
+		for (int k = 0; k < npos; k++)
+			h += tab[(size_t)k * 256 + x[k]];
+		full[a] = h;
+	}
+	uint64_t eq = 0, masked = 0;
+	for (int k = -1; k < npos; k++) {
+		for (size_t a = 0; a < m; a++) {
+			key[a] = full[a] - (k < 0 ? 0 : tab[(size_t)k * 256 + rows[a * (size_t)npos + (size_t)k]]);
+			val[a] = (uint32_t)a;
+		}
+		radix_sort(key, val, tk, tv, m);
+		uint64_t e = equal_pairs(key, m);
+		if (k < 0)
+			eq = e;
+		else
+			masked += e;
+	}
+	free(full);
+	free(key);
+	free(tk);
+	free(val);
+	free(tv);
+	return masked - (uint64_t)(npos - 1) * eq;
+}
+
+uint64_t stat_near_pairs(const uint8_t *rows, size_t m, int npos, enum stat_near_method how)
+{
+	if (m < 2 || npos < 1)
+		return 0;
+	uint64_t *tab = hash_table(npos);
+	uint64_t r = near_pairs(rows, m, npos, how, tab);
+	free(tab);
+	return r;
+}
+
+/* Adds the pairs of a multiset of scores (tv[i] with count tc[i], nt distinct) to the
+ * upper triangle of the w x w table acc with sign sg. */
+static void add_score_pairs(double *acc, size_t w, const int *tv, const uint64_t *tc, size_t nt,
+			    double sg)
+{
+	for (size_t a = 0; a < nt; a++)
+		for (size_t b = a; b < nt; b++) {
+			int x = tv[a] < tv[b] ? tv[a] : tv[b], y = tv[a] < tv[b] ? tv[b] : tv[a];
+			double pr = a == b ? (double)pairs_of(tc[a]) : (double)tc[a] * (double)tc[b];
+			acc[(size_t)x * w + (size_t)y] += sg * pr;
+		}
+}
+
+/* Distinct scores with counts of members [from, to) of an index list. */
+static size_t tally(const uint32_t *idx, size_t from, size_t to, const int32_t *t, int *tv,
+		    uint64_t *tc)
+{
+	size_t nt = 0;
+	for (size_t i = from; i < to; i++) {
+		int x = t[idx[i]];
+		size_t j = 0;
+		while (j < nt && tv[j] != x)
+			j++;
+		if (j == nt) {
+			tv[nt] = x;
+			tc[nt++] = 0;
+		}
+		tc[j]++;
+	}
+	return nt;
+}
+
+/* Cross-school pairs by score pair among a run of members ordered by school. */
+static void run_pairs(double *acc, size_t w, const uint32_t *idx, size_t from, size_t to,
+		      const int32_t *t, const uint32_t *school, int *tv, uint64_t *tc, double sg)
+{
+	size_t nt = tally(idx, from, to, t, tv, tc);
+	add_score_pairs(acc, w, tv, tc, nt, sg);
+	for (size_t i = from; i < to;) {
+		size_t j = i + 1;
+		while (j < to && school[idx[j]] == school[idx[i]])
+			j++;
+		if (j - i >= 2) {
+			nt = tally(idx, i, j, t, tv, tc);
+			add_score_pairs(acc, w, tv, tc, nt, -sg);
+		}
+		i = j;
+	}
+}
+
+/* Regional probability q(t1, t2) that two works of different schools with scores t1, t2
+ * are near twins, from a systematic sample (every ceil(n/sample)-th work), smoothed towards
+ * the pooled rate of pairs with the same |t1 - t2|. q is w x w, symmetric. */
+static void near_prob(const struct stat_proc *p, const int32_t *t, size_t sample, double *q,
+		      struct stat_twins_region *r)
+{
+	size_t w = (size_t)p->max_score + 1, n = p->n, np = (size_t)p->npos;
+	size_t stride = sample && n > sample ? (n + sample - 1) / sample : 1;
+	size_t ns = (n + stride - 1) / stride;
+	uint32_t *idx = xmalloc((ns ? ns : 1) * sizeof *idx);
+	/* The sample sorted by school (counting sort) so that equal-key runs, sorted stably,
+	 * list each school's members together. */
+	size_t *cs = xcalloc(p->nschools + 1, sizeof *cs);
+	for (size_t i = 0; i < n; i += stride)
+		cs[p->school[i] + 1]++;
+	for (size_t s = 0; s < p->nschools; s++)
+		cs[s + 1] += cs[s];
+	for (size_t i = 0; i < n; i += stride)
+		idx[cs[p->school[i]]++] = (uint32_t)i;
+	free(cs);
+	double *nacc = xcalloc(w * w, sizeof *nacc), *pacc = xcalloc(w * w, sizeof *pacc);
+	int *tv = xmalloc((w + 1) * sizeof *tv);
+	uint64_t *tc = xmalloc((w + 1) * sizeof *tc);
+	/* All cross-school pairs by score pair. */
+	run_pairs(pacc, w, idx, 0, ns, t, p->school, tv, tc, 1);
+	uint64_t *tab = hash_table(p->npos);
+	uint64_t *full = xmalloc((ns ? ns : 1) * sizeof *full), *key = xmalloc((ns ? ns : 1) * sizeof *key);
+	uint64_t *tk = xmalloc((ns ? ns : 1) * sizeof *tk);
+	uint32_t *val = xmalloc((ns ? ns : 1) * sizeof *val), *tvv = xmalloc((ns ? ns : 1) * sizeof *tvv);
+	for (size_t a = 0; a < ns; a++) {
+		const uint8_t *x = p->pos + (size_t)idx[a] * np;
+		uint64_t h = 0;
+		for (size_t k = 0; k < np; k++)
+			h += tab[k * 256 + (size_t)stat_cell_points(x[k])];
+		full[a] = h;
+	}
+	for (long k = -1; k < (long)np; k++) {
+		for (size_t a = 0; a < ns; a++) {
+			const uint8_t *x = p->pos + (size_t)idx[a] * np;
+			key[a] = full[a] - (k < 0 ? 0 : tab[(size_t)k * 256 + (size_t)stat_cell_points(x[k])]);
+			val[a] = idx[a];
+		}
+		if (ns)
+			radix_sort(key, val, tk, tvv, ns);
+		/* Full-vector matches are counted npos times among the masked keys: weight
+		 * -(npos-1) leaves each near pair counted once. */
+		double sg = k < 0 ? -(double)(np - 1) : 1;
+		for (size_t i = 0; i < ns;) {
+			size_t j = i + 1;
+			while (j < ns && key[j] == key[i])
+				j++;
+			if (j - i >= 2)
+				run_pairs(nacc, w, val, i, j, t, p->school, tv, tc, sg);
+			i = j;
+		}
+	}
+	/* Pool by score difference, then shrink each cell towards its pool with the weight
+	 * of one pseudo-event: q = (N + 1) / (P + 1/qbar). */
+	int maxk = 0;
+	for (int k = 0; k < p->npos; k++)
+		if (p->pos_max[k] > maxk)
+			maxk = p->pos_max[k];
+	double sp = 0, sn = 0;
+	for (size_t d = 0; d < w; d++) {
+		double pn = 0, pp = 0;
+		for (size_t a = 0; a + d < w; a++) {
+			pn += nacc[a * w + a + d];
+			pp += pacc[a * w + a + d];
+		}
+		sp += pp;
+		sn += pn;
+		/* A pair of works that differ in one position differs in score by at most the
+		 * largest position maximum; 'X' vs 0 can make equal scores differ too. */
+		double qbar = (double)d <= maxk ? (pn + 0.5) / (pp + 1) : 0;
+		for (size_t a = 0; a + d < w; a++) {
+			double v = qbar > 0 ? (nacc[a * w + a + d] + 1) /
+						      (pacc[a * w + a + d] + 1 / qbar)
+					    : 0;
+			q[a * w + a + d] = q[(a + d) * w + a] = v;
+		}
+	}
+	r->nsample = ns;
+	r->sample_pairs = sp;
+	r->sample_near = sn;
+	free(idx);
+	free(nacc);
+	free(pacc);
+	free(tv);
+	free(tc);
+	free(tab);
+	free(full);
+	free(key);
+	free(tk);
+	free(val);
+	free(tvv);
+}
+
+/* Expected near pairs among a group's members from q. */
+static double expected_pairs(const double *q, size_t w, const uint32_t *idx, size_t m,
+			     const int32_t *t, int *tv, uint64_t *tc)
+{
+	size_t nt = tally(idx, 0, m, t, tv, tc);
+	double e = 0;
+	for (size_t a = 0; a < nt; a++)
+		for (size_t b = a; b < nt; b++) {
+			double pr = a == b ? (double)pairs_of(tc[a]) : (double)tc[a] * (double)tc[b];
+			e += pr * q[(size_t)tv[a] * w + (size_t)tv[b]];
+		}
+	return e;
+}
+
+static void twins_pvalues(struct stat_twins_group *g, size_t n, double phi, double qlevel)
+{
+	for (size_t i = 0; i < n; i++) {
+		g[i].p = g[i].q_adj = NAN;
+		g[i].status = STAT_NOT_EVALUABLE;
+		if (g[i].pairs == 0)
+			continue;
+		g[i].p = stat_nbinom_upper(g[i].near, g[i].expct, phi);
+	}
+	if (n)
+		stat_bh_strided(&g[0].p, sizeof *g, &g[0].q_adj, sizeof *g, n, qlevel);
+	for (size_t i = 0; i < n; i++)
+		if (!isnan(g[i].p))
+			g[i].status = g[i].q_adj <= qlevel ? STAT_FLAG : STAT_OK;
+}
+
+int stat_twins(const struct stat_proc *p, const struct stat_cfg *cfg, struct stat_twins_region *r,
+	       struct stat_twins_group *classes, struct stat_twins_group *schools)
+{
+	int rc = 0;
+	bool by_class = p->class_id != NULL;
+	const uint32_t *grp = by_class ? p->class_id : p->school;
+	size_t ng = by_class ? p->nclasses : p->nschools, w = (size_t)p->max_score + 1;
+	struct stat_twins_group *gr = by_class ? classes : schools;
+	int32_t *t = NULL;
+	uint32_t *gs = NULL, *idx = NULL;
+	size_t *start = NULL;
+	double *q = NULL;
+	uint8_t *buf = NULL;
+	int *tv = NULL;
+	uint64_t *tc = NULL, *htab = NULL;
+	memset(r, 0, sizeof *r);
+	r->phi = 1;
+	r->kappa = 1;
+	if (by_class && classes)
+		memset(classes, 0, p->nclasses * sizeof *classes);
+	memset(schools, 0, p->nschools * sizeof *schools);
+	if (!p->pos || p->npos < 3 || (by_class && !classes))
+		goto finish;
+	size_t np = (size_t)p->npos;
+	t = xmalloc((p->n ? p->n : 1) * sizeof *t);
+	for (size_t i = 0; i < p->n; i++) {
+		t[i] = row_points(p, p->pos + i * np, NULL, NULL);
+		if (t[i] < 0 || t[i] > p->max_score || p->school[i] >= p->nschools || grp[i] >= ng) {
+			rc = ERR_INVALID;
+			goto out;
+		}
+	}
+	/* School of each group; a class must lie in one school. */
+	gs = xmalloc((ng ? ng : 1) * sizeof *gs);
+	for (size_t g = 0; g < ng; g++)
+		gs[g] = UINT32_MAX;
+	for (size_t i = 0; i < p->n; i++) {
+		uint32_t g = grp[i];
+		if (gs[g] == UINT32_MAX)
+			gs[g] = p->school[i];
+		else if (gs[g] != p->school[i]) {
+			rc = ERR_INVALID;
+			goto out;
+		}
+	}
+	q = xmalloc(w * w * sizeof *q);
+	near_prob(p, t, cfg->twins_sample, q, r);
+	/* Members of each group (counting sort by group). */
+	start = xcalloc(ng + 1, sizeof *start);
+	for (size_t i = 0; i < p->n; i++)
+		start[grp[i] + 1]++;
+	for (size_t g = 0; g < ng; g++)
+		start[g + 1] += start[g];
+	idx = xmalloc((p->n ? p->n : 1) * sizeof *idx);
+	{
+		size_t *fill = xmalloc((ng ? ng : 1) * sizeof *fill);
+		memcpy(fill, start, (ng ? ng : 1) * sizeof *fill);
+		for (size_t i = 0; i < p->n; i++)
+			idx[fill[grp[i]]++] = (uint32_t)i;
+		free(fill);
+	}
+	size_t maxm = 0;
+	for (size_t g = 0; g < ng; g++)
+		if (start[g + 1] - start[g] > maxm)
+			maxm = start[g + 1] - start[g];
+	buf = xmalloc((maxm ? maxm : 1) * np);
+	htab = hash_table(p->npos);
+	tv = xmalloc((w + 1) * sizeof *tv);
+	tc = xmalloc((w + 1) * sizeof *tc);
+	for (size_t g = 0; g < ng; g++) {
+		size_t m = start[g + 1] - start[g];
+		const uint32_t *mem = idx + start[g];
+		struct stat_twins_group *o = &gr[g];
+		o->n = (uint32_t)m;
+		o->pairs = pairs_of(m);
+		if (m < 2)
+			continue;
+		/* Points, not raw cells: which positions a class left out ('X') is shared by
+		 * its sitting (time ran out) and is no evidence of copying. */
+		for (size_t a = 0; a < m; a++) {
+			const uint8_t *x = p->pos + (size_t)mem[a] * np;
+			for (size_t k = 0; k < np; k++)
+				buf[a * np + k] = (uint8_t)stat_cell_points(x[k]);
+		}
+		o->near = near_pairs(buf, m, p->npos, STAT_NEAR_AUTO, htab);
+		o->expct = expected_pairs(q, w, mem, m, t, tv, tc);
+	}
+	if (by_class) {
+		for (size_t g = 0; g < ng; g++) {
+			if (gs[g] == UINT32_MAX)
+				continue;
+			struct stat_twins_group *s = &schools[gs[g]];
+			s->n += classes[g].n;
+			s->pairs += classes[g].pairs;
+			s->near += classes[g].near;
+			s->expct += classes[g].expct;
+		}
+	}
+	/* Calibration to the region's own classes: pupils taught together answer alike more
+	 * often than pupils of different schools at the same scores, so the expectation is
+	 * scaled by kappa = the median O/E of the schools (never below 1). */
+	{
+		double *ratio = xmalloc((p->nschools ? p->nschools : 1) * sizeof *ratio);
+		size_t nr = 0;
+		for (size_t s = 0; s < p->nschools; s++)
+			if (schools[s].expct >= 1)
+				ratio[nr++] = (double)schools[s].near / schools[s].expct;
+		if (nr >= 10) {
+			double med = stat_median_inplace(ratio, nr);
+			r->kappa = med > 1 ? med : 1;
+		}
+		free(ratio);
+	}
+	for (size_t s = 0; s < p->nschools; s++)
+		schools[s].expct *= r->kappa;
+	if (by_class)
+		for (size_t g = 0; g < ng; g++)
+			classes[g].expct *= r->kappa;
+	/* Quasi-Poisson dispersion over schools with an expectation of at least one pair,
+	 * leaving out the obvious outliers (Poisson p < 0.001) that it must not absorb. */
+	double chi = 0;
+	size_t df = 0;
+	for (size_t s = 0; s < p->nschools; s++) {
+		const struct stat_twins_group *o = &schools[s];
+		if (o->expct < 1 || stat_poisson_upper(o->near, o->expct) < 0.001)
+			continue;
+		chi += (o->near - o->expct) * (o->near - o->expct) / o->expct;
+		df++;
+	}
+	if (df >= 10 && chi / (double)df > 1)
+		r->phi = chi / (double)df;
+finish:
+	if (by_class && classes)
+		twins_pvalues(classes, p->nclasses, r->phi, cfg->q);
+	twins_pvalues(schools, p->nschools, r->phi, cfg->q);
+out:
+	free(t);
+	free(gs);
+	free(idx);
+	free(start);
+	free(q);
+	free(buf);
+	free(htab);
+	free(tv);
+	free(tc);
+	return rc;
+}

@@ -1,0 +1,518 @@
+/* stats/signs: per-school signs of one procedure from the per-school count table. */
+#include "stats/signs.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/err.h"
+#include "base/mem.h"
+#include "stats/desc.h"
+#include "stats/rank.h"
+#include "stats/tests.h"
+
+static const char *const sign_names[STAT_SIGN_COUNT] = {
+	[STAT_SIGN_MEAN_INFLATED] = "mean_inflated",
+	[STAT_SIGN_JOURNAL_MISMATCH] = "journal_mismatch",
+	[STAT_SIGN_COHORT_RISE] = "cohort_rise",
+	[STAT_SIGN_COHORT_DROP] = "cohort_drop",
+	[STAT_SIGN_JOURNAL_GAP] = "journal_gap",
+	[STAT_SIGN_SHARE2_RISE] = "share2_rise",
+	[STAT_SIGN_BOUNDARY_PEAK] = "boundary_peak",
+	[STAT_SIGN_DIFFICULTY_INVERTED] = "difficulty_inverted",
+	[STAT_SIGN_BOUNDARY_BUNCHING] = "boundary_bunching",
+	[STAT_SIGN_HARD_HELP] = "hard_help",
+	[STAT_SIGN_PERSON_FIT] = "person_fit",
+	[STAT_SIGN_TWINS] = "twins",
+	[STAT_SIGN_JOURNAL_LENIENT] = "journal_lenient",
+	[STAT_SIGN_SCORE_ABOVE_JOURNAL] = "score_above_journal",
+	[STAT_SIGN_LENIENT_SCORING] = "lenient_scoring",
+};
+
+const char *stat_sign_name(enum stat_sign s)
+{
+	return (unsigned)s < STAT_SIGN_COUNT ? sign_names[s] : NULL;
+}
+
+bool stat_sign_official(enum stat_sign s)
+{
+	return s == STAT_SIGN_MEAN_INFLATED || s == STAT_SIGN_JOURNAL_MISMATCH ||
+	       s == STAT_SIGN_COHORT_RISE || s == STAT_SIGN_COHORT_DROP;
+}
+
+int stat_tab_build(const struct stat_proc *p, struct stat_tab *t)
+{
+	memset(t, 0, sizeof *t);
+	if (p->max_score < 1 || p->max_score > STAT_MAX_SCORE || p->nschools > UINT32_MAX ||
+	    (p->n > 0 && (!p->school || !p->score)))
+		return ERR_INVALID;
+	t->nschools = p->nschools;
+	t->max_score = p->max_score;
+	t->w = (size_t)p->max_score + 1;
+	t->has_scale = p->has_scale;
+	memcpy(t->scale, p->scale, sizeof t->scale);
+	t->has_journal = p->journal != NULL;
+	t->c = xcalloc((p->nschools ? p->nschools : 1) * 5 * t->w, sizeof *t->c);
+	t->n = xcalloc(p->nschools ? p->nschools : 1, sizeof *t->n);
+	t->region = xcalloc(5 * t->w, sizeof *t->region);
+	for (size_t i = 0; i < p->n; i++) {
+		uint32_t s = p->school[i];
+		int v = p->score[i], j = p->journal ? p->journal[i] : 0;
+		if (s >= p->nschools || v < 0 || v > p->max_score || (j != 0 && (j < 2 || j > 5))) {
+			stat_tab_free(t);
+			return ERR_INVALID;
+		}
+		int slot = j ? j - 1 : 0;
+		t->c[((size_t)s * 5 + (size_t)slot) * t->w + (size_t)v]++;
+		t->n[s]++;
+		t->region[(size_t)slot * t->w + (size_t)v]++;
+	}
+	return 0;
+}
+
+void stat_tab_free(struct stat_tab *t)
+{
+	free(t->c);
+	free(t->n);
+	free(t->region);
+	memset(t, 0, sizeof *t);
+}
+
+void stat_tab_school_hist(const struct stat_tab *t, size_t s, uint32_t *h)
+{
+	memcpy(h, stat_tab_row(t, s, 0), t->w * sizeof *h);
+	for (int j = 1; j < 5; j++) {
+		const uint32_t *r = stat_tab_row(t, s, j);
+		for (size_t v = 0; v < t->w; v++)
+			h[v] += r[v];
+	}
+}
+
+void stat_tab_region_hist(const struct stat_tab *t, uint64_t *h)
+{
+	for (size_t v = 0; v < t->w; v++)
+		h[v] = 0;
+	for (int j = 0; j < 5; j++)
+		for (size_t v = 0; v < t->w; v++)
+			h[v] += t->region[(size_t)j * t->w + v];
+}
+
+int stat_sign_mean(const struct stat_tab *t, const struct stat_cfg *cfg,
+		   struct stat_mean_region *r, struct stat_mean_school *out)
+{
+	uint64_t *rh = xmalloc(t->w * sizeof *rh);
+	uint32_t *h = xmalloc(t->w * sizeof *h);
+	stat_tab_region_hist(t, rh);
+	struct stat_moments rm = stat_hist_moments64(rh, t->w);
+	r->n = rm.n;
+	r->mean = rm.mean;
+	r->sd = rm.sd;
+	stat_mean_ci(rm.mean, rm.sd, rm.n, cfg->z, &r->lo, &r->hi);
+	for (size_t s = 0; s < t->nschools; s++) {
+		struct stat_mean_school *o = &out[s];
+		stat_tab_school_hist(t, s, h);
+		struct stat_moments m = stat_hist_moments(h, t->w);
+		o->n = (uint32_t)m.n;
+		o->mean = m.mean;
+		o->sd = m.sd;
+		o->pct = m.n ? 100.0 * m.mean / t->max_score : NAN;
+		stat_mean_ci(m.mean, m.sd, m.n, cfg->z, &o->lo, &o->hi);
+		if (o->n < cfg->min_n_mean || o->n < 2 || isnan(r->hi))
+			o->status = STAT_NOT_EVALUABLE;
+		else
+			o->status = o->lo > r->hi ? STAT_FLAG : STAT_OK;
+	}
+	free(rh);
+	free(h);
+	return 0;
+}
+
+int stat_sign_journal(const struct stat_tab *t, const struct stat_cfg *cfg,
+		      struct stat_journal_school *out)
+{
+	for (size_t s = 0; s < t->nschools; s++) {
+		struct stat_journal_school *o = &out[s];
+		/* Rows j = 1..4 of the school are contiguous: a 4 x w table mark x score. */
+		const uint32_t *tab = stat_tab_row(t, s, 1);
+		uint64_t n = 0;
+		for (size_t i = 0; i < 4 * t->w; i++)
+			n += tab[i];
+		o->n = (uint32_t)n;
+		o->rs = o->rs_classic = NAN;
+		if (n < cfg->min_n_journal || n < 2) {
+			o->status = STAT_NOT_EVALUABLE;
+			continue;
+		}
+		o->rs = stat_spearman_table(tab, 4, t->w, &o->rs_classic);
+		if (isnan(o->rs))
+			o->status = STAT_NOT_EVALUABLE;
+		else
+			o->status = o->rs < 0 ? STAT_FLAG : STAT_OK;
+	}
+	return 0;
+}
+
+int stat_sign_cohort(const struct stat_mean_school *a, const struct stat_mean_school *b,
+		     size_t nschools, const struct stat_cfg *cfg, struct stat_cohort_region *r,
+		     struct stat_cohort_school *out)
+{
+	double *k = xmalloc((nschools ? nschools : 1) * sizeof *k);
+	size_t nk = 0;
+	uint32_t min_n = cfg->min_n_cohort ? cfg->min_n_cohort : 1;
+	for (size_t s = 0; s < nschools; s++) {
+		struct stat_cohort_school *o = &out[s];
+		o->n1 = a[s].n;
+		o->n2 = b[s].n;
+		o->s1 = a[s].n ? a[s].pct : NAN;
+		o->s2 = b[s].n ? b[s].pct : NAN;
+		o->k = NAN;
+		if (o->n1 >= min_n && o->n2 >= min_n && o->s2 > 0) {
+			o->k = o->s1 / o->s2;
+			k[nk++] = o->k;
+		}
+	}
+	*r = (struct stat_cohort_region){nk, NAN, NAN, NAN, NAN, NAN};
+	if (nk > 0) {
+		stat_sort(k, nk);
+		r->q25 = stat_quantile7_sorted(k, nk, 0.25);
+		r->q75 = stat_quantile7_sorted(k, nk, 0.75);
+		r->iqr = r->q75 - r->q25;
+		r->lo = r->q25 - cfg->cohort_iqr * r->iqr;
+		r->hi = r->q75 + cfg->cohort_iqr * r->iqr;
+	}
+	for (size_t s = 0; s < nschools; s++) {
+		struct stat_cohort_school *o = &out[s];
+		if (isnan(o->k)) {
+			o->rise = o->drop = STAT_NOT_EVALUABLE;
+			continue;
+		}
+		o->drop = o->k > r->hi ? STAT_FLAG : STAT_OK;
+		o->rise = o->k < r->lo ? STAT_FLAG : STAT_OK;
+	}
+	free(k);
+	return 0;
+}
+
+/* Mark 2..5 of a score by the table's scale. */
+static int tab_mark(const struct stat_tab *t, size_t v)
+{
+	int x = (int)v;
+	return x < t->scale[0] ? 2 : x < t->scale[1] ? 3 : x < t->scale[2] ? 4 : 5;
+}
+
+int stat_marks(const struct stat_tab *t, struct stat_marks_school *out,
+	       struct stat_marks_school *r)
+{
+	uint32_t *h = xmalloc(t->w * sizeof *h);
+	uint64_t rm[4] = {0}, rn = 0;
+	for (size_t s = 0; s < t->nschools; s++) {
+		struct stat_marks_school *o = &out[s];
+		memset(o, 0, sizeof *o);
+		o->n = t->n[s];
+		o->share2 = NAN;
+		if (!t->has_scale)
+			continue;
+		stat_tab_school_hist(t, s, h);
+		for (size_t v = 0; v < t->w; v++)
+			o->m[tab_mark(t, v) - 2] += h[v];
+		if (o->n)
+			o->share2 = (double)o->m[0] / o->n;
+		for (int i = 0; i < 4; i++)
+			rm[i] += o->m[i];
+		rn += o->n;
+	}
+	if (r) {
+		memset(r, 0, sizeof *r);
+		r->n = (uint32_t)(rn > UINT32_MAX ? UINT32_MAX : rn);
+		for (int i = 0; i < 4; i++)
+			r->m[i] = (uint32_t)(rm[i] > UINT32_MAX ? UINT32_MAX : rm[i]);
+		r->share2 = t->has_scale && rn ? (double)rm[0] / (double)rn : NAN;
+	}
+	free(h);
+	return 0;
+}
+
+int stat_sign_share2(const struct stat_marks_school *y1, const struct stat_marks_school *y2,
+		     size_t nschools, const struct stat_cfg *cfg, struct stat_share2_school *out)
+{
+	for (size_t s = 0; s < nschools; s++) {
+		struct stat_share2_school *o = &out[s];
+		o->n1 = y1[s].n;
+		o->n2 = y2[s].n;
+		o->s1 = y1[s].share2;
+		o->s2 = y2[s].share2;
+		o->diff = o->s2 - o->s1;
+		if (o->n1 < cfg->min_n_share2 || o->n2 < cfg->min_n_share2 || isnan(o->diff) ||
+		    o->n1 == 0 || o->n2 == 0) {
+			o->status = STAT_NOT_EVALUABLE;
+			continue;
+		}
+		/* The tolerance keeps an exact 10 p.p. rise (e.g. 0.2 -> 0.3) a flag. */
+		o->status = o->diff >= cfg->share2_rise - 1e-12 ? STAT_FLAG : STAT_OK;
+	}
+	return 0;
+}
+
+int stat_sign_gap(const struct stat_tab *t, const struct stat_cfg *cfg,
+		  struct stat_gap_region *r, struct stat_gap_school *out)
+{
+	memset(r, 0, sizeof *r);
+	r->share = NAN;
+	bool ok = t->has_scale && t->has_journal;
+	for (size_t s = 0; s < t->nschools; s++) {
+		struct stat_gap_school *o = &out[s];
+		memset(o, 0, sizeof *o);
+		o->share = o->p = o->q_adj = NAN;
+		if (!ok)
+			continue;
+		for (int j = 1; j <= 4; j++) {
+			const uint32_t *row = stat_tab_row(t, s, j);
+			int jm = j + 1;
+			for (size_t v = 0; v < t->w; v++) {
+				if (!row[v])
+					continue;
+				int d = tab_mark(t, v) - jm;
+				o->n += row[v];
+				if (d < 0)
+					o->below += row[v];
+				else if (d == 0)
+					o->same += row[v];
+				else
+					o->above += row[v];
+				if (abs(d) >= cfg->gap_marks)
+					o->gap += row[v];
+			}
+		}
+		r->n += o->n;
+		r->below += o->below;
+		r->same += o->same;
+		r->above += o->above;
+		r->gap += o->gap;
+		if (o->n)
+			o->share = (double)o->gap / o->n;
+	}
+	if (r->n)
+		r->share = (double)r->gap / (double)r->n;
+	for (size_t s = 0; s < t->nschools; s++) {
+		struct stat_gap_school *o = &out[s];
+		if (!ok || o->n < cfg->min_n_group || o->n == 0 || isnan(r->share)) {
+			o->status = STAT_NOT_EVALUABLE;
+			continue;
+		}
+		o->p = stat_binom_upper(o->gap, o->n, r->share);
+	}
+	if (t->nschools)
+		stat_bh_strided(&out[0].p, sizeof *out, &out[0].q_adj, sizeof *out, t->nschools,
+				cfg->q);
+	for (size_t s = 0; s < t->nschools; s++)
+		if (!isnan(out[s].p))
+			out[s].status = out[s].q_adj <= cfg->q ? STAT_FLAG : STAT_OK;
+	return 0;
+}
+
+int stat_sign_peak(const struct stat_tab *t, const struct stat_cfg *cfg,
+		   struct stat_peak_school *out)
+{
+	uint32_t *h = xmalloc(t->w * sizeof *h);
+	for (size_t s = 0; s < t->nschools; s++) {
+		stat_tab_school_hist(t, s, h);
+		for (int i = 0; i < 3; i++) {
+			struct stat_peak_school *o = &out[s * 3 + (size_t)i];
+			memset(o, 0, sizeof *o);
+			o->n = t->n[s];
+			if (!t->has_scale) {
+				o->status = STAT_NOT_EVALUABLE;
+				continue;
+			}
+			size_t b = (size_t)t->scale[i];
+			o->below = b >= 1 ? h[b - 1] : 0;
+			o->at = h[b];
+			o->above = b + 1 < t->w ? h[b + 1] : 0;
+			if (o->n < cfg->min_n_peak || b < 1) {
+				o->status = STAT_NOT_EVALUABLE;
+				continue;
+			}
+			bool peak = o->at >= cfg->min_peak_count && o->at > o->below &&
+				    (b + 1 >= t->w || o->at > o->above);
+			o->status = peak ? STAT_FLAG : STAT_OK;
+		}
+	}
+	free(h);
+	return 0;
+}
+
+/* Counts of a school in the per-school window of boundary ref: a (at/above b), m (all). */
+static void window_counts(const uint32_t *h, const struct stat_bunch_ref *ref, uint64_t *a,
+			  uint64_t *m)
+{
+	*a = *m = 0;
+	for (int v = ref->lo; v <= ref->hi; v++) {
+		*m += h[v];
+		if (v >= ref->est.b)
+			*a += h[v];
+	}
+}
+
+int stat_sign_bunch(const struct stat_tab *t, const struct stat_cfg *cfg,
+		    struct stat_bunch_ref *ref, struct stat_bunch_school *out)
+{
+	size_t ns = t->nschools, w = t->w;
+	double *rh = xcalloc(2 * w, sizeof *rh), *cf = rh + w;
+	uint64_t *rh64 = xmalloc(w * sizeof *rh64);
+	uint32_t *h = xmalloc(w * sizeof *h);
+	uint64_t *a = xcalloc(3 * (ns ? ns : 1), sizeof *a), *m = xcalloc(3 * (ns ? ns : 1), sizeof *m);
+	for (int i = 0; i < 3; i++) {
+		memset(&ref[i], 0, sizeof ref[i]);
+		ref[i].pi0 = ref[i].pi_obs = ref[i].rho = NAN;
+	}
+	for (size_t s = 0; s < ns; s++) {
+		memset(&out[s], 0, sizeof out[s]);
+		out[s].p = out[s].q_adj = NAN;
+		out[s].status = STAT_NOT_EVALUABLE;
+		for (int i = 0; i < 3; i++)
+			out[s].t[i].p_binom = out[s].t[i].p_bb = out[s].t[i].pi0 = NAN;
+	}
+	if (!t->has_scale)
+		goto out;
+	stat_tab_region_hist(t, rh64);
+	for (size_t v = 0; v < w; v++)
+		rh[v] = (double)rh64[v];
+	struct stat_bunch_est est[3];
+	/* A fit that is impossible (tiny range) leaves every est[i].ok false; the per-school
+	 * test then falls back to the region's observed share. */
+	bool fitted = stat_bunch_excess(rh, (int)w, t->scale, 3, &cfg->bunch, est, cf, NULL) == 0;
+	for (int i = 0; i < 3; i++) {
+		struct stat_bunch_ref *r = &ref[i];
+		int b = t->scale[i];
+		r->est = est[i];
+		r->lo = b - cfg->school_below;
+		r->hi = b + cfg->school_above - 1;
+		r->ok = cfg->school_below >= 1 && cfg->school_above >= 1 && r->lo >= 0 &&
+			r->hi < (int)w;
+		if (!r->ok)
+			continue;
+		double oa = 0, ob = 0, ca = 0, cb = 0;
+		for (int v = r->lo; v <= r->hi; v++) {
+			double c = cf[v] > 0 ? cf[v] : 0;
+			if (v >= b)
+				oa += rh[v], ca += c;
+			else
+				ob += rh[v], cb += c;
+		}
+		r->pi_obs = oa + ob > 0 ? oa / (oa + ob) : NAN;
+		r->pi0 = fitted && ca + cb > 0 ? ca / (ca + cb) : r->pi_obs;
+		if (isnan(r->pi0)) {
+			r->ok = false;
+			continue;
+		}
+		r->pi0 = r->pi0 < 0.01 ? 0.01 : r->pi0 > 0.99 ? 0.99 : r->pi0;
+	}
+	for (size_t s = 0; s < ns; s++) {
+		stat_tab_school_hist(t, s, h);
+		for (int i = 0; i < 3; i++)
+			if (ref[i].ok)
+				window_counts(h, &ref[i], &a[(size_t)i * ns + s], &m[(size_t)i * ns + s]);
+	}
+	for (int i = 0; i < 3; i++)
+		if (ref[i].ok)
+			ref[i].rho = stat_overdispersion_rho(a + (size_t)i * ns, m + (size_t)i * ns, ns,
+							     cfg->max_rho);
+	/* Fisher needs independent tests: the windows of the boundaries must not overlap. */
+	bool disjoint = true;
+	for (int i = 0; i < 3; i++)
+		for (int j = i + 1; j < 3; j++)
+			if (ref[i].ok && ref[j].ok && ref[i].lo <= ref[j].hi && ref[j].lo <= ref[i].hi)
+				disjoint = false;
+	for (size_t s = 0; s < ns; s++) {
+		struct stat_bunch_school *o = &out[s];
+		double ps[3];
+		int k = 0;
+		for (int i = 0; i < 3; i++) {
+			if (!ref[i].ok)
+				continue;
+			uint64_t ai = a[(size_t)i * ns + s], mi = m[(size_t)i * ns + s];
+			stat_bunch_test(ai, mi, ref[i].pi0, ref[i].rho, &o->t[i]);
+			if (mi > 0)
+				ps[k++] = o->t[i].p_bb;
+		}
+		o->nused = k;
+		if (k == 0)
+			continue;
+		o->p = disjoint ? stat_fisher(ps, (size_t)k) : stat_bonferroni_min(ps, (size_t)k, NULL);
+	}
+	if (ns)
+		stat_bh_strided(&out[0].p, sizeof *out, &out[0].q_adj, sizeof *out, ns, cfg->q);
+	for (size_t s = 0; s < ns; s++)
+		if (!isnan(out[s].p))
+			out[s].status = out[s].q_adj <= cfg->q ? STAT_FLAG : STAT_OK;
+out:
+	free(rh);
+	free(rh64);
+	free(h);
+	free(a);
+	free(m);
+	return 0;
+}
+
+int stat_sign_jcond(const struct stat_tab *t, enum stat_jcond which, const struct stat_cfg *cfg,
+		    struct stat_znull *nul, struct stat_zres *out)
+{
+	size_t w = t->w;
+	/* Regional conditional mean and variance: per score (JOURNAL) or per mark (SCORE). */
+	size_t nc = which == STAT_JCOND_JOURNAL ? w : 4;
+	double *mu = xcalloc(3 * nc, sizeof *mu), *var = mu + nc, *cnt = var + nc;
+	for (int j = 1; j <= 4; j++)
+		for (size_t v = 0; v < w; v++) {
+			double k = (double)t->region[(size_t)j * w + v];
+			size_t c = which == STAT_JCOND_JOURNAL ? v : (size_t)j - 1;
+			double x = which == STAT_JCOND_JOURNAL ? j + 1 : (double)v;
+			cnt[c] += k;
+			mu[c] += k * x;
+			var[c] += k * x * x;
+		}
+	for (size_t c = 0; c < nc; c++) {
+		if (cnt[c] > 0) {
+			mu[c] /= cnt[c];
+			var[c] = var[c] / cnt[c] - mu[c] * mu[c];
+			if (var[c] < 0)
+				var[c] = 0;
+		}
+	}
+	for (size_t s = 0; s < t->nschools; s++) {
+		struct stat_zres *o = &out[s];
+		memset(o, 0, sizeof *o);
+		if (!t->has_journal)
+			continue;
+		for (int j = 1; j <= 4; j++) {
+			const uint32_t *row = stat_tab_row(t, s, j);
+			for (size_t v = 0; v < w; v++) {
+				if (!row[v])
+					continue;
+				double k = row[v];
+				size_t c = which == STAT_JCOND_JOURNAL ? v : (size_t)j - 1;
+				o->n += row[v];
+				o->obs += k * (which == STAT_JCOND_JOURNAL ? j + 1 : (double)v);
+				o->expct += k * mu[c];
+				o->var += k * var[c];
+			}
+		}
+	}
+	stat_zres_finish(out, t->nschools, cfg->min_n_group, STAT_TAIL_UPPER, cfg, nul);
+	free(mu);
+	return 0;
+}
+
+struct stat_index stat_objectivity_index(const uint32_t *nflags, const bool *considered,
+					 size_t nschools)
+{
+	struct stat_index x = {0, 0, NAN};
+	for (size_t s = 0; s < nschools; s++) {
+		if (considered && !considered[s])
+			continue;
+		x.nconsidered++;
+		x.nflagged += nflags[s] > 0;
+	}
+	if (x.nconsidered)
+		x.index = 100.0 - 100.0 * (double)x.nflagged / (double)x.nconsidered;
+	return x;
+}

@@ -1,0 +1,624 @@
+/* Unit tests of the pure statistics of src/stats: descriptive statistics, ranks and
+ * Spearman, tail probabilities, BH, excess mass, per-school bunching tests, risk.
+ *
+ * Reference values were computed independently with Python's standard library (fractions,
+ * math.comb, math.lgamma) by the formulas quoted next to each test; type-7 quantiles are
+ * R's quantile() default. The signs and answer-pattern statistics are in
+ * test_stats_signs.c. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <math.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_randist.h>
+#include <gsl/gsl_rng.h>
+
+#include "base/err.h"
+#include "stats/bunching.h"
+#include "stats/desc.h"
+#include "stats/rank.h"
+#include "stats/risk.h"
+#include "stats/tests.h"
+
+#define NEAR(a, b, tol) assert_true(fabs((double)(a) - (double)(b)) <= (tol))
+
+/* ---- desc ---- */
+
+static void test_mean_sd(void **state)
+{
+	/* {2,4,4,4,5,5,7,9}: mean 5, sum of squares 32, sample SD sqrt(32/7). */
+	double x[] = {2, 4, 4, 4, 5, 5, 7, 9};
+	NEAR(stat_mean(x, 8), 5, 1e-12);
+	NEAR(stat_sd(x, 8), sqrt(32.0 / 7), 1e-12);
+	assert_true(isnan(stat_mean(x, 0)));
+	assert_true(isnan(stat_sd(x, 1)));
+	/* Large offset: two passes keep the precision a one-pass formula would lose. */
+	double y[] = {1e9 + 1, 1e9 + 2, 1e9 + 3};
+	NEAR(stat_sd(y, 3), 1, 1e-9);
+}
+
+static void test_quantile7(void **state)
+{
+	/* R: quantile(1:10, c(.25,.5,.75)) = 3.25 5.5 7.75; IQR 4.5. */
+	double x[10];
+	for (int i = 0; i < 10; i++)
+		x[i] = i + 1;
+	NEAR(stat_quantile7(x, 10, 0.25), 3.25, 1e-12);
+	NEAR(stat_quantile7(x, 10, 0.5), 5.5, 1e-12);
+	NEAR(stat_quantile7(x, 10, 0.75), 7.75, 1e-12);
+	NEAR(stat_iqr(x, 10), 4.5, 1e-12);
+	/* Unsorted with ties: sorted 1 2 3 3 7 10, h = 5p.
+	 * p=.25: h=1.25 -> 2 + .25*(3-2) = 2.25; p=.75: h=3.75 -> 3 + .75*(7-3) = 6;
+	 * p=.1: h=.5 -> 1.5; p=0 -> 1; p=1 -> 10. */
+	double y[] = {7, 1, 3, 3, 10, 2};
+	NEAR(stat_quantile7(y, 6, 0.25), 2.25, 1e-12);
+	NEAR(stat_quantile7(y, 6, 0.75), 6, 1e-12);
+	NEAR(stat_quantile7(y, 6, 0.1), 1.5, 1e-12);
+	NEAR(stat_quantile7(y, 6, 0), 1, 1e-12);
+	NEAR(stat_quantile7(y, 6, 1), 10, 1e-12);
+	NEAR(stat_iqr(y, 6), 3.75, 1e-12);
+	assert_true(isnan(stat_quantile7(y, 0, 0.5)));
+	double one = 4;
+	NEAR(stat_quantile7(&one, 1, 0.3), 4, 0);
+	/* The input is not reordered by the unsorted variant. */
+	assert_true(y[0] == 7 && y[4] == 10);
+	/* Histogram form of y: values 1,2,3,3,7,10. */
+	uint64_t h[11] = {0};
+	h[1] = 1, h[2] = 1, h[3] = 2, h[7] = 1, h[10] = 1;
+	NEAR(stat_hist_quantile7(h, 11, 0.25), 2.25, 1e-12);
+	NEAR(stat_hist_quantile7(h, 11, 0.75), 6, 1e-12);
+	NEAR(stat_hist_quantile7(h, 11, 0.5), 3, 1e-12);
+	double med[] = {5, 1, 4, 2};
+	NEAR(stat_median_inplace(med, 4), 3, 1e-12);
+}
+
+static void test_hist_moments(void **state)
+{
+	/* Histogram of {2,4,4,4,5,5,7,9}. */
+	uint32_t c[10] = {0, 0, 1, 0, 3, 2, 0, 1, 0, 1};
+	struct stat_moments m = stat_hist_moments(c, 10);
+	assert_int_equal(m.n, 8);
+	NEAR(m.mean, 5, 1e-12);
+	NEAR(m.sd, sqrt(32.0 / 7), 1e-12);
+	uint64_t c64[10] = {0, 0, 1, 0, 3, 2, 0, 1, 0, 1};
+	struct stat_moments m64 = stat_hist_moments64(c64, 10);
+	NEAR(m64.sd, m.sd, 1e-15);
+	uint32_t one[3] = {0, 1, 0};
+	m = stat_hist_moments(one, 3);
+	assert_int_equal(m.n, 1);
+	NEAR(m.mean, 1, 0);
+	assert_true(isnan(m.sd));
+	double lo, hi;
+	stat_mean_ci(5, 2, 16, 1.96, &lo, &hi);
+	NEAR(lo, 5 - 1.96 * 0.5, 1e-12);
+	NEAR(hi, 5 + 1.96 * 0.5, 1e-12);
+	stat_mean_ci(5, NAN, 1, 1.96, &lo, &hi);
+	assert_true(isnan(lo) && isnan(hi));
+}
+
+/* ---- rank ---- */
+
+static void test_rank_avg(void **state)
+{
+	double x[] = {10, 20, 20, 30, 20}, r[5];
+	stat_rank_avg(x, 5, r);
+	double want[] = {1, 3, 3, 5, 3};
+	for (int i = 0; i < 5; i++)
+		NEAR(r[i], want[i], 0);
+}
+
+static void test_spearman_ties(void **state)
+{
+	/* Journal marks and scores of eight pupils. Average ranks (Python):
+	 *   marks  [7.5, 5, 5, 2.5, 7.5, 1, 2.5, 5]
+	 *   scores [7.5, 5, 6, 2, 7.5, 1, 4, 3]
+	 * Pearson of these ranks = 0.9072699205202812 (tie-corrected rs);
+	 * 1 - 6*sum d^2/(n(n^2-1)) with sum d^2 = 7.5 -> 0.9107142857142857. */
+	double x[] = {5, 4, 4, 3, 5, 2, 3, 4}, y[] = {30, 25, 28, 18, 30, 10, 22, 20};
+	NEAR(stat_spearman(x, y, 8), 0.9072699205202812, 1e-12);
+	NEAR(stat_spearman_classic(x, y, 8), 0.9107142857142857, 1e-12);
+	/* The same as a 4 x 31 table (marks 2..5 by score 0..30). */
+	uint32_t tab[4 * 31] = {0};
+	for (int i = 0; i < 8; i++)
+		tab[((int)x[i] - 2) * 31 + (int)y[i]]++;
+	double classic;
+	NEAR(stat_spearman_table(tab, 4, 31, &classic), 0.9072699205202812, 1e-12);
+	NEAR(classic, 0.9107142857142857, 1e-12);
+	/* Perfect inverse relation: -1. */
+	double a[] = {2, 3, 4, 5}, b[] = {30, 20, 10, 5};
+	NEAR(stat_spearman(a, b, 4), -1, 1e-12);
+	/* Without ties both formulas agree. */
+	double u[] = {1, 2, 3, 4, 5}, v[] = {2, 1, 4, 3, 5};
+	NEAR(stat_spearman(u, v, 5), stat_spearman_classic(u, v, 5), 1e-12);
+	NEAR(stat_spearman(u, v, 5), 0.8, 1e-12); /* 1 - 6*4/120 */
+}
+
+static void test_spearman_not_evaluable(void **state)
+{
+	double c[] = {4, 4, 4}, y[] = {1, 2, 3};
+	assert_true(isnan(stat_spearman(c, y, 3)));
+	assert_true(isnan(stat_spearman(y, c, 3)));
+	assert_true(isnan(stat_spearman_classic(c, y, 3)));
+	assert_true(isnan(stat_spearman(y, y, 1)));
+	assert_true(isnan(stat_pearson(c, y, 3)));
+	uint32_t tab[4 * 3] = {0};
+	tab[2 * 3 + 0] = 1, tab[2 * 3 + 1] = 1, tab[2 * 3 + 2] = 1; /* one mark only */
+	assert_true(isnan(stat_spearman_table(tab, 4, 3, NULL)));
+	memset(tab, 0, sizeof tab);
+	assert_true(isnan(stat_spearman_table(tab, 4, 3, NULL)));
+}
+
+/* The table form must equal the array form on random data with heavy ties. */
+static void test_spearman_table_random(void **state)
+{
+	gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+	gsl_rng_set(r, 7);
+	for (int rep = 0; rep < 200; rep++) {
+		int n = 3 + (int)gsl_rng_uniform_int(r, 60), ny = 1 + (int)gsl_rng_uniform_int(r, 30);
+		double x[64], y[64];
+		uint32_t tab[4 * 31] = {0};
+		for (int i = 0; i < n; i++) {
+			x[i] = 2 + (double)gsl_rng_uniform_int(r, 4);
+			y[i] = (double)gsl_rng_uniform_int(r, (unsigned long)ny);
+			tab[((int)x[i] - 2) * ny + (int)y[i]]++;
+		}
+		double cl, a = stat_spearman(x, y, (size_t)n), b = stat_spearman_table(tab, 4, (size_t)ny, &cl);
+		if (isnan(a))
+			assert_true(isnan(b));
+		else {
+			NEAR(a, b, 1e-10);
+			NEAR(cl, stat_spearman_classic(x, y, (size_t)n), 1e-10);
+		}
+	}
+	gsl_rng_free(r);
+}
+
+/* ---- tests ---- */
+
+static void test_binomial_tails(void **state)
+{
+	/* sum_{i>=3} C(10,i) .2^i .8^(10-i) = 0.3222004736 (exact). */
+	NEAR(stat_binom_upper(3, 10, 0.2), 0.32220047360000015, 1e-12);
+	NEAR(stat_binom_lower(2, 10, 0.2), 0.6777995263999999, 1e-12);
+	NEAR(stat_binom_upper(15, 20, 0.4), 0.001611524643456288, 1e-14);
+	NEAR(stat_binom_upper(0, 10, 0.2), 1, 0);
+	NEAR(stat_binom_upper(11, 10, 0.2), 0, 0);
+	NEAR(stat_binom_upper(10, 10, 0.5), pow(0.5, 10), 1e-15);
+	NEAR(stat_binom_lower(10, 10, 0.3), 1, 0);
+	/* Against an exact sum for many (k, n, p). */
+	for (unsigned n = 1; n <= 30; n += 7)
+		for (unsigned k = 0; k <= n; k++) {
+			double p = 0.37, s = 0;
+			for (unsigned i = k; i <= n; i++)
+				s += exp(lgamma(n + 1.0) - lgamma(i + 1.0) - lgamma(n - i + 1.0)) *
+				     pow(p, i) * pow(1 - p, n - i);
+			NEAR(stat_binom_upper(k, n, p), s, 1e-12);
+		}
+}
+
+static void test_betabinomial(void **state)
+{
+	/* sum_{i>=7} C(10,i) B(i+2, 10-i+3)/B(2,3) = 0.17482517482517418 (Python). */
+	NEAR(stat_betabinom_upper(7, 10, 2, 3), 0.17482517482517418, 1e-12);
+	NEAR(stat_betabinom_upper(40, 50, 1.5, 4.5), 0.00372982694384583, 1e-13);
+	/* a = b = 1: uniform on 0..n, P(X >= k) = (n-k+1)/(n+1). */
+	for (unsigned k = 0; k <= 12; k++)
+		NEAR(stat_betabinom_upper(k, 12, 1, 1), (12.0 - k + 1) / 13, 1e-12);
+	/* rho -> 0 is the binomial; pi/rho parametrisation: a = pi(1-rho)/rho. */
+	NEAR(stat_betabinom_upper_rho(3, 10, 0.2, 0), stat_binom_upper(3, 10, 0.2), 1e-15);
+	NEAR(stat_betabinom_upper_rho(3, 10, 0.2, 1e-7), stat_binom_upper(3, 10, 0.2), 1e-5);
+	NEAR(stat_betabinom_upper_rho(7, 10, 0.4, 1.0 / 6), 0.17482517482517418, 1e-12);
+	/* Overdispersion fattens the upper tail. */
+	assert_true(stat_betabinom_upper_rho(15, 20, 0.4, 0.1) > stat_binom_upper(15, 20, 0.4));
+}
+
+static void test_poisson_nbinom_normal(void **state)
+{
+	NEAR(stat_poisson_upper(2, 1), 1 - 2 / M_E, 1e-14);
+	NEAR(stat_poisson_upper(0, 0), 1, 0);
+	NEAR(stat_poisson_upper(1, 0), 0, 0);
+	/* NB with mean 2, variance 4: GSL NB(p = .5, n = 2): P(0) = .25, P(1) = .25. */
+	NEAR(stat_nbinom_upper(2, 2, 2), 0.5, 1e-12);
+	NEAR(stat_nbinom_upper(3, 1.5, 1), stat_poisson_upper(3, 1.5), 1e-15);
+	NEAR(stat_norm_quantile(0.975), 1.959963984540054, 1e-9);
+	NEAR(stat_norm_upper(1.959963984540054), 0.025, 1e-12);
+	NEAR(stat_norm_lower(0), 0.5, 1e-15);
+	assert_true(isinf(stat_norm_quantile(0)) && stat_norm_quantile(0) < 0);
+}
+
+static void test_combinations(void **state)
+{
+	/* Fisher: X = -2(ln .01 + ln .2) = 12.4292; chi2_4 upper tail e^{-X/2}(1 + X/2). */
+	double p[] = {0.01, 0.2};
+	NEAR(stat_fisher(p, 2), 0.014429216196844386, 1e-12);
+	double pn[] = {0.01, NAN, 0.2};
+	NEAR(stat_fisher(pn, 3), 0.014429216196844386, 1e-12);
+	NEAR(stat_fisher(pn + 1, 1), 1, 0);
+	double one[] = {0.3};
+	NEAR(stat_fisher(one, 1), 0.3, 1e-12); /* chi2_2 tail of -2 ln p is p */
+	double zero[] = {0, 0.5};
+	assert_true(stat_fisher(zero, 2) < 1e-300);
+	long at;
+	NEAR(stat_bonferroni_min(pn, 3, &at), 0.02, 1e-15);
+	assert_int_equal(at, 0);
+	double big[] = {0.6, 0.9};
+	NEAR(stat_bonferroni_min(big, 2, NULL), 1, 0);
+}
+
+static void test_bh_textbook(void **state)
+{
+	/* Benjamini & Hochberg (1995), section 4: 15 p-values; at q = .05 the first four are
+	 * rejected. Adjusted values = R p.adjust(p, "BH"). */
+	double p[] = {0.0001, 0.0004, 0.0019, 0.0095, 0.0201, 0.0278, 0.0298, 0.0344,
+		      0.0459, 0.3240, 0.4262, 0.5719, 0.6528, 0.7590, 1.000};
+	double want[] = {0.0015, 0.003, 0.0095, 0.035625, 0.0603, 0.0638571429, 0.0638571429,
+			 0.0645, 0.0765, 0.486, 0.5811818182, 0.714875, 0.7532307692,
+			 0.8132142857, 1};
+	double adj[15];
+	stat_bh_adjust(p, 15, adj);
+	for (int i = 0; i < 15; i++)
+		NEAR(adj[i], want[i], 1e-9);
+	bool rej[15];
+	assert_int_equal(stat_bh_reject(p, 15, 0.05, rej), 4);
+	for (int i = 0; i < 15; i++)
+		assert_true(rej[i] == (i < 4));
+	/* Order does not matter; NaN is "not tested" and does not count in m. */
+	double q[] = {1.000, NAN, 0.0019, 0.0001, 0.7590, 0.0004, 0.0095, 0.0201, 0.0278,
+		      0.0298, 0.0344, 0.0459, 0.3240, 0.4262, 0.5719, 0.6528};
+	double qa[16];
+	stat_bh_adjust(q, 16, qa);
+	assert_true(isnan(qa[1]));
+	NEAR(qa[3], 0.0015, 1e-12);
+	NEAR(qa[6], 0.035625, 1e-12);
+	NEAR(qa[0], 1, 1e-12);
+	/* In place. */
+	double r[] = {0.04, 0.01};
+	stat_bh_adjust(r, 2, r);
+	NEAR(r[0], 0.04, 1e-15);
+	NEAR(r[1], 0.02, 1e-15);
+}
+
+static void test_empirical_null(void **state)
+{
+	/* 31 values -15..15 scaled by .5: median 0, MAD = 4 -> 1.4826*4 = 5.93. */
+	double z[31];
+	for (int i = 0; i < 31; i++)
+		z[i] = (i - 15) * 1.0;
+	double c, s;
+	stat_empirical_null(z, 31, 30, &c, &s);
+	NEAR(c, 0, 1e-12);
+	NEAR(s, 1.4826 * 8, 1e-9);
+	/* A narrow spread never makes the null narrower than N(0,1). */
+	for (int i = 0; i < 31; i++)
+		z[i] = 0.5 + (i - 15) * 0.01;
+	stat_empirical_null(z, 31, 30, &c, &s);
+	NEAR(c, 0.5, 1e-12);
+	NEAR(s, 1, 0);
+	/* Too few values: theoretical null. */
+	stat_empirical_null(z, 10, 30, &c, &s);
+	NEAR(c, 0, 0);
+	NEAR(s, 1, 0);
+}
+
+static void test_overdispersion(void **state)
+{
+	/* Groups (a, m): (2,10) (8,10) (5,10) (5,10): pi = .5, sum (a - m pi)^2 = 18,
+	 * chi = 18/.25 = 72, sum m = 40, sum m(m-1) = 360 -> rho = 32/360. */
+	uint64_t a[] = {2, 8, 5, 5}, m[] = {10, 10, 10, 10};
+	NEAR(stat_overdispersion_rho(a, m, 4, 0.5), 32.0 / 360, 1e-12);
+	/* Under-dispersed data clip to 0; the cap applies. */
+	uint64_t a2[] = {5, 5, 5, 5};
+	NEAR(stat_overdispersion_rho(a2, m, 4, 0.5), 0, 0);
+	uint64_t a3[] = {0, 10, 0, 10};
+	NEAR(stat_overdispersion_rho(a3, m, 4, 0.5), 0.5, 0);
+	/* Groups of one carry no information. */
+	uint64_t a4[] = {1}, m4[] = {1};
+	NEAR(stat_overdispersion_rho(a4, m4, 1, 0.5), 0, 0);
+}
+
+/* ---- bunching ---- */
+
+/* Smooth quadratic histogram on 0..40 with a deterministic wiggle, optionally with mass
+ * moved from b-2, b-1 to b, b+1. */
+static void bump_hist(double *c, int b, double moved)
+{
+	for (int v = 0; v <= 40; v++)
+		c[v] = 2000 - 3.0 * (v - 20) * (v - 20) + 15 * sin(1.7 * v);
+	if (b > 0) {
+		c[b] += 0.7 * moved;
+		c[b + 1] += 0.3 * moved;
+		c[b - 1] -= 0.6 * moved;
+		c[b - 2] -= 0.4 * moved;
+	}
+}
+
+/* A known bump of 500 moved from b-2, b-1 to b, b+1 on the wiggly quadratic, window
+ * b-2..b+1, under both counterfactual models. */
+static void test_excess_mass_known_bump(void **state)
+{
+	double c[41], cf[41];
+	bump_hist(c, 14, 500);
+	for (int link = 0; link < 2; link++) {
+		struct stat_bunch_opts o;
+		stat_bunch_opts_default(&o);
+		o.above = 2;
+		o.link = (enum stat_link)link;
+		int b = 14, deg;
+		struct stat_bunch_est e;
+		assert_int_equal(stat_bunch_excess(c, 41, &b, 1, &o, &e, cf, &deg), 0);
+		assert_int_equal(deg, 4);
+		assert_true(e.ok);
+		assert_int_equal(e.lo, 12);
+		assert_int_equal(e.hi, 15);
+		/* The wiggle (amplitude 15) is the only error: B and M within 40 of 500. */
+		NEAR(e.excess, 500, 40);
+		NEAR(e.missing, 500, 40);
+		assert_true(e.excess_lo <= 500 && 500 <= e.excess_hi);
+		assert_true(e.missing_lo <= 500 && 500 <= e.missing_hi);
+		assert_true(e.excess_lo < e.excess && e.excess < e.excess_hi);
+		/* The counterfactual of the window is the smooth curve (2000 - 3(v-20)^2). */
+		double smooth_above = 2000 - 3.0 * 36 + 2000 - 3.0 * 25;
+		NEAR(e.cf_above, smooth_above, 40);
+		NEAR(cf[14] + cf[15], e.cf_above, 1e-6);
+		NEAR(e.pi_cf, e.cf_above / (e.cf_above + e.cf_below), 1e-12);
+		NEAR(e.obs_above, c[14] + c[15], 1e-9);
+		NEAR(e.excess_share, e.excess / e.cf_above, 1e-12);
+		/* The multinomial bootstrap of pupils also covers the truth. */
+		o.boot = STAT_BOOT_MULTINOMIAL;
+		struct stat_bunch_est m;
+		assert_int_equal(stat_bunch_excess(c, 41, &b, 1, &o, &m, NULL, NULL), 0);
+		NEAR(m.excess, e.excess, 1e-9);
+		assert_true(m.excess_lo <= 500 && 500 <= m.excess_hi);
+		/* Deterministic: the same seed gives the same interval. */
+		struct stat_bunch_est m2;
+		stat_bunch_excess(c, 41, &b, 1, &o, &m2, NULL, NULL);
+		NEAR(m2.excess_lo, m.excess_lo, 0);
+		NEAR(m2.excess_hi, m.excess_hi, 0);
+	}
+}
+
+/* Log link on a Gaussian-shaped histogram (log counts exactly quadratic) with dense
+ * boundaries 6/10/14 of 20, where the windows hide the bell: degree 2 recovers the moved
+ * mass exactly; the identity link cannot. */
+static void test_excess_mass_log_link(void **state)
+{
+	double c[21], cf[21];
+	for (int v = 0; v <= 20; v++)
+		c[v] = 1000 * exp(-(v - 10.0) * (v - 10.0) / 8);
+	c[9] -= 60, c[8] -= 40, c[10] += 100; /* 100 works pulled to 10 */
+	int bs[3] = {6, 10, 14};
+	struct stat_bunch_opts o;
+	stat_bunch_opts_default(&o);
+	o.degree = 2;
+	o.nboot = 200;
+	struct stat_bunch_est e[3];
+	assert_int_equal(stat_bunch_excess(c, 21, bs, 3, &o, e, cf, NULL), 0);
+	NEAR(e[1].excess, 100, 1e-6);
+	NEAR(e[1].missing, 100, 1e-6);
+	NEAR(e[0].excess, 0, 1e-6);
+	NEAR(e[2].missing, 0, 1e-6);
+	NEAR(cf[10], 1000, 1e-6);
+	/* No noise: every residual replicate reproduces the point estimate. */
+	NEAR(e[1].excess_lo, 100, 1e-6);
+	NEAR(e[1].excess_hi, 100, 1e-6);
+	o.link = STAT_LINK_IDENTITY;
+	assert_int_equal(stat_bunch_excess(c, 21, bs, 3, &o, e, cf, NULL), 0);
+	assert_true(fabs(e[1].excess - 100) > 100);
+}
+
+static void test_excess_mass_no_bump(void **state)
+{
+	double c[41];
+	bump_hist(c, 0, 0);
+	struct stat_bunch_opts o;
+	stat_bunch_opts_default(&o);
+	int bs[3] = {14, 24, 33};
+	struct stat_bunch_est e[3];
+	assert_int_equal(stat_bunch_excess(c, 41, bs, 3, &o, e, NULL, NULL), 0);
+	for (int i = 0; i < 3; i++) {
+		assert_true(e[i].ok);
+		NEAR(e[i].excess, 0, 40);
+		assert_true(e[i].excess_lo <= 0 && 0 <= e[i].excess_hi);
+	}
+}
+
+/* An independent least-squares fit (normal equations, Gauss-Jordan) gives the same
+ * counterfactual as the GSL-based one: checks the design matrix and the window weights. */
+static void test_excess_mass_against_normal_equations(void **state)
+{
+	double c[21];
+	for (int v = 0; v <= 20; v++)
+		c[v] = 50 + 30 * v - 1.2 * v * v + 7 * cos(v);
+	c[6] += 80, c[7] += 40, c[4] -= 30, c[5] -= 20; /* MA-like boundaries 6/10/14 */
+	int bs[3] = {6, 10, 14};
+	struct stat_bunch_opts o;
+	stat_bunch_opts_default(&o);
+	o.nboot = 0;
+	o.degree = 2;
+	o.link = STAT_LINK_IDENTITY;
+	o.above = 2;
+	struct stat_bunch_est e[3];
+	double cf[21];
+	int deg;
+	assert_int_equal(stat_bunch_excess(c, 21, bs, 3, &o, e, cf, &deg), 0);
+	assert_int_equal(deg, 2);
+	assert_true(isnan(e[0].excess_lo));
+	/* Fit bins: 0..3 and 16..20 (windows 4..7, 8..11, 12..15 excluded). */
+	double A[3][4] = {{0}};
+	for (int v = 0; v <= 20; v++) {
+		if (v >= 4 && v <= 15)
+			continue;
+		double x[3] = {1, v, (double)v * v};
+		for (int i = 0; i < 3; i++) {
+			for (int j = 0; j < 3; j++)
+				A[i][j] += x[i] * x[j];
+			A[i][3] += x[i] * c[v];
+		}
+	}
+	for (int i = 0; i < 3; i++) {
+		double piv = A[i][i];
+		for (int j = 0; j < 4; j++)
+			A[i][j] /= piv;
+		for (int r = 0; r < 3; r++)
+			if (r != i) {
+				double f = A[r][i];
+				for (int j = 0; j < 4; j++)
+					A[r][j] -= f * A[i][j];
+			}
+	}
+	for (int v = 0; v <= 20; v++)
+		NEAR(cf[v], A[0][3] + A[1][3] * v + A[2][3] * v * v, 1e-6);
+	NEAR(e[0].cf_above, cf[6] + cf[7], 1e-6);
+	NEAR(e[0].cf_below, cf[4] + cf[5], 1e-6);
+	NEAR(e[0].excess, c[6] + c[7] - cf[6] - cf[7], 1e-6);
+	/* With the degree left at 4, 9 fit bins allow it (>= degree + 3). */
+	o.degree = 4;
+	assert_int_equal(stat_bunch_excess(c, 21, bs, 3, &o, e, cf, &deg), 0);
+	assert_int_equal(deg, 4);
+}
+
+static void test_excess_mass_edges(void **state)
+{
+	double c[10] = {5, 6, 7, 8, 9, 9, 8, 7, 6, 5};
+	struct stat_bunch_opts o;
+	stat_bunch_opts_default(&o);
+	o.nboot = 0;
+	o.above = 2;
+	int bs[2] = {1, 9}; /* windows 0..1 would need -1; 8..10 runs past the end */
+	struct stat_bunch_est e[2];
+	assert_int_equal(stat_bunch_excess(c, 10, bs, 2, &o, e, NULL, NULL), 0);
+	assert_false(e[0].ok);
+	assert_false(e[1].ok);
+	/* Too few bins left to fit: ERR_INVALID and nothing ok. */
+	int b3[2] = {3, 7};
+	double d[9] = {1, 2, 3, 4, 5, 4, 3, 2, 1};
+	assert_int_equal(stat_bunch_excess(d, 9, b3, 2, &o, e, NULL, NULL), ERR_INVALID);
+	assert_false(e[0].ok);
+}
+
+static void test_bunch_school_test(void **state)
+{
+	struct stat_bunch_test t;
+	/* 15 of 20 works at/above the boundary where 40% are expected. */
+	stat_bunch_test(15, 20, 0.4, 0, &t);
+	NEAR(t.p_binom, 0.001611524643456288, 1e-14);
+	NEAR(t.p_bb, t.p_binom, 1e-15);
+	stat_bunch_test(7, 10, 0.4, 1.0 / 6, &t);
+	NEAR(t.p_bb, 0.17482517482517418, 1e-12); /* BetaBinomial(10, 2, 3) */
+	stat_bunch_test(0, 0, 0.4, 0.1, &t);
+	assert_true(isnan(t.p_binom) && isnan(t.p_bb));
+}
+
+static void test_frandsen(void **state)
+{
+	/* P(Binomial(40, 1/3) >= 20) = 0.02144073352978707; with k = .1 the bound is
+	 * (1.1)/(3.1): 0.041855616423803144. */
+	NEAR(stat_frandsen(10, 20, 10, 0), 0.02144073352978707, 1e-12);
+	NEAR(stat_frandsen(10, 20, 10, 0.1), 0.041855616423803144, 1e-12);
+	assert_true(isnan(stat_frandsen(0, 0, 0, 0)));
+	/* A locally linear shape is not a heap; RU-4 2021's 223 -> 866 at 14 is one
+	 * (866 of 1989 is 44% where at most a third is expected). */
+	assert_true(stat_frandsen(300, 310, 320, 0) > 0.3);
+	assert_true(stat_frandsen(223, 866, 900, 0) < 1e-15);
+}
+
+/* ---- risk ---- */
+
+static void test_risk_combination(void **state)
+{
+	/* School 0: bunching p .001 in two procedures, twins .5; school 1: one p .04;
+	 * school 2: no evidence; school 3: p .2 and .9. */
+	struct stat_evidence ev[] = {
+		{0, 8, 0, 0.001}, {0, 8, 1, 0.001}, {0, 11, 0, 0.5}, {1, 9, 0, 0.04},
+		{3, 9, 0, 0.2},   {3, 12, 1, 0.9},  {3, 12, 2, NAN},
+	};
+	struct stat_risk_school r[4];
+	struct stat_risk_summary sum;
+	assert_int_equal(stat_risk(ev, 7, 4, STAT_COMBINE_FAMILY, 0.05, r, &sum), 0);
+	/* Family: sign 8 Fisher(.001,.001): X = -4 ln .001 = 27.631, chi2_4 tail
+	 * e^{-X/2}(1+X/2) = 1e-6 * (1 + 13.8155) = 1.48155e-5; sign 11: .5; Bonferroni
+	 * over 2 families: 2.9631e-5. */
+	double f = 1e-6 * (1 - 2 * log(0.001));
+	NEAR(r[0].p, 2 * f, 1e-12);
+	NEAR(r[0].risk, -log10(2 * f), 1e-9);
+	assert_int_equal(r[0].nev, 3);
+	NEAR(r[0].pmin, 0.001, 0);
+	assert_int_equal(r[0].sign, 8);
+	NEAR(r[1].p, 0.04, 1e-15);
+	assert_int_equal(r[2].nev, 0);
+	NEAR(r[2].p, 1, 0);
+	NEAR(r[2].risk, 0, 0);
+	assert_true(isnan(r[2].q_adj));
+	assert_false(r[2].listed);
+	NEAR(r[3].p, 0.4, 1e-15); /* min(.2, .9) * 2 */
+	/* BH over the three schools with evidence: p = 2.96e-5, .04, .4 ->
+	 * adj = 8.9e-5, .06, .4: only school 0 listed. */
+	NEAR(r[0].q_adj, 3 * 2 * f, 1e-12);
+	NEAR(r[1].q_adj, 0.06, 1e-12);
+	assert_true(r[0].listed && !r[1].listed && !r[3].listed);
+	assert_int_equal(sum.nevaluated, 3);
+	assert_int_equal(sum.nlisted, 1);
+	NEAR(sum.expected_false, 0.05, 1e-15);
+	/* Rank by risk: 0, 1, 3, then 2 (no evidence). */
+	assert_int_equal(r[0].rank, 1);
+	assert_int_equal(r[1].rank, 2);
+	assert_int_equal(r[3].rank, 3);
+	assert_int_equal(r[2].rank, 4);
+
+	assert_int_equal(stat_risk(ev, 7, 4, STAT_COMBINE_BONFERRONI, 0.05, r, NULL), 0);
+	NEAR(r[0].p, 0.003, 1e-15);
+	assert_int_equal(stat_risk(ev, 7, 4, STAT_COMBINE_FISHER, 0.05, r, NULL), 0);
+	double x = -2 * (2 * log(0.001) + log(0.5)); /* chi2_6: e^{-x/2}(1 + x/2 + x^2/8) */
+	NEAR(r[0].p, exp(-x / 2) * (1 + x / 2 + x * x / 8), 1e-12);
+
+	assert_int_equal(stat_risk(ev, 7, 3, STAT_COMBINE_FAMILY, 0.05, r, NULL), ERR_INVALID);
+	assert_int_equal(stat_risk(ev, 7, 4, STAT_COMBINE_FAMILY, 0, r, NULL), ERR_INVALID);
+}
+
+static void test_risk_ties_and_empty(void **state)
+{
+	struct stat_evidence ev[] = {{2, 8, 0, 0.5}, {1, 8, 0, 0.5}};
+	struct stat_risk_school r[3];
+	assert_int_equal(stat_risk(ev, 2, 3, STAT_COMBINE_FAMILY, 0.05, r, NULL), 0);
+	/* Equal risk and pmin: the smaller school index ranks first. */
+	assert_int_equal(r[1].rank, 1);
+	assert_int_equal(r[2].rank, 2);
+	assert_int_equal(r[0].rank, 3);
+	assert_int_equal(stat_risk(NULL, 0, 0, STAT_COMBINE_FAMILY, 0.05, r, NULL), 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_mean_sd),
+		cmocka_unit_test(test_quantile7),
+		cmocka_unit_test(test_hist_moments),
+		cmocka_unit_test(test_rank_avg),
+		cmocka_unit_test(test_spearman_ties),
+		cmocka_unit_test(test_spearman_not_evaluable),
+		cmocka_unit_test(test_spearman_table_random),
+		cmocka_unit_test(test_binomial_tails),
+		cmocka_unit_test(test_betabinomial),
+		cmocka_unit_test(test_poisson_nbinom_normal),
+		cmocka_unit_test(test_combinations),
+		cmocka_unit_test(test_bh_textbook),
+		cmocka_unit_test(test_empirical_null),
+		cmocka_unit_test(test_overdispersion),
+		cmocka_unit_test(test_excess_mass_known_bump),
+		cmocka_unit_test(test_excess_mass_log_link),
+		cmocka_unit_test(test_excess_mass_no_bump),
+		cmocka_unit_test(test_excess_mass_against_normal_equations),
+		cmocka_unit_test(test_excess_mass_edges),
+		cmocka_unit_test(test_bunch_school_test),
+		cmocka_unit_test(test_frandsen),
+		cmocka_unit_test(test_risk_combination),
+		cmocka_unit_test(test_risk_ties_and_empty),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,838 @@
+/* Unit tests of the signs (src/stats/signs.c), the answer-pattern statistics (fit.c) and
+ * the per-procedure driver (analyze.c): small hand-made regions whose results were computed
+ * by hand or with Python's standard library (numbers in the comments), and a synthetic
+ * region with one planted manipulation per kind where the expected flags are known by
+ * construction. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <math.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_randist.h>
+#include <gsl/gsl_rng.h>
+
+#include "base/err.h"
+#include "stats/analyze.h"
+#include "stats/fit.h"
+#include "stats/proc.h"
+#include "stats/risk.h"
+#include "stats/signs.h"
+#include "stats/tests.h"
+
+#define NEAR(a, b, tol) assert_true(fabs((double)(a) - (double)(b)) <= (tol))
+
+/* A procedure from arrays: works of school[i] with score[i] and journal[i] (may be NULL). */
+static struct stat_proc *mkproc(size_t n, size_t nschools, int max_score, const uint32_t *school,
+				const int16_t *score, const int8_t *journal)
+{
+	struct stat_proc *p = stat_proc_new(0, journal ? STAT_COL_JOURNAL : 0);
+	p->max_score = max_score;
+	p->nschools = nschools;
+	stat_proc_reserve(p, n ? n : 1);
+	for (size_t i = 0; i < n; i++) {
+		p->school[i] = school[i];
+		p->score[i] = score[i];
+		if (journal)
+			p->journal[i] = journal[i];
+	}
+	p->n = n;
+	return p;
+}
+
+static void scale(struct stat_proc *p, int a, int b, int c)
+{
+	p->has_scale = true;
+	p->scale[0] = a, p->scale[1] = b, p->scale[2] = c;
+}
+
+static void test_proc_check(void **state)
+{
+	uint32_t sc[] = {0, 1};
+	int16_t v[] = {3, 4};
+	int8_t j[] = {0, 5};
+	struct stat_proc *p = mkproc(2, 2, 10, sc, v, j);
+	assert_int_equal(stat_proc_check(p), 0);
+	p->school[1] = 2;
+	assert_int_equal(stat_proc_check(p), ERR_INVALID);
+	p->school[1] = 1;
+	p->score[0] = 11;
+	assert_int_equal(stat_proc_check(p), ERR_INVALID);
+	p->score[0] = 3;
+	p->journal[0] = 1;
+	assert_int_equal(stat_proc_check(p), ERR_INVALID);
+	p->journal[0] = 0;
+	scale(p, 5, 4, 8);
+	assert_int_equal(stat_proc_check(p), ERR_INVALID);
+	scale(p, 4, 6, 8);
+	assert_int_equal(stat_proc_check(p), 0);
+	assert_int_equal(stat_mark(p, 3), 2);
+	assert_int_equal(stat_mark(p, 4), 3);
+	assert_int_equal(stat_mark(p, 7), 4);
+	assert_int_equal(stat_mark(p, 10), 5);
+	struct stat_tab t;
+	p->school[1] = 7;
+	assert_int_equal(stat_tab_build(p, &t), ERR_INVALID);
+	stat_proc_free(p);
+	/* Positions: cells above their maximum and maxima not summing to max_score. */
+	p = stat_proc_new(2, STAT_COL_POS);
+	p->max_score = 3;
+	p->nschools = 1;
+	p->pos_max[0] = 1, p->pos_max[1] = 2;
+	stat_proc_reserve(p, 1);
+	p->school[0] = 0, p->score[0] = 1, p->pos[0] = 1, p->pos[1] = STAT_POS_X;
+	p->n = 1;
+	assert_int_equal(stat_proc_check(p), 0);
+	p->pos[0] = 2;
+	assert_int_equal(stat_proc_check(p), ERR_INVALID);
+	p->pos[0] = 1;
+	p->pos_max[1] = 3;
+	assert_int_equal(stat_proc_check(p), ERR_INVALID);
+	stat_proc_free(p);
+	assert_string_equal(stat_status_name(STAT_FLAG), "flag");
+	assert_string_equal(stat_status_name(STAT_NOT_EVALUABLE), "not_evaluable");
+	assert_string_equal(stat_sign_name(STAT_SIGN_MEAN_INFLATED), "mean_inflated");
+	assert_string_equal(stat_sign_name(STAT_SIGN_COHORT_DROP), "cohort_drop");
+	assert_null(stat_sign_name(STAT_SIGN_COUNT));
+	assert_true(stat_sign_official(STAT_SIGN_JOURNAL_MISMATCH));
+	assert_false(stat_sign_official(STAT_SIGN_BOUNDARY_BUNCHING));
+}
+
+/* (a) on a four-school region (Python, statistics.stdev):
+ * region: 13 works, mean 21.76923, SD 7.50726, interval [17.68824, 25.85022];
+ * school 0 {30,32,34}: mean 32, SD 2, lower bound 29.73679 > 25.85022: flag;
+ * school 1 {10,12,14,16}: 13, SD 2.58199, [10.46965, 15.53035]: ok;
+ * school 2 {20,22,24,20,24}: 22, SD 2, [20.24692, 23.75308]: ok;
+ * school 3 {25}: one work, not evaluable; school 4: no works, not evaluable. */
+static void test_sign_mean_hand(void **state)
+{
+	uint32_t sc[] = {0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 2, 3};
+	int16_t v[] = {30, 32, 34, 10, 12, 14, 16, 20, 22, 24, 20, 24, 25};
+	struct stat_proc *p = mkproc(13, 5, 40, sc, v, NULL);
+	struct stat_tab t;
+	assert_int_equal(stat_tab_build(p, &t), 0);
+	struct stat_cfg cfg;
+	stat_cfg_default(&cfg);
+	struct stat_mean_region r;
+	struct stat_mean_school m[5];
+	assert_int_equal(stat_sign_mean(&t, &cfg, &r, m), 0);
+	assert_int_equal(r.n, 13);
+	NEAR(r.mean, 21.76923076923077, 1e-12);
+	NEAR(r.sd, 7.507261442028935, 1e-12);
+	NEAR(r.lo, 17.688236962123373, 1e-12);
+	NEAR(r.hi, 25.850224576338167, 1e-12);
+	NEAR(m[0].lo, 29.736786944776668, 1e-12);
+	assert_int_equal(m[0].status, STAT_FLAG);
+	NEAR(m[1].sd, 2.581988897471611, 1e-12);
+	NEAR(m[1].hi, 15.530349119522178, 1e-12);
+	assert_int_equal(m[1].status, STAT_OK);
+	NEAR(m[2].lo, 20.246922705640166, 1e-12);
+	assert_int_equal(m[2].status, STAT_OK);
+	assert_int_equal(m[3].status, STAT_NOT_EVALUABLE);
+	assert_int_equal(m[3].n, 1);
+	NEAR(m[3].mean, 25, 0);
+	assert_int_equal(m[4].status, STAT_NOT_EVALUABLE);
+	NEAR(m[0].pct, 80, 1e-12); /* 100 * 32 / 40 */
+	/* Raising the minimum to 4 works makes school 0 not evaluable. */
+	cfg.min_n_mean = 4;
+	stat_sign_mean(&t, &cfg, &r, m);
+	assert_int_equal(m[0].status, STAT_NOT_EVALUABLE);
+	stat_tab_free(&t);
+	stat_proc_free(p);
+}
+
+/* (b): school 0 = the eight pupils of test_spearman_ties (rs 0.90727, ok); school 1: marks
+ * 2,3,4,5 with scores 30,20,10,5 (rs -1, flag); school 2: two pupils; school 3: marks all
+ * 4; school 4: three pupils without marks; school 5: scores all equal. */
+static void test_sign_journal_hand(void **state)
+{
+	uint32_t sc[] = {0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 3, 3, 3, 4, 4, 4, 5, 5, 5, 5};
+	int16_t v[] = {30, 25, 28, 18, 30, 10, 22, 20, 30, 20, 10, 5, 1, 2, 1, 2, 3, 1, 2, 3, 7, 7, 7, 7};
+	int8_t j[] = {5, 4, 4, 3, 5, 2, 3, 4, 2, 3, 4, 5, 3, 4, 4, 4, 4, 0, 0, 0, 2, 3, 4, 5};
+	struct stat_proc *p = mkproc(24, 6, 30, sc, v, j);
+	struct stat_tab t;
+	assert_int_equal(stat_tab_build(p, &t), 0);
+	struct stat_cfg cfg;
+	stat_cfg_default(&cfg);
+	struct stat_journal_school o[6];
+	assert_int_equal(stat_sign_journal(&t, &cfg, o), 0);
+	NEAR(o[0].rs, 0.9072699205202812, 1e-12);
+	NEAR(o[0].rs_classic, 0.9107142857142857, 1e-12);
+	assert_int_equal(o[0].n, 8);
+	assert_int_equal(o[0].status, STAT_OK);
+	NEAR(o[1].rs, -1, 1e-12);
+	assert_int_equal(o[1].status, STAT_FLAG);
+	assert_int_equal(o[2].status, STAT_NOT_EVALUABLE);
+	assert_int_equal(o[3].status, STAT_NOT_EVALUABLE);
+	assert_true(isnan(o[3].rs));
+	assert_int_equal(o[4].n, 0);
+	assert_int_equal(o[4].status, STAT_NOT_EVALUABLE);
+	assert_int_equal(o[5].status, STAT_NOT_EVALUABLE);
+	stat_tab_free(&t);
+	stat_proc_free(p);
+}
+
+/* (c) with hand-computed quartiles. K = S1/S2 with S2 = 50: K = .90 .95 1 1 1.05 1.10 2.5
+ * .2 1.02 for schools 0..8; school 9 has no works in the second procedure. Sorted K:
+ * .2 .9 .95 1 1 1.02 1.05 1.1 2.5 (n = 9): Q25 at h = 2 -> .95, Q75 at h = 6 -> 1.05,
+ * IQR .1, bounds .95 - .3 = .65 and 1.05 + .3 = 1.35: school 6 (2.5) drop, school 7 (.2)
+ * rise. */
+static void test_sign_cohort_hand(void **state)
+{
+	double k[] = {0.90, 0.95, 1.00, 1.00, 1.05, 1.10, 2.50, 0.20, 1.02, 1.0};
+	struct stat_mean_school a[10], b[10];
+	memset(a, 0, sizeof a);
+	memset(b, 0, sizeof b);
+	for (int s = 0; s < 10; s++) {
+		a[s].n = 20, a[s].pct = 50 * k[s];
+		b[s].n = s == 9 ? 0 : 25, b[s].pct = s == 9 ? NAN : 50;
+	}
+	struct stat_cfg cfg;
+	stat_cfg_default(&cfg);
+	struct stat_cohort_region r;
+	struct stat_cohort_school o[10];
+	assert_int_equal(stat_sign_cohort(a, b, 10, &cfg, &r, o), 0);
+	assert_int_equal(r.nk, 9);
+	NEAR(r.q25, 0.95, 1e-12);
+	NEAR(r.q75, 1.05, 1e-12);
+	NEAR(r.iqr, 0.10, 1e-12);
+	NEAR(r.lo, 0.65, 1e-12);
+	NEAR(r.hi, 1.35, 1e-12);
+	for (int s = 0; s < 9; s++) {
+		NEAR(o[s].k, k[s], 1e-12);
+		assert_int_equal(o[s].drop, s == 6 ? STAT_FLAG : STAT_OK);
+		assert_int_equal(o[s].rise, s == 7 ? STAT_FLAG : STAT_OK);
+	}
+	assert_int_equal(o[9].rise, STAT_NOT_EVALUABLE);
+	assert_int_equal(o[9].drop, STAT_NOT_EVALUABLE);
+	assert_true(isnan(o[9].k));
+	NEAR(o[0].s1, 45, 1e-12);
+	NEAR(o[0].s2, 50, 1e-12);
+}
+
+/* Marks, share2_rise, journal gaps and boundary peaks on a small region with scale
+ * 6/10/14 of 20. */
+static void test_marks_gap_share2(void **state)
+{
+	/* School 0: scores 5 (mark 2), 6 (3), 12 (4), 20 (5) with journal marks 4, 3, 2, 5:
+	 * gaps -2 (понизили by 2), 0, +2 (повысили by 2), 0. School 1: scores 0 0 13 13,
+	 * journal 2 2 4 4: all confirmed. */
+	uint32_t sc[] = {0, 0, 0, 0, 1, 1, 1, 1};
+	int16_t v[] = {5, 6, 12, 20, 0, 0, 13, 13};
+	int8_t j[] = {4, 3, 2, 5, 2, 2, 4, 4};
+	struct stat_proc *p = mkproc(8, 2, 20, sc, v, j);
+	scale(p, 6, 10, 14);
+	struct stat_tab t;
+	assert_int_equal(stat_tab_build(p, &t), 0);
+	struct stat_cfg cfg;
+	stat_cfg_default(&cfg);
+	cfg.min_n_group = 4;
+	struct stat_marks_school mk[2], mr;
+	stat_marks(&t, mk, &mr);
+	assert_int_equal(mk[0].m[0], 1);
+	assert_int_equal(mk[0].m[1], 1);
+	assert_int_equal(mk[0].m[2], 1);
+	assert_int_equal(mk[0].m[3], 1);
+	NEAR(mk[0].share2, 0.25, 1e-15);
+	NEAR(mk[1].share2, 0.5, 1e-15);
+	NEAR(mr.share2, 3.0 / 8, 1e-15);
+	struct stat_gap_region gr;
+	struct stat_gap_school g[2];
+	assert_int_equal(stat_sign_gap(&t, &cfg, &gr, g), 0);
+	assert_int_equal(g[0].below, 1);
+	assert_int_equal(g[0].same, 2);
+	assert_int_equal(g[0].above, 1);
+	assert_int_equal(g[0].gap, 2);
+	assert_int_equal(g[1].gap, 0);
+	assert_int_equal(g[1].same, 4);
+	NEAR(gr.share, 0.25, 1e-15);
+	/* p0 = P(Bin(4, .25) >= 2) = 1 - .75^4 - 4*.25*.75^3 = 0.26171875; p1 = 1. */
+	NEAR(g[0].p, 0.26171875, 1e-12);
+	NEAR(g[1].p, 1, 1e-12);
+	assert_int_equal(g[0].status, STAT_OK);
+	/* share2_rise: the same schools one year later. */
+	struct stat_marks_school y2[2] = {mk[0], mk[1]};
+	y2[0].share2 = 0.35; /* +10 p.p. exactly: flag */
+	y2[1].share2 = 0.55; /* +5 p.p. */
+	struct stat_share2_school s2[2];
+	cfg.min_n_share2 = 4;
+	stat_sign_share2(mk, y2, 2, &cfg, s2);
+	assert_int_equal(s2[0].status, STAT_FLAG);
+	NEAR(s2[0].diff, 0.10, 1e-12);
+	assert_int_equal(s2[1].status, STAT_OK);
+	cfg.min_n_share2 = 10;
+	stat_sign_share2(mk, y2, 2, &cfg, s2);
+	assert_int_equal(s2[0].status, STAT_NOT_EVALUABLE);
+	stat_tab_free(&t);
+	stat_proc_free(p);
+}
+
+static void test_peak_hand(void **state)
+{
+	/* One school, 24 works: 2 at 5, 5 at 6 (boundary), 3 at 7; 4 at 9, 2 at 10, 1 at 11;
+	 * 7 at 18. Peak at 6 (5 > 2 and 5 > 3), none at 10 (2 < 4), none at 14 (0). */
+	uint32_t sc[24] = {0};
+	int16_t v[24];
+	int k = 0;
+	int vals[][2] = {{5, 2}, {6, 5}, {7, 3}, {9, 4}, {10, 2}, {11, 1}, {18, 7}};
+	for (int i = 0; i < 7; i++)
+		for (int r = 0; r < vals[i][1]; r++)
+			v[k++] = (int16_t)vals[i][0];
+	struct stat_proc *p = mkproc(24, 1, 20, sc, v, NULL);
+	scale(p, 6, 10, 14);
+	struct stat_tab t;
+	stat_tab_build(p, &t);
+	struct stat_cfg cfg;
+	stat_cfg_default(&cfg);
+	struct stat_peak_school pk[3];
+	stat_sign_peak(&t, &cfg, pk);
+	assert_int_equal(pk[0].status, STAT_FLAG);
+	assert_int_equal(pk[0].below, 2);
+	assert_int_equal(pk[0].at, 5);
+	assert_int_equal(pk[0].above, 3);
+	assert_int_equal(pk[1].status, STAT_OK);
+	assert_int_equal(pk[2].status, STAT_OK);
+	cfg.min_n_peak = 25;
+	stat_sign_peak(&t, &cfg, pk);
+	assert_int_equal(pk[0].status, STAT_NOT_EVALUABLE);
+	stat_tab_free(&t);
+	stat_proc_free(p);
+}
+
+/* journal_lenient by hand: at score 10 school 0 has marks 5,5 and school 1 marks 3,3:
+ * regional mean 4, variance 1; school 0: obs 10, expct 8, var 2, z = 2/sqrt(2). */
+static void test_jcond_hand(void **state)
+{
+	uint32_t sc[] = {0, 0, 1, 1};
+	int16_t v[] = {10, 10, 10, 10};
+	int8_t j[] = {5, 5, 3, 3};
+	struct stat_proc *p = mkproc(4, 2, 20, sc, v, j);
+	struct stat_tab t;
+	stat_tab_build(p, &t);
+	struct stat_cfg cfg;
+	stat_cfg_default(&cfg);
+	cfg.min_n_group = 2;
+	struct stat_znull nul;
+	struct stat_zres z[2];
+	assert_int_equal(stat_sign_jcond(&t, STAT_JCOND_JOURNAL, &cfg, &nul, z), 0);
+	NEAR(z[0].obs, 10, 0);
+	NEAR(z[0].expct, 8, 1e-12);
+	NEAR(z[0].var, 2, 1e-12);
+	NEAR(z[0].z, sqrt(2), 1e-12);
+	NEAR(z[1].z, -sqrt(2), 1e-12);
+	NEAR(nul.center, 0, 0); /* two schools: theoretical null */
+	NEAR(z[0].p, 0.0786496035251426, 1e-9); /* P(Z > 1.41421) */
+	/* Scores given journal: each mark has one score value, variance 0: not evaluable. */
+	assert_int_equal(stat_sign_jcond(&t, STAT_JCOND_SCORE, &cfg, &nul, z), 0);
+	assert_int_equal(z[0].status, STAT_NOT_EVALUABLE);
+	stat_tab_free(&t);
+	stat_proc_free(p);
+}
+
+/* A procedure with positions from rows of cells. */
+static struct stat_proc *mkpos(size_t n, size_t nschools, int npos, const int *pmax,
+			       const char *level, const uint32_t *school, const uint8_t *cells)
+{
+	struct stat_proc *p = stat_proc_new(npos, STAT_COL_POS);
+	p->nschools = nschools;
+	for (int k = 0; k < npos; k++) {
+		p->pos_max[k] = pmax[k];
+		p->pos_level[k] = level ? level[k] : 0;
+		p->max_score += pmax[k];
+	}
+	stat_proc_reserve(p, n);
+	for (size_t i = 0; i < n; i++) {
+		p->school[i] = school[i];
+		int s = 0;
+		for (int k = 0; k < npos; k++) {
+			p->pos[i * (size_t)npos + (size_t)k] = cells[i * (size_t)npos + (size_t)k];
+			s += stat_cell_points(cells[i * (size_t)npos + (size_t)k]);
+		}
+		p->score[i] = (int16_t)s;
+	}
+	p->n = n;
+	return p;
+}
+
+/* hard_help / difficulty_inverted by hand: positions B (max 1), H (max 1). At score 1,
+ * school 0 has four works (0,1) and school 1 four works (1,0): regional mean of hard
+ * points .5, variance .25; school 0: obs 4, expct 2, var 1, z = 2, p = Q(2) = .0227501,
+ * BH over two schools .0455003 <= .05: flag; its basic success 0 < .5 and hard 1 > .5:
+ * inverted. */
+static void test_profile_hand(void **state)
+{
+	int pmax[] = {1, 1};
+	uint32_t sc[] = {0, 0, 0, 0, 1, 1, 1, 1};
+	uint8_t cells[] = {0, 1, 0, 1, 0, 1, 0, 1, 1, 0, 1, 0, 1, 0, 1, 0};
+	struct stat_proc *p = mkpos(8, 2, 2, pmax, "BH", sc, cells);
+	assert_int_equal(stat_proc_check(p), 0);
+	struct stat_cfg cfg;
+	stat_cfg_default(&cfg);
+	cfg.min_n_group = 4;
+	struct stat_profile_region r;
+	struct stat_zres z[2];
+	struct stat_profile_group g[2];
+	assert_int_equal(stat_profile(p, p->school, 2, &cfg, &r, z, g), 0);
+	assert_int_equal(r.nbasic, 1);
+	assert_int_equal(r.nhard, 1);
+	NEAR(r.succ_basic, 0.5, 1e-15);
+	NEAR(r.succ_hard, 0.5, 1e-15);
+	NEAR(z[0].obs, 4, 0);
+	NEAR(z[0].expct, 2, 1e-12);
+	NEAR(z[0].var, 1, 1e-12);
+	NEAR(z[0].z, 2, 1e-12);
+	NEAR(z[0].p, 0.022750131948179195, 1e-12);
+	NEAR(z[0].q_adj, 0.04550026389635839, 1e-12);
+	assert_int_equal(z[0].status, STAT_FLAG);
+	assert_int_equal(z[1].status, STAT_OK);
+	NEAR(g[0].succ_basic, 0, 0);
+	NEAR(g[0].succ_hard, 1, 0);
+	assert_int_equal(g[0].inverted, STAT_FLAG);
+	assert_int_equal(g[1].inverted, STAT_OK);
+	/* Without level information nothing is evaluable. */
+	p->pos_level[1] = 0;
+	assert_int_equal(stat_profile(p, p->school, 2, &cfg, &r, z, g), 0);
+	assert_int_equal(z[0].status, STAT_NOT_EVALUABLE);
+	assert_int_equal(g[0].inverted, STAT_NOT_EVALUABLE);
+	uint32_t bad[8] = {0, 0, 0, 0, 1, 1, 1, 2};
+	p->pos_level[1] = 'H';
+	assert_int_equal(stat_profile(p, bad, 2, &cfg, &r, z, g), ERR_INVALID);
+	stat_proc_free(p);
+}
+
+/* lz of each work against Python (3 positions of max 1, add-1/2 smoothing, independence
+ * given the score): (1,0,0) .84868268, (0,1,0) -1.12655660, (1,1,0) .85516286, (0,1,1)
+ * -.53969156; scores 0 and 3 have no lz. */
+static void test_personfit_hand(void **state)
+{
+	int pmax[] = {1, 1, 1};
+	uint32_t sc[9] = {0, 0, 0, 0, 0, 1, 1, 1, 1};
+	uint8_t cells[] = {1, 0, 0, 1, 0, 0, 1, 0, 0, 0, 1, 0, 1, 1, 0,
+			   1, 1, 0, 0, 1, 1, 1, 1, 1, 0, 0, 0};
+	struct stat_proc *p = mkpos(9, 2, 3, pmax, NULL, sc, cells);
+	struct stat_cfg cfg;
+	stat_cfg_default(&cfg);
+	cfg.min_n_group = 1;
+	struct stat_fit_region r;
+	struct stat_zres z[2];
+	double lz[9];
+	assert_int_equal(stat_personfit(p, p->school, 2, &cfg, &r, z, lz), 0);
+	double want[] = {0.8486826830060751, 0.8486826830060751, 0.8486826830060751,
+			 -1.1265566028801834, 0.8551628619201863, 0.8551628619201863,
+			 -0.5396915561843446, NAN, NAN};
+	for (int i = 0; i < 9; i++) {
+		if (isnan(want[i]))
+			assert_true(isnan(lz[i]));
+		else
+			NEAR(lz[i], want[i], 1e-12);
+	}
+	assert_int_equal(r.nworks, 7);
+	assert_int_equal(z[0].n, 5);
+	assert_int_equal(z[1].n, 2);
+	double s = 0;
+	for (int i = 0; i < 7; i++)
+		s += want[i];
+	NEAR(r.mean_lz, s / 7, 1e-12);
+	NEAR(z[0].obs, 3 * 0.8486826830060751 - 1.1265566028801834 + 0.8551628619201863, 1e-12);
+	NEAR(z[0].expct, 5 * r.mean_lz, 1e-12);
+	NEAR(z[0].var, 5 * r.sd_lz * r.sd_lz, 1e-12);
+	stat_proc_free(p);
+}
+
+static void test_near_pairs(void **state)
+{
+	/* Hand case: rows A, A, A' (one cell differs), B (two cells differ), X-variant of A
+	 * ('X' is not 0). Pairs <= 1 apart: AA, AA', AA' (2), A-AX (2), A'-? no, AX-A' no:
+	 * A1A2, A1A3, A2A3, A1A5, A2A5 = 5. */
+	uint8_t rows[] = {1, 0, 2, 1, 1, 0, 2, 1, 1, 0, 2, 0, 0, 1, 2, 1, 1, STAT_POS_X, 2, 1};
+	assert_int_equal(stat_near_pairs(rows, 5, 4, STAT_NEAR_BRUTE), 5);
+	assert_int_equal(stat_near_pairs(rows, 5, 4, STAT_NEAR_HASH), 5);
+	assert_int_equal(stat_near_pairs(rows, 1, 4, STAT_NEAR_AUTO), 0);
+	/* Random groups with planted copies: hashing equals brute force. */
+	gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+	gsl_rng_set(r, 11);
+	static uint8_t buf[300 * 8];
+	for (int rep = 0; rep < 30; rep++) {
+		size_t m = 2 + gsl_rng_uniform_int(r, 298);
+		for (size_t i = 0; i < m; i++)
+			for (int k = 0; k < 8; k++) {
+				if (i > 0 && gsl_rng_uniform(r) < 0.3 && k == 0) {
+					size_t src = gsl_rng_uniform_int(r, i);
+					memcpy(buf + i * 8, buf + src * 8, 8);
+					if (gsl_rng_uniform(r) < 0.5)
+						buf[i * 8 + gsl_rng_uniform_int(r, 8)] = (uint8_t)gsl_rng_uniform_int(r, 3);
+					break;
+				}
+				buf[i * 8 + (size_t)k] = (uint8_t)gsl_rng_uniform_int(r, 3);
+			}
+		assert_int_equal(stat_near_pairs(buf, m, 8, STAT_NEAR_HASH),
+				 stat_near_pairs(buf, m, 8, STAT_NEAR_BRUTE));
+	}
+	gsl_rng_free(r);
+}
+
+/* ---- a synthetic region with planted manipulations ---- */
+
+enum kind { CLEAN, HARD, COPY, LENIENT, PULL, RANDOM, SCORING, STRONG, NKIND };
+#define NSCH 150
+#define NCLS 2
+#define PER 20
+#define NPOS 12
+
+static const int gen_max[NPOS] = {1, 1, 1, 2, 2, 1, 2, 2, 1, 2, 2, 3};
+static const char gen_level[NPOS] = {'B', 'B', 'B', 'B', 'B', 'B', 'B', 'P', 'P', 'P', 'H', 'H'};
+static const double gen_diff[NPOS] = {-1.5, -1.2, -1, -0.8, -0.6, -0.5, -0.3, 0.8, 1, 1.2, 1.5, 1.8};
+
+static int rowsum(const uint8_t *row)
+{
+	int s = 0;
+	for (int k = 0; k < NPOS; k++)
+		s += stat_cell_points(row[k]);
+	return s;
+}
+
+/* Schools 0..5 carry one manipulation each (HARD, COPY, LENIENT, PULL, RANDOM, SCORING)
+ * and school 6 is honest but strong; every other school is clean. Pupils: theta = u_school + N(0,1);
+ * points of position k ~ Binomial(max_k, logistic(1.3 (theta - d_k))); journal mark from
+ * theta + N(0, .6) cut at -1, 0, 1. Scale 6/10/14 of 20. */
+static struct stat_proc *gen_region(unsigned long seed, enum kind *kinds)
+{
+	gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+	gsl_rng_set(r, seed);
+	size_t n = (size_t)NSCH * NCLS * PER;
+	struct stat_proc *p = stat_proc_new(NPOS, STAT_COL_CLASS | STAT_COL_JOURNAL | STAT_COL_POS);
+	p->nschools = NSCH;
+	p->nclasses = (size_t)NSCH * NCLS;
+	memcpy(p->pos_max, gen_max, sizeof gen_max);
+	memcpy(p->pos_level, gen_level, sizeof gen_level);
+	p->max_score = 20;
+	scale(p, 6, 10, 14);
+	stat_proc_reserve(p, n);
+	for (int s = 0; s < NSCH; s++) {
+		kinds[s] = s < 7 ? (enum kind)(s + 1) : CLEAN;
+		double u = kinds[s] == STRONG ? 1.6 : gsl_ran_gaussian(r, 0.4);
+		for (int c = 0; c < NCLS; c++)
+			for (int i = 0; i < PER; i++) {
+				size_t w = p->n++;
+				uint8_t *row = p->pos + w * NPOS;
+				double th = u + gsl_ran_gaussian(r, 1);
+				for (int k = 0; k < NPOS; k++) {
+					double pr = 1 / (1 + exp(-1.3 * (th - gen_diff[k])));
+					row[k] = (uint8_t)gsl_ran_binomial(r, pr, (unsigned)gen_max[k]);
+				}
+				double jl = th + gsl_ran_gaussian(r, 0.6);
+				int jm = jl < -1 ? 2 : jl < 0 ? 3 : jl < 1 ? 4 : 5;
+				p->school[w] = (uint32_t)s;
+				p->class_id[w] = (uint32_t)(s * NCLS + c);
+				p->journal[w] = (int8_t)jm;
+				switch (kinds[s]) {
+				case HARD:
+					for (int k = 7; k < NPOS; k++)
+						if (gsl_rng_uniform(r) < 0.5)
+							row[k] = (uint8_t)gen_max[k];
+					break;
+				case COPY:
+					if (c == 0 && i > 0 && i < 8) {
+						memcpy(row, p->pos + (w - (size_t)i) * NPOS, NPOS);
+						if (gsl_rng_uniform(r) < 0.5) {
+							int k = (int)gsl_rng_uniform_int(r, NPOS);
+							row[k] = (uint8_t)gsl_rng_uniform_int(r, (unsigned long)gen_max[k] + 1);
+						}
+					}
+					break;
+				case LENIENT:
+					if (jm < 5)
+						p->journal[w] = (int8_t)(jm + 1);
+					break;
+				case PULL: {
+					int t = rowsum(row);
+					for (int b = 0; b < 3; b++)
+						if ((t == p->scale[b] - 1 || t == p->scale[b] - 2) &&
+						    gsl_rng_uniform(r) < 0.8)
+							for (int k = 0; k < NPOS && t < p->scale[b]; k++)
+								while (row[k] < gen_max[k] && t < p->scale[b])
+									row[k]++, t++;
+					break;
+				}
+				case SCORING:
+					for (int k = 0; k < NPOS; k++)
+						if (gen_max[k] >= 2 && row[k] < gen_max[k] &&
+						    gsl_rng_uniform(r) < 0.5)
+							row[k]++;
+					break;
+				case RANDOM:
+					for (int k = 0; k < NPOS; k++)
+						row[k] = (uint8_t)gsl_rng_uniform_int(r, (unsigned long)gen_max[k] + 1);
+					break;
+				default:
+					break;
+				}
+				p->score[w] = (int16_t)rowsum(row);
+			}
+	}
+	gsl_rng_free(r);
+	return p;
+}
+
+static void test_synthetic_region(void **state)
+{
+	enum kind kinds[NSCH];
+	struct stat_proc *p = gen_region(2024, kinds);
+	assert_int_equal(stat_proc_check(p), 0);
+	struct stat_cfg cfg;
+	stat_cfg_default(&cfg);
+	struct stat_analysis a;
+	assert_int_equal(stat_analyze(p, &cfg, &a), 0);
+	/* Each manipulation is found by the statistic built for it. */
+	assert_int_equal(a.hard[HARD - 1].status, STAT_FLAG);
+	assert_int_equal(a.twins[COPY - 1].status, STAT_FLAG);
+	assert_int_equal(a.twins_class[(COPY - 1) * NCLS].status, STAT_FLAG);
+	assert_int_equal(a.twins_class[(COPY - 1) * NCLS + 1].status, STAT_OK);
+	assert_int_equal(a.lenient[LENIENT - 1].status, STAT_FLAG);
+	/* One pulling school of 40 pupils is not significant after BH over 150 schools, but
+	 * it has the smallest bunching p of all (test_bunch_schools has a flagged one). */
+	for (int s = 0; s < NSCH; s++)
+		if (s != PULL - 1)
+			assert_true(a.bunch[s].p > a.bunch[PULL - 1].p);
+	assert_int_equal(a.fit[RANDOM - 1].status, STAT_FLAG);
+	assert_int_equal(a.scoring[SCORING - 1].status, STAT_FLAG);
+	/* (Help on hard positions also raises judgement-scored ones here: hard positions of
+	 * this work have maxima >= 2, so HARD may be flagged by lenient_scoring too.) */
+	/* The strong honest school: flagged by the official mean rule, by none of ours. */
+	int st = STRONG - 1;
+	assert_int_equal(a.mean[st].status, STAT_FLAG);
+	assert_int_not_equal(a.bunch[st].status, STAT_FLAG);
+	assert_int_not_equal(a.hard[st].status, STAT_FLAG);
+	assert_int_not_equal(a.fit[st].status, STAT_FLAG);
+	assert_int_not_equal(a.twins[st].status, STAT_FLAG);
+	assert_int_not_equal(a.lenient[st].status, STAT_FLAG);
+	assert_int_not_equal(a.scoring[st].status, STAT_FLAG);
+	/* Clean schools are rarely flagged by our signs (FDR 5 % over 150 schools). */
+	int fl[7] = {0};
+	for (int s = 8; s < NSCH; s++) {
+		fl[0] += a.bunch[s].status == STAT_FLAG;
+		fl[1] += a.hard[s].status == STAT_FLAG;
+		fl[2] += a.fit[s].status == STAT_FLAG;
+		fl[3] += a.twins[s].status == STAT_FLAG;
+		fl[4] += a.lenient[s].status == STAT_FLAG;
+		fl[5] += a.journal[s].status == STAT_FLAG;
+		fl[6] += a.scoring[s].status == STAT_FLAG;
+	}
+	fl[5] = fl[6];
+	for (int i = 0; i < 6; i++)
+		assert_true(fl[i] <= 2);
+	/* The regional excess mass sees the one pulling school among 150 as small. */
+	for (int i = 0; i < 3; i++)
+		assert_true(a.bunch_r[i].est.ok);
+	assert_true(a.bunch_r[0].pi0 > 0.2 && a.bunch_r[0].pi0 < 0.8);
+	/* Risk over the own signs: the manipulated schools are listed (but the pulling one,
+	 * see above), few clean ones. */
+	struct stat_evidence *ev = NULL;
+	size_t nev = 0, cap = 0;
+	stat_evidence_add(&a, STAT_RISK_DEFAULT_MASK, 0, &ev, &nev, &cap);
+	assert_int_equal(nev, (size_t)NSCH * 6);
+	struct stat_risk_school rs[NSCH];
+	struct stat_risk_summary sum;
+	assert_int_equal(stat_risk(ev, nev, NSCH, STAT_COMBINE_FAMILY, 0.05, rs, &sum), 0);
+	for (int s = 0; s < 6; s++)
+		if (s != PULL - 1)
+			assert_true(rs[s].listed);
+	assert_false(rs[st].listed);
+	int clean_listed = 0;
+	for (int s = 8; s < NSCH; s++)
+		clean_listed += rs[s].listed;
+	assert_true(clean_listed <= 3);
+	for (int s = 0; s < 6; s++)
+		assert_true(rs[s].rank <= 10);
+	/* Class-level results exist and the classes' schools match. */
+	assert_non_null(a.fit_class);
+	assert_int_equal(a.hard_class[(HARD - 1) * NCLS].n, PER);
+	free(ev);
+	stat_analysis_free(&a);
+	stat_proc_free(p);
+}
+
+/* Per-school bunching: 80 schools of 60 works with scores ~ Binomial(20, .5); school 0
+ * moves every work at 8 or 9 up to 10. */
+static void test_bunch_schools(void **state)
+{
+	gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+	gsl_rng_set(r, 99);
+	enum { NS = 80, PS = 60 };
+	static uint32_t sc[NS * PS];
+	static int16_t v[NS * PS];
+	for (int s = 0; s < NS; s++)
+		for (int i = 0; i < PS; i++) {
+			int x = (int)gsl_ran_binomial(r, 0.5, 20);
+			if (s == 0 && (x == 8 || x == 9))
+				x = 10;
+			sc[s * PS + i] = (uint32_t)s;
+			v[s * PS + i] = (int16_t)x;
+		}
+	gsl_rng_free(r);
+	struct stat_proc *p = mkproc(NS * PS, NS, 20, sc, v, NULL);
+	scale(p, 6, 10, 14);
+	struct stat_tab t;
+	assert_int_equal(stat_tab_build(p, &t), 0);
+	struct stat_cfg cfg;
+	stat_cfg_default(&cfg);
+	struct stat_bunch_ref ref[3];
+	struct stat_bunch_school o[NS];
+	assert_int_equal(stat_sign_bunch(&t, &cfg, ref, o), 0);
+	for (int i = 0; i < 3; i++) {
+		assert_true(ref[i].ok);
+		assert_int_equal(ref[i].lo, p->scale[i] - 2);
+		assert_int_equal(ref[i].hi, p->scale[i] + 1);
+	}
+	/* At 10 the binomial shape gives P(10,11)/P(8..11) = .5455 (Python, math.comb); the
+	 * counterfactual share is near it although school 0 moved its mass. */
+	NEAR(ref[1].pi0, 0.5455, 0.05);
+	/* The regional heap at 10 is about school 0's ~17 moved works. */
+	assert_true(ref[1].est.excess > 0);
+	assert_int_equal(o[0].status, STAT_FLAG);
+	assert_int_equal(o[0].nused, 3);
+	assert_true(o[0].t[1].a == o[0].t[1].m); /* nothing left at 8, 9 */
+	int others = 0;
+	for (int s = 1; s < NS; s++)
+		others += o[s].status == STAT_FLAG;
+	assert_true(others <= 1);
+	/* The combined p is Fisher's over the three boundaries (windows 4..7, 8..11, 12..15
+	 * are disjoint). */
+	double ps[3] = {o[0].t[0].p_bb, o[0].t[1].p_bb, o[0].t[2].p_bb};
+	NEAR(o[0].p, stat_fisher(ps, 3), 1e-15);
+	/* Without a scale nothing is evaluable. */
+	t.has_scale = false;
+	stat_sign_bunch(&t, &cfg, ref, o);
+	assert_int_equal(o[0].status, STAT_NOT_EVALUABLE);
+	stat_tab_free(&t);
+	stat_proc_free(p);
+}
+
+/* Twins within schools (no classes), and a class spanning two schools is refused. */
+static void test_twins_by_school(void **state)
+{
+	int pmax[] = {1, 1, 1, 1, 1};
+	enum { NS = 40, PS = 12 };
+	static uint32_t sc[NS * PS];
+	static uint8_t cells[NS * PS * 5];
+	gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+	gsl_rng_set(r, 5);
+	for (int s = 0; s < NS; s++)
+		for (int i = 0; i < PS; i++) {
+			sc[s * PS + i] = (uint32_t)s;
+			for (int k = 0; k < 5; k++)
+				cells[(s * PS + i) * 5 + k] = (uint8_t)(gsl_rng_uniform(r) < 0.5);
+		}
+	/* School 0: all twelve works identical to its first. */
+	for (int i = 1; i < PS; i++)
+		memcpy(cells + i * 5, cells, 5);
+	gsl_rng_free(r);
+	struct stat_proc *p = mkpos(NS * PS, NS, 5, pmax, NULL, sc, cells);
+	struct stat_cfg cfg;
+	stat_cfg_default(&cfg);
+	struct stat_twins_region tr;
+	struct stat_twins_group g[NS];
+	assert_int_equal(stat_twins(p, &cfg, &tr, NULL, g), 0);
+	assert_int_equal(g[0].near, 66);
+	assert_int_equal(g[0].pairs, 66);
+	assert_int_equal(g[0].near, stat_near_pairs(p->pos, PS, 5, STAT_NEAR_BRUTE));
+	assert_int_equal(g[0].status, STAT_FLAG);
+	assert_int_equal(tr.nsample, (size_t)NS * PS);
+	assert_true(tr.kappa >= 1 && tr.kappa < 1.5);
+	/* With 5 binary positions near twins are common: the expectation is large for all. */
+	assert_true(g[1].expct > 5);
+	int others = 0;
+	for (int s = 1; s < NS; s++)
+		others += g[s].status == STAT_FLAG;
+	assert_true(others <= 1);
+	/* Classes: class 0 in schools 0 and 1 is an error. */
+	stat_proc_free(p);
+	struct stat_proc *q = stat_proc_new(5, STAT_COL_POS | STAT_COL_CLASS);
+	q->max_score = 5;
+	q->nschools = 2;
+	q->nclasses = 1;
+	for (int k = 0; k < 5; k++)
+		q->pos_max[k] = 1;
+	stat_proc_reserve(q, 2);
+	for (int i = 0; i < 2; i++) {
+		q->school[i] = (uint32_t)i;
+		q->class_id[i] = 0;
+		q->score[i] = 0;
+		memset(q->pos + i * 5, 0, 5);
+	}
+	q->n = 2;
+	struct stat_twins_group cl[1];
+	assert_int_equal(stat_twins(q, &cfg, &tr, cl, g), ERR_INVALID);
+	stat_proc_free(q);
+}
+
+static void test_objectivity_index(void **state)
+{
+	uint32_t nf[] = {0, 2, 0, 1, 0};
+	bool cons[] = {true, true, true, true, false};
+	struct stat_index x = stat_objectivity_index(nf, cons, 5);
+	assert_int_equal(x.nconsidered, 4);
+	assert_int_equal(x.nflagged, 2);
+	NEAR(x.index, 50, 1e-12);
+	x = stat_objectivity_index(nf, NULL, 5);
+	NEAR(x.index, 60, 1e-12);
+	x = stat_objectivity_index(nf, NULL, 0);
+	assert_true(isnan(x.index));
+}
+
+/* The driver without positions or journal: the position-based and journal-based results
+ * are absent or not evaluable, the rest works. */
+static void test_analyze_minimal(void **state)
+{
+	uint32_t sc[] = {0, 0, 0, 1, 1, 1};
+	int16_t v[] = {1, 2, 3, 4, 5, 6};
+	struct stat_proc *p = mkproc(6, 3, 10, sc, v, NULL);
+	struct stat_cfg cfg;
+	stat_cfg_default(&cfg);
+	struct stat_analysis a;
+	assert_int_equal(stat_analyze(p, &cfg, &a), 0);
+	assert_null(a.hard);
+	assert_null(a.twins);
+	assert_int_equal(a.journal[0].status, STAT_NOT_EVALUABLE);
+	assert_int_equal(a.gap[0].status, STAT_NOT_EVALUABLE);
+	assert_int_equal(a.bunch[0].status, STAT_NOT_EVALUABLE); /* no scale */
+	assert_int_equal(a.mean[0].status, STAT_OK);
+	assert_int_equal(a.mean[2].status, STAT_NOT_EVALUABLE);
+	struct stat_evidence *ev = NULL;
+	size_t nev = 0, cap = 0;
+	stat_evidence_add(&a, STAT_RISK_DEFAULT_MASK, 3, &ev, &nev, &cap);
+	assert_int_equal(nev, 0);
+	free(ev);
+	stat_analysis_free(&a);
+	p->score[0] = 11; /* above max_score */
+	assert_int_equal(stat_analyze(p, &cfg, &a), ERR_INVALID);
+	assert_null(a.mean);
+	stat_proc_free(p);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_proc_check),
+		cmocka_unit_test(test_sign_mean_hand),
+		cmocka_unit_test(test_sign_journal_hand),
+		cmocka_unit_test(test_sign_cohort_hand),
+		cmocka_unit_test(test_marks_gap_share2),
+		cmocka_unit_test(test_peak_hand),
+		cmocka_unit_test(test_jcond_hand),
+		cmocka_unit_test(test_profile_hand),
+		cmocka_unit_test(test_personfit_hand),
+		cmocka_unit_test(test_near_pairs),
+		cmocka_unit_test(test_synthetic_region),
+		cmocka_unit_test(test_bunch_schools),
+		cmocka_unit_test(test_twins_by_school),
+		cmocka_unit_test(test_objectivity_index),
+		cmocka_unit_test(test_analyze_minimal),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
