@@ -16,6 +16,8 @@ else
 	"$OKO" --db "$DB" import procedures tests/data/procedures.csv
 fi
 if "$OKO" help | grep -q '^  serve '; then
+	echo
+	echo "Откройте в браузере: http://$LISTEN  (остановить: Ctrl+C)"
 	exec "$OKO" --db "$DB" serve --listen "$LISTEN"
 fi
 echo "База данных $DB готова. Веб-интерфейса в этой версии ещё нет: команды — $OKO help"

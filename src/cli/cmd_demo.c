@@ -16,6 +16,7 @@
 #include "cli/cli.h"
 #include "gen/gen.h"
 #include "import/import.h"
+#include "model/user.h"
 
 static double now(void)
 {
@@ -74,6 +75,49 @@ static int load(struct db *d, const char *dir, const char *name, import_fn fn,
 	}
 	diag_free(&diags);
 	return rc;
+}
+
+#define DEMO_PASSWORD "demo-2026"
+
+/* Users for every role, bound to the first municipality and its first school, so the demo
+ * can be walked through in the browser. Existing logins are left as they are. */
+static int demo_users(struct db *d)
+{
+	char mun[256] = "", school[80] = "", msg[256];
+	struct db_stmt *s = NULL;
+	int rc = db_prepare(d, &s, "SELECT m.name, sc.login FROM municipality m JOIN school sc"
+				   " ON sc.municipality_id = m.id ORDER BY m.name, sc.login LIMIT 1");
+	if (rc)
+		return rc;
+	if (db_step(s) == DB_ROW) {
+		snprintf(mun, sizeof mun, "%s", db_col_text(s, 0));
+		snprintf(school, sizeof school, "%s", db_col_text(s, 1));
+	}
+	db_finalize(s);
+	const struct {
+		const char *login, *name;
+		enum role role;
+		const char *scope;
+	} users[] = {
+		{ "admin", "Администратор системы", ROLE_ADMIN, NULL },
+		{ "region", "Региональный координатор", ROLE_REGION, NULL },
+		{ "mun", "Муниципальный координатор", ROLE_MUNICIPALITY, mun },
+		{ "school", "Школьный координатор", ROLE_SCHOOL, school },
+		{ "expert", "Эксперт предметной комиссии", ROLE_EXPERT, NULL },
+		{ "observer", "Общественный наблюдатель", ROLE_OBSERVER, NULL },
+	};
+	printf("Пользователи демонстрации (пароль у всех: %s):\n", DEMO_PASSWORD);
+	for (size_t i = 0; i < sizeof users / sizeof *users; i++) {
+		rc = user_add(d, users[i].login, users[i].name, users[i].role, users[i].scope,
+			      DEMO_PASSWORD, msg, sizeof msg);
+		if (rc && rc != ERR_EXISTS) {
+			fprintf(stderr, "oko demo: пользователь %s не добавлен: %s\n", users[i].login, msg);
+			return rc;
+		}
+		printf("  %-9s %s%s%s\n", users[i].login, user_role_title(users[i].role),
+		       users[i].scope ? " · " : "", users[i].scope ? users[i].scope : "");
+	}
+	return 0;
 }
 
 static void remove_generated(const char *dir)
@@ -188,6 +232,8 @@ int cmd_demo(struct cli *c, int argc, char **argv)
 	       p.region, c->db_path, now() - t0, p.municipalities, gc.schools, gc.procedures,
 	       p.year_from, p.year_to, p.grade_from, p.grade_to, gc.results,
 	       gc.results - gc.absent, gc.absent, gc.manipulated, gc.truth);
+	if ((rc = demo_users(d)))
+		goto out;
 	if (keep)
 		printf("Сгенерированные файлы и правда об искажениях (truth.csv): %s\n", keep);
 	else

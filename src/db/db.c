@@ -292,6 +292,17 @@ int db_rollback(struct db *d)
 	return db_exec(d, "ROLLBACK");
 }
 
+uint64_t db_data_version(struct db *d)
+{
+	struct db_stmt *s = NULL;
+	uint64_t v = 0;
+	if (!db_cached(d, &s, "PRAGMA data_version") && db_step(s) == DB_ROW)
+		v = (uint64_t)db_col_int(s, 0);
+	if (s)
+		db_reset(s);
+	return (v << 32) ^ (uint64_t)sqlite3_total_changes64(d->h);
+}
+
 int64_t db_last_id(struct db *d)
 {
 	return sqlite3_last_insert_rowid(d->h);

@@ -78,6 +78,11 @@ int db_begin(struct db *d);
 int db_commit(struct db *d);
 int db_rollback(struct db *d);
 
+/* A number that changes whenever the database's content may have changed: commits of
+ * other connections (SQLite's data_version) or of this one. For caches of derived
+ * figures kept per connection. */
+uint64_t db_data_version(struct db *d);
+
 int64_t db_last_id(struct db *d);
 int64_t db_changes(struct db *d);
 

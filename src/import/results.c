@@ -813,7 +813,7 @@ static int upload_end(struct imp *im)
 		goto out;
 	db_finalize(s);
 	if ((rc = db_prepare(im->d, &s, "INSERT INTO upload_school(upload_id, procedure_id, school_id,"
-					" rows, replaced) VALUES (?, ?, ?, ?, ?)")))
+					" rows, written, replaced) VALUES (?, ?, ?, ?, ?, ?)")))
 		goto out;
 	for (size_t i = 0; i < im->ntouched; i++) {
 		const struct touched *t = &im->touched[i];
@@ -821,7 +821,8 @@ static int upload_end(struct imp *im)
 		if ((rc = db_bind_int(s, 1, st->upload_id)) ||
 		    (rc = db_bind_int(s, 2, im->procs[t->proc]->p.id)) ||
 		    (rc = db_bind_int(s, 3, t->school_id)) || (rc = db_bind_int(s, 4, t->rows)) ||
-		    (rc = db_bind_int(s, 5, t->replaced)) || (rc = db_step(s)) < 0)
+		    (rc = db_bind_int(s, 5, t->written)) || (rc = db_bind_int(s, 6, t->replaced)) ||
+		    (rc = db_step(s)) < 0)
 			goto out;
 		st->replaced += t->replaced;
 	}

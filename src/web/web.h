@@ -138,6 +138,12 @@ void html_pager(struct buf *b, const char *base, long total, long per, long page
 /* A number with thin-space thousands ("26 595"). */
 void html_int(struct buf *b, long v);
 
+/* ---- per-thread cache of rendered fragments (cache.c) ---- */
+
+/* The text stored under key for the database's current version, or NULL. */
+const char *web_cache_get(struct web_req *r, const char *key);
+void web_cache_put(struct web_req *r, const char *key, const char *text);
+
 /* ---- the server (server.c) ---- */
 
 struct web_config {

@@ -22,9 +22,19 @@ CREATE TABLE upload_school (
 	procedure_id INTEGER NOT NULL REFERENCES procedure(id),
 	school_id INTEGER NOT NULL REFERENCES school(id),
 	rows INTEGER NOT NULL,
+	written INTEGER NOT NULL,           -- of rows, participants who wrote the work
 	replaced INTEGER NOT NULL,          -- results of the school deleted by this upload
 	PRIMARY KEY (upload_id, procedure_id, school_id)
 ) WITHOUT ROWID;
 CREATE INDEX upload_school_school ON upload_school(school_id, procedure_id);
+
+-- The results a school holds for a procedure now: those of its latest upload, since every
+-- upload replaces the school's earlier results. Pages that count schools and works read
+-- this small table instead of scanning the results.
+CREATE VIEW result_pair AS
+	SELECT us.procedure_id, us.school_id, us.rows, us.written, us.upload_id
+	FROM upload_school us
+	WHERE us.upload_id = (SELECT max(u2.upload_id) FROM upload_school u2
+			      WHERE u2.school_id = us.school_id AND u2.procedure_id = us.procedure_id);
 
 ALTER TABLE result ADD COLUMN upload_id INTEGER REFERENCES upload(id);

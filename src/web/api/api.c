@@ -38,7 +38,7 @@ int api_schools(struct web_req *r, struct web_res *w)
 		return ERR_INVALID;
 	int rc = db_prepare(r->db, &s,
 			    "SELECT s.login, s.name, coalesce(m.name, ''), s.kind, s.indepth,"
-			    " (SELECT count(*) FROM result x WHERE x.school_id = s.id), count(*) OVER ()"
+			    " (SELECT coalesce(sum(x.rows), 0) FROM result_pair x WHERE x.school_id = s.id), count(*) OVER ()"
 			    " FROM school s LEFT JOIN municipality m ON m.id = s.municipality_id"
 			    " WHERE (?1 = 'all' OR (?1 = 'mun' AND s.municipality_id = ?2) OR"
 			    " (?1 = 'reg' AND m.region_id = ?2))"

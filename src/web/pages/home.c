@@ -22,7 +22,8 @@ static void counts(struct web_req *r, struct buf *b)
 	struct db_stmt *s = NULL;
 	if (db_prepare(r->db, &s, "SELECT count(*), count(DISTINCT s.municipality_id),"
 				  " (SELECT count(*) FROM procedure),"
-				  " (SELECT count(*) FROM result x JOIN school s ON s.id = x.school_id WHERE " SCOPE_SQL ")"
+				  " (SELECT coalesce(sum(x.rows), 0) FROM result_pair x JOIN school s"
+				  " ON s.id = x.school_id WHERE " SCOPE_SQL ")"
 				  " FROM school s WHERE " SCOPE_SQL))
 		return;
 	bind_scope(s, &r->user);
@@ -52,7 +53,7 @@ static void progress(struct web_req *r, struct buf *b)
 		       "SELECT p.code, coalesce(m.name, 'муниципалитет не указан'),"
 		       " count(DISTINCT x.school_id),"
 		       " (SELECT count(*) FROM school s2 WHERE s2.municipality_id IS m.id)"
-		       " FROM result x JOIN procedure p ON p.id = x.procedure_id"
+		       " FROM result_pair x JOIN procedure p ON p.id = x.procedure_id"
 		       " JOIN school s ON s.id = x.school_id LEFT JOIN municipality m ON m.id = s.municipality_id"
 		       " WHERE " SCOPE_SQL " GROUP BY p.id, m.id ORDER BY p.year DESC, p.code, m.name"
 		       " LIMIT 400"))
@@ -126,15 +127,25 @@ int page_home(struct web_req *r, struct web_res *w)
 		html_end(r, w);
 		return 0;
 	}
-	counts(r, b);
-	if (r->user.role == ROLE_SCHOOL) {
-		buf_puts(b, "<p><a class=\"button\" href=\"/upload\">Загрузить результаты</a> ");
-		buf_puts(b, "<a class=\"button secondary\" href=\"/schools/");
-		html_url(b, r->user.scope_name[0] ? "" : "");
-		buf_puts(b, "\" hidden></a></p>");
+	if (r->user.role == ROLE_SCHOOL)
+		buf_puts(b, "<p><a class=\"button\" href=\"/upload\">Загрузить результаты</a></p>");
+	/* The figures are the same for every user of one territory until the data change. */
+	char key[64];
+	snprintf(key, sizeof key, "home:%d:%lld", (int)r->user.role,
+		 (long long)(r->user.role == ROLE_SCHOOL ? r->user.school_id
+			     : r->user.role == ROLE_MUNICIPALITY ? r->user.municipality_id : 0));
+	const char *cached = web_cache_get(r, key);
+	if (cached) {
+		html_raw(b, cached);
+	} else {
+		struct buf part = BUF_INIT;
+		counts(r, &part);
+		progress(r, &part);
+		recent_uploads(r, &part);
+		web_cache_put(r, key, buf_str(&part));
+		html_raw(b, buf_str(&part));
+		buf_free(&part);
 	}
-	progress(r, b);
-	recent_uploads(r, b);
 	html_end(r, w);
 	return 0;
 }

@@ -102,7 +102,7 @@ int page_schools(struct web_req *r, struct web_res *w)
 	/* The ORDER BY is chosen from a fixed list, never from the request's text. */
 	static const char *const page_sql[] = {
 #define PAGE_SQL(order) "SELECT s.login, s.name, coalesce(m.name, ''), s.kind, coalesce(s.settlement, ''),"   \
-	" s.indepth, (SELECT count(*) FROM result x WHERE x.school_id = s.id) n FROM school s"       \
+	" s.indepth, (SELECT coalesce(sum(x.rows), 0) FROM result_pair x WHERE x.school_id = s.id) n FROM school s"       \
 	" LEFT JOIN municipality m ON m.id = s.municipality_id" LIST_WHERE " ORDER BY " order          \
 	" LIMIT ?6 OFFSET ?7"
 		PAGE_SQL("s.name, s.login"), PAGE_SQL("s.login"), PAGE_SQL("m.name, s.name"),
@@ -189,8 +189,8 @@ int page_school(struct web_req *r, struct web_res *w)
 		    "<th>Строк с отметками о проблемах</th></tr></thead><tbody>");
 	if (!(rc = db_prepare(r->db, &s, "SELECT p.code, sum(1 - x.absent), sum(x.absent),"
 					 " avg(x.primary_score), p.max_score, sum(x.problems != 0)"
-					 " FROM result x JOIN procedure p ON p.id = x.procedure_id"
-					 " WHERE x.school_id = ? GROUP BY p.id ORDER BY p.year DESC, p.code"))) {
+					 " FROM procedure p CROSS JOIN result x ON x.procedure_id = p.id AND x.school_id = ?"
+					 " GROUP BY p.id ORDER BY p.year DESC, p.code"))) {
 		db_bind_int(s, 1, id);
 		while (db_step(s) == DB_ROW) {
 			buf_puts(b, "<tr><td>");
