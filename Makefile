@@ -6,6 +6,7 @@
 #   make lint      banned functions, every header compiles on its own
 #   make fuzz      run each fuzz target for FUZZ_SECONDS (clang + libFuzzer)
 #   make bench     benchmarks: throughput and peak memory
+#   make e2e       browser tests (headless chromium), screenshots in build/e2e
 #
 # Objects go to $(BUILD) (default build/); `make BUILD=build-san SAN=1` is a sanitizer build.
 
@@ -37,7 +38,7 @@ TOOL_SRC := $(sort $(wildcard tests/tools/*.c))
 TOOL_BIN := $(TOOL_SRC:tests/tools/%.c=$(BUILD)/tests/tools/%)
 EMBED_FILES := $(sort $(wildcard src/db/sql/*.sql) $(wildcard src/web/static/*))
 
-.PHONY: all deps run check test sanitize lint fuzz bench clean demo
+.PHONY: all deps run check test sanitize lint fuzz bench clean demo e2e
 all: $(OKO)
 
 deps:
@@ -87,6 +88,10 @@ sanitize: deps
 
 lint: deps
 	@scripts/lint.sh
+
+# Browser tests alone (make check runs them too); screenshots land in $(BUILD)/e2e.
+e2e: deps all
+	@OKO=$(abspath $(OKO)) E2E_OUT=$(abspath $(BUILD))/e2e bash tests/e2e/run.sh
 
 FUZZ_SECONDS ?= 30
 fuzz: deps

@@ -15,15 +15,31 @@ libmicrohttpd-dev
 libcairo2-dev libpango1.0-dev fonts-dejavu-core
 libxlsxwriter-dev
 poppler-utils time curl wrk
-clang libclang-rt-14-dev"
+clang libclang-rt-14-dev
+chromium"
+
+# The browser tests' npm packages (playwright-core, pinned by tests/e2e/package-lock.json;
+# it drives Debian's chromium and downloads no browser).
+e2e_deps() {
+	e2e=$(dirname "$0")/../tests/e2e
+	[ -d "$e2e/node_modules/playwright-core" ] && return 0
+	echo "deps: npm ci in tests/e2e" >&2
+	(cd "$e2e" && npm ci --no-audit --no-fund --loglevel=error >&2)
+}
 
 missing=""
 for p in $PKGS; do
 	st=$(dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null || true)
 	[ "$st" = "installed" ] || missing="$missing $p"
 done
+# Node.js may come from Debian (nodejs + npm) or from the machine image (its npm is
+# bundled with nodejs and conflicts with Debian's npm): install only when absent.
+command -v npm >/dev/null 2>&1 || missing="$missing nodejs npm"
 
-[ -z "$missing" ] && exit 0
+if [ -z "$missing" ]; then
+	e2e_deps
+	exit 0
+fi
 
 echo "deps: installing:$missing" >&2
 SUDO=""
@@ -33,3 +49,4 @@ export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq >&2
 # shellcheck disable=SC2086
 $SUDO apt-get install -y -qq --no-install-recommends $missing >&2
+e2e_deps

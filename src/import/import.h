@@ -20,6 +20,8 @@ struct import_opts {
 	const char *procedure; /* procedure code, for layouts that do not carry one */
 	const char *scale;     /* "a/b/c" mark scale to set with a KIM description */
 	const char *user;      /* who uploads, recorded with a results upload */
+	const char *name;      /* the file's name for messages and the upload history, when
+				  the path is a temporary copy (a browser upload); NULL: the path */
 	const char *region;    /* region of schools first seen in a results file */
 	/* Territory of the uploader: when set, rows of other schools reject the file and no
 	 * school is created (a school coordinator uploads only its own school). */

@@ -87,6 +87,7 @@ struct touched {
 struct imp {
 	struct db *d;
 	const char *path;
+	const char *name;                 /* the file as the user knows it, for messages */
 	const struct import_opts *o;
 	struct diag_list *diags;
 	struct import_stats *st;
@@ -128,7 +129,7 @@ static void report(struct imp *im, enum rule r, long row, const char *col, const
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
 	im->rule_count[r]++;
-	diag_add(im->diags, rules[r].rejects ? DIAG_ERROR : DIAG_WARN, im->path, im->src.sheet, row,
+	diag_add(im->diags, rules[r].rejects ? DIAG_ERROR : DIAG_WARN, im->name, im->src.sheet, row,
 		 col, value, rules[r].code, "%s", msg);
 }
 
@@ -213,7 +214,7 @@ static int procedure_from_form(struct imp *im, struct procedure *p)
 	if (rc)
 		report(im, R_PROCEDURE, 1, NULL, p->code, "процедура не создана: %s", msg);
 	else
-		diag_add(im->diags, DIAG_NOTE, im->path, im->src.sheet, 0, NULL, p->code, "procedure_created",
+		diag_add(im->diags, DIAG_NOTE, im->name, im->src.sheet, 0, NULL, p->code, "procedure_created",
 			 "процедура %s создана по заголовкам формы: %d позиций, максимум %d; шкала "
 			 "отметок не известна — загрузите описание КИМ со шкалой", p->code, p->npos,
 			 p->max_score);
@@ -704,7 +705,7 @@ static int header_row(struct imp *im, const struct table_row *r)
 	char msg[512];
 	int rc = layout_detect(r, &im->map, msg, sizeof msg);
 	if (rc) {
-		diag_add(im->diags, DIAG_ERROR, im->path, im->src.sheet, r->row, NULL, NULL, "layout",
+		diag_add(im->diags, DIAG_ERROR, im->name, im->src.sheet, r->row, NULL, NULL, "layout",
 			 "%s", msg);
 		return rc;
 	}
@@ -728,12 +729,12 @@ static int header_row(struct imp *im, const struct table_row *r)
 		guess_form_procedure(im->path, code, sizeof code);
 		if (*code) {
 			proc = code;
-			diag_add(im->diags, DIAG_NOTE, im->path, NULL, 0, NULL, code, "procedure_guessed",
+			diag_add(im->diags, DIAG_NOTE, im->name, NULL, 0, NULL, code, "procedure_guessed",
 				 "процедура определена по форме (учебник и дата загрузки): %s", code);
 		}
 	}
 	if (!proc || !*proc) {
-		diag_add(im->diags, DIAG_ERROR, im->path, im->src.sheet, 0, NULL, NULL, "procedure",
+		diag_add(im->diags, DIAG_ERROR, im->name, im->src.sheet, 0, NULL, NULL, "procedure",
 			 "в файле (%s) не указана процедура: укажите её параметром --procedure, "
 			 "например --procedure VPR-2021-RU-4", layout_title(im->map.kind));
 		return ERR_INVALID;
@@ -786,10 +787,10 @@ static int upload_begin(struct imp *im)
 	if (rc)
 		return rc;
 	struct db_stmt *s = NULL;
-	const char *base = strrchr(im->path, '/');
+	const char *base = strrchr(im->name, '/');
 	rc = db_prepare(im->d, &s, "INSERT INTO upload(file, digest, size, layout, user_name, rows,"
 				   " written, absent, warnings) VALUES (?, ?, ?, '', ?, 0, 0, 0, 0)");
-	if (!rc && !(rc = db_bind_text(s, 1, base ? base + 1 : im->path, -1)) &&
+	if (!rc && !(rc = db_bind_text(s, 1, base ? base + 1 : im->name, -1)) &&
 	    !(rc = db_bind_text(s, 2, hex, -1)) && !(rc = db_bind_int(s, 3, size)) &&
 	    !(rc = db_bind_text(s, 4, im->o->user && *im->o->user ? im->o->user : "?", -1)) &&
 	    (rc = db_step(s)) >= 0) {
@@ -890,6 +891,7 @@ int import_results(struct db *d, const char *path, const struct import_opts *o,
 	memset(st, 0, sizeof *st);
 	im->d = d;
 	im->path = path;
+	im->name = o->name && *o->name ? o->name : path;
 	im->o = o;
 	im->diags = diags;
 	im->st = st;
@@ -907,7 +909,7 @@ int import_results(struct db *d, const char *path, const struct import_opts *o,
 	size_t nsheets = 0;
 	const char *sheet = NULL;
 	if ((rc = table_sheets(path, &sheets, &nsheets, msg, sizeof msg))) {
-		diag_add(diags, DIAG_ERROR, path, NULL, 0, NULL, NULL, "read", "%s", msg);
+		diag_add(diags, DIAG_ERROR, im->name, NULL, 0, NULL, NULL, "read", "%s", msg);
 		goto out;
 	}
 	for (size_t i = 0; i < nsheets; i++) {
@@ -926,14 +928,14 @@ int import_results(struct db *d, const char *path, const struct import_opts *o,
 		goto out;
 	rc = table_read_threaded(path, sheet, any_row, im, &im->src, msg, sizeof msg);
 	if (rc < 0 && *msg)
-		diag_add(diags, DIAG_ERROR, path, im->src.sheet, 0, NULL, NULL, "read", "%s", msg);
+		diag_add(diags, DIAG_ERROR, im->name, im->src.sheet, 0, NULL, NULL, "read", "%s", msg);
 	if (rc == 0 && !im->have_header) {
-		diag_add(diags, DIAG_ERROR, path, NULL, 0, NULL, NULL, "empty",
+		diag_add(diags, DIAG_ERROR, im->name, NULL, 0, NULL, NULL, "empty",
 			 "файл пуст: нет ни строки заголовков, ни данных");
 		rc = ERR_INVALID;
 	}
 	if (rc == 0 && st->rows == 0) {
-		diag_add(diags, DIAG_ERROR, path, NULL, 0, NULL, NULL, "empty",
+		diag_add(diags, DIAG_ERROR, im->name, NULL, 0, NULL, NULL, "empty",
 			 "в файле есть заголовки, но нет ни одной строки с результатами");
 		rc = ERR_INVALID;
 	}

@@ -1,7 +1,6 @@
 /* upload: a results file from the browser, validated and stored by the same importer as
  * the command line; the problems come back as a table, nothing is stored on error. */
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "base/diag.h"
@@ -103,17 +102,14 @@ int page_upload_post(struct web_req *r, struct web_res *w)
 		o.only_school = r->user.school_id;
 	else if (r->user.role == ROLE_MUNICIPALITY)
 		o.only_municipality = r->user.municipality_id;
-	/* The importer names the file in its messages: give it the browser's name. */
+	/* Messages and the upload history name the file as the browser sent it. */
 	char named[96];
 	snprintf(named, sizeof named, "%s", u->filename && *u->filename ? u->filename : "файл");
 	struct diag_list d;
 	struct import_stats st;
 	diag_init(&d, 500);
+	o.name = named;
 	int rc = import_results(r->db, u->path, &o, &d, &st);
-	for (size_t i = 0; i < d.n; i++) {
-		free(d.v[i].file);
-		d.v[i].file = NULL;
-	}
 	audit_add(r->db, &r->user, NULL, rc ? "upload_refused" : o.dry_run ? "upload_checked" : "upload",
 		  named, st.summary, r->ip);
 	html_begin(r, w, "Загрузка результатов");

@@ -1,0 +1,40 @@
+#!/bin/bash
+# Runs the browser tests against the real server: a demo region, fixture files for one
+# school, `oko serve` on a free port, then node's test runner (TAP). Screenshots are
+# left in $E2E_OUT (default build/e2e) for a person to look at.
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+OKO=${OKO:?OKO must name the oko binary}
+export E2E_OUT=${E2E_OUT:-$here/../../build/e2e}
+mkdir -p "$E2E_OUT"
+if [ ! -x /usr/bin/chromium ] || [ ! -d "$here/node_modules/playwright-core" ]; then
+	echo "1..1"
+	echo "ok 1 # SKIP chromium or playwright-core missing (scripts/deps.sh installs them)"
+	exit 0
+fi
+T=$(mktemp -d)
+PID=
+trap '[ -n "$PID" ] && kill $PID 2>/dev/null; rm -rf "$T"' EXIT
+export OKO_DB=$T/e2e.db
+"$OKO" demo --schools 60 --seed 5 >/dev/null 2>&1 || { echo "not ok 1 - oko demo failed"; exit 1; }
+school=$(sqlite3 "$OKO_DB" "SELECT s.login FROM user u JOIN school s ON s.id = u.school_id WHERE u.login = 'school'")
+proc=VPR-2021-MA-4
+labels=$(sqlite3 "$OKO_DB" "SELECT group_concat(label, ',') FROM (SELECT label FROM position WHERE procedure_id = (SELECT id FROM procedure WHERE code = '$proc') ORDER BY idx)")
+n=$(echo "$labels" | tr ',' '\n' | wc -l)
+row() { # CODE POINTS-OF-FIRST-POSITION
+	printf '%s,%s,%s,4А,1,ж,4,0,%s' "$school" "$proc" "$1" "$2"
+	for _ in $(seq 2 "$n"); do printf ',1'; done
+	printf '\n'
+}
+{ echo "school,procedure,code,class,variant,gender,journal_mark,absent,$labels"; row 41001 1; row 41002 -1; } > "$T/school_bad.csv"
+{ echo "school,procedure,code,class,variant,gender,journal_mark,absent,$labels"; row 41001 1; row 41002 0; } > "$T/school_fixed.csv"
+export E2E_DATA=$T E2E_SCHOOL=$school
+"$OKO" serve --listen 127.0.0.1:0 --quiet >"$T/serve.log" 2>&1 &
+PID=$!
+for _ in $(seq 100); do
+	port=$(grep -o 'слушает http://127.0.0.1:[0-9]*' "$T/serve.log" | grep -o '[0-9]*$')
+	[ -n "$port" ] && break
+	sleep 0.05
+done
+export OKO_URL=http://127.0.0.1:$port
+cd "$here" && node --test --test-reporter=tap ./*.test.mjs 2>&1 | grep -vE '^\s+(duration_ms|type|\.\.\.|---)'
