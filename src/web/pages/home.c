@@ -44,44 +44,66 @@ static void counts(struct web_req *r, struct buf *b)
 	db_finalize(s);
 }
 
-/* Per procedure: schools with uploaded results against schools of the territory, by
- * municipality. */
+/* Per procedure: schools with uploaded results against schools of the territory, with the
+ * breakdown by municipality folded under each procedure. */
 static void progress(struct web_req *r, struct buf *b)
 {
 	struct db_stmt *s = NULL;
 	if (db_prepare(r->db, &s,
 		       "SELECT p.code, coalesce(m.name, 'муниципалитет не указан'),"
 		       " count(DISTINCT x.school_id),"
-		       " (SELECT count(*) FROM school s2 WHERE s2.municipality_id IS m.id)"
+		       " (SELECT count(*) FROM school s2 WHERE s2.municipality_id IS m.id"
+		       "  AND (?1 != 'school' OR s2.id = ?2))"
 		       " FROM result_pair x JOIN procedure p ON p.id = x.procedure_id"
 		       " JOIN school s ON s.id = x.school_id LEFT JOIN municipality m ON m.id = s.municipality_id"
-		       " WHERE " SCOPE_SQL " GROUP BY p.id, m.id ORDER BY p.year DESC, p.code, m.name"
-		       " LIMIT 400"))
+		       " WHERE " SCOPE_SQL " GROUP BY p.id, m.id ORDER BY p.year DESC, p.code, m.name"))
 		return;
 	bind_scope(s, &r->user);
-	buf_puts(b, "<section><h2>Загрузка результатов</h2><table><thead><tr><th>Процедура</th>"
-		    "<th>Муниципалитет</th><th>Школ загрузили</th><th>Доля</th></tr></thead><tbody>");
-	int rows = 0;
-	while (db_step(s) == DB_ROW) {
-		long got = (long)db_col_int(s, 2), all = (long)db_col_int(s, 3);
-		int pct = all > 0 ? (int)(100 * got / all) : 100;
-		buf_puts(b, "<tr><td>");
-		html_text(b, db_col_text(s, 0));
-		buf_puts(b, "</td><td>");
-		html_text(b, db_col_text(s, 1));
-		buf_puts(b, "</td><td class=\"num\">");
-		html_int(b, got);
-		if (all > 0) {
+	buf_puts(b, "<section><h2>Загрузка результатов</h2>");
+	struct buf rows = BUF_INIT;
+	char cur[48] = "";
+	long got = 0, all = 0;
+	int procs = 0;
+	for (int step = db_step(s);; step = db_step(s)) {
+		const char *code = step == DB_ROW ? db_col_text(s, 0) : "";
+		if (cur[0] && strcmp(cur, code)) {
+			/* One procedure done: its line, then its municipalities folded. */
+			int pct = all > 0 ? (int)(100 * got / all) : 100;
+			buf_puts(b, "<details class=\"progress\"><summary><span class=\"proc\">");
+			html_text(b, cur);
+			buf_puts(b, "</span><span class=\"num\">");
+			html_int(b, got);
 			buf_puts(b, " из ");
 			html_int(b, all);
+			html_printf(b, " школ</span><meter min=\"0\" max=\"100\" value=\"%d\">%d%%</meter>"
+				       "<span class=\"num\">%d%%</span></summary><table><thead><tr>"
+				       "<th>Муниципалитет</th><th>Школ загрузили</th><th>Доля</th></tr></thead>"
+				       "<tbody>%s</tbody></table></details>", pct > 100 ? 100 : pct, pct, pct,
+				    buf_str(&rows));
+			buf_reset(&rows);
+			got = all = 0;
+			procs++;
 		}
-		html_printf(b, "</td><td><meter min=\"0\" max=\"100\" value=\"%d\">%d%%</meter> %d%%</td></tr>",
-			    pct > 100 ? 100 : pct, pct, pct);
-		rows++;
+		if (step != DB_ROW)
+			break;
+		snprintf(cur, sizeof cur, "%s", code);
+		long g = (long)db_col_int(s, 2), a = (long)db_col_int(s, 3);
+		int pct = a > 0 ? (int)(100 * g / a) : 100;
+		got += g;
+		all += a;
+		buf_puts(&rows, "<tr><td>");
+		html_text(&rows, db_col_text(s, 1));
+		buf_puts(&rows, "</td><td class=\"num\">");
+		html_int(&rows, g);
+		buf_puts(&rows, " из ");
+		html_int(&rows, a);
+		html_printf(&rows, "</td><td><meter min=\"0\" max=\"100\" value=\"%d\">%d%%</meter> %d%%"
+				   "</td></tr>", pct > 100 ? 100 : pct, pct, pct);
 	}
-	if (!rows)
-		buf_puts(b, "<tr><td colspan=\"4\">Результатов пока нет.</td></tr>");
-	buf_puts(b, "</tbody></table></section>");
+	if (!procs)
+		buf_puts(b, "<p>Результатов пока нет.</p>");
+	buf_puts(b, "</section>");
+	buf_free(&rows);
 	db_finalize(s);
 }
 
