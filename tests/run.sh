@@ -36,7 +36,7 @@ run_one() { # name, command...
 		grep -E '^not ok|^#' "$log" | head -40 | sed 's/^/    /'
 	else
 		printf 'ok   %-28s %d passed%s\n' "$name" "$p" "$([ "$s" -gt 0 ] && echo ", $s skipped")"
-		grep -E '# *(SKIP|skip)' "$log" | head -3 | sed 's/^/    /'
+		grep -E '^(not )?ok [0-9]+.*# *(SKIP|skip)' "$log" | head -3 | sed 's/^/    /'
 	fi
 }
 
