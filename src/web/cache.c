@@ -49,3 +49,12 @@ void web_cache_put(struct web_req *r, const char *key, const char *text)
 	slots[victim].text = xstrdup(text);
 	slots[victim].used = ++tick;
 }
+
+void web_cache_free(void)
+{
+	for (int i = 0; i < CACHE_SLOTS; i++) {
+		free(slots[i].text);
+		slots[i].text = NULL;
+		slots[i].key[0] = '\0';
+	}
+}

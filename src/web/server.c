@@ -44,8 +44,10 @@ static const struct web_config *config;
 static pthread_key_t db_key;
 static atomic_int in_flight;
 
+/* A worker thread ends: its cache and its connection go with it. */
 static void close_db(void *p)
 {
+	web_cache_free();
 	db_close(p);
 }
 
