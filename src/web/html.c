@@ -96,6 +96,7 @@ struct nav {
 static const struct nav nav[] = {
 	{ "/", "Главная", WEB_ANY_USER },
 	{ "/schools", "Школы", WEB_TERRITORY },
+	{ "/reports", "Аналитика", WEB_STAFF },
 	{ "/upload", "Загрузка результатов", WEB_STAFF },
 	{ "/users", "Пользователи", WEB_ROLE(ROLE_ADMIN) },
 	{ "/audit", "Журнал действий", WEB_ROLE(ROLE_ADMIN) | WEB_ROLE(ROLE_REGION) },

@@ -143,6 +143,8 @@ void html_int(struct buf *b, long v);
 /* The text stored under key for the database's current version, or NULL. */
 const char *web_cache_get(struct web_req *r, const char *key);
 void web_cache_put(struct web_req *r, const char *key, const char *text);
+/* Frees this thread's cache (at the end of a worker thread). */
+void web_cache_free(void);
 
 /* ---- the server (server.c) ---- */
 
@@ -171,6 +173,9 @@ int page_upload_post(struct web_req *r, struct web_res *w);
 int page_audit(struct web_req *r, struct web_res *w);
 int page_users(struct web_req *r, struct web_res *w);
 int page_users_post(struct web_req *r, struct web_res *w);
+int page_reports(struct web_req *r, struct web_res *w);
+int page_report(struct web_req *r, struct web_res *w);
+int page_report_xlsx(struct web_req *r, struct web_res *w);
 int api_schools(struct web_req *r, struct web_res *w);
 int api_me(struct web_req *r, struct web_res *w);
 

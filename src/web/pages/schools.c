@@ -193,9 +193,14 @@ int page_school(struct web_req *r, struct web_res *w)
 					 " GROUP BY p.id ORDER BY p.year DESC, p.code"))) {
 		db_bind_int(s, 1, id);
 		while (db_step(s) == DB_ROW) {
-			buf_puts(b, "<tr><td>");
+			/* The procedure links to the school's analytics reports. */
+			buf_puts(b, "<tr><td><a href=\"/reports/");
+			html_url(b, db_col_text(s, 0));
+			buf_puts(b, "?school=");
+			html_url(b, login);
+			buf_puts(b, "\" title=\"Аналитика ВПР школы\">");
 			html_text(b, db_col_text(s, 0));
-			buf_puts(b, "</td><td class=\"num\">");
+			buf_puts(b, "</a></td><td class=\"num\">");
 			html_int(b, (long)db_col_int(s, 1));
 			buf_puts(b, "</td><td class=\"num\">");
 			html_int(b, (long)db_col_int(s, 2));

@@ -1,0 +1,619 @@
+/* fisoko: the seven ФИС ОКО analytics reports, computed in one pass over a procedure. */
+#include "report/fisoko.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <xlsxwriter.h>
+
+#include "base/err.h"
+#include "base/mem.h"
+#include "model/result.h"
+
+const char *fisoko_kind_title(enum fisoko_kind k)
+{
+	switch (k) {
+	case FISOKO_SCHOOL: return "школа";
+	case FISOKO_MUNICIPALITY: return "муниципалитет";
+	case FISOKO_REGION: return "регион";
+	}
+	return "";
+}
+
+double fisoko_pct(int64_t k, int64_t n)
+{
+	return n > 0 ? 100.0 * (double)k / (double)n : NAN;
+}
+
+double fisoko_success(const struct fisoko_report *r, int lev, int pos)
+{
+	const struct fisoko_level *l = &r->lev[lev];
+	int max = r->proc.pos[pos].max;
+	if (l->n <= 0 || max <= 0)
+		return NAN;
+	return 100.0 * (double)l->pos[pos].points / ((double)max * (double)l->n);
+}
+
+double fisoko_group_success(const struct fisoko_report *r, int lev, int mark, int pos)
+{
+	const struct fisoko_level *l = &r->lev[lev];
+	int max = r->proc.pos[pos].max;
+	if (mark < 2 || mark > 5 || max <= 0 || l->marks[mark - 2] <= 0)
+		return NAN;
+	return 100.0 * (double)l->gpoints[(mark - 2) * r->proc.npos + pos] /
+	       ((double)max * (double)l->marks[mark - 2]);
+}
+
+enum fisoko_verdict fisoko_verdict(const char *level, double pct)
+{
+	double lo, hi;
+	if (isnan(pct) || !level || !*level)
+		return FISOKO_NA;
+	if (!strcmp(level, "Б")) {
+		lo = 57.0, hi = 63.0;
+	} else if (!strcmp(level, "П") || !strcmp(level, "В")) {
+		lo = 28.5, hi = 31.5;
+	} else {
+		return FISOKO_NA;
+	}
+	return pct < lo ? FISOKO_BELOW : pct < hi ? FISOKO_BORDER : FISOKO_OK;
+}
+
+const char *fisoko_verdict_title(enum fisoko_verdict v)
+{
+	switch (v) {
+	case FISOKO_BELOW: return "ниже порога";
+	case FISOKO_BORDER: return "на границе";
+	case FISOKO_OK: return "достаточно";
+	case FISOKO_NA: break;
+	}
+	return "—";
+}
+
+/* ---- building ---- */
+
+/* A school's place in the territory, for the pass over results (sorted by id). */
+struct place {
+	int64_t school, mun, region;
+};
+
+static int place_cmp(const void *a, const void *b)
+{
+	int64_t x = ((const struct place *)a)->school, y = ((const struct place *)b)->school;
+	return x < y ? -1 : x > y;
+}
+
+static int load_places(struct db *d, struct place **out, size_t *n)
+{
+	struct db_stmt *s = NULL;
+	size_t cap = 0;
+	*out = NULL;
+	*n = 0;
+	int rc = db_prepare(d, &s, "SELECT s.id, coalesce(s.municipality_id, 0), coalesce(m.region_id, 0)"
+				   " FROM school s LEFT JOIN municipality m ON m.id = s.municipality_id"
+				   " ORDER BY s.id");
+	if (rc)
+		return rc;
+	while ((rc = db_step(s)) == DB_ROW) {
+		*out = xgrow(*out, &cap, *n + 1, sizeof **out);
+		(*out)[*n] = (struct place){ db_col_int(s, 0), db_col_int(s, 1), db_col_int(s, 2) };
+		(*n)++;
+	}
+	db_finalize(s);
+	if (rc == DB_DONE)
+		qsort(*out, *n, sizeof **out, place_cmp); /* already ordered; cheap insurance */
+	return rc < 0 ? rc : 0;
+}
+
+/* Fills a level's identity and name; ERR_NOTFOUND when absent. */
+static int level_init(struct db *d, struct fisoko_level *l, enum fisoko_kind kind, int64_t id,
+		      const struct procedure *p)
+{
+	static const char *const sql[] = {
+		[FISOKO_SCHOOL] = "SELECT name || ' (' || login || ')' FROM school WHERE id = ?",
+		[FISOKO_MUNICIPALITY] = "SELECT name FROM municipality WHERE id = ?",
+		[FISOKO_REGION] = "SELECT name FROM region WHERE id = ?",
+	};
+	struct db_stmt *s = NULL;
+	int rc = db_prepare(d, &s, sql[kind]);
+	if (rc)
+		return rc;
+	db_bind_int(s, 1, id);
+	rc = db_step(s);
+	if (rc == DB_ROW) {
+		snprintf(l->name, sizeof l->name, "%s", db_col_text(s, 0));
+		rc = 0;
+	} else if (rc == DB_DONE) {
+		rc = ERR_NOTFOUND;
+	}
+	db_finalize(s);
+	if (rc)
+		return rc;
+	l->kind = kind;
+	l->id = id;
+	l->hist = xcalloc((size_t)p->max_score + 1, sizeof *l->hist);
+	l->pos = xcalloc((size_t)p->npos + 1, sizeof *l->pos);
+	l->gpoints = xcalloc(4 * (size_t)p->npos + 1, sizeof *l->gpoints);
+	l->mean = NAN;
+	return 0;
+}
+
+/* The parent of a school (its municipality) or of a municipality (its region); 0 if none. */
+static int parent_of(struct db *d, enum fisoko_kind kind, int64_t id, int64_t *parent)
+{
+	*parent = 0;
+	if (kind == FISOKO_REGION)
+		return 0;
+	struct db_stmt *s = NULL;
+	int rc = db_prepare(d, &s, kind == FISOKO_SCHOOL
+				   ? "SELECT coalesce(municipality_id, 0) FROM school WHERE id = ?"
+				   : "SELECT region_id FROM municipality WHERE id = ?");
+	if (rc)
+		return rc;
+	db_bind_int(s, 1, id);
+	rc = db_step(s);
+	if (rc == DB_ROW)
+		*parent = db_col_int(s, 0);
+	db_finalize(s);
+	return rc < 0 ? rc : 0;
+}
+
+/* Adds one participant's row to a level. */
+static void level_add(struct fisoko_level *l, const struct procedure *p, int journal, int primary,
+		      const uint8_t *sc, size_t nsc)
+{
+	l->n++;
+	int bin = primary < 0 ? 0 : primary > p->max_score ? p->max_score : primary;
+	l->hist[bin]++;
+	int mark = procedure_mark(p, primary);
+	if (mark) {
+		l->marks[mark - 2]++;
+		if (journal >= 2 && journal <= 5) {
+			l->jn++;
+			int gap = mark - journal;
+			if (gap < 0) {
+				l->jlower++;
+				l->jlower2 += gap <= -2;
+			} else if (gap > 0) {
+				l->jhigher++;
+				l->jhigher2 += gap >= 2;
+			} else {
+				l->jequal++;
+			}
+		}
+	}
+	int64_t *g = mark ? l->gpoints + (size_t)(mark - 2) * (size_t)p->npos : NULL;
+	for (int i = 0; i < p->npos; i++) {
+		int v = (size_t)i < nsc ? sc[i] : 0;
+		int max = p->pos[i].max;
+		if (v > PROC_MAX_POINTS)
+			v = 0; /* X, empty, «не пройд.» */
+		if (v > max)
+			v = max;
+		l->pos[i].points += v;
+		if (max > 0) {
+			l->pos[i].full += v >= max;
+			l->pos[i].half += 2 * v >= max;
+		}
+		if (g)
+			g[i] += v;
+	}
+}
+
+static int load_people(struct db *d, struct fisoko_report *r)
+{
+	struct db_stmt *s = NULL;
+	size_t cap = 0;
+	int rc = db_prepare(d, &s, "SELECT code, coalesce(class, ''), coalesce(variant, 0),"
+				   " coalesce(journal_mark, 0), absent, primary_score, scores FROM result"
+				   " WHERE procedure_id = ? AND school_id = ?"
+				   " ORDER BY class, length(code), code");
+	if (rc)
+		return rc;
+	db_bind_int(s, 1, r->proc.id);
+	db_bind_int(s, 2, r->lev[0].id);
+	while ((rc = db_step(s)) == DB_ROW) {
+		r->people = xgrow(r->people, &cap, (size_t)r->npeople + 1, sizeof *r->people);
+		struct fisoko_person *x = &r->people[r->npeople++];
+		memset(x, 0, sizeof *x);
+		x->code = xstrdup(db_col_text(s, 0));
+		x->class_name = xstrdup(db_col_text(s, 1));
+		x->variant = (int)db_col_int(s, 2);
+		x->journal = (int)db_col_int(s, 3);
+		x->absent = db_col_int(s, 4) != 0 || db_col_null(s, 5);
+		x->primary = x->absent ? -1 : (int)db_col_int(s, 5);
+		x->mark = x->absent ? 0 : procedure_mark(&r->proc, x->primary);
+		x->scores = xmalloc((size_t)r->proc.npos + 1);
+		memset(x->scores, SCORE_EMPTY, (size_t)r->proc.npos + 1);
+		size_t n = 0;
+		const uint8_t *b = db_col_blob(s, 6, &n);
+		if (b && !x->absent)
+			memcpy(x->scores, b, n < (size_t)r->proc.npos ? n : (size_t)r->proc.npos);
+	}
+	db_finalize(s);
+	return rc < 0 ? rc : 0;
+}
+
+int fisoko_build(struct db *d, const char *procedure, enum fisoko_kind kind, int64_t id,
+		 struct fisoko_report *r)
+{
+	struct place *places = NULL;
+	size_t nplaces = 0;
+	struct db_stmt *s = NULL;
+	double sum[FISOKO_LEVELS] = { 0 };
+	memset(r, 0, sizeof *r);
+	int rc = procedure_get(d, procedure, &r->proc);
+	if (rc)
+		return rc;
+	/* The unit and the levels above it. */
+	enum fisoko_kind k = kind;
+	int64_t cur = id;
+	while (r->nlev < FISOKO_LEVELS && cur) {
+		if ((rc = level_init(d, &r->lev[r->nlev], k, cur, &r->proc))) {
+			if (r->nlev == 0)
+				goto out;
+			break; /* a dangling parent: report what there is */
+		}
+		r->nlev++;
+		if ((rc = parent_of(d, k, cur, &cur)))
+			goto out;
+		k = k == FISOKO_SCHOOL ? FISOKO_MUNICIPALITY : FISOKO_REGION;
+	}
+	rc = 0;
+	const struct fisoko_level *top = &r->lev[r->nlev - 1];
+	/* One range scan: the whole procedure, or one school when the school has no parent. */
+	if (top->kind == FISOKO_SCHOOL) {
+		rc = db_prepare(d, &s, "SELECT school_id, coalesce(journal_mark, 0), primary_score, scores,"
+				       " absent != 0 OR primary_score IS NULL"
+				       " FROM result WHERE procedure_id = ? AND school_id = ?");
+	} else {
+		if ((rc = load_places(d, &places, &nplaces)))
+			goto out;
+		rc = db_prepare(d, &s, "SELECT school_id, coalesce(journal_mark, 0), primary_score, scores,"
+				       " absent != 0 OR primary_score IS NULL"
+				       " FROM result WHERE procedure_id = ?");
+	}
+	if (rc)
+		goto out;
+	db_bind_int(s, 1, r->proc.id);
+	if (top->kind == FISOKO_SCHOOL)
+		db_bind_int(s, 2, top->id);
+	int64_t last_school = -1;
+	bool in[FISOKO_LEVELS] = { false };
+	while ((rc = db_step(s)) == DB_ROW) {
+		int64_t school = db_col_int(s, 0);
+		if (school != last_school) {
+			last_school = school;
+			struct place key = { school, 0, 0 }, *pl = NULL;
+			if (places)
+				pl = bsearch(&key, places, nplaces, sizeof *places, place_cmp);
+			for (int i = 0; i < r->nlev; i++) {
+				const struct fisoko_level *l = &r->lev[i];
+				in[i] = l->kind == FISOKO_SCHOOL ? school == l->id
+					: !pl ? false
+					: l->kind == FISOKO_MUNICIPALITY ? pl->mun == l->id
+					: pl->region == l->id;
+			}
+		}
+		if (!in[0] && !in[1] && !in[2])
+			continue;
+		if (db_col_int(s, 4)) {
+			for (int i = 0; i < r->nlev; i++)
+				r->lev[i].absent += in[i];
+			continue;
+		}
+		int journal = (int)db_col_int(s, 1);
+		int primary = (int)db_col_int(s, 2);
+		size_t nsc = 0;
+		const uint8_t *sc = db_col_blob(s, 3, &nsc);
+		for (int i = 0; i < r->nlev; i++) {
+			if (!in[i])
+				continue;
+			level_add(&r->lev[i], &r->proc, journal, primary, sc, nsc);
+			sum[i] += primary;
+		}
+	}
+	if (rc < 0)
+		goto out;
+	rc = 0;
+	for (int i = 0; i < r->nlev; i++)
+		if (r->lev[i].n)
+			r->lev[i].mean = sum[i] / (double)r->lev[i].n;
+	if (kind == FISOKO_SCHOOL)
+		rc = load_people(d, r);
+out:
+	db_finalize(s);
+	free(places);
+	if (rc)
+		fisoko_free(r);
+	return rc;
+}
+
+void fisoko_free(struct fisoko_report *r)
+{
+	for (int i = 0; i < FISOKO_LEVELS; i++) {
+		free(r->lev[i].hist);
+		free(r->lev[i].pos);
+		free(r->lev[i].gpoints);
+		r->lev[i].hist = NULL;
+		r->lev[i].pos = NULL;
+		r->lev[i].gpoints = NULL;
+	}
+	for (int i = 0; i < r->npeople; i++) {
+		free(r->people[i].code);
+		free(r->people[i].class_name);
+		free(r->people[i].scores);
+	}
+	free(r->people);
+	r->people = NULL;
+	r->npeople = 0;
+	r->nlev = 0;
+}
+
+/* ---- XLSX: one sheet per report ---- */
+
+struct xl {
+	lxw_workbook *wb;
+	lxw_worksheet *ws;
+	lxw_format *head, *pct, *bold;
+	lxw_row_t row;
+	lxw_col_t col;
+	bool err;
+};
+
+static void xl_sheet(struct xl *x, const char *name, const char *title)
+{
+	x->ws = workbook_add_worksheet(x->wb, name);
+	if (!x->ws) {
+		x->err = true;
+		return;
+	}
+	worksheet_set_column(x->ws, 0, 0, 28, NULL);
+	worksheet_set_column(x->ws, 1, 40, 12, NULL);
+	x->row = 0;
+	x->col = 0;
+	worksheet_write_string(x->ws, 0, 0, title, x->bold);
+	x->row = 2;
+}
+
+static void xl_nl(struct xl *x)
+{
+	x->row++;
+	x->col = 0;
+}
+
+static void xl_text(struct xl *x, const char *s, lxw_format *f)
+{
+	if (x->ws && s && *s && worksheet_write_string(x->ws, x->row, x->col, s, f) != LXW_NO_ERROR)
+		x->err = true;
+	x->col++;
+}
+
+static void xl_int(struct xl *x, int64_t v)
+{
+	if (x->ws && worksheet_write_number(x->ws, x->row, x->col, (double)v, NULL) != LXW_NO_ERROR)
+		x->err = true;
+	x->col++;
+}
+
+/* A percentage written as a number with one decimal (the value is in percent, not a
+ * fraction, as on the page); NAN leaves the cell empty. */
+static void xl_pct(struct xl *x, double v)
+{
+	if (x->ws && !isnan(v) &&
+	    worksheet_write_number(x->ws, x->row, x->col, round(v * 10) / 10, x->pct) != LXW_NO_ERROR)
+		x->err = true;
+	x->col++;
+}
+
+static void xl_heads(struct xl *x, const char *const *h)
+{
+	for (; *h; h++)
+		xl_text(x, *h, x->head);
+	xl_nl(x);
+}
+
+static void xl_level_name(struct xl *x, const struct fisoko_level *l)
+{
+	char t[300];
+	snprintf(t, sizeof t, "%s: %s", fisoko_kind_title(l->kind), l->name);
+	xl_text(x, t, NULL);
+}
+
+int fisoko_xlsx(const struct fisoko_report *r, const char *path)
+{
+	const struct procedure *p = &r->proc;
+	struct xl x = { 0 };
+	char t[400];
+	lxw_workbook_options opt = { .constant_memory = LXW_FALSE, .tmpdir = NULL };
+	if (!(x.wb = workbook_new_opt(path, &opt)))
+		return ERR_IO;
+	x.head = workbook_add_format(x.wb);
+	format_set_bold(x.head);
+	format_set_bg_color(x.head, 0xEEF1F4);
+	format_set_text_wrap(x.head);
+	x.bold = workbook_add_format(x.wb);
+	format_set_bold(x.bold);
+	x.pct = workbook_add_format(x.wb);
+	format_set_num_format(x.pct, "0.0");
+
+	/* 1. Marks. */
+	snprintf(t, sizeof t, "%s: статистика по отметкам, %% участников", p->code);
+	xl_sheet(&x, "1 Отметки", t);
+	xl_heads(&x, (const char *const[]){ "Уровень", "Писали", "«2», %", "«3», %", "«4», %", "«5», %",
+					     "«2»", "«3»", "«4»", "«5»", "Средний балл", NULL });
+	for (int i = 0; i < r->nlev; i++) {
+		const struct fisoko_level *l = &r->lev[i];
+		xl_level_name(&x, l);
+		xl_int(&x, l->n);
+		for (int m = 0; m < 4; m++)
+			xl_pct(&x, p->has_scale ? fisoko_pct(l->marks[m], l->n) : NAN);
+		for (int m = 0; m < 4; m++)
+			if (p->has_scale)
+				xl_int(&x, l->marks[m]);
+			else
+				x.col++;
+		xl_pct(&x, l->mean);
+		xl_nl(&x);
+	}
+
+	/* 2. Marks against the journal. */
+	snprintf(t, sizeof t, "%s: сравнение отметок ВПР с отметками по журналу", p->code);
+	xl_sheet(&x, "2 Журнал", t);
+	xl_heads(&x, (const char *const[]){ "Уровень", "С отметкой в журнале", "Понизили", "Понизили, %",
+					     "Подтвердили", "Подтвердили, %", "Повысили", "Повысили, %",
+					     "Ниже на 2 и более", "Выше на 2 и более", NULL });
+	for (int i = 0; i < r->nlev; i++) {
+		const struct fisoko_level *l = &r->lev[i];
+		xl_level_name(&x, l);
+		xl_int(&x, l->jn);
+		xl_int(&x, l->jlower);
+		xl_pct(&x, fisoko_pct(l->jlower, l->jn));
+		xl_int(&x, l->jequal);
+		xl_pct(&x, fisoko_pct(l->jequal, l->jn));
+		xl_int(&x, l->jhigher);
+		xl_pct(&x, fisoko_pct(l->jhigher, l->jn));
+		xl_int(&x, l->jlower2);
+		xl_int(&x, l->jhigher2);
+		xl_nl(&x);
+	}
+
+	/* 3. Primary scores. */
+	snprintf(t, sizeof t, "%s: распределение первичных баллов, %% участников", p->code);
+	xl_sheet(&x, "3 Баллы", t);
+	xl_text(&x, "Балл", x.head);
+	xl_text(&x, "Отметка", x.head);
+	for (int i = 0; i < r->nlev; i++) {
+		snprintf(t, sizeof t, "%s, чел.", r->lev[i].name);
+		xl_text(&x, t, x.head);
+		snprintf(t, sizeof t, "%s, %%", r->lev[i].name);
+		xl_text(&x, t, x.head);
+	}
+	xl_nl(&x);
+	for (int b = 0; b <= p->max_score; b++) {
+		xl_int(&x, b);
+		if (p->has_scale)
+			xl_int(&x, procedure_mark(p, b));
+		else
+			x.col++;
+		for (int i = 0; i < r->nlev; i++) {
+			xl_int(&x, r->lev[i].hist[b]);
+			xl_pct(&x, fisoko_pct(r->lev[i].hist[b], r->lev[i].n));
+		}
+		xl_nl(&x);
+	}
+
+	/* 4. Positions. */
+	snprintf(t, sizeof t, "%s: выполнение заданий, средний %% от максимального балла", p->code);
+	xl_sheet(&x, "4 Задания", t);
+	xl_text(&x, "Позиция", x.head);
+	xl_text(&x, "Уровень", x.head);
+	xl_text(&x, "Макс. балл", x.head);
+	for (int i = 0; i < r->nlev; i++)
+		xl_text(&x, r->lev[i].name, x.head);
+	xl_text(&x, "Оценка по порогу", x.head);
+	xl_nl(&x);
+	for (int j = 0; j < p->npos; j++) {
+		xl_text(&x, p->pos[j].label, NULL);
+		xl_text(&x, p->pos[j].level, NULL);
+		xl_int(&x, p->pos[j].max);
+		for (int i = 0; i < r->nlev; i++)
+			xl_pct(&x, fisoko_success(r, i, j));
+		xl_text(&x, fisoko_verdict_title(fisoko_verdict(p->pos[j].level, fisoko_success(r, 0, j))), NULL);
+		xl_nl(&x);
+	}
+
+	/* 5. Planned results. */
+	snprintf(t, sizeof t, "%s: достижение планируемых результатов (%% получивших максимум / не менее половины)",
+		 p->code);
+	xl_sheet(&x, "5 Планируемые", t);
+	xl_text(&x, "Уровень сложности", x.head);
+	xl_text(&x, "Позиция", x.head);
+	for (int i = 0; i < r->nlev; i++) {
+		snprintf(t, sizeof t, "%s: максимум, %%", r->lev[i].name);
+		xl_text(&x, t, x.head);
+		snprintf(t, sizeof t, "%s: не менее половины, %%", r->lev[i].name);
+		xl_text(&x, t, x.head);
+	}
+	xl_nl(&x);
+	static const char *const levels[] = { "Б", "П", "В", "" };
+	for (size_t g = 0; g < 4; g++)
+		for (int j = 0; j < p->npos; j++) {
+			if (strcmp(p->pos[j].level, levels[g]))
+				continue;
+			xl_text(&x, *levels[g] ? levels[g] : "не указан", NULL);
+			xl_text(&x, p->pos[j].label, NULL);
+			for (int i = 0; i < r->nlev; i++) {
+				xl_pct(&x, fisoko_pct(r->lev[i].pos[j].full, r->lev[i].n));
+				xl_pct(&x, fisoko_pct(r->lev[i].pos[j].half, r->lev[i].n));
+			}
+			xl_nl(&x);
+		}
+
+	/* 6. Groups by mark (the unit). */
+	snprintf(t, sizeof t, "%s: выполнение заданий группами участников (%s), %%", p->code, r->lev[0].name);
+	xl_sheet(&x, "6 Группы", t);
+	xl_heads(&x, (const char *const[]){ "Позиция", "Уровень", "Группа «2»", "Группа «3»", "Группа «4»",
+					     "Группа «5»", NULL });
+	xl_text(&x, "Участников в группе", x.bold);
+	x.col++;
+	for (int m = 0; m < 4; m++)
+		xl_int(&x, r->lev[0].marks[m]);
+	xl_nl(&x);
+	for (int j = 0; j < p->npos; j++) {
+		xl_text(&x, p->pos[j].label, NULL);
+		xl_text(&x, p->pos[j].level, NULL);
+		for (int m = 2; m <= 5; m++)
+			xl_pct(&x, fisoko_group_success(r, 0, m, j));
+		xl_nl(&x);
+	}
+
+	/* 7. Individual results (schools only). */
+	if (r->lev[0].kind == FISOKO_SCHOOL) {
+		snprintf(t, sizeof t, "%s: индивидуальные результаты (%s)", p->code, r->lev[0].name);
+		xl_sheet(&x, "7 Индивидуальные", t);
+		xl_text(&x, "Код", x.head);
+		xl_text(&x, "Класс", x.head);
+		xl_text(&x, "Вариант", x.head);
+		for (int j = 0; j < p->npos; j++)
+			xl_text(&x, p->pos[j].label, x.head);
+		xl_text(&x, "Первичный балл", x.head);
+		xl_text(&x, "Отметка ВПР", x.head);
+		xl_text(&x, "Отметка по журналу", x.head);
+		xl_nl(&x);
+		for (int k = 0; k < r->npeople; k++) {
+			const struct fisoko_person *q = &r->people[k];
+			xl_text(&x, q->code, NULL);
+			xl_text(&x, q->class_name, NULL);
+			if (q->variant)
+				xl_int(&x, q->variant);
+			else
+				x.col++;
+			for (int j = 0; j < p->npos; j++) {
+				int v = q->scores[j];
+				if (q->absent)
+					x.col++;
+				else if (v <= PROC_MAX_POINTS)
+					xl_int(&x, v);
+				else
+					xl_text(&x, v == SCORE_X ? "X" : v == SCORE_NOT_TAUGHT ? "не пройд." : "", NULL);
+			}
+			if (q->absent) {
+				xl_text(&x, "отсутствовал", NULL);
+				x.col++;
+			} else {
+				xl_int(&x, q->primary);
+				if (q->mark)
+					xl_int(&x, q->mark);
+				else
+					x.col++;
+			}
+			if (q->journal)
+				xl_int(&x, q->journal);
+			xl_nl(&x);
+		}
+	}
+	lxw_error e = workbook_close(x.wb);
+	return x.err || e != LXW_NO_ERROR ? ERR_IO : 0;
+}
