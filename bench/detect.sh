@@ -1,0 +1,67 @@
+#!/bin/bash
+# Detection power of `oko analyze` on generated regions with known truth (issue 5):
+# for each manipulation kind and strength, a region of N schools (default 400; RU and MA,
+# grades 4-5, years 2020-2021, 10 % of schools manipulated) is generated, imported and
+# analysed; against truth.csv we report the ROC AUC of risk (manipulated vs clean schools),
+# precision and recall of oko's list (listed = 1), the share of clean schools flagged by
+# each official sign and listed by oko, and the same for clean lyceums/gymnasiums.
+#   bench/detect.sh [N] [SEED]       prints a Markdown table (docs/analysis.md)
+# Targets: AUC >= 0.95 for boundary pi >= 0.3 and help at moderate strength; <= 5 % of clean
+# schools listed.
+set -u
+OKO=${OKO:-$(cd "$(dirname "$0")/.." && pwd)/build/oko}
+N=${1:-400}
+SEED=${2:-1}
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+
+metrics() { # TRUTH SCHOOLS SIGNS -> one table row (without the first two cells)
+	awk -F, '
+	FILENAME == ARGV[1] { if (FNR > 1) bad[$1] = 1; next }
+	FILENAME == ARGV[2] {
+		if (FNR == 1) { for (i = 1; i <= NF; i++) h[$i] = i; next }
+		s = $1; risk[s] = $h["risk"] + 0; listed[s] = $h["listed"] + 0
+		kind[s] = $h["kind"]; ns++; order[ns] = s; next
+	}
+	FNR > 1 && $7 == "flag" {
+		if ($3 == "mean_inflated") fm[$1] = 1
+		else if ($3 == "journal_mismatch") fj[$1] = 1
+		else if ($3 == "cohort_rise" || $3 == "cohort_drop") fc[$1] = 1
+	}
+	END {
+		for (i = 1; i <= ns; i++) {
+			s = order[i]
+			if (s in bad) { np++; pr[np] = risk[s]; tp += listed[s] }
+			else {
+				nn++; nr[nn] = risk[s]; fp += listed[s]; cm += (s in fm); cj += (s in fj); cc += (s in fc)
+				if (kind[s] == "лицей" || kind[s] == "гимназия") { nl++; ll += listed[s]; lm += (s in fm) }
+			}
+		}
+		for (i = 1; i <= np; i++) for (j = 1; j <= nn; j++)
+			auc += (pr[i] > nr[j]) ? 1 : (pr[i] == nr[j]) ? 0.5 : 0
+		auc = (np && nn) ? auc / (np * nn) : 0
+		prec = (tp + fp) ? tp / (tp + fp) : 0
+		printf "%d | %d | %.3f | %.2f | %.2f | %.1f %% | %.1f %% | %.1f %% | %.1f %% | %d | %.1f %% | %.1f %%\n",
+			np, nn, auc, prec, np ? tp / np : 0, 100 * cm / nn, 100 * cj / nn, 100 * cc / nn,
+			100 * fp / nn, nl, nl ? 100 * lm / nl : 0, nl ? 100 * ll / nl : 0
+	}' "$1" "$2" "$3"
+}
+
+echo "| kind | strength | manipulated | clean | AUC risk | precision | recall | clean: mean_inflated | clean: journal_mismatch | clean: cohort | clean: listed | clean lyc./gym. | lyc./gym.: mean_inflated | lyc./gym.: listed |"
+echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+for spec in "none 0" "boundary 0.1" "boundary 0.3" "boundary 0.6" "help 0.3" "help 0.6" \
+	    "lenient 0.5" "journal 0.5" "copy 0.5" "jump 0.5"; do
+	set -- $spec
+	d=$T/$1-$2
+	man=0.1
+	[ "$1" = none ] && man=0
+	"$OKO" gen --out "$d" --schools "$N" --subjects RU,MA --grades 4-5 --years 2020-2021 \
+		--kinds "$1" --strength "$2" --manipulated "$man" --seed "$SEED" --quiet || exit 1
+	export OKO_DB=$d/oko.db
+	"$OKO" init >/dev/null
+	for k in schools procedures results; do "$OKO" import "$k" "$d/$k.csv" >/dev/null || exit 1; done
+	"$OKO" analyze --out "$d/out" --quiet --no-store || exit 1
+	printf '| %s | %s | ' "$1" "$2"
+	metrics "$d/truth.csv" "$d/out/schools.csv" "$d/out/signs.csv"
+	rm -rf "$d"
+done

@@ -1,0 +1,325 @@
+/* model/load: schools and one procedure's works from the database into stats columns. */
+#include "model/load.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/err.h"
+#include "base/mem.h"
+#include "model/result.h"
+
+int load_schools(struct db *d, struct load_schools *out)
+{
+	memset(out, 0, sizeof *out);
+	struct db_stmt *st = NULL;
+	size_t cap = 0;
+	int64_t maxid = 0;
+	int rc = db_prepare(d, &st,
+			    "SELECT s.id, s.login, s.name, coalesce(m.name, ''), s.kind, s.indepth "
+			    "FROM school s LEFT JOIN municipality m ON m.id = s.municipality_id "
+			    "ORDER BY s.login");
+	if (rc)
+		goto out;
+	while ((rc = db_step(st)) == DB_ROW) {
+		out->s = xgrow(out->s, &cap, out->n + 1, sizeof *out->s);
+		struct load_school *x = &out->s[out->n++];
+		x->id = db_col_int(st, 0);
+		x->login = xstrdup(db_col_text(st, 1));
+		x->name = xstrdup(db_col_text(st, 2));
+		x->municipality = xstrdup(db_col_text(st, 3));
+		x->kind = xstrdup(db_col_text(st, 4));
+		x->indepth = db_col_int(st, 5) != 0;
+		if (x->id > maxid)
+			maxid = x->id;
+	}
+	if (rc < 0)
+		goto out;
+	rc = 0;
+	if (out->n > UINT32_MAX - 1) {
+		rc = ERR_LIMIT;
+		goto out;
+	}
+	out->nid = (size_t)maxid + 1;
+	out->by_id = xcalloc(out->nid, sizeof *out->by_id);
+	for (size_t i = 0; i < out->n; i++)
+		if (out->s[i].id >= 0)
+			out->by_id[out->s[i].id] = (uint32_t)(i + 1);
+out:
+	db_finalize(st);
+	if (rc)
+		load_schools_free(out);
+	return rc;
+}
+
+void load_schools_free(struct load_schools *s)
+{
+	for (size_t i = 0; i < s->n; i++) {
+		free(s->s[i].login);
+		free(s->s[i].name);
+		free(s->s[i].municipality);
+		free(s->s[i].kind);
+	}
+	free(s->s);
+	free(s->by_id);
+	memset(s, 0, sizeof *s);
+}
+
+static void copy_text(char *dst, size_t cap, const char *src)
+{
+	size_t n = strlen(src);
+	if (n >= cap)
+		n = cap - 1;
+	memcpy(dst, src, n);
+	dst[n] = 0;
+}
+
+int load_procedures(struct db *d, struct load_procinfo **out, size_t *n)
+{
+	*out = NULL;
+	*n = 0;
+	size_t cap = 0;
+	struct db_stmt *st = NULL;
+	/* The count is per procedure over its primary-key range: cheap next to the load. */
+	int rc = db_prepare(d, &st,
+			    "SELECT p.id, p.code, p.kind, p.year, p.subject, p.grade, p.max_score, "
+			    "(SELECT count(*) FROM result r WHERE r.procedure_id = p.id) AS nr "
+			    "FROM procedure p WHERE nr > 0 ORDER BY p.kind, p.subject, p.grade, p.year");
+	if (rc)
+		return rc;
+	while ((rc = db_step(st)) == DB_ROW) {
+		*out = xgrow(*out, &cap, *n + 1, sizeof **out);
+		struct load_procinfo *p = &(*out)[(*n)++];
+		memset(p, 0, sizeof *p);
+		p->id = db_col_int(st, 0);
+		copy_text(p->code, sizeof p->code, db_col_text(st, 1));
+		copy_text(p->kind, sizeof p->kind, db_col_text(st, 2));
+		p->year = (int)db_col_int(st, 3);
+		copy_text(p->subject, sizeof p->subject, db_col_text(st, 4));
+		p->grade = (int)db_col_int(st, 5);
+		p->max_score = (int)db_col_int(st, 6);
+		p->rows = db_col_int(st, 7);
+	}
+	db_finalize(st);
+	if (rc < 0) {
+		free(*out);
+		*out = NULL;
+		*n = 0;
+		return rc;
+	}
+	return 0;
+}
+
+/* The classes of the school being read: name -> class index. */
+struct cls {
+	char name[64];
+	uint32_t id;
+};
+
+static char level_code(const char *lv)
+{
+	if (!strcmp(lv, "Б"))
+		return 'B';
+	if (!strcmp(lv, "П"))
+		return 'P';
+	if (!strcmp(lv, "В"))
+		return 'H';
+	return 0;
+}
+
+/* Reads the procedure's metadata and positions into p (allocated here). */
+static int load_meta(struct db *d, int64_t proc_id, unsigned flags, struct stat_proc **out)
+{
+	struct db_stmt *st = NULL;
+	struct stat_proc *p = NULL;
+	int rc = db_prepare(d, &st,
+			    "SELECT code, kind, year, subject, grade, max_score, scale3, scale4, scale5 "
+			    "FROM procedure WHERE id = ?");
+	if (rc)
+		goto out;
+	db_bind_int(st, 1, proc_id);
+	if ((rc = db_step(st)) != DB_ROW) {
+		rc = rc < 0 ? rc : ERR_NOTFOUND;
+		goto out;
+	}
+	int max = (int)db_col_int(st, 5);
+	if (max < 1 || max > STAT_MAX_SCORE) {
+		rc = ERR_INVALID;
+		goto out;
+	}
+	int pos_max[STAT_MAX_POS];
+	char pos_level[STAT_MAX_POS];
+	int npos = 0, sum = 0;
+	struct db_stmt *ps = NULL;
+	if ((rc = db_prepare(d, &ps, "SELECT idx, max, coalesce(level, '') FROM position "
+				     "WHERE procedure_id = ? ORDER BY idx")))
+		goto out;
+	db_bind_int(ps, 1, proc_id);
+	bool dense = true;
+	while ((rc = db_step(ps)) == DB_ROW) {
+		if (npos >= STAT_MAX_POS || db_col_int(ps, 0) != npos) {
+			dense = false;
+			break;
+		}
+		pos_max[npos] = (int)db_col_int(ps, 1);
+		pos_level[npos] = level_code(db_col_text(ps, 2));
+		sum += pos_max[npos];
+		npos++;
+	}
+	db_finalize(ps);
+	if (rc < 0)
+		goto out;
+	rc = 0;
+	/* Positions are usable only when they are exactly the work's positions. */
+	bool use_pos = dense && npos > 0 && sum == max;
+	unsigned cols = STAT_COL_JOURNAL;
+	if (flags & LOAD_CLASS)
+		cols |= STAT_COL_CLASS;
+	if ((flags & LOAD_POS) && use_pos)
+		cols |= STAT_COL_POS;
+	p = stat_proc_new(use_pos ? npos : 0, cols);
+	copy_text(p->code, sizeof p->code, db_col_text(st, 0));
+	copy_text(p->kind, sizeof p->kind, db_col_text(st, 1));
+	p->year = (int)db_col_int(st, 2);
+	copy_text(p->subject, sizeof p->subject, db_col_text(st, 3));
+	p->grade = (int)db_col_int(st, 4);
+	p->max_score = max;
+	if (!db_col_null(st, 6) && !db_col_null(st, 7) && !db_col_null(st, 8)) {
+		int a = (int)db_col_int(st, 6), b = (int)db_col_int(st, 7), c = (int)db_col_int(st, 8);
+		if (0 < a && a < b && b < c && c <= max) {
+			p->has_scale = true;
+			p->scale[0] = a;
+			p->scale[1] = b;
+			p->scale[2] = c;
+		}
+	}
+	if (use_pos) {
+		for (int k = 0; k < npos; k++) {
+			p->pos_max[k] = pos_max[k];
+			p->pos_level[k] = pos_level[k];
+		}
+	}
+	*out = p;
+	p = NULL;
+out:
+	db_finalize(st);
+	stat_proc_free(p);
+	return rc;
+}
+
+int load_proc(struct db *d, const struct load_schools *sc, int64_t proc_id, unsigned flags,
+	      struct stat_proc **out, struct load_stats *st)
+{
+	*out = NULL;
+	memset(st, 0, sizeof *st);
+	struct stat_proc *p = NULL;
+	struct db_stmt *q = NULL;
+	struct cls *cl = NULL;
+	size_t ncl = 0, clcap = 0;
+	int rc = load_meta(d, proc_id, flags, &p);
+	if (rc)
+		return rc;
+	p->nschools = sc->n;
+	if ((rc = db_prepare(d, &q,
+			     "SELECT school_id, class, journal_mark, primary_score, scores, problems, "
+			     "absent FROM result WHERE procedure_id = ?")))
+		goto out;
+	db_bind_int(q, 1, proc_id);
+	int npos = p->npos;
+	int64_t cur_school = -1;
+	uint32_t cur_ix = 0;
+	int64_t pseudo = -1; /* class id of the current school's works without a class */
+	size_t cap = 0;
+	while ((rc = db_step(q)) == DB_ROW) {
+		st->rows++;
+		if (db_col_int(q, 6)) {
+			st->absent++;
+			continue;
+		}
+		int64_t sid = db_col_int(q, 0);
+		if (sid != cur_school) {
+			int64_t ix = load_school_index(sc, sid);
+			if (ix < 0) {
+				rc = ERR_INVALID; /* the foreign key makes this impossible */
+				goto out;
+			}
+			cur_school = sid;
+			cur_ix = (uint32_t)ix;
+			ncl = 0;
+			pseudo = -1;
+		}
+		if (db_col_null(q, 3)) {
+			st->no_score++;
+			continue;
+		}
+		int64_t score = db_col_int(q, 3);
+		unsigned problems = (unsigned)db_col_int(q, 5);
+		size_t blen = 0;
+		const uint8_t *cells = db_col_blob(q, 4, &blen);
+		if (score < 0 || score > p->max_score) {
+			st->over_max++;
+			continue;
+		}
+		/* A cell above its position's maximum (RP_SCORE_OVER_MAX) with a total within the
+		 * maximum: the row keeps its primary score; the cell is read as unreadable. */
+		bool cell_over = (problems & RP_SCORE_OVER_MAX) != 0;
+		if (npos && p->pos && (!cells || blen != (size_t)npos)) {
+			st->no_score++;
+			continue;
+		}
+		if (p->n == cap) {
+			cap = cap ? cap * 2 : 4096;
+			stat_proc_reserve(p, cap);
+		}
+		size_t i = p->n++;
+		p->school[i] = cur_ix;
+		p->score[i] = (int16_t)score;
+		int64_t jm = db_col_null(q, 2) ? 0 : db_col_int(q, 2);
+		p->journal[i] = (int8_t)(jm >= 2 && jm <= 5 ? jm : 0);
+		if (p->pos) {
+			uint8_t *row = p->pos + i * (size_t)npos;
+			for (int k = 0; k < npos; k++) {
+				uint8_t v = cells[k];
+				if (v == SCORE_NOT_TAUGHT) {
+					v = STAT_POS_EMPTY;
+					st->not_taught++;
+				} else if (v < SCORE_NOT_TAUGHT && v > p->pos_max[k]) {
+					v = STAT_POS_EMPTY;
+					cell_over = true;
+				}
+				row[k] = v;
+			}
+		}
+		st->cells_over += cell_over;
+		if (p->class_id) {
+			const char *cn = db_col_text(q, 1);
+			int64_t id = -1;
+			if (!*cn) {
+				if (pseudo < 0)
+					pseudo = (int64_t)p->nclasses++;
+				id = pseudo;
+			} else {
+				for (size_t k = 0; k < ncl && id < 0; k++)
+					if (!strcmp(cl[k].name, cn))
+						id = cl[k].id;
+				if (id < 0) {
+					cl = xgrow(cl, &clcap, ncl + 1, sizeof *cl);
+					copy_text(cl[ncl].name, sizeof cl[ncl].name, cn);
+					cl[ncl].id = (uint32_t)p->nclasses++;
+					id = cl[ncl++].id;
+				}
+			}
+			p->class_id[i] = (uint32_t)id;
+		}
+	}
+	if (rc < 0)
+		goto out;
+	rc = 0;
+	st->works = p->n;
+	*out = p;
+	p = NULL;
+out:
+	db_finalize(q);
+	free(cl);
+	stat_proc_free(p);
+	return rc;
+}

@@ -1,0 +1,53 @@
+/* report/analysis: one analysis run — every procedure from the database through the
+ * statistics library to the output files and the database.
+ *
+ * analysis_run() selects the procedures (all with results, or one year, or one code, plus
+ * the previous year's procedures that the cohort and share2 signs of the selected ones
+ * need), loads and analyses them on worker threads (each with its own connection, see
+ * model/load.h), and writes in DIR: signs.csv (every sign of every school and procedure,
+ * with its inputs), schools.csv (official flags, risk, oko's list, persistence),
+ * region.csv (objectivity index, exclusions and boundary excess per procedure) and
+ * official_list.xlsx (the official markers in the shape regions publish). The run is
+ * stored in the tables of migration 004 (analysis_run, sign_result with the flags,
+ * school_risk, region_index) in one transaction. Formats and decisions: docs/analysis.md. */
+#ifndef OKO_REPORT_ANALYSIS_H
+#define OKO_REPORT_ANALYSIS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "db/db.h"
+
+struct analysis_opts {
+	const char *db_path;   /* workers open their own connections to it */
+	const char *out_dir;   /* created when missing */
+	int year;              /* 0: every year */
+	const char *procedure; /* NULL: every procedure */
+	int threads;           /* worker threads, >= 1 */
+	double q;              /* FDR level of oko's own signs and list (0.05) */
+	bool store;            /* keep the run in the database */
+	bool progress;         /* progress line on stderr */
+	bool timing;           /* phase times on stderr */
+};
+
+struct analysis_summary {
+	int64_t run_id;        /* 0 when not stored */
+	size_t procedures;     /* procedures reported */
+	size_t companions;     /* previous-year procedures loaded for the pair signs */
+	size_t pairs;          /* cohort pairs evaluated */
+	uint64_t works, excluded;
+	size_t considered;     /* schools with works */
+	size_t flagged;        /* schools with an official flag */
+	double index;          /* objectivity index */
+	size_t listed;         /* schools on oko's list */
+	double expected_false; /* q * listed */
+};
+
+/* Runs the analysis on the open database d (the connection writes the run). Returns
+ * ERR_NOTFOUND with a Russian message in msg when there are no results or the procedure
+ * is unknown, ERR_IO when an output cannot be written. */
+int analysis_run(struct db *d, const struct analysis_opts *o, struct analysis_summary *sum,
+		 char *msg, size_t msglen);
+
+#endif

@@ -1,0 +1,105 @@
+#!/bin/bash
+# oko analyze and oko analyze-histogram, black-box: fixtures whose expected flags are known
+# by construction, a generated region with planted boundary pulling, the output files and
+# the stored run; the real 2021 figures (methodology §1) when ../shared/data/real exists.
+. "$(dirname "$0")/lib.sh"
+"$OKO" init >/dev/null
+
+expect_fail "no results: analyze refuses" analyze --out "$T/o0"
+expect_grep "no results: says so" "$T/err" "в базе нет результатов"
+expect_fail "analyze without --out is a usage error" analyze
+expect_eq "usage error status 2" "$rc" 2
+
+# A hand-made region: 12 schools of 20 pupils with the same spread of scores, except
+# sch000012 (everyone near the maximum: its whole interval lies above the region's) and
+# sch000005 (journal marks run against the scores: Spearman < 0).
+{
+	echo "login,name,municipality,region,kind,settlement,indepth"
+	for s in $(seq 1 12); do printf 'sch%06d,Школа %d,Район %d,Тестовый край,СОШ,село,0\n' "$s" "$s" $((s % 3)); done
+} >"$T/schools.csv"
+{
+	echo "procedure,kind,year,subject,grade,max_score,positions,scale"
+	echo "VPR-2021-MA-4,VPR,2021,MA,4,10,1:2:Б 2:2:Б 3:2:П 4:2:П 5:2:В,3/5/8"
+} >"$T/procs.csv"
+awk 'BEGIN {
+	print "school,procedure,code,class,variant,gender,journal_mark,absent,1,2,3,4,5"
+	for (s = 1; s <= 12; s++) for (i = 0; i < 20; i++) {
+		sc = (s == 12) ? 9 + i % 2 : (i * 7 + s) % 11      # scores 0..10
+		j = 2 + int(sc * 4 / 11); if (s == 5) j = 7 - j   # marks follow scores, or not
+		c[1] = c[2] = c[3] = c[4] = c[5] = 0; r = sc
+		for (k = 1; k <= 5 && r > 0; k++) { c[k] = r >= 2 ? 2 : 1; r -= c[k] }
+		printf "sch%06d,VPR-2021-MA-4,%d,4%s,1,м,%d,0,%d,%d,%d,%d,%d\n", s, 1000 + i, (i % 2 ? "А" : "Б"), j, c[1], c[2], c[3], c[4], c[5]
+	}
+}' >"$T/results.csv"
+"$OKO" import schools "$T/schools.csv" >/dev/null
+"$OKO" import procedures "$T/procs.csv" >/dev/null
+expect_ok "hand-made results import" import results "$T/results.csv"
+expect_fail "unknown procedure refused" analyze --procedure VPR-2021-RU-9 --out "$T/o1"
+expect_grep "unknown procedure named" "$T/err" "неизвестная процедура «VPR-2021-RU-9»"
+expect_fail "year without results refused" analyze --year 2019 --out "$T/o1"
+expect_ok "analyze the hand-made region" analyze --out "$T/o1"
+o=$T/o1
+expect_eq "signs.csv header" "$(head -1 "$o/signs.csv")" "school,procedure,sign,value,threshold,n,status,p,q_adj,detail"
+expect_eq "schools.csv header starts as in formats.md" "$(head -1 "$o/schools.csv" | cut -d, -f1-6)" "school,municipality,official_flags,risk,listed,rank"
+expect_eq "region.csv header" "$(head -1 "$o/region.csv" | cut -d, -f1-5)" "procedure,kind,year,subject,grade"
+expect_eq "signs.csv: 12 signs x 12 schools" "$(($(wc -l <"$o/signs.csv") - 1))" 144
+expect_eq "schools.csv: 12 schools" "$(($(wc -l <"$o/schools.csv") - 1))" 12
+expect_eq "region.csv: the procedure and the total" "$(cut -d, -f1 "$o/region.csv" | tail -n +2 | tr '\n' ' ')" "VPR-2021-MA-4 all "
+expect_eq "mean_inflated flags only sch000012" "$(awk -F, '$3 == "mean_inflated" && $7 == "flag" {print $1}' "$o/signs.csv")" sch000012
+expect_eq "journal_mismatch flags only sch000005" "$(awk -F, '$3 == "journal_mismatch" && $7 == "flag" {print $1}' "$o/signs.csv")" sch000005
+expect_eq "statuses are the three words" "$(cut -d, -f7 "$o/signs.csv" | tail -n +2 | sort -u | tr '\n' ' ')" "flag not_evaluable ok "
+expect_eq "official_flags of sch000012 and sch000005" "$(awk -F, '$1 == "sch000012" || $1 == "sch000005" {print $1 ":" $3}' "$o/schools.csv" | sort | tr '\n' ' ')" "sch000005:1 sch000012:1 "
+expect_eq "region: index 100 - 2/12" "$(awk -F, '$1 == "all" {printf "%.2f", $23}' "$o/region.csv")" "83.33"
+check "official list XLSX written" test -s "$o/official_list.xlsx"
+expect_eq "run stored" "$(sql 'SELECT count(*) || "/" || listed || "/" || flagged FROM analysis_run')" "1/$(awk -F, 'NR > 1 && $5 == 1' "$o/schools.csv" | wc -l)/2"
+expect_eq "school_risk rows" "$(sql 'SELECT count(*) FROM school_risk')" 12
+expect_eq "sign_result keeps the flags" "$(sql "SELECT count(*) FROM sign_result WHERE sign IN ('mean_inflated', 'journal_mismatch')")" 2
+expect_ok "--no-store leaves the database alone" analyze --out "$T/o2" --no-store --procedure VPR-2021-MA-4 --quiet
+expect_eq "still one run" "$(sql 'SELECT count(*) FROM analysis_run')" 1
+cmp -s "$o/signs.csv" "$T/o2/signs.csv" && ok "same data, same signs.csv" || fail "signs.csv differs between runs"
+
+# A generated region with planted boundary pulling (seed fixed): the two strongest planted
+# schools are listed and rank first.
+export OKO_DB="$T/gen.db"
+"$OKO" gen --out "$T/g" --schools 150 --kinds boundary --strength 0.8 --manipulated 0.05 \
+	--subjects RU,MA --grades 4-5 --years 2021 --seed 3 --quiet
+"$OKO" init >/dev/null
+for k in schools procedures results; do "$OKO" import "$k" "$T/g/$k.csv" >/dev/null; done
+expect_ok "analyze the generated region" analyze --out "$T/og" --quiet
+expect_eq "planted schools listed at the top" "$(awk -F, '$5 == 1 && ($6 == 1 || $6 == 2) {print $1}' "$T/og/schools.csv" | sort | tr '\n' ' ')" "sch990042 sch990116 "
+expect_eq "their top sign is boundary_bunching" "$(awk -F, '$6 <= 2 && NR > 1 {print $14}' "$T/og/schools.csv" | sort -u)" boundary_bunching
+
+# analyze-histogram on a textbook histogram: a smooth bell with half of the pupils at 12
+# and 13 moved to 14 (393 pupils); nothing at 24 and 33.
+awk 'BEGIN { print "score,count"; for (v = 0; v <= 40; v++) { c = int(1000 * exp(-(v - 20) ^ 2 / 60) + 0.5); if (v == 12 || v == 13) { m = int(c * 0.5); c -= m; mv += m } h[v] = c } h[14] += mv; for (v = 0; v <= 40; v++) print v "," h[v] }' >"$T/hist.csv"
+expect_ok "analyze-histogram runs" analyze-histogram --counts "$T/hist.csv" --boundaries 14,24,33 --out "$T/h.csv"
+expect_grep "text table printed" "$T/out" "избыток B"
+expect_eq "excess at 14 covers the 393 moved, not 0" "$(awk -F, '$1 == 14 {print ($8 <= 393 && 393 <= $9 && $8 > 0)}' "$T/h.csv")" 1
+expect_eq "no excess at 24 and 33 (intervals cover 0)" "$(awk -F, '($1 == 24 || $1 == 33) && $8 <= 0 && 0 <= $9' "$T/h.csv" | wc -l)" 2
+expect_fail "bad boundaries refused" analyze-histogram --counts "$T/hist.csv" --boundaries 24,14
+expect_fail "boundary beyond the histogram refused" analyze-histogram --counts "$T/hist.csv" --boundaries 14,50
+
+# Real data: the figures of methodology §1.
+real=$(real_dir)
+if [ -z "$real" ] || [ ! -d "$real/vpr2021" ]; then
+	skip "real data not found beside the checkout ($OKO_SHARED/data/real)"
+else
+	export OKO_DB="$T/real.db"
+	"$OKO" init >/dev/null
+	for spec in "ru4 RU-4 14/24/33" "ma4 MA-4 6/10/14" "ru5 RU-5 18/29/39" "ma5 MA-5 7/11/15"; do
+		set -- $spec
+		"$OKO" import kim "$real/kim2021/$1.xlsx" --procedure "VPR-2021-$2" --scale "$3" >/dev/null 2>&1
+		"$OKO" import results "$real/vpr2021/$1.xlsx" --procedure "VPR-2021-$2" >/dev/null 2>&1
+	done
+	expect_ok "real 2021: analyze" analyze --out "$T/or" --quiet
+	r=$T/or/region.csv
+	col() { awk -F, -v p="$1" -v c="$2" 'NR == 1 { for (i = 1; i <= NF; i++) h[$i] = i } $1 == p { print $h[c] }' "$r"; }
+	expect_eq "RU-4: 24,969 works in 628 schools" "$(col VPR-2021-RU-4 works)/$(col VPR-2021-RU-4 schools)" "24969/628"
+	expect_eq "RU-4: rule (a) flags 94 schools" "$(col VPR-2021-RU-4 mean_inflated)" 94
+	expect_eq "RU-4: rule (b) flags 1 school" "$(col VPR-2021-RU-4 journal_mismatch)" 1
+	expect_eq "MA-4: 14 rows above the maximum excluded" "$(col VPR-2021-MA-4 excluded_over_max)" 14
+	expect_eq "MA-4 80/0, MA-5 112/1, RU-5 114/1" "$(col VPR-2021-MA-4 mean_inflated)/$(col VPR-2021-MA-4 journal_mismatch) $(col VPR-2021-MA-5 mean_inflated)/$(col VPR-2021-MA-5 journal_mismatch) $(col VPR-2021-RU-5 mean_inflated)/$(col VPR-2021-RU-5 journal_mismatch)" "80/0 112/1 114/1"
+	expect_eq "RU-4: the largest excess is at 14 and its interval excludes 0" "$(col VPR-2021-RU-4 largest_boundary) $(awk "BEGIN {print ($(col VPR-2021-RU-4 largest_excess_lo) > 0)}")" "14 1"
+	expect_eq "MA-5: the largest excess is at 7" "$(col VPR-2021-MA-5 largest_boundary)" 7
+fi
+echo "1..$_n"
