@@ -1,0 +1,385 @@
+/* keys: master key file, per-school data keys wrapped under it, sealing of values.
+ * See keys.h and docs/personal-data.md. */
+#include "model/keys.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <sodium.h>
+
+#include "base/err.h"
+#include "base/log.h"
+#include "base/mem.h"
+
+#define FILE_MAGIC "oko-master-key-1 "
+#define ID_HEX 17 /* 8 bytes as hex + NUL */
+#define NONCE crypto_aead_xchacha20poly1305_ietf_NPUBBYTES
+#define ABYTES crypto_aead_xchacha20poly1305_ietf_ABYTES
+
+void keys_wipe(void *p, size_t n)
+{
+	if (p && n)
+		sodium_memzero(p, n);
+}
+
+static int sodium_ready(void)
+{
+	return sodium_init() < 0 ? ERR_INVALID : 0;
+}
+
+int keys_file_path(struct db *d, char *out, size_t n)
+{
+	const char *env = getenv("OKO_KEY_FILE");
+	if (env && *env) {
+		if ((size_t)snprintf(out, n, "%s", env) >= n)
+			return ERR_LIMIT;
+		return 0;
+	}
+	/* The main database's file name; empty for an in-memory database. */
+	struct db_stmt *s = NULL;
+	int rc = db_prepare(d, &s, "SELECT file FROM pragma_database_list WHERE name = 'main'");
+	if (rc)
+		return rc;
+	rc = ERR_NOTFOUND;
+	if (db_step(s) == DB_ROW && *db_col_text(s, 0))
+		rc = (size_t)snprintf(out, n, "%s.key", db_col_text(s, 0)) >= n ? ERR_LIMIT : 0;
+	db_finalize(s);
+	return rc;
+}
+
+static void master_id(const uint8_t key[KEYS_BYTES], char id[ID_HEX])
+{
+	uint8_t h[8];
+	crypto_generichash(h, sizeof h, key, KEYS_BYTES, (const uint8_t *)"oko-master-id", 13);
+	sodium_bin2hex(id, ID_HEX, h, sizeof h);
+}
+
+/* Reads a key file: 0, ERR_NOTFOUND when absent, ERR_INVALID when malformed. */
+static int read_key(const char *path, uint8_t key[KEYS_BYTES], char *msg, size_t msglen)
+{
+	char text[128];
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		if (errno == ENOENT)
+			return ERR_NOTFOUND;
+		snprintf(msg, msglen, "не удалось прочитать файл ключа %s: %s", path, strerror(errno));
+		return ERR_IO;
+	}
+	struct stat st;
+	if (fstat(fd, &st) == 0 && (st.st_mode & 077))
+		log_warn("файл ключа %s доступен не только владельцу: выполните chmod 600 %s", path, path);
+	ssize_t n = read(fd, text, sizeof text - 1);
+	close(fd);
+	int rc = ERR_INVALID;
+	size_t hexlen = 2 * KEYS_BYTES;
+	if (n >= (ssize_t)(sizeof FILE_MAGIC - 1 + hexlen) &&
+	    !memcmp(text, FILE_MAGIC, sizeof FILE_MAGIC - 1)) {
+		size_t got = 0;
+		if (sodium_hex2bin(key, KEYS_BYTES, text + sizeof FILE_MAGIC - 1, hexlen, NULL, &got,
+				   NULL) == 0 && got == KEYS_BYTES)
+			rc = 0;
+	}
+	keys_wipe(text, sizeof text);
+	if (rc)
+		snprintf(msg, msglen, "файл ключа %s повреждён или не является ключом oko", path);
+	return rc;
+}
+
+/* Writes a new key file with mode 0600; ERR_EXISTS when the file is already there. */
+static int write_key(const char *path, const uint8_t key[KEYS_BYTES], char *msg, size_t msglen)
+{
+	char text[128];
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		if (errno == EEXIST)
+			return ERR_EXISTS;
+		snprintf(msg, msglen, "не удалось создать файл ключа %s: %s", path, strerror(errno));
+		return ERR_IO;
+	}
+	size_t m = sizeof FILE_MAGIC - 1;
+	memcpy(text, FILE_MAGIC, m);
+	sodium_bin2hex(text + m, sizeof text - m, key, KEYS_BYTES);
+	m += 2 * KEYS_BYTES;
+	text[m++] = '\n';
+	int rc = 0;
+	if (write(fd, text, m) != (ssize_t)m || fsync(fd) != 0) {
+		snprintf(msg, msglen, "не удалось записать файл ключа %s: %s", path, strerror(errno));
+		rc = ERR_IO;
+	}
+	close(fd);
+	keys_wipe(text, sizeof text);
+	if (rc)
+		unlink(path);
+	return rc;
+}
+
+/* The master id the database's school keys were wrapped with, or "" when none. */
+static int stored_master_id(struct db *d, char id[ID_HEX])
+{
+	struct db_stmt *s = NULL;
+	id[0] = '\0';
+	int rc = db_cached(d, &s, "SELECT master_id FROM school_key LIMIT 1");
+	if (rc)
+		return rc;
+	rc = db_step(s);
+	if (rc == DB_ROW)
+		snprintf(id, ID_HEX, "%s", db_col_text(s, 0));
+	db_reset(s);
+	return rc < 0 ? rc : 0;
+}
+
+int keys_master(struct db *d, bool create, uint8_t key[KEYS_BYTES], char *msg, size_t msglen)
+{
+	char path[4096], alt[4200], want[ID_HEX], have[ID_HEX];
+	int rc;
+	msg[0] = '\0';
+	if ((rc = sodium_ready()))
+		return rc;
+	if ((rc = keys_file_path(d, path, sizeof path))) {
+		snprintf(msg, msglen, "не известно, где файл ключа: задайте OKO_KEY_FILE");
+		return rc;
+	}
+	if ((rc = stored_master_id(d, want)))
+		return rc;
+	rc = read_key(path, key, msg, msglen);
+	if (rc == ERR_NOTFOUND && !want[0] && create) {
+		randombytes_buf(key, KEYS_BYTES);
+		rc = write_key(path, key, msg, msglen);
+		if (rc == ERR_EXISTS) /* another process created it just now */
+			rc = read_key(path, key, msg, msglen);
+		else if (rc == 0)
+			log_info("создан файл ключа персональных данных %s: храните его копию отдельно "
+				 "от копии базы", path);
+	}
+	if (rc && rc != ERR_NOTFOUND)
+		return rc;
+	if (rc == 0) {
+		master_id(key, have);
+		if (!want[0] || !strcmp(want, have))
+			return 0;
+	}
+	/* An interrupted rotation leaves the new key in PATH.new. */
+	snprintf(alt, sizeof alt, "%s.new", path);
+	if (want[0] && read_key(alt, key, msg, msglen) == 0) {
+		master_id(key, have);
+		if (!strcmp(want, have))
+			return 0;
+	}
+	keys_wipe(key, KEYS_BYTES);
+	if (rc == ERR_NOTFOUND) {
+		snprintf(msg, msglen, want[0] ? "нет файла ключа %s, а в базе есть зашифрованные "
+						"персональные данные: восстановите файл ключа из резервной копии"
+					      : "нет файла ключа %s",
+			 path);
+		return ERR_NOTFOUND;
+	}
+	snprintf(msg, msglen, "файл ключа %s не подходит к этой базе данных (ключ %s, а данные "
+			      "зашифрованы ключом %s)", path, have, want);
+	return ERR_INVALID;
+}
+
+int keys_seal(const uint8_t key[KEYS_BYTES], const char *ad, const void *plain, size_t n,
+	      uint8_t **out, size_t *outn)
+{
+	if (sodium_ready())
+		return ERR_INVALID;
+	uint8_t *c = xmalloc(NONCE + n + ABYTES);
+	unsigned long long clen = 0;
+	randombytes_buf(c, NONCE);
+	crypto_aead_xchacha20poly1305_ietf_encrypt(c + NONCE, &clen, plain, n,
+						   (const uint8_t *)ad, strlen(ad), NULL, c, key);
+	*out = c;
+	*outn = NONCE + (size_t)clen;
+	return 0;
+}
+
+int keys_open(const uint8_t key[KEYS_BYTES], const char *ad, const void *sealed, size_t n,
+	      char **plain, size_t *plainn)
+{
+	*plain = NULL;
+	*plainn = 0;
+	if (sodium_ready() || n < NONCE + ABYTES)
+		return ERR_INVALID;
+	const uint8_t *c = sealed;
+	char *p = xmalloc(n - NONCE - ABYTES + 1);
+	unsigned long long plen = 0;
+	if (crypto_aead_xchacha20poly1305_ietf_decrypt((uint8_t *)p, &plen, NULL, c + NONCE, n - NONCE,
+						       (const uint8_t *)ad, strlen(ad), c, key) != 0) {
+		free(p);
+		return ERR_INVALID;
+	}
+	p[plen] = '\0';
+	*plain = p;
+	*plainn = (size_t)plen;
+	return 0;
+}
+
+void keys_tag(const uint8_t key[KEYS_BYTES], const char *text, size_t n, uint8_t tag[KEYS_TAG_BYTES])
+{
+	uint8_t sub[KEYS_BYTES];
+	/* A subkey, so the tag key is never the sealing key itself. */
+	crypto_generichash(sub, sizeof sub, (const uint8_t *)"oko-pupil-tag", 13, key, KEYS_BYTES);
+	crypto_generichash(tag, KEYS_TAG_BYTES, (const uint8_t *)text, n, sub, sizeof sub);
+	keys_wipe(sub, sizeof sub);
+}
+
+static void school_ad(int64_t school_id, char *ad, size_t n)
+{
+	snprintf(ad, n, "oko-school-key:%lld", (long long)school_id);
+}
+
+int keys_school(struct db *d, int64_t school_id, bool create, uint8_t key[KEYS_BYTES], char *msg,
+		size_t msglen)
+{
+	uint8_t master[KEYS_BYTES];
+	char ad[64], *plain = NULL;
+	size_t plainn = 0;
+	uint8_t *wrapped = NULL;
+	size_t wn = 0;
+	struct db_stmt *s = NULL;
+	int rc = keys_master(d, create, master, msg, msglen);
+	if (rc)
+		return rc;
+	school_ad(school_id, ad, sizeof ad);
+	if ((rc = db_cached(d, &s, "SELECT wrapped FROM school_key WHERE school_id = ?")))
+		goto out;
+	db_bind_int(s, 1, school_id);
+	rc = db_step(s);
+	if (rc == DB_ROW) {
+		size_t n = 0;
+		const void *b = db_col_blob(s, 0, &n);
+		rc = keys_open(master, ad, b, n, &plain, &plainn);
+		db_reset(s);
+		if (rc || plainn != KEYS_BYTES) {
+			snprintf(msg, msglen, "ключ школы не расшифровывается: файл ключа не от этой базы");
+			rc = ERR_INVALID;
+			goto out;
+		}
+		memcpy(key, plain, KEYS_BYTES);
+		goto out;
+	}
+	db_reset(s);
+	if (rc < 0)
+		goto out;
+	if (!create) {
+		rc = ERR_NOTFOUND;
+		goto out;
+	}
+	randombytes_buf(key, KEYS_BYTES);
+	if ((rc = keys_seal(master, ad, key, KEYS_BYTES, &wrapped, &wn)))
+		goto out;
+	char id[ID_HEX];
+	master_id(master, id);
+	if ((rc = db_cached(d, &s, "INSERT INTO school_key (school_id, wrapped, master_id) VALUES (?, ?, ?)")))
+		goto out;
+	db_bind_int(s, 1, school_id);
+	db_bind_blob(s, 2, wrapped, wn);
+	db_bind_text(s, 3, id, -1);
+	rc = db_step(s);
+	db_reset(s);
+	rc = rc < 0 ? rc : 0;
+out:
+	if (rc)
+		keys_wipe(key, KEYS_BYTES);
+	keys_wipe(master, sizeof master);
+	if (plain) {
+		keys_wipe(plain, plainn);
+		free(plain);
+	}
+	free(wrapped);
+	return rc;
+}
+
+int keys_rotate(struct db *d, long *schools, char *msg, size_t msglen)
+{
+	uint8_t old[KEYS_BYTES], fresh[KEYS_BYTES];
+	char path[4096], newpath[4200], oldpath[4200], id[ID_HEX];
+	struct db_stmt *sel = NULL, *upd = NULL;
+	bool in_tx = false, wrote = false;
+	*schools = 0;
+	int rc = keys_master(d, false, old, msg, msglen);
+	if (rc)
+		return rc;
+	if ((rc = keys_file_path(d, path, sizeof path)))
+		goto out;
+	snprintf(newpath, sizeof newpath, "%s.new", path);
+	snprintf(oldpath, sizeof oldpath, "%s.old", path);
+	randombytes_buf(fresh, sizeof fresh);
+	unlink(newpath); /* a leftover of a rotation that did not commit */
+	if ((rc = write_key(newpath, fresh, msg, msglen)))
+		goto out;
+	wrote = true;
+	master_id(fresh, id);
+	if ((rc = db_begin(d)))
+		goto out;
+	in_tx = true;
+	if ((rc = db_prepare(d, &sel, "SELECT school_id, wrapped FROM school_key")) ||
+	    (rc = db_prepare(d, &upd, "UPDATE school_key SET wrapped = ?, master_id = ? WHERE school_id = ?")))
+		goto out;
+	while ((rc = db_step(sel)) == DB_ROW) {
+		int64_t sid = db_col_int(sel, 0);
+		size_t n = 0, pn = 0, wn = 0;
+		const void *b = db_col_blob(sel, 1, &n);
+		char ad[64], *plain = NULL;
+		uint8_t *wrapped = NULL;
+		school_ad(sid, ad, sizeof ad);
+		if ((rc = keys_open(old, ad, b, n, &plain, &pn))) {
+			snprintf(msg, msglen, "ключ школы %lld не расшифровывается", (long long)sid);
+			goto out;
+		}
+		rc = keys_seal(fresh, ad, plain, pn, &wrapped, &wn);
+		keys_wipe(plain, pn);
+		free(plain);
+		if (rc)
+			goto out;
+		db_reset(upd);
+		db_bind_blob(upd, 1, wrapped, wn);
+		db_bind_text(upd, 2, id, -1);
+		db_bind_int(upd, 3, sid);
+		rc = db_step(upd);
+		free(wrapped);
+		if (rc < 0)
+			goto out;
+		(*schools)++;
+	}
+	if (rc < 0)
+		goto out;
+	db_finalize(sel);
+	db_finalize(upd);
+	sel = upd = NULL;
+	if ((rc = db_commit(d)))
+		goto out;
+	in_tx = false;
+	/* Committed: the new key is the one. Keep the old file until the operator removes it. */
+	unlink(oldpath);
+	if (rename(path, oldpath) != 0 && errno != ENOENT) {
+		snprintf(msg, msglen, "ключ заменён в базе, но старый файл %s не переименован: %s; "
+				      "новый ключ — в %s", path, strerror(errno), newpath);
+		rc = ERR_IO;
+		wrote = false;
+		goto out;
+	}
+	if (rename(newpath, path) != 0) {
+		snprintf(msg, msglen, "ключ заменён в базе, но файл %s не переименован в %s: %s",
+			 newpath, path, strerror(errno));
+		rc = ERR_IO;
+		wrote = false;
+		goto out;
+	}
+	wrote = false;
+	rc = 0;
+out:
+	db_finalize(sel);
+	db_finalize(upd);
+	if (in_tx)
+		db_rollback(d);
+	if (rc && wrote)
+		unlink(newpath);
+	keys_wipe(old, sizeof old);
+	keys_wipe(fresh, sizeof fresh);
+	return rc;
+}

@@ -1,0 +1,451 @@
+/* pupil: pupils, participant codes and the guarded access to names. See pupil.h. */
+#include "model/pupil.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <sodium.h>
+
+#include "base/buf.h"
+#include "base/err.h"
+#include "base/hmap.h"
+#include "base/mem.h"
+#include "base/str.h"
+#include "model/keys.h"
+
+int pupil_year_of(int64_t unix_time)
+{
+	time_t t = (time_t)unix_time;
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	return tm.tm_year + 1900 + (tm.tm_mon >= 8 ? 1 : 0);
+}
+
+/* Appends the UTF-8 form of a code point below 0x800. */
+static size_t put_cp(char *out, size_t at, size_t cap, uint32_t cp)
+{
+	if (cp < 0x80) {
+		if (at + 1 >= cap)
+			return 0;
+		out[at] = (char)cp;
+		return 1;
+	}
+	if (at + 2 >= cap)
+		return 0;
+	out[at] = (char)(0xC0 | (cp >> 6));
+	out[at + 1] = (char)(0x80 | (cp & 0x3F));
+	return 2;
+}
+
+/* Upper-case Cyrillic letter of a class letter, Latin look-alikes mapped; 0 if not one. */
+static uint32_t class_letter(uint32_t cp)
+{
+	static const char latin[] = "ABEKMHOPCTXY";
+	static const uint32_t cyr[] = { 0x410, 0x412, 0x415, 0x41A, 0x41C, 0x41D, 0x41E, 0x420,
+					0x421, 0x422, 0x425, 0x423 };
+	if (cp >= 'a' && cp <= 'z')
+		cp -= 32;
+	if (cp >= 'A' && cp <= 'Z') {
+		const char *p = strchr(latin, (int)cp);
+		return p ? cyr[p - latin] : 0;
+	}
+	if (cp >= 0x430 && cp <= 0x44F)
+		return cp - 0x20;
+	if (cp == 0x451)
+		return 0x401;
+	if ((cp >= 0x410 && cp <= 0x42F) || cp == 0x401)
+		return cp;
+	return 0;
+}
+
+int pupil_class_norm(const char *in, char out[PUPIL_CLASS_MAX], int *grade)
+{
+	size_t n = strlen(in), at = 0;
+	const char *s = in;
+	n = str_trim(&s, n);
+	if (!utf8_valid(s, n))
+		return ERR_INVALID;
+	size_t i = 0;
+	int g = 0, digits = 0;
+	while (i < n && s[i] >= '0' && s[i] <= '9' && digits < 3) {
+		g = g * 10 + (s[i++] - '0');
+		digits++;
+	}
+	if (digits == 0 || g < 1 || g > 11)
+		return ERR_INVALID;
+	at = (size_t)snprintf(out, PUPIL_CLASS_MAX, "%d", g);
+	while (i < n && (s[i] == ' ' || s[i] == '-'))
+		i++;
+	int letters = 0;
+	while (i < n) {
+		uint32_t cp;
+		size_t k = utf8_decode(s + i, n - i, &cp);
+		uint32_t up = k ? class_letter(cp) : 0;
+		if (!up || ++letters > 3)
+			return ERR_INVALID;
+		size_t w = put_cp(out, at, PUPIL_CLASS_MAX, up);
+		if (!w)
+			return ERR_INVALID;
+		at += w;
+		i += k;
+	}
+	out[at] = '\0';
+	*grade = g;
+	return 0;
+}
+
+static bool name_char(uint32_t cp)
+{
+	return (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z') || (cp >= 0x400 && cp <= 0x4FF);
+}
+
+int pupil_name_norm(const char *in, char out[PUPIL_NAME_MAX], const char **why)
+{
+	size_t n = strlen(in), at = 0, i = 0;
+	int words = 0;
+	*why = "";
+	if (!utf8_valid(in, n)) {
+		*why = "текст не в кодировке UTF-8";
+		return ERR_INVALID;
+	}
+	while (i < n) {
+		uint32_t cp;
+		size_t k = utf8_decode(in + i, n - i, &cp);
+		if (!k) {
+			*why = "текст не в кодировке UTF-8";
+			return ERR_INVALID;
+		}
+		if (cp == ' ' || cp == '\t' || cp == 0xA0) { /* spaces, no-break space */
+			i += k;
+			continue;
+		}
+		/* A word: letters, '-', '\'', '.', up to the next space. */
+		if (words++ && at + 1 < PUPIL_NAME_MAX)
+			out[at++] = ' ';
+		bool letter = false;
+		while (i < n) {
+			k = utf8_decode(in + i, n - i, &cp);
+			if (k && (cp == ' ' || cp == '\t' || cp == 0xA0))
+				break;
+			if (!k || !(name_char(cp) || cp == '-' || cp == '\'' || cp == '.')) {
+				*why = "в ФИО допустимы только буквы, дефис, апостроф и точка";
+				return ERR_INVALID;
+			}
+			letter |= name_char(cp);
+			if (at + k >= PUPIL_NAME_MAX) {
+				*why = "ФИО слишком длинное";
+				return ERR_INVALID;
+			}
+			memcpy(out + at, in + i, k);
+			at += k;
+			i += k;
+		}
+		if (!letter) {
+			*why = "в каждом слове ФИО должна быть буква";
+			return ERR_INVALID;
+		}
+	}
+	out[at] = '\0';
+	if (words < 2) {
+		*why = "нужны хотя бы фамилия и имя";
+		return ERR_INVALID;
+	}
+	if (words > 5) {
+		*why = "в ФИО больше пяти слов";
+		return ERR_INVALID;
+	}
+	return 0;
+}
+
+bool pupil_may_read_names(const struct user *u, int64_t school_id)
+{
+	return u && u->role == ROLE_SCHOOL && u->school_id > 0 && u->school_id == school_id;
+}
+
+void pupil_operator_user(int64_t school_id, struct user *u)
+{
+	memset(u, 0, sizeof *u);
+	u->role = ROLE_SCHOOL;
+	u->school_id = school_id;
+	snprintf(u->login, sizeof u->login, "(оператор)");
+	snprintf(u->name, sizeof u->name, "оператор сервера");
+}
+
+static void name_ad(int64_t school_id, char *ad, size_t n)
+{
+	snprintf(ad, n, "oko-pupil-name:%lld", (long long)school_id);
+}
+
+static void name_tag(const uint8_t key[KEYS_BYTES], const char *class_name, const char *name,
+		     uint8_t tag[KEYS_TAG_BYTES])
+{
+	struct buf b = BUF_INIT, f = BUF_INIT;
+	buf_puts(&b, class_name);
+	buf_putc(&b, 0x1f);
+	str_fold(name, strlen(name), &f);
+	buf_puts(&b, buf_str(&f));
+	keys_tag(key, b.p, b.len, tag);
+	keys_wipe(b.p, b.len);
+	keys_wipe(f.p, f.len);
+	buf_free(&b);
+	buf_free(&f);
+}
+
+int pupil_put(struct db *d, int64_t school_id, int year, const char *class_name, int grade,
+	      const char *name, int64_t *id, bool *created, char *msg, size_t msglen)
+{
+	uint8_t key[KEYS_BYTES], tag[KEYS_TAG_BYTES];
+	uint8_t *sealed = NULL;
+	size_t sn = 0;
+	char ad[64];
+	struct db_stmt *s = NULL;
+	*created = false;
+	int rc = keys_school(d, school_id, true, key, msg, msglen);
+	if (rc)
+		return rc;
+	name_tag(key, class_name, name, tag);
+	if ((rc = db_cached(d, &s, "SELECT id FROM pupil WHERE school_id = ? AND year = ? AND class = ? "
+				   "AND name_tag = ?")))
+		goto out;
+	db_bind_int(s, 1, school_id);
+	db_bind_int(s, 2, year);
+	db_bind_text(s, 3, class_name, -1);
+	db_bind_blob(s, 4, tag, sizeof tag);
+	rc = db_step(s);
+	if (rc == DB_ROW) {
+		*id = db_col_int(s, 0);
+		db_reset(s);
+		rc = 0;
+		goto out;
+	}
+	db_reset(s);
+	if (rc < 0)
+		goto out;
+	name_ad(school_id, ad, sizeof ad);
+	if ((rc = keys_seal(key, ad, name, strlen(name), &sealed, &sn)))
+		goto out;
+	if ((rc = db_cached(d, &s, "INSERT INTO pupil (school_id, year, class, grade, name_enc, name_tag) "
+				   "VALUES (?, ?, ?, ?, ?, ?)")))
+		goto out;
+	db_bind_int(s, 1, school_id);
+	db_bind_int(s, 2, year);
+	db_bind_text(s, 3, class_name, -1);
+	db_bind_int(s, 4, grade);
+	db_bind_blob(s, 5, sealed, sn);
+	db_bind_blob(s, 6, tag, sizeof tag);
+	rc = db_step(s);
+	db_reset(s);
+	if (rc < 0) {
+		snprintf(msg, msglen, "не удалось сохранить ученика: %s", db_errmsg(d));
+		goto out;
+	}
+	rc = 0;
+	*id = db_last_id(d);
+	*created = true;
+out:
+	keys_wipe(key, sizeof key);
+	free(sealed);
+	return rc;
+}
+
+void pupil_list_free(struct pupil *v, size_t n)
+{
+	if (v)
+		keys_wipe(v, n * sizeof *v);
+	free(v);
+}
+
+static int by_class_name(const void *a, const void *b)
+{
+	const struct pupil *x = a, *y = b;
+	if (x->grade != y->grade)
+		return x->grade - y->grade;
+	int c = strcmp(x->class_name, y->class_name);
+	if (c)
+		return c;
+	c = strcmp(x->name, y->name);
+	return c ? c : strcmp(x->code, y->code);
+}
+
+int pupil_list(struct db *d, const struct user *reader, int64_t school_id, int year,
+	       const char *class_name, struct pupil **out, size_t *n, char *msg, size_t msglen)
+{
+	uint8_t key[KEYS_BYTES];
+	bool have_key = false;
+	char ad[64];
+	struct pupil *v = NULL;
+	size_t cnt = 0, cap = 0;
+	struct db_stmt *s = NULL;
+	int rc = 0;
+	*out = NULL;
+	*n = 0;
+	msg[0] = '\0';
+	if (reader) {
+		if (!pupil_may_read_names(reader, school_id)) {
+			snprintf(msg, msglen, "ФИО учеников видит только школьный координатор этой школы");
+			return ERR_PERM;
+		}
+		/* A school without a data key has no pupils yet; one with a key must open. */
+		int64_t keyed = 0;
+		if ((rc = db_prepare(d, &s, "SELECT count(*) FROM school_key WHERE school_id = ?")))
+			return rc;
+		db_bind_int(s, 1, school_id);
+		if (db_step(s) == DB_ROW)
+			keyed = db_col_int(s, 0);
+		db_finalize(s);
+		s = NULL;
+		if (keyed) {
+			if ((rc = keys_school(d, school_id, false, key, msg, msglen)))
+				return rc;
+			have_key = true;
+		}
+	}
+	name_ad(school_id, ad, sizeof ad);
+	if ((rc = db_prepare(d, &s, "SELECT id, class, grade, coalesce(code, ''), name_enc FROM pupil "
+				    "WHERE school_id = ? AND year = ? AND (? = '' OR class = ?) "
+				    "ORDER BY grade, class, code")))
+		goto out;
+	const char *cls = class_name ? class_name : "";
+	db_bind_int(s, 1, school_id);
+	db_bind_int(s, 2, year);
+	db_bind_text(s, 3, cls, -1);
+	db_bind_text(s, 4, cls, -1);
+	while ((rc = db_step(s)) == DB_ROW) {
+		v = xgrow(v, &cap, cnt + 1, sizeof *v);
+		struct pupil *p = &v[cnt++];
+		memset(p, 0, sizeof *p);
+		p->id = db_col_int(s, 0);
+		snprintf(p->class_name, sizeof p->class_name, "%s", db_col_text(s, 1));
+		p->grade = (int)db_col_int(s, 2);
+		snprintf(p->code, sizeof p->code, "%s", db_col_text(s, 3));
+		if (!have_key)
+			continue;
+		size_t bn = 0, pn = 0;
+		const void *b = db_col_blob(s, 4, &bn);
+		char *plain = NULL;
+		if (keys_open(key, ad, b, bn, &plain, &pn)) {
+			snprintf(msg, msglen, "ФИО ученика не расшифровывается: данные повреждены или "
+					      "ключ не тот");
+			rc = ERR_INVALID;
+			goto out;
+		}
+		snprintf(p->name, sizeof p->name, "%s", plain);
+		keys_wipe(plain, pn);
+		free(plain);
+	}
+	if (rc < 0)
+		goto out;
+	rc = 0;
+	if (have_key)
+		qsort(v, cnt, sizeof *v, by_class_name);
+out:
+	db_finalize(s);
+	if (have_key)
+		keys_wipe(key, sizeof key);
+	if (rc) {
+		pupil_list_free(v, cnt);
+		return rc;
+	}
+	*out = v;
+	*n = cnt;
+	return 0;
+}
+
+static void code_make(char *out, int grade, uint32_t num)
+{
+	snprintf(out, PUPIL_CODE_MAX, "%d%04u", grade, (unsigned)num);
+}
+
+int pupil_codes_issue(struct db *d, int64_t school_id, int year, long *issued)
+{
+	struct hmap used;
+	struct db_stmt *s = NULL, *upd = NULL;
+	int64_t *ids = NULL;
+	int *grades = NULL;
+	size_t n = 0, cap = 0, gcap = 0;
+	bool in_tx = false;
+	*issued = 0;
+	hmap_init(&used);
+	if (sodium_init() < 0)
+		return ERR_INVALID;
+	int rc = db_begin(d);
+	if (rc)
+		goto out;
+	in_tx = true;
+	if ((rc = db_prepare(d, &s, "SELECT code FROM pupil WHERE school_id = ? AND year = ? AND code IS NOT NULL "
+				    "UNION SELECT r.code FROM result r JOIN procedure p ON p.id = r.procedure_id "
+				    "WHERE r.school_id = ? AND p.year = ?")))
+		goto out;
+	db_bind_int(s, 1, school_id);
+	db_bind_int(s, 2, year);
+	db_bind_int(s, 3, school_id);
+	db_bind_int(s, 4, year);
+	while ((rc = db_step(s)) == DB_ROW)
+		hmap_put(&used, db_col_text(s, 0), strlen(db_col_text(s, 0)), 1);
+	db_finalize(s);
+	s = NULL;
+	if (rc < 0)
+		goto out;
+	if ((rc = db_prepare(d, &s, "SELECT id, grade FROM pupil WHERE school_id = ? AND year = ? AND code IS NULL "
+				    "ORDER BY id")))
+		goto out;
+	db_bind_int(s, 1, school_id);
+	db_bind_int(s, 2, year);
+	while ((rc = db_step(s)) == DB_ROW) {
+		ids = xgrow(ids, &cap, n + 1, sizeof *ids);
+		grades = xgrow(grades, &gcap, n + 1, sizeof *grades);
+		ids[n] = db_col_int(s, 0);
+		grades[n++] = (int)db_col_int(s, 1);
+	}
+	if (rc < 0)
+		goto out;
+	if ((rc = db_prepare(d, &upd, "UPDATE pupil SET code = ? WHERE id = ?")))
+		goto out;
+	for (size_t i = 0; i < n; i++) {
+		char code[PUPIL_CODE_MAX];
+		int tries = 0;
+		do {
+			if (++tries > 100000) {
+				rc = ERR_LIMIT; /* a parallel of about 10 000 pupils: codes run out */
+				goto out;
+			}
+			code_make(code, grades[i], randombytes_uniform(10000));
+		} while (!hmap_put(&used, code, strlen(code), 1));
+		db_reset(upd);
+		db_bind_text(upd, 1, code, -1);
+		db_bind_int(upd, 2, ids[i]);
+		if ((rc = db_step(upd)) < 0)
+			goto out;
+		(*issued)++;
+	}
+	if ((rc = db_commit(d)))
+		goto out;
+	in_tx = false;
+out:
+	db_finalize(s);
+	db_finalize(upd);
+	if (in_tx)
+		db_rollback(d);
+	if (rc)
+		*issued = 0;
+	hmap_free(&used);
+	free(ids);
+	free(grades);
+	return rc < 0 ? rc : 0;
+}
+
+int pupil_count(struct db *d, int64_t school_id, int year, long *pupils, long *coded)
+{
+	struct db_stmt *s = NULL;
+	int rc = db_cached(d, &s, "SELECT count(*), count(code) FROM pupil WHERE school_id = ? AND year = ?");
+	if (rc)
+		return rc;
+	db_bind_int(s, 1, school_id);
+	db_bind_int(s, 2, year);
+	rc = db_step(s);
+	*pupils = rc == DB_ROW ? (long)db_col_int(s, 0) : 0;
+	*coded = rc == DB_ROW ? (long)db_col_int(s, 1) : 0;
+	db_reset(s);
+	return rc < 0 ? rc : 0;
+}

@@ -1,0 +1,78 @@
+/* pupil: the pupils of a school, their participant codes, and access to their names.
+ *
+ * A school coordinator keeps classes and pupils; oko issues each pupil one participant
+ * code per school year (the code result.code holds for all of the pupil's works), unique
+ * within the school: the grade's digits then four random digits (grade 4 → 4xxxx, grade
+ * 10 → 10xxxx), random so that the order of codes does not reveal the alphabetical order
+ * of a class list. Codes never change once issued.
+ *
+ * Names are personal data (152-ФЗ): stored sealed under the school's data key (keys.h),
+ * opened only by pupil_list() for a user that pupil_may_read_names() allows — a school
+ * coordinator of that very school. Everything else (codes, classes, counts) is open to
+ * whoever may see the school. */
+#ifndef OKO_PUPIL_H
+#define OKO_PUPIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "db/db.h"
+#include "model/user.h"
+
+#define PUPIL_CLASS_MAX 16
+#define PUPIL_CODE_MAX 8
+#define PUPIL_NAME_MAX 256 /* bytes of a full name, UTF-8 */
+
+struct pupil {
+	int64_t id;
+	char class_name[PUPIL_CLASS_MAX]; /* "4А" */
+	int grade;
+	char code[PUPIL_CODE_MAX];        /* "" while not issued */
+	char name[PUPIL_NAME_MAX];        /* "Фамилия Имя Отчество"; "" unless opened */
+};
+
+/* The school year that the date belongs to, as the calendar year in which it ends
+ * (September 2020 … August 2021 → 2021), the convention of procedure.year. */
+int pupil_year_of(int64_t unix_time);
+
+/* Normalises a class name ("4 а", "4-a", "4А") to "4А": the grade 1..11 and an optional
+ * letter part of up to 3 letters, upper-case, Latin look-alikes made Cyrillic. ERR_INVALID
+ * when it is not a class name. */
+int pupil_class_norm(const char *in, char out[PUPIL_CLASS_MAX], int *grade);
+
+/* Normalises a full name: words of letters, '-', '\'' and '.', single spaces, 2..5 words.
+ * ERR_INVALID with a Russian reason in why. */
+int pupil_name_norm(const char *in, char out[PUPIL_NAME_MAX], const char **why);
+
+/* True when the user may read the names of the school's pupils: role school and the same
+ * school. Regional, municipal, admin, expert and observer users never may. */
+bool pupil_may_read_names(const struct user *u, int64_t school_id);
+
+/* The user the command line acts as for a school: the server's operator, who holds the
+ * key file anyway (docs/personal-data.md). Fills u as a school coordinator of the school. */
+void pupil_operator_user(int64_t school_id, struct user *u);
+
+/* Adds a pupil (class and name normalised by the caller) or finds the one with the same
+ * class and name in that year; *created tells which. Creates the school's data key on
+ * first use. Run inside a transaction for many pupils. */
+int pupil_put(struct db *d, int64_t school_id, int year, const char *class_name, int grade,
+	      const char *name, int64_t *id, bool *created, char *msg, size_t msglen);
+
+/* The pupils of a school and year (of one class when class_name is not NULL/""), ordered
+ * by class, then by name when names are opened, else by code. With reader NULL names stay
+ * empty; otherwise the reader must pass pupil_may_read_names() (else ERR_PERM) and names
+ * are opened. *out (caller frees with pupil_list_free, which wipes the names). */
+int pupil_list(struct db *d, const struct user *reader, int64_t school_id, int year,
+	       const char *class_name, struct pupil **out, size_t *n, char *msg, size_t msglen);
+void pupil_list_free(struct pupil *v, size_t n);
+
+/* Issues codes to the pupils of the school and year that have none; existing codes stay.
+ * A code is never one already held by a pupil or by a stored result of the school for a
+ * procedure of that year. *issued gets the count. One transaction. */
+int pupil_codes_issue(struct db *d, int64_t school_id, int year, long *issued);
+
+/* Counts: pupils and those with codes, for a school and year. */
+int pupil_count(struct db *d, int64_t school_id, int year, long *pupils, long *coded);
+
+#endif

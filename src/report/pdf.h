@@ -1,0 +1,89 @@
+/* pdf: small helpers to draw printed documents (A4 PDF) with cairo and pango.
+ *
+ * A document is drawn top to bottom: a cursor y moves down as paragraphs and table rows
+ * are added; pdf_table_row() starts a new page (repeating the table's header) when a row
+ * does not fit; every page gets a footer with its number ("стр. 2 из 5" when the total is
+ * known, see pdf_set_total). Text is laid out by pango, so Cyrillic, wrapping and font
+ * fallback work; the default face is DejaVu Sans (fonts-dejavu-core). Units are points
+ * (1/72 in); pdf_mm() converts. The PDF goes into a caller's buf (see pdf_close). */
+#ifndef OKO_PDF_H
+#define OKO_PDF_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <cairo.h>
+
+#include "base/buf.h"
+
+#define PDF_A4_W 595.2756
+#define PDF_A4_H 841.8898
+
+enum pdf_align { PDF_LEFT, PDF_CENTER, PDF_RIGHT };
+
+struct pdf;
+
+/* Starts a document of A4 portrait pages with margins of margin_mm, written into out
+ * (appended as the document is drawn). title goes into the PDF's metadata. */
+int pdf_open(struct pdf **p, struct buf *out, const char *title, double margin_mm);
+/* Ends the last page and the document; 0, or ERR_IO when cairo failed. Frees p. */
+int pdf_close(struct pdf *p);
+
+double pdf_mm(double mm);
+cairo_t *pdf_cairo(struct pdf *p);
+/* The drawable box: left x, top y, width, bottom y of the current page. */
+double pdf_left(const struct pdf *p);
+double pdf_top(const struct pdf *p);
+double pdf_width(const struct pdf *p);
+double pdf_bottom(const struct pdf *p);
+/* The cursor. */
+double pdf_y(const struct pdf *p);
+void pdf_set_y(struct pdf *p, double y);
+/* Pages so far (the current one included). */
+int pdf_pages(const struct pdf *p);
+/* The number of pages the document will have, shown in footers as "стр. N из M"
+ * (0: unknown, "стр. N"). Known from a first pass that draws into a scratch buf. */
+void pdf_set_total(struct pdf *p, int total);
+/* Text at the left of every footer (e.g. the school), copied. */
+void pdf_set_footer(struct pdf *p, const char *text);
+
+/* Ends the current page (its footer drawn) and starts a new one; the cursor goes to top. */
+void pdf_page_break(struct pdf *p);
+/* Starts a new page when less than height points remain below the cursor. */
+void pdf_need(struct pdf *p, double height);
+
+/* Draws text in a box of width w at (x, y) with a pango font ("DejaVu Sans Bold 12");
+ * wraps at words. Returns the height used. With draw false only measures. */
+double pdf_text(struct pdf *p, double x, double y, double w, const char *text, const char *font,
+		enum pdf_align align, bool draw);
+/* A paragraph across the page at the cursor, which then moves below it plus gap_mm. */
+void pdf_para(struct pdf *p, const char *text, const char *font, enum pdf_align align,
+	      double gap_mm);
+/* A line from (x0,y0) to (x1,y1), dashed for cut lines. */
+void pdf_line(struct pdf *p, double x0, double y0, double x1, double y1, double width, bool dashed);
+
+/* A table with a header row repeated on every page. Column widths are in mm; a width of
+ * 0 takes what the others leave. */
+struct pdf_col {
+	const char *title;
+	double width_mm;
+	enum pdf_align align;
+};
+
+struct pdf_table {
+	struct pdf *p;
+	const struct pdf_col *cols;
+	int ncols;
+	double w[16];         /* widths in points */
+	const char *font;
+	const char *head_font;
+	double min_h;         /* minimal row height (room for a signature) */
+};
+
+/* Starts a table at the cursor (at most 16 columns) and draws its header. */
+void pdf_table_begin(struct pdf_table *t, struct pdf *p, const struct pdf_col *cols, int ncols,
+		     const char *font, double min_row_mm);
+/* Draws one row of ncols cells ("" for empty); breaks the page first when it does not fit. */
+void pdf_table_row(struct pdf_table *t, const char *const *cells);
+
+#endif

@@ -1,0 +1,274 @@
+/* pupils: the school coordinator's pages for classes, pupils, participant codes and the
+ * printed documents.
+ *
+ *   GET  /pupils[?class=4А&year=2021]   pupils by class with codes and names; the forms
+ *   POST /pupils                         add one pupil
+ *   POST /pupils/import                  a class list (CSV/XLSX), whole or nothing
+ *   POST /pupils/codes                   issue codes to pupils without one
+ *   GET  /pupils/slips.pdf, /pupils/protocol.pdf[?class=…]   the documents
+ *
+ * Only the school role reaches these routes (route table), and the school is always the
+ * user's own (r->user.school_id), never taken from the request: a coordinator of another
+ * school has no way to name this one. Names are opened by model/pupil for that user. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/diag.h"
+#include "base/err.h"
+#include "import/import.h"
+#include "model/keys.h"
+#include "model/pupil.h"
+#include "report/documents.h"
+#include "web/web.h"
+
+static int year_of(struct web_req *r, const char *v)
+{
+	int y = pupil_year_of(r->now);
+	if (v && *v) {
+		char *end;
+		long x = strtol(v, &end, 10);
+		if (!*end && x >= 2000 && x <= 2100)
+			y = (int)x;
+	}
+	return y;
+}
+
+static int req_year(struct web_req *r)
+{
+	const char *v = web_form(r, "year");
+	return year_of(r, v ? v : web_query(r, "year"));
+}
+
+static void notice(struct buf *b, bool ok, const char *text)
+{
+	buf_puts(b, ok ? "<p class=\"notice\" role=\"status\">" : "<p class=\"alert\" role=\"alert\">");
+	html_text(b, text);
+	buf_puts(b, "</p>");
+}
+
+static void forms(struct web_req *r, struct buf *b, int year)
+{
+	buf_puts(b, "<section class=\"card\"><h2>Добавить ученика</h2>"
+		    "<form method=\"post\" action=\"/pupils\" class=\"grid\">");
+	html_csrf(r, b);
+	html_printf(b, "<input type=\"hidden\" name=\"year\" value=\"%d\">", year);
+	buf_puts(b, "<label>Класс <input name=\"class\" required maxlength=\"8\" placeholder=\"4А\"></label>"
+		    "<label>Фамилия <input name=\"surname\" required maxlength=\"80\"></label>"
+		    "<label>Имя <input name=\"name\" required maxlength=\"80\"></label>"
+		    "<label>Отчество <input name=\"patronymic\" maxlength=\"80\"></label>"
+		    "<button>Добавить</button></form></section>");
+	buf_puts(b, "<section class=\"card\"><h2>Загрузить список классов</h2><p>CSV или XLSX со "
+		    "столбцами «Класс» и «ФИО» (или «Фамилия», «Имя», «Отчество»). Ученики, которые уже "
+		    "есть, не дублируются и сохраняют коды. Файл загружается целиком или не загружается "
+		    "совсем.</p><form method=\"post\" action=\"/pupils/import\" enctype=\"multipart/form-data\" "
+		    "class=\"grid\">");
+	html_csrf(r, b);
+	html_printf(b, "<input type=\"hidden\" name=\"year\" value=\"%d\">", year);
+	buf_puts(b, "<label>Файл <input type=\"file\" name=\"file\" required accept=\".xlsx,.csv,.txt\"></label>"
+		    "<label class=\"check\"><input type=\"checkbox\" name=\"dry_run\" value=\"1\"> только "
+		    "проверить</label><button>Загрузить</button></form></section>");
+}
+
+/* The page body: counts, the code form, document links, then the pupils by class. */
+static int render(struct web_req *r, struct web_res *w, int year, const char *flash, bool ok,
+		  const struct diag_list *dl)
+{
+	struct buf *b = &w->body;
+	int64_t sid = r->user.school_id;
+	const char *cls = web_query(r, "class");
+	char cn[PUPIL_CLASS_MAX] = "", msg[512] = "";
+	int grade;
+	if (cls && *cls && pupil_class_norm(cls, cn, &grade))
+		cn[0] = '\0';
+	struct pupil *v = NULL;
+	size_t n = 0;
+	int rc = pupil_list(r->db, &r->user, sid, year, cn, &v, &n, msg, sizeof msg);
+	html_begin(r, w, "Ученики и коды");
+	html_printf(b, "<h1>Ученики и коды участников, %d/%02d учебный год</h1>", year - 1, year % 100);
+	if (flash)
+		notice(b, ok, flash);
+	if (dl && dl->n) {
+		buf_puts(b, "<ul class=\"problems\">");
+		for (size_t i = 0; i < dl->n; i++) {
+			const struct diag *x = &dl->v[i];
+			buf_puts(b, "<li>");
+			if (x->row > 0)
+				html_printf(b, "строка %ld, ", x->row);
+			if (x->column)
+				html_textf(b, "столбец %s, ", x->column);
+			if (x->value && *x->value)
+				html_textf(b, "значение «%s»: ", x->value);
+			html_text(b, x->msg);
+			buf_puts(b, "</li>");
+		}
+		buf_puts(b, "</ul>");
+	}
+	if (rc) {
+		notice(b, false, *msg ? msg : "Не удалось прочитать список учеников.");
+		forms(r, b, year);
+		html_end(r, w);
+		return 0;
+	}
+	long pupils = 0, coded = 0;
+	pupil_count(r->db, sid, year, &pupils, &coded);
+	html_printf(b, "<section class=\"card\"><p>Учеников: %ld, с кодом участника: %ld. Код один на "
+		       "все работы учебного года; за пределы школы передаются только коды, ФИО остаются "
+		       "в школе.</p><form method=\"post\" action=\"/pupils/codes\">", pupils, coded);
+	html_csrf(r, b);
+	html_printf(b, "<input type=\"hidden\" name=\"year\" value=\"%d\"><button>Выдать коды "
+		       "ученикам без кода</button></form><p>", year);
+	html_printf(b, "<a href=\"/pupils/slips.pdf?year=%d", year);
+	if (cn[0]) {
+		buf_puts(b, "&amp;class=");
+		html_url(b, cn);
+	}
+	buf_puts(b, "\">Коды для разрезания (PDF)</a> · ");
+	html_printf(b, "<a href=\"/pupils/protocol.pdf?year=%d", year);
+	if (cn[0]) {
+		buf_puts(b, "&amp;class=");
+		html_url(b, cn);
+	}
+	buf_puts(b, "\">Протокол соответствия кодов и ФИО (PDF)</a></p></section>");
+	buf_puts(b, "<section class=\"card\"><h2>Ученики по классам</h2>");
+	if (n == 0)
+		buf_puts(b, "<p>Учеников пока нет: добавьте их или загрузите список классов.</p>");
+	for (size_t i = 0; i < n;) {
+		const char *c = v[i].class_name;
+		buf_puts(b, "<h3 class=\"class\"><a href=\"/pupils?class=");
+		html_url(b, c);
+		html_printf(b, "&amp;year=%d\">", year);
+		html_textf(b, "%s класс", c);
+		buf_puts(b, "</a></h3><table class=\"pupils\"><thead><tr><th>№</th><th>Код</th><th>ФИО</th>"
+			    "</tr></thead><tbody>");
+		int k = 0;
+		for (; i < n && !strcmp(v[i].class_name, c); i++) {
+			html_printf(b, "<tr><td class=\"num\">%d</td><td class=\"code\">", ++k);
+			html_text(b, v[i].code[0] ? v[i].code : "—");
+			buf_puts(b, "</td><td>");
+			html_text(b, v[i].name);
+			buf_puts(b, "</td></tr>");
+		}
+		buf_puts(b, "</tbody></table>");
+	}
+	buf_puts(b, "</section>");
+	pupil_list_free(v, n);
+	forms(r, b, year);
+	html_end(r, w);
+	return 0;
+}
+
+int page_pupils(struct web_req *r, struct web_res *w)
+{
+	return render(r, w, req_year(r), NULL, true, NULL);
+}
+
+int page_pupils_add(struct web_req *r, struct web_res *w)
+{
+	int year = req_year(r), grade;
+	const char *cls = web_form(r, "class"), *sur = web_form(r, "surname"), *nam = web_form(r, "name"),
+		   *pat = web_form(r, "patronymic");
+	char cn[PUPIL_CLASS_MAX], full[3 * PUPIL_NAME_MAX], norm[PUPIL_NAME_MAX], msg[512] = "";
+	const char *why = "";
+	if (!cls || pupil_class_norm(cls, cn, &grade)) {
+		w->status = 400;
+		return render(r, w, year, "Класс указан неверно: нужен номер от 1 до 11 и буква, например 4А.",
+			      false, NULL);
+	}
+	snprintf(full, sizeof full, "%s %s %s", sur ? sur : "", nam ? nam : "", pat ? pat : "");
+	if (!sur || !*sur || !nam || !*nam || pupil_name_norm(full, norm, &why)) {
+		keys_wipe(full, sizeof full);
+		w->status = 400;
+		char m[256];
+		snprintf(m, sizeof m, "ФИО не принято: %s.", *why ? why : "укажите фамилию и имя");
+		return render(r, w, year, m, false, NULL);
+	}
+	keys_wipe(full, sizeof full);
+	int64_t id;
+	bool created;
+	int rc = pupil_put(r->db, r->user.school_id, year, cn, grade, norm, &id, &created, msg, sizeof msg);
+	keys_wipe(norm, sizeof norm);
+	if (rc) {
+		w->status = web_status_of(rc);
+		return render(r, w, year, *msg ? msg : "Не удалось сохранить ученика.", false, NULL);
+	}
+	audit_add(r->db, &r->user, NULL, "pupil_add", cn, created ? "добавлен" : "уже был", r->ip);
+	return render(r, w, year, created ? "Ученик добавлен. Выдайте ему код кнопкой «Выдать коды»."
+					  : "Такой ученик в этом классе уже есть.", true, NULL);
+}
+
+int page_pupils_import(struct web_req *r, struct web_res *w)
+{
+	int year = req_year(r);
+	const struct web_upload *u = &r->upload;
+	if (!u->path || u->size == 0 || u->too_large) {
+		w->status = u->too_large ? 413 : 400;
+		return render(r, w, year, u->too_large ? "Файл слишком большой." : "Выберите файл.", false, NULL);
+	}
+	char named[96];
+	snprintf(named, sizeof named, "%s", u->filename && *u->filename ? u->filename : "файл");
+	struct import_opts o = { .dry_run = web_form(r, "dry_run") != NULL, .only_school = r->user.school_id,
+				 .year = year, .name = named, .user = r->user.login };
+	struct diag_list dl;
+	struct import_stats st;
+	diag_init(&dl, 100);
+	int rc = import_pupils(r->db, u->path, &o, &dl, &st);
+	audit_add(r->db, &r->user, NULL, rc ? "pupils_import_refused" : "pupils_import", named,
+		  rc ? NULL : st.summary, r->ip);
+	if (rc)
+		w->status = 400;
+	char m[2200];
+	snprintf(m, sizeof m, rc ? "Список не загружен, данные не изменены. Исправьте ошибки:" : "%s",
+		 st.summary);
+	rc = render(r, w, year, m, !w->status || w->status == 200, &dl);
+	diag_free(&dl);
+	return rc;
+}
+
+int page_pupils_codes(struct web_req *r, struct web_res *w)
+{
+	int year = req_year(r);
+	long issued = 0;
+	int rc = pupil_codes_issue(r->db, r->user.school_id, year, &issued);
+	if (rc) {
+		w->status = web_status_of(rc);
+		return render(r, w, year, "Коды не выданы: повторите позже.", false, NULL);
+	}
+	char m[128];
+	snprintf(m, sizeof m, "Выдано новых кодов: %ld. Выданные раньше коды не изменились.", issued);
+	audit_add(r->db, &r->user, NULL, "codes_issue", NULL, m, r->ip);
+	return render(r, w, year, m, true, NULL);
+}
+
+static int document(struct web_req *r, struct web_res *w, bool slips)
+{
+	int year = req_year(r), grade;
+	const char *cls = web_query(r, "class");
+	char cn[PUPIL_CLASS_MAX] = "", msg[512] = "";
+	if (cls && *cls && pupil_class_norm(cls, cn, &grade))
+		return ERR_NOTFOUND;
+	struct doc_opts o = { .school_id = r->user.school_id, .year = year, .class_name = cn, .now = r->now };
+	int rc = slips ? doc_slips(r->db, &r->user, &o, &w->body, msg, sizeof msg)
+		       : doc_protocol(r->db, &r->user, &o, &w->body, msg, sizeof msg);
+	if (rc) {
+		buf_reset(&w->body);
+		web_error_page(r, w, web_status_of(rc), *msg ? msg : "Документ не построен.");
+		return 0;
+	}
+	audit_add(r->db, &r->user, NULL, slips ? "print_slips" : "print_protocol", cn[0] ? cn : NULL, NULL, r->ip);
+	w->type = "application/pdf";
+	w->cache = "no-store";
+	w->disposition = arena_printf(r->a, "attachment; filename=\"%s-%d%s%s.pdf\"",
+				      slips ? "codes" : "protocol", year, cn[0] ? "-" : "", cn[0] ? "class" : "");
+	return 0;
+}
+
+int page_pupils_slips(struct web_req *r, struct web_res *w)
+{
+	return document(r, w, true);
+}
+
+int page_pupils_protocol(struct web_req *r, struct web_res *w)
+{
+	return document(r, w, false);
+}

@@ -1,0 +1,165 @@
+#!/bin/bash
+# Pupils, participant codes, protected personal data and the printed documents: class-list
+# import (atomic), stable codes, names never in the database file in plain text, never to
+# regional/municipal users, exports or the API; PDFs with codes and Cyrillic names.
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/web_lib.sh"
+
+"$OKO" init >/dev/null
+"$OKO" import schools "$DATA/schools.csv" >/dev/null
+"$OKO" import procedures "$DATA/procedures.csv" >/dev/null
+"$OKO" import results "$DATA/results/canonical.csv" >/dev/null 2>&1
+
+printf 'Список обучающихся;;;\n;;;\nКласс;Фамилия;Имя;Отчество\n4а;Уникальнова;Евлампия;Феоктистовна\n4 А;Петров;Пётр;\n5Б;Сидоров;Алексей;Олегович\n' >"$T/list.csv"
+expect_ok "class list imported" pupils import "$T/list.csv" --school sch220206 --year 2021
+expect_grep "three pupils added" "$T/out" "добавлено: 3"
+test -f "$OKO_DB.key" && ok "key file created beside the database" || fail "no key file"
+expect_eq "key file mode 0600" "$(stat -c %a "$OKO_DB.key")" 600
+expect_ok "codes issued" codes issue --school sch220206 --year 2021
+expect_grep "three codes" "$T/out" "выдано новых кодов: 3"
+"$OKO" pupils list --school sch220206 --year 2021 >"$T/list1" 2>/dev/null
+expect_grep "operator sees names" "$T/list1" "Уникальнова Евлампия Феоктистовна"
+codes1=$(cut -d, -f2 "$T/list1" | tail -n +2 | sort | tr '\n' ' ')
+expect_eq "grade-4 codes start with 4" "$(grep -c '^4А,4[0-9]\{4\},' "$T/list1")" 2
+expect_eq "grade-5 code starts with 5" "$(grep -c '^5Б,5[0-9]\{4\},' "$T/list1")" 1
+expect_eq "codes unique" "$(cut -d, -f2 "$T/list1" | tail -n +2 | sort -u | wc -l)" 3
+
+# Stable: re-import and re-issue change no code; a new pupil gets a new one.
+printf 'ФИО;Класс\nУникальнова Евлампия Феоктистовна;4А\nПетров Пётр;4а\nНовикова Анна Ивановна;10А\n' >"$T/list2.csv"
+expect_ok "second list imported" pupils import "$T/list2.csv" --school sch220206 --year 2021
+expect_grep "known pupils matched" "$T/out" "добавлено: 1, уже были: 2"
+expect_ok "codes issued again" codes issue --school sch220206 --year 2021
+expect_grep "one new code" "$T/out" "выдано новых кодов: 1"
+"$OKO" pupils list --school sch220206 --year 2021 >"$T/list2" 2>/dev/null
+codes2=$(grep -v '^10А' "$T/list2" | cut -d, -f2 | tail -n +2 | sort | tr '\n' ' ')
+expect_eq "existing codes unchanged" "$codes2" "$codes1"
+expect_eq "grade-10 code has 6 digits" "$(grep -c '^10А,10[0-9]\{4\},' "$T/list2")" 1
+
+# Atomic import: one bad row changes nothing.
+before=$(db_digest)
+printf 'Класс,ФИО\n4А,Хороший Ученик\n12Я,Плохой Класс\n4Б,Иванов 123\n' >"$T/bad.csv"
+expect_fail "bad list refused" pupils import "$T/bad.csv" --school sch220206 --year 2021
+expect_grep "error names the row" "$T/err" "строка 3"
+expect_grep "error names the class column" "$T/err" "Класс"
+expect_grep "bad name explained" "$T/err" "буквы"
+expect_eq "bad list changed nothing" "$(db_digest)" "$before"
+printf 'Фамилия,Имя\nИванов,Иван\n' >"$T/nocls.csv"
+expect_fail "list without class column refused" pupils import "$T/nocls.csv" --school sch220206
+
+# No name in plain text in the database files.
+sqlite3 "$OKO_DB" 'PRAGMA wal_checkpoint(PASSIVE);' >/dev/null 2>&1
+found=0
+for f in "$OKO_DB" "$OKO_DB-wal"; do
+	[ -f "$f" ] && grep -qaF "Уникальнова" "$f" && found=1
+	[ -f "$f" ] && grep -qaF "Феоктистовна" "$f" && found=1
+done
+expect_eq "no name in the .db or -wal file" "$found" 0
+# Without the key file names cannot be read.
+mv "$OKO_DB.key" "$T/saved.key"
+expect_fail "no names without the key file" pupils list --school sch220206 --year 2021
+expect_grep "missing key explained" "$T/err" "нет файла ключа"
+OKO_KEY_FILE="$T/saved.key" expect_ok "OKO_KEY_FILE points to the key" pupils list --school sch220206 --year 2021
+mv "$T/saved.key" "$OKO_DB.key"
+head -c 200 /dev/urandom | base64 >"$T/wrong.key"
+OKO_KEY_FILE="$T/wrong.key" expect_fail "a wrong key file is refused" pupils list --school sch220206 --year 2021
+
+# Key rotation keeps everything readable.
+old=$(md5sum <"$OKO_DB.key")
+expect_ok "master key rotated" keys rotate
+test "$(md5sum <"$OKO_DB.key")" != "$old" && ok "key file replaced" || fail "key file not replaced"
+"$OKO" pupils list --school sch220206 --year 2021 >"$T/list3" 2>/dev/null
+expect_eq "names and codes survive rotation" "$(md5sum <"$T/list3")" "$(md5sum <"$T/list2")"
+
+# PDFs.
+expect_ok "slips printed" print slips --school sch220206 --year 2021 --out "$T/slips.pdf"
+expect_ok "protocol printed" print protocol --school sch220206 --year 2021 --out "$T/protocol.pdf"
+pdftotext "$T/slips.pdf" "$T/slips.txt"
+pdftotext "$T/protocol.pdf" "$T/protocol.txt"
+code=$(grep '^5Б' "$T/list2" | cut -d, -f2)
+expect_grep "slips carry a code" "$T/slips.txt" "$code"
+expect_grep "slips carry a Cyrillic name" "$T/slips.txt" "Уникальнова"
+expect_grep "protocol carries the code" "$T/protocol.txt" "$code"
+expect_grep "protocol carries the name" "$T/protocol.txt" "Сидоров Алексей Олегович"
+expect_grep "protocol has its title" "$T/protocol.txt" "ПРОТОКОЛ СООТВЕТСТВИЯ КОДОВ И ФИО"
+expect_eq "protocol: a page per class" "$(pdfinfo "$T/protocol.pdf" | awk '/^Pages:/ {print $2}')" 3
+expect_ok "one class printed" print protocol --school sch220206 --year 2021 --class 4а --out "$T/p4.pdf"
+expect_eq "one class: one page" "$(pdfinfo "$T/p4.pdf" | awk '/^Pages:/ {print $2}')" 1
+# A long class: page breaks with the header repeated and page numbers.
+L=(а б в г д е ж з и к)
+{ echo 'Класс,ФИО'; for i in $(seq 10 69); do echo "7В,Ученик Номер${L[${i:0:1}]}${L[${i:1:1}]}"; done; } >"$T/big.csv"
+"$OKO" pupils import "$T/big.csv" --school sch220206 --year 2021 >/dev/null 2>&1
+"$OKO" codes issue --school sch220206 --year 2021 >/dev/null
+expect_ok "long protocol printed" print protocol --school sch220206 --year 2021 --class 7В --out "$T/p7.pdf"
+pages=$(pdfinfo "$T/p7.pdf" | awk '/^Pages:/ {print $2}')
+[ "$pages" -ge 2 ] && ok "long class spans pages ($pages)" || fail "long class on $pages page"
+pdftotext "$T/p7.pdf" "$T/p7.txt"
+expect_eq "table header repeated on each page" "$(grep -c 'ФИО участника' "$T/p7.txt")" "$pages"
+expect_grep "page numbers" "$T/p7.txt" "стр. 2 из $pages"
+expect_ok "slips of 60 pupils" print slips --school sch220206 --year 2021 --class 7В --out "$T/s7.pdf"
+expect_eq "16 slips a page" "$(pdfinfo "$T/s7.pdf" | awk '/^Pages:/ {print $2}')" 4
+
+# Exports carry codes only.
+"$OKO" export results --procedure VPR-2021-MA-4 >"$T/export.csv" 2>/dev/null
+grep -qF "Уникальнова" "$T/export.csv" && fail "export shows a name" || ok "export has no names"
+
+# --- over HTTP
+add() { "$OKO" user add "$1" --role "$2" ${3:+--scope "$3"} --name "$1 name" --password "password-$1" >/dev/null; }
+add admin admin
+add reg region
+add mun municipality "г. Барнаул"
+add sch school sch220206
+add sch2 school edu223017
+add exp expert
+start_server
+for u in admin reg mun sch sch2 exp; do login $u "password-$u"; done
+get sch "/pupils?year=2021"
+expect_eq "school sees its pupils page" "$code" 200
+expect_grep "coordinator sees a name" "$T/body" "Уникальнова"
+for who in admin reg mun exp; do
+	for path in "/pupils?year=2021" "/pupils/slips.pdf?year=2021" "/pupils/protocol.pdf?year=2021"; do
+		get $who "$path"
+		expect_eq "$who GET $path → 403" "$code" 403
+	done
+done
+get sch2 "/pupils?year=2021"
+expect_eq "other school's coordinator opens its own page" "$code" 200
+grep -qF "Уникальнова" "$T/body" && fail "other school sees a name" || ok "other school sees no name"
+get sch2 "/pupils/protocol.pdf?year=2021"
+grep -qaF "Уникальнова" "$T/body" && fail "other school's PDF has a name" || ok "other school's PDF has no name"
+# No page or API of other roles shows a name.
+leak=0
+for who in admin reg mun; do
+	for path in / /schools /schools/sch220206 /reports /api/v1/schools /api/v1/me /audit; do
+		get $who "$path"
+		grep -qF "Уникальнова" "$T/body" && { leak=1; echo "# $who $path"; }
+	done
+done
+expect_eq "no name on any page or API of admin/region/municipality" "$leak" 0
+tok=$("$OKO" user token reg 2>/dev/null | grep -o '[0-9a-f]\{64\}' | head -1)
+c=$(curl -s -o "$T/body" -w '%{http_code}' -H "Authorization: Bearer $tok" "$URL/pupils?year=2021")
+expect_eq "API token of a regional user: pupils refused" "$c" 403
+# PDFs over HTTP.
+code=$(curl -s -o "$T/web.pdf" -w '%{http_code}' -b "$T/sch.jar" "$URL/pupils/protocol.pdf?year=2021&class=5%D0%91")
+expect_eq "protocol PDF downloads" "$code" 200
+pdftotext "$T/web.pdf" "$T/web.txt" 2>/dev/null
+expect_grep "web protocol carries the name" "$T/web.txt" "Сидоров"
+# Adding a pupil: CSRF required; then added.
+code=$(curl -s -o /dev/null -w '%{http_code}' -b "$T/sch.jar" --data-urlencode class=3В \
+	--data-urlencode surname=Веб --data-urlencode name=Ученица "$URL/pupils")
+expect_eq "add without CSRF refused" "$code" 403
+post sch /pupils --data-urlencode year=2021 --data-urlencode class=3в --data-urlencode surname=Вебова \
+	--data-urlencode name=Ученица --data-urlencode patronymic=""
+expect_eq "pupil added over the web" "$code" 200
+expect_grep "added pupil listed" "$T/body" "Вебова Ученица"
+post sch /pupils --data-urlencode year=2021 --data-urlencode class=99 --data-urlencode surname=X --data-urlencode name=Y
+expect_eq "bad class refused" "$code" 400
+post sch /pupils/codes --data-urlencode year=2021
+expect_grep "codes issued over the web" "$T/body" "Выдано новых кодов: 1"
+pupils_digest() { sql "SELECT id, class, code, hex(name_enc) FROM pupil ORDER BY id" | md5sum; }
+before=$(pupils_digest)
+upload sch /pupils/import -F year=2021 -F "file=@$T/bad.csv"
+expect_eq "bad list upload refused" "$code" 400
+expect_eq "bad upload changed no pupil" "$(pupils_digest)" "$before"
+expect_grep "upload error names the row" "$T/body" "строка 3"
+post reg /pupils/codes --data-urlencode year=2021
+expect_eq "regional user cannot issue codes" "$code" 403
