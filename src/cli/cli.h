@@ -55,5 +55,11 @@ int cmd_user(struct cli *c, int argc, char **argv);
 int cmd_serve(struct cli *c, int argc, char **argv);
 int cmd_gen(struct cli *c, int argc, char **argv);
 int cmd_demo(struct cli *c, int argc, char **argv);
+int cmd_analyze(struct cli *c, int argc, char **argv);
+int cmd_analyze_histogram(struct cli *c, int argc, char **argv);
+int cmd_pupils(struct cli *c, int argc, char **argv);
+int cmd_codes(struct cli *c, int argc, char **argv);
+int cmd_print(struct cli *c, int argc, char **argv);
+int cmd_keys(struct cli *c, int argc, char **argv);
 
 #endif

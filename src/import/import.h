@@ -27,6 +27,7 @@ struct import_opts {
 	 * school is created (a school coordinator uploads only its own school). */
 	int64_t only_school;
 	int64_t only_municipality;
+	int year;              /* pupils: the school year (pupil_year_of); 0 = the current one */
 	/* Called now and then during a long import (may be NULL). */
 	void (*progress)(void *ctx, uint64_t done, uint64_t total, long rows);
 	void *progress_ctx;
@@ -61,5 +62,12 @@ int import_results(struct db *d, const char *path, const struct import_opts *o,
 /* A KIM description (layout 4): positions with level and maximum for o->procedure. */
 int import_kim(struct db *d, const char *path, const struct import_opts *o,
 	       struct diag_list *diags, struct import_stats *st);
+
+/* A class list of o->only_school (required): columns «Класс» and «Фамилия», «Имя»,
+ * «Отчество» or one «ФИО» column; pupils already known (same class and name in the year)
+ * are kept, new ones added; names stored sealed (model/pupil.h). st->created counts the
+ * new pupils, st->updated the ones found. */
+int import_pupils(struct db *d, const char *path, const struct import_opts *o,
+		  struct diag_list *diags, struct import_stats *st);
 
 #endif

@@ -97,6 +97,8 @@ static const struct nav nav[] = {
 	{ "/", "Главная", WEB_ANY_USER },
 	{ "/schools", "Школы", WEB_TERRITORY },
 	{ "/reports", "Аналитика", WEB_STAFF },
+	{ "/risk", "Зона риска", WEB_TERRITORY },
+	{ "/pupils", "Ученики и коды", WEB_ROLE(ROLE_SCHOOL) },
 	{ "/upload", "Загрузка результатов", WEB_STAFF },
 	{ "/users", "Пользователи", WEB_ROLE(ROLE_ADMIN) },
 	{ "/audit", "Журнал действий", WEB_ROLE(ROLE_ADMIN) | WEB_ROLE(ROLE_REGION) },

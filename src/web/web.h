@@ -176,7 +176,20 @@ int page_users_post(struct web_req *r, struct web_res *w);
 int page_reports(struct web_req *r, struct web_res *w);
 int page_report(struct web_req *r, struct web_res *w);
 int page_report_xlsx(struct web_req *r, struct web_res *w);
+int page_risk(struct web_req *r, struct web_res *w);
+int page_evidence(struct web_req *r, struct web_res *w);
+int page_pupils(struct web_req *r, struct web_res *w);
+int page_pupils_add(struct web_req *r, struct web_res *w);
+int page_pupils_import(struct web_req *r, struct web_res *w);
+int page_pupils_codes(struct web_req *r, struct web_res *w);
+int page_pupils_slips(struct web_req *r, struct web_res *w);
+int page_pupils_protocol(struct web_req *r, struct web_res *w);
 int api_schools(struct web_req *r, struct web_res *w);
 int api_me(struct web_req *r, struct web_res *w);
+int api_procedures(struct web_req *r, struct web_res *w);
+int api_results(struct web_req *r, struct web_res *w);
+int api_uploads(struct web_req *r, struct web_res *w);
+int api_risk(struct web_req *r, struct web_res *w);
+int api_signs(struct web_req *r, struct web_res *w);
 
 #endif

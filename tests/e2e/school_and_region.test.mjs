@@ -100,3 +100,41 @@ test('keyboard: the login form works without a mouse', async () => {
   assert.match(await page.textContent('header'), /муниципальный координатор/);
   await page.close();
 });
+
+test('school coordinator: the ФИС ОКО reports of its school', async () => {
+  const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
+  await login(page, 'school');
+  await page.click('nav >> text=Аналитика');
+  await page.waitForSelector('main');
+  const link = page.locator('main a[href^="/reports/VPR-2021-RU-4"]').first();
+  if (await link.count()) await link.click();
+  else await page.goto(`${url}/reports/VPR-2021-RU-4`);
+  await page.waitForSelector('svg');
+  const text = await page.textContent('main');
+  assert.match(text, /Статистика по отметкам/i);
+  assert.match(text, /Распределение первичных баллов/i);
+  assert.ok(await page.locator('main svg').count() >= 3, 'charts drawn');
+  await page.screenshot({ path: `${out}/08-school-reports.png`, fullPage: true });
+  await page.close();
+});
+
+test('region: the risk list and an evidence card', async () => {
+  const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
+  await login(page, 'region');
+  await page.click('nav >> text=Зона риска');
+  await page.waitForSelector('table');
+  assert.match(await page.textContent('main'), /показатель объективности/);
+  await page.screenshot({ path: `${out}/09-risk-list.png`, fullPage: true });
+  let card = page.locator('main table a[href^="/risk/"]').first();
+  if (!(await card.count())) {
+    await page.goto(`${url}/risk?all=1`);
+    card = page.locator('main table a[href^="/risk/"]').first();
+  }
+  await card.click();
+  await page.waitForSelector('h1');
+  const text = await page.textContent('main');
+  assert.match(text, /Доказательная карточка/);
+  assert.match(text, /История по анализам/);
+  await page.screenshot({ path: `${out}/10-evidence-card.png`, fullPage: true });
+  await page.close();
+});

@@ -107,6 +107,53 @@ static void progress(struct web_req *r, struct buf *b)
 	db_finalize(s);
 }
 
+/* The latest analysis: the region's objectivity index and the top of the risk list within
+ * the user's territory (region, municipality). */
+static void risk_summary(struct web_req *r, struct buf *b)
+{
+	struct db_stmt *s = NULL;
+	if (r->user.role == ROLE_SCHOOL ||
+	    db_prepare(r->db, &s, "SELECT a.id, a.at, a.objectivity_index, a.listed, a.flagged"
+				  " FROM analysis_run a ORDER BY a.id DESC LIMIT 1"))
+		return;
+	if (db_step(s) != DB_ROW) {
+		db_finalize(s);
+		return;
+	}
+	int64_t run = db_col_int(s, 0);
+	buf_puts(b, "<section><h2>Объективность</h2><p>Анализ от ");
+	html_text(b, db_col_text(s, 1));
+	html_printf(b, " (UTC): показатель объективности региона <strong>%.1f</strong>, школ с "
+		       "официальными признаками — %lld, в списке oko — %lld.</p>",
+		    db_col_double(s, 2), (long long)db_col_int(s, 4), (long long)db_col_int(s, 3));
+	db_finalize(s);
+	s = NULL;
+	if (db_prepare(r->db, &s, "SELECT k.rank, sc.login, sc.name, k.risk, k.official_flags"
+				  " FROM school_risk k JOIN school s ON s.id = k.school_id"
+				  " JOIN school sc ON sc.id = k.school_id"
+				  " WHERE k.run_id = ?3 AND k.listed = 1 AND " SCOPE_SQL
+				  " ORDER BY k.rank LIMIT 5"))
+		return;
+	bind_scope(s, &r->user);
+	db_bind_int(s, 3, run);
+	buf_puts(b, "<ol class=\"top\">");
+	int rows = 0;
+	while (db_step(s) == DB_ROW) {
+		buf_puts(b, "<li><a href=\"/risk/");
+		html_url(b, db_col_text(s, 1));
+		buf_puts(b, "\">");
+		html_text(b, db_col_text(s, 2));
+		html_printf(b, "</a> — риск %.1f, официальных признаков: %lld</li>", db_col_double(s, 3),
+			    (long long)db_col_int(s, 4));
+		rows++;
+	}
+	buf_puts(b, "</ol>");
+	if (!rows)
+		buf_puts(b, "<p>На вашей территории школ из списка oko нет.</p>");
+	buf_puts(b, "<p><a href=\"/risk\">Вся зона риска</a></p></section>");
+	db_finalize(s);
+}
+
 static void recent_uploads(struct web_req *r, struct buf *b)
 {
 	struct db_stmt *s = NULL;
@@ -162,6 +209,7 @@ int page_home(struct web_req *r, struct web_res *w)
 	} else {
 		struct buf part = BUF_INIT;
 		counts(r, &part);
+		risk_summary(r, &part);
 		progress(r, &part);
 		recent_uploads(r, &part);
 		web_cache_put(r, key, buf_str(&part));
