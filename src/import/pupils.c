@@ -60,31 +60,12 @@ struct reader {
 	struct hmap seen;
 };
 
-static const char *cell(struct reader *rd, const struct table_row *r, int col)
-{
-	if (col < 0 || (size_t)col >= r->n)
-		return "";
-	const char *s = r->v[col];
-	size_t n = str_trim(&s, r->len[col]);
-	return arena_strndup(&rd->arena, s, n);
-}
-
 static void row_error(struct reader *rd, long row, int k, const char *value, const char *code,
 		      const char *msg)
 {
 	char col[128];
 	table_colname(&rd->src, rd->col[k], rd->header[k], col, sizeof col);
 	diag_add(rd->diags, DIAG_ERROR, rd->file, rd->src.sheet, row, col, value, code, "%s", msg);
-}
-
-static bool row_blank(const struct table_row *r)
-{
-	for (size_t i = 0; i < r->n; i++) {
-		const char *s = r->v[i];
-		if (str_trim(&s, r->len[i]))
-			return false;
-	}
-	return true;
 }
 
 /* Tries r as the header row; true when it names a class and the names. */
@@ -127,7 +108,7 @@ static int pupil_row(void *ctx, const struct table_row *r)
 		}
 		return 0;
 	}
-	if (row_blank(r))
+	if (table_row_blank(r))
 		return 0;
 	if (++rd->rows > MAX_ROWS) {
 		diag_add(rd->diags, DIAG_ERROR, rd->file, rd->src.sheet, r->row, NULL, NULL,
@@ -136,7 +117,7 @@ static int pupil_row(void *ctx, const struct table_row *r)
 	}
 	size_t before = diag_errors(rd->diags);
 	struct item it = { 0 };
-	const char *cls = cell(rd, r, rd->col[C_CLASS]);
+	const char *cls = table_cell_dup(&rd->arena, r, rd->col[C_CLASS]);
 	if (!*cls)
 		row_error(rd, r->row, C_CLASS, cls, "required", "не указан класс");
 	else if (pupil_class_norm(cls, it.class_name, &it.grade))
@@ -145,13 +126,13 @@ static int pupil_row(void *ctx, const struct table_row *r)
 	const char *full;
 	int name_col = C_FIO;
 	if (rd->col[C_FIO] >= 0) {
-		full = cell(rd, r, rd->col[C_FIO]);
+		full = table_cell_dup(&rd->arena, r, rd->col[C_FIO]);
 		if (!*full)
 			row_error(rd, r->row, C_FIO, full, "required", "не указаны фамилия и имя");
 	} else {
-		const char *sur = cell(rd, r, rd->col[C_SURNAME]);
-		const char *nam = cell(rd, r, rd->col[C_NAME]);
-		const char *pat = cell(rd, r, rd->col[C_PATRONYMIC]);
+		const char *sur = table_cell_dup(&rd->arena, r, rd->col[C_SURNAME]);
+		const char *nam = table_cell_dup(&rd->arena, r, rd->col[C_NAME]);
+		const char *pat = table_cell_dup(&rd->arena, r, rd->col[C_PATRONYMIC]);
 		if (!*sur)
 			row_error(rd, r->row, C_SURNAME, sur, "required", "не указана фамилия");
 		if (!*nam)

@@ -35,16 +35,6 @@ struct reader {
 	struct hmap seen; /* keys met so far, to refuse duplicates */
 };
 
-/* Text of cell i of row r, trimmed, copied into the arena ("" when absent). */
-static const char *cell(struct reader *rd, const struct table_row *r, int col)
-{
-	if (col < 0 || (size_t)col >= r->n)
-		return "";
-	const char *s = r->v[col];
-	size_t n = str_trim(&s, r->len[col]);
-	return arena_strndup(&rd->arena, s, n);
-}
-
 static void row_error(struct reader *rd, long row, int k, const char *value, const char *code,
 		      const char *msg)
 {
@@ -70,16 +60,6 @@ static int map_header(struct reader *rd, const struct table_row *r, const char *
 	return diag_errors(rd->diags) ? ERR_INVALID : 0;
 }
 
-static bool row_blank(const struct table_row *r)
-{
-	for (size_t i = 0; i < r->n; i++) {
-		const char *s = r->v[i];
-		if (str_trim(&s, r->len[i]))
-			return false;
-	}
-	return true;
-}
-
 /* ---- schools ---- */
 
 enum { S_LOGIN, S_NAME, S_MUN, S_REGION, S_KIND, S_SETTLEMENT, S_INDEPTH, S_NCOLS };
@@ -96,7 +76,7 @@ static int school_row(void *ctx, const struct table_row *r)
 	struct reader *rd = ctx;
 	if (!rd->have_header)
 		return map_header(rd, r, school_cols, S_NCOLS, school_required);
-	if (row_blank(r))
+	if (table_row_blank(r))
 		return 0;
 	if (++rd->rows > MAX_ROWS) {
 		diag_add(rd->diags, DIAG_ERROR, rd->path, rd->src.sheet, r->row, NULL, NULL,
@@ -105,13 +85,13 @@ static int school_row(void *ctx, const struct table_row *r)
 	}
 	size_t before = diag_errors(rd->diags);
 	struct school s = { 0 };
-	s.login = cell(rd, r, rd->col[S_LOGIN]);
-	s.name = cell(rd, r, rd->col[S_NAME]);
-	s.municipality = cell(rd, r, rd->col[S_MUN]);
-	s.region = cell(rd, r, rd->col[S_REGION]);
-	const char *kind = cell(rd, r, rd->col[S_KIND]);
-	const char *settl = cell(rd, r, rd->col[S_SETTLEMENT]);
-	const char *indepth = cell(rd, r, rd->col[S_INDEPTH]);
+	s.login = table_cell_dup(&rd->arena, r, rd->col[S_LOGIN]);
+	s.name = table_cell_dup(&rd->arena, r, rd->col[S_NAME]);
+	s.municipality = table_cell_dup(&rd->arena, r, rd->col[S_MUN]);
+	s.region = table_cell_dup(&rd->arena, r, rd->col[S_REGION]);
+	const char *kind = table_cell_dup(&rd->arena, r, rd->col[S_KIND]);
+	const char *settl = table_cell_dup(&rd->arena, r, rd->col[S_SETTLEMENT]);
+	const char *indepth = table_cell_dup(&rd->arena, r, rd->col[S_INDEPTH]);
 
 	if (!registry_login_valid(s.login))
 		row_error(rd, r->row, S_LOGIN, s.login, "login",
@@ -241,14 +221,14 @@ static int proc_row(void *ctx, const struct table_row *r)
 	struct reader *rd = ctx;
 	if (!rd->have_header)
 		return map_header(rd, r, proc_cols, P_NCOLS, proc_required);
-	if (row_blank(r))
+	if (table_row_blank(r))
 		return 0;
 	if (++rd->rows > MAX_ROWS)
 		return ERR_LIMIT;
 	size_t before = diag_errors(rd->diags);
 	struct procedure *p = arena_alloc(&rd->arena, sizeof *p);
 	char msg[512] = "";
-	const char *code = cell(rd, r, rd->col[P_CODE]);
+	const char *code = table_cell_dup(&rd->arena, r, rd->col[P_CODE]);
 	if (procedure_code_parse(code, p, msg, sizeof msg)) {
 		row_error(rd, r->row, P_CODE, code, "procedure_code", msg);
 		goto done;
@@ -260,19 +240,19 @@ static int proc_row(void *ctx, const struct table_row *r)
 	snprintf(expect[2], sizeof expect[2], "%s", p->subject);
 	snprintf(expect[3], sizeof expect[3], "%d", p->grade);
 	for (int k = P_KIND; k <= P_GRADE; k++) {
-		const char *v = cell(rd, r, rd->col[k]);
+		const char *v = table_cell_dup(&rd->arena, r, rd->col[k]);
 		if (*v && !str_fold_eq(v, expect[k - P_KIND])) {
 			snprintf(msg, sizeof msg, "значение не совпадает с кодом процедуры %s (там %s)",
 				 code, expect[k - P_KIND]);
 			row_error(rd, r->row, k, v, "procedure_mismatch", msg);
 		}
 	}
-	const char *pos = cell(rd, r, rd->col[P_POSITIONS]);
+	const char *pos = table_cell_dup(&rd->arena, r, rd->col[P_POSITIONS]);
 	if (procedure_positions_parse(pos, p, msg, sizeof msg))
 		row_error(rd, r->row, P_POSITIONS, pos, "positions", msg);
 	else if (p->npos == 0)
 		row_error(rd, r->row, P_POSITIONS, pos, "positions", "не указано ни одной позиции");
-	const char *max = cell(rd, r, rd->col[P_MAX]);
+	const char *max = table_cell_dup(&rd->arena, r, rd->col[P_MAX]);
 	long m;
 	if (str_to_int(max, strlen(max), &m) || m < 0) {
 		row_error(rd, r->row, P_MAX, max, "max_score",
@@ -282,7 +262,7 @@ static int proc_row(void *ctx, const struct table_row *r)
 			 p->max_score);
 		row_error(rd, r->row, P_MAX, max, "max_score", msg);
 	}
-	const char *scale = cell(rd, r, rd->col[P_SCALE]);
+	const char *scale = table_cell_dup(&rd->arena, r, rd->col[P_SCALE]);
 	if (*scale) {
 		if (procedure_scale_parse(scale, p, msg, sizeof msg) ||
 		    procedure_validate(p, msg, sizeof msg))

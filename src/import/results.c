@@ -133,22 +133,11 @@ static void report(struct imp *im, enum rule r, long row, const char *col, const
 		 col, value, rules[r].code, "%s", msg);
 }
 
-static const char *cell(const struct table_row *r, int col, size_t *len)
-{
-	if (col < 0 || (size_t)col >= r->n) {
-		*len = 0;
-		return "";
-	}
-	const char *s = r->v[col];
-	*len = str_trim(&s, r->len[col]);
-	return s;
-}
-
 /* A cell copied to a NUL-terminated buffer (truncated to fit). */
 static const char *cell_str(const struct table_row *r, int col, char *buf, size_t n)
 {
 	size_t len;
-	const char *s = cell(r, col, &len);
+	const char *s = table_cell(r, col, &len);
 	if (len >= n)
 		len = n - 1;
 	memcpy(buf, s, len);
@@ -386,7 +375,7 @@ static bool read_scores(struct imp *im, const struct table_row *row, struct proc
 	*any = *missing = false;
 	for (int j = 0; j < m->npos; j++) {
 		size_t n;
-		const char *s = cell(row, m->pos_col[j], &n);
+		const char *s = table_cell(row, m->pos_col[j], &n);
 		int i = ps->map[j];
 		if (n == 0)
 			continue;
@@ -450,7 +439,7 @@ static const char *gender_of(const char *s, size_t n)
 static void read_journal(struct imp *im, const struct table_row *row, struct result *r)
 {
 	size_t n;
-	const char *s = cell(row, im->map.col[LF_JOURNAL], &n);
+	const char *s = table_cell(row, im->map.col[LF_JOURNAL], &n);
 	long v;
 	if (n == 0)
 		return;
@@ -482,12 +471,7 @@ static int result_row(void *ctx, const struct table_row *row)
 	struct imp *im = ctx;
 	if (!im->have_header)
 		return 0; /* handled by header_row */
-	bool blank = true;
-	for (size_t c = 0; c < row->n && blank; c++) {
-		const char *s = row->v[c];
-		blank = row->len[c] == 0 || str_trim(&s, row->len[c]) == 0;
-	}
-	if (blank)
+	if (table_row_blank(row))
 		return 0;
 	struct import_stats *st = im->st;
 	st->rows++;
@@ -531,9 +515,9 @@ static int result_row(void *ctx, const struct table_row *row)
 
 	/* Absence: the canonical column, or "отсутствовал" in place of the variant. */
 	size_t n;
-	const char *s = cell(row, im->map.col[LF_VARIANT], &n);
+	const char *s = table_cell(row, im->map.col[LF_VARIANT], &n);
 	if (im->map.kind == LAYOUT_CANONICAL) {
-		const char *a = cell(row, im->map.col[LF_ABSENT], &n);
+		const char *a = table_cell(row, im->map.col[LF_ABSENT], &n);
 		if (n == 1 && (*a == '0' || *a == '1')) {
 			r.absent = *a == '1';
 		} else if (n) {
@@ -541,7 +525,7 @@ static int result_row(void *ctx, const struct table_row *row)
 			report(im, R_ABSENT_VALUE, row->row, col, cell_str(row, im->map.col[LF_ABSENT], buf, sizeof buf),
 			       "признак отсутствия должен быть 0 или 1");
 		}
-		s = cell(row, im->map.col[LF_VARIANT], &n);
+		s = table_cell(row, im->map.col[LF_VARIANT], &n);
 	} else {
 		r.absent = is_absent_word(s, n);
 	}
@@ -577,7 +561,7 @@ static int result_row(void *ctx, const struct table_row *row)
 			       "у писавшего работу участника есть пустые позиции; они учтены как 0");
 			r.problems |= rules[R_SCORES_MISSING].problem;
 		}
-		const char *t = cell(row, im->map.col[LF_TOTAL], &n);
+		const char *t = table_cell(row, im->map.col[LF_TOTAL], &n);
 		if (n && !str_to_int(t, n, &v)) {
 			int sum = result_primary_score(&r);
 			r.stated_total = (int)v;
@@ -597,7 +581,7 @@ static int result_row(void *ctx, const struct table_row *row)
 		}
 	}
 	read_journal(im, row, &r);
-	r.gender = gender_of(cell(row, im->map.col[LF_GENDER], &n), n);
+	r.gender = gender_of(table_cell(row, im->map.col[LF_GENDER], &n), n);
 	char cls[32];
 	cell_str(row, im->map.col[LF_CLASS], cls, sizeof cls);
 	/* "НЕТ"/"нет" (6 bytes in UTF-8) means no class. */
@@ -748,12 +732,7 @@ static int any_row(void *ctx, const struct table_row *r)
 	struct imp *im = ctx;
 	if (im->have_header)
 		return result_row(ctx, r);
-	for (size_t c = 0; c < r->n; c++) {
-		const char *s = r->v[c];
-		if (str_trim(&s, r->len[c]))
-			return header_row(im, r);
-	}
-	return 0;
+	return table_row_blank(r) ? 0 : header_row(im, r);
 }
 
 /* ---- the upload record ---- */

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/arena.h"
 #include "base/buf.h"
 #include "base/diag.h"
 #include "base/err.h"
@@ -376,6 +377,36 @@ int table_read_threaded(const char *path, const char *sheet, table_row_fn fn, vo
 	free(len);
 	free(q);
 	return rc;
+}
+
+/* ---- cells ---- */
+
+const char *table_cell(const struct table_row *r, int col, size_t *len)
+{
+	if (col < 0 || (size_t)col >= r->n) {
+		*len = 0;
+		return "";
+	}
+	const char *s = r->v[col];
+	*len = str_trim(&s, r->len[col]);
+	return s;
+}
+
+const char *table_cell_dup(struct arena *a, const struct table_row *r, int col)
+{
+	size_t n;
+	const char *s = table_cell(r, col, &n);
+	return arena_strndup(a, s, n);
+}
+
+bool table_row_blank(const struct table_row *r)
+{
+	for (size_t c = 0; c < r->n; c++) {
+		const char *s = r->v[c];
+		if (r->len[c] && str_trim(&s, r->len[c]))
+			return false;
+	}
+	return true;
 }
 
 /* ---- finding and naming columns ---- */

@@ -50,6 +50,15 @@ int table_sheets(const char *path, char ***names, size_t *n, char *msg, size_t m
 int table_read(const char *path, const char *sheet, table_row_fn fn, void *ctx,
 	       struct table_src *src, char *msg, size_t msglen);
 
+/* Cell col of a row trimmed of white space, as a view (not NUL-terminated at *len);
+ * "" with *len = 0 when the row is shorter. */
+const char *table_cell(const struct table_row *r, int col, size_t *len);
+/* A copy of the trimmed cell in the arena ("" when absent). */
+struct arena;
+const char *table_cell_dup(struct arena *a, const struct table_row *r, int col);
+/* True when every cell of the row is empty or white space. */
+bool table_row_blank(const struct table_row *r);
+
 /* Index of the first cell of a header row equal (folded, see str_fold) to one of names
  * (NULL-terminated), or -1. */
 int table_column(const struct table_row *hdr, const char *const *names);
