@@ -24,6 +24,9 @@ void buf_free(struct buf *b);
 /* Empties the buffer, keeping its memory. */
 void buf_reset(struct buf *b);
 int buf_append(struct buf *b, const void *data, size_t n);
+/* Makes room for n more bytes (the caller writes them at b->p + b->len and then adds n
+ * to b->len, keeping the terminator); ERR_LIMIT beyond the cap. */
+int buf_reserve(struct buf *b, size_t n);
 int buf_puts(struct buf *b, const char *s);
 int buf_putc(struct buf *b, int c);
 int buf_printf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

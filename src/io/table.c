@@ -267,12 +267,20 @@ static int produce_row(void *ctx, const struct table_row *r)
 		b->cap_cells = cap;
 	}
 	b->rows[b->nrows++] = (struct batch_row){ r->row, b->ncells, r->n };
+	size_t need = 0;
+	for (size_t i = 0; i < r->n; i++)
+		need += r->len[i] + 1;
+	buf_reserve(&b->text, need);
+	char *p = b->text.p + b->text.len;
 	for (size_t i = 0; i < r->n; i++) {
-		b->off[b->ncells] = b->text.len;
+		b->off[b->ncells] = (size_t)(p - b->text.p);
 		b->len[b->ncells++] = r->len[i];
-		buf_append(&b->text, r->v[i], r->len[i]);
-		buf_putc(&b->text, '\0');
+		memcpy(p, r->v[i], r->len[i]);
+		p += r->len[i];
+		*p++ = '\0';
 	}
+	b->text.len += need;
+	b->text.p[b->text.len] = '\0';
 	if (b->nrows >= BATCH_ROWS && !batch_push(q))
 		return 1;
 	return 0;
