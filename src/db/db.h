@@ -42,8 +42,9 @@ int db_prepare(struct db *d, struct db_stmt **out, const char *sql);
 void db_finalize(struct db_stmt *s);
 /* A statement kept by the connection for reuse, like Fossil's static statements: sql must
  * be a string constant (it is the cache key). The statement comes back reset; the caller
- * binds, steps and must not finalize it. Finalized by db_close(). For model functions
- * that run once per imported school or per request. */
+ * binds, steps and must not finalize it; after reading a row it must db_reset() it, or
+ * the connection keeps a read transaction open and a later write fails as busy. Finalized
+ * by db_close(). For model functions that run once per imported school or per request. */
 int db_cached(struct db *d, struct db_stmt **out, const char *sql);
 /* Resets a statement for another execution. Bindings stay: rebind what changes. */
 int db_reset(struct db_stmt *s);

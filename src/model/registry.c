@@ -58,6 +58,7 @@ static int get_or_create(struct db *d, const char *sel, const char *ins, int64_t
 	rc = db_step(s);
 	if (rc == DB_ROW) {
 		*id = db_col_int(s, 0);
+		db_reset(s); /* a cached statement left mid-row keeps a read transaction open */
 		return 0;
 	}
 	if (rc < 0)
@@ -130,6 +131,7 @@ int registry_school_find(struct db *d, const char *login, int64_t *id)
 	rc = db_step(s);
 	if (rc == DB_ROW) {
 		*id = db_col_int(s, 0);
+		db_reset(s); /* a cached statement left mid-row keeps a read transaction open */
 		return 0;
 	}
 	return rc == DB_DONE ? ERR_NOTFOUND : rc;
