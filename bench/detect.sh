@@ -41,8 +41,9 @@ metrics() { # TRUTH SCHOOLS SIGNS -> one table row (without the first two cells)
 			auc += (pr[i] > nr[j]) ? 1 : (pr[i] == nr[j]) ? 0.5 : 0
 		auc = (np && nn) ? auc / (np * nn) : 0
 		prec = (tp + fp) ? tp / (tp + fp) : 0
-		printf "%d | %d | %.3f | %.2f | %.2f | %.1f %% | %.1f %% | %.1f %% | %.1f %% | %d | %.1f %% | %.1f %%\n",
-			np, nn, auc, prec, np ? tp / np : 0, 100 * cm / nn, 100 * cj / nn, 100 * cc / nn,
+		a = np ? sprintf("%.3f", auc) : "—"; pc = np ? sprintf("%.2f", prec) : "—"; rc = np ? sprintf("%.2f", tp / np) : "—"
+		printf "%d | %d | %s | %s | %s | %.1f %% | %.1f %% | %.1f %% | %.1f %% | %d | %.1f %% | %.1f %% |\n",
+			np, nn, a, pc, rc, 100 * cm / nn, 100 * cj / nn, 100 * cc / nn,
 			100 * fp / nn, nl, nl ? 100 * lm / nl : 0, nl ? 100 * ll / nl : 0
 	}' "$1" "$2" "$3"
 }

@@ -1126,7 +1126,7 @@ int analysis_run(struct db *d, const struct analysis_opts *o, struct analysis_su
 	rk = xcalloc(ns + 1, sizeof *rk);
 	rank = xcalloc(ns + 1, sizeof *rank);
 	struct stat_risk_summary rs;
-	if ((rc = stat_risk(r->ev, r->nev, ns, STAT_COMBINE_FAMILY, r->cfg.q, rk, &rs)))
+	if ((rc = stat_risk(r->ev, r->nev, ns, STAT_COMBINE_POOLED, r->cfg.q, rk, &rs)))
 		goto out;
 	bool *considered = xcalloc(ns + 1, sizeof *considered);
 	for (size_t s = 0; s < ns; s++)

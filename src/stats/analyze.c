@@ -109,27 +109,55 @@ static void push(struct stat_evidence **ev, size_t *nev, size_t *cap, size_t s, 
 	if (isnan(p))
 		return;
 	*ev = xgrow(*ev, cap, *nev + 1, sizeof **ev);
-	(*ev)[(*nev)++] = (struct stat_evidence){(uint32_t)s, (int16_t)sign, (int16_t)proc, p};
+	(*ev)[(*nev)++] = (struct stat_evidence){(uint32_t)s, (int16_t)sign, (int16_t)proc, p,
+		STAT_POOL_NONE, 0, 0, 0, 0};
+}
+
+/* A pooled entry: the p of the procedure (NaN when the school is too small there) and the
+ * sums behind it, oriented so that large obs - expct is suspicious. */
+static void push_pooled(struct stat_evidence **ev, size_t *nev, size_t *cap, size_t s, int sign,
+			int proc, double p, uint32_t n, double obs, double expct, double var,
+			bool lower, enum stat_pool kind)
+{
+	if (!n || !(var > 0))
+		return;
+	*ev = xgrow(*ev, cap, *nev + 1, sizeof **ev);
+	(*ev)[(*nev)++] = (struct stat_evidence){(uint32_t)s, (int16_t)sign, (int16_t)proc, p,
+		(uint8_t)kind,
+		n, lower ? -obs : obs, lower ? -expct : expct, var};
+}
+
+static void push_z(struct stat_evidence **ev, size_t *nev, size_t *cap, size_t s, int sign,
+		   int proc, const struct stat_zres *z, bool lower)
+{
+	push_pooled(ev, nev, cap, s, sign, proc, z->p, z->n, z->obs, z->expct, z->var, lower,
+		    STAT_POOL_CENTERED);
 }
 
 void stat_evidence_add(const struct stat_analysis *a, unsigned mask, int proc,
 		       struct stat_evidence **ev, size_t *nev, size_t *cap)
 {
 	for (size_t s = 0; s < a->nschools; s++) {
-		if ((mask & (1u << STAT_SIGN_BOUNDARY_BUNCHING)) && a->bunch)
-			push(ev, nev, cap, s, STAT_SIGN_BOUNDARY_BUNCHING, proc, a->bunch[s].p);
+		if ((mask & (1u << STAT_SIGN_BOUNDARY_BUNCHING)) && a->bunch) {
+			const struct stat_bunch_school *b = &a->bunch[s];
+			if (b->nwin)
+				push_pooled(ev, nev, cap, s, STAT_SIGN_BOUNDARY_BUNCHING, proc, b->p, b->nwin,
+					    b->obs, b->expct, b->var, false, STAT_POOL_ABSOLUTE);
+			else
+				push(ev, nev, cap, s, STAT_SIGN_BOUNDARY_BUNCHING, proc, b->p);
+		}
 		if ((mask & (1u << STAT_SIGN_JOURNAL_LENIENT)) && a->lenient)
-			push(ev, nev, cap, s, STAT_SIGN_JOURNAL_LENIENT, proc, a->lenient[s].p);
+			push_z(ev, nev, cap, s, STAT_SIGN_JOURNAL_LENIENT, proc, &a->lenient[s], false);
 		if ((mask & (1u << STAT_SIGN_SCORE_ABOVE_JOURNAL)) && a->above)
-			push(ev, nev, cap, s, STAT_SIGN_SCORE_ABOVE_JOURNAL, proc, a->above[s].p);
+			push_z(ev, nev, cap, s, STAT_SIGN_SCORE_ABOVE_JOURNAL, proc, &a->above[s], false);
 		if ((mask & (1u << STAT_SIGN_JOURNAL_GAP)) && a->gap)
 			push(ev, nev, cap, s, STAT_SIGN_JOURNAL_GAP, proc, a->gap[s].p);
 		if ((mask & (1u << STAT_SIGN_HARD_HELP)) && a->hard)
-			push(ev, nev, cap, s, STAT_SIGN_HARD_HELP, proc, a->hard[s].p);
+			push_z(ev, nev, cap, s, STAT_SIGN_HARD_HELP, proc, &a->hard[s], false);
 		if ((mask & (1u << STAT_SIGN_LENIENT_SCORING)) && a->scoring)
-			push(ev, nev, cap, s, STAT_SIGN_LENIENT_SCORING, proc, a->scoring[s].p);
+			push_z(ev, nev, cap, s, STAT_SIGN_LENIENT_SCORING, proc, &a->scoring[s], false);
 		if ((mask & (1u << STAT_SIGN_PERSON_FIT)) && a->fit)
-			push(ev, nev, cap, s, STAT_SIGN_PERSON_FIT, proc, a->fit[s].p);
+			push_z(ev, nev, cap, s, STAT_SIGN_PERSON_FIT, proc, &a->fit[s], true);
 		if ((mask & (1u << STAT_SIGN_TWINS)) && a->twins)
 			push(ev, nev, cap, s, STAT_SIGN_TWINS, proc, a->twins[s].p);
 	}

@@ -29,6 +29,9 @@ void stat_cfg_default(struct stat_cfg *c)
 	stat_bunch_opts_default(&c->bunch);
 	c->school_below = 2;
 	c->school_above = 2;
+	c->pool_below = 3;
+	c->pool_above = 1;
+	c->pool_tilt = true;
 }
 
 size_t stat_bh_strided(const double *p, size_t pstride, double *q_adj, size_t qstride,

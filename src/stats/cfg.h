@@ -7,6 +7,7 @@
 #ifndef OKO_STATS_CFG_H
 #define OKO_STATS_CFG_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -35,6 +36,11 @@ struct stat_cfg {
 	struct stat_bunch_opts bunch; /* regional excess mass: degree 4, window b-2..b */
 	int school_below;       /* 2: per-school window b-2..b-1 below the boundary */
 	int school_above;       /* 2: and b..b+1 at/above it */
+	/* The pooled bunching statistic of the risk (methodology-oko.md §5.4). */
+	int pool_below;         /* 3: the hole b-3..b-1 (pupils 1-3 points short are pulled) */
+	int pool_above;         /* 1: the heap at b */
+	bool pool_tilt;         /* true: the school's expected shape is the regional
+				 * counterfactual tilted to the school's mean */
 };
 
 void stat_cfg_default(struct stat_cfg *c);

@@ -7,7 +7,56 @@
 
 #include "base/err.h"
 #include "base/mem.h"
+#include "stats/desc.h"
 #include "stats/tests.h"
+
+/* 1.4826 * MAD of z_i = d_i / sqrt(v_i + tau2 w_i), and their median. buf: 2n. */
+static double pool_scale(const double *d, const double *v, const double *w, size_t n,
+			 double tau2, double *buf, double *med)
+{
+	double *z = buf, *a = buf + n;
+	for (size_t i = 0; i < n; i++)
+		z[i] = d[i] / sqrt(v[i] + tau2 * w[i]);
+	memcpy(a, z, n * sizeof *a);
+	*med = stat_median_inplace(a, n);
+	for (size_t i = 0; i < n; i++)
+		a[i] = fabs(z[i] - *med);
+	return 1.4826 * stat_median_inplace(a, n);
+}
+
+void stat_pool_calibrate(const double *d, const double *v, const double *w, size_t n,
+			 bool centered, double *tau2, double *center, double *z)
+{
+	*tau2 = 0;
+	*center = 0;
+	if (n >= STAT_RISK_MIN_NULL) {
+		double *buf = xmalloc(2 * n * sizeof *buf), med;
+		if (pool_scale(d, v, w, n, 0, buf, &med) > 1) {
+			/* The scale falls as tau2 grows: bracket, then bisect. */
+			double lo = 0, hi = 1e-3;
+			for (int k = 0; k < 60 && pool_scale(d, v, w, n, hi, buf, &med) > 1; k++) {
+				lo = hi;
+				hi *= 4;
+			}
+			for (int k = 0; k < 40; k++) {
+				double mid = 0.5 * (lo + hi);
+				if (pool_scale(d, v, w, n, mid, buf, &med) > 1)
+					lo = mid;
+				else
+					hi = mid;
+			}
+			*tau2 = hi;
+		}
+		pool_scale(d, v, w, n, *tau2, buf, &med);
+		*center = centered ? med : 0;
+		free(buf);
+	}
+	if (z)
+		for (size_t i = 0; i < n; i++)
+			z[i] = d[i] / sqrt(v[i] + *tau2 * w[i]) - *center;
+}
+
+#define STAT_RISK_MAX_SIGNS 32
 
 static int cmp_ev(const void *a, const void *b)
 {
@@ -17,8 +66,11 @@ static int cmp_ev(const void *a, const void *b)
 	return (x->proc > y->proc) - (x->proc < y->proc);
 }
 
-/* Combined p of one school's evidence e[0..k-1] (sorted by sign). */
-static double combine(struct stat_evidence *e, size_t k, enum stat_combine how, double *buf)
+/* Combined p of one school's evidence e[0..k-1] (sorted by sign). pp (POOLED only):
+ * the pooled p of each sign for this school (NaN: none), nsig signs; *top receives the
+ * sign of the smallest family p. */
+static double combine(struct stat_evidence *e, size_t k, enum stat_combine how, double *buf,
+		      const double *pp, int nsig, int *top)
 {
 	size_t m = 0;
 	for (size_t i = 0; i < k; i++)
@@ -28,22 +80,39 @@ static double combine(struct stat_evidence *e, size_t k, enum stat_combine how, 
 		return stat_fisher(buf, m);
 	if (how == STAT_COMBINE_BONFERRONI)
 		return stat_bonferroni_min(buf, m, NULL);
-	/* Family: Fisher within each sign, Bonferroni-min across signs. buf holds 2k. */
+	/* Family: Fisher within each sign (or its pooled p), Bonferroni-min across signs.
+	 * buf holds 2k. */
 	qsort(e, k, sizeof *e, cmp_ev);
 	double *fam = buf + k;
+	int famsig[STAT_RISK_MAX_SIGNS];
 	size_t nf = 0;
 	for (size_t i = 0; i < k;) {
 		size_t j = i, c = 0;
+		bool pooled = false;
+
 		while (j < k && e[j].sign == e[i].sign) {
 			if (!isnan(e[j].p))
 				buf[c++] = e[j].p;
+			pooled |= e[j].pooled;
 			j++;
 		}
-		if (c > 0)
+		int sg = e[i].sign;
+		if (how == STAT_COMBINE_POOLED && pooled && sg >= 0 && sg < nsig) {
+			if (!isnan(pp[sg])) {
+				famsig[nf] = sg;
+				fam[nf++] = pp[sg];
+			}
+		} else if (c > 0) {
+			famsig[nf] = sg;
 			fam[nf++] = stat_fisher(buf, c);
+		}
 		i = j;
 	}
-	return stat_bonferroni_min(fam, nf, NULL);
+	long am = -1;
+	double p = stat_bonferroni_min(fam, nf, &am);
+	if (top)
+		*top = am >= 0 ? famsig[am] : -1;
+	return p;
 }
 
 /* qsort has no context argument in C17; rank with a small merge sort instead of a global. */
@@ -79,7 +148,9 @@ int stat_risk(const struct stat_evidence *ev, size_t nev, size_t nschools, enum 
 	if (!(q > 0 && q < 1))
 		return ERR_INVALID;
 	for (size_t i = 0; i < nev; i++)
-		if (ev[i].school >= nschools)
+		if (ev[i].school >= nschools ||
+		    (how == STAT_COMBINE_POOLED && ev[i].pooled &&
+		     (ev[i].sign < 0 || ev[i].sign >= STAT_RISK_MAX_SIGNS)))
 			return ERR_INVALID;
 	/* Group the evidence by school (counting sort). */
 	size_t *start = xcalloc(nschools + 1, sizeof *start);
@@ -95,12 +166,61 @@ int stat_risk(const struct stat_evidence *ev, size_t nev, size_t nschools, enum 
 	free(fill);
 	double *buf = xmalloc(2 * (nev ? nev : 1) * sizeof *buf);
 	double *pv = xmalloc((nschools ? nschools : 1) * sizeof *pv);
+	/* Pooled signs: per (school, sign) sums, then one calibration per sign. */
+	int nsig = 0;
+	double *pp = NULL;
+	if (how == STAT_COMBINE_POOLED) {
+		for (size_t i = 0; i < nev; i++)
+			if (ev[i].pooled && ev[i].sign >= nsig)
+				nsig = ev[i].sign + 1;
+		pp = xmalloc(((size_t)nsig * nschools + 1) * sizeof *pp);
+		for (size_t i = 0; i < (size_t)nsig * nschools; i++)
+			pp[i] = NAN;
+		double *d = xmalloc(3 * (nschools + 1) * sizeof *d), *v = d + nschools + 1,
+		       *w = v + nschools + 1, *z = xmalloc((nschools + 1) * sizeof *z);
+		uint32_t *ix = xmalloc((nschools + 1) * sizeof *ix);
+		bool absolute[STAT_RISK_MAX_SIGNS] = {false};
+		for (int sg = 0; sg < nsig; sg++) {
+			size_t m = 0;
+			for (size_t s = 0; s < nschools; s++) {
+				double D = 0, V = 0, W = 0;
+				uint64_t nw = 0;
+				bool any = false;
+				for (size_t i = start[s]; i < start[s + 1]; i++) {
+					const struct stat_evidence *x = &e[i];
+					if (x->sign != sg || !x->pooled || !(x->var > 0))
+						continue;
+					any = true;
+					absolute[sg] |= x->pooled == STAT_POOL_ABSOLUTE;
+					D += x->obs - x->expct;
+					V += x->var;
+					W += sqrt((double)x->n * x->var);
+					nw += x->n;
+				}
+				if (!any || nw < STAT_RISK_MIN_WORKS || !(V > 0))
+					continue;
+				d[m] = D;
+				v[m] = V;
+				w[m] = W * W;
+				ix[m++] = (uint32_t)s;
+			}
+			double tau2, center;
+			stat_pool_calibrate(d, v, w, m, !absolute[sg], &tau2, &center, z);
+			for (size_t i = 0; i < m; i++)
+				pp[(size_t)ix[i] * (size_t)nsig + (size_t)sg] = stat_norm_upper(z[i]);
+		}
+		free(d);
+		free(z);
+		free(ix);
+	}
 	for (size_t s = 0; s < nschools; s++) {
 		struct stat_risk_school *o = &out[s];
 		*o = (struct stat_risk_school){0, NAN, -1, -1, 1, 0, NAN, false, 0};
 		struct stat_evidence *x = e + start[s];
 		size_t k = start[s + 1] - start[s];
 		for (size_t i = 0; i < k; i++) {
+			if (how == STAT_COMBINE_POOLED && x[i].pooled && x[i].var > 0 && isnan(x[i].p))
+				o->nev++; /* used by its pooled sign */
 			if (isnan(x[i].p))
 				continue;
 			o->nev++;
@@ -111,12 +231,34 @@ int stat_risk(const struct stat_evidence *ev, size_t nev, size_t nschools, enum 
 			}
 		}
 		pv[s] = NAN;
+		const double *ps = pp ? pp + s * (size_t)nsig : NULL;
 		if (!o->nev)
 			continue;
-		o->p = combine(x, k, how, buf);
+		int top = -1;
+		o->p = combine(x, k, how, buf, ps, nsig, &top);
 		o->risk = -log10(o->p > 1e-300 ? o->p : 1e-300);
 		pv[s] = o->p;
+		if (how == STAT_COMBINE_POOLED && top >= 0) {
+			/* Name the family behind the risk and its procedure with the smallest p
+			 * (else the largest z). */
+			double bp = INFINITY, bz = -INFINITY;
+			o->sign = top;
+			o->proc = -1;
+			for (size_t i = 0; i < k; i++) {
+				if (x[i].sign != top)
+					continue;
+				if (!isnan(x[i].p) && x[i].p < bp) {
+					bp = x[i].p;
+					o->proc = x[i].proc;
+				} else if (isinf(bp) && x[i].var > 0 &&
+					   (x[i].obs - x[i].expct) / sqrt(x[i].var) > bz) {
+					bz = (x[i].obs - x[i].expct) / sqrt(x[i].var);
+					o->proc = x[i].proc;
+				}
+			}
+		}
 	}
+	free(pp);
 	stat_bh_adjust(pv, nschools, pv);
 	size_t nlisted = 0, neval = 0;
 	for (size_t s = 0; s < nschools; s++) {

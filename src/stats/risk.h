@@ -18,7 +18,24 @@ struct stat_evidence {
 	uint32_t school;
 	int16_t sign;   /* enum stat_sign */
 	int16_t proc;   /* the caller's procedure index, for the report */
-	double p;       /* NaN entries are ignored */
+	double p;       /* NaN entries are ignored (unless pooled) */
+	/* Optional, for STAT_COMBINE_POOLED: the sufficient statistics of a z-type sign
+	 * ("observed minus expected under a model"), oriented so that large obs - expct is
+	 * suspicious (lower-tail signs are negated by the caller). pooled (enum stat_pool):
+	 * STAT_POOL_NONE: the entry is a p-value only (twins), combined by Fisher within its
+	 * sign; STAT_POOL_CENTERED: expct is the region's own conditional mean (the schools'
+	 * deviations sum to 0), the null is centered at the schools' median; STAT_POOL_ABSOLUTE:
+	 * expct comes from a model of no manipulation (the bunching counterfactual), the null
+	 * keeps its center at 0 so that a heap shared by most schools is not explained away. */
+	uint8_t pooled;
+	uint32_t n;     /* works */
+	double obs, expct, var;
+};
+
+enum stat_pool {
+	STAT_POOL_NONE = 0,
+	STAT_POOL_CENTERED = 1,
+	STAT_POOL_ABSOLUTE = 2,
 };
 
 enum stat_combine {
@@ -27,7 +44,19 @@ enum stat_combine {
 	STAT_COMBINE_FAMILY = 0,
 	STAT_COMBINE_BONFERRONI = 1, /* min(1, k * min p) over all the school's p's */
 	STAT_COMBINE_FISHER = 2,     /* Fisher over all (assumes independence) */
+	/* Default of oko analyze. Within each sign whose entries are pooled: the school's
+	 * obs - expct and var summed over its procedures into one z (the efficient score of a
+	 * manipulation that repeats across works), calibrated over the schools by a robust
+	 * random-effects null (methodology-oko.md §7.3); within the other signs: Fisher; across
+	 * signs: Bonferroni-min. */
+	STAT_COMBINE_POOLED = 3,
 };
+
+/* Pooled families: works a school needs over its procedures, and schools needed to
+ * estimate the null (fewer: the theoretical N(0, 1)). */
+#define STAT_RISK_MIN_WORKS 10
+#define STAT_RISK_MIN_NULL 30
+
 
 struct stat_risk_school {
 	uint32_t nev;   /* p-values used */
@@ -51,5 +80,17 @@ struct stat_risk_summary {
  * range or q is not in (0, 1). sum may be NULL. */
 int stat_risk(const struct stat_evidence *ev, size_t nev, size_t nschools, enum stat_combine how,
 	      double q, struct stat_risk_school *out, struct stat_risk_summary *sum);
+
+/* The null of one pooled sign over the schools (Efron's empirical null with a
+ * size-dependent width): z_s = (D_s / sqrt(V_s + tau2 * W_s)) - center with D = sum(obs -
+ * expct), V = sum var, W = (sum sqrt(n * var))^2 over the school's procedures. tau2 is the
+ * between-school variance of a legitimate per-work effect that persists across the
+ * school's procedures (in units of the per-work conditional SD): a school's legitimate
+ * difference grows with its size, noise only with its root. tau2 is chosen so that 1.4826 * the median absolute deviation of the z's
+ * is 1 (0 when they are no wider than N(0, 1)), center = their median when centered, else
+ * 0. d, v, w: the n evaluable schools; n < STAT_RISK_MIN_NULL gives the theoretical null
+ * (tau2 = center = 0). z (optional, n values) receives the calibrated z's. */
+void stat_pool_calibrate(const double *d, const double *v, const double *w, size_t n,
+			 bool centered, double *tau2, double *center, double *z);
 
 #endif

@@ -353,6 +353,101 @@ static void window_counts(const uint32_t *h, const struct stat_bunch_ref *ref, u
 	}
 }
 
+/* Mean of the curve f[0..w-1] tilted by exp(lam * (v - vc)), and its variance. */
+static double tilt_mean(const double *f, size_t w, double lam, double vc, double *var)
+{
+	double s0 = 0, s1 = 0, s2 = 0;
+	for (size_t v = 0; v < w; v++) {
+		double x = (double)v - vc, g = f[v] * exp(lam * x);
+		s0 += g;
+		s1 += g * x;
+		s2 += g * x * x;
+	}
+	if (!(s0 > 0)) {
+		*var = 0;
+		return vc;
+	}
+	double m = s1 / s0;
+	*var = s2 / s0 - m * m;
+	return m + vc;
+}
+
+/* lambda such that the tilted curve's mean is target (safeguarded Newton on [-1, 1] per
+ * score point; the mean is increasing in lambda). */
+static double tilt_solve(const double *f, size_t w, double vc, double target)
+{
+	double lo = -1, hi = 1, lam = 0, var;
+	for (int it = 0; it < 50; it++) {
+		double m = tilt_mean(f, w, lam, vc, &var), g = m - target;
+		if (fabs(g) < 1e-9)
+			break;
+		if (g > 0)
+			hi = lam;
+		else
+			lo = lam;
+		double nx = var > 0 ? lam - g / var : 0.5 * (lo + hi);
+		lam = nx > lo && nx < hi ? nx : 0.5 * (lo + hi);
+		if (hi - lo < 1e-12)
+			break;
+	}
+	return lam;
+}
+
+/* The pooled window statistic of one school (see struct stat_bunch_school). f: the
+ * regional counterfactual curve (w values), vc its mean; rmean: the region's observed
+ * mean score. */
+static void pool_school(const struct stat_tab *t, const struct stat_cfg *cfg, const uint32_t *h,
+			const double *f, double vc, double rmean, double *g, struct stat_bunch_school *o)
+{
+	size_t w = t->w;
+	uint64_t n = 0, sx = 0;
+	for (size_t v = 0; v < w; v++) {
+		n += h[v];
+		sx += (uint64_t)h[v] * v;
+	}
+	if (!n)
+		return;
+	double lam = 0;
+	if (cfg->pool_tilt)
+		lam = tilt_solve(f, w, vc, vc + (double)sx / (double)n - rmean);
+	o->tilt = lam;
+	for (size_t v = 0; v < w; v++)
+		g[v] = f[v] * exp(lam * ((double)v - vc));
+	int prev_hi = -1;
+	for (int i = 0; i < 3; i++) {
+		int b = t->scale[i], lo = b - cfg->pool_below, hi = b + cfg->pool_above - 1;
+		if (lo <= prev_hi)
+			lo = prev_hi + 1; /* windows of close boundaries must not overlap */
+		if (i + 1 < 3 && hi >= t->scale[i + 1] - cfg->pool_below)
+			hi = t->scale[i + 1] - cfg->pool_below - 1;
+		if (lo < 0)
+			lo = 0;
+		if (hi >= (int)w)
+			hi = (int)w - 1;
+		if (lo >= b || hi < b)
+			continue;
+		prev_hi = hi;
+		double ga = 0, gm = 0;
+		uint64_t a = 0, m = 0;
+		for (int v = lo; v <= hi; v++) {
+			gm += g[v];
+			m += h[v];
+			if (v >= b) {
+				ga += g[v];
+				a += h[v];
+			}
+		}
+		if (!m || !(gm > 0))
+			continue;
+		double pi = ga / gm;
+		pi = pi < 0.01 ? 0.01 : pi > 0.99 ? 0.99 : pi;
+		o->nwin += (uint32_t)m;
+		o->obs += (double)a;
+		o->expct += (double)m * pi;
+		o->var += (double)m * pi * (1 - pi);
+	}
+}
+
 int stat_sign_bunch(const struct stat_tab *t, const struct stat_cfg *cfg,
 		    struct stat_bunch_ref *ref, struct stat_bunch_school *out)
 {
@@ -371,6 +466,7 @@ int stat_sign_bunch(const struct stat_tab *t, const struct stat_cfg *cfg,
 		out[s].status = STAT_NOT_EVALUABLE;
 		for (int i = 0; i < 3; i++)
 			out[s].t[i].p_binom = out[s].t[i].p_bb = out[s].t[i].pi0 = NAN;
+		out[s].tilt = NAN;
 	}
 	if (!t->has_scale)
 		goto out;
@@ -407,12 +503,26 @@ int stat_sign_bunch(const struct stat_tab *t, const struct stat_cfg *cfg,
 		}
 		r->pi0 = r->pi0 < 0.01 ? 0.01 : r->pi0 > 0.99 ? 0.99 : r->pi0;
 	}
+	/* The pooled statistic's base curve: the counterfactual (the observed histogram when
+	 * the fit failed), and its mean. */
+	double *f = xmalloc(2 * w * sizeof *f), *g = f + w, f0 = 0, f1 = 0, r0 = 0, r1 = 0;
+	for (size_t v = 0; v < w; v++) {
+		f[v] = fitted ? (cf[v] > 1e-12 ? cf[v] : 1e-12) : rh[v];
+		f0 += f[v];
+		f1 += f[v] * (double)v;
+		r0 += rh[v];
+		r1 += rh[v] * (double)v;
+	}
+	double vc = f0 > 0 ? f1 / f0 : 0, rmean = r0 > 0 ? r1 / r0 : 0;
 	for (size_t s = 0; s < ns; s++) {
 		stat_tab_school_hist(t, s, h);
 		for (int i = 0; i < 3; i++)
 			if (ref[i].ok)
 				window_counts(h, &ref[i], &a[(size_t)i * ns + s], &m[(size_t)i * ns + s]);
+		if (f0 > 0)
+			pool_school(t, cfg, h, f, vc, rmean, g, &out[s]);
 	}
+	free(f);
 	for (int i = 0; i < 3; i++)
 		if (ref[i].ok)
 			ref[i].rho = stat_overdispersion_rho(a + (size_t)i * ns, m + (size_t)i * ns, ns,

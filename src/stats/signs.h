@@ -187,6 +187,13 @@ struct stat_bunch_school {
 			 * windows are disjoint, else Bonferroni-min */
 	double q_adj;
 	enum stat_status status; /* flag when q_adj <= q */
+	/* The pooled statistic for the risk, summed over the boundaries: per boundary window
+	 * b-pool_below..b+pool_above-1 with a works at/above b out of m, and the share pi
+	 * expected from the regional counterfactual tilted to the school's mean: obs = sum a,
+	 * expct = sum m*pi, var = sum m*pi*(1-pi); nwin = sum m. */
+	uint32_t nwin;
+	double obs, expct, var;
+	double tilt;    /* the school's lambda (per score point) */
 };
 /* Fits the regional counterfactual (cfg->bunch) on the region's histogram, then tests each
  * school at each boundary of the scale in its window. ref[3], out[nschools]. Needs a

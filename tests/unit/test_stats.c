@@ -530,13 +530,16 @@ static void test_frandsen(void **state)
 
 /* ---- risk ---- */
 
+/* A p-only evidence entry. */
+#define EV(s, sg, pr, p) {s, sg, pr, p, STAT_POOL_NONE, 0, 0, 0, 0}
+
 static void test_risk_combination(void **state)
 {
 	/* School 0: bunching p .001 in two procedures, twins .5; school 1: one p .04;
 	 * school 2: no evidence; school 3: p .2 and .9. */
 	struct stat_evidence ev[] = {
-		{0, 8, 0, 0.001}, {0, 8, 1, 0.001}, {0, 11, 0, 0.5}, {1, 9, 0, 0.04},
-		{3, 9, 0, 0.2},   {3, 12, 1, 0.9},  {3, 12, 2, NAN},
+		EV(0, 8, 0, 0.001), EV(0, 8, 1, 0.001), EV(0, 11, 0, 0.5), EV(1, 9, 0, 0.04),
+		EV(3, 9, 0, 0.2),   EV(3, 12, 1, 0.9),  EV(3, 12, 2, NAN),
 	};
 	struct stat_risk_school r[4];
 	struct stat_risk_summary sum;
@@ -583,7 +586,7 @@ static void test_risk_combination(void **state)
 
 static void test_risk_ties_and_empty(void **state)
 {
-	struct stat_evidence ev[] = {{2, 8, 0, 0.5}, {1, 8, 0, 0.5}};
+	struct stat_evidence ev[] = {EV(2, 8, 0, 0.5), EV(1, 8, 0, 0.5)};
 	struct stat_risk_school r[3];
 	assert_int_equal(stat_risk(ev, 2, 3, STAT_COMBINE_FAMILY, 0.05, r, NULL), 0);
 	/* Equal risk and pmin: the smaller school index ranks first. */
@@ -591,6 +594,84 @@ static void test_risk_ties_and_empty(void **state)
 	assert_int_equal(r[2].rank, 2);
 	assert_int_equal(r[0].rank, 3);
 	assert_int_equal(stat_risk(NULL, 0, 0, STAT_COMBINE_FAMILY, 0.05, r, NULL), 0);
+}
+
+
+/* Pooled z-type evidence (STAT_COMBINE_POOLED), by hand. School 0: hard_help (sign 9) in
+ * two procedures, obs - expct = 5 and 2 with var 9 and 7, works 20 + 15, plus twins (sign
+ * 11) p = .5; school 1: 5 works only (too few to pool); school 2: 12 works, obs - expct =
+ * -2, var 4, no per-procedure p (the procedure alone was too small). Three schools: the
+ * theoretical null. */
+static void test_risk_pooled_hand(void **state)
+{
+	struct stat_evidence ev[] = {
+		{0, 9, 0, 0.1, STAT_POOL_CENTERED, 20, 30, 25, 9}, {0, 9, 1, 0.2, STAT_POOL_CENTERED, 15, 20, 18, 7},
+		EV(0, 11, 0, 0.5), {1, 9, 0, NAN, STAT_POOL_CENTERED, 5, 6, 5, 2},
+		{2, 9, 3, NAN, STAT_POOL_CENTERED, 12, 10, 12, 4},
+	};
+	struct stat_risk_school r[3];
+	struct stat_risk_summary sum;
+	assert_int_equal(stat_risk(ev, 5, 3, STAT_COMBINE_POOLED, 0.05, r, &sum), 0);
+	/* z = 7 / sqrt(16) = 1.75: P(N > 1.75) = 0.040059156863817; Bonferroni over two
+	 * families. */
+	NEAR(r[0].p, 2 * 0.040059156863817, 1e-12);
+	assert_int_equal(r[0].sign, 9);
+	assert_int_equal(r[0].proc, 0);
+	assert_int_equal(r[0].nev, 3);
+	NEAR(r[0].pmin, 0.1, 0);
+	/* School 1 has evidence but fewer than STAT_RISK_MIN_WORKS works: p = 1. */
+	assert_int_equal(r[1].nev, 1);
+	NEAR(r[1].p, 1, 0);
+	/* School 2: z = -1, P = 0.841344746068543; its procedure named by the largest z. */
+	NEAR(r[2].p, 0.841344746068543, 1e-12);
+	assert_int_equal(r[2].proc, 3);
+	assert_true(isnan(r[2].pmin));
+	assert_int_equal(sum.nevaluated, 3);
+	assert_int_equal(r[0].rank, 1);
+	/* The old family rule uses the p's only: Fisher(.1, .2) and .5. */
+	assert_int_equal(stat_risk(ev, 5, 3, STAT_COMBINE_FAMILY, 0.05, r, NULL), 0);
+	double pf[2] = {0.1, 0.2};
+	NEAR(r[0].p, 2 * stat_fisher(pf, 2), 1e-12);
+	/* A pooled entry with a sign out of range is refused. */
+	ev[0].sign = 40;
+	assert_int_equal(stat_risk(ev, 5, 3, STAT_COMBINE_POOLED, 0.05, r, NULL), ERR_INVALID);
+}
+
+/* The calibration of a pooled sign: z_i = q_i * sqrt(1 + t * w_i / v_i) with q_i normal
+ * quantiles scaled to MAD 1/1.4826 recovers t; z's no wider than N(0, 1) give tau2 = 0;
+ * fewer than STAT_RISK_MIN_NULL schools give the theoretical null. */
+static void test_pool_calibrate(void **state)
+{
+	enum { N = 201 };
+	double d[N], v[N], w[N], q[N], a[N], z[N], tau2, center;
+	for (int i = 0; i < N; i++)
+		q[i] = stat_norm_quantile((i + 0.5) / N);
+	for (int i = 0; i < N; i++)
+		a[i] = fabs(q[i]);
+	double mad = stat_median_inplace(a, N); /* q is symmetric: median 0 */
+	for (int i = 0; i < N; i++) {
+		q[i] /= 1.4826 * mad;
+		v[i] = 10 + (i * 37) % 200;  /* sizes vary and are not sorted with q */
+		w[i] = v[i] * v[i] / 4;
+		d[i] = q[i] * sqrt(v[i] + 0.05 * w[i]);
+	}
+	stat_pool_calibrate(d, v, w, N, true, &tau2, &center, z);
+	NEAR(tau2, 0.05, 1e-6);
+	NEAR(center, 0, 1e-9);
+	for (int i = 0; i < N; i++)
+		NEAR(z[i], q[i], 1e-5);
+	/* Half as wide: no random effect, only the center. */
+	for (int i = 0; i < N; i++)
+		d[i] = (0.5 * q[i] + 0.25) * sqrt(v[i]);
+	stat_pool_calibrate(d, v, w, N, true, &tau2, &center, z);
+	NEAR(tau2, 0, 0);
+	NEAR(center, 0.25, 1e-9);
+	NEAR(z[0], 0.5 * q[0], 1e-9);
+	/* Few schools: the theoretical N(0, 1). */
+	stat_pool_calibrate(d, v, w, 10, true, &tau2, &center, z);
+	NEAR(tau2, 0, 0);
+	NEAR(center, 0, 0);
+	NEAR(z[3], d[3] / sqrt(v[3]), 1e-15);
 }
 
 int main(void)
@@ -619,6 +700,8 @@ int main(void)
 		cmocka_unit_test(test_frandsen),
 		cmocka_unit_test(test_risk_combination),
 		cmocka_unit_test(test_risk_ties_and_empty),
+		cmocka_unit_test(test_risk_pooled_hand),
+		cmocka_unit_test(test_pool_calibrate),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -649,6 +649,17 @@ static void test_synthetic_region(void **state)
 	assert_true(clean_listed <= 3);
 	for (int s = 0; s < 6; s++)
 		assert_true(rs[s].rank <= 10);
+	/* The pooled combination of oko analyze: the same, and the pulling school too. */
+	assert_int_equal(stat_risk(ev, nev, NSCH, STAT_COMBINE_POOLED, 0.05, rs, &sum), 0);
+	for (int s = 0; s < 6; s++) {
+		assert_true(rs[s].listed);
+		assert_true(rs[s].rank <= 10);
+	}
+	assert_false(rs[st].listed);
+	clean_listed = 0;
+	for (int s = 8; s < NSCH; s++)
+		clean_listed += rs[s].listed;
+	assert_true(clean_listed <= 3);
 	/* Class-level results exist and the classes' schools match. */
 	assert_non_null(a.fit_class);
 	assert_int_equal(a.hard_class[(HARD - 1) * NCLS].n, PER);
@@ -714,6 +725,132 @@ static void test_bunch_schools(void **state)
 }
 
 /* Twins within schools (no classes), and a class spanning two schools is refused. */
+/* The pooled bunching statistic of the risk: 120 schools of 40 works, scores ~
+ * Binomial(20, p) with p = .35, .5, .65 (weak, ordinary, strong schools, 40 each); school 0
+ * (strong) raises every work 1-3 points below a boundary to it with probability .5. */
+static void test_bunch_pooled(void **state)
+{
+	gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+	gsl_rng_set(r, 7);
+	enum { NS = 120, PS = 40 };
+	static uint32_t sc[NS * PS];
+	static int16_t v[NS * PS];
+	const int bnd[3] = {6, 10, 14};
+	for (int s = 0; s < NS; s++)
+		for (int i = 0; i < PS; i++) {
+			double pr = s % 3 == 0 ? 0.65 : s % 3 == 1 ? 0.35 : 0.5;
+			int x = (int)gsl_ran_binomial(r, pr, 20);
+			double u = gsl_rng_uniform(r);
+			for (int k = 0; k < 3 && s == 0; k++)
+				if (x >= bnd[k] - 3 && x < bnd[k] && u < 0.5)
+					x = bnd[k];
+			sc[s * PS + i] = (uint32_t)s;
+			v[s * PS + i] = (int16_t)x;
+		}
+	gsl_rng_free(r);
+	struct stat_proc *p = mkproc(NS * PS, NS, 20, sc, v, NULL);
+	scale(p, 6, 10, 14);
+	struct stat_tab t;
+	assert_int_equal(stat_tab_build(p, &t), 0);
+	struct stat_cfg cfg;
+	stat_cfg_default(&cfg);
+	assert_int_equal(cfg.pool_below, 3);
+	assert_int_equal(cfg.pool_above, 1);
+	struct stat_bunch_ref ref[3];
+	static struct stat_bunch_school o[NS];
+	assert_int_equal(stat_sign_bunch(&t, &cfg, ref, o), 0);
+	/* Recompute school 5 by hand from the regional counterfactual: tilt so that the
+	 * curve's mean moves by the school's mean minus the region's, then windows 3..6,
+	 * 7..10, 11..14 with the heap at 6, 10, 14. */
+	double rh[21] = {0}, cf[21], f0 = 0, f1 = 0, r0 = 0, r1 = 0;
+	uint64_t rh64[21];
+	stat_tab_region_hist(&t, rh64);
+	for (int x = 0; x <= 20; x++)
+		rh[x] = (double)rh64[x];
+	struct stat_bunch_est est[3];
+	assert_int_equal(stat_bunch_excess(rh, 21, p->scale, 3, &cfg.bunch, est, cf, NULL), 0);
+	for (int x = 0; x <= 20; x++) {
+		double c = cf[x] > 1e-12 ? cf[x] : 1e-12;
+		f0 += c;
+		f1 += c * x;
+		r0 += rh[x];
+		r1 += rh[x] * x;
+	}
+	double vc = f1 / f0;
+	uint32_t h[21];
+	stat_tab_school_hist(&t, 5, h);
+	double sm = 0;
+	for (int x = 0; x <= 20; x++)
+		sm += (double)h[x] * x;
+	sm /= PS;
+	const struct stat_bunch_school *b = &o[5];
+	double g[21], g0 = 0, g1 = 0;
+	for (int x = 0; x <= 20; x++) {
+		g[x] = (cf[x] > 1e-12 ? cf[x] : 1e-12) * exp(b->tilt * (x - vc));
+		g0 += g[x];
+		g1 += g[x] * x;
+	}
+	NEAR(g1 / g0, vc + sm - r1 / r0, 1e-7); /* the tilt matches the school's mean */
+	double obs = 0, ex = 0, var = 0;
+	uint32_t nw = 0;
+	for (int k = 0; k < 3; k++) {
+		double ga = g[bnd[k]], gm = 0;
+		uint32_t m = 0;
+		for (int x = bnd[k] - 3; x <= bnd[k]; x++) {
+			gm += g[x];
+			m += h[x];
+		}
+		double pi = ga / gm;
+		obs += h[bnd[k]];
+		ex += m * pi;
+		var += m * pi * (1 - pi);
+		nw += m;
+	}
+	assert_int_equal(b->nwin, nw);
+	NEAR(b->obs, obs, 1e-12);
+	NEAR(b->expct, ex, 1e-9);
+	NEAR(b->var, var, 1e-9);
+	/* Strong schools tilt up, weak ones down. */
+	assert_true(o[3].tilt > 0.1 && o[4].tilt < -0.1);
+	/* School 0 stands out; the tilt keeps the strong and weak clean schools near 0: the
+	 * mean z of each group is within 1, and smaller in size than without the tilt. */
+	double z0 = (o[0].obs - o[0].expct) / sqrt(o[0].var);
+	assert_true(z0 > 4);
+	double zt[3] = {0}, zn[3] = {0};
+	for (int s = 1; s < NS; s++)
+		zt[s % 3] += (o[s].obs - o[s].expct) / sqrt(o[s].var) / (NS / 3);
+	cfg.pool_tilt = false;
+	static struct stat_bunch_school o2[NS];
+	assert_int_equal(stat_sign_bunch(&t, &cfg, ref, o2), 0);
+	for (int s = 1; s < NS; s++)
+		zn[s % 3] += (o2[s].obs - o2[s].expct) / sqrt(o2[s].var) / (NS / 3);
+	NEAR(o2[5].tilt, 0, 0);
+	for (int k = 0; k < 2; k++) {
+		assert_true(fabs(zt[k]) < 1);
+		assert_true(fabs(zt[k]) < fabs(zn[k]));
+	}
+	/* Through the risk (bunching evidence only): school 0 is listed and first, at most
+	 * two clean schools are. */
+	struct stat_evidence *ev = NULL;
+	size_t nev = 0;
+	for (int s = 0; s < NS; s++) {
+		ev = realloc(ev, (nev + 1) * sizeof *ev);
+		ev[nev++] = (struct stat_evidence){(uint32_t)s, STAT_SIGN_BOUNDARY_BUNCHING, 0, o[s].p,
+			STAT_POOL_ABSOLUTE, o[s].nwin, o[s].obs, o[s].expct, o[s].var};
+	}
+	struct stat_risk_school rs[NS];
+	assert_int_equal(stat_risk(ev, nev, NS, STAT_COMBINE_POOLED, 0.05, rs, NULL), 0);
+	assert_true(rs[0].listed);
+	assert_int_equal(rs[0].rank, 1);
+	int clean = 0;
+	for (int s = 1; s < NS; s++)
+		clean += rs[s].listed;
+	assert_true(clean <= 2);
+	free(ev);
+	stat_tab_free(&t);
+	stat_proc_free(p);
+}
+
 static void test_twins_by_school(void **state)
 {
 	int pmax[] = {1, 1, 1, 1, 1};
@@ -830,6 +967,7 @@ int main(void)
 		cmocka_unit_test(test_near_pairs),
 		cmocka_unit_test(test_synthetic_region),
 		cmocka_unit_test(test_bunch_schools),
+		cmocka_unit_test(test_bunch_pooled),
 		cmocka_unit_test(test_twins_by_school),
 		cmocka_unit_test(test_objectivity_index),
 		cmocka_unit_test(test_analyze_minimal),
