@@ -1,0 +1,240 @@
+/* monitoring: who has uploaded the results of a planned procedure, who is late, who is
+ * missing — per municipality and per school, with CSV/XLSX export.
+ *
+ *   GET /monitoring                               the planned procedures with their counts
+ *   GET /monitoring?procedure=CODE[&municipality=ID][&format=csv|xlsx]
+ *
+ * The region sees every school, a municipality its own; a municipality outside the user's
+ * territory is 404. "Late" and "missing" follow model/plan.h; the clock is plan_now(). The
+ * home page's section (web_monitoring_home) shows only figures that do not depend on the
+ * clock (on time, late, without results), so it may be cached per database version. */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "base/err.h"
+#include "model/plan.h"
+#include "web/web.h"
+
+static void counts_row(struct buf *b, const struct plan_mon_count *c, bool bold)
+{
+	buf_puts(b, bold ? "<tr class=\"total\"><th scope=\"row\">" : "<tr><td>");
+	html_text(b, c->municipality);
+	buf_puts(b, bold ? "</th>" : "</td>");
+	long v[] = { c->assigned, c->n[PLAN_ONTIME], c->n[PLAN_LATE], c->missing, c->n[PLAN_OVERDUE],
+		     c->n[PLAN_UNASSIGNED] };
+	for (size_t i = 0; i < sizeof v / sizeof *v; i++) {
+		buf_puts(b, i == 2 && v[i] ? "<td class=\"num late\">" : i >= 3 && i <= 4 && v[i]
+									  ? "<td class=\"num missing\">"
+									  : "<td class=\"num\">");
+		html_int(b, v[i]);
+		buf_puts(b, "</td>");
+	}
+	buf_puts(b, "</tr>");
+}
+
+static const char counts_head[] =
+	"<thead><tr><th>Муниципалитет</th><th>Назначено школ</th><th>Загрузили в срок</th>"
+	"<th>С опозданием</th><th>Нет результатов</th><th>из них срок прошёл</th>"
+	"<th>Без назначения</th></tr></thead>";
+
+static int export(struct web_req *r, struct web_res *w, const struct plan_monitor *m, bool xlsx)
+{
+	char path[] = "/tmp/oko-monitoring-XXXXXX", msg[256] = "";
+	int fd = mkstemp(path), rc;
+	FILE *f = NULL;
+	if (fd < 0)
+		return ERR_IO;
+	close(fd);
+	if ((rc = plan_monitor_write(m, path, xlsx ? TABLE_XLSX : TABLE_CSV, msg, sizeof msg)))
+		goto out;
+	if (!(f = fopen(path, "rb"))) {
+		rc = ERR_IO;
+		goto out;
+	}
+	char chunk[65536];
+	size_t n;
+	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+		if ((rc = buf_append(&w->body, chunk, n)))
+			goto out;
+	w->type = xlsx ? "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+		       : "text/csv; charset=utf-8";
+	w->cache = "no-store";
+	/* The code went through procedure lookup: letters, digits and '-' only. */
+	w->disposition = arena_printf(r->a, "attachment; filename=\"monitoring-%s.%s\"", m->procedure,
+				      xlsx ? "xlsx" : "csv");
+out:
+	if (f)
+		fclose(f);
+	unlink(path);
+	return rc;
+}
+
+static void overview(struct web_req *r, struct buf *b)
+{
+	struct plan_proc_ref *v = NULL;
+	size_t n = 0;
+	if (plan_procedures(r->db, &v, &n)) {
+		buf_puts(b, "<p class=\"alert\">Не удалось прочитать план-график.</p>");
+		return;
+	}
+	buf_puts(b, "<section class=\"card\"><table><thead><tr><th>Процедура</th><th>Кампания</th>"
+		    "<th>Загрузка до</th><th>Назначено</th><th>В срок</th><th>С опозданием</th>"
+		    "<th>Нет результатов</th></tr></thead><tbody>");
+	for (size_t i = 0; i < n; i++) {
+		struct plan_monitor m;
+		if (plan_monitor(r->db, v[i].code, &r->user, 0, plan_now(), &m))
+			continue;
+		char dl[PLAN_DATE_LEN];
+		plan_date_ru(v[i].deadline, dl);
+		buf_puts(b, "<tr><td><a href=\"/monitoring?procedure=");
+		html_url(b, v[i].code);
+		buf_puts(b, "\">");
+		html_text(b, v[i].code);
+		buf_puts(b, "</a></td><td>");
+		html_text(b, v[i].campaign);
+		buf_puts(b, "</td><td>");
+		html_text(b, dl);
+		html_printf(b, "</td><td class=\"num\">%ld</td><td class=\"num\">%ld</td><td class=\"num\">%ld"
+			       "</td><td class=\"num\">%ld</td></tr>", m.total.assigned, m.total.n[PLAN_ONTIME],
+			    m.total.n[PLAN_LATE], m.total.missing);
+		plan_monitor_free(&m);
+	}
+	if (!n)
+		buf_puts(b, "<tr><td colspan=\"7\">В плане-графике пока нет процедур.</td></tr>");
+	buf_puts(b, "</tbody></table></section>");
+	free(v);
+}
+
+int page_monitoring(struct web_req *r, struct web_res *w)
+{
+	const char *proc = web_query(r, "procedure"), *format = web_query(r, "format");
+	long mun = web_query_int(r, "municipality", 0, 0, INT64_MAX >> 1);
+	struct buf *b = &w->body;
+	if (format && strcmp(format, "csv") && strcmp(format, "xlsx"))
+		return ERR_INVALID;
+	if (!proc || !*proc) {
+		html_begin(r, w, "Мониторинг загрузки");
+		buf_puts(b, "<h1>Мониторинг загрузки результатов</h1>");
+		overview(r, b);
+		html_end(r, w);
+		return 0;
+	}
+	if (mun && !user_sees_municipality(r->db, &r->user, mun))
+		return ERR_NOTFOUND;
+	struct plan_monitor m;
+	int64_t now = plan_now();
+	int rc = plan_monitor(r->db, proc, &r->user, mun, now, &m);
+	if (rc)
+		return rc;
+	if (format) {
+		rc = export(r, w, &m, !strcmp(format, "xlsx"));
+		plan_monitor_free(&m);
+		return rc;
+	}
+	html_begin(r, w, "Мониторинг загрузки");
+	buf_puts(b, "<p class=\"crumbs\"><a href=\"/monitoring\">Мониторинг загрузки</a></p><h1>");
+	html_textf(b, "Загрузка результатов: %s", m.procedure);
+	buf_puts(b, "</h1><p class=\"lead\">");
+	char dl[PLAN_DATE_LEN], today[PLAN_DATE_LEN];
+	plan_date_ru(m.deadline, dl);
+	plan_date_ru(m.today, today);
+	if (m.deadline[0])
+		html_textf(b, "Кампания «%s», срок загрузки — %s (до конца дня, UTC); сегодня %s.",
+			   m.campaign, dl, today);
+	else
+		html_text(b, "Процедура не входит в план-график: срока загрузки нет, опоздавших нет.");
+	buf_puts(b, "</p><section class=\"card\"><h2>По муниципалитетам</h2><table class=\"monitor\">");
+	html_raw(b, counts_head);
+	buf_puts(b, "<tbody>");
+	for (size_t i = 0; i < m.nm; i++)
+		counts_row(b, &m.m[i], false);
+	counts_row(b, &m.total, true);
+	buf_puts(b, "</tbody></table><p>Выгрузить список: <a href=\"/monitoring?procedure=");
+	html_url(b, m.procedure);
+	if (mun)
+		html_printf(b, "&amp;municipality=%ld", mun);
+	buf_puts(b, "&amp;format=csv\">CSV</a> · <a href=\"/monitoring?procedure=");
+	html_url(b, m.procedure);
+	if (mun)
+		html_printf(b, "&amp;municipality=%ld", mun);
+	buf_puts(b, "&amp;format=xlsx\">XLSX</a></p></section>");
+	buf_puts(b, "<section class=\"card\"><h2>Школы</h2><table class=\"monitor\"><thead><tr>"
+		    "<th>Школа</th><th>Муниципалитет</th><th>Состояние</th><th>Дата проведения</th>"
+		    "<th>Первая загрузка (UTC)</th><th>Текущая загрузка (UTC)</th><th>Строк</th>"
+		    "</tr></thead><tbody>");
+	for (size_t i = 0; i < m.n; i++) {
+		const struct plan_mon_school *x = &m.s[i];
+		html_printf(b, "<tr class=\"st-%s\"><td>", plan_status_name(x->status));
+		html_text(b, x->name);
+		buf_puts(b, " <small class=\"muted\">");
+		html_text(b, x->login);
+		buf_puts(b, "</small></td><td>");
+		html_text(b, x->municipality);
+		buf_puts(b, "</td><td>");
+		html_text(b, plan_status_title(x->status));
+		buf_puts(b, "</td><td>");
+		char sd[PLAN_DATE_LEN];
+		plan_date_ru(x->sit_date, sd);
+		html_textf(b, "%s %s", sd, x->sit_time);
+		buf_puts(b, "</td><td>");
+		html_text(b, x->first_at);
+		buf_puts(b, "</td><td>");
+		html_text(b, x->last_at);
+		buf_puts(b, "</td><td class=\"num\">");
+		if (x->first_at[0])
+			html_int(b, x->rows);
+		buf_puts(b, "</td></tr>");
+	}
+	if (!m.n)
+		buf_puts(b, "<tr><td colspan=\"7\">Школы не назначены и не загружали результаты.</td></tr>");
+	buf_puts(b, "</tbody></table></section>");
+	html_end(r, w);
+	plan_monitor_free(&m);
+	return 0;
+}
+
+void web_monitoring_home(struct web_req *r, struct buf *b)
+{
+	struct plan_proc_ref *v = NULL;
+	size_t n = 0;
+	if (r->user.role == ROLE_SCHOOL || plan_procedures(r->db, &v, &n) || !n) {
+		free(v);
+		return;
+	}
+	buf_puts(b, "<section><h2>Мониторинг загрузки по плану-графику</h2>");
+	for (size_t i = 0; i < n; i++) {
+		struct plan_monitor m;
+		if (plan_monitor(r->db, v[i].code, &r->user, 0, r->now, &m))
+			continue;
+		if (!m.total.assigned && !m.n) {
+			plan_monitor_free(&m);
+			continue;
+		}
+		char dl[PLAN_DATE_LEN];
+		plan_date_ru(m.deadline, dl);
+		buf_puts(b, "<details class=\"progress monitor\"><summary><span class=\"proc\">");
+		html_text(b, m.procedure);
+		buf_puts(b, "</span><span class=\"num\">");
+		html_textf(b, "срок %s: назначено %ld, в срок %ld, с опозданием %ld, нет результатов %ld",
+			   dl, m.total.assigned, m.total.n[PLAN_ONTIME], m.total.n[PLAN_LATE], m.total.missing);
+		buf_puts(b, "</span></summary><table><thead><tr><th>Муниципалитет</th><th>Назначено</th>"
+			    "<th>В срок</th><th>С опозданием</th><th>Нет результатов</th></tr></thead><tbody>");
+		for (size_t k = 0; k < m.nm; k++) {
+			const struct plan_mon_count *c = &m.m[k];
+			buf_puts(b, "<tr><td>");
+			html_text(b, c->municipality);
+			html_printf(b, "</td><td class=\"num\">%ld</td><td class=\"num\">%ld</td><td class=\"num\">"
+				       "%ld</td><td class=\"num\">%ld</td></tr>", c->assigned, c->n[PLAN_ONTIME],
+				    c->n[PLAN_LATE], c->missing);
+		}
+		buf_puts(b, "</tbody></table><p><a href=\"/monitoring?procedure=");
+		html_url(b, m.procedure);
+		buf_puts(b, "\">Список школ</a></p></details>");
+		plan_monitor_free(&m);
+	}
+	buf_puts(b, "</section>");
+	free(v);
+}
