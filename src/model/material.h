@@ -1,0 +1,65 @@
+/* material: confidential materials (КИМ) of a procedure — the bank of variant files, the
+ * criteria, when they open, the individual set of variants of each school, its encrypted
+ * archive and every download (docs/materials.md).
+ *
+ * Files are kept in DBPATH.files/ beside the database. A school's set is chosen at random
+ * from the bank on first request (or by material_assign_all) and recorded. Its archive is
+ * the set's files in a small container encrypted with libsodium secretstream
+ * (XChaCha20-Poly1305) under a random per-(procedure, school) key, itself sealed under the
+ * master key (model/keys.h). The archive may be fetched from archive_at, the key only from
+ * key_at, the criteria from criteria_at — all compared with the server's clock
+ * (plan_now(), which honours OKO_NOW for tests). */
+#ifndef OKO_MATERIAL_H
+#define OKO_MATERIAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/buf.h"
+#include "db/db.h"
+
+#define MATERIAL_KEY_BYTES 32
+#define MATERIAL_SET_SIZE 2 /* variants per school when the bank has enough */
+#define MATERIAL_MAX_FILE (64u << 20)
+
+enum material_what { MATERIAL_ARCHIVE, MATERIAL_KEY, MATERIAL_CRITERIA };
+
+struct material_release {
+	int64_t archive_at, key_at, criteria_at; /* unix seconds UTC */
+};
+
+/* Parses "YYYY-MM-DDTHH:MM:SSZ" (or "YYYY-MM-DD HH:MM") as UTC; ERR_INVALID otherwise. */
+int material_time_parse(const char *s, int64_t *t);
+/* Formats t as "YYYY-MM-DD HH:MM:SS UTC". */
+void material_time_fmt(int64_t t, char out[32]);
+
+/* Adds a file to the bank (kind "variant" with its number ≥ 1, or "criteria" with 0),
+ * replacing the one of the same kind and number. Copies the file into DBPATH.files/. */
+int material_add(struct db *d, int64_t procedure_id, const char *kind, int variant, const char *path,
+		 const char *name, const char *user, char *msg, size_t msglen);
+int material_release_set(struct db *d, int64_t procedure_id, const struct material_release *r,
+			 char *msg, size_t msglen);
+/* ERR_NOTFOUND when the procedure has no release times. */
+int material_release_get(struct db *d, int64_t procedure_id, struct material_release *r);
+
+/* The school's set of variants ("3,7"), choosing and recording it when there is none yet.
+ * ERR_NOTFOUND with msg when the bank has no variants. */
+int material_set_get(struct db *d, int64_t procedure_id, int64_t school_id, char *variants, size_t n,
+		     char *msg, size_t msglen);
+/* Chooses the sets of every school that has none; *n gets how many were chosen. */
+int material_assign_all(struct db *d, int64_t procedure_id, long *n, char *msg, size_t msglen);
+
+/* One request for a material at time now by user (login) for a school: checks the release
+ * time (ERR_PERM with msg naming the time when it is too early), fills out (the encrypted
+ * archive, the key as hex text, or the criteria file), and records the request, given or
+ * refused, in material_download. *name gets a file name for the download. */
+int material_fetch(struct db *d, int64_t procedure_id, int64_t school_id, enum material_what what,
+		   int64_t now, const char *user, const char *ip, struct buf *out, char *name, size_t namelen,
+		   char *msg, size_t msglen);
+
+/* Opens an archive with its key (hex) and writes its files into dir. *nfiles gets the count. */
+int material_open(const char *archive, const char *key_hex, const char *dir, long *nfiles, char *msg,
+		  size_t msglen);
+
+#endif

@@ -1,0 +1,231 @@
+/* materials: confidential materials on the web (model/material.h, docs/materials.md).
+ *
+ *   GET  /materials                         school: its procedures' materials and times;
+ *                                            region/admin: the bank, release times, downloads
+ *   POST /materials                         region/admin: add a variant or criteria file
+ *   POST /materials/schedule                region/admin: set the release times
+ *   GET  /materials/{procedure}/{what}      school: archive | key | criteria, only from its
+ *                                            time (server clock, plan_now); every request
+ *                                            recorded (material_download + audit log)
+ * The school is always the session's. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/err.h"
+#include "base/str.h"
+#include "model/material.h"
+#include "model/plan.h"
+#include "model/procedure.h"
+#include "web/web.h"
+
+static void flash(struct buf *b, bool ok, const char *text)
+{
+	buf_puts(b, ok ? "<p class=\"notice\" role=\"status\">" : "<p class=\"alert\" role=\"alert\">");
+	html_text(b, text);
+	buf_puts(b, "</p>");
+}
+
+static void school_view(struct web_req *r, struct buf *b, int64_t now)
+{
+	struct db_stmt *s = NULL;
+	char t[3][32];
+	buf_puts(b, "<section class=\"card\"><p>Архив с вариантами можно скачать заранее: он зашифрован. "
+		    "Ключ к архиву выдаётся в назначенное время в день проведения, критерии — в своё время. "
+		    "Время — по часам сервера (UTC). Каждая выдача записывается.</p><table><thead><tr>"
+		    "<th>Процедура</th><th>Архив</th><th>Ключ</th><th>Критерии</th></tr></thead><tbody>");
+	if (!db_prepare(r->db, &s, "SELECT p.code, m.archive_at, m.key_at, m.criteria_at FROM material_release m"
+				   " JOIN procedure p ON p.id = m.procedure_id ORDER BY m.key_at DESC, p.code")) {
+		while (db_step(s) == DB_ROW) {
+			const char *code = db_col_text(s, 0);
+			static const char *const what[] = { "archive", "key", "criteria" };
+			static const char *const title[] = { "скачать архив", "получить ключ", "скачать критерии" };
+			buf_puts(b, "<tr><td>");
+			html_text(b, code);
+			buf_puts(b, "</td>");
+			for (int i = 0; i < 3; i++) {
+				int64_t at = db_col_int(s, 1 + i);
+				material_time_fmt(at, t[i]);
+				buf_puts(b, "<td>");
+				if (now >= at) {
+					buf_puts(b, "<a href=\"/materials/");
+					html_url(b, code);
+					html_printf(b, "/%s\">%s</a>", what[i], title[i]);
+				} else {
+					html_textf(b, "с %s", t[i]);
+				}
+				buf_puts(b, "</td>");
+			}
+			buf_puts(b, "</tr>");
+		}
+	}
+	db_finalize(s);
+	buf_puts(b, "</tbody></table><p>Архив открывается ключом командой "
+		    "<code>oko materials open АРХИВ --key КЛЮЧ --out КАТАЛОГ</code>.</p></section>");
+}
+
+static void region_view(struct web_req *r, struct buf *b)
+{
+	struct db_stmt *s = NULL;
+	buf_puts(b, "<section class=\"card\"><h2>Банк вариантов</h2><table><thead><tr><th>Процедура</th>"
+		    "<th>Вид</th><th>Вариант</th><th>Файл</th><th>Байт</th><th>Загрузил</th></tr></thead><tbody>");
+	if (!db_prepare(r->db, &s, "SELECT p.code, f.kind, f.variant, f.name, f.size, f.uploaded_by"
+				   " FROM material_file f JOIN procedure p ON p.id = f.procedure_id"
+				   " ORDER BY p.code, f.kind DESC, f.variant")) {
+		while (db_step(s) == DB_ROW) {
+			buf_puts(b, "<tr><td>");
+			html_text(b, db_col_text(s, 0));
+			html_printf(b, "</td><td>%s</td><td class=\"num\">", strcmp(db_col_text(s, 1), "criteria")
+									      ? "вариант" : "критерии");
+			if (db_col_int(s, 2))
+				html_printf(b, "%lld", (long long)db_col_int(s, 2));
+			buf_puts(b, "</td><td>");
+			html_text(b, db_col_text(s, 3));
+			html_printf(b, "</td><td class=\"num\">%lld</td><td>", (long long)db_col_int(s, 4));
+			html_text(b, db_col_text(s, 5));
+			buf_puts(b, "</td></tr>");
+		}
+	}
+	db_finalize(s);
+	s = NULL;
+	buf_puts(b, "</tbody></table><form method=\"post\" action=\"/materials\" enctype=\"multipart/form-data\" "
+		    "class=\"grid\">");
+	html_csrf(r, b);
+	buf_puts(b, "<label>Процедура <input name=\"procedure\" required placeholder=\"VPR-2021-RU-4\"></label>"
+		    "<label>Вариант (пусто — критерии) <input name=\"variant\" inputmode=\"numeric\"></label>"
+		    "<label>Файл <input type=\"file\" name=\"file\" required></label><button>Добавить</button>"
+		    "</form></section><section class=\"card\"><h2>Время выдачи (UTC)</h2>"
+		    "<form method=\"post\" action=\"/materials/schedule\" class=\"grid\">");
+	html_csrf(r, b);
+	buf_puts(b, "<label>Процедура <input name=\"procedure\" required></label>"
+		    "<label>Архив с <input name=\"archive\" required placeholder=\"2021-04-13 06:00\"></label>"
+		    "<label>Ключ с <input name=\"key\" required placeholder=\"2021-04-15 07:30\"></label>"
+		    "<label>Критерии с <input name=\"criteria\" required placeholder=\"2021-04-15 12:00\"></label>"
+		    "<button>Назначить</button></form></section>");
+	buf_puts(b, "<section class=\"card\"><h2>Выдачи</h2><table><thead><tr><th>Когда (UTC)</th><th>Кто</th>"
+		    "<th>Школа</th><th>Процедура</th><th>Что</th><th>Выдано</th></tr></thead><tbody>");
+	if (!db_prepare(r->db, &s, "SELECT d.at, d.user_login, coalesce(s.login, ''), p.code, d.what, d.given"
+				   " FROM material_download d JOIN procedure p ON p.id = d.procedure_id"
+				   " LEFT JOIN school s ON s.id = d.school_id ORDER BY d.id DESC LIMIT 200")) {
+		while (db_step(s) == DB_ROW) {
+			char t[32];
+			material_time_fmt(db_col_int(s, 0), t);
+			const char *cells[6] = { t, db_col_text(s, 1), db_col_text(s, 2), db_col_text(s, 3),
+						 db_col_text(s, 4), db_col_int(s, 5) ? "да" : "отказ" };
+			buf_puts(b, "<tr>");
+			for (int i = 0; i < 6; i++) {
+				buf_puts(b, "<td>");
+				html_text(b, cells[i]);
+				buf_puts(b, "</td>");
+			}
+			buf_puts(b, "</tr>");
+		}
+	}
+	db_finalize(s);
+	buf_puts(b, "</tbody></table></section>");
+}
+
+static int render(struct web_req *r, struct web_res *w, const char *msg, bool ok)
+{
+	html_begin(r, w, "Материалы");
+	buf_puts(&w->body, "<h1>Конфиденциальные материалы</h1>");
+	if (msg)
+		flash(&w->body, ok, msg);
+	if (r->user.role == ROLE_SCHOOL)
+		school_view(r, &w->body, plan_now());
+	else
+		region_view(r, &w->body);
+	html_end(r, w);
+	return 0;
+}
+
+int page_materials(struct web_req *r, struct web_res *w)
+{
+	return render(r, w, NULL, true);
+}
+
+int page_materials_add(struct web_req *r, struct web_res *w)
+{
+	const char *code = web_form(r, "procedure"), *v = web_form(r, "variant");
+	struct procedure p;
+	char msg[512] = "";
+	long n = 0;
+	if (!code || procedure_get(r->db, code, &p)) {
+		w->status = 400;
+		return render(r, w, "Такой процедуры нет.", false);
+	}
+	if (!r->upload.path || !r->upload.size || r->upload.too_large) {
+		w->status = 400;
+		return render(r, w, "Выберите файл (до 64 МБ).", false);
+	}
+	if (v && *v && (str_to_int(v, strlen(v), &n) || n < 1 || n > 99)) {
+		w->status = 400;
+		return render(r, w, "Номер варианта — от 1 до 99.", false);
+	}
+	bool crit = !v || !*v;
+	int rc = material_add(r->db, p.id, crit ? "criteria" : "variant", (int)n, r->upload.path,
+			      r->upload.filename ? r->upload.filename : "файл", r->user.login, msg, sizeof msg);
+	audit_add(r->db, &r->user, NULL, rc ? "material_add_refused" : "material_add", p.code,
+		  crit ? "критерии" : arena_printf(r->a, "вариант %ld", n), r->ip);
+	if (rc) {
+		w->status = 400;
+		return render(r, w, *msg ? msg : "Файл не добавлен.", false);
+	}
+	return render(r, w, crit ? "Критерии добавлены." : "Вариант добавлен в банк.", true);
+}
+
+int page_materials_schedule(struct web_req *r, struct web_res *w)
+{
+	const char *code = web_form(r, "procedure");
+	struct procedure p;
+	struct material_release rel;
+	char msg[256] = "";
+	if (!code || procedure_get(r->db, code, &p)) {
+		w->status = 400;
+		return render(r, w, "Такой процедуры нет.", false);
+	}
+	const char *a = web_form(r, "archive"), *k = web_form(r, "key"), *c = web_form(r, "criteria");
+	if (!a || !k || !c || material_time_parse(a, &rel.archive_at) || material_time_parse(k, &rel.key_at) ||
+	    material_time_parse(c, &rel.criteria_at)) {
+		w->status = 400;
+		return render(r, w, "Время — ГГГГ-ММ-ДД ЧЧ:ММ (UTC).", false);
+	}
+	if (material_release_set(r->db, p.id, &rel, msg, sizeof msg)) {
+		w->status = 400;
+		return render(r, w, *msg ? msg : "Время не назначено.", false);
+	}
+	audit_add(r->db, &r->user, NULL, "material_schedule", p.code, NULL, r->ip);
+	return render(r, w, "Время выдачи назначено.", true);
+}
+
+int page_materials_get(struct web_req *r, struct web_res *w)
+{
+	static const char *const names[] = { "archive", "key", "criteria" };
+	struct procedure p;
+	int what = -1;
+	for (int i = 0; i < 3; i++)
+		if (!strcmp(r->params[1], names[i]))
+			what = i;
+	if (what < 0 || procedure_get(r->db, r->params[0], &p))
+		return ERR_NOTFOUND;
+	char name[256] = "", msg[512] = "";
+	int64_t now = plan_now();
+	int rc = material_fetch(r->db, p.id, r->user.school_id, (enum material_what)what, now, r->user.login,
+				r->ip, &w->body, name, sizeof name, msg, sizeof msg);
+	audit_add(r->db, &r->user, NULL, rc ? "material_refused" : "material_download", p.code,
+		  arena_printf(r->a, "%s%s%s", names[what], rc ? ": " : "", rc ? msg : ""), r->ip);
+	if (rc) {
+		buf_reset(&w->body);
+		web_error_page(r, w, rc == ERR_PERM ? 403 : web_status_of(rc), *msg ? msg : "Материал не выдан.");
+		return 0;
+	}
+	w->cache = "no-store";
+	if (what == MATERIAL_KEY) {
+		w->type = "text/plain; charset=utf-8";
+	} else {
+		w->type = "application/octet-stream";
+		w->disposition = arena_printf(r->a, "attachment; filename=\"%s-%s\"", p.code,
+					      what == MATERIAL_ARCHIVE ? "materials.okokim" : "criteria");
+	}
+	return 0;
+}

@@ -1,0 +1,184 @@
+#!/bin/bash
+# Results forms and the web grid: `oko form` writes the ФИС ОКО layout with the school's
+# codes and no names, the form goes back through `oko import results` with the procedure
+# recognised; over HTTP the school downloads the form, enters results in the grid (saved
+# through the importer, errors next to the cells, nothing stored on error), other roles
+# and other schools get nothing.
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/web_lib.sh"
+
+"$OKO" init >/dev/null
+"$OKO" import schools "$DATA/schools.csv" >/dev/null
+"$OKO" import procedures "$DATA/procedures.csv" >/dev/null
+"$OKO" import results "$DATA/results/canonical.csv" >/dev/null 2>&1
+P=VPR-2021-MA-4
+
+# Pupils of grade 4 with codes, one of them without results yet.
+printf 'Класс;ФИО\n4Б;Секретова Аглая Петровна\n5А;Другой Параллели Ученик\n' >"$T/list.csv"
+"$OKO" pupils import "$T/list.csv" --school sch220206 --year 2021 >/dev/null 2>&1
+"$OKO" codes issue --school sch220206 --year 2021 >/dev/null 2>&1
+newcode=$(sql "SELECT code FROM pupil WHERE class = '4Б'")
+
+expect_ok "form written" form --school sch220206 --procedure $P --out "$T/form.xlsx"
+expect_grep "form counts codes" "$T/out" "кодов: 4, из них с результатами: 3"
+unzip -p "$T/form.xlsx" xl/workbook.xml >"$T/wb.xml"
+expect_grep "sheet Классы" "$T/wb.xml" 'name="Классы"'
+expect_grep "sheet Протокол" "$T/wb.xml" 'name="Протокол"'
+unzip -p "$T/form.xlsx" xl/sharedStrings.xml >"$T/ss.xml"
+for h in "Пользователь" "Код региона" "Дата загрузки" "Вариант" "1 (1б)" "Наименование класса" "Пол" \
+	"Отметка за предыдущий триместр/ четверть/полугодие" "Итого баллов" "ma4.0 | VPR-2021-MA-4"; do
+	expect_grep "header «$h»" "$T/ss.xml" "$h"
+done
+unzip -p "$T/form.xlsx" xl/worksheets/sheet2.xml >"$T/s2.xml"
+expect_grep "new pupil's code in the form" "$T/s2.xml" "<v>$newcode</v>"
+expect_grep "data validation present" "$T/s2.xml" "<dataValidations"
+expect_grep "total is a formula" "$T/s2.xml" "<f>SUM("
+if grep -qaF "Секретова" "$T/form.xlsx" "$T/ss.xml" "$T/s2.xml"; then fail "a name in the form"; else ok "no name in the form"; fi
+grep -c "<row " "$T/s2.xml" >/dev/null
+expect_fail "unknown procedure refused" form --school sch220206 --procedure VPR-2021-XX-4 --out "$T/x.xlsx"
+expect_fail "unknown school refused" form --school nosuch --procedure $P --out "$T/x.xlsx"
+
+# Round trip: the form of a school's stored results imports back to the same data (the
+# form adds the stated total, cut here). A school whose form has codes without results is
+# not used: the importer stores an empty row as a written work with warnings.
+"$OKO" export results --procedure $P | cut -d, -f1-8,10- | sort >"$T/before.csv"
+"$OKO" form --school sch220207 --procedure $P --out "$T/f7.xlsx" >/dev/null
+expect_ok "form imports back, procedure recognised" import results "$T/f7.xlsx"
+expect_grep "procedure told by the form" "$T/err" "процедура определена по форме"
+"$OKO" export results --procedure $P | cut -d, -f1-8,10- | sort >"$T/after.csv"
+expect_eq "round trip keeps the results" "$(diff "$T/before.csv" "$T/after.csv" && echo same)" same
+
+# A filled copy: a school's form with a changed score, made by mkxlsx with the form's
+# headers, uploads with the procedure recognised.
+MKXLSX=${BUILD:-}/tests/tools/mkxlsx
+if [ -x "$MKXLSX" ]; then
+	labels=$(sql "SELECT group_concat(label || ' (' || max || 'б)', ',') FROM (SELECT label, max FROM position WHERE procedure_id = (SELECT id FROM procedure WHERE code = '$P') ORDER BY idx)")
+	n=$(echo "$labels" | tr ',' '\n' | wc -l)
+	{ echo 'Пользователь,Код региона,Регион,Муниципалитет,Школа,Дата загрузки,Буква (цифра) класса,Основной учебник по предмету'
+	  echo 'sch220207,,,,,01.03.2021 10:00:00,А,ma4.0 | VPR-2021-MA-4 | учебник не указан'; } >"$T/cls.csv"
+	{ echo "Пользователь,Код региона,Регион,Муниципалитет,Школа,Дата загрузки,Код,Вариант,$labels,Наименование класса,Пол,Отметка за предыдущий триместр/ четверть/полугодие,Итого баллов"
+	  printf 'sch220207,,,,,01.03.2021 10:00:00,40077,2'; for _ in $(seq "$n"); do printf ',1'; done; printf ',4А,ж,4,%s\n' "$n"; } >"$T/prot.csv"
+	"$MKXLSX" from-csv "$T/filled.xlsx" Классы "$T/cls.csv" Протокол "$T/prot.csv"
+	expect_ok "filled form imported without --procedure" import results "$T/filled.xlsx"
+	expect_eq "filled values stored" "$(sql "SELECT primary_score || ' ' || variant FROM result WHERE code = '40077'")" "$n 2"
+else
+	skip "mkxlsx not built"
+fi
+
+# ---- HTTP: the school coordinator ----
+"$OKO" user add school1 --role school --scope sch220206 --password password-1 >/dev/null
+"$OKO" user add school2 --role school --scope sch220207 --password password-2 >/dev/null
+"$OKO" user add reg --role region --password password-r >/dev/null
+start_server
+login school1 password-1
+login school2 password-2
+login reg password-r
+get school1 /grid
+expect_eq "grid list opens" "$code" 200
+expect_grep "procedure listed" "$T/body" "$P"
+get school1 "/grid/$P/form.xlsx"
+expect_eq "form download" "$code" 200
+curl -s -D "$T/hdr" -o "$T/web.xlsx" -b "$T/school1.jar" "$URL/grid/$P/form.xlsx"
+expect_grep "form content type" "$T/hdr" "spreadsheetml"
+expect_eq "downloaded form is a zip" "$(head -c 2 "$T/web.xlsx")" "PK"
+get reg "/grid/$P/form.xlsx"
+expect_eq "region cannot download a school form" "$code" 403
+get school1 "/grid/VPR-2099-MA-4"
+expect_eq "unknown procedure 404" "$code" 404
+get school1 "/grid/$P"
+expect_eq "grid opens" "$code" 200
+expect_grep "grid has the new code" "$T/body" "value=\"$newcode\""
+expect_grep "grid script is a file" "$T/body" 'src="/static/grid.js"'
+if grep -qF "Секретова" "$T/body"; then fail "name on the grid"; else ok "no name on the grid"; fi
+if grep -q "<script>" "$T/body"; then fail "inline script"; else ok "no inline script"; fi
+get school1 /static/grid.js
+expect_eq "grid.js served" "$code" 200
+
+npos=$(sql "SELECT count(*) FROM position WHERE procedure_id = (SELECT id FROM procedure WHERE code = '$P')")
+# rowargs CODE CLASS VARIANT POINT GENDER JOURNAL: one row of the grid as curl arguments.
+rowargs() {
+	ARGS+=(--data-urlencode "code=$1" --data-urlencode "k=$2" --data-urlencode "v=$3")
+	for _ in $(seq "$npos"); do ARGS+=(--data-urlencode "p=$4"); done
+	ARGS+=(--data-urlencode "g=$5" --data-urlencode "j=$6")
+}
+stored() { sql "SELECT group_concat(code || ':' || coalesce(primary_score, 'abs'), ' ') FROM (SELECT code, primary_score FROM result WHERE school_id = (SELECT id FROM school WHERE login = 'sch220206') AND procedure_id = (SELECT id FROM procedure WHERE code = '$P') ORDER BY code)"; }
+before=$(stored)
+ARGS=(); rowargs "$newcode" 4Б 1 7 м 4
+post school1 "/grid/$P" "${ARGS[@]}"
+expect_eq "over-max point refused" "$code" 400
+expect_grep "error next to the cell" "$T/body" 'class="bad"'
+expect_grep "error says the range" "$T/body" "нужно целое от 0 до"
+expect_eq "nothing stored on error" "$(stored)" "$before"
+ARGS=(); rowargs "$newcode" 4Б "" 1 м 4
+post school1 "/grid/$P" "${ARGS[@]}"
+expect_grep "variant required" "$T/body" "укажите вариант"
+ARGS=(); rowargs "$newcode" 4Б 2 1 м 9
+post school1 "/grid/$P" "${ARGS[@]}"
+expect_grep "journal mark checked" "$T/body" "отметка от 2 до 5"
+ARGS=(); rowargs "$newcode" 4Б 2 X м 4
+post school1 "/grid/$P" "${ARGS[@]}"
+expect_eq "valid grid saved (redirect)" "$code" 303
+expect_eq "row stored, other rows kept" "$(sql "SELECT count(*) FROM result WHERE code = '$newcode' AND variant = 2 AND primary_score = 0")" 1
+expect_eq "earlier results kept" "$(stored | wc -w)" 4
+expect_eq "upload named «сетка ввода»" "$(sql "SELECT file FROM upload ORDER BY id DESC LIMIT 1")" "сетка ввода"
+expect_eq "audit records the save" "$(sql "SELECT count(*) FROM audit WHERE action = 'grid_save'")" 1
+ARGS=(); rowargs 99999 4Б 2 1 м 4
+post school1 "/grid/$P" "${ARGS[@]}"
+expect_eq "a code of no row refused" "$code" 400
+ARGS=(); rowargs "$newcode" 4Б 2 1 м 4
+post school2 "/grid/$P" "${ARGS[@]}"
+expect_eq "another school cannot post that code" "$code" 400
+ARGS=(); rowargs "$newcode" 4Б отсутствовал "" "" ""
+code=$(curl -s -o /dev/null -w '%{http_code}' -b "$T/school1.jar" "${ARGS[@]}" "$URL/grid/$P")
+expect_eq "post without csrf refused" "$code" 403
+post school1 "/grid/$P" "${ARGS[@]}"
+expect_eq "absent saved" "$code" 303
+expect_eq "stored as absent" "$(sql "SELECT absent FROM result WHERE code = '$newcode'")" 1
+get school1 "/schools/sch220206"
+expect_grep "school card shows the grid upload" "$T/body" "сетка ввода"
+
+# ---- confidential materials: bank, individual sets, release by the server clock ----
+printf 'Вариант 1: задания\n' >"$T/v1.txt"; printf 'Вариант 2: задания\n' >"$T/v2.txt"
+printf 'Вариант 3: задания\n' >"$T/v3.txt"; printf 'Критерии оценивания\n' >"$T/crit.txt"
+for v in 1 2 3; do "$OKO" materials add "$T/v$v.txt" --procedure $P --variant $v >/dev/null; done
+expect_ok "criteria added" materials add "$T/crit.txt" --procedure $P --criteria
+test -d "$OKO_DB.files" && ok "files kept beside the database" || fail "no $OKO_DB.files"
+expect_ok "release times set" materials schedule --procedure $P --archive-at 2021-04-10T00:00:00Z \
+	--key-at 2021-04-15T07:30:00Z --criteria-at 2021-04-15T12:00:00Z
+# at TIME DESCRIPTION ARGS…: oko with the clock injected (OKO_NOW, tests only) must succeed;
+# early TIME DESCRIPTION ARGS…: must be refused.
+at() { local t=$1; shift; OKO_NOW=$t expect_ok "$@"; }
+early() { local t=$1; shift; OKO_NOW=$t expect_fail "$@"; }
+early 2021-04-09T23:59:59Z "archive one second early refused" materials fetch archive --procedure $P --school sch220206 --out "$T/a.kim"
+expect_grep "refusal names the time" "$T/err" "2021-04-10 00:00:00 UTC"
+at 2021-04-10T00:00:00Z "archive at its time" materials fetch archive --procedure $P --school sch220206 --out "$T/a.kim"
+if grep -qaF "задания" "$T/a.kim"; then fail "archive is plain"; else ok "archive is encrypted"; fi
+early 2021-04-15T07:29:59Z "key one second early refused" materials fetch key --procedure $P --school sch220206 --out "$T/k.txt"
+at 2021-04-15T07:30:00Z "key at its time" materials fetch key --procedure $P --school sch220206 --out "$T/k.txt"
+early 2021-04-15T11:59:59Z "criteria one second early refused" materials fetch criteria --procedure $P --school sch220206 --out "$T/c.txt"
+at 2021-04-15T12:00:00Z "criteria at their time" materials fetch criteria --procedure $P --school sch220206 --out "$T/c.txt"
+expect_grep "criteria content" "$T/c.txt" "Критерии оценивания"
+expect_ok "archive opens with the key" materials open "$T/a.kim" --key "$(cat "$T/k.txt")" --out "$T/opened"
+set206=$(sql "SELECT variants FROM material_set WHERE school_id = (SELECT id FROM school WHERE login = 'sch220206')")
+expect_eq "the school's set has two variants" "$(echo "$set206" | tr ',' '\n' | wc -l)" 2
+expect_eq "archive holds exactly the set" "$(ls "$T/opened" | sed 's/вариант-//' | sort -n | paste -sd,)" "$set206"
+expect_fail "wrong key refused" materials open "$T/a.kim" --key "$(printf '%064d' 0)" --out "$T/bad"
+expect_ok "sets assigned to the other schools" materials assign --procedure $P
+expect_eq "every school has a set" "$(sql "SELECT count(*) FROM material_set")" "$(sql "SELECT count(*) FROM school")"
+expect_eq "downloads recorded, refusals too" "$(sql "SELECT sum(given) || '/' || count(*) FROM material_download")" "3/6"
+# Over HTTP: the server's clock (no OKO_NOW here) is after 2021; a later key time refuses.
+get school1 "/materials/$P/key"
+expect_eq "school gets its key over HTTP" "$code" 200
+expect_eq "the same key" "$(cat "$T/body")" "$(cat "$T/k.txt")"
+get reg "/materials/$P/key"
+expect_eq "region cannot take a school's key" "$code" 403
+"$OKO" materials schedule --procedure $P --archive-at 2021-04-10T00:00:00Z --key-at 2099-01-01T00:00:00Z \
+	--criteria-at 2099-01-01T00:00:00Z >/dev/null
+get school1 "/materials/$P/key"
+expect_eq "key before its time refused over HTTP" "$code" 403
+expect_grep "refusal page names the time" "$T/body" "2099-01-01"
+get school1 /materials
+expect_grep "materials page lists the procedure" "$T/body" "$P"
+get reg /materials
+expect_grep "region sees the downloads" "$T/body" "Выдачи"
+expect_eq "audit has the downloads" "$(sql "SELECT count(*) > 0 FROM audit WHERE action = 'material_download'")" 1
