@@ -61,5 +61,9 @@ int cmd_pupils(struct cli *c, int argc, char **argv);
 int cmd_codes(struct cli *c, int argc, char **argv);
 int cmd_print(struct cli *c, int argc, char **argv);
 int cmd_keys(struct cli *c, int argc, char **argv);
+int cmd_plan(struct cli *c, int argc, char **argv);
+int cmd_monitoring(struct cli *c, int argc, char **argv);
+int cmd_form(struct cli *c, int argc, char **argv);
+int cmd_materials(struct cli *c, int argc, char **argv);
 
 #endif

@@ -70,4 +70,10 @@ int import_kim(struct db *d, const char *path, const struct import_opts *o,
 int import_pupils(struct db *d, const char *path, const struct import_opts *o,
 		  struct diag_list *diags, struct import_stats *st);
 
+/* A plan-graph: campaign,procedure,materials_from,window_from,window_to,criteria_from,
+ * form_from,upload_deadline (docs/plan.md). st->created counts procedures newly planned,
+ * st->updated those whose dates changed. */
+int import_plan(struct db *d, const char *path, const struct import_opts *o,
+		struct diag_list *diags, struct import_stats *st);
+
 #endif

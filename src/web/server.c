@@ -32,7 +32,7 @@ struct conn {
 	struct web_req req;
 	struct web_res res;
 	struct MHD_PostProcessor *pp;
-	struct field fields[WEB_MAX_FIELDS];
+	struct field fields[WEB_MAX_FORM_FIELDS];
 	int nfields;
 	size_t form_bytes;
 	FILE *upload;
@@ -111,7 +111,7 @@ static enum MHD_Result post_iter(void *cls, enum MHD_ValueKind kind, const char 
 	}
 	struct field *f = c->nfields ? &c->fields[c->nfields - 1] : NULL;
 	if (off == 0 || !f || strcmp(f->key, key)) {
-		if (c->nfields >= WEB_MAX_FIELDS) {
+		if (c->nfields >= WEB_MAX_FORM_FIELDS) {
 			r->form_overflow = true;
 			return MHD_YES;
 		}

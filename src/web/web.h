@@ -20,6 +20,9 @@
 #include "model/user.h"
 
 #define WEB_MAX_FIELDS 64
+/* Form fields of one POST: the results grid sends one field per cell (a class of 30 with
+ * 25 positions is ~900). */
+#define WEB_MAX_FORM_FIELDS 4096
 #define WEB_MAX_PARAMS 4
 #define WEB_MAX_UPLOAD (64u << 20) /* bytes of one uploaded file */
 #define WEB_MAX_FORM (256u << 10)  /* bytes of all form fields of a request */
@@ -45,7 +48,7 @@ struct web_req {
 	int64_t now;            /* unix seconds, from the server's clock */
 	struct web_kv query[WEB_MAX_FIELDS];
 	int nquery;
-	struct web_kv form[WEB_MAX_FIELDS];
+	struct web_kv form[WEB_MAX_FORM_FIELDS];
 	int nform;
 	bool form_overflow;     /* more fields or bytes than allowed */
 	struct web_upload upload;
@@ -184,6 +187,25 @@ int page_pupils_import(struct web_req *r, struct web_res *w);
 int page_pupils_codes(struct web_req *r, struct web_res *w);
 int page_pupils_slips(struct web_req *r, struct web_res *w);
 int page_pupils_protocol(struct web_req *r, struct web_res *w);
+int page_grid_list(struct web_req *r, struct web_res *w);
+int page_grid(struct web_req *r, struct web_res *w);
+int page_grid_post(struct web_req *r, struct web_res *w);
+int page_grid_form(struct web_req *r, struct web_res *w);
+int page_materials(struct web_req *r, struct web_res *w);
+int page_materials_add(struct web_req *r, struct web_res *w);
+int page_materials_schedule(struct web_req *r, struct web_res *w);
+int page_materials_get(struct web_req *r, struct web_res *w);
+int page_plan(struct web_req *r, struct web_res *w);
+int page_plan_create(struct web_req *r, struct web_res *w);
+int page_plan_procedure(struct web_req *r, struct web_res *w);
+int page_plan_assign(struct web_req *r, struct web_res *w);
+int page_plan_coordinator(struct web_req *r, struct web_res *w);
+int page_plan_date(struct web_req *r, struct web_res *w);
+int page_plan_pdf(struct web_req *r, struct web_res *w);
+int page_monitoring(struct web_req *r, struct web_res *w);
+/* The home page's upload-monitoring section (pages/monitoring.c): figures that do not
+ * depend on the clock, so the home page may cache them per database version. */
+void web_monitoring_home(struct web_req *r, struct buf *b);
 int api_schools(struct web_req *r, struct web_res *w);
 int api_me(struct web_req *r, struct web_res *w);
 int api_procedures(struct web_req *r, struct web_res *w);

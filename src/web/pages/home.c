@@ -211,6 +211,7 @@ int page_home(struct web_req *r, struct web_res *w)
 		counts(r, &part);
 		risk_summary(r, &part);
 		progress(r, &part);
+		web_monitoring_home(r, &part);
 		recent_uploads(r, &part);
 		web_cache_put(r, key, buf_str(&part));
 		html_raw(b, buf_str(&part));
