@@ -466,6 +466,24 @@ static void read_journal(struct imp *im, const struct table_row *row, struct res
 	r->problems |= rules[R_JOURNAL].problem;
 }
 
+/* No variant, no absence mark, no points: the participant's row was left empty. */
+static bool row_has_no_result(struct imp *im, const struct table_row *row)
+{
+	size_t n;
+	table_cell(row, im->map.col[LF_VARIANT], &n);
+	if (n)
+		return false;
+	const char *a = table_cell(row, im->map.col[LF_ABSENT], &n);
+	if (n && *a != '0')
+		return false;
+	for (int j = 0; j < im->map.npos; j++) {
+		table_cell(row, im->map.pos_col[j], &n);
+		if (n)
+			return false;
+	}
+	return true;
+}
+
 static int result_row(void *ctx, const struct table_row *row)
 {
 	struct imp *im = ctx;
@@ -513,8 +531,14 @@ static int result_row(void *ctx, const struct table_row *row)
 			     : "не указан код участника", MAX_CODE);
 	}
 
-	/* Absence: the canonical column, or "отсутствовал" in place of the variant. */
+	/* A row with a code and nothing else (an untouched row of a pre-filled form) holds no
+	 * result: it is skipped and counted, not stored as a zero-score work. */
 	size_t n;
+	if (code_ok && row_has_no_result(im, row)) {
+		st->skipped++;
+		return 0;
+	}
+	/* Absence: the canonical column, or "отсутствовал" in place of the variant. */
 	const char *s = table_cell(row, im->map.col[LF_VARIANT], &n);
 	if (im->map.kind == LAYOUT_CANONICAL) {
 		const char *a = table_cell(row, im->map.col[LF_ABSENT], &n);
@@ -849,6 +873,12 @@ static void summarise(struct imp *im, bool stored)
 				      "результатов: %ld, новых школ: %ld",
 			     stored ? "сохранено" : "проверено (ничего не сохранено)", st->marked,
 			     st->replaced, st->created);
+	}
+	if (st->skipped && n > 0 && (size_t)n < left) {
+		p += n;
+		left -= (size_t)n;
+		n = snprintf(p, left, "\nпропущено строк только с кодом участника, без результата "
+				      "и без отметки об отсутствии: %ld", st->skipped);
 	}
 	for (int r = 0; r < R_NRULES && n > 0 && (size_t)n < left; r++) {
 		if (!im->rule_count[r])

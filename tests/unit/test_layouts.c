@@ -223,6 +223,25 @@ static void test_rules(void **state)
 	}
 }
 
+static void test_code_only_row_skipped(void **state)
+{
+	struct diag_list d;
+	struct import_stats st;
+	int64_t before = 0, after = 0;
+	db_query_int(db, "SELECT count(*) FROM result", 0, &before);
+	assert_int_equal(import_row("sch2,VPR-2021-MA-4,7,4А,,,,,,,,", &d, &st), 0);
+	assert_int_equal(st.skipped, 1);
+	assert_int_equal(st.written + st.absent, 0);
+	db_query_int(db, "SELECT count(*) FROM result", 0, &after);
+	assert_int_equal(after, before);
+	diag_free(&d);
+	/* Marked absent, the same row is stored as an absence. */
+	assert_int_equal(import_row("sch2,VPR-2021-MA-4,7,4А,,,,1,,,,", &d, &st), 0);
+	assert_int_equal(st.skipped, 0);
+	assert_int_equal(st.absent, 1);
+	diag_free(&d);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -230,6 +249,7 @@ int main(void)
 		cmocka_unit_test(test_detect_refusals),
 		cmocka_unit_test(test_form_position_header),
 		cmocka_unit_test(test_rules),
+		cmocka_unit_test(test_code_only_row_skipped),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
