@@ -84,7 +84,8 @@ check: deps
 	@$(MAKE) --no-print-directory test
 
 sanitize: deps
-	@$(MAKE) --no-print-directory BUILD=build-san SAN=1 OPT=-O1 test
+	@LSAN_OPTIONS=suppressions=$(abspath tests/lsan.supp):print_suppressions=0 \
+		$(MAKE) --no-print-directory BUILD=build-san SAN=1 OPT=-O1 test
 
 lint: deps
 	@scripts/lint.sh
