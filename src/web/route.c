@@ -36,7 +36,7 @@ const struct web_route web_routes[] = {
 	{ "GET", "/reports/{procedure}", page_report, WEB_STAFF, false, K("school", "municipality", "region") },
 	{ "GET", "/reports/{procedure}/xlsx", page_report_xlsx, WEB_STAFF, false,
 	  K("school", "municipality", "region") },
-	{ "GET", "/risk", page_risk, WEB_TERRITORY, false, K("all", "page") },
+	{ "GET", "/risk", page_risk, WEB_TERRITORY, false, K("all", "page", "municipality", "kind") },
 	{ "GET", "/risk/{login}", page_evidence, WEB_TERRITORY, false, NONE },
 	{ "GET", "/pupils", page_pupils, WEB_ROLE(ROLE_SCHOOL), false, K("class", "year") },
 	{ "POST", "/pupils", page_pupils_add, WEB_ROLE(ROLE_SCHOOL), true,

@@ -22,6 +22,13 @@ expect_grep "objectivity index shown" "$T/body" "показатель объек
 get region "/risk?all=1"
 expect_grep "all schools listed by risk" "$T/body" "<td class=\"num\">1</td>"
 top=$(sql "SELECT s.login FROM school_risk k JOIN school s ON s.id = k.school_id ORDER BY k.rank LIMIT 1")
+mun_id=$(sql "SELECT municipality_id FROM user WHERE login = 'mun'")
+get region "/risk?all=1&municipality=$mun_id&kind="
+expect_eq "risk list filtered by municipality" "$code" 200
+other=$(sql "SELECT login FROM school WHERE municipality_id != $mun_id ORDER BY login LIMIT 1")
+grep -q "/risk/$other\"" "$T/body" && fail "filter keeps other municipalities out" || ok "filter keeps other municipalities out"
+get region "/risk?all=1&kind=%D0%BB%D0%B8%D1%86%D0%B5%D0%B9"
+expect_eq "risk list filtered by kind" "$code" 200
 get region "/risk/$top"
 expect_eq "evidence card opens" "$code" 200
 expect_grep "evidence card explains a flag is not a verdict" "$T/body" "а не вывод о нарушении"
@@ -33,7 +40,6 @@ get admin /
 expect_grep "home shows the objectivity index" "$T/body" "показатель объективности региона"
 
 # Territories: a municipality sees its schools' cards, not others'; a school sees none.
-mun_id=$(sql "SELECT municipality_id FROM user WHERE login = 'mun'")
 own=$(sql "SELECT login FROM school WHERE municipality_id = $mun_id ORDER BY login LIMIT 1")
 foreign=$(sql "SELECT login FROM school WHERE municipality_id != $mun_id ORDER BY login LIMIT 1")
 get mun "/risk/$own"

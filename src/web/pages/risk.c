@@ -107,7 +107,13 @@ int page_risk(struct web_req *r, struct web_res *w)
 		no_run(r, w, "Зона риска");
 		return 0;
 	}
-	bool listed_only = web_query(r, "all") == NULL;
+	const struct user *u = &r->user;
+	const char *scope = u->role == ROLE_MUNICIPALITY ? "mun" : u->role == ROLE_REGION && u->region_id ? "reg" : "all";
+	int64_t scope_id = u->role == ROLE_MUNICIPALITY ? u->municipality_id : u->region_id;
+	const char *all = web_query(r, "all");
+	bool listed_only = !all || !*all;
+	long mun = web_query_int(r, "municipality", 0, 0, 1L << 40);
+	const char *kind = web_query(r, "kind") ? web_query(r, "kind") : "";
 	long page = web_query_int(r, "page", 1, 1, 100000), per = 50;
 	struct db_stmt *s = NULL;
 	int rc = db_prepare(r->db, &s,
@@ -135,14 +141,35 @@ int page_risk(struct web_req *r, struct web_res *w)
 	}
 	db_finalize(s);
 	s = NULL;
-	const struct user *u = &r->user;
-	const char *scope = u->role == ROLE_MUNICIPALITY ? "mun" : u->role == ROLE_REGION && u->region_id ? "reg" : "all";
-	int64_t scope_id = u->role == ROLE_MUNICIPALITY ? u->municipality_id : u->region_id;
-	buf_puts(b, "<p>");
-	buf_puts(b, listed_only ? "Показаны школы из списка oko. <a href=\"/risk?all=1\">Показать все школы по "
-				  "убыванию риска</a>." : "Показаны все школы по убыванию риска. <a href=\"/risk\">Только "
-							   "список oko</a>.");
-	buf_puts(b, "</p><table><thead><tr><th>Место</th><th>Школа</th><th>Муниципалитет</th><th>Тип</th>"
+	/* Filters: which schools (oko's list or all), municipality, kind. */
+	buf_puts(b, "<form class=\"filters\" method=\"get\" action=\"/risk\"><label>Школы <select name=\"all\">");
+	html_printf(b, "<option value=\"\"%s>из списка oko и с официальными признаками</option>"
+		       "<option value=\"1\"%s>все по убыванию риска</option></select></label>",
+		    listed_only ? " selected" : "", listed_only ? "" : " selected");
+	buf_puts(b, "<label>Муниципалитет <select name=\"municipality\"><option value=\"0\">все</option>");
+	if (!db_prepare(r->db, &s, "SELECT m.id, m.name FROM municipality m WHERE"
+				   " (?1 = 'all' OR (?1 = 'mun' AND m.id = ?2) OR (?1 = 'reg' AND m.region_id = ?2))"
+				   " ORDER BY m.name")) {
+		db_bind_text(s, 1, scope, -1);
+		db_bind_int(s, 2, scope_id);
+		while (db_step(s) == DB_ROW) {
+			html_printf(b, "<option value=\"%lld\"%s>", (long long)db_col_int(s, 0),
+				    db_col_int(s, 0) == mun ? " selected" : "");
+			html_text(b, db_col_text(s, 1));
+			buf_puts(b, "</option>");
+		}
+	}
+	db_finalize(s);
+	s = NULL;
+	buf_puts(b, "</select></label><label>Тип <select name=\"kind\"><option value=\"\">все</option>");
+	static const char *kinds[] = { "СОШ", "ООШ", "НОШ", "лицей", "гимназия", "филиал", "другое" };
+	for (size_t i = 0; i < sizeof kinds / sizeof *kinds; i++) {
+		buf_puts(b, "<option");
+		buf_puts(b, !strcmp(kind, kinds[i]) ? " selected>" : ">");
+		html_text(b, kinds[i]);
+		buf_puts(b, "</option>");
+	}
+	buf_puts(b, "</select></label><button>Показать</button></form><table><thead><tr><th>Место</th><th>Школа</th><th>Муниципалитет</th><th>Тип</th>"
 		    "<th>Риск</th><th>В списке</th><th>Официальных признаков</th><th>Признаков oko</th>"
 		    "<th>Главный признак</th><th>Годы с признаками</th></tr></thead><tbody>");
 	rc = db_prepare(r->db, &s,
@@ -154,6 +181,7 @@ int page_risk(struct web_req *r, struct web_res *w)
 			" LEFT JOIN procedure p ON p.id = k.top_procedure_id"
 			" WHERE k.run_id = ?1 AND (?2 = 0 OR k.listed = 1 OR k.official_flags > 0)"
 			" AND (?3 = 'all' OR (?3 = 'mun' AND sc.municipality_id = ?4) OR (?3 = 'reg' AND m.region_id = ?4))"
+			" AND (?7 = 0 OR sc.municipality_id = ?7) AND (?8 = '' OR sc.kind = ?8)"
 			" ORDER BY k.rank LIMIT ?5 OFFSET ?6");
 	if (rc)
 		goto out;
@@ -163,6 +191,8 @@ int page_risk(struct web_req *r, struct web_res *w)
 	db_bind_int(s, 4, scope_id);
 	db_bind_int(s, 5, per + 1);
 	db_bind_int(s, 6, (page - 1) * per);
+	db_bind_int(s, 7, mun);
+	db_bind_text(s, 8, kind, -1);
 	int rows = 0;
 	bool more = false;
 	while (db_step(s) == DB_ROW) {
@@ -202,10 +232,14 @@ int page_risk(struct web_req *r, struct web_res *w)
 	if (!rows)
 		buf_puts(b, "<tr><td colspan=\"10\">Школ с признаками нет.</td></tr>");
 	buf_puts(b, "</tbody></table><nav class=\"pager\">");
+	struct buf q = BUF_INIT;
+	buf_printf(&q, "&amp;all=%s&amp;municipality=%ld&amp;kind=", listed_only ? "" : "1", mun);
+	html_url(&q, kind);
 	if (page > 1)
-		html_printf(b, "<a href=\"/risk?page=%ld%s\">← назад</a>", page - 1, listed_only ? "" : "&amp;all=1");
+		html_printf(b, "<a href=\"/risk?page=%ld%s\">← назад</a>", page - 1, buf_str(&q));
 	if (more)
-		html_printf(b, "<a href=\"/risk?page=%ld%s\">дальше →</a>", page + 1, listed_only ? "" : "&amp;all=1");
+		html_printf(b, "<a href=\"/risk?page=%ld%s\">дальше →</a>", page + 1, buf_str(&q));
+	buf_free(&q);
 	buf_puts(b, "</nav>");
 out:
 	db_finalize(s);
