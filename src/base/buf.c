@@ -67,15 +67,29 @@ int buf_putc(struct buf *b, int c)
 
 int buf_vprintf(struct buf *b, const char *fmt, va_list ap)
 {
+	/* Format straight into the free space; only when it does not fit, grow and format
+	 * again (formatting numbers is the cost in large outputs: do it once). */
 	va_list ap2;
 	va_copy(ap2, ap);
-	int n = vsnprintf(NULL, 0, fmt, ap2);
+	size_t room = b->p ? b->cap - b->len : 0;
+	int n = vsnprintf(room ? b->p + b->len : NULL, room, fmt, ap2);
 	va_end(ap2);
 	if (n < 0)
 		return ERR_INVALID;
+	if ((size_t)n < room) {
+		if (b->max && b->len + (size_t)n > b->max) {
+			b->p[b->len] = '\0';
+			return ERR_LIMIT;
+		}
+		b->len += (size_t)n;
+		return 0;
+	}
 	int rc = reserve(b, (size_t)n);
-	if (rc)
+	if (rc) {
+		if (b->p)
+			b->p[b->len] = '\0';
 		return rc;
+	}
 	vsnprintf(b->p + b->len, (size_t)n + 1, fmt, ap);
 	b->len += (size_t)n;
 	return 0;

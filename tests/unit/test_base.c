@@ -39,6 +39,22 @@ static void test_buf_grows_and_caps(void **state)
 	assert_int_equal(strlen(s), 10000);
 	free(s);
 	assert_null(u.p);
+	/* printf into free space and across growth: the same text either way. */
+	struct buf f = BUF_INIT;
+	char expect[16];
+	for (int i = 0; i < 5000; i++)
+		assert_int_equal(buf_printf(&f, "%d;%.3f|", i, i / 8.0), 0);
+	snprintf(expect, sizeof expect, "%d;%.3f|", 4999, 4999 / 8.0);
+	assert_string_equal(f.p + f.len - strlen(expect), expect);
+	assert_memory_equal(f.p, "0;0.000|1;0.125|", 16);
+	assert_int_equal(f.p[f.len], '\0');
+	buf_free(&f);
+	struct buf c;
+	buf_init(&c, 12);
+	assert_int_equal(buf_printf(&c, "%s", "0123456789"), 0);
+	assert_int_equal(buf_printf(&c, "%s", "abc"), ERR_LIMIT); /* 13 > 12 */
+	assert_string_equal(buf_str(&c), "0123456789");
+	buf_free(&c);
 }
 
 static void test_arena(void **state)
