@@ -75,12 +75,58 @@ double stat_iqr(const double *x, size_t n)
 	return r;
 }
 
+/* The k-th smallest of x[0..n) (0-based), reordering x so that x[k] holds it, everything
+ * before is ≤ and everything after ≥ (Hoare's selection, expected O(n)). */
+static double select_kth(double *x, size_t n, size_t k)
+{
+	size_t lo = 0, hi = n - 1;
+	while (lo < hi) {
+		/* Median of three as the pivot keeps sorted and reversed input linear. */
+		size_t mid = lo + (hi - lo) / 2;
+		double a = x[lo], b = x[mid], c = x[hi];
+		double pivot = a < b ? (b < c ? b : a < c ? c : a) : (a < c ? a : b < c ? c : b);
+		size_t i = lo, j = hi;
+		while (i <= j) {
+			while (x[i] < pivot)
+				i++;
+			while (x[j] > pivot)
+				j--;
+			if (i <= j) {
+				double t = x[i];
+				x[i] = x[j];
+				x[j] = t;
+				i++;
+				if (j == 0)
+					break;
+				j--;
+			}
+		}
+		if (k <= j)
+			hi = j;
+		else if (k >= i)
+			lo = i;
+		else
+			break; /* x[k] equals the pivot */
+	}
+	return x[k];
+}
+
 double stat_median_inplace(double *x, size_t n)
 {
+	/* Type 7 at p = 0.5: the middle element, or the mean of the two middle ones. Selection
+	 * instead of a sort: the robust calibration takes medians of every school's z many
+	 * times per run. */
 	if (n == 0)
 		return NAN;
-	stat_sort(x, n);
-	return stat_quantile7_sorted(x, n, 0.5);
+	size_t k = (n - 1) / 2;
+	double lo = select_kth(x, n, k);
+	if (n % 2)
+		return lo;
+	double hi = x[k + 1];
+	for (size_t i = k + 2; i < n; i++)
+		if (x[i] < hi)
+			hi = x[i];
+	return lo + 0.5 * (hi - lo);
 }
 
 struct stat_moments stat_hist_moments64(const uint64_t *c, size_t nv)

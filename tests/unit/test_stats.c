@@ -674,9 +674,29 @@ static void test_pool_calibrate(void **state)
 	NEAR(z[3], d[3] / sqrt(v[3]), 1e-15);
 }
 
+static void test_median_select(void **state)
+{
+	/* Selection gives the same median as sorting, on ties, sorted, reversed and random. */
+	unsigned seed = 12345;
+	for (int trial = 0; trial < 400; trial++) {
+		size_t n = 1 + (size_t)(trial % 37) * 3 + (size_t)trial / 50;
+		double a[200], b[200];
+		for (size_t i = 0; i < n; i++) {
+			seed = seed * 1103515245u + 12345u;
+			a[i] = trial % 4 == 0 ? (double)i : trial % 4 == 1 ? (double)(n - i)
+			       : (double)((seed >> 16) % (trial % 4 == 2 ? 5 : 1000));
+			b[i] = a[i];
+		}
+		stat_sort(b, n);
+		double expect = stat_quantile7_sorted(b, n, 0.5);
+		assert_true(stat_median_inplace(a, n) == expect);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_median_select),
 		cmocka_unit_test(test_mean_sd),
 		cmocka_unit_test(test_quantile7),
 		cmocka_unit_test(test_hist_moments),
