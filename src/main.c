@@ -245,7 +245,7 @@ static int cmd_help(struct cli *c, int argc, char **argv)
 	printf("oko — объективность результатов оценочных процедур\n\n"
 	       "использование: oko КОМАНДА [параметры] [--db ФАЙЛ]\n\nкоманды:\n");
 	for (size_t i = 0; i < NCOMMANDS; i++)
-		printf("  %-10s %s\n", commands[i].name, commands[i].summary);
+		printf("  %-18s %s\n", commands[i].name, commands[i].summary);
 	printf("\nСправка по команде: oko КОМАНДА --help\n"
 	       "База данных: --db ФАЙЛ, иначе переменная OKO_DB, иначе ./oko.db\n");
 	return 0;
