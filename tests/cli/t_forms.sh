@@ -172,11 +172,21 @@ expect_eq "school gets its key over HTTP" "$code" 200
 expect_eq "the same key" "$(cat "$T/body")" "$(cat "$T/k.txt")"
 get reg "/materials/$P/key"
 expect_eq "region cannot take a school's key" "$code" 403
+get school1 "/materials/$P/variants"
+expect_eq "after the key time the school takes its variants opened" "$code" 200
+mkdir -p "$T/zipped" && (cd "$T/zipped" && unzip -q "$T/body")
+expect_eq "the ZIP holds exactly the school's set" "$(ls "$T/zipped" | sed 's/вариант-//' | sort -n | paste -sd,)" "$set206"
+get school2 "/materials/$P/variants"
+zip2=$(unzip -l "$T/body" 2>/dev/null | grep -c вариант)
+set207=$(sql "SELECT variants FROM material_set WHERE school_id = (SELECT id FROM school WHERE login = 'sch220207')")
+expect_eq "another school gets its own set" "$zip2" "$(echo "$set207" | tr ',' '\n' | wc -l)"
 "$OKO" materials schedule --procedure $P --archive-at 2021-04-10T00:00:00Z --key-at 2099-01-01T00:00:00Z \
 	--criteria-at 2099-01-01T00:00:00Z >/dev/null
 get school1 "/materials/$P/key"
 expect_eq "key before its time refused over HTTP" "$code" 403
 expect_grep "refusal page names the time" "$T/body" "2099-01-01"
+get school1 "/materials/$P/variants"
+expect_eq "opened variants before the key time refused" "$code" 403
 get school1 /materials
 expect_grep "materials page lists the procedure" "$T/body" "$P"
 get reg /materials

@@ -10,7 +10,11 @@
  * The school is always the session's. */
 #include <stdio.h>
 #include <stdlib.h>
+#include <dirent.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zip.h>
 
 #include "base/err.h"
 #include "base/str.h"
@@ -51,6 +55,13 @@ static void school_view(struct web_req *r, struct buf *b, int64_t now)
 					buf_puts(b, "<a href=\"/materials/");
 					html_url(b, code);
 					html_printf(b, "/%s\">%s</a>", what[i], title[i]);
+					if (i == 1) {
+						/* Once the key is out, the school may also take its
+						 * variants opened, without any tool of its own. */
+						buf_puts(b, "<br><a href=\"/materials/");
+						html_url(b, code);
+						buf_puts(b, "/variants\">скачать открытые варианты (ZIP)</a>");
+					}
 				} else {
 					html_textf(b, "с %s", t[i]);
 				}
@@ -198,6 +209,158 @@ int page_materials_schedule(struct web_req *r, struct web_res *w)
 	return render(r, w, "Время выдачи назначено.", true);
 }
 
+/* Removes a temporary directory with its files and folders. */
+static void remove_dir(const char *dir)
+{
+	DIR *dp = opendir(dir);
+	struct dirent *e;
+	char path[1024];
+	struct stat st;
+	while (dp && (e = readdir(dp))) {
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+		if (!lstat(path, &st) && S_ISDIR(st.st_mode))
+			remove_dir(path);
+		else
+			unlink(path);
+	}
+	if (dp)
+		closedir(dp);
+	rmdir(dir);
+}
+
+/* Adds the files under dir to the ZIP as prefix/name, one level of folders deep (the
+ * opened archive has a folder per variant). */
+static int zip_dir(zip_t *z, const char *dir, const char *prefix)
+{
+	DIR *dp = opendir(dir);
+	struct dirent *e;
+	int rc = dp ? 0 : ERR_IO;
+	char path[1024], name[512];
+	struct stat st;
+	while (!rc && dp && (e = readdir(dp))) {
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+		snprintf(name, sizeof name, "%s%s%s", prefix, *prefix ? "/" : "", e->d_name);
+		if (stat(path, &st))
+			rc = ERR_IO;
+		else if (S_ISDIR(st.st_mode))
+			rc = *prefix ? 0 : zip_dir(z, path, name);
+		else {
+			zip_source_t *fs = zip_source_file(z, path, 0, -1);
+			if (!fs || zip_file_add(z, name, fs, ZIP_FL_ENC_UTF_8) < 0) {
+				if (fs)
+					zip_source_free(fs);
+				rc = ERR_IO;
+			}
+		}
+	}
+	if (dp)
+		closedir(dp);
+	return rc;
+}
+
+/* The school's variants opened on the server, as a ZIP: both the archive and the key are
+ * fetched through material_fetch, so the release time is checked and both requests are
+ * recorded exactly as if the school had downloaded them itself. */
+static int opened_variants(struct web_req *r, struct web_res *w, const struct procedure *p)
+{
+	char name[256], msg[512] = "", dir[64] = "", path[1024];
+	struct buf archive = BUF_INIT, key = BUF_INIT;
+	int64_t now = plan_now();
+	long nfiles = 0;
+	zip_t *z = NULL;
+	int rc = material_fetch(r->db, p->id, r->user.school_id, MATERIAL_KEY, now, r->user.login, r->ip,
+				&key, name, sizeof name, msg, sizeof msg);
+	if (!rc)
+		rc = material_fetch(r->db, p->id, r->user.school_id, MATERIAL_ARCHIVE, now, r->user.login,
+				    r->ip, &archive, name, sizeof name, msg, sizeof msg);
+	audit_add(r->db, &r->user, NULL, rc ? "material_refused" : "material_download", p->code,
+		  arena_printf(r->a, "variants%s%s", rc ? ": " : "", rc ? msg : ""), r->ip);
+	if (rc) {
+		web_error_page(r, w, rc == ERR_PERM ? 403 : web_status_of(rc), *msg ? msg : "Материал не выдан.");
+		rc = 0;
+		goto out;
+	}
+	snprintf(dir, sizeof dir, "/tmp/oko-open-XXXXXX");
+	if (!mkdtemp(dir)) {
+		dir[0] = '\0';
+		rc = ERR_IO;
+		goto out;
+	}
+	snprintf(path, sizeof path, "%s/archive", dir);
+	FILE *f = fopen(path, "wb");
+	if (!f || fwrite(archive.p, 1, archive.len, f) != archive.len) {
+		if (f)
+			fclose(f);
+		rc = ERR_IO;
+		goto out;
+	}
+	fclose(f);
+	char *hex = buf_steal(&key);
+	hex[strcspn(hex, "\r\n")] = '\0';
+	char opened[128];
+	snprintf(opened, sizeof opened, "%s/open", dir);
+	mkdir(opened, 0700);
+	rc = material_open(path, hex, opened, &nfiles, msg, sizeof msg);
+	free(hex);
+	unlink(path);
+	if (rc)
+		goto out;
+	/* Pack the opened files into a ZIP in memory for the answer. */
+	zip_error_t ze;
+	zip_error_init(&ze);
+	zip_source_t *src = zip_source_buffer_create(NULL, 0, 0, &ze);
+	if (!src || !(z = zip_open_from_source(src, ZIP_TRUNCATE, &ze))) {
+		if (src)
+			zip_source_free(src);
+		rc = ERR_IO;
+		goto out;
+	}
+	zip_source_keep(src);
+	rc = zip_dir(z, opened, "");
+	if (rc || zip_close(z) < 0) {
+		zip_discard(z);
+		z = NULL;
+		zip_source_free(src);
+		rc = ERR_IO;
+		goto out;
+	}
+	z = NULL;
+	zip_stat_t st;
+	if (zip_source_stat(src, &st) == 0 && zip_source_open(src) == 0) {
+		buf_reserve(&w->body, (size_t)st.size);
+		zip_int64_t got = zip_source_read(src, w->body.p + w->body.len, st.size);
+		if (got > 0) {
+			w->body.len += (size_t)got;
+			w->body.p[w->body.len] = '\0';
+		}
+		zip_source_close(src);
+	}
+	zip_source_free(src);
+	w->type = "application/zip";
+	w->cache = "no-store";
+	w->disposition = arena_printf(r->a, "attachment; filename=\"%s-variants.zip\"", p->code);
+out:
+	if (z)
+		zip_discard(z);
+	if (dir[0]) {
+		char opened2[128];
+		snprintf(opened2, sizeof opened2, "%s/open", dir);
+		remove_dir(opened2);
+		remove_dir(dir);
+	}
+	buf_free(&archive);
+	buf_free(&key);
+	if (rc && rc != ERR_NOMEM) {
+		web_error_page(r, w, 500, *msg ? msg : "Не удалось открыть архив материалов.");
+		rc = 0;
+	}
+	return rc;
+}
+
 int page_materials_get(struct web_req *r, struct web_res *w)
 {
 	static const char *const names[] = { "archive", "key", "criteria" };
@@ -206,7 +369,11 @@ int page_materials_get(struct web_req *r, struct web_res *w)
 	for (int i = 0; i < 3; i++)
 		if (!strcmp(r->params[1], names[i]))
 			what = i;
-	if (what < 0 || procedure_get(r->db, r->params[0], &p))
+	if (procedure_get(r->db, r->params[0], &p))
+		return ERR_NOTFOUND;
+	if (!strcmp(r->params[1], "variants"))
+		return opened_variants(r, w, &p);
+	if (what < 0)
 		return ERR_NOTFOUND;
 	char name[256] = "", msg[512] = "";
 	int64_t now = plan_now();
