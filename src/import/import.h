@@ -27,6 +27,7 @@ struct import_opts {
 	 * school is created (a school coordinator uploads only its own school). */
 	int64_t only_school;
 	int64_t only_municipality;
+	int64_t only_region;
 	int year;              /* pupils: the school year (pupil_year_of); 0 = the current one */
 	/* Called now and then during a long import (may be NULL). */
 	void (*progress)(void *ctx, uint64_t done, uint64_t total, long rows);

@@ -257,6 +257,17 @@ static bool school_allowed(struct imp *im, int64_t id)
 {
 	if (im->o->only_school)
 		return id == im->o->only_school;
+	if (im->o->only_region) {
+		struct db_stmt *q = NULL;
+		int64_t reg = 0;
+		if (!db_cached(im->d, &q, "SELECT coalesce(m.region_id, 0) FROM school s JOIN municipality m"
+					  " ON m.id = s.municipality_id WHERE s.id = ?") &&
+		    !db_bind_int(q, 1, id) && db_step(q) == DB_ROW)
+			reg = db_col_int(q, 0);
+		if (q)
+			db_reset(q);
+		return reg == im->o->only_region;
+	}
 	if (!im->o->only_municipality)
 		return true;
 	int64_t mun;
@@ -280,17 +291,21 @@ static int64_t school_id(struct imp *im, const struct table_row *r, long row)
 	int64_t id;
 	if (hmap_get(&im->schools, login, strlen(login), &id)) {
 		if (!school_allowed(im, id)) {
+			/* The same words as for a login that does not exist: an upload must not tell
+			 * which schools exist outside the uploader's territory. */
 			field_col(im, LF_SCHOOL, col, sizeof col);
 			report(im, R_SCHOOL, row, col, login,
-			       "школа вне вашей территории: загружать можно только результаты своих школ");
+			       "школы с таким логином нет на вашей территории: загружать можно только "
+			       "результаты своих школ");
 			return 0;
 		}
 		return id;
 	}
-	if (im->o->only_school || im->o->only_municipality) {
+	if (im->o->only_school || im->o->only_municipality || im->o->only_region) {
 		field_col(im, LF_SCHOOL, col, sizeof col);
 		report(im, R_SCHOOL, row, col, login,
-		       "школы с таким логином нет в реестре вашей территории");
+		       "школы с таким логином нет на вашей территории: загружать можно только "
+		       "результаты своих школ");
 		return 0;
 	}
 	if (!registry_login_valid(login)) {

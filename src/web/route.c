@@ -302,7 +302,9 @@ static void authenticate(struct web_req *r)
 {
 	struct MHD_Connection *conn = r->conn;
 	const char *auth = conn ? MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Authorization") : NULL;
-	if (auth && !strncmp(auth, "Bearer ", 7)) {
+	/* API keys are for scripts and open only the JSON API: never the pages, which show
+	 * pupils' names to a school's coordinator, and never a state-changing form. */
+	if (auth && !strncmp(auth, "Bearer ", 7) && !strncmp(r->path, "/api/", 5)) {
 		if (api_token_lookup(r->db, auth + 7, &r->user) == 0) {
 			r->authed = true;
 			r->by_token = true;
@@ -314,6 +316,42 @@ static void authenticate(struct web_req *r)
 		r->authed = true;
 		snprintf(r->session, sizeof r->session, "%s", cookie);
 	}
+}
+
+/* The route a request goes to, or NULL; sets r->params. */
+static const struct web_route *find_route(struct web_req *r, bool *path_known)
+{
+	*path_known = false;
+	for (const struct web_route *x = web_routes; x->method; x++) {
+		if (!match(x->pattern, r->path, r))
+			continue;
+		*path_known = true;
+		if (!strcmp(x->method, r->method))
+			return x;
+	}
+	return NULL;
+}
+
+static bool declares(const struct web_route *rt, const char *key)
+{
+	for (const char *const *k = rt->keys; k && *k; k++)
+		if (!strcmp(*k, key))
+			return true;
+	return false;
+}
+
+enum web_body web_body_policy(struct web_req *r)
+{
+	bool known;
+	const struct web_route *rt = find_route(r, &known);
+	if (!rt)
+		return WEB_BODY_REFUSE;
+	if (rt->roles != WEB_PUBLIC) {
+		authenticate(r);
+		if (!r->authed || !(rt->roles & WEB_ROLE(r->user.role)))
+			return WEB_BODY_REFUSE;
+	}
+	return declares(rt, "file") ? WEB_BODY_FILE : WEB_BODY_FORM;
 }
 
 static bool keys_declared(const struct web_route *rt, const struct web_kv *kv, int n)
@@ -335,17 +373,8 @@ void web_dispatch(struct web_req *r, struct web_res *w)
 			web_error_page(r, w, 404, "Такого файла нет.");
 		return;
 	}
-	const struct web_route *rt = NULL;
-	bool path_known = false;
-	for (const struct web_route *x = web_routes; x->method; x++) {
-		if (!match(x->pattern, r->path, r))
-			continue;
-		path_known = true;
-		if (!strcmp(x->method, r->method)) {
-			rt = x;
-			break;
-		}
-	}
+	bool path_known;
+	const struct web_route *rt = find_route(r, &path_known);
 	if (!rt) {
 		web_error_page(r, w, path_known ? 405 : 404,
 			       path_known ? "Этот адрес так не открывают." : "Такой страницы нет.");

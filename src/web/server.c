@@ -34,6 +34,9 @@ struct conn {
 	struct MHD_PostProcessor *pp;
 	struct field fields[WEB_MAX_FORM_FIELDS];
 	int nfields;
+	bool files_allowed;      /* the route takes a file (web_body_policy) */
+	bool other_file;         /* a second file part is being skipped */
+	uint64_t body_bytes;     /* bytes of body received, for the hard stop */
 	size_t form_bytes;
 	FILE *upload;
 	char upload_path[64];
@@ -82,13 +85,22 @@ static enum MHD_Result post_iter(void *cls, enum MHD_ValueKind kind, const char 
 	struct web_req *r = &c->req;
 	if (filename) {
 		struct web_upload *u = &r->upload;
+		if (!c->files_allowed)
+			return MHD_YES; /* this route takes no file: nothing is written */
+		if (off == 0 && u->path)
+			c->other_file = true; /* one file per request: further ones are skipped */
+		if (c->other_file)
+			return MHD_YES;
 		if (!c->upload) {
-			if (u->path)
-				return MHD_YES; /* one file per request: further ones are ignored */
 			snprintf(c->upload_path, sizeof c->upload_path, "/tmp/oko-upload-XXXXXX");
 			int fd = mkstemp(c->upload_path);
-			if (fd < 0 || !(c->upload = fdopen(fd, "wb")))
+			if (fd < 0)
 				return MHD_NO;
+			if (!(c->upload = fdopen(fd, "wb"))) {
+				close(fd);
+				unlink(c->upload_path);
+				return MHD_NO;
+			}
 			u->path = c->upload_path;
 			u->field = arena_strdup(&c->arena, key);
 			const char *base = strrchr(filename, '/');
@@ -142,6 +154,22 @@ static void add_headers(struct MHD_Response *resp, const struct web_res *w)
 		MHD_add_response_header(resp, "Content-Disposition", w->disposition);
 }
 
+/* Queues the response a handler (or the server) filled. */
+static enum MHD_Result answer(struct MHD_Connection *conn, const struct web_res *w)
+{
+	struct MHD_Response *resp =
+		w->static_body ? MHD_create_response_from_buffer(w->static_len, (void *)w->static_body,
+								   MHD_RESPMEM_PERSISTENT)
+			       : MHD_create_response_from_buffer(w->body.len, w->body.p ? w->body.p : (void *)"",
+								   MHD_RESPMEM_MUST_COPY);
+	if (!resp)
+		return MHD_NO;
+	add_headers(resp, w);
+	enum MHD_Result ret = MHD_queue_response(conn, (unsigned)w->status, resp);
+	MHD_destroy_response(resp);
+	return ret;
+}
+
 static void fill_request(struct conn *c, struct MHD_Connection *conn, const char *url,
 			 const char *method)
 {
@@ -179,12 +207,36 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
 		clock_gettime(CLOCK_MONOTONIC, &c->t0);
 		atomic_fetch_add(&in_flight, 1);
 		fill_request(c, conn, url, method);
-		if (!strcmp(method, "POST"))
-			c->pp = MHD_create_post_processor(conn, 64 * 1024, post_iter, c);
 		*con_cls = c;
+		if (!strcmp(method, "POST")) {
+			/* Decide before reading a byte of the body: an unknown route or a caller the
+			 * route does not admit gets its answer now, and only routes that take a file
+			 * may spool one; a declared length over the caps is refused at once. */
+			const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
+			c->req.db = web_db();
+			enum web_body body = c->req.db ? web_body_policy(&c->req) : WEB_BODY_REFUSE;
+			if (cl && strtoull(cl, NULL, 10) > (uint64_t)WEB_MAX_UPLOAD + WEB_MAX_FORM) {
+				web_error_page(&c->req, &c->res, 413, "Файл больше 64 МБ: так велики файлы "
+								      "результатов не бывают.");
+				return answer(conn, &c->res);
+			}
+			if (body == WEB_BODY_REFUSE) {
+				if (c->req.db)
+					web_dispatch(&c->req, &c->res);
+				else
+					web_error_page(&c->req, &c->res, 503, "База данных недоступна.");
+				return answer(conn, &c->res);
+			}
+			c->files_allowed = body == WEB_BODY_FILE;
+			c->pp = MHD_create_post_processor(conn, 64 * 1024, post_iter, c);
+		}
 		return MHD_YES;
 	}
 	if (*upload_size) {
+		/* Past twice the caps nobody is sending a form: drop the connection. */
+		c->body_bytes += *upload_size;
+		if (c->body_bytes > 2 * ((uint64_t)WEB_MAX_UPLOAD + WEB_MAX_FORM))
+			return MHD_NO;
 		if (c->pp && MHD_post_process(c->pp, upload_data, *upload_size) != MHD_YES)
 			c->req.form_overflow = true;
 		*upload_size = 0;
@@ -206,17 +258,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
 		web_error_page(r, w, 503, "База данных недоступна. Попробуйте позже.");
 	else
 		web_dispatch(r, w);
-	struct MHD_Response *resp =
-		w->static_body ? MHD_create_response_from_buffer(w->static_len, (void *)w->static_body,
-								   MHD_RESPMEM_PERSISTENT)
-			       : MHD_create_response_from_buffer(w->body.len, w->body.p ? w->body.p : (void *)"",
-								   MHD_RESPMEM_MUST_COPY);
-	if (!resp)
-		return MHD_NO;
-	add_headers(resp, w);
-	enum MHD_Result ret = MHD_queue_response(conn, (unsigned)w->status, resp);
-	MHD_destroy_response(resp);
-	return ret;
+	return answer(conn, w);
 }
 
 static void completed(void *cls, struct MHD_Connection *conn, void **con_cls,

@@ -97,6 +97,12 @@ struct web_route {
 /* The route table (route.c). */
 extern const struct web_route web_routes[];
 
+/* What the server may read of a POST's body, decided before reading it: nothing for an
+ * unknown route or a caller the route does not admit (the answer is given at once), form
+ * fields only, or fields and one file for routes that declare a "file" key. */
+enum web_body { WEB_BODY_REFUSE, WEB_BODY_FORM, WEB_BODY_FILE };
+enum web_body web_body_policy(struct web_req *r);
+
 /* Runs the request through the table: finds the route (404), authenticates, checks the
  * role (403, or a redirect to the login page for pages), the CSRF token (403) and the
  * keys (400), then calls the handler. */

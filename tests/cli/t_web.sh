@@ -134,7 +134,7 @@ expect_eq "school uploads its own results" "$code" 200
 expect_grep "upload succeeded" "$T/body" "Файл загружен."
 upload sch /upload -F "file=@$DATA/results/canonical.csv"
 expect_eq "school cannot upload other schools' rows" "$code" 400
-expect_grep "foreign rows explained" "$T/body" "школа вне вашей территории"
+expect_grep "foreign rows explained (as for a login that does not exist)" "$T/body" "школы с таким логином нет на вашей территории"
 expect_grep "nothing stored said" "$T/body" "Данные в базе не изменены."
 upload sch /upload -F "file=@$DATA/results/bad.csv"
 expect_eq "a bad file is refused" "$code" 400
@@ -173,6 +173,22 @@ get reg /
 expect_eq "after logout the cookie is dead" "$code" 303
 expect_eq "logins audited" "$(sql "SELECT count(*) > 5 FROM audit WHERE action = 'login'")" 1
 expect_eq "failed logins audited" "$(sql "SELECT count(*) FROM audit WHERE action = 'login_failed'")" 2
+
+# --- hardening found by review
+code=$(curl -s -o /dev/null -D "$T/h" -w '%{http_code}' --data-urlencode login=reg --data-urlencode password=password-reg --data-urlencode "next=/	/evil.example" "$URL/login")
+expect_grep "a tab in next cannot redirect off the site" "$T/h" "Location: /"
+grep -q "evil" "$T/h" && fail "open redirect after login" || ok "no open redirect after login"
+code=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $token" "$URL/schools")
+expect_eq "an API key does not open pages" "$code" 303
+head -c $((2 * 1024 * 1024)) /dev/zero >"$T/anon.bin"
+before_tmp=$(ls /tmp | grep -c oko-upload || true)
+code=$(curl -s -o /dev/null -w '%{http_code}' -F "file=@$T/anon.bin" "$URL/upload")
+expect_eq "an anonymous upload is refused before its body" "$code" 403
+code=$(curl -s -o /dev/null -w '%{http_code}' -F "file=@$T/anon.bin" "$URL/logout")
+expect_eq "a file posted to a route without files is refused" "$code" 403
+expect_eq "no spooled file left by refused posts" "$(ls /tmp | grep -c oko-upload || true)" "$before_tmp"
+code=$(curl -s -o /dev/null -w '%{http_code}' -b "$T/sch.jar" -H "Content-Length: 999999999" --data-binary "x" "$URL/upload" 2>/dev/null)
+expect_eq "a declared length over the cap is refused at once" "$code" 413
 
 # --- throttling after repeated failures
 for i in 1 2 3 4 5; do try_login sch wrong-$i; done

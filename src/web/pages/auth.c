@@ -7,11 +7,19 @@
 
 #define SESSION_TTL (12 * 3600) /* a working day */
 
-/* Only local paths may follow a login: "/x", never "//host" or a scheme. */
+/* Only local paths may follow a login: "/x", never "//host", a scheme, or anything with
+ * white space or control characters (a browser drops a tab in "/<TAB>/host" and goes to
+ * "//host"). Letters, digits and the punctuation of paths and queries only. */
 static const char *safe_next(const char *next)
 {
-	if (!next || next[0] != '/' || next[1] == '/' || next[1] == '\\' || strchr(next, ':'))
+	if (!next || next[0] != '/' || next[1] == '/' || next[1] == '\\')
 		return "/";
+	for (const char *p = next; *p; p++) {
+		unsigned char c = (unsigned char)*p;
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		      strchr("/_.-?=&%~", c)))
+			return "/";
+	}
 	return next;
 }
 

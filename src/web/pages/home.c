@@ -10,12 +10,16 @@
  * ?1 = 'all' or (?1 = 'mun' and municipality_id = ?2) or (?1 = 'school' and id = ?2). */
 static void bind_scope(struct db_stmt *s, const struct user *u)
 {
-	const char *kind = u->role == ROLE_MUNICIPALITY ? "mun" : u->role == ROLE_SCHOOL ? "school" : "all";
+	const char *kind = u->role == ROLE_MUNICIPALITY ? "mun" : u->role == ROLE_SCHOOL ? "school"
+			   : u->role == ROLE_REGION && u->region_id ? "reg" : "all";
 	db_bind_text(s, 1, kind, -1);
-	db_bind_int(s, 2, u->role == ROLE_MUNICIPALITY ? u->municipality_id : u->school_id);
+	db_bind_int(s, 2, u->role == ROLE_MUNICIPALITY ? u->municipality_id
+			  : u->role == ROLE_SCHOOL ? u->school_id : u->region_id);
 }
 
-#define SCOPE_SQL "(?1 = 'all' OR (?1 = 'mun' AND s.municipality_id = ?2) OR (?1 = 'school' AND s.id = ?2))"
+#define SCOPE_SQL "(?1 = 'all' OR (?1 = 'mun' AND s.municipality_id = ?2) OR" \
+	" (?1 = 'reg' AND s.municipality_id IN (SELECT id FROM municipality WHERE region_id = ?2))" \
+	" OR (?1 = 'school' AND s.id = ?2))"
 
 static void counts(struct web_req *r, struct buf *b)
 {
@@ -202,7 +206,8 @@ int page_home(struct web_req *r, struct web_res *w)
 	char key[64];
 	snprintf(key, sizeof key, "home:%d:%lld", (int)r->user.role,
 		 (long long)(r->user.role == ROLE_SCHOOL ? r->user.school_id
-			     : r->user.role == ROLE_MUNICIPALITY ? r->user.municipality_id : 0));
+			     : r->user.role == ROLE_MUNICIPALITY ? r->user.municipality_id
+			     : r->user.role == ROLE_REGION ? r->user.region_id : 0));
 	const char *cached = web_cache_get(r, key);
 	if (cached) {
 		html_raw(b, cached);

@@ -5,6 +5,7 @@
 
 #include "base/diag.h"
 #include "base/err.h"
+#include "base/str.h"
 #include "import/import.h"
 #include "web/web.h"
 
@@ -102,9 +103,11 @@ int page_upload_post(struct web_req *r, struct web_res *w)
 		o.only_school = r->user.school_id;
 	else if (r->user.role == ROLE_MUNICIPALITY)
 		o.only_municipality = r->user.municipality_id;
+	else if (r->user.role == ROLE_REGION && r->user.region_id)
+		o.only_region = r->user.region_id;
 	/* Messages and the upload history name the file as the browser sent it. */
 	char named[96];
-	snprintf(named, sizeof named, "%s", u->filename && *u->filename ? u->filename : "файл");
+	str_copy_utf8(named, sizeof named, u->filename && *u->filename ? u->filename : "файл");
 	struct diag_list d;
 	struct import_stats st;
 	diag_init(&d, 500);
