@@ -192,3 +192,15 @@ expect_grep "materials page lists the procedure" "$T/body" "$P"
 get reg /materials
 expect_grep "region sees the downloads" "$T/body" "Выдачи"
 expect_eq "audit has the downloads" "$(sql "SELECT count(*) > 0 FROM audit WHERE action = 'material_download'")" 1
+# In the plan-graph only the assigned schools take part and get materials.
+"$OKO" materials schedule --procedure $P --archive-at 2021-04-10T00:00:00Z --key-at 2021-04-15T07:30:00Z \
+	--criteria-at 2021-04-15T12:00:00Z >/dev/null
+printf 'campaign,procedure,materials_from,window_from,window_to,criteria_from,form_from,upload_deadline\nВПР 2021,%s,2021-03-10,2021-03-15,2021-05-21,2021-03-15,2021-03-15,2021-05-25\n' "$P" >"$T/plan.csv"
+"$OKO" import plan "$T/plan.csv" >/dev/null
+"$OKO" plan assign --campaign "ВПР 2021" --procedure $P --school sch220206 >/dev/null
+get school1 "/materials/$P/key"
+expect_eq "an assigned school gets its key" "$code" 200
+get school2 "/materials/$P/key"
+expect_eq "a school not assigned in the plan gets nothing (404)" "$code" 404
+get school2 "/materials/$P/variants"
+expect_eq "nor its opened variants" "$code" 404

@@ -361,6 +361,20 @@ out:
 	return rc;
 }
 
+/* Whether the school takes part in the procedure: when the procedure is in the
+ * plan-graph, only its assigned schools get materials; without a plan, every school. */
+static bool takes_part(struct web_req *r, int64_t procedure_id, int64_t school_id)
+{
+	struct db_stmt *s = NULL;
+	bool ok = false;
+	if (!db_prepare(r->db, &s, "SELECT NOT EXISTS (SELECT 1 FROM plan_school WHERE procedure_id = ?1)"
+				   " OR EXISTS (SELECT 1 FROM plan_school WHERE procedure_id = ?1 AND school_id = ?2)") &&
+	    !db_bind_int(s, 1, procedure_id) && !db_bind_int(s, 2, school_id) && db_step(s) == DB_ROW)
+		ok = db_col_int(s, 0) != 0;
+	db_finalize(s);
+	return ok;
+}
+
 int page_materials_get(struct web_req *r, struct web_res *w)
 {
 	static const char *const names[] = { "archive", "key", "criteria" };
@@ -369,7 +383,7 @@ int page_materials_get(struct web_req *r, struct web_res *w)
 	for (int i = 0; i < 3; i++)
 		if (!strcmp(r->params[1], names[i]))
 			what = i;
-	if (procedure_get(r->db, r->params[0], &p))
+	if (procedure_get(r->db, r->params[0], &p) || !takes_part(r, p.id, r->user.school_id))
 		return ERR_NOTFOUND;
 	if (!strcmp(r->params[1], "variants"))
 		return opened_variants(r, w, &p);
