@@ -10,6 +10,11 @@ rm -f "$DB" "$DB-wal" "$DB-shm"
 "$OKO" --db "$DB" init
 if "$OKO" help | grep -q '^  demo '; then
 	"$OKO" --db "$DB" demo
+	# The risk list and evidence cards need an analysis run.
+	if "$OKO" help | grep -q '^  analyze '; then
+		echo "Анализ объективности демонстрационного региона…"
+		"$OKO" --db "$DB" analyze --out "${DB%.db}-analysis" --quiet
+	fi
 else
 	# Until the generator exists the demo is the sample registry of the tests.
 	"$OKO" --db "$DB" import schools tests/data/schools.csv
