@@ -53,10 +53,33 @@ fail:
 	return ERR_IO;
 }
 
+/* A text cell that a spreadsheet would run as a formula (=, +, @, a tab, a return, or a
+ * minus not starting a number): school names come from uploaded files, and an export opened
+ * in Excel must not execute them. */
+static bool formula_like(const char *s)
+{
+	switch (s[0]) {
+	case '=': case '+': case '@': case '\t': case '\r':
+		return true;
+	case '-':
+		return !((s[1] >= '0' && s[1] <= '9') || s[1] == '.');
+	}
+	return false;
+}
+
 int table_writer_text(struct table_writer *w, const char *s)
 {
 	if (w->kind == TABLE_CSV) {
 		int rc = w->col++ ? buf_putc(&w->line, ',') : 0;
+		if (!rc && formula_like(s)) {
+			/* Prefixed with an apostrophe, the way Excel itself marks text. */
+			struct buf t = BUF_INIT;
+			buf_putc(&t, '\'');
+			buf_puts(&t, s);
+			rc = csv_put_field(&w->line, t.p, t.len, ',');
+			buf_free(&t);
+			return rc;
+		}
 		return rc ? rc : csv_put_field(&w->line, s, strlen(s), ',');
 	}
 	if (*s && worksheet_write_string(w->ws, w->row, (lxw_col_t)w->col, s, NULL) != LXW_NO_ERROR)

@@ -2,7 +2,9 @@
  *
  * Exports produce the same rows in either container: the caller adds cells one by one and
  * ends rows; numbers go into XLSX as numbers, text as text. CSV is UTF-8 with a comma and
- * quotes only where needed (the canonical layout of formats.md). */
+ * quotes only where needed (the canonical layout of formats.md). A CSV text cell that a
+ * spreadsheet would run as a formula (starting with =, +, @, a tab, or a minus that does not
+ * start a number) is written with a leading apostrophe; XLSX cells are typed and need none. */
 #ifndef OKO_TABLE_WRITE_H
 #define OKO_TABLE_WRITE_H
 

@@ -259,3 +259,8 @@ $C,VPR-2021-MA-4,2021-04-16,2021-04-20,2021-05-21,2021-04-20,2021-04-20,2021-05-
 EOF
 expect_fail "a window that excludes fixed dates is refused" import plan "$T/move.csv"
 expect_grep "stranded dates explained" "$T/err" "школ, уже назначивших дату вне нового периода проведения: 2"
+# A school name that a spreadsheet would run as a formula is exported as text.
+sql "UPDATE school SET name = '=HYPERLINK(\"http://x\")' WHERE login = 'sch220207'"
+OKO_NOW=2021-05-26T00:00:01Z run_oko monitoring --procedure VPR-2021-MA-4
+expect_grep "formula-like name exported with an apostrophe" "$T/out" "sch220207,\"'=HYPERLINK"
+echo "1..$_n"
