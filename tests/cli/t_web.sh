@@ -190,6 +190,16 @@ expect_eq "no spooled file left by refused posts" "$(ls /tmp | grep -c oko-uploa
 code=$(curl -s -o /dev/null -w '%{http_code}' -b "$T/sch.jar" -H "Content-Length: 999999999" --data-binary "x" "$URL/upload" 2>/dev/null)
 expect_eq "a declared length over the cap is refused at once" "$code" 413
 
+# --- a coordinator bound to a region sees only its region's actions in the audit log
+"$OKO" user add reg2 --role region --scope "Алтайский край" --name "reg2" --password password-reg2 >/dev/null
+login reg2 password-reg2
+get reg2 /audit
+expect_eq "a region-bound coordinator opens the audit log" "$code" 200
+grep -q "login_failed" "$T/body" && fail "anonymous failed logins hidden from a region-bound coordinator" || ok "anonymous failed logins hidden from a region-bound coordinator"
+expect_grep "its region's users' actions are shown" "$T/body" "<td>mun</td><td>login</td>"
+get admin /audit
+expect_grep "the administrator sees failed logins" "$T/body" "login_failed"
+
 # --- throttling after repeated failures
 for i in 1 2 3 4 5; do try_login sch wrong-$i; done
 try_login sch wrong-6

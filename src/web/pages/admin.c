@@ -83,21 +83,32 @@ int page_users_post(struct web_req *r, struct web_res *w)
 	return 0;
 }
 
+#define AUDIT_SCOPE "(?1 = 0 OR a.user_id IN (SELECT u.id FROM user u" \
+	" LEFT JOIN school sc ON sc.id = u.school_id" \
+	" LEFT JOIN municipality m ON m.id = coalesce(u.municipality_id, sc.municipality_id)" \
+	" WHERE u.region_id = ?1 OR m.region_id = ?1))"
+
 int page_audit(struct web_req *r, struct web_res *w)
 {
 	struct buf *b = &w->body;
 	struct db_stmt *s = NULL;
 	long page = web_query_int(r, "page", 1, 1, 1000000), per = 50, total = 0;
-	int64_t t;
-	if (!db_query_int(r->db, "SELECT count(*) FROM audit", 0, &t))
-		total = (long)t;
+	/* A coordinator bound to a region sees the actions of that region's users only (no
+	 * anonymous failed logins, which carry addresses and whatever was typed). */
+	int64_t region = r->user.role == ROLE_REGION ? r->user.region_id : 0;
+	struct db_stmt *cs = NULL;
+	if (!db_prepare(r->db, &cs, "SELECT count(*) FROM audit a WHERE " AUDIT_SCOPE) &&
+	    !db_bind_int(cs, 1, region) && db_step(cs) == DB_ROW)
+		total = (long)db_col_int(cs, 0);
+	db_finalize(cs);
 	html_begin(r, w, "Журнал действий");
 	buf_puts(b, "<h1>Журнал действий</h1><table><thead><tr><th>Когда (UTC)</th><th>Кто</th>"
 		    "<th>Действие</th><th>Объект</th><th>Подробности</th><th>Адрес</th></tr></thead><tbody>");
 	int rc = db_prepare(r->db, &s, "SELECT at, user_login, action, coalesce(object, ''),"
-				       " coalesce(detail, ''), coalesce(ip, '') FROM audit"
-				       " ORDER BY id DESC LIMIT ? OFFSET ?");
-	if (!rc && !(rc = db_bind_int(s, 1, per)) && !(rc = db_bind_int(s, 2, (page - 1) * per))) {
+				       " coalesce(detail, ''), coalesce(ip, '') FROM audit a WHERE " AUDIT_SCOPE
+				       " ORDER BY id DESC LIMIT ?2 OFFSET ?3");
+	if (!rc && !(rc = db_bind_int(s, 1, region)) && !(rc = db_bind_int(s, 2, per)) &&
+	    !(rc = db_bind_int(s, 3, (page - 1) * per))) {
 		while (db_step(s) == DB_ROW) {
 			buf_puts(b, "<tr>");
 			for (int i = 0; i < 6; i++) {

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "base/err.h"
+#include "base/str.h"
 #include "web/web.h"
 
 #define SESSION_TTL (12 * 3600) /* a working day */
@@ -73,7 +74,10 @@ int page_login_post(struct web_req *r, struct web_res *w)
 	struct user u;
 	if (user_verify(r->db, login, pw, &u) != 0) {
 		web_throttle_fail(r->ip, login, r->now);
-		audit_add(r->db, NULL, login, "login_failed", NULL, NULL, r->ip);
+		/* What was typed is kept short: it may be a password typed in the wrong field. */
+		char typed[65];
+		str_copy_utf8(typed, sizeof typed, login);
+		audit_add(r->db, NULL, typed, "login_failed", NULL, NULL, r->ip);
 		w->status = 403;
 		login_form(r, w, login, "Неверный логин или пароль.");
 		return 0;
