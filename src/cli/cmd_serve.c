@@ -9,8 +9,9 @@
 int cmd_serve(struct cli *c, int argc, char **argv)
 {
 	const char *listen = "127.0.0.1:8080", *threads = NULL;
-	bool quiet = false;
+	bool quiet = false, secure = false;
 	const struct cli_opt opts[] = {
+		{ "--secure-cookies", NULL, &secure },
 		{ "--listen", &listen, NULL },
 		{ "--threads", &threads, NULL },
 		{ "--quiet", NULL, &quiet },
@@ -31,6 +32,7 @@ int cmd_serve(struct cli *c, int argc, char **argv)
 		.listen = listen,
 		.threads = threads ? (unsigned)strtoul(threads, NULL, 10) : 0,
 		.quiet = quiet,
+		.secure_cookies = secure,
 	};
 	return web_serve(&cfg);
 }

@@ -190,7 +190,7 @@ static void fill_request(struct conn *c, struct MHD_Connection *conn, const char
 	}
 	r->ip = arena_strdup(&c->arena, ip);
 	const char *proto = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "X-Forwarded-Proto");
-	r->secure = proto && !strcmp(proto, "https");
+	r->secure = config->secure_cookies || (proto && !strcmp(proto, "https"));
 	MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, collect_arg, c);
 	buf_init(&c->res.body, 0);
 	c->res.status = 200;

@@ -162,6 +162,7 @@ struct web_config {
 	const char *listen;  /* "127.0.0.1:8080" */
 	unsigned threads;    /* worker threads; 0 = number of cores */
 	bool quiet;          /* no access log */
+	bool secure_cookies; /* always mark cookies Secure (behind a TLS proxy) */
 };
 
 /* Serves until SIGTERM/SIGINT, then stops accepting, lets requests in flight finish

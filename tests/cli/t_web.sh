@@ -200,6 +200,24 @@ expect_grep "its region's users' actions are shown" "$T/body" "<td>mun</td><td>l
 get admin /audit
 expect_grep "the administrator sees failed logins" "$T/body" "login_failed"
 
+# --- a new login ends the session the browser came with
+cp "$T/mun.jar" "$T/mun-old.jar"
+code=$(curl -s -o /dev/null -w '%{http_code}' -b "$T/mun.jar" -c "$T/mun.jar" --data-urlencode login=mun --data-urlencode password=password-mun "$URL/login")
+get mun-old /
+expect_eq "the previous session is dead after a new login" "$code" 303
+get mun /
+expect_eq "the new one works" "$code" 200
+
+# --- behind a TLS proxy cookies can always be Secure
+"$OKO" serve --listen 127.0.0.1:0 --secure-cookies >"$T/serve2.log" 2>&1 &
+pid2=$!
+for _ in $(seq 100); do
+	p2=$(grep -o 'слушает http://127.0.0.1:[0-9]*' "$T/serve2.log" | grep -o '[0-9]*$'); [ -n "$p2" ] && break; sleep 0.05
+done
+curl -s -o /dev/null -D "$T/h2" --data-urlencode login=admin --data-urlencode password=password-admin "http://127.0.0.1:$p2/login"
+kill $pid2; wait $pid2 2>/dev/null
+expect_grep "--secure-cookies marks the session cookie Secure" "$T/h2" "SameSite=Strict; Max-Age=43200; Secure"
+
 # --- throttling after repeated failures
 for i in 1 2 3 4 5; do try_login sch wrong-$i; done
 try_login sch wrong-6

@@ -1,4 +1,5 @@
 /* auth pages: log in (argon2id check, throttled) and log out. */
+#include <microhttpd.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -83,6 +84,10 @@ int page_login_post(struct web_req *r, struct web_res *w)
 		return 0;
 	}
 	web_throttle_reset(login);
+	/* A new login ends the session the browser came with, if any. */
+	const char *old = MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, "oko_session");
+	if (old)
+		session_delete(r->db, old);
 	char token[USER_TOKEN_HEX], csrf[USER_TOKEN_HEX];
 	int rc = session_create(r->db, u.id, r->now, SESSION_TTL, token, csrf);
 	if (rc)
