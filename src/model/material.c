@@ -62,6 +62,19 @@ static int files_dir(struct db *d, char *out, size_t n, bool create)
 	return rc;
 }
 
+int material_work_dir(struct db *d, char *out, size_t n)
+{
+	char base[512];
+	int rc = files_dir(d, base, sizeof base, true);
+	if (rc)
+		return rc;
+	if ((size_t)snprintf(out, n, "%s/open", base) >= n)
+		return ERR_LIMIT;
+	if (mkdir(out, 0700) && errno != EEXIST)
+		return ERR_IO;
+	return 0;
+}
+
 static int read_file(const char *path, struct buf *b, size_t max)
 {
 	FILE *f = fopen(path, "rb");

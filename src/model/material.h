@@ -58,6 +58,9 @@ int material_fetch(struct db *d, int64_t procedure_id, int64_t school_id, enum m
 		   int64_t now, const char *user, const char *ip, struct buf *out, char *name, size_t namelen,
 		   char *msg, size_t msglen);
 
+/* DBPATH.files/open (mode 0700, created when missing): where the server opens archives
+ * for a moment, beside the database rather than in the shared /tmp. */
+int material_work_dir(struct db *d, char *out, size_t n);
 /* Opens an archive with its key (hex) and writes its files into dir. *nfiles gets the count. */
 int material_open(const char *archive, const char *key_hex, const char *dir, long *nfiles, char *msg,
 		  size_t msglen);

@@ -176,6 +176,7 @@ get school1 "/materials/$P/variants"
 expect_eq "after the key time the school takes its variants opened" "$code" 200
 mkdir -p "$T/zipped" && (cd "$T/zipped" && unzip -q "$T/body")
 expect_eq "the ZIP holds exactly the school's set" "$(ls "$T/zipped" | sed 's/вариант-//' | sort -n | paste -sd,)" "$set206"
+expect_eq "nothing opened is left behind the database" "$(find "$OKO_DB.files/open" -mindepth 1 | wc -l)" 0
 get school2 "/materials/$P/variants"
 zip2=$(unzip -l "$T/body" 2>/dev/null | grep -c вариант)
 set207=$(sql "SELECT variants FROM material_set WHERE school_id = (SELECT id FROM school WHERE login = 'sch220207')")

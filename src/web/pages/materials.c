@@ -267,7 +267,7 @@ static int zip_dir(zip_t *z, const char *dir, const char *prefix)
  * recorded exactly as if the school had downloaded them itself. */
 static int opened_variants(struct web_req *r, struct web_res *w, const struct procedure *p)
 {
-	char name[256], msg[512] = "", dir[64] = "", path[1024];
+	char name[256], msg[512] = "", dir[600] = "", path[1024];
 	struct buf archive = BUF_INIT, key = BUF_INIT;
 	int64_t now = plan_now();
 	long nfiles = 0;
@@ -284,8 +284,10 @@ static int opened_variants(struct web_req *r, struct web_res *w, const struct pr
 		rc = 0;
 		goto out;
 	}
-	snprintf(dir, sizeof dir, "/tmp/oko-open-XXXXXX");
-	if (!mkdtemp(dir)) {
+	/* Decrypted variants stay beside the database (mode 0700), never in the shared /tmp. */
+	char work[512];
+	if (material_work_dir(r->db, work, sizeof work) ||
+	    (size_t)snprintf(dir, sizeof dir, "%s/XXXXXX", work) >= sizeof dir || !mkdtemp(dir)) {
 		dir[0] = '\0';
 		rc = ERR_IO;
 		goto out;
@@ -301,7 +303,7 @@ static int opened_variants(struct web_req *r, struct web_res *w, const struct pr
 	fclose(f);
 	char *hex = buf_steal(&key);
 	hex[strcspn(hex, "\r\n")] = '\0';
-	char opened[128];
+	char opened[640];
 	snprintf(opened, sizeof opened, "%s/open", dir);
 	mkdir(opened, 0700);
 	rc = material_open(path, hex, opened, &nfiles, msg, sizeof msg);
@@ -347,7 +349,7 @@ out:
 	if (z)
 		zip_discard(z);
 	if (dir[0]) {
-		char opened2[128];
+		char opened2[640];
 		snprintf(opened2, sizeof opened2, "%s/open", dir);
 		remove_dir(opened2);
 		remove_dir(dir);
