@@ -18,6 +18,10 @@ trap '[ -n "$PID" ] && kill $PID 2>/dev/null; rm -rf "$T"' EXIT
 export OKO_DB=$T/e2e.db
 "$OKO" demo --schools 60 --seed 5 >/dev/null 2>&1 || { echo "not ok 1 - oko demo failed"; exit 1; }
 "$OKO" analyze --out "$T/analysis" --quiet || { echo "not ok 1 - oko analyze failed"; exit 1; }
+# A plan-graph of two procedures with every school taking part.
+printf 'campaign,procedure,materials_from,window_from,window_to,criteria_from,form_from,upload_deadline\nВПР весна 2021,VPR-2021-RU-4,2021-03-10,2021-03-15,2021-05-21,2021-03-15,2021-03-15,2021-05-25\nВПР весна 2021,VPR-2021-MA-4,2021-03-10,2021-03-15,2021-05-21,2021-03-15,2021-03-15,2021-05-25\n' >"$T/plan.csv"
+"$OKO" import plan "$T/plan.csv" >/dev/null && "$OKO" plan assign --campaign "ВПР весна 2021" --all >/dev/null ||
+	{ echo "not ok 1 - plan-graph set-up failed"; exit 1; }
 school=$(sqlite3 "$OKO_DB" "SELECT s.login FROM user u JOIN school s ON s.id = u.school_id WHERE u.login = 'school'")
 proc=VPR-2021-MA-4
 labels=$(sqlite3 "$OKO_DB" "SELECT group_concat(label, ',') FROM (SELECT label FROM position WHERE procedure_id = (SELECT id FROM procedure WHERE code = '$proc') ORDER BY idx)")
