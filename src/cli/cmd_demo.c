@@ -14,6 +14,7 @@
 
 #include "base/err.h"
 #include "cli/cli.h"
+#include "cli/gen_opts.h"
 #include "gen/gen.h"
 #include "import/import.h"
 #include "model/user.h"
@@ -138,18 +139,7 @@ int cmd_demo(struct cli *c, int argc, char **argv)
 	const char *keep = NULL;
 	bool force = false;
 	const struct cli_opt opts[] = {
-		{ "--schools", &t.schools, NULL },
-		{ "--municipalities", &t.municipalities, NULL },
-		{ "--years", &t.years, NULL },
-		{ "--seed", &t.seed, NULL },
-		{ "--manipulated", &t.manipulated, NULL },
-		{ "--icc", &t.icc, NULL },
-		{ "--subjects", &t.subjects, NULL },
-		{ "--grades", &t.grades, NULL },
-		{ "--absent", &t.absent, NULL },
-		{ "--kinds", &t.kinds, NULL },
-		{ "--strength", &t.strength, NULL },
-		{ "--region", &t.region, NULL },
+		GEN_CLI_OPTS(t),
 		{ "--keep", &keep, NULL },
 		{ "--force", NULL, &force },
 		{ 0 },

@@ -5,6 +5,7 @@
 
 #include "base/err.h"
 #include "cli/cli.h"
+#include "cli/gen_opts.h"
 #include "gen/gen.h"
 
 /* Peak resident memory of this process in KiB (VmHWM), or -1 when unknown. */
@@ -52,18 +53,7 @@ int cmd_gen(struct cli *c, int argc, char **argv)
 	bool stats = false, quiet = false;
 	const struct cli_opt opts[] = {
 		{ "--out", &out, NULL },
-		{ "--schools", &t.schools, NULL },
-		{ "--municipalities", &t.municipalities, NULL },
-		{ "--years", &t.years, NULL },
-		{ "--seed", &t.seed, NULL },
-		{ "--manipulated", &t.manipulated, NULL },
-		{ "--icc", &t.icc, NULL },
-		{ "--subjects", &t.subjects, NULL },
-		{ "--grades", &t.grades, NULL },
-		{ "--absent", &t.absent, NULL },
-		{ "--kinds", &t.kinds, NULL },
-		{ "--strength", &t.strength, NULL },
-		{ "--region", &t.region, NULL },
+		GEN_CLI_OPTS(t),
 		{ "--stats", NULL, &stats },
 		{ "--quiet", NULL, &quiet },
 		{ 0 },
