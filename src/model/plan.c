@@ -153,26 +153,6 @@ int plan_dates_check(const struct plan_dates *p, enum plan_field *field, char *m
 	" (SELECT id FROM municipality WHERE region_id = ?2))) OR (?1 = 'mun' AND"             \
 	" s.municipality_id = ?2) OR (?1 = 'school' AND s.id = ?2))"
 
-static int bind_scope(struct db_stmt *s, const struct user *u)
-{
-	const char *kind = "none";
-	int64_t id = 0;
-	if (!u || u->role == ROLE_ADMIN || (u->role == ROLE_REGION && !u->region_id)) {
-		kind = "all";
-	} else if (u->role == ROLE_REGION) {
-		kind = "reg";
-		id = u->region_id;
-	} else if (u->role == ROLE_MUNICIPALITY) {
-		kind = "mun";
-		id = u->municipality_id;
-	} else if (u->role == ROLE_SCHOOL) {
-		kind = "school";
-		id = u->school_id;
-	}
-	int rc = db_bind_text(s, 1, kind, -1);
-	return rc ? rc : db_bind_int(s, 2, id);
-}
-
 static int done(int rc)
 {
 	return rc < 0 ? rc : 0;
@@ -462,7 +442,7 @@ int plan_rows(struct db *d, int64_t campaign_id, int64_t school_id, const struct
 	if (rc)
 		goto out;
 	if (school_id ? (rc = db_bind_int(s, 1, school_id)) || (rc = db_bind_int(s, 2, campaign_id))
-		      : (rc = bind_scope(s, viewer)) || (rc = db_bind_int(s, 3, campaign_id)))
+		      : (rc = user_bind_scope(s, viewer)) || (rc = db_bind_int(s, 3, campaign_id)))
 		goto out;
 	size_t cap = 0;
 	while ((rc = db_step(s)) == DB_ROW) {
@@ -612,7 +592,7 @@ int plan_monitor(struct db *d, const char *procedure, const struct user *viewer,
 			     " LEFT JOIN upload cu ON cu.id = rp.upload_id"
 			     " WHERE (?4 = 0 OR s.municipality_id = ?4) AND " SCOPE_SQL
 			     " ORDER BY m.name IS NULL, m.name, s.login")) ||
-	    (rc = bind_scope(s, viewer)) || (rc = db_bind_int(s, 3, m->procedure_id)) ||
+	    (rc = user_bind_scope(s, viewer)) || (rc = db_bind_int(s, 3, m->procedure_id)) ||
 	    (rc = db_bind_int(s, 4, municipality_id)))
 		goto out;
 	size_t cap = 0, mcap = 0;

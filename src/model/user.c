@@ -352,6 +352,33 @@ int api_token_lookup(struct db *d, const char *token, struct user *u)
 	return rc == DB_DONE ? ERR_NOTFOUND : rc;
 }
 
+void user_scope(const struct user *u, const char **kind, int64_t *id)
+{
+	*kind = "none";
+	*id = 0;
+	if (!u || u->role == ROLE_ADMIN || (u->role == ROLE_REGION && !u->region_id)) {
+		*kind = "all";
+	} else if (u->role == ROLE_REGION) {
+		*kind = "reg";
+		*id = u->region_id;
+	} else if (u->role == ROLE_MUNICIPALITY) {
+		*kind = "mun";
+		*id = u->municipality_id;
+	} else if (u->role == ROLE_SCHOOL) {
+		*kind = "school";
+		*id = u->school_id;
+	}
+}
+
+int user_bind_scope(struct db_stmt *s, const struct user *u)
+{
+	const char *kind;
+	int64_t id;
+	user_scope(u, &kind, &id);
+	int rc = db_bind_text(s, 1, kind, -1);
+	return rc ? rc : db_bind_int(s, 2, id);
+}
+
 bool user_sees_municipality(struct db *d, const struct user *u, int64_t municipality_id)
 {
 	switch (u->role) {

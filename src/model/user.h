@@ -61,6 +61,13 @@ int session_delete(struct db *d, const char *token);
 int api_token_create(struct db *d, int64_t user_id, const char *label, char token[USER_TOKEN_HEX]);
 int api_token_lookup(struct db *d, const char *token, struct user *u);
 
+/* The territory a user's lists are limited to: kind "all" (administrator, or a regional
+ * coordinator bound to no region), "reg", "mun" or "school" with *id that territory's id,
+ * or "none" (experts and observers see no territory's lists). Queries filter on it. */
+void user_scope(const struct user *u, const char **kind, int64_t *id);
+/* Binds user_scope() to the statement's parameters 1 (kind) and 2 (id). */
+int user_bind_scope(struct db_stmt *s, const struct user *u);
+
 /* True when the user may see the school's data (its territory contains the school). */
 bool user_sees_school(struct db *d, const struct user *u, int64_t school_id);
 /* True when the user's territory contains the municipality. */

@@ -46,9 +46,7 @@ int api_schools(struct web_req *r, struct web_res *w)
 			    " AND (?4 = 0 OR s.municipality_id = ?4) ORDER BY s.login LIMIT ?5 OFFSET ?6");
 	if (rc)
 		return rc;
-	const struct user *u = &r->user;
-	db_bind_text(s, 1, u->role == ROLE_MUNICIPALITY ? "mun" : u->role == ROLE_REGION && u->region_id ? "reg" : "all", -1);
-	db_bind_int(s, 2, u->role == ROLE_MUNICIPALITY ? u->municipality_id : u->region_id);
+	user_bind_scope(s, &r->user);
 	db_bind_text(s, 3, q, -1);
 	db_bind_int(s, 4, mun);
 	db_bind_int(s, 5, per);
@@ -71,15 +69,6 @@ int api_schools(struct web_req *r, struct web_res *w)
 #define API_SCOPE "(?1 = 'all' OR (?1 = 'mun' AND s.municipality_id = ?2) OR" \
 	" (?1 = 'reg' AND s.municipality_id IN (SELECT id FROM municipality WHERE region_id = ?2))" \
 	" OR (?1 = 'school' AND s.id = ?2))"
-
-static void bind_api_scope(struct db_stmt *s, const struct user *u)
-{
-	const char *kind = u->role == ROLE_MUNICIPALITY ? "mun" : u->role == ROLE_SCHOOL ? "school"
-			   : u->role == ROLE_REGION && u->region_id ? "reg" : "all";
-	db_bind_text(s, 1, kind, -1);
-	db_bind_int(s, 2, u->role == ROLE_MUNICIPALITY ? u->municipality_id
-			  : u->role == ROLE_SCHOOL ? u->school_id : u->region_id);
-}
 
 int api_procedures(struct web_req *r, struct web_res *w)
 {
@@ -122,7 +111,7 @@ int api_results(struct web_req *r, struct web_res *w)
 			    " WHERE p.code = ?3 AND " API_SCOPE " GROUP BY s.id ORDER BY s.login");
 	if (rc)
 		return rc;
-	bind_api_scope(s, &r->user);
+	user_bind_scope(s, &r->user);
 	db_bind_text(s, 3, proc, -1);
 	json_t *list = json_array();
 	while (db_step(s) == DB_ROW) {
@@ -149,7 +138,7 @@ int api_uploads(struct web_req *r, struct web_res *w)
 			    " WHERE " API_SCOPE " ORDER BY u.id DESC, s.login LIMIT 1000");
 	if (rc)
 		return rc;
-	bind_api_scope(s, &r->user);
+	user_bind_scope(s, &r->user);
 	json_t *list = json_array();
 	while (db_step(s) == DB_ROW)
 		json_array_append_new(list, json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:I, s:I}",
@@ -173,7 +162,7 @@ int api_risk(struct web_req *r, struct web_res *w)
 			    API_SCOPE " ORDER BY k.rank");
 	if (rc)
 		return rc;
-	bind_api_scope(s, &r->user);
+	user_bind_scope(s, &r->user);
 	db_bind_int(s, 3, run);
 	json_t *list = json_array();
 	while (db_step(s) == DB_ROW)

@@ -6,17 +6,7 @@
 #include "base/err.h"
 #include "web/web.h"
 
-/* Territory filter of the queries below: bound as (role, scope id). The SQL reads:
- * ?1 = 'all' or (?1 = 'mun' and municipality_id = ?2) or (?1 = 'school' and id = ?2). */
-static void bind_scope(struct db_stmt *s, const struct user *u)
-{
-	const char *kind = u->role == ROLE_MUNICIPALITY ? "mun" : u->role == ROLE_SCHOOL ? "school"
-			   : u->role == ROLE_REGION && u->region_id ? "reg" : "all";
-	db_bind_text(s, 1, kind, -1);
-	db_bind_int(s, 2, u->role == ROLE_MUNICIPALITY ? u->municipality_id
-			  : u->role == ROLE_SCHOOL ? u->school_id : u->region_id);
-}
-
+/* Territory filter of the queries below (user_bind_scope binds ?1 and ?2). */
 #define SCOPE_SQL "(?1 = 'all' OR (?1 = 'mun' AND s.municipality_id = ?2) OR" \
 	" (?1 = 'reg' AND s.municipality_id IN (SELECT id FROM municipality WHERE region_id = ?2))" \
 	" OR (?1 = 'school' AND s.id = ?2))"
@@ -30,7 +20,7 @@ static void counts(struct web_req *r, struct buf *b)
 				  " ON s.id = x.school_id WHERE " SCOPE_SQL ")"
 				  " FROM school s WHERE " SCOPE_SQL))
 		return;
-	bind_scope(s, &r->user);
+	user_bind_scope(s, &r->user);
 	if (db_step(s) == DB_ROW) {
 		buf_puts(b, "<ul class=\"tiles\">");
 		static const char *labels[] = { "школ", "муниципалитетов", "процедур", "результатов" };
@@ -62,7 +52,7 @@ static void progress(struct web_req *r, struct buf *b)
 		       " JOIN school s ON s.id = x.school_id LEFT JOIN municipality m ON m.id = s.municipality_id"
 		       " WHERE " SCOPE_SQL " GROUP BY p.id, m.id ORDER BY p.year DESC, p.code, m.name"))
 		return;
-	bind_scope(s, &r->user);
+	user_bind_scope(s, &r->user);
 	buf_puts(b, "<section><h2>Загрузка результатов</h2>");
 	struct buf rows = BUF_INIT;
 	char cur[48] = "";
@@ -138,7 +128,7 @@ static void risk_summary(struct web_req *r, struct buf *b)
 				  " WHERE k.run_id = ?3 AND k.listed = 1 AND " SCOPE_SQL
 				  " ORDER BY k.rank LIMIT 5"))
 		return;
-	bind_scope(s, &r->user);
+	user_bind_scope(s, &r->user);
 	db_bind_int(s, 3, run);
 	buf_puts(b, "<ol class=\"top\">");
 	int rows = 0;
@@ -167,7 +157,7 @@ static void recent_uploads(struct web_req *r, struct buf *b)
 		       " JOIN procedure p ON p.id = us.procedure_id JOIN school s ON s.id = us.school_id"
 		       " WHERE " SCOPE_SQL " ORDER BY u.id DESC LIMIT 10"))
 		return;
-	bind_scope(s, &r->user);
+	user_bind_scope(s, &r->user);
 	buf_puts(b, "<section><h2>Последние загрузки</h2><table><thead><tr><th>Когда (UTC)</th>"
 		    "<th>Файл</th><th>Кто</th><th>Процедура</th><th>Школа</th><th>Строк</th>"
 		    "<th>Заменено</th></tr></thead><tbody>");

@@ -107,9 +107,9 @@ int page_risk(struct web_req *r, struct web_res *w)
 		no_run(r, w, "Зона риска");
 		return 0;
 	}
-	const struct user *u = &r->user;
-	const char *scope = u->role == ROLE_MUNICIPALITY ? "mun" : u->role == ROLE_REGION && u->region_id ? "reg" : "all";
-	int64_t scope_id = u->role == ROLE_MUNICIPALITY ? u->municipality_id : u->region_id;
+	const char *scope;
+	int64_t scope_id;
+	user_scope(&r->user, &scope, &scope_id);
 	const char *all = web_query(r, "all");
 	bool listed_only = !all || !*all;
 	long mun = web_query_int(r, "municipality", 0, 0, 1L << 40);

@@ -28,10 +28,7 @@ static const struct {
 static void bind_list(struct db_stmt *s, const struct user *u, const char *q, long mun,
 		      const char *kind)
 {
-	const char *scope = u->role == ROLE_MUNICIPALITY ? "mun"
-			    : u->role == ROLE_REGION && u->region_id ? "reg" : "all";
-	db_bind_text(s, 1, scope, -1);
-	db_bind_int(s, 2, u->role == ROLE_MUNICIPALITY ? u->municipality_id : u->region_id);
+	user_bind_scope(s, u);
 	db_bind_text(s, 3, q, -1);
 	db_bind_int(s, 4, mun);
 	db_bind_text(s, 5, kind, -1);
