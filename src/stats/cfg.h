@@ -41,6 +41,8 @@ struct stat_cfg {
 	int pool_above;         /* 1: the heap at b */
 	bool pool_tilt;         /* true: the school's expected shape is the regional
 				 * counterfactual tilted to the school's mean */
+	double pool_journal;    /* 0.5: prior mass smoothing the journal-mark likelihood
+				 * ratio of a work on b (pulled vs genuine); < 0: marks unused */
 };
 
 void stat_cfg_default(struct stat_cfg *c);

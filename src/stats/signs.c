@@ -393,11 +393,63 @@ static double tilt_solve(const double *f, size_t w, double vc, double target)
 	return lam;
 }
 
-/* The pooled window statistic of one school (see struct stat_bunch_school). f: the
+/* Journal slot shares (0 none, 1..4 marks 2..5) of the region's works with scores lo..hi,
+ * each score weighted by g[v] (the school's expected shape): P(j | scores lo..hi). False
+ * when the region has no works there. */
+static bool journal_shares(const struct stat_tab *t, const double *g, int lo, int hi, double *pj)
+{
+	size_t w = t->w;
+	double tot = 0;
+	for (int j = 0; j < 5; j++)
+		pj[j] = 0;
+	for (int v = lo; v <= hi; v++) {
+		uint64_t n = 0;
+		for (int j = 0; j < 5; j++)
+			n += t->region[(size_t)j * w + (size_t)v];
+		if (!n)
+			continue;
+		for (int j = 0; j < 5; j++)
+			pj[j] += g[v] * (double)t->region[(size_t)j * w + (size_t)v] / (double)n;
+		tot += g[v];
+	}
+	if (!(tot > 0))
+		return false;
+	for (int j = 0; j < 5; j++)
+		pj[j] /= tot;
+	return true;
+}
+
+/* The journal-mark likelihood ratio of a work in the heap: rho[j] = P(j | hole) /
+ * P(j | heap), smoothed by prior mass alpha spread over the five slots and scaled so that
+ * its mean over the heap is 1 (the statistic's null mean stays 0). Returns E[rho^2] over
+ * the heap; rho = 1 (return 1) when marks are off or the region has none there. */
+static double journal_ratio(const struct stat_tab *t, const double *g, int lo, int b, int hi,
+			    double alpha, double *rho)
+{
+	double hole[5], heap[5];
+	for (int j = 0; j < 5; j++)
+		rho[j] = 1;
+	if (alpha < 0 || !t->has_journal || !journal_shares(t, g, lo, b - 1, hole) ||
+	    !journal_shares(t, g, b, hi, heap))
+		return 1;
+	double mean = 0, m2 = 0;
+	for (int j = 0; j < 5; j++) {
+		rho[j] = (hole[j] + alpha / 5) / (heap[j] + alpha / 5);
+		mean += heap[j] * rho[j];
+	}
+	for (int j = 0; j < 5; j++) {
+		rho[j] /= mean;
+		m2 += heap[j] * rho[j] * rho[j];
+	}
+	return m2;
+}
+
+/* The pooled window statistic of one school s (see struct stat_bunch_school). f: the
  * regional counterfactual curve (w values), vc its mean; rmean: the region's observed
  * mean score. */
-static void pool_school(const struct stat_tab *t, const struct stat_cfg *cfg, const uint32_t *h,
-			const double *f, double vc, double rmean, double *g, struct stat_bunch_school *o)
+static void pool_school(const struct stat_tab *t, const struct stat_cfg *cfg, size_t s,
+			const uint32_t *h, const double *f, double vc, double rmean, double *g,
+			struct stat_bunch_school *o)
 {
 	size_t w = t->w;
 	uint64_t n = 0, sx = 0;
@@ -441,10 +493,19 @@ static void pool_school(const struct stat_tab *t, const struct stat_cfg *cfg, co
 			continue;
 		double pi = ga / gm;
 		pi = pi < 0.01 ? 0.01 : pi > 0.99 ? 0.99 : pi;
+		/* Works in the heap weighted by how much their journal marks look like the
+		 * hole's (a pulled pupil keeps the marks of a weaker one). */
+		double rho[5], e2 = journal_ratio(t, g, lo, b, hi, cfg->pool_journal,
+						  rho), ar = 0;
+		for (int j = 0; j < 5; j++) {
+			const uint32_t *row = stat_tab_row(t, s, j);
+			for (int v = b; v <= hi; v++)
+				ar += rho[j] * row[v];
+		}
 		o->nwin += (uint32_t)m;
-		o->obs += (double)a;
+		o->obs += (1 - pi) * ar + pi * (double)a;
 		o->expct += (double)m * pi;
-		o->var += (double)m * pi * (1 - pi);
+		o->var += (double)m * pi * (1 - pi) * ((1 - pi) * e2 + pi);
 	}
 }
 
@@ -520,7 +581,7 @@ int stat_sign_bunch(const struct stat_tab *t, const struct stat_cfg *cfg,
 			if (ref[i].ok)
 				window_counts(h, &ref[i], &a[(size_t)i * ns + s], &m[(size_t)i * ns + s]);
 		if (f0 > 0)
-			pool_school(t, cfg, h, f, vc, rmean, g, &out[s]);
+			pool_school(t, cfg, s, h, f, vc, rmean, g, &out[s]);
 	}
 	free(f);
 	for (int i = 0; i < 3; i++)

@@ -851,6 +851,136 @@ static void test_bunch_pooled(void **state)
 	stat_proc_free(p);
 }
 
+/* The journal-weighted heap of the pooled bunching statistic: 120 schools of 40 works as
+ * in test_bunch_pooled, each work with a journal mark that follows its score before any
+ * pulling (the mark of the score on the scale 6/10/14; one work in five a mark up or down)
+ * and school 0 pulling with probability .5: its pulled works sit on b with the marks of
+ * the hole. */
+static int mark_of(int x, double u)
+{
+	int j = x < 6 ? 2 : x < 10 ? 3 : x < 14 ? 4 : 5;
+	if (u < 0.1 && j > 2)
+		j--;
+	else if (u > 0.9 && j < 5)
+		j++;
+	return j;
+}
+
+static void test_bunch_pooled_journal(void **state)
+{
+	gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+	gsl_rng_set(r, 11);
+	enum { NS = 120, PS = 40 };
+	static uint32_t sc[NS * PS];
+	static int16_t v[NS * PS];
+	static int8_t jm[NS * PS];
+	const int bnd[3] = {6, 10, 14};
+	for (int s = 0; s < NS; s++)
+		for (int i = 0; i < PS; i++) {
+			double pr = s % 3 == 0 ? 0.65 : s % 3 == 1 ? 0.35 : 0.5;
+			int x = (int)gsl_ran_binomial(r, pr, 20);
+			jm[s * PS + i] = (int8_t)mark_of(x, gsl_rng_uniform(r));
+			double u = gsl_rng_uniform(r);
+			for (int k = 0; k < 3 && s == 0; k++)
+				if (x >= bnd[k] - 3 && x < bnd[k] && u < 0.5)
+					x = bnd[k];
+			sc[s * PS + i] = (uint32_t)s;
+			v[s * PS + i] = (int16_t)x;
+		}
+	gsl_rng_free(r);
+	struct stat_proc *p = mkproc(NS * PS, NS, 20, sc, v, jm);
+	scale(p, 6, 10, 14);
+	struct stat_tab t;
+	assert_int_equal(stat_tab_build(p, &t), 0);
+	struct stat_cfg cfg;
+	stat_cfg_default(&cfg);
+	NEAR(cfg.pool_journal, 0.5, 0);
+	struct stat_bunch_ref ref[3];
+	static struct stat_bunch_school o[NS], o0[NS];
+	assert_int_equal(stat_sign_bunch(&t, &cfg, ref, o), 0);
+	/* Recompute school 4 by hand: the tilted curve g as in test_bunch_pooled, then per
+	 * window the journal shares of the hole (scores b-3..b-1, weighted by g) and of the
+	 * heap (b), rho_j = (hole_j + .1) / (heap_j + .1) scaled to mean 1 over the heap,
+	 * obs = (1 - pi) sum_j a_j rho_j + pi a, var = m pi (1 - pi) ((1 - pi) E rho^2 + pi). */
+	double rh[21], cf[21], f0 = 0, f1 = 0;
+	uint64_t rh64[21];
+	stat_tab_region_hist(&t, rh64);
+	for (int x = 0; x <= 20; x++)
+		rh[x] = (double)rh64[x];
+	struct stat_bunch_est est[3];
+	assert_int_equal(stat_bunch_excess(rh, 21, p->scale, 3, &cfg.bunch, est, cf, NULL), 0);
+	for (int x = 0; x <= 20; x++) {
+		double c = cf[x] > 1e-12 ? cf[x] : 1e-12;
+		f0 += c;
+		f1 += c * x;
+	}
+	double vc = f1 / f0, g[21];
+	const struct stat_bunch_school *b = &o[4];
+	for (int x = 0; x <= 20; x++)
+		g[x] = (cf[x] > 1e-12 ? cf[x] : 1e-12) * exp(b->tilt * (x - vc));
+	double obs = 0, ex = 0, var = 0;
+	for (int k = 0; k < 3; k++) {
+		double hole[5] = {0}, heap[5] = {0}, gh = 0, gm = 0;
+		for (int x = bnd[k] - 3; x <= bnd[k]; x++) {
+			double n = 0;
+			for (int j = 0; j < 5; j++)
+				n += (double)t.region[(size_t)j * 21 + (size_t)x];
+			gm += g[x];
+			for (int j = 0; j < 5; j++) {
+				double sh = g[x] * (double)t.region[(size_t)j * 21 + (size_t)x] / n;
+				if (x < bnd[k])
+					hole[j] += sh;
+				else
+					heap[j] += sh;
+			}
+			if (x < bnd[k])
+				gh += g[x];
+		}
+		double rho[5], mean = 0, e2 = 0, pi = g[bnd[k]] / gm, ar = 0;
+		for (int j = 0; j < 5; j++) {
+			hole[j] /= gh;
+			heap[j] /= g[bnd[k]];
+			rho[j] = (hole[j] + 0.1) / (heap[j] + 0.1);
+			mean += heap[j] * rho[j];
+		}
+		for (int j = 0; j < 5; j++) {
+			rho[j] /= mean;
+			e2 += heap[j] * rho[j] * rho[j];
+		}
+		uint32_t m = 0, a = 0;
+		for (int i = 0; i < PS; i++) {
+			int x = v[4 * PS + i];
+			if (x < bnd[k] - 3 || x > bnd[k])
+				continue;
+			m++;
+			if (x == bnd[k]) {
+				a++;
+				ar += rho[jm[4 * PS + i] - 1];
+			}
+		}
+		obs += (1 - pi) * ar + pi * a;
+		ex += m * pi;
+		var += m * pi * (1 - pi) * ((1 - pi) * e2 + pi);
+	}
+	NEAR(b->obs, obs, 1e-9);
+	NEAR(b->expct, ex, 1e-9);
+	NEAR(b->var, var, 1e-9);
+	/* The marks make the pulling school stand out more; without them (pool_journal < 0)
+	 * the statistic is the plain heap count of test_bunch_pooled. Clean schools stay near
+	 * 0 either way. */
+	cfg.pool_journal = -1;
+	assert_int_equal(stat_sign_bunch(&t, &cfg, ref, o0), 0);
+	double zj = (o[0].obs - o[0].expct) / sqrt(o[0].var);
+	double z0 = (o0[0].obs - o0[0].expct) / sqrt(o0[0].var);
+	assert_true(zj > z0 + 2);
+	double mz = 0;
+	for (int s = 1; s < NS; s++)
+		mz += (o[s].obs - o[s].expct) / sqrt(o[s].var) / (NS - 1);
+	assert_true(fabs(mz) < 0.5);
+	stat_tab_free(&t);
+	stat_proc_free(p);
+}
+
 static void test_twins_by_school(void **state)
 {
 	int pmax[] = {1, 1, 1, 1, 1};
@@ -968,6 +1098,7 @@ int main(void)
 		cmocka_unit_test(test_synthetic_region),
 		cmocka_unit_test(test_bunch_schools),
 		cmocka_unit_test(test_bunch_pooled),
+		cmocka_unit_test(test_bunch_pooled_journal),
 		cmocka_unit_test(test_twins_by_school),
 		cmocka_unit_test(test_objectivity_index),
 		cmocka_unit_test(test_analyze_minimal),
