@@ -66,25 +66,13 @@ static int cmp_ev(const void *a, const void *b)
 	return (x->proc > y->proc) - (x->proc < y->proc);
 }
 
-/* Combined p of one school's evidence e[0..k-1] (sorted by sign). pp (POOLED only):
- * the pooled p of each sign for this school (NaN: none), nsig signs; *top receives the
- * sign of the smallest family p. */
-static double combine(struct stat_evidence *e, size_t k, enum stat_combine how, double *buf,
-		      const double *pp, int nsig, int *top)
+/* The family p's of one school's evidence e[0..k-1] (sorted here by sign) into fam[],
+ * their signs into famsig[]; returns their number. Family: Fisher over the sign's p's, or
+ * (POOLED) the sign's pooled p from pp (NaN: none), nsig signs. buf holds k. */
+static size_t families(struct stat_evidence *e, size_t k, enum stat_combine how, double *buf,
+		       const double *pp, int nsig, double *fam, int *famsig)
 {
-	size_t m = 0;
-	for (size_t i = 0; i < k; i++)
-		if (!isnan(e[i].p))
-			buf[m++] = e[i].p;
-	if (how == STAT_COMBINE_FISHER)
-		return stat_fisher(buf, m);
-	if (how == STAT_COMBINE_BONFERRONI)
-		return stat_bonferroni_min(buf, m, NULL);
-	/* Family: Fisher within each sign (or its pooled p), Bonferroni-min across signs.
-	 * buf holds 2k. */
 	qsort(e, k, sizeof *e, cmp_ev);
-	double *fam = buf + k;
-	int famsig[STAT_RISK_MAX_SIGNS];
 	size_t nf = 0;
 	for (size_t i = 0; i < k;) {
 		size_t j = i, c = 0;
@@ -108,11 +96,74 @@ static double combine(struct stat_evidence *e, size_t k, enum stat_combine how, 
 		}
 		i = j;
 	}
-	long am = -1;
-	double p = stat_bonferroni_min(fam, nf, &am);
+	return nf;
+}
+
+/* Combined p of one school's evidence e[0..k-1]. pp (POOLED only): the pooled p of each
+ * sign for this school (NaN: none), nsig signs; u (POOLED only): the raw weight of each
+ * sign (weighted Bonferroni, see family_weights), NULL for equal weights. *top receives
+ * the sign behind the combined p. buf holds 2k. */
+static double combine(struct stat_evidence *e, size_t k, enum stat_combine how, double *buf,
+		      const double *pp, int nsig, const double *u, int *top)
+{
+	size_t m = 0;
+	for (size_t i = 0; i < k; i++)
+		if (!isnan(e[i].p))
+			buf[m++] = e[i].p;
+	if (how == STAT_COMBINE_FISHER)
+		return stat_fisher(buf, m);
+	if (how == STAT_COMBINE_BONFERRONI)
+		return stat_bonferroni_min(buf, m, NULL);
+	double *fam = buf + k;
+	int famsig[STAT_RISK_MAX_SIGNS];
+	size_t nf = families(e, k, how, buf, pp, nsig, fam, famsig);
+	if (!u) {
+		long am = -1;
+		double p = stat_bonferroni_min(fam, nf, &am);
+		if (top)
+			*top = am >= 0 ? famsig[am] : -1;
+		return p;
+	}
+	/* Weighted Bonferroni: p = min p_f / w_f with the weights u of the school's families
+	 * scaled to sum to 1 (equal weights: k * min p). */
+	double us = 0, best = INFINITY;
+	for (size_t i = 0; i < nf; i++)
+		us += u[famsig[i]];
 	if (top)
-		*top = am >= 0 ? famsig[am] : -1;
-	return p;
+		*top = -1;
+	for (size_t i = 0; i < nf; i++) {
+		double w = u[famsig[i]] / us, r = fam[i] / w;
+		if (r < best) {
+			best = r;
+			if (top)
+				*top = famsig[i];
+		}
+	}
+	return nf ? (best < 1 ? best : 1) : 1;
+}
+
+/* The raw family weights of the weighted Bonferroni (POOLED): for each fold of schools
+ * (index parity) and sign, u = floor + max(0, share of the OTHER fold's schools whose
+ * family p is below the tail p of z = STAT_RISK_WEIGHT_Z, minus that tail p): the sign's
+ * excess of strong evidence in the region, estimated without the school itself
+ * (cross-fitting keeps each school's weighted p valid). fp: nschools x
+ * STAT_RISK_MAX_SIGNS family p's (NaN: none); u: 2 x STAT_RISK_MAX_SIGNS. */
+static void family_weights(const double *fp, size_t nschools, double *u)
+{
+	const double tail = stat_norm_upper(STAT_RISK_WEIGHT_Z);
+	for (int k = 0; k < 2; k++)
+		for (int f = 0; f < STAT_RISK_MAX_SIGNS; f++) {
+			size_t n = 0, hit = 0;
+			for (size_t s = (size_t)(1 - k); s < nschools; s += 2) {
+				double p = fp[s * STAT_RISK_MAX_SIGNS + (size_t)f];
+				if (isnan(p))
+					continue;
+				n++;
+				hit += p < tail;
+			}
+			double ex = n >= STAT_RISK_MIN_NULL ? (double)hit / (double)n - tail : 0;
+			u[k * STAT_RISK_MAX_SIGNS + f] = STAT_RISK_WEIGHT_FLOOR + (ex > 0 ? ex : 0);
+		}
 }
 
 /* qsort has no context argument in C17; rank with a small merge sort instead of a global. */
@@ -213,6 +264,25 @@ int stat_risk(const struct stat_evidence *ev, size_t nev, size_t nschools, enum 
 		free(z);
 		free(ix);
 	}
+	/* POOLED: the family p's of every school, then the cross-fitted family weights. */
+	double *u = NULL;
+	if (how == STAT_COMBINE_POOLED) {
+		double *fp = xmalloc((nschools ? nschools : 1) * STAT_RISK_MAX_SIGNS * sizeof *fp);
+		double *fam = xmalloc((nev ? nev : 1) * sizeof *fam);
+		int famsig[STAT_RISK_MAX_SIGNS];
+		for (size_t i = 0; i < nschools * STAT_RISK_MAX_SIGNS; i++)
+			fp[i] = NAN;
+		for (size_t s = 0; s < nschools; s++) {
+			size_t nf = families(e + start[s], start[s + 1] - start[s], how, buf,
+					     pp + s * (size_t)nsig, nsig, fam, famsig);
+			for (size_t i = 0; i < nf; i++)
+				fp[s * STAT_RISK_MAX_SIGNS + (size_t)famsig[i]] = fam[i];
+		}
+		u = xmalloc(2 * STAT_RISK_MAX_SIGNS * sizeof *u);
+		family_weights(fp, nschools, u);
+		free(fp);
+		free(fam);
+	}
 	for (size_t s = 0; s < nschools; s++) {
 		struct stat_risk_school *o = &out[s];
 		*o = (struct stat_risk_school){0, NAN, -1, -1, 1, 0, NAN, false, 0};
@@ -235,7 +305,8 @@ int stat_risk(const struct stat_evidence *ev, size_t nev, size_t nschools, enum 
 		if (!o->nev)
 			continue;
 		int top = -1;
-		o->p = combine(x, k, how, buf, ps, nsig, &top);
+		o->p = combine(x, k, how, buf, ps, nsig, u ? u + (s % 2) * STAT_RISK_MAX_SIGNS : NULL,
+			       &top);
 		o->risk = -log10(o->p > 1e-300 ? o->p : 1e-300);
 		pv[s] = o->p;
 		if (how == STAT_COMBINE_POOLED && top >= 0) {
@@ -259,6 +330,7 @@ int stat_risk(const struct stat_evidence *ev, size_t nev, size_t nschools, enum 
 		}
 	}
 	free(pp);
+	free(u);
 	stat_bh_adjust(pv, nschools, pv);
 	size_t nlisted = 0, neval = 0;
 	for (size_t s = 0; s < nschools; s++) {

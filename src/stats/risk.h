@@ -56,6 +56,11 @@ enum stat_combine {
  * estimate the null (fewer: the theoretical N(0, 1)). */
 #define STAT_RISK_MIN_WORKS 10
 #define STAT_RISK_MIN_NULL 30
+/* POOLED across signs: weighted Bonferroni, a sign's weight growing with the region's
+ * excess of schools beyond z = 2.5 in it (cross-fitted over two folds of schools), from a
+ * floor that keeps every sign in play (methodology-oko.md §7.3). */
+#define STAT_RISK_WEIGHT_Z 2.5
+#define STAT_RISK_WEIGHT_FLOOR 0.005
 
 
 struct stat_risk_school {

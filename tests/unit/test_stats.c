@@ -637,6 +637,39 @@ static void test_risk_pooled_hand(void **state)
 	assert_int_equal(stat_risk(ev, 5, 3, STAT_COMBINE_POOLED, 0.05, r, NULL), ERR_INVALID);
 }
 
+/* The weighted Bonferroni across signs (POOLED), by hand. 80 schools, two signs with one
+ * p each (a family of one p is that p): sign 8 p = .001 in every fifth school (eight in
+ * each fold of index parity), else .5; sign 11 p = .5, except school 1 (.004). The weights
+ * of a fold come from the other fold: u = .005 + max(0, share of p < P(N > 2.5) - P(N >
+ * 2.5)), so sign 8 gets u = .2 - .00621 + .005 in both folds, sign 11 .025 - .00621 +
+ * .005 for the even schools (school 1 is odd) and .005 for the odd ones. */
+static void test_risk_weighted(void **state)
+{
+	enum { NS = 80 };
+	struct stat_evidence ev[2 * NS];
+	for (int s = 0; s < NS; s++) {
+		ev[2 * s] = (struct stat_evidence)EV((uint32_t)s, 8, 0, s % 5 == 0 ? 0.001 : 0.5);
+		ev[2 * s + 1] = (struct stat_evidence)EV((uint32_t)s, 11, 0, s == 1 ? 0.004 : 0.5);
+	}
+	struct stat_risk_school r[NS];
+	assert_int_equal(stat_risk(ev, 2 * NS, NS, STAT_COMBINE_POOLED, 0.05, r, NULL), 0);
+	/* Even schools: w8 = .19879 / (.19879 + .02379) = .89312, w11 = .10688. */
+	NEAR(r[0].p, 0.001119675509944743, 1e-12); /* .001 / w8 (equal weights: .002) */
+	NEAR(r[2].p, 0.5598377549723715, 1e-12);   /* min(.5 / w8, .5 / w11) */
+	/* Odd schools: w8 = .19879 / .20379 = .97547, w11 = .02453: the single strong p of a
+	 * sign with no excess in the other fold weighs little. */
+	NEAR(r[1].p, 0.1630322677393791, 1e-12); /* .004 / w11 (equal weights: .008) */
+	assert_int_equal(r[1].sign, 11);
+	NEAR(r[3].p, 0.5125760641436465, 1e-12);
+	assert_int_equal(r[0].sign, 8);
+	/* Equal evidence in both signs everywhere: equal weights, plain Bonferroni-min. */
+	for (int s = 0; s < NS; s++)
+		ev[2 * s + 1].p = ev[2 * s].p;
+	assert_int_equal(stat_risk(ev, 2 * NS, NS, STAT_COMBINE_POOLED, 0.05, r, NULL), 0);
+	NEAR(r[0].p, 0.002, 1e-15);
+	NEAR(r[2].p, 1, 0);
+}
+
 /* The calibration of a pooled sign: z_i = q_i * sqrt(1 + t * w_i / v_i) with q_i normal
  * quantiles scaled to MAD 1/1.4826 recovers t; z's no wider than N(0, 1) give tau2 = 0;
  * fewer than STAT_RISK_MIN_NULL schools give the theoretical null. */
@@ -721,6 +754,7 @@ int main(void)
 		cmocka_unit_test(test_risk_combination),
 		cmocka_unit_test(test_risk_ties_and_empty),
 		cmocka_unit_test(test_risk_pooled_hand),
+		cmocka_unit_test(test_risk_weighted),
 		cmocka_unit_test(test_pool_calibrate),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
