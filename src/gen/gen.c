@@ -935,17 +935,6 @@ static int block_plant(struct gen *G, int pi, int n, int nclass)
 	char cname[8] = "";
 	if (cls >= 0)
 		class_format(cname, x->grade, cls);
-	for (int k = 0; k < GEN_NKINDS; k++) {
-		if (!(kinds & (1u << k)) || !G->sink->truth)
-			continue;
-		struct gen_truth t = {
-			G->sc.login, x->code, x->year, (enum gen_kind)k, pl->strength[k],
-			cls >= 0 && k != GEN_JUMP ? cname : NULL,
-		};
-		int rc = G->sink->truth(G->sink->ctx, &t);
-		if (rc)
-			return rc;
-	}
 	if (kinds & (1u << GEN_JUMP))
 		plant_jump(G, pi, n, pl->strength[GEN_JUMP]);
 	if (kinds & (1u << GEN_HELP))
@@ -961,6 +950,20 @@ static int block_plant(struct gen *G, int pi, int n, int nclass)
 	for (int i = 0; i < n; i++)
 		if (!G->rows[i].absent)
 			G->rows[i].total = row_total(x, G->rows[i].scores);
+	for (int k = 0; k < GEN_NKINDS; k++) {
+		if (!(kinds & (1u << k)) || !G->sink->truth)
+			continue;
+		int changed = 0;
+		for (int i = 0; i < n; i++)
+			changed += (G->rows[i].planted >> k) & 1u;
+		struct gen_truth t = {
+			G->sc.login, x->code, x->year, (enum gen_kind)k, pl->strength[k],
+			cls >= 0 && k != GEN_JUMP ? cname : NULL, changed,
+		};
+		int rc = G->sink->truth(G->sink->ctx, &t);
+		if (rc)
+			return rc;
+	}
 	return 0;
 }
 

@@ -116,6 +116,7 @@ struct gen_truth {
 	enum gen_kind kind;
 	double strength;          /* 0..1; see docs/generator.md for its meaning per kind */
 	const char *class_name;   /* the only class manipulated, or NULL for all */
+	int works;                /* works this kind actually changed (0: none qualified) */
 };
 
 /* Where the generator sends what it makes. Callbacks return 0 or an ERR_* code, which

@@ -95,7 +95,7 @@ static int w_begin(void *ctx, const struct gen_params *p, const struct procedure
 		fprintf(w->results, ",p%d", k);
 	fputc('\n', w->results);
 	fputs("login,name,municipality,region,kind,settlement,indepth\n", w->schools);
-	fputs("school,procedure,year,kind,strength,class\n", w->truth);
+	fputs("school,procedure,year,kind,strength,class,works\n", w->truth);
 	return 0;
 }
 
@@ -180,8 +180,8 @@ static int w_result(void *ctx, const struct gen_result *r)
 static int w_truth(void *ctx, const struct gen_truth *t)
 {
 	struct writer *w = ctx;
-	fprintf(w->truth, "%s,%s,%d,%s,%.2f,%s\n", t->school, t->procedure, t->year,
-		gen_kind_names[t->kind], t->strength, t->class_name ? t->class_name : "");
+	fprintf(w->truth, "%s,%s,%d,%s,%.2f,%s,%d\n", t->school, t->procedure, t->year,
+		gen_kind_names[t->kind], t->strength, t->class_name ? t->class_name : "", t->works);
 	w->counts->truth++;
 	return 0;
 }
@@ -233,8 +233,9 @@ static int write_readme(struct writer *w)
 		   "  schools.csv     школы (login,name,municipality,region,kind,settlement,indepth)\n"
 		   "  procedures.csv  процедуры (позиции label:max:level, шкала a/b/c)\n"
 		   "  results.csv     результаты; столбцы p1..pK — позиции процедуры по порядку\n"
-		   "  truth.csv       заложенные искажения: school,procedure,year,kind,strength,class\n"
-		   "                  (class заполнен, если искажён только один класс; школ без\n"
+		   "  truth.csv       заложенные искажения: school,procedure,year,kind,strength,class,\n"
+		   "                  works (class заполнен, если искажён только один класс; works —\n"
+		   "                  сколько работ искажение действительно изменило; школ без\n"
 		   "                  искажений в файле нет)\n\n"
 		   "Модель и смысл параметров: docs/generator.md в исходных текстах oko.\n"
 		   "Повторный запуск с теми же параметрами даёт те же файлы байт в байт.\n");

@@ -13,7 +13,7 @@ expect_eq "schools.csv header" "$(head -1 "$G/schools.csv")" "login,name,municip
 expect_eq "procedures.csv header" "$(head -1 "$G/procedures.csv")" "procedure,kind,year,subject,grade,max_score,positions,scale"
 expect_eq "results.csv header: positions p1..p22" "$(head -1 "$G/results.csv")" \
 	"school,procedure,code,class,variant,gender,journal_mark,absent,$(seq -s, -f 'p%g' 1 22)"
-expect_eq "truth.csv header" "$(head -1 "$G/truth.csv")" "school,procedure,year,kind,strength,class"
+expect_eq "truth.csv header" "$(head -1 "$G/truth.csv")" "school,procedure,year,kind,strength,class,works"
 expect_eq "25 schools" "$(($(wc -l <"$G/schools.csv") - 1))" 25
 expect_eq "20 procedures" "$(($(wc -l <"$G/procedures.csv") - 1))" 20
 expect_grep "real RU-4 2021 structure" "$G/procedures.csv" \

@@ -32,6 +32,7 @@ struct bstat {
 	long near_pairs, pairs;
 	uint64_t hash;
 	unsigned planted;
+	long nplanted[GEN_NKINDS]; /* works changed by each kind */
 	long class_max; /* largest class in the block */
 };
 
@@ -139,6 +140,8 @@ static int c_result(void *ctx, const struct gen_result *r)
 	int fixed[4] = { r->variant, r->journal, r->absent, r->gender[1] };
 	b->hash = fnv(b->hash, fixed, sizeof fixed);
 	b->planted |= r->planted;
+	for (int k = 0; k < GEN_NKINDS; k++)
+		b->nplanted[k] += (r->planted >> k) & 1u;
 	/* the code: 5 digits, the first the grade */
 	if (strlen(r->code) != 5 || r->code[0] != '0' + x->grade ||
 	    strspn(r->code, "0123456789") != 5)
@@ -188,7 +191,7 @@ static int c_truth(void *ctx, const struct gen_truth *t)
 	struct coll *c = ctx;
 	char key[128];
 	int n = snprintf(key, sizeof key, "%s|%s|%d", t->school, t->procedure, (int)t->kind);
-	if (!hmap_put(&c->truth_keys, key, (size_t)n, 1))
+	if (!hmap_put(&c->truth_keys, key, (size_t)n, t->works))
 		c->truth_dup = true;
 	c->truth_n++;
 	c->truth_kinds |= 1u << t->kind;
@@ -502,6 +505,9 @@ static void test_clean_schools_untouched(void **state)
 						 b->procs[k].code, kind);
 				int64_t v;
 				assert_true(hmap_get(&b->truth_keys, key, (size_t)n, &v));
+				/* and its count of changed works is the truth's */
+				assert_int_equal(v, y->nplanted[kind]);
+				assert_true(v > 0);
 			}
 		}
 	}
