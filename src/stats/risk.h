@@ -48,7 +48,7 @@ enum stat_combine {
 	 * obs - expct and var summed over its procedures into one z (the efficient score of a
 	 * manipulation that repeats across works), calibrated over the schools by a robust
 	 * random-effects null (methodology-oko.md §7.3); within the other signs: Fisher; across
-	 * signs: Bonferroni-min. */
+	 * signs: weighted Bonferroni-min, the weights cross-fitted from the region (below). */
 	STAT_COMBINE_POOLED = 3,
 };
 
