@@ -3,7 +3,9 @@
 # for each manipulation kind and strength, a region of N schools (default 400; RU and MA,
 # grades 4-5, years 2020-2021, 10 % of schools manipulated) is generated, imported and
 # analysed; against truth.csv we report the ROC AUC of risk (manipulated vs clean schools;
-# and again counting only manipulated schools where the kind changed >= 5 works in all),
+# again counting only the manipulated schools whose own strength - truth.csv `strength`,
+# the nominal one times U(0.6, 1.4) - is >= 0.3, the issue's "pi >= 0.3"; and counting
+# only those where the kind changed >= 5 works in all),
 # precision and recall of oko's list (listed = 1), the share of clean schools flagged by
 # each official sign and listed by oko, and the same for clean lyceums/gymnasiums.
 #   bench/detect.sh [N] [SEED]       prints a Markdown table (docs/analysis.md)
@@ -18,7 +20,7 @@ trap 'rm -rf "$T"' EXIT
 
 metrics() { # TRUTH SCHOOLS SIGNS -> one table row (without the first two cells)
 	awk -F, '
-	FILENAME == ARGV[1] { if (FNR > 1) { bad[$1] = 1; changed[$1] += $7 }; next }
+	FILENAME == ARGV[1] { if (FNR > 1) { bad[$1] = 1; changed[$1] += $7; str[$1] = $5 }; next }
 	FILENAME == ARGV[2] {
 		if (FNR == 1) { for (i = 1; i <= NF; i++) h[$i] = i; next }
 		s = $1; risk[s] = $h["risk"] + 0; listed[s] = $h["listed"] + 0
@@ -35,6 +37,7 @@ metrics() { # TRUTH SCHOOLS SIGNS -> one table row (without the first two cells)
 			if (s in bad) {
 				np++; pr[np] = risk[s]; tp += listed[s]
 				if (changed[s] >= 5) { n5++; pr5[n5] = risk[s] }
+				if (str[s] >= 0.3 - 1e-9) { n3++; pr3[n3] = risk[s] }
 			}
 			else {
 				nn++; nr[nn] = risk[s]; fp += listed[s]; cm += (s in fm); cj += (s in fj); cc += (s in fc)
@@ -47,16 +50,19 @@ metrics() { # TRUTH SCHOOLS SIGNS -> one table row (without the first two cells)
 		for (i = 1; i <= n5; i++) for (j = 1; j <= nn; j++)
 			auc5 += (pr5[i] > nr[j]) ? 1 : (pr5[i] == nr[j]) ? 0.5 : 0
 		auc5 = (n5 && nn) ? auc5 / (n5 * nn) : 0
+		for (i = 1; i <= n3; i++) for (j = 1; j <= nn; j++)
+			auc3 += (pr3[i] > nr[j]) ? 1 : (pr3[i] == nr[j]) ? 0.5 : 0
+		auc3 = (n3 && nn) ? auc3 / (n3 * nn) : 0
 		prec = (tp + fp) ? tp / (tp + fp) : 0
-		a = np ? sprintf("%.3f", auc) : "—"; a5 = n5 ? sprintf("%.3f (%d)", auc5, n5) : "—"; pc = np ? sprintf("%.2f", prec) : "—"; rc = np ? sprintf("%.2f", tp / np) : "—"
-		printf "%d | %d | %s | %s | %s | %s | %.1f %% | %.1f %% | %.1f %% | %.1f %% | %d | %.1f %% | %.1f %% |\n",
-			np, nn, a, a5, pc, rc, 100 * cm / nn, 100 * cj / nn, 100 * cc / nn,
+		a = np ? sprintf("%.3f", auc) : "—"; a5 = n5 ? sprintf("%.3f (%d)", auc5, n5) : "—"; a3 = n3 ? sprintf("%.3f (%d)", auc3, n3) : "—"; pc = np ? sprintf("%.2f", prec) : "—"; rc = np ? sprintf("%.2f", tp / np) : "—"
+		printf "%d | %d | %s | %s | %s | %s | %s | %.1f %% | %.1f %% | %.1f %% | %.1f %% | %d | %.1f %% | %.1f %% |\n",
+			np, nn, a, a3, a5, pc, rc, 100 * cm / nn, 100 * cj / nn, 100 * cc / nn,
 			100 * fp / nn, nl, nl ? 100 * lm / nl : 0, nl ? 100 * ll / nl : 0
 	}' "$1" "$2" "$3"
 }
 
-echo "| kind | strength | manipulated | clean | AUC risk | AUC, ≥ 5 works changed (schools) | precision | recall | clean: mean_inflated | clean: journal_mismatch | clean: cohort | clean: listed | clean lyc./gym. | lyc./gym.: mean_inflated | lyc./gym.: listed |"
-echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+echo "| kind | strength | manipulated | clean | AUC risk | AUC, own strength ≥ 0.3 (schools) | AUC, ≥ 5 works changed (schools) | precision | recall | clean: mean_inflated | clean: journal_mismatch | clean: cohort | clean: listed | clean lyc./gym. | lyc./gym.: mean_inflated | lyc./gym.: listed |"
+echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
 for spec in "none 0" "boundary 0.1" "boundary 0.3" "boundary 0.6" "help 0.3" "help 0.6" \
 	    "lenient 0.5" "journal 0.5" "copy 0.5" "jump 0.5"; do
 	set -- $spec

@@ -329,6 +329,13 @@ static int write_proc(struct run *r, struct aproc *p)
 								(unsigned long long)t->a,
 								(unsigned long long)t->m, t->pi0, t->p_bb);
 			}
+			/* The pooled statistic the risk sums over the school's procedures. */
+			if (b->nwin && off < sizeof det)
+				off += (size_t)snprintf(det + off, sizeof det - off,
+							";pool_n=%u,obs=%.6g,exp=%.6g,var=%.6g,k3=%.6g,"
+							"tilt=%.4g,lenience=%.4g,agreement=%.4g",
+							b->nwin, b->obs, b->expct, b->var, b->k3,
+							b->tilt, b->lenience, b->agreement);
 			x = (struct srow){s, p, "boundary_bunching", b->p, NAN, m->n, b->status, b->p,
 					  b->q_adj, det};
 			if (b->status == STAT_NOT_EVALUABLE)

@@ -110,27 +110,27 @@ static void push(struct stat_evidence **ev, size_t *nev, size_t *cap, size_t s, 
 		return;
 	*ev = xgrow(*ev, cap, *nev + 1, sizeof **ev);
 	(*ev)[(*nev)++] = (struct stat_evidence){(uint32_t)s, (int16_t)sign, (int16_t)proc, p,
-		STAT_POOL_NONE, 0, 0, 0, 0};
+		STAT_POOL_NONE, 0, 0, 0, 0, 0};
 }
 
 /* A pooled entry: the p of the procedure (NaN when the school is too small there) and the
  * sums behind it, oriented so that large obs - expct is suspicious. */
 static void push_pooled(struct stat_evidence **ev, size_t *nev, size_t *cap, size_t s, int sign,
 			int proc, double p, uint32_t n, double obs, double expct, double var,
-			bool lower, enum stat_pool kind)
+			double k3, bool lower, enum stat_pool kind)
 {
 	if (!n || !(var > 0))
 		return;
 	*ev = xgrow(*ev, cap, *nev + 1, sizeof **ev);
 	(*ev)[(*nev)++] = (struct stat_evidence){(uint32_t)s, (int16_t)sign, (int16_t)proc, p,
 		(uint8_t)kind,
-		n, lower ? -obs : obs, lower ? -expct : expct, var};
+		n, lower ? -obs : obs, lower ? -expct : expct, var, lower ? -k3 : k3};
 }
 
 static void push_z(struct stat_evidence **ev, size_t *nev, size_t *cap, size_t s, int sign,
 		   int proc, const struct stat_zres *z, bool lower)
 {
-	push_pooled(ev, nev, cap, s, sign, proc, z->p, z->n, z->obs, z->expct, z->var, lower,
+	push_pooled(ev, nev, cap, s, sign, proc, z->p, z->n, z->obs, z->expct, z->var, 0, lower,
 		    STAT_POOL_CENTERED);
 }
 
@@ -142,7 +142,7 @@ void stat_evidence_add(const struct stat_analysis *a, unsigned mask, int proc,
 			const struct stat_bunch_school *b = &a->bunch[s];
 			if (b->nwin)
 				push_pooled(ev, nev, cap, s, STAT_SIGN_BOUNDARY_BUNCHING, proc, b->p, b->nwin,
-					    b->obs, b->expct, b->var, false, STAT_POOL_ABSOLUTE);
+					    b->obs, b->expct, b->var, b->k3, false, STAT_POOL_ABSOLUTE);
 			else
 				push(ev, nev, cap, s, STAT_SIGN_BOUNDARY_BUNCHING, proc, b->p);
 		}

@@ -33,6 +33,7 @@ void stat_cfg_default(struct stat_cfg *c)
 	c->pool_above = 1;
 	c->pool_tilt = true;
 	c->pool_journal = 0.5;
+	c->pool_culture = 1;
 }
 
 size_t stat_bh_strided(const double *p, size_t pstride, double *q_adj, size_t qstride,

@@ -43,6 +43,10 @@ struct stat_cfg {
 				 * counterfactual tilted to the school's mean */
 	double pool_journal;    /* 0.5: prior mass smoothing the journal-mark likelihood
 				 * ratio of a work on b (pulled vs genuine); < 0: marks unused */
+	double pool_culture;    /* 1: prior SD of the school's grading culture (lenience,
+				 * agreement of marks with the work's mark) that adapts the
+				 * region's marks to the school; <= 0: the region's marks as
+				 * they are */
 };
 
 void stat_cfg_default(struct stat_cfg *c);

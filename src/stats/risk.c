@@ -227,14 +227,15 @@ int stat_risk(const struct stat_evidence *ev, size_t nev, size_t nschools, enum 
 		pp = xmalloc(((size_t)nsig * nschools + 1) * sizeof *pp);
 		for (size_t i = 0; i < (size_t)nsig * nschools; i++)
 			pp[i] = NAN;
-		double *d = xmalloc(3 * (nschools + 1) * sizeof *d), *v = d + nschools + 1,
-		       *w = v + nschools + 1, *z = xmalloc((nschools + 1) * sizeof *z);
+		double *d = xmalloc(4 * (nschools + 1) * sizeof *d), *v = d + nschools + 1,
+		       *w = v + nschools + 1, *k3 = w + nschools + 1,
+		       *z = xmalloc((nschools + 1) * sizeof *z);
 		uint32_t *ix = xmalloc((nschools + 1) * sizeof *ix);
 		bool absolute[STAT_RISK_MAX_SIGNS] = {false};
 		for (int sg = 0; sg < nsig; sg++) {
 			size_t m = 0;
 			for (size_t s = 0; s < nschools; s++) {
-				double D = 0, V = 0, W = 0;
+				double D = 0, V = 0, W = 0, K = 0;
 				uint64_t nw = 0;
 				bool any = false;
 				for (size_t i = start[s]; i < start[s + 1]; i++) {
@@ -245,6 +246,7 @@ int stat_risk(const struct stat_evidence *ev, size_t nev, size_t nschools, enum 
 					absolute[sg] |= x->pooled == STAT_POOL_ABSOLUTE;
 					D += x->obs - x->expct;
 					V += x->var;
+					K += x->k3;
 					W += sqrt((double)x->n * x->var);
 					nw += x->n;
 				}
@@ -253,12 +255,19 @@ int stat_risk(const struct stat_evidence *ev, size_t nev, size_t nschools, enum 
 				d[m] = D;
 				v[m] = V;
 				w[m] = W * W;
+				k3[m] = K;
 				ix[m++] = (uint32_t)s;
 			}
 			double tau2, center;
 			stat_pool_calibrate(d, v, w, m, !absolute[sg], &tau2, &center, z);
-			for (size_t i = 0; i < m; i++)
-				pp[(size_t)ix[i] * (size_t)nsig + (size_t)sg] = stat_norm_upper(z[i]);
+			/* The tail: normal, or Pearson III with the skewness of the school's sum
+			 * (its third cumulant over the calibrated variance^1.5) when the sign
+			 * gives one: few works with large per-work terms are skewed. */
+			for (size_t i = 0; i < m; i++) {
+				double sd = sqrt(v[i] + tau2 * w[i]);
+				pp[(size_t)ix[i] * (size_t)nsig + (size_t)sg] =
+					stat_pearson3_upper(z[i], k3[i] / (sd * sd * sd));
+			}
 		}
 		free(d);
 		free(z);

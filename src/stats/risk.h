@@ -30,6 +30,8 @@ struct stat_evidence {
 	uint8_t pooled;
 	uint32_t n;     /* works */
 	double obs, expct, var;
+	double k3;      /* the third cumulant of obs under the null; > 0: the pooled tail is
+			 * the skewed (Pearson III) one, 0: normal */
 };
 
 enum stat_pool {

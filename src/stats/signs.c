@@ -393,23 +393,151 @@ static double tilt_solve(const double *f, size_t w, double vc, double target)
 	return lam;
 }
 
-/* Journal slot shares (0 none, 1..4 marks 2..5) of the region's works with scores lo..hi,
- * each score weighted by g[v] (the school's expected shape): P(j | scores lo..hi). False
- * when the region has no works there. */
-static bool journal_shares(const struct stat_tab *t, const double *g, int lo, int hi, double *pj)
+/* The mark of score v on the scale (2..5). */
+static int mark_at(const struct stat_tab *t, int v)
+{
+	return 2 + (v >= t->scale[0]) + (v >= t->scale[1]) + (v >= t->scale[2]);
+}
+
+/* The region's journal slot shares by score, computed once per procedure: sh[v*5 + j]
+ * (slot 0 none, 1..4 marks 2..5), NaN in slot 0 where the region has no work. */
+static double *region_share_table(const struct stat_tab *t)
 {
 	size_t w = t->w;
-	double tot = 0;
+	double *sh = xmalloc(5 * w * sizeof *sh);
+	for (size_t v = 0; v < w; v++) {
+		uint64_t n = 0;
+		for (int j = 0; j < 5; j++)
+			n += t->region[(size_t)j * w + v];
+		for (int j = 0; j < 5; j++)
+			sh[v * 5 + (size_t)j] = n ? (double)t->region[(size_t)j * w + v] / (double)n : 0;
+		if (!n)
+			sh[v * 5] = NAN;
+	}
+	return sh;
+}
+
+/* A school's grading culture: the region's journal marks at each score tilted by
+ * exp(lenience * mark + agreement * [mark == the work's mark]) (methodology-oko.md §5.4). */
+struct culture {
+	double lenience, agreement;
+	double el[4], ea; /* exp(lenience * mark) for marks 2..5, exp(agreement) */
+};
+
+/* The school's slot shares at score v under its culture: the share without a mark stays
+ * the region's, the marks' shares are tilted. False when the region has no work at v. */
+static bool school_shares(const struct stat_tab *t, const double *rsh, int v,
+			  const struct culture *cu, double *pj)
+{
+	const double *r = rsh + (size_t)v * 5;
+	if (isnan(r[0]))
+		return false;
+	memcpy(pj, r, 5 * sizeof *pj);
+	if (cu->lenience == 0 && cu->agreement == 0)
+		return true;
+	int mk = mark_at(t, v);
+	double e[5], tot = 0;
+	for (int j = 1; j < 5; j++) {
+		e[j] = pj[j] * cu->el[j - 1] * (j + 1 == mk ? cu->ea : 1);
+		tot += e[j];
+	}
+	if (tot > 0)
+		for (int j = 1; j < 5; j++)
+			pj[j] = e[j] / tot * (1 - pj[0]);
+	return true;
+}
+
+/* One score of a school in the culture's likelihood: its marked works there. */
+struct cscore {
+	const double *base; /* the region's shares of marks 2..5 (slots 1..4) */
+	int mk;             /* the score's mark on the scale, 2..5 */
+	double n, sx, na;   /* marked works, sum of their marks, those agreeing with mk */
+};
+
+/* The culture of school s by penalised maximum likelihood (independent N(0, sd^2) priors,
+ * Newton) from its works with a journal mark whose score is not a bound of the scale (the
+ * heap, where pulled works sit, does not inform it). sd <= 0: no culture (the region's
+ * marks as they are). cs: scratch of w entries. */
+static struct culture school_culture(const struct stat_tab *t, const double *rsh, size_t s,
+				     double sd, struct cscore *cs)
+{
+	struct culture cu = {0, 0, {1, 1, 1, 1}, 1};
+	if (!(sd > 0) || !t->has_journal)
+		return cu;
+	size_t w = t->w, k = 0;
+	for (size_t v = 0; v < w; v++) {
+		if ((int)v == t->scale[0] || (int)v == t->scale[1] || (int)v == t->scale[2] ||
+		    isnan(rsh[v * 5]))
+			continue;
+		struct cscore c = {rsh + v * 5 + 1, mark_at(t, (int)v), 0, 0, 0};
+		for (int j = 0; j < 4; j++) {
+			double n = stat_tab_row(t, s, j + 1)[v];
+			c.n += n;
+			c.sx += n * (j + 2);
+			if (j + 2 == c.mk)
+				c.na = n;
+		}
+		if (c.n > 0) /* the region holds this school's works: base > 0 where n > 0 */
+			cs[k++] = c;
+	}
+	if (!k)
+		return cu;
+	double lam = 1 / (sd * sd);
+	for (int it = 0; it < 30; it++) {
+		double g1 = -lam * cu.lenience, g2 = -lam * cu.agreement, h11 = lam, h22 = lam,
+		       h12 = 0, el[4], ea = exp(cu.agreement);
+		for (int j = 0; j < 4; j++)
+			el[j] = exp(cu.lenience * (j + 2));
+		for (size_t i = 0; i < k; i++) {
+			const struct cscore *c = &cs[i];
+			double q[4], tot = 0, ex = 0, exx = 0;
+			for (int j = 0; j < 4; j++) {
+				q[j] = c->base[j] * el[j] * (j + 2 == c->mk ? ea : 1);
+				tot += q[j];
+			}
+			if (!(tot > 0))
+				continue;
+			for (int j = 0; j < 4; j++) {
+				q[j] /= tot;
+				ex += q[j] * (j + 2);
+				exx += q[j] * (j + 2) * (j + 2);
+			}
+			double agr = q[c->mk - 2];
+			g1 += c->sx - c->n * ex;
+			g2 += c->na - c->n * agr;
+			h11 += c->n * (exx - ex * ex);
+			h22 += c->n * (agr - agr * agr);
+			h12 += c->n * (agr * c->mk - ex * agr);
+		}
+		double det = h11 * h22 - h12 * h12;
+		if (!(det > 0))
+			break;
+		double dc = (h22 * g1 - h12 * g2) / det, dd = (h11 * g2 - h12 * g1) / det;
+		cu.lenience += dc > 1 ? 1 : dc < -1 ? -1 : dc;
+		cu.agreement += dd > 1 ? 1 : dd < -1 ? -1 : dd;
+		if (fabs(dc) + fabs(dd) < 1e-8)
+			break;
+	}
+	for (int j = 0; j < 4; j++)
+		cu.el[j] = exp(cu.lenience * (j + 2));
+	cu.ea = exp(cu.agreement);
+	return cu;
+}
+
+/* The journal slot shares of scores lo..hi, each score weighted by g[v] (the school's
+ * expected shape), under the school's culture: P(j | scores lo..hi). False when the region
+ * has no works there. */
+static bool window_shares(const struct stat_tab *t, const double *rsh, const double *g,
+			  int lo, int hi, const struct culture *cu, double *pj)
+{
+	double tot = 0, sv[5];
 	for (int j = 0; j < 5; j++)
 		pj[j] = 0;
 	for (int v = lo; v <= hi; v++) {
-		uint64_t n = 0;
-		for (int j = 0; j < 5; j++)
-			n += t->region[(size_t)j * w + (size_t)v];
-		if (!n)
+		if (!school_shares(t, rsh, v, cu, sv))
 			continue;
 		for (int j = 0; j < 5; j++)
-			pj[j] += g[v] * (double)t->region[(size_t)j * w + (size_t)v] / (double)n;
+			pj[j] += g[v] * sv[j];
 		tot += g[v];
 	}
 	if (!(tot > 0))
@@ -420,26 +548,31 @@ static bool journal_shares(const struct stat_tab *t, const double *g, int lo, in
 }
 
 /* The journal-mark likelihood ratio of a work in the heap: rho[j] = P(j | hole) /
- * P(j | heap), smoothed by prior mass alpha spread over the five slots and scaled so that
- * its mean over the heap is 1 (the statistic's null mean stays 0). Returns E[rho^2] over
- * the heap; rho = 1 (return 1) when marks are off or the region has none there. */
-static double journal_ratio(const struct stat_tab *t, const double *g, int lo, int b, int hi,
-			    double alpha, double *rho)
+ * P(j | heap) under the school's culture, smoothed by prior mass alpha spread over the
+ * five slots and scaled so that its mean over the heap is 1 (the statistic's null mean
+ * stays 0). Returns E[rho^2] over the heap and puts E[rho^3] in *m3; rho = 1 (return 1)
+ * when marks are off or the region has none there. */
+static double journal_ratio(const struct stat_tab *t, const double *rsh, const double *g,
+			    int lo, int b, int hi, double alpha, const struct culture *cu,
+			    double *rho, double *m3)
 {
 	double hole[5], heap[5];
 	for (int j = 0; j < 5; j++)
 		rho[j] = 1;
-	if (alpha < 0 || !t->has_journal || !journal_shares(t, g, lo, b - 1, hole) ||
-	    !journal_shares(t, g, b, hi, heap))
+	*m3 = 1;
+	if (alpha < 0 || !t->has_journal || !window_shares(t, rsh, g, lo, b - 1, cu, hole) ||
+	    !window_shares(t, rsh, g, b, hi, cu, heap))
 		return 1;
 	double mean = 0, m2 = 0;
 	for (int j = 0; j < 5; j++) {
 		rho[j] = (hole[j] + alpha / 5) / (heap[j] + alpha / 5);
 		mean += heap[j] * rho[j];
 	}
+	*m3 = 0;
 	for (int j = 0; j < 5; j++) {
 		rho[j] /= mean;
 		m2 += heap[j] * rho[j] * rho[j];
+		*m3 += heap[j] * rho[j] * rho[j] * rho[j];
 	}
 	return m2;
 }
@@ -448,7 +581,8 @@ static double journal_ratio(const struct stat_tab *t, const double *g, int lo, i
  * regional counterfactual curve (w values), vc its mean; rmean: the region's observed
  * mean score. */
 static void pool_school(const struct stat_tab *t, const struct stat_cfg *cfg, size_t s,
-			const uint32_t *h, const double *f, double vc, double rmean, double *g,
+			const uint32_t *h, const double *f, double vc, double rmean,
+			const double *rsh, double *g, struct cscore *cs,
 			struct stat_bunch_school *o)
 {
 	size_t w = t->w;
@@ -465,6 +599,11 @@ static void pool_school(const struct stat_tab *t, const struct stat_cfg *cfg, si
 	o->tilt = lam;
 	for (size_t v = 0; v < w; v++)
 		g[v] = f[v] * exp(lam * ((double)v - vc));
+	struct culture cu = {0, 0, {1, 1, 1, 1}, 1};
+	if (cfg->pool_journal >= 0 && rsh)
+		cu = school_culture(t, rsh, s, cfg->pool_culture, cs);
+	o->lenience = cu.lenience;
+	o->agreement = cu.agreement;
 	int prev_hi = -1;
 	for (int i = 0; i < 3; i++) {
 		int b = t->scale[i], lo = b - cfg->pool_below, hi = b + cfg->pool_above - 1;
@@ -495,8 +634,11 @@ static void pool_school(const struct stat_tab *t, const struct stat_cfg *cfg, si
 		pi = pi < 0.01 ? 0.01 : pi > 0.99 ? 0.99 : pi;
 		/* Works in the heap weighted by how much their journal marks look like the
 		 * hole's (a pulled pupil keeps the marks of a weaker one). */
-		double rho[5], e2 = journal_ratio(t, g, lo, b, hi, cfg->pool_journal,
-						  rho), ar = 0;
+		double rho[5], e3 = 1, e2 = 1, ar = 0;
+		for (int j = 0; j < 5; j++)
+			rho[j] = 1;
+		if (rsh)
+			e2 = journal_ratio(t, rsh, g, lo, b, hi, cfg->pool_journal, &cu, rho, &e3);
 		for (int j = 0; j < 5; j++) {
 			const uint32_t *row = stat_tab_row(t, s, j);
 			for (int v = b; v <= hi; v++)
@@ -506,6 +648,12 @@ static void pool_school(const struct stat_tab *t, const struct stat_cfg *cfg, si
 		o->obs += (1 - pi) * ar + pi * (double)a;
 		o->expct += (double)m * pi;
 		o->var += (double)m * pi * (1 - pi) * ((1 - pi) * e2 + pi);
+		/* A work adds Y = (1 - pi) rho_j + pi when on b (probability pi), else 0: the
+		 * third cumulant pi E[Y^3] - 3 pi^2 E[Y^2] + 2 pi^3 (the sum is skewed when
+		 * few works carry large ratios; the risk's tail uses it). */
+		double q = 1 - pi, ey2 = q * q * e2 + 2 * pi * q + pi * pi,
+		       ey3 = q * q * q * e3 + 3 * q * q * pi * e2 + 3 * q * pi * pi + pi * pi * pi;
+		o->k3 += (double)m * (pi * ey3 - 3 * pi * pi * ey2 + 2 * pi * pi * pi);
 	}
 }
 
@@ -575,15 +723,19 @@ int stat_sign_bunch(const struct stat_tab *t, const struct stat_cfg *cfg,
 		r1 += rh[v] * (double)v;
 	}
 	double vc = f0 > 0 ? f1 / f0 : 0, rmean = r0 > 0 ? r1 / r0 : 0;
+	double *rsh = t->has_journal ? region_share_table(t) : NULL;
+	struct cscore *cs = xmalloc(w * sizeof *cs);
 	for (size_t s = 0; s < ns; s++) {
 		stat_tab_school_hist(t, s, h);
 		for (int i = 0; i < 3; i++)
 			if (ref[i].ok)
 				window_counts(h, &ref[i], &a[(size_t)i * ns + s], &m[(size_t)i * ns + s]);
 		if (f0 > 0)
-			pool_school(t, cfg, s, h, f, vc, rmean, g, &out[s]);
+			pool_school(t, cfg, s, h, f, vc, rmean, rsh, g, cs, &out[s]);
 	}
 	free(f);
+	free(rsh);
+	free(cs);
 	for (int i = 0; i < 3; i++)
 		if (ref[i].ok)
 			ref[i].rho = stat_overdispersion_rho(a + (size_t)i * ns, m + (size_t)i * ns, ns,

@@ -193,7 +193,10 @@ struct stat_bunch_school {
 	 * expct = sum m*pi, var = sum m*pi*(1-pi); nwin = sum m. */
 	uint32_t nwin;
 	double obs, expct, var;
+	double k3;      /* the third cumulant of obs under the null (its skewness) */
 	double tilt;    /* the school's lambda (per score point) */
+	double lenience, agreement; /* the school's grading culture behind the journal
+				     * ratio (0 without marks or with pool_culture <= 0) */
 };
 /* Fits the regional counterfactual (cfg->bunch) on the region's histogram, then tests each
  * school at each boundary of the scale in its window. ref[3], out[nschools]. Needs a

@@ -108,6 +108,22 @@ double stat_norm_upper(double z)
 	return gsl_cdf_ugaussian_Q(z);
 }
 
+double stat_pearson3_upper(double x, double g)
+{
+	if (!(g > 1e-4))
+		return gsl_cdf_ugaussian_Q(x);
+	double k = 4 / (g * g), y = k + x * sqrt(k);
+	if (y <= 0)
+		return 1;
+	if (k > 1000) {
+		/* Wilson-Hilferty: (G/k)^(1/3) is nearly normal; exact to ~1e-6 at this k and
+		 * keeps GSL's incomplete gamma away from its large-argument limits. */
+		double v = 1 / (9 * k);
+		return gsl_cdf_ugaussian_Q((cbrt(y / k) - (1 - v)) / sqrt(v));
+	}
+	return gsl_cdf_gamma_Q(y, k, 1);
+}
+
 double stat_norm_lower(double z)
 {
 	return gsl_cdf_ugaussian_P(z);

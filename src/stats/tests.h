@@ -29,6 +29,11 @@ double stat_nbinom_upper(uint64_t k, double mu, double phi);
 double stat_norm_upper(double z);
 double stat_norm_lower(double z);
 double stat_norm_quantile(double p);
+/* The upper tail at x of a standardised variable with skewness g > 0 by the Pearson type III
+ * (shifted gamma) distribution with mean 0, variance 1 and that skewness: P(Y >= x) with
+ * Y = (G - k) / sqrt(k), G ~ Gamma(k = 4 / g^2, 1); 1 below its lower end -2/g. g <= 0 or
+ * tiny: the normal tail. The three-moment approximation of a skewed sum (Pearson 1930). */
+double stat_pearson3_upper(double x, double g);
 
 /* Fisher's combination of k independent p-values: P(chi2_{2k} >= -2 sum ln p). NaN p's
  * are skipped; 1 when none is left. p = 0 is taken as the smallest positive double. */

@@ -230,6 +230,17 @@ static void test_poisson_nbinom_normal(void **state)
 	NEAR(stat_norm_upper(1.959963984540054), 0.025, 1e-12);
 	NEAR(stat_norm_lower(0), 0.5, 1e-15);
 	assert_true(isinf(stat_norm_quantile(0)) && stat_norm_quantile(0) < 0);
+	/* Pearson III: skewness 2 is a shifted exponential, P(G - 1 >= x) = e^-(x+1); skewness 1
+	 * is Gamma(4) standardised, P(Y >= 1) = P(G >= 6) = e^-6 (1 + 6 + 18 + 36); below the
+	 * lower end -2/g the tail is 1; no skewness is the normal. */
+	NEAR(stat_pearson3_upper(0, 2), exp(-1), 1e-12);
+	NEAR(stat_pearson3_upper(2, 2), exp(-3), 1e-12);
+	NEAR(stat_pearson3_upper(1, 1), 61 * exp(-6), 1e-12);
+	NEAR(stat_pearson3_upper(-1.5, 2), 1, 0);
+	NEAR(stat_pearson3_upper(1.7, 0), stat_norm_upper(1.7), 0);
+	NEAR(stat_pearson3_upper(1.7, 1e-3), stat_norm_upper(1.7), 1e-3);
+	/* Skewed sums have heavier upper tails. */
+	assert_true(stat_pearson3_upper(3, 0.5) > stat_norm_upper(3));
 }
 
 static void test_combinations(void **state)
@@ -531,7 +542,7 @@ static void test_frandsen(void **state)
 /* ---- risk ---- */
 
 /* A p-only evidence entry. */
-#define EV(s, sg, pr, p) {s, sg, pr, p, STAT_POOL_NONE, 0, 0, 0, 0}
+#define EV(s, sg, pr, p) {s, sg, pr, p, STAT_POOL_NONE, 0, 0, 0, 0, 0}
 
 static void test_risk_combination(void **state)
 {
@@ -605,9 +616,9 @@ static void test_risk_ties_and_empty(void **state)
 static void test_risk_pooled_hand(void **state)
 {
 	struct stat_evidence ev[] = {
-		{0, 9, 0, 0.1, STAT_POOL_CENTERED, 20, 30, 25, 9}, {0, 9, 1, 0.2, STAT_POOL_CENTERED, 15, 20, 18, 7},
-		EV(0, 11, 0, 0.5), {1, 9, 0, NAN, STAT_POOL_CENTERED, 5, 6, 5, 2},
-		{2, 9, 3, NAN, STAT_POOL_CENTERED, 12, 10, 12, 4},
+		{0, 9, 0, 0.1, STAT_POOL_CENTERED, 20, 30, 25, 9, 0}, {0, 9, 1, 0.2, STAT_POOL_CENTERED, 15, 20, 18, 7, 0},
+		EV(0, 11, 0, 0.5), {1, 9, 0, NAN, STAT_POOL_CENTERED, 5, 6, 5, 2, 0},
+		{2, 9, 3, NAN, STAT_POOL_CENTERED, 12, 10, 12, 4, 0},
 	};
 	struct stat_risk_school r[3];
 	struct stat_risk_summary sum;
@@ -632,6 +643,13 @@ static void test_risk_pooled_hand(void **state)
 	assert_int_equal(stat_risk(ev, 5, 3, STAT_COMBINE_FAMILY, 0.05, r, NULL), 0);
 	double pf[2] = {0.1, 0.2};
 	NEAR(r[0].p, 2 * stat_fisher(pf, 2), 1e-12);
+	/* With third cumulants (6 and 4.8: skewness 10.8 / 16^1.5) the tail is Pearson III's,
+	 * heavier than the normal one. */
+	ev[0].k3 = 6;
+	ev[1].k3 = 4.8;
+	assert_int_equal(stat_risk(ev, 5, 3, STAT_COMBINE_POOLED, 0.05, r, NULL), 0);
+	NEAR(r[0].p, 2 * stat_pearson3_upper(1.75, 10.8 / 64), 1e-12);
+	assert_true(r[0].p > 2 * 0.040059156863817);
 	/* A pooled entry with a sign out of range is refused. */
 	ev[0].sign = 40;
 	assert_int_equal(stat_risk(ev, 5, 3, STAT_COMBINE_POOLED, 0.05, r, NULL), ERR_INVALID);

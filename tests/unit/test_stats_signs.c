@@ -649,12 +649,18 @@ static void test_synthetic_region(void **state)
 	assert_true(clean_listed <= 3);
 	for (int s = 0; s < 6; s++)
 		assert_true(rs[s].rank <= 10);
-	/* The pooled combination of oko analyze: the same, and the pulling school too. */
+	/* The pooled combination of oko analyze: the same manipulated schools listed and all
+	 * six in the first ten; the pulling school of 40 works has evidence (z 3.4 pooled over
+	 * its three boundaries, p < .05 with the skewed tail and two signs) but stays short of
+	 * the list: the low marks of its works on b are partly its grading culture (a weaker
+	 * school marks lower at the same score), which the journal ratio no longer reads as
+	 * evidence (methodology-oko §5.4). */
 	assert_int_equal(stat_risk(ev, nev, NSCH, STAT_COMBINE_POOLED, 0.05, rs, &sum), 0);
 	for (int s = 0; s < 6; s++) {
-		assert_true(rs[s].listed);
+		assert_true(s == PULL - 1 || rs[s].listed);
 		assert_true(rs[s].rank <= 10);
 	}
+	assert_true(rs[PULL - 1].p < 0.05);
 	assert_false(rs[st].listed);
 	clean_listed = 0;
 	for (int s = 8; s < NSCH; s++)
@@ -791,7 +797,7 @@ static void test_bunch_pooled(void **state)
 		g1 += g[x] * x;
 	}
 	NEAR(g1 / g0, vc + sm - r1 / r0, 1e-7); /* the tilt matches the school's mean */
-	double obs = 0, ex = 0, var = 0;
+	double obs = 0, ex = 0, var = 0, k3 = 0;
 	uint32_t nw = 0;
 	for (int k = 0; k < 3; k++) {
 		double ga = g[bnd[k]], gm = 0;
@@ -804,12 +810,14 @@ static void test_bunch_pooled(void **state)
 		obs += h[bnd[k]];
 		ex += m * pi;
 		var += m * pi * (1 - pi);
+		k3 += m * pi * (1 - pi) * (1 - 2 * pi); /* the binomial third cumulant */
 		nw += m;
 	}
 	assert_int_equal(b->nwin, nw);
 	NEAR(b->obs, obs, 1e-12);
 	NEAR(b->expct, ex, 1e-9);
 	NEAR(b->var, var, 1e-9);
+	NEAR(b->k3, k3, 1e-9);
 	/* Strong schools tilt up, weak ones down. */
 	assert_true(o[3].tilt > 0.1 && o[4].tilt < -0.1);
 	/* School 0 stands out; the tilt keeps the strong and weak clean schools near 0: the
@@ -836,7 +844,7 @@ static void test_bunch_pooled(void **state)
 	for (int s = 0; s < NS; s++) {
 		ev = realloc(ev, (nev + 1) * sizeof *ev);
 		ev[nev++] = (struct stat_evidence){(uint32_t)s, STAT_SIGN_BOUNDARY_BUNCHING, 0, o[s].p,
-			STAT_POOL_ABSOLUTE, o[s].nwin, o[s].obs, o[s].expct, o[s].var};
+			STAT_POOL_ABSOLUTE, o[s].nwin, o[s].obs, o[s].expct, o[s].var, o[s].k3};
 	}
 	struct stat_risk_school rs[NS];
 	assert_int_equal(stat_risk(ev, nev, NS, STAT_COMBINE_POOLED, 0.05, rs, NULL), 0);
@@ -895,6 +903,8 @@ static void test_bunch_pooled_journal(void **state)
 	struct stat_cfg cfg;
 	stat_cfg_default(&cfg);
 	NEAR(cfg.pool_journal, 0.5, 0);
+	NEAR(cfg.pool_culture, 1, 0);
+	cfg.pool_culture = 0; /* the region's marks as they are (the culture: next test) */
 	struct stat_bunch_ref ref[3];
 	static struct stat_bunch_school o[NS], o0[NS];
 	assert_int_equal(stat_sign_bunch(&t, &cfg, ref, o), 0);
@@ -918,7 +928,7 @@ static void test_bunch_pooled_journal(void **state)
 	const struct stat_bunch_school *b = &o[4];
 	for (int x = 0; x <= 20; x++)
 		g[x] = (cf[x] > 1e-12 ? cf[x] : 1e-12) * exp(b->tilt * (x - vc));
-	double obs = 0, ex = 0, var = 0;
+	double obs = 0, ex = 0, var = 0, k3 = 0;
 	for (int k = 0; k < 3; k++) {
 		double hole[5] = {0}, heap[5] = {0}, gh = 0, gm = 0;
 		for (int x = bnd[k] - 3; x <= bnd[k]; x++) {
@@ -936,7 +946,7 @@ static void test_bunch_pooled_journal(void **state)
 			if (x < bnd[k])
 				gh += g[x];
 		}
-		double rho[5], mean = 0, e2 = 0, pi = g[bnd[k]] / gm, ar = 0;
+		double rho[5], mean = 0, e2 = 0, e3 = 0, pi = g[bnd[k]] / gm, ar = 0;
 		for (int j = 0; j < 5; j++) {
 			hole[j] /= gh;
 			heap[j] /= g[bnd[k]];
@@ -946,6 +956,7 @@ static void test_bunch_pooled_journal(void **state)
 		for (int j = 0; j < 5; j++) {
 			rho[j] /= mean;
 			e2 += heap[j] * rho[j] * rho[j];
+			e3 += heap[j] * rho[j] * rho[j] * rho[j];
 		}
 		uint32_t m = 0, a = 0;
 		for (int i = 0; i < PS; i++) {
@@ -961,10 +972,20 @@ static void test_bunch_pooled_journal(void **state)
 		obs += (1 - pi) * ar + pi * a;
 		ex += m * pi;
 		var += m * pi * (1 - pi) * ((1 - pi) * e2 + pi);
+		/* Third cumulant: a work adds Y = (1 - pi) rho_j + pi with probability pi, so
+		 * k3 = m (pi E Y^3 - 3 pi^2 E Y^2 + 2 pi^3), E Y^r over the heap's marks. */
+		double ey2 = 0, ey3 = 0;
+		for (int j = 0; j < 5; j++) {
+			double y = (1 - pi) * rho[j] + pi;
+			ey2 += heap[j] * y * y;
+			ey3 += heap[j] * y * y * y;
+		}
+		k3 += m * (pi * ey3 - 3 * pi * pi * ey2 + 2 * pi * pi * pi);
 	}
 	NEAR(b->obs, obs, 1e-9);
 	NEAR(b->expct, ex, 1e-9);
 	NEAR(b->var, var, 1e-9);
+	NEAR(b->k3, k3, 1e-9);
 	/* The marks make the pulling school stand out more; without them (pool_journal < 0)
 	 * the statistic is the plain heap count of test_bunch_pooled. Clean schools stay near
 	 * 0 either way. */
@@ -977,6 +998,168 @@ static void test_bunch_pooled_journal(void **state)
 	for (int s = 1; s < NS; s++)
 		mz += (o[s].obs - o[s].expct) / sqrt(o[s].var) / (NS - 1);
 	assert_true(fabs(mz) < 0.5);
+	stat_tab_free(&t);
+	stat_proc_free(p);
+}
+
+/* The school's grading culture in the journal ratio: the same region as above, but one
+ * school in four marks leniently (a mark up with probability .6) and one in four strictly
+ * (a mark down), and school 0 pulls. The culture is the penalised maximum-likelihood tilt
+ * of the region's marks (checked: its score equations hold at the estimate, recomputed by
+ * hand for school 5); the statistic is recomputed with the tilted shares; lenient and strict
+ * clean schools stay nearer 0 than with the region's marks, and school 0 still stands out. */
+static void test_bunch_pooled_culture(void **state)
+{
+	gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+	gsl_rng_set(r, 12);
+	enum { NS = 160, PS = 40 };
+	static uint32_t sc[NS * PS];
+	static int16_t v[NS * PS];
+	static int8_t jm[NS * PS];
+	const int bnd[3] = {6, 10, 14};
+	for (int s = 0; s < NS; s++)
+		for (int i = 0; i < PS; i++) {
+			double pr = s % 3 == 0 ? 0.65 : s % 3 == 1 ? 0.35 : 0.5;
+			int x = (int)gsl_ran_binomial(r, pr, 20);
+			int j = mark_of(x, gsl_rng_uniform(r));
+			double uc = gsl_rng_uniform(r);
+			if (s % 4 == 1 && uc < 0.6 && j < 5)
+				j++;
+			else if (s % 4 == 2 && uc < 0.6 && j > 2)
+				j--;
+			jm[s * PS + i] = (int8_t)j;
+			double u = gsl_rng_uniform(r);
+			for (int k = 0; k < 3 && s == 0; k++)
+				if (x >= bnd[k] - 3 && x < bnd[k] && u < 0.5)
+					x = bnd[k];
+			sc[s * PS + i] = (uint32_t)s;
+			v[s * PS + i] = (int16_t)x;
+		}
+	gsl_rng_free(r);
+	struct stat_proc *p = mkproc(NS * PS, NS, 20, sc, v, jm);
+	scale(p, 6, 10, 14);
+	struct stat_tab t;
+	assert_int_equal(stat_tab_build(p, &t), 0);
+	struct stat_cfg cfg;
+	stat_cfg_default(&cfg);
+	struct stat_bunch_ref ref[3];
+	static struct stat_bunch_school o[NS], o0[NS];
+	assert_int_equal(stat_sign_bunch(&t, &cfg, ref, o), 0);
+	/* Lenient schools get a positive lenience, strict ones a negative one. */
+	double len[4] = {0};
+	for (int s = 1; s < NS; s++)
+		len[s % 4] += o[s].lenience / (NS / 4);
+	assert_true(len[1] > 0.5 && len[2] < -0.5 && fabs(len[3]) < 0.3);
+	/* School 5 (lenient) by hand: the region's shares of the marks at each score (slots
+	 * 1..4 = marks 2..5), tilted by exp(c * mark + d * [mark == the score's mark]); at the
+	 * estimate the score equations sum_v sum_j n_j(v) (x_j - E x) = c and
+	 * sum_v (n_agree(v) - N(v) P(agree)) = d hold (prior SD 1), over the scores that are not
+	 * a bound. */
+	const struct stat_bunch_school *b = &o[5];
+	double c = b->lenience, d = b->agreement, g1 = 0, g2 = 0;
+	for (int x = 0; x <= 20; x++) {
+		if (x == 6 || x == 10 || x == 14)
+			continue;
+		int mk = x < 6 ? 2 : x < 10 ? 3 : x < 14 ? 4 : 5;
+		double q[4], tot = 0, ex = 0;
+		for (int j = 0; j < 4; j++) {
+			q[j] = (double)t.region[(size_t)(j + 1) * 21 + (size_t)x] *
+			       exp(c * (j + 2) + (j + 2 == mk ? d : 0));
+			tot += q[j];
+		}
+		if (!(tot > 0))
+			continue;
+		double nv = 0;
+		for (int j = 0; j < 4; j++) {
+			double n = (double)stat_tab_row(&t, 5, j + 1)[x];
+			q[j] /= tot;
+			ex += q[j] * (j + 2);
+			nv += n;
+			g1 += n * (j + 2);
+		}
+		g1 -= nv * ex;
+		g2 += (double)stat_tab_row(&t, 5, mk - 1)[x] - nv * q[mk - 2];
+	}
+	NEAR(g1, c, 1e-6);
+	NEAR(g2, d, 1e-6);
+	/* Its statistic with the tilted shares (no work lacks a mark here). */
+	double rh[21], cf[21], f0 = 0, f1 = 0;
+	uint64_t rh64[21];
+	stat_tab_region_hist(&t, rh64);
+	for (int x = 0; x <= 20; x++)
+		rh[x] = (double)rh64[x];
+	struct stat_bunch_est est[3];
+	assert_int_equal(stat_bunch_excess(rh, 21, p->scale, 3, &cfg.bunch, est, cf, NULL), 0);
+	for (int x = 0; x <= 20; x++) {
+		double cc = cf[x] > 1e-12 ? cf[x] : 1e-12;
+		f0 += cc;
+		f1 += cc * x;
+	}
+	double vc = f1 / f0, g[21], sh[21][5];
+	for (int x = 0; x <= 20; x++) {
+		g[x] = (cf[x] > 1e-12 ? cf[x] : 1e-12) * exp(b->tilt * (x - vc));
+		int mk = x < 6 ? 2 : x < 10 ? 3 : x < 14 ? 4 : 5;
+		double tot = 0;
+		sh[x][0] = 0;
+		for (int j = 1; j < 5; j++) {
+			sh[x][j] = (double)t.region[(size_t)j * 21 + (size_t)x] *
+				   exp(c * (j + 1) + (j + 1 == mk ? d : 0));
+			tot += sh[x][j];
+		}
+		for (int j = 1; j < 5; j++)
+			sh[x][j] = tot > 0 ? sh[x][j] / tot : 0;
+	}
+	double obs = 0, ex = 0, var = 0;
+	for (int k = 0; k < 3; k++) {
+		double hole[5] = {0}, gh = 0, gm = 0;
+		for (int x = bnd[k] - 3; x <= bnd[k]; x++) {
+			gm += g[x];
+			if (x == bnd[k])
+				continue;
+			gh += g[x];
+			for (int j = 0; j < 5; j++)
+				hole[j] += g[x] * sh[x][j];
+		}
+		double rho[5], mean = 0, e2 = 0, pi = g[bnd[k]] / gm, ar = 0;
+		for (int j = 0; j < 5; j++) {
+			rho[j] = (hole[j] / gh + 0.1) / (sh[bnd[k]][j] + 0.1);
+			mean += sh[bnd[k]][j] * rho[j];
+		}
+		for (int j = 0; j < 5; j++) {
+			rho[j] /= mean;
+			e2 += sh[bnd[k]][j] * rho[j] * rho[j];
+		}
+		uint32_t m = 0, a = 0;
+		for (int i = 0; i < PS; i++) {
+			int x = v[5 * PS + i];
+			if (x < bnd[k] - 3 || x > bnd[k])
+				continue;
+			m++;
+			if (x == bnd[k]) {
+				a++;
+				ar += rho[jm[5 * PS + i] - 1];
+			}
+		}
+		obs += (1 - pi) * ar + pi * a;
+		ex += m * pi;
+		var += m * pi * (1 - pi) * ((1 - pi) * e2 + pi);
+	}
+	NEAR(b->obs, obs, 1e-9);
+	NEAR(b->expct, ex, 1e-9);
+	NEAR(b->var, var, 1e-9);
+	/* Without the culture the lenient and strict schools drift from 0; with it they stay
+	 * nearer, and school 0 still stands out. */
+	cfg.pool_culture = 0;
+	assert_int_equal(stat_sign_bunch(&t, &cfg, ref, o0), 0);
+	double mz[4] = {0}, mz0[4] = {0};
+	for (int s = 1; s < NS; s++) {
+		mz[s % 4] += (o[s].obs - o[s].expct) / sqrt(o[s].var) / (NS / 4);
+		mz0[s % 4] += (o0[s].obs - o0[s].expct) / sqrt(o0[s].var) / (NS / 4);
+		NEAR(o0[s].lenience, 0, 0);
+	}
+	assert_true(fabs(mz[1]) + fabs(mz[2]) < 0.5 * (fabs(mz0[1]) + fabs(mz0[2])));
+	assert_true(fabs(mz[1]) < 0.3 && fabs(mz[2]) < 0.3);
+	assert_true((o[0].obs - o[0].expct) / sqrt(o[0].var) > 4);
 	stat_tab_free(&t);
 	stat_proc_free(p);
 }
@@ -1099,6 +1282,7 @@ int main(void)
 		cmocka_unit_test(test_bunch_schools),
 		cmocka_unit_test(test_bunch_pooled),
 		cmocka_unit_test(test_bunch_pooled_journal),
+		cmocka_unit_test(test_bunch_pooled_culture),
 		cmocka_unit_test(test_twins_by_school),
 		cmocka_unit_test(test_objectivity_index),
 		cmocka_unit_test(test_analyze_minimal),
