@@ -108,7 +108,8 @@ int cmd_analyze(struct cli *c, int argc, char **argv)
 		       s.listed, s.expected_false);
 		if (s.run_id)
 			printf("запуск анализа №%lld сохранён в базе\n", (long long)s.run_id);
-		printf("файлы: %s/signs.csv, schools.csv, region.csv, official_list.xlsx\n", out);
+		printf("файлы: %s/signs.csv, schools.csv, region.csv, municipalities.csv, "
+		       "official_list.xlsx\n", out);
 	}
 	return 0;
 }
@@ -278,8 +279,10 @@ int cmd_analyze_histogram(struct cli *c, int argc, char **argv)
 			bo.boot = STAT_BOOT_RESIDUAL;
 		else if (!strcmp(method, "multinomial"))
 			bo.boot = STAT_BOOT_MULTINOMIAL;
+		else if (!strcmp(method, "delta"))
+			bo.boot = STAT_BOOT_DELTA;
 		else
-			return cli_usage_error(c, "--bootstrap: residual или multinomial");
+			return cli_usage_error(c, "--bootstrap: residual, multinomial или delta");
 	}
 	if (link) {
 		if (!strcmp(link, "log"))
@@ -315,9 +318,14 @@ int cmd_analyze_histogram(struct cli *c, int argc, char **argv)
 	double total = 0;
 	for (int i = 0; i < nv; i++)
 		total += h[i];
-	printf("работ: %.0f, баллы 0..%d, многочлен степени %d (%s), бутстрэп: %d повторов, "
-	       "уровень %.0f%%\n", total, nv - 1, deg, bo.link == STAT_LINK_LOG ? "логарифм частот" :
-	       "частоты", bo.nboot, 100 * bo.level);
+	char how[64];
+	if (bo.boot == STAT_BOOT_DELTA)
+		snprintf(how, sizeof how, "интервал по дельта-методу");
+	else
+		snprintf(how, sizeof how, "бутстрэп: %d повторов", bo.nboot);
+	printf("работ: %.0f, баллы 0..%d, многочлен степени %d (%s), %s, уровень %.0f%%\n", total,
+	       nv - 1, deg, bo.link == STAT_LINK_LOG ? "логарифм частот" : "частоты", how,
+	       100 * bo.level);
 	printf("%-8s %-9s %10s %10s %12s %24s %8s %10s %24s\n", "граница", "окно", "факт", "ожид.",
 	       "избыток B", "интервал B", "B/ожид.", "недостача", "интервал M");
 	for (int i = 0; i < nb; i++) {

@@ -48,6 +48,13 @@ struct aproc {
 	size_t nflags, flcap;
 	struct stat_evidence *ev;
 	size_t nev, evcap;
+	struct munrow *mun;     /* [run.nmun]: excess mass per municipality (NULL: none) */
+};
+
+/* The excess mass of one municipality in one procedure (municipalities.csv). */
+struct munrow {
+	uint32_t works, schools;
+	struct stat_bunch_est est[3];
 };
 
 /* A flagged row kept for the database. */
@@ -84,6 +91,10 @@ struct run {
 	uint8_t *pflag;         /* [school]: flagged in the current procedure (scratch) */
 	struct stat_evidence *ev;
 	size_t nev, evcap;
+	/* Municipalities: index of each school's municipality (in mun_name order, by name). */
+	uint32_t *mun_of;
+	const char **mun_name;
+	size_t nmun;
 	/* Outputs. */
 	FILE *signs;
 	struct db_stmt *ins_sign;
@@ -460,6 +471,54 @@ struct worker {
 	pthread_t th;
 };
 
+/* Works a municipality needs for its excess mass: ФИОКО's "distributions are informative
+ * from N >= 50" (methodology §3); below, municipalities.csv leaves the estimates empty. */
+#define MUN_MIN_WORKS 50
+
+/* The excess mass at each boundary per municipality (methodology-oko §5.1): the
+ * municipality's histogram summed from its schools' rows of the count table, against the
+ * region's counterfactual curve moved and widened to it (stat_bunch_excess_ref, degree 2),
+ * with the delta-method interval. */
+static void municipal_excess(struct run *r, struct aproc *p)
+{
+	const struct stat_tab *t = &p->a.tab;
+	size_t w = t->w, nm = r->nmun;
+	if (!nm || w > STAT_BUNCH_MAX_BINS)
+		return;
+	double *cf = xcalloc(2 * w, sizeof *cf), *rh = cf + w;
+	uint64_t *rh64 = xmalloc(w * sizeof *rh64);
+	stat_tab_region_hist(t, rh64);
+	for (size_t v = 0; v < w; v++)
+		rh[v] = (double)rh64[v];
+	free(rh64);
+	struct stat_bunch_opts o = r->cfg.bunch;
+	struct stat_bunch_est est[3];
+	o.nboot = 0;
+	if (stat_bunch_excess(rh, (int)w, p->scale, 3, &o, est, cf, NULL)) {
+		free(cf);
+		return; /* no regional counterfactual: nothing to move */
+	}
+	double *h = xcalloc(nm * w, sizeof *h);
+	uint32_t *sh = xmalloc(w * sizeof *sh);
+	p->mun = xcalloc(nm, sizeof *p->mun);
+	for (size_t s = 0; s < t->nschools; s++) {
+		if (!t->n[s])
+			continue;
+		struct munrow *m = &p->mun[r->mun_of[s]];
+		m->works += t->n[s];
+		m->schools++;
+		stat_tab_school_hist(t, s, sh);
+		for (size_t v = 0; v < w; v++)
+			h[r->mun_of[s] * w + v] += sh[v];
+	}
+	for (size_t k = 0; k < nm; k++)
+		if (p->mun[k].works >= MUN_MIN_WORKS) /* a failed fit leaves every est.ok false */
+			stat_bunch_excess_ref(h + k * w, cf, (int)w, p->scale, 3, 2, &o, p->mun[k].est);
+	free(h);
+	free(sh);
+	free(cf);
+}
+
 static int analyse_one(struct run *r, struct db *d, struct aproc *p)
 {
 	struct stat_proc *sp = NULL;
@@ -477,6 +536,8 @@ static int analyse_one(struct run *r, struct db *d, struct aproc *p)
 	p->mean_r = p->a.mean_r;
 	for (int b = 0; b < 3; b++)
 		p->est[b] = p->a.bunch_r[b].est;
+	if (p->report && p->has_scale)
+		municipal_excess(r, p);
 	if (p->report) {
 		size_t ns = r->sc.n;
 		p->fl = xcalloc(ns + 1, 1);
@@ -957,6 +1018,74 @@ out:
 	return rc;
 }
 
+static const char *MUN_HDR[] = {"procedure", "municipality", "schools", "works", "b3",
+	"b3_excess", "b3_excess_lo", "b3_excess_hi", "b3_share", "b3_missing", "b4", "b4_excess",
+	"b4_excess_lo", "b4_excess_hi", "b4_share", "b4_missing", "b5", "b5_excess", "b5_excess_lo",
+	"b5_excess_hi", "b5_share", "b5_missing"};
+
+/* municipalities.csv: per reported procedure with a scale and municipality with works. */
+static int write_municipalities(struct run *r)
+{
+	struct table_writer *w = NULL;
+	int rc = open_out(r, &w, "municipalities.csv", TABLE_CSV, NULL);
+	if (rc)
+		return rc;
+	rc = w_row(w, MUN_HDR, sizeof MUN_HDR / sizeof *MUN_HDR);
+	for (size_t k = 0; k < r->np && !rc; k++) {
+		const struct aproc *p = &r->p[k];
+		if (!p->report || !p->mun)
+			continue;
+		for (size_t m = 0; m < r->nmun && !rc; m++) {
+			const struct munrow *x = &p->mun[m];
+			if (!x->works)
+				continue;
+			rc = table_writer_text(w, p->info.code);
+			rc = rc ? rc : table_writer_text(w, r->mun_name[m]);
+			rc = rc ? rc : table_writer_int(w, (long)x->schools);
+			rc = rc ? rc : table_writer_int(w, (long)x->works);
+			for (int b = 0; b < 3 && !rc; b++) {
+				const struct stat_bunch_est *e = &x->est[b];
+				rc = table_writer_int(w, p->scale[b]);
+				rc = rc ? rc : w_num(w, e->ok ? e->excess : NAN);
+				rc = rc ? rc : w_num(w, e->ok ? e->excess_lo : NAN);
+				rc = rc ? rc : w_num(w, e->ok ? e->excess_hi : NAN);
+				rc = rc ? rc : w_num(w, e->ok ? e->excess_share : NAN);
+				rc = rc ? rc : w_num(w, e->ok ? e->missing : NAN);
+			}
+			rc = rc ? rc : table_writer_end_row(w);
+		}
+	}
+	int rc2 = table_writer_close(w);
+	return rc ? rc : rc2;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* The run's municipalities in name order and each school's index among them (schools
+ * without one share the municipality ""). */
+static void municipalities_index(struct run *r)
+{
+	size_t ns = r->sc.n, nm = 0;
+	const char **names = xmalloc((ns ? ns : 1) * sizeof *names);
+	for (size_t s = 0; s < ns; s++)
+		names[s] = r->sc.s[s].municipality ? r->sc.s[s].municipality : "";
+	qsort(names, ns, sizeof *names, cmp_str);
+	for (size_t s = 0; s < ns; s++)
+		if (!nm || strcmp(names[nm - 1], names[s]))
+			names[nm++] = names[s];
+	r->mun_name = names;
+	r->nmun = nm;
+	r->mun_of = xmalloc((ns ? ns : 1) * sizeof *r->mun_of);
+	for (size_t s = 0; s < ns; s++) {
+		const char *key = r->sc.s[s].municipality ? r->sc.s[s].municipality : "";
+		const char **f = bsearch(&key, names, nm, sizeof *names, cmp_str);
+		r->mun_of[s] = (uint32_t)(f - names);
+	}
+}
+
 static const char *SIGNS_HDR[] = {"school", "procedure", "sign", "value", "threshold", "n",
 	"status", "p", "q_adj", "detail"};
 
@@ -993,6 +1122,7 @@ int analysis_run(struct db *d, const struct analysis_opts *o, struct analysis_su
 		goto out;
 	if ((rc = load_schools(d, &r->sc)))
 		goto out;
+	municipalities_index(r);
 	if (mkdir(o->out_dir, 0777) && errno != EEXIST) {
 		snprintf(msg, msglen, "не удалось создать каталог «%s»: %s", o->out_dir, strerror(errno));
 		rc = ERR_IO;
@@ -1145,6 +1275,7 @@ int analysis_run(struct db *d, const struct analysis_opts *o, struct analysis_su
 		sum->listed += rk[s].listed && r->works[s];
 	sum->expected_false = r->cfg.q * (double)sum->listed;
 	if ((rc = write_schools(r, rk, rank, sum)) || (rc = write_region(r, &ix)) ||
+	    (rc = write_municipalities(r)) ||
 	    (rc = write_official(r)))
 		goto out;
 	if (in_tx) {
@@ -1204,7 +1335,10 @@ out:
 		free(r->p[i].ownc);
 		free(r->p[i].mean);
 		free(r->p[i].marks);
+		free(r->p[i].mun);
 	}
+	free(r->mun_of);
+	free(r->mun_name);
 	for (size_t c = 0; c < r->ncols; c++)
 		free(r->colname[c]);
 	free(r->colname);

@@ -4,7 +4,9 @@
 
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
+#include <gsl/gsl_cdf.h>
 #include <gsl/gsl_matrix.h>
 #include <gsl/gsl_multifit.h>
 #include <gsl/gsl_randist.h>
@@ -133,6 +135,101 @@ static void window_cf(const struct fitter *f, const struct stat_bunch_est *e, do
 	}
 }
 
+/* The observed sums of a window and what follows from them and the counterfactual sums
+ * cfa (b..hi) and cfb (lo..b-1). */
+static void est_fill(struct stat_bunch_est *e, const double *c, double cfa, double cfb)
+{
+	e->obs_above = e->obs_below = 0;
+	for (int v = e->lo; v <= e->hi; v++) {
+		if (v >= e->b)
+			e->obs_above += c[v];
+		else
+			e->obs_below += c[v];
+	}
+	e->cf_above = cfa;
+	e->cf_below = cfb;
+	e->excess = e->obs_above - e->cf_above;
+	e->missing = e->cf_below - e->obs_below;
+	e->excess_share = e->cf_above > 0 ? e->excess / e->cf_above : NAN;
+	double ca = cfa > 0 ? cfa : 0, cb = cfb > 0 ? cfb : 0;
+	e->pi_cf = ca + cb > 0 ? clamp(ca / (ca + cb), 0.01, 0.99) : NAN;
+	double ow = e->obs_above + e->obs_below;
+	e->pi_obs = ow > 0 ? e->obs_above / ow : NAN;
+}
+
+/* The delta-method interval of B and M of one window (STAT_BOOT_DELTA): Var = the window
+ * counts' variance (scale * count when poisson, else scale per bin) + scale * J' S J, J the
+ * gradient of the window's counterfactual sum: the rows grad[v*p..] of dcf(v)/dbeta summed
+ * over the window; S (p x p, row-major) the fit's (X'WX)^-1. */
+static void delta_set(struct stat_bunch_est *e, const double *c, const double *grad, size_t p,
+		      const double *cov, double scale, bool poisson, double level)
+{
+	double ja[MAX_DEGREE + 1] = {0}, jb[MAX_DEGREE + 1] = {0}, va = 0, vb = 0, qa = 0, qb = 0;
+	for (int v = e->lo; v <= e->hi; v++) {
+		double *jj = v >= e->b ? ja : jb;
+		for (size_t k = 0; k < p; k++)
+			jj[k] += grad[(size_t)v * p + k];
+		double cv = poisson ? scale * (c[v] > 0 ? c[v] : 0) : scale;
+		if (v >= e->b)
+			va += cv;
+		else
+			vb += cv;
+	}
+	for (size_t a = 0; a < p; a++)
+		for (size_t b = 0; b < p; b++) {
+			qa += ja[a] * cov[a * p + b] * ja[b];
+			qb += jb[a] * cov[a * p + b] * jb[b];
+		}
+	double zq = gsl_cdf_ugaussian_Pinv(0.5 + level / 2), sa = sqrt(va + scale * qa),
+	       sb = sqrt(vb + scale * qb);
+	e->excess_lo = e->excess - zq * sa;
+	e->excess_hi = e->excess + zq * sa;
+	e->missing_lo = e->missing - zq * sb;
+	e->missing_hi = e->missing + zq * sb;
+}
+
+/* The dispersion of a fit: Pearson chi^2 (log link, at least 1) or the residual variance
+ * (identity link) over the fit bins, per degree of freedom; 1 without any. */
+static double dispersion(const double *y, const double *mu, size_t n, size_t p, bool poisson)
+{
+	if (n <= p)
+		return 1;
+	double ss = 0;
+	for (size_t j = 0; j < n; j++) {
+		double r = y[j] - mu[j];
+		ss += poisson ? r * r / (mu[j] > 1e-10 ? mu[j] : 1e-10) : r * r;
+	}
+	ss /= (double)(n - p);
+	return poisson && ss < 1 ? 1 : ss;
+}
+
+/* STAT_BOOT_DELTA around the point fit in f, whose cov is the last (X'WX)^-1 of the fit. */
+static void delta_interval(const struct fitter *f, const double *c, const double *yfit,
+			   struct stat_bunch_est *out, int nb, double level)
+{
+	size_t p = f->p, nv = (size_t)f->nv;
+	bool poisson = f->link == STAT_LINK_LOG;
+	double *grad = xmalloc(nv * p * sizeof *grad), *mu = xmalloc(f->nfit * sizeof *mu),
+	       cov[(MAX_DEGREE + 1) * (MAX_DEGREE + 1)], x[MAX_DEGREE + 1];
+	for (size_t v = 0; v < nv; v++) {
+		basis((int)v, f->nv, f->deg, x);
+		double d = poisson ? predict(f, (int)v) : 1;
+		for (size_t k = 0; k < p; k++)
+			grad[v * p + k] = d * x[k];
+	}
+	for (size_t j = 0; j < f->nfit; j++)
+		mu[j] = predict(f, f->fitv[j]);
+	for (size_t a = 0; a < p; a++)
+		for (size_t b = 0; b < p; b++)
+			cov[a * p + b] = gsl_matrix_get(f->cov, a, b);
+	double scale = dispersion(yfit, mu, f->nfit, p, poisson);
+	for (int i = 0; i < nb; i++)
+		if (out[i].ok)
+			delta_set(&out[i], c, grad, p, cov, scale, poisson, level);
+	free(grad);
+	free(mu);
+}
+
 int stat_bunch_excess(const double *c, int nv, const int *bounds, int nb,
 		      const struct stat_bunch_opts *o, struct stat_bunch_est *out, double *cf,
 		      int *degree)
@@ -219,20 +316,13 @@ int stat_bunch_excess(const double *c, int nv, const int *bounds, int nb,
 		struct stat_bunch_est *e = &out[i];
 		if (!e->ok)
 			continue;
-		for (int v = e->lo; v <= e->hi; v++) {
-			if (v >= e->b)
-				e->obs_above += c[v];
-			else
-				e->obs_below += c[v];
-		}
-		window_cf(&f, e, &e->cf_above, &e->cf_below);
-		e->excess = e->obs_above - e->cf_above;
-		e->missing = e->cf_below - e->obs_below;
-		e->excess_share = e->cf_above > 0 ? e->excess / e->cf_above : NAN;
-		double ca = e->cf_above > 0 ? e->cf_above : 0, cb = e->cf_below > 0 ? e->cf_below : 0;
-		e->pi_cf = ca + cb > 0 ? clamp(ca / (ca + cb), 0.01, 0.99) : NAN;
-		double ow = e->obs_above + e->obs_below;
-		e->pi_obs = ow > 0 ? e->obs_above / ow : NAN;
+		double ca, cb;
+		window_cf(&f, e, &ca, &cb);
+		est_fill(e, c, ca, cb);
+	}
+	if (o->boot == STAT_BOOT_DELTA) {
+		delta_interval(&f, c, yfit, out, nb, o->level);
+		goto out;
 	}
 	int nboot = o->nboot > 0 ? o->nboot : 0;
 	if (!nboot)
@@ -376,4 +466,161 @@ double stat_frandsen(uint64_t below, uint64_t at, uint64_t above, double k)
 	if (k >= 1)
 		k = 0.999;
 	return stat_binom_upper(at, n, (1 + k) / (3 + k));
+}
+
+/* Cholesky factor of the p x p symmetric positive definite a (row-major) into l; false
+ * when a is not positive definite. */
+static bool cholesky(const double *a, size_t p, double *l)
+{
+	for (size_t i = 0; i < p; i++)
+		for (size_t j = 0; j <= i; j++) {
+			double sum = a[i * p + j];
+			for (size_t k = 0; k < j; k++)
+				sum -= l[i * p + k] * l[j * p + k];
+			if (i == j) {
+				if (!(sum > 0))
+					return false;
+				l[i * p + i] = sqrt(sum);
+			} else {
+				l[i * p + j] = sum / l[j * p + j];
+			}
+		}
+	return true;
+}
+
+/* Solves l l' x = b for the Cholesky factor l. */
+static void chol_solve(const double *l, size_t p, const double *b, double *x)
+{
+	for (size_t i = 0; i < p; i++) {
+		double sum = b[i];
+		for (size_t k = 0; k < i; k++)
+			sum -= l[i * p + k] * x[k];
+		x[i] = sum / l[i * p + i];
+	}
+	for (size_t i = p; i-- > 0;) {
+		double sum = x[i];
+		for (size_t k = i + 1; k < p; k++)
+			sum -= l[k * p + i] * x[k];
+		x[i] = sum / l[i * p + i];
+	}
+}
+
+#define REF_MAX_DEGREE 3
+
+int stat_bunch_excess_ref(const double *c, const double *ref, int nv, const int *bounds, int nb,
+			  int deg, const struct stat_bunch_opts *o, struct stat_bunch_est *out)
+{
+	double total = 0;
+	for (int v = 0; v < nv; v++)
+		total += c[v];
+	bool excl[STAT_BUNCH_MAX_BINS] = {false};
+	for (int i = 0; i < nb; i++) {
+		struct stat_bunch_est *e = &out[i];
+		*e = (struct stat_bunch_est){.b = bounds[i], .total = total};
+		e->lo = bounds[i] - o->below;
+		e->hi = bounds[i] + o->above - 1;
+		e->ok = o->below >= 1 && o->above >= 1 && e->lo >= 0 && e->hi < nv;
+		e->excess_lo = e->excess_hi = e->missing_lo = e->missing_hi = NAN;
+		e->pi_cf = e->pi_obs = e->excess_share = NAN;
+		if (e->ok)
+			for (int v = e->lo; v <= e->hi; v++)
+				excl[v] = true;
+	}
+	if (nv < 3 || nv > STAT_BUNCH_MAX_BINS || deg < 0 || deg > REF_MAX_DEGREE)
+		goto fail;
+	size_t p = (size_t)deg + 1, nfit = 0;
+	double x[STAT_BUNCH_MAX_BINS][REF_MAX_DEGREE + 1], beta[REF_MAX_DEGREE + 1] = {0};
+	double sc = 0, sr = 0;
+	for (int v = 0; v < nv; v++) {
+		basis(v, nv, deg, x[v]);
+		if (!excl[v] && ref[v] > 0) {
+			nfit++;
+			sc += c[v];
+			sr += ref[v];
+		}
+	}
+	if (nfit < p + 2 || !(sc > 0) || !(sr > 0))
+		goto fail;
+	beta[0] = log(sc / sr);
+	double a[(REF_MAX_DEGREE + 1) * (REF_MAX_DEGREE + 1)], l[sizeof a / sizeof *a];
+	double mu[STAT_BUNCH_MAX_BINS];
+	bool conv = false;
+	for (int it = 0; it < 50 && !conv; it++) {
+		/* Newton's method for the Poisson log likelihood with offset log ref (= IRLS). */
+		double g[REF_MAX_DEGREE + 1] = {0}, d[REF_MAX_DEGREE + 1];
+		memset(a, 0, sizeof a);
+		for (int v = 0; v < nv; v++) {
+			double eta = 0;
+			for (size_t k = 0; k < p; k++)
+				eta += beta[k] * x[v][k];
+			mu[v] = ref[v] > 0 ? ref[v] * exp(eta < 700 ? eta : 700) : 0;
+			if (excl[v] || !(ref[v] > 0))
+				continue;
+			for (size_t k = 0; k < p; k++) {
+				g[k] += (c[v] - mu[v]) * x[v][k];
+				for (size_t m = 0; m < p; m++)
+					a[k * p + m] += mu[v] * x[v][k] * x[v][m];
+			}
+		}
+		if (!cholesky(a, p, l))
+			goto fail;
+		chol_solve(l, p, g, d);
+		double dmax = 0;
+		for (size_t k = 0; k < p; k++) {
+			beta[k] += d[k];
+			dmax = fmax(dmax, fabs(d[k]) / (1 + fabs(beta[k])));
+		}
+		conv = dmax < 1e-10;
+	}
+	if (!conv)
+		goto fail;
+	/* mu at the final beta, the covariance (X'WX)^-1 there, the dispersion. */
+	double ys[STAT_BUNCH_MAX_BINS], ms[STAT_BUNCH_MAX_BINS], cov[sizeof a / sizeof *a];
+	double grad[STAT_BUNCH_MAX_BINS * (REF_MAX_DEGREE + 1)];
+	memset(a, 0, sizeof a);
+	size_t n = 0;
+	for (int v = 0; v < nv; v++) {
+		double eta = 0;
+		for (size_t k = 0; k < p; k++)
+			eta += beta[k] * x[v][k];
+		mu[v] = ref[v] > 0 ? ref[v] * exp(eta < 700 ? eta : 700) : 0;
+		for (size_t k = 0; k < p; k++)
+			grad[(size_t)v * p + k] = mu[v] * x[v][k];
+		if (excl[v] || !(ref[v] > 0))
+			continue;
+		ys[n] = c[v];
+		ms[n++] = mu[v];
+		for (size_t k = 0; k < p; k++)
+			for (size_t m = 0; m < p; m++)
+				a[k * p + m] += mu[v] * x[v][k] * x[v][m];
+	}
+	if (!cholesky(a, p, l))
+		goto fail;
+	for (size_t k = 0; k < p; k++) {
+		double unit[REF_MAX_DEGREE + 1] = {0}, col[REF_MAX_DEGREE + 1];
+		unit[k] = 1;
+		chol_solve(l, p, unit, col);
+		for (size_t m = 0; m < p; m++)
+			cov[m * p + k] = col[m];
+	}
+	double scale = dispersion(ys, ms, n, p, true);
+	for (int i = 0; i < nb; i++) {
+		struct stat_bunch_est *e = &out[i];
+		if (!e->ok)
+			continue;
+		double ca = 0, cb = 0;
+		for (int v = e->lo; v <= e->hi; v++) {
+			if (v >= e->b)
+				ca += mu[v];
+			else
+				cb += mu[v];
+		}
+		est_fill(e, c, ca, cb);
+		delta_set(e, c, grad, p, cov, scale, true, o->level);
+	}
+	return 0;
+fail:
+	for (int i = 0; i < nb; i++)
+		out[i].ok = false;
+	return ERR_INVALID;
 }

@@ -69,6 +69,40 @@ expect_ok "analyze the generated region" analyze --out "$T/og" --quiet
 expect_eq "planted schools listed at the top" "$(awk -F, '$5 == 1 && ($6 == 1 || $6 == 2) {print $1}' "$T/og/schools.csv" | sort | tr '\n' ' ')" "sch990042 sch990116 "
 expect_eq "their top sign is boundary_bunching" "$(awk -F, '$6 <= 2 && NR > 1 {print $14}' "$T/og/schools.csv" | sort -u)" boundary_bunching
 
+# Excess mass per municipality: a clean generated region (3 municipalities) where every
+# RU-4 work of one municipality at 11..13 is lifted to 14, points added position by position
+# as a lenient checker would; municipalities.csv shows that municipality's heap at 14 with
+# an interval above 0, and the largest excess there.
+export OKO_DB="$T/mun.db"
+"$OKO" gen --out "$T/m" --schools 90 --municipalities 3 --manipulated 0 --subjects RU \
+	--grades 4 --years 2021 --seed 5 --quiet
+mun=$(awk -F, 'NR == 2 {print $3}' "$T/m/schools.csv")
+awk -F, -v OFS=, -v m="$mun" '
+	FILENAME == ARGV[1] { if (FNR > 1 && $3 == m) inm[$1] = 1; next }
+	FILENAME == ARGV[2] { if ($1 == "VPR-2021-RU-4") { n = split($7, pos, " "); for (i = 1; i <= n; i++) { split(pos[i], f, ":"); mx[i] = f[2] } } next }
+	FNR == 1 { for (i = 1; i <= NF; i++) if ($i == "p1") p1 = i; print; next }
+	{
+		if ($1 in inm && $2 == "VPR-2021-RU-4" && $8 != 1) {
+			t = 0; for (i = 1; i <= n; i++) t += $(p1 + i - 1)
+			for (i = 1; i <= n && t >= 11 && t < 14; i++)
+				while ($(p1 + i - 1) < mx[i] && t < 14) { $(p1 + i - 1)++; t++; lifted++ }
+		}
+		print
+	}
+	END { print lifted > "/dev/stderr" }' "$T/m/schools.csv" "$T/m/procedures.csv" "$T/m/results.csv" >"$T/m/lifted.csv" 2>"$T/m/lifted.n"
+"$OKO" init >/dev/null
+"$OKO" import schools "$T/m/schools.csv" >/dev/null
+"$OKO" import procedures "$T/m/procedures.csv" >/dev/null
+"$OKO" import results "$T/m/lifted.csv" >/dev/null
+expect_ok "analyze the region with one pulling municipality" analyze --out "$T/om" --quiet --no-store
+mc=$T/om/municipalities.csv
+expect_eq "municipalities.csv header" "$(head -1 "$mc" | cut -d, -f1-6)" "procedure,municipality,schools,works,b3,b3_excess"
+expect_eq "one row per municipality" "$(tail -n +2 "$mc" | cut -d, -f2 | sort -u | wc -l)/$(($(wc -l <"$mc") - 1))" "3/3"
+expect_eq "the works of the municipalities add up to the region's" "$(awk -F, 'NR > 1 {s += $4} END {print s}' "$mc")" "$(awk -F, '$1 == "VPR-2021-RU-4" {print $11}' "$T/om/region.csv")"
+expect_eq "the pulling municipality: heap at 14 with lo > 0" "$(awk -F, -v m="$mun" '$2 == m {print ($5 == 14 && $7 > 0)}' "$mc")" 1
+expect_eq "the largest excess at 14 is there" "$(tail -n +2 "$mc" | sort -t, -k6,6 -g | tail -1 | cut -d, -f2)" "$mun"
+expect_eq "points were lifted" "$(awk '{print ($1 > 50)}' "$T/m/lifted.n")" 1
+
 # analyze-histogram on a textbook histogram: a smooth bell with half of the pupils at 12
 # and 13 moved to 14 (393 pupils); nothing at 24 and 33.
 awk 'BEGIN { print "score,count"; for (v = 0; v <= 40; v++) { c = int(1000 * exp(-(v - 20) ^ 2 / 60) + 0.5); if (v == 12 || v == 13) { m = int(c * 0.5); c -= m; mv += m } h[v] = c } h[14] += mv; for (v = 0; v <= 40; v++) print v "," h[v] }' >"$T/hist.csv"
