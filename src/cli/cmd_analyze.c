@@ -327,9 +327,11 @@ int cmd_analyze_histogram(struct cli *c, int argc, char **argv)
 	for (int i = 0; i < nv; i++)
 		total += h[i];
 	char how[64];
-	if (bo.boot == STAT_BOOT_DELTA)
+	bool delta = bo.boot == STAT_BOOT_DELTA, interval = delta || bo.nboot > 0;
+	if (delta) {
+		bo.nboot = 0; /* no replications: the CSV says so */
 		snprintf(how, sizeof how, "интервал по дельта-методу");
-	else
+	} else
 		snprintf(how, sizeof how, "бутстрэп: %d повторов", bo.nboot);
 	printf("работ: %.0f, баллы 0..%d, многочлен степени %d (%s), %s, уровень %.0f%%\n", total,
 	       nv - 1, deg, bo.link == STAT_LINK_LOG ? "логарифм частот" : "частоты", how,
@@ -347,8 +349,8 @@ int cmd_analyze_histogram(struct cli *c, int argc, char **argv)
 		snprintf(ib, sizeof ib, "[%.1f; %.1f]", e->excess_lo, e->excess_hi);
 		snprintf(im, sizeof im, "[%.1f; %.1f]", e->missing_lo, e->missing_hi);
 		printf("%-8d %-9s %10.0f %10.1f %12.1f %24s %8.3f %10.1f %24s\n", e->b, win, e->obs_above,
-		       e->cf_above, e->excess, bo.nboot ? ib : "—", e->excess_share, e->missing,
-		       bo.nboot ? im : "—");
+		       e->cf_above, e->excess, interval ? ib : "—", e->excess_share, e->missing,
+		       interval ? im : "—");
 	}
 	if (out) {
 		if ((rc = table_writer_open(&w, out, TABLE_CSV, NULL, msg, sizeof msg))) {

@@ -110,6 +110,9 @@ expect_ok "analyze-histogram runs" analyze-histogram --counts "$T/hist.csv" --bo
 expect_grep "text table printed" "$T/out" "избыток B"
 expect_eq "excess at 14 covers the 393 moved, not 0" "$(awk -F, '$1 == 14 {print ($8 <= 393 && 393 <= $9 && $8 > 0)}' "$T/h.csv")" 1
 expect_eq "no excess at 24 and 33 (intervals cover 0)" "$(awk -F, '($1 == 24 || $1 == 33) && $8 <= 0 && 0 <= $9' "$T/h.csv" | wc -l)" 2
+expect_ok "analyze-histogram with the delta interval" analyze-histogram --counts "$T/hist.csv" --boundaries 14,24,33 --bootstrap delta --out "$T/hd.csv"
+expect_grep "says which interval" "$T/out" "интервал по дельта-методу"
+expect_eq "delta: the same B, an interval covering 393 and not 0, no replications" "$(awk -F, 'FNR == 1 {next} FILENAME == ARGV[1] {b[$1] = $7; next} $1 == 14 {print ($7 == b[14] && $8 <= 393 && 393 <= $9 && $8 > 0 && $19 == 0)}' "$T/h.csv" "$T/hd.csv")" 1
 expect_fail "bad boundaries refused" analyze-histogram --counts "$T/hist.csv" --boundaries 24,14
 expect_fail "boundary beyond the histogram refused" analyze-histogram --counts "$T/hist.csv" --boundaries 14,50
 
