@@ -10,6 +10,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <sqlite3.h>
+
 #include "base/err.h"
 #include "base/log.h"
 #include "db/db.h"
@@ -68,6 +70,10 @@ static void test_create_migrates_to_latest(void **state)
 	assert_int_equal(db_step(s), DB_ROW);
 	assert_string_equal(db_col_text(s, 0), "wal");
 	db_finalize(s);
+	/* A new database has 16 KiB pages. */
+	int64_t ps = 0;
+	assert_int_equal(db_query_int(d, "PRAGMA page_size", 0, &ps), 0);
+	assert_int_equal(ps, 16384);
 	db_close(d);
 }
 
@@ -82,6 +88,28 @@ static void test_older_database_is_migrated(void **state)
 	assert_int_equal(v, 0);
 	db_close(d);
 	assert_int_equal(db_open(&d, path, 0), 0);
+	db_schema_version(d, &v);
+	assert_int_equal(v, db_schema_latest());
+	db_close(d);
+}
+
+/* A database made with 4 KiB pages (by an earlier oko) keeps them: the page size is set
+ * only when the file is new. */
+static void test_existing_page_size_kept(void **state)
+{
+	char p4[160];
+	snprintf(p4, sizeof p4, "%s/p4.db", dir);
+	sqlite3 *h = NULL;
+	assert_int_equal(sqlite3_open(p4, &h), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(h, "PRAGMA page_size = 4096; CREATE TABLE x (a);", NULL,
+				      NULL, NULL), SQLITE_OK);
+	sqlite3_close(h);
+	struct db *d = NULL;
+	assert_int_equal(db_open(&d, p4, 0), 0);
+	int64_t ps = 0;
+	assert_int_equal(db_query_int(d, "PRAGMA page_size", 0, &ps), 0);
+	assert_int_equal(ps, 4096);
+	int v = -1;
 	db_schema_version(d, &v);
 	assert_int_equal(v, db_schema_latest());
 	db_close(d);
@@ -173,6 +201,7 @@ int main(void)
 		cmocka_unit_test(test_missing_file_not_created),
 		cmocka_unit_test(test_create_migrates_to_latest),
 		cmocka_unit_test(test_older_database_is_migrated),
+		cmocka_unit_test(test_existing_page_size_kept),
 		cmocka_unit_test(test_newer_database_refused),
 		cmocka_unit_test(test_not_a_database),
 		cmocka_unit_test(test_bind_step_and_rollback),
