@@ -135,6 +135,25 @@ static void window_cf(const struct fitter *f, const struct stat_bunch_est *e, do
 	}
 }
 
+/* Every estimate empty, with its window lo..hi = b-below..b+above-1 and ok when the window
+ * fits in the nv bins of the histogram c. */
+static void est_init(const double *c, int nv, const int *bounds, int nb,
+		     const struct stat_bunch_opts *o, struct stat_bunch_est *out)
+{
+	double total = 0;
+	for (int v = 0; v < nv; v++)
+		total += c[v];
+	for (int i = 0; i < nb; i++) {
+		struct stat_bunch_est *e = &out[i];
+		*e = (struct stat_bunch_est){.b = bounds[i], .total = total};
+		e->lo = bounds[i] - o->below;
+		e->hi = bounds[i] + o->above - 1;
+		e->ok = o->below >= 1 && o->above >= 1 && e->lo >= 0 && e->hi < nv;
+		e->excess_lo = e->excess_hi = e->missing_lo = e->missing_hi = NAN;
+		e->pi_cf = e->pi_obs = e->excess_share = NAN;
+	}
+}
+
 /* The observed sums of a window and what follows from them and the counterfactual sums
  * cfa (b..hi) and cfb (lo..b-1). */
 static void est_fill(struct stat_bunch_est *e, const double *c, double cfa, double cfb)
@@ -244,18 +263,7 @@ int stat_bunch_excess(const double *c, int nv, const int *bounds, int nb,
 	gsl_rng *rng = NULL;
 	struct fitter f = {0};
 
-	double total = 0;
-	for (int v = 0; v < nv; v++)
-		total += c[v];
-	for (int i = 0; i < nb; i++) {
-		struct stat_bunch_est *e = &out[i];
-		*e = (struct stat_bunch_est){.b = bounds[i], .total = total};
-		e->lo = bounds[i] - o->below;
-		e->hi = bounds[i] + o->above - 1;
-		e->ok = o->below >= 1 && o->above >= 1 && e->lo >= 0 && e->hi < nv;
-		e->excess_lo = e->excess_hi = e->missing_lo = e->missing_hi = NAN;
-		e->pi_cf = e->pi_obs = e->excess_share = NAN;
-	}
+	est_init(c, nv, bounds, nb, o, out);
 	if (degree)
 		*degree = -1;
 	if (nv < 3) {
@@ -341,11 +349,14 @@ int stat_bunch_excess(const double *c, int nv, const int *bounds, int nb,
 	cstar = xmalloc((size_t)nv * sizeof *cstar);
 	rng = gsl_rng_alloc(gsl_rng_mt19937);
 	gsl_rng_set(rng, (unsigned long)o->seed);
+	double total = 0;
 	if (o->boot == STAT_BOOT_MULTINOMIAL) {
 		draw = xmalloc((size_t)nv * sizeof *draw);
 		prob = xmalloc((size_t)nv * sizeof *prob);
-		for (int v = 0; v < nv; v++)
+		for (int v = 0; v < nv; v++) {
 			prob[v] = c[v] > 0 ? c[v] : 0;
+			total += c[v];
+		}
 	}
 	int good = 0;
 	for (int r = 0; r < nboot; r++) {
@@ -510,23 +521,14 @@ static void chol_solve(const double *l, size_t p, const double *b, double *x)
 int stat_bunch_excess_ref(const double *c, const double *ref, int nv, const int *bounds, int nb,
 			  int deg, const struct stat_bunch_opts *o, struct stat_bunch_est *out)
 {
-	double total = 0;
-	for (int v = 0; v < nv; v++)
-		total += c[v];
 	bool excl[STAT_BUNCH_MAX_BINS] = {false};
-	for (int i = 0; i < nb; i++) {
-		struct stat_bunch_est *e = &out[i];
-		*e = (struct stat_bunch_est){.b = bounds[i], .total = total};
-		e->lo = bounds[i] - o->below;
-		e->hi = bounds[i] + o->above - 1;
-		e->ok = o->below >= 1 && o->above >= 1 && e->lo >= 0 && e->hi < nv;
-		e->excess_lo = e->excess_hi = e->missing_lo = e->missing_hi = NAN;
-		e->pi_cf = e->pi_obs = e->excess_share = NAN;
-		if (e->ok)
-			for (int v = e->lo; v <= e->hi; v++)
-				excl[v] = true;
-	}
-	if (nv < 3 || nv > STAT_BUNCH_MAX_BINS || deg < 0 || deg > REF_MAX_DEGREE)
+	if (nv > STAT_BUNCH_MAX_BINS)
+		nv = 0; /* refused below, before any bin is touched */
+	est_init(c, nv, bounds, nb, o, out);
+	for (int i = 0; i < nb; i++)
+		for (int v = out[i].lo; out[i].ok && v <= out[i].hi; v++)
+			excl[v] = true;
+	if (nv < 3 || deg < 0 || deg > REF_MAX_DEGREE)
 		goto fail;
 	size_t p = (size_t)deg + 1, nfit = 0;
 	double x[STAT_BUNCH_MAX_BINS][REF_MAX_DEGREE + 1], beta[REF_MAX_DEGREE + 1] = {0};

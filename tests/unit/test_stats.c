@@ -508,6 +508,14 @@ static void test_excess_mass_ref(void **state)
 	struct stat_bunch_est es[3];
 	assert_int_equal(stat_bunch_excess_ref(small, small, 10, bs, 3, 2, &o, es), ERR_INVALID);
 	assert_false(es[0].ok || es[1].ok || es[2].ok);
+	/* More bins than it takes: refused, nothing written past its tables. */
+	static double big[STAT_BUNCH_MAX_BINS + 44];
+	for (int v = 0; v < STAT_BUNCH_MAX_BINS + 44; v++)
+		big[v] = 100;
+	int bb = STAT_BUNCH_MAX_BINS + 20;
+	assert_int_equal(stat_bunch_excess_ref(big, big, STAT_BUNCH_MAX_BINS + 44, &bb, 1, 2, &o, es),
+			 ERR_INVALID);
+	assert_false(es[0].ok);
 }
 
 static void test_excess_mass_no_bump(void **state)

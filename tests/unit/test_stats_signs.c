@@ -859,6 +859,26 @@ static void test_bunch_pooled(void **state)
 	stat_proc_free(p);
 }
 
+/* The regional counterfactual curve cf[0..20] of a table of scores 0..20 (the fit of
+ * stat_sign_bunch, floored at 1e-12) and its mean *vc, as the pooled statistic uses it. */
+static void region_cf(const struct stat_tab *t, const struct stat_proc *p,
+		      const struct stat_cfg *cfg, double *cf, double *vc)
+{
+	double rh[21], f0 = 0, f1 = 0;
+	uint64_t rh64[21];
+	stat_tab_region_hist(t, rh64);
+	for (int x = 0; x <= 20; x++)
+		rh[x] = (double)rh64[x];
+	struct stat_bunch_est est[3];
+	assert_int_equal(stat_bunch_excess(rh, 21, p->scale, 3, &cfg->bunch, est, cf, NULL), 0);
+	for (int x = 0; x <= 20; x++) {
+		cf[x] = cf[x] > 1e-12 ? cf[x] : 1e-12;
+		f0 += cf[x];
+		f1 += cf[x] * x;
+	}
+	*vc = f1 / f0;
+}
+
 /* The journal-weighted heap of the pooled bunching statistic: 120 schools of 40 works as
  * in test_bunch_pooled, each work with a journal mark that follows its score before any
  * pulling (the mark of the score on the scale 6/10/14; one work in five a mark up or down)
@@ -874,30 +894,52 @@ static int mark_of(int x, double u)
 	return j;
 }
 
-static void test_bunch_pooled_journal(void **state)
+/* ns schools of ps works with scores ~ Binomial(20, .35 | .5 | .65) and journal marks that
+ * follow the score before any pulling (mark_of); with culture, one school in four marks
+ * leniently (a mark up with probability .6) and one in four strictly (a mark down). School
+ * 0 pulls each work 1-3 points below 6, 10 or 14 to it with probability .5. v, jm receive
+ * the scores and marks (ns * ps); the scale is 6/10/14. */
+static struct stat_proc *marks_region(unsigned long seed, int ns, int ps, bool culture,
+				      int16_t *v, int8_t *jm)
 {
 	gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
-	gsl_rng_set(r, 11);
-	enum { NS = 120, PS = 40 };
-	static uint32_t sc[NS * PS];
-	static int16_t v[NS * PS];
-	static int8_t jm[NS * PS];
+	gsl_rng_set(r, seed);
+	uint32_t *sc = malloc((size_t)ns * (size_t)ps * sizeof *sc);
 	const int bnd[3] = {6, 10, 14};
-	for (int s = 0; s < NS; s++)
-		for (int i = 0; i < PS; i++) {
+	for (int s = 0; s < ns; s++)
+		for (int i = 0; i < ps; i++) {
 			double pr = s % 3 == 0 ? 0.65 : s % 3 == 1 ? 0.35 : 0.5;
 			int x = (int)gsl_ran_binomial(r, pr, 20);
-			jm[s * PS + i] = (int8_t)mark_of(x, gsl_rng_uniform(r));
+			int j = mark_of(x, gsl_rng_uniform(r));
+			if (culture) {
+				double uc = gsl_rng_uniform(r);
+				if (s % 4 == 1 && uc < 0.6 && j < 5)
+					j++;
+				else if (s % 4 == 2 && uc < 0.6 && j > 2)
+					j--;
+			}
+			jm[s * ps + i] = (int8_t)j;
 			double u = gsl_rng_uniform(r);
 			for (int k = 0; k < 3 && s == 0; k++)
 				if (x >= bnd[k] - 3 && x < bnd[k] && u < 0.5)
 					x = bnd[k];
-			sc[s * PS + i] = (uint32_t)s;
-			v[s * PS + i] = (int16_t)x;
+			sc[s * ps + i] = (uint32_t)s;
+			v[s * ps + i] = (int16_t)x;
 		}
 	gsl_rng_free(r);
-	struct stat_proc *p = mkproc(NS * PS, NS, 20, sc, v, jm);
+	struct stat_proc *p = mkproc((size_t)ns * (size_t)ps, (size_t)ns, 20, sc, v, jm);
+	free(sc);
 	scale(p, 6, 10, 14);
+	return p;
+}
+
+static void test_bunch_pooled_journal(void **state)
+{
+	enum { NS = 120, PS = 40 };
+	static int16_t v[NS * PS];
+	static int8_t jm[NS * PS];
+	const int bnd[3] = {6, 10, 14};
+	struct stat_proc *p = marks_region(11, NS, PS, false, v, jm);
 	struct stat_tab t;
 	assert_int_equal(stat_tab_build(p, &t), 0);
 	struct stat_cfg cfg;
@@ -912,22 +954,11 @@ static void test_bunch_pooled_journal(void **state)
 	 * window the journal shares of the hole (scores b-3..b-1, weighted by g) and of the
 	 * heap (b), rho_j = (hole_j + .1) / (heap_j + .1) scaled to mean 1 over the heap,
 	 * obs = (1 - pi) sum_j a_j rho_j + pi a, var = m pi (1 - pi) ((1 - pi) E rho^2 + pi). */
-	double rh[21], cf[21], f0 = 0, f1 = 0;
-	uint64_t rh64[21];
-	stat_tab_region_hist(&t, rh64);
-	for (int x = 0; x <= 20; x++)
-		rh[x] = (double)rh64[x];
-	struct stat_bunch_est est[3];
-	assert_int_equal(stat_bunch_excess(rh, 21, p->scale, 3, &cfg.bunch, est, cf, NULL), 0);
-	for (int x = 0; x <= 20; x++) {
-		double c = cf[x] > 1e-12 ? cf[x] : 1e-12;
-		f0 += c;
-		f1 += c * x;
-	}
-	double vc = f1 / f0, g[21];
+	double cf[21], vc, g[21];
+	region_cf(&t, p, &cfg, cf, &vc);
 	const struct stat_bunch_school *b = &o[4];
 	for (int x = 0; x <= 20; x++)
-		g[x] = (cf[x] > 1e-12 ? cf[x] : 1e-12) * exp(b->tilt * (x - vc));
+		g[x] = cf[x] * exp(b->tilt * (x - vc));
 	double obs = 0, ex = 0, var = 0, k3 = 0;
 	for (int k = 0; k < 3; k++) {
 		double hole[5] = {0}, heap[5] = {0}, gh = 0, gm = 0;
@@ -1010,34 +1041,11 @@ static void test_bunch_pooled_journal(void **state)
  * clean schools stay nearer 0 than with the region's marks, and school 0 still stands out. */
 static void test_bunch_pooled_culture(void **state)
 {
-	gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
-	gsl_rng_set(r, 12);
 	enum { NS = 160, PS = 40 };
-	static uint32_t sc[NS * PS];
 	static int16_t v[NS * PS];
 	static int8_t jm[NS * PS];
 	const int bnd[3] = {6, 10, 14};
-	for (int s = 0; s < NS; s++)
-		for (int i = 0; i < PS; i++) {
-			double pr = s % 3 == 0 ? 0.65 : s % 3 == 1 ? 0.35 : 0.5;
-			int x = (int)gsl_ran_binomial(r, pr, 20);
-			int j = mark_of(x, gsl_rng_uniform(r));
-			double uc = gsl_rng_uniform(r);
-			if (s % 4 == 1 && uc < 0.6 && j < 5)
-				j++;
-			else if (s % 4 == 2 && uc < 0.6 && j > 2)
-				j--;
-			jm[s * PS + i] = (int8_t)j;
-			double u = gsl_rng_uniform(r);
-			for (int k = 0; k < 3 && s == 0; k++)
-				if (x >= bnd[k] - 3 && x < bnd[k] && u < 0.5)
-					x = bnd[k];
-			sc[s * PS + i] = (uint32_t)s;
-			v[s * PS + i] = (int16_t)x;
-		}
-	gsl_rng_free(r);
-	struct stat_proc *p = mkproc(NS * PS, NS, 20, sc, v, jm);
-	scale(p, 6, 10, 14);
+	struct stat_proc *p = marks_region(12, NS, PS, true, v, jm);
 	struct stat_tab t;
 	assert_int_equal(stat_tab_build(p, &t), 0);
 	struct stat_cfg cfg;
@@ -1083,21 +1091,10 @@ static void test_bunch_pooled_culture(void **state)
 	NEAR(g1, c, 1e-6);
 	NEAR(g2, d, 1e-6);
 	/* Its statistic with the tilted shares (no work lacks a mark here). */
-	double rh[21], cf[21], f0 = 0, f1 = 0;
-	uint64_t rh64[21];
-	stat_tab_region_hist(&t, rh64);
-	for (int x = 0; x <= 20; x++)
-		rh[x] = (double)rh64[x];
-	struct stat_bunch_est est[3];
-	assert_int_equal(stat_bunch_excess(rh, 21, p->scale, 3, &cfg.bunch, est, cf, NULL), 0);
+	double cf[21], vc, g[21], sh[21][5];
+	region_cf(&t, p, &cfg, cf, &vc);
 	for (int x = 0; x <= 20; x++) {
-		double cc = cf[x] > 1e-12 ? cf[x] : 1e-12;
-		f0 += cc;
-		f1 += cc * x;
-	}
-	double vc = f1 / f0, g[21], sh[21][5];
-	for (int x = 0; x <= 20; x++) {
-		g[x] = (cf[x] > 1e-12 ? cf[x] : 1e-12) * exp(b->tilt * (x - vc));
+		g[x] = cf[x] * exp(b->tilt * (x - vc));
 		int mk = x < 6 ? 2 : x < 10 ? 3 : x < 14 ? 4 : 5;
 		double tot = 0;
 		sh[x][0] = 0;
