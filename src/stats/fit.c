@@ -598,6 +598,76 @@ static void twins_pvalues(struct stat_twins_group *g, size_t n, double phi, doub
 			g[i].status = g[i].q_adj <= qlevel ? STAT_FLAG : STAT_OK;
 }
 
+/* Strength bands of the twins calibration: the schools with works, by mean score. */
+#define TWINS_BANDS 5
+/* Schools with an expectation of at least one pair a band needs for its own median. */
+#define TWINS_BAND_MIN 10
+
+struct smean {
+	double mean;
+	uint32_t s;
+};
+
+static int cmp_smean(const void *a, const void *b)
+{
+	const struct smean *x = a, *y = b;
+	if (x->mean != y->mean)
+		return x->mean < y->mean ? -1 : 1;
+	return (x->s > y->s) - (x->s < y->s);
+}
+
+/* kappa_of[s] = max(1, median O/E over the schools with E >= 1 of school s's strength band
+ * (TWINS_BANDS equal bands of the schools by mean score); a band with fewer than
+ * TWINS_BAND_MIN such schools uses the median over all (r->kappa; 1 with fewer than 10
+ * schools in all). */
+static void twins_calibrate(const struct stat_proc *p, const int32_t *t,
+			    const struct stat_twins_group *schools, struct stat_twins_region *r,
+			    double *kappa_of)
+{
+	size_t ns = p->nschools;
+	double *sum = xcalloc(ns ? ns : 1, sizeof *sum), *ratio = xmalloc((ns ? ns : 1) * sizeof *ratio);
+	uint32_t *cnt = xcalloc(ns ? ns : 1, sizeof *cnt), *band = xmalloc((ns ? ns : 1) * sizeof *band);
+	struct smean *m = xmalloc((ns ? ns : 1) * sizeof *m);
+	for (size_t i = 0; i < p->n; i++) {
+		sum[p->school[i]] += t[i];
+		cnt[p->school[i]]++;
+	}
+	size_t nm = 0;
+	for (size_t s = 0; s < ns; s++) {
+		band[s] = UINT32_MAX;
+		if (cnt[s])
+			m[nm++] = (struct smean){sum[s] / cnt[s], (uint32_t)s};
+	}
+	qsort(m, nm, sizeof *m, cmp_smean);
+	for (size_t i = 0; i < nm; i++)
+		band[m[i].s] = (uint32_t)(i * TWINS_BANDS / nm);
+	size_t nr = 0;
+	for (size_t s = 0; s < ns; s++)
+		if (schools[s].expct >= 1)
+			ratio[nr++] = (double)schools[s].near / schools[s].expct;
+	r->kappa = 1;
+	if (nr >= 10) {
+		double med = stat_median_inplace(ratio, nr);
+		r->kappa = med > 1 ? med : 1;
+	}
+	double kb[TWINS_BANDS];
+	for (uint32_t b = 0; b < TWINS_BANDS; b++) {
+		nr = 0;
+		for (size_t s = 0; s < ns; s++)
+			if (band[s] == b && schools[s].expct >= 1)
+				ratio[nr++] = (double)schools[s].near / schools[s].expct;
+		double med = nr >= TWINS_BAND_MIN ? stat_median_inplace(ratio, nr) : r->kappa;
+		kb[b] = med > 1 ? med : 1;
+	}
+	for (size_t s = 0; s < ns; s++)
+		kappa_of[s] = band[s] < TWINS_BANDS ? kb[band[s]] : r->kappa;
+	free(sum);
+	free(ratio);
+	free(cnt);
+	free(band);
+	free(m);
+}
+
 int stat_twins(const struct stat_proc *p, const struct stat_cfg *cfg, struct stat_twins_region *r,
 	       struct stat_twins_group *classes, struct stat_twins_group *schools)
 {
@@ -609,7 +679,7 @@ int stat_twins(const struct stat_proc *p, const struct stat_cfg *cfg, struct sta
 	int32_t *t = NULL;
 	uint32_t *gs = NULL, *idx = NULL;
 	size_t *start = NULL;
-	double *q = NULL;
+	double *q = NULL, *kappa_of = NULL;
 	uint8_t *buf = NULL;
 	int *tv = NULL;
 	uint64_t *tc = NULL, *htab = NULL;
@@ -644,6 +714,7 @@ int stat_twins(const struct stat_proc *p, const struct stat_cfg *cfg, struct sta
 		}
 	}
 	q = xmalloc(w * w * sizeof *q);
+	kappa_of = xmalloc((p->nschools ? p->nschools : 1) * sizeof *kappa_of);
 	near_prob(p, t, cfg->twins_sample, q, r);
 	/* Members of each group (counting sort by group). */
 	start = xcalloc(ng + 1, sizeof *start);
@@ -698,24 +769,17 @@ int stat_twins(const struct stat_proc *p, const struct stat_cfg *cfg, struct sta
 	}
 	/* Calibration to the region's own classes: pupils taught together answer alike more
 	 * often than pupils of different schools at the same scores, so the expectation is
-	 * scaled by kappa = the median O/E of the schools (never below 1). */
-	{
-		double *ratio = xmalloc((p->nschools ? p->nschools : 1) * sizeof *ratio);
-		size_t nr = 0;
-		for (size_t s = 0; s < p->nschools; s++)
-			if (schools[s].expct >= 1)
-				ratio[nr++] = (double)schools[s].near / schools[s].expct;
-		if (nr >= 10) {
-			double med = stat_median_inplace(ratio, nr);
-			r->kappa = med > 1 ? med : 1;
-		}
-		free(ratio);
-	}
+	 * scaled by kappa = the median O/E of the schools (never below 1) — of the schools of
+	 * similar strength: strong pupils answer alike at the same scores more often still
+	 * (their errors fall on the same hard positions), so a lyceum is compared with strong
+	 * schools, not with all (methodology-oko §6.3). */
+	twins_calibrate(p, t, schools, r, kappa_of);
 	for (size_t s = 0; s < p->nschools; s++)
-		schools[s].expct *= r->kappa;
+		schools[s].expct *= kappa_of[s];
 	if (by_class)
 		for (size_t g = 0; g < ng; g++)
-			classes[g].expct *= r->kappa;
+			if (gs[g] != UINT32_MAX)
+				classes[g].expct *= kappa_of[gs[g]];
 	/* Quasi-Poisson dispersion over schools with an expectation of at least one pair,
 	 * leaving out the obvious outliers (Poisson p < 0.001) that it must not absorb. */
 	double chi = 0;
@@ -739,6 +803,7 @@ out:
 	free(idx);
 	free(start);
 	free(q);
+	free(kappa_of);
 	free(buf);
 	free(htab);
 	free(tv);

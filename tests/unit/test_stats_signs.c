@@ -1218,6 +1218,64 @@ static void test_twins_by_school(void **state)
 	stat_proc_free(q);
 }
 
+/* The twins calibration by strength band: 100 schools of 20 works on 10 binary positions
+ * (Rasch, school ability -1 .. 1 in index order). In the strongest fifth (schools 80-99)
+ * pupils answer alike: each work copies the one before with probability .3 — as strong
+ * pupils' errors fall on the same hard positions. Schools 10 (weak) and 95 (strong) copy
+ * with probability .9. Compared with the region's typical school, the whole strongest fifth
+ * would stand out; compared with its band, only school 95 does (and school 10 in its). */
+static void test_twins_banded(void **state)
+{
+	int pmax[10] = {1, 1, 1, 1, 1, 1, 1, 1, 1, 1};
+	enum { NS = 100, PS = 20, NP = 10 };
+	static uint32_t sc[NS * PS];
+	static uint8_t cells[NS * PS * NP];
+	gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+	gsl_rng_set(r, 21);
+	for (int s = 0; s < NS; s++) {
+		double u = -1 + 2.0 * s / (NS - 1);
+		double pc = s == 10 || s == 95 ? 0.9 : s >= 80 ? 0.3 : 0;
+		for (int i = 0; i < PS; i++) {
+			uint8_t *x = cells + (size_t)(s * PS + i) * NP;
+			double th = u + gsl_ran_gaussian(r, 1);
+			for (int k = 0; k < NP; k++)
+				x[k] = (uint8_t)(gsl_rng_uniform(r) < 1 / (1 + exp(-(th - (k - 4.5) / 2))));
+			if (i > 0 && gsl_rng_uniform(r) < pc)
+				memcpy(x, x - NP, NP);
+			sc[s * PS + i] = (uint32_t)s;
+		}
+	}
+	gsl_rng_free(r);
+	struct stat_proc *p = mkpos(NS * PS, NS, NP, pmax, NULL, sc, cells);
+	struct stat_cfg cfg;
+	stat_cfg_default(&cfg);
+	struct stat_twins_region tr;
+	static struct stat_twins_group g[NS];
+	assert_int_equal(stat_twins(p, &cfg, &tr, NULL, g), 0);
+	assert_int_equal(g[95].status, STAT_FLAG);
+	assert_int_equal(g[10].status, STAT_FLAG);
+	int strong = 0, other = 0;
+	for (int s = 0; s < NS; s++) {
+		if (s == 10 || s == 95)
+			continue;
+		if (s >= 80)
+			strong += g[s].status == STAT_FLAG;
+		else
+			other += g[s].status == STAT_FLAG;
+	}
+	assert_true(strong <= 1);
+	assert_true(other <= 1);
+	/* The strongest band's expectation carries its own, larger calibration: its schools'
+	 * O/E sit around 1, where the region's typical O/E (kappa) would leave them near 2. */
+	double oe = 0;
+	for (int s = 80; s < NS; s++)
+		if (s != 95)
+			oe += (double)g[s].near / g[s].expct / 19;
+	assert_true(oe > 0.8 && oe < 1.25);
+	assert_true(tr.kappa < 1.3);
+	stat_proc_free(p);
+}
+
 static void test_objectivity_index(void **state)
 {
 	uint32_t nf[] = {0, 2, 0, 1, 0};
@@ -1281,6 +1339,7 @@ int main(void)
 		cmocka_unit_test(test_bunch_pooled_journal),
 		cmocka_unit_test(test_bunch_pooled_culture),
 		cmocka_unit_test(test_twins_by_school),
+		cmocka_unit_test(test_twins_banded),
 		cmocka_unit_test(test_objectivity_index),
 		cmocka_unit_test(test_analyze_minimal),
 	};
