@@ -491,6 +491,8 @@ static void municipal_excess(struct run *r, struct aproc *p)
 	for (size_t v = 0; v < w; v++)
 		rh[v] = (double)rh64[v];
 	free(rh64);
+	/* The region's counterfactual curve: the point fit of stat_sign_bunch again, without
+	 * its bootstrap (one fit next to the thousand of the region's interval). */
 	struct stat_bunch_opts o = r->cfg.bunch;
 	struct stat_bunch_est est[3];
 	o.nboot = 0;

@@ -423,6 +423,7 @@ struct culture {
 	double lenience, agreement;
 	double el[4], ea; /* exp(lenience * mark) for marks 2..5, exp(agreement) */
 };
+static const struct culture no_culture = {0, 0, {1, 1, 1, 1}, 1};
 
 /* The school's slot shares at score v under its culture: the share without a mark stays
  * the region's, the marks' shares are tilted. False when the region has no work at v. */
@@ -461,7 +462,7 @@ struct cscore {
 static struct culture school_culture(const struct stat_tab *t, const double *rsh, size_t s,
 				     double sd, struct cscore *cs)
 {
-	struct culture cu = {0, 0, {1, 1, 1, 1}, 1};
+	struct culture cu = no_culture;
 	if (!(sd > 0) || !t->has_journal)
 		return cu;
 	size_t w = t->w, k = 0;
@@ -551,7 +552,7 @@ static bool window_shares(const struct stat_tab *t, const double *rsh, const dou
  * P(j | heap) under the school's culture, smoothed by prior mass alpha spread over the
  * five slots and scaled so that its mean over the heap is 1 (the statistic's null mean
  * stays 0). Returns E[rho^2] over the heap and puts E[rho^3] in *m3; rho = 1 (return 1)
- * when marks are off or the region has none there. */
+ * when marks are off, the procedure has none (rsh NULL) or the region has none there. */
 static double journal_ratio(const struct stat_tab *t, const double *rsh, const double *g,
 			    int lo, int b, int hi, double alpha, const struct culture *cu,
 			    double *rho, double *m3)
@@ -560,7 +561,7 @@ static double journal_ratio(const struct stat_tab *t, const double *rsh, const d
 	for (int j = 0; j < 5; j++)
 		rho[j] = 1;
 	*m3 = 1;
-	if (alpha < 0 || !t->has_journal || !window_shares(t, rsh, g, lo, b - 1, cu, hole) ||
+	if (alpha < 0 || !rsh || !window_shares(t, rsh, g, lo, b - 1, cu, hole) ||
 	    !window_shares(t, rsh, g, b, hi, cu, heap))
 		return 1;
 	double mean = 0, m2 = 0;
@@ -599,7 +600,7 @@ static void pool_school(const struct stat_tab *t, const struct stat_cfg *cfg, si
 	o->tilt = lam;
 	for (size_t v = 0; v < w; v++)
 		g[v] = f[v] * exp(lam * ((double)v - vc));
-	struct culture cu = {0, 0, {1, 1, 1, 1}, 1};
+	struct culture cu = no_culture;
 	if (cfg->pool_journal >= 0 && rsh)
 		cu = school_culture(t, rsh, s, cfg->pool_culture, cs);
 	o->lenience = cu.lenience;
@@ -634,11 +635,8 @@ static void pool_school(const struct stat_tab *t, const struct stat_cfg *cfg, si
 		pi = pi < 0.01 ? 0.01 : pi > 0.99 ? 0.99 : pi;
 		/* Works in the heap weighted by how much their journal marks look like the
 		 * hole's (a pulled pupil keeps the marks of a weaker one). */
-		double rho[5], e3 = 1, e2 = 1, ar = 0;
-		for (int j = 0; j < 5; j++)
-			rho[j] = 1;
-		if (rsh)
-			e2 = journal_ratio(t, rsh, g, lo, b, hi, cfg->pool_journal, &cu, rho, &e3);
+		double rho[5], e3, ar = 0,
+		       e2 = journal_ratio(t, rsh, g, lo, b, hi, cfg->pool_journal, &cu, rho, &e3);
 		for (int j = 0; j < 5; j++) {
 			const uint32_t *row = stat_tab_row(t, s, j);
 			for (int v = b; v <= hi; v++)
