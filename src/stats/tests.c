@@ -116,8 +116,9 @@ double stat_pearson3_upper(double x, double g)
 	if (y <= 0)
 		return 1;
 	if (k > 1000) {
-		/* Wilson-Hilferty: (G/k)^(1/3) is nearly normal; exact to ~1e-6 at this k and
-		 * keeps GSL's incomplete gamma away from its large-argument limits. */
+		/* Wilson-Hilferty: (G/k)^(1/3) is nearly normal; within 1e-6 (absolute) of the
+		 * gamma tail from this k on, and it keeps GSL's incomplete gamma away from its
+		 * large-argument limits. */
 		double v = 1 / (9 * k);
 		return gsl_cdf_ugaussian_Q((cbrt(y / k) - (1 - v)) / sqrt(v));
 	}
