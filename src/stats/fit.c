@@ -9,6 +9,7 @@
 #include "base/err.h"
 #include "base/mem.h"
 #include "stats/desc.h"
+#include "stats/rank.h"
 #include "stats/tests.h"
 
 /* Points and the (optional) hard/basic parts of one row; -1 when a cell exceeds its max. */
@@ -603,19 +604,6 @@ static void twins_pvalues(struct stat_twins_group *g, size_t n, double phi, doub
 /* Schools with an expectation of at least one pair a band needs for its own median. */
 #define TWINS_BAND_MIN 10
 
-struct smean {
-	double mean;
-	uint32_t s;
-};
-
-static int cmp_smean(const void *a, const void *b)
-{
-	const struct smean *x = a, *y = b;
-	if (x->mean != y->mean)
-		return x->mean < y->mean ? -1 : 1;
-	return (x->s > y->s) - (x->s < y->s);
-}
-
 /* kappa_of[s] = max(1, median O/E over the schools with E >= 1 of school s's strength band
  * (TWINS_BANDS equal bands of the schools by mean score); a band with fewer than
  * TWINS_BAND_MIN such schools uses the median over all (r->kappa; 1 with fewer than 10
@@ -627,20 +615,18 @@ static void twins_calibrate(const struct stat_proc *p, const int32_t *t,
 	size_t ns = p->nschools;
 	double *sum = xcalloc(ns ? ns : 1, sizeof *sum), *ratio = xmalloc((ns ? ns : 1) * sizeof *ratio);
 	uint32_t *cnt = xcalloc(ns ? ns : 1, sizeof *cnt), *band = xmalloc((ns ? ns : 1) * sizeof *band);
-	struct smean *m = xmalloc((ns ? ns : 1) * sizeof *m);
+	double *mean = xmalloc((ns ? ns : 1) * sizeof *mean), *rk = xmalloc((ns ? ns : 1) * sizeof *rk);
 	for (size_t i = 0; i < p->n; i++) {
 		sum[p->school[i]] += t[i];
 		cnt[p->school[i]]++;
 	}
 	size_t nm = 0;
-	for (size_t s = 0; s < ns; s++) {
-		band[s] = UINT32_MAX;
+	for (size_t s = 0; s < ns; s++)
 		if (cnt[s])
-			m[nm++] = (struct smean){sum[s] / cnt[s], (uint32_t)s};
-	}
-	qsort(m, nm, sizeof *m, cmp_smean);
-	for (size_t i = 0; i < nm; i++)
-		band[m[i].s] = (uint32_t)(i * TWINS_BANDS / nm);
+			mean[nm++] = sum[s] / cnt[s];
+	stat_rank_avg(mean, nm, rk); /* the schools with works, in index order */
+	for (size_t s = 0, i = 0; s < ns; s++)
+		band[s] = cnt[s] ? (uint32_t)((rk[i++] - 1) * TWINS_BANDS / (double)nm) : UINT32_MAX;
 	size_t nr = 0;
 	for (size_t s = 0; s < ns; s++)
 		if (schools[s].expct >= 1)
@@ -665,7 +651,8 @@ static void twins_calibrate(const struct stat_proc *p, const int32_t *t,
 	free(ratio);
 	free(cnt);
 	free(band);
-	free(m);
+	free(mean);
+	free(rk);
 }
 
 int stat_twins(const struct stat_proc *p, const struct stat_cfg *cfg, struct stat_twins_region *r,
