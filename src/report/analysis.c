@@ -13,6 +13,7 @@
 #include "base/buf.h"
 #include "base/err.h"
 #include "base/mem.h"
+#include "base/numfmt.h"
 #include "io/table_write.h"
 #include "model/load.h"
 #include "stats/analyze.h"
@@ -155,8 +156,39 @@ static int bind_num(struct db_stmt *s, int i, double v)
  * none needs quoting); the other outputs go through io/table_write. */
 static void put_num(struct buf *b, double v)
 {
-	if (!isnan(v) && !isinf(v))
-		buf_printf(b, "%.10g", v);
+	if (isnan(v) || isinf(v) || buf_reserve(b, NUMFMT_MAX))
+		return;
+	b->len += numfmt_g(b->p + b->len, v, 10);
+}
+
+/* The detail cell, "key=value;key=value": numbers through numfmt (as printf's %.Ng would
+ * write them, without its cost: signs.csv holds tens of millions of them). */
+struct det {
+	char s[512];
+	size_t n;
+};
+
+static void det_key(struct det *d, const char *k)
+{
+	size_t l = strlen(k);
+	if (d->n + l + NUMFMT_MAX < sizeof d->s) {
+		memcpy(d->s + d->n, k, l + 1);
+		d->n += l;
+	}
+}
+
+static void det_g(struct det *d, const char *k, double v, int prec)
+{
+	det_key(d, k);
+	if (d->n + NUMFMT_MAX < sizeof d->s)
+		d->n += numfmt_g(d->s + d->n, v, prec);
+}
+
+static void det_u(struct det *d, const char *k, unsigned long long u)
+{
+	det_key(d, k);
+	if (d->n + NUMFMT_MAX < sizeof d->s)
+		d->n += numfmt_u(d->s + d->n, u);
 }
 
 static int sign_out(struct run *r, struct aproc *p, const struct srow *x)
@@ -171,7 +203,12 @@ static int sign_out(struct run *r, struct aproc *p, const struct srow *x)
 	put_num(b, x->value);
 	buf_putc(b, ',');
 	put_num(b, x->threshold);
-	buf_printf(b, ",%ld,%s,", x->n, stat_status_name(x->st));
+	buf_putc(b, ',');
+	char nb[24];
+	buf_append(b, nb, numfmt_u(nb, x->n > 0 ? (unsigned long long)x->n : 0)); /* a count */
+	buf_putc(b, ',');
+	buf_puts(b, stat_status_name(x->st));
+	buf_putc(b, ',');
 	put_num(b, x->pv);
 	buf_putc(b, ',');
 	put_num(b, x->q);
@@ -222,17 +259,19 @@ static void flags_free(struct aproc *p)
 static int zrow(struct run *r, size_t s, struct aproc *p, enum stat_sign sign,
 		const struct stat_zres *z)
 {
-	char det[160];
+	struct det d = {"", 0};
 	struct srow x = {s, p, stat_sign_name(sign), NAN, NAN, 0, STAT_NOT_EVALUABLE, NAN, NAN, ""};
 	if (z) {
-		snprintf(det, sizeof det, "obs=%.6g;exp=%.6g;var=%.6g;z=%.4g", z->obs, z->expct, z->var,
-			 z->z);
+		det_g(&d, "obs=", z->obs, 6);
+		det_g(&d, ";exp=", z->expct, 6);
+		det_g(&d, ";var=", z->var, 6);
+		det_g(&d, ";z=", z->z, 4);
 		x.value = z->zc;
 		x.n = z->n;
 		x.st = z->status;
 		x.pv = z->p;
 		x.q = z->q_adj;
-		x.detail = z->status == STAT_NOT_EVALUABLE ? "" : det;
+		x.detail = z->status == STAT_NOT_EVALUABLE ? "" : d.s;
 		if (z->status == STAT_NOT_EVALUABLE)
 			x.value = x.pv = x.q = NAN;
 	}
@@ -268,17 +307,22 @@ static int write_proc(struct run *r, struct aproc *p)
 {
 	const struct stat_analysis *a = &p->a;
 	int rc = 0;
-	char det[512];
+	struct det d;
 	for (size_t s = 0; s < r->sc.n && !rc; s++) {
 		const struct stat_mean_school *m = &a->mean[s];
 		if (!m->n)
 			continue;
 		p->schools++;
 		/* (a) mean_inflated */
-		snprintf(det, sizeof det, "mean=%.6g;sd=%.6g;lo=%.6g;hi=%.6g;region_mean=%.6g;region_sd=%.6g;region_n=%llu",
-			 m->mean, m->sd, m->lo, m->hi, a->mean_r.mean, a->mean_r.sd,
-			 (unsigned long long)a->mean_r.n);
-		struct srow x = {s, p, "mean_inflated", m->lo, a->mean_r.hi, m->n, m->status, NAN, NAN, det};
+		d.n = 0;
+		det_g(&d, "mean=", m->mean, 6);
+		det_g(&d, ";sd=", m->sd, 6);
+		det_g(&d, ";lo=", m->lo, 6);
+		det_g(&d, ";hi=", m->hi, 6);
+		det_g(&d, ";region_mean=", a->mean_r.mean, 6);
+		det_g(&d, ";region_sd=", a->mean_r.sd, 6);
+		det_u(&d, ";region_n=", (unsigned long long)a->mean_r.n);
+		struct srow x = {s, p, "mean_inflated", m->lo, a->mean_r.hi, m->n, m->status, NAN, NAN, d.s};
 		if ((rc = sign_out(r, p, &x)))
 			break;
 		if (m->status == STAT_FLAG) {
@@ -287,9 +331,10 @@ static int write_proc(struct run *r, struct aproc *p)
 		}
 		/* (b) journal_mismatch */
 		const struct stat_journal_school *j = &a->journal[s];
-		snprintf(det, sizeof det, "rs_classic=%.6g", j->rs_classic);
+		d.n = 0;
+		det_g(&d, "rs_classic=", j->rs_classic, 6);
 		x = (struct srow){s, p, "journal_mismatch", j->rs, 0, j->n, j->status, NAN, NAN,
-				  j->status == STAT_NOT_EVALUABLE ? "" : det};
+				  j->status == STAT_NOT_EVALUABLE ? "" : d.s};
 		if ((rc = sign_out(r, p, &x)))
 			break;
 		if (j->status == STAT_FLAG) {
@@ -298,57 +343,69 @@ static int write_proc(struct run *r, struct aproc *p)
 		}
 		/* journal_gap */
 		const struct stat_gap_school *g = &a->gap[s];
-		snprintf(det, sizeof det, "below=%u;same=%u;above=%u;gap=%u", g->below, g->same, g->above,
-			 g->gap);
+		d.n = 0;
+		det_u(&d, "below=", g->below);
+		det_u(&d, ";same=", g->same);
+		det_u(&d, ";above=", g->above);
+		det_u(&d, ";gap=", g->gap);
 		x = (struct srow){s, p, "journal_gap", g->share, a->gap_r.share, g->n, g->status, g->p,
-				  g->q_adj, det};
+				  g->q_adj, d.s};
 		if ((rc = sign_out(r, p, &x)))
 			break;
 		/* boundary_peak: one row over the three boundaries */
 		{
 			int nev = 0, nflag = 0;
-			size_t off = 0;
-			det[0] = 0;
+			d.n = 0;
+			d.s[0] = 0;
 			for (int b = 0; b < 3; b++) {
 				const struct stat_peak_school *k = &a->peak[s * 3 + (size_t)b];
 				if (k->status != STAT_NOT_EVALUABLE)
 					nev++;
 				if (k->status == STAT_FLAG)
 					nflag++;
-				if (p->has_scale && off < sizeof det)
-					off += (size_t)snprintf(det + off, sizeof det - off, "%sb%d=%d:%u/%u/%u",
-								b ? ";" : "", b + 3, p->scale[b], k->below,
-								k->at, k->above);
+				if (p->has_scale) {
+					det_key(&d, b ? ";b" : "b");
+					det_u(&d, "", (unsigned)b + 3);
+					det_u(&d, "=", (unsigned)p->scale[b]);
+					det_u(&d, ":", k->below);
+					det_u(&d, "/", k->at);
+					det_u(&d, "/", k->above);
+				}
 			}
 			enum stat_status st = nflag ? STAT_FLAG : nev ? STAT_OK : STAT_NOT_EVALUABLE;
 			x = (struct srow){s, p, "boundary_peak", nev ? nflag : NAN, 1, m->n, st, NAN, NAN,
-					  nev ? det : ""};
+					  nev ? d.s : ""};
 			if ((rc = sign_out(r, p, &x)))
 				break;
 		}
 		/* boundary_bunching */
 		{
 			const struct stat_bunch_school *b = &a->bunch[s];
-			size_t off = 0;
-			det[0] = 0;
+			d.n = 0;
+			d.s[0] = 0;
 			for (int k = 0; k < 3 && p->has_scale; k++) {
 				const struct stat_bunch_test *t = &b->t[k];
-				if (off < sizeof det)
-					off += (size_t)snprintf(det + off, sizeof det - off,
-								"%sb%d=%d:%llu/%llu,pi0=%.4g,p=%.4g",
-								k ? ";" : "", k + 3, p->scale[k],
-								(unsigned long long)t->a,
-								(unsigned long long)t->m, t->pi0, t->p_bb);
+				det_key(&d, k ? ";b" : "b");
+				det_u(&d, "", (unsigned)k + 3);
+				det_u(&d, "=", (unsigned)p->scale[k]);
+				det_u(&d, ":", t->a);
+				det_u(&d, "/", t->m);
+				det_g(&d, ",pi0=", t->pi0, 4);
+				det_g(&d, ",p=", t->p_bb, 4);
 			}
 			/* The pooled statistic the risk sums over the school's procedures. */
-			if (b->nwin && off < sizeof det)
-				off += (size_t)snprintf(det + off, sizeof det - off,
-							";pool_n=%u,obs=%.6g,exp=%.6g,var=%.6g,k3=%.6g,"
-							"tilt=%.4g,lenience=%.4g,agreement=%.4g",
-							b->nwin, b->obs, b->expct, b->var, b->k3,
-							b->tilt, b->lenience, b->agreement);
+			if (b->nwin) {
+				det_u(&d, ";pool_n=", b->nwin);
+				det_g(&d, ",obs=", b->obs, 6);
+				det_g(&d, ",exp=", b->expct, 6);
+				det_g(&d, ",var=", b->var, 6);
+				det_g(&d, ",k3=", b->k3, 6);
+				det_g(&d, ",tilt=", b->tilt, 4);
+				det_g(&d, ",lenience=", b->lenience, 4);
+				det_g(&d, ",agreement=", b->agreement, 4);
+			}
 			x = (struct srow){s, p, "boundary_bunching", b->p, NAN, m->n, b->status, b->p,
-					  b->q_adj, det};
+					  b->q_adj, d.s};
 			if (b->status == STAT_NOT_EVALUABLE)
 				x.value = x.pv = x.q = NAN;
 			if ((rc = sign_out(r, p, &x)))
@@ -366,11 +423,14 @@ static int write_proc(struct run *r, struct aproc *p)
 			break;
 		if (a->prof) {
 			const struct stat_profile_group *g2 = &a->prof[s];
-			snprintf(det, sizeof det, "basic=%.4g;region_basic=%.4g;hard=%.4g;region_hard=%.4g",
-				 g2->succ_basic, a->prof_r.succ_basic, g2->succ_hard, a->prof_r.succ_hard);
+			d.n = 0;
+			det_g(&d, "basic=", g2->succ_basic, 4);
+			det_g(&d, ";region_basic=", a->prof_r.succ_basic, 4);
+			det_g(&d, ";hard=", g2->succ_hard, 4);
+			det_g(&d, ";region_hard=", a->prof_r.succ_hard, 4);
 			x = (struct srow){s, p, "difficulty_inverted", g2->succ_hard, a->prof_r.succ_hard,
 					  g2->n, g2->inverted, NAN, NAN,
-					  g2->inverted == STAT_NOT_EVALUABLE ? "" : det};
+					  g2->inverted == STAT_NOT_EVALUABLE ? "" : d.s};
 		} else {
 			x = (struct srow){s, p, "difficulty_inverted", NAN, NAN, m->n, STAT_NOT_EVALUABLE,
 					  NAN, NAN, ""};
@@ -387,10 +447,12 @@ static int write_proc(struct run *r, struct aproc *p)
 		}
 		if (a->twins) {
 			const struct stat_twins_group *t = &a->twins[s];
-			snprintf(det, sizeof det, "pairs=%llu;near=%llu;expected=%.4g",
-				 (unsigned long long)t->pairs, (unsigned long long)t->near, t->expct);
+			d.n = 0;
+			det_u(&d, "pairs=", t->pairs);
+			det_u(&d, ";near=", t->near);
+			det_g(&d, ";expected=", t->expct, 4);
 			x = (struct srow){s, p, "twins", (double)t->near, t->expct, t->n, t->status, t->p,
-					  t->q_adj, t->status == STAT_NOT_EVALUABLE ? "" : det};
+					  t->q_adj, t->status == STAT_NOT_EVALUABLE ? "" : d.s};
 			if (t->status == STAT_NOT_EVALUABLE)
 				x.value = x.threshold = x.pv = x.q = NAN;
 			own_flag(p, s, STAT_SIGN_TWINS, t->status);
@@ -409,7 +471,7 @@ static int write_proc(struct run *r, struct aproc *p)
 static int write_pairs(struct run *r, struct aproc *b)
 {
 	int rc = 0;
-	char det[256];
+	struct det d;
 	size_t ns = r->sc.n;
 	if (b->cohort_from >= 0) {
 		struct aproc *a = &r->p[b->cohort_from];
@@ -419,11 +481,18 @@ static int write_pairs(struct run *r, struct aproc *b)
 		for (size_t s = 0; s < ns && !rc; s++) {
 			if (!c[s].n1 && !c[s].n2)
 				continue;
-			snprintf(det, sizeof det, "from=%s;n1=%u;n2=%u;s1=%.6g;s2=%.6g;q25=%.6g;q75=%.6g;iqr=%.6g",
-				 a->info.code, c[s].n1, c[s].n2, c[s].s1, c[s].s2, b->coh_r.q25,
-				 b->coh_r.q75, b->coh_r.iqr);
+			d.n = 0;
+			det_key(&d, "from=");
+			det_key(&d, a->info.code);
+			det_u(&d, ";n1=", c[s].n1);
+			det_u(&d, ";n2=", c[s].n2);
+			det_g(&d, ";s1=", c[s].s1, 6);
+			det_g(&d, ";s2=", c[s].s2, 6);
+			det_g(&d, ";q25=", b->coh_r.q25, 6);
+			det_g(&d, ";q75=", b->coh_r.q75, 6);
+			det_g(&d, ";iqr=", b->coh_r.iqr, 6);
 			long n = c[s].n1 < c[s].n2 ? c[s].n1 : c[s].n2;
-			struct srow x = {s, b, "cohort_rise", c[s].k, b->coh_r.lo, n, c[s].rise, NAN, NAN, det};
+			struct srow x = {s, b, "cohort_rise", c[s].k, b->coh_r.lo, n, c[s].rise, NAN, NAN, d.s};
 			if ((rc = sign_out(r, b, &x)))
 				break;
 			x.sign = "cohort_drop";
@@ -449,10 +518,15 @@ static int write_pairs(struct run *r, struct aproc *b)
 		for (size_t s = 0; s < ns && !rc; s++) {
 			if (!c[s].n2)
 				continue;
-			snprintf(det, sizeof det, "from=%s;n1=%u;n2=%u;s1=%.6g;s2=%.6g", a->info.code,
-				 c[s].n1, c[s].n2, c[s].s1, c[s].s2);
+			d.n = 0;
+			det_key(&d, "from=");
+			det_key(&d, a->info.code);
+			det_u(&d, ";n1=", c[s].n1);
+			det_u(&d, ";n2=", c[s].n2);
+			det_g(&d, ";s1=", c[s].s1, 6);
+			det_g(&d, ";s2=", c[s].s2, 6);
 			struct srow x = {s, b, "share2_rise", c[s].diff, r->cfg.share2_rise, c[s].n2,
-					 c[s].status, NAN, NAN, det};
+					 c[s].status, NAN, NAN, d.s};
 			if ((rc = sign_out(r, b, &x)))
 				break;
 			b->flag_share2 += c[s].status == STAT_FLAG;

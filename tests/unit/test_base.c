@@ -6,6 +6,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <float.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +17,7 @@
 #include "base/diag.h"
 #include "base/err.h"
 #include "base/hmap.h"
+#include "base/numfmt.h"
 #include "base/str.h"
 
 static void test_buf_grows_and_caps(void **state)
@@ -158,6 +161,80 @@ static void test_numbers(void **state)
 	assert_false(str_is_x("0", 1));
 }
 
+/* numfmt_g must write exactly what snprintf("%.*g") writes: fixed cases at the edges of
+ * its fast path (ties, powers of ten, 9.99…5 carrying into a new digit, the switch between
+ * fixed and exponential notation, the exact-power range), then a million random values of
+ * several shapes with xorshift bits, so a failure names a value to reproduce. */
+static uint64_t nf_state = 88172645463325252ull;
+static uint64_t nf_rand(void)
+{
+	nf_state ^= nf_state << 13;
+	nf_state ^= nf_state >> 7;
+	nf_state ^= nf_state << 17;
+	return nf_state;
+}
+
+static void nf_check(double v, int prec)
+{
+	char got[NUMFMT_MAX], want[64];
+	size_t n = numfmt_g(got, v, prec);
+	snprintf(want, sizeof want, "%.*g", prec, v);
+	if (strcmp(got, want))
+		fail_msg("numfmt_g(%a, %d) = \"%s\", snprintf \"%s\"", v, prec, got, want);
+	assert_int_equal(n, strlen(want));
+}
+
+static void test_numfmt(void **state)
+{
+	static const double fixed[] = {0.0, -0.0, 1.0, -1.0, 0.5, 2.5, 3.5, 0.125, 1e-5, 1e-4,
+				       0.0001234, 9.9999999995, 9.99999999949, 99999.95, 999999.5,
+				       123456.0, 1234567.0, 1e10, 1e15, 1e16, 1e22, 1e23, 1e-13,
+				       1e-300, 5e-324, DBL_MIN, DBL_MAX, 0.1, 0.2, 0.3, 1.0 / 3,
+				       2.0 / 3, 0.05, 0.95, 0.999999, 1e100, 123.456e-7, INFINITY,
+				       -INFINITY, NAN};
+	for (size_t i = 0; i < sizeof fixed / sizeof *fixed; i++)
+		for (int p = 1; p <= 17; p++) {
+			nf_check(fixed[i], p);
+			nf_check(-fixed[i], p);
+		}
+	for (long i = 0; i < 1000000; i++) {
+		uint64_t r = nf_rand();
+		double v;
+		switch (r % 5) {
+		case 0: { /* any finite bit pattern */
+			uint64_t bits = nf_rand();
+			memcpy(&v, &bits, sizeof v);
+			if (!isfinite(v))
+				v = 1.5;
+			break;
+		}
+		case 1: /* decimal numbers with few digits: many exact ties */
+			v = ((double)(nf_rand() % 2000001) - 1e6) / pow(10, (double)(nf_rand() % 12));
+			break;
+		case 2: /* uniform mantissas over 40 decades */
+			v = (double)(nf_rand() >> 11) * 0x1p-53 *
+			    pow(10, (double)((int)(nf_rand() % 40) - 20));
+			break;
+		case 3: /* just around the rounding carry 9.99…9 → 10 */
+			v = 9.9999999999 * pow(10, (double)((int)(nf_rand() % 30) - 15)) +
+			    ((double)(nf_rand() % 100) - 50) * 1e-12;
+			break;
+		default: /* ratios like the analysis writes */
+			v = (double)(nf_rand() % 1000) / (double)(1 + nf_rand() % 1000);
+			break;
+		}
+		int p = (r >> 8) & 1 ? (int[]){4, 6, 10}[nf_rand() % 3] : 1 + (int)(nf_rand() % 17);
+		nf_check(v, p);
+	}
+	char u[24];
+	assert_int_equal(numfmt_u(u, 0), 1);
+	assert_string_equal(u, "0");
+	assert_int_equal(numfmt_u(u, 18446744073709551615ull), 20);
+	assert_string_equal(u, "18446744073709551615");
+	assert_int_equal(numfmt_u(u, 1070), 4);
+	assert_string_equal(u, "1070");
+}
+
 static void test_hmap(void **state)
 {
 	struct hmap m;
@@ -234,6 +311,7 @@ int main(void)
 		cmocka_unit_test(test_cp1251),
 		cmocka_unit_test(test_trim_and_fold),
 		cmocka_unit_test(test_numbers),
+		cmocka_unit_test(test_numfmt),
 		cmocka_unit_test(test_hmap),
 		cmocka_unit_test(test_diag),
 		cmocka_unit_test(test_err_str),

@@ -1,0 +1,139 @@
+/* numfmt: see numfmt.h.
+ *
+ * The fast path, for 1 ≤ P ≤ 15 significant digits: find the decimal exponent X of v
+ * (10^X ≤ |v| < 10^(X+1) after rounding), compute s = |v|·10^(P−1−X) with the power taken
+ * from a table of exactly representable powers (10^0..10^22), so s carries one rounding
+ * error of at most s·2^−53. Rounding s to the nearest integer gives the P digits; it is
+ * the exact decimal rounding unless s lies within that error of a half-integer, in which
+ * case snprintf decides. Then the C standard's %g layout: fixed notation when
+ * P > X ≥ −4, exponential otherwise, trailing zeros and a bare point removed. */
+#include "base/numfmt.h"
+
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+
+static const double pow10_exact[23] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+				       1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+				       1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+
+size_t numfmt_u(char *out, unsigned long long u)
+{
+	char t[24];
+	size_t n = 0;
+	do {
+		t[n++] = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	for (size_t i = 0; i < n; i++)
+		out[i] = t[n - 1 - i];
+	out[n] = 0;
+	return n;
+}
+
+static size_t slow(char *out, double v, int prec)
+{
+	int n = snprintf(out, NUMFMT_MAX, "%.*g", prec, v);
+	return n < 0 ? 0 : (size_t)n < NUMFMT_MAX ? (size_t)n : NUMFMT_MAX - 1;
+}
+
+/* The P digits of |v| rounded, and their exponent; 0 when the fast path cannot decide. */
+static int digits(double a, int prec, uint64_t *m, int *x)
+{
+	int b2;
+	frexp(a, &b2); /* 2^(b2-1) <= a < 2^b2 */
+	int t = (b2 - 1) * 78913; /* 78913 / 2^18 ≈ log10 2 */
+	int e = t >= 0 ? t >> 18 : -((-t + 262143) >> 18); /* floor((b2−1)·log10 2): X or X − 1 */
+	if (e >= 0 && e < 22 && a >= pow10_exact[e + 1])
+		e++;
+	for (int tries = 0; tries < 3; tries++) {
+		int k = prec - 1 - e;
+		if (k > 22 || k < -22)
+			return 0;
+		double s = k >= 0 ? a * pow10_exact[k] : a / pow10_exact[-k];
+		double fl = floor(s);
+		if (fabs(s - fl - 0.5) <= s * 0x1p-51) /* too near a half-way point */
+			return 0;
+		if (s >= pow10_exact[prec]) { /* e was too small */
+			e++;
+			continue;
+		}
+		if (s < pow10_exact[prec - 1] - 0.5) { /* e was too large */
+			e--;
+			continue;
+		}
+		uint64_t r = (uint64_t)fl + (s - fl > 0.5);
+		if (r >= (uint64_t)pow10_exact[prec]) { /* 9.99…5 rounds up to 10.0… */
+			r /= 10;
+			e++;
+		}
+		*m = r;
+		*x = e;
+		return 1;
+	}
+	return 0;
+}
+
+size_t numfmt_g(char *out, double v, int prec)
+{
+	if (prec < 1)
+		prec = 1;
+	if (!isfinite(v) || prec > 15)
+		return slow(out, v, prec);
+	char *o = out;
+	if (signbit(v)) {
+		*o++ = '-';
+		v = -v;
+	}
+	if (v == 0) {
+		*o++ = '0';
+		*o = 0;
+		return (size_t)(o - out);
+	}
+	uint64_t m;
+	int x;
+	if (!digits(v, prec, &m, &x))
+		return slow(out, o > out ? -v : v, prec);
+	char d[16];
+	for (int i = prec - 1; i >= 0; i--) {
+		d[i] = (char)('0' + m % 10);
+		m /= 10;
+	}
+	int nz = prec; /* significant digits left after dropping trailing zeros */
+	while (nz > 1 && d[nz - 1] == '0')
+		nz--;
+	if (x < prec && x >= -4) {
+		if (x >= 0) {
+			for (int i = 0; i <= x; i++)
+				*o++ = d[i];
+			if (nz > x + 1) {
+				*o++ = '.';
+				for (int i = x + 1; i < nz; i++)
+					*o++ = d[i];
+			}
+		} else {
+			*o++ = '0';
+			*o++ = '.';
+			for (int i = 0; i < -x - 1; i++)
+				*o++ = '0';
+			for (int i = 0; i < nz; i++)
+				*o++ = d[i];
+		}
+	} else {
+		*o++ = d[0];
+		if (nz > 1) {
+			*o++ = '.';
+			for (int i = 1; i < nz; i++)
+				*o++ = d[i];
+		}
+		*o++ = 'e';
+		*o++ = x < 0 ? '-' : '+';
+		int ax = x < 0 ? -x : x;
+		if (ax >= 100)
+			*o++ = (char)('0' + ax / 100);
+		*o++ = (char)('0' + ax / 10 % 10);
+		*o++ = (char)('0' + ax % 10);
+	}
+	*o = 0;
+	return (size_t)(o - out);
+}
