@@ -360,6 +360,40 @@ static uint64_t equal_pairs(const uint64_t *key, size_t n)
 	return s;
 }
 
+/* The number of nonzero bytes of x: each byte's bits ORed into its lowest bit, then the
+ * lowest bits summed by one multiplication. */
+static int nonzero_bytes(uint64_t x)
+{
+	x |= x >> 4;
+	x |= x >> 2;
+	x |= x >> 1;
+	x &= 0x0101010101010101ULL;
+	return (int)((x * 0x0101010101010101ULL) >> 56);
+}
+
+/* Every pair compared, eight cells at a time: the rows are copied into zero-padded 64-bit
+ * words, and a pair stops at its second differing cell. */
+static uint64_t near_pairs_brute(const uint8_t *rows, size_t m, int npos)
+{
+	size_t nw = ((size_t)npos + 7) / 8;
+	uint64_t *w = xcalloc(m * nw, sizeof *w);
+	for (size_t a = 0; a < m; a++)
+		memcpy(w + a * nw, rows + a * (size_t)npos, (size_t)npos);
+	uint64_t near = 0;
+	for (size_t a = 0; a < m; a++) {
+		const uint64_t *x = w + a * nw;
+		for (size_t b = a + 1; b < m; b++) {
+			const uint64_t *y = w + b * nw;
+			int d = 0;
+			for (size_t k = 0; k < nw && d < 2; k++)
+				d += nonzero_bytes(x[k] ^ y[k]);
+			near += d < 2;
+		}
+	}
+	free(w);
+	return near;
+}
+
 /* Near pairs among m contiguous rows; tab is the hash table of hash_table(npos), built
  * once by the caller (it costs npos * 256 hashes). */
 static uint64_t near_pairs(const uint8_t *rows, size_t m, int npos, enum stat_near_method how,
@@ -367,20 +401,8 @@ static uint64_t near_pairs(const uint8_t *rows, size_t m, int npos, enum stat_ne
 {
 	if (m < 2)
 		return 0;
-	if (how == STAT_NEAR_BRUTE || (how == STAT_NEAR_AUTO && m <= 64)) {
-		uint64_t near = 0;
-		for (size_t a = 0; a < m; a++) {
-			const uint8_t *x = rows + a * (size_t)npos;
-			for (size_t b = a + 1; b < m; b++) {
-				const uint8_t *y = rows + b * (size_t)npos;
-				int d = 0;
-				for (int k = 0; k < npos && d < 2; k++)
-					d += x[k] != y[k];
-				near += d < 2;
-			}
-		}
-		return near;
-	}
+	if (how == STAT_NEAR_BRUTE || (how == STAT_NEAR_AUTO && m <= 64))
+		return near_pairs_brute(rows, m, npos);
 	uint64_t *full = xmalloc(m * sizeof *full), *key = xmalloc(m * sizeof *key);
 	uint64_t *tk = xmalloc(m * sizeof *tk);
 	uint32_t *val = xmalloc(m * sizeof *val), *tv = xmalloc(m * sizeof *tv);

@@ -453,25 +453,35 @@ static void test_near_pairs(void **state)
 	assert_int_equal(stat_near_pairs(rows, 5, 4, STAT_NEAR_BRUTE), 5);
 	assert_int_equal(stat_near_pairs(rows, 5, 4, STAT_NEAR_HASH), 5);
 	assert_int_equal(stat_near_pairs(rows, 1, 4, STAT_NEAR_AUTO), 0);
-	/* Random groups with planted copies: hashing equals brute force. */
+	/* Random groups with planted copies, widths that fill whole 64-bit words and widths
+	 * that leave a partial one: hashing, brute force and a cell-by-cell count agree. */
 	gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
 	gsl_rng_set(r, 11);
-	static uint8_t buf[300 * 8];
-	for (int rep = 0; rep < 30; rep++) {
+	static uint8_t buf[300 * 21];
+	for (int rep = 0; rep < 40; rep++) {
+		int np = (int[]){8, 13, 21, 3}[rep % 4];
 		size_t m = 2 + gsl_rng_uniform_int(r, 298);
 		for (size_t i = 0; i < m; i++)
-			for (int k = 0; k < 8; k++) {
+			for (int k = 0; k < np; k++) {
 				if (i > 0 && gsl_rng_uniform(r) < 0.3 && k == 0) {
 					size_t src = gsl_rng_uniform_int(r, i);
-					memcpy(buf + i * 8, buf + src * 8, 8);
+					memcpy(buf + i * np, buf + src * np, (size_t)np);
 					if (gsl_rng_uniform(r) < 0.5)
-						buf[i * 8 + gsl_rng_uniform_int(r, 8)] = (uint8_t)gsl_rng_uniform_int(r, 3);
+						buf[i * np + gsl_rng_uniform_int(r, np)] = (uint8_t)gsl_rng_uniform_int(r, 3);
 					break;
 				}
-				buf[i * 8 + (size_t)k] = (uint8_t)gsl_rng_uniform_int(r, 3);
+				buf[i * np + (size_t)k] = (uint8_t)gsl_rng_uniform_int(r, 3);
 			}
-		assert_int_equal(stat_near_pairs(buf, m, 8, STAT_NEAR_HASH),
-				 stat_near_pairs(buf, m, 8, STAT_NEAR_BRUTE));
+		uint64_t naive = 0;
+		for (size_t a = 0; a < m; a++)
+			for (size_t b = a + 1; b < m; b++) {
+				int d = 0;
+				for (int k = 0; k < np; k++)
+					d += buf[a * np + k] != buf[b * np + k];
+				naive += d <= 1;
+			}
+		assert_int_equal(stat_near_pairs(buf, m, np, STAT_NEAR_BRUTE), naive);
+		assert_int_equal(stat_near_pairs(buf, m, np, STAT_NEAR_HASH), naive);
 	}
 	gsl_rng_free(r);
 }
