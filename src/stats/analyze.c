@@ -53,24 +53,28 @@ int stat_analyze(const struct stat_proc *p, const struct stat_cfg *cfg, struct s
 	a->scoring = ALLOC(ns, struct stat_zres);
 	bool target[STAT_MAX_POS];
 	stat_scoring_targets(p, target);
-	if ((rc = stat_profile(p, p->school, ns, cfg, &a->prof_r, a->hard, a->prof)) ||
-	    (rc = stat_profile_positions(p, p->school, ns, target, cfg, &a->scoring_null,
-					 a->scoring)) ||
-	    (rc = stat_personfit(p, p->school, ns, cfg, &a->fit_r, a->fit, NULL)))
-		goto fail;
 	if (nc) {
 		a->hard_class = ALLOC(nc, struct stat_zres);
 		a->prof_class = ALLOC(nc, struct stat_profile_group);
 		a->fit_class = ALLOC(nc, struct stat_zres);
 		a->twins_class = ALLOC(nc, struct stat_twins_group);
 		a->scoring_class = ALLOC(nc, struct stat_zres);
-		if ((rc = stat_profile(p, p->class_id, nc, cfg, &a->prof_class_r, a->hard_class,
-				       a->prof_class)) ||
-		    (rc = stat_profile_positions(p, p->class_id, nc, target, cfg,
-						 &a->scoring_class_null, a->scoring_class)) ||
-		    (rc = stat_personfit(p, p->class_id, nc, cfg, &a->fit_class_r, a->fit_class, NULL)))
-			goto fail;
 	}
+	/* Schools and classes from one pass over the positions per statistic. */
+	struct stat_grouping g[2] = {{p->school, ns}, {p->class_id, nc}};
+	int ng = nc ? 2 : 1;
+	if ((rc = stat_profile_multi(p, g, ng, cfg,
+				     (struct stat_profile_region *[]){&a->prof_r, &a->prof_class_r},
+				     (struct stat_zres *[]){a->hard, a->hard_class},
+				     (struct stat_profile_group *[]){a->prof, a->prof_class})) ||
+	    (rc = stat_profile_positions_multi(
+		     p, g, ng, target, cfg,
+		     (struct stat_znull *[]){&a->scoring_null, &a->scoring_class_null},
+		     (struct stat_zres *[]){a->scoring, a->scoring_class})) ||
+	    (rc = stat_personfit_multi(p, g, ng, cfg,
+				       (struct stat_fit_region *[]){&a->fit_r, &a->fit_class_r},
+				       (struct stat_zres *[]){a->fit, a->fit_class}, NULL)))
+		goto fail;
 	if ((rc = stat_twins(p, cfg, &a->twins_r, a->twins_class, a->twins)))
 		goto fail;
 	return 0;

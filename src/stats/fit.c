@@ -34,19 +34,21 @@ static int row_points(const struct stat_proc *p, const uint8_t *row, int *basic,
 	return t;
 }
 
-static bool groups_valid(const uint32_t *group, size_t n, size_t ngroups)
+static bool groups_valid(const struct stat_grouping *g, int ng, size_t n)
 {
-	for (size_t i = 0; i < n; i++)
-		if (group[i] >= ngroups)
-			return false;
+	for (int j = 0; j < ng; j++)
+		for (size_t i = 0; i < n; i++)
+			if (g[j].of[i] >= g[j].n)
+				return false;
 	return true;
 }
 
 /* Sums of the obs/expct/var of a z-statistic "points on the target positions against the
- * regional mean at the same score" into z[g] (which the caller zeroed), counting works in
- * z[g].n. Two passes: regional moments per score, then each group's expectation. */
-static int conditional_points(const struct stat_proc *p, const uint32_t *group, const bool *target,
-			      struct stat_zres *z)
+ * regional mean at the same score" into z[j][g] for each grouping j (which the caller
+ * zeroed), counting works in .n. Two passes: regional moments per score, then each group's
+ * expectation. */
+static int conditional_points(const struct stat_proc *p, const struct stat_grouping *gs, int ng,
+			      const bool *target, struct stat_zres *const *z)
 {
 	int rc = 0;
 	size_t w = (size_t)p->max_score + 1, np = (size_t)p->npos;
@@ -72,8 +74,11 @@ static int conditional_points(const struct stat_proc *p, const uint32_t *group, 
 		cnt[t] += 1;
 		sy[t] += y;
 		syy[t] += (double)y * y;
-		z[group[i]].n++;
-		z[group[i]].obs += y;
+		for (int j = 0; j < ng; j++) {
+			struct stat_zres *o = &z[j][gs[j].of[i]];
+			o->n++;
+			o->obs += y;
+		}
 	}
 	for (size_t t = 0; t < w; t++)
 		if (cnt[t] > 0) {
@@ -82,56 +87,72 @@ static int conditional_points(const struct stat_proc *p, const uint32_t *group, 
 			if (syy[t] < 0)
 				syy[t] = 0;
 		}
-	for (size_t i = 0; i < p->n; i++) {
-		struct stat_zres *o = &z[group[i]];
-		o->expct += sy[tt[i]];
-		o->var += syy[tt[i]];
-	}
+	for (size_t i = 0; i < p->n; i++)
+		for (int j = 0; j < ng; j++) {
+			struct stat_zres *o = &z[j][gs[j].of[i]];
+			o->expct += sy[tt[i]];
+			o->var += syy[tt[i]];
+		}
 out:
 	free(cnt);
 	free(tt);
 	return rc;
 }
 
-int stat_profile_positions(const struct stat_proc *p, const uint32_t *group, size_t ngroups,
-			   const bool *target, const struct stat_cfg *cfg, struct stat_znull *nul,
-			   struct stat_zres *out)
+int stat_profile_positions_multi(const struct stat_proc *p, const struct stat_grouping *g, int ng,
+				 const bool *target, const struct stat_cfg *cfg,
+				 struct stat_znull *const *nul, struct stat_zres *const *out)
 {
 	int rc = 0;
-	for (size_t g = 0; g < ngroups; g++)
-		memset(&out[g], 0, sizeof out[g]);
+	if (ng < 0 || ng > STAT_MAX_GROUPINGS)
+		return ERR_INVALID;
+	for (int j = 0; j < ng; j++)
+		memset(out[j], 0, g[j].n * sizeof *out[j]);
 	int nt = 0;
 	for (int k = 0; k < p->npos; k++)
 		nt += target[k] && p->pos_max[k] > 0;
 	/* Targets must be a proper part of the work: all positions would give z = 0. */
 	if (!p->pos || nt == 0 || nt == p->npos || p->max_score < 1 || p->max_score > STAT_MAX_SCORE)
 		goto finish;
-	if (!groups_valid(group, p->n, ngroups))
+	if (!groups_valid(g, ng, p->n))
 		return ERR_INVALID;
-	if ((rc = conditional_points(p, group, target, out)))
+	if ((rc = conditional_points(p, g, ng, target, out)))
 		return rc;
 finish:
-	stat_zres_finish(out, ngroups, cfg->min_n_group, STAT_TAIL_UPPER, cfg, nul);
+	for (int j = 0; j < ng; j++)
+		stat_zres_finish(out[j], g[j].n, cfg->min_n_group, STAT_TAIL_UPPER, cfg, nul[j]);
 	return 0;
 }
 
-int stat_profile(const struct stat_proc *p, const uint32_t *group, size_t ngroups,
-		 const struct stat_cfg *cfg, struct stat_profile_region *r,
-		 struct stat_zres *hard, struct stat_profile_group *out)
+int stat_profile_positions(const struct stat_proc *p, const uint32_t *group, size_t ngroups,
+			   const bool *target, const struct stat_cfg *cfg, struct stat_znull *nul,
+			   struct stat_zres *out)
+{
+	struct stat_grouping g = {group, ngroups};
+	return stat_profile_positions_multi(p, &g, 1, target, cfg, &nul, &out);
+}
+
+int stat_profile_multi(const struct stat_proc *p, const struct stat_grouping *g, int ng,
+		       const struct stat_cfg *cfg, struct stat_profile_region *const *r,
+		       struct stat_zres *const *hard, struct stat_profile_group *const *out)
 {
 	bool target[STAT_MAX_POS] = {false};
-	double *sumb = NULL, *sumh = NULL;
-	memset(r, 0, sizeof *r);
-	r->succ_basic = r->succ_hard = NAN;
-	for (size_t g = 0; g < ngroups; g++)
-		out[g] = (struct stat_profile_group){0, NAN, NAN, STAT_NOT_EVALUABLE};
+	double *sum[STAT_MAX_GROUPINGS] = {NULL};
+	if (ng < 0 || ng > STAT_MAX_GROUPINGS)
+		return ERR_INVALID;
+	struct stat_profile_region reg;
+	memset(&reg, 0, sizeof reg);
+	reg.succ_basic = reg.succ_hard = NAN;
+	for (int j = 0; j < ng; j++)
+		for (size_t k = 0; k < g[j].n; k++)
+			out[j][k] = (struct stat_profile_group){0, NAN, NAN, STAT_NOT_EVALUABLE};
 	int maxb = 0, maxh = 0;
 	for (int k = 0; k < p->npos && k < STAT_MAX_POS; k++) {
 		if (p->pos_level[k] == 'B') {
-			r->nbasic++;
+			reg.nbasic++;
 			maxb += p->pos_max[k];
 		} else if (p->pos_level[k] == 'P' || p->pos_level[k] == 'H') {
-			r->nhard++;
+			reg.nhard++;
 			maxh += p->pos_max[k];
 			target[k] = true;
 		}
@@ -140,12 +161,17 @@ int stat_profile(const struct stat_proc *p, const uint32_t *group, size_t ngroup
 		for (int k = 0; k < STAT_MAX_POS; k++)
 			target[k] = false; /* no target: every group not evaluable */
 	}
-	int rc = stat_profile_positions(p, group, ngroups, target, cfg, &r->nul, hard);
+	struct stat_znull *nul[STAT_MAX_GROUPINGS];
+	for (int j = 0; j < ng; j++) {
+		*r[j] = reg;
+		nul[j] = &r[j]->nul;
+	}
+	int rc = stat_profile_positions_multi(p, g, ng, target, cfg, nul, hard);
 	if (rc || !p->pos || maxb == 0 || maxh == 0)
 		return rc;
 	/* Success rates on basic and hard positions (the published, unconditional view). */
-	sumb = xcalloc(2 * (ngroups ? ngroups : 1), sizeof *sumb);
-	sumh = sumb + (ngroups ? ngroups : 1);
+	for (int j = 0; j < ng; j++)
+		sum[j] = xcalloc(2 * (g[j].n ? g[j].n : 1), sizeof *sum[j]);
 	double rb = 0, rh = 0;
 	for (size_t i = 0; i < p->n; i++) {
 		const uint8_t *row = p->pos + i * (size_t)p->npos;
@@ -157,33 +183,48 @@ int stat_profile(const struct stat_proc *p, const uint32_t *group, size_t ngroup
 			else if (target[k])
 				h += x;
 		}
-		sumb[group[i]] += b;
-		sumh[group[i]] += h;
-		out[group[i]].n++;
+		for (int j = 0; j < ng; j++) {
+			uint32_t gi = g[j].of[i];
+			sum[j][2 * gi] += b;
+			sum[j][2 * gi + 1] += h;
+			out[j][gi].n++;
+		}
 		rb += b;
 		rh += h;
 	}
-	if (p->n) {
-		r->succ_basic = rb / ((double)p->n * maxb);
-		r->succ_hard = rh / ((double)p->n * maxh);
-	}
-	for (size_t g = 0; g < ngroups; g++) {
-		if (out[g].n) {
-			out[g].succ_basic = sumb[g] / ((double)out[g].n * maxb);
-			out[g].succ_hard = sumh[g] / ((double)out[g].n * maxh);
+	for (int j = 0; j < ng; j++) {
+		struct stat_profile_region *rj = r[j];
+		if (p->n) {
+			rj->succ_basic = rb / ((double)p->n * maxb);
+			rj->succ_hard = rh / ((double)p->n * maxh);
 		}
-		if (hard[g].status == STAT_NOT_EVALUABLE)
-			continue;
-		bool inv = out[g].succ_basic < r->succ_basic && out[g].succ_hard > r->succ_hard;
-		out[g].inverted = inv && hard[g].status == STAT_FLAG ? STAT_FLAG : STAT_OK;
+		for (size_t k = 0; k < g[j].n; k++) {
+			struct stat_profile_group *o = &out[j][k];
+			if (o->n) {
+				o->succ_basic = sum[j][2 * k] / ((double)o->n * maxb);
+				o->succ_hard = sum[j][2 * k + 1] / ((double)o->n * maxh);
+			}
+			if (hard[j][k].status == STAT_NOT_EVALUABLE)
+				continue;
+			bool inv = o->succ_basic < rj->succ_basic && o->succ_hard > rj->succ_hard;
+			o->inverted = inv && hard[j][k].status == STAT_FLAG ? STAT_FLAG : STAT_OK;
+		}
+		free(sum[j]);
 	}
-	free(sumb);
 	return 0;
 }
 
-int stat_personfit(const struct stat_proc *p, const uint32_t *group, size_t ngroups,
-		   const struct stat_cfg *cfg, struct stat_fit_region *r, struct stat_zres *out,
-		   double *lz)
+int stat_profile(const struct stat_proc *p, const uint32_t *group, size_t ngroups,
+		 const struct stat_cfg *cfg, struct stat_profile_region *r,
+		 struct stat_zres *hard, struct stat_profile_group *out)
+{
+	struct stat_grouping g = {group, ngroups};
+	return stat_profile_multi(p, &g, 1, cfg, &r, &hard, &out);
+}
+
+int stat_personfit_multi(const struct stat_proc *p, const struct stat_grouping *g, int ng,
+			 const struct stat_cfg *cfg, struct stat_fit_region *const *r,
+			 struct stat_zres *const *out, double *lz)
 {
 	int rc = 0;
 	size_t w = (size_t)p->max_score + 1;
@@ -191,16 +232,22 @@ int stat_personfit(const struct stat_proc *p, const uint32_t *group, size_t ngro
 	uint32_t *cnt = NULL, *nt = NULL;
 	double *lp = NULL, *et = NULL, *vt = NULL;
 	int32_t *tt = NULL;
-	memset(r, 0, sizeof *r);
-	r->mean_lz = r->sd_lz = NAN;
-	for (size_t g = 0; g < ngroups; g++)
-		memset(&out[g], 0, sizeof out[g]);
+	if (ng < 1 || ng > STAT_MAX_GROUPINGS)
+		return ERR_INVALID;
+	struct stat_fit_region reg;
+	memset(&reg, 0, sizeof reg);
+	reg.mean_lz = reg.sd_lz = NAN;
+	for (int j = 0; j < ng; j++) {
+		memset(r[j], 0, sizeof *r[j]);
+		r[j]->mean_lz = r[j]->sd_lz = NAN;
+		memset(out[j], 0, g[j].n * sizeof *out[j]);
+	}
 	if (lz)
 		for (size_t i = 0; i < p->n; i++)
 			lz[i] = NAN;
 	if (!p->pos || p->npos < 2 || p->max_score < 1 || p->max_score > STAT_MAX_SCORE)
 		goto finish;
-	if (!groups_valid(group, p->n, ngroups)) {
+	if (!groups_valid(g, ng, p->n)) {
 		rc = ERR_INVALID;
 		goto out;
 	}
@@ -266,25 +313,33 @@ int stat_personfit(const struct stat_proc *p, const uint32_t *group, size_t ngro
 		s1 += z;
 		s2 += z * z;
 		m++;
-		struct stat_zres *o = &out[group[i]];
-		o->n++;
-		o->obs += z;
-	}
-	r->nworks = m;
-	if (m >= 2) {
-		r->mean_lz = s1 / (double)m;
-		double v = (s2 - (double)m * r->mean_lz * r->mean_lz) / (double)(m - 1);
-		r->sd_lz = v > 0 ? sqrt(v) : 0;
-		for (size_t g = 0; g < ngroups; g++) {
-			out[g].expct = out[g].n * r->mean_lz;
-			out[g].var = out[g].n * r->sd_lz * r->sd_lz;
+		for (int j = 0; j < ng; j++) {
+			struct stat_zres *o = &out[j][g[j].of[i]];
+			o->n++;
+			o->obs += z;
 		}
-	} else {
-		for (size_t g = 0; g < ngroups; g++)
-			out[g].n = 0;
+	}
+	reg.nworks = m;
+	if (m >= 2) {
+		reg.mean_lz = s1 / (double)m;
+		double v = (s2 - (double)m * reg.mean_lz * reg.mean_lz) / (double)(m - 1);
+		reg.sd_lz = v > 0 ? sqrt(v) : 0;
+	}
+	for (int j = 0; j < ng; j++) {
+		*r[j] = reg;
+		for (size_t k = 0; k < g[j].n; k++) {
+			struct stat_zres *o = &out[j][k];
+			if (m >= 2) {
+				o->expct = o->n * reg.mean_lz;
+				o->var = o->n * reg.sd_lz * reg.sd_lz;
+			} else {
+				o->n = 0;
+			}
+		}
 	}
 finish:
-	stat_zres_finish(out, ngroups, cfg->min_n_group, STAT_TAIL_LOWER, cfg, &r->nul);
+	for (int j = 0; j < ng; j++)
+		stat_zres_finish(out[j], g[j].n, cfg->min_n_group, STAT_TAIL_LOWER, cfg, &r[j]->nul);
 out:
 	free(off);
 	free(cnt);
@@ -293,6 +348,14 @@ out:
 	free(et);
 	free(tt);
 	return rc;
+}
+
+int stat_personfit(const struct stat_proc *p, const uint32_t *group, size_t ngroups,
+		   const struct stat_cfg *cfg, struct stat_fit_region *r, struct stat_zres *out,
+		   double *lz)
+{
+	struct stat_grouping g = {group, ngroups};
+	return stat_personfit_multi(p, &g, 1, cfg, &r, &out, lz);
 }
 
 /* ---- near twins ---- */

@@ -29,6 +29,15 @@
 #include "stats/cfg.h"
 #include "stats/proc.h"
 
+/* A grouping of the works, for the _multi forms that serve schools and classes from one
+ * pass over the positions: of[i] in 0..n-1 is the group of work i. */
+struct stat_grouping {
+	const uint32_t *of;
+	size_t n;
+};
+/* At most this many groupings in one pass. */
+#define STAT_MAX_GROUPINGS 2
+
 struct stat_profile_region {
 	int nbasic, nhard;           /* positions of level Б and of levels П/В */
 	double succ_basic, succ_hard; /* regional success rates (points / maximum) */
@@ -46,6 +55,11 @@ struct stat_profile_group {
 int stat_profile(const struct stat_proc *p, const uint32_t *group, size_t ngroups,
 		 const struct stat_cfg *cfg, struct stat_profile_region *r,
 		 struct stat_zres *hard, struct stat_profile_group *out);
+/* stat_profile for ng (≤ STAT_MAX_GROUPINGS) groupings at once: r[j], hard[j], out[j] are
+ * exactly what stat_profile(p, g[j].of, g[j].n, ...) gives. */
+int stat_profile_multi(const struct stat_proc *p, const struct stat_grouping *g, int ng,
+		       const struct stat_cfg *cfg, struct stat_profile_region *const *r,
+		       struct stat_zres *const *hard, struct stat_profile_group *const *out);
 
 /* The same conditional statistic for any set of target positions (target[k] for k <
  * npos): points on them against the regional mean at the same score, upper tail.
@@ -54,6 +68,9 @@ int stat_profile(const struct stat_proc *p, const uint32_t *group, size_t ngroup
 int stat_profile_positions(const struct stat_proc *p, const uint32_t *group, size_t ngroups,
 			   const bool *target, const struct stat_cfg *cfg, struct stat_znull *nul,
 			   struct stat_zres *out);
+int stat_profile_positions_multi(const struct stat_proc *p, const struct stat_grouping *g, int ng,
+				 const bool *target, const struct stat_cfg *cfg,
+				 struct stat_znull *const *nul, struct stat_zres *const *out);
 
 struct stat_fit_region {
 	size_t nworks;               /* works with a defined lz (score strictly inside 0..max) */
@@ -65,6 +82,9 @@ struct stat_fit_region {
 int stat_personfit(const struct stat_proc *p, const uint32_t *group, size_t ngroups,
 		   const struct stat_cfg *cfg, struct stat_fit_region *r, struct stat_zres *out,
 		   double *lz);
+int stat_personfit_multi(const struct stat_proc *p, const struct stat_grouping *g, int ng,
+			 const struct stat_cfg *cfg, struct stat_fit_region *const *r,
+			 struct stat_zres *const *out, double *lz);
 
 struct stat_twins_group {
 	uint32_t n;      /* works */

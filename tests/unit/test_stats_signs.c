@@ -684,6 +684,84 @@ static void test_synthetic_region(void **state)
 	stat_proc_free(p);
 }
 
+/* The _multi forms (schools and classes in one pass, as stat_analyze calls them) give
+ * exactly what one call per grouping gives: the same sums in the same order. */
+static void zres_equal(const struct stat_zres *a, const struct stat_zres *b, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		assert_int_equal(a[i].n, b[i].n);
+		assert_int_equal(a[i].status, b[i].status);
+		assert_memory_equal(&a[i].obs, &b[i].obs, sizeof a[i].obs);
+		assert_memory_equal(&a[i].expct, &b[i].expct, sizeof a[i].expct);
+		assert_memory_equal(&a[i].var, &b[i].var, sizeof a[i].var);
+		assert_true(a[i].zc == b[i].zc || (isnan(a[i].zc) && isnan(b[i].zc)));
+		assert_true(a[i].q_adj == b[i].q_adj || (isnan(a[i].q_adj) && isnan(b[i].q_adj)));
+	}
+}
+
+static void test_multi_groupings(void **state)
+{
+	enum kind kinds[NSCH];
+	struct stat_proc *p = gen_region(7, kinds);
+	struct stat_cfg cfg;
+	stat_cfg_default(&cfg);
+	size_t ns = p->nschools, nc = p->nclasses;
+	struct stat_grouping g[2] = {{p->school, ns}, {p->class_id, nc}};
+	struct stat_zres *z1[2], *z2[2];
+	struct stat_profile_group *o1[2], *o2[2];
+	for (int j = 0; j < 2; j++) {
+		z1[j] = calloc(g[j].n, sizeof *z1[j]);
+		z2[j] = calloc(g[j].n, sizeof *z2[j]);
+		o1[j] = calloc(g[j].n, sizeof *o1[j]);
+		o2[j] = calloc(g[j].n, sizeof *o2[j]);
+	}
+	/* stat_profile */
+	struct stat_profile_region pr1[2], pr2[2];
+	assert_int_equal(stat_profile_multi(p, g, 2, &cfg,
+					    (struct stat_profile_region *[]){&pr2[0], &pr2[1]}, z2, o2), 0);
+	for (int j = 0; j < 2; j++) {
+		assert_int_equal(stat_profile(p, g[j].of, g[j].n, &cfg, &pr1[j], z1[j], o1[j]), 0);
+		zres_equal(z1[j], z2[j], g[j].n);
+		assert_memory_equal(o1[j], o2[j], g[j].n * sizeof *o1[j]);
+		assert_memory_equal(&pr1[j].succ_hard, &pr2[j].succ_hard, sizeof(double));
+		assert_int_equal(pr1[j].nhard, pr2[j].nhard);
+	}
+	assert_true(z1[0][HARD - 1].status == STAT_FLAG);
+	/* stat_profile_positions on the judgement-scored positions */
+	bool target[STAT_MAX_POS];
+	stat_scoring_targets(p, target);
+	struct stat_znull n1[2], n2[2];
+	assert_int_equal(stat_profile_positions_multi(p, g, 2, target, &cfg,
+						      (struct stat_znull *[]){&n2[0], &n2[1]}, z2), 0);
+	for (int j = 0; j < 2; j++) {
+		assert_int_equal(stat_profile_positions(p, g[j].of, g[j].n, target, &cfg, &n1[j], z1[j]), 0);
+		zres_equal(z1[j], z2[j], g[j].n);
+	}
+	/* stat_personfit */
+	struct stat_fit_region f1[2], f2[2];
+	assert_int_equal(stat_personfit_multi(p, g, 2, &cfg,
+					      (struct stat_fit_region *[]){&f2[0], &f2[1]}, z2, NULL), 0);
+	for (int j = 0; j < 2; j++) {
+		assert_int_equal(stat_personfit(p, g[j].of, g[j].n, &cfg, &f1[j], z1[j], NULL), 0);
+		zres_equal(z1[j], z2[j], g[j].n);
+		assert_int_equal(f1[j].nworks, f2[j].nworks);
+		assert_memory_equal(&f1[j].sd_lz, &f2[j].sd_lz, sizeof(double));
+	}
+	assert_true(z1[0][RANDOM - 1].status == STAT_FLAG);
+	/* A group index out of range is refused in either grouping. */
+	p->class_id[0] = (uint32_t)nc;
+	assert_int_equal(stat_personfit_multi(p, g, 2, &cfg,
+					      (struct stat_fit_region *[]){&f2[0], &f2[1]}, z2, NULL),
+			 ERR_INVALID);
+	for (int j = 0; j < 2; j++) {
+		free(z1[j]);
+		free(z2[j]);
+		free(o1[j]);
+		free(o2[j]);
+	}
+	stat_proc_free(p);
+}
+
 /* Per-school bunching: 80 schools of 60 works with scores ~ Binomial(20, .5); school 0
  * moves every work at 8 or 9 up to 10. */
 static void test_bunch_schools(void **state)
@@ -1343,6 +1421,7 @@ int main(void)
 		cmocka_unit_test(test_profile_hand),
 		cmocka_unit_test(test_personfit_hand),
 		cmocka_unit_test(test_near_pairs),
+		cmocka_unit_test(test_multi_groupings),
 		cmocka_unit_test(test_synthetic_region),
 		cmocka_unit_test(test_bunch_schools),
 		cmocka_unit_test(test_bunch_pooled),
