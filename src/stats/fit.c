@@ -378,32 +378,6 @@ static uint64_t *hash_table(int npos)
 	return h;
 }
 
-/* Stable LSD radix sort of (key, val) by key, 8 bits per pass; tmp arrays of n. */
-static void radix_sort(uint64_t *key, uint32_t *val, uint64_t *tk, uint32_t *tv, size_t n)
-{
-	size_t count[256];
-	for (int shift = 0; shift < 64; shift += 8) {
-		memset(count, 0, sizeof count);
-		for (size_t i = 0; i < n; i++)
-			count[(key[i] >> shift) & 255]++;
-		if (count[(key[0] >> shift) & 255] == n)
-			continue; /* every key has this byte: the pass would not move anything */
-		size_t sum = 0;
-		for (int b = 0; b < 256; b++) {
-			size_t c = count[b];
-			count[b] = sum;
-			sum += c;
-		}
-		for (size_t i = 0; i < n; i++) {
-			size_t at = count[(key[i] >> shift) & 255]++;
-			tk[at] = key[i];
-			tv[at] = val[i];
-		}
-		memcpy(key, tk, n * sizeof *key);
-		memcpy(val, tv, n * sizeof *val);
-	}
-}
-
 static uint64_t pairs_of(uint64_t k)
 {
 	return k * (k - (k > 0)) / 2;
@@ -482,7 +456,7 @@ static uint64_t near_pairs(const uint8_t *rows, size_t m, int npos, enum stat_ne
 			key[a] = full[a] - (k < 0 ? 0 : tab[(size_t)k * 256 + rows[a * (size_t)npos + (size_t)k]]);
 			val[a] = (uint32_t)a;
 		}
-		radix_sort(key, val, tk, tv, m);
+		stat_sort_u64(key, val, tk, tv, m);
 		uint64_t e = equal_pairs(key, m);
 		if (k < 0)
 			eq = e;
@@ -600,7 +574,7 @@ static void near_prob(const struct stat_proc *p, const int32_t *t, size_t sample
 			val[a] = idx[a];
 		}
 		if (ns)
-			radix_sort(key, val, tk, tvv, ns);
+			stat_sort_u64(key, val, tk, tvv, ns);
 		/* Full-vector matches are counted npos times among the masked keys: weight
 		 * -(npos-1) leaves each near pair counted once. */
 		double sg = k < 0 ? -(double)(np - 1) : 1;

@@ -3,6 +3,7 @@
 
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "base/mem.h"
 
@@ -166,4 +167,39 @@ out:
 	free(tx);
 	free(rx);
 	return rs;
+}
+
+/* LSD radix sort, 8 bits per pass, a pass skipped when every key has the same byte. */
+void stat_sort_u64(uint64_t *key, uint32_t *val, uint64_t *tk, uint32_t *tv, size_t n)
+{
+	size_t count[256];
+	if (n < 2)
+		return;
+	for (int shift = 0; shift < 64; shift += 8) {
+		memset(count, 0, sizeof count);
+		for (size_t i = 0; i < n; i++)
+			count[(key[i] >> shift) & 255]++;
+		if (count[(key[0] >> shift) & 255] == n)
+			continue; /* every key has this byte: the pass would not move anything */
+		size_t sum = 0;
+		for (int b = 0; b < 256; b++) {
+			size_t c = count[b];
+			count[b] = sum;
+			sum += c;
+		}
+		for (size_t i = 0; i < n; i++) {
+			size_t at = count[(key[i] >> shift) & 255]++;
+			tk[at] = key[i];
+			tv[at] = val[i];
+		}
+		memcpy(key, tk, n * sizeof *key);
+		memcpy(val, tv, n * sizeof *val);
+	}
+}
+
+uint64_t stat_sort_key_double(double v)
+{
+	uint64_t u;
+	memcpy(&u, &v, sizeof u);
+	return u >> 63 ? ~u : u | 0x8000000000000000ULL;
 }

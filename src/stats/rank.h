@@ -27,4 +27,12 @@ double stat_spearman_classic(const double *x, const double *y, size_t n);
  * official no-ties formula on the same average ranks. */
 double stat_spearman_table(const uint32_t *c, size_t nx, size_t ny, double *classic);
 
+/* Sorts the pairs (key[i], val[i]) by key, stably (equal keys keep their order); tk and tv
+ * are scratch arrays of n. Radix sort: O(8n), the sort of the near-pair hashes and of the
+ * p-values of Benjamini–Hochberg (stat_sort_key_double maps a double to a key in its
+ * numeric order). */
+void stat_sort_u64(uint64_t *key, uint32_t *val, uint64_t *tk, uint32_t *tv, size_t n);
+/* A key whose unsigned order is the numeric order of the (non-NaN) double v. */
+uint64_t stat_sort_key_double(double v);
+
 #endif

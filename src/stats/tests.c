@@ -12,6 +12,7 @@
 
 #include "base/mem.h"
 #include "stats/desc.h"
+#include "stats/rank.h"
 
 static double clamp01(double x)
 {
@@ -176,39 +177,39 @@ double stat_bonferroni_min(const double *p, size_t k, long *argmin)
 	return clamp01(mn * (double)m);
 }
 
-struct pix {
-	double p;
-	size_t i;
-};
-
-static int cmp_pix(const void *a, const void *b)
-{
-	const struct pix *x = a, *y = b;
-	if (x->p != y->p)
-		return (x->p > y->p) - (x->p < y->p);
-	return (x->i > y->i) - (x->i < y->i);
-}
-
+/* The p-values are ordered by a stable radix sort of their keys: equal p keep the index
+ * order, as a comparison sort on (p, index) would give; it is a sort per sign, procedure
+ * and grouping, tens of thousands of values each. */
 void stat_bh_adjust(const double *p, size_t n, double *adj)
 {
-	struct pix *a = xmalloc((n ? n : 1) * sizeof *a);
+	size_t cap = n ? n : 1;
+	uint64_t *key = xmalloc(2 * cap * sizeof *key), *tk = key + cap;
+	uint32_t *ix = xmalloc(2 * cap * sizeof *ix), *tv = ix + cap;
 	size_t m = 0;
 	for (size_t i = 0; i < n; i++)
-		if (!isnan(p[i]))
-			a[m++] = (struct pix){p[i], i};
-	qsort(a, m, sizeof *a, cmp_pix);
+		if (!isnan(p[i])) {
+			key[m] = stat_sort_key_double(p[i]);
+			ix[m++] = (uint32_t)i;
+		}
+	stat_sort_u64(key, ix, tk, tv, m);
+	/* Step-up: running minimum from the largest p down. Read every p before writing:
+	 * adj may be p. */
+	double *ps = xmalloc(cap * sizeof *ps);
+	for (size_t r = 0; r < m; r++)
+		ps[r] = p[ix[r]];
 	for (size_t i = 0; i < n; i++)
 		if (isnan(p[i]))
 			adj[i] = NAN;
-	/* Step-up: running minimum from the largest p down. */
 	double run = 1;
 	for (size_t r = m; r-- > 0;) {
-		double v = a[r].p * (double)m / (double)(r + 1);
+		double v = ps[r] * (double)m / (double)(r + 1);
 		if (v < run)
 			run = v;
-		adj[a[r].i] = clamp01(run);
+		adj[ix[r]] = clamp01(run);
 	}
-	free(a);
+	free(key);
+	free(ix);
+	free(ps);
 }
 
 size_t stat_bh_reject(const double *p, size_t n, double q, bool *rej)

@@ -295,6 +295,56 @@ static void test_bh_textbook(void **state)
 	NEAR(r[1], 0.02, 1e-15);
 }
 
+/* The radix sort orders doubles numerically (negatives, zeros, tiny and huge values) and
+ * keeps equal keys in input order: the same permutation as a comparison sort on
+ * (value, index). */
+struct vi {
+	double v;
+	uint32_t i;
+};
+
+static int cmp_vi(const void *a, const void *b)
+{
+	const struct vi *x = a, *y = b;
+	if (x->v != y->v)
+		return (x->v > y->v) - (x->v < y->v);
+	return (x->i > y->i) - (x->i < y->i);
+}
+
+static void test_sort_u64(void **state)
+{
+	enum { N = 5000 };
+	static uint64_t key[N], tk[N];
+	static uint32_t val[N], tv[N];
+	static struct vi ref[N];
+	gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+	gsl_rng_set(r, 5);
+	for (int rep = 0; rep < 6; rep++) {
+		size_t n = rep == 0 ? 0 : rep == 1 ? 1 : N;
+		for (size_t i = 0; i < n; i++) {
+			double v;
+			switch (gsl_rng_uniform_int(r, 4)) {
+			case 0: v = (double)gsl_rng_uniform_int(r, 7) / 4; break; /* many ties */
+			case 1: v = -gsl_rng_uniform(r) * pow(10, (double)gsl_rng_uniform_int(r, 40) - 20); break;
+			case 2: v = gsl_rng_uniform(r) * pow(10, (double)gsl_rng_uniform_int(r, 600) - 300); break;
+			default: v = rep == 5 ? 0.0 : gsl_rng_uniform(r); break;
+			}
+			key[i] = stat_sort_key_double(v);
+			val[i] = (uint32_t)i;
+			ref[i] = (struct vi){v, (uint32_t)i};
+		}
+		stat_sort_u64(key, val, tk, tv, n);
+		qsort(ref, n, sizeof *ref, cmp_vi);
+		for (size_t i = 0; i < n; i++)
+			assert_int_equal(val[i], ref[i].i);
+	}
+	assert_true(stat_sort_key_double(-1.0) < stat_sort_key_double(-0.5));
+	assert_true(stat_sort_key_double(-0.5) < stat_sort_key_double(0.0));
+	assert_true(stat_sort_key_double(0.0) < stat_sort_key_double(5e-324));
+	assert_true(stat_sort_key_double(1.0) < stat_sort_key_double(INFINITY));
+	gsl_rng_free(r);
+}
+
 static void test_empirical_null(void **state)
 {
 	/* 31 values -15..15 scaled by .5: median 0, MAD = 4 -> 1.4826*4 = 5.93. */
@@ -855,6 +905,7 @@ int main(void)
 		cmocka_unit_test(test_poisson_nbinom_normal),
 		cmocka_unit_test(test_combinations),
 		cmocka_unit_test(test_bh_textbook),
+		cmocka_unit_test(test_sort_u64),
 		cmocka_unit_test(test_empirical_null),
 		cmocka_unit_test(test_overdispersion),
 		cmocka_unit_test(test_excess_mass_known_bump),
