@@ -54,17 +54,27 @@ static int conditional_points(const struct stat_proc *p, const struct stat_group
 	size_t w = (size_t)p->max_score + 1, np = (size_t)p->npos;
 	double *cnt = xcalloc(3 * w, sizeof *cnt), *sy = cnt + w, *syy = sy + w;
 	int32_t *tt = xmalloc((p->n ? p->n : 1) * sizeof *tt);
+	/* Branch-free inner loop (every cell of every work, twice per procedure): the
+	 * target as a byte mask, a cell above its maximum collected in 'bad'. */
+	uint8_t pmax[STAT_MAX_POS], tmask[STAT_MAX_POS];
+	for (size_t k = 0; k < np; k++) {
+		pmax[k] = (uint8_t)p->pos_max[k];
+		tmask[k] = target[k] ? 0xff : 0;
+	}
 	for (size_t i = 0; i < p->n; i++) {
 		const uint8_t *row = p->pos + i * np;
-		int t = 0, y = 0;
+		int t = 0, y = 0, bad = 0;
 		for (size_t k = 0; k < np; k++) {
-			if (row[k] < STAT_POS_EMPTY && row[k] > p->pos_max[k]) {
-				rc = ERR_INVALID;
-				goto out;
-			}
-			int x = stat_cell_points(row[k]);
+			uint8_t v = row[k];
+			int valid = v < STAT_POS_EMPTY;
+			bad |= valid & (v > pmax[k]);
+			uint8_t x = valid ? v : 0;
 			t += x;
-			y += target[k] ? x : 0;
+			y += x & tmask[k];
+		}
+		if (bad) {
+			rc = ERR_INVALID;
+			goto out;
 		}
 		if (t > p->max_score) {
 			rc = ERR_INVALID;
