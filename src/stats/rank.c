@@ -169,32 +169,49 @@ out:
 	return rs;
 }
 
-/* LSD radix sort, 8 bits per pass, a pass skipped when every key has the same byte. */
+/* LSD radix sort, 8 bits per pass: the eight byte histograms in one read of the keys, a
+ * pass skipped when every key has the same byte, the data moving between the arrays and
+ * their scratch twins (one copy at the end when it stops in the scratch ones). */
 void stat_sort_u64(uint64_t *key, uint32_t *val, uint64_t *tk, uint32_t *tv, size_t n)
 {
-	size_t count[256];
 	if (n < 2)
 		return;
-	for (int shift = 0; shift < 64; shift += 8) {
-		memset(count, 0, sizeof count);
-		for (size_t i = 0; i < n; i++)
-			count[(key[i] >> shift) & 255]++;
-		if (count[(key[0] >> shift) & 255] == n)
+	size_t (*count)[256] = xcalloc(8, sizeof *count);
+	for (size_t i = 0; i < n; i++) {
+		uint64_t k = key[i];
+		for (int b = 0; b < 8; b++)
+			count[b][(k >> (8 * b)) & 255]++;
+	}
+	uint64_t *ka = key, *kb = tk;
+	uint32_t *va = val, *vb = tv;
+	for (int b = 0; b < 8; b++) {
+		size_t *c = count[b];
+		int shift = 8 * b;
+		if (c[(key[0] >> shift) & 255] == n)
 			continue; /* every key has this byte: the pass would not move anything */
 		size_t sum = 0;
-		for (int b = 0; b < 256; b++) {
-			size_t c = count[b];
-			count[b] = sum;
-			sum += c;
+		for (int d = 0; d < 256; d++) {
+			size_t x = c[d];
+			c[d] = sum;
+			sum += x;
 		}
 		for (size_t i = 0; i < n; i++) {
-			size_t at = count[(key[i] >> shift) & 255]++;
-			tk[at] = key[i];
-			tv[at] = val[i];
+			size_t at = c[(ka[i] >> shift) & 255]++;
+			kb[at] = ka[i];
+			vb[at] = va[i];
 		}
-		memcpy(key, tk, n * sizeof *key);
-		memcpy(val, tv, n * sizeof *val);
+		uint64_t *tk2 = ka;
+		uint32_t *tv2 = va;
+		ka = kb;
+		va = vb;
+		kb = tk2;
+		vb = tv2;
 	}
+	if (ka != key) {
+		memcpy(key, ka, n * sizeof *key);
+		memcpy(val, va, n * sizeof *val);
+	}
+	free(count);
 }
 
 uint64_t stat_sort_key_double(double v)
