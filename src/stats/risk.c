@@ -66,6 +66,16 @@ static int cmp_ev(const void *a, const void *b)
 	return (x->proc > y->proc) - (x->proc < y->proc);
 }
 
+/* School s's evidence, in the order of ev, into e; returns its number. */
+static size_t gather(const struct stat_evidence *ev, const size_t *ord, const size_t *start,
+		     size_t s, struct stat_evidence *e)
+{
+	size_t k = 0;
+	for (size_t i = start[s]; i < start[s + 1]; i++)
+		e[k++] = ev[ord[i]];
+	return k;
+}
+
 /* The family p's of one school's evidence e[0..k-1] (sorted here by sign) into fam[],
  * their signs into famsig[]; returns their number. Family: Fisher over the sign's p's, or
  * (POOLED) the sign's pooled p from pp (NaN: none), nsig signs. buf holds k. */
@@ -203,19 +213,28 @@ int stat_risk(const struct stat_evidence *ev, size_t nev, size_t nschools, enum 
 		    (how == STAT_COMBINE_POOLED && ev[i].pooled &&
 		     (ev[i].sign < 0 || ev[i].sign >= STAT_RISK_MAX_SIGNS)))
 			return ERR_INVALID;
-	/* Group the evidence by school (counting sort). */
+	/* Group the evidence by school: a stable counting sort of its indices. (Nationally
+	 * the evidence is hundreds of MB; each school's few hundred entries are gathered into
+	 * a scratch array when needed instead of copying it all.) */
 	size_t *start = xcalloc(nschools + 1, sizeof *start);
 	for (size_t i = 0; i < nev; i++)
 		start[ev[i].school + 1]++;
-	for (size_t s = 0; s < nschools; s++)
+	size_t maxk = 1;
+	for (size_t s = 0; s < nschools; s++) {
+		if (start[s + 1] > maxk)
+			maxk = start[s + 1];
 		start[s + 1] += start[s];
-	struct stat_evidence *e = xmalloc((nev ? nev : 1) * sizeof *e);
-	size_t *fill = xmalloc((nschools ? nschools : 1) * sizeof *fill);
-	memcpy(fill, start, (nschools ? nschools : 1) * sizeof *fill);
-	for (size_t i = 0; i < nev; i++)
-		e[fill[ev[i].school]++] = ev[i];
-	free(fill);
-	double *buf = xmalloc(2 * (nev ? nev : 1) * sizeof *buf);
+	}
+	size_t *ord = xmalloc((nev ? nev : 1) * sizeof *ord);
+	{
+		size_t *fill = xmalloc((nschools ? nschools : 1) * sizeof *fill);
+		memcpy(fill, start, (nschools ? nschools : 1) * sizeof *fill);
+		for (size_t i = 0; i < nev; i++)
+			ord[fill[ev[i].school]++] = i;
+		free(fill);
+	}
+	struct stat_evidence *e = xmalloc(maxk * sizeof *e); /* one school's evidence */
+	double *buf = xmalloc(2 * maxk * sizeof *buf);
 	double *pv = xmalloc((nschools ? nschools : 1) * sizeof *pv);
 	/* Pooled signs: per (school, sign) sums, then one calibration per sign. */
 	int nsig = 0;
@@ -232,30 +251,36 @@ int stat_risk(const struct stat_evidence *ev, size_t nev, size_t nschools, enum 
 		       *z = xmalloc((nschools + 1) * sizeof *z);
 		uint32_t *ix = xmalloc((nschools + 1) * sizeof *ix);
 		bool absolute[STAT_RISK_MAX_SIGNS] = {false};
+		/* Per (school, sign) sums in one pass, each in the evidence's order. */
+		size_t na = (size_t)nsig * nschools + 1;
+		struct psum {
+			double D, V, W, K;
+			uint64_t nw;
+			bool any;
+		} *acc = xcalloc(na, sizeof *acc);
+		for (size_t i = 0; i < nev; i++) {
+			const struct stat_evidence *x = &ev[i];
+			if (!x->pooled || !(x->var > 0))
+				continue;
+			struct psum *a = &acc[(size_t)x->school * (size_t)nsig + (size_t)x->sign];
+			a->any = true;
+			absolute[x->sign] |= x->pooled == STAT_POOL_ABSOLUTE;
+			a->D += x->obs - x->expct;
+			a->V += x->var;
+			a->K += x->k3;
+			a->W += sqrt((double)x->n * x->var);
+			a->nw += x->n;
+		}
 		for (int sg = 0; sg < nsig; sg++) {
 			size_t m = 0;
 			for (size_t s = 0; s < nschools; s++) {
-				double D = 0, V = 0, W = 0, K = 0;
-				uint64_t nw = 0;
-				bool any = false;
-				for (size_t i = start[s]; i < start[s + 1]; i++) {
-					const struct stat_evidence *x = &e[i];
-					if (x->sign != sg || !x->pooled || !(x->var > 0))
-						continue;
-					any = true;
-					absolute[sg] |= x->pooled == STAT_POOL_ABSOLUTE;
-					D += x->obs - x->expct;
-					V += x->var;
-					K += x->k3;
-					W += sqrt((double)x->n * x->var);
-					nw += x->n;
-				}
-				if (!any || nw < STAT_RISK_MIN_WORKS || !(V > 0))
+				const struct psum *a = &acc[s * (size_t)nsig + (size_t)sg];
+				if (!a->any || a->nw < STAT_RISK_MIN_WORKS || !(a->V > 0))
 					continue;
-				d[m] = D;
-				v[m] = V;
-				w[m] = W * W;
-				k3[m] = K;
+				d[m] = a->D;
+				v[m] = a->V;
+				w[m] = a->W * a->W;
+				k3[m] = a->K;
 				ix[m++] = (uint32_t)s;
 			}
 			double tau2, center;
@@ -272,18 +297,19 @@ int stat_risk(const struct stat_evidence *ev, size_t nev, size_t nschools, enum 
 		free(d);
 		free(z);
 		free(ix);
+		free(acc);
 	}
 	/* POOLED: the family p's of every school, then the cross-fitted family weights. */
 	double *u = NULL;
 	if (how == STAT_COMBINE_POOLED) {
 		double *fp = xmalloc((nschools ? nschools : 1) * STAT_RISK_MAX_SIGNS * sizeof *fp);
-		double *fam = xmalloc((nev ? nev : 1) * sizeof *fam);
+		double *fam = xmalloc(maxk * sizeof *fam);
 		int famsig[STAT_RISK_MAX_SIGNS];
 		for (size_t i = 0; i < nschools * STAT_RISK_MAX_SIGNS; i++)
 			fp[i] = NAN;
 		for (size_t s = 0; s < nschools; s++) {
-			size_t nf = families(e + start[s], start[s + 1] - start[s], how, buf,
-					     pp + s * (size_t)nsig, nsig, fam, famsig);
+			size_t k = gather(ev, ord, start, s, e);
+			size_t nf = families(e, k, how, buf, pp + s * (size_t)nsig, nsig, fam, famsig);
 			for (size_t i = 0; i < nf; i++)
 				fp[s * STAT_RISK_MAX_SIGNS + (size_t)famsig[i]] = fam[i];
 		}
@@ -295,8 +321,10 @@ int stat_risk(const struct stat_evidence *ev, size_t nev, size_t nschools, enum 
 	for (size_t s = 0; s < nschools; s++) {
 		struct stat_risk_school *o = &out[s];
 		*o = (struct stat_risk_school){0, NAN, -1, -1, 1, 0, NAN, false, 0};
-		struct stat_evidence *x = e + start[s];
-		size_t k = start[s + 1] - start[s];
+		struct stat_evidence *x = e;
+		size_t k = gather(ev, ord, start, s, e);
+		if (how == STAT_COMBINE_POOLED)
+			qsort(x, k, sizeof *x, cmp_ev); /* the order families() gives */
 		for (size_t i = 0; i < k; i++) {
 			if (how == STAT_COMBINE_POOLED && x[i].pooled && x[i].var > 0 && isnan(x[i].p))
 				o->nev++; /* used by its pooled sign */
@@ -358,6 +386,7 @@ int stat_risk(const struct stat_evidence *ev, size_t nev, size_t nschools, enum 
 	if (sum)
 		*sum = (struct stat_risk_summary){neval, nlisted, q * (double)nlisted};
 	free(start);
+	free(ord);
 	free(e);
 	free(buf);
 	free(pv);
