@@ -9,9 +9,11 @@
  * P > X ≥ −4, exponential otherwise, trailing zeros and a bare point removed. */
 #include "base/numfmt.h"
 
+#include <float.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 
 static const double pow10_exact[23] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
 				       1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
@@ -40,8 +42,9 @@ static size_t slow(char *out, double v, int prec)
 /* The P digits of |v| rounded, and their exponent; 0 when the fast path cannot decide. */
 static int digits(double a, int prec, uint64_t *m, int *x)
 {
-	int b2;
-	frexp(a, &b2); /* 2^(b2-1) <= a < 2^b2 */
+	uint64_t bits;
+	memcpy(&bits, &a, sizeof bits);
+	int b2 = (int)(bits >> 52) - 1022; /* 2^(b2-1) <= a < 2^b2 (a normal: the caller) */
 	int t = (b2 - 1) * 78913; /* 78913 / 2^18 ≈ log10 2 */
 	int e = t >= 0 ? t >> 18 : -((-t + 262143) >> 18); /* floor((b2−1)·log10 2): X or X − 1 */
 	if (e >= 0 && e < 22 && a >= pow10_exact[e + 1])
@@ -51,7 +54,7 @@ static int digits(double a, int prec, uint64_t *m, int *x)
 		if (k > 22 || k < -22)
 			return 0;
 		double s = k >= 0 ? a * pow10_exact[k] : a / pow10_exact[-k];
-		double fl = floor(s);
+		double fl = (double)(uint64_t)s; /* floor: 0 < s < 10^16 */
 		if (fabs(s - fl - 0.5) <= s * 0x1p-51) /* too near a half-way point */
 			return 0;
 		if (s >= pow10_exact[prec]) { /* e was too small */
@@ -92,7 +95,7 @@ size_t numfmt_g(char *out, double v, int prec)
 	}
 	uint64_t m;
 	int x;
-	if (!digits(v, prec, &m, &x))
+	if (v < DBL_MIN || !digits(v, prec, &m, &x)) /* subnormals: snprintf */
 		return slow(out, o > out ? -v : v, prec);
 	char d[16];
 	for (int i = prec - 1; i >= 0; i--) {
