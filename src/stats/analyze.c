@@ -60,17 +60,16 @@ int stat_analyze(const struct stat_proc *p, const struct stat_cfg *cfg, struct s
 		a->twins_class = ALLOC(nc, struct stat_twins_group);
 		a->scoring_class = ALLOC(nc, struct stat_zres);
 	}
-	/* Schools and classes from one pass over the positions per statistic. */
+	/* Schools and classes from one pass over the positions per statistic; hard_help,
+	 * difficulty_inverted and lenient_scoring from one pass together. */
 	struct stat_grouping g[2] = {{p->school, ns}, {p->class_id, nc}};
 	int ng = nc ? 2 : 1;
 	if ((rc = stat_profile_multi(p, g, ng, cfg,
 				     (struct stat_profile_region *[]){&a->prof_r, &a->prof_class_r},
 				     (struct stat_zres *[]){a->hard, a->hard_class},
-				     (struct stat_profile_group *[]){a->prof, a->prof_class})) ||
-	    (rc = stat_profile_positions_multi(
-		     p, g, ng, target, cfg,
-		     (struct stat_znull *[]){&a->scoring_null, &a->scoring_class_null},
-		     (struct stat_zres *[]){a->scoring, a->scoring_class})) ||
+				     (struct stat_profile_group *[]){a->prof, a->prof_class}, target,
+				     (struct stat_znull *[]){&a->scoring_null, &a->scoring_class_null},
+				     (struct stat_zres *[]){a->scoring, a->scoring_class})) ||
 	    (rc = stat_personfit_multi(p, g, ng, cfg,
 				       (struct stat_fit_region *[]){&a->fit_r, &a->fit_class_r},
 				       (struct stat_zres *[]){a->fit, a->fit_class}, NULL)))

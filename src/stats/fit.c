@@ -43,44 +43,58 @@ static bool groups_valid(const struct stat_grouping *g, int ng, size_t n)
 	return true;
 }
 
-/* Sums of the obs/expct/var of a z-statistic "points on the target positions against the
- * regional mean at the same score" into z[j][g] for each grouping j (which the caller
- * zeroed), counting works in .n. Two passes: regional moments per score, then each group's
- * expectation. */
-static int conditional_points(const struct stat_proc *p, const struct stat_grouping *gs, int ng,
-			      const bool *target, struct stat_zres *const *z)
+/* Per-work totals in one pass over the cells: t[i] the work's points, y[m][i] its points
+ * on the positions of mask m (m < STAT_MASKS; a NULL mask gives no y). ERR_INVALID when a
+ * cell exceeds its position's maximum or a total exceeds the procedure's. The loop is
+ * branch-free: the masks as bytes, an out-of-range cell collected in one flag per work. */
+#define STAT_MASKS 3
+static int work_points(const struct stat_proc *p, const bool *const *mask, int32_t *t,
+		       int16_t *const *y)
 {
-	int rc = 0;
-	size_t w = (size_t)p->max_score + 1, np = (size_t)p->npos;
-	double *cnt = xcalloc(3 * w, sizeof *cnt), *sy = cnt + w, *syy = sy + w;
-	int32_t *tt = xmalloc((p->n ? p->n : 1) * sizeof *tt);
-	/* Branch-free inner loop (every cell of every work, twice per procedure): the
-	 * target as a byte mask, a cell above its maximum collected in 'bad'. */
-	uint8_t pmax[STAT_MAX_POS], tmask[STAT_MAX_POS];
+	size_t np = (size_t)p->npos;
+	uint8_t pmax[STAT_MAX_POS], mk[STAT_MASKS][STAT_MAX_POS];
 	for (size_t k = 0; k < np; k++) {
 		pmax[k] = (uint8_t)p->pos_max[k];
-		tmask[k] = target[k] ? 0xff : 0;
+		for (int m = 0; m < STAT_MASKS; m++)
+			mk[m][k] = mask[m] && mask[m][k] ? 0xff : 0;
 	}
 	for (size_t i = 0; i < p->n; i++) {
 		const uint8_t *row = p->pos + i * np;
-		int t = 0, y = 0, bad = 0;
+		int tt = 0, y0 = 0, y1 = 0, y2 = 0, bad = 0;
 		for (size_t k = 0; k < np; k++) {
 			uint8_t v = row[k];
 			int valid = v < STAT_POS_EMPTY;
 			bad |= valid & (v > pmax[k]);
 			uint8_t x = valid ? v : 0;
-			t += x;
-			y += x & tmask[k];
+			tt += x;
+			y0 += x & mk[0][k];
+			y1 += x & mk[1][k];
+			y2 += x & mk[2][k];
 		}
-		if (bad) {
-			rc = ERR_INVALID;
-			goto out;
-		}
-		if (t > p->max_score) {
-			rc = ERR_INVALID;
-			goto out;
-		}
-		tt[i] = t;
+		if (bad || tt > p->max_score)
+			return ERR_INVALID;
+		t[i] = tt;
+		if (y[0])
+			y[0][i] = (int16_t)y0;
+		if (y[1])
+			y[1][i] = (int16_t)y1;
+		if (y[2])
+			y[2][i] = (int16_t)y2;
+	}
+	return 0;
+}
+
+/* Sums of the obs/expct/var of a z-statistic "points on the target positions (y) against
+ * the regional mean at the same score (t)" into z[j][g] for each grouping j (which the
+ * caller zeroed), counting works in .n. Two passes: regional moments per score, then each
+ * group's expectation. */
+static void conditional_sums(const struct stat_proc *p, const struct stat_grouping *gs, int ng,
+			     const int32_t *tt, const int16_t *yy, struct stat_zres *const *z)
+{
+	size_t w = (size_t)p->max_score + 1;
+	double *cnt = xcalloc(3 * w, sizeof *cnt), *sy = cnt + w, *syy = sy + w;
+	for (size_t i = 0; i < p->n; i++) {
+		int t = tt[i], y = yy[i];
 		cnt[t] += 1;
 		sy[t] += y;
 		syy[t] += (double)y * y;
@@ -103,32 +117,41 @@ static int conditional_points(const struct stat_proc *p, const struct stat_group
 			o->expct += sy[tt[i]];
 			o->var += syy[tt[i]];
 		}
-out:
 	free(cnt);
-	free(tt);
-	return rc;
+}
+
+/* Targets must be a proper part of the work: all positions would give z = 0. */
+static bool positions_testable(const struct stat_proc *p, const bool *target)
+{
+	int nt = 0;
+	for (int k = 0; k < p->npos; k++)
+		nt += target[k] && p->pos_max[k] > 0;
+	return p->pos && nt > 0 && nt < p->npos && p->max_score >= 1 &&
+	       p->max_score <= STAT_MAX_SCORE;
 }
 
 int stat_profile_positions_multi(const struct stat_proc *p, const struct stat_grouping *g, int ng,
 				 const bool *target, const struct stat_cfg *cfg,
 				 struct stat_znull *const *nul, struct stat_zres *const *out)
 {
-	int rc = 0;
 	if (ng < 0 || ng > STAT_MAX_GROUPINGS)
 		return ERR_INVALID;
 	for (int j = 0; j < ng; j++)
 		memset(out[j], 0, g[j].n * sizeof *out[j]);
-	int nt = 0;
-	for (int k = 0; k < p->npos; k++)
-		nt += target[k] && p->pos_max[k] > 0;
-	/* Targets must be a proper part of the work: all positions would give z = 0. */
-	if (!p->pos || nt == 0 || nt == p->npos || p->max_score < 1 || p->max_score > STAT_MAX_SCORE)
-		goto finish;
-	if (!groups_valid(g, ng, p->n))
-		return ERR_INVALID;
-	if ((rc = conditional_points(p, g, ng, target, out)))
-		return rc;
-finish:
+	if (positions_testable(p, target)) {
+		if (!groups_valid(g, ng, p->n))
+			return ERR_INVALID;
+		int32_t *t = xmalloc((p->n ? p->n : 1) * sizeof *t);
+		int16_t *y = xmalloc((p->n ? p->n : 1) * sizeof *y);
+		int rc = work_points(p, (const bool *[]){target, NULL, NULL}, t,
+				     (int16_t *[]){y, NULL, NULL});
+		if (!rc)
+			conditional_sums(p, g, ng, t, y, out);
+		free(t);
+		free(y);
+		if (rc)
+			return rc;
+	}
 	for (int j = 0; j < ng; j++)
 		stat_zres_finish(out[j], g[j].n, cfg->min_n_group, STAT_TAIL_UPPER, cfg, nul[j]);
 	return 0;
@@ -144,55 +167,74 @@ int stat_profile_positions(const struct stat_proc *p, const uint32_t *group, siz
 
 int stat_profile_multi(const struct stat_proc *p, const struct stat_grouping *g, int ng,
 		       const struct stat_cfg *cfg, struct stat_profile_region *const *r,
-		       struct stat_zres *const *hard, struct stat_profile_group *const *out)
+		       struct stat_zres *const *hard, struct stat_profile_group *const *out,
+		       const bool *extra, struct stat_znull *const *extra_nul,
+		       struct stat_zres *const *extra_out)
 {
-	bool target[STAT_MAX_POS] = {false};
-	double *sum[STAT_MAX_GROUPINGS] = {NULL};
+	bool target[STAT_MAX_POS] = {false}, basic[STAT_MAX_POS] = {false};
 	if (ng < 0 || ng > STAT_MAX_GROUPINGS)
 		return ERR_INVALID;
 	struct stat_profile_region reg;
 	memset(&reg, 0, sizeof reg);
 	reg.succ_basic = reg.succ_hard = NAN;
-	for (int j = 0; j < ng; j++)
+	for (int j = 0; j < ng; j++) {
 		for (size_t k = 0; k < g[j].n; k++)
 			out[j][k] = (struct stat_profile_group){0, NAN, NAN, STAT_NOT_EVALUABLE};
+		memset(hard[j], 0, g[j].n * sizeof *hard[j]);
+		if (extra)
+			memset(extra_out[j], 0, g[j].n * sizeof *extra_out[j]);
+	}
 	int maxb = 0, maxh = 0;
 	for (int k = 0; k < p->npos && k < STAT_MAX_POS; k++) {
 		if (p->pos_level[k] == 'B') {
 			reg.nbasic++;
 			maxb += p->pos_max[k];
+			basic[k] = true;
 		} else if (p->pos_level[k] == 'P' || p->pos_level[k] == 'H') {
 			reg.nhard++;
 			maxh += p->pos_max[k];
 			target[k] = true;
 		}
 	}
-	if (!p->pos || maxb == 0 || maxh == 0) {
-		for (int k = 0; k < STAT_MAX_POS; k++)
-			target[k] = false; /* no target: every group not evaluable */
-	}
-	struct stat_znull *nul[STAT_MAX_GROUPINGS];
-	for (int j = 0; j < ng; j++) {
+	/* Without a known basic and a known hard level every group is not evaluable. */
+	bool levels = p->pos && maxb > 0 && maxh > 0;
+	bool hard_ok = levels && positions_testable(p, target);
+	bool extra_ok = extra && positions_testable(p, extra);
+	for (int j = 0; j < ng; j++)
 		*r[j] = reg;
-		nul[j] = &r[j]->nul;
+	int32_t *t = NULL;
+	int16_t *y[STAT_MASKS] = {NULL};
+	int rc = 0;
+	if (levels || extra_ok) {
+		if (!groups_valid(g, ng, p->n))
+			return ERR_INVALID;
+		size_t n1 = p->n ? p->n : 1;
+		t = xmalloc(n1 * sizeof *t);
+		for (int m = 0; m < STAT_MASKS; m++)
+			y[m] = xmalloc(n1 * sizeof *y[m]);
+		if ((rc = work_points(p, (const bool *[]){target, basic, extra_ok ? extra : NULL},
+				      t, y)))
+			goto out;
+		if (hard_ok)
+			conditional_sums(p, g, ng, t, y[0], hard);
+		if (extra_ok)
+			conditional_sums(p, g, ng, t, y[2], extra_out);
 	}
-	int rc = stat_profile_positions_multi(p, g, ng, target, cfg, nul, hard);
-	if (rc || !p->pos || maxb == 0 || maxh == 0)
-		return rc;
+	for (int j = 0; j < ng; j++) {
+		stat_zres_finish(hard[j], g[j].n, cfg->min_n_group, STAT_TAIL_UPPER, cfg, &r[j]->nul);
+		if (extra)
+			stat_zres_finish(extra_out[j], g[j].n, cfg->min_n_group, STAT_TAIL_UPPER, cfg,
+					 extra_nul[j]);
+	}
+	if (!levels)
+		goto out;
 	/* Success rates on basic and hard positions (the published, unconditional view). */
+	double rb = 0, rh = 0;
+	double *sum[STAT_MAX_GROUPINGS] = {NULL};
 	for (int j = 0; j < ng; j++)
 		sum[j] = xcalloc(2 * (g[j].n ? g[j].n : 1), sizeof *sum[j]);
-	double rb = 0, rh = 0;
 	for (size_t i = 0; i < p->n; i++) {
-		const uint8_t *row = p->pos + i * (size_t)p->npos;
-		double b = 0, h = 0;
-		for (int k = 0; k < p->npos; k++) {
-			int x = stat_cell_points(row[k]);
-			if (p->pos_level[k] == 'B')
-				b += x;
-			else if (target[k])
-				h += x;
-		}
+		double b = y[1][i], h = y[0][i];
 		for (int j = 0; j < ng; j++) {
 			uint32_t gi = g[j].of[i];
 			sum[j][2 * gi] += b;
@@ -221,7 +263,11 @@ int stat_profile_multi(const struct stat_proc *p, const struct stat_grouping *g,
 		}
 		free(sum[j]);
 	}
-	return 0;
+out:
+	free(t);
+	for (int m = 0; m < STAT_MASKS; m++)
+		free(y[m]);
+	return rc;
 }
 
 int stat_profile(const struct stat_proc *p, const uint32_t *group, size_t ngroups,
@@ -229,7 +275,7 @@ int stat_profile(const struct stat_proc *p, const uint32_t *group, size_t ngroup
 		 struct stat_zres *hard, struct stat_profile_group *out)
 {
 	struct stat_grouping g = {group, ngroups};
-	return stat_profile_multi(p, &g, 1, cfg, &r, &hard, &out);
+	return stat_profile_multi(p, &g, 1, cfg, &r, &hard, &out, NULL, NULL, NULL);
 }
 
 int stat_personfit_multi(const struct stat_proc *p, const struct stat_grouping *g, int ng,

@@ -56,10 +56,14 @@ int stat_profile(const struct stat_proc *p, const uint32_t *group, size_t ngroup
 		 const struct stat_cfg *cfg, struct stat_profile_region *r,
 		 struct stat_zres *hard, struct stat_profile_group *out);
 /* stat_profile for ng (≤ STAT_MAX_GROUPINGS) groupings at once: r[j], hard[j], out[j] are
- * exactly what stat_profile(p, g[j].of, g[j].n, ...) gives. */
+ * exactly what stat_profile(p, g[j].of, g[j].n, ...) gives. extra (optional, NULL: none)
+ * is a second set of target positions tested in the same pass over the cells:
+ * extra_nul[j], extra_out[j] receive what stat_profile_positions_multi would give for it. */
 int stat_profile_multi(const struct stat_proc *p, const struct stat_grouping *g, int ng,
 		       const struct stat_cfg *cfg, struct stat_profile_region *const *r,
-		       struct stat_zres *const *hard, struct stat_profile_group *const *out);
+		       struct stat_zres *const *hard, struct stat_profile_group *const *out,
+		       const bool *extra, struct stat_znull *const *extra_nul,
+		       struct stat_zres *const *extra_out);
 
 /* The same conditional statistic for any set of target positions (target[k] for k <
  * npos): points on them against the regional mean at the same score, upper tail.
