@@ -155,16 +155,6 @@ static int bind_num(struct db_stmt *s, int i, double v)
 	return isnan(v) || isinf(v) ? db_bind_null(s, i) : db_bind_double(s, i, v);
 }
 
-/* signs.csv is written with plain stdio from per-procedure buffers that the workers fill
- * in parallel (every field is a login, a code, a sign name, a number or a key=value list:
- * none needs quoting); the other outputs go through io/table_write. */
-static void put_num(struct buf *b, double v)
-{
-	if (isnan(v) || isinf(v) || buf_reserve(b, NUMFMT_MAX))
-		return;
-	b->len += numfmt_g(b->p + b->len, v, 10);
-}
-
 /* The detail cell, "key=value;key=value": numbers through numfmt (as printf's %.Ng would
  * write them, without its cost: signs.csv holds tens of millions of them). */
 struct det {
@@ -195,31 +185,51 @@ static void det_u(struct det *d, const char *k, unsigned long long u)
 		d->n += numfmt_u(d->s + d->n, u);
 }
 
+/* signs.csv is written with plain stdio from per-procedure buffers that the workers fill
+ * in parallel (every field is a login, a code, a sign name, a number or a key=value list:
+ * none needs quoting); the other outputs go through io/table_write. */
+
+/* Appends s and then the separator c at *o. */
+static char *put_field(char *o, const char *s, size_t n, char c)
+{
+	memcpy(o, s, n);
+	o[n] = c;
+	return o + n + 1;
+}
+
+/* A number (empty when NaN or infinite) and the separator c. */
+static char *put_numf(char *o, double v, char c)
+{
+	if (!isnan(v) && !isinf(v))
+		o += numfmt_g(o, v, 10);
+	*o = c;
+	return o + 1;
+}
+
 static int sign_out(struct run *r, struct aproc *p, const struct srow *x)
 {
 	struct buf *b = &p->csv;
-	buf_puts(b, r->sc.s[x->school].login);
-	buf_putc(b, ',');
-	buf_puts(b, p->info.code);
-	buf_putc(b, ',');
-	buf_puts(b, x->sign);
-	buf_putc(b, ',');
-	put_num(b, x->value);
-	buf_putc(b, ',');
-	put_num(b, x->threshold);
-	buf_putc(b, ',');
-	char nb[24];
-	buf_append(b, nb, numfmt_u(nb, x->n > 0 ? (unsigned long long)x->n : 0)); /* a count */
-	buf_putc(b, ',');
-	buf_puts(b, stat_status_name(x->st));
-	buf_putc(b, ',');
-	put_num(b, x->pv);
-	buf_putc(b, ',');
-	put_num(b, x->q);
-	buf_putc(b, ',');
-	buf_puts(b, x->detail ? x->detail : "");
-	if (buf_putc(b, '\n'))
+	const char *login = r->sc.s[x->school].login, *st = stat_status_name(x->st);
+	const char *det = x->detail ? x->detail : "";
+	size_t nl = strlen(login), nc = strlen(p->info.code), ns = strlen(x->sign);
+	size_t nst = strlen(st), nd = strlen(det);
+	/* One reservation for the row: the texts, four numbers, a count, 10 separators. */
+	if (buf_reserve(b, nl + nc + ns + nst + nd + 4 * NUMFMT_MAX + 24 + 10))
 		return ERR_LIMIT;
+	char *o = b->p + b->len;
+	o = put_field(o, login, nl, ',');
+	o = put_field(o, p->info.code, nc, ',');
+	o = put_field(o, x->sign, ns, ',');
+	o = put_numf(o, x->value, ',');
+	o = put_numf(o, x->threshold, ',');
+	o += numfmt_u(o, x->n > 0 ? (unsigned long long)x->n : 0); /* a count */
+	*o++ = ',';
+	o = put_field(o, st, nst, ',');
+	o = put_numf(o, x->pv, ',');
+	o = put_numf(o, x->q, ',');
+	o = put_field(o, det, nd, '\n');
+	*o = 0;
+	b->len = (size_t)(o - b->p);
 	if (x->st == STAT_FLAG && r->o->store) {
 		p->flags = xgrow(p->flags, &p->flcap, p->nflags + 1, sizeof *p->flags);
 		p->flags[p->nflags++] = (struct flagrow){(uint32_t)x->school, x->sign, x->value,
