@@ -53,7 +53,6 @@ struct load_procinfo {
 	int64_t id;
 	char code[40], kind[8], subject[4];
 	int year, grade, max_score;
-	int64_t rows;           /* result rows (written and absent) */
 };
 /* The procedures with at least one result, ordered by kind, subject, grade, year. *out is
  * malloc'ed (free()). */
