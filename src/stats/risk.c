@@ -66,6 +66,38 @@ static int cmp_ev(const void *a, const void *b)
 	return (x->proc > y->proc) - (x->proc < y->proc);
 }
 
+/* Sorts one school's evidence by (sign, procedure), stably. The usual input (oko analyze)
+ * lists it procedure by procedure, so a stable counting sort by sign already leaves each
+ * sign's procedures in order; a group that is not gets an insertion sort. Signs outside
+ * 0..STAT_RISK_MAX_SIGNS-1 go to qsort (glibc's is a stable merge sort at these sizes).
+ * tmp holds k. Done three times per school, so it must be cheap. */
+static void sort_evidence(struct stat_evidence *e, size_t k, struct stat_evidence *tmp)
+{
+	size_t at[STAT_RISK_MAX_SIGNS + 1] = {0};
+	for (size_t i = 0; i < k; i++) {
+		if (e[i].sign < 0 || e[i].sign >= STAT_RISK_MAX_SIGNS) {
+			qsort(e, k, sizeof *e, cmp_ev);
+			return;
+		}
+		at[e[i].sign + 1]++;
+	}
+	for (int sg = 0; sg < STAT_RISK_MAX_SIGNS; sg++)
+		at[sg + 1] += at[sg];
+	size_t fill[STAT_RISK_MAX_SIGNS];
+	memcpy(fill, at, sizeof fill);
+	for (size_t i = 0; i < k; i++)
+		tmp[fill[e[i].sign]++] = e[i];
+	for (int sg = 0; sg < STAT_RISK_MAX_SIGNS; sg++)
+		for (size_t i = at[sg] + 1; i < at[sg + 1]; i++) {
+			struct stat_evidence x = tmp[i];
+			size_t j = i;
+			for (; j > at[sg] && tmp[j - 1].proc > x.proc; j--)
+				tmp[j] = tmp[j - 1];
+			tmp[j] = x;
+		}
+	memcpy(e, tmp, k * sizeof *e);
+}
+
 /* School s's evidence, in the order of ev, into e; returns its number. */
 static size_t gather(const struct stat_evidence *ev, const size_t *ord, const size_t *start,
 		     size_t s, struct stat_evidence *e)
@@ -80,9 +112,10 @@ static size_t gather(const struct stat_evidence *ev, const size_t *ord, const si
  * their signs into famsig[]; returns their number. Family: Fisher over the sign's p's, or
  * (POOLED) the sign's pooled p from pp (NaN: none), nsig signs. buf holds k. */
 static size_t families(struct stat_evidence *e, size_t k, enum stat_combine how, double *buf,
-		       const double *pp, int nsig, double *fam, int *famsig)
+		       const double *pp, int nsig, double *fam, int *famsig,
+		       struct stat_evidence *tmp)
 {
-	qsort(e, k, sizeof *e, cmp_ev);
+	sort_evidence(e, k, tmp);
 	size_t nf = 0;
 	for (size_t i = 0; i < k;) {
 		size_t j = i, c = 0;
@@ -114,7 +147,8 @@ static size_t families(struct stat_evidence *e, size_t k, enum stat_combine how,
  * sign (weighted Bonferroni, see family_weights), NULL for equal weights. *top receives
  * the sign behind the combined p. buf holds 2k. */
 static double combine(struct stat_evidence *e, size_t k, enum stat_combine how, double *buf,
-		      const double *pp, int nsig, const double *u, int *top)
+		      const double *pp, int nsig, const double *u, int *top,
+		      struct stat_evidence *tmp)
 {
 	size_t m = 0;
 	for (size_t i = 0; i < k; i++)
@@ -126,7 +160,7 @@ static double combine(struct stat_evidence *e, size_t k, enum stat_combine how, 
 		return stat_bonferroni_min(buf, m, NULL);
 	double *fam = buf + k;
 	int famsig[STAT_RISK_MAX_SIGNS];
-	size_t nf = families(e, k, how, buf, pp, nsig, fam, famsig);
+	size_t nf = families(e, k, how, buf, pp, nsig, fam, famsig, tmp);
 	if (!u) {
 		long am = -1;
 		double p = stat_bonferroni_min(fam, nf, &am);
@@ -233,7 +267,8 @@ int stat_risk(const struct stat_evidence *ev, size_t nev, size_t nschools, enum 
 			ord[fill[ev[i].school]++] = i;
 		free(fill);
 	}
-	struct stat_evidence *e = xmalloc(maxk * sizeof *e); /* one school's evidence */
+	/* One school's evidence, and the scratch of its sort. */
+	struct stat_evidence *e = xmalloc(2 * maxk * sizeof *e), *etmp = e + maxk;
 	double *buf = xmalloc(2 * maxk * sizeof *buf);
 	double *pv = xmalloc((nschools ? nschools : 1) * sizeof *pv);
 	/* Pooled signs: per (school, sign) sums, then one calibration per sign. */
@@ -309,7 +344,8 @@ int stat_risk(const struct stat_evidence *ev, size_t nev, size_t nschools, enum 
 			fp[i] = NAN;
 		for (size_t s = 0; s < nschools; s++) {
 			size_t k = gather(ev, ord, start, s, e);
-			size_t nf = families(e, k, how, buf, pp + s * (size_t)nsig, nsig, fam, famsig);
+			size_t nf = families(e, k, how, buf, pp + s * (size_t)nsig, nsig, fam, famsig,
+					     etmp);
 			for (size_t i = 0; i < nf; i++)
 				fp[s * STAT_RISK_MAX_SIGNS + (size_t)famsig[i]] = fam[i];
 		}
@@ -324,7 +360,7 @@ int stat_risk(const struct stat_evidence *ev, size_t nev, size_t nschools, enum 
 		struct stat_evidence *x = e;
 		size_t k = gather(ev, ord, start, s, e);
 		if (how == STAT_COMBINE_POOLED)
-			qsort(x, k, sizeof *x, cmp_ev); /* the order families() gives */
+			sort_evidence(x, k, etmp); /* the order families() gives */
 		for (size_t i = 0; i < k; i++) {
 			if (how == STAT_COMBINE_POOLED && x[i].pooled && x[i].var > 0 && isnan(x[i].p))
 				o->nev++; /* used by its pooled sign */
@@ -343,7 +379,7 @@ int stat_risk(const struct stat_evidence *ev, size_t nev, size_t nschools, enum 
 			continue;
 		int top = -1;
 		o->p = combine(x, k, how, buf, ps, nsig, u ? u + (s % 2) * STAT_RISK_MAX_SIGNS : NULL,
-			       &top);
+			       &top, etmp);
 		o->risk = -log10(o->p > 1e-300 ? o->p : 1e-300);
 		pv[s] = o->p;
 		if (how == STAT_COMBINE_POOLED && top >= 0) {

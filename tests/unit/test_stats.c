@@ -800,6 +800,46 @@ static void test_risk_pooled_hand(void **state)
 	assert_int_equal(stat_risk(ev, 5, 3, STAT_COMBINE_POOLED, 0.05, r, NULL), ERR_INVALID);
 }
 
+/* The risk does not depend on the order of the evidence: stat_risk sorts each school's by
+ * (sign, procedure). Reversed input runs the insertion sort of a sign's procedures; a sign
+ * outside the table's range (a p-only entry) runs the qsort fallback. */
+static void test_risk_order(void **state)
+{
+	enum { NS = 60, NP = 5, NSIG = 4, NEV = NS * NP * NSIG + 1 };
+	static struct stat_evidence ev[NEV], rev[NEV];
+	gsl_rng *g = gsl_rng_alloc(gsl_rng_mt19937);
+	gsl_rng_set(g, 3);
+	size_t n = 0;
+	for (int s = 0; s < NS; s++)
+		for (int p = 0; p < NP; p++)
+			for (int sg = 0; sg < NSIG; sg++) {
+				double d = gsl_ran_gaussian(g, 1) + (s < 5 ? 2 : 0);
+				ev[n++] = (struct stat_evidence){(uint32_t)s, (int16_t)(8 + sg), (int16_t)p,
+								 gsl_rng_uniform_pos(g), sg < 2 ? STAT_POOL_CENTERED : 0,
+								 30, 10 + d * 3, 10, 9, 0};
+			}
+	ev[n++] = (struct stat_evidence){7, 40, 0, 0.0001, 0, 30, 0, 0, 0, 0};
+	for (size_t i = 0; i < n; i++)
+		rev[i] = ev[n - 1 - i];
+	for (int how = 0; how < 2; how++) {
+		enum stat_combine c = how ? STAT_COMBINE_POOLED : STAT_COMBINE_FAMILY;
+		struct stat_risk_school a[NS], b[NS];
+		assert_int_equal(stat_risk(ev, n, NS, c, 0.05, a, NULL), 0);
+		assert_int_equal(stat_risk(rev, n, NS, c, 0.05, b, NULL), 0);
+		for (int s = 0; s < NS; s++) {
+			NEAR(a[s].p, b[s].p, 1e-12 * a[s].p);
+			assert_int_equal(a[s].nev, b[s].nev);
+			assert_int_equal(a[s].sign, b[s].sign);
+			assert_int_equal(a[s].listed, b[s].listed);
+			if (how) /* POOLED names the procedure of the sorted evidence */
+				assert_int_equal(a[s].proc, b[s].proc);
+		}
+		/* Not a vacuous comparison: the strong evidence is there. */
+		assert_true(how ? a[0].p < 0.01 : a[7].p < 0.01);
+	}
+	gsl_rng_free(g);
+}
+
 /* The weighted Bonferroni across signs (POOLED), by hand. 80 schools, two signs with one
  * p each (a family of one p is that p): sign 8 p = .001 in every fifth school (eight in
  * each fold of index parity), else .5; sign 11 p = .5, except school 1 (.004). The weights
@@ -920,6 +960,7 @@ int main(void)
 		cmocka_unit_test(test_risk_combination),
 		cmocka_unit_test(test_risk_ties_and_empty),
 		cmocka_unit_test(test_risk_pooled_hand),
+		cmocka_unit_test(test_risk_order),
 		cmocka_unit_test(test_risk_weighted),
 		cmocka_unit_test(test_pool_calibrate),
 	};
