@@ -114,8 +114,8 @@ static int w_num(struct table_writer *w, double v)
 {
 	if (isnan(v) || isinf(v))
 		return table_writer_empty(w);
-	char b[48];
-	snprintf(b, sizeof b, "%.10g", v);
+	char b[NUMFMT_MAX];
+	numfmt_g(b, v, 10);
 	return table_writer_text(w, b);
 }
 
