@@ -481,6 +481,19 @@ static int write_proc(struct run *r, struct aproc *p)
 	return rc;
 }
 
+/* The detail a pair sign starts with: the earlier procedure, both counts and statistics. */
+static void det_pair(struct det *d, const char *from, unsigned n1, unsigned n2, double s1,
+		     double s2)
+{
+	d->n = 0;
+	det_key(d, "from=");
+	det_key(d, from);
+	det_u(d, ";n1=", n1);
+	det_u(d, ";n2=", n2);
+	det_g(d, ";s1=", s1, 6);
+	det_g(d, ";s2=", s2, 6);
+}
+
 /* Cohort and share2 rows of a reported procedure b against its predecessors. */
 static int write_pairs(struct run *r, struct aproc *b)
 {
@@ -495,13 +508,7 @@ static int write_pairs(struct run *r, struct aproc *b)
 		for (size_t s = 0; s < ns && !rc; s++) {
 			if (!c[s].n1 && !c[s].n2)
 				continue;
-			d.n = 0;
-			det_key(&d, "from=");
-			det_key(&d, a->info.code);
-			det_u(&d, ";n1=", c[s].n1);
-			det_u(&d, ";n2=", c[s].n2);
-			det_g(&d, ";s1=", c[s].s1, 6);
-			det_g(&d, ";s2=", c[s].s2, 6);
+			det_pair(&d, a->info.code, c[s].n1, c[s].n2, c[s].s1, c[s].s2);
 			det_g(&d, ";q25=", b->coh_r.q25, 6);
 			det_g(&d, ";q75=", b->coh_r.q75, 6);
 			det_g(&d, ";iqr=", b->coh_r.iqr, 6);
@@ -532,13 +539,7 @@ static int write_pairs(struct run *r, struct aproc *b)
 		for (size_t s = 0; s < ns && !rc; s++) {
 			if (!c[s].n2)
 				continue;
-			d.n = 0;
-			det_key(&d, "from=");
-			det_key(&d, a->info.code);
-			det_u(&d, ";n1=", c[s].n1);
-			det_u(&d, ";n2=", c[s].n2);
-			det_g(&d, ";s1=", c[s].s1, 6);
-			det_g(&d, ";s2=", c[s].s2, 6);
+			det_pair(&d, a->info.code, c[s].n1, c[s].n2, c[s].s1, c[s].s2);
 			struct srow x = {s, b, "share2_rise", c[s].diff, r->cfg.share2_rise, c[s].n2,
 					 c[s].status, NAN, NAN, d.s};
 			if ((rc = sign_out(r, b, &x)))
