@@ -8,7 +8,10 @@
 #include "base/err.h"
 #include "base/mem.h"
 #include "stats/desc.h"
+#include "stats/signs.h"
 #include "stats/tests.h"
+
+_Static_assert(STAT_SIGN_COUNT <= STAT_RISK_MAX_SIGNS, "every sign needs a row in the per-sign tables");
 
 /* 1.4826 * MAD of z_i = d_i / sqrt(v_i + tau2 w_i), and their median. buf: 2n. */
 static double pool_scale(const double *d, const double *v, const double *w, size_t n,
@@ -56,31 +59,15 @@ void stat_pool_calibrate(const double *d, const double *v, const double *w, size
 			z[i] = d[i] / sqrt(v[i] + *tau2 * w[i]) - *center;
 }
 
-#define STAT_RISK_MAX_SIGNS 32
-
-static int cmp_ev(const void *a, const void *b)
-{
-	const struct stat_evidence *x = a, *y = b;
-	if (x->sign != y->sign)
-		return (x->sign > y->sign) - (x->sign < y->sign);
-	return (x->proc > y->proc) - (x->proc < y->proc);
-}
-
 /* Sorts one school's evidence by (sign, procedure), stably. The usual input (oko analyze)
- * lists it procedure by procedure, so a stable counting sort by sign already leaves each
- * sign's procedures in order; a group that is not gets an insertion sort. Signs outside
- * 0..STAT_RISK_MAX_SIGNS-1 go to qsort (glibc's is a stable merge sort at these sizes).
- * tmp holds k. Done three times per school, so it must be cheap. */
+ * lists it procedure by procedure, so a stable counting sort by sign (stat_risk checked
+ * them all in range) already leaves each sign's procedures in order; a group that is not
+ * gets an insertion sort. tmp holds k. Done three times per school, so it must be cheap. */
 static void sort_evidence(struct stat_evidence *e, size_t k, struct stat_evidence *tmp)
 {
 	size_t at[STAT_RISK_MAX_SIGNS + 1] = {0};
-	for (size_t i = 0; i < k; i++) {
-		if (e[i].sign < 0 || e[i].sign >= STAT_RISK_MAX_SIGNS) {
-			qsort(e, k, sizeof *e, cmp_ev);
-			return;
-		}
+	for (size_t i = 0; i < k; i++)
 		at[e[i].sign + 1]++;
-	}
 	for (int sg = 0; sg < STAT_RISK_MAX_SIGNS; sg++)
 		at[sg + 1] += at[sg];
 	size_t fill[STAT_RISK_MAX_SIGNS];
@@ -242,10 +229,9 @@ int stat_risk(const struct stat_evidence *ev, size_t nev, size_t nschools, enum 
 {
 	if (!(q > 0 && q < 1))
 		return ERR_INVALID;
+	/* Signs index per-sign tables (families, weights): every one must be in range. */
 	for (size_t i = 0; i < nev; i++)
-		if (ev[i].school >= nschools ||
-		    (how == STAT_COMBINE_POOLED && ev[i].pooled &&
-		     (ev[i].sign < 0 || ev[i].sign >= STAT_RISK_MAX_SIGNS)))
+		if (ev[i].school >= nschools || ev[i].sign < 0 || ev[i].sign >= STAT_RISK_MAX_SIGNS)
 			return ERR_INVALID;
 	/* Group the evidence by school: a stable counting sort of its indices. (Nationally
 	 * the evidence is hundreds of MB; each school's few hundred entries are gathered into

@@ -83,8 +83,11 @@ struct stat_risk_summary {
 	double expected_false; /* q * nlisted: BH's bound on the expected wrongly listed */
 };
 
-/* Combines ev[0..nev-1] into out[0..nschools-1]. ERR_INVALID when a school index is out of
- * range or q is not in (0, 1). sum may be NULL. */
+/* Signs of the evidence are 0..STAT_RISK_MAX_SIGNS-1 (enum stat_sign). */
+#define STAT_RISK_MAX_SIGNS 32
+
+/* Combines ev[0..nev-1] into out[0..nschools-1]. ERR_INVALID when a school index or a sign
+ * is out of range or q is not in (0, 1). sum may be NULL. */
 int stat_risk(const struct stat_evidence *ev, size_t nev, size_t nschools, enum stat_combine how,
 	      double q, struct stat_risk_school *out, struct stat_risk_summary *sum);
 

@@ -801,8 +801,8 @@ static void test_risk_pooled_hand(void **state)
 }
 
 /* The risk does not depend on the order of the evidence: stat_risk sorts each school's by
- * (sign, procedure). Reversed input runs the insertion sort of a sign's procedures; a sign
- * outside the table's range (a p-only entry) runs the qsort fallback. */
+ * (sign, procedure). Reversed input runs the insertion sort of a sign's procedures. A sign
+ * out of range is refused in every mode (it would index the per-sign tables). */
 static void test_risk_order(void **state)
 {
 	enum { NS = 60, NP = 5, NSIG = 4, NEV = NS * NP * NSIG + 1 };
@@ -818,7 +818,7 @@ static void test_risk_order(void **state)
 								 gsl_rng_uniform_pos(g), sg < 2 ? STAT_POOL_CENTERED : 0,
 								 30, 10 + d * 3, 10, 9, 0};
 			}
-	ev[n++] = (struct stat_evidence){7, 40, 0, 0.0001, 0, 30, 0, 0, 0, 0};
+	ev[n++] = (struct stat_evidence){7, 20, 0, 0.0001, 0, 30, 0, 0, 0, 0};
 	for (size_t i = 0; i < n; i++)
 		rev[i] = ev[n - 1 - i];
 	for (int how = 0; how < 2; how++) {
@@ -836,6 +836,11 @@ static void test_risk_order(void **state)
 		}
 		/* Not a vacuous comparison: the strong evidence is there. */
 		assert_true(how ? a[0].p < 0.01 : a[7].p < 0.01);
+		ev[n - 1].sign = STAT_RISK_MAX_SIGNS;
+		assert_int_equal(stat_risk(ev, n, NS, c, 0.05, a, NULL), ERR_INVALID);
+		ev[n - 1].sign = -1;
+		assert_int_equal(stat_risk(ev, n, NS, c, 0.05, a, NULL), ERR_INVALID);
+		ev[n - 1].sign = 20;
 	}
 	gsl_rng_free(g);
 }
