@@ -130,39 +130,28 @@ static bool positions_testable(const struct stat_proc *p, const bool *target)
 	       p->max_score <= STAT_MAX_SCORE;
 }
 
-int stat_profile_positions_multi(const struct stat_proc *p, const struct stat_grouping *g, int ng,
-				 const bool *target, const struct stat_cfg *cfg,
-				 struct stat_znull *const *nul, struct stat_zres *const *out)
+int stat_profile_positions(const struct stat_proc *p, const uint32_t *group, size_t ngroups,
+			   const bool *target, const struct stat_cfg *cfg, struct stat_znull *nul,
+			   struct stat_zres *out)
 {
-	if (ng < 0 || ng > STAT_MAX_GROUPINGS)
-		return ERR_INVALID;
-	for (int j = 0; j < ng; j++)
-		memset(out[j], 0, g[j].n * sizeof *out[j]);
+	struct stat_grouping g = {group, ngroups};
+	memset(out, 0, ngroups * sizeof *out);
 	if (positions_testable(p, target)) {
-		if (!groups_valid(g, ng, p->n))
+		if (!groups_valid(&g, 1, p->n))
 			return ERR_INVALID;
 		int32_t *t = xmalloc((p->n ? p->n : 1) * sizeof *t);
 		int16_t *y = xmalloc((p->n ? p->n : 1) * sizeof *y);
 		int rc = work_points(p, (const bool *[]){target, NULL, NULL}, t,
 				     (int16_t *[]){y, NULL, NULL});
 		if (!rc)
-			conditional_sums(p, g, ng, t, y, out);
+			conditional_sums(p, &g, 1, t, y, &out);
 		free(t);
 		free(y);
 		if (rc)
 			return rc;
 	}
-	for (int j = 0; j < ng; j++)
-		stat_zres_finish(out[j], g[j].n, cfg->min_n_group, STAT_TAIL_UPPER, cfg, nul[j]);
+	stat_zres_finish(out, ngroups, cfg->min_n_group, STAT_TAIL_UPPER, cfg, nul);
 	return 0;
-}
-
-int stat_profile_positions(const struct stat_proc *p, const uint32_t *group, size_t ngroups,
-			   const bool *target, const struct stat_cfg *cfg, struct stat_znull *nul,
-			   struct stat_zres *out)
-{
-	struct stat_grouping g = {group, ngroups};
-	return stat_profile_positions_multi(p, &g, 1, target, cfg, &nul, &out);
 }
 
 int stat_profile_multi(const struct stat_proc *p, const struct stat_grouping *g, int ng,
@@ -172,7 +161,7 @@ int stat_profile_multi(const struct stat_proc *p, const struct stat_grouping *g,
 		       struct stat_zres *const *extra_out)
 {
 	bool target[STAT_MAX_POS] = {false}, basic[STAT_MAX_POS] = {false};
-	if (ng < 0 || ng > STAT_MAX_GROUPINGS)
+	if (ng < 1 || ng > STAT_MAX_GROUPINGS)
 		return ERR_INVALID;
 	struct stat_profile_region reg;
 	memset(&reg, 0, sizeof reg);

@@ -58,7 +58,8 @@ int stat_profile(const struct stat_proc *p, const uint32_t *group, size_t ngroup
 /* stat_profile for ng (≤ STAT_MAX_GROUPINGS) groupings at once: r[j], hard[j], out[j] are
  * exactly what stat_profile(p, g[j].of, g[j].n, ...) gives. extra (optional, NULL: none)
  * is a second set of target positions tested in the same pass over the cells:
- * extra_nul[j], extra_out[j] receive what stat_profile_positions_multi would give for it. */
+ * extra_nul[j], extra_out[j] receive what stat_profile_positions(p, g[j].of, g[j].n, extra,
+ * ...) gives. */
 int stat_profile_multi(const struct stat_proc *p, const struct stat_grouping *g, int ng,
 		       const struct stat_cfg *cfg, struct stat_profile_region *const *r,
 		       struct stat_zres *const *hard, struct stat_profile_group *const *out,
@@ -72,9 +73,6 @@ int stat_profile_multi(const struct stat_proc *p, const struct stat_grouping *g,
 int stat_profile_positions(const struct stat_proc *p, const uint32_t *group, size_t ngroups,
 			   const bool *target, const struct stat_cfg *cfg, struct stat_znull *nul,
 			   struct stat_zres *out);
-int stat_profile_positions_multi(const struct stat_proc *p, const struct stat_grouping *g, int ng,
-				 const bool *target, const struct stat_cfg *cfg,
-				 struct stat_znull *const *nul, struct stat_zres *const *out);
 
 struct stat_fit_region {
 	size_t nworks;               /* works with a defined lz (score strictly inside 0..max) */
