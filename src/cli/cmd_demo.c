@@ -200,6 +200,7 @@ int cmd_demo(struct cli *c, int argc, char **argv)
 	}
 	struct import_opts o = { 0 };
 	o.user = "oko demo";
+	o.may_create_procedure = true;
 	o.region = p.region;
 	o.progress = import_progress;
 	o.progress_ctx = &pr;

@@ -59,6 +59,8 @@ int cmd_import(struct cli *c, int argc, char **argv)
 	struct import_opts o = { 0 };
 	const char *report = NULL;
 	o.user = cli_user_name();
+	o.may_create_procedure = true; /* the operator of the command line may */
+	o.wait_seconds = 600;          /* a script waits in line behind a long import */
 	o.region = "Регион не указан";
 	const struct cli_opt opts[] = {
 		{ "--user", &o.user, NULL },

@@ -8,13 +8,14 @@
 
 int cmd_serve(struct cli *c, int argc, char **argv)
 {
-	const char *listen = "127.0.0.1:8080", *threads = NULL;
+	const char *listen = "127.0.0.1:8080", *threads = NULL, *wait = NULL;
 	bool quiet = false, secure = false;
 	const struct cli_opt opts[] = {
 		{ "--secure-cookies", NULL, &secure },
 		{ "--listen", &listen, NULL },
 		{ "--threads", &threads, NULL },
 		{ "--quiet", NULL, &quiet },
+		{ "--upload-wait", &wait, NULL },
 		{ 0 },
 	};
 	int npos, rc;
@@ -22,6 +23,10 @@ int cmd_serve(struct cli *c, int argc, char **argv)
 		return rc > 0 ? 0 : rc;
 	if (npos)
 		return cli_usage_error(c, "лишний аргумент «%s»", argv[0]);
+	char *end = NULL;
+	unsigned long upload_wait = wait ? strtoul(wait, &end, 10) : 60;
+	if (wait && (!*wait || *end || upload_wait < 1 || upload_wait > 3600))
+		return cli_usage_error(c, "--upload-wait: число секунд от 1 до 3600, а не «%s»", wait);
 	/* Open once here so a missing or newer database is reported before serving. */
 	struct db *d = NULL;
 	if ((rc = cli_open_db(c, 0, &d)))
@@ -33,6 +38,7 @@ int cmd_serve(struct cli *c, int argc, char **argv)
 		.threads = threads ? (unsigned)strtoul(threads, NULL, 10) : 0,
 		.quiet = quiet,
 		.secure_cookies = secure,
+		.upload_wait = (unsigned)upload_wait,
 	};
 	return web_serve(&cfg);
 }

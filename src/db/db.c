@@ -38,6 +38,18 @@ static int fail(struct db *d, int rc)
 	return ERR_DB;
 }
 
+void db_directory(struct db *d, char *out, size_t n)
+{
+	const char *f = sqlite3_db_filename(d->h, "main");
+	const char *slash = f ? strrchr(f, '/') : NULL;
+	if (!f || !*f)
+		snprintf(out, n, "%s", "");
+	else if (!slash)
+		snprintf(out, n, "%s", ".");
+	else
+		snprintf(out, n, "%.*s", slash == f ? 1 : (int)(slash - f), f);
+}
+
 const char *db_errmsg(struct db *d)
 {
 	return d->msg;

@@ -31,6 +31,9 @@ enum db_open_flags {
  * missing file without DB_OPEN_CREATE fails with ERR_NOTFOUND. */
 int db_open(struct db **out, const char *path, int flags);
 void db_close(struct db *d);
+/* The directory of the database's file, for scratch files that belong beside it (never the
+ * shared /tmp); "" for an in-memory database. */
+void db_directory(struct db *d, char *out, size_t n);
 /* Russian-prefixed text of the driver's last error, for messages. */
 const char *db_errmsg(struct db *d);
 

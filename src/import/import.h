@@ -15,13 +15,20 @@
 #include "db/db.h"
 #include "io/table.h"
 
+struct user;
+
 struct import_opts {
 	bool dry_run;          /* validate only, store nothing */
 	const char *procedure; /* procedure code, for layouts that do not carry one */
 	const char *scale;     /* "a/b/c" mark scale to set with a KIM description */
 	const char *user;      /* who uploads, recorded with a results upload */
 	const char *name;      /* the file's name for messages and the upload history, when
-				  the path is a temporary copy (a browser upload); NULL: the path */
+				  the path is not what the user knows (a browser upload); NULL:
+				  the path */
+	/* The file's bytes when they are in memory (an upload the server keeps off the disk):
+	 * then path is only a name and nothing is read from the disk. */
+	const void *data;
+	size_t len;
 	const char *region;    /* region of schools first seen in a results file */
 	/* Territory of the uploader: when set, rows of other schools reject the file and no
 	 * school is created (a school coordinator uploads only its own school). */
@@ -29,6 +36,21 @@ struct import_opts {
 	int64_t only_municipality;
 	int64_t only_region;
 	int year;              /* pupils: the school year (pupil_year_of); 0 = the current one */
+	/* Results: rows replace only the results of the participants they name, and a row with
+	 * a code and nothing else deletes that participant's result (the results grid); else a
+	 * school's rows replace all its earlier results for the procedure. */
+	bool merge;
+	/* Results: a form for a procedure oko does not know may create it from its headers
+	 * (the region and the administrator; never a school). */
+	bool may_create_procedure;
+	/* Results: how long the store waits in line for the write lock behind another import
+	 * (seconds; 0 = 60). */
+	int wait_seconds;
+	/* Results: when set, the audit row of a stored upload, written in the upload's own
+	 * transaction (object: the file's name; detail: the summary). */
+	const char *audit_action;
+	const struct user *audit_user;
+	const char *audit_ip;
 	/* Called now and then during a long import (may be NULL). */
 	void (*progress)(void *ctx, uint64_t done, uint64_t total, long rows);
 	void *progress_ctx;
@@ -50,6 +72,13 @@ struct import_stats {
 	char layout[16];   /* results: the layout recognised */
 	char summary[2048]; /* Russian text describing what was stored, one or more lines */
 };
+
+/* What an importer reads: the bytes in memory when the options carry them, else the file. */
+static inline struct table_in import_input(const char *path, const struct import_opts *o)
+{
+	return o->data ? (struct table_in){ .data = o->data, .len = o->len }
+		       : (struct table_in){ .path = path };
+}
 
 /* schools.csv: login,name,municipality,region,kind,settlement,indepth */
 int import_schools(struct db *d, const char *path, const struct import_opts *o,

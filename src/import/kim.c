@@ -167,7 +167,10 @@ int import_kim(struct db *d, const char *path, const struct import_opts *o,
 			 msg);
 		goto out;
 	}
-	rc = table_read(path, NULL, kim_row, k, &k->src, msg, sizeof msg);
+	struct table_in in = import_input(path, o);
+	if (o->name && *o->name)
+		k->path = path = o->name;
+	rc = table_read(&in, NULL, kim_row, k, &k->src, msg, sizeof msg);
 	if (rc < 0 && *msg)
 		diag_add(diags, DIAG_ERROR, path, NULL, 0, NULL, NULL, "read", "%s", msg);
 	if (rc == 0 && !k->have_header)

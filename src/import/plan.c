@@ -158,7 +158,8 @@ int import_plan(struct db *d, const char *path, const struct import_opts *o,
 	char msg[512] = "";
 	bool in_tx = false;
 	long campaigns = 0;
-	int rc = table_read(path, NULL, on_row, &rd, &rd.src, msg, sizeof msg);
+	struct table_in in = import_input(path, o);
+	int rc = table_read(&in, NULL, on_row, &rd, &rd.src, msg, sizeof msg);
 	if (rc < 0 && *msg)
 		diag_add(diags, DIAG_ERROR, rd.path, NULL, 0, NULL, NULL, "read", "%s", msg);
 	if (!rc && !rd.have_header) {

@@ -196,7 +196,8 @@ int import_pupils(struct db *d, const char *path, const struct import_opts *o,
 	}
 	int year = o->year ? o->year : pupil_year_of(time(NULL));
 	msg[0] = '\0';
-	rc = table_read(path, NULL, pupil_row, &rd, &rd.src, msg, sizeof msg);
+	struct table_in in = import_input(path, o);
+	rc = table_read(&in, NULL, pupil_row, &rd, &rd.src, msg, sizeof msg);
 	if (rc < 0 && *msg)
 		diag_add(diags, DIAG_ERROR, rd.file, NULL, 0, NULL, NULL, "read", "%s", msg);
 	if (rc == 0 && !rd.have_header) {

@@ -19,7 +19,8 @@
 
 /* State shared by the row callbacks of both importers. */
 struct reader {
-	const char *path;
+	const char *path;        /* the file as the user knows it, for messages */
+	struct table_in in;
 	struct diag_list *diags;
 	struct table_src src;
 	struct arena arena;
@@ -131,10 +132,12 @@ static int school_row(void *ctx, const struct table_row *r)
 	return 0;
 }
 
-static void reader_init(struct reader *rd, const char *path, struct diag_list *diags)
+static void reader_init(struct reader *rd, const char *path, const struct import_opts *o,
+			struct diag_list *diags)
 {
 	memset(rd, 0, sizeof *rd);
-	rd->path = path;
+	rd->path = o->name && *o->name ? o->name : path;
+	rd->in = import_input(path, o);
 	rd->diags = diags;
 	arena_init(&rd->arena, 0);
 	hmap_init(&rd->seen);
@@ -151,7 +154,7 @@ static void reader_free(struct reader *rd)
 static int read_all(struct reader *rd, table_row_fn fn)
 {
 	char msg[512];
-	int rc = table_read(rd->path, NULL, fn, rd, &rd->src, msg, sizeof msg);
+	int rc = table_read(&rd->in, NULL, fn, rd, &rd->src, msg, sizeof msg);
 	if (rc < 0 && *msg)
 		diag_add(rd->diags, DIAG_ERROR, rd->path, NULL, 0, NULL, NULL, "read", "%s", msg);
 	if (rc == 0 && !rd->have_header) {
@@ -168,7 +171,7 @@ int import_schools(struct db *d, const char *path, const struct import_opts *o,
 		   struct diag_list *diags, struct import_stats *st)
 {
 	struct reader rd;
-	reader_init(&rd, path, diags);
+	reader_init(&rd, path, o, diags);
 	memset(st, 0, sizeof *st);
 	int rc = read_all(&rd, school_row);
 	st->rows = rd.rows;
@@ -285,7 +288,7 @@ int import_procedures(struct db *d, const char *path, const struct import_opts *
 		      struct diag_list *diags, struct import_stats *st)
 {
 	struct reader rd;
-	reader_init(&rd, path, diags);
+	reader_init(&rd, path, o, diags);
 	memset(st, 0, sizeof *st);
 	int rc = read_all(&rd, proc_row);
 	st->rows = rd.rows;

@@ -1,19 +1,27 @@
 /* results: import of participants' results from any results layout of formats.md.
  *
- * The file is streamed row by row (table_read) inside one transaction: each row is
- * validated, its school and participant are found or created, and the result is stored.
- * The transaction is committed only when no problem rejects the file; otherwise (and for
- * --dry-run) it is rolled back, so the database is never half-changed. The policy for each
- * problem — what rejects the file, what is stored with the row marked — is in
- * docs/import.md and in the table `rules` below. A school's earlier results for a
- * procedure are replaced by the rows of a new upload, and the upload is recorded with its
- * row counts per school. */
+ * Two passes, so that the database's write lock is held only to store. The first reads
+ * the file (table_read_threaded: parsing on a second thread) with no transaction open:
+ * each row is validated against the procedure and the registry (read-only look-ups) and,
+ * when fine, staged in a spool beside the database (io/spool.h). Only a file with no
+ * rejecting problem goes on: the second pass takes the write lock (waiting in line behind
+ * another import, o->wait_seconds), checks that the procedures did not change meanwhile,
+ * creates the schools first seen in the file, replaces the schools' results with the staged
+ * rows, records the upload (and its audit row) and commits — or, on any error and for a
+ * dry run, rolls back, so the database is never half-changed. The policy for each problem
+ * — what rejects the file, what is stored with the row marked — is in docs/import.md and
+ * in the table `rules` below.
+ *
+ * A school's earlier results for a procedure are replaced by the rows of a new upload;
+ * with o->merge (the results grid) only the participants the rows name are replaced, and
+ * a row with a code and nothing else clears that participant's result. */
 #include <sodium.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include "base/err.h"
 #include "base/hmap.h"
@@ -21,19 +29,22 @@
 #include "base/str.h"
 #include "import/import.h"
 #include "io/layouts.h"
+#include "io/spool.h"
 #include "model/procedure.h"
 #include "model/registry.h"
 #include "model/result.h"
+#include "model/user.h"
 
 #define MAX_PROCEDURES 64 /* procedures in one file */
 #define MAX_CODE 20       /* characters of a participant code */
+#define MAX_CLASS 50      /* characters of a class name ("4А", "10 Б (профильный)") */
 
 /* Problems and how each is treated. Rejecting ones make the whole file fail; the others
  * store the row with a problem bit set and are counted in the report. */
 enum rule {
 	R_SCHOOL, R_CODE, R_DUPLICATE, R_PROCEDURE, R_VARIANT, R_SCORE_RANGE, R_EXTRA_POSITION,
 	R_ABSENT_VALUE, R_SCORE_OVER_MAX, R_CELL_INVALID, R_TOTAL_OVER_MAX, R_TOTAL_MISMATCH, R_JOURNAL,
-	R_VARIANT_MISSING, R_ABSENT_WITH_SCORES, R_SCORES_MISSING, R_NRULES
+	R_VARIANT_MISSING, R_ABSENT_WITH_SCORES, R_SCORES_MISSING, R_CLASS, R_NRULES
 };
 
 static const struct {
@@ -66,23 +77,102 @@ static const struct {
 				   "отсутствовавший участник с баллами (сохранён как отсутствовавший)" },
 	[R_SCORES_MISSING] = { "scores_missing", false, RP_SCORES_MISSING,
 			       "у писавшего участника пустые позиции" },
+	[R_CLASS] = { "class", true, 0, "название класса длиннее 50 символов" },
 };
+
+/* ---- codes given twice ----
+ *
+ * A participant code must be unique in its school for a procedure. The first pass sees
+ * every row once and must say which rows repeat a code before anything is stored, without
+ * keeping millions of codes in memory: each staged row's (procedure, school, code) goes
+ * into a set of 64-bit fingerprints (8 bytes a row at most half full), and a fingerprint
+ * met twice is a suspect. After the read, dup_verify() reads the staged rows back and
+ * compares the suspects' keys exactly, so two codes that merely share a fingerprint are
+ * never reported and every real repeat is. */
+
+struct fpset {
+	uint64_t *v; /* 0 = empty slot */
+	size_t cap, n;
+};
+
+static uint64_t fingerprint(int proc, int32_t school, const char *code, size_t len)
+{
+	uint64_t h = 1469598103934665603ull ^ ((uint64_t)proc << 32) ^ (uint32_t)school;
+	for (size_t i = 0; i < len; i++)
+		h = (h ^ (unsigned char)code[i]) * 1099511628211ull;
+	/* FNV-1a spreads short digit strings poorly in the low bits: mix them. */
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdull;
+	h ^= h >> 33;
+	h *= 0xc4ceb9fe1a85ec53ull;
+	h ^= h >> 33;
+	return h ? h : 1;
+}
+
+/* Adds a fingerprint; false when it was there. */
+static bool fpset_add(struct fpset *s, uint64_t fp)
+{
+	if (2 * (s->n + 1) > s->cap) {
+		struct fpset g = { NULL, s->cap ? 2 * s->cap : 1024, 0 };
+		g.v = xcalloc(g.cap, sizeof *g.v);
+		for (size_t i = 0; i < s->cap; i++)
+			if (s->v[i])
+				fpset_add(&g, s->v[i]);
+		free(s->v);
+		*s = g;
+	}
+	size_t i = (size_t)fp & (s->cap - 1);
+	while (s->v[i]) {
+		if (s->v[i] == fp)
+			return false;
+		i = (i + 1) & (s->cap - 1);
+	}
+	s->v[i] = fp;
+	s->n++;
+	return true;
+}
 
 /* One procedure met in the file. */
 struct proc_state {
 	struct procedure p;
-	struct result_writer *w;
+	struct result_writer *w;     /* opened by the store */
+	bool create;                 /* described by the form's headers: created by the store */
 	int map[PROC_MAX_POSITIONS]; /* position column j of the file → position index, or -1 */
+};
+
+/* One school met in the file: known (id), or first seen here and created by the store. */
+struct fschool {
+	int64_t id;            /* 0 until the store creates it */
+	char *login, *name, *municipality, *region;
 };
 
 /* One (procedure, school) pair met in the file: its rows and what it replaced. */
 struct touched {
 	int proc;
-	int64_t school_id;
+	int32_t school;        /* index in imp.fs */
 	long rows;
 	long written;
 	int64_t replaced;
+	bool cleared;          /* the store deleted the school's earlier results */
 };
+
+/* A validated row as staged for the store; the code, the class and npos score bytes
+ * follow it in the spool. */
+struct rec {
+	int32_t row;           /* the file's row, for messages from the store */
+	int32_t school;        /* index in imp.fs */
+	int32_t stated_total;  /* -1: none */
+	uint16_t variant;
+	uint16_t problems;
+	uint8_t proc;
+	uint8_t flags;         /* REC_* */
+	uint8_t journal;
+	uint8_t npos;
+	uint8_t codelen;
+	uint8_t classlen;
+};
+
+enum { REC_ABSENT = 1, REC_CLEAR = 2, REC_MALE = 4, REC_FEMALE = 8 };
 
 struct imp {
 	struct db *d;
@@ -91,6 +181,7 @@ struct imp {
 	const struct import_opts *o;
 	struct diag_list *diags;
 	struct import_stats *st;
+	struct table_in in;
 	struct table_src src;
 	struct layout_map map;
 	bool have_header;
@@ -99,12 +190,19 @@ struct imp {
 	struct proc_state *procs[MAX_PROCEDURES];
 	int nprocs;
 	int fixed_proc;                   /* the procedure of a file that names none, or -1 */
-	struct hmap schools;              /* login → school id */
+	struct hmap schools;              /* login → school id, every school of the registry */
 	struct hmap school_mun;           /* school id → municipality id, for territory checks */
+	struct hmap fs_idx;               /* login → index in fs */
+	struct fschool *fs;               /* the schools of the file */
+	size_t nfs, cap_fs;
 	struct hmap touched_idx;          /* "proc:school" → index in touched */
 	struct touched *touched;
 	size_t ntouched, cap_touched;
 	int64_t last_touched;             /* index of the pair of the previous row, or -1 */
+	struct fpset seen;                /* the staged rows' keys, for codes given twice */
+	struct hmap suspects;             /* fingerprints met twice: checked by dup_verify */
+	struct spool *sp;                 /* the staged rows */
+	long nrecs;
 	long rule_count[R_NRULES];
 	long rows_since_progress;
 	bool fatal;                       /* stop reading: an error beyond repair */
@@ -186,10 +284,18 @@ static int map_positions(struct imp *im, struct proc_state *ps)
 	return 0;
 }
 
-/* A procedure described only by a form's headers "N (kб)" is created from them. */
+/* A procedure described only by a form's headers "N (kб)": its positions come from them,
+ * and the store creates it. Only an uploader allowed to create procedures may. */
 static int procedure_from_form(struct imp *im, struct procedure *p)
 {
 	const struct layout_map *m = &im->map;
+	if (!im->o->may_create_procedure) {
+		report(im, R_PROCEDURE, 1, NULL, p->code,
+		       "процедура %s ещё не описана в oko, а создавать процедуры может только "
+		       "региональный координатор или администратор: попросите их загрузить описание "
+		       "процедуры, затем загрузите файл снова", p->code);
+		return ERR_INVALID;
+	}
 	for (int j = 0; j < m->npos; j++) {
 		if (m->pos_max[j] < 0 || procedure_add_position(p, m->pos_label[j], m->pos_max[j], NULL)) {
 			report(im, R_PROCEDURE, 1, im->poshdr[j], m->pos_label[j],
@@ -199,15 +305,11 @@ static int procedure_from_form(struct imp *im, struct procedure *p)
 		p->max_score += m->pos_max[j];
 	}
 	char msg[256] = "";
-	int rc = procedure_put(im->d, p, msg, sizeof msg);
-	if (rc)
-		report(im, R_PROCEDURE, 1, NULL, p->code, "процедура не создана: %s", msg);
-	else
-		diag_add(im->diags, DIAG_NOTE, im->name, im->src.sheet, 0, NULL, p->code, "procedure_created",
-			 "процедура %s создана по заголовкам формы: %d позиций, максимум %d; шкала "
-			 "отметок не известна — загрузите описание КИМ со шкалой", p->code, p->npos,
-			 p->max_score);
-	return rc;
+	if (procedure_validate(p, msg, sizeof msg)) {
+		report(im, R_PROCEDURE, 1, NULL, p->code, "процедура не может быть создана: %s", msg);
+		return ERR_INVALID;
+	}
+	return 0;
 }
 
 /* Index of the procedure with this code among those met, loading it on first use. */
@@ -233,6 +335,7 @@ static int procedure_index(struct imp *im, const char *code, long row)
 	rc = procedure_get(im->d, code, &ps->p);
 	if (rc == ERR_NOTFOUND && im->map.kind == LAYOUT_FORM) {
 		ps->p = parsed;
+		ps->create = true;
 		rc = procedure_from_form(im, &ps->p);
 	} else if (rc == ERR_NOTFOUND || (rc == 0 && ps->p.npos == 0)) {
 		report(im, R_PROCEDURE, row, im->map.col[LF_PROCEDURE] >= 0 ? col : NULL, code,
@@ -240,7 +343,7 @@ static int procedure_index(struct imp *im, const char *code, long row)
 		       "или oko import kim)", code);
 		rc = ERR_INVALID;
 	}
-	if (rc || (rc = map_positions(im, ps)) || (rc = result_writer_open(im->d, ps->p.id, &ps->w)))
+	if (rc || (rc = map_positions(im, ps)))
 		goto fail;
 	im->procs[im->nprocs] = ps;
 	return im->nprocs++;
@@ -284,74 +387,62 @@ static bool school_allowed(struct imp *im, int64_t id)
 	return mun == im->o->only_municipality;
 }
 
-static int64_t school_id(struct imp *im, const struct table_row *r, long row)
+/* The file's school of a row (index in im->fs), found in the registry or first seen here;
+ * -1 when the login is refused. */
+static int32_t school_index(struct imp *im, const struct table_row *r, long row)
 {
 	char login[80], col[128];
 	cell_str(r, im->map.col[LF_SCHOOL], login, sizeof login);
-	int64_t id;
-	if (hmap_get(&im->schools, login, strlen(login), &id)) {
-		if (!school_allowed(im, id)) {
-			/* The same words as for a login that does not exist: an upload must not tell
-			 * which schools exist outside the uploader's territory. */
-			field_col(im, LF_SCHOOL, col, sizeof col);
-			report(im, R_SCHOOL, row, col, login,
-			       "школы с таким логином нет на вашей территории: загружать можно только "
-			       "результаты своих школ");
-			return 0;
-		}
-		return id;
-	}
-	if (im->o->only_school || im->o->only_municipality || im->o->only_region) {
+	size_t len = strlen(login);
+	int64_t idx, id = 0;
+	if (hmap_get(&im->fs_idx, login, len, &idx))
+		return (int32_t)idx;
+	bool known = hmap_get(&im->schools, login, len, &id);
+	if ((known && !school_allowed(im, id)) ||
+	    (!known && (im->o->only_school || im->o->only_municipality || im->o->only_region))) {
+		/* The same words as for a login that does not exist: an upload must not tell
+		 * which schools exist outside the uploader's territory. */
 		field_col(im, LF_SCHOOL, col, sizeof col);
 		report(im, R_SCHOOL, row, col, login,
 		       "школы с таким логином нет на вашей территории: загружать можно только "
 		       "результаты своих школ");
-		return 0;
+		return -1;
 	}
-	if (!registry_login_valid(login)) {
+	if (!known && !registry_login_valid(login)) {
 		field_col(im, LF_SCHOOL, col, sizeof col);
 		report(im, R_SCHOOL, row, col, login,
 		       *login ? "логин школы может содержать только латинские буквы, цифры, «_» и «-»"
 			      : "не указан логин школы");
-		return 0;
+		return -1;
 	}
-	/* Every known school is in the map: this one is new. */
-	int rc = 0;
-	{
-		/* First seen here: create it with what the file says about it. */
+	im->fs = xgrow(im->fs, &im->cap_fs, im->nfs + 1, sizeof *im->fs);
+	struct fschool *f = &im->fs[im->nfs];
+	memset(f, 0, sizeof *f);
+	f->id = id;
+	f->login = xstrdup(login);
+	if (!known) {
+		/* First seen here: the store creates it with what the file says about it. */
 		char name[512], mun[256], reg[256];
 		cell_str(r, im->map.col[LF_SCHOOL_NAME], name, sizeof name);
 		cell_str(r, im->map.col[LF_MUNICIPALITY], mun, sizeof mun);
 		cell_str(r, im->map.col[LF_REGION], reg, sizeof reg);
-		struct school s = {
-			.login = login,
-			.name = *name ? after_bar(name) : login,
-			.municipality = after_bar(mun),
-			.region = *reg ? after_bar(reg) : im->o->region,
-		};
-		rc = registry_school_put(im->d, &s, &id);
-		if (!rc)
-			im->st->created++;
+		f->name = xstrdup(*name ? after_bar(name) : login);
+		f->municipality = xstrdup(after_bar(mun));
+		f->region = xstrdup(*reg ? after_bar(reg) : im->o->region ? im->o->region : "");
 	}
-	if (rc) {
-		report(im, R_SCHOOL, row, NULL, login, "школа не сохранена: %s", db_errmsg(im->d));
-		im->fatal = true;
-		return 0;
-	}
-	hmap_put(&im->schools, login, strlen(login), id);
-	return id;
+	hmap_put(&im->fs_idx, login, len, (int64_t)im->nfs);
+	return (int32_t)im->nfs++;
 }
 
-/* Registers the first row of (procedure, school) in this file: earlier results of the
- * school for the procedure are deleted so the upload replaces them. */
-static struct touched *touch(struct imp *im, int proc, int64_t school)
+/* Counts a row of (procedure, school) for the upload's record. */
+static struct touched *touch(struct imp *im, int proc, int32_t school)
 {
 	/* Rows come grouped by school: the previous row's pair is the likely one. */
 	if (im->last_touched >= 0 && im->touched[im->last_touched].proc == proc &&
-	    im->touched[im->last_touched].school_id == school)
+	    im->touched[im->last_touched].school == school)
 		return &im->touched[im->last_touched];
-	char key[48];
-	int n = snprintf(key, sizeof key, "%d:%lld", proc, (long long)school);
+	char key[32];
+	int n = snprintf(key, sizeof key, "%d:%d", proc, (int)school);
 	int64_t idx;
 	if (hmap_get(&im->touched_idx, key, (size_t)n, &idx)) {
 		im->last_touched = idx;
@@ -361,11 +452,7 @@ static struct touched *touch(struct imp *im, int proc, int64_t school)
 	struct touched *t = &im->touched[im->ntouched];
 	memset(t, 0, sizeof *t);
 	t->proc = proc;
-	t->school_id = school;
-	if (result_writer_delete_school(im->procs[proc]->w, school, &t->replaced)) {
-		im->fatal = true;
-		return NULL;
-	}
+	t->school = school;
 	hmap_put(&im->touched_idx, key, (size_t)n, (int64_t)im->ntouched);
 	im->last_touched = (int64_t)im->ntouched++;
 	return t;
@@ -499,6 +586,9 @@ static bool row_has_no_result(struct imp *im, const struct table_row *row)
 	return true;
 }
 
+static int stage(struct imp *im, const struct table_row *row, int proc, int32_t school,
+		 const char *code, const struct result *r, bool clear);
+
 static int result_row(void *ctx, const struct table_row *row)
 {
 	struct imp *im = ctx;
@@ -514,7 +604,7 @@ static int result_row(void *ctx, const struct table_row *row)
 	}
 	char col[128], code[MAX_CODE + 8], buf[64];
 	size_t before = diag_errors(im->diags);
-	struct result r = { .stated_total = -1, .upload_id = st->upload_id };
+	struct result r = { .stated_total = -1 };
 
 	/* Procedure: named by the row (canonical) or fixed for the file. */
 	int proc = im->fixed_proc;
@@ -525,9 +615,7 @@ static int result_row(void *ctx, const struct table_row *row)
 			return im->fatal ? ERR_INVALID : 0;
 	}
 	struct proc_state *ps = im->procs[proc];
-	int64_t school = school_id(im, row, row->row);
-	if (im->fatal)
-		return ERR_DB;
+	int32_t school = school_index(im, row, row->row);
 
 	/* Participant code: digits, unique in the school. */
 	cell_str(row, im->map.col[LF_CODE], code, sizeof code);
@@ -550,6 +638,10 @@ static int result_row(void *ctx, const struct table_row *row)
 	 * result: it is skipped and counted, not stored as a zero-score work. */
 	size_t n;
 	if (code_ok && row_has_no_result(im, row)) {
+		/* In the grid, such a row is one whose cells were all erased: the participant's
+		 * stored result goes. */
+		if (im->o->merge && school >= 0)
+			return stage(im, row, proc, school, code, NULL, true);
 		st->skipped++;
 		return 0;
 	}
@@ -620,40 +712,77 @@ static int result_row(void *ctx, const struct table_row *row)
 		}
 	}
 	read_journal(im, row, &r);
-	r.gender = gender_of(table_cell(row, im->map.col[LF_GENDER], &n), n);
-	char cls[32];
-	cell_str(row, im->map.col[LF_CLASS], cls, sizeof cls);
-	/* "НЕТ"/"нет" (6 bytes in UTF-8) means no class. */
-	r.class_name = strlen(cls) == 6 && str_fold_eq(cls, "нет") ? NULL : cls;
+	/* Two statements: the order in which a call's arguments are evaluated is unspecified,
+	 * and table_cell sets n. */
+	const char *g = table_cell(row, im->map.col[LF_GENDER], &n);
+	r.gender = gender_of(g, n);
+	/* The class as written, whole, or the row is refused: never cut. "НЕТ"/"нет" means
+	 * no class. */
+	const char *cls = table_cell(row, im->map.col[LF_CLASS], &n);
+	if (utf8_len(cls, n) > MAX_CLASS) {
+		field_col(im, LF_CLASS, col, sizeof col);
+		report(im, R_CLASS, row->row, col, cell_str(row, im->map.col[LF_CLASS], buf, sizeof buf),
+		       "название класса длиннее %d символов: так классы не называют — похоже, в "
+		       "столбце не то", MAX_CLASS);
+	}
+	char cname[4 * MAX_CLASS + 1];
+	cell_str(row, im->map.col[LF_CLASS], cname, sizeof cname);
+	r.class_name = strlen(cname) == 6 && str_fold_eq(cname, "нет") ? NULL : cname;
 
-	if (diag_errors(im->diags) > before || !school) {
+	if (diag_errors(im->diags) > before || school < 0) {
 		st->rejected++;
 		return 0;
 	}
-	struct touched *t = touch(im, proc, school);
-	if (!t)
-		return ERR_DB;
-	r.school_id = school;
-	r.code = code;
-	int rc = result_writer_put(ps->w, &r);
-	if (rc == ERR_EXISTS) {
-		field_col(im, LF_CODE, col, sizeof col);
-		report(im, R_DUPLICATE, row->row, col, code,
-		       "код участника уже встречался выше в этой школе по процедуре %s", ps->p.code);
-		st->rejected++;
-		return 0;
+	return stage(im, row, proc, school, code, &r, false);
+}
+
+/* Stages a validated row for the store: r's fields, or (clear) only the participant whose
+ * stored result the row deletes. Counts it for the upload's record. */
+static int stage(struct imp *im, const struct table_row *row, int proc, int32_t school,
+		 const char *code, const struct result *r, bool clear)
+{
+	struct import_stats *st = im->st;
+	size_t codelen = strlen(code);
+	uint64_t fp = fingerprint(proc, school, code, codelen);
+	if (!fpset_add(&im->seen, fp))
+		hmap_put(&im->suspects, (const char *)&fp, sizeof fp, 1);
+	size_t classlen = r && r->class_name ? strlen(r->class_name) : 0;
+	struct rec h = {
+		.row = (int32_t)row->row, .school = school, .stated_total = -1,
+		.proc = (uint8_t)proc, .codelen = (uint8_t)codelen, .classlen = (uint8_t)classlen,
+	};
+	if (clear) {
+		h.flags = REC_CLEAR;
+	} else {
+		h.stated_total = r->stated_total;
+		h.variant = (uint16_t)r->variant;
+		h.problems = (uint16_t)r->problems;
+		h.journal = (uint8_t)r->journal_mark;
+		h.flags = (r->absent ? REC_ABSENT : 0) |
+			  (r->gender && !strcmp(r->gender, "м") ? REC_MALE : 0) |
+			  (r->gender && !strcmp(r->gender, "ж") ? REC_FEMALE : 0);
+		h.npos = r->absent ? 0 : (uint8_t)r->npos;
 	}
-	if (rc) {
-		report(im, R_SCHOOL, row->row, NULL, code, "результат не сохранён: %s", db_errmsg(im->d));
+	int rc;
+	if ((rc = spool_write(im->sp, &h, sizeof h)) || (rc = spool_write(im->sp, code, codelen)) ||
+	    (classlen && (rc = spool_write(im->sp, r->class_name, classlen))) ||
+	    (h.npos && (rc = spool_write(im->sp, r->scores, h.npos)))) {
+		diag_add(im->diags, DIAG_ERROR, im->name, NULL, 0, NULL, NULL, "spool",
+			 "не удалось записать промежуточные данные рядом с базой данных: нет места на "
+			 "диске?");
 		return rc;
 	}
+	im->nrecs++;
+	struct touched *t = touch(im, proc, school);
+	if (clear)
+		return 0;
 	t->rows++;
-	t->written += !r.absent;
-	if (r.absent)
+	t->written += !r->absent;
+	if (r->absent)
 		st->absent++;
 	else
 		st->written++;
-	if (r.problems)
+	if (r->problems)
 		st->marked++;
 	return 0;
 }
@@ -713,12 +842,12 @@ static int classes_row(void *ctx, const struct table_row *r)
 	return 1; /* the first data row is enough */
 }
 
-static void guess_form_procedure(const char *path, char *code, size_t n)
+static void guess_form_procedure(const struct table_in *in, char *code, size_t n)
 {
 	struct form_guess g = { "", 0, 0, -1, -1, false };
 	char msg[256];
 	code[0] = '\0';
-	table_read(path, "Классы", classes_row, &g, NULL, msg, sizeof msg);
+	table_read(in, "Классы", classes_row, &g, NULL, msg, sizeof msg);
 	if (g.subject[0] && g.grade && g.year)
 		snprintf(code, n, "VPR-%d-%s-%d", g.year, g.subject, g.grade);
 }
@@ -749,7 +878,7 @@ static int header_row(struct imp *im, const struct table_row *r)
 	char code[48];
 	const char *proc = im->o->procedure;
 	if ((!proc || !*proc) && im->map.kind == LAYOUT_FORM) {
-		guess_form_procedure(im->path, code, sizeof code);
+		guess_form_procedure(&im->in, code, sizeof code);
 		if (*code) {
 			proc = code;
 			diag_add(im->diags, DIAG_NOTE, im->name, NULL, 0, NULL, code, "procedure_guessed",
@@ -774,24 +903,31 @@ static int any_row(void *ctx, const struct table_row *r)
 	return table_row_blank(r) ? 0 : header_row(im, r);
 }
 
-/* ---- the upload record ---- */
+/* ---- the store ---- */
 
-static int file_digest(const char *path, char hex[65], int64_t *size)
+static int file_digest(const struct table_in *in, char hex[65], int64_t *size)
 {
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return ERR_IO;
 	crypto_generichash_state h;
+	unsigned char out[32];
+	int rc = 0;
 	crypto_generichash_init(&h, NULL, 0, 32);
-	unsigned char buf[65536], out[32];
-	size_t n;
 	*size = 0;
-	while ((n = fread(buf, 1, sizeof buf, f)) > 0) {
-		crypto_generichash_update(&h, buf, n);
-		*size += (int64_t)n;
+	if (in->path) {
+		FILE *f = fopen(in->path, "rb");
+		if (!f)
+			return ERR_IO;
+		unsigned char buf[65536];
+		size_t n;
+		while ((n = fread(buf, 1, sizeof buf, f)) > 0) {
+			crypto_generichash_update(&h, buf, n);
+			*size += (int64_t)n;
+		}
+		rc = ferror(f) ? ERR_IO : 0;
+		fclose(f);
+	} else {
+		crypto_generichash_update(&h, in->data, in->len);
+		*size = (int64_t)in->len;
 	}
-	int rc = ferror(f) ? ERR_IO : 0;
-	fclose(f);
 	crypto_generichash_final(&h, out, sizeof out);
 	sodium_bin2hex(hex, 65, out, sizeof out);
 	return rc;
@@ -801,7 +937,7 @@ static int upload_begin(struct imp *im)
 {
 	char hex[65];
 	int64_t size;
-	int rc = file_digest(im->path, hex, &size);
+	int rc = file_digest(&im->in, hex, &size);
 	if (rc)
 		return rc;
 	struct db_stmt *s = NULL;
@@ -835,11 +971,17 @@ static int upload_end(struct imp *im)
 					" rows, written, replaced) VALUES (?, ?, ?, ?, ?, ?)")))
 		goto out;
 	for (size_t i = 0; i < im->ntouched; i++) {
-		const struct touched *t = &im->touched[i];
+		struct touched *t = &im->touched[i];
+		const struct proc_state *ps = im->procs[t->proc];
+		int64_t school = im->fs[t->school].id;
+		/* upload_school holds what the school has now (the result_pair view): after a
+		 * merge that is more than the rows of this upload. */
+		if (im->o->merge &&
+		    (rc = result_count_school(im->d, ps->p.id, school, &t->rows, &t->written)))
+			goto out;
 		db_reset(s);
-		if ((rc = db_bind_int(s, 1, st->upload_id)) ||
-		    (rc = db_bind_int(s, 2, im->procs[t->proc]->p.id)) ||
-		    (rc = db_bind_int(s, 3, t->school_id)) || (rc = db_bind_int(s, 4, t->rows)) ||
+		if ((rc = db_bind_int(s, 1, st->upload_id)) || (rc = db_bind_int(s, 2, ps->p.id)) ||
+		    (rc = db_bind_int(s, 3, school)) || (rc = db_bind_int(s, 4, t->rows)) ||
 		    (rc = db_bind_int(s, 5, t->written)) || (rc = db_bind_int(s, 6, t->replaced)) ||
 		    (rc = db_step(s)) < 0)
 			goto out;
@@ -848,6 +990,191 @@ static int upload_end(struct imp *im)
 	rc = 0;
 out:
 	db_finalize(s);
+	return rc;
+}
+
+/* Takes the write lock, waiting in line behind other writers for up to o->wait_seconds
+ * (default 60): a busy database is a reason to wait, not a bad file. */
+static int store_begin(struct imp *im)
+{
+	int wait = im->o->wait_seconds > 0 ? im->o->wait_seconds : 60;
+	struct timespec t0, t1;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (;;) {
+		int rc = db_begin(im->d); /* itself waits a few seconds for the lock */
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		if (rc != ERR_BUSY || t1.tv_sec - t0.tv_sec >= wait)
+			return rc;
+		if (im->o->progress)
+			im->o->progress(im->o->progress_ctx, 0, 0, im->st->rows);
+	}
+}
+
+/* The procedures the rows were checked against must be the ones stored now; a procedure
+ * described by the form is created. */
+static int store_procedures(struct imp *im)
+{
+	for (int i = 0; i < im->nprocs; i++) {
+		struct proc_state *ps = im->procs[i];
+		struct procedure now;
+		char msg[256] = "";
+		int rc = procedure_get(im->d, ps->p.code, &now);
+		if (rc && rc != ERR_NOTFOUND)
+			return rc;
+		if (rc == ERR_NOTFOUND && ps->create) {
+			if ((rc = procedure_put(im->d, &ps->p, msg, sizeof msg))) {
+				report(im, R_PROCEDURE, 1, NULL, ps->p.code, "процедура не создана: %s", msg);
+				return rc;
+			}
+			diag_add(im->diags, DIAG_NOTE, im->name, im->src.sheet, 0, NULL, ps->p.code,
+				 "procedure_created",
+				 "процедура %s создана по заголовкам формы: %d позиций, максимум %d; "
+				 "шкала отметок не известна — загрузите описание КИМ со шкалой",
+				 ps->p.code, ps->p.npos, ps->p.max_score);
+		} else {
+			bool same = rc == 0 && now.npos == ps->p.npos && (ps->create || now.id == ps->p.id);
+			for (int k = 0; same && k < now.npos; k++)
+				same = now.pos[k].max == ps->p.pos[k].max &&
+				       !strcmp(now.pos[k].label, ps->p.pos[k].label);
+			if (!same) {
+				report(im, R_PROCEDURE, 1, NULL, ps->p.code,
+				       "описание процедуры %s изменилось, пока файл проверялся: загрузите "
+				       "файл ещё раз", ps->p.code);
+				return ERR_INVALID;
+			}
+			ps->p.id = now.id;
+		}
+		if ((rc = result_writer_open(im->d, ps->p.id, &ps->w)))
+			return rc;
+	}
+	return 0;
+}
+
+/* Creates the schools first seen in the file (one created meanwhile is taken as it is). */
+static int store_schools(struct imp *im)
+{
+	for (size_t i = 0; i < im->nfs; i++) {
+		struct fschool *f = &im->fs[i];
+		if (f->id)
+			continue;
+		int rc = registry_school_find(im->d, f->login, &f->id);
+		if (rc == ERR_NOTFOUND) {
+			struct school sc = { .login = f->login, .name = f->name,
+					     .municipality = f->municipality, .region = f->region };
+			if ((rc = registry_school_put(im->d, &sc, &f->id))) {
+				report(im, R_SCHOOL, 0, NULL, f->login, "школа не сохранена: %s",
+				       db_errmsg(im->d));
+				return rc;
+			}
+			im->st->created++;
+		} else if (rc) {
+			return rc;
+		}
+	}
+	return 0;
+}
+
+/* Reads one staged row back; 1, 0 at the end, or an error. */
+static int unstage(struct imp *im, struct rec *h, char *code, char *cls, uint8_t *scores)
+{
+	int rc = spool_read(im->sp, h, sizeof *h);
+	if (rc <= 0)
+		return rc;
+	if (spool_read(im->sp, code, h->codelen) < 0 ||
+	    (h->classlen && spool_read(im->sp, cls, h->classlen) <= 0) ||
+	    (h->npos && spool_read(im->sp, scores, h->npos) <= 0))
+		return ERR_IO;
+	code[h->codelen] = cls[h->classlen] = '\0';
+	return 1;
+}
+
+/* Reports the staged rows that repeat a code (see fpset above): the suspects' exact keys
+ * are compared, the first row of each key is kept and every later one reported. */
+static int dup_verify(struct imp *im)
+{
+	struct rec h;
+	char code[MAX_CODE + 8], cls[4 * MAX_CLASS + 1], col[128], key[64];
+	uint8_t scores[PROC_MAX_POSITIONS];
+	struct hmap exact;
+	int rc;
+	if (!im->suspects.count)
+		return 0;
+	if ((rc = spool_rewind(im->sp)))
+		return rc;
+	hmap_init(&exact);
+	field_col(im, LF_CODE, col, sizeof col);
+	while ((rc = unstage(im, &h, code, cls, scores)) == 1) {
+		uint64_t fp = fingerprint(h.proc, h.school, code, h.codelen);
+		int64_t first;
+		if (!hmap_get(&im->suspects, (const char *)&fp, sizeof fp, &first))
+			continue;
+		int n = snprintf(key, sizeof key, "%d:%d:%s", h.proc, (int)h.school, code);
+		if (hmap_put(&exact, key, (size_t)n, h.row))
+			continue;
+		hmap_get(&exact, key, (size_t)n, &first);
+		report(im, R_DUPLICATE, h.row, col, code,
+		       "код участника уже встречался выше в этой школе по процедуре %s (строка %lld)",
+		       im->procs[h.proc]->p.code, (long long)first);
+		im->st->rejected++;
+	}
+	hmap_free(&exact);
+	return rc;
+}
+
+/* Replaces the results with the staged rows (inside the transaction). */
+static int store_rows(struct imp *im)
+{
+	struct import_stats *st = im->st;
+	struct rec h;
+	char code[MAX_CODE + 8], cls[4 * MAX_CLASS + 1], col[128];
+	uint8_t scores[PROC_MAX_POSITIONS];
+	long done = 0;
+	int rc;
+	if ((rc = spool_rewind(im->sp)))
+		return rc;
+	im->last_touched = -1;
+	while ((rc = unstage(im, &h, code, cls, scores)) == 1) {
+		struct proc_state *ps = im->procs[h.proc];
+		struct touched *t = touch(im, h.proc, h.school);
+		int64_t school = im->fs[h.school].id;
+		int64_t n = 0;
+		if (im->o->merge) {
+			if ((rc = result_writer_delete_code(ps->w, school, code, &n)))
+				return rc;
+			t->replaced += n;
+		} else if (!t->cleared) {
+			if ((rc = result_writer_delete_school(ps->w, school, &n)))
+				return rc;
+			t->replaced = n;
+			t->cleared = true;
+		}
+		if (h.flags & REC_CLEAR)
+			continue;
+		struct result r = {
+			.school_id = school, .code = code, .class_name = h.classlen ? cls : NULL,
+			.gender = h.flags & REC_MALE ? "м" : h.flags & REC_FEMALE ? "ж" : NULL,
+			.variant = h.variant, .journal_mark = h.journal,
+			.absent = (h.flags & REC_ABSENT) != 0, .stated_total = h.stated_total,
+			.problems = h.problems, .upload_id = st->upload_id, .npos = h.npos,
+		};
+		memcpy(r.scores, scores, h.npos);
+		rc = result_writer_put(ps->w, &r);
+		if (rc == ERR_EXISTS) {
+			field_col(im, LF_CODE, col, sizeof col);
+			report(im, R_DUPLICATE, h.row, col, code,
+			       "код участника уже встречался выше в этой школе по процедуре %s",
+			       ps->p.code);
+			st->rejected++;
+			continue;
+		}
+		if (rc) {
+			report(im, R_SCHOOL, h.row, NULL, code, "результат не сохранён: %s",
+			       db_errmsg(im->d));
+			return rc;
+		}
+		if (im->o->progress && ++done % 65536 == 0)
+			im->o->progress(im->o->progress_ctx, (uint64_t)done, (uint64_t)im->nrecs, st->rows);
+	}
 	return rc;
 }
 
@@ -861,7 +1188,7 @@ static void summarise(struct imp *im, bool stored)
 	hmap_init(&with_works);
 	for (size_t i = 0; i < im->ntouched; i++) {
 		char key[24];
-		int n = snprintf(key, sizeof key, "%lld", (long long)im->touched[i].school_id);
+		int n = snprintf(key, sizeof key, "%d", (int)im->touched[i].school);
 		hmap_put(&schools, key, (size_t)n, 1);
 		if (im->touched[i].written)
 			hmap_put(&with_works, key, (size_t)n, 1);
@@ -905,16 +1232,40 @@ static void summarise(struct imp *im, bool stored)
 	}
 }
 
+/* The store: the second pass, under the write lock. rc 0 leaves the transaction open for
+ * the caller to commit or roll back. */
+static int store(struct imp *im)
+{
+	int rc;
+	/* Every id stored comes from the database within this transaction, so checking them
+	 * against their tables per row (two look-ups per result) buys nothing: the checks are
+	 * off for the store and on again after it. */
+	if ((rc = store_procedures(im)) || (rc = store_schools(im)) || (rc = upload_begin(im)) ||
+	    (rc = store_rows(im)))
+		return rc;
+	if (diag_errors(im->diags))
+		return ERR_INVALID;
+	if ((rc = upload_end(im)))
+		return rc;
+	if (im->o->audit_action) {
+		summarise(im, !im->o->dry_run);
+		rc = audit_add(im->d, im->o->audit_user, NULL, im->o->audit_action, im->name,
+			       im->st->summary, im->o->audit_ip);
+	}
+	return rc;
+}
+
 int import_results(struct db *d, const char *path, const struct import_opts *o,
 		   struct diag_list *diags, struct import_stats *st)
 {
 	struct imp *im = xcalloc(1, sizeof *im);
-	char msg[512] = "";
-	bool began = false;
+	char msg[512] = "", dir[4096];
+	bool began = false, fk_off = false;
 	int rc;
 	memset(st, 0, sizeof *st);
 	im->d = d;
 	im->path = path;
+	im->in = import_input(path, o);
 	im->name = o->name && *o->name ? o->name : path;
 	im->o = o;
 	im->diags = diags;
@@ -923,16 +1274,24 @@ int import_results(struct db *d, const char *path, const struct import_opts *o,
 	im->last_touched = -1;
 	hmap_init(&im->schools);
 	hmap_init(&im->school_mun);
+	hmap_init(&im->fs_idx);
 	hmap_init(&im->touched_idx);
+	hmap_init(&im->suspects);
 	if (sodium_init() < 0) {
 		rc = ERR_INVALID;
+		goto out;
+	}
+	db_directory(d, dir, sizeof dir);
+	if ((rc = spool_open(&im->sp, *dir ? dir : NULL))) {
+		diag_add(diags, DIAG_ERROR, im->name, NULL, 0, NULL, NULL, "spool",
+			 "не удалось создать промежуточный файл в каталоге базы данных %s", dir);
 		goto out;
 	}
 	/* A form keeps the results on its «Протокол» sheet. */
 	char **sheets = NULL;
 	size_t nsheets = 0;
 	const char *sheet = NULL;
-	if ((rc = table_sheets(path, &sheets, &nsheets, msg, sizeof msg))) {
+	if ((rc = table_sheets(&im->in, &sheets, &nsheets, msg, sizeof msg))) {
 		diag_add(diags, DIAG_ERROR, im->name, NULL, 0, NULL, NULL, "read", "%s", msg);
 		goto out;
 	}
@@ -942,15 +1301,11 @@ int import_results(struct db *d, const char *path, const struct import_opts *o,
 		free(sheets[i]);
 	}
 	free(sheets);
-	/* The ids stored come from the database within this transaction, so checking them
-	 * against their tables per row (two look-ups per result) buys nothing: the checks are
-	 * switched off for the import and on again at the end. */
-	if ((rc = db_exec(d, "PRAGMA foreign_keys = OFF")) || (rc = db_begin(d)))
+
+	/* First pass: read and validate, no lock held. */
+	if ((rc = registry_school_index(d, &im->schools)))
 		goto out;
-	began = true;
-	if ((rc = registry_school_index(d, &im->schools)) || (rc = upload_begin(im)))
-		goto out;
-	rc = table_read_threaded(path, sheet, any_row, im, &im->src, msg, sizeof msg);
+	rc = table_read_threaded(&im->in, sheet, any_row, im, &im->src, msg, sizeof msg);
 	if (rc < 0 && *msg)
 		diag_add(diags, DIAG_ERROR, im->name, im->src.sheet, 0, NULL, NULL, "read", "%s", msg);
 	if (rc == 0 && !im->have_header) {
@@ -963,12 +1318,32 @@ int import_results(struct db *d, const char *path, const struct import_opts *o,
 			 "в файле есть заголовки, но нет ни одной строки с результатами");
 		rc = ERR_INVALID;
 	}
+	free(im->seen.v);
+	im->seen = (struct fpset){ 0 };
+	/* Repeated codes are reported with the other problems, also when reading stopped. */
+	int vrc = dup_verify(im);
+	if (rc == 0)
+		rc = vrc;
 	if (rc == 0 && diag_errors(diags))
 		rc = ERR_INVALID;
-	if (rc == 0)
-		rc = upload_end(im);
 	if (o->progress)
 		o->progress(o->progress_ctx, im->src.bytes_total, im->src.bytes_total, st->rows);
+	if (rc)
+		goto out;
+
+	/* Second pass: store under the write lock. */
+	if ((rc = db_exec(d, "PRAGMA foreign_keys = OFF")))
+		goto out;
+	fk_off = true;
+	if ((rc = store_begin(im))) {
+		if (rc == ERR_BUSY)
+			diag_add(diags, DIAG_ERROR, im->name, NULL, 0, NULL, NULL, "busy",
+				 "база данных занята другой загрузкой дольше минуты: файл проверен, но "
+				 "не сохранён; повторите загрузку немного позже");
+		goto out;
+	}
+	began = true;
+	rc = store(im);
 out:
 	for (int i = 0; i < im->nprocs; i++)
 		result_writer_close(im->procs[i]->w);
@@ -980,14 +1355,26 @@ out:
 			db_rollback(d);
 		}
 	}
-	db_exec(d, "PRAGMA foreign_keys = ON");
+	if (fk_off)
+		db_exec(d, "PRAGMA foreign_keys = ON");
 	if (im->have_header)
 		summarise(im, rc == 0 && !o->dry_run);
 	for (int i = 0; i < im->nprocs; i++)
 		free(im->procs[i]);
+	for (size_t i = 0; i < im->nfs; i++) {
+		free(im->fs[i].login);
+		free(im->fs[i].name);
+		free(im->fs[i].municipality);
+		free(im->fs[i].region);
+	}
+	free(im->fs);
+	spool_close(im->sp);
 	hmap_free(&im->schools);
 	hmap_free(&im->school_mun);
+	hmap_free(&im->fs_idx);
 	hmap_free(&im->touched_idx);
+	hmap_free(&im->suspects);
+	free(im->seen.v);
 	free(im->touched);
 	free(im);
 	return rc;

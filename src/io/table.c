@@ -15,28 +15,47 @@
 #include "io/csv.h"
 #include "io/xlsx_read.h"
 
-int table_detect(const char *path, enum table_kind *kind)
+int table_detect(const struct table_in *in, enum table_kind *kind)
 {
 	unsigned char magic[4] = { 0 };
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return ERR_IO;
-	size_t n = fread(magic, 1, sizeof magic, f);
-	fclose(f);
+	size_t n;
+	if (in->path) {
+		FILE *f = fopen(in->path, "rb");
+		if (!f)
+			return ERR_IO;
+		n = fread(magic, 1, sizeof magic, f);
+		fclose(f);
+	} else {
+		n = in->len < sizeof magic ? in->len : sizeof magic;
+		if (n)
+			memcpy(magic, in->data, n);
+	}
 	*kind = n == 4 && magic[0] == 'P' && magic[1] == 'K' && magic[2] == 3 && magic[3] == 4
 			? TABLE_XLSX : TABLE_CSV;
 	return 0;
 }
 
-int table_sheets(const char *path, char ***names, size_t *n, char *msg, size_t msglen)
+/* The name of the input for a message: the file, or "файл" for a buffer. */
+static const char *in_name(const struct table_in *in)
+{
+	return in->path ? in->path : "файл";
+}
+
+static int book_open(const struct table_in *in, struct xlsx_book **b, char *msg, size_t msglen)
+{
+	return in->path ? xlsx_open(b, in->path, NULL, msg, msglen)
+			: xlsx_open_mem(b, in->data, in->len, NULL, msg, msglen);
+}
+
+int table_sheets(const struct table_in *in, char ***names, size_t *n, char *msg, size_t msglen)
 {
 	enum table_kind kind;
 	struct xlsx_book *b = NULL;
 	*names = NULL;
 	*n = 0;
-	int rc = table_detect(path, &kind);
+	int rc = table_detect(in, &kind);
 	if (rc) {
-		snprintf(msg, msglen, "не удалось открыть файл %s", path);
+		snprintf(msg, msglen, "не удалось открыть файл %s", in_name(in));
 		return rc;
 	}
 	if (kind == TABLE_CSV) {
@@ -45,7 +64,7 @@ int table_sheets(const char *path, char ***names, size_t *n, char *msg, size_t m
 		*n = 1;
 		return 0;
 	}
-	if ((rc = xlsx_open(&b, path, NULL, msg, msglen)))
+	if ((rc = book_open(in, &b, msg, msglen)))
 		return rc;
 	*n = xlsx_sheet_count(b);
 	*names = xcalloc(*n ? *n : 1, sizeof **names);
@@ -82,11 +101,11 @@ static int xlsx_row(void *p, long row, const struct xlsx_cell *cells, size_t nce
 	return x->fn(x->ctx, &r);
 }
 
-static int read_xlsx(const char *path, const char *sheet, table_row_fn fn, void *ctx,
+static int read_xlsx(const struct table_in *in, const char *sheet, table_row_fn fn, void *ctx,
 		     struct table_src *src, char *msg, size_t msglen)
 {
 	struct xlsx_ctx x = { fn, ctx, src, NULL, NULL, NULL, 0 };
-	int rc = xlsx_open(&x.book, path, NULL, msg, msglen);
+	int rc = book_open(in, &x.book, msg, msglen);
 	if (rc)
 		return rc;
 	int idx = sheet ? xlsx_sheet_find(x.book, sheet) : (xlsx_sheet_count(x.book) ? 0 : -1);
@@ -114,11 +133,12 @@ out:
 	return rc;
 }
 
-static int read_csv(const char *path, table_row_fn fn, void *ctx, struct table_src *src,
+static int read_csv(const struct table_in *in, table_row_fn fn, void *ctx, struct table_src *src,
 		    char *msg, size_t msglen)
 {
 	struct csv_reader *r = NULL;
-	int rc = csv_open_file(&r, path, NULL, msg, msglen);
+	int rc = in->path ? csv_open_file(&r, in->path, NULL, msg, msglen)
+			  : csv_open_mem(&r, in->data, in->len, NULL, msg, msglen);
 	if (rc)
 		return rc;
 	if (src) {
@@ -145,23 +165,23 @@ out:
 	return rc;
 }
 
-int table_read(const char *path, const char *sheet, table_row_fn fn, void *ctx,
+int table_read(const struct table_in *in, const char *sheet, table_row_fn fn, void *ctx,
 	       struct table_src *src, char *msg, size_t msglen)
 {
 	enum table_kind kind;
 	msg[0] = '\0';
-	int rc = table_detect(path, &kind);
+	int rc = table_detect(in, &kind);
 	if (rc) {
-		snprintf(msg, msglen, "не удалось открыть файл: %s", path);
+		snprintf(msg, msglen, "не удалось открыть файл: %s", in_name(in));
 		return rc;
 	}
 	if (src) {
 		memset(src, 0, sizeof *src);
-		src->path = path;
+		src->path = in->path;
 		src->kind = kind;
 	}
-	return kind == TABLE_XLSX ? read_xlsx(path, sheet, fn, ctx, src, msg, msglen)
-				  : read_csv(path, fn, ctx, src, msg, msglen);
+	return kind == TABLE_XLSX ? read_xlsx(in, sheet, fn, ctx, src, msg, msglen)
+				  : read_csv(in, fn, ctx, src, msg, msglen);
 }
 
 /* ---- reading on a second thread ---- */
@@ -191,7 +211,8 @@ struct queue {
 	int queued;
 	bool done, stop;
 	/* producer */
-	const char *path, *sheet;
+	const struct table_in *in;
+	const char *sheet;
 	struct table_src psrc;
 	struct batch *cur;
 	int rc;
@@ -289,7 +310,7 @@ static int produce_row(void *ctx, const struct table_row *r)
 static void *producer(void *arg)
 {
 	struct queue *q = arg;
-	q->rc = table_read(q->path, q->sheet, produce_row, q, &q->psrc, q->msg, sizeof q->msg);
+	q->rc = table_read(q->in, q->sheet, produce_row, q, &q->psrc, q->msg, sizeof q->msg);
 	batch_push(q);
 	pthread_mutex_lock(&q->mu);
 	q->done = true;
@@ -298,7 +319,7 @@ static void *producer(void *arg)
 	return NULL;
 }
 
-int table_read_threaded(const char *path, const char *sheet, table_row_fn fn, void *ctx,
+int table_read_threaded(const struct table_in *in, const char *sheet, table_row_fn fn, void *ctx,
 			struct table_src *src, char *msg, size_t msglen)
 {
 	struct queue *q = xcalloc(1, sizeof *q);
@@ -308,12 +329,12 @@ int table_read_threaded(const char *path, const char *sheet, table_row_fn fn, vo
 	int rc = 0;
 	pthread_mutex_init(&q->mu, NULL);
 	pthread_cond_init(&q->cv, NULL);
-	q->path = path;
+	q->in = in;
 	q->sheet = sheet;
 	msg[0] = '\0';
 	if (pthread_create(&th, NULL, producer, q) != 0) {
 		free(q);
-		return table_read(path, sheet, fn, ctx, src, msg, msglen);
+		return table_read(in, sheet, fn, ctx, src, msg, msglen);
 	}
 	for (;;) {
 		pthread_mutex_lock(&q->mu);

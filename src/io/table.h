@@ -13,6 +13,16 @@
 
 enum table_kind { TABLE_CSV, TABLE_XLSX };
 
+/* Where a table's bytes are: a file (path), or a buffer in memory (data, len; path NULL),
+ * such as an upload the server keeps off the disk. The buffer is not copied and must
+ * outlive the read. TABLE_FILE(p) names a file in place. */
+struct table_in {
+	const char *path;
+	const void *data;
+	size_t len;
+};
+#define TABLE_FILE(p) (&(struct table_in){ .path = (p) })
+
 struct table_row {
 	long row;               /* 1-based row (CSV: line where the record starts) */
 	size_t n;               /* cells in this row */
@@ -24,7 +34,7 @@ struct table_row {
 typedef int (*table_row_fn)(void *ctx, const struct table_row *r);
 
 struct table_src {
-	const char *path;
+	const char *path;  /* the file, or NULL for a buffer */
 	enum table_kind kind;
 	const char *sheet; /* XLSX: the sheet being read (points to sheet_name); CSV: NULL */
 	char sheet_name[128];
@@ -37,17 +47,17 @@ struct table_src {
  * calling thread: for large imports on a multi-core machine, where parsing and storing
  * each take a core. Rows reach fn in order, in batches; fn's non-zero return stops the
  * reader. */
-int table_read_threaded(const char *path, const char *sheet, table_row_fn fn, void *ctx,
+int table_read_threaded(const struct table_in *in, const char *sheet, table_row_fn fn, void *ctx,
 			struct table_src *src, char *msg, size_t msglen);
-/* Kind of a file by its first bytes: XLSX for a zip, else CSV. ERR_IO when unreadable. */
-int table_detect(const char *path, enum table_kind *kind);
+/* Kind of the bytes by their start: XLSX for a zip, else CSV. ERR_IO when unreadable. */
+int table_detect(const struct table_in *in, enum table_kind *kind);
 /* Names of the sheets of an XLSX file (caller frees each and the array), or one "" for
  * CSV. */
-int table_sheets(const char *path, char ***names, size_t *n, char *msg, size_t msglen);
-/* Streams the rows of a CSV file, or of the named sheet of an XLSX (NULL = first sheet).
+int table_sheets(const struct table_in *in, char ***names, size_t *n, char *msg, size_t msglen);
+/* Streams the rows of a CSV, or of the named sheet of an XLSX (NULL = first sheet).
  * src (optional) is filled before the first row and kept up to date for progress. On
  * failure returns a negative ERR_* with a Russian message in msg naming the place. */
-int table_read(const char *path, const char *sheet, table_row_fn fn, void *ctx,
+int table_read(const struct table_in *in, const char *sheet, table_row_fn fn, void *ctx,
 	       struct table_src *src, char *msg, size_t msglen);
 
 /* Cell col of a row trimmed of white space, as a view (not NUL-terminated at *len);

@@ -22,6 +22,7 @@ struct result_writer {
 	int64_t procedure_id;
 	struct db_stmt *ins;
 	struct db_stmt *del;
+	struct db_stmt *del_code;
 };
 
 int result_writer_open(struct db *d, int64_t procedure_id, struct result_writer **out)
@@ -35,6 +36,9 @@ int result_writer_open(struct db *d, int64_t procedure_id, struct result_writer 
 			    " upload_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
 	if (!rc)
 		rc = db_prepare(d, &w->del, "DELETE FROM result WHERE procedure_id = ? AND school_id = ?");
+	if (!rc)
+		rc = db_prepare(d, &w->del_code, "DELETE FROM result WHERE procedure_id = ? AND school_id = ?"
+						 " AND code = ?");
 	if (rc) {
 		result_writer_close(w);
 		*out = NULL;
@@ -75,6 +79,7 @@ void result_writer_close(struct result_writer *w)
 		return;
 	db_finalize(w->ins);
 	db_finalize(w->del);
+	db_finalize(w->del_code);
 	free(w);
 }
 
@@ -88,6 +93,36 @@ int result_writer_delete_school(struct result_writer *w, int64_t school_id, int6
 		return rc;
 	*n = db_changes(w->d);
 	return 0;
+}
+
+int result_writer_delete_code(struct result_writer *w, int64_t school_id, const char *code,
+			      int64_t *n)
+{
+	struct db_stmt *s = w->del_code;
+	int rc;
+	db_reset(s);
+	if ((rc = db_bind_int(s, 1, w->procedure_id)) || (rc = db_bind_int(s, 2, school_id)) ||
+	    (rc = db_bind_text(s, 3, code, -1)) || (rc = db_step(s)) < 0)
+		return rc;
+	*n = db_changes(w->d);
+	return 0;
+}
+
+int result_count_school(struct db *d, int64_t procedure_id, int64_t school_id, long *rows,
+			long *written)
+{
+	struct db_stmt *s = NULL;
+	int rc = db_cached(d, &s, "SELECT count(*), coalesce(sum(1 - absent), 0) FROM result"
+				  " WHERE procedure_id = ? AND school_id = ?");
+	if (rc || (rc = db_bind_int(s, 1, procedure_id)) || (rc = db_bind_int(s, 2, school_id)))
+		return rc;
+	if ((rc = db_step(s)) == DB_ROW) {
+		*rows = (long)db_col_int(s, 0);
+		*written = (long)db_col_int(s, 1);
+		rc = 0;
+	}
+	db_reset(s);
+	return rc < 0 ? rc : 0;
 }
 
 int result_each(struct db *d, int64_t procedure_id, result_fn fn, void *ctx)

@@ -64,6 +64,13 @@ void result_writer_close(struct result_writer *w);
  * upload); *n gets how many. */
 int result_writer_delete_school(struct result_writer *w, int64_t school_id, int64_t *n);
 
+/* Deletes one participant's result for the writer's procedure, if stored; *n gets 0 or 1. */
+int result_writer_delete_code(struct result_writer *w, int64_t school_id, const char *code,
+			      int64_t *n);
+/* How many results a school holds for a procedure, and of them how many were written. */
+int result_count_school(struct db *d, int64_t procedure_id, int64_t school_id, long *rows,
+			long *written);
+
 /* A stored result as read back, with the school's login and the participant's code. */
 struct result_view {
 	const char *school;     /* login */

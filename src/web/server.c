@@ -62,6 +62,11 @@ struct db *web_db(void)
 	return d;
 }
 
+int web_upload_wait(void)
+{
+	return config && config->upload_wait ? (int)config->upload_wait : 60;
+}
+
 static enum MHD_Result collect_arg(void *cls, enum MHD_ValueKind kind, const char *key,
 				   const char *value)
 {
@@ -152,6 +157,11 @@ static void add_headers(struct MHD_Response *resp, const struct web_res *w)
 		MHD_add_response_header(resp, "Set-Cookie", w->cookie);
 	if (w->disposition)
 		MHD_add_response_header(resp, "Content-Disposition", w->disposition);
+	if (w->retry_after > 0) {
+		char s[16];
+		snprintf(s, sizeof s, "%d", w->retry_after);
+		MHD_add_response_header(resp, "Retry-After", s);
+	}
 }
 
 /* Queues the response a handler (or the server) filled. */

@@ -73,6 +73,7 @@ struct web_res {
 	const void *static_body; /* a body that outlives the request (embedded assets) */
 	size_t static_len;
 	const char *cache;      /* Cache-Control */
+	int retry_after;        /* seconds for Retry-After (a 503 that will pass), or 0 */
 };
 
 typedef int (*web_handler)(struct web_req *r, struct web_res *w);
@@ -163,6 +164,7 @@ struct web_config {
 	unsigned threads;    /* worker threads; 0 = number of cores */
 	bool quiet;          /* no access log */
 	bool secure_cookies; /* always mark cookies Secure (behind a TLS proxy) */
+	unsigned upload_wait; /* seconds an upload waits in line for the write lock */
 };
 
 /* Serves until SIGTERM/SIGINT, then stops accepting, lets requests in flight finish
@@ -170,6 +172,8 @@ struct web_config {
 int web_serve(const struct web_config *cfg);
 /* The per-thread database connection of a worker (opened on first use). */
 struct db *web_db(void);
+/* Seconds a state-changing import waits in line for the write lock (web_config). */
+int web_upload_wait(void);
 
 /* Pages and API handlers (the files under pages/ and api/). */
 int page_login(struct web_req *r, struct web_res *w);

@@ -148,6 +148,19 @@ expect_eq "oversized upload refused" "$code" 413
 rm -f "$T/huge.csv"
 expect_eq "upload history kept the school's upload" "$(sql "SELECT count(*) FROM upload WHERE user_name = 'sch'")" 1
 
+# Procedures are the region's: a school's form for a procedure oko does not know is refused
+# with the reason, while the administrator's creates it from the form's headers.
+sed 's/edu220301/sch220206/g' "$DATA/results/form_protocol.csv" >"$T/own_form.csv"
+"${BUILD:-}/tests/tools/mkxlsx" from-csv "$T/newproc.xlsx" "Протокол" "$T/own_form.csv"
+upload sch /upload -F "file=@$T/newproc.xlsx" -F "procedure=VPR-2030-MA-9"
+expect_eq "a school's form cannot create a procedure" "$code" 400
+expect_grep "the reason is given" "$T/body" "создавать процедуры может только региональный координатор или администратор"
+expect_eq "no procedure created by the school" "$(sql "SELECT count(*) FROM procedure WHERE code = 'VPR-2030-MA-9'")" 0
+upload admin /upload -F "file=@$T/newproc.xlsx" -F "procedure=VPR-2030-MA-9"
+expect_eq "the administrator's form creates it" "$code" 200
+expect_eq "procedure created from the headers" "$(sql "SELECT max_score FROM procedure WHERE code = 'VPR-2030-MA-9'")" 20
+sql "DELETE FROM result WHERE procedure_id = (SELECT id FROM procedure WHERE code = 'VPR-2030-MA-9')"
+
 # --- slow clients do not block others
 exec 3<>/dev/tcp/127.0.0.1/"${URL##*:}"
 printf 'GET / HTTP/1.1\r\nHost: x\r\n' >&3

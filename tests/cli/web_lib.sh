@@ -1,6 +1,7 @@
 # Helpers for HTTP black-box tests: start the real `oko serve` on a free port of the
 # loopback address, and make requests with curl as a given user.
-#   start_server           starts it on $OKO_DB, sets $URL, stops it at exit
+#   start_server [ARGS]    starts it on $OKO_DB (with serve's ARGS), sets $URL, stops it
+#                          at exit; stop_server stops it earlier
 #   login NAME PASSWORD    logs in, keeps the cookie in $T/NAME.jar
 #   get NAME PATH          GET as NAME ("-" for anonymous); body in $T/body, status in $code
 #   post NAME PATH DATA... POST urlencoded fields (curl --data-urlencode args) + CSRF token
@@ -9,7 +10,7 @@
 #   csrf_of NAME           the CSRF token of NAME's session (read from a page)
 
 start_server() {
-	"$OKO" serve --listen 127.0.0.1:0 >"$T/serve.log" 2>&1 &
+	"$OKO" serve --listen 127.0.0.1:0 "$@" >"$T/serve.log" 2>&1 &
 	SERVER_PID=$!
 	trap 'kill $SERVER_PID 2>/dev/null; wait $SERVER_PID 2>/dev/null; rm -rf "$T"' EXIT
 	for _ in $(seq 100); do
@@ -18,6 +19,11 @@ start_server() {
 		sleep 0.05
 	done
 	URL=http://127.0.0.1:$port
+}
+
+stop_server() {
+	kill "$SERVER_PID" 2>/dev/null
+	wait "$SERVER_PID" 2>/dev/null
 }
 
 jar() { [ "$1" = - ] && echo /dev/null || echo "$T/$1.jar"; }

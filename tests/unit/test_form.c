@@ -101,7 +101,7 @@ static void test_round_trip(void **state)
 	assert_int_equal(form_load(d, sid, "VPR-2099-RU-4", &fd2, msg, sizeof msg), ERR_NOTFOUND);
 
 	struct seen seen = { 0 };
-	assert_int_equal(table_read(xlsx, "Протокол", header_of, &seen, NULL, msg, sizeof msg), 1);
+	assert_int_equal(table_read(TABLE_FILE(xlsx), "Протокол", header_of, &seen, NULL, msg, sizeof msg), 1);
 	assert_string_equal(seen.header[0], "Пользователь");
 	assert_string_equal(seen.header[6], "Код");
 	assert_string_equal(seen.header[7], "Вариант");

@@ -9,11 +9,14 @@
  * names). Each cell is a plain input, so the page works without JavaScript: the POST
  * carries the cells in document order under repeated keys (code, k, v, p…, g, j per row)
  * and is checked here by the rules below; static/grid.js applies the same rules while
- * typing and adds keyboard navigation. A valid grid is written as a canonical CSV of all
- * the school's rows for the procedure (rows not shown keep their stored values) and
- * stored by import_results() with only_school set, so the policy of docs/import.md
- * applies unchanged and the save is one transaction, recorded in the upload history as
- * «сетка ввода». The school is always the session's, never taken from the request. */
+ * typing and adds keyboard navigation. A valid grid becomes a canonical CSV, in memory, of
+ * the rows posted and nothing else, stored by import_results() with only_school and merge
+ * set: each posted row replaces that participant's stored result (a row emptied clears
+ * it) and every other result of the school stays as it is in the database at the moment
+ * of the store, under the write lock. Two coordinators saving two classes at once
+ * therefore both keep their rows. The policy of docs/import.md applies unchanged; the
+ * save is one transaction with its audit row, recorded in the upload history as «сетка
+ * ввода». The school is always the session's, never taken from the request. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,7 +26,7 @@
 #include "base/err.h"
 #include "base/str.h"
 #include "import/import.h"
-#include "io/table_write.h"
+#include "io/csv.h"
 #include "model/plan.h"
 #include "model/pupil.h"
 #include "model/result.h"
@@ -40,6 +43,7 @@ struct grow {
 	const char *ek, *ev, *eg, *ej;  /* problems of those cells, NULL when fine */
 	const char *ep[PROC_MAX_POSITIONS];
 	bool shown;                     /* on the page (posted, or in the class shown) */
+	bool posted;                    /* in the POST being saved */
 	bool blank;                     /* nothing entered: not stored */
 };
 
@@ -350,40 +354,48 @@ int page_grid(struct web_req *r, struct web_res *w)
 	return 0;
 }
 
-/* Writes every row that is not blank as the canonical CSV (formats.md). */
-static int write_csv(const char *path, const struct form_data *fd, const struct grow *rows,
-		     char *msg, size_t msglen)
+static void csv_cell(struct buf *b, const char *s, bool first)
 {
-	struct table_writer *t;
-	const struct procedure *p = &fd->p;
-	int rc = table_writer_open(&t, path, TABLE_CSV, NULL, msg, msglen);
-	if (rc)
-		return rc;
+	if (!first)
+		buf_putc(b, ',');
+	csv_put_field(b, s, strlen(s), ',');
+}
+
+/* The posted rows as the canonical CSV (formats.md): a blank row is its code alone, which
+ * the merge takes as "no result for this participant". */
+static void posted_csv(struct buf *b, const struct form_data *fd, const struct grow *rows)
+{
 	static const char *const head[] = { "school", "procedure", "code", "class", "variant", "gender",
 					    "journal_mark", "absent" };
+	const struct procedure *p = &fd->p;
 	for (size_t i = 0; i < 8; i++)
-		table_writer_text(t, head[i]);
+		csv_cell(b, head[i], i == 0);
 	for (int j = 0; j < p->npos; j++)
-		table_writer_text(t, p->pos[j].label);
-	table_writer_end_row(t);
+		csv_cell(b, p->pos[j].label, false);
+	buf_puts(b, "\r\n");
 	for (size_t i = 0; i < fd->n; i++) {
 		const struct grow *g = &rows[i];
-		if (g->blank)
+		if (!g->posted)
 			continue;
 		bool absent = !strcmp(g->v, "отсутствовал");
-		table_writer_text(t, fd->school);
-		table_writer_text(t, p->code);
-		table_writer_text(t, g->code);
-		table_writer_text(t, str_fold_eq(g->k, "нет") ? "" : g->k);
-		table_writer_text(t, absent ? "" : g->v);
-		table_writer_text(t, g->g);
-		table_writer_text(t, g->j);
-		table_writer_text(t, absent ? "1" : "0");
+		csv_cell(b, fd->school, true);
+		csv_cell(b, p->code, false);
+		csv_cell(b, g->code, false);
+		if (g->blank) {
+			for (int j = 0; j < 5 + p->npos; j++)
+				buf_putc(b, ',');
+			buf_puts(b, "\r\n");
+			continue;
+		}
+		csv_cell(b, str_fold_eq(g->k, "нет") ? "" : g->k, false);
+		csv_cell(b, absent ? "" : g->v, false);
+		csv_cell(b, g->g, false);
+		csv_cell(b, g->j, false);
+		csv_cell(b, absent ? "1" : "0", false);
 		for (int j = 0; j < p->npos; j++)
-			table_writer_text(t, absent ? "" : g->p[j]);
-		table_writer_end_row(t);
+			csv_cell(b, absent ? "" : g->p[j], false);
+		buf_puts(b, "\r\n");
 	}
-	return table_writer_close(t);
 }
 
 int page_grid_post(struct web_req *r, struct web_res *w)
@@ -400,8 +412,7 @@ int page_grid_post(struct web_req *r, struct web_res *w)
 	mark_shown(&fd, rows, cls);
 	const char *flash = NULL;
 	bool bad = false;
-	char tmp[] = "/tmp/oko-grid-XXXXXX";
-	int fd_tmp = -1;
+	struct buf csv = BUF_INIT;
 	struct diag_list dl;
 	diag_init(&dl, 100);
 
@@ -427,7 +438,11 @@ int page_grid_post(struct web_req *r, struct web_res *w)
 			g->k = g->v = g->g = g->j = "";
 			for (int j = 0; j < p->npos; j++)
 				g->p[j] = "";
-			g->shown = true;
+			if (g->posted) {
+				bad = true; /* a code twice in one post */
+				break;
+			}
+			g->shown = g->posted = true;
 			np = 0;
 			nposted++;
 			continue;
@@ -467,23 +482,22 @@ int page_grid_post(struct web_req *r, struct web_res *w)
 		render_grid(r, w, &fd, rows, cls, flash, false, NULL);
 		goto out;
 	}
-	char msg[512] = "";
-	if ((fd_tmp = mkstemp(tmp)) < 0) {
-		rc = ERR_IO;
-		goto out;
-	}
-	close(fd_tmp);
-	if ((rc = write_csv(tmp, &fd, rows, msg, sizeof msg)))
-		goto out;
+	posted_csv(&csv, &fd, rows);
 	struct import_opts o = { .user = r->user.login, .name = GRID_NAME, .only_school = r->user.school_id,
-				 .procedure = p->code };
+				 .procedure = p->code, .merge = true, .data = csv.p ? csv.p : "",
+				 .len = csv.len, .wait_seconds = web_upload_wait(), .audit_action = "grid_save",
+				 .audit_user = &r->user, .audit_ip = r->ip };
 	struct import_stats st;
-	rc = import_results(r->db, tmp, &o, &dl, &st);
-	audit_add(r->db, &r->user, NULL, rc ? "grid_refused" : "grid_save", p->code, st.summary, r->ip);
+	rc = import_results(r->db, GRID_NAME, &o, &dl, &st);
 	if (rc) {
+		audit_add(r->db, &r->user, NULL, "grid_refused", p->code, st.summary, r->ip);
+		bool busy = rc == ERR_BUSY;
 		rc = 0;
-		w->status = 400;
-		render_grid(r, w, &fd, rows, cls, "Не сохранено: проверка при записи нашла ошибки, данные не изменены.",
+		w->status = busy ? 503 : 400;
+		render_grid(r, w, &fd, rows, cls,
+			    busy ? "Не сохранено: сервер занят другой загрузкой. Данные не изменены; "
+				   "нажмите «Сохранить» ещё раз через минуту."
+				 : "Не сохранено: проверка при записи нашла ошибки, данные не изменены.",
 			    false, &dl);
 		goto out;
 	}
@@ -498,8 +512,7 @@ int page_grid_post(struct web_req *r, struct web_res *w)
 	web_redirect(w, arena_strdup(r->a, buf_str(&loc)));
 	buf_free(&loc);
 out:
-	if (fd_tmp >= 0)
-		unlink(tmp);
+	buf_free(&csv);
 	diag_free(&dl);
 	form_data_free(&fd);
 	return rc;

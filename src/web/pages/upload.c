@@ -99,6 +99,10 @@ int page_upload_post(struct web_req *r, struct web_res *w)
 	const char *proc = web_form(r, "procedure");
 	if (proc && *proc)
 		o.procedure = proc;
+	/* Procedures are the region's: only it and the administrator may create one from a
+	 * form's headers (a school's form must not define what the region's files are checked
+	 * against). */
+	o.may_create_procedure = r->user.role == ROLE_ADMIN || r->user.role == ROLE_REGION;
 	if (r->user.role == ROLE_SCHOOL)
 		o.only_school = r->user.school_id;
 	else if (r->user.role == ROLE_MUNICIPALITY)
@@ -112,14 +116,32 @@ int page_upload_post(struct web_req *r, struct web_res *w)
 	struct import_stats st;
 	diag_init(&d, 500);
 	o.name = named;
+	/* A stored upload's audit row is written in the upload's own transaction. */
+	o.audit_action = o.dry_run ? NULL : "upload";
+	o.audit_user = &r->user;
+	o.audit_ip = r->ip;
+	o.wait_seconds = web_upload_wait();
 	int rc = import_results(r->db, u->path, &o, &d, &st);
-	audit_add(r->db, &r->user, NULL, rc ? "upload_refused" : o.dry_run ? "upload_checked" : "upload",
-		  named, st.summary, r->ip);
+	if (rc || o.dry_run)
+		audit_add(r->db, &r->user, NULL, rc ? "upload_refused" : "upload_checked", named,
+			  st.summary, r->ip);
 	html_begin(r, w, "Загрузка результатов");
 	buf_puts(b, "<h1>Загрузка результатов</h1><section class=\"card\"><h2>");
 	html_text(b, named);
 	buf_puts(b, "</h2>");
-	if (rc) {
+	if (rc == ERR_BUSY) {
+		/* Not the file's fault: say so, and let the browser or a script come back. */
+		w->status = 503;
+		w->retry_after = 60;
+		buf_puts(b, "<p class=\"alert\" role=\"alert\">Сервер занят: сейчас сохраняется другая большая "
+			    "загрузка. Ваш файл проверен, но не сохранён, данные в базе не изменены. "
+			    "Загрузите его ещё раз через минуту.</p>");
+	} else if (rc && !diag_errors(&d)) {
+		w->status = 500;
+		buf_puts(b, "<p class=\"alert\" role=\"alert\">Файл не загружен из-за внутренней ошибки сервера; "
+			    "данные в базе не изменены. Повторите позже; если ошибка повторится, сообщите "
+			    "администратору (подробности — в журнале сервера).</p>");
+	} else if (rc) {
 		w->status = 400;
 		buf_puts(b, "<p class=\"alert\" role=\"alert\">Файл не загружен: исправьте ошибки и загрузите "
 			    "снова. Данные в базе не изменены.</p>");

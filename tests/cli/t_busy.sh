@@ -1,0 +1,51 @@
+#!/bin/bash
+# A busy database is not a bad file: while another writer holds the write lock, an upload
+# waits in line for it (serve --upload-wait), and when the wait runs out the school is told
+# the server is busy (503, Retry-After), never «исправьте ошибки»; nothing is stored.
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/web_lib.sh"
+
+P=VPR-2021-MA-4
+"$OKO" init >/dev/null
+"$OKO" import schools "$DATA/schools.csv" >/dev/null
+"$OKO" import procedures "$DATA/procedures.csv" >/dev/null
+"$OKO" user add school1 --role school --scope sch220206 --password 'Kx9-busy-school1' >/dev/null
+grep '^school,\|^sch220206,' "$DATA/results/canonical.csv" >"$T/own.csv"
+rows=$(($(wc -l <"$T/own.csv") - 1))
+stored() { sql "SELECT count(*) FROM result"; }
+
+# hold SECONDS: another writer holds the write lock for that long (in the background).
+hold() {
+	( echo "BEGIN IMMEDIATE; INSERT INTO audit(user_login, action) VALUES ('test', 'lock_holder');"; sleep "$1"; echo "COMMIT;" ) |
+		sqlite3 "$OKO_DB" >/dev/null 2>&1 &
+	HOLDER=$!
+	for _ in $(seq 50); do
+		[ "$(sqlite3 "$OKO_DB" 'BEGIN IMMEDIATE; ROLLBACK;' 2>&1)" = "" ] || break
+		sleep 0.1
+	done
+}
+
+start_server --upload-wait 30
+login school1 'Kx9-busy-school1'
+hold 8
+upload school1 /upload -F "file=@$T/own.csv"
+expect_eq "upload waits in line behind an 8 s writer and is stored" "$code" 200
+expect_eq "rows stored after the wait" "$(stored)" "$rows"
+wait "$HOLDER"
+stop_server
+
+start_server --upload-wait 1
+login school1 'Kx9-busy-school1'
+"$OKO" import results "$T/own.csv" >/dev/null 2>&1 # the same rows again: a re-upload
+before=$(sql "SELECT count(*) || ' ' || max(upload_id) FROM result")
+hold 8
+token=$(csrf_of school1)
+code=$(curl -s -D "$T/hdr" -o "$T/body" -w '%{http_code}' -b "$T/school1.jar" -F "csrf=$token" \
+	-F "file=@$T/own.csv" "$URL/upload")
+expect_eq "upload past its wait: 503" "$code" 503
+expect_grep "says the server is busy" "$T/body" "Сервер занят"
+if grep -qF "исправьте ошибки" "$T/body"; then fail "busy told as a bad file"; else ok "not told as a bad file"; fi
+expect_grep "Retry-After sent" "$T/hdr" "Retry-After: 60"
+wait "$HOLDER"
+expect_eq "nothing stored by the refused upload" "$(sql "SELECT count(*) || ' ' || max(upload_id) FROM result")" "$before"
+expect_eq "the refusal audited as such" "$(sql "SELECT count(*) FROM audit WHERE action = 'upload_refused'")" 1
