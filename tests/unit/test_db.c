@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <sqlite3.h>
@@ -195,6 +196,37 @@ static void test_foreign_keys_enforced(void **state)
 	unlink(path);
 }
 
+static unsigned mode_of(const char *file)
+{
+	struct stat st;
+	assert_int_equal(stat(file, &st), 0);
+	return (unsigned)(st.st_mode & 0777);
+}
+
+/* The database and its -wal and -shm companions are readable by their owner only, whatever
+ * the umask (they hold password hashes and the audit log). */
+static void test_new_database_private(void **state)
+{
+	char p[160], wal[170], shm[170];
+	snprintf(p, sizeof p, "%s/private.db", dir);
+	snprintf(wal, sizeof wal, "%s-wal", p);
+	snprintf(shm, sizeof shm, "%s-shm", p);
+	mode_t old = umask(022);
+	struct db *d = NULL;
+	assert_int_equal(db_open(&d, p, DB_OPEN_CREATE), 0);
+	assert_int_equal(db_exec(d, "CREATE TABLE x (a); INSERT INTO x VALUES (1)"), 0);
+	assert_int_equal(mode_of(p), 0600);
+	assert_int_equal(mode_of(wal), 0600); /* the connection is open: the WAL is there */
+	assert_int_equal(mode_of(shm), 0600);
+	db_close(d);
+	/* Opening it again (no longer new) keeps the mode. */
+	assert_int_equal(db_open(&d, p, DB_OPEN_CREATE), 0);
+	db_close(d);
+	assert_int_equal(mode_of(p), 0600);
+	umask(old);
+	unlink(p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -206,6 +238,7 @@ int main(void)
 		cmocka_unit_test(test_not_a_database),
 		cmocka_unit_test(test_bind_step_and_rollback),
 		cmocka_unit_test(test_foreign_keys_enforced),
+		cmocka_unit_test(test_new_database_private),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
