@@ -221,6 +221,8 @@ static const struct cli_cmd commands[] = {
 	  "Роли: admin, region, municipality (--scope: название муниципалитета),\n"
 	  "school (--scope: логин школы), expert, observer.\n"
 	  "Без --password пароль читается с терминала (без эха) или из стандартного ввода.\n"
+	  "Пароль — не короче 10 символов; частые пароли (qwerty, йцукен, пароль, даты,\n"
+	  "1234567890 и им подобные, также с цифрами и знаками вокруг) и логин не принимаются.\n"
 	  "token выдаёт ключ для JSON API: заголовок «Authorization: Bearer КЛЮЧ»." },
 	{ "version", cmd_version, "показать версию oko", "использование: oko version" },
 	{ "help", cmd_help, "список команд или справка по команде",

@@ -1,11 +1,15 @@
 /* user: users, roles and territories, sessions, API tokens, audit log. */
 #include "model/user.h"
 
+#include <assert.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "base/buf.h"
 #include "base/err.h"
+#include "base/str.h"
+#include "embedded.h"
 #include "model/registry.h"
 
 static const char *const role_names[ROLE_COUNT] = {
@@ -58,13 +62,147 @@ static int hash_password(const char *password, char out[crypto_pwhash_STRBYTES])
 	return 0;
 }
 
-static int password_ok(const char *password, char *msg, size_t msglen)
+/* ---- password rules ---- */
+
+#define PASSWORD_LIST "src/model/common-passwords.txt"
+
+/* True for what people pad a word with: ASCII digits, punctuation and spaces. */
+static bool pad_byte(unsigned char c)
 {
-	if (strlen(password) < 8) {
-		snprintf(msg, msglen, "пароль должен быть не короче 8 символов");
-		return ERR_INVALID;
+	return c < 0x80 && !((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'));
+}
+
+/* True when the folded text s is a line of the list of common passwords. */
+static bool common_password(const char *s)
+{
+	const struct embedded_file *list = NULL;
+	for (size_t i = 0; i < embedded_count && !list; i++)
+		if (!strcmp(embedded_files[i].path, PASSWORD_LIST))
+			list = &embedded_files[i];
+	assert(list); /* built into the binary by the Makefile */
+	if (!*s)
+		return false;
+	const char *p = (const char *)list->data, *end = p + list->len;
+	char line[128];
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
+		if (n && *p != '#' && n < sizeof line) {
+			memcpy(line, p, n);
+			line[n] = '\0';
+			if (str_fold_eq(line, s))
+				return true;
+		}
+		p += n + 1;
 	}
-	return 0;
+	return false;
+}
+
+/* True when s is a date alone: three groups of digits split by one separator (". - /" or a
+ * space), a year 1900–2099 first or last and the other two a day and a month. */
+static bool date_only(const char *s)
+{
+	int g[3], len[3], ng = 0;
+	char sep = 0;
+	for (;;) {
+		int v = 0, k = 0;
+		while (*s >= '0' && *s <= '9' && k < 5) {
+			v = v * 10 + (*s++ - '0');
+			k++;
+		}
+		if (!k || k > 4 || ng == 3)
+			return false;
+		g[ng] = v;
+		len[ng++] = k;
+		if (!*s)
+			break;
+		if (!strchr(".-/ ", *s) || (sep && *s != sep))
+			return false;
+		sep = *s++;
+	}
+	if (ng != 3)
+		return false;
+	int y = len[2] == 4 ? g[2] : len[0] == 4 ? g[0] : 0;
+	int a = len[2] == 4 ? g[0] : g[1], b = len[2] == 4 ? g[1] : g[2];
+	int la = len[2] == 4 ? len[0] : len[1], lb = len[2] == 4 ? len[1] : len[2];
+	if (y < 1900 || y > 2099 || la > 2 || lb > 2 || a < 1 || b < 1)
+		return false;
+	return (a <= 31 && b <= 12) || (a <= 12 && b <= 31);
+}
+
+/* Fewer than three distinct characters ("aaaaaaaaaa", "ababababab"). */
+static bool too_few_kinds(const char *s, size_t n)
+{
+	uint32_t seen[2] = { 0, 0 };
+	int kinds = 0;
+	for (size_t i = 0; i < n;) {
+		uint32_t cp;
+		size_t k = utf8_decode(s + i, n - i, &cp);
+		if (!k) {
+			cp = 0x80000000u | (unsigned char)s[i];
+			k = 1;
+		}
+		i += k;
+		if ((kinds > 0 && cp == seen[0]) || (kinds > 1 && cp == seen[1]))
+			continue;
+		if (kinds == 2)
+			return false;
+		seen[kinds++] = cp;
+	}
+	return true;
+}
+
+int user_password_check(const char *login, const char *password, char *msg, size_t msglen)
+{
+	size_t n = strlen(password);
+	size_t chars = utf8_valid(password, n) ? utf8_len(password, n) : n;
+	struct buf f = BUF_INIT, part = BUF_INIT;
+	int rc = ERR_INVALID;
+	if (chars < USER_PASSWORD_MIN) {
+		snprintf(msg, msglen, "пароль должен быть не короче %d символов", USER_PASSWORD_MIN);
+		goto out;
+	}
+	if (too_few_kinds(password, n)) {
+		snprintf(msg, msglen, "в пароле слишком мало разных символов");
+		goto out;
+	}
+	str_fold(password, n, &f);
+	if (date_only(buf_str(&f))) {
+		snprintf(msg, msglen, "дата не годится в пароли: её легко угадать");
+		goto out;
+	}
+	/* The folded password, and the same without the digits and punctuation padded around
+	 * it: "Qwerty2024!" is "qwerty" to a guesser. */
+	const char *s = buf_str(&f);
+	size_t b = 0, e = f.len;
+	while (b < e && pad_byte((unsigned char)s[b]))
+		b++;
+	while (e > b && pad_byte((unsigned char)s[e - 1]))
+		e--;
+	const size_t from[4] = { 0, 0, b, b }, to[4] = { f.len, e, f.len, e };
+	for (int i = 0; i < 4; i++) {
+		buf_reset(&part);
+		buf_append(&part, s + from[i], to[i] - from[i]);
+		const char *c = buf_str(&part);
+		if (login && *login && str_fold_eq(c, login)) {
+			snprintf(msg, msglen, "пароль не должен повторять логин");
+			goto out;
+		}
+		if (common_password(c)) {
+			snprintf(msg, msglen, "это один из самых частых паролей (или частый пароль с "
+					      "цифрами и знаками вокруг): его подбирают первым, придумайте другой");
+			goto out;
+		}
+	}
+	rc = 0;
+out:
+	if (f.p)
+		sodium_memzero(f.p, f.len);
+	if (part.p)
+		sodium_memzero(part.p, part.len);
+	buf_free(&f);
+	buf_free(&part);
+	return rc;
 }
 
 int user_add(struct db *d, const char *login, const char *name, enum role role,
@@ -79,7 +217,7 @@ int user_add(struct db *d, const char *login, const char *name, enum role role,
 		snprintf(msg, msglen, "логин может содержать только латинские буквы, цифры, «_» и «-»");
 		return ERR_INVALID;
 	}
-	if ((rc = password_ok(password, msg, msglen)))
+	if ((rc = user_password_check(login, password, msg, msglen)))
 		return rc;
 	const char *sql = NULL;
 	switch (role) {
@@ -156,7 +294,8 @@ int user_set_password(struct db *d, const char *login, const char *password, cha
 	int rc;
 	if (sodium_init() < 0)
 		return ERR_INVALID;
-	if ((rc = password_ok(password, msg, msglen)) || (rc = hash_password(password, hash)))
+	if ((rc = user_password_check(login, password, msg, msglen)) ||
+	    (rc = hash_password(password, hash)))
 		return rc;
 	if ((rc = db_prepare(d, &s, "UPDATE user SET password = ? WHERE login = ?")) ||
 	    (rc = db_bind_text(s, 1, hash, -1)) || (rc = db_bind_text(s, 2, login, -1)) ||

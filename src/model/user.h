@@ -7,6 +7,7 @@
 #define OKO_USER_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "db/db.h"
@@ -33,10 +34,19 @@ const char *user_role_title(enum role r);
 /* Role by name; -1 when unknown. */
 int user_role_parse(const char *name);
 
+#define USER_PASSWORD_MIN 10 /* characters (code points) of a new password */
+
+/* Checks a new password for login: at least USER_PASSWORD_MIN characters, at least three
+ * distinct ones, not a date, not the login, and not one of the common passwords of
+ * src/model/common-passwords.txt — compared case-insensitively, also with the digits and
+ * punctuation around it taken off ("Qwerty2024!" is "qwerty"). 0, or ERR_INVALID with the
+ * reason in Russian in msg. Every path that sets a password goes through it. */
+int user_password_check(const char *login, const char *password, char *msg, size_t msglen);
+
 /* Adds a user. scope names the territory: a region name for ROLE_REGION (optional), a
  * municipality name for ROLE_MUNICIPALITY, a school login for ROLE_SCHOOL. Fails with
  * ERR_EXISTS for a taken login, ERR_NOTFOUND for an unknown territory, ERR_INVALID for a
- * password shorter than 8 characters; msg explains in Russian. */
+ * password user_password_check() refuses; msg explains in Russian. */
 int user_add(struct db *d, const char *login, const char *name, enum role role,
 	     const char *scope, const char *password, char *msg, size_t msglen);
 int user_set_password(struct db *d, const char *login, const char *password, char *msg,

@@ -48,8 +48,11 @@ static void users_page(struct web_req *r, struct web_res *w, const char *message
 	}
 	buf_puts(b, "</select></label><label>Территория <input name=\"scope\" "
 		    "placeholder=\"логин школы или муниципалитет\"></label>"
-		    "<label>Пароль <input name=\"password\" type=\"password\" minlength=\"8\" required "
-		    "autocomplete=\"new-password\"></label><button>Добавить</button></form></section>");
+		    "<label>Пароль <input name=\"password\" type=\"password\" minlength=\"10\" required "
+		    "autocomplete=\"new-password\" aria-describedby=\"pw-rules\"></label>"
+		    "<p id=\"pw-rules\" class=\"muted\">Не короче 10 символов. Частые пароли (qwerty, "
+		    "йцукен, пароль, даты, 1234567890 и им подобные, в том числе с цифрами в конце) и "
+		    "логин не принимаются.</p><button>Добавить</button></form></section>");
 	html_end(r, w);
 }
 

