@@ -37,4 +37,25 @@ expect_grep "the page says why" "$T/body" "самых частых пароле�
 get admin /users
 expect_grep "the form asks for 10 characters" "$T/body" 'minlength="10"'
 
+# --- throttling: per account, not per address (every test request comes from 127.0.0.1,
+# like a school behind one NAT address)
+for i in 1 2 3 4 5 6 7 8; do try_login "made-up-$i" "wrong-password-$i"; done
+expect_eq "a wrong login with a made-up name is refused" "$code" 403
+login sch password-sch
+expect_eq "eight made-up names do not lock out a real account of the address" "$code" 303
+for i in 1 2 3 4 5; do try_login reg "wrong-password-$i"; done
+expect_eq "the fifth failure of one account is still answered" "$code" 403
+try_login reg password-reg
+expect_eq "the account then waits, even with its right password" "$code" 429
+expect_grep "the wait is explained" "$T/body" "Слишком много неудачных попыток"
+login admin password-admin
+expect_eq "another account of the same address is not held" "$code" 303
+sleep 2.2
+login reg password-reg
+expect_eq "after the delay the right password works" "$code" 303
+try_login reg wrong-password-again
+expect_eq "and the success cleared the count: a failure is answered at once" "$code" 403
+try_login reg wrong-password-again2
+expect_eq "the count starts again from zero" "$code" 403
+
 echo "1..$_n"

@@ -83,7 +83,7 @@ int page_login_post(struct web_req *r, struct web_res *w)
 		login_form(r, w, login, "Неверный логин или пароль.");
 		return 0;
 	}
-	web_throttle_reset(login);
+	web_throttle_reset(login, r->now);
 	/* A new login ends the session the browser came with, if any. */
 	const char *old = MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, "oko_session");
 	if (old)
