@@ -58,4 +58,40 @@ expect_eq "and the success cleared the count: a failure is answered at once" "$c
 try_login reg wrong-password-again2
 expect_eq "the count starts again from zero" "$code" 403
 
+# --- login CSRF: a login posted from a foreign site is refused
+# xlogin ORIGIN-HEADERS...: logs in as admin with extra headers; status in $code, headers in $T/h
+xlogin() {
+	local args=()
+	for h in "$@"; do args+=(-H "$h"); done
+	code=$(curl -s -o "$T/body" -D "$T/h" -w '%{http_code}' "${args[@]}" --data-urlencode login=admin \
+		--data-urlencode password=password-admin "$URL/login")
+}
+sessions() { sql "SELECT count(*) FROM session"; }
+before=$(sessions)
+xlogin "Origin: http://evil.example"
+expect_eq "a login posted from a foreign Origin is refused" "$code" 403
+expect_grep "the refusal is explained in Russian" "$T/body" "форма входа была отправлена с другого сайта"
+grep -qi "^Set-Cookie: oko_session=[0-9a-f]" "$T/h" && fail "no session cookie for a foreign login" || ok "no session cookie for a foreign login"
+expect_eq "no session was created" "$(sessions)" "$before"
+xlogin "Referer: http://evil.example/page.html"
+expect_eq "a foreign Referer is refused when there is no Origin" "$code" 403
+xlogin "Origin: null"
+expect_eq "Origin: null is refused" "$code" 403
+xlogin "Origin: ${URL%:*}:1"
+expect_eq "the same host on another port is another site" "$code" 403
+xlogin "Sec-Fetch-Site: cross-site"
+expect_eq "Sec-Fetch-Site: cross-site is refused" "$code" 403
+xlogin "Sec-Fetch-Site: same-site" "Origin: $URL"
+expect_eq "Sec-Fetch-Site: same-site (a sibling subdomain) is refused" "$code" 403
+xlogin "Origin: $URL"
+expect_eq "a login from this server's own page works" "$code" 303
+xlogin "Referer: $URL/login?next=/"
+expect_eq "a Referer of this server works" "$code" 303
+xlogin "Origin: https://oko.example.ru" "X-Forwarded-Host: oko.example.ru"
+expect_eq "behind a proxy that sets X-Forwarded-Host the public origin works" "$code" 303
+xlogin "Origin: https://oko.example.ru" "Sec-Fetch-Site: same-origin"
+expect_eq "a browser's Sec-Fetch-Site: same-origin is believed whatever Host says" "$code" 303
+xlogin
+expect_eq "without Origin, Referer and Sec-Fetch-Site (curl, scripts) a login works" "$code" 303
+
 echo "1..$_n"
