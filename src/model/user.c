@@ -581,3 +581,70 @@ int audit_add(struct db *d, const struct user *u, const char *login, const char 
 	rc = db_step(s);
 	return rc < 0 ? rc : 0;
 }
+
+/* The named random secret of the database (table secret), created on first use. */
+static int db_secret(struct db *d, const char *name, uint8_t key[32])
+{
+	struct db_stmt *s = NULL;
+	int rc;
+	for (int round = 0; round < 2; round++) {
+		if ((rc = db_cached(d, &s, "SELECT value FROM secret WHERE name = ?")) ||
+		    (rc = db_bind_text(s, 1, name, -1)))
+			return rc;
+		rc = db_step(s);
+		if (rc == DB_ROW) {
+			size_t n = 0;
+			const void *v = db_col_blob(s, 0, &n);
+			bool ok = v && n == 32;
+			if (ok)
+				memcpy(key, v, 32);
+			db_reset(s);
+			return ok ? 0 : ERR_INVALID;
+		}
+		db_reset(s);
+		if (rc < 0)
+			return rc;
+		/* None yet: make one; of two racing writers the first wins and both read it. */
+		uint8_t fresh[32];
+		randombytes_buf(fresh, sizeof fresh);
+		if (!(rc = db_cached(d, &s, "INSERT INTO secret(name, value) SELECT ?, ?"
+					    " WHERE NOT EXISTS (SELECT 1 FROM secret WHERE name = ?)")) &&
+		    !(rc = db_bind_text(s, 1, name, -1)) && !(rc = db_bind_blob(s, 2, fresh, sizeof fresh)) &&
+		    !(rc = db_bind_text(s, 3, name, -1)))
+			rc = db_step(s);
+		sodium_memzero(fresh, sizeof fresh);
+		if (rc < 0)
+			return rc;
+	}
+	return ERR_DB;
+}
+
+int audit_login_failed(struct db *d, const char *typed, const char *ip)
+{
+	struct db_stmt *s = NULL;
+	bool exists = false;
+	int rc;
+	if (sodium_init() < 0)
+		return ERR_INVALID;
+	if (registry_login_valid(typed)) {
+		if ((rc = db_cached(d, &s, "SELECT 1 FROM user WHERE login = ?")) ||
+		    (rc = db_bind_text(s, 1, typed, -1)))
+			return rc;
+		rc = db_step(s);
+		exists = rc == DB_ROW;
+		db_reset(s);
+		if (rc < 0)
+			return rc;
+	}
+	if (exists)
+		return audit_add(d, NULL, typed, "login_failed", NULL, NULL, ip);
+	uint8_t key[32], h[16];
+	char hex[2 * sizeof h + 1], shown[AUDIT_FINGERPRINT_HEX + 2];
+	if ((rc = db_secret(d, "audit-login", key)))
+		return rc;
+	crypto_generichash(h, sizeof h, (const uint8_t *)typed, strlen(typed), key, sizeof key);
+	sodium_memzero(key, sizeof key);
+	sodium_bin2hex(hex, sizeof hex, h, sizeof h);
+	snprintf(shown, sizeof shown, "#%.*s", AUDIT_FINGERPRINT_HEX, hex);
+	return audit_add(d, NULL, shown, "login_failed", NULL, NULL, ip);
+}

@@ -87,4 +87,13 @@ bool user_sees_municipality(struct db *d, const struct user *u, int64_t municipa
 int audit_add(struct db *d, const struct user *u, const char *login, const char *action,
 	      const char *object, const char *detail, const char *ip);
 
+#define AUDIT_FINGERPRINT_HEX 12 /* hex digits of the fingerprint of an unknown login */
+
+/* Records a failed login ("login_failed"). What was typed as the login is kept only when
+ * such a login exists; otherwise it may be a password typed into the wrong field, and the
+ * log keeps "#" + a fingerprint: the first AUDIT_FINGERPRINT_HEX hex digits of BLAKE2b of
+ * the text keyed by a random secret of the database, so equal texts show equal prints
+ * and the text cannot be read back (docs/accounts.md). */
+int audit_login_failed(struct db *d, const char *typed, const char *ip);
+
 #endif

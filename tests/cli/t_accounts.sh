@@ -58,6 +58,18 @@ expect_eq "and the success cleared the count: a failure is answered at once" "$c
 try_login reg wrong-password-again2
 expect_eq "the count starts again from zero" "$code" 403
 
+# --- the audit log keeps a typed login only when it exists
+try_login "MyTypedPassw0rd-9" whatever-password
+try_login "MyTypedPassw0rd-9" whatever-password2
+try_login sch wrong-password-for-sch
+expect_eq "a password typed as the login is not stored" "$(sql "SELECT count(*) FROM audit WHERE user_login LIKE '%TypedPassw0rd%' OR detail LIKE '%TypedPassw0rd%'")" 0
+expect_eq "an existing login's failure is stored with the login" "$(sql "SELECT count(*) FROM audit WHERE action = 'login_failed' AND user_login = 'sch'")" 1
+expect_eq "an unknown login's failures share one fingerprint" "$(sql "SELECT count(DISTINCT user_login) FROM audit WHERE action = 'login_failed' AND user_login LIKE '#%' AND id > (SELECT max(id) - 3 FROM audit)")" 1
+get admin /audit
+expect_grep "the audit page shows the fingerprint in Russian" "$T/body" "неизвестный логин, отпечаток "
+expect_grep "and says what it is" "$T/body" "введённый текст не хранится"
+grep -q "TypedPassw0rd" "$T/body" && fail "the audit page does not show the typed text" || ok "the audit page does not show the typed text"
+
 # --- login CSRF: a login posted from a foreign site is refused
 # xlogin ORIGIN-HEADERS...: logs in as admin with extra headers; status in $code, headers in $T/h
 xlogin() {

@@ -16,6 +16,7 @@
 #include "base/err.h"
 #include "base/log.h"
 #include "db/db.h"
+#include "embedded.h"
 
 static char dir[64];
 static char path[128];
@@ -227,6 +228,50 @@ static void test_new_database_private(void **state)
 	unlink(p);
 }
 
+/* A database as an oko of schema version v left it: migrations 1..v only. */
+static struct db *open_at_version(const char *file, int v)
+{
+	struct db *d = NULL;
+	assert_int_equal(db_open(&d, file, DB_OPEN_CREATE | DB_OPEN_NOMIGRATE), 0);
+	for (int i = 1; i <= v; i++) {
+		char prefix[32];
+		snprintf(prefix, sizeof prefix, "src/db/sql/%03d_", i);
+		const struct embedded_file *f = NULL;
+		for (size_t k = 0; k < embedded_count && !f; k++)
+			if (!strncmp(embedded_files[k].path, prefix, strlen(prefix)))
+				f = &embedded_files[k];
+		assert_non_null(f);
+		assert_int_equal(db_exec(d, (const char *)f->data), 0);
+	}
+	char sql[64];
+	snprintf(sql, sizeof sql, "PRAGMA user_version = %d", v);
+	assert_int_equal(db_exec(d, sql), 0);
+	return d;
+}
+
+/* 008: failed logins of logins that do not exist lose the typed text (it may be a
+ * password); those of existing logins and other actions stay. */
+static void test_migration_008_scrubs_typed_logins(void **state)
+{
+	char p[160];
+	snprintf(p, sizeof p, "%s/v7.db", dir);
+	struct db *d = open_at_version(p, 7);
+	assert_int_equal(db_exec(d, "INSERT INTO user(id, login, name, role, password)"
+				    " VALUES (1, 'adm', 'A', 'admin', 'x');"
+				    "INSERT INTO audit(user_id, user_login, action) VALUES"
+				    " (NULL, 'adm', 'login_failed'), (NULL, 'MyPassw0rd!', 'login_failed'),"
+				    " (1, 'adm', 'login'), (NULL, 'cli-user', 'user_add')"), 0);
+	db_close(d);
+	assert_int_equal(db_open(&d, p, 0), 0);
+	struct db_stmt *s;
+	assert_int_equal(db_prepare(d, &s, "SELECT group_concat(user_login, ',') FROM"
+					   " (SELECT user_login FROM audit ORDER BY id)"), 0);
+	assert_int_equal(db_step(s), DB_ROW);
+	assert_string_equal(db_col_text(s, 0), "adm,#,adm,cli-user");
+	db_finalize(s);
+	db_close(d);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -239,6 +284,7 @@ int main(void)
 		cmocka_unit_test(test_bind_step_and_rollback),
 		cmocka_unit_test(test_foreign_keys_enforced),
 		cmocka_unit_test(test_new_database_private),
+		cmocka_unit_test(test_migration_008_scrubs_typed_logins),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

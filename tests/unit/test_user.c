@@ -100,11 +100,52 @@ static void test_rules_on_every_path(void **state)
 	assert_int_equal(user_verify(db, "adm", "another-one-42", &u), 0);
 }
 
+static void last_audit_login(char *out, size_t n)
+{
+	struct db_stmt *s = NULL;
+	assert_int_equal(db_prepare(db, &s, "SELECT user_login FROM audit WHERE action = 'login_failed'"
+					    " ORDER BY id DESC LIMIT 1"), 0);
+	assert_int_equal(db_step(s), DB_ROW);
+	snprintf(out, n, "%s", db_col_text(s, 0));
+	db_finalize(s);
+}
+
+/* A failed login keeps the typed login only when it exists; otherwise a fingerprint that
+ * tells equal texts apart from different ones and does not contain the text. */
+static void test_failed_login_audit(void **state)
+{
+	char msg[256], a[80], b[80], c[80];
+	user_add(db, "teacher1", "Учитель", ROLE_EXPERT, NULL, "teacher-pass-1", msg, sizeof msg);
+	assert_int_equal(audit_login_failed(db, "teacher1", "10.0.0.1"), 0);
+	last_audit_login(a, sizeof a);
+	assert_string_equal(a, "teacher1");
+	assert_int_equal(audit_login_failed(db, "MySecret-Passw0rd", "10.0.0.1"), 0);
+	last_audit_login(a, sizeof a);
+	assert_int_equal(strlen(a), 1 + AUDIT_FINGERPRINT_HEX);
+	assert_int_equal(a[0], '#');
+	assert_null(strstr(a, "MySecret"));
+	assert_int_equal(audit_login_failed(db, "MySecret-Passw0rd", "10.0.0.2"), 0);
+	last_audit_login(b, sizeof b);
+	assert_string_equal(a, b); /* the same text, the same print */
+	assert_int_equal(audit_login_failed(db, "Teacher1", "10.0.0.2"), 0); /* logins are exact */
+	last_audit_login(c, sizeof c);
+	assert_int_equal(c[0], '#');
+	assert_string_not_equal(a, c);
+	assert_int_equal(audit_login_failed(db, "пароль с пробелами", "10.0.0.2"), 0);
+	last_audit_login(c, sizeof c);
+	assert_int_equal(c[0], '#');
+	int64_t n = 0;
+	assert_int_equal(db_query_int(db, "SELECT count(*) FROM audit WHERE user_login LIKE '%Secret%'"
+				      " OR user_login LIKE '%пароль%'", -1, &n), 0);
+	assert_int_equal(n, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_password_rules),
 		cmocka_unit_test(test_rules_on_every_path),
+		cmocka_unit_test(test_failed_login_audit),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -91,6 +91,18 @@ int page_users_post(struct web_req *r, struct web_res *w)
 	" LEFT JOIN municipality m ON m.id = coalesce(u.municipality_id, sc.municipality_id)" \
 	" WHERE u.region_id = ?1 OR m.region_id = ?1))"
 
+/* The "who" of a failed login with a login that does not exist: its fingerprint (see
+ * audit_login_failed), or nothing for rows from before fingerprints. */
+static void who_unknown(struct buf *b, const char *print)
+{
+	buf_puts(b, "<span title=\"Такого логина нет; введённый текст не хранится\">");
+	if (*print)
+		html_textf(b, "неизвестный логин, отпечаток %s", print);
+	else
+		html_text(b, "неизвестный логин (текст удалён)");
+	buf_puts(b, "</span>");
+}
+
 int page_audit(struct web_req *r, struct web_res *w)
 {
 	struct buf *b = &w->body;
@@ -105,7 +117,11 @@ int page_audit(struct web_req *r, struct web_res *w)
 		total = (long)db_col_int(cs, 0);
 	db_finalize(cs);
 	html_begin(r, w, "Журнал действий");
-	buf_puts(b, "<h1>Журнал действий</h1><table><thead><tr><th>Когда (UTC)</th><th>Кто</th>"
+	buf_puts(b, "<h1>Журнал действий</h1><p class=\"muted\">Если при неудачном входе введён "
+		    "несуществующий логин, введённый текст не хранится (это мог быть пароль, набранный "
+		    "не в том поле): вместо него показан отпечаток — одинаковый текст даёт одинаковый "
+		    "отпечаток, но сам текст по нему не восстановить.</p>"
+		    "<table><thead><tr><th>Когда (UTC)</th><th>Кто</th>"
 		    "<th>Действие</th><th>Объект</th><th>Подробности</th><th>Адрес</th></tr></thead><tbody>");
 	int rc = db_prepare(r->db, &s, "SELECT at, user_login, action, coalesce(object, ''),"
 				       " coalesce(detail, ''), coalesce(ip, '') FROM audit a WHERE " AUDIT_SCOPE
@@ -115,8 +131,12 @@ int page_audit(struct web_req *r, struct web_res *w)
 		while (db_step(s) == DB_ROW) {
 			buf_puts(b, "<tr>");
 			for (int i = 0; i < 6; i++) {
+				const char *v = db_col_text(s, i);
 				buf_puts(b, "<td>");
-				html_text(b, db_col_text(s, i));
+				if (i == 1 && v[0] == '#')
+					who_unknown(b, v + 1);
+				else
+					html_text(b, v);
 				buf_puts(b, "</td>");
 			}
 			buf_puts(b, "</tr>");

@@ -6,7 +6,6 @@
 #include <strings.h>
 
 #include "base/err.h"
-#include "base/str.h"
 #include "web/web.h"
 
 #define SESSION_TTL (12 * 3600) /* a working day */
@@ -171,10 +170,9 @@ int page_login_post(struct web_req *r, struct web_res *w)
 	struct user u;
 	if (user_verify(r->db, login, pw, &u) != 0) {
 		web_throttle_fail(r->ip, login, r->now);
-		/* What was typed is kept short: it may be a password typed in the wrong field. */
-		char typed[65];
-		str_copy_utf8(typed, sizeof typed, login);
-		audit_add(r->db, NULL, typed, "login_failed", NULL, NULL, r->ip);
+		/* What was typed may be a password typed in the wrong field: the log keeps it only
+		 * when it is an existing login, else a fingerprint. */
+		audit_login_failed(r->db, login, r->ip);
 		w->status = 403;
 		login_form(r, w, login, "Неверный логин или пароль.");
 		return 0;
