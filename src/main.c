@@ -213,17 +213,25 @@ static const struct cli_cmd commands[] = {
 	  "  --threads N          рабочих потоков (по умолчанию — число ядер)\n"
 	  "  --quiet              не писать журнал запросов\n"
 	  "  --secure-cookies     всегда помечать cookie как Secure (за HTTPS-прокси)" },
-	{ "user", cmd_user, "пользователи: добавить, сменить пароль, список, ключ API",
+	{ "user", cmd_user, "пользователи: добавить, сменить пароль, список, ключи API",
 	  "использование: oko user add ЛОГИН --role РОЛЬ [--scope ТЕРРИТОРИЯ] [--name ИМЯ] [--password П]\n"
 	  "       oko user passwd ЛОГИН [--password П]\n"
 	  "       oko user list\n"
-	  "       oko user token ЛОГИН [--label МЕТКА]\n\n"
+	  "       oko user token [create] ЛОГИН [--label МЕТКА] [--days N]\n"
+	  "       oko user token list [ЛОГИН] [--all]\n"
+	  "       oko user token revoke НОМЕР\n"
+	  "       oko user token revoke-all ЛОГИН\n\n"
 	  "Роли: admin, region, municipality (--scope: название муниципалитета),\n"
 	  "school (--scope: логин школы), expert, observer.\n"
 	  "Без --password пароль читается с терминала (без эха) или из стандартного ввода.\n"
 	  "Пароль — не короче 10 символов; частые пароли (qwerty, йцукен, пароль, даты,\n"
 	  "1234567890 и им подобные, также с цифрами и знаками вокруг) и логин не принимаются.\n"
-	  "token выдаёт ключ для JSON API: заголовок «Authorization: Bearer КЛЮЧ»." },
+	  "passwd закрывает сеансы пользователя и отзывает его ключи API.\n"
+	  "token выдаёт ключ для JSON API (заголовок «Authorization: Bearer КЛЮЧ») на --days дней\n"
+	  "(по умолчанию 90, не больше 365); list — действующие ключи (--all — и истёкшие,\n"
+	  "отозванные) с номерами; revoke — отозвать ключ по номеру; revoke-all — все ключи\n"
+	  "пользователя. Пользователю с логином create, list, revoke или revoke-all ключ\n"
+	  "выдаётся командой «oko user token create ЛОГИН»." },
 	{ "version", cmd_version, "показать версию oko", "использование: oko version" },
 	{ "help", cmd_help, "список команд или справка по команде",
 	  "использование: oko help [КОМАНДА]" },

@@ -4,10 +4,12 @@
 #include <assert.h>
 #include <sodium.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "base/buf.h"
 #include "base/err.h"
+#include "base/mem.h"
 #include "base/str.h"
 #include "embedded.h"
 #include "model/registry.h"
@@ -286,17 +288,24 @@ out:
 	return rc;
 }
 
-int user_set_password(struct db *d, const char *login, const char *password, char *msg,
-		      size_t msglen)
+int user_set_password(struct db *d, const char *login, const char *password, int64_t now,
+		      long *keys, char *msg, size_t msglen)
 {
 	char hash[crypto_pwhash_STRBYTES];
 	struct db_stmt *s = NULL;
+	struct user u;
+	bool in_tx = false;
 	int rc;
+	if (keys)
+		*keys = 0;
 	if (sodium_init() < 0)
 		return ERR_INVALID;
 	if ((rc = user_password_check(login, password, msg, msglen)) ||
 	    (rc = hash_password(password, hash)))
 		return rc;
+	if ((rc = db_begin(d)))
+		return rc;
+	in_tx = true;
 	if ((rc = db_prepare(d, &s, "UPDATE user SET password = ? WHERE login = ?")) ||
 	    (rc = db_bind_text(s, 1, hash, -1)) || (rc = db_bind_text(s, 2, login, -1)) ||
 	    (rc = db_step(s)) < 0)
@@ -306,15 +315,25 @@ int user_set_password(struct db *d, const char *login, const char *password, cha
 		rc = ERR_NOTFOUND;
 		goto out;
 	}
-	/* A new password ends the sessions opened with the old one. */
 	db_finalize(s);
 	s = NULL;
+	/* A new password ends what the old one opened: sessions and API keys. */
 	if ((rc = db_prepare(d, &s, "DELETE FROM session WHERE user_id = (SELECT id FROM user WHERE login = ?)")) ||
 	    (rc = db_bind_text(s, 1, login, -1)) || (rc = db_step(s)) < 0)
 		goto out;
+	/* A disabled user keeps no valid key to revoke: user_find fails, nothing to do. */
+	if (user_find(d, login, &u) == 0 &&
+	    (rc = api_token_revoke_all(d, u.id, now, "смена пароля", keys)))
+		goto out;
+	if ((rc = db_commit(d)))
+		goto out;
+	in_tx = false;
 	rc = 0;
 out:
 	db_finalize(s);
+	if (in_tx)
+		db_rollback(d);
+	sodium_memzero(hash, sizeof hash);
 	return rc;
 }
 
@@ -451,23 +470,32 @@ int session_delete(struct db *d, const char *token)
 	return rc < 0 ? rc : 0;
 }
 
-int api_token_create(struct db *d, int64_t user_id, const char *label, char token[USER_TOKEN_HEX])
+int api_token_create(struct db *d, int64_t user_id, const char *label, int64_t now, int days,
+		     char token[USER_TOKEN_HEX], int64_t *id)
 {
 	char h[USER_TOKEN_HEX];
 	struct db_stmt *s = NULL;
+	if (days < 1 || days > USER_TOKEN_MAX_DAYS)
+		return ERR_INVALID;
 	if (sodium_init() < 0)
 		return ERR_INVALID;
 	new_token(token);
 	token_hash(token, h);
-	int rc = db_prepare(d, &s, "INSERT INTO api_token(token_hash, user_id, label) VALUES (?, ?, ?)");
+	int rc = db_prepare(d, &s, "INSERT INTO api_token(token_hash, user_id, label, created_at, expires_at)"
+				   " VALUES (?, ?, ?, ?, ?)");
 	if (!rc && !(rc = db_bind_text(s, 1, h, -1)) && !(rc = db_bind_int(s, 2, user_id)) &&
-	    !(rc = db_bind_text(s, 3, label, -1)))
+	    !(rc = db_bind_text(s, 3, label, -1)) && !(rc = db_bind_int(s, 4, now)) &&
+	    !(rc = db_bind_int(s, 5, now + (int64_t)days * 86400)))
 		rc = db_step(s);
 	db_finalize(s);
-	return rc < 0 ? rc : 0;
+	if (rc < 0)
+		return rc;
+	if (id)
+		*id = db_last_id(d);
+	return 0;
 }
 
-int api_token_lookup(struct db *d, const char *token, struct user *u)
+int api_token_lookup(struct db *d, const char *token, int64_t now, struct user *u)
 {
 	char h[USER_TOKEN_HEX];
 	struct db_stmt *s = NULL;
@@ -479,8 +507,9 @@ int api_token_lookup(struct db *d, const char *token, struct user *u)
 				   " LEFT JOIN school sc ON sc.id = u.school_id"
 				   " LEFT JOIN municipality m ON m.id = u.municipality_id"
 				   " LEFT JOIN region r ON r.id = u.region_id"
-				   " WHERE t.token_hash = ? AND u.disabled = 0")) ||
-	    (rc = db_bind_text(s, 1, h, -1)))
+				   " WHERE t.token_hash = ? AND t.expires_at > ? AND t.revoked_at IS NULL"
+				   " AND u.disabled = 0")) ||
+	    (rc = db_bind_text(s, 1, h, -1)) || (rc = db_bind_int(s, 2, now)))
 		return rc;
 	rc = db_step(s);
 	if (rc == DB_ROW) {
@@ -488,7 +517,102 @@ int api_token_lookup(struct db *d, const char *token, struct user *u)
 		db_reset(s);
 		return 0;
 	}
+	db_reset(s);
 	return rc == DB_DONE ? ERR_NOTFOUND : rc;
+}
+
+#define TOKEN_COLS "t.id, u.login, t.label, t.created_at, t.expires_at, coalesce(t.revoked_at, 0)," \
+	" coalesce(t.revoked_by, '') FROM api_token t JOIN user u ON u.id = t.user_id"
+
+static void read_token(struct db_stmt *s, struct api_token_info *t)
+{
+	memset(t, 0, sizeof *t);
+	t->id = db_col_int(s, 0);
+	snprintf(t->login, sizeof t->login, "%s", db_col_text(s, 1));
+	snprintf(t->label, sizeof t->label, "%s", db_col_text(s, 2));
+	t->created_at = db_col_int(s, 3);
+	t->expires_at = db_col_int(s, 4);
+	t->revoked_at = db_col_int(s, 5);
+	snprintf(t->revoked_by, sizeof t->revoked_by, "%s", db_col_text(s, 6));
+}
+
+int api_token_revoke(struct db *d, int64_t id, int64_t now, const char *by,
+		     struct api_token_info *info)
+{
+	struct db_stmt *s = NULL;
+	int rc;
+	if ((rc = db_prepare(d, &s, "SELECT " TOKEN_COLS " WHERE t.id = ? AND t.revoked_at IS NULL"
+				    " AND t.expires_at > ?")) ||
+	    (rc = db_bind_int(s, 1, id)) || (rc = db_bind_int(s, 2, now)))
+		goto out;
+	rc = db_step(s);
+	if (rc != DB_ROW) {
+		rc = rc == DB_DONE ? ERR_NOTFOUND : rc;
+		goto out;
+	}
+	if (info)
+		read_token(s, info);
+	db_finalize(s);
+	s = NULL;
+	if ((rc = db_prepare(d, &s, "UPDATE api_token SET revoked_at = ?, revoked_by = ? WHERE id = ?"
+				    " AND revoked_at IS NULL")) ||
+	    (rc = db_bind_int(s, 1, now)) || (rc = db_bind_text(s, 2, by, -1)) ||
+	    (rc = db_bind_int(s, 3, id)) || (rc = db_step(s)) < 0)
+		goto out;
+	rc = db_changes(d) ? 0 : ERR_NOTFOUND;
+out:
+	db_finalize(s);
+	return rc;
+}
+
+int api_token_revoke_all(struct db *d, int64_t user_id, int64_t now, const char *by, long *n)
+{
+	struct db_stmt *s = NULL;
+	int rc;
+	if (n)
+		*n = 0;
+	if ((rc = db_prepare(d, &s, "UPDATE api_token SET revoked_at = ?, revoked_by = ? WHERE user_id = ?"
+				    " AND revoked_at IS NULL AND expires_at > ?")) ||
+	    (rc = db_bind_int(s, 1, now)) || (rc = db_bind_text(s, 2, by, -1)) ||
+	    (rc = db_bind_int(s, 3, user_id)) || (rc = db_bind_int(s, 4, now)) || (rc = db_step(s)) < 0)
+		goto out;
+	if (n)
+		*n = (long)db_changes(d);
+	rc = 0;
+out:
+	db_finalize(s);
+	return rc;
+}
+
+int api_token_list(struct db *d, int64_t user_id, bool all, int64_t now,
+		   struct api_token_info **out, size_t *n)
+{
+	struct db_stmt *s = NULL;
+	struct api_token_info *v = NULL;
+	size_t cnt = 0, cap = 0;
+	int rc;
+	*out = NULL;
+	*n = 0;
+	if ((rc = db_prepare(d, &s, "SELECT " TOKEN_COLS " WHERE (?1 = 0 OR t.user_id = ?1)"
+				    " AND (?2 OR (t.revoked_at IS NULL AND t.expires_at > ?3))"
+				    " ORDER BY t.id DESC")) ||
+	    (rc = db_bind_int(s, 1, user_id)) || (rc = db_bind_int(s, 2, all)) ||
+	    (rc = db_bind_int(s, 3, now)))
+		goto out;
+	while ((rc = db_step(s)) == DB_ROW) {
+		v = xgrow(v, &cap, cnt + 1, sizeof *v);
+		read_token(s, &v[cnt++]);
+	}
+	if (rc < 0)
+		goto out;
+	rc = 0;
+	*out = v;
+	*n = cnt;
+	v = NULL;
+out:
+	db_finalize(s);
+	free(v);
+	return rc;
 }
 
 void user_scope(const struct user *u, const char **kind, int64_t *id)

@@ -30,6 +30,7 @@ const struct web_route web_routes[] = {
 	{ "GET", "/users", page_users, WEB_ROLE(ROLE_ADMIN), false, NONE },
 	{ "POST", "/users", page_users_post, WEB_ROLE(ROLE_ADMIN), true,
 	  K("csrf", "login", "name", "role", "scope", "password") },
+	{ "POST", "/users/tokens/revoke", page_users_token_revoke, WEB_ROLE(ROLE_ADMIN), true, K("csrf", "id") },
 	{ "GET", "/audit", page_audit, WEB_ROLE(ROLE_ADMIN) | WEB_ROLE(ROLE_REGION), false, K("page") },
 	{ "GET", "/reports", page_reports, WEB_STAFF, false, K("procedure", "unit", "school") },
 	{ "GET", "/reports/{procedure}", page_report, WEB_STAFF, false, K("school", "municipality", "region") },
@@ -222,7 +223,7 @@ static void authenticate(struct web_req *r)
 	/* API keys are for scripts and open only the JSON API: never the pages, which show
 	 * pupils' names to a school's coordinator, and never a state-changing form. */
 	if (auth && !strncmp(auth, "Bearer ", 7) && !strncmp(r->path, "/api/", 5)) {
-		if (api_token_lookup(r->db, auth + 7, &r->user) == 0) {
+		if (api_token_lookup(r->db, auth + 7, r->now, &r->user) == 0) {
 			r->authed = true;
 			r->by_token = true;
 		}
@@ -300,7 +301,12 @@ void web_dispatch(struct web_req *r, struct web_res *w)
 	authenticate(r);
 	if (rt->roles != WEB_PUBLIC) {
 		if (!r->authed) {
-			if (!strncmp(r->path, "/api/", 5) || strcmp(r->method, "GET")) {
+			const char *auth = r->conn ? MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND,
+										 "Authorization") : NULL;
+			if (!strncmp(r->path, "/api/", 5) && auth && !strncmp(auth, "Bearer ", 7)) {
+				web_error_page(r, w, 403, "Ключ API не действует: он неверен, истёк или отозван. "
+							  "Получите новый у администратора.");
+			} else if (!strncmp(r->path, "/api/", 5) || strcmp(r->method, "GET")) {
 				web_error_page(r, w, 403, "Нужно войти в систему.");
 			} else {
 				struct buf b = BUF_INIT;

@@ -186,6 +186,7 @@ int page_upload_post(struct web_req *r, struct web_res *w);
 int page_audit(struct web_req *r, struct web_res *w);
 int page_users(struct web_req *r, struct web_res *w);
 int page_users_post(struct web_req *r, struct web_res *w);
+int page_users_token_revoke(struct web_req *r, struct web_res *w);
 int page_reports(struct web_req *r, struct web_res *w);
 int page_report(struct web_req *r, struct web_res *w);
 int page_report_xlsx(struct web_req *r, struct web_res *w);

@@ -70,6 +70,60 @@ expect_grep "the audit page shows the fingerprint in Russian" "$T/body" "неи�
 expect_grep "and says what it is" "$T/body" "введённый текст не хранится"
 grep -q "TypedPassw0rd" "$T/body" && fail "the audit page does not show the typed text" || ok "the audit page does not show the typed text"
 
+# --- API keys: expire, can be revoked, die with a password change
+api() { code=$(curl -s -o "$T/body" -w '%{http_code}' -H "Authorization: Bearer $1" "$URL/api/v1/me"); }
+key=$("$OKO" user token reg --label nightly 2>"$T/err")
+api "$key"
+expect_eq "a new key works" "$code" 200
+expect_grep "its expiry is said when it is made" "$T/err" "Действует до"
+id=$(sql "SELECT id FROM api_token WHERE label = 'nightly'")
+expect_eq "it expires in 90 days by default" "$(sql "SELECT (expires_at - created_at) / 86400 FROM api_token WHERE id = $id")" 90
+run_oko user token list reg
+expect_grep "token list shows it with its number" "$T/out" "$id	reg	nightly"
+expect_ok "the operator revokes it by number" user token revoke "$id"
+api "$key"
+expect_eq "a revoked key is refused" "$code" 403
+expect_grep "and the refusal says why" "$T/body" "истёк или отозван"
+expect_fail "revoking it again fails" user token revoke "$id"
+run_oko user token list reg --all
+expect_grep "list --all shows the revocation" "$T/out" "отозван"
+old=$(OKO_NOW=2020-01-01T00:00:00Z "$OKO" user token create reg --days 1 --label old 2>/dev/null)
+api "$old"
+expect_eq "an expired key is refused" "$code" 403
+run_oko user token reg --days 400
+check "a lifetime over 365 days is refused" test "$rc" -ne 0
+k1=$("$OKO" user token reg --label one 2>/dev/null)
+k2=$("$OKO" user token create reg --label two --days 7 2>/dev/null)
+api "$k2"
+expect_eq "a key with --days works" "$code" 200
+login reg password-reg
+expect_ok "passwd with a sound password" user passwd reg --password new-password-reg
+expect_grep "passwd says the keys were revoked" "$T/out" "ключи API отозваны (2)"
+api "$k1"
+expect_eq "a password change revokes the user's keys" "$code" 403
+api "$k2"
+expect_eq "all of them" "$code" 403
+get reg /
+expect_eq "and ends its sessions" "$code" 303
+# the administrator's page
+k3=$("$OKO" user token sch --label "выгрузка <b>" 2>/dev/null)
+id3=$(sql "SELECT id FROM api_token WHERE label = 'выгрузка <b>'")
+get admin /users
+expect_grep "/users lists the valid keys" "$T/body" "выгрузка &lt;b&gt;"
+expect_grep "with a revoke button" "$T/body" "value=\"$id3\"><button>Отозвать</button>"
+grep -q ">nightly<" "$T/body" && fail "a revoked key is not listed" || ok "a revoked key is not listed"
+login sch password-sch
+post sch /users/tokens/revoke --data-urlencode "id=$id3"
+expect_eq "a school coordinator cannot revoke keys" "$code" 403
+post admin /users/tokens/revoke --data-urlencode "id=$id3"
+expect_eq "the administrator revokes a key on /users" "$code" 200
+expect_grep "and is told so" "$T/body" "Ключ № $id3 пользователя sch отозван."
+api "$k3"
+expect_eq "the key revoked on the page is refused" "$code" 403
+post admin /users/tokens/revoke --data-urlencode "id=$id3"
+expect_eq "revoking it again is 404" "$code" 404
+expect_eq "revocations are audited" "$(sql "SELECT count(*) FROM audit WHERE action = 'api_token_revoke'")" 2
+
 # --- login CSRF: a login posted from a foreign site is refused
 # xlogin ORIGIN-HEADERS...: logs in as admin with extra headers; status in $code, headers in $T/h
 xlogin() {

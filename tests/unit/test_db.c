@@ -272,6 +272,32 @@ static void test_migration_008_scrubs_typed_logins(void **state)
 	db_close(d);
 }
 
+/* 008: API keys of an older database get a number and expire 90 days after the
+ * migration (they never expired before: scripts keep working meanwhile). */
+static void test_migration_008_keys_expire(void **state)
+{
+	char p[160];
+	snprintf(p, sizeof p, "%s/v7k.db", dir);
+	struct db *d = open_at_version(p, 7);
+	assert_int_equal(db_exec(d, "INSERT INTO user(id, login, name, role, password)"
+				    " VALUES (1, 'adm', 'A', 'admin', 'x');"
+				    "INSERT INTO api_token(token_hash, user_id, label, created_at)"
+				    " VALUES ('abc', 1, 'old', '2021-05-01T10:00:00Z')"), 0);
+	db_close(d);
+	assert_int_equal(db_open(&d, p, 0), 0);
+	int64_t v = 0;
+	assert_int_equal(db_query_int(d, "SELECT id FROM api_token WHERE token_hash = 'abc'", -1, &v), 0);
+	assert_true(v > 0);
+	assert_int_equal(db_query_int(d, "SELECT created_at FROM api_token", -1, &v), 0);
+	assert_int_equal(v, 1619863200);
+	assert_int_equal(db_query_int(d, "SELECT expires_at - CAST(strftime('%s', 'now') AS INTEGER)"
+					 " FROM api_token", -1, &v), 0);
+	assert_true(v > 90 * 86400 - 60 && v <= 90 * 86400);
+	assert_int_equal(db_query_int(d, "SELECT revoked_at IS NULL FROM api_token", -1, &v), 0);
+	assert_int_equal(v, 1);
+	db_close(d);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -285,6 +311,7 @@ int main(void)
 		cmocka_unit_test(test_foreign_keys_enforced),
 		cmocka_unit_test(test_new_database_private),
 		cmocka_unit_test(test_migration_008_scrubs_typed_logins),
+		cmocka_unit_test(test_migration_008_keys_expire),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
