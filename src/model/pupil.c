@@ -209,10 +209,13 @@ out:
 	return rc;
 }
 
-/* Opens a sealed name, padded or from before padding; *plain as keys_open gives it. */
+/* Opens a sealed name, padded or from before padding; *plain as keys_open gives it. *version
+ * (may be NULL) tells which kind it was: 2 padded, 1 from before. */
 static int name_open(const uint8_t key[KEYS_BYTES], int64_t school_id, const void *sealed,
-		     size_t n, char **plain, size_t *pn)
+		     size_t n, char **plain, size_t *pn, int *version)
 {
+	if (version)
+		*version = 2;
 	char ad[64];
 	name_ad(school_id, 2, ad, sizeof ad);
 	if (keys_open(key, ad, sealed, n, plain, pn) == 0) {
@@ -228,6 +231,8 @@ static int name_open(const uint8_t key[KEYS_BYTES], int64_t school_id, const voi
 		*pn = len;
 		return 0;
 	}
+	if (version)
+		*version = 1;
 	name_ad(school_id, 1, ad, sizeof ad);
 	return keys_open(key, ad, sealed, n, plain, pn);
 }
@@ -375,7 +380,7 @@ int pupil_list(struct db *d, const struct user *reader, int64_t school_id, int y
 		size_t bn = 0, pn = 0;
 		const void *b = db_col_blob(s, 4, &bn);
 		char *plain = NULL;
-		if (name_open(key, school_id, b, bn, &plain, &pn)) {
+		if (name_open(key, school_id, b, bn, &plain, &pn, NULL)) {
 			snprintf(msg, msglen, "ФИО ученика не расшифровывается: данные повреждены или "
 					      "ключ не тот");
 			rc = ERR_INVALID;
@@ -498,5 +503,76 @@ int pupil_count(struct db *d, int64_t school_id, int year, long *pupils, long *c
 	*pupils = rc == DB_ROW ? (long)db_col_int(s, 0) : 0;
 	*coded = rc == DB_ROW ? (long)db_col_int(s, 1) : 0;
 	db_reset(s);
+	return rc < 0 ? rc : 0;
+}
+
+int pupil_repad(struct db *d, long *resealed, char *msg, size_t msglen)
+{
+	struct db_stmt *sel = NULL, *upd = NULL;
+	uint8_t key[KEYS_BYTES];
+	int64_t keyed = 0;
+	bool in_tx = false;
+	int rc;
+	*resealed = 0;
+	msg[0] = '\0';
+	if ((rc = db_begin(d)))
+		return rc;
+	in_tx = true;
+	if ((rc = db_prepare(d, &sel, "SELECT id, school_id, name_enc FROM pupil ORDER BY school_id, id")) ||
+	    (rc = db_prepare(d, &upd, "UPDATE pupil SET name_enc = ? WHERE id = ?")))
+		goto out;
+	while ((rc = db_step(sel)) == DB_ROW) {
+		int64_t id = db_col_int(sel, 0), school = db_col_int(sel, 1);
+		if (school != keyed) {
+			keys_wipe(key, sizeof key);
+			keyed = 0;
+			if ((rc = keys_school(d, school, false, key, msg, msglen)))
+				goto out;
+			keyed = school;
+		}
+		size_t bn = 0, pn = 0, sn = 0;
+		const void *b = db_col_blob(sel, 2, &bn);
+		char *plain = NULL;
+		uint8_t *sealed = NULL;
+		int version = 0;
+		if (name_open(key, school, b, bn, &plain, &pn, &version)) {
+			snprintf(msg, msglen, "ФИО ученика %lld не расшифровывается: данные повреждены или "
+					      "ключ не тот", (long long)id);
+			rc = ERR_INVALID;
+			goto out;
+		}
+		rc = version == 1 ? name_seal(key, school, plain, &sealed, &sn) : 0;
+		keys_wipe(plain, pn);
+		free(plain);
+		if (rc)
+			goto out;
+		if (!sealed)
+			continue;
+		db_reset(upd);
+		db_bind_blob(upd, 1, sealed, sn);
+		db_bind_int(upd, 2, id);
+		rc = db_step(upd);
+		free(sealed);
+		if (rc < 0)
+			goto out;
+		(*resealed)++;
+	}
+	if (rc < 0)
+		goto out;
+	db_finalize(sel);
+	db_finalize(upd);
+	sel = upd = NULL;
+	if ((rc = db_commit(d)))
+		goto out;
+	in_tx = false;
+out:
+	db_finalize(sel);
+	db_finalize(upd);
+	if (in_tx)
+		db_rollback(d);
+	if (keyed)
+		keys_wipe(key, sizeof key);
+	if (rc)
+		*resealed = 0;
 	return rc < 0 ? rc : 0;
 }

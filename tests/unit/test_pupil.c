@@ -245,6 +245,24 @@ static void test_names_padded_and_legacy(void **state)
 	}
 	assert_int_equal(seen, 4);
 	pupil_list_free(v, n);
+
+	/* oko keys repad: the old name is sealed again, padded; it still opens, and a second run
+	 * finds nothing to do. */
+	long resealed = -1;
+	assert_int_equal(pupil_repad(db, &resealed, msg, sizeof msg), 0);
+	assert_int_equal(resealed, 1);
+	assert_int_equal(db_prepare(db, &s, "SELECT count(DISTINCT length(name_enc)) FROM pupil"), 0);
+	assert_int_equal(db_step(s), DB_ROW);
+	assert_int_equal(db_col_int(s, 0), 1);
+	db_finalize(s);
+	assert_int_equal(pupil_list(db, &op, school_b, 2021, "5А", &v, &n, msg, sizeof msg), 0);
+	seen = 0;
+	for (size_t i = 0; i < n; i++)
+		seen += !strcmp(v[i].name, old_name);
+	assert_int_equal(seen, 1);
+	pupil_list_free(v, n);
+	assert_int_equal(pupil_repad(db, &resealed, msg, sizeof msg), 0);
+	assert_int_equal(resealed, 0);
 }
 
 int main(void)
