@@ -202,7 +202,7 @@ int page_audit(struct web_req *r, struct web_res *w)
 			for (int i = 0; i < 6; i++) {
 				const char *v = db_col_text(s, i);
 				buf_puts(b, "<td>");
-				if (i == 1 && v[0] == '#')
+				if (i == 1 && v[0] == '#' && !strcmp(db_col_text(s, 2), "login_failed"))
 					who_unknown(b, v + 1);
 				else
 					html_text(b, v);
