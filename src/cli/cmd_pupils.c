@@ -184,7 +184,8 @@ int cmd_keys(struct cli *c, int argc, char **argv)
 	if ((rc = cli_parse(c, argc, argv, opts, &npos)))
 		return rc > 0 ? 0 : rc;
 	if (npos != 1 || (strcmp(argv[0], "rotate") && strcmp(argv[0], "path") && strcmp(argv[0], "repad")))
-		return cli_usage_error(c, "укажите действие: oko keys rotate, oko keys path или oko keys repad");
+		return cli_usage_error(c, "укажите действие: oko keys rotate, oko keys path или "
+					  "oko keys repad");
 	struct db *d = NULL;
 	char msg[1024] = "", path[4096];
 	long n = 0;

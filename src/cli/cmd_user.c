@@ -124,7 +124,8 @@ static int token_list(struct db *d, const char *login, bool all, int64_t now)
 			printf("действует\n");
 	}
 	if (!n)
-		fprintf(stderr, all ? "Ключей нет.\n" : "Действующих ключей нет (--all — и истёкшие, отозванные).\n");
+		fprintf(stderr, all ? "Ключей нет.\n"
+				    : "Действующих ключей нет (--all — и истёкшие, отозванные).\n");
 	free(v);
 	return 0;
 }
@@ -207,8 +208,8 @@ int cmd_user(struct cli *c, int argc, char **argv)
 		if (!rc) {
 			snprintf(msg, sizeof msg, "ключей API отозвано: %ld", keys);
 			audit_add(d, NULL, cli_user_name(), "user_passwd", argv[1], msg, "cli");
-			printf("Пароль пользователя %s изменён; его сеансы закрыты, ключи API отозваны (%ld)\n",
-			       argv[1], keys);
+			printf("Пароль пользователя %s изменён; его сеансы закрыты, "
+			       "ключи API отозваны (%ld)\n", argv[1], keys);
 		}
 	} else if (!strcmp(argv[0], "list") && npos == 1) {
 		struct db_stmt *s = NULL;

@@ -30,7 +30,8 @@ const struct web_route web_routes[] = {
 	{ "GET", "/users", page_users, WEB_ROLE(ROLE_ADMIN), false, NONE },
 	{ "POST", "/users", page_users_post, WEB_ROLE(ROLE_ADMIN), true,
 	  K("csrf", "login", "name", "role", "scope", "password") },
-	{ "POST", "/users/tokens/revoke", page_users_token_revoke, WEB_ROLE(ROLE_ADMIN), true, K("csrf", "id") },
+	{ "POST", "/users/tokens/revoke", page_users_token_revoke, WEB_ROLE(ROLE_ADMIN), true,
+	  K("csrf", "id") },
 	{ "GET", "/audit", page_audit, WEB_ROLE(ROLE_ADMIN) | WEB_ROLE(ROLE_REGION), false, K("page") },
 	{ "GET", "/reports", page_reports, WEB_STAFF, false, K("procedure", "unit", "school") },
 	{ "GET", "/reports/{procedure}", page_report, WEB_STAFF, false, K("school", "municipality", "region") },
@@ -304,8 +305,8 @@ void web_dispatch(struct web_req *r, struct web_res *w)
 			const char *auth = r->conn ? MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND,
 										 "Authorization") : NULL;
 			if (!strncmp(r->path, "/api/", 5) && auth && !strncmp(auth, "Bearer ", 7)) {
-				web_error_page(r, w, 403, "Ключ API не действует: он неверен, истёк или отозван. "
-							  "Получите новый у администратора.");
+				web_error_page(r, w, 403, "Ключ API не действует: он неверен, истёк или "
+							  "отозван. Получите новый у администратора.");
 			} else if (!strncmp(r->path, "/api/", 5) || strcmp(r->method, "GET")) {
 				web_error_page(r, w, 403, "Нужно войти в систему.");
 			} else {

@@ -179,7 +179,8 @@ int page_login_post(struct web_req *r, struct web_res *w)
 	}
 	web_throttle_reset(login, r->now);
 	/* A new login ends the session the browser came with, if any. */
-	const char *old = r->conn ? MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, "oko_session") : NULL;
+	const char *old = r->conn ? MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, "oko_session")
+				  : NULL;
 	if (old)
 		session_delete(r->db, old);
 	char token[USER_TOKEN_HEX], csrf[USER_TOKEN_HEX];
