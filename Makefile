@@ -36,7 +36,8 @@ UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 TOOL_SRC := $(sort $(wildcard tests/tools/*.c))
 TOOL_BIN := $(TOOL_SRC:tests/tools/%.c=$(BUILD)/tests/tools/%)
-EMBED_FILES := $(sort $(wildcard src/db/sql/*.sql) $(wildcard src/web/static/*))
+EMBED_FILES := $(sort $(wildcard src/db/sql/*.sql) $(wildcard src/web/static/*)) \
+	src/model/common-passwords.txt
 
 .PHONY: all deps run check test sanitize lint fuzz bench clean demo e2e
 all: $(OKO)
@@ -55,7 +56,8 @@ $(BUILD)/%.o: %.c | $(BUILD)/gen/embedded.h
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(CFLAGS_ALL) -c -o $@ $<
 
-# Files built into the binary (SQL migrations; later static web assets) become C arrays.
+# Files built into the binary (SQL migrations, web assets, the list of common passwords)
+# become C arrays.
 $(BUILD)/tools/embed: tools/embed.c
 	@mkdir -p $(dir $@)
 	$(CC) -std=c17 -O2 -Wall -Wextra -Werror -o $@ $<

@@ -21,7 +21,7 @@ serve() { # DB
 }
 
 cookie_of() { # LOGIN
-	curl -s -c - -o /dev/null --data-urlencode "login=$1" --data-urlencode "password=demo-2026" "$URL/login" |
+	curl -s -c - -o /dev/null --data-urlencode "login=$1" --data-urlencode "password=oko-demo-2026" "$URL/login" |
 		awk '$6 == "oko_session" { print "oko_session=" $7 }'
 }
 
@@ -57,7 +57,7 @@ if [ -f "$real/vpr2021/ru4.xlsx" ]; then
 	db=$T/up.db
 	"$OKO" --db "$db" init >/dev/null
 	"$OKO" --db "$db" import kim "$real/kim2021/ru4.xlsx" --procedure VPR-2021-RU-4 >/dev/null
-	"$OKO" --db "$db" user add region --role region --password demo-2026 >/dev/null
+	"$OKO" --db "$db" user add region --role region --password oko-demo-2026 >/dev/null
 	serve "$db"
 	c=$(cookie_of region)
 	csrf=$(curl -s -H "Cookie: $c" "$URL/upload" | grep -o 'name="csrf" value="[0-9a-f]*"' | head -1 | grep -o '[0-9a-f]\{64\}')

@@ -78,7 +78,7 @@ static int load(struct db *d, const char *dir, const char *name, import_fn fn,
 	return rc;
 }
 
-#define DEMO_PASSWORD "demo-2026"
+#define DEMO_PASSWORD "oko-demo-2026"
 
 /* Users for every role, bound to the first municipality and its first school, so the demo
  * can be walked through in the browser. Existing logins are left as they are. */

@@ -183,8 +183,9 @@ int cmd_keys(struct cli *c, int argc, char **argv)
 	int npos, rc;
 	if ((rc = cli_parse(c, argc, argv, opts, &npos)))
 		return rc > 0 ? 0 : rc;
-	if (npos != 1 || (strcmp(argv[0], "rotate") && strcmp(argv[0], "path")))
-		return cli_usage_error(c, "укажите действие: oko keys rotate или oko keys path");
+	if (npos != 1 || (strcmp(argv[0], "rotate") && strcmp(argv[0], "path") && strcmp(argv[0], "repad")))
+		return cli_usage_error(c, "укажите действие: oko keys rotate, oko keys path или "
+					  "oko keys repad");
 	struct db *d = NULL;
 	char msg[1024] = "", path[4096];
 	long n = 0;
@@ -193,6 +194,13 @@ int cmd_keys(struct cli *c, int argc, char **argv)
 	if (!strcmp(argv[0], "path")) {
 		if (!(rc = keys_file_path(d, path, sizeof path)))
 			printf("%s\n", path);
+		goto out;
+	}
+	if (!strcmp(argv[0], "repad")) {
+		if ((rc = pupil_repad(d, &n, msg, sizeof msg)))
+			fprintf(stderr, "oko: ФИО не перешифрованы: %s\n", *msg ? msg : err_str(rc));
+		else
+			printf("ФИО, сохранённых без выравнивания длины и перешифрованных теперь: %ld\n", n);
 		goto out;
 	}
 	if ((rc = keys_rotate(d, &n, msg, sizeof msg))) {

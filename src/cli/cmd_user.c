@@ -1,11 +1,14 @@
-/* user: manage the people who use oko from the command line (add, passwd, list, token). */
+/* user: manage the people who use oko from the command line (add, passwd, list, API keys). */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <termios.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "base/err.h"
 #include "cli/cli.h"
+#include "model/plan.h"
 #include "model/user.h"
 
 /* Reads a password: from the terminal without echo, or one line of standard input. */
@@ -56,12 +59,134 @@ static int user_add_cmd(struct cli *c, struct db *d, int npos, char **argv, cons
 	return 0;
 }
 
+/* A date of unix seconds as "ГГГГ-ММ-ДД ЧЧ:ММ" UTC. */
+static const char *when(int64_t t, char out[32])
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+	gmtime_r(&tt, &tm);
+	strftime(out, 32, "%Y-%m-%d %H:%M", &tm);
+	return out;
+}
+
+static int token_create(struct cli *c, struct db *d, const char *login, const char *label,
+			const char *days_text, int64_t now)
+{
+	struct user u;
+	char token[USER_TOKEN_HEX], until[32], detail[200];
+	long days = USER_TOKEN_DAYS;
+	int64_t id = 0;
+	int rc;
+	if (days_text) {
+		char *end;
+		days = strtol(days_text, &end, 10);
+		if (*end || days < 1 || days > USER_TOKEN_MAX_DAYS)
+			return cli_usage_error(c, "--days: число дней от 1 до %d", USER_TOKEN_MAX_DAYS);
+	}
+	if ((rc = user_find(d, login, &u))) {
+		fprintf(stderr, "oko: пользователя %s нет\n", login);
+		return rc;
+	}
+	if ((rc = api_token_create(d, u.id, label, now, (int)days, token, &id)))
+		return rc;
+	snprintf(detail, sizeof detail, "ключ %lld «%s», %ld дн.", (long long)id, label, days);
+	audit_add(d, NULL, cli_user_name(), "api_token", login, detail, "cli");
+	printf("%s\n", token);
+	fprintf(stderr, "Ключ API № %lld для %s показан один раз: сохраните его. Передавайте его в "
+			"заголовке «Authorization: Bearer КЛЮЧ». Действует до %s UTC; отозвать: "
+			"oko user token revoke %lld.\n",
+		(long long)id, login, when(now + days * 86400, until), (long long)id);
+	return 0;
+}
+
+static int token_list(struct db *d, const char *login, bool all, int64_t now)
+{
+	struct user u = { 0 };
+	struct api_token_info *v = NULL;
+	size_t n = 0;
+	int rc;
+	if (login && (rc = user_find(d, login, &u))) {
+		fprintf(stderr, "oko: пользователя %s нет\n", login);
+		return rc;
+	}
+	if ((rc = api_token_list(d, u.id, all, now, &v, &n)))
+		return rc;
+	printf("номер\tпользователь\tметка\tвыдан (UTC)\tдействует до (UTC)\tсостояние\n");
+	for (size_t i = 0; i < n; i++) {
+		char a[32], b[32], r[32];
+		printf("%lld\t%s\t%s\t%s\t%s\t", (long long)v[i].id, v[i].login, v[i].label,
+		       when(v[i].created_at, a), when(v[i].expires_at, b));
+		if (v[i].revoked_at)
+			printf("отозван %s (%s)\n", when(v[i].revoked_at, r), v[i].revoked_by);
+		else if (v[i].expires_at <= now)
+			printf("истёк\n");
+		else
+			printf("действует\n");
+	}
+	if (!n)
+		fprintf(stderr, all ? "Ключей нет.\n"
+				    : "Действующих ключей нет (--all — и истёкшие, отозванные).\n");
+	free(v);
+	return 0;
+}
+
+/* oko user token …: create (also the bare form "token ЛОГИН"), list, revoke, revoke-all. */
+static int token_cmd(struct cli *c, struct db *d, int npos, char **argv, const char *label,
+		     const char *days, bool all)
+{
+	int64_t now = plan_now();
+	char by[80], detail[200];
+	int rc;
+	snprintf(by, sizeof by, "cli:%s", cli_user_name());
+	const char *sub = argv[1];
+	if (!strcmp(sub, "create") && npos == 3)
+		return token_create(c, d, argv[2], label, days, now);
+	if (!strcmp(sub, "list") && npos <= 3)
+		return token_list(d, npos == 3 ? argv[2] : NULL, all, now);
+	if (!strcmp(sub, "revoke") && npos == 3) {
+		char *end;
+		long long id = strtoll(argv[2], &end, 10);
+		struct api_token_info t;
+		if (*end || id <= 0)
+			return cli_usage_error(c, "укажите номер ключа из «oko user token list»");
+		if ((rc = api_token_revoke(d, id, now, by, &t))) {
+			fprintf(stderr, "oko: действующего ключа № %lld нет\n", id);
+			return rc;
+		}
+		snprintf(detail, sizeof detail, "ключ %lld «%s»", id, t.label);
+		audit_add(d, NULL, cli_user_name(), "api_token_revoke", t.login, detail, "cli");
+		printf("Ключ № %lld пользователя %s отозван\n", id, t.login);
+		return 0;
+	}
+	if (!strcmp(sub, "revoke-all") && npos == 3) {
+		struct user u;
+		long n = 0;
+		if ((rc = user_find(d, argv[2], &u))) {
+			fprintf(stderr, "oko: пользователя %s нет\n", argv[2]);
+			return rc;
+		}
+		if ((rc = api_token_revoke_all(d, u.id, now, by, &n)))
+			return rc;
+		snprintf(detail, sizeof detail, "все ключи: %ld", n);
+		audit_add(d, NULL, cli_user_name(), "api_token_revoke", argv[2], detail, "cli");
+		printf("Отозвано ключей пользователя %s: %ld\n", argv[2], n);
+		return 0;
+	}
+	if (npos == 2 && strcmp(sub, "create") && strcmp(sub, "revoke") && strcmp(sub, "revoke-all"))
+		return token_create(c, d, sub, label, days, now); /* "oko user token ЛОГИН" */
+	return cli_usage_error(c, "oko user token [create] ЛОГИН | list [ЛОГИН] | revoke НОМЕР | "
+				  "revoke-all ЛОГИН");
+}
+
 int cmd_user(struct cli *c, int argc, char **argv)
 {
 	const char *name = NULL, *role = NULL, *scope = NULL, *password = NULL, *label = "api";
+	const char *days = NULL;
+	bool all = false;
 	const struct cli_opt opts[] = {
 		{ "--name", &name, NULL }, { "--role", &role, NULL }, { "--scope", &scope, NULL },
-		{ "--password", &password, NULL }, { "--label", &label, NULL }, { 0 },
+		{ "--password", &password, NULL }, { "--label", &label, NULL }, { "--days", &days, NULL },
+		{ "--all", NULL, &all }, { 0 },
 	};
 	int npos, rc;
 	if ((rc = cli_parse(c, argc, argv, opts, &npos)))
@@ -75,13 +200,16 @@ int cmd_user(struct cli *c, int argc, char **argv)
 		rc = user_add_cmd(c, d, npos, argv, name, role, scope, password);
 	} else if (!strcmp(argv[0], "passwd") && npos == 2) {
 		char pw[256], msg[256] = "";
+		long keys = 0;
 		if (!password && !(rc = read_password("Новый пароль: ", pw, sizeof pw)))
 			password = pw;
-		if (!rc && (rc = user_set_password(d, argv[1], password, msg, sizeof msg)))
+		if (!rc && (rc = user_set_password(d, argv[1], password, plan_now(), &keys, msg, sizeof msg)))
 			fprintf(stderr, "oko: пароль не изменён: %s\n", *msg ? msg : err_str(rc));
 		if (!rc) {
-			audit_add(d, NULL, cli_user_name(), "user_passwd", argv[1], NULL, "cli");
-			printf("Пароль пользователя %s изменён; его сеансы закрыты\n", argv[1]);
+			snprintf(msg, sizeof msg, "ключей API отозвано: %ld", keys);
+			audit_add(d, NULL, cli_user_name(), "user_passwd", argv[1], msg, "cli");
+			printf("Пароль пользователя %s изменён; его сеансы закрыты, "
+			       "ключи API отозваны (%ld)\n", argv[1], keys);
 		}
 	} else if (!strcmp(argv[0], "list") && npos == 1) {
 		struct db_stmt *s = NULL;
@@ -101,17 +229,8 @@ int cmd_user(struct cli *c, int argc, char **argv)
 			rc = rc == DB_DONE ? 0 : rc;
 		}
 		db_finalize(s);
-	} else if (!strcmp(argv[0], "token") && npos == 2) {
-		struct user u;
-		char token[USER_TOKEN_HEX];
-		if ((rc = user_find(d, argv[1], &u))) {
-			fprintf(stderr, "oko: пользователя %s нет\n", argv[1]);
-		} else if (!(rc = api_token_create(d, u.id, label, token))) {
-			audit_add(d, NULL, cli_user_name(), "api_token", argv[1], label, "cli");
-			printf("%s\n", token);
-			fprintf(stderr, "Ключ API для %s показан один раз: сохраните его. Передавайте его "
-					"в заголовке «Authorization: Bearer КЛЮЧ».\n", argv[1]);
-		}
+	} else if (!strcmp(argv[0], "token") && npos >= 2) {
+		rc = token_cmd(c, d, npos, argv, label, days, all);
 	} else {
 		rc = cli_usage_error(c, "неизвестное действие «%s» или неверное число аргументов", argv[0]);
 	}

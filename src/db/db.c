@@ -1,10 +1,13 @@
 /* db: the SQLite driver behind the db_* interface. */
 #include "db/db.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "base/err.h"
@@ -55,6 +58,38 @@ const char *db_errmsg(struct db *d)
 	return d->msg;
 }
 
+/* The database holds password hashes, the audit log and sealed personal data: only its
+ * owner may read it. SQLite creates a new database file with mode 0644 (less the umask)
+ * and gives its -wal and -shm files the mode of the database file, so a new database is
+ * created here first, empty, with mode 0600 (an empty file is a new database to SQLite)
+ * and the companions follow. An existing database readable by others is left as it is
+ * (its operator may mean it) but said once per process, as for the key file. */
+static int private_file(struct db *d, const char *path, int flags)
+{
+	static int warned;
+	if (!*path || !strcmp(path, ":memory:"))
+		return 0;
+	if (flags & DB_OPEN_CREATE) {
+		int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+		if (fd >= 0) {
+			close(fd);
+			return 0;
+		}
+		if (errno != EEXIST) {
+			snprintf(d->msg, sizeof d->msg, "не удалось создать файл базы данных %s: %s", path,
+				 strerror(errno));
+			log_error("%s", d->msg);
+			return ERR_IO;
+		}
+	}
+	struct stat st;
+	if (stat(path, &st) == 0 && S_ISREG(st.st_mode) && (st.st_mode & 077) &&
+	    !__atomic_exchange_n(&warned, 1, __ATOMIC_RELAXED))
+		log_warn("файл базы данных %s доступен не только владельцу: выполните chmod 600 %s "
+			 "(и для файлов %s-wal, %s-shm, если они есть)", path, path, path, path);
+	return 0;
+}
+
 int db_open(struct db **out, const char *path, int flags)
 {
 	*out = NULL;
@@ -66,6 +101,8 @@ int db_open(struct db **out, const char *path, int flags)
 		rc = ERR_NOTFOUND;
 		goto out;
 	}
+	if ((rc = private_file(d, path, flags)))
+		goto out;
 	int oflags = (flags & DB_OPEN_READONLY) ? SQLITE_OPEN_READONLY
 						: SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
 	int src = sqlite3_open_v2(path, &d->h, oflags | SQLITE_OPEN_NOMUTEX, NULL);

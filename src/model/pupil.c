@@ -172,9 +172,69 @@ void pupil_operator_user(int64_t school_id, struct user *u)
 	snprintf(u->name, sizeof u->name, "оператор сервера");
 }
 
-static void name_ad(int64_t school_id, char *ad, size_t n)
+/* Names are padded to a multiple of PUPIL_NAME_BUCKET bytes before sealing (ISO/IEC 7816-4
+ * padding, sodium_pad), so every name that pupil_name_norm accepts (< PUPIL_NAME_MAX bytes)
+ * seals to the same length and the ciphertext does not tell a short name from a long one.
+ * Padded values are sealed with the associated data "oko-pupil-name-2:<school id>"; values
+ * sealed before padding (plain name, "oko-pupil-name:<school id>") still open. The version
+ * sits in the associated data, so neither kind can be taken for the other. */
+#define PUPIL_NAME_BUCKET 256
+
+static void name_ad(int64_t school_id, int version, char *ad, size_t n)
 {
-	snprintf(ad, n, "oko-pupil-name:%lld", (long long)school_id);
+	if (version == 2)
+		snprintf(ad, n, "oko-pupil-name-2:%lld", (long long)school_id);
+	else
+		snprintf(ad, n, "oko-pupil-name:%lld", (long long)school_id);
+}
+
+static int name_seal(const uint8_t key[KEYS_BYTES], int64_t school_id, const char *name,
+		     uint8_t **sealed, size_t *sn)
+{
+	char ad[64];
+	size_t n = strlen(name), padded = 0;
+	size_t cap = (n / PUPIL_NAME_BUCKET + 1) * PUPIL_NAME_BUCKET;
+	unsigned char *p = xmalloc(cap);
+	memcpy(p, name, n);
+	int rc = 0;
+	if (sodium_pad(&padded, p, n, PUPIL_NAME_BUCKET, cap) != 0) {
+		rc = ERR_INVALID; /* cannot happen: cap leaves room for the padding */
+		goto out;
+	}
+	name_ad(school_id, 2, ad, sizeof ad);
+	rc = keys_seal(key, ad, p, padded, sealed, sn);
+out:
+	keys_wipe(p, cap);
+	free(p);
+	return rc;
+}
+
+/* Opens a sealed name, padded or from before padding; *plain as keys_open gives it. *version
+ * (may be NULL) tells which kind it was: 2 padded, 1 from before. */
+static int name_open(const uint8_t key[KEYS_BYTES], int64_t school_id, const void *sealed,
+		     size_t n, char **plain, size_t *pn, int *version)
+{
+	if (version)
+		*version = 2;
+	char ad[64];
+	name_ad(school_id, 2, ad, sizeof ad);
+	if (keys_open(key, ad, sealed, n, plain, pn) == 0) {
+		size_t len = 0;
+		if (sodium_unpad(&len, (unsigned char *)*plain, *pn, PUPIL_NAME_BUCKET) != 0) {
+			keys_wipe(*plain, *pn);
+			free(*plain);
+			*plain = NULL;
+			return ERR_INVALID;
+		}
+		keys_wipe(*plain + len, *pn - len);
+		(*plain)[len] = '\0';
+		*pn = len;
+		return 0;
+	}
+	if (version)
+		*version = 1;
+	name_ad(school_id, 1, ad, sizeof ad);
+	return keys_open(key, ad, sealed, n, plain, pn);
 }
 
 static void name_tag(const uint8_t key[KEYS_BYTES], const char *class_name, const char *name,
@@ -198,7 +258,6 @@ int pupil_put(struct db *d, int64_t school_id, int year, const char *class_name,
 	uint8_t key[KEYS_BYTES], tag[KEYS_TAG_BYTES];
 	uint8_t *sealed = NULL;
 	size_t sn = 0;
-	char ad[64];
 	struct db_stmt *s = NULL;
 	*created = false;
 	int rc = keys_school(d, school_id, true, key, msg, msglen);
@@ -222,8 +281,7 @@ int pupil_put(struct db *d, int64_t school_id, int year, const char *class_name,
 	db_reset(s);
 	if (rc < 0)
 		goto out;
-	name_ad(school_id, ad, sizeof ad);
-	if ((rc = keys_seal(key, ad, name, strlen(name), &sealed, &sn)))
+	if ((rc = name_seal(key, school_id, name, &sealed, &sn)))
 		goto out;
 	if ((rc = db_cached(d, &s, "INSERT INTO pupil (school_id, year, class, grade, name_enc, name_tag) "
 				   "VALUES (?, ?, ?, ?, ?, ?)")))
@@ -273,7 +331,6 @@ int pupil_list(struct db *d, const struct user *reader, int64_t school_id, int y
 {
 	uint8_t key[KEYS_BYTES];
 	bool have_key = false;
-	char ad[64];
 	struct pupil *v = NULL;
 	size_t cnt = 0, cap = 0;
 	struct db_stmt *s = NULL;
@@ -301,7 +358,6 @@ int pupil_list(struct db *d, const struct user *reader, int64_t school_id, int y
 			have_key = true;
 		}
 	}
-	name_ad(school_id, ad, sizeof ad);
 	if ((rc = db_prepare(d, &s, "SELECT id, class, grade, coalesce(code, ''), name_enc FROM pupil "
 				    "WHERE school_id = ? AND year = ? AND (? = '' OR class = ?) "
 				    "ORDER BY grade, class, code")))
@@ -324,7 +380,7 @@ int pupil_list(struct db *d, const struct user *reader, int64_t school_id, int y
 		size_t bn = 0, pn = 0;
 		const void *b = db_col_blob(s, 4, &bn);
 		char *plain = NULL;
-		if (keys_open(key, ad, b, bn, &plain, &pn)) {
+		if (name_open(key, school_id, b, bn, &plain, &pn, NULL)) {
 			snprintf(msg, msglen, "ФИО ученика не расшифровывается: данные повреждены или "
 					      "ключ не тот");
 			rc = ERR_INVALID;
@@ -447,5 +503,76 @@ int pupil_count(struct db *d, int64_t school_id, int year, long *pupils, long *c
 	*pupils = rc == DB_ROW ? (long)db_col_int(s, 0) : 0;
 	*coded = rc == DB_ROW ? (long)db_col_int(s, 1) : 0;
 	db_reset(s);
+	return rc < 0 ? rc : 0;
+}
+
+int pupil_repad(struct db *d, long *resealed, char *msg, size_t msglen)
+{
+	struct db_stmt *sel = NULL, *upd = NULL;
+	uint8_t key[KEYS_BYTES];
+	int64_t keyed = 0;
+	bool in_tx = false;
+	int rc;
+	*resealed = 0;
+	msg[0] = '\0';
+	if ((rc = db_begin(d)))
+		return rc;
+	in_tx = true;
+	if ((rc = db_prepare(d, &sel, "SELECT id, school_id, name_enc FROM pupil ORDER BY school_id, id")) ||
+	    (rc = db_prepare(d, &upd, "UPDATE pupil SET name_enc = ? WHERE id = ?")))
+		goto out;
+	while ((rc = db_step(sel)) == DB_ROW) {
+		int64_t id = db_col_int(sel, 0), school = db_col_int(sel, 1);
+		if (school != keyed) {
+			keys_wipe(key, sizeof key);
+			keyed = 0;
+			if ((rc = keys_school(d, school, false, key, msg, msglen)))
+				goto out;
+			keyed = school;
+		}
+		size_t bn = 0, pn = 0, sn = 0;
+		const void *b = db_col_blob(sel, 2, &bn);
+		char *plain = NULL;
+		uint8_t *sealed = NULL;
+		int version = 0;
+		if (name_open(key, school, b, bn, &plain, &pn, &version)) {
+			snprintf(msg, msglen, "ФИО ученика %lld не расшифровывается: данные повреждены или "
+					      "ключ не тот", (long long)id);
+			rc = ERR_INVALID;
+			goto out;
+		}
+		rc = version == 1 ? name_seal(key, school, plain, &sealed, &sn) : 0;
+		keys_wipe(plain, pn);
+		free(plain);
+		if (rc)
+			goto out;
+		if (!sealed)
+			continue;
+		db_reset(upd);
+		db_bind_blob(upd, 1, sealed, sn);
+		db_bind_int(upd, 2, id);
+		rc = db_step(upd);
+		free(sealed);
+		if (rc < 0)
+			goto out;
+		(*resealed)++;
+	}
+	if (rc < 0)
+		goto out;
+	db_finalize(sel);
+	db_finalize(upd);
+	sel = upd = NULL;
+	if ((rc = db_commit(d)))
+		goto out;
+	in_tx = false;
+out:
+	db_finalize(sel);
+	db_finalize(upd);
+	if (in_tx)
+		db_rollback(d);
+	if (keyed)
+		keys_wipe(key, sizeof key);
+	if (rc)
+		*resealed = 0;
 	return rc < 0 ? rc : 0;
 }

@@ -72,6 +72,11 @@ void pupil_list_free(struct pupil *v, size_t n);
  * procedure of that year. *issued gets the count. One transaction. */
 int pupil_codes_issue(struct db *d, int64_t school_id, int year, long *issued);
 
+/* Re-seals, padded, every name stored before names were padded to one length (they open
+ * but show their length; docs/personal-data.md). One transaction; needs the key file.
+ * *resealed gets the count; 0 when every name is padded already. */
+int pupil_repad(struct db *d, long *resealed, char *msg, size_t msglen);
+
 /* Counts: pupils and those with codes, for a school and year. */
 int pupil_count(struct db *d, int64_t school_id, int year, long *pupils, long *coded);
 

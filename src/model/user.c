@@ -1,11 +1,17 @@
 /* user: users, roles and territories, sessions, API tokens, audit log. */
 #include "model/user.h"
 
+#include <assert.h>
 #include <sodium.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "base/buf.h"
 #include "base/err.h"
+#include "base/mem.h"
+#include "base/str.h"
+#include "embedded.h"
 #include "model/registry.h"
 
 static const char *const role_names[ROLE_COUNT] = {
@@ -58,13 +64,148 @@ static int hash_password(const char *password, char out[crypto_pwhash_STRBYTES])
 	return 0;
 }
 
-static int password_ok(const char *password, char *msg, size_t msglen)
+/* ---- password rules ---- */
+
+#define PASSWORD_LIST "src/model/common-passwords.txt"
+
+/* True for what people pad a word with: ASCII digits, punctuation and spaces. */
+static bool pad_byte(unsigned char c)
 {
-	if (strlen(password) < 8) {
-		snprintf(msg, msglen, "пароль должен быть не короче 8 символов");
-		return ERR_INVALID;
+	return c < 0x80 && !((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'));
+}
+
+/* True when the folded text s is a line of the list of common passwords. */
+static bool common_password(const char *s)
+{
+	const struct embedded_file *list = NULL;
+	for (size_t i = 0; i < embedded_count && !list; i++)
+		if (!strcmp(embedded_files[i].path, PASSWORD_LIST))
+			list = &embedded_files[i];
+	assert(list); /* built into the binary by the Makefile */
+	if (!*s)
+		return false;
+	const char *p = (const char *)list->data, *end = p + list->len;
+	char line[128];
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
+		if (n && *p != '#' && n < sizeof line) {
+			memcpy(line, p, n);
+			line[n] = '\0';
+			if (str_fold_eq(line, s))
+				return true;
+		}
+		p += n + 1;
 	}
-	return 0;
+	return false;
+}
+
+/* True when s is a date alone: three groups of digits split by one separator (". - /" or a
+ * space), a year 1900–2099 first or last and the other two a day and a month. */
+static bool date_only(const char *s)
+{
+	int g[3], len[3], ng = 0;
+	char sep = 0;
+	for (;;) {
+		int v = 0, k = 0;
+		while (*s >= '0' && *s <= '9' && k < 5) {
+			v = v * 10 + (*s++ - '0');
+			k++;
+		}
+		if (!k || k > 4 || ng == 3)
+			return false;
+		g[ng] = v;
+		len[ng++] = k;
+		if (!*s)
+			break;
+		if (!strchr(".-/ ", *s) || (sep && *s != sep))
+			return false;
+		sep = *s++;
+	}
+	if (ng != 3)
+		return false;
+	int y = len[2] == 4 ? g[2] : len[0] == 4 ? g[0] : 0;
+	int a = len[2] == 4 ? g[0] : g[1], b = len[2] == 4 ? g[1] : g[2];
+	int la = len[2] == 4 ? len[0] : len[1], lb = len[2] == 4 ? len[1] : len[2];
+	if (y < 1900 || y > 2099 || la > 2 || lb > 2 || a < 1 || b < 1)
+		return false;
+	return (a <= 31 && b <= 12) || (a <= 12 && b <= 31);
+}
+
+/* Fewer than three distinct characters ("aaaaaaaaaa", "ababababab"). */
+static bool too_few_kinds(const char *s, size_t n)
+{
+	uint32_t seen[2] = { 0, 0 };
+	int kinds = 0;
+	for (size_t i = 0; i < n;) {
+		uint32_t cp;
+		size_t k = utf8_decode(s + i, n - i, &cp);
+		if (!k) {
+			cp = 0x80000000u | (unsigned char)s[i];
+			k = 1;
+		}
+		i += k;
+		if ((kinds > 0 && cp == seen[0]) || (kinds > 1 && cp == seen[1]))
+			continue;
+		if (kinds == 2)
+			return false;
+		seen[kinds++] = cp;
+	}
+	return true;
+}
+
+int user_password_check(const char *login, const char *password, char *msg, size_t msglen)
+{
+	size_t n = strlen(password);
+	size_t chars = utf8_valid(password, n) ? utf8_len(password, n) : n;
+	struct buf f = BUF_INIT, part = BUF_INIT;
+	int rc = ERR_INVALID;
+	if (chars < USER_PASSWORD_MIN) {
+		snprintf(msg, msglen, "пароль должен быть не короче %d символов", USER_PASSWORD_MIN);
+		goto out;
+	}
+	if (too_few_kinds(password, n)) {
+		snprintf(msg, msglen, "в пароле слишком мало разных символов");
+		goto out;
+	}
+	str_fold(password, n, &f);
+	if (date_only(buf_str(&f))) {
+		snprintf(msg, msglen, "дата не годится в пароли: её легко угадать");
+		goto out;
+	}
+	/* The folded password, and the same without the digits and punctuation padded around
+	 * it: "Qwerty2024!" is "qwerty" to a guesser. */
+	const char *s = buf_str(&f);
+	size_t b = 0, e = f.len;
+	while (b < e && pad_byte((unsigned char)s[b]))
+		b++;
+	while (e > b && pad_byte((unsigned char)s[e - 1]))
+		e--;
+	const size_t from[4] = { 0, 0, b, b }, to[4] = { f.len, e, f.len, e };
+	for (int i = 0; i < 4; i++) {
+		buf_reset(&part);
+		buf_append(&part, s + from[i], to[i] - from[i]);
+		const char *c = buf_str(&part);
+		if (login && *login && str_fold_eq(c, login)) {
+			snprintf(msg, msglen, "пароль не должен повторять логин");
+			goto out;
+		}
+		if (common_password(c)) {
+			snprintf(msg, msglen, "это один из самых частых паролей (или частый пароль "
+					      "с цифрами и знаками вокруг): его подбирают первым, "
+					      "придумайте другой");
+			goto out;
+		}
+	}
+	rc = 0;
+out:
+	if (f.p)
+		sodium_memzero(f.p, f.len);
+	if (part.p)
+		sodium_memzero(part.p, part.len);
+	buf_free(&f);
+	buf_free(&part);
+	return rc;
 }
 
 int user_add(struct db *d, const char *login, const char *name, enum role role,
@@ -79,7 +220,7 @@ int user_add(struct db *d, const char *login, const char *name, enum role role,
 		snprintf(msg, msglen, "логин может содержать только латинские буквы, цифры, «_» и «-»");
 		return ERR_INVALID;
 	}
-	if ((rc = password_ok(password, msg, msglen)))
+	if ((rc = user_password_check(login, password, msg, msglen)))
 		return rc;
 	const char *sql = NULL;
 	switch (role) {
@@ -148,16 +289,24 @@ out:
 	return rc;
 }
 
-int user_set_password(struct db *d, const char *login, const char *password, char *msg,
-		      size_t msglen)
+int user_set_password(struct db *d, const char *login, const char *password, int64_t now,
+		      long *keys, char *msg, size_t msglen)
 {
 	char hash[crypto_pwhash_STRBYTES];
 	struct db_stmt *s = NULL;
+	struct user u;
+	bool in_tx = false;
 	int rc;
+	if (keys)
+		*keys = 0;
 	if (sodium_init() < 0)
 		return ERR_INVALID;
-	if ((rc = password_ok(password, msg, msglen)) || (rc = hash_password(password, hash)))
+	if ((rc = user_password_check(login, password, msg, msglen)) ||
+	    (rc = hash_password(password, hash)))
 		return rc;
+	if ((rc = db_begin(d)))
+		return rc;
+	in_tx = true;
 	if ((rc = db_prepare(d, &s, "UPDATE user SET password = ? WHERE login = ?")) ||
 	    (rc = db_bind_text(s, 1, hash, -1)) || (rc = db_bind_text(s, 2, login, -1)) ||
 	    (rc = db_step(s)) < 0)
@@ -167,15 +316,25 @@ int user_set_password(struct db *d, const char *login, const char *password, cha
 		rc = ERR_NOTFOUND;
 		goto out;
 	}
-	/* A new password ends the sessions opened with the old one. */
 	db_finalize(s);
 	s = NULL;
+	/* A new password ends what the old one opened: sessions and API keys. */
 	if ((rc = db_prepare(d, &s, "DELETE FROM session WHERE user_id = (SELECT id FROM user WHERE login = ?)")) ||
 	    (rc = db_bind_text(s, 1, login, -1)) || (rc = db_step(s)) < 0)
 		goto out;
+	/* A disabled user keeps no valid key to revoke: user_find fails, nothing to do. */
+	if (user_find(d, login, &u) == 0 &&
+	    (rc = api_token_revoke_all(d, u.id, now, "смена пароля", keys)))
+		goto out;
+	if ((rc = db_commit(d)))
+		goto out;
+	in_tx = false;
 	rc = 0;
 out:
 	db_finalize(s);
+	if (in_tx)
+		db_rollback(d);
+	sodium_memzero(hash, sizeof hash);
 	return rc;
 }
 
@@ -312,23 +471,32 @@ int session_delete(struct db *d, const char *token)
 	return rc < 0 ? rc : 0;
 }
 
-int api_token_create(struct db *d, int64_t user_id, const char *label, char token[USER_TOKEN_HEX])
+int api_token_create(struct db *d, int64_t user_id, const char *label, int64_t now, int days,
+		     char token[USER_TOKEN_HEX], int64_t *id)
 {
 	char h[USER_TOKEN_HEX];
 	struct db_stmt *s = NULL;
+	if (days < 1 || days > USER_TOKEN_MAX_DAYS)
+		return ERR_INVALID;
 	if (sodium_init() < 0)
 		return ERR_INVALID;
 	new_token(token);
 	token_hash(token, h);
-	int rc = db_prepare(d, &s, "INSERT INTO api_token(token_hash, user_id, label) VALUES (?, ?, ?)");
+	int rc = db_prepare(d, &s, "INSERT INTO api_token(token_hash, user_id, label, created_at, expires_at)"
+				   " VALUES (?, ?, ?, ?, ?)");
 	if (!rc && !(rc = db_bind_text(s, 1, h, -1)) && !(rc = db_bind_int(s, 2, user_id)) &&
-	    !(rc = db_bind_text(s, 3, label, -1)))
+	    !(rc = db_bind_text(s, 3, label, -1)) && !(rc = db_bind_int(s, 4, now)) &&
+	    !(rc = db_bind_int(s, 5, now + (int64_t)days * 86400)))
 		rc = db_step(s);
 	db_finalize(s);
-	return rc < 0 ? rc : 0;
+	if (rc < 0)
+		return rc;
+	if (id)
+		*id = db_last_id(d);
+	return 0;
 }
 
-int api_token_lookup(struct db *d, const char *token, struct user *u)
+int api_token_lookup(struct db *d, const char *token, int64_t now, struct user *u)
 {
 	char h[USER_TOKEN_HEX];
 	struct db_stmt *s = NULL;
@@ -340,8 +508,9 @@ int api_token_lookup(struct db *d, const char *token, struct user *u)
 				   " LEFT JOIN school sc ON sc.id = u.school_id"
 				   " LEFT JOIN municipality m ON m.id = u.municipality_id"
 				   " LEFT JOIN region r ON r.id = u.region_id"
-				   " WHERE t.token_hash = ? AND u.disabled = 0")) ||
-	    (rc = db_bind_text(s, 1, h, -1)))
+				   " WHERE t.token_hash = ? AND t.expires_at > ? AND t.revoked_at IS NULL"
+				   " AND u.disabled = 0")) ||
+	    (rc = db_bind_text(s, 1, h, -1)) || (rc = db_bind_int(s, 2, now)))
 		return rc;
 	rc = db_step(s);
 	if (rc == DB_ROW) {
@@ -349,7 +518,102 @@ int api_token_lookup(struct db *d, const char *token, struct user *u)
 		db_reset(s);
 		return 0;
 	}
+	db_reset(s);
 	return rc == DB_DONE ? ERR_NOTFOUND : rc;
+}
+
+#define TOKEN_COLS "t.id, u.login, t.label, t.created_at, t.expires_at, coalesce(t.revoked_at, 0)," \
+	" coalesce(t.revoked_by, '') FROM api_token t JOIN user u ON u.id = t.user_id"
+
+static void read_token(struct db_stmt *s, struct api_token_info *t)
+{
+	memset(t, 0, sizeof *t);
+	t->id = db_col_int(s, 0);
+	snprintf(t->login, sizeof t->login, "%s", db_col_text(s, 1));
+	snprintf(t->label, sizeof t->label, "%s", db_col_text(s, 2));
+	t->created_at = db_col_int(s, 3);
+	t->expires_at = db_col_int(s, 4);
+	t->revoked_at = db_col_int(s, 5);
+	snprintf(t->revoked_by, sizeof t->revoked_by, "%s", db_col_text(s, 6));
+}
+
+int api_token_revoke(struct db *d, int64_t id, int64_t now, const char *by,
+		     struct api_token_info *info)
+{
+	struct db_stmt *s = NULL;
+	int rc;
+	if ((rc = db_prepare(d, &s, "SELECT " TOKEN_COLS " WHERE t.id = ? AND t.revoked_at IS NULL"
+				    " AND t.expires_at > ?")) ||
+	    (rc = db_bind_int(s, 1, id)) || (rc = db_bind_int(s, 2, now)))
+		goto out;
+	rc = db_step(s);
+	if (rc != DB_ROW) {
+		rc = rc == DB_DONE ? ERR_NOTFOUND : rc;
+		goto out;
+	}
+	if (info)
+		read_token(s, info);
+	db_finalize(s);
+	s = NULL;
+	if ((rc = db_prepare(d, &s, "UPDATE api_token SET revoked_at = ?, revoked_by = ? WHERE id = ?"
+				    " AND revoked_at IS NULL")) ||
+	    (rc = db_bind_int(s, 1, now)) || (rc = db_bind_text(s, 2, by, -1)) ||
+	    (rc = db_bind_int(s, 3, id)) || (rc = db_step(s)) < 0)
+		goto out;
+	rc = db_changes(d) ? 0 : ERR_NOTFOUND;
+out:
+	db_finalize(s);
+	return rc;
+}
+
+int api_token_revoke_all(struct db *d, int64_t user_id, int64_t now, const char *by, long *n)
+{
+	struct db_stmt *s = NULL;
+	int rc;
+	if (n)
+		*n = 0;
+	if ((rc = db_prepare(d, &s, "UPDATE api_token SET revoked_at = ?, revoked_by = ? WHERE user_id = ?"
+				    " AND revoked_at IS NULL AND expires_at > ?")) ||
+	    (rc = db_bind_int(s, 1, now)) || (rc = db_bind_text(s, 2, by, -1)) ||
+	    (rc = db_bind_int(s, 3, user_id)) || (rc = db_bind_int(s, 4, now)) || (rc = db_step(s)) < 0)
+		goto out;
+	if (n)
+		*n = (long)db_changes(d);
+	rc = 0;
+out:
+	db_finalize(s);
+	return rc;
+}
+
+int api_token_list(struct db *d, int64_t user_id, bool all, int64_t now,
+		   struct api_token_info **out, size_t *n)
+{
+	struct db_stmt *s = NULL;
+	struct api_token_info *v = NULL;
+	size_t cnt = 0, cap = 0;
+	int rc;
+	*out = NULL;
+	*n = 0;
+	if ((rc = db_prepare(d, &s, "SELECT " TOKEN_COLS " WHERE (?1 = 0 OR t.user_id = ?1)"
+				    " AND (?2 OR (t.revoked_at IS NULL AND t.expires_at > ?3))"
+				    " ORDER BY t.id DESC")) ||
+	    (rc = db_bind_int(s, 1, user_id)) || (rc = db_bind_int(s, 2, all)) ||
+	    (rc = db_bind_int(s, 3, now)))
+		goto out;
+	while ((rc = db_step(s)) == DB_ROW) {
+		v = xgrow(v, &cap, cnt + 1, sizeof *v);
+		read_token(s, &v[cnt++]);
+	}
+	if (rc < 0)
+		goto out;
+	rc = 0;
+	*out = v;
+	*n = cnt;
+	v = NULL;
+out:
+	db_finalize(s);
+	free(v);
+	return rc;
 }
 
 void user_scope(const struct user *u, const char **kind, int64_t *id)
@@ -441,4 +705,71 @@ int audit_add(struct db *d, const struct user *u, const char *login, const char 
 		return rc;
 	rc = db_step(s);
 	return rc < 0 ? rc : 0;
+}
+
+/* The named random secret of the database (table secret), created on first use. */
+static int db_secret(struct db *d, const char *name, uint8_t key[32])
+{
+	struct db_stmt *s = NULL;
+	int rc;
+	for (int round = 0; round < 2; round++) {
+		if ((rc = db_cached(d, &s, "SELECT value FROM secret WHERE name = ?")) ||
+		    (rc = db_bind_text(s, 1, name, -1)))
+			return rc;
+		rc = db_step(s);
+		if (rc == DB_ROW) {
+			size_t n = 0;
+			const void *v = db_col_blob(s, 0, &n);
+			bool ok = v && n == 32;
+			if (ok)
+				memcpy(key, v, 32);
+			db_reset(s);
+			return ok ? 0 : ERR_INVALID;
+		}
+		db_reset(s);
+		if (rc < 0)
+			return rc;
+		/* None yet: make one; of two racing writers the first wins and both read it. */
+		uint8_t fresh[32];
+		randombytes_buf(fresh, sizeof fresh);
+		if (!(rc = db_cached(d, &s, "INSERT INTO secret(name, value) SELECT ?, ?"
+					    " WHERE NOT EXISTS (SELECT 1 FROM secret WHERE name = ?)")) &&
+		    !(rc = db_bind_text(s, 1, name, -1)) && !(rc = db_bind_blob(s, 2, fresh, sizeof fresh)) &&
+		    !(rc = db_bind_text(s, 3, name, -1)))
+			rc = db_step(s);
+		sodium_memzero(fresh, sizeof fresh);
+		if (rc < 0)
+			return rc;
+	}
+	return ERR_DB;
+}
+
+int audit_login_failed(struct db *d, const char *typed, const char *ip)
+{
+	struct db_stmt *s = NULL;
+	bool exists = false;
+	int rc;
+	if (sodium_init() < 0)
+		return ERR_INVALID;
+	if (registry_login_valid(typed)) {
+		if ((rc = db_cached(d, &s, "SELECT 1 FROM user WHERE login = ?")) ||
+		    (rc = db_bind_text(s, 1, typed, -1)))
+			return rc;
+		rc = db_step(s);
+		exists = rc == DB_ROW;
+		db_reset(s);
+		if (rc < 0)
+			return rc;
+	}
+	if (exists)
+		return audit_add(d, NULL, typed, "login_failed", NULL, NULL, ip);
+	uint8_t key[32], h[16];
+	char hex[2 * sizeof h + 1], shown[AUDIT_FINGERPRINT_HEX + 2];
+	if ((rc = db_secret(d, "audit-login", key)))
+		return rc;
+	crypto_generichash(h, sizeof h, (const uint8_t *)typed, strlen(typed), key, sizeof key);
+	sodium_memzero(key, sizeof key);
+	sodium_bin2hex(hex, sizeof hex, h, sizeof h);
+	snprintf(shown, sizeof shown, "#%.*s", AUDIT_FINGERPRINT_HEX, hex);
+	return audit_add(d, NULL, shown, "login_failed", NULL, NULL, ip);
 }

@@ -7,6 +7,7 @@
 #define OKO_USER_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "db/db.h"
@@ -33,14 +34,26 @@ const char *user_role_title(enum role r);
 /* Role by name; -1 when unknown. */
 int user_role_parse(const char *name);
 
+#define USER_PASSWORD_MIN 10 /* characters (code points) of a new password */
+
+/* Checks a new password for login: at least USER_PASSWORD_MIN characters, at least three
+ * distinct ones, not a date, not the login, and not one of the common passwords of
+ * src/model/common-passwords.txt — compared case-insensitively, also with the digits and
+ * punctuation around it taken off ("Qwerty2024!" is "qwerty"). 0, or ERR_INVALID with the
+ * reason in Russian in msg. Every path that sets a password goes through it. */
+int user_password_check(const char *login, const char *password, char *msg, size_t msglen);
+
 /* Adds a user. scope names the territory: a region name for ROLE_REGION (optional), a
  * municipality name for ROLE_MUNICIPALITY, a school login for ROLE_SCHOOL. Fails with
  * ERR_EXISTS for a taken login, ERR_NOTFOUND for an unknown territory, ERR_INVALID for a
- * password shorter than 8 characters; msg explains in Russian. */
+ * password user_password_check() refuses; msg explains in Russian. */
 int user_add(struct db *d, const char *login, const char *name, enum role role,
 	     const char *scope, const char *password, char *msg, size_t msglen);
-int user_set_password(struct db *d, const char *login, const char *password, char *msg,
-		      size_t msglen);
+/* Sets a new password (user_password_check() first) and, in the same transaction, ends
+ * the user's sessions and revokes its API keys at now: whoever knew the old password may
+ * have made either. *keys gets the number of keys revoked (may be NULL). */
+int user_set_password(struct db *d, const char *login, const char *password, int64_t now,
+		      long *keys, char *msg, size_t msglen);
 /* Loads a user by id or by login; ERR_NOTFOUND when absent or disabled. */
 int user_get(struct db *d, int64_t id, struct user *u);
 int user_find(struct db *d, const char *login, struct user *u);
@@ -57,9 +70,36 @@ int session_create(struct db *d, int64_t user_id, int64_t now, int ttl, char tok
 int session_lookup(struct db *d, const char *token, int64_t now, struct user *u,
 		   char csrf[USER_TOKEN_HEX]);
 int session_delete(struct db *d, const char *token);
-/* Creates an API token for scripts; the token is shown once. */
-int api_token_create(struct db *d, int64_t user_id, const char *label, char token[USER_TOKEN_HEX]);
-int api_token_lookup(struct db *d, const char *token, struct user *u);
+/* API keys for scripts (docs/api.md). A key is valid from its creation for a lifetime in
+ * days, until revoked, and while its user is enabled; only its hash is stored. */
+#define USER_TOKEN_DAYS 90      /* default lifetime */
+#define USER_TOKEN_MAX_DAYS 365
+
+struct api_token_info {
+	int64_t id;              /* the key's number, for lists and revocation */
+	char login[64];          /* its user */
+	char label[128];
+	int64_t created_at, expires_at, revoked_at; /* unix seconds; revoked_at 0 = not */
+	char revoked_by[64];
+};
+
+/* Creates an API key valid for days (1..USER_TOKEN_MAX_DAYS) from now; the key is shown
+ * once (token), *id (may be NULL) gets its number. ERR_INVALID for a lifetime out of range. */
+int api_token_create(struct db *d, int64_t user_id, const char *label, int64_t now, int days,
+		     char token[USER_TOKEN_HEX], int64_t *id);
+/* The user of a key that is valid at now; ERR_NOTFOUND for an unknown, expired or revoked
+ * key or a disabled user. */
+int api_token_lookup(struct db *d, const char *token, int64_t now, struct user *u);
+/* Revokes key id at now, recording by (a login, or what revoked it); ERR_NOTFOUND when no
+ * such key is valid. *info (may be NULL) gets the key as it was. */
+int api_token_revoke(struct db *d, int64_t id, int64_t now, const char *by,
+		     struct api_token_info *info);
+/* Revokes every valid key of the user; *n (may be NULL) gets the count. */
+int api_token_revoke_all(struct db *d, int64_t user_id, int64_t now, const char *by, long *n);
+/* Keys of one user (user_id != 0) or of all, newest first: the valid ones at now, or with
+ * all also the expired and revoked ones. *out is malloc'd (caller frees), *n its length. */
+int api_token_list(struct db *d, int64_t user_id, bool all, int64_t now,
+		   struct api_token_info **out, size_t *n);
 
 /* The territory a user's lists are limited to: kind "all" (administrator, or a regional
  * coordinator bound to no region), "reg", "mun" or "school" with *id that territory's id,
@@ -76,5 +116,14 @@ bool user_sees_municipality(struct db *d, const struct user *u, int64_t municipa
 /* Appends to the audit log; user may be NULL for anonymous events. */
 int audit_add(struct db *d, const struct user *u, const char *login, const char *action,
 	      const char *object, const char *detail, const char *ip);
+
+#define AUDIT_FINGERPRINT_HEX 12 /* hex digits of the fingerprint of an unknown login */
+
+/* Records a failed login ("login_failed"). What was typed as the login is kept only when
+ * such a login exists; otherwise it may be a password typed into the wrong field, and the
+ * log keeps "#" + a fingerprint: the first AUDIT_FINGERPRINT_HEX hex digits of BLAKE2b of
+ * the text keyed by a random secret of the database, so equal texts show equal prints
+ * and the text cannot be read back (docs/accounts.md). */
+int audit_login_failed(struct db *d, const char *typed, const char *ip);
 
 #endif

@@ -5,7 +5,6 @@
  * not in the route's set (403; a login redirect for anonymous page requests), checked the
  * CSRF token of state-changing requests (403) and refused keys the route does not declare
  * (400). Handlers therefore only check the objects they touch. */
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,6 +30,8 @@ const struct web_route web_routes[] = {
 	{ "GET", "/users", page_users, WEB_ROLE(ROLE_ADMIN), false, NONE },
 	{ "POST", "/users", page_users_post, WEB_ROLE(ROLE_ADMIN), true,
 	  K("csrf", "login", "name", "role", "scope", "password") },
+	{ "POST", "/users/tokens/revoke", page_users_token_revoke, WEB_ROLE(ROLE_ADMIN), true,
+	  K("csrf", "id") },
 	{ "GET", "/audit", page_audit, WEB_ROLE(ROLE_ADMIN) | WEB_ROLE(ROLE_REGION), false, K("page") },
 	{ "GET", "/reports", page_reports, WEB_STAFF, false, K("procedure", "unit", "school") },
 	{ "GET", "/reports/{procedure}", page_report, WEB_STAFF, false, K("school", "municipality", "region") },
@@ -80,88 +81,6 @@ const struct web_route web_routes[] = {
 	{ "GET", "/api/v1/signs", api_signs, WEB_TERRITORY, false, K("school") },
 	{ NULL, NULL, NULL, 0, false, NULL },
 };
-
-/* ---- login throttling: failures per IP and per login in a 15-minute window ---- */
-
-#define THROTTLE_SLOTS 256
-#define THROTTLE_WINDOW 900
-#define THROTTLE_FREE 5 /* failures allowed before waiting */
-
-static struct {
-	char key[80];
-	int fails;
-	int64_t first, last;
-} slots[THROTTLE_SLOTS];
-static pthread_mutex_t throttle_mu = PTHREAD_MUTEX_INITIALIZER;
-
-static int slot_of(const char *key, int64_t now, bool create)
-{
-	int free_slot = -1, oldest = 0;
-	for (int i = 0; i < THROTTLE_SLOTS; i++) {
-		if (slots[i].key[0] && now - slots[i].last > THROTTLE_WINDOW)
-			slots[i].key[0] = '\0';
-		if (!strcmp(slots[i].key, key) && key[0])
-			return i;
-		if (!slots[i].key[0] && free_slot < 0)
-			free_slot = i;
-		if (slots[i].last < slots[oldest].last)
-			oldest = i;
-	}
-	if (!create)
-		return -1;
-	int i = free_slot >= 0 ? free_slot : oldest;
-	snprintf(slots[i].key, sizeof slots[i].key, "%s", key);
-	slots[i].fails = 0;
-	slots[i].first = slots[i].last = now;
-	return i;
-}
-
-void web_throttle_fail(const char *ip, const char *login, int64_t now)
-{
-	char k[2][80];
-	snprintf(k[0], sizeof k[0], "ip:%s", ip);
-	snprintf(k[1], sizeof k[1], "login:%s", login);
-	pthread_mutex_lock(&throttle_mu);
-	for (int j = 0; j < 2; j++) {
-		int i = slot_of(k[j], now, true);
-		slots[i].fails++;
-		slots[i].last = now;
-	}
-	pthread_mutex_unlock(&throttle_mu);
-}
-
-int web_throttle_wait(const char *ip, const char *login, int64_t now)
-{
-	char k[2][80];
-	int wait = 0;
-	snprintf(k[0], sizeof k[0], "ip:%s", ip);
-	snprintf(k[1], sizeof k[1], "login:%s", login);
-	pthread_mutex_lock(&throttle_mu);
-	for (int j = 0; j < 2; j++) {
-		int i = slot_of(k[j], now, false);
-		if (i < 0 || slots[i].fails < THROTTLE_FREE)
-			continue;
-		/* 2, 4, 8 … seconds after the last failure, at most 5 minutes. */
-		int extra = slots[i].fails - THROTTLE_FREE;
-		int delay = extra >= 8 ? 300 : 2 << extra;
-		int left = (int)(slots[i].last + delay - now);
-		if (left > wait)
-			wait = left;
-	}
-	pthread_mutex_unlock(&throttle_mu);
-	return wait;
-}
-
-void web_throttle_reset(const char *login)
-{
-	char k[80];
-	snprintf(k, sizeof k, "login:%s", login);
-	pthread_mutex_lock(&throttle_mu);
-	int i = slot_of(k, 0, false);
-	if (i >= 0)
-		slots[i].key[0] = '\0';
-	pthread_mutex_unlock(&throttle_mu);
-}
 
 /* ---- helpers ---- */
 
@@ -305,7 +224,7 @@ static void authenticate(struct web_req *r)
 	/* API keys are for scripts and open only the JSON API: never the pages, which show
 	 * pupils' names to a school's coordinator, and never a state-changing form. */
 	if (auth && !strncmp(auth, "Bearer ", 7) && !strncmp(r->path, "/api/", 5)) {
-		if (api_token_lookup(r->db, auth + 7, &r->user) == 0) {
+		if (api_token_lookup(r->db, auth + 7, r->now, &r->user) == 0) {
 			r->authed = true;
 			r->by_token = true;
 		}
@@ -383,7 +302,12 @@ void web_dispatch(struct web_req *r, struct web_res *w)
 	authenticate(r);
 	if (rt->roles != WEB_PUBLIC) {
 		if (!r->authed) {
-			if (!strncmp(r->path, "/api/", 5) || strcmp(r->method, "GET")) {
+			const char *auth = r->conn ? MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND,
+										 "Authorization") : NULL;
+			if (!strncmp(r->path, "/api/", 5) && auth && !strncmp(auth, "Bearer ", 7)) {
+				web_error_page(r, w, 403, "Ключ API не действует: он неверен, истёк или "
+							  "отозван. Получите новый у администратора.");
+			} else if (!strncmp(r->path, "/api/", 5) || strcmp(r->method, "GET")) {
 				web_error_page(r, w, 403, "Нужно войти в систему.");
 			} else {
 				struct buf b = BUF_INIT;

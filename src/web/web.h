@@ -123,10 +123,13 @@ void web_error_page(struct web_req *r, struct web_res *w, int status, const char
 /* Serves an embedded static asset by name (under /static/); 404 when unknown. */
 int web_static(struct web_req *r, struct web_res *w);
 
-/* Login throttling: records a failure; tells whether the IP or login must wait. */
+/* Login throttling (throttle.c): a growing delay per account after a few failures, and per
+ * client address only far above normal use. Records a failure of login from ip; tells how
+ * many seconds an attempt must still wait (0 = go ahead); forgets an account's failures
+ * after it logged in. */
 void web_throttle_fail(const char *ip, const char *login, int64_t now);
-int web_throttle_wait(const char *ip, const char *login, int64_t now); /* seconds, 0 = ok */
-void web_throttle_reset(const char *login);
+int web_throttle_wait(const char *ip, const char *login, int64_t now);
+void web_throttle_reset(const char *login, int64_t now);
 
 /* ---- HTML (html.c): escaped by default; raw output only through html_raw ---- */
 
@@ -187,6 +190,7 @@ int page_upload_post(struct web_req *r, struct web_res *w);
 int page_audit(struct web_req *r, struct web_res *w);
 int page_users(struct web_req *r, struct web_res *w);
 int page_users_post(struct web_req *r, struct web_res *w);
+int page_users_token_revoke(struct web_req *r, struct web_res *w);
 int page_reports(struct web_req *r, struct web_res *w);
 int page_report(struct web_req *r, struct web_res *w);
 int page_report_xlsx(struct web_req *r, struct web_res *w);

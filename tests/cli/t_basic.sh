@@ -30,6 +30,9 @@ expect_ok "init again is harmless" init
 expect_grep "second init says it exists" "$T/out" "уже существует"
 expect_eq "schema is applied" "$(sql "SELECT count(*) FROM sqlite_master WHERE name IN ('school','procedure','result')")" 3
 expect_eq "journal mode is WAL" "$(sql 'PRAGMA journal_mode')" wal
+# The database holds password hashes and the audit log: owner only, whatever the umask.
+(umask 022 && "$OKO" --db "$T/private.db" init >/dev/null 2>&1)
+expect_eq "a new database is created with mode 0600" "$(stat -c %a "$T/private.db")" 600
 
 # --db wins over OKO_DB, wherever it stands.
 expect_ok "init with --db" --db "$T/other.db" init

@@ -66,13 +66,13 @@ else
 fi
 
 # ---- HTTP: the school coordinator ----
-"$OKO" user add school1 --role school --scope sch220206 --password password-1 >/dev/null
-"$OKO" user add school2 --role school --scope sch220207 --password password-2 >/dev/null
-"$OKO" user add reg --role region --password password-r >/dev/null
+"$OKO" user add school1 --role school --scope sch220206 --password password-school1 >/dev/null
+"$OKO" user add school2 --role school --scope sch220207 --password password-school2 >/dev/null
+"$OKO" user add reg --role region --password password-region >/dev/null
 start_server
-login school1 password-1
-login school2 password-2
-login reg password-r
+login school1 password-school1
+login school2 password-school2
+login reg password-region
 get school1 /grid
 expect_eq "grid list opens" "$code" 200
 expect_grep "procedure listed" "$T/body" "$P"

@@ -54,6 +54,11 @@ for f in "$OKO_DB" "$OKO_DB-wal"; do
 	[ -f "$f" ] && grep -qaF "Феоктистовна" "$f" && found=1
 done
 expect_eq "no name in the .db or -wal file" "$found" 0
+# Names of different lengths seal to one length: the ciphertext does not tell a name's length.
+expect_eq "names of different lengths were imported" "$(sql "SELECT count(*) > 2 FROM pupil")" 1
+expect_eq "every sealed name has the same length" "$(sql "SELECT count(DISTINCT length(name_enc)) FROM pupil")" 1
+expect_ok "keys repad runs" keys repad
+expect_grep "and has nothing to re-seal in a new database" "$T/out" "перешифрованных теперь: 0"
 # Without the key file names cannot be read.
 mv "$OKO_DB.key" "$T/saved.key"
 expect_fail "no names without the key file" pupils list --school sch220206 --year 2021

@@ -8,7 +8,7 @@
 "$OKO" demo --schools 60 --seed 3 >/dev/null 2>&1
 start_server
 for u in admin region mun school; do
-	code=$(curl -s -o /dev/null -w '%{http_code}' -c "$T/$u.jar" --data-urlencode "login=$u" --data-urlencode password=demo-2026 "$URL/login")
+	code=$(curl -s -o /dev/null -w '%{http_code}' -c "$T/$u.jar" --data-urlencode "login=$u" --data-urlencode password=oko-demo-2026 "$URL/login")
 done
 get region /risk
 expect_eq "risk list before any analysis" "$code" 200

@@ -21,7 +21,7 @@ after(async () => { await browser?.close(); });
 async function login(page, user) {
   await page.goto(url + '/login');
   await page.fill('input[name=login]', user);
-  await page.fill('input[name=password]', 'demo-2026');
+  await page.fill('input[name=password]', 'oko-demo-2026');
   await page.click('button:has-text("Войти")');
   await page.waitForURL(url + '/');
 }

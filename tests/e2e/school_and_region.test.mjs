@@ -25,7 +25,7 @@ async function login(page, user) {
   await page.goto(url + '/');
   await page.waitForURL(/\/login/);
   await page.fill('input[name=login]', user);
-  await page.fill('input[name=password]', 'demo-2026');
+  await page.fill('input[name=password]', 'oko-demo-2026');
   await page.click('button:has-text("Войти")');
   await page.waitForURL(url + '/');
 }
@@ -94,7 +94,7 @@ test('keyboard: the login form works without a mouse', async () => {
   assert.equal(await page.evaluate(() => document.activeElement?.name), 'login');
   await page.keyboard.type('mun');
   await page.keyboard.press('Tab');
-  await page.keyboard.type('demo-2026');
+  await page.keyboard.type('oko-demo-2026');
   await page.keyboard.press('Enter');
   await page.waitForURL(url + '/');
   assert.match(await page.textContent('header'), /муниципальный координатор/);

@@ -28,7 +28,7 @@ test('school coordinator: codes, protocol, form, grid, history', async () => {
   await page.goto(url + '/');
   await page.waitForURL(/\/login/);
   await page.fill('input[name=login]', 'school');
-  await page.fill('input[name=password]', 'demo-2026');
+  await page.fill('input[name=password]', 'oko-demo-2026');
   await page.click('button:has-text("Войти")');
   await page.waitForURL(url + '/');
 

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <sqlite3.h>
@@ -15,6 +16,7 @@
 #include "base/err.h"
 #include "base/log.h"
 #include "db/db.h"
+#include "embedded.h"
 
 static char dir[64];
 static char path[128];
@@ -195,6 +197,107 @@ static void test_foreign_keys_enforced(void **state)
 	unlink(path);
 }
 
+static unsigned mode_of(const char *file)
+{
+	struct stat st;
+	assert_int_equal(stat(file, &st), 0);
+	return (unsigned)(st.st_mode & 0777);
+}
+
+/* The database and its -wal and -shm companions are readable by their owner only, whatever
+ * the umask (they hold password hashes and the audit log). */
+static void test_new_database_private(void **state)
+{
+	char p[160], wal[170], shm[170];
+	snprintf(p, sizeof p, "%s/private.db", dir);
+	snprintf(wal, sizeof wal, "%s-wal", p);
+	snprintf(shm, sizeof shm, "%s-shm", p);
+	mode_t old = umask(022);
+	struct db *d = NULL;
+	assert_int_equal(db_open(&d, p, DB_OPEN_CREATE), 0);
+	assert_int_equal(db_exec(d, "CREATE TABLE x (a); INSERT INTO x VALUES (1)"), 0);
+	assert_int_equal(mode_of(p), 0600);
+	assert_int_equal(mode_of(wal), 0600); /* the connection is open: the WAL is there */
+	assert_int_equal(mode_of(shm), 0600);
+	db_close(d);
+	/* Opening it again (no longer new) keeps the mode. */
+	assert_int_equal(db_open(&d, p, DB_OPEN_CREATE), 0);
+	db_close(d);
+	assert_int_equal(mode_of(p), 0600);
+	umask(old);
+	unlink(p);
+}
+
+/* A database as an oko of schema version v left it: migrations 1..v only. */
+static struct db *open_at_version(const char *file, int v)
+{
+	struct db *d = NULL;
+	assert_int_equal(db_open(&d, file, DB_OPEN_CREATE | DB_OPEN_NOMIGRATE), 0);
+	for (int i = 1; i <= v; i++) {
+		char prefix[32];
+		snprintf(prefix, sizeof prefix, "src/db/sql/%03d_", i);
+		const struct embedded_file *f = NULL;
+		for (size_t k = 0; k < embedded_count && !f; k++)
+			if (!strncmp(embedded_files[k].path, prefix, strlen(prefix)))
+				f = &embedded_files[k];
+		assert_non_null(f);
+		assert_int_equal(db_exec(d, (const char *)f->data), 0);
+	}
+	char sql[64];
+	snprintf(sql, sizeof sql, "PRAGMA user_version = %d", v);
+	assert_int_equal(db_exec(d, sql), 0);
+	return d;
+}
+
+/* 008: failed logins of logins that do not exist lose the typed text (it may be a
+ * password); those of existing logins and other actions stay. */
+static void test_migration_008_scrubs_typed_logins(void **state)
+{
+	char p[160];
+	snprintf(p, sizeof p, "%s/v7.db", dir);
+	struct db *d = open_at_version(p, 7);
+	assert_int_equal(db_exec(d, "INSERT INTO user(id, login, name, role, password)"
+				    " VALUES (1, 'adm', 'A', 'admin', 'x');"
+				    "INSERT INTO audit(user_id, user_login, action) VALUES"
+				    " (NULL, 'adm', 'login_failed'), (NULL, 'MyPassw0rd!', 'login_failed'),"
+				    " (1, 'adm', 'login'), (NULL, 'cli-user', 'user_add')"), 0);
+	db_close(d);
+	assert_int_equal(db_open(&d, p, 0), 0);
+	struct db_stmt *s;
+	assert_int_equal(db_prepare(d, &s, "SELECT group_concat(user_login, ',') FROM"
+					   " (SELECT user_login FROM audit ORDER BY id)"), 0);
+	assert_int_equal(db_step(s), DB_ROW);
+	assert_string_equal(db_col_text(s, 0), "adm,#,adm,cli-user");
+	db_finalize(s);
+	db_close(d);
+}
+
+/* 008: API keys of an older database get a number and expire 90 days after the
+ * migration (they never expired before: scripts keep working meanwhile). */
+static void test_migration_008_keys_expire(void **state)
+{
+	char p[160];
+	snprintf(p, sizeof p, "%s/v7k.db", dir);
+	struct db *d = open_at_version(p, 7);
+	assert_int_equal(db_exec(d, "INSERT INTO user(id, login, name, role, password)"
+				    " VALUES (1, 'adm', 'A', 'admin', 'x');"
+				    "INSERT INTO api_token(token_hash, user_id, label, created_at)"
+				    " VALUES ('abc', 1, 'old', '2021-05-01T10:00:00Z')"), 0);
+	db_close(d);
+	assert_int_equal(db_open(&d, p, 0), 0);
+	int64_t v = 0;
+	assert_int_equal(db_query_int(d, "SELECT id FROM api_token WHERE token_hash = 'abc'", -1, &v), 0);
+	assert_true(v > 0);
+	assert_int_equal(db_query_int(d, "SELECT created_at FROM api_token", -1, &v), 0);
+	assert_int_equal(v, 1619863200);
+	assert_int_equal(db_query_int(d, "SELECT expires_at - CAST(strftime('%s', 'now') AS INTEGER)"
+					 " FROM api_token", -1, &v), 0);
+	assert_true(v > 90 * 86400 - 60 && v <= 90 * 86400);
+	assert_int_equal(db_query_int(d, "SELECT revoked_at IS NULL FROM api_token", -1, &v), 0);
+	assert_int_equal(v, 1);
+	db_close(d);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -206,6 +309,9 @@ int main(void)
 		cmocka_unit_test(test_not_a_database),
 		cmocka_unit_test(test_bind_step_and_rollback),
 		cmocka_unit_test(test_foreign_keys_enforced),
+		cmocka_unit_test(test_new_database_private),
+		cmocka_unit_test(test_migration_008_scrubs_typed_logins),
+		cmocka_unit_test(test_migration_008_keys_expire),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

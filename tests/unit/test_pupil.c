@@ -191,12 +191,87 @@ static void test_codes_and_access(void **state)
 	pupil_list_free(v, n);
 }
 
+/* Sealed names all have one length, whatever the name's; names sealed before padding (the
+ * plain name under the first associated data) still open beside padded ones. */
+static void test_names_padded_and_legacy(void **state)
+{
+	bool created;
+	char msg[256];
+	static const char *const names[] = {
+		"Ли Ан",
+		"Иванова Мария Петровна",
+		"Салтыкова-Щедрина Анастасия-Виктория Константиновна Оглы",
+	};
+	for (size_t i = 0; i < sizeof names / sizeof *names; i++)
+		add(school_b, "5А", 5, names[i], &created);
+	struct db_stmt *s;
+	assert_int_equal(db_prepare(db, &s, "SELECT count(DISTINCT length(name_enc)), min(length(name_enc))"
+					   " FROM pupil WHERE school_id = ? AND class = '5А'"), 0);
+	db_bind_int(s, 1, school_b);
+	assert_int_equal(db_step(s), DB_ROW);
+	assert_int_equal(db_col_int(s, 0), 1);
+	assert_int_equal(db_col_int(s, 1), 24 + 256 + 16); /* nonce, one bucket, tag */
+	db_finalize(s);
+
+	/* A name stored by an oko from before padding: the name itself, old associated data. */
+	uint8_t key[KEYS_BYTES];
+	assert_int_equal(keys_school(db, school_b, false, key, msg, sizeof msg), 0);
+	const char *old_name = "Старова Ольга";
+	char ad[64];
+	snprintf(ad, sizeof ad, "oko-pupil-name:%lld", (long long)school_b);
+	uint8_t *sealed = NULL;
+	size_t sn = 0;
+	assert_int_equal(keys_seal(key, ad, old_name, strlen(old_name), &sealed, &sn), 0);
+	keys_wipe(key, sizeof key);
+	assert_int_equal(db_prepare(db, &s, "INSERT INTO pupil (school_id, year, class, grade, name_enc,"
+					   " name_tag) VALUES (?, 2021, '5А', 5, ?, x'00')"), 0);
+	db_bind_int(s, 1, school_b);
+	db_bind_blob(s, 2, sealed, sn);
+	assert_int_equal(db_step(s), DB_DONE);
+	db_finalize(s);
+	free(sealed);
+
+	struct user op;
+	pupil_operator_user(school_b, &op);
+	struct pupil *v;
+	size_t n;
+	assert_int_equal(pupil_list(db, &op, school_b, 2021, "5А", &v, &n, msg, sizeof msg), 0);
+	assert_int_equal(n, 4);
+	int seen = 0;
+	for (size_t i = 0; i < n; i++) {
+		for (size_t k = 0; k < sizeof names / sizeof *names; k++)
+			seen += !strcmp(v[i].name, names[k]);
+		seen += !strcmp(v[i].name, old_name);
+	}
+	assert_int_equal(seen, 4);
+	pupil_list_free(v, n);
+
+	/* oko keys repad: the old name is sealed again, padded; it still opens, and a second run
+	 * finds nothing to do. */
+	long resealed = -1;
+	assert_int_equal(pupil_repad(db, &resealed, msg, sizeof msg), 0);
+	assert_int_equal(resealed, 1);
+	assert_int_equal(db_prepare(db, &s, "SELECT count(DISTINCT length(name_enc)) FROM pupil"), 0);
+	assert_int_equal(db_step(s), DB_ROW);
+	assert_int_equal(db_col_int(s, 0), 1);
+	db_finalize(s);
+	assert_int_equal(pupil_list(db, &op, school_b, 2021, "5А", &v, &n, msg, sizeof msg), 0);
+	seen = 0;
+	for (size_t i = 0; i < n; i++)
+		seen += !strcmp(v[i].name, old_name);
+	assert_int_equal(seen, 1);
+	pupil_list_free(v, n);
+	assert_int_equal(pupil_repad(db, &resealed, msg, sizeof msg), 0);
+	assert_int_equal(resealed, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_seal_round_trip),
 		cmocka_unit_test(test_norm),
 		cmocka_unit_test(test_codes_and_access),
+		cmocka_unit_test(test_names_padded_and_legacy),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -1,9 +1,58 @@
-/* admin pages: users (list, add) and the audit log. */
+/* admin pages: users (list, add, API keys and their revocation) and the audit log. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "base/err.h"
 #include "web/web.h"
+
+static void put_date(struct buf *b, int64_t t)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+	char text[32];
+	gmtime_r(&tt, &tm);
+	strftime(text, sizeof text, "%Y-%m-%d %H:%M", &tm);
+	html_text(b, text);
+}
+
+/* The valid API keys of every user, each with a button that revokes it. */
+static void tokens_section(struct web_req *r, struct buf *b)
+{
+	struct api_token_info *v = NULL;
+	size_t n = 0;
+	buf_puts(b, "<section class=\"card\"><h2>Ключи API</h2>");
+	if (api_token_list(r->db, 0, false, r->now, &v, &n)) {
+		buf_puts(b, "<p class=\"alert\">Не удалось прочитать ключи.</p></section>");
+		return;
+	}
+	if (!n) {
+		buf_puts(b, "<p class=\"muted\">Действующих ключей нет. Ключ выдаёт оператор сервера: "
+			    "<code>oko user token ЛОГИН</code>.</p></section>");
+		return;
+	}
+	buf_puts(b, "<p class=\"muted\">Ключ открывает только JSON API от имени пользователя. Он "
+		    "действует до указанного срока; смена пароля пользователя отзывает все его ключи.</p>"
+		    "<table><thead><tr><th>№</th><th>Пользователь</th><th>Метка</th><th>Выдан (UTC)</th>"
+		    "<th>Действует до (UTC)</th><th></th></tr></thead><tbody>");
+	for (size_t i = 0; i < n; i++) {
+		html_printf(b, "<tr><td class=\"num\">%lld</td><td>", (long long)v[i].id);
+		html_text(b, v[i].login);
+		buf_puts(b, "</td><td>");
+		html_text(b, v[i].label);
+		buf_puts(b, "</td><td>");
+		put_date(b, v[i].created_at);
+		buf_puts(b, "</td><td>");
+		put_date(b, v[i].expires_at);
+		buf_puts(b, "</td><td><form method=\"post\" action=\"/users/tokens/revoke\">");
+		html_csrf(r, b);
+		html_printf(b, "<input type=\"hidden\" name=\"id\" value=\"%lld\">"
+			       "<button>Отозвать</button></form></td></tr>", (long long)v[i].id);
+	}
+	buf_puts(b, "</tbody></table></section>");
+	free(v);
+}
 
 static void users_page(struct web_req *r, struct web_res *w, const char *message, bool error)
 {
@@ -36,7 +85,9 @@ static void users_page(struct web_req *r, struct web_res *w, const char *message
 		}
 	}
 	db_finalize(s);
-	buf_puts(b, "</tbody></table><section class=\"card\"><h2>Добавить пользователя</h2>"
+	buf_puts(b, "</tbody></table>");
+	tokens_section(r, b);
+	buf_puts(b, "<section class=\"card\"><h2>Добавить пользователя</h2>"
 		    "<form method=\"post\" action=\"/users\" class=\"grid\">");
 	html_csrf(r, b);
 	buf_puts(b, "<label>Логин <input name=\"login\" required pattern=\"[A-Za-z0-9_-]+\"></label>"
@@ -48,8 +99,11 @@ static void users_page(struct web_req *r, struct web_res *w, const char *message
 	}
 	buf_puts(b, "</select></label><label>Территория <input name=\"scope\" "
 		    "placeholder=\"логин школы или муниципалитет\"></label>"
-		    "<label>Пароль <input name=\"password\" type=\"password\" minlength=\"8\" required "
-		    "autocomplete=\"new-password\"></label><button>Добавить</button></form></section>");
+		    "<label>Пароль <input name=\"password\" type=\"password\" minlength=\"10\" required "
+		    "autocomplete=\"new-password\" aria-describedby=\"pw-rules\"></label>"
+		    "<p id=\"pw-rules\" class=\"muted\">Не короче 10 символов. Частые пароли (qwerty, "
+		    "йцукен, пароль, даты, 1234567890 и им подобные, в том числе с цифрами в конце) и "
+		    "логин не принимаются.</p><button>Добавить</button></form></section>");
 	html_end(r, w);
 }
 
@@ -83,10 +137,40 @@ int page_users_post(struct web_req *r, struct web_res *w)
 	return 0;
 }
 
+int page_users_token_revoke(struct web_req *r, struct web_res *w)
+{
+	const char *id_text = web_form(r, "id");
+	char *end = NULL, msg[256], detail[200];
+	long long id = id_text ? strtoll(id_text, &end, 10) : 0;
+	struct api_token_info t;
+	if (!id_text || *end || id <= 0 || api_token_revoke(r->db, id, r->now, r->user.login, &t)) {
+		w->status = 404;
+		users_page(r, w, "Такого действующего ключа нет: он уже отозван или истёк.", true);
+		return 0;
+	}
+	snprintf(detail, sizeof detail, "ключ %lld «%s»", id, t.label);
+	audit_add(r->db, &r->user, NULL, "api_token_revoke", t.login, detail, r->ip);
+	snprintf(msg, sizeof msg, "Ключ № %lld пользователя %s отозван.", id, t.login);
+	users_page(r, w, msg, false);
+	return 0;
+}
+
 #define AUDIT_SCOPE "(?1 = 0 OR a.user_id IN (SELECT u.id FROM user u" \
 	" LEFT JOIN school sc ON sc.id = u.school_id" \
 	" LEFT JOIN municipality m ON m.id = coalesce(u.municipality_id, sc.municipality_id)" \
 	" WHERE u.region_id = ?1 OR m.region_id = ?1))"
+
+/* The "who" of a failed login with a login that does not exist: its fingerprint (see
+ * audit_login_failed), or nothing for rows from before fingerprints. */
+static void who_unknown(struct buf *b, const char *print)
+{
+	buf_puts(b, "<span title=\"Такого логина нет; введённый текст не хранится\">");
+	if (*print)
+		html_textf(b, "неизвестный логин, отпечаток %s", print);
+	else
+		html_text(b, "неизвестный логин (текст удалён)");
+	buf_puts(b, "</span>");
+}
 
 int page_audit(struct web_req *r, struct web_res *w)
 {
@@ -102,7 +186,11 @@ int page_audit(struct web_req *r, struct web_res *w)
 		total = (long)db_col_int(cs, 0);
 	db_finalize(cs);
 	html_begin(r, w, "Журнал действий");
-	buf_puts(b, "<h1>Журнал действий</h1><table><thead><tr><th>Когда (UTC)</th><th>Кто</th>"
+	buf_puts(b, "<h1>Журнал действий</h1><p class=\"muted\">Если при неудачном входе введён "
+		    "несуществующий логин, введённый текст не хранится (это мог быть пароль, набранный "
+		    "не в том поле): вместо него показан отпечаток — одинаковый текст даёт одинаковый "
+		    "отпечаток, но сам текст по нему не восстановить.</p>"
+		    "<table><thead><tr><th>Когда (UTC)</th><th>Кто</th>"
 		    "<th>Действие</th><th>Объект</th><th>Подробности</th><th>Адрес</th></tr></thead><tbody>");
 	int rc = db_prepare(r->db, &s, "SELECT at, user_login, action, coalesce(object, ''),"
 				       " coalesce(detail, ''), coalesce(ip, '') FROM audit a WHERE " AUDIT_SCOPE
@@ -112,8 +200,12 @@ int page_audit(struct web_req *r, struct web_res *w)
 		while (db_step(s) == DB_ROW) {
 			buf_puts(b, "<tr>");
 			for (int i = 0; i < 6; i++) {
+				const char *v = db_col_text(s, i);
 				buf_puts(b, "<td>");
-				html_text(b, db_col_text(s, i));
+				if (i == 1 && v[0] == '#' && !strcmp(db_col_text(s, 2), "login_failed"))
+					who_unknown(b, v + 1);
+				else
+					html_text(b, v);
 				buf_puts(b, "</td>");
 			}
 			buf_puts(b, "</tr>");

@@ -1,10 +1,11 @@
-/* auth pages: log in (argon2id check, throttled) and log out. */
+/* auth pages: log in (argon2id check, throttled, refused from foreign sites) and log out. */
 #include <microhttpd.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "base/err.h"
-#include "base/str.h"
 #include "web/web.h"
 
 #define SESSION_TTL (12 * 3600) /* a working day */
@@ -23,6 +24,94 @@ static const char *safe_next(const char *next)
 			return "/";
 	}
 	return next;
+}
+
+static const char *header(struct web_req *r, const char *name)
+{
+	return r->conn ? MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, name) : NULL;
+}
+
+/* Host and port of "host[:port]" (host may be an IPv6 literal in brackets), lower-cased;
+ * the port is dflt when absent. False when it does not parse. */
+static bool split_authority(const char *a, size_t n, char *host, size_t hn, long dflt, long *port)
+{
+	const char *colon = NULL;
+	if (n && a[0] == '[') {
+		const char *close = memchr(a, ']', n);
+		if (!close)
+			return false;
+		if ((size_t)(close + 1 - a) < n) {
+			if (close[1] != ':')
+				return false;
+			colon = close + 1;
+		}
+	} else {
+		colon = memchr(a, ':', n);
+	}
+	size_t hl = colon ? (size_t)(colon - a) : n;
+	if (!hl || hl >= hn)
+		return false;
+	for (size_t i = 0; i < hl; i++)
+		host[i] = (char)((a[i] >= 'A' && a[i] <= 'Z') ? a[i] + 32 : a[i]);
+	host[hl] = '\0';
+	*port = dflt;
+	if (colon) {
+		char digits[8], *end;
+		size_t pl = n - hl - 1;
+		if (!pl || pl >= sizeof digits)
+			return false;
+		memcpy(digits, colon + 1, pl);
+		digits[pl] = '\0';
+		*port = strtol(digits, &end, 10);
+		if (*end || *port <= 0 || *port > 65535)
+			return false;
+	}
+	return true;
+}
+
+/* True when url ("scheme://authority[/…]", an Origin or a Referer) names the server that
+ * the browser addressed as `addressed` (a Host or X-Forwarded-Host value). */
+static bool names_us(const char *url, const char *addressed)
+{
+	const char *sep = url ? strstr(url, "://") : NULL;
+	if (!sep || !addressed)
+		return false;
+	size_t sl = (size_t)(sep - url);
+	long dflt = sl == 5 && !strncasecmp(url, "https", 5) ? 443
+		  : sl == 4 && !strncasecmp(url, "http", 4) ? 80 : 0;
+	if (!dflt)
+		return false;
+	const char *a = sep + 3;
+	size_t an = strcspn(a, "/?#");
+	size_t xn = strcspn(addressed, ", "); /* the first of a proxy chain's values */
+	char h1[256], h2[256];
+	long p1, p2;
+	return split_authority(a, an, h1, sizeof h1, dflt, &p1) &&
+	       split_authority(addressed, xn, h2, sizeof h2, dflt, &p2) && !strcmp(h1, h2) && p1 == p2;
+}
+
+/* Login CSRF: a foreign site must not be able to post the login form and so log a
+ * visitor's browser into an account of the attacker's (whatever the visitor then uploads
+ * or types would land there). Browsers tell where a form was posted from:
+ * Sec-Fetch-Site (all current browsers) must say same-origin — or none, a navigation the
+ * user made; without it, Origin, else Referer, must name this server: the Host the browser
+ * addressed, or the X-Forwarded-Host of a reverse proxy that rewrites Host (a cross-site
+ * form cannot add a header, so accepting either is safe). "Origin: null" (a sandboxed or
+ * privacy-stripped page) is foreign. A request with none of the three is not a browser's
+ * cross-site post — curl, scripts, and browsers too old to send Origin on a POST — and is
+ * allowed: refusing it would break scripted logins for no gain against current browsers,
+ * which always send Sec-Fetch-Site or Origin on a cross-site POST. */
+static bool posted_from_us(struct web_req *r)
+{
+	const char *site = header(r, "Sec-Fetch-Site");
+	if (site)
+		return !strcmp(site, "same-origin") || !strcmp(site, "none");
+	const char *from = header(r, "Origin");
+	if (!from)
+		from = header(r, "Referer");
+	if (!from)
+		return true;
+	return names_us(from, header(r, "Host")) || names_us(from, header(r, "X-Forwarded-Host"));
 }
 
 static void login_form(struct web_req *r, struct web_res *w, const char *login, const char *error)
@@ -59,6 +148,12 @@ int page_login_post(struct web_req *r, struct web_res *w)
 {
 	const char *login = web_form(r, "login");
 	const char *pw = web_form(r, "password");
+	if (!posted_from_us(r)) {
+		w->status = 403;
+		login_form(r, w, NULL, "Вход отклонён: форма входа была отправлена с другого сайта. "
+				       "Если вы хотели войти в oko, введите логин и пароль здесь.");
+		return 0;
+	}
 	if (!login || !pw || !*login) {
 		w->status = 400;
 		login_form(r, w, login, "Введите логин и пароль.");
@@ -75,17 +170,17 @@ int page_login_post(struct web_req *r, struct web_res *w)
 	struct user u;
 	if (user_verify(r->db, login, pw, &u) != 0) {
 		web_throttle_fail(r->ip, login, r->now);
-		/* What was typed is kept short: it may be a password typed in the wrong field. */
-		char typed[65];
-		str_copy_utf8(typed, sizeof typed, login);
-		audit_add(r->db, NULL, typed, "login_failed", NULL, NULL, r->ip);
+		/* What was typed may be a password typed in the wrong field: the log keeps it only
+		 * when it is an existing login, else a fingerprint. */
+		audit_login_failed(r->db, login, r->ip);
 		w->status = 403;
 		login_form(r, w, login, "Неверный логин или пароль.");
 		return 0;
 	}
-	web_throttle_reset(login);
+	web_throttle_reset(login, r->now);
 	/* A new login ends the session the browser came with, if any. */
-	const char *old = MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, "oko_session");
+	const char *old = r->conn ? MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, "oko_session")
+				  : NULL;
 	if (old)
 		session_delete(r->db, old);
 	char token[USER_TOKEN_HEX], csrf[USER_TOKEN_HEX];
