@@ -50,6 +50,9 @@ static const struct xlsx_limits defaults = {
 	.max_rows = 1048576,
 	.max_cell = 128 << 10,
 	.max_strings = 4000000,
+	.max_row_cells = 16384,
+	.max_cells = 1048576ull * 64,
+	.max_row_bytes = 16u << 20,
 };
 
 struct sheet {
@@ -981,6 +984,12 @@ static void limits_merge(struct xlsx_limits *l, const struct xlsx_limits *in)
 		l->max_cell = in->max_cell;
 	if (in->max_strings)
 		l->max_strings = in->max_strings;
+	if (in->max_row_cells)
+		l->max_row_cells = in->max_row_cells;
+	if (in->max_cells)
+		l->max_cells = in->max_cells;
+	if (in->max_row_bytes)
+		l->max_row_bytes = in->max_row_bytes;
 }
 
 /* Refuses what is recognisably not an xlsx before libzip sees it. */
@@ -1202,6 +1211,10 @@ struct sheet_ctx {
 	size_t tlen, tcap;
 	struct cellrec *cells; /* the row's cells in document order */
 	size_t ncells, ccap;
+	uint32_t rowcells;     /* <c> elements begun in this row, against max_row_cells */
+	uint64_t allcells;     /* <c> elements begun in this sheet, against max_cells */
+	uint64_t *used;        /* bit per column: a cell of this row sits there */
+	size_t nused;          /* words in used */
 	size_t width;          /* one past the largest column in the row */
 	struct xlsx_cell *out; /* dense row for the callback; all empty between rows */
 	size_t ocap, oinit;    /* allocated / set to empty */
@@ -1249,6 +1262,7 @@ static void row_begin(struct sheet_ctx *c, const XML_Char **atts)
 	c->in_row = true;
 	c->col = -1;
 	c->ncells = 0;
+	c->rowcells = 0;
 	c->width = 0;
 	c->tlen = 0;
 }
@@ -1315,6 +1329,31 @@ static void cell_begin(struct sheet_ctx *c, const XML_Char **atts)
 				  (unsigned long)b->lim.max_cols));
 		return;
 	}
+	/* Counted before anything is stored, so a row of endless cells costs nothing. */
+	if (++c->rowcells > b->lim.max_row_cells) {
+		stop(&c->pc, fail(b, ERR_LIMIT, "в строке больше %lu ячеек — файл повреждён",
+				  (unsigned long)b->lim.max_row_cells));
+		return;
+	}
+	if (++c->allcells > b->lim.max_cells) {
+		stop(&c->pc, fail(b, ERR_LIMIT, "в листе больше %llu ячеек",
+				  (unsigned long long)b->lim.max_cells));
+		return;
+	}
+	size_t w = (size_t)(col / 64);
+	uint64_t bit = (uint64_t)1 << (col % 64);
+	if (w >= c->nused) {
+		size_t old = c->nused;
+		c->used = xgrow(c->used, &c->nused, w + 1, sizeof *c->used);
+		memset(c->used + old, 0, (c->nused - old) * sizeof *c->used);
+	}
+	if (c->used[w] & bit) {
+		c->col = (long)col;
+		stop(&c->pc, fail(b, ERR_PARSE, "ячейка %s встречается в строке второй раз — файл "
+				  "повреждён: откройте его в Excel и сохраните заново", cell_name(c)));
+		return;
+	}
+	c->used[w] |= bit;
 	c->col = (long)col;
 	c->in_c = true;
 	c->in_is = false;
@@ -1389,6 +1428,8 @@ static void cell_end(struct sheet_ctx *c)
 static void row_end(struct sheet_ctx *c)
 {
 	c->in_row = false;
+	for (size_t k = 0; k < c->ncells; k++)
+		c->used[c->cells[k].col / 64] = 0;
 	if (c->ncells == 0)
 		return;
 	if (c->width > c->oinit) {
@@ -1510,6 +1551,11 @@ static void XMLCALL sh_text(void *ud, const XML_Char *s, int len)
 				  cell_name(c), c->pc.b->lim.max_cell));
 		return;
 	}
+	if (c->tlen + n > c->pc.b->lim.max_row_bytes) {
+		stop(&c->pc, fail(c->pc.b, ERR_LIMIT, "текст ячеек строки длиннее %zu байт "
+				  "(на ячейке %s)", c->pc.b->lim.max_row_bytes, cell_name(c)));
+		return;
+	}
 	if (c->tlen + n + 1 > c->tcap)
 		c->text = xgrow(c->text, &c->tcap, c->tlen + n + 1, 1);
 	memcpy(c->text + c->tlen, s, n);
@@ -1550,6 +1596,7 @@ out:
 		XML_ParserFree(c.pc.p);
 	free(c.text);
 	free(c.cells);
+	free(c.used);
 	free(c.out);
 	b->cur_sheet = NULL;
 	return rc;

@@ -618,16 +618,14 @@ static void test_limits(void **state)
 	assert_int_equal(xlsx_open(&b, path, &lim, msg, sizeof msg), ERR_LIMIT);
 }
 
-/* The dense row is reused: nothing of a wide row may leak into the next one; a repeated
- * reference keeps the last cell. */
+/* The dense row is reused: nothing of a wide row may leak into the next one. */
 static void test_row_reuse(void **state)
 {
 	const char *sheet = SHEET_HEAD
 		"<row r=\"1\"><c r=\"A1\"><v>1</v></c><c r=\"XFD1\"><v>2</v></c></row>"
 		"<row r=\"2\"><c r=\"B2\"><v>3</v></c></row>"
-		"<row r=\"3\"><c r=\"A3\" t=\"inlineStr\"><is><t>x</t></is></c>"
-		"<c r=\"A3\" t=\"inlineStr\"><is><t>y</t></is></c></row>"
-		"<row r=\"4\"><c r=\"A4\"><v>1</v></c><c r=\"A4\"/></row>"
+		"<row r=\"3\"><c r=\"A3\" t=\"inlineStr\"><is><t>y</t></is></c></row>"
+		"<row r=\"4\"><c r=\"A4\"/></row>"
 		"<row r=\"5\"><c r=\"C5\" s=\"1\"><v>5</v></c></row>"
 		"<row r=\"6\"><c r=\"D6\"><v>6</v></c><c r=\"B6\"><v>7</v></c></row>"
 		SHEET_TAIL;
@@ -651,6 +649,149 @@ static void test_row_reuse(void **state)
 	assert_false(g.date[4][2]);
 	check_cell(&g, 4, 3, XLSX_NUMBER, "6");
 	got_free(&g);
+}
+
+/* A reference used twice in a row is a damaged file, whichever way the second one is
+ * written; the same column in the next row is fine. */
+static void test_repeated_cell(void **state)
+{
+	static const struct {
+		const char *row, *want;
+	} cases[] = {
+		{ "<row r=\"3\"><c r=\"A3\" t=\"inlineStr\"><is><t>x</t></is></c>"
+		  "<c r=\"A3\" t=\"inlineStr\"><is><t>y</t></is></c></row>", "A3" },
+		{ "<row r=\"3\"><c r=\"A3\"><v>1</v></c><c r=\"A3\"/></row>", "A3" },
+		{ "<row r=\"3\"><c r=\"A3\"/><c r=\"A3\"><v>1</v></c></row>", "A3" },
+		/* without r the cell takes the column after the previous one */
+		{ "<row r=\"3\"><c r=\"B3\"><v>1</v></c><c r=\"A3\"><v>2</v></c><c><v>3</v></c>"
+		  "</row>", "B3" },
+		{ "<row r=\"3\"><c r=\"XFD3\"><v>1</v></c><c r=\"A3\"/><c r=\"B3\"/>"
+		  "<c r=\"XFD3\"/></row>", "XFD3" },
+	};
+	char sheet[1024], err[512];
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		snprintf(sheet, sizeof sheet, SHEET_HEAD "<row r=\"2\"><c r=\"A2\"><v>0</v></c>"
+			 "<c r=\"B2\"><v>0</v></c><c r=\"XFD2\"><v>0</v></c></row>%s"
+			 "<row r=\"4\"><c r=\"A4\"><v>4</v></c></row>" SHEET_TAIL, cases[i].row);
+		char name[32];
+		snprintf(name, sizeof name, "rep%zu.xlsx", i);
+		const char *path = build_book(name, sheet, NULL, NULL);
+		struct got g = { 0 };
+		assert_int_equal(read_first(path, NULL, &g, err, sizeof err), ERR_PARSE);
+		assert_int_equal(g.nrows, 1);
+		assert_int_equal(g.row[0], 2);
+		assert_non_null(strstr(err, "лист «Sheet», строка 3"));
+		assert_non_null(strstr(err, cases[i].want));
+		assert_non_null(strstr(err, "второй раз"));
+		got_free(&g);
+	}
+	/* the same columns row after row, and out of order within a row, are fine */
+	const char *path = build_book("norep.xlsx", SHEET_HEAD
+		"<row r=\"1\"><c r=\"C1\"><v>1</v></c><c r=\"A1\"><v>2</v></c><c><v>3</v></c></row>"
+		"<row r=\"2\"><c r=\"C2\"><v>1</v></c><c r=\"A2\"><v>2</v></c><c><v>3</v></c></row>"
+		SHEET_TAIL, NULL, NULL);
+	struct got g = { 0 };
+	assert_int_equal(read_first(path, NULL, &g, NULL, 0), 0);
+	assert_int_equal(g.nrows, 2);
+	check_cell(&g, 1, 0, XLSX_NUMBER, "2");
+	check_cell(&g, 1, 1, XLSX_NUMBER, "3");
+	check_cell(&g, 1, 2, XLSX_NUMBER, "1");
+	got_free(&g);
+}
+
+/* A sheet of count copies of one cell (row 2) after a header row; xmalloc'd. */
+static char *cell_bomb(const char *cell, size_t count)
+{
+	size_t cl = strlen(cell), cap = 400 + count * cl;
+	char *s = xmalloc(cap);
+	size_t n = (size_t)snprintf(s, cap, SHEET_HEAD "<row r=\"1\"><c r=\"A1\"><v>1</v></c></row>"
+				    "<row r=\"2\">");
+	for (size_t i = 0; i < count; i++, n += cl)
+		memcpy(s + n, cell, cl);
+	snprintf(s + n, cap - n, "</row>" SHEET_TAIL);
+	return s;
+}
+
+/* The cells of a row and of a sheet are capped, every <c> counted, before they are stored:
+ * a bomb of one repeated cell (1.9 GB for a 1 MB file before) stops at once. */
+static void test_cell_caps(void **state)
+{
+	struct got g = { 0 };
+	char err[512];
+	/* a million copies of A2: refused at the second, long before the end of the part */
+	char *sheet = cell_bomb("<c r=\"A2\"/>", 1000000);
+	const char *path = build_book("cellbomb.xlsx", sheet, NULL, NULL);
+	size_t len;
+	char *data = slurp(path, &len);
+	struct xlsx_book *b;
+	char msg[512];
+	assert_int_equal(xlsx_open_mem(&b, data, len, NULL, msg, sizeof msg), 0);
+	assert_int_equal(xlsx_sheet_read(b, 0, collect, &g), ERR_PARSE);
+	assert_non_null(strstr(xlsx_error(b), "строка 2"));
+	assert_non_null(strstr(xlsx_error(b), "A2"));
+	assert_true(xlsx_bytes_done(b) < strlen(sheet) / 4);
+	assert_int_equal(g.nrows, 1);
+	got_free(&g);
+	xlsx_close(b);
+	free(data);
+	free(sheet);
+
+	/* the row cap counts every cell, empty ones too */
+	path = build_book("rowcells.xlsx", SHEET_HEAD "<row r=\"1\"><c r=\"A1\"><v>1</v></c></row>"
+			  "<row r=\"2\"><c/><c/><c/><c><v>1</v></c></row>" SHEET_TAIL, NULL, NULL);
+	struct xlsx_limits lim = { .max_row_cells = 3 };
+	assert_int_equal(read_first(path, &lim, &g, err, sizeof err), ERR_LIMIT);
+	assert_non_null(strstr(err, "лист «Sheet», строка 2"));
+	assert_non_null(strstr(err, "больше 3 ячеек"));
+	assert_int_equal(g.nrows, 1);
+	got_free(&g);
+	lim.max_row_cells = 4;
+	assert_int_equal(read_first(path, &lim, &g, NULL, 0), 0);
+	assert_int_equal(g.nrows, 2);
+	got_free(&g);
+
+	/* the sheet cap counts across rows */
+	path = build_book("allcells.xlsx", SHEET_HEAD
+			  "<row r=\"1\"><c><v>1</v></c><c><v>1</v></c></row>"
+			  "<row r=\"2\"><c><v>1</v></c><c/></row>"
+			  "<row r=\"3\"><c><v>1</v></c><c><v>1</v></c></row>" SHEET_TAIL, NULL, NULL);
+	lim = (struct xlsx_limits){ .max_cells = 5 };
+	assert_int_equal(read_first(path, &lim, &g, err, sizeof err), ERR_LIMIT);
+	assert_non_null(strstr(err, "строка 3"));
+	assert_non_null(strstr(err, "больше 5 ячеек"));
+	assert_int_equal(g.nrows, 2);
+	got_free(&g);
+	lim.max_cells = 6;
+	assert_int_equal(read_first(path, &lim, &g, NULL, 0), 0);
+	assert_int_equal(g.nrows, 3);
+	got_free(&g);
+
+	/* the text of a row: each cell under max_cell, together over max_row_bytes */
+	path = build_book("rowbytes.xlsx", SHEET_HEAD "<row r=\"7\">"
+			  "<c r=\"A7\" t=\"inlineStr\"><is><t>abcde</t></is></c>"
+			  "<c r=\"B7\" t=\"inlineStr\"><is><t>fghij</t></is></c></row>" SHEET_TAIL,
+			  NULL, NULL);
+	lim = (struct xlsx_limits){ .max_row_bytes = 10 };
+	assert_int_equal(read_first(path, &lim, &g, err, sizeof err), ERR_LIMIT);
+	assert_non_null(strstr(err, "строка 7"));
+	assert_non_null(strstr(err, "B7"));
+	got_free(&g);
+	lim.max_row_bytes = 12; /* the text and a NUL after each cell */
+	assert_int_equal(read_first(path, &lim, &g, NULL, 0), 0);
+	check_cell(&g, 0, 1, XLSX_STRING, "fghij");
+	got_free(&g);
+
+	/* distinct cells under the column limit but over a row cap of our own */
+	sheet = cell_bomb("<c><v>1</v></c>", 5000);
+	path = build_book("rowwide.xlsx", sheet, NULL, NULL);
+	lim = (struct xlsx_limits){ .max_row_cells = 4096 };
+	assert_int_equal(read_first(path, &lim, &g, err, sizeof err), ERR_LIMIT);
+	assert_non_null(strstr(err, "строка 2"));
+	got_free(&g);
+	assert_int_equal(read_first(path, NULL, &g, NULL, 0), 0);
+	assert_int_equal(g.ncells[1], 5000);
+	got_free(&g);
+	free(sheet);
 }
 
 static void test_callback_stop(void **state)
@@ -899,6 +1040,8 @@ int main(void)
 		cmocka_unit_test(test_huge_dimension),
 		cmocka_unit_test(test_limits),
 		cmocka_unit_test(test_row_reuse),
+		cmocka_unit_test(test_repeated_cell),
+		cmocka_unit_test(test_cell_caps),
 		cmocka_unit_test(test_callback_stop),
 		cmocka_unit_test(test_malformed_xml),
 		cmocka_unit_test(test_large_sheet),
