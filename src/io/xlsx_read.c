@@ -53,6 +53,9 @@ static const struct xlsx_limits defaults = {
 	.max_row_cells = 16384,
 	.max_cells = 1048576ull * 64,
 	.max_row_bytes = 16u << 20,
+	/* 1,048,576 rows with 64 bytes of distinct text each (a login, a code, a name): ~100
+	 * times the largest real table (0.67 MB, vpr2020). */
+	.max_sst_bytes = 64u << 20,
 };
 
 struct sheet {
@@ -792,6 +795,13 @@ struct sst_ctx {
 	size_t start; /* where the current string starts in b->sst */
 };
 
+static int sst_too_big(struct xlsx_book *b)
+{
+	return fail(b, ERR_LIMIT, "общие строки книги (часть «%.*s») занимают больше %zu байт — "
+		    "повреждённый файл или «zip-бомба»", clip(b->cur_part, 100), b->cur_part,
+		    b->lim.max_sst_bytes);
+}
+
 static void XMLCALL sst_start(void *ud, const XML_Char *name, const XML_Char **atts)
 {
 	struct sst_ctx *c = ud;
@@ -831,6 +841,10 @@ static void XMLCALL sst_end(void *ud, const XML_Char *name)
 		c->collect = false;
 		size_t len = unescape_x(b->sst + c->start, b->sst_len - c->start);
 		b->sst_len = c->start + len;
+		if (b->sst_len + 1 > b->lim.max_sst_bytes) {
+			stop(&c->pc, sst_too_big(b));
+			return;
+		}
 		b->sst = xgrow(b->sst, &b->sst_cap, b->sst_len + 1, 1);
 		b->sst[b->sst_len++] = '\0';
 		b->sst_off = xgrow(b->sst_off, &b->sst_off_cap, b->nsst + 2, sizeof *b->sst_off);
@@ -851,6 +865,11 @@ static void XMLCALL sst_text(void *ud, const XML_Char *s, int len)
 	if (b->sst_len - c->start + n > b->lim.max_cell) {
 		stop(&c->pc, fail(b, ERR_LIMIT, "общая строка №%zu длиннее %zu байт", b->nsst + 1,
 				  b->lim.max_cell));
+		return;
+	}
+	/* The NUL that ends the string is counted now, so the buffer never passes the cap. */
+	if (b->sst_len + n + 1 > b->lim.max_sst_bytes) {
+		stop(&c->pc, sst_too_big(b));
 		return;
 	}
 	b->sst = xgrow(b->sst, &b->sst_cap, b->sst_len + n + 1, 1);
@@ -990,6 +1009,8 @@ static void limits_merge(struct xlsx_limits *l, const struct xlsx_limits *in)
 		l->max_cells = in->max_cells;
 	if (in->max_row_bytes)
 		l->max_row_bytes = in->max_row_bytes;
+	if (in->max_sst_bytes)
+		l->max_sst_bytes = in->max_sst_bytes;
 }
 
 /* Refuses what is recognisably not an xlsx before libzip sees it. */

@@ -6,10 +6,11 @@
  * numbers. Hostile files are refused with a Russian message: not a zip, a truncated or
  * corrupt zip, a missing part, more uncompressed bytes than the limit (zip bombs), more
  * columns or rows than the limit, a cell larger than the limit, a row or a sheet with more
- * cells than the limit.
+ * cells than the limit, shared strings over the limit by count or by bytes.
  *
  * Memory while a sheet is read is bounded by the limits, whatever the file says: the shared
- * strings and one row (max_row_cells cell records and max_row_bytes of text).
+ * strings (max_sst_bytes, plus 8 bytes per string) and one row (max_row_cells cell records
+ * and max_row_bytes of text).
  *
  * A cell reference that occurs twice in one row (<c r="A1"> ... <c r="A1">, or a cell without
  * r whose implied column was already used) makes the file damaged: the sheet is refused with
@@ -33,6 +34,8 @@ struct xlsx_limits {
 	uint64_t max_cells;      /* <c> elements in one sheet (default 67,108,864 =
 				    1,048,576 rows x 64 columns) */
 	size_t max_row_bytes;    /* text of one row's cells (default 16 MiB) */
+	size_t max_sst_bytes;    /* text of all shared strings, a NUL after each counted
+				    (default 64 MiB) */
 };
 
 enum xlsx_type { XLSX_EMPTY, XLSX_STRING, XLSX_NUMBER, XLSX_BOOL, XLSX_ERROR };

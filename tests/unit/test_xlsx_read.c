@@ -515,6 +515,65 @@ static void test_zip_bomb(void **state)
 	free(sheet);
 }
 
+/* Shared strings are capped by their total bytes as well as by their count: strings of
+ * 100 KiB each pass the cell limit one by one, and 0.56 MB of zip unpacked to 527 MB of
+ * them was accepted. */
+static void test_sst_bytes(void **state)
+{
+	struct xlsx_book *b = NULL;
+	char msg[512];
+	const char *sheet = SHEET_HEAD "<row r=\"1\"><c r=\"A1\" t=\"s\"><v>1</v></c></row>"
+		SHEET_TAIL;
+	/* "ab" and "c" take 5 bytes with their NULs */
+	const char *path = build_book("sstbytes.xlsx", sheet, SST_HEAD "<si><r><t>a</t></r>"
+				      "<r><t>b</t></r></si><si><t>c</t></si></sst>", NULL);
+	struct xlsx_limits lim = { .max_sst_bytes = 4 };
+	assert_int_equal(xlsx_open(&b, path, &lim, msg, sizeof msg), ERR_LIMIT);
+	assert_null(b);
+	assert_non_null(strstr(msg, "общие строки книги"));
+	assert_non_null(strstr(msg, "sharedStrings.xml"));
+	assert_non_null(strstr(msg, "больше 4 байт"));
+	lim.max_sst_bytes = 5;
+	assert_int_equal(xlsx_open(&b, path, &lim, msg, sizeof msg), 0);
+	struct got g = { 0 };
+	assert_int_equal(xlsx_sheet_read(b, 0, collect, &g), 0);
+	check_cell(&g, 0, 0, XLSX_STRING, "c");
+	got_free(&g);
+	xlsx_close(b);
+
+	/* empty strings cost their NUL */
+	path = build_book("sstempty.xlsx", sheet, SST_HEAD "<si/><si/><si></si><si><t/></si>"
+			  "<si><t></t></si></sst>", NULL);
+	lim.max_sst_bytes = 4;
+	assert_int_equal(xlsx_open(&b, path, &lim, msg, sizeof msg), ERR_LIMIT);
+	lim.max_sst_bytes = 5;
+	assert_int_equal(xlsx_open(&b, path, &lim, msg, sizeof msg), 0);
+	xlsx_close(b);
+
+	/* a generated bomb: 4 MiB of 100 KiB strings against a 1 MiB cap; fine by default */
+	size_t one = 100 << 10, count = 41, n = 0;
+	char *sst = xmalloc(200 + count * (one + 16));
+	n = (size_t)snprintf(sst, 200, SST_HEAD);
+	for (size_t i = 0; i < count; i++) {
+		memcpy(sst + n, "<si><t>", 7);
+		memset(sst + n + 7, 'a' + (int)(i % 26), one);
+		memcpy(sst + n + 7 + one, "</t></si>", 9);
+		n += one + 16;
+	}
+	memcpy(sst + n, "</sst>", 7);
+	path = build_book("sstbomb2.xlsx", sheet, sst, NULL);
+	lim.max_sst_bytes = 1 << 20;
+	assert_int_equal(xlsx_open(&b, path, &lim, msg, sizeof msg), ERR_LIMIT);
+	assert_non_null(strstr(msg, "zip-бомба"));
+	assert_int_equal(xlsx_open(&b, path, NULL, msg, sizeof msg), 0);
+	assert_int_equal(xlsx_sheet_read(b, 0, collect, &g), 0);
+	assert_int_equal(strlen(g.v[0][0]), one);
+	assert_int_equal(g.v[0][0][0], 'b');
+	got_free(&g);
+	xlsx_close(b);
+	free(sst);
+}
+
 static void test_columns(void **state)
 {
 	struct got g = { 0 };
@@ -1036,6 +1095,7 @@ int main(void)
 		cmocka_unit_test(test_truncated_and_not_zip),
 		cmocka_unit_test(test_missing_sheet_part),
 		cmocka_unit_test(test_zip_bomb),
+		cmocka_unit_test(test_sst_bytes),
 		cmocka_unit_test(test_columns),
 		cmocka_unit_test(test_huge_dimension),
 		cmocka_unit_test(test_limits),
