@@ -15,6 +15,7 @@
 #include <expat.h>
 #include <pthread.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -344,11 +345,87 @@ static char *resolve(const char *dir, const char *target)
 
 /* ---- parts ------------------------------------------------------------------------- */
 
+/* The XML parser's own memory is capped. expat keeps a whole start tag in its buffer and a
+ * record per open element, so a 500 MB attribute value (0.5 MB zipped) or millions of
+ * nested elements would cost as much memory; worse, expat 2.5 rescans an unfinished tag on
+ * every chunk, and such a tag kept one core busy for over 12 minutes. Real parts need a few
+ * hundred KiB. */
+#ifndef XLSX_XML_MEM
+#define XLSX_XML_MEM (8u << 20)
+#endif
+_Static_assert(XLSX_XML_MEM >= (1u << 20), "messages give the XML parser's memory in MiB");
+
+struct xml_budget {
+	size_t used;
+	bool over; /* an allocation was refused */
+};
+
+/* expat's allocator gets no context: the budget of the parser being created or fed is set
+ * here around those calls (saved and restored, so a row callback may read another book);
+ * each block records its budget, so realloc and free need nothing else. */
+static _Thread_local struct xml_budget *cur_budget;
+
+union xml_block {
+	struct {
+		struct xml_budget *bud;
+		size_t n;
+	} h;
+	max_align_t align;
+};
+
+static void *XMLCALL xml_malloc(size_t n)
+{
+	struct xml_budget *bud = cur_budget;
+	if (!bud || n > XLSX_XML_MEM - bud->used) {
+		if (bud)
+			bud->over = true;
+		return NULL;
+	}
+	union xml_block *p = malloc(sizeof *p + n);
+	if (!p)
+		return NULL;
+	p->h.bud = bud;
+	p->h.n = n;
+	bud->used += n;
+	return p + 1;
+}
+
+static void *XMLCALL xml_realloc(void *q, size_t n)
+{
+	if (!q)
+		return xml_malloc(n);
+	union xml_block *p = (union xml_block *)q - 1;
+	struct xml_budget *bud = p->h.bud;
+	if (n > p->h.n && n - p->h.n > XLSX_XML_MEM - bud->used) {
+		bud->over = true;
+		return NULL;
+	}
+	size_t old = p->h.n;
+	p = realloc(p, sizeof *p + n);
+	if (!p)
+		return NULL;
+	bud->used = bud->used - old + n;
+	p->h.n = n;
+	return p + 1;
+}
+
+static void XMLCALL xml_free(void *q)
+{
+	if (!q)
+		return;
+	union xml_block *p = (union xml_block *)q - 1;
+	p->h.bud->used -= p->h.n;
+	free(p);
+}
+
+static const XML_Memory_Handling_Suite xml_mem = { xml_malloc, xml_realloc, xml_free };
+
 /* State shared by every part parser; each parser's context starts with it. */
 struct pctx {
 	struct xlsx_book *b;
 	XML_Parser p;
 	int rc; /* error (negative) or the row callback's value; stops the parser */
+	struct xml_budget bud;
 };
 
 static void stop(struct pctx *c, int rc)
@@ -382,7 +459,11 @@ static int parser_new(struct pctx *c, struct xlsx_book *b)
 {
 	c->b = b;
 	c->rc = 0;
-	c->p = XML_ParserCreate(NULL);
+	c->bud = (struct xml_budget){ 0 };
+	struct xml_budget *prev = cur_budget;
+	cur_budget = &c->bud;
+	c->p = XML_ParserCreate_MM(NULL, &xml_mem, NULL);
+	cur_budget = prev;
 	if (!c->p)
 		return fail(b, ERR_NOMEM, "недостаточно памяти для разбора XML");
 	XML_SetUserData(c->p, c);
@@ -528,10 +609,27 @@ static int parse_part(struct xlsx_book *b, zip_int64_t idx, const char *name, st
 				  (unsigned long long)b->lim.max_part_bytes);
 			goto out;
 		}
+		struct xml_budget *prev = cur_budget;
+		cur_budget = &c->bud;
 		enum XML_Status xs = XML_Parse(c->p, data, (int)n, n == 0);
+		cur_budget = prev;
 		feed_done(&f);
 		if (c->rc) {
 			rc = c->rc;
+			goto out;
+		}
+		if (xs != XML_STATUS_OK && c->bud.over) {
+			unsigned long line = XML_GetCurrentLineNumber(c->p);
+			if (b->cur_sheet)
+				rc = fail(b, ERR_LIMIT, "XML листа не разобрать в пределах %u МиБ памяти: "
+					  "слишком длинный тег или слишком глубокая вложенность (строка "
+					  "%lu XML) — файл повреждён или намеренно раздут",
+					  (unsigned)(XLSX_XML_MEM >> 20), line);
+			else
+				rc = fail(b, ERR_LIMIT, NOT_XLSX ": XML в «%.*s» не разобрать в пределах "
+					  "%u МиБ памяти: слишком длинный тег или слишком глубокая "
+					  "вложенность (строка %lu)", clip(name, 100), name,
+					  (unsigned)(XLSX_XML_MEM >> 20), line);
 			goto out;
 		}
 		if (xs != XML_STATUS_OK) {

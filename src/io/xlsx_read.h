@@ -9,8 +9,9 @@
  * cells than the limit, shared strings over the limit by count or by bytes.
  *
  * Memory while a sheet is read is bounded by the limits, whatever the file says: the shared
- * strings (max_sst_bytes, plus 8 bytes per string) and one row (max_row_cells cell records
- * and max_row_bytes of text).
+ * strings (max_sst_bytes, plus 8 bytes per string), one row (max_row_cells cell records
+ * and max_row_bytes of text) and the XML parser's own state (8 MiB; a giant tag or deeply
+ * nested elements are refused with ERR_LIMIT).
  *
  * A cell reference that occurs twice in one row (<c r="A1"> ... <c r="A1">, or a cell without
  * r whose implied column was already used) makes the file damaged: the sheet is refused with

@@ -574,6 +574,75 @@ static void test_sst_bytes(void **state)
 	free(sst);
 }
 
+/* A sheet: head, then count copies of each of open and close, then the rest; xmalloc'd. */
+static char *repeat_xml(const char *head, const char *open, const char *close, size_t count,
+			const char *tail)
+{
+	size_t hl = strlen(head), ol = strlen(open), cl = strlen(close), tl = strlen(tail);
+	char *s = xmalloc(hl + count * (ol + cl) + tl + 1), *p = s;
+	memcpy(p, head, hl);
+	p += hl;
+	for (size_t i = 0; i < count; i++, p += ol)
+		memcpy(p, open, ol);
+	for (size_t i = 0; i < count; i++, p += cl)
+		memcpy(p, close, cl);
+	memcpy(p, tail, tl + 1);
+	return s;
+}
+
+/* The XML parser's own memory is capped: a giant tag (a 12 MiB attribute; expat 2.5 also
+ * rescans it on every chunk, minutes of CPU for 500 MB) or half a million nested elements
+ * are refused, in a sheet and in the parts read when the book opens. */
+static void test_xml_memory(void **state)
+{
+	struct got g = { 0 };
+	char err[512], msg[512];
+	struct xlsx_book *b = NULL;
+	size_t big = 12 << 20;
+	char *sheet = repeat_xml(SHEET_HEAD "<row r=\"1\" x=\"", "a", "", big,
+				 "\"><c r=\"A1\"><v>1</v></c></row>" SHEET_TAIL);
+	const char *path = build_book("bigtag.xlsx", sheet, NULL, NULL);
+	assert_int_equal(read_first(path, NULL, &g, err, sizeof err), ERR_LIMIT);
+	assert_non_null(strstr(err, "лист «Sheet»"));
+	assert_non_null(strstr(err, "8 МиБ"));
+	assert_int_equal(g.nrows, 0);
+	got_free(&g);
+	free(sheet);
+
+	sheet = repeat_xml(SHEET_HEAD "<row r=\"1\"><c r=\"A1\"><v>1</v></c></row>", "<a>", "</a>",
+			   500000, SHEET_TAIL);
+	path = build_book("nested.xlsx", sheet, NULL, NULL);
+	assert_int_equal(read_first(path, NULL, &g, err, sizeof err), ERR_LIMIT);
+	assert_non_null(strstr(err, "вложенность"));
+	assert_int_equal(g.nrows, 1);
+	got_free(&g);
+
+	char *sst = repeat_xml(SST_HEAD, "<si>", "</si>", 500000, "</sst>");
+	path = build_book("nestedsst.xlsx", SHEET_HEAD SHEET_TAIL, sst, NULL);
+	assert_int_equal(xlsx_open(&b, path, NULL, msg, sizeof msg), ERR_LIMIT);
+	assert_null(b);
+	assert_non_null(strstr(msg, NOT_XLSX));
+	assert_non_null(strstr(msg, "sharedStrings.xml"));
+	free(sst);
+	free(sheet);
+
+	/* a tag of 1 MiB and a thousand levels are still read */
+	sheet = repeat_xml(SHEET_HEAD "<row r=\"1\" x=\"", "a", "", 1 << 20,
+			   "\"><c r=\"A1\"><v>1</v></c></row>" SHEET_TAIL);
+	path = build_book("tag1m.xlsx", sheet, NULL, NULL);
+	assert_int_equal(read_first(path, NULL, &g, NULL, 0), 0);
+	assert_int_equal(g.nrows, 1);
+	got_free(&g);
+	free(sheet);
+	sheet = repeat_xml(SHEET_HEAD "<row r=\"1\"><c r=\"A1\"><v>1</v></c></row>", "<a>", "</a>",
+			   1000, "<row r=\"2\"><c r=\"A2\"><v>2</v></c></row>" SHEET_TAIL);
+	path = build_book("nest1k.xlsx", sheet, NULL, NULL);
+	assert_int_equal(read_first(path, NULL, &g, NULL, 0), 0);
+	assert_int_equal(g.nrows, 2);
+	got_free(&g);
+	free(sheet);
+}
+
 static void test_columns(void **state)
 {
 	struct got g = { 0 };
@@ -1096,6 +1165,7 @@ int main(void)
 		cmocka_unit_test(test_missing_sheet_part),
 		cmocka_unit_test(test_zip_bomb),
 		cmocka_unit_test(test_sst_bytes),
+		cmocka_unit_test(test_xml_memory),
 		cmocka_unit_test(test_columns),
 		cmocka_unit_test(test_huge_dimension),
 		cmocka_unit_test(test_limits),
