@@ -219,7 +219,7 @@ static void u8_reset(struct u8line *u)
 
 /* Feeds a byte >= 0x80 to the line's decoder. Returns true when it continues or starts a
  * well-formed UTF-8 character. */
-static bool u8_step(struct u8line *u, unsigned char c)
+static inline bool u8_step(struct u8line *u, unsigned char c)
 {
 	u->high = true;
 	if (u->need) {
@@ -270,11 +270,11 @@ static bool u8_line_is_utf8(const struct u8line *u, bool ended)
 	return u->run >= 2 || (ended && u->high && !u->bad && !u->need && !u->ctl);
 }
 
-static void mixed_pending(struct csv_reader *r)
+static void mixed_pending(struct csv_reader *r, long line)
 {
 	r->pending = ERR_ENCODING;
 	r->pkind = PE_CP1251_MIXED;
-	r->mixline = r->ul.line;
+	r->mixline = line;
 }
 
 /* Converts s[0..n) from Windows-1251 into r->dec, stopping before an undefined byte or in a
@@ -284,14 +284,15 @@ static size_t cp1251_window(struct csv_reader *r, const unsigned char *s, size_t
 			    size_t *wlen)
 {
 	unsigned char *d = r->dec;
-	struct u8line *u = &r->ul;
+	/* A local copy: stores through d could alias r->ul and force reloads per byte. */
+	struct u8line ul = r->ul, *u = &ul;
 	size_t i;
 	for (i = 0; i < n; i++) {
 		unsigned char c = s[i];
 		if (c < 0x80) {
 			if (c == '\n' || c == '\r') {
 				if (u8_line_is_utf8(u, true)) {
-					mixed_pending(r);
+					mixed_pending(r, u->line);
 					break;
 				}
 				if (c == '\r' || u->prev != '\r')
@@ -311,14 +312,14 @@ static size_t cp1251_window(struct csv_reader *r, const unsigned char *s, size_t
 		bool fits = u8_step(u, c);
 		u->prev = c;
 		if (u8_line_is_utf8(u, false)) {
-			mixed_pending(r);
+			mixed_pending(r, u->line);
 			break;
 		}
 		const unsigned char *t = r->cp[c - 0x80];
 		if (!t[0]) {
 			/* Not Windows-1251, but a UTF-8 continuation here: the line is UTF-8. */
 			if (fits) {
-				mixed_pending(r);
+				mixed_pending(r, u->line);
 			} else {
 				r->pending = ERR_ENCODING;
 				r->pkind = PE_CP1251_BYTE;
@@ -329,8 +330,9 @@ static size_t cp1251_window(struct csv_reader *r, const unsigned char *s, size_t
 		memcpy(d, t + 1, 3); /* r->dec has slack for the unused bytes */
 		d += t[0];
 	}
+	r->ul = ul;
 	if (i == n && last && !r->pending && u8_line_is_utf8(u, true))
-		mixed_pending(r);
+		mixed_pending(r, u->line);
 	*wlen = (size_t)(d - r->dec);
 	return i;
 }
