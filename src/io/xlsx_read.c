@@ -937,8 +937,9 @@ static void XMLCALL sst_end(void *ud, const XML_Char *name)
 		if (!c->in_si || --c->in_si)
 			return;
 		c->collect = false;
-		size_t len = unescape_x(b->sst + c->start, b->sst_len - c->start);
-		b->sst_len = c->start + len;
+		/* Nothing collected yet (an empty first string) leaves b->sst NULL. */
+		if (b->sst_len > c->start)
+			b->sst_len = c->start + unescape_x(b->sst + c->start, b->sst_len - c->start);
 		if (b->sst_len + 1 > b->lim.max_sst_bytes) {
 			stop(&c->pc, sst_too_big(b));
 			return;

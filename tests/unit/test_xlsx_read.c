@@ -541,6 +541,18 @@ static void test_sst_bytes(void **state)
 	got_free(&g);
 	xlsx_close(b);
 
+	/* empty strings first (nothing collected yet; found by fuzz_xlsx_sst under UBSan) */
+	path = build_book("sstfirstempty.xlsx", SHEET_HEAD "<row r=\"1\"><c r=\"A1\" t=\"s\">"
+			  "<v>0</v></c><c r=\"B1\" t=\"s\"><v>2</v></c></row>" SHEET_TAIL,
+			  SST_HEAD "<si/><si><rPh><t>ф</t></rPh></si><si><t>x</t></si></sst>", NULL);
+	assert_int_equal(xlsx_open(&b, path, NULL, msg, sizeof msg), 0);
+	assert_int_equal(xlsx_sheet_read(b, 0, collect, &g), 0);
+	assert_int_equal(g.ncells[0], 2);
+	check_cell(&g, 0, 0, XLSX_EMPTY, "");
+	check_cell(&g, 0, 1, XLSX_STRING, "x");
+	got_free(&g);
+	xlsx_close(b);
+
 	/* empty strings cost their NUL */
 	path = build_book("sstempty.xlsx", sheet, SST_HEAD "<si/><si/><si></si><si><t/></si>"
 			  "<si><t></t></si></sst>", NULL);
