@@ -432,6 +432,13 @@ static int decide(struct csv_reader *r, const unsigned char *s, size_t n, bool m
 		  unsigned char prev)
 {
 	size_t h = 0;
+	while (h + 8 <= n) {
+		uint64_t w;
+		memcpy(&w, s + h, 8);
+		if (w & 0x8080808080808080ULL)
+			break;
+		h += 8;
+	}
 	while (h < n && s[h] < 0x80)
 		h++;
 	if (h == n)
