@@ -127,12 +127,13 @@ for t in "${targets[@]}"; do
 	rc=$?
 	rm -rf "$work"
 	runs=$(grep -E '^Done [0-9]+ runs' "$log" | tail -1)
+	corp=$(grep -oE 'corp: [0-9]+/[0-9]+[a-zA-Z]*' "$log" | tail -1)
 	if [ "$rc" -ne 0 ]; then
 		echo "fuzz: $name FAILED (status $rc); log: $log" >&2
 		grep -E 'ERROR|SUMMARY|check failed|runtime error|Test unit written' "$log" | head -20 >&2
 		failed=1
 	else
-		echo "fuzz: $name ok: ${runs:-no stats}"
+		echo "fuzz: $name ok: ${runs:-no stats}${corp:+, $corp}"
 	fi
 done
 exit "$failed"
