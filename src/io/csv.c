@@ -7,9 +7,21 @@
  * field bytes into one reusable record buffer, so once the buffers have grown to the widest
  * record a record costs no allocation, and memory does not depend on the file's size.
  *
- * A problem the input layer finds (invalid UTF-8, a byte Windows-1251 does not define) is
- * held back until the parser reaches it, so the message names the right line. Errors are
- * sticky: after one, csv_next() keeps returning it. */
+ * The encoding is settled by the first line that has a byte >= 0x80, wherever it is in the
+ * file: valid UTF-8 there makes the file UTF-8, anything else Windows-1251 (a BOM settles it
+ * at once). Until then the text is ASCII, the same in both. A file that mixes the two is
+ * refused, never read as mojibake: in a UTF-8 file any byte that is not UTF-8 is an error;
+ * in a Windows-1251 file every line is also run through a small UTF-8 decoder, and a line
+ * that is valid UTF-8 with non-ASCII bytes (none of them a C1 control), or has two UTF-8
+ * Cyrillic letters in a row ("ва" read as cp1251 is "РІР°"), is an error. Windows-1251
+ * Cyrillic is almost never valid UTF-8: two letters in a row already are not. A line whose
+ * only non-ASCII text is a capital letter before a quote or a dash ("В«") is the one kind of
+ * real Windows-1251 line this could refuse.
+ *
+ * A problem the input layer finds (invalid UTF-8, a byte Windows-1251 does not define, a
+ * line in the other encoding) is held back until the parser reaches it, so the message
+ * names the right line, and no record containing it is handed out. Errors are sticky:
+ * after one, csv_next() keeps returning it. */
 #include "io/csv.h"
 
 #include <assert.h>
@@ -51,6 +63,23 @@ enum {
 	ST_QQ,    /* a quote inside a quoted field: doubled or closing */
 };
 
+/* What the pending input error is. */
+enum { PE_CP1251_BYTE, PE_UTF8_BYTE, PE_UTF8_CUT, PE_CP1251_MIXED };
+
+/* A UTF-8 decoder run over the lines of a Windows-1251 file to find lines in UTF-8. It
+ * counts lines as the parser does ('\r', or '\n' not after '\r'). */
+struct u8line {
+	long line;            /* line of the next byte */
+	unsigned char prev;   /* the byte before it */
+	unsigned char need;   /* continuation bytes still expected */
+	unsigned char lo, hi; /* range of the next continuation byte */
+	uint32_t cp;          /* code point being decoded */
+	unsigned char run;    /* UTF-8 Cyrillic letters in a row */
+	bool high, bad;       /* the line has bytes >= 0x80; one of them is not UTF-8 */
+	bool ctl;             /* it decodes to a C1 control (U+0080..U+009F), which real text
+				 never has and cp1251 "В—" makes */
+};
+
 struct csv_reader {
 	/* source */
 	int fd;                   /* -1 when reading memory */
@@ -71,8 +100,14 @@ struct csv_reader {
 	const unsigned char *wbeg, *p, *end;
 	unsigned char prevc;      /* last byte of the previous window */
 	int pending;              /* input error to report once the window is used up */
+	int pkind;                /* PE_*: what it is */
 	unsigned char badbyte;
-	bool cut;                 /* the pending error is a character cut off by the end */
+	long mixline;             /* PE_CP1251_MIXED: the line in UTF-8 */
+
+	/* the encoding */
+	bool decided;             /* a BOM or a byte >= 0x80 has settled it */
+	long encline;             /* the line that settled it (0 for a BOM) */
+	struct u8line ul;         /* Windows-1251: looking for lines in UTF-8 */
 
 	/* parser */
 	unsigned char sep;
@@ -170,27 +205,134 @@ static int cp1251_table(struct csv_reader *r)
 	return 0;
 }
 
-/* Converts s[0..n) from Windows-1251 into r->dec, stopping before an undefined byte (then
- * the error is left pending). Returns the bytes of s consumed; *wlen gets the output size. */
-static size_t cp1251_window(struct csv_reader *r, const unsigned char *s, size_t n, size_t *wlen)
+static bool cyrillic(uint32_t cp)
+{
+	return (cp >= 0x410 && cp <= 0x44F) || cp == 0x401 || cp == 0x451;
+}
+
+static void u8_reset(struct u8line *u)
+{
+	u->need = 0;
+	u->run = 0;
+	u->high = u->bad = u->ctl = false;
+}
+
+/* Feeds a byte >= 0x80 to the line's decoder. Returns true when it continues or starts a
+ * well-formed UTF-8 character. */
+static inline bool u8_step(struct u8line *u, unsigned char c)
+{
+	u->high = true;
+	if (u->need) {
+		if (c >= u->lo && c <= u->hi) {
+			u->cp = u->cp << 6 | (c & 0x3F);
+			u->lo = 0x80;
+			u->hi = 0xBF;
+			if (--u->need == 0) {
+				if (u->cp < 0xA0)
+					u->ctl = true;
+				if (!cyrillic(u->cp))
+					u->run = 0;
+				else if (u->run < 2)
+					u->run++;
+			}
+			return true;
+		}
+		u->bad = true;
+		u->need = 0;
+		u->run = 0;
+	}
+	u->lo = 0x80;
+	u->hi = 0xBF;
+	if (c >= 0xC2 && c <= 0xDF) {
+		u->need = 1;
+		u->cp = c & 0x1F;
+	} else if (c >= 0xE0 && c <= 0xEF) {
+		u->need = 2;
+		u->cp = c & 0x0F;
+		u->lo = c == 0xE0 ? 0xA0 : 0x80;
+		u->hi = c == 0xED ? 0x9F : 0xBF;
+	} else if (c >= 0xF0 && c <= 0xF4) {
+		u->need = 3;
+		u->cp = c & 0x07;
+		u->lo = c == 0xF0 ? 0x90 : 0x80;
+		u->hi = c == 0xF4 ? 0x8F : 0xBF;
+	} else {
+		u->bad = true;
+		u->run = 0;
+		return false;
+	}
+	return true;
+}
+
+/* The line so far (or, at its end, the whole line) reads as UTF-8. */
+static bool u8_line_is_utf8(const struct u8line *u, bool ended)
+{
+	return u->run >= 2 || (ended && u->high && !u->bad && !u->need && !u->ctl);
+}
+
+static void mixed_pending(struct csv_reader *r, long line)
+{
+	r->pending = ERR_ENCODING;
+	r->pkind = PE_CP1251_MIXED;
+	r->mixline = line;
+}
+
+/* Converts s[0..n) from Windows-1251 into r->dec, stopping before an undefined byte or in a
+ * line that turns out to be UTF-8 (then the error is left pending). last: nothing follows s.
+ * Returns the bytes of s consumed; *wlen gets the output size. */
+static size_t cp1251_window(struct csv_reader *r, const unsigned char *s, size_t n, bool last,
+			    size_t *wlen)
 {
 	unsigned char *d = r->dec;
+	/* A local copy: stores through d could alias r->ul and force reloads per byte. */
+	struct u8line ul = r->ul, *u = &ul;
 	size_t i;
 	for (i = 0; i < n; i++) {
 		unsigned char c = s[i];
 		if (c < 0x80) {
+			if (c == '\n' || c == '\r') {
+				if (u8_line_is_utf8(u, true)) {
+					mixed_pending(r, u->line);
+					break;
+				}
+				if (c == '\r' || u->prev != '\r')
+					u->line++;
+				u8_reset(u);
+			} else if (u->need) {
+				u->bad = true;
+				u->need = 0;
+				u->run = 0;
+			} else {
+				u->run = 0;
+			}
+			u->prev = c;
 			*d++ = c;
 			continue;
 		}
+		bool fits = u8_step(u, c);
+		u->prev = c;
+		if (u8_line_is_utf8(u, false)) {
+			mixed_pending(r, u->line);
+			break;
+		}
 		const unsigned char *t = r->cp[c - 0x80];
 		if (!t[0]) {
-			r->pending = ERR_ENCODING;
-			r->badbyte = c;
+			/* Not Windows-1251, but a UTF-8 continuation here: the line is UTF-8. */
+			if (fits) {
+				mixed_pending(r, u->line);
+			} else {
+				r->pending = ERR_ENCODING;
+				r->pkind = PE_CP1251_BYTE;
+				r->badbyte = c;
+			}
 			break;
 		}
 		memcpy(d, t + 1, 3); /* r->dec has slack for the unused bytes */
 		d += t[0];
 	}
+	r->ul = ul;
+	if (i == n && last && !r->pending && u8_line_is_utf8(u, true))
+		mixed_pending(r, u->line);
 	*wlen = (size_t)(d - r->dec);
 	return i;
 }
@@ -225,20 +367,95 @@ static int read_more(struct csv_reader *r)
 	return 0;
 }
 
-/* Reports the input error held back until the parser reached it. */
+#define RESAVE "сохраните файл заново в одной кодировке"
+
+/* Reports the input error held back until the parser reached it (r->line is its line). */
 static int input_error(struct csv_reader *r)
 {
-	if (r->enc == CSV_CP1251)
+	long l = r->line;
+	switch (r->pkind) {
+	case PE_CP1251_BYTE:
 		return fail(r, ERR_ENCODING,
 			    "строка %ld: байт 0x%02X не встречается в тексте в кодировке Windows-1251 — "
-			    "файл повреждён или сохранён в другой кодировке", r->line, r->badbyte);
-	if (r->cut)
-		return fail(r, ERR_ENCODING, "строка %ld: файл обрывается посреди символа UTF-8",
-			    r->line);
-	return fail(r, ERR_ENCODING,
-		    "строка %ld: неверная последовательность байтов UTF-8 (байт 0x%02X) — начало файла "
-		    "в UTF-8, а здесь другая кодировка; сохраните весь файл в UTF-8", r->line,
-		    r->badbyte);
+			    "файл повреждён или сохранён в другой кодировке", l, r->badbyte);
+	case PE_UTF8_CUT:
+		return fail(r, ERR_ENCODING, "строка %ld: файл обрывается посреди символа UTF-8", l);
+	case PE_UTF8_BYTE:
+		/* The file was settled as UTF-8 on an earlier line (or by its BOM) when l > 1
+		 * and encline < l; otherwise the line holds both. */
+		if (l <= 1 || r->encline >= l)
+			return fail(r, ERR_ENCODING, "строка %ld: в строке смешаны UTF-8 и другая "
+				    "кодировка (байт 0x%02X не UTF-8) — " RESAVE, l, r->badbyte);
+		if (l == 2)
+			return fail(r, ERR_ENCODING, "файл в смешанной кодировке: строка 1 в UTF-8, "
+				    "строка 2 — нет (байт 0x%02X); " RESAVE, r->badbyte);
+		return fail(r, ERR_ENCODING, "файл в смешанной кодировке: строки 1–%ld в UTF-8, "
+			    "строка %ld — нет (байт 0x%02X); " RESAVE, l - 1, l, r->badbyte);
+	}
+	l = r->mixline;
+	if (r->encline >= l)
+		return fail(r, ERR_ENCODING, "строка %ld: в строке смешаны Windows-1251 и UTF-8 — "
+			    RESAVE, l);
+	if (l == 2)
+		return fail(r, ERR_ENCODING, "файл в смешанной кодировке: строка 1 в Windows-1251, "
+			    "строка 2 — в UTF-8; " RESAVE);
+	return fail(r, ERR_ENCODING, "файл в смешанной кодировке: строки 1–%ld в Windows-1251, "
+		    "строка %ld — в UTF-8; " RESAVE, l - 1, l);
+}
+
+/* Switches to Windows-1251: the byte table and the window it converts into. */
+static int use_cp1251(struct csv_reader *r)
+{
+	r->enc = CSV_CP1251;
+	if (cp1251_table(r))
+		return fail(r, ERR_ENCODING, "файл в кодировке Windows-1251, но в системе нет её "
+			    "преобразования (iconv)");
+	if (!r->dec)
+		r->dec = xmalloc(3 * (size_t)CSV_CHUNK + 4);
+	return 0;
+}
+
+/* Line breaks in s[0..n) as the parser counts them; prev is the byte before s. */
+static long breaks(const unsigned char *s, size_t n, unsigned char prev)
+{
+	long k = 0;
+	for (size_t i = 0; i < n; prev = s[i++])
+		if (s[i] == '\r' || (s[i] == '\n' && prev != '\r'))
+			k++;
+	return k;
+}
+
+/* Settles the encoding when s[0..n) has its first byte >= 0x80 (else leaves it open): the
+ * line that byte is on, as far as s shows it (more: input follows s), is valid UTF-8 → UTF-8,
+ * else Windows-1251. s starts on line `line`, after the byte prev. */
+static int decide(struct csv_reader *r, const unsigned char *s, size_t n, bool more, long line,
+		  unsigned char prev)
+{
+	size_t h = 0;
+	while (h + 8 <= n) {
+		uint64_t w;
+		memcpy(&w, s + h, 8);
+		if (w & 0x8080808080808080ULL)
+			break;
+		h += 8;
+	}
+	while (h < n && s[h] < 0x80)
+		h++;
+	if (h == n)
+		return 0;
+	size_t ls = h, le = h;
+	while (ls > 0 && s[ls - 1] != '\n' && s[ls - 1] != '\r')
+		ls--;
+	while (le < n && s[le] != '\n' && s[le] != '\r')
+		le++;
+	bool partial;
+	size_t v = utf8_prefix(s + ls, le - ls, &partial);
+	r->decided = true;
+	r->encline = line + breaks(s, ls, prev);
+	if (v == le - ls || (partial && le == n && more))
+		return 0;
+	r->ul = (struct u8line){ .line = line, .prev = prev };
+	return use_cp1251(r);
 }
 
 /* Makes the next window of UTF-8 text current. Returns 1, 0 at the end of the input, or a
@@ -254,14 +471,14 @@ static int fill(struct csv_reader *r)
 		const unsigned char *s;
 		size_t n;
 		bool last;
+		int rc;
 		if (r->fd >= 0) {
 			if (r->rawuse) {
 				memmove(r->raw, r->raw + r->rawuse, r->rawlen - r->rawuse);
 				r->rawlen -= r->rawuse;
 				r->rawuse = 0;
 			}
-			int rc = read_more(r);
-			if (rc)
+			if ((rc = read_more(r)))
 				return rc;
 			s = r->raw;
 			n = r->rawlen;
@@ -277,15 +494,17 @@ static int fill(struct csv_reader *r)
 			return 0;
 		size_t used, wlen;
 		const unsigned char *w;
+		if (!r->decided && (rc = decide(r, s, n, !last, r->line, r->prevc)))
+			return rc;
 		if (r->enc == CSV_CP1251) {
-			used = cp1251_window(r, s, n, &wlen);
+			used = cp1251_window(r, s, n, last, &wlen);
 			w = r->dec;
 		} else {
 			bool partial;
 			used = utf8_prefix(s, n, &partial);
 			if (used < n && !(partial && !last)) {
 				r->pending = ERR_ENCODING;
-				r->cut = partial;
+				r->pkind = partial ? PE_UTF8_CUT : PE_UTF8_BYTE;
 				r->badbyte = s[used];
 			}
 			wlen = used;
@@ -369,19 +588,15 @@ static int detect(struct csv_reader *r, const unsigned char *s, size_t n, bool m
 	if (memchr(s, 0, n))
 		return fail(r, ERR_FORMAT, "файл не похож на текстовый CSV: в нём есть двоичные данные");
 	size_t skip = 0;
-	bool partial;
+	r->enc = CSV_UTF8;
 	if (n >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0) {
 		r->enc = CSV_UTF8_BOM;
+		r->decided = true;
 		skip = 3;
 	} else {
-		size_t v = utf8_prefix(s, n, &partial);
-		r->enc = v == n || (partial && more) ? CSV_UTF8 : CSV_CP1251;
-	}
-	if (r->enc == CSV_CP1251) {
-		if (cp1251_table(r))
-			return fail(r, ERR_ENCODING, "файл в кодировке Windows-1251, но в системе нет "
-				    "её преобразования (iconv)");
-		r->dec = xmalloc(3 * (size_t)CSV_CHUNK + 4);
+		int rc = decide(r, s, n, more, 1, 0);
+		if (rc)
+			return rc;
 	}
 	r->sep = detect_sep(s + skip, n - skip);
 	memset(r->cls, 0, sizeof r->cls);

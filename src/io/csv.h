@@ -1,7 +1,9 @@
 /* csv: streaming RFC 4180 reader with encoding and separator detection, and a field writer.
  *
  * Reads files as Excel and people write them: UTF-8 with or without BOM, or Windows-1251
- * (detected, never asked); ',' or ';' (or tab) as separator, detected from the first
+ * (detected from the first line with non-ASCII text, wherever it is, never asked; a file
+ * that mixes the two, e.g. rows appended from another export, is refused with the lines
+ * named); ',' or ';' (or tab) as separator, detected from the first
  * record; quoted fields with doubled quotes and embedded newlines; CRLF or LF. Records are
  * handed out one at a time as NUL-terminated UTF-8 fields, so memory does not depend on the
  * file's size. Every field, record and the field count have hard caps (csv_limits); a
@@ -42,8 +44,10 @@ int csv_next(struct csv_reader *r, size_t *nfields, char ***fields, size_t **len
 
 /* 1-based line number on which the last record returned started. */
 long csv_line(const struct csv_reader *r);
+/* The encoding as settled so far. A file whose first 256 KiB are ASCII reports UTF-8 until
+ * its first byte >= 0x80 is read, and may then turn Windows-1251. */
 enum csv_encoding csv_encoding(const struct csv_reader *r);
-/* Russian name of the detected encoding, e.g. "UTF-8", "Windows-1251". */
+/* Russian name of the encoding as settled so far, e.g. "UTF-8", "Windows-1251". */
 const char *csv_encoding_name(const struct csv_reader *r);
 char csv_separator(const struct csv_reader *r);
 /* Russian explanation of the last error; "" when there was none. */

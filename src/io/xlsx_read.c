@@ -15,6 +15,7 @@
 #include <expat.h>
 #include <pthread.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,6 +51,12 @@ static const struct xlsx_limits defaults = {
 	.max_rows = 1048576,
 	.max_cell = 128 << 10,
 	.max_strings = 4000000,
+	.max_row_cells = 16384,
+	.max_cells = 1048576ull * 64,
+	.max_row_bytes = 16u << 20,
+	/* 1,048,576 rows with 64 bytes of distinct text each (a login, a code, a name): ~100
+	 * times the largest real table (0.67 MB, vpr2020). */
+	.max_sst_bytes = 64u << 20,
 };
 
 struct sheet {
@@ -338,11 +345,87 @@ static char *resolve(const char *dir, const char *target)
 
 /* ---- parts ------------------------------------------------------------------------- */
 
+/* The XML parser's own memory is capped. expat keeps a whole start tag in its buffer and a
+ * record per open element, so a 500 MB attribute value (0.5 MB zipped) or millions of
+ * nested elements would cost as much memory; worse, expat 2.5 rescans an unfinished tag on
+ * every chunk, and such a tag kept one core busy for over 12 minutes. Real parts need a few
+ * hundred KiB. */
+#ifndef XLSX_XML_MEM
+#define XLSX_XML_MEM (8u << 20)
+#endif
+_Static_assert(XLSX_XML_MEM >= (1u << 20), "messages give the XML parser's memory in MiB");
+
+struct xml_budget {
+	size_t used;
+	bool over; /* an allocation was refused */
+};
+
+/* expat's allocator gets no context: the budget of the parser being created or fed is set
+ * here around those calls (saved and restored, so a row callback may read another book);
+ * each block records its budget, so realloc and free need nothing else. */
+static _Thread_local struct xml_budget *cur_budget;
+
+union xml_block {
+	struct {
+		struct xml_budget *bud;
+		size_t n;
+	} h;
+	max_align_t align;
+};
+
+static void *XMLCALL xml_malloc(size_t n)
+{
+	struct xml_budget *bud = cur_budget;
+	if (!bud || n > XLSX_XML_MEM - bud->used) {
+		if (bud)
+			bud->over = true;
+		return NULL;
+	}
+	union xml_block *p = malloc(sizeof *p + n);
+	if (!p)
+		return NULL;
+	p->h.bud = bud;
+	p->h.n = n;
+	bud->used += n;
+	return p + 1;
+}
+
+static void *XMLCALL xml_realloc(void *q, size_t n)
+{
+	if (!q)
+		return xml_malloc(n);
+	union xml_block *p = (union xml_block *)q - 1;
+	struct xml_budget *bud = p->h.bud;
+	if (n > p->h.n && n - p->h.n > XLSX_XML_MEM - bud->used) {
+		bud->over = true;
+		return NULL;
+	}
+	size_t old = p->h.n;
+	p = realloc(p, sizeof *p + n);
+	if (!p)
+		return NULL;
+	bud->used = bud->used - old + n;
+	p->h.n = n;
+	return p + 1;
+}
+
+static void XMLCALL xml_free(void *q)
+{
+	if (!q)
+		return;
+	union xml_block *p = (union xml_block *)q - 1;
+	p->h.bud->used -= p->h.n;
+	free(p);
+}
+
+static const XML_Memory_Handling_Suite xml_mem = { xml_malloc, xml_realloc, xml_free };
+
 /* State shared by every part parser; each parser's context starts with it. */
 struct pctx {
 	struct xlsx_book *b;
 	XML_Parser p;
 	int rc; /* error (negative) or the row callback's value; stops the parser */
+	struct xml_budget bud;
 };
 
 static void stop(struct pctx *c, int rc)
@@ -376,7 +459,11 @@ static int parser_new(struct pctx *c, struct xlsx_book *b)
 {
 	c->b = b;
 	c->rc = 0;
-	c->p = XML_ParserCreate(NULL);
+	c->bud = (struct xml_budget){ 0 };
+	struct xml_budget *prev = cur_budget;
+	cur_budget = &c->bud;
+	c->p = XML_ParserCreate_MM(NULL, &xml_mem, NULL);
+	cur_budget = prev;
 	if (!c->p)
 		return fail(b, ERR_NOMEM, "недостаточно памяти для разбора XML");
 	XML_SetUserData(c->p, c);
@@ -522,10 +609,27 @@ static int parse_part(struct xlsx_book *b, zip_int64_t idx, const char *name, st
 				  (unsigned long long)b->lim.max_part_bytes);
 			goto out;
 		}
+		struct xml_budget *prev = cur_budget;
+		cur_budget = &c->bud;
 		enum XML_Status xs = XML_Parse(c->p, data, (int)n, n == 0);
+		cur_budget = prev;
 		feed_done(&f);
 		if (c->rc) {
 			rc = c->rc;
+			goto out;
+		}
+		if (xs != XML_STATUS_OK && c->bud.over) {
+			unsigned long line = XML_GetCurrentLineNumber(c->p);
+			if (b->cur_sheet)
+				rc = fail(b, ERR_LIMIT, "XML листа не разобрать в пределах %u МиБ памяти: "
+					  "слишком длинный тег или слишком глубокая вложенность (строка "
+					  "%lu XML) — файл повреждён или намеренно раздут",
+					  (unsigned)(XLSX_XML_MEM >> 20), line);
+			else
+				rc = fail(b, ERR_LIMIT, NOT_XLSX ": XML в «%.*s» не разобрать в пределах "
+					  "%u МиБ памяти: слишком длинный тег или слишком глубокая "
+					  "вложенность (строка %lu)", clip(name, 100), name,
+					  (unsigned)(XLSX_XML_MEM >> 20), line);
 			goto out;
 		}
 		if (xs != XML_STATUS_OK) {
@@ -789,6 +893,13 @@ struct sst_ctx {
 	size_t start; /* where the current string starts in b->sst */
 };
 
+static int sst_too_big(struct xlsx_book *b)
+{
+	return fail(b, ERR_LIMIT, "общие строки книги (часть «%.*s») занимают больше %zu байт — "
+		    "повреждённый файл или «zip-бомба»", clip(b->cur_part, 100), b->cur_part,
+		    b->lim.max_sst_bytes);
+}
+
 static void XMLCALL sst_start(void *ud, const XML_Char *name, const XML_Char **atts)
 {
 	struct sst_ctx *c = ud;
@@ -826,8 +937,13 @@ static void XMLCALL sst_end(void *ud, const XML_Char *name)
 		if (!c->in_si || --c->in_si)
 			return;
 		c->collect = false;
-		size_t len = unescape_x(b->sst + c->start, b->sst_len - c->start);
-		b->sst_len = c->start + len;
+		/* Nothing collected yet (an empty first string) leaves b->sst NULL. */
+		if (b->sst_len > c->start)
+			b->sst_len = c->start + unescape_x(b->sst + c->start, b->sst_len - c->start);
+		if (b->sst_len + 1 > b->lim.max_sst_bytes) {
+			stop(&c->pc, sst_too_big(b));
+			return;
+		}
 		b->sst = xgrow(b->sst, &b->sst_cap, b->sst_len + 1, 1);
 		b->sst[b->sst_len++] = '\0';
 		b->sst_off = xgrow(b->sst_off, &b->sst_off_cap, b->nsst + 2, sizeof *b->sst_off);
@@ -848,6 +964,11 @@ static void XMLCALL sst_text(void *ud, const XML_Char *s, int len)
 	if (b->sst_len - c->start + n > b->lim.max_cell) {
 		stop(&c->pc, fail(b, ERR_LIMIT, "общая строка №%zu длиннее %zu байт", b->nsst + 1,
 				  b->lim.max_cell));
+		return;
+	}
+	/* The NUL that ends the string is counted now, so the buffer never passes the cap. */
+	if (b->sst_len + n + 1 > b->lim.max_sst_bytes) {
+		stop(&c->pc, sst_too_big(b));
 		return;
 	}
 	b->sst = xgrow(b->sst, &b->sst_cap, b->sst_len + n + 1, 1);
@@ -981,6 +1102,14 @@ static void limits_merge(struct xlsx_limits *l, const struct xlsx_limits *in)
 		l->max_cell = in->max_cell;
 	if (in->max_strings)
 		l->max_strings = in->max_strings;
+	if (in->max_row_cells)
+		l->max_row_cells = in->max_row_cells;
+	if (in->max_cells)
+		l->max_cells = in->max_cells;
+	if (in->max_row_bytes)
+		l->max_row_bytes = in->max_row_bytes;
+	if (in->max_sst_bytes)
+		l->max_sst_bytes = in->max_sst_bytes;
 }
 
 /* Refuses what is recognisably not an xlsx before libzip sees it. */
@@ -1202,6 +1331,10 @@ struct sheet_ctx {
 	size_t tlen, tcap;
 	struct cellrec *cells; /* the row's cells in document order */
 	size_t ncells, ccap;
+	uint32_t rowcells;     /* <c> elements begun in this row, against max_row_cells */
+	uint64_t allcells;     /* <c> elements begun in this sheet, against max_cells */
+	uint64_t *used;        /* bit per column: a cell of this row sits there */
+	size_t nused;          /* words in used */
 	size_t width;          /* one past the largest column in the row */
 	struct xlsx_cell *out; /* dense row for the callback; all empty between rows */
 	size_t ocap, oinit;    /* allocated / set to empty */
@@ -1249,6 +1382,7 @@ static void row_begin(struct sheet_ctx *c, const XML_Char **atts)
 	c->in_row = true;
 	c->col = -1;
 	c->ncells = 0;
+	c->rowcells = 0;
 	c->width = 0;
 	c->tlen = 0;
 }
@@ -1315,6 +1449,31 @@ static void cell_begin(struct sheet_ctx *c, const XML_Char **atts)
 				  (unsigned long)b->lim.max_cols));
 		return;
 	}
+	/* Counted before anything is stored, so a row of endless cells costs nothing. */
+	if (++c->rowcells > b->lim.max_row_cells) {
+		stop(&c->pc, fail(b, ERR_LIMIT, "в строке больше %lu ячеек — файл повреждён",
+				  (unsigned long)b->lim.max_row_cells));
+		return;
+	}
+	if (++c->allcells > b->lim.max_cells) {
+		stop(&c->pc, fail(b, ERR_LIMIT, "в листе больше %llu ячеек",
+				  (unsigned long long)b->lim.max_cells));
+		return;
+	}
+	size_t w = (size_t)(col / 64);
+	uint64_t bit = (uint64_t)1 << (col % 64);
+	if (w >= c->nused) {
+		size_t old = c->nused;
+		c->used = xgrow(c->used, &c->nused, w + 1, sizeof *c->used);
+		memset(c->used + old, 0, (c->nused - old) * sizeof *c->used);
+	}
+	if (c->used[w] & bit) {
+		c->col = (long)col;
+		stop(&c->pc, fail(b, ERR_PARSE, "ячейка %s встречается в строке второй раз — файл "
+				  "повреждён: откройте его в Excel и сохраните заново", cell_name(c)));
+		return;
+	}
+	c->used[w] |= bit;
 	c->col = (long)col;
 	c->in_c = true;
 	c->in_is = false;
@@ -1389,6 +1548,8 @@ static void cell_end(struct sheet_ctx *c)
 static void row_end(struct sheet_ctx *c)
 {
 	c->in_row = false;
+	for (size_t k = 0; k < c->ncells; k++)
+		c->used[c->cells[k].col / 64] = 0;
 	if (c->ncells == 0)
 		return;
 	if (c->width > c->oinit) {
@@ -1510,6 +1671,11 @@ static void XMLCALL sh_text(void *ud, const XML_Char *s, int len)
 				  cell_name(c), c->pc.b->lim.max_cell));
 		return;
 	}
+	if (c->tlen + n > c->pc.b->lim.max_row_bytes) {
+		stop(&c->pc, fail(c->pc.b, ERR_LIMIT, "текст ячеек строки длиннее %zu байт "
+				  "(на ячейке %s)", c->pc.b->lim.max_row_bytes, cell_name(c)));
+		return;
+	}
 	if (c->tlen + n + 1 > c->tcap)
 		c->text = xgrow(c->text, &c->tcap, c->tlen + n + 1, 1);
 	memcpy(c->text + c->tlen, s, n);
@@ -1550,6 +1716,7 @@ out:
 		XML_ParserFree(c.pc.p);
 	free(c.text);
 	free(c.cells);
+	free(c.used);
 	free(c.out);
 	b->cur_sheet = NULL;
 	return rc;

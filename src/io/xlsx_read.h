@@ -5,7 +5,18 @@
  * inline strings, formula string results, numbers, booleans, error cells and date-styled
  * numbers. Hostile files are refused with a Russian message: not a zip, a truncated or
  * corrupt zip, a missing part, more uncompressed bytes than the limit (zip bombs), more
- * columns or rows than the limit, a cell larger than the limit. */
+ * columns or rows than the limit, a cell larger than the limit, a row or a sheet with more
+ * cells than the limit, shared strings over the limit by count or by bytes.
+ *
+ * Memory while a sheet is read is bounded by the limits, whatever the file says: the shared
+ * strings (max_sst_bytes, plus 8 bytes per string), one row (max_row_cells cell records
+ * and max_row_bytes of text) and the XML parser's own state (8 MiB; a giant tag or deeply
+ * nested elements are refused with ERR_LIMIT).
+ *
+ * A cell reference that occurs twice in one row (<c r="A1"> ... <c r="A1">, or a cell without
+ * r whose implied column was already used) makes the file damaged: the sheet is refused with
+ * ERR_PARSE naming the cell: Excel itself reports such a file as damaged, and keeping either
+ * value would silently drop the other. Cells out of column order are accepted. */
 #ifndef OKO_XLSX_READ_H
 #define OKO_XLSX_READ_H
 
@@ -19,6 +30,13 @@ struct xlsx_limits {
 	uint32_t max_rows;       /* rows (default 1,048,576) */
 	size_t max_cell;         /* bytes in one cell's text (default 128 KiB) */
 	size_t max_strings;      /* shared strings (default 4,000,000) */
+	uint32_t max_row_cells;  /* <c> elements in one row, every one counted (default 16,384:
+				    a row cannot hold more cells than Excel has columns) */
+	uint64_t max_cells;      /* <c> elements in one sheet (default 67,108,864 =
+				    1,048,576 rows x 64 columns) */
+	size_t max_row_bytes;    /* text of one row's cells (default 16 MiB) */
+	size_t max_sst_bytes;    /* text of all shared strings, a NUL after each counted
+				    (default 64 MiB) */
 };
 
 enum xlsx_type { XLSX_EMPTY, XLSX_STRING, XLSX_NUMBER, XLSX_BOOL, XLSX_ERROR };

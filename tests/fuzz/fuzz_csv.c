@@ -4,7 +4,9 @@
  * Each input is read twice, with the default caps and with tiny ones (so the cap paths run
  * too). Every record is checked (fields NUL-terminated at their length, valid UTF-8, within
  * the caps, line numbers never going back) and written out again with csv_put_field; that
- * text, read and written once more with the same separator, must come out the same. */
+ * text, read and written once more with the same separator, must come out the same. A file
+ * read to its end must have been in one encoding: never UTF-8 and Windows-1251 lines mixed. */
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -65,6 +67,47 @@ static int drain(struct csv_reader *r, const struct csv_limits *lim, struct buf 
 	return rc;
 }
 
+/* A line that reads as UTF-8 text: valid, with non-ASCII characters, none a C1 control. */
+static bool utf8_line(const uint8_t *s, size_t n)
+{
+	bool high = false;
+	for (size_t i = 0; i < n;) {
+		uint32_t cp;
+		if (s[i] < 0x80) {
+			i++;
+			continue;
+		}
+		size_t k = utf8_decode((const char *)s + i, n - i, &cp);
+		if (!k || cp < 0xA0)
+			return false;
+		high = true;
+		i += k;
+	}
+	return high;
+}
+
+/* A file read to its end was in one encoding: all UTF-8, or Windows-1251 with no line that
+ * reads as UTF-8 text. */
+static void check_encoding(const uint8_t *data, size_t size, enum csv_encoding enc)
+{
+	if (enc == CSV_UTF8_BOM) {
+		CHECK(size >= 3 && utf8_valid((const char *)data + 3, size - 3));
+		return;
+	}
+	if (enc == CSV_UTF8) {
+		CHECK(utf8_valid((const char *)data, size));
+		return;
+	}
+	CHECK(!utf8_valid((const char *)data, size));
+	size_t start = 0;
+	for (size_t i = 0; i <= size; i++) {
+		if (i < size && data[i] != '\n' && data[i] != '\r')
+			continue;
+		CHECK(!utf8_line(data + start, i - start));
+		start = i + 1;
+	}
+}
+
 static void run(const uint8_t *data, size_t size, const struct csv_limits *lim)
 {
 	struct csv_reader *r = NULL, *r2 = NULL;
@@ -83,6 +126,7 @@ static void run(const uint8_t *data, size_t size, const struct csv_limits *lim)
 	if (drain(r, lim, &a, sep) != 0)
 		goto out;
 	CHECK(csv_bytes_done(r) == size);
+	check_encoding(data, size, csv_encoding(r));
 	if (csv_open_mem(&r2, a.p, a.len, lim, msg, sizeof msg))
 		goto out;
 	CHECK(csv_encoding(r2) == CSV_UTF8);

@@ -7,7 +7,13 @@
  *   mkxlsx bomb OUT.xlsx MEGABYTES
  *       a valid workbook whose sheet decompresses to MEGABYTES of XML (a zip bomb)
  *   mkxlsx wide OUT.xlsx
- *       a sheet with a header and one row whose last cell sits at column 1,000,000 */
+ *       a sheet with a header and one row whose last cell sits at column 1,000,000
+ *   mkxlsx cells OUT.xlsx COUNT
+ *       a header, then row 2 made of COUNT copies of the same cell reference A2 (a cell bomb:
+ *       never beyond the column limit, ~11 bytes of XML per cell)
+ *   mkxlsx strings OUT.xlsx MEGABYTES
+ *       a small sheet and a shared strings table of MEGABYTES, made of strings of 100 KiB
+ *       each (every one under the cell limit; a shared strings bomb) */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -77,7 +83,10 @@ static int add(zip_t *z, const char *name, const void *data, size_t n)
 	return s && zip_file_add(z, name, s, ZIP_FL_OVERWRITE) >= 0 ? 0 : 1;
 }
 
-static int raw_book(const char *path, const char *sheet, size_t n)
+/* A workbook with one sheet and, when sst is not NULL, a shared strings part (found by its
+ * default name xl/sharedStrings.xml). */
+static int raw_book_sst(const char *path, const char *sheet, size_t n, const char *sst,
+			size_t sn)
 {
 	int err;
 	zip_t *z = zip_open(path, ZIP_CREATE | ZIP_TRUNCATE, &err);
@@ -86,9 +95,15 @@ static int raw_book(const char *path, const char *sheet, size_t n)
 	if (add(z, "[Content_Types].xml", content_types, strlen(content_types)) ||
 	    add(z, "xl/workbook.xml", workbook, strlen(workbook)) ||
 	    add(z, "xl/_rels/workbook.xml.rels", rels, strlen(rels)) ||
-	    add(z, "xl/worksheets/sheet1.xml", sheet, n))
+	    add(z, "xl/worksheets/sheet1.xml", sheet, n) ||
+	    (sst && add(z, "xl/sharedStrings.xml", sst, sn)))
 		return 1;
 	return zip_close(z) == 0 ? 0 : 1;
+}
+
+static int raw_book(const char *path, const char *sheet, size_t n)
+{
+	return raw_book_sst(path, sheet, n, NULL, 0);
 }
 
 static int bomb(const char *path, long mb)
@@ -121,6 +136,52 @@ static int wide(const char *path)
 	return raw_book(path, sheet, strlen(sheet));
 }
 
+static int cells(const char *path, long count)
+{
+	const char *head = "<?xml version=\"1.0\"?><worksheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\"><sheetData>"
+		HEADER_ROW "<row r=\"2\">";
+	const char *cell = "<c r=\"A2\"/>", *tail = "</row></sheetData></worksheet>";
+	size_t hl = strlen(head), cl = strlen(cell), tl = strlen(tail);
+	if (count < 0)
+		return 1;
+	size_t size = hl + (size_t)count * cl + tl;
+	char *x = malloc(size);
+	if (!x)
+		return 1;
+	memcpy(x, head, hl);
+	for (size_t i = 0; i < (size_t)count; i++)
+		memcpy(x + hl + i * cl, cell, cl);
+	memcpy(x + hl + (size_t)count * cl, tail, tl);
+	int rc = raw_book(path, x, size);
+	free(x);
+	return rc;
+}
+
+static int strings(const char *path, long mb)
+{
+	const char *head = "<?xml version=\"1.0\"?><sst xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\">";
+	const char *sheet = "<?xml version=\"1.0\"?><worksheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\"><sheetData>"
+		"<row r=\"1\"><c r=\"A1\" t=\"s\"><v>0</v></c></row></sheetData></worksheet>";
+	size_t one = 100 << 10, want = (size_t)(mb < 1 ? 1 : mb) << 20;
+	size_t count = want / (one + 16) + 1, hl = strlen(head);
+	char *x = malloc(hl + count * (one + 16) + 16);
+	if (!x)
+		return 1;
+	size_t n = hl;
+	memcpy(x, head, hl);
+	for (size_t i = 0; i < count; i++) {
+		memcpy(x + n, "<si><t>", 7);
+		memset(x + n + 7, 'a', one);
+		memcpy(x + n + 7 + one, "</t></si>", 9);
+		n += one + 16;
+	}
+	memcpy(x + n, "</sst>", 6);
+	n += 6;
+	int rc = raw_book_sst(path, sheet, strlen(sheet), x, n);
+	free(x);
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc >= 5 && !strcmp(argv[1], "from-csv") && argc % 2 == 1)
@@ -129,6 +190,11 @@ int main(int argc, char **argv)
 		return bomb(argv[2], strtol(argv[3], NULL, 10));
 	if (argc == 3 && !strcmp(argv[1], "wide"))
 		return wide(argv[2]);
-	fprintf(stderr, "usage: mkxlsx from-csv OUT SHEET CSV...| bomb OUT MB | wide OUT\n");
+	if (argc == 4 && !strcmp(argv[1], "cells"))
+		return cells(argv[2], strtol(argv[3], NULL, 10));
+	if (argc == 4 && !strcmp(argv[1], "strings"))
+		return strings(argv[2], strtol(argv[3], NULL, 10));
+	fprintf(stderr, "usage: mkxlsx from-csv OUT SHEET CSV...| bomb OUT MB | wide OUT | "
+		"cells OUT COUNT | strings OUT MB\n");
 	return 2;
 }

@@ -437,41 +437,182 @@ static void test_limit_field_and_record(void **state)
 	csv_close(r);
 }
 
-static void test_invalid_utf8_later(void **state)
+/* Through memory and a file: the records handed out before the error must be want (flat
+ * form), then csv_next() fails with ERR_ENCODING and a message containing msg_part. */
+static void expect_both_mixed(const char *text, size_t len, const char *want,
+			      const char *msg_part)
 {
-	/* UTF-8 (Cyrillic) at the start, a stray cp1251 byte on line 3. */
-	const char *t = "имя,класс\nИванов,5\n\xC8\xE2\xE0\xED\xEE\xE2,6\n";
-	/* The whole thing is not UTF-8, so it is read as cp1251: the first chunk decides. */
+	char *path = temp_file(text, len);
+	for (int mode = 0; mode < 2; mode++) {
+		struct csv_reader *r;
+		char msg[256];
+		int rc = mode ? csv_open_file(&r, path, NULL, msg, sizeof msg)
+			      : csv_open_mem(&r, text, len, NULL, msg, sizeof msg);
+		if (rc)
+			fail_msg("open: %d %s", rc, msg);
+		struct buf b = BUF_INIT;
+		rc = slurp(r, &b);
+		if (rc != ERR_ENCODING)
+			fail_msg("mode %d: %d, expected \"%s\"; read:\n%.300s", mode, rc, msg_part,
+				 buf_str(&b));
+		assert_string_equal(buf_str(&b), want);
+		if (!strstr(csv_error(r), msg_part))
+			fail_msg("message \"%s\" lacks \"%s\"", csv_error(r), msg_part);
+		assert_null(strstr(buf_str(&b), "Р"));
+		buf_free(&b);
+		csv_close(r);
+	}
+	unlink(path);
+	free(path);
+}
+
+/* A file that mixes UTF-8 and Windows-1251 records is refused, naming the lines, whichever
+ * comes first; before, the first 256 KiB decided for the whole file and "4А" in UTF-8
+ * became "4Рђ". */
+static void test_mixed_encodings(void **state)
+{
+	/* UTF-8 rows, then a cp1251 one: the class "4А" both ways */
+	struct buf t = BUF_INIT, want = BUF_INIT;
+	buf_puts(&t, "school,class\n");
+	buf_puts(&want, "1:school|class\n");
+	for (int i = 2; i <= 10; i++) {
+		buf_printf(&t, "sch%d,4А\n", i);
+		buf_printf(&want, "%d:sch%d|4А\n", i, i);
+	}
+	buf_puts(&t, "sch11,4\xC0\nsch12,4\xC0\n");
+	expect_both_mixed(t.p, t.len, buf_str(&want), "файл в смешанной кодировке: строки 1–10 в "
+			  "UTF-8, строка 11 — нет (байт 0xC0); сохраните файл заново в одной кодировке");
+
+	/* cp1251 rows, then a UTF-8 one */
+	buf_reset(&t);
+	buf_reset(&want);
+	buf_puts(&t, "school,class\n");
+	buf_puts(&want, "1:school|class\n");
+	for (int i = 2; i <= 10; i++) {
+		buf_printf(&t, "sch%d,4\xC0\n", i);
+		buf_printf(&want, "%d:sch%d|4А\n", i, i);
+	}
+	buf_puts(&t, "sch11,4А\nsch12,4\xC0\n");
+	expect_both_mixed(t.p, t.len, buf_str(&want), "файл в смешанной кодировке: строки 1–10 в "
+			  "Windows-1251, строка 11 — в UTF-8; сохраните файл заново в одной кодировке");
+	/* the same at the very end of the file, without a final newline */
+	t.len -= strlen("sch12,4\xC0\n");
+	t.len--;
+	expect_both_mixed(t.p, t.len, buf_str(&want), "строка 11 — в UTF-8");
+	/* "И" in UTF-8 ends in 0x98, the byte cp1251 leaves undefined: still a UTF-8 line */
+	expect_both_mixed("\xC4\xE0\n\xD0\x98\n", 6, "1:Да\n",
+			  "файл в смешанной кодировке: строка 1 в Windows-1251, строка 2 — в UTF-8");
+
+	/* both in one line: the first line with non-ASCII is not UTF-8, but it has UTF-8 words */
+	const char *s2 = "a,b\n\xC8\xE2\xE0\xED\xEE\xE2,Петров\n";
+	expect_both_mixed(s2, strlen(s2), "1:a|b\n",
+			  "строка 2: в строке смешаны Windows-1251 и UTF-8");
+	/* and the other way round: UTF-8 on line 1, cp1251 later in the same line */
+	s2 = "Петров,\xC8\xE2\xE0\xED\xEE\xE2\n";
+	expect_both_mixed(s2, strlen(s2), "", "строка 1: в строке смешаны Windows-1251 и UTF-8");
+	/* a BOM promises UTF-8, and the first line breaks the promise */
+	expect_both_mixed("\xEF\xBB\xBF" "a\xC0\n", 6, "",
+			  "строка 1: в строке смешаны UTF-8 и другая кодировка (байт 0xC0 не UTF-8)");
+
+	/* UTF-8 at the start, a cp1251 name on line 3 */
+	const char *s3 = "имя,класс\nИванов,5\n\xC8\xE2\xE0\xED\xEE\xE2,6\n";
+	expect_both_mixed(s3, strlen(s3), "1:имя|класс\n2:Иванов|5\n",
+			  "строки 1–2 в UTF-8, строка 3 — нет");
+	/* a BOM says UTF-8 from the first line */
+	expect_both_mixed("\xEF\xBB\xBF" "a\n\xC0\n", 7, "1:a\n",
+			  "строка 1 в UTF-8, строка 2 — нет (байт 0xC0)");
+
+	/* Windows-1251 whose only non-ASCII text are pairs that happen to be valid UTF-8 ("С»"
+	 * is U+047B) is still Windows-1251 when the line has other letters */
+	check("\xCE\xCE\xCE \xAB\xCB\xC5\xD1\xBB;1\n\xAB\xD1\xBB;2\n", "1:ООО «ЛЕС»|1\n2:«С»|2\n");
+	/* and a lone capital before a dash decodes to a C1 control, which text never has */
+	check("\xC4\xE0;1\n\xC2\x97;2\n", "1:Да|1\n2:В—|2\n");
+	buf_free(&want);
+	buf_free(&t);
+}
+
+/* The first 256 KiB decide nothing when they are ASCII: a Windows-1251 file whose first
+ * Cyrillic byte comes later is read as Windows-1251 (before, it was refused as broken
+ * UTF-8), and a file that mixes the encodings there is refused all the same. */
+static void test_late_encoding(void **state)
+{
+	struct buf t = BUF_INIT, want = BUF_INIT;
+	long line = 2;
+	buf_puts(&t, "id;name\n");
+	buf_puts(&want, "1:id|name\n");
+	filler(&t, &want, &line, CHUNK + 1000);
+	buf_puts(&t, "1;\xC8\xE2\xE0\xED\xEE\xE2\n2;\xCF\xB8\xF2\xF0\n");
+	buf_printf(&want, "%ld:1|Иванов\n%ld:2|Пётр\n", line, line + 1);
+	check_both(t.p, t.len, buf_str(&want));
+	char *path = temp_file(t.p, t.len);
 	struct csv_reader *r;
-	assert_int_equal(csv_open_mem(&r, t, strlen(t), NULL, NULL, 0), 0);
+	assert_int_equal(csv_open_file(&r, path, NULL, NULL, 0), 0);
+	assert_int_equal(csv_encoding(r), CSV_UTF8); /* nothing but ASCII seen yet */
+	struct buf b = BUF_INIT;
+	assert_int_equal(slurp(r, &b), 0);
 	assert_int_equal(csv_encoding(r), CSV_CP1251);
+	assert_string_equal(csv_encoding_name(r), "Windows-1251");
+	buf_free(&b);
 	csv_close(r);
-	/* Past the first chunk, the same is an error with its line. */
+	unlink(path);
+	free(path);
+
+	/* a CRLF split by the chunk boundary right before the first cp1251 byte */
+	buf_reset(&t);
+	buf_reset(&want);
+	line = 1;
+	filler(&t, &want, &line, CHUNK - 1);
+	t.len--;
+	buf_puts(&t, "\r\n\xC4\xE0\r\n");
+	buf_printf(&want, "%ld:Да\n", line);
+	check_both(t.p, t.len, buf_str(&want));
+
+	/* past the first chunk: cp1251, then a UTF-8 line */
+	buf_reset(&t);
+	buf_reset(&want);
+	line = 2;
+	buf_puts(&t, "id;name\n");
+	buf_puts(&want, "1:id|name\n");
+	filler(&t, &want, &line, CHUNK + 1000);
+	buf_printf(&t, "1;\xC8\xE2\xE0\xED\xEE\xE2\n");
+	buf_printf(&want, "%ld:1|Иванов\n", line++);
+	filler(&t, &want, &line, 2 * CHUNK + 1000);
+	long l2 = line;
+	buf_puts(&t, "2;Пётр\n");
+	char msg[160];
+	snprintf(msg, sizeof msg, "строки 1–%ld в Windows-1251, строка %ld — в UTF-8", l2 - 1, l2);
+	expect_both_mixed(t.p, t.len, buf_str(&want), msg);
+
+	/* past the first chunk: UTF-8, then a cp1251 line (the UTF-8 text also late) */
+	buf_reset(&t);
+	buf_reset(&want);
+	line = 1;
+	filler(&t, &want, &line, CHUNK + 1000);
+	buf_puts(&t, "Иванов\n");
+	buf_printf(&want, "%ld:Иванов\n", line++);
+	filler(&t, &want, &line, 3 * CHUNK);
+	buf_puts(&t, "\xC8\xE2\xE0\xED\n");
+	snprintf(msg, sizeof msg, "строки 1–%ld в UTF-8, строка %ld — нет (байт 0xC8)", line - 1,
+		 line);
+	expect_both_mixed(t.p, t.len, buf_str(&want), msg);
+
+	/* UTF-8 in the first chunk, a cp1251 byte past it */
 	size_t n = CHUNK + 100;
 	char *big = xmalloc(n);
 	for (size_t i = 0; i < n; i++)
 		big[i] = i % 20 == 19 ? '\n' : 'a';
 	memcpy(big, "\xD0\x98\xD0\xBC\xD1\x8F", 6); /* "Имя" */
 	big[CHUNK + 50] = (char)0xC8;
-	char want[64];
-	snprintf(want, sizeof want, "строка %ld:", line_at(big, CHUNK + 50));
-	expect_next_error(big, n, NULL, ERR_ENCODING, want);
-	/* And through a file. */
-	char *path = temp_file(big, n);
-	assert_int_equal(csv_open_file(&r, path, NULL, NULL, 0), 0);
-	assert_int_equal(csv_encoding(r), CSV_UTF8);
-	struct buf b = BUF_INIT;
-	assert_int_equal(slurp(r, &b), ERR_ENCODING);
-	assert_non_null(strstr(csv_error(r), want));
-	buf_free(&b);
-	csv_close(r);
-	unlink(path);
-	free(path);
+	snprintf(msg, sizeof msg, "строки 1–%ld в UTF-8, строка %ld — нет (байт 0xC8)",
+		 line_at(big, CHUNK + 50) - 1, line_at(big, CHUNK + 50));
+	expect_next_error(big, n, NULL, ERR_ENCODING, msg);
 	/* A file cut in the middle of a character, past the first chunk. */
 	big[CHUNK + 50] = 'a';
 	big[n - 1] = (char)0xD0;
 	expect_next_error(big, n, NULL, ERR_ENCODING, "посреди символа");
 	free(big);
+	buf_free(&want);
+	buf_free(&t);
 }
 
 /* Builds ~1 MB of records "i,name_i,Ж,i%7\n" and checks every record comes back. */
@@ -672,7 +813,8 @@ int main(void)
 		cmocka_unit_test(test_missing_file),
 		cmocka_unit_test(test_limit_fields),
 		cmocka_unit_test(test_limit_field_and_record),
-		cmocka_unit_test(test_invalid_utf8_later),
+		cmocka_unit_test(test_mixed_encodings),
+		cmocka_unit_test(test_late_encoding),
 		cmocka_unit_test(test_large_file),
 		cmocka_unit_test(test_chunk_boundary),
 		cmocka_unit_test(test_put_field),

@@ -515,6 +515,146 @@ static void test_zip_bomb(void **state)
 	free(sheet);
 }
 
+/* Shared strings are capped by their total bytes as well as by their count: strings of
+ * 100 KiB each pass the cell limit one by one, and 0.56 MB of zip unpacked to 527 MB of
+ * them was accepted. */
+static void test_sst_bytes(void **state)
+{
+	struct xlsx_book *b = NULL;
+	char msg[512];
+	const char *sheet = SHEET_HEAD "<row r=\"1\"><c r=\"A1\" t=\"s\"><v>1</v></c></row>"
+		SHEET_TAIL;
+	/* "ab" and "c" take 5 bytes with their NULs */
+	const char *path = build_book("sstbytes.xlsx", sheet, SST_HEAD "<si><r><t>a</t></r>"
+				      "<r><t>b</t></r></si><si><t>c</t></si></sst>", NULL);
+	struct xlsx_limits lim = { .max_sst_bytes = 4 };
+	assert_int_equal(xlsx_open(&b, path, &lim, msg, sizeof msg), ERR_LIMIT);
+	assert_null(b);
+	assert_non_null(strstr(msg, "общие строки книги"));
+	assert_non_null(strstr(msg, "sharedStrings.xml"));
+	assert_non_null(strstr(msg, "больше 4 байт"));
+	lim.max_sst_bytes = 5;
+	assert_int_equal(xlsx_open(&b, path, &lim, msg, sizeof msg), 0);
+	struct got g = { 0 };
+	assert_int_equal(xlsx_sheet_read(b, 0, collect, &g), 0);
+	check_cell(&g, 0, 0, XLSX_STRING, "c");
+	got_free(&g);
+	xlsx_close(b);
+
+	/* empty strings first (nothing collected yet; found by fuzz_xlsx_sst under UBSan) */
+	path = build_book("sstfirstempty.xlsx", SHEET_HEAD "<row r=\"1\"><c r=\"A1\" t=\"s\">"
+			  "<v>0</v></c><c r=\"B1\" t=\"s\"><v>2</v></c></row>" SHEET_TAIL,
+			  SST_HEAD "<si/><si><rPh><t>ф</t></rPh></si><si><t>x</t></si></sst>", NULL);
+	assert_int_equal(xlsx_open(&b, path, NULL, msg, sizeof msg), 0);
+	assert_int_equal(xlsx_sheet_read(b, 0, collect, &g), 0);
+	assert_int_equal(g.ncells[0], 2);
+	check_cell(&g, 0, 0, XLSX_EMPTY, "");
+	check_cell(&g, 0, 1, XLSX_STRING, "x");
+	got_free(&g);
+	xlsx_close(b);
+
+	/* empty strings cost their NUL */
+	path = build_book("sstempty.xlsx", sheet, SST_HEAD "<si/><si/><si></si><si><t/></si>"
+			  "<si><t></t></si></sst>", NULL);
+	lim.max_sst_bytes = 4;
+	assert_int_equal(xlsx_open(&b, path, &lim, msg, sizeof msg), ERR_LIMIT);
+	lim.max_sst_bytes = 5;
+	assert_int_equal(xlsx_open(&b, path, &lim, msg, sizeof msg), 0);
+	xlsx_close(b);
+
+	/* a generated bomb: 4 MiB of 100 KiB strings against a 1 MiB cap; fine by default */
+	size_t one = 100 << 10, count = 41, n = 0;
+	char *sst = xmalloc(200 + count * (one + 16));
+	n = (size_t)snprintf(sst, 200, SST_HEAD);
+	for (size_t i = 0; i < count; i++) {
+		memcpy(sst + n, "<si><t>", 7);
+		memset(sst + n + 7, 'a' + (int)(i % 26), one);
+		memcpy(sst + n + 7 + one, "</t></si>", 9);
+		n += one + 16;
+	}
+	memcpy(sst + n, "</sst>", 7);
+	path = build_book("sstbomb2.xlsx", sheet, sst, NULL);
+	lim.max_sst_bytes = 1 << 20;
+	assert_int_equal(xlsx_open(&b, path, &lim, msg, sizeof msg), ERR_LIMIT);
+	assert_non_null(strstr(msg, "zip-бомба"));
+	assert_int_equal(xlsx_open(&b, path, NULL, msg, sizeof msg), 0);
+	assert_int_equal(xlsx_sheet_read(b, 0, collect, &g), 0);
+	assert_int_equal(strlen(g.v[0][0]), one);
+	assert_int_equal(g.v[0][0][0], 'b');
+	got_free(&g);
+	xlsx_close(b);
+	free(sst);
+}
+
+/* A sheet: head, then count copies of each of open and close, then the rest; xmalloc'd. */
+static char *repeat_xml(const char *head, const char *open, const char *close, size_t count,
+			const char *tail)
+{
+	size_t hl = strlen(head), ol = strlen(open), cl = strlen(close), tl = strlen(tail);
+	char *s = xmalloc(hl + count * (ol + cl) + tl + 1), *p = s;
+	memcpy(p, head, hl);
+	p += hl;
+	for (size_t i = 0; i < count; i++, p += ol)
+		memcpy(p, open, ol);
+	for (size_t i = 0; i < count; i++, p += cl)
+		memcpy(p, close, cl);
+	memcpy(p, tail, tl + 1);
+	return s;
+}
+
+/* The XML parser's own memory is capped: a giant tag (a 12 MiB attribute; expat 2.5 also
+ * rescans it on every chunk, minutes of CPU for 500 MB) or half a million nested elements
+ * are refused, in a sheet and in the parts read when the book opens. */
+static void test_xml_memory(void **state)
+{
+	struct got g = { 0 };
+	char err[512], msg[512];
+	struct xlsx_book *b = NULL;
+	size_t big = 12 << 20;
+	char *sheet = repeat_xml(SHEET_HEAD "<row r=\"1\" x=\"", "a", "", big,
+				 "\"><c r=\"A1\"><v>1</v></c></row>" SHEET_TAIL);
+	const char *path = build_book("bigtag.xlsx", sheet, NULL, NULL);
+	assert_int_equal(read_first(path, NULL, &g, err, sizeof err), ERR_LIMIT);
+	assert_non_null(strstr(err, "лист «Sheet»"));
+	assert_non_null(strstr(err, "8 МиБ"));
+	assert_int_equal(g.nrows, 0);
+	got_free(&g);
+	free(sheet);
+
+	sheet = repeat_xml(SHEET_HEAD "<row r=\"1\"><c r=\"A1\"><v>1</v></c></row>", "<a>", "</a>",
+			   500000, SHEET_TAIL);
+	path = build_book("nested.xlsx", sheet, NULL, NULL);
+	assert_int_equal(read_first(path, NULL, &g, err, sizeof err), ERR_LIMIT);
+	assert_non_null(strstr(err, "вложенность"));
+	assert_int_equal(g.nrows, 1);
+	got_free(&g);
+
+	char *sst = repeat_xml(SST_HEAD, "<si>", "</si>", 500000, "</sst>");
+	path = build_book("nestedsst.xlsx", SHEET_HEAD SHEET_TAIL, sst, NULL);
+	assert_int_equal(xlsx_open(&b, path, NULL, msg, sizeof msg), ERR_LIMIT);
+	assert_null(b);
+	assert_non_null(strstr(msg, NOT_XLSX));
+	assert_non_null(strstr(msg, "sharedStrings.xml"));
+	free(sst);
+	free(sheet);
+
+	/* a tag of 1 MiB and a thousand levels are still read */
+	sheet = repeat_xml(SHEET_HEAD "<row r=\"1\" x=\"", "a", "", 1 << 20,
+			   "\"><c r=\"A1\"><v>1</v></c></row>" SHEET_TAIL);
+	path = build_book("tag1m.xlsx", sheet, NULL, NULL);
+	assert_int_equal(read_first(path, NULL, &g, NULL, 0), 0);
+	assert_int_equal(g.nrows, 1);
+	got_free(&g);
+	free(sheet);
+	sheet = repeat_xml(SHEET_HEAD "<row r=\"1\"><c r=\"A1\"><v>1</v></c></row>", "<a>", "</a>",
+			   1000, "<row r=\"2\"><c r=\"A2\"><v>2</v></c></row>" SHEET_TAIL);
+	path = build_book("nest1k.xlsx", sheet, NULL, NULL);
+	assert_int_equal(read_first(path, NULL, &g, NULL, 0), 0);
+	assert_int_equal(g.nrows, 2);
+	got_free(&g);
+	free(sheet);
+}
+
 static void test_columns(void **state)
 {
 	struct got g = { 0 };
@@ -618,16 +758,14 @@ static void test_limits(void **state)
 	assert_int_equal(xlsx_open(&b, path, &lim, msg, sizeof msg), ERR_LIMIT);
 }
 
-/* The dense row is reused: nothing of a wide row may leak into the next one; a repeated
- * reference keeps the last cell. */
+/* The dense row is reused: nothing of a wide row may leak into the next one. */
 static void test_row_reuse(void **state)
 {
 	const char *sheet = SHEET_HEAD
 		"<row r=\"1\"><c r=\"A1\"><v>1</v></c><c r=\"XFD1\"><v>2</v></c></row>"
 		"<row r=\"2\"><c r=\"B2\"><v>3</v></c></row>"
-		"<row r=\"3\"><c r=\"A3\" t=\"inlineStr\"><is><t>x</t></is></c>"
-		"<c r=\"A3\" t=\"inlineStr\"><is><t>y</t></is></c></row>"
-		"<row r=\"4\"><c r=\"A4\"><v>1</v></c><c r=\"A4\"/></row>"
+		"<row r=\"3\"><c r=\"A3\" t=\"inlineStr\"><is><t>y</t></is></c></row>"
+		"<row r=\"4\"><c r=\"A4\"/></row>"
 		"<row r=\"5\"><c r=\"C5\" s=\"1\"><v>5</v></c></row>"
 		"<row r=\"6\"><c r=\"D6\"><v>6</v></c><c r=\"B6\"><v>7</v></c></row>"
 		SHEET_TAIL;
@@ -651,6 +789,149 @@ static void test_row_reuse(void **state)
 	assert_false(g.date[4][2]);
 	check_cell(&g, 4, 3, XLSX_NUMBER, "6");
 	got_free(&g);
+}
+
+/* A reference used twice in a row is a damaged file, whichever way the second one is
+ * written; the same column in the next row is fine. */
+static void test_repeated_cell(void **state)
+{
+	static const struct {
+		const char *row, *want;
+	} cases[] = {
+		{ "<row r=\"3\"><c r=\"A3\" t=\"inlineStr\"><is><t>x</t></is></c>"
+		  "<c r=\"A3\" t=\"inlineStr\"><is><t>y</t></is></c></row>", "A3" },
+		{ "<row r=\"3\"><c r=\"A3\"><v>1</v></c><c r=\"A3\"/></row>", "A3" },
+		{ "<row r=\"3\"><c r=\"A3\"/><c r=\"A3\"><v>1</v></c></row>", "A3" },
+		/* without r the cell takes the column after the previous one */
+		{ "<row r=\"3\"><c r=\"B3\"><v>1</v></c><c r=\"A3\"><v>2</v></c><c><v>3</v></c>"
+		  "</row>", "B3" },
+		{ "<row r=\"3\"><c r=\"XFD3\"><v>1</v></c><c r=\"A3\"/><c r=\"B3\"/>"
+		  "<c r=\"XFD3\"/></row>", "XFD3" },
+	};
+	char sheet[1024], err[512];
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		snprintf(sheet, sizeof sheet, SHEET_HEAD "<row r=\"2\"><c r=\"A2\"><v>0</v></c>"
+			 "<c r=\"B2\"><v>0</v></c><c r=\"XFD2\"><v>0</v></c></row>%s"
+			 "<row r=\"4\"><c r=\"A4\"><v>4</v></c></row>" SHEET_TAIL, cases[i].row);
+		char name[32];
+		snprintf(name, sizeof name, "rep%zu.xlsx", i);
+		const char *path = build_book(name, sheet, NULL, NULL);
+		struct got g = { 0 };
+		assert_int_equal(read_first(path, NULL, &g, err, sizeof err), ERR_PARSE);
+		assert_int_equal(g.nrows, 1);
+		assert_int_equal(g.row[0], 2);
+		assert_non_null(strstr(err, "лист «Sheet», строка 3"));
+		assert_non_null(strstr(err, cases[i].want));
+		assert_non_null(strstr(err, "второй раз"));
+		got_free(&g);
+	}
+	/* the same columns row after row, and out of order within a row, are fine */
+	const char *path = build_book("norep.xlsx", SHEET_HEAD
+		"<row r=\"1\"><c r=\"C1\"><v>1</v></c><c r=\"A1\"><v>2</v></c><c><v>3</v></c></row>"
+		"<row r=\"2\"><c r=\"C2\"><v>1</v></c><c r=\"A2\"><v>2</v></c><c><v>3</v></c></row>"
+		SHEET_TAIL, NULL, NULL);
+	struct got g = { 0 };
+	assert_int_equal(read_first(path, NULL, &g, NULL, 0), 0);
+	assert_int_equal(g.nrows, 2);
+	check_cell(&g, 1, 0, XLSX_NUMBER, "2");
+	check_cell(&g, 1, 1, XLSX_NUMBER, "3");
+	check_cell(&g, 1, 2, XLSX_NUMBER, "1");
+	got_free(&g);
+}
+
+/* A sheet of count copies of one cell (row 2) after a header row; xmalloc'd. */
+static char *cell_bomb(const char *cell, size_t count)
+{
+	size_t cl = strlen(cell), cap = 400 + count * cl;
+	char *s = xmalloc(cap);
+	size_t n = (size_t)snprintf(s, cap, SHEET_HEAD "<row r=\"1\"><c r=\"A1\"><v>1</v></c></row>"
+				    "<row r=\"2\">");
+	for (size_t i = 0; i < count; i++, n += cl)
+		memcpy(s + n, cell, cl);
+	snprintf(s + n, cap - n, "</row>" SHEET_TAIL);
+	return s;
+}
+
+/* The cells of a row and of a sheet are capped, every <c> counted, before they are stored:
+ * a bomb of one repeated cell (1.9 GB for a 1 MB file before) stops at once. */
+static void test_cell_caps(void **state)
+{
+	struct got g = { 0 };
+	char err[512];
+	/* a million copies of A2: refused at the second, long before the end of the part */
+	char *sheet = cell_bomb("<c r=\"A2\"/>", 1000000);
+	const char *path = build_book("cellbomb.xlsx", sheet, NULL, NULL);
+	size_t len;
+	char *data = slurp(path, &len);
+	struct xlsx_book *b;
+	char msg[512];
+	assert_int_equal(xlsx_open_mem(&b, data, len, NULL, msg, sizeof msg), 0);
+	assert_int_equal(xlsx_sheet_read(b, 0, collect, &g), ERR_PARSE);
+	assert_non_null(strstr(xlsx_error(b), "строка 2"));
+	assert_non_null(strstr(xlsx_error(b), "A2"));
+	assert_true(xlsx_bytes_done(b) < strlen(sheet) / 4);
+	assert_int_equal(g.nrows, 1);
+	got_free(&g);
+	xlsx_close(b);
+	free(data);
+	free(sheet);
+
+	/* the row cap counts every cell, empty ones too */
+	path = build_book("rowcells.xlsx", SHEET_HEAD "<row r=\"1\"><c r=\"A1\"><v>1</v></c></row>"
+			  "<row r=\"2\"><c/><c/><c/><c><v>1</v></c></row>" SHEET_TAIL, NULL, NULL);
+	struct xlsx_limits lim = { .max_row_cells = 3 };
+	assert_int_equal(read_first(path, &lim, &g, err, sizeof err), ERR_LIMIT);
+	assert_non_null(strstr(err, "лист «Sheet», строка 2"));
+	assert_non_null(strstr(err, "больше 3 ячеек"));
+	assert_int_equal(g.nrows, 1);
+	got_free(&g);
+	lim.max_row_cells = 4;
+	assert_int_equal(read_first(path, &lim, &g, NULL, 0), 0);
+	assert_int_equal(g.nrows, 2);
+	got_free(&g);
+
+	/* the sheet cap counts across rows */
+	path = build_book("allcells.xlsx", SHEET_HEAD
+			  "<row r=\"1\"><c><v>1</v></c><c><v>1</v></c></row>"
+			  "<row r=\"2\"><c><v>1</v></c><c/></row>"
+			  "<row r=\"3\"><c><v>1</v></c><c><v>1</v></c></row>" SHEET_TAIL, NULL, NULL);
+	lim = (struct xlsx_limits){ .max_cells = 5 };
+	assert_int_equal(read_first(path, &lim, &g, err, sizeof err), ERR_LIMIT);
+	assert_non_null(strstr(err, "строка 3"));
+	assert_non_null(strstr(err, "больше 5 ячеек"));
+	assert_int_equal(g.nrows, 2);
+	got_free(&g);
+	lim.max_cells = 6;
+	assert_int_equal(read_first(path, &lim, &g, NULL, 0), 0);
+	assert_int_equal(g.nrows, 3);
+	got_free(&g);
+
+	/* the text of a row: each cell under max_cell, together over max_row_bytes */
+	path = build_book("rowbytes.xlsx", SHEET_HEAD "<row r=\"7\">"
+			  "<c r=\"A7\" t=\"inlineStr\"><is><t>abcde</t></is></c>"
+			  "<c r=\"B7\" t=\"inlineStr\"><is><t>fghij</t></is></c></row>" SHEET_TAIL,
+			  NULL, NULL);
+	lim = (struct xlsx_limits){ .max_row_bytes = 10 };
+	assert_int_equal(read_first(path, &lim, &g, err, sizeof err), ERR_LIMIT);
+	assert_non_null(strstr(err, "строка 7"));
+	assert_non_null(strstr(err, "B7"));
+	got_free(&g);
+	lim.max_row_bytes = 12; /* the text and a NUL after each cell */
+	assert_int_equal(read_first(path, &lim, &g, NULL, 0), 0);
+	check_cell(&g, 0, 1, XLSX_STRING, "fghij");
+	got_free(&g);
+
+	/* distinct cells under the column limit but over a row cap of our own */
+	sheet = cell_bomb("<c><v>1</v></c>", 5000);
+	path = build_book("rowwide.xlsx", sheet, NULL, NULL);
+	lim = (struct xlsx_limits){ .max_row_cells = 4096 };
+	assert_int_equal(read_first(path, &lim, &g, err, sizeof err), ERR_LIMIT);
+	assert_non_null(strstr(err, "строка 2"));
+	got_free(&g);
+	assert_int_equal(read_first(path, NULL, &g, NULL, 0), 0);
+	assert_int_equal(g.ncells[1], 5000);
+	got_free(&g);
+	free(sheet);
 }
 
 static void test_callback_stop(void **state)
@@ -895,10 +1176,14 @@ int main(void)
 		cmocka_unit_test(test_truncated_and_not_zip),
 		cmocka_unit_test(test_missing_sheet_part),
 		cmocka_unit_test(test_zip_bomb),
+		cmocka_unit_test(test_sst_bytes),
+		cmocka_unit_test(test_xml_memory),
 		cmocka_unit_test(test_columns),
 		cmocka_unit_test(test_huge_dimension),
 		cmocka_unit_test(test_limits),
 		cmocka_unit_test(test_row_reuse),
+		cmocka_unit_test(test_repeated_cell),
+		cmocka_unit_test(test_cell_caps),
 		cmocka_unit_test(test_callback_stop),
 		cmocka_unit_test(test_malformed_xml),
 		cmocka_unit_test(test_large_sheet),
