@@ -7,6 +7,7 @@
 #   make fuzz      run each fuzz target for FUZZ_SECONDS (clang + libFuzzer)
 #   make bench     benchmarks: throughput and peak memory
 #   make e2e       browser tests (headless chromium), screenshots in build/e2e
+#   make crash     the crash tests at length: 100 kills of each kind (make check runs 10)
 #
 # Objects go to $(BUILD) (default build/); `make BUILD=build-san SAN=1` is a sanitizer build.
 
@@ -39,7 +40,7 @@ TOOL_BIN := $(TOOL_SRC:tests/tools/%.c=$(BUILD)/tests/tools/%)
 EMBED_FILES := $(sort $(wildcard src/db/sql/*.sql) $(wildcard src/web/static/*)) \
 	src/model/common-passwords.txt
 
-.PHONY: all deps run check test sanitize lint fuzz bench clean demo e2e
+.PHONY: all deps run check test sanitize lint fuzz bench clean demo e2e crash
 all: $(OKO)
 
 deps:
@@ -95,6 +96,12 @@ lint: deps
 # Browser tests alone (make check runs them too); screenshots land in $(BUILD)/e2e.
 e2e: deps all
 	@OKO=$(abspath $(OKO)) E2E_OUT=$(abspath $(BUILD))/e2e bash tests/e2e/run.sh
+
+# The crash tests of make check (tests/cli/t_crash.sh) with 100 kills of each kind.
+CRASH_N ?= 100
+crash: deps all
+	@OKO=$(abspath $(OKO)) BUILD=$(abspath $(BUILD)) CRASH_N=$(CRASH_N) \
+		bash tests/cli/t_crash.sh
 
 FUZZ_SECONDS ?= 30
 fuzz: deps

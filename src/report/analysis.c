@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "base/buf.h"
 #include "base/err.h"
@@ -127,12 +128,44 @@ static int w_row(struct table_writer *w, const char *const *cells, size_t n)
 	return rc ? rc : table_writer_end_row(w);
 }
 
+/* The outputs, written under a temporary name (".NAME.part") and renamed to NAME only when
+ * the whole run has succeeded: a killed or failed run never leaves a half-written file
+ * under an output's name, and the previous run's files stay whole until replaced. */
+static const char *const OUTPUTS[] = { "signs.csv", "schools.csv", "region.csv",
+				       "municipalities.csv", "official_list.xlsx" };
+
+/* out_dir/NAME, or out_dir/.NAME.part; the caller frees it. */
+static char *out_path(const struct run *r, const char *name, bool part)
+{
+	size_t n = strlen(r->o->out_dir) + strlen(name) + 8;
+	char *path = xmalloc(n);
+	snprintf(path, n, part ? "%s/.%s.part" : "%s/%s", r->o->out_dir, name);
+	return path;
+}
+
+/* Renames every written output to its name (ok), or removes the parts (!ok). */
+static int outputs_finish(struct run *r, bool ok)
+{
+	int rc = 0;
+	for (size_t i = 0; i < sizeof OUTPUTS / sizeof *OUTPUTS; i++) {
+		char *part = out_path(r, OUTPUTS[i], true), *name = out_path(r, OUTPUTS[i], false);
+		if (!ok) {
+			unlink(part);
+		} else if (rename(part, name) && errno != ENOENT && !rc) {
+			snprintf(r->msg, r->msglen, "не удалось переименовать «%s» в «%s»: %s", part, name,
+				 strerror(errno));
+			rc = ERR_IO;
+		}
+		free(part);
+		free(name);
+	}
+	return rc;
+}
+
 static int open_out(struct run *r, struct table_writer **w, const char *name, enum table_kind k,
 		    const char *sheet)
 {
-	size_t n = strlen(r->o->out_dir) + strlen(name) + 2;
-	char *path = xmalloc(n);
-	snprintf(path, n, "%s/%s", r->o->out_dir, name);
+	char *path = out_path(r, name, true);
 	int rc = table_writer_open(w, path, k, sheet, r->msg, r->msglen);
 	free(path);
 	return rc;
@@ -1232,9 +1265,7 @@ int analysis_run(struct db *d, const struct analysis_opts *o, struct analysis_su
 	r->yflag = xcalloc(ns * (r->nyears ? r->nyears : 1) + 1, 1);
 	r->pflag = xcalloc(ns + 1, 1);
 	{
-		size_t n = strlen(o->out_dir) + 16;
-		char *path = xmalloc(n);
-		snprintf(path, n, "%s/signs.csv", o->out_dir);
+		char *path = out_path(r, "signs.csv", true);
 		r->signs = fopen(path, "w");
 		if (!r->signs)
 			snprintf(msg, msglen, "не удалось создать «%s»: %s", path, strerror(errno));
@@ -1405,6 +1436,8 @@ int analysis_run(struct db *d, const struct analysis_opts *o, struct analysis_su
 		in_tx = false;
 		sum->run_id = r->run_id;
 	}
+	if ((rc = outputs_finish(r, true)))
+		goto out;
 	if (o->timing)
 		fprintf(stderr, "время: загрузка и анализ %.2f с (ожидание потоков %.2f с), риск и "
 			"файлы %.2f с\n", t1 - t0, t_wait, now() - t1);
@@ -1429,6 +1462,8 @@ out:
 		db_rollback(d);
 	if (r->signs)
 		fclose(r->signs);
+	if (rc)
+		outputs_finish(r, false);
 	for (size_t i = 0; i < r->np; i++) {
 		stat_analysis_free(&r->p[i].a);
 		buf_free(&r->p[i].csv);
