@@ -49,3 +49,27 @@ expect_grep "Retry-After sent" "$T/hdr" "Retry-After: 60"
 wait "$HOLDER"
 expect_eq "nothing stored by the refused upload" "$(sql "SELECT count(*) || ' ' || max(upload_id) FROM result")" "$before"
 expect_eq "the refusal audited as such" "$(sql "SELECT count(*) FROM audit WHERE action = 'upload_refused'")" 1
+
+# The file is read and checked before the write lock is taken: while a big file is being
+# parsed, another writer (a login, another school's upload) gets the lock at once.
+awk 'BEGIN {
+	printf "school,procedure,code,class,variant,gender,journal_mark,absent"
+	for (j = 1; j <= 15; j++) printf ",p%d", j
+	printf "\n"
+	for (i = 0; i < 400000; i++) {
+		printf "big%05d,VPR-2021-MA-4,%d,4А,1,м,4,0", int(i / 50), 40001 + i % 50
+		for (j = 1; j <= 15; j++) printf ",1"
+		printf "\n"
+	}
+}' >"$T/big.csv"
+"$OKO" import results "$T/big.csv" >"$T/big.out" 2>&1 &
+big=$!
+sleep 0.3
+if sqlite3 -cmd '.timeout 200' "$OKO_DB" "BEGIN IMMEDIATE; INSERT INTO audit(user_login, action) VALUES ('test', 'during_parse'); COMMIT;" 2>"$T/lock.err"; then
+	ok "another writer commits while a big file is parsed"
+else
+	fail "another writer commits while a big file is parsed: $(cat "$T/lock.err")"
+fi
+kill -0 "$big" 2>/dev/null && ok "(the import was still running)" || skip "the import ended before the probe"
+wait "$big"
+expect_eq "the big file stored whole" "$(sql "SELECT count(*) FROM result WHERE school_id IN (SELECT id FROM school WHERE login LIKE 'big%')")" 400000
