@@ -2,6 +2,7 @@
 #include "base/diag.h"
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -17,13 +18,16 @@ void diag_init(struct diag_list *d, size_t max)
 	d->max = max ? max : 1000;
 }
 
+static void diag_clear(struct diag *x)
+{
+	free(x->file); free(x->sheet); free(x->column);
+	free(x->value); free(x->code); free(x->msg);
+}
+
 void diag_free(struct diag_list *d)
 {
-	for (size_t i = 0; i < d->n; i++) {
-		struct diag *x = &d->v[i];
-		free(x->file); free(x->sheet); free(x->column);
-		free(x->value); free(x->code); free(x->msg);
-	}
+	for (size_t i = 0; i < d->n; i++)
+		diag_clear(&d->v[i]);
 	free(d->v);
 	memset(d, 0, sizeof *d);
 }
@@ -54,17 +58,24 @@ static char *clean_value(const char *v)
 	return buf_steal(&b);
 }
 
-void diag_add(struct diag_list *d, enum diag_sev sev, const char *file, const char *sheet,
-	      long row, const char *column, const char *value, const char *code,
-	      const char *fmt, ...)
+static void diag_vadd(struct diag_list *d, bool first, enum diag_sev sev, const char *file,
+		      const char *sheet, long row, const char *column, const char *value,
+		      const char *code, const char *fmt, va_list ap)
 {
 	d->count[sev]++;
 	if (d->n >= d->max) {
+		if (!first || !d->n) {
+			d->dropped++;
+			return;
+		}
+		diag_clear(&d->v[--d->n]); /* a summary makes room: the last one goes */
 		d->dropped++;
-		return;
 	}
 	d->v = xgrow(d->v, &d->cap, d->n + 1, sizeof *d->v);
-	struct diag *x = &d->v[d->n++];
+	if (first)
+		memmove(d->v + 1, d->v, d->n * sizeof *d->v);
+	struct diag *x = first ? &d->v[0] : &d->v[d->n];
+	d->n++;
 	memset(x, 0, sizeof *x);
 	x->sev = sev;
 	if (file) {
@@ -77,11 +88,47 @@ void diag_add(struct diag_list *d, enum diag_sev sev, const char *file, const ch
 	x->value = value ? clean_value(value) : NULL;
 	x->code = xstrdup(code ? code : "");
 	struct buf m = BUF_INIT;
+	buf_vprintf(&m, fmt, ap);
+	x->msg = buf_steal(&m);
+}
+
+void diag_add(struct diag_list *d, enum diag_sev sev, const char *file, const char *sheet,
+	      long row, const char *column, const char *value, const char *code,
+	      const char *fmt, ...)
+{
 	va_list ap;
 	va_start(ap, fmt);
-	buf_vprintf(&m, fmt, ap);
+	diag_vadd(d, false, sev, file, sheet, row, column, value, code, fmt, ap);
 	va_end(ap);
-	x->msg = buf_steal(&m);
+}
+
+void diag_add_first(struct diag_list *d, enum diag_sev sev, const char *file, const char *sheet,
+		    long row, const char *column, const char *value, const char *code,
+		    const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	diag_vadd(d, true, sev, file, sheet, row, column, value, code, fmt, ap);
+	va_end(ap);
+}
+
+void diag_discard(struct diag_list *d, const char *code, enum diag_sev sev, size_t added)
+{
+	size_t kept = 0, j = 0;
+	for (size_t i = 0; i < d->n; i++) {
+		if (d->v[i].sev == sev && !strcmp(d->v[i].code, code)) {
+			diag_clear(&d->v[i]);
+			kept++;
+		} else {
+			d->v[j++] = d->v[i];
+		}
+	}
+	d->n = j;
+	if (added < kept)
+		added = kept;
+	d->count[sev] -= added <= d->count[sev] ? added : d->count[sev];
+	size_t gone = added - kept;
+	d->dropped -= gone <= d->dropped ? gone : d->dropped;
 }
 
 size_t diag_errors(const struct diag_list *d)

@@ -36,6 +36,14 @@ void diag_free(struct diag_list *d);
 void diag_add(struct diag_list *d, enum diag_sev sev, const char *file, const char *sheet,
 	      long row, const char *column, const char *value, const char *code,
 	      const char *fmt, ...) __attribute__((format(printf, 9, 10)));
+/* The same, first in the list: a summary that explains the problems below it (when the list
+ * is full, the last kept problem makes room). */
+void diag_add_first(struct diag_list *d, enum diag_sev sev, const char *file, const char *sheet,
+		    long row, const char *column, const char *value, const char *code,
+		    const char *fmt, ...) __attribute__((format(printf, 9, 10)));
+/* Forgets the problems of one code and severity, `added` of which were added (kept or
+ * only counted): a summary has replaced them. */
+void diag_discard(struct diag_list *d, const char *code, enum diag_sev sev, size_t added);
 size_t diag_errors(const struct diag_list *d);
 /* Prints each problem as one Russian line: "файл.xlsx, лист «Sheet», строка 5, столбец H
  * «вариант», значение «abc»: сообщение". */

@@ -68,6 +68,7 @@ int cmd_import(struct cli *c, int argc, char **argv)
 		{ "--procedure", &o.procedure, NULL },
 		{ "--scale", &o.scale, NULL },
 		{ "--dry-run", NULL, &o.dry_run },
+		{ "--strict", NULL, &o.strict },
 		{ "--report", &report, NULL },
 		{ 0 },
 	};

@@ -40,6 +40,9 @@ struct import_opts {
 	 * a code and nothing else deletes that participant's result (the results grid); else a
 	 * school's rows replace all its earlier results for the procedure. */
 	bool merge;
+	/* Results: strict mode — problems that by default only mark a row (an impossible cell)
+	 * reject the file (docs/import.md). */
+	bool strict;
 	/* Results: a form for a procedure oko does not know may create it from its headers
 	 * (the region and the administrator; never a school). */
 	bool may_create_procedure;

@@ -44,24 +44,33 @@
 enum rule {
 	R_SCHOOL, R_CODE, R_DUPLICATE, R_PROCEDURE, R_VARIANT, R_SCORE_RANGE, R_EXTRA_POSITION,
 	R_ABSENT_VALUE, R_SCORE_OVER_MAX, R_CELL_INVALID, R_TOTAL_OVER_MAX, R_TOTAL_MISMATCH, R_JOURNAL,
-	R_VARIANT_MISSING, R_ABSENT_WITH_SCORES, R_SCORES_MISSING, R_CLASS, R_NRULES
+	R_VARIANT_MISSING, R_ABSENT_WITH_SCORES, R_SCORES_MISSING, R_CLASS, R_PARTIAL, R_COLUMNS,
+	R_NRULES
 };
 
+/* A rule marked `strict` rejects the file only in strict mode (--strict): by default the row
+ * is stored with its problem bit, because one impossible cell must not refuse a region's
+ * file that the region did not make and cannot edit. */
 static const struct {
 	const char *code;
 	bool rejects;
 	unsigned problem; /* bit stored with the row when it does not reject */
 	const char *title; /* Russian, for the report */
+	bool strict;      /* rejects in strict mode */
 } rules[R_NRULES] = {
 	[R_SCHOOL] = { "school", true, 0, "неверный логин школы" },
 	[R_CODE] = { "code", true, 0, "неверный код участника" },
 	[R_DUPLICATE] = { "duplicate_code", true, 0, "код участника повторяется в школе" },
 	[R_PROCEDURE] = { "procedure", true, 0, "неизвестная процедура" },
 	[R_VARIANT] = { "variant", true, 0, "вариант не число" },
-	[R_SCORE_RANGE] = { "score_range", true, 0, "балл позиции отрицательный или больше 200" },
+	[R_SCORE_RANGE] = { "score_range", false, RP_SCORE_RANGE,
+			    "балл позиции отрицательный или больше 200 (ячейка нечитаема, строка вне "
+			    "признаков по баллам)", true },
 	[R_SCORE_OVER_MAX] = { "score_over_max", false, RP_SCORE_OVER_MAX,
 			       "балл позиции больше её максимума (сохранён как записан)" },
-	[R_EXTRA_POSITION] = { "extra_position", true, 0, "баллы в лишнем столбце позиции" },
+	[R_EXTRA_POSITION] = { "extra_position", false, RP_EXTRA_CELLS,
+			       "значения за последней позицией процедуры (отброшены, строка вне "
+			       "признаков по баллам)", true },
 	[R_ABSENT_VALUE] = { "absent", true, 0, "признак отсутствия не 0/1" },
 	[R_CELL_INVALID] = { "cell_invalid", false, RP_CELL_INVALID,
 			     "нечитаемое значение позиции (сохранено как пустое)" },
@@ -78,7 +87,17 @@ static const struct {
 	[R_SCORES_MISSING] = { "scores_missing", false, RP_SCORES_MISSING,
 			       "у писавшего участника пустые позиции" },
 	[R_CLASS] = { "class", true, 0, "название класса длиннее 50 символов" },
+	[R_PARTIAL] = { "partial_work", false, RP_PARTIAL,
+			"участник писал одну часть из двух (работа неполная, вне признаков по баллам)" },
+	[R_COLUMNS] = { "position_columns", true, 0,
+			"число заполненных столбцов позиций не совпадает с процедурой" },
 };
+
+/* Whether a problem of rule r rejects the file under these options. */
+static bool rejects(const struct import_opts *o, enum rule r)
+{
+	return rules[r].rejects || (o->strict && rules[r].strict);
+}
 
 /* ---- codes given twice ----
  *
@@ -204,6 +223,10 @@ struct imp {
 	struct spool *sp;                 /* the staged rows */
 	long nrecs;
 	long rule_count[R_NRULES];
+	/* By-order position columns: rows with a value in each, and the rows with a value beyond
+	 * the procedure's positions (one summary, not a message a row). */
+	long pos_filled[PROC_MAX_POSITIONS];
+	long extra_rows, first_extra_row;
 	long rows_since_progress;
 	bool fatal;                       /* stop reading: an error beyond repair */
 };
@@ -227,7 +250,7 @@ static void report(struct imp *im, enum rule r, long row, const char *col, const
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
 	im->rule_count[r]++;
-	diag_add(im->diags, rules[r].rejects ? DIAG_ERROR : DIAG_WARN, im->name, im->src.sheet, row,
+	diag_add(im->diags, rejects(im->o, r) ? DIAG_ERROR : DIAG_WARN, im->name, im->src.sheet, row,
 		 col, value, rules[r].code, "%s", msg);
 }
 
@@ -256,9 +279,17 @@ static const char *after_bar(const char *s)
 static int map_positions(struct imp *im, struct proc_state *ps)
 {
 	const struct layout_map *m = &im->map;
+	if (m->posmode == POS_BY_ORDER && m->nfile < m->npos && m->nfile != ps->p.npos) {
+		/* The 2020 export says how many positions it has: its «Учебник» column stands
+		 * right after them. */
+		report(im, R_COLUMNS, 1, NULL, NULL,
+		       "в файле %d столбцов позиций (до столбца учебника), а у процедуры %s их %d: "
+		       "похоже, выбрана не та процедура", m->nfile, ps->p.code, ps->p.npos);
+		return ERR_INVALID;
+	}
 	for (int j = 0; j < m->npos; j++) {
 		if (m->posmode == POS_BY_ORDER) {
-			ps->map[j] = j < ps->p.npos ? j : -1;
+			ps->map[j] = j < ps->p.npos && j < m->nfile ? j : -1;
 			continue;
 		}
 		int i = procedure_position_find(&ps->p, m->pos_label[j]);
@@ -460,10 +491,53 @@ static struct touched *touch(struct imp *im, int proc, int32_t school)
 
 /* ---- one row ---- */
 
-static bool is_absent_word(const char *s, size_t n)
+/* What a variant cell says. */
+enum variant_kind {
+	V_EMPTY,   /* nothing */
+	V_ABSENT,  /* "отсутствовал" in any case (and "отсутствовала") */
+	V_NUMBER,  /* 1..999, also written "Var1", "вар. 2", "вариант 3" */
+	V_UNKNOWN, /* "0" or "X": the export did not know the variant */
+	V_BAD,     /* anything else */
+};
+
+static enum variant_kind variant_of(const char *s, size_t n, int *variant)
 {
-	static const char w[] = "отсутствовал";
-	return n >= sizeof w - 1 && !memcmp(s, w, sizeof w - 1);
+	static const char *const prefixes[] = { "вариант", "вар", "var", "v" };
+	long v;
+	*variant = 0;
+	if (n == 0)
+		return V_EMPTY;
+	if (*s >= '0' && *s <= '9' && !str_to_int(s, n, &v))
+		return v == 0 ? V_UNKNOWN : v >= 1 && v <= 999 ? (*variant = (int)v, V_NUMBER) : V_BAD;
+	if (str_is_x(s, n))
+		return V_UNKNOWN;
+	struct buf f = BUF_INIT, w = BUF_INIT;
+	enum variant_kind k = V_BAD;
+	str_fold(s, n, &f);
+	str_fold("отсутствовал", strlen("отсутствовал"), &w);
+	if (f.len >= w.len && !memcmp(f.p, w.p, w.len)) {
+		k = V_ABSENT;
+		goto out;
+	}
+	for (size_t i = 0; i < sizeof prefixes / sizeof *prefixes && k == V_BAD; i++) {
+		str_fold(prefixes[i], strlen(prefixes[i]), &w);
+		if (f.len <= w.len || memcmp(f.p, w.p, w.len))
+			continue;
+		size_t j = w.len;
+		while (j < f.len && (f.p[j] == ' ' || f.p[j] == '.' || f.p[j] == '-' || f.p[j] == '_'))
+			j++;
+		size_t d = j;
+		while (d < f.len && f.p[d] >= '0' && f.p[d] <= '9')
+			d++;
+		if (d > j && d == f.len && !str_to_int(f.p + j, d - j, &v) && v >= 1 && v <= 999) {
+			*variant = (int)v;
+			k = V_NUMBER;
+		}
+	}
+out:
+	buf_free(&f);
+	buf_free(&w);
+	return k;
 }
 
 /* Reads the position cells of a row into r->scores; returns false on a rejecting problem. */
@@ -471,7 +545,7 @@ static bool read_scores(struct imp *im, const struct table_row *row, struct proc
 			struct result *r, bool *any, bool *missing)
 {
 	const struct layout_map *m = &im->map;
-	bool ok = true;
+	bool ok = true, seen[PROC_MAX_POSITIONS] = { false };
 	r->npos = ps->p.npos;
 	memset(r->scores, SCORE_EMPTY, (size_t)r->npos);
 	*any = *missing = false;
@@ -482,11 +556,23 @@ static bool read_scores(struct imp *im, const struct table_row *row, struct proc
 		if (n == 0)
 			continue;
 		*any = true;
+		im->pos_filled[j]++;
+		if (i >= 0)
+			seen[i] = true; /* written, readable or not: not a missing cell */
 		if (i < 0) {
-			report(im, R_EXTRA_POSITION, row->row, im->poshdr[j], s,
-			       "у процедуры %s только %d позиций, а в этом столбце есть значение: "
-			       "похоже, столбцы сдвинуты", ps->p.code, ps->p.npos);
-			ok = false;
+			/* A few shifted rows are kept marked; in many rows it is the wrong procedure,
+			 * which check_columns says once instead of these. */
+			if (!(r->problems & RP_EXTRA_CELLS)) {
+				if (!im->extra_rows++)
+					im->first_extra_row = row->row;
+				report(im, R_EXTRA_POSITION, row->row, im->poshdr[j], s,
+				       "у процедуры %s %d позиций, а в этом столбце за ними есть значение: "
+				       "лишние значения отброшены, строка сохранена и не входит в признаки "
+				       "по баллам", ps->p.code, ps->p.npos);
+				r->problems |= rules[R_EXTRA_POSITION].problem;
+				if (rejects(im->o, R_EXTRA_POSITION))
+					ok = false;
+			}
 			continue;
 		}
 		long v;
@@ -498,10 +584,17 @@ static bool read_scores(struct imp *im, const struct table_row *row, struct proc
 			r->scores[i] = SCORE_NOT_TAUGHT; /* "не пройд.": topic not taught */
 		} else if (!str_to_int(s, n, &v)) {
 			if (v < 0 || v > PROC_MAX_POINTS) {
+				/* An impossible cell: the row is kept with the cell unreadable and left
+				 * out of the score-based signs (strict mode refuses the file). */
 				report(im, R_SCORE_RANGE, row->row, im->poshdr[j], s,
-				       "балл позиции «%s» должен быть от 0 до %d", ps->p.pos[i].label,
-				       ps->p.pos[i].max);
-				ok = false;
+				       rejects(im->o, R_SCORE_RANGE)
+					       ? "балл позиции «%s» должен быть от 0 до %d"
+					       : "балл позиции «%s» должен быть от 0 до %d; ячейка сохранена как "
+						 "нечитаемая, строка не входит в признаки по баллам",
+				       ps->p.pos[i].label, ps->p.pos[i].max);
+				if (rejects(im->o, R_SCORE_RANGE))
+					ok = false;
+				r->problems |= rules[R_SCORE_RANGE].problem;
 				continue;
 			}
 			if (v > ps->p.pos[i].max) {
@@ -521,7 +614,7 @@ static bool read_scores(struct imp *im, const struct table_row *row, struct proc
 		}
 	}
 	for (int i = 0; i < r->npos; i++)
-		if (r->scores[i] == SCORE_EMPTY)
+		if (!seen[i])
 			*missing = true;
 	return ok;
 }
@@ -573,6 +666,9 @@ static bool row_has_no_result(struct imp *im, const struct table_row *row)
 {
 	size_t n;
 	table_cell(row, im->map.col[LF_VARIANT], &n);
+	if (n)
+		return false;
+	table_cell(row, im->map.col[LF_VARIANT2], &n);
 	if (n)
 		return false;
 	const char *a = table_cell(row, im->map.col[LF_ABSENT], &n);
@@ -645,8 +741,13 @@ static int result_row(void *ctx, const struct table_row *row)
 		st->skipped++;
 		return 0;
 	}
-	/* Absence: the canonical column, or "отсутствовал" in place of the variant. */
+	/* Absence: the canonical column, or "отсутствовал" in place of the variant (of each
+	 * part of a two-part work: the 2020 export's var-1 and var-2). */
+	int v1, v2;
 	const char *s = table_cell(row, im->map.col[LF_VARIANT], &n);
+	enum variant_kind k1 = variant_of(s, n, &v1);
+	const char *s2 = table_cell(row, im->map.col[LF_VARIANT2], &n);
+	enum variant_kind k2 = variant_of(s2, n, &v2);
 	if (im->map.kind == LAYOUT_CANONICAL) {
 		const char *a = table_cell(row, im->map.col[LF_ABSENT], &n);
 		if (n == 1 && (*a == '0' || *a == '1')) {
@@ -656,23 +757,43 @@ static int result_row(void *ctx, const struct table_row *row)
 			report(im, R_ABSENT_VALUE, row->row, col, cell_str(row, im->map.col[LF_ABSENT], buf, sizeof buf),
 			       "признак отсутствия должен быть 0 или 1");
 		}
-		s = table_cell(row, im->map.col[LF_VARIANT], &n);
+	} else if (k2 == V_EMPTY) {
+		r.absent = k1 == V_ABSENT;
 	} else {
-		r.absent = is_absent_word(s, n);
+		/* Two parts: absent from both is absent; from one, a partial work, kept with its
+		 * points and left out of the signs that need the whole work. */
+		r.absent = k1 == V_ABSENT && k2 == V_ABSENT;
+		if (!r.absent && (k1 == V_ABSENT || k2 == V_ABSENT)) {
+			report(im, R_PARTIAL, row->row, NULL, NULL,
+			       "участник писал только часть %d работы (в части %d — «отсутствовал»); работа "
+			       "сохранена как неполная и не входит в признаки по баллам",
+			       k1 == V_ABSENT ? 2 : 1, k1 == V_ABSENT ? 1 : 2);
+			r.problems |= rules[R_PARTIAL].problem;
+		}
+		if (k1 != V_NUMBER && k2 == V_NUMBER) {
+			k1 = k2; /* the variant of the part written */
+			v1 = v2;
+		}
 	}
 	if (!r.absent) {
-		if (n == 0 || (n == 1 && *s == '0')) {
-			/* Real exports write 0 when the variant is not known. */
+		if (k1 == V_EMPTY || k1 == V_UNKNOWN || (k1 == V_ABSENT && r.problems & RP_PARTIAL)) {
+			/* Real exports write 0 or X when the variant is not known. */
 			field_col(im, LF_VARIANT, col, sizeof col);
-			report(im, R_VARIANT_MISSING, row->row, col, n ? "0" : "",
+			report(im, R_VARIANT_MISSING, row->row, col, cell_str(row, im->map.col[LF_VARIANT], buf, sizeof buf),
 			       "вариант не указан; строка сохранена без варианта");
 			r.problems |= rules[R_VARIANT_MISSING].problem;
-		} else if (str_to_int(s, n, &v) || v < 1 || v > 999) {
+		} else if (k1 == V_NUMBER) {
+			r.variant = v1;
+		} else if (k1 == V_ABSENT) {
+			/* The canonical layout says absence in its own column. */
 			field_col(im, LF_VARIANT, col, sizeof col);
 			report(im, R_VARIANT, row->row, col, cell_str(row, im->map.col[LF_VARIANT], buf, sizeof buf),
-			       "вариант должен быть целым числом или «отсутствовал»");
+			       "в столбце варианта «отсутствовал», а в столбце absent — 0: отметьте отсутствие "
+			       "в столбце absent (1) или укажите номер варианта");
 		} else {
-			r.variant = (int)v;
+			field_col(im, LF_VARIANT, col, sizeof col);
+			report(im, R_VARIANT, row->row, col, cell_str(row, im->map.col[LF_VARIANT], buf, sizeof buf),
+			       "вариант — это номер (1, 2, …) или «отсутствовал»");
 		}
 	}
 
@@ -901,6 +1022,59 @@ static int any_row(void *ctx, const struct table_row *r)
 	if (im->have_header)
 		return result_row(ctx, r);
 	return table_row_blank(r) ? 0 : header_row(im, r);
+}
+
+/* ---- the number of position columns ---- */
+
+/* Forgets the row warnings: the file is refused for one reason that explains them all. */
+static void discard_row_warnings(struct imp *im)
+{
+	for (int r = 0; r < R_NRULES; r++) {
+		if (rejects(im->o, (enum rule)r) || !im->rule_count[r])
+			continue;
+		diag_discard(im->diags, rules[r].code, DIAG_WARN, (size_t)im->rule_count[r]);
+		im->rule_count[r] = 0;
+	}
+}
+
+/* A file read against the wrong procedure gives the same problem in every row: a value in a
+ * column past the procedure's positions, or the procedure's last positions empty in every
+ * row. Either is said once, first, with the counts, instead of a message a row. For files
+ * whose positions go by order under one procedure. */
+static void check_columns(struct imp *im)
+{
+	const struct layout_map *m = &im->map;
+	if (m->posmode != POS_BY_ORDER || im->fixed_proc < 0 || im->fatal)
+		return;
+	const struct procedure *p = &im->procs[im->fixed_proc]->p;
+	int filled = 0;
+	for (int j = 0; j < m->npos; j++)
+		if (im->pos_filled[j])
+			filled = j + 1;
+	if (im->extra_rows * 100 > (im->st->written > 0 ? im->st->written : 1)) {
+		/* More than 1 % of the works: not a few shifted rows but the wrong procedure. */
+		im->rule_count[R_COLUMNS]++;
+		if (rejects(im->o, R_EXTRA_POSITION)) {
+			diag_discard(im->diags, rules[R_EXTRA_POSITION].code, DIAG_ERROR,
+				     (size_t)im->rule_count[R_EXTRA_POSITION]);
+			im->rule_count[R_EXTRA_POSITION] = 0;
+		}
+		discard_row_warnings(im);
+		diag_add_first(im->diags, DIAG_ERROR, im->name, im->src.sheet, 0, NULL, NULL,
+			       rules[R_COLUMNS].code,
+			       "в файле заполнено %d столбцов позиций, а у процедуры %s их %d: похоже, "
+			       "выбрана не та процедура или столбцы сдвинуты (значения за последней "
+			       "позицией процедуры — в %ld строках, первая — строка %ld)",
+			       filled, p->code, p->npos, im->extra_rows, im->first_extra_row);
+	} else if (im->st->written && filled < p->npos) {
+		im->rule_count[R_COLUMNS]++;
+		discard_row_warnings(im);
+		diag_add_first(im->diags, DIAG_ERROR, im->name, im->src.sheet, 0, NULL, NULL,
+			       rules[R_COLUMNS].code,
+			       "в файле заполнено %d столбцов позиций, а у процедуры %s их %d: последние "
+			       "позиции пусты во всех строках — похоже, выбрана не та процедура",
+			       filled, p->code, p->npos);
+	}
 }
 
 /* ---- the store ---- */
@@ -1228,7 +1402,7 @@ static void summarise(struct imp *im, bool stored)
 		p += n;
 		left -= (size_t)n;
 		n = snprintf(p, left, "\n  %s [%s]: %ld — %s", rules[r].title, rules[r].code,
-			     im->rule_count[r], rules[r].rejects ? "файл отклоняется" : "строка сохранена с отметкой");
+			     im->rule_count[r], rejects(im->o, r) ? "файл отклоняется" : "строка сохранена с отметкой");
 	}
 }
 
@@ -1320,6 +1494,7 @@ int import_results(struct db *d, const char *path, const struct import_opts *o,
 	}
 	free(im->seen.v);
 	im->seen = (struct fpset){ 0 };
+	check_columns(im);
 	/* Repeated codes are reported with the other problems, also when reading stopped. */
 	int vrc = dup_verify(im);
 	if (rc == 0)

@@ -42,7 +42,7 @@ static const char *const *const names[5][LF_NFIELDS] = {
 	[LAYOUT_VPR2020] = {
 		[LF_SCHOOL] = N("user"), [LF_CODE] = N("code"), [LF_CLASS] = N("klass"),
 		[LF_VARIANT] = N("var-1"), [LF_GENDER] = N("gender"), [LF_JOURNAL] = N("otc"),
-		[LF_TOTAL] = N("sum"),
+		[LF_TOTAL] = N("sum"), [LF_VARIANT2] = N("var-2"),
 	},
 	[LAYOUT_FORM] = {
 		[LF_SCHOOL] = N("Пользователь"), [LF_SCHOOL_NAME] = N("Школа"),
@@ -223,7 +223,14 @@ int layout_detect(const struct table_row *hdr, struct layout_map *m, char *msg, 
 			snprintf(msg, msglen, "больше %d столбцов позиций", PROC_MAX_POSITIONS);
 			return ERR_FORMAT;
 		}
-		if (num && num != m->npos + 1) {
+		/* The 2020 export puts its «Учебник» column in place of a-(K+1)-grade and goes on
+		 * numbering after it: the work has the K positions before it. */
+		bool in_place = m->kind == LAYOUT_VPR2020 && num == m->npos + 2 && m->nfile == 0 &&
+				m->npos > 0 && c > 0 && (size_t)m->pos_col[m->npos - 1] == c - 2 &&
+				!is_field(m, (int)c - 1) && !numbered_position(m->kind, hdr->v[c - 1], hdr->len[c - 1]);
+		if (in_place)
+			m->nfile = m->npos;
+		else if (num && num != m->npos + 1 + (m->nfile ? 1 : 0)) {
 			snprintf(msg, msglen, "столбцы позиций идут не по порядку: «%s» после %d-й позиции",
 				 hdr->v[c], m->npos);
 			return ERR_FORMAT;
@@ -244,5 +251,7 @@ int layout_detect(const struct table_row *hdr, struct layout_map *m, char *msg, 
 			 layout_title(m->kind));
 		return ERR_FORMAT;
 	}
+	if (!m->nfile)
+		m->nfile = m->npos;
 	return 0;
 }

@@ -31,6 +31,7 @@ enum layout_field {
 	LF_ABSENT,       /* canonical only: 1 when absent */
 	LF_TOTAL,        /* the total stated by the file */
 	LF_DATE,         /* the form's upload date */
+	LF_VARIANT2,     /* 2020 export: the variant of part 2 of a two-part work ("var-2") */
 	LF_NFIELDS
 };
 
@@ -45,6 +46,10 @@ struct layout_map {
 	int col[LF_NFIELDS];
 	enum layout_posmode posmode;
 	int npos;                            /* position columns found */
+	/* Position columns before a column that stands in place of a numbered one (the 2020
+	 * export's «Учебник» in place of a-(K+1)-grade: the work has K positions, and the
+	 * numbered columns after it are unused); npos when there is none. */
+	int nfile;
 	int pos_col[PROC_MAX_POSITIONS];     /* their columns, in file order */
 	char pos_label[PROC_MAX_POSITIONS][32]; /* POS_BY_LABEL: the label */
 	int pos_max[PROC_MAX_POSITIONS];     /* the form's "(kб)", else -1 */

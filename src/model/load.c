@@ -261,6 +261,10 @@ int load_proc(struct db *d, const struct load_schools *sc, int64_t proc_id, unsi
 			st->over_max++;
 			continue;
 		}
+		if (problems & LOAD_EXCLUDED) {
+			st->marked++;
+			continue;
+		}
 		/* A cell above its position's maximum (RP_SCORE_OVER_MAX) with a total within the
 		 * maximum: the row keeps its primary score; the cell is read as unreadable. */
 		bool cell_over = (problems & RP_SCORE_OVER_MAX) != 0;

@@ -24,6 +24,7 @@
 #include <stdint.h>
 
 #include "db/db.h"
+#include "model/result.h"
 #include "stats/proc.h"
 
 struct load_school {
@@ -65,9 +66,16 @@ struct load_stats {
 	uint64_t over_max;   /* excluded: primary score above the procedure's maximum */
 	uint64_t cells_over; /* kept: rows with a cell above its maximum, cell read as empty */
 	uint64_t no_score;   /* excluded: no primary score or a score blob of the wrong size */
+	uint64_t marked;     /* excluded: rows the import marked unreliable for the score-based
+				signs (an impossible cell, values past the last position, a
+				two-part work with one part missing: LOAD_EXCLUDED) */
 	uint64_t not_taught; /* cells "не пройд." counted as 0 (works kept) */
 	uint64_t works;      /* works loaded */
 };
+
+/* Row problems (model/result.h) that leave a work out of every sign: its primary score is not
+ * a whole, readable work. */
+#define LOAD_EXCLUDED (RP_SCORE_RANGE | RP_EXTRA_CELLS | RP_PARTIAL)
 
 enum {
 	LOAD_POS = 1 << 0,   /* load the position cells (needed by the answer-pattern signs) */

@@ -32,6 +32,12 @@ enum result_problem {
 	RP_CELL_INVALID = 1 << 6,    /* a position cell was unreadable; stored as empty */
 	RP_ABSENT_WITH_SCORES = 1 << 7, /* marked absent but had points; stored as absent */
 	RP_SCORE_OVER_MAX = 1 << 8,  /* a position's points exceed its maximum; kept as written */
+	RP_SCORE_RANGE = 1 << 9,     /* a cell negative or above 200: stored as empty, the row's
+					score unreliable (left out of the score-based signs) */
+	RP_PARTIAL = 1 << 10,        /* a two-part work with one part not written (left out of
+					the signs that need the whole work) */
+	RP_EXTRA_CELLS = 1 << 11,    /* values past the procedure's last position (a shifted row):
+					dropped, the row left out of the score-based signs */
 };
 
 struct result {

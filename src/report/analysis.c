@@ -1003,7 +1003,8 @@ static const char *REGION_HDR[] = {"procedure", "kind", "year", "subject", "grad
 	"cohort_q75", "cohort_lo", "cohort_hi", "b3", "b3_excess", "b3_excess_lo", "b3_excess_hi",
 	"b3_share", "b3_missing", "b4", "b4_excess", "b4_excess_lo", "b4_excess_hi", "b4_share",
 	"b4_missing", "b5", "b5_excess", "b5_excess_lo", "b5_excess_hi", "b5_share", "b5_missing",
-	"largest_boundary", "largest_excess", "largest_excess_lo", "largest_excess_hi"};
+	"largest_boundary", "largest_excess", "largest_excess_lo", "largest_excess_hi",
+	"excluded_marked"};
 
 static int largest(const struct aproc *p)
 {
@@ -1082,6 +1083,7 @@ static int write_region(struct run *r, const struct stat_index *ix)
 		rc = rc ? rc : w_num(w, lb >= 0 ? p->est[lb].excess : NAN);
 		rc = rc ? rc : w_num(w, lb >= 0 ? p->est[lb].excess_lo : NAN);
 		rc = rc ? rc : w_num(w, lb >= 0 ? p->est[lb].excess_hi : NAN);
+		rc = rc ? rc : table_writer_int(w, (long)p->ls.marked);
 		rc = rc ? rc : table_writer_end_row(w);
 		if (ins && !rc) {
 			db_reset(ins);
@@ -1090,7 +1092,7 @@ static int write_region(struct run *r, const struct stat_index *ix)
 			db_bind_text(ins, 3, p->info.code, -1);
 			db_bind_int(ins, 4, (int64_t)p->ls.works);
 			db_bind_int(ins, 5, (int64_t)p->schools);
-			db_bind_int(ins, 6, (int64_t)(p->ls.over_max + p->ls.no_score));
+			db_bind_int(ins, 6, (int64_t)(p->ls.over_max + p->ls.no_score + p->ls.marked));
 			db_bind_int(ins, 7, (int64_t)p->ls.absent);
 			bind_num(ins, 8, p->mean_r.mean);
 			bind_num(ins, 9, p->mean_r.sd);
@@ -1360,7 +1362,7 @@ int analysis_run(struct db *d, const struct analysis_opts *o, struct analysis_su
 			r->nev += p->nev;
 			sum->procedures++;
 			sum->works += p->ls.works;
-			sum->excluded += p->ls.over_max + p->ls.no_score;
+			sum->excluded += p->ls.over_max + p->ls.no_score + p->ls.marked;
 		} else {
 			sum->companions++;
 		}
