@@ -116,3 +116,28 @@ char *buf_steal(struct buf *b)
 	b->len = b->cap = 0;
 	return p;
 }
+
+int buf_csv_field(struct buf *out, const char *s, size_t n, char sep)
+{
+	size_t i;
+	for (i = 0; i < n; i++)
+		if (s[i] == sep || s[i] == '"' || s[i] == '\r' || s[i] == '\n')
+			break;
+	if (i == n)
+		return buf_append(out, s, n);
+	int rc = buf_putc(out, '"');
+	size_t from = 0;
+	for (i = 0; i < n && !rc; i++) {
+		if (s[i] != '"')
+			continue;
+		/* Up to and including the quote, then the quote once more. */
+		if (!(rc = buf_append(out, s + from, i + 1 - from)))
+			rc = buf_putc(out, '"');
+		from = i + 1;
+	}
+	if (!rc)
+		rc = buf_append(out, s + from, n - from);
+	if (!rc)
+		rc = buf_putc(out, '"');
+	return rc;
+}

@@ -36,4 +36,9 @@ const char *buf_str(const struct buf *b);
 /* Hands the contents to the caller (free() it) and empties the buffer. */
 char *buf_steal(struct buf *b);
 
+/* Appends one CSV field (RFC 4180): as it is, or in double quotes with inner quotes doubled
+ * when it holds the separator, a quote, CR or LF. The one quoting rule of every CSV oko
+ * writes (io/csv's csv_put_field, table_write, signs.csv, problem reports, oko gen). */
+int buf_csv_field(struct buf *out, const char *s, size_t n, char sep);
+
 #endif

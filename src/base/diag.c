@@ -168,19 +168,10 @@ void diag_print(FILE *f, const struct diag_list *d)
 
 static void csv_field(FILE *f, const char *s)
 {
-	if (!s)
-		return;
-	if (!strpbrk(s, ",\"\r\n")) {
-		fputs(s, f);
-		return;
-	}
-	fputc('"', f);
-	for (; *s; s++) {
-		if (*s == '"')
-			fputc('"', f);
-		fputc(*s, f);
-	}
-	fputc('"', f);
+	struct buf b = BUF_INIT;
+	if (s && !buf_csv_field(&b, s, strlen(s), ','))
+		fwrite(b.p, 1, b.len, f);
+	buf_free(&b);
 }
 
 int diag_write_csv(FILE *f, const struct diag_list *d)

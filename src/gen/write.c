@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "base/buf.h"
 #include "base/err.h"
 #include "base/mem.h"
 #include "gen/gen.h"
@@ -59,17 +60,10 @@ static int flush_results(struct writer *w)
 /* Appends text as a CSV field, quoted when it holds a separator, quote or line break. */
 static void csv_field(FILE *f, const char *s)
 {
-	if (!strpbrk(s, ",\"\r\n")) {
-		fputs(s, f);
-		return;
-	}
-	fputc('"', f);
-	for (; *s; s++) {
-		if (*s == '"')
-			fputc('"', f);
-		fputc(*s, f);
-	}
-	fputc('"', f);
+	struct buf b = BUF_INIT;
+	if (!buf_csv_field(&b, s, strlen(s), ','))
+		fwrite(b.p, 1, b.len, f);
+	buf_free(&b);
 }
 
 static int w_begin(void *ctx, const struct gen_params *p, const struct procedure *procs,

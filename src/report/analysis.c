@@ -219,8 +219,9 @@ static void det_u(struct det *d, const char *k, unsigned long long u)
 }
 
 /* signs.csv is written with plain stdio from per-procedure buffers that the workers fill
- * in parallel (every field is a login, a code, a sign name, a number or a key=value list:
- * none needs quoting); the other outputs go through io/table_write. */
+ * in parallel: logins, codes, sign names and numbers need no quoting; the detail (a
+ * key=value list with commas in it) goes through the one CSV quoting rule (buf_csv_field).
+ * The other outputs go through io/table_write. */
 
 /* Appends s and then the separator c at *o. */
 static char *put_field(char *o, const char *s, size_t n, char c)
@@ -260,9 +261,9 @@ static int sign_out(struct run *r, struct aproc *p, const struct srow *x)
 	o = put_field(o, st, nst, ',');
 	o = put_numf(o, x->pv, ',');
 	o = put_numf(o, x->q, ',');
-	o = put_field(o, det, nd, '\n');
-	*o = 0;
 	b->len = (size_t)(o - b->p);
+	if (buf_csv_field(b, det, nd, ',') || buf_putc(b, '\n'))
+		return ERR_LIMIT;
 	if (x->st == STAT_FLAG && r->o->store) {
 		p->flags = xgrow(p->flags, &p->flcap, p->nflags + 1, sizeof *p->flags);
 		p->flags[p->nflags++] = (struct flagrow){(uint32_t)x->school, x->sign, x->value,
@@ -1125,6 +1126,9 @@ static int write_region(struct run *r, const struct stat_index *ix)
 			rc = table_writer_empty(w);
 		rc = rc ? rc : table_writer_int(w, (long)ix->nflagged);
 		rc = rc ? rc : w_num(w, ix->index);
+		/* Every row as wide as the header: a strict CSV reader wants a rectangle. */
+		for (size_t i = 23; i < sizeof REGION_HDR / sizeof *REGION_HDR && !rc; i++)
+			rc = table_writer_empty(w);
 		rc = rc ? rc : table_writer_end_row(w);
 	}
 	if (ins && !rc) {
