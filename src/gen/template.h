@@ -1,9 +1,9 @@
 /* gen/template: the structure of the generated works — positions, maxima, levels, mark
  * scales and each position's target difficulty.
  *
- * RU-4, MA-4, RU-5 and MA-5 are the real ВПР 2021 works (KIM descriptions and mark scales
- * of ../shared/data/real/, read with `oko import kim`); their target difficulties are the
- * mean points per position measured on the real Altai Krai 2021 results. Russian and maths
+ * RU-4, MA-4, RU-5 and MA-5 are the real ВПР 2021 works (the public KIM descriptions and
+ * mark scales of these works, read with `oko import kim`); their target difficulties are
+ * the mean points per position measured on the public Altai Krai 2021 results. Russian and maths
  * for grades 6-8 are plausible works modelled on them, and every other subject or grade
  * gets one generic work. These tables are facts about the tests, kept as constants. */
 #ifndef OKO_GEN_TEMPLATE_H

@@ -1,6 +1,6 @@
 /* user: people who use oko, their roles and territories, sessions, API tokens, audit log.
  *
- * Every user has one role bound to a territory (mission.md): the region, a municipality
+ * Every user has one role bound to a territory: the region, a municipality
  * or a school. Passwords are argon2id (libsodium); session and API tokens are 32 random
  * bytes handed to the client once, and only their BLAKE2b hash is stored. */
 #ifndef OKO_USER_H

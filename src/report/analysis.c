@@ -595,7 +595,7 @@ struct worker {
 };
 
 /* Works a municipality needs for its excess mass: ФИОКО's "distributions are informative
- * from N >= 50" (methodology §3); below, municipalities.csv leaves the estimates empty. */
+ * from N >= 50" (docs/methodology-oko.md §8); below, municipalities.csv leaves the estimates empty. */
 #define MUN_MIN_WORKS 50
 
 /* The excess mass at each boundary per municipality (methodology-oko §5.1): the

@@ -1,4 +1,4 @@
-/* fisoko: the seven analytics reports of the ФИС ОКО recommendations (methodology.md §3)
+/* fisoko: the seven analytics reports of ФИОКО's recommendations for analysing ВПР results
  * for one procedure and one unit — a school, a municipality or a region — side by side
  * with the levels above it.
  *

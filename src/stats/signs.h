@@ -6,7 +6,7 @@
  * pass over the schools' rows of that table: no per-school sorting, so a region of a
  * million works costs one pass plus nschools * 5 * (max_score + 1) cells.
  *
- * Official 2019 signs (methodology §1): stat_sign_mean (mean_inflated), stat_sign_journal
+ * Official 2019 signs (docs/methodology-oko.md §3): stat_sign_mean (mean_inflated), stat_sign_journal
  * (journal_mismatch), stat_sign_cohort (cohort_rise, cohort_drop). Published criteria:
  * stat_sign_gap (journal_gap), stat_sign_share2 (share2_rise), stat_sign_peak
  * (boundary_peak); stat_profile in fit.h (difficulty_inverted). oko's own: stat_sign_bunch
@@ -215,7 +215,7 @@ enum stat_jcond {
 int stat_sign_jcond(const struct stat_tab *t, enum stat_jcond which, const struct stat_cfg *cfg,
 		    struct stat_znull *nul, struct stat_zres *out);
 
-/* The region's objectivity index (methodology §1): 100 - the percentage of schools flagged
+/* The region's objectivity index (docs/methodology-oko.md §3.4): 100 - the percentage of schools flagged
  * by at least one official sign. nflags[s] counts the official flags of school s over all
  * procedures of the run; considered[s] says whether school s counts in the denominator
  * (the caller's choice, documented in methodology-oko.md: schools with at least one written
