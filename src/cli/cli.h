@@ -65,5 +65,6 @@ int cmd_plan(struct cli *c, int argc, char **argv);
 int cmd_monitoring(struct cli *c, int argc, char **argv);
 int cmd_form(struct cli *c, int argc, char **argv);
 int cmd_materials(struct cli *c, int argc, char **argv);
+int cmd_schools(struct cli *c, int argc, char **argv);
 
 #endif

@@ -20,6 +20,7 @@ static const struct {
 	{ "kim", import_kim },
 	{ "results", import_results },
 	{ "plan", import_plan },
+	{ "aliases", import_aliases },
 };
 
 /* Progress on a terminal: rows, rate and the time left, redrawn in place. */
@@ -90,7 +91,7 @@ int cmd_import(struct cli *c, int argc, char **argv)
 			fn = kinds[i].fn;
 	if (!fn)
 		return cli_usage_error(c, "неизвестный вид данных «%s»; допустимы: schools, "
-					  "procedures, kim, results, plan", argv[0]);
+					  "procedures, kim, results, plan, aliases", argv[0]);
 	struct db *d = NULL;
 	if ((rc = cli_open_db(c, 0, &d)))
 		return rc;

@@ -86,6 +86,11 @@ static inline struct table_in import_input(const char *path, const struct import
 /* schools.csv: login,name,municipality,region,kind,settlement,indepth */
 int import_schools(struct db *d, const char *path, const struct import_opts *o,
 		   struct diag_list *diags, struct import_stats *st);
+/* aliases.csv: login,alias — the alias is another login of the school (logins change
+ * between years); a school of its own under the alias is merged into the school (see
+ * registry_alias_add). st->created counts the aliases recorded. */
+int import_aliases(struct db *d, const char *path, const struct import_opts *o,
+		   struct diag_list *diags, struct import_stats *st);
 /* procedures.csv: procedure,kind,year,subject,grade,max_score,positions,scale */
 int import_procedures(struct db *d, const char *path, const struct import_opts *o,
 		      struct diag_list *diags, struct import_stats *st);

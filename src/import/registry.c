@@ -34,6 +34,9 @@ struct reader {
 	void *items;
 	size_t nitems, cap;
 	struct hmap seen; /* keys met so far, to refuse duplicates */
+	const char *region; /* schools: the region when the file names none (--region) */
+	long guessed;       /* schools: kinds guessed from the name */
+	long proposed;      /* schools: aliases proposed (another school, the same digits) */
 };
 
 static void row_error(struct reader *rd, long row, int k, const char *value, const char *code,
@@ -45,13 +48,15 @@ static void row_error(struct reader *rd, long row, int k, const char *value, con
 }
 
 /* Maps the header row to the columns named in names[k][0..]; reports missing ones. */
-static int map_header(struct reader *rd, const struct table_row *r, const char *const names[][3],
+static int map_header(struct reader *rd, const struct table_row *r, const char *const names[][4],
 		      int ncols, const bool *required)
 {
 	rd->ncols = ncols;
 	for (int k = 0; k < ncols; k++) {
 		rd->col[k] = table_column(r, names[k]);
-		snprintf(rd->header[k], sizeof rd->header[k], "%s", names[k][0]);
+		/* Messages name the column as the file heads it. */
+		str_copy_utf8(rd->header[k], sizeof rd->header[k],
+			      rd->col[k] >= 0 ? r->v[rd->col[k]] : names[k][0]);
 		if (rd->col[k] < 0 && required[k])
 			diag_add(rd->diags, DIAG_ERROR, rd->path, rd->src.sheet, r->row, NULL, NULL,
 				 "missing_column",
@@ -64,19 +69,39 @@ static int map_header(struct reader *rd, const struct table_row *r, const char *
 /* ---- schools ---- */
 
 enum { S_LOGIN, S_NAME, S_MUN, S_REGION, S_KIND, S_SETTLEMENT, S_INDEPTH, S_NCOLS };
-static const char *const school_cols[S_NCOLS][3] = {
-	{ "login", "логин", NULL }, { "name", "наименование", NULL },
+static const char *const school_cols[S_NCOLS][4] = {
+	{ "login", "логин", NULL }, { "name", "наименование", "имя", NULL },
 	{ "municipality", "муниципалитет", NULL }, { "region", "регион", NULL },
 	{ "kind", "тип", NULL }, { "settlement", "местность", NULL },
 	{ "indepth", "углублённое", NULL },
 };
-static const bool school_required[S_NCOLS] = { true, true, true, true, true, false, false };
+/* The region's own school list has only «логин, имя, регион», its «регион» holding the
+ * municipality (as in the ВПР exports): without a municipality column, «регион» is read
+ * as the municipality and the region comes from --region. Without a kind column the kind
+ * is guessed from the name and marked as guessed. */
+static const bool school_required[S_NCOLS] = { true, true, false, false, false, false, false };
 
 static int school_row(void *ctx, const struct table_row *r)
 {
 	struct reader *rd = ctx;
-	if (!rd->have_header)
-		return map_header(rd, r, school_cols, S_NCOLS, school_required);
+	if (!rd->have_header) {
+		int rc = map_header(rd, r, school_cols, S_NCOLS, school_required);
+		if (rc)
+			return rc;
+		/* «регион» holds the municipality when there is no municipality column. */
+		if (rd->col[S_MUN] < 0 && rd->col[S_REGION] >= 0) {
+			rd->col[S_MUN] = rd->col[S_REGION];
+			rd->col[S_REGION] = -1;
+			snprintf(rd->header[S_MUN], sizeof rd->header[S_MUN], "%s", "регион");
+		}
+		if (rd->col[S_MUN] < 0) {
+			diag_add(rd->diags, DIAG_ERROR, rd->path, rd->src.sheet, r->row, NULL, NULL,
+				 "missing_column", "в строке заголовков нет обязательного столбца "
+				 "«municipality» (или «муниципалитет»; в списке ОО региона — «регион»)");
+			return ERR_INVALID;
+		}
+		return 0;
+	}
 	if (table_row_blank(r))
 		return 0;
 	if (++rd->rows > MAX_ROWS) {
@@ -103,13 +128,27 @@ static int school_row(void *ctx, const struct table_row *r)
 		row_error(rd, r->row, S_NAME, s.name, "required", "не указано наименование школы");
 	if (!*s.municipality)
 		row_error(rd, r->row, S_MUN, s.municipality, "required", "не указан муниципалитет");
-	if (!*s.region)
-		row_error(rd, r->row, S_REGION, s.region, "required", "не указан регион");
-	s.kind = registry_kind_canonical(kind);
-	if (!s.kind)
-		row_error(rd, r->row, S_KIND, kind, "kind",
-			  "неизвестный тип школы; допустимы: СОШ, ООШ, НОШ, лицей, гимназия, филиал, "
-			  "другое");
+	if (!*s.region) {
+		if (rd->col[S_REGION] >= 0 || !rd->region || !*rd->region)
+			row_error(rd, r->row, S_REGION, s.region, "required",
+				  rd->col[S_REGION] >= 0 ? "не указан регион"
+							 : "в файле нет столбца региона: укажите регион "
+							   "параметром --region");
+		else
+			s.region = rd->region;
+	}
+	if (rd->col[S_KIND] < 0) {
+		/* No kind column: the name says it, marked as guessed for a person to check. */
+		s.kind = registry_kind_guess(s.name);
+		s.kind_guessed = true;
+		rd->guessed++;
+	} else {
+		s.kind = registry_kind_canonical(kind);
+		if (!s.kind)
+			row_error(rd, r->row, S_KIND, kind, "kind",
+				  "неизвестный тип школы; допустимы: СОШ, ООШ, НОШ, лицей, гимназия, "
+				  "филиал, другое");
+	}
 	if (*settl) {
 		s.settlement = registry_settlement_canonical(settl);
 		if (!s.settlement)
@@ -172,6 +211,7 @@ int import_schools(struct db *d, const char *path, const struct import_opts *o,
 {
 	struct reader rd;
 	reader_init(&rd, path, o, diags);
+	rd.region = o->region;
 	memset(st, 0, sizeof *st);
 	int rc = read_all(&rd, school_row);
 	st->rows = rd.rows;
@@ -190,6 +230,12 @@ int import_schools(struct db *d, const char *path, const struct import_opts *o,
 			db_rollback(d);
 			goto out;
 		}
+		long proposed = 0;
+		if (!exists && (rc = registry_alias_propose(d, id, &proposed))) {
+			db_rollback(d);
+			goto out;
+		}
+		rd.proposed += proposed;
 		if (exists)
 			st->updated++;
 		else
@@ -201,8 +247,12 @@ int import_schools(struct db *d, const char *path, const struct import_opts *o,
 	}
 out:
 	if (!rc)
-		snprintf(st->summary, sizeof st->summary, "%s школ: %ld (новых %ld, обновлено %ld)",
-			 o->dry_run ? "Проверено" : "Загружено", rd.rows, st->created, st->updated);
+		snprintf(st->summary, sizeof st->summary, "%s школ: %ld (новых %ld, обновлено %ld)%s%s",
+			 o->dry_run ? "Проверено" : "Загружено", rd.rows, st->created, st->updated,
+			 rd.guessed ? "; тип школы определён по названию (столбца типа в файле нет) — "
+				      "проверьте: oko schools list --guessed" : "",
+			 rd.proposed ? "; у новых школ есть двойники с теми же цифрами логина — "
+				       "подтвердите или отклоните: oko schools aliases" : "");
 	reader_free(&rd);
 	return rc;
 }
@@ -210,7 +260,7 @@ out:
 /* ---- procedures ---- */
 
 enum { P_CODE, P_KIND, P_YEAR, P_SUBJECT, P_GRADE, P_MAX, P_POSITIONS, P_SCALE, P_NCOLS };
-static const char *const proc_cols[P_NCOLS][3] = {
+static const char *const proc_cols[P_NCOLS][4] = {
 	{ "procedure", "процедура", NULL }, { "kind", "вид", NULL }, { "year", "год", NULL },
 	{ "subject", "предмет", NULL }, { "grade", "класс", NULL },
 	{ "max_score", "максимальный балл", NULL }, { "positions", "позиции", NULL },
@@ -320,6 +370,105 @@ out:
 		snprintf(st->summary, sizeof st->summary,
 			 "%s процедур: %ld (новых %ld, обновлено %ld)",
 			 o->dry_run ? "Проверено" : "Загружено", rd.rows, st->created, st->updated);
+	reader_free(&rd);
+	return rc;
+}
+
+/* ---- aliases.csv: login,alias (one school, another of its logins) ---- */
+
+enum { A_LOGIN, A_ALIAS, A_NCOLS };
+static const char *const alias_cols[A_NCOLS][4] = {
+	{ "login", "логин", NULL }, { "alias", "другой логин", "псевдоним", NULL },
+};
+static const bool alias_required[A_NCOLS] = { true, true };
+
+struct alias_item {
+	const char *login, *alias;
+	long row;
+};
+
+static int alias_row(void *ctx, const struct table_row *r)
+{
+	struct reader *rd = ctx;
+	if (!rd->have_header)
+		return map_header(rd, r, alias_cols, A_NCOLS, alias_required);
+	if (table_row_blank(r))
+		return 0;
+	if (++rd->rows > MAX_ROWS) {
+		diag_add(rd->diags, DIAG_ERROR, rd->path, rd->src.sheet, r->row, NULL, NULL,
+			 "too_many_rows", "больше %d строк: это не похоже на список логинов", MAX_ROWS);
+		return ERR_LIMIT;
+	}
+	size_t before = diag_errors(rd->diags);
+	struct alias_item a = { table_cell_dup(&rd->arena, r, rd->col[A_LOGIN]),
+				table_cell_dup(&rd->arena, r, rd->col[A_ALIAS]), r->row };
+	for (int k = 0; k < A_NCOLS; k++) {
+		const char *v = k == A_LOGIN ? a.login : a.alias;
+		if (!registry_login_valid(v))
+			row_error(rd, r->row, k, v, "login",
+				  *v ? "логин может содержать только латинские буквы, цифры, «_» и «-»"
+				     : "не указан логин");
+	}
+	if (!strcmp(a.login, a.alias))
+		row_error(rd, r->row, A_ALIAS, a.alias, "same", "логин и другой логин совпадают");
+	else if (registry_login_valid(a.alias) && !hmap_put(&rd->seen, a.alias, strlen(a.alias), r->row))
+		row_error(rd, r->row, A_ALIAS, a.alias, "duplicate",
+			  "этот логин уже встречался в файле выше");
+	if (diag_errors(rd->diags) > before) {
+		rd->bad_rows++;
+		return 0;
+	}
+	rd->items = xgrow(rd->items, &rd->cap, rd->nitems + 1, sizeof a);
+	((struct alias_item *)rd->items)[rd->nitems++] = a;
+	return 0;
+}
+
+int import_aliases(struct db *d, const char *path, const struct import_opts *o,
+		   struct diag_list *diags, struct import_stats *st)
+{
+	struct reader rd;
+	reader_init(&rd, path, o, diags);
+	memset(st, 0, sizeof *st);
+	int rc = read_all(&rd, alias_row);
+	st->rows = rd.rows;
+	st->rejected = rd.bad_rows;
+	if (rc)
+		goto out;
+	if ((rc = db_begin(d)))
+		goto out;
+	const struct alias_item *items = rd.items;
+	for (size_t i = 0; i < rd.nitems; i++) {
+		char msg[256] = "", col[128];
+		int64_t id;
+		table_colname(&rd.src, rd.col[A_LOGIN], rd.header[A_LOGIN], col, sizeof col);
+		if (registry_school_find(d, items[i].login, &id)) {
+			diag_add(diags, DIAG_ERROR, rd.path, rd.src.sheet, items[i].row, col, items[i].login,
+				 "unknown_school", "школы с таким логином нет в реестре");
+			continue;
+		}
+		int arc = registry_alias_add(d, items[i].alias, id, "файл псевдонимов",
+					      o->user ? o->user : "", msg, sizeof msg);
+		if (arc == ERR_EXISTS || arc == ERR_INVALID) {
+			table_colname(&rd.src, rd.col[A_ALIAS], rd.header[A_ALIAS], col, sizeof col);
+			diag_add(diags, DIAG_ERROR, rd.path, rd.src.sheet, items[i].row, col, items[i].alias,
+				 "alias", "%s", msg);
+		} else if (arc) {
+			rc = arc;
+			break;
+		} else {
+			st->created++;
+		}
+	}
+	if (!rc && diag_errors(diags))
+		rc = ERR_INVALID;
+	if (rc || o->dry_run)
+		db_rollback(d);
+	else if ((rc = db_commit(d)))
+		db_rollback(d);
+out:
+	if (!rc)
+		snprintf(st->summary, sizeof st->summary, "%s других логинов школ: %ld",
+			 o->dry_run ? "Проверено" : "Записано", st->created);
 	reader_free(&rd);
 	return rc;
 }

@@ -1224,27 +1224,43 @@ static int store_procedures(struct imp *im)
 	return 0;
 }
 
-/* Creates the schools first seen in the file (one created meanwhile is taken as it is). */
+/* Creates the schools first seen in the file (one created meanwhile is taken as it is),
+ * and proposes each as another login of a known school when their digits match. */
 static int store_schools(struct imp *im)
 {
+	long proposals = 0;
+	const char *example = NULL;
 	for (size_t i = 0; i < im->nfs; i++) {
 		struct fschool *f = &im->fs[i];
 		if (f->id)
 			continue;
 		int rc = registry_school_find(im->d, f->login, &f->id);
 		if (rc == ERR_NOTFOUND) {
+			/* A file that names the school (the form) tells its kind too, roughly. */
+			bool named = strcmp(f->name, f->login) != 0;
 			struct school sc = { .login = f->login, .name = f->name,
-					     .municipality = f->municipality, .region = f->region };
-			if ((rc = registry_school_put(im->d, &sc, &f->id))) {
+					     .municipality = f->municipality, .region = f->region,
+					     .kind = named ? registry_kind_guess(f->name) : NULL,
+					     .kind_guessed = named };
+			long proposed = 0;
+			if ((rc = registry_school_put(im->d, &sc, &f->id)) ||
+			    (rc = registry_alias_propose(im->d, f->id, &proposed))) {
 				report(im, R_SCHOOL, 0, NULL, f->login, "школа не сохранена: %s",
 				       db_errmsg(im->d));
 				return rc;
 			}
 			im->st->created++;
+			if (proposed && !proposals++)
+				example = f->login;
 		} else if (rc) {
 			return rc;
 		}
 	}
+	if (proposals)
+		diag_add(im->diags, DIAG_NOTE, im->name, NULL, 0, NULL, example, "alias_proposed",
+			 "новых школ с теми же цифрами логина, что у известных: %ld (например %s) — "
+			 "похоже, логин сменился; подтвердите, что это те же школы: oko schools aliases "
+			 "или страница «Школы» → «Логины школ»", proposals, example);
 	return 0;
 }
 

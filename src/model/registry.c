@@ -1,10 +1,13 @@
 /* registry: regions, municipalities and schools. */
 #include "model/registry.h"
 
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "base/buf.h"
 #include "base/err.h"
+#include "base/mem.h"
 #include "base/str.h"
 
 const char *const registry_kinds[] = {
@@ -19,6 +22,42 @@ const char *registry_kind_canonical(const char *kind)
 		if (str_fold_eq(kind, registry_kinds[i]))
 			return registry_kinds[i];
 	return NULL;
+}
+
+const char *registry_kind_guess(const char *name)
+{
+	/* Folded words, first match wins: a branch is a branch of whatever school. */
+	static const struct { const char *word, *kind; } words[] = {
+		{ "филиал", "филиал" }, { "лицей", "лицей" }, { "гимназия", "гимназия" },
+		{ "сош", "СОШ" }, { "осш", "СОШ" }, { "средняя общеобразовательная", "СОШ" },
+		{ "средняя школа", "СОШ" },
+		{ "оош", "ООШ" }, { "основная общеобразовательная", "ООШ" }, { "основная школа", "ООШ" },
+		{ "нош", "НОШ" }, { "начальная общеобразовательная", "НОШ" }, { "начальная школа", "НОШ" },
+	};
+	struct buf f = BUF_INIT, w = BUF_INIT;
+	const char *kind = "другое";
+	str_fold(name, strlen(name), &f);
+	for (size_t i = 0; i < sizeof words / sizeof *words; i++) {
+		str_fold(words[i].word, strlen(words[i].word), &w);
+		/* A whole word: not "сош" inside another word. */
+		const char *s = buf_str(&f);
+		for (const char *p = s; (p = strstr(p, buf_str(&w))); p++) {
+			const unsigned char *q = (const unsigned char *)p;
+			/* Folded text holds Latin letters and Cyrillic ones (D0/D1 and a byte). */
+			bool letter_b = p > s && ((q[-1] >= 'a' && q[-1] <= 'z') ||
+						 (p - 1 > s && (q[-2] == 0xD0 || q[-2] == 0xD1)));
+			unsigned char a = q[w.len];
+			bool letter_a = (a >= 'a' && a <= 'z') || a == 0xD0 || a == 0xD1;
+			if (!letter_b && !letter_a) {
+				kind = words[i].kind;
+				goto out;
+			}
+		}
+	}
+out:
+	buf_free(&f);
+	buf_free(&w);
+	return kind;
 }
 
 const char *registry_settlement_canonical(const char *s)
@@ -84,8 +123,26 @@ int registry_municipality_id(struct db *d, int64_t region_id, const char *name, 
 			     name, id);
 }
 
-int registry_school_put(struct db *d, const struct school *sc, int64_t *id)
+static int64_t own_school(struct db *d, const char *login);
+
+int registry_school_put(struct db *d, const struct school *in, int64_t *id)
 {
+	/* A confirmed alias's login updates its school: the school keeps its own login. */
+	struct school copy = *in;
+	const struct school *sc = &copy;
+	char own[80];
+	int64_t aliased;
+	if (!own_school(d, in->login) && registry_school_find(d, in->login, &aliased) == 0) {
+		struct db_stmt *q = NULL;
+		own[0] = '\0';
+		if (!db_cached(d, &q, "SELECT login FROM school WHERE id = ?") &&
+		    !db_bind_int(q, 1, aliased) && db_step(q) == DB_ROW)
+			snprintf(own, sizeof own, "%s", db_col_text(q, 0));
+		if (q)
+			db_reset(q);
+		if (*own)
+			copy.login = own;
+	}
 	struct db_stmt *s = NULL;
 	int64_t mun = 0;
 	int rc = 0;
@@ -100,17 +157,19 @@ int registry_school_put(struct db *d, const struct school *sc, int64_t *id)
 	if (!kind)
 		return ERR_INVALID;
 	if ((rc = db_cached(d, &s,
-			    "INSERT INTO school(login, name, municipality_id, kind, settlement, indepth)"
-			    " VALUES (?, ?, ?, ?, ?, ?)"
+			    "INSERT INTO school(login, name, municipality_id, kind, settlement, indepth,"
+			    " kind_guessed) VALUES (?, ?, ?, ?, ?, ?, ?)"
 			    " ON CONFLICT(login) DO UPDATE SET name = excluded.name,"
 			    " municipality_id = coalesce(excluded.municipality_id, municipality_id),"
 			    " kind = excluded.kind, settlement = excluded.settlement,"
-			    " indepth = excluded.indepth RETURNING id")) ||
+			    " indepth = excluded.indepth, kind_guessed = excluded.kind_guessed"
+			    " RETURNING id")) ||
 	    (rc = db_bind_text(s, 1, sc->login, -1)) || (rc = db_bind_text(s, 2, sc->name, -1)) ||
 	    (rc = mun ? db_bind_int(s, 3, mun) : db_bind_null(s, 3)) ||
 	    (rc = db_bind_text(s, 4, kind, -1)) ||
 	    (rc = db_bind_text(s, 5, registry_settlement_canonical(sc->settlement), -1)) ||
-	    (rc = db_bind_int(s, 6, sc->indepth ? 1 : 0)))
+	    (rc = db_bind_int(s, 6, sc->indepth ? 1 : 0)) ||
+	    (rc = db_bind_int(s, 7, sc->kind_guessed ? 1 : 0)))
 		return rc;
 	rc = db_step(s);
 	if (rc != DB_ROW)
@@ -125,8 +184,10 @@ int registry_school_find(struct db *d, const char *login, int64_t *id)
 {
 	struct db_stmt *s = NULL;
 	int rc;
-	if ((rc = db_cached(d, &s, "SELECT id FROM school WHERE login = ?")) ||
-	    (rc = db_bind_text(s, 1, login, -1)))
+	/* The school's own login, else a confirmed alias. */
+	if ((rc = db_cached(d, &s, "SELECT id FROM school WHERE login = ? UNION ALL SELECT school_id"
+				   " FROM school_alias WHERE login = ? AND status = 'confirmed'")) ||
+	    (rc = db_bind_text(s, 1, login, -1)) || (rc = db_bind_text(s, 2, login, -1)))
 		return rc;
 	rc = db_step(s);
 	if (rc == DB_ROW) {
@@ -153,7 +214,8 @@ int registry_school_ensure(struct db *d, const char *login, int64_t *id, bool *c
 int registry_school_index(struct db *d, struct hmap *m)
 {
 	struct db_stmt *s = NULL;
-	int rc = db_prepare(d, &s, "SELECT login, id FROM school");
+	int rc = db_prepare(d, &s, "SELECT login, id FROM school UNION ALL SELECT login, school_id"
+				   " FROM school_alias WHERE status = 'confirmed'");
 	if (rc)
 		return rc;
 	while ((rc = db_step(s)) == DB_ROW) {
@@ -162,4 +224,357 @@ int registry_school_index(struct db *d, struct hmap *m)
 	}
 	db_finalize(s);
 	return rc == DB_DONE ? 0 : rc;
+}
+
+/* ---- aliases ---- */
+
+const char *registry_login_digits(const char *login)
+{
+	const char *p = login;
+	while ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z'))
+		p++;
+	if (p == login || !*p)
+		return NULL;
+	for (const char *q = p; *q; q++)
+		if (*q < '0' || *q > '9')
+			return NULL;
+	return p;
+}
+
+/* Runs constant SQL with np (1 or 2) integer parameters a, b; with out, copies the first
+ * column of the first row there ("" when there is none). */
+static int run_ints(struct db *d, const char *sql, int np, int64_t a, int64_t b, char *out,
+		    size_t n)
+{
+	struct db_stmt *s = NULL;
+	int rc = db_prepare(d, &s, sql);
+	if (out)
+		out[0] = '\0';
+	if (!rc && !(rc = db_bind_int(s, 1, a)) && !(np > 1 && (rc = db_bind_int(s, 2, b))) &&
+	    (rc = db_step(s)) == DB_ROW && out)
+		snprintf(out, n, "%s", db_col_text(s, 0));
+	db_finalize(s);
+	return rc < 0 ? rc : 0;
+}
+
+/* Merges school `from` into school `into` (inside the caller's transaction): the results,
+ * upload history, plan-graph places, material sets and downloads and the stored analysis
+ * move; the school `from` is deleted. Refused (ERR_INVALID, msg) when `from` has pupils or
+ * users — personal data and accounts are not moved silently — or when both schools hold
+ * results, a plan-graph place or a material set of the same procedure. */
+static int merge_school(struct db *d, int64_t from, int64_t into, char *msg, size_t msglen)
+{
+	char what[256];
+	int rc;
+	static const struct { const char *sql, *say; } refuse[] = {
+		{ "SELECT 'ученики' FROM pupil WHERE school_id = ? LIMIT 1",
+		  "у второй школы есть ученики" },
+		{ "SELECT login FROM user WHERE school_id = ? LIMIT 1",
+		  "у второй школы есть пользователь" },
+		{ "SELECT p.code FROM procedure p WHERE EXISTS (SELECT 1 FROM result r WHERE"
+		  " r.procedure_id = p.id AND r.school_id = ?) AND EXISTS (SELECT 1 FROM result r"
+		  " WHERE r.procedure_id = p.id AND r.school_id = ?) LIMIT 1",
+		  "у обеих школ есть результаты процедуры" },
+		{ "SELECT p.code FROM procedure p JOIN plan_school a ON a.procedure_id = p.id AND"
+		  " a.school_id = ? JOIN plan_school b ON b.procedure_id = p.id AND b.school_id = ?"
+		  " LIMIT 1", "обе школы назначены в плане-графике на процедуру" },
+		{ "SELECT p.code FROM procedure p JOIN material_set a ON a.procedure_id = p.id AND"
+		  " a.school_id = ? JOIN material_set b ON b.procedure_id = p.id AND b.school_id = ?"
+		  " LIMIT 1", "у обеих школ есть комплект материалов процедуры" },
+	};
+	for (size_t i = 0; i < sizeof refuse / sizeof *refuse; i++) {
+		if ((rc = run_ints(d, refuse[i].sql, i < 2 ? 1 : 2, from, into, what, sizeof what)))
+			return rc;
+		if (*what) {
+			snprintf(msg, msglen, "школы нельзя объединить: %s %s", refuse[i].say,
+				 i ? what : "");
+			return ERR_INVALID;
+		}
+	}
+	static const char *const move[] = {
+		"UPDATE result SET school_id = ? WHERE school_id = ?",
+		"UPDATE upload_school SET school_id = ? WHERE school_id = ?",
+		"UPDATE plan_school SET school_id = ? WHERE school_id = ?",
+		"UPDATE material_set SET school_id = ? WHERE school_id = ?",
+		"UPDATE material_download SET school_id = ? WHERE school_id = ?",
+		"UPDATE sign_result SET school_id = ? WHERE school_id = ?",
+		"UPDATE school_alias SET school_id = ? WHERE school_id = ?",
+	};
+	/* A run that assessed both schools keeps its figure of the one that stays. */
+	if ((rc = run_ints(d, "DELETE FROM school_risk WHERE school_id = ? AND run_id IN (SELECT"
+			      " run_id FROM school_risk WHERE school_id = ?)", 2, from, into, NULL, 0)) ||
+	    (rc = run_ints(d, "UPDATE school_risk SET school_id = ? WHERE school_id = ?", 2, into, from,
+			   NULL, 0)))
+		return rc;
+	for (size_t i = 0; i < sizeof move / sizeof *move; i++)
+		if ((rc = run_ints(d, move[i], 2, into, from, NULL, 0)))
+			return rc;
+	if ((rc = run_ints(d, "DELETE FROM school_key WHERE school_id = ?", 1, from, 0, NULL, 0)) ||
+	    (rc = run_ints(d, "DELETE FROM school WHERE id = ?", 1, from, 0, NULL, 0))) {
+		snprintf(msg, msglen, "школы нельзя объединить: на вторую школу ещё ссылаются данные (%s)",
+			 db_errmsg(d));
+		return rc;
+	}
+	return 0;
+}
+
+/* Sets login's alias row: status and reason, pointing at school_id. */
+static int alias_put(struct db *d, const char *login, int64_t school_id, const char *status,
+		     const char *reason, const char *by)
+{
+	struct db_stmt *s = NULL;
+	int rc = db_prepare(d, &s, "INSERT INTO school_alias(login, school_id, status, reason, decided_by)"
+				   " VALUES (?, ?, ?, ?, ?) ON CONFLICT(login) DO UPDATE SET"
+				   " school_id = excluded.school_id, status = excluded.status,"
+				   " reason = excluded.reason, decided_by = excluded.decided_by");
+	if (!rc && !(rc = db_bind_text(s, 1, login, -1)) && !(rc = db_bind_int(s, 2, school_id)) &&
+	    !(rc = db_bind_text(s, 3, status, -1)) && !(rc = db_bind_text(s, 4, reason, -1)) &&
+	    !(rc = db_bind_text(s, 5, by, -1)))
+		rc = db_step(s);
+	db_finalize(s);
+	return rc < 0 ? rc : 0;
+}
+
+/* The id of the school whose own login this is (not an alias), or 0. */
+static int64_t own_school(struct db *d, const char *login)
+{
+	struct db_stmt *s = NULL;
+	int64_t id = 0;
+	if (!db_cached(d, &s, "SELECT id FROM school WHERE login = ?") &&
+	    !db_bind_text(s, 1, login, -1) && db_step(s) == DB_ROW)
+		id = db_col_int(s, 0);
+	if (s)
+		db_reset(s);
+	return id;
+}
+
+int registry_alias_add(struct db *d, const char *login, int64_t school_id, const char *reason,
+		       const char *by, char *msg, size_t msglen)
+{
+	int64_t other = own_school(d, login), now = 0;
+	msg[0] = '\0';
+	if (other == school_id) {
+		snprintf(msg, msglen, "«%s» — собственный логин этой школы", login);
+		return ERR_EXISTS;
+	}
+	if (registry_school_find(d, login, &now) == 0 && now != school_id && !other) {
+		snprintf(msg, msglen, "логин «%s» уже принадлежит другой школе как псевдоним", login);
+		return ERR_EXISTS;
+	}
+	int rc = other ? merge_school(d, other, school_id, msg, msglen) : 0;
+	return rc ? rc : alias_put(d, login, school_id, "confirmed", reason, by);
+}
+
+/* Login prefixes known to be one school's logins in different years: ФИС ОКО gave schools
+ * sch… logins until 2021 and edu… ones from 2022 with the same digits. Other prefixes are
+ * other kinds of organisations (ksh… special schools share digits with sch… schools). */
+static const struct { const char *a, *b; } renamed[] = { { "sch", "edu" } };
+
+static bool renamed_pair(const char *x, const char *y)
+{
+	for (size_t i = 0; i < sizeof renamed / sizeof *renamed; i++) {
+		size_t la = strlen(renamed[i].a), lb = strlen(renamed[i].b);
+		if ((!strncmp(x, renamed[i].a, la) && !strncmp(y, renamed[i].b, lb)) ||
+		    (!strncmp(x, renamed[i].b, lb) && !strncmp(y, renamed[i].a, la)))
+			return true;
+	}
+	return false;
+}
+
+int registry_alias_propose(struct db *d, int64_t school_id, long *n)
+{
+	struct db_stmt *s = NULL;
+	char login[80];
+	*n = 0;
+	int rc = run_ints(d, "SELECT login FROM school WHERE id = ?", 1, school_id, 0, login,
+			  sizeof login);
+	const char *digits = rc ? NULL : registry_login_digits(login);
+	if (rc || !digits)
+		return rc;
+	/* Other schools' logins ending in the same digits, with no alias decided between the
+	 * two. The candidates are few: the LIKE narrows to logins ending in the digits. */
+	char like[96];
+	snprintf(like, sizeof like, "%%%s", digits);
+	rc = db_prepare(d, &s, "SELECT s.id, s.login FROM school s WHERE s.login LIKE ? AND s.id <> ?"
+			       " AND NOT EXISTS (SELECT 1 FROM school_alias a WHERE (a.login = s.login"
+			       " AND a.school_id = ?) OR (a.login = ? AND a.school_id = s.id))");
+	if (!rc && !(rc = db_bind_text(s, 1, like, -1)) && !(rc = db_bind_int(s, 2, school_id)) &&
+	    !(rc = db_bind_int(s, 3, school_id)) && !(rc = db_bind_text(s, 4, login, -1))) {
+		struct { int64_t id; char login[80]; } cand[16];
+		int nc = 0;
+		while ((rc = db_step(s)) == DB_ROW && nc < 16) {
+			const char *l = db_col_text(s, 1), *dg = registry_login_digits(l);
+			if (!dg || strcmp(dg, digits) || !renamed_pair(login, l))
+				continue;
+			cand[nc].id = db_col_int(s, 0);
+			snprintf(cand[nc].login, sizeof cand[nc].login, "%s", l);
+			nc++;
+		}
+		db_finalize(s);
+		s = NULL;
+		if (rc >= 0)
+			rc = 0;
+		/* The newer login is the alias of the school that was there first. */
+		for (int i = 0; i < nc && !rc; i++) {
+			bool older = cand[i].id < school_id;
+			rc = alias_put(d, older ? login : cand[i].login, older ? cand[i].id : school_id,
+				       "proposed", "те же цифры логина", NULL);
+			*n += !rc;
+		}
+	}
+	db_finalize(s);
+	return rc;
+}
+
+int registry_alias_propose_all(struct db *d, long *n)
+{
+	struct db_stmt *s = NULL;
+	int64_t *ids = NULL;
+	size_t nids = 0, cap = 0;
+	*n = 0;
+	int rc = db_prepare(d, &s, "SELECT id FROM school ORDER BY id");
+	while (!rc && (rc = db_step(s)) == DB_ROW) {
+		ids = xgrow(ids, &cap, nids + 1, sizeof *ids);
+		ids[nids++] = db_col_int(s, 0);
+		rc = 0;
+	}
+	db_finalize(s);
+	if (rc == DB_DONE)
+		rc = 0;
+	for (size_t i = 0; i < nids && !rc; i++) {
+		long k;
+		if (!(rc = registry_alias_propose(d, ids[i], &k)))
+			*n += k;
+	}
+	free(ids);
+	return rc;
+}
+
+int registry_alias_decide(struct db *d, const char *login, bool confirm, const char *by, char *msg,
+			  size_t msglen)
+{
+	struct db_stmt *s = NULL;
+	int64_t into = 0;
+	msg[0] = '\0';
+	int rc = db_begin(d);
+	if (rc)
+		return rc;
+	if (!(rc = db_prepare(d, &s, "SELECT school_id FROM school_alias WHERE login = ? AND"
+				     " status = 'proposed'")) &&
+	    !(rc = db_bind_text(s, 1, login, -1))) {
+		rc = db_step(s);
+		if (rc == DB_ROW) {
+			into = db_col_int(s, 0);
+			rc = 0;
+		} else if (rc == DB_DONE) {
+			snprintf(msg, msglen, "предложения объединить «%s» с другой школой нет", login);
+			rc = ERR_NOTFOUND;
+		}
+	}
+	db_finalize(s);
+	if (!rc && confirm) {
+		int64_t other = own_school(d, login);
+		if (other)
+			rc = merge_school(d, other, into, msg, msglen);
+	}
+	if (!rc)
+		rc = alias_put(d, login, into, confirm ? "confirmed" : "rejected",
+			       "те же цифры логина",
+			       by ? by : "");
+	if (rc)
+		db_rollback(d);
+	else if ((rc = db_commit(d)))
+		db_rollback(d);
+	return rc;
+}
+
+#define ALIAS_SELECT                                                                             \
+	"SELECT a.login, sc.login, sc.name, a.status, a.reason, coalesce(a.decided_by, ''),"     \
+	" (SELECT count(*) FROM result r JOIN school o ON o.id = r.school_id WHERE o.login ="   \
+	" a.login), a.school_id, coalesce((SELECT o.id FROM school o WHERE o.login = a.login), 0)" \
+	" FROM school_alias a JOIN school sc ON sc.id = a.school_id"
+
+static void alias_of_row(struct db_stmt *s, struct registry_alias *a)
+{
+	*a = (struct registry_alias){
+		db_col_text(s, 0), db_col_text(s, 1), db_col_text(s, 2), db_col_text(s, 3),
+		db_col_text(s, 4), db_col_text(s, 5), db_col_int(s, 6), db_col_int(s, 7),
+		db_col_int(s, 8),
+	};
+}
+
+int registry_alias_get(struct db *d, const char *login, int64_t *school_id, int64_t *own_id)
+{
+	struct db_stmt *s = NULL;
+	int rc = db_cached(d, &s, "SELECT a.school_id, coalesce((SELECT o.id FROM school o WHERE"
+				  " o.login = a.login), 0) FROM school_alias a WHERE a.login = ?");
+	if (!rc && !(rc = db_bind_text(s, 1, login, -1)))
+		rc = db_step(s);
+	if (rc == DB_ROW) {
+		*school_id = db_col_int(s, 0);
+		*own_id = db_col_int(s, 1);
+		rc = 0;
+	} else if (rc == DB_DONE) {
+		rc = ERR_NOTFOUND;
+	}
+	if (s)
+		db_reset(s);
+	return rc;
+}
+
+int registry_alias_each(struct db *d, const char *status, registry_alias_fn fn, void *ctx)
+{
+	struct db_stmt *s = NULL;
+	int rc = db_prepare(d, &s, ALIAS_SELECT " WHERE ? IS NULL OR a.status = ?"
+				   " ORDER BY a.status = 'proposed' DESC, sc.login, a.login");
+	if (!rc && !(rc = db_bind_text(s, 1, status, -1)) && !(rc = db_bind_text(s, 2, status, -1))) {
+		while ((rc = db_step(s)) == DB_ROW) {
+			struct registry_alias a;
+			alias_of_row(s, &a);
+			if ((rc = fn(ctx, &a)))
+				break;
+		}
+		if (rc == DB_DONE)
+			rc = 0;
+	}
+	db_finalize(s);
+	return rc;
+}
+
+int registry_school_each(struct db *d, bool guessed_only, registry_school_fn fn, void *ctx)
+{
+	struct db_stmt *s = NULL;
+	int rc = db_prepare(d, &s, "SELECT sc.login, sc.name, coalesce(m.name, ''), sc.kind,"
+				   " sc.kind_guessed, coalesce((SELECT group_concat(a.login, ' ') FROM"
+				   " school_alias a WHERE a.school_id = sc.id AND a.status = 'confirmed'), '')"
+				   " FROM school sc LEFT JOIN municipality m ON m.id = sc.municipality_id"
+				   " WHERE ? = 0 OR sc.kind_guessed = 1 ORDER BY sc.login");
+	if (!rc && !(rc = db_bind_int(s, 1, guessed_only ? 1 : 0))) {
+		while ((rc = db_step(s)) == DB_ROW) {
+			struct registry_school_row r = {
+				db_col_text(s, 0), db_col_text(s, 1), db_col_text(s, 2), db_col_text(s, 3),
+				db_col_text(s, 5), db_col_int(s, 4) != 0,
+			};
+			if ((rc = fn(ctx, &r)))
+				break;
+		}
+		if (rc == DB_DONE)
+			rc = 0;
+	}
+	db_finalize(s);
+	return rc;
+}
+
+int registry_alias_count(struct db *d, const char *status, long *n)
+{
+	struct db_stmt *s = NULL;
+	*n = 0;
+	int rc = db_cached(d, &s, "SELECT count(*) FROM school_alias WHERE status = ?");
+	if (!rc && !(rc = db_bind_text(s, 1, status, -1)) && (rc = db_step(s)) == DB_ROW) {
+		*n = (long)db_col_int(s, 0);
+		rc = 0;
+	}
+	if (s)
+		db_reset(s);
+	return rc < 0 ? rc : 0;
 }

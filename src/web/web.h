@@ -185,6 +185,8 @@ int page_logout(struct web_req *r, struct web_res *w);
 int page_home(struct web_req *r, struct web_res *w);
 int page_schools(struct web_req *r, struct web_res *w);
 int page_school(struct web_req *r, struct web_res *w);
+int page_school_aliases(struct web_req *r, struct web_res *w);
+int page_school_aliases_post(struct web_req *r, struct web_res *w);
 int page_upload(struct web_req *r, struct web_res *w);
 int page_upload_post(struct web_req *r, struct web_res *w);
 int page_audit(struct web_req *r, struct web_res *w);

@@ -33,6 +33,15 @@ for f in ma4 bi5 ru6 ma6; do
 	expect_ok "real form $f imports" import results "$real/forms2022/$f.xlsx"
 done
 expect_eq "forms made their procedures" "$(sql "SELECT group_concat(code, ' ') FROM (SELECT code FROM procedure WHERE year = 2022 ORDER BY code)")" "VPR-2022-BI-5 VPR-2022-MA-4 VPR-2022-MA-6 VPR-2022-RU-6"
+# The 2022 forms name schools edu…, the 2021 exports sch… with the same digits: oko
+# proposes every such pair as one school (a person confirms).
+edu=$(sql "SELECT count(*) FROM school e WHERE e.login LIKE 'edu%' AND EXISTS (SELECT 1 FROM school s WHERE s.login = 'sch' || substr(e.login, 4))")
+expect_eq "every edu school with a 2021 sch twin is proposed ($edu)" "$(sql "SELECT count(*) FROM school_alias WHERE status = 'proposed'")" "$edu"
+check "… and there are such schools" test "$edu" -gt 5
+# The region's school list as published: «логин, имя, регион», no kind.
+OKO_DB=$T/logins.db "$OKO" init >/dev/null
+OKO_DB=$T/logins.db expect_ok "the region's school list imports" import schools "$real/logins.xlsx" --region "Алтайский край"
+expect_eq "692 schools, kinds guessed from the names" "$(sqlite3 "$T/logins.db" "SELECT count(*) || ' ' || sum(kind_guessed) || ' ' || sum(kind = 'СОШ') || ' ' || sum(kind = 'лицей') || ' ' || sum(kind = 'гимназия') FROM school")" "692 692 542 25 24"
 # The 2020 exports exactly as published: «Учебник» in place of the first unused a-N-grade,
 # a negative cell in ma6, absences in capitals in om4. Their procedures are typed here with
 # the maxima seen in the files (no KIM description of them is at hand).

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "base/err.h"
+#include "model/registry.h"
 #include "web/web.h"
 
 #define PER_PAGE 50
@@ -87,6 +88,12 @@ int page_schools(struct web_req *r, struct web_res *w)
 	for (size_t i = 0; i < sizeof sorts / sizeof *sorts; i++)
 		option(b, sorts[i].key, sorts[i].title, i == si);
 	buf_puts(b, "</select></label><button>Показать</button></form>");
+	long proposals = 0;
+	if ((r->user.role == ROLE_ADMIN || r->user.role == ROLE_REGION) &&
+	    !registry_alias_count(r->db, "proposed", &proposals) && proposals)
+		html_printf(b, "<p class=\"notice\"><a href=\"/schools/aliases\">Похоже, у %ld %s сменился "
+			       "логин</a>: подтвердите или отклоните объединение.</p>", proposals,
+			    proposals % 10 == 1 && proposals % 100 != 11 ? "школы" : "школ");
 
 	if ((rc = db_prepare(r->db, &s, "SELECT count(*) FROM school s LEFT JOIN municipality m"
 					" ON m.id = s.municipality_id" LIST_WHERE)))
@@ -99,7 +106,8 @@ int page_schools(struct web_req *r, struct web_res *w)
 	/* The ORDER BY is chosen from a fixed list, never from the request's text. */
 	static const char *const page_sql[] = {
 #define PAGE_SQL(order) "SELECT s.login, s.name, coalesce(m.name, ''), s.kind, coalesce(s.settlement, ''),"   \
-	" s.indepth, (SELECT coalesce(sum(x.rows), 0) FROM result_pair x WHERE x.school_id = s.id) n FROM school s"       \
+	" s.indepth, (SELECT coalesce(sum(x.rows), 0) FROM result_pair x WHERE x.school_id = s.id) n,"     \
+	" s.kind_guessed FROM school s"                                                                  \
 	" LEFT JOIN municipality m ON m.id = s.municipality_id" LIST_WHERE " ORDER BY " order          \
 	" LIMIT ?6 OFFSET ?7"
 		PAGE_SQL("s.name, s.login"), PAGE_SQL("s.login"), PAGE_SQL("m.name, s.name"),
@@ -128,6 +136,9 @@ int page_schools(struct web_req *r, struct web_res *w)
 		html_text(b, db_col_text(s, 3));
 		if (db_col_int(s, 5))
 			buf_puts(b, " <abbr title=\"углублённое изучение\">угл.</abbr>");
+		if (db_col_int(s, 7))
+			buf_puts(b, " <small class=\"muted\" title=\"в списке школ типа не было: он определён по "
+				    "названию — проверьте\">по названию</small>");
 		buf_puts(b, "</td><td>");
 		html_text(b, db_col_text(s, 4));
 		buf_puts(b, "</td><td class=\"num\">");
@@ -231,4 +242,128 @@ int page_school(struct web_req *r, struct web_res *w)
 	buf_puts(b, "</tbody></table></section>");
 	html_end(r, w);
 	return rc;
+}
+
+/* ---- aliases: one school, several logins ---- */
+
+struct alias_page {
+	struct web_req *r;
+	struct buf *b;
+	long n;
+};
+
+static int alias_row(void *ctx, const struct registry_alias *a)
+{
+	struct alias_page *ap = ctx;
+	struct buf *b = ap->b;
+	bool open = !strcmp(a->status, "proposed");
+	/* A regional coordinator decides for the schools of its region only. */
+	if (!user_sees_school(ap->r->db, &ap->r->user, a->school_id) ||
+	    (a->own_id && !user_sees_school(ap->r->db, &ap->r->user, a->own_id)))
+		return 0;
+	buf_puts(b, "<tr><td>");
+	html_text(b, a->login);
+	buf_puts(b, "</td><td><a href=\"/schools/");
+	html_url(b, a->school);
+	buf_puts(b, "\">");
+	html_text(b, a->school);
+	buf_puts(b, "</a> ");
+	html_text(b, a->school_name);
+	buf_puts(b, "</td><td>");
+	html_text(b, a->reason);
+	if (open && a->results)
+		html_printf(b, "; у %s результатов: %lld", "второй школы", (long long)a->results);
+	buf_puts(b, "</td><td>");
+	if (open) {
+		for (int k = 0; k < 2; k++) {
+			buf_puts(b, "<form method=\"post\" action=\"/schools/aliases\" class=\"inline\">");
+			html_csrf(ap->r, b);
+			buf_puts(b, "<input type=\"hidden\" name=\"login\" value=\"");
+			html_attr(b, a->login);
+			html_printf(b, "\"><input type=\"hidden\" name=\"decision\" value=\"%s\"><button%s>%s</button>"
+				       "</form> ", k ? "reject" : "confirm", k ? " class=\"link\"" : "",
+				    k ? "Это разные школы" : "Одна школа — объединить");
+		}
+	} else {
+		html_text(b, !strcmp(a->status, "confirmed") ? "объединено" : "разные школы");
+		if (*a->decided_by) {
+			buf_puts(b, " (");
+			html_text(b, a->decided_by);
+			buf_puts(b, ")");
+		}
+	}
+	buf_puts(b, "</td></tr>");
+	ap->n++;
+	return 0;
+}
+
+static void aliases_body(struct web_req *r, struct web_res *w, const char *flash, bool ok)
+{
+	struct buf *b = &w->body;
+	html_begin(r, w, "Логины школ");
+	buf_puts(b, "<h1>Логины школ</h1>");
+	if (flash) {
+		buf_puts(b, ok ? "<p class=\"notice\" role=\"status\">" : "<p class=\"alert\" role=\"alert\">");
+		html_text(b, flash);
+		buf_puts(b, "</p>");
+	}
+	buf_puts(b, "<section class=\"card\"><p>Логин школы в ФИС ОКО может смениться между годами "
+		    "(в 2020–2021 — sch223017, в 2022 — edu223017). Пока логины не связаны, школа — это две "
+		    "школы, и сравнить её результаты за разные годы нельзя. Когда в файле встречается новый "
+		    "логин с теми же цифрами, что у известной школы, oko предлагает объединить их. "
+		    "Объединение переносит результаты, историю загрузок, план-график и материалы второй "
+		    "школы к первой; его нельзя сделать, если у второй школы есть ученики или "
+		    "пользователи, или обе школы писали одну и ту же процедуру.</p></section>");
+	struct alias_page ap = { r, b, 0 };
+	buf_puts(b, "<section class=\"card\"><h2>Предложения</h2><table><thead><tr><th>Новый логин</th>"
+		    "<th>Похоже, это школа</th><th>Почему</th><th>Решение</th></tr></thead><tbody>");
+	int rc = registry_alias_each(r->db, "proposed", alias_row, &ap);
+	buf_puts(b, "</tbody></table>");
+	if (!rc && !ap.n)
+		buf_puts(b, "<p class=\"muted\">Предложений нет.</p>");
+	buf_puts(b, "</section><section class=\"card\"><h2>Решённые</h2><table><thead><tr><th>Логин</th>"
+		    "<th>Школа</th><th>Откуда</th><th>Решение</th></tr></thead><tbody>");
+	ap.n = 0;
+	if (!rc)
+		rc = registry_alias_each(r->db, "confirmed", alias_row, &ap);
+	if (!rc)
+		rc = registry_alias_each(r->db, "rejected", alias_row, &ap);
+	buf_puts(b, "</tbody></table>");
+	if (!rc && !ap.n)
+		buf_puts(b, "<p class=\"muted\">Пока ничего не решено.</p>");
+	buf_puts(b, "</section>");
+	html_end(r, w);
+}
+
+int page_school_aliases(struct web_req *r, struct web_res *w)
+{
+	aliases_body(r, w, NULL, true);
+	return 0;
+}
+
+int page_school_aliases_post(struct web_req *r, struct web_res *w)
+{
+	const char *login = web_form(r, "login"), *decision = web_form(r, "decision");
+	bool confirm = decision && !strcmp(decision, "confirm");
+	if (!login || !decision || (!confirm && strcmp(decision, "reject")))
+		return ERR_INVALID;
+	char msg[256] = "";
+	int64_t school_id, own_id;
+	if (registry_alias_get(r->db, login, &school_id, &own_id) ||
+	    !user_sees_school(r->db, &r->user, school_id) ||
+	    (own_id && !user_sees_school(r->db, &r->user, own_id)))
+		return ERR_NOTFOUND;
+	int rc = registry_alias_decide(r->db, login, confirm, r->user.login, msg, sizeof msg);
+	if (rc == ERR_NOTFOUND || rc == ERR_INVALID) {
+		w->status = 400;
+		aliases_body(r, w, msg, false);
+		return 0;
+	}
+	if (rc)
+		return rc;
+	audit_add(r->db, &r->user, NULL, confirm ? "school_alias" : "school_alias_reject", login, NULL, r->ip);
+	const char *done = confirm ? "Школы объединены: оба логина теперь означают одну школу."
+				   : "Записано: это разные школы.";
+	aliases_body(r, w, done, true);
+	return 0;
 }
