@@ -19,6 +19,7 @@ const char *err_str(int code)
 	case ERR_USAGE: return "неверные аргументы команды";
 	case ERR_BUSY: return "база данных занята";
 	case ERR_VERSION: return "база данных создана более новой версией oko";
+	case ERR_CONFIRM: return "нужно подтверждение";
 	}
 	return "неизвестная ошибка";
 }

@@ -21,6 +21,7 @@ enum {
 	ERR_USAGE = -12,    /* wrong command-line usage */
 	ERR_BUSY = -13,     /* resource busy (database locked) */
 	ERR_VERSION = -14,  /* database is newer than this program */
+	ERR_CONFIRM = -15,  /* would change stored data that a person must agree to first */
 };
 
 /* Short Russian description of an error code; never NULL. */

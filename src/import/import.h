@@ -40,6 +40,10 @@ struct import_opts {
 	 * a code and nothing else deletes that participant's result (the results grid); else a
 	 * school's rows replace all its earlier results for the procedure. */
 	bool merge;
+	/* Results: when the file would replace results stored by earlier uploads, store nothing
+	 * and return ERR_CONFIRM with the summary naming them (the web asks first); else they
+	 * are replaced and named in the summary. */
+	bool ask_replace;
 	/* Results: strict mode — problems that by default only mark a row (an impossible cell)
 	 * reject the file (docs/import.md). */
 	bool strict;

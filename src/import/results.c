@@ -165,6 +165,13 @@ struct fschool {
 	char *login, *name, *municipality, *region;
 };
 
+/* An earlier upload whose results the store replaces: named in the summary. */
+struct replaced_src {
+	int64_t upload_id;
+	char file[96], at[24], user[64];
+	long rows, schools;
+};
+
 /* One (procedure, school) pair met in the file: its rows and what it replaced. */
 struct touched {
 	int proc;
@@ -222,6 +229,8 @@ struct imp {
 	struct hmap suspects;             /* fingerprints met twice: checked by dup_verify */
 	struct spool *sp;                 /* the staged rows */
 	long nrecs;
+	struct replaced_src *rsrc;        /* the earlier uploads whose results are replaced */
+	size_t nrsrc, cap_rsrc;
 	long rule_count[R_NRULES];
 	/* By-order position columns: rows with a value in each, and the rows with a value beyond
 	 * the procedure's positions (one summary, not a message a row). */
@@ -963,12 +972,59 @@ static int classes_row(void *ctx, const struct table_row *r)
 	return 1; /* the first data row is enough */
 }
 
-static void guess_form_procedure(const struct table_in *in, char *code, size_t n)
+/* The grades the class names of «Протокол» say ("10", "10 А", "11а"; a bare letter says
+ * none), counted. */
+struct class_grades {
+	int col;            /* «Наименование класса», once the header is read */
+	long count[12];     /* rows per grade 1..11 */
+	long rows;
+};
+
+static int protocol_row(void *ctx, const struct table_row *r)
+{
+	static const char *const cls[] = { "Наименование класса", NULL };
+	struct class_grades *g = ctx;
+	if (g->col < -1) {
+		g->col = table_column(r, cls);
+		return g->col < 0 ? 1 : 0;
+	}
+	size_t n;
+	const char *s = table_cell(r, g->col, &n);
+	int grade = 0;
+	size_t i = 0;
+	while (i < n && i < 3 && s[i] >= '0' && s[i] <= '9')
+		grade = grade * 10 + (s[i++] - '0');
+	if (i > 0 && grade >= 1 && grade <= 11)
+		g->count[grade]++;
+	return ++g->rows >= 100000; /* plenty to tell */
+}
+
+/* The procedure of a form: subject from the textbook code of «Классы», year from the upload
+ * date, grade from the class names of «Протокол» when most of them say one — the textbook
+ * code gives the grade range of the book, not the class («geo11.13» is used in grade 10) —
+ * else from the textbook code. *from_classes tells which. */
+static void guess_form_procedure(const struct table_in *in, char *code, size_t n, int *book_grade,
+				 bool *from_classes)
 {
 	struct form_guess g = { "", 0, 0, -1, -1, false };
+	struct class_grades cg = { .col = -2 };
 	char msg[256];
 	code[0] = '\0';
+	*from_classes = false;
 	table_read(in, "Классы", classes_row, &g, NULL, msg, sizeof msg);
+	*book_grade = g.grade;
+	table_read(in, "Протокол", protocol_row, &cg, NULL, msg, sizeof msg);
+	long with_grade = 0;
+	int best = 0;
+	for (int k = 1; k <= 11; k++) {
+		with_grade += cg.count[k];
+		if (cg.count[k] > cg.count[best])
+			best = k;
+	}
+	if (best && 2 * cg.count[best] > with_grade && best != g.grade) {
+		g.grade = best;
+		*from_classes = true;
+	}
 	if (g.subject[0] && g.grade && g.year)
 		snprintf(code, n, "VPR-%d-%s-%d", g.year, g.subject, g.grade);
 }
@@ -999,11 +1055,19 @@ static int header_row(struct imp *im, const struct table_row *r)
 	char code[48];
 	const char *proc = im->o->procedure;
 	if ((!proc || !*proc) && im->map.kind == LAYOUT_FORM) {
-		guess_form_procedure(&im->in, code, sizeof code);
+		int book;
+		bool by_classes;
+		guess_form_procedure(&im->in, code, sizeof code, &book, &by_classes);
 		if (*code) {
 			proc = code;
-			diag_add(im->diags, DIAG_NOTE, im->name, NULL, 0, NULL, code, "procedure_guessed",
-				 "процедура определена по форме (учебник и дата загрузки): %s", code);
+			if (by_classes)
+				diag_add(im->diags, DIAG_NOTE, im->name, NULL, 0, NULL, code, "procedure_guessed",
+					 "процедура определена по форме: %s — предмет по учебнику, год по дате "
+					 "загрузки, класс по названиям классов (код учебника говорит о %d-м "
+					 "классе, но это учебник на несколько лет)", code, book);
+			else
+				diag_add(im->diags, DIAG_NOTE, im->name, NULL, 0, NULL, code, "procedure_guessed",
+					 "процедура определена по форме (учебник и дата загрузки): %s", code);
 		}
 	}
 	if (!proc || !*proc) {
@@ -1311,6 +1375,28 @@ static int dup_verify(struct imp *im)
 	return rc;
 }
 
+static int note_source(void *ctx, int64_t upload_id, const char *file, const char *at,
+		       const char *user, long rows)
+{
+	struct imp *im = ctx;
+	struct replaced_src *x = NULL;
+	for (size_t i = 0; i < im->nrsrc && !x; i++)
+		if (im->rsrc[i].upload_id == upload_id)
+			x = &im->rsrc[i];
+	if (!x) {
+		im->rsrc = xgrow(im->rsrc, &im->cap_rsrc, im->nrsrc + 1, sizeof *im->rsrc);
+		x = &im->rsrc[im->nrsrc++];
+		memset(x, 0, sizeof *x);
+		x->upload_id = upload_id;
+		str_copy_utf8(x->file, sizeof x->file, *file ? file : "без записи о загрузке");
+		str_copy_utf8(x->at, sizeof x->at, at);
+		str_copy_utf8(x->user, sizeof x->user, user);
+	}
+	x->rows += rows;
+	x->schools++;
+	return 0;
+}
+
 /* Replaces the results with the staged rows (inside the transaction). */
 static int store_rows(struct imp *im)
 {
@@ -1333,7 +1419,9 @@ static int store_rows(struct imp *im)
 				return rc;
 			t->replaced += n;
 		} else if (!t->cleared) {
-			if ((rc = result_writer_delete_school(ps->w, school, &n)))
+			/* What is about to go is named: the earlier uploads of these results. */
+			if ((rc = result_sources(im->d, ps->p.id, school, note_source, im)) ||
+			    (rc = result_writer_delete_school(ps->w, school, &n)))
 				return rc;
 			t->replaced = n;
 			t->cleared = true;
@@ -1406,6 +1494,18 @@ static void summarise(struct imp *im, bool stored)
 			     stored ? "сохранено" : "проверено (ничего не сохранено)", st->marked,
 			     st->replaced, st->created);
 	}
+	for (size_t i = 0; i < im->nrsrc && n > 0 && (size_t)n < left; i++) {
+		const struct replaced_src *x = &im->rsrc[i];
+		char when[24] = "";
+		if (strlen(x->at) >= 16) /* "2022-03-09T08:03:00Z" → "09.03.2022 08:03 UTC" */
+			snprintf(when, sizeof when, "%.2s.%.2s.%.4s %.5s UTC", x->at + 8, x->at + 5, x->at,
+				 x->at + 11);
+		p += n;
+		left -= (size_t)n;
+		n = snprintf(p, left, "\n  %s результатов: %ld (школ: %ld) из загрузки «%s»%s%s%s%s",
+			     stored ? "заменено" : "будет заменено", x->rows, x->schools, x->file,
+			     *when ? " от " : "", when, *x->user ? ", загрузил " : "", x->user);
+	}
 	if (st->skipped && n > 0 && (size_t)n < left) {
 		p += n;
 		left -= (size_t)n;
@@ -1435,6 +1535,8 @@ static int store(struct imp *im)
 		return rc;
 	if (diag_errors(im->diags))
 		return ERR_INVALID;
+	if (im->nrsrc && im->o->ask_replace)
+		return ERR_CONFIRM; /* the caller asks a person, then imports again without */
 	if ((rc = upload_end(im)))
 		return rc;
 	if (im->o->audit_action) {
@@ -1567,6 +1669,7 @@ out:
 	hmap_free(&im->suspects);
 	free(im->seen.v);
 	free(im->touched);
+	free(im->rsrc);
 	free(im);
 	return rc;
 }

@@ -108,6 +108,25 @@ int result_writer_delete_code(struct result_writer *w, int64_t school_id, const 
 	return 0;
 }
 
+int result_sources(struct db *d, int64_t procedure_id, int64_t school_id, result_source_fn fn,
+		   void *ctx)
+{
+	struct db_stmt *s = NULL;
+	int rc = db_cached(d, &s, "SELECT coalesce(r.upload_id, 0), coalesce(u.file, ''),"
+				  " coalesce(u.created_at, ''), coalesce(u.user_name, ''), count(*)"
+				  " FROM result r LEFT JOIN upload u ON u.id = r.upload_id"
+				  " WHERE r.procedure_id = ? AND r.school_id = ?"
+				  " GROUP BY r.upload_id, u.file, u.created_at, u.user_name ORDER BY 1");
+	if (rc || (rc = db_bind_int(s, 1, procedure_id)) || (rc = db_bind_int(s, 2, school_id)))
+		return rc;
+	while ((rc = db_step(s)) == DB_ROW)
+		if ((rc = fn(ctx, db_col_int(s, 0), db_col_text(s, 1), db_col_text(s, 2),
+			     db_col_text(s, 3), (long)db_col_int(s, 4))))
+			break;
+	db_reset(s);
+	return rc == DB_DONE ? 0 : rc;
+}
+
 int result_count_school(struct db *d, int64_t procedure_id, int64_t school_id, long *rows,
 			long *written)
 {

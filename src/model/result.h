@@ -73,6 +73,13 @@ int result_writer_delete_school(struct result_writer *w, int64_t school_id, int6
 /* Deletes one participant's result for the writer's procedure, if stored; *n gets 0 or 1. */
 int result_writer_delete_code(struct result_writer *w, int64_t school_id, const char *code,
 			      int64_t *n);
+/* Where a school's results for a procedure came from: one call per upload (upload id 0 and
+ * file "" for results stored before uploads were recorded), with its file, time (UTC,
+ * "YYYY-MM-DDTHH:MM:SSZ"), user and the number of the school's results from it. */
+typedef int (*result_source_fn)(void *ctx, int64_t upload_id, const char *file, const char *at,
+				const char *user, long rows);
+int result_sources(struct db *d, int64_t procedure_id, int64_t school_id, result_source_fn fn,
+		   void *ctx);
 /* How many results a school holds for a procedure, and of them how many were written. */
 int result_count_school(struct db *d, int64_t procedure_id, int64_t school_id, long *rows,
 			long *written);

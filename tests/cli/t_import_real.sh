@@ -33,6 +33,21 @@ for f in ma4 bi5 ru6 ma6; do
 	expect_ok "real form $f imports" import results "$real/forms2022/$f.xlsx"
 done
 expect_eq "forms made their procedures" "$(sql "SELECT group_concat(code, ' ') FROM (SELECT code FROM procedure WHERE year = 2022 ORDER BY code)")" "VPR-2022-BI-5 VPR-2022-MA-4 VPR-2022-MA-6 VPR-2022-RU-6"
+# Geography 2022: the grade-10 form carries a grade-11 textbook code (geo11.*); its class
+# names say 10. The grade-11 form then replaces nothing of it.
+expect_ok "gg10 form imports" import results "$real/forms2022/gg10.xlsx"
+expect_grep "… as grade 10, told by the class names" "$T/err" "процедура определена по форме: VPR-2022-GG-10 — предмет по учебнику, год по дате загрузки, класс по названиям классов"
+expect_ok "gg11 form imports" import results "$real/forms2022/gg11.xlsx"
+expect_grep "… as grade 11" "$T/err" "VPR-2022-GG-11"
+expect_grep "… replacing nothing of grade 10" "$T/out" "заменено прежних результатов: 0"
+expect_eq "both grades kept" "$(sql "SELECT group_concat(n, ' ') FROM (SELECT count(*) n FROM result r JOIN procedure p ON p.id = r.procedure_id WHERE p.code IN ('VPR-2022-GG-10', 'VPR-2022-GG-11') GROUP BY p.code ORDER BY p.code)")" "274 2415"
+# Read as grade 11 by mistake, grade 10's rows would be replaced by the grade-11 file: never
+# silently — the earlier upload is named (on the web the replacement is asked for first).
+OKO_DB=$T/gg.db "$OKO" init >/dev/null
+OKO_DB=$T/gg.db "$OKO" import results "$real/forms2022/gg10.xlsx" --procedure VPR-2022-GG-11 >/dev/null 2>&1
+OKO_DB=$T/gg.db expect_ok "gg11 over a grade-10 upload taken for grade 11" import results "$real/forms2022/gg11.xlsx"
+expect_grep "… names what it replaced" "$T/out" "заменено результатов: 84 (школ: 7) из загрузки «gg10.xlsx»"
+
 # The 2022 forms name schools edu…, the 2021 exports sch… with the same digits: oko
 # proposes every such pair as one school (a person confirms).
 edu=$(sql "SELECT count(*) FROM school e WHERE e.login LIKE 'edu%' AND EXISTS (SELECT 1 FROM school s WHERE s.login = 'sch' || substr(e.login, 4))")
