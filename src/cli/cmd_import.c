@@ -70,6 +70,7 @@ int cmd_import(struct cli *c, int argc, char **argv)
 		{ "--scale", &o.scale, NULL },
 		{ "--dry-run", NULL, &o.dry_run },
 		{ "--strict", NULL, &o.strict },
+		{ "--accept-inferred", NULL, &o.accept_inferred },
 		{ "--report", &report, NULL },
 		{ 0 },
 	};

@@ -50,6 +50,11 @@ struct import_opts {
 	/* Results: a form for a procedure oko does not know may create it from its headers
 	 * (the region and the administrator; never a school). */
 	bool may_create_procedure;
+	/* Results: a procedure neither described nor in oko's catalogue, read by position
+	 * number (regional exports), is created from the file — positions by column, maxima
+	 * the largest points seen, marked as inferred — instead of the file being refused with
+	 * that proposal (--accept-inferred; needs may_create_procedure). */
+	bool accept_inferred;
 	/* Results: how long the store waits in line for the write lock behind another import
 	 * (seconds; 0 = 60). */
 	int wait_seconds;

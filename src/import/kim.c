@@ -203,6 +203,9 @@ int import_kim(struct db *d, const char *path, const struct import_opts *o,
 		goto out;
 	}
 	if (!o->dry_run) {
+		const char *base = strrchr(path, '/');
+		snprintf(p->source, sizeof p->source, "описание КИМ «%s»%s", base ? base + 1 : path,
+			 p->has_scale ? "" : "; шкалы отметок нет");
 		if ((rc = db_begin(d)))
 			goto out;
 		if ((rc = procedure_put(d, p, msg, sizeof msg))) {

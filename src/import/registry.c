@@ -300,6 +300,8 @@ static int proc_row(void *ctx, const struct table_row *r)
 			row_error(rd, r->row, k, v, "procedure_mismatch", msg);
 		}
 	}
+	const char *base = strrchr(rd->path, '/');
+	snprintf(p->source, sizeof p->source, "файл процедур «%s»", base ? base + 1 : rd->path);
 	const char *pos = table_cell_dup(&rd->arena, r, rd->col[P_POSITIONS]);
 	if (procedure_positions_parse(pos, p, msg, sizeof msg))
 		row_error(rd, r->row, P_POSITIONS, pos, "positions", msg);

@@ -27,6 +27,7 @@
 #include "base/hmap.h"
 #include "base/mem.h"
 #include "base/str.h"
+#include "import/catalogue.h"
 #include "import/import.h"
 #include "io/layouts.h"
 #include "io/spool.h"
@@ -155,7 +156,10 @@ static bool fpset_add(struct fpset *s, uint64_t fp)
 struct proc_state {
 	struct procedure p;
 	struct result_writer *w;     /* opened by the store */
-	bool create;                 /* described by the form's headers: created by the store */
+	bool create;                 /* not stored yet (catalogue, form headers, inferred): the
+					store creates it */
+	bool infer;                  /* positions by column number, maxima from the data */
+	int maxseen[PROC_MAX_POSITIONS]; /* infer: the largest points seen per position */
 	int map[PROC_MAX_POSITIONS]; /* position column j of the file → position index, or -1 */
 };
 
@@ -275,6 +279,13 @@ static const char *cell_str(const struct table_row *r, int col, char *buf, size_
 	return buf;
 }
 
+/* The file's name without its directory, for what is stored about it. */
+static const char *base_name(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	return slash ? slash + 1 : path;
+}
+
 /* The part of a form cell after "code | ": "reg22_m012 | Залесовский район" → the name. */
 static const char *after_bar(const char *s)
 {
@@ -349,6 +360,8 @@ static int procedure_from_form(struct imp *im, struct procedure *p)
 		report(im, R_PROCEDURE, 1, NULL, p->code, "процедура не может быть создана: %s", msg);
 		return ERR_INVALID;
 	}
+	snprintf(p->source, sizeof p->source, "заголовки формы «%s»: позиции и максимумы; уровней "
+		 "и шкалы отметок нет", base_name(im->name));
 	return 0;
 }
 
@@ -373,10 +386,26 @@ static int procedure_index(struct imp *im, const char *code, long row)
 	}
 	struct procedure parsed = ps->p;
 	rc = procedure_get(im->d, code, &ps->p);
-	if (rc == ERR_NOTFOUND && im->map.kind == LAYOUT_FORM) {
+	if (rc == ERR_NOTFOUND && catalogue_find(code, &ps->p, msg, sizeof msg) == 0) {
+		/* The official structure oko ships: anyone's file may bring it in. */
+		ps->create = true;
+		rc = 0;
+	} else if (rc == ERR_NOTFOUND && im->map.kind == LAYOUT_FORM) {
 		ps->p = parsed;
 		ps->create = true;
 		rc = procedure_from_form(im, &ps->p);
+	} else if (rc == ERR_NOTFOUND && im->map.posmode == POS_BY_ORDER && im->map.kind != LAYOUT_CANONICAL) {
+		/* Read it from the file: positions by column, maxima the largest points seen
+		 * (finish_inferred); stored only when the uploader accepts the guess. */
+		ps->p = parsed;
+		ps->create = ps->infer = true;
+		for (int j = 0; j < im->map.nfile && j < PROC_MAX_POSITIONS; j++) {
+			char label[8];
+			snprintf(label, sizeof label, "%d", j + 1);
+			procedure_add_position(&ps->p, label, PROC_MAX_POINTS, NULL);
+			ps->p.max_score += PROC_MAX_POINTS;
+		}
+		rc = 0;
 	} else if (rc == ERR_NOTFOUND || (rc == 0 && ps->p.npos == 0)) {
 		report(im, R_PROCEDURE, row, im->map.col[LF_PROCEDURE] >= 0 ? col : NULL, code,
 		       "процедура %s не описана: сначала загрузите её позиции (oko import procedures "
@@ -587,6 +616,8 @@ static bool read_scores(struct imp *im, const struct table_row *row, struct proc
 		long v;
 		if (n == 1 && *s >= '0' && *s <= '9' && *s - '0' <= ps->p.pos[i].max) {
 			r->scores[i] = (uint8_t)(*s - '0'); /* the common case, checked first */
+			if (ps->infer && r->scores[i] > ps->maxseen[i])
+				ps->maxseen[i] = r->scores[i];
 		} else if (str_is_x(s, n)) {
 			r->scores[i] = SCORE_X;
 		} else if (n >= 7 && !memcmp(s, "не пр", 7)) {
@@ -615,6 +646,8 @@ static bool read_scores(struct imp *im, const struct table_row *row, struct proc
 				r->problems |= rules[R_SCORE_OVER_MAX].problem;
 			}
 			r->scores[i] = (uint8_t)v;
+			if (ps->infer && v > ps->maxseen[i])
+				ps->maxseen[i] = (int)v;
 		} else {
 			report(im, R_CELL_INVALID, row->row, im->poshdr[j], s,
 			       "значение позиции «%s» не число и не «X»; сохранено как пустое",
@@ -622,7 +655,7 @@ static bool read_scores(struct imp *im, const struct table_row *row, struct proc
 			r->problems |= rules[R_CELL_INVALID].problem;
 		}
 	}
-	for (int i = 0; i < r->npos; i++)
+	for (int i = 0; i < r->npos && !ps->infer; i++)
 		if (!seen[i])
 			*missing = true;
 	return ok;
@@ -1090,6 +1123,62 @@ static int any_row(void *ctx, const struct table_row *r)
 
 /* ---- the number of position columns ---- */
 
+/* An inferred procedure gets its positions and maxima from what the file held: the filled
+ * columns, each worth the largest points seen in it. Stored only when the uploader accepts
+ * the guess (--accept-inferred, or the web's confirmation); else the file is refused with
+ * the proposal, so a person sees it and confirms or corrects it. */
+static void finish_inferred(struct imp *im)
+{
+	for (int k = 0; k < im->nprocs; k++) {
+		struct proc_state *ps = im->procs[k];
+		if (!ps->infer)
+			continue;
+		struct procedure *p = &ps->p;
+		int filled = 0;
+		for (int j = 0; j < im->map.nfile; j++)
+			if (im->pos_filled[j])
+				filled = j + 1;
+		p->npos = filled;
+		p->max_score = 0;
+		char maxima[PROC_MAX_POSITIONS * 4 + 1] = "";
+		size_t at = 0;
+		for (int i = 0; i < filled; i++) {
+			/* A column of X and empties only says nothing: one point at least. */
+			p->pos[i].max = ps->maxseen[i] > 0 ? ps->maxseen[i] : 1;
+			p->max_score += p->pos[i].max;
+			at += (size_t)snprintf(maxima + at, sizeof maxima - at, "%s%d", i ? " " : "",
+					       p->pos[i].max);
+		}
+		snprintf(p->source, sizeof p->source, "по файлу «%s»: позиции — столбцы по номерам, "
+			 "максимумы — наибольшие баллы в файле (предположение)", base_name(im->name));
+		if (filled && im->o->accept_inferred && im->o->may_create_procedure) {
+			diag_add(im->diags, DIAG_NOTE, im->name, NULL, 0, NULL, p->code, "procedure_inferred",
+				 "процедура %s создана по файлу: %d позиций, наибольшие баллы %s (всего %d); "
+				 "уровней и шкалы отметок нет — загрузите описание КИМ, когда оно будет",
+				 p->code, filled, maxima, p->max_score);
+			continue;
+		}
+		im->rule_count[R_PROCEDURE]++;
+		if (!filled)
+			diag_add_first(im->diags, DIAG_ERROR, im->name, NULL, 0, NULL, p->code,
+				       rules[R_PROCEDURE].code, "процедура %s не описана, и в файле нет ни "
+				       "одного балла, по которому её можно было бы предложить", p->code);
+		else
+			diag_add_first(im->diags, DIAG_ERROR, im->name, NULL, 0, NULL, p->code,
+				       rules[R_PROCEDURE].code,
+				       "процедура %s не описана и её нет в каталоге oko. По файлу она выглядит "
+				       "так: %d позиций, наибольшие баллы %s (всего %d). %s", p->code, filled,
+				       maxima, p->max_score,
+				       !im->o->may_create_procedure
+					       ? "Создавать процедуры может региональный координатор или "
+						 "администратор: передайте им это предложение."
+					       : "Если это верно, загрузите файл снова с подтверждением "
+						 "(oko import results … --accept-inferred или кнопка «Создать "
+						 "процедуру» на странице загрузки); если нет — опишите её: oko "
+						 "import procedures (пример — в oko import procedures --help).");
+	}
+}
+
 /* Forgets the row warnings: the file is refused for one reason that explains them all. */
 static void discard_row_warnings(struct imp *im)
 {
@@ -1111,6 +1200,8 @@ static void check_columns(struct imp *im)
 	if (m->posmode != POS_BY_ORDER || im->fixed_proc < 0 || im->fatal)
 		return;
 	const struct procedure *p = &im->procs[im->fixed_proc]->p;
+	if (im->procs[im->fixed_proc]->infer)
+		return; /* its positions are the filled columns by construction */
 	int filled = 0;
 	for (int j = 0; j < m->npos; j++)
 		if (im->pos_filled[j])
@@ -1179,10 +1270,9 @@ static int upload_begin(struct imp *im)
 	if (rc)
 		return rc;
 	struct db_stmt *s = NULL;
-	const char *base = strrchr(im->name, '/');
 	rc = db_prepare(im->d, &s, "INSERT INTO upload(file, digest, size, layout, user_name, rows,"
 				   " written, absent, warnings) VALUES (?, ?, ?, '', ?, 0, 0, 0, 0)");
-	if (!rc && !(rc = db_bind_text(s, 1, base ? base + 1 : im->name, -1)) &&
+	if (!rc && !(rc = db_bind_text(s, 1, base_name(im->name), -1)) &&
 	    !(rc = db_bind_text(s, 2, hex, -1)) && !(rc = db_bind_int(s, 3, size)) &&
 	    !(rc = db_bind_text(s, 4, im->o->user && *im->o->user ? im->o->user : "?", -1)) &&
 	    (rc = db_step(s)) >= 0) {
@@ -1435,7 +1525,9 @@ static int store_rows(struct imp *im)
 			.absent = (h.flags & REC_ABSENT) != 0, .stated_total = h.stated_total,
 			.problems = h.problems, .upload_id = st->upload_id, .npos = h.npos,
 		};
-		memcpy(r.scores, scores, h.npos);
+		if (r.npos > ps->p.npos)
+			r.npos = ps->p.npos; /* an inferred procedure ends at the last filled column */
+		memcpy(r.scores, scores, (size_t)r.npos);
 		rc = result_writer_put(ps->w, &r);
 		if (rc == ERR_EXISTS) {
 			field_col(im, LF_CODE, col, sizeof col);
@@ -1612,6 +1704,7 @@ int import_results(struct db *d, const char *path, const struct import_opts *o,
 	}
 	free(im->seen.v);
 	im->seen = (struct fpset){ 0 };
+	finish_inferred(im);
 	check_columns(im);
 	/* Repeated codes are reported with the other problems, also when reading stopped. */
 	int vrc = dup_verify(im);

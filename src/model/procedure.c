@@ -312,10 +312,11 @@ int procedure_put(struct db *d, struct procedure *p, char *msg, size_t msglen)
 	}
 	if ((rc = db_prepare(d, &s,
 			     "INSERT INTO procedure(code, kind, year, subject, grade, max_score,"
-			     " scale3, scale4, scale5) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+			     " scale3, scale4, scale5, source) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 			     " ON CONFLICT(code) DO UPDATE SET max_score = excluded.max_score,"
 			     " scale3 = excluded.scale3, scale4 = excluded.scale4,"
-			     " scale5 = excluded.scale5 RETURNING id")))
+			     " scale5 = excluded.scale5, source = CASE WHEN excluded.source = ''"
+			     " THEN procedure.source ELSE excluded.source END RETURNING id")))
 		goto out;
 	if ((rc = db_bind_text(s, 1, p->code, -1)) || (rc = db_bind_text(s, 2, p->kind, -1)) ||
 	    (rc = db_bind_int(s, 3, p->year)) || (rc = db_bind_text(s, 4, p->subject, -1)) ||
@@ -324,6 +325,8 @@ int procedure_put(struct db *d, struct procedure *p, char *msg, size_t msglen)
 	for (int i = 0; i < 3; i++)
 		if ((rc = p->has_scale ? db_bind_int(s, 7 + i, p->scale[i]) : db_bind_null(s, 7 + i)))
 			goto out;
+	if ((rc = db_bind_text(s, 10, p->source, -1)))
+		goto out;
 	if ((rc = db_step(s)) != DB_ROW) {
 		rc = rc < 0 ? rc : ERR_DB;
 		goto out;
@@ -363,7 +366,7 @@ int procedure_get(struct db *d, const char *code, struct procedure *p)
 {
 	struct db_stmt *s = NULL;
 	int rc = db_prepare(d, &s, "SELECT id, code, kind, year, subject, grade, max_score, scale3,"
-				   " scale4, scale5 FROM procedure WHERE code = ?");
+				   " scale4, scale5, source FROM procedure WHERE code = ?");
 	if (rc)
 		return rc;
 	memset(p, 0, sizeof *p);
@@ -384,6 +387,7 @@ int procedure_get(struct db *d, const char *code, struct procedure *p)
 	p->has_scale = !db_col_null(s, 7);
 	for (int i = 0; i < 3; i++)
 		p->scale[i] = (int)db_col_int(s, 7 + i);
+	str_copy_utf8(p->source, sizeof p->source, db_col_text(s, 10));
 	db_finalize(s);
 	s = NULL;
 	if ((rc = db_prepare(d, &s, "SELECT label, max, level FROM position WHERE procedure_id = ?"

@@ -35,6 +35,10 @@ struct procedure {
 	int scale[3]; /* lower bounds of marks 3, 4, 5 */
 	int npos;
 	struct position pos[PROC_MAX_POSITIONS];
+	/* Where the description came from, in Russian ("каталог oko: …", "заголовки формы …",
+	 * "по файлу …: максимумы — наибольшие баллы в файле"); "" when not recorded. A put
+	 * with "" keeps the stored one. */
+	char source[256];
 };
 
 /* Procedure kinds and subjects of formats.md, NULL-terminated. */

@@ -139,6 +139,19 @@ expect_eq "a procedure of another length is refused" "$rc" 1
 expect_grep "… once, with the numbers" "$T/err" "в файле 15 столбцов позиций (до столбца учебника), а у процедуры VPR-2021-RU-4 их 20"
 expect_eq "… and nothing else is said" "$(grep -c '^ошибка\|^предупреждение' "$T/err")" 1
 
+# A procedure neither described nor in oko's catalogue: proposed from the file (positions by
+# column, maxima the largest points seen), created only when the uploader accepts it.
+before=$(db_digest)
+run_oko import results "$T/v2020.csv" --procedure VPR-2025-HI-9
+expect_eq "an unknown procedure refuses the file" "$rc" 1
+expect_grep "… with a proposal made from the file" "$T/err" "процедура VPR-2025-HI-9 не описана и её нет в каталоге oko. По файлу она выглядит так: 15 позиций, наибольшие баллы 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 (всего 15)"
+expect_eq "… and nothing stored" "$(db_digest)" "$before"
+expect_ok "--accept-inferred creates it" import results "$T/v2020.csv" --procedure VPR-2025-HI-9 --accept-inferred
+expect_eq "… marked as inferred, with its source" "$(sql "SELECT max_score || ' ' || (SELECT count(*) FROM position WHERE procedure_id = procedure.id) || ' ' || source FROM procedure WHERE code = 'VPR-2025-HI-9'")" \
+	"15 15 по файлу «v2020.csv»: позиции — столбцы по номерам, максимумы — наибольшие баллы в файле (предположение)"
+expect_eq "… and the rows stored against it" "$(sql "SELECT count(*) FROM result r JOIN procedure p ON p.id = r.procedure_id WHERE p.code = 'VPR-2025-HI-9'")" 9
+expect_eq "a procedures file records where it came from" "$(sql "SELECT source FROM procedure WHERE code = 'VPR-2021-MA-4'")" "файл процедур «procedures.csv»"
+
 # A by-order file read against a procedure one position shorter or longer: said once, first,
 # with the counts, instead of a message in every row.
 labels=$(sed -n 1p "$R/canonical.csv" | cut -d, -f9- | tr ',' ' ')
