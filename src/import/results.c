@@ -267,13 +267,18 @@ static void report(struct imp *im, enum rule r, long row, const char *col, const
 		 col, value, rules[r].code, "%s", msg);
 }
 
-/* A cell copied to a NUL-terminated buffer (truncated to fit). */
+/* A cell copied to a NUL-terminated buffer, for messages and short fields: cut to fit at a
+ * character boundary, so it stays valid UTF-8. What is stored is never cut: such fields
+ * check their length first (the class, the names of a school first seen). */
 static const char *cell_str(const struct table_row *r, int col, char *buf, size_t n)
 {
 	size_t len;
 	const char *s = table_cell(r, col, &len);
-	if (len >= n)
+	if (len >= n) {
 		len = n - 1;
+		while (len > 0 && ((unsigned char)s[len] & 0xC0) == 0x80)
+			len--; /* s[len] would start the part cut off: no half letters */
+	}
 	memcpy(buf, s, len);
 	buf[len] = '\0';
 	return buf;
@@ -490,8 +495,21 @@ static int32_t school_index(struct imp *im, const struct table_row *r, long row)
 	f->id = id;
 	f->login = xstrdup(login);
 	if (!known) {
-		/* First seen here: the store creates it with what the file says about it. */
-		char name[512], mun[256], reg[256];
+		/* First seen here: the store creates it with what the file says about it, whole. */
+		char name[1024], mun[512], reg[512];
+		static const int fields[] = { LF_SCHOOL_NAME, LF_MUNICIPALITY, LF_REGION };
+		static const size_t caps[] = { sizeof name, sizeof mun, sizeof reg };
+		for (size_t k = 0; k < 3; k++) {
+			size_t n;
+			table_cell(r, im->map.col[fields[k]], &n);
+			if (n >= caps[k]) {
+				field_col(im, fields[k], col, sizeof col);
+				report(im, R_SCHOOL, row, col, cell_str(r, im->map.col[fields[k]], name, 64),
+				       "название длиннее %zu байт: так названия не бывают — похоже, в столбце "
+				       "не то", caps[k] - 1);
+				return -1;
+			}
+		}
 		cell_str(r, im->map.col[LF_SCHOOL_NAME], name, sizeof name);
 		cell_str(r, im->map.col[LF_MUNICIPALITY], mun, sizeof mun);
 		cell_str(r, im->map.col[LF_REGION], reg, sizeof reg);

@@ -208,6 +208,16 @@ sed -i 3d "$T/longclass.csv"
 expect_ok "a 20-character Cyrillic class imports" import results "$T/longclass.csv"
 expect_eq "the class stored whole" "$(sql "SELECT class FROM result WHERE code = '40001' AND school_id = (SELECT id FROM school WHERE login = 'sch220206') AND procedure_id = (SELECT id FROM procedure WHERE code = 'VPR-2021-MA-4')")" "$cls20"
 
+# A school first seen in a form is stored with its name whole, or the row is refused.
+long=$(printf 'Ш%.0s' $(seq 600))
+sed "s/edu220301 | МКОУ \"\"Пещерская СОШ\"\"/edu220399 | $long/" "$R/form_protocol.csv" | sed 's/^edu220301,/edu220399,/' >"$T/longname.csv"
+"$MKXLSX" from-csv "$T/longname.xlsx" "Протокол" "$T/longname.csv"
+before=$(db_digest)
+run_oko import results "$T/longname.xlsx" --procedure VPR-2021-MA-4
+expect_eq "a 600-letter school name refuses the file" "$rc" 1
+expect_grep "… saying why" "$T/err" "название длиннее 1023 байт"
+expect_eq "… nothing stored, no school cut short" "$(db_digest)" "$before"
+
 # --- export and round trip
 expect_ok "export CSV" export results --procedure VPR-2021-MA-4 --out "$T/exp.csv"
 expect_ok "export XLSX" export results --procedure VPR-2021-MA-4 --format xlsx --out "$T/exp.xlsx"
