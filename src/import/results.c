@@ -1483,10 +1483,9 @@ static int dup_verify(struct imp *im)
 	return rc;
 }
 
-static int note_source(void *ctx, int64_t upload_id, const char *file, const char *at,
-		       const char *user, long rows)
+/* Counts the replaced results of one school from an earlier upload, described once. */
+static int note_source(struct imp *im, int64_t upload_id, long rows)
 {
-	struct imp *im = ctx;
 	struct replaced_src *x = NULL;
 	for (size_t i = 0; i < im->nrsrc && !x; i++)
 		if (im->rsrc[i].upload_id == upload_id)
@@ -1496,9 +1495,9 @@ static int note_source(void *ctx, int64_t upload_id, const char *file, const cha
 		x = &im->rsrc[im->nrsrc++];
 		memset(x, 0, sizeof *x);
 		x->upload_id = upload_id;
-		str_copy_utf8(x->file, sizeof x->file, *file ? file : "без записи о загрузке");
-		str_copy_utf8(x->at, sizeof x->at, at);
-		str_copy_utf8(x->user, sizeof x->user, user);
+		if (!upload_id || result_upload_get(im->d, upload_id, x->file, sizeof x->file, x->at,
+						   sizeof x->at, x->user, sizeof x->user))
+			snprintf(x->file, sizeof x->file, "%s", "без записи о загрузке");
 	}
 	x->rows += rows;
 	x->schools++;
@@ -1527,9 +1526,11 @@ static int store_rows(struct imp *im)
 				return rc;
 			t->replaced += n;
 		} else if (!t->cleared) {
-			/* What is about to go is named: the earlier uploads of these results. */
-			if ((rc = result_sources(im->d, ps->p.id, school, note_source, im)) ||
-			    (rc = result_writer_delete_school(ps->w, school, &n)))
+			/* What goes is named: the upload that stored these results. */
+			int64_t from = 0;
+			if ((rc = result_writer_delete_school(ps->w, school, &n)) ||
+			    (n && (rc = result_latest_upload(im->d, ps->p.id, school, &from))) ||
+			    (n && (rc = note_source(im, from, (long)n))))
 				return rc;
 			t->replaced = n;
 			t->cleared = true;

@@ -370,17 +370,6 @@ int registry_alias_add(struct db *d, const char *login, int64_t school_id, const
  * other kinds of organisations (ksh… special schools share digits with sch… schools). */
 static const struct { const char *a, *b; } renamed[] = { { "sch", "edu" } };
 
-static bool renamed_pair(const char *x, const char *y)
-{
-	for (size_t i = 0; i < sizeof renamed / sizeof *renamed; i++) {
-		size_t la = strlen(renamed[i].a), lb = strlen(renamed[i].b);
-		if ((!strncmp(x, renamed[i].a, la) && !strncmp(y, renamed[i].b, lb)) ||
-		    (!strncmp(x, renamed[i].b, lb) && !strncmp(y, renamed[i].a, la)))
-			return true;
-	}
-	return false;
-}
-
 int registry_alias_propose(struct db *d, int64_t school_id, long *n)
 {
 	struct db_stmt *s = NULL;
@@ -391,38 +380,34 @@ int registry_alias_propose(struct db *d, int64_t school_id, long *n)
 	const char *digits = rc ? NULL : registry_login_digits(login);
 	if (rc || !digits)
 		return rc;
-	/* Other schools' logins ending in the same digits, with no alias decided between the
-	 * two. The candidates are few: the LIKE narrows to logins ending in the digits. */
-	char like[96];
-	snprintf(like, sizeof like, "%%%s", digits);
-	rc = db_prepare(d, &s, "SELECT s.id, s.login FROM school s WHERE s.login LIKE ? AND s.id <> ?"
-			       " AND NOT EXISTS (SELECT 1 FROM school_alias a WHERE (a.login = s.login"
-			       " AND a.school_id = ?) OR (a.login = ? AND a.school_id = s.id))");
-	if (!rc && !(rc = db_bind_text(s, 1, like, -1)) && !(rc = db_bind_int(s, 2, school_id)) &&
-	    !(rc = db_bind_int(s, 3, school_id)) && !(rc = db_bind_text(s, 4, login, -1))) {
-		struct { int64_t id; char login[80]; } cand[16];
-		int nc = 0;
-		while ((rc = db_step(s)) == DB_ROW && nc < 16) {
-			const char *l = db_col_text(s, 1), *dg = registry_login_digits(l);
-			if (!dg || strcmp(dg, digits) || !renamed_pair(login, l))
+	/* The logins this school would have had in the other years: exact look-ups on the
+	 * unique index (an import creating thousands of schools asks this for each). */
+	for (size_t i = 0; i < sizeof renamed / sizeof *renamed && !rc; i++) {
+		for (int side = 0; side < 2 && !rc; side++) {
+			const char *mine = side ? renamed[i].b : renamed[i].a;
+			const char *other = side ? renamed[i].a : renamed[i].b;
+			if (strncmp(login, mine, strlen(mine)) || strlen(mine) != (size_t)(digits - login))
 				continue;
-			cand[nc].id = db_col_int(s, 0);
-			snprintf(cand[nc].login, sizeof cand[nc].login, "%s", l);
-			nc++;
-		}
-		db_finalize(s);
-		s = NULL;
-		if (rc >= 0)
-			rc = 0;
-		/* The newer login is the alias of the school that was there first. */
-		for (int i = 0; i < nc && !rc; i++) {
-			bool older = cand[i].id < school_id;
-			rc = alias_put(d, older ? login : cand[i].login, older ? cand[i].id : school_id,
-				       "proposed", "те же цифры логина", NULL);
+			char twin[96];
+			snprintf(twin, sizeof twin, "%s%s", other, digits);
+			int64_t twin_id = 0;
+			if ((rc = db_cached(d, &s, "SELECT s.id FROM school s WHERE s.login = ? AND NOT EXISTS"
+						   " (SELECT 1 FROM school_alias a WHERE a.login IN (s.login, ?))")) ||
+			    (rc = db_bind_text(s, 1, twin, -1)) || (rc = db_bind_text(s, 2, login, -1)))
+				break;
+			if ((rc = db_step(s)) == DB_ROW)
+				twin_id = db_col_int(s, 0);
+			db_reset(s);
+			rc = rc < 0 ? rc : 0;
+			if (rc || !twin_id)
+				continue;
+			/* The newer login is the alias of the school that was there first. */
+			bool older = twin_id < school_id;
+			rc = alias_put(d, older ? login : twin, older ? twin_id : school_id, "proposed",
+				       "те же цифры логина", NULL);
 			*n += !rc;
 		}
 	}
-	db_finalize(s);
 	return rc;
 }
 

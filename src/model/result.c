@@ -1,6 +1,7 @@
 /* result: participants and their results, stored compactly. */
 #include "model/result.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -95,6 +96,20 @@ int result_writer_delete_school(struct result_writer *w, int64_t school_id, int6
 	return 0;
 }
 
+int result_latest_upload(struct db *d, int64_t procedure_id, int64_t school_id, int64_t *upload_id)
+{
+	struct db_stmt *s = NULL;
+	*upload_id = 0;
+	int rc = db_cached(d, &s, "SELECT max(upload_id) FROM upload_school WHERE school_id = ? AND"
+				  " procedure_id = ?");
+	if (rc || (rc = db_bind_int(s, 1, school_id)) || (rc = db_bind_int(s, 2, procedure_id)))
+		return rc;
+	if ((rc = db_step(s)) == DB_ROW)
+		*upload_id = db_col_null(s, 0) ? 0 : db_col_int(s, 0);
+	db_reset(s);
+	return rc < 0 ? rc : 0;
+}
+
 int result_writer_delete_code(struct result_writer *w, int64_t school_id, const char *code,
 			      int64_t *n)
 {
@@ -108,23 +123,24 @@ int result_writer_delete_code(struct result_writer *w, int64_t school_id, const 
 	return 0;
 }
 
-int result_sources(struct db *d, int64_t procedure_id, int64_t school_id, result_source_fn fn,
-		   void *ctx)
+int result_upload_get(struct db *d, int64_t upload_id, char *file, size_t nfile, char *at,
+		      size_t nat, char *user, size_t nuser)
 {
 	struct db_stmt *s = NULL;
-	int rc = db_cached(d, &s, "SELECT coalesce(r.upload_id, 0), coalesce(u.file, ''),"
-				  " coalesce(u.created_at, ''), coalesce(u.user_name, ''), count(*)"
-				  " FROM result r LEFT JOIN upload u ON u.id = r.upload_id"
-				  " WHERE r.procedure_id = ? AND r.school_id = ?"
-				  " GROUP BY r.upload_id, u.file, u.created_at, u.user_name ORDER BY 1");
-	if (rc || (rc = db_bind_int(s, 1, procedure_id)) || (rc = db_bind_int(s, 2, school_id)))
+	int rc = db_cached(d, &s, "SELECT file, created_at, user_name FROM upload WHERE id = ?");
+	if (rc || (rc = db_bind_int(s, 1, upload_id)))
 		return rc;
-	while ((rc = db_step(s)) == DB_ROW)
-		if ((rc = fn(ctx, db_col_int(s, 0), db_col_text(s, 1), db_col_text(s, 2),
-			     db_col_text(s, 3), (long)db_col_int(s, 4))))
-			break;
+	rc = db_step(s);
+	if (rc == DB_ROW) {
+		snprintf(file, nfile, "%s", db_col_text(s, 0));
+		snprintf(at, nat, "%s", db_col_text(s, 1));
+		snprintf(user, nuser, "%s", db_col_text(s, 2));
+		rc = 0;
+	} else if (rc == DB_DONE) {
+		rc = ERR_NOTFOUND;
+	}
 	db_reset(s);
-	return rc == DB_DONE ? 0 : rc;
+	return rc;
 }
 
 int result_count_school(struct db *d, int64_t procedure_id, int64_t school_id, long *rows,

@@ -69,17 +69,18 @@ void result_writer_close(struct result_writer *w);
 /* Deletes a school's results for the writer's procedure (before storing a corrected
  * upload); *n gets how many. */
 int result_writer_delete_school(struct result_writer *w, int64_t school_id, int64_t *n);
+/* The upload that last stored a school's results for a procedure (what a replacement
+ * replaces: an upload replaces a school's results whole), or 0 when none is recorded. One
+ * seek on upload_school's index, cheap enough to ask for every school of a big file. */
+int result_latest_upload(struct db *d, int64_t procedure_id, int64_t school_id, int64_t *upload_id);
 
 /* Deletes one participant's result for the writer's procedure, if stored; *n gets 0 or 1. */
 int result_writer_delete_code(struct result_writer *w, int64_t school_id, const char *code,
 			      int64_t *n);
-/* Where a school's results for a procedure came from: one call per upload (upload id 0 and
- * file "" for results stored before uploads were recorded), with its file, time (UTC,
- * "YYYY-MM-DDTHH:MM:SSZ"), user and the number of the school's results from it. */
-typedef int (*result_source_fn)(void *ctx, int64_t upload_id, const char *file, const char *at,
-				const char *user, long rows);
-int result_sources(struct db *d, int64_t procedure_id, int64_t school_id, result_source_fn fn,
-		   void *ctx);
+/* An upload as the history records it: file name, time (UTC, "YYYY-MM-DDTHH:MM:SSZ") and
+ * user, copied into the buffers; ERR_NOTFOUND when there is no such upload. */
+int result_upload_get(struct db *d, int64_t upload_id, char *file, size_t nfile, char *at,
+		      size_t nat, char *user, size_t nuser);
 /* How many results a school holds for a procedure, and of them how many were written. */
 int result_count_school(struct db *d, int64_t procedure_id, int64_t school_id, long *rows,
 			long *written);
