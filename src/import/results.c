@@ -1373,10 +1373,10 @@ static int store_procedures(struct imp *im)
 				return rc;
 			}
 			diag_add(im->diags, DIAG_NOTE, im->name, im->src.sheet, 0, NULL, ps->p.code,
-				 "procedure_created",
-				 "процедура %s создана по заголовкам формы: %d позиций, максимум %d; "
-				 "шкала отметок не известна — загрузите описание КИМ со шкалой",
-				 ps->p.code, ps->p.npos, ps->p.max_score);
+				 "procedure_created", "процедура %s создана: %d позиций, максимум %d%s; "
+				 "источник — %s", ps->p.code, ps->p.npos, ps->p.max_score,
+				 ps->p.has_scale ? "" : ", шкалы отметок нет — загрузите описание КИМ со "
+							"шкалой", ps->p.source);
 		} else {
 			bool same = rc == 0 && now.npos == ps->p.npos && (ps->create || now.id == ps->p.id);
 			for (int k = 0; same && k < now.npos; k++)

@@ -26,13 +26,13 @@ school=$(sqlite3 "$OKO_DB" "SELECT s.login FROM user u JOIN school s ON s.id = u
 proc=VPR-2021-MA-4
 labels=$(sqlite3 "$OKO_DB" "SELECT group_concat(label, ',') FROM (SELECT label FROM position WHERE procedure_id = (SELECT id FROM procedure WHERE code = '$proc') ORDER BY idx)")
 n=$(echo "$labels" | tr ',' '\n' | wc -l)
-row() { # CODE POINTS-OF-FIRST-POSITION
-	printf '%s,%s,%s,4А,1,ж,4,0,%s' "$school" "$proc" "$1" "$2"
+row() { # CODE VARIANT
+	printf '%s,%s,%s,4А,%s,ж,4,0,1' "$school" "$proc" "$1" "$2"
 	for _ in $(seq 2 "$n"); do printf ',1'; done
 	printf '\n'
 }
-{ echo "school,procedure,code,class,variant,gender,journal_mark,absent,$labels"; row 41001 1; row 41002 -1; } > "$T/school_bad.csv"
-{ echo "school,procedure,code,class,variant,gender,journal_mark,absent,$labels"; row 41001 1; row 41002 0; } > "$T/school_fixed.csv"
+{ echo "school,procedure,code,class,variant,gender,journal_mark,absent,$labels"; row 41001 1; row 41002 пять; } > "$T/school_bad.csv"
+{ echo "school,procedure,code,class,variant,gender,journal_mark,absent,$labels"; row 41001 1; row 41002 2; } > "$T/school_fixed.csv"
 export E2E_DATA=$T E2E_SCHOOL=$school
 "$OKO" serve --listen 127.0.0.1:0 --quiet >"$T/serve.log" 2>&1 &
 PID=$!
