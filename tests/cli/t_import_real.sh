@@ -58,14 +58,15 @@ OKO_DB=$T/logins.db "$OKO" init >/dev/null
 OKO_DB=$T/logins.db expect_ok "the region's school list imports" import schools "$real/logins.xlsx" --region "Алтайский край"
 expect_eq "692 schools, kinds guessed from the names" "$(sqlite3 "$T/logins.db" "SELECT count(*) || ' ' || sum(kind_guessed) || ' ' || sum(kind = 'СОШ') || ' ' || sum(kind = 'лицей') || ' ' || sum(kind = 'гимназия') FROM school")" "692 692 542 25 24"
 # The 2020 exports exactly as published: «Учебник» in place of the first unused a-N-grade,
-# a negative cell in ma6, absences in capitals in om4. Their procedures are typed here with
-# the maxima seen in the files (no KIM description of them is at hand).
+# a negative cell in ma6, absences in capitals in om4. MA-6 comes from oko's catalogue; OM-4
+# is not in it and is typed here with the maxima seen in the file.
 if [ -d "$real/vpr2020" ]; then
-	printf 'procedure,kind,year,subject,grade,max_score,positions,scale\nVPR-2020-MA-6,VPR,2020,MA,6,18,1:2 2:1 3:1 4:1 5:1 6:1 7:1 8:1 9:2 10:2 11:2 12:1 13:2,\nVPR-2020-OM-4,VPR,2020,OM,4,44,1:2 2:2 3:2 4:2 5:3 6:4 7:2 8:1 9:2 10:2 11:1 12:2 13:2 14:3 15:1 16:3 17:3 18:2 19:2 20:3,\n' >"$T/p2020.csv"
+	printf 'procedure,kind,year,subject,grade,max_score,positions,scale\nVPR-2020-OM-4,VPR,2020,OM,4,44,1:2 2:2 3:2 4:2 5:3 6:4 7:2 8:1 9:2 10:2 11:1 12:2 13:2 14:3 15:1 16:3 17:3 18:2 19:2 20:3,\n' >"$T/p2020.csv"
 	"$OKO" import procedures "$T/p2020.csv" >/dev/null
 	expect_ok "2020 ma6 imports (its negative cell marks one row)" import results "$real/vpr2020/ma6.xlsx" --procedure VPR-2020-MA-6
 	expect_grep "ma6: rows, written, absent" "$T/out" "строк: 23857, писали работу: 20253, отсутствовали: 3603"
 	expect_grep "ma6: the negative cell marked" "$T/out" "[score_range]: 1 — строка сохранена с отметкой"
+	expect_grep "ma6: its procedure taken from the catalogue" "$T/err" "процедура VPR-2020-MA-6 создана: 13 позиций, максимум 16; источник — каталог oko"
 	expect_ok "2020 om4 imports (absences in capitals)" import results "$real/vpr2020/om4.xlsx" --procedure VPR-2020-OM-4
 	expect_grep "om4: rows, written, absent" "$T/out" "строк: 26219, писали работу: 22856, отсутствовали: 3363"
 	expect_eq "om4: absences of every spelling stored" "$(sql "SELECT sum(absent) FROM result r JOIN procedure p ON p.id = r.procedure_id WHERE p.code = 'VPR-2020-OM-4'")" 3363
