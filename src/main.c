@@ -101,7 +101,8 @@ static const struct cli_cmd commands[] = {
 	  "  --force               загрузить, даже если в базе уже есть результаты\n"
 	  "  --keep КАТАЛОГ        сохранить сгенерированные CSV и truth.csv в КАТАЛОГ\n"
 	  "  --schools, --municipalities, --years, --subjects, --grades, --seed, --icc,\n"
-	  "  --absent, --manipulated, --kinds, --strength, --region — как у oko gen\n"
+	  "  --absent, --manipulated, --kinds, --strength, --variant-sd, --not-taught,\n"
+	  "  --region — как у oko gen\n"
 	  "  --db ФАЙЛ             база данных (по умолчанию OKO_DB или ./oko.db)" },
 	{ "gen", cmd_gen, "создать синтетический регион с известной правдой (CSV, без базы)",
 	  "использование: oko gen --out КАТАЛОГ [параметры]\n\n"
@@ -125,6 +126,10 @@ static const struct cli_cmd commands[] = {
 	  "                        journal (завышенные отметки в журнале), copy (списывание),\n"
 	  "                        jump (резкий скачок результатов за год); all или none\n"
 	  "  --strength S          сила искажений от 0 до 1 (по умолчанию 0.5)\n"
+	  "  --variant-sd S        свои варианты у каждой школы: разброс трудности заданий\n"
+	  "                        между вариантами (логиты, по умолчанию 0 — одна работа)\n"
+	  "  --not-taught ДОЛЯ     доля пар «класс — задание», тема которого в классе ещё\n"
+	  "                        не пройдена: весь класс получает 0 (по умолчанию 0)\n"
 	  "  --region НАЗВАНИЕ     название региона\n"
 	  "  --stats               показать скорость и пиковую память\n"
 	  "  --quiet               ничего не печатать при успехе" },

@@ -19,6 +19,8 @@
 	{ "--absent", &(t).absent, NULL },                       \
 	{ "--kinds", &(t).kinds, NULL },                         \
 	{ "--strength", &(t).strength, NULL },                   \
-	{ "--region", &(t).region, NULL }
+	{ "--region", &(t).region, NULL },                       \
+	{ "--variant-sd", &(t).variant_sd, NULL },               \
+	{ "--not-taught", &(t).not_taught, NULL }
 
 #endif

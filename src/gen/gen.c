@@ -49,7 +49,7 @@ const char *const gen_kind_names[GEN_NKINDS] = {
 #define ALIGN_A 0.7        /* Beta(a, b) of the schools' share of journal marks written */
 #define ALIGN_B 1.0        /* … to agree with the work (the form is filled after checking) */
 #define ABSENT_SIGMA 0.4   /* school variation of absences (log SD) */
-#define X_BASIC 0.05       /* share of zero points written as X on level Б positions */
+#define X_BASIC 0.05       /* share of zero points written as X on level Б (or no level) */
 #define X_HARD 0.15        /* … on П/В positions */
 #define JUMP_THETA 1.2     /* ability shift of a jump at strength 1 (SD units) */
 #define COPY_NOISE 0.1     /* share of positions a copier gets differently */
@@ -262,7 +262,7 @@ static void gproc_init(struct gproc *g, const struct procedure *x, const struct 
 		g->a[j] = da;
 		for (int k = 0; k < m; k++)
 			g->thr[j][k] = b + off[k];
-		g->hard[j] = strcmp(x->pos[j].level, "Б") != 0;
+		g->hard[j] = !strcmp(x->pos[j].level, "П") || !strcmp(x->pos[j].level, "В");
 		g->qx[j] = g->hard[j] ? X_HARD : X_BASIC;
 	}
 	/* Journal marks before alignment (journal_mark(), block_clean()): shares of 2/3/4/5
@@ -280,15 +280,16 @@ static void gproc_init(struct gproc *g, const struct procedure *x, const struct 
 }
 
 /* Points of one participant: for each position one logistic variate L decides how many
- * thresholds θ - L/a passes (inverse-CDF sampling of the graded-response model). Zero
+ * thresholds θ - L/a passes (inverse-CDF sampling of the graded-response model), the
+ * thresholds raised by shift[j] (the school's variant, --variant-sd; NULL: none). Zero
  * points are written X with a small chance. Returns the total. */
 static int draw_scores(gsl_rng *r, const struct gproc *g, const struct procedure *x,
-		       double theta, uint8_t *sc)
+		       double theta, const double *shift, uint8_t *sc)
 {
 	int total = 0;
 	for (int j = 0; j < x->npos; j++) {
 		double u = gsl_rng_uniform_pos(r);
-		double t = theta - log(u / (1.0 - u)) / g->a[j];
+		double t = theta - log(u / (1.0 - u)) / g->a[j] - (shift ? shift[j] : 0);
 		int m = x->pos[j].max, k = 0;
 		while (k < m && g->thr[j][k] < t)
 			k++;
@@ -340,7 +341,13 @@ struct gen {
 	struct procedure *procs;
 	int nprocs;
 	struct gproc *gp;
-	gsl_rng *rs, *rm;
+	gsl_rng *rs, *rm, *rv;
+	/* the current block's position shifts by variant (--variant-sd), or NULL */
+	double vshift[2][PROC_MAX_POSITIONS];
+	const double (*vs)[PROC_MAX_POSITIONS];
+	/* the current block's positions each class was not taught (--not-taught) */
+	bool untaught[NLETTERS][PROC_MAX_POSITIONS];
+	bool any_untaught;
 	int nyears, cohort0, ncohorts;
 	struct cohort *co;
 	struct gen_result *rows;
@@ -710,6 +717,17 @@ static void class_format(char *out, int grade, int cls)
 	out[k] = '\0';
 }
 
+/* A class that was not taught a position's topic scores 0 there (--not-taught). Returns
+ * the row's total. */
+static int untaught_zero(const struct gen *G, const struct procedure *x, struct gen_result *row)
+{
+	if (G->any_untaught)
+		for (int j = 0; j < x->npos; j++)
+			if (G->untaught[row->class_index][j])
+				row->scores[j] = 0;
+	return row_total(x, row->scores);
+}
+
 /* Generates the clean rows of one procedure in the school; returns their number. */
 static int block_clean(struct gen *G, int pi, struct cohort *c)
 {
@@ -717,6 +735,26 @@ static int block_clean(struct gen *G, int pi, struct cohort *c)
 	const struct gproc *g = &G->gp[pi];
 	gsl_rng *r = G->rs;
 	int n = 0;
+	/* The school's own variants (ВПР 2021: each school's variants were put together from
+	 * the task bank): every position of each of its two variants is easier or harder by
+	 * a shift of its own. Drawn from a stream of their own and only when asked for, so
+	 * the default region is the same as without these options. */
+	G->vs = NULL;
+	if (G->p->variant_sd > 0) {
+		for (int v = 0; v < 2; v++)
+			for (int j = 0; j < x->npos; j++)
+				G->vshift[v][j] = G->p->variant_sd * gauss(G->rv);
+		G->vs = G->vshift;
+	}
+	/* Topics a class was not taught by the day of the work (the teacher's order of the
+	 * course): the class scores 0 on those positions. */
+	G->any_untaught = false;
+	if (G->p->not_taught > 0)
+		for (int k = 0; k < c->nclass; k++)
+			for (int j = 0; j < x->npos; j++) {
+				G->untaught[k][j] = unif(G->rv) < G->p->not_taught;
+				G->any_untaught |= G->untaught[k][j];
+			}
 	for (int i = 0; i < c->n; i++) {
 		const struct pupil *pu = &c->pu[i];
 		if (!active(pu, g->yoff))
@@ -741,7 +779,10 @@ static int block_clean(struct gen *G, int pi, struct cohort *c)
 		} else {
 			row->variant = 1 + (n & 1);
 			row->theta = ab + G->sd_e * gauss(r);
-			row->total = draw_scores(r, g, x, row->theta, row->scores);
+			row->total = draw_scores(r, g, x, row->theta,
+						 G->vs ? G->vs[row->variant - 1] : NULL, row->scores);
+			if (G->any_untaught)
+				row->total = untaught_zero(G, x, row);
 			row->journal = journal_mark(G, g, ab, gauss(r));
 			/* The journal column is filled after checking: in a share of the school's
 			 * works it follows the work's mark (a quarter «2» stays rare). */
@@ -803,7 +844,9 @@ static void plant_jump(struct gen *G, int pi, int n, double s)
 		if (row->absent)
 			continue;
 		row->total = draw_scores(G->rm, &G->gp[pi], x, row->theta + JUMP_THETA * s,
-					 row->scores);
+					 G->vs ? G->vs[row->variant - 1] : NULL, row->scores);
+		if (G->any_untaught)
+			row->total = untaught_zero(G, x, row);
 		row->planted |= 1u << GEN_JUMP;
 	}
 }
@@ -975,6 +1018,8 @@ static int school_run(struct gen *G, long i)
 	int rc = 0;
 	stream_seed(G->rs, p->seed, (uint32_t)(3 * i));
 	stream_seed(G->rm, p->seed, (uint32_t)(3 * i + 1));
+	if (p->variant_sd > 0 || p->not_taught > 0)
+		stream_seed(G->rv, p->seed, (uint32_t)(3 * i + 2));
 	school_init(G, i);
 	plan_init(G);
 	G->sc.manipulated = G->plan.on;
@@ -1017,6 +1062,7 @@ int gen_run(const struct gen_params *p, const struct gen_sink *sink, gen_progres
 	G.ncohorts = (p->year_to - p->grade_from) - G.cohort0 + 1;
 	G.rs = gsl_rng_alloc(gsl_rng_mt19937);
 	G.rm = gsl_rng_alloc(gsl_rng_mt19937);
+	G.rv = gsl_rng_alloc(gsl_rng_mt19937);
 	if (!G.rs || !G.rm) {
 		rc = ERR_NOMEM;
 		goto out;
@@ -1059,5 +1105,7 @@ out:
 		gsl_rng_free(G.rs);
 	if (G.rm)
 		gsl_rng_free(G.rm);
+	if (G.rv)
+		gsl_rng_free(G.rv);
 	return rc;
 }

@@ -56,6 +56,11 @@ struct gen_params {
 	double absent;           /* share of participants absent from a work */
 	unsigned kinds;          /* bit set of enum gen_kind to plant */
 	double strength;         /* base strength of the planted manipulation, 0..1 */
+	double variant_sd;       /* SD of the shift of a position's difficulty in a school's
+				  * own variant (logit units); 0: every school writes the
+				  * same work */
+	double not_taught;       /* chance that a class was not taught a position's topic
+				  * by the day of the work (it scores 0 there) */
 	const char *region;      /* name of the region */
 };
 
@@ -67,7 +72,8 @@ void gen_params_default(struct gen_params *p);
 /* Option values as typed on the command line; NULL leaves a parameter at its value. */
 struct gen_opt_text {
 	const char *schools, *municipalities, *years, *seed, *manipulated, *icc, *subjects,
-		*grades, *absent, *kinds, *strength, *region;
+		*grades, *absent, *kinds, *strength, *region, *variant_sd,
+		*not_taught;
 };
 /* Sets the parameters named in t and checks the whole set. On an error returns ERR_USAGE
  * with a Russian explanation in msg. */

@@ -69,6 +69,14 @@ int gen_params_check(const struct gen_params *p, char *msg, size_t n)
 		snprintf(msg, n, "сила искажений должна быть от 0 до 1");
 		return ERR_USAGE;
 	}
+	if (!(p->variant_sd >= 0 && p->variant_sd <= 2)) {
+		snprintf(msg, n, "разброс трудности заданий по вариантам школ должен быть от 0 до 2");
+		return ERR_USAGE;
+	}
+	if (!(p->not_taught >= 0 && p->not_taught <= 0.5)) {
+		snprintf(msg, n, "доля непройденных тем должна быть от 0 до 0.5");
+		return ERR_USAGE;
+	}
 	if (p->manipulated > 0 && !p->kinds) {
 		snprintf(msg, n, "укажите хотя бы один вид искажений");
 		return ERR_USAGE;
@@ -94,6 +102,16 @@ static int get_share(const char *s, double *v)
 {
 	double x;
 	if (str_to_double(s, strlen(s), &x) || !(x >= 0 && x <= 1))
+		return ERR_USAGE;
+	*v = x;
+	return 0;
+}
+
+/* A number in [lo, hi]. */
+static int get_number(const char *s, double lo, double hi, double *v)
+{
+	double x;
+	if (str_to_double(s, strlen(s), &x) || !(x >= lo && x <= hi))
 		return ERR_USAGE;
 	*v = x;
 	return 0;
@@ -254,6 +272,16 @@ int gen_params_parse(struct gen_params *p, const struct gen_opt_text *t, char *m
 		p->kinds = k;
 		if (!k)
 			p->manipulated = 0;
+	}
+	if (t->variant_sd && get_number(t->variant_sd, 0, 2, &p->variant_sd)) {
+		snprintf(msg, n, "--variant-sd: «%s» — нужно число от 0 до 2, например 0.5",
+			 t->variant_sd);
+		return ERR_USAGE;
+	}
+	if (t->not_taught && get_number(t->not_taught, 0, 0.5, &p->not_taught)) {
+		snprintf(msg, n, "--not-taught: «%s» — нужна доля от 0 до 0.5, например 0.02",
+			 t->not_taught);
+		return ERR_USAGE;
 	}
 	if (t->region)
 		p->region = t->region;

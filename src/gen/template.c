@@ -111,6 +111,20 @@ static const struct gen_tpos ma8[] = {
 	{ "19", 3, "В", 0.08 },
 };
 
+/* Geography, grade 8: shaped like the ВПР 2021 work (23 positions, max 37, mostly one or
+ * two points) as a region typed it in without levels; the labels, maxima and difficulties
+ * are plausible, not the KIM description. */
+static const struct gen_tpos gg8[] = {
+	{ "1.1", 1, "", 0.92 }, { "1.2", 2, "", 0.60 }, { "2.1", 1, "", 0.90 },
+	{ "2.2", 1, "", 0.85 }, { "2.3", 2, "", 0.40 }, { "3.1", 1, "", 0.93 },
+	{ "3.2", 1, "", 0.75 }, { "3.3", 2, "", 0.30 }, { "4.1", 1, "", 0.88 },
+	{ "4.2", 2, "", 0.45 }, { "4.3", 1, "", 0.55 }, { "5.1", 1, "", 0.90 },
+	{ "5.2", 2, "", 0.50 }, { "6.1", 1, "", 0.85 }, { "6.2", 2, "", 0.25 },
+	{ "6.3", 1, "", 0.35 }, { "7.1", 1, "", 0.80 }, { "7.2", 3, "", 0.20 },
+	{ "8.1", 1, "", 0.88 }, { "8.2", 2, "", 0.30 }, { "8.3", 3, "", 0.15 },
+	{ "9", 2, "", 0.35 },   { "10", 3, "", 0.12 },
+};
+
 /* Any other subject or grade: 12 positions, max 19. */
 static const struct gen_tpos generic[] = {
 	{ "1", 1, "Б", 0.80 },  { "2", 1, "Б", 0.75 },  { "3", 2, "Б", 0.68 },
@@ -131,6 +145,8 @@ static const struct gen_template templates[] = {
 	{ "MA", 6, "правдоподобная работа по образцу ВПР", { 6, 11, 16 }, N(ma6), ma6 },
 	{ "MA", 7, "правдоподобная работа по образцу ВПР", { 6, 10, 14 }, N(ma7), ma7 },
 	{ "MA", 8, "правдоподобная работа по образцу ВПР", { 7, 12, 18 }, N(ma8), ma8 },
+	{ "GG", 8, "правдоподобная работа по образцу ВПР 2021 (без уровней)", { 11, 21, 30 },
+	  N(gg8), gg8 },
 };
 
 static const struct gen_template generic_tpl = {

@@ -12,7 +12,7 @@
 struct gen_tpos {
 	const char *label;
 	int max;
-	const char *level; /* "Б", "П", "В" */
+	const char *level; /* "Б", "П", "В", or "" (no level) */
 	double p;          /* target mean points as a share of max, for an average region */
 };
 

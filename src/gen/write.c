@@ -76,9 +76,11 @@ static int w_begin(void *ctx, const struct gen_params *p, const struct procedure
 		const struct procedure *x = &procs[i];
 		fprintf(w->procs, "%s,%s,%d,%s,%d,%d,", x->code, x->kind, x->year, x->subject,
 			x->grade, x->max_score);
-		for (int j = 0; j < x->npos; j++)
-			fprintf(w->procs, "%s%s:%d:%s", j ? " " : "", x->pos[j].label, x->pos[j].max,
-				x->pos[j].level);
+		for (int j = 0; j < x->npos; j++) {
+			fprintf(w->procs, "%s%s:%d", j ? " " : "", x->pos[j].label, x->pos[j].max);
+			if (x->pos[j].level[0])
+				fprintf(w->procs, ":%s", x->pos[j].level);
+		}
 		fprintf(w->procs, ",%d/%d/%d\n", x->scale[0], x->scale[1], x->scale[2]);
 		if (x->npos > w->kmax)
 			w->kmax = x->npos;
@@ -213,7 +215,13 @@ static int write_readme(struct writer *w)
 	for (int k = 0; k < GEN_NKINDS; k++)
 		if (p->kinds & (1u << k))
 			fprintf(f, "%s%s", any++ ? "," : "", gen_kind_names[k]);
-	fprintf(f, "%s\n  сила искажений    %.3g\n\n", any ? "" : "нет", p->strength);
+	fprintf(f, "%s\n  сила искажений    %.3g\n", any ? "" : "нет", p->strength);
+	/* Printed only when set, so that the README of a default region stays as it was. */
+	if (p->variant_sd > 0)
+		fprintf(f, "  свои варианты школ: разброс трудности %.3g\n", p->variant_sd);
+	if (p->not_taught > 0)
+		fprintf(f, "  непройденные темы: доля %.3g\n", p->not_taught);
+	fputc('\n', f);
 	fprintf(f, "Работы (позиции, уровни, шкалы):\n");
 	for (int s = 0; s < p->nsubjects; s++)
 		for (int g = p->grade_from; g <= p->grade_to; g++)

@@ -1,6 +1,9 @@
 /* stats/fit: hard-position profile at equal score, lz-type person fit, near-twin pairs. */
 #include "stats/fit.h"
 
+#include <gsl/gsl_cdf.h>
+#include <gsl/gsl_randist.h>
+#include <limits.h>
 #include <math.h>
 #include <stdbool.h>
 #include <stdlib.h>
@@ -687,14 +690,19 @@ static double expected_pairs(const double *q, size_t w, const uint32_t *idx, siz
 	return e;
 }
 
-static void twins_pvalues(struct stat_twins_group *g, size_t n, double phi, double qlevel)
+/* p-values of the groups: negative binomial with mean expct and variance expct (1 + tau2
+ * h expct), then BH over the groups; h[i] (NULL: 1) is the share of a school's squared
+ * expectation that lies within its classes (a school of k equal classes: 1/k). */
+static void twins_pvalues(struct stat_twins_group *g, size_t n, double tau2, const double *h,
+			  double qlevel)
 {
 	for (size_t i = 0; i < n; i++) {
 		g[i].p = g[i].q_adj = NAN;
 		g[i].status = STAT_NOT_EVALUABLE;
 		if (g[i].pairs == 0)
 			continue;
-		g[i].p = stat_nbinom_upper(g[i].near, g[i].expct, phi);
+		double t2 = tau2 * (h ? h[i] : 1);
+		g[i].p = stat_nbinom_upper(g[i].near, g[i].expct, 1 + t2 * g[i].expct);
 	}
 	if (n)
 		stat_bh_strided(&g[0].p, sizeof *g, &g[0].q_adj, sizeof *g, n, qlevel);
@@ -705,21 +713,175 @@ static void twins_pvalues(struct stat_twins_group *g, size_t n, double phi, doub
 
 /* Strength bands of the twins calibration: the schools with works, by mean score. */
 #define TWINS_BANDS 5
-/* Schools with an expectation of at least one pair a band needs for its own median. */
+/* A band has its own factor when it holds at least this many schools with an expectation
+ * and this many observed near pairs; else it takes the factor of all schools. */
 #define TWINS_BAND_MIN 10
+/* Alternations of the factor and heterogeneity equations (they settle in a few). */
+#define TWINS_ITER 50
+/* The largest heterogeneity: a gamma multiplier of shape 1/tau2 >= 1 is unimodal with its
+ * mode above 0, as a school's similarity is (its pupils are at least as alike as strangers
+ * of the same scores); a smaller shape piles the schools up near no similarity at all and
+ * lets the factor run away where near pairs are rare. */
+#define TWINS_TAU2_MAX 1.0
+/* Schools the fit uses at most (a national procedure has ~40,000; the fit's cost is a few
+ * hundred evaluations of every school's count distribution). */
+#define TWINS_FIT_MAX 5000
 
-/* kappa_of[s] = max(1, median O/E over the schools with E >= 1 of school s's strength band
- * (TWINS_BANDS equal bands of the schools by mean score); a band with fewer than
- * TWINS_BAND_MIN such schools uses the median over all (r->kappa; 1 with fewer than 10
- * schools in all). */
-static void twins_calibrate(const struct stat_proc *p, const int32_t *t,
-			    const struct stat_twins_group *schools, struct stat_twins_region *r,
-			    double *kappa_of)
+/* The negative binomial with mean mu and variance mu (1 + tau2 mu) at o: *below = P(N < o)
+ * and *at = P(N = o) (Poisson when tau2 mu is 0). Counts are mostly small: the recursion
+ * of the probabilities from P(0), or GSL where P(0) would underflow. */
+static void nb_at(uint64_t o, double mu, double tau2, double *below, double *at)
 {
-	size_t ns = p->nschools;
-	double *sum = xcalloc(ns ? ns : 1, sizeof *sum), *ratio = xmalloc((ns ? ns : 1) * sizeof *ratio);
-	uint32_t *cnt = xcalloc(ns ? ns : 1, sizeof *cnt), *band = xmalloc((ns ? ns : 1) * sizeof *band);
-	double *mean = xmalloc((ns ? ns : 1) * sizeof *mean), *rk = xmalloc((ns ? ns : 1) * sizeof *rk);
+	bool pois = tau2 * mu < 1e-9;
+	double size = pois ? 0 : 1 / tau2;
+	double lp0 = pois ? -mu : -size * log1p(tau2 * mu);
+	if (lp0 < -600) {
+		unsigned k = o > UINT_MAX - 1 ? UINT_MAX - 1 : (unsigned)o;
+		if (pois) {
+			*below = k ? gsl_cdf_poisson_P(k - 1, mu) : 0;
+			*at = gsl_ran_poisson_pdf(k, mu);
+		} else {
+			double pr = 1 / (1 + tau2 * mu);
+			*below = k ? gsl_cdf_negative_binomial_P(k - 1, pr, size) : 0;
+			*at = gsl_ran_negative_binomial_pdf(k, pr, size);
+		}
+		return;
+	}
+	double pk = exp(lp0), sum = 0, q = pois ? 0 : mu / (size + mu);
+	for (uint64_t k = 0; k < o; k++) {
+		sum += pk;
+		pk *= pois ? mu / (double)(k + 1) : ((double)k + size) / (double)(k + 1) * q;
+	}
+	*below = sum < 1 ? sum : 1;
+	*at = pk;
+}
+
+/* Over the schools used (use NULL: all), with U uniform on [F(o-1), F(o)] (the randomised
+ * PIT of the count, uniform under the right model whatever the mean, small counts
+ * included): location — the
+ * mean of E[U] = F(o-1) + f(o)/2, minus 1/2; spread — the mean of P(U outside [1/4, 3/4]),
+ * minus 1/2. A school adds at most 1/2 to either, so the few that copy cannot drag the
+ * fit towards themselves. */
+static double twins_pit(const double *o, const double *mu, const double *h, const bool *use,
+			size_t n, double tau2, bool spread)
+{
+	double s = 0;
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (use && !use[i])
+			continue;
+		double lo, at;
+		nb_at((uint64_t)o[i], mu[i], tau2 * h[i], &lo, &at);
+		if (!spread)
+			s += lo + 0.5 * at - 0.5;
+		else if (at > 0) {
+			double a = (0.25 - lo) / at, b = (lo + at - 0.75) / at;
+			s += (a < 0 ? 0 : a > 1 ? 1 : a) + (b < 0 ? 0 : b > 1 ? 1 : b) - 0.5;
+		} else {
+			s += (lo <= 0.25 || lo >= 0.75) - 0.5;
+		}
+		k++;
+	}
+	return k ? s / (double)k : 0;
+}
+
+/* The factor kappa whose mean PIT location over the schools used is 0 (it falls as kappa
+ * grows); mu is scratch, left at kappa * e. */
+static double twins_kappa(const double *o, const double *e, const double *h, double *mu,
+			  const bool *use, size_t n, double tau2)
+{
+	double lo = 1e-3, hi = 1e6;
+	while (hi / lo > 1 + 1e-4) {
+		double k = sqrt(lo * hi);
+		for (size_t i = 0; i < n; i++)
+			mu[i] = k * e[i];
+		if (twins_pit(o, mu, h, use, n, tau2, false) > 0)
+			lo = k;
+		else
+			hi = k;
+	}
+	double k = sqrt(lo * hi);
+	for (size_t i = 0; i < n; i++)
+		mu[i] = k * e[i];
+	return k;
+}
+
+/* tau2 in [0, TWINS_TAU2_MAX] whose mean PIT spread is 0 (it falls as tau2 grows). */
+static double twins_tau2(const double *o, const double *mu, const double *h, const bool *use,
+			 size_t n)
+{
+	double lo = 0, hi = TWINS_TAU2_MAX;
+	if (twins_pit(o, mu, h, use, n, lo, true) <= 0)
+		return lo;
+	if (twins_pit(o, mu, h, use, n, hi, true) > 0)
+		return hi;
+	while (hi - lo > 1e-4 * hi) {
+		double m = 0.5 * (lo + hi);
+		if (twins_pit(o, mu, h, use, n, m, true) > 0)
+			lo = m;
+		else
+			hi = m;
+	}
+	return 0.5 * (lo + hi);
+}
+
+/* kappa per band (kb; kall for all schools and for the bands too thin for their own, every
+ * factor at least 1) and tau2, alternating the two equations until they settle; mu[i] is
+ * left at kb[band] * e[i]. use is scratch. */
+static void twins_fit(const double *o, const double *e, const double *h, const uint32_t *bof,
+		      size_t m, double *kb, double *kall, double *tau2, bool *use, double *mu)
+{
+	for (int it = 0; it < TWINS_ITER; it++) {
+		double k0 = *kall, t0 = *tau2;
+		double k = twins_kappa(o, e, h, mu, NULL, m, *tau2);
+		*kall = k > 1 ? k : 1;
+		for (uint32_t b = 0; b < TWINS_BANDS; b++) {
+			size_t nb = 0;
+			double ob = 0;
+			for (size_t i = 0; i < m; i++) {
+				use[i] = bof[i] == b;
+				nb += use[i];
+				ob += use[i] ? o[i] : 0;
+			}
+			k = nb >= TWINS_BAND_MIN && ob >= TWINS_BAND_MIN
+				    ? twins_kappa(o, e, h, mu, use, m, *tau2)
+				    : *kall;
+			kb[b] = k > 1 ? k : 1;
+		}
+		/* The spread only from the schools whose count can show it: where a pair or
+		 * more is expected, not where nearly every count is 0 whatever tau2 is. */
+		size_t ni = 0;
+		for (size_t i = 0; i < m; i++) {
+			mu[i] = kb[bof[i]] * e[i];
+			use[i] = mu[i] >= 1;
+			ni += use[i];
+		}
+		*tau2 = ni >= TWINS_BAND_MIN ? twins_tau2(o, mu, h, use, m) : 0;
+		if (it > 0 && fabs(*kall - k0) <= 1e-3 * k0 && fabs(*tau2 - t0) <= 1e-3 * (t0 + 1e-3))
+			break;
+	}
+}
+
+/* The calibration of the expectation to the procedure's own schools (methodology-oko
+ * §6.3): a school's count is negative binomial with mean mu = kappa_b E (E from the
+ * cross-school pairs, kappa_b the factor of its strength band: TWINS_BANDS equal bands of
+ * the schools by mean score) and variance mu (1 + tau2 mu); kappa_b and tau2 are fitted
+ * over every school with an expectation so that the randomised PITs of their counts are
+ * centred at 1/2 (per band) and spread like a uniform (half outside the quartiles).
+ * kappa_of[s] = max(1, kappa of s's band); r->kappa = the factor of all schools (>= 1),
+ * r->tau2. */
+static void twins_calibrate(const struct stat_proc *p, const int32_t *t,
+			    const struct stat_twins_group *schools, const double *hs,
+			    struct stat_twins_region *r, double *kappa_of)
+{
+	size_t ns = p->nschools, n1 = ns ? ns : 1;
+	double *sum = xcalloc(n1, sizeof *sum), *mean = xmalloc(n1 * sizeof *mean);
+	double *rk = xmalloc(n1 * sizeof *rk), *o = xmalloc(n1 * sizeof *o);
+	double *e = xmalloc(n1 * sizeof *e), *mu = xmalloc(n1 * sizeof *mu);
+	double *h = xmalloc(n1 * sizeof *h);
+	uint32_t *cnt = xcalloc(n1, sizeof *cnt), *band = xmalloc(n1 * sizeof *band);
+	uint32_t *bof = xmalloc(n1 * sizeof *bof);
+	bool *use = xmalloc(n1 * sizeof *use);
 	for (size_t i = 0; i < p->n; i++) {
 		sum[p->school[i]] += t[i];
 		cnt[p->school[i]]++;
@@ -731,32 +893,39 @@ static void twins_calibrate(const struct stat_proc *p, const int32_t *t,
 	stat_rank_avg(mean, nm, rk); /* the schools with works, in index order */
 	for (size_t s = 0, i = 0; s < ns; s++)
 		band[s] = cnt[s] ? (uint32_t)((rk[i++] - 1) * TWINS_BANDS / (double)nm) : UINT32_MAX;
-	size_t nr = 0;
+	/* The schools with an expectation, compactly; beyond TWINS_FIT_MAX of them a
+	 * systematic sample (every k-th in index order) is enough for two numbers per band. */
+	size_t m = 0, nexp = 0;
 	for (size_t s = 0; s < ns; s++)
-		if (schools[s].expct >= 1)
-			ratio[nr++] = (double)schools[s].near / schools[s].expct;
-	r->kappa = 1;
-	if (nr >= 10) {
-		double med = stat_median_inplace(ratio, nr);
-		r->kappa = med > 1 ? med : 1;
-	}
-	double kb[TWINS_BANDS];
-	for (uint32_t b = 0; b < TWINS_BANDS; b++) {
-		nr = 0;
-		for (size_t s = 0; s < ns; s++)
-			if (band[s] == b && schools[s].expct >= 1)
-				ratio[nr++] = (double)schools[s].near / schools[s].expct;
-		double med = nr >= TWINS_BAND_MIN ? stat_median_inplace(ratio, nr) : r->kappa;
-		kb[b] = med > 1 ? med : 1;
-	}
+		nexp += schools[s].expct > 0 && band[s] < TWINS_BANDS;
+	size_t stride = nexp > TWINS_FIT_MAX ? (nexp + TWINS_FIT_MAX - 1) / TWINS_FIT_MAX : 1;
+	for (size_t s = 0, j = 0; s < ns; s++)
+		if (schools[s].expct > 0 && band[s] < TWINS_BANDS && j++ % stride == 0) {
+			o[m] = (double)schools[s].near;
+			e[m] = schools[s].expct;
+			h[m] = hs[s];
+			bof[m++] = band[s];
+		}
+	double kb[TWINS_BANDS], kall = 1, tau2 = 0;
+	for (uint32_t b = 0; b < TWINS_BANDS; b++)
+		kb[b] = 1;
+	if (m)
+		twins_fit(o, e, h, bof, m, kb, &kall, &tau2, use, mu);
+	r->kappa = kall;
+	r->tau2 = tau2;
 	for (size_t s = 0; s < ns; s++)
-		kappa_of[s] = band[s] < TWINS_BANDS ? kb[band[s]] : r->kappa;
+		kappa_of[s] = band[s] < TWINS_BANDS ? kb[band[s]] : kall;
 	free(sum);
-	free(ratio);
-	free(cnt);
-	free(band);
 	free(mean);
 	free(rk);
+	free(o);
+	free(e);
+	free(mu);
+	free(h);
+	free(cnt);
+	free(band);
+	free(bof);
+	free(use);
 }
 
 int stat_twins(const struct stat_proc *p, const struct stat_cfg *cfg, struct stat_twins_region *r,
@@ -770,12 +939,11 @@ int stat_twins(const struct stat_proc *p, const struct stat_cfg *cfg, struct sta
 	int32_t *t = NULL;
 	uint32_t *gs = NULL, *idx = NULL;
 	size_t *start = NULL;
-	double *q = NULL, *kappa_of = NULL;
+	double *q = NULL, *kappa_of = NULL, *hs = NULL;
 	uint8_t *buf = NULL;
 	int *tv = NULL;
 	uint64_t *tc = NULL, *htab = NULL;
 	memset(r, 0, sizeof *r);
-	r->phi = 1;
 	r->kappa = 1;
 	if (by_class && classes)
 		memset(classes, 0, p->nclasses * sizeof *classes);
@@ -806,6 +974,9 @@ int stat_twins(const struct stat_proc *p, const struct stat_cfg *cfg, struct sta
 	}
 	q = xmalloc(w * w * sizeof *q);
 	kappa_of = xmalloc((p->nschools ? p->nschools : 1) * sizeof *kappa_of);
+	hs = xmalloc((p->nschools ? p->nschools : 1) * sizeof *hs);
+	for (size_t s = 0; s < p->nschools; s++)
+		hs[s] = by_class ? 0 : 1;
 	near_prob(p, t, cfg->twins_sample, q, r);
 	/* Members of each group (counting sort by group). */
 	start = xcalloc(ng + 1, sizeof *start);
@@ -856,38 +1027,32 @@ int stat_twins(const struct stat_proc *p, const struct stat_cfg *cfg, struct sta
 			s->pairs += classes[g].pairs;
 			s->near += classes[g].near;
 			s->expct += classes[g].expct;
+			hs[gs[g]] += classes[g].expct * classes[g].expct;
 		}
+		/* The likeness varies by class (its teacher, the topics it reached): a school
+		 * of k equal classes averages k of them, so its heterogeneity is tau2 h with
+		 * h = sum of the classes' E^2 / the school's E^2 (1/k; 1 for one class). */
+		for (size_t s = 0; s < p->nschools; s++)
+			hs[s] = schools[s].expct > 0 ? hs[s] / (schools[s].expct * schools[s].expct) : 1;
 	}
-	/* Calibration to the region's own classes: pupils taught together answer alike more
-	 * often than pupils of different schools at the same scores, so the expectation is
-	 * scaled by kappa = the median O/E of the schools (never below 1) — of the schools of
-	 * similar strength: strong pupils answer alike at the same scores more often still
-	 * (their errors fall on the same hard positions), so a lyceum is compared with strong
-	 * schools, not with all (methodology-oko §6.3). */
-	twins_calibrate(p, t, schools, r, kappa_of);
+	/* Calibration to the procedure's own schools: pupils of one school answer alike more
+	 * often than pupils of different schools at the same scores (the school's own
+	 * variants, what its classes were taught), and by how much differs from school to
+	 * school. So the expectation is scaled by a factor fitted per strength band (strong
+	 * pupils' few errors fall on the same hard positions, so a lyceum is compared with
+	 * strong schools) and the null is a negative binomial whose spread tau2 is fitted too,
+	 * both over every school (methodology-oko §6.3). */
+	twins_calibrate(p, t, schools, hs, r, kappa_of);
 	for (size_t s = 0; s < p->nschools; s++)
 		schools[s].expct *= kappa_of[s];
 	if (by_class)
 		for (size_t g = 0; g < ng; g++)
 			if (gs[g] != UINT32_MAX)
 				classes[g].expct *= kappa_of[gs[g]];
-	/* Quasi-Poisson dispersion over schools with an expectation of at least one pair,
-	 * leaving out the obvious outliers (Poisson p < 0.001) that it must not absorb. */
-	double chi = 0;
-	size_t df = 0;
-	for (size_t s = 0; s < p->nschools; s++) {
-		const struct stat_twins_group *o = &schools[s];
-		if (o->expct < 1 || stat_poisson_upper(o->near, o->expct) < 0.001)
-			continue;
-		chi += (o->near - o->expct) * (o->near - o->expct) / o->expct;
-		df++;
-	}
-	if (df >= 10 && chi / (double)df > 1)
-		r->phi = chi / (double)df;
 finish:
 	if (by_class && classes)
-		twins_pvalues(classes, p->nclasses, r->phi, cfg->q);
-	twins_pvalues(schools, p->nschools, r->phi, cfg->q);
+		twins_pvalues(classes, p->nclasses, r->tau2, NULL, cfg->q);
+	twins_pvalues(schools, p->nschools, r->tau2, hs, cfg->q);
 out:
 	free(t);
 	free(gs);
@@ -895,6 +1060,7 @@ out:
 	free(start);
 	free(q);
 	free(kappa_of);
+	free(hs);
 	free(buf);
 	free(htab);
 	free(tv);

@@ -15,7 +15,9 @@
  *   conditional distributions; the group's mean lz against the region's.
  * - stat_twins: pairs of works in one class whose position points differ in at most one
  *   position, against the number expected from regional pairs of works of other schools with
- *   the same two scores, calibrated to the similarity typical of the region's classes.
+ *   the same two scores, calibrated to how alike the procedure's own schools are: a factor
+ *   per strength band and the spread of that likeness between schools, both fitted over
+ *   every school (a negative binomial null).
  *
  * z-statistics are completed by stat_zres_finish (empirical null, BH). Formulas, choices and
  * references: docs/methodology-oko.md §6. All functions are O(n * npos) plus small tables. */
@@ -92,8 +94,9 @@ struct stat_twins_group {
 	uint32_t n;      /* works */
 	uint64_t pairs;  /* pairs compared (within classes) */
 	uint64_t near;   /* pairs whose position points differ in at most one position */
-	double expct;    /* expected near pairs: regional model times kappa */
-	double p;        /* P(count >= near), negative binomial with mean expct, dispersion phi */
+	double expct;    /* expected near pairs: regional model times the band's kappa */
+	double p;        /* P(count >= near), negative binomial with mean expct and variance
+			  * expct (1 + tau2 h expct), h the school's share within classes */
 	double q_adj;    /* BH over the groups of the same kind (classes, or schools) */
 	enum stat_status status; /* flag when q_adj <= q; not_evaluable without a pair */
 };
@@ -101,9 +104,12 @@ struct stat_twins_region {
 	size_t nsample;        /* works sampled for the near-pair probabilities */
 	double sample_pairs;   /* cross-school pairs in the sample */
 	double sample_near;    /* near pairs among them */
-	double kappa;          /* calibration: median over schools of near / expected under
-				* independence (>= 1); expct is already multiplied by it */
-	double phi;            /* quasi-Poisson dispersion over schools (>= 1) */
+	double kappa;          /* calibration: the common factor of the schools' near pairs
+				* over the cross-school expectation (>= 1); each school's
+				* expct is multiplied by its strength band's factor */
+	double tau2;           /* heterogeneity of that likeness: a class's count with mean
+				* mu has variance mu (1 + tau2 mu), a school's mu (1 + tau2 h
+				* mu) with h = sum of its classes' mu^2 / mu^2 */
 };
 /* Pairs are formed within classes when p->class_id is set (classes: nclasses results, the
  * school results summing its classes), else within schools (classes may be NULL). Needs

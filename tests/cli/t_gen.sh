@@ -42,6 +42,11 @@ expect_ok "clean region" gen --out "$T/g4" --schools 10 --manipulated 0 --years 
 expect_eq "quiet prints nothing" "$(cat "$T/out")" ""
 expect_eq "no truth rows in a clean region" "$(wc -l <"$T/g4/truth.csv")" 1
 expect_grep "generic work for biology" "$T/g4/procedures.csv" "VPR-2021-BI-5,VPR,2021,BI,5,19,"
+expect_ok "GG-8 with schools' own variants and untaught topics" gen --out "$T/g6" --schools 10 --years 2021 --subjects GG --grades 8 --variant-sd 1 --not-taught 0.1 --quiet
+expect_grep "GG-8 positions without levels" "$T/g6/procedures.csv" "VPR-2021-GG-8,VPR,2021,GG,8,37,1.1:1 1.2:2 2.1:1 "
+expect_grep "README names the options" "$T/g6/README" "свои варианты школ: разброс трудности 1"
+run_oko gen --out "$T/x" --not-taught 0.9
+expect_eq "--not-taught above 0.5 refused" "$rc" 2
 expect_ok "--stats reports speed and memory" gen --out "$T/g5" --schools 5 --stats
 expect_grep "stats line" "$T/out" "результатов/с"
 expect_grep "peak memory" "$T/out" "VmHWM"

@@ -34,6 +34,7 @@ struct bstat {
 	unsigned planted;
 	long nplanted[GEN_NKINDS]; /* works changed by each kind */
 	long class_max; /* largest class in the block */
+	long zero_cols; /* (class of >= 5 works, position) where every work has no points */
 };
 
 struct coll {
@@ -95,6 +96,16 @@ static void block_end(struct coll *c)
 	for (int k = 0; k < 16; k++)
 		if (per_class[k] > b->class_max)
 			b->class_max = per_class[k];
+	for (int k = 0; k < 16; k++)
+		for (int j = 0; j < x->npos; j++) {
+			int n = 0, pts = 0;
+			for (int i = 0; i < c->nrows; i++)
+				if (!c->absent[i] && c->cls[i] == k) {
+					n++;
+					pts += c->rows[i][j] != SCORE_X && c->rows[i][j] > 0;
+				}
+			b->zero_cols += n >= 5 && pts == 0;
+		}
 	c->nrows = 0;
 }
 
@@ -667,6 +678,57 @@ static void test_params(void **state)
 	free(procs);
 }
 
+/* --variant-sd and --not-taught (docs/generator.md) keep the schools and their pupils and
+ * change the points: with untaught topics whole classes score 0 on a position. The GG-8
+ * work is shaped like the ВПР 2021 one typed in without levels. */
+static void test_variants_untaught(void **state)
+{
+	(void)state;
+	struct gen_params p;
+	gen_params_default(&p);
+	p.schools = 80;
+	p.municipalities = 3;
+	p.seed = 3;
+	p.manipulated = 0;
+	p.year_from = p.year_to = 2021;
+	p.grade_from = p.grade_to = 8;
+	p.nsubjects = 1;
+	memcpy(p.subjects[0], "GG", 3);
+	struct coll *a = run(&p);
+	p.variant_sd = 1;
+	p.not_taught = 0.1;
+	struct coll *b = run(&p);
+	const struct procedure *x = &a->procs[0];
+	assert_int_equal(x->npos, 23);
+	assert_int_equal(x->max_score, 37);
+	int small = 0;
+	for (int j = 0; j < x->npos; j++) {
+		assert_string_equal(x->pos[j].level, "");
+		small += x->pos[j].max <= 2;
+	}
+	assert_true(small >= 20);
+	long za = 0, zb = 0, changed = 0;
+	for (long s = 0; s < a->nschools; s++) {
+		const struct bstat *u = &a->b[s][0], *v = &b->b[s][0];
+		assert_int_equal(u->n, v->n);
+		changed += u->hash != v->hash;
+		za += u->zero_cols;
+		zb += v->zero_cols;
+	}
+	assert_true(changed > a->nschools / 2);
+	assert_true(zb > 3 * za + 20);
+	coll_free(a);
+	coll_free(b);
+	struct gen_opt_text bad = { .variant_sd = "3" }, bad2 = { .not_taught = "0.9" };
+	char msg[256];
+	gen_params_default(&p);
+	assert_int_equal(gen_params_parse(&p, &bad, msg, sizeof msg), ERR_USAGE);
+	assert_non_null(strstr(msg, "--variant-sd"));
+	gen_params_default(&p);
+	assert_int_equal(gen_params_parse(&p, &bad2, msg, sizeof msg), ERR_USAGE);
+	assert_non_null(strstr(msg, "--not-taught"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -678,6 +740,7 @@ int main(void)
 		cmocka_unit_test(test_clean_schools_untouched),
 		cmocka_unit_test(test_planted_kinds_visible),
 		cmocka_unit_test(test_boundary_rises_with_strength),
+		cmocka_unit_test(test_variants_untaught),
 	};
 	int failed = cmocka_run_group_tests(tests, NULL, NULL);
 	if (clean_small)
