@@ -2,9 +2,14 @@
  *
  * A thread pool (one thread per core, epoll) accepts connections; each request gets an
  * arena, its query and form fields (urlencoded or multipart through MHD's own post
- * processor), an uploaded file spooled to a temporary file with a hard cap, and this
- * thread's database connection. web_dispatch() does the rest. SIGTERM or SIGINT stops
- * accepting, waits for the requests in flight (at most 10 s) and stops. */
+ * processor), an uploaded file kept in memory with a hard cap, and this thread's database
+ * connection. web_dispatch() does the rest. SIGTERM or SIGINT stops accepting, waits for
+ * the requests in flight (at most 10 s) and stops.
+ *
+ * Uploads never touch the disk: a file left in a shared /tmp by a crash would keep pupils'
+ * names in clear. Each is capped (WEB_MAX_UPLOAD), and the bytes of all uploads in flight
+ * together are capped too (web_config.upload_memory): a request whose file would pass that
+ * gets 503 «сервер занят» with Retry-After, never an out-of-memory stop. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <microhttpd.h>
@@ -38,14 +43,69 @@ struct conn {
 	bool other_file;         /* a second file part is being skipped */
 	uint64_t body_bytes;     /* bytes of body received, for the hard stop */
 	size_t form_bytes;
-	FILE *upload;
-	char upload_path[64];
+	char *file;              /* the uploaded file's bytes (req.upload.data) */
+	size_t file_cap;         /* bytes allocated for them */
+	size_t reserved;         /* bytes of the upload budget this request holds */
+	bool busy;               /* the upload budget was exhausted: 503 */
 	struct timespec t0;
 };
 
 static const struct web_config *config;
 static pthread_key_t db_key;
 static atomic_int in_flight;
+static atomic_size_t upload_held; /* bytes of the upload budget held by requests */
+
+static size_t upload_budget(void)
+{
+	return config->upload_memory ? config->upload_memory : WEB_UPLOAD_MEMORY;
+}
+
+/* Takes n more bytes of the upload budget for c; false when they are not there. */
+static bool upload_reserve(struct conn *c, size_t n)
+{
+	size_t cur = atomic_load(&upload_held);
+	do {
+		if (n > upload_budget() || cur > upload_budget() - n)
+			return false;
+	} while (!atomic_compare_exchange_weak(&upload_held, &cur, cur + n));
+	c->reserved += n;
+	return true;
+}
+
+/* Gives back c's share of the budget and frees the file. */
+static void upload_release(struct conn *c)
+{
+	atomic_fetch_sub(&upload_held, c->reserved);
+	c->reserved = 0;
+	free(c->file);
+	c->file = NULL;
+	c->file_cap = 0;
+	c->req.upload.data = NULL;
+}
+
+/* Appends size bytes of the file to memory, within the per-file cap and the budget (a
+ * request that declared its length reserved it already; a chunked one reserves as it
+ * grows). False when the budget is exhausted. */
+static bool upload_append(struct conn *c, const char *data, size_t size)
+{
+	struct web_upload *u = &c->req.upload;
+	size_t need = u->size + size;
+	if (need > c->file_cap) {
+		size_t cap = c->file_cap ? c->file_cap : 64 * 1024;
+		while (cap < need)
+			cap *= 2;
+		if (cap > WEB_MAX_UPLOAD)
+			cap = WEB_MAX_UPLOAD;
+		if (cap > c->reserved && !upload_reserve(c, cap - c->reserved))
+			return false;
+		c->file = xrealloc(c->file, cap);
+		c->file_cap = cap;
+	}
+	memcpy(c->file + u->size, data, size);
+	u->size = need;
+	u->data = c->file;
+	return true;
+}
 
 /* A worker thread ends: its cache and its connection go with it. */
 static void close_db(void *p)
@@ -91,34 +151,26 @@ static enum MHD_Result post_iter(void *cls, enum MHD_ValueKind kind, const char 
 	if (filename) {
 		struct web_upload *u = &r->upload;
 		if (!c->files_allowed)
-			return MHD_YES; /* this route takes no file: nothing is written */
-		if (off == 0 && u->path)
+			return MHD_YES; /* this route takes no file: nothing is kept */
+		if (off == 0 && u->field)
 			c->other_file = true; /* one file per request: further ones are skipped */
-		if (c->other_file)
+		if (c->other_file || u->too_large || c->busy)
 			return MHD_YES;
-		if (!c->upload) {
-			snprintf(c->upload_path, sizeof c->upload_path, "/tmp/oko-upload-XXXXXX");
-			int fd = mkstemp(c->upload_path);
-			if (fd < 0)
-				return MHD_NO;
-			if (!(c->upload = fdopen(fd, "wb"))) {
-				close(fd);
-				unlink(c->upload_path);
-				return MHD_NO;
-			}
-			u->path = c->upload_path;
+		if (!u->field) {
 			u->field = arena_strdup(&c->arena, key);
 			const char *base = strrchr(filename, '/');
 			const char *base2 = strrchr(base ? base : filename, '\\');
 			u->filename = arena_strdup(&c->arena, base2 ? base2 + 1 : base ? base + 1 : filename);
 		}
 		if (u->size + size > WEB_MAX_UPLOAD) {
-			u->too_large = true;
-			return MHD_YES; /* keep reading so the answer can say why */
+			u->too_large = true; /* keep reading so the answer can say why */
+			upload_release(c);
+			return MHD_YES;
 		}
-		if (size && fwrite(data, 1, size, c->upload) != size)
-			return MHD_NO;
-		u->size += size;
+		if (size && !upload_append(c, data, size)) {
+			c->busy = true;
+			upload_release(c);
+		}
 		return MHD_YES;
 	}
 	c->form_bytes += size;
@@ -180,6 +232,15 @@ static enum MHD_Result answer(struct MHD_Connection *conn, const struct web_res 
 	return ret;
 }
 
+/* 503 for an upload past the budget of uploads in flight: not the file's fault. */
+static void busy_page(struct conn *c)
+{
+	web_error_page(&c->req, &c->res, 503, "Сервер занят: сейчас принимается много файлов сразу. "
+					     "Ваш файл не принят, данные не изменены. Загрузите его "
+					     "ещё раз через минуту.");
+	c->res.retry_after = 60;
+}
+
 static void fill_request(struct conn *c, struct MHD_Connection *conn, const char *url,
 			 const char *method)
 {
@@ -238,6 +299,15 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
 				return answer(conn, &c->res);
 			}
 			c->files_allowed = body == WEB_BODY_FILE;
+			/* A declared length takes its share of the upload budget before a byte is
+			 * read; without one (chunked) the share grows with the file. */
+			if (c->files_allowed && cl) {
+				uint64_t want = strtoull(cl, NULL, 10);
+				if (!upload_reserve(c, want < WEB_MAX_UPLOAD ? (size_t)want : WEB_MAX_UPLOAD)) {
+					busy_page(c);
+					return answer(conn, &c->res);
+				}
+			}
 			c->pp = MHD_create_post_processor(conn, 64 * 1024, post_iter, c);
 		}
 		return MHD_YES;
@@ -252,9 +322,9 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
 		*upload_size = 0;
 		return MHD_YES;
 	}
-	if (c->upload) {
-		fclose(c->upload);
-		c->upload = NULL;
+	if (c->busy) {
+		busy_page(c);
+		return answer(conn, &c->res);
 	}
 	struct web_req *r = &c->req;
 	for (int i = 0; i < c->nfields; i++) {
@@ -286,10 +356,7 @@ static void completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	}
 	if (c->pp)
 		MHD_destroy_post_processor(c->pp);
-	if (c->upload)
-		fclose(c->upload);
-	if (c->req.upload.path)
-		unlink(c->upload_path);
+	upload_release(c);
 	for (int i = 0; i < c->nfields; i++)
 		buf_free(&c->fields[i].value);
 	buf_free(&c->res.body);

@@ -31,11 +31,14 @@ struct web_kv {
 	const char *key, *value;
 };
 
+/* Bytes of all uploads held in memory at once, every request together (web_config). */
+#define WEB_UPLOAD_MEMORY (256u << 20)
+
 struct web_upload {
 	const char *field;    /* form key of the file */
 	const char *filename; /* as sent by the browser (base name only, untrusted) */
-	const char *path;     /* temporary file holding the bytes, removed after the request */
-	uint64_t size;
+	const char *data;     /* the bytes, in memory (never written to disk); NULL when none */
+	size_t size;
 	bool too_large;
 };
 
@@ -168,6 +171,8 @@ struct web_config {
 	bool quiet;          /* no access log */
 	bool secure_cookies; /* always mark cookies Secure (behind a TLS proxy) */
 	unsigned upload_wait; /* seconds an upload waits in line for the write lock */
+	size_t upload_memory; /* bytes of uploads held at once (0 = WEB_UPLOAD_MEMORY); past
+				 it a request with a file gets 503 «сервер занят» */
 };
 
 /* Serves until SIGTERM/SIGINT, then stops accepting, lets requests in flight finish

@@ -1,0 +1,65 @@
+#!/bin/bash
+# The HTTP server itself (src/web/server.c) against unusual and hostile clients: uploads
+# kept off the disk under a memory budget, slow clients, smuggled and malformed requests,
+# security headers, trusted proxies, NUL bytes and broken UTF-8 in fields.
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/web_lib.sh"
+mkdir "$T/db"
+export OKO_DB="$T/db/oko.db"
+# What lies beside the database, but the database and its journal.
+beside_db() { find "$T/db" | grep -v -e '/oko\.db$' -e '/oko\.db-wal$' -e '/oko\.db-shm$' | sort; }
+
+"$OKO" init >/dev/null
+"$OKO" import schools "$DATA/schools.csv" >/dev/null
+"$OKO" import procedures "$DATA/procedures.csv" >/dev/null
+"$OKO" user add admin --role admin --password Kx9-srv-admin1 >/dev/null
+"$OKO" user add sch --role school --scope sch220206 --password Kx9-srv-school1 >/dev/null
+
+# --- uploads stay in memory: nothing in /tmp or beside the database, even after kill -9
+start_server --upload-memory 1
+login admin Kx9-srv-admin1
+login sch Kx9-srv-school1
+printf 'Класс;Фамилия;Имя;Отчество\n4а;Загрузкина;Вера;Петровна\n' >"$T/list.csv"
+upload sch /pupils/import -F year=2021 -F "file=@$T/list.csv"
+expect_eq "a class list uploaded over the web is imported" "$code" 200
+expect_eq "its pupil stored" "$(sql "SELECT count(*) FROM pupil")" 1
+head -c 3000 /dev/urandom >"$T/variant.bin"
+upload admin /materials -F procedure=VPR-2021-RU-4 -F variant=1 -F "file=@$T/variant.bin"
+expect_eq "a material uploaded over the web is stored" "$code" 200
+stored=$(sql "SELECT stored FROM material_file WHERE variant = 1")
+check "the stored material has the uploaded bytes" cmp -s "$T/variant.bin" "$OKO_DB.files/$stored"
+expect_eq "its name is the sender's" "$(sql "SELECT name FROM material_file WHERE variant = 1")" variant.bin
+
+# The budget of uploads in memory (1 MB here): a larger file is refused with 503 and
+# Retry-After — at once when the length is declared, at the end when it is chunked — and
+# the next upload that fits passes.
+head -c $((2 * 1024 * 1024)) /dev/zero >"$T/big.csv"
+token=$(csrf_of sch)
+code=$(curl -s -o "$T/body" -D "$T/h" -w '%{http_code}' -b "$T/sch.jar" -F "csrf=$token" -F "file=@$T/big.csv" "$URL/upload")
+expect_eq "an upload past the memory budget: 503" "$code" 503
+expect_grep "Retry-After given" "$T/h" "Retry-After: 60"
+expect_grep "«сервер занят» said" "$T/body" "Сервер занят"
+code=$(curl -s -o "$T/body" -w '%{http_code}' -b "$T/sch.jar" -H 'Transfer-Encoding: chunked' -F "csrf=$token" -F "file=@$T/big.csv" "$URL/upload")
+expect_eq "a chunked upload past the budget: 503" "$code" 503
+upload sch /pupils/import -F year=2021 -F "file=@$T/list.csv"
+expect_eq "the budget is given back: the next upload passes" "$code" 200
+
+beside_db >"$T/dir.before"
+ls -A /tmp | grep oko-upload | sort >"$T/tmp.before"
+stop_server
+start_server
+login sch Kx9-srv-school1
+token=$(csrf_of sch)
+head -c $((8 * 1024 * 1024)) /dev/urandom >"$T/slow.csv"
+curl -s -o /dev/null -b "$T/sch.jar" -F "csrf=$token" -F "file=@$T/slow.csv" --limit-rate 1M "$URL/upload" &
+curl_pid=$!
+sleep 2
+kill -9 "$SERVER_PID"
+wait "$SERVER_PID" 2>/dev/null
+wait "$curl_pid" 2>/dev/null
+ls -A /tmp | grep oko-upload | sort >"$T/tmp.after"
+check "a killed server leaves no upload in /tmp" cmp -s "$T/tmp.before" "$T/tmp.after"
+beside_db >"$T/dir.after"
+check "nor beside the database" cmp -s "$T/dir.before" "$T/dir.after"
+
+echo "1..$_n"
