@@ -287,6 +287,11 @@ static bool keys_declared(const struct web_route *rt, const struct web_kv *kv, i
 
 void web_dispatch(struct web_req *r, struct web_res *w)
 {
+	if (r->bad_text) {
+		web_error_page(r, w, 400, "Запрос содержит недопустимые символы: нулевой байт или текст "
+					  "не в кодировке UTF-8. Проверьте введённые данные и повторите.");
+		return;
+	}
 	if (!strcmp(r->method, "GET") && !strncmp(r->path, "/static/", 8)) {
 		if (web_static(r, w))
 			web_error_page(r, w, 404, "Такого файла нет.");

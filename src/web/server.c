@@ -19,12 +19,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "base/err.h"
 #include "base/log.h"
 #include "base/mem.h"
+#include "base/str.h"
 #include "web/web.h"
 
 struct field {
@@ -47,6 +49,9 @@ struct conn {
 	size_t file_cap;         /* bytes allocated for them */
 	size_t reserved;         /* bytes of the upload budget this request holds */
 	bool busy;               /* the upload budget was exhausted: 503 */
+	bool begun;              /* the handler has seen this request's headers */
+	bool urlencoded;         /* the body is application/x-www-form-urlencoded */
+	int pct;                 /* bytes of "%00" just seen in an urlencoded body */
 	struct timespec t0;
 };
 
@@ -127,8 +132,15 @@ int web_upload_wait(void)
 	return config && config->upload_wait ? (int)config->upload_wait : 60;
 }
 
-static enum MHD_Result collect_arg(void *cls, enum MHD_ValueKind kind, const char *key,
-				   const char *value)
+/* Text a handler may take as a C string: no NUL inside (it would cut the text short —
+ * «a\0b» would be «a») and well-formed UTF-8. */
+static bool good_text(const char *s, size_t n)
+{
+	return !memchr(s, '\0', n) && utf8_valid(s, n);
+}
+
+static enum MHD_Result collect_arg(void *cls, enum MHD_ValueKind kind, const char *key, size_t key_size,
+				   const char *value, size_t value_size)
 {
 	struct conn *c = cls;
 	struct web_req *r = &c->req;
@@ -136,9 +148,27 @@ static enum MHD_Result collect_arg(void *cls, enum MHD_ValueKind kind, const cha
 		r->form_overflow = true;
 		return MHD_NO;
 	}
+	if (!good_text(key, key_size) || (value && !good_text(value, value_size)))
+		r->bad_text = true;
 	r->query[r->nquery].key = arena_strdup(&c->arena, key);
 	r->query[r->nquery++].value = arena_strdup(&c->arena, value ? value : "");
 	return MHD_YES;
+}
+
+/* An urlencoded body's raw bytes: "%00" anywhere (in a key too, which the post processor
+ * hands over as a C string, cut at the NUL) makes the request bad. */
+static void scan_urlencoded(struct conn *c, const char *p, size_t n)
+{
+	for (size_t i = 0; i < n && !c->req.bad_text; i++) {
+		if (p[i] == '%')
+			c->pct = 1;
+		else if (c->pct && p[i] == '0')
+			c->pct++;
+		else
+			c->pct = 0;
+		if (c->pct == 3)
+			c->req.bad_text = true;
+	}
 }
 
 static enum MHD_Result post_iter(void *cls, enum MHD_ValueKind kind, const char *key,
@@ -160,7 +190,10 @@ static enum MHD_Result post_iter(void *cls, enum MHD_ValueKind kind, const char 
 			u->field = arena_strdup(&c->arena, key);
 			const char *base = strrchr(filename, '/');
 			const char *base2 = strrchr(base ? base : filename, '\\');
-			u->filename = arena_strdup(&c->arena, base2 ? base2 + 1 : base ? base + 1 : filename);
+			const char *name = base2 ? base2 + 1 : base ? base + 1 : filename;
+			/* The name is shown and kept in the upload history: a name that is not
+			 * UTF-8 (an old client's code page) becomes «файл» rather than garbage. */
+			u->filename = utf8_valid(name, strlen(name)) ? arena_strdup(&c->arena, name) : "файл";
 		}
 		if (u->size + size > WEB_MAX_UPLOAD) {
 			u->too_large = true; /* keep reading so the answer can say why */
@@ -178,6 +211,8 @@ static enum MHD_Result post_iter(void *cls, enum MHD_ValueKind kind, const char 
 		r->form_overflow = true;
 		return MHD_YES;
 	}
+	if (memchr(data, '\0', size))
+		r->bad_text = true;
 	struct field *f = c->nfields ? &c->fields[c->nfields - 1] : NULL;
 	if (off == 0 || !f || strcmp(f->key, key)) {
 		if (c->nfields >= WEB_MAX_FORM_FIELDS) {
@@ -262,9 +297,28 @@ static void fill_request(struct conn *c, struct MHD_Connection *conn, const char
 	r->ip = arena_strdup(&c->arena, ip);
 	const char *proto = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "X-Forwarded-Proto");
 	r->secure = config->secure_cookies || (proto && !strcmp(proto, "https"));
-	MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, collect_arg, c);
+	MHD_get_connection_values_n(conn, MHD_GET_ARGUMENT_KIND, collect_arg, c);
+	if (!utf8_valid(r->path, strlen(r->path)))
+		r->bad_text = true;
+	const char *ct = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Type");
+	c->urlencoded = ct && !strncasecmp(ct, "application/x-www-form-urlencoded", 33);
 	buf_init(&c->res.body, 0);
 	c->res.status = 200;
+}
+
+/* The request line has arrived (before its headers): the request's memory starts here,
+ * while the URI is still raw. A "%00" in it would reach the path or a query value as a
+ * NUL that cuts it short, so the request is marked bad now. */
+static void *uri_log(void *cls, const char *uri, struct MHD_Connection *conn)
+{
+	struct conn *c = xcalloc(1, sizeof *c);
+	arena_init(&c->arena, 16 * 1024);
+	clock_gettime(CLOCK_MONOTONIC, &c->t0);
+	atomic_fetch_add(&in_flight, 1);
+	for (const char *p = uri; (p = strchr(p, '%')); p++)
+		if (p[1] == '0' && p[2] == '0')
+			c->req.bad_text = true;
+	return c;
 }
 
 static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char *url,
@@ -272,13 +326,11 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
 			      size_t *upload_size, void **con_cls)
 {
 	struct conn *c = *con_cls;
-	if (!c) {
-		c = xcalloc(1, sizeof *c);
-		arena_init(&c->arena, 16 * 1024);
-		clock_gettime(CLOCK_MONOTONIC, &c->t0);
-		atomic_fetch_add(&in_flight, 1);
+	if (!c)
+		*con_cls = c = uri_log(NULL, "", conn);
+	if (!c->begun) {
+		c->begun = true;
 		fill_request(c, conn, url, method);
-		*con_cls = c;
 		if (!strcmp(method, "POST")) {
 			/* Decide before reading a byte of the body: an unknown route or a caller the
 			 * route does not admit gets its answer now, and only routes that take a file
@@ -317,6 +369,8 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
 		c->body_bytes += *upload_size;
 		if (c->body_bytes > 2 * ((uint64_t)WEB_MAX_UPLOAD + WEB_MAX_FORM))
 			return MHD_NO;
+		if (c->urlencoded)
+			scan_urlencoded(c, upload_data, *upload_size);
 		if (c->pp && MHD_post_process(c->pp, upload_data, *upload_size) != MHD_YES)
 			c->req.form_overflow = true;
 		*upload_size = 0;
@@ -328,8 +382,11 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
 	}
 	struct web_req *r = &c->req;
 	for (int i = 0; i < c->nfields; i++) {
+		const struct buf *v = &c->fields[i].value;
+		if (!good_text(v->p ? v->p : "", v->len) || !utf8_valid(c->fields[i].key, strlen(c->fields[i].key)))
+			r->bad_text = true;
 		r->form[i].key = c->fields[i].key;
-		r->form[i].value = arena_strdup(&c->arena, buf_str(&c->fields[i].value));
+		r->form[i].value = arena_strdup(&c->arena, buf_str(v));
 	}
 	r->nform = c->nfields;
 	r->db = web_db();
@@ -347,7 +404,7 @@ static void completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	struct conn *c = *con_cls;
 	if (!c)
 		return;
-	if (!config->quiet) {
+	if (!config->quiet && c->begun) {
 		struct timespec t1;
 		clock_gettime(CLOCK_MONOTONIC, &t1);
 		double ms = (double)(t1.tv_sec - c->t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - c->t0.tv_nsec) / 1e6;
@@ -432,6 +489,7 @@ int web_serve(const struct web_config *cfg)
 		MHD_OPTION_CONNECTION_TIMEOUT, 30u,
 		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(128 * 1024),
 		MHD_OPTION_NOTIFY_COMPLETED, completed, NULL,
+		MHD_OPTION_URI_LOG_CALLBACK, uri_log, NULL,
 		MHD_OPTION_END);
 	if (!d) {
 		log_error("не удалось начать обслуживание на %s: %s (адрес занят или недоступен?)",

@@ -54,6 +54,8 @@ struct web_req {
 	struct web_kv form[WEB_MAX_FORM_FIELDS];
 	int nform;
 	bool form_overflow;     /* more fields or bytes than allowed */
+	bool bad_text;          /* the path, a query or form key or value holds a NUL byte or
+				   is not UTF-8: refused before any handler */
 	struct web_upload upload;
 	const char *params[WEB_MAX_PARAMS]; /* {name} parts of the route pattern */
 	int nparams;

@@ -62,4 +62,38 @@ check "a killed server leaves no upload in /tmp" cmp -s "$T/tmp.before" "$T/tmp.
 beside_db >"$T/dir.after"
 check "nor beside the database" cmp -s "$T/dir.before" "$T/dir.after"
 
+# --- a NUL byte or broken UTF-8 in a field is refused before any handler (a NUL used to
+# cut «a\0b» to «a» and create the user «a»)
+start_server
+login admin Kx9-srv-admin1
+post admin /users --data-binary 'login=a%00b' --data-urlencode name=x --data-urlencode role=admin \
+	--data-urlencode password=Kx9-srv-other1
+expect_eq "login=a%00b refused" "$code" 400
+expect_grep "the refusal says why, in Russian" "$T/body" "нулевой байт или текст не в кодировке UTF-8"
+expect_eq "no user «a» created" "$(sql "SELECT count(*) FROM user WHERE login IN ('a', 'a' || char(0) || 'b')")" 0
+post admin /users --data-binary 'login%00x=ab' --data-urlencode name=x --data-urlencode role=admin \
+	--data-urlencode password=Kx9-srv-other1
+expect_eq "a NUL in a form key refused" "$code" 400
+post admin /users --data-binary 'login=a%FFb' --data-urlencode name=x --data-urlencode role=admin \
+	--data-urlencode password=Kx9-srv-other1
+expect_eq "a value that is not UTF-8 refused" "$code" 400
+printf 'a\0b' >"$T/nul.txt"
+upload admin /users -F "login=<$T/nul.txt" -F name=x -F role=admin -F password=Kx9-srv-other1
+expect_eq "a NUL in a multipart field refused" "$code" 400
+expect_eq "still no user created" "$(sql "SELECT count(*) FROM user")" 2
+get admin "/schools?q=a%00b"
+expect_eq "a NUL in a query value refused" "$code" 400
+expect_grep "the query refusal says why" "$T/body" "нулевой байт"
+get admin "/schools?q=%D0"
+expect_eq "a query value that is not UTF-8 refused" "$code" 400
+get admin "/schools/sch220206%00x"
+expect_eq "a NUL in the path refused" "$code" 400
+get admin "/schools?q=%D1%88%D0%BA"
+expect_eq "Cyrillic in a query passes" "$code" 200
+post admin /users --data-urlencode login=veb --data-urlencode "name=Вебов Веб" --data-urlencode role=admin \
+	--data-urlencode password=Kx9-srv-other1
+expect_eq "an ordinary form passes" "$code" 200
+expect_eq "and creates its user" "$(sql "SELECT name FROM user WHERE login = 'veb'")" "Вебов Веб"
+stop_server
+
 echo "1..$_n"
