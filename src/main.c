@@ -208,7 +208,8 @@ static const struct cli_cmd commands[] = {
 	  "а база вместе с ключом раскрывает всё." },
 	{ "serve", cmd_serve, "веб-интерфейс и API на этом компьютере",
 	  "использование: oko serve [--listen АДРЕС:ПОРТ] [--threads N] [--quiet] [--secure-cookies]\n"
-	  "                 [--upload-wait СЕКУНДЫ] [--upload-memory МБ]\n\n"
+	  "                 [--upload-wait СЕКУНДЫ] [--upload-memory МБ]\n"
+	  "                 [--trusted-proxy АДРЕС[,АДРЕС…]]\n\n"
 	  "Запускает веб-интерфейс oko (по умолчанию http://127.0.0.1:8080) и JSON API /api/v1/.\n"
 	  "Останавливается по Ctrl+C или SIGTERM, дав завершиться текущим запросам.\n\n"
 	  "параметры:\n"
@@ -216,6 +217,9 @@ static const struct cli_cmd commands[] = {
 	  "  --threads N          рабочих потоков (по умолчанию — число ядер)\n"
 	  "  --quiet              не писать журнал запросов\n"
 	  "  --secure-cookies     всегда помечать cookie как Secure (за HTTPS-прокси)\n"
+	  "  --trusted-proxy А    адреса или сети (10.0.0.0/8) обратных прокси, которым\n"
+	  "                       верить: только от них принимаются X-Forwarded-For (адрес\n"
+	  "                       клиента), X-Forwarded-Proto и X-Forwarded-Host\n"
 	  "  --upload-wait С      сколько загрузка ждёт своей очереди на запись, пока\n"
 	  "                       сохраняется другая (по умолчанию 60 с); потом ответ\n"
 	  "                       «сервер занят, повторите»\n"

@@ -276,6 +276,23 @@ static void busy_page(struct conn *c)
 	c->res.retry_after = 60;
 }
 
+/* The X-Forwarded-For headers of a request, in order (a proxy chain may send several). */
+struct xff {
+	const char *v[8];
+	int n;
+};
+
+static enum MHD_Result collect_xff(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+	struct xff *x = cls;
+	if (value && !strcasecmp(key, "X-Forwarded-For")) {
+		if (x->n == (int)(sizeof x->v / sizeof *x->v))
+			return MHD_NO;
+		x->v[x->n++] = value;
+	}
+	return MHD_YES;
+}
+
 static void fill_request(struct conn *c, struct MHD_Connection *conn, const char *url,
 			 const char *method)
 {
@@ -285,18 +302,26 @@ static void fill_request(struct conn *c, struct MHD_Connection *conn, const char
 	r->path = arena_strdup(&c->arena, url);
 	r->now = (int64_t)time(NULL);
 	r->conn = conn;
+	/* The client is the peer, unless the peer is a declared proxy: then X-Forwarded-For
+	 * says who it is and X-Forwarded-Proto whether it came over TLS. From anybody else
+	 * these headers are the client's own words and are ignored. */
 	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-	char ip[INET6_ADDRSTRLEN] = "?";
-	if (ci && ci->client_addr) {
-		const struct sockaddr *sa = ci->client_addr;
-		if (sa->sa_family == AF_INET)
-			inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, ip, sizeof ip);
-		else if (sa->sa_family == AF_INET6)
-			inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, ip, sizeof ip);
+	struct web_addr peer, client;
+	if (!ci || web_addr_from_sockaddr(ci->client_addr, &peer))
+		memset(&peer, 0, sizeof peer);
+	r->via_proxy = web_proxies_trust(&config->proxies, &peer);
+	client = peer;
+	if (r->via_proxy) {
+		struct xff x = { .n = 0 };
+		MHD_get_connection_values(conn, MHD_HEADER_KIND, collect_xff, &x);
+		web_client_addr(&config->proxies, &peer, x.v, x.n, &client);
 	}
+	char ip[INET6_ADDRSTRLEN];
+	web_addr_str(&client, ip, sizeof ip);
 	r->ip = arena_strdup(&c->arena, ip);
-	const char *proto = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "X-Forwarded-Proto");
-	r->secure = config->secure_cookies || (proto && !strcmp(proto, "https"));
+	const char *proto = r->via_proxy ? MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "X-Forwarded-Proto")
+					 : NULL;
+	r->secure = config->secure_cookies || (proto && !strcasecmp(proto, "https"));
 	MHD_get_connection_values_n(conn, MHD_GET_ARGUMENT_KIND, collect_arg, c);
 	if (!utf8_valid(r->path, strlen(r->path)))
 		r->bad_text = true;

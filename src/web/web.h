@@ -64,7 +64,9 @@ struct web_req {
 	struct user user;
 	char csrf[USER_TOKEN_HEX];
 	char session[USER_TOKEN_HEX];
-	bool secure;            /* the request came over TLS (X-Forwarded-Proto: https) */
+	bool secure;            /* the request came over TLS (--secure-cookies, or
+				   X-Forwarded-Proto: https from a trusted proxy) */
+	bool via_proxy;         /* the peer is a trusted proxy (its X-Forwarded-* count) */
 	void *conn;             /* struct MHD_Connection, for headers */
 };
 
@@ -136,6 +138,40 @@ void web_throttle_fail(const char *ip, const char *login, int64_t now);
 int web_throttle_wait(const char *ip, const char *login, int64_t now);
 void web_throttle_reset(const char *login, int64_t now);
 
+/* ---- client addresses behind trusted reverse proxies (proxy.c) ---- */
+
+/* An IPv4 or IPv6 address; an IPv4-mapped IPv6 address is kept as IPv4. */
+struct web_addr {
+	int family;          /* AF_INET or AF_INET6; 0 when unknown */
+	unsigned char a[16]; /* 4 or 16 bytes, network order */
+};
+
+#define WEB_MAX_PROXIES 16
+/* The proxies of `serve --trusted-proxy`: addresses or networks (ADDR/BITS). */
+struct web_proxies {
+	struct web_addr net[WEB_MAX_PROXIES];
+	int bits[WEB_MAX_PROXIES];
+	int n;
+};
+
+/* Parses n bytes of "1.2.3.4", "2001:db8::1", "[2001:db8::1]" or either with ":port"
+ * (white space around is ignored); ERR_INVALID for anything else. */
+int web_addr_parse(const char *s, size_t n, struct web_addr *out);
+/* The address of a struct sockaddr (IPv4 or IPv6); ERR_INVALID for other families. */
+int web_addr_from_sockaddr(const void *sockaddr, struct web_addr *out);
+/* The address as text ("?" when unknown). */
+void web_addr_str(const struct web_addr *a, char *out, size_t n);
+/* Parses "ADDR[/BITS][,ADDR[/BITS]…]"; ERR_INVALID or ERR_LIMIT with a Russian msg. */
+int web_proxies_parse(const char *list, struct web_proxies *p, char *msg, size_t msglen);
+/* True when a is one of the trusted proxies (p may be NULL: none). */
+bool web_proxies_trust(const struct web_proxies *p, const struct web_addr *a);
+/* The client of a request from peer carrying the X-Forwarded-For values xff[0..nxff) in
+ * the order received: the peer itself unless it is a trusted proxy; else, reading the
+ * values right to left, the first address that is not a trusted proxy. An entry that is
+ * not an address stops the walk at the proxy that passed it on. */
+void web_client_addr(const struct web_proxies *p, const struct web_addr *peer, const char *const *xff,
+		     int nxff, struct web_addr *client);
+
 /* ---- HTML (html.c): escaped by default; raw output only through html_raw ---- */
 
 void html_text(struct buf *b, const char *s);  /* element content */
@@ -175,6 +211,7 @@ struct web_config {
 	unsigned upload_wait; /* seconds an upload waits in line for the write lock */
 	size_t upload_memory; /* bytes of uploads held at once (0 = WEB_UPLOAD_MEMORY); past
 				 it a request with a file gets 503 «сервер занят» */
+	struct web_proxies proxies; /* --trusted-proxy: whose X-Forwarded-* headers count */
 };
 
 /* Serves until SIGTERM/SIGINT, then stops accepting, lets requests in flight finish

@@ -96,4 +96,43 @@ expect_eq "an ordinary form passes" "$code" 200
 expect_eq "and creates its user" "$(sql "SELECT name FROM user WHERE login = 'veb'")" "Вебов Веб"
 stop_server
 
+# --- X-Forwarded-* count only from a declared proxy (--trusted-proxy)
+last_ip() { sql "SELECT ip FROM audit WHERE action = 'login_failed' ORDER BY id DESC LIMIT 1"; }
+xlogin() { # HEADERS... : a failed login with extra headers; headers in $T/h
+	local args=()
+	for h in "$@"; do args+=(-H "$h"); done
+	code=$(curl -s -o "$T/body" -D "$T/h" -w '%{http_code}' "${args[@]}" --data-urlencode login=admin \
+		--data-urlencode password=wrong-password "$URL/login")
+}
+okl() { # a successful login with extra headers
+	local args=()
+	for h in "$@"; do args+=(-H "$h"); done
+	code=$(curl -s -o "$T/body" -D "$T/h" -w '%{http_code}' "${args[@]}" --data-urlencode login=sch \
+		--data-urlencode password=Kx9-srv-school1 "$URL/login")
+}
+start_server
+xlogin "X-Forwarded-For: 203.0.113.7"
+expect_eq "from a client, X-Forwarded-For is ignored" "$(last_ip)" 127.0.0.1
+okl "X-Forwarded-Proto: https"
+grep -q 'Secure' "$T/h" && fail "X-Forwarded-Proto from a client makes the cookie Secure" || ok "X-Forwarded-Proto from a client ignored"
+okl "Origin: http://oko.example" "X-Forwarded-Host: oko.example"
+expect_eq "X-Forwarded-Host from a client does not vouch for a login's origin" "$code" 403
+stop_server
+
+start_server --trusted-proxy 10.9.9.9,127.0.0.0/8
+xlogin "X-Forwarded-For: 203.0.113.7"
+expect_eq "from a trusted proxy, X-Forwarded-For names the client" "$(last_ip)" 203.0.113.7
+xlogin "X-Forwarded-For: 6.6.6.6, 203.0.113.8, 10.9.9.9"
+expect_eq "the right-most address that is not a proxy is the client" "$(last_ip)" 203.0.113.8
+xlogin "X-Forwarded-For: 6.6.6.6" "X-Forwarded-For: 2001:db8::7"
+expect_eq "several X-Forwarded-For headers read as one list" "$(last_ip)" 2001:db8::7
+xlogin "X-Forwarded-For: garbage"
+expect_eq "garbage leaves the proxy's own address" "$(last_ip)" 127.0.0.1
+grep -q "203.0.113.8 POST /login 403" "$T/serve.log" && ok "the access log names the client" || fail "the access log names the client"
+okl "X-Forwarded-Proto: https"
+expect_grep "X-Forwarded-Proto: https from the proxy makes the cookie Secure" "$T/h" "Secure"
+okl "Origin: http://oko.example" "X-Forwarded-Host: oko.example"
+expect_eq "X-Forwarded-Host from the proxy names this server" "$code" 303
+stop_server
+
 echo "1..$_n"
