@@ -228,7 +228,8 @@ static enum MHD_Result post_iter(void *cls, enum MHD_ValueKind kind, const char 
 	return MHD_YES;
 }
 
-static void add_headers(struct MHD_Response *resp, const struct web_res *w)
+/* The headers of every answer of ours. */
+static void add_headers(struct MHD_Response *resp, const struct web_res *w, bool secure)
 {
 	MHD_add_response_header(resp, "Content-Type", w->type ? w->type : "text/html; charset=utf-8");
 	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
@@ -244,6 +245,8 @@ static void add_headers(struct MHD_Response *resp, const struct web_res *w)
 		MHD_add_response_header(resp, "Set-Cookie", w->cookie);
 	if (w->disposition)
 		MHD_add_response_header(resp, "Content-Disposition", w->disposition);
+	if (w->close)
+		MHD_add_response_header(resp, "Connection", "close");
 	if (w->retry_after > 0) {
 		char s[16];
 		snprintf(s, sizeof s, "%d", w->retry_after);
@@ -252,8 +255,9 @@ static void add_headers(struct MHD_Response *resp, const struct web_res *w)
 }
 
 /* Queues the response a handler (or the server) filled. */
-static enum MHD_Result answer(struct MHD_Connection *conn, const struct web_res *w)
+static enum MHD_Result answer(struct MHD_Connection *conn, const struct conn *c)
 {
+	const struct web_res *w = &c->res;
 	struct MHD_Response *resp =
 		w->static_body ? MHD_create_response_from_buffer(w->static_len, (void *)w->static_body,
 								   MHD_RESPMEM_PERSISTENT)
@@ -261,7 +265,7 @@ static enum MHD_Result answer(struct MHD_Connection *conn, const struct web_res 
 								   MHD_RESPMEM_MUST_COPY);
 	if (!resp)
 		return MHD_NO;
-	add_headers(resp, w);
+	add_headers(resp, w, c->req.secure);
 	enum MHD_Result ret = MHD_queue_response(conn, (unsigned)w->status, resp);
 	MHD_destroy_response(resp);
 	return ret;
@@ -331,6 +335,64 @@ static void fill_request(struct conn *c, struct MHD_Connection *conn, const char
 	c->res.status = 200;
 }
 
+/* Headers that decide where a request ends, counted (names compare case-insensitively). */
+struct framing {
+	int content_length, transfer_encoding, host;
+	const char *te;
+};
+
+static enum MHD_Result count_framing(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+	struct framing *f = cls;
+	if (!strcasecmp(key, "Content-Length"))
+		f->content_length++;
+	else if (!strcasecmp(key, "Transfer-Encoding"))
+		f->transfer_encoding++, f->te = value ? value : "";
+	else if (!strcasecmp(key, "Host"))
+		f->host++;
+	return MHD_YES;
+}
+
+/* Request smuggling: when a proxy in front and libmicrohttpd could disagree on where a
+ * request ends, the bytes after it could be read as a second request that the proxy never
+ * saw. libmicrohttpd 0.9.75 accepts both Content-Length and Transfer-Encoding (and then
+ * runs the smuggled request), two Content-Lengths, and HTTP/1.1 without Host. Such a
+ * request gets 400 and the connection is closed before anything of it is processed
+ * (answering before the body makes MHD read no further). Also refused here: headers
+ * over WEB_MAX_HEADERS (libmicrohttpd's own limit, the connection's memory, lies above and
+ * answers with its own page). True when c->res holds the refusal. */
+static bool refuse_framing(struct conn *c, struct MHD_Connection *conn, const char *version)
+{
+	struct framing f = { 0, 0, 0, NULL };
+	MHD_get_connection_values(conn, MHD_HEADER_KIND, count_framing, &f);
+	bool old = !strcmp(version, "HTTP/1.0") || !strcmp(version, "HTTP/0.9") || !*version;
+	const char *why = NULL;
+	if (f.content_length > 1)
+		why = "два заголовка Content-Length";
+	else if (f.transfer_encoding && f.content_length)
+		why = "заголовки Content-Length и Transfer-Encoding вместе";
+	else if (f.transfer_encoding > 1 || (f.transfer_encoding && (old || strcasecmp(f.te, "chunked"))))
+		why = "Transfer-Encoding, кроме одного «chunked» в HTTP/1.1, не поддерживается";
+	else if (f.host > 1)
+		why = "несколько заголовков Host";
+	else if (!f.host && !old)
+		why = "нет заголовка Host, обязательного в HTTP/1.1";
+	if (why) {
+		web_error_page(&c->req, &c->res, 400,
+			       arena_printf(&c->arena, "Запрос составлен неверно: %s. Соединение закрыто.", why));
+		c->res.close = true;
+		return true;
+	}
+	const union MHD_ConnectionInfo *hs = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_REQUEST_HEADER_SIZE);
+	if (hs && hs->header_size > WEB_MAX_HEADERS) {
+		web_error_page(&c->req, &c->res, 431, "Адрес и заголовки запроса больше 32 КБ. Если так "
+						      "велики cookie, удалите cookie этого сайта в браузере.");
+		c->res.close = true;
+		return true;
+	}
+	return false;
+}
+
 /* The request line has arrived (before its headers): the request's memory starts here,
  * while the URI is still raw. A "%00" in it would reach the path or a query value as a
  * NUL that cuts it short, so the request is marked bad now. */
@@ -356,6 +418,8 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
 	if (!c->begun) {
 		c->begun = true;
 		fill_request(c, conn, url, method);
+		if (refuse_framing(c, conn, version))
+			return answer(conn, c);
 		if (!strcmp(method, "POST")) {
 			/* Decide before reading a byte of the body: an unknown route or a caller the
 			 * route does not admit gets its answer now, and only routes that take a file
@@ -366,14 +430,14 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
 			if (cl && strtoull(cl, NULL, 10) > (uint64_t)WEB_MAX_UPLOAD + WEB_MAX_FORM) {
 				web_error_page(&c->req, &c->res, 413, "Файл больше 64 МБ: так велики файлы "
 								      "результатов не бывают.");
-				return answer(conn, &c->res);
+				return answer(conn, c);
 			}
 			if (body == WEB_BODY_REFUSE) {
 				if (c->req.db)
 					web_dispatch(&c->req, &c->res);
 				else
 					web_error_page(&c->req, &c->res, 503, "База данных недоступна.");
-				return answer(conn, &c->res);
+				return answer(conn, c);
 			}
 			c->files_allowed = body == WEB_BODY_FILE;
 			/* A declared length takes its share of the upload budget before a byte is
@@ -382,7 +446,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
 				uint64_t want = strtoull(cl, NULL, 10);
 				if (!upload_reserve(c, want < WEB_MAX_UPLOAD ? (size_t)want : WEB_MAX_UPLOAD)) {
 					busy_page(c);
-					return answer(conn, &c->res);
+					return answer(conn, c);
 				}
 			}
 			c->pp = MHD_create_post_processor(conn, 64 * 1024, post_iter, c);
@@ -403,7 +467,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
 	}
 	if (c->busy) {
 		busy_page(c);
-		return answer(conn, &c->res);
+		return answer(conn, c);
 	}
 	struct web_req *r = &c->req;
 	for (int i = 0; i < c->nfields; i++) {
@@ -420,7 +484,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
 		web_error_page(r, w, 503, "База данных недоступна. Попробуйте позже.");
 	else
 		web_dispatch(r, w);
-	return answer(conn, w);
+	return answer(conn, c);
 }
 
 static void completed(void *cls, struct MHD_Connection *conn, void **con_cls,

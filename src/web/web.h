@@ -26,6 +26,7 @@
 #define WEB_MAX_PARAMS 4
 #define WEB_MAX_UPLOAD (64u << 20) /* bytes of one uploaded file */
 #define WEB_MAX_FORM (256u << 10)  /* bytes of all form fields of a request */
+#define WEB_MAX_HEADERS (32u << 10) /* bytes of the request line and headers (431 past it) */
 
 struct web_kv {
 	const char *key, *value;
@@ -81,6 +82,7 @@ struct web_res {
 	size_t static_len;
 	const char *cache;      /* Cache-Control */
 	int retry_after;        /* seconds for Retry-After (a 503 that will pass), or 0 */
+	bool close;             /* close the connection after the answer */
 };
 
 typedef int (*web_handler)(struct web_req *r, struct web_res *w);

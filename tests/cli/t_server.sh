@@ -135,4 +135,32 @@ okl "Origin: http://oko.example" "X-Forwarded-Host: oko.example"
 expect_eq "X-Forwarded-Host from the proxy names this server" "$code" 303
 stop_server
 
+# --- request smuggling and malformed framing: 400, connection closed, nothing processed
+start_server
+raw 'POST /login HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\nGET /smuggled HTTP/1.1\r\nHost: x\r\n\r\n'
+expect_eq "Content-Length with Transfer-Encoding: 400" "$code" 400
+expect_eq "the smuggled request gets no answer" "$nresp" 1
+grep -q '/smuggled' "$T/serve.log" && fail "the smuggled request was processed" || ok "the smuggled request was not processed"
+expect_grep "the connection is closed" "$T/raw" "Connection: close"
+expect_grep "the reason is said in Russian" "$T/raw" "Content-Length и Transfer-Encoding вместе"
+raw 'POST /login HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nContent-Length: 30\r\n\r\nabc'
+expect_eq "two Content-Lengths: 400" "$code" 400
+raw 'POST /login HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip, chunked\r\n\r\n0\r\n\r\n'
+expect_eq "a Transfer-Encoding other than chunked: 400" "$code" 400
+raw 'GET /login HTTP/1.1\r\n\r\nGET /second HTTP/1.1\r\nHost: x\r\n\r\n'
+expect_eq "HTTP/1.1 without Host: 400" "$code" 400
+expect_eq "and nothing after it is read" "$nresp" 1
+raw 'GET /login HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n'
+expect_eq "two Hosts: 400" "$code" 400
+raw 'GET /login HTTP/1.0\r\n\r\n'
+expect_eq "HTTP/1.0 without Host is served" "$code" 200
+raw 'GET /login HTTP/1.1\r\nHost: x\r\n\r\nGET /static/oko.css HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n'
+expect_eq "sound pipelined requests are both answered" "$nresp" 2
+raw "GET /login HTTP/1.1\r\nHost: x\r\nCookie: $(head -c 40000 /dev/zero | tr '\0' a)\r\n\r\n"
+expect_eq "headers over 32 KB: our 431" "$code" 431
+expect_grep "with our security headers" "$T/raw" "X-Content-Type-Options: nosniff"
+expect_grep "and the reason in Russian" "$T/raw" "больше 32 КБ"
+
+stop_server
+
 echo "1..$_n"
