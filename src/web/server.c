@@ -228,7 +228,9 @@ static enum MHD_Result post_iter(void *cls, enum MHD_ValueKind kind, const char 
 	return MHD_YES;
 }
 
-/* The headers of every answer of ours. */
+/* The headers of every answer of ours. Over TLS (--secure-cookies, or a trusted proxy's
+ * X-Forwarded-Proto: https) browsers are told to use nothing but HTTPS for a year (HSTS;
+ * without includeSubDomains: other sites of the same domain are not oko's to decide). */
 static void add_headers(struct MHD_Response *resp, const struct web_res *w, bool secure)
 {
 	MHD_add_response_header(resp, "Content-Type", w->type ? w->type : "text/html; charset=utf-8");
@@ -239,6 +241,8 @@ static void add_headers(struct MHD_Response *resp, const struct web_res *w, bool
 				"default-src 'self'; img-src 'self' data:; form-action 'self'; "
 				"frame-ancestors 'none'; base-uri 'none'");
 	MHD_add_response_header(resp, "Cache-Control", w->cache ? w->cache : "no-store");
+	if (secure)
+		MHD_add_response_header(resp, "Strict-Transport-Security", "max-age=31536000");
 	if (w->location)
 		MHD_add_response_header(resp, "Location", w->location);
 	if (w->cookie[0])

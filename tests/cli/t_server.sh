@@ -161,6 +161,23 @@ expect_eq "headers over 32 KB: our 431" "$code" 431
 expect_grep "with our security headers" "$T/raw" "X-Content-Type-Options: nosniff"
 expect_grep "and the reason in Russian" "$T/raw" "больше 32 КБ"
 
+# --- every answer of ours carries the security headers; HSTS only over TLS
+curl -s -o /dev/null -D "$T/h" "$URL/nonexistent"
+for h in "X-Content-Type-Options: nosniff" "X-Frame-Options: DENY" "Content-Security-Policy: default-src 'self'" \
+	"Referrer-Policy: same-origin" "Cache-Control: no-store"; do
+	expect_grep "a 404 carries $h" "$T/h" "$h"
+done
+grep -qi 'Strict-Transport-Security' "$T/h" && fail "HSTS over plain HTTP" || ok "no HSTS over plain HTTP"
+curl -s -o /dev/null -D "$T/h" -H "X-Forwarded-Proto: https" "$URL/login"
+grep -qi 'Strict-Transport-Security' "$T/h" && fail "HSTS on a client's X-Forwarded-Proto" || ok "no HSTS on a client's X-Forwarded-Proto"
+stop_server
+start_server --secure-cookies
+curl -s -o /dev/null -D "$T/h" "$URL/login"
+expect_grep "--secure-cookies: HSTS" "$T/h" "Strict-Transport-Security: max-age=31536000"
+stop_server
+start_server --trusted-proxy 127.0.0.1
+curl -s -o /dev/null -D "$T/h" -H "X-Forwarded-Proto: https" "$URL/login"
+expect_grep "X-Forwarded-Proto: https from a trusted proxy: HSTS" "$T/h" "Strict-Transport-Security: max-age=31536000"
 stop_server
 
 echo "1..$_n"
