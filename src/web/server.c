@@ -9,12 +9,21 @@
  * Uploads never touch the disk: a file left in a shared /tmp by a crash would keep pupils'
  * names in clear. Each is capped (WEB_MAX_UPLOAD), and the bytes of all uploads in flight
  * together are capped too (web_config.upload_memory): a request whose file would pass that
- * gets 503 «сервер занят» with Retry-After, never an out-of-memory stop. */
+ * gets 503 «сервер занят» with Retry-After, never an out-of-memory stop.
+ *
+ * Slow clients: libmicrohttpd's timeout counts only silence, so a client sending a byte a
+ * second held a connection forever. A watchdog thread bounds the time to the end of the
+ * headers and the rate of a body (see "connection watch" below), and one address may hold
+ * at most a quarter of the connections — except a declared proxy, behind which a whole
+ * region may sit. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <microhttpd.h>
 #include <pthread.h>
 #include <signal.h>
+#include <sys/ioctl.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,8 +43,11 @@ struct field {
 	struct buf value;
 };
 
+struct watch;
+
 struct conn {
 	struct arena arena;
+	struct watch *watch;     /* the connection's (socket context), for its phase */
 	struct web_req req;
 	struct web_res res;
 	struct MHD_PostProcessor *pp;
@@ -58,6 +70,169 @@ struct conn {
 static const struct web_config *config;
 static pthread_key_t db_key;
 static atomic_int in_flight;
+
+/* ---- connection watch: the deadlines libmicrohttpd 0.9.75 does not have ---- */
+
+#define CONN_LIMIT 1024          /* connections at once */
+#define CONN_PER_ADDRESS 256     /* of them from one address (IPv6: one /64), proxies aside */
+#define WATCH_HEADERS_MS 15000   /* accept (or the previous answer) to the end of the headers */
+#define WATCH_BODY_GRACE_MS 10000 /* a body may start slowly … */
+#define WATCH_BODY_RATE 2048     /* … then must average this many bytes a second */
+#define WATCH_PERIOD_MS 500      /* how often the watchdog looks */
+
+/* What a connection is waiting for: the client's headers, the client's body, or us (a
+ * handler at work, an answer being sent — MHD's idle timeout covers a client that does
+ * not read it). */
+enum phase { PHASE_HEADERS, PHASE_BODY, PHASE_SERVER };
+
+/* One per connection, from MHD's "started" notification to its "closed" one, in a list
+ * under watch_mu. The watchdog shuts an overdue connection's socket down (under the
+ * mutex); MHD then sees it closed and closes it in its own thread. The descriptor stays
+ * valid while the watch is listed: MHD calls the "closed" notification, which unlists it
+ * under the same mutex, before it closes the socket (MHD_cleanup_connections). */
+struct watch {
+	struct watch *prev, *next;
+	int fd;
+	struct web_addr key;  /* the peer, IPv6 cut to its /64: the per-address count */
+	bool proxy;           /* the peer is a declared proxy: no per-address limit */
+	bool cut;             /* shut down by the watchdog */
+	enum phase phase;     /* under watch_mu */
+	int64_t since;        /* when the phase began (ms, monotonic); under watch_mu */
+	atomic_uint_fast64_t body; /* bytes of body received in PHASE_BODY */
+	char ip[INET6_ADDRSTRLEN];
+};
+
+static pthread_mutex_t watch_mu = PTHREAD_MUTEX_INITIALIZER;
+static struct watch *watch_list;
+static atomic_bool watch_stop;
+static atomic_llong refused_logged; /* when a refused connection was last logged (ms) */
+
+static int64_t now_ms(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
+/* The per-address key: IPv4 as it is, IPv6 cut to /64 (one subscriber's network). */
+static struct web_addr addr_key(const struct web_addr *a)
+{
+	struct web_addr k = *a;
+	if (k.family == AF_INET6)
+		memset(k.a + 8, 0, 8);
+	return k;
+}
+
+static void watch_phase(struct watch *w, enum phase p)
+{
+	if (!w)
+		return;
+	pthread_mutex_lock(&watch_mu);
+	w->phase = p;
+	w->since = now_ms();
+	atomic_store(&w->body, 0);
+	pthread_mutex_unlock(&watch_mu);
+}
+
+static void notify_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
+			      enum MHD_ConnectionNotificationCode code)
+{
+	if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+		struct watch *w = xcalloc(1, sizeof *w);
+		const union MHD_ConnectionInfo *fd = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+		const union MHD_ConnectionInfo *ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+		struct web_addr a;
+		if (!ci || web_addr_from_sockaddr(ci->client_addr, &a))
+			memset(&a, 0, sizeof a);
+		w->fd = fd ? fd->connect_fd : -1;
+		w->key = addr_key(&a);
+		w->proxy = web_proxies_trust(&config->proxies, &a);
+		web_addr_str(&a, w->ip, sizeof w->ip);
+		w->phase = PHASE_HEADERS;
+		w->since = now_ms();
+		pthread_mutex_lock(&watch_mu);
+		w->next = watch_list;
+		if (watch_list)
+			watch_list->prev = w;
+		watch_list = w;
+		pthread_mutex_unlock(&watch_mu);
+		*socket_context = w;
+	} else if (code == MHD_CONNECTION_NOTIFY_CLOSED && *socket_context) {
+		struct watch *w = *socket_context;
+		pthread_mutex_lock(&watch_mu);
+		if (w->prev)
+			w->prev->next = w->next;
+		else
+			watch_list = w->next;
+		if (w->next)
+			w->next->prev = w->prev;
+		pthread_mutex_unlock(&watch_mu);
+		free(w);
+		*socket_context = NULL;
+	}
+}
+
+/* MHD's accept policy: an address that holds CONN_PER_ADDRESS connections gets no more,
+ * so that it cannot take them all; a declared proxy carries many clients and is exempt.
+ * (The count may overshoot by the few connections being accepted at the same moment.) */
+static enum MHD_Result admit(void *cls, const struct sockaddr *sa, socklen_t len)
+{
+	struct web_addr a;
+	if (web_addr_from_sockaddr(sa, &a) || web_proxies_trust(&config->proxies, &a))
+		return MHD_YES;
+	struct web_addr k = addr_key(&a);
+	int n = 0;
+	pthread_mutex_lock(&watch_mu);
+	for (struct watch *w = watch_list; w && n < CONN_PER_ADDRESS; w = w->next)
+		n += !w->proxy && w->key.family == k.family && !memcmp(w->key.a, k.a, sizeof k.a);
+	pthread_mutex_unlock(&watch_mu);
+	if (n < CONN_PER_ADDRESS)
+		return MHD_YES;
+	int64_t now = now_ms(), last = atomic_load(&refused_logged);
+	if (now - last > 10000 && atomic_compare_exchange_strong(&refused_logged, &last, now)) {
+		char ip[INET6_ADDRSTRLEN];
+		web_addr_str(&a, ip, sizeof ip);
+		log_warn("%s: уже %d соединений с этого адреса, новые не принимаются", ip, CONN_PER_ADDRESS);
+	}
+	return MHD_NO;
+}
+
+/* Shuts down the socket of every connection overdue for its phase. Time when the server
+ * had the client's bytes unread in the socket (a worker busy with another request) is not
+ * held against the client: the phase's clock is moved on by it. */
+static void *watchdog(void *arg)
+{
+	while (!atomic_load(&watch_stop)) {
+		struct timespec ts = { 0, WATCH_PERIOD_MS * 1000000L };
+		nanosleep(&ts, NULL);
+		int64_t now = now_ms();
+		pthread_mutex_lock(&watch_mu);
+		for (struct watch *w = watch_list; w; w = w->next) {
+			if (w->cut || w->phase == PHASE_SERVER || w->fd < 0)
+				continue;
+			int pending = 0;
+			if (ioctl(w->fd, FIONREAD, &pending) == 0 && pending > 0) {
+				w->since += WATCH_PERIOD_MS;
+				continue;
+			}
+			int64_t age = now - w->since;
+			uint64_t body = atomic_load(&w->body);
+			const char *why = NULL;
+			if (w->phase == PHASE_HEADERS && age > WATCH_HEADERS_MS)
+				why = "заголовки запроса не получены за 15 с";
+			else if (w->phase == PHASE_BODY && age > WATCH_BODY_GRACE_MS &&
+				 body * 1000 < (uint64_t)age * WATCH_BODY_RATE)
+				why = "тело запроса идёт медленнее 2 КБ/с";
+			if (why) {
+				shutdown(w->fd, SHUT_RDWR);
+				w->cut = true;
+				log_warn("%s: медленный клиент, соединение закрыто: %s", w->ip, why);
+			}
+		}
+		pthread_mutex_unlock(&watch_mu);
+	}
+	return NULL;
+}
 static atomic_size_t upload_held; /* bytes of the upload budget held by requests */
 
 static size_t upload_budget(void)
@@ -270,6 +445,7 @@ static enum MHD_Result answer(struct MHD_Connection *conn, const struct conn *c)
 	if (!resp)
 		return MHD_NO;
 	add_headers(resp, w, c->req.secure);
+	watch_phase(c->watch, PHASE_SERVER); /* no more of the request is read */
 	enum MHD_Result ret = MHD_queue_response(conn, (unsigned)w->status, resp);
 	MHD_destroy_response(resp);
 	return ret;
@@ -405,7 +581,8 @@ static void *uri_log(void *cls, const char *uri, struct MHD_Connection *conn)
 	struct conn *c = xcalloc(1, sizeof *c);
 	arena_init(&c->arena, 16 * 1024);
 	clock_gettime(CLOCK_MONOTONIC, &c->t0);
-	atomic_fetch_add(&in_flight, 1);
+	const union MHD_ConnectionInfo *sc = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	c->watch = sc ? sc->socket_context : NULL;
 	for (const char *p = uri; (p = strchr(p, '%')); p++)
 		if (p[1] == '0' && p[2] == '0')
 			c->req.bad_text = true;
@@ -421,6 +598,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
 		*con_cls = c = uri_log(NULL, "", conn);
 	if (!c->begun) {
 		c->begun = true;
+		atomic_fetch_add(&in_flight, 1);
 		fill_request(c, conn, url, method);
 		if (refuse_framing(c, conn, version))
 			return answer(conn, c);
@@ -455,11 +633,18 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
 			}
 			c->pp = MHD_create_post_processor(conn, 64 * 1024, post_iter, c);
 		}
+		/* Now the client owes us its body, if it announced one. */
+		const char *length = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
+		bool body = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Transfer-Encoding") ||
+			    (length && strtoull(length, NULL, 10) > 0);
+		watch_phase(c->watch, body ? PHASE_BODY : PHASE_SERVER);
 		return MHD_YES;
 	}
 	if (*upload_size) {
 		/* Past twice the caps nobody is sending a form: drop the connection. */
 		c->body_bytes += *upload_size;
+		if (c->watch)
+			atomic_fetch_add(&c->watch->body, *upload_size);
 		if (c->body_bytes > 2 * ((uint64_t)WEB_MAX_UPLOAD + WEB_MAX_FORM))
 			return MHD_NO;
 		if (c->urlencoded)
@@ -497,12 +682,21 @@ static void completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	struct conn *c = *con_cls;
 	if (!c)
 		return;
+	bool begun = c->begun;
+	/* Keep-alive: the next request's headers are due within the bound from now. */
+	watch_phase(c->watch, PHASE_HEADERS);
 	if (!config->quiet && c->begun) {
 		struct timespec t1;
 		clock_gettime(CLOCK_MONOTONIC, &t1);
 		double ms = (double)(t1.tv_sec - c->t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - c->t0.tv_nsec) / 1e6;
-		log_info("%s %s %s %d %.1f мс %s", c->req.ip, c->req.method, c->req.path, c->res.status,
-			 ms, c->req.authed ? c->req.user.login : "-");
+		if (toe == MHD_REQUEST_TERMINATED_COMPLETED_OK)
+			log_info("%s %s %s %d %.1f мс %s", c->req.ip, c->req.method, c->req.path, c->res.status,
+				 ms, c->req.authed ? c->req.user.login : "-");
+		else
+			log_info("%s %s %s прерван (%s) %.1f мс %s", c->req.ip, c->req.method, c->req.path,
+				 toe == MHD_REQUEST_TERMINATED_TIMEOUT_REACHED ? "тайм-аут"
+				 : toe == MHD_REQUEST_TERMINATED_DAEMON_SHUTDOWN ? "остановка"
+				 : "соединение закрыто", ms, c->req.authed ? c->req.user.login : "-");
 	}
 	if (c->pp)
 		MHD_destroy_post_processor(c->pp);
@@ -513,7 +707,8 @@ static void completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	arena_free(&c->arena);
 	free(c);
 	*con_cls = NULL;
-	atomic_fetch_sub(&in_flight, 1);
+	if (begun)
+		atomic_fetch_sub(&in_flight, 1);
 }
 
 /* "127.0.0.1:8080" or "[::1]:8080" into a socket address. */
@@ -552,6 +747,26 @@ static int parse_listen(const char *s, struct sockaddr_storage *ss, socklen_t *l
 	return 0;
 }
 
+/* CONN_LIMIT, or fewer when the process may not open that many descriptors (the soft
+ * limit is raised to the hard one first); room is left for the database and the rest. */
+static unsigned conn_limit(void)
+{
+	struct rlimit rl;
+	if (getrlimit(RLIMIT_NOFILE, &rl))
+		return 256;
+	if (rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < CONN_LIMIT + 64 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max == RLIM_INFINITY || rl.rlim_max > CONN_LIMIT + 64 ? CONN_LIMIT + 64
+											    : rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+		getrlimit(RLIMIT_NOFILE, &rl);
+	}
+	if (rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur >= CONN_LIMIT + 64)
+		return CONN_LIMIT;
+	unsigned n = rl.rlim_cur > 128 ? (unsigned)rl.rlim_cur - 64 : 64;
+	log_warn("можно открыть только %u файлов: соединений не больше %u (ulimit -n)", (unsigned)rl.rlim_cur, n);
+	return n;
+}
+
 int web_serve(const struct web_config *cfg)
 {
 	struct sockaddr_storage ss;
@@ -573,15 +788,16 @@ int web_serve(const struct web_config *cfg)
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_ERROR_LOG;
 	if (ss.ss_family == AF_INET6)
 		flags |= MHD_USE_IPv6;
+	unsigned limit = conn_limit();
 	struct MHD_Daemon *d = MHD_start_daemon(
-		flags, 0, NULL, NULL, handle, NULL,
+		flags, 0, admit, NULL, handle, NULL,
 		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
 		MHD_OPTION_THREAD_POOL_SIZE, threads ? threads : 1u,
-		MHD_OPTION_CONNECTION_LIMIT, 512u,
-		MHD_OPTION_PER_IP_CONNECTION_LIMIT, 256u,
+		MHD_OPTION_CONNECTION_LIMIT, limit,
 		MHD_OPTION_CONNECTION_TIMEOUT, 30u,
 		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(128 * 1024),
 		MHD_OPTION_NOTIFY_COMPLETED, completed, NULL,
+		MHD_OPTION_NOTIFY_CONNECTION, notify_connection, NULL,
 		MHD_OPTION_URI_LOG_CALLBACK, uri_log, NULL,
 		MHD_OPTION_END);
 	if (!d) {
@@ -595,6 +811,11 @@ int web_serve(const struct web_config *cfg)
 	snprintf(host, sizeof host, "%.*s", (int)(strrchr(cfg->listen, ':') - cfg->listen), cfg->listen);
 	log_info("oko слушает http://%s:%u (потоков: %u, база %s)", host, info ? info->port : 0u,
 		 threads, cfg->db_path);
+	pthread_t dog;
+	atomic_store(&watch_stop, false);
+	bool dog_runs = pthread_create(&dog, NULL, watchdog, NULL) == 0;
+	if (!dog_runs)
+		log_warn("сторож медленных соединений не запущен: медленные клиенты не отключаются");
 	int sig = 0;
 	sigwait(&set, &sig);
 	log_info("получен сигнал %d: новые соединения не принимаются, дожидаюсь текущих запросов", sig);
@@ -604,6 +825,9 @@ int web_serve(const struct web_config *cfg)
 	for (int i = 0; i < 1000 && atomic_load(&in_flight) > 0; i++)
 		usleep(10000);
 	MHD_stop_daemon(d);
+	atomic_store(&watch_stop, true);
+	if (dog_runs)
+		pthread_join(dog, NULL);
 	log_info("остановлено");
 	return 0;
 }

@@ -180,4 +180,81 @@ curl -s -o /dev/null -D "$T/h" -H "X-Forwarded-Proto: https" "$URL/login"
 expect_grep "X-Forwarded-Proto: https from a trusted proxy: HSTS" "$T/h" "Strict-Transport-Security: max-age=31536000"
 stop_server
 
+# --- slow clients: headers must arrive within 15 s, a body at 2 KB/s on average after a
+# 10 s grace; others are served meanwhile and an honest slow upload passes. Two servers at
+# once: A takes the slow clients, B the per-address limit (256 idle connections from one
+# address, cut by the same deadline).
+# trickle FILE HEAD TEXT: sends HEAD at once and then TEXT a byte a second on a new
+# connection to $URL; writes the seconds until the server closed it to FILE.time and what
+# it answered to FILE.
+trickle() {
+	local start=$SECONDS fd w
+	exec {fd}<>"/dev/tcp/127.0.0.1/${URL##*:}"
+	printf '%s' "$2" >&$fd
+	(t=$3; for ((i = 0; i < ${#t}; i++)); do printf '%s' "${t:i:1}" >&$fd || exit; sleep 1; done) 2>/dev/null &
+	w=$!
+	timeout 40 cat <&$fd >"$1"
+	echo $((SECONDS - start)) >"$1.time"
+	kill $w 2>/dev/null
+	wait $w 2>/dev/null
+	exec {fd}<&-
+}
+start_server
+login admin Kx9-srv-admin1
+"$OKO" serve --listen 127.0.0.1:0 >"$T/serveB.log" 2>&1 &
+pidB=$!
+for _ in $(seq 100); do
+	portB=$(grep -o 'слушает http://127.0.0.1:[0-9]*' "$T/serveB.log" | grep -o '[0-9]*$'); [ -n "$portB" ] && break; sleep 0.05
+done
+fds=()
+for i in $(seq 256); do exec {fd}<>"/dev/tcp/127.0.0.1/$portB"; fds+=("$fd"); done
+# Each of them sends a byte every 5 s (never silent long enough for MHD's idle timeout).
+(while :; do for fd in "${fds[@]}"; do printf 'G' >&$fd; done; sleep 5; done) 2>/dev/null &
+feeder=$!
+sleep 0.5
+code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$portB/login")
+expect_eq "256 slow connections from one address: the next one is refused" "$code" 000
+trickle "$T/slowhead" "" $'GET /login HTTP/1.1\r\nHost: x\r\nX-Pad: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\r\n\r\n' &
+th=$!
+trickle "$T/slowbody" $'POST /login HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 100\r\n\r\n' \
+	"login=$(printf 'a%.0s' $(seq 80))" &
+tb=$!
+head -c 150000 /dev/urandom >"$T/honest.bin"
+token=$(csrf_of admin)
+code=$(curl -s -o "$T/body" -w '%{http_code}' -b "$T/admin.jar" -F "csrf=$token" -F procedure=VPR-2021-RU-4 \
+	-F variant=2 -F "file=@$T/honest.bin" --limit-rate 8k "$URL/materials") &
+hp=$!
+sleep 3
+t0=$(date +%s%N)
+get admin /
+elapsed=$(( ($(date +%s%N) - t0) / 1000000 ))
+expect_eq "a page is served beside the slow clients" "$code" 200
+check "in under 2 s (${elapsed} ms)" test "$elapsed" -lt 2000
+wait $hp
+stored=$(sql "SELECT stored FROM material_file WHERE variant = 2")
+check "an honest upload (150 KB at 8 KB/s) is received whole" cmp -s "$T/honest.bin" "$OKO_DB.files/$stored"
+wait $th $tb
+check "headers at a byte a second: cut within the bound ($(cat "$T/slowhead.time") s)" \
+	test "$(cat "$T/slowhead.time")" -ge 14 -a "$(cat "$T/slowhead.time")" -le 18
+check "and answered nothing" test ! -s "$T/slowhead"
+check "a body at a byte a second: cut after the grace ($(cat "$T/slowbody.time") s)" \
+	test "$(cat "$T/slowbody.time")" -ge 9 -a "$(cat "$T/slowbody.time")" -le 14
+expect_grep "the cut is logged" "$T/serve.log" "медленный клиент, соединение закрыто: заголовки запроса не получены за 15 с"
+expect_grep "the body cut too" "$T/serve.log" "тело запроса идёт медленнее 2 КБ/с"
+code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$portB/login")
+expect_eq "the slow connections were cut: the address is served again" "$code" 200
+kill $feeder 2>/dev/null; wait $feeder 2>/dev/null
+for fd in "${fds[@]}"; do exec {fd}<&-; done
+kill $pidB; wait $pidB 2>/dev/null
+stop_server
+# A declared proxy carries many clients: no per-address limit for it.
+start_server --trusted-proxy 127.0.0.1
+fds=()
+for i in $(seq 300); do exec {fd}<>"/dev/tcp/127.0.0.1/${URL##*:}"; fds+=("$fd"); done
+sleep 0.5
+get - /login
+expect_eq "a trusted proxy may hold more than 256 connections" "$code" 200
+for fd in "${fds[@]}"; do exec {fd}<&-; done
+stop_server
+
 echo "1..$_n"
