@@ -105,7 +105,7 @@ struct watch {
 static pthread_mutex_t watch_mu = PTHREAD_MUTEX_INITIALIZER;
 static struct watch *watch_list;
 static atomic_bool watch_stop;
-static atomic_llong refused_logged; /* when a refused connection was last logged (ms) */
+static _Atomic int64_t refused_logged; /* when a refused connection was last logged (ms) */
 
 static int64_t now_ms(void)
 {
@@ -767,23 +767,45 @@ static unsigned conn_limit(void)
 	return n;
 }
 
-int web_serve(const struct web_config *cfg)
+static pthread_once_t db_key_once = PTHREAD_ONCE_INIT;
+static pthread_t dog;
+static bool dog_runs;
+
+static void make_db_key(void)
 {
+	pthread_key_create(&db_key, close_db);
+}
+
+void web_db_release(void)
+{
+	struct db *d = pthread_getspecific(db_key);
+	if (d) {
+		pthread_setspecific(db_key, NULL);
+		close_db(d);
+	}
+}
+
+void *web_server_start(const struct web_config *cfg)
+{
+	config = cfg;
+	pthread_once(&db_key_once, make_db_key);
+	if (!cfg->listen) {
+		/* In-process (the HTTP fuzz target): no socket, no thread, no watchdog. */
+		return MHD_start_daemon(MHD_USE_NO_LISTEN_SOCKET, 0, admit, NULL, handle, NULL,
+					MHD_OPTION_CONNECTION_LIMIT, 64u,
+					MHD_OPTION_CONNECTION_TIMEOUT, 30u,
+					MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(128 * 1024),
+					MHD_OPTION_NOTIFY_COMPLETED, completed, NULL,
+					MHD_OPTION_NOTIFY_CONNECTION, notify_connection, NULL,
+					MHD_OPTION_URI_LOG_CALLBACK, uri_log, NULL,
+					MHD_OPTION_END);
+	}
 	struct sockaddr_storage ss;
 	socklen_t sslen;
-	config = cfg;
 	if (parse_listen(cfg->listen, &ss, &sslen)) {
 		log_error("адрес «%s» должен иметь вид 127.0.0.1:8080 или [::1]:8080", cfg->listen);
-		return ERR_USAGE;
+		return NULL;
 	}
-	pthread_key_create(&db_key, close_db);
-	/* Signals go to this thread only: workers inherit the blocked mask. */
-	sigset_t set;
-	sigemptyset(&set);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGINT);
-	pthread_sigmask(SIG_BLOCK, &set, NULL);
-	signal(SIGPIPE, SIG_IGN);
 	unsigned threads = cfg->threads ? cfg->threads : (unsigned)sysconf(_SC_NPROCESSORS_ONLN);
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_ERROR_LOG;
 	if (ss.ss_family == AF_INET6)
@@ -803,7 +825,7 @@ int web_serve(const struct web_config *cfg)
 	if (!d) {
 		log_error("не удалось начать обслуживание на %s: %s (адрес занят или недоступен?)",
 			  cfg->listen, strerror(errno));
-		return ERR_IO;
+		return NULL;
 	}
 	/* With port 0 the system picks one: say which (tests read this line). */
 	const union MHD_DaemonInfo *info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
@@ -811,11 +833,40 @@ int web_serve(const struct web_config *cfg)
 	snprintf(host, sizeof host, "%.*s", (int)(strrchr(cfg->listen, ':') - cfg->listen), cfg->listen);
 	log_info("oko слушает http://%s:%u (потоков: %u, база %s)", host, info ? info->port : 0u,
 		 threads, cfg->db_path);
-	pthread_t dog;
 	atomic_store(&watch_stop, false);
-	bool dog_runs = pthread_create(&dog, NULL, watchdog, NULL) == 0;
+	dog_runs = pthread_create(&dog, NULL, watchdog, NULL) == 0;
 	if (!dog_runs)
 		log_warn("сторож медленных соединений не запущен: медленные клиенты не отключаются");
+	return d;
+}
+
+void web_server_stop(void *daemon)
+{
+	MHD_stop_daemon(daemon);
+	atomic_store(&watch_stop, true);
+	if (dog_runs)
+		pthread_join(dog, NULL);
+	dog_runs = false;
+}
+
+int web_serve(const struct web_config *cfg)
+{
+	/* Signals go to this thread only: workers inherit the blocked mask. */
+	sigset_t set;
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	struct sockaddr_storage ss;
+	socklen_t sslen;
+	if (parse_listen(cfg->listen, &ss, &sslen)) {
+		log_error("адрес «%s» должен иметь вид 127.0.0.1:8080 или [::1]:8080", cfg->listen);
+		return ERR_USAGE;
+	}
+	struct MHD_Daemon *d = web_server_start(cfg);
+	if (!d)
+		return ERR_IO;
 	int sig = 0;
 	sigwait(&set, &sig);
 	log_info("получен сигнал %d: новые соединения не принимаются, дожидаюсь текущих запросов", sig);
@@ -824,10 +875,7 @@ int web_serve(const struct web_config *cfg)
 		close(ls);
 	for (int i = 0; i < 1000 && atomic_load(&in_flight) > 0; i++)
 		usleep(10000);
-	MHD_stop_daemon(d);
-	atomic_store(&watch_stop, true);
-	if (dog_runs)
-		pthread_join(dog, NULL);
+	web_server_stop(d);
 	log_info("остановлено");
 	return 0;
 }

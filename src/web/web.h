@@ -219,8 +219,18 @@ struct web_config {
 /* Serves until SIGTERM/SIGINT, then stops accepting, lets requests in flight finish
  * (up to 10 s) and returns. */
 int web_serve(const struct web_config *cfg);
+/* The server without web_serve's signal handling, for running it in-process: returns the
+ * struct MHD_Daemon * (void * here: this header does not include microhttpd.h), or NULL
+ * with the reason logged. With cfg->listen NULL it listens nowhere and runs no thread:
+ * connections come from MHD_add_connection() and the caller drives them with MHD_run()
+ * (the HTTP fuzz target). cfg must outlive the server. */
+void *web_server_start(const struct web_config *cfg);
+void web_server_stop(void *daemon);
 /* The per-thread database connection of a worker (opened on first use). */
 struct db *web_db(void);
+/* Closes this thread's connection and its cache of fragments (the next web_db() opens the
+ * database again: the fuzz target puts a fresh copy in place between inputs). */
+void web_db_release(void);
 /* Seconds a state-changing import waits in line for the write lock (web_config). */
 int web_upload_wait(void);
 
