@@ -353,6 +353,12 @@ static enum MHD_Result post_iter(void *cls, enum MHD_ValueKind kind, const char 
 {
 	struct conn *c = cls;
 	struct web_req *r = &c->req;
+	if (!key) {
+		/* A multipart part without a name (MHD passes NULL): no route declares it. It
+		 * used to reach strcmp() and crash the server (found by fuzz_http). */
+		r->form_overflow = true;
+		return MHD_YES;
+	}
 	if (filename) {
 		struct web_upload *u = &r->upload;
 		if (!c->files_allowed)

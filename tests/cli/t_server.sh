@@ -257,4 +257,17 @@ expect_eq "a trusted proxy may hold more than 256 connections" "$code" 200
 for fd in "${fds[@]}"; do exec {fd}<&-; done
 stop_server
 
+# --- found by fuzz_http: a multipart part without a name (MHD passes a NULL key) crashed
+# the server, from an anonymous POST /login
+start_server
+part=$'--XyZ\r\nContent-Disposition: form-data\r\n\r\nvalue\r\n--XyZ--\r\n'
+raw "POST /login HTTP/1.1\r\nHost: x\r\nContent-Type: multipart/form-data; boundary=XyZ\r\nContent-Length: ${#part}\r\n\r\n$part"
+expect_eq "a nameless form part is refused" "$code" 400
+file=$'--XyZ\r\nContent-Disposition: form-data; filename="a.csv"\r\n\r\nx\r\n--XyZ--\r\n'
+raw "POST /login HTTP/1.1\r\nHost: x\r\nContent-Type: multipart/form-data; boundary=XyZ\r\nContent-Length: ${#file}\r\n\r\n$file"
+expect_eq "a nameless file part too" "$code" 400
+get - /login
+expect_eq "and the server still serves" "$code" 200
+stop_server
+
 echo "1..$_n"
