@@ -233,6 +233,9 @@ static void *watchdog(void *arg)
 	}
 	return NULL;
 }
+
+/* ---- uploads in memory ---- */
+
 static atomic_size_t upload_held; /* bytes of the upload budget held by requests */
 
 static size_t upload_budget(void)
@@ -611,7 +614,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
 		if (!strcmp(method, "POST")) {
 			/* Decide before reading a byte of the body: an unknown route or a caller the
 			 * route does not admit gets its answer now, and only routes that take a file
-			 * may spool one; a declared length over the caps is refused at once. */
+			 * may send one; a declared length over the caps is refused at once. */
 			const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
 			c->req.db = web_db();
 			enum web_body body = c->req.db ? web_body_policy(&c->req) : WEB_BODY_REFUSE;

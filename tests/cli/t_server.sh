@@ -270,4 +270,15 @@ get - /login
 expect_eq "and the server still serves" "$code" 200
 stop_server
 
+# --- found by fuzz_http: an importer's message that cut a character in two (a long label
+# quoted by bytes) put broken UTF-8 into the page; html_text now keeps pages valid UTF-8
+start_server
+login sch Kx9-srv-school1
+printf 'school,procedure,code,class,variant,gender,journal_mark,absent,x%s\nsch220206,VPR-2021-MA-4,40001,4А,1,ж,5,0,1\n' \
+	"$(printf 'щ%.0s' $(seq 50))" >"$T/label.csv"
+upload sch /upload -F "file=@$T/label.csv" -F procedure=VPR-2021-MA-4
+expect_eq "a results file with an overlong label is refused" "$code" 400
+check "and the page is valid UTF-8" iconv -f UTF-8 -t UTF-8 "$T/body" -o /dev/null
+stop_server
+
 echo "1..$_n"
