@@ -105,26 +105,39 @@ static int write_file(const char *path, const void *p, size_t n)
 int material_add(struct db *d, int64_t procedure_id, const char *kind, int variant, const char *path,
 		 const char *name, const char *user, char *msg, size_t msglen)
 {
+	struct buf b = BUF_INIT;
+	int rc = read_file(path, &b, MATERIAL_MAX_FILE);
+	if (rc)
+		snprintf(msg, msglen, rc == ERR_LIMIT ? "файл больше 64 МБ" : "файл не читается");
+	else
+		rc = material_add_data(d, procedure_id, kind, variant, b.p, b.len, name, user, msg, msglen);
+	buf_free(&b);
+	return rc;
+}
+
+int material_add_data(struct db *d, int64_t procedure_id, const char *kind, int variant, const void *data,
+		      size_t len, const char *name, const char *user, char *msg, size_t msglen)
+{
 	bool crit = !strcmp(kind, "criteria");
 	if ((!crit && strcmp(kind, "variant")) || (crit ? variant != 0 : variant < 1 || variant > 99)) {
 		snprintf(msg, msglen, "вид материала: вариант с номером от 1 до 99 или критерии");
 		return ERR_INVALID;
 	}
-	struct buf b = BUF_INIT;
 	struct db_stmt *s = NULL;
 	char dir[4096], stored[128], full[4300], hex[65];
 	unsigned char h[32];
-	int rc = read_file(path, &b, MATERIAL_MAX_FILE);
-	if (rc) {
-		snprintf(msg, msglen, rc == ERR_LIMIT ? "файл больше 64 МБ" : "файл не читается");
+	int rc = 0;
+	if (len > MATERIAL_MAX_FILE) {
+		snprintf(msg, msglen, "файл больше 64 МБ");
+		rc = ERR_LIMIT;
 		goto out;
 	}
-	if (!b.len) {
+	if (!len) {
 		snprintf(msg, msglen, "файл пуст");
 		rc = ERR_INVALID;
 		goto out;
 	}
-	crypto_generichash(h, sizeof h, (const unsigned char *)b.p, b.len, NULL, 0);
+	crypto_generichash(h, sizeof h, data, len, NULL, 0);
 	sodium_bin2hex(hex, sizeof hex, h, sizeof h);
 	if ((rc = files_dir(d, dir, sizeof dir, true))) {
 		snprintf(msg, msglen, "нет каталога для файлов материалов рядом с базой");
@@ -132,7 +145,7 @@ int material_add(struct db *d, int64_t procedure_id, const char *kind, int varia
 	}
 	snprintf(stored, sizeof stored, "%lld-%s-%d-%.16s", (long long)procedure_id, kind, variant, hex);
 	snprintf(full, sizeof full, "%s/%s", dir, stored);
-	if ((rc = write_file(full, b.p, b.len))) {
+	if ((rc = write_file(full, data, len))) {
 		snprintf(msg, msglen, "файл не записан в %s", dir);
 		goto out;
 	}
@@ -144,13 +157,12 @@ int material_add(struct db *d, int64_t procedure_id, const char *kind, int varia
 				    " uploaded_by = excluded.uploaded_by, created_at = excluded.created_at")) ||
 	    (rc = db_bind_int(s, 1, procedure_id)) || (rc = db_bind_text(s, 2, kind, -1)) ||
 	    (rc = db_bind_int(s, 3, variant)) || (rc = db_bind_text(s, 4, base ? base + 1 : name, -1)) ||
-	    (rc = db_bind_text(s, 5, stored, -1)) || (rc = db_bind_int(s, 6, (int64_t)b.len)) ||
+	    (rc = db_bind_text(s, 5, stored, -1)) || (rc = db_bind_int(s, 6, (int64_t)len)) ||
 	    (rc = db_bind_text(s, 7, hex, -1)) || (rc = db_bind_text(s, 8, user, -1)))
 		goto out;
 	rc = db_step(s) < 0 ? ERR_DB : 0;
 out:
 	db_finalize(s);
-	buf_free(&b);
 	return rc;
 }
 

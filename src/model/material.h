@@ -38,6 +38,10 @@ void material_time_fmt(int64_t t, char out[32]);
  * replacing the one of the same kind and number. Copies the file into DBPATH.files/. */
 int material_add(struct db *d, int64_t procedure_id, const char *kind, int variant, const char *path,
 		 const char *name, const char *user, char *msg, size_t msglen);
+/* The same for bytes in memory (an upload, which the server keeps off the disk); name is the
+ * file's name as its sender gave it. */
+int material_add_data(struct db *d, int64_t procedure_id, const char *kind, int variant, const void *data,
+		      size_t len, const char *name, const char *user, char *msg, size_t msglen);
 int material_release_set(struct db *d, int64_t procedure_id, const struct material_release *r,
 			 char *msg, size_t msglen);
 /* ERR_NOTFOUND when the procedure has no release times. */

@@ -3,13 +3,29 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "base/str.h"
 #include "web/web.h"
 
+/* Escapes s, and keeps the page valid UTF-8 whatever s holds: a byte that does not start
+ * a well-formed character (a message cut in the middle of one, a code page's byte) becomes
+ * U+FFFD, as a browser would show it anyway. */
 void html_text(struct buf *b, const char *s)
 {
 	if (!s)
 		return;
-	for (; *s; s++) {
+	while (*s) {
+		if ((unsigned char)*s >= 0x80) {
+			uint32_t cp;
+			size_t n = utf8_decode(s, strnlen(s, 4), &cp);
+			if (n) {
+				buf_append(b, s, n);
+				s += n;
+			} else {
+				buf_puts(b, "\xEF\xBF\xBD");
+				s++;
+			}
+			continue;
+		}
 		switch (*s) {
 		case '&': buf_puts(b, "&amp;"); break;
 		case '<': buf_puts(b, "&lt;"); break;
@@ -18,6 +34,7 @@ void html_text(struct buf *b, const char *s)
 		case '\'': buf_puts(b, "&#39;"); break;
 		default: buf_putc(b, *s);
 		}
+		s++;
 	}
 }
 

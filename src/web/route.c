@@ -142,6 +142,7 @@ void web_error_page(struct web_req *r, struct web_res *w, int status, const char
 	static const struct { int status; const char *title; } titles[] = {
 		{ 400, "Неверный запрос" }, { 403, "Доступ запрещён" }, { 404, "Страница не найдена" },
 		{ 405, "Метод не поддерживается" }, { 413, "Слишком большой запрос" },
+		{ 431, "Слишком большие заголовки" },
 		{ 429, "Слишком много попыток" }, { 500, "Внутренняя ошибка" },
 		{ 503, "Сервис недоступен" },
 	};
@@ -290,6 +291,11 @@ static bool keys_declared(const struct web_route *rt, const struct web_kv *kv, i
 
 void web_dispatch(struct web_req *r, struct web_res *w)
 {
+	if (r->bad_text) {
+		web_error_page(r, w, 400, "Запрос содержит недопустимые символы: нулевой байт или текст "
+					  "не в кодировке UTF-8. Проверьте введённые данные и повторите.");
+		return;
+	}
 	if (!strcmp(r->method, "GET") && !strncmp(r->path, "/static/", 8)) {
 		if (web_static(r, w))
 			web_error_page(r, w, 404, "Такого файла нет.");

@@ -26,16 +26,20 @@
 #define WEB_MAX_PARAMS 4
 #define WEB_MAX_UPLOAD (64u << 20) /* bytes of one uploaded file */
 #define WEB_MAX_FORM (256u << 10)  /* bytes of all form fields of a request */
+#define WEB_MAX_HEADERS (32u << 10) /* bytes of the request line and headers (431 past it) */
 
 struct web_kv {
 	const char *key, *value;
 };
 
+/* Bytes of all uploads held in memory at once, every request together (web_config). */
+#define WEB_UPLOAD_MEMORY (256u << 20)
+
 struct web_upload {
 	const char *field;    /* form key of the file */
 	const char *filename; /* as sent by the browser (base name only, untrusted) */
-	const char *path;     /* temporary file holding the bytes, removed after the request */
-	uint64_t size;
+	const char *data;     /* the bytes, in memory (never written to disk); NULL when none */
+	size_t size;
 	bool too_large;
 };
 
@@ -51,6 +55,8 @@ struct web_req {
 	struct web_kv form[WEB_MAX_FORM_FIELDS];
 	int nform;
 	bool form_overflow;     /* more fields or bytes than allowed */
+	bool bad_text;          /* the path, a query or form key or value holds a NUL byte or
+				   is not UTF-8: refused before any handler */
 	struct web_upload upload;
 	const char *params[WEB_MAX_PARAMS]; /* {name} parts of the route pattern */
 	int nparams;
@@ -59,7 +65,9 @@ struct web_req {
 	struct user user;
 	char csrf[USER_TOKEN_HEX];
 	char session[USER_TOKEN_HEX];
-	bool secure;            /* the request came over TLS (X-Forwarded-Proto: https) */
+	bool secure;            /* the request came over TLS (--secure-cookies, or
+				   X-Forwarded-Proto: https from a trusted proxy) */
+	bool via_proxy;         /* the peer is a trusted proxy (its X-Forwarded-* count) */
 	void *conn;             /* struct MHD_Connection, for headers */
 };
 
@@ -74,6 +82,7 @@ struct web_res {
 	size_t static_len;
 	const char *cache;      /* Cache-Control */
 	int retry_after;        /* seconds for Retry-After (a 503 that will pass), or 0 */
+	bool close;             /* close the connection after the answer */
 };
 
 typedef int (*web_handler)(struct web_req *r, struct web_res *w);
@@ -131,6 +140,40 @@ void web_throttle_fail(const char *ip, const char *login, int64_t now);
 int web_throttle_wait(const char *ip, const char *login, int64_t now);
 void web_throttle_reset(const char *login, int64_t now);
 
+/* ---- client addresses behind trusted reverse proxies (proxy.c) ---- */
+
+/* An IPv4 or IPv6 address; an IPv4-mapped IPv6 address is kept as IPv4. */
+struct web_addr {
+	int family;          /* AF_INET or AF_INET6; 0 when unknown */
+	unsigned char a[16]; /* 4 or 16 bytes, network order */
+};
+
+#define WEB_MAX_PROXIES 16
+/* The proxies of `serve --trusted-proxy`: addresses or networks (ADDR/BITS). */
+struct web_proxies {
+	struct web_addr net[WEB_MAX_PROXIES];
+	int bits[WEB_MAX_PROXIES];
+	int n;
+};
+
+/* Parses n bytes of "1.2.3.4", "2001:db8::1", "[2001:db8::1]" or either with ":port"
+ * (white space around is ignored); ERR_INVALID for anything else. */
+int web_addr_parse(const char *s, size_t n, struct web_addr *out);
+/* The address of a struct sockaddr (IPv4 or IPv6); ERR_INVALID for other families. */
+int web_addr_from_sockaddr(const void *sockaddr, struct web_addr *out);
+/* The address as text ("?" when unknown). */
+void web_addr_str(const struct web_addr *a, char *out, size_t n);
+/* Parses "ADDR[/BITS][,ADDR[/BITS]…]"; ERR_INVALID or ERR_LIMIT with a Russian msg. */
+int web_proxies_parse(const char *list, struct web_proxies *p, char *msg, size_t msglen);
+/* True when a is one of the trusted proxies (p may be NULL: none). */
+bool web_proxies_trust(const struct web_proxies *p, const struct web_addr *a);
+/* The client of a request from peer carrying the X-Forwarded-For values xff[0..nxff) in
+ * the order received: the peer itself unless it is a trusted proxy; else, reading the
+ * values right to left, the first address that is not a trusted proxy. An entry that is
+ * not an address stops the walk at the proxy that passed it on. */
+void web_client_addr(const struct web_proxies *p, const struct web_addr *peer, const char *const *xff,
+		     int nxff, struct web_addr *client);
+
 /* ---- HTML (html.c): escaped by default; raw output only through html_raw ---- */
 
 void html_text(struct buf *b, const char *s);  /* element content */
@@ -168,13 +211,26 @@ struct web_config {
 	bool quiet;          /* no access log */
 	bool secure_cookies; /* always mark cookies Secure (behind a TLS proxy) */
 	unsigned upload_wait; /* seconds an upload waits in line for the write lock */
+	size_t upload_memory; /* bytes of uploads held at once (0 = WEB_UPLOAD_MEMORY); past
+				 it a request with a file gets 503 «сервер занят» */
+	struct web_proxies proxies; /* --trusted-proxy: whose X-Forwarded-* headers count */
 };
 
 /* Serves until SIGTERM/SIGINT, then stops accepting, lets requests in flight finish
  * (up to 10 s) and returns. */
 int web_serve(const struct web_config *cfg);
+/* The server without web_serve's signal handling, for running it in-process: returns the
+ * struct MHD_Daemon * (void * here: this header does not include microhttpd.h), or NULL
+ * with the reason logged. With cfg->listen NULL it listens nowhere and runs no thread:
+ * connections come from MHD_add_connection() and the caller drives them with MHD_run()
+ * (the HTTP fuzz target). cfg must outlive the server. */
+void *web_server_start(const struct web_config *cfg);
+void web_server_stop(void *daemon);
 /* The per-thread database connection of a worker (opened on first use). */
 struct db *web_db(void);
+/* Closes this thread's connection and its cache of fragments (the next web_db() opens the
+ * database again: the fuzz target puts a fresh copy in place between inputs). */
+void web_db_release(void);
 /* Seconds a state-changing import waits in line for the write lock (web_config). */
 int web_upload_wait(void);
 

@@ -62,3 +62,16 @@ login() {
 	code=$(curl -s -o "$T/body" -w '%{http_code}' -c "$T/$1.jar" \
 		--data-urlencode "login=$1" --data-urlencode "password=$2" "$URL/login")
 }
+
+# raw REQUEST: sends REQUEST (printf escapes: \r\n) over a fresh TCP connection and keeps
+# what the server answers within 5 s in $T/raw, its first status code in $code, and the
+# number of responses in $nresp.
+raw() {
+	exec 7<>"/dev/tcp/127.0.0.1/${URL##*:}"
+	# In a subshell: a server that closes early must not kill the test with SIGPIPE.
+	(printf "$1" >&7) 2>/dev/null
+	timeout 5 cat <&7 >"$T/raw"
+	exec 7<&-
+	code=$(head -1 "$T/raw" | grep -ao 'HTTP/1\.[01] [0-9]*' | grep -o '[0-9]*$')
+	nresp=$(grep -ac '^HTTP/1\.[01] [0-9]' "$T/raw")
+}

@@ -95,8 +95,8 @@ static bool names_us(const char *url, const char *addressed)
  * or types would land there). Browsers tell where a form was posted from:
  * Sec-Fetch-Site (all current browsers) must say same-origin — or none, a navigation the
  * user made; without it, Origin, else Referer, must name this server: the Host the browser
- * addressed, or the X-Forwarded-Host of a reverse proxy that rewrites Host (a cross-site
- * form cannot add a header, so accepting either is safe). "Origin: null" (a sandboxed or
+ * addressed, or the X-Forwarded-Host of a declared reverse proxy that rewrites Host (like
+ * every X-Forwarded-* header, believed only from a --trusted-proxy). "Origin: null" (a sandboxed or
  * privacy-stripped page) is foreign. A request with none of the three is not a browser's
  * cross-site post — curl, scripts, and browsers too old to send Origin on a POST — and is
  * allowed: refusing it would break scripted logins for no gain against current browsers,
@@ -111,7 +111,8 @@ static bool posted_from_us(struct web_req *r)
 		from = header(r, "Referer");
 	if (!from)
 		return true;
-	return names_us(from, header(r, "Host")) || names_us(from, header(r, "X-Forwarded-Host"));
+	return names_us(from, header(r, "Host")) ||
+	       (r->via_proxy && names_us(from, header(r, "X-Forwarded-Host")));
 }
 
 static void login_form(struct web_req *r, struct web_res *w, const char *login, const char *error)

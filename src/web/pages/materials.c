@@ -165,7 +165,7 @@ int page_materials_add(struct web_req *r, struct web_res *w)
 		w->status = 400;
 		return render(r, w, "Такой процедуры нет.", false);
 	}
-	if (!r->upload.path || !r->upload.size || r->upload.too_large) {
+	if (!r->upload.data || !r->upload.size || r->upload.too_large) {
 		w->status = 400;
 		return render(r, w, "Выберите файл (до 64 МБ).", false);
 	}
@@ -174,8 +174,9 @@ int page_materials_add(struct web_req *r, struct web_res *w)
 		return render(r, w, "Номер варианта — от 1 до 99.", false);
 	}
 	bool crit = !v || !*v;
-	int rc = material_add(r->db, p.id, crit ? "criteria" : "variant", (int)n, r->upload.path,
-			      r->upload.filename ? r->upload.filename : "файл", r->user.login, msg, sizeof msg);
+	int rc = material_add_data(r->db, p.id, crit ? "criteria" : "variant", (int)n, r->upload.data,
+				   r->upload.size, r->upload.filename ? r->upload.filename : "файл",
+				   r->user.login, msg, sizeof msg);
 	audit_add(r->db, &r->user, NULL, rc ? "material_add_refused" : "material_add", p.code,
 		  crit ? "критерии" : arena_printf(r->a, "вариант %ld", n), r->ip);
 	if (rc) {

@@ -201,18 +201,19 @@ int page_pupils_import(struct web_req *r, struct web_res *w)
 {
 	int year = req_year(r);
 	const struct web_upload *u = &r->upload;
-	if (!u->path || u->size == 0 || u->too_large) {
+	if (!u->data || u->size == 0 || u->too_large) {
 		w->status = u->too_large ? 413 : 400;
 		return render(r, w, year, u->too_large ? "Файл слишком большой." : "Выберите файл.", false, NULL);
 	}
 	char named[96];
 	snprintf(named, sizeof named, "%s", u->filename && *u->filename ? u->filename : "файл");
 	struct import_opts o = { .dry_run = web_form(r, "dry_run") != NULL, .only_school = r->user.school_id,
-				 .year = year, .name = named, .user = r->user.login };
+				 .year = year, .name = named, .user = r->user.login, .data = u->data,
+				 .len = u->size };
 	struct diag_list dl;
 	struct import_stats st;
 	diag_init(&dl, 100);
-	int rc = import_pupils(r->db, u->path, &o, &dl, &st);
+	int rc = import_pupils(r->db, named, &o, &dl, &st);
 	audit_add(r->db, &r->user, NULL, rc ? "pupils_import_refused" : "pupils_import", named,
 		  rc ? NULL : st.summary, r->ip);
 	if (rc)

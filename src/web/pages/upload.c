@@ -80,7 +80,7 @@ int page_upload_post(struct web_req *r, struct web_res *w)
 {
 	struct buf *b = &w->body;
 	const struct web_upload *u = &r->upload;
-	if (!u->path || u->size == 0 || u->too_large) {
+	if (!u->data || u->size == 0 || u->too_large) {
 		w->status = u->too_large ? 413 : 400;
 		html_begin(r, w, "Загрузка результатов");
 		buf_puts(b, "<h1>Загрузка результатов</h1><p class=\"alert\" role=\"alert\">");
@@ -121,7 +121,9 @@ int page_upload_post(struct web_req *r, struct web_res *w)
 	o.audit_user = &r->user;
 	o.audit_ip = r->ip;
 	o.wait_seconds = web_upload_wait();
-	int rc = import_results(r->db, u->path, &o, &d, &st);
+	o.data = u->data;
+	o.len = u->size;
+	int rc = import_results(r->db, named, &o, &d, &st);
 	if (rc || o.dry_run)
 		audit_add(r->db, &r->user, NULL, rc ? "upload_refused" : "upload_checked", named,
 			  st.summary, r->ip);
