@@ -5,6 +5,8 @@
 #    either all the old results or all the new ones; nothing is left beside the database.
 # 2. `oko analyze` killed: no output file is ever half-written under its name (each is the
 #    previous run's, byte for byte, or absent), and no half-stored run is in the database.
+# 3. `oko serve` killed with an upload in flight: the same all-or-nothing, every stored
+#    upload with its audit row, and no spooled upload left in /tmp or beside the database.
 # Rounds of each: CRASH_N (default 10; `make crash` runs 100).
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/web_lib.sh"
@@ -104,3 +106,29 @@ expect_eq "database intact after the analyses" "$(sql 'PRAGMA integrity_check')"
 check "every stored run complete ($(sql "SELECT count(*) FROM analysis_run") runs, $runs before)" \
 	test "$(sql "SELECT count(*) FROM analysis_run")" -ge "$runs"
 
+# ---- 3. the server killed with an upload in flight
+"$OKO" user add admin1 --role admin --password 'Kx9-crash-admin1' >/dev/null
+bad=0
+for i in $(seq "$N"); do
+	start_server
+	login admin1 'Kx9-crash-admin1'
+	f=$T/new.csv
+	[ "$(state)" = new ] && f=$T/old.csv
+	token=$(csrf_of admin1)
+	tmp_before=$(find /tmp -maxdepth 1 -name 'oko-upload-*' 2>/dev/null | wc -l)
+	curl -s -o /dev/null --limit-rate 4M -b "$T/admin1.jar" -F "csrf=$token" -F "file=@$f" "$URL/upload" &
+	cpid=$!
+	pause $((import_ms + 2000)) # the upload at 4 MB/s takes about 2 s, then the import
+	kill -9 "$SERVER_PID" 2>/dev/null
+	wait "$SERVER_PID" "$cpid" 2>/dev/null
+	s=$(state)
+	ic=$(sql 'PRAGMA integrity_check')
+	tmp_after=$(find /tmp -maxdepth 1 -name 'oko-upload-*' 2>/dev/null | wc -l)
+	unaudited=$(sql "SELECT count(*) FROM upload u WHERE u.user_name = 'admin1' AND NOT EXISTS (SELECT 1 FROM audit a WHERE a.action = 'upload' AND a.user_login = 'admin1' AND a.object = u.file)")
+	if [ "$ic" != ok ] || [ "$s" != old ] && [ "$s" != new ] || [ "$(leftovers)" != 0 ] ||
+	   [ "$tmp_after" -gt "$tmp_before" ] || [ "$unaudited" != 0 ]; then
+		bad=$((bad + 1))
+		echo "# server round $i: integrity «$ic», results $s, spool leftovers $(leftovers), /tmp $tmp_before → $tmp_after, uploads without audit $unaudited"
+	fi
+done
+expect_eq "$N servers killed with an upload in flight: rounds not all-or-nothing or with leftovers" "$bad" 0
