@@ -14,6 +14,7 @@
 #include "base/diag.h"
 #include "db/db.h"
 #include "io/table.h"
+#include "model/procedure.h"
 
 struct user;
 
@@ -82,6 +83,10 @@ struct import_stats {
 	long skipped;  /* results: rows with a code and nothing else, not stored */
 	int64_t upload_id; /* results: the upload recorded */
 	char layout[16];   /* results: the layout recognised */
+	/* results: a procedure proposed from the file (not accepted): its code and positions
+	 * as "label:max …", for a page that lets a person confirm or correct it. */
+	char proposal_code[40];
+	char proposal[PROC_MAX_POSITIONS * 12];
 	char summary[2048]; /* Russian text describing what was stored, one or more lines */
 };
 

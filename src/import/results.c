@@ -1177,6 +1177,13 @@ static void finish_inferred(struct imp *im)
 			continue;
 		}
 		im->rule_count[R_PROCEDURE]++;
+		if (filled) {
+			size_t a = 0;
+			snprintf(im->st->proposal_code, sizeof im->st->proposal_code, "%s", p->code);
+			for (int i = 0; i < filled && a < sizeof im->st->proposal; i++)
+				a += (size_t)snprintf(im->st->proposal + a, sizeof im->st->proposal - a,
+						      "%s%s:%d", i ? " " : "", p->pos[i].label, p->pos[i].max);
+		}
 		if (!filled)
 			diag_add_first(im->diags, DIAG_ERROR, im->name, NULL, 0, NULL, p->code,
 				       rules[R_PROCEDURE].code, "процедура %s не описана, и в файле нет ни "

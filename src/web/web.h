@@ -245,6 +245,7 @@ int page_school_aliases(struct web_req *r, struct web_res *w);
 int page_school_aliases_post(struct web_req *r, struct web_res *w);
 int page_upload(struct web_req *r, struct web_res *w);
 int page_upload_post(struct web_req *r, struct web_res *w);
+int page_upload_confirm(struct web_req *r, struct web_res *w);
 int page_audit(struct web_req *r, struct web_res *w);
 int page_users(struct web_req *r, struct web_res *w);
 int page_users_post(struct web_req *r, struct web_res *w);

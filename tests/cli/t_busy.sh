@@ -56,7 +56,7 @@ awk 'BEGIN {
 	printf "school,procedure,code,class,variant,gender,journal_mark,absent"
 	for (j = 1; j <= 15; j++) printf ",p%d", j
 	printf "\n"
-	for (i = 0; i < 400000; i++) {
+	for (i = 0; i < 1200000; i++) {
 		printf "big%05d,VPR-2021-MA-4,%d,4А,1,м,4,0", int(i / 50), 40001 + i % 50
 		for (j = 1; j <= 15; j++) printf ",1"
 		printf "\n"
@@ -72,4 +72,4 @@ else
 fi
 kill -0 "$big" 2>/dev/null && ok "(the import was still running)" || skip "the import ended before the probe"
 wait "$big"
-expect_eq "the big file stored whole" "$(sql "SELECT count(*) FROM result WHERE school_id IN (SELECT id FROM school WHERE login LIKE 'big%')")" 400000
+expect_eq "the big file stored whole" "$(sql "SELECT count(*) FROM result WHERE school_id IN (SELECT id FROM school WHERE login LIKE 'big%')")" 1200000

@@ -129,9 +129,21 @@ post mun /users --data-urlencode login=y --data-urlencode name=y --data-urlencod
 expect_eq "a municipal user cannot add users" "$code" 403
 
 # --- uploads
+# The school's results are there already (the command line loaded them): the upload asks
+# before replacing them, naming the earlier upload, and stores nothing until confirmed.
+before=$(sql "SELECT count(*) || ' ' || max(upload_id) FROM result")
 upload sch /upload -F "file=@$DATA/results/canonical_fixed.csv" -F "procedure="
-expect_eq "school uploads its own results" "$code" 200
+expect_eq "a school's re-upload is asked about first" "$code" 200
+expect_grep "… naming what it would replace" "$T/body" "будет заменено результатов: 3 (школ: 1) из загрузки «canonical.csv»"
+expect_eq "… and nothing stored yet" "$(sql "SELECT count(*) || ' ' || max(upload_id) FROM result")" "$before"
+pending=$(grep -o 'name="pending" value="[0-9]*"' "$T/body" | grep -o '[0-9]*')
+post sch2 /upload/confirm --data-urlencode "pending=$pending" --data-urlencode "decision=replace"
+expect_eq "another user cannot confirm it" "$code" 404
+post sch /upload/confirm --data-urlencode "pending=$pending" --data-urlencode "decision=replace"
+expect_eq "school uploads its own results once it confirms" "$code" 200
 expect_grep "upload succeeded" "$T/body" "Файл загружен."
+expect_grep "… saying what it replaced" "$T/body" "заменено результатов: 3 (школ: 1) из загрузки «canonical.csv»"
+expect_eq "the pending file is gone" "$(sql "SELECT count(*) FROM pending_upload")" 0
 upload sch /upload -F "file=@$DATA/results/canonical.csv"
 expect_eq "school cannot upload other schools' rows" "$code" 400
 expect_grep "foreign rows explained (as for a login that does not exist)" "$T/body" "школы с таким логином нет на вашей территории"
@@ -147,6 +159,27 @@ upload sch /upload -F "file=@$T/huge.csv"
 expect_eq "oversized upload refused" "$code" 413
 rm -f "$T/huge.csv"
 expect_eq "upload history kept the school's upload" "$(sql "SELECT count(*) FROM upload WHERE user_name = 'sch'")" 1
+
+# A procedure oko does not know and cannot find in its catalogue is proposed from the file;
+# the administrator checks it, corrects a maximum, sets the scale and the file goes in.
+{ echo "логин школы,регион,номер обучающегося,код обучающегося,отметка за предыдущую четверть/триместр,пол,класс,вариант,всего баллов,балл за 1,балл за 2,балл за 3"
+  echo "sch220206,город Барнаул,1,47001,4,ж,9А,1,3,1,1,1"
+  echo "sch220206,город Барнаул,2,47002,4,м,9А,1,4,2,1,1"; } >"$T/hi9.csv"
+upload sch /upload -F "file=@$T/hi9.csv" -F "procedure=VPR-2025-HI-9"
+expect_eq "a school's file of an unknown procedure is refused" "$code" 400
+if grep -qF 'name="positions"' "$T/body"; then fail "… without a form to create it"; else ok "… without a form to create it"; fi
+upload admin /upload -F "file=@$T/hi9.csv" -F "procedure=VPR-2025-HI-9"
+expect_grep "the administrator is shown the proposal" "$T/body" "1:2 2:1 3:1"
+pending=$(grep -o 'name="pending" value="[0-9]*"' "$T/body" | grep -o '[0-9]*')
+post admin /upload/confirm --data-urlencode "pending=$pending" --data-urlencode "decision=create" \
+	--data-urlencode "positions=1:2:Б 2:2:Б 3:1:П" --data-urlencode "scale=2/3/4"
+expect_eq "the corrected procedure is created and the file stored" "$code" 200
+expect_grep "… «Файл загружен.»" "$T/body" "Файл загружен."
+expect_eq "… as corrected, with its source" "$(sql "SELECT max_score || ' ' || scale3 || ' ' || source FROM procedure WHERE code = 'VPR-2025-HI-9'")" \
+	"5 2 по файлу «hi9.csv»: предложено oko, проверено и создано пользователем admin"
+expect_eq "… and its results" "$(sql "SELECT count(*) FROM result r JOIN procedure p ON p.id = r.procedure_id WHERE p.code = 'VPR-2025-HI-9'")" 2
+sql "DELETE FROM result WHERE procedure_id = (SELECT id FROM procedure WHERE code = 'VPR-2025-HI-9')"
+sql "DELETE FROM upload_school WHERE procedure_id = (SELECT id FROM procedure WHERE code = 'VPR-2025-HI-9')"
 
 # Procedures are the region's: a school's form for a procedure oko does not know is refused
 # with the reason, while the administrator's creates it from the form's headers.

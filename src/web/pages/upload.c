@@ -1,12 +1,15 @@
 /* upload: a results file from the browser, validated and stored by the same importer as
  * the command line; the problems come back as a table, nothing is stored on error. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "base/diag.h"
 #include "base/err.h"
 #include "base/str.h"
 #include "import/import.h"
+#include "model/pending.h"
+#include "model/procedure.h"
 #include "web/web.h"
 
 static void procedures_select(struct web_req *r, struct buf *b)
@@ -37,7 +40,10 @@ static void form(struct web_req *r, struct buf *b)
 		    "accept=\".xlsx,.csv,.txt\"></label>");
 	procedures_select(r, b);
 	buf_puts(b, "<label class=\"check\"><input type=\"checkbox\" name=\"dry_run\" value=\"1\"> "
-		    "только проверить, не сохранять</label><button>Загрузить</button></form></section>");
+		    "только проверить, не сохранять</label><label class=\"check\"><input type=\"checkbox\" "
+		    "name=\"strict\" value=\"1\"> строгая проверка: невозможный балл (отрицательный или больше "
+		    "200) отклоняет файл, а не только отмечает строку</label><button>Загрузить</button></form>"
+		    "</section>");
 }
 
 int page_upload(struct web_req *r, struct web_res *w)
@@ -76,6 +82,140 @@ static void problems_table(struct buf *b, const struct diag_list *d)
 		html_printf(b, "<p>… и ещё %zu сообщений.</p>", d->dropped);
 }
 
+/* What one import of an uploaded file is asked to do. */
+struct upload_run {
+	const char *file;      /* the name the browser sent */
+	const char *procedure; /* the procedure chosen, or NULL */
+	const void *data;
+	size_t len;
+	bool dry_run, strict;
+	bool confirmed;        /* the uploader has agreed: replace, and accept a guessed procedure */
+};
+
+static bool may_create_procedures(const struct web_req *r)
+{
+	/* Procedures are the region's: only it and the administrator may create one from a
+	 * form's headers or a file (a school's file must not define what the region's files are
+	 * checked against). */
+	return r->user.role == ROLE_ADMIN || r->user.role == ROLE_REGION;
+}
+
+/* The question a pending upload asks, with its buttons. */
+static void ask(struct web_req *r, struct buf *b, int64_t pending, const struct import_stats *st,
+		bool replace)
+{
+	buf_puts(b, "<form method=\"post\" action=\"/upload/confirm\" class=\"grid confirm\">");
+	html_csrf(r, b);
+	html_printf(b, "<input type=\"hidden\" name=\"pending\" value=\"%lld\">", (long long)pending);
+	if (replace) {
+		buf_puts(b, "<p class=\"alert\" role=\"alert\">Файл проверен, ошибок нет, но он заменит "
+			    "результаты, загруженные раньше (они перечислены ниже: «будет заменено…»). "
+			    "Ничего не сохранено. Заменить?</p><div class=\"buttons\"><button name=\"decision\" "
+			    "value=\"replace\">Заменить прежние результаты</button> <button name=\"decision\" "
+			    "value=\"cancel\" class=\"link\">Не загружать</button></div>");
+	} else {
+		buf_puts(b, "<p class=\"alert\" role=\"alert\">Процедуры ");
+		html_text(b, st->proposal_code);
+		buf_puts(b, " нет ни в базе, ни в каталоге oko. По файлу она выглядит так, как ниже: позиции — "
+			    "столбцы по номерам, максимум каждой — наибольший балл в файле. Проверьте по "
+			    "описанию работы, исправьте, если нужно, и создайте процедуру — файл будет "
+			    "загружен.</p><label>Позиции (метка:максимум[:уровень Б/П/В] через пробел) "
+			    "<textarea name=\"positions\" rows=\"3\" cols=\"80\">");
+		html_text(b, st->proposal);
+		buf_puts(b, "</textarea></label><label>Шкала отметок (нижние границы «3»/«4»/«5», например "
+			    "6/10/14; можно оставить пустой) <input name=\"scale\" inputmode=\"numeric\"></label>"
+			    "<div class=\"buttons\"><button name=\"decision\" value=\"create\">Создать процедуру "
+			    "и загрузить файл</button> <button name=\"decision\" value=\"cancel\" class=\"link\">"
+			    "Не загружать</button></div>");
+	}
+	buf_puts(b, "</form>");
+}
+
+static int run_upload(struct web_req *r, struct web_res *w, const struct upload_run *u)
+{
+	struct buf *b = &w->body;
+	struct import_opts o = {
+		.dry_run = u->dry_run,
+		.strict = u->strict,
+		.user = r->user.login,
+		.region = "Регион не указан",
+		.procedure = u->procedure && *u->procedure ? u->procedure : NULL,
+		.may_create_procedure = may_create_procedures(r),
+		/* Results of earlier uploads are replaced only once the uploader has agreed. */
+		.ask_replace = !u->confirmed && !u->dry_run,
+		.accept_inferred = u->confirmed,
+		/* A stored upload's audit row is written in the upload's own transaction. */
+		.audit_action = u->dry_run ? NULL : "upload",
+		.audit_user = &r->user,
+		.audit_ip = r->ip,
+		.wait_seconds = web_upload_wait(),
+		.name = u->file,
+		.data = u->data,
+		.len = u->len,
+	};
+	if (r->user.role == ROLE_SCHOOL)
+		o.only_school = r->user.school_id;
+	else if (r->user.role == ROLE_MUNICIPALITY)
+		o.only_municipality = r->user.municipality_id;
+	else if (r->user.role == ROLE_REGION && r->user.region_id)
+		o.only_region = r->user.region_id;
+	struct diag_list d;
+	struct import_stats st;
+	diag_init(&d, 500);
+	int rc = import_results(r->db, u->file, &o, &d, &st);
+	bool proposal = rc && st.proposal_code[0] && o.may_create_procedure && !u->dry_run;
+	int64_t pending = 0;
+	if ((rc == ERR_CONFIRM || proposal) &&
+	    pending_put(r->db, r->user.id, u->file, proposal ? st.proposal_code : o.procedure ? o.procedure : "",
+			u->data, u->len, r->now, &pending))
+		pending = 0;
+	if (rc == ERR_CONFIRM)
+		audit_add(r->db, &r->user, NULL, "upload_asked", u->file, st.summary, r->ip);
+	else if (rc || u->dry_run)
+		audit_add(r->db, &r->user, NULL, rc ? "upload_refused" : "upload_checked", u->file,
+			  st.summary, r->ip);
+	html_begin(r, w, "Загрузка результатов");
+	buf_puts(b, "<h1>Загрузка результатов</h1><section class=\"card\"><h2>");
+	html_text(b, u->file);
+	buf_puts(b, "</h2>");
+	if (pending) {
+		w->status = 200;
+		ask(r, b, pending, &st, rc == ERR_CONFIRM);
+	} else if (rc == ERR_BUSY) {
+		/* Not the file's fault: say so, and let the browser or a script come back. */
+		w->status = 503;
+		w->retry_after = 60;
+		buf_puts(b, "<p class=\"alert\" role=\"alert\">Сервер занят: сейчас сохраняется другая большая "
+			    "загрузка. Ваш файл проверен, но не сохранён, данные в базе не изменены. "
+			    "Загрузите его ещё раз через минуту.</p>");
+	} else if (rc && !diag_errors(&d) && rc != ERR_CONFIRM) {
+		w->status = 500;
+		buf_puts(b, "<p class=\"alert\" role=\"alert\">Файл не загружен из-за внутренней ошибки сервера; "
+			    "данные в базе не изменены. Повторите позже; если ошибка повторится, сообщите "
+			    "администратору (подробности — в журнале сервера).</p>");
+	} else if (rc) {
+		w->status = 400;
+		buf_puts(b, "<p class=\"alert\" role=\"alert\">Файл не загружен: исправьте ошибки и загрузите "
+			    "снова. Данные в базе не изменены.</p>");
+	} else {
+		html_printf(b, "<p class=\"notice\" role=\"status\">%s</p>",
+			    u->dry_run ? "Проверка прошла: ошибок, мешающих загрузке, нет. Ничего не сохранено."
+				       : "Файл загружен.");
+	}
+	if (st.summary[0]) {
+		buf_puts(b, "<pre class=\"summary\">");
+		html_text(b, st.summary);
+		buf_puts(b, "</pre>");
+	}
+	if (d.n)
+		problems_table(b, &d);
+	buf_puts(b, "</section>");
+	form(r, b);
+	html_end(r, w);
+	diag_free(&d);
+	return 0;
+}
+
 int page_upload_post(struct web_req *r, struct web_res *w)
 {
 	struct buf *b = &w->body;
@@ -91,77 +231,91 @@ int page_upload_post(struct web_req *r, struct web_res *w)
 		html_end(r, w);
 		return 0;
 	}
-	struct import_opts o = {
-		.dry_run = web_form(r, "dry_run") != NULL,
-		.user = r->user.login,
-		.region = "Регион не указан",
-	};
-	const char *proc = web_form(r, "procedure");
-	if (proc && *proc)
-		o.procedure = proc;
-	/* Procedures are the region's: only it and the administrator may create one from a
-	 * form's headers (a school's form must not define what the region's files are checked
-	 * against). */
-	o.may_create_procedure = r->user.role == ROLE_ADMIN || r->user.role == ROLE_REGION;
-	if (r->user.role == ROLE_SCHOOL)
-		o.only_school = r->user.school_id;
-	else if (r->user.role == ROLE_MUNICIPALITY)
-		o.only_municipality = r->user.municipality_id;
-	else if (r->user.role == ROLE_REGION && r->user.region_id)
-		o.only_region = r->user.region_id;
 	/* Messages and the upload history name the file as the browser sent it. */
 	char named[96];
 	str_copy_utf8(named, sizeof named, u->filename && *u->filename ? u->filename : "файл");
-	struct diag_list d;
-	struct import_stats st;
-	diag_init(&d, 500);
-	o.name = named;
-	/* A stored upload's audit row is written in the upload's own transaction. */
-	o.audit_action = o.dry_run ? NULL : "upload";
-	o.audit_user = &r->user;
-	o.audit_ip = r->ip;
-	o.wait_seconds = web_upload_wait();
-	o.data = u->data;
-	o.len = u->size;
-	int rc = import_results(r->db, named, &o, &d, &st);
-	if (rc || o.dry_run)
-		audit_add(r->db, &r->user, NULL, rc ? "upload_refused" : "upload_checked", named,
-			  st.summary, r->ip);
-	html_begin(r, w, "Загрузка результатов");
-	buf_puts(b, "<h1>Загрузка результатов</h1><section class=\"card\"><h2>");
-	html_text(b, named);
-	buf_puts(b, "</h2>");
-	if (rc == ERR_BUSY) {
-		/* Not the file's fault: say so, and let the browser or a script come back. */
-		w->status = 503;
-		w->retry_after = 60;
-		buf_puts(b, "<p class=\"alert\" role=\"alert\">Сервер занят: сейчас сохраняется другая большая "
-			    "загрузка. Ваш файл проверен, но не сохранён, данные в базе не изменены. "
-			    "Загрузите его ещё раз через минуту.</p>");
-	} else if (rc && !diag_errors(&d)) {
-		w->status = 500;
-		buf_puts(b, "<p class=\"alert\" role=\"alert\">Файл не загружен из-за внутренней ошибки сервера; "
-			    "данные в базе не изменены. Повторите позже; если ошибка повторится, сообщите "
-			    "администратору (подробности — в журнале сервера).</p>");
-	} else if (rc) {
-		w->status = 400;
-		buf_puts(b, "<p class=\"alert\" role=\"alert\">Файл не загружен: исправьте ошибки и загрузите "
-			    "снова. Данные в базе не изменены.</p>");
-	} else {
-		html_printf(b, "<p class=\"notice\" role=\"status\">%s</p>",
-			    o.dry_run ? "Проверка прошла: ошибок, мешающих загрузке, нет. Ничего не сохранено."
-				      : "Файл загружен.");
+	struct upload_run run = {
+		.file = named, .procedure = web_form(r, "procedure"), .data = u->data, .len = u->size,
+		.dry_run = web_form(r, "dry_run") != NULL, .strict = web_form(r, "strict") != NULL,
+	};
+	return run_upload(r, w, &run);
+}
+
+/* The uploader's answer to a pending upload: replace, create the (corrected) procedure, or
+ * drop it. */
+int page_upload_confirm(struct web_req *r, struct web_res *w)
+{
+	const char *decision = web_form(r, "decision");
+	const char *id = web_form(r, "pending");
+	char *end = NULL;
+	long long pid = id ? strtoll(id, &end, 10) : 0;
+	if (!decision || !id || !*id || *end || pid <= 0)
+		return ERR_INVALID;
+	char file[96], proc[40];
+	void *data = NULL;
+	size_t len = 0;
+	int rc = pending_get(r->db, pid, r->user.id, r->now, file, sizeof file, proc, sizeof proc, &data, &len);
+	if (rc)
+		return rc == ERR_NOTFOUND ? ERR_NOTFOUND : rc;
+	if (!strcmp(decision, "cancel")) {
+		pending_delete(r->db, pid);
+		html_begin(r, w, "Загрузка результатов");
+		buf_puts(&w->body, "<h1>Загрузка результатов</h1><p class=\"notice\" role=\"status\">Файл не "
+				   "загружен: ничего не изменено.</p>");
+		form(r, &w->body);
+		html_end(r, w);
+		goto out;
 	}
-	if (st.summary[0]) {
-		buf_puts(b, "<pre class=\"summary\">");
-		html_text(b, st.summary);
-		buf_puts(b, "</pre>");
+	if (!strcmp(decision, "create")) {
+		/* The procedure as the uploader checked (and maybe corrected) it. */
+		char msg[256] = "";
+		const char *pos = web_form(r, "positions"), *scale = web_form(r, "scale");
+		struct procedure p;
+		memset(&p, 0, sizeof p);
+		if (!may_create_procedures(r)) {
+			rc = ERR_PERM;
+			goto out;
+		}
+		if (!*proc || procedure_code_parse(proc, &p, msg, sizeof msg) ||
+		    procedure_positions_parse(pos ? pos : "", &p, msg, sizeof msg) || !p.npos ||
+		    (scale && *scale && procedure_scale_parse(scale, &p, msg, sizeof msg))) {
+			w->status = 400;
+			html_begin(r, w, "Загрузка результатов");
+			buf_puts(&w->body, "<h1>Загрузка результатов</h1><p class=\"alert\" role=\"alert\">Процедура не "
+					   "создана: ");
+			html_text(&w->body, *msg ? msg : "не указано ни одной позиции");
+			buf_puts(&w->body, ". Вернитесь назад и исправьте описание.</p>");
+			html_end(r, w);
+			goto out;
+		}
+		char who[160];
+		snprintf(who, sizeof who, "по файлу «%.60s»: предложено oko, проверено и создано ", file);
+		snprintf(p.source, sizeof p.source, "%sпользователем %.40s", who, r->user.login);
+		if (!(rc = db_begin(r->db))) {
+			if ((rc = procedure_put(r->db, &p, msg, sizeof msg)) || (rc = db_commit(r->db)))
+				db_rollback(r->db);
+		}
+		if (rc) {
+			w->status = 400;
+			html_begin(r, w, "Загрузка результатов");
+			buf_puts(&w->body, "<h1>Загрузка результатов</h1><p class=\"alert\" role=\"alert\">Процедура не "
+					   "создана: ");
+			html_text(&w->body, *msg ? msg : err_str(rc));
+			buf_puts(&w->body, "</p>");
+			html_end(r, w);
+			rc = 0;
+			goto out;
+		}
+		audit_add(r->db, &r->user, NULL, "procedure_add", p.code, p.source, r->ip);
+	} else if (strcmp(decision, "replace")) {
+		rc = ERR_INVALID;
+		goto out;
 	}
-	if (d.n)
-		problems_table(b, &d);
-	buf_puts(b, "</section>");
-	form(r, b);
-	html_end(r, w);
-	diag_free(&d);
-	return 0;
+	struct upload_run run = { .file = file, .procedure = *proc ? proc : NULL, .data = data, .len = len,
+				  .confirmed = true };
+	pending_delete(r->db, pid);
+	rc = run_upload(r, w, &run);
+out:
+	free(data);
+	return rc;
 }
