@@ -1607,10 +1607,15 @@ static void summarise(struct imp *im, bool stored)
 	if (n > 0 && (size_t)n < left) {
 		p += n;
 		left -= (size_t)n;
-		n = snprintf(p, left, "\n%s: %ld строк с отмеченными проблемами, заменено прежних "
-				      "результатов: %ld, новых школ: %ld",
+		/* Before the store has counted them, the replacement is what would go. */
+		long replaced = st->replaced;
+		if (!replaced)
+			for (size_t i = 0; i < im->nrsrc; i++)
+				replaced += im->rsrc[i].rows;
+		n = snprintf(p, left, "\n%s: %ld строк с отмеченными проблемами, %s прежних результатов: "
+				      "%ld, новых школ: %ld",
 			     stored ? "сохранено" : "проверено (ничего не сохранено)", st->marked,
-			     st->replaced, st->created);
+			     stored ? "заменено" : "было бы заменено", replaced, st->created);
 	}
 	for (size_t i = 0; i < im->nrsrc && n > 0 && (size_t)n < left; i++) {
 		const struct replaced_src *x = &im->rsrc[i];

@@ -48,6 +48,11 @@ test('school coordinator: upload with an error, then the fixed file', async () =
 
   await page.setInputFiles('input[name=file]', `${data}/school_fixed.csv`);
   await page.click('button:has-text("Загрузить")');
+  // The school has results already: the page names them and asks before replacing.
+  await page.waitForSelector('form.confirm');
+  assert.match(await page.textContent('main'), /будет заменено результатов/);
+  await page.screenshot({ path: `${out}/02b-upload-asks.png`, fullPage: true });
+  await page.click('button:has-text("Заменить прежние результаты")');
   await page.waitForSelector('.notice');
   assert.match(await page.textContent('.notice'), /Файл загружен/);
   await page.screenshot({ path: `${out}/03-upload-ok.png`, fullPage: true });

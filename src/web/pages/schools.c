@@ -281,7 +281,7 @@ static int alias_row(void *ctx, const struct registry_alias *a)
 			buf_puts(b, "<input type=\"hidden\" name=\"login\" value=\"");
 			html_attr(b, a->login);
 			html_printf(b, "\"><input type=\"hidden\" name=\"decision\" value=\"%s\"><button%s>%s</button>"
-				       "</form> ", k ? "reject" : "confirm", k ? " class=\"link\"" : "",
+				       "</form> ", k ? "reject" : "confirm", k ? " class=\"secondary\"" : "",
 				    k ? "Это разные школы" : "Одна школа — объединить");
 		}
 	} else {

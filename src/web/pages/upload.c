@@ -40,9 +40,10 @@ static void form(struct web_req *r, struct buf *b)
 		    "accept=\".xlsx,.csv,.txt\"></label>");
 	procedures_select(r, b);
 	buf_puts(b, "<label class=\"check\"><input type=\"checkbox\" name=\"dry_run\" value=\"1\"> "
-		    "только проверить, не сохранять</label><label class=\"check\"><input type=\"checkbox\" "
-		    "name=\"strict\" value=\"1\"> строгая проверка: невозможный балл (отрицательный или больше "
-		    "200) отклоняет файл, а не только отмечает строку</label><button>Загрузить</button></form>"
+		    "только проверить, не сохранять</label><label class=\"check\" title=\"Невозможный балл "
+		    "(отрицательный или больше 200) отклоняет файл, а не только отмечает строку\"><input "
+		    "type=\"checkbox\" name=\"strict\" value=\"1\"> строгая проверка</label>"
+		    "<button>Загрузить</button></form>"
 		    "</section>");
 }
 
@@ -104,7 +105,7 @@ static bool may_create_procedures(const struct web_req *r)
 static void ask(struct web_req *r, struct buf *b, int64_t pending, const struct import_stats *st,
 		bool replace)
 {
-	buf_puts(b, "<form method=\"post\" action=\"/upload/confirm\" class=\"grid confirm\">");
+	buf_puts(b, "<form method=\"post\" action=\"/upload/confirm\" class=\"confirm\">");
 	html_csrf(r, b);
 	html_printf(b, "<input type=\"hidden\" name=\"pending\" value=\"%lld\">", (long long)pending);
 	if (replace) {
@@ -112,7 +113,7 @@ static void ask(struct web_req *r, struct buf *b, int64_t pending, const struct 
 			    "результаты, загруженные раньше (они перечислены ниже: «будет заменено…»). "
 			    "Ничего не сохранено. Заменить?</p><div class=\"buttons\"><button name=\"decision\" "
 			    "value=\"replace\">Заменить прежние результаты</button> <button name=\"decision\" "
-			    "value=\"cancel\" class=\"link\">Не загружать</button></div>");
+			    "value=\"cancel\" class=\"secondary\">Не загружать</button></div>");
 	} else {
 		buf_puts(b, "<p class=\"alert\" role=\"alert\">Процедуры ");
 		html_text(b, st->proposal_code);
@@ -125,7 +126,7 @@ static void ask(struct web_req *r, struct buf *b, int64_t pending, const struct 
 		buf_puts(b, "</textarea></label><label>Шкала отметок (нижние границы «3»/«4»/«5», например "
 			    "6/10/14; можно оставить пустой) <input name=\"scale\" inputmode=\"numeric\"></label>"
 			    "<div class=\"buttons\"><button name=\"decision\" value=\"create\">Создать процедуру "
-			    "и загрузить файл</button> <button name=\"decision\" value=\"cancel\" class=\"link\">"
+			    "и загрузить файл</button> <button name=\"decision\" value=\"cancel\" class=\"secondary\">"
 			    "Не загружать</button></div>");
 	}
 	buf_puts(b, "</form>");
