@@ -405,7 +405,7 @@ static int procedure_index(struct imp *im, const char *code, long row)
 		ps->p = parsed;
 		ps->create = ps->infer = true;
 		for (int j = 0; j < im->map.nfile && j < PROC_MAX_POSITIONS; j++) {
-			char label[8];
+			char label[16];
 			snprintf(label, sizeof label, "%d", j + 1);
 			procedure_add_position(&ps->p, label, PROC_MAX_POINTS, NULL);
 			ps->p.max_score += PROC_MAX_POINTS;
