@@ -16,7 +16,10 @@
 #include "cli/cli.h"
 #include "cli/gen_opts.h"
 #include "gen/gen.h"
+#include "base/buf.h"
+#include "import/catalogue.h"
 #include "import/import.h"
+#include "model/registry.h"
 #include "model/user.h"
 
 static double now(void)
@@ -82,6 +85,67 @@ static int load(struct db *d, const char *dir, const char *name, import_fn fn,
 
 /* Users for every role, bound to the first municipality and its first school, so the demo
  * can be walked through in the browser. Existing logins are left as they are. */
+/* The first few schools of the registry, for the next year's file. */
+struct first_schools {
+	char login[6][80];
+	int n;
+};
+
+static int take_school(void *ctx, const struct registry_school_row *s)
+{
+	struct first_schools *f = ctx;
+	if (!registry_login_digits(s->login) || strncmp(s->login, "sch", 3))
+		return 0;
+	snprintf(f->login[f->n++], sizeof f->login[0], "%s", s->login);
+	return f->n == 6;
+}
+
+/* A results file of the next year as ФИС ОКО gave it: the same schools under edu… logins.
+ * oko takes the procedure from its catalogue and proposes each new login as the school it
+ * was, so the regional coordinator has logins to confirm (Школы → Логины школ). */
+static int demo_next_year(struct db *d, struct import_opts *o)
+{
+	struct first_schools f = { .n = 0 };
+	struct procedure p;
+	char msg[256];
+	int rc = registry_school_each(d, false, take_school, &f);
+	if (rc < 0 || !f.n || catalogue_find("VPR-2022-MA-4", &p, msg, sizeof msg))
+		return rc < 0 ? rc : 0; /* a build without the catalogue: nothing to show */
+	struct buf b = BUF_INIT;
+	buf_puts(&b, "school,procedure,code,class,variant,gender,journal_mark,absent");
+	for (int j = 0; j < p.npos; j++)
+		buf_printf(&b, ",%s", p.pos[j].label);
+	buf_puts(&b, "\n");
+	unsigned seed = 2022;
+	for (int s = 0; s < f.n; s++)
+		for (int k = 0; k < 20; k++) {
+			buf_printf(&b, "edu%s,%s,%d,4%s,%d,%s,%d,0", registry_login_digits(f.login[s]), p.code,
+				   70001 + k, k % 2 ? "А" : "Б", 1 + k % 2, k % 3 ? "м" : "ж", 3 + k % 3);
+			for (int j = 0; j < p.npos; j++) {
+				seed = seed * 1103515245u + 12345u;
+				buf_printf(&b, ",%u", (seed >> 16) % (unsigned)(p.pos[j].max + 1));
+			}
+			buf_puts(&b, "\n");
+		}
+	struct import_opts oo = *o;
+	oo.data = b.p;
+	oo.len = b.len;
+	oo.name = "vpr2022-ma4.csv";
+	oo.progress = NULL;
+	struct diag_list diags;
+	struct import_stats st;
+	diag_init(&diags, 100);
+	rc = import_results(d, "vpr2022-ma4.csv", &oo, &diags, &st);
+	if (rc)
+		cli_print_diags(&diags);
+	else
+		printf("  ВПР 2022 (математика, 4 класс) у %d школ под новыми логинами edu…: oko предлагает "
+		       "связать их с прежними sch… (Школы → Логины школ)\n", f.n);
+	diag_free(&diags);
+	buf_free(&b);
+	return rc;
+}
+
 static int demo_users(struct db *d)
 {
 	char mun[256] = "", school[80] = "", msg[256];
@@ -212,7 +276,8 @@ int cmd_demo(struct cli *c, int argc, char **argv)
 		goto out;
 	printf("Загрузка результатов: %ld строк…\n", gc.results);
 	fflush(stdout);
-	if ((rc = load(d, dir, "results.csv", import_results, &o, &rs)))
+	if ((rc = load(d, dir, "results.csv", import_results, &o, &rs)) ||
+	    (rc = demo_next_year(d, &o)))
 		goto out;
 
 	printf("\nДемонстрационный регион «%s» загружен в %s за %.1f с:\n"
