@@ -105,8 +105,8 @@ static bool rejects(const struct import_opts *o, enum rule r)
  * A participant code must be unique in its school for a procedure. The first pass sees
  * every row once and must say which rows repeat a code before anything is stored, without
  * keeping millions of codes in memory: each staged row's (procedure, school, code) goes
- * into a set of 64-bit fingerprints (8 bytes a row at most half full), and a fingerprint
- * met twice is a suspect. After the read, dup_verify() reads the staged rows back and
+ * into a set of 64-bit fingerprints (at most three quarters full: 8 to 16 bytes a row),
+ * and a fingerprint met twice is a suspect. After the read, dup_verify() reads the staged rows back and
  * compares the suspects' keys exactly, so two codes that merely share a fingerprint are
  * never reported and every real repeat is. */
 
@@ -132,7 +132,7 @@ static uint64_t fingerprint(int proc, int32_t school, const char *code, size_t l
 /* Adds a fingerprint; false when it was there. */
 static bool fpset_add(struct fpset *s, uint64_t fp)
 {
-	if (2 * (s->n + 1) > s->cap) {
+	if (4 * (s->n + 1) > 3 * s->cap) {
 		struct fpset g = { NULL, s->cap ? 2 * s->cap : 1024, 0 };
 		g.v = xcalloc(g.cap, sizeof *g.v);
 		for (size_t i = 0; i < s->cap; i++)
