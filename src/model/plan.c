@@ -11,6 +11,7 @@
 #include "io/table_write.h"
 #include "model/plan.h"
 #include "model/pupil.h"
+#include "model/scope.h"
 
 static const struct {
 	const char *name, *title;
@@ -148,10 +149,6 @@ int plan_dates_check(const struct plan_dates *p, enum plan_field *field, char *m
 
 /* ---- territory of a viewer in SQL: bound as ?1 (kind) and ?2 (id) ---- */
 
-#define SCOPE_SQL                                                                              \
-	"(?1 = 'all' OR (?1 = 'reg' AND (s.municipality_id IS NULL OR s.municipality_id IN"    \
-	" (SELECT id FROM municipality WHERE region_id = ?2))) OR (?1 = 'mun' AND"             \
-	" s.municipality_id = ?2) OR (?1 = 'school' AND s.id = ?2))"
 
 static int done(int rc)
 {
@@ -434,15 +431,15 @@ int plan_rows(struct db *d, int64_t campaign_id, int64_t school_id, const struct
 				       " pp.window_from, pp.window_to, pp.criteria_from, pp.form_from,"
 				       " pp.upload_deadline,"
 				       " (SELECT count(*) FROM plan_school ps JOIN school s ON s.id = ps.school_id"
-				       "  WHERE ps.procedure_id = p.id AND " SCOPE_SQL "),"
+				       "  WHERE ps.procedure_id = p.id AND " SCOPE_SQL("s") "),"
 				       " (SELECT count(*) FROM plan_school ps JOIN school s ON s.id = ps.school_id"
-				       "  WHERE ps.procedure_id = p.id AND ps.sit_date IS NOT NULL AND " SCOPE_SQL "),"
+				       "  WHERE ps.procedure_id = p.id AND ps.sit_date IS NOT NULL AND " SCOPE_SQL("s") "),"
 				       " '', '' FROM plan_procedure pp JOIN procedure p ON p.id = pp.procedure_id"
 				       " WHERE pp.campaign_id = ?3 ORDER BY pp.window_from, p.code");
 	if (rc)
 		goto out;
 	if (school_id ? (rc = db_bind_int(s, 1, school_id)) || (rc = db_bind_int(s, 2, campaign_id))
-		      : (rc = user_bind_scope(s, viewer)) || (rc = db_bind_int(s, 3, campaign_id)))
+		      : (rc = scope_bind(s, &(struct scope[]){ scope_of(viewer) }[0])) || (rc = db_bind_int(s, 3, campaign_id)))
 		goto out;
 	size_t cap = 0;
 	while ((rc = db_step(s)) == DB_ROW) {
@@ -495,8 +492,7 @@ int plan_coordinators(struct db *d, int64_t campaign_id, const struct user *view
 		if (viewer && viewer->role == ROLE_MUNICIPALITY)
 			visible = mun ? umun == viewer->municipality_id : schmun == viewer->municipality_id;
 		else if (viewer && viewer->role == ROLE_SCHOOL)
-			visible = mun ? user_sees_school(d, &(struct user){ .role = ROLE_MUNICIPALITY,
-									     .municipality_id = umun },
+			visible = mun ? scope_sees_school(d, &(struct scope){ SCOPE_MUNICIPALITY, umun },
 							 viewer->school_id)
 				      : usch == viewer->school_id;
 		else if (viewer && viewer->role != ROLE_ADMIN && viewer->role != ROLE_REGION)
@@ -590,9 +586,9 @@ int plan_monitor(struct db *d, const char *procedure, const struct user *viewer,
 			     " LEFT JOIN plan_school ps ON ps.procedure_id = ?3 AND ps.school_id = s.id"
 			     " LEFT JOIN result_pair rp ON rp.procedure_id = ?3 AND rp.school_id = s.id"
 			     " LEFT JOIN upload cu ON cu.id = rp.upload_id"
-			     " WHERE (?4 = 0 OR s.municipality_id = ?4) AND " SCOPE_SQL
+			     " WHERE (?4 = 0 OR s.municipality_id = ?4) AND " SCOPE_SQL("s")
 			     " ORDER BY m.name IS NULL, m.name, s.login")) ||
-	    (rc = user_bind_scope(s, viewer)) || (rc = db_bind_int(s, 3, m->procedure_id)) ||
+	    (rc = scope_bind(s, &(struct scope[]){ scope_of(viewer) }[0])) || (rc = db_bind_int(s, 3, m->procedure_id)) ||
 	    (rc = db_bind_int(s, 4, municipality_id)))
 		goto out;
 	size_t cap = 0, mcap = 0;

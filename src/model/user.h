@@ -101,18 +101,6 @@ int api_token_revoke_all(struct db *d, int64_t user_id, int64_t now, const char 
 int api_token_list(struct db *d, int64_t user_id, bool all, int64_t now,
 		   struct api_token_info **out, size_t *n);
 
-/* The territory a user's lists are limited to: kind "all" (administrator, or a regional
- * coordinator bound to no region), "reg", "mun" or "school" with *id that territory's id,
- * or "none" (experts and observers see no territory's lists). Queries filter on it. */
-void user_scope(const struct user *u, const char **kind, int64_t *id);
-/* Binds user_scope() to the statement's parameters 1 (kind) and 2 (id). */
-int user_bind_scope(struct db_stmt *s, const struct user *u);
-
-/* True when the user may see the school's data (its territory contains the school). */
-bool user_sees_school(struct db *d, const struct user *u, int64_t school_id);
-/* True when the user's territory contains the municipality. */
-bool user_sees_municipality(struct db *d, const struct user *u, int64_t municipality_id);
-
 /* Appends to the audit log; user may be NULL for anonymous events. */
 int audit_add(struct db *d, const struct user *u, const char *login, const char *action,
 	      const char *object, const char *detail, const char *ip);

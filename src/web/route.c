@@ -233,6 +233,7 @@ static void authenticate(struct web_req *r)
 	if (auth && !strncmp(auth, "Bearer ", 7) && !strncmp(r->path, "/api/", 5)) {
 		if (api_token_lookup(r->db, auth + 7, r->now, &r->user) == 0) {
 			r->authed = true;
+			r->scope = scope_of(&r->user);
 			r->by_token = true;
 		}
 		return;
@@ -240,6 +241,7 @@ static void authenticate(struct web_req *r)
 	const char *cookie = conn ? MHD_lookup_connection_value(conn, MHD_COOKIE_KIND, "oko_session") : NULL;
 	if (cookie && session_lookup(r->db, cookie, r->now, &r->user, r->csrf) == 0) {
 		r->authed = true;
+		r->scope = scope_of(&r->user);
 		snprintf(r->session, sizeof r->session, "%s", cookie);
 	}
 }

@@ -17,6 +17,7 @@
 #include "base/arena.h"
 #include "base/buf.h"
 #include "db/db.h"
+#include "model/scope.h"
 #include "model/user.h"
 
 #define WEB_MAX_FIELDS 64
@@ -63,6 +64,7 @@ struct web_req {
 	bool authed;
 	bool by_token;          /* authenticated by an API token (no CSRF needed) */
 	struct user user;
+	struct scope scope;     /* what the user may see (model/scope.h); NONE until authed */
 	char csrf[USER_TOKEN_HEX];
 	char session[USER_TOKEN_HEX];
 	bool secure;            /* the request came over TLS (--secure-cookies, or

@@ -40,13 +40,12 @@ int api_schools(struct web_req *r, struct web_res *w)
 			    "SELECT s.login, s.name, coalesce(m.name, ''), s.kind, s.indepth,"
 			    " (SELECT coalesce(sum(x.rows), 0) FROM result_pair x WHERE x.school_id = s.id), count(*) OVER ()"
 			    " FROM school s LEFT JOIN municipality m ON m.id = s.municipality_id"
-			    " WHERE (?1 = 'all' OR (?1 = 'mun' AND s.municipality_id = ?2) OR"
-			    " (?1 = 'reg' AND m.region_id = ?2))"
+			    " WHERE " SCOPE_SQL("s")
 			    " AND (?3 = '' OR s.login LIKE '%' || ?3 || '%' OR s.name LIKE '%' || ?3 || '%')"
 			    " AND (?4 = 0 OR s.municipality_id = ?4) ORDER BY s.login LIMIT ?5 OFFSET ?6");
 	if (rc)
 		return rc;
-	user_bind_scope(s, &r->user);
+	scope_bind(s, &r->scope);
 	db_bind_text(s, 3, q, -1);
 	db_bind_int(s, 4, mun);
 	db_bind_int(s, 5, per);
@@ -65,10 +64,7 @@ int api_schools(struct web_req *r, struct web_res *w)
 				      (json_int_t)page, "per_page", (json_int_t)per, "schools", list));
 }
 
-/* Territory filter shared by the list endpoints: ?1 kind, ?2 id (see home.c). */
-#define API_SCOPE "(?1 = 'all' OR (?1 = 'mun' AND s.municipality_id = ?2) OR" \
-	" (?1 = 'reg' AND s.municipality_id IN (SELECT id FROM municipality WHERE region_id = ?2))" \
-	" OR (?1 = 'school' AND s.id = ?2))"
+#define API_SCOPE SCOPE_SQL("s")
 
 int api_procedures(struct web_req *r, struct web_res *w)
 {
@@ -111,7 +107,7 @@ int api_results(struct web_req *r, struct web_res *w)
 			    " WHERE p.code = ?3 AND " API_SCOPE " GROUP BY s.id ORDER BY s.login");
 	if (rc)
 		return rc;
-	user_bind_scope(s, &r->user);
+	scope_bind(s, &r->scope);
 	db_bind_text(s, 3, proc, -1);
 	json_t *list = json_array();
 	while (db_step(s) == DB_ROW) {
@@ -138,7 +134,7 @@ int api_uploads(struct web_req *r, struct web_res *w)
 			    " WHERE " API_SCOPE " ORDER BY u.id DESC, s.login LIMIT 1000");
 	if (rc)
 		return rc;
-	user_bind_scope(s, &r->user);
+	scope_bind(s, &r->scope);
 	json_t *list = json_array();
 	while (db_step(s) == DB_ROW)
 		json_array_append_new(list, json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:I, s:I}",
@@ -162,7 +158,7 @@ int api_risk(struct web_req *r, struct web_res *w)
 			    API_SCOPE " ORDER BY k.rank");
 	if (rc)
 		return rc;
-	user_bind_scope(s, &r->user);
+	scope_bind(s, &r->scope);
 	db_bind_int(s, 3, run);
 	json_t *list = json_array();
 	while (db_step(s) == DB_ROW)
@@ -191,7 +187,7 @@ int api_signs(struct web_req *r, struct web_res *w)
 		school = db_col_int(s, 0);
 	db_finalize(s);
 	s = NULL;
-	if (!school || !user_sees_school(r->db, &r->user, school))
+	if (!school || !scope_sees_school(r->db, &r->scope, school))
 		return ERR_NOTFOUND;
 	db_query_int(r->db, "SELECT max(id) FROM analysis_run", 0, &run);
 	if ((rc = db_prepare(r->db, &s, "SELECT g.sign, p.code, g.value, g.threshold, g.n, g.p, g.q_adj,"

@@ -6,10 +6,8 @@
 #include "base/err.h"
 #include "web/web.h"
 
-/* Territory filter of the queries below (user_bind_scope binds ?1 and ?2). */
-#define SCOPE_SQL "(?1 = 'all' OR (?1 = 'mun' AND s.municipality_id = ?2) OR" \
-	" (?1 = 'reg' AND s.municipality_id IN (SELECT id FROM municipality WHERE region_id = ?2))" \
-	" OR (?1 = 'school' AND s.id = ?2))"
+/* Territory filter of the queries below (scope_bind binds ?1 and ?2). */
+#define SCOPE_SQL_S SCOPE_SQL("s")
 
 static void counts(struct web_req *r, struct buf *b)
 {
@@ -17,10 +15,10 @@ static void counts(struct web_req *r, struct buf *b)
 	if (db_prepare(r->db, &s, "SELECT count(*), count(DISTINCT s.municipality_id),"
 				  " (SELECT count(*) FROM procedure),"
 				  " (SELECT coalesce(sum(x.rows), 0) FROM result_pair x JOIN school s"
-				  " ON s.id = x.school_id WHERE " SCOPE_SQL ")"
-				  " FROM school s WHERE " SCOPE_SQL))
+				  " ON s.id = x.school_id WHERE " SCOPE_SQL_S ")"
+				  " FROM school s WHERE " SCOPE_SQL_S))
 		return;
-	user_bind_scope(s, &r->user);
+	scope_bind(s, &r->scope);
 	if (db_step(s) == DB_ROW) {
 		buf_puts(b, "<ul class=\"tiles\">");
 		static const char *labels[] = { "школ", "муниципалитетов", "процедур", "результатов" };
@@ -50,9 +48,9 @@ static void progress(struct web_req *r, struct buf *b)
 		       "  AND (?1 != 'school' OR s2.id = ?2))"
 		       " FROM result_pair x JOIN procedure p ON p.id = x.procedure_id"
 		       " JOIN school s ON s.id = x.school_id LEFT JOIN municipality m ON m.id = s.municipality_id"
-		       " WHERE " SCOPE_SQL " GROUP BY p.id, m.id ORDER BY p.year DESC, p.code, m.name"))
+		       " WHERE " SCOPE_SQL_S " GROUP BY p.id, m.id ORDER BY p.year DESC, p.code, m.name"))
 		return;
-	user_bind_scope(s, &r->user);
+	scope_bind(s, &r->scope);
 	buf_puts(b, "<section><h2>Загрузка результатов</h2>");
 	struct buf rows = BUF_INIT;
 	char cur[48] = "";
@@ -125,10 +123,10 @@ static void risk_summary(struct web_req *r, struct buf *b)
 	if (db_prepare(r->db, &s, "SELECT k.rank, sc.login, sc.name, k.risk, k.official_flags"
 				  " FROM school_risk k JOIN school s ON s.id = k.school_id"
 				  " JOIN school sc ON sc.id = k.school_id"
-				  " WHERE k.run_id = ?3 AND k.listed = 1 AND " SCOPE_SQL
+				  " WHERE k.run_id = ?3 AND k.listed = 1 AND " SCOPE_SQL_S
 				  " ORDER BY k.rank LIMIT 5"))
 		return;
-	user_bind_scope(s, &r->user);
+	scope_bind(s, &r->scope);
 	db_bind_int(s, 3, run);
 	buf_puts(b, "<ol class=\"top\">");
 	int rows = 0;
@@ -155,9 +153,9 @@ static void recent_uploads(struct web_req *r, struct buf *b)
 		       "SELECT u.created_at, u.file, u.user_name, p.code, s.login, us.rows, us.replaced"
 		       " FROM upload_school us JOIN upload u ON u.id = us.upload_id"
 		       " JOIN procedure p ON p.id = us.procedure_id JOIN school s ON s.id = us.school_id"
-		       " WHERE " SCOPE_SQL " ORDER BY u.id DESC LIMIT 10"))
+		       " WHERE " SCOPE_SQL_S " ORDER BY u.id DESC LIMIT 10"))
 		return;
-	user_bind_scope(s, &r->user);
+	scope_bind(s, &r->scope);
 	buf_puts(b, "<section><h2>Последние загрузки</h2><table><thead><tr><th>Когда (UTC)</th>"
 		    "<th>Файл</th><th>Кто</th><th>Процедура</th><th>Школа</th><th>Строк</th>"
 		    "<th>Заменено</th></tr></thead><tbody>");

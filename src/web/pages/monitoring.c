@@ -122,7 +122,7 @@ int page_monitoring(struct web_req *r, struct web_res *w)
 		html_end(r, w);
 		return 0;
 	}
-	if (mun && !user_sees_municipality(r->db, &r->user, mun))
+	if (mun && !scope_sees_municipality(r->db, &r->scope, mun))
 		return ERR_NOTFOUND;
 	struct plan_monitor m;
 	int64_t now = plan_now();

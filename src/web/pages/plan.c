@@ -146,7 +146,7 @@ static void assign_form(struct web_req *r, struct buf *b, int64_t cid)
 	struct db_stmt *s = NULL;
 	if (!db_prepare(r->db, &s, "SELECT id, name FROM municipality ORDER BY name")) {
 		while (db_step(s) == DB_ROW) {
-			if (!user_sees_municipality(r->db, &r->user, db_col_int(s, 0)))
+			if (!scope_sees_municipality(r->db, &r->scope, db_col_int(s, 0)))
 				continue;
 			html_printf(b, "<option value=\"%lld\">", (long long)db_col_int(s, 0));
 			html_text(b, db_col_text(s, 1));
@@ -391,7 +391,7 @@ int page_plan_assign(struct web_req *r, struct web_res *w)
 	if (has_school == has_mun)
 		return refuse(r, w, cid, 400, "Укажите либо школу, либо муниципалитет.");
 	if (has_school) {
-		if (find_school(r->db, school, &sid) || !user_sees_school(r->db, &r->user, sid))
+		if (find_school(r->db, school, &sid) || !scope_sees_school(r->db, &r->scope, sid))
 			return ERR_NOTFOUND;
 	} else if (!strcmp(mun, "all")) {
 		if (!is_region(r))
@@ -399,7 +399,7 @@ int page_plan_assign(struct web_req *r, struct web_res *w)
 	} else {
 		char *end;
 		long long x = strtoll(mun, &end, 10);
-		if (*end || x <= 0 || !user_sees_municipality(r->db, &r->user, (int64_t)x))
+		if (*end || x <= 0 || !scope_sees_municipality(r->db, &r->scope, (int64_t)x))
 			return ERR_NOTFOUND;
 		mid = (int64_t)x;
 	}
@@ -423,9 +423,9 @@ int page_plan_coordinator(struct web_req *r, struct web_res *w)
 	struct user u;
 	if (!login || user_find(r->db, login, &u))
 		return ERR_NOTFOUND;
-	bool ok = u.role == ROLE_SCHOOL ? user_sees_school(r->db, &r->user, u.school_id)
+	bool ok = u.role == ROLE_SCHOOL ? scope_sees_school(r->db, &r->scope, u.school_id)
 		  : u.role == ROLE_MUNICIPALITY ? is_region(r) &&
-						  user_sees_municipality(r->db, &r->user, u.municipality_id)
+						  scope_sees_municipality(r->db, &r->scope, u.municipality_id)
 		  : false;
 	if (u.role != ROLE_SCHOOL && u.role != ROLE_MUNICIPALITY && is_region(r))
 		return refuse(r, w, cid, 400, "Координатором назначается пользователь с ролью "

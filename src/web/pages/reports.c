@@ -60,16 +60,15 @@ static int resolve_unit(struct web_req *r, struct unit *u)
 		return ERR_INVALID;
 	if (school && *school) {
 		if (strlen(school) > 64 || registry_school_find(r->db, school, &u->id) ||
-		    !user_sees_school(r->db, me, u->id))
+		    !scope_sees_school(r->db, &r->scope, u->id))
 			return ERR_NOTFOUND;
 		u->kind = FISOKO_SCHOOL;
 	} else if (mun && *mun) {
-		if (!parse_id(mun, &u->id) || !user_sees_municipality(r->db, me, u->id))
+		if (!parse_id(mun, &u->id) || !scope_sees_municipality(r->db, &r->scope, u->id))
 			return ERR_NOTFOUND;
 		u->kind = FISOKO_MUNICIPALITY;
 	} else if (reg && *reg) {
-		if (!parse_id(reg, &u->id) || !(me->role == ROLE_ADMIN || me->role == ROLE_REGION) ||
-		    (me->role == ROLE_REGION && me->region_id && me->region_id != u->id))
+		if (!parse_id(reg, &u->id) || !scope_sees_region(r->db, &r->scope, u->id))
 			return ERR_NOTFOUND;
 		u->kind = FISOKO_REGION;
 	} else if (me->role == ROLE_SCHOOL) {

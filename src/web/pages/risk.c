@@ -107,9 +107,6 @@ int page_risk(struct web_req *r, struct web_res *w)
 		no_run(r, w, "Зона риска");
 		return 0;
 	}
-	const char *scope;
-	int64_t scope_id;
-	user_scope(&r->user, &scope, &scope_id);
 	const char *all = web_query(r, "all");
 	bool listed_only = !all || !*all;
 	long mun = web_query_int(r, "municipality", 0, 0, 1L << 40);
@@ -147,11 +144,9 @@ int page_risk(struct web_req *r, struct web_res *w)
 		       "<option value=\"1\"%s>все по убыванию риска</option></select></label>",
 		    listed_only ? " selected" : "", listed_only ? "" : " selected");
 	buf_puts(b, "<label>Муниципалитет <select name=\"municipality\"><option value=\"0\">все</option>");
-	if (!db_prepare(r->db, &s, "SELECT m.id, m.name FROM municipality m WHERE"
-				   " (?1 = 'all' OR (?1 = 'mun' AND m.id = ?2) OR (?1 = 'reg' AND m.region_id = ?2))"
+	if (!db_prepare(r->db, &s, "SELECT m.id, m.name FROM municipality m WHERE " SCOPE_MUN_SQL("m.id")
 				   " ORDER BY m.name")) {
-		db_bind_text(s, 1, scope, -1);
-		db_bind_int(s, 2, scope_id);
+		scope_bind(s, &r->scope);
 		while (db_step(s) == DB_ROW) {
 			html_printf(b, "<option value=\"%lld\"%s>", (long long)db_col_int(s, 0),
 				    db_col_int(s, 0) == mun ? " selected" : "");
@@ -179,16 +174,15 @@ int page_risk(struct web_req *r, struct web_res *w)
 			" FROM school_risk k JOIN school sc ON sc.id = k.school_id"
 			" LEFT JOIN municipality m ON m.id = sc.municipality_id"
 			" LEFT JOIN procedure p ON p.id = k.top_procedure_id"
-			" WHERE k.run_id = ?1 AND (?2 = 0 OR k.listed = 1 OR k.official_flags > 0)"
-			" AND (?3 = 'all' OR (?3 = 'mun' AND sc.municipality_id = ?4) OR (?3 = 'reg' AND m.region_id = ?4))"
+			" WHERE k.run_id = ?3 AND (?4 = 0 OR k.listed = 1 OR k.official_flags > 0)"
+			" AND " SCOPE_SQL("sc")
 			" AND (?7 = 0 OR sc.municipality_id = ?7) AND (?8 = '' OR sc.kind = ?8)"
 			" ORDER BY k.rank LIMIT ?5 OFFSET ?6");
 	if (rc)
 		goto out;
-	db_bind_int(s, 1, run);
-	db_bind_int(s, 2, listed_only);
-	db_bind_text(s, 3, scope, -1);
-	db_bind_int(s, 4, scope_id);
+	scope_bind(s, &r->scope);
+	db_bind_int(s, 3, run);
+	db_bind_int(s, 4, listed_only);
 	db_bind_int(s, 5, per + 1);
 	db_bind_int(s, 6, (page - 1) * per);
 	db_bind_int(s, 7, mun);
@@ -294,7 +288,7 @@ int page_evidence(struct web_req *r, struct web_res *w)
 	}
 	db_finalize(s);
 	s = NULL;
-	if (!school || !user_sees_school(r->db, &r->user, school))
+	if (!school || !scope_sees_school(r->db, &r->scope, school))
 		return ERR_NOTFOUND;
 	int64_t run = latest_run(r->db);
 	if (!run) {

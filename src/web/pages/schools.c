@@ -21,15 +21,14 @@ static const struct {
 /* The list's WHERE clause, shared by the count and the page; every value is bound:
  * ?1 scope kind, ?2 scope id, ?3 search text, ?4 municipality id, ?5 kind. */
 #define LIST_WHERE \
-	" WHERE (?1 = 'all' OR (?1 = 'mun' AND s.municipality_id = ?2) OR" \
-	" (?1 = 'reg' AND m.region_id = ?2))" \
+	" WHERE " SCOPE_SQL("s") \
 	" AND (?3 = '' OR s.login LIKE '%' || ?3 || '%' OR s.name LIKE '%' || ?3 || '%')" \
 	" AND (?4 = 0 OR s.municipality_id = ?4) AND (?5 = '' OR s.kind = ?5)"
 
-static void bind_list(struct db_stmt *s, const struct user *u, const char *q, long mun,
+static void bind_list(struct db_stmt *s, const struct scope *u, const char *q, long mun,
 		      const char *kind)
 {
-	user_bind_scope(s, u);
+	scope_bind(s, u);
 	db_bind_text(s, 3, q, -1);
 	db_bind_int(s, 4, mun);
 	db_bind_text(s, 5, kind, -1);
@@ -70,7 +69,7 @@ int page_schools(struct web_req *r, struct web_res *w)
 	if (!(rc = db_prepare(r->db, &s, "SELECT m.id, m.name FROM municipality m WHERE"
 					 " (?1 = 'all' OR (?1 = 'mun' AND m.id = ?2) OR (?1 = 'reg' AND m.region_id = ?2))"
 					 " ORDER BY m.name"))) {
-		bind_list(s, &r->user, "", 0, "");
+		bind_list(s, &r->scope, "", 0, "");
 		while (db_step(s) == DB_ROW) {
 			char id[24];
 			snprintf(id, sizeof id, "%lld", (long long)db_col_int(s, 0));
@@ -98,7 +97,7 @@ int page_schools(struct web_req *r, struct web_res *w)
 	if ((rc = db_prepare(r->db, &s, "SELECT count(*) FROM school s LEFT JOIN municipality m"
 					" ON m.id = s.municipality_id" LIST_WHERE)))
 		goto out;
-	bind_list(s, &r->user, q, mun, kind);
+	bind_list(s, &r->scope, q, mun, kind);
 	if (db_step(s) == DB_ROW)
 		total = (long)db_col_int(s, 0);
 	db_finalize(s);
@@ -116,7 +115,7 @@ int page_schools(struct web_req *r, struct web_res *w)
 	};
 	if ((rc = db_prepare(r->db, &s, page_sql[si])))
 		goto out;
-	bind_list(s, &r->user, q, mun, kind);
+	bind_list(s, &r->scope, q, mun, kind);
 	db_bind_int(s, 6, PER_PAGE);
 	db_bind_int(s, 7, (page - 1) * PER_PAGE);
 	buf_puts(b, "<p class=\"muted\">Найдено: ");
@@ -171,7 +170,7 @@ int page_school(struct web_req *r, struct web_res *w)
 	if (rc)
 		return rc;
 	db_bind_text(s, 1, login, -1);
-	if (db_step(s) != DB_ROW || !user_sees_school(r->db, &r->user, db_col_int(s, 0))) {
+	if (db_step(s) != DB_ROW || !scope_sees_school(r->db, &r->scope, db_col_int(s, 0))) {
 		/* Not found and not visible look the same: nothing leaks about other schools. */
 		db_finalize(s);
 		return ERR_NOTFOUND;
@@ -258,8 +257,8 @@ static int alias_row(void *ctx, const struct registry_alias *a)
 	struct buf *b = ap->b;
 	bool open = !strcmp(a->status, "proposed");
 	/* A regional coordinator decides for the schools of its region only. */
-	if (!user_sees_school(ap->r->db, &ap->r->user, a->school_id) ||
-	    (a->own_id && !user_sees_school(ap->r->db, &ap->r->user, a->own_id)))
+	if (!scope_sees_school(ap->r->db, &ap->r->scope, a->school_id) ||
+	    (a->own_id && !scope_sees_school(ap->r->db, &ap->r->scope, a->own_id)))
 		return 0;
 	buf_puts(b, "<tr><td>");
 	html_text(b, a->login);
@@ -350,8 +349,8 @@ int page_school_aliases_post(struct web_req *r, struct web_res *w)
 	char msg[256] = "";
 	int64_t school_id, own_id;
 	if (registry_alias_get(r->db, login, &school_id, &own_id) ||
-	    !user_sees_school(r->db, &r->user, school_id) ||
-	    (own_id && !user_sees_school(r->db, &r->user, own_id)))
+	    !scope_sees_school(r->db, &r->scope, school_id) ||
+	    (own_id && !scope_sees_school(r->db, &r->scope, own_id)))
 		return ERR_NOTFOUND;
 	int rc = registry_alias_decide(r->db, login, confirm, r->user.login, msg, sizeof msg);
 	if (rc == ERR_NOTFOUND || rc == ERR_INVALID) {
