@@ -193,3 +193,85 @@ out:
 	db_finalize(s);
 	return rc;
 }
+
+/* ---- the range scan ---- */
+
+struct result_scan {
+	struct db_stmt *s;
+	unsigned flags;
+};
+
+/* Column order of both forms: the narrow row first, the RESULT_SCAN_FULL columns after. */
+#define SCAN_NARROW "SELECT school_id, coalesce(class, ''), coalesce(journal_mark, 0), primary_score," \
+		    " scores, problems, absent"
+#define SCAN_WIDE SCAN_NARROW ", code, coalesce(gender, ''), coalesce(variant, 0)," \
+		  " coalesce(stated_total, -1)"
+#define SCAN_ORDER " ORDER BY class, length(code), code"
+
+int result_scan_open(struct db *d, int64_t procedure_id, int64_t school_id, unsigned flags,
+		     struct result_scan **out)
+{
+	/* Every combination spelled out: a literal statement per form, no SQL built at run time. */
+	static const char *const sql[2][2][2] = {
+		/* [full][one school][by class] */
+		{ { SCAN_NARROW " FROM result WHERE procedure_id = ?",
+		    SCAN_NARROW " FROM result WHERE procedure_id = ?" SCAN_ORDER },
+		  { SCAN_NARROW " FROM result WHERE procedure_id = ? AND school_id = ?",
+		    SCAN_NARROW " FROM result WHERE procedure_id = ? AND school_id = ?" SCAN_ORDER } },
+		{ { SCAN_WIDE " FROM result WHERE procedure_id = ?",
+		    SCAN_WIDE " FROM result WHERE procedure_id = ?" SCAN_ORDER },
+		  { SCAN_WIDE " FROM result WHERE procedure_id = ? AND school_id = ?",
+		    SCAN_WIDE " FROM result WHERE procedure_id = ? AND school_id = ?" SCAN_ORDER } },
+	};
+	struct result_scan *it = xcalloc(1, sizeof *it);
+	it->flags = flags;
+	bool one = school_id > 0;
+	int rc = db_prepare(d, &it->s, sql[(flags & RESULT_SCAN_FULL) != 0][one]
+					  [(flags & RESULT_SCAN_BY_CLASS) != 0]);
+	if (rc || (rc = db_bind_int(it->s, 1, procedure_id)) ||
+	    (one && (rc = db_bind_int(it->s, 2, school_id))))
+		goto out;
+	*out = it;
+	return 0;
+out:
+	result_scan_close(it);
+	*out = NULL;
+	return rc;
+}
+
+int result_scan_next(struct result_scan *it, struct result_row *row)
+{
+	struct db_stmt *s = it->s;
+	int rc = db_step(s);
+	if (rc != DB_ROW)
+		return rc == DB_DONE ? 0 : rc < 0 ? rc : ERR_INVALID;
+	row->school_id = db_col_int(s, 0);
+	row->class_name = db_col_text(s, 1);
+	row->journal_mark = (int)db_col_int(s, 2);
+	row->scored = !db_col_null(s, 3);
+	row->primary_score = row->scored ? (int)db_col_int(s, 3) : -1;
+	size_t n = 0;
+	row->cells = db_col_blob(s, 4, &n);
+	row->ncells = row->cells ? (int)n : 0;
+	row->problems = (unsigned)db_col_int(s, 5);
+	row->absent = db_col_int(s, 6) != 0;
+	if (it->flags & RESULT_SCAN_FULL) {
+		row->code = db_col_text(s, 7);
+		row->gender = db_col_text(s, 8);
+		row->variant = (int)db_col_int(s, 9);
+		row->stated_total = (int)db_col_int(s, 10);
+	} else {
+		row->code = row->gender = "";
+		row->variant = 0;
+		row->stated_total = -1;
+	}
+	return 1;
+}
+
+void result_scan_close(struct result_scan *it)
+{
+	if (!it)
+		return;
+	db_finalize(it->s);
+	free(it);
+}
