@@ -199,6 +199,7 @@ out:
 struct result_scan {
 	struct db_stmt *s;
 	unsigned flags;
+	bool done; /* a finished statement would start again if stepped */
 };
 
 /* Column order of both forms: the narrow row first, the RESULT_SCAN_FULL columns after. */
@@ -242,9 +243,13 @@ out:
 int result_scan_next(struct result_scan *it, struct result_row *row)
 {
 	struct db_stmt *s = it->s;
+	if (it->done)
+		return 0;
 	int rc = db_step(s);
-	if (rc != DB_ROW)
+	if (rc != DB_ROW) {
+		it->done = true;
 		return rc == DB_DONE ? 0 : rc < 0 ? rc : ERR_INVALID;
+	}
 	row->school_id = db_col_int(s, 0);
 	row->class_name = db_col_text(s, 1);
 	row->journal_mark = (int)db_col_int(s, 2);

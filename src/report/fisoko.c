@@ -9,6 +9,7 @@
 
 #include "base/err.h"
 #include "base/mem.h"
+#include "io/table_write.h"
 #include "model/result.h"
 #include "model/unit.h"
 
@@ -351,8 +352,7 @@ int fisoko_xlsx(const struct fisoko_report *r, const char *path)
 	const struct procedure *p = &r->proc;
 	struct xl x = { 0 };
 	char t[400];
-	lxw_workbook_options opt = { .constant_memory = LXW_FALSE, .tmpdir = NULL };
-	if (!(x.wb = workbook_new_opt(path, &opt)))
+	if (!(x.wb = table_xlsx_new(path, false)))
 		return ERR_IO;
 	x.head = workbook_add_format(x.wb);
 	format_set_bold(x.head);

@@ -7,6 +7,7 @@
 
 #include "base/err.h"
 #include "base/mem.h"
+#include "io/table_write.h"
 #include "model/pupil.h"
 #include "model/result.h"
 #include "model/unit.h"
@@ -214,7 +215,7 @@ int form_write_xlsx(const struct form_data *fd, int64_t now, const char *path, c
 	else
 		book[0] = '\0';
 
-	lxw_workbook *wb = workbook_new(path);
+	lxw_workbook *wb = table_xlsx_new(path, false);
 	if (!wb) {
 		snprintf(msg, msglen, "не удалось создать файл %s", path);
 		return ERR_IO;

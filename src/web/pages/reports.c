@@ -7,19 +7,19 @@
  *
  * Without a unit the page opens the user's own: the school, the municipality or the region.
  * A unit outside the user's territory answers 404, the same as one that does not exist. */
-#include <fcntl.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "base/err.h"
+#include "io/table_write.h"
 #include "model/registry.h"
 #include "model/result.h"
 #include "model/unit.h"
 #include "report/fisoko.h"
 #include "web/chart.h"
+#include "web/download.h"
 #include "web/web.h"
 
 /* ---- the unit of a request ---- */
@@ -762,10 +762,8 @@ int page_report(struct web_req *r, struct web_res *w)
 int page_report_xlsx(struct web_req *r, struct web_res *w)
 {
 	struct unit u;
+	struct table_mem mem = { .fd = -1 };
 	struct fisoko_report *rep = calloc(1, sizeof *rep);
-	char path[] = "/tmp/oko-report-XXXXXX";
-	int fd = -1;
-	FILE *f = NULL;
 	if (!rep)
 		return ERR_NOMEM;
 	int rc = resolve_unit(r, &u);
@@ -775,35 +773,17 @@ int page_report_xlsx(struct web_req *r, struct web_res *w)
 		free(rep);
 		return rc;
 	}
-	if ((fd = mkstemp(path)) < 0) {
-		rc = ERR_IO;
+	if ((rc = table_mem_open(&mem)) || (rc = fisoko_xlsx(rep, mem.path)) ||
+	    (rc = table_mem_take(&mem, &w->body)))
 		goto out;
-	}
-	close(fd);
-	if ((rc = fisoko_xlsx(rep, path)))
-		goto out;
-	if (!(f = fopen(path, "rb"))) {
-		rc = ERR_IO;
-		goto out;
-	}
-	char chunk[65536];
-	size_t n;
-	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-		if ((rc = buf_append(&w->body, chunk, n)))
-			goto out;
-	w->type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
-	/* The code is validated by procedure_get (letters, digits, '-'); safe in a header. */
-	struct buf d = BUF_INIT;
-	buf_printf(&d, "attachment; filename=\"%s-%s.xlsx\"", rep->proc.code,
-		   u.kind == FISOKO_SCHOOL ? "school" : u.kind == FISOKO_MUNICIPALITY ? "municipality"
-										   : "region");
-	w->disposition = arena_strdup(r->a, buf_str(&d));
-	buf_free(&d);
+	/* The code is validated by procedure_get (letters, digits, '-'). */
+	static const char *const ascii[] = { [FISOKO_SCHOOL] = "school",
+					     [FISOKO_MUNICIPALITY] = "municipality",
+					     [FISOKO_REGION] = "region" };
+	web_send_table(r, w, TABLE_XLSX, arena_printf(r->a, "%s-%s.xlsx", rep->proc.code, ascii[u.kind]),
+		       arena_printf(r->a, "Аналитика %s, %s.xlsx", rep->proc.code, fisoko_kind_title(u.kind)));
 out:
-	if (f)
-		fclose(f);
-	if (fd >= 0)
-		unlink(path);
+	table_mem_close(&mem);
 	fisoko_free(rep);
 	free(rep);
 	return rc;
