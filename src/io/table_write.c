@@ -44,8 +44,12 @@ static char *scratch_dir(void)
 
 struct lxw_workbook *table_xlsx_new(const char *path, bool constant_memory)
 {
+	/* Only a memory target (a table_mem's path) stages in /dev/shm: those are a request's
+	 * tables, small; a command's file, perhaps national, keeps the default, which a small
+	 * /dev/shm (64 MB in a container) could not hold. */
+	bool mem = !strncmp(path, TABLE_MEM_PREFIX, strlen(TABLE_MEM_PREFIX));
 	lxw_workbook_options opt = { .constant_memory = constant_memory ? LXW_TRUE : LXW_FALSE,
-				     .tmpdir = scratch_dir() };
+				     .tmpdir = mem ? scratch_dir() : NULL };
 	return workbook_new_opt(path, &opt);
 }
 
@@ -55,7 +59,7 @@ int table_mem_open(struct table_mem *m)
 	m->fd = memfd_create("oko-table", MFD_CLOEXEC);
 	if (m->fd < 0)
 		return ERR_IO;
-	snprintf(m->path, sizeof m->path, "/proc/self/fd/%d", m->fd);
+	snprintf(m->path, sizeof m->path, TABLE_MEM_PREFIX "%d", m->fd);
 	return 0;
 }
 

@@ -36,11 +36,13 @@ int table_writer_close(struct table_writer *w);
  * struct table_mem: an anonymous memory file (memfd) that libxlsxwriter opens by its
  * /proc/self/fd path like any file. libxlsxwriter 1.1.4 (Debian 12) has no output buffer of
  * its own, and it stages each XML part of a workbook in a scratch file before zipping:
- * table_xlsx_new() puts those in /dev/shm (memory) when it is a writable directory, and in
- * libxlsxwriter's default place ($TMPDIR, else /tmp) only when it is not. */
+ * for a memory target table_xlsx_new() puts those in /dev/shm (memory) when it is a writable
+ * directory, and in libxlsxwriter's default place ($TMPDIR, else /tmp) only when it is not;
+ * a workbook written to a file keeps the default. */
 int table_writer_open_mem(struct table_writer **out, enum table_kind kind, const char *sheet,
 			  struct buf *dst, char *msg, size_t msglen);
 
+#define TABLE_MEM_PREFIX "/proc/self/fd/"
 struct table_mem {
 	int fd;        /* -1 when closed */
 	char path[32]; /* "/proc/self/fd/N": open it, write it, close it */
@@ -52,8 +54,8 @@ int table_mem_take(struct table_mem *m, struct buf *out);
 /* Closes m without reading it (safe on a closed one). */
 void table_mem_close(struct table_mem *m);
 
-/* A new XLSX workbook at path (a file or a table_mem's path), libxlsxwriter's scratch files
- * kept in memory where the system allows (see above); NULL on failure. constant_memory
+/* A new XLSX workbook at path (a file or a table_mem's path; for the latter libxlsxwriter's
+ * scratch files are kept in memory where the system allows, see above); NULL on failure. constant_memory
  * streams rows (cells must then be written row by row). */
 struct lxw_workbook;
 struct lxw_workbook *table_xlsx_new(const char *path, bool constant_memory);
