@@ -111,6 +111,10 @@ int load_procedures(struct db *d, struct load_procinfo **out, size_t *n)
 	return 0;
 }
 
+/* result_cells_clip copies X and empty cells as they are into the statistics' columns. */
+_Static_assert((int)SCORE_X == (int)STAT_POS_X && (int)SCORE_EMPTY == (int)STAT_POS_EMPTY,
+	       "stored and statistics cell markers differ");
+
 /* The classes of the school being read: name -> class index. */
 struct cls {
 	char name[64];

@@ -154,10 +154,11 @@ static inline int result_cell_points(uint8_t v)
 	return v <= PROC_MAX_POINTS ? v : -1;
 }
 
-/* A row's cells in the statistics' form: n bytes into out, each its points, or `none` for a
- * cell that is not points (X stays SCORE_X: a fact the answer patterns read) — «не пройд.»
- * (counted in *not_taught) and points above pos_max[k] (the return value is true then: an
- * unreadable cell). */
+/* A row's cells in the statistics' form (stats/proc.h, with none = STAT_POS_EMPTY): n bytes
+ * into out. Points within pos_max[k], SCORE_X and SCORE_EMPTY are copied as they are (the
+ * statistics' X and empty have the same values); «не пройд.» becomes `none` (counted in
+ * *not_taught), and so do points above pos_max[k] — an unreadable cell: the return value is
+ * true when the row had one. */
 static inline bool result_cells_clip(const uint8_t *cells, int n, const int *pos_max, uint8_t none,
 				     uint8_t *out, uint64_t *not_taught)
 {
