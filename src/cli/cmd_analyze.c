@@ -14,7 +14,7 @@
 #include "base/mem.h"
 #include "cli/cli.h"
 #include "io/table_write.h"
-#include "report/analysis.h"
+#include "analysis/analysis.h"
 #include "stats/bunching.h"
 #include "stats/proc.h"
 

@@ -1,4 +1,4 @@
-/* report/analysis: one analysis run — every procedure from the database through the
+/* analysis: one analysis run — every procedure from the database through the
  * statistics library to the output files and the database.
  *
  * analysis_run() selects the procedures (all with results, or one year, or one code, plus
@@ -10,8 +10,8 @@
  * official_list.xlsx (the official markers in the shape regions publish). The run is
  * stored in the tables of migration 004 (analysis_run, sign_result with the flags,
  * school_risk, region_index) in one transaction. Formats and decisions: docs/analysis.md. */
-#ifndef OKO_REPORT_ANALYSIS_H
-#define OKO_REPORT_ANALYSIS_H
+#ifndef OKO_ANALYSIS_ANALYSIS_H
+#define OKO_ANALYSIS_ANALYSIS_H
 
 #include <stdbool.h>
 #include <stddef.h>
