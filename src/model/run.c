@@ -308,7 +308,7 @@ static void risk_row(struct db_stmt *s, struct run_risk *x)
 	x->consecutive_years = (long)db_col_int(s, 14);
 }
 
-static void risk_clear(struct run_risk *x)
+void run_risk_clear(struct run_risk *x)
 {
 	free(x->login);
 	free(x->name);
@@ -362,7 +362,7 @@ out:
 void run_risk_free(struct run_risk *rows, size_t n)
 {
 	for (size_t i = 0; rows && i < n; i++)
-		risk_clear(&rows[i]);
+		run_risk_clear(&rows[i]);
 	free(rows);
 }
 

@@ -123,6 +123,8 @@ struct run_filter {
 int run_risk_list(struct db *d, const struct scope *sc, int64_t run_id, const struct run_filter *f,
 		  struct run_risk **out, size_t *n);
 void run_risk_free(struct run_risk *rows, size_t n);
+/* Frees the texts of one row (run_school_risk). */
+void run_risk_clear(struct run_risk *x);
 
 /* The municipalities the risk list of a scope can be filtered by, in name order. */
 struct run_municipality {
