@@ -54,7 +54,8 @@ struct aproc {
 	struct munrow *mun;     /* [job.nmun]: excess mass per municipality (NULL: none) */
 	/* Stored runs: the score distributions the evidence card draws, kept to the end (the
 	 * card's procedure is known only after the risk). */
-	uint32_t *hist;         /* [school * w]: works by primary score, NULL when not kept */
+	uint16_t *hist;         /* [school * w]: works by primary score (saturated at 65535:
+				 * 2 bytes keep a national run's tables at ~50 MB), NULL when not kept */
 	uint32_t *rhist;        /* [w]: the run's whole population */
 	size_t w;               /* max_score + 1 */
 };

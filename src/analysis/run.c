@@ -17,6 +17,7 @@
 #include "base/err.h"
 #include "base/mem.h"
 #include "model/load.h"
+#include "model/procedure.h"
 #include "stats/analyze.h"
 
 /* ---- workers ---- */
@@ -82,15 +83,22 @@ static void keep_histograms(struct job *r, struct aproc *p)
 	const struct stat_tab *t = &p->a.tab;
 	size_t w = t->w, ns = r->sc.n;
 	uint64_t *rh = xmalloc(w * sizeof *rh);
+	uint32_t *sh = xmalloc(w * sizeof *sh);
 	p->w = w;
 	p->hist = xcalloc((ns ? ns : 1) * w, sizeof *p->hist);
 	p->rhist = xmalloc(w * sizeof *p->rhist);
-	for (size_t s = 0; s < ns && s < t->nschools; s++)
-		stat_tab_school_hist(t, s, p->hist + s * w);
+	for (size_t s = 0; s < ns && s < t->nschools; s++) {
+		if (!t->n[s])
+			continue;
+		stat_tab_school_hist(t, s, sh);
+		for (size_t v = 0; v < w; v++)
+			p->hist[s * w + v] = sh[v] > UINT16_MAX ? UINT16_MAX : (uint16_t)sh[v];
+	}
 	stat_tab_region_hist(t, rh);
 	for (size_t v = 0; v < w; v++)
 		p->rhist[v] = rh[v] > UINT32_MAX ? UINT32_MAX : (uint32_t)rh[v];
 	free(rh);
+	free(sh);
 }
 
 static int analyse_one(struct job *r, struct db *d, struct aproc *p)
@@ -176,6 +184,56 @@ static int find_proc(const struct load_procinfo *all, size_t n, const char *kind
 	return -1;
 }
 
+/* Why nothing was selected, in r->msg. */
+static void no_selection(struct job *r)
+{
+	if (!r->o->procedure) {
+		snprintf(r->msg, r->msglen, "нет результатов за %d год", r->o->year);
+		return;
+	}
+	struct procedure *pr = xmalloc(sizeof *pr);
+	if (!procedure_get(r->d, r->o->procedure, pr))
+		snprintf(r->msg, r->msglen, "по процедуре «%s» нет результатов%s", r->o->procedure,
+			 r->o->year ? " за этот год" : "");
+	else
+		snprintf(r->msg, r->msglen, "неизвестная процедура «%s»", r->o->procedure);
+	free(pr);
+}
+
+/* The run's years ascending, each reported procedure's year index and its columns of the
+ * official list (its own, and its cohort pair's). */
+static void years_and_columns(struct job *r)
+{
+	/* Years ascending (few): insertion sort, then re-index. */
+	for (size_t i = 1; i < r->nyears; i++)
+		for (size_t j = i; j > 0 && r->years[j - 1] > r->years[j]; j--) {
+			int t = r->years[j];
+			r->years[j] = r->years[j - 1];
+			r->years[j - 1] = t;
+		}
+	r->colname = xcalloc(2 * r->np + 1, sizeof *r->colname);
+	for (size_t k = 0; k < r->np; k++) {
+		struct aproc *p = &r->p[k];
+		if (!p->report)
+			continue;
+		for (size_t yi = 0; yi < r->nyears; yi++)
+			if (r->years[yi] == p->info.year)
+				p->year_ix = (int)yi;
+		p->col = (int)r->ncols;
+		r->colname[r->ncols++] = xstrdup(p->info.code);
+		if (p->cohort_from >= 0) {
+			size_t len = strlen(p->info.code) + 64;
+			char *nm = xmalloc(len);
+			snprintf(nm, len, "%s %d→%d класс", p->info.subject, p->info.grade - 1, p->info.grade);
+			/* e.g. "RU 4→5 класс (2021)" */
+			char *full = xmalloc(len + 16);
+			snprintf(full, len + 16, "%s (%d)", nm, p->info.year);
+			free(nm);
+			r->colname[r->ncols++] = full;
+		}
+	}
+}
+
 static int select_procs(struct job *r)
 {
 	struct load_procinfo *all = NULL;
@@ -199,23 +257,7 @@ static int select_procs(struct job *r)
 		}
 	}
 	if (!nsel) {
-		if (r->o->procedure) {
-			int64_t exists = 0;
-			struct db_stmt *st = NULL;
-			if (!db_prepare(r->d, &st, "SELECT count(*) FROM procedure WHERE code = ?")) {
-				db_bind_text(st, 1, r->o->procedure, -1);
-				if (db_step(st) == DB_ROW)
-					exists = db_col_int(st, 0);
-				db_finalize(st);
-			}
-			if (exists)
-				snprintf(r->msg, r->msglen, "по процедуре «%s» нет результатов%s",
-					 r->o->procedure, r->o->year ? " за этот год" : "");
-			else
-				snprintf(r->msg, r->msglen, "неизвестная процедура «%s»", r->o->procedure);
-		} else {
-			snprintf(r->msg, r->msglen, "нет результатов за %d год", r->o->year);
-		}
+		no_selection(r);
 		free(all);
 		free(want);
 		return ERR_NOTFOUND;
@@ -262,34 +304,7 @@ static int select_procs(struct job *r)
 			r->years[r->nyears++] = p->info.year;
 		p->year_ix = yi < r->nyears ? (int)yi : -1;
 	}
-	/* Years ascending (few): insertion sort, then re-index. */
-	for (size_t i = 1; i < r->nyears; i++)
-		for (size_t j = i; j > 0 && r->years[j - 1] > r->years[j]; j--) {
-			int t = r->years[j];
-			r->years[j] = r->years[j - 1];
-			r->years[j - 1] = t;
-		}
-	r->colname = xcalloc(2 * r->np + 1, sizeof *r->colname);
-	for (size_t k = 0; k < r->np; k++) {
-		struct aproc *p = &r->p[k];
-		if (!p->report)
-			continue;
-		for (size_t yi = 0; yi < r->nyears; yi++)
-			if (r->years[yi] == p->info.year)
-				p->year_ix = (int)yi;
-		p->col = (int)r->ncols;
-		r->colname[r->ncols++] = xstrdup(p->info.code);
-		if (p->cohort_from >= 0) {
-			size_t len = strlen(p->info.code) + 64;
-			char *nm = xmalloc(len);
-			snprintf(nm, len, "%s %d→%d класс", p->info.subject, p->info.grade - 1, p->info.grade);
-			/* e.g. "RU 4→5 класс (2021)" */
-			char *full = xmalloc(len + 16);
-			snprintf(full, len + 16, "%s (%d)", nm, p->info.year);
-			free(nm);
-			r->colname[r->ncols++] = full;
-		}
-	}
+	years_and_columns(r);
 	free(map);
 	free(all);
 	free(want);

@@ -355,6 +355,7 @@ int analysis_write_region(struct job *r, const struct stat_index *ix)
 int analysis_store_histograms(struct job *r, const struct stat_risk_school *rk)
 {
 	int rc = 0;
+	uint32_t h[STAT_MAX_SCORE + 1];
 	for (size_t k = 0; k < r->np && !rc && r->store; k++) {
 		const struct aproc *p = &r->p[k];
 		if (p->report && p->rhist)
@@ -367,9 +368,11 @@ int analysis_store_histograms(struct job *r, const struct stat_risk_school *rk)
 		for (size_t k = 0; k < r->np && !rc; k++) {
 			const struct aproc *p = &r->p[k];
 			bool want = rk[s].proc >= 0 ? (size_t)rk[s].proc == k : r->flagged_in[s * r->np + k];
-			if (want && p->hist)
-				rc = run_add_histogram(r->store, p->info.id, r->sc.s[s].id,
-						       p->hist + s * p->w, p->w, NULL);
+			if (!want || !p->hist)
+				continue;
+			for (size_t v = 0; v < p->w; v++)
+				h[v] = p->hist[s * p->w + v];
+			rc = run_add_histogram(r->store, p->info.id, r->sc.s[s].id, h, p->w, NULL);
 		}
 	}
 	return rc;

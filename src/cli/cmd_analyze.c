@@ -1,5 +1,5 @@
 /* analyze: the objectivity analytics from the command line — `oko analyze` over the
- * database (report/analysis.c does the work) and `oko analyze-histogram` over a histogram
+ * database (analysis/run.c does the work) and `oko analyze-histogram` over a histogram
  * of scores alone (a published regional distribution). */
 #include <errno.h>
 #include <gsl/gsl_errno.h>
