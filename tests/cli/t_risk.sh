@@ -92,6 +92,8 @@ expect_eq "API signs of a school" "$code" 200
 expect_grep "API signs carry values" "$T/body" '"threshold"'
 expect_grep "API signs carry the catalogue's title and kind" "$T/body" '"kind":"'
 expect_grep "… and a title" "$T/body" '"title":"'
+# "p" is the sign's p-value and "q_adj" its BH-adjusted one (before issue 14 "p" held q_adj).
+expect_eq "API signs: p is the raw p-value, below its adjusted q_adj" "$(grep -o '"p":[-0-9.e+]*,"q_adj":[-0-9.e+]*' "$T/body" | tr ':,' '  ' | awk '{n++; bad += ($2 > $4); lt += ($2 < $4)} END {print (n > 0 && !bad && lt > 0)}')" 1
 get mun "/api/v1/signs?school=$foreign"
 expect_eq "API signs of a foreign school: 404" "$code" 404
 get school /api/v1/procedures
