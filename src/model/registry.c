@@ -298,11 +298,14 @@ static int merge_school(struct db *d, int64_t from, int64_t into, char *msg, siz
 		"UPDATE material_set SET school_id = ? WHERE school_id = ?",
 		"UPDATE material_download SET school_id = ? WHERE school_id = ?",
 		"UPDATE sign_result SET school_id = ? WHERE school_id = ?",
+		"UPDATE run_histogram SET school_id = ? WHERE school_id = ?",
 		"UPDATE school_alias SET school_id = ? WHERE school_id = ?",
 	};
 	/* A run that assessed both schools keeps its figure of the one that stays. */
 	if ((rc = run_ints(d, "DELETE FROM school_risk WHERE school_id = ? AND run_id IN (SELECT"
 			      " run_id FROM school_risk WHERE school_id = ?)", 2, from, into, NULL, 0)) ||
+	    (rc = run_ints(d, "DELETE FROM run_histogram WHERE school_id = ? AND run_id IN (SELECT"
+			      " run_id FROM run_histogram WHERE school_id = ?)", 2, from, into, NULL, 0)) ||
 	    (rc = run_ints(d, "UPDATE school_risk SET school_id = ? WHERE school_id = ?", 2, into, from,
 			   NULL, 0)))
 		return rc;

@@ -2,10 +2,13 @@
  * territory limits as the pages; scripts authenticate with "Authorization: Bearer KEY"
  * (oko user token LOGIN). */
 #include <jansson.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "base/err.h"
+#include "model/run.h"
+#include "stats/catalogue.h"
 #include "web/web.h"
 
 static int send_json(struct web_res *w, json_t *j)
@@ -146,68 +149,71 @@ int api_uploads(struct web_req *r, struct web_res *w)
 	return send_json(w, json_pack("{s:o}", "uploads", list));
 }
 
+/* A number of a stored run, null when the run left it empty. */
+static json_t *json_num(double v)
+{
+	return isnan(v) ? json_null() : json_real(v);
+}
+
 int api_risk(struct web_req *r, struct web_res *w)
 {
-	struct db_stmt *s = NULL;
-	int64_t run = 0;
-	db_query_int(r->db, "SELECT max(id) FROM analysis_run", 0, &run);
-	int rc = db_prepare(r->db, &s,
-			    "SELECT k.rank, s.login, k.risk, k.listed, k.official_flags, k.own_flags, k.works,"
-			    " coalesce(k.top_sign, ''), coalesce(k.years_flagged, ''), k.consecutive_years"
-			    " FROM school_risk k JOIN school s ON s.id = k.school_id WHERE k.run_id = ?3 AND "
-			    API_SCOPE " ORDER BY k.rank");
-	if (rc)
+	struct run_info ri;
+	int rc = run_latest(r->db, &ri);
+	if (rc && rc != ERR_NOTFOUND)
 		return rc;
-	scope_bind(s, &r->scope);
-	db_bind_int(s, 3, run);
 	json_t *list = json_array();
-	while (db_step(s) == DB_ROW)
+	struct run_risk *rows = NULL;
+	size_t n = 0;
+	struct run_filter f = { RUN_EVERY, 0, NULL, 0, 0 };
+	if (!rc && (rc = run_risk_list(r->db, &r->scope, ri.id, &f, &rows, &n))) {
+		json_decref(list);
+		return rc;
+	}
+	for (size_t i = 0; i < n; i++) {
+		const struct run_risk *x = &rows[i];
 		json_array_append_new(list, json_pack("{s:I, s:s, s:f, s:b, s:I, s:I, s:I, s:s, s:s, s:I}",
-			"rank", (json_int_t)db_col_int(s, 0), "school", db_col_text(s, 1), "risk", db_col_double(s, 2),
-			"listed", (int)db_col_int(s, 3), "official_flags", (json_int_t)db_col_int(s, 4),
-			"own_flags", (json_int_t)db_col_int(s, 5), "works", (json_int_t)db_col_int(s, 6),
-			"top_sign", db_col_text(s, 7), "years_flagged", db_col_text(s, 8),
-			"consecutive_years", (json_int_t)db_col_int(s, 9)));
-	db_finalize(s);
-	return send_json(w, json_pack("{s:I, s:o}", "run", (json_int_t)run, "schools", list));
+			"rank", (json_int_t)x->rank, "school", x->login, "risk", isnan(x->risk) ? 0.0 : x->risk,
+			"listed", (int)x->listed, "official_flags", (json_int_t)x->official_flags,
+			"own_flags", (json_int_t)x->own_flags, "works", (json_int_t)x->works,
+			"top_sign", x->top_sign, "years_flagged", x->years_flagged,
+			"consecutive_years", (json_int_t)x->consecutive_years));
+	}
+	run_risk_free(rows, n);
+	return send_json(w, json_pack("{s:I, s:o}", "run", (json_int_t)ri.id, "schools", list));
 }
 
 int api_signs(struct web_req *r, struct web_res *w)
 {
 	const char *login = web_query(r, "school");
-	struct db_stmt *s = NULL;
-	int64_t run = 0, school = 0;
+	int64_t school = 0;
 	if (!login || !*login)
 		return ERR_INVALID;
-	int rc = db_prepare(r->db, &s, "SELECT id FROM school WHERE login = ?");
-	if (rc)
+	int rc = run_school_by_login(r->db, login, &school, NULL, 0);
+	if (rc && rc != ERR_NOTFOUND)
 		return rc;
-	db_bind_text(s, 1, login, -1);
-	if (db_step(s) == DB_ROW)
-		school = db_col_int(s, 0);
-	db_finalize(s);
-	s = NULL;
 	if (!school || !scope_sees_school(r->db, &r->scope, school))
 		return ERR_NOTFOUND;
-	db_query_int(r->db, "SELECT max(id) FROM analysis_run", 0, &run);
-	if ((rc = db_prepare(r->db, &s, "SELECT g.sign, p.code, g.value, g.threshold, g.n, g.p, g.q_adj,"
-					" coalesce(g.detail, '') FROM sign_result g JOIN procedure p ON p.id = g.procedure_id"
-					" WHERE g.run_id = ? AND g.school_id = ? ORDER BY p.code, g.sign")))
+	struct run_info ri;
+	if ((rc = run_latest(r->db, &ri)) && rc != ERR_NOTFOUND)
 		return rc;
-	db_bind_int(s, 1, run);
-	db_bind_int(s, 2, school);
+	struct run_sign *v = NULL;
+	size_t n = 0;
+	if (!rc && (rc = run_school_signs(r->db, ri.id, school, RUN_SIGNS_BY_PROCEDURE, &v, &n)))
+		return rc;
 	json_t *list = json_array();
-	while (db_step(s) == DB_ROW) {
-		json_t *o = json_pack("{s:s, s:s, s:I, s:s, s:s}", "sign", db_col_text(s, 0), "procedure",
-				      db_col_text(s, 1), "n", (json_int_t)db_col_int(s, 4), "status", "flag",
-				      "detail", db_col_text(s, 7));
-		static const char *const num[] = { "value", "threshold", NULL, NULL, "p", "q_adj" };
-		for (int i = 2; i <= 6; i++)
-			if (num[i - 2])
-				json_object_set_new(o, num[i - 2], db_col_null(s, i) ? json_null()
-								   : json_real(db_col_double(s, i)));
+	for (size_t i = 0; i < n; i++) {
+		const struct run_sign *x = &v[i];
+		const struct stat_sign_info *t = stat_sign_find(x->sign);
+		json_t *o = json_pack("{s:s, s:s, s:I, s:s, s:s, s:s, s:s}", "sign", x->sign,
+				      "procedure", x->procedure, "n", (json_int_t)x->n, "status", "flag",
+				      "detail", x->detail, "title", t ? t->title : x->sign, "kind", x->kind);
+		json_object_set_new(o, "value", json_num(x->value));
+		json_object_set_new(o, "threshold", json_num(x->threshold));
+		json_object_set_new(o, "p", json_num(x->p));
+		json_object_set_new(o, "q_adj", json_num(x->q_adj));
 		json_array_append_new(list, o);
 	}
-	db_finalize(s);
-	return send_json(w, json_pack("{s:s, s:I, s:o}", "school", login, "run", (json_int_t)run, "signs", list));
+	run_signs_free(v, n);
+	return send_json(w, json_pack("{s:s, s:I, s:o}", "school", login, "run", (json_int_t)ri.id,
+				      "signs", list));
 }

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "base/err.h"
+#include "model/run.h"
 #include "web/web.h"
 
 /* Territory filter of the queries below (scope_bind binds ?1 and ?2). */
@@ -103,47 +104,33 @@ static void progress(struct web_req *r, struct buf *b)
  * the user's territory (region, municipality). */
 static void risk_summary(struct web_req *r, struct buf *b)
 {
-	struct db_stmt *s = NULL;
-	if (r->user.role == ROLE_SCHOOL ||
-	    db_prepare(r->db, &s, "SELECT a.id, a.at, a.objectivity_index, a.listed, a.flagged"
-				  " FROM analysis_run a ORDER BY a.id DESC LIMIT 1"))
+	struct run_info ri;
+	if (r->user.role == ROLE_SCHOOL || run_latest(r->db, &ri))
 		return;
-	if (db_step(s) != DB_ROW) {
-		db_finalize(s);
-		return;
-	}
-	int64_t run = db_col_int(s, 0);
 	buf_puts(b, "<section><h2>Объективность</h2><p>Анализ от ");
-	html_text(b, db_col_text(s, 1));
+	html_text(b, ri.at);
 	html_printf(b, " (UTC): показатель объективности региона <strong>%.1f</strong>, школ с "
 		       "официальными признаками — %lld, в списке oko — %lld.</p>",
-		    db_col_double(s, 2), (long long)db_col_int(s, 4), (long long)db_col_int(s, 3));
-	db_finalize(s);
-	s = NULL;
-	if (db_prepare(r->db, &s, "SELECT k.rank, sc.login, sc.name, k.risk, k.official_flags"
-				  " FROM school_risk k JOIN school s ON s.id = k.school_id"
-				  " JOIN school sc ON sc.id = k.school_id"
-				  " WHERE k.run_id = ?3 AND k.listed = 1 AND " SCOPE_SQL_S
-				  " ORDER BY k.rank LIMIT 5"))
+		    ri.index, (long long)ri.flagged, (long long)ri.listed);
+	struct run_filter f = { RUN_LISTED, 0, NULL, 5, 0 };
+	struct run_risk *rows = NULL;
+	size_t n = 0;
+	if (run_risk_list(r->db, &r->scope, ri.id, &f, &rows, &n))
 		return;
-	scope_bind(s, &r->scope);
-	db_bind_int(s, 3, run);
 	buf_puts(b, "<ol class=\"top\">");
-	int rows = 0;
-	while (db_step(s) == DB_ROW) {
+	for (size_t i = 0; i < n; i++) {
 		buf_puts(b, "<li><a href=\"/risk/");
-		html_url(b, db_col_text(s, 1));
+		html_url(b, rows[i].login);
 		buf_puts(b, "\">");
-		html_text(b, db_col_text(s, 2));
-		html_printf(b, "</a> — риск %.1f, официальных признаков: %lld</li>", db_col_double(s, 3),
-			    (long long)db_col_int(s, 4));
-		rows++;
+		html_text(b, rows[i].name);
+		html_printf(b, "</a> — риск %.1f, официальных признаков: %ld</li>", rows[i].risk,
+			    rows[i].official_flags);
 	}
 	buf_puts(b, "</ol>");
-	if (!rows)
+	if (!n)
 		buf_puts(b, "<p>На вашей территории школ из списка oko нет.</p>");
 	buf_puts(b, "<p><a href=\"/risk\">Вся зона риска</a></p></section>");
-	db_finalize(s);
+	run_risk_free(rows, n);
 }
 
 static void recent_uploads(struct web_req *r, struct buf *b)
