@@ -107,11 +107,11 @@ int page_risk(struct web_req *r, struct web_res *w)
 		no_run(r, w, "Зона риска");
 		return 0;
 	}
-	const char *all = web_query(r, "all");
+	const char *all = web_str(r, "all");
 	bool listed_only = !all || !*all;
-	long mun = web_query_int(r, "municipality", 0, 0, 1L << 40);
-	const char *kind = web_query(r, "kind") ? web_query(r, "kind") : "";
-	long page = web_query_int(r, "page", 1, 1, 100000), per = 50;
+	long mun = web_int(r, "municipality");
+	const char *kind = web_str(r, "kind") ? web_str(r, "kind") : "";
+	long page = web_int(r, "page"), per = 50;
 	struct db_stmt *s = NULL;
 	int rc = db_prepare(r->db, &s,
 			    "SELECT at, procedures, schools, flagged, objectivity_index, listed, q"
@@ -274,7 +274,7 @@ static void distribution(struct web_req *r, struct buf *b, int64_t school, const
 int page_evidence(struct web_req *r, struct web_res *w)
 {
 	struct buf *b = &w->body;
-	const char *login = r->params[0];
+	const char *login = web_str(r, "login");
 	struct db_stmt *s = NULL;
 	int64_t school = 0;
 	char name[256] = "";
