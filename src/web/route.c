@@ -378,6 +378,14 @@ int web_check_value(const struct web_key *k, const char *v, char *msg, size_t ms
 	return rc ? 400 : 0;
 }
 
+const struct web_key *web_path_key(const char *name, size_t len)
+{
+	for (const struct web_key *k = path_keys; k->name; k++)
+		if (strlen(k->name) == len && !strncmp(k->name, name, len))
+			return k;
+	return NULL;
+}
+
 /* ---- parsed values for handlers ---- */
 
 static const struct web_val *value_of(const struct web_req *r, const char *name)
@@ -595,10 +603,8 @@ static int parse_keys(const struct web_route *rt, struct web_req *r, char *msg, 
 	int np = 0;
 	for (const char *p = rt->pattern; (p = strchr(p, '{')); p++) {
 		const char *close = strchr(p, '}');
-		const struct web_key *k = path_keys;
-		while (k->name && (strlen(k->name) != (size_t)(close - p - 1) || strncmp(k->name, p + 1, strlen(k->name))))
-			k++;
-		if (!k->name || np >= r->nparams || r->nvals >= WEB_MAX_KEYS) {
+		const struct web_key *k = close ? web_path_key(p + 1, (size_t)(close - p - 1)) : NULL;
+		if (!k || np >= r->nparams || r->nvals >= WEB_MAX_KEYS) {
 			log_error("маршрут %s: параметр пути без типа", rt->pattern);
 			snprintf(msg, msglen, "Внутренняя ошибка таблицы маршрутов.");
 			return ERR_LIMIT;

@@ -183,6 +183,8 @@ int web_parse_time(const char *s);
 int web_parse_datetime(const char *s, int64_t *out);
 /* Checks v against k; 0, or 400 with msg (Russian, naming k->title) filled. */
 int web_check_value(const struct web_key *k, const char *v, char *msg, size_t msglen);
+/* The type of a path parameter {name}, or NULL when none is declared. */
+const struct web_key *web_path_key(const char *name, size_t len);
 /* HTTP status for an ERR_* code. */
 int web_status_of(int err);
 /* Sets w to a redirect (303) to a local path. */
