@@ -614,33 +614,34 @@ static int parse_keys(const struct web_route *rt, struct web_req *r, char *msg, 
 		if (parse_value(k, r->params[np++], r->a, v, msg, msglen))
 			return ERR_INVALID;
 	}
+	int first = r->nvals, seen[WEB_MAX_KEYS] = { 0 };
 	for (const struct web_key *k = rt->keys; k && k->name; k++) {
 		if (r->nvals >= WEB_MAX_KEYS) {
 			log_error("маршрут %s: больше %d ключей", rt->pattern, WEB_MAX_KEYS);
 			snprintf(msg, msglen, "Внутренняя ошибка таблицы маршрутов.");
 			return ERR_LIMIT;
 		}
-		struct web_val *v = &r->vals[r->nvals++];
-		v->key = k;
-		v->text = NULL;
-		v->num = k->dflt;
-		int seen = 0;
-		for (int pass = 0; pass < 2; pass++) {
-			const struct web_kv *kv = pass ? r->query : r->form;
-			int n = pass ? r->nquery : r->nform;
-			for (int i = 0; i < n; i++) {
-				if (declared(rt, kv[i].key) != k)
-					continue;
-				if (++seen > 1 && !k->many && !k->prefix) {
-					snprintf(msg, msglen, "Поле «%s» указано в запросе несколько раз.", k->title);
-					return ERR_INVALID;
-				}
-				struct web_val tmp = { k, NULL, k->dflt };
-				if (parse_value(k, kv[i].value, r->a, &tmp, msg, msglen))
-					return ERR_INVALID;
-				if (seen == 1)
-					*v = tmp;
+		r->vals[r->nvals++] = (struct web_val){ k, NULL, k->dflt };
+	}
+	/* One pass over the fields (the grid posts thousands): the form's first, then the
+	 * query's, so a value in the form wins. */
+	for (int pass = 0; pass < 2; pass++) {
+		const struct web_kv *kv = pass ? r->query : r->form;
+		int n = pass ? r->nquery : r->nform;
+		for (int i = 0; i < n; i++) {
+			const struct web_key *k = declared(rt, kv[i].key);
+			if (!k)
+				continue; /* refused before (keys_declared) */
+			int x = first + (int)(k - rt->keys);
+			if (++seen[x] > 1 && !k->many && !k->prefix) {
+				snprintf(msg, msglen, "Поле «%s» указано в запросе несколько раз.", k->title);
+				return ERR_INVALID;
 			}
+			struct web_val v = { k, NULL, k->dflt };
+			if (parse_value(k, kv[i].value, r->a, &v, msg, msglen))
+				return ERR_INVALID;
+			if (seen[x] == 1)
+				r->vals[x] = v;
 		}
 	}
 	return 0;
