@@ -65,7 +65,7 @@ static int render(struct web_req *r, struct web_res *w, int year, const char *fl
 {
 	struct buf *b = &w->body;
 	int64_t sid = r->user.school_id;
-	const char *cls = web_str(r, "class");
+	const char *cls = strcmp(r->method, "GET") ? NULL : web_str(r, "class"); /* the filter of the list */
 	char cn[PUPIL_CLASS_MAX] = "", msg[512] = "";
 	int grade;
 	if (cls && *cls && pupil_class_norm(cls, cn, &grade))
