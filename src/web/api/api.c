@@ -33,9 +33,9 @@ int api_me(struct web_req *r, struct web_res *w)
 
 int api_schools(struct web_req *r, struct web_res *w)
 {
-	const char *q = web_query(r, "q") ? web_query(r, "q") : "";
-	long mun = web_query_int(r, "municipality", 0, 0, 1L << 40);
-	long page = web_query_int(r, "page", 1, 1, 1000000), per = 200;
+	const char *q = web_str(r, "q") ? web_str(r, "q") : "";
+	long mun = web_int(r, "municipality");
+	long page = web_int(r, "page"), per = 200;
 	struct db_stmt *s = NULL;
 	if (strlen(q) > 100)
 		return ERR_INVALID;
@@ -97,7 +97,7 @@ int api_results(struct web_req *r, struct web_res *w)
 {
 	/* Per school of the territory and procedure: works written and absent, mean score and
 	 * marks 2..5 (from the procedure's scale). Codes and names of pupils never appear. */
-	const char *proc = web_query(r, "procedure");
+	const char *proc = web_str(r, "procedure");
 	if (!proc || !*proc)
 		return ERR_INVALID;
 	struct db_stmt *s = NULL;
@@ -184,7 +184,7 @@ int api_risk(struct web_req *r, struct web_res *w)
 
 int api_signs(struct web_req *r, struct web_res *w)
 {
-	const char *login = web_query(r, "school");
+	const char *login = web_str(r, "school");
 	int64_t school = 0;
 	if (!login || !*login)
 		return ERR_INVALID;

@@ -115,9 +115,9 @@ int page_users(struct web_req *r, struct web_res *w)
 
 int page_users_post(struct web_req *r, struct web_res *w)
 {
-	const char *login = web_form(r, "login"), *name = web_form(r, "name");
-	const char *role = web_form(r, "role"), *scope = web_form(r, "scope");
-	const char *pw = web_form(r, "password");
+	const char *login = web_str(r, "login"), *name = web_str(r, "name");
+	const char *role = web_str(r, "role"), *scope = web_str(r, "scope");
+	const char *pw = web_str(r, "password");
 	char msg[256] = "";
 	int ro = role ? user_role_parse(role) : -1;
 	if (!login || !name || !pw || ro < 0) {
@@ -139,11 +139,10 @@ int page_users_post(struct web_req *r, struct web_res *w)
 
 int page_users_token_revoke(struct web_req *r, struct web_res *w)
 {
-	const char *id_text = web_form(r, "id");
-	char *end = NULL, msg[256], detail[200];
-	long long id = id_text ? strtoll(id_text, &end, 10) : 0;
+	char msg[256], detail[200];
+	long long id = web_int(r, "id");
 	struct api_token_info t;
-	if (!id_text || *end || id <= 0 || api_token_revoke(r->db, id, r->now, r->user.login, &t)) {
+	if (id <= 0 || api_token_revoke(r->db, id, r->now, r->user.login, &t)) {
 		w->status = 404;
 		users_page(r, w, "Такого действующего ключа нет: он уже отозван или истёк.", true);
 		return 0;
@@ -176,7 +175,7 @@ int page_audit(struct web_req *r, struct web_res *w)
 {
 	struct buf *b = &w->body;
 	struct db_stmt *s = NULL;
-	long page = web_query_int(r, "page", 1, 1, 1000000), per = 50, total = 0;
+	long page = web_int(r, "page"), per = 50, total = 0;
 	/* A coordinator bound to a region sees the actions of that region's users only (no
 	 * anonymous failed logins, which carry addresses and whatever was typed). */
 	int64_t region = r->user.role == ROLE_REGION ? r->user.region_id : 0;

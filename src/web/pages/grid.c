@@ -312,7 +312,7 @@ static void render_grid(struct web_req *r, struct web_res *w, const struct form_
 static int load(struct web_req *r, struct form_data *fd)
 {
 	char msg[256];
-	const char *code = r->params[0];
+	const char *code = web_str(r, "procedure");
 	if (!code || !*code)
 		return ERR_NOTFOUND;
 	int rc = form_load(r->db, r->user.school_id, code, fd, msg, sizeof msg);
@@ -345,9 +345,9 @@ int page_grid(struct web_req *r, struct web_res *w)
 	struct grow *rows = arena_alloc(r->a, (fd.n + 1) * sizeof *rows);
 	for (size_t i = 0; i < fd.n; i++)
 		from_form(r, &fd.p, &fd.rows[i], &rows[i]);
-	const char *cls = class_arg(r, &fd, web_query(r, "class"));
+	const char *cls = class_arg(r, &fd, web_str(r, "class"));
 	mark_shown(&fd, rows, cls);
-	const char *saved = web_query(r, "saved");
+	const char *saved = web_str(r, "saved");
 	render_grid(r, w, &fd, rows, cls, saved ? "Результаты сохранены. Загрузка записана в историю школы." : NULL,
 		    true, NULL);
 	form_data_free(&fd);
@@ -408,7 +408,7 @@ int page_grid_post(struct web_req *r, struct web_res *w)
 	struct grow *rows = arena_alloc(r->a, (fd.n + 1) * sizeof *rows);
 	for (size_t i = 0; i < fd.n; i++)
 		from_form(r, p, &fd.rows[i], &rows[i]);
-	const char *cls = class_arg(r, &fd, web_form(r, "class"));
+	const char *cls = class_arg(r, &fd, web_str(r, "class"));
 	mark_shown(&fd, rows, cls);
 	const char *flash = NULL;
 	bool bad = false;

@@ -157,10 +157,10 @@ int page_materials(struct web_req *r, struct web_res *w)
 
 int page_materials_add(struct web_req *r, struct web_res *w)
 {
-	const char *code = web_form(r, "procedure"), *v = web_form(r, "variant");
+	const char *code = web_str(r, "procedure"), *v = web_str(r, "variant");
 	struct procedure p;
 	char msg[512] = "";
-	long n = 0;
+	long n = web_int(r, "variant");
 	if (!code || procedure_get(r->db, code, &p)) {
 		w->status = 400;
 		return render(r, w, "Такой процедуры нет.", false);
@@ -168,10 +168,6 @@ int page_materials_add(struct web_req *r, struct web_res *w)
 	if (!r->upload.data || !r->upload.size || r->upload.too_large) {
 		w->status = 400;
 		return render(r, w, "Выберите файл (до 64 МБ).", false);
-	}
-	if (v && *v && (str_to_int(v, strlen(v), &n) || n < 1 || n > 99)) {
-		w->status = 400;
-		return render(r, w, "Номер варианта — от 1 до 99.", false);
 	}
 	bool crit = !v || !*v;
 	int rc = material_add_data(r->db, p.id, crit ? "criteria" : "variant", (int)n, r->upload.data,
@@ -188,7 +184,7 @@ int page_materials_add(struct web_req *r, struct web_res *w)
 
 int page_materials_schedule(struct web_req *r, struct web_res *w)
 {
-	const char *code = web_form(r, "procedure");
+	const char *code = web_str(r, "procedure");
 	struct procedure p;
 	struct material_release rel;
 	char msg[256] = "";
@@ -196,7 +192,7 @@ int page_materials_schedule(struct web_req *r, struct web_res *w)
 		w->status = 400;
 		return render(r, w, "Такой процедуры нет.", false);
 	}
-	const char *a = web_form(r, "archive"), *k = web_form(r, "key"), *c = web_form(r, "criteria");
+	const char *a = web_str(r, "archive"), *k = web_str(r, "key"), *c = web_str(r, "criteria");
 	if (!a || !k || !c || material_time_parse(a, &rel.archive_at) || material_time_parse(k, &rel.key_at) ||
 	    material_time_parse(c, &rel.criteria_at)) {
 		w->status = 400;
@@ -383,12 +379,13 @@ int page_materials_get(struct web_req *r, struct web_res *w)
 	static const char *const names[] = { "archive", "key", "criteria" };
 	struct procedure p;
 	int what = -1;
+	const char *part = web_str(r, "what");
 	for (int i = 0; i < 3; i++)
-		if (!strcmp(r->params[1], names[i]))
+		if (!strcmp(part, names[i]))
 			what = i;
-	if (procedure_get(r->db, r->params[0], &p) || !takes_part(r, p.id, r->user.school_id))
+	if (procedure_get(r->db, web_str(r, "procedure"), &p) || !takes_part(r, p.id, r->user.school_id))
 		return ERR_NOTFOUND;
-	if (!strcmp(r->params[1], "variants"))
+	if (!strcmp(part, "variants"))
 		return opened_variants(r, w, &p);
 	if (what < 0)
 		return ERR_NOTFOUND;

@@ -31,14 +31,7 @@ static bool is_region(const struct web_req *r)
 
 static int64_t campaign_param(struct web_req *r)
 {
-	const char *v = web_form(r, "campaign");
-	if (!v)
-		v = web_query(r, "campaign");
-	if (!v || !*v)
-		return 0;
-	char *end;
-	long long x = strtoll(v, &end, 10);
-	return *end || x <= 0 ? -1 : (int64_t)x;
+	return web_int(r, "campaign"); /* 0 when not given */
 }
 
 static void notice(struct buf *b, bool ok, const char *text)
@@ -309,7 +302,7 @@ int page_plan(struct web_req *r, struct web_res *w)
 
 int page_plan_create(struct web_req *r, struct web_res *w)
 {
-	const char *name = web_form(r, "name");
+	const char *name = web_str(r, "name");
 	int64_t id;
 	bool created;
 	char n[PLAN_NAME_MAX];
@@ -341,7 +334,7 @@ static int find_school(struct db *d, const char *login, int64_t *id)
 /* The procedure named by the form's "procedure" key; 0 when absent or unknown. */
 static int64_t form_procedure(struct web_req *r, char code[40])
 {
-	const char *v = web_form(r, "procedure");
+	const char *v = web_str(r, "procedure");
 	snprintf(code, 40, "%s", v ? v : "");
 	if (!v || !*v)
 		return 0;
@@ -362,7 +355,7 @@ int page_plan_procedure(struct web_req *r, struct web_res *w)
 		return refuse(r, w, cid, 400, "Такой процедуры нет: сначала загрузите процедуры.");
 	struct plan_dates dt;
 	for (int f = 0; f < PLAN_NFIELDS; f++) {
-		const char *v = web_form(r, plan_field_name((enum plan_field)f));
+		const char *v = web_str(r, plan_field_name((enum plan_field)f));
 		snprintf(dt.d[f], PLAN_DATE_LEN, "%s", v ? v : "");
 	}
 	int rc = plan_procedure_put(r->db, cid, pid, &dt, msg, sizeof msg);
@@ -386,7 +379,7 @@ int page_plan_assign(struct web_req *r, struct web_res *w)
 	int64_t pid = form_procedure(r, code);
 	if (code[0] && !pid)
 		return ERR_NOTFOUND;
-	const char *school = web_form(r, "school"), *mun = web_form(r, "municipality");
+	const char *school = web_str(r, "school"), *mun = web_str(r, "municipality");
 	bool has_school = school && *school, has_mun = mun && *mun;
 	if (has_school == has_mun)
 		return refuse(r, w, cid, 400, "Укажите либо школу, либо муниципалитет.");
@@ -397,11 +390,9 @@ int page_plan_assign(struct web_req *r, struct web_res *w)
 		if (!is_region(r))
 			return ERR_NOTFOUND;
 	} else {
-		char *end;
-		long long x = strtoll(mun, &end, 10);
-		if (*end || x <= 0 || !scope_sees_municipality(r->db, &r->scope, (int64_t)x))
+		mid = web_int(r, "municipality");
+		if (!scope_sees_municipality(r->db, &r->scope, mid))
 			return ERR_NOTFOUND;
-		mid = (int64_t)x;
 	}
 	/* A regional user bound to one region assigns "all" as each of its municipalities. */
 	long added = 0;
@@ -419,7 +410,7 @@ int page_plan_coordinator(struct web_req *r, struct web_res *w)
 	int64_t cid = campaign_param(r);
 	if (cid <= 0 || plan_campaign_get(r->db, cid, NULL, 0))
 		return ERR_NOTFOUND;
-	const char *login = web_form(r, "login");
+	const char *login = web_str(r, "login");
 	struct user u;
 	if (!login || user_find(r->db, login, &u))
 		return ERR_NOTFOUND;
@@ -447,8 +438,8 @@ int page_plan_date(struct web_req *r, struct web_res *w)
 	int64_t pid = form_procedure(r, code);
 	if (!pid || plan_procedure_get(r->db, pid, &pc, NULL) || (cid > 0 && pc != cid))
 		return ERR_NOTFOUND;
-	int rc = plan_fix_date(r->db, pid, r->user.school_id, web_form(r, "class"), web_form(r, "date"),
-			       web_form(r, "time"), r->user.login, msg, sizeof msg);
+	int rc = plan_fix_date(r->db, pid, r->user.school_id, web_str(r, "class"), web_str(r, "date"),
+			       web_str(r, "time"), r->user.login, msg, sizeof msg);
 	if (rc == ERR_NOTFOUND)
 		return rc;
 	if (rc == ERR_INVALID) {
@@ -459,7 +450,7 @@ int page_plan_date(struct web_req *r, struct web_res *w)
 	if (rc)
 		return rc;
 	char m[160];
-	snprintf(m, sizeof m, "%s: %s %s", code, web_form(r, "date"), web_form(r, "time"));
+	snprintf(m, sizeof m, "%s: %s %s", code, web_str(r, "date"), web_str(r, "time"));
 	audit_add(r->db, &r->user, NULL, "plan_date", code, m, r->ip);
 	return render(r, w, pc, "Дата и время проведения назначены для всей параллели.", true);
 }

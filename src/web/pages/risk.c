@@ -124,11 +124,11 @@ int page_risk(struct web_req *r, struct web_res *w)
 	}
 	if (rc)
 		return rc;
-	const char *all = web_query(r, "all");
+	const char *all = web_str(r, "all");
 	bool listed_only = !all || !*all;
-	long mun = web_query_int(r, "municipality", 0, 0, 1L << 40);
-	const char *kind = web_query(r, "kind") ? web_query(r, "kind") : "";
-	long page = web_query_int(r, "page", 1, 1, 100000), per = 50;
+	long mun = web_int(r, "municipality");
+	const char *kind = web_str(r, "kind") ? web_str(r, "kind") : "";
+	long page = web_int(r, "page"), per = 50;
 	html_begin(r, w, "Зона риска");
 	buf_puts(b, "<h1>Зона риска</h1>");
 	run_tiles(b, &ri);
@@ -304,7 +304,7 @@ static int evidence_history(struct web_req *r, struct buf *b, int64_t school)
 int page_evidence(struct web_req *r, struct web_res *w)
 {
 	struct buf *b = &w->body;
-	const char *login = r->params[0];
+	const char *login = web_str(r, "login");
 	int64_t school = 0;
 	char name[256] = "";
 	int rc = run_school_by_login(r->db, login, &school, name, sizeof name);

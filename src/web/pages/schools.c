@@ -46,11 +46,11 @@ static void option(struct buf *b, const char *value, const char *title, bool sel
 int page_schools(struct web_req *r, struct web_res *w)
 {
 	struct buf *b = &w->body;
-	const char *q = web_query(r, "q") ? web_query(r, "q") : "";
-	const char *kind = web_query(r, "kind") ? web_query(r, "kind") : "";
-	long mun = web_query_int(r, "municipality", 0, 0, 1L << 40);
-	long page = web_query_int(r, "page", 1, 1, 1000000);
-	const char *sort = web_query(r, "sort") ? web_query(r, "sort") : "name";
+	const char *q = web_str(r, "q") ? web_str(r, "q") : "";
+	const char *kind = web_str(r, "kind") ? web_str(r, "kind") : "";
+	long mun = web_int(r, "municipality");
+	long page = web_int(r, "page");
+	const char *sort = web_str(r, "sort") ? web_str(r, "sort") : "name";
 	size_t si = 0;
 	for (size_t i = 0; i < sizeof sorts / sizeof *sorts; i++)
 		if (!strcmp(sorts[i].key, sort))
@@ -162,7 +162,7 @@ out:
 int page_school(struct web_req *r, struct web_res *w)
 {
 	struct buf *b = &w->body;
-	const char *login = r->params[0];
+	const char *login = web_str(r, "login");
 	struct db_stmt *s = NULL;
 	int rc = db_prepare(r->db, &s, "SELECT s.id, s.name, coalesce(m.name, ''), s.kind,"
 				       " coalesce(s.settlement, ''), s.indepth FROM school s"
@@ -342,7 +342,7 @@ int page_school_aliases(struct web_req *r, struct web_res *w)
 
 int page_school_aliases_post(struct web_req *r, struct web_res *w)
 {
-	const char *login = web_form(r, "login"), *decision = web_form(r, "decision");
+	const char *login = web_str(r, "login"), *decision = web_str(r, "decision");
 	bool confirm = decision && !strcmp(decision, "confirm");
 	if (!login || !decision || (!confirm && strcmp(decision, "reject")))
 		return ERR_INVALID;

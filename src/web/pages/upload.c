@@ -236,8 +236,8 @@ int page_upload_post(struct web_req *r, struct web_res *w)
 	char named[96];
 	str_copy_utf8(named, sizeof named, u->filename && *u->filename ? u->filename : "файл");
 	struct upload_run run = {
-		.file = named, .procedure = web_form(r, "procedure"), .data = u->data, .len = u->size,
-		.dry_run = web_form(r, "dry_run") != NULL, .strict = web_form(r, "strict") != NULL,
+		.file = named, .procedure = web_str(r, "procedure"), .data = u->data, .len = u->size,
+		.dry_run = web_flag(r, "dry_run"), .strict = web_flag(r, "strict"),
 	};
 	return run_upload(r, w, &run);
 }
@@ -246,11 +246,9 @@ int page_upload_post(struct web_req *r, struct web_res *w)
  * drop it. */
 int page_upload_confirm(struct web_req *r, struct web_res *w)
 {
-	const char *decision = web_form(r, "decision");
-	const char *id = web_form(r, "pending");
-	char *end = NULL;
-	long long pid = id ? strtoll(id, &end, 10) : 0;
-	if (!decision || !id || !*id || *end || pid <= 0)
+	const char *decision = web_str(r, "decision");
+	long long pid = web_int(r, "pending");
+	if (!decision || pid <= 0)
 		return ERR_INVALID;
 	char file[96], proc[40];
 	void *data = NULL;
@@ -270,7 +268,7 @@ int page_upload_confirm(struct web_req *r, struct web_res *w)
 	if (!strcmp(decision, "create")) {
 		/* The procedure as the uploader checked (and maybe corrected) it. */
 		char msg[256] = "";
-		const char *pos = web_form(r, "positions"), *scale = web_form(r, "scale");
+		const char *pos = web_str(r, "positions"), *scale = web_str(r, "scale");
 		struct procedure p;
 		memset(&p, 0, sizeof p);
 		if (!may_create_procedures(r)) {
