@@ -29,7 +29,7 @@
 #include "base/str.h"
 #include "import/catalogue.h"
 #include "import/import.h"
-#include "io/layouts.h"
+#include "import/layouts.h"
 #include "io/spool.h"
 #include "model/procedure.h"
 #include "model/registry.h"
