@@ -34,6 +34,7 @@
 #include "model/procedure.h"
 #include "model/registry.h"
 #include "model/result.h"
+#include "model/upload.h"
 #include "model/user.h"
 
 #define MAX_PROCEDURES 64 /* procedures in one file */
@@ -429,34 +430,22 @@ fail:
 
 /* ---- schools and participants ---- */
 
-/* Whether the uploader's territory contains the school (see import_opts). */
+/* Whether the uploader's territory contains the school (see import_opts). A school
+ * with no municipality is in no municipality's and no region's territory. */
 static bool school_allowed(struct imp *im, int64_t id)
 {
+	int64_t mun, reg;
 	if (im->o->only_school)
 		return id == im->o->only_school;
 	if (im->o->only_region) {
-		struct db_stmt *q = NULL;
-		int64_t reg = 0;
-		if (!db_cached(im->d, &q, "SELECT coalesce(m.region_id, 0) FROM school s JOIN municipality m"
-					  " ON m.id = s.municipality_id WHERE s.id = ?") &&
-		    !db_bind_int(q, 1, id) && db_step(q) == DB_ROW)
-			reg = db_col_int(q, 0);
-		if (q)
-			db_reset(q);
+		registry_school_territory(im->d, id, &mun, &reg); /* both 0 when not found */
 		return reg == im->o->only_region;
 	}
 	if (!im->o->only_municipality)
 		return true;
-	int64_t mun;
 	if (hmap_get(&im->school_mun, (const char *)&id, sizeof id, &mun))
 		return mun == im->o->only_municipality;
-	struct db_stmt *s = NULL;
-	mun = 0;
-	if (!db_cached(im->d, &s, "SELECT coalesce(municipality_id, 0) FROM school WHERE id = ?") &&
-	    !db_bind_int(s, 1, id) && db_step(s) == DB_ROW)
-		mun = db_col_int(s, 0);
-	if (s)
-		db_reset(s);
+	registry_school_territory(im->d, id, &mun, &reg);
 	hmap_put(&im->school_mun, (const char *)&id, sizeof id, mun);
 	return mun == im->o->only_municipality;
 }
@@ -1287,62 +1276,39 @@ static int file_digest(const struct table_in *in, char hex[65], int64_t *size)
 	return rc;
 }
 
-static int upload_begin(struct imp *im)
+static int history_begin(struct imp *im)
 {
 	char hex[65];
 	int64_t size;
 	int rc = file_digest(&im->in, hex, &size);
 	if (rc)
 		return rc;
-	struct db_stmt *s = NULL;
-	rc = db_prepare(im->d, &s, "INSERT INTO upload(file, digest, size, layout, user_name, rows,"
-				   " written, absent, warnings) VALUES (?, ?, ?, '', ?, 0, 0, 0, 0)");
-	if (!rc && !(rc = db_bind_text(s, 1, base_name(im->name), -1)) &&
-	    !(rc = db_bind_text(s, 2, hex, -1)) && !(rc = db_bind_int(s, 3, size)) &&
-	    !(rc = db_bind_text(s, 4, im->o->user && *im->o->user ? im->o->user : "?", -1)) &&
-	    (rc = db_step(s)) >= 0) {
-		im->st->upload_id = db_last_id(im->d);
-		rc = 0;
-	}
-	db_finalize(s);
-	return rc;
+	return upload_add(im->d, base_name(im->name), hex, size, im->o->user, &im->st->upload_id);
 }
 
-static int upload_end(struct imp *im)
+static int history_end(struct imp *im)
 {
 	struct import_stats *st = im->st;
-	struct db_stmt *s = NULL;
-	int rc = db_prepare(im->d, &s, "UPDATE upload SET layout = ?, rows = ?, written = ?,"
-				       " absent = ?, warnings = ? WHERE id = ?");
-	if (rc || (rc = db_bind_text(s, 1, st->layout, -1)) || (rc = db_bind_int(s, 2, st->rows)) ||
-	    (rc = db_bind_int(s, 3, st->written)) || (rc = db_bind_int(s, 4, st->absent)) ||
-	    (rc = db_bind_int(s, 5, st->marked)) || (rc = db_bind_int(s, 6, st->upload_id)) ||
-	    (rc = db_step(s)) < 0)
-		goto out;
-	db_finalize(s);
-	if ((rc = db_prepare(im->d, &s, "INSERT INTO upload_school(upload_id, procedure_id, school_id,"
-					" rows, written, replaced) VALUES (?, ?, ?, ?, ?, ?)")))
-		goto out;
-	for (size_t i = 0; i < im->ntouched; i++) {
+	const struct upload_counts c = { st->layout, st->rows, st->written, st->absent, st->marked };
+	int rc = upload_set_counts(im->d, st->upload_id, &c);
+	struct upload_school *v = xcalloc(im->ntouched + 1, sizeof *v);
+	for (size_t i = 0; i < im->ntouched && !rc; i++) {
 		struct touched *t = &im->touched[i];
-		const struct proc_state *ps = im->procs[t->proc];
-		int64_t school = im->fs[t->school].id;
+		v[i] = (struct upload_school){ .procedure_id = im->procs[t->proc]->p.id,
+					       .school_id = im->fs[t->school].id,
+					       .replaced = t->replaced };
 		/* upload_school holds what the school has now (the result_pair view): after a
 		 * merge that is more than the rows of this upload. */
-		if (im->o->merge &&
-		    (rc = result_count_school(im->d, ps->p.id, school, &t->rows, &t->written)))
-			goto out;
-		db_reset(s);
-		if ((rc = db_bind_int(s, 1, st->upload_id)) || (rc = db_bind_int(s, 2, ps->p.id)) ||
-		    (rc = db_bind_int(s, 3, school)) || (rc = db_bind_int(s, 4, t->rows)) ||
-		    (rc = db_bind_int(s, 5, t->written)) || (rc = db_bind_int(s, 6, t->replaced)) ||
-		    (rc = db_step(s)) < 0)
-			goto out;
+		if (im->o->merge)
+			rc = result_count_school(im->d, v[i].procedure_id, v[i].school_id, &t->rows,
+						 &t->written);
+		v[i].rows = t->rows;
+		v[i].written = t->written;
 		st->replaced += t->replaced;
 	}
-	rc = 0;
-out:
-	db_finalize(s);
+	if (!rc)
+		rc = upload_schools_add(im->d, st->upload_id, v, im->ntouched);
+	free(v);
 	return rc;
 }
 
@@ -1354,7 +1320,9 @@ static int store_begin(struct imp *im)
 	struct timespec t0, t1;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	for (;;) {
-		int rc = db_begin(im->d); /* itself waits a few seconds for the lock */
+		/* Itself waits a few seconds for the lock. Every id stored comes from the database
+		 * within this transaction: the foreign key checks per row are left out. */
+		int rc = db_begin_bulk(im->d);
 		clock_gettime(CLOCK_MONOTONIC, &t1);
 		if (rc != ERR_BUSY || t1.tv_sec - t0.tv_sec >= wait)
 			return rc;
@@ -1650,17 +1618,14 @@ static void summarise(struct imp *im, bool stored)
 static int store(struct imp *im)
 {
 	int rc;
-	/* Every id stored comes from the database within this transaction, so checking them
-	 * against their tables per row (two look-ups per result) buys nothing: the checks are
-	 * off for the store and on again after it. */
-	if ((rc = store_procedures(im)) || (rc = store_schools(im)) || (rc = upload_begin(im)) ||
+	if ((rc = store_procedures(im)) || (rc = store_schools(im)) || (rc = history_begin(im)) ||
 	    (rc = store_rows(im)))
 		return rc;
 	if (diag_errors(im->diags))
 		return ERR_INVALID;
 	if (im->nrsrc && im->o->ask_replace)
 		return ERR_CONFIRM; /* the caller asks a person, then imports again without */
-	if ((rc = upload_end(im)))
+	if ((rc = history_end(im)))
 		return rc;
 	if (im->o->audit_action) {
 		summarise(im, !im->o->dry_run);
@@ -1675,7 +1640,7 @@ int import_results(struct db *d, const char *path, const struct import_opts *o,
 {
 	struct imp *im = xcalloc(1, sizeof *im);
 	char msg[512] = "", dir[4096];
-	bool began = false, fk_off = false;
+	bool began = false;
 	int rc;
 	memset(st, 0, sizeof *st);
 	im->d = d;
@@ -1749,9 +1714,6 @@ int import_results(struct db *d, const char *path, const struct import_opts *o,
 		goto out;
 
 	/* Second pass: store under the write lock. */
-	if ((rc = db_exec(d, "PRAGMA foreign_keys = OFF")))
-		goto out;
-	fk_off = true;
 	if ((rc = store_begin(im))) {
 		if (rc == ERR_BUSY)
 			diag_add(diags, DIAG_ERROR, im->name, NULL, 0, NULL, NULL, "busy",
@@ -1772,8 +1734,6 @@ out:
 			db_rollback(d);
 		}
 	}
-	if (fk_off)
-		db_exec(d, "PRAGMA foreign_keys = ON");
 	if (im->have_header)
 		summarise(im, rc == 0 && !o->dry_run);
 	for (int i = 0; i < im->nprocs; i++)

@@ -556,30 +556,29 @@ out:
 	return rc;
 }
 
+/* One procedure of the list: its links and the school's count. */
+static int list_row(void *ctx, const char *code, int64_t results)
+{
+	struct buf *b = ctx;
+	buf_puts(b, "<tr><td>");
+	html_text(b, code);
+	html_printf(b, "</td><td class=\"num\">%lld</td><td><a href=\"/grid/", (long long)results);
+	html_url(b, code);
+	buf_puts(b, "\">ввести на странице</a></td><td><a href=\"/grid/");
+	html_url(b, code);
+	buf_puts(b, "/form.xlsx\">форма XLSX</a></td></tr>");
+	return 0;
+}
+
 int page_grid_list(struct web_req *r, struct web_res *w)
 {
 	struct buf *b = &w->body;
-	struct db_stmt *s = NULL;
 	html_begin(r, w, "Ввод результатов");
 	buf_puts(b, "<h1>Ввод результатов</h1><section class=\"card\"><p>Для каждой процедуры: форма сбора "
 		    "результатов в макете ФИС ОКО (XLSX — заполнить и загрузить на странице «Загрузка "
 		    "результатов») или ввод прямо на странице.</p><table><thead><tr><th>Процедура</th>"
 		    "<th>Сохранено результатов</th><th></th><th></th></tr></thead><tbody>");
-	int rc = db_prepare(r->db, &s, "SELECT p.code, (SELECT count(*) FROM result x WHERE x.procedure_id = p.id"
-				       " AND x.school_id = ?) FROM procedure p ORDER BY p.year DESC, p.code");
-	if (!rc && !(rc = db_bind_int(s, 1, r->user.school_id))) {
-		while (db_step(s) == DB_ROW) {
-			const char *code = db_col_text(s, 0);
-			buf_puts(b, "<tr><td>");
-			html_text(b, code);
-			html_printf(b, "</td><td class=\"num\">%lld</td><td><a href=\"/grid/", (long long)db_col_int(s, 1));
-			html_url(b, code);
-			buf_puts(b, "\">ввести на странице</a></td><td><a href=\"/grid/");
-			html_url(b, code);
-			buf_puts(b, "/form.xlsx\">форма XLSX</a></td></tr>");
-		}
-	}
-	db_finalize(s);
+	int rc = procedure_each_for_school(r->db, r->user.school_id, list_row, b);
 	buf_puts(b, "</tbody></table></section>");
 	html_end(r, w);
 	return rc;
