@@ -30,6 +30,7 @@
 #include "import/catalogue.h"
 #include "import/import.h"
 #include "import/layouts.h"
+#include "io/csv.h"
 #include "io/spool.h"
 #include "model/procedure.h"
 #include "model/registry.h"
@@ -243,6 +244,9 @@ struct imp {
 	long extra_rows, first_extra_row;
 	long rows_since_progress;
 	bool fatal;                       /* stop reading: an error beyond repair */
+	const struct import_rows *rows;   /* the rows when they are not a file, else NULL */
+	char rows_digest[65];             /* rows: BLAKE2b of the rows as canonical CSV, hex */
+	int64_t rows_size;                /* rows: the bytes of that CSV */
 };
 
 /* ---- messages ---- */
@@ -1128,6 +1132,59 @@ static int any_row(void *ctx, const struct table_row *r)
 	return table_row_blank(r) ? 0 : header_row(im, r);
 }
 
+/* ---- rows that are not a file ---- */
+
+/* The first pass over an import_rows source: its header and rows go to any_row() as the
+ * lines of a canonical CSV would, numbered the same way, and are hashed as that CSV for the
+ * upload's record. */
+static int read_rows(struct imp *im)
+{
+	const struct import_rows *rs = im->rows;
+	const char **cells = xcalloc(rs->ncols + 1, sizeof *cells);
+	size_t *len = xcalloc(rs->ncols + 1, sizeof *len);
+	struct buf line = BUF_INIT;
+	crypto_generichash_state h;
+	unsigned char out[32];
+	int rc = 0;
+	crypto_generichash_init(&h, NULL, 0, sizeof out);
+	for (long row = 1; rc == 0; row++) {
+		if (row == 1) {
+			memcpy(cells, rs->cols, rs->ncols * sizeof *cells);
+		} else if ((rc = rs->next(rs->ctx, cells)) != 1) {
+			break;
+		} else {
+			rc = 0;
+		}
+		buf_reset(&line);
+		for (size_t c = 0; c < rs->ncols; c++) {
+			if (!cells[c])
+				cells[c] = "";
+			len[c] = strlen(cells[c]);
+			if ((c && buf_putc(&line, ',')) || csv_put_field(&line, cells[c], len[c], ','))
+				rc = ERR_LIMIT;
+		}
+		if (rc || (rc = buf_puts(&line, "\r\n")))
+			break;
+		crypto_generichash_update(&h, (const unsigned char *)line.p, line.len);
+		im->rows_size += (int64_t)line.len;
+		const struct table_row r = { .row = row, .n = rs->ncols, .v = cells, .len = len };
+		bool had_header = im->have_header;
+		rc = any_row(im, &r);
+		if (rc == 0 && !had_header && im->have_header && im->map.kind != LAYOUT_CANONICAL) {
+			diag_add(im->diags, DIAG_ERROR, im->name, NULL, r.row, NULL, NULL, "layout",
+				 "строки не из файла должны идти под столбцами канонического CSV oko, а "
+				 "пришли под заголовками макета «%s»", layout_title(im->map.kind));
+			rc = ERR_INVALID;
+		}
+	}
+	crypto_generichash_final(&h, out, sizeof out);
+	sodium_bin2hex(im->rows_digest, sizeof im->rows_digest, out, sizeof out);
+	buf_free(&line);
+	free(cells);
+	free(len);
+	return rc;
+}
+
 /* ---- the number of position columns ---- */
 
 /* An inferred procedure gets its positions and maxima from what the file held: the filled
@@ -1279,9 +1336,11 @@ static int file_digest(const struct table_in *in, char hex[65], int64_t *size)
 static int history_begin(struct imp *im)
 {
 	char hex[65];
-	int64_t size;
-	int rc = file_digest(&im->in, hex, &size);
-	if (rc)
+	int64_t size = im->rows_size;
+	int rc = 0;
+	if (im->rows)
+		memcpy(hex, im->rows_digest, sizeof hex);
+	else if ((rc = file_digest(&im->in, hex, &size)))
 		return rc;
 	return upload_add(im->d, base_name(im->name), hex, size, im->o->user, &im->st->upload_id);
 }
@@ -1635,8 +1694,9 @@ static int store(struct imp *im)
 	return rc;
 }
 
-int import_results(struct db *d, const char *path, const struct import_opts *o,
-		   struct diag_list *diags, struct import_stats *st)
+/* Both entry points: a file at path (or in o->data), or rows (path is then only a name). */
+static int run(struct db *d, const char *path, const struct import_rows *rows,
+	       const struct import_opts *o, struct diag_list *diags, struct import_stats *st)
 {
 	struct imp *im = xcalloc(1, sizeof *im);
 	char msg[512] = "", dir[4096];
@@ -1645,7 +1705,9 @@ int import_results(struct db *d, const char *path, const struct import_opts *o,
 	memset(st, 0, sizeof *st);
 	im->d = d;
 	im->path = path;
-	im->in = import_input(path, o);
+	im->rows = rows;
+	if (!rows)
+		im->in = import_input(path, o);
 	im->name = o->name && *o->name ? o->name : path;
 	im->o = o;
 	im->diags = diags;
@@ -1671,7 +1733,7 @@ int import_results(struct db *d, const char *path, const struct import_opts *o,
 	char **sheets = NULL;
 	size_t nsheets = 0;
 	const char *sheet = NULL;
-	if ((rc = table_sheets(&im->in, &sheets, &nsheets, msg, sizeof msg))) {
+	if (!rows && (rc = table_sheets(&im->in, &sheets, &nsheets, msg, sizeof msg))) {
 		diag_add(diags, DIAG_ERROR, im->name, NULL, 0, NULL, NULL, "read", "%s", msg);
 		goto out;
 	}
@@ -1685,7 +1747,8 @@ int import_results(struct db *d, const char *path, const struct import_opts *o,
 	/* First pass: read and validate, no lock held. */
 	if ((rc = registry_school_index(d, &im->schools)))
 		goto out;
-	rc = table_read_threaded(&im->in, sheet, any_row, im, &im->src, msg, sizeof msg);
+	rc = rows ? read_rows(im) : table_read_threaded(&im->in, sheet, any_row, im, &im->src, msg,
+							 sizeof msg);
 	if (rc < 0 && *msg)
 		diag_add(diags, DIAG_ERROR, im->name, im->src.sheet, 0, NULL, NULL, "read", "%s", msg);
 	if (rc == 0 && !im->have_header) {
@@ -1756,4 +1819,16 @@ out:
 	free(im->rsrc);
 	free(im);
 	return rc;
+}
+
+int import_results(struct db *d, const char *path, const struct import_opts *o,
+		   struct diag_list *diags, struct import_stats *st)
+{
+	return run(d, path, NULL, o, diags, st);
+}
+
+int import_results_rows(struct db *d, const char *name, const struct import_rows *rows,
+			const struct import_opts *o, struct diag_list *diags, struct import_stats *st)
+{
+	return run(d, name, rows, o, diags, st);
 }
