@@ -1,4 +1,6 @@
-/* results: import of participants' results from any results layout of formats.md.
+/* results: import of participants' results from any results layout of formats.md, or from
+ * rows that are not a file (import_rows: the results grid, an API), read as the lines of a
+ * canonical CSV so that one set of rules judges every source.
  *
  * Two passes, so that the database's write lock is held only to store. The first reads
  * the file (table_read_threaded: parsing on a second thread) with no transaction open:

@@ -130,7 +130,7 @@ static void row_total(const struct procedure *p, const struct grow *g, int *tota
 			all = false;
 	}
 	*total = sum;
-	*mark = all && p->npos && !g->blank && int_in(g->v, 1, 99, NULL) ? procedure_mark(p, sum) : 0;
+	*mark = all && p->npos && !g->blank && int_in(g->v, 1, 999, NULL) ? procedure_mark(p, sum) : 0;
 }
 
 static void render_grid(struct web_req *r, struct web_res *w, const struct form_data *fd,
