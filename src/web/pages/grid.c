@@ -31,7 +31,6 @@
 #include "base/str.h"
 #include "import/import.h"
 #include "model/plan.h"
-#include "model/pupil.h"
 #include "model/result.h"
 #include "report/form.h"
 #include "web/web.h"
