@@ -406,3 +406,18 @@ out:
 	db_finalize(s);
 	return rc;
 }
+
+int procedure_each_for_school(struct db *d, int64_t school_id, procedure_school_fn fn, void *ctx)
+{
+	struct db_stmt *s = NULL;
+	int rc = db_prepare(d, &s, "SELECT p.code, (SELECT count(*) FROM result x WHERE x.procedure_id"
+				   " = p.id AND x.school_id = ?) FROM procedure p ORDER BY p.year DESC, p.code");
+	if (rc || (rc = db_bind_int(s, 1, school_id)))
+		goto out;
+	while ((rc = db_step(s)) == DB_ROW)
+		if ((rc = fn(ctx, db_col_text(s, 0), db_col_int(s, 1))))
+			goto out;
+out:
+	db_finalize(s);
+	return rc;
+}

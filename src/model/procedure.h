@@ -74,4 +74,10 @@ int procedure_put(struct db *d, struct procedure *p, char *msg, size_t msglen);
 /* Loads a procedure by code; ERR_NOTFOUND when absent. */
 int procedure_get(struct db *d, const char *code, struct procedure *p);
 
+/* Calls fn for every procedure, the latest year first (by code within a year), with the
+ * number of results one school holds for it (0 included). fn's non-zero return stops the
+ * walk and is returned. */
+typedef int (*procedure_school_fn)(void *ctx, const char *code, int64_t results);
+int procedure_each_for_school(struct db *d, int64_t school_id, procedure_school_fn fn, void *ctx);
+
 #endif

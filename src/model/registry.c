@@ -198,6 +198,31 @@ int registry_school_find(struct db *d, const char *login, int64_t *id)
 	return rc == DB_DONE ? ERR_NOTFOUND : rc;
 }
 
+int registry_school_territory(struct db *d, int64_t school_id, int64_t *municipality_id,
+			      int64_t *region_id)
+{
+	struct db_stmt *s = NULL;
+	int rc;
+	*municipality_id = *region_id = 0;
+	if ((rc = db_cached(d, &s, "SELECT coalesce(s.municipality_id, 0), coalesce(m.region_id, 0)"
+				   " FROM school s LEFT JOIN municipality m ON m.id = s.municipality_id"
+				   " WHERE s.id = ?")) ||
+	    (rc = db_bind_int(s, 1, school_id)))
+		goto out;
+	rc = db_step(s);
+	if (rc == DB_ROW) {
+		*municipality_id = db_col_int(s, 0);
+		*region_id = db_col_int(s, 1);
+		rc = 0;
+	} else if (rc == DB_DONE) {
+		rc = ERR_NOTFOUND;
+	}
+out:
+	if (s)
+		db_reset(s);
+	return rc;
+}
+
 int registry_school_ensure(struct db *d, const char *login, int64_t *id, bool *created)
 {
 	int rc = registry_school_find(d, login, id);

@@ -43,6 +43,12 @@ int registry_municipality_id(struct db *d, int64_t region_id, const char *name, 
 int registry_school_put(struct db *d, const struct school *s, int64_t *id);
 /* ERR_NOTFOUND when no school has this login. */
 int registry_school_find(struct db *d, const char *login, int64_t *id);
+/* A school's territory: its municipality and that municipality's region, each 0 when not
+ * known (a school first seen in a results file has no municipality, hence no region).
+ * ERR_NOTFOUND (both 0) when there is no such school. One cached statement: importers ask
+ * once per school of a file. */
+int registry_school_territory(struct db *d, int64_t school_id, int64_t *municipality_id,
+			      int64_t *region_id);
 /* Finds the school or creates a minimal one (name = login, kind "другое"); *created tells
  * which. Used when a results file is the first to mention a school. */
 int registry_school_ensure(struct db *d, const char *login, int64_t *id, bool *created);
