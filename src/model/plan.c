@@ -707,3 +707,80 @@ int plan_procedures(struct db *d, struct plan_proc_ref **out, size_t *n)
 	}
 	return rc;
 }
+
+/* ---- lists for the plan-graph pages ---- */
+
+int plan_campaigns(struct db *d, struct plan_campaign_item **out, size_t *n)
+{
+	*out = NULL;
+	*n = 0;
+	struct db_stmt *s = NULL;
+	int rc = db_prepare(d, &s, "SELECT c.id, c.name, count(pp.procedure_id), min(pp.window_from),"
+				   " max(pp.upload_deadline) FROM campaign c LEFT JOIN plan_procedure pp"
+				   " ON pp.campaign_id = c.id GROUP BY c.id, c.name ORDER BY c.id DESC");
+	if (rc)
+		return rc;
+	size_t cap = 0;
+	while ((rc = db_step(s)) == DB_ROW) {
+		*out = xgrow(*out, &cap, *n + 1, sizeof **out);
+		struct plan_campaign_item *c = &(*out)[(*n)++];
+		c->id = db_col_int(s, 0);
+		snprintf(c->name, sizeof c->name, "%s", db_col_text(s, 1));
+		c->procedures = (long)db_col_int(s, 2);
+		snprintf(c->first_day, sizeof c->first_day, "%s", db_col_text(s, 3));
+		snprintf(c->last_deadline, sizeof c->last_deadline, "%s", db_col_text(s, 4));
+	}
+	db_finalize(s);
+	rc = done(rc);
+	if (rc) {
+		free(*out);
+		*out = NULL;
+		*n = 0;
+	}
+	return rc;
+}
+
+int plan_procedure_codes(struct db *d, int64_t campaign_id, bool unplanned, struct plan_code **out,
+			 size_t *n)
+{
+	*out = NULL;
+	*n = 0;
+	struct db_stmt *s = NULL;
+	int rc = db_prepare(d, &s, unplanned ? "SELECT p.code FROM procedure p LEFT JOIN plan_procedure pp"
+					       " ON pp.procedure_id = p.id WHERE pp.campaign_id IS NULL OR"
+					       " pp.campaign_id = ? ORDER BY p.year DESC, p.code"
+					     : "SELECT p.code FROM plan_procedure pp JOIN procedure p ON"
+					       " p.id = pp.procedure_id WHERE pp.campaign_id = ? ORDER BY p.code");
+	if (rc || (rc = db_bind_int(s, 1, campaign_id)))
+		goto out;
+	size_t cap = 0;
+	while ((rc = db_step(s)) == DB_ROW) {
+		*out = xgrow(*out, &cap, *n + 1, sizeof **out);
+		snprintf((*out)[(*n)++].code, sizeof (*out)->code, "%s", db_col_text(s, 0));
+	}
+	rc = done(rc);
+out:
+	db_finalize(s);
+	if (rc) {
+		free(*out);
+		*out = NULL;
+		*n = 0;
+	}
+	return rc;
+}
+
+int plan_takes_part(struct db *d, int64_t procedure_id, int64_t school_id, bool *yes)
+{
+	struct db_stmt *s = NULL;
+	*yes = false;
+	int rc = db_prepare(d, &s, "SELECT CASE WHEN NOT EXISTS (SELECT 1 FROM plan_school WHERE procedure_id = ?1)"
+				   " OR EXISTS (SELECT 1 FROM plan_school WHERE procedure_id = ?1 AND school_id = ?2)"
+				   " THEN 1 ELSE 0 END");
+	if (!rc && !(rc = db_bind_int(s, 1, procedure_id)) && !(rc = db_bind_int(s, 2, school_id)) &&
+	    (rc = db_step(s)) == DB_ROW) {
+		*yes = db_col_int(s, 0) != 0;
+		rc = 0;
+	}
+	db_finalize(s);
+	return rc;
+}

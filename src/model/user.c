@@ -13,6 +13,7 @@
 #include "base/str.h"
 #include "embedded.h"
 #include "model/registry.h"
+#include "model/scope.h"
 
 static const char *const role_names[ROLE_COUNT] = {
 	"admin", "region", "municipality", "school", "expert", "observer",
@@ -696,4 +697,64 @@ int audit_login_failed(struct db *d, const char *typed, const char *ip)
 	sodium_bin2hex(hex, sizeof hex, h, sizeof h);
 	snprintf(shown, sizeof shown, "#%.*s", AUDIT_FINGERPRINT_HEX, hex);
 	return audit_add(d, NULL, shown, "login_failed", NULL, NULL, ip);
+}
+
+/* ---- reading users and the audit log ---- */
+
+int user_list(struct db *d, enum user_order order, user_item_fn fn, void *ctx)
+{
+#define USER_LIST "SELECT u.login, u.name, u.role, coalesce(sc.login, ''), coalesce(sc.name, ''),"  \
+	" coalesce(m.name, ''), coalesce(rg.name, ''), u.disabled FROM \"user\" u"                   \
+	" LEFT JOIN school sc ON sc.id = u.school_id LEFT JOIN municipality m ON m.id = u.municipality_id" \
+	" LEFT JOIN region rg ON rg.id = u.region_id ORDER BY "
+	struct db_stmt *s = NULL;
+	int rc = db_prepare(d, &s, order == USER_BY_ROLE ? USER_LIST "u.role, u.login" : USER_LIST "u.login");
+#undef USER_LIST
+	while (!rc && (rc = db_step(s)) == DB_ROW) {
+		struct user_item u = {
+			db_col_text(s, 0), db_col_text(s, 1), db_col_text(s, 2), db_col_text(s, 3),
+			db_col_text(s, 4), db_col_text(s, 5), db_col_text(s, 6), db_col_int(s, 7) != 0,
+		};
+		rc = fn(ctx, &u);
+	}
+	db_finalize(s);
+	return rc;
+}
+
+/* The entries a scope may read (?1, ?2 bound by scope_bind): a user's territory is its
+ * region, its municipality or its school. */
+#define AUDIT_SCOPE "(?1 = 'all' OR a.user_id IN (SELECT u.id FROM \"user\" u" \
+	" LEFT JOIN school s ON s.id = u.school_id" \
+	" WHERE (?1 = 'reg' AND u.region_id = ?2) OR " SCOPE_MUN_SQL("u.municipality_id") \
+	" OR (u.school_id IS NOT NULL AND " SCOPE_SQL("s") ")))"
+
+int audit_count(struct db *d, const struct scope *sc, long *n)
+{
+	struct db_stmt *s = NULL;
+	*n = 0;
+	int rc = db_prepare(d, &s, "SELECT count(*) FROM audit a WHERE " AUDIT_SCOPE);
+	if (!rc && !(rc = scope_bind(s, sc)) && (rc = db_step(s)) == DB_ROW) {
+		*n = (long)db_col_int(s, 0);
+		rc = 0;
+	}
+	db_finalize(s);
+	return rc;
+}
+
+int audit_list(struct db *d, const struct scope *sc, long limit, long offset, audit_item_fn fn,
+	       void *ctx)
+{
+	struct db_stmt *s = NULL;
+	int rc = db_prepare(d, &s, "SELECT a.at, a.user_login, a.action, coalesce(a.object, ''),"
+				   " coalesce(a.detail, ''), coalesce(a.ip, '') FROM audit a WHERE " AUDIT_SCOPE
+				   " ORDER BY a.id DESC LIMIT ?3 OFFSET ?4");
+	if (!rc && !(rc = scope_bind(s, sc)) && !(rc = db_bind_int(s, 3, limit)))
+		rc = db_bind_int(s, 4, offset);
+	while (!rc && (rc = db_step(s)) == DB_ROW) {
+		struct audit_item a = { db_col_text(s, 0), db_col_text(s, 1), db_col_text(s, 2),
+					db_col_text(s, 3), db_col_text(s, 4), db_col_text(s, 5) };
+		rc = fn(ctx, &a);
+	}
+	db_finalize(s);
+	return rc;
 }
