@@ -174,8 +174,10 @@ int material_release_set(struct db *d, int64_t procedure_id, const struct materi
 		return ERR_INVALID;
 	}
 	struct db_stmt *s = NULL;
-	int rc = db_prepare(d, &s, "INSERT OR REPLACE INTO material_release(procedure_id, archive_at, key_at,"
-				   " criteria_at) VALUES (?, ?, ?, ?)");
+	int rc = db_prepare(d, &s, "INSERT INTO material_release(procedure_id, archive_at, key_at,"
+				   " criteria_at) VALUES (?, ?, ?, ?) ON CONFLICT (procedure_id) DO UPDATE SET"
+				   " archive_at = excluded.archive_at, key_at = excluded.key_at,"
+				   " criteria_at = excluded.criteria_at");
 	if (!rc && !(rc = db_bind_int(s, 1, procedure_id)) && !(rc = db_bind_int(s, 2, r->archive_at)) &&
 	    !(rc = db_bind_int(s, 3, r->key_at)) && !(rc = db_bind_int(s, 4, r->criteria_at)))
 		rc = db_step(s) < 0 ? ERR_DB : 0;

@@ -289,10 +289,11 @@ int plan_assign(struct db *d, int64_t campaign_id, int64_t procedure_id, int64_t
 			return ERR_NOTFOUND;
 	}
 	struct db_stmt *s = NULL;
-	if ((rc = db_cached(d, &s, "INSERT OR IGNORE INTO plan_school(procedure_id, school_id, assigned_by)"
+	if ((rc = db_cached(d, &s, "INSERT INTO plan_school(procedure_id, school_id, assigned_by)"
 				   " SELECT pp.procedure_id, s.id, ?5 FROM plan_procedure pp, school s"
 				   " WHERE pp.campaign_id = ?1 AND (?2 = 0 OR pp.procedure_id = ?2)"
-				   " AND (?3 = 0 OR s.id = ?3) AND (?4 = 0 OR s.municipality_id = ?4)")) ||
+				   " AND (?3 = 0 OR s.id = ?3) AND (?4 = 0 OR s.municipality_id = ?4)"
+				   " ON CONFLICT (procedure_id, school_id) DO NOTHING")) ||
 	    (rc = db_bind_int(s, 1, campaign_id)) || (rc = db_bind_int(s, 2, procedure_id)) ||
 	    (rc = db_bind_int(s, 3, school_id)) || (rc = db_bind_int(s, 4, municipality_id)) ||
 	    (rc = db_bind_text(s, 5, by ? by : "", -1)))
@@ -397,8 +398,8 @@ int plan_coordinator_add(struct db *d, int64_t campaign_id, int64_t user_id, con
 	if (u.role != ROLE_MUNICIPALITY && u.role != ROLE_SCHOOL)
 		return ERR_INVALID;
 	struct db_stmt *s = NULL;
-	if ((rc = db_cached(d, &s, "INSERT OR IGNORE INTO campaign_coordinator(campaign_id, user_id,"
-				   " appointed_by) VALUES (?, ?, ?)")) ||
+	if ((rc = db_cached(d, &s, "INSERT INTO campaign_coordinator(campaign_id, user_id,"
+				   " appointed_by) VALUES (?, ?, ?) ON CONFLICT (campaign_id, user_id) DO NOTHING")) ||
 	    (rc = db_bind_int(s, 1, campaign_id)) || (rc = db_bind_int(s, 2, user_id)) ||
 	    (rc = db_bind_text(s, 3, by ? by : "", -1)))
 		return rc;
@@ -478,7 +479,7 @@ int plan_coordinators(struct db *d, int64_t campaign_id, const struct user *view
 				   " coalesce(u.school_id, 0), coalesce(sm.municipality_id, 0),"
 				   " CASE u.role WHEN 'municipality' THEN coalesce(m.name, '')"
 				   " ELSE coalesce(sm.name || ' (' || sm.login || ')', '') END"
-				   " FROM campaign_coordinator c JOIN user u ON u.id = c.user_id"
+				   " FROM campaign_coordinator c JOIN \"user\" u ON u.id = c.user_id"
 				   " LEFT JOIN municipality m ON m.id = u.municipality_id"
 				   " LEFT JOIN school sm ON sm.id = u.school_id"
 				   " WHERE c.campaign_id = ? ORDER BY u.role, 7, u.login");

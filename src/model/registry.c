@@ -269,7 +269,7 @@ static int merge_school(struct db *d, int64_t from, int64_t into, char *msg, siz
 	static const struct { const char *sql, *say; } refuse[] = {
 		{ "SELECT 'ученики' FROM pupil WHERE school_id = ? LIMIT 1",
 		  "у второй школы есть ученики" },
-		{ "SELECT login FROM user WHERE school_id = ? LIMIT 1",
+		{ "SELECT login FROM \"user\" WHERE school_id = ? LIMIT 1",
 		  "у второй школы есть пользователь" },
 		{ "SELECT p.code FROM procedure p WHERE EXISTS (SELECT 1 FROM result r WHERE"
 		  " r.procedure_id = p.id AND r.school_id = ?) AND EXISTS (SELECT 1 FROM result r"
@@ -526,27 +526,65 @@ int registry_alias_each(struct db *d, const char *status, registry_alias_fn fn, 
 	return rc;
 }
 
+/* The school being gathered by registry_school_each: its columns outlive the row. */
+struct school_acc {
+	struct buf login, name, mun, kind, aliases;
+	bool guessed;
+};
+
+static int school_emit(struct school_acc *x, registry_school_fn fn, void *ctx)
+{
+	if (!x->login.len)
+		return 0;
+	struct registry_school_row r = { buf_str(&x->login), buf_str(&x->name), buf_str(&x->mun),
+					 buf_str(&x->kind), buf_str(&x->aliases), x->guessed };
+	int rc = fn(ctx, &r);
+	buf_reset(&x->login);
+	buf_reset(&x->name);
+	buf_reset(&x->mun);
+	buf_reset(&x->kind);
+	buf_reset(&x->aliases);
+	return rc;
+}
+
 int registry_school_each(struct db *d, bool guessed_only, registry_school_fn fn, void *ctx)
 {
 	struct db_stmt *s = NULL;
+	struct school_acc x = { BUF_INIT, BUF_INIT, BUF_INIT, BUF_INIT, BUF_INIT, false };
+	/* One row per school and confirmed alias; the aliases are joined here, by login. */
 	int rc = db_prepare(d, &s, "SELECT sc.login, sc.name, coalesce(m.name, ''), sc.kind,"
-				   " sc.kind_guessed, coalesce((SELECT group_concat(a.login, ' ') FROM"
-				   " school_alias a WHERE a.school_id = sc.id AND a.status = 'confirmed'), '')"
-				   " FROM school sc LEFT JOIN municipality m ON m.id = sc.municipality_id"
-				   " WHERE ? = 0 OR sc.kind_guessed = 1 ORDER BY sc.login");
-	if (!rc && !(rc = db_bind_int(s, 1, guessed_only ? 1 : 0))) {
-		while ((rc = db_step(s)) == DB_ROW) {
-			struct registry_school_row r = {
-				db_col_text(s, 0), db_col_text(s, 1), db_col_text(s, 2), db_col_text(s, 3),
-				db_col_text(s, 5), db_col_int(s, 4) != 0,
-			};
-			if ((rc = fn(ctx, &r)))
-				break;
+				   " sc.kind_guessed, a.login FROM school sc"
+				   " LEFT JOIN municipality m ON m.id = sc.municipality_id"
+				   " LEFT JOIN school_alias a ON a.school_id = sc.id AND a.status = 'confirmed'"
+				   " WHERE ? = 0 OR sc.kind_guessed = 1 ORDER BY sc.login, a.login");
+	if (rc || (rc = db_bind_int(s, 1, guessed_only ? 1 : 0)))
+		goto out;
+	while ((rc = db_step(s)) == DB_ROW) {
+		const char *login = db_col_text(s, 0);
+		if (x.login.len && strcmp(buf_str(&x.login), login) && (rc = school_emit(&x, fn, ctx)))
+			goto out;
+		if (!x.login.len) {
+			buf_puts(&x.login, login);
+			buf_puts(&x.name, db_col_text(s, 1));
+			buf_puts(&x.mun, db_col_text(s, 2));
+			buf_puts(&x.kind, db_col_text(s, 3));
+			x.guessed = db_col_int(s, 4) != 0;
 		}
-		if (rc == DB_DONE)
-			rc = 0;
+		if (!db_col_null(s, 5)) {
+			if (x.aliases.len)
+				buf_putc(&x.aliases, ' ');
+			buf_puts(&x.aliases, db_col_text(s, 5));
+		}
 	}
+	if (rc == DB_DONE)
+		rc = school_emit(&x, fn, ctx);
+out:
 	db_finalize(s);
+	buf_free(&x.login);
+	buf_free(&x.name);
+	buf_free(&x.mun);
+	buf_free(&x.kind);
+	buf_free(&x.aliases);
 	return rc;
 }
 
