@@ -107,7 +107,8 @@ int cmd_plan(struct cli *c, int argc, char **argv)
 		goto out;
 	if (assign) {
 		long added = 0;
-		rc = plan_assign(d, cid, pid, sid, mid, cli_user_name(), &added);
+		const struct scope all_schools = scope_all(); /* the command line sees everything */
+		rc = plan_assign(d, &all_schools, cid, pid, sid, mid, cli_user_name(), &added);
 		if (rc == ERR_NOTFOUND)
 			fprintf(stderr, "oko: процедура %s не входит в кампанию «%s»\n", proc, campaign);
 		else if (!rc)

@@ -276,8 +276,8 @@ int plan_procedure_put(struct db *d, int64_t campaign_id, int64_t procedure_id,
 	return done(rc);
 }
 
-int plan_assign(struct db *d, int64_t campaign_id, int64_t procedure_id, int64_t school_id,
-		int64_t municipality_id, const char *by, long *added)
+int plan_assign(struct db *d, const struct scope *sc, int64_t campaign_id, int64_t procedure_id,
+		int64_t school_id, int64_t municipality_id, const char *by, long *added)
 {
 	*added = 0;
 	int rc;
@@ -290,13 +290,13 @@ int plan_assign(struct db *d, int64_t campaign_id, int64_t procedure_id, int64_t
 	}
 	struct db_stmt *s = NULL;
 	if ((rc = db_cached(d, &s, "INSERT INTO plan_school(procedure_id, school_id, assigned_by)"
-				   " SELECT pp.procedure_id, s.id, ?5 FROM plan_procedure pp, school s"
-				   " WHERE pp.campaign_id = ?1 AND (?2 = 0 OR pp.procedure_id = ?2)"
-				   " AND (?3 = 0 OR s.id = ?3) AND (?4 = 0 OR s.municipality_id = ?4)"
-				   " ON CONFLICT (procedure_id, school_id) DO NOTHING")) ||
-	    (rc = db_bind_int(s, 1, campaign_id)) || (rc = db_bind_int(s, 2, procedure_id)) ||
-	    (rc = db_bind_int(s, 3, school_id)) || (rc = db_bind_int(s, 4, municipality_id)) ||
-	    (rc = db_bind_text(s, 5, by ? by : "", -1)))
+				   " SELECT pp.procedure_id, s.id, ?7 FROM plan_procedure pp, school s"
+				   " WHERE pp.campaign_id = ?3 AND (?4 = 0 OR pp.procedure_id = ?4)"
+				   " AND (?5 = 0 OR s.id = ?5) AND (?6 = 0 OR s.municipality_id = ?6)"
+				   " AND " SCOPE_SQL("s") " ON CONFLICT (procedure_id, school_id) DO NOTHING")) ||
+	    (rc = scope_bind(s, sc)) || (rc = db_bind_int(s, 3, campaign_id)) ||
+	    (rc = db_bind_int(s, 4, procedure_id)) || (rc = db_bind_int(s, 5, school_id)) ||
+	    (rc = db_bind_int(s, 6, municipality_id)) || (rc = db_bind_text(s, 7, by ? by : "", -1)))
 		return rc;
 	rc = db_step(s);
 	db_reset(s);

@@ -80,12 +80,14 @@ int plan_procedure_put(struct db *d, int64_t campaign_id, int64_t procedure_id,
 int plan_procedure_get(struct db *d, int64_t procedure_id, int64_t *campaign_id,
 		       struct plan_dates *p);
 
-/* Assigns schools to procedures of a campaign: the procedure (0: every procedure of the
- * campaign) × the school (school_id), or every school of a municipality (municipality_id),
- * or every school (both 0). Schools already assigned stay as they are. *added counts new
- * (procedure, school) pairs. by is the login recorded. */
-int plan_assign(struct db *d, int64_t campaign_id, int64_t procedure_id, int64_t school_id,
-		int64_t municipality_id, const char *by, long *added);
+/* Assigns schools of the scope (model/scope.h) to procedures of a campaign: the procedure
+ * (0: every procedure of the campaign) × the school (school_id), or every school of a
+ * municipality (municipality_id), or every school of the scope (both 0). Schools already
+ * assigned stay as they are. *added counts new (procedure, school) pairs. by is the login
+ * recorded. */
+struct scope;
+int plan_assign(struct db *d, const struct scope *sc, int64_t campaign_id, int64_t procedure_id,
+		int64_t school_id, int64_t municipality_id, const char *by, long *added);
 
 /* The school fixes the date and time of a procedure for its parallel. class_name, when
  * given, is a class the request speaks for: it must be of the procedure's grade, and when

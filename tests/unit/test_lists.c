@@ -449,14 +449,28 @@ static void test_plan_lists(void **state)
 	assert_true(yes);
 	assert_int_equal(plan_procedure_put(db, cid, proc, &dt, msg, sizeof msg), 0);
 	long added = 0;
-	assert_int_equal(plan_assign(db, cid, proc, a1, 0, "t", &added), 0);
+	assert_int_equal(plan_assign(db, &ALL, cid, proc, a1, 0, "t", &added), 0);
 	assert_int_equal(added, 1);
-	assert_int_equal(plan_assign(db, cid, proc, a1, 0, "t", &added), 0);
+	assert_int_equal(plan_assign(db, &ALL, cid, proc, a1, 0, "t", &added), 0);
 	assert_int_equal(added, 0);
 	assert_int_equal(plan_takes_part(db, proc, a1, &yes), 0);
 	assert_true(yes);
 	assert_int_equal(plan_takes_part(db, proc, a2, &yes), 0);
 	assert_false(yes);
+	/* "Every school" of a region-bound coordinator: its region's, and the schools with no
+	 * municipality; nothing of the other region. */
+	struct scope sc = reg(r2);
+	assert_int_equal(plan_assign(db, &sc, cid, 0, 0, 0, "t", &added), 0);
+	assert_int_equal(added, 2);
+	assert_int_equal(plan_takes_part(db, proc, c1, &yes), 0);
+	assert_true(yes);
+	assert_int_equal(plan_takes_part(db, proc, x1, &yes), 0);
+	assert_true(yes);
+	assert_int_equal(plan_takes_part(db, proc, b1, &yes), 0);
+	assert_false(yes);
+	/* A school outside the scope is not assigned even when named. */
+	assert_int_equal(plan_assign(db, &sc, cid, proc, b1, 0, "t", &added), 0);
+	assert_int_equal(added, 0);
 	assert_int_equal(plan_campaigns(db, &v, &n), 0);
 	assert_int_equal(n, 1);
 	assert_string_equal(v[0].name, "Весна");

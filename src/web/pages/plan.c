@@ -389,9 +389,9 @@ int page_plan_assign(struct web_req *r, struct web_res *w)
 			return ERR_NOTFOUND;
 		mid = (int64_t)x;
 	}
-	/* A regional user bound to one region assigns "all" as each of its municipalities. */
+	/* "all" is every school of the user's territory: a region-bound coordinator's region. */
 	long added = 0;
-	int rc = plan_assign(r->db, cid, pid, sid, mid, r->user.login, &added);
+	int rc = plan_assign(r->db, &r->scope, cid, pid, sid, mid, r->user.login, &added);
 	if (rc)
 		return rc;
 	char m[160];
