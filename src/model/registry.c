@@ -657,7 +657,7 @@ int registry_school_list(struct db *d, const struct scope *sc, const struct regi
 	" s.kind_guessed FROM school s"                                                                  \
 	" LEFT JOIN municipality m ON m.id = s.municipality_id" LIST_WHERE " ORDER BY " order          \
 	" LIMIT ?6 OFFSET ?7"
-		PAGE_SQL("s.name, s.login"), PAGE_SQL("s.login"), PAGE_SQL("m.name, s.name"),
+		PAGE_SQL("s.name, s.login"), PAGE_SQL("s.login"), PAGE_SQL("CASE WHEN m.name IS NULL THEN 0 ELSE 1 END, m.name, s.name"),
 		PAGE_SQL("n DESC, s.name"),
 #undef PAGE_SQL
 	};

@@ -39,7 +39,9 @@ int summary_progress(struct db *d, const struct scope *sc, summary_progress_fn f
 			    "  AND (?1 != 'school' OR s2.id = ?2))"
 			    " FROM result_pair x JOIN procedure p ON p.id = x.procedure_id"
 			    " JOIN school s ON s.id = x.school_id LEFT JOIN municipality m ON m.id = s.municipality_id"
-			    " WHERE " SCOPE_SQL("s") " GROUP BY p.id, m.id ORDER BY p.year DESC, p.code, m.name");
+			    " WHERE " SCOPE_SQL("s") " GROUP BY p.id, m.id"
+			    /* schools with no municipality first, in PostgreSQL too (NULLS FIRST) */
+			    " ORDER BY p.year DESC, p.code, CASE WHEN m.name IS NULL THEN 0 ELSE 1 END, m.name");
 	if (rc || (rc = scope_bind(s, sc)))
 		goto out;
 	while ((rc = db_step(s)) == DB_ROW) {
