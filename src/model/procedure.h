@@ -80,4 +80,18 @@ int procedure_get(struct db *d, const char *code, struct procedure *p);
 typedef int (*procedure_school_fn)(void *ctx, const char *code, int64_t results);
 int procedure_each_for_school(struct db *d, int64_t school_id, procedure_school_fn fn, void *ctx);
 
+/* A procedure as listed (without its positions); text valid only during the callback. */
+struct procedure_item {
+	int64_t id;
+	const char *code, *kind, *subject;
+	int year, grade, max_score;
+	bool has_scale;
+	int scale[3];
+	int npos; /* positions stored */
+};
+typedef int (*procedure_item_fn)(void *ctx, const struct procedure_item *p);
+/* Calls fn for every procedure, newest year first, then by code; a non-zero return of fn
+ * stops the walk and is returned. */
+int procedure_each(struct db *d, procedure_item_fn fn, void *ctx);
+
 #endif

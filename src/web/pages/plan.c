@@ -21,6 +21,7 @@
 #include "base/err.h"
 #include "model/plan.h"
 #include "model/procedure.h"
+#include "model/registry.h"
 #include "report/plan_pdf.h"
 #include "web/web.h"
 
@@ -50,32 +51,29 @@ static void date_input(struct buf *b, const char *name, const char *label, const
 
 static void campaign_list(struct web_req *r, struct buf *b)
 {
-	struct db_stmt *s = NULL;
+	struct plan_campaign_item *v = NULL;
+	size_t n = 0;
 	buf_puts(b, "<section class=\"card\"><h2>Кампании</h2>");
-	if (db_prepare(r->db, &s, "SELECT c.id, c.name, count(pp.procedure_id), min(pp.window_from),"
-				  " max(pp.upload_deadline) FROM campaign c LEFT JOIN plan_procedure pp"
-				  " ON pp.campaign_id = c.id GROUP BY c.id ORDER BY c.id DESC")) {
+	if (plan_campaigns(r->db, &v, &n)) {
 		buf_puts(b, "</section>");
 		return;
 	}
 	buf_puts(b, "<table><thead><tr><th>Кампания</th><th>Процедур</th><th>Проведение с</th>"
 		    "<th>Последний срок загрузки</th></tr></thead><tbody>");
-	int rows = 0;
-	while (db_step(s) == DB_ROW) {
+	for (size_t i = 0; i < n; i++) {
 		char a[PLAN_DATE_LEN], z[PLAN_DATE_LEN];
-		plan_date_ru(db_col_text(s, 3), a);
-		plan_date_ru(db_col_text(s, 4), z);
-		html_printf(b, "<tr><td><a href=\"/plan?campaign=%lld\">", (long long)db_col_int(s, 0));
-		html_text(b, db_col_text(s, 1));
-		html_printf(b, "</a></td><td class=\"num\">%lld</td><td>", (long long)db_col_int(s, 2));
+		plan_date_ru(v[i].first_day, a);
+		plan_date_ru(v[i].last_deadline, z);
+		html_printf(b, "<tr><td><a href=\"/plan?campaign=%lld\">", (long long)v[i].id);
+		html_text(b, v[i].name);
+		html_printf(b, "</a></td><td class=\"num\">%ld</td><td>", v[i].procedures);
 		html_text(b, a);
 		buf_puts(b, "</td><td>");
 		html_text(b, z);
 		buf_puts(b, "</td></tr>");
-		rows++;
 	}
-	db_finalize(s);
-	if (!rows)
+	free(v);
+	if (!n)
 		buf_puts(b, "<tr><td colspan=\"4\">Кампаний пока нет.</td></tr>");
 	buf_puts(b, "</tbody></table></section>");
 	if (is_region(r)) {
@@ -91,20 +89,16 @@ static void campaign_list(struct web_req *r, struct buf *b)
 
 static void procedure_options(struct web_req *r, struct buf *b, int64_t cid, bool all)
 {
-	struct db_stmt *s = NULL;
-	if (db_prepare(r->db, &s, all ? "SELECT p.code FROM procedure p LEFT JOIN plan_procedure pp"
-					" ON pp.procedure_id = p.id WHERE pp.campaign_id IS NULL OR"
-					" pp.campaign_id = ? ORDER BY p.year DESC, p.code"
-				      : "SELECT p.code FROM plan_procedure pp JOIN procedure p ON"
-					" p.id = pp.procedure_id WHERE pp.campaign_id = ? ORDER BY p.code"))
+	struct plan_code *v = NULL;
+	size_t n = 0;
+	if (plan_procedure_codes(r->db, cid, all, &v, &n))
 		return;
-	db_bind_int(s, 1, cid);
-	while (db_step(s) == DB_ROW) {
+	for (size_t i = 0; i < n; i++) {
 		buf_puts(b, "<option>");
-		html_text(b, db_col_text(s, 0));
+		html_text(b, v[i].code);
 		buf_puts(b, "</option>");
 	}
-	db_finalize(s);
+	free(v);
 }
 
 static void region_forms(struct web_req *r, struct buf *b, int64_t cid)
@@ -124,6 +118,15 @@ static void region_forms(struct web_req *r, struct buf *b, int64_t cid)
 	buf_puts(b, "<button>Сохранить</button></form></section>");
 }
 
+static int municipality_option(void *ctx, int64_t id, const char *name)
+{
+	struct buf *b = ctx;
+	html_printf(b, "<option value=\"%lld\">", (long long)id);
+	html_text(b, name);
+	buf_puts(b, " — все школы</option>");
+	return 0;
+}
+
 static void assign_form(struct web_req *r, struct buf *b, int64_t cid)
 {
 	buf_puts(b, "<section class=\"card\"><h2>Назначить школы</h2><form method=\"post\" "
@@ -136,17 +139,7 @@ static void assign_form(struct web_req *r, struct buf *b, int64_t cid)
 	buf_puts(b, "</select></label><label>Школа (логин) <input name=\"school\" maxlength=\"64\" "
 		    "placeholder=\"sch220206\"></label><label>или муниципалитет <select name=\"municipality\">"
 		    "<option value=\"\">—</option>");
-	struct db_stmt *s = NULL;
-	if (!db_prepare(r->db, &s, "SELECT id, name FROM municipality ORDER BY name")) {
-		while (db_step(s) == DB_ROW) {
-			if (!scope_sees_municipality(r->db, &r->scope, db_col_int(s, 0)))
-				continue;
-			html_printf(b, "<option value=\"%lld\">", (long long)db_col_int(s, 0));
-			html_text(b, db_col_text(s, 1));
-			buf_puts(b, " — все школы</option>");
-		}
-		db_finalize(s);
-	}
+	registry_municipality_each(r->db, &r->scope, municipality_option, b);
 	if (is_region(r))
 		buf_puts(b, "<option value=\"all\">все школы региона</option>");
 	buf_puts(b, "</select></label><button>Назначить</button></form></section>");
@@ -314,20 +307,13 @@ int page_plan_create(struct web_req *r, struct web_res *w)
 	return render(r, w, id, "Кампания создана. Добавьте процедуры с датами.", true);
 }
 
-/* A school's id by login. (Not registry_school_find: that one leaves its cached statement
- * stepped on a found row, which keeps a read transaction open on this worker's connection
- * until its next use, and a later write on the connection then fails as busy.) */
-static int find_school(struct db *d, const char *login, int64_t *id)
+/* A school's id by its own login (an alias does not name a school here). */
+static int find_school(struct web_req *r, const char *login, int64_t *id)
 {
-	struct db_stmt *s = NULL;
-	int rc = db_prepare(d, &s, "SELECT id FROM school WHERE login = ?");
-	if (!rc && !(rc = db_bind_text(s, 1, login, -1))) {
-		rc = db_step(s);
-		if (rc == DB_ROW)
-			*id = db_col_int(s, 0);
-		rc = rc == DB_ROW ? 0 : rc < 0 ? rc : ERR_NOTFOUND;
-	}
-	db_finalize(s);
+	struct registry_school_card c;
+	int rc = registry_school_get(r->db, login, r->a, &c);
+	if (!rc)
+		*id = c.id;
 	return rc;
 }
 
@@ -384,7 +370,7 @@ int page_plan_assign(struct web_req *r, struct web_res *w)
 	if (has_school == has_mun)
 		return refuse(r, w, cid, 400, "Укажите либо школу, либо муниципалитет.");
 	if (has_school) {
-		if (find_school(r->db, school, &sid) || !scope_sees_school(r->db, &r->scope, sid))
+		if (find_school(r, school, &sid) || !scope_sees_school(r->db, &r->scope, sid))
 			return ERR_NOTFOUND;
 	} else if (!strcmp(mun, "all")) {
 		if (!is_region(r))
@@ -394,9 +380,9 @@ int page_plan_assign(struct web_req *r, struct web_res *w)
 		if (!scope_sees_municipality(r->db, &r->scope, mid))
 			return ERR_NOTFOUND;
 	}
-	/* A regional user bound to one region assigns "all" as each of its municipalities. */
+	/* "all" is every school of the user's territory: a region-bound coordinator's region. */
 	long added = 0;
-	int rc = plan_assign(r->db, cid, pid, sid, mid, r->user.login, &added);
+	int rc = plan_assign(r->db, &r->scope, cid, pid, sid, mid, r->user.login, &added);
 	if (rc)
 		return rc;
 	char m[160];

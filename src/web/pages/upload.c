@@ -12,19 +12,20 @@
 #include "model/procedure.h"
 #include "web/web.h"
 
+static int procedure_option(void *ctx, const struct procedure_item *p)
+{
+	struct buf *b = ctx;
+	buf_puts(b, "<option>");
+	html_text(b, p->code);
+	buf_puts(b, "</option>");
+	return 0;
+}
+
 static void procedures_select(struct web_req *r, struct buf *b)
 {
-	struct db_stmt *s = NULL;
 	buf_puts(b, "<label>Процедура <select name=\"procedure\"><option value=\"\">определить по файлу"
 		    "</option>");
-	if (!db_prepare(r->db, &s, "SELECT code FROM procedure ORDER BY year DESC, code")) {
-		while (db_step(s) == DB_ROW) {
-			buf_puts(b, "<option>");
-			html_text(b, db_col_text(s, 0));
-			buf_puts(b, "</option>");
-		}
-	}
-	db_finalize(s);
+	procedure_each(r->db, procedure_option, b);
 	buf_puts(b, "</select></label>");
 }
 
