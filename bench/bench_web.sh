@@ -2,7 +2,8 @@
 # Web speed: the region's home page and a school card under 64 concurrent connections
 # (wrk, 2 threads, 10 s each) on the demo region (~600 schools) and on a generated region
 # of about 1 million works; and the upload of the real RU-4 2021 file through the browser
-# route. Targets (issue 6): ≥ 500 requests/s with p99 ≤ 100 ms; the upload ≤ 2 s.
+# route; on the demo region also the risk list, the evidence card, the schools list, a report
+# page and two API calls (the pages issue 14 moved onto the model). Targets (issue 6): ≥ 500 requests/s with p99 ≤ 100 ms; the upload ≤ 2 s.
 set -u
 OKO=${OKO:?}
 T=$(mktemp -d)
@@ -44,8 +45,24 @@ region() { # LABEL SCHOOLS
 	local school
 	school=$(sqlite3 "$db" "SELECT s.login FROM user u JOIN school s ON s.id = u.school_id WHERE u.login = 'school'")
 	echo "$1: $2 schools, $works works"
-	load "  region home (region coordinator)" "$(cookie_of region)" /
+	local rc mc proc top
+	rc=$(cookie_of region)
+	load "  region home (region coordinator)" "$rc" /
 	load "  school card (school coordinator)" "$(cookie_of school)" "/schools/$school"
+	if [ "${2}" -le 600 ]; then
+		# The pages issue 14 moved onto the model: lists, the evidence card, reports, API.
+		mc=$(cookie_of municipality)
+		proc=$(sqlite3 "$db" "SELECT code FROM procedure ORDER BY year DESC, code LIMIT 1")
+		top=$(sqlite3 "$db" "SELECT s.login FROM school_risk k JOIN school s ON s.id = k.school_id
+			WHERE k.run_id = (SELECT max(id) FROM analysis_run) ORDER BY k.rank LIMIT 1")
+		load "  municipality home" "$mc" /
+		load "  risk list (region)" "$rc" /risk
+		load "  evidence card" "$rc" "/risk/$top"
+		load "  schools list (region)" "$rc" /schools
+		load "  report page (region)" "$rc" "/reports/$proc"
+		load "  API risk list" "$rc" /api/v1/risk
+		load "  API results of a procedure" "$rc" "/api/v1/results?procedure=$proc"
+	fi
 	kill $PID; wait $PID 2>/dev/null; PID=
 }
 

@@ -1,5 +1,6 @@
 #!/bin/bash
-# Project lint: banned functions, and every header compiles on its own.
+# Project lint: banned functions, every header compiles on its own, the walls between the
+# layers (scripts/walls.sh: SQL only in src/model/, one SQL dialect, includes downwards).
 set -u
 cd "$(dirname "$0")/.."
 status=0
@@ -22,5 +23,6 @@ for h in $(find src -name '*.h' | sort); do
 	fi
 done
 rm -f /tmp/lint.$$
+scripts/walls.sh || status=1
 [ $status -eq 0 ] && echo "lint: ok ($n headers compile on their own, no banned functions)"
 exit $status

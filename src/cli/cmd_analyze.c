@@ -1,5 +1,5 @@
 /* analyze: the objectivity analytics from the command line — `oko analyze` over the
- * database (report/analysis.c does the work) and `oko analyze-histogram` over a histogram
+ * database (analysis/run.c does the work) and `oko analyze-histogram` over a histogram
  * of scores alone (a published regional distribution). */
 #include <errno.h>
 #include <gsl/gsl_errno.h>
@@ -14,7 +14,7 @@
 #include "base/mem.h"
 #include "cli/cli.h"
 #include "io/table_write.h"
-#include "report/analysis.h"
+#include "analysis/analysis.h"
 #include "stats/bunching.h"
 #include "stats/proc.h"
 

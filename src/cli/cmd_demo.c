@@ -20,6 +20,7 @@
 #include "import/catalogue.h"
 #include "import/import.h"
 #include "model/registry.h"
+#include "model/summary.h"
 #include "model/user.h"
 
 static double now(void)
@@ -149,16 +150,9 @@ static int demo_next_year(struct db *d, struct import_opts *o)
 static int demo_users(struct db *d)
 {
 	char mun[256] = "", school[80] = "", msg[256];
-	struct db_stmt *s = NULL;
-	int rc = db_prepare(d, &s, "SELECT m.name, sc.login FROM municipality m JOIN school sc"
-				   " ON sc.municipality_id = m.id ORDER BY m.name, sc.login LIMIT 1");
+	int rc = registry_first_school(d, mun, sizeof mun, school, sizeof school);
 	if (rc)
 		return rc;
-	if (db_step(s) == DB_ROW) {
-		snprintf(mun, sizeof mun, "%s", db_col_text(s, 0));
-		snprintf(school, sizeof school, "%s", db_col_text(s, 1));
-	}
-	db_finalize(s);
 	const struct {
 		const char *login, *name;
 		enum role role;
@@ -228,7 +222,7 @@ int cmd_demo(struct cli *c, int argc, char **argv)
 		return rc;
 	}
 	int64_t have = 0;
-	if ((rc = db_query_int(d, "SELECT count(*) FROM result", 0, &have))) {
+	if ((rc = summary_result_total(d, &have))) {
 		fprintf(stderr, "oko demo: %s\n", db_errmsg(d));
 		goto out;
 	}

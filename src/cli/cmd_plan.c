@@ -52,20 +52,9 @@ static int find_procedure(struct db *d, const char *code, int64_t *id)
 
 static int find_municipality(struct db *d, const char *name, int64_t *id)
 {
-	struct db_stmt *s = NULL;
-	int rc = db_prepare(d, &s, "SELECT id FROM municipality WHERE name = ? ORDER BY id LIMIT 1");
-	if (rc || (rc = db_bind_text(s, 1, name, -1)))
-		goto out;
-	rc = db_step(s);
-	if (rc == DB_ROW) {
-		*id = db_col_int(s, 0);
-		rc = 0;
-	} else if (rc == DB_DONE) {
+	int rc = registry_municipality_find(d, name, id);
+	if (rc == ERR_NOTFOUND)
 		fprintf(stderr, "oko: муниципалитета «%s» нет в базе\n", name);
-		rc = ERR_NOTFOUND;
-	}
-out:
-	db_finalize(s);
 	return rc;
 }
 
@@ -119,7 +108,8 @@ int cmd_plan(struct cli *c, int argc, char **argv)
 		goto out;
 	if (assign) {
 		long added = 0;
-		rc = plan_assign(d, cid, pid, sid, mid, cli_user_name(), &added);
+		const struct scope all_schools = scope_all(); /* the command line sees everything */
+		rc = plan_assign(d, &all_schools, cid, pid, sid, mid, cli_user_name(), &added);
 		if (rc == ERR_NOTFOUND)
 			fprintf(stderr, "oko: процедура %s не входит в кампанию «%s»\n", proc, campaign);
 		else if (!rc)

@@ -178,6 +178,19 @@ static int token_cmd(struct cli *c, struct db *d, int npos, char **argv, const c
 				  "revoke-all ЛОГИН");
 }
 
+static int list_row(void *ctx, const struct user_item *u)
+{
+	(void)ctx;
+	int r = user_role_parse(u->role);
+	printf("%s\t%s\t%s\t", u->login, r >= 0 ? user_role_title((enum role)r) : u->role, u->name);
+	if (*u->school_login)
+		printf("%s %s", u->school_login, u->school);
+	else
+		printf("%s", *u->municipality ? u->municipality : u->region);
+	printf("%s\n", u->disabled ? "\t(отключён)" : "");
+	return 0;
+}
+
 int cmd_user(struct cli *c, int argc, char **argv)
 {
 	const char *name = NULL, *role = NULL, *scope = NULL, *password = NULL, *label = "api";
@@ -212,23 +225,8 @@ int cmd_user(struct cli *c, int argc, char **argv)
 			       "ключи API отозваны (%ld)\n", argv[1], keys);
 		}
 	} else if (!strcmp(argv[0], "list") && npos == 1) {
-		struct db_stmt *s = NULL;
-		if (!(rc = db_prepare(d, &s, "SELECT u.login, u.role, u.name, coalesce(sc.login || ' ' ||"
-					     " sc.name, m.name, r.name, ''), u.disabled FROM user u"
-					     " LEFT JOIN school sc ON sc.id = u.school_id"
-					     " LEFT JOIN municipality m ON m.id = u.municipality_id"
-					     " LEFT JOIN region r ON r.id = u.region_id ORDER BY u.login"))) {
-			printf("логин\tроль\tимя\tтерритория\n");
-			while ((rc = db_step(s)) == DB_ROW) {
-				int r = user_role_parse(db_col_text(s, 1));
-				printf("%s\t%s\t%s\t%s%s\n", db_col_text(s, 0),
-				       r >= 0 ? user_role_title((enum role)r) : db_col_text(s, 1),
-				       db_col_text(s, 2), db_col_text(s, 3),
-				       db_col_int(s, 4) ? "\t(отключён)" : "");
-			}
-			rc = rc == DB_DONE ? 0 : rc;
-		}
-		db_finalize(s);
+		printf("логин\tроль\tимя\tтерритория\n");
+		rc = user_list(d, USER_BY_LOGIN, list_row, NULL);
 	} else if (!strcmp(argv[0], "token") && npos >= 2) {
 		rc = token_cmd(c, d, npos, argv, label, days, all);
 	} else {

@@ -14,7 +14,7 @@
 #include "base/log.h"
 #include "base/mem.h"
 
-#define DB_CACHE 32
+#define DB_CACHE 64
 
 struct db {
 	sqlite3 *h;
@@ -24,6 +24,7 @@ struct db {
 		struct db_stmt *s;
 	} cache[DB_CACHE];
 	int ncache;
+	bool bulk; /* in a db_begin_bulk() transaction: foreign key checks are off */
 };
 
 struct db_stmt {
@@ -336,16 +337,38 @@ int db_begin(struct db *d)
 	return db_exec(d, "BEGIN IMMEDIATE");
 }
 
+/* Ends what db_begin_bulk() changed for the connection. */
+static void bulk_end(struct db *d)
+{
+	if (d->bulk && sqlite3_get_autocommit(d->h)) {
+		d->bulk = false;
+		db_exec(d, "PRAGMA foreign_keys = ON");
+	}
+}
+
+int db_begin_bulk(struct db *d)
+{
+	int rc = db_exec(d, "PRAGMA foreign_keys = OFF");
+	if (rc)
+		return rc;
+	d->bulk = true;
+	if ((rc = db_begin(d)))
+		bulk_end(d);
+	return rc;
+}
+
 int db_commit(struct db *d)
 {
-	return db_exec(d, "COMMIT");
+	int rc = db_exec(d, "COMMIT");
+	bulk_end(d); /* a failed COMMIT leaves the transaction open: db_rollback ends it */
+	return rc;
 }
 
 int db_rollback(struct db *d)
 {
-	if (sqlite3_get_autocommit(d->h))
-		return 0;
-	return db_exec(d, "ROLLBACK");
+	int rc = sqlite3_get_autocommit(d->h) ? 0 : db_exec(d, "ROLLBACK");
+	bulk_end(d);
+	return rc;
 }
 
 uint64_t db_data_version(struct db *d)

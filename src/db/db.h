@@ -79,6 +79,16 @@ int db_query_int(struct db *d, const char *sql, int64_t dflt, int64_t *out);
 /* Transactions. db_begin() takes the write lock at once (BEGIN IMMEDIATE) so a long
  * import does not fail half-way on a busy database. Not nested. */
 int db_begin(struct db *d);
+/* A write transaction for a bulk store whose caller vouches for its references: every id
+ * it stores was read from the database within the same transaction, so the per-row foreign
+ * key checks (two index look-ups a result) buy nothing and the driver may skip them until
+ * db_commit()/db_rollback(), which restore them. Otherwise as db_begin() (ERR_BUSY when the
+ * lock is not had; then the checks are on again).
+ * SQLite: PRAGMA foreign_keys = OFF before BEGIN IMMEDIATE (the pragma is a no-op inside a
+ * transaction), ON after the end. A PostgreSQL driver would BEGIN and SET CONSTRAINTS ALL
+ * DEFERRED (the schema's foreign keys declared DEFERRABLE): the checks then run once at
+ * COMMIT, set-wise, instead of per row — the same guarantee, no per-row cost. */
+int db_begin_bulk(struct db *d);
 int db_commit(struct db *d);
 int db_rollback(struct db *d);
 

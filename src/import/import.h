@@ -112,6 +112,27 @@ int import_procedures(struct db *d, const char *path, const struct import_opts *
  * and 2020, the ФИС ОКО results form), recognised by their headers. */
 int import_results(struct db *d, const char *path, const struct import_opts *o,
 		   struct diag_list *diags, struct import_stats *st);
+/* Result rows from a source that is not a file — the results grid, an API call — under
+ * the canonical layout's column names (formats.md: school, procedure, code, class,
+ * variant, gender, journal_mark, absent, total, then the positions' labels or p1…pK).
+ * import_results_rows() checks and stores them exactly as it does a canonical CSV with that
+ * header and those rows: the same rules (the `rules` table of import/results.c, explained in
+ * docs/import.md) and options, the rows numbered as the CSV's lines (the header is row 1,
+ * the first row 2), a problem's column named as in that CSV ("5 «variant»", see
+ * table_colname). A source and the file of the same rows give the same problems and store
+ * the same results; the upload is recorded with the digest and size of that CSV. */
+struct import_rows {
+	size_t ncols;
+	const char *const *cols; /* the header */
+	/* Points cells[0..ncols) at the next row's texts (NUL-terminated UTF-8; "" or NULL for
+	 * empty; valid until the next call); returns 1, 0 after the last row, or an ERR_*. */
+	int (*next)(void *ctx, const char **cells);
+	void *ctx;
+};
+/* name: the source as the user knows it («сетка ввода»), for messages and the history;
+ * o->data, o->procedure are not used. */
+int import_results_rows(struct db *d, const char *name, const struct import_rows *rows,
+			const struct import_opts *o, struct diag_list *diags, struct import_stats *st);
 /* A KIM description (layout 4): positions with level and maximum for o->procedure. */
 int import_kim(struct db *d, const char *path, const struct import_opts *o,
 	       struct diag_list *diags, struct import_stats *st);

@@ -1,4 +1,6 @@
-/* results: import of participants' results from any results layout of formats.md.
+/* results: import of participants' results from any results layout of formats.md, or from
+ * rows that are not a file (import_rows: the results grid, an API), read as the lines of a
+ * canonical CSV so that one set of rules judges every source.
  *
  * Two passes, so that the database's write lock is held only to store. The first reads
  * the file (table_read_threaded: parsing on a second thread) with no transaction open:
@@ -29,11 +31,13 @@
 #include "base/str.h"
 #include "import/catalogue.h"
 #include "import/import.h"
-#include "io/layouts.h"
+#include "import/layouts.h"
+#include "io/csv.h"
 #include "io/spool.h"
 #include "model/procedure.h"
 #include "model/registry.h"
 #include "model/result.h"
+#include "model/upload.h"
 #include "model/user.h"
 
 #define MAX_PROCEDURES 64 /* procedures in one file */
@@ -242,6 +246,9 @@ struct imp {
 	long extra_rows, first_extra_row;
 	long rows_since_progress;
 	bool fatal;                       /* stop reading: an error beyond repair */
+	const struct import_rows *rows;   /* the rows when they are not a file, else NULL */
+	char rows_digest[65];             /* rows: BLAKE2b of the rows as canonical CSV, hex */
+	int64_t rows_size;                /* rows: the bytes of that CSV */
 };
 
 /* ---- messages ---- */
@@ -429,34 +436,22 @@ fail:
 
 /* ---- schools and participants ---- */
 
-/* Whether the uploader's territory contains the school (see import_opts). */
+/* Whether the uploader's territory contains the school (see import_opts). A school
+ * with no municipality is in no municipality's and no region's territory. */
 static bool school_allowed(struct imp *im, int64_t id)
 {
+	int64_t mun, reg;
 	if (im->o->only_school)
 		return id == im->o->only_school;
 	if (im->o->only_region) {
-		struct db_stmt *q = NULL;
-		int64_t reg = 0;
-		if (!db_cached(im->d, &q, "SELECT coalesce(m.region_id, 0) FROM school s JOIN municipality m"
-					  " ON m.id = s.municipality_id WHERE s.id = ?") &&
-		    !db_bind_int(q, 1, id) && db_step(q) == DB_ROW)
-			reg = db_col_int(q, 0);
-		if (q)
-			db_reset(q);
+		registry_school_territory(im->d, id, &mun, &reg); /* both 0 when not found */
 		return reg == im->o->only_region;
 	}
 	if (!im->o->only_municipality)
 		return true;
-	int64_t mun;
 	if (hmap_get(&im->school_mun, (const char *)&id, sizeof id, &mun))
 		return mun == im->o->only_municipality;
-	struct db_stmt *s = NULL;
-	mun = 0;
-	if (!db_cached(im->d, &s, "SELECT coalesce(municipality_id, 0) FROM school WHERE id = ?") &&
-	    !db_bind_int(s, 1, id) && db_step(s) == DB_ROW)
-		mun = db_col_int(s, 0);
-	if (s)
-		db_reset(s);
+	registry_school_territory(im->d, id, &mun, &reg);
 	hmap_put(&im->school_mun, (const char *)&id, sizeof id, mun);
 	return mun == im->o->only_municipality;
 }
@@ -1139,6 +1134,59 @@ static int any_row(void *ctx, const struct table_row *r)
 	return table_row_blank(r) ? 0 : header_row(im, r);
 }
 
+/* ---- rows that are not a file ---- */
+
+/* The first pass over an import_rows source: its header and rows go to any_row() as the
+ * lines of a canonical CSV would, numbered the same way, and are hashed as that CSV for the
+ * upload's record. */
+static int read_rows(struct imp *im)
+{
+	const struct import_rows *rs = im->rows;
+	const char **cells = xcalloc(rs->ncols + 1, sizeof *cells);
+	size_t *len = xcalloc(rs->ncols + 1, sizeof *len);
+	struct buf line = BUF_INIT;
+	crypto_generichash_state h;
+	unsigned char out[32];
+	int rc = 0;
+	crypto_generichash_init(&h, NULL, 0, sizeof out);
+	for (long row = 1; rc == 0; row++) {
+		if (row == 1) {
+			memcpy(cells, rs->cols, rs->ncols * sizeof *cells);
+		} else if ((rc = rs->next(rs->ctx, cells)) != 1) {
+			break;
+		} else {
+			rc = 0;
+		}
+		buf_reset(&line);
+		for (size_t c = 0; c < rs->ncols; c++) {
+			if (!cells[c])
+				cells[c] = "";
+			len[c] = strlen(cells[c]);
+			if ((c && buf_putc(&line, ',')) || csv_put_field(&line, cells[c], len[c], ','))
+				rc = ERR_LIMIT;
+		}
+		if (rc || (rc = buf_puts(&line, "\r\n")))
+			break;
+		crypto_generichash_update(&h, (const unsigned char *)line.p, line.len);
+		im->rows_size += (int64_t)line.len;
+		const struct table_row r = { .row = row, .n = rs->ncols, .v = cells, .len = len };
+		bool had_header = im->have_header;
+		rc = any_row(im, &r);
+		if (rc == 0 && !had_header && im->have_header && im->map.kind != LAYOUT_CANONICAL) {
+			diag_add(im->diags, DIAG_ERROR, im->name, NULL, r.row, NULL, NULL, "layout",
+				 "строки не из файла должны идти под столбцами канонического CSV oko, а "
+				 "пришли под заголовками макета «%s»", layout_title(im->map.kind));
+			rc = ERR_INVALID;
+		}
+	}
+	crypto_generichash_final(&h, out, sizeof out);
+	sodium_bin2hex(im->rows_digest, sizeof im->rows_digest, out, sizeof out);
+	buf_free(&line);
+	free(cells);
+	free(len);
+	return rc;
+}
+
 /* ---- the number of position columns ---- */
 
 /* An inferred procedure gets its positions and maxima from what the file held: the filled
@@ -1287,62 +1335,41 @@ static int file_digest(const struct table_in *in, char hex[65], int64_t *size)
 	return rc;
 }
 
-static int upload_begin(struct imp *im)
+static int history_begin(struct imp *im)
 {
 	char hex[65];
-	int64_t size;
-	int rc = file_digest(&im->in, hex, &size);
-	if (rc)
+	int64_t size = im->rows_size;
+	int rc = 0;
+	if (im->rows)
+		memcpy(hex, im->rows_digest, sizeof hex);
+	else if ((rc = file_digest(&im->in, hex, &size)))
 		return rc;
-	struct db_stmt *s = NULL;
-	rc = db_prepare(im->d, &s, "INSERT INTO upload(file, digest, size, layout, user_name, rows,"
-				   " written, absent, warnings) VALUES (?, ?, ?, '', ?, 0, 0, 0, 0)");
-	if (!rc && !(rc = db_bind_text(s, 1, base_name(im->name), -1)) &&
-	    !(rc = db_bind_text(s, 2, hex, -1)) && !(rc = db_bind_int(s, 3, size)) &&
-	    !(rc = db_bind_text(s, 4, im->o->user && *im->o->user ? im->o->user : "?", -1)) &&
-	    (rc = db_step(s)) >= 0) {
-		im->st->upload_id = db_last_id(im->d);
-		rc = 0;
-	}
-	db_finalize(s);
-	return rc;
+	return upload_add(im->d, base_name(im->name), hex, size, im->o->user, &im->st->upload_id);
 }
 
-static int upload_end(struct imp *im)
+static int history_end(struct imp *im)
 {
 	struct import_stats *st = im->st;
-	struct db_stmt *s = NULL;
-	int rc = db_prepare(im->d, &s, "UPDATE upload SET layout = ?, rows = ?, written = ?,"
-				       " absent = ?, warnings = ? WHERE id = ?");
-	if (rc || (rc = db_bind_text(s, 1, st->layout, -1)) || (rc = db_bind_int(s, 2, st->rows)) ||
-	    (rc = db_bind_int(s, 3, st->written)) || (rc = db_bind_int(s, 4, st->absent)) ||
-	    (rc = db_bind_int(s, 5, st->marked)) || (rc = db_bind_int(s, 6, st->upload_id)) ||
-	    (rc = db_step(s)) < 0)
-		goto out;
-	db_finalize(s);
-	if ((rc = db_prepare(im->d, &s, "INSERT INTO upload_school(upload_id, procedure_id, school_id,"
-					" rows, written, replaced) VALUES (?, ?, ?, ?, ?, ?)")))
-		goto out;
-	for (size_t i = 0; i < im->ntouched; i++) {
+	const struct upload_counts c = { st->layout, st->rows, st->written, st->absent, st->marked };
+	int rc = upload_set_counts(im->d, st->upload_id, &c);
+	struct upload_school *v = xcalloc(im->ntouched + 1, sizeof *v);
+	for (size_t i = 0; i < im->ntouched && !rc; i++) {
 		struct touched *t = &im->touched[i];
-		const struct proc_state *ps = im->procs[t->proc];
-		int64_t school = im->fs[t->school].id;
+		v[i] = (struct upload_school){ .procedure_id = im->procs[t->proc]->p.id,
+					       .school_id = im->fs[t->school].id,
+					       .replaced = t->replaced };
 		/* upload_school holds what the school has now (the result_pair view): after a
 		 * merge that is more than the rows of this upload. */
-		if (im->o->merge &&
-		    (rc = result_count_school(im->d, ps->p.id, school, &t->rows, &t->written)))
-			goto out;
-		db_reset(s);
-		if ((rc = db_bind_int(s, 1, st->upload_id)) || (rc = db_bind_int(s, 2, ps->p.id)) ||
-		    (rc = db_bind_int(s, 3, school)) || (rc = db_bind_int(s, 4, t->rows)) ||
-		    (rc = db_bind_int(s, 5, t->written)) || (rc = db_bind_int(s, 6, t->replaced)) ||
-		    (rc = db_step(s)) < 0)
-			goto out;
+		if (im->o->merge)
+			rc = result_count_school(im->d, v[i].procedure_id, v[i].school_id, &t->rows,
+						 &t->written);
+		v[i].rows = t->rows;
+		v[i].written = t->written;
 		st->replaced += t->replaced;
 	}
-	rc = 0;
-out:
-	db_finalize(s);
+	if (!rc)
+		rc = upload_schools_add(im->d, st->upload_id, v, im->ntouched);
+	free(v);
 	return rc;
 }
 
@@ -1354,7 +1381,9 @@ static int store_begin(struct imp *im)
 	struct timespec t0, t1;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	for (;;) {
-		int rc = db_begin(im->d); /* itself waits a few seconds for the lock */
+		/* Itself waits a few seconds for the lock. Every id stored comes from the database
+		 * within this transaction: the foreign key checks per row are left out. */
+		int rc = db_begin_bulk(im->d);
 		clock_gettime(CLOCK_MONOTONIC, &t1);
 		if (rc != ERR_BUSY || t1.tv_sec - t0.tv_sec >= wait)
 			return rc;
@@ -1650,17 +1679,14 @@ static void summarise(struct imp *im, bool stored)
 static int store(struct imp *im)
 {
 	int rc;
-	/* Every id stored comes from the database within this transaction, so checking them
-	 * against their tables per row (two look-ups per result) buys nothing: the checks are
-	 * off for the store and on again after it. */
-	if ((rc = store_procedures(im)) || (rc = store_schools(im)) || (rc = upload_begin(im)) ||
+	if ((rc = store_procedures(im)) || (rc = store_schools(im)) || (rc = history_begin(im)) ||
 	    (rc = store_rows(im)))
 		return rc;
 	if (diag_errors(im->diags))
 		return ERR_INVALID;
 	if (im->nrsrc && im->o->ask_replace)
 		return ERR_CONFIRM; /* the caller asks a person, then imports again without */
-	if ((rc = upload_end(im)))
+	if ((rc = history_end(im)))
 		return rc;
 	if (im->o->audit_action) {
 		summarise(im, !im->o->dry_run);
@@ -1670,17 +1696,20 @@ static int store(struct imp *im)
 	return rc;
 }
 
-int import_results(struct db *d, const char *path, const struct import_opts *o,
-		   struct diag_list *diags, struct import_stats *st)
+/* Both entry points: a file at path (or in o->data), or rows (path is then only a name). */
+static int run(struct db *d, const char *path, const struct import_rows *rows,
+	       const struct import_opts *o, struct diag_list *diags, struct import_stats *st)
 {
 	struct imp *im = xcalloc(1, sizeof *im);
 	char msg[512] = "", dir[4096];
-	bool began = false, fk_off = false;
+	bool began = false;
 	int rc;
 	memset(st, 0, sizeof *st);
 	im->d = d;
 	im->path = path;
-	im->in = import_input(path, o);
+	im->rows = rows;
+	if (!rows)
+		im->in = import_input(path, o);
 	im->name = o->name && *o->name ? o->name : path;
 	im->o = o;
 	im->diags = diags;
@@ -1706,7 +1735,7 @@ int import_results(struct db *d, const char *path, const struct import_opts *o,
 	char **sheets = NULL;
 	size_t nsheets = 0;
 	const char *sheet = NULL;
-	if ((rc = table_sheets(&im->in, &sheets, &nsheets, msg, sizeof msg))) {
+	if (!rows && (rc = table_sheets(&im->in, &sheets, &nsheets, msg, sizeof msg))) {
 		diag_add(diags, DIAG_ERROR, im->name, NULL, 0, NULL, NULL, "read", "%s", msg);
 		goto out;
 	}
@@ -1720,7 +1749,8 @@ int import_results(struct db *d, const char *path, const struct import_opts *o,
 	/* First pass: read and validate, no lock held. */
 	if ((rc = registry_school_index(d, &im->schools)))
 		goto out;
-	rc = table_read_threaded(&im->in, sheet, any_row, im, &im->src, msg, sizeof msg);
+	rc = rows ? read_rows(im) : table_read_threaded(&im->in, sheet, any_row, im, &im->src, msg,
+							 sizeof msg);
 	if (rc < 0 && *msg)
 		diag_add(diags, DIAG_ERROR, im->name, im->src.sheet, 0, NULL, NULL, "read", "%s", msg);
 	if (rc == 0 && !im->have_header) {
@@ -1749,9 +1779,6 @@ int import_results(struct db *d, const char *path, const struct import_opts *o,
 		goto out;
 
 	/* Second pass: store under the write lock. */
-	if ((rc = db_exec(d, "PRAGMA foreign_keys = OFF")))
-		goto out;
-	fk_off = true;
 	if ((rc = store_begin(im))) {
 		if (rc == ERR_BUSY)
 			diag_add(diags, DIAG_ERROR, im->name, NULL, 0, NULL, NULL, "busy",
@@ -1772,8 +1799,6 @@ out:
 			db_rollback(d);
 		}
 	}
-	if (fk_off)
-		db_exec(d, "PRAGMA foreign_keys = ON");
 	if (im->have_header)
 		summarise(im, rc == 0 && !o->dry_run);
 	for (int i = 0; i < im->nprocs; i++)
@@ -1796,4 +1821,16 @@ out:
 	free(im->rsrc);
 	free(im);
 	return rc;
+}
+
+int import_results(struct db *d, const char *path, const struct import_opts *o,
+		   struct diag_list *diags, struct import_stats *st)
+{
+	return run(d, path, NULL, o, diags, st);
+}
+
+int import_results_rows(struct db *d, const char *name, const struct import_rows *rows,
+			const struct import_opts *o, struct diag_list *diags, struct import_stats *st)
+{
+	return run(d, name, rows, o, diags, st);
 }

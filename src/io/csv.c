@@ -635,6 +635,18 @@ static void set_msg(char *msg, size_t msglen, const char *text)
 		snprintf(msg, msglen, "%s", text);
 }
 
+/* The end of csv_open_file/csv_open_mem: hands the reader out, or closes it and says why. */
+static int open_done(struct csv_reader *r, int rc, struct csv_reader **out, char *msg, size_t msglen)
+{
+	if (rc) {
+		set_msg(msg, msglen, r->msg);
+		csv_close(r);
+		return rc;
+	}
+	*out = r;
+	return 0;
+}
+
 int csv_open_file(struct csv_reader **out, const char *path, const struct csv_limits *lim,
 		  char *msg, size_t msglen)
 {
@@ -659,13 +671,7 @@ int csv_open_file(struct csv_reader **out, const char *path, const struct csv_li
 	r->rawuse = (size_t)rc;
 	rc = 0;
 out:
-	if (rc) {
-		set_msg(msg, msglen, r->msg);
-		csv_close(r);
-		return rc;
-	}
-	*out = r;
-	return 0;
+	return open_done(r, rc, out, msg, msglen);
 }
 
 int csv_open_mem(struct csv_reader **out, const void *data, size_t len,
@@ -684,13 +690,7 @@ int csv_open_mem(struct csv_reader **out, const void *data, size_t len,
 	r->mempos = (size_t)rc;
 	rc = 0;
 out:
-	if (rc) {
-		set_msg(msg, msglen, r->msg);
-		csv_close(r);
-		return rc;
-	}
-	*out = r;
-	return 0;
+	return open_done(r, rc, out, msg, msglen);
 }
 
 void csv_close(struct csv_reader *r)

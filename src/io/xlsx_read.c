@@ -1092,24 +1092,18 @@ static void limits_merge(struct xlsx_limits *l, const struct xlsx_limits *in)
 	*l = defaults;
 	if (!in)
 		return;
-	if (in->max_part_bytes)
-		l->max_part_bytes = in->max_part_bytes;
-	if (in->max_cols)
-		l->max_cols = in->max_cols;
-	if (in->max_rows)
-		l->max_rows = in->max_rows;
-	if (in->max_cell)
-		l->max_cell = in->max_cell;
-	if (in->max_strings)
-		l->max_strings = in->max_strings;
-	if (in->max_row_cells)
-		l->max_row_cells = in->max_row_cells;
-	if (in->max_cells)
-		l->max_cells = in->max_cells;
-	if (in->max_row_bytes)
-		l->max_row_bytes = in->max_row_bytes;
-	if (in->max_sst_bytes)
-		l->max_sst_bytes = in->max_sst_bytes;
+	/* A zero field of the caller's limits keeps the default. */
+#define TAKE(f) l->f = in->f ? in->f : l->f
+	TAKE(max_part_bytes);
+	TAKE(max_cols);
+	TAKE(max_rows);
+	TAKE(max_cell);
+	TAKE(max_strings);
+	TAKE(max_row_cells);
+	TAKE(max_cells);
+	TAKE(max_row_bytes);
+	TAKE(max_sst_bytes);
+#undef TAKE
 }
 
 /* Refuses what is recognisably not an xlsx before libzip sees it. */

@@ -174,8 +174,10 @@ int material_release_set(struct db *d, int64_t procedure_id, const struct materi
 		return ERR_INVALID;
 	}
 	struct db_stmt *s = NULL;
-	int rc = db_prepare(d, &s, "INSERT OR REPLACE INTO material_release(procedure_id, archive_at, key_at,"
-				   " criteria_at) VALUES (?, ?, ?, ?)");
+	int rc = db_prepare(d, &s, "INSERT INTO material_release(procedure_id, archive_at, key_at,"
+				   " criteria_at) VALUES (?, ?, ?, ?) ON CONFLICT (procedure_id) DO UPDATE SET"
+				   " archive_at = excluded.archive_at, key_at = excluded.key_at,"
+				   " criteria_at = excluded.criteria_at");
 	if (!rc && !(rc = db_bind_int(s, 1, procedure_id)) && !(rc = db_bind_int(s, 2, r->archive_at)) &&
 	    !(rc = db_bind_int(s, 3, r->key_at)) && !(rc = db_bind_int(s, 4, r->criteria_at)))
 		rc = db_step(s) < 0 ? ERR_DB : 0;
@@ -622,5 +624,53 @@ out:
 		sodium_memzero(plain.p, plain.len);
 	buf_free(&plain);
 	buf_free(&in);
+	return rc;
+}
+
+/* ---- lists for the materials page ---- */
+
+int material_release_each(struct db *d, material_release_fn fn, void *ctx)
+{
+	struct db_stmt *s = NULL;
+	int rc = db_prepare(d, &s, "SELECT p.code, m.archive_at, m.key_at, m.criteria_at FROM material_release m"
+				   " JOIN procedure p ON p.id = m.procedure_id ORDER BY m.key_at DESC, p.code");
+	while (!rc && (rc = db_step(s)) == DB_ROW) {
+		struct material_release_item x = { db_col_text(s, 0),
+						   { db_col_int(s, 1), db_col_int(s, 2), db_col_int(s, 3) } };
+		rc = fn(ctx, &x);
+	}
+	db_finalize(s);
+	return rc;
+}
+
+int material_file_each(struct db *d, material_file_fn fn, void *ctx)
+{
+	struct db_stmt *s = NULL;
+	int rc = db_prepare(d, &s, "SELECT p.code, f.kind, f.variant, f.name, f.size, f.uploaded_by"
+				   " FROM material_file f JOIN procedure p ON p.id = f.procedure_id"
+				   " ORDER BY p.code, f.kind DESC, f.variant");
+	while (!rc && (rc = db_step(s)) == DB_ROW) {
+		struct material_file_item x = { db_col_text(s, 0), db_col_text(s, 1), (int)db_col_int(s, 2),
+						db_col_text(s, 3), db_col_text(s, 5), db_col_int(s, 4) };
+		rc = fn(ctx, &x);
+	}
+	db_finalize(s);
+	return rc;
+}
+
+int material_download_each(struct db *d, long limit, material_download_fn fn, void *ctx)
+{
+	struct db_stmt *s = NULL;
+	int rc = db_prepare(d, &s, "SELECT d.at, d.user_login, coalesce(s.login, ''), p.code, d.what, d.given"
+				   " FROM material_download d JOIN procedure p ON p.id = d.procedure_id"
+				   " LEFT JOIN school s ON s.id = d.school_id ORDER BY d.id DESC LIMIT ?");
+	if (!rc)
+		rc = db_bind_int(s, 1, limit);
+	while (!rc && (rc = db_step(s)) == DB_ROW) {
+		struct material_download_item x = { db_col_int(s, 0), db_col_text(s, 1), db_col_text(s, 2),
+						    db_col_text(s, 3), db_col_text(s, 4), db_col_int(s, 5) != 0 };
+		rc = fn(ctx, &x);
+	}
+	db_finalize(s);
 	return rc;
 }

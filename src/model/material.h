@@ -69,4 +69,35 @@ int material_work_dir(struct db *d, char *out, size_t n);
 int material_open(const char *archive, const char *key_hex, const char *dir, long *nfiles, char *msg,
 		  size_t msglen);
 
+/* ---- lists for the materials page ----
+ * Row callbacks get text valid only during the call; a non-zero return of the callback
+ * stops the walk and is returned. */
+
+/* The release times of every procedure that has them, latest key first, then by code. */
+struct material_release_item {
+	const char *procedure;
+	struct material_release at;
+};
+typedef int (*material_release_fn)(void *ctx, const struct material_release_item *x);
+int material_release_each(struct db *d, material_release_fn fn, void *ctx);
+
+/* The bank: every file by procedure, variants before criteria, by variant number. */
+struct material_file_item {
+	const char *procedure, *kind; /* kind "variant" or "criteria" */
+	int variant;                  /* 0 for the criteria */
+	const char *name, *uploaded_by;
+	int64_t size;
+};
+typedef int (*material_file_fn)(void *ctx, const struct material_file_item *x);
+int material_file_each(struct db *d, material_file_fn fn, void *ctx);
+
+/* The latest requests for materials, newest first, at most limit. */
+struct material_download_item {
+	int64_t at;
+	const char *user, *school, *procedure, *what; /* school "" when none */
+	bool given;
+};
+typedef int (*material_download_fn)(void *ctx, const struct material_download_item *x);
+int material_download_each(struct db *d, long limit, material_download_fn fn, void *ctx);
+
 #endif

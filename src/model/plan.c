@@ -275,8 +275,8 @@ int plan_procedure_put(struct db *d, int64_t campaign_id, int64_t procedure_id,
 	return done(rc);
 }
 
-int plan_assign(struct db *d, int64_t campaign_id, int64_t procedure_id, int64_t school_id,
-		int64_t municipality_id, const char *by, long *added)
+int plan_assign(struct db *d, const struct scope *sc, int64_t campaign_id, int64_t procedure_id,
+		int64_t school_id, int64_t municipality_id, const char *by, long *added)
 {
 	*added = 0;
 	int rc;
@@ -288,13 +288,14 @@ int plan_assign(struct db *d, int64_t campaign_id, int64_t procedure_id, int64_t
 			return ERR_NOTFOUND;
 	}
 	struct db_stmt *s = NULL;
-	if ((rc = db_cached(d, &s, "INSERT OR IGNORE INTO plan_school(procedure_id, school_id, assigned_by)"
-				   " SELECT pp.procedure_id, s.id, ?5 FROM plan_procedure pp, school s"
-				   " WHERE pp.campaign_id = ?1 AND (?2 = 0 OR pp.procedure_id = ?2)"
-				   " AND (?3 = 0 OR s.id = ?3) AND (?4 = 0 OR s.municipality_id = ?4)")) ||
-	    (rc = db_bind_int(s, 1, campaign_id)) || (rc = db_bind_int(s, 2, procedure_id)) ||
-	    (rc = db_bind_int(s, 3, school_id)) || (rc = db_bind_int(s, 4, municipality_id)) ||
-	    (rc = db_bind_text(s, 5, by ? by : "", -1)))
+	if ((rc = db_cached(d, &s, "INSERT INTO plan_school(procedure_id, school_id, assigned_by)"
+				   " SELECT pp.procedure_id, s.id, ?7 FROM plan_procedure pp, school s"
+				   " WHERE pp.campaign_id = ?3 AND (?4 = 0 OR pp.procedure_id = ?4)"
+				   " AND (?5 = 0 OR s.id = ?5) AND (?6 = 0 OR s.municipality_id = ?6)"
+				   " AND " SCOPE_SQL("s") " ON CONFLICT (procedure_id, school_id) DO NOTHING")) ||
+	    (rc = scope_bind(s, sc)) || (rc = db_bind_int(s, 3, campaign_id)) ||
+	    (rc = db_bind_int(s, 4, procedure_id)) || (rc = db_bind_int(s, 5, school_id)) ||
+	    (rc = db_bind_int(s, 6, municipality_id)) || (rc = db_bind_text(s, 7, by ? by : "", -1)))
 		return rc;
 	rc = db_step(s);
 	db_reset(s);
@@ -396,8 +397,8 @@ int plan_coordinator_add(struct db *d, int64_t campaign_id, int64_t user_id, con
 	if (u.role != ROLE_MUNICIPALITY && u.role != ROLE_SCHOOL)
 		return ERR_INVALID;
 	struct db_stmt *s = NULL;
-	if ((rc = db_cached(d, &s, "INSERT OR IGNORE INTO campaign_coordinator(campaign_id, user_id,"
-				   " appointed_by) VALUES (?, ?, ?)")) ||
+	if ((rc = db_cached(d, &s, "INSERT INTO campaign_coordinator(campaign_id, user_id,"
+				   " appointed_by) VALUES (?, ?, ?) ON CONFLICT (campaign_id, user_id) DO NOTHING")) ||
 	    (rc = db_bind_int(s, 1, campaign_id)) || (rc = db_bind_int(s, 2, user_id)) ||
 	    (rc = db_bind_text(s, 3, by ? by : "", -1)))
 		return rc;
@@ -477,7 +478,7 @@ int plan_coordinators(struct db *d, int64_t campaign_id, const struct user *view
 				   " coalesce(u.school_id, 0), coalesce(sm.municipality_id, 0),"
 				   " CASE u.role WHEN 'municipality' THEN coalesce(m.name, '')"
 				   " ELSE coalesce(sm.name || ' (' || sm.login || ')', '') END"
-				   " FROM campaign_coordinator c JOIN user u ON u.id = c.user_id"
+				   " FROM campaign_coordinator c JOIN \"user\" u ON u.id = c.user_id"
 				   " LEFT JOIN municipality m ON m.id = u.municipality_id"
 				   " LEFT JOIN school sm ON sm.id = u.school_id"
 				   " WHERE c.campaign_id = ? ORDER BY u.role, 7, u.login");
@@ -668,5 +669,82 @@ int plan_procedures(struct db *d, struct plan_proc_ref **out, size_t *n)
 		*out = NULL;
 		*n = 0;
 	}
+	return rc;
+}
+
+/* ---- lists for the plan-graph pages ---- */
+
+int plan_campaigns(struct db *d, struct plan_campaign_item **out, size_t *n)
+{
+	*out = NULL;
+	*n = 0;
+	struct db_stmt *s = NULL;
+	int rc = db_prepare(d, &s, "SELECT c.id, c.name, count(pp.procedure_id), min(pp.window_from),"
+				   " max(pp.upload_deadline) FROM campaign c LEFT JOIN plan_procedure pp"
+				   " ON pp.campaign_id = c.id GROUP BY c.id, c.name ORDER BY c.id DESC");
+	if (rc)
+		return rc;
+	size_t cap = 0;
+	while ((rc = db_step(s)) == DB_ROW) {
+		*out = xgrow(*out, &cap, *n + 1, sizeof **out);
+		struct plan_campaign_item *c = &(*out)[(*n)++];
+		c->id = db_col_int(s, 0);
+		snprintf(c->name, sizeof c->name, "%s", db_col_text(s, 1));
+		c->procedures = (long)db_col_int(s, 2);
+		snprintf(c->first_day, sizeof c->first_day, "%s", db_col_text(s, 3));
+		snprintf(c->last_deadline, sizeof c->last_deadline, "%s", db_col_text(s, 4));
+	}
+	db_finalize(s);
+	rc = done(rc);
+	if (rc) {
+		free(*out);
+		*out = NULL;
+		*n = 0;
+	}
+	return rc;
+}
+
+int plan_procedure_codes(struct db *d, int64_t campaign_id, bool unplanned, struct plan_code **out,
+			 size_t *n)
+{
+	*out = NULL;
+	*n = 0;
+	struct db_stmt *s = NULL;
+	int rc = db_prepare(d, &s, unplanned ? "SELECT p.code FROM procedure p LEFT JOIN plan_procedure pp"
+					       " ON pp.procedure_id = p.id WHERE pp.campaign_id IS NULL OR"
+					       " pp.campaign_id = ? ORDER BY p.year DESC, p.code"
+					     : "SELECT p.code FROM plan_procedure pp JOIN procedure p ON"
+					       " p.id = pp.procedure_id WHERE pp.campaign_id = ? ORDER BY p.code");
+	if (rc || (rc = db_bind_int(s, 1, campaign_id)))
+		goto out;
+	size_t cap = 0;
+	while ((rc = db_step(s)) == DB_ROW) {
+		*out = xgrow(*out, &cap, *n + 1, sizeof **out);
+		snprintf((*out)[(*n)++].code, sizeof (*out)->code, "%s", db_col_text(s, 0));
+	}
+	rc = done(rc);
+out:
+	db_finalize(s);
+	if (rc) {
+		free(*out);
+		*out = NULL;
+		*n = 0;
+	}
+	return rc;
+}
+
+int plan_takes_part(struct db *d, int64_t procedure_id, int64_t school_id, bool *yes)
+{
+	struct db_stmt *s = NULL;
+	*yes = false;
+	int rc = db_prepare(d, &s, "SELECT CASE WHEN NOT EXISTS (SELECT 1 FROM plan_school WHERE procedure_id = ?1)"
+				   " OR EXISTS (SELECT 1 FROM plan_school WHERE procedure_id = ?1 AND school_id = ?2)"
+				   " THEN 1 ELSE 0 END");
+	if (!rc && !(rc = db_bind_int(s, 1, procedure_id)) && !(rc = db_bind_int(s, 2, school_id)) &&
+	    (rc = db_step(s)) == DB_ROW) {
+		*yes = db_col_int(s, 0) != 0;
+		rc = 0;
+	}
+	db_finalize(s);
 	return rc;
 }

@@ -79,12 +79,14 @@ int plan_procedure_put(struct db *d, int64_t campaign_id, int64_t procedure_id,
 int plan_procedure_get(struct db *d, int64_t procedure_id, int64_t *campaign_id,
 		       struct plan_dates *p);
 
-/* Assigns schools to procedures of a campaign: the procedure (0: every procedure of the
- * campaign) × the school (school_id), or every school of a municipality (municipality_id),
- * or every school (both 0). Schools already assigned stay as they are. *added counts new
- * (procedure, school) pairs. by is the login recorded. */
-int plan_assign(struct db *d, int64_t campaign_id, int64_t procedure_id, int64_t school_id,
-		int64_t municipality_id, const char *by, long *added);
+/* Assigns schools of the scope (model/scope.h) to procedures of a campaign: the procedure
+ * (0: every procedure of the campaign) × the school (school_id), or every school of a
+ * municipality (municipality_id), or every school of the scope (both 0). Schools already
+ * assigned stay as they are. *added counts new (procedure, school) pairs. by is the login
+ * recorded. */
+struct scope;
+int plan_assign(struct db *d, const struct scope *sc, int64_t campaign_id, int64_t procedure_id,
+		int64_t school_id, int64_t municipality_id, const char *by, long *added);
 
 /* The school fixes the date and time of a procedure for its parallel. class_name, when
  * given, is a class the request speaks for: it must be of the procedure's grade, and when
@@ -186,5 +188,30 @@ struct plan_proc_ref {
 	char deadline[PLAN_DATE_LEN];
 };
 int plan_procedures(struct db *d, struct plan_proc_ref **out, size_t *n);
+
+/* ---- lists for the plan-graph pages ---- */
+
+/* A campaign as listed: its procedures, the first day of conducting and the last upload
+ * deadline ("" when it has no procedures). */
+struct plan_campaign_item {
+	int64_t id;
+	char name[PLAN_NAME_MAX];
+	long procedures;
+	char first_day[PLAN_DATE_LEN], last_deadline[PLAN_DATE_LEN];
+};
+/* Every campaign, newest first. *out malloc'ed (free()). */
+int plan_campaigns(struct db *d, struct plan_campaign_item **out, size_t *n);
+
+/* Procedure codes for a campaign's forms: the campaign's procedures by code, or with
+ * unplanned also those in no campaign yet (newest year first). *out malloc'ed (free()). */
+struct plan_code {
+	char code[40];
+};
+int plan_procedure_codes(struct db *d, int64_t campaign_id, bool unplanned, struct plan_code **out,
+			 size_t *n);
+
+/* Whether the school takes part in the procedure: when the procedure has schools assigned
+ * in the plan-graph, only those; without assignments, every school. */
+int plan_takes_part(struct db *d, int64_t procedure_id, int64_t school_id, bool *yes);
 
 #endif

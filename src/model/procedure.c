@@ -399,3 +399,40 @@ out:
 	db_finalize(s);
 	return rc;
 }
+
+int procedure_each_for_school(struct db *d, int64_t school_id, procedure_school_fn fn, void *ctx)
+{
+	struct db_stmt *s = NULL;
+	int rc = db_prepare(d, &s, "SELECT p.code, (SELECT count(*) FROM result x WHERE x.procedure_id"
+				   " = p.id AND x.school_id = ?) FROM procedure p ORDER BY p.year DESC, p.code");
+	if (rc || (rc = db_bind_int(s, 1, school_id)))
+		goto out;
+	while ((rc = db_step(s)) == DB_ROW)
+		if ((rc = fn(ctx, db_col_text(s, 0), db_col_int(s, 1))))
+			goto out;
+out:
+	db_finalize(s);
+	return rc;
+}
+
+int procedure_each(struct db *d, procedure_item_fn fn, void *ctx)
+{
+	struct db_stmt *s = NULL;
+	int rc = db_prepare(d, &s, "SELECT p.id, p.code, p.kind, p.year, p.subject, p.grade, p.max_score,"
+				   " p.scale3, p.scale4, p.scale5,"
+				   " (SELECT count(*) FROM position x WHERE x.procedure_id = p.id)"
+				   " FROM procedure p ORDER BY p.year DESC, p.code");
+	while (!rc && (rc = db_step(s)) == DB_ROW) {
+		struct procedure_item x = {
+			.id = db_col_int(s, 0), .code = db_col_text(s, 1), .kind = db_col_text(s, 2),
+			.year = (int)db_col_int(s, 3), .subject = db_col_text(s, 4),
+			.grade = (int)db_col_int(s, 5), .max_score = (int)db_col_int(s, 6),
+			.has_scale = !db_col_null(s, 7), .npos = (int)db_col_int(s, 10),
+		};
+		for (int i = 0; i < 3; i++)
+			x.scale[i] = (int)db_col_int(s, 7 + i);
+		rc = fn(ctx, &x);
+	}
+	db_finalize(s);
+	return rc;
+}

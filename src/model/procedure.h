@@ -74,4 +74,24 @@ int procedure_put(struct db *d, struct procedure *p, char *msg, size_t msglen);
 /* Loads a procedure by code; ERR_NOTFOUND when absent. */
 int procedure_get(struct db *d, const char *code, struct procedure *p);
 
+/* Calls fn for every procedure, the latest year first (by code within a year), with the
+ * number of results one school holds for it (0 included). fn's non-zero return stops the
+ * walk and is returned. */
+typedef int (*procedure_school_fn)(void *ctx, const char *code, int64_t results);
+int procedure_each_for_school(struct db *d, int64_t school_id, procedure_school_fn fn, void *ctx);
+
+/* A procedure as listed (without its positions); text valid only during the callback. */
+struct procedure_item {
+	int64_t id;
+	const char *code, *kind, *subject;
+	int year, grade, max_score;
+	bool has_scale;
+	int scale[3];
+	int npos; /* positions stored */
+};
+typedef int (*procedure_item_fn)(void *ctx, const struct procedure_item *p);
+/* Calls fn for every procedure, newest year first, then by code; a non-zero return of fn
+ * stops the walk and is returned. */
+int procedure_each(struct db *d, procedure_item_fn fn, void *ctx);
+
 #endif

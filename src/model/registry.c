@@ -198,6 +198,31 @@ int registry_school_find(struct db *d, const char *login, int64_t *id)
 	return rc == DB_DONE ? ERR_NOTFOUND : rc;
 }
 
+int registry_school_territory(struct db *d, int64_t school_id, int64_t *municipality_id,
+			      int64_t *region_id)
+{
+	struct db_stmt *s = NULL;
+	int rc;
+	*municipality_id = *region_id = 0;
+	if ((rc = db_cached(d, &s, "SELECT coalesce(s.municipality_id, 0), coalesce(m.region_id, 0)"
+				   " FROM school s LEFT JOIN municipality m ON m.id = s.municipality_id"
+				   " WHERE s.id = ?")) ||
+	    (rc = db_bind_int(s, 1, school_id)))
+		goto out;
+	rc = db_step(s);
+	if (rc == DB_ROW) {
+		*municipality_id = db_col_int(s, 0);
+		*region_id = db_col_int(s, 1);
+		rc = 0;
+	} else if (rc == DB_DONE) {
+		rc = ERR_NOTFOUND;
+	}
+out:
+	if (s)
+		db_reset(s);
+	return rc;
+}
+
 int registry_school_ensure(struct db *d, const char *login, int64_t *id, bool *created)
 {
 	int rc = registry_school_find(d, login, id);
@@ -269,7 +294,7 @@ static int merge_school(struct db *d, int64_t from, int64_t into, char *msg, siz
 	static const struct { const char *sql, *say; } refuse[] = {
 		{ "SELECT 'ученики' FROM pupil WHERE school_id = ? LIMIT 1",
 		  "у второй школы есть ученики" },
-		{ "SELECT login FROM user WHERE school_id = ? LIMIT 1",
+		{ "SELECT login FROM \"user\" WHERE school_id = ? LIMIT 1",
 		  "у второй школы есть пользователь" },
 		{ "SELECT p.code FROM procedure p WHERE EXISTS (SELECT 1 FROM result r WHERE"
 		  " r.procedure_id = p.id AND r.school_id = ?) AND EXISTS (SELECT 1 FROM result r"
@@ -298,11 +323,14 @@ static int merge_school(struct db *d, int64_t from, int64_t into, char *msg, siz
 		"UPDATE material_set SET school_id = ? WHERE school_id = ?",
 		"UPDATE material_download SET school_id = ? WHERE school_id = ?",
 		"UPDATE sign_result SET school_id = ? WHERE school_id = ?",
+		"UPDATE run_histogram SET school_id = ? WHERE school_id = ?",
 		"UPDATE school_alias SET school_id = ? WHERE school_id = ?",
 	};
 	/* A run that assessed both schools keeps its figure of the one that stays. */
 	if ((rc = run_ints(d, "DELETE FROM school_risk WHERE school_id = ? AND run_id IN (SELECT"
 			      " run_id FROM school_risk WHERE school_id = ?)", 2, from, into, NULL, 0)) ||
+	    (rc = run_ints(d, "DELETE FROM run_histogram WHERE school_id = ? AND run_id IN (SELECT"
+			      " run_id FROM run_histogram WHERE school_id = ?)", 2, from, into, NULL, 0)) ||
 	    (rc = run_ints(d, "UPDATE school_risk SET school_id = ? WHERE school_id = ?", 2, into, from,
 			   NULL, 0)))
 		return rc;
@@ -526,27 +554,65 @@ int registry_alias_each(struct db *d, const char *status, registry_alias_fn fn, 
 	return rc;
 }
 
+/* The school being gathered by registry_school_each: its columns outlive the row. */
+struct school_acc {
+	struct buf login, name, mun, kind, aliases;
+	bool guessed;
+};
+
+static int school_emit(struct school_acc *x, registry_school_fn fn, void *ctx)
+{
+	if (!x->login.len)
+		return 0;
+	struct registry_school_row r = { buf_str(&x->login), buf_str(&x->name), buf_str(&x->mun),
+					 buf_str(&x->kind), buf_str(&x->aliases), x->guessed };
+	int rc = fn(ctx, &r);
+	buf_reset(&x->login);
+	buf_reset(&x->name);
+	buf_reset(&x->mun);
+	buf_reset(&x->kind);
+	buf_reset(&x->aliases);
+	return rc;
+}
+
 int registry_school_each(struct db *d, bool guessed_only, registry_school_fn fn, void *ctx)
 {
 	struct db_stmt *s = NULL;
+	struct school_acc x = { BUF_INIT, BUF_INIT, BUF_INIT, BUF_INIT, BUF_INIT, false };
+	/* One row per school and confirmed alias; the aliases are joined here, by login. */
 	int rc = db_prepare(d, &s, "SELECT sc.login, sc.name, coalesce(m.name, ''), sc.kind,"
-				   " sc.kind_guessed, coalesce((SELECT group_concat(a.login, ' ') FROM"
-				   " school_alias a WHERE a.school_id = sc.id AND a.status = 'confirmed'), '')"
-				   " FROM school sc LEFT JOIN municipality m ON m.id = sc.municipality_id"
-				   " WHERE ? = 0 OR sc.kind_guessed = 1 ORDER BY sc.login");
-	if (!rc && !(rc = db_bind_int(s, 1, guessed_only ? 1 : 0))) {
-		while ((rc = db_step(s)) == DB_ROW) {
-			struct registry_school_row r = {
-				db_col_text(s, 0), db_col_text(s, 1), db_col_text(s, 2), db_col_text(s, 3),
-				db_col_text(s, 5), db_col_int(s, 4) != 0,
-			};
-			if ((rc = fn(ctx, &r)))
-				break;
+				   " sc.kind_guessed, a.login FROM school sc"
+				   " LEFT JOIN municipality m ON m.id = sc.municipality_id"
+				   " LEFT JOIN school_alias a ON a.school_id = sc.id AND a.status = 'confirmed'"
+				   " WHERE ? = 0 OR sc.kind_guessed = 1 ORDER BY sc.login, a.login");
+	if (rc || (rc = db_bind_int(s, 1, guessed_only ? 1 : 0)))
+		goto out;
+	while ((rc = db_step(s)) == DB_ROW) {
+		const char *login = db_col_text(s, 0);
+		if (x.login.len && strcmp(buf_str(&x.login), login) && (rc = school_emit(&x, fn, ctx)))
+			goto out;
+		if (!x.login.len) {
+			buf_puts(&x.login, login);
+			buf_puts(&x.name, db_col_text(s, 1));
+			buf_puts(&x.mun, db_col_text(s, 2));
+			buf_puts(&x.kind, db_col_text(s, 3));
+			x.guessed = db_col_int(s, 4) != 0;
 		}
-		if (rc == DB_DONE)
-			rc = 0;
+		if (!db_col_null(s, 5)) {
+			if (x.aliases.len)
+				buf_putc(&x.aliases, ' ');
+			buf_puts(&x.aliases, db_col_text(s, 5));
+		}
 	}
+	if (rc == DB_DONE)
+		rc = school_emit(&x, fn, ctx);
+out:
 	db_finalize(s);
+	buf_free(&x.login);
+	buf_free(&x.name);
+	buf_free(&x.mun);
+	buf_free(&x.kind);
+	buf_free(&x.aliases);
 	return rc;
 }
 
@@ -562,4 +628,144 @@ int registry_alias_count(struct db *d, const char *status, long *n)
 	if (s)
 		db_reset(s);
 	return rc < 0 ? rc : 0;
+}
+
+/* ---- reading the registry for pages and commands ---- */
+
+int registry_school_get(struct db *d, const char *login, struct arena *a, struct registry_school_card *out)
+{
+	struct db_stmt *s = NULL;
+	memset(out, 0, sizeof *out);
+	int rc = db_prepare(d, &s, "SELECT s.id, coalesce(s.municipality_id, 0), s.name, coalesce(m.name, ''),"
+				   " s.kind, coalesce(s.settlement, ''), s.indepth FROM school s"
+				   " LEFT JOIN municipality m ON m.id = s.municipality_id WHERE s.login = ?");
+	if (rc || (rc = db_bind_text(s, 1, login, -1)))
+		goto out;
+	rc = db_step(s);
+	if (rc != DB_ROW) {
+		rc = rc == DB_DONE ? ERR_NOTFOUND : rc;
+		goto out;
+	}
+	out->id = db_col_int(s, 0);
+	out->municipality_id = db_col_int(s, 1);
+	out->name = arena_strdup(a, db_col_text(s, 2));
+	out->municipality = arena_strdup(a, db_col_text(s, 3));
+	out->kind = arena_strdup(a, db_col_text(s, 4));
+	out->settlement = arena_strdup(a, db_col_text(s, 5));
+	out->indepth = db_col_int(s, 6) != 0;
+	rc = 0;
+out:
+	db_finalize(s);
+	return rc;
+}
+
+/* The list's WHERE clause, shared by the count and the page; every value is bound:
+ * ?1 scope kind, ?2 scope id, ?3 search text, ?4 municipality id, ?5 kind. */
+#define LIST_WHERE \
+	" WHERE " SCOPE_SQL("s") \
+	" AND (?3 = '' OR s.login LIKE '%' || ?3 || '%' OR s.name LIKE '%' || ?3 || '%')" \
+	" AND (?4 = 0 OR s.municipality_id = ?4) AND (?5 = '' OR s.kind = ?5)"
+
+static int bind_list(struct db_stmt *s, const struct scope *sc, const struct registry_school_filter *f)
+{
+	int rc;
+	if ((rc = scope_bind(s, sc)) || (rc = db_bind_text(s, 3, f->q ? f->q : "", -1)) ||
+	    (rc = db_bind_int(s, 4, f->municipality_id)))
+		return rc;
+	return db_bind_text(s, 5, f->kind ? f->kind : "", -1);
+}
+
+int registry_school_list(struct db *d, const struct scope *sc, const struct registry_school_filter *f,
+			 registry_school_item_fn fn, void *ctx, long *total)
+{
+	/* The ORDER BY is chosen from a fixed list (enum registry_school_order). */
+	static const char *const page_sql[REGISTRY_NORDERS] = {
+#define PAGE_SQL(order) "SELECT s.login, s.name, coalesce(m.name, ''), s.kind, coalesce(s.settlement, ''),"   \
+	" s.indepth, (SELECT coalesce(sum(x.rows), 0) FROM result_pair x WHERE x.school_id = s.id) n,"     \
+	" s.kind_guessed FROM school s"                                                                  \
+	" LEFT JOIN municipality m ON m.id = s.municipality_id" LIST_WHERE " ORDER BY " order          \
+	" LIMIT ?6 OFFSET ?7"
+		PAGE_SQL("s.name, s.login"), PAGE_SQL("s.login"), PAGE_SQL("CASE WHEN m.name IS NULL THEN 0 ELSE 1 END, m.name, s.name"),
+		PAGE_SQL("n DESC, s.name"),
+#undef PAGE_SQL
+	};
+	struct db_stmt *s = NULL;
+	int rc;
+	if ((unsigned)f->order >= REGISTRY_NORDERS)
+		return ERR_INVALID;
+	if (total) {
+		*total = 0;
+		if ((rc = db_prepare(d, &s, "SELECT count(*) FROM school s LEFT JOIN municipality m"
+					    " ON m.id = s.municipality_id" LIST_WHERE)) ||
+		    (rc = bind_list(s, sc, f)))
+			goto out;
+		if ((rc = db_step(s)) == DB_ROW) {
+			*total = (long)db_col_int(s, 0);
+			rc = 0;
+		}
+		db_finalize(s);
+		s = NULL;
+		if (rc)
+			goto out;
+	}
+	if ((rc = db_prepare(d, &s, page_sql[f->order])) || (rc = bind_list(s, sc, f)) ||
+	    (rc = db_bind_int(s, 6, f->limit)) || (rc = db_bind_int(s, 7, f->offset)))
+		goto out;
+	while ((rc = db_step(s)) == DB_ROW) {
+		struct registry_school_item x = {
+			db_col_text(s, 0), db_col_text(s, 1), db_col_text(s, 2), db_col_text(s, 3),
+			db_col_text(s, 4), db_col_int(s, 5) != 0, db_col_int(s, 7) != 0, db_col_int(s, 6),
+		};
+		if ((rc = fn(ctx, &x)))
+			break;
+	}
+out:
+	db_finalize(s);
+	return rc;
+}
+
+int registry_municipality_each(struct db *d, const struct scope *sc, registry_municipality_fn fn,
+			       void *ctx)
+{
+	struct db_stmt *s = NULL;
+	int rc = db_prepare(d, &s, "SELECT m.id, m.name FROM municipality m WHERE " SCOPE_MUN_SQL("m.id")
+				   " ORDER BY m.name");
+	if (!rc && !(rc = scope_bind(s, sc)))
+		while ((rc = db_step(s)) == DB_ROW && !(rc = fn(ctx, db_col_int(s, 0), db_col_text(s, 1))))
+			;
+	db_finalize(s);
+	return rc;
+}
+
+int registry_municipality_find(struct db *d, const char *name, int64_t *id)
+{
+	struct db_stmt *s = NULL;
+	int rc = db_prepare(d, &s, "SELECT id FROM municipality WHERE name = ? ORDER BY id LIMIT 1");
+	if (rc || (rc = db_bind_text(s, 1, name, -1)))
+		goto out;
+	rc = db_step(s);
+	if (rc == DB_ROW) {
+		*id = db_col_int(s, 0);
+		rc = 0;
+	} else if (rc == DB_DONE) {
+		rc = ERR_NOTFOUND;
+	}
+out:
+	db_finalize(s);
+	return rc;
+}
+
+int registry_first_school(struct db *d, char *municipality, size_t mn, char *login, size_t ln)
+{
+	struct db_stmt *s = NULL;
+	municipality[0] = login[0] = '\0';
+	int rc = db_prepare(d, &s, "SELECT m.name, sc.login FROM municipality m JOIN school sc"
+				   " ON sc.municipality_id = m.id ORDER BY m.name, sc.login LIMIT 1");
+	if (!rc && (rc = db_step(s)) == DB_ROW) {
+		snprintf(municipality, mn, "%s", db_col_text(s, 0));
+		snprintf(login, ln, "%s", db_col_text(s, 1));
+		rc = 0;
+	}
+	db_finalize(s);
+	return rc;
 }

@@ -9,8 +9,10 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "base/arena.h"
 #include "base/hmap.h"
 #include "db/db.h"
+#include "model/scope.h"
 
 struct school {
 	const char *login;
@@ -43,6 +45,12 @@ int registry_municipality_id(struct db *d, int64_t region_id, const char *name, 
 int registry_school_put(struct db *d, const struct school *s, int64_t *id);
 /* ERR_NOTFOUND when no school has this login. */
 int registry_school_find(struct db *d, const char *login, int64_t *id);
+/* A school's territory: its municipality and that municipality's region, each 0 when not
+ * known (a school first seen in a results file has no municipality, hence no region).
+ * ERR_NOTFOUND (both 0) when there is no such school. One cached statement: importers ask
+ * once per school of a file. */
+int registry_school_territory(struct db *d, int64_t school_id, int64_t *municipality_id,
+			      int64_t *region_id);
 /* Finds the school or creates a minimal one (name = login, kind "другое"); *created tells
  * which. Used when a results file is the first to mention a school. */
 int registry_school_ensure(struct db *d, const char *login, int64_t *id, bool *created);
@@ -59,6 +67,53 @@ struct registry_school_row {
 typedef int (*registry_school_fn)(void *ctx, const struct registry_school_row *s);
 /* Calls fn for every school by login; only those whose kind was guessed when guessed_only. */
 int registry_school_each(struct db *d, bool guessed_only, registry_school_fn fn, void *ctx);
+
+/* ---- reading the registry for pages and commands ----
+ * Row callbacks get text valid only during the call; a non-zero return of the callback
+ * stops the walk and is returned. */
+
+/* A school's card. Strings are allocated from a. */
+struct registry_school_card {
+	int64_t id;
+	int64_t municipality_id;  /* 0 when unknown */
+	const char *name, *municipality, *kind, *settlement; /* "" when unknown */
+	bool indepth;
+};
+/* The school with this very login (its own, not an alias); ERR_NOTFOUND when none. The
+ * caller checks that the user may see it (scope_sees_school). */
+int registry_school_get(struct db *d, const char *login, struct arena *a, struct registry_school_card *out);
+
+/* The schools list of a territory: search, filters, order, one page. */
+enum registry_school_order {
+	REGISTRY_BY_NAME, REGISTRY_BY_LOGIN, REGISTRY_BY_MUNICIPALITY, REGISTRY_BY_RESULTS,
+	REGISTRY_NORDERS
+};
+struct registry_school_filter {
+	const char *q;            /* part of the login or the name; "" for any */
+	int64_t municipality_id;  /* 0 for any */
+	const char *kind;         /* one of registry_kinds; "" for any */
+	enum registry_school_order order;
+	long limit, offset;
+};
+struct registry_school_item {
+	const char *login, *name, *municipality, *kind, *settlement; /* "" when unknown */
+	bool indepth, kind_guessed;
+	int64_t results;          /* result rows of its latest uploads */
+};
+typedef int (*registry_school_item_fn)(void *ctx, const struct registry_school_item *s);
+/* *total (may be NULL) gets how many schools match, over all pages. */
+int registry_school_list(struct db *d, const struct scope *sc, const struct registry_school_filter *f,
+			 registry_school_item_fn fn, void *ctx, long *total);
+
+typedef int (*registry_municipality_fn)(void *ctx, int64_t id, const char *name);
+/* The municipalities the scope sees as a whole (none for a school's scope), by name. */
+int registry_municipality_each(struct db *d, const struct scope *sc, registry_municipality_fn fn,
+			       void *ctx);
+/* The first municipality with this name (by id); ERR_NOTFOUND when none. */
+int registry_municipality_find(struct db *d, const char *name, int64_t *id);
+/* The first municipality by name that has schools, and its first school by login (the
+ * demonstration's users); "" in both when there is none. */
+int registry_first_school(struct db *d, char *municipality, size_t mn, char *login, size_t ln);
 
 /* ---- aliases: one school, several logins (sch223017 in 2021, edu223017 in 2022) ----
  *

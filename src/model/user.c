@@ -13,6 +13,7 @@
 #include "base/str.h"
 #include "embedded.h"
 #include "model/registry.h"
+#include "model/scope.h"
 
 static const char *const role_names[ROLE_COUNT] = {
 	"admin", "region", "municipality", "school", "expert", "observer",
@@ -268,7 +269,7 @@ int user_add(struct db *d, const char *login, const char *name, enum role role,
 	char hash[crypto_pwhash_STRBYTES];
 	if ((rc = hash_password(password, hash)))
 		goto out;
-	if ((rc = db_prepare(d, &s, "INSERT INTO user(login, name, role, region_id, municipality_id,"
+	if ((rc = db_prepare(d, &s, "INSERT INTO \"user\"(login, name, role, region_id, municipality_id,"
 				    " school_id, password) VALUES (?, ?, ?, ?, ?, ?, ?)")) ||
 	    (rc = db_bind_text(s, 1, login, -1)) || (rc = db_bind_text(s, 2, name, -1)) ||
 	    (rc = db_bind_text(s, 3, role_names[role], -1)) ||
@@ -307,7 +308,7 @@ int user_set_password(struct db *d, const char *login, const char *password, int
 	if ((rc = db_begin(d)))
 		return rc;
 	in_tx = true;
-	if ((rc = db_prepare(d, &s, "UPDATE user SET password = ? WHERE login = ?")) ||
+	if ((rc = db_prepare(d, &s, "UPDATE \"user\" SET password = ? WHERE login = ?")) ||
 	    (rc = db_bind_text(s, 1, hash, -1)) || (rc = db_bind_text(s, 2, login, -1)) ||
 	    (rc = db_step(s)) < 0)
 		goto out;
@@ -319,7 +320,7 @@ int user_set_password(struct db *d, const char *login, const char *password, int
 	db_finalize(s);
 	s = NULL;
 	/* A new password ends what the old one opened: sessions and API keys. */
-	if ((rc = db_prepare(d, &s, "DELETE FROM session WHERE user_id = (SELECT id FROM user WHERE login = ?)")) ||
+	if ((rc = db_prepare(d, &s, "DELETE FROM session WHERE user_id = (SELECT id FROM \"user\" WHERE login = ?)")) ||
 	    (rc = db_bind_text(s, 1, login, -1)) || (rc = db_step(s)) < 0)
 		goto out;
 	/* A disabled user keeps no valid key to revoke: user_find fails, nothing to do. */
@@ -341,7 +342,7 @@ out:
 #define USER_COLS "u.id, u.login, u.name, u.role, coalesce(u.region_id, 0)," \
 	" coalesce(u.municipality_id, 0), coalesce(u.school_id, 0)," \
 	" coalesce(sc.name, m.name, r.name, '')"
-#define USER_FROM " FROM user u LEFT JOIN school sc ON sc.id = u.school_id" \
+#define USER_FROM " FROM \"user\" u LEFT JOIN school sc ON sc.id = u.school_id" \
 	" LEFT JOIN municipality m ON m.id = u.municipality_id" \
 	" LEFT JOIN region r ON r.id = u.region_id"
 
@@ -393,7 +394,7 @@ int user_verify(struct db *d, const char *login, const char *password, struct us
 	int rc;
 	if (sodium_init() < 0)
 		return ERR_PERM;
-	if ((rc = db_cached(d, &s, "SELECT password FROM user WHERE login = ? AND disabled = 0")) ||
+	if ((rc = db_cached(d, &s, "SELECT password FROM \"user\" WHERE login = ? AND disabled = 0")) ||
 	    (rc = db_bind_text(s, 1, login, -1)))
 		return rc;
 	if (db_step(s) == DB_ROW)
@@ -443,7 +444,7 @@ int session_lookup(struct db *d, const char *token, int64_t now, struct user *u,
 	if (strlen(token) != USER_TOKEN_HEX - 1)
 		return ERR_NOTFOUND;
 	token_hash(token, h);
-	if ((rc = db_cached(d, &s, "SELECT se.csrf, " USER_COLS " FROM session se JOIN user u"
+	if ((rc = db_cached(d, &s, "SELECT se.csrf, " USER_COLS " FROM session se JOIN \"user\" u"
 				   " ON u.id = se.user_id LEFT JOIN school sc ON sc.id = u.school_id"
 				   " LEFT JOIN municipality m ON m.id = u.municipality_id"
 				   " LEFT JOIN region r ON r.id = u.region_id"
@@ -504,7 +505,7 @@ int api_token_lookup(struct db *d, const char *token, int64_t now, struct user *
 	if (strlen(token) != USER_TOKEN_HEX - 1)
 		return ERR_NOTFOUND;
 	token_hash(token, h);
-	if ((rc = db_cached(d, &s, "SELECT " USER_COLS " FROM api_token t JOIN user u ON u.id = t.user_id"
+	if ((rc = db_cached(d, &s, "SELECT " USER_COLS " FROM api_token t JOIN \"user\" u ON u.id = t.user_id"
 				   " LEFT JOIN school sc ON sc.id = u.school_id"
 				   " LEFT JOIN municipality m ON m.id = u.municipality_id"
 				   " LEFT JOIN region r ON r.id = u.region_id"
@@ -523,7 +524,7 @@ int api_token_lookup(struct db *d, const char *token, int64_t now, struct user *
 }
 
 #define TOKEN_COLS "t.id, u.login, t.label, t.created_at, t.expires_at, coalesce(t.revoked_at, 0)," \
-	" coalesce(t.revoked_by, '') FROM api_token t JOIN user u ON u.id = t.user_id"
+	" coalesce(t.revoked_by, '') FROM api_token t JOIN \"user\" u ON u.id = t.user_id"
 
 static void read_token(struct db_stmt *s, struct api_token_info *t)
 {
@@ -676,7 +677,7 @@ int audit_login_failed(struct db *d, const char *typed, const char *ip)
 	if (sodium_init() < 0)
 		return ERR_INVALID;
 	if (registry_login_valid(typed)) {
-		if ((rc = db_cached(d, &s, "SELECT 1 FROM user WHERE login = ?")) ||
+		if ((rc = db_cached(d, &s, "SELECT 1 FROM \"user\" WHERE login = ?")) ||
 		    (rc = db_bind_text(s, 1, typed, -1)))
 			return rc;
 		rc = db_step(s);
@@ -696,4 +697,64 @@ int audit_login_failed(struct db *d, const char *typed, const char *ip)
 	sodium_bin2hex(hex, sizeof hex, h, sizeof h);
 	snprintf(shown, sizeof shown, "#%.*s", AUDIT_FINGERPRINT_HEX, hex);
 	return audit_add(d, NULL, shown, "login_failed", NULL, NULL, ip);
+}
+
+/* ---- reading users and the audit log ---- */
+
+int user_list(struct db *d, enum user_order order, user_item_fn fn, void *ctx)
+{
+#define USER_LIST "SELECT u.login, u.name, u.role, coalesce(sc.login, ''), coalesce(sc.name, ''),"  \
+	" coalesce(m.name, ''), coalesce(rg.name, ''), u.disabled FROM \"user\" u"                   \
+	" LEFT JOIN school sc ON sc.id = u.school_id LEFT JOIN municipality m ON m.id = u.municipality_id" \
+	" LEFT JOIN region rg ON rg.id = u.region_id ORDER BY "
+	struct db_stmt *s = NULL;
+	int rc = db_prepare(d, &s, order == USER_BY_ROLE ? USER_LIST "u.role, u.login" : USER_LIST "u.login");
+#undef USER_LIST
+	while (!rc && (rc = db_step(s)) == DB_ROW) {
+		struct user_item u = {
+			db_col_text(s, 0), db_col_text(s, 1), db_col_text(s, 2), db_col_text(s, 3),
+			db_col_text(s, 4), db_col_text(s, 5), db_col_text(s, 6), db_col_int(s, 7) != 0,
+		};
+		rc = fn(ctx, &u);
+	}
+	db_finalize(s);
+	return rc;
+}
+
+/* The entries a scope may read (?1, ?2 bound by scope_bind): a user's territory is its
+ * region, its municipality or its school. */
+#define AUDIT_SCOPE "(?1 = 'all' OR a.user_id IN (SELECT u.id FROM \"user\" u" \
+	" LEFT JOIN school s ON s.id = u.school_id" \
+	" WHERE (?1 = 'reg' AND u.region_id = ?2) OR " SCOPE_MUN_SQL("u.municipality_id") \
+	" OR (u.school_id IS NOT NULL AND " SCOPE_SQL("s") ")))"
+
+int audit_count(struct db *d, const struct scope *sc, long *n)
+{
+	struct db_stmt *s = NULL;
+	*n = 0;
+	int rc = db_prepare(d, &s, "SELECT count(*) FROM audit a WHERE " AUDIT_SCOPE);
+	if (!rc && !(rc = scope_bind(s, sc)) && (rc = db_step(s)) == DB_ROW) {
+		*n = (long)db_col_int(s, 0);
+		rc = 0;
+	}
+	db_finalize(s);
+	return rc;
+}
+
+int audit_list(struct db *d, const struct scope *sc, long limit, long offset, audit_item_fn fn,
+	       void *ctx)
+{
+	struct db_stmt *s = NULL;
+	int rc = db_prepare(d, &s, "SELECT a.at, a.user_login, a.action, coalesce(a.object, ''),"
+				   " coalesce(a.detail, ''), coalesce(a.ip, '') FROM audit a WHERE " AUDIT_SCOPE
+				   " ORDER BY a.id DESC LIMIT ?3 OFFSET ?4");
+	if (!rc && !(rc = scope_bind(s, sc)) && !(rc = db_bind_int(s, 3, limit)))
+		rc = db_bind_int(s, 4, offset);
+	while (!rc && (rc = db_step(s)) == DB_ROW) {
+		struct audit_item a = { db_col_text(s, 0), db_col_text(s, 1), db_col_text(s, 2),
+					db_col_text(s, 3), db_col_text(s, 4), db_col_text(s, 5) };
+		rc = fn(ctx, &a);
+	}
+	db_finalize(s);
+	return rc;
 }

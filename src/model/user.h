@@ -114,4 +114,36 @@ int audit_add(struct db *d, const struct user *u, const char *login, const char 
  * and the text cannot be read back (docs/accounts.md). */
 int audit_login_failed(struct db *d, const char *typed, const char *ip);
 
+/* ---- reading users and the audit log for pages and commands ----
+ * Row callbacks get text valid only during the call; a non-zero return of the callback
+ * stops the walk and is returned. */
+
+struct scope;
+
+/* A user as listed, with the names of its territory ("" for what it is not bound to). */
+struct user_item {
+	const char *login, *name;
+	const char *role;          /* the stored name: user_role_parse() gives the enum */
+	const char *school_login, *school, *municipality, *region;
+	bool disabled;
+};
+typedef int (*user_item_fn)(void *ctx, const struct user_item *u);
+enum user_order { USER_BY_ROLE, USER_BY_LOGIN }; /* by role then login, or by login */
+/* Every user, disabled ones too. */
+int user_list(struct db *d, enum user_order order, user_item_fn fn, void *ctx);
+
+/* One entry of the audit log. */
+struct audit_item {
+	const char *at, *user_login, *action;
+	const char *object, *detail, *ip; /* "" when not recorded */
+};
+typedef int (*audit_item_fn)(void *ctx, const struct audit_item *a);
+/* The audit log a scope may read: everything for SCOPE_ALL; otherwise only the actions of
+ * the users bound within the territory (a region's own users, its municipalities' and its
+ * schools' — never anonymous events, which carry addresses and whatever was typed).
+ * audit_count gives the number of entries, audit_list one page of them, newest first. */
+int audit_count(struct db *d, const struct scope *sc, long *n);
+int audit_list(struct db *d, const struct scope *sc, long limit, long offset, audit_item_fn fn,
+	       void *ctx);
+
 #endif

@@ -7,38 +7,23 @@
 
 #include "base/err.h"
 #include "base/mem.h"
+#include "stats/catalogue.h"
 #include "stats/desc.h"
 #include "stats/mark.h"
 #include "stats/rank.h"
 #include "stats/tests.h"
 
-static const char *const sign_names[STAT_SIGN_COUNT] = {
-	[STAT_SIGN_MEAN_INFLATED] = "mean_inflated",
-	[STAT_SIGN_JOURNAL_MISMATCH] = "journal_mismatch",
-	[STAT_SIGN_COHORT_RISE] = "cohort_rise",
-	[STAT_SIGN_COHORT_DROP] = "cohort_drop",
-	[STAT_SIGN_JOURNAL_GAP] = "journal_gap",
-	[STAT_SIGN_SHARE2_RISE] = "share2_rise",
-	[STAT_SIGN_BOUNDARY_PEAK] = "boundary_peak",
-	[STAT_SIGN_DIFFICULTY_INVERTED] = "difficulty_inverted",
-	[STAT_SIGN_BOUNDARY_BUNCHING] = "boundary_bunching",
-	[STAT_SIGN_HARD_HELP] = "hard_help",
-	[STAT_SIGN_PERSON_FIT] = "person_fit",
-	[STAT_SIGN_TWINS] = "twins",
-	[STAT_SIGN_JOURNAL_LENIENT] = "journal_lenient",
-	[STAT_SIGN_SCORE_ABOVE_JOURNAL] = "score_above_journal",
-	[STAT_SIGN_LENIENT_SCORING] = "lenient_scoring",
-};
-
+/* Names and kinds come from the one catalogue (stats/catalogue.c). */
 const char *stat_sign_name(enum stat_sign s)
 {
-	return (unsigned)s < STAT_SIGN_COUNT ? sign_names[s] : NULL;
+	const struct stat_sign_info *i = stat_sign_info(s);
+	return i ? i->id : NULL;
 }
 
 bool stat_sign_official(enum stat_sign s)
 {
-	return s == STAT_SIGN_MEAN_INFLATED || s == STAT_SIGN_JOURNAL_MISMATCH ||
-	       s == STAT_SIGN_COHORT_RISE || s == STAT_SIGN_COHORT_DROP;
+	const struct stat_sign_info *i = stat_sign_info(s);
+	return i && i->kind == STAT_KIND_OFFICIAL;
 }
 
 int stat_tab_build(const struct stat_proc *p, struct stat_tab *t)

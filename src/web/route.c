@@ -3,8 +3,10 @@
  * Before a handler runs, the dispatcher has: found the route by method and path (404),
  * authenticated the request by session cookie or API token, refused a user whose role is
  * not in the route's set (403; a login redirect for anonymous page requests), checked the
- * CSRF token of state-changing requests (403) and refused keys the route does not declare
- * (400). Handlers therefore only check the objects they touch. */
+ * CSRF token of state-changing requests (403), refused keys the route does not declare
+ * (400) and parsed every declared key and path parameter by its type (400 naming the field
+ * in the user's words). Handlers therefore read parsed values (web_int, web_str) and only
+ * check the objects they touch. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,79 +14,142 @@
 #include <sodium.h>
 
 #include "base/err.h"
+#include "base/log.h"
 #include "embedded.h"
+#include "model/registry.h"
 #include "web/web.h"
 
-#define K(...) ((const char *const[]){ __VA_ARGS__, NULL })
-#define NONE ((const char *const[]){ NULL })
+/* One key: K("page", WEB_INT, "номер страницы", .min = 1, .max = 1000). */
+#define K(n, t, ti, ...) { .name = n, .type = t, .title = ti, __VA_ARGS__ }
+#define KEYS(...) ((const struct web_key[]){ __VA_ARGS__, { .name = NULL } })
+#define NONE ((const struct web_key[]){ { .name = NULL } })
+#define ID_MAX ((int64_t)1 << 53) /* a row id: any positive integer a database holds */
+
+static const char *const school_kinds[] = { "СОШ", "ООШ", "НОШ", "лицей", "гимназия", "филиал", "другое", NULL };
+static const char *const roles[] = { "admin", "region", "municipality", "school", "expert", "observer", NULL };
+static const char *const alias_decisions[] = { "confirm", "reject", NULL };
+static const char *const upload_decisions[] = { "replace", "create", "cancel", NULL };
+static const char *const formats[] = { "csv", "xlsx", NULL };
+static const char *const one[] = { "1", NULL };
+static const char *const all[] = { "all", NULL };
+static const char *const material_parts[] = { "archive", "key", "criteria", "variants", NULL };
+
+/* Keys several routes take, written once. */
+#define CSRF K("csrf", WEB_TEXT, "ключ формы", .max = 128)
+#define PAGE(n) K("page", WEB_INT, "номер страницы", .min = 1, .max = (n), .dflt = 1)
+#define MUNICIPALITY K("municipality", WEB_INT, "муниципалитет", .min = 0, .max = ID_MAX)
+#define KIND K("kind", WEB_ENUM, "тип школы", .values = school_kinds)
+#define Q K("q", WEB_TEXT, "поиск", .max = 100)
+#define PROCEDURE K("procedure", WEB_CODE, "процедура")
+#define SCHOOL K("school", WEB_LOGIN, "школа (логин)")
+#define YEAR K("year", WEB_INT, "учебный год", .min = 2000, .max = 2100)
+#define CLASS K("class", WEB_TEXT, "класс", .max = 16)
+#define CAMPAIGN K("campaign", WEB_INT, "кампания", .min = 1, .max = ID_MAX)
+#define FILE_ K("file", WEB_FILE, "файл")
+#define DRY_RUN K("dry_run", WEB_FLAG, "только проверить")
+#define UNIT SCHOOL, K("municipality", WEB_INT, "муниципалитет", .min = 1, .max = ID_MAX), \
+	K("region", WEB_INT, "регион", .min = 1, .max = ID_MAX)
+#define DATE(name, title) K(name, WEB_DATE, title)
+#define CELL(name, title) K(name, WEB_TEXT, title, .max = 100, .many = true)
+
+/* Path parameters, typed by their {name} in the pattern (one meaning per name). */
+static const struct web_key path_keys[] = {
+	K("login", WEB_LOGIN, "логин школы в адресе страницы"),
+	K("procedure", WEB_CODE, "код процедуры в адресе страницы"),
+	K("what", WEB_ENUM, "материал в адресе страницы", .values = material_parts),
+	K("id", WEB_INT, "номер в адресе страницы", .min = 1, .max = ID_MAX),
+	{ .name = NULL },
+};
+
+#define ADMIN WEB_ROLE(ROLE_ADMIN)
+#define REGION (WEB_ROLE(ROLE_ADMIN) | WEB_ROLE(ROLE_REGION))
+#define SCHOOLS WEB_ROLE(ROLE_SCHOOL)
 
 const struct web_route web_routes[] = {
-	{ "GET", "/login", page_login, WEB_PUBLIC, false, K("next") },
-	{ "POST", "/login", page_login_post, WEB_PUBLIC, false, K("login", "password", "next") },
-	{ "POST", "/logout", page_logout, WEB_ANY_USER, true, K("csrf") },
+	{ "GET", "/login", page_login, WEB_PUBLIC, false, KEYS(K("next", WEB_TEXT, "адрес возврата", .max = 2000)) },
+	{ "POST", "/login", page_login_post, WEB_PUBLIC, false,
+	  KEYS(K("login", WEB_TEXT, "логин", .max = 200), K("password", WEB_TEXT, "пароль", .max = 1000),
+	       K("next", WEB_TEXT, "адрес возврата", .max = 2000)) },
+	{ "POST", "/logout", page_logout, WEB_ANY_USER, true, KEYS(CSRF) },
 	{ "GET", "/", page_home, WEB_ANY_USER, false, NONE },
-	{ "GET", "/schools", page_schools, WEB_TERRITORY, false, K("q", "municipality", "kind", "sort", "page") },
-	{ "GET", "/schools/aliases", page_school_aliases, WEB_ROLE(ROLE_ADMIN) | WEB_ROLE(ROLE_REGION), false, NONE },
-	{ "POST", "/schools/aliases", page_school_aliases_post, WEB_ROLE(ROLE_ADMIN) | WEB_ROLE(ROLE_REGION), true,
-	  K("csrf", "login", "decision") },
+	{ "GET", "/schools", page_schools, WEB_TERRITORY, false,
+	  /* sort: an unknown order falls back to the name (t_web.sh), so it is text */
+	  KEYS(Q, MUNICIPALITY, KIND, K("sort", WEB_TEXT, "порядок", .max = 40), PAGE(1000000)) },
+	{ "GET", "/schools/aliases", page_school_aliases, REGION, false, NONE },
+	{ "POST", "/schools/aliases", page_school_aliases_post, REGION, true,
+	  KEYS(CSRF, K("login", WEB_LOGIN, "логин"), K("decision", WEB_ENUM, "решение", .values = alias_decisions)) },
 	{ "GET", "/schools/{login}", page_school, WEB_STAFF, false, NONE },
 	{ "GET", "/upload", page_upload, WEB_STAFF, false, NONE },
 	{ "POST", "/upload", page_upload_post, WEB_STAFF, true,
-	  K("csrf", "procedure", "file", "dry_run", "strict") },
+	  KEYS(CSRF, PROCEDURE, FILE_, DRY_RUN, K("strict", WEB_FLAG, "строгая проверка")) },
 	{ "POST", "/upload/confirm", page_upload_confirm, WEB_STAFF, true,
-	  K("csrf", "pending", "decision", "positions", "scale") },
-	{ "GET", "/users", page_users, WEB_ROLE(ROLE_ADMIN), false, NONE },
-	{ "POST", "/users", page_users_post, WEB_ROLE(ROLE_ADMIN), true,
-	  K("csrf", "login", "name", "role", "scope", "password") },
-	{ "POST", "/users/tokens/revoke", page_users_token_revoke, WEB_ROLE(ROLE_ADMIN), true,
-	  K("csrf", "id") },
-	{ "GET", "/audit", page_audit, WEB_ROLE(ROLE_ADMIN) | WEB_ROLE(ROLE_REGION), false, K("page") },
-	{ "GET", "/reports", page_reports, WEB_STAFF, false, K("procedure", "unit", "school") },
-	{ "GET", "/reports/{procedure}", page_report, WEB_STAFF, false, K("school", "municipality", "region") },
-	{ "GET", "/reports/{procedure}/xlsx", page_report_xlsx, WEB_STAFF, false,
-	  K("school", "municipality", "region") },
-	{ "GET", "/risk", page_risk, WEB_TERRITORY, false, K("all", "page", "municipality", "kind") },
+	  KEYS(CSRF, K("pending", WEB_INT, "номер загрузки", .min = 1, .max = ID_MAX),
+	       K("decision", WEB_ENUM, "решение", .values = upload_decisions),
+	       K("positions", WEB_TEXT, "позиции", .max = 4000), K("scale", WEB_TEXT, "шкала", .max = 100)) },
+	{ "GET", "/users", page_users, ADMIN, false, NONE },
+	{ "POST", "/users", page_users_post, ADMIN, true,
+	  KEYS(CSRF, K("login", WEB_TEXT, "логин", .max = 64), K("name", WEB_TEXT, "имя", .max = 200),
+	       K("role", WEB_ENUM, "роль", .values = roles), K("scope", WEB_TEXT, "территория", .max = 300),
+	       K("password", WEB_TEXT, "пароль", .max = 1000)) },
+	{ "POST", "/users/tokens/revoke", page_users_token_revoke, ADMIN, true,
+	  KEYS(CSRF, K("id", WEB_INT, "номер ключа", .min = 1, .max = ID_MAX)) },
+	{ "GET", "/audit", page_audit, REGION, false, KEYS(PAGE(1000000)) },
+	{ "GET", "/reports", page_reports, WEB_STAFF, false,
+	  KEYS(PROCEDURE, K("unit", WEB_TEXT, "территория", .max = 40), SCHOOL) },
+	{ "GET", "/reports/{procedure}", page_report, WEB_STAFF, false, KEYS(UNIT) },
+	{ "GET", "/reports/{procedure}/xlsx", page_report_xlsx, WEB_STAFF, false, KEYS(UNIT) },
+	{ "GET", "/risk", page_risk, WEB_TERRITORY, false,
+	  KEYS(K("all", WEB_ENUM, "какие школы", .values = one), PAGE(100000), MUNICIPALITY, KIND) },
 	{ "GET", "/risk/{login}", page_evidence, WEB_TERRITORY, false, NONE },
-	{ "GET", "/pupils", page_pupils, WEB_ROLE(ROLE_SCHOOL), false, K("class", "year") },
-	{ "POST", "/pupils", page_pupils_add, WEB_ROLE(ROLE_SCHOOL), true,
-	  K("csrf", "year", "class", "surname", "name", "patronymic") },
-	{ "POST", "/pupils/import", page_pupils_import, WEB_ROLE(ROLE_SCHOOL), true,
-	  K("csrf", "year", "file", "dry_run") },
-	{ "POST", "/pupils/codes", page_pupils_codes, WEB_ROLE(ROLE_SCHOOL), true, K("csrf", "year") },
-	{ "GET", "/pupils/slips.pdf", page_pupils_slips, WEB_ROLE(ROLE_SCHOOL), false, K("class", "year") },
-	{ "GET", "/pupils/protocol.pdf", page_pupils_protocol, WEB_ROLE(ROLE_SCHOOL), false, K("class", "year") },
-	{ "GET", "/grid", page_grid_list, WEB_ROLE(ROLE_SCHOOL), false, NONE },
-	{ "GET", "/grid/{procedure}", page_grid, WEB_ROLE(ROLE_SCHOOL), false, K("class", "saved") },
-	{ "POST", "/grid/{procedure}", page_grid_post, WEB_ROLE(ROLE_SCHOOL), true,
-	  K("csrf", "class", "code", "k", "v", "p", "g", "j") },
-	{ "GET", "/grid/{procedure}/form.xlsx", page_grid_form, WEB_ROLE(ROLE_SCHOOL), false, NONE },
-	{ "GET", "/plan", page_plan, WEB_STAFF, false, K("campaign") },
-	{ "POST", "/plan", page_plan_create, WEB_ROLE(ROLE_ADMIN) | WEB_ROLE(ROLE_REGION), true,
-	  K("csrf", "name") },
-	{ "POST", "/plan/procedure", page_plan_procedure, WEB_ROLE(ROLE_ADMIN) | WEB_ROLE(ROLE_REGION), true,
-	  K("csrf", "campaign", "procedure", "materials_from", "window_from", "window_to",
-	    "criteria_from", "form_from", "upload_deadline") },
+	{ "GET", "/pupils", page_pupils, SCHOOLS, false, KEYS(CLASS, YEAR) },
+	{ "POST", "/pupils", page_pupils_add, SCHOOLS, true,
+	  KEYS(CSRF, YEAR, CLASS, K("surname", WEB_TEXT, "фамилия", .max = 80), K("name", WEB_TEXT, "имя", .max = 80),
+	       K("patronymic", WEB_TEXT, "отчество", .max = 80)) },
+	{ "POST", "/pupils/import", page_pupils_import, SCHOOLS, true, KEYS(CSRF, YEAR, FILE_, DRY_RUN) },
+	{ "POST", "/pupils/codes", page_pupils_codes, SCHOOLS, true, KEYS(CSRF, YEAR) },
+	{ "GET", "/pupils/slips.pdf", page_pupils_slips, SCHOOLS, false, KEYS(CLASS, YEAR) },
+	{ "GET", "/pupils/protocol.pdf", page_pupils_protocol, SCHOOLS, false, KEYS(CLASS, YEAR) },
+	{ "GET", "/grid", page_grid_list, SCHOOLS, false, NONE },
+	{ "GET", "/grid/{procedure}", page_grid, SCHOOLS, false,
+	  KEYS(CLASS, K("saved", WEB_ENUM, "сохранено", .values = one)) },
+	/* One field per cell, in document order (pages/grid.c checks the cells' rules). */
+	{ "POST", "/grid/{procedure}", page_grid_post, SCHOOLS, true,
+	  KEYS(CSRF, CLASS, CELL("code", "код участника"), CELL("k", "класс"), CELL("v", "вариант"),
+	       CELL("p", "балл"), CELL("g", "пол"), CELL("j", "отметка в журнале")) },
+	{ "GET", "/grid/{procedure}/form.xlsx", page_grid_form, SCHOOLS, false, NONE },
+	{ "GET", "/plan", page_plan, WEB_STAFF, false, KEYS(CAMPAIGN) },
+	{ "POST", "/plan", page_plan_create, REGION, true,
+	  KEYS(CSRF, K("name", WEB_TEXT, "название кампании", .max = 190)) },
+	{ "POST", "/plan/procedure", page_plan_procedure, REGION, true,
+	  KEYS(CSRF, CAMPAIGN, PROCEDURE, DATE("materials_from", "материалы доступны с"),
+	       DATE("window_from", "начало периода проведения"), DATE("window_to", "конец периода проведения"),
+	       DATE("criteria_from", "критерии доступны с"), DATE("form_from", "форма сбора результатов доступна с"),
+	       DATE("upload_deadline", "срок загрузки результатов")) },
 	{ "POST", "/plan/assign", page_plan_assign, WEB_TERRITORY, true,
-	  K("csrf", "campaign", "procedure", "school", "municipality") },
-	{ "POST", "/plan/coordinator", page_plan_coordinator, WEB_TERRITORY, true, K("csrf", "campaign", "login") },
-	{ "POST", "/plan/date", page_plan_date, WEB_ROLE(ROLE_SCHOOL), true,
-	  K("csrf", "campaign", "procedure", "date", "time", "class") },
-	{ "GET", "/plan/print.pdf", page_plan_pdf, WEB_STAFF, false, K("campaign") },
-	{ "GET", "/monitoring", page_monitoring, WEB_TERRITORY, false, K("procedure", "municipality", "format") },
-	{ "GET", "/materials", page_materials, WEB_ROLE(ROLE_SCHOOL) | WEB_ROLE(ROLE_REGION) | WEB_ROLE(ROLE_ADMIN),
-	  false, NONE },
-	{ "POST", "/materials", page_materials_add, WEB_ROLE(ROLE_REGION) | WEB_ROLE(ROLE_ADMIN), true,
-	  K("csrf", "procedure", "variant", "file") },
-	{ "POST", "/materials/schedule", page_materials_schedule, WEB_ROLE(ROLE_REGION) | WEB_ROLE(ROLE_ADMIN), true,
-	  K("csrf", "procedure", "archive", "key", "criteria") },
-	{ "GET", "/materials/{procedure}/{what}", page_materials_get, WEB_ROLE(ROLE_SCHOOL), false, NONE },
+	  KEYS(CSRF, CAMPAIGN, PROCEDURE, SCHOOL,
+	       K("municipality", WEB_INT, "муниципалитет", .min = 1, .max = ID_MAX, .values = all)) },
+	{ "POST", "/plan/coordinator", page_plan_coordinator, WEB_TERRITORY, true,
+	  KEYS(CSRF, CAMPAIGN, K("login", WEB_LOGIN, "логин пользователя")) },
+	{ "POST", "/plan/date", page_plan_date, SCHOOLS, true,
+	  KEYS(CSRF, CAMPAIGN, PROCEDURE, DATE("date", "дата проведения"), K("time", WEB_TIME, "время проведения"),
+	       CLASS) },
+	{ "GET", "/plan/print.pdf", page_plan_pdf, WEB_STAFF, false, KEYS(CAMPAIGN) },
+	{ "GET", "/monitoring", page_monitoring, WEB_TERRITORY, false,
+	  KEYS(PROCEDURE, MUNICIPALITY, K("format", WEB_ENUM, "формат", .values = formats)) },
+	{ "GET", "/materials", page_materials, SCHOOLS | REGION, false, NONE },
+	{ "POST", "/materials", page_materials_add, REGION, true,
+	  KEYS(CSRF, PROCEDURE, K("variant", WEB_INT, "вариант", .min = 1, .max = 99), FILE_) },
+	{ "POST", "/materials/schedule", page_materials_schedule, REGION, true,
+	  KEYS(CSRF, PROCEDURE, K("archive", WEB_DATETIME, "архив с"), K("key", WEB_DATETIME, "ключ с"),
+	       K("criteria", WEB_DATETIME, "критерии с")) },
+	{ "GET", "/materials/{procedure}/{what}", page_materials_get, SCHOOLS, false, NONE },
 	{ "GET", "/api/v1/me", api_me, WEB_ANY_USER, false, NONE },
-	{ "GET", "/api/v1/schools", api_schools, WEB_TERRITORY, false, K("q", "municipality", "page") },
+	{ "GET", "/api/v1/schools", api_schools, WEB_TERRITORY, false, KEYS(Q, MUNICIPALITY, PAGE(1000000)) },
 	{ "GET", "/api/v1/procedures", api_procedures, WEB_STAFF, false, NONE },
-	{ "GET", "/api/v1/results", api_results, WEB_STAFF, false, K("procedure") },
+	{ "GET", "/api/v1/results", api_results, WEB_STAFF, false, KEYS(PROCEDURE) },
 	{ "GET", "/api/v1/uploads", api_uploads, WEB_STAFF, false, NONE },
 	{ "GET", "/api/v1/risk", api_risk, WEB_TERRITORY, false, NONE },
-	{ "GET", "/api/v1/signs", api_signs, WEB_TERRITORY, false, K("school") },
+	{ "GET", "/api/v1/signs", api_signs, WEB_TERRITORY, false, KEYS(SCHOOL) },
 	{ NULL, NULL, NULL, 0, false, NULL },
 };
 
@@ -108,16 +173,246 @@ const char *web_form(const struct web_req *r, const char *key)
 	return find_kv(r->form, r->nform, key);
 }
 
-long web_query_int(const struct web_req *r, const char *key, long dflt, long min, long max)
+/* ---- value parsers ---- */
+
+int web_parse_int(const char *s, int64_t min, int64_t max, int64_t *out)
 {
-	const char *v = web_query(r, key);
-	if (!v || !*v)
-		return dflt;
-	char *end;
-	long x = strtol(v, &end, 10);
-	if (*end || x < min || x > max)
-		return dflt;
-	return x;
+	const char *p = s;
+	bool neg = *p == '-', big = false;
+	uint64_t v = 0;
+	if (neg)
+		p++;
+	if (!*p)
+		return ERR_PARSE;
+	for (; *p; p++) {
+		if (*p < '0' || *p > '9')
+			return ERR_PARSE;
+		if (v > (UINT64_MAX - 9) / 10)
+			big = true; /* keep reading: "1…1x" is not a number at all */
+		else
+			v = v * 10 + (uint64_t)(*p - '0');
+	}
+	if (big || v > (uint64_t)INT64_MAX + neg)
+		return ERR_LIMIT;
+	int64_t x = !neg ? (int64_t)v : v == (uint64_t)INT64_MAX + 1 ? INT64_MIN : -(int64_t)v;
+	if (x < min || x > max)
+		return ERR_LIMIT;
+	*out = x;
+	return 0;
+}
+
+static bool digits(const char *s, int n, int *out)
+{
+	int v = 0;
+	for (int i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+		v = v * 10 + (s[i] - '0');
+	}
+	*out = v;
+	return true;
+}
+
+static int month_days(int y, int m)
+{
+	static const int days[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+	return m == 2 && leap ? 29 : days[m - 1];
+}
+
+/* Year, month and day of "ГГГГ-ММ-ДД" or "ДД.ММ.ГГГГ" (the first 10 bytes of s). */
+static int ymd(const char *s, int *y, int *m, int *d)
+{
+	if (strnlen(s, 10) < 10)
+		return ERR_PARSE;
+	if (s[4] == '-' && s[7] == '-' && digits(s, 4, y) && digits(s + 5, 2, m) && digits(s + 8, 2, d)) {
+	} else if (s[2] == '.' && s[5] == '.' && digits(s, 2, d) && digits(s + 3, 2, m) && digits(s + 6, 4, y)) {
+	} else {
+		return ERR_PARSE;
+	}
+	if (*y < 2000 || *y > 2100 || *m < 1 || *m > 12 || *d < 1 || *d > month_days(*y, *m))
+		return ERR_LIMIT;
+	return 0;
+}
+
+int web_parse_date(const char *s, char out[11])
+{
+	int y, m, d, rc;
+	if (strlen(s) != 10)
+		return ERR_PARSE;
+	if ((rc = ymd(s, &y, &m, &d)))
+		return rc;
+	snprintf(out, 11, "%04d-%02d-%02d", y, m, d);
+	return 0;
+}
+
+static int hm(const char *s, int *h, int *m)
+{
+	if (s[2] != ':' || !digits(s, 2, h) || !digits(s + 3, 2, m))
+		return ERR_PARSE;
+	return *h > 23 || *m > 59 ? ERR_LIMIT : 0;
+}
+
+int web_parse_time(const char *s)
+{
+	int h, m;
+	return strlen(s) != 5 ? ERR_PARSE : hm(s, &h, &m);
+}
+
+int web_parse_datetime(const char *s, int64_t *out)
+{
+	int y, mo, d, h, mi, sec = 0, rc;
+	size_t n = strlen(s);
+	if (n == 16 && s[10] == ' ' && s[4] == '-') {
+	} else if (n == 20 && s[10] == 'T' && s[4] == '-' && s[16] == ':' && s[19] == 'Z') {
+		if (!digits(s + 17, 2, &sec))
+			return ERR_PARSE;
+		if (sec > 59)
+			return ERR_LIMIT;
+	} else {
+		return ERR_PARSE;
+	}
+	if ((rc = ymd(s, &y, &mo, &d)) || (rc = hm(s + 11, &h, &mi)))
+		return rc;
+	/* Days from 1970-01-01 to y-mo-d (the proleptic Gregorian calendar). */
+	int64_t yy = mo <= 2 ? y - 1 : y, era = yy / 400, yoe = yy - era * 400;
+	int64_t doy = (153 * (mo + (mo > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	int64_t days = era * 146097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719468;
+	*out = days * 86400 + h * 3600 + mi * 60 + sec;
+	return 0;
+}
+
+static size_t utf8_chars(const char *s)
+{
+	size_t n = 0;
+	for (; *s; s++)
+		n += ((unsigned char)*s & 0xC0) != 0x80;
+	return n;
+}
+
+static bool in_list(const char *const *values, const char *v)
+{
+	for (const char *const *x = values; x && *x; x++)
+		if (!strcmp(*x, v))
+			return true;
+	return false;
+}
+
+/* Checks v against k and fills out (text, number); 0, or ERR_INVALID with msg. */
+static int parse_value(const struct web_key *k, const char *v, struct arena *a, struct web_val *out,
+		       char *msg, size_t msglen)
+{
+	char date[11];
+	int64_t x = k->dflt;
+	const char *why = NULL, *text = v;
+	struct buf b = BUF_INIT;
+	int rc = 0;
+	if (!*v || k->type == WEB_FILE) {
+		/* empty: not given */
+	} else if (k->type == WEB_TEXT) {
+		int64_t max = k->max ? k->max : WEB_TEXT_MAX;
+		if (utf8_chars(v) > (size_t)max)
+			why = arena_printf(a, "не длиннее %lld знаков", (long long)max);
+	} else if (k->type == WEB_INT) {
+		if (!in_list(k->values, v) && (rc = web_parse_int(v, k->min, k->max, &x))) {
+			buf_puts(&b, "нужно целое число");
+			if (k->max >= ID_MAX)
+				buf_printf(&b, " не меньше %lld", (long long)k->min);
+			else
+				buf_printf(&b, " от %lld до %lld", (long long)k->min, (long long)k->max);
+			for (const char *const *w = k->values; w && *w; w++)
+				buf_printf(&b, " или «%s»", *w);
+			why = arena_strdup(a, buf_str(&b));
+		}
+	} else if (k->type == WEB_LOGIN) {
+		if (!registry_login_valid(v))
+			why = "логин — от 1 до 64 латинских букв, цифр и знаков «_», «-»";
+	} else if (k->type == WEB_CODE) {
+		bool ok = strlen(v) < 40;
+		for (const char *c = v; ok && *c; c++)
+			ok = (*c >= 'A' && *c <= 'Z') || (*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') ||
+			     *c == '-' || *c == '_';
+		if (!ok)
+			why = "код процедуры — латинские буквы, цифры и дефисы, не длиннее 39 знаков, "
+			      "например VPR-2021-RU-4";
+	} else if (k->type == WEB_DATE) {
+		if (web_parse_date(v, date))
+			why = "нужна существующая дата в виде ДД.ММ.ГГГГ или ГГГГ-ММ-ДД (годы 2000–2100)";
+		else
+			text = arena_strdup(a, date);
+	} else if (k->type == WEB_TIME) {
+		if (web_parse_time(v))
+			why = "нужно время в виде ЧЧ:ММ, от 00:00 до 23:59";
+	} else if (k->type == WEB_DATETIME) {
+		if (web_parse_datetime(v, &x))
+			why = "нужны существующие дата и время в виде ГГГГ-ММ-ДД ЧЧ:ММ (UTC)";
+	} else if (k->type == WEB_ENUM) {
+		if (!in_list(k->values, v)) {
+			buf_puts(&b, "допустимые значения:");
+			for (const char *const *w = k->values; w && *w; w++)
+				buf_printf(&b, "%s «%s»", w == k->values ? "" : ",", *w);
+			why = arena_strdup(a, buf_str(&b));
+		}
+	} else if (k->type == WEB_FLAG) {
+		if (strcmp(v, "1") && strcmp(v, "on"))
+			why = "флажок передаётся как «1» или «on»";
+	}
+	buf_free(&b);
+	if (why) {
+		snprintf(msg, msglen, "Поле «%s» заполнено неверно: %s.", k->title, why);
+		return ERR_INVALID;
+	}
+	if (out) {
+		out->text = text;
+		out->num = x;
+	}
+	return 0;
+}
+
+int web_check_value(const struct web_key *k, const char *v, char *msg, size_t msglen)
+{
+	struct arena a;
+	arena_init(&a, 1024);
+	int rc = parse_value(k, v, &a, NULL, msg, msglen);
+	arena_free(&a);
+	return rc ? 400 : 0;
+}
+
+const struct web_key *web_path_key(const char *name, size_t len)
+{
+	for (const struct web_key *k = path_keys; k->name; k++)
+		if (strlen(k->name) == len && !strncmp(k->name, name, len))
+			return k;
+	return NULL;
+}
+
+/* ---- parsed values for handlers ---- */
+
+static const struct web_val *value_of(const struct web_req *r, const char *name)
+{
+	for (int i = 0; i < r->nvals; i++)
+		if (!strcmp(r->vals[i].key->name, name))
+			return &r->vals[i];
+	log_error("%s %s: ключ «%s» не объявлен в таблице маршрутов", r->method, r->path, name);
+	return NULL;
+}
+
+const char *web_str(const struct web_req *r, const char *name)
+{
+	const struct web_val *v = value_of(r, name);
+	return v ? v->text : NULL;
+}
+
+int64_t web_int(const struct web_req *r, const char *name)
+{
+	const struct web_val *v = value_of(r, name);
+	return v ? v->num : 0;
+}
+
+bool web_flag(const struct web_req *r, const char *name)
+{
+	const struct web_val *v = value_of(r, name);
+	return v && v->text;
 }
 
 int web_status_of(int err)
@@ -260,10 +555,19 @@ static const struct web_route *find_route(struct web_req *r, bool *path_known)
 	return NULL;
 }
 
-static bool declares(const struct web_route *rt, const char *key)
+/* The route's declaration of key, or NULL. */
+static const struct web_key *declared(const struct web_route *rt, const char *key)
 {
-	for (const char *const *k = rt->keys; k && *k; k++)
-		if (!strcmp(*k, key))
+	for (const struct web_key *k = rt->keys; k && k->name; k++)
+		if (k->prefix ? !strncmp(key, k->name, strlen(k->name)) : !strcmp(k->name, key))
+			return k;
+	return NULL;
+}
+
+static bool takes_file(const struct web_route *rt)
+{
+	for (const struct web_key *k = rt->keys; k && k->name; k++)
+		if (k->type == WEB_FILE)
 			return true;
 	return false;
 }
@@ -279,19 +583,68 @@ enum web_body web_body_policy(struct web_req *r)
 		if (!r->authed || !(rt->roles & WEB_ROLE(r->user.role)))
 			return WEB_BODY_REFUSE;
 	}
-	return declares(rt, "file") ? WEB_BODY_FILE : WEB_BODY_FORM;
+	return takes_file(rt) ? WEB_BODY_FILE : WEB_BODY_FORM;
 }
 
 static bool keys_declared(const struct web_route *rt, const struct web_kv *kv, int n)
 {
-	for (int i = 0; i < n; i++) {
-		bool ok = false;
-		for (const char *const *k = rt->keys; k && *k && !ok; k++)
-			ok = !strcmp(*k, kv[i].key);
-		if (!ok)
+	for (int i = 0; i < n; i++)
+		if (!declared(rt, kv[i].key))
 			return false;
-	}
 	return true;
+}
+
+/* Parses the path parameters and every value of the declared keys into r->vals (the form's
+ * value first, then the query's). ERR_INVALID with msg for a bad value or a key given twice
+ * that may not repeat. */
+static int parse_keys(const struct web_route *rt, struct web_req *r, char *msg, size_t msglen)
+{
+	r->nvals = 0;
+	int np = 0;
+	for (const char *p = rt->pattern; (p = strchr(p, '{')); p++) {
+		const char *close = strchr(p, '}');
+		const struct web_key *k = close ? web_path_key(p + 1, (size_t)(close - p - 1)) : NULL;
+		if (!k || np >= r->nparams || r->nvals >= WEB_MAX_KEYS) {
+			log_error("маршрут %s: параметр пути без типа", rt->pattern);
+			snprintf(msg, msglen, "Внутренняя ошибка таблицы маршрутов.");
+			return ERR_LIMIT;
+		}
+		struct web_val *v = &r->vals[r->nvals++];
+		v->key = k;
+		if (parse_value(k, r->params[np++], r->a, v, msg, msglen))
+			return ERR_INVALID;
+	}
+	int first = r->nvals, seen[WEB_MAX_KEYS] = { 0 };
+	for (const struct web_key *k = rt->keys; k && k->name; k++) {
+		if (r->nvals >= WEB_MAX_KEYS) {
+			log_error("маршрут %s: больше %d ключей", rt->pattern, WEB_MAX_KEYS);
+			snprintf(msg, msglen, "Внутренняя ошибка таблицы маршрутов.");
+			return ERR_LIMIT;
+		}
+		r->vals[r->nvals++] = (struct web_val){ k, NULL, k->dflt };
+	}
+	/* One pass over the fields (the grid posts thousands): the form's first, then the
+	 * query's, so a value in the form wins. */
+	for (int pass = 0; pass < 2; pass++) {
+		const struct web_kv *kv = pass ? r->query : r->form;
+		int n = pass ? r->nquery : r->nform;
+		for (int i = 0; i < n; i++) {
+			const struct web_key *k = declared(rt, kv[i].key);
+			if (!k)
+				continue; /* refused before (keys_declared) */
+			int x = first + (int)(k - rt->keys);
+			if (++seen[x] > 1 && !k->many && !k->prefix) {
+				snprintf(msg, msglen, "Поле «%s» указано в запросе несколько раз.", k->title);
+				return ERR_INVALID;
+			}
+			struct web_val v = { k, NULL, k->dflt };
+			if (parse_value(k, kv[i].value, r->a, &v, msg, msglen))
+				return ERR_INVALID;
+			if (seen[x] == 1)
+				r->vals[x] = v;
+		}
+	}
+	return 0;
 }
 
 void web_dispatch(struct web_req *r, struct web_res *w)
@@ -349,6 +702,12 @@ void web_dispatch(struct web_req *r, struct web_res *w)
 	if (r->form_overflow || !keys_declared(rt, r->query, r->nquery) ||
 	    !keys_declared(rt, r->form, r->nform)) {
 		web_error_page(r, w, 400, "Запрос содержит лишние или слишком большие поля.");
+		return;
+	}
+	char msg[512];
+	int prc = parse_keys(rt, r, msg, sizeof msg);
+	if (prc) {
+		web_error_page(r, w, prc == ERR_INVALID ? 400 : 500, msg);
 		return;
 	}
 	int rc = rt->fn(r, w);

@@ -4,8 +4,12 @@
  * path, query, form fields, an uploaded file, the user of the session) and sends back the
  * `struct web_res` a handler filled. route.c holds the one table of routes: method, path
  * pattern, handler, who may call it, whether it changes state (CSRF token required) and
- * the form keys it accepts. The dispatcher enforces all of that before any handler runs;
- * a handler only checks the specific objects it touches (that this school is in the
+ * the typed keys it takes (struct web_key: an integer in a range, a date, a login, a
+ * procedure code, one of a list, text of bounded length, a flag, the file; path parameters
+ * typed by name in route.c). The dispatcher enforces all of that before any handler runs,
+ * parsing every value (400 with a Russian message naming the field when one is bad); a
+ * handler reads the parsed values (web_int, web_str, web_flag) and only checks the
+ * specific objects it touches (that this school is in the
  * user's territory). Memory of a request comes from its arena and dies with it. */
 #ifndef OKO_WEB_H
 #define OKO_WEB_H
@@ -25,6 +29,8 @@
  * 25 positions is ~900). */
 #define WEB_MAX_FORM_FIELDS 4096
 #define WEB_MAX_PARAMS 4
+#define WEB_MAX_KEYS 24   /* declared keys of one route, path parameters included */
+#define WEB_TEXT_MAX 1000 /* characters of a WEB_TEXT value without its own .max */
 #define WEB_MAX_UPLOAD (64u << 20) /* bytes of one uploaded file */
 #define WEB_MAX_FORM (256u << 10)  /* bytes of all form fields of a request */
 #define WEB_MAX_HEADERS (32u << 10) /* bytes of the request line and headers (431 past it) */
@@ -61,6 +67,13 @@ struct web_req {
 	struct web_upload upload;
 	const char *params[WEB_MAX_PARAMS]; /* {name} parts of the route pattern */
 	int nparams;
+	/* The values of the route's keys and path parameters, parsed by the dispatcher. */
+	struct web_val {
+		const struct web_key *key;
+		const char *text;   /* as sent (a date as ГГГГ-ММ-ДД); NULL when not given */
+		int64_t num;        /* WEB_INT: the number (dflt when not given or a word) */
+	} vals[WEB_MAX_KEYS];
+	int nvals;
 	bool authed;
 	bool by_token;          /* authenticated by an API token (no CSRF needed) */
 	struct user user;
@@ -97,13 +110,44 @@ typedef int (*web_handler)(struct web_req *r, struct web_res *w);
 		   WEB_ROLE(ROLE_SCHOOL))
 #define WEB_TERRITORY (WEB_ROLE(ROLE_ADMIN) | WEB_ROLE(ROLE_REGION) | WEB_ROLE(ROLE_MUNICIPALITY))
 
+/* The type of a request value. An empty value counts as not given (the default), except
+ * that web_str still returns "" for it. */
+enum web_type {
+	WEB_TEXT,     /* UTF-8 text of at most .max characters (WEB_TEXT_MAX when 0) */
+	WEB_INT,      /* a decimal integer ("-" allowed, no "+", no spaces) in [.min, .max];
+			 .values: words also accepted as they are (web_int gives .dflt) */
+	WEB_LOGIN,    /* a school or user login: 1–64 of A–Z a–z 0–9 _ - (registry_login_valid) */
+	WEB_CODE,     /* a procedure code: 1–39 of A–Z a–z 0–9 _ - (its sense is the handler's) */
+	WEB_DATE,     /* a calendar date ГГГГ-ММ-ДД (<input type=date>) or ДД.ММ.ГГГГ (typed);
+			 web_str gives it as ГГГГ-ММ-ДД, years 2000–2100 */
+	WEB_TIME,     /* ЧЧ:ММ, 00:00–23:59 (<input type=time>) */
+	WEB_DATETIME, /* ГГГГ-ММ-ДД ЧЧ:ММ or ГГГГ-ММ-ДДTЧЧ:ММ:ССZ, a real date and time (UTC) */
+	WEB_ENUM,     /* exactly one of .values */
+	WEB_FLAG,     /* a checkbox: "", "1" or "on"; web_flag tells whether it was sent */
+	WEB_FILE,     /* the uploaded file (multipart); the route then may receive one */
+};
+
+/* One key a route takes: { "page", WEB_INT, "номер страницы", .min = 1, .max = 1000 }. */
+struct web_key {
+	const char *name;
+	enum web_type type;
+	const char *title;          /* the field in the user's words, for the 400 message */
+	int64_t min, max;           /* WEB_INT: the range; WEB_TEXT: max characters */
+	int64_t dflt;               /* WEB_INT: the value when not given */
+	const char *const *values;  /* WEB_ENUM, WEB_INT words: NULL-terminated */
+	bool many;                  /* may repeat (the grid's cells, read from r->form in
+				       order); any other key given twice is refused */
+	bool prefix;                /* name is a prefix: every key starting with it, same type */
+};
+
 struct web_route {
 	const char *method;     /* "GET" or "POST" */
-	const char *pattern;    /* "/schools/{login}" */
+	const char *pattern;    /* "/schools/{login}": {name} typed by name (route.c) */
 	web_handler fn;
 	unsigned roles;         /* WEB_PUBLIC or role bits */
 	bool csrf;              /* state-changing: the form must carry the session's token */
-	const char *const *keys; /* accepted form/query keys (NULL-terminated); others → 400 */
+	const struct web_key *keys; /* the form/query keys it takes, ended by { NULL };
+				       others → 400 */
 };
 
 /* The route table (route.c). */
@@ -120,11 +164,27 @@ enum web_body web_body_policy(struct web_req *r);
  * keys (400), then calls the handler. */
 void web_dispatch(struct web_req *r, struct web_res *w);
 
-/* Value of a query or form field, or NULL. */
+/* The parsed value of a declared key or path parameter of the request's route: its text
+ * (NULL when not given; "" when sent empty), its number (WEB_INT, WEB_DATETIME as unix
+ * seconds; the declared default when not given, empty or a word), whether it was sent
+ * (WEB_FLAG). Asking for a key the route does not declare is a bug: logged, NULL/0. */
+const char *web_str(const struct web_req *r, const char *name);
+int64_t web_int(const struct web_req *r, const char *name);
+bool web_flag(const struct web_req *r, const char *name);
+/* Raw text of a query or form field, or NULL (the dispatcher's own checks; handlers read
+ * the parsed values above). */
 const char *web_query(const struct web_req *r, const char *key);
 const char *web_form(const struct web_req *r, const char *key);
-/* A query field as a bounded integer (dflt when absent or invalid). */
-long web_query_int(const struct web_req *r, const char *key, long dflt, long min, long max);
+/* The value parsers behind the dispatcher (0 or ERR_PARSE when malformed, ERR_LIMIT when
+ * out of range; exported for tests). web_parse_date writes ГГГГ-ММ-ДД into out. */
+int web_parse_int(const char *s, int64_t min, int64_t max, int64_t *out);
+int web_parse_date(const char *s, char out[11]);
+int web_parse_time(const char *s);
+int web_parse_datetime(const char *s, int64_t *out);
+/* Checks v against k; 0, or 400 with msg (Russian, naming k->title) filled. */
+int web_check_value(const struct web_key *k, const char *v, char *msg, size_t msglen);
+/* The type of a path parameter {name}, or NULL when none is declared. */
+const struct web_key *web_path_key(const char *name, size_t len);
 /* HTTP status for an ERR_* code. */
 int web_status_of(int err);
 /* Sets w to a redirect (303) to a local path. */

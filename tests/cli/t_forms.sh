@@ -103,26 +103,45 @@ rowargs() {
 	ARGS+=(--data-urlencode "g=$5" --data-urlencode "j=$6")
 }
 stored() { sql "SELECT group_concat(code || ':' || coalesce(primary_score, 'abs'), ' ') FROM (SELECT code, primary_score FROM result WHERE school_id = (SELECT id FROM school WHERE login = 'sch220206') AND procedure_id = (SELECT id FROM procedure WHERE code = '$P') ORDER BY code)"; }
+problems_of() { sql "SELECT problems FROM result WHERE code = '$1'"; }
+# The grid's save is checked by the results importer alone, in strict mode (docs/import.md):
+# what rejects a file refuses the save and stores nothing; what marks a row stores it marked.
 before=$(stored)
+ARGS=(); rowargs "$newcode" 4Б 1 201 м 4
+post school1 "/grid/$P" "${ARGS[@]}"
+expect_eq "impossible point refused (strict)" "$code" 400
+expect_grep "error next to the cell" "$T/body" 'class="bad"'
+expect_grep "error says the range" "$T/body" "должен быть от 0 до"
+expect_grep "refusal counts the rows" "$T/body" "строк с ошибками — 1"
+expect_eq "nothing stored on error" "$(stored)" "$before"
+ARGS=(); rowargs "$newcode" 4Б пять 1 м 4
+post school1 "/grid/$P" "${ARGS[@]}"
+expect_eq "variant not a number refused" "$code" 400
+expect_grep "variant error next to the cell" "$T/body" "вариант — это номер"
+expect_eq "nothing stored on a bad variant" "$(stored)" "$before"
 ARGS=(); rowargs "$newcode" 4Б 1 7 м 4
 post school1 "/grid/$P" "${ARGS[@]}"
-expect_eq "over-max point refused" "$code" 400
-expect_grep "error next to the cell" "$T/body" 'class="bad"'
-expect_grep "error says the range" "$T/body" "нужно целое от 0 до"
-expect_eq "nothing stored on error" "$(stored)" "$before"
+expect_eq "over-max point stored marked, the page shows where" "$code" 200
+expect_grep "warning next to the cell" "$T/body" 'class="warn"'
+expect_grep "warning says the maximum" "$T/body" "больше её максимума"
+expect_grep "saved with marks said" "$T/body" "Строк с отмеченными проблемами: 1"
+expect_eq "over-max row marked 256" "$(( $(problems_of "$newcode") & 256 ))" 256
 ARGS=(); rowargs "$newcode" 4Б "" 1 м 4
 post school1 "/grid/$P" "${ARGS[@]}"
-expect_grep "variant required" "$T/body" "укажите вариант"
+expect_grep "variant missing said" "$T/body" "вариант не указан"
+expect_eq "stored without variant, marked 32" "$(sql "SELECT coalesce(variant, 0) || ' ' || (problems & 32) FROM result WHERE code = '$newcode'")" "0 32"
 ARGS=(); rowargs "$newcode" 4Б 2 1 м 9
 post school1 "/grid/$P" "${ARGS[@]}"
-expect_grep "journal mark checked" "$T/body" "отметка от 2 до 5"
+expect_grep "journal mark checked" "$T/body" "отметка по журналу должна быть от 2 до 5"
+expect_eq "stored without the mark, marked 4" "$(sql "SELECT coalesce(journal_mark, 0) || ' ' || (problems & 4) FROM result WHERE code = '$newcode'")" "0 4"
 ARGS=(); rowargs "$newcode" 4Б 2 X м 4
 post school1 "/grid/$P" "${ARGS[@]}"
 expect_eq "valid grid saved (redirect)" "$code" 303
-expect_eq "row stored, other rows kept" "$(sql "SELECT count(*) FROM result WHERE code = '$newcode' AND variant = 2 AND primary_score = 0")" 1
+expect_eq "row stored, other rows kept" "$(sql "SELECT count(*) FROM result WHERE code = '$newcode' AND variant = 2 AND primary_score = 0 AND problems = 0")" 1
 expect_eq "earlier results kept" "$(stored | wc -w)" 4
 expect_eq "upload named «сетка ввода»" "$(sql "SELECT file FROM upload ORDER BY id DESC LIMIT 1")" "сетка ввода"
-expect_eq "audit records the save" "$(sql "SELECT count(*) FROM audit WHERE action = 'grid_save'")" 1
+expect_eq "audit records the saves stored" "$(sql "SELECT count(*) FROM audit WHERE action = 'grid_save'")" 4
+expect_eq "audit records the saves refused" "$(sql "SELECT count(*) FROM audit WHERE action = 'grid_refused'")" 2
 ARGS=(); rowargs 99999 4Б 2 1 м 4
 post school1 "/grid/$P" "${ARGS[@]}"
 expect_eq "a code of no row refused" "$code" 400

@@ -84,7 +84,7 @@ exp /plan 403
 reg /plan?campaign=$cid 200
 sch /plan?campaign=$cid 200
 reg /plan?campaign=9999 404
-reg /plan?campaign=abc 404
+reg /plan?campaign=abc 400
 reg /plan?campaign=$cid&evil=1 400
 admin /monitoring 200
 reg /monitoring 200

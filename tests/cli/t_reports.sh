@@ -91,7 +91,7 @@ sch $P/xlsx?school=sch220207 404
 mun $P/xlsx?school=edu223017 404
 admin /reports/VPR-1999-MA-4 404
 admin $P?school=nonexistent 404
-admin $P?municipality=abc 404
+admin $P?municipality=abc 400
 admin $P?evil=1 400
 admin $P?school=sch220206&municipality=$MUN 400
 MATRIX

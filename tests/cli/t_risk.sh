@@ -36,6 +36,34 @@ expect_grep "evidence card draws the distribution" "$T/body" "<svg"
 flagged=$(sql "SELECT count(*) FROM sign_result g JOIN school s ON s.id = g.school_id WHERE s.login = '$top'")
 shown=$(grep -o '<tr><td>VPR-' "$T/body" | wc -l)
 expect_eq "every stored flag of the school is on its card" "$shown" "$flagged"
+expect_grep "the card says which analysis it shows" "$T/body" "на момент анализа от $(sql 'SELECT at FROM analysis_run')"
+expect_eq "sign_result records each sign's kind" "$(sql "SELECT count(*) FROM sign_result WHERE kind NOT IN ('official', 'published', 'own') OR (kind = 'official') != (sign IN ('mean_inflated', 'journal_mismatch', 'cohort_rise', 'cohort_drop'))")" 0
+
+# The card is one moment: its distribution is the run's, not the live results'. Replace the
+# school's results of the card's procedure with three blank works: the card keeps the run's
+# distribution (and its date) until the next analysis.
+caption() { grep -o '<figcaption>Работ в школе: [0-9]*, в регионе: [0-9]*' "$T/body"; }
+cap1=$(caption)
+check "the card draws the run's distribution with its counts" test -n "$cap1"
+proc=$(grep -o 'Первичные баллы: VPR-[0-9A-Z-]*' "$T/body" | head -1 | cut -d' ' -f3)
+npos=$(sql "SELECT count(*) FROM position p JOIN procedure c ON c.id = p.procedure_id WHERE c.code = '$proc'")
+{
+	printf 'school,procedure,code,class,variant,gender,journal_mark,absent'
+	for i in $(seq 1 "$npos"); do printf ',%d' "$i"; done; echo
+	for c in 1 2 3; do
+		printf '%s,%s,%d,4А,1,м,3,0' "$top" "$proc" "$((900 + c))"
+		for i in $(seq 1 "$npos"); do printf ',0'; done; echo
+	done
+} >"$T/replace.csv"
+"$OKO" import results "$T/replace.csv" >"$T/imp.out" 2>&1 && ok "the school's results are replaced" || { fail "the school's results are replaced"; sed "s/^/# /" "$T/imp.out" | head; }
+get region "/risk/$top"
+expect_eq "after the replacement the card still shows the run's distribution" "$(caption)" "$cap1"
+"$OKO" analyze --out "$T/out2" --quiet
+get region "/risk/$top"
+n1=$(echo "$cap1" | grep -o 'школе: [0-9]*' | cut -d' ' -f2)
+rw() { sql "SELECT h.works FROM run_histogram h JOIN procedure p ON p.id = h.procedure_id WHERE h.run_id = $1 AND h.school_id IS NULL AND p.code = '$proc'"; }
+expect_eq "the next analysis keeps the new distribution" "$(rw 2)" "$(($(rw 1) - n1 + 3))"
+[ "$(caption)" != "$cap1" ] && ok "… and the card shows it" || fail "… and the card shows it"
 get admin /
 expect_grep "home shows the objectivity index" "$T/body" "показатель объективности региона"
 
@@ -56,12 +84,16 @@ expect_eq "nor evidence cards" "$code" 403
 # JSON API
 get region /api/v1/risk
 expect_eq "API risk list" "$code" 200
-expect_grep "API risk names the run" "$T/body" '"run":1'
+expect_grep "API risk names the run" "$T/body" '"run":2'
 get mun /api/v1/risk
 grep -q "\"$foreign\"" "$T/body" && fail "API risk leaks a foreign school" || ok "API risk limited to the territory"
 get region "/api/v1/signs?school=$top"
 expect_eq "API signs of a school" "$code" 200
 expect_grep "API signs carry values" "$T/body" '"threshold"'
+expect_grep "API signs carry the catalogue's title and kind" "$T/body" '"kind":"'
+expect_grep "… and a title" "$T/body" '"title":"'
+# "p" is the sign's p-value and "q_adj" its BH-adjusted one (before issue 14 "p" held q_adj).
+expect_eq "API signs: p is the raw p-value, below its adjusted q_adj" "$(grep -o '"p":[-0-9.e+]*,"q_adj":[-0-9.e+]*' "$T/body" | tr ':,' '  ' | awk '{n++; bad += ($2 > $4); lt += ($2 < $4)} END {print (n > 0 && !bad && lt > 0)}')" 1
 get mun "/api/v1/signs?school=$foreign"
 expect_eq "API signs of a foreign school: 404" "$code" 404
 get school /api/v1/procedures

@@ -50,7 +50,7 @@ static void seed(struct db *d)
 	add_procedure(d, "VPR-2021-RU-4");
 	IMP_CHECK(plan_campaign_put(d, "ВПР весна 2021", &camp, &created) == 0);
 	IMP_CHECK(plan_procedure_put(d, camp, ma4, &dates, msg, sizeof msg) == 0);
-	IMP_CHECK(plan_assign(d, camp, ma4, school, 0, "fuzz", &added) == 0);
+	IMP_CHECK(plan_assign(d, &(struct scope){ SCOPE_ALL, 0 }, camp, ma4, school, 0, "fuzz", &added) == 0);
 	IMP_CHECK(plan_fix_date(d, ma4, school, NULL, "2021-04-13", "10:00", "fuzz", msg,
 				sizeof msg) == 0);
 }

@@ -1,4 +1,4 @@
-/* Unit tests of results layout recognition (io/layouts) and of the import's validation
+/* Unit tests of results layout recognition (import/layouts) and of the import's validation
  * rules through import_results() on small files. */
 #include <stdarg.h>
 #include <stddef.h>
@@ -14,7 +14,7 @@
 #include "base/err.h"
 #include "base/log.h"
 #include "import/import.h"
-#include "io/layouts.h"
+#include "import/layouts.h"
 #include "model/procedure.h"
 
 static struct table_row row_of(const char *const *cells, size_t n, size_t *lens)

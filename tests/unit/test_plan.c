@@ -20,6 +20,7 @@
 
 static char dir[64], path[128];
 static struct db *db;
+static const struct scope ALL = { SCOPE_ALL, 0 };
 static int64_t sch_a, sch_b, sch_c, proc_id, camp;
 
 static const struct plan_dates good = { { "2021-03-10", "2021-03-15", "2021-05-21", "2021-03-15",
@@ -124,9 +125,9 @@ static void test_plan_and_parallel(void **state)
 	/* Not assigned yet: no date. */
 	assert_int_equal(plan_fix_date(db, proc_id, sch_a, NULL, "2021-04-14", "10:00", "t", msg, sizeof msg),
 			 ERR_NOTFOUND);
-	assert_int_equal(plan_assign(db, camp, proc_id, sch_a, 0, "t", &added), 0);
+	assert_int_equal(plan_assign(db, &ALL, camp, proc_id, sch_a, 0, "t", &added), 0);
 	assert_int_equal(added, 1);
-	assert_int_equal(plan_assign(db, camp, 0, 0, 0, "t", &added), 0);
+	assert_int_equal(plan_assign(db, &ALL, camp, 0, 0, 0, "t", &added), 0);
 	assert_int_equal(added, 2); /* sch_a was assigned already */
 	assert_int_equal(plan_fix_date(db, proc_id, sch_a, "4А", "2021-04-14", "10:00", "t", msg, sizeof msg), 0);
 	/* Another class of the parallel at another time: refused with the reason. */

@@ -54,10 +54,25 @@ static void tokens_section(struct web_req *r, struct buf *b)
 	free(v);
 }
 
+static int user_row(void *ctx, const struct user_item *u)
+{
+	struct buf *b = ctx;
+	int role = user_role_parse(u->role);
+	buf_puts(b, "<tr><td>");
+	html_text(b, u->login);
+	buf_puts(b, "</td><td>");
+	html_text(b, u->name);
+	buf_puts(b, "</td><td>");
+	html_text(b, role >= 0 ? user_role_title((enum role)role) : u->role);
+	buf_puts(b, "</td><td>");
+	html_text(b, *u->school ? u->school : *u->municipality ? u->municipality : u->region);
+	buf_puts(b, "</td></tr>");
+	return 0;
+}
+
 static void users_page(struct web_req *r, struct web_res *w, const char *message, bool error)
 {
 	struct buf *b = &w->body;
-	struct db_stmt *s = NULL;
 	html_begin(r, w, "Пользователи");
 	buf_puts(b, "<h1>Пользователи</h1>");
 	if (message) {
@@ -67,24 +82,7 @@ static void users_page(struct web_req *r, struct web_res *w, const char *message
 	}
 	buf_puts(b, "<table><thead><tr><th>Логин</th><th>Имя</th><th>Роль</th><th>Территория</th>"
 		    "</tr></thead><tbody>");
-	if (!db_prepare(r->db, &s, "SELECT u.login, u.name, u.role, coalesce(sc.name, m.name, rg.name, '')"
-				   " FROM user u LEFT JOIN school sc ON sc.id = u.school_id"
-				   " LEFT JOIN municipality m ON m.id = u.municipality_id"
-				   " LEFT JOIN region rg ON rg.id = u.region_id ORDER BY u.role, u.login")) {
-		while (db_step(s) == DB_ROW) {
-			int role = user_role_parse(db_col_text(s, 2));
-			buf_puts(b, "<tr><td>");
-			html_text(b, db_col_text(s, 0));
-			buf_puts(b, "</td><td>");
-			html_text(b, db_col_text(s, 1));
-			buf_puts(b, "</td><td>");
-			html_text(b, role >= 0 ? user_role_title((enum role)role) : db_col_text(s, 2));
-			buf_puts(b, "</td><td>");
-			html_text(b, db_col_text(s, 3));
-			buf_puts(b, "</td></tr>");
-		}
-	}
-	db_finalize(s);
+	user_list(r->db, USER_BY_ROLE, user_row, b);
 	buf_puts(b, "</tbody></table>");
 	tokens_section(r, b);
 	buf_puts(b, "<section class=\"card\"><h2>Добавить пользователя</h2>"
@@ -115,9 +113,9 @@ int page_users(struct web_req *r, struct web_res *w)
 
 int page_users_post(struct web_req *r, struct web_res *w)
 {
-	const char *login = web_form(r, "login"), *name = web_form(r, "name");
-	const char *role = web_form(r, "role"), *scope = web_form(r, "scope");
-	const char *pw = web_form(r, "password");
+	const char *login = web_str(r, "login"), *name = web_str(r, "name");
+	const char *role = web_str(r, "role"), *scope = web_str(r, "scope");
+	const char *pw = web_str(r, "password");
 	char msg[256] = "";
 	int ro = role ? user_role_parse(role) : -1;
 	if (!login || !name || !pw || ro < 0) {
@@ -139,11 +137,10 @@ int page_users_post(struct web_req *r, struct web_res *w)
 
 int page_users_token_revoke(struct web_req *r, struct web_res *w)
 {
-	const char *id_text = web_form(r, "id");
-	char *end = NULL, msg[256], detail[200];
-	long long id = id_text ? strtoll(id_text, &end, 10) : 0;
+	char msg[256], detail[200];
+	long long id = web_int(r, "id");
 	struct api_token_info t;
-	if (!id_text || *end || id <= 0 || api_token_revoke(r->db, id, r->now, r->user.login, &t)) {
+	if (id <= 0 || api_token_revoke(r->db, id, r->now, r->user.login, &t)) {
 		w->status = 404;
 		users_page(r, w, "Такого действующего ключа нет: он уже отозван или истёк.", true);
 		return 0;
@@ -154,11 +151,6 @@ int page_users_token_revoke(struct web_req *r, struct web_res *w)
 	users_page(r, w, msg, false);
 	return 0;
 }
-
-#define AUDIT_SCOPE "(?1 = 0 OR a.user_id IN (SELECT u.id FROM user u" \
-	" LEFT JOIN school sc ON sc.id = u.school_id" \
-	" LEFT JOIN municipality m ON m.id = coalesce(u.municipality_id, sc.municipality_id)" \
-	" WHERE u.region_id = ?1 OR m.region_id = ?1))"
 
 /* The "who" of a failed login with a login that does not exist: its fingerprint (see
  * audit_login_failed), or nothing for rows from before fingerprints. */
@@ -172,19 +164,30 @@ static void who_unknown(struct buf *b, const char *print)
 	buf_puts(b, "</span>");
 }
 
+static int audit_row(void *ctx, const struct audit_item *a)
+{
+	struct buf *b = ctx;
+	const char *v[6] = { a->at, a->user_login, a->action, a->object, a->detail, a->ip };
+	buf_puts(b, "<tr>");
+	for (int i = 0; i < 6; i++) {
+		buf_puts(b, "<td>");
+		if (i == 1 && v[i][0] == '#' && !strcmp(a->action, "login_failed"))
+			who_unknown(b, v[i] + 1);
+		else
+			html_text(b, v[i]);
+		buf_puts(b, "</td>");
+	}
+	buf_puts(b, "</tr>");
+	return 0;
+}
+
 int page_audit(struct web_req *r, struct web_res *w)
 {
 	struct buf *b = &w->body;
-	struct db_stmt *s = NULL;
-	long page = web_query_int(r, "page", 1, 1, 1000000), per = 50, total = 0;
+	long page = web_int(r, "page"), per = 50, total = 0;
 	/* A coordinator bound to a region sees the actions of that region's users only (no
 	 * anonymous failed logins, which carry addresses and whatever was typed). */
-	int64_t region = r->user.role == ROLE_REGION ? r->user.region_id : 0;
-	struct db_stmt *cs = NULL;
-	if (!db_prepare(r->db, &cs, "SELECT count(*) FROM audit a WHERE " AUDIT_SCOPE) &&
-	    !db_bind_int(cs, 1, region) && db_step(cs) == DB_ROW)
-		total = (long)db_col_int(cs, 0);
-	db_finalize(cs);
+	audit_count(r->db, &r->scope, &total);
 	html_begin(r, w, "Журнал действий");
 	buf_puts(b, "<h1>Журнал действий</h1><p class=\"muted\">Если при неудачном входе введён "
 		    "несуществующий логин, введённый текст не хранится (это мог быть пароль, набранный "
@@ -192,26 +195,7 @@ int page_audit(struct web_req *r, struct web_res *w)
 		    "отпечаток, но сам текст по нему не восстановить.</p>"
 		    "<table><thead><tr><th>Когда (UTC)</th><th>Кто</th>"
 		    "<th>Действие</th><th>Объект</th><th>Подробности</th><th>Адрес</th></tr></thead><tbody>");
-	int rc = db_prepare(r->db, &s, "SELECT at, user_login, action, coalesce(object, ''),"
-				       " coalesce(detail, ''), coalesce(ip, '') FROM audit a WHERE " AUDIT_SCOPE
-				       " ORDER BY id DESC LIMIT ?2 OFFSET ?3");
-	if (!rc && !(rc = db_bind_int(s, 1, region)) && !(rc = db_bind_int(s, 2, per)) &&
-	    !(rc = db_bind_int(s, 3, (page - 1) * per))) {
-		while (db_step(s) == DB_ROW) {
-			buf_puts(b, "<tr>");
-			for (int i = 0; i < 6; i++) {
-				const char *v = db_col_text(s, i);
-				buf_puts(b, "<td>");
-				if (i == 1 && v[0] == '#' && !strcmp(db_col_text(s, 2), "login_failed"))
-					who_unknown(b, v + 1);
-				else
-					html_text(b, v);
-				buf_puts(b, "</td>");
-			}
-			buf_puts(b, "</tr>");
-		}
-	}
-	db_finalize(s);
+	int rc = audit_list(r->db, &r->scope, per, (page - 1) * per, audit_row, b);
 	buf_puts(b, "</tbody></table>");
 	html_pager(b, "/audit", total, per, page);
 	html_end(r, w);

@@ -126,7 +126,7 @@ static void login_form(struct web_req *r, struct web_res *w, const char *login, 
 		buf_puts(b, "</p>");
 	}
 	buf_puts(b, "<form method=\"post\" action=\"/login\"><input type=\"hidden\" name=\"next\" value=\"");
-	html_attr(b, safe_next(web_query(r, "next") ? web_query(r, "next") : web_form(r, "next")));
+	html_attr(b, safe_next(web_str(r, "next")));
 	buf_puts(b, "\"><label>Логин <input name=\"login\" autocomplete=\"username\" required autofocus value=\"");
 	html_attr(b, login ? login : "");
 	buf_puts(b, "\"></label><label>Пароль <input name=\"password\" type=\"password\" "
@@ -147,8 +147,8 @@ int page_login(struct web_req *r, struct web_res *w)
 
 int page_login_post(struct web_req *r, struct web_res *w)
 {
-	const char *login = web_form(r, "login");
-	const char *pw = web_form(r, "password");
+	const char *login = web_str(r, "login");
+	const char *pw = web_str(r, "password");
 	if (!posted_from_us(r)) {
 		w->status = 403;
 		login_form(r, w, NULL, "Вход отклонён: форма входа была отправлена с другого сайта. "
@@ -191,7 +191,7 @@ int page_login_post(struct web_req *r, struct web_res *w)
 	audit_add(r->db, &u, NULL, "login", NULL, NULL, r->ip);
 	snprintf(w->cookie, sizeof w->cookie, "oko_session=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%d%s",
 		 token, SESSION_TTL, r->secure ? "; Secure" : "");
-	web_redirect(w, arena_strdup(r->a, safe_next(web_form(r, "next"))));
+	web_redirect(w, arena_strdup(r->a, safe_next(web_str(r, "next"))));
 	return 0;
 }
 

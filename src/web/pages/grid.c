@@ -2,21 +2,25 @@
  *
  *   GET  /grid                              the school's procedures: form and grid links
  *   GET  /grid/{procedure}[?class=4А]       one row per participant code of the grade
- *   POST /grid/{procedure}                  save: validated here, stored by import_results
+ *   POST /grid/{procedure}                  save: the posted rows to import_results_rows()
  *   GET  /grid/{procedure}/form.xlsx        the ФИС ОКО results form (report/form.h)
  *
  * The rows come from report/form (codes of the grade's pupils and stored results; no
  * names). Each cell is a plain input, so the page works without JavaScript: the POST
- * carries the cells in document order under repeated keys (code, k, v, p…, g, j per row)
- * and is checked here by the rules below; static/grid.js applies the same rules while
- * typing and adds keyboard navigation. A valid grid becomes a canonical CSV, in memory, of
- * the rows posted and nothing else, stored by import_results() with only_school and merge
- * set: each posted row replaces that participant's stored result (a row emptied clears
- * it) and every other result of the school stays as it is in the database at the moment
- * of the store, under the write lock. Two coordinators saving two classes at once
- * therefore both keep their rows. The policy of docs/import.md applies unchanged; the
- * save is one transaction with its audit row, recorded in the upload history as «сетка
- * ввода». The school is always the session's, never taken from the request. */
+ * carries the cells in document order under repeated keys (code, k, v, p…, g, j per row).
+ * This file checks only that the post is the page's (every code one of the grade's, once,
+ * every row whole); what the cells hold is checked by the results importer alone: the
+ * posted rows go to import_results_rows() as canonical rows (grid_rows below), with
+ * only_school, merge and strict set — the rules of docs/import.md with «строгая проверка»,
+ * exactly as a canonical CSV of the same rows would be checked. Its problems (row, column,
+ * message) are shown next to their cells: errors refuse the save, warnings mark rows that
+ * were stored. Each posted row replaces that participant's stored result (a row emptied
+ * clears it) and every other result of the school stays as it is in the database at the
+ * moment of the store, under the write lock: two coordinators saving two classes at once
+ * both keep their rows. The save is one transaction with its audit row, recorded in the
+ * upload history as «сетка ввода». static/grid.js gives the importer's verdicts as hints
+ * while typing and adds keyboard navigation. The school is always the session's, never
+ * taken from the request. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,10 +30,8 @@
 #include "base/err.h"
 #include "base/str.h"
 #include "import/import.h"
-#include "io/csv.h"
 #include "io/table_write.h"
 #include "model/plan.h"
-#include "model/pupil.h"
 #include "model/result.h"
 #include "report/form.h"
 #include "web/download.h"
@@ -37,27 +39,23 @@
 
 #define GRID_NAME "сетка ввода"
 
-/* One row of the page as typed (or as stored), with its problems. */
+/* A problem the importer found in a cell: its message(s), and whether one refuses the save. */
+struct note {
+	const char *msg;
+	bool error;
+};
+
+/* One row of the page as typed (or as stored), with the importer's problems. */
 struct grow {
 	const char *code;
 	const char *k, *v, *g, *j;      /* class, variant, gender, journal mark */
 	const char *p[PROC_MAX_POSITIONS];
-	const char *ek, *ev, *eg, *ej;  /* problems of those cells, NULL when fine */
-	const char *ep[PROC_MAX_POSITIONS];
+	struct note nk, nv, ng, nj;     /* problems of those cells */
+	struct note np[PROC_MAX_POSITIONS];
 	bool shown;                     /* on the page (posted, or in the class shown) */
 	bool posted;                    /* in the POST being saved */
-	bool blank;                     /* nothing entered: not stored */
+	bool blank;                     /* nothing entered */
 };
-
-static bool eq_fold(const char *a, const char *b)
-{
-	return str_fold_eq(a, b);
-}
-
-static bool is_x(const char *s)
-{
-	return str_is_x(s, strlen(s));
-}
 
 static bool int_in(const char *s, long lo, long hi, long *out)
 {
@@ -75,66 +73,6 @@ static const char *trim_dup(struct arena *a, const char *s)
 		return "";
 	size_t n = str_trim(&s, strlen(s));
 	return arena_strndup(a, s, n);
-}
-
-/* The rules of the grid (the same in static/grid.js). Returns true when the row is fine. */
-static bool check_row(struct web_req *r, const struct procedure *p, struct grow *g)
-{
-	bool ok = true;
-	int grade;
-	char cn[PUPIL_CLASS_MAX];
-	if (*g->k && !eq_fold(g->k, "нет")) {
-		if (pupil_class_norm(g->k, cn, &grade)) {
-			g->ek = "не похоже на класс (например 4А)";
-		} else if (grade != p->grade) {
-			g->ek = arena_printf(r->a, "класс другой параллели: нужен %d-й", p->grade);
-		} else {
-			g->k = arena_strdup(r->a, cn);
-		}
-	}
-	bool any = *g->v || *g->g || *g->j;
-	int filled = 0;
-	for (int i = 0; i < p->npos; i++) {
-		const char *s = g->p[i];
-		if (!*s)
-			continue;
-		filled++;
-		if (is_x(s))
-			g->p[i] = "X";
-		else if (!eq_fold(s, "не пройд.") && !int_in(s, 0, p->pos[i].max, NULL))
-			g->ep[i] = arena_printf(r->a, "нужно целое от 0 до %d или X", p->pos[i].max);
-	}
-	g->blank = !any && !filled;
-	if (g->blank)
-		return !g->ek;
-	bool absent = eq_fold(g->v, "отсутствовал") || eq_fold(g->v, "н");
-	if (absent) {
-		g->v = "отсутствовал";
-		if (filled)
-			g->ev = "у отсутствовавшего не должно быть баллов";
-	} else if (!*g->v) {
-		g->ev = "укажите вариант или «отсутствовал»";
-	} else if (!int_in(g->v, 1, 99, NULL)) {
-		g->ev = "вариант — номер от 1 до 99 или «отсутствовал»";
-	} else {
-		for (int i = 0; i < p->npos; i++)
-			if (!*g->p[i])
-				g->ep[i] = "заполните: балл или X";
-	}
-	if (*g->g) {
-		if (eq_fold(g->g, "м"))
-			g->g = "м";
-		else if (eq_fold(g->g, "ж"))
-			g->g = "ж";
-		else
-			g->eg = "м или ж";
-	}
-	if (*g->j && !int_in(g->j, 2, 5, NULL))
-		g->ej = "отметка от 2 до 5";
-	ok = !g->ek && !g->ev && !g->eg && !g->ej;
-	for (int i = 0; i < p->npos && ok; i++)
-		ok = !g->ep[i];
-	return ok;
 }
 
 /* A stored (or empty) row as the grid shows it. */
@@ -157,11 +95,12 @@ static void from_form(struct web_req *r, const struct procedure *p, const struct
 
 /* ---- rendering ---- */
 
-static void cell_input(struct buf *b, const char *name, const char *value, const char *err,
+static void cell_input(struct buf *b, const char *name, const char *value, const struct note *nt,
 		       const char *kind, int max, int col, const char *label)
 {
-	html_printf(b, "<td%s><input name=\"%s\" data-kind=\"%s\" data-col=\"%d\"", err ? " class=\"bad\"" : "",
-		    name, kind, col);
+	const char *err = nt->msg;
+	html_printf(b, "<td%s><input name=\"%s\" data-kind=\"%s\" data-col=\"%d\"",
+		    !err ? "" : nt->error ? " class=\"bad\"" : " class=\"warn\"", name, kind, col);
 	if (max >= 0)
 		html_printf(b, " data-max=\"%d\" inputmode=\"numeric\"", max);
 	buf_puts(b, " autocomplete=\"off\" aria-label=\"");
@@ -192,12 +131,12 @@ static void row_total(const struct procedure *p, const struct grow *g, int *tota
 			all = false;
 	}
 	*total = sum;
-	*mark = all && p->npos && !g->blank && int_in(g->v, 1, 99, NULL) ? procedure_mark(p, sum) : 0;
+	*mark = all && p->npos && !g->blank && int_in(g->v, 1, 999, NULL) ? procedure_mark(p, sum) : 0;
 }
 
 static void render_grid(struct web_req *r, struct web_res *w, const struct form_data *fd,
 			struct grow *rows, const char *cls, const char *flash, bool ok,
-			const struct diag_list *dl)
+			const struct diag_list *dl, const bool *placed)
 {
 	struct buf *b = &w->body;
 	const struct procedure *p = &fd->p;
@@ -211,20 +150,29 @@ static void render_grid(struct web_req *r, struct web_res *w, const struct form_
 		buf_puts(b, "</p>");
 	}
 	if (dl && dl->n) {
-		buf_puts(b, "<ul class=\"problems\">");
+		/* The problems with no cell of their own: the others are at their cells. */
+		bool any = false;
 		for (size_t i = 0; i < dl->n; i++) {
+			if (placed && placed[i])
+				continue;
+			if (!any)
+				buf_puts(b, "<ul class=\"problems\">");
+			any = true;
 			buf_puts(b, "<li>");
 			if (dl->v[i].value && *dl->v[i].value)
 				html_textf(b, "«%s»: ", dl->v[i].value);
 			html_text(b, dl->v[i].msg);
 			buf_puts(b, "</li>");
 		}
-		buf_puts(b, "</ul>");
+		if (any)
+			buf_puts(b, "</ul>");
 	}
 	buf_puts(b, "<section class=\"card\"><p>Одна строка — один код участника; ФИО здесь нет. "
 		    "Вариант — номер или «отсутствовал»; баллы — целое от 0 до максимума позиции "
-		    "(в заголовке) или X, если участник не приступал. Пустые строки не сохраняются. "
-		    "Сохранение проверяет всю таблицу и записывает её целиком или не записывает совсем.</p><p>");
+		    "(в заголовке) или X, если участник не приступал. Пустые строки не сохраняются "
+		    "(а сохранённый результат очищенной строки удаляется). Сохранение проверяет таблицу "
+		    "так же, как загрузку файла со строгой проверкой, и записывает её целиком или не "
+		    "записывает совсем; сомнительные значения сохраняются как записаны и отмечаются.</p><p>");
 	buf_puts(b, "<a href=\"/grid/");
 	html_url(b, p->code);
 	buf_puts(b, "/form.xlsx\">Скачать форму сбора результатов (XLSX)</a> · "
@@ -285,17 +233,17 @@ static void render_grid(struct web_req *r, struct web_res *w, const struct form_
 		buf_puts(b, "</th>");
 		char lab[96];
 		snprintf(lab, sizeof lab, "%s: класс", g->code);
-		cell_input(b, "k", g->k, g->ek, "k", -1, 0, lab);
+		cell_input(b, "k", g->k, &g->nk, "k", -1, 0, lab);
 		snprintf(lab, sizeof lab, "%s: вариант", g->code);
-		cell_input(b, "v", g->v, g->ev, "v", -1, 1, lab);
+		cell_input(b, "v", g->v, &g->nv, "v", -1, 1, lab);
 		for (int j = 0; j < p->npos; j++) {
 			snprintf(lab, sizeof lab, "%s: позиция %s", g->code, p->pos[j].label);
-			cell_input(b, "p", g->p[j], g->ep[j], "p", p->pos[j].max, 2 + j, lab);
+			cell_input(b, "p", g->p[j], &g->np[j], "p", p->pos[j].max, 2 + j, lab);
 		}
 		snprintf(lab, sizeof lab, "%s: пол", g->code);
-		cell_input(b, "g", g->g, g->eg, "g", -1, 2 + p->npos, lab);
+		cell_input(b, "g", g->g, &g->ng, "g", -1, 2 + p->npos, lab);
 		snprintf(lab, sizeof lab, "%s: отметка по журналу", g->code);
-		cell_input(b, "j", g->j, g->ej, "j", -1, 3 + p->npos, lab);
+		cell_input(b, "j", g->j, &g->nj, "j", -1, 3 + p->npos, lab);
 		int total, mark;
 		row_total(p, g, &total, &mark);
 		html_printf(b, "<td class=\"num total\"><output>%d</output></td><td class=\"num mark\"><output>", total);
@@ -314,7 +262,7 @@ static void render_grid(struct web_req *r, struct web_res *w, const struct form_
 static int load(struct web_req *r, struct form_data *fd)
 {
 	char msg[256];
-	const char *code = r->params[0];
+	const char *code = web_str(r, "procedure");
 	if (!code || !*code)
 		return ERR_NOTFOUND;
 	int rc = form_load(r->db, r->user.school_id, code, fd, msg, sizeof msg);
@@ -347,56 +295,127 @@ int page_grid(struct web_req *r, struct web_res *w)
 	struct grow *rows = arena_alloc(r->a, (fd.n + 1) * sizeof *rows);
 	for (size_t i = 0; i < fd.n; i++)
 		from_form(r, &fd.p, &fd.rows[i], &rows[i]);
-	const char *cls = class_arg(r, &fd, web_query(r, "class"));
+	const char *cls = class_arg(r, &fd, web_str(r, "class"));
 	mark_shown(&fd, rows, cls);
-	const char *saved = web_query(r, "saved");
+	const char *saved = web_str(r, "saved");
 	render_grid(r, w, &fd, rows, cls, saved ? "Результаты сохранены. Загрузка записана в историю школы." : NULL,
-		    true, NULL);
+		    true, NULL, NULL);
 	form_data_free(&fd);
 	return 0;
 }
 
-static void csv_cell(struct buf *b, const char *s, bool first)
+/* ---- the save: the posted rows as the importer's rows ---- */
+
+/* The canonical columns the grid fills (formats.md), then the positions' labels. */
+static const char *const grid_head[] = { "school", "procedure", "code", "class", "variant",
+					 "gender", "journal_mark", "absent" };
+enum { GH_SCHOOL, GH_PROCEDURE, GH_CODE, GH_CLASS, GH_VARIANT, GH_GENDER, GH_JOURNAL, GH_ABSENT,
+       GH_NFIELDS };
+
+struct grid_rows {
+	const struct form_data *fd;
+	struct grow **posted;  /* the posted rows, in the order of the post */
+	size_t n, at;
+};
+
+/* The grid's variant cell holds the absence too, as the form's does: «отсутствовал» (any
+ * case, «отсутствовала») or the short «н» is the canonical absent = 1. */
+static bool grid_absent(const char *v)
 {
-	if (!first)
-		buf_putc(b, ',');
-	csv_put_field(b, s, strlen(s), ',');
+	static const char word[] = "отсутствовал";
+	struct buf f = BUF_INIT, w = BUF_INIT;
+	str_fold(v, strlen(v), &f);
+	str_fold(word, strlen(word), &w);
+	bool absent = (f.len >= w.len && !memcmp(f.p, w.p, w.len)) || str_fold_eq(v, "н");
+	buf_free(&f);
+	buf_free(&w);
+	return absent;
 }
 
-/* The posted rows as the canonical CSV (formats.md): a blank row is its code alone, which
- * the merge takes as "no result for this participant". */
-static void posted_csv(struct buf *b, const struct form_data *fd, const struct grow *rows)
+/* import_rows.next: one posted row's cells as typed, under the canonical columns. */
+static int grid_next(void *ctx, const char **cells)
 {
-	static const char *const head[] = { "school", "procedure", "code", "class", "variant", "gender",
-					    "journal_mark", "absent" };
-	const struct procedure *p = &fd->p;
-	for (size_t i = 0; i < 8; i++)
-		csv_cell(b, head[i], i == 0);
-	for (int j = 0; j < p->npos; j++)
-		csv_cell(b, p->pos[j].label, false);
-	buf_puts(b, "\r\n");
-	for (size_t i = 0; i < fd->n; i++) {
-		const struct grow *g = &rows[i];
-		if (!g->posted)
+	struct grid_rows *gr = ctx;
+	if (gr->at >= gr->n)
+		return 0;
+	const struct grow *g = gr->posted[gr->at++];
+	bool absent = grid_absent(g->v);
+	cells[GH_SCHOOL] = gr->fd->school;
+	cells[GH_PROCEDURE] = gr->fd->p.code;
+	cells[GH_CODE] = g->code;
+	cells[GH_CLASS] = g->k;
+	cells[GH_VARIANT] = absent ? "" : g->v;
+	cells[GH_GENDER] = g->g;
+	cells[GH_JOURNAL] = g->j;
+	cells[GH_ABSENT] = absent ? "1" : "0";
+	for (int j = 0; j < gr->fd->p.npos; j++)
+		cells[GH_NFIELDS + j] = g->p[j];
+	return 1;
+}
+
+/* Adds a problem to a cell's note. */
+static void note_add(struct web_req *r, struct note *nt, const struct diag *d)
+{
+	nt->msg = nt->msg ? arena_printf(r->a, "%s; %s", nt->msg, d->msg) : d->msg;
+	nt->error |= d->sev == DIAG_ERROR;
+}
+
+/* Puts the importer's problems at their cells: the row is the posted row (row 2 = the
+ * first, as in the canonical CSV), the column is found by its name as the importer gives
+ * it (table_colname of the same header). A problem of the row as a whole goes to the cell
+ * it is about: an absent participant with points to the variant, empty positions of a
+ * written work to those positions. placed[i] says which problems found a cell; returns
+ * how many posted rows have an error and how many have only warnings. */
+static void place(struct web_req *r, const struct grid_rows *gr, const char *const *head, size_t ncols,
+		  const struct diag_list *dl, bool *placed, long *nerr, long *nwarn)
+{
+	const struct procedure *p = &gr->fd->p;
+	char **names = arena_alloc(r->a, ncols * sizeof *names);
+	char *bad = arena_alloc(r->a, gr->n + 1);
+	memset(bad, 0, gr->n + 1);
+	for (size_t c = 0; c < ncols; c++) {
+		char name[160];
+		table_colname(NULL, (int)c, head[c], name, sizeof name);
+		names[c] = arena_strdup(r->a, name);
+	}
+	for (size_t i = 0; i < dl->n; i++) {
+		const struct diag *d = &dl->v[i];
+		if (d->sev == DIAG_NOTE || d->row < 2 || (size_t)(d->row - 2) >= gr->n)
 			continue;
-		bool absent = !strcmp(g->v, "отсутствовал");
-		csv_cell(b, fd->school, true);
-		csv_cell(b, p->code, false);
-		csv_cell(b, g->code, false);
-		if (g->blank) {
-			for (int j = 0; j < 5 + p->npos; j++)
-				buf_putc(b, ',');
-			buf_puts(b, "\r\n");
-			continue;
+		struct grow *g = gr->posted[d->row - 2];
+		bad[d->row - 2] |= d->sev == DIAG_ERROR ? 2 : 1;
+		int col = -1;
+		for (size_t c = 0; d->column && c < ncols && col < 0; c++)
+			if (!strcmp(d->column, names[c]))
+				col = (int)c;
+		struct note *nt = NULL;
+		if (col == GH_CLASS)
+			nt = &g->nk;
+		else if (col == GH_VARIANT || col == GH_ABSENT)
+			nt = &g->nv;
+		else if (col == GH_GENDER)
+			nt = &g->ng;
+		else if (col == GH_JOURNAL)
+			nt = &g->nj;
+		else if (col >= GH_NFIELDS && col < GH_NFIELDS + p->npos)
+			nt = &g->np[col - GH_NFIELDS];
+		else if (col < 0 && d->code && (!strcmp(d->code, "absent_with_scores") ||
+						 !strcmp(d->code, "partial_work")))
+			nt = &g->nv;
+		if (nt) {
+			note_add(r, nt, d);
+			placed[i] = true;
+		} else if (col < 0 && d->code && !strcmp(d->code, "scores_missing")) {
+			for (int j = 0; j < p->npos; j++)
+				if (!*g->p[j])
+					note_add(r, &g->np[j], d);
+			placed[i] = true;
 		}
-		csv_cell(b, str_fold_eq(g->k, "нет") ? "" : g->k, false);
-		csv_cell(b, absent ? "" : g->v, false);
-		csv_cell(b, g->g, false);
-		csv_cell(b, g->j, false);
-		csv_cell(b, absent ? "1" : "0", false);
-		for (int j = 0; j < p->npos; j++)
-			csv_cell(b, absent ? "" : g->p[j], false);
-		buf_puts(b, "\r\n");
+	}
+	*nerr = *nwarn = 0;
+	for (size_t i = 0; i < gr->n; i++) {
+		*nerr += bad[i] >= 2;
+		*nwarn += bad[i] == 1;
 	}
 }
 
@@ -410,18 +429,17 @@ int page_grid_post(struct web_req *r, struct web_res *w)
 	struct grow *rows = arena_alloc(r->a, (fd.n + 1) * sizeof *rows);
 	for (size_t i = 0; i < fd.n; i++)
 		from_form(r, p, &fd.rows[i], &rows[i]);
-	const char *cls = class_arg(r, &fd, web_form(r, "class"));
+	const char *cls = class_arg(r, &fd, web_str(r, "class"));
 	mark_shown(&fd, rows, cls);
-	const char *flash = NULL;
 	bool bad = false;
-	struct buf csv = BUF_INIT;
 	struct diag_list dl;
-	diag_init(&dl, 100);
+	diag_init(&dl, 1000);
+	struct grid_rows gr = { .fd = &fd, .posted = arena_alloc(r->a, (fd.n + 1) * sizeof(struct grow *)) };
 
-	/* The posted cells, in document order: code, k, v, p × npos, g, j per row. */
+	/* The posted cells, in document order: code, k, v, p × npos, g, j per row. Only the
+	 * page's own shape is checked here; the values are the importer's to judge. */
 	struct grow *g = NULL;
 	int np = 0;
-	size_t nposted = 0;
 	for (int i = 0; i < r->nform && !bad; i++) {
 		const char *k = r->form[i].key, *v = trim_dup(r->a, r->form[i].value);
 		if (!strcmp(k, "csrf") || !strcmp(k, "class"))
@@ -433,20 +451,16 @@ int page_grid_post(struct web_req *r, struct web_res *w)
 			for (size_t x = 0; x < fd.n; x++)
 				if (!strcmp(fd.rows[x].code, v))
 					g = &rows[x];
-			if (!g) {
+			if (!g || g->posted) { /* a code of no row, or a code twice in one post */
 				bad = true;
 				break;
 			}
 			g->k = g->v = g->g = g->j = "";
 			for (int j = 0; j < p->npos; j++)
 				g->p[j] = "";
-			if (g->posted) {
-				bad = true; /* a code twice in one post */
-				break;
-			}
 			g->shown = g->posted = true;
+			gr.posted[gr.n++] = g;
 			np = 0;
-			nposted++;
 			continue;
 		}
 		if (!g) {
@@ -472,25 +486,29 @@ int page_grid_post(struct web_req *r, struct web_res *w)
 					  "и введите данные снова.");
 		return 0;
 	}
-	/* Every row is checked; rows not on the page keep their stored values as they are. */
-	long nerr = 0;
-	for (size_t i = 0; i < fd.n; i++)
-		if (rows[i].shown && !check_row(r, p, &rows[i]))
-			nerr++;
-	if (nerr) {
-		w->status = 400;
-		flash = arena_printf(r->a, "Не сохранено: ошибок в строках — %ld. Они отмечены в таблице; "
-					   "исправьте и сохраните снова.", nerr);
-		render_grid(r, w, &fd, rows, cls, flash, false, NULL);
-		goto out;
+	for (size_t i = 0; i < gr.n; i++) {
+		struct grow *x = gr.posted[i];
+		bool filled = false;
+		for (int j = 0; j < p->npos && !filled; j++)
+			filled = *x->p[j];
+		x->blank = !*x->v && !*x->g && !*x->j && !filled;
 	}
-	posted_csv(&csv, &fd, rows);
+
+	size_t ncols = GH_NFIELDS + (size_t)p->npos;
+	const char **head = arena_alloc(r->a, ncols * sizeof *head);
+	memcpy(head, grid_head, sizeof grid_head);
+	for (int j = 0; j < p->npos; j++)
+		head[GH_NFIELDS + j] = p->pos[j].label;
+	const struct import_rows src = { .ncols = ncols, .cols = head, .next = grid_next, .ctx = &gr };
 	struct import_opts o = { .user = r->user.login, .name = GRID_NAME, .only_school = r->user.school_id,
-				 .procedure = p->code, .merge = true, .data = csv.p ? csv.p : "",
-				 .len = csv.len, .wait_seconds = web_upload_wait(), .audit_action = "grid_save",
-				 .audit_user = &r->user, .audit_ip = r->ip };
+				 .merge = true, .strict = true, .wait_seconds = web_upload_wait(),
+				 .audit_action = "grid_save", .audit_user = &r->user, .audit_ip = r->ip };
 	struct import_stats st;
-	rc = import_results(r->db, GRID_NAME, &o, &dl, &st);
+	rc = import_results_rows(r->db, GRID_NAME, &src, &o, &dl, &st);
+	bool *placed = arena_alloc(r->a, dl.n + 1);
+	memset(placed, 0, dl.n + 1);
+	long nerr, nwarn;
+	place(r, &gr, head, ncols, &dl, placed, &nerr, &nwarn);
 	if (rc) {
 		audit_add(r->db, &r->user, NULL, "grid_refused", p->code, st.summary, r->ip);
 		bool busy = rc == ERR_BUSY;
@@ -499,8 +517,19 @@ int page_grid_post(struct web_req *r, struct web_res *w)
 		render_grid(r, w, &fd, rows, cls,
 			    busy ? "Не сохранено: сервер занят другой загрузкой. Данные не изменены; "
 				   "нажмите «Сохранить» ещё раз через минуту."
+			    : nerr ? arena_printf(r->a, "Не сохранено: строк с ошибками — %ld. Они отмечены в "
+							"таблице; исправьте и сохраните снова.", nerr)
 				 : "Не сохранено: проверка при записи нашла ошибки, данные не изменены.",
-			    false, &dl);
+			    false, &dl, placed);
+		goto out;
+	}
+	if (nwarn) {
+		/* Stored, with rows marked: the page shows where, so a slip can be corrected. */
+		render_grid(r, w, &fd, rows, cls,
+			    arena_printf(r->a, "Результаты сохранены. Строк с отмеченными проблемами: %ld — "
+					       "они сохранены как записаны и отмечены в таблице; если это "
+					       "опечатка, исправьте и сохраните снова.", nwarn),
+			    true, &dl, placed);
 		goto out;
 	}
 	struct buf loc = BUF_INIT;
@@ -514,7 +543,6 @@ int page_grid_post(struct web_req *r, struct web_res *w)
 	web_redirect(w, arena_strdup(r->a, buf_str(&loc)));
 	buf_free(&loc);
 out:
-	buf_free(&csv);
 	diag_free(&dl);
 	form_data_free(&fd);
 	return rc;
@@ -541,30 +569,29 @@ out:
 	return rc;
 }
 
+/* One procedure of the list: its links and the school's count. */
+static int list_row(void *ctx, const char *code, int64_t results)
+{
+	struct buf *b = ctx;
+	buf_puts(b, "<tr><td>");
+	html_text(b, code);
+	html_printf(b, "</td><td class=\"num\">%lld</td><td><a href=\"/grid/", (long long)results);
+	html_url(b, code);
+	buf_puts(b, "\">ввести на странице</a></td><td><a href=\"/grid/");
+	html_url(b, code);
+	buf_puts(b, "/form.xlsx\">форма XLSX</a></td></tr>");
+	return 0;
+}
+
 int page_grid_list(struct web_req *r, struct web_res *w)
 {
 	struct buf *b = &w->body;
-	struct db_stmt *s = NULL;
 	html_begin(r, w, "Ввод результатов");
 	buf_puts(b, "<h1>Ввод результатов</h1><section class=\"card\"><p>Для каждой процедуры: форма сбора "
 		    "результатов в макете ФИС ОКО (XLSX — заполнить и загрузить на странице «Загрузка "
 		    "результатов») или ввод прямо на странице.</p><table><thead><tr><th>Процедура</th>"
 		    "<th>Сохранено результатов</th><th></th><th></th></tr></thead><tbody>");
-	int rc = db_prepare(r->db, &s, "SELECT p.code, (SELECT count(*) FROM result x WHERE x.procedure_id = p.id"
-				       " AND x.school_id = ?) FROM procedure p ORDER BY p.year DESC, p.code");
-	if (!rc && !(rc = db_bind_int(s, 1, r->user.school_id))) {
-		while (db_step(s) == DB_ROW) {
-			const char *code = db_col_text(s, 0);
-			buf_puts(b, "<tr><td>");
-			html_text(b, code);
-			html_printf(b, "</td><td class=\"num\">%lld</td><td><a href=\"/grid/", (long long)db_col_int(s, 1));
-			html_url(b, code);
-			buf_puts(b, "\">ввести на странице</a></td><td><a href=\"/grid/");
-			html_url(b, code);
-			buf_puts(b, "/form.xlsx\">форма XLSX</a></td></tr>");
-		}
-	}
-	db_finalize(s);
+	int rc = procedure_each_for_school(r->db, r->user.school_id, list_row, b);
 	buf_puts(b, "</tbody></table></section>");
 	html_end(r, w);
 	return rc;

@@ -4,6 +4,9 @@
 #include <string.h>
 
 #include "base/err.h"
+#include "model/run.h"
+#include "model/summary.h"
+#include "model/upload_list.h"
 #include "web/web.h"
 
 /* Territory filter of the queries below (scope_bind binds ?1 and ?2). */
@@ -11,169 +14,162 @@
 
 static void counts(struct web_req *r, struct buf *b)
 {
-	struct db_stmt *s = NULL;
-	if (db_prepare(r->db, &s, "SELECT count(*), count(DISTINCT s.municipality_id),"
-				  " (SELECT count(*) FROM procedure),"
-				  " (SELECT coalesce(sum(x.rows), 0) FROM result_pair x JOIN school s"
-				  " ON s.id = x.school_id WHERE " SCOPE_SQL_S ")"
-				  " FROM school s WHERE " SCOPE_SQL_S))
+	struct summary_counts c;
+	if (summary_counts(r->db, &r->scope, &c))
 		return;
-	scope_bind(s, &r->scope);
-	if (db_step(s) == DB_ROW) {
-		buf_puts(b, "<ul class=\"tiles\">");
-		static const char *labels[] = { "школ", "муниципалитетов", "процедур", "результатов" };
-		for (int i = 0; i < 4; i++) {
-			if (i == 1 && r->user.role == ROLE_MUNICIPALITY)
-				continue;
-			buf_puts(b, "<li><strong>");
-			html_int(b, (long)db_col_int(s, i));
-			buf_puts(b, "</strong>");
-			html_text(b, labels[i]);
-			buf_puts(b, "</li>");
-		}
-		buf_puts(b, "</ul>");
+	buf_puts(b, "<ul class=\"tiles\">");
+	static const char *labels[] = { "школ", "муниципалитетов", "процедур", "результатов" };
+	const long v[] = { c.schools, c.municipalities, c.procedures, c.results };
+	for (int i = 0; i < 4; i++) {
+		if (i == 1 && r->user.role == ROLE_MUNICIPALITY)
+			continue;
+		buf_puts(b, "<li><strong>");
+		html_int(b, v[i]);
+		buf_puts(b, "</strong>");
+		html_text(b, labels[i]);
+		buf_puts(b, "</li>");
 	}
-	db_finalize(s);
+	buf_puts(b, "</ul>");
+}
+
+/* The progress section being written: the current procedure's line waits until its
+ * municipalities are all read. */
+struct progress {
+	struct buf *b;
+	struct buf rows;
+	char cur[48];
+	long got, all;
+	int procs;
+};
+
+/* One procedure done: its line, then its municipalities folded. */
+static void progress_flush(struct progress *g)
+{
+	if (!g->cur[0])
+		return;
+	int pct = g->all > 0 ? (int)(100 * g->got / g->all) : 100;
+	buf_puts(g->b, "<details class=\"progress\"><summary><span class=\"proc\">");
+	html_text(g->b, g->cur);
+	buf_puts(g->b, "</span><span class=\"num\">");
+	html_int(g->b, g->got);
+	buf_puts(g->b, " из ");
+	html_int(g->b, g->all);
+	html_printf(g->b, " школ</span><meter min=\"0\" max=\"100\" value=\"%d\">%d%%</meter>"
+			  "<span class=\"num\">%d%%</span></summary><table><thead><tr>"
+			  "<th>Муниципалитет</th><th>Школ загрузили</th><th>Доля</th></tr></thead>"
+			  "<tbody>%s</tbody></table></details>", pct > 100 ? 100 : pct, pct, pct,
+		    buf_str(&g->rows));
+	buf_reset(&g->rows);
+	g->got = g->all = 0;
+	g->cur[0] = '\0';
+	g->procs++;
+}
+
+static int progress_row(void *ctx, const struct summary_progress_row *x)
+{
+	struct progress *g = ctx;
+	if (g->cur[0] && strcmp(g->cur, x->procedure))
+		progress_flush(g);
+	snprintf(g->cur, sizeof g->cur, "%s", x->procedure);
+	int pct = x->all > 0 ? (int)(100 * x->got / x->all) : 100;
+	g->got += x->got;
+	g->all += x->all;
+	buf_puts(&g->rows, "<tr><td>");
+	html_text(&g->rows, x->municipality);
+	buf_puts(&g->rows, "</td><td class=\"num\">");
+	html_int(&g->rows, x->got);
+	buf_puts(&g->rows, " из ");
+	html_int(&g->rows, x->all);
+	html_printf(&g->rows, "</td><td><meter min=\"0\" max=\"100\" value=\"%d\">%d%%</meter> %d%%"
+			      "</td></tr>", pct > 100 ? 100 : pct, pct, pct);
+	return 0;
 }
 
 /* Per procedure: schools with uploaded results against schools of the territory, with the
  * breakdown by municipality folded under each procedure. */
 static void progress(struct web_req *r, struct buf *b)
 {
-	struct db_stmt *s = NULL;
-	if (db_prepare(r->db, &s,
-		       "SELECT p.code, coalesce(m.name, 'муниципалитет не указан'),"
-		       " count(DISTINCT x.school_id),"
-		       " (SELECT count(*) FROM school s2 WHERE s2.municipality_id IS m.id"
-		       "  AND (?1 != 'school' OR s2.id = ?2))"
-		       " FROM result_pair x JOIN procedure p ON p.id = x.procedure_id"
-		       " JOIN school s ON s.id = x.school_id LEFT JOIN municipality m ON m.id = s.municipality_id"
-		       " WHERE " SCOPE_SQL_S " GROUP BY p.id, m.id ORDER BY p.year DESC, p.code, m.name"))
-		return;
-	scope_bind(s, &r->scope);
+	struct progress g = { .b = b, .rows = BUF_INIT };
 	buf_puts(b, "<section><h2>Загрузка результатов</h2>");
-	struct buf rows = BUF_INIT;
-	char cur[48] = "";
-	long got = 0, all = 0;
-	int procs = 0;
-	for (int step = db_step(s);; step = db_step(s)) {
-		const char *code = step == DB_ROW ? db_col_text(s, 0) : "";
-		if (cur[0] && strcmp(cur, code)) {
-			/* One procedure done: its line, then its municipalities folded. */
-			int pct = all > 0 ? (int)(100 * got / all) : 100;
-			buf_puts(b, "<details class=\"progress\"><summary><span class=\"proc\">");
-			html_text(b, cur);
-			buf_puts(b, "</span><span class=\"num\">");
-			html_int(b, got);
-			buf_puts(b, " из ");
-			html_int(b, all);
-			html_printf(b, " школ</span><meter min=\"0\" max=\"100\" value=\"%d\">%d%%</meter>"
-				       "<span class=\"num\">%d%%</span></summary><table><thead><tr>"
-				       "<th>Муниципалитет</th><th>Школ загрузили</th><th>Доля</th></tr></thead>"
-				       "<tbody>%s</tbody></table></details>", pct > 100 ? 100 : pct, pct, pct,
-				    buf_str(&rows));
-			buf_reset(&rows);
-			got = all = 0;
-			procs++;
-		}
-		if (step != DB_ROW)
-			break;
-		snprintf(cur, sizeof cur, "%s", code);
-		long g = (long)db_col_int(s, 2), a = (long)db_col_int(s, 3);
-		int pct = a > 0 ? (int)(100 * g / a) : 100;
-		got += g;
-		all += a;
-		buf_puts(&rows, "<tr><td>");
-		html_text(&rows, db_col_text(s, 1));
-		buf_puts(&rows, "</td><td class=\"num\">");
-		html_int(&rows, g);
-		buf_puts(&rows, " из ");
-		html_int(&rows, a);
-		html_printf(&rows, "</td><td><meter min=\"0\" max=\"100\" value=\"%d\">%d%%</meter> %d%%"
-				   "</td></tr>", pct > 100 ? 100 : pct, pct, pct);
-	}
-	if (!procs)
+	if (!summary_progress(r->db, &r->scope, progress_row, &g))
+		progress_flush(&g);
+	if (!g.procs)
 		buf_puts(b, "<p>Результатов пока нет.</p>");
 	buf_puts(b, "</section>");
-	buf_free(&rows);
-	db_finalize(s);
+	buf_free(&g.rows);
 }
 
 /* The latest analysis: the region's objectivity index and the top of the risk list within
  * the user's territory (region, municipality). */
 static void risk_summary(struct web_req *r, struct buf *b)
 {
-	struct db_stmt *s = NULL;
-	if (r->user.role == ROLE_SCHOOL ||
-	    db_prepare(r->db, &s, "SELECT a.id, a.at, a.objectivity_index, a.listed, a.flagged"
-				  " FROM analysis_run a ORDER BY a.id DESC LIMIT 1"))
+	struct run_info ri;
+	if (r->user.role == ROLE_SCHOOL || run_latest(r->db, &ri))
 		return;
-	if (db_step(s) != DB_ROW) {
-		db_finalize(s);
-		return;
-	}
-	int64_t run = db_col_int(s, 0);
 	buf_puts(b, "<section><h2>Объективность</h2><p>Анализ от ");
-	html_text(b, db_col_text(s, 1));
+	html_text(b, ri.at);
 	html_printf(b, " (UTC): показатель объективности региона <strong>%.1f</strong>, школ с "
 		       "официальными признаками — %lld, в списке oko — %lld.</p>",
-		    db_col_double(s, 2), (long long)db_col_int(s, 4), (long long)db_col_int(s, 3));
-	db_finalize(s);
-	s = NULL;
-	if (db_prepare(r->db, &s, "SELECT k.rank, sc.login, sc.name, k.risk, k.official_flags"
-				  " FROM school_risk k JOIN school s ON s.id = k.school_id"
-				  " JOIN school sc ON sc.id = k.school_id"
-				  " WHERE k.run_id = ?3 AND k.listed = 1 AND " SCOPE_SQL_S
-				  " ORDER BY k.rank LIMIT 5"))
+		    ri.index, (long long)ri.flagged, (long long)ri.listed);
+	struct run_filter f = { RUN_LISTED, 0, NULL, 5, 0 };
+	struct run_risk *rows = NULL;
+	size_t n = 0;
+	if (run_risk_list(r->db, &r->scope, ri.id, &f, &rows, &n))
 		return;
-	scope_bind(s, &r->scope);
-	db_bind_int(s, 3, run);
 	buf_puts(b, "<ol class=\"top\">");
-	int rows = 0;
-	while (db_step(s) == DB_ROW) {
+	for (size_t i = 0; i < n; i++) {
 		buf_puts(b, "<li><a href=\"/risk/");
-		html_url(b, db_col_text(s, 1));
+		html_url(b, rows[i].login);
 		buf_puts(b, "\">");
-		html_text(b, db_col_text(s, 2));
-		html_printf(b, "</a> — риск %.1f, официальных признаков: %lld</li>", db_col_double(s, 3),
-			    (long long)db_col_int(s, 4));
-		rows++;
+		html_text(b, rows[i].name);
+		html_printf(b, "</a> — риск %.1f, официальных признаков: %ld</li>", rows[i].risk,
+			    rows[i].official_flags);
 	}
 	buf_puts(b, "</ol>");
-	if (!rows)
+	if (!n)
 		buf_puts(b, "<p>На вашей территории школ из списка oko нет.</p>");
 	buf_puts(b, "<p><a href=\"/risk\">Вся зона риска</a></p></section>");
-	db_finalize(s);
+	run_risk_free(rows, n);
+}
+
+static int upload_row(void *ctx, const struct upload_list_row *x)
+{
+	struct buf *b = ctx;
+	const char *cells[5] = { x->at, x->file, x->user, x->procedure, x->school };
+	buf_puts(b, "<tr>");
+	for (int i = 0; i < 5; i++) {
+		buf_puts(b, "<td>");
+		html_text(b, cells[i]);
+		buf_puts(b, "</td>");
+	}
+	html_printf(b, "<td class=\"num\">%lld</td><td class=\"num\">%lld</td></tr>", (long long)x->rows,
+		    (long long)x->replaced);
+	return 0;
+}
+
+/* Counts rows for recent_uploads. */
+struct counted {
+	struct buf *b;
+	int n;
+};
+
+static int upload_row_counted(void *ctx, const struct upload_list_row *x)
+{
+	struct counted *c = ctx;
+	c->n++;
+	return upload_row(c->b, x);
 }
 
 static void recent_uploads(struct web_req *r, struct buf *b)
 {
-	struct db_stmt *s = NULL;
-	if (db_prepare(r->db, &s,
-		       "SELECT u.created_at, u.file, u.user_name, p.code, s.login, us.rows, us.replaced"
-		       " FROM upload_school us JOIN upload u ON u.id = us.upload_id"
-		       " JOIN procedure p ON p.id = us.procedure_id JOIN school s ON s.id = us.school_id"
-		       " WHERE " SCOPE_SQL_S " ORDER BY u.id DESC LIMIT 10"))
-		return;
-	scope_bind(s, &r->scope);
+	struct counted c = { b, 0 };
 	buf_puts(b, "<section><h2>Последние загрузки</h2><table><thead><tr><th>Когда (UTC)</th>"
 		    "<th>Файл</th><th>Кто</th><th>Процедура</th><th>Школа</th><th>Строк</th>"
 		    "<th>Заменено</th></tr></thead><tbody>");
-	int rows = 0;
-	while (db_step(s) == DB_ROW) {
-		buf_puts(b, "<tr>");
-		for (int i = 0; i < 7; i++) {
-			buf_puts(b, i >= 5 ? "<td class=\"num\">" : "<td>");
-			html_text(b, db_col_text(s, i));
-			buf_puts(b, "</td>");
-		}
-		buf_puts(b, "</tr>");
-		rows++;
-	}
-	if (!rows)
+	upload_list_scope(r->db, &r->scope, false, 10, upload_row_counted, &c);
+	if (!c.n)
 		buf_puts(b, "<tr><td colspan=\"7\">Загрузок пока не было.</td></tr>");
 	buf_puts(b, "</tbody></table></section>");
-	db_finalize(s);
 }
 
 int page_home(struct web_req *r, struct web_res *w)

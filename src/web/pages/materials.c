@@ -30,75 +30,94 @@ static void flash(struct buf *b, bool ok, const char *text)
 	buf_puts(b, "</p>");
 }
 
+/* The school's table: a row per procedure with its release times. */
+struct school_rows {
+	struct buf *b;
+	int64_t now;
+};
+
+static int release_row(void *ctx, const struct material_release_item *x)
+{
+	struct school_rows *sr = ctx;
+	struct buf *b = sr->b;
+	static const char *const what[] = { "archive", "key", "criteria" };
+	static const char *const title[] = { "скачать архив", "получить ключ", "скачать критерии" };
+	const int64_t at[3] = { x->at.archive_at, x->at.key_at, x->at.criteria_at };
+	char t[32];
+	buf_puts(b, "<tr><td>");
+	html_text(b, x->procedure);
+	buf_puts(b, "</td>");
+	for (int i = 0; i < 3; i++) {
+		material_time_fmt(at[i], t);
+		buf_puts(b, "<td>");
+		if (sr->now >= at[i]) {
+			buf_puts(b, "<a href=\"/materials/");
+			html_url(b, x->procedure);
+			html_printf(b, "/%s\">%s</a>", what[i], title[i]);
+			if (i == 1) {
+				/* Once the key is out, the school may also take its variants
+				 * opened, without any tool of its own. */
+				buf_puts(b, "<br><a href=\"/materials/");
+				html_url(b, x->procedure);
+				buf_puts(b, "/variants\">скачать открытые варианты (ZIP)</a>");
+			}
+		} else {
+			html_textf(b, "с %s", t);
+		}
+		buf_puts(b, "</td>");
+	}
+	buf_puts(b, "</tr>");
+	return 0;
+}
+
 static void school_view(struct web_req *r, struct buf *b, int64_t now)
 {
-	struct db_stmt *s = NULL;
-	char t[3][32];
 	buf_puts(b, "<section class=\"card\"><p>Архив с вариантами можно скачать заранее: он зашифрован. "
 		    "Ключ к архиву выдаётся в назначенное время в день проведения, критерии — в своё время. "
 		    "Время — по часам сервера (UTC). Каждая выдача записывается.</p><table><thead><tr>"
 		    "<th>Процедура</th><th>Архив</th><th>Ключ</th><th>Критерии</th></tr></thead><tbody>");
-	if (!db_prepare(r->db, &s, "SELECT p.code, m.archive_at, m.key_at, m.criteria_at FROM material_release m"
-				   " JOIN procedure p ON p.id = m.procedure_id ORDER BY m.key_at DESC, p.code")) {
-		while (db_step(s) == DB_ROW) {
-			const char *code = db_col_text(s, 0);
-			static const char *const what[] = { "archive", "key", "criteria" };
-			static const char *const title[] = { "скачать архив", "получить ключ", "скачать критерии" };
-			buf_puts(b, "<tr><td>");
-			html_text(b, code);
-			buf_puts(b, "</td>");
-			for (int i = 0; i < 3; i++) {
-				int64_t at = db_col_int(s, 1 + i);
-				material_time_fmt(at, t[i]);
-				buf_puts(b, "<td>");
-				if (now >= at) {
-					buf_puts(b, "<a href=\"/materials/");
-					html_url(b, code);
-					html_printf(b, "/%s\">%s</a>", what[i], title[i]);
-					if (i == 1) {
-						/* Once the key is out, the school may also take its
-						 * variants opened, without any tool of its own. */
-						buf_puts(b, "<br><a href=\"/materials/");
-						html_url(b, code);
-						buf_puts(b, "/variants\">скачать открытые варианты (ZIP)</a>");
-					}
-				} else {
-					html_textf(b, "с %s", t[i]);
-				}
-				buf_puts(b, "</td>");
-			}
-			buf_puts(b, "</tr>");
-		}
-	}
-	db_finalize(s);
+	material_release_each(r->db, release_row, &(struct school_rows){ b, now });
 	buf_puts(b, "</tbody></table><p>Архив открывается ключом командой "
 		    "<code>oko materials open АРХИВ --key КЛЮЧ --out КАТАЛОГ</code>.</p></section>");
 }
 
+static int file_row(void *ctx, const struct material_file_item *x)
+{
+	struct buf *b = ctx;
+	buf_puts(b, "<tr><td>");
+	html_text(b, x->procedure);
+	html_printf(b, "</td><td>%s</td><td class=\"num\">", strcmp(x->kind, "criteria") ? "вариант" : "критерии");
+	if (x->variant)
+		html_printf(b, "%d", x->variant);
+	buf_puts(b, "</td><td>");
+	html_text(b, x->name);
+	html_printf(b, "</td><td class=\"num\">%lld</td><td>", (long long)x->size);
+	html_text(b, x->uploaded_by);
+	buf_puts(b, "</td></tr>");
+	return 0;
+}
+
+static int download_row(void *ctx, const struct material_download_item *x)
+{
+	struct buf *b = ctx;
+	char t[32];
+	material_time_fmt(x->at, t);
+	const char *cells[6] = { t, x->user, x->school, x->procedure, x->what, x->given ? "да" : "отказ" };
+	buf_puts(b, "<tr>");
+	for (int i = 0; i < 6; i++) {
+		buf_puts(b, "<td>");
+		html_text(b, cells[i]);
+		buf_puts(b, "</td>");
+	}
+	buf_puts(b, "</tr>");
+	return 0;
+}
+
 static void region_view(struct web_req *r, struct buf *b)
 {
-	struct db_stmt *s = NULL;
 	buf_puts(b, "<section class=\"card\"><h2>Банк вариантов</h2><table><thead><tr><th>Процедура</th>"
 		    "<th>Вид</th><th>Вариант</th><th>Файл</th><th>Байт</th><th>Загрузил</th></tr></thead><tbody>");
-	if (!db_prepare(r->db, &s, "SELECT p.code, f.kind, f.variant, f.name, f.size, f.uploaded_by"
-				   " FROM material_file f JOIN procedure p ON p.id = f.procedure_id"
-				   " ORDER BY p.code, f.kind DESC, f.variant")) {
-		while (db_step(s) == DB_ROW) {
-			buf_puts(b, "<tr><td>");
-			html_text(b, db_col_text(s, 0));
-			html_printf(b, "</td><td>%s</td><td class=\"num\">", strcmp(db_col_text(s, 1), "criteria")
-									      ? "вариант" : "критерии");
-			if (db_col_int(s, 2))
-				html_printf(b, "%lld", (long long)db_col_int(s, 2));
-			buf_puts(b, "</td><td>");
-			html_text(b, db_col_text(s, 3));
-			html_printf(b, "</td><td class=\"num\">%lld</td><td>", (long long)db_col_int(s, 4));
-			html_text(b, db_col_text(s, 5));
-			buf_puts(b, "</td></tr>");
-		}
-	}
-	db_finalize(s);
-	s = NULL;
+	material_file_each(r->db, file_row, b);
 	buf_puts(b, "</tbody></table><form method=\"post\" action=\"/materials\" enctype=\"multipart/form-data\" "
 		    "class=\"grid\">");
 	html_csrf(r, b);
@@ -115,24 +134,7 @@ static void region_view(struct web_req *r, struct buf *b)
 		    "<button>Назначить</button></form></section>");
 	buf_puts(b, "<section class=\"card\"><h2>Выдачи</h2><table><thead><tr><th>Когда (UTC)</th><th>Кто</th>"
 		    "<th>Школа</th><th>Процедура</th><th>Что</th><th>Выдано</th></tr></thead><tbody>");
-	if (!db_prepare(r->db, &s, "SELECT d.at, d.user_login, coalesce(s.login, ''), p.code, d.what, d.given"
-				   " FROM material_download d JOIN procedure p ON p.id = d.procedure_id"
-				   " LEFT JOIN school s ON s.id = d.school_id ORDER BY d.id DESC LIMIT 200")) {
-		while (db_step(s) == DB_ROW) {
-			char t[32];
-			material_time_fmt(db_col_int(s, 0), t);
-			const char *cells[6] = { t, db_col_text(s, 1), db_col_text(s, 2), db_col_text(s, 3),
-						 db_col_text(s, 4), db_col_int(s, 5) ? "да" : "отказ" };
-			buf_puts(b, "<tr>");
-			for (int i = 0; i < 6; i++) {
-				buf_puts(b, "<td>");
-				html_text(b, cells[i]);
-				buf_puts(b, "</td>");
-			}
-			buf_puts(b, "</tr>");
-		}
-	}
-	db_finalize(s);
+	material_download_each(r->db, 200, download_row, b);
 	buf_puts(b, "</tbody></table></section>");
 }
 
@@ -157,10 +159,10 @@ int page_materials(struct web_req *r, struct web_res *w)
 
 int page_materials_add(struct web_req *r, struct web_res *w)
 {
-	const char *code = web_form(r, "procedure"), *v = web_form(r, "variant");
+	const char *code = web_str(r, "procedure"), *v = web_str(r, "variant");
 	struct procedure p;
 	char msg[512] = "";
-	long n = 0;
+	long n = web_int(r, "variant");
 	if (!code || procedure_get(r->db, code, &p)) {
 		w->status = 400;
 		return render(r, w, "Такой процедуры нет.", false);
@@ -168,10 +170,6 @@ int page_materials_add(struct web_req *r, struct web_res *w)
 	if (!r->upload.data || !r->upload.size || r->upload.too_large) {
 		w->status = 400;
 		return render(r, w, "Выберите файл (до 64 МБ).", false);
-	}
-	if (v && *v && (str_to_int(v, strlen(v), &n) || n < 1 || n > 99)) {
-		w->status = 400;
-		return render(r, w, "Номер варианта — от 1 до 99.", false);
 	}
 	bool crit = !v || !*v;
 	int rc = material_add_data(r->db, p.id, crit ? "criteria" : "variant", (int)n, r->upload.data,
@@ -188,7 +186,7 @@ int page_materials_add(struct web_req *r, struct web_res *w)
 
 int page_materials_schedule(struct web_req *r, struct web_res *w)
 {
-	const char *code = web_form(r, "procedure");
+	const char *code = web_str(r, "procedure");
 	struct procedure p;
 	struct material_release rel;
 	char msg[256] = "";
@@ -196,7 +194,7 @@ int page_materials_schedule(struct web_req *r, struct web_res *w)
 		w->status = 400;
 		return render(r, w, "Такой процедуры нет.", false);
 	}
-	const char *a = web_form(r, "archive"), *k = web_form(r, "key"), *c = web_form(r, "criteria");
+	const char *a = web_str(r, "archive"), *k = web_str(r, "key"), *c = web_str(r, "criteria");
 	if (!a || !k || !c || material_time_parse(a, &rel.archive_at) || material_time_parse(k, &rel.key_at) ||
 	    material_time_parse(c, &rel.criteria_at)) {
 		w->status = 400;
@@ -368,14 +366,8 @@ out:
  * plan-graph, only its assigned schools get materials; without a plan, every school. */
 static bool takes_part(struct web_req *r, int64_t procedure_id, int64_t school_id)
 {
-	struct db_stmt *s = NULL;
-	bool ok = false;
-	if (!db_prepare(r->db, &s, "SELECT NOT EXISTS (SELECT 1 FROM plan_school WHERE procedure_id = ?1)"
-				   " OR EXISTS (SELECT 1 FROM plan_school WHERE procedure_id = ?1 AND school_id = ?2)") &&
-	    !db_bind_int(s, 1, procedure_id) && !db_bind_int(s, 2, school_id) && db_step(s) == DB_ROW)
-		ok = db_col_int(s, 0) != 0;
-	db_finalize(s);
-	return ok;
+	bool yes;
+	return !plan_takes_part(r->db, procedure_id, school_id, &yes) && yes;
 }
 
 int page_materials_get(struct web_req *r, struct web_res *w)
@@ -383,12 +375,13 @@ int page_materials_get(struct web_req *r, struct web_res *w)
 	static const char *const names[] = { "archive", "key", "criteria" };
 	struct procedure p;
 	int what = -1;
+	const char *part = web_str(r, "what");
 	for (int i = 0; i < 3; i++)
-		if (!strcmp(r->params[1], names[i]))
+		if (!strcmp(part, names[i]))
 			what = i;
-	if (procedure_get(r->db, r->params[0], &p) || !takes_part(r, p.id, r->user.school_id))
+	if (procedure_get(r->db, web_str(r, "procedure"), &p) || !takes_part(r, p.id, r->user.school_id))
 		return ERR_NOTFOUND;
-	if (!strcmp(r->params[1], "variants"))
+	if (!strcmp(part, "variants"))
 		return opened_variants(r, w, &p);
 	if (what < 0)
 		return ERR_NOTFOUND;

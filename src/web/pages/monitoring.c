@@ -93,8 +93,8 @@ static void overview(struct web_req *r, struct buf *b)
 
 int page_monitoring(struct web_req *r, struct web_res *w)
 {
-	const char *proc = web_query(r, "procedure"), *format = web_query(r, "format");
-	long mun = web_query_int(r, "municipality", 0, 0, INT64_MAX >> 1);
+	const char *proc = web_str(r, "procedure"), *format = web_str(r, "format");
+	long mun = web_int(r, "municipality");
 	struct buf *b = &w->body;
 	if (format && strcmp(format, "csv") && strcmp(format, "xlsx"))
 		return ERR_INVALID;

@@ -21,6 +21,7 @@
 #include "base/err.h"
 #include "model/plan.h"
 #include "model/procedure.h"
+#include "model/registry.h"
 #include "report/plan_pdf.h"
 #include "web/web.h"
 
@@ -31,14 +32,7 @@ static bool is_region(const struct web_req *r)
 
 static int64_t campaign_param(struct web_req *r)
 {
-	const char *v = web_form(r, "campaign");
-	if (!v)
-		v = web_query(r, "campaign");
-	if (!v || !*v)
-		return 0;
-	char *end;
-	long long x = strtoll(v, &end, 10);
-	return *end || x <= 0 ? -1 : (int64_t)x;
+	return web_int(r, "campaign"); /* 0 when not given */
 }
 
 static void notice(struct buf *b, bool ok, const char *text)
@@ -57,32 +51,29 @@ static void date_input(struct buf *b, const char *name, const char *label, const
 
 static void campaign_list(struct web_req *r, struct buf *b)
 {
-	struct db_stmt *s = NULL;
+	struct plan_campaign_item *v = NULL;
+	size_t n = 0;
 	buf_puts(b, "<section class=\"card\"><h2>Кампании</h2>");
-	if (db_prepare(r->db, &s, "SELECT c.id, c.name, count(pp.procedure_id), min(pp.window_from),"
-				  " max(pp.upload_deadline) FROM campaign c LEFT JOIN plan_procedure pp"
-				  " ON pp.campaign_id = c.id GROUP BY c.id ORDER BY c.id DESC")) {
+	if (plan_campaigns(r->db, &v, &n)) {
 		buf_puts(b, "</section>");
 		return;
 	}
 	buf_puts(b, "<table><thead><tr><th>Кампания</th><th>Процедур</th><th>Проведение с</th>"
 		    "<th>Последний срок загрузки</th></tr></thead><tbody>");
-	int rows = 0;
-	while (db_step(s) == DB_ROW) {
+	for (size_t i = 0; i < n; i++) {
 		char a[PLAN_DATE_LEN], z[PLAN_DATE_LEN];
-		plan_date_ru(db_col_text(s, 3), a);
-		plan_date_ru(db_col_text(s, 4), z);
-		html_printf(b, "<tr><td><a href=\"/plan?campaign=%lld\">", (long long)db_col_int(s, 0));
-		html_text(b, db_col_text(s, 1));
-		html_printf(b, "</a></td><td class=\"num\">%lld</td><td>", (long long)db_col_int(s, 2));
+		plan_date_ru(v[i].first_day, a);
+		plan_date_ru(v[i].last_deadline, z);
+		html_printf(b, "<tr><td><a href=\"/plan?campaign=%lld\">", (long long)v[i].id);
+		html_text(b, v[i].name);
+		html_printf(b, "</a></td><td class=\"num\">%ld</td><td>", v[i].procedures);
 		html_text(b, a);
 		buf_puts(b, "</td><td>");
 		html_text(b, z);
 		buf_puts(b, "</td></tr>");
-		rows++;
 	}
-	db_finalize(s);
-	if (!rows)
+	free(v);
+	if (!n)
 		buf_puts(b, "<tr><td colspan=\"4\">Кампаний пока нет.</td></tr>");
 	buf_puts(b, "</tbody></table></section>");
 	if (is_region(r)) {
@@ -98,20 +89,16 @@ static void campaign_list(struct web_req *r, struct buf *b)
 
 static void procedure_options(struct web_req *r, struct buf *b, int64_t cid, bool all)
 {
-	struct db_stmt *s = NULL;
-	if (db_prepare(r->db, &s, all ? "SELECT p.code FROM procedure p LEFT JOIN plan_procedure pp"
-					" ON pp.procedure_id = p.id WHERE pp.campaign_id IS NULL OR"
-					" pp.campaign_id = ? ORDER BY p.year DESC, p.code"
-				      : "SELECT p.code FROM plan_procedure pp JOIN procedure p ON"
-					" p.id = pp.procedure_id WHERE pp.campaign_id = ? ORDER BY p.code"))
+	struct plan_code *v = NULL;
+	size_t n = 0;
+	if (plan_procedure_codes(r->db, cid, all, &v, &n))
 		return;
-	db_bind_int(s, 1, cid);
-	while (db_step(s) == DB_ROW) {
+	for (size_t i = 0; i < n; i++) {
 		buf_puts(b, "<option>");
-		html_text(b, db_col_text(s, 0));
+		html_text(b, v[i].code);
 		buf_puts(b, "</option>");
 	}
-	db_finalize(s);
+	free(v);
 }
 
 static void region_forms(struct web_req *r, struct buf *b, int64_t cid)
@@ -131,6 +118,15 @@ static void region_forms(struct web_req *r, struct buf *b, int64_t cid)
 	buf_puts(b, "<button>Сохранить</button></form></section>");
 }
 
+static int municipality_option(void *ctx, int64_t id, const char *name)
+{
+	struct buf *b = ctx;
+	html_printf(b, "<option value=\"%lld\">", (long long)id);
+	html_text(b, name);
+	buf_puts(b, " — все школы</option>");
+	return 0;
+}
+
 static void assign_form(struct web_req *r, struct buf *b, int64_t cid)
 {
 	buf_puts(b, "<section class=\"card\"><h2>Назначить школы</h2><form method=\"post\" "
@@ -143,17 +139,7 @@ static void assign_form(struct web_req *r, struct buf *b, int64_t cid)
 	buf_puts(b, "</select></label><label>Школа (логин) <input name=\"school\" maxlength=\"64\" "
 		    "placeholder=\"sch220206\"></label><label>или муниципалитет <select name=\"municipality\">"
 		    "<option value=\"\">—</option>");
-	struct db_stmt *s = NULL;
-	if (!db_prepare(r->db, &s, "SELECT id, name FROM municipality ORDER BY name")) {
-		while (db_step(s) == DB_ROW) {
-			if (!scope_sees_municipality(r->db, &r->scope, db_col_int(s, 0)))
-				continue;
-			html_printf(b, "<option value=\"%lld\">", (long long)db_col_int(s, 0));
-			html_text(b, db_col_text(s, 1));
-			buf_puts(b, " — все школы</option>");
-		}
-		db_finalize(s);
-	}
+	registry_municipality_each(r->db, &r->scope, municipality_option, b);
 	if (is_region(r))
 		buf_puts(b, "<option value=\"all\">все школы региона</option>");
 	buf_puts(b, "</select></label><button>Назначить</button></form></section>");
@@ -309,7 +295,7 @@ int page_plan(struct web_req *r, struct web_res *w)
 
 int page_plan_create(struct web_req *r, struct web_res *w)
 {
-	const char *name = web_form(r, "name");
+	const char *name = web_str(r, "name");
 	int64_t id;
 	bool created;
 	char n[PLAN_NAME_MAX];
@@ -321,27 +307,20 @@ int page_plan_create(struct web_req *r, struct web_res *w)
 	return render(r, w, id, "Кампания создана. Добавьте процедуры с датами.", true);
 }
 
-/* A school's id by login. (Not registry_school_find: that one leaves its cached statement
- * stepped on a found row, which keeps a read transaction open on this worker's connection
- * until its next use, and a later write on the connection then fails as busy.) */
-static int find_school(struct db *d, const char *login, int64_t *id)
+/* A school's id by its own login (an alias does not name a school here). */
+static int find_school(struct web_req *r, const char *login, int64_t *id)
 {
-	struct db_stmt *s = NULL;
-	int rc = db_prepare(d, &s, "SELECT id FROM school WHERE login = ?");
-	if (!rc && !(rc = db_bind_text(s, 1, login, -1))) {
-		rc = db_step(s);
-		if (rc == DB_ROW)
-			*id = db_col_int(s, 0);
-		rc = rc == DB_ROW ? 0 : rc < 0 ? rc : ERR_NOTFOUND;
-	}
-	db_finalize(s);
+	struct registry_school_card c;
+	int rc = registry_school_get(r->db, login, r->a, &c);
+	if (!rc)
+		*id = c.id;
 	return rc;
 }
 
 /* The procedure named by the form's "procedure" key; 0 when absent or unknown. */
 static int64_t form_procedure(struct web_req *r, char code[40])
 {
-	const char *v = web_form(r, "procedure");
+	const char *v = web_str(r, "procedure");
 	snprintf(code, 40, "%s", v ? v : "");
 	if (!v || !*v)
 		return 0;
@@ -362,7 +341,7 @@ int page_plan_procedure(struct web_req *r, struct web_res *w)
 		return refuse(r, w, cid, 400, "Такой процедуры нет: сначала загрузите процедуры.");
 	struct plan_dates dt;
 	for (int f = 0; f < PLAN_NFIELDS; f++) {
-		const char *v = web_form(r, plan_field_name((enum plan_field)f));
+		const char *v = web_str(r, plan_field_name((enum plan_field)f));
 		snprintf(dt.d[f], PLAN_DATE_LEN, "%s", v ? v : "");
 	}
 	int rc = plan_procedure_put(r->db, cid, pid, &dt, msg, sizeof msg);
@@ -386,26 +365,24 @@ int page_plan_assign(struct web_req *r, struct web_res *w)
 	int64_t pid = form_procedure(r, code);
 	if (code[0] && !pid)
 		return ERR_NOTFOUND;
-	const char *school = web_form(r, "school"), *mun = web_form(r, "municipality");
+	const char *school = web_str(r, "school"), *mun = web_str(r, "municipality");
 	bool has_school = school && *school, has_mun = mun && *mun;
 	if (has_school == has_mun)
 		return refuse(r, w, cid, 400, "Укажите либо школу, либо муниципалитет.");
 	if (has_school) {
-		if (find_school(r->db, school, &sid) || !scope_sees_school(r->db, &r->scope, sid))
+		if (find_school(r, school, &sid) || !scope_sees_school(r->db, &r->scope, sid))
 			return ERR_NOTFOUND;
 	} else if (!strcmp(mun, "all")) {
 		if (!is_region(r))
 			return ERR_NOTFOUND;
 	} else {
-		char *end;
-		long long x = strtoll(mun, &end, 10);
-		if (*end || x <= 0 || !scope_sees_municipality(r->db, &r->scope, (int64_t)x))
+		mid = web_int(r, "municipality");
+		if (!scope_sees_municipality(r->db, &r->scope, mid))
 			return ERR_NOTFOUND;
-		mid = (int64_t)x;
 	}
-	/* A regional user bound to one region assigns "all" as each of its municipalities. */
+	/* "all" is every school of the user's territory: a region-bound coordinator's region. */
 	long added = 0;
-	int rc = plan_assign(r->db, cid, pid, sid, mid, r->user.login, &added);
+	int rc = plan_assign(r->db, &r->scope, cid, pid, sid, mid, r->user.login, &added);
 	if (rc)
 		return rc;
 	char m[160];
@@ -419,7 +396,7 @@ int page_plan_coordinator(struct web_req *r, struct web_res *w)
 	int64_t cid = campaign_param(r);
 	if (cid <= 0 || plan_campaign_get(r->db, cid, NULL, 0))
 		return ERR_NOTFOUND;
-	const char *login = web_form(r, "login");
+	const char *login = web_str(r, "login");
 	struct user u;
 	if (!login || user_find(r->db, login, &u))
 		return ERR_NOTFOUND;
@@ -447,8 +424,8 @@ int page_plan_date(struct web_req *r, struct web_res *w)
 	int64_t pid = form_procedure(r, code);
 	if (!pid || plan_procedure_get(r->db, pid, &pc, NULL) || (cid > 0 && pc != cid))
 		return ERR_NOTFOUND;
-	int rc = plan_fix_date(r->db, pid, r->user.school_id, web_form(r, "class"), web_form(r, "date"),
-			       web_form(r, "time"), r->user.login, msg, sizeof msg);
+	int rc = plan_fix_date(r->db, pid, r->user.school_id, web_str(r, "class"), web_str(r, "date"),
+			       web_str(r, "time"), r->user.login, msg, sizeof msg);
 	if (rc == ERR_NOTFOUND)
 		return rc;
 	if (rc == ERR_INVALID) {
@@ -459,7 +436,7 @@ int page_plan_date(struct web_req *r, struct web_res *w)
 	if (rc)
 		return rc;
 	char m[160];
-	snprintf(m, sizeof m, "%s: %s %s", code, web_form(r, "date"), web_form(r, "time"));
+	snprintf(m, sizeof m, "%s: %s %s", code, web_str(r, "date"), web_str(r, "time"));
 	audit_add(r->db, &r->user, NULL, "plan_date", code, m, r->ip);
 	return render(r, w, pc, "Дата и время проведения назначены для всей параллели.", true);
 }

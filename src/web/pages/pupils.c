@@ -22,22 +22,11 @@
 #include "report/documents.h"
 #include "web/web.h"
 
-static int year_of(struct web_req *r, const char *v)
-{
-	int y = pupil_year_of(r->now);
-	if (v && *v) {
-		char *end;
-		long x = strtol(v, &end, 10);
-		if (!*end && x >= 2000 && x <= 2100)
-			y = (int)x;
-	}
-	return y;
-}
-
+/* The school year asked for (2000–2100, checked by the dispatcher), or the current one. */
 static int req_year(struct web_req *r)
 {
-	const char *v = web_form(r, "year");
-	return year_of(r, v ? v : web_query(r, "year"));
+	int64_t y = web_int(r, "year");
+	return y ? (int)y : pupil_year_of(r->now);
 }
 
 static void notice(struct buf *b, bool ok, const char *text)
@@ -76,7 +65,7 @@ static int render(struct web_req *r, struct web_res *w, int year, const char *fl
 {
 	struct buf *b = &w->body;
 	int64_t sid = r->user.school_id;
-	const char *cls = web_query(r, "class");
+	const char *cls = strcmp(r->method, "GET") ? NULL : web_str(r, "class"); /* the filter of the list */
 	char cn[PUPIL_CLASS_MAX] = "", msg[512] = "";
 	int grade;
 	if (cls && *cls && pupil_class_norm(cls, cn, &grade))
@@ -166,8 +155,8 @@ int page_pupils(struct web_req *r, struct web_res *w)
 int page_pupils_add(struct web_req *r, struct web_res *w)
 {
 	int year = req_year(r), grade;
-	const char *cls = web_form(r, "class"), *sur = web_form(r, "surname"), *nam = web_form(r, "name"),
-		   *pat = web_form(r, "patronymic");
+	const char *cls = web_str(r, "class"), *sur = web_str(r, "surname"), *nam = web_str(r, "name"),
+		   *pat = web_str(r, "patronymic");
 	char cn[PUPIL_CLASS_MAX], full[3 * PUPIL_NAME_MAX], norm[PUPIL_NAME_MAX], msg[512] = "";
 	const char *why = "";
 	if (!cls || pupil_class_norm(cls, cn, &grade)) {
@@ -207,7 +196,7 @@ int page_pupils_import(struct web_req *r, struct web_res *w)
 	}
 	char named[96];
 	snprintf(named, sizeof named, "%s", u->filename && *u->filename ? u->filename : "файл");
-	struct import_opts o = { .dry_run = web_form(r, "dry_run") != NULL, .only_school = r->user.school_id,
+	struct import_opts o = { .dry_run = web_flag(r, "dry_run"), .only_school = r->user.school_id,
 				 .year = year, .name = named, .user = r->user.login, .data = u->data,
 				 .len = u->size };
 	struct diag_list dl;
@@ -244,7 +233,7 @@ int page_pupils_codes(struct web_req *r, struct web_res *w)
 static int document(struct web_req *r, struct web_res *w, bool slips)
 {
 	int year = req_year(r), grade;
-	const char *cls = web_query(r, "class");
+	const char *cls = web_str(r, "class");
 	char cn[PUPIL_CLASS_MAX] = "", msg[512] = "";
 	if (cls && *cls && pupil_class_norm(cls, cn, &grade))
 		return ERR_NOTFOUND;

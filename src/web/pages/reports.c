@@ -38,23 +38,11 @@ static int64_t first_region(struct db *d)
 	return id;
 }
 
-static bool parse_id(const char *v, int64_t *out)
-{
-	char *end;
-	if (!v || !*v)
-		return false;
-	long long x = strtoll(v, &end, 10);
-	if (*end || x <= 0)
-		return false;
-	*out = x;
-	return true;
-}
-
 /* The unit named by the query (or the user's own), checked against the territory. */
 static int resolve_unit(struct web_req *r, struct unit *u)
 {
-	const char *school = web_query(r, "school"), *mun = web_query(r, "municipality"),
-		   *reg = web_query(r, "region");
+	const char *school = web_str(r, "school"), *mun = web_str(r, "municipality"),
+		   *reg = web_str(r, "region");
 	const struct user *me = &r->user;
 	struct buf p = BUF_INIT;
 	int given = (school && *school) + (mun && *mun) + (reg && *reg);
@@ -66,11 +54,11 @@ static int resolve_unit(struct web_req *r, struct unit *u)
 			return ERR_NOTFOUND;
 		u->kind = FISOKO_SCHOOL;
 	} else if (mun && *mun) {
-		if (!parse_id(mun, &u->id) || !scope_sees_municipality(r->db, &r->scope, u->id))
+		if ((u->id = web_int(r, "municipality")) <= 0 || !scope_sees_municipality(r->db, &r->scope, u->id))
 			return ERR_NOTFOUND;
 		u->kind = FISOKO_MUNICIPALITY;
 	} else if (reg && *reg) {
-		if (!parse_id(reg, &u->id) || !scope_sees_region(r->db, &r->scope, u->id))
+		if ((u->id = web_int(r, "region")) <= 0 || !scope_sees_region(r->db, &r->scope, u->id))
 			return ERR_NOTFOUND;
 		u->kind = FISOKO_REGION;
 	} else if (me->role == ROLE_SCHOOL) {
@@ -675,7 +663,7 @@ int page_report(struct web_req *r, struct web_res *w)
 	 * every user allowed to see the unit: rendered once per database version. The access
 	 * check above runs on every request. */
 	char key[160], tkey[168];
-	snprintf(key, sizeof key, "report:%s:%d:%lld", r->params[0], (int)u.kind, (long long)u.id);
+	snprintf(key, sizeof key, "report:%s:%d:%lld", web_str(r, "procedure"), (int)u.kind, (long long)u.id);
 	snprintf(tkey, sizeof tkey, "title:%s", key);
 	const char *cached = web_cache_get(r, key), *title = web_cache_get(r, tkey);
 	if (cached && title) {
@@ -687,7 +675,7 @@ int page_report(struct web_req *r, struct web_res *w)
 	struct fisoko_report *rep = calloc(1, sizeof *rep);
 	if (!rep)
 		return ERR_NOMEM;
-	if ((rc = fisoko_build(r->db, r->params[0], u.kind, u.id, rep))) {
+	if ((rc = fisoko_build(r->db, web_str(r, "procedure"), u.kind, u.id, rep))) {
 		free(rep);
 		return rc;
 	}
@@ -768,7 +756,7 @@ int page_report_xlsx(struct web_req *r, struct web_res *w)
 		return ERR_NOMEM;
 	int rc = resolve_unit(r, &u);
 	if (!rc)
-		rc = fisoko_build(r->db, r->params[0], u.kind, u.id, rep);
+		rc = fisoko_build(r->db, web_str(r, "procedure"), u.kind, u.id, rep);
 	if (rc) {
 		free(rep);
 		return rc;
@@ -821,8 +809,8 @@ int page_reports(struct web_req *r, struct web_res *w)
 {
 	struct buf *b = &w->body;
 	const struct user *me = &r->user;
-	const char *proc = web_query(r, "procedure"), *unit = web_query(r, "unit"),
-		   *school = web_query(r, "school");
+	const char *proc = web_str(r, "procedure"), *unit = web_str(r, "unit"),
+		   *school = web_str(r, "school");
 	int rc = 0;
 	if (proc && *proc) {
 		/* The form's answer: go to the report's own address. */

@@ -4,11 +4,13 @@
 
 #include "base/err.h"
 #include "model/registry.h"
+#include "model/summary.h"
+#include "model/upload_list.h"
 #include "web/web.h"
 
 #define PER_PAGE 50
 
-/* The orders offered; page_sql below has the matching ORDER BY at the same index. */
+/* The orders offered, in the order of enum registry_school_order. */
 static const struct {
 	const char *key, *title;
 } sorts[] = {
@@ -17,22 +19,6 @@ static const struct {
 	{ "municipality", "по муниципалитету" },
 	{ "results", "по числу результатов" },
 };
-
-/* The list's WHERE clause, shared by the count and the page; every value is bound:
- * ?1 scope kind, ?2 scope id, ?3 search text, ?4 municipality id, ?5 kind. */
-#define LIST_WHERE \
-	" WHERE " SCOPE_SQL("s") \
-	" AND (?3 = '' OR s.login LIKE '%' || ?3 || '%' OR s.name LIKE '%' || ?3 || '%')" \
-	" AND (?4 = 0 OR s.municipality_id = ?4) AND (?5 = '' OR s.kind = ?5)"
-
-static void bind_list(struct db_stmt *s, const struct scope *u, const char *q, long mun,
-		      const char *kind)
-{
-	scope_bind(s, u);
-	db_bind_text(s, 3, q, -1);
-	db_bind_int(s, 4, mun);
-	db_bind_text(s, 5, kind, -1);
-}
 
 static void option(struct buf *b, const char *value, const char *title, bool selected)
 {
@@ -43,21 +29,59 @@ static void option(struct buf *b, const char *value, const char *title, bool sel
 	buf_puts(b, "</option>");
 }
 
+/* A <select>'s option per municipality. */
+struct mun_options {
+	struct buf *b;
+	long selected;
+};
+
+static int mun_option(void *ctx, int64_t id, const char *name)
+{
+	struct mun_options *o = ctx;
+	char text[24];
+	snprintf(text, sizeof text, "%lld", (long long)id);
+	option(o->b, text, name, id == o->selected);
+	return 0;
+}
+
+static int school_row(void *ctx, const struct registry_school_item *x)
+{
+	struct buf *b = ctx;
+	buf_puts(b, "<tr><td><a href=\"/schools/");
+	html_url(b, x->login);
+	buf_puts(b, "\">");
+	html_text(b, x->login);
+	buf_puts(b, "</a></td><td>");
+	html_text(b, x->name);
+	buf_puts(b, "</td><td>");
+	html_text(b, x->municipality);
+	buf_puts(b, "</td><td>");
+	html_text(b, x->kind);
+	if (x->indepth)
+		buf_puts(b, " <abbr title=\"углублённое изучение\">угл.</abbr>");
+	if (x->kind_guessed)
+		buf_puts(b, " <small class=\"muted\" title=\"в списке школ типа не было: он определён по "
+			    "названию — проверьте\">по названию</small>");
+	buf_puts(b, "</td><td>");
+	html_text(b, x->settlement);
+	buf_puts(b, "</td><td class=\"num\">");
+	html_int(b, (long)x->results);
+	buf_puts(b, "</td></tr>");
+	return 0;
+}
+
 int page_schools(struct web_req *r, struct web_res *w)
 {
 	struct buf *b = &w->body;
-	const char *q = web_query(r, "q") ? web_query(r, "q") : "";
-	const char *kind = web_query(r, "kind") ? web_query(r, "kind") : "";
-	long mun = web_query_int(r, "municipality", 0, 0, 1L << 40);
-	long page = web_query_int(r, "page", 1, 1, 1000000);
-	const char *sort = web_query(r, "sort") ? web_query(r, "sort") : "name";
+	const char *q = web_str(r, "q") ? web_str(r, "q") : "";
+	const char *kind = web_str(r, "kind") ? web_str(r, "kind") : "";
+	long mun = web_int(r, "municipality");
+	long page = web_int(r, "page");
+	const char *sort = web_str(r, "sort") ? web_str(r, "sort") : "name";
 	size_t si = 0;
 	for (size_t i = 0; i < sizeof sorts / sizeof *sorts; i++)
 		if (!strcmp(sorts[i].key, sort))
 			si = i;
-	if (strlen(q) > 100)
-		return ERR_INVALID;
-	struct db_stmt *s = NULL;
 	int rc;
 	long total = 0;
 	html_begin(r, w, "Школы");
@@ -66,18 +90,7 @@ int page_schools(struct web_req *r, struct web_res *w)
 	html_attr(b, q);
 	buf_puts(b, "\"></label><label>Муниципалитет <select name=\"municipality\">");
 	option(b, "0", "все", mun == 0);
-	if (!(rc = db_prepare(r->db, &s, "SELECT m.id, m.name FROM municipality m WHERE"
-					 " (?1 = 'all' OR (?1 = 'mun' AND m.id = ?2) OR (?1 = 'reg' AND m.region_id = ?2))"
-					 " ORDER BY m.name"))) {
-		bind_list(s, &r->scope, "", 0, "");
-		while (db_step(s) == DB_ROW) {
-			char id[24];
-			snprintf(id, sizeof id, "%lld", (long long)db_col_int(s, 0));
-			option(b, id, db_col_text(s, 1), db_col_int(s, 0) == mun);
-		}
-	}
-	db_finalize(s);
-	s = NULL;
+	registry_municipality_each(r->db, &r->scope, mun_option, &(struct mun_options){ b, mun });
 	buf_puts(b, "</select></label><label>Тип <select name=\"kind\">");
 	option(b, "", "все", !*kind);
 	static const char *kinds[] = { "СОШ", "ООШ", "НОШ", "лицей", "гимназия", "филиал", "другое" };
@@ -94,56 +107,19 @@ int page_schools(struct web_req *r, struct web_res *w)
 			       "логин</a>: подтвердите или отклоните объединение.</p>", proposals,
 			    proposals % 10 == 1 && proposals % 100 != 11 ? "школы" : "школ");
 
-	if ((rc = db_prepare(r->db, &s, "SELECT count(*) FROM school s LEFT JOIN municipality m"
-					" ON m.id = s.municipality_id" LIST_WHERE)))
-		goto out;
-	bind_list(s, &r->scope, q, mun, kind);
-	if (db_step(s) == DB_ROW)
-		total = (long)db_col_int(s, 0);
-	db_finalize(s);
-	s = NULL;
-	/* The ORDER BY is chosen from a fixed list, never from the request's text. */
-	static const char *const page_sql[] = {
-#define PAGE_SQL(order) "SELECT s.login, s.name, coalesce(m.name, ''), s.kind, coalesce(s.settlement, ''),"   \
-	" s.indepth, (SELECT coalesce(sum(x.rows), 0) FROM result_pair x WHERE x.school_id = s.id) n,"     \
-	" s.kind_guessed FROM school s"                                                                  \
-	" LEFT JOIN municipality m ON m.id = s.municipality_id" LIST_WHERE " ORDER BY " order          \
-	" LIMIT ?6 OFFSET ?7"
-		PAGE_SQL("s.name, s.login"), PAGE_SQL("s.login"), PAGE_SQL("m.name, s.name"),
-		PAGE_SQL("n DESC, s.name"),
-#undef PAGE_SQL
+	/* The table's head waits for the count, which comes with the list. */
+	struct buf rows = BUF_INIT;
+	const struct registry_school_filter f = {
+		.q = q, .municipality_id = mun, .kind = kind, .order = (enum registry_school_order)si,
+		.limit = PER_PAGE, .offset = (page - 1) * PER_PAGE,
 	};
-	if ((rc = db_prepare(r->db, &s, page_sql[si])))
+	if ((rc = registry_school_list(r->db, &r->scope, &f, school_row, &rows, &total)))
 		goto out;
-	bind_list(s, &r->scope, q, mun, kind);
-	db_bind_int(s, 6, PER_PAGE);
-	db_bind_int(s, 7, (page - 1) * PER_PAGE);
 	buf_puts(b, "<p class=\"muted\">Найдено: ");
 	html_int(b, total);
 	buf_puts(b, "</p><table><thead><tr><th>Логин</th><th>Название</th><th>Муниципалитет</th>"
 		    "<th>Тип</th><th>Местность</th><th>Результатов</th></tr></thead><tbody>");
-	while (db_step(s) == DB_ROW) {
-		buf_puts(b, "<tr><td><a href=\"/schools/");
-		html_url(b, db_col_text(s, 0));
-		buf_puts(b, "\">");
-		html_text(b, db_col_text(s, 0));
-		buf_puts(b, "</a></td><td>");
-		html_text(b, db_col_text(s, 1));
-		buf_puts(b, "</td><td>");
-		html_text(b, db_col_text(s, 2));
-		buf_puts(b, "</td><td>");
-		html_text(b, db_col_text(s, 3));
-		if (db_col_int(s, 5))
-			buf_puts(b, " <abbr title=\"углублённое изучение\">угл.</abbr>");
-		if (db_col_int(s, 7))
-			buf_puts(b, " <small class=\"muted\" title=\"в списке школ типа не было: он определён по "
-				    "названию — проверьте\">по названию</small>");
-		buf_puts(b, "</td><td>");
-		html_text(b, db_col_text(s, 4));
-		buf_puts(b, "</td><td class=\"num\">");
-		html_int(b, (long)db_col_int(s, 6));
-		buf_puts(b, "</td></tr>");
-	}
+	buf_puts(b, buf_str(&rows));
 	buf_puts(b, "</tbody></table>");
 	struct buf base = BUF_INIT;
 	buf_puts(&base, "/schools?q=");
@@ -154,90 +130,84 @@ int page_schools(struct web_req *r, struct web_res *w)
 	html_pager(b, buf_str(&base), total, PER_PAGE, page);
 	buf_free(&base);
 out:
-	db_finalize(s);
+	buf_free(&rows);
 	html_end(r, w);
 	return rc;
+}
+
+/* The card's results table: a row per procedure, linking to the school's reports. */
+struct card {
+	struct buf *b;
+	const char *login;
+};
+
+static int result_row(void *ctx, const struct summary_school_result *x)
+{
+	struct card *c = ctx;
+	struct buf *b = c->b;
+	buf_puts(b, "<tr><td><a href=\"/reports/");
+	html_url(b, x->procedure);
+	buf_puts(b, "?school=");
+	html_url(b, c->login);
+	buf_puts(b, "\" title=\"Аналитика ВПР школы\">");
+	html_text(b, x->procedure);
+	buf_puts(b, "</a></td><td class=\"num\">");
+	html_int(b, x->written);
+	buf_puts(b, "</td><td class=\"num\">");
+	html_int(b, x->absent);
+	html_printf(b, "</td><td class=\"num\">%.2f</td><td class=\"num\">%ld</td>"
+		       "<td class=\"num\">%ld</td></tr>", x->mean, x->max_score, x->problems);
+	return 0;
+}
+
+static int upload_row(void *ctx, const struct upload_list_row *x)
+{
+	struct buf *b = ctx;
+	const char *cells[4] = { x->at, x->file, x->user, x->procedure };
+	buf_puts(b, "<tr>");
+	for (int i = 0; i < 4; i++) {
+		buf_puts(b, "<td>");
+		html_text(b, cells[i]);
+		buf_puts(b, "</td>");
+	}
+	html_printf(b, "<td class=\"num\">%lld</td><td class=\"num\">%lld</td></tr>", (long long)x->rows,
+		    (long long)x->replaced);
+	return 0;
 }
 
 int page_school(struct web_req *r, struct web_res *w)
 {
 	struct buf *b = &w->body;
-	const char *login = r->params[0];
-	struct db_stmt *s = NULL;
-	int rc = db_prepare(r->db, &s, "SELECT s.id, s.name, coalesce(m.name, ''), s.kind,"
-				       " coalesce(s.settlement, ''), s.indepth FROM school s"
-				       " LEFT JOIN municipality m ON m.id = s.municipality_id WHERE s.login = ?");
-	if (rc)
+	const char *login = web_str(r, "login");
+	struct registry_school_card c;
+	int rc = registry_school_get(r->db, login, r->a, &c);
+	if (rc && rc != ERR_NOTFOUND)
 		return rc;
-	db_bind_text(s, 1, login, -1);
-	if (db_step(s) != DB_ROW || !scope_sees_school(r->db, &r->scope, db_col_int(s, 0))) {
-		/* Not found and not visible look the same: nothing leaks about other schools. */
-		db_finalize(s);
+	/* Not found and not visible look the same: nothing leaks about other schools. */
+	if (rc || !scope_sees_school(r->db, &r->scope, c.id))
 		return ERR_NOTFOUND;
-	}
-	int64_t id = db_col_int(s, 0);
-	html_begin(r, w, db_col_text(s, 1));
+	html_begin(r, w, c.name);
 	buf_puts(b, "<h1>");
-	html_text(b, db_col_text(s, 1));
+	html_text(b, c.name);
 	buf_puts(b, "</h1><dl class=\"facts\"><dt>Логин</dt><dd>");
 	html_text(b, login);
 	buf_puts(b, "</dd><dt>Муниципалитет</dt><dd>");
-	html_text(b, db_col_text(s, 2));
+	html_text(b, c.municipality);
 	buf_puts(b, "</dd><dt>Тип</dt><dd>");
-	html_text(b, db_col_text(s, 3));
-	buf_puts(b, db_col_int(s, 5) ? ", углублённое изучение" : "");
+	html_text(b, c.kind);
+	buf_puts(b, c.indepth ? ", углублённое изучение" : "");
 	buf_puts(b, "</dd><dt>Местность</dt><dd>");
-	html_text(b, db_col_text(s, 4));
+	html_text(b, c.settlement);
 	buf_puts(b, "</dd></dl>");
-	db_finalize(s);
-	s = NULL;
 	buf_puts(b, "<section><h2>Результаты</h2><table><thead><tr><th>Процедура</th><th>Писали</th>"
 		    "<th>Отсутствовали</th><th>Средний балл</th><th>Максимум работы</th>"
 		    "<th>Строк с отметками о проблемах</th></tr></thead><tbody>");
-	if (!(rc = db_prepare(r->db, &s, "SELECT p.code, sum(1 - x.absent), sum(x.absent),"
-					 " avg(x.primary_score), p.max_score, sum(x.problems != 0)"
-					 " FROM procedure p CROSS JOIN result x ON x.procedure_id = p.id AND x.school_id = ?"
-					 " GROUP BY p.id ORDER BY p.year DESC, p.code"))) {
-		db_bind_int(s, 1, id);
-		while (db_step(s) == DB_ROW) {
-			/* The procedure links to the school's analytics reports. */
-			buf_puts(b, "<tr><td><a href=\"/reports/");
-			html_url(b, db_col_text(s, 0));
-			buf_puts(b, "?school=");
-			html_url(b, login);
-			buf_puts(b, "\" title=\"Аналитика ВПР школы\">");
-			html_text(b, db_col_text(s, 0));
-			buf_puts(b, "</a></td><td class=\"num\">");
-			html_int(b, (long)db_col_int(s, 1));
-			buf_puts(b, "</td><td class=\"num\">");
-			html_int(b, (long)db_col_int(s, 2));
-			html_printf(b, "</td><td class=\"num\">%.2f</td><td class=\"num\">%lld</td>"
-				       "<td class=\"num\">%lld</td></tr>", db_col_double(s, 3),
-				    (long long)db_col_int(s, 4), (long long)db_col_int(s, 5));
-		}
-	}
-	db_finalize(s);
-	s = NULL;
+	rc = summary_school_results(r->db, c.id, result_row, &(struct card){ b, login });
 	buf_puts(b, "</tbody></table></section><section><h2>История загрузок</h2><table><thead><tr>"
 		    "<th>Когда (UTC)</th><th>Файл</th><th>Кто</th><th>Процедура</th><th>Строк</th>"
 		    "<th>Заменено</th></tr></thead><tbody>");
-	if (!rc && !(rc = db_prepare(r->db, &s, "SELECT u.created_at, u.file, u.user_name, p.code,"
-						" us.rows, us.replaced FROM upload_school us"
-						" JOIN upload u ON u.id = us.upload_id"
-						" JOIN procedure p ON p.id = us.procedure_id"
-						" WHERE us.school_id = ? ORDER BY u.id DESC LIMIT 50"))) {
-		db_bind_int(s, 1, id);
-		while (db_step(s) == DB_ROW) {
-			buf_puts(b, "<tr>");
-			for (int i = 0; i < 6; i++) {
-				buf_puts(b, i >= 4 ? "<td class=\"num\">" : "<td>");
-				html_text(b, db_col_text(s, i));
-				buf_puts(b, "</td>");
-			}
-			buf_puts(b, "</tr>");
-		}
-	}
-	db_finalize(s);
+	if (!rc)
+		rc = upload_list_school(r->db, c.id, 50, upload_row, b);
 	buf_puts(b, "</tbody></table></section>");
 	html_end(r, w);
 	return rc;
@@ -342,7 +312,7 @@ int page_school_aliases(struct web_req *r, struct web_res *w)
 
 int page_school_aliases_post(struct web_req *r, struct web_res *w)
 {
-	const char *login = web_form(r, "login"), *decision = web_form(r, "decision");
+	const char *login = web_str(r, "login"), *decision = web_str(r, "decision");
 	bool confirm = decision && !strcmp(decision, "confirm");
 	if (!login || !decision || (!confirm && strcmp(decision, "reject")))
 		return ERR_INVALID;

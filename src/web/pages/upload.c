@@ -12,19 +12,20 @@
 #include "model/procedure.h"
 #include "web/web.h"
 
+static int procedure_option(void *ctx, const struct procedure_item *p)
+{
+	struct buf *b = ctx;
+	buf_puts(b, "<option>");
+	html_text(b, p->code);
+	buf_puts(b, "</option>");
+	return 0;
+}
+
 static void procedures_select(struct web_req *r, struct buf *b)
 {
-	struct db_stmt *s = NULL;
 	buf_puts(b, "<label>Процедура <select name=\"procedure\"><option value=\"\">определить по файлу"
 		    "</option>");
-	if (!db_prepare(r->db, &s, "SELECT code FROM procedure ORDER BY year DESC, code")) {
-		while (db_step(s) == DB_ROW) {
-			buf_puts(b, "<option>");
-			html_text(b, db_col_text(s, 0));
-			buf_puts(b, "</option>");
-		}
-	}
-	db_finalize(s);
+	procedure_each(r->db, procedure_option, b);
 	buf_puts(b, "</select></label>");
 }
 
@@ -236,8 +237,8 @@ int page_upload_post(struct web_req *r, struct web_res *w)
 	char named[96];
 	str_copy_utf8(named, sizeof named, u->filename && *u->filename ? u->filename : "файл");
 	struct upload_run run = {
-		.file = named, .procedure = web_form(r, "procedure"), .data = u->data, .len = u->size,
-		.dry_run = web_form(r, "dry_run") != NULL, .strict = web_form(r, "strict") != NULL,
+		.file = named, .procedure = web_str(r, "procedure"), .data = u->data, .len = u->size,
+		.dry_run = web_flag(r, "dry_run"), .strict = web_flag(r, "strict"),
 	};
 	return run_upload(r, w, &run);
 }
@@ -246,11 +247,9 @@ int page_upload_post(struct web_req *r, struct web_res *w)
  * drop it. */
 int page_upload_confirm(struct web_req *r, struct web_res *w)
 {
-	const char *decision = web_form(r, "decision");
-	const char *id = web_form(r, "pending");
-	char *end = NULL;
-	long long pid = id ? strtoll(id, &end, 10) : 0;
-	if (!decision || !id || !*id || *end || pid <= 0)
+	const char *decision = web_str(r, "decision");
+	long long pid = web_int(r, "pending");
+	if (!decision || pid <= 0)
 		return ERR_INVALID;
 	char file[96], proc[40];
 	void *data = NULL;
@@ -270,7 +269,7 @@ int page_upload_confirm(struct web_req *r, struct web_res *w)
 	if (!strcmp(decision, "create")) {
 		/* The procedure as the uploader checked (and maybe corrected) it. */
 		char msg[256] = "";
-		const char *pos = web_form(r, "positions"), *scale = web_form(r, "scale");
+		const char *pos = web_str(r, "positions"), *scale = web_str(r, "scale");
 		struct procedure p;
 		memset(&p, 0, sizeof p);
 		if (!may_create_procedures(r)) {

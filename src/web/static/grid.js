@@ -1,6 +1,8 @@
-// grid.js: live checks and keyboard navigation for the results grid (/grid/{procedure}).
-// The rules are those of src/web/pages/grid.c (check_row); the server checks again on
-// save, and the page works without this file. No inline script: CSP is default-src 'self'.
+// grid.js: live hints and keyboard navigation for the results grid (/grid/{procedure}).
+// The save is judged by the results importer alone (src/import/results.c, its `rules`
+// table, strict mode, docs/import.md); the hints here say the same while typing: an
+// error (class bad) will refuse the save, a warning (class warn) will store the row
+// marked. The page works without this file. No inline script: CSP is default-src 'self'.
 (function () {
   'use strict';
   var table = document.querySelector('table.entry');
@@ -14,42 +16,52 @@
     var v = parseInt(s, 10);
     return v >= lo && v <= hi;
   };
+  var absentWord = function (s) { var f = fold(s); return f.indexOf('отсутствовал') === 0 || f === 'н'; };
+  // The importer's variant: a number 1..999 (also Var1, вар. 2, вариант 3); 0/X unknown.
+  var variantKind = function (s) {
+    var t = s.trim();
+    if (!t) return 'empty';
+    if (/^\d+$/.test(t)) { var n = parseInt(t, 10); return n === 0 ? 'unknown' : n <= 999 ? 'ok' : 'bad'; }
+    if (isX(t)) return 'unknown';
+    var m = fold(t).match(/^(вариант|вар|var|v)[ ._-]*(\d+)$/);
+    return m && +m[2] >= 1 && +m[2] <= 999 ? 'ok' : 'bad';
+  };
 
-  // Returns a message per input of the row ({input: message}); empty when all is well.
+  // Returns the row's hints ({input: [message, error]}) and whether it holds a result.
   function checkRow(tr) {
     var cells = tr.querySelectorAll('input[data-kind]');
-    var errs = new Map();
+    var notes = new Map();
+    var warn = function (c, m) { if (!notes.has(c)) notes.set(c, [m, false]); };
+    var err = function (c, m) { notes.set(c, [m, true]); };
     var by = function (k) { return Array.prototype.filter.call(cells, function (c) { return c.dataset.kind === k; }); };
-    var k = by('k')[0], v = by('v')[0], g = by('g')[0], j = by('j')[0], ps = by('p');
-    var grade = table.getAttribute('data-grade');
-    if (k.value.trim() && fold(k.value) !== 'нет') {
-      var m = k.value.trim().match(/^(\d{1,2})\s*-?\s*[A-Za-zА-Яа-яЁё]{0,3}$/);
-      if (!m) errs.set(k, 'не похоже на класс (например 4А)');
-      else if (grade && m[1] !== grade) errs.set(k, 'класс другой параллели: нужен ' + grade + '-й');
-    }
-    var filled = 0;
+    var k = by('k')[0], v = by('v')[0], j = by('j')[0], ps = by('p');
+    if (Array.from(k.value.trim()).length > 50) err(k, 'название класса длиннее 50 символов');
+    var filled = ps.filter(function (p) { return p.value.trim(); }).length;
+    var absent = absentWord(v.value);
+    var blank = !v.value.trim() && !filled;
     ps.forEach(function (p) {
-      var s = p.value.trim();
-      if (!s) return;
-      filled++;
-      if (!isX(s) && fold(s) !== 'не пройд.' && !intIn(s, 0, +p.dataset.max))
-        errs.set(p, 'нужно целое от 0 до ' + p.dataset.max + ' или X');
-    });
-    var blank = !v.value.trim() && !g.value.trim() && !j.value.trim() && !filled;
-    if (!blank) {
-      var absent = fold(v.value) === 'отсутствовал' || fold(v.value) === 'н';
-      if (absent) {
-        if (filled) errs.set(v, 'у отсутствовавшего не должно быть баллов');
-      } else if (!v.value.trim()) {
-        errs.set(v, 'укажите вариант или «отсутствовал»');
-      } else if (!intIn(v.value, 1, 99)) {
-        errs.set(v, 'вариант — номер от 1 до 99 или «отсутствовал»');
+      var s = p.value.trim(), max = +p.dataset.max;
+      if (!s || isX(s) || s.indexOf('не пр') === 0) return;
+      if (/^[+-]?\d+$/.test(s)) {
+        var n = parseInt(s, 10);
+        if (n < 0 || n > 200) err(p, 'балл должен быть от 0 до ' + max);
+        else if (n > max) warn(p, 'больше максимума позиции (' + max + '): сохранится как записан, строка будет отмечена');
       } else {
-        ps.forEach(function (p) { if (!p.value.trim() && !errs.has(p)) errs.set(p, 'заполните: балл или X'); });
+        warn(p, 'не число и не «X»: сохранится как пустое');
       }
-      var gv = fold(g.value);
-      if (gv && gv !== 'м' && gv !== 'ж') errs.set(g, 'м или ж');
-      if (j.value.trim() && !intIn(j.value, 2, 5)) errs.set(j, 'отметка от 2 до 5');
+    });
+    if (!blank) {
+      if (absent) {
+        if (filled) warn(v, 'отсутствовавший участник с баллами: сохранится как отсутствовавший');
+      } else {
+        var vk = variantKind(v.value);
+        if (vk === 'bad') err(v, 'вариант — это номер (1, 2, …) или «отсутствовал»');
+        else if (vk !== 'ok') warn(v, 'вариант не указан: строка сохранится без варианта');
+        ps.forEach(function (p) { if (!p.value.trim()) warn(p, 'пустая позиция: учтётся как 0, строка будет отмечена'); });
+      }
+      var jv = j.value.trim();
+      if (jv && !intIn(jv, 2, 5) && fold(jv) !== 'нет отметки')
+        warn(j, 'отметка по журналу должна быть от 2 до 5: сохранится без отметки');
     }
     // Total and mark as typed.
     var sum = 0, all = ps.length > 0;
@@ -59,19 +71,22 @@
     });
     tr.querySelector('td.total output').textContent = String(sum);
     var mark = '';
-    if (all && !blank && intIn(v.value, 1, 99) && scale.length === 3 && !isNaN(scale[0]))
+    if (all && !blank && !absent && variantKind(v.value) === 'ok' && scale.length === 3 && !isNaN(scale[0]))
       mark = sum >= scale[2] ? '5' : sum >= scale[1] ? '4' : sum >= scale[0] ? '3' : '2';
     tr.querySelector('td.mark output').textContent = mark;
-    return { cells: cells, errs: errs, touched: !blank };
+    var errors = 0;
+    notes.forEach(function (n) { if (n[1]) errors++; });
+    return { cells: cells, notes: notes, errors: errors };
   }
 
-  // Shows the messages; fresh rows only complain once the person has left the row.
+  // Shows the hints; fresh rows only mention what is missing once the person has left the row.
   function show(tr, res, strict) {
     res.cells.forEach(function (c) {
-      var msg = res.errs.get(c) || '';
-      var pending = !strict && /заполните|укажите вариант/.test(msg);
-      if (pending) msg = '';
-      c.parentNode.classList.toggle('bad', !!msg);
+      var n = res.notes.get(c) || ['', false];
+      var msg = n[0];
+      if (!strict && /пустая позиция|вариант не указан/.test(msg)) msg = '';
+      c.parentNode.classList.toggle('bad', !!msg && n[1]);
+      c.parentNode.classList.toggle('warn', !!msg && !n[1]);
       c.setAttribute('aria-invalid', msg ? 'true' : 'false');
       c.title = msg;
       var small = c.parentNode.querySelector('.cell-err');
@@ -121,11 +136,14 @@
     rows().forEach(function (tr) {
       var res = checkRow(tr);
       show(tr, res, true);
-      if (res.errs.size) { bad++; if (!first) first = res.errs.keys().next().value; }
+      if (res.errors) {
+        bad++;
+        res.notes.forEach(function (n, c) { if (n[1] && !first) first = c; });
+      }
     });
     if (bad) {
       e.preventDefault();
-      if (status) status.textContent = 'Не сохранено: ошибок в строках — ' + bad + '. Они отмечены в таблице.';
+      if (status) status.textContent = 'Не сохранено: строк с ошибками — ' + bad + '. Они отмечены в таблице.';
       go(first);
     } else if (status) {
       status.textContent = 'Сохраняем…';

@@ -1,5 +1,5 @@
 /* layouts: recognising the results layouts of formats.md and mapping their columns. */
-#include "io/layouts.h"
+#include "import/layouts.h"
 
 #include <stdio.h>
 #include <string.h>

@@ -1,4 +1,4 @@
-/* report/analysis: one analysis run — every procedure from the database through the
+/* analysis: one analysis run — every procedure from the database through the
  * statistics library to the output files and the database.
  *
  * analysis_run() selects the procedures (all with results, or one year, or one code, plus
@@ -6,12 +6,14 @@
  * need), loads and analyses them on worker threads (each with its own connection, see
  * model/load.h), and writes in DIR: signs.csv (every sign of every school and procedure,
  * with its inputs), schools.csv (official flags, risk, oko's list, persistence),
- * region.csv (objectivity index, exclusions and boundary excess per procedure) and
- * official_list.xlsx (the official markers in the shape regions publish). The run is
- * stored in the tables of migration 004 (analysis_run, sign_result with the flags,
- * school_risk, region_index) in one transaction. Formats and decisions: docs/analysis.md. */
-#ifndef OKO_REPORT_ANALYSIS_H
-#define OKO_REPORT_ANALYSIS_H
+ * region.csv (objectivity index, exclusions and boundary excess per procedure),
+ * municipalities.csv (excess mass per municipality) and official_list.xlsx (the official
+ * markers in the shape regions publish), each renamed from ".NAME.part" only when the whole
+ * run succeeded. The run is stored through model/run.h (migrations 004 and 012:
+ * analysis_run, sign_result with the flags, school_risk, region_index, run_histogram) in one
+ * transaction. Formats and decisions: docs/analysis.md. */
+#ifndef OKO_ANALYSIS_ANALYSIS_H
+#define OKO_ANALYSIS_ANALYSIS_H
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -1,0 +1,629 @@
+/* model/run: stored analysis runs (see the header). */
+#include "model/run.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/buf.h"
+#include "base/err.h"
+#include "base/mem.h"
+
+struct run_writer {
+	struct db *d;
+	int64_t id;
+	struct db_stmt *sign, *school, *index, *hist;
+};
+
+static int bind_num(struct db_stmt *s, int i, double v)
+{
+	return isnan(v) || isinf(v) ? db_bind_null(s, i) : db_bind_double(s, i, v);
+}
+
+static double col_num(struct db_stmt *s, int i)
+{
+	return db_col_null(s, i) ? NAN : db_col_double(s, i);
+}
+
+static int step_done(struct db_stmt *s)
+{
+	int rc = db_step(s);
+	return rc < 0 ? rc : 0;
+}
+
+static void writer_free(struct run_writer *w)
+{
+	db_finalize(w->sign);
+	db_finalize(w->school);
+	db_finalize(w->index);
+	db_finalize(w->hist);
+	free(w);
+}
+
+int run_begin(struct db *d, const char *params, const char *out_dir, struct run_writer **out)
+{
+	*out = NULL;
+	struct run_writer *w = xcalloc(1, sizeof *w);
+	struct db_stmt *st = NULL;
+	w->d = d;
+	int rc = db_begin(d);
+	if (rc) {
+		free(w);
+		return rc;
+	}
+	if ((rc = db_prepare(d, &st, "INSERT INTO analysis_run (params, out_dir) VALUES (?, ?)")))
+		goto out;
+	db_bind_text(st, 1, params, -1);
+	db_bind_text(st, 2, out_dir, -1);
+	if ((rc = step_done(st)))
+		goto out;
+	w->id = db_last_id(d);
+	if ((rc = db_prepare(d, &w->sign,
+			     "INSERT INTO sign_result (run_id, school_id, procedure_id, sign, value,"
+			     " threshold, n, p, q_adj, detail, kind) VALUES (?,?,?,?,?,?,?,?,?,?,?)")) ||
+	    (rc = db_prepare(d, &w->school,
+			     "INSERT INTO school_risk (run_id, school_id, official_flags, own_flags,"
+			     " works, risk, p, q_adj, listed, rank, top_sign, top_procedure_id, top_p,"
+			     " years_flagged, consecutive_years) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")) ||
+	    (rc = db_prepare(d, &w->index,
+			     "INSERT INTO region_index (run_id, procedure_id, scope, works, schools,"
+			     " excluded, absent, mean, sd, flagged_mean, flagged_journal, flagged_rise,"
+			     " flagged_drop, flagged_share2, flagged_official, objectivity_index,"
+			     " own_flagged, boundary, excess, excess_lo, excess_hi, excess_share)"
+			     " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")) ||
+	    (rc = db_prepare(d, &w->hist,
+			     "INSERT INTO run_histogram (run_id, procedure_id, school_id, works, counts,"
+			     " scale) VALUES (?,?,?,?,?,?)")))
+		goto out;
+	*out = w;
+out:
+	db_finalize(st);
+	if (rc) {
+		db_rollback(d);
+		writer_free(w);
+	}
+	return rc;
+}
+
+int64_t run_writer_id(const struct run_writer *w)
+{
+	return w ? w->id : 0;
+}
+
+int run_add_sign(struct run_writer *w, const struct run_sign_row *x)
+{
+	struct db_stmt *s = w->sign;
+	db_reset(s);
+	db_bind_int(s, 1, w->id);
+	db_bind_int(s, 2, x->school_id);
+	db_bind_int(s, 3, x->procedure_id);
+	db_bind_text(s, 4, x->sign, -1);
+	bind_num(s, 5, x->value);
+	bind_num(s, 6, x->threshold);
+	db_bind_int(s, 7, x->n);
+	bind_num(s, 8, x->p);
+	bind_num(s, 9, x->q_adj);
+	db_bind_text(s, 10, x->detail ? x->detail : "", -1);
+	db_bind_text(s, 11, x->kind, -1);
+	return step_done(s);
+}
+
+int run_add_school(struct run_writer *w, const struct run_school_row *x)
+{
+	struct db_stmt *s = w->school;
+	db_reset(s);
+	db_bind_int(s, 1, w->id);
+	db_bind_int(s, 2, x->school_id);
+	db_bind_int(s, 3, x->official_flags);
+	db_bind_int(s, 4, x->own_flags);
+	db_bind_int(s, 5, x->works);
+	db_bind_double(s, 6, x->risk);
+	bind_num(s, 7, x->p);
+	bind_num(s, 8, x->q_adj);
+	db_bind_int(s, 9, x->listed);
+	db_bind_int(s, 10, x->rank);
+	db_bind_text(s, 11, x->top_sign && *x->top_sign ? x->top_sign : NULL, -1);
+	if (x->top_procedure_id)
+		db_bind_int(s, 12, x->top_procedure_id);
+	else
+		db_bind_null(s, 12);
+	bind_num(s, 13, x->top_p);
+	db_bind_text(s, 14, x->years_flagged, -1);
+	db_bind_int(s, 15, x->consecutive_years);
+	return step_done(s);
+}
+
+int run_add_index(struct run_writer *w, const struct run_index_row *x)
+{
+	struct db_stmt *s = w->index;
+	bool all = !x->procedure_id;
+	db_reset(s);
+	db_bind_int(s, 1, w->id);
+	if (all)
+		db_bind_null(s, 2);
+	else
+		db_bind_int(s, 2, x->procedure_id);
+	db_bind_text(s, 3, x->scope, -1);
+	for (int i = 4; i <= 22; i++)
+		db_bind_null(s, i);
+	db_bind_int(s, 5, x->schools);
+	db_bind_int(s, 15, x->flagged_official);
+	bind_num(s, 16, x->index);
+	if (all)
+		return step_done(s);
+	db_bind_int(s, 4, x->works);
+	db_bind_int(s, 6, x->excluded);
+	db_bind_int(s, 7, x->absent);
+	bind_num(s, 8, x->mean);
+	bind_num(s, 9, x->sd);
+	db_bind_int(s, 10, x->flagged_mean);
+	db_bind_int(s, 11, x->flagged_journal);
+	db_bind_int(s, 12, x->flagged_rise);
+	db_bind_int(s, 13, x->flagged_drop);
+	db_bind_int(s, 14, x->flagged_share2);
+	db_bind_int(s, 17, x->own_flagged);
+	if (x->boundary >= 0) {
+		db_bind_int(s, 18, x->boundary);
+		bind_num(s, 19, x->excess);
+		bind_num(s, 20, x->excess_lo);
+		bind_num(s, 21, x->excess_hi);
+		bind_num(s, 22, x->excess_share);
+	}
+	return step_done(s);
+}
+
+int run_add_histogram(struct run_writer *w, int64_t procedure_id, int64_t school_id,
+		      const uint32_t *counts, size_t n, const int *scale)
+{
+	struct db_stmt *s = w->hist;
+	struct buf b = BUF_INIT;
+	uint64_t works = 0;
+	char sc[48];
+	for (size_t i = 0; i < n; i++) {
+		buf_printf(&b, "%s%lu", i ? " " : "", (unsigned long)counts[i]);
+		works += counts[i];
+	}
+	db_reset(s);
+	db_bind_int(s, 1, w->id);
+	db_bind_int(s, 2, procedure_id);
+	if (school_id)
+		db_bind_int(s, 3, school_id);
+	else
+		db_bind_null(s, 3);
+	db_bind_int(s, 4, (int64_t)works);
+	db_bind_text(s, 5, buf_str(&b), -1);
+	if (scale) {
+		snprintf(sc, sizeof sc, "%d %d %d", scale[0], scale[1], scale[2]);
+		db_bind_text(s, 6, sc, -1);
+	} else {
+		db_bind_null(s, 6);
+	}
+	int rc = step_done(s);
+	buf_free(&b);
+	return rc;
+}
+
+int run_finish(struct run_writer *w, const struct run_totals *t)
+{
+	struct db_stmt *st = NULL;
+	int rc = db_prepare(w->d, &st, "UPDATE analysis_run SET procedures = ?, schools = ?, flagged = ?,"
+				       " objectivity_index = ?, listed = ?, q = ? WHERE id = ?");
+	if (rc)
+		goto out;
+	db_bind_int(st, 1, t->procedures);
+	db_bind_int(st, 2, t->schools);
+	db_bind_int(st, 3, t->flagged);
+	bind_num(st, 4, t->index);
+	db_bind_int(st, 5, t->listed);
+	db_bind_double(st, 6, t->q);
+	db_bind_int(st, 7, w->id);
+	if ((rc = step_done(st)))
+		goto out;
+	db_finalize(st);
+	st = NULL;
+	db_finalize(w->sign);
+	db_finalize(w->school);
+	db_finalize(w->index);
+	db_finalize(w->hist);
+	w->sign = w->school = w->index = w->hist = NULL;
+	rc = db_commit(w->d);
+out:
+	db_finalize(st);
+	if (rc)
+		db_rollback(w->d);
+	writer_free(w);
+	return rc;
+}
+
+void run_abort(struct run_writer *w)
+{
+	if (!w)
+		return;
+	struct db *d = w->d;
+	writer_free(w);
+	db_rollback(d);
+}
+
+/* ---- reading ---- */
+
+static char *dup_col(struct db_stmt *s, int i)
+{
+	return xstrdup(db_col_text(s, i));
+}
+
+int run_latest(struct db *d, struct run_info *out)
+{
+	memset(out, 0, sizeof *out);
+	struct db_stmt *s = NULL;
+	int rc = db_prepare(d, &s, "SELECT id, at, procedures, schools, flagged, objectivity_index,"
+				   " listed, q FROM analysis_run ORDER BY id DESC LIMIT 1");
+	if (rc)
+		goto out;
+	rc = db_step(s);
+	if (rc != DB_ROW) {
+		rc = rc < 0 ? rc : ERR_NOTFOUND;
+		goto out;
+	}
+	out->id = db_col_int(s, 0);
+	snprintf(out->at, sizeof out->at, "%s", db_col_text(s, 1));
+	out->procedures = (long)db_col_int(s, 2);
+	out->schools = (long)db_col_int(s, 3);
+	out->flagged = (long)db_col_int(s, 4);
+	out->index = col_num(s, 5);
+	out->listed = (long)db_col_int(s, 6);
+	out->q = col_num(s, 7);
+	rc = 0;
+out:
+	db_finalize(s);
+	return rc;
+}
+
+/* Columns 0..14 of a risk row, after "SELECT ", and the tables they come from. */
+#define RISK_COLS \
+	"k.rank, sc.id, sc.login, sc.name, coalesce(m.name, ''), coalesce(sc.kind, ''), k.risk," \
+	" k.listed, k.official_flags, k.own_flags, k.works, coalesce(k.top_sign, '')," \
+	" coalesce(p.code, ''), coalesce(k.years_flagged, ''), k.consecutive_years"
+#define RISK_FROM \
+	" FROM school_risk k JOIN school sc ON sc.id = k.school_id" \
+	" LEFT JOIN municipality m ON m.id = sc.municipality_id" \
+	" LEFT JOIN procedure p ON p.id = k.top_procedure_id"
+
+static void risk_row(struct db_stmt *s, struct run_risk *x)
+{
+	x->rank = (long)db_col_int(s, 0);
+	x->school_id = db_col_int(s, 1);
+	x->login = dup_col(s, 2);
+	x->name = dup_col(s, 3);
+	x->municipality = dup_col(s, 4);
+	x->kind = dup_col(s, 5);
+	x->risk = col_num(s, 6);
+	x->listed = db_col_int(s, 7) == 1;
+	x->official_flags = (long)db_col_int(s, 8);
+	x->own_flags = (long)db_col_int(s, 9);
+	x->works = (long)db_col_int(s, 10);
+	x->top_sign = dup_col(s, 11);
+	x->top_procedure = dup_col(s, 12);
+	x->years_flagged = dup_col(s, 13);
+	x->consecutive_years = (long)db_col_int(s, 14);
+}
+
+void run_risk_clear(struct run_risk *x)
+{
+	free(x->login);
+	free(x->name);
+	free(x->municipality);
+	free(x->kind);
+	free(x->top_sign);
+	free(x->top_procedure);
+	free(x->years_flagged);
+}
+
+int run_risk_list(struct db *d, const struct scope *sc, int64_t run_id, const struct run_filter *f,
+		  struct run_risk **out, size_t *n)
+{
+	*out = NULL;
+	*n = 0;
+	struct db_stmt *s = NULL;
+	struct run_risk *rows = NULL;
+	size_t nrows = 0, cap = 0;
+	int rc = db_prepare(d, &s,
+			    "SELECT " RISK_COLS RISK_FROM
+			    " WHERE k.run_id = ?3 AND (?4 = 0 OR (?4 = 1 AND (k.listed = 1 OR"
+			    " k.official_flags > 0)) OR (?4 = 2 AND k.listed = 1))"
+			    " AND " SCOPE_SQL("sc")
+			    " AND (?7 = 0 OR sc.municipality_id = ?7) AND (?8 = '' OR sc.kind = ?8)"
+			    " ORDER BY k.rank LIMIT ?5 OFFSET ?6");
+	if (rc)
+		goto out;
+	scope_bind(s, sc);
+	db_bind_int(s, 3, run_id);
+	db_bind_int(s, 4, (int64_t)f->which);
+	db_bind_int(s, 5, f->limit > 0 ? f->limit : (int64_t)1 << 62);
+	db_bind_int(s, 6, f->offset);
+	db_bind_int(s, 7, f->municipality_id);
+	db_bind_text(s, 8, f->kind ? f->kind : "", -1);
+	while ((rc = db_step(s)) == DB_ROW) {
+		rows = xgrow(rows, &cap, nrows + 1, sizeof *rows);
+		risk_row(s, &rows[nrows++]);
+	}
+	if (rc < 0)
+		goto out;
+	rc = 0;
+	*out = rows;
+	*n = nrows;
+	rows = NULL;
+out:
+	db_finalize(s);
+	run_risk_free(rows, nrows);
+	return rc;
+}
+
+void run_risk_free(struct run_risk *rows, size_t n)
+{
+	for (size_t i = 0; rows && i < n; i++)
+		run_risk_clear(&rows[i]);
+	free(rows);
+}
+
+int run_municipalities(struct db *d, const struct scope *sc, struct run_municipality **out,
+		       size_t *n)
+{
+	*out = NULL;
+	*n = 0;
+	struct db_stmt *s = NULL;
+	struct run_municipality *m = NULL;
+	size_t nm = 0, cap = 0;
+	int rc = db_prepare(d, &s, "SELECT m.id, m.name FROM municipality m WHERE "
+				   SCOPE_MUN_SQL("m.id") " ORDER BY m.name");
+	if (rc)
+		goto out;
+	scope_bind(s, sc);
+	while ((rc = db_step(s)) == DB_ROW) {
+		m = xgrow(m, &cap, nm + 1, sizeof *m);
+		m[nm].id = db_col_int(s, 0);
+		m[nm++].name = dup_col(s, 1);
+	}
+	if (rc < 0)
+		goto out;
+	rc = 0;
+	*out = m;
+	*n = nm;
+	m = NULL;
+out:
+	db_finalize(s);
+	run_municipalities_free(m, nm);
+	return rc;
+}
+
+void run_municipalities_free(struct run_municipality *m, size_t n)
+{
+	for (size_t i = 0; m && i < n; i++)
+		free(m[i].name);
+	free(m);
+}
+
+int run_school_by_login(struct db *d, const char *login, int64_t *id, char *name, size_t n)
+{
+	*id = 0;
+	if (n)
+		name[0] = 0;
+	struct db_stmt *s = NULL;
+	int rc = db_prepare(d, &s, "SELECT id, name FROM school WHERE login = ?");
+	if (rc)
+		goto out;
+	db_bind_text(s, 1, login, -1);
+	rc = db_step(s);
+	if (rc != DB_ROW) {
+		rc = rc < 0 ? rc : ERR_NOTFOUND;
+		goto out;
+	}
+	*id = db_col_int(s, 0);
+	if (n)
+		snprintf(name, n, "%s", db_col_text(s, 1));
+	rc = 0;
+out:
+	db_finalize(s);
+	return rc;
+}
+
+int run_school_risk(struct db *d, int64_t run_id, int64_t school_id, struct run_risk *out,
+		    long *ranked)
+{
+	memset(out, 0, sizeof *out);
+	*ranked = 0;
+	struct db_stmt *s = NULL;
+	int rc = db_prepare(d, &s, "SELECT " RISK_COLS ", (SELECT count(*) FROM school_risk x"
+				   " WHERE x.run_id = k.run_id)" RISK_FROM " WHERE k.run_id = ? AND k.school_id = ?");
+	if (rc)
+		goto out;
+	db_bind_int(s, 1, run_id);
+	db_bind_int(s, 2, school_id);
+	rc = db_step(s);
+	if (rc != DB_ROW) {
+		rc = rc < 0 ? rc : ERR_NOTFOUND;
+		goto out;
+	}
+	risk_row(s, out);
+	*ranked = (long)db_col_int(s, 15);
+	rc = 0;
+out:
+	db_finalize(s);
+	return rc;
+}
+
+int run_school_signs(struct db *d, int64_t run_id, int64_t school_id, enum run_sign_order o,
+		     struct run_sign **out, size_t *n)
+{
+	*out = NULL;
+	*n = 0;
+	struct db_stmt *s = NULL;
+	struct run_sign *v = NULL;
+	size_t nv = 0, cap = 0;
+	int rc = db_prepare(d, &s,
+			    o == RUN_SIGNS_BY_SIGN
+			    ? "SELECT g.sign, g.kind, p.code, coalesce(g.detail, ''), g.value, g.threshold,"
+			      " g.p, g.q_adj, g.n FROM sign_result g JOIN procedure p ON p.id = g.procedure_id"
+			      " WHERE g.run_id = ? AND g.school_id = ?"
+			      " ORDER BY CASE WHEN g.kind = 'official' THEN 0 ELSE 1 END, g.sign,"
+			      " p.year DESC, p.code"
+			    : "SELECT g.sign, g.kind, p.code, coalesce(g.detail, ''), g.value, g.threshold,"
+			      " g.p, g.q_adj, g.n FROM sign_result g JOIN procedure p ON p.id = g.procedure_id"
+			      " WHERE g.run_id = ? AND g.school_id = ? ORDER BY p.code, g.sign");
+	if (rc)
+		goto out;
+	db_bind_int(s, 1, run_id);
+	db_bind_int(s, 2, school_id);
+	while ((rc = db_step(s)) == DB_ROW) {
+		v = xgrow(v, &cap, nv + 1, sizeof *v);
+		struct run_sign *x = &v[nv++];
+		x->sign = dup_col(s, 0);
+		x->kind = dup_col(s, 1);
+		x->procedure = dup_col(s, 2);
+		x->detail = dup_col(s, 3);
+		x->value = col_num(s, 4);
+		x->threshold = col_num(s, 5);
+		x->p = col_num(s, 6);
+		x->q_adj = col_num(s, 7);
+		x->n = (long)db_col_int(s, 8);
+	}
+	if (rc < 0)
+		goto out;
+	rc = 0;
+	*out = v;
+	*n = nv;
+	v = NULL;
+out:
+	db_finalize(s);
+	run_signs_free(v, nv);
+	return rc;
+}
+
+void run_signs_free(struct run_sign *s, size_t n)
+{
+	for (size_t i = 0; s && i < n; i++) {
+		free(s[i].sign);
+		free(s[i].kind);
+		free(s[i].procedure);
+		free(s[i].detail);
+	}
+	free(s);
+}
+
+int run_school_history(struct db *d, int64_t school_id, size_t limit, struct run_history **out,
+		       size_t *n)
+{
+	*out = NULL;
+	*n = 0;
+	struct db_stmt *s = NULL;
+	struct run_history *v = NULL;
+	size_t nv = 0, cap = 0;
+	int rc = db_prepare(d, &s, "SELECT a.at, k.risk, k.rank, k.listed, k.official_flags"
+				   " FROM school_risk k JOIN analysis_run a ON a.id = k.run_id"
+				   " WHERE k.school_id = ? ORDER BY a.id DESC LIMIT ?");
+	if (rc)
+		goto out;
+	db_bind_int(s, 1, school_id);
+	db_bind_int(s, 2, (int64_t)limit);
+	while ((rc = db_step(s)) == DB_ROW) {
+		v = xgrow(v, &cap, nv + 1, sizeof *v);
+		struct run_history *x = &v[nv++];
+		snprintf(x->at, sizeof x->at, "%s", db_col_text(s, 0));
+		x->risk = col_num(s, 1);
+		x->rank = (long)db_col_int(s, 2);
+		x->listed = db_col_int(s, 3) == 1;
+		x->official_flags = (long)db_col_int(s, 4);
+	}
+	if (rc < 0)
+		goto out;
+	rc = 0;
+	*out = v;
+	*n = nv;
+	v = NULL;
+out:
+	db_finalize(s);
+	free(v);
+	return rc;
+}
+
+/* "3 0 12 …" into a fresh array of n counts (missing counts are 0); returns the sum. */
+static uint64_t parse_counts(const char *t, uint64_t *c, size_t n)
+{
+	uint64_t sum = 0;
+	for (size_t i = 0; i < n; i++) {
+		char *end;
+		unsigned long long v = strtoull(t, &end, 10);
+		if (end == t)
+			break;
+		c[i] = v;
+		sum += v;
+		t = end;
+	}
+	return sum;
+}
+
+static size_t count_words(const char *t)
+{
+	size_t n = 0;
+	for (bool in = false; *t; t++) {
+		bool sp = *t == ' ';
+		n += !sp && !in;
+		in = !sp;
+	}
+	return n;
+}
+
+int run_school_histogram(struct db *d, int64_t run_id, int64_t school_id, const char *procedure,
+			 struct run_hist *out)
+{
+	memset(out, 0, sizeof *out);
+	struct db_stmt *s = NULL;
+	bool got_school = false, got_all = false;
+	int rc = db_prepare(d, &s, "SELECT CASE WHEN h.school_id IS NULL THEN 1 ELSE 0 END, h.counts, coalesce(h.scale, '')"
+				   " FROM run_histogram h JOIN procedure p ON p.id = h.procedure_id"
+				   " WHERE h.run_id = ? AND p.code = ? AND (h.school_id = ? OR h.school_id IS NULL)");
+	if (rc)
+		goto out;
+	db_bind_int(s, 1, run_id);
+	db_bind_text(s, 2, procedure, -1);
+	db_bind_int(s, 3, school_id);
+	/* The region row first fixes the width (max score + 1) for both. */
+	char *school_counts = NULL;
+	while ((rc = db_step(s)) == DB_ROW) {
+		if (db_col_int(s, 0)) {
+			const char *t = db_col_text(s, 1);
+			out->nbins = count_words(t);
+			out->all = xcalloc(out->nbins + 1, sizeof *out->all);
+			out->school = xcalloc(out->nbins + 1, sizeof *out->school);
+			out->all_n = parse_counts(t, out->all, out->nbins);
+			out->has_scale = sscanf(db_col_text(s, 2), "%d %d %d", &out->scale[0],
+						&out->scale[1], &out->scale[2]) == 3;
+			got_all = true;
+		} else if (!school_counts) {
+			school_counts = dup_col(s, 1);
+			got_school = true;
+		}
+	}
+	if (rc < 0) {
+		free(school_counts);
+		goto out;
+	}
+	rc = 0;
+	if (got_all && got_school)
+		out->school_n = parse_counts(school_counts, out->school, out->nbins);
+	free(school_counts);
+	if (!got_all || !got_school || !out->nbins)
+		rc = ERR_NOTFOUND;
+out:
+	db_finalize(s);
+	if (rc)
+		run_hist_free(out);
+	return rc;
+}
+
+void run_hist_free(struct run_hist *h)
+{
+	free(h->school);
+	free(h->all);
+	memset(h, 0, sizeof *h);
+}

@@ -1,0 +1,164 @@
+/* summary: territory figures for the home page, school cards and the API (summary.h). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/err.h"
+#include "base/mem.h"
+#include "model/summary.h"
+
+int summary_counts(struct db *d, const struct scope *sc, struct summary_counts *out)
+{
+	struct db_stmt *s = NULL;
+	memset(out, 0, sizeof *out);
+	int rc = db_prepare(d, &s, "SELECT count(*), count(DISTINCT s.municipality_id),"
+				   " (SELECT count(*) FROM procedure),"
+				   " (SELECT coalesce(sum(x.rows), 0) FROM result_pair x JOIN school s"
+				   " ON s.id = x.school_id WHERE " SCOPE_SQL("s") ")"
+				   " FROM school s WHERE " SCOPE_SQL("s"));
+	if (rc || (rc = scope_bind(s, sc)))
+		goto out;
+	if ((rc = db_step(s)) == DB_ROW) {
+		out->schools = (long)db_col_int(s, 0);
+		out->municipalities = (long)db_col_int(s, 1);
+		out->procedures = (long)db_col_int(s, 2);
+		out->results = (long)db_col_int(s, 3);
+		rc = 0;
+	}
+out:
+	db_finalize(s);
+	return rc;
+}
+
+int summary_progress(struct db *d, const struct scope *sc, summary_progress_fn fn, void *ctx)
+{
+	struct db_stmt *s = NULL;
+	int rc = db_prepare(d, &s,
+			    "SELECT p.code, coalesce(m.name, 'муниципалитет не указан'),"
+			    " count(DISTINCT x.school_id),"
+			    " (SELECT count(*) FROM school s2 WHERE s2.municipality_id IS NOT DISTINCT FROM m.id"
+			    "  AND (?1 != 'school' OR s2.id = ?2))"
+			    " FROM result_pair x JOIN procedure p ON p.id = x.procedure_id"
+			    " JOIN school s ON s.id = x.school_id LEFT JOIN municipality m ON m.id = s.municipality_id"
+			    " WHERE " SCOPE_SQL("s") " GROUP BY p.id, m.id"
+			    /* schools with no municipality first, in PostgreSQL too (NULLS FIRST) */
+			    " ORDER BY p.year DESC, p.code, CASE WHEN m.name IS NULL THEN 0 ELSE 1 END, m.name");
+	if (rc || (rc = scope_bind(s, sc)))
+		goto out;
+	while ((rc = db_step(s)) == DB_ROW) {
+		struct summary_progress_row r = { db_col_text(s, 0), db_col_text(s, 1),
+						  (long)db_col_int(s, 2), (long)db_col_int(s, 3) };
+		if ((rc = fn(ctx, &r)))
+			goto out;
+	}
+out:
+	db_finalize(s);
+	return rc;
+}
+
+int summary_school_results(struct db *d, int64_t school_id, summary_school_result_fn fn, void *ctx)
+{
+	struct db_stmt *s = NULL;
+	int rc = db_prepare(d, &s, "SELECT p.code, sum(1 - x.absent), sum(x.absent), avg(x.primary_score),"
+				   " p.max_score, sum(CASE WHEN x.problems <> 0 THEN 1 ELSE 0 END)"
+				   " FROM procedure p CROSS JOIN result x ON x.procedure_id = p.id AND x.school_id = ?"
+				   " GROUP BY p.id ORDER BY p.year DESC, p.code");
+	if (rc || (rc = db_bind_int(s, 1, school_id)))
+		goto out;
+	while ((rc = db_step(s)) == DB_ROW) {
+		struct summary_school_result r = {
+			db_col_text(s, 0), (long)db_col_int(s, 1), (long)db_col_int(s, 2),
+			db_col_double(s, 3), (long)db_col_int(s, 4), (long)db_col_int(s, 5),
+		};
+		if ((rc = fn(ctx, &r)))
+			goto out;
+	}
+out:
+	db_finalize(s);
+	return rc;
+}
+
+/* One school's works being gathered by summary_scores. */
+struct gather {
+	char *login;
+	long written, absent, scored;
+	int64_t sum;
+	struct summary_score_count *v;
+	size_t n, cap;
+};
+
+static int emit(struct gather *g, summary_scores_fn fn, void *ctx)
+{
+	if (!g->login)
+		return 0;
+	/* The mean as SQL's avg() gives it for integers: the exact sum over the count. */
+	struct summary_school_scores x = {
+		g->login, g->written, g->absent, g->scored ? (double)g->sum / (double)g->scored : 0.0,
+		g->n, g->v,
+	};
+	int rc = fn(ctx, &x);
+	free(g->login);
+	g->login = NULL;
+	g->written = g->absent = g->scored = 0;
+	g->sum = 0;
+	g->n = 0;
+	return rc;
+}
+
+int summary_scores(struct db *d, const struct scope *sc, const char *procedure,
+		   summary_scores_fn fn, void *ctx)
+{
+	struct db_stmt *s = NULL;
+	struct gather g = { 0 };
+	int rc = db_prepare(d, &s, "SELECT s.login, x.absent, x.primary_score IS NULL,"
+				   " coalesce(x.primary_score, 0), count(*)"
+				   " FROM procedure p JOIN result x ON x.procedure_id = p.id"
+				   " JOIN school s ON s.id = x.school_id WHERE p.code = ?3 AND " SCOPE_SQL("s")
+				   " GROUP BY s.login, x.absent, x.primary_score"
+				   " ORDER BY s.login, x.primary_score IS NULL, x.primary_score");
+	if (rc || (rc = scope_bind(s, sc)) || (rc = db_bind_text(s, 3, procedure, -1)))
+		goto out;
+	while ((rc = db_step(s)) == DB_ROW) {
+		const char *login = db_col_text(s, 0);
+		long n = (long)db_col_int(s, 4);
+		if (g.login && strcmp(g.login, login) && (rc = emit(&g, fn, ctx)))
+			goto out;
+		if (!g.login)
+			g.login = xstrdup(login);
+		if (db_col_int(s, 1))
+			g.absent += n;
+		else
+			g.written += n;
+		if (db_col_int(s, 2))
+			continue;
+		int score = (int)db_col_int(s, 3);
+		g.scored += n;
+		g.sum += (int64_t)score * n;
+		/* Scores come ascending: the same score of an absent and a present work merge. */
+		if (g.n && g.v[g.n - 1].score == score) {
+			g.v[g.n - 1].n += n;
+		} else {
+			g.v = xgrow(g.v, &g.cap, g.n + 1, sizeof *g.v);
+			g.v[g.n++] = (struct summary_score_count){ score, n };
+		}
+	}
+	if (rc == DB_DONE)
+		rc = emit(&g, fn, ctx);
+out:
+	free(g.login);
+	free(g.v);
+	db_finalize(s);
+	return rc;
+}
+
+int summary_result_total(struct db *d, int64_t *n)
+{
+	struct db_stmt *s = NULL;
+	*n = 0;
+	int rc = db_prepare(d, &s, "SELECT count(*) FROM result");
+	if (!rc && (rc = db_step(s)) == DB_ROW) {
+		*n = db_col_int(s, 0);
+		rc = 0;
+	}
+	db_finalize(s);
+	return rc;
+}

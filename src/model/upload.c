@@ -1,0 +1,60 @@
+/* upload: writing the history of results uploads (see upload.h). */
+#include "model/upload.h"
+
+#include "base/err.h"
+
+int upload_add(struct db *d, const char *file, const char *digest_hex, int64_t size,
+	       const char *user, int64_t *id)
+{
+	struct db_stmt *s = NULL;
+	int rc = db_prepare(d, &s, "INSERT INTO upload(file, digest, size, layout, user_name, rows,"
+				   " written, absent, warnings) VALUES (?, ?, ?, '', ?, 0, 0, 0, 0)");
+	if (rc)
+		goto out;
+	if ((rc = db_bind_text(s, 1, file, -1)) || (rc = db_bind_text(s, 2, digest_hex, -1)) ||
+	    (rc = db_bind_int(s, 3, size)) ||
+	    (rc = db_bind_text(s, 4, user && *user ? user : "?", -1)) || (rc = db_step(s)) < 0)
+		goto out;
+	*id = db_last_id(d);
+	rc = 0;
+out:
+	db_finalize(s);
+	return rc;
+}
+
+int upload_set_counts(struct db *d, int64_t id, const struct upload_counts *c)
+{
+	struct db_stmt *s = NULL;
+	int rc = db_prepare(d, &s, "UPDATE upload SET layout = ?, rows = ?, written = ?, absent = ?,"
+				   " warnings = ? WHERE id = ?");
+	if (rc)
+		goto out;
+	if ((rc = db_bind_text(s, 1, c->layout, -1)) || (rc = db_bind_int(s, 2, c->rows)) ||
+	    (rc = db_bind_int(s, 3, c->written)) || (rc = db_bind_int(s, 4, c->absent)) ||
+	    (rc = db_bind_int(s, 5, c->marked)) || (rc = db_bind_int(s, 6, id)) ||
+	    (rc = db_step(s)) < 0)
+		goto out;
+	rc = 0;
+out:
+	db_finalize(s);
+	return rc;
+}
+
+int upload_schools_add(struct db *d, int64_t upload_id, const struct upload_school *v, size_t n)
+{
+	struct db_stmt *s = NULL;
+	int rc = n ? db_prepare(d, &s, "INSERT INTO upload_school(upload_id, procedure_id, school_id,"
+				       " rows, written, replaced) VALUES (?, ?, ?, ?, ?, ?)") : 0;
+	for (size_t i = 0; i < n && !rc; i++) {
+		db_reset(s);
+		if ((rc = db_bind_int(s, 1, upload_id)) || (rc = db_bind_int(s, 2, v[i].procedure_id)) ||
+		    (rc = db_bind_int(s, 3, v[i].school_id)) || (rc = db_bind_int(s, 4, v[i].rows)) ||
+		    (rc = db_bind_int(s, 5, v[i].written)) || (rc = db_bind_int(s, 6, v[i].replaced)) ||
+		    (rc = db_step(s)) < 0)
+			goto out;
+		rc = 0;
+	}
+out:
+	db_finalize(s);
+	return rc;
+}

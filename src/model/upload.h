@@ -1,0 +1,45 @@
+/* upload: the history of results uploads (migration 002) — writing it.
+ *
+ * Every stored results upload (a file, a grid save) is one `upload` row: name, BLAKE2b
+ * digest and size of its bytes, layout, user, time and row counts; per (procedure, school)
+ * it touched, one `upload_school` row with what the school holds after it and what it
+ * replaced. The importer writes them inside its own transaction. Reading the history is
+ * result_upload_get() and result_latest_upload() (model/result.h) and the pages' queries.
+ *
+ * Conventions: int returns 0 or a negative ERR_*; each function prepares its statement
+ * once per call (called once per upload, so nothing is cached); SQL in the dialect of both
+ * SQLite and PostgreSQL. */
+#ifndef OKO_UPLOAD_H
+#define OKO_UPLOAD_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "db/db.h"
+
+/* What an upload read and stored, recorded when the store ends. */
+struct upload_counts {
+	const char *layout; /* layout_name(): canonical | vpr2021 | vpr2020 | form */
+	long rows;          /* data rows read */
+	long written;       /* participants who wrote the work */
+	long absent;
+	long marked;        /* rows stored with a problem marked */
+};
+
+/* Records a new upload with no rows counted yet; *id gets its id. user "" or NULL is
+ * recorded as "?". */
+int upload_add(struct db *d, const char *file, const char *digest_hex, int64_t size,
+	       const char *user, int64_t *id);
+/* Sets the upload's layout and counts. */
+int upload_set_counts(struct db *d, int64_t id, const struct upload_counts *c);
+/* What the upload did to one school's results for a procedure: the results the school
+ * holds after it (rows, of them written), and how many earlier ones it replaced. */
+struct upload_school {
+	int64_t procedure_id, school_id;
+	long rows, written;
+	int64_t replaced;
+};
+/* Records the n schools of an upload (one statement for all of them). */
+int upload_schools_add(struct db *d, int64_t upload_id, const struct upload_school *v, size_t n);
+
+#endif

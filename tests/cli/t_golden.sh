@@ -1,0 +1,66 @@
+#!/bin/bash
+# oko analyze outputs byte for byte: signs.csv, schools.csv, region.csv and municipalities.csv
+# of (a) a generated region (oko gen --seed 1, every kind of distortion, two years so that
+# the cohort and share2 signs are evaluated) and (b) the real 2021 files when they are
+# present, against sha256 sums recorded from a known binary. A refactoring must leave them
+# alone; a change of method changes them on purpose.
+#
+# To regenerate after an intended method change (and say so in the commit message):
+#   GOLDEN_PRINT=1 OKO=$PWD/build/oko bash tests/cli/t_golden.sh
+# prints the new sums in the shape of the tables below; paste them here. The sums below
+# were made by the pre-refactoring binary 130e235 (issue 14).
+. "$(dirname "$0")/lib.sh"
+
+FILES="signs.csv schools.csv region.csv municipalities.csv"
+
+# compare LABEL DIR SUMS: one check per file against the recorded "file sum" lines.
+compare() {
+	local label=$1 dir=$2 sums=$3 f want got
+	for f in $FILES; do
+		got=$(sha256sum "$dir/$f" 2>/dev/null | cut -d' ' -f1)
+		if [ -n "${GOLDEN_PRINT:-}" ]; then echo "# $label $f $got"; fi
+		want=$(echo "$sums" | awk -v f="$f" '$1 == f {print $2}')
+		expect_eq "$label: $f byte-identical" "$got" "$want"
+	done
+}
+
+GEN_SUMS="
+signs.csv d9d2f841417ea0a7ffd807b4d252124646ce88acac19d6a538f526a5d2bbb44c
+schools.csv 4ddcd29e012c0bb5fdf56b0ce55f2ec95ed330294055becc2d1cf5a76040f4e3
+region.csv 3a33f770379fffaf20c1fe7c370f649497a69bd3ed08456718bc69f207d38ecb
+municipalities.csv dcbc2abd4fbba940050c8e2ddba43535013ecef42eefc3a7f511ba290a9ec1b3
+"
+REAL_SUMS="
+signs.csv 9415e7356adcdec263d35ee8e5b02e2c04095b9b80e5cf8faa729c6c9e6144b1
+schools.csv 5a2aae23661d9557892d490ee8e87576a7b9e0dc51e24cf045fce6bd77a2e91d
+region.csv a5478f22a1d786932b3cc53a7ee29863743d20c13b334fc96de9fc9909762f93
+municipalities.csv ae19db31c395fcf31eafaa444fc62b4285ae1f96ea32c9cad9b663a139cdbf70
+"
+
+# (a) A generated region: 200 schools in 4 municipalities, RU and MA, grades 4-5, 2020-2021.
+"$OKO" gen --out "$T/g" --schools 200 --municipalities 4 --kinds all --manipulated 0.1 \
+	--subjects RU,MA --grades 4-5 --years 2020-2021 --seed 1 --quiet
+"$OKO" init >/dev/null
+for k in schools procedures results; do "$OKO" import "$k" "$T/g/$k.csv" >/dev/null; done
+expect_ok "generated region: analyze" analyze --out "$T/og" --quiet
+compare "generated" "$T/og" "$GEN_SUMS"
+
+# (b) The real 2021 files with their KIM descriptions and the region's school list (for the
+# municipalities), imported as tests/cli/t_analyze.sh does.
+real=$(real_dir)
+if [ -z "$real" ] || [ ! -d "$real/vpr2021" ]; then
+	skip "real data not found beside the checkout ($OKO_SHARED/data/real)"
+else
+	export OKO_DB="$T/real.db"
+	"$OKO" init >/dev/null
+	"$OKO" import schools "$real/logins.xlsx" --region "Алтайский край" >/dev/null 2>&1
+	for spec in "ru4 RU-4 14/24/33" "ma4 MA-4 6/10/14" "ru5 RU-5 18/29/39" "ma5 MA-5 7/11/15"; do
+		set -- $spec
+		"$OKO" import kim "$real/kim2021/$1.xlsx" --procedure "VPR-2021-$2" --scale "$3" >/dev/null 2>&1
+		"$OKO" import results "$real/vpr2021/$1.xlsx" --procedure "VPR-2021-$2" >/dev/null 2>&1
+	done
+	expect_ok "real 2021: analyze" analyze --out "$T/or" --quiet
+	expect_eq "real 2021: four procedures, 628 RU-4 schools" "$(awk -F, 'NR > 1 && $1 != "all" {n++} $1 == "VPR-2021-RU-4" {s = $12} END {print n "/" s}' "$T/or/region.csv")" "4/628"
+	compare "real" "$T/or" "$REAL_SUMS"
+fi
+echo "1..$_n"

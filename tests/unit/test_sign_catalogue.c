@@ -1,0 +1,139 @@
+/* Unit tests of stats/catalogue: every sign of enum stat_sign has a complete entry, and
+ * every sign identifier that an analysis writes to signs.csv is in the catalogue (a small
+ * two-year database, so that the pair signs are written too). */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "analysis/analysis.h"
+#include "base/log.h"
+#include "db/db.h"
+#include "stats/catalogue.h"
+
+static void test_complete(void **state)
+{
+	for (int i = 0; i < STAT_SIGN_COUNT; i++) {
+		const struct stat_sign_info *c = stat_sign_info((enum stat_sign)i);
+		assert_non_null(c);
+		assert_int_equal(c->sign, i);
+		assert_non_null(c->id);
+		assert_true(*c->id);
+		assert_non_null(c->family);
+		assert_true(*c->family);
+		assert_non_null(c->title);
+		assert_true(*c->title);
+		assert_non_null(c->explain);
+		assert_true(strlen(c->explain) > 20);
+		assert_non_null(c->method);
+		assert_true(*c->method >= '3' && *c->method <= '7');
+		assert_true(c->kind == STAT_KIND_OFFICIAL || c->kind == STAT_KIND_PUBLISHED ||
+			    c->kind == STAT_KIND_OWN);
+		assert_ptr_equal(stat_sign_find(c->id), c);
+		assert_string_equal(stat_sign_name((enum stat_sign)i), c->id);
+		assert_int_equal(stat_sign_official((enum stat_sign)i), c->kind == STAT_KIND_OFFICIAL);
+		for (int j = 0; j < i; j++)
+			assert_string_not_equal(stat_sign_info((enum stat_sign)j)->id, c->id);
+	}
+	assert_null(stat_sign_info(STAT_SIGN_COUNT));
+	assert_null(stat_sign_find("no_such_sign"));
+	assert_string_equal(stat_sign_kind_id(STAT_KIND_OWN), "own");
+	assert_string_equal(stat_sign_kind_id(STAT_KIND_OFFICIAL), "official");
+	assert_string_equal(stat_sign_kind_id(STAT_KIND_PUBLISHED), "published");
+}
+
+/* Two schools, RU-4 and RU-5 in 2020 and 2021: RU-5 2021 has a cohort predecessor (RU-4
+ * 2020) and a share2 one (RU-5 2020). */
+static void fixture(struct db *d)
+{
+	assert_int_equal(db_exec(d,
+		"INSERT INTO region (id, name) VALUES (1, 'Край');"
+		"INSERT INTO municipality (id, region_id, name) VALUES (1, 1, 'Город');"
+		"INSERT INTO school (id, login, name, municipality_id, kind) VALUES"
+		" (1, 'sch1', 'Школа 1', 1, 'СОШ'), (2, 'sch2', 'Школа 2', 1, 'СОШ');"
+		"INSERT INTO procedure (id, code, kind, year, subject, grade, max_score, scale3, scale4, scale5) VALUES"
+		" (1, 'VPR-2020-RU-4', 'VPR', 2020, 'RU', 4, 6, 2, 4, 5),"
+		" (2, 'VPR-2020-RU-5', 'VPR', 2020, 'RU', 5, 6, 2, 4, 5),"
+		" (3, 'VPR-2021-RU-5', 'VPR', 2021, 'RU', 5, 6, 2, 4, 5);"
+		"INSERT INTO position (procedure_id, idx, label, label_key, max, level) VALUES"
+		" (1, 0, '1', '1', 2, 'Б'), (1, 1, '2', '2', 2, 'П'), (1, 2, '3', '3', 2, 'В'),"
+		" (2, 0, '1', '1', 2, 'Б'), (2, 1, '2', '2', 2, 'П'), (2, 2, '3', '3', 2, 'В'),"
+		" (3, 0, '1', '1', 2, 'Б'), (3, 1, '2', '2', 2, 'П'), (3, 2, '3', '3', 2, 'В');"), 0);
+	static const char *const scores[] = { "020202", "010102", "020100", "000101", "010000", "020200" };
+	char sql[512];
+	for (int p = 1; p <= 3; p++)
+		for (int s = 1; s <= 2; s++)
+			for (int i = 0; i < 6; i++) {
+				const char *x = scores[(i + s + p) % 6];
+				int total = 0;
+				for (int k = 0; k < 6; k += 2)
+					total += (x[k] - '0') * 10 + (x[k + 1] - '0');
+				snprintf(sql, sizeof sql,
+					 "INSERT INTO result (procedure_id, school_id, code, class, journal_mark,"
+					 " absent, primary_score, scores, problems) VALUES (%d, %d, '%d', '%dА',"
+					 " %d, 0, %d, X'%s', 0)", p, s, i + 1, p == 1 ? 4 : 5, 2 + total / 2,
+					 total, x);
+				assert_int_equal(db_exec(d, sql), 0);
+			}
+}
+
+static void test_signs_csv(void **state)
+{
+	char dir[64], path[256], out[128], cmd[160];
+	snprintf(dir, sizeof dir, "/tmp/oko-test-signcat-XXXXXX");
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof path, "%s/t.db", dir);
+	snprintf(out, sizeof out, "%s/out", dir);
+	log_set_level(LOG_QUIET);
+	struct db *d = NULL;
+	assert_int_equal(db_open(&d, path, DB_OPEN_CREATE), 0);
+	fixture(d);
+	struct analysis_opts o = { .db_path = path, .out_dir = out, .threads = 1, .q = 0.05,
+				   .store = true };
+	struct analysis_summary sum;
+	char msg[256];
+	int rc = analysis_run(d, &o, &sum, msg, sizeof msg);
+	if (rc)
+		fprintf(stderr, "# %s\n", msg);
+	assert_int_equal(rc, 0);
+	db_close(d);
+	snprintf(path, sizeof path, "%s/signs.csv", out);
+	FILE *f = fopen(path, "r");
+	assert_non_null(f);
+	char line[4096];
+	bool seen[STAT_SIGN_COUNT] = { false };
+	int rows = 0;
+	assert_non_null(fgets(line, sizeof line, f)); /* the header */
+	while (fgets(line, sizeof line, f)) {
+		char *a = strchr(line, ','), *b = a ? strchr(a + 1, ',') : NULL, *c = b ? strchr(b + 1, ',') : NULL;
+		assert_non_null(c);
+		*c = 0;
+		const struct stat_sign_info *i = stat_sign_find(b + 1);
+		if (!i)
+			fprintf(stderr, "# not in the catalogue: %s\n", b + 1);
+		assert_non_null(i);
+		seen[i->sign] = true;
+		rows++;
+	}
+	fclose(f);
+	assert_true(rows > 0);
+	/* The pair signs were written too. */
+	assert_true(seen[STAT_SIGN_COHORT_RISE] && seen[STAT_SIGN_SHARE2_RISE]);
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+	assert_int_equal(system(cmd), 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_complete),
+		cmocka_unit_test(test_signs_csv),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
