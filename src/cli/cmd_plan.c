@@ -14,6 +14,7 @@
 #include "base/err.h"
 #include "cli/cli.h"
 #include "model/plan.h"
+#include "report/monitor.h"
 #include "model/procedure.h"
 #include "model/registry.h"
 #include "report/plan_pdf.h"
@@ -185,7 +186,7 @@ int cmd_monitoring(struct cli *c, int argc, char **argv)
 				"опоздавших и просроченных не бывает\n", proc);
 	if (summary)
 		rc = print_summary(&m);
-	else if ((rc = plan_monitor_write(&m, out_path ? out_path : "-", xlsx ? TABLE_XLSX : TABLE_CSV,
+	else if ((rc = monitor_write(&m, out_path ? out_path : "-", xlsx ? TABLE_XLSX : TABLE_CSV,
 					   msg, sizeof msg)))
 		fprintf(stderr, "oko: %s\n", msg);
 	else if (out_path)

@@ -1,8 +1,12 @@
 /* table_write: writing rows of cells as CSV or as an XLSX sheet. */
+#define _GNU_SOURCE /* memfd_create */
 #include "io/table_write.h"
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <xlsxwriter.h>
 
 #include "base/buf.h"
@@ -19,13 +23,87 @@ struct table_writer {
 	lxw_workbook *wb; /* XLSX */
 	lxw_worksheet *ws;
 	lxw_row_t row;
+	struct buf *dst;  /* memory target, or NULL */
+	struct table_mem mem; /* XLSX into memory */
 };
+
+/* Where libxlsxwriter stages a workbook's parts: /dev/shm when it is a writable directory
+ * (memory on Linux), else NULL (its default). Decided once: the answer does not change. */
+static char *scratch_dir(void)
+{
+	static int known; /* 0 unknown, 1 /dev/shm, 2 default */
+	static char shm[] = "/dev/shm";
+	int k = __atomic_load_n(&known, __ATOMIC_ACQUIRE);
+	if (!k) {
+		struct stat st;
+		k = !stat(shm, &st) && S_ISDIR(st.st_mode) && !access(shm, W_OK | X_OK) ? 1 : 2;
+		__atomic_store_n(&known, k, __ATOMIC_RELEASE);
+	}
+	return k == 1 ? shm : NULL;
+}
+
+struct lxw_workbook *table_xlsx_new(const char *path, bool constant_memory)
+{
+	/* Only a memory target (a table_mem's path) stages in /dev/shm: those are a request's
+	 * tables, small; a command's file, perhaps national, keeps the default, which a small
+	 * /dev/shm (64 MB in a container) could not hold. */
+	bool mem = !strncmp(path, TABLE_MEM_PREFIX, strlen(TABLE_MEM_PREFIX));
+	lxw_workbook_options opt = { .constant_memory = constant_memory ? LXW_TRUE : LXW_FALSE,
+				     .tmpdir = mem ? scratch_dir() : NULL };
+	return workbook_new_opt(path, &opt);
+}
+
+int table_mem_open(struct table_mem *m)
+{
+	m->path[0] = '\0';
+	m->fd = memfd_create("oko-table", MFD_CLOEXEC);
+	if (m->fd < 0)
+		return ERR_IO;
+	snprintf(m->path, sizeof m->path, TABLE_MEM_PREFIX "%d", m->fd);
+	return 0;
+}
+
+void table_mem_close(struct table_mem *m)
+{
+	if (m->fd >= 0)
+		close(m->fd);
+	m->fd = -1;
+	m->path[0] = '\0';
+}
+
+int table_mem_take(struct table_mem *m, struct buf *out)
+{
+	int rc = 0;
+	struct stat st;
+	if (m->fd < 0 || fstat(m->fd, &st) || st.st_size < 0) {
+		rc = ERR_IO;
+		goto out;
+	}
+	if ((rc = buf_reserve(out, (size_t)st.st_size)))
+		goto out;
+	char chunk[65536];
+	off_t at = 0;
+	while (at < st.st_size) {
+		ssize_t n = pread(m->fd, chunk, sizeof chunk, at);
+		if (n <= 0) {
+			rc = ERR_IO;
+			goto out;
+		}
+		if ((rc = buf_append(out, chunk, (size_t)n)))
+			goto out;
+		at += n;
+	}
+out:
+	table_mem_close(m);
+	return rc;
+}
 
 int table_writer_open(struct table_writer **out, const char *path, enum table_kind kind,
 		      const char *sheet, char *msg, size_t msglen)
 {
 	struct table_writer *w = xcalloc(1, sizeof *w);
 	w->kind = kind;
+	w->mem.fd = -1;
 	buf_init(&w->line, 0);
 	if (kind == TABLE_CSV) {
 		if (!strcmp(path, "-")) {
@@ -36,8 +114,7 @@ int table_writer_open(struct table_writer **out, const char *path, enum table_ki
 		if (!w->f)
 			goto fail;
 	} else {
-		lxw_workbook_options opt = { .constant_memory = LXW_TRUE, .tmpdir = NULL };
-		w->wb = workbook_new_opt(path, &opt);
+		w->wb = table_xlsx_new(path, true);
 		if (!w->wb || !(w->ws = workbook_add_worksheet(w->wb, sheet)))
 			goto fail;
 	}
@@ -51,6 +128,31 @@ fail:
 	free(w);
 	*out = NULL;
 	return ERR_IO;
+}
+
+int table_writer_open_mem(struct table_writer **out, enum table_kind kind, const char *sheet,
+			  struct buf *dst, char *msg, size_t msglen)
+{
+	struct table_writer *w = xcalloc(1, sizeof *w);
+	w->kind = kind;
+	w->dst = dst;
+	w->mem.fd = -1;
+	buf_init(&w->line, 0);
+	if (kind == TABLE_XLSX) {
+		if (table_mem_open(&w->mem) || !(w->wb = table_xlsx_new(w->mem.path, true)) ||
+		    !(w->ws = workbook_add_worksheet(w->wb, sheet))) {
+			snprintf(msg, msglen, "не удалось создать таблицу в памяти");
+			if (w->wb)
+				workbook_close(w->wb);
+			table_mem_close(&w->mem);
+			buf_free(&w->line);
+			free(w);
+			*out = NULL;
+			return ERR_IO;
+		}
+	}
+	*out = w;
+	return 0;
 }
 
 /* A text cell that a spreadsheet would run as a formula (=, +, @, a tab, a return, or a
@@ -110,7 +212,9 @@ int table_writer_end_row(struct table_writer *w)
 	w->col = 0;
 	if (w->kind == TABLE_CSV) {
 		int rc = buf_putc(&w->line, '\n');
-		if (!rc && fwrite(w->line.p, 1, w->line.len, w->f) != w->line.len)
+		if (!rc && w->dst)
+			rc = buf_append(w->dst, w->line.p, w->line.len);
+		else if (!rc && fwrite(w->line.p, 1, w->line.len, w->f) != w->line.len)
 			rc = ERR_IO;
 		buf_reset(&w->line);
 		return rc;
@@ -123,12 +227,16 @@ int table_writer_close(struct table_writer *w)
 {
 	int rc = 0;
 	if (w->kind == TABLE_CSV) {
-		if (fflush(w->f) || ferror(w->f))
+		if (w->f && (fflush(w->f) || ferror(w->f)))
 			rc = ERR_IO;
 		if (w->own && fclose(w->f))
 			rc = ERR_IO;
-	} else if (workbook_close(w->wb) != LXW_NO_ERROR) {
-		rc = ERR_IO;
+	} else {
+		if (workbook_close(w->wb) != LXW_NO_ERROR)
+			rc = ERR_IO;
+		if (!rc && w->dst)
+			rc = table_mem_take(&w->mem, w->dst);
+		table_mem_close(&w->mem);
 	}
 	buf_free(&w->line);
 	free(w);

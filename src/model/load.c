@@ -111,6 +111,10 @@ int load_procedures(struct db *d, struct load_procinfo **out, size_t *n)
 	return 0;
 }
 
+/* result_cells_clip copies X and empty cells as they are into the statistics' columns. */
+_Static_assert((int)SCORE_X == (int)STAT_POS_X && (int)SCORE_EMPTY == (int)STAT_POS_EMPTY,
+	       "stored and statistics cell markers differ");
+
 /* The classes of the school being read: name -> class index. */
 struct cls {
 	char name[64];
@@ -214,61 +218,55 @@ int load_proc(struct db *d, const struct load_schools *sc, int64_t proc_id, unsi
 	*out = NULL;
 	memset(st, 0, sizeof *st);
 	struct stat_proc *p = NULL;
-	struct db_stmt *q = NULL;
+	struct result_scan *q = NULL;
 	struct cls *cl = NULL;
 	size_t ncl = 0, clcap = 0;
 	int rc = load_meta(d, proc_id, flags, &p);
 	if (rc)
 		return rc;
 	p->nschools = sc->n;
-	if ((rc = db_prepare(d, &q,
-			     "SELECT school_id, class, journal_mark, primary_score, scores, problems, "
-			     "absent FROM result WHERE procedure_id = ?")))
+	if ((rc = result_scan_open(d, proc_id, 0, 0, &q)))
 		goto out;
-	db_bind_int(q, 1, proc_id);
 	int npos = p->npos;
 	int64_t cur_school = -1;
 	uint32_t cur_ix = 0;
 	int64_t pseudo = -1; /* class id of the current school's works without a class */
 	size_t cap = 0;
-	while ((rc = db_step(q)) == DB_ROW) {
+	struct result_row r;
+	while ((rc = result_scan_next(q, &r)) == 1) {
 		st->rows++;
-		if (db_col_int(q, 6)) {
+		if (r.absent) {
 			st->absent++;
 			continue;
 		}
-		int64_t sid = db_col_int(q, 0);
-		if (sid != cur_school) {
-			int64_t ix = load_school_index(sc, sid);
+		if (r.school_id != cur_school) {
+			int64_t ix = load_school_index(sc, r.school_id);
 			if (ix < 0) {
 				rc = ERR_INVALID; /* the foreign key makes this impossible */
 				goto out;
 			}
-			cur_school = sid;
+			cur_school = r.school_id;
 			cur_ix = (uint32_t)ix;
 			ncl = 0;
 			pseudo = -1;
 		}
-		if (db_col_null(q, 3)) {
+		if (!r.scored) {
 			st->no_score++;
 			continue;
 		}
-		int64_t score = db_col_int(q, 3);
-		unsigned problems = (unsigned)db_col_int(q, 5);
-		size_t blen = 0;
-		const uint8_t *cells = db_col_blob(q, 4, &blen);
+		int score = r.primary_score;
 		if (score < 0 || score > p->max_score) {
 			st->over_max++;
 			continue;
 		}
-		if (problems & LOAD_EXCLUDED) {
+		if (r.problems & LOAD_EXCLUDED) {
 			st->marked++;
 			continue;
 		}
 		/* A cell above its position's maximum (RP_SCORE_OVER_MAX) with a total within the
 		 * maximum: the row keeps its primary score; the cell is read as unreadable. */
-		bool cell_over = (problems & RP_SCORE_OVER_MAX) != 0;
-		if (npos && p->pos && (!cells || blen != (size_t)npos)) {
+		bool cell_over = (r.problems & RP_SCORE_OVER_MAX) != 0;
+		if (npos && p->pos && r.ncells != npos) {
 			st->no_score++;
 			continue;
 		}
@@ -279,25 +277,14 @@ int load_proc(struct db *d, const struct load_schools *sc, int64_t proc_id, unsi
 		size_t i = p->n++;
 		p->school[i] = cur_ix;
 		p->score[i] = (int16_t)score;
-		int64_t jm = db_col_null(q, 2) ? 0 : db_col_int(q, 2);
+		int jm = r.journal_mark;
 		p->journal[i] = (int8_t)(jm >= 2 && jm <= 5 ? jm : 0);
-		if (p->pos) {
-			uint8_t *row = p->pos + i * (size_t)npos;
-			for (int k = 0; k < npos; k++) {
-				uint8_t v = cells[k];
-				if (v == SCORE_NOT_TAUGHT) {
-					v = STAT_POS_EMPTY;
-					st->not_taught++;
-				} else if (v < SCORE_NOT_TAUGHT && v > p->pos_max[k]) {
-					v = STAT_POS_EMPTY;
-					cell_over = true;
-				}
-				row[k] = v;
-			}
-		}
+		if (p->pos && result_cells_clip(r.cells, npos, p->pos_max, STAT_POS_EMPTY,
+						p->pos + i * (size_t)npos, &st->not_taught))
+			cell_over = true;
 		st->cells_over += cell_over;
 		if (p->class_id) {
-			const char *cn = db_col_text(q, 1);
+			const char *cn = r.class_name;
 			int64_t id = -1;
 			if (!*cn) {
 				if (pseudo < 0)
@@ -324,7 +311,7 @@ int load_proc(struct db *d, const struct load_schools *sc, int64_t proc_id, unsi
 	*out = p;
 	p = NULL;
 out:
-	db_finalize(q);
+	result_scan_close(q);
 	free(cl);
 	stat_proc_free(p);
 	return rc;

@@ -8,7 +8,6 @@
 #include "base/err.h"
 #include "base/log.h"
 #include "base/mem.h"
-#include "io/table_write.h"
 #include "model/plan.h"
 #include "model/pupil.h"
 #include "model/scope.h"
@@ -642,42 +641,6 @@ void plan_monitor_free(struct plan_monitor *m)
 	m->s = NULL;
 	m->m = NULL;
 	m->n = m->nm = 0;
-}
-
-int plan_monitor_write(const struct plan_monitor *m, const char *path, enum table_kind kind,
-		       char *msg, size_t msglen)
-{
-	static const char *const head[] = { "school", "name", "municipality", "status", "status_title",
-					    "sit_date", "sit_time", "first_upload", "last_upload",
-					    "rows", "written" };
-	struct table_writer *w = NULL;
-	int rc = table_writer_open(&w, path, kind, "Мониторинг", msg, msglen);
-	if (rc)
-		return rc;
-	for (size_t i = 0; i < sizeof head / sizeof *head && !rc; i++)
-		rc = table_writer_text(w, head[i]);
-	if (!rc)
-		rc = table_writer_end_row(w);
-	for (size_t i = 0; i < m->n && !rc; i++) {
-		const struct plan_mon_school *x = &m->s[i];
-		const char *texts[] = { x->login, x->name, x->municipality, plan_status_name(x->status),
-					plan_status_title(x->status), x->sit_date, x->sit_time,
-					x->first_at, x->last_at };
-		for (size_t k = 0; k < sizeof texts / sizeof *texts && !rc; k++)
-			rc = texts[k][0] ? table_writer_text(w, texts[k]) : table_writer_empty(w);
-		if (!rc)
-			rc = x->first_at[0] ? table_writer_int(w, x->rows) : table_writer_empty(w);
-		if (!rc)
-			rc = x->first_at[0] ? table_writer_int(w, x->written) : table_writer_empty(w);
-		if (!rc)
-			rc = table_writer_end_row(w);
-	}
-	int crc = table_writer_close(w);
-	if (!rc)
-		rc = crc;
-	if (rc && !*msg)
-		snprintf(msg, msglen, "не удалось записать %s", path);
-	return rc;
 }
 
 int plan_procedures(struct db *d, struct plan_proc_ref **out, size_t *n)

@@ -23,7 +23,6 @@
 #include <stdint.h>
 
 #include "db/db.h"
-#include "io/table.h"
 #include "model/user.h"
 
 #define PLAN_DATE_LEN 11 /* "YYYY-MM-DD" + NUL */
@@ -181,10 +180,6 @@ struct plan_monitor {
 int plan_monitor(struct db *d, const char *procedure, const struct user *viewer,
 		 int64_t municipality_id, int64_t now, struct plan_monitor *out);
 void plan_monitor_free(struct plan_monitor *m);
-/* Writes the list as CSV or XLSX: school,name,municipality,status,status_title,sit_date,
- * sit_time,first_upload,last_upload,rows,written. ERR_IO with msg. */
-int plan_monitor_write(const struct plan_monitor *m, const char *path, enum table_kind kind,
-		       char *msg, size_t msglen);
 
 /* The procedures in campaigns, newest window first, for choosing one to monitor. */
 struct plan_proc_ref {

@@ -8,6 +8,7 @@
 #include "base/buf.h"
 #include "base/err.h"
 #include "base/str.h"
+#include "stats/mark.h"
 
 const char *const procedure_kinds[] = {
 	"VPR", "DKR", "NIKO", "IS9", "IS11", "OGE", "GVE", "EGE", "VSOSH", NULL
@@ -259,15 +260,7 @@ int procedure_validate(const struct procedure *p, char *msg, size_t msglen)
 
 int procedure_mark(const struct procedure *p, int score)
 {
-	if (!p->has_scale)
-		return 0;
-	if (score >= p->scale[2])
-		return 5;
-	if (score >= p->scale[1])
-		return 4;
-	if (score >= p->scale[0])
-		return 3;
-	return 2;
+	return score_mark(p->has_scale ? p->scale : NULL, score);
 }
 
 /* Number of results stored for a procedure. */

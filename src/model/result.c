@@ -160,30 +160,117 @@ int result_count_school(struct db *d, int64_t procedure_id, int64_t school_id, l
 	return rc < 0 ? rc : 0;
 }
 
+/* ---- the range scan ---- */
+
+struct result_scan {
+	struct db_stmt *s;
+	unsigned flags;
+	bool done; /* a finished statement would start again if stepped */
+};
+
+/* Column order of both forms: the narrow row first, the RESULT_SCAN_FULL columns after. */
+#define SCAN_NARROW "SELECT school_id, coalesce(class, ''), coalesce(journal_mark, 0), primary_score," \
+		    " scores, problems, absent"
+#define SCAN_WIDE SCAN_NARROW ", code, coalesce(gender, ''), coalesce(variant, 0)," \
+		  " coalesce(stated_total, -1)"
+#define SCAN_ORDER " ORDER BY class, length(code), code"
+
+int result_scan_open(struct db *d, int64_t procedure_id, int64_t school_id, unsigned flags,
+		     struct result_scan **out)
+{
+	/* Every combination spelled out: a literal statement per form, no SQL built at run time. */
+	static const char *const sql[2][2][2] = {
+		/* [full][one school][by class] */
+		{ { SCAN_NARROW " FROM result WHERE procedure_id = ?",
+		    SCAN_NARROW " FROM result WHERE procedure_id = ?" SCAN_ORDER },
+		  { SCAN_NARROW " FROM result WHERE procedure_id = ? AND school_id = ?",
+		    SCAN_NARROW " FROM result WHERE procedure_id = ? AND school_id = ?" SCAN_ORDER } },
+		{ { SCAN_WIDE " FROM result WHERE procedure_id = ?",
+		    SCAN_WIDE " FROM result WHERE procedure_id = ?" SCAN_ORDER },
+		  { SCAN_WIDE " FROM result WHERE procedure_id = ? AND school_id = ?",
+		    SCAN_WIDE " FROM result WHERE procedure_id = ? AND school_id = ?" SCAN_ORDER } },
+	};
+	struct result_scan *it = xcalloc(1, sizeof *it);
+	it->flags = flags;
+	bool one = school_id > 0;
+	int rc = db_prepare(d, &it->s, sql[(flags & RESULT_SCAN_FULL) != 0][one]
+					  [(flags & RESULT_SCAN_BY_CLASS) != 0]);
+	if (rc || (rc = db_bind_int(it->s, 1, procedure_id)) ||
+	    (one && (rc = db_bind_int(it->s, 2, school_id))))
+		goto out;
+	*out = it;
+	return 0;
+out:
+	result_scan_close(it);
+	*out = NULL;
+	return rc;
+}
+
+/* The one decoder of a stored row: the columns of SCAN_NARROW, then of SCAN_WIDE if full. */
+static void row_of(struct db_stmt *s, bool full, struct result_row *row)
+{
+	row->school_id = db_col_int(s, 0);
+	row->class_name = db_col_text(s, 1);
+	row->journal_mark = (int)db_col_int(s, 2);
+	row->scored = !db_col_null(s, 3);
+	row->primary_score = row->scored ? (int)db_col_int(s, 3) : -1;
+	size_t n = 0;
+	row->cells = db_col_blob(s, 4, &n);
+	row->ncells = row->cells ? (int)n : 0;
+	row->problems = (unsigned)db_col_int(s, 5);
+	row->absent = db_col_int(s, 6) != 0;
+	if (full) {
+		row->code = db_col_text(s, 7);
+		row->gender = db_col_text(s, 8);
+		row->variant = (int)db_col_int(s, 9);
+		row->stated_total = (int)db_col_int(s, 10);
+	} else {
+		row->code = row->gender = "";
+		row->variant = 0;
+		row->stated_total = -1;
+	}
+}
+
+int result_scan_next(struct result_scan *it, struct result_row *row)
+{
+	if (it->done)
+		return 0;
+	int rc = db_step(it->s);
+	if (rc != DB_ROW) {
+		it->done = true;
+		return rc == DB_DONE ? 0 : rc < 0 ? rc : ERR_INVALID;
+	}
+	row_of(it->s, (it->flags & RESULT_SCAN_FULL) != 0, row);
+	return 1;
+}
+
+void result_scan_close(struct result_scan *it)
+{
+	if (!it)
+		return;
+	db_finalize(it->s);
+	free(it);
+}
+
 int result_each(struct db *d, int64_t procedure_id, result_fn fn, void *ctx)
 {
 	struct db_stmt *s = NULL;
-	int rc = db_prepare(d, &s,
-			    "SELECT sc.login, r.code, coalesce(r.class, ''), coalesce(r.gender, ''),"
-			    " coalesce(r.variant, 0), coalesce(r.journal_mark, 0), r.absent,"
-			    " coalesce(r.primary_score, -1), coalesce(r.stated_total, -1), r.problems,"
-			    " r.scores FROM result r JOIN school sc ON sc.id = r.school_id"
-			    " WHERE r.procedure_id = ? ORDER BY sc.login, length(r.code), r.code");
+	int rc = db_prepare(d, &s, SCAN_WIDE ", sc.login FROM result r JOIN school sc ON sc.id = r.school_id"
+				   " WHERE r.procedure_id = ? ORDER BY sc.login, length(r.code), r.code");
 	if (rc)
 		return rc;
 	if ((rc = db_bind_int(s, 1, procedure_id)))
 		goto out;
 	while ((rc = db_step(s)) == DB_ROW) {
-		size_t n;
+		struct result_row w;
+		row_of(s, true, &w);
 		struct result_view v = {
-			.school = db_col_text(s, 0), .code = db_col_text(s, 1),
-			.class_name = db_col_text(s, 2), .gender = db_col_text(s, 3),
-			.variant = (int)db_col_int(s, 4), .journal_mark = (int)db_col_int(s, 5),
-			.absent = db_col_int(s, 6) != 0, .primary_score = (int)db_col_int(s, 7),
-			.stated_total = (int)db_col_int(s, 8), .problems = (unsigned)db_col_int(s, 9),
+			.school = db_col_text(s, 11), .code = w.code, .class_name = w.class_name,
+			.gender = w.gender, .variant = w.variant, .journal_mark = w.journal_mark,
+			.absent = w.absent, .primary_score = w.primary_score,
+			.stated_total = w.stated_total, .problems = w.problems, .npos = w.ncells,
+			.scores = w.cells,
 		};
-		v.scores = db_col_blob(s, 10, &n);
-		v.npos = (int)n;
 		if ((rc = fn(ctx, &v)))
 			goto out;
 	}

@@ -106,4 +106,75 @@ typedef int (*result_fn)(void *ctx, const struct result_view *r);
  * A non-zero return from fn stops and is returned. */
 int result_each(struct db *d, int64_t procedure_id, result_fn fn, void *ctx);
 
+/* ---- The range scan: the one reader of the score blob ----
+ *
+ * result_scan_open() reads one procedure's results in one range scan of the result table
+ * (clustered by procedure and school): all of them, or one school's. Each result_scan_next()
+ * fills a struct result_row whose strings and cells point into the statement (zero-copy:
+ * valid until the next call). cells are the stored bytes of model/result.h, one per
+ * position; result_cell_points() says what a byte is worth, result_cells_clip() turns a row
+ * into the column form of the statistics. Only this scan and the writer above know the
+ * blob. Access control is the caller's. */
+
+enum result_scan_flags {
+	RESULT_SCAN_FULL = 1 << 0,  /* also code, gender, variant, stated total (the analysis
+				       loader needs none of them: a narrower, faster row) */
+	RESULT_SCAN_BY_CLASS = 1 << 1, /* ordered by class, then code (by length, then text);
+					  otherwise in storage order (by school) */
+};
+
+struct result_row {
+	int64_t school_id;
+	const char *code;       /* RESULT_SCAN_FULL only, else "" */
+	const char *class_name; /* "" when unknown */
+	const char *gender;     /* "м", "ж" or "" (RESULT_SCAN_FULL only) */
+	int variant;            /* 0 when unknown (RESULT_SCAN_FULL only) */
+	int journal_mark;       /* as stored: 2..5, or 0 when none */
+	bool absent;            /* marked absent */
+	bool scored;            /* a primary score is stored (never for an absent row) */
+	int primary_score;      /* -1 when none */
+	int stated_total;       /* -1 when none (RESULT_SCAN_FULL only) */
+	unsigned problems;      /* enum result_problem bits */
+	int ncells;             /* bytes in cells: the procedure's positions, 0 when none stored */
+	const uint8_t *cells;   /* the stored bytes, NULL when none; absent rows have none */
+};
+
+struct result_scan;
+/* Opens a scan of procedure_id's results; school_id > 0 limits it to that school. */
+int result_scan_open(struct db *d, int64_t procedure_id, int64_t school_id, unsigned flags,
+		     struct result_scan **out);
+/* 1 with *row filled, 0 at the end, or a negative ERR_*. */
+int result_scan_next(struct result_scan *s, struct result_row *row);
+void result_scan_close(struct result_scan *s);
+
+/* A cell's points: 0..PROC_MAX_POINTS, or -1 for no points (X, empty, «не пройд.»), which
+ * count 0 in every total. */
+static inline int result_cell_points(uint8_t v)
+{
+	return v <= PROC_MAX_POINTS ? v : -1;
+}
+
+/* A row's cells in the statistics' form (stats/proc.h, with none = STAT_POS_EMPTY): n bytes
+ * into out. Points within pos_max[k], SCORE_X and SCORE_EMPTY are copied as they are (the
+ * statistics' X and empty have the same values); «не пройд.» becomes `none` (counted in
+ * *not_taught), and so do points above pos_max[k] — an unreadable cell: the return value is
+ * true when the row had one. */
+static inline bool result_cells_clip(const uint8_t *cells, int n, const int *pos_max, uint8_t none,
+				     uint8_t *out, uint64_t *not_taught)
+{
+	bool over = false;
+	for (int k = 0; k < n; k++) {
+		uint8_t v = cells[k];
+		if (v == SCORE_NOT_TAUGHT) {
+			v = none;
+			++*not_taught;
+		} else if (v < SCORE_NOT_TAUGHT && v > pos_max[k]) {
+			v = none;
+			over = true;
+		}
+		out[k] = v;
+	}
+	return over;
+}
+
 #endif

@@ -9,6 +9,7 @@
 #include "base/err.h"
 #include "model/keys.h"
 #include "model/pupil.h"
+#include "model/unit.h"
 #include "report/pdf.h"
 
 #define SLIP_COLS 2
@@ -29,22 +30,12 @@ typedef void (*draw_fn)(struct pdf *p, const struct ctx *c);
 static int load(struct db *d, const struct user *reader, const struct doc_opts *o, struct ctx *c,
 		char *msg, size_t msglen)
 {
-	struct db_stmt *s = NULL;
 	memset(c, 0, sizeof *c);
 	c->o = o;
-	int rc = db_prepare(d, &s, "SELECT name, login FROM school WHERE id = ?");
-	if (rc)
-		return rc;
-	db_bind_int(s, 1, o->school_id);
-	rc = db_step(s);
-	if (rc == DB_ROW) {
-		snprintf(c->school, sizeof c->school, "%s", db_col_text(s, 0));
-		snprintf(c->login, sizeof c->login, "%s", db_col_text(s, 1));
-	}
-	db_finalize(s);
-	if (rc != DB_ROW) {
+	int rc = unit_school(d, o->school_id, c->school, sizeof c->school, c->login, sizeof c->login);
+	if (rc) {
 		snprintf(msg, msglen, "школа не найдена");
-		return rc < 0 ? rc : ERR_NOTFOUND;
+		return rc;
 	}
 	snprintf(c->years, sizeof c->years, "%d/%02d учебный год", o->year - 1, o->year % 100);
 	time_t t = o->now ? (time_t)o->now : time(NULL);

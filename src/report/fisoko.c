@@ -9,7 +9,9 @@
 
 #include "base/err.h"
 #include "base/mem.h"
+#include "io/table_write.h"
 #include "model/result.h"
+#include "model/unit.h"
 
 const char *fisoko_kind_title(enum fisoko_kind k)
 {
@@ -73,61 +75,23 @@ const char *fisoko_verdict_title(enum fisoko_verdict v)
 
 /* ---- building ---- */
 
-/* A school's place in the territory, for the pass over results (sorted by id). */
-struct place {
-	int64_t school, mun, region;
-};
-
 static int place_cmp(const void *a, const void *b)
 {
-	int64_t x = ((const struct place *)a)->school, y = ((const struct place *)b)->school;
+	int64_t x = ((const struct unit_place *)a)->school, y = ((const struct unit_place *)b)->school;
 	return x < y ? -1 : x > y;
 }
 
-static int load_places(struct db *d, struct place **out, size_t *n)
+/* The model's kinds are the report's, in the same order. */
+static enum unit_kind unit_of(enum fisoko_kind k)
 {
-	struct db_stmt *s = NULL;
-	size_t cap = 0;
-	*out = NULL;
-	*n = 0;
-	int rc = db_prepare(d, &s, "SELECT s.id, coalesce(s.municipality_id, 0), coalesce(m.region_id, 0)"
-				   " FROM school s LEFT JOIN municipality m ON m.id = s.municipality_id"
-				   " ORDER BY s.id");
-	if (rc)
-		return rc;
-	while ((rc = db_step(s)) == DB_ROW) {
-		*out = xgrow(*out, &cap, *n + 1, sizeof **out);
-		(*out)[*n] = (struct place){ db_col_int(s, 0), db_col_int(s, 1), db_col_int(s, 2) };
-		(*n)++;
-	}
-	db_finalize(s);
-	if (rc == DB_DONE)
-		qsort(*out, *n, sizeof **out, place_cmp); /* already ordered; cheap insurance */
-	return rc < 0 ? rc : 0;
+	return k == FISOKO_SCHOOL ? UNIT_SCHOOL : k == FISOKO_MUNICIPALITY ? UNIT_MUNICIPALITY : UNIT_REGION;
 }
 
 /* Fills a level's identity and name; ERR_NOTFOUND when absent. */
 static int level_init(struct db *d, struct fisoko_level *l, enum fisoko_kind kind, int64_t id,
 		      const struct procedure *p)
 {
-	static const char *const sql[] = {
-		[FISOKO_SCHOOL] = "SELECT name || ' (' || login || ')' FROM school WHERE id = ?",
-		[FISOKO_MUNICIPALITY] = "SELECT name FROM municipality WHERE id = ?",
-		[FISOKO_REGION] = "SELECT name FROM region WHERE id = ?",
-	};
-	struct db_stmt *s = NULL;
-	int rc = db_prepare(d, &s, sql[kind]);
-	if (rc)
-		return rc;
-	db_bind_int(s, 1, id);
-	rc = db_step(s);
-	if (rc == DB_ROW) {
-		snprintf(l->name, sizeof l->name, "%s", db_col_text(s, 0));
-		rc = 0;
-	} else if (rc == DB_DONE) {
-		rc = ERR_NOTFOUND;
-	}
-	db_finalize(s);
+	int rc = unit_title(d, unit_of(kind), id, l->name, sizeof l->name);
 	if (rc)
 		return rc;
 	l->kind = kind;
@@ -137,26 +101,6 @@ static int level_init(struct db *d, struct fisoko_level *l, enum fisoko_kind kin
 	l->gpoints = xcalloc(4 * (size_t)p->npos + 1, sizeof *l->gpoints);
 	l->mean = NAN;
 	return 0;
-}
-
-/* The parent of a school (its municipality) or of a municipality (its region); 0 if none. */
-static int parent_of(struct db *d, enum fisoko_kind kind, int64_t id, int64_t *parent)
-{
-	*parent = 0;
-	if (kind == FISOKO_REGION)
-		return 0;
-	struct db_stmt *s = NULL;
-	int rc = db_prepare(d, &s, kind == FISOKO_SCHOOL
-				   ? "SELECT coalesce(municipality_id, 0) FROM school WHERE id = ?"
-				   : "SELECT region_id FROM municipality WHERE id = ?");
-	if (rc)
-		return rc;
-	db_bind_int(s, 1, id);
-	rc = db_step(s);
-	if (rc == DB_ROW)
-		*parent = db_col_int(s, 0);
-	db_finalize(s);
-	return rc < 0 ? rc : 0;
 }
 
 /* Adds one participant's row to a level. */
@@ -185,9 +129,9 @@ static void level_add(struct fisoko_level *l, const struct procedure *p, int jou
 	}
 	int64_t *g = mark ? l->gpoints + (size_t)(mark - 2) * (size_t)p->npos : NULL;
 	for (int i = 0; i < p->npos; i++) {
-		int v = (size_t)i < nsc ? sc[i] : 0;
+		int v = (size_t)i < nsc ? result_cell_points(sc[i]) : 0;
 		int max = p->pos[i].max;
-		if (v > PROC_MAX_POINTS)
+		if (v < 0)
 			v = 0; /* X, empty, «не пройд.» */
 		if (v > max)
 			v = max;
@@ -203,44 +147,40 @@ static void level_add(struct fisoko_level *l, const struct procedure *p, int jou
 
 static int load_people(struct db *d, struct fisoko_report *r)
 {
-	struct db_stmt *s = NULL;
+	struct result_scan *it = NULL;
+	struct result_row w;
 	size_t cap = 0;
-	int rc = db_prepare(d, &s, "SELECT code, coalesce(class, ''), coalesce(variant, 0),"
-				   " coalesce(journal_mark, 0), absent, primary_score, scores FROM result"
-				   " WHERE procedure_id = ? AND school_id = ?"
-				   " ORDER BY class, length(code), code");
+	int rc = result_scan_open(d, r->proc.id, r->lev[0].id, RESULT_SCAN_FULL | RESULT_SCAN_BY_CLASS,
+				  &it);
 	if (rc)
 		return rc;
-	db_bind_int(s, 1, r->proc.id);
-	db_bind_int(s, 2, r->lev[0].id);
-	while ((rc = db_step(s)) == DB_ROW) {
+	while ((rc = result_scan_next(it, &w)) == 1) {
 		r->people = xgrow(r->people, &cap, (size_t)r->npeople + 1, sizeof *r->people);
 		struct fisoko_person *x = &r->people[r->npeople++];
 		memset(x, 0, sizeof *x);
-		x->code = xstrdup(db_col_text(s, 0));
-		x->class_name = xstrdup(db_col_text(s, 1));
-		x->variant = (int)db_col_int(s, 2);
-		x->journal = (int)db_col_int(s, 3);
-		x->absent = db_col_int(s, 4) != 0 || db_col_null(s, 5);
-		x->primary = x->absent ? -1 : (int)db_col_int(s, 5);
+		x->code = xstrdup(w.code);
+		x->class_name = xstrdup(w.class_name);
+		x->variant = w.variant;
+		x->journal = w.journal_mark;
+		x->absent = w.absent || !w.scored;
+		x->primary = x->absent ? -1 : w.primary_score;
 		x->mark = x->absent ? 0 : procedure_mark(&r->proc, x->primary);
 		x->scores = xmalloc((size_t)r->proc.npos + 1);
 		memset(x->scores, SCORE_EMPTY, (size_t)r->proc.npos + 1);
-		size_t n = 0;
-		const uint8_t *b = db_col_blob(s, 6, &n);
-		if (b && !x->absent)
-			memcpy(x->scores, b, n < (size_t)r->proc.npos ? n : (size_t)r->proc.npos);
+		size_t n = (size_t)w.ncells;
+		if (w.cells && !x->absent)
+			memcpy(x->scores, w.cells, n < (size_t)r->proc.npos ? n : (size_t)r->proc.npos);
 	}
-	db_finalize(s);
+	result_scan_close(it);
 	return rc < 0 ? rc : 0;
 }
 
 int fisoko_build(struct db *d, const char *procedure, enum fisoko_kind kind, int64_t id,
 		 struct fisoko_report *r)
 {
-	struct place *places = NULL;
+	struct unit_place *places = NULL;
 	size_t nplaces = 0;
-	struct db_stmt *s = NULL;
+	struct result_scan *s = NULL;
 	double sum[FISOKO_LEVELS] = { 0 };
 	memset(r, 0, sizeof *r);
 	int rc = procedure_get(d, procedure, &r->proc);
@@ -256,62 +196,48 @@ int fisoko_build(struct db *d, const char *procedure, enum fisoko_kind kind, int
 			break; /* a dangling parent: report what there is */
 		}
 		r->nlev++;
-		if ((rc = parent_of(d, k, cur, &cur)))
+		if ((rc = unit_parent(d, unit_of(k), cur, &cur)))
 			goto out;
 		k = k == FISOKO_SCHOOL ? FISOKO_MUNICIPALITY : FISOKO_REGION;
 	}
 	rc = 0;
 	const struct fisoko_level *top = &r->lev[r->nlev - 1];
 	/* One range scan: the whole procedure, or one school when the school has no parent. */
-	if (top->kind == FISOKO_SCHOOL) {
-		rc = db_prepare(d, &s, "SELECT school_id, coalesce(journal_mark, 0), primary_score, scores,"
-				       " absent != 0 OR primary_score IS NULL"
-				       " FROM result WHERE procedure_id = ? AND school_id = ?");
-	} else {
-		if ((rc = load_places(d, &places, &nplaces)))
-			goto out;
-		rc = db_prepare(d, &s, "SELECT school_id, coalesce(journal_mark, 0), primary_score, scores,"
-				       " absent != 0 OR primary_score IS NULL"
-				       " FROM result WHERE procedure_id = ?");
-	}
-	if (rc)
+	if (top->kind != FISOKO_SCHOOL && (rc = unit_places(d, &places, &nplaces)))
 		goto out;
-	db_bind_int(s, 1, r->proc.id);
-	if (top->kind == FISOKO_SCHOOL)
-		db_bind_int(s, 2, top->id);
+	if ((rc = result_scan_open(d, r->proc.id, top->kind == FISOKO_SCHOOL ? top->id : 0, 0, &s)))
+		goto out;
 	int64_t last_school = -1;
 	bool in[FISOKO_LEVELS] = { false };
-	while ((rc = db_step(s)) == DB_ROW) {
-		int64_t school = db_col_int(s, 0);
+	struct result_row w;
+	while ((rc = result_scan_next(s, &w)) == 1) {
+		int64_t school = w.school_id;
 		if (school != last_school) {
 			last_school = school;
-			struct place key = { school, 0, 0 }, *pl = NULL;
+			struct unit_place key = { school, 0, 0 }, *pl = NULL;
 			if (places)
 				pl = bsearch(&key, places, nplaces, sizeof *places, place_cmp);
 			for (int i = 0; i < r->nlev; i++) {
 				const struct fisoko_level *l = &r->lev[i];
 				in[i] = l->kind == FISOKO_SCHOOL ? school == l->id
 					: !pl ? false
-					: l->kind == FISOKO_MUNICIPALITY ? pl->mun == l->id
+					: l->kind == FISOKO_MUNICIPALITY ? pl->municipality == l->id
 					: pl->region == l->id;
 			}
 		}
 		if (!in[0] && !in[1] && !in[2])
 			continue;
-		if (db_col_int(s, 4)) {
+		if (w.absent || !w.scored) {
 			for (int i = 0; i < r->nlev; i++)
 				r->lev[i].absent += in[i];
 			continue;
 		}
-		int journal = (int)db_col_int(s, 1);
-		int primary = (int)db_col_int(s, 2);
-		size_t nsc = 0;
-		const uint8_t *sc = db_col_blob(s, 3, &nsc);
 		for (int i = 0; i < r->nlev; i++) {
 			if (!in[i])
 				continue;
-			level_add(&r->lev[i], &r->proc, journal, primary, sc, nsc);
-			sum[i] += primary;
+			level_add(&r->lev[i], &r->proc, w.journal_mark, w.primary_score, w.cells,
+				  (size_t)w.ncells);
+			sum[i] += w.primary_score;
 		}
 	}
 	if (rc < 0)
@@ -323,7 +249,7 @@ int fisoko_build(struct db *d, const char *procedure, enum fisoko_kind kind, int
 	if (kind == FISOKO_SCHOOL)
 		rc = load_people(d, r);
 out:
-	db_finalize(s);
+	result_scan_close(s);
 	free(places);
 	if (rc)
 		fisoko_free(r);
@@ -426,8 +352,7 @@ int fisoko_xlsx(const struct fisoko_report *r, const char *path)
 	const struct procedure *p = &r->proc;
 	struct xl x = { 0 };
 	char t[400];
-	lxw_workbook_options opt = { .constant_memory = LXW_FALSE, .tmpdir = NULL };
-	if (!(x.wb = workbook_new_opt(path, &opt)))
+	if (!(x.wb = table_xlsx_new(path, false)))
 		return ERR_IO;
 	x.head = workbook_add_format(x.wb);
 	format_set_bold(x.head);

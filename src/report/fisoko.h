@@ -4,7 +4,8 @@
  *
  * fisoko_build() reads the procedure's results in one range scan (the result table is
  * clustered by procedure and school) and aggregates every level in the same pass, decoding
- * the score blobs in C. The output is plain data; pages and the XLSX export format it.
+ * the score blobs through model/result.h (result_scan). The output is plain data; pages and
+ * the XLSX export format it.
  *
  * Conventions (documented here and on the page):
  *  - participants are the rows that wrote the work: absent = 0 and a primary score stored;

@@ -7,8 +7,10 @@
 
 #include "base/err.h"
 #include "base/mem.h"
+#include "io/table_write.h"
 #include "model/pupil.h"
 #include "model/result.h"
+#include "model/unit.h"
 #include "report/form.h"
 
 static const struct { const char *subject, *prefix; } books[] = {
@@ -94,7 +96,7 @@ int form_load(struct db *d, int64_t school_id, const char *procedure, struct for
 	      char *msg, size_t msglen)
 {
 	memset(fd, 0, sizeof *fd);
-	struct db_stmt *s = NULL;
+	struct result_scan *s = NULL;
 	struct pupil *pv = NULL;
 	size_t np = 0, cap = 0;
 	int rc = procedure_get(d, procedure, &fd->p);
@@ -103,46 +105,33 @@ int form_load(struct db *d, int64_t school_id, const char *procedure, struct for
 		return rc;
 	}
 	fd->school_id = school_id;
-	if ((rc = db_prepare(d, &s, "SELECT s.login, s.name, coalesce(m.name, ''), coalesce(g.name, '')"
-				    " FROM school s LEFT JOIN municipality m ON m.id = s.municipality_id"
-				    " LEFT JOIN region g ON g.id = m.region_id WHERE s.id = ?")) ||
-	    (rc = db_bind_int(s, 1, school_id)))
-		goto out;
-	if ((rc = db_step(s)) != DB_ROW) {
+	if ((rc = unit_school_place(d, school_id, fd->school, sizeof fd->school, fd->school_name,
+				    sizeof fd->school_name, fd->municipality, sizeof fd->municipality,
+				    fd->region, sizeof fd->region))) {
 		snprintf(msg, msglen, "такой школы нет в базе");
-		rc = rc < 0 ? rc : ERR_NOTFOUND;
 		goto out;
 	}
-	snprintf(fd->school, sizeof fd->school, "%s", db_col_text(s, 0));
-	snprintf(fd->school_name, sizeof fd->school_name, "%s", db_col_text(s, 1));
-	snprintf(fd->municipality, sizeof fd->municipality, "%s", db_col_text(s, 2));
-	snprintf(fd->region, sizeof fd->region, "%s", db_col_text(s, 3));
-	db_finalize(s);
-	s = NULL;
 
 	/* Stored results first: they carry what was entered before. */
-	if ((rc = db_prepare(d, &s, "SELECT code, coalesce(class, ''), coalesce(gender, ''),"
-				    " coalesce(variant, 0), coalesce(journal_mark, 0), absent, scores"
-				    " FROM result WHERE procedure_id = ? AND school_id = ?")) ||
-	    (rc = db_bind_int(s, 1, fd->p.id)) || (rc = db_bind_int(s, 2, school_id)))
+	if ((rc = result_scan_open(d, fd->p.id, school_id, RESULT_SCAN_FULL, &s)))
 		goto out;
-	while ((rc = db_step(s)) == DB_ROW) {
-		struct form_row *r = add_row(fd, &cap, db_col_text(s, 0));
-		snprintf(r->class_name, sizeof r->class_name, "%s", db_col_text(s, 1));
-		snprintf(r->gender, sizeof r->gender, "%s", db_col_text(s, 2));
-		r->variant = (int)db_col_int(s, 3);
-		r->journal_mark = (int)db_col_int(s, 4);
-		r->absent = db_col_int(s, 5) != 0;
+	struct result_row w;
+	while ((rc = result_scan_next(s, &w)) == 1) {
+		struct form_row *r = add_row(fd, &cap, w.code);
+		snprintf(r->class_name, sizeof r->class_name, "%s", w.class_name);
+		snprintf(r->gender, sizeof r->gender, "%s", w.gender);
+		r->variant = w.variant;
+		r->journal_mark = w.journal_mark;
+		r->absent = w.absent;
 		r->stored = true;
-		size_t n = 0;
-		const uint8_t *b = db_col_blob(s, 6, &n);
-		if (b && !r->absent)
-			memcpy(r->scores, b, n < (size_t)fd->p.npos ? n : (size_t)fd->p.npos);
+		size_t n = (size_t)w.ncells;
+		if (w.cells && !r->absent)
+			memcpy(r->scores, w.cells, n < (size_t)fd->p.npos ? n : (size_t)fd->p.npos);
 		add_class(fd, r->class_name);
 	}
 	if (rc < 0)
 		goto out;
-	db_finalize(s);
+	result_scan_close(s);
 	s = NULL;
 
 	/* Then the codes issued to pupils of the grade in the procedure's school year. */
@@ -165,7 +154,7 @@ int form_load(struct db *d, int64_t school_id, const char *procedure, struct for
 	rc = 0;
 out:
 	pupil_list_free(pv, np);
-	db_finalize(s);
+	result_scan_close(s);
 	if (rc)
 		form_data_free(fd);
 	return rc;
@@ -226,7 +215,7 @@ int form_write_xlsx(const struct form_data *fd, int64_t now, const char *path, c
 	else
 		book[0] = '\0';
 
-	lxw_workbook *wb = workbook_new(path);
+	lxw_workbook *wb = table_xlsx_new(path, false);
 	if (!wb) {
 		snprintf(msg, msglen, "не удалось создать файл %s", path);
 		return ERR_IO;

@@ -5,6 +5,7 @@
 
 #include "base/err.h"
 #include "model/plan.h"
+#include "model/unit.h"
 #include "report/pdf.h"
 #include "report/plan_pdf.h"
 
@@ -152,16 +153,8 @@ int plan_pdf(struct db *d, int64_t campaign_id, int64_t school_id, const struct 
 		return rc;
 	}
 	if (school_id) {
-		struct db_stmt *s = NULL;
-		if ((rc = db_prepare(d, &s, "SELECT name, login FROM school WHERE id = ?")) ||
-		    (rc = db_bind_int(s, 1, school_id)))
-			goto out;
-		if ((rc = db_step(s)) == DB_ROW)
-			snprintf(c.school, sizeof c.school, "%s (%s)", db_col_text(s, 0), db_col_text(s, 1));
-		db_finalize(s);
-		if (rc != DB_ROW) {
+		if ((rc = unit_title(d, UNIT_SCHOOL, school_id, c.school, sizeof c.school))) {
 			snprintf(msg, msglen, "школа не найдена");
-			rc = rc < 0 ? rc : ERR_NOTFOUND;
 			goto out;
 		}
 	} else if (viewer && viewer->scope_name[0]) {

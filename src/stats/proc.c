@@ -5,6 +5,7 @@
 
 #include "base/err.h"
 #include "base/mem.h"
+#include "stats/mark.h"
 
 struct stat_proc *stat_proc_new(int npos, unsigned cols)
 {
@@ -89,15 +90,7 @@ int stat_proc_check(const struct stat_proc *p)
 
 int stat_mark(const struct stat_proc *p, int score)
 {
-	if (!p->has_scale)
-		return 0;
-	if (score < p->scale[0])
-		return 2;
-	if (score < p->scale[1])
-		return 3;
-	if (score < p->scale[2])
-		return 4;
-	return 5;
+	return score_mark(p->has_scale ? p->scale : NULL, score);
 }
 
 const char *stat_status_name(enum stat_status s)

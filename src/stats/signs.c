@@ -9,6 +9,7 @@
 #include "base/mem.h"
 #include "stats/catalogue.h"
 #include "stats/desc.h"
+#include "stats/mark.h"
 #include "stats/rank.h"
 #include "stats/tests.h"
 
@@ -181,8 +182,7 @@ int stat_sign_cohort(const struct stat_mean_school *a, const struct stat_mean_sc
 /* Mark 2..5 of a score by the table's scale. */
 static int tab_mark(const struct stat_tab *t, size_t v)
 {
-	int x = (int)v;
-	return x < t->scale[0] ? 2 : x < t->scale[1] ? 3 : x < t->scale[2] ? 4 : 5;
+	return score_mark(t->scale, (int)v);
 }
 
 int stat_marks(const struct stat_tab *t, struct stat_marks_school *out,
@@ -381,7 +381,7 @@ static double tilt_solve(const double *f, size_t w, double vc, double target)
 /* The mark of score v on the scale (2..5). */
 static int mark_at(const struct stat_tab *t, int v)
 {
-	return 2 + (v >= t->scale[0]) + (v >= t->scale[1]) + (v >= t->scale[2]);
+	return score_mark(t->scale, v);
 }
 
 /* The region's journal slot shares by score, computed once per procedure: sh[v*5 + j]

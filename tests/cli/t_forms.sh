@@ -80,6 +80,7 @@ get school1 "/grid/$P/form.xlsx"
 expect_eq "form download" "$code" 200
 curl -s -D "$T/hdr" -o "$T/web.xlsx" -b "$T/school1.jar" "$URL/grid/$P/form.xlsx"
 expect_grep "form content type" "$T/hdr" "spreadsheetml"
+expect_grep "form has the Russian file name" "$T/hdr" "filename*=UTF-8''%D0%A4%D0%BE%D1%80%D0%BC%D0%B0%20%D1%81%D0%B1%D0%BE%D1%80%D0%B0%20%D1%80%D0%B5%D0%B7%D1%83%D0%BB%D1%8C%D1%82%D0%B0%D1%82%D0%BE%D0%B2%20sch220206%20"
 expect_eq "downloaded form is a zip" "$(head -c 2 "$T/web.xlsx")" "PK"
 get reg "/grid/$P/form.xlsx"
 expect_eq "region cannot download a school form" "$code" 403

@@ -166,6 +166,9 @@ code=$(curl -s -o "$T/r.xlsx" -D "$T/h" -w '%{http_code}' -b "$T/sch.jar" "$URL$
 expect_eq "XLSX download" "$code" 200
 expect_grep "XLSX content type" "$T/h" "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 expect_grep "XLSX is an attachment" "$T/h" 'attachment; filename="VPR-2022-MA-4-school.xlsx"'
+# The Russian name, RFC 5987: «Аналитика VPR-2022-MA-4, школа.xlsx».
+expect_grep "XLSX has the Russian file name" "$T/h" "filename*=UTF-8''%D0%90%D0%BD%D0%B0%D0%BB%D0%B8%D1%82%D0%B8%D0%BA%D0%B0%20VPR-2022-MA-4%2C%20%D1%88%D0%BA%D0%BE%D0%BB%D0%B0.xlsx"
+expect_grep "XLSX is not cached" "$T/h" "Cache-Control: no-store"
 if unzip -l "$T/r.xlsx" >"$T/zl" 2>&1; then ok "XLSX opens as a zip"; else fail "XLSX opens as a zip"; fi
 n_sheets=$(grep -c 'xl/worksheets/sheet[0-9]*.xml' "$T/zl")
 expect_eq "seven sheets for a school" "$n_sheets" 7

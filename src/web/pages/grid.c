@@ -30,9 +30,11 @@
 #include "base/err.h"
 #include "base/str.h"
 #include "import/import.h"
+#include "io/table_write.h"
 #include "model/plan.h"
 #include "model/result.h"
 #include "report/form.h"
+#include "web/download.h"
 #include "web/web.h"
 
 #define GRID_NAME "сетка ввода"
@@ -549,37 +551,20 @@ out:
 int page_grid_form(struct web_req *r, struct web_res *w)
 {
 	struct form_data fd;
+	struct table_mem mem = { .fd = -1 };
+	char msg[512];
 	int rc = load(r, &fd);
 	if (rc)
 		return rc;
-	char path[] = "/tmp/oko-form-XXXXXX", msg[512];
-	int fdt = mkstemp(path);
-	FILE *f = NULL;
-	if (fdt < 0) {
-		rc = ERR_IO;
+	if ((rc = table_mem_open(&mem)) ||
+	    (rc = form_write_xlsx(&fd, plan_now(), mem.path, msg, sizeof msg)) ||
+	    (rc = table_mem_take(&mem, &w->body)))
 		goto out;
-	}
-	close(fdt);
-	if ((rc = form_write_xlsx(&fd, plan_now(), path, msg, sizeof msg)))
-		goto out;
-	if (!(f = fopen(path, "rb"))) {
-		rc = ERR_IO;
-		goto out;
-	}
-	char chunk[65536];
-	size_t n;
-	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-		if ((rc = buf_append(&w->body, chunk, n)))
-			goto out;
-	w->type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
-	w->cache = "no-store";
-	w->disposition = arena_printf(r->a, "attachment; filename=\"form-%s-%s.xlsx\"", fd.school, fd.p.code);
+	web_send_table(r, w, TABLE_XLSX, arena_printf(r->a, "form-%s-%s.xlsx", fd.school, fd.p.code),
+		       arena_printf(r->a, "Форма сбора результатов %s %s.xlsx", fd.school, fd.p.code));
 	audit_add(r->db, &r->user, NULL, "form_download", fd.p.code, NULL, r->ip);
 out:
-	if (f)
-		fclose(f);
-	if (fdt >= 0)
-		unlink(path);
+	table_mem_close(&mem);
 	form_data_free(&fd);
 	return rc;
 }

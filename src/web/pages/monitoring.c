@@ -12,10 +12,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "base/err.h"
 #include "model/plan.h"
+#include "report/monitor.h"
+#include "web/download.h"
 #include "web/web.h"
 
 static void counts_row(struct buf *b, const struct plan_mon_count *c, bool bold)
@@ -42,34 +43,16 @@ static const char counts_head[] =
 
 static int export(struct web_req *r, struct web_res *w, const struct plan_monitor *m, bool xlsx)
 {
-	char path[] = "/tmp/oko-monitoring-XXXXXX", msg[256] = "";
-	int fd = mkstemp(path), rc;
-	FILE *f = NULL;
-	if (fd < 0)
-		return ERR_IO;
-	close(fd);
-	if ((rc = plan_monitor_write(m, path, xlsx ? TABLE_XLSX : TABLE_CSV, msg, sizeof msg)))
-		goto out;
-	if (!(f = fopen(path, "rb"))) {
-		rc = ERR_IO;
-		goto out;
-	}
-	char chunk[65536];
-	size_t n;
-	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-		if ((rc = buf_append(&w->body, chunk, n)))
-			goto out;
-	w->type = xlsx ? "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-		       : "text/csv; charset=utf-8";
-	w->cache = "no-store";
+	char msg[256] = "";
+	enum table_kind kind = xlsx ? TABLE_XLSX : TABLE_CSV;
+	int rc = monitor_write_mem(m, kind, &w->body, msg, sizeof msg);
+	if (rc)
+		return rc;
 	/* The code went through procedure lookup: letters, digits and '-' only. */
-	w->disposition = arena_printf(r->a, "attachment; filename=\"monitoring-%s.%s\"", m->procedure,
-				      xlsx ? "xlsx" : "csv");
-out:
-	if (f)
-		fclose(f);
-	unlink(path);
-	return rc;
+	const char *ext = xlsx ? "xlsx" : "csv";
+	web_send_table(r, w, kind, arena_printf(r->a, "monitoring-%s.%s", m->procedure, ext),
+		       arena_printf(r->a, "Мониторинг загрузки %s.%s", m->procedure, ext));
+	return 0;
 }
 
 static void overview(struct web_req *r, struct buf *b)

@@ -7,18 +7,19 @@
  *
  * Without a unit the page opens the user's own: the school, the municipality or the region.
  * A unit outside the user's territory answers 404, the same as one that does not exist. */
-#include <fcntl.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "base/err.h"
+#include "io/table_write.h"
 #include "model/registry.h"
 #include "model/result.h"
+#include "model/unit.h"
 #include "report/fisoko.h"
 #include "web/chart.h"
+#include "web/download.h"
 #include "web/web.h"
 
 /* ---- the unit of a request ---- */
@@ -32,7 +33,8 @@ struct unit {
 static int64_t first_region(struct db *d)
 {
 	int64_t id = 0;
-	db_query_int(d, "SELECT min(id) FROM region", 0, &id);
+	if (unit_first_region(d, &id))
+		return 0;
 	return id;
 }
 
@@ -72,14 +74,10 @@ static int resolve_unit(struct web_req *r, struct unit *u)
 	if (!u->id)
 		return ERR_NOTFOUND;
 	if (u->kind == FISOKO_SCHOOL) {
-		struct db_stmt *s = NULL;
+		char login[64];
 		buf_puts(&p, "school=");
-		if (!db_prepare(r->db, &s, "SELECT login FROM school WHERE id = ?")) {
-			db_bind_int(s, 1, u->id);
-			if (db_step(s) == DB_ROW)
-				html_url(&p, db_col_text(s, 0));
-		}
-		db_finalize(s);
+		if (!unit_school(r->db, u->id, NULL, 0, login, sizeof login))
+			html_url(&p, login);
 	} else {
 		buf_printf(&p, "%s=%lld", u->kind == FISOKO_MUNICIPALITY ? "municipality" : "region",
 			   (long long)u->id);
@@ -558,6 +556,32 @@ static void sec_groups(struct buf *b, const struct fisoko_report *rep)
 	buf_puts(b, "</tbody></table></section>");
 }
 
+/* A unit one level down as a list item linking to its report. */
+struct unit_link {
+	struct buf *b;
+	const char *code;
+	bool school;
+};
+
+static int unit_link_li(void *ctx, int64_t id, const char *login, const char *name)
+{
+	struct unit_link *l = ctx;
+	buf_puts(l->b, "<li><a href=\"/reports/");
+	html_url(l->b, l->code);
+	buf_puts(l->b, l->school ? "?school=" : "?municipality=");
+	if (l->school) {
+		html_url(l->b, login);
+	} else {
+		char v[24];
+		snprintf(v, sizeof v, "%lld", (long long)id);
+		html_url(l->b, v);
+	}
+	buf_puts(l->b, "#people\">");
+	html_text(l->b, name);
+	buf_puts(l->b, "</a></li>");
+	return 0;
+}
+
 static void sec_people(struct web_req *r, struct buf *b, const struct fisoko_report *rep)
 {
 	const struct procedure *p = &rep->proc;
@@ -565,31 +589,14 @@ static void sec_people(struct web_req *r, struct buf *b, const struct fisoko_rep
 	section(b, "people", "7", "Индивидуальные результаты");
 	if (u->kind != FISOKO_SCHOOL) {
 		/* Individual rows live in a school's report: list the units one level down. */
-		struct db_stmt *s = NULL;
 		bool mun = u->kind == FISOKO_MUNICIPALITY;
 		buf_puts(b, mun ? "<p>Индивидуальные результаты показываются в отчёте школы. Школы "
 				  "муниципалитета:</p>"
 				: "<p>Индивидуальные результаты показываются в отчёте школы. Отчёты "
 				  "муниципалитетов:</p>");
-		if (db_prepare(r->db, &s, mun ? "SELECT login, name FROM school WHERE municipality_id = ?"
-						" ORDER BY name"
-					      : "SELECT id, name FROM municipality WHERE region_id = ?"
-						" ORDER BY name")) {
-			buf_puts(b, "</section>");
-			return;
-		}
-		db_bind_int(s, 1, u->id);
 		buf_puts(b, "<ul class=\"units\">");
-		while (db_step(s) == DB_ROW) {
-			buf_puts(b, "<li><a href=\"/reports/");
-			html_url(b, p->code);
-			buf_puts(b, mun ? "?school=" : "?municipality=");
-			html_url(b, db_col_text(s, 0));
-			buf_puts(b, "#people\">");
-			html_text(b, db_col_text(s, 1));
-			buf_puts(b, "</a></li>");
-		}
-		db_finalize(s);
+		struct unit_link ul = { b, p->code, mun };
+		unit_children(r->db, mun ? UNIT_MUNICIPALITY : UNIT_REGION, u->id, unit_link_li, &ul);
 		buf_puts(b, "</ul></section>");
 		return;
 	}
@@ -743,10 +750,8 @@ int page_report(struct web_req *r, struct web_res *w)
 int page_report_xlsx(struct web_req *r, struct web_res *w)
 {
 	struct unit u;
+	struct table_mem mem = { .fd = -1 };
 	struct fisoko_report *rep = calloc(1, sizeof *rep);
-	char path[] = "/tmp/oko-report-XXXXXX";
-	int fd = -1;
-	FILE *f = NULL;
 	if (!rep)
 		return ERR_NOMEM;
 	int rc = resolve_unit(r, &u);
@@ -756,35 +761,17 @@ int page_report_xlsx(struct web_req *r, struct web_res *w)
 		free(rep);
 		return rc;
 	}
-	if ((fd = mkstemp(path)) < 0) {
-		rc = ERR_IO;
+	if ((rc = table_mem_open(&mem)) || (rc = fisoko_xlsx(rep, mem.path)) ||
+	    (rc = table_mem_take(&mem, &w->body)))
 		goto out;
-	}
-	close(fd);
-	if ((rc = fisoko_xlsx(rep, path)))
-		goto out;
-	if (!(f = fopen(path, "rb"))) {
-		rc = ERR_IO;
-		goto out;
-	}
-	char chunk[65536];
-	size_t n;
-	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-		if ((rc = buf_append(&w->body, chunk, n)))
-			goto out;
-	w->type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
-	/* The code is validated by procedure_get (letters, digits, '-'); safe in a header. */
-	struct buf d = BUF_INIT;
-	buf_printf(&d, "attachment; filename=\"%s-%s.xlsx\"", rep->proc.code,
-		   u.kind == FISOKO_SCHOOL ? "school" : u.kind == FISOKO_MUNICIPALITY ? "municipality"
-										   : "region");
-	w->disposition = arena_strdup(r->a, buf_str(&d));
-	buf_free(&d);
+	/* The code is validated by procedure_get (letters, digits, '-'). */
+	static const char *const ascii[] = { [FISOKO_SCHOOL] = "school",
+					     [FISOKO_MUNICIPALITY] = "municipality",
+					     [FISOKO_REGION] = "region" };
+	web_send_table(r, w, TABLE_XLSX, arena_printf(r->a, "%s-%s.xlsx", rep->proc.code, ascii[u.kind]),
+		       arena_printf(r->a, "Аналитика %s, %s.xlsx", rep->proc.code, fisoko_kind_title(u.kind)));
 out:
-	if (f)
-		fclose(f);
-	if (fd >= 0)
-		unlink(path);
+	table_mem_close(&mem);
 	fisoko_free(rep);
 	free(rep);
 	return rc;
@@ -799,13 +786,31 @@ static void option(struct buf *b, const char *value, const char *title, bool sel
 	buf_puts(b, "</option>");
 }
 
+static int region_option(void *ctx, int64_t id, const char *login, const char *name)
+{
+	(void)login;
+	char v[40], t[300];
+	snprintf(v, sizeof v, "reg:%lld", (long long)id);
+	snprintf(t, sizeof t, "Регион: %s", name);
+	option(ctx, v, t, false);
+	return 0;
+}
+
+static int municipality_option(void *ctx, int64_t id, const char *login, const char *name)
+{
+	(void)login;
+	char v[40];
+	snprintf(v, sizeof v, "mun:%lld", (long long)id);
+	option(ctx, v, name, false);
+	return 0;
+}
+
 int page_reports(struct web_req *r, struct web_res *w)
 {
 	struct buf *b = &w->body;
 	const struct user *me = &r->user;
 	const char *proc = web_str(r, "procedure"), *unit = web_str(r, "unit"),
 		   *school = web_str(r, "school");
-	struct db_stmt *s = NULL;
 	int rc = 0;
 	if (proc && *proc) {
 		/* The form's answer: go to the report's own address. */
@@ -836,56 +841,25 @@ int page_reports(struct web_req *r, struct web_res *w)
 		    "муниципалитетом и регионом.</p>"
 		    "<form class=\"filters card\" method=\"get\" action=\"/reports\">"
 		    "<label>Процедура <select name=\"procedure\" required>");
-	/* Procedures with results in the territory; EXISTS is one index seek per procedure. */
-	if ((rc = db_prepare(r->db, &s, own_school
-			     ? "SELECT code FROM procedure p WHERE EXISTS (SELECT 1 FROM result x"
-			       " WHERE x.procedure_id = p.id AND x.school_id = ?) ORDER BY year DESC, code"
-			     : "SELECT code FROM procedure p WHERE EXISTS (SELECT 1 FROM result x"
-			       " WHERE x.procedure_id = p.id) ORDER BY year DESC, code")))
-		goto out;
-	if (own_school)
-		db_bind_int(s, 1, me->school_id);
+	/* Procedures with results in the territory. */
 	int nproc = 0;
-	const char *codes[256];
-	while (db_step(s) == DB_ROW && nproc < 256) {
-		codes[nproc] = arena_strdup(r->a, db_col_text(s, 0));
-		option(b, codes[nproc], codes[nproc], nproc == 0);
-		nproc++;
-	}
-	db_finalize(s);
-	s = NULL;
+	char (*codes)[40] = arena_alloc(r->a, 256 * sizeof *codes);
+	if ((rc = unit_procedures_with_results(r->db, own_school ? me->school_id : 0, codes, 256, &nproc)))
+		goto out;
+	for (int i = 0; i < nproc; i++)
+		option(b, codes[i], codes[i], i == 0);
 	buf_puts(b, "</select></label>");
 	if (!own_school) {
 		buf_puts(b, "<label>Территория <select name=\"unit\">");
 		if (me->role == ROLE_ADMIN || me->role == ROLE_REGION) {
-			if ((rc = db_prepare(r->db, &s, "SELECT id, name FROM region WHERE ? = 0 OR id = ?"
-							" ORDER BY name")))
+			if ((rc = unit_regions(r->db, me->role == ROLE_REGION ? me->region_id : 0,
+					       region_option, b)))
 				goto out;
-			int64_t rid = me->role == ROLE_REGION ? me->region_id : 0;
-			db_bind_int(s, 1, rid);
-			db_bind_int(s, 2, rid);
-			while (db_step(s) == DB_ROW) {
-				char v[40], t[300];
-				snprintf(v, sizeof v, "reg:%lld", (long long)db_col_int(s, 0));
-				snprintf(t, sizeof t, "Регион: %s", db_col_text(s, 1));
-				option(b, v, t, false);
-			}
-			db_finalize(s);
-			s = NULL;
 		}
-		if ((rc = db_prepare(r->db, &s, "SELECT m.id, m.name FROM municipality m WHERE"
-						" (?1 = 0 OR m.id = ?1) AND (?2 = 0 OR m.region_id = ?2)"
-						" ORDER BY m.name")))
+		if ((rc = unit_municipalities(r->db, me->role == ROLE_MUNICIPALITY ? me->municipality_id : 0,
+					      me->role == ROLE_REGION ? me->region_id : 0,
+					      municipality_option, b)))
 			goto out;
-		db_bind_int(s, 1, me->role == ROLE_MUNICIPALITY ? me->municipality_id : 0);
-		db_bind_int(s, 2, me->role == ROLE_REGION ? me->region_id : 0);
-		while (db_step(s) == DB_ROW) {
-			char v[40];
-			snprintf(v, sizeof v, "mun:%lld", (long long)db_col_int(s, 0));
-			option(b, v, db_col_text(s, 1), false);
-		}
-		db_finalize(s);
-		s = NULL;
 		buf_puts(b, "</select></label><label>или школа (логин) <input name=\"school\" "
 			    "placeholder=\"например, sch220206\" autocomplete=\"off\"></label>");
 	}
@@ -911,7 +885,6 @@ int page_reports(struct web_req *r, struct web_res *w)
 		buf_puts(b, "</tbody></table>");
 	}
 out:
-	db_finalize(s);
 	html_end(r, w);
 	return rc;
 }
