@@ -18,12 +18,10 @@ struct exp {
 
 static int score_cell(struct table_writer *w, uint8_t v)
 {
-	switch (v) {
-	case SCORE_X: return table_writer_text(w, "X");
-	case SCORE_NOT_TAUGHT: return table_writer_text(w, "не пройд.");
-	case SCORE_EMPTY: return table_writer_empty(w);
-	}
-	return table_writer_int(w, v);
+	char digits[4];
+	const char *t = result_cell_text(v, digits);
+	return result_cell_points(v) >= 0 ? table_writer_int(w, v)
+	       : *t ? table_writer_text(w, t) : table_writer_empty(w);
 }
 
 static int export_row(void *ctx, const struct result_view *r)

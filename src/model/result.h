@@ -154,6 +154,26 @@ static inline int result_cell_points(uint8_t v)
 	return v <= PROC_MAX_POINTS ? v : -1;
 }
 
+/* A cell in the form's words: its points as digits (written into buf), "X", "не пройд.",
+ * or "" for an empty cell. What the grid shows and `oko export` writes. */
+static inline const char *result_cell_text(uint8_t v, char buf[4])
+{
+	if (v == SCORE_X)
+		return "X";
+	if (v == SCORE_NOT_TAUGHT)
+		return "не пройд.";
+	if (v > PROC_MAX_POINTS)
+		return "";
+	int n = 0;
+	if (v >= 100)
+		buf[n++] = (char)('0' + v / 100);
+	if (v >= 10)
+		buf[n++] = (char)('0' + v / 10 % 10);
+	buf[n++] = (char)('0' + v % 10);
+	buf[n] = 0;
+	return buf;
+}
+
 /* A row's cells in the statistics' form (stats/proc.h, with none = STAT_POS_EMPTY): n bytes
  * into out. Points within pos_max[k], SCORE_X and SCORE_EMPTY are copied as they are (the
  * statistics' X and empty have the same values); «не пройд.» becomes `none` (counted in

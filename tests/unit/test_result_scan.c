@@ -184,6 +184,22 @@ static int collect(void *ctx, const struct table_row *r)
 	return 0;
 }
 
+/* The cell's words: what the grid shows and oko export writes. */
+static void test_cell_text(void **state)
+{
+	(void)state;
+	char d[4];
+	assert_string_equal(result_cell_text(0, d), "0");
+	assert_string_equal(result_cell_text(7, d), "7");
+	assert_string_equal(result_cell_text(42, d), "42");
+	assert_string_equal(result_cell_text(PROC_MAX_POINTS, d), "200");
+	assert_string_equal(result_cell_text(SCORE_X, d), "X");
+	assert_string_equal(result_cell_text(SCORE_NOT_TAUGHT, d), "не пройд.");
+	assert_string_equal(result_cell_text(SCORE_EMPTY, d), "");
+	assert_int_equal(result_cell_points(SCORE_EMPTY), -1);
+	assert_int_equal(result_cell_points(PROC_MAX_POINTS), PROC_MAX_POINTS);
+}
+
 static void write_rows(struct table_writer *w)
 {
 	assert_int_equal(table_writer_text(w, "школа"), 0);
@@ -266,6 +282,7 @@ int main(void)
 		cmocka_unit_test(test_scan_full),
 		cmocka_unit_test(test_scan_school),
 		cmocka_unit_test(test_cells_clip),
+		cmocka_unit_test(test_cell_text),
 		cmocka_unit_test(test_mem_xlsx),
 		cmocka_unit_test(test_mem_csv),
 		cmocka_unit_test(test_mem_path),

@@ -86,9 +86,9 @@ static void from_form(struct web_req *r, const struct procedure *p, const struct
 	g->g = f->gender;
 	g->j = f->journal_mark ? arena_printf(r->a, "%d", f->journal_mark) : "";
 	for (int i = 0; i < p->npos; i++) {
-		uint8_t b = f->scores[i];
-		g->p[i] = !f->stored || f->absent || b == SCORE_EMPTY ? ""
-			  : b == SCORE_X ? "X" : b == SCORE_NOT_TAUGHT ? "не пройд." : arena_printf(r->a, "%u", b);
+		char digits[4];
+		g->p[i] = !f->stored || f->absent ? ""
+			  : arena_strdup(r->a, result_cell_text(f->scores[i], digits));
 	}
 	g->blank = !f->stored;
 }
