@@ -166,26 +166,12 @@ out:
 	return rc;
 }
 
-int unit_regions(struct db *d, int64_t region_id, unit_fn fn, void *ctx)
+int unit_regions(struct db *d, const struct scope *sc, unit_fn fn, void *ctx)
 {
 	struct db_stmt *s = NULL;
-	int rc = db_prepare(d, &s, "SELECT id, '', name FROM region WHERE ?1 = 0 OR id = ?1 ORDER BY name");
-	if (rc || (rc = db_bind_int(s, 1, region_id)))
-		goto out;
-	rc = walk(s, false, fn, ctx);
-out:
-	db_finalize(s);
-	return rc;
-}
-
-int unit_municipalities(struct db *d, int64_t municipality_id, int64_t region_id, unit_fn fn,
-			void *ctx)
-{
-	struct db_stmt *s = NULL;
-	int rc = db_prepare(d, &s, "SELECT m.id, '', m.name FROM municipality m WHERE"
-				   " (?1 = 0 OR m.id = ?1) AND (?2 = 0 OR m.region_id = ?2)"
-				   " ORDER BY m.name");
-	if (rc || (rc = db_bind_int(s, 1, municipality_id)) || (rc = db_bind_int(s, 2, region_id)))
+	int rc = db_prepare(d, &s, "SELECT id, '', name FROM region WHERE ?1 = 'all'"
+				   " OR (?1 = 'reg' AND id = ?2) ORDER BY name");
+	if (rc || (rc = scope_bind(s, sc)))
 		goto out;
 	rc = walk(s, false, fn, ctx);
 out:

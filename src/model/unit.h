@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "db/db.h"
+#include "model/scope.h"
 
 enum unit_kind { UNIT_SCHOOL, UNIT_MUNICIPALITY, UNIT_REGION };
 
@@ -40,12 +41,8 @@ int unit_places(struct db *d, struct unit_place **out, size_t *n);
  * name) or the municipalities of a region (id, NULL, name). */
 typedef int (*unit_fn)(void *ctx, int64_t id, const char *login, const char *name);
 int unit_children(struct db *d, enum unit_kind kind, int64_t id, unit_fn fn, void *ctx);
-/* Regions by name: all when region_id is 0, else that one. */
-int unit_regions(struct db *d, int64_t region_id, unit_fn fn, void *ctx);
-/* Municipalities by name, limited to one (municipality_id > 0) and/or to a region
- * (region_id > 0). */
-int unit_municipalities(struct db *d, int64_t municipality_id, int64_t region_id, unit_fn fn,
-			void *ctx);
+/* The regions the scope sees whole (every one for ALL, its own for REGION), by name. */
+int unit_regions(struct db *d, const struct scope *sc, unit_fn fn, void *ctx);
 
 /* Codes of the procedures that have results (of school_id when > 0), newest year first,
  * then by code; at most max codes into codes[], *n how many. */

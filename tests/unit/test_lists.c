@@ -23,6 +23,7 @@
 #include "model/procedure.h"
 #include "model/registry.h"
 #include "model/scope.h"
+#include "model/unit.h"
 #include "model/summary.h"
 #include "model/upload_list.h"
 #include "model/user.h"
@@ -296,6 +297,32 @@ static void test_municipalities(void **state)
 	assert_string_equal(login, "sch1");
 }
 
+static int text_unit(void *ctx, int64_t id, const char *login, const char *name)
+{
+	(void)id;
+	(void)login;
+	buf_printf(ctx, "%s ", name);
+	return 0;
+}
+
+/* The report form lists the regions a scope sees whole. */
+static void test_unit_regions(void **state)
+{
+	(void)state;
+	struct buf b = BUF_INIT;
+	assert_int_equal(unit_regions(db, &ALL, text_unit, &b), 0);
+	assert_string_equal(buf_str(&b), "Р1 Р2 ");
+	buf_reset(&b);
+	struct scope sc = reg(r2);
+	assert_int_equal(unit_regions(db, &sc, text_unit, &b), 0);
+	assert_string_equal(buf_str(&b), "Р2 ");
+	buf_reset(&b);
+	sc = (struct scope){ SCOPE_MUNICIPALITY, mA };
+	assert_int_equal(unit_regions(db, &sc, text_unit, &b), 0);
+	assert_int_equal(b.len, 0);
+	buf_free(&b);
+}
+
 static void test_school_card(void **state)
 {
 	(void)state;
@@ -535,6 +562,7 @@ int main(void)
 		cmocka_unit_test(test_counts_progress),
 		cmocka_unit_test(test_school_list),
 		cmocka_unit_test(test_municipalities),
+		cmocka_unit_test(test_unit_regions),
 		cmocka_unit_test(test_school_card),
 		cmocka_unit_test(test_uploads),
 		cmocka_unit_test(test_users_audit),

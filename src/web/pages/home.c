@@ -187,11 +187,9 @@ int page_home(struct web_req *r, struct web_res *w)
 	if (r->user.role == ROLE_SCHOOL)
 		buf_puts(b, "<p><a class=\"button\" href=\"/upload\">Загрузить результаты</a></p>");
 	/* The figures are the same for every user of one territory until the data change. */
-	char key[64];
-	snprintf(key, sizeof key, "home:%d:%lld", (int)r->user.role,
-		 (long long)(r->user.role == ROLE_SCHOOL ? r->user.school_id
-			     : r->user.role == ROLE_MUNICIPALITY ? r->user.municipality_id
-			     : r->user.role == ROLE_REGION ? r->user.region_id : 0));
+	char key[96], sk[64];
+	scope_key(&r->scope, sk, sizeof sk);
+	snprintf(key, sizeof key, "home:%d:%s", (int)r->user.role, sk);
 	const char *cached = web_cache_get(r, key);
 	if (cached) {
 		html_raw(b, cached);

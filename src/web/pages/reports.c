@@ -43,7 +43,6 @@ static int resolve_unit(struct web_req *r, struct unit *u)
 {
 	const char *school = web_str(r, "school"), *mun = web_str(r, "municipality"),
 		   *reg = web_str(r, "region");
-	const struct user *me = &r->user;
 	struct buf p = BUF_INIT;
 	int given = (school && *school) + (mun && *mun) + (reg && *reg);
 	if (given > 1)
@@ -61,15 +60,18 @@ static int resolve_unit(struct web_req *r, struct unit *u)
 		if ((u->id = web_int(r, "region")) <= 0 || !scope_sees_region(r->db, &r->scope, u->id))
 			return ERR_NOTFOUND;
 		u->kind = FISOKO_REGION;
-	} else if (me->role == ROLE_SCHOOL) {
+	} else if (r->scope.kind == SCOPE_SCHOOL) {
 		u->kind = FISOKO_SCHOOL;
-		u->id = me->school_id;
-	} else if (me->role == ROLE_MUNICIPALITY) {
+		u->id = r->scope.id;
+	} else if (r->scope.kind == SCOPE_MUNICIPALITY) {
 		u->kind = FISOKO_MUNICIPALITY;
-		u->id = me->municipality_id;
+		u->id = r->scope.id;
+	} else if (r->scope.kind == SCOPE_REGION) {
+		u->kind = FISOKO_REGION;
+		u->id = r->scope.id;
 	} else {
 		u->kind = FISOKO_REGION;
-		u->id = me->role == ROLE_REGION && me->region_id ? me->region_id : first_region(r->db);
+		u->id = r->scope.kind == SCOPE_ALL ? first_region(r->db) : 0;
 	}
 	if (!u->id)
 		return ERR_NOTFOUND;
@@ -796,9 +798,8 @@ static int region_option(void *ctx, int64_t id, const char *login, const char *n
 	return 0;
 }
 
-static int municipality_option(void *ctx, int64_t id, const char *login, const char *name)
+static int municipality_option(void *ctx, int64_t id, const char *name)
 {
-	(void)login;
 	char v[40];
 	snprintf(v, sizeof v, "mun:%lld", (long long)id);
 	option(ctx, v, name, false);
@@ -833,7 +834,7 @@ int page_reports(struct web_req *r, struct web_res *w)
 		buf_free(&t);
 		return 0;
 	}
-	bool own_school = me->role == ROLE_SCHOOL;
+	bool own_school = r->scope.kind == SCOPE_SCHOOL;
 	html_begin(r, w, "Аналитика");
 	buf_puts(b, "<h1>Аналитика ВПР</h1><p class=\"lead\">Семь отчётов по рекомендациям ФИОКО: "
 		    "отметки, сравнение с журналом, распределение баллов, выполнение заданий, планируемые "
@@ -844,21 +845,15 @@ int page_reports(struct web_req *r, struct web_res *w)
 	/* Procedures with results in the territory. */
 	int nproc = 0;
 	char (*codes)[40] = arena_alloc(r->a, 256 * sizeof *codes);
-	if ((rc = unit_procedures_with_results(r->db, own_school ? me->school_id : 0, codes, 256, &nproc)))
+	if ((rc = unit_procedures_with_results(r->db, own_school ? r->scope.id : 0, codes, 256, &nproc)))
 		goto out;
 	for (int i = 0; i < nproc; i++)
 		option(b, codes[i], codes[i], i == 0);
 	buf_puts(b, "</select></label>");
 	if (!own_school) {
 		buf_puts(b, "<label>Территория <select name=\"unit\">");
-		if (me->role == ROLE_ADMIN || me->role == ROLE_REGION) {
-			if ((rc = unit_regions(r->db, me->role == ROLE_REGION ? me->region_id : 0,
-					       region_option, b)))
-				goto out;
-		}
-		if ((rc = unit_municipalities(r->db, me->role == ROLE_MUNICIPALITY ? me->municipality_id : 0,
-					      me->role == ROLE_REGION ? me->region_id : 0,
-					      municipality_option, b)))
+		if ((rc = unit_regions(r->db, &r->scope, region_option, b)) ||
+		    (rc = registry_municipality_each(r->db, &r->scope, municipality_option, b)))
 			goto out;
 		buf_puts(b, "</select></label><label>или школа (логин) <input name=\"school\" "
 			    "placeholder=\"например, sch220206\" autocomplete=\"off\"></label>");

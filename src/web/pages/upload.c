@@ -155,12 +155,13 @@ static int run_upload(struct web_req *r, struct web_res *w, const struct upload_
 		.data = u->data,
 		.len = u->len,
 	};
-	if (r->user.role == ROLE_SCHOOL)
-		o.only_school = r->user.school_id;
-	else if (r->user.role == ROLE_MUNICIPALITY)
-		o.only_municipality = r->user.municipality_id;
-	else if (r->user.role == ROLE_REGION && r->user.region_id)
-		o.only_region = r->user.region_id;
+	/* The importer stores only what the uploader's territory holds. */
+	if (r->scope.kind == SCOPE_SCHOOL)
+		o.only_school = r->scope.id;
+	else if (r->scope.kind == SCOPE_MUNICIPALITY)
+		o.only_municipality = r->scope.id;
+	else if (r->scope.kind == SCOPE_REGION)
+		o.only_region = r->scope.id;
 	struct diag_list d;
 	struct import_stats st;
 	diag_init(&d, 500);
