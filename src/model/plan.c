@@ -146,7 +146,8 @@ int plan_dates_check(const struct plan_dates *p, enum plan_field *field, char *m
 	return 0;
 }
 
-/* ---- territory of a viewer in SQL: bound as ?1 (kind) and ?2 (id) ---- */
+/* The scope of a caller that passes none (the command line): everything. */
+static const struct scope all = { SCOPE_ALL, 0 };
 
 
 static int done(int rc)
@@ -410,7 +411,7 @@ int plan_coordinator_add(struct db *d, int64_t campaign_id, int64_t user_id, con
 	return 0;
 }
 
-int plan_rows(struct db *d, int64_t campaign_id, int64_t school_id, const struct user *viewer,
+int plan_rows(struct db *d, int64_t campaign_id, int64_t school_id, const struct scope *sc,
 	      struct plan_row **out, size_t *n)
 {
 	*out = NULL;
@@ -439,7 +440,7 @@ int plan_rows(struct db *d, int64_t campaign_id, int64_t school_id, const struct
 	if (rc)
 		goto out;
 	if (school_id ? (rc = db_bind_int(s, 1, school_id)) || (rc = db_bind_int(s, 2, campaign_id))
-		      : (rc = scope_bind(s, &(struct scope[]){ scope_of(viewer) }[0])) || (rc = db_bind_int(s, 3, campaign_id)))
+		      : (rc = scope_bind(s, sc ? sc : &all)) || (rc = db_bind_int(s, 3, campaign_id)))
 		goto out;
 	size_t cap = 0;
 	while ((rc = db_step(s)) == DB_ROW) {
@@ -468,35 +469,31 @@ out:
 	return rc;
 }
 
-int plan_coordinators(struct db *d, int64_t campaign_id, const struct user *viewer,
+int plan_coordinators(struct db *d, int64_t campaign_id, const struct scope *sc,
 		      struct plan_coord **out, size_t *n)
 {
 	*out = NULL;
 	*n = 0;
 	struct db_stmt *s = NULL;
 	int rc = db_prepare(d, &s, "SELECT u.login, u.name, u.role, coalesce(u.municipality_id, 0),"
-				   " coalesce(u.school_id, 0), coalesce(sm.municipality_id, 0),"
+				   " coalesce(u.school_id, 0),"
 				   " CASE u.role WHEN 'municipality' THEN coalesce(m.name, '')"
 				   " ELSE coalesce(sm.name || ' (' || sm.login || ')', '') END"
 				   " FROM campaign_coordinator c JOIN \"user\" u ON u.id = c.user_id"
 				   " LEFT JOIN municipality m ON m.id = u.municipality_id"
 				   " LEFT JOIN school sm ON sm.id = u.school_id"
-				   " WHERE c.campaign_id = ? ORDER BY u.role, 7, u.login");
+				   " WHERE c.campaign_id = ? ORDER BY u.role, 6, u.login");
 	if (rc || (rc = db_bind_int(s, 1, campaign_id)))
 		goto out;
 	size_t cap = 0;
 	while ((rc = db_step(s)) == DB_ROW) {
 		bool mun = !strcmp(db_col_text(s, 2), "municipality");
-		int64_t umun = db_col_int(s, 3), usch = db_col_int(s, 4), schmun = db_col_int(s, 5);
-		bool visible = true;
-		if (viewer && viewer->role == ROLE_MUNICIPALITY)
-			visible = mun ? umun == viewer->municipality_id : schmun == viewer->municipality_id;
-		else if (viewer && viewer->role == ROLE_SCHOOL)
-			visible = mun ? scope_sees_school(d, &(struct scope){ SCOPE_MUNICIPALITY, umun },
-							 viewer->school_id)
-				      : usch == viewer->school_id;
-		else if (viewer && viewer->role != ROLE_ADMIN && viewer->role != ROLE_REGION)
-			visible = false;
+		int64_t umun = db_col_int(s, 3), usch = db_col_int(s, 4);
+		bool visible = !sc ? true
+			       : !mun ? scope_sees_school(d, sc, usch)
+			       : sc->kind == SCOPE_SCHOOL
+				       ? scope_sees_school(d, &(struct scope){ SCOPE_MUNICIPALITY, umun }, sc->id)
+				       : scope_sees_municipality(d, sc, umun);
 		if (!visible)
 			continue;
 		*out = xgrow(*out, &cap, *n + 1, sizeof **out);
@@ -504,7 +501,7 @@ int plan_coordinators(struct db *d, int64_t campaign_id, const struct user *view
 		snprintf(c->login, sizeof c->login, "%s", db_col_text(s, 0));
 		snprintf(c->name, sizeof c->name, "%s", db_col_text(s, 1));
 		snprintf(c->role, sizeof c->role, "%s", db_col_text(s, 2));
-		snprintf(c->scope, sizeof c->scope, "%s", db_col_text(s, 6));
+		snprintf(c->scope, sizeof c->scope, "%s", db_col_text(s, 5));
 	}
 	rc = done(rc);
 out:
@@ -548,7 +545,7 @@ static void count_add(struct plan_mon_count *c, const struct plan_mon_school *x)
 		c->missing++;
 }
 
-int plan_monitor(struct db *d, const char *procedure, const struct user *viewer,
+int plan_monitor(struct db *d, const char *procedure, const struct scope *sc,
 		 int64_t municipality_id, int64_t now, struct plan_monitor *m)
 {
 	memset(m, 0, sizeof *m);
@@ -588,7 +585,7 @@ int plan_monitor(struct db *d, const char *procedure, const struct user *viewer,
 			     " LEFT JOIN upload cu ON cu.id = rp.upload_id"
 			     " WHERE (?4 = 0 OR s.municipality_id = ?4) AND " SCOPE_SQL("s")
 			     " ORDER BY m.name IS NULL, m.name, s.login")) ||
-	    (rc = scope_bind(s, &(struct scope[]){ scope_of(viewer) }[0])) || (rc = db_bind_int(s, 3, m->procedure_id)) ||
+	    (rc = scope_bind(s, sc ? sc : &all)) || (rc = db_bind_int(s, 3, m->procedure_id)) ||
 	    (rc = db_bind_int(s, 4, municipality_id)))
 		goto out;
 	size_t cap = 0, mcap = 0;

@@ -23,6 +23,7 @@
 #include <stdint.h>
 
 #include "db/db.h"
+#include "model/scope.h"
 #include "model/user.h"
 
 #define PLAN_DATE_LEN 11 /* "YYYY-MM-DD" + NUL */
@@ -117,17 +118,18 @@ struct plan_row {
 
 /* The procedures of a campaign ordered by window and code. With school_id, only the
  * procedures that school is assigned to, with its date; else counts of the schools the
- * viewer sees (viewer NULL: all). *out is malloc'ed (free()). */
-int plan_rows(struct db *d, int64_t campaign_id, int64_t school_id, const struct user *viewer,
+ * scope sees (NULL: all). *out is malloc'ed (free()). */
+int plan_rows(struct db *d, int64_t campaign_id, int64_t school_id, const struct scope *sc,
 	      struct plan_row **out, size_t *n);
 
 /* A coordinator of a campaign. */
 struct plan_coord {
 	char login[64], name[128], role[16], scope[256];
 };
-/* The coordinators the viewer sees (municipal ones of its municipality and school ones of
- * its schools for a municipality; viewer NULL: all). *out malloc'ed. */
-int plan_coordinators(struct db *d, int64_t campaign_id, const struct user *viewer,
+/* The coordinators a scope sees (NULL: all): municipal ones of the municipalities it sees
+ * and school ones of its schools; a school sees its own and its municipality's. *out
+ * malloc'ed. */
+int plan_coordinators(struct db *d, int64_t campaign_id, const struct scope *sc,
 		      struct plan_coord **out, size_t *n);
 
 /* ---- upload monitoring ---- */
@@ -174,10 +176,10 @@ struct plan_monitor {
 	struct plan_mon_count total;
 };
 
-/* Builds the monitoring of a procedure (by code) for the schools the viewer sees (NULL:
+/* Builds the monitoring of a procedure (by code) for the schools the scope sees (NULL:
  * all; municipality_id > 0 narrows to one municipality) at time now. ERR_NOTFOUND for an
  * unknown procedure. Free with plan_monitor_free(). */
-int plan_monitor(struct db *d, const char *procedure, const struct user *viewer,
+int plan_monitor(struct db *d, const char *procedure, const struct scope *sc,
 		 int64_t municipality_id, int64_t now, struct plan_monitor *out);
 void plan_monitor_free(struct plan_monitor *m);
 

@@ -163,10 +163,11 @@ int plan_pdf(struct db *d, int64_t campaign_id, int64_t school_id, const struct 
 	char today[PLAN_DATE_LEN];
 	plan_date_of(now, today);
 	plan_date_ru(today, c.date);
-	if ((rc = plan_rows(d, campaign_id, school_id, viewer, &c.rows, &c.n)))
+	struct scope sc = viewer ? scope_of(viewer) : scope_all();
+	if ((rc = plan_rows(d, campaign_id, school_id, &sc, &c.rows, &c.n)))
 		goto out;
-	struct user as_school = { .role = ROLE_SCHOOL, .school_id = school_id };
-	if ((rc = plan_coordinators(d, campaign_id, school_id ? &as_school : viewer, &c.coords, &c.nc)))
+	struct scope as_school = { SCOPE_SCHOOL, school_id };
+	if ((rc = plan_coordinators(d, campaign_id, school_id ? &as_school : &sc, &c.coords, &c.nc)))
 		goto out;
 	char footer[PLAN_NAME_MAX + 360];
 	snprintf(footer, sizeof footer, "План-график «%s»%s%s", c.campaign, c.school[0] ? " · " : "",

@@ -203,9 +203,9 @@ static void test_monitor(void **state)
 	assert_int_equal(m.total.missing, 1);
 	plan_monitor_free(&m);
 	/* A municipal viewer sees only its schools. */
-	struct user u = { .role = ROLE_MUNICIPALITY };
+	struct scope u = { SCOPE_MUNICIPALITY, 0 };
 	assert_int_equal(db_query_int(db, "SELECT municipality_id FROM school WHERE login = 'sch3'", 0,
-				      &u.municipality_id), 0);
+				      &u.id), 0);
 	assert_int_equal(plan_monitor(db, "VPR-2021-MA-4", &u, 0, 1621987200, &m), 0);
 	assert_int_equal(m.n, 1);
 	assert_string_equal(m.s[0].login, "sch3");

@@ -68,7 +68,7 @@ static void overview(struct web_req *r, struct buf *b)
 		    "<th>Нет результатов</th></tr></thead><tbody>");
 	for (size_t i = 0; i < n; i++) {
 		struct plan_monitor m;
-		if (plan_monitor(r->db, v[i].code, &r->user, 0, plan_now(), &m))
+		if (plan_monitor(r->db, v[i].code, &r->scope, 0, plan_now(), &m))
 			continue;
 		char dl[PLAN_DATE_LEN];
 		plan_date_ru(v[i].deadline, dl);
@@ -109,7 +109,7 @@ int page_monitoring(struct web_req *r, struct web_res *w)
 		return ERR_NOTFOUND;
 	struct plan_monitor m;
 	int64_t now = plan_now();
-	int rc = plan_monitor(r->db, proc, &r->user, mun, now, &m);
+	int rc = plan_monitor(r->db, proc, &r->scope, mun, now, &m);
 	if (rc)
 		return rc;
 	if (format) {
@@ -190,7 +190,7 @@ void web_monitoring_home(struct web_req *r, struct buf *b)
 	buf_puts(b, "<section><h2>Мониторинг загрузки по плану-графику</h2>");
 	for (size_t i = 0; i < n; i++) {
 		struct plan_monitor m;
-		if (plan_monitor(r->db, v[i].code, &r->user, 0, r->now, &m))
+		if (plan_monitor(r->db, v[i].code, &r->scope, 0, r->now, &m))
 			continue;
 		if (!m.total.assigned && !m.n) {
 			plan_monitor_free(&m);

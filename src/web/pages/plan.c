@@ -150,7 +150,7 @@ static void coordinators(struct web_req *r, struct buf *b, int64_t cid)
 	struct plan_coord *v = NULL;
 	size_t n = 0;
 	buf_puts(b, "<section class=\"card\"><h2>Координаторы</h2>");
-	if (!plan_coordinators(r->db, cid, &r->user, &v, &n)) {
+	if (!plan_coordinators(r->db, cid, &r->scope, &v, &n)) {
 		buf_puts(b, "<table><thead><tr><th>Уровень</th><th>Территория</th><th>Координатор</th>"
 			    "<th>Логин</th></tr></thead><tbody>");
 		for (size_t i = 0; i < n; i++) {
@@ -186,7 +186,7 @@ static void procedures_table(struct web_req *r, struct buf *b, int64_t cid)
 	bool school = r->user.role == ROLE_SCHOOL;
 	struct plan_row *v = NULL;
 	size_t n = 0;
-	if (plan_rows(r->db, cid, school ? r->user.school_id : 0, &r->user, &v, &n)) {
+	if (plan_rows(r->db, cid, school ? r->user.school_id : 0, &r->scope, &v, &n)) {
 		notice(b, false, "Не удалось прочитать план-график.");
 		return;
 	}
