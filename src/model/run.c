@@ -366,67 +366,6 @@ void run_risk_free(struct run_risk *rows, size_t n)
 	free(rows);
 }
 
-int run_municipalities(struct db *d, const struct scope *sc, struct run_municipality **out,
-		       size_t *n)
-{
-	*out = NULL;
-	*n = 0;
-	struct db_stmt *s = NULL;
-	struct run_municipality *m = NULL;
-	size_t nm = 0, cap = 0;
-	int rc = db_prepare(d, &s, "SELECT m.id, m.name FROM municipality m WHERE "
-				   SCOPE_MUN_SQL("m.id") " ORDER BY m.name");
-	if (rc)
-		goto out;
-	scope_bind(s, sc);
-	while ((rc = db_step(s)) == DB_ROW) {
-		m = xgrow(m, &cap, nm + 1, sizeof *m);
-		m[nm].id = db_col_int(s, 0);
-		m[nm++].name = dup_col(s, 1);
-	}
-	if (rc < 0)
-		goto out;
-	rc = 0;
-	*out = m;
-	*n = nm;
-	m = NULL;
-out:
-	db_finalize(s);
-	run_municipalities_free(m, nm);
-	return rc;
-}
-
-void run_municipalities_free(struct run_municipality *m, size_t n)
-{
-	for (size_t i = 0; m && i < n; i++)
-		free(m[i].name);
-	free(m);
-}
-
-int run_school_by_login(struct db *d, const char *login, int64_t *id, char *name, size_t n)
-{
-	*id = 0;
-	if (n)
-		name[0] = 0;
-	struct db_stmt *s = NULL;
-	int rc = db_prepare(d, &s, "SELECT id, name FROM school WHERE login = ?");
-	if (rc)
-		goto out;
-	db_bind_text(s, 1, login, -1);
-	rc = db_step(s);
-	if (rc != DB_ROW) {
-		rc = rc < 0 ? rc : ERR_NOTFOUND;
-		goto out;
-	}
-	*id = db_col_int(s, 0);
-	if (n)
-		snprintf(name, n, "%s", db_col_text(s, 1));
-	rc = 0;
-out:
-	db_finalize(s);
-	return rc;
-}
-
 int run_school_risk(struct db *d, int64_t run_id, int64_t school_id, struct run_risk *out,
 		    long *ranked)
 {

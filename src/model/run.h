@@ -126,18 +126,6 @@ void run_risk_free(struct run_risk *rows, size_t n);
 /* Frees the texts of one row (run_school_risk). */
 void run_risk_clear(struct run_risk *x);
 
-/* The municipalities the risk list of a scope can be filtered by, in name order. */
-struct run_municipality {
-	int64_t id;
-	char *name;
-};
-int run_municipalities(struct db *d, const struct scope *sc, struct run_municipality **out,
-		       size_t *n);
-void run_municipalities_free(struct run_municipality *m, size_t n);
-
-/* The school a card or the API names by login: its id and name; ERR_NOTFOUND when none. */
-int run_school_by_login(struct db *d, const char *login, int64_t *id, char *name, size_t n);
-
 /* A school's row in a run and the number of schools ranked in it; ERR_NOTFOUND when the
  * run has no row for it. */
 int run_school_risk(struct db *d, int64_t run_id, int64_t school_id, struct run_risk *out,

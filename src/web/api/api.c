@@ -190,7 +190,7 @@ int api_signs(struct web_req *r, struct web_res *w)
 	int64_t school = 0;
 	if (!login || !*login)
 		return ERR_INVALID;
-	int rc = run_school_by_login(r->db, login, &school, NULL, 0);
+	int rc = registry_school_find(r->db, login, &school);
 	if (rc && rc != ERR_NOTFOUND)
 		return rc;
 	if (!school || !scope_sees_school(r->db, &r->scope, school))

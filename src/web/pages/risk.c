@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "base/err.h"
+#include "model/registry.h"
 #include "model/run.h"
 #include "stats/catalogue.h"
 #include "web/chart.h"
@@ -53,6 +54,20 @@ static void run_tiles(struct buf *b, const struct run_info *ri)
 		    (long long)ri->procedures, 100 * ri->q);
 }
 
+struct mun_options {
+	struct buf *b;
+	long selected;
+};
+
+static int mun_option(void *ctx, int64_t id, const char *name)
+{
+	struct mun_options *o = ctx;
+	html_printf(o->b, "<option value=\"%lld\"%s>", (long long)id, id == o->selected ? " selected" : "");
+	html_text(o->b, name);
+	buf_puts(o->b, "</option>");
+	return 0;
+}
+
 /* The filter form: which schools (oko's list or all), municipality, kind. */
 static void risk_filters(struct web_req *r, struct buf *b, bool listed_only, long mun,
 			 const char *kind)
@@ -62,22 +77,12 @@ static void risk_filters(struct web_req *r, struct buf *b, bool listed_only, lon
 		       "<option value=\"1\"%s>все по убыванию риска</option></select></label>",
 		    listed_only ? " selected" : "", listed_only ? "" : " selected");
 	buf_puts(b, "<label>Муниципалитет <select name=\"municipality\"><option value=\"0\">все</option>");
-	struct run_municipality *m = NULL;
-	size_t nm = 0;
-	if (!run_municipalities(r->db, &r->scope, &m, &nm))
-		for (size_t i = 0; i < nm; i++) {
-			html_printf(b, "<option value=\"%lld\"%s>", (long long)m[i].id,
-				    m[i].id == mun ? " selected" : "");
-			html_text(b, m[i].name);
-			buf_puts(b, "</option>");
-		}
-	run_municipalities_free(m, nm);
+	registry_municipality_each(r->db, &r->scope, mun_option, &(struct mun_options){ b, mun });
 	buf_puts(b, "</select></label><label>Тип <select name=\"kind\"><option value=\"\">все</option>");
-	static const char *kinds[] = { "СОШ", "ООШ", "НОШ", "лицей", "гимназия", "филиал", "другое" };
-	for (size_t i = 0; i < sizeof kinds / sizeof *kinds; i++) {
+	for (size_t i = 0; registry_kinds[i]; i++) {
 		buf_puts(b, "<option");
-		buf_puts(b, !strcmp(kind, kinds[i]) ? " selected>" : ">");
-		html_text(b, kinds[i]);
+		buf_puts(b, !strcmp(kind, registry_kinds[i]) ? " selected>" : ">");
+		html_text(b, registry_kinds[i]);
 		buf_puts(b, "</option>");
 	}
 	buf_puts(b, "</select></label><button>Показать</button></form>");
@@ -305,13 +310,14 @@ int page_evidence(struct web_req *r, struct web_res *w)
 {
 	struct buf *b = &w->body;
 	const char *login = web_str(r, "login");
-	int64_t school = 0;
-	char name[256] = "";
-	int rc = run_school_by_login(r->db, login, &school, name, sizeof name);
+	struct registry_school_card card;
+	int rc = registry_school_get(r->db, login, r->a, &card);
 	if (rc && rc != ERR_NOTFOUND)
 		return rc;
-	if (!school || !scope_sees_school(r->db, &r->scope, school))
+	if (rc || !scope_sees_school(r->db, &r->scope, card.id))
 		return ERR_NOTFOUND;
+	int64_t school = card.id;
+	const char *name = card.name;
 	struct run_info ri;
 	if ((rc = run_latest(r->db, &ri)) == ERR_NOTFOUND) {
 		no_run(r, w, name);
