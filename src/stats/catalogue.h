@@ -3,7 +3,7 @@
  * docs/methodology-oko.md that defines it. Pure data: signs.csv, the stored runs
  * (sign_result.kind), the risk pages, the evidence card, the API and the XLSX all take
  * their names and words from here. A new sign of enum stat_sign gets its row here too
- * (tests/unit/test_catalogue_signs.c checks that every sign has a complete entry). */
+ * (tests/unit/test_sign_catalogue.c checks that every sign has a complete entry). */
 #ifndef OKO_STATS_CATALOGUE_H
 #define OKO_STATS_CATALOGUE_H
 
