@@ -287,6 +287,12 @@ int db_step(struct db_stmt *s)
 	return rc;
 }
 
+int db_step_one(struct db_stmt *s)
+{
+	int rc = db_step(s);
+	return rc == DB_ROW ? 0 : rc == DB_DONE ? ERR_NOTFOUND : rc;
+}
+
 int64_t db_col_int(struct db_stmt *s, int i)
 {
 	return sqlite3_column_int64(s->h, i);

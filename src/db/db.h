@@ -64,6 +64,9 @@ int db_bind_blob_ref(struct db_stmt *s, int i, const void *v, size_t n);
 int db_bind_null(struct db_stmt *s, int i);
 /* Executes: DB_ROW while rows come, DB_DONE at the end, or a negative ERR_* code. */
 int db_step(struct db_stmt *s);
+/* Steps a statement expected to give one row: 0 with the row ready, ERR_NOTFOUND when
+ * there is none, or a negative ERR_* code. */
+int db_step_one(struct db_stmt *s);
 /* Column accessors for the current row; columns are 0-based. Text and blobs are valid
  * until the next step/reset. */
 int64_t db_col_int(struct db_stmt *s, int i);

@@ -191,14 +191,10 @@ int material_release_get(struct db *d, int64_t procedure_id, struct material_rel
 	int rc = db_prepare(d, &s, "SELECT archive_at, key_at, criteria_at FROM material_release"
 				   " WHERE procedure_id = ?");
 	if (!rc && !(rc = db_bind_int(s, 1, procedure_id))) {
-		rc = db_step(s);
-		if (rc == DB_ROW) {
+		if (!(rc = db_step_one(s))) {
 			r->archive_at = db_col_int(s, 0);
 			r->key_at = db_col_int(s, 1);
 			r->criteria_at = db_col_int(s, 2);
-			rc = 0;
-		} else if (rc == DB_DONE) {
-			rc = ERR_NOTFOUND;
 		}
 	}
 	db_finalize(s);

@@ -42,8 +42,7 @@ int pending_get(struct db *d, int64_t id, int64_t user_id, int64_t now, char *fi
 				   " user_id = ? AND created_at >= ?");
 	if (!rc && !(rc = db_bind_int(s, 1, id)) && !(rc = db_bind_int(s, 2, user_id)) &&
 	    !(rc = db_bind_int(s, 3, now - PENDING_TTL))) {
-		rc = db_step(s);
-		if (rc == DB_ROW) {
+		if (!(rc = db_step_one(s))) {
 			size_t n;
 			const void *p = db_col_blob(s, 2, &n);
 			snprintf(file, nfile, "%s", db_col_text(s, 0));
@@ -52,9 +51,6 @@ int pending_get(struct db *d, int64_t id, int64_t user_id, int64_t now, char *fi
 			if (n)
 				memcpy(*data, p, n);
 			*len = n;
-			rc = 0;
-		} else if (rc == DB_DONE) {
-			rc = ERR_NOTFOUND;
 		}
 	}
 	db_finalize(s);

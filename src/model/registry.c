@@ -209,13 +209,9 @@ int registry_school_territory(struct db *d, int64_t school_id, int64_t *municipa
 				   " WHERE s.id = ?")) ||
 	    (rc = db_bind_int(s, 1, school_id)))
 		goto out;
-	rc = db_step(s);
-	if (rc == DB_ROW) {
+	if (!(rc = db_step_one(s))) {
 		*municipality_id = db_col_int(s, 0);
 		*region_id = db_col_int(s, 1);
-		rc = 0;
-	} else if (rc == DB_DONE) {
-		rc = ERR_NOTFOUND;
 	}
 out:
 	if (s)
@@ -522,13 +518,9 @@ int registry_alias_get(struct db *d, const char *login, int64_t *school_id, int6
 	int rc = db_cached(d, &s, "SELECT a.school_id, coalesce((SELECT o.id FROM school o WHERE"
 				  " o.login = a.login), 0) FROM school_alias a WHERE a.login = ?");
 	if (!rc && !(rc = db_bind_text(s, 1, login, -1)))
-		rc = db_step(s);
-	if (rc == DB_ROW) {
+		if (!(rc = db_step_one(s))) {
 		*school_id = db_col_int(s, 0);
 		*own_id = db_col_int(s, 1);
-		rc = 0;
-	} else if (rc == DB_DONE) {
-		rc = ERR_NOTFOUND;
 	}
 	if (s)
 		db_reset(s);
@@ -743,12 +735,8 @@ int registry_municipality_find(struct db *d, const char *name, int64_t *id)
 	int rc = db_prepare(d, &s, "SELECT id FROM municipality WHERE name = ? ORDER BY id LIMIT 1");
 	if (rc || (rc = db_bind_text(s, 1, name, -1)))
 		goto out;
-	rc = db_step(s);
-	if (rc == DB_ROW) {
+	if (!(rc = db_step_one(s))) {
 		*id = db_col_int(s, 0);
-		rc = 0;
-	} else if (rc == DB_DONE) {
-		rc = ERR_NOTFOUND;
 	}
 out:
 	db_finalize(s);

@@ -130,14 +130,10 @@ int result_upload_get(struct db *d, int64_t upload_id, char *file, size_t nfile,
 	int rc = db_cached(d, &s, "SELECT file, created_at, user_name FROM upload WHERE id = ?");
 	if (rc || (rc = db_bind_int(s, 1, upload_id)))
 		return rc;
-	rc = db_step(s);
-	if (rc == DB_ROW) {
+	if (!(rc = db_step_one(s))) {
 		snprintf(file, nfile, "%s", db_col_text(s, 0));
 		snprintf(at, nat, "%s", db_col_text(s, 1));
 		snprintf(user, nuser, "%s", db_col_text(s, 2));
-		rc = 0;
-	} else if (rc == DB_DONE) {
-		rc = ERR_NOTFOUND;
 	}
 	db_reset(s);
 	return rc;

@@ -20,14 +20,11 @@ int unit_school(struct db *d, int64_t school_id, char *name, size_t nname, char 
 	int rc = db_cached(d, &s, "SELECT name, login FROM school WHERE id = ?");
 	if (rc || (rc = db_bind_int(s, 1, school_id)))
 		goto out;
-	if ((rc = db_step(s)) == DB_ROW) {
+	if (!(rc = db_step_one(s))) {
 		if (name)
 			snprintf(name, nname, "%s", db_col_text(s, 0));
 		if (login)
 			snprintf(login, nlogin, "%s", db_col_text(s, 1));
-		rc = 0;
-	} else if (rc == DB_DONE) {
-		rc = ERR_NOTFOUND;
 	}
 out:
 	if (s)
@@ -44,14 +41,11 @@ int unit_school_place(struct db *d, int64_t school_id, char *login, size_t nlogi
 				   " LEFT JOIN region g ON g.id = m.region_id WHERE s.id = ?");
 	if (rc || (rc = db_bind_int(s, 1, school_id)))
 		goto out;
-	if ((rc = db_step(s)) == DB_ROW) {
+	if (!(rc = db_step_one(s))) {
 		snprintf(login, nlogin, "%s", db_col_text(s, 0));
 		snprintf(name, nname, "%s", db_col_text(s, 1));
 		snprintf(municipality, nmun, "%s", db_col_text(s, 2));
 		snprintf(region, nregion, "%s", db_col_text(s, 3));
-		rc = 0;
-	} else if (rc == DB_DONE) {
-		rc = ERR_NOTFOUND;
 	}
 out:
 	db_finalize(s);
@@ -69,11 +63,8 @@ int unit_title(struct db *d, enum unit_kind kind, int64_t id, char *out, size_t 
 	int rc = db_prepare(d, &s, sql[kind]);
 	if (rc || (rc = db_bind_int(s, 1, id)))
 		goto out;
-	if ((rc = db_step(s)) == DB_ROW) {
+	if (!(rc = db_step_one(s))) {
 		snprintf(out, n, "%s", db_col_text(s, 0));
-		rc = 0;
-	} else if (rc == DB_DONE) {
-		rc = ERR_NOTFOUND;
 	}
 out:
 	db_finalize(s);

@@ -179,6 +179,13 @@ static void test_bind_step_and_rollback(void **state)
 	assert_int_equal(b[1], 255);
 	assert_true(db_col_double(s, 2) == 0.5);
 	assert_int_equal(db_step(s), DB_DONE);
+	/* One row expected: 0 with the row, ERR_NOTFOUND without. */
+	db_reset(s);
+	assert_int_equal(db_step_one(s), 0);
+	assert_true(db_col_double(s, 2) == 0.5);
+	db_reset(s);
+	assert_int_equal(db_bind_int(s, 1, 99), 0);
+	assert_int_equal(db_step_one(s), ERR_NOTFOUND);
 	db_finalize(s);
 	/* Errors come back as negative codes with a message. */
 	assert_true(db_prepare(d, &s, "SELECT nonsense FROM nowhere") < 0);
