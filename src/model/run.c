@@ -9,11 +9,13 @@
 #include "base/buf.h"
 #include "base/err.h"
 #include "base/mem.h"
+#include "base/numfmt.h"
 
 struct run_writer {
 	struct db *d;
 	int64_t id;
 	struct db_stmt *sign, *school, *index, *hist;
+	struct buf text; /* a histogram's counts as text, reused row after row */
 };
 
 static int bind_num(struct db_stmt *s, int i, double v)
@@ -38,6 +40,7 @@ static void writer_free(struct run_writer *w)
 	db_finalize(w->school);
 	db_finalize(w->index);
 	db_finalize(w->hist);
+	buf_free(&w->text);
 	free(w);
 }
 
@@ -177,14 +180,19 @@ int run_add_histogram(struct run_writer *w, int64_t procedure_id, int64_t school
 		      const uint32_t *counts, size_t n, const int *scale)
 {
 	struct db_stmt *s = w->hist;
-	struct buf b = BUF_INIT;
+	struct buf *b = &w->text;
 	uint64_t works = 0;
-	char sc[48];
+	char sc[48], num[24];
+	/* Tens of thousands of rows in a national run: numbers formatted without printf, into a
+	 * buffer bound by reference (the statement is reset before the buffer changes). */
+	db_reset(s);
+	buf_reset(b);
 	for (size_t i = 0; i < n; i++) {
-		buf_printf(&b, "%s%lu", i ? " " : "", (unsigned long)counts[i]);
+		if (i)
+			buf_putc(b, ' ');
+		buf_append(b, num, numfmt_u(num, counts[i]));
 		works += counts[i];
 	}
-	db_reset(s);
 	db_bind_int(s, 1, w->id);
 	db_bind_int(s, 2, procedure_id);
 	if (school_id)
@@ -192,16 +200,14 @@ int run_add_histogram(struct run_writer *w, int64_t procedure_id, int64_t school
 	else
 		db_bind_null(s, 3);
 	db_bind_int(s, 4, (int64_t)works);
-	db_bind_text(s, 5, buf_str(&b), -1);
+	db_bind_text_ref(s, 5, buf_str(b), (int)b->len);
 	if (scale) {
 		snprintf(sc, sizeof sc, "%d %d %d", scale[0], scale[1], scale[2]);
 		db_bind_text(s, 6, sc, -1);
 	} else {
 		db_bind_null(s, 6);
 	}
-	int rc = step_done(s);
-	buf_free(&b);
-	return rc;
+	return step_done(s);
 }
 
 int run_finish(struct run_writer *w, const struct run_totals *t)
