@@ -39,6 +39,8 @@ load() { # LABEL COOKIE PATH
 region() { # LABEL SCHOOLS
 	local db=$T/$2.db
 	"$OKO" --db "$db" demo --schools "$2" >/dev/null 2>&1 || { echo "$1: demo failed"; return 1; }
+	# The risk pages read the stored run, as after `make run`.
+	"$OKO" --db "$db" analyze --out "$T/analysis" --quiet >/dev/null 2>&1 || { echo "$1: analyze failed"; return 1; }
 	local works
 	works=$(sqlite3 "$db" 'SELECT count(*) FROM result')
 	serve "$db"
@@ -51,7 +53,7 @@ region() { # LABEL SCHOOLS
 	load "  school card (school coordinator)" "$(cookie_of school)" "/schools/$school"
 	if [ "${2}" -le 600 ]; then
 		# The pages issue 14 moved onto the model: lists, the evidence card, reports, API.
-		mc=$(cookie_of municipality)
+		mc=$(cookie_of mun)
 		proc=$(sqlite3 "$db" "SELECT code FROM procedure ORDER BY year DESC, code LIMIT 1")
 		top=$(sqlite3 "$db" "SELECT s.login FROM school_risk k JOIN school s ON s.id = k.school_id
 			WHERE k.run_id = (SELECT max(id) FROM analysis_run) ORDER BY k.rank LIMIT 1")
