@@ -54,7 +54,7 @@ region() { # LABEL SCHOOLS
 	if [ "${2}" -le 600 ]; then
 		# The pages issue 14 moved onto the model: lists, the evidence card, reports, API.
 		mc=$(cookie_of mun)
-		proc=$(sqlite3 "$db" "SELECT code FROM procedure ORDER BY year DESC, code LIMIT 1")
+		proc=$(sqlite3 "$db" "SELECT code FROM procedure p ORDER BY (SELECT count(*) FROM result x WHERE x.procedure_id = p.id) DESC, code LIMIT 1")
 		top=$(sqlite3 "$db" "SELECT s.login FROM school_risk k JOIN school s ON s.id = k.school_id
 			WHERE k.run_id = (SELECT max(id) FROM analysis_run) ORDER BY k.rank LIMIT 1")
 		load "  municipality home" "$mc" /

@@ -295,44 +295,65 @@ out:
 	" LEFT JOIN municipality m ON m.id = sc.municipality_id" \
 	" LEFT JOIN procedure p ON p.id = k.top_procedure_id"
 
-static void risk_row(struct db_stmt *s, struct run_risk *x)
+/* A risk row as the statement holds it (texts valid until the next step). */
+static void risk_view(struct db_stmt *s, struct run_risk *x)
 {
 	x->rank = (long)db_col_int(s, 0);
 	x->school_id = db_col_int(s, 1);
-	x->login = dup_col(s, 2);
-	x->name = dup_col(s, 3);
-	x->municipality = dup_col(s, 4);
-	x->kind = dup_col(s, 5);
+	x->login = db_col_text(s, 2);
+	x->name = db_col_text(s, 3);
+	x->municipality = db_col_text(s, 4);
+	x->kind = db_col_text(s, 5);
 	x->risk = col_num(s, 6);
 	x->listed = db_col_int(s, 7) == 1;
 	x->official_flags = (long)db_col_int(s, 8);
 	x->own_flags = (long)db_col_int(s, 9);
 	x->works = (long)db_col_int(s, 10);
-	x->top_sign = dup_col(s, 11);
-	x->top_procedure = dup_col(s, 12);
-	x->years_flagged = dup_col(s, 13);
+	x->top_sign = db_col_text(s, 11);
+	x->top_procedure = db_col_text(s, 12);
+	x->years_flagged = db_col_text(s, 13);
 	x->consecutive_years = (long)db_col_int(s, 14);
+}
+
+/* A copy of a row whose seven texts share one allocation, owned through out->login. */
+static void risk_copy(const struct run_risk *x, struct run_risk *out)
+{
+	const char *const *src[7] = { &x->login, &x->name, &x->municipality, &x->kind, &x->top_sign,
+				      &x->top_procedure, &x->years_flagged };
+	const char **dst[7] = { &out->login, &out->name, &out->municipality, &out->kind,
+				&out->top_sign, &out->top_procedure, &out->years_flagged };
+	size_t len[7], total = 0;
+	*out = *x;
+	for (int i = 0; i < 7; i++) {
+		len[i] = strlen(*src[i]);
+		total += len[i] + 1;
+	}
+	char *p = xmalloc(total);
+	for (int i = 0; i < 7; i++) {
+		memcpy(p, *src[i], len[i] + 1);
+		*dst[i] = p;
+		p += len[i] + 1;
+	}
+}
+
+static void risk_row(struct db_stmt *s, struct run_risk *x)
+{
+	struct run_risk v;
+	risk_view(s, &v);
+	risk_copy(&v, x);
 }
 
 void run_risk_clear(struct run_risk *x)
 {
-	free(x->login);
-	free(x->name);
-	free(x->municipality);
-	free(x->kind);
-	free(x->top_sign);
-	free(x->top_procedure);
-	free(x->years_flagged);
+	free((void *)x->login);
+	x->login = x->name = x->municipality = x->kind = NULL;
+	x->top_sign = x->top_procedure = x->years_flagged = NULL;
 }
 
-int run_risk_list(struct db *d, const struct scope *sc, int64_t run_id, const struct run_filter *f,
-		  struct run_risk **out, size_t *n)
+int run_risk_each(struct db *d, const struct scope *sc, int64_t run_id, const struct run_filter *f,
+		  run_risk_fn fn, void *ctx)
 {
-	*out = NULL;
-	*n = 0;
 	struct db_stmt *s = NULL;
-	struct run_risk *rows = NULL;
-	size_t nrows = 0, cap = 0;
 	int rc = db_prepare(d, &s,
 			    "SELECT " RISK_COLS RISK_FROM
 			    " WHERE k.run_id = ?3 AND (?4 = 0 OR (?4 = 1 AND (k.listed = 1 OR"
@@ -349,19 +370,43 @@ int run_risk_list(struct db *d, const struct scope *sc, int64_t run_id, const st
 	db_bind_int(s, 6, f->offset);
 	db_bind_int(s, 7, f->municipality_id);
 	db_bind_text(s, 8, f->kind ? f->kind : "", -1);
+	struct run_risk v;
 	while ((rc = db_step(s)) == DB_ROW) {
-		rows = xgrow(rows, &cap, nrows + 1, sizeof *rows);
-		risk_row(s, &rows[nrows++]);
+		risk_view(s, &v);
+		if ((rc = fn(ctx, &v)))
+			goto out;
 	}
-	if (rc < 0)
-		goto out;
-	rc = 0;
-	*out = rows;
-	*n = nrows;
-	rows = NULL;
+	rc = rc < 0 ? rc : 0;
 out:
 	db_finalize(s);
-	run_risk_free(rows, nrows);
+	return rc;
+}
+
+struct risk_gather {
+	struct run_risk *rows;
+	size_t n, cap;
+};
+
+static int gather_risk(void *ctx, const struct run_risk *x)
+{
+	struct risk_gather *g = ctx;
+	g->rows = xgrow(g->rows, &g->cap, g->n + 1, sizeof *g->rows);
+	risk_copy(x, &g->rows[g->n++]);
+	return 0;
+}
+
+int run_risk_list(struct db *d, const struct scope *sc, int64_t run_id, const struct run_filter *f,
+		  struct run_risk **out, size_t *n)
+{
+	struct risk_gather g = { NULL, 0, 0 };
+	int rc = run_risk_each(d, sc, run_id, f, gather_risk, &g);
+	if (rc) {
+		run_risk_free(g.rows, g.n);
+		g.rows = NULL;
+		g.n = 0;
+	}
+	*out = g.rows;
+	*n = g.n;
 	return rc;
 }
 

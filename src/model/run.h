@@ -99,11 +99,11 @@ int run_latest(struct db *d, struct run_info *out);
 struct run_risk {
 	long rank;
 	int64_t school_id;
-	char *login, *name, *municipality, *kind; /* "" when unknown */
+	const char *login, *name, *municipality, *kind; /* "" when unknown */
 	double risk;
 	bool listed;
 	long official_flags, own_flags, works, consecutive_years;
-	char *top_sign, *top_procedure, *years_flagged; /* "" when none */
+	const char *top_sign, *top_procedure, *years_flagged; /* "" when none */
 };
 
 enum run_which {
@@ -119,11 +119,16 @@ struct run_filter {
 	long limit, offset;      /* limit 0: no limit */
 };
 
-/* The run's schools within the scope, in rank order. */
+/* The run's schools within the scope, in rank order, to fn one by one (texts valid during
+ * the call only: nothing is copied); fn's non-zero return stops and is returned. */
+typedef int (*run_risk_fn)(void *ctx, const struct run_risk *x);
+int run_risk_each(struct db *d, const struct scope *sc, int64_t run_id, const struct run_filter *f,
+		  run_risk_fn fn, void *ctx);
+/* The same as an array the caller frees with run_risk_free(). */
 int run_risk_list(struct db *d, const struct scope *sc, int64_t run_id, const struct run_filter *f,
 		  struct run_risk **out, size_t *n);
 void run_risk_free(struct run_risk *rows, size_t n);
-/* Frees the texts of one row (run_school_risk). */
+/* Frees the texts of one row (run_school_risk); they share one block. */
 void run_risk_clear(struct run_risk *x);
 
 /* A school's row in a run and the number of schools ranked in it; ERR_NOTFOUND when the

@@ -157,6 +157,17 @@ static json_t *json_num(double v)
 	return isnan(v) ? json_null() : json_real(v);
 }
 
+static int risk_item(void *ctx, const struct run_risk *x)
+{
+	json_array_append_new(ctx, json_pack("{s:I, s:s, s:f, s:b, s:I, s:I, s:I, s:s, s:s, s:I}",
+		"rank", (json_int_t)x->rank, "school", x->login, "risk", isnan(x->risk) ? 0.0 : x->risk,
+		"listed", (int)x->listed, "official_flags", (json_int_t)x->official_flags,
+		"own_flags", (json_int_t)x->own_flags, "works", (json_int_t)x->works,
+		"top_sign", x->top_sign, "years_flagged", x->years_flagged,
+		"consecutive_years", (json_int_t)x->consecutive_years));
+	return 0;
+}
+
 int api_risk(struct web_req *r, struct web_res *w)
 {
 	struct run_info ri;
@@ -164,24 +175,12 @@ int api_risk(struct web_req *r, struct web_res *w)
 	if (rc && rc != ERR_NOTFOUND)
 		return rc;
 	json_t *list = json_array();
-	struct run_risk *rows = NULL;
-	size_t n = 0;
 	struct run_filter f = { RUN_EVERY, 0, NULL, 0, 0 };
-	if (!rc && (rc = run_risk_list(r->db, &r->scope, ri.id, &f, &rows, &n))) {
+	if (!rc && (rc = run_risk_each(r->db, &r->scope, ri.id, &f, risk_item, list))) {
 		json_decref(list);
 		return rc;
 	}
-	for (size_t i = 0; i < n; i++) {
-		const struct run_risk *x = &rows[i];
-		json_array_append_new(list, json_pack("{s:I, s:s, s:f, s:b, s:I, s:I, s:I, s:s, s:s, s:I}",
-			"rank", (json_int_t)x->rank, "school", x->login, "risk", isnan(x->risk) ? 0.0 : x->risk,
-			"listed", (int)x->listed, "official_flags", (json_int_t)x->official_flags,
-			"own_flags", (json_int_t)x->own_flags, "works", (json_int_t)x->works,
-			"top_sign", x->top_sign, "years_flagged", x->years_flagged,
-			"consecutive_years", (json_int_t)x->consecutive_years));
-	}
-	run_risk_free(rows, n);
-	return send_json(w, json_pack("{s:I, s:o}", "run", (json_int_t)ri.id, "schools", list));
+	return send_json(w, json_pack("{s:I, s:o}", "run", (json_int_t)(rc ? 0 : ri.id), "schools", list));
 }
 
 int api_signs(struct web_req *r, struct web_res *w)
