@@ -21,6 +21,13 @@ struct munrow;
 struct flagrow;
 
 /* One procedure of the run. */
+/* A school's count of one score too large for a byte of aproc.hist. */
+#define HIST_BIG 255
+struct hist_over {
+	size_t school;
+	uint32_t score, n;
+};
+
 struct aproc {
 	struct load_procinfo info;
 	bool report;            /* selected: written to the outputs */
@@ -54,8 +61,12 @@ struct aproc {
 	struct munrow *mun;     /* [job.nmun]: excess mass per municipality (NULL: none) */
 	/* Stored runs: the score distributions the evidence card draws, kept to the end (the
 	 * card's procedure is known only after the risk). */
-	uint16_t *hist;         /* [school * w]: works by primary score (saturated at 65535:
-				 * 2 bytes keep a national run's tables at ~50 MB), NULL when not kept */
+	uint8_t *hist;          /* [school * w]: works by primary score, NULL when not kept; one
+				 * byte keeps a national run's tables at ~30 MB: a count of 255 or
+				 * more is HIST_BIG here and exact in over[] (rare: that many works
+				 * of one school with one score) */
+	struct hist_over *over;
+	size_t nover, overcap;
 	uint32_t *rhist;        /* [w]: the run's whole population */
 	size_t w;               /* max_score + 1 */
 };

@@ -91,8 +91,15 @@ static void keep_histograms(struct job *r, struct aproc *p)
 		if (!t->n[s])
 			continue;
 		stat_tab_school_hist(t, s, sh);
-		for (size_t v = 0; v < w; v++)
-			p->hist[s * w + v] = sh[v] > UINT16_MAX ? UINT16_MAX : (uint16_t)sh[v];
+		for (size_t v = 0; v < w; v++) {
+			if (sh[v] < HIST_BIG) {
+				p->hist[s * w + v] = (uint8_t)sh[v];
+				continue;
+			}
+			p->hist[s * w + v] = HIST_BIG;
+			p->over = xgrow(p->over, &p->overcap, p->nover + 1, sizeof *p->over);
+			p->over[p->nover++] = (struct hist_over){ s, (uint32_t)v, sh[v] };
+		}
 	}
 	stat_tab_region_hist(t, rh);
 	for (size_t v = 0; v < w; v++)
@@ -534,6 +541,7 @@ static void job_free(struct job *r)
 		free(p->marks);
 		free(p->mun);
 		free(p->hist);
+		free(p->over);
 		free(p->rhist);
 	}
 	for (size_t i = 0; i < r->nspare; i++)

@@ -370,8 +370,13 @@ int analysis_store_histograms(struct job *r, const struct stat_risk_school *rk)
 			bool want = rk[s].proc >= 0 ? (size_t)rk[s].proc == k : r->flagged_in[s * r->np + k];
 			if (!want || !p->hist)
 				continue;
-			for (size_t v = 0; v < p->w; v++)
+			for (size_t v = 0; v < p->w; v++) {
 				h[v] = p->hist[s * p->w + v];
+				/* The exact count behind a saturated byte (over[] is in school order). */
+				for (size_t o = 0; h[v] == HIST_BIG && o < p->nover; o++)
+					if (p->over[o].school == s && p->over[o].score == v)
+						h[v] = p->over[o].n;
+			}
 			rc = run_add_histogram(r->store, p->info.id, r->sc.s[s].id, h, p->w, NULL);
 		}
 	}

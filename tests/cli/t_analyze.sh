@@ -151,4 +151,26 @@ else
 	expect_eq "RU-4: the largest excess is at 14 and its interval excludes 0" "$(col VPR-2021-RU-4 largest_boundary) $(awk "BEGIN {print ($(col VPR-2021-RU-4 largest_excess_lo) > 0)}")" "14 1"
 	expect_eq "MA-5: the largest excess is at 7" "$(col VPR-2021-MA-5 largest_boundary)" 7
 fi
+# A stored run keeps each card's distribution in one byte a score; a school with 255 works
+# or more of one score keeps the exact count aside. Known by construction: school big
+# has 300 works of score 3 and 20 of score 0; four small schools 30 works each.
+export OKO_DB="$T/big.db"
+"$OKO" init >/dev/null
+{ echo "login,name,municipality,region,kind,settlement,indepth"
+  for s in big s1 s2 s3 s4; do echo "sch99$s,Школа $s,Район,Край,СОШ,город,0"; done; } >"$T/big_schools.csv"
+sed -i 's/sch99big/sch990100/; s/sch99s\([0-9]\)/sch99020\1/' "$T/big_schools.csv"
+printf 'procedure,kind,year,subject,grade,max_score,positions,scale\nVPR-2021-MA-4,VPR,2021,MA,4,3,1:1:Б 2:2:Б,1/2/3\n' >"$T/big_procs.csv"
+{ echo "school,procedure,code,class,variant,gender,journal_mark,absent,1,2"
+  for i in $(seq 300); do echo "sch990100,VPR-2021-MA-4,$((10000 + i)),4А,1,ж,5,0,1,2"; done
+  for i in $(seq 20); do echo "sch990100,VPR-2021-MA-4,$((20000 + i)),4Б,1,м,2,0,0,0"; done
+  for s in 1 2 3 4; do for i in $(seq 30); do
+    echo "sch99020$s,VPR-2021-MA-4,$((30000 + 100 * s + i)),4А,1,ж,$((2 + i % 4)),0,$((i % 2)),$((i % 3))"; done; done
+} >"$T/big_results.csv"
+"$OKO" import schools "$T/big_schools.csv" >/dev/null && "$OKO" import procedures "$T/big_procs.csv" >/dev/null &&
+	"$OKO" import results "$T/big_results.csv" >/dev/null
+expect_ok "a school with 300 works of one score: analysed and stored" analyze --out "$T/big" --quiet
+expect_eq "… its card keeps the exact counts (20 of 0, 300 of 3)" \
+	"$(sql "SELECT h.counts FROM run_histogram h JOIN school s ON s.id = h.school_id WHERE s.login = 'sch990100'")" "20 0 0 300"
+expect_eq "… and the whole run's counts add up" \
+	"$(sql "SELECT works FROM run_histogram WHERE school_id IS NULL")" 440
 echo "1..$_n"
