@@ -10,6 +10,14 @@
 
 #include "base/err.h"
 
+int cli_parse_options(struct cli *c, int argc, char **argv, const struct cli_opt *opts)
+{
+	int npos, rc = cli_parse(c, argc, argv, opts, &npos);
+	if (!rc && npos)
+		rc = cli_usage_error(c, "лишний аргумент «%s»", argv[0]);
+	return rc;
+}
+
 int cli_usage_error(struct cli *c, const char *fmt, ...)
 {
 	va_list ap;

@@ -36,6 +36,9 @@ struct cli_opt {
  * usage and returns 1; an unknown option or a missing value prints a Russian message and
  * returns ERR_USAGE. */
 int cli_parse(struct cli *c, int argc, char **argv, const struct cli_opt *opts, int *npos);
+/* cli_parse() for a command that takes options only: a positional argument is a usage
+ * error («лишний аргумент»). */
+int cli_parse_options(struct cli *c, int argc, char **argv, const struct cli_opt *opts);
 /* Prints "использование: …" for the current command to stderr and returns ERR_USAGE. */
 int cli_usage_error(struct cli *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Opens the database (see db_open flags); prints a Russian message on failure. */

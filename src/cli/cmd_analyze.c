@@ -47,11 +47,9 @@ int cmd_analyze(struct cli *c, int argc, char **argv)
 		{ "--time", NULL, &timing },
 		{ 0 },
 	};
-	int npos, rc;
-	if ((rc = cli_parse(c, argc, argv, opts, &npos)))
+	int rc;
+	if ((rc = cli_parse_options(c, argc, argv, opts)))
 		return rc > 0 ? 0 : rc;
-	if (npos)
-		return cli_usage_error(c, "лишний аргумент «%s»", argv[0]);
 	if (!out)
 		return cli_usage_error(c, "укажите каталог для результатов: --out КАТАЛОГ");
 	struct analysis_opts o = { 0 };
@@ -241,11 +239,9 @@ int cmd_analyze_histogram(struct cli *c, int argc, char **argv)
 		{ "--link", &link, NULL },
 		{ 0 },
 	};
-	int npos, rc;
-	if ((rc = cli_parse(c, argc, argv, opts, &npos)))
+	int rc;
+	if ((rc = cli_parse_options(c, argc, argv, opts)))
 		return rc > 0 ? 0 : rc;
-	if (npos)
-		return cli_usage_error(c, "лишний аргумент «%s»", argv[0]);
 	if (!counts)
 		return cli_usage_error(c, "укажите файл с распределением: --counts ФАЙЛ (балл,количество)");
 	if (!bounds)

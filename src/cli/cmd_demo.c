@@ -202,11 +202,9 @@ int cmd_demo(struct cli *c, int argc, char **argv)
 		{ "--force", NULL, &force },
 		{ 0 },
 	};
-	int npos, rc;
-	if ((rc = cli_parse(c, argc, argv, opts, &npos)))
+	int rc;
+	if ((rc = cli_parse_options(c, argc, argv, opts)))
 		return rc > 0 ? 0 : rc;
-	if (npos)
-		return cli_usage_error(c, "лишний аргумент «%s»", argv[0]);
 	struct gen_params p;
 	char msg[512], tmp[4096] = "";
 	gen_params_default(&p);

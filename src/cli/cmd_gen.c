@@ -58,11 +58,9 @@ int cmd_gen(struct cli *c, int argc, char **argv)
 		{ "--quiet", NULL, &quiet },
 		{ 0 },
 	};
-	int npos, rc;
-	if ((rc = cli_parse(c, argc, argv, opts, &npos)))
+	int rc;
+	if ((rc = cli_parse_options(c, argc, argv, opts)))
 		return rc > 0 ? 0 : rc;
-	if (npos)
-		return cli_usage_error(c, "лишний аргумент «%s»", argv[0]);
 	if (!out)
 		return cli_usage_error(c, "укажите каталог для файлов: --out КАТАЛОГ");
 	struct gen_params p;

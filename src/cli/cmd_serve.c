@@ -21,11 +21,9 @@ int cmd_serve(struct cli *c, int argc, char **argv)
 		{ "--trusted-proxy", &proxies, NULL },
 		{ 0 },
 	};
-	int npos, rc;
-	if ((rc = cli_parse(c, argc, argv, opts, &npos)))
+	int rc;
+	if ((rc = cli_parse_options(c, argc, argv, opts)))
 		return rc > 0 ? 0 : rc;
-	if (npos)
-		return cli_usage_error(c, "лишний аргумент «%s»", argv[0]);
 	char *end = NULL;
 	unsigned long upload_wait = wait ? strtoul(wait, &end, 10) : 60;
 	if (wait && (!*wait || *end || upload_wait < 1 || upload_wait > 3600))

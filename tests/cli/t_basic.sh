@@ -47,4 +47,9 @@ sqlite3 "$T/other.db" "PRAGMA user_version = 999"
 run_oko --db "$T/other.db" import schools "$DATA/schools.csv"
 expect_eq "newer schema refused" "$rc" 1
 expect_grep "newer schema explained" "$T/err" "обновите oko"
+# A command that takes options only names a stray argument.
+for cmd in analyze gen demo serve; do
+	run_oko "$cmd" stray
+	if [ "$rc" -eq 2 ] && grep -qF "лишний аргумент «stray»" "$T/err"; then ok "oko $cmd: a stray argument is named"; else fail "oko $cmd: a stray argument is named (status $rc)"; fi
+done
 echo "1..$_n"
