@@ -62,9 +62,9 @@ struct aproc {
 	/* Stored runs: the score distributions the evidence card draws, kept to the end (the
 	 * card's procedure is known only after the risk). */
 	uint8_t *hist;          /* [school * w]: works by primary score, NULL when not kept; one
-				 * byte keeps a national run's tables at ~30 MB: a count of 255 or
-				 * more is HIST_BIG here and exact in over[] (rare: that many works
-				 * of one school with one score) */
+				 * byte a score (a national run: 40,000 schools × 20 procedures ×
+				 * ~35 scores), a count of 255 or more is HIST_BIG here and exact in
+				 * over[] (rare: that many works of one school with one score) */
 	struct hist_over *over;
 	size_t nover, overcap;
 	uint32_t *rhist;        /* [w]: the run's whole population */

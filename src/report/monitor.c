@@ -33,20 +33,30 @@ static int rows(const struct plan_monitor *m, struct table_writer *w)
 	return rc;
 }
 
+/* Fills an opened writer and closes it; a failure without a message names path (NULL: the
+ * table in memory). */
+static int fill(struct table_writer *w, const struct plan_monitor *m, const char *path, char *msg,
+		size_t msglen)
+{
+	int rc = rows(m, w);
+	int crc = table_writer_close(w);
+	if (!rc)
+		rc = crc;
+	if (rc && !*msg) {
+		if (path)
+			snprintf(msg, msglen, "не удалось записать %s", path);
+		else
+			snprintf(msg, msglen, "не удалось построить таблицу");
+	}
+	return rc;
+}
+
 int monitor_write(const struct plan_monitor *m, const char *path, enum table_kind kind, char *msg,
 		  size_t msglen)
 {
 	struct table_writer *w = NULL;
 	int rc = table_writer_open(&w, path, kind, "Мониторинг", msg, msglen);
-	if (rc)
-		return rc;
-	rc = rows(m, w);
-	int crc = table_writer_close(w);
-	if (!rc)
-		rc = crc;
-	if (rc && !*msg)
-		snprintf(msg, msglen, "не удалось записать %s", path);
-	return rc;
+	return rc ? rc : fill(w, m, path, msg, msglen);
 }
 
 int monitor_write_mem(const struct plan_monitor *m, enum table_kind kind, struct buf *out, char *msg,
@@ -54,14 +64,6 @@ int monitor_write_mem(const struct plan_monitor *m, enum table_kind kind, struct
 {
 	struct table_writer *w = NULL;
 	int rc = table_writer_open_mem(&w, kind, "Мониторинг", out, msg, msglen);
-	if (rc)
-		return rc;
-	rc = rows(m, w);
-	int crc = table_writer_close(w);
-	if (!rc)
-		rc = crc;
-	if (rc && !*msg)
-		snprintf(msg, msglen, "не удалось построить таблицу");
-	return rc;
+	return rc ? rc : fill(w, m, NULL, msg, msglen);
 }
 

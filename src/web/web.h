@@ -255,6 +255,10 @@ void html_csrf(struct web_req *r, struct buf *b);
 void html_pager(struct buf *b, const char *base, long total, long per, long page);
 /* A number with thin-space thousands ("26 595"). */
 void html_int(struct buf *b, long v);
+/* A row of an upload history table (model/upload_list.h): when, file, who, procedure,
+ * the school when with_school, rows, replaced (pages/schools.c; the home page too). */
+struct upload_list_row;
+void web_upload_row(struct buf *b, const struct upload_list_row *x, bool with_school);
 
 /* ---- per-thread cache of rendered fragments (cache.c) ---- */
 

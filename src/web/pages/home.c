@@ -134,16 +134,7 @@ static void risk_summary(struct web_req *r, struct buf *b)
 
 static int upload_row(void *ctx, const struct upload_list_row *x)
 {
-	struct buf *b = ctx;
-	const char *cells[5] = { x->at, x->file, x->user, x->procedure, x->school };
-	buf_puts(b, "<tr>");
-	for (int i = 0; i < 5; i++) {
-		buf_puts(b, "<td>");
-		html_text(b, cells[i]);
-		buf_puts(b, "</td>");
-	}
-	html_printf(b, "<td class=\"num\">%lld</td><td class=\"num\">%lld</td></tr>", (long long)x->rows,
-		    (long long)x->replaced);
+	web_upload_row(ctx, x, true);
 	return 0;
 }
 

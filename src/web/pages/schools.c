@@ -160,18 +160,22 @@ static int result_row(void *ctx, const struct summary_school_result *x)
 	return 0;
 }
 
-static int upload_row(void *ctx, const struct upload_list_row *x)
+void web_upload_row(struct buf *b, const struct upload_list_row *x, bool with_school)
 {
-	struct buf *b = ctx;
-	const char *cells[4] = { x->at, x->file, x->user, x->procedure };
+	const char *cells[5] = { x->at, x->file, x->user, x->procedure, x->school };
 	buf_puts(b, "<tr>");
-	for (int i = 0; i < 4; i++) {
+	for (int i = 0; i < (with_school ? 5 : 4); i++) {
 		buf_puts(b, "<td>");
 		html_text(b, cells[i]);
 		buf_puts(b, "</td>");
 	}
 	html_printf(b, "<td class=\"num\">%lld</td><td class=\"num\">%lld</td></tr>", (long long)x->rows,
 		    (long long)x->replaced);
+}
+
+static int upload_row(void *ctx, const struct upload_list_row *x)
+{
+	web_upload_row(ctx, x, false);
 	return 0;
 }
 
