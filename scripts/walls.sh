@@ -51,6 +51,7 @@ allow() {
 	gen) echo "base io model gen" ;; # the generator writes files in the model's vocabulary
 	report) echo "base db io model stats report" ;;
 	analysis) echo "base db io model stats report analysis" ;;
+	assign) echo "base db model stats assign" ;; # engine.c is pure; observers.c loads and stores through model/
 	*) echo "*" ;;
 	esac
 }
