@@ -150,4 +150,28 @@ int import_pupils(struct db *d, const char *path, const struct import_opts *o,
 int import_plan(struct db *d, const char *path, const struct import_opts *o,
 		struct diag_list *diags, struct import_stats *st);
 
+/* observers.csv: id,name,kind,municipality,works_at,children_at,max_per_day,available
+ * (docs/formats.md) — the registry of observers, checked against the campaign campaign_id
+ * (required): every date of `available` must fall within the campaign (from the first
+ * window_from to the last window_to of its procedures). id unique in the file (≤ 63
+ * bytes), name required, kind «общественный» or «специалист» (any case), municipality a
+ * known one or empty, works_at / children_at known school logins separated by spaces,
+ * max_per_day empty (1) or 1–10. A known id is updated (its schools and days replaced),
+ * a new one added: st->created / st->updated. With o->only_municipality set (a municipal
+ * coordinator's upload) every observer must be of that municipality (an empty one is
+ * taken as it) and an id already stored for another municipality is refused. Reads a
+ * file or, with o->data, memory; stores in one transaction only when no row is refused. */
+int import_observers(struct db *d, const char *path, const struct import_opts *o,
+		     int64_t campaign_id, struct diag_list *diags, struct import_stats *st);
+
+/* acts.csv: procedure,school,observer_id,started,ended,stages,no_violations,violations,
+ * comment (report/observers.h, docs/formats.md) — paper observation acts typed in later
+ * (`oko import acts`), the table `oko export acts` writes. Each row is one act of the
+ * sitting (procedure, school) by the observer assigned to it (observer_act_put, paper);
+ * an act already stored for that sitting and observer is replaced. stages and violations:
+ * titles separated by «;» (stages also as the number of their bits), no_violations 1/0
+ * (да/нет). st->created / st->updated. Whole file or nothing. */
+int import_acts(struct db *d, const char *path, const struct import_opts *o,
+		struct diag_list *diags, struct import_stats *st);
+
 #endif
