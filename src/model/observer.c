@@ -1,0 +1,1446 @@
+/* observer: the registry of observers, their assignments to sittings, observation acts,
+ * video surveillance and coverage — every SQL statement of migration 013 (see observer.h,
+ * docs/observers.md). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "base/err.h"
+#include "base/mem.h"
+#include "base/str.h"
+#include "model/observer.h"
+#include "model/user.h"
+
+/* ---- names and titles ---- */
+
+static const char *const kind_names[] = { "общественный", "специалист" };
+
+const char *obs_kind_name(enum obs_kind k)
+{
+	return (unsigned)k < 2 ? kind_names[k] : "";
+}
+
+int obs_kind_parse(const char *s)
+{
+	if (!s)
+		return -1;
+	for (int k = 0; k < 2; k++)
+		if (!strcmp(s, kind_names[k]) || str_fold_eq(s, kind_names[k]))
+			return k;
+	return -1;
+}
+
+static const char *const stage_titles[OBS_NSTAGES] = {
+	"подготовка материалов",
+	"передача материалов организатору",
+	"проведение в аудитории",
+	"проверка работ",
+	"заполнение и загрузка форм",
+};
+
+const char *obs_stage_title(int i)
+{
+	return i >= 0 && i < OBS_NSTAGES ? stage_titles[i] : "";
+}
+
+const char *obs_video_mode_title(const char *mode)
+{
+	if (!mode)
+		return "";
+	if (!strcmp(mode, "none"))
+		return "нет";
+	if (!strcmp(mode, "record"))
+		return "запись";
+	if (!strcmp(mode, "online"))
+		return "онлайн-трансляция";
+	return "";
+}
+
+const char *obs_phase_title(enum obs_phase p)
+{
+	return p == OBS_PHASE_SITTING ? "проведение" : p == OBS_PHASE_CHECKING ? "проверка работ" : "";
+}
+
+static const char *phase_name(enum obs_phase p)
+{
+	return p == OBS_PHASE_CHECKING ? "checking" : "sitting";
+}
+
+/* A procedure in the users' words: «ВПР, математика, 4 класс». The subject names are the
+ * lower-case forms of formats.md's codes (report/plan_pdf.c has the title-case ones; model/
+ * may not include report/). */
+static const struct {
+	const char *code, *name;
+} subjects[] = {
+	{ "RU", "русский язык" }, { "MA", "математика" }, { "OM", "окружающий мир" },
+	{ "BI", "биология" }, { "IS", "история" }, { "GG", "география" },
+	{ "OB", "обществознание" }, { "FI", "физика" }, { "HI", "химия" },
+	{ "EN", "английский язык" }, { "DE", "немецкий язык" }, { "FR", "французский язык" },
+	{ "LI", "литература" }, { "IN", "информатика" },
+};
+static const struct {
+	const char *code, *name;
+} pkinds[] = {
+	{ "VPR", "ВПР" }, { "DKR", "ДКР" }, { "NIKO", "НИКО" }, { "IS9", "итоговое собеседование" },
+	{ "IS11", "итоговое сочинение" }, { "OGE", "ОГЭ" }, { "GVE", "ГВЭ" }, { "EGE", "ЕГЭ" },
+	{ "VSOSH", "ВсОШ" },
+};
+
+static void procedure_words(const char *kind, const char *subject, int grade, char *out, size_t n)
+{
+	const char *k = kind, *s = subject;
+	for (size_t i = 0; i < sizeof pkinds / sizeof *pkinds; i++)
+		if (!strcmp(pkinds[i].code, kind))
+			k = pkinds[i].name;
+	for (size_t i = 0; i < sizeof subjects / sizeof *subjects; i++)
+		if (!strcmp(subjects[i].code, subject))
+			s = subjects[i].name;
+	snprintf(out, n, "%s, %s, %d класс", k, s, grade);
+}
+
+/* Russian plural of «наблюдение» for n. */
+static const char *observations_word(long n)
+{
+	long a = n % 100, b = n % 10;
+	if (a >= 11 && a <= 14)
+		return "наблюдений";
+	return b == 1 ? "наблюдение" : b >= 2 && b <= 4 ? "наблюдения" : "наблюдений";
+}
+
+/* ---- helpers ---- */
+
+static const struct scope all = { SCOPE_ALL, 0 };
+
+static int done(int rc)
+{
+	return rc < 0 ? rc : 0;
+}
+
+static void say(char *msg, size_t n, const char *text)
+{
+	if (msg && n)
+		snprintf(msg, n, "%s", text);
+}
+
+/* Now as UTC 'YYYY-MM-DDTHH:MM:SSZ', from the one clock (plan_now). */
+static void now_iso(char out[24])
+{
+	time_t t = (time_t)plan_now();
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	strftime(out, 24, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+static void copy(char *dst, size_t n, const char *src)
+{
+	snprintf(dst, n, "%s", src ? src : "");
+}
+
+/* True when the observer row aliased `o` is seen by the scope bound at ?1, ?2: one with a
+ * municipality by the scopes that see the municipality, one without by ALL and REGION. */
+#define OBS_SCOPE_SQL(o) \
+	"((" o ".municipality_id IS NULL AND ?1 IN ('all', 'reg')) OR (" o ".municipality_id IS NOT NULL" \
+	" AND " SCOPE_MUN_SQL(o ".municipality_id") "))"
+
+/* 1 when the school aliased `s` is on the latest run's risk list or has an official flag
+ * in it, else 0. The latest run is the CTE lr(id). */
+#define PRIORITY_SQL(s) \
+	"CASE WHEN EXISTS (SELECT 1 FROM school_risk k JOIN lr ON k.run_id = lr.id" \
+	" WHERE k.school_id = " s ".id AND (k.listed = 1 OR k.official_flags > 0))" \
+	" OR EXISTS (SELECT 1 FROM sign_result r JOIN lr ON r.run_id = lr.id" \
+	" WHERE r.school_id = " s ".id AND r.kind = 'official') THEN 1 ELSE 0 END"
+#define LATEST_RUN_CTE "WITH lr(id) AS (SELECT max(id) FROM analysis_run) "
+
+/* ---- the registry ---- */
+
+int observer_put(struct db *d, const struct obs_person *p, const char *by)
+{
+	if (!p->code[0] || !p->name[0] || obs_kind_name(p->kind)[0] == '\0' || p->max_per_day < 1 ||
+	    p->max_per_day > 10 || p->nworks < 0 || p->nworks > OBS_MAX_SCHOOLS || p->nchildren < 0 ||
+	    p->nchildren > OBS_MAX_SCHOOLS || p->ndays < 0 || p->ndays > OBS_MAX_DAYS)
+		return ERR_INVALID;
+	for (int i = 0; i < p->ndays; i++)
+		if (!plan_date_valid(p->days[i]))
+			return ERR_INVALID;
+	char at[24];
+	now_iso(at);
+	struct db_stmt *s = NULL;
+	int rc;
+	if ((rc = db_cached(d, &s, "INSERT INTO observer (code, name, kind, municipality_id, max_per_day,"
+				   " updated_by, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)"
+				   " ON CONFLICT (code) DO UPDATE SET name = excluded.name, kind = excluded.kind,"
+				   " municipality_id = excluded.municipality_id,"
+				   " max_per_day = excluded.max_per_day, updated_by = excluded.updated_by,"
+				   " updated_at = excluded.updated_at")) ||
+	    (rc = db_bind_text(s, 1, p->code, -1)) || (rc = db_bind_text(s, 2, p->name, -1)) ||
+	    (rc = db_bind_text(s, 3, obs_kind_name(p->kind), -1)) ||
+	    (rc = p->municipality_id > 0 ? db_bind_int(s, 4, p->municipality_id) : db_bind_null(s, 4)) ||
+	    (rc = db_bind_int(s, 5, p->max_per_day)) || (rc = db_bind_text(s, 6, by ? by : "", -1)) ||
+	    (rc = db_bind_text(s, 7, at, -1)))
+		return rc;
+	rc = db_step(s);
+	db_reset(s);
+	if (rc < 0)
+		return rc;
+	int64_t id = 0;
+	if ((rc = observer_find(d, p->code, &id)))
+		return rc;
+	if ((rc = db_cached(d, &s, "DELETE FROM observer_school WHERE observer_id = ?")) ||
+	    (rc = db_bind_int(s, 1, id)))
+		return rc;
+	rc = db_step(s);
+	db_reset(s);
+	if (rc < 0)
+		return rc;
+	if ((rc = db_cached(d, &s, "DELETE FROM observer_day WHERE observer_id = ?")) ||
+	    (rc = db_bind_int(s, 1, id)))
+		return rc;
+	rc = db_step(s);
+	db_reset(s);
+	if (rc < 0)
+		return rc;
+	for (int k = 0; k < p->nworks + p->nchildren; k++) {
+		bool child = k >= p->nworks;
+		int64_t school = child ? p->children_at[k - p->nworks] : p->works_at[k];
+		if ((rc = db_cached(d, &s, "INSERT INTO observer_school (observer_id, school_id, why)"
+					   " VALUES (?, ?, ?) ON CONFLICT (observer_id, school_id, why) DO NOTHING")) ||
+		    (rc = db_bind_int(s, 1, id)) || (rc = db_bind_int(s, 2, school)) ||
+		    (rc = db_bind_text(s, 3, child ? "child" : "works", -1)))
+			return rc;
+		rc = db_step(s);
+		db_reset(s);
+		if (rc < 0)
+			return rc;
+	}
+	for (int k = 0; k < p->ndays; k++) {
+		if ((rc = db_cached(d, &s, "INSERT INTO observer_day (observer_id, day) VALUES (?, ?)"
+					   " ON CONFLICT (observer_id, day) DO NOTHING")) ||
+		    (rc = db_bind_int(s, 1, id)) || (rc = db_bind_text(s, 2, p->days[k], -1)))
+			return rc;
+		rc = db_step(s);
+		db_reset(s);
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
+}
+
+/* Columns 0..8 of an observer row (after "SELECT "); ?N of the campaign for `assigned`
+ * given as the argument. */
+#define PERSON_COLS(camp) \
+	"o.id, o.code, o.name, o.kind, coalesce(o.municipality_id, 0), coalesce(m.name, '')," \
+	" o.max_per_day, coalesce(u.login, ''), CASE WHEN " camp " > 0 THEN" \
+	" (SELECT count(*) FROM observation ob JOIN plan_procedure pp ON pp.procedure_id = ob.procedure_id" \
+	" WHERE ob.observer_id = o.id AND pp.campaign_id = " camp ") ELSE 0 END"
+#define PERSON_FROM \
+	" FROM observer o LEFT JOIN municipality m ON m.id = o.municipality_id" \
+	" LEFT JOIN \"user\" u ON u.id = o.user_id"
+
+static void person_read(struct db_stmt *s, struct obs_person *p)
+{
+	memset(p, 0, sizeof *p);
+	p->id = db_col_int(s, 0);
+	copy(p->code, sizeof p->code, db_col_text(s, 1));
+	copy(p->name, sizeof p->name, db_col_text(s, 2));
+	int k = obs_kind_parse(db_col_text(s, 3));
+	p->kind = k < 0 ? OBS_PUBLIC : (enum obs_kind)k;
+	p->municipality_id = db_col_int(s, 4);
+	copy(p->municipality, sizeof p->municipality, db_col_text(s, 5));
+	p->max_per_day = (int)db_col_int(s, 6);
+	copy(p->login, sizeof p->login, db_col_text(s, 7));
+	p->assigned = (long)db_col_int(s, 8);
+}
+
+/* Fills the schools and days of a person read by person_read. */
+static int person_fill(struct db *d, struct obs_person *p)
+{
+	struct db_stmt *s = NULL;
+	int rc;
+	if ((rc = db_cached(d, &s, "SELECT school_id, why FROM observer_school WHERE observer_id = ?"
+				   " ORDER BY why DESC, school_id")) ||
+	    (rc = db_bind_int(s, 1, p->id)))
+		return rc;
+	while ((rc = db_step(s)) == DB_ROW) {
+		if (!strcmp(db_col_text(s, 1), "child")) {
+			if (p->nchildren < OBS_MAX_SCHOOLS)
+				p->children_at[p->nchildren++] = db_col_int(s, 0);
+		} else if (p->nworks < OBS_MAX_SCHOOLS) {
+			p->works_at[p->nworks++] = db_col_int(s, 0);
+		}
+	}
+	db_reset(s);
+	if (rc < 0)
+		return rc;
+	if ((rc = db_cached(d, &s, "SELECT day FROM observer_day WHERE observer_id = ? ORDER BY day")) ||
+	    (rc = db_bind_int(s, 1, p->id)))
+		return rc;
+	while ((rc = db_step(s)) == DB_ROW)
+		if (p->ndays < OBS_MAX_DAYS)
+			copy(p->days[p->ndays++], PLAN_DATE_LEN, db_col_text(s, 0));
+	db_reset(s);
+	return done(rc);
+}
+
+int observer_list(struct db *d, const struct scope *sc, int64_t campaign_id,
+		  struct obs_person **out, size_t *n)
+{
+	*out = NULL;
+	*n = 0;
+	struct db_stmt *s = NULL;
+	size_t cap = 0;
+	int rc = db_prepare(d, &s, "SELECT " PERSON_COLS("?3") PERSON_FROM
+				   " WHERE " OBS_SCOPE_SQL("o") " ORDER BY o.name, o.code");
+	if (rc || (rc = scope_bind(s, sc ? sc : &all)) || (rc = db_bind_int(s, 3, campaign_id)))
+		goto out;
+	while ((rc = db_step(s)) == DB_ROW) {
+		*out = xgrow(*out, &cap, *n + 1, sizeof **out);
+		person_read(s, &(*out)[(*n)++]);
+	}
+	if ((rc = done(rc)))
+		goto out;
+	db_finalize(s);
+	s = NULL;
+	for (size_t i = 0; i < *n && !rc; i++)
+		rc = person_fill(d, &(*out)[i]);
+out:
+	db_finalize(s);
+	if (rc) {
+		free(*out);
+		*out = NULL;
+		*n = 0;
+	}
+	return rc;
+}
+
+int observer_get(struct db *d, int64_t id, struct obs_person *out)
+{
+	struct db_stmt *s = NULL;
+	int rc = db_cached(d, &s, "SELECT " PERSON_COLS("0") PERSON_FROM " WHERE o.id = ?");
+	if (rc || (rc = db_bind_int(s, 1, id)))
+		return rc;
+	rc = db_step_one(s);
+	if (!rc)
+		person_read(s, out);
+	db_reset(s);
+	return rc ? rc : person_fill(d, out);
+}
+
+int observer_find(struct db *d, const char *code, int64_t *id)
+{
+	struct db_stmt *s = NULL;
+	int rc = db_cached(d, &s, "SELECT id FROM observer WHERE code = ?");
+	if (rc || (rc = db_bind_text(s, 1, code ? code : "", -1)))
+		return rc;
+	rc = db_step_one(s);
+	if (!rc)
+		*id = db_col_int(s, 0);
+	db_reset(s);
+	return rc;
+}
+
+bool observer_in_scope(struct db *d, const struct scope *sc, int64_t observer_id)
+{
+	struct db_stmt *s = NULL;
+	bool yes = false;
+	if (!db_cached(d, &s, "SELECT 1 FROM observer o WHERE o.id = ?3 AND " OBS_SCOPE_SQL("o")) &&
+	    !scope_bind(s, sc ? sc : &all) && !db_bind_int(s, 3, observer_id) && db_step(s) == DB_ROW)
+		yes = true;
+	if (s)
+		db_reset(s);
+	return yes;
+}
+
+int observer_link_user(struct db *d, int64_t observer_id, int64_t user_id, char *msg, size_t n)
+{
+	struct obs_person p;
+	struct user u;
+	int rc = observer_get(d, observer_id, &p);
+	if (rc) {
+		if (rc == ERR_NOTFOUND)
+			say(msg, n, "наблюдатель не найден");
+		return rc;
+	}
+	if ((rc = user_get(d, user_id, &u))) {
+		if (rc == ERR_NOTFOUND)
+			say(msg, n, "пользователь не найден");
+		return rc;
+	}
+	if (u.role != ROLE_OBSERVER) {
+		if (msg)
+			snprintf(msg, n, "вход «%s» — не наблюдатель (роль: %s)", u.login,
+				 user_role_title(u.role));
+		return ERR_INVALID;
+	}
+	int64_t other = 0;
+	rc = observer_of_user(d, user_id, &other);
+	if (rc && rc != ERR_NOTFOUND)
+		return rc;
+	if (!rc && other != observer_id) {
+		struct obs_person q;
+		if (!observer_get(d, other, &q) && msg)
+			snprintf(msg, n, "вход «%s» уже связан с наблюдателем %s (%s)", u.login, q.name, q.code);
+		return ERR_INVALID;
+	}
+	struct db_stmt *s = NULL;
+	if ((rc = db_cached(d, &s, "UPDATE observer SET user_id = ? WHERE id = ?")) ||
+	    (rc = db_bind_int(s, 1, user_id)) || (rc = db_bind_int(s, 2, observer_id)))
+		return rc;
+	rc = db_step(s);
+	db_reset(s);
+	return done(rc);
+}
+
+int observer_of_user(struct db *d, int64_t user_id, int64_t *observer_id)
+{
+	struct db_stmt *s = NULL;
+	int rc = db_cached(d, &s, "SELECT id FROM observer WHERE user_id = ?");
+	if (rc || (rc = db_bind_int(s, 1, user_id)))
+		return rc;
+	rc = db_step_one(s);
+	if (!rc)
+		*observer_id = db_col_int(s, 0);
+	db_reset(s);
+	return rc;
+}
+
+/* ---- sittings ---- */
+
+/* Columns 0..23 of a sitting (after LATEST_RUN_CTE "SELECT ") and its tables: plan_school
+ * ps with its school s, procedure p, observation ob and observer o, the act a shown (the
+ * current observer's, else the latest) and the video rows vs/vc. */
+#define SITTING_COLS \
+	"ps.procedure_id, ps.school_id, coalesce(s.municipality_id, 0), p.code, p.subject, p.grade," \
+	" s.login, s.name, s.kind, coalesce(m.name, ''), ps.sit_date, ps.sit_time, " PRIORITY_SQL("s") "," \
+	" coalesce(ob.observer_id, 0), coalesce(o.code, ''), coalesce(o.name, ''), coalesce(o.kind, '')," \
+	" coalesce(ob.how, ''), coalesce(ob.note, ''), coalesce(a.id, 0)," \
+	" CASE WHEN EXISTS (SELECT 1 FROM act_violation av WHERE av.act_id = a.id) THEN 1 ELSE 0 END," \
+	" coalesce(vs.mode, ''), coalesce(vc.mode, ''), p.kind"
+#define SITTING_JOINS \
+	" JOIN procedure p ON p.id = ps.procedure_id JOIN school s ON s.id = ps.school_id" \
+	" LEFT JOIN municipality m ON m.id = s.municipality_id" \
+	" LEFT JOIN observation ob ON ob.procedure_id = ps.procedure_id AND ob.school_id = ps.school_id" \
+	" LEFT JOIN observer o ON o.id = ob.observer_id" \
+	" LEFT JOIN act a ON a.id = (SELECT a2.id FROM act a2 WHERE a2.procedure_id = ps.procedure_id" \
+	"  AND a2.school_id = ps.school_id ORDER BY CASE WHEN a2.observer_id = ob.observer_id THEN 0" \
+	"  ELSE 1 END, a2.id DESC LIMIT 1)" \
+	" LEFT JOIN video vs ON vs.procedure_id = ps.procedure_id AND vs.school_id = ps.school_id" \
+	"  AND vs.phase = 'sitting'" \
+	" LEFT JOIN video vc ON vc.procedure_id = ps.procedure_id AND vc.school_id = ps.school_id" \
+	"  AND vc.phase = 'checking'"
+#define SITTING_ORDER " ORDER BY ps.sit_date, ps.sit_time, m.name, s.login, p.code"
+
+static void sitting_read(struct db_stmt *s, struct obs_sitting *x)
+{
+	memset(x, 0, sizeof *x);
+	x->procedure_id = db_col_int(s, 0);
+	x->school_id = db_col_int(s, 1);
+	x->municipality_id = db_col_int(s, 2);
+	copy(x->procedure, sizeof x->procedure, db_col_text(s, 3));
+	copy(x->subject, sizeof x->subject, db_col_text(s, 4));
+	x->grade = (int)db_col_int(s, 5);
+	copy(x->school_login, sizeof x->school_login, db_col_text(s, 6));
+	copy(x->school_name, sizeof x->school_name, db_col_text(s, 7));
+	copy(x->school_kind, sizeof x->school_kind, db_col_text(s, 8));
+	copy(x->municipality, sizeof x->municipality, db_col_text(s, 9));
+	copy(x->date, sizeof x->date, db_col_text(s, 10));
+	copy(x->time, sizeof x->time, db_col_text(s, 11));
+	x->priority = db_col_int(s, 12) == 1;
+	x->observer_id = db_col_int(s, 13);
+	copy(x->observer_code, sizeof x->observer_code, db_col_text(s, 14));
+	copy(x->observer_name, sizeof x->observer_name, db_col_text(s, 15));
+	int k = obs_kind_parse(db_col_text(s, 16));
+	x->observer_kind = k < 0 ? OBS_PUBLIC : (enum obs_kind)k;
+	x->manual = !strcmp(db_col_text(s, 17), "manual");
+	copy(x->note, sizeof x->note, db_col_text(s, 18));
+	x->act_id = db_col_int(s, 19);
+	x->violations = db_col_int(s, 20) == 1;
+	copy(x->video_sitting, sizeof x->video_sitting, db_col_text(s, 21));
+	copy(x->video_checking, sizeof x->video_checking, db_col_text(s, 22));
+}
+
+/* Steps a prepared sittings statement into a malloc'ed list. */
+static int sittings_collect(struct db_stmt *s, struct obs_sitting **out, size_t *n)
+{
+	size_t cap = 0;
+	int rc;
+	while ((rc = db_step(s)) == DB_ROW) {
+		*out = xgrow(*out, &cap, *n + 1, sizeof **out);
+		sitting_read(s, &(*out)[(*n)++]);
+	}
+	return done(rc);
+}
+
+int observer_sittings(struct db *d, const struct scope *sc, int64_t campaign_id,
+		      struct obs_sitting **out, size_t *n)
+{
+	*out = NULL;
+	*n = 0;
+	struct db_stmt *s = NULL;
+	int rc = db_prepare(d, &s, LATEST_RUN_CTE "SELECT " SITTING_COLS
+				   " FROM plan_procedure pp JOIN plan_school ps ON ps.procedure_id = pp.procedure_id"
+				   SITTING_JOINS
+				   " WHERE pp.campaign_id = ?3 AND ps.sit_date IS NOT NULL AND " SCOPE_SQL("s")
+				   SITTING_ORDER);
+	if (!rc && !(rc = scope_bind(s, sc ? sc : &all)) && !(rc = db_bind_int(s, 3, campaign_id)))
+		rc = sittings_collect(s, out, n);
+	db_finalize(s);
+	if (rc) {
+		free(*out);
+		*out = NULL;
+		*n = 0;
+	}
+	return rc;
+}
+
+int observer_sittings_of(struct db *d, int64_t observer_id, struct obs_sitting **out, size_t *n)
+{
+	*out = NULL;
+	*n = 0;
+	struct db_stmt *s = NULL;
+	int rc = db_prepare(d, &s, LATEST_RUN_CTE "SELECT " SITTING_COLS " FROM plan_school ps"
+				   SITTING_JOINS
+				   " WHERE ob.observer_id = ?1 AND ps.sit_date IS NOT NULL" SITTING_ORDER);
+	if (!rc && !(rc = db_bind_int(s, 1, observer_id)))
+		rc = sittings_collect(s, out, n);
+	db_finalize(s);
+	if (rc) {
+		free(*out);
+		*out = NULL;
+		*n = 0;
+	}
+	return rc;
+}
+
+bool observer_assigned_to(struct db *d, int64_t observer_id, int64_t procedure_id,
+			  int64_t school_id)
+{
+	struct db_stmt *s = NULL;
+	bool yes = false;
+	if (!db_cached(d, &s, "SELECT 1 FROM observation WHERE procedure_id = ? AND school_id = ?"
+			      " AND observer_id = ?") &&
+	    !db_bind_int(s, 1, procedure_id) && !db_bind_int(s, 2, school_id) &&
+	    !db_bind_int(s, 3, observer_id) && db_step(s) == DB_ROW)
+		yes = true;
+	if (s)
+		db_reset(s);
+	return yes;
+}
+
+/* Steps (observer, school[, why]) rows into a malloc'ed list of pairs. */
+static int pairs_collect(struct db_stmt *s, bool with_why, struct obs_conflict **out, size_t *n)
+{
+	size_t cap = 0;
+	int rc;
+	while ((rc = db_step(s)) == DB_ROW) {
+		*out = xgrow(*out, &cap, *n + 1, sizeof **out);
+		struct obs_conflict *c = &(*out)[(*n)++];
+		c->observer_id = db_col_int(s, 0);
+		c->school_id = db_col_int(s, 1);
+		c->child = with_why && !strcmp(db_col_text(s, 2), "child");
+	}
+	return done(rc);
+}
+
+int observer_conflicts(struct db *d, const struct scope *sc, struct obs_conflict **out,
+		       size_t *n)
+{
+	*out = NULL;
+	*n = 0;
+	struct db_stmt *s = NULL;
+	int rc = db_prepare(d, &s, "SELECT os.observer_id, os.school_id, os.why FROM observer_school os"
+				   " JOIN observer o ON o.id = os.observer_id WHERE " OBS_SCOPE_SQL("o")
+				   " ORDER BY os.observer_id, os.school_id, os.why");
+	if (!rc && !(rc = scope_bind(s, sc ? sc : &all)))
+		rc = pairs_collect(s, true, out, n);
+	db_finalize(s);
+	if (rc) {
+		free(*out);
+		*out = NULL;
+		*n = 0;
+	}
+	return rc;
+}
+
+int observer_previous(struct db *d, const char *before, struct obs_conflict **out, size_t *n)
+{
+	*out = NULL;
+	*n = 0;
+	struct db_stmt *s = NULL;
+	/* The latest observed moment of each school before the date, then who observed then. */
+	int rc = db_prepare(d, &s, "WITH last(school_id, at) AS (SELECT ps.school_id,"
+				   " max(ps.sit_date || ' ' || ps.sit_time) FROM observation ob"
+				   " JOIN plan_school ps ON ps.procedure_id = ob.procedure_id"
+				   " AND ps.school_id = ob.school_id WHERE ps.sit_date < ?1 GROUP BY ps.school_id)"
+				   " SELECT DISTINCT ob.observer_id, ps.school_id FROM last"
+				   " JOIN plan_school ps ON ps.school_id = last.school_id"
+				   " AND ps.sit_date || ' ' || ps.sit_time = last.at"
+				   " JOIN observation ob ON ob.procedure_id = ps.procedure_id"
+				   " AND ob.school_id = ps.school_id ORDER BY 1, 2");
+	if (!rc && !(rc = db_bind_text(s, 1, before ? before : "", -1)))
+		rc = pairs_collect(s, false, out, n);
+	db_finalize(s);
+	if (rc) {
+		free(*out);
+		*out = NULL;
+		*n = 0;
+	}
+	return rc;
+}
+
+/* ---- assignments ---- */
+
+int observer_assign_store(struct db *d, const struct scope *sc, int64_t campaign_id,
+			  const struct obs_assignment *a, size_t n, uint64_t seed, const char *by)
+{
+	if (!sc)
+		sc = &all;
+	char at[24];
+	now_iso(at);
+	struct db_stmt *s = NULL;
+	int rc = db_begin(d);
+	if (rc)
+		return rc;
+	if ((rc = db_cached(d, &s, "DELETE FROM observation WHERE how = 'auto' AND procedure_id IN"
+				   " (SELECT procedure_id FROM plan_procedure WHERE campaign_id = ?3)"
+				   " AND school_id IN (SELECT s.id FROM school s WHERE " SCOPE_SQL("s") ")")) ||
+	    (rc = scope_bind(s, sc)) || (rc = db_bind_int(s, 3, campaign_id)))
+		goto out;
+	rc = db_step(s);
+	db_reset(s);
+	if (rc < 0)
+		goto out;
+	/* Only sittings of the campaign within the scope; a sitting kept by hand stays. */
+	if ((rc = db_cached(d, &s, "INSERT INTO observation (procedure_id, school_id, observer_id, how,"
+				   " assigned_by, assigned_at) SELECT ps.procedure_id, ps.school_id, ?6, 'auto', ?7, ?8"
+				   " FROM plan_school ps JOIN plan_procedure pp ON pp.procedure_id = ps.procedure_id"
+				   " JOIN school s ON s.id = ps.school_id WHERE ps.procedure_id = ?4"
+				   " AND ps.school_id = ?5 AND pp.campaign_id = ?3 AND ps.sit_date IS NOT NULL"
+				   " AND " SCOPE_SQL("s")
+				   " ON CONFLICT (procedure_id, school_id) DO NOTHING")) ||
+	    (rc = scope_bind(s, sc)) || (rc = db_bind_int(s, 3, campaign_id)) ||
+	    (rc = db_bind_text(s, 7, by ? by : "", -1)) || (rc = db_bind_text(s, 8, at, -1)))
+		goto out;
+	for (size_t i = 0; i < n; i++) {
+		if ((rc = db_bind_int(s, 4, a[i].procedure_id)) || (rc = db_bind_int(s, 5, a[i].school_id)) ||
+		    (rc = db_bind_int(s, 6, a[i].observer_id)))
+			break;
+		rc = db_step(s);
+		db_reset(s);
+		if (rc < 0)
+			break;
+		rc = 0;
+	}
+	db_reset(s);
+	if (rc)
+		goto out;
+	if ((rc = db_cached(d, &s, "INSERT INTO observe_campaign (campaign_id, seed, assigned_by,"
+				   " assigned_at) VALUES (?, ?, ?, ?) ON CONFLICT (campaign_id) DO UPDATE SET"
+				   " seed = excluded.seed, assigned_by = excluded.assigned_by,"
+				   " assigned_at = excluded.assigned_at")) ||
+	    (rc = db_bind_int(s, 1, campaign_id)) || (rc = db_bind_int(s, 2, (int64_t)seed)) ||
+	    (rc = db_bind_text(s, 3, by ? by : "", -1)) || (rc = db_bind_text(s, 4, at, -1)))
+		goto out;
+	rc = done(db_step(s));
+	db_reset(s);
+out:
+	if (rc) {
+		db_rollback(d);
+		return rc;
+	}
+	return db_commit(d);
+}
+
+/* The date and time of a sitting, its school's municipality. ERR_NOTFOUND (msg) when there
+ * is no such sitting or it has no date yet. */
+static int sitting_when(struct db *d, int64_t procedure_id, int64_t school_id, char date[PLAN_DATE_LEN],
+			char time_s[PLAN_TIME_LEN], int64_t *municipality_id, char *msg, size_t n)
+{
+	struct db_stmt *s = NULL;
+	int rc = db_cached(d, &s, "SELECT coalesce(ps.sit_date, ''), coalesce(ps.sit_time, ''),"
+				  " coalesce(s.municipality_id, 0) FROM plan_school ps JOIN school s ON s.id = ps.school_id"
+				  " WHERE ps.procedure_id = ? AND ps.school_id = ?");
+	if (rc || (rc = db_bind_int(s, 1, procedure_id)) || (rc = db_bind_int(s, 2, school_id)))
+		return rc;
+	rc = db_step_one(s);
+	if (!rc) {
+		copy(date, PLAN_DATE_LEN, db_col_text(s, 0));
+		copy(time_s, PLAN_TIME_LEN, db_col_text(s, 1));
+		if (municipality_id)
+			*municipality_id = db_col_int(s, 2);
+	}
+	db_reset(s);
+	if (rc == ERR_NOTFOUND)
+		say(msg, n, "школа не участвует в этой процедуре по план-графику");
+	else if (!rc && !date[0]) {
+		say(msg, n, "школа ещё не назначила дату и время проведения");
+		rc = ERR_NOTFOUND;
+	}
+	return rc;
+}
+
+/* Appends a reason to msg, separated by «; ». */
+static void reason_add(char *msg, size_t n, const char *text)
+{
+	size_t len = strlen(msg);
+	if (len && len + 3 < n) {
+		memcpy(msg + len, "; ", 3);
+		len += 2;
+	}
+	if (len + 1 < n)
+		str_copy_utf8(msg + len, n - len, text);
+}
+
+int observer_check_pair(struct db *d, int64_t observer_id, int64_t procedure_id,
+			int64_t school_id, char *msg, size_t n)
+{
+	char date[PLAN_DATE_LEN], tm[PLAN_TIME_LEN], local[512] = "", text[512];
+	struct obs_person p;
+	int rc = sitting_when(d, procedure_id, school_id, date, tm, NULL, msg, n);
+	if (rc)
+		return rc;
+	if ((rc = observer_get(d, observer_id, &p))) {
+		if (rc == ERR_NOTFOUND)
+			say(msg, n, "наблюдатель не найден");
+		return rc;
+	}
+	/* Conflicts of interest. */
+	for (int i = 0; i < p.nworks; i++)
+		if (p.works_at[i] == school_id)
+			reason_add(local, sizeof local, "работает в этой школе");
+	for (int i = 0; i < p.nchildren; i++)
+		if (p.children_at[i] == school_id)
+			reason_add(local, sizeof local, "ребёнок участвует в процедурах этой школы");
+	/* Availability. */
+	bool available = p.ndays == 0;
+	for (int i = 0; i < p.ndays && !available; i++)
+		available = !strcmp(p.days[i], date);
+	if (!available) {
+		char ru[PLAN_DATE_LEN];
+		plan_date_ru(date, ru);
+		snprintf(text, sizeof text, "недоступен в этот день (%s)", ru);
+		reason_add(local, sizeof local, text);
+	}
+	/* One place at a time. */
+	struct db_stmt *s = NULL;
+	if ((rc = db_cached(d, &s, "SELECT s.name, s.login, p.kind, p.subject, p.grade FROM observation ob"
+				   " JOIN plan_school ps ON ps.procedure_id = ob.procedure_id AND ps.school_id = ob.school_id"
+				   " JOIN school s ON s.id = ob.school_id JOIN procedure p ON p.id = ob.procedure_id"
+				   " WHERE ob.observer_id = ? AND ps.sit_date = ? AND ps.sit_time = ?"
+				   " AND ob.school_id <> ? ORDER BY s.login, p.code LIMIT 1")) ||
+	    (rc = db_bind_int(s, 1, observer_id)) || (rc = db_bind_text(s, 2, date, -1)) ||
+	    (rc = db_bind_text(s, 3, tm, -1)) || (rc = db_bind_int(s, 4, school_id)))
+		return rc;
+	rc = db_step(s);
+	if (rc == DB_ROW) {
+		char what[160];
+		procedure_words(db_col_text(s, 2), db_col_text(s, 3), (int)db_col_int(s, 4), what, sizeof what);
+		snprintf(text, sizeof text, "в это время наблюдает в другой школе: %s (%s), %s",
+			 db_col_text(s, 0), db_col_text(s, 1), what);
+		reason_add(local, sizeof local, text);
+	}
+	db_reset(s);
+	if (rc < 0)
+		return rc;
+	/* At most max_per_day sittings a day (this sitting itself not counted). */
+	int64_t that_day = 0;
+	if ((rc = db_cached(d, &s, "SELECT count(*) FROM observation ob JOIN plan_school ps"
+				   " ON ps.procedure_id = ob.procedure_id AND ps.school_id = ob.school_id"
+				   " WHERE ob.observer_id = ? AND ps.sit_date = ?"
+				   " AND NOT (ob.procedure_id = ? AND ob.school_id = ?)")) ||
+	    (rc = db_bind_int(s, 1, observer_id)) || (rc = db_bind_text(s, 2, date, -1)) ||
+	    (rc = db_bind_int(s, 3, procedure_id)) || (rc = db_bind_int(s, 4, school_id)))
+		return rc;
+	if ((rc = db_step(s)) == DB_ROW)
+		that_day = db_col_int(s, 0);
+	db_reset(s);
+	if (rc < 0)
+		return rc;
+	if (that_day >= p.max_per_day) {
+		snprintf(text, sizeof text, "уже %lld %s в этот день (не больше %d)", (long long)that_day,
+			 observations_word((long)that_day), p.max_per_day);
+		reason_add(local, sizeof local, text);
+	}
+	if (local[0]) {
+		say(msg, n, local);
+		return ERR_INVALID;
+	}
+	if (msg && n)
+		msg[0] = '\0';
+	return 0;
+}
+
+int observer_set(struct db *d, int64_t procedure_id, int64_t school_id, int64_t observer_id,
+		 const char *by, char *note, size_t note_len, char *msg, size_t n)
+{
+	char date[PLAN_DATE_LEN], tm[PLAN_TIME_LEN], at[24], soft[256] = "";
+	int64_t mun = 0;
+	if (note && note_len)
+		note[0] = '\0';
+	if (msg && n)
+		msg[0] = '\0';
+	int rc = sitting_when(d, procedure_id, school_id, date, tm, &mun, msg, n);
+	if (rc)
+		return rc;
+	struct db_stmt *s = NULL;
+	if (observer_id <= 0) {
+		if ((rc = db_cached(d, &s, "DELETE FROM observation WHERE procedure_id = ? AND school_id = ?")) ||
+		    (rc = db_bind_int(s, 1, procedure_id)) || (rc = db_bind_int(s, 2, school_id)))
+			return rc;
+		rc = db_step(s);
+		db_reset(s);
+		return done(rc);
+	}
+	if ((rc = observer_check_pair(d, observer_id, procedure_id, school_id, msg, n)))
+		return rc;
+	/* Soft preferences: the sitting's own municipality; not the school's observer of last
+	 * time (the observers of its latest observed moment before this date). */
+	struct obs_person p;
+	if ((rc = observer_get(d, observer_id, &p)))
+		return rc;
+	if (!p.municipality_id || p.municipality_id != mun)
+		reason_add(soft, sizeof soft, "из другого муниципалитета");
+	int64_t was = 0;
+	if ((rc = db_cached(d, &s, "SELECT count(*) FROM observation ob JOIN plan_school ps"
+				   " ON ps.procedure_id = ob.procedure_id AND ps.school_id = ob.school_id"
+				   " WHERE ob.school_id = ?1 AND ob.observer_id = ?2"
+				   " AND ps.sit_date || ' ' || ps.sit_time = (SELECT max(p2.sit_date || ' ' || p2.sit_time)"
+				   "  FROM observation o2 JOIN plan_school p2 ON p2.procedure_id = o2.procedure_id"
+				   "  AND p2.school_id = o2.school_id WHERE p2.school_id = ?1 AND p2.sit_date < ?3)")) ||
+	    (rc = db_bind_int(s, 1, school_id)) || (rc = db_bind_int(s, 2, observer_id)) ||
+	    (rc = db_bind_text(s, 3, date, -1)))
+		return rc;
+	if ((rc = db_step(s)) == DB_ROW)
+		was = db_col_int(s, 0);
+	db_reset(s);
+	if (rc < 0)
+		return rc;
+	if (was > 0)
+		reason_add(soft, sizeof soft, "наблюдал эту школу в прошлый раз");
+	now_iso(at);
+	if ((rc = db_cached(d, &s, "INSERT INTO observation (procedure_id, school_id, observer_id, how,"
+				   " note, assigned_by, assigned_at) VALUES (?, ?, ?, 'manual', ?, ?, ?)"
+				   " ON CONFLICT (procedure_id, school_id) DO UPDATE SET observer_id = excluded.observer_id,"
+				   " how = excluded.how, note = excluded.note, assigned_by = excluded.assigned_by,"
+				   " assigned_at = excluded.assigned_at")) ||
+	    (rc = db_bind_int(s, 1, procedure_id)) || (rc = db_bind_int(s, 2, school_id)) ||
+	    (rc = db_bind_int(s, 3, observer_id)) ||
+	    (rc = soft[0] ? db_bind_text(s, 4, soft, -1) : db_bind_null(s, 4)) ||
+	    (rc = db_bind_text(s, 5, by ? by : "", -1)) || (rc = db_bind_text(s, 6, at, -1)))
+		return rc;
+	rc = db_step(s);
+	db_reset(s);
+	if (rc < 0)
+		return rc;
+	if (note && note_len)
+		copy(note, note_len, soft);
+	return 0;
+}
+
+int observer_campaign_get(struct db *d, int64_t campaign_id, bool *reveal_day,
+			  char *assigned_at, size_t n)
+{
+	int rc = plan_campaign_get(d, campaign_id, NULL, 0);
+	if (rc)
+		return rc;
+	if (reveal_day)
+		*reveal_day = false;
+	if (assigned_at && n)
+		assigned_at[0] = '\0';
+	struct db_stmt *s = NULL;
+	if ((rc = db_cached(d, &s, "SELECT reveal, coalesce(assigned_at, '') FROM observe_campaign"
+				   " WHERE campaign_id = ?")) ||
+	    (rc = db_bind_int(s, 1, campaign_id)))
+		return rc;
+	rc = db_step_one(s);
+	if (!rc) {
+		if (reveal_day)
+			*reveal_day = !strcmp(db_col_text(s, 0), "day");
+		if (assigned_at && n)
+			copy(assigned_at, n, db_col_text(s, 1));
+	}
+	db_reset(s);
+	return rc == ERR_NOTFOUND ? 0 : rc;
+}
+
+int observer_campaign_set_reveal(struct db *d, int64_t campaign_id, bool reveal_day)
+{
+	int rc = plan_campaign_get(d, campaign_id, NULL, 0);
+	if (rc)
+		return rc;
+	struct db_stmt *s = NULL;
+	if ((rc = db_cached(d, &s, "INSERT INTO observe_campaign (campaign_id, reveal) VALUES (?, ?)"
+				   " ON CONFLICT (campaign_id) DO UPDATE SET reveal = excluded.reveal")) ||
+	    (rc = db_bind_int(s, 1, campaign_id)) ||
+	    (rc = db_bind_text(s, 2, reveal_day ? "day" : "always", -1)))
+		return rc;
+	rc = db_step(s);
+	db_reset(s);
+	return done(rc);
+}
+
+/* ---- acts ---- */
+
+/* Columns 0..20 of an act and its tables. */
+#define ACT_COLS \
+	"a.id, a.procedure_id, a.school_id, a.observer_id, ps.sit_date, a.started, a.ended, a.stages," \
+	" a.no_violations, a.comment, a.source, coalesce(a.client_key, ''), a.submitted_by," \
+	" a.submitted_at, p.code, p.subject, p.grade, s.login, s.name, o.code, o.name"
+#define ACT_FROM \
+	" FROM act a JOIN plan_school ps ON ps.procedure_id = a.procedure_id AND ps.school_id = a.school_id" \
+	" JOIN procedure p ON p.id = a.procedure_id JOIN school s ON s.id = a.school_id" \
+	" JOIN observer o ON o.id = a.observer_id"
+
+static void act_read(struct db_stmt *s, struct obs_act *a)
+{
+	memset(a, 0, sizeof *a);
+	a->id = db_col_int(s, 0);
+	a->procedure_id = db_col_int(s, 1);
+	a->school_id = db_col_int(s, 2);
+	a->observer_id = db_col_int(s, 3);
+	copy(a->date, sizeof a->date, db_col_text(s, 4));
+	copy(a->started, sizeof a->started, db_col_text(s, 5));
+	copy(a->ended, sizeof a->ended, db_col_text(s, 6));
+	a->stages = (int)db_col_int(s, 7);
+	a->no_violations = db_col_int(s, 8) == 1;
+	copy(a->comment, sizeof a->comment, db_col_text(s, 9));
+	a->paper = !strcmp(db_col_text(s, 10), "paper");
+	copy(a->client_key, sizeof a->client_key, db_col_text(s, 11));
+	copy(a->submitted_by, sizeof a->submitted_by, db_col_text(s, 12));
+	copy(a->submitted_at, sizeof a->submitted_at, db_col_text(s, 13));
+	copy(a->procedure, sizeof a->procedure, db_col_text(s, 14));
+	copy(a->subject, sizeof a->subject, db_col_text(s, 15));
+	a->grade = (int)db_col_int(s, 16);
+	copy(a->school_login, sizeof a->school_login, db_col_text(s, 17));
+	copy(a->school_name, sizeof a->school_name, db_col_text(s, 18));
+	copy(a->observer_code, sizeof a->observer_code, db_col_text(s, 19));
+	copy(a->observer_name, sizeof a->observer_name, db_col_text(s, 20));
+}
+
+static int act_violations_fill(struct db *d, struct obs_act *a)
+{
+	struct db_stmt *s = NULL;
+	int rc = db_cached(d, &s, "SELECT kind_id FROM act_violation WHERE act_id = ? ORDER BY kind_id");
+	if (rc || (rc = db_bind_int(s, 1, a->id)))
+		return rc;
+	a->nviolations = 0;
+	while ((rc = db_step(s)) == DB_ROW)
+		if (a->nviolations < OBS_MAX_VIOLATIONS)
+			a->violations[a->nviolations++] = db_col_int(s, 0);
+	db_reset(s);
+	return done(rc);
+}
+
+/* The act stored under a client key: 0 with its id and observer, ERR_NOTFOUND. */
+static int act_by_key(struct db *d, const char *key, int64_t *id, int64_t *observer_id)
+{
+	struct db_stmt *s = NULL;
+	int rc = db_cached(d, &s, "SELECT id, observer_id FROM act WHERE client_key = ?");
+	if (rc || (rc = db_bind_text(s, 1, key, -1)))
+		return rc;
+	rc = db_step_one(s);
+	if (!rc) {
+		*id = db_col_int(s, 0);
+		*observer_id = db_col_int(s, 1);
+	}
+	db_reset(s);
+	return rc;
+}
+
+/* The checks of an act that need no database. */
+static int act_check_fields(const struct obs_act *a, char *msg, size_t n)
+{
+	if (!plan_time_valid(a->started) || !plan_time_valid(a->ended)) {
+		say(msg, n, "время начала и окончания наблюдения — в виде ЧЧ:ММ, например 09:00");
+		return ERR_INVALID;
+	}
+	if (strcmp(a->ended, a->started) < 0) {
+		say(msg, n, "время окончания наблюдения раньше времени начала");
+		return ERR_INVALID;
+	}
+	if (a->stages < 0 || a->stages >= (1 << OBS_NSTAGES)) {
+		say(msg, n, "неизвестный этап в перечне этапов наблюдения");
+		return ERR_INVALID;
+	}
+	if (a->nviolations < 0 || a->nviolations > OBS_MAX_VIOLATIONS) {
+		if (msg)
+			snprintf(msg, n, "отмечено слишком много нарушений (не больше %d)", OBS_MAX_VIOLATIONS);
+		return ERR_INVALID;
+	}
+	if (a->no_violations && a->nviolations > 0) {
+		say(msg, n, "отмечены нарушения и «нарушений не выявлено» одновременно: выберите одно");
+		return ERR_INVALID;
+	}
+	if (!a->no_violations && a->nviolations == 0) {
+		say(msg, n, "отметьте выявленные нарушения или «нарушений не выявлено»");
+		return ERR_INVALID;
+	}
+	size_t clen = strnlen(a->comment, OBS_COMMENT_MAX);
+	if (clen >= OBS_COMMENT_MAX || !utf8_valid(a->comment, clen)) {
+		if (msg)
+			snprintf(msg, n, "комментарий длиннее %d байт или не в UTF-8", OBS_COMMENT_MAX - 1);
+		return ERR_INVALID;
+	}
+	size_t klen = strnlen(a->client_key, sizeof a->client_key);
+	if (klen >= sizeof a->client_key || !utf8_valid(a->client_key, klen)) {
+		say(msg, n, "ключ акта браузера слишком длинный");
+		return ERR_INVALID;
+	}
+	return 0;
+}
+
+int observer_act_put(struct db *d, struct obs_act *a, const char *by, int64_t *id, char *msg,
+		     size_t n)
+{
+	char date[PLAN_DATE_LEN], tm[PLAN_TIME_LEN], at[24];
+	if (msg && n)
+		msg[0] = '\0';
+	int rc = act_check_fields(a, msg, n);
+	if (rc)
+		return rc;
+	if ((rc = db_begin(d)))
+		return rc;
+	struct db_stmt *s = NULL;
+	int64_t stored = 0, owner = 0;
+	/* The same offline act sent again: nothing more to store. */
+	if (a->client_key[0] && !(rc = act_by_key(d, a->client_key, &stored, &owner))) {
+		if (owner != a->observer_id) {
+			say(msg, n, "ключ акта уже использован другим наблюдателем");
+			rc = ERR_INVALID;
+			goto out;
+		}
+		*id = stored;
+		a->id = stored;
+		goto out;
+	}
+	if (rc && rc != ERR_NOTFOUND)
+		goto out;
+	if ((rc = sitting_when(d, a->procedure_id, a->school_id, date, tm, NULL, msg, n)))
+		goto out;
+	if (!observer_assigned_to(d, a->observer_id, a->procedure_id, a->school_id)) {
+		say(msg, n, "наблюдатель не назначен на это проведение");
+		rc = ERR_INVALID;
+		goto out;
+	}
+	for (int i = 0; i < a->nviolations; i++) {
+		if ((rc = db_cached(d, &s, "SELECT 1 FROM violation_kind WHERE id = ?")) ||
+		    (rc = db_bind_int(s, 1, a->violations[i])))
+			goto out;
+		rc = db_step_one(s);
+		db_reset(s);
+		if (rc == ERR_NOTFOUND) {
+			say(msg, n, "неизвестный вид нарушения (обновите список нарушений)");
+			rc = ERR_INVALID;
+		}
+		if (rc)
+			goto out;
+	}
+	now_iso(at);
+	/* A correction by the same observer replaces its act; the first client key stays, so a
+	 * late resend of the first version does not undo the correction. */
+	if ((rc = db_cached(d, &s, "INSERT INTO act (procedure_id, school_id, observer_id, started, ended,"
+				   " stages, no_violations, comment, source, client_key, submitted_by, submitted_at)"
+				   " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+				   " ON CONFLICT (procedure_id, school_id, observer_id) DO UPDATE SET"
+				   " started = excluded.started, ended = excluded.ended, stages = excluded.stages,"
+				   " no_violations = excluded.no_violations, comment = excluded.comment,"
+				   " source = excluded.source, client_key = coalesce(act.client_key, excluded.client_key),"
+				   " submitted_by = excluded.submitted_by, submitted_at = excluded.submitted_at")) ||
+	    (rc = db_bind_int(s, 1, a->procedure_id)) || (rc = db_bind_int(s, 2, a->school_id)) ||
+	    (rc = db_bind_int(s, 3, a->observer_id)) || (rc = db_bind_text(s, 4, a->started, -1)) ||
+	    (rc = db_bind_text(s, 5, a->ended, -1)) || (rc = db_bind_int(s, 6, a->stages)) ||
+	    (rc = db_bind_int(s, 7, a->no_violations ? 1 : 0)) ||
+	    (rc = db_bind_text(s, 8, a->comment, -1)) ||
+	    (rc = db_bind_text(s, 9, a->paper ? "paper" : "online", -1)) ||
+	    (rc = a->client_key[0] ? db_bind_text(s, 10, a->client_key, -1) : db_bind_null(s, 10)) ||
+	    (rc = db_bind_text(s, 11, by ? by : "", -1)) || (rc = db_bind_text(s, 12, at, -1)))
+		goto out;
+	rc = db_step(s);
+	db_reset(s);
+	if (rc < 0)
+		goto out;
+	if ((rc = db_cached(d, &s, "SELECT id FROM act WHERE procedure_id = ? AND school_id = ?"
+				   " AND observer_id = ?")) ||
+	    (rc = db_bind_int(s, 1, a->procedure_id)) || (rc = db_bind_int(s, 2, a->school_id)) ||
+	    (rc = db_bind_int(s, 3, a->observer_id)))
+		goto out;
+	rc = db_step_one(s);
+	if (!rc)
+		stored = db_col_int(s, 0);
+	db_reset(s);
+	if (rc)
+		goto out;
+	if ((rc = db_cached(d, &s, "DELETE FROM act_violation WHERE act_id = ?")) ||
+	    (rc = db_bind_int(s, 1, stored)))
+		goto out;
+	rc = db_step(s);
+	db_reset(s);
+	if (rc < 0)
+		goto out;
+	rc = 0;
+	for (int i = 0; i < a->nviolations && !rc; i++) {
+		if ((rc = db_cached(d, &s, "INSERT INTO act_violation (act_id, kind_id) VALUES (?, ?)"
+					   " ON CONFLICT (act_id, kind_id) DO NOTHING")) ||
+		    (rc = db_bind_int(s, 1, stored)) || (rc = db_bind_int(s, 2, a->violations[i])))
+			goto out;
+		rc = done(db_step(s));
+		db_reset(s);
+	}
+	if (rc)
+		goto out;
+	*id = stored;
+	a->id = stored;
+out:
+	if (rc) {
+		db_rollback(d);
+		return rc;
+	}
+	return db_commit(d);
+}
+
+int observer_act_get(struct db *d, int64_t act_id, struct obs_act *out)
+{
+	struct db_stmt *s = NULL;
+	int rc = db_cached(d, &s, "SELECT " ACT_COLS ACT_FROM " WHERE a.id = ?");
+	if (rc || (rc = db_bind_int(s, 1, act_id)))
+		return rc;
+	rc = db_step_one(s);
+	if (!rc)
+		act_read(s, out);
+	db_reset(s);
+	return rc ? rc : act_violations_fill(d, out);
+}
+
+int observer_acts(struct db *d, const struct scope *sc, int64_t campaign_id,
+		  struct obs_act **out, size_t *n)
+{
+	*out = NULL;
+	*n = 0;
+	struct db_stmt *s = NULL;
+	size_t cap = 0;
+	int rc = db_prepare(d, &s, "SELECT " ACT_COLS ACT_FROM
+				   " JOIN plan_procedure pp ON pp.procedure_id = a.procedure_id"
+				   " WHERE (?3 = 0 OR pp.campaign_id = ?3) AND " SCOPE_SQL("s")
+				   " ORDER BY ps.sit_date, ps.sit_time, s.login, p.code, a.id");
+	if (rc || (rc = scope_bind(s, sc ? sc : &all)) || (rc = db_bind_int(s, 3, campaign_id)))
+		goto out;
+	while ((rc = db_step(s)) == DB_ROW) {
+		*out = xgrow(*out, &cap, *n + 1, sizeof **out);
+		act_read(s, &(*out)[(*n)++]);
+	}
+	if ((rc = done(rc)))
+		goto out;
+	db_finalize(s);
+	s = NULL;
+	for (size_t i = 0; i < *n && !rc; i++)
+		rc = act_violations_fill(d, &(*out)[i]);
+out:
+	db_finalize(s);
+	if (rc) {
+		free(*out);
+		*out = NULL;
+		*n = 0;
+	}
+	return rc;
+}
+
+/* ---- violation kinds ---- */
+
+int observer_violation_kinds(struct db *d, bool active_only, struct obs_violation_kind **out,
+			     size_t *n)
+{
+	*out = NULL;
+	*n = 0;
+	struct db_stmt *s = NULL;
+	size_t cap = 0;
+	int rc = db_prepare(d, &s, "SELECT id, title, active FROM violation_kind"
+				   " WHERE (?1 = 0 OR active = 1) ORDER BY id");
+	if (rc || (rc = db_bind_int(s, 1, active_only ? 1 : 0)))
+		goto out;
+	while ((rc = db_step(s)) == DB_ROW) {
+		*out = xgrow(*out, &cap, *n + 1, sizeof **out);
+		struct obs_violation_kind *k = &(*out)[(*n)++];
+		k->id = db_col_int(s, 0);
+		copy(k->title, sizeof k->title, db_col_text(s, 1));
+		k->active = db_col_int(s, 2) == 1;
+	}
+	rc = done(rc);
+out:
+	db_finalize(s);
+	if (rc) {
+		free(*out);
+		*out = NULL;
+		*n = 0;
+	}
+	return rc;
+}
+
+int observer_violation_kind_find(struct db *d, const char *title, int64_t *id)
+{
+	struct obs_violation_kind *k = NULL;
+	size_t n = 0;
+	int rc = observer_violation_kinds(d, false, &k, &n);
+	if (rc)
+		return rc;
+	rc = ERR_NOTFOUND;
+	for (size_t i = 0; i < n && rc; i++)
+		if (str_fold_eq(k[i].title, title ? title : "")) {
+			*id = k[i].id;
+			rc = 0;
+		}
+	free(k);
+	return rc;
+}
+
+/* A title trimmed into out; ERR_INVALID when empty, too long or not UTF-8. */
+static int kind_title(const char *title, char out[256])
+{
+	if (!title)
+		return ERR_INVALID;
+	const char *t = title;
+	size_t len = str_trim(&t, strlen(title));
+	if (!len || len >= 256 || !utf8_valid(t, len))
+		return ERR_INVALID;
+	memcpy(out, t, len);
+	out[len] = '\0';
+	return 0;
+}
+
+int observer_violation_kind_add(struct db *d, const char *title, int64_t *id)
+{
+	char t[256];
+	int rc = kind_title(title, t);
+	if (rc)
+		return rc;
+	rc = observer_violation_kind_find(d, t, id);
+	if (!rc)
+		return ERR_EXISTS;
+	if (rc != ERR_NOTFOUND)
+		return rc;
+	struct db_stmt *s = NULL;
+	if ((rc = db_cached(d, &s, "INSERT INTO violation_kind (title) VALUES (?)")) ||
+	    (rc = db_bind_text(s, 1, t, -1)))
+		return rc;
+	rc = db_step(s);
+	db_reset(s);
+	if (rc < 0)
+		return rc;
+	*id = db_last_id(d);
+	return 0;
+}
+
+int observer_violation_kind_set(struct db *d, int64_t id, const char *title, bool active)
+{
+	char t[256] = "";
+	int rc;
+	if (title && *title) {
+		if ((rc = kind_title(title, t)))
+			return rc;
+		int64_t other = 0;
+		rc = observer_violation_kind_find(d, t, &other);
+		if (!rc && other != id)
+			return ERR_EXISTS;
+		if (rc && rc != ERR_NOTFOUND)
+			return rc;
+	}
+	struct db_stmt *s = NULL;
+	if ((rc = db_cached(d, &s, "UPDATE violation_kind SET title = CASE WHEN ?1 = '' THEN title"
+				   " ELSE ?1 END, active = ?2 WHERE id = ?3")) ||
+	    (rc = db_bind_text(s, 1, t, -1)) || (rc = db_bind_int(s, 2, active ? 1 : 0)) ||
+	    (rc = db_bind_int(s, 3, id)))
+		return rc;
+	rc = db_step(s);
+	db_reset(s);
+	if (rc < 0)
+		return rc;
+	return db_changes(d) > 0 ? 0 : ERR_NOTFOUND;
+}
+
+/* ---- video ---- */
+
+int observer_video_put(struct db *d, const struct obs_video *v, const char *by, char *msg,
+		       size_t n)
+{
+	char date[PLAN_DATE_LEN], tm[PLAN_TIME_LEN], at[24];
+	if (msg && n)
+		msg[0] = '\0';
+	if (!obs_video_mode_title(v->mode)[0]) {
+		say(msg, n, "видеонаблюдение: «нет», «запись» или «онлайн-трансляция»");
+		return ERR_INVALID;
+	}
+	if (v->phase != OBS_PHASE_SITTING && v->phase != OBS_PHASE_CHECKING) {
+		say(msg, n, "этап видеонаблюдения: проведение или проверка работ");
+		return ERR_INVALID;
+	}
+	if (v->kept_until[0] && !plan_date_valid(v->kept_until)) {
+		say(msg, n, "срок хранения записи — дата в виде ГГГГ-ММ-ДД, например 2021-07-01");
+		return ERR_INVALID;
+	}
+	if (v->outage_minutes < 0 || v->outage_minutes > 24 * 60) {
+		say(msg, n, "минуты без видеонаблюдения — число от 0 до 1440");
+		return ERR_INVALID;
+	}
+	size_t wl = strnlen(v->kept_where, sizeof v->kept_where),
+	       pl = strnlen(v->problems, sizeof v->problems);
+	if (wl >= sizeof v->kept_where || pl >= sizeof v->problems || !utf8_valid(v->kept_where, wl) ||
+	    !utf8_valid(v->problems, pl)) {
+		say(msg, n, "место хранения или описание проблем слишком длинные");
+		return ERR_INVALID;
+	}
+	int rc = sitting_when(d, v->procedure_id, v->school_id, date, tm, NULL, msg, n);
+	if (rc)
+		return rc;
+	now_iso(at);
+	struct db_stmt *s = NULL;
+	if ((rc = db_cached(d, &s, "INSERT INTO video (procedure_id, school_id, phase, mode, kept_until,"
+				   " kept_where, outage_minutes, problems, recorded_by, recorded_at)"
+				   " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+				   " ON CONFLICT (procedure_id, school_id, phase) DO UPDATE SET mode = excluded.mode,"
+				   " kept_until = excluded.kept_until, kept_where = excluded.kept_where,"
+				   " outage_minutes = excluded.outage_minutes, problems = excluded.problems,"
+				   " recorded_by = excluded.recorded_by, recorded_at = excluded.recorded_at")) ||
+	    (rc = db_bind_int(s, 1, v->procedure_id)) || (rc = db_bind_int(s, 2, v->school_id)) ||
+	    (rc = db_bind_text(s, 3, phase_name(v->phase), -1)) || (rc = db_bind_text(s, 4, v->mode, -1)) ||
+	    (rc = v->kept_until[0] ? db_bind_text(s, 5, v->kept_until, -1) : db_bind_null(s, 5)) ||
+	    (rc = db_bind_text(s, 6, v->kept_where, -1)) || (rc = db_bind_int(s, 7, v->outage_minutes)) ||
+	    (rc = db_bind_text(s, 8, v->problems, -1)) || (rc = db_bind_text(s, 9, by ? by : "", -1)) ||
+	    (rc = db_bind_text(s, 10, at, -1)))
+		return rc;
+	rc = db_step(s);
+	db_reset(s);
+	return done(rc);
+}
+
+int observer_video_get(struct db *d, int64_t procedure_id, int64_t school_id,
+		       enum obs_phase phase, struct obs_video *out)
+{
+	struct db_stmt *s = NULL;
+	int rc = db_cached(d, &s, "SELECT mode, coalesce(kept_until, ''), kept_where, outage_minutes,"
+				  " problems, recorded_by, recorded_at FROM video"
+				  " WHERE procedure_id = ? AND school_id = ? AND phase = ?");
+	if (rc || (rc = db_bind_int(s, 1, procedure_id)) || (rc = db_bind_int(s, 2, school_id)) ||
+	    (rc = db_bind_text(s, 3, phase_name(phase), -1)))
+		return rc;
+	rc = db_step_one(s);
+	if (!rc) {
+		memset(out, 0, sizeof *out);
+		out->procedure_id = procedure_id;
+		out->school_id = school_id;
+		out->phase = phase;
+		copy(out->mode, sizeof out->mode, db_col_text(s, 0));
+		copy(out->kept_until, sizeof out->kept_until, db_col_text(s, 1));
+		copy(out->kept_where, sizeof out->kept_where, db_col_text(s, 2));
+		out->outage_minutes = (int)db_col_int(s, 3);
+		copy(out->problems, sizeof out->problems, db_col_text(s, 4));
+		copy(out->recorded_by, sizeof out->recorded_by, db_col_text(s, 5));
+		copy(out->recorded_at, sizeof out->recorded_at, db_col_text(s, 6));
+	}
+	db_reset(s);
+	return rc;
+}
+
+/* ---- coverage ---- */
+
+int observer_coverage(struct db *d, const struct scope *sc, int64_t campaign_id,
+		      enum obs_group by, struct obs_coverage **out, size_t *n,
+		      struct obs_coverage *total)
+{
+	*out = NULL;
+	*n = 0;
+	memset(total, 0, sizeof *total);
+	copy(total->group, sizeof total->group, "Итого");
+	struct db_stmt *s = NULL;
+	size_t cap = 0;
+	/* One row per sitting with its group and figures, then summed per group. */
+	int rc = db_prepare(d, &s, LATEST_RUN_CTE ", x(g, pr, obs, acts, actv, vs, vc, vp) AS (SELECT"
+				   " CASE ?4 WHEN 0 THEN coalesce(m.name, 'муниципалитет не указан')"
+				   " WHEN 1 THEN s.kind ELSE CASE WHEN " PRIORITY_SQL("s") " = 1"
+				   " THEN 'в списке риска' ELSE 'вне списка' END END, " PRIORITY_SQL("s") ","
+				   " CASE WHEN ob.observer_id IS NULL THEN 0 ELSE 1 END,"
+				   " (SELECT count(*) FROM act a WHERE a.procedure_id = ps.procedure_id"
+				   "  AND a.school_id = ps.school_id),"
+				   " (SELECT count(*) FROM act a WHERE a.procedure_id = ps.procedure_id"
+				   "  AND a.school_id = ps.school_id"
+				   "  AND EXISTS (SELECT 1 FROM act_violation av WHERE av.act_id = a.id)),"
+				   " (SELECT count(*) FROM video v WHERE v.procedure_id = ps.procedure_id"
+				   "  AND v.school_id = ps.school_id AND v.phase = 'sitting' AND v.mode <> 'none'),"
+				   " (SELECT count(*) FROM video v WHERE v.procedure_id = ps.procedure_id"
+				   "  AND v.school_id = ps.school_id AND v.phase = 'checking' AND v.mode <> 'none'),"
+				   " (SELECT count(*) FROM video v WHERE v.procedure_id = ps.procedure_id"
+				   "  AND v.school_id = ps.school_id AND (v.outage_minutes > 0 OR v.problems <> ''))"
+				   " FROM plan_procedure pp JOIN plan_school ps ON ps.procedure_id = pp.procedure_id"
+				   " JOIN school s ON s.id = ps.school_id"
+				   " LEFT JOIN municipality m ON m.id = s.municipality_id"
+				   " LEFT JOIN observation ob ON ob.procedure_id = ps.procedure_id"
+				   "  AND ob.school_id = ps.school_id"
+				   " WHERE pp.campaign_id = ?3 AND ps.sit_date IS NOT NULL AND " SCOPE_SQL("s") ")"
+				   " SELECT g, count(*), sum(obs), sum(pr), sum(pr * obs), sum(acts), sum(actv),"
+				   " sum(vs), sum(vc), sum(vp) FROM x GROUP BY g ORDER BY g");
+	if (rc || (rc = scope_bind(s, sc ? sc : &all)) || (rc = db_bind_int(s, 3, campaign_id)) ||
+	    (rc = db_bind_int(s, 4, by == OBS_BY_MUNICIPALITY ? 0 : by == OBS_BY_KIND ? 1 : 2)))
+		goto out;
+	while ((rc = db_step(s)) == DB_ROW) {
+		*out = xgrow(*out, &cap, *n + 1, sizeof **out);
+		struct obs_coverage *c = &(*out)[(*n)++];
+		memset(c, 0, sizeof *c);
+		copy(c->group, sizeof c->group, db_col_text(s, 0));
+		long *f[] = { &c->sittings, &c->observed, &c->priority, &c->priority_observed, &c->acts,
+			      &c->acts_violations, &c->video_sitting, &c->video_checking,
+			      &c->video_problems };
+		long *t[] = { &total->sittings, &total->observed, &total->priority,
+			      &total->priority_observed, &total->acts, &total->acts_violations,
+			      &total->video_sitting, &total->video_checking, &total->video_problems };
+		for (int k = 0; k < 9; k++) {
+			*f[k] = (long)db_col_int(s, k + 1);
+			*t[k] += *f[k];
+		}
+	}
+	rc = done(rc);
+out:
+	db_finalize(s);
+	if (rc) {
+		free(*out);
+		*out = NULL;
+		*n = 0;
+		memset(total, 0, sizeof *total);
+	}
+	return rc;
+}
+
+int observer_violation_counts(struct db *d, const struct scope *sc, int64_t campaign_id,
+			      struct obs_violation_count **out, size_t *n)
+{
+	*out = NULL;
+	*n = 0;
+	struct db_stmt *s = NULL;
+	size_t cap = 0;
+	int rc = db_prepare(d, &s, "SELECT vk.title, s.login, s.name, coalesce(m.name, ''), count(DISTINCT a.id)"
+				   " FROM act a JOIN act_violation av ON av.act_id = a.id"
+				   " JOIN violation_kind vk ON vk.id = av.kind_id"
+				   " JOIN plan_procedure pp ON pp.procedure_id = a.procedure_id"
+				   " JOIN school s ON s.id = a.school_id"
+				   " LEFT JOIN municipality m ON m.id = s.municipality_id"
+				   " WHERE (?3 = 0 OR pp.campaign_id = ?3) AND " SCOPE_SQL("s")
+				   " GROUP BY vk.id, vk.title, s.id, s.login, s.name, m.name"
+				   " ORDER BY vk.id, m.name, s.login");
+	if (rc || (rc = scope_bind(s, sc ? sc : &all)) || (rc = db_bind_int(s, 3, campaign_id)))
+		goto out;
+	while ((rc = db_step(s)) == DB_ROW) {
+		*out = xgrow(*out, &cap, *n + 1, sizeof **out);
+		struct obs_violation_count *c = &(*out)[(*n)++];
+		copy(c->violation, sizeof c->violation, db_col_text(s, 0));
+		copy(c->school_login, sizeof c->school_login, db_col_text(s, 1));
+		copy(c->school_name, sizeof c->school_name, db_col_text(s, 2));
+		copy(c->municipality, sizeof c->municipality, db_col_text(s, 3));
+		c->acts = (long)db_col_int(s, 4);
+	}
+	rc = done(rc);
+out:
+	db_finalize(s);
+	if (rc) {
+		free(*out);
+		*out = NULL;
+		*n = 0;
+	}
+	return rc;
+}
