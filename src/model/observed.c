@@ -1,0 +1,368 @@
+/* model/observed: works, shares and attributes of observed and unobserved sittings (see
+ * observed.h). */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/err.h"
+#include "base/mem.h"
+#include "model/load.h"
+#include "model/observed.h"
+#include "model/registry.h"
+#include "model/result.h"
+#include "model/run.h"
+
+const char *obsd_risk_title(enum obsd_risk r)
+{
+	switch (r) {
+	case OBSD_RISK_NONE: return "без признаков";
+	case OBSD_RISK_FLAGGED: return "с официальными признаками";
+	case OBSD_RISK_LISTED: return "в списке риска";
+	default: return "не оценивалась";
+	}
+}
+
+int observed_procedures(struct db *d, int64_t campaign_id, struct obsd_procedure **out,
+			size_t *n)
+{
+	*out = NULL;
+	*n = 0;
+	struct db_stmt *s = NULL;
+	size_t cap = 0;
+	int rc = db_prepare(d, &s,
+			    "SELECT p.id, p.code, p.kind, p.subject, p.year, p.grade, p.max_score, count(*)"
+			    " FROM observation o JOIN procedure p ON p.id = o.procedure_id"
+			    " JOIN plan_procedure pp ON pp.procedure_id = p.id"
+			    " WHERE ?1 = 0 OR pp.campaign_id = ?1"
+			    " GROUP BY p.id, p.code, p.kind, p.subject, p.year, p.grade, p.max_score,"
+			    " pp.window_from ORDER BY pp.window_from, p.code");
+	if (rc)
+		return rc;
+	db_bind_int(s, 1, campaign_id);
+	while ((rc = db_step(s)) == DB_ROW) {
+		*out = xgrow(*out, &cap, *n + 1, sizeof **out);
+		struct obsd_procedure *p = &(*out)[(*n)++];
+		memset(p, 0, sizeof *p);
+		p->id = db_col_int(s, 0);
+		snprintf(p->code, sizeof p->code, "%s", db_col_text(s, 1));
+		snprintf(p->kind, sizeof p->kind, "%s", db_col_text(s, 2));
+		snprintf(p->subject, sizeof p->subject, "%s", db_col_text(s, 3));
+		p->year = (int)db_col_int(s, 4);
+		p->grade = (int)db_col_int(s, 5);
+		p->max_score = (int)db_col_int(s, 6);
+		p->observed = (long)db_col_int(s, 7);
+	}
+	rc = rc < 0 ? rc : 0;
+	db_finalize(s);
+	if (rc) {
+		free(*out);
+		*out = NULL;
+		*n = 0;
+	}
+	return rc;
+}
+
+/* A school's counted works of one procedure. */
+struct agg {
+	int64_t school_id;
+	uint64_t works;
+	double sum, sumsq;
+};
+
+static int agg_cmp(const void *a, const void *b)
+{
+	const struct agg *x = a, *y = b;
+	return (x->school_id > y->school_id) - (x->school_id < y->school_id);
+}
+
+/* One range scan of the procedure (school_id > 0: that school only) into per-school sums
+ * of shares, sorted by school; the counting rule of model/load.c. */
+static int scan(struct db *d, int64_t procedure_id, int max_score, int64_t school_id,
+		struct agg **out, size_t *n)
+{
+	*out = NULL;
+	*n = 0;
+	if (max_score <= 0)
+		return 0;
+	struct result_scan *q = NULL;
+	size_t cap = 0;
+	int rc = result_scan_open(d, procedure_id, school_id, 0, &q);
+	if (rc)
+		return rc;
+	struct result_row r;
+	struct agg *cur = NULL;
+	while ((rc = result_scan_next(q, &r)) == 1) {
+		if (r.absent || !r.scored || r.primary_score < 0 || r.primary_score > max_score ||
+		    (r.problems & LOAD_EXCLUDED))
+			continue;
+		if (!cur || cur->school_id != r.school_id) {
+			*out = xgrow(*out, &cap, *n + 1, sizeof **out);
+			cur = &(*out)[(*n)++];
+			*cur = (struct agg){ r.school_id, 0, 0, 0 };
+		}
+		double x = (double)r.primary_score / max_score;
+		cur->works++;
+		cur->sum += x;
+		cur->sumsq += x * x;
+	}
+	result_scan_close(q);
+	if (rc < 0) {
+		free(*out);
+		*out = NULL;
+		*n = 0;
+		return rc;
+	}
+	/* The scan goes by school; merge if a school ever came twice. */
+	qsort(*out, *n, sizeof **out, agg_cmp);
+	size_t k = 0;
+	for (size_t i = 0; i < *n; i++) {
+		if (k && (*out)[k - 1].school_id == (*out)[i].school_id) {
+			(*out)[k - 1].works += (*out)[i].works;
+			(*out)[k - 1].sum += (*out)[i].sum;
+			(*out)[k - 1].sumsq += (*out)[i].sumsq;
+		} else {
+			(*out)[k++] = (*out)[i];
+		}
+	}
+	*n = k;
+	return 0;
+}
+
+static int kind_index(const char *kind)
+{
+	int i = 0;
+	for (; registry_kinds[i]; i++)
+		if (!strcmp(registry_kinds[i], kind))
+			return i;
+	return i;
+}
+
+int observed_sittings(struct db *d, const struct scope *sc, const struct obsd_procedure *p,
+		      struct obsd_sitting **out, size_t *n)
+{
+	*out = NULL;
+	*n = 0;
+	struct agg *a = NULL;
+	size_t na = 0;
+	struct db_stmt *s = NULL;
+	int rc = scan(d, p->id, p->max_score, 0, &a, &na);
+	if (rc || !na)
+		goto out;
+	struct run_info ri;
+	int64_t run = run_latest(d, &ri) ? 0 : ri.id;
+	if ((rc = db_prepare(d, &s,
+			     "SELECT s.id, coalesce(m.region_id, 0), s.kind,"
+			     " CASE WHEN k.school_id IS NULL THEN 0 WHEN k.listed = 1 THEN 3"
+			     "  WHEN k.official_flags > 0 THEN 2 ELSE 1 END,"
+			     " CASE WHEN o.school_id IS NULL THEN 0 ELSE 1 END,"
+			     " CASE WHEN " SCOPE_SQL("s") " THEN 1 ELSE 0 END"
+			     " FROM school s LEFT JOIN municipality m ON m.id = s.municipality_id"
+			     " LEFT JOIN school_risk k ON k.run_id = ?4 AND k.school_id = s.id"
+			     " LEFT JOIN observation o ON o.procedure_id = ?3 AND o.school_id = s.id"
+			     " ORDER BY s.id")))
+		goto out;
+	scope_bind(s, sc);
+	db_bind_int(s, 3, p->id);
+	db_bind_int(s, 4, run);
+	*out = xcalloc(na, sizeof **out);
+	size_t i = 0;
+	while ((rc = db_step(s)) == DB_ROW) {
+		int64_t id = db_col_int(s, 0);
+		while (i < na && a[i].school_id < id)
+			i++;
+		if (i == na)
+			break;
+		if (a[i].school_id != id)
+			continue;
+		struct obsd_sitting *x = &(*out)[(*n)++];
+		x->school_id = id;
+		x->region_id = db_col_int(s, 1);
+		snprintf(x->school_kind, sizeof x->school_kind, "%s", db_col_text(s, 2));
+		x->kind_ix = kind_index(x->school_kind);
+		x->risk = (enum obsd_risk)db_col_int(s, 3);
+		x->observed = db_col_int(s, 4) == 1;
+		x->in_scope = db_col_int(s, 5) == 1;
+		x->works = a[i].works;
+		x->sum = a[i].sum;
+		x->sumsq = a[i].sumsq;
+	}
+	rc = rc < 0 ? rc : 0;
+out:
+	db_finalize(s);
+	free(a);
+	if (rc) {
+		free(*out);
+		*out = NULL;
+		*n = 0;
+	}
+	return rc;
+}
+
+double observed_region_mean(const struct obsd_sitting *s, size_t n, int64_t region_id)
+{
+	double sum = 0;
+	uint64_t k = 0;
+	for (size_t i = 0; i < n; i++)
+		if (s[i].region_id == region_id) {
+			sum += s[i].sum;
+			k += s[i].works;
+		}
+	return k ? sum / (double)k : NAN;
+}
+
+/* The region of every school, by school id: for the region means of a full scan. */
+struct school_region {
+	int64_t school_id, region_id;
+};
+
+static int sr_cmp(const void *a, const void *b)
+{
+	const struct school_region *x = a, *y = b;
+	return (x->school_id > y->school_id) - (x->school_id < y->school_id);
+}
+
+static int regions_of(struct db *d, struct school_region **out, size_t *n)
+{
+	*out = NULL;
+	*n = 0;
+	size_t cap = 0;
+	struct db_stmt *s = NULL;
+	int rc = db_prepare(d, &s, "SELECT s.id, coalesce(m.region_id, 0) FROM school s"
+				   " LEFT JOIN municipality m ON m.id = s.municipality_id ORDER BY s.id");
+	if (rc)
+		return rc;
+	while ((rc = db_step(s)) == DB_ROW) {
+		*out = xgrow(*out, &cap, *n + 1, sizeof **out);
+		(*out)[(*n)++] = (struct school_region){ db_col_int(s, 0), db_col_int(s, 1) };
+	}
+	db_finalize(s);
+	return rc < 0 ? rc : 0;
+}
+
+static int64_t region_of(const struct school_region *v, size_t n, int64_t school_id)
+{
+	struct school_region key = { school_id, 0 };
+	const struct school_region *f = bsearch(&key, v, n, sizeof *v, sr_cmp);
+	return f ? f->region_id : 0;
+}
+
+int observed_school_years(struct db *d, int64_t school_id, struct obsd_year **out, size_t *n)
+{
+	*out = NULL;
+	*n = 0;
+	struct db_stmt *s = NULL;
+	struct school_region *reg = NULL;
+	size_t nreg = 0, cap = 0;
+	int64_t *pid = NULL; /* procedure ids and maxima beside *out */
+	int *pmax = NULL;
+	int rc = db_prepare(d, &s,
+			    "SELECT p.id, p.code, p.kind, p.subject, p.year, p.grade, p.max_score,"
+			    " CASE WHEN EXISTS (SELECT 1 FROM observation o WHERE o.procedure_id = p.id"
+			    "  AND o.school_id = ?1) THEN 1 ELSE 0 END, coalesce(ps.sit_date, '')"
+			    " FROM procedure p LEFT JOIN plan_school ps ON ps.procedure_id = p.id"
+			    "  AND ps.school_id = ?1"
+			    " WHERE EXISTS (SELECT 1 FROM result r WHERE r.procedure_id = p.id"
+			    "  AND r.school_id = ?1)"
+			    " ORDER BY p.kind, p.subject, p.grade, p.year, p.code");
+	if (rc)
+		return rc;
+	db_bind_int(s, 1, school_id);
+	while ((rc = db_step(s)) == DB_ROW) {
+		size_t old = cap;
+		*out = xgrow(*out, &cap, *n + 1, sizeof **out);
+		if (cap != old) {
+			pid = xrealloc(pid, cap * sizeof *pid);
+			pmax = xrealloc(pmax, cap * sizeof *pmax);
+		}
+		struct obsd_year *y = &(*out)[*n];
+		memset(y, 0, sizeof *y);
+		pid[*n] = db_col_int(s, 0);
+		snprintf(y->procedure, sizeof y->procedure, "%s", db_col_text(s, 1));
+		snprintf(y->kind, sizeof y->kind, "%s", db_col_text(s, 2));
+		snprintf(y->subject, sizeof y->subject, "%s", db_col_text(s, 3));
+		y->year = (int)db_col_int(s, 4);
+		y->grade = (int)db_col_int(s, 5);
+		pmax[*n] = (int)db_col_int(s, 6);
+		y->observed = db_col_int(s, 7) == 1;
+		snprintf(y->date, sizeof y->date, "%s", db_col_text(s, 8));
+		y->region_mean = NAN;
+		(*n)++;
+	}
+	db_finalize(s);
+	s = NULL;
+	if (rc < 0)
+		goto out;
+	rc = 0;
+	/* The school's own works: a scan of its part of each procedure. */
+	size_t k = 0;
+	for (size_t i = 0; i < *n; i++) {
+		struct agg *a = NULL;
+		size_t na = 0;
+		if ((rc = scan(d, pid[i], pmax[i], school_id, &a, &na)))
+			goto out;
+		if (na) {
+			(*out)[i].works = a[0].works;
+			(*out)[i].sum = a[0].sum;
+			(*out)[i].sumsq = a[0].sumsq;
+		}
+		free(a);
+		if (!(*out)[i].works)
+			continue;
+		(*out)[k] = (*out)[i];
+		pid[k] = pid[i];
+		pmax[k] = pmax[i];
+		k++;
+	}
+	*n = k;
+	/* Series: runs of equal kind, subject, grade (the order above). */
+	for (size_t i = 0; i < *n; i++) {
+		struct obsd_year *y = &(*out)[i], *p = i ? &(*out)[i - 1] : NULL;
+		y->series = !p ? 0
+			       : (strcmp(p->kind, y->kind) || strcmp(p->subject, y->subject) ||
+				  p->grade != y->grade)
+				       ? p->series + 1
+				       : p->series;
+	}
+	/* The region's means, only where the series compares observed and unobserved years. */
+	int64_t my_region = -1;
+	for (size_t i = 0; i < *n; i++) {
+		bool o = false, u = false;
+		for (size_t j = 0; j < *n; j++)
+			if ((*out)[j].series == (*out)[i].series) {
+				o |= (*out)[j].observed;
+				u |= !(*out)[j].observed;
+			}
+		if (!(o && u))
+			continue;
+		if (my_region < 0) {
+			if ((rc = regions_of(d, &reg, &nreg)))
+				goto out;
+			my_region = region_of(reg, nreg, school_id);
+		}
+		struct agg *a = NULL;
+		size_t na = 0;
+		if ((rc = scan(d, pid[i], pmax[i], 0, &a, &na)))
+			goto out;
+		double sum = 0;
+		uint64_t works = 0;
+		for (size_t j = 0; j < na; j++)
+			if (region_of(reg, nreg, a[j].school_id) == my_region) {
+				sum += a[j].sum;
+				works += a[j].works;
+			}
+		free(a);
+		(*out)[i].region_mean = works ? sum / (double)works : NAN;
+	}
+out:
+	db_finalize(s);
+	free(reg);
+	free(pid);
+	free(pmax);
+	if (rc) {
+		free(*out);
+		*out = NULL;
+		*n = 0;
+	}
+	return rc;
+}
