@@ -69,5 +69,6 @@ int cmd_monitoring(struct cli *c, int argc, char **argv);
 int cmd_form(struct cli *c, int argc, char **argv);
 int cmd_materials(struct cli *c, int argc, char **argv);
 int cmd_schools(struct cli *c, int argc, char **argv);
+int cmd_observers(struct cli *c, int argc, char **argv);
 
 #endif

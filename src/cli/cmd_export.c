@@ -1,5 +1,6 @@
 /* export: write a procedure's results back in the canonical layout (CSV or XLSX), the
- * layout `oko import results` reads, so that import(export(x)) gives x again. */
+ * layout `oko import results` reads, so that import(export(x)) gives x again; and the
+ * observation acts of a campaign in the table `oko import acts` reads. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -7,8 +8,10 @@
 #include "base/err.h"
 #include "cli/cli.h"
 #include "io/table_write.h"
+#include "model/plan.h"
 #include "model/procedure.h"
 #include "model/result.h"
+#include "report/observers.h"
 
 struct exp {
 	struct table_writer *w;
@@ -45,20 +48,64 @@ static int export_row(void *ctx, const struct result_view *r)
 	return rc;
 }
 
+/* oko export acts [--campaign К] --format csv|xlsx --out F: the acts of the campaign's
+ * sittings (all campaigns without --campaign). */
+static int export_acts(struct cli *c, const char *campaign, const char *format, const char *out)
+{
+	int f = obs_doc_format_parse(format);
+	if (f != OBS_DOC_CSV && f != OBS_DOC_XLSX)
+		return cli_usage_error(c, "формат «%s» не поддерживается: csv или xlsx", format);
+	if (f == OBS_DOC_XLSX && !strcmp(out, "-"))
+		return cli_usage_error(c, "для XLSX укажите файл: --out acts.xlsx");
+	struct db *d = NULL;
+	struct buf b = BUF_INIT;
+	int64_t cid = 0;
+	char msg[512] = "";
+	int rc = cli_open_db(c, DB_OPEN_READONLY, &d);
+	if (rc)
+		goto out;
+	if (campaign && (rc = plan_campaign_find(d, campaign, &cid))) {
+		if (rc == ERR_NOTFOUND)
+			fprintf(stderr, "oko: кампании «%s» нет в базе\n", campaign);
+		goto out;
+	}
+	const struct scope all = scope_all(); /* the command line sees everything */
+	if ((rc = obs_acts_write(d, &all, cid, (enum obs_doc_format)f, &b, msg, sizeof msg))) {
+		fprintf(stderr, "oko: акты не выгружены: %s\n", *msg ? msg : err_str(rc));
+		goto out;
+	}
+	FILE *fp = strcmp(out, "-") ? fopen(out, "wb") : stdout;
+	if (!fp || fwrite(b.p, 1, b.len, fp) != b.len || (fp != stdout ? fclose(fp) : fflush(fp))) {
+		fprintf(stderr, "oko: не удалось записать %s\n", out);
+		rc = ERR_IO;
+		goto out;
+	}
+	if (strcmp(out, "-"))
+		printf("записано: %s\n", out);
+out:
+	buf_free(&b);
+	db_close(d);
+	return rc;
+}
+
 int cmd_export(struct cli *c, int argc, char **argv)
 {
-	const char *procedure = NULL, *format = "csv", *out = "-";
+	const char *procedure = NULL, *format = "csv", *out = "-", *campaign = NULL;
 	const struct cli_opt opts[] = {
 		{ "--procedure", &procedure, NULL },
 		{ "--format", &format, NULL },
 		{ "--out", &out, NULL },
+		{ "--campaign", &campaign, NULL },
 		{ 0 },
 	};
 	int npos, rc;
 	if ((rc = cli_parse(c, argc, argv, opts, &npos)))
 		return rc > 0 ? 0 : rc;
+	if (npos == 1 && !strcmp(argv[0], "acts"))
+		return export_acts(c, campaign, format, out);
 	if (npos != 1 || strcmp(argv[0], "results"))
-		return cli_usage_error(c, "укажите, что выгружать: oko export results --procedure КОД");
+		return cli_usage_error(c, "укажите, что выгружать: oko export results --procedure КОД "
+					  "или oko export acts --campaign КАМПАНИЯ");
 	if (!procedure)
 		return cli_usage_error(c, "укажите процедуру: --procedure VPR-2021-RU-4");
 	enum table_kind kind;

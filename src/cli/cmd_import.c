@@ -7,6 +7,7 @@
 #include "base/err.h"
 #include "cli/cli.h"
 #include "import/import.h"
+#include "model/plan.h"
 
 typedef int (*import_fn)(struct db *, const char *, const struct import_opts *,
 			 struct diag_list *, struct import_stats *);
@@ -21,6 +22,8 @@ static const struct {
 	{ "results", import_results },
 	{ "plan", import_plan },
 	{ "aliases", import_aliases },
+	{ "acts", import_acts },
+	{ "observers", NULL }, /* import_observers: needs --campaign */
 };
 
 /* Progress on a terminal: rows, rate and the time left, redrawn in place. */
@@ -58,7 +61,7 @@ static void show_progress(void *ctx, uint64_t done, uint64_t total, long rows)
 int cmd_import(struct cli *c, int argc, char **argv)
 {
 	struct import_opts o = { 0 };
-	const char *report = NULL;
+	const char *report = NULL, *campaign = NULL;
 	o.user = cli_user_name();
 	o.may_create_procedure = true; /* the operator of the command line may */
 	o.wait_seconds = 600;          /* a script waits in line behind a long import */
@@ -72,6 +75,7 @@ int cmd_import(struct cli *c, int argc, char **argv)
 		{ "--strict", NULL, &o.strict },
 		{ "--accept-inferred", NULL, &o.accept_inferred },
 		{ "--report", &report, NULL },
+		{ "--campaign", &campaign, NULL },
 		{ 0 },
 	};
 	int npos, rc;
@@ -87,16 +91,30 @@ int cmd_import(struct cli *c, int argc, char **argv)
 		o.progress_ctx = &prog;
 	}
 	import_fn fn = NULL;
+	bool known = false;
 	for (size_t i = 0; i < sizeof kinds / sizeof *kinds; i++)
-		if (!strcmp(argv[0], kinds[i].kind))
+		if (!strcmp(argv[0], kinds[i].kind)) {
 			fn = kinds[i].fn;
-	if (!fn)
+			known = true;
+		}
+	if (!known)
 		return cli_usage_error(c, "неизвестный вид данных «%s»; допустимы: schools, "
-					  "procedures, kim, results, plan, aliases", argv[0]);
+					  "procedures, kim, results, plan, aliases, observers, acts",
+				       argv[0]);
+	if (!fn && !campaign)
+		return cli_usage_error(c, "для наблюдателей укажите кампанию: --campaign НАЗВАНИЕ "
+					  "(даты доступности проверяются по её периоду проведения)");
 	struct db *d = NULL;
+	FILE *rep = NULL;
+	int64_t campaign_id = 0;
 	if ((rc = cli_open_db(c, 0, &d)))
 		return rc;
-	FILE *rep = NULL;
+	if (!fn && (rc = plan_campaign_find(d, campaign, &campaign_id))) {
+		if (rc == ERR_NOTFOUND)
+			fprintf(stderr, "oko: кампании «%s» нет; создайте её загрузкой плана-графика "
+					"(oko import plan ФАЙЛ)\n", campaign);
+		goto out;
+	}
 	if (report && !(rep = fopen(report, "w"))) {
 		fprintf(stderr, "oko: не удалось создать файл отчёта %s\n", report);
 		rc = ERR_IO;
@@ -106,7 +124,8 @@ int cmd_import(struct cli *c, int argc, char **argv)
 		struct diag_list diags;
 		struct import_stats st;
 		diag_init(&diags, 1000);
-		int frc = fn(d, argv[i], &o, &diags, &st);
+		int frc = fn ? fn(d, argv[i], &o, &diags, &st)
+			     : import_observers(d, argv[i], &o, campaign_id, &diags, &st);
 		cli_print_diags(&diags);
 		if (rep)
 			diag_write_csv(rep, &diags);
