@@ -12,6 +12,7 @@
 #include "model/registry.h"
 #include "model/result.h"
 #include "model/run.h"
+#include "model/unit.h"
 
 const char *obsd_risk_title(enum obsd_risk r)
 {
@@ -211,40 +212,18 @@ double observed_region_mean(const struct obsd_sitting *s, size_t n, int64_t regi
 	return k ? sum / (double)k : NAN;
 }
 
-/* The region of every school, by school id: for the region means of a full scan. */
-struct school_region {
-	int64_t school_id, region_id;
-};
-
-static int sr_cmp(const void *a, const void *b)
+static int place_cmp(const void *a, const void *b)
 {
-	const struct school_region *x = a, *y = b;
-	return (x->school_id > y->school_id) - (x->school_id < y->school_id);
+	const struct unit_place *x = a, *y = b;
+	return (x->school > y->school) - (x->school < y->school);
 }
 
-static int regions_of(struct db *d, struct school_region **out, size_t *n)
+/* The region of a school among the places of unit_places() (0 when unknown). */
+static int64_t region_of(const struct unit_place *v, size_t n, int64_t school_id)
 {
-	*out = NULL;
-	*n = 0;
-	size_t cap = 0;
-	struct db_stmt *s = NULL;
-	int rc = db_prepare(d, &s, "SELECT s.id, coalesce(m.region_id, 0) FROM school s"
-				   " LEFT JOIN municipality m ON m.id = s.municipality_id ORDER BY s.id");
-	if (rc)
-		return rc;
-	while ((rc = db_step(s)) == DB_ROW) {
-		*out = xgrow(*out, &cap, *n + 1, sizeof **out);
-		(*out)[(*n)++] = (struct school_region){ db_col_int(s, 0), db_col_int(s, 1) };
-	}
-	db_finalize(s);
-	return rc < 0 ? rc : 0;
-}
-
-static int64_t region_of(const struct school_region *v, size_t n, int64_t school_id)
-{
-	struct school_region key = { school_id, 0 };
-	const struct school_region *f = bsearch(&key, v, n, sizeof *v, sr_cmp);
-	return f ? f->region_id : 0;
+	struct unit_place key = { school_id, 0, 0 };
+	const struct unit_place *f = bsearch(&key, v, n, sizeof *v, place_cmp);
+	return f ? f->region : 0;
 }
 
 int observed_school_years(struct db *d, int64_t school_id, struct obsd_year **out, size_t *n)
@@ -252,7 +231,7 @@ int observed_school_years(struct db *d, int64_t school_id, struct obsd_year **ou
 	*out = NULL;
 	*n = 0;
 	struct db_stmt *s = NULL;
-	struct school_region *reg = NULL;
+	struct unit_place *reg = NULL;
 	size_t nreg = 0, cap = 0;
 	int64_t *pid = NULL; /* procedure ids and maxima beside *out */
 	int *pmax = NULL;
@@ -336,7 +315,7 @@ int observed_school_years(struct db *d, int64_t school_id, struct obsd_year **ou
 		if (!(o && u))
 			continue;
 		if (my_region < 0) {
-			if ((rc = regions_of(d, &reg, &nreg)))
+			if ((rc = unit_places(d, &reg, &nreg)))
 				goto out;
 			my_region = region_of(reg, nreg, school_id);
 		}
