@@ -119,6 +119,8 @@ static const struct nav nav[] = {
 	{ "/grid", "Ввод результатов", WEB_ROLE(ROLE_SCHOOL) },
 	{ "/plan", "План-график", WEB_STAFF },
 	{ "/monitoring", "Мониторинг загрузки", WEB_TERRITORY },
+	{ "/observers", "Наблюдатели", WEB_TERRITORY },
+	{ "/observers/school", "Наблюдатели и видео", WEB_ROLE(ROLE_SCHOOL) },
 	{ "/materials", "Материалы", WEB_ROLE(ROLE_SCHOOL) | WEB_ROLE(ROLE_REGION) | WEB_ROLE(ROLE_ADMIN) },
 	{ "/upload", "Загрузка результатов", WEB_STAFF },
 	{ "/users", "Пользователи", WEB_ROLE(ROLE_ADMIN) },

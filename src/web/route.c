@@ -33,6 +33,10 @@ static const char *const formats[] = { "csv", "xlsx", NULL };
 static const char *const one[] = { "1", NULL };
 static const char *const all[] = { "all", NULL };
 static const char *const material_parts[] = { "archive", "key", "criteria", "variants", NULL };
+static const char *const reveal_values[] = { "always", "day", NULL };
+static const char *const video_modes[] = { "none", "record", "online", NULL };
+static const char *const video_phases[] = { "sitting", "checking", NULL };
+static const char *const kind_actions[] = { "add", "set", NULL };
 
 /* Keys several routes take, written once. */
 #define CSRF K("csrf", WEB_TEXT, "ключ формы", .max = 128)
@@ -51,6 +55,8 @@ static const char *const material_parts[] = { "archive", "key", "criteria", "var
 	K("region", WEB_INT, "регион", .min = 1, .max = ID_MAX)
 #define DATE(name, title) K(name, WEB_DATE, title)
 #define CELL(name, title) K(name, WEB_TEXT, title, .max = 100, .many = true)
+/* An observer of the registry by row id; 0 or empty: nobody («снять»). */
+#define OBSERVER_ID K("observer", WEB_INT, "наблюдатель", .min = 0, .max = ID_MAX)
 
 /* Path parameters, typed by their {name} in the pattern (one meaning per name). */
 static const struct web_key path_keys[] = {
@@ -64,6 +70,7 @@ static const struct web_key path_keys[] = {
 #define ADMIN WEB_ROLE(ROLE_ADMIN)
 #define REGION (WEB_ROLE(ROLE_ADMIN) | WEB_ROLE(ROLE_REGION))
 #define SCHOOLS WEB_ROLE(ROLE_SCHOOL)
+#define OBSERVERS WEB_ROLE(ROLE_OBSERVER)
 
 const struct web_route web_routes[] = {
 	{ "GET", "/login", page_login, WEB_PUBLIC, false, KEYS(K("next", WEB_TEXT, "адрес возврата", .max = 2000)) },
@@ -143,6 +150,46 @@ const struct web_route web_routes[] = {
 	  KEYS(CSRF, PROCEDURE, K("archive", WEB_DATETIME, "архив с"), K("key", WEB_DATETIME, "ключ с"),
 	       K("criteria", WEB_DATETIME, "критерии с")) },
 	{ "GET", "/materials/{procedure}/{what}", page_materials_get, SCHOOLS, false, NONE },
+	/* Observers (pages/observers.c, observers_act.c; docs/observers.md). */
+	{ "GET", "/observers", page_observers, WEB_TERRITORY, false, KEYS(CAMPAIGN, MUNICIPALITY, PAGE(100000)) },
+	{ "POST", "/observers/set", page_observers_set, WEB_TERRITORY, true,
+	  KEYS(CSRF, CAMPAIGN, PROCEDURE, SCHOOL, OBSERVER_ID) },
+	{ "POST", "/observers/assign", page_observers_assign, WEB_TERRITORY, true,
+	  KEYS(CSRF, CAMPAIGN, K("seed", WEB_INT, "число для жребия", .min = 0, .max = ID_MAX), DRY_RUN) },
+	{ "POST", "/observers/reveal", page_observers_reveal, REGION, true,
+	  KEYS(CSRF, CAMPAIGN, K("reveal", WEB_ENUM, "когда школа видит наблюдателя", .values = reveal_values)) },
+	{ "POST", "/observers/import", page_observers_import, WEB_TERRITORY, true, KEYS(CSRF, CAMPAIGN, FILE_, DRY_RUN) },
+	{ "POST", "/observers/link", page_observers_link, WEB_TERRITORY, true,
+	  KEYS(CSRF, CAMPAIGN, OBSERVER_ID, K("login", WEB_LOGIN, "логин пользователя")) },
+	{ "GET", "/observers/schedule.csv", page_observers_schedule, WEB_TERRITORY, false, KEYS(CAMPAIGN) },
+	{ "GET", "/observers/schedule.xlsx", page_observers_schedule, WEB_TERRITORY, false, KEYS(CAMPAIGN) },
+	{ "GET", "/observers/schedule.pdf", page_observers_schedule, WEB_TERRITORY, false, KEYS(CAMPAIGN) },
+	{ "GET", "/observers/acts.csv", page_observers_acts, WEB_TERRITORY, false, KEYS(CAMPAIGN) },
+	{ "GET", "/observers/acts.xlsx", page_observers_acts, WEB_TERRITORY, false, KEYS(CAMPAIGN) },
+	{ "GET", "/observers/violations", page_violations, REGION, false, NONE },
+	{ "POST", "/observers/violations", page_violations_post, REGION, true,
+	  KEYS(CSRF, K("action", WEB_ENUM, "действие", .values = kind_actions),
+	       K("id", WEB_INT, "вид нарушения", .min = 1, .max = ID_MAX),
+	       K("title", WEB_TEXT, "название нарушения", .max = 200), K("active", WEB_FLAG, "действует")) },
+	{ "GET", "/observers/school", page_observers_school, SCHOOLS, false, NONE },
+	{ "POST", "/video", page_video_post, SCHOOLS, true,
+	  KEYS(CSRF, PROCEDURE, K("phase", WEB_ENUM, "этап", .values = video_phases),
+	       K("mode", WEB_ENUM, "видеонаблюдение", .values = video_modes), DATE("kept_until", "запись хранится до"),
+	       K("kept_where", WEB_TEXT, "где хранится запись", .max = 200),
+	       K("outage", WEB_INT, "перерывы в видеонаблюдении, минут", .min = 0, .max = 100000),
+	       K("problems", WEB_TEXT, "неполадки", .max = 900)) },
+	{ "GET", "/acts/new", page_act_new, OBSERVERS, false, KEYS(PROCEDURE, SCHOOL) },
+	/* js: the offline act's script (static/act.js) asks for a JSON answer. */
+	{ "POST", "/acts", page_act_post, OBSERVERS, true,
+	  KEYS(CSRF, PROCEDURE, SCHOOL, K("started", WEB_TIME, "начало работы"), K("ended", WEB_TIME, "окончание работы"),
+	       K("stage", WEB_INT, "этап", .min = 0, .max = 4, .many = true),
+	       K("no_violations", WEB_FLAG, "нарушений не выявлено"),
+	       K("violation", WEB_INT, "нарушение", .min = 1, .max = ID_MAX, .many = true),
+	       K("comment", WEB_TEXT, "комментарий", .max = 2000), K("client_key", WEB_TEXT, "ключ акта", .max = 60),
+	       K("js", WEB_FLAG, "ответ для скрипта")) },
+	/* Before /acts/{id}: that pattern would take "5.pdf" as its number. */
+	{ "GET", "/acts/{id}.pdf", page_act_pdf, OBSERVERS | WEB_TERRITORY, false, NONE },
+	{ "GET", "/acts/{id}", page_act, OBSERVERS | WEB_TERRITORY, false, NONE },
 	{ "GET", "/api/v1/me", api_me, WEB_ANY_USER, false, NONE },
 	{ "GET", "/api/v1/schools", api_schools, WEB_TERRITORY, false, KEYS(Q, MUNICIPALITY, PAGE(1000000)) },
 	{ "GET", "/api/v1/procedures", api_procedures, WEB_STAFF, false, NONE },
@@ -503,6 +550,13 @@ static bool match(const char *pattern, const char *path, struct web_req *r)
 			const char *close = strchr(pattern, '}');
 			const char *slash = strchr(path, '/');
 			size_t n = slash ? (size_t)(slash - path) : strlen(path);
+			/* "{id}.pdf": the parameter ends where the segment's literal rest begins. */
+			if (close && close[1] && close[1] != '/') {
+				const char *stop = memchr(path, close[1], n);
+				if (!stop)
+					return false;
+				n = (size_t)(stop - path);
+			}
 			if (!close || n == 0 || np >= WEB_MAX_PARAMS)
 				return false;
 			r->params[np++] = arena_strndup(r->a, path, n);

@@ -346,6 +346,34 @@ int page_monitoring(struct web_req *r, struct web_res *w);
 /* The home page's upload-monitoring section (pages/monitoring.c): figures that do not
  * depend on the clock, so the home page may cache them per database version. */
 void web_monitoring_home(struct web_req *r, struct buf *b);
+/* Observers (pages/observers.c: the coordinator's pages; pages/observers_act.c: the
+ * observer's acts, the school's sittings and video). */
+int page_observers(struct web_req *r, struct web_res *w);
+int page_observers_set(struct web_req *r, struct web_res *w);
+int page_observers_assign(struct web_req *r, struct web_res *w);
+int page_observers_reveal(struct web_req *r, struct web_res *w);
+int page_observers_import(struct web_req *r, struct web_res *w);
+int page_observers_link(struct web_req *r, struct web_res *w);
+int page_observers_schedule(struct web_req *r, struct web_res *w);
+int page_observers_acts(struct web_req *r, struct web_res *w);
+int page_violations(struct web_req *r, struct web_res *w);
+int page_violations_post(struct web_req *r, struct web_res *w);
+int page_observers_school(struct web_req *r, struct web_res *w);
+int page_video_post(struct web_req *r, struct web_res *w);
+int page_act_new(struct web_req *r, struct web_res *w);
+int page_act_post(struct web_req *r, struct web_res *w);
+int page_act(struct web_req *r, struct web_res *w);
+int page_act_pdf(struct web_req *r, struct web_res *w);
+/* Home page parts: the observer's assignments; a school's sittings with their observers;
+ * a coordinator's coverage tile of the latest campaign (data only: cacheable). */
+void web_observers_mine(struct web_req *r, struct buf *b);
+void web_observers_school_home(struct web_req *r, struct buf *b);
+void web_observers_tile(struct web_req *r, struct buf *b);
+/* A procedure as people name it: «ВПР, математика, 4 класс» (from its code's kind, the
+ * subject code and the grade). */
+void web_procedure_title(struct buf *b, const char *code, const char *subject, int grade);
+/* A date "YYYY-MM-DD" as «14.04.2021» (escaped; "" stays ""). */
+void web_date_ru(struct buf *b, const char *iso);
 int api_schools(struct web_req *r, struct web_res *w);
 int api_me(struct web_req *r, struct web_res *w);
 int api_procedures(struct web_req *r, struct web_res *w);

@@ -1,5 +1,6 @@
-/* home: what each role sees first — the territory's upload progress, or the school's
- * procedures and what to do next. */
+/* home: what each role sees first — the territory's upload progress and observation
+ * coverage, the school's procedures, sittings and what to do next, or the observer's
+ * assignments. */
 #include <stdio.h>
 #include <string.h>
 
@@ -167,10 +168,16 @@ int page_home(struct web_req *r, struct web_res *w)
 {
 	struct buf *b = &w->body;
 	html_begin(r, w, "Главная");
+	if (r->user.role == ROLE_OBSERVER) {
+		buf_puts(b, "<h1>Мои назначения</h1>");
+		web_observers_mine(r, b);
+		html_end(r, w);
+		return 0;
+	}
 	buf_puts(b, "<h1>");
 	html_text(b, r->user.scope_name[0] ? r->user.scope_name : "Регион");
 	buf_puts(b, "</h1>");
-	if (r->user.role == ROLE_EXPERT || r->user.role == ROLE_OBSERVER) {
+	if (r->user.role == ROLE_EXPERT) {
 		buf_puts(b, "<p>Здесь появятся назначенные вам работы и проведения.</p>");
 		html_end(r, w);
 		return 0;
@@ -190,11 +197,16 @@ int page_home(struct web_req *r, struct web_res *w)
 		risk_summary(r, &part);
 		progress(r, &part);
 		web_monitoring_home(r, &part);
+		if (r->user.role != ROLE_SCHOOL)
+			web_observers_tile(r, &part);
 		recent_uploads(r, &part);
 		web_cache_put(r, key, buf_str(&part));
 		html_raw(b, buf_str(&part));
 		buf_free(&part);
 	}
+	/* Not cached: whether the school sees its observer depends on the day. */
+	if (r->user.role == ROLE_SCHOOL)
+		web_observers_school_home(r, b);
 	html_end(r, w);
 	return 0;
 }
