@@ -421,9 +421,10 @@ int observer_of_user(struct db *d, int64_t user_id, int64_t *observer_id)
 	" LEFT JOIN municipality m ON m.id = s.municipality_id" \
 	" LEFT JOIN observation ob ON ob.procedure_id = ps.procedure_id AND ob.school_id = ps.school_id" \
 	" LEFT JOIN observer o ON o.id = ob.observer_id" \
-	" LEFT JOIN act a ON a.id = (SELECT a2.id FROM act a2 WHERE a2.procedure_id = ps.procedure_id" \
-	"  AND a2.school_id = ps.school_id ORDER BY CASE WHEN a2.observer_id = ob.observer_id THEN 0" \
-	"  ELSE 1 END, a2.id DESC LIMIT 1)" \
+	" LEFT JOIN act a ON a.id = coalesce((SELECT a2.id FROM act a2 WHERE a2.procedure_id = ps.procedure_id" \
+	"  AND a2.school_id = ps.school_id AND a2.observer_id = ob.observer_id)," \
+	"  (SELECT max(a3.id) FROM act a3 WHERE a3.procedure_id = ps.procedure_id" \
+	"  AND a3.school_id = ps.school_id))" \
 	" LEFT JOIN video vs ON vs.procedure_id = ps.procedure_id AND vs.school_id = ps.school_id" \
 	"  AND vs.phase = 'sitting'" \
 	" LEFT JOIN video vc ON vc.procedure_id = ps.procedure_id AND vc.school_id = ps.school_id" \
