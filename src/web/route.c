@@ -176,7 +176,7 @@ const struct web_route web_routes[] = {
 	  KEYS(CSRF, PROCEDURE, K("phase", WEB_ENUM, "этап", .values = video_phases),
 	       K("mode", WEB_ENUM, "видеонаблюдение", .values = video_modes), DATE("kept_until", "запись хранится до"),
 	       K("kept_where", WEB_TEXT, "где хранится запись", .max = 200),
-	       K("outage", WEB_INT, "перерывы в видеонаблюдении, минут", .min = 0, .max = 100000),
+	       K("outage", WEB_INT, "перерывы в видеонаблюдении, минут", .min = 0, .max = 1440),
 	       K("problems", WEB_TEXT, "неполадки", .max = 900)) },
 	{ "GET", "/acts/new", page_act_new, OBSERVERS, false, KEYS(PROCEDURE, SCHOOL) },
 	/* js: the offline act's script (static/act.js) asks for a JSON answer. */

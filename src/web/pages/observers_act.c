@@ -511,7 +511,7 @@ static void video_form(struct web_req *r, struct buf *b, const struct obs_sittin
 	buf_puts(b, "\"></label><label>Где хранится <input name=\"kept_where\" maxlength=\"200\" value=\"");
 	html_attr(b, v.kept_where);
 	html_printf(b, "\"></label><label>Перерывы, минут <input type=\"number\" name=\"outage\" min=\"0\" "
-		       "max=\"100000\" value=\"%d\"></label><label>Неполадки <input name=\"problems\" "
+		       "max=\"1440\" value=\"%d\"></label><label>Неполадки <input name=\"problems\" "
 		       "maxlength=\"900\" value=\"", v.outage_minutes);
 	html_attr(b, v.problems);
 	buf_puts(b, "\"></label><button class=\"secondary\">Сохранить</button>");
