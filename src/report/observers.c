@@ -260,16 +260,16 @@ static void pdf_appendix(struct pdf *p, const struct sched *x, int appendix)
 			 "DejaVu Sans 10", PDF_LEFT, 3);
 	} else {
 		static const struct pdf_col c2[6] = {
-			{ "№ п/п", 12, PDF_CENTER }, { "Дата", 22, PDF_CENTER }, { "Предмет", 32, PDF_LEFT },
-			{ "Класс", 13, PDF_CENTER }, { "ОО", 0, PDF_LEFT }, { "Специалист (ФИО)", 45, PDF_LEFT },
+			{ "№ п/п", 12, PDF_CENTER }, { "Дата", 26, PDF_CENTER }, { "Предмет", 32, PDF_LEFT },
+			{ "Класс", 18, PDF_CENTER }, { "ОО", 0, PDF_LEFT }, { "Специалист (ФИО)", 46, PDF_LEFT },
 		};
 		static const struct pdf_col c3[6] = {
-			{ "№", 10, PDF_CENTER }, { "ОО", 0, PDF_LEFT }, { "Дата", 22, PDF_CENTER },
-			{ "Предмет", 32, PDF_LEFT }, { "Класс", 13, PDF_CENTER },
-			{ "ФИО общественного наблюдателя", 45, PDF_LEFT },
+			{ "№", 10, PDF_CENTER }, { "ОО", 0, PDF_LEFT }, { "Дата", 26, PDF_CENTER },
+			{ "Предмет", 32, PDF_LEFT }, { "Класс", 18, PDF_CENTER },
+			{ "ФИО общественного наблюдателя", 46, PDF_LEFT },
 		};
 		struct pdf_table tb;
-		pdf_table_begin(&tb, p, appendix == 2 ? c2 : c3, 6, "DejaVu Sans 9", 0);
+		pdf_table_begin(&tb, p, appendix == 2 ? c2 : c3, 6, "DejaVu Sans 8.5", 0);
 		for (size_t i = 0; i < n; i++) {
 			struct app_row r;
 			app_row(&r, appendix, (long)i + 1, &v[i]);
@@ -366,12 +366,16 @@ static void field(struct pdf *p, const char *label, const char *value)
 	pdf_set_y(p, pdf_y(p) + h + pdf_mm(2.2));
 }
 
-/* A checklist line: the box and the text. */
+/* A checklist line: the box, and the text wrapped beside it (a hanging indent). */
 static void check(struct pdf *p, bool on, const char *text)
 {
-	char t[600];
-	snprintf(t, sizeof t, "%s  %s", on ? BOX_ON : BOX_OFF, text);
-	pdf_para(p, t, on ? "DejaVu Sans Bold 9.5" : "DejaVu Sans 9.5", PDF_LEFT, 0.8);
+	const char *font = on ? "DejaVu Sans Bold 9.5" : "DejaVu Sans 9.5";
+	double x = pdf_left(p), ind = pdf_mm(6.5), w = pdf_width(p) - ind;
+	double h = pdf_text(p, x + ind, pdf_y(p), w, text, font, PDF_LEFT, false);
+	pdf_need(p, h);
+	pdf_text(p, x, pdf_y(p), ind, on ? BOX_ON : BOX_OFF, "DejaVu Sans 10", PDF_LEFT, true);
+	pdf_text(p, x + ind, pdf_y(p), w, text, font, PDF_LEFT, true);
+	pdf_set_y(p, pdf_y(p) + h + pdf_mm(0.8));
 }
 
 static void act_draw(struct pdf *p, const void *ctx)
