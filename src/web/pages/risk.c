@@ -3,17 +3,21 @@
  * Both read what `oko analyze` stored, through model/run: the ranked schools with their
  * risk and official flags, and for a school every flagged sign with its value, threshold, n
  * and inputs, explained in plain Russian (stats/catalogue), with the school's score
- * distribution drawn over the region's as the run saw it, and its history across runs. A
- * flag is evidence for a person to review, and the page says so. */
+ * distribution drawn over the region's as the run saw it, its history across runs, and
+ * (section «Наблюдение») which of its sittings were observed with the comparison of its
+ * results in observed and unobserved years (model/observed.h, stats/observed.h). A flag is
+ * evidence for a person to review, and the page says so. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "base/err.h"
+#include "model/observed.h"
 #include "model/registry.h"
 #include "model/run.h"
 #include "stats/catalogue.h"
+#include "stats/observed.h"
 #include "web/chart.h"
 #include "web/web.h"
 
@@ -306,6 +310,122 @@ static int evidence_history(struct web_req *r, struct buf *b, int64_t school)
 	return rc;
 }
 
+/* A share difference in percentage points, one decimal with a comma. */
+static void obs_pp(struct buf *b, double share)
+{
+	chart_pct(b, 100 * share);
+}
+
+static void obs_p(struct buf *b, double p)
+{
+	if (p < 0.001) {
+		buf_puts(b, "p &lt; 0,001");
+		return;
+	}
+	char t[32];
+	snprintf(t, sizeof t, "p = %.3f", p);
+	for (char *c = t; *c; c++)
+		if (*c == '.')
+			*c = ',';
+	buf_puts(b, t);
+}
+
+/* The section «Наблюдение»: which of the school's sittings were observed and, when its
+ * results relative to the region are markedly higher in the years nobody watched
+ * (stats/observed.h: gap ≥ 5 п. п., Welch p < 0.01), that evidence with its years. */
+static int evidence_observation(struct web_req *r, struct buf *b, int64_t school)
+{
+	struct obsd_year *y = NULL;
+	size_t n = 0;
+	int rc = observed_school_years(r->db, school, &y, &n);
+	if (rc)
+		return rc;
+	buf_puts(b, "<section><h2>Наблюдение</h2>");
+	struct stat_obs_year *v = calloc(n ? n : 1, sizeof *v);
+	size_t nobs = 0;
+	for (size_t i = 0; i < n; i++) {
+		v[i] = (struct stat_obs_year){ y[i].series, y[i].observed, y[i].works, y[i].sum,
+					       y[i].sumsq, y[i].region_mean };
+		nobs += y[i].observed;
+	}
+	struct stat_obs_school s;
+	stat_obs_school(v, n, &s);
+	if (!nobs) {
+		buf_puts(b, "<p>На проведениях этой школы, по которым есть результаты, наблюдателей не "
+			    "было.</p></section>");
+		goto out;
+	}
+	buf_puts(b, "<p>С наблюдателем: ");
+	for (size_t i = 0, k = 0; i < n; i++) {
+		if (!y[i].observed)
+			continue;
+		if (k++)
+			buf_puts(b, "; ");
+		web_procedure_title(b, y[i].procedure, y[i].subject, y[i].grade);
+		html_printf(b, ", %d", y[i].year);
+		if (y[i].date[0]) {
+			buf_puts(b, " (");
+			web_date_ru(b, y[i].date);
+			buf_puts(b, ")");
+		}
+	}
+	buf_puts(b, ".</p>");
+	if (!s.years_obs) {
+		buf_puts(b, "<p>Лет без наблюдателя по тем же работам (тот же предмет и класс) для "
+			    "сравнения нет.</p></section>");
+		goto out;
+	}
+	if (s.evidence) {
+		buf_puts(b, "<div class=\"sign card\"><h3>Без наблюдателя результаты выше</h3><p>В годы "
+			    "без наблюдателя результаты школы относительно региона выше на ");
+		obs_pp(b, s.gap);
+		html_printf(b, " п. п. (от максимального балла), чем в годы с наблюдателем "
+			       "(работ без наблюдателя: %llu, с наблюдателем: %llu; критерий Уэлча, ",
+			    (unsigned long long)s.n_unobs, (unsigned long long)s.n_obs);
+		obs_p(b, s.p);
+		buf_puts(b, "). Это повод для проверки объективности проведения и проверки работ в "
+			    "годы без наблюдателя, а не вывод о нарушении.</p>");
+	} else {
+		buf_puts(b, "<p>Результаты школы относительно региона ");
+		if (isnan(s.gap) || isnan(s.p)) {
+			buf_puts(b, "в годы без наблюдателя и с ним сравнить не удалось (слишком мало "
+				    "работ).</p>");
+		} else {
+			buf_puts(b, s.gap >= 0 ? "выше на " : "ниже на ");
+			obs_pp(b, fabs(s.gap));
+			buf_puts(b, " п. п. в годы без наблюдателя (");
+			obs_p(b, s.p);
+			buf_puts(b, "): этого недостаточно, чтобы считать разницу признаком (нужно "
+				    "не меньше 5 п. п. при p &lt; 0,01).</p>");
+		}
+	}
+	buf_puts(b, "<table><thead><tr><th>Работа</th><th>Год</th><th>Наблюдатель</th>"
+		    "<th>Работ</th><th>Школа, % от максимума</th><th>Регион, % от максимума</th>"
+		    "<th>Разница, п. п.</th></tr></thead><tbody>");
+	for (size_t i = 0; i < n; i++) {
+		if (isnan(y[i].region_mean))
+			continue; /* a series without both kinds of years */
+		double mean = y[i].works ? y[i].sum / (double)y[i].works : NAN;
+		buf_puts(b, "<tr><td>");
+		web_procedure_title(b, y[i].procedure, y[i].subject, y[i].grade);
+		html_printf(b, "</td><td class=\"num\">%d</td><td>%s</td><td class=\"num\">", y[i].year,
+			    y[i].observed ? "был" : "не было");
+		html_int(b, (long)y[i].works);
+		buf_puts(b, "</td><td class=\"num\">");
+		obs_pp(b, mean);
+		buf_puts(b, "</td><td class=\"num\">");
+		obs_pp(b, y[i].region_mean);
+		buf_puts(b, "</td><td class=\"num\">");
+		obs_pp(b, mean - y[i].region_mean);
+		buf_puts(b, "</td></tr>");
+	}
+	buf_puts(b, "</tbody></table></section>");
+out:
+	free(v);
+	free(y);
+	return 0;
+}
+
 int page_evidence(struct web_req *r, struct web_res *w)
 {
 	struct buf *b = &w->body;
@@ -346,7 +466,8 @@ int page_evidence(struct web_req *r, struct web_res *w)
 		html_url(b, login);
 		buf_puts(b, "\">Все отчёты школы по этой процедуре (по текущим результатам)</a></p></section>");
 	}
+	int rc3 = evidence_observation(r, b, school);
 	int rc2 = evidence_history(r, b, school);
 	html_end(r, w);
-	return rc ? rc : rc2;
+	return rc ? rc : rc3 ? rc3 : rc2;
 }
