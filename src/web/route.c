@@ -166,6 +166,7 @@ const struct web_route web_routes[] = {
 	{ "GET", "/observers/schedule.pdf", page_observers_schedule, WEB_TERRITORY, false, KEYS(CAMPAIGN) },
 	{ "GET", "/observers/acts.csv", page_observers_acts, WEB_TERRITORY, false, KEYS(CAMPAIGN) },
 	{ "GET", "/observers/acts.xlsx", page_observers_acts, WEB_TERRITORY, false, KEYS(CAMPAIGN) },
+	{ "GET", "/observers/control", page_observers_control, WEB_TERRITORY, false, KEYS(CAMPAIGN) },
 	{ "GET", "/observers/violations", page_violations, REGION, false, NONE },
 	{ "POST", "/observers/violations", page_violations_post, REGION, true,
 	  KEYS(CSRF, K("action", WEB_ENUM, "действие", .values = kind_actions),

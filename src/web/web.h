@@ -360,6 +360,8 @@ int page_violations(struct web_req *r, struct web_res *w);
 int page_violations_post(struct web_req *r, struct web_res *w);
 int page_observers_school(struct web_req *r, struct web_res *w);
 int page_video_post(struct web_req *r, struct web_res *w);
+/* Observed against unobserved results (pages/observed.c). */
+int page_observers_control(struct web_req *r, struct web_res *w);
 int page_act_new(struct web_req *r, struct web_res *w);
 int page_act_post(struct web_req *r, struct web_res *w);
 int page_act(struct web_req *r, struct web_res *w);

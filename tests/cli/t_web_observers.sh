@@ -167,6 +167,11 @@ sch /observers/schedule.csv?campaign=$cid 403
 sch /observers/acts.csv?campaign=$cid 403
 reg /observers/schedule.csv?campaign=999999 404
 reg /observers?campaign=999999 404
+- /observers/control 303
+reg /observers/control?campaign=$cid 200
+mun /observers/control?campaign=$cid 200
+sch /observers/control 403
+obs1 /observers/control 403
 MATRIX
 
 get obs1 "/acts/$a1"

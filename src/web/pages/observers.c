@@ -629,6 +629,8 @@ static int render(struct web_req *r, struct web_res *w, int64_t cid, const struc
 		       "campaign=%lld\">PDF</a> · <a href=\"/observers/schedule.xlsx?campaign=%lld\">XLSX</a> · "
 		       "<a href=\"/observers/schedule.csv?campaign=%lld\">CSV</a></p>",
 		    (long long)cid, (long long)cid, (long long)cid);
+	html_printf(b, "<p><a href=\"/observers/control?campaign=%lld\">Результаты под наблюдением и без "
+		       "наблюдения</a></p>", (long long)cid);
 	coverage(r, b, cid);
 	sittings_table(r, b, cid);
 	assign_form(r, b, cid, at);
