@@ -463,13 +463,13 @@ static int demo_acts(struct db *d, int64_t cid, const char *school, long *nacts,
 	*nacts = *nvideo = 0;
 	plan_date_of(plan_now(), today);
 	int rc = observer_sittings(d, &all, cid, &s, &n);
-	if (rc || (rc = observer_violation_kinds(d, true, &vk, &nvk)) || (rc = db_begin(d)))
+	if (rc || (rc = observer_violation_kinds(d, true, &vk, &nvk)))
 		goto out;
 	long observed = 0;
 	for (size_t i = 0; i < n && !rc; i++) {
 		if (!s[i].observer_id || strcmp(s[i].date, today) >= 0)
 			continue;
-		if (observed++ % 9 != 0)
+		if (observed++ % 9 != 0 || *nacts >= 60)
 			continue;
 		int64_t id;
 		memset(a, 0, sizeof *a);
@@ -492,6 +492,10 @@ static int demo_acts(struct db *d, int64_t cid, const char *school, long *nacts,
 		else
 			++*nacts;
 	}
+	/* Each act is stored in a transaction of its own (observer_act_put); the video rows
+	 * in one. */
+	if (rc || (rc = db_begin(d)))
+		goto out;
 	for (size_t i = 0; i < n && !rc; i++) {
 		bool own = !strcmp(s[i].school_login, school);
 		if (!own && i % 5 != 2)
@@ -603,9 +607,14 @@ static int demo_observers(struct db *d, const struct gen_params *p, const struct
 	    (rc = demo_link(d, cid, mun, linked, sizeof linked)) ||
 	    (rc = demo_acts(d, cid, school, &nacts, &nvideo)))
 		goto out;
-	printf("Наблюдатели (кампания «%s», %.1f с): наблюдателей: %ld (с конфликтом интересов: "
+	char secs[16];
+	snprintf(secs, sizeof secs, "%.1f", now() - t0);
+	for (char *c = secs; *c; c++)
+		if (*c == '.')
+			*c = ',';
+	printf("Наблюдатели (кампания «%s», %s с): наблюдателей: %ld (с конфликтом интересов: "
 	       "%ld), заседаний: %ld, назначено: %ld, актов: %ld, записей видеонаблюдения: %ld\n",
-	       campaign, now() - t0, nobs, conflicts, sittings, r.covered, nacts, nvideo);
+	       campaign, secs, nobs, conflicts, sittings, r.covered, nacts, nvideo);
 	if (*linked)
 		printf("  вход observer — наблюдатель %s\n", linked);
 	printf("  Приоритет школ списка риска пока пуст: список появится после анализа "

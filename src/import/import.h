@@ -170,7 +170,11 @@ int import_observers(struct db *d, const char *path, const struct import_opts *o
  * sitting (procedure, school) by the observer assigned to it (observer_act_put, paper);
  * an act already stored for that sitting and observer is replaced. stages and violations:
  * titles separated by «;» (stages also as the number of their bits), no_violations 1/0
- * (да/нет). st->created / st->updated. Whole file or nothing. */
+ * (да/нет). st->created / st->updated. The whole file is checked first — every refusal
+ * of observer_act_put (times, stages, violations, the observer assigned to the sitting)
+ * with its row and column — and nothing is stored when a row is refused; observer_act_put
+ * keeps each act in a transaction of its own, so only an I/O failure half-way through the
+ * store leaves the acts of the rows above it (the message says so). */
 int import_acts(struct db *d, const char *path, const struct import_opts *o,
 		struct diag_list *diags, struct import_stats *st);
 

@@ -656,7 +656,6 @@ int import_acts(struct db *d, const char *path, const struct import_opts *o,
 	struct obs_act *stored = NULL;
 	size_t nstored = 0;
 	struct hmap existing;
-	bool in_tx = false;
 	char msg[512];
 	reader_init(rd, d, path, o, diags);
 	rd->ncols = A_NCOLS;
@@ -674,9 +673,6 @@ int import_acts(struct db *d, const char *path, const struct import_opts *o,
 	st->rejected = rd->bad;
 	if (rc)
 		goto out;
-	if ((rc = db_begin(d)))
-		goto out;
-	in_tx = true;
 	/* The acts already stored, so that a corrected act replaces its earlier copy. */
 	const struct scope all = scope_all();
 	if ((rc = observer_acts(d, &all, 0, &stored, &nstored)))
@@ -687,15 +683,26 @@ int import_acts(struct db *d, const char *path, const struct import_opts *o,
 				  (long long)stored[i].school_id, (long long)stored[i].observer_id);
 		hmap_put(&existing, key, (size_t)kn, stored[i].id);
 	}
+	/* Every refusal observer_act_put() knows was checked above, row by row, so the store
+	 * does not refuse a row; but it keeps each act in a transaction of its own (the
+	 * observer's form stores one act), so an I/O failure half-way leaves the rows before
+	 * it stored, and the message names them. */
 	const char *by = o->user && *o->user ? o->user : "oko import";
 	for (size_t i = 0; i < ar.n; i++) {
 		const struct act_item *it = &ar.items[i];
 		char key[80];
 		int kn = snprintf(key, sizeof key, "%lld:%lld:%lld", (long long)it->procedure_id,
 				  (long long)it->school_id, (long long)it->observer_id);
-		memset(a, 0, sizeof *a);
 		int64_t was = 0, id = 0;
 		hmap_get(&existing, key, (size_t)kn, &was);
+		if (o->dry_run) {
+			if (was)
+				st->updated++;
+			else
+				st->created++;
+			continue;
+		}
+		memset(a, 0, sizeof *a);
 		a->id = was;
 		a->procedure_id = it->procedure_id;
 		a->school_id = it->school_id;
@@ -709,30 +716,19 @@ int import_acts(struct db *d, const char *path, const struct import_opts *o,
 		snprintf(a->comment, sizeof a->comment, "%s", it->comment);
 		a->paper = true;
 		msg[0] = '\0';
-		int prc = observer_act_put(d, a, by, &id, msg, sizeof msg);
-		if (prc == ERR_INVALID || prc == ERR_NOTFOUND) {
-			err_at(rd, it->row, -1, NULL, "act", "акт не принят: %s", *msg ? msg : err_str(prc));
+		if ((rc = observer_act_put(d, a, by, &id, msg, sizeof msg))) {
+			err_at(rd, it->row, -1, NULL, "act", "акт не сохранён: %s%s",
+			       *msg ? msg : err_str(rc),
+			       i ? "; акты строк выше сохранены, исправьте и загрузите файл снова" : "");
 			st->rejected++;
-			continue;
-		}
-		if ((rc = prc))
 			goto out;
+		}
 		if (was)
 			st->updated++;
 		else
 			st->created++;
 	}
-	if (diag_errors(diags)) {
-		rc = ERR_INVALID;
-		goto out;
-	}
-	if (o->dry_run)
-		goto out;
-	rc = db_commit(d);
-	in_tx = !!rc;
 out:
-	if (in_tx)
-		db_rollback(d);
 	if (!rc)
 		snprintf(st->summary, sizeof st->summary, "%sактов наблюдения: %ld (новых %ld, заменено %ld)",
 			 o->dry_run ? "проверено, ничего не сохранено: " : "", (long)ar.n, st->created,

@@ -195,8 +195,8 @@ expect_ok "reveal on the day" observers reveal --campaign "$C" --day
 expect_eq "reveal stored" "$(sql "SELECT reveal FROM observe_campaign")" day
 
 # --- paper acts: refused rows named; a round trip to another database
-sqlite3 "$OKO_DB" ".backup '$T/b.db'"
-printf 'procedure,school,observer_id,started,ended,stages,no_violations,violations,comment\nVPR-2021-RU-4,sch220206,N001,10:00,09:00,подготовка,2,неизвестное,\nVPR-2021-RU-4,sch220207,N004,09:00,10:00,,0,,\n' >"$T/acts_bad.csv"
+sqlite3 "$OKO_DB" ".backup '$T/b.db'" && chmod 600 "$T/b.db"
+printf 'procedure,school,observer_id,started,ended,stages,no_violations,violations,comment\nVPR-2021-RU-4,sch220206,N001,10:00,09:00,подготовка,2,неизвестное,\nVPR-2021-RU-4,sch220207,N004,09:00,10:00,,1,,\n' >"$T/acts_bad.csv"
 before=$(db_digest)
 expect_fail "bad acts are refused" import acts "$T/acts_bad.csv"
 expect_grep "end before start named" "$T/err" "строка 2, столбец 5 «ended», значение «09:00»: время окончания раньше времени начала (10:00)"
