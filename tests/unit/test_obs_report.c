@@ -1,6 +1,7 @@
 /* Unit tests of report/observers: the schedule (CSV bytes, the two XLSX appendices read
  * back, the PDF's pages), the act as a one-page PDF and the acts table that `oko import
- * acts` reads back — on a small database built here through the model.
+ * acts` reads back — on a small database built here through the model; and the numbers
+ * model/observed reads for the control group from results stored here.
  *
  * Set OBS_REPORT_KEEP=DIR to keep the PDFs there (to look at them). */
 #include <stdarg.h>
@@ -9,6 +10,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,10 +21,12 @@
 #include "base/log.h"
 #include "db/db.h"
 #include "io/table.h"
+#include "model/observed.h"
 #include "model/observer.h"
 #include "model/plan.h"
 #include "model/procedure.h"
 #include "model/registry.h"
+#include "model/result.h"
 #include "report/observers.h"
 
 static char dir[64], path[128];
@@ -327,6 +331,91 @@ static void test_acts_table(void **state)
 	buf_free(&out);
 }
 
+/* Results: code and the two positions' points (MA-4: 1 + 2 points, max 3). */
+static int put_results(int64_t proc, int64_t school, const char *const *codes,
+		       const uint8_t (*pts)[2], int n)
+{
+	struct result_writer *w = NULL;
+	int rc = db_begin(db) || result_writer_open(db, proc, &w);
+	for (int i = 0; i < n && !rc; i++) {
+		struct result r = { .school_id = school, .code = codes[i], .stated_total = -1, .npos = 2 };
+		r.scores[0] = pts[i][0];
+		r.scores[1] = pts[i][1];
+		rc = result_writer_put(w, &r);
+	}
+	result_writer_close(w);
+	return rc || db_commit(db);
+}
+
+/* MA-4 2021 is observed in all three schools; MA-4 2020 is in no campaign (unobserved).
+ * Shares: 2021 sch1 {3/3, 1/3}, sch2 {2/3}; 2020 sch1 {1, 1}, sch2 {0}. */
+static void test_observed_model(void **state)
+{
+	int64_t ma4_2020;
+	assert_int_equal(put_proc("VPR-2020-MA-4", "1:1:Б 2:2:Б", &ma4_2020), 0);
+	const char *a[] = { "a1", "a2" }, *b[] = { "b1" };
+	assert_int_equal(put_results(ma4, sch[0], a, (const uint8_t[][2]){ { 1, 2 }, { 0, 1 } }, 2), 0);
+	assert_int_equal(put_results(ma4, sch[1], b, (const uint8_t[][2]){ { 1, 1 } }, 1), 0);
+	assert_int_equal(put_results(ma4_2020, sch[0], a, (const uint8_t[][2]){ { 1, 2 }, { 1, 2 } }, 2), 0);
+	assert_int_equal(put_results(ma4_2020, sch[1], b, (const uint8_t[][2]){ { 0, 0 } }, 1), 0);
+
+	struct obsd_procedure *p = NULL;
+	size_t np = 0;
+	assert_int_equal(observed_procedures(db, camp, &p, &np), 0);
+	assert_int_equal(np, 2);
+	free(p);
+	assert_int_equal(observed_procedures(db, camp + 100, &p, &np), 0);
+	assert_int_equal(np, 0);
+	free(p);
+	assert_int_equal(observed_procedures(db, 0, &p, &np), 0);
+	assert_int_equal(np, 2);
+	assert_string_equal(p[0].code, "VPR-2021-MA-4");
+	assert_int_equal(p[0].observed, 3);
+	assert_int_equal(p[0].max_score, 3);
+	assert_string_equal(p[1].code, "VPR-2021-RU-5");
+	assert_int_equal(p[1].observed, 1);
+
+	struct obsd_sitting *s = NULL;
+	size_t ns = 0;
+	struct scope m1 = { SCOPE_SCHOOL, sch[1] };
+	assert_int_equal(observed_sittings(db, &m1, &p[0], &s, &ns), 0);
+	assert_int_equal(ns, 2); /* sch3 wrote nothing */
+	assert_int_equal(s[0].school_id, sch[0]);
+	assert_false(s[0].in_scope);
+	assert_true(s[1].in_scope);
+	assert_true(s[0].observed && s[1].observed);
+	assert_int_equal(s[0].risk, OBSD_RISK_UNKNOWN); /* no analysis run */
+	assert_int_equal(s[0].works, 2);
+	assert_true(fabs(s[0].sum - 4.0 / 3) < 1e-12);
+	assert_true(fabs(s[0].sumsq - 10.0 / 9) < 1e-12);
+	assert_true(fabs(s[1].sum - 2.0 / 3) < 1e-12);
+	assert_true(fabs(observed_region_mean(s, ns, s[0].region_id) - 2.0 / 3) < 1e-12);
+	assert_true(isnan(observed_region_mean(s, ns, s[0].region_id + 1000)));
+	free(s);
+	free(p);
+
+	struct obsd_year *y = NULL;
+	size_t ny = 0;
+	assert_int_equal(observed_school_years(db, sch[0], &y, &ny), 0);
+	assert_int_equal(ny, 2);
+	assert_string_equal(y[0].procedure, "VPR-2020-MA-4");
+	assert_false(y[0].observed);
+	assert_string_equal(y[0].date, "");
+	assert_int_equal(y[0].works, 2);
+	assert_true(fabs(y[0].sum - 2) < 1e-12);
+	assert_true(fabs(y[0].region_mean - 2.0 / 3) < 1e-12);
+	assert_string_equal(y[1].procedure, "VPR-2021-MA-4");
+	assert_true(y[1].observed);
+	assert_string_equal(y[1].date, "2021-04-14");
+	assert_int_equal(y[0].series, y[1].series);
+	assert_true(fabs(y[1].region_mean - 2.0 / 3) < 1e-12);
+	free(y);
+	/* sch3 wrote nothing: no years. */
+	assert_int_equal(observed_school_years(db, sch[2], &y, &ny), 0);
+	assert_int_equal(ny, 0);
+	free(y);
+}
+
 static void test_format_parse(void **state)
 {
 	assert_int_equal(obs_doc_format_parse("csv"), OBS_DOC_CSV);
@@ -345,6 +434,7 @@ int main(void)
 		cmocka_unit_test(test_schedule_pdf),
 		cmocka_unit_test(test_act_pdf),
 		cmocka_unit_test(test_acts_table),
+		cmocka_unit_test(test_observed_model),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
