@@ -279,6 +279,9 @@ out:
 /* `oko observers import …` is `oko import observers …`. */
 static int import(struct cli *c, int argc, char **argv)
 {
+	if (argc < 3)
+		return cli_usage_error(c, "укажите файл реестра: oko observers import ФАЙЛ --campaign "
+					  "КАМПАНИЯ");
 	char **av = xcalloc((size_t)argc + 2, sizeof *av);
 	av[0] = "import";
 	av[1] = "observers";
