@@ -376,6 +376,8 @@ void web_observers_tile(struct web_req *r, struct buf *b);
 void web_procedure_title(struct buf *b, const char *code, const char *subject, int grade);
 /* A date "YYYY-MM-DD" as «14.04.2021» (escaped; "" stays ""). */
 void web_date_ru(struct buf *b, const char *iso);
+/* A UTC moment "YYYY-MM-DDTHH:MM:SSZ" as «14.04.2021 09:30 (UTC)» (escaped). */
+void web_moment_ru(struct buf *b, const char *iso);
 int api_schools(struct web_req *r, struct web_res *w);
 int api_me(struct web_req *r, struct web_res *w);
 int api_procedures(struct web_req *r, struct web_res *w);

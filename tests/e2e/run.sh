@@ -34,6 +34,12 @@ row() { # CODE VARIANT
 { echo "school,procedure,code,class,variant,gender,journal_mark,absent,$labels"; row 41001 1; row 41002 пять; } > "$T/school_bad.csv"
 { echo "school,procedure,code,class,variant,gender,journal_mark,absent,$labels"; row 41001 1; row 41002 2; } > "$T/school_fixed.csv"
 export E2E_DATA=$T E2E_SCHOOL=$school
+# Observers (observers.test.mjs): the demo puts the 2021 procedures into «ВПР весна 2021»
+# with dated sittings, assigns its observers and links the login «observer» to one of them;
+# the plan imported above only re-dates the campaign's procedures within the same window.
+export E2E_OBSERVER=observer
+E2E_OBS_CAMPAIGN=$(sqlite3 "$OKO_DB" "SELECT id FROM campaign WHERE name = 'ВПР весна 2021'")
+export E2E_OBS_CAMPAIGN
 "$OKO" serve --listen 127.0.0.1:0 --quiet >"$T/serve.log" 2>&1 &
 PID=$!
 for _ in $(seq 100); do
@@ -42,4 +48,5 @@ for _ in $(seq 100); do
 	sleep 0.05
 done
 export OKO_URL=http://127.0.0.1:$port
-cd "$here" && node --test --test-reporter=tap ./*.test.mjs 2>&1 | grep -vE '^\s+(duration_ms|type|\.\.\.|---)'
+# E2E_ONLY=NAME runs tests/e2e/NAME.test.mjs alone.
+cd "$here" && node --test --test-reporter=tap ./${E2E_ONLY:-*}.test.mjs 2>&1 | grep -vE '^\s+(duration_ms|type|\.\.\.|---)'

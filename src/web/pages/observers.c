@@ -86,7 +86,26 @@ void web_date_ru(struct buf *b, const char *iso)
 	html_text(b, d);
 }
 
+void web_moment_ru(struct buf *b, const char *iso)
+{
+	char d[PLAN_DATE_LEN];
+	if (!iso || strlen(iso) < 16) {
+		html_text(b, iso);
+		return;
+	}
+	snprintf(d, sizeof d, "%.10s", iso);
+	web_date_ru(b, d);
+	html_textf(b, " %.5s (UTC)", iso + 11);
+}
+
 /* ---- this file's helpers ---- */
+
+/* «день», «дня», «дней» for n. */
+static const char *days_word(long n)
+{
+	long t = n % 100, u = n % 10;
+	return t >= 11 && t <= 14 ? "дней" : u == 1 ? "день" : u >= 2 && u <= 4 ? "дня" : "дней";
+}
 
 static bool is_region(const struct web_req *r)
 {
@@ -252,7 +271,7 @@ static void coverage(struct web_req *r, struct buf *b, int64_t cid)
 
 static const char *video_word(const char *mode)
 {
-	return *mode ? obs_video_mode_title(mode) : "не указано";
+	return *mode ? obs_video_mode_title(mode) : "—";
 }
 
 /* The override form of one sitting: the observers of its municipality and those with none. */
@@ -266,7 +285,9 @@ static void override_form(struct web_req *r, struct buf *b, int64_t cid, const s
 	html_attr(b, s->procedure);
 	buf_puts(b, "\"><input type=\"hidden\" name=\"school\" value=\"");
 	html_attr(b, s->school_login);
-	buf_puts(b, "\"><select name=\"observer\" aria-label=\"Наблюдатель\"><option value=\"0\">— снять —</option>");
+	buf_puts(b, "\"><select name=\"observer\" aria-label=\"Наблюдатель\"><option value=\"0\">");
+	buf_puts(b, s->observer_id ? "— снять наблюдателя —" : "— не назначен —");
+	buf_puts(b, "</option>");
 	for (size_t i = 0; i < nobs; i++) {
 		const struct obs_person *p = &obs[i];
 		if (p->municipality_id && p->municipality_id != s->municipality_id && p->id != s->observer_id)
@@ -433,8 +454,8 @@ static void assign_form(struct web_req *r, struct buf *b, int64_t cid, const cha
 		    "сохраняются. Из равноценных вариантов выбирается случайный.</p>");
 	if (assigned_at && *assigned_at) {
 		buf_puts(b, "<p class=\"muted\">Последнее назначение: ");
-		html_text(b, assigned_at);
-		buf_puts(b, " (UTC).</p>");
+		web_moment_ru(b, assigned_at);
+		buf_puts(b, ".</p>");
 	}
 	buf_puts(b, "<form method=\"post\" action=\"/observers/assign\" class=\"grid\">");
 	html_csrf(r, b);
@@ -524,10 +545,16 @@ static void registry(struct web_req *r, struct buf *b, int64_t cid, const struct
 			    p->nworks + p->nchildren, p->max_per_day);
 		if (!p->ndays)
 			buf_puts(b, "любые");
-		for (int d = 0; d < p->ndays; d++) {
+		for (int d = 0; d < p->ndays && p->ndays <= 4; d++) {
 			if (d)
 				buf_puts(b, ", ");
 			web_date_ru(b, p->days[d]);
+		}
+		if (p->ndays > 4) { /* days are sorted: the count and the span */
+			html_printf(b, "%d %s, ", p->ndays, days_word(p->ndays));
+			web_date_ru(b, p->days[0]);
+			buf_puts(b, " – ");
+			web_date_ru(b, p->days[p->ndays - 1]);
 		}
 		buf_puts(b, "</td><td class=\"num\">");
 		html_int(b, p->assigned);
@@ -896,7 +923,7 @@ static int violations_render(struct web_req *r, struct web_res *w, const char *t
 		    "остаётся в поданных актах, но в новых его не выбрать.</p>");
 	if (text)
 		notice(b, ok, text);
-	buf_puts(b, "<section class=\"card\"><table><thead><tr><th>Нарушение</th><th>Действует</th>"
+	buf_puts(b, "<section class=\"card\"><table class=\"kinds\"><thead><tr><th>Нарушение</th><th>Действует</th>"
 		    "<th></th></tr></thead><tbody>");
 	for (size_t i = 0; i < n; i++) {
 		html_printf(b, "<tr><td><form method=\"post\" action=\"/observers/violations\" class=\"inline\" "
@@ -977,18 +1004,21 @@ void web_observers_tile(struct web_req *r, struct buf *b)
 		return;
 	buf_puts(b, "<section><h2>Наблюдение: ");
 	html_text(b, name);
-	buf_puts(b, "</h2><ul class=\"tiles\"><li><strong>");
-	html_printf(b, "%ld\xC2\xA0%%", 100 * t.observed / t.sittings);
-	buf_puts(b, "</strong>проведений с наблюдателем (");
-	share(b, t.observed, t.sittings);
-	buf_puts(b, ")</li><li><strong>");
-	if (t.priority)
-		html_printf(b, "%ld\xC2\xA0%%", 100 * t.priority_observed / t.priority);
-	else
-		buf_puts(b, "—");
-	buf_puts(b, "</strong>в зоне риска (");
-	share(b, t.priority_observed, t.priority);
-	buf_puts(b, ")</li><li><strong>");
+	html_printf(b, "</h2><ul class=\"tiles\"><li><strong>%ld\xC2\xA0%%</strong>", 100 * t.observed / t.sittings);
+	buf_puts(b, "проведений с наблюдателем: ");
+	html_int(b, t.observed);
+	buf_puts(b, " из ");
+	html_int(b, t.sittings);
+	buf_puts(b, "</li><li>");
+	if (t.priority) {
+		html_printf(b, "<strong>%ld\xC2\xA0%%</strong>в зоне риска: ", 100 * t.priority_observed / t.priority);
+		html_int(b, t.priority_observed);
+		buf_puts(b, " из ");
+		html_int(b, t.priority);
+	} else {
+		buf_puts(b, "<strong>—</strong>проведений школ зоны риска нет");
+	}
+	buf_puts(b, "</li><li><strong>");
 	html_int(b, t.acts_violations);
 	buf_puts(b, "</strong>актов с нарушениями из ");
 	html_int(b, t.acts);

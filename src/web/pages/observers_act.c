@@ -38,19 +38,6 @@ static void notice(struct buf *b, bool ok, const char *text)
 	buf_puts(b, "</p>");
 }
 
-/* "2021-04-14T09:30:00Z" as «14.04.2021 09:30 (UTC)». */
-static void moment_ru(struct buf *b, const char *iso)
-{
-	char d[PLAN_DATE_LEN];
-	if (strlen(iso) < 16) {
-		html_text(b, iso);
-		return;
-	}
-	snprintf(d, sizeof d, "%.10s", iso);
-	web_date_ru(b, d);
-	html_textf(b, " %.5s (UTC)", iso + 11);
-}
-
 /* The observer of the user; 0 when the login is linked to nobody. */
 static int64_t my_observer(struct web_req *r)
 {
@@ -441,7 +428,7 @@ int page_act(struct web_req *r, struct web_res *w)
 	buf_puts(b, "</dd><dt>Комментарий</dt><dd class=\"comment\">");
 	html_text(b, a->comment[0] ? a->comment : "—");
 	buf_puts(b, "</dd><dt>Подан</dt><dd>");
-	moment_ru(b, a->submitted_at);
+	web_moment_ru(b, a->submitted_at);
 	buf_puts(b, a->paper ? ", с бумажного акта" : ", онлайн");
 	buf_puts(b, "</dd></dl>");
 	html_printf(b, "<p><a href=\"/acts/%lld.pdf\">Акт для печати (PDF)</a>", (long long)a->id);
@@ -494,7 +481,7 @@ static void video_form(struct web_req *r, struct buf *b, const struct obs_sittin
 	memset(&v, 0, sizeof v);
 	bool known = !observer_video_get(r->db, s->procedure_id, s->school_id, ph, &v);
 	buf_puts(b, "<form method=\"post\" action=\"/video\" class=\"video\"><h4>");
-	html_text(b, obs_phase_title(ph));
+	html_text(b, ph == OBS_PHASE_SITTING ? "Проведение" : "Проверка работ");
 	buf_puts(b, "</h4>");
 	html_csrf(r, b);
 	buf_puts(b, "<input type=\"hidden\" name=\"procedure\" value=\"");
@@ -517,7 +504,7 @@ static void video_form(struct web_req *r, struct buf *b, const struct obs_sittin
 	buf_puts(b, "\"></label><button class=\"secondary\">Сохранить</button>");
 	if (known) {
 		buf_puts(b, "<small class=\"muted\">Сохранено: ");
-		moment_ru(b, v.recorded_at);
+		web_moment_ru(b, v.recorded_at);
 		buf_puts(b, "</small>");
 	}
 	buf_puts(b, "</form>");
@@ -567,16 +554,18 @@ static void school_sittings(struct web_req *r, struct buf *b, bool forms)
 				buf_puts(b, ")");
 			}
 			buf_puts(b, "</p>");
+			/* The forms fold under the video's summary: a school has dozens of sittings. */
+			buf_puts(b, forms ? "<details class=\"video\"><summary>" : "<p class=\"muted\">");
+			buf_puts(b, "Видео: проведение — ");
+			html_text(b, s->video_sitting[0] ? obs_video_mode_title(s->video_sitting) : "не указано");
+			buf_puts(b, ", проверка — ");
+			html_text(b, s->video_checking[0] ? obs_video_mode_title(s->video_checking) : "не указано");
 			if (forms) {
-				buf_puts(b, "<div class=\"video-forms\">");
+				buf_puts(b, "</summary><div class=\"video-forms\">");
 				video_form(r, b, s, OBS_PHASE_SITTING);
 				video_form(r, b, s, OBS_PHASE_CHECKING);
-				buf_puts(b, "</div>");
+				buf_puts(b, "</div></details>");
 			} else {
-				buf_puts(b, "<p class=\"muted\">Видео: проведение — ");
-				html_text(b, s->video_sitting[0] ? obs_video_mode_title(s->video_sitting) : "не указано");
-				buf_puts(b, ", проверка — ");
-				html_text(b, s->video_checking[0] ? obs_video_mode_title(s->video_checking) : "не указано");
 				buf_puts(b, "</p>");
 			}
 			buf_puts(b, "</li>");
