@@ -11,7 +11,8 @@
  *   POST /observers/link      a login of role observer linked to a person of the registry
  *   GET  /observers/schedule.csv|.xlsx|.pdf?campaign=   the schedule (report/observers.c)
  *   GET  /observers/acts.csv|.xlsx?campaign=            the acts as a table
- *   GET  /observers/violations, POST the same            region/admin: the violations list
+ *
+ * The violations list (/observers/violations) is in observers_act.c, beside the act.
  *
  * Everything is limited to the coordinator's scope: the model lists only the sittings and
  * observers it sees; a sitting, school or observer named in a request outside it is 404.
@@ -905,88 +906,6 @@ int page_observers_acts(struct web_req *r, struct web_res *w)
 	send_doc(r, w, f, arena_printf(r->a, "acts-%lld.%s", (long long)cid, e),
 		 arena_printf(r->a, "Акты наблюдения.%s", e));
 	return 0;
-}
-
-/* ---- the violations list (region) ---- */
-
-static int violations_render(struct web_req *r, struct web_res *w, const char *text, bool ok)
-{
-	struct buf *b = &w->body;
-	struct obs_violation_kind *v = NULL;
-	size_t n = 0;
-	int rc = observer_violation_kinds(r->db, false, &v, &n);
-	if (rc)
-		return rc;
-	html_begin(r, w, "Перечень нарушений");
-	buf_puts(b, "<p class=\"crumbs\"><a href=\"/observers\">Наблюдатели</a></p><h1>Перечень нарушений</h1>"
-		    "<p class=\"lead\">Нарушения, которые наблюдатель отмечает в акте. Выключенное нарушение "
-		    "остаётся в поданных актах, но в новых его не выбрать.</p>");
-	if (text)
-		notice(b, ok, text);
-	buf_puts(b, "<section class=\"card\"><table class=\"kinds\"><thead><tr><th>Нарушение</th><th>Действует</th>"
-		    "<th></th></tr></thead><tbody>");
-	for (size_t i = 0; i < n; i++) {
-		html_printf(b, "<tr><td><form method=\"post\" action=\"/observers/violations\" class=\"inline\" "
-			       "id=\"vk%lld\">", (long long)v[i].id);
-		html_csrf(r, b);
-		html_printf(b, "<input type=\"hidden\" name=\"action\" value=\"set\"><input type=\"hidden\" "
-			       "name=\"id\" value=\"%lld\"><input name=\"title\" required maxlength=\"200\" "
-			       "aria-label=\"Название нарушения\" value=\"", (long long)v[i].id);
-		html_attr(b, v[i].title);
-		html_printf(b, "\"></form></td><td><label class=\"check\"><input type=\"checkbox\" name=\"active\" "
-			       "value=\"1\" form=\"vk%lld\"%s> действует</label></td><td><button "
-			       "class=\"secondary\" form=\"vk%lld\">Сохранить</button></td></tr>",
-			    (long long)v[i].id, v[i].active ? " checked" : "", (long long)v[i].id);
-	}
-	buf_puts(b, "</tbody></table></section><section class=\"card\"><h2>Новое нарушение</h2>"
-		    "<form method=\"post\" action=\"/observers/violations\" class=\"grid\">");
-	html_csrf(r, b);
-	buf_puts(b, "<input type=\"hidden\" name=\"action\" value=\"add\"><label>Название <input name=\"title\" "
-		    "required maxlength=\"200\"></label><button>Добавить</button></form></section>");
-	html_end(r, w);
-	free(v);
-	return 0;
-}
-
-int page_violations(struct web_req *r, struct web_res *w)
-{
-	return violations_render(r, w, NULL, true);
-}
-
-int page_violations_post(struct web_req *r, struct web_res *w)
-{
-	const char *action = web_str(r, "action"), *title = web_str(r, "title");
-	int64_t id = web_int(r, "id");
-	const char *src = title ? title : "";
-	size_t len = str_trim(&src, strlen(src));
-	char t[512];
-	snprintf(t, sizeof t, "%.*s", (int)len, src);
-	if (!action || !*action)
-		return ERR_INVALID;
-	if (!*t) {
-		w->status = 400;
-		return violations_render(r, w, "Укажите название нарушения.", false);
-	}
-	int rc;
-	if (!strcmp(action, "add")) {
-		rc = observer_violation_kind_add(r->db, t, &id);
-		if (rc == ERR_EXISTS) {
-			w->status = 400;
-			return violations_render(r, w, "Такое нарушение уже есть в перечне.", false);
-		}
-	} else {
-		if (!id)
-			return ERR_NOTFOUND;
-		rc = observer_violation_kind_set(r->db, id, t, web_flag(r, "active"));
-		if (rc == ERR_EXISTS) {
-			w->status = 400;
-			return violations_render(r, w, "Нарушение с таким названием уже есть в перечне.", false);
-		}
-	}
-	if (rc)
-		return rc;
-	audit_add(r->db, &r->user, NULL, "violation_kind", action, t, r->ip);
-	return violations_render(r, w, !strcmp(action, "add") ? "Нарушение добавлено." : "Перечень сохранён.", true);
 }
 
 /* ---- the coordinators' home tile ---- */
