@@ -515,6 +515,8 @@ static void push(int **v, size_t *cap, int *n, int x)
 
 static int sort_unique(int *v, int n)
 {
+	if (n <= 1)
+		return n;
 	qsort(v, (size_t)n, sizeof *v, cmp_int);
 	int m = 0;
 	for (int i = 0; i < n; i++)
