@@ -23,8 +23,7 @@ Q := $(if $(V),,@)
 WARN := -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter -Wstrict-prototypes -Wvla
 CFLAGS_ALL := -std=c17 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(OPT) -g $(WARN) \
 	-Isrc -I$(BUILD)/gen $(PKG_CFLAGS) -MMD -MP $(CFLAGS)
-# GLPK (min-cost flow for src/assign/) ships no pkg-config file.
-LDLIBS_ALL := $(PKG_LIBS) -lglpk -lm -lpthread $(LDLIBS)
+LDLIBS_ALL := $(PKG_LIBS) -lm -lpthread $(LDLIBS)
 
 ifeq ($(SAN),1)
 CFLAGS_ALL += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined

@@ -8,7 +8,7 @@ PKGS="build-essential pkg-config git
 libsqlite3-dev sqlite3
 libzip-dev libexpat1-dev
 libcmocka-dev
-libgsl-dev libglpk-dev
+libgsl-dev
 libsodium-dev
 libjansson-dev
 libmicrohttpd-dev

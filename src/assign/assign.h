@@ -20,9 +20,11 @@
  * person's slot and a place of its day and count in the levels, but are not re-checked
  * against the hard rules (the caller did that when the choice was made).
  *
- * Method: min-cost flow (GLPK's RELAX-IV), one solve per level; after each solve the arcs
- * whose reduced cost is not zero are fixed at their bound, which keeps exactly the optima
- * of that level for the next one (docs/observers.md). */
+ * Method: min-cost flow (engine.c's own primal-dual solver: Debian's GLPK 5.0 ships its
+ * RELAX-IV disabled and its out-of-kilter code was too slow, see engine.c), one solve per
+ * level; after each solve the arcs whose reduced cost is not zero are fixed at their
+ * bound, which keeps exactly the optima of that level for the next one
+ * (docs/observers.md, "Assignment"). */
 #ifndef OKO_ASSIGN_H
 #define OKO_ASSIGN_H
 
