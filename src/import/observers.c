@@ -657,6 +657,7 @@ int import_acts(struct db *d, const char *path, const struct import_opts *o,
 	size_t nstored = 0;
 	struct hmap existing;
 	char msg[512];
+	bool began = false;
 	reader_init(rd, d, path, o, diags);
 	rd->ncols = A_NCOLS;
 	rd->names = act_cols;
@@ -683,11 +684,14 @@ int import_acts(struct db *d, const char *path, const struct import_opts *o,
 				  (long long)stored[i].school_id, (long long)stored[i].observer_id);
 		hmap_put(&existing, key, (size_t)kn, stored[i].id);
 	}
-	/* Every refusal observer_act_put() knows was checked above, row by row, so the store
-	 * does not refuse a row; but it keeps each act in a transaction of its own (the
-	 * observer's form stores one act), so an I/O failure half-way leaves the rows before
-	 * it stored, and the message names them. */
+	/* Every refusal the model knows was checked above, row by row; the acts are stored in
+	 * one transaction, so the file is stored whole or not at all. */
 	const char *by = o->user && *o->user ? o->user : "oko import";
+	if (!o->dry_run) {
+		if ((rc = db_begin(d)))
+			goto out;
+		began = true;
+	}
 	for (size_t i = 0; i < ar.n; i++) {
 		const struct act_item *it = &ar.items[i];
 		char key[80];
@@ -716,10 +720,9 @@ int import_acts(struct db *d, const char *path, const struct import_opts *o,
 		snprintf(a->comment, sizeof a->comment, "%s", it->comment);
 		a->paper = true;
 		msg[0] = '\0';
-		if ((rc = observer_act_put(d, a, by, &id, msg, sizeof msg))) {
-			err_at(rd, it->row, -1, NULL, "act", "акт не сохранён: %s%s",
-			       *msg ? msg : err_str(rc),
-			       i ? "; акты строк выше сохранены, исправьте и загрузите файл снова" : "");
+		if ((rc = observer_act_put_in(d, a, by, &id, msg, sizeof msg))) {
+			err_at(rd, it->row, -1, NULL, "act", "акт не сохранён: %s; не сохранено ничего",
+			       *msg ? msg : err_str(rc));
 			st->rejected++;
 			goto out;
 		}
@@ -728,7 +731,13 @@ int import_acts(struct db *d, const char *path, const struct import_opts *o,
 		else
 			st->created++;
 	}
+	if (began) {
+		began = false;
+		rc = db_commit(d);
+	}
 out:
+	if (began)
+		db_rollback(d);
 	if (!rc)
 		snprintf(st->summary, sizeof st->summary, "%sактов наблюдения: %ld (новых %ld, заменено %ld)",
 			 o->dry_run ? "проверено, ничего не сохранено: " : "", (long)ar.n, st->created,

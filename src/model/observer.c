@@ -990,16 +990,14 @@ static int act_check_fields(const struct obs_act *a, char *msg, size_t n)
 	return 0;
 }
 
-int observer_act_put(struct db *d, struct obs_act *a, const char *by, int64_t *id, char *msg,
-		     size_t n)
+int observer_act_put_in(struct db *d, struct obs_act *a, const char *by, int64_t *id, char *msg,
+			size_t n)
 {
 	char date[PLAN_DATE_LEN], tm[PLAN_TIME_LEN], at[24];
 	if (msg && n)
 		msg[0] = '\0';
 	int rc = act_check_fields(a, msg, n);
 	if (rc)
-		return rc;
-	if ((rc = db_begin(d)))
 		return rc;
 	struct db_stmt *s = NULL;
 	int64_t stored = 0, owner = 0;
@@ -1092,7 +1090,16 @@ int observer_act_put(struct db *d, struct obs_act *a, const char *by, int64_t *i
 	*id = stored;
 	a->id = stored;
 out:
-	if (rc) {
+	return rc;
+}
+
+int observer_act_put(struct db *d, struct obs_act *a, const char *by, int64_t *id, char *msg,
+		     size_t n)
+{
+	int rc = db_begin(d);
+	if (rc)
+		return rc;
+	if ((rc = observer_act_put_in(d, a, by, id, msg, n))) {
 		db_rollback(d);
 		return rc;
 	}

@@ -192,6 +192,10 @@ struct obs_act {
  * again (*id is the stored one). ERR_INVALID / ERR_NOTFOUND with msg. */
 int observer_act_put(struct db *d, struct obs_act *a, const char *by, int64_t *id, char *msg,
 		     size_t n);
+/* The same in the caller's transaction (an import that stores a whole file of acts or
+ * none). */
+int observer_act_put_in(struct db *d, struct obs_act *a, const char *by, int64_t *id, char *msg,
+			size_t n);
 int observer_act_get(struct db *d, int64_t act_id, struct obs_act *out);
 /* The acts of the campaign's sittings the scope sees (campaign_id 0: all), by date. */
 int observer_acts(struct db *d, const struct scope *sc, int64_t campaign_id,

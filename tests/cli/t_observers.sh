@@ -205,6 +205,12 @@ expect_grep "bad flag named" "$T/err" "строка 2, столбец 7 «no_vio
 expect_grep "unknown violation named" "$T/err" "строка 2, столбец 8 «violations», значение «неизвестное»"
 expect_grep "an act by an observer not assigned is refused" "$T/err" "строка 3, столбец 3 «observer_id», значение «N004»: наблюдатель не назначен на проведение VPR-2021-RU-4 в школе sch220207"
 expect_eq "nothing stored from bad acts" "$(db_digest)" "$before"
+# A failure while storing (here a trigger refusing the second act) leaves nothing stored:
+# the acts of a file go in one transaction.
+sqlite3 "$OKO_DB" "CREATE TRIGGER t_fail BEFORE INSERT ON act WHEN (SELECT count(*) FROM act) >= 1 BEGIN SELECT RAISE(ABORT, 'test'); END;"
+expect_fail "a store failing on the second act fails the file" import acts "$DATA/observers_acts.csv"
+expect_eq "the first act is not left behind" "$(sql 'SELECT count(*) FROM act')" 0
+sqlite3 "$OKO_DB" "DROP TRIGGER t_fail"
 expect_ok "paper acts import" import acts "$DATA/observers_acts.csv"
 expect_grep "two acts" "$T/out" "актов наблюдения: 2 (новых 2, заменено 0)"
 expect_eq "stored as paper with their violations" "$(sql "SELECT count(*) || '/' || sum(source = 'paper') FROM act")/$(sql 'SELECT count(*) FROM act_violation')" "2/2/2"
