@@ -5,7 +5,9 @@
  * The problem in dense indices:
  *   - sittings: those the scope sees; a manual choice is `fixed` to its observer (kept
  *     as it is), unless that observer is not one the scope sees — then the sitting stays
- *     out of the problem (it is covered and kept, nobody else may take it);
+ *     out of the problem (it is covered and kept, nobody else may take it); a sitting
+ *     already held (dated before today, or with an act) is fixed to its observer the
+ *     same way, or left out when it had none;
  *   - the campaign's other sittings (outside the scope) whose observer is one the scope
  *     sees are added as fixed too: they hold that observer's slot and a place of its day,
  *     so a municipality's run cannot double-book an observer a neighbour already placed;
@@ -124,9 +126,24 @@ static bool same_sitting(const struct obs_sitting *a, const struct obs_sitting *
 	return a->procedure_id == b->procedure_id && a->school_id == b->school_id;
 }
 
+/* A sitting that happened (before today) or whose act is in keeps what it had. */
+static bool held(const struct obs_sitting *x, const char *today)
+{
+	return x->act_id > 0 || (today && strcmp(x->date, today) < 0);
+}
+
 int assign_observers(struct db *d, const struct scope *sc, int64_t campaign_id, uint64_t seed,
 		     bool dry_run, const char *by, struct obs_assign_report *rep, char *msg,
 		     size_t n)
+{
+	char today[PLAN_DATE_LEN];
+	plan_date_of(plan_now(), today);
+	return assign_observers_at(d, sc, campaign_id, seed, dry_run, by, today, rep, msg, n);
+}
+
+int assign_observers_at(struct db *d, const struct scope *sc, int64_t campaign_id,
+			uint64_t seed, bool dry_run, const char *by, const char *today,
+			struct obs_assign_report *rep, char *msg, size_t n)
 {
 	struct obs_sitting *sit = NULL, *every = NULL;
 	struct obs_person *ppl = NULL;
@@ -188,8 +205,9 @@ int assign_observers(struct db *d, const struct scope *sc, int64_t campaign_id, 
 	for (size_t i = 0; i < nsit; i++) {
 		if (strcmp(sit[i].date, first) < 0)
 			first = sit[i].date;
-		int fixed = sit[i].manual ? person_of(pkey, nppl, sit[i].observer_id) : -1;
-		if (sit[i].manual && fixed < 0)
+		bool keep = sit[i].manual || held(&sit[i], today);
+		int fixed = keep && sit[i].observer_id ? person_of(pkey, nppl, sit[i].observer_id) : -1;
+		if (keep && fixed < 0)
 			continue;
 		as[nas] = (struct assign_sitting){ .fixed = fixed, .priority = sit[i].priority };
 		where[nas++] = (int)i;
@@ -297,16 +315,26 @@ int assign_observers(struct db *d, const struct scope *sc, int64_t campaign_id, 
 	for (size_t i = 0; i < nsit; i++) {
 		const struct obs_sitting *x = &sit[i];
 		int who = person_at[i];
-		bool kept = x->manual; /* also a manual choice of an observer the scope does not see */
+		/* kept: also a choice of an observer the scope does not see */
+		bool kept = x->manual || held(x, today);
 		if (x->priority)
 			rep->priority++;
-		if (kept)
+		if (x->manual)
 			rep->manual++;
+		else if (kept)
+			rep->held++;
+		if (kept && !x->observer_id)
+			continue;
 		if (who < 0 && !kept)
 			continue;
 		rep->covered++;
 		if (x->priority)
 			rep->priority_covered++;
+		/* A held automatic choice is stored again (the store replaces the automatic rows),
+		 * also one of an observer the scope does not see. */
+		if (!x->manual && who < 0)
+			store[nstore++] = (struct obs_assignment){ x->procedure_id, x->school_id,
+								   x->observer_id };
 		if (who < 0)
 			continue;
 		load[who]++;
@@ -316,7 +344,7 @@ int assign_observers(struct db *d, const struct scope *sc, int64_t campaign_id, 
 		struct obs_conflict key = { p->id, x->school_id, false };
 		if (nprev && bsearch(&key, prev, nprev, sizeof *prev, cmp_pair))
 			rep->repeats++;
-		if (!kept)
+		if (!x->manual)
 			store[nstore++] = (struct obs_assignment){ x->procedure_id, x->school_id, p->id };
 	}
 	free(person_at);

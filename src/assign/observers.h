@@ -24,6 +24,8 @@ struct obs_assign_report {
 	long long load_squares;
 	long max_load;                            /* most sittings of one observer */
 	double seconds;                           /* the solve */
+	long held;                                /* sittings already held (before today, or
+						     with an act): kept as they are */
 };
 
 /* Assigns (or with dry_run only computes) and fills rep. ERR_NOTFOUND (msg) for an unknown
@@ -32,5 +34,12 @@ struct obs_assign_report {
 int assign_observers(struct db *d, const struct scope *sc, int64_t campaign_id, uint64_t seed,
 		     bool dry_run, const char *by, struct obs_assign_report *rep, char *msg,
 		     size_t n);
+/* The same on the day `today` ('YYYY-MM-DD'; assign_observers passes the date of
+ * plan_now()). A sitting held before today, or one with an act, keeps its observer (or
+ * stays without one): an assignment never rewrites what happened. today NULL: only acts
+ * hold a sitting (the demo plays its past campaign as if before it began). */
+int assign_observers_at(struct db *d, const struct scope *sc, int64_t campaign_id,
+			uint64_t seed, bool dry_run, const char *by, const char *today,
+			struct obs_assign_report *rep, char *msg, size_t n);
 
 #endif

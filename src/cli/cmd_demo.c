@@ -599,7 +599,7 @@ static int demo_observers(struct db *d, const struct gen_params *p, const struct
 		goto out;
 	const struct scope all = scope_all();
 	struct obs_assign_report r = { 0 };
-	if ((rc = assign_observers(d, &all, cid, 2021, false, "oko demo", &r, msg, sizeof msg))) {
+	if ((rc = assign_observers_at(d, &all, cid, 2021, false, "oko demo", NULL, &r, msg, sizeof msg))) {
 		fprintf(stderr, "oko demo: наблюдатели не назначены: %s\n", *msg ? msg : err_str(rc));
 		goto out;
 	}
@@ -613,7 +613,7 @@ static int demo_observers(struct db *d, const struct gen_params *p, const struct
 		if (*c == '.')
 			*c = ',';
 	printf("Наблюдатели (кампания «%s», %s с): наблюдателей: %ld (с конфликтом интересов: "
-	       "%ld), заседаний: %ld, назначено: %ld, актов: %ld, записей видеонаблюдения: %ld\n",
+	       "%ld), проведений: %ld, назначено: %ld, актов: %ld, записей видеонаблюдения: %ld\n",
 	       campaign, secs, nobs, conflicts, sittings, r.covered, nacts, nvideo);
 	if (*linked)
 		printf("  вход observer — наблюдатель %s\n", linked);

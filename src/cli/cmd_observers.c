@@ -184,17 +184,19 @@ static int assign(struct db *d, int64_t cid, const char *campaign, uint64_t seed
 		fprintf(stderr, "oko: наблюдатели не назначены: %s\n", *msg ? msg : err_str(rc));
 		return rc;
 	}
-	printf("Кампания «%s»: %s (seed %llu; повторить то же назначение: --seed %llu)\n", campaign,
+	printf("Кампания «%s»: %s (жеребьёвка %llu; повторить то же назначение: --seed %llu)\n", campaign,
 	       dry_run ? "назначение рассчитано, ничего не сохранено (--dry-run)"
 		       : "наблюдатели назначены",
 	       (unsigned long long)seed, (unsigned long long)seed);
-	printf("  заседаний: %ld, с наблюдателем: %ld (%s)\n", r.sittings, r.covered,
+	printf("  проведений: %ld, с наблюдателем: %ld (%s)\n", r.sittings, r.covered,
 	       percent(a, r.covered, r.sittings));
 	printf("  приоритетных (список риска и официальные признаки): %ld, с наблюдателем: %ld (%s)\n",
 	       r.priority, r.priority_covered, percent(b, r.priority_covered, r.priority));
 	printf("  наблюдателей: %ld, получили назначения: %ld; наибольшая нагрузка: %ld; "
 	       "ручных назначений сохранено: %ld\n",
 	       r.observers, r.observers_used, r.max_load, r.manual);
+	if (r.held)
+		printf("  уже прошли или есть акт, наблюдатель не менялся: %ld\n", r.held);
 	printf("  повторно в ту же школу, что в прошлый раз: %ld\n", r.repeats);
 	printf("  наблюдатель из муниципалитета школы: %ld из %ld (%s)\n", r.same_municipality,
 	       r.covered, percent(a, r.same_municipality, r.covered));
@@ -204,7 +206,7 @@ static int assign(struct db *d, int64_t cid, const char *campaign, uint64_t seed
 			*p = ',';
 	printf("  время решения: %s с\n", b);
 	if (!r.priority)
-		printf("  Приоритетных заседаний нет: список риска появляется после анализа "
+		printf("  Приоритетных проведений нет: список риска появляется после анализа "
 		       "(oko analyze); после него назначьте заново.\n");
 	return 0;
 }

@@ -8,6 +8,8 @@
 MKXLSX=${BUILD:-}/tests/tools/mkxlsx
 
 C="ВПР весна 2021"
+# Before the campaign: nothing is held yet (a sitting before today keeps its observer).
+export OKO_NOW=2021-03-01T08:00:00Z
 "$OKO" init >/dev/null
 "$OKO" import schools "$DATA/schools.csv" >/dev/null
 "$OKO" import procedures "$DATA/procedures.csv" >/dev/null
@@ -133,10 +135,10 @@ expect_ok "dry run of the assignment" observers assign --campaign "$C" --seed 7 
 expect_grep "dry run says so" "$T/out" "ничего не сохранено"
 expect_eq "dry run stores nothing" "$(db_digest)" "$before"
 expect_ok "assign with seed 1" observers assign --campaign "$C" --seed 1
-expect_grep "every sitting covered" "$T/out" "заседаний: 8, с наблюдателем: 8 (100 %)"
+expect_grep "every sitting covered" "$T/out" "проведений: 8, с наблюдателем: 8 (100 %)"
 expect_grep "manual choices kept" "$T/out" "ручных назначений сохранено: 2"
 expect_grep "the seed printed" "$T/out" "--seed 1)"
-grep -F "заседаний:" "$T/out" >"$T/cover1"
+grep -F "проведений:" "$T/out" >"$T/cover1"
 sched "$T/s1.csv"
 expect_eq "schedule header" "$(head -1 "$T/s1.csv")" "date,time,procedure,school,observer_id,observer,kind"
 expect_eq "eight assignments exported" "$(tail -n +2 "$T/s1.csv" | wc -l)" 8
@@ -173,9 +175,27 @@ for s in 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16; do
 	fi
 done
 if [ "$differ" -gt 0 ]; then ok "another seed gives another schedule (seed $differ)"; else fail "15 seeds gave the same schedule"; fi
-grep -F "заседаний:" "$T/out" >"$T/cover2"
+grep -F "проведений:" "$T/out" >"$T/cover2"
 expect_eq "with the same coverage" "$(cat "$T/cover2")" "$(cat "$T/cover1")"
 if check_rules "$T/s$differ.csv" >"$T/rules2"; then ok "no hard rule broken (seed $differ)"; else fail "hard rules broken (seed $differ)"; fi
+# A sitting already held keeps its observer: on 14.04 the three sittings of 13.04 (one a
+# manual choice) stay as they were, whatever the seed.
+grep '^2021-04-13,' "$T/s$differ.csv" >"$T/held_before"
+held_ok=1
+for s in 21 22 23 24; do
+	OKO_NOW=2021-04-14T12:00:00Z run_oko observers assign --campaign "$C" --seed $s
+	sched "$T/h$s.csv"
+	grep '^2021-04-13,' "$T/h$s.csv" | cmp -s - "$T/held_before" || held_ok=0
+done
+expect_grep "held sittings reported" "$T/out" "уже прошли или есть акт, наблюдатель не менялся: 2"
+if [ $held_ok = 1 ]; then ok "sittings before today keep their observers"; else fail "a held sitting changed its observer"; fi
+# A held sitting left without an observer is not given one after the fact.
+e17="(SELECT id FROM school WHERE login = 'edu223017')"
+ru4="(SELECT id FROM procedure WHERE code = 'VPR-2021-RU-4')"
+sqlite3 "$OKO_DB" "DELETE FROM observation WHERE school_id = $e17 AND procedure_id = $ru4"
+OKO_NOW=2021-04-14T12:00:00Z run_oko observers assign --campaign "$C" --seed 25
+expect_eq "a past sitting without an observer stays without one" "$(sql "SELECT count(*) FROM observation WHERE school_id = $e17 AND procedure_id = $ru4")" 0
+run_oko observers assign --campaign "$C" --seed $differ
 expect_eq "the list counts assignments" "$("$OKO" observers list --campaign "$C" | tail -n +2 | awk -F, '{ s += $NF } END { print s }')" 8
 
 # The documents of the schedule.
@@ -229,6 +249,7 @@ if [ -x "$MKXLSX" ]; then
 fi
 
 # --- the demo fills observers, sittings, assignments, acts and video
+unset OKO_NOW
 export OKO_DB=$T/demo.db
 run_oko demo --schools 60 --municipalities 4
 expect_eq "demo runs" "$rc" 0

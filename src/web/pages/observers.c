@@ -429,6 +429,8 @@ static void assign_report(struct buf *b, const struct flash *f)
 	share(b, x->observers_used, x->observers);
 	buf_puts(b, "</dd><dt>Назначений вручную сохранено</dt><dd>");
 	html_int(b, x->manual);
+	buf_puts(b, "</dd><dt>Уже прошли или есть акт (наблюдатель не менялся)</dt><dd>");
+	html_int(b, x->held);
 	buf_puts(b, "</dd><dt>Из своего муниципалитета</dt><dd>");
 	html_int(b, x->same_municipality);
 	buf_puts(b, "</dd><dt>В ту же школу, что в прошлый раз</dt><dd>");
@@ -452,7 +454,7 @@ static void assign_form(struct web_req *r, struct buf *b, int64_t cid, const cha
 		    "покрываются проведения школ из зоны риска, затем как можно больше остальных; затем "
 		    "наблюдатели из того же муниципалитета и равномерная нагрузка. Наблюдатель никогда не "
 		    "назначается в школу, где работает или где учится его ребёнок. Назначения вручную "
-		    "сохраняются. Из равноценных вариантов выбирается случайный.</p>");
+		    "и проведения, которые уже прошли или по которым есть акт, не меняются. Из равноценных вариантов выбирается случайный.</p>");
 	if (assigned_at && *assigned_at) {
 		buf_puts(b, "<p class=\"muted\">Последнее назначение: ");
 		web_moment_ru(b, assigned_at);
@@ -754,7 +756,7 @@ int page_observers_assign(struct web_req *r, struct web_res *w)
 		return rc;
 	if (!dry)
 		audit_add(r->db, &r->user, NULL, "observers_assign", arena_printf(r->a, "%lld", (long long)cid),
-			  arena_printf(r->a, "seed %llu: %ld of %ld", (unsigned long long)seed, rep.covered,
+			  arena_printf(r->a, "жребий %llu: %ld из %ld", (unsigned long long)seed, rep.covered,
 				       rep.sittings), r->ip);
 	struct flash f = { .rep = &rep, .dry_run = dry, .seed = seed, .ok = true };
 	return render(r, w, cid, &f);
