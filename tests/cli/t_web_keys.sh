@@ -16,8 +16,9 @@ add admin admin
 add reg region
 add mun municipality "г. Барнаул"
 add sch school sch220206
+add obs observer
 start_server
-for u in admin reg mun sch; do login $u "password-$u"; done
+for u in admin reg mun sch obs; do login $u "password-$u"; done
 BIG=$(head -c 10240 /dev/zero | tr '\0' x)
 P=VPR-2021-MA-4
 
@@ -161,6 +162,43 @@ POST|admin|/materials/schedule|procedure=BIG|процедура
 POST|admin|/materials/schedule|archive=2021-04-13|архив с
 POST|admin|/materials/schedule|key=2021-02-30 06:00|ключ с
 POST|admin|/materials/schedule|criteria=2021-04-15 24:00|критерии с
+GET|reg|/observers|campaign=abc|кампания
+GET|reg|/observers|page=0|номер страницы
+GET|mun|/observers|municipality=x|муниципалитет
+POST|mun|/observers/set|campaign=x|кампания
+POST|mun|/observers/set|procedure=a b|процедура
+POST|mun|/observers/set|school=a b|школа (логин)
+POST|mun|/observers/set|observer=BIG|наблюдатель
+POST|mun|/observers/set|observer=-1|наблюдатель
+POST|mun|/observers/assign|seed=-1|число для жребия
+POST|mun|/observers/assign|seed=abc|число для жребия
+POST|mun|/observers/assign|dry_run=yes|только проверить
+POST|reg|/observers/reveal|reveal=never|когда школа видит наблюдателя
+POST|mun|/observers/link|login=a b|логин пользователя
+POST|mun|/observers/link|observer=x|наблюдатель
+POST|mun|/observers/import|campaign=0|кампания
+GET|reg|/observers/schedule.csv|campaign=0|кампания
+GET|reg|/observers/schedule.pdf|campaign=BIG|кампания
+GET|reg|/observers/acts.xlsx|campaign=x|кампания
+GET|reg|/observers/control|campaign=-1|кампания
+POST|reg|/observers/violations|action=drop|действие
+POST|reg|/observers/violations|id=0|вид нарушения
+POST|reg|/observers/violations|title=BIG|название нарушения
+POST|reg|/observers/violations|active=2|действует
+POST|sch|/video|phase=exam|этап
+POST|sch|/video|mode=yes|видеонаблюдение
+POST|sch|/video|kept_until=31.02.2021|запись хранится до
+POST|sch|/video|outage=1441|перерывы в видеонаблюдении, минут
+POST|sch|/video|kept_where=BIG|где хранится запись
+POST|sch|/video|problems=BIG|неполадки
+GET|obs|/acts/new|procedure=a b|процедура
+GET|obs|/acts/new|school=BIG|школа (логин)
+POST|obs|/acts|started=25:00|начало работы
+POST|obs|/acts|ended=9:0|окончание работы
+POST|obs|/acts|stage=5|этап
+POST|obs|/acts|violation=0|нарушение
+POST|obs|/acts|comment=BIG|комментарий
+POST|obs|/acts|client_key=BIG|ключ акта
 GET|admin|/api/v1/schools|q=BIG|поиск
 GET|admin|/api/v1/schools|municipality=1e3|муниципалитет
 GET|admin|/api/v1/schools|page=0|номер страницы
@@ -182,6 +220,9 @@ sch|/grid/VPR%3B1|код процедуры в адресе страницы
 sch|/grid/VPR%3B1/form.xlsx|код процедуры в адресе страницы
 sch|/materials/VPR-2021-MA-4/passwords|материал в адресе страницы
 sch|/materials/VPR%20X/key|код процедуры в адресе страницы
+obs|/acts/abc|номер в адресе страницы
+obs|/acts/0|номер в адресе страницы
+obs|/acts/x1.pdf|номер в адресе страницы
 PATHS
 code=$(curl -s -o "$T/body" -w '%{http_code}' -H "$(cookie admin)" "$URL/schools/$BIG")
 refused "a 10 KB login in the path refused" "логин школы в адресе страницы"
