@@ -38,6 +38,8 @@ static const struct cli_cmd commands[] = {
 	  "               форма сбора результатов ФИС ОКО (макет определяется сам)\n"
 	  "  plan         план-график (campaign,procedure,materials_from,window_from,window_to,\n"
 	  "               criteria_from,form_from,upload_deadline; даты ГГГГ-ММ-ДД)\n"
+	  "  sittings     даты и время проведения в школах (procedure,school,date,time): школа\n"
+	  "               включается в процедуру плана-графика, дата — в пределах периода\n"
 	  "  aliases      другие логины школ (login,alias): логин сменился между годами —\n"
 	  "               школа одна (см. oko schools aliases)\n"
 	  "  observers    реестр наблюдателей (id,name,kind,municipality,works_at,children_at,\n"

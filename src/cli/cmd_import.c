@@ -21,6 +21,7 @@ static const struct {
 	{ "kim", import_kim },
 	{ "results", import_results },
 	{ "plan", import_plan },
+	{ "sittings", import_sittings },
 	{ "aliases", import_aliases },
 	{ "acts", import_acts },
 	{ "observers", NULL }, /* import_observers: needs --campaign */

@@ -149,6 +149,13 @@ int import_pupils(struct db *d, const char *path, const struct import_opts *o,
  * st->updated those whose dates changed. */
 int import_plan(struct db *d, const char *path, const struct import_opts *o,
 		struct diag_list *diags, struct import_stats *st);
+/* sittings.csv: procedure,school,date,time (docs/plan.md) — the schools' dates and times:
+ * each row takes the school into the procedure's plan-graph (the procedure must be in
+ * one) and fixes its date and time as plan_fix_date does (inside the window; one row per
+ * school and procedure). st->created counts schools newly taken in, st->updated the
+ * others. */
+int import_sittings(struct db *d, const char *path, const struct import_opts *o,
+		    struct diag_list *diags, struct import_stats *st);
 
 /* observers.csv: id,name,kind,municipality,works_at,children_at,max_per_day,available
  * (docs/formats.md) — the registry of observers, checked against the campaign campaign_id

@@ -263,4 +263,25 @@ expect_grep "stranded dates explained" "$T/err" "школ, уже назначи
 sql "UPDATE school SET name = '=HYPERLINK(\"http://x\")' WHERE login = 'sch220207'"
 OKO_NOW=2021-05-26T00:00:01Z run_oko monitoring --procedure VPR-2021-MA-4
 expect_grep "formula-like name exported with an apostrophe" "$T/out" "sch220207,\"'=HYPERLINK"
+
+# --- sittings.csv: the schools' dates in one table, every problem named, whole or nothing
+before=$(db_digest)
+cat >"$T/sit_bad.csv" <<EOF
+procedure,school,date,time
+VPR-2021-MA-4,sch220206,2021-06-13,09:00
+VPR-2021-XX-9,sch220206,2021-04-21,09:00
+VPR-2021-MA-4,nosuch,2021-04-21,09:00
+VPR-2021-MA-4,edu223017,2021-04-21,9
+VPR-2021-MA-4,edu223017,2021-04-22,10:00
+EOF
+expect_fail "a bad sittings file is refused" import sittings "$T/sit_bad.csv"
+expect_grep "a date outside the window named" "$T/err" "строка 2, столбец 3 «date», значение «2021-06-13»: дата вне периода проведения VPR-2021-MA-4: с 15.03.2021 по 21.05.2021"
+expect_grep "an unknown procedure named" "$T/err" "строка 3, столбец 1 «procedure», значение «VPR-2021-XX-9»: такой процедуры нет в базе"
+expect_grep "an unknown school named" "$T/err" "строка 4, столбец 2 «school», значение «nosuch»"
+expect_grep "a bad time named" "$T/err" "строка 5, столбец 4 «time», значение «9»"
+expect_grep "a school twice named" "$T/err" "строка 6, столбец 2 «school», значение «edu223017»: у школы уже есть строка этой процедуры (строка 5)"
+expect_eq "nothing stored from a bad sittings file" "$(db_digest)" "$before"
+printf 'procedure,school,date,time\nVPR-2021-MA-4,sch220206,2021-04-21,09:00\nVPR-2021-MA-4,edu223017,2021-04-22,10:00\n' >"$T/sit.csv"
+expect_ok "sittings imported" import sittings "$T/sit.csv"
+expect_eq "dates fixed and a new school taken in" "$(sql "SELECT group_concat(s.login || ' ' || ps.sit_date || ' ' || ps.sit_time, '; ') FROM plan_school ps JOIN school s ON s.id = ps.school_id WHERE ps.procedure_id = (SELECT id FROM procedure WHERE code = 'VPR-2021-MA-4') AND s.login IN ('sch220206', 'edu223017') ORDER BY s.login")" "edu223017 2021-04-22 10:00; sch220206 2021-04-21 09:00"
 echo "1..$_n"
