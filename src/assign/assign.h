@@ -14,7 +14,9 @@
  *   3. fewest repeats: a person sent to the school it observed last time (`previous`);
  *   4. most persons from the sitting's own municipality;
  *   5. load spread: the least sum over persons of (sittings assigned)²;
- *   6. among what is still equal, a draw from the seed (two seeds give different, equally
+ *   6. among what is still equal, fewer consecutive sittings of a school with the same
+ *      person (a local search of swaps inside a time slot that keeps levels 1-5 exactly:
+ *      not a proven minimum), and a draw from the seed (two seeds give different, equally
  *      good answers, so a school cannot predict its observer).
  * Sittings with `fixed` >= 0 keep that person (a coordinator's choice); they take the
  * person's slot and a place of its day and count in the levels, but are not re-checked
@@ -72,6 +74,7 @@ struct assign_result {
 	long repeats;           /* level 3 */
 	long same_municipality; /* level 4 */
 	long long load_squares; /* level 5 */
+	long repeats_inside;    /* consecutive sittings of a school with the same person */
 };
 
 /* Solves the problem. 0, or ERR_INVALID (msg) for an inconsistent problem (an index out

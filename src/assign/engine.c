@@ -99,11 +99,52 @@ static bool day_available(const struct assign_person *pp, int day)
 	return false;
 }
 
+/* ---- consecutive sittings of a school with the same person ---- */
+
+struct chrono {
+	int school, day, slot, s;
+};
+
+static int cmp_chrono(const void *x, const void *y)
+{
+	const struct chrono *a = x, *b = y;
+	if (a->school != b->school)
+		return (a->school > b->school) - (a->school < b->school);
+	if (a->day != b->day)
+		return (a->day > b->day) - (a->day < b->day);
+	if (a->slot != b->slot)
+		return (a->slot > b->slot) - (a->slot < b->slot);
+	return (a->s > b->s) - (a->s < b->s);
+}
+
+/* The sittings in school, day, slot order (malloc'ed). */
+static struct chrono *chrono_order(const struct assign_problem *p)
+{
+	struct chrono *c = xmalloc((size_t)(p->nsittings > 0 ? p->nsittings : 1) * sizeof *c);
+	for (int s = 0; s < p->nsittings; s++)
+		c[s] = (struct chrono){p->sittings[s].school, p->sittings[s].day, p->sittings[s].slot, s};
+	qsort(c, (size_t)p->nsittings, sizeof *c, cmp_chrono);
+	return c;
+}
+
+static long inside_repeats(const struct assign_problem *p, const int *person)
+{
+	struct chrono *c = chrono_order(p);
+	long n = 0;
+	for (int i = 1; i < p->nsittings; i++)
+		if (c[i].school == c[i - 1].school && person[c[i].s] >= 0 &&
+		    person[c[i].s] == person[c[i - 1].s])
+			n++;
+	free(c);
+	return n;
+}
+
 bool assign_evaluate(const struct assign_problem *p, const int *person, struct assign_result *r)
 {
 	r->priority = r->priority_covered = r->others = r->others_covered = 0;
 	r->repeats = r->same_municipality = 0;
 	r->load_squares = 0;
+	r->repeats_inside = 0;
 	if (p->nsittings < 0 || p->npeople < 0 || (p->nsittings > 0 && (!person || !p->sittings)))
 		return false;
 	bool ok = true;
@@ -145,6 +186,7 @@ bool assign_evaluate(const struct assign_problem *p, const int *person, struct a
 	}
 	for (int i = 0; i < p->npeople; i++)
 		r->load_squares += (long long)load[i] * load[i];
+	r->repeats_inside = inside_repeats(p, person);
 	/* One sitting a slot, max_per_day a day; the rules bind only where a sitting of the
 	 * group was chosen by the solver (fixed ones were checked when they were made). */
 	qsort(seen, (size_t)nseen, sizeof *seen, cmp_seen);
@@ -1264,6 +1306,120 @@ static void extract(const struct build *b, const int *flow, int *person)
 	free(ofill);
 }
 
+/* Fewer consecutive sittings of a school with the same person, keeping levels 1-5: two
+ * persons of two sittings in the same time slot trade places when neither may not go to
+ * the other's school, no previous school is added, no own-municipality place is lost, and
+ * the school's consecutive repeats go down. Coverage, each person's days, slots and load
+ * stay as they are, so every level above keeps its value; the search is local (a swap at a
+ * time, in an order drawn from the seed), not a proven minimum. */
+static void untangle(const struct assign_problem *p, int *person, uint64_t seed)
+{
+	int ns = p->nsittings;
+	if (ns < 2)
+		return;
+	struct pair_key *conf = pairs_sorted(p->conflicts, p->nconflicts);
+	struct pair_key *prev = pairs_sorted(p->previous, p->nprevious);
+	struct chrono *c = chrono_order(p);
+	int *pos = xmalloc((size_t)ns * sizeof *pos);   /* sitting -> index in c */
+	int *slot = xmalloc((size_t)ns * sizeof *slot); /* sittings in day, slot order */
+	int *order = xmalloc((size_t)ns * sizeof *order);
+	for (int i = 0; i < ns; i++)
+		pos[c[i].s] = i;
+	struct chrono *t = xmalloc((size_t)ns * sizeof *t);
+	for (int s = 0; s < ns; s++)
+		t[s] = (struct chrono){0, p->sittings[s].day, p->sittings[s].slot, s};
+	qsort(t, (size_t)ns, sizeof *t, cmp_chrono);
+	int *slot_at = xmalloc((size_t)ns * sizeof *slot_at); /* sitting -> its index in slot[] */
+	for (int i = 0; i < ns; i++) {
+		slot[i] = t[i].s;
+		slot_at[t[i].s] = i;
+	}
+	uint64_t draw = seed ^ 0x5eedc0ffee15ULL;
+	for (int i = 0; i < ns; i++)
+		order[i] = i;
+	for (int i = ns - 1; i > 0; i--) {
+		int k = (int)(splitmix64(&draw) % (uint64_t)(i + 1)), x = order[i];
+		order[i] = order[k];
+		order[k] = x;
+	}
+#define PERSON_AT(i) ((i) >= 0 && (i) < ns ? person[c[i].s] : -2)
+#define SAME_SCHOOL(i, j) ((j) >= 0 && (j) < ns && c[i].school == c[j].school)
+	/* The repeats a sitting at chronological index i takes part in, if it had person w. */
+	for (int pass = 0; pass < 8; pass++) {
+		bool changed = false;
+		for (int oi = 0; oi < ns; oi++) {
+			int x = order[oi], o = person[x], ix = pos[x];
+			if (o < 0 || p->sittings[x].fixed >= 0)
+				continue;
+			bool rep_x = (SAME_SCHOOL(ix, ix - 1) && PERSON_AT(ix - 1) == o) ||
+				     (SAME_SCHOOL(ix, ix + 1) && PERSON_AT(ix + 1) == o);
+			if (!rep_x)
+				continue;
+			const struct assign_sitting *sx = &p->sittings[x];
+			/* the sittings of x's slot */
+			int lo = slot_at[x], hi = slot_at[x];
+			while (lo > 0 && p->sittings[slot[lo - 1]].day == sx->day &&
+			       p->sittings[slot[lo - 1]].slot == sx->slot)
+				lo--;
+			while (hi + 1 < ns && p->sittings[slot[hi + 1]].day == sx->day &&
+			       p->sittings[slot[hi + 1]].slot == sx->slot)
+				hi++;
+			for (int j = lo; j <= hi; j++) {
+				int y = slot[j], q = person[y], iy = pos[y];
+				const struct assign_sitting *sy = &p->sittings[y];
+				if (y == x || q < 0 || q == o || sy->fixed >= 0 || sy->school == sx->school)
+					continue;
+				if (pair_has(conf, p->nconflicts, o, sy->school) ||
+				    pair_has(conf, p->nconflicts, q, sx->school))
+					continue;
+				int prev_before = pair_has(prev, p->nprevious, o, sx->school) +
+						  pair_has(prev, p->nprevious, q, sy->school);
+				int prev_after = pair_has(prev, p->nprevious, o, sy->school) +
+						 pair_has(prev, p->nprevious, q, sx->school);
+				if (prev_after > prev_before)
+					continue;
+				const struct assign_person *po = &p->people[o], *pq = &p->people[q];
+				int same_before = (sx->municipality >= 0 && sx->municipality == po->municipality) +
+						  (sy->municipality >= 0 && sy->municipality == pq->municipality);
+				int same_after = (sy->municipality >= 0 && sy->municipality == po->municipality) +
+						 (sx->municipality >= 0 && sx->municipality == pq->municipality);
+				if (same_after < same_before)
+					continue;
+				/* consecutive repeats around x and y, before and after the trade */
+				int before = 0, after = 0;
+				for (int d = -1; d <= 1; d += 2) {
+					before += SAME_SCHOOL(ix, ix + d) && PERSON_AT(ix + d) == o;
+					before += SAME_SCHOOL(iy, iy + d) && PERSON_AT(iy + d) == q;
+				}
+				person[x] = q;
+				person[y] = o;
+				for (int d = -1; d <= 1; d += 2) {
+					after += SAME_SCHOOL(ix, ix + d) && PERSON_AT(ix + d) == q;
+					after += SAME_SCHOOL(iy, iy + d) && PERSON_AT(iy + d) == o;
+				}
+				if (after < before) {
+					changed = true;
+					break;
+				}
+				person[x] = o;
+				person[y] = q;
+			}
+		}
+		if (!changed)
+			break;
+	}
+#undef PERSON_AT
+#undef SAME_SCHOOL
+	free(conf);
+	free(prev);
+	free(c);
+	free(pos);
+	free(slot);
+	free(slot_at);
+	free(order);
+	free(t);
+}
+
 int assign_solve(const struct assign_problem *p, struct assign_result *r, char *msg, size_t n)
 {
 	memset(r, 0, sizeof *r);
@@ -1327,6 +1483,7 @@ int assign_solve(const struct assign_problem *p, struct assign_result *r, char *
 			}
 		}
 		extract(&b, f.x, r->person);
+		untangle(p, r->person, p->seed);
 	}
 	if (!assign_evaluate(p, r->person, r)) {
 		snprintf(msg, n, "Решатель вернул назначение, нарушающее правила (внутренняя ошибка).");

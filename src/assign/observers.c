@@ -300,6 +300,7 @@ int assign_observers_at(struct db *d, const struct scope *sc, int64_t campaign_i
 		goto out;
 	}
 
+	rep->repeats_inside = res.repeats_inside;
 	/* The report, over the scope's sittings as they will be stored. */
 	int *person_at = xmalloc(nsit * sizeof *person_at); /* per scope sitting: person or -1 */
 	for (size_t i = 0; i < nsit; i++)

@@ -26,6 +26,8 @@ struct obs_assign_report {
 	double seconds;                           /* the solve */
 	long held;                                /* sittings already held (before today, or
 						     with an act): kept as they are */
+	long repeats_inside;                      /* consecutive sittings of a school with the
+						     same observer, in this campaign */
 };
 
 /* Assigns (or with dry_run only computes) and fills rep. ERR_NOTFOUND (msg) for an unknown

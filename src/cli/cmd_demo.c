@@ -617,9 +617,8 @@ static int demo_observers(struct db *d, const struct gen_params *p, const struct
 	       campaign, secs, nobs, conflicts, sittings, r.covered, nacts, nvideo);
 	if (*linked)
 		printf("  вход observer — наблюдатель %s\n", linked);
-	printf("  Приоритет школ списка риска пока пуст: список появится после анализа "
-	       "(oko analyze); затем назначьте заново: oko observers assign --campaign \"%s\"\n",
-	       campaign);
+	printf("  Списка риска при назначении ещё не было: покрытие школ из списка видно после "
+	       "анализа (oko analyze) на странице «Наблюдатели» кампании «%s».\n", campaign);
 out:
 	free(days);
 	free(x.s);

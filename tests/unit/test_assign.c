@@ -365,6 +365,34 @@ static void test_load_spread(void **state)
 	}
 }
 
+/* Two schools, each with a sitting on two days at the same hour; two persons, one a day
+ * each at most, everyone in one municipality: every answer covers all four with a load of
+ * two each, but «A at S both days, B at T both days» repeats a person at both schools. The
+ * answer never does, whatever the seed. */
+static void test_inside_repeats(void **state)
+{
+	struct assign_sitting sit[] = {
+		{10, 540, 0, 0, false, -1}, {10, 540, 1, 0, false, -1},
+		{11, 540, 0, 0, false, -1}, {11, 540, 1, 0, false, -1},
+	};
+	struct assign_person people[] = {{0, 1, NULL, 0}, {0, 1, NULL, 0}};
+	struct assign_problem p = {sit, 4, people, 2, 2, NULL, 0, NULL, 0, 1};
+	int person[] = {0, 1, 0, 1};
+	struct assign_result e;
+	assert_true(assign_evaluate(&p, person, &e));
+	assert_int_equal(e.repeats_inside, 2);
+	for (uint64_t seed = 1; seed <= 40; seed++) {
+		struct assign_result r;
+		p.seed = seed;
+		solve_ok(&p, &r);
+		assert_int_equal(r.others_covered, 4);
+		assert_int_equal(r.load_squares, 8);
+		assert_int_equal(r.repeats_inside, 0);
+		assert_int_not_equal(r.person[0], r.person[2]);
+		assign_result_free(&r);
+	}
+}
+
 static void test_fixed_kept(void **state)
 {
 	struct assign_sitting sit[] = {
@@ -513,6 +541,7 @@ int main(void)
 		cmocka_unit_test(test_previous_avoided),
 		cmocka_unit_test(test_same_municipality),
 		cmocka_unit_test(test_load_spread),
+		cmocka_unit_test(test_inside_repeats),
 		cmocka_unit_test(test_fixed_kept),
 		cmocka_unit_test(test_hubs_medium),
 		cmocka_unit_test(test_bad_input),

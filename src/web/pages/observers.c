@@ -435,6 +435,8 @@ static void assign_report(struct buf *b, const struct flash *f)
 	html_int(b, x->same_municipality);
 	buf_puts(b, "</dd><dt>В ту же школу, что в прошлый раз</dt><dd>");
 	html_int(b, x->repeats);
+	buf_puts(b, "</dd><dt>В ту же школу на соседние проведения кампании</dt><dd>");
+	html_int(b, x->repeats_inside);
 	buf_puts(b, "</dd><dt>Больше всего у одного наблюдателя</dt><dd>");
 	html_int(b, x->max_load);
 	html_printf(b, "</dd><dt>Число для жребия</dt><dd>%llu</dd><dt>Время расчёта</dt><dd>",
