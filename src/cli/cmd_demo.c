@@ -191,9 +191,9 @@ static int demo_users(struct db *d)
  * Everything is deterministic from the generator's seed. The campaign holds the last
  * generated year's procedures with the window of ВПР 2021 (15.03–21.05); each procedure
  * has a part of the window (ten working days, the parts staggered), every school that
- * wrote it a day and a start (09:00, 10:00 or 11:00) there. Observers are about a third of
- * the busiest day's sittings (one observer can take the three starts of a day), spread over
- * the municipalities like the schools. */
+ * wrote it a day and a start (09:00, 10:00 or 11:00) there. Observers are as many as the
+ * busiest day's sittings (most take one sitting a day, some two or three), spread over the
+ * municipalities like the schools. */
 
 static uint64_t mix(uint64_t x)
 {
@@ -417,7 +417,7 @@ static int demo_registry(struct db *d, const struct demo_obs *x, int64_t cid, un
 		} else {
 			buf_putc(&b, ',');
 		}
-		static const int maxday[] = { 3, 3, 2, 3, 1, 3, 2, 3 };
+		static const int maxday[] = { 1, 1, 2, 1, 1, 3, 1, 2 };
 		buf_printf(&b, ",%d,", maxday[(h >> 44) % NELEM(maxday)]);
 		/* A quarter are available on two days of three only. */
 		if (i % 4 == 1) {
@@ -592,7 +592,7 @@ static int demo_observers(struct db *d, const struct gen_params *p, const struct
 			plan_date_of(k * 86400, days[ndays++]);
 	if ((rc = demo_sittings(d, &x, cid, p->seed, days, ndays, &sittings, &peak)))
 		goto out;
-	long nobs = (peak + 2) / 3;
+	long nobs = peak;
 	if (nobs < 6)
 		nobs = 6;
 	if ((rc = demo_registry(d, &x, cid, p->seed, nobs, days, ndays, o, &conflicts)))
