@@ -419,13 +419,13 @@ static int demo_registry(struct db *d, const struct demo_obs *x, int64_t cid, un
 		}
 		static const int maxday[] = { 1, 1, 2, 1, 1, 3, 1, 2 };
 		buf_printf(&b, ",%d,", maxday[(h >> 44) % NELEM(maxday)]);
-		/* A quarter are available on two days of three only. */
-		if (i % 4 == 1) {
-			int put = 0;
-			for (int k = 0; k < ndays && put < OBS_MAX_DAYS; k++)
-				if ((k + i) % 3 != 0)
-					buf_printf(&b, "%s%s", put++ ? " " : "", days[k]);
-		}
+		/* Each is available on about two days of five (volunteers with work of their
+		 * own), so that some sittings stay unobserved: the control group of
+		 * /observers/control. */
+		int put = 0;
+		for (int k = 0; k < ndays && put < OBS_MAX_DAYS; k++)
+			if (mix(h + (uint64_t)k) % 5 < 2)
+				buf_printf(&b, "%s%s", put++ ? " " : "", days[k]);
 		buf_putc(&b, '\n');
 	}
 	struct import_opts oo = *o;
