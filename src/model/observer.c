@@ -10,6 +10,7 @@
 #include "base/mem.h"
 #include "base/str.h"
 #include "model/observer.h"
+#include "model/procedure.h"
 #include "model/user.h"
 
 /* ---- names and titles ---- */
@@ -67,36 +68,10 @@ static const char *phase_name(enum obs_phase p)
 	return p == OBS_PHASE_CHECKING ? "checking" : "sitting";
 }
 
-/* A procedure in the users' words: «ВПР, математика, 4 класс». The subject names are the
- * lower-case forms of formats.md's codes (report/plan_pdf.c has the title-case ones; model/
- * may not include report/). */
-static const struct {
-	const char *code, *name;
-} subjects[] = {
-	{ "RU", "русский язык" }, { "MA", "математика" }, { "OM", "окружающий мир" },
-	{ "BI", "биология" }, { "IS", "история" }, { "GG", "география" },
-	{ "OB", "обществознание" }, { "FI", "физика" }, { "HI", "химия" },
-	{ "EN", "английский язык" }, { "DE", "немецкий язык" }, { "FR", "французский язык" },
-	{ "LI", "литература" }, { "IN", "информатика" },
-};
-static const struct {
-	const char *code, *name;
-} pkinds[] = {
-	{ "VPR", "ВПР" }, { "DKR", "ДКР" }, { "NIKO", "НИКО" }, { "IS9", "итоговое собеседование" },
-	{ "IS11", "итоговое сочинение" }, { "OGE", "ОГЭ" }, { "GVE", "ГВЭ" }, { "EGE", "ЕГЭ" },
-	{ "VSOSH", "ВсОШ" },
-};
-
+/* A procedure in the users' words: «ВПР, математика, 4 класс» (model/procedure.h). */
 static void procedure_words(const char *kind, const char *subject, int grade, char *out, size_t n)
 {
-	const char *k = kind, *s = subject;
-	for (size_t i = 0; i < sizeof pkinds / sizeof *pkinds; i++)
-		if (!strcmp(pkinds[i].code, kind))
-			k = pkinds[i].name;
-	for (size_t i = 0; i < sizeof subjects / sizeof *subjects; i++)
-		if (!strcmp(subjects[i].code, subject))
-			s = subjects[i].name;
-	snprintf(out, n, "%s, %s, %d класс", k, s, grade);
+	procedure_title(kind, subject, grade, out, n);
 }
 
 /* Russian plural of «наблюдение» for n. */

@@ -436,3 +436,73 @@ int procedure_each(struct db *d, procedure_item_fn fn, void *ctx)
 	db_finalize(s);
 	return rc;
 }
+
+/* ---- a procedure in the users' words ---- */
+
+static const struct {
+	const char *code, *name, *title;
+} subjects[] = {
+	{ "RU", "русский язык", "Русский язык" }, { "MA", "математика", "Математика" },
+	{ "OM", "окружающий мир", "Окружающий мир" }, { "BI", "биология", "Биология" },
+	{ "IS", "история", "История" }, { "GG", "география", "География" },
+	{ "OB", "обществознание", "Обществознание" }, { "FI", "физика", "Физика" },
+	{ "HI", "химия", "Химия" }, { "EN", "английский язык", "Английский язык" },
+	{ "DE", "немецкий язык", "Немецкий язык" }, { "FR", "французский язык", "Французский язык" },
+	{ "LI", "литература", "Литература" }, { "IN", "информатика", "Информатика" },
+};
+
+static const struct {
+	const char *code, *name;
+} pkinds[] = {
+	{ "VPR", "ВПР" }, { "DKR", "ДКР" }, { "NIKO", "НИКО" }, { "RPR", "РПР" }, { "MPR", "МПР" },
+	{ "IS9", "итоговое собеседование" }, { "IS11", "итоговое сочинение" }, { "OGE", "ОГЭ" },
+	{ "GVE", "ГВЭ" }, { "EGE", "ЕГЭ" }, { "VSOSH", "ВсОШ" },
+};
+
+const char *procedure_subject_name(const char *code)
+{
+	for (size_t i = 0; code && i < sizeof subjects / sizeof *subjects; i++)
+		if (!strcmp(subjects[i].code, code))
+			return subjects[i].name;
+	return code ? code : "";
+}
+
+const char *procedure_subject_title(const char *code)
+{
+	for (size_t i = 0; code && i < sizeof subjects / sizeof *subjects; i++)
+		if (!strcmp(subjects[i].code, code))
+			return subjects[i].title;
+	return code ? code : "";
+}
+
+static const char *kind_lookup(const char *kind, size_t n)
+{
+	for (size_t i = 0; i < sizeof pkinds / sizeof *pkinds; i++)
+		if (strlen(pkinds[i].code) == n && !strncmp(pkinds[i].code, kind, n))
+			return pkinds[i].name;
+	return NULL;
+}
+
+const char *procedure_kind_name(const char *kind)
+{
+	const char *k = kind ? kind_lookup(kind, strlen(kind)) : NULL;
+	return k ? k : kind ? kind : "";
+}
+
+void procedure_title(const char *kind, const char *subject, int grade, char *out, size_t n)
+{
+	snprintf(out, n, "%s, %s, %d класс", procedure_kind_name(kind), procedure_subject_name(subject),
+		 grade);
+}
+
+bool procedure_title_of(const char *code, const char *subject, int grade, char *out, size_t n)
+{
+	const char *dash = code ? strchr(code, '-') : NULL;
+	const char *k = dash ? kind_lookup(code, (size_t)(dash - code)) : NULL;
+	if (!k || !subject || !*subject || grade <= 0) {
+		snprintf(out, n, "%s", code ? code : "");
+		return false;
+	}
+	snprintf(out, n, "%s, %s, %d класс", k, procedure_subject_name(subject), grade);
+	return true;
+}

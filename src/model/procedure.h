@@ -94,4 +94,18 @@ typedef int (*procedure_item_fn)(void *ctx, const struct procedure_item *p);
  * stops the walk and is returned. */
 int procedure_each(struct db *d, procedure_item_fn fn, void *ctx);
 
+/* ---- a procedure in the users' words ---- */
+
+/* A subject code of formats.md: "MA" → "математика" (as inside «ВПР, математика, 4 класс»)
+ * and → "Математика" (as a heading or a column); the code itself when unknown. */
+const char *procedure_subject_name(const char *code);
+const char *procedure_subject_title(const char *code);
+/* A procedure kind: "VPR" → "ВПР"; the kind itself when unknown. */
+const char *procedure_kind_name(const char *kind);
+/* «ВПР, математика, 4 класс» from a kind, a subject code and a grade. */
+void procedure_title(const char *kind, const char *subject, int grade, char *out, size_t n);
+/* The same from a procedure code KIND-YEAR-SUBJECT-GRADE with its subject and grade; false
+ * (out = the code) when its kind is not one oko names. */
+bool procedure_title_of(const char *code, const char *subject, int grade, char *out, size_t n);
+
 #endif

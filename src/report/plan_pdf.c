@@ -5,26 +5,14 @@
 
 #include "base/err.h"
 #include "model/plan.h"
+#include "model/procedure.h"
 #include "model/unit.h"
 #include "report/pdf.h"
 #include "report/plan_pdf.h"
 
-static const struct {
-	const char *code, *name;
-} subjects[] = {
-	{ "RU", "Русский язык" }, { "MA", "Математика" }, { "OM", "Окружающий мир" },
-	{ "BI", "Биология" }, { "IS", "История" }, { "GG", "География" },
-	{ "OB", "Обществознание" }, { "FI", "Физика" }, { "HI", "Химия" },
-	{ "EN", "Английский язык" }, { "DE", "Немецкий язык" }, { "FR", "Французский язык" },
-	{ "LI", "Литература" }, { "IN", "Информатика" },
-};
-
 const char *plan_subject_name(const char *code)
 {
-	for (size_t i = 0; i < sizeof subjects / sizeof *subjects; i++)
-		if (!strcmp(subjects[i].code, code))
-			return subjects[i].name;
-	return code;
+	return procedure_subject_title(code);
 }
 
 struct ctx {

@@ -185,10 +185,33 @@ static void test_store_procedure_and_results(void **state)
 	result_writer_close(w);
 }
 
+/* A procedure in the users' words: one home (model/procedure.c) for the pages, the
+ * documents and the model's lists. */
+static void test_procedure_title(void **state)
+{
+	(void)state;
+	char t[160];
+	procedure_title("VPR", "MA", 4, t, sizeof t);
+	assert_string_equal(t, "ВПР, математика, 4 класс");
+	assert_true(procedure_title_of("VPR-2021-RU-5", "RU", 5, t, sizeof t));
+	assert_string_equal(t, "ВПР, русский язык, 5 класс");
+	assert_true(procedure_title_of("NIKO-2022-OM-4", "OM", 4, t, sizeof t));
+	assert_string_equal(t, "НИКО, окружающий мир, 4 класс");
+	/* a kind oko does not name, or no subject: the code as it is */
+	assert_false(procedure_title_of("XYZ-2021-MA-4", "MA", 4, t, sizeof t));
+	assert_string_equal(t, "XYZ-2021-MA-4");
+	assert_false(procedure_title_of("VPR-2021-MA-4", "", 4, t, sizeof t));
+	assert_string_equal(t, "VPR-2021-MA-4");
+	assert_string_equal(procedure_subject_title("FI"), "Физика");
+	assert_string_equal(procedure_subject_name("ZZ"), "ZZ");
+	assert_string_equal(procedure_kind_name("EGE"), "ЕГЭ");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_code_parse),
+		cmocka_unit_test(test_procedure_title),
 		cmocka_unit_test(test_positions_and_scale),
 		cmocka_unit_test(test_store_registry),
 		cmocka_unit_test(test_store_procedure_and_results),

@@ -40,42 +40,11 @@
 
 /* ---- helpers shared with observers_act.c (declared in web.h) ---- */
 
-/* The first letter of a subject's name in lower case (Cyrillic А–Я, Latin A–Z). */
-static void lower_first(struct buf *b, const char *s)
-{
-	const unsigned char *u = (const unsigned char *)s;
-	if (u[0] == 0xD0 && u[1] >= 0x90 && u[1] <= 0x9F) {
-		buf_putc(b, (char)0xD0);
-		buf_putc(b, (char)(u[1] + 0x20));
-		s += 2;
-	} else if (u[0] == 0xD0 && u[1] >= 0xA0 && u[1] <= 0xAF) {
-		buf_putc(b, (char)0xD1);
-		buf_putc(b, (char)(u[1] - 0x20));
-		s += 2;
-	} else if (u[0] >= 'A' && u[0] <= 'Z') {
-		buf_putc(b, (char)(u[0] + 32));
-		s++;
-	}
-	html_text(b, s);
-}
-
 void web_procedure_title(struct buf *b, const char *code, const char *subject, int grade)
 {
-	static const struct { const char *prefix, *title; } kinds[] = {
-		{ "VPR-", "ВПР" }, { "NIKO-", "НИКО" }, { "RPR-", "РПР" }, { "MPR-", "МПР" },
-	};
-	const char *kind = NULL;
-	for (size_t i = 0; i < sizeof kinds / sizeof *kinds; i++)
-		if (!strncmp(code, kinds[i].prefix, strlen(kinds[i].prefix)))
-			kind = kinds[i].title;
-	if (!kind || !subject || !*subject || grade <= 0) {
-		html_text(b, code); /* a code oko cannot read: as it is */
-		return;
-	}
-	html_text(b, kind);
-	buf_puts(b, ", ");
-	lower_first(b, plan_subject_name(subject));
-	html_printf(b, ", %d класс", grade);
+	char t[160];
+	procedure_title_of(code, subject, grade, t, sizeof t); /* else the code as it is */
+	html_text(b, t);
 }
 
 void web_date_ru(struct buf *b, const char *iso)
