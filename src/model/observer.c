@@ -129,6 +129,32 @@ static void copy(char *dst, size_t n, const char *src)
 
 /* ---- the registry ---- */
 
+/* Reads the rows of a prepared statement (unless rc already says it failed) into a malloc'ed
+ * array of elements of `size` bytes, each zeroed and filled by read(); finalizes the
+ * statement. On an error the array is freed, *n is 0 and NULL is returned. */
+typedef void (*row_read_fn)(struct db_stmt *s, void *item);
+static void *rows_into(int *rc, struct db_stmt *s, size_t size, row_read_fn read, size_t *n)
+{
+	char *v = NULL;
+	size_t cap = 0;
+	*n = 0;
+	if (!*rc) {
+		while ((*rc = db_step(s)) == DB_ROW) {
+			v = xgrow(v, &cap, *n + 1, size);
+			memset(v + *n * size, 0, size);
+			read(s, v + (*n)++ * size);
+		}
+		*rc = done(*rc);
+	}
+	db_finalize(s);
+	if (*rc) {
+		free(v);
+		v = NULL;
+		*n = 0;
+	}
+	return v;
+}
+
 int observer_put(struct db *d, const struct obs_person *p, const char *by)
 {
 	if (!p->code[0] || !p->name[0] || obs_kind_name(p->kind)[0] == '\0' || p->max_per_day < 1 ||
@@ -212,8 +238,9 @@ int observer_put(struct db *d, const struct obs_person *p, const char *by)
 	" FROM observer o LEFT JOIN municipality m ON m.id = o.municipality_id" \
 	" LEFT JOIN \"user\" u ON u.id = o.user_id"
 
-static void person_read(struct db_stmt *s, struct obs_person *p)
+static void person_read(struct db_stmt *s, void *item)
 {
+	struct obs_person *p = item;
 	memset(p, 0, sizeof *p);
 	p->id = db_col_int(s, 0);
 	copy(p->code, sizeof p->code, db_col_text(s, 1));
@@ -260,26 +287,14 @@ static int person_fill(struct db *d, struct obs_person *p)
 int observer_list(struct db *d, const struct scope *sc, int64_t campaign_id,
 		  struct obs_person **out, size_t *n)
 {
-	*out = NULL;
-	*n = 0;
 	struct db_stmt *s = NULL;
-	size_t cap = 0;
 	int rc = db_prepare(d, &s, "SELECT " PERSON_COLS("?3") PERSON_FROM
 				   " WHERE " OBS_SCOPE_SQL("o") " ORDER BY o.name, o.code");
-	if (rc || (rc = scope_bind(s, sc ? sc : &all)) || (rc = db_bind_int(s, 3, campaign_id)))
-		goto out;
-	while ((rc = db_step(s)) == DB_ROW) {
-		*out = xgrow(*out, &cap, *n + 1, sizeof **out);
-		person_read(s, &(*out)[(*n)++]);
-	}
-	if ((rc = done(rc)))
-		goto out;
-	db_finalize(s);
-	s = NULL;
+	if (!rc && !(rc = scope_bind(s, sc ? sc : &all)))
+		rc = db_bind_int(s, 3, campaign_id);
+	*out = rows_into(&rc, s, sizeof **out, person_read, n);
 	for (size_t i = 0; i < *n && !rc; i++)
 		rc = person_fill(d, &(*out)[i]);
-out:
-	db_finalize(s);
 	if (rc) {
 		free(*out);
 		*out = NULL;
@@ -406,9 +421,9 @@ int observer_of_user(struct db *d, int64_t user_id, int64_t *observer_id)
 	"  AND vc.phase = 'checking'"
 #define SITTING_ORDER " ORDER BY ps.sit_date, ps.sit_time, m.name, s.login, p.code"
 
-static void sitting_read(struct db_stmt *s, struct obs_sitting *x)
+static void sitting_read(struct db_stmt *s, void *item)
 {
-	memset(x, 0, sizeof *x);
+	struct obs_sitting *x = item;
 	x->procedure_id = db_col_int(s, 0);
 	x->school_id = db_col_int(s, 1);
 	x->municipality_id = db_col_int(s, 2);
@@ -435,56 +450,30 @@ static void sitting_read(struct db_stmt *s, struct obs_sitting *x)
 	copy(x->video_checking, sizeof x->video_checking, db_col_text(s, 22));
 }
 
-/* Steps a prepared sittings statement into a malloc'ed list. */
-static int sittings_collect(struct db_stmt *s, struct obs_sitting **out, size_t *n)
-{
-	size_t cap = 0;
-	int rc;
-	while ((rc = db_step(s)) == DB_ROW) {
-		*out = xgrow(*out, &cap, *n + 1, sizeof **out);
-		sitting_read(s, &(*out)[(*n)++]);
-	}
-	return done(rc);
-}
-
 int observer_sittings(struct db *d, const struct scope *sc, int64_t campaign_id,
 		      struct obs_sitting **out, size_t *n)
 {
-	*out = NULL;
-	*n = 0;
 	struct db_stmt *s = NULL;
 	int rc = db_prepare(d, &s, LATEST_RUN_CTE "SELECT " SITTING_COLS
 				   " FROM plan_procedure pp JOIN plan_school ps ON ps.procedure_id = pp.procedure_id"
 				   SITTING_JOINS
 				   " WHERE pp.campaign_id = ?3 AND ps.sit_date IS NOT NULL AND " SCOPE_SQL("s")
 				   SITTING_ORDER);
-	if (!rc && !(rc = scope_bind(s, sc ? sc : &all)) && !(rc = db_bind_int(s, 3, campaign_id)))
-		rc = sittings_collect(s, out, n);
-	db_finalize(s);
-	if (rc) {
-		free(*out);
-		*out = NULL;
-		*n = 0;
-	}
+	if (!rc && !(rc = scope_bind(s, sc ? sc : &all)))
+		rc = db_bind_int(s, 3, campaign_id);
+	*out = rows_into(&rc, s, sizeof **out, sitting_read, n);
 	return rc;
 }
 
 int observer_sittings_of(struct db *d, int64_t observer_id, struct obs_sitting **out, size_t *n)
 {
-	*out = NULL;
-	*n = 0;
 	struct db_stmt *s = NULL;
 	int rc = db_prepare(d, &s, LATEST_RUN_CTE "SELECT " SITTING_COLS " FROM plan_school ps"
 				   SITTING_JOINS
 				   " WHERE ob.observer_id = ?1 AND ps.sit_date IS NOT NULL" SITTING_ORDER);
-	if (!rc && !(rc = db_bind_int(s, 1, observer_id)))
-		rc = sittings_collect(s, out, n);
-	db_finalize(s);
-	if (rc) {
-		free(*out);
-		*out = NULL;
-		*n = 0;
-	}
+	if (!rc)
+		rc = db_bind_int(s, 1, observer_id);
+	*out = rows_into(&rc, s, sizeof **out, sitting_read, n);
 	return rc;
 }
 
@@ -503,64 +492,44 @@ bool observer_assigned_to(struct db *d, int64_t observer_id, int64_t procedure_i
 	return yes;
 }
 
-/* Steps (observer, school[, why]) rows into a malloc'ed list of pairs. */
-static int pairs_collect(struct db_stmt *s, bool with_why, struct obs_conflict **out, size_t *n)
+/* An (observer, school[, why]) row as a pair. */
+static void pair_read(struct db_stmt *s, void *item)
 {
-	size_t cap = 0;
-	int rc;
-	while ((rc = db_step(s)) == DB_ROW) {
-		*out = xgrow(*out, &cap, *n + 1, sizeof **out);
-		struct obs_conflict *c = &(*out)[(*n)++];
-		c->observer_id = db_col_int(s, 0);
-		c->school_id = db_col_int(s, 1);
-		c->child = with_why && !strcmp(db_col_text(s, 2), "child");
-	}
-	return done(rc);
+	struct obs_conflict *c = item;
+	c->observer_id = db_col_int(s, 0);
+	c->school_id = db_col_int(s, 1);
+	c->child = !strcmp(db_col_text(s, 2), "child");
 }
 
 int observer_conflicts(struct db *d, const struct scope *sc, struct obs_conflict **out,
 		       size_t *n)
 {
-	*out = NULL;
-	*n = 0;
 	struct db_stmt *s = NULL;
 	int rc = db_prepare(d, &s, "SELECT os.observer_id, os.school_id, os.why FROM observer_school os"
 				   " JOIN observer o ON o.id = os.observer_id WHERE " OBS_SCOPE_SQL("o")
 				   " ORDER BY os.observer_id, os.school_id, os.why");
-	if (!rc && !(rc = scope_bind(s, sc ? sc : &all)))
-		rc = pairs_collect(s, true, out, n);
-	db_finalize(s);
-	if (rc) {
-		free(*out);
-		*out = NULL;
-		*n = 0;
-	}
+	if (!rc)
+		rc = scope_bind(s, sc ? sc : &all);
+	*out = rows_into(&rc, s, sizeof **out, pair_read, n);
 	return rc;
 }
 
 int observer_previous(struct db *d, const char *before, struct obs_conflict **out, size_t *n)
 {
-	*out = NULL;
-	*n = 0;
 	struct db_stmt *s = NULL;
 	/* The latest observed moment of each school before the date, then who observed then. */
 	int rc = db_prepare(d, &s, "WITH last(school_id, at) AS (SELECT ps.school_id,"
 				   " max(ps.sit_date || ' ' || ps.sit_time) FROM observation ob"
 				   " JOIN plan_school ps ON ps.procedure_id = ob.procedure_id"
 				   " AND ps.school_id = ob.school_id WHERE ps.sit_date < ?1 GROUP BY ps.school_id)"
-				   " SELECT DISTINCT ob.observer_id, ps.school_id FROM last"
+				   " SELECT DISTINCT ob.observer_id, ps.school_id, '' FROM last"
 				   " JOIN plan_school ps ON ps.school_id = last.school_id"
 				   " AND ps.sit_date || ' ' || ps.sit_time = last.at"
 				   " JOIN observation ob ON ob.procedure_id = ps.procedure_id"
 				   " AND ob.school_id = ps.school_id ORDER BY 1, 2");
-	if (!rc && !(rc = db_bind_text(s, 1, before ? before : "", -1)))
-		rc = pairs_collect(s, false, out, n);
-	db_finalize(s);
-	if (rc) {
-		free(*out);
-		*out = NULL;
-		*n = 0;
-	}
+	if (!rc)
+		rc = db_bind_text(s, 1, before ? before : "", -1);
+	*out = rows_into(&rc, s, sizeof **out, pair_read, n);
 	return rc;
 }
 
@@ -867,8 +836,9 @@ int observer_campaign_set_reveal(struct db *d, int64_t campaign_id, bool reveal_
 	" JOIN procedure p ON p.id = a.procedure_id JOIN school s ON s.id = a.school_id" \
 	" JOIN observer o ON o.id = a.observer_id"
 
-static void act_read(struct db_stmt *s, struct obs_act *a)
+static void act_read(struct db_stmt *s, void *item)
 {
+	struct obs_act *a = item;
 	memset(a, 0, sizeof *a);
 	a->id = db_col_int(s, 0);
 	a->procedure_id = db_col_int(s, 1);
@@ -1097,28 +1067,16 @@ int observer_act_get(struct db *d, int64_t act_id, struct obs_act *out)
 int observer_acts(struct db *d, const struct scope *sc, int64_t campaign_id,
 		  struct obs_act **out, size_t *n)
 {
-	*out = NULL;
-	*n = 0;
 	struct db_stmt *s = NULL;
-	size_t cap = 0;
 	int rc = db_prepare(d, &s, "SELECT " ACT_COLS ACT_FROM
 				   " JOIN plan_procedure pp ON pp.procedure_id = a.procedure_id"
 				   " WHERE (?3 = 0 OR pp.campaign_id = ?3) AND " SCOPE_SQL("s")
 				   " ORDER BY ps.sit_date, ps.sit_time, s.login, p.code, a.id");
-	if (rc || (rc = scope_bind(s, sc ? sc : &all)) || (rc = db_bind_int(s, 3, campaign_id)))
-		goto out;
-	while ((rc = db_step(s)) == DB_ROW) {
-		*out = xgrow(*out, &cap, *n + 1, sizeof **out);
-		act_read(s, &(*out)[(*n)++]);
-	}
-	if ((rc = done(rc)))
-		goto out;
-	db_finalize(s);
-	s = NULL;
+	if (!rc && !(rc = scope_bind(s, sc ? sc : &all)))
+		rc = db_bind_int(s, 3, campaign_id);
+	*out = rows_into(&rc, s, sizeof **out, act_read, n);
 	for (size_t i = 0; i < *n && !rc; i++)
 		rc = act_violations_fill(d, &(*out)[i]);
-out:
-	db_finalize(s);
 	if (rc) {
 		free(*out);
 		*out = NULL;
@@ -1129,32 +1087,23 @@ out:
 
 /* ---- violation kinds ---- */
 
+static void kind_read(struct db_stmt *s, void *item)
+{
+	struct obs_violation_kind *k = item;
+	k->id = db_col_int(s, 0);
+	copy(k->title, sizeof k->title, db_col_text(s, 1));
+	k->active = db_col_int(s, 2) == 1;
+}
+
 int observer_violation_kinds(struct db *d, bool active_only, struct obs_violation_kind **out,
 			     size_t *n)
 {
-	*out = NULL;
-	*n = 0;
 	struct db_stmt *s = NULL;
-	size_t cap = 0;
 	int rc = db_prepare(d, &s, "SELECT id, title, active FROM violation_kind"
 				   " WHERE (?1 = 0 OR active = 1) ORDER BY id");
-	if (rc || (rc = db_bind_int(s, 1, active_only ? 1 : 0)))
-		goto out;
-	while ((rc = db_step(s)) == DB_ROW) {
-		*out = xgrow(*out, &cap, *n + 1, sizeof **out);
-		struct obs_violation_kind *k = &(*out)[(*n)++];
-		k->id = db_col_int(s, 0);
-		copy(k->title, sizeof k->title, db_col_text(s, 1));
-		k->active = db_col_int(s, 2) == 1;
-	}
-	rc = done(rc);
-out:
-	db_finalize(s);
-	if (rc) {
-		free(*out);
-		*out = NULL;
-		*n = 0;
-	}
+	if (!rc)
+		rc = db_bind_int(s, 1, active_only ? 1 : 0);
+	*out = rows_into(&rc, s, sizeof **out, kind_read, n);
 	return rc;
 }
 
@@ -1324,16 +1273,23 @@ int observer_video_get(struct db *d, int64_t procedure_id, int64_t school_id,
 
 /* ---- coverage ---- */
 
+static void coverage_read(struct db_stmt *s, void *item)
+{
+	struct obs_coverage *c = item;
+	copy(c->group, sizeof c->group, db_col_text(s, 0));
+	long *f[] = { &c->sittings, &c->observed, &c->priority, &c->priority_observed, &c->acts,
+		      &c->acts_violations, &c->video_sitting, &c->video_checking, &c->video_problems };
+	for (int k = 0; k < 9; k++)
+		*f[k] = (long)db_col_int(s, k + 1);
+}
+
 int observer_coverage(struct db *d, const struct scope *sc, int64_t campaign_id,
 		      enum obs_group by, struct obs_coverage **out, size_t *n,
 		      struct obs_coverage *total)
 {
-	*out = NULL;
-	*n = 0;
 	memset(total, 0, sizeof *total);
 	copy(total->group, sizeof total->group, "Итого");
 	struct db_stmt *s = NULL;
-	size_t cap = 0;
 	/* One row per sitting with its group and figures, then summed per group. */
 	int rc = db_prepare(d, &s, LATEST_RUN_CTE ", x(g, pr, obs, acts, actv, vs, vc, vp) AS (SELECT"
 				   " CASE ?4 WHEN 0 THEN coalesce(m.name, 'муниципалитет не указан')"
@@ -1359,44 +1315,38 @@ int observer_coverage(struct db *d, const struct scope *sc, int64_t campaign_id,
 				   " WHERE pp.campaign_id = ?3 AND ps.sit_date IS NOT NULL AND " SCOPE_SQL("s") ")"
 				   " SELECT g, count(*), sum(obs), sum(pr), sum(pr * obs), sum(acts), sum(actv),"
 				   " sum(vs), sum(vc), sum(vp) FROM x GROUP BY g ORDER BY g");
-	if (rc || (rc = scope_bind(s, sc ? sc : &all)) || (rc = db_bind_int(s, 3, campaign_id)) ||
-	    (rc = db_bind_int(s, 4, by == OBS_BY_MUNICIPALITY ? 0 : by == OBS_BY_KIND ? 1 : 2)))
-		goto out;
-	while ((rc = db_step(s)) == DB_ROW) {
-		*out = xgrow(*out, &cap, *n + 1, sizeof **out);
-		struct obs_coverage *c = &(*out)[(*n)++];
-		memset(c, 0, sizeof *c);
-		copy(c->group, sizeof c->group, db_col_text(s, 0));
-		long *f[] = { &c->sittings, &c->observed, &c->priority, &c->priority_observed, &c->acts,
-			      &c->acts_violations, &c->video_sitting, &c->video_checking,
-			      &c->video_problems };
-		long *t[] = { &total->sittings, &total->observed, &total->priority,
-			      &total->priority_observed, &total->acts, &total->acts_violations,
-			      &total->video_sitting, &total->video_checking, &total->video_problems };
-		for (int k = 0; k < 9; k++) {
-			*f[k] = (long)db_col_int(s, k + 1);
-			*t[k] += *f[k];
-		}
-	}
-	rc = done(rc);
-out:
-	db_finalize(s);
-	if (rc) {
-		free(*out);
-		*out = NULL;
-		*n = 0;
-		memset(total, 0, sizeof *total);
+	if (!rc && !(rc = scope_bind(s, sc ? sc : &all)) && !(rc = db_bind_int(s, 3, campaign_id)))
+		rc = db_bind_int(s, 4, by == OBS_BY_MUNICIPALITY ? 0 : by == OBS_BY_KIND ? 1 : 2);
+	*out = rows_into(&rc, s, sizeof **out, coverage_read, n);
+	for (size_t i = 0; i < *n; i++) {
+		const struct obs_coverage *c = &(*out)[i];
+		total->sittings += c->sittings;
+		total->observed += c->observed;
+		total->priority += c->priority;
+		total->priority_observed += c->priority_observed;
+		total->acts += c->acts;
+		total->acts_violations += c->acts_violations;
+		total->video_sitting += c->video_sitting;
+		total->video_checking += c->video_checking;
+		total->video_problems += c->video_problems;
 	}
 	return rc;
+}
+
+static void count_read(struct db_stmt *s, void *item)
+{
+	struct obs_violation_count *c = item;
+	copy(c->violation, sizeof c->violation, db_col_text(s, 0));
+	copy(c->school_login, sizeof c->school_login, db_col_text(s, 1));
+	copy(c->school_name, sizeof c->school_name, db_col_text(s, 2));
+	copy(c->municipality, sizeof c->municipality, db_col_text(s, 3));
+	c->acts = (long)db_col_int(s, 4);
 }
 
 int observer_violation_counts(struct db *d, const struct scope *sc, int64_t campaign_id,
 			      struct obs_violation_count **out, size_t *n)
 {
-	*out = NULL;
-	*n = 0;
 	struct db_stmt *s = NULL;
-	size_t cap = 0;
 	int rc = db_prepare(d, &s, "SELECT vk.title, s.login, s.name, coalesce(m.name, ''), count(DISTINCT a.id)"
 				   " FROM act a JOIN act_violation av ON av.act_id = a.id"
 				   " JOIN violation_kind vk ON vk.id = av.kind_id"
@@ -1406,24 +1356,8 @@ int observer_violation_counts(struct db *d, const struct scope *sc, int64_t camp
 				   " WHERE (?3 = 0 OR pp.campaign_id = ?3) AND " SCOPE_SQL("s")
 				   " GROUP BY vk.id, vk.title, s.id, s.login, s.name, m.name"
 				   " ORDER BY vk.id, m.name, s.login");
-	if (rc || (rc = scope_bind(s, sc ? sc : &all)) || (rc = db_bind_int(s, 3, campaign_id)))
-		goto out;
-	while ((rc = db_step(s)) == DB_ROW) {
-		*out = xgrow(*out, &cap, *n + 1, sizeof **out);
-		struct obs_violation_count *c = &(*out)[(*n)++];
-		copy(c->violation, sizeof c->violation, db_col_text(s, 0));
-		copy(c->school_login, sizeof c->school_login, db_col_text(s, 1));
-		copy(c->school_name, sizeof c->school_name, db_col_text(s, 2));
-		copy(c->municipality, sizeof c->municipality, db_col_text(s, 3));
-		c->acts = (long)db_col_int(s, 4);
-	}
-	rc = done(rc);
-out:
-	db_finalize(s);
-	if (rc) {
-		free(*out);
-		*out = NULL;
-		*n = 0;
-	}
+	if (!rc && !(rc = scope_bind(s, sc ? sc : &all)))
+		rc = db_bind_int(s, 3, campaign_id);
+	*out = rows_into(&rc, s, sizeof **out, count_read, n);
 	return rc;
 }
