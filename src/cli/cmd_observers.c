@@ -279,6 +279,38 @@ out:
 	return rc;
 }
 
+/* ---- coverage ---- */
+
+static int coverage(struct db *d, int64_t cid, const char *by_s, const char *format,
+		    const char *out_path)
+{
+	enum obs_group by = OBS_BY_MUNICIPALITY;
+	if (by_s && !strcmp(by_s, "kind"))
+		by = OBS_BY_KIND;
+	else if (by_s && !strcmp(by_s, "risk"))
+		by = OBS_BY_RISK;
+	const struct scope all = scope_all();
+	struct buf b = BUF_INIT;
+	char msg[512] = "";
+	int rc = obs_coverage_write(d, &all, cid, by, (enum obs_doc_format)obs_doc_format_parse(format),
+				    &b, msg, sizeof msg);
+	if (rc) {
+		fprintf(stderr, "oko: охват не выгружен: %s\n", *msg ? msg : err_str(rc));
+		goto out;
+	}
+	FILE *fp = out_path ? fopen(out_path, "wb") : stdout;
+	if (!fp || fwrite(b.p, 1, b.len, fp) != b.len || (out_path ? fclose(fp) : fflush(fp))) {
+		fprintf(stderr, "oko: не удалось записать %s\n", out_path ? out_path : "охват");
+		rc = ERR_IO;
+		goto out;
+	}
+	if (out_path)
+		printf("записано: %s\n", out_path);
+out:
+	buf_free(&b);
+	return rc;
+}
+
 /* `oko observers import …` is `oko import observers …`. */
 static int import(struct cli *c, int argc, char **argv)
 {
@@ -300,7 +332,7 @@ int cmd_observers(struct cli *c, int argc, char **argv)
 	if (argc > 1 && !strcmp(argv[1], "import"))
 		return import(c, argc, argv);
 	const char *campaign = NULL, *proc = NULL, *school = NULL, *observer = NULL, *seed_s = NULL,
-		   *format = NULL, *out_path = NULL, *login = NULL;
+		   *format = NULL, *out_path = NULL, *login = NULL, *by = NULL;
 	bool dry_run = false, none = false, day = false, always = false;
 	const struct cli_opt opts[] = {
 		{ "--campaign", &campaign, NULL }, { "--procedure", &proc, NULL },
@@ -308,7 +340,7 @@ int cmd_observers(struct cli *c, int argc, char **argv)
 		{ "--none", NULL, &none }, { "--seed", &seed_s, NULL },
 		{ "--dry-run", NULL, &dry_run }, { "--format", &format, NULL },
 		{ "--out", &out_path, NULL }, { "--login", &login, NULL },
-		{ "--day", NULL, &day }, { "--always", NULL, &always }, { 0 },
+		{ "--day", NULL, &day }, { "--always", NULL, &always }, { "--by", &by, NULL }, { 0 },
 	};
 	int npos, rc;
 	if ((rc = cli_parse(c, argc, argv, opts, &npos)))
@@ -316,11 +348,12 @@ int cmd_observers(struct cli *c, int argc, char **argv)
 	const char *act = npos == 1 ? argv[0] : "";
 	bool is_list = !strcmp(act, "list"), is_assign = !strcmp(act, "assign"),
 	     is_set = !strcmp(act, "set"), is_export = !strcmp(act, "export"),
-	     is_link = !strcmp(act, "link"), is_reveal = !strcmp(act, "reveal");
-	if (!is_list && !is_assign && !is_set && !is_export && !is_link && !is_reveal)
-		return cli_usage_error(c, "укажите действие: import, list, assign, set, export, link "
-					  "или reveal");
-	if ((is_assign || is_set || is_export || is_reveal) && !campaign)
+	     is_link = !strcmp(act, "link"), is_reveal = !strcmp(act, "reveal"),
+	     is_coverage = !strcmp(act, "coverage");
+	if (!is_list && !is_assign && !is_set && !is_export && !is_link && !is_reveal && !is_coverage)
+		return cli_usage_error(c, "укажите действие: import, list, assign, set, export, "
+					  "coverage, link или reveal");
+	if ((is_assign || is_set || is_export || is_reveal || is_coverage) && !campaign)
 		return cli_usage_error(c, "укажите кампанию: --campaign НАЗВАНИЕ");
 	uint64_t seed = 0;
 	if (is_assign && parse_seed(seed_s, &seed))
@@ -333,6 +366,13 @@ int cmd_observers(struct cli *c, int argc, char **argv)
 		return cli_usage_error(c, "укажите формат: --format csv, xlsx или pdf");
 	if (is_export && f != OBS_DOC_CSV && !out_path)
 		return cli_usage_error(c, "для XLSX и PDF укажите файл: --out ФАЙЛ");
+	if (is_coverage && (f != OBS_DOC_CSV && f != OBS_DOC_XLSX))
+		return cli_usage_error(c, "укажите формат: --format csv или xlsx");
+	if (is_coverage && f == OBS_DOC_XLSX && !out_path)
+		return cli_usage_error(c, "для XLSX укажите файл: --out ФАЙЛ");
+	if (is_coverage && by && strcmp(by, "municipality") && strcmp(by, "kind") && strcmp(by, "risk"))
+		return cli_usage_error(c, "--by: municipality (по муниципалитетам), kind (по типам "
+					  "школ) или risk (по статусу риска)");
 	if (is_link && (!observer || !login))
 		return cli_usage_error(c, "укажите --observer КОД и --login ЛОГИН");
 	if (is_reveal && day + always != 1)
@@ -341,7 +381,7 @@ int cmd_observers(struct cli *c, int argc, char **argv)
 	struct db *d = NULL;
 	int64_t cid = 0;
 	char msg[512] = "";
-	if ((rc = cli_open_db(c, is_list || is_export ? DB_OPEN_READONLY : 0, &d)) ||
+	if ((rc = cli_open_db(c, is_list || is_export || is_coverage ? DB_OPEN_READONLY : 0, &d)) ||
 	    (campaign && (rc = find_campaign(d, campaign, &cid))))
 		goto out;
 	if (is_list) {
@@ -352,6 +392,8 @@ int cmd_observers(struct cli *c, int argc, char **argv)
 		rc = set(d, cid, campaign, proc, school, none ? NULL : observer);
 	} else if (is_export) {
 		rc = export(d, cid, format, out_path);
+	} else if (is_coverage) {
+		rc = coverage(d, cid, by, format, out_path);
 	} else if (is_link) {
 		struct user u;
 		int64_t oid;

@@ -575,3 +575,59 @@ out:
 	free(k);
 	return rc;
 }
+
+int obs_coverage_write(struct db *d, const struct scope *sc, int64_t campaign_id,
+		       enum obs_group by, enum obs_doc_format f, struct buf *out, char *msg,
+		       size_t n)
+{
+	msg[0] = '\0';
+	struct obs_coverage *c = NULL, total;
+	size_t nc = 0;
+	struct table_writer *w = NULL;
+	char name[PLAN_NAME_MAX];
+	int rc;
+	if (f == OBS_DOC_PDF) {
+		snprintf(msg, n, "охват выгружается в CSV или XLSX");
+		return ERR_INVALID;
+	}
+	if (plan_campaign_get(d, campaign_id, name, sizeof name)) {
+		snprintf(msg, n, "кампания не найдена");
+		return ERR_NOTFOUND;
+	}
+	if ((rc = observer_coverage(d, sc, campaign_id, by, &c, &nc, &total))) {
+		snprintf(msg, n, "не удалось прочитать охват");
+		return rc;
+	}
+	if ((rc = table_writer_open_mem(&w, f == OBS_DOC_XLSX ? TABLE_XLSX : TABLE_CSV, "Охват", out,
+					msg, n)))
+		goto out;
+	static const char *const head[] = { "group", "sittings", "observed", "priority",
+					    "priority_observed", "acts", "acts_violations",
+					    "video_sitting", "video_checking", "video_problems" };
+	for (size_t i = 0; i < sizeof head / sizeof *head && !rc; i++)
+		rc = table_writer_text(w, head[i]);
+	if (!rc)
+		rc = table_writer_end_row(w);
+	for (size_t i = 0; i <= nc && !rc; i++) {
+		const struct obs_coverage *x = i < nc ? &c[i] : &total;
+		const long v[] = { x->sittings, x->observed, x->priority, x->priority_observed, x->acts,
+				   x->acts_violations, x->video_sitting, x->video_checking,
+				   x->video_problems };
+		rc = table_writer_text(w, x->group);
+		for (size_t k = 0; k < sizeof v / sizeof *v && !rc; k++)
+			rc = table_writer_int(w, v[k]);
+		if (!rc)
+			rc = table_writer_end_row(w);
+	}
+	int crc = table_writer_close(w);
+	w = NULL;
+	if (!rc)
+		rc = crc;
+	if (rc && !msg[0])
+		snprintf(msg, n, "таблица охвата не записана");
+out:
+	if (w)
+		table_writer_close(w);
+	free(c);
+	return rc;
+}

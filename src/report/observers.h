@@ -17,6 +17,7 @@
 
 #include "base/buf.h"
 #include "db/db.h"
+#include "model/observer.h"
 #include "model/scope.h"
 
 enum obs_doc_format { OBS_DOC_CSV, OBS_DOC_XLSX, OBS_DOC_PDF };
@@ -39,5 +40,15 @@ int obs_act_pdf(struct db *d, int64_t act_id, struct buf *out, char *msg, size_t
  * titles separated by «; ». */
 int obs_acts_write(struct db *d, const struct scope *sc, int64_t campaign_id,
 		   enum obs_doc_format f, struct buf *out, char *msg, size_t n);
+
+/* Coverage of the campaign's sittings the scope sees as a table (`oko observers coverage`,
+ * /observers/coverage.csv|xlsx), one row per group of `by` (model/observer.h) and a last
+ * row «Итого»:
+ *   group,sittings,observed,priority,priority_observed,acts,acts_violations,
+ *   video_sitting,video_checking,video_problems
+ * CSV or XLSX; ERR_NOTFOUND for an unknown campaign (msg). */
+int obs_coverage_write(struct db *d, const struct scope *sc, int64_t campaign_id,
+		       enum obs_group by, enum obs_doc_format f, struct buf *out, char *msg,
+		       size_t n);
 
 #endif

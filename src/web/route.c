@@ -34,6 +34,7 @@ static const char *const one[] = { "1", NULL };
 static const char *const all[] = { "all", NULL };
 static const char *const material_parts[] = { "archive", "key", "criteria", "variants", NULL };
 static const char *const reveal_values[] = { "always", "day", NULL };
+static const char *const coverage_groups[] = { "municipality", "kind", "risk", NULL };
 static const char *const video_modes[] = { "none", "record", "online", NULL };
 static const char *const video_phases[] = { "sitting", "checking", NULL };
 static const char *const kind_actions[] = { "add", "set", NULL };
@@ -57,6 +58,7 @@ static const char *const kind_actions[] = { "add", "set", NULL };
 #define CELL(name, title) K(name, WEB_TEXT, title, .max = 100, .many = true)
 /* An observer of the registry by row id; 0 or empty: nobody («снять»). */
 #define OBSERVER_ID K("observer", WEB_INT, "наблюдатель", .min = 0, .max = ID_MAX)
+#define COVERAGE_BY K("by", WEB_ENUM, "группировка", .values = coverage_groups)
 
 /* Path parameters, typed by their {name} in the pattern (one meaning per name). */
 static const struct web_key path_keys[] = {
@@ -166,6 +168,8 @@ const struct web_route web_routes[] = {
 	{ "GET", "/observers/schedule.pdf", page_observers_schedule, WEB_TERRITORY, false, KEYS(CAMPAIGN) },
 	{ "GET", "/observers/acts.csv", page_observers_acts, WEB_TERRITORY, false, KEYS(CAMPAIGN) },
 	{ "GET", "/observers/acts.xlsx", page_observers_acts, WEB_TERRITORY, false, KEYS(CAMPAIGN) },
+	{ "GET", "/observers/coverage.csv", page_observers_coverage, WEB_TERRITORY, false, KEYS(CAMPAIGN, COVERAGE_BY) },
+	{ "GET", "/observers/coverage.xlsx", page_observers_coverage, WEB_TERRITORY, false, KEYS(CAMPAIGN, COVERAGE_BY) },
 	{ "GET", "/observers/control", page_observers_control, WEB_TERRITORY, false, KEYS(CAMPAIGN) },
 	{ "GET", "/observers/violations", page_violations, REGION, false, NONE },
 	{ "POST", "/observers/violations", page_violations_post, REGION, true,

@@ -356,6 +356,7 @@ int page_observers_import(struct web_req *r, struct web_res *w);
 int page_observers_link(struct web_req *r, struct web_res *w);
 int page_observers_schedule(struct web_req *r, struct web_res *w);
 int page_observers_acts(struct web_req *r, struct web_res *w);
+int page_observers_coverage(struct web_req *r, struct web_res *w);
 int page_violations(struct web_req *r, struct web_res *w);
 int page_violations_post(struct web_req *r, struct web_res *w);
 int page_observers_school(struct web_req *r, struct web_res *w);

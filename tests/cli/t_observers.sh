@@ -203,6 +203,11 @@ expect_ok "schedule as XLSX" observers export --campaign "$C" --format xlsx --ou
 if unzip -l "$T/s.xlsx" 2>/dev/null | grep -q 'xl/workbook.xml'; then ok "the XLSX is a workbook"; else fail "the XLSX is a workbook"; fi
 expect_ok "schedule as PDF" observers export --campaign "$C" --format pdf --out "$T/s.pdf"
 if pdftotext "$T/s.pdf" - 2>/dev/null | grep -qi "наблюдател"; then ok "the PDF speaks of observers"; else fail "the PDF speaks of observers"; fi
+expect_ok "coverage by municipality" observers coverage --campaign "$C" --format csv
+expect_eq "coverage header" "$(head -1 "$T/out")" "group,sittings,observed,priority,priority_observed,acts,acts_violations,video_sitting,video_checking,video_problems"
+expect_eq "coverage total: eight sittings, all observed" "$(grep '^Итого,' "$T/out" | cut -d, -f2,3)" "8,8"
+expect_ok "coverage by school kind as XLSX" observers coverage --campaign "$C" --by kind --format xlsx --out "$T/cov.xlsx"
+expect_fail "coverage by an unknown grouping refused" observers coverage --campaign "$C" --by school --format csv
 expect_fail "XLSX without --out is a usage error" observers export --campaign "$C" --format xlsx
 expect_fail "an unknown format is refused" observers export --campaign "$C" --format doc
 

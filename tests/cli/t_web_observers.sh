@@ -165,6 +165,9 @@ mun /acts/new?procedure=VPR-2021-RU-4&school=sch220206 403
 obs1 /observers/schedule.csv?campaign=$cid 403
 sch /observers/schedule.csv?campaign=$cid 403
 sch /observers/acts.csv?campaign=$cid 403
+sch /observers/coverage.csv?campaign=$cid 403
+obs1 /observers/coverage.xlsx?campaign=$cid 403
+reg /observers/coverage.csv?campaign=999999 404
 reg /observers/schedule.csv?campaign=999999 404
 reg /observers?campaign=999999 404
 - /observers/control 303
@@ -286,6 +289,14 @@ expect_eq "acts CSV" "$code" "200 text/csv; charset=utf-8"
 expect_grep "acts CSV holds the act" "$T/dl" "sch220206"
 dl reg "/observers/acts.xlsx?campaign=$cid"
 expect_eq "acts XLSX" "$code" "200 application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+dl reg "/observers/coverage.csv?campaign=$cid&by=municipality"
+expect_eq "coverage CSV" "$code" "200 text/csv; charset=utf-8"
+expect_eq "coverage CSV header" "$(head -1 "$T/dl" | tr -d '\r\357\273\277')" "group,sittings,observed,priority,priority_observed,acts,acts_violations,video_sitting,video_checking,video_problems"
+expect_eq "coverage total row counts every sitting" "$(grep '^Итого,' "$T/dl" | cut -d, -f2)" "$(sql "SELECT count(*) FROM plan_school WHERE sit_date IS NOT NULL")"
+dl mun "/observers/coverage.csv?campaign=$cid&by=kind"
+expect_eq "a municipality's coverage counts its own sittings" "$(grep '^Итого,' "$T/dl" | cut -d, -f2)" "$(sql "SELECT count(*) FROM plan_school ps JOIN school s ON s.id = ps.school_id JOIN \"user\" u ON u.municipality_id = s.municipality_id WHERE u.login = 'mun' AND ps.sit_date IS NOT NULL")"
+dl reg "/observers/coverage.xlsx?campaign=$cid&by=risk"
+expect_eq "coverage XLSX" "$code" "200 application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 dl obs1 "/acts/$a1.pdf"
 expect_eq "act PDF" "$code" "200 application/pdf"
 

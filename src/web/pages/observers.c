@@ -11,6 +11,7 @@
  *   POST /observers/link      a login of role observer linked to a person of the registry
  *   GET  /observers/schedule.csv|.xlsx|.pdf?campaign=   the schedule (report/observers.c)
  *   GET  /observers/acts.csv|.xlsx?campaign=            the acts as a table
+ *   GET  /observers/coverage.csv|.xlsx?campaign=&by=    coverage as a table
  *
  * The violations list (/observers/violations) is in observers_act.c, beside the act.
  *
@@ -234,7 +235,17 @@ static void coverage(struct web_req *r, struct buf *b, int64_t cid)
 	coverage_table(r, b, cid, OBS_BY_KIND, "По типам школ");
 	coverage_table(r, b, cid, OBS_BY_RISK, "По статусу риска (последний анализ)");
 	violations_table(r, b, cid);
-	buf_puts(b, "</div></section>");
+	buf_puts(b, "</div><p>Выгрузить охват: ");
+	static const struct { const char *by, *title; } groups[] = {
+		{ "municipality", "по муниципалитетам" }, { "kind", "по типам школ" },
+		{ "risk", "по статусу риска" },
+	};
+	for (size_t i = r->scope.kind == SCOPE_MUNICIPALITY; i < sizeof groups / sizeof *groups; i++)
+		html_printf(b, "%s%s — <a href=\"/observers/coverage.xlsx?campaign=%lld&amp;by=%s\">XLSX</a>, "
+			       "<a href=\"/observers/coverage.csv?campaign=%lld&amp;by=%s\">CSV</a>",
+			    i > (size_t)(r->scope.kind == SCOPE_MUNICIPALITY) ? "; " : "", groups[i].title,
+			    (long long)cid, groups[i].by, (long long)cid, groups[i].by);
+	buf_puts(b, ".</p></section>");
 }
 
 /* ---- the sittings ---- */
@@ -878,6 +889,27 @@ int page_observers_acts(struct web_req *r, struct web_res *w)
 	const char *e = ext_of(f);
 	send_doc(r, w, f, arena_printf(r->a, "acts-%lld.%s", (long long)cid, e),
 		 arena_printf(r->a, "Акты наблюдения.%s", e));
+	return 0;
+}
+
+int page_observers_coverage(struct web_req *r, struct web_res *w)
+{
+	int64_t cid = posted_campaign(r);
+	enum obs_doc_format f = path_format(r);
+	const char *by_s = web_str(r, "by");
+	enum obs_group by = by_s && !strcmp(by_s, "kind") ? OBS_BY_KIND
+			    : by_s && !strcmp(by_s, "risk") ? OBS_BY_RISK : OBS_BY_MUNICIPALITY;
+	char msg[300] = "";
+	if (!cid)
+		return ERR_NOTFOUND;
+	int rc = obs_coverage_write(r->db, &r->scope, cid, by, f, &w->body, msg, sizeof msg);
+	if (rc) {
+		buf_reset(&w->body);
+		return rc;
+	}
+	const char *e = ext_of(f);
+	send_doc(r, w, f, arena_printf(r->a, "coverage-%lld.%s", (long long)cid, e),
+		 arena_printf(r->a, "Охват наблюдением.%s", e));
 	return 0;
 }
 
