@@ -29,7 +29,8 @@ static const struct cli_cmd commands[] = {
 	{ "import", cmd_import, "загрузить данные из файлов: школы, процедуры, КИМ, результаты",
 	  "использование: oko import ВИД ФАЙЛ... [параметры]\n\n"
 	  "ВИД:\n"
-	  "  schools      список школ (CSV/XLSX: login,name,municipality,region,kind,settlement,indepth;\n"
+	  "  schools      список школ (CSV/XLSX: login,name,municipality,region,kind,settlement,indepth,\n"
+	  "               address;\n"
 	  "               или список ОО региона «логин, имя, регион», где «регион» — муниципалитет:\n"
 	  "               регион тогда задаёт --region, тип школы определяется по названию)\n"
 	  "  procedures   процедуры (procedure,kind,year,subject,grade,max_score,positions,scale)\n"

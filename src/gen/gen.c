@@ -359,7 +359,7 @@ struct gen {
 	int *counter;            /* per municipality and kind: schools named so far */
 	/* the current school */
 	struct gen_school sc;
-	char login[32], name[256], muni[96];
+	char login[32], name[256], muni[96], address[256];
 	double u, leniency, absent_p, size, align;
 	struct plan plan;
 };
@@ -510,6 +510,7 @@ static void school_init(struct gen *G, long i)
 		snprintf(G->name, sizeof G->name, fmt[kind], num);
 	} else if (kind == K_BRANCH) {
 		snprintf(G->name, sizeof G->name, "Филиал МКОУ «СОШ с. %s» в с. %s", v1, v2);
+		v1 = v2; /* the branch stands in the second village */
 	} else {
 		static const char *const fmt[NKIND] = {
 			"МКОУ «СОШ с. %s»", "МКОУ «ООШ с. %s»", "МКОУ «НОШ с. %s»", "", "", "",
@@ -518,10 +519,21 @@ static void school_init(struct gen *G, long i)
 		snprintf(G->name, sizeof G->name, fmt[kind], v1);
 	}
 	snprintf(G->login, sizeof G->login, "sch99%0*ld", G->login_width, i + 1);
+	/* An address from what is drawn already (no draw of its own: the same seed gives the
+	 * same results as before addresses existed). */
+	static const char *const streets[] = { "Школьная", "Ленина", "Советская", "Центральная",
+					       "Молодёжная", "Мира" };
+	const char *street = streets[i % (long)(sizeof streets / sizeof *streets)];
+	if (settl == 0)
+		snprintf(G->address, sizeof G->address, "%s, ул. %s, д. %ld", G->muni, street, i % 47 + 1);
+	else
+		snprintf(G->address, sizeof G->address, "%s, с. %s, ул. %s, д. %ld", G->muni, v1, street,
+			 i % 23 + 1);
 
 	s->index = i;
 	s->login = G->login;
 	s->name = G->name;
+	s->address = G->address;
 	s->municipality = G->muni;
 	s->region = p->region;
 	s->kind = kind_names[kind];

@@ -88,6 +88,7 @@ struct gen_school {
 	const char *name;
 	const char *municipality;
 	const char *region;
+	const char *address;      /* «Берёзовский район, с. Ивановка, ул. Школьная, д. 5» */
 	const char *kind;         /* registry kind: СОШ, ООШ, НОШ, лицей, гимназия, филиал, другое */
 	const char *settlement;   /* город | село */
 	int indepth;

@@ -90,7 +90,7 @@ static int w_begin(void *ctx, const struct gen_params *p, const struct procedure
 	for (int k = 1; k <= w->kmax; k++)
 		fprintf(w->results, ",p%d", k);
 	fputc('\n', w->results);
-	fputs("login,name,municipality,region,kind,settlement,indepth\n", w->schools);
+	fputs("login,name,municipality,region,kind,settlement,indepth,address\n", w->schools);
 	fputs("school,procedure,year,kind,strength,class,works\n", w->truth);
 	return 0;
 }
@@ -105,7 +105,9 @@ static int w_school(void *ctx, const struct gen_school *s)
 	csv_field(w->schools, s->municipality);
 	fputc(',', w->schools);
 	csv_field(w->schools, s->region);
-	fprintf(w->schools, ",%s,%s,%d\n", s->kind, s->settlement, s->indepth);
+	fprintf(w->schools, ",%s,%s,%d,", s->kind, s->settlement, s->indepth);
+	csv_field(w->schools, s->address);
+	fputc('\n', w->schools);
 	w->counts->schools++;
 	w->counts->manipulated += s->manipulated;
 	return 0;
@@ -232,7 +234,7 @@ static int write_readme(struct writer *w)
 		w->counts->schools, w->counts->procedures, w->counts->results, w->counts->absent,
 		w->counts->truth);
 	fprintf(f, "Файлы:\n"
-		   "  schools.csv     школы (login,name,municipality,region,kind,settlement,indepth)\n"
+		   "  schools.csv     школы (login,name,municipality,region,kind,settlement,indepth,address)\n"
 		   "  procedures.csv  процедуры (позиции label:max:level, шкала a/b/c)\n"
 		   "  results.csv     результаты; столбцы p1..pK — позиции процедуры по порядку\n"
 		   "  truth.csv       заложенные искажения: school,procedure,year,kind,strength,class,\n"

@@ -68,18 +68,19 @@ static int map_header(struct reader *rd, const struct table_row *r, const char *
 
 /* ---- schools ---- */
 
-enum { S_LOGIN, S_NAME, S_MUN, S_REGION, S_KIND, S_SETTLEMENT, S_INDEPTH, S_NCOLS };
+enum { S_LOGIN, S_NAME, S_MUN, S_REGION, S_KIND, S_SETTLEMENT, S_INDEPTH, S_ADDRESS, S_NCOLS };
 static const char *const school_cols[S_NCOLS][4] = {
 	{ "login", "логин", NULL }, { "name", "наименование", "имя", NULL },
 	{ "municipality", "муниципалитет", NULL }, { "region", "регион", NULL },
 	{ "kind", "тип", NULL }, { "settlement", "местность", NULL },
-	{ "indepth", "углублённое", NULL },
+	{ "indepth", "углублённое", NULL }, { "address", "адрес", NULL },
 };
 /* The region's own school list has only «логин, имя, регион», its «регион» holding the
  * municipality (as in the ВПР exports): without a municipality column, «регион» is read
  * as the municipality and the region comes from --region. Without a kind column the kind
  * is guessed from the name and marked as guessed. */
-static const bool school_required[S_NCOLS] = { true, true, false, false, false, false, false };
+static const bool school_required[S_NCOLS] = { true, true, false, false, false, false, false,
+						false };
 
 static int school_row(void *ctx, const struct table_row *r)
 {
@@ -118,6 +119,11 @@ static int school_row(void *ctx, const struct table_row *r)
 	const char *kind = table_cell_dup(&rd->arena, r, rd->col[S_KIND]);
 	const char *settl = table_cell_dup(&rd->arena, r, rd->col[S_SETTLEMENT]);
 	const char *indepth = table_cell_dup(&rd->arena, r, rd->col[S_INDEPTH]);
+	/* A file without the column keeps the stored addresses. */
+	s.address = rd->col[S_ADDRESS] < 0 ? NULL : table_cell_dup(&rd->arena, r, rd->col[S_ADDRESS]);
+	if (s.address && strlen(s.address) > 300)
+		row_error(rd, r->row, S_ADDRESS, s.address, "address",
+			  "адрес длиннее 300 байт: проверьте, что в столбце только адрес школы");
 
 	if (!registry_login_valid(s.login))
 		row_error(rd, r->row, S_LOGIN, s.login, "login",

@@ -405,7 +405,7 @@ int observer_of_user(struct db *d, int64_t user_id, int64_t *observer_id)
 	" coalesce(ob.observer_id, 0), coalesce(o.code, ''), coalesce(o.name, ''), coalesce(o.kind, '')," \
 	" coalesce(ob.how, ''), coalesce(ob.note, ''), coalesce(a.id, 0)," \
 	" CASE WHEN EXISTS (SELECT 1 FROM act_violation av WHERE av.act_id = a.id) THEN 1 ELSE 0 END," \
-	" coalesce(vs.mode, ''), coalesce(vc.mode, ''), p.kind"
+	" coalesce(vs.mode, ''), coalesce(vc.mode, ''), coalesce(s.address, '')"
 #define SITTING_JOINS \
 	" JOIN procedure p ON p.id = ps.procedure_id JOIN school s ON s.id = ps.school_id" \
 	" LEFT JOIN municipality m ON m.id = s.municipality_id" \
@@ -448,6 +448,7 @@ static void sitting_read(struct db_stmt *s, void *item)
 	x->violations = db_col_int(s, 20) == 1;
 	copy(x->video_sitting, sizeof x->video_sitting, db_col_text(s, 21));
 	copy(x->video_checking, sizeof x->video_checking, db_col_text(s, 22));
+	copy(x->address, sizeof x->address, db_col_text(s, 23));
 }
 
 int observer_sittings(struct db *d, const struct scope *sc, int64_t campaign_id,

@@ -114,6 +114,7 @@ struct obs_sitting {
 	int64_t act_id;            /* this sitting's act, 0 when none */
 	bool violations;           /* the act marks a violation */
 	char video_sitting[8], video_checking[8]; /* 'none'|'record'|'online', "" unknown */
+	char address[304];         /* the school's address, "" unknown */
 };
 
 /* The sittings of a campaign the scope sees, in date, time, municipality, school order.

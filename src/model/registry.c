@@ -158,18 +158,20 @@ int registry_school_put(struct db *d, const struct school *in, int64_t *id)
 		return ERR_INVALID;
 	if ((rc = db_cached(d, &s,
 			    "INSERT INTO school(login, name, municipality_id, kind, settlement, indepth,"
-			    " kind_guessed) VALUES (?, ?, ?, ?, ?, ?, ?)"
+			    " kind_guessed, address) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
 			    " ON CONFLICT(login) DO UPDATE SET name = excluded.name,"
 			    " municipality_id = coalesce(excluded.municipality_id, municipality_id),"
 			    " kind = excluded.kind, settlement = excluded.settlement,"
-			    " indepth = excluded.indepth, kind_guessed = excluded.kind_guessed"
+			    " indepth = excluded.indepth, kind_guessed = excluded.kind_guessed,"
+			    " address = coalesce(excluded.address, address)"
 			    " RETURNING id")) ||
 	    (rc = db_bind_text(s, 1, sc->login, -1)) || (rc = db_bind_text(s, 2, sc->name, -1)) ||
 	    (rc = mun ? db_bind_int(s, 3, mun) : db_bind_null(s, 3)) ||
 	    (rc = db_bind_text(s, 4, kind, -1)) ||
 	    (rc = db_bind_text(s, 5, registry_settlement_canonical(sc->settlement), -1)) ||
 	    (rc = db_bind_int(s, 6, sc->indepth ? 1 : 0)) ||
-	    (rc = db_bind_int(s, 7, sc->kind_guessed ? 1 : 0)))
+	    (rc = db_bind_int(s, 7, sc->kind_guessed ? 1 : 0)) ||
+	    (rc = sc->address ? db_bind_text(s, 8, sc->address, -1) : db_bind_null(s, 8)))
 		return rc;
 	rc = db_step(s);
 	if (rc != DB_ROW)

@@ -23,6 +23,7 @@ struct school {
 	const char *settlement;   /* "город", "село" or NULL */
 	int indepth;              /* 0 or 1 */
 	bool kind_guessed;        /* kind guessed from the name (registry_kind_guess) */
+	const char *address;      /* NULL: keep the stored one (a file without the column) */
 };
 
 /* The school kinds of formats.md, NULL-terminated. */

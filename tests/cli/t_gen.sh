@@ -9,7 +9,7 @@ for f in schools.csv procedures.csv results.csv truth.csv README; do
 	check "gen wrote $f" test -s "$G/$f"
 done
 expect_grep "summary printed" "$T/out" "школ 25, процедур 20"
-expect_eq "schools.csv header" "$(head -1 "$G/schools.csv")" "login,name,municipality,region,kind,settlement,indepth"
+expect_eq "schools.csv header" "$(head -1 "$G/schools.csv")" "login,name,municipality,region,kind,settlement,indepth,address"
 expect_eq "procedures.csv header" "$(head -1 "$G/procedures.csv")" "procedure,kind,year,subject,grade,max_score,positions,scale"
 expect_eq "results.csv header: positions p1..p22" "$(head -1 "$G/results.csv")" \
 	"school,procedure,code,class,variant,gender,journal_mark,absent,$(seq -s, -f 'p%g' 1 22)"

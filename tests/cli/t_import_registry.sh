@@ -62,4 +62,15 @@ expect_grep "grade mismatch" "$T/err" "значение не совпадает 
 expect_grep "max mismatch" "$T/err" "максимальный балл не равен сумме максимумов позиций (20)"
 expect_grep "unknown subject" "$T/err" "неизвестный предмет «XX»"
 expect_grep "duplicate position" "$T/err" "позиция «1» указана дважды"
+
+# --- addresses: stored from the column, kept by a file without it
+printf 'login,name,municipality,region,kind,settlement,indepth,address\nsch220206,Школа с адресом,г. Барнаул,Алтайский край,СОШ,город,0,"г. Барнаул, ул. Школьная, д. 5"\n' >"$T/addr.csv"
+expect_ok "schools with an address" import schools "$T/addr.csv"
+expect_eq "the address stored" "$(sql "SELECT address FROM school WHERE login = 'sch220206'")" "г. Барнаул, ул. Школьная, д. 5"
+printf 'login,name,municipality,region,kind\nsch220206,Школа с адресом,г. Барнаул,Алтайский край,СОШ\n' >"$T/noaddr.csv"
+expect_ok "schools without the address column" import schools "$T/noaddr.csv"
+expect_eq "the address kept" "$(sql "SELECT address FROM school WHERE login = 'sch220206'")" "г. Барнаул, ул. Школьная, д. 5"
+printf 'login,name,municipality,region,address\nsch220206,Школа,г. Барнаул,Алтайский край,%s\n' "$(head -c 400 /dev/zero | tr '\0' x)" >"$T/longaddr.csv"
+expect_fail "an address of 400 bytes refused" import schools "$T/longaddr.csv"
+expect_grep "the long address named" "$T/err" "адрес длиннее 300 байт"
 echo "1..$_n"

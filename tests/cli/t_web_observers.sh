@@ -59,7 +59,9 @@ start_server
 for u in admin reg mun mun2 sch sch2 exp obs1 obs2 obs3; do login $u "password-$u"; done
 
 # --- the observer's home and act form
+sql "UPDATE school SET address = 'с. Тестовое, ул. Школьная, д. 7' WHERE login = 'sch220206'"
 get obs1 /
+expect_grep "observer sees where to go" "$T/body" "с. Тестовое, ул. Школьная, д. 7"
 expect_eq "observer's home" "$code" 200
 expect_grep "observer sees its sitting in people's words" "$T/body" "ВПР, русский язык, 4 класс"
 expect_grep "observer sees the date in Russian" "$T/body" "13.04.2021"

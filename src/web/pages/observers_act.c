@@ -53,7 +53,11 @@ static int64_t my_observer(struct web_req *r)
 static void sitting_place(struct buf *b, const struct obs_sitting *s)
 {
 	html_text(b, s->school_name);
-	if (s->municipality[0]) {
+	if (s->address[0]) {
+		buf_puts(b, "<br><small>");
+		html_text(b, s->address);
+		buf_puts(b, "</small>");
+	} else if (s->municipality[0]) {
 		buf_puts(b, ", ");
 		html_text(b, s->municipality);
 	}
