@@ -946,7 +946,7 @@ static void test_assign_observers(void **state)
 static void test_assign_many(void **state)
 {
 	(void)state;
-	char code[16], name[32];
+	char code[16], name[48];
 	for (int i = 0; i < 12; i++) {
 		snprintf(code, sizeof code, "N%d", i);
 		snprintf(name, sizeof name, "Наблюдатель %02d", i);
