@@ -7,7 +7,8 @@
  *     as it is), unless that observer is not one the scope sees — then the sitting stays
  *     out of the problem (it is covered and kept, nobody else may take it); a sitting
  *     already held (dated before today, or with an act) is fixed to its observer the
- *     same way, or left out when it had none;
+ *     same way, or left out when it had none; so is one whose automatic observer the
+ *     scope does not see (placed by the region on a municipality's school);
  *   - the campaign's other sittings (outside the scope) whose observer is one the scope
  *     sees are added as fixed too: they hold that observer's slot and a place of its day,
  *     so a municipality's run cannot double-book an observer a neighbour already placed;
@@ -205,8 +206,12 @@ int assign_observers_at(struct db *d, const struct scope *sc, int64_t campaign_i
 	for (size_t i = 0; i < nsit; i++) {
 		if (strcmp(sit[i].date, first) < 0)
 			first = sit[i].date;
-		bool keep = sit[i].manual || held(&sit[i], today);
-		int fixed = keep && sit[i].observer_id ? person_of(pkey, nppl, sit[i].observer_id) : -1;
+		int had = sit[i].observer_id ? person_of(pkey, nppl, sit[i].observer_id) : -1;
+		/* an observer placed by another territory (the region on a municipality's
+		 * school) stays: this run does not see that observer's other sittings */
+		bool foreign = sit[i].observer_id && had < 0;
+		bool keep = sit[i].manual || held(&sit[i], today) || foreign;
+		int fixed = keep ? had : -1;
 		if (keep && fixed < 0)
 			continue;
 		as[nas] = (struct assign_sitting){ .fixed = fixed, .priority = sit[i].priority };
@@ -317,13 +322,16 @@ int assign_observers_at(struct db *d, const struct scope *sc, int64_t campaign_i
 		const struct obs_sitting *x = &sit[i];
 		int who = person_at[i];
 		/* kept: also a choice of an observer the scope does not see */
-		bool kept = x->manual || held(x, today);
+		bool foreign = x->observer_id && person_of(pkey, nppl, x->observer_id) < 0;
+		bool kept = x->manual || held(x, today) || foreign;
 		if (x->priority)
 			rep->priority++;
 		if (x->manual)
 			rep->manual++;
-		else if (kept)
+		else if (held(x, today))
 			rep->held++;
+		else if (foreign)
+			rep->foreign++;
 		if (kept && !x->observer_id)
 			continue;
 		if (who < 0 && !kept)

@@ -28,6 +28,8 @@ struct obs_assign_report {
 						     with an act): kept as they are */
 	long repeats_inside;                      /* consecutive sittings of a school with the
 						     same observer, in this campaign */
+	long foreign;                             /* sittings kept with an observer the scope
+						     does not see (placed by the region) */
 };
 
 /* Assigns (or with dry_run only computes) and fills rep. ERR_NOTFOUND (msg) for an unknown

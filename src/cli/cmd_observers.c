@@ -197,6 +197,8 @@ static int assign(struct db *d, int64_t cid, const char *campaign, uint64_t seed
 	       r.observers, r.observers_used, r.max_load, r.manual);
 	if (r.held)
 		printf("  уже прошли или есть акт, наблюдатель не менялся: %ld\n", r.held);
+	if (r.foreign)
+		printf("  с наблюдателем, назначенным другим координатором (оставлен): %ld\n", r.foreign);
 	printf("  повторно в ту же школу, что в прошлый раз: %ld; в ту же школу на соседние "
 	       "проведения кампании: %ld\n", r.repeats, r.repeats_inside);
 	printf("  наблюдатель из муниципалитета школы: %ld из %ld (%s)\n", r.same_municipality,

@@ -95,7 +95,7 @@ static int done(int rc)
 static void say(char *msg, size_t n, const char *text)
 {
 	if (msg && n)
-		snprintf(msg, n, "%s", text);
+		str_copy_utf8(msg, n, text);
 }
 
 /* Now as UTC 'YYYY-MM-DDTHH:MM:SSZ', from the one clock (plan_now). */
@@ -367,9 +367,9 @@ int observer_link_user(struct db *d, int64_t observer_id, int64_t user_id, char 
 	if (rc && rc != ERR_NOTFOUND)
 		return rc;
 	if (!rc && other != observer_id) {
-		struct obs_person q;
-		if (!observer_get(d, other, &q) && msg)
-			snprintf(msg, n, "вход «%s» уже связан с наблюдателем %s (%s)", u.login, q.name, q.code);
+		/* Not named: it may be an observer of another municipality. */
+		if (msg)
+			snprintf(msg, n, "вход «%s» уже связан с другим наблюдателем", u.login);
 		return ERR_INVALID;
 	}
 	struct db_stmt *s = NULL;
@@ -406,15 +406,18 @@ int observer_of_user(struct db *d, int64_t user_id, int64_t *observer_id)
 	" coalesce(ob.how, ''), coalesce(ob.note, ''), coalesce(a.id, 0)," \
 	" CASE WHEN EXISTS (SELECT 1 FROM act_violation av WHERE av.act_id = a.id) THEN 1 ELSE 0 END," \
 	" coalesce(vs.mode, ''), coalesce(vc.mode, ''), coalesce(s.address, '')"
-#define SITTING_JOINS \
+/* A sitting's act: its observer's; for the coordinators' lists (ANY_ACT) also, failing that,
+ * the latest act anybody filed there; for an observer's own list (OWN_ACT) only its own. */
+#define ANY_ACT "(SELECT max(a3.id) FROM act a3 WHERE a3.procedure_id = ps.procedure_id" \
+	" AND a3.school_id = ps.school_id)"
+#define OWN_ACT "NULL"
+#define SITTING_JOINS(fallback) \
 	" JOIN procedure p ON p.id = ps.procedure_id JOIN school s ON s.id = ps.school_id" \
 	" LEFT JOIN municipality m ON m.id = s.municipality_id" \
 	" LEFT JOIN observation ob ON ob.procedure_id = ps.procedure_id AND ob.school_id = ps.school_id" \
 	" LEFT JOIN observer o ON o.id = ob.observer_id" \
 	" LEFT JOIN act a ON a.id = coalesce((SELECT a2.id FROM act a2 WHERE a2.procedure_id = ps.procedure_id" \
-	"  AND a2.school_id = ps.school_id AND a2.observer_id = ob.observer_id)," \
-	"  (SELECT max(a3.id) FROM act a3 WHERE a3.procedure_id = ps.procedure_id" \
-	"  AND a3.school_id = ps.school_id))" \
+	"  AND a2.school_id = ps.school_id AND a2.observer_id = ob.observer_id), " fallback ")" \
 	" LEFT JOIN video vs ON vs.procedure_id = ps.procedure_id AND vs.school_id = ps.school_id" \
 	"  AND vs.phase = 'sitting'" \
 	" LEFT JOIN video vc ON vc.procedure_id = ps.procedure_id AND vc.school_id = ps.school_id" \
@@ -457,7 +460,7 @@ int observer_sittings(struct db *d, const struct scope *sc, int64_t campaign_id,
 	struct db_stmt *s = NULL;
 	int rc = db_prepare(d, &s, LATEST_RUN_CTE "SELECT " SITTING_COLS
 				   " FROM plan_procedure pp JOIN plan_school ps ON ps.procedure_id = pp.procedure_id"
-				   SITTING_JOINS
+				   SITTING_JOINS(ANY_ACT)
 				   " WHERE pp.campaign_id = ?3 AND ps.sit_date IS NOT NULL AND " SCOPE_SQL("s")
 				   SITTING_ORDER);
 	if (!rc && !(rc = scope_bind(s, sc ? sc : &all)))
@@ -470,7 +473,7 @@ int observer_sittings_of(struct db *d, int64_t observer_id, struct obs_sitting *
 {
 	struct db_stmt *s = NULL;
 	int rc = db_prepare(d, &s, LATEST_RUN_CTE "SELECT " SITTING_COLS " FROM plan_school ps"
-				   SITTING_JOINS
+				   SITTING_JOINS(OWN_ACT)
 				   " WHERE ob.observer_id = ?1 AND ps.sit_date IS NOT NULL" SITTING_ORDER);
 	if (!rc)
 		rc = db_bind_int(s, 1, observer_id);
@@ -547,9 +550,13 @@ int observer_assign_store(struct db *d, const struct scope *sc, int64_t campaign
 	int rc = db_begin(d);
 	if (rc)
 		return rc;
+	/* A sitting whose act is in keeps its observer, also when the act came while the
+	 * answer was computed. */
 	if ((rc = db_cached(d, &s, "DELETE FROM observation WHERE how = 'auto' AND procedure_id IN"
 				   " (SELECT procedure_id FROM plan_procedure WHERE campaign_id = ?3)"
-				   " AND school_id IN (SELECT s.id FROM school s WHERE " SCOPE_SQL("s") ")")) ||
+				   " AND school_id IN (SELECT s.id FROM school s WHERE " SCOPE_SQL("s") ")"
+				   " AND NOT EXISTS (SELECT 1 FROM act a WHERE a.procedure_id = observation.procedure_id"
+				   " AND a.school_id = observation.school_id)")) ||
 	    (rc = scope_bind(s, sc)) || (rc = db_bind_int(s, 3, campaign_id)))
 		goto out;
 	rc = db_step(s);
@@ -716,6 +723,30 @@ int observer_check_pair(struct db *d, int64_t observer_id, int64_t procedure_id,
 	return 0;
 }
 
+/* What happened stays: once the sitting's observer has filed its act, the sitting keeps
+ * that observer (ERR_INVALID with the reason for another one, or for none). */
+static int act_holds(struct db *d, int64_t procedure_id, int64_t school_id, int64_t observer_id,
+		     char *msg, size_t n)
+{
+	struct db_stmt *s = NULL;
+	int64_t act_by = 0;
+	int rc = db_cached(d, &s, "SELECT a.observer_id FROM act a JOIN observation ob"
+				  " ON ob.procedure_id = a.procedure_id AND ob.school_id = a.school_id"
+				  " AND ob.observer_id = a.observer_id WHERE a.procedure_id = ? AND a.school_id = ?");
+	if (rc || (rc = db_bind_int(s, 1, procedure_id)) || (rc = db_bind_int(s, 2, school_id)))
+		return rc;
+	if ((rc = db_step(s)) == DB_ROW)
+		act_by = db_col_int(s, 0);
+	db_reset(s);
+	if (rc < 0)
+		return rc;
+	if (act_by && act_by != observer_id) {
+		say(msg, n, "по этому проведению наблюдатель уже подал акт: заменить или снять его нельзя");
+		return ERR_INVALID;
+	}
+	return 0;
+}
+
 int observer_set(struct db *d, int64_t procedure_id, int64_t school_id, int64_t observer_id,
 		 const char *by, char *note, size_t note_len, char *msg, size_t n)
 {
@@ -730,6 +761,8 @@ int observer_set(struct db *d, int64_t procedure_id, int64_t school_id, int64_t 
 		return rc;
 	struct db_stmt *s = NULL;
 	if (observer_id <= 0) {
+		if ((rc = act_holds(d, procedure_id, school_id, 0, msg, n)))
+			return rc;
 		if ((rc = db_cached(d, &s, "DELETE FROM observation WHERE procedure_id = ? AND school_id = ?")) ||
 		    (rc = db_bind_int(s, 1, procedure_id)) || (rc = db_bind_int(s, 2, school_id)))
 			return rc;
@@ -737,7 +770,8 @@ int observer_set(struct db *d, int64_t procedure_id, int64_t school_id, int64_t 
 		db_reset(s);
 		return done(rc);
 	}
-	if ((rc = observer_check_pair(d, observer_id, procedure_id, school_id, msg, n)))
+	if ((rc = observer_check_pair(d, observer_id, procedure_id, school_id, msg, n)) ||
+	    (rc = act_holds(d, procedure_id, school_id, observer_id, msg, n)))
 		return rc;
 	/* Soft preferences: the sitting's own municipality; not the school's observer of last
 	 * time (the observers of its latest observed moment before this date). */

@@ -224,9 +224,9 @@ struct obs_video {
 	enum obs_phase phase;
 	char mode[8];                      /* 'none' | 'record' | 'online' */
 	char kept_until[PLAN_DATE_LEN];    /* "" when not kept */
-	char kept_where[256];
+	char kept_where[804];              /* the form's 200 characters, any of them */
 	int outage_minutes;
-	char problems[1000];
+	char problems[3604];               /* the form's 900 characters */
 	char recorded_by[64], recorded_at[24];
 };
 /* Russian titles: «нет», «запись», «онлайн-трансляция»; phases «проведение», «проверка работ». */

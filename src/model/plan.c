@@ -349,6 +349,31 @@ int plan_fix_date(struct db *d, int64_t procedure_id, int64_t school_id, const c
 		return ERR_NOTFOUND;
 	}
 	char a[PLAN_DATE_LEN], b[PLAN_DATE_LEN];
+	/* A sitting with an observer (or its act) keeps its date: the observer's other
+	 * sittings, days and limit were checked against it. */
+	if (cur_d[0] && (strcmp(cur_d, date) || strcmp(cur_t, time_s))) {
+		int64_t acts = 0, observed = 0;
+		if ((rc = db_cached(d, &s, "SELECT (SELECT count(*) FROM act WHERE procedure_id = ?1"
+					   " AND school_id = ?2), (SELECT count(*) FROM observation"
+					   " WHERE procedure_id = ?1 AND school_id = ?2)")) ||
+		    (rc = db_bind_int(s, 1, procedure_id)) || (rc = db_bind_int(s, 2, school_id)))
+			return rc;
+		if ((rc = db_step(s)) == DB_ROW) {
+			acts = db_col_int(s, 0);
+			observed = db_col_int(s, 1);
+		}
+		db_reset(s);
+		if (rc < 0)
+			return rc;
+		if (acts || observed) {
+			snprintf(msg, msglen, acts ? "по проведению %s уже подан акт наблюдения: дату и время "
+						     "изменить нельзя"
+						   : "на проведение %s назначен наблюдатель: чтобы перенести "
+						     "дату, координатор сначала снимает его (страница "
+						     "«Наблюдатели»)", code);
+			return ERR_INVALID;
+		}
+	}
 	if (strcmp(date, wf) < 0 || strcmp(date, wt) > 0) {
 		plan_date_ru(wf, a);
 		plan_date_ru(wt, b);

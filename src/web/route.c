@@ -175,7 +175,7 @@ const struct web_route web_routes[] = {
 	{ "POST", "/observers/violations", page_violations_post, REGION, true,
 	  KEYS(CSRF, K("action", WEB_ENUM, "действие", .values = kind_actions),
 	       K("id", WEB_INT, "вид нарушения", .min = 1, .max = ID_MAX),
-	       K("title", WEB_TEXT, "название нарушения", .max = 200), K("active", WEB_FLAG, "действует")) },
+	       K("title", WEB_TEXT, "название нарушения", .max = 120), K("active", WEB_FLAG, "действует")) },
 	{ "GET", "/observers/school", page_observers_school, SCHOOLS, false, NONE },
 	{ "POST", "/video", page_video_post, SCHOOLS, true,
 	  KEYS(CSRF, PROCEDURE, K("phase", WEB_ENUM, "этап", .values = video_phases),
@@ -190,7 +190,7 @@ const struct web_route web_routes[] = {
 	       K("stage", WEB_INT, "этап", .min = 0, .max = 4, .many = true),
 	       K("no_violations", WEB_FLAG, "нарушений не выявлено"),
 	       K("violation", WEB_INT, "нарушение", .min = 1, .max = ID_MAX, .many = true),
-	       K("comment", WEB_TEXT, "комментарий", .max = 2000), K("client_key", WEB_TEXT, "ключ акта", .max = 60),
+	       K("comment", WEB_TEXT, "комментарий", .max = 999), K("client_key", WEB_TEXT, "ключ акта", .max = 60),
 	       K("js", WEB_FLAG, "ответ для скрипта")) },
 	/* Before /acts/{id}: that pattern would take "5.pdf" as its number. */
 	{ "GET", "/acts/{id}.pdf", page_act_pdf, OBSERVERS | WEB_TERRITORY, false, NONE },

@@ -347,4 +347,36 @@ expect_eq "assignment → 200" "$code" 200
 expect_grep "assignment done" "$T/body" "Назначение выполнено"
 expect_eq "every sitting covered" "$(sql "SELECT count(*) FROM observation")" 4
 expect_eq "the manual choices kept" "$(sql "SELECT count(*) FROM observation WHERE how = 'manual'")" 3
+
+# --- what the review found (each failed before its fix)
+ru4="(SELECT id FROM procedure WHERE code = 'VPR-2021-RU-4')"
+# An act holds its sitting: its observer is neither replaced nor removed.
+post mun /observers/set --data-urlencode "campaign=$cid" --data-urlencode procedure=VPR-2021-RU-4 \
+	--data-urlencode school=sch220206 --data-urlencode observer=0
+expect_eq "removing the observer of a sitting with an act → 400" "$code" 400
+expect_grep "… with the reason" "$T/body" "уже подал акт"
+# An observer never sees another observer's act in its form (the sitting moved to obs2
+# behind the rules' back).
+sql "UPDATE observation SET observer_id = $(oid N004) WHERE procedure_id = $ru4 AND school_id = (SELECT id FROM school WHERE login = 'sch220206')"
+get obs2 "/acts/new?procedure=VPR-2021-RU-4&school=sch220206"
+expect_eq "the form of a sitting with another's act → 200" "$code" 200
+if grep -q "Телефон у участника" "$T/body"; then fail "another observer's act shown in the form"; else ok "another observer's act not shown"; fi
+sql "UPDATE observation SET observer_id = $(oid N006) WHERE procedure_id = $ru4 AND school_id = (SELECT id FROM school WHERE login = 'sch220206')"
+# 200 Cyrillic characters of «где хранится» are kept whole.
+long=$(printf 'ж%.0s' $(seq 200))
+post sch /video --data-urlencode procedure=VPR-2021-RU-4 --data-urlencode phase=sitting --data-urlencode mode=record \
+	--data-urlencode "kept_where=$long"
+expect_eq "200 characters of «где хранится» stored whole" "$(sql "SELECT length(kept_where) FROM video WHERE phase = 'sitting' AND procedure_id = $ru4 AND school_id = (SELECT id FROM school WHERE login = 'sch220206')")" 200
+# A sitting with an observer keeps its date.
+post sch /plan/date --data-urlencode "campaign=$cid" --data-urlencode procedure=VPR-2021-RU-4 \
+	--data-urlencode date=2021-04-20 --data-urlencode time=11:00
+expect_eq "moving an observed sitting → 400" "$code" 400
+expect_grep "… with the reason" "$T/body" "уже подан акт наблюдения"
+# A municipality's run keeps an observer another coordinator placed on its school.
+s207="(SELECT id FROM school WHERE login = 'sch220207')"
+sql "INSERT INTO observation (procedure_id, school_id, observer_id, how, assigned_by) VALUES ($ru4, $s207, $(oid N004), 'auto', 'reg') ON CONFLICT (procedure_id, school_id) DO UPDATE SET observer_id = excluded.observer_id, how = 'auto', note = NULL"
+post mun /observers/assign --data-urlencode "campaign=$cid" --data-urlencode seed=5
+expect_eq "municipal run → 200" "$code" 200
+expect_eq "the region's observer stays on the municipality's school" "$(sql "SELECT observer_id FROM observation WHERE procedure_id = $ru4 AND school_id = $s207")" "$(oid N004)"
+expect_grep "the report says so" "$T/body" "назначен другим координатором"
 stop_server

@@ -69,7 +69,7 @@ test('observer: the act typed offline is kept in the browser and sent when the n
   await page.click('button:has-text("Отправить акт")');
   await page.waitForSelector('#act-status:has-text("Акт сохранён в браузере и будет отправлен, когда появится связь")');
   await page.screenshot({ path: `${out}/41-act-offline-390.png`, fullPage: true });
-  const kept = await page.evaluate((k) => JSON.parse(localStorage.getItem('oko-act:' + k)), key);
+  const kept = await page.evaluate((k) => JSON.parse(localStorage.getItem('oko-act:' + k)), observer + ':' + key);
   assert.equal(kept.pending, true, 'the copy is marked to be sent');
   assert.ok(kept.fields.some(([n, v]) => n === 'comment' && v === comment), 'the comment is kept');
   assert.ok(!(await serverActs(region)).includes(comment), 'nothing on the server yet');
@@ -79,7 +79,7 @@ test('observer: the act typed offline is kept in the browser and sent when the n
   await page.waitForURL(/\/acts\/\d+$/, { timeout: 15000 });
   await page.waitForSelector('text=Акт получен сервером');
   const actUrl = page.url();
-  assert.equal(await page.evaluate((k) => localStorage.getItem('oko-act:' + k), key), null,
+  assert.equal(await page.evaluate((k) => localStorage.getItem('oko-act:' + k), observer + ':' + key), null,
     'the copy is removed once the server confirmed');
   await page.screenshot({ path: `${out}/42-act-sent-390.png`, fullPage: true });
   const acts = await serverActs(region);
@@ -109,6 +109,17 @@ test('observer: the act typed offline is kept in the browser and sent when the n
   assert.equal(await page.isChecked('input[name=no_violations]'), true);
   await page.setViewportSize({ width: 1366, height: 900 });
   await page.screenshot({ path: `${out}/46-act-form-1366.png`, fullPage: true });
+
+  // A shared phone: another observer's pending act, kept in this browser, is neither sent
+  // under this observer's session nor touched.
+  const foreign = 'oko-act:someone-else:VPR-2021-RU-4:sch0';
+  const copy = JSON.stringify({ fields: [['procedure', 'VPR-2021-RU-4'], ['school', 'sch0'],
+    ['comment', 'чужой акт']], pending: true, at: 1 });
+  await page.evaluate(([k, v]) => localStorage.setItem(k, v), [foreign, copy]);
+  await page.goto(url + '/');
+  await page.waitForTimeout(1500);
+  assert.equal(await page.evaluate((k) => localStorage.getItem(k), foreign), copy,
+    "another observer's copy stays as it was");
   await ctx.close();
   await regionCtx.close();
 });

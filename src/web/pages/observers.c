@@ -411,6 +411,8 @@ static void assign_report(struct buf *b, const struct flash *f)
 	html_int(b, x->manual);
 	buf_puts(b, "</dd><dt>Уже прошли или есть акт (наблюдатель не менялся)</dt><dd>");
 	html_int(b, x->held);
+	buf_puts(b, "</dd><dt>Наблюдатель назначен другим координатором (оставлен)</dt><dd>");
+	html_int(b, x->foreign);
 	buf_puts(b, "</dd><dt>Из своего муниципалитета</dt><dd>");
 	html_int(b, x->same_municipality);
 	buf_puts(b, "</dd><dt>В ту же школу, что в прошлый раз</dt><dd>");
@@ -727,7 +729,7 @@ int page_observers_assign(struct web_req *r, struct web_res *w)
 	}
 	bool dry = web_flag(r, "dry_run");
 	struct obs_assign_report rep;
-	char msg[300] = "", text[400];
+	char msg[600] = "", text[800];
 	memset(&rep, 0, sizeof rep);
 	int rc = assign_observers(r->db, &r->scope, cid, seed, dry, r->user.login, &rep, msg, sizeof msg);
 	if (rc == ERR_INVALID || rc == ERR_NOTFOUND) {
@@ -812,7 +814,7 @@ int page_observers_link(struct web_req *r, struct web_res *w)
 	int64_t cid = posted_campaign(r), oid = web_int(r, "observer");
 	const char *login = web_str(r, "login");
 	struct user u;
-	char msg[300] = "", text[400];
+	char msg[600] = "", text[800];
 	if (!oid || !observer_in_scope(r->db, &r->scope, oid))
 		return ERR_NOTFOUND;
 	if (!login || user_find(r->db, login, &u))
@@ -860,7 +862,7 @@ int page_observers_schedule(struct web_req *r, struct web_res *w)
 {
 	int64_t cid = posted_campaign(r);
 	enum obs_doc_format f = path_format(r);
-	char msg[300] = "";
+	char msg[600] = "";
 	if (!cid)
 		return ERR_NOTFOUND;
 	int rc = obs_schedule_write(r->db, &r->scope, cid, f, r->now, &w->body, msg, sizeof msg);
@@ -878,7 +880,7 @@ int page_observers_acts(struct web_req *r, struct web_res *w)
 {
 	int64_t cid = posted_campaign(r);
 	enum obs_doc_format f = path_format(r);
-	char msg[300] = "";
+	char msg[600] = "";
 	if (!cid)
 		return ERR_NOTFOUND;
 	int rc = obs_acts_write(r->db, &r->scope, cid, f, &w->body, msg, sizeof msg);
@@ -899,7 +901,7 @@ int page_observers_coverage(struct web_req *r, struct web_res *w)
 	const char *by_s = web_str(r, "by");
 	enum obs_group by = by_s && !strcmp(by_s, "kind") ? OBS_BY_KIND
 			    : by_s && !strcmp(by_s, "risk") ? OBS_BY_RISK : OBS_BY_MUNICIPALITY;
-	char msg[300] = "";
+	char msg[600] = "";
 	if (!cid)
 		return ERR_NOTFOUND;
 	int rc = obs_coverage_write(r->db, &r->scope, cid, by, f, &w->body, msg, sizeof msg);

@@ -48,6 +48,15 @@ static int64_t my_observer(struct web_req *r)
 	return id;
 }
 
+/* The offline act's script, told whose copies it keeps (a shared phone: one observer's
+ * pending acts are never sent under another's session). */
+static void act_script(struct web_req *r, struct buf *b)
+{
+	buf_puts(b, "<script src=\"/static/act.js\" data-user=\"");
+	html_text(b, r->user.login);
+	buf_puts(b, "\" defer></script>");
+}
+
 /* ---- the observer's home ---- */
 
 static void sitting_place(struct buf *b, const struct obs_sitting *s)
@@ -124,7 +133,8 @@ void web_observers_mine(struct web_req *r, struct buf *b)
 	buf_puts(b, "</ul>");
 	if (!n)
 		buf_puts(b, "<p>Назначений пока нет.</p>");
-	buf_puts(b, "</section><script src=\"/static/act.js\" defer></script>");
+	buf_puts(b, "</section>");
+	act_script(r, b);
 	free(v);
 }
 
@@ -222,11 +232,11 @@ static void act_form(struct web_req *r, struct buf *b, const struct act_target *
 		}
 		free(k);
 	}
-	buf_puts(b, "</fieldset><label>Комментарий <textarea name=\"comment\" rows=\"5\" maxlength=\"2000\">");
+	buf_puts(b, "</fieldset><label>Комментарий <textarea name=\"comment\" rows=\"5\" maxlength=\"999\">");
 	html_text(b, a->comment);
 	buf_puts(b, "</textarea></label><p id=\"act-status\" class=\"act-status\" role=\"status\" "
-		    "aria-live=\"polite\"></p><button>Отправить акт</button></form>"
-		    "<script src=\"/static/act.js\" defer></script>");
+		    "aria-live=\"polite\"></p><button>Отправить акт</button></form>");
+	act_script(r, b);
 }
 
 static void act_page(struct web_req *r, struct web_res *w, const struct act_target *t,
@@ -262,6 +272,8 @@ int page_act_new(struct web_req *r, struct web_res *w)
 		goto out;
 	if (t.s.act_id && observer_act_get(r->db, t.s.act_id, a))
 		goto out;
+	if (a->id && a->observer_id != t.observer_id) /* never another observer's act */
+		memset(a, 0, sizeof *a);
 	act_page(r, w, &t, a, NULL);
 	rc = 0;
 out:
@@ -446,7 +458,7 @@ int page_act(struct web_req *r, struct web_res *w)
 	}
 	buf_puts(b, "</p></section>");
 	if (mine)
-		buf_puts(b, "<script src=\"/static/act.js\" defer></script>");
+		act_script(r, b);
 	html_end(r, w);
 out:
 	free(k);
@@ -500,7 +512,7 @@ static int violations_render(struct web_req *r, struct web_res *w, const char *t
 			       "id=\"vk%lld\">", (long long)v[i].id);
 		html_csrf(r, b);
 		html_printf(b, "<input type=\"hidden\" name=\"action\" value=\"set\"><input type=\"hidden\" "
-			       "name=\"id\" value=\"%lld\"><input name=\"title\" required maxlength=\"200\" "
+			       "name=\"id\" value=\"%lld\"><input name=\"title\" required maxlength=\"120\" "
 			       "aria-label=\"Название нарушения\" value=\"", (long long)v[i].id);
 		html_attr(b, v[i].title);
 		html_printf(b, "\"></form></td><td><label class=\"check\"><input type=\"checkbox\" name=\"active\" "
@@ -512,7 +524,7 @@ static int violations_render(struct web_req *r, struct web_res *w, const char *t
 		    "<form method=\"post\" action=\"/observers/violations\" class=\"grid\">");
 	html_csrf(r, b);
 	buf_puts(b, "<input type=\"hidden\" name=\"action\" value=\"add\"><label>Название <input name=\"title\" "
-		    "required maxlength=\"200\"></label><button>Добавить</button></form></section>");
+		    "required maxlength=\"120\"></label><button>Добавить</button></form></section>");
 	html_end(r, w);
 	free(v);
 	return 0;
@@ -552,6 +564,10 @@ int page_violations_post(struct web_req *r, struct web_res *w)
 			w->status = 400;
 			return violations_render(r, w, "Нарушение с таким названием уже есть в перечне.", false);
 		}
+	}
+	if (rc == ERR_INVALID) {
+		w->status = 400;
+		return violations_render(r, w, "Название нарушения слишком длинное: сократите его.", false);
 	}
 	if (rc)
 		return rc;

@@ -1,6 +1,6 @@
 // act.js: the observation act that survives a bad connection (/acts/new, the observer's
 // home, /acts/{id}). Every change of the form is kept in localStorage under
-// "oko-act:PROCEDURE:SCHOOL" ({fields, pending}); sending is a same-origin fetch of the
+// "oko-act:LOGIN:PROCEDURE:SCHOOL" ({fields, pending}); sending is a same-origin fetch of the
 // form's fields with the CSRF token of the page and js=1 (the server answers JSON). When
 // the network fails the copy stays, marked pending, and is sent again on the `online`
 // event and on the next page that loads this script; it is removed only once the server
@@ -8,7 +8,10 @@
 // file the form is a plain POST. No inline script: CSP is default-src 'self'.
 (function () {
   'use strict';
-  var PREFIX = 'oko-act:';
+  // One observer's copies: the key carries the login the page was made for, so that on a
+  // shared phone another observer's session neither sends nor restores them.
+  var me = (document.currentScript && document.currentScript.getAttribute('data-user')) || '';
+  var PREFIX = 'oko-act:' + me + ':';
   var KEPT = 'Акт сохранён в браузере и будет отправлен, когда появится связь.';
   var status = document.getElementById('act-status');
   var form = document.getElementById('act');
