@@ -109,7 +109,7 @@ static int cmp_person_key(const void *a, const void *b)
 static int person_of(const struct person_key *k, size_t n, int64_t id)
 {
 	struct person_key key = { id, -1 };
-	const struct person_key *f = id > 0 ? bsearch(&key, k, n, sizeof *k, cmp_person_key) : NULL;
+	const struct person_key *f = id > 0 && n ? bsearch(&key, k, n, sizeof *k, cmp_person_key) : NULL;
 	return f ? f->idx : -1;
 }
 

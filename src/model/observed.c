@@ -115,7 +115,8 @@ static int scan(struct db *d, int64_t procedure_id, int max_score, int64_t schoo
 		return rc;
 	}
 	/* The scan goes by school; merge if a school ever came twice. */
-	qsort(*out, *n, sizeof **out, agg_cmp);
+	if (*n > 1)
+		qsort(*out, *n, sizeof **out, agg_cmp);
 	size_t k = 0;
 	for (size_t i = 0; i < *n; i++) {
 		if (k && (*out)[k - 1].school_id == (*out)[i].school_id) {
@@ -222,7 +223,7 @@ static int place_cmp(const void *a, const void *b)
 static int64_t region_of(const struct unit_place *v, size_t n, int64_t school_id)
 {
 	struct unit_place key = { school_id, 0, 0 };
-	const struct unit_place *f = bsearch(&key, v, n, sizeof *v, place_cmp);
+	const struct unit_place *f = n ? bsearch(&key, v, n, sizeof *v, place_cmp) : NULL;
 	return f ? f->region : 0;
 }
 

@@ -92,7 +92,8 @@ static int sched_load(struct db *d, const struct scope *sc, int64_t campaign_id,
 	for (size_t i = 0; i < n; i++)
 		if (x->s[i].observer_id)
 			x->s[x->n++] = x->s[i];
-	qsort(x->s, x->n, sizeof *x->s, by_date);
+	if (x->n > 1)
+		qsort(x->s, x->n, sizeof *x->s, by_date);
 	return 0;
 }
 
@@ -167,7 +168,8 @@ static struct obs_sitting *app_rows(const struct sched *x, int appendix, size_t 
 	for (size_t i = 0; i < x->n; i++)
 		if (x->s[i].observer_kind == k)
 			v[(*n)++] = x->s[i];
-	qsort(v, *n, sizeof *v, appendix == 2 ? by_date : by_school);
+	if (*n > 1)
+		qsort(v, *n, sizeof *v, appendix == 2 ? by_date : by_school);
 	return v;
 }
 

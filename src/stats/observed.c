@@ -56,7 +56,8 @@ int stat_obs_control(const struct stat_obs_unit *u, size_t n, struct stat_obs_co
 	const struct stat_obs_unit **v = xmalloc(n * sizeof *v);
 	for (size_t i = 0; i < n; i++)
 		v[i] = &u[i];
-	qsort(v, n, sizeof *v, by_stratum);
+	if (n > 1)
+		qsort(v, n, sizeof *v, by_stratum);
 	double sw = 0, swd = 0, sw2v = 0;
 	for (size_t i = 0; i < n;) {
 		size_t j = i;
