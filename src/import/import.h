@@ -97,6 +97,13 @@ static inline struct table_in import_input(const char *path, const struct import
 		       : (struct table_in){ .path = path };
 }
 
+/* Reads the whole table through fn (table_read) and turns what went wrong into problems:
+ * a reading failure ("read"), a file without even a header row ("empty", *have_header is
+ * the reader's flag, set by fn), and any error fn added — ERR_INVALID. */
+int import_read_table(const struct table_in *in, table_row_fn fn, void *ctx,
+		      struct table_src *src, const char *path, const bool *have_header,
+		      struct diag_list *diags);
+
 /* schools.csv: login,name,municipality,region,kind,settlement,indepth */
 int import_schools(struct db *d, const char *path, const struct import_opts *o,
 		   struct diag_list *diags, struct import_stats *st);

@@ -105,19 +105,8 @@ static void reader_free(struct reader *rd)
 static int read_all(struct reader *rd, const char *path, const struct import_opts *o,
 		    table_row_fn fn, void *ctx)
 {
-	char msg[512] = "";
 	struct table_in in = import_input(path, o);
-	int rc = table_read(&in, NULL, fn, ctx, &rd->src, msg, sizeof msg);
-	if (rc < 0 && *msg)
-		diag_add(rd->diags, DIAG_ERROR, rd->path, NULL, 0, NULL, NULL, "read", "%s", msg);
-	if (!rc && !rd->have_header) {
-		diag_add(rd->diags, DIAG_ERROR, rd->path, NULL, 0, NULL, NULL, "empty",
-			 "файл пуст: нет ни строки заголовков, ни данных");
-		rc = ERR_INVALID;
-	}
-	if (!rc && diag_errors(rd->diags))
-		rc = ERR_INVALID;
-	return rc;
+	return import_read_table(&in, fn, ctx, &rd->src, rd->path, &rd->have_header, rd->diags);
 }
 
 /* The next item of a list separated by spaces, commas or semicolons; NULL at the end.

@@ -163,16 +163,7 @@ int import_plan(struct db *d, const char *path, const struct import_opts *o,
 	bool in_tx = false;
 	long campaigns = 0;
 	struct table_in in = import_input(path, o);
-	int rc = table_read(&in, NULL, on_row, &rd, &rd.src, msg, sizeof msg);
-	if (rc < 0 && *msg)
-		diag_add(diags, DIAG_ERROR, rd.path, NULL, 0, NULL, NULL, "read", "%s", msg);
-	if (!rc && !rd.have_header) {
-		diag_add(diags, DIAG_ERROR, rd.path, NULL, 0, NULL, NULL, "empty",
-			 "файл пуст: нет ни строки заголовков, ни данных");
-		rc = ERR_INVALID;
-	}
-	if (!rc && diag_errors(diags))
-		rc = ERR_INVALID;
+	int rc = import_read_table(&in, on_row, &rd, &rd.src, rd.path, &rd.have_header, diags);
 	st->rows = rd.rows;
 	st->rejected = rd.bad;
 	if (rc)
@@ -419,16 +410,7 @@ int import_sittings(struct db *d, const char *path, const struct import_opts *o,
 	if (rc)
 		goto out;
 	struct table_in in = import_input(path, o);
-	rc = table_read(&in, NULL, sit_row, &rd, &rd.src, msg, sizeof msg);
-	if (rc < 0 && *msg)
-		diag_add(diags, DIAG_ERROR, rd.path, NULL, 0, NULL, NULL, "read", "%s", msg);
-	if (!rc && !rd.have_header) {
-		diag_add(diags, DIAG_ERROR, rd.path, NULL, 0, NULL, NULL, "empty",
-			 "файл пуст: нет ни строки заголовков, ни данных");
-		rc = ERR_INVALID;
-	}
-	if (!rc && diag_errors(diags))
-		rc = ERR_INVALID;
+	rc = import_read_table(&in, sit_row, &rd, &rd.src, rd.path, &rd.have_header, diags);
 	st->rows = rd.rows;
 	st->rejected = rd.bad;
 	if (rc)

@@ -198,18 +198,7 @@ static void reader_free(struct reader *rd)
 /* Reads the whole table through fn; turns a reading failure into a diagnostic. */
 static int read_all(struct reader *rd, table_row_fn fn)
 {
-	char msg[512];
-	int rc = table_read(&rd->in, NULL, fn, rd, &rd->src, msg, sizeof msg);
-	if (rc < 0 && *msg)
-		diag_add(rd->diags, DIAG_ERROR, rd->path, NULL, 0, NULL, NULL, "read", "%s", msg);
-	if (rc == 0 && !rd->have_header) {
-		diag_add(rd->diags, DIAG_ERROR, rd->path, NULL, 0, NULL, NULL, "empty",
-			 "файл пуст: нет ни строки заголовков, ни данных");
-		rc = ERR_INVALID;
-	}
-	if (rc == 0 && diag_errors(rd->diags))
-		rc = ERR_INVALID;
-	return rc;
+	return import_read_table(&rd->in, fn, rd, &rd->src, rd->path, &rd->have_header, rd->diags);
 }
 
 int import_schools(struct db *d, const char *path, const struct import_opts *o,

@@ -1,0 +1,22 @@
+/* read: the reading step every table importer shares (see import.h). */
+#include "import/import.h"
+
+#include "base/err.h"
+
+int import_read_table(const struct table_in *in, table_row_fn fn, void *ctx,
+		      struct table_src *src, const char *path, const bool *have_header,
+		      struct diag_list *diags)
+{
+	char msg[512] = "";
+	int rc = table_read(in, NULL, fn, ctx, src, msg, sizeof msg);
+	if (rc < 0 && *msg)
+		diag_add(diags, DIAG_ERROR, path, NULL, 0, NULL, NULL, "read", "%s", msg);
+	if (!rc && !*have_header) {
+		diag_add(diags, DIAG_ERROR, path, NULL, 0, NULL, NULL, "empty",
+			 "файл пуст: нет ни строки заголовков, ни данных");
+		rc = ERR_INVALID;
+	}
+	if (!rc && diag_errors(diags))
+		rc = ERR_INVALID;
+	return rc;
+}
