@@ -140,6 +140,15 @@ int db_open(struct db **out, const char *path, int flags)
 		rc = ERR_VERSION;
 		goto out;
 	}
+	/* A command that only reads an older database migrates it first, through a connection
+	 * that may write: its queries speak the latest schema. */
+	if ((flags & DB_OPEN_READONLY) && !(flags & DB_OPEN_NOMIGRATE) && version > 0 &&
+	    version < db_schema_latest()) {
+		struct db *w = NULL;
+		if ((rc = db_open(&w, path, flags & ~DB_OPEN_READONLY)))
+			goto out;
+		db_close(w);
+	}
 	if (!(flags & (DB_OPEN_NOMIGRATE | DB_OPEN_READONLY)) && version < db_schema_latest()) {
 		int applied = 0;
 		if (version > 0)
