@@ -9,10 +9,11 @@
  *     already held (dated before today, or with an act) is fixed to its observer the
  *     same way, or left out when it had none; so is one whose automatic observer the
  *     scope does not see (placed by the region on a municipality's school);
- *   - the campaign's other sittings (outside the scope) whose observer is one the scope
- *     sees are added as fixed too: they hold that observer's slot and a place of its day,
- *     so a municipality's run cannot double-book an observer a neighbour already placed;
- *     they are neither reported nor stored;
+ *   - the campaign's other sittings (outside the scope), and the sittings of other
+ *     campaigns on the campaign's days, whose observer is one the scope sees are added as
+ *     fixed too: they hold that observer's slot and a place of its day, so a run cannot
+ *     double-book an observer a neighbour or another campaign already placed; they are
+ *     neither reported nor stored;
  *   - people: the observers the scope sees, with their available days as day numbers
  *     (days since 1970-01-01) and the sittings' municipalities mapped to the same indices;
  *   - conflicts: their observer_school rows; previous: who observed each school last
@@ -189,6 +190,27 @@ int assign_observers_at(struct db *d, const struct scope *sc, int64_t campaign_i
 	if (sc->kind != SCOPE_ALL) {
 		if ((rc = observer_sittings(d, &all, campaign_id, &every, &nevery)))
 			goto out;
+	}
+	/* Observers already busy in other campaigns on these days: those sittings hold their
+	 * slots and places of their days too (appended after the campaign's own). */
+	{
+		const char *lo = sit[0].date, *hi = sit[0].date;
+		for (size_t i = 1; i < nsit; i++) {
+			if (strcmp(sit[i].date, lo) < 0)
+				lo = sit[i].date;
+			if (strcmp(sit[i].date, hi) > 0)
+				hi = sit[i].date;
+		}
+		struct obs_sitting *busy = NULL;
+		size_t nbusy = 0;
+		if ((rc = observer_sittings_elsewhere(d, campaign_id, lo, hi, &busy, &nbusy)))
+			goto out;
+		if (nbusy) {
+			every = xrealloc(every, (nevery + nbusy) * sizeof *every);
+			memcpy(every + nevery, busy, nbusy * sizeof *busy);
+			nevery += nbusy;
+		}
+		free(busy);
 	}
 	pkey = xmalloc(nppl * sizeof *pkey);
 	for (size_t i = 0; i < nppl; i++)

@@ -469,6 +469,21 @@ int observer_sittings(struct db *d, const struct scope *sc, int64_t campaign_id,
 	return rc;
 }
 
+int observer_sittings_elsewhere(struct db *d, int64_t campaign_id, const char *from,
+				const char *to, struct obs_sitting **out, size_t *n)
+{
+	struct db_stmt *s = NULL;
+	int rc = db_prepare(d, &s, LATEST_RUN_CTE "SELECT " SITTING_COLS
+				   " FROM plan_procedure pp JOIN plan_school ps ON ps.procedure_id = pp.procedure_id"
+				   SITTING_JOINS(ANY_ACT)
+				   " WHERE pp.campaign_id <> ?1 AND ps.sit_date >= ?2 AND ps.sit_date <= ?3"
+				   " AND ob.observer_id IS NOT NULL" SITTING_ORDER);
+	if (!rc && !(rc = db_bind_int(s, 1, campaign_id)) && !(rc = db_bind_text(s, 2, from, -1)))
+		rc = db_bind_text(s, 3, to, -1);
+	*out = rows_into(&rc, s, sizeof **out, sitting_read, n);
+	return rc;
+}
+
 int observer_sittings_of(struct db *d, int64_t observer_id, struct obs_sitting **out, size_t *n)
 {
 	struct db_stmt *s = NULL;

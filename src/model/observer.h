@@ -121,6 +121,10 @@ struct obs_sitting {
  * (A school's scope gives its own sittings; observers use observer_sittings_of.) */
 int observer_sittings(struct db *d, const struct scope *sc, int64_t campaign_id,
 		      struct obs_sitting **out, size_t *n);
+/* The sittings of OTHER campaigns dated from..to that have an observer: where the
+ * observers are already busy when this campaign is assigned (any scope). */
+int observer_sittings_elsewhere(struct db *d, int64_t campaign_id, const char *from,
+				const char *to, struct obs_sitting **out, size_t *n);
 /* The sittings assigned to one observer, all campaigns, in date and time order. */
 int observer_sittings_of(struct db *d, int64_t observer_id, struct obs_sitting **out, size_t *n);
 /* True when the observer is assigned to the sitting. */

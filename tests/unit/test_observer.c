@@ -983,6 +983,48 @@ static void test_assign_many(void **state)
 	free(x);
 }
 
+/* An observer busy in another campaign at the same hour is busy for this one: campaign B
+ * holds O at 20.04 09:00 in sch1; campaign C has a sitting at that hour in a school of
+ * O's own municipality, where O would be the first choice (level 4) — the run gives it to
+ * someone else. */
+static void test_busy_elsewhere(void **state)
+{
+	(void)state;
+	struct school d4 = { .login = "sch4", .name = "Школа 4", .municipality = "М3", .region = "Р",
+			     .kind = "СОШ" };
+	int64_t s4, m3, b, c, p4, p5;
+	bool created;
+	char msg[256];
+	long added;
+	assert_int_equal(registry_school_put(db, &d4, &s4), 0);
+	assert_int_equal(registry_municipality_id(db, reg, "М3", &m3), 0);
+	p4 = add_procedure("VPR-2021-BI-5");
+	p5 = add_procedure("VPR-2021-GG-6");
+	static const struct plan_dates dates = { { "2021-03-10", "2021-03-15", "2021-05-21", "2021-03-15",
+						   "2021-03-15", "2021-05-25" } };
+	assert_int_equal(plan_campaign_put(db, "Кампания B", &b, &created), 0);
+	assert_int_equal(plan_campaign_put(db, "Кампания C", &c, &created), 0);
+	assert_int_equal(plan_procedure_put(db, b, p4, &dates, msg, sizeof msg), 0);
+	assert_int_equal(plan_procedure_put(db, c, p5, &dates, msg, sizeof msg), 0);
+	assert_int_equal(plan_assign(db, &ALL, b, p4, s1, 0, "test", &added), 0);
+	assert_int_equal(plan_assign(db, &ALL, c, p5, s4, 0, "test", &added), 0);
+	assert_int_equal(fix(p4, s1, "2021-04-20", "09:00"), 0);
+	assert_int_equal(fix(p5, s4, "2021-04-20", "09:00"), 0);
+	int64_t o = add_observer("BUSY", "Занятой Олег", OBS_PUBLIC, m3, 1, 0, 0, "2021-04-20", NULL);
+	assert_true(o > 0);
+	char note[256];
+	assert_int_equal(observer_set(db, p4, s1, o, "test", note, sizeof note, msg, sizeof msg), 0);
+	struct obs_assign_report r;
+	assert_int_equal(assign_observers(db, &ALL, c, 3, false, "coord", &r, msg, sizeof msg), 0);
+	struct obs_sitting *x;
+	size_t n;
+	assert_int_equal(observer_sittings(db, &ALL, c, &x, &n), 0);
+	const struct obs_sitting *t = find_sitting(x, n, p5, s4);
+	assert_non_null(t);
+	assert_true(t->observer_id != o);
+	free(x);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1000,6 +1042,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_link_user, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_assign_observers, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_assign_many, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_busy_elsewhere, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
