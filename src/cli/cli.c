@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "base/buf.h"
 #include "base/err.h"
 
 int cli_parse_options(struct cli *c, int argc, char **argv, const struct cli_opt *opts)
@@ -98,4 +99,17 @@ const char *cli_user_name(void)
 		return u;
 	struct passwd *pw = getpwuid(getuid());
 	return pw && pw->pw_name ? pw->pw_name : "?";
+}
+
+int cli_write_out(const char *path, const struct buf *b)
+{
+	bool to_file = path && strcmp(path, "-");
+	FILE *fp = to_file ? fopen(path, "wb") : stdout;
+	if (!fp || fwrite(b->p, 1, b->len, fp) != b->len || (to_file ? fclose(fp) : fflush(fp))) {
+		fprintf(stderr, "oko: не удалось записать %s\n", to_file ? path : "в стандартный вывод");
+		return ERR_IO;
+	}
+	if (to_file)
+		printf("записано: %s\n", path);
+	return 0;
 }

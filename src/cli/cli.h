@@ -10,6 +10,7 @@
 
 #include <stdbool.h>
 
+#include "base/buf.h"
 #include "base/diag.h"
 #include "db/db.h"
 
@@ -45,6 +46,9 @@ int cli_usage_error(struct cli *c, const char *fmt, ...) __attribute__((format(p
 int cli_open_db(struct cli *c, int flags, struct db **out);
 /* Prints the problems of an import to stderr, errors first, and a count line. */
 void cli_print_diags(const struct diag_list *d);
+/* Writes a document made in memory to path ("-" or NULL: standard output) and says where
+ * it went; ERR_IO with a Russian message when it cannot. */
+int cli_write_out(const char *path, const struct buf *b);
 /* The operating-system user running the command, for upload records. */
 const char *cli_user_name(void);
 /* True when stderr is a terminal (progress is shown only then). */

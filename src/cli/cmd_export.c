@@ -70,18 +70,10 @@ static int export_acts(struct cli *c, const char *campaign, const char *format, 
 		goto out;
 	}
 	const struct scope all = scope_all(); /* the command line sees everything */
-	if ((rc = obs_acts_write(d, &all, cid, (enum obs_doc_format)f, &b, msg, sizeof msg))) {
+	if ((rc = obs_acts_write(d, &all, cid, (enum obs_doc_format)f, &b, msg, sizeof msg)))
 		fprintf(stderr, "oko: акты не выгружены: %s\n", *msg ? msg : err_str(rc));
-		goto out;
-	}
-	FILE *fp = strcmp(out, "-") ? fopen(out, "wb") : stdout;
-	if (!fp || fwrite(b.p, 1, b.len, fp) != b.len || (fp != stdout ? fclose(fp) : fflush(fp))) {
-		fprintf(stderr, "oko: не удалось записать %s\n", out);
-		rc = ERR_IO;
-		goto out;
-	}
-	if (strcmp(out, "-"))
-		printf("записано: %s\n", out);
+	else
+		rc = cli_write_out(out, &b);
 out:
 	buf_free(&b);
 	db_close(d);

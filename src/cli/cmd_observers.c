@@ -264,51 +264,28 @@ static int export(struct db *d, int64_t cid, const char *format, const char *out
 	char msg[512] = "";
 	int rc = obs_schedule_write(d, &all, cid, (enum obs_doc_format)f, plan_now(), &b, msg,
 				    sizeof msg);
-	if (rc) {
+	if (rc)
 		fprintf(stderr, "oko: расписание не выгружено: %s\n", *msg ? msg : err_str(rc));
-		goto out;
-	}
-	FILE *fp = out_path ? fopen(out_path, "wb") : stdout;
-	if (!fp || fwrite(b.p, 1, b.len, fp) != b.len || (out_path ? fclose(fp) : fflush(fp))) {
-		fprintf(stderr, "oko: не удалось записать %s\n", out_path ? out_path : "расписание");
-		rc = ERR_IO;
-		goto out;
-	}
-	if (out_path)
-		printf("записано: %s\n", out_path);
-out:
+	else
+		rc = cli_write_out(out_path, &b);
 	buf_free(&b);
 	return rc;
 }
 
 /* ---- coverage ---- */
 
-static int coverage(struct db *d, int64_t cid, const char *by_s, const char *format,
+static int coverage(struct db *d, int64_t cid, enum obs_group by, const char *format,
 		    const char *out_path)
 {
-	enum obs_group by = OBS_BY_MUNICIPALITY;
-	if (by_s && !strcmp(by_s, "kind"))
-		by = OBS_BY_KIND;
-	else if (by_s && !strcmp(by_s, "risk"))
-		by = OBS_BY_RISK;
 	const struct scope all = scope_all();
 	struct buf b = BUF_INIT;
 	char msg[512] = "";
 	int rc = obs_coverage_write(d, &all, cid, by, (enum obs_doc_format)obs_doc_format_parse(format),
 				    &b, msg, sizeof msg);
-	if (rc) {
+	if (rc)
 		fprintf(stderr, "oko: охват не выгружен: %s\n", *msg ? msg : err_str(rc));
-		goto out;
-	}
-	FILE *fp = out_path ? fopen(out_path, "wb") : stdout;
-	if (!fp || fwrite(b.p, 1, b.len, fp) != b.len || (out_path ? fclose(fp) : fflush(fp))) {
-		fprintf(stderr, "oko: не удалось записать %s\n", out_path ? out_path : "охват");
-		rc = ERR_IO;
-		goto out;
-	}
-	if (out_path)
-		printf("записано: %s\n", out_path);
-out:
+	else
+		rc = cli_write_out(out_path, &b);
 	buf_free(&b);
 	return rc;
 }
@@ -372,7 +349,7 @@ int cmd_observers(struct cli *c, int argc, char **argv)
 		return cli_usage_error(c, "укажите формат: --format csv или xlsx");
 	if (is_coverage && f == OBS_DOC_XLSX && !out_path)
 		return cli_usage_error(c, "для XLSX укажите файл: --out ФАЙЛ");
-	if (is_coverage && by && strcmp(by, "municipality") && strcmp(by, "kind") && strcmp(by, "risk"))
+	if (is_coverage && obs_group_parse(by) < 0)
 		return cli_usage_error(c, "--by: municipality (по муниципалитетам), kind (по типам "
 					  "школ) или risk (по статусу риска)");
 	if (is_link && (!observer || !login))
@@ -395,7 +372,7 @@ int cmd_observers(struct cli *c, int argc, char **argv)
 	} else if (is_export) {
 		rc = export(d, cid, format, out_path);
 	} else if (is_coverage) {
-		rc = coverage(d, cid, by, format, out_path);
+		rc = coverage(d, cid, (enum obs_group)obs_group_parse(by), format, out_path);
 	} else if (is_link) {
 		struct user u;
 		int64_t oid;

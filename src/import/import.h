@@ -103,6 +103,10 @@ static inline struct table_in import_input(const char *path, const struct import
 int import_read_table(const struct table_in *in, table_row_fn fn, void *ctx,
 		      struct table_src *src, const char *path, const bool *have_header,
 		      struct diag_list *diags);
+/* Ends the transaction an importer opened to store a file: committed when rc is 0, no row
+ * was refused while storing (diags) and it is not a dry run; else undone. Returns rc, or
+ * ERR_INVALID for a row refused while storing, or the commit's failure. */
+int import_end_tx(struct db *d, const struct diag_list *diags, bool dry_run, int rc);
 
 /* schools.csv: login,name,municipality,region,kind,settlement,indepth */
 int import_schools(struct db *d, const char *path, const struct import_opts *o,

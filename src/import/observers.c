@@ -343,7 +343,6 @@ int import_observers(struct db *d, const char *path, const struct import_opts *o
 	struct obs_reader or = { .only_municipality = o->only_municipality };
 	struct reader *rd = &or.rd;
 	char cname[PLAN_NAME_MAX] = "";
-	bool in_tx = false;
 	reader_init(rd, d, path, o, diags);
 	rd->ncols = O_NCOLS;
 	rd->names = obs_cols;
@@ -364,7 +363,6 @@ int import_observers(struct db *d, const char *path, const struct import_opts *o
 		goto out;
 	if ((rc = db_begin(d)))
 		goto out;
-	in_tx = true;
 	const char *by = o->user && *o->user ? o->user : "oko import";
 	for (size_t i = 0; i < or.n; i++) {
 		struct obs_person *p = &or.items[i];
@@ -372,7 +370,7 @@ int import_observers(struct db *d, const char *path, const struct import_opts *o
 		int frc = observer_find(d, p->code, &id);
 		if (frc && frc != ERR_NOTFOUND) {
 			rc = frc;
-			goto out;
+			break;
 		}
 		if (!frc && or.only_municipality) {
 			struct obs_person *was = xcalloc(1, sizeof *was);
@@ -383,29 +381,20 @@ int import_observers(struct db *d, const char *path, const struct import_opts *o
 			}
 			free(was);
 			if (rc)
-				goto out;
+				break;
 		}
 		if ((rc = observer_put(d, p, by))) {
 			err_at(rd, or.rowof[i], O_ID, p->code, "db", "не удалось сохранить наблюдателя: %s",
 			       db_errmsg(d));
-			goto out;
+			break;
 		}
 		if (frc)
 			st->created++;
 		else
 			st->updated++;
 	}
-	if (diag_errors(diags)) {
-		rc = ERR_INVALID;
-		goto out;
-	}
-	if (o->dry_run)
-		goto out;
-	rc = db_commit(d);
-	in_tx = !!rc;
+	rc = import_end_tx(d, diags, o->dry_run, rc);
 out:
-	if (in_tx)
-		db_rollback(d);
 	if (!rc)
 		snprintf(st->summary, sizeof st->summary,
 			 "%sнаблюдателей: %ld (новых %ld, обновлено %ld)",
@@ -646,7 +635,6 @@ int import_acts(struct db *d, const char *path, const struct import_opts *o,
 	size_t nstored = 0;
 	struct hmap existing;
 	char msg[512];
-	bool began = false;
 	reader_init(rd, d, path, o, diags);
 	rd->ncols = A_NCOLS;
 	rd->names = act_cols;
@@ -674,13 +662,11 @@ int import_acts(struct db *d, const char *path, const struct import_opts *o,
 		hmap_put(&existing, key, (size_t)kn, stored[i].id);
 	}
 	/* Every refusal the model knows was checked above, row by row; the acts are stored in
-	 * one transaction, so the file is stored whole or not at all. */
+	 * one transaction, so the file is stored whole or not at all (a dry run stores them
+	 * and undoes it). */
 	const char *by = o->user && *o->user ? o->user : "oko import";
-	if (!o->dry_run) {
-		if ((rc = db_begin(d)))
-			goto out;
-		began = true;
-	}
+	if ((rc = db_begin(d)))
+		goto out;
 	for (size_t i = 0; i < ar.n; i++) {
 		const struct act_item *it = &ar.items[i];
 		char key[80];
@@ -688,13 +674,6 @@ int import_acts(struct db *d, const char *path, const struct import_opts *o,
 				  (long long)it->school_id, (long long)it->observer_id);
 		int64_t was = 0, id = 0;
 		hmap_get(&existing, key, (size_t)kn, &was);
-		if (o->dry_run) {
-			if (was)
-				st->updated++;
-			else
-				st->created++;
-			continue;
-		}
 		memset(a, 0, sizeof *a);
 		a->id = was;
 		a->procedure_id = it->procedure_id;
@@ -713,20 +692,15 @@ int import_acts(struct db *d, const char *path, const struct import_opts *o,
 			err_at(rd, it->row, -1, NULL, "act", "акт не сохранён: %s; не сохранено ничего",
 			       *msg ? msg : err_str(rc));
 			st->rejected++;
-			goto out;
+			break;
 		}
 		if (was)
 			st->updated++;
 		else
 			st->created++;
 	}
-	if (began) {
-		began = false;
-		rc = db_commit(d);
-	}
+	rc = import_end_tx(d, diags, o->dry_run, rc);
 out:
-	if (began)
-		db_rollback(d);
 	if (!rc)
 		snprintf(st->summary, sizeof st->summary, "%sактов наблюдения: %ld (новых %ld, заменено %ld)",
 			 o->dry_run ? "проверено, ничего не сохранено: " : "", (long)ar.n, st->created,

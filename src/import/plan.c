@@ -160,7 +160,6 @@ int import_plan(struct db *d, const char *path, const struct import_opts *o,
 	hmap_init(&rd.seen);
 	memset(st, 0, sizeof *st);
 	char msg[512] = "";
-	bool in_tx = false;
 	long campaigns = 0;
 	struct table_in in = import_input(path, o);
 	int rc = import_read_table(&in, on_row, &rd, &rd.src, rd.path, &rd.have_header, diags);
@@ -172,13 +171,12 @@ int import_plan(struct db *d, const char *path, const struct import_opts *o,
 	 * dates outside a new window) are collected for every row, then everything is undone. */
 	if ((rc = db_begin(d)))
 		goto out;
-	in_tx = true;
 	for (size_t i = 0; i < rd.n; i++) {
 		const struct item *it = &rd.items[i];
 		int64_t cid, before;
 		bool created;
 		if ((rc = plan_campaign_put(d, it->campaign, &cid, &created)))
-			goto out;
+			break;
 		campaigns += created;
 		bool had = plan_procedure_get(d, it->procedure_id, &before, NULL) == 0;
 		int prc = plan_procedure_put(d, cid, it->procedure_id, &it->dates, msg, sizeof msg);
@@ -190,23 +188,14 @@ int import_plan(struct db *d, const char *path, const struct import_opts *o,
 			continue;
 		}
 		if ((rc = prc))
-			goto out;
+			break;
 		if (had)
 			st->updated++;
 		else
 			st->created++;
 	}
-	if (diag_errors(diags)) {
-		rc = ERR_INVALID;
-		goto out;
-	}
-	if (o->dry_run)
-		goto out;
-	rc = db_commit(d);
-	in_tx = false;
+	rc = import_end_tx(d, diags, o->dry_run, rc);
 out:
-	if (in_tx)
-		db_rollback(d);
 	if (!rc)
 		snprintf(st->summary, sizeof st->summary,
 			 "%sпроцедур в плане-графике: новых %ld, с изменёнными датами %ld; новых кампаний %ld",
@@ -403,7 +392,6 @@ int import_sittings(struct db *d, const char *path, const struct import_opts *o,
 	hmap_init(&rd.seen);
 	memset(st, 0, sizeof *st);
 	char msg[512] = "";
-	bool in_tx = false;
 	const struct scope all = scope_all();
 	const char *by = o->user && *o->user ? o->user : "oko import";
 	int rc = registry_school_index(d, &rd.schools);
@@ -415,46 +403,37 @@ int import_sittings(struct db *d, const char *path, const struct import_opts *o,
 	st->rejected = rd.bad;
 	if (rc)
 		goto out;
-	/* The window of each procedure is checked by plan_fix_date, inside the transaction;
-	 * every row's refusal is collected, then everything is undone. */
+	/* What needs the stored sittings (a sitting with an observer keeps its date) is
+	 * plan_fix_date's, inside the transaction; every row's refusal is collected, then
+	 * everything is undone. */
 	if ((rc = db_begin(d)))
 		goto out;
-	in_tx = true;
 	for (size_t i = 0; i < rd.n; i++) {
 		const struct sit_item *it = &rd.items[i];
 		int64_t campaign = 0;
 		long added = 0;
 		if ((rc = plan_procedure_get(d, it->procedure_id, &campaign, NULL)) ||
 		    (rc = plan_assign(d, &all, campaign, it->procedure_id, it->school_id, 0, by, &added)))
-			goto out;
+			break;
 		int frc = plan_fix_date(d, it->procedure_id, it->school_id, NULL, it->date, it->time, by,
 					msg, sizeof msg);
 		if (frc == ERR_INVALID || frc == ERR_NOTFOUND) {
 			char col[128] = "";
 			table_colname(&rd.src, rd.col[S_DATE], sit_cols[S_DATE][0], col, sizeof col);
-			diag_add(diags, DIAG_ERROR, rd.path, rd.src.sheet, it->row, col, it->date, "window",
+			diag_add(diags, DIAG_ERROR, rd.path, rd.src.sheet, it->row, col, it->date, "fix_date",
 				 "%s", msg);
 			st->rejected++;
 			continue;
 		}
 		if ((rc = frc))
-			goto out;
+			break;
 		if (added)
 			st->created++;
 		else
 			st->updated++;
 	}
-	if (diag_errors(diags)) {
-		rc = ERR_INVALID;
-		goto out;
-	}
-	if (o->dry_run)
-		goto out;
-	rc = db_commit(d);
-	in_tx = false;
+	rc = import_end_tx(d, diags, o->dry_run, rc);
 out:
-	if (in_tx)
-		db_rollback(d);
 	if (!rc)
 		snprintf(st->summary, sizeof st->summary,
 			 "%sпроведений: %ld (школ, впервые включённых в процедуру, %ld; с изменённой "

@@ -1,4 +1,5 @@
-/* read: the reading step every table importer shares (see import.h). */
+/* read: the steps every table importer shares (see import.h): reading the whole table,
+ * and ending the transaction that stores it. */
 #include "import/import.h"
 
 #include "base/err.h"
@@ -18,5 +19,15 @@ int import_read_table(const struct table_in *in, table_row_fn fn, void *ctx,
 	}
 	if (!rc && diag_errors(diags))
 		rc = ERR_INVALID;
+	return rc;
+}
+
+int import_end_tx(struct db *d, const struct diag_list *diags, bool dry_run, int rc)
+{
+	if (!rc && diag_errors(diags))
+		rc = ERR_INVALID;
+	if (!rc && !dry_run && !(rc = db_commit(d)))
+		return 0;
+	db_rollback(d);
 	return rc;
 }

@@ -22,6 +22,17 @@
 #include "report/pdf.h"
 #include "report/plan_pdf.h"
 
+int obs_group_parse(const char *s)
+{
+	if (!s || !strcmp(s, "municipality"))
+		return OBS_BY_MUNICIPALITY;
+	if (!strcmp(s, "kind"))
+		return OBS_BY_KIND;
+	if (!strcmp(s, "risk"))
+		return OBS_BY_RISK;
+	return -1;
+}
+
 int obs_doc_format_parse(const char *s)
 {
 	if (!s)

@@ -23,6 +23,9 @@
 enum obs_doc_format { OBS_DOC_CSV, OBS_DOC_XLSX, OBS_DOC_PDF };
 /* "csv" | "xlsx" | "pdf" → format; -1 unknown. */
 int obs_doc_format_parse(const char *s);
+/* "municipality" | "kind" | "risk" → the grouping of coverage (model/observer.h); NULL →
+ * by municipality; -1 unknown. */
+int obs_group_parse(const char *s);
 
 /* Appends the schedule of the campaign's sittings the scope sees to out. now (unix
  * seconds) is the date printed on the PDF. ERR_NOTFOUND for an unknown campaign (msg). */

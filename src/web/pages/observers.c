@@ -227,7 +227,7 @@ static void violations_table(struct web_req *r, struct buf *b, int64_t cid)
 	free(v);
 }
 
-static void coverage(struct web_req *r, struct buf *b, int64_t cid)
+static void coverage_render(struct web_req *r, struct buf *b, int64_t cid)
 {
 	buf_puts(b, "<section class=\"card\" id=\"coverage\"><h2>Охват наблюдением</h2><div class=\"scroll\">");
 	if (r->scope.kind != SCOPE_MUNICIPALITY)
@@ -246,6 +246,25 @@ static void coverage(struct web_req *r, struct buf *b, int64_t cid)
 			    i > (size_t)(r->scope.kind == SCOPE_MUNICIPALITY) ? "; " : "", groups[i].title,
 			    (long long)cid, groups[i].by, (long long)cid, groups[i].by);
 	buf_puts(b, ".</p></section>");
+}
+
+/* The coverage tables scan every sitting of the campaign three ways: rendered once per
+ * scope, campaign and database version (web_cache). */
+static void coverage(struct web_req *r, struct buf *b, int64_t cid)
+{
+	char sk[64], key[128];
+	scope_key(&r->scope, sk, sizeof sk);
+	snprintf(key, sizeof key, "obscov:%s:%lld", sk, (long long)cid);
+	const char *cached = web_cache_get(r, key);
+	if (cached) {
+		html_raw(b, cached);
+		return;
+	}
+	struct buf part = BUF_INIT;
+	coverage_render(r, &part, cid);
+	web_cache_put(r, key, buf_str(&part));
+	html_raw(b, buf_str(&part));
+	buf_free(&part);
 }
 
 /* ---- the sittings ---- */
@@ -858,61 +877,56 @@ static const char *ext_of(enum obs_doc_format f)
 	return f == OBS_DOC_PDF ? "pdf" : f == OBS_DOC_XLSX ? "xlsx" : "csv";
 }
 
-int page_observers_schedule(struct web_req *r, struct web_res *w)
+/* Sends the document a writer put into the body (stem-CAMPAIGN.ext, «title.ext»), or the
+ * writer's failure with nothing sent. */
+static int send_written(struct web_req *r, struct web_res *w, enum obs_doc_format f, int rc,
+			int64_t cid, const char *stem, const char *title)
 {
-	int64_t cid = posted_campaign(r);
-	enum obs_doc_format f = path_format(r);
-	char msg[600] = "";
-	if (!cid)
-		return ERR_NOTFOUND;
-	int rc = obs_schedule_write(r->db, &r->scope, cid, f, r->now, &w->body, msg, sizeof msg);
 	if (rc) {
 		buf_reset(&w->body);
 		return rc;
 	}
 	const char *e = ext_of(f);
-	send_doc(r, w, f, arena_printf(r->a, "observers-%lld.%s", (long long)cid, e),
-		 arena_printf(r->a, "Расписание наблюдателей.%s", e));
+	send_doc(r, w, f, arena_printf(r->a, "%s-%lld.%s", stem, (long long)cid, e),
+		 arena_printf(r->a, "%s.%s", title, e));
 	return 0;
+}
+
+int page_observers_schedule(struct web_req *r, struct web_res *w)
+{
+	int64_t cid = posted_campaign(r);
+	enum obs_doc_format f = path_format(r);
+	char msg[600];
+	if (!cid)
+		return ERR_NOTFOUND;
+	return send_written(r, w, f, obs_schedule_write(r->db, &r->scope, cid, f, r->now, &w->body, msg,
+							sizeof msg),
+			    cid, "observers", "Расписание наблюдателей");
 }
 
 int page_observers_acts(struct web_req *r, struct web_res *w)
 {
 	int64_t cid = posted_campaign(r);
 	enum obs_doc_format f = path_format(r);
-	char msg[600] = "";
+	char msg[600];
 	if (!cid)
 		return ERR_NOTFOUND;
-	int rc = obs_acts_write(r->db, &r->scope, cid, f, &w->body, msg, sizeof msg);
-	if (rc) {
-		buf_reset(&w->body);
-		return rc;
-	}
-	const char *e = ext_of(f);
-	send_doc(r, w, f, arena_printf(r->a, "acts-%lld.%s", (long long)cid, e),
-		 arena_printf(r->a, "Акты наблюдения.%s", e));
-	return 0;
+	return send_written(r, w, f, obs_acts_write(r->db, &r->scope, cid, f, &w->body, msg, sizeof msg),
+			    cid, "acts", "Акты наблюдения");
 }
 
 int page_observers_coverage(struct web_req *r, struct web_res *w)
 {
 	int64_t cid = posted_campaign(r);
 	enum obs_doc_format f = path_format(r);
-	const char *by_s = web_str(r, "by");
-	enum obs_group by = by_s && !strcmp(by_s, "kind") ? OBS_BY_KIND
-			    : by_s && !strcmp(by_s, "risk") ? OBS_BY_RISK : OBS_BY_MUNICIPALITY;
-	char msg[600] = "";
+	int by = obs_group_parse(web_str(r, "by")); /* the route allows only the three names */
+	char msg[600];
 	if (!cid)
 		return ERR_NOTFOUND;
-	int rc = obs_coverage_write(r->db, &r->scope, cid, by, f, &w->body, msg, sizeof msg);
-	if (rc) {
-		buf_reset(&w->body);
-		return rc;
-	}
-	const char *e = ext_of(f);
-	send_doc(r, w, f, arena_printf(r->a, "coverage-%lld.%s", (long long)cid, e),
-		 arena_printf(r->a, "Охват наблюдением.%s", e));
-	return 0;
+	return send_written(r, w, f,
+			    obs_coverage_write(r->db, &r->scope, cid, by < 0 ? OBS_BY_MUNICIPALITY : (enum obs_group)by,
+					       f, &w->body, msg, sizeof msg),
+			    cid, "coverage", "Охват наблюдением");
 }
 
 /* ---- the coordinators' home tile ---- */
