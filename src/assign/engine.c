@@ -14,8 +14,8 @@
  * bound complementary slackness puts it at, which leaves exactly the optima of that
  * level for the next one. The solver is our own primal-dual min-cost flow (below):
  * GLPK 5.0 ships glp_mincost_relax4 disabled ("temporarily disabled due to licensing
- * problems", it aborts the process) and its out-of-kilter glp_mincost_okalg took 12 s on
- * 3,000 sittings x 900 people. assign_evaluate() is written apart from the flow: it is
+ * problems", it aborts the process) and its out-of-kilter glp_mincost_okalg was far too
+ * slow when tried at this size. assign_evaluate() is written apart from the flow: it is
  * the checker of the answer and of the tests' brute force. */
 #include "assign/assign.h"
 
