@@ -14,6 +14,7 @@ libjansson-dev
 libmicrohttpd-dev
 libcairo2-dev libpango1.0-dev fonts-dejavu-core
 libxlsxwriter-dev
+libqpdf-dev
 poppler-utils time curl wrk
 clang libclang-rt-14-dev
 chromium"

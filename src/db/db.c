@@ -54,6 +54,12 @@ void db_directory(struct db *d, char *out, size_t n)
 		snprintf(out, n, "%.*s", slash == f ? 1 : (int)(slash - f), f);
 }
 
+void db_file(struct db *d, char *out, size_t n)
+{
+	const char *f = sqlite3_db_filename(d->h, "main");
+	snprintf(out, n, "%s", f ? f : "");
+}
+
 const char *db_errmsg(struct db *d)
 {
 	return d->msg;

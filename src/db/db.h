@@ -34,6 +34,9 @@ void db_close(struct db *d);
 /* The directory of the database's file, for scratch files that belong beside it (never the
  * shared /tmp); "" for an in-memory database. */
 void db_directory(struct db *d, char *out, size_t n);
+/* The database's file (absolute as the driver has it); "" for an in-memory database. Files
+ * that belong to one database (the scans of re-checked works) are named after it. */
+void db_file(struct db *d, char *out, size_t n);
 /* Russian-prefixed text of the driver's last error, for messages. */
 const char *db_errmsg(struct db *d);
 

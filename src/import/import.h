@@ -196,4 +196,25 @@ int import_observers(struct db *d, const char *path, const struct import_opts *o
 int import_acts(struct db *d, const char *path, const struct import_opts *o,
 		struct diag_list *diags, struct import_stats *st);
 
+/* experts.csv: id,name,municipality,subjects,works_at,children_at,max_works,login
+ * (docs/formats.md) — the registry of experts for re-checks (model/recheck.h). id unique
+ * in the file (≤ 63 bytes), name required, municipality a known one or empty (a regional
+ * expert), subjects subject codes (RU, MA, …) separated by spaces or commas, empty = any,
+ * works_at / children_at known school logins separated by spaces (conflicts of interest),
+ * max_works empty (200) or 1–10000, login empty or a user of role expert to link. A known
+ * id is updated, a new one added (st->created / st->updated). With o->only_municipality
+ * set every expert must be of that municipality. Whole file or nothing. */
+int import_experts(struct db *d, const char *path, const struct import_opts *o,
+		   struct diag_list *diags, struct import_stats *st);
+
+/* rechecks.csv: procedure,school,code,check,expert,<positions> (docs/formats.md) — checks
+ * typed in from paper (`oko import rechecks`): check 2 or 3, expert a code of the experts'
+ * registry, the positions named as in results.csv (p1…pK or the procedure's labels), each
+ * 0..its maximum. The work (procedure, school, code) must be sampled; check 3 only for a
+ * work whose check 2 is done and differs significantly. Stored by recheck_check_import
+ * (st->created new checks, st->updated replaced). Whole file or nothing; every problem
+ * with its row and column. */
+int import_rechecks(struct db *d, const char *path, const struct import_opts *o,
+		    struct diag_list *diags, struct import_stats *st);
+
 #endif
