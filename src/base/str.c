@@ -359,3 +359,14 @@ void str_copy_utf8(char *dst, size_t n, const char *s)
 	memcpy(dst, s, len);
 	dst[len] = '\0';
 }
+
+const char *str_plural(long n, const char *one, const char *few, const char *many)
+{
+	unsigned long m = n < 0 ? (unsigned long)-n : (unsigned long)n;
+	unsigned long d = m % 10, h = m % 100;
+	if (d == 1 && h != 11)
+		return one;
+	if (d >= 2 && d <= 4 && (h < 12 || h > 14))
+		return few;
+	return many;
+}

@@ -51,4 +51,8 @@ void str_copy_utf8(char *dst, size_t n, const char *s);
 /* True when s equals one of the spellings of "not attempted": X or Х in either case. */
 bool str_is_x(const char *s, size_t n);
 
+/* The Russian plural form for n: one («1 работа», 21, 101…), few («2 работы», 3, 4, 22…)
+ * or many («5 работ», 11–14, 0…). */
+const char *str_plural(long n, const char *one, const char *few, const char *many);
+
 #endif

@@ -302,6 +302,18 @@ static void test_err_str(void **state)
 	assert_string_equal(err_str(-999), "неизвестная ошибка");
 }
 
+static void test_plural(void **st)
+{
+	(void)st;
+	static const struct { long n; const char *want; } cases[] = {
+		{ 0, "работ" }, { 1, "работа" }, { 2, "работы" }, { 4, "работы" }, { 5, "работ" },
+		{ 11, "работ" }, { 12, "работ" }, { 14, "работ" }, { 21, "работа" }, { 22, "работы" },
+		{ 101, "работа" }, { 111, "работ" }, { 112, "работ" }, { 1004, "работы" }, { -1, "работа" },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++)
+		assert_string_equal(str_plural(cases[i].n, "работа", "работы", "работ"), cases[i].want);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -315,6 +327,7 @@ int main(void)
 		cmocka_unit_test(test_hmap),
 		cmocka_unit_test(test_diag),
 		cmocka_unit_test(test_err_str),
+		cmocka_unit_test(test_plural),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
