@@ -400,6 +400,19 @@ out:
 	return rc;
 }
 
+int procedure_get_id(struct db *d, int64_t id, struct procedure *p)
+{
+	struct db_stmt *s = NULL;
+	char code[sizeof p->code];
+	int rc = db_cached(d, &s, "SELECT code FROM procedure WHERE id = ?");
+	if (rc || (rc = db_bind_int(s, 1, id)))
+		return rc;
+	if (!(rc = db_step_one(s)))
+		snprintf(code, sizeof code, "%s", db_col_text(s, 0));
+	db_reset(s);
+	return rc ? rc : procedure_get(d, code, p);
+}
+
 int procedure_each_for_school(struct db *d, int64_t school_id, procedure_school_fn fn, void *ctx)
 {
 	struct db_stmt *s = NULL;

@@ -73,6 +73,8 @@ int procedure_mark(const struct procedure *p, int score);
 int procedure_put(struct db *d, struct procedure *p, char *msg, size_t msglen);
 /* Loads a procedure by code; ERR_NOTFOUND when absent. */
 int procedure_get(struct db *d, const char *code, struct procedure *p);
+/* The same by row id (ERR_NOTFOUND when unknown). */
+int procedure_get_id(struct db *d, int64_t id, struct procedure *p);
 
 /* Calls fn for every procedure, the latest year first (by code within a year), with the
  * number of results one school holds for it (0 included). fn's non-zero return stops the
