@@ -735,7 +735,14 @@ static int recheck_row(void *ctx, const struct table_row *r)
 					err_at(rd, r->row, R_EXPERT, expert, "twice",
 					       "эксперт «%s» уже проверял эту работу (проверка %d): одну "
 					       "работу эксперт проверяет один раз", expert, other + 2);
-				it.replaces = w->check_id[it.check_no - 2] != 0;
+				int self = it.check_no - 2;
+				if (w->done[self] && w->expert_id[self] &&
+				    w->expert_id[self] != it.expert_id)
+					err_at(rd, r->row, R_EXPERT, expert, "done",
+					       "проверка %d этой работы уже закончена другим экспертом "
+					       "(«%s»): заменить её можно только проверкой того же эксперта",
+					       it.check_no, w->expert[self]);
+				it.replaces = w->check_id[self] != 0;
 			}
 		}
 		free(w);
