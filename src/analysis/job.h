@@ -16,9 +16,16 @@
 #include "model/load.h"
 #include "model/run.h"
 #include "stats/analyze.h"
+#include "stats/recheck.h"
 
 struct munrow;
 struct flagrow;
+
+/* One school's re-check figures in one procedure (analysis/recheck.c). */
+struct arc_school {
+	uint32_t school;        /* school index */
+	struct rc_school f;
+};
 
 /* One procedure of the run. */
 /* A school's count of one score too large for a byte of aproc.hist. */
@@ -59,6 +66,10 @@ struct aproc {
 	struct stat_evidence *ev;
 	size_t nev, evcap;
 	struct munrow *mun;     /* [job.nmun]: excess mass per municipality (NULL: none) */
+	/* Reported procedures: the schools with finished re-checked works, by school index
+	 * (recheck.c; the worker fills them, the main thread stores them). */
+	struct arc_school *rck;
+	size_t nrck;
 	/* Stored runs: the score distributions the evidence card draws, kept to the end (the
 	 * card's procedure is known only after the risk). */
 	uint8_t *hist;          /* [school * w]: works by primary score, NULL when not kept; one
@@ -148,5 +159,20 @@ int analysis_flags_store(struct job *r, struct aproc *p);
 void analysis_flags_free(struct aproc *p);
 /* Counts an official flag of school s in procedure p, in official-list column col. */
 void analysis_official_flag(struct job *r, size_t s, const struct aproc *p, int col);
+
+/* ---- re-checks (recheck.c) ---- */
+
+/* The procedure's finished re-checked works per school into p->rck (a worker, with its
+ * own connection d). Needs p's scale (after the load). */
+int analysis_recheck_load(struct job *r, struct db *d, struct aproc *p);
+/* School s's figures in p, or NULL when none. */
+const struct arc_school *analysis_recheck_of(const struct aproc *p, size_t s);
+/* The sign test's p of every school of p->rck as evidence of the risk (when mask has
+ * recheck_inflated), tagged with procedure index proc. */
+void analysis_recheck_evidence(struct aproc *p, unsigned mask, int proc);
+/* Stores p's run_recheck rows in the run (main thread; nothing when the run is not
+ * stored). */
+int analysis_recheck_store(struct job *r, struct aproc *p);
+void analysis_recheck_free(struct aproc *p);
 
 #endif

@@ -137,10 +137,11 @@ static int analyse_one(struct job *r, struct db *d, struct aproc *p)
 		else
 			buf_init(&p->csv, (size_t)1 << 40);
 		pthread_mutex_unlock(&r->mu);
-		if ((rc = analysis_write_proc(r, p)))
+		if ((rc = analysis_recheck_load(r, d, p)) || (rc = analysis_write_proc(r, p)))
 			return rc;
 		stat_evidence_add(&p->a, STAT_RISK_DEFAULT_MASK, (int)(p - r->p), &p->ev, &p->nev,
 				  &p->evcap);
+		analysis_recheck_evidence(p, STAT_RISK_DEFAULT_MASK, (int)(p - r->p));
 	}
 	if (p->report && r->store)
 		keep_histograms(r, p);
@@ -419,7 +420,7 @@ static int consume_report(struct job *r, struct aproc *p, struct analysis_summar
 		snprintf(r->msg, r->msglen, "не удалось записать signs.csv: %s", strerror(errno));
 		return ERR_IO;
 	}
-	if ((rc = analysis_flags_store(r, p)))
+	if ((rc = analysis_flags_store(r, p)) || (rc = analysis_recheck_store(r, p)))
 		return rc;
 	r->ev = xgrow(r->ev, &r->evcap, r->nev + p->nev + 1, sizeof *r->ev);
 	memcpy(r->ev + r->nev, p->ev, p->nev * sizeof *p->ev);
@@ -442,6 +443,7 @@ static void consume_release(struct job *r, struct aproc *p)
 	pthread_mutex_unlock(&r->mu);
 	buf_free(&p->csv);
 	analysis_flags_free(p);
+	analysis_recheck_free(p);
 	free(p->ev);
 	p->ev = NULL;
 	free(p->fl);
@@ -534,6 +536,7 @@ static void job_free(struct job *r)
 		stat_analysis_free(&p->a);
 		buf_free(&p->csv);
 		analysis_flags_free(p);
+		analysis_recheck_free(p);
 		free(p->ev);
 		free(p->fl);
 		free(p->ownc);

@@ -366,6 +366,24 @@ static int rows_twins(struct job *r, struct aproc *p, size_t s)
 	return sign_out(r, p, &x);
 }
 
+/* recheck_inflated: the school's finished re-checked works (only schools with some). */
+static int rows_recheck(struct job *r, struct aproc *p, const struct arc_school *a)
+{
+	const struct rc_school *f = &a->f;
+	struct det d = {"", 0};
+	det_u(&d, "works=", (unsigned long long)f->works);
+	det_u(&d, ";objective=", (unsigned long long)f->objective);
+	det_u(&d, ";up=", (unsigned long long)f->up);
+	det_u(&d, ";down=", (unsigned long long)f->down);
+	det_u(&d, ";over=", (unsigned long long)f->over);
+	det_u(&d, ";under=", (unsigned long long)f->under);
+	enum stat_status st = f->inflated ? STAT_FLAG : STAT_OK;
+	struct srow x = {a->school, p, STAT_SIGN_RECHECK_INFLATED, f->mean_delta, RC_OBJECTIVE_TARGET,
+			 f->works, st, f->p, NAN, d.s};
+	own_flag(p, a->school, STAT_SIGN_RECHECK_INFLATED, st);
+	return sign_out(r, p, &x);
+}
+
 int analysis_write_proc(struct job *r, struct aproc *p)
 {
 	int rc = 0;
@@ -375,9 +393,17 @@ int analysis_write_proc(struct job *r, struct aproc *p)
 		p->schools++;
 		if (!(rc = rows_official(r, p, s)) && !(rc = rows_gap_peak(r, p, s)) &&
 		    !(rc = rows_bunching(r, p, s)) && !(rc = rows_jcond(r, p, s)) &&
-		    !(rc = rows_positions(r, p, s)))
-			rc = rows_twins(r, p, s);
+		    !(rc = rows_positions(r, p, s)) && !(rc = rows_twins(r, p, s))) {
+			const struct arc_school *a = analysis_recheck_of(p, s);
+			if (a)
+				rc = rows_recheck(r, p, a);
+		}
 	}
+	/* Re-checked schools whose works the loader left out of the procedure (every result
+	 * excluded): their row after the others. */
+	for (size_t i = 0; i < p->nrck && !rc; i++)
+		if (!p->a.mean[p->rck[i].school].n)
+			rc = rows_recheck(r, p, &p->rck[i]);
 	for (size_t s = 0; s < r->sc.n; s++)
 		p->own_any += p->ownc[s] > 0;
 	return rc;

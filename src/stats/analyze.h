@@ -66,13 +66,15 @@ int stat_analyze(const struct stat_proc *p, const struct stat_cfg *cfg, struct s
 void stat_analysis_free(struct stat_analysis *a);
 
 /* The own signs that feed the risk by default (bit = 1 << enum stat_sign): boundary
- * bunching, hard_help, lenient_scoring, person_fit, twins, journal_lenient.
- * score_above_journal and journal_gap stay out: they measure the school's grading culture
- * as much as its results. */
+ * bunching, hard_help, lenient_scoring, person_fit, twins, journal_lenient, and
+ * recheck_inflated (its evidence is added by the analysis from the re-checks, not by
+ * stat_evidence_add). score_above_journal and journal_gap stay out: they measure the
+ * school's grading culture as much as its results. */
 #define STAT_RISK_DEFAULT_MASK                                                             \
 	((1u << STAT_SIGN_BOUNDARY_BUNCHING) | (1u << STAT_SIGN_HARD_HELP) |               \
 	 (1u << STAT_SIGN_LENIENT_SCORING) | (1u << STAT_SIGN_PERSON_FIT) |               \
-	 (1u << STAT_SIGN_TWINS) | (1u << STAT_SIGN_JOURNAL_LENIENT))
+	 (1u << STAT_SIGN_TWINS) | (1u << STAT_SIGN_JOURNAL_LENIENT) |                    \
+	 (1u << STAT_SIGN_RECHECK_INFLATED))
 
 /* Appends to the growable array *ev (*nev used, *cap allocated) one entry per school and
  * own sign in mask whose result has a p-value, tagged with proc. Official signs in the

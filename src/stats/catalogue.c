@@ -62,6 +62,11 @@ static const struct stat_sign_info catalogue[STAT_SIGN_COUNT] = {
 		"positions", "Мягкая проверка заданий с развёрнутым ответом",
 		"Задания, которые оценивает проверяющий, выполнены лучше, чем у учеников региона с тем "
 		"же общим баллом.", "6.1" },
+	[STAT_SIGN_RECHECK_INFLATED] = { STAT_SIGN_RECHECK_INFLATED, "recheck_inflated", STAT_KIND_OWN,
+		"recheck", "Перепроверка подтвердила завышение",
+		"Эксперты перепроверили работы школы: объективно оценено меньше 90 % работ, и школа "
+		"ставила больше баллов, чем эксперты, чаще, чем меньше, сверх случайного "
+		"(односторонний критерий знаков, уровень 0,05).", "8.2" },
 };
 
 const struct stat_sign_info *stat_sign_info(enum stat_sign s)

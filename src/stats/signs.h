@@ -42,6 +42,7 @@ enum stat_sign {
 	STAT_SIGN_JOURNAL_LENIENT,    /* ours: journal marks above the region's at equal score */
 	STAT_SIGN_SCORE_ABOVE_JOURNAL, /* ours: scores above the region's at equal journal mark */
 	STAT_SIGN_LENIENT_SCORING,    /* ours: judgement-scored positions above, at equal score */
+	STAT_SIGN_RECHECK_INFLATED,   /* ours: experts' re-check found systematic over-scoring */
 	STAT_SIGN_COUNT
 };
 /* "mean_inflated", "journal_mismatch", ...; NULL for an unknown value. */

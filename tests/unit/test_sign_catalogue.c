@@ -32,7 +32,7 @@ static void test_complete(void **state)
 		assert_non_null(c->explain);
 		assert_true(strlen(c->explain) > 20);
 		assert_non_null(c->method);
-		assert_true(*c->method >= '3' && *c->method <= '7');
+		assert_true(*c->method >= '3' && *c->method <= '8');
 		assert_true(c->kind == STAT_KIND_OFFICIAL || c->kind == STAT_KIND_PUBLISHED ||
 			    c->kind == STAT_KIND_OWN);
 		assert_ptr_equal(stat_sign_find(c->id), c);
