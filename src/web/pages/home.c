@@ -1,6 +1,6 @@
 /* home: what each role sees first — the territory's upload progress and observation
- * coverage, the school's procedures, sittings and what to do next, or the observer's
- * assignments. */
+ * coverage, the school's procedures, sittings, works waiting for scans and what to do next,
+ * the observer's assignments, or the expert's re-check queue. */
 #include <stdio.h>
 #include <string.h>
 
@@ -174,14 +174,16 @@ int page_home(struct web_req *r, struct web_res *w)
 		html_end(r, w);
 		return 0;
 	}
-	buf_puts(b, "<h1>");
-	html_text(b, r->user.scope_name[0] ? r->user.scope_name : "Регион");
-	buf_puts(b, "</h1>");
 	if (r->user.role == ROLE_EXPERT) {
-		buf_puts(b, "<p>Здесь появятся назначенные вам работы и проведения.</p>");
+		/* No territory's name: an expert's pages name no school or municipality. */
+		buf_puts(b, "<h1>Мои работы на проверке</h1>");
+		web_expert_home(r, b);
 		html_end(r, w);
 		return 0;
 	}
+	buf_puts(b, "<h1>");
+	html_text(b, r->user.scope_name[0] ? r->user.scope_name : "Регион");
+	buf_puts(b, "</h1>");
 	if (r->user.role == ROLE_SCHOOL)
 		buf_puts(b, "<p><a class=\"button\" href=\"/upload\">Загрузить результаты</a></p>");
 	/* The figures are the same for every user of one territory until the data change. */
@@ -205,8 +207,10 @@ int page_home(struct web_req *r, struct web_res *w)
 		buf_free(&part);
 	}
 	/* Not cached: whether the school sees its observer depends on the day. */
-	if (r->user.role == ROLE_SCHOOL)
+	if (r->user.role == ROLE_SCHOOL) {
 		web_observers_school_home(r, b);
+		web_scans_school_home(r, b);
+	}
 	html_end(r, w);
 	return 0;
 }
