@@ -6,14 +6,19 @@
  * distribution drawn over the region's as the run saw it, its history across runs, and
  * (section «Наблюдение») which of its sittings were observed with the comparison of its
  * results in observed and unobserved years (model/observed.h, stats/observed.h). A flag is
- * evidence for a person to review, and the page says so. */
+ * evidence for a person to review, and the page says so. Re-checking is the strongest
+ * evidence there is: the card shows it first (web_recheck_card, pages/recheck.c), and the
+ * list marks a school a re-check confirmed («перепроверка подтвердила», class rc-confirmed)
+ * apart from one it did not (rc-unconfirmed), from the run's run_recheck rows. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "base/err.h"
+#include "base/mem.h"
 #include "model/observed.h"
+#include "model/recheck.h"
 #include "model/registry.h"
 #include "model/run.h"
 #include "stats/catalogue.h"
@@ -92,9 +97,42 @@ static void risk_filters(struct web_req *r, struct buf *b, bool listed_only, lon
 	buf_puts(b, "</select></label><button>Показать</button></form>");
 }
 
-static void risk_row(struct buf *b, const struct run_risk *x)
+/* The run's re-check verdicts of the scope's schools (recheck_run_verdicts), sorted by id. */
+struct verdicts {
+	struct verdict { int64_t school_id; int verdict; } *v;
+	size_t n, cap;
+};
+
+static int verdict_add(void *ctx, int64_t school_id, int verdict)
 {
-	html_printf(b, "<tr><td class=\"num\">%ld</td><td><a href=\"/risk/", x->rank);
+	struct verdicts *x = ctx;
+	if (x->n == x->cap) {
+		x->cap = x->cap ? 2 * x->cap : 64;
+		x->v = xrealloc(x->v, x->cap * sizeof *x->v);
+	}
+	x->v[x->n++] = (struct verdict){ school_id, verdict };
+	return 0;
+}
+
+static int verdict_cmp(const void *a, const void *b)
+{
+	int64_t x = ((const struct verdict *)a)->school_id, y = ((const struct verdict *)b)->school_id;
+	return x < y ? -1 : x > y;
+}
+
+/* 1 confirmed, 0 not confirmed, -1 no re-check. */
+static int verdict_of(const struct verdicts *x, int64_t school_id)
+{
+	struct verdict key = { school_id, 0 };
+	const struct verdict *f = x->n ? bsearch(&key, x->v, x->n, sizeof *x->v, verdict_cmp) : NULL;
+	return f ? f->verdict : -1;
+}
+
+static void risk_row(struct buf *b, const struct run_risk *x, int verdict)
+{
+	html_printf(b, "<tr%s><td class=\"num\">%ld</td><td><a href=\"/risk/",
+		    verdict > 0 ? " class=\"rc-confirmed\"" : verdict == 0 ? " class=\"rc-unconfirmed\"" : "",
+		    x->rank);
 	html_url(b, x->login);
 	buf_puts(b, "\">");
 	html_text(b, x->name);
@@ -106,8 +144,13 @@ static void risk_row(struct buf *b, const struct run_risk *x)
 	html_text(b, x->kind);
 	buf_puts(b, "</td><td class=\"num\">");
 	num(b, x->risk, "%.1f");
-	html_printf(b, "</td><td>%s</td><td class=\"num\">%ld</td><td class=\"num\">%ld</td><td>",
-		    x->listed ? "<strong>да</strong>" : "нет", x->official_flags, x->own_flags);
+	html_printf(b, "</td><td>%s", x->listed ? "<strong>да</strong>" : "нет");
+	if (verdict > 0)
+		buf_puts(b, "<br><span class=\"rc-mark rc-confirmed\">перепроверка подтвердила</span>");
+	else if (verdict == 0)
+		buf_puts(b, "<br><span class=\"rc-mark rc-unconfirmed\">перепроверка не подтвердила</span>");
+	html_printf(b, "</td><td class=\"num\">%ld</td><td class=\"num\">%ld</td><td>", x->official_flags,
+		    x->own_flags);
 	const struct stat_sign_info *t = stat_sign_find(x->top_sign);
 	html_text(b, t ? t->title : x->top_sign);
 	if (*x->top_procedure) {
@@ -149,14 +192,24 @@ int page_risk(struct web_req *r, struct web_res *w)
 				(page - 1) * per };
 	struct run_risk *rows = NULL;
 	size_t n = 0;
-	if ((rc = run_risk_list(r->db, &r->scope, ri.id, &f, &rows, &n)))
+	struct verdicts vd = { NULL, 0, 0 };
+	if ((rc = run_risk_list(r->db, &r->scope, ri.id, &f, &rows, &n)) ||
+	    (rc = recheck_run_verdicts(r->db, &r->scope, ri.id, verdict_add, &vd)))
 		goto out;
+	if (vd.n)
+		qsort(vd.v, vd.n, sizeof *vd.v, verdict_cmp);
 	bool more = n > (size_t)per;
 	for (size_t i = 0; i < n && i < (size_t)per; i++)
-		risk_row(b, &rows[i]);
+		risk_row(b, &rows[i], verdict_of(&vd, rows[i].school_id));
 	if (!n)
 		buf_puts(b, "<tr><td colspan=\"10\">Школ с признаками нет.</td></tr>");
-	buf_puts(b, "</tbody></table><nav class=\"pager\">");
+	buf_puts(b, "</tbody></table>");
+	if (vd.n)
+		buf_puts(b, "<p class=\"muted\"><span class=\"rc-mark rc-confirmed\">перепроверка подтвердила</span> — "
+			    "эксперты систематически ставили школе меньше, чем она сама; <span class=\"rc-mark "
+			    "rc-unconfirmed\">перепроверка не подтвердила</span> — работы школы перепроверены, "
+			    "завышения не найдено (на момент анализа).</p>");
+	buf_puts(b, "<nav class=\"pager\">");
 	struct buf q = BUF_INIT;
 	buf_printf(&q, "&amp;all=%s&amp;municipality=%ld&amp;kind=", listed_only ? "" : "1", mun);
 	html_url(&q, kind);
@@ -168,6 +221,7 @@ int page_risk(struct web_req *r, struct web_res *w)
 	buf_puts(b, "</nav>");
 out:
 	run_risk_free(rows, n);
+	free(vd.v);
 	html_end(r, w);
 	return rc;
 }
@@ -454,6 +508,7 @@ int page_evidence(struct web_req *r, struct web_res *w)
 		    "на момент анализа от ");
 	html_text(b, ri.at);
 	buf_puts(b, " (UTC).</p>");
+	web_recheck_card(r, b, ri.id, school);
 	char top[48];
 	evidence_tiles(r, b, ri.id, school, top, sizeof top);
 	rc = evidence_signs(r, b, ri.id, school, top, sizeof top);
