@@ -588,12 +588,15 @@ int recheck_work_add(struct db *d, int64_t round_id, int64_t procedure_id, int64
 	if (rc < 0)
 		return rc;
 	if ((rc = db_cached(d, &s, "INSERT INTO recheck_work (round_id, procedure_id, school_id, code,"
-				   " reason, detail) VALUES (?, ?, ?, ?, ?, ?)")) ||
+				   " reason, detail, scores) SELECT ?1, ?2, ?3, ?4, ?5, ?6, r.scores FROM result r"
+				   " WHERE r.procedure_id = ?2 AND r.school_id = ?3 AND r.code = ?4"
+				   " AND r.scores IS NOT NULL")) ||
 	    (rc = db_bind_int(s, 1, round_id)) || (rc = db_bind_int(s, 2, procedure_id)) ||
 	    (rc = db_bind_int(s, 3, school_id)) || (rc = db_bind_text(s, 4, code, -1)) ||
-	    (rc = db_bind_text(s, 5, reason, -1)) || (rc = db_bind_text(s, 6, detail ? detail : "", -1)))
+	    (rc = db_bind_text(s, 5, reason, -1)) || (rc = db_bind_text(s, 6, detail ? detail : "", -1)) ||
+	    (rc = run_reset(s)))
 		return rc;
-	return run_reset(s);
+	return db_changes(d) == 1 ? 0 : ERR_NOTFOUND;
 }
 
 /* ---- works ---- */
@@ -602,14 +605,13 @@ int recheck_work_add(struct db *d, int64_t round_id, int64_t procedure_id, int64
 #define WORK_COLS \
 	"w.id, w.round_id, w.procedure_id, w.school_id, coalesce(s.municipality_id, 0), s.login," \
 	" s.name, w.code, w.reason, w.detail, coalesce(w.scan_id, ''), coalesce(w.scan_type, '')," \
-	" coalesce(w.scan_size, 0), r.scores," \
+	" coalesce(w.scan_size, 0), w.scores," \
 	" coalesce(c2.id, 0), coalesce(c2.expert_id, 0), coalesce(e2.code, ''), coalesce(c2.done, 0)," \
 	" coalesce(c2.filled, 0), c2.scores," \
 	" coalesce(c3.id, 0), coalesce(c3.expert_id, 0), coalesce(e3.code, ''), coalesce(c3.done, 0)," \
 	" coalesce(c3.filled, 0), c3.scores"
 #define WORK_FROM \
 	" FROM recheck_work w JOIN school s ON s.id = w.school_id" \
-	" JOIN result r ON r.procedure_id = w.procedure_id AND r.school_id = w.school_id AND r.code = w.code" \
 	" LEFT JOIN recheck_check c2 ON c2.work_id = w.id AND c2.check_no = 2 AND c2.control = 0" \
 	" LEFT JOIN expert e2 ON e2.id = c2.expert_id" \
 	" LEFT JOIN recheck_check c3 ON c3.work_id = w.id AND c3.check_no = 3 AND c3.control = 0" \
@@ -787,10 +789,8 @@ int recheck_task_get(struct db *d, int64_t expert_id, int64_t check_id, struct r
 	memset(out, 0, sizeof *out);
 	struct db_stmt *s = NULL;
 	int rc = db_prepare(d, &s, "SELECT " TASK_COLS ", p.id, c.scores, coalesce(w.scan_id, ''),"
-				   " coalesce(w.scan_type, ''), c.control, r.scores, c2.scores, coalesce(c2.done, 0)"
+				   " coalesce(w.scan_type, ''), c.control, w.scores, c2.scores, coalesce(c2.done, 0)"
 				   TASK_FROM
-				   " JOIN result r ON r.procedure_id = w.procedure_id AND r.school_id = w.school_id"
-				   " AND r.code = w.code"
 				   " LEFT JOIN recheck_check c2 ON c2.work_id = w.id AND c2.check_no = 2 AND c2.control = 0"
 				   " WHERE c.id = ? AND c.expert_id = ?");
 	if (rc || (rc = db_bind_int(s, 1, check_id)) || (rc = db_bind_int(s, 2, expert_id)))

@@ -5,7 +5,9 @@
  * - A round samples works of one procedure in a scope (a municipality's round or the
  *   region's). A work (recheck_work) is a stored result (procedure, school, code), sampled
  *   at most once per procedure, with the rule that chose it and why, in Russian.
- * - Check 1 is the school's stored scores; checks 2 and 3 are experts' (recheck_check).
+ * - Check 1 is the school's scores as stored when the work was sampled (kept in the work:
+ *   a later upload replaces the results, not what is re-checked); checks 2 and 3 are
+ *   experts' (recheck_check).
  *   Control checks (control = true) are an expert's checks of a work of an earlier round
  *   whose final scores are agreed; they never count for a school.
  * - Anonymity: what an expert reads (struct rc_task, rc_task_view) has no school, no
@@ -129,8 +131,9 @@ typedef int (*rc_cand_fn)(void *ctx, const struct rc_cand_row *c);
  * by school (school login, then code). */
 int recheck_candidates(struct db *d, const struct scope *sc, int64_t procedure_id, rc_cand_fn fn,
 		       void *ctx);
-/* Adds a sampled work to a round (caller's transaction). ERR_EXISTS when the work is
- * already sampled. */
+/* Adds a sampled work to a round (caller's transaction), keeping the school's scores as
+ * they are now (check 1). ERR_EXISTS when the work is already sampled, ERR_NOTFOUND when
+ * there is no such result with scores. */
 int recheck_work_add(struct db *d, int64_t round_id, int64_t procedure_id, int64_t school_id,
 		     const char *code, const char *reason, const char *detail);
 

@@ -169,6 +169,25 @@ static void test_sample_reproducible(void **state)
 	assert_int_equal(recheck_sample(db, &ALL, &o, "test", NULL, NULL, &a, msg, sizeof msg), 0);
 	assert_int_equal(a.works, 24);
 	assert_int_equal(recheck_sample(db, &ALL, &o, "test", NULL, NULL, &b, msg, sizeof msg), ERR_INVALID);
+	/* The school replaces its results after the sampling: allowed, and the work keeps the
+	 * scores it was sampled with (check 1). */
+	struct result_writer *w;
+	int64_t gone = 0;
+	assert_int_equal(db_begin(db), 0);
+	assert_int_equal(result_writer_open(db, proc, &w), 0);
+	assert_int_equal(result_writer_delete_school(w, sch[0], &gone), 0);
+	struct result r = { .school_id = sch[0], .code = "10001", .stated_total = -1, .npos = 3, .scores = { 0, 0, 0 } };
+	assert_int_equal(result_writer_put(w, &r), 0);
+	result_writer_close(w);
+	assert_int_equal(db_commit(db), 0);
+	assert_int_equal(gone, 6);
+	struct rc_work *ws = NULL;
+	size_t nws = 0;
+	assert_int_equal(recheck_work_list(db, &ALL, a.round_id, 0, &ws, &nws), 0);
+	assert_int_equal(nws, 24);
+	assert_string_equal(ws[0].code, "10001");
+	assert_memory_equal(ws[0].s1, ((uint8_t[]){ 1, 2, 2 }), 3);
+	free(ws);
 }
 
 static void test_assign_conflicts_and_load(void **state)

@@ -65,6 +65,8 @@ CREATE INDEX recheck_round_procedure ON recheck_round(procedure_id);
 
 -- A sampled work. A participant's work is sampled once per procedure. reason: the rule
 -- that chose it (risk, official, boundary, random, medal); detail: why, in Russian.
+-- scores: the school's scores when the work was sampled (check 1), kept as they were: a
+-- later upload may replace the school's results, not what is being re-checked.
 -- scan_id: 32 hex digits, the file's name in the scans directory; NULL until uploaded.
 CREATE TABLE recheck_work (
 	id INTEGER PRIMARY KEY,
@@ -74,13 +76,15 @@ CREATE TABLE recheck_work (
 	code TEXT NOT NULL,
 	reason TEXT NOT NULL CHECK (reason IN ('risk', 'official', 'boundary', 'random', 'medal')),
 	detail TEXT NOT NULL DEFAULT '',
+	scores BLOB NOT NULL,
 	scan_id TEXT UNIQUE,
 	scan_type TEXT CHECK (scan_type IN ('pdf', 'jpeg')),
 	scan_size INTEGER,
 	scan_by TEXT,
 	scan_at TEXT,
 	UNIQUE (procedure_id, school_id, code),
-	FOREIGN KEY (procedure_id, school_id, code) REFERENCES result(procedure_id, school_id, code)
+	FOREIGN KEY (procedure_id) REFERENCES procedure(id),
+	FOREIGN KEY (school_id) REFERENCES school(id)
 );
 CREATE INDEX recheck_work_round ON recheck_work(round_id);
 CREATE INDEX recheck_work_school ON recheck_work(school_id);
