@@ -74,5 +74,9 @@ int cmd_form(struct cli *c, int argc, char **argv);
 int cmd_materials(struct cli *c, int argc, char **argv);
 int cmd_schools(struct cli *c, int argc, char **argv);
 int cmd_observers(struct cli *c, int argc, char **argv);
+int cmd_recheck(struct cli *c, int argc, char **argv);
+/* The one-line help and the usage text of `oko recheck` (src/cli/cmd_recheck.c), for its row
+ * in the command table. */
+extern const char cmd_recheck_summary[], cmd_recheck_usage[];
 
 #endif

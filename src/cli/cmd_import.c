@@ -24,6 +24,8 @@ static const struct {
 	{ "sittings", import_sittings },
 	{ "aliases", import_aliases },
 	{ "acts", import_acts },
+	{ "experts", import_experts },
+	{ "rechecks", import_rechecks },
 	{ "observers", NULL }, /* import_observers: needs --campaign */
 };
 
@@ -100,7 +102,8 @@ int cmd_import(struct cli *c, int argc, char **argv)
 		}
 	if (!known)
 		return cli_usage_error(c, "неизвестный вид данных «%s»; допустимы: schools, "
-					  "procedures, kim, results, plan, aliases, observers, acts",
+					  "procedures, kim, results, plan, sittings, aliases, observers, "
+					  "acts, experts, rechecks",
 				       argv[0]);
 	if (!fn && !campaign)
 		return cli_usage_error(c, "для наблюдателей укажите кампанию: --campaign НАЗВАНИЕ "
