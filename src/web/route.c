@@ -38,6 +38,8 @@ static const char *const coverage_groups[] = { "municipality", "kind", "risk", N
 static const char *const video_modes[] = { "none", "record", "online", NULL };
 static const char *const video_phases[] = { "sitting", "checking", NULL };
 static const char *const kind_actions[] = { "add", "set", NULL };
+static const char *const rc_rules[] = { "risk", "official", "boundary", "random", "medal", NULL };
+static const char *const rc_kinds[] = { "municipal", "cross", NULL };
 
 /* Keys several routes take, written once. */
 #define CSRF K("csrf", WEB_TEXT, "ключ формы", .max = 128)
@@ -73,6 +75,7 @@ static const struct web_key path_keys[] = {
 #define REGION (WEB_ROLE(ROLE_ADMIN) | WEB_ROLE(ROLE_REGION))
 #define SCHOOLS WEB_ROLE(ROLE_SCHOOL)
 #define OBSERVERS WEB_ROLE(ROLE_OBSERVER)
+#define EXPERTS WEB_ROLE(ROLE_EXPERT)
 
 const struct web_route web_routes[] = {
 	{ "GET", "/login", page_login, WEB_PUBLIC, false, KEYS(K("next", WEB_TEXT, "адрес возврата", .max = 2000)) },
@@ -195,6 +198,45 @@ const struct web_route web_routes[] = {
 	/* Before /acts/{id}: that pattern would take "5.pdf" as its number. */
 	{ "GET", "/acts/{id}.pdf", page_act_pdf, OBSERVERS | WEB_TERRITORY, false, NONE },
 	{ "GET", "/acts/{id}", page_act, OBSERVERS | WEB_TERRITORY, false, NONE },
+	/* Re-checks (pages/recheck.c: the coordinator's; pages/scans.c: the school's scans;
+	 * pages/expert.c: the expert's queue; docs/recheck.md). The literal paths come before
+	 * the {id} ones. */
+	{ "GET", "/recheck", page_recheck, WEB_TERRITORY, false, KEYS(PROCEDURE) },
+	{ "POST", "/recheck/sample", page_recheck_sample, WEB_TERRITORY, true,
+	  KEYS(CSRF, PROCEDURE, K("rule", WEB_ENUM, "правило отбора", .values = rc_rules, .many = true),
+	       K("share", WEB_TEXT, "доля", .max = 12), K("seed", WEB_INT, "число для жребия", .min = 0, .max = ID_MAX),
+	       K("kind", WEB_ENUM, "вид проверки", .values = rc_kinds), K("no_mutual", WEB_FLAG, "без взаимной проверки"),
+	       K("medal", WEB_TEXT, "кандидаты на медаль", .max = 20000), DRY_RUN) },
+	{ "POST", "/recheck/settings", page_recheck_settings, WEB_TERRITORY, true,
+	  KEYS(CSRF, PROCEDURE, K("point_diff", WEB_INT, "существенное расхождение, баллов", .min = 1, .max = 100),
+	       K("tolerance", WEB_INT, "допустимое изменение первичного балла", .min = 0, .max = 100),
+	       K("control_rate", WEB_INT, "доля контрольных работ, %", .min = 0, .max = 50)) },
+	{ "POST", "/recheck/experts/import", page_recheck_experts_import, WEB_TERRITORY, true,
+	  KEYS(CSRF, FILE_, DRY_RUN) },
+	{ "POST", "/recheck/experts/link", page_recheck_experts_link, WEB_TERRITORY, true,
+	  KEYS(CSRF, K("expert", WEB_INT, "эксперт", .min = 1, .max = ID_MAX), K("login", WEB_LOGIN, "логин пользователя")) },
+	{ "GET", "/recheck/{id}", page_recheck_round, WEB_TERRITORY, false, KEYS(PAGE(100000)) },
+	{ "POST", "/recheck/{id}/assign", page_recheck_assign, WEB_TERRITORY, true,
+	  KEYS(CSRF, K("seed", WEB_INT, "число для жребия", .min = 0, .max = ID_MAX)) },
+	{ "GET", "/recheck/{id}/works.csv", page_recheck_download, WEB_TERRITORY, false, NONE },
+	{ "GET", "/recheck/{id}/schools.csv", page_recheck_download, WEB_TERRITORY, false, NONE },
+	{ "GET", "/recheck/{id}/experts.csv", page_recheck_download, WEB_TERRITORY, false, NONE },
+	{ "GET", "/recheck/{id}/positions.csv", page_recheck_download, WEB_TERRITORY, false, NONE },
+	{ "GET", "/scans", page_scans, SCHOOLS, false, NONE },
+	{ "POST", "/scans", page_scans_post, SCHOOLS, true,
+	  KEYS(CSRF, K("work", WEB_INT, "работа", .min = 1, .max = ID_MAX), FILE_) },
+	{ "POST", "/scans/split", page_scans_split, SCHOOLS, true,
+	  KEYS(CSRF, PROCEDURE, FILE_, K("codes", WEB_TEXT, "коды участников по порядку", .max = 20000)) },
+	/* A work's scan: the school that uploaded it and the coordinators who see the school. */
+	{ "GET", "/scans/{id}", page_scan_get, SCHOOLS | WEB_TERRITORY, false, NONE },
+	{ "GET", "/expert", page_expert, EXPERTS, false, NONE },
+	{ "GET", "/expert/{id}", page_expert_task, EXPERTS, false, NONE },
+	/* p: the scores in the order of the positions; js: the grid's script saves as the
+	 * expert goes and asks for a JSON answer. */
+	{ "POST", "/expert/{id}", page_expert_save, EXPERTS, true,
+	  KEYS(CSRF, K("p", WEB_TEXT, "балл", .max = 8, .many = true), K("done", WEB_FLAG, "проверка завершена"),
+	       K("js", WEB_FLAG, "ответ для скрипта")) },
+	{ "GET", "/expert/{id}/scan", page_expert_scan, EXPERTS, false, NONE },
 	{ "GET", "/api/v1/me", api_me, WEB_ANY_USER, false, NONE },
 	{ "GET", "/api/v1/schools", api_schools, WEB_TERRITORY, false, KEYS(Q, MUNICIPALITY, PAGE(1000000)) },
 	{ "GET", "/api/v1/procedures", api_procedures, WEB_STAFF, false, NONE },

@@ -361,6 +361,29 @@ int page_violations(struct web_req *r, struct web_res *w);
 int page_violations_post(struct web_req *r, struct web_res *w);
 int page_observers_school(struct web_req *r, struct web_res *w);
 int page_video_post(struct web_req *r, struct web_res *w);
+/* Re-checks (pages/recheck.c: rounds, sampling, assignment, experts, results; pages/scans.c:
+ * the school's scans; pages/expert.c: the expert's queue and scoring page). */
+int page_recheck(struct web_req *r, struct web_res *w);
+int page_recheck_sample(struct web_req *r, struct web_res *w);
+int page_recheck_settings(struct web_req *r, struct web_res *w);
+int page_recheck_experts_import(struct web_req *r, struct web_res *w);
+int page_recheck_experts_link(struct web_req *r, struct web_res *w);
+int page_recheck_round(struct web_req *r, struct web_res *w);
+int page_recheck_assign(struct web_req *r, struct web_res *w);
+int page_recheck_download(struct web_req *r, struct web_res *w);
+int page_scans(struct web_req *r, struct web_res *w);
+int page_scans_post(struct web_req *r, struct web_res *w);
+int page_scans_split(struct web_req *r, struct web_res *w);
+int page_scan_get(struct web_req *r, struct web_res *w);
+int page_expert(struct web_req *r, struct web_res *w);
+int page_expert_task(struct web_req *r, struct web_res *w);
+int page_expert_save(struct web_req *r, struct web_res *w);
+int page_expert_scan(struct web_req *r, struct web_res *w);
+/* Home page parts: the expert's queue; a school's works waiting for scans; the risk card's
+ * re-check section (first on the card) and the risk list's verdict mark. */
+void web_expert_home(struct web_req *r, struct buf *b);
+void web_scans_school_home(struct web_req *r, struct buf *b);
+void web_recheck_card(struct web_req *r, struct buf *b, int64_t run_id, int64_t school_id);
 /* Observed against unobserved results (pages/observed.c). */
 int page_observers_control(struct web_req *r, struct web_res *w);
 int page_act_new(struct web_req *r, struct web_res *w);
