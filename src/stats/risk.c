@@ -195,6 +195,16 @@ static void family_weights(const double *fp, size_t nschools, double *u)
 			double ex = n >= STAT_RISK_MIN_NULL ? (double)hit / (double)n - tail : 0;
 			u[k * STAT_RISK_MAX_SIGNS + f] = STAT_RISK_WEIGHT_FLOOR + (ex > 0 ? ex : 0);
 		}
+	/* A re-check is people's direct look at the works, not a statistical screen, and it
+	 * covers too few schools to estimate an excess: it weighs as the fold's strongest
+	 * sign (fixed without the school's own data, so the weighted p stays valid). */
+	for (int k = 0; k < 2; k++) {
+		double top = STAT_RISK_WEIGHT_FLOOR;
+		for (int f = 0; f < STAT_RISK_MAX_SIGNS; f++)
+			if (f != STAT_SIGN_RECHECK_INFLATED && u[k * STAT_RISK_MAX_SIGNS + f] > top)
+				top = u[k * STAT_RISK_MAX_SIGNS + f];
+		u[k * STAT_RISK_MAX_SIGNS + STAT_SIGN_RECHECK_INFLATED] = top;
+	}
 }
 
 /* qsort has no context argument in C17; rank with a small merge sort instead of a global. */

@@ -24,6 +24,7 @@
 #include "stats/desc.h"
 #include "stats/rank.h"
 #include "stats/risk.h"
+#include "stats/signs.h"
 #include "stats/tests.h"
 
 #define NEAR(a, b, tol) assert_true(fabs((double)(a) - (double)(b)) <= (tol))
@@ -753,6 +754,27 @@ static void test_risk_ties_and_empty(void **state)
 }
 
 
+/* A re-check weighs as the region's strongest sign. 80 schools: twins p = 1e-6 everywhere
+ * but school 0 (p = .5), which also has recheck_inflated p = .01. School 0 is weighted by
+ * the odd fold, where every school has strong twins: u_twins = .005 + (1 − P(N > 2.5)),
+ * and the re-check gets the same raw weight, so w = 1/2 each and p = min(.5/.5, .01/.5) =
+ * .02. (With the floor weight .005 for the re-check, p would be .5 / (u/(u + .005)) ≈ .5.) */
+static void test_risk_recheck_weight(void **state)
+{
+	(void)state;
+	struct stat_evidence ev[81];
+	size_t n = 0;
+	for (uint32_t s = 0; s < 80; s++)
+		ev[n++] = (struct stat_evidence){ s, STAT_SIGN_TWINS, 0, s ? 1e-6 : 0.5, STAT_POOL_NONE, 50, 0, 0, 0, 0 };
+	ev[n++] = (struct stat_evidence){ 0, STAT_SIGN_RECHECK_INFLATED, 0, 0.01, STAT_POOL_NONE, 6, 0, 0, 0, 0 };
+	struct stat_risk_school *r = calloc(80, sizeof *r);
+	assert_non_null(r);
+	assert_int_equal(stat_risk(ev, n, 80, STAT_COMBINE_POOLED, 0.05, r, NULL), 0);
+	NEAR(r[0].p, 0.02, 1e-12);
+	assert_int_equal(r[0].sign, STAT_SIGN_RECHECK_INFLATED);
+	free(r);
+}
+
 /* Pooled z-type evidence (STAT_COMBINE_POOLED), by hand. School 0: hard_help (sign 9) in
  * two procedures, obs - expct = 5 and 2 with var 9 and 7, works 20 + 15, plus twins (sign
  * 11) p = .5; school 1: 5 works only (too few to pool); school 2: 12 works, obs - expct =
@@ -965,6 +987,7 @@ int main(void)
 		cmocka_unit_test(test_risk_combination),
 		cmocka_unit_test(test_risk_ties_and_empty),
 		cmocka_unit_test(test_risk_pooled_hand),
+		cmocka_unit_test(test_risk_recheck_weight),
 		cmocka_unit_test(test_risk_order),
 		cmocka_unit_test(test_risk_weighted),
 		cmocka_unit_test(test_pool_calibrate),
