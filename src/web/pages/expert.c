@@ -106,7 +106,7 @@ void web_expert_home(struct web_req *r, struct buf *b)
 		return;
 	}
 	long done = count_done(v, n);
-	buf_puts(b, "<section><h2>Перепроверка работ</h2>");
+	buf_puts(b, "<section class=\"rc-home\">");
 	if (!n) {
 		buf_puts(b, "<p>Работ на проверку вам пока не назначено.</p></section>");
 		free(v);
@@ -213,7 +213,7 @@ static void scan_view(struct buf *b, const struct rc_task_view *v)
 	else
 		html_printf(b, "<object class=\"rc-scan-pdf\" data=\"/expert/%lld/scan\" "
 			       "type=\"application/pdf\" width=\"100%%\" height=\"900\">"
-			       "<p>Браузер не показывает PDF на странице.</p></object>",
+			       "<p>Браузер не показывает PDF на странице: откройте скан по ссылке ниже.</p></object>",
 			    id);
 	html_printf(b, "<p><a href=\"/expert/%lld/scan\" target=\"_blank\" rel=\"noopener\">Открыть скан "
 		       "в отдельной вкладке</a></p></section>",

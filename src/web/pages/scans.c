@@ -61,7 +61,9 @@ static int proc_collect(void *ctx, const struct procedure_item *p)
 	struct proc_name *q = &x->procs[x->nprocs++];
 	q->id = p->id;
 	snprintf(q->code, sizeof q->code, "%s", p->code);
-	procedure_title_of(p->code, p->subject, p->grade, q->title, sizeof q->title);
+	char t[140];
+	procedure_title_of(p->code, p->subject, p->grade, t, sizeof t);
+	snprintf(q->title, sizeof q->title, "%s, %d", t, p->year);
 	return 0;
 }
 
@@ -119,7 +121,7 @@ static long missing(const struct works *x)
 /* «нет сканов для 3 работ: 10234, 10235 (ВПР, математика, 4 класс, 2021), …» */
 static void missing_line(struct buf *b, const struct works *x, long m)
 {
-	html_printf(b, "нет сканов для %ld %s: ", m, str_plural(m, "работы", "работ", "работ"));
+	html_printf(b, "Нет сканов для %ld %s: ", m, str_plural(m, "работы", "работ", "работ"));
 	int64_t proc = -1;
 	bool first = true;
 	for (size_t i = 0; i < x->n; i++) {
@@ -207,14 +209,21 @@ static int scans_page(struct web_req *r, struct web_res *w, int status, bool ok,
 	}
 	buf_puts(b, "<p class=\"muted\">Для каждой отобранной работы нужен скан: PDF или JPEG, не больше "
 		    "20 МБ. Эксперт увидит только скан и код участника — не школу. Имя файла значения "
-		    "не имеет: сохраняется только содержимое.</p>"
-		    "<div class=\"scroll\"><table class=\"rc-scans\"><thead><tr><th>Процедура</th>"
-		    "<th>Код участника</th><th>Скан</th><th>Загрузить или заменить</th></tr></thead><tbody>");
+		    "не имеет: сохраняется только содержимое.</p>");
+	/* One table per procedure (the works come grouped by procedure). */
 	for (size_t i = 0; i < x.n; i++) {
 		const struct rc_work *k = &x.v[i];
-		html_printf(b, "<tr id=\"w%lld\"%s><td>", (long long)k->id, k->scan_id[0] ? "" : " class=\"err\"");
-		html_text(b, title_of(&x, k->procedure_id));
-		buf_puts(b, "</td><td class=\"num\">");
+		if (!i || k->procedure_id != x.v[i - 1].procedure_id) {
+			if (i)
+				buf_puts(b, "</tbody></table></div>");
+			buf_puts(b, "<h2>");
+			html_text(b, title_of(&x, k->procedure_id));
+			buf_puts(b, "</h2><div class=\"scroll\"><table class=\"rc-scans\"><thead><tr>"
+				    "<th>Код участника</th><th>Скан</th><th>Загрузить или заменить</th></tr>"
+				    "</thead><tbody>");
+		}
+		html_printf(b, "<tr id=\"w%lld\"%s><td class=\"num\">", (long long)k->id,
+			    k->scan_id[0] ? "" : " class=\"err\"");
 		html_text(b, k->code);
 		buf_puts(b, "</td><td>");
 		if (k->scan_id[0]) {
@@ -519,8 +528,9 @@ int page_scans_split(struct web_req *r, struct web_res *w)
 		goto refuse;
 	if ((rc = recheck_work_list(r->db, &r->scope, 0, p->id, &v, &nv)))
 		goto out;
-	char title[160];
-	procedure_title_of(p->code, p->subject, p->grade, title, sizeof title);
+	char title[160], t[140];
+	procedure_title_of(p->code, p->subject, p->grade, t, sizeof t);
+	snprintf(title, sizeof title, "%s, %d", t, p->year);
 	for (size_t i = 0; i < np; i++) {
 		for (size_t k = 0; k < nv && !parts[i].work; k++)
 			if (v[k].school_id == r->user.school_id && !strcmp(v[k].code, parts[i].code)) {
