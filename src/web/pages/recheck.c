@@ -49,7 +49,7 @@
 
 /* The sampling rules as the form and the round name them (by bit position). */
 static const char *const rule_label[RC_RULE_COUNT] = {
-	"все работы школ из списка риска",
+	"работы школ из списка риска",
 	"школы с официальными признаками",
 	"работы у границ отметок",
 	"случайная контрольная выборка других школ",
@@ -413,7 +413,7 @@ static void sample_form(struct web_req *r, struct buf *b, const struct flash *f)
 		    "inputmode=\"decimal\" value=\"");
 	html_attr(b, sent && f->share ? f->share : "10 %");
 	buf_puts(b, "\"><small class=\"muted\">в процентах (10 %) или долей (0,1): для случайной выборки — "
-		    "доля других школ, для остальных правил — доля работ каждой школы</small></label>"
+		    "доля других школ, для остальных правил — доля работ каждой отобранной школы (100 % — все её работы)</small></label>"
 		    "<label>Число для жребия (необязательно) <input name=\"seed\" inputmode=\"numeric\" "
 		    "pattern=\"[0-9]*\" value=\"");
 	if (sent && f->has_seed)
@@ -975,25 +975,35 @@ static void round_facts(struct buf *b, const struct rc_round *x)
 	buf_puts(b, "</dd></dl>");
 }
 
+/* A tile: the number, then its words in the number's plural form. */
+static void tile(struct buf *b, long n, const char *one, const char *few, const char *many)
+{
+	buf_puts(b, "<li><strong>");
+	html_int(b, n);
+	buf_puts(b, "</strong>");
+	html_text(b, str_plural(n, one, few, many));
+	buf_puts(b, "</li>");
+}
+
 static void round_tiles(struct buf *b, const struct rc_round *x)
 {
-	buf_puts(b, "<ul class=\"tiles\"><li><strong>");
-	html_int(b, x->works);
-	buf_puts(b, "</strong>работ отобрано</li><li><strong>");
-	html_int(b, x->scans);
-	buf_puts(b, "</strong>со сканом</li><li><strong>");
+	buf_puts(b, "<ul class=\"tiles\">");
+	tile(b, x->works, "работа отобрана", "работы отобраны", "работ отобрано");
+	tile(b, x->scans, "со сканом", "со сканом", "со сканом");
+	buf_puts(b, "<li><strong>");
 	html_int(b, x->done2);
-	buf_puts(b, "</strong>проверено экспертом из ");
+	buf_puts(b, "</strong>");
+	html_text(b, str_plural(x->done2, "проверена экспертом", "проверены экспертом", "проверено экспертом"));
+	buf_puts(b, " (назначено ");
 	html_int(b, x->assigned2);
-	buf_puts(b, " назначенных</li><li><strong>");
-	html_int(b, x->need3 > x->done3 ? x->need3 - x->done3 : 0);
-	buf_puts(b, "</strong>ждут третьей проверки</li><li><strong>");
-	html_int(b, x->final);
-	buf_puts(b, "</strong>с итоговыми баллами</li>");
+	buf_puts(b, ")</li>");
+	long wait3 = x->need3 > x->done3 ? x->need3 - x->done3 : 0;
+	tile(b, wait3, "ждёт третьей проверки", "ждут третьей проверки", "ждут третьей проверки");
+	tile(b, x->final, "с итоговыми баллами", "с итоговыми баллами", "с итоговыми баллами");
 	if (x->control) {
 		buf_puts(b, "<li><strong>");
 		html_int(b, x->control_done);
-		buf_puts(b, "</strong>контрольных проверок из ");
+		buf_puts(b, "</strong>контрольных проверок выполнено из ");
 		html_int(b, x->control);
 		buf_puts(b, "</li>");
 	}
@@ -1091,8 +1101,12 @@ static void scans_missing(struct buf *b, const struct rc_report *rep)
 /* The p of a sign test in words. */
 static void p_words(struct buf *b, const struct rc_school *f)
 {
+	if (!f->works) {
+		buf_puts(b, "работы ещё не проверены");
+		return;
+	}
 	if (f->over + f->under == 0) {
-		buf_puts(b, "расхождений в одну сторону нет");
+		buf_puts(b, "баллы не изменились");
 		return;
 	}
 	p_ru(b, f->p);
@@ -1105,15 +1119,14 @@ static void results_total(struct buf *b, const struct rc_report *rep)
 	const struct rc_school *t = &rep->total;
 	buf_puts(b, "<ul class=\"tiles\"><li><strong>");
 	pct_ru(b, t->objective_share);
-	buf_puts(b, "</strong>работ оценены объективно (цель — не меньше 90\xC2\xA0%)</li><li><strong>");
-	html_int(b, rep->finished);
-	buf_puts(b, "</strong>работ с итоговыми баллами</li><li><strong>");
+	buf_puts(b, "</strong>работ оценены объективно (цель — не меньше 90\xC2\xA0%)</li>");
+	tile(b, rep->finished, "работа с итоговыми баллами", "работы с итоговыми баллами", "работ с итоговыми баллами");
+	buf_puts(b, "<li><strong>");
 	delta_ru(b, t->mean_delta, 2);
-	buf_puts(b, "</strong>средняя разница баллов (школа − итог)</li><li><strong>");
-	html_int(b, t->down);
-	buf_puts(b, "</strong>отметок понижено</li><li><strong>");
-	html_int(b, t->up);
-	buf_puts(b, "</strong>отметок повышено</li></ul>");
+	buf_puts(b, "</strong>средняя разница баллов (школа − итог)</li>");
+	tile(b, t->down, "отметка понижена", "отметки понижены", "отметок понижено");
+	tile(b, t->up, "отметка повышена", "отметки повышены", "отметок повышено");
+	buf_puts(b, "</ul>");
 	if (!rep->finished) {
 		buf_puts(b, "<p>Итоговых баллов пока нет: результаты появятся, когда эксперты проверят работы.</p>");
 		return;
@@ -1415,9 +1428,11 @@ static int render_round(struct web_req *r, struct web_res *w, int64_t id, const 
 	round_tiles(b, &x);
 	buf_puts(b, "</section><section class=\"card\" id=\"results\"><h2>Результаты</h2>");
 	results_total(b, rep);
-	results_schools(b, rep);
-	results_experts(b, rep);
-	results_positions(b, rep);
+	if (rep->finished) {
+		results_schools(b, rep);
+		results_experts(b, rep);
+		results_positions(b, rep);
+	}
 	downloads(b, id);
 	buf_puts(b, "</section>");
 	assign_form(r, b, &x);
