@@ -825,11 +825,12 @@ int import_rechecks(struct db *d, const char *path, const struct import_opts *o,
 	if (rc)
 		goto out;
 	rc = read_all(rd, path, o, recheck_row, &rr);
-	if (!rc && rr.n) {
+	/* The third checks are judged over the whole file, also when other rows are refused:
+	 * every problem of the file is named at once. */
+	if ((!rc || (rc == ERR_INVALID && rd->have_header)) && rr.n) {
 		qsort(rr.items, rr.n, sizeof *rr.items, by_check);
-		rc = third_checks(&rr);
-		if (!rc && diag_errors(diags))
-			rc = ERR_INVALID;
+		int trc = third_checks(&rr);
+		rc = trc ? trc : diag_errors(diags) ? ERR_INVALID : 0;
 	}
 	st->rows = rd->rows;
 	st->rejected = rd->bad;
