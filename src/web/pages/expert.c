@@ -68,19 +68,20 @@ static long count_done(const struct rc_task *v, size_t n)
 	return d;
 }
 
-/* The first unfinished check after `after` in queue order (any, when none after it); 0
- * when every check is done. */
+/* The next check to open after `after` in queue order (wrapping round): an unfinished one
+ * with a scan first, else any unfinished one; 0 when every check is done. */
 static int64_t next_task(const struct rc_task *v, size_t n, int64_t after)
 {
 	size_t start = 0;
 	for (size_t i = 0; i < n; i++)
 		if (v[i].id == after)
 			start = i + 1;
-	for (size_t k = 0; k < n; k++) {
-		const struct rc_task *t = &v[(start + k) % n];
-		if (!t->done && t->id != after)
-			return t->id;
-	}
+	for (int pass = 0; pass < 2; pass++)
+		for (size_t k = 0; k < n; k++) {
+			const struct rc_task *t = &v[(start + k) % n];
+			if (!t->done && t->id != after && (pass || t->has_scan))
+				return t->id;
+		}
 	return 0;
 }
 
@@ -200,8 +201,8 @@ static void scan_view(struct buf *b, const struct rc_task_view *v)
 {
 	buf_puts(b, "<section class=\"rc-scan\" aria-label=\"Скан работы\">");
 	if (!v->scan_id[0]) {
-		buf_puts(b, "<p class=\"notice warn\">Школа ещё не загрузила скан этой работы. Баллы можно "
-			    "будет поставить, когда скан появится; работа останется в вашем списке.</p>"
+		buf_puts(b, "<p class=\"notice warn\">Скан этой работы ещё не загружен: оценивать её пока не "
+			    "по чему. Работа останется в вашем списке — вернитесь к ней, когда скан появится.</p>"
 			    "</section>");
 		return;
 	}
@@ -231,7 +232,7 @@ static void grid_view(struct web_req *r, struct buf *b, const struct rc_task_vie
 		       "data-task=\"%lld\" autocomplete=\"off\">",
 		    id, id);
 	html_csrf(r, b);
-	buf_puts(b, "<div class=\"entry-wrap\"><table class=\"entry rc-scores\"><thead><tr>"
+	buf_puts(b, "<div class=\"scroll\"><table class=\"entry rc-scores\"><thead><tr>"
 		    "<th scope=\"col\">Позиция</th><th scope=\"col\">Максимум</th>");
 	if (v->earlier)
 		buf_puts(b, "<th scope=\"col\">Проверка в школе</th><th scope=\"col\">Вторая проверка</th>");
@@ -335,9 +336,10 @@ static int task_page(struct web_req *r, struct web_res *w, int64_t eid, int64_t 
 	buf_puts(b, "<div class=\"rc-task\">");
 	scan_view(b, v);
 	buf_puts(b, "<section class=\"rc-score\" aria-label=\"Баллы по критериям\">");
-	grid_view(r, b, v, p, typed, ntyped);
+	if (v->scan_id[0] || v->t.done)
+		grid_view(r, b, v, p, typed, ntyped);
 	int64_t next = nq ? next_task(q, nq, v->t.id) : 0;
-	if (next && v->t.done)
+	if (next && (v->t.done || !v->scan_id[0]))
 		html_printf(b, "<p><a class=\"button\" href=\"/expert/%lld\">Следующая работа</a></p>",
 			    (long long)next);
 	buf_puts(b, "</section></div><script src=\"/static/recheck.js\" defer></script>");
@@ -505,6 +507,9 @@ int page_expert_save(struct web_req *r, struct web_res *w)
 	if (v->t.done) {
 		snprintf(msg, sizeof msg, "Проверка уже завершена: изменить её нельзя.");
 		rc = ERR_EXISTS;
+	} else if (!v->scan_id[0]) {
+		snprintf(msg, sizeof msg, "Скан этой работы ещё не загружен: оценивать её пока нельзя.");
+		rc = ERR_INVALID;
 	} else if ((rc = parse_scores(p, val, nval > p->npos ? p->npos + 1 : nval, s, &nfilled, &later,
 				      msg, sizeof msg))) {
 		/* msg says which position */
