@@ -44,6 +44,7 @@
 
 #define WORKS_PER_PAGE 100
 #define MEDAL_MAX 2000
+#define CARD_WORKS_MAX 30 /* changed works listed on a school's card */
 
 /* ---- numbers and words ---- */
 
@@ -1532,7 +1533,9 @@ static void card_changed(struct web_req *r, struct buf *b, int64_t school_id, in
 		rc_outcome_of(&cfg, scale, x->s1, fin, x->npos, &o);
 		if (!o.delta && o.mark1 == o.mark_final)
 			continue;
-		if (!shown++)
+		if (shown++ >= CARD_WORKS_MAX)
+			continue; /* counted for the line below the table */
+		if (shown == 1)
 			buf_puts(b, "<table class=\"rc-changed-works\"><thead><tr><th>Код</th><th>Балл школы</th>"
 				    "<th>Итоговый балл</th><th>Отметка (школа → итог)</th><th>Разница</th>"
 				    "<th>Проверка</th></tr></thead><tbody>");
@@ -1552,7 +1555,11 @@ static void card_changed(struct web_req *r, struct buf *b, int64_t school_id, in
 	}
 	if (shown)
 		buf_puts(b, "</tbody></table>");
-	else
+	if (shown > CARD_WORKS_MAX) {
+		buf_puts(b, "<p class=\"muted\">И ещё ");
+		works_word(b, shown - CARD_WORKS_MAX);
+		buf_puts(b, " с изменёнными баллами: все работы — на странице перепроверки и в выгрузке works.csv.</p>");
+	} else if (!shown)
 		buf_puts(b, "<p class=\"muted\">Баллы ни одной проверенной работы не изменились.</p>");
 out:
 	free(v);
