@@ -4,9 +4,13 @@
  * CSV and loads it with the ordinary importers — schools, procedures, results — so the
  * demo goes through exactly the path real data takes; then a campaign of the last year
  * with dated sittings, observers (conflicts of interest among them), their assignment, a
- * few acts and video records (docs/observers.md). A database that already holds
+ * few acts and video records (docs/observers.md); then re-checks (docs/recheck.md): an
+ * experts' registry, finished rounds and a round in progress with demonstration scans in
+ * `<database>.scans/`. A database that already holds
  * results is refused unless --force: the demo must not mix into real data by accident. */
+#include <dirent.h>
 #include <errno.h>
+#include <gsl/gsl_errno.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,21 +18,29 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "analysis/analysis.h"
 #include "assign/observers.h"
+#include "assign/recheck.h"
 #include "base/err.h"
 #include "base/mem.h"
 #include "cli/cli.h"
 #include "cli/gen_opts.h"
 #include "gen/gen.h"
 #include "base/buf.h"
+#include "base/hmap.h"
+#include "base/str.h"
 #include "import/catalogue.h"
 #include "import/import.h"
+#include "io/scan.h"
 #include "model/observer.h"
 #include "model/plan.h"
 #include "model/procedure.h"
+#include "model/recheck.h"
 #include "model/registry.h"
+#include "model/run.h"
 #include "model/summary.h"
 #include "model/user.h"
+#include "report/scan_demo.h"
 
 static double now(void)
 {
@@ -625,11 +637,715 @@ out:
 	return rc;
 }
 
+/* ---- re-checks: an experts' registry, a finished round and one in progress ----
+ *
+ * docs/recheck.md. The procedure is the last year's ВПР in Russian, grade 4, for every
+ * round (control works are drawn from the procedure's finished rounds). Everything is
+ * drawn from the generator's seed:
+ * - 30 experts (subjects RU, MA or both; 8 in the demo municipality, the others spread
+ *   over the rest), each working at a school of its municipality, every third with a child
+ *   at another — conflicts of interest; the login `expert` is the first of them, in the
+ *   demo municipality, not at the demo school.
+ * - The analysis runs first when the database has no run (the risk and boundary rules
+ *   take their schools from the latest run; `make run` analyses again after the demo, and
+ *   that run takes the finished rounds into the schools' signs).
+ * - Two finished rounds of the region, checked on paper and typed in (assigned, then
+ *   recheck_check_import for every check 2 and every check 3 a discrepancy needed): a
+ *   fifth of the works of each school on the risk list (five or so each: enough for the
+ *   sign test), and every work of one school in two hundred of the others (the baseline).
+ *   One round of both rules would draw a fifth of all schools whole. No control works in
+ *   them (control_rate 0 while they are assigned): typed-in rounds leave none to do.
+ * - The round in progress of the demo municipality (risk + boundary + random, share 0.2),
+ *   its seed the first from the generator's on which the demo school and (when the
+ *   municipality has one) a school with planted manipulation are sampled; a
+ *   demonstration scan per work but every third of the demo school's (at most
+ *   RC_DEMO_UNSCANNED: its uploads to do); assigned; about half its checks done through
+ *   the expert's own path (recheck_task_save), the significant discrepancies first; the
+ *   third checks they need assigned and about half of them done; the login `expert` keeps
+ *   at least RC_DEMO_KEEP checks with a scan to do. The finished works drawn into queues
+ *   as control works get their scans.
+ *
+ * The simulated independent expert (what a demo scan shows, and every check of the demo):
+ * from the school's scores, at a school the generator manipulated (any row of truth.csv)
+ * each position scored by judgement (maximum >= 2) that the school gave points loses one
+ * with probability 1/2; elsewhere, with probability 1/10, one random position moves by
+ * one point (within 0..max). In the finished rounds a check 2 also slips by one point on
+ * one position with probability RC_DEMO_SLIP (experts are not perfect: the experts' table
+ * has something to show); checks 3 and the round in progress use the expert's scores. */
+
+#define RC_DEMO_EXPERTS 30
+#define RC_DEMO_LOCAL 8    /* experts in the demo municipality */
+#define RC_DEMO_KEEP 10    /* checks the login `expert` keeps to do (the browser test
+			    * scores five) */
+#define RC_DEMO_SLIP 0.08
+#define RC_DEMO_UNSCANNED 5 /* the demo school's works left for it to scan */
+
+struct demo_rc_school {
+	char login[64];
+	int64_t id, mun_id;
+	char mun[256];
+};
+
+struct demo_rc {
+	struct db *d;
+	struct demo_rc_school *s;
+	size_t n, cap;
+	struct hmap manipulated; /* school login -> 1 */
+	struct procedure *p;
+	char title[160];
+	char scans[4096];
+	uint64_t seed;
+	char school[80]; /* the demo school's login */
+};
+
+static uint64_t rnd(uint64_t *st)
+{
+	*st += 0x9e3779b97f4a7c15u;
+	return mix(*st);
+}
+
+static bool chance(uint64_t *st, double p)
+{
+	return (double)(rnd(st) >> 11) * 0x1.0p-53 < p;
+}
+
+/* A work's own stream: the seed, the school, the code and a salt. */
+static uint64_t work_stream(uint64_t seed, const char *school, const char *code, uint64_t salt)
+{
+	uint64_t h = 1469598103934665603u ^ seed;
+	for (const char *c = school; *c; c++)
+		h = (h ^ (unsigned char)*c) * 1099511628211u;
+	h = (h ^ '/') * 1099511628211u;
+	for (const char *c = code; *c; c++)
+		h = (h ^ (unsigned char)*c) * 1099511628211u;
+	return mix(h ^ salt);
+}
+
+/* One point up or down on one random position, staying within 0..max. */
+static void nudge(uint64_t *st, const struct procedure *p, uint8_t *s)
+{
+	int j = (int)(rnd(st) % (uint64_t)p->npos);
+	bool up = rnd(st) & 1;
+	if (up && s[j] >= p->pos[j].max)
+		up = false;
+	if (!up && s[j] == 0)
+		up = p->pos[j].max > 0;
+	if (up && s[j] < p->pos[j].max)
+		s[j]++;
+	else if (!up && s[j] > 0)
+		s[j]--;
+}
+
+/* The independent expert's scores of a work (see above). */
+static void expert_scores(const struct demo_rc *r, const struct rc_work *w, uint8_t *out)
+{
+	uint64_t st = work_stream(r->seed, w->school, w->code, 1);
+	int64_t v;
+	memcpy(out, w->s1, (size_t)w->npos);
+	if (hmap_get(&r->manipulated, w->school, strlen(w->school), &v)) {
+		for (int j = 0; j < w->npos && j < r->p->npos; j++)
+			if (r->p->pos[j].max >= 2 && out[j] > 0 && chance(&st, 0.5))
+				out[j]--;
+	} else if (chance(&st, 0.1)) {
+		nudge(&st, r->p, out);
+	}
+}
+
+static int take_rc_school(void *ctx, const struct registry_school_row *row)
+{
+	struct demo_rc *r = ctx;
+	int64_t id, mun = 0, reg = 0;
+	if (registry_school_find(r->d, row->login, &id) ||
+	    registry_school_territory(r->d, id, &mun, &reg) || !mun)
+		return 0;
+	if (r->n == r->cap) {
+		r->cap = r->cap ? 2 * r->cap : 256;
+		r->s = xrealloc(r->s, r->cap * sizeof *r->s);
+	}
+	struct demo_rc_school *s = &r->s[r->n++];
+	snprintf(s->login, sizeof s->login, "%s", row->login);
+	snprintf(s->mun, sizeof s->mun, "%s", row->municipality ? row->municipality : "");
+	s->id = id;
+	s->mun_id = mun;
+	return 0;
+}
+
+/* The schools the generator manipulated: the first column of truth.csv. */
+static void read_truth(struct demo_rc *r, const char *dir)
+{
+	char path[4096], line[512];
+	if (snprintf(path, sizeof path, "%s/truth.csv", dir) >= (int)sizeof path)
+		return;
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return;
+	for (int first = 1; fgets(line, sizeof line, f); first = 0) {
+		size_t k = strcspn(line, ",\r\n");
+		if (!first && k)
+			hmap_put(&r->manipulated, line, k, 1);
+	}
+	fclose(f);
+}
+
+/* The registry: RC_DEMO_EXPERTS experts stored through the model, the first linked to the
+ * login `expert`. *linked gets its code and name. */
+static int demo_experts(struct demo_rc *r, int64_t mun0, char *linked, size_t ln)
+{
+	static const char *const local_subjects[] = { "RU,MA", "RU", "RU,MA", "MA", "RU", "RU,MA",
+						      "RU", "MA" };
+	static const char *const subjects[] = { "RU", "MA", "RU,MA" };
+	struct rc_expert_row *e = xcalloc(1, sizeof *e);
+	int64_t *muns = xcalloc(r->n, sizeof *muns);
+	size_t nm = 0;
+	char msg[256] = "";
+	*linked = '\0';
+	for (size_t i = 0; i < r->n; i++) {
+		size_t k = 0;
+		while (k < nm && muns[k] != r->s[i].mun_id)
+			k++;
+		if (k == nm && r->s[i].mun_id != mun0)
+			muns[nm++] = r->s[i].mun_id;
+	}
+	int rc = db_begin(r->d);
+	for (int i = 0; !rc && i < RC_DEMO_EXPERTS; i++) {
+		uint64_t h = mix(r->seed * 6151u + (uint64_t)i);
+		int64_t mun = i < RC_DEMO_LOCAL || !nm ? mun0 : muns[(size_t)(i - RC_DEMO_LOCAL) % nm];
+		/* The municipality's schools, by registry order. */
+		size_t first = r->n, count = 0;
+		for (size_t k = 0; k < r->n; k++)
+			if (r->s[k].mun_id == mun) {
+				if (first == r->n)
+					first = k;
+				count++;
+			}
+		if (!count)
+			continue;
+		memset(e, 0, sizeof *e);
+		bool woman = h % 4 != 0;
+		snprintf(e->code, sizeof e->code, "E%03d", i + 1);
+		snprintf(e->name, sizeof e->name, "%s%s %s %s", surnames[(h >> 8) % NELEM(surnames)],
+			 woman ? "а" : "", woman ? women[(h >> 16) % NELEM(women)] : men[(h >> 16) % NELEM(men)],
+			 fathers[(h >> 24) % NELEM(fathers)][woman]);
+		e->municipality_id = mun;
+		snprintf(e->subjects, sizeof e->subjects, "%s",
+			 i < RC_DEMO_LOCAL ? local_subjects[i] : subjects[i % 3]);
+		e->max_works = 100;
+		/* Where it works: a school of its municipality; the login `expert` not at the
+		 * demo school, so that school's works may come to it. */
+		size_t at = (size_t)((h >> 32) % count), seen = 0, w = first;
+		for (size_t k = first; k < r->n; k++)
+			if (r->s[k].mun_id == mun && seen++ == at) {
+				w = k;
+				break;
+			}
+		if (i == 0 && !strcmp(r->s[w].login, r->school) && count > 1)
+			for (size_t k = first; k < r->n; k++)
+				if (r->s[k].mun_id == mun && k != w) {
+					w = k;
+					break;
+				}
+		e->works_at[e->nworks++] = r->s[w].id;
+		if (i % 3 == 2 && count > 1) {
+			size_t ch = w;
+			for (size_t k = w + 1 + (size_t)((h >> 40) % 3); k < r->n && ch == w; k++)
+				if (r->s[k].mun_id == mun)
+					ch = k;
+			if (ch != w)
+				e->children_at[e->nchildren++] = r->s[ch].id;
+		}
+		rc = expert_put(r->d, e, "oko demo");
+	}
+	if (rc) {
+		db_rollback(r->d);
+		goto out;
+	}
+	if ((rc = db_commit(r->d)))
+		goto out;
+	struct user u;
+	int64_t eid;
+	if (user_find(r->d, "expert", &u) || expert_find(r->d, "E001", &eid))
+		goto out;
+	if (expert_link_user(r->d, eid, u.id, msg, sizeof msg)) {
+		/* A second demo over the same database: the login is linked already. */
+		fprintf(stderr, "oko demo: вход expert не связан с экспертом: %s\n", *msg ? msg : "ошибка");
+		goto out;
+	}
+	if (!expert_get(r->d, eid, e))
+		snprintf(linked, ln, "%s (%s, %s)", e->code, e->name, e->municipality);
+out:
+	free(muns);
+	free(e);
+	return rc;
+}
+
+/* Draws a work's demonstration scan and stores it (file, then row). *id names the file
+ * for the caller to remove when the transaction is undone. */
+static int demo_scan(struct demo_rc *r, const struct rc_work *w, char id[SCAN_ID_LEN])
+{
+	uint8_t s[PROC_MAX_POSITIONS];
+	char old[RC_SCAN_ID_LEN];
+	struct buf b = BUF_INIT;
+	*id = '\0';
+	expert_scores(r, w, s);
+	int rc = scan_demo_pdf(r->title, w->code, r->p, s, &b);
+	if (!rc)
+		rc = scan_store(r->scans, b.p, b.len, id);
+	if (!rc && (rc = recheck_scan_set(r->d, w->id, id, "pdf", (int64_t)b.len, "oko demo", old)))
+		scan_remove(r->scans, id), *id = '\0';
+	if (!rc && *old)
+		scan_remove(r->scans, old);
+	buf_free(&b);
+	return rc;
+}
+
+/* Scans for the works of a round: all, or (skip_school) all but a third of that school's
+ * (at most RC_DEMO_UNSCANNED). In one transaction; the files of an undone one are
+ * removed. */
+static int demo_scans(struct demo_rc *r, int64_t round_id, const char *skip_school, long *made,
+		      long *left)
+{
+	struct rc_work *w = NULL;
+	size_t n = 0;
+	char (*ids)[SCAN_ID_LEN] = NULL;
+	long own = 0;
+	*made = *left = 0;
+	int rc = recheck_work_list(r->d, NULL, round_id, 0, &w, &n);
+	if (rc || !n || (rc = db_begin(r->d)))
+		goto out;
+	ids = xcalloc(n, sizeof *ids);
+	for (size_t i = 0; i < n && !rc; i++) {
+		if (w[i].scan_id[0])
+			continue;
+		/* Every third of the school's works, at most RC_DEMO_UNSCANNED, waits. */
+		if (skip_school && !strcmp(w[i].school, skip_school) && own++ % 3 == 1 &&
+		    *left < RC_DEMO_UNSCANNED) {
+			++*left;
+			continue;
+		}
+		if (!(rc = demo_scan(r, &w[i], ids[i])))
+			++*made;
+	}
+	if (!rc) {
+		rc = db_commit(r->d);
+	} else {
+		fprintf(stderr, "oko demo: сканы не сохранены в %s: %s\n", r->scans, err_str(rc));
+		db_rollback(r->d);
+		for (size_t i = 0; i < n; i++)
+			if (ids[i][0])
+				scan_remove(r->scans, ids[i]);
+	}
+out:
+	free(ids);
+	free(w);
+	return rc;
+}
+
+/* The finished round: every assigned check 2, then every needed check 3, typed in. */
+static int demo_finish(struct demo_rc *r, int64_t round_id, uint64_t seed, long *third)
+{
+	struct rc_assign_report ar;
+	struct rc_work *w = NULL;
+	size_t n = 0;
+	char msg[512] = "";
+	*third = 0;
+	int rc = 0;
+	for (int check = 2; check <= 3 && !rc; check++) {
+		if ((rc = recheck_assign(r->d, round_id, seed + (uint64_t)check, "oko demo", &ar, msg,
+					 sizeof msg))) {
+			fprintf(stderr, "oko demo: эксперты не назначены: %s\n", *msg ? msg : err_str(rc));
+			break;
+		}
+		free(w);
+		w = NULL;
+		if ((rc = recheck_work_list(r->d, NULL, round_id, 0, &w, &n)) || (rc = db_begin(r->d)))
+			break;
+		for (size_t i = 0; i < n && !rc; i++) {
+			int c = check - 2;
+			if (!w[i].expert_id[c] || w[i].done[c])
+				continue;
+			uint8_t s[PROC_MAX_POSITIONS];
+			expert_scores(r, &w[i], s);
+			uint64_t st = work_stream(r->seed, w[i].school, w[i].code, 2);
+			if (check == 2 && chance(&st, RC_DEMO_SLIP))
+				nudge(&st, r->p, s);
+			rc = recheck_check_import(r->d, w[i].id, check, w[i].expert_id[c], s, w[i].npos,
+						  "oko demo");
+			*third += check == 3;
+		}
+		if (rc)
+			db_rollback(r->d);
+		else
+			rc = db_commit(r->d);
+	}
+	free(w);
+	return rc;
+}
+
+/* A dry run's works: does it take the demo school's works and a manipulated school's? */
+struct rc_probe {
+	const struct demo_rc *r;
+	long own, manipulated;
+};
+
+static int probe_row(void *ctx, const struct rc_sample_row *row)
+{
+	struct rc_probe *pr = ctx;
+	int64_t v;
+	pr->own += !strcmp(row->school, pr->r->school);
+	pr->manipulated += hmap_get(&pr->r->manipulated, row->school, strlen(row->school), &v);
+	return 0;
+}
+
+/* The round in progress: about half its checks done, significant discrepancies first,
+ * then the third checks they need (half of them done, at least one); the login `expert`
+ * (expert id mine) keeps at least RC_DEMO_KEEP to do. */
+static int demo_progress(struct demo_rc *r, int64_t round_id, uint64_t seed, int64_t mine,
+			 long *done, long *third_done)
+{
+	struct rc_assign_report ar;
+	struct rc_work *w = NULL;
+	struct rc_task *q = NULL;
+	size_t n = 0, nq = 0;
+	char msg[512] = "";
+	struct rc_cfg cfg;
+	const int *scale = r->p->has_scale ? r->p->scale : NULL;
+	long mine_left = 0;
+	*done = *third_done = 0;
+	int rc = recheck_cfg_get(r->d, r->p->id, &cfg);
+	if (rc || (rc = recheck_assign(r->d, round_id, seed, "oko demo", &ar, msg, sizeof msg))) {
+		fprintf(stderr, "oko demo: эксперты не назначены: %s\n", *msg ? msg : err_str(rc));
+		goto out;
+	}
+	if (mine && !(rc = recheck_queue(r->d, mine, &q, &nq)))
+		for (size_t i = 0; i < nq; i++)
+			mine_left += !q[i].done && q[i].has_scan;
+	if (rc || (rc = recheck_work_list(r->d, NULL, round_id, 0, &w, &n)))
+		goto out;
+	uint8_t s[PROC_MAX_POSITIONS];
+	long want = (long)n / 2;
+	if ((rc = db_begin(r->d)))
+		goto out;
+	/* Two passes: the works whose expert's scores differ significantly from the school's,
+	 * then the others, while fewer than half are done. */
+	for (int pass = 0; pass < 2 && !rc; pass++)
+		for (size_t i = 0; i < n && !rc && *done < want; i++) {
+			if (!w[i].expert_id[0] || w[i].done[0] || !w[i].scan_id[0])
+				continue;
+			expert_scores(r, &w[i], s);
+			bool sig = rc_significant(&cfg, scale, w[i].s1, s, w[i].npos);
+			if (sig != (pass == 0))
+				continue;
+			if (w[i].expert_id[0] == mine) {
+				if (mine_left <= RC_DEMO_KEEP)
+					continue;
+				mine_left--;
+			}
+			if ((rc = recheck_task_save(r->d, w[i].expert_id[0], w[i].check_id[0], s, w[i].npos,
+						    true, msg, sizeof msg)))
+				fprintf(stderr, "oko demo: проверка не сохранена: %s\n", msg);
+			else
+				++*done;
+		}
+	if (rc) {
+		db_rollback(r->d);
+		goto out;
+	}
+	if ((rc = db_commit(r->d)))
+		goto out;
+	/* Third checks for the significant discrepancies, half of them done. */
+	if ((rc = recheck_assign(r->d, round_id, seed + 3, "oko demo", &ar, msg, sizeof msg))) {
+		fprintf(stderr, "oko demo: третьи эксперты не назначены: %s\n", *msg ? msg : err_str(rc));
+		goto out;
+	}
+	free(w);
+	w = NULL;
+	if ((rc = recheck_work_list(r->d, NULL, round_id, 0, &w, &n)) || (rc = db_begin(r->d)))
+		goto out;
+	long waiting3 = 0;
+	for (size_t i = 0; i < n; i++)
+		waiting3 += w[i].expert_id[1] && !w[i].done[1];
+	for (size_t i = 0, k = 0; i < n && !rc; i++) {
+		if (!w[i].expert_id[1] || w[i].done[1] || w[i].expert_id[1] == mine)
+			continue;
+		if (k++ > (size_t)waiting3 / 2)
+			break;
+		expert_scores(r, &w[i], s);
+		if ((rc = recheck_task_save(r->d, w[i].expert_id[1], w[i].check_id[1], s, w[i].npos, true,
+					    msg, sizeof msg)))
+			fprintf(stderr, "oko demo: третья проверка не сохранена: %s\n", msg);
+		else
+			++*third_done, ++*done;
+	}
+	if (rc)
+		db_rollback(r->d);
+	else
+		rc = db_commit(r->d);
+out:
+	free(q);
+	free(w);
+	return rc;
+}
+
+/* Scans for the works of the finished rounds that went into queues as control works (the
+ * finished rounds were checked on paper and typed in; the coordinator scans the works that
+ * experts are to check again). */
+struct control_works {
+	int64_t *id;
+	size_t n, cap;
+};
+
+static int take_control(void *ctx, const struct rc_control_row *c)
+{
+	struct control_works *cw = ctx;
+	for (size_t i = 0; i < cw->n; i++)
+		if (cw->id[i] == c->work_id)
+			return 0;
+	if (cw->n == cw->cap) {
+		cw->cap = cw->cap ? 2 * cw->cap : 64;
+		cw->id = xrealloc(cw->id, cw->cap * sizeof *cw->id);
+	}
+	cw->id[cw->n++] = c->work_id;
+	return 0;
+}
+
+static int demo_control_scans(struct demo_rc *r, long *made)
+{
+	const struct scope all = scope_all();
+	struct control_works cw = { 0 };
+	struct rc_work *w = xcalloc(1, sizeof *w);
+	char (*ids)[SCAN_ID_LEN] = NULL;
+	*made = 0;
+	int rc = recheck_control_each(r->d, &all, r->p->id, take_control, &cw);
+	if (rc || !cw.n || (rc = db_begin(r->d)))
+		goto out;
+	ids = xcalloc(cw.n, sizeof *ids);
+	for (size_t i = 0; i < cw.n && !rc; i++)
+		if (!(rc = recheck_work_get(r->d, &all, cw.id[i], w)) && !w->scan_id[0] &&
+		    !(rc = demo_scan(r, w, ids[i])))
+			++*made;
+	if (!rc) {
+		rc = db_commit(r->d);
+	} else {
+		fprintf(stderr, "oko demo: сканы не сохранены в %s: %s\n", r->scans, err_str(rc));
+		db_rollback(r->d);
+		for (size_t i = 0; i < cw.n; i++)
+			if (ids[i][0])
+				scan_remove(r->scans, ids[i]);
+	}
+out:
+	free(ids);
+	free(cw.id);
+	free(w);
+	return rc;
+}
+
+/* Runs the analysis for the risk list when the database has none (into dir/analysis). */
+static int demo_analysis(struct db *d, const char *db_path, const char *dir)
+{
+	struct run_info ri;
+	if (!run_latest(d, &ri))
+		return 0;
+	char out[4096], msg[512] = "";
+	if (snprintf(out, sizeof out, "%s/analysis", dir) >= (int)sizeof out)
+		return ERR_LIMIT;
+	struct analysis_opts o = { 0 };
+	o.db_path = db_path;
+	o.out_dir = out;
+	o.store = true;
+	o.q = 0.05;
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	o.threads = ncpu > 1 ? (ncpu > 8 ? 8 : (int)ncpu) : 1;
+	struct analysis_summary sum;
+	gsl_set_error_handler_off();
+	int rc = analysis_run(d, &o, &sum, msg, sizeof msg);
+	if (rc)
+		fprintf(stderr, "oko demo: анализ для отбора работ не выполнен: %s\n", *msg ? msg : err_str(rc));
+	else
+		printf("  анализ для отбора работ: список риска — %zu %s\n", sum.listed,
+		       str_plural((long)sum.listed, "школа", "школы", "школ"));
+	return rc;
+}
+
+static void secs_text(double s, char *out, size_t n)
+{
+	snprintf(out, n, "%.1f", s);
+	for (char *c = out; *c; c++)
+		if (*c == '.')
+			*c = ',';
+}
+
+static int demo_recheck(struct db *d, const struct gen_params *gp, const char *db_path,
+			const char *dir)
+{
+	double t0 = now();
+	struct demo_rc r = { .d = d, .seed = gp->seed };
+	struct rc_round *rounds = NULL;
+	size_t nrounds = 0;
+	char code[40], mun[256] = "", linked[600] = "", msg[512] = "", secs[16];
+	struct user mu;
+	const struct scope all = scope_all();
+	r.p = xcalloc(1, sizeof *r.p);
+	hmap_init(&r.manipulated);
+	snprintf(code, sizeof code, "VPR-%d-RU-4", gp->year_to);
+	int rc = procedure_get(d, code, r.p);
+	if (rc) {
+		/* A demo without grade 4 or Russian: nothing to re-check. */
+		printf("Перепроверка в демонстрации не добавлена: нет процедуры %s.\n", code);
+		rc = 0;
+		goto out;
+	}
+	procedure_title_of(r.p->code, r.p->subject, r.p->grade, r.title, sizeof r.title);
+	snprintf(r.title + strlen(r.title), sizeof r.title - strlen(r.title), ", %d", r.p->year);
+	if ((rc = recheck_round_list(d, &all, r.p->id, &rounds, &nrounds)))
+		goto out;
+	if (nrounds) {
+		printf("Перепроверка: в базе уже есть туры по процедуре «%s» — новые не добавлены.\n",
+		       r.title);
+		goto out;
+	}
+	if ((rc = registry_first_school(d, mun, sizeof mun, r.school, sizeof r.school)) ||
+	    (rc = user_find(d, "mun", &mu)) ||
+	    (rc = registry_school_each(d, false, take_rc_school, &r)))
+		goto out;
+	if (!r.n || !mu.municipality_id)
+		goto out;
+	read_truth(&r, dir);
+	scan_dir_of(db_path, r.scans, sizeof r.scans);
+	printf("Перепроверка работ («%s»):\n", r.title);
+	fflush(stdout);
+	if ((rc = demo_analysis(d, db_path, dir)) ||
+	    (rc = demo_experts(&r, mu.municipality_id, linked, sizeof linked)))
+		goto out;
+
+	/* The finished rounds of the region (see above). */
+	static const struct {
+		unsigned rules;
+		double share;
+	} past[] = { { RC_RULE_RISK, 0.2 }, { RC_RULE_RANDOM, 0.005 } };
+	struct rc_sample_opts so = { .procedure_id = r.p->id, .kind = RC_MUNICIPAL, .no_mutual = true };
+	struct rc_sample_report sr1[2], sr2;
+	/* No control works in the finished rounds (their checks are typed in whole, control
+	 * checks left in queues would never be done); the procedure's settings are the
+	 * defaults again for the round in progress. */
+	struct rc_cfg cfg;
+	if ((rc = recheck_cfg_get(d, r.p->id, &cfg)))
+		goto out;
+	struct rc_cfg nocontrol = cfg;
+	nocontrol.control_rate = 0;
+	if ((rc = recheck_cfg_put(d, r.p->id, &nocontrol, "oko demo", msg, sizeof msg)))
+		goto out;
+	for (int k = 0; k < 2; k++) {
+		long third = 0;
+		so.rules = past[k].rules;
+		so.share = past[k].share;
+		so.seed = gp->seed * 1000u + 1u + (uint64_t)k;
+		if ((rc = recheck_sample(d, &all, &so, "oko demo", NULL, NULL, &sr1[k], msg, sizeof msg))) {
+			fprintf(stderr, "oko demo: работы не отобраны: %s\n", msg);
+			goto out;
+		}
+		if ((rc = demo_finish(&r, sr1[k].round_id, so.seed, &third)))
+			goto out;
+	}
+	if ((rc = recheck_cfg_put(d, r.p->id, &cfg, "oko demo", msg, sizeof msg)))
+		goto out;
+
+	/* The round in progress of the demo municipality: the first seed from the
+	 * generator's that samples the demo school and a manipulated school. */
+	const struct scope ms = scope_of(&mu);
+	so.rules = RC_RULE_RISK | RC_RULE_BOUNDARY | RC_RULE_RANDOM;
+	so.share = 0.2;
+	so.dry_run = true;
+	uint64_t base = gp->seed * 1000u + 3u, pick = base;
+	bool found = false, own = false, any = false;
+	int64_t v;
+	for (size_t i = 0; i < r.n && !any; i++)
+		any = r.s[i].mun_id == mu.municipality_id &&
+		      hmap_get(&r.manipulated, r.s[i].login, strlen(r.s[i].login), &v);
+	for (uint64_t k = 0; k < 100 && !found; k++) {
+		struct rc_probe pr = { .r = &r };
+		so.seed = base + k;
+		if (recheck_sample(d, &ms, &so, "oko demo", probe_row, &pr, &sr2, msg, sizeof msg) ||
+		    pr.own < 3)
+			continue;
+		if (!own)
+			pick = so.seed; /* failing both: the first with the demo school */
+		own = true;
+		if (pr.manipulated > 0 || !any) {
+			pick = so.seed;
+			found = true;
+		}
+	}
+	so.seed = pick;
+	so.dry_run = false;
+	if ((rc = recheck_sample(d, &ms, &so, "oko demo", NULL, NULL, &sr2, msg, sizeof msg))) {
+		fprintf(stderr, "oko demo: работы не отобраны: %s\n", msg);
+		goto out;
+	}
+	long made2 = 0, left2 = 0, done2 = 0, third2 = 0, control_scans = 0;
+	int64_t mine = 0;
+	struct user eu;
+	if (user_find(d, "expert", &eu) || expert_of_user(d, eu.id, &mine))
+		mine = 0;
+	if ((rc = demo_scans(&r, sr2.round_id, r.school, &made2, &left2)) ||
+	    (rc = demo_progress(&r, sr2.round_id, pick, mine, &done2, &third2)) ||
+	    (rc = demo_control_scans(&r, &control_scans)))
+		goto out;
+
+	/* The summary, from the rounds as the coordinator's page reads them. */
+	struct rc_round r1[2], r2;
+	long mine_left = 0;
+	struct rc_task *q = NULL;
+	size_t nq = 0;
+	if ((rc = recheck_round_get(d, sr1[0].round_id, &r1[0])) ||
+	    (rc = recheck_round_get(d, sr1[1].round_id, &r1[1])) ||
+	    (rc = recheck_round_get(d, sr2.round_id, &r2)))
+		goto out;
+	if (mine && !recheck_queue(d, mine, &q, &nq))
+		for (size_t i = 0; i < nq; i++)
+			mine_left += !q[i].done;
+	free(q);
+	secs_text(now() - t0, secs, sizeof secs);
+	long wait = r2.works - r2.final;
+	printf("  экспертов в реестре: %d; вход expert — эксперт %s\n", RC_DEMO_EXPERTS,
+	       *linked ? linked : "(не связан)");
+	printf("  завершённые туры области (проверены на бумаге и внесены): работ из школ списка "
+	       "риска: %ld, случайной выборки: %ld; проверено: %ld (третьим экспертом: %ld); "
+	       "отсканированы %ld — выданные экспертам как контрольные\n", r1[0].works, r1[1].works,
+	       r1[0].final + r1[1].final, r1[0].done3 + r1[1].done3, control_scans);
+	printf("  текущий тур (%s): отобрано работ: %ld, сканов: %ld (не загружено: %ld — у школы "
+	       "%s), сделано проверок: %ld (третьих: %ld), ждут проверки %ld %s, контрольных работ "
+	       "в очередях: %ld; у входа expert %ld %s\n",
+	       r2.municipality, r2.works, r2.scans, r2.works - r2.scans, r.school, done2, third2,
+	       wait, str_plural(wait, "работа", "работы", "работ"), r2.control, mine_left,
+	       str_plural(mine_left, "проверка", "проверки", "проверок"));
+	printf("  (перепроверка в демонстрации: %s с)\n", secs);
+out:
+	free(rounds);
+	free(r.s);
+	free(r.p);
+	hmap_free(&r.manipulated);
+	return rc;
+}
+
 static void remove_generated(const char *dir)
 {
 	static const char *const files[] = { "schools.csv", "procedures.csv", "results.csv",
 					     "truth.csv", "README" };
 	char path[4096];
+	/* The analysis the re-check round needed (demo_analysis): its files, whatever they
+	 * are, then its directory. */
+	if (snprintf(path, sizeof path, "%s/analysis", dir) < (int)sizeof path) {
+		DIR *dh = opendir(path);
+		for (struct dirent *e; dh && (e = readdir(dh));) {
+			char f[8192];
+			if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..") &&
+			    snprintf(f, sizeof f, "%s/%s", path, e->d_name) < (int)sizeof f)
+				unlink(f);
+		}
+		if (dh)
+			closedir(dh);
+		rmdir(path);
+	}
 	for (size_t i = 0; i < sizeof files / sizeof *files; i++) {
 		if (snprintf(path, sizeof path, "%s/%s", dir, files[i]) < (int)sizeof path)
 			unlink(path);
@@ -727,6 +1443,12 @@ int cmd_demo(struct cli *c, int argc, char **argv)
 	       p.year_from, p.year_to, p.grade_from, p.grade_to, gc.results,
 	       gc.results - gc.absent, gc.absent, gc.manipulated, gc.truth);
 	if ((rc = demo_users(d)) || (rc = demo_observers(d, &p, &o)))
+		goto out;
+	/* A fresh connection for the re-checks: one connection keeps at most DB_CACHE (64)
+	 * cached statements, and the demo has used most of them by now. */
+	db_close(d);
+	d = NULL;
+	if ((rc = cli_open_db(c, 0, &d)) || (rc = demo_recheck(d, &p, c->db_path, dir)))
 		goto out;
 	if (keep)
 		printf("Сгенерированные файлы и правда об искажениях (truth.csv): %s\n", keep);
