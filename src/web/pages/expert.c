@@ -163,16 +163,31 @@ int page_expert(struct web_req *r, struct web_res *w)
 	if (next)
 		html_printf(b, "<p><a class=\"button\" href=\"/expert/%lld\">Продолжить проверку</a></p>",
 			    (long long)next);
+	/* One procedure (the usual case): named once above the table, not on every row. */
+	bool one = true;
+	for (size_t i = 1; i < n && one; i++)
+		one = !strcmp(v[i].procedure, v[0].procedure);
 	buf_puts(b, "<p class=\"muted\">Вы видите только код участника и скан работы: школа эксперту не "
-		    "сообщается. Баллы сохраняются по мере ввода; завершённую проверку изменить нельзя.</p>"
-		    "<div class=\"scroll\"><table class=\"rc-queue\"><thead><tr><th>Процедура</th>"
-		    "<th>Код участника</th><th>Проверка</th><th>Заполнено</th><th>Состояние</th>"
+		    "сообщается. Баллы сохраняются по мере ввода; завершённую проверку изменить нельзя.</p>");
+	if (one) {
+		buf_puts(b, "<h2>");
+		html_text(b, v[0].title);
+		buf_puts(b, "</h2>");
+	}
+	buf_puts(b, "<div class=\"scroll\"><table class=\"rc-queue\"><thead><tr>");
+	if (!one)
+		buf_puts(b, "<th>Процедура</th>");
+	buf_puts(b, "<th>Код участника</th><th>Проверка</th><th>Позиции</th><th>Состояние</th>"
 		    "<th></th></tr></thead><tbody>");
 	for (size_t i = 0; i < n; i++) {
 		const struct rc_task *t = &v[i];
-		buf_puts(b, "<tr><td>");
-		html_text(b, t->title);
-		buf_puts(b, "</td><td class=\"num\">");
+		buf_puts(b, "<tr>");
+		if (!one) {
+			buf_puts(b, "<td>");
+			html_text(b, t->title);
+			buf_puts(b, "</td>");
+		}
+		buf_puts(b, "<td class=\"num\">");
 		html_text(b, t->code);
 		html_printf(b, "</td><td>%s</td><td>заполнено %d из %d</td><td>", check_word(t->check_no),
 			    t->filled, t->npos);

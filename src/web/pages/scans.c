@@ -249,7 +249,7 @@ static int scans_page(struct web_req *r, struct web_res *w, int status, bool ok,
 		    "и перечислите коды участников в порядке страниц, по одному в строке. Если у всех "
 		    "работ одинаковое число страниц, достаточно кодов: страницы разделятся поровну. "
 		    "Иначе после кода укажите его страницы, например «10234 1-2».</p>"
-		    "<form class=\"grid\" method=\"post\" action=\"/scans/split\" enctype=\"multipart/form-data\">");
+		    "<form method=\"post\" action=\"/scans/split\" enctype=\"multipart/form-data\">");
 	html_csrf(r, b);
 	buf_puts(b, "<label>Процедура <select name=\"procedure\" required>");
 	for (size_t i = 0; i < x.nprocs; i++) {
@@ -267,7 +267,7 @@ static int scans_page(struct web_req *r, struct web_res *w, int status, bool ok,
 	buf_puts(b, "</select></label><label>PDF со сканами <input type=\"file\" name=\"file\" "
 		    "accept=\"application/pdf,.pdf\" required></label><label>Коды участников по порядку "
 		    "страниц <textarea name=\"codes\" rows=\"6\" required placeholder=\"10234 1-2&#10;10235 3-4\">"
-		    "</textarea></label><button>Разделить и загрузить</button></form></section>");
+		    "</textarea></label><p><button>Разделить и загрузить</button></p></form></section>");
 	html_end(r, w);
 	works_free(&x);
 	return 0;
