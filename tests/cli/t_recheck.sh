@@ -98,6 +98,16 @@ expect_grep "an unknown subject" "$T/err" "строка 6, столбец 4 «su
 expect_grep "max_works out of range" "$T/err" "строка 7, столбец 7 «max_works», значение «0»"
 expect_grep "an unknown login" "$T/err" "строка 8, столбец 8 «login», значение «nouser»"
 expect_eq "nothing stored from the bad registry" "$(db_digest)" "$before"
+# The same registry in Windows-1251 with semicolons, and as XLSX: read alike (dry runs).
+iconv -f UTF-8 -t CP1251 "$DATA/experts.csv" | tr ',' ';' | sed 's/"MA; RU"/"MA RU"/' >"$T/experts1251.csv"
+expect_ok "the registry in Windows-1251" import experts "$T/experts1251.csv" --dry-run
+expect_grep "four experts read from cp1251" "$T/out" "экспертов: 4 (новых 4"
+MKXLSX=${BUILD:-}/tests/tools/mkxlsx
+if [ -x "$MKXLSX" ]; then
+	"$MKXLSX" from-csv "$T/bad.xlsx" "Эксперты" "$DATA/experts_bad.csv"
+	expect_fail "a bad XLSX registry" import experts "$T/bad.xlsx"
+	expect_grep "XLSX problems by sheet, row and column letter" "$T/err" "лист «Эксперты», строка 2, столбец E «works_at»"
+else skip "no mkxlsx (BUILD unset)"; skip "no mkxlsx"; fi
 expect_ok "the registry, dry run" recheck experts import "$DATA/experts.csv" --dry-run
 expect_eq "a dry run stores no expert" "$(sql 'SELECT count(*) FROM expert')" 0
 expect_ok "the registry" import experts "$DATA/experts.csv"
