@@ -156,31 +156,35 @@ expect_eq "every work has check 2" "$(sql "SELECT count(*) FROM recheck_check WH
 expect_eq "no expert checks a school where it works" \
 	"$(sql "SELECT count(*) FROM recheck_check c JOIN recheck_work w ON w.id = c.work_id JOIN expert_school x ON x.expert_id = c.expert_id AND x.school_id = w.school_id")" 0
 
-# --- the experts score through their own pages: one school over-scored by a point on every
-# position it gave points for, the others exactly as the school
+# --- the experts' checks, typed in from paper (`oko import rechecks`; the experts' own
+# scoring pages are t_web_expert.sh's): one school over-scored by a point on every position
+# it gave points for, the others exactly as the school
 target=$(sql "SELECT s.login FROM recheck_work w JOIN school s ON s.id = w.school_id WHERE w.round_id = $rid AND w.reason = 'risk' GROUP BY s.login ORDER BY count(*) DESC, s.login LIMIT 1")
 [ -n "$target" ] && ok "a risk-list school was sampled ($target)" || fail "a risk-list school was sampled"
-declare -A tok
-for e in e1 e2 e3 e4; do tok[$e]=$(csrf_of $e); done
-score_all() { # CHECK_NO: every unfinished check of that number, scored by its expert
-	local n=0 bad=0
-	while IFS='|' read -r cid who login hex; do
-		local args=() i v
-		for ((i = 0; i < ${#hex}; i += 2)); do
-			v=$((16#${hex:i:2}))
-			[ "$v" -ge 253 ] && v=0
-			[ "$login" = "$target" ] && [ "$v" -gt 0 ] && v=$((v - 1))
-			args+=(--data-urlencode "p=$v")
-		done
-		c=$(curl -s -o /dev/null -w '%{http_code}' -b "$T/$who.jar" --data-urlencode "csrf=${tok[$who]}" \
-			"${args[@]}" --data-urlencode done=1 "$URL/expert/$cid")
-		n=$((n + 1))
-		case $c in 200 | 303) ;; *) bad=$((bad + 1)) ;; esac
-	done < <(sql "SELECT c.id, u.login, s.login, hex(r.scores) FROM recheck_check c JOIN recheck_work w ON w.id = c.work_id
-		JOIN expert e ON e.id = c.expert_id JOIN user u ON u.id = e.user_id JOIN school s ON s.id = w.school_id
-		JOIN result r ON r.procedure_id = w.procedure_id AND r.school_id = w.school_id AND r.code = w.code
-		WHERE c.round_id = $rid AND c.check_no = $1 AND c.done = 0 AND c.control = 0")
-	expect_eq "check $1: $n scored by the experts" "$bad" 0
+score_all() { # CHECK_NO: every unfinished check of that number, as its expert scored it
+	local n=0 f="$T/rechecks_$1.csv" npos
+	npos=$(sql "SELECT length(r.scores) FROM recheck_work w JOIN result r ON r.procedure_id = w.procedure_id
+		AND r.school_id = w.school_id AND r.code = w.code WHERE w.round_id = $rid LIMIT 1")
+	{
+		printf 'procedure,school,code,check,expert'
+		for ((i = 1; i <= npos; i++)); do printf ',p%d' "$i"; done
+		printf '\n'
+		while IFS='|' read -r ecode login code hex; do
+			local row="$P,$login,$code,$1,$ecode" i v
+			for ((i = 0; i < ${#hex}; i += 2)); do
+				v=$((16#${hex:i:2}))
+				[ "$v" -ge 253 ] && v=0
+				[ "$login" = "$target" ] && [ "$v" -gt 0 ] && v=$((v - 1))
+				row+=",$v"
+			done
+			echo "$row"
+			n=$((n + 1))
+		done < <(sql "SELECT e.code, s.login, w.code, hex(r.scores) FROM recheck_check c JOIN recheck_work w ON w.id = c.work_id
+			JOIN expert e ON e.id = c.expert_id JOIN school s ON s.id = w.school_id
+			JOIN result r ON r.procedure_id = w.procedure_id AND r.school_id = w.school_id AND r.code = w.code
+			WHERE c.round_id = $rid AND c.check_no = $1 AND c.done = 0 AND c.control = 0")
+	} >"$f"
+	expect_ok "check $1 of $(($(wc -l <"$f") - 1)) works imported" import rechecks "$f"
 }
 score_all 2
 expect_eq "every check 2 done" "$(sql "SELECT count(*) FROM recheck_check WHERE round_id = $rid AND check_no = 2 AND done = 1")" "$dry"
