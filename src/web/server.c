@@ -419,11 +419,13 @@ static void add_headers(struct MHD_Response *resp, const struct web_res *w, bool
 {
 	MHD_add_response_header(resp, "Content-Type", w->type ? w->type : "text/html; charset=utf-8");
 	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
-	MHD_add_response_header(resp, "X-Frame-Options", "DENY");
+	MHD_add_response_header(resp, "X-Frame-Options", w->frame_self ? "SAMEORIGIN" : "DENY");
 	MHD_add_response_header(resp, "Referrer-Policy", "same-origin");
 	MHD_add_response_header(resp, "Content-Security-Policy",
-				"default-src 'self'; img-src 'self' data:; form-action 'self'; "
-				"frame-ancestors 'none'; base-uri 'none'");
+				w->frame_self ? "default-src 'self'; img-src 'self' data:; form-action 'self'; "
+						"frame-ancestors 'self'; base-uri 'none'"
+					      : "default-src 'self'; img-src 'self' data:; form-action 'self'; "
+						"frame-ancestors 'none'; base-uri 'none'");
 	MHD_add_response_header(resp, "Cache-Control", w->cache ? w->cache : "no-store");
 	if (secure)
 		MHD_add_response_header(resp, "Strict-Transport-Security", "max-age=31536000");

@@ -98,6 +98,8 @@ struct web_res {
 	const char *cache;      /* Cache-Control */
 	int retry_after;        /* seconds for Retry-After (a 503 that will pass), or 0 */
 	bool close;             /* close the connection after the answer */
+	bool frame_self;        /* may be shown inside our own pages (a scan beside the score
+				   grid): SAMEORIGIN / frame-ancestors 'self' instead of DENY */
 };
 
 typedef int (*web_handler)(struct web_req *r, struct web_res *w);

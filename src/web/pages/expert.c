@@ -619,6 +619,7 @@ int page_expert_scan(struct web_req *r, struct web_res *w)
 	w->type = scan_type_mime(t);
 	w->disposition = t == SCAN_PDF ? "inline; filename=\"scan.pdf\"" : "inline; filename=\"scan.jpg\"";
 	w->cache = "no-store";
+	w->frame_self = true; /* shown beside the score grid */
 out:
 	free(data);
 	free(v);
