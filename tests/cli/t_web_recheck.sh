@@ -307,4 +307,7 @@ else
 	expect_eq "another municipality's card stays 404" "$code" 404
 fi
 
+grep -q "не объявлен в таблице маршрутов" "$T/serve.log" && fail "the pages read only the keys their routes declare" ||
+	ok "the pages read only the keys their routes declare"
+
 echo "1..$_n"

@@ -384,7 +384,7 @@ static void sample_report(struct buf *b, const struct flash *f)
 		    (unsigned long long)f->seed);
 }
 
-static void sample_form(struct web_req *r, struct buf *b, const struct flash *f)
+static void sample_form(struct web_req *r, struct buf *b, const struct flash *f, const char *code)
 {
 	bool sent = f && f->form;
 	unsigned rules = sent ? f->rules : RC_RULE_RISK | RC_RULE_RANDOM;
@@ -395,7 +395,7 @@ static void sample_form(struct web_req *r, struct buf *b, const struct flash *f)
 		    "class=\"grid rc-sample\">");
 	html_csrf(r, b);
 	buf_puts(b, "<label>Процедура <select name=\"procedure\" required>");
-	if (!proc_options(r, b, sent ? f->procedure : web_str(r, "procedure")))
+	if (!proc_options(r, b, sent ? f->procedure : code))
 		buf_puts(b, "<option value=\"\">процедур с результатами нет</option>");
 	buf_puts(b, "</select></label><fieldset class=\"rc-rules\"><legend>Какие работы отобрать</legend>");
 	for (int i = 0; i < RC_RULE_COUNT; i++) {
@@ -670,7 +670,7 @@ static int render_list(struct web_req *r, struct web_res *w, const char *code, c
 		buf_puts(b, "». <a href=\"/recheck\">Все перепроверки</a></p>");
 	}
 	rounds_table(r, b, pid);
-	sample_form(r, b, f);
+	sample_form(r, b, f, code);
 	/* The settings' procedure: the chosen one, the newest round's, or the first one. */
 	struct first_proc fp = { r, "" };
 	if (pid) {
@@ -1304,9 +1304,9 @@ static void check_cell(struct buf *b, const struct rc_work *x, int k, int npos)
 	buf_puts(b, "</small>");
 }
 
-static void works_table(struct web_req *r, struct buf *b, const struct rc_report *rep, int64_t id)
+static void works_table(struct web_req *r, struct buf *b, const struct rc_report *rep, int64_t id,
+			long page)
 {
-	long page = (long)web_int(r, "page");
 	if (page < 1)
 		page = 1;
 	buf_puts(b, "<section class=\"card\" id=\"works\"><h2>Работы</h2><div class=\"scroll\"><table "
@@ -1397,7 +1397,8 @@ static void reasons_line(struct buf *b, const struct rc_report *rep)
 	buf_puts(b, ".</p>");
 }
 
-static int render_round(struct web_req *r, struct web_res *w, int64_t id, const struct flash *f)
+/* The round's page; page: of the works table. */
+static int render_round(struct web_req *r, struct web_res *w, int64_t id, long page, const struct flash *f)
 {
 	struct buf *b = &w->body;
 	struct rc_round x;
@@ -1438,7 +1439,7 @@ static int render_round(struct web_req *r, struct web_res *w, int64_t id, const 
 	buf_puts(b, "</section>");
 	assign_form(r, b, &x);
 	scans_missing(b, rep);
-	works_table(r, b, rep, id);
+	works_table(r, b, rep, id, page);
 	html_end(r, w);
 	rc_report_free(rep);
 	return 0;
@@ -1446,7 +1447,7 @@ static int render_round(struct web_req *r, struct web_res *w, int64_t id, const 
 
 int page_recheck_round(struct web_req *r, struct web_res *w)
 {
-	return render_round(r, w, web_int(r, "id"), NULL);
+	return render_round(r, w, web_int(r, "id"), (long)web_int(r, "page"), NULL);
 }
 
 int page_recheck_assign(struct web_req *r, struct web_res *w)
@@ -1464,7 +1465,7 @@ int page_recheck_assign(struct web_req *r, struct web_res *w)
 			 *msg ? msg : "назначать нечего");
 		struct flash f = { .text = text };
 		w->status = 400;
-		return render_round(r, w, id, &f);
+		return render_round(r, w, id, 1, &f);
 	}
 	if (rc)
 		return rc;
@@ -1472,7 +1473,7 @@ int page_recheck_assign(struct web_req *r, struct web_res *w)
 		  arena_printf(r->a, "жребий %llu: %ld из %ld, контрольных %ld", (unsigned long long)seed,
 			       rep.assigned, rep.works, rep.control), r->ip);
 	struct flash f = { .assign = &rep, .seed = seed, .ok = true };
-	return render_round(r, w, id, &f);
+	return render_round(r, w, id, 1, &f);
 }
 
 int page_recheck_download(struct web_req *r, struct web_res *w)
