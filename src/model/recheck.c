@@ -609,7 +609,7 @@ int recheck_work_add(struct db *d, int64_t round_id, int64_t procedure_id, int64
 	" coalesce(c2.id, 0), coalesce(c2.expert_id, 0), coalesce(e2.code, ''), coalesce(c2.done, 0)," \
 	" coalesce(c2.filled, 0), c2.scores," \
 	" coalesce(c3.id, 0), coalesce(c3.expert_id, 0), coalesce(e3.code, ''), coalesce(c3.done, 0)," \
-	" coalesce(c3.filled, 0), c3.scores"
+	" coalesce(c3.filled, 0), c3.scores, coalesce(w.scan_at, '')"
 #define WORK_FROM \
 	" FROM recheck_work w JOIN school s ON s.id = w.school_id" \
 	" LEFT JOIN recheck_check c2 ON c2.work_id = w.id AND c2.check_no = 2 AND c2.control = 0" \
@@ -643,6 +643,7 @@ static void work_read(struct db_stmt *s, void *item)
 		w->filled[k] = (int)db_col_int(s, c + 4);
 		scores_of(s, c + 5, w->s[k]);
 	}
+	copy(w->scan_at, sizeof w->scan_at, db_col_text(s, 26));
 }
 
 int recheck_work_list(struct db *d, const struct scope *sc, int64_t round_id, int64_t procedure_id,

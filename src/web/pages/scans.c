@@ -230,6 +230,10 @@ static int scans_page(struct web_req *r, struct web_res *w, int status, bool ok,
 			html_printf(b, "<a href=\"/scans/%lld\" target=\"_blank\" rel=\"noopener\">%s</a>, ",
 				    (long long)k->id, !strcmp(k->scan_type, "jpeg") ? "JPEG" : "PDF");
 			size_text(b, k->scan_size);
+			if (k->scan_at[0]) {
+				buf_puts(b, ", загружен ");
+				web_moment_ru(b, k->scan_at);
+			}
 		} else {
 			buf_puts(b, "<strong>нет скана</strong>");
 		}
