@@ -332,8 +332,9 @@ static void rounds_table(struct web_req *r, struct buf *b, int64_t procedure_id)
 		    "<th>Правила отбора</th>");
 	if (mun_col)
 		buf_puts(b, "<th>Территория</th>");
-	buf_puts(b, "<th>Создана</th><th>Работ</th><th>Со сканом</th><th>Проверено экспертом</th>"
-		    "<th>Ждут третьей проверки</th><th>Итог есть</th></tr></thead><tbody>");
+	buf_puts(b, "<th>Создана</th><th class=\"num\">Работ</th><th class=\"num\">Со сканом</th>"
+		    "<th class=\"num\">Проверено экспертом</th>"
+		    "<th class=\"num\">Ждут третьей проверки</th><th class=\"num\">Итог есть</th></tr></thead><tbody>");
 	for (size_t i = 0; i < n; i++) {
 		const struct rc_round *x = &v[i];
 		html_printf(b, "<tr><td><a href=\"/recheck/%lld\">", (long long)x->id);
@@ -414,7 +415,8 @@ static void sample_form(struct web_req *r, struct buf *b, const struct flash *f,
 		    "inputmode=\"decimal\" value=\"");
 	html_attr(b, sent && f->share ? f->share : "10 %");
 	buf_puts(b, "\"><small class=\"muted\">в процентах (10 %) или долей (0,1): для случайной выборки — "
-		    "доля других школ, для остальных правил — доля работ каждой отобранной школы (100 % — все её работы)</small></label>"
+		    "доля других школ, для остальных правил — доля работ каждой отобранной школы "
+		    "(100 % — все её работы)</small></label>"
 		    "<label>Число для жребия (необязательно) <input name=\"seed\" inputmode=\"numeric\" "
 		    "pattern=\"[0-9]*\" value=\"");
 	if (sent && f->has_seed)
@@ -594,9 +596,11 @@ static void experts_section(struct web_req *r, struct buf *b, const struct flash
 		buf_puts(b, "</section>");
 		return;
 	}
-	buf_puts(b, "<div class=\"scroll\"><table class=\"people\"><thead><tr><th>Код</th><th>ФИО</th>"
-		    "<th>Муниципалитет</th><th>Предметы</th><th>Не проверяет работы школ</th><th>Работ не "
-		    "больше</th><th>Логин</th><th>Проверок назначено</th><th>Выполнено</th></tr></thead><tbody>");
+	buf_puts(b, "<div class=\"scroll\"><table class=\"people rc-people\"><thead><tr><th>Код</th><th>ФИО</th>"
+		    "<th>Муниципалитет</th><th>Предметы</th><th>Не проверяет работы школ</th>"
+		    "<th class=\"num\">Работ не "
+		    "больше</th><th>Логин</th><th class=\"num\">Проверок назначено</th>"
+		    "<th class=\"num\">Выполнено</th></tr></thead><tbody>");
 	for (size_t i = 0; i < n; i++) {
 		const struct rc_expert_row *e = &v[i];
 		buf_puts(b, "<tr><td>");
@@ -1071,8 +1075,9 @@ static void scans_missing(struct buf *b, const struct rc_report *rep)
 	}
 	buf_puts(b, "<p>Школа загружает сканы своих отобранных работ на странице «Сканы работ». Без скана "
 		    "работа тоже назначается эксперту, но проверить её он сможет, только когда скан появится.</p>"
-		    "<div class=\"scroll\"><table class=\"rc-scans\"><thead><tr><th>Школа</th><th>Работ без скана"
-		    "</th><th>Отобрано</th></tr></thead><tbody>");
+		    "<div class=\"scroll\"><table class=\"rc-scans\"><thead><tr><th>Школа</th>"
+		    "<th class=\"num\">Работ без скана"
+		    "</th><th class=\"num\">Отобрано</th></tr></thead><tbody>");
 	for (size_t i = 0; i < rep->nworks;) {
 		size_t j = i;
 		long miss = 0;
@@ -1151,8 +1156,10 @@ static void results_schools(struct buf *b, const struct rc_report *rep)
 		    "нуля — школа завышала. p — вероятность получить столько завышений и больше, если бы "
 		    "ошибки в обе стороны были равновероятны (критерий знаков); меньше 0,05 — завышение "
 		    "систематическое. Контрольные работы в цифры школ не входят.</p><div class=\"scroll\">"
-		    "<table class=\"rc-schools\"><thead><tr><th>Школа</th><th>Работ проверено</th><th>Оценены "
-		    "объективно</th><th>Средняя разница</th><th>Отметок понижено</th><th>Отметок повышено</th>"
+		    "<table class=\"rc-schools\"><thead><tr><th>Школа</th>"
+		    "<th class=\"num\">Работ проверено</th><th class=\"num\">Оценены "
+		    "объективно</th><th class=\"num\">Средняя разница</th>"
+		    "<th class=\"num\">Отметок понижено</th><th class=\"num\">Отметок повышено</th>"
 		    "<th>Систематическое завышение</th></tr></thead><tbody>");
 	for (size_t i = 0; i < rep->nschools; i++) {
 		const struct rc_report_school *s = &rep->schools[i];
@@ -1186,9 +1193,11 @@ static void results_experts(struct buf *b, const struct rc_report *rep)
 		    "(1 — полное согласие, 0 — не лучше случайного); средняя разница «эксперт − итог»: больше "
 		    "нуля — эксперт мягче, меньше — строже. Точность на контрольных работах — доля "
 		    "контрольных работ, оценённых с той же отметкой и в пределах допуска.</p><div class=\"scroll\">"
-		    "<table class=\"rc-experts\"><thead><tr><th>Эксперт</th><th>Работ</th><th>Балл совпал</th>"
-		    "<th>В пределах балла</th><th>Каппа</th><th>Мягче или строже</th><th>Контрольных</th>"
-		    "<th>Точность на контрольных</th></tr></thead><tbody>");
+		    "<table class=\"rc-experts\"><thead><tr><th>Эксперт</th><th class=\"num\">Работ</th>"
+		    "<th class=\"num\">Балл совпал</th>"
+		    "<th class=\"num\">В пределах балла</th><th class=\"num\">Каппа</th>"
+		    "<th class=\"num\">Мягче или строже</th><th class=\"num\">Контрольных</th>"
+		    "<th class=\"num\">Точность на контрольных</th></tr></thead><tbody>");
 	for (size_t i = 0; i < rep->nexperts; i++) {
 		const struct rc_report_expert *e = &rep->experts[i];
 		buf_puts(b, "<tr><td>");
@@ -1245,8 +1254,10 @@ static void results_positions(struct buf *b, const struct rc_report *rep)
 	} else {
 		buf_puts(b, "<p>Позиций с систематическим завышением нет.</p>");
 	}
-	buf_puts(b, "<div class=\"scroll\"><table class=\"rc-positions\"><thead><tr><th>Позиция</th><th>Максимум"
-		    "</th><th>Работ</th><th>Средняя разница</th><th>Школа выше</th><th>Школа ниже</th><th>p</th>"
+	buf_puts(b, "<div class=\"scroll\"><table class=\"rc-positions\"><thead><tr><th>Позиция</th>"
+		    "<th class=\"num\">Максимум"
+		    "</th><th class=\"num\">Работ</th><th class=\"num\">Средняя разница</th>"
+		    "<th class=\"num\">Школа выше</th><th class=\"num\">Школа ниже</th><th class=\"num\">p</th>"
 		    "</tr></thead><tbody>");
 	for (int i = 0; i < npos; i++) {
 		const struct rc_position *x = &rep->pos[i];
@@ -1311,8 +1322,9 @@ static void works_table(struct web_req *r, struct buf *b, const struct rc_report
 		page = 1;
 	buf_puts(b, "<section class=\"card\" id=\"works\"><h2>Работы</h2><div class=\"scroll\"><table "
 		    "class=\"rc-works\"><thead><tr><th>Школа</th><th>Код</th><th>Почему отобрана</th><th>Скан</th>"
-		    "<th>Проверка 2</th><th>Проверка 3</th><th>Баллы школы</th><th>Итоговый балл</th><th>Отметка "
-		    "(школа → итог)</th><th>Разница</th><th>Объективно</th></tr></thead><tbody>");
+		    "<th>Проверка 2</th><th>Проверка 3</th><th class=\"num\">Баллы школы</th>"
+		    "<th class=\"num\">Итоговый балл</th><th class=\"num\">Отметка "
+		    "(школа → итог)</th><th class=\"num\">Разница</th><th>Объективно</th></tr></thead><tbody>");
 	size_t from = (size_t)(page - 1) * WORKS_PER_PAGE;
 	for (size_t i = from; i < rep->nworks && i < from + WORKS_PER_PAGE; i++) {
 		const struct rc_work *x = &rep->works[i];
@@ -1537,8 +1549,10 @@ static void card_changed(struct web_req *r, struct buf *b, int64_t school_id, in
 		if (shown++ >= CARD_WORKS_MAX)
 			continue; /* counted for the line below the table */
 		if (shown == 1)
-			buf_puts(b, "<table class=\"rc-changed-works\"><thead><tr><th>Код</th><th>Балл школы</th>"
-				    "<th>Итоговый балл</th><th>Отметка (школа → итог)</th><th>Разница</th>"
+			buf_puts(b, "<table class=\"rc-changed-works\"><thead><tr><th>Код</th>"
+				    "<th class=\"num\">Балл школы</th>"
+				    "<th class=\"num\">Итоговый балл</th>"
+				    "<th class=\"num\">Отметка (школа → итог)</th><th class=\"num\">Разница</th>"
 				    "<th>Проверка</th></tr></thead><tbody>");
 		html_printf(b, "<tr%s><td>", o.objective ? "" : " class=\"rc-changed\"");
 		html_text(b, x->code);
@@ -1587,8 +1601,10 @@ void web_recheck_card(struct web_req *r, struct buf *b, int64_t run_id, int64_t 
 			: "<strong>Перепроверка не подтвердила завышение:</strong> эксперты в целом согласны с "
 			  "оценками школы. Другие признаки на карточке стоит читать с этим в уме.");
 	buf_puts(b, "</p><div class=\"scroll\"><table class=\"rc-card-table\"><thead><tr><th>Процедура</th>"
-		    "<th>Работ проверено</th><th>Оценены объективно</th><th>Средняя разница (школа − итог)</th>"
-		    "<th>Отметок понижено</th><th>Отметок повышено</th><th>Вывод</th></tr></thead><tbody>");
+		    "<th class=\"num\">Работ проверено</th><th class=\"num\">Оценены объективно</th>"
+		    "<th class=\"num\">Средняя разница (школа − итог)</th>"
+		    "<th class=\"num\">Отметок понижено</th><th class=\"num\">Отметок повышено</th>"
+		    "<th>Вывод</th></tr></thead><tbody>");
 	for (size_t i = 0; i < n; i++) {
 		const struct rc_run_row *x = &v[i];
 		double share = x->works ? (double)x->objective / (double)x->works : NAN;
