@@ -1210,7 +1210,11 @@ static int demo_recheck(struct db *d, const struct gen_params *gp, const char *d
 	if (!r.n || !mu.municipality_id)
 		goto out;
 	read_truth(&r, dir);
-	scan_dir_of(db_path, r.scans, sizeof r.scans);
+	/* The database's own name for its file (absolute), as the web server finds the
+	 * scans. */
+	char file[4096];
+	db_file(d, file, sizeof file);
+	scan_dir_of(*file ? file : db_path, r.scans, sizeof r.scans);
 	printf("Перепроверка работ («%s»):\n", r.title);
 	fflush(stdout);
 	if ((rc = demo_analysis(d, db_path, dir)) ||
