@@ -345,22 +345,52 @@ int recheck_assign(struct db *d, int64_t round_id, uint64_t seed, const char *by
 	if (!nneed)
 		goto controls;
 
-	/* The engine's problem: every work (needed or kept) its own school and slot. */
+	/* The engine's problem. A work has no time: the works are dealt over K slots (K = the
+	 * largest max_works, at most the works), so that "one sitting a slot" lets an expert
+	 * take up to K works, and the network has experts × K person-slots instead of one per
+	 * work. The kept checks take each expert's first slots, the works to assign are dealt
+	 * from the last slot down: with K = all the works they never meet; with more works than
+	 * K an expert with kept checks may not take the works dealt into its taken slots (the
+	 * answer is then optimal for this dealing, not proven so for the round). A check-2 work's "school" is its school (the conflicts of interest are per
+	 * school); a check-3 work and a kept check are schools of their own (check 3 also
+	 * excludes the check-2 expert of that one work). */
 	size_t ns = nneed + nfixed;
+	int K = 1;
+	for (size_t k = 0; k < ne; k++)
+		if (ex[eidx[k]].max_works > K)
+			K = ex[eidx[k]].max_works;
+	if ((size_t)K > ns)
+		K = (int)ns;
 	as = xcalloc(ns, sizeof *as);
 	ap = xcalloc(ne, sizeof *ap);
+	fresh = xcalloc(ne, sizeof *fresh); /* here: kept checks per expert, for their slots */
 	for (size_t k = 0; k < ne; k++) {
 		const struct rc_expert_row *e = &ex[eidx[k]];
 		ap[k] = (struct assign_person){ .municipality = rd.kind == RC_MUNICIPAL && e->municipality_id
 									? (int)e->municipality_id : -1,
 						.max_per_day = e->max_works };
 	}
-	size_t si = 0;
+	/* Real schools first: indexes 0..nreal-1 (cids doubles as the list of school ids). */
+	cids = xmalloc((nw + ne * RC_MAX_SCHOOLS + 1) * sizeof *cids);
+	size_t nreal = 0;
+	int *wschool = xmalloc((nw ? nw : 1) * sizeof *wschool);
+	for (size_t i = 0; i < nw; i++) {
+		size_t j2 = 0;
+		while (j2 < nreal && cids[j2] != w[i].school_id)
+			j2++;
+		if (j2 == nreal)
+			cids[nreal++] = w[i].school_id;
+		wschool[i] = (int)j2;
+	}
+	size_t si = 0, pseudo = nreal;
 	for (size_t k = 0; k < nneed; k++) {
 		const struct rc_work *x = &w[need[k].work];
-		as[si] = (struct assign_sitting){ .day = 0, .slot = (int)si, .school = (int)si,
+		bool third = need[k].check_no == 3;
+		/* From the last slot down: the kept checks take each expert's first slots. */
+		as[si] = (struct assign_sitting){ .day = 0, .slot = K - 1 - (int)(si % (size_t)K),
+						  .school = third ? (int)pseudo++ : wschool[need[k].work],
 						  .municipality = x->municipality_id ? (int)x->municipality_id : -1,
-						  .priority = need[k].check_no == 3, .fixed = -1 };
+						  .priority = third, .fixed = -1 };
 		si++;
 	}
 	for (size_t i = 0; i < nw; i++)
@@ -371,28 +401,29 @@ int recheck_assign(struct db *d, int64_t round_id, uint64_t seed, const char *by
 			for (size_t k = 0; k < ne; k++)
 				if (ex[eidx[k]].id == w[i].expert_id[c])
 					who = (int)k;
-			/* A kept check of an expert outside the commission takes no one's place. */
-			as[si] = (struct assign_sitting){ .day = 0, .slot = (int)si, .school = (int)si,
+			/* A kept check takes a slot of its expert no other kept check of it has; one of
+			 * an expert outside the commission takes no one's place. */
+			int slot = who >= 0 ? fresh[who]++ % K : 0;
+			as[si] = (struct assign_sitting){ .day = 0, .slot = slot, .school = (int)pseudo++,
 							  .municipality = -1, .fixed = who };
 			si++;
 		}
+	memset(fresh, 0, ne * sizeof *fresh);
 
 	/* The cross-check circle, drawn from the seed over the schools involved. */
 	size_t ncirc = 0;
 	if (rd.kind == RC_CROSS && rd.no_mutual) {
-		cids = xmalloc((nw + ne * RC_MAX_SCHOOLS + 1) * sizeof *cids);
-		for (size_t i = 0; i < nw; i++)
-			cids[ncirc++] = w[i].school_id;
+		ncirc = nreal;
 		for (size_t k = 0; k < ne; k++)
-			for (int j = 0; j < ex[eidx[k]].nworks; j++)
-				cids[ncirc++] = ex[eidx[k]].works_at[j];
-		/* unique */
-		size_t u = 0;
-		for (size_t i = 0; i < ncirc; i++) {
-			size_t j = 0;
-			while (j < u && cids[j] != cids[i])
-				j++;
-			if (j == u)
+			for (int j2 = 0; j2 < ex[eidx[k]].nworks; j2++)
+				cids[ncirc++] = ex[eidx[k]].works_at[j2];
+		/* unique, keeping the real schools' indexes */
+		size_t u = nreal;
+		for (size_t i = nreal; i < ncirc; i++) {
+			size_t j2 = 0;
+			while (j2 < u && cids[j2] != cids[i])
+				j2++;
+			if (j2 == u)
 				cids[u++] = cids[i];
 		}
 		ncirc = u;
@@ -402,35 +433,52 @@ int recheck_assign(struct db *d, int64_t round_id, uint64_t seed, const char *by
 			order[i] = (int)i;
 		uint64_t st = seed ^ 0x5ca1ab1eULL;
 		for (size_t i = ncirc; i > 1; i--) {
-			size_t j = (size_t)(mix(&st) % i);
+			size_t j2 = (size_t)(mix(&st) % i);
 			int t = order[i - 1];
-			order[i - 1] = order[j];
-			order[j] = t;
+			order[i - 1] = order[j2];
+			order[j2] = t;
 		}
 		for (size_t i = 0; i < ncirc; i++)
 			cpos[order[i]] = (int)i;
 	}
 
-	/* Conflicts: the expert's schools, its own earlier check of the work, and the circle. */
+	/* Conflicts: per real school (the expert's schools, the circle), and per check-3 work
+	 * (those, and the work's check-2 expert). */
 	size_t cap = 1024, nconf = 0;
 	conf = xmalloc(cap * sizeof *conf);
-	for (size_t k = 0; k < nneed; k++) {
-		const struct rc_work *x = &w[need[k].work];
-		int wpos = ncirc ? circle_pos(cids, cpos, ncirc, x->school_id) : -1;
-		for (size_t e = 0; e < ne; e++) {
-			const struct rc_expert_row *er = &ex[eidx[e]];
-			bool bad = works_at(er, x->school_id) || x->expert_id[0] == er->id;
-			for (int j = 0; !bad && ncirc && j < er->nworks; j++)
-				bad = !circle_ok(circle_pos(cids, cpos, ncirc, er->works_at[j]), wpos, (int)ncirc);
+	for (size_t e = 0; e < ne; e++) {
+		const struct rc_expert_row *er = &ex[eidx[e]];
+		for (size_t sc2 = 0; sc2 < nreal; sc2++) {
+			bool bad = works_at(er, cids[sc2]);
+			int wpos = ncirc ? circle_pos(cids, cpos, ncirc, cids[sc2]) : -1;
+			for (int j2 = 0; !bad && ncirc && j2 < er->nworks; j2++)
+				bad = !circle_ok(circle_pos(cids, cpos, ncirc, er->works_at[j2]), wpos, (int)ncirc);
 			if (!bad)
 				continue;
 			if (nconf == cap)
 				conf = xrealloc(conf, (cap *= 2) * sizeof *conf);
-			conf[nconf++] = (struct assign_pair){ (int)e, (int)k };
+			conf[nconf++] = (struct assign_pair){ (int)e, (int)sc2 };
 		}
 	}
+	for (size_t k = 0; k < nneed; k++) {
+		if (need[k].check_no != 3)
+			continue;
+		const struct rc_work *x = &w[need[k].work];
+		for (size_t e = 0; e < ne; e++) {
+			const struct rc_expert_row *er = &ex[eidx[e]];
+			bool bad = x->expert_id[0] == er->id;
+			for (size_t c = 0; !bad && c < nconf; c++)
+				bad = conf[c].person == (int)e && conf[c].school == wschool[need[k].work];
+			if (!bad)
+				continue;
+			if (nconf == cap)
+				conf = xrealloc(conf, (cap *= 2) * sizeof *conf);
+			conf[nconf++] = (struct assign_pair){ (int)e, as[k].school };
+		}
+	}
+	free(wschool);
 	struct assign_problem prob = { .sittings = as, .nsittings = (int)ns, .people = ap, .npeople = (int)ne,
-				       .nschools = (int)ns, .conflicts = conf, .nconflicts = (int)nconf,
+				       .nschools = (int)pseudo, .conflicts = conf, .nconflicts = (int)nconf,
 				       .seed = seed };
 	struct timespec t0, t1;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
@@ -444,7 +492,8 @@ controls:
 	if ((rc = db_begin(d)))
 		goto out;
 	tx = true;
-	fresh = xcalloc(ne, sizeof *fresh);
+	if (!fresh)
+		fresh = xcalloc(ne, sizeof *fresh);
 	for (size_t k = 0; k < nneed; k++) {
 		int who = res.person ? res.person[k] : -1;
 		if (who < 0)
