@@ -7,6 +7,7 @@ OKO=${OKO:-build/oko}
 DB=${DEMO_DB:-demo.db}
 LISTEN=${LISTEN:-127.0.0.1:8080}
 rm -f "$DB" "$DB-wal" "$DB-shm"
+rm -rf "$DB.scans" # the scanned works of the previous demo
 "$OKO" --db "$DB" init
 if "$OKO" help | grep -q '^  demo '; then
 	"$OKO" --db "$DB" demo
