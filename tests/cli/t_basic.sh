@@ -54,10 +54,13 @@ for cmd in analyze gen demo serve; do
 done
 
 # A command that only reads an older database migrates it first (its queries speak the
-# latest schema): a database of schema 13, before schools had an address.
+# latest schema): a database of schema 13, before schools had an address (014) and before
+# re-checks (015).
 "$OKO" --db "$T/old.db" init >/dev/null
 latest=$(sqlite3 "$T/old.db" "PRAGMA user_version")
-sqlite3 "$T/old.db" "ALTER TABLE school DROP COLUMN address; PRAGMA user_version = 13;"
+sqlite3 "$T/old.db" "DROP TABLE run_recheck; DROP TABLE recheck_check; DROP TABLE recheck_work;
+	DROP TABLE recheck_round; DROP TABLE expert_school; DROP TABLE expert; DROP TABLE recheck_setting;
+	ALTER TABLE school DROP COLUMN address; PRAGMA user_version = 13;"
 run_oko --db "$T/old.db" observers list
 expect_eq "a read-only command on an older database succeeds" "$rc" 0
 expect_eq "… and the database is migrated" "$(sqlite3 "$T/old.db" "PRAGMA user_version")" "$latest"
