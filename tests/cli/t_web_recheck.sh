@@ -115,6 +115,15 @@ expect_grep "no rule: told to choose one" "$T/body" "Отметьте хотя �
 sample region --data-urlencode rule=medal --data-urlencode "share=10 %" --data-urlencode "medal=sch1 only-one-field-here too"
 expect_eq "a malformed medal list is refused" "$code" 400
 expect_eq "nothing stored by refused samples" "$(db_digest)" "$before"
+# A medal list of two works (a comma, then a tab with spaces between): a dry run counts both.
+m1=$(sql "SELECT s.login || ',' || r.code FROM result r JOIN school s ON s.id = r.school_id JOIN procedure p ON p.id = r.procedure_id WHERE p.code = '$P' AND r.absent = 0 ORDER BY s.login, r.code LIMIT 1")
+m2=$(sql "SELECT s.login || '	  ' || r.code FROM result r JOIN school s ON s.id = r.school_id JOIN procedure p ON p.id = r.procedure_id WHERE p.code = '$P' AND r.absent = 0 ORDER BY s.login DESC, r.code LIMIT 1")
+sample region --data-urlencode rule=medal --data-urlencode "share=100 %" --data-urlencode seed=1 \
+	--data-urlencode "medal=$m1
+$m2
+" --data-urlencode dry_run=1
+expect_eq "a medal list is read" "$code" 200
+expect_eq "both medal candidates are chosen" "$(grep -o 'Отобрано всего</dt><dd>[0-9  ]*' "$T/body" | grep -o '[0-9]' | tr -d '\n')" 2
 
 # --- a dry run, then the round
 sample region --data-urlencode rule=risk --data-urlencode rule=random --data-urlencode "share=30,5 %" \

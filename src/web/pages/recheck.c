@@ -726,7 +726,22 @@ static int parse_medal(struct web_req *r, const char *text, const char ***school
 		for (char *c = t; *c; c++)
 			if (*c == ',' || *c == ';' || *c == '\t' || *c == '\r')
 				*c = ' ';
-		char *a = strtok(t, " "), *c = a ? strtok(NULL, " ") : NULL, *rest = c ? strtok(NULL, " ") : NULL;
+		/* Up to three words (the third only to refuse the line); strtok is not for the
+		 * server's threads. */
+		char *word[3] = { NULL, NULL, NULL };
+		int nw = 0;
+		for (char *c = t; *c && nw < 3;) {
+			while (*c == ' ')
+				c++;
+			if (!*c)
+				break;
+			word[nw++] = c;
+			while (*c && *c != ' ')
+				c++;
+			if (*c)
+				*c++ = '\0';
+		}
+		char *a = word[0], *c = word[1], *rest = word[2];
 		if (!a)
 			continue; /* an empty line */
 		if (!c || rest || strlen(a) >= 64 || strlen(c) >= RC_CODE_MAX) {
