@@ -38,7 +38,7 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 TOOL_SRC := $(sort $(wildcard tests/tools/*.c))
 TOOL_BIN := $(TOOL_SRC:tests/tools/%.c=$(BUILD)/tests/tools/%)
 EMBED_FILES := $(sort $(wildcard src/db/sql/*.sql) $(wildcard src/web/static/*)) \
-	src/model/common-passwords.txt $(wildcard src/model/catalogue.csv)
+	src/model/common-passwords.txt $(wildcard src/model/*.csv)
 
 .PHONY: all deps run check test sanitize lint fuzz bench clean demo e2e crash
 all: $(OKO)

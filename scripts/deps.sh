@@ -12,7 +12,8 @@ libgsl-dev
 libsodium-dev
 libjansson-dev
 libmicrohttpd-dev
-libcairo2-dev libpango1.0-dev fonts-dejavu-core
+libcairo2-dev libpango1.0-dev fonts-dejavu-core fonts-liberation2
+libreoffice-writer-nogui
 libxlsxwriter-dev
 libqpdf-dev
 poppler-utils time curl wrk

@@ -78,5 +78,10 @@ int cmd_recheck(struct cli *c, int argc, char **argv);
 /* The one-line help and the usage text of `oko recheck` (src/cli/cmd_recheck.c), for its row
  * in the command table. */
 extern const char cmd_recheck_summary[], cmd_recheck_usage[];
+/* Plans of measures (src/cli/cmd_measures.c) and official documents (cmd_document.c). */
+int cmd_measures(struct cli *c, int argc, char **argv);
+extern const char cmd_measures_summary[], cmd_measures_usage[];
+int cmd_document(struct cli *c, int argc, char **argv);
+extern const char cmd_document_summary[], cmd_document_usage[];
 
 #endif
