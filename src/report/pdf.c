@@ -19,6 +19,9 @@ struct pdf {
 	cairo_t *cr;
 	struct buf *out;
 	double margin;
+	double ml, mr, mt, mb; /* margins per side; all equal to margin unless pdf_set_margins */
+	enum pdf_numbering numbering;
+	char number_font[64];
 	double y;
 	int page;
 	int total;
@@ -46,6 +49,7 @@ int pdf_open(struct pdf **out, struct buf *b, const char *title, double margin_m
 	struct pdf *p = xcalloc(1, sizeof *p);
 	p->out = b;
 	p->margin = pdf_mm(margin_mm);
+	p->ml = p->mr = p->mt = p->mb = p->margin;
 	p->surface = cairo_pdf_surface_create_for_stream(write_out, p, PDF_A4_W, PDF_A4_H);
 	if (cairo_surface_status(p->surface) != CAIRO_STATUS_SUCCESS) {
 		cairo_surface_destroy(p->surface);
@@ -63,11 +67,14 @@ int pdf_open(struct pdf **out, struct buf *b, const char *title, double margin_m
 }
 
 cairo_t *pdf_cairo(struct pdf *p) { return p->cr; }
-double pdf_left(const struct pdf *p) { return p->margin; }
-double pdf_top(const struct pdf *p) { return p->margin; }
-double pdf_width(const struct pdf *p) { return PDF_A4_W - 2 * p->margin; }
-/* Room for the footer is kept below the bottom. */
-double pdf_bottom(const struct pdf *p) { return PDF_A4_H - p->margin - pdf_mm(6); }
+double pdf_left(const struct pdf *p) { return p->ml; }
+double pdf_top(const struct pdf *p) { return p->mt; }
+double pdf_width(const struct pdf *p) { return PDF_A4_W - p->ml - p->mr; }
+/* Room for the footer is kept below the bottom (numbers at the top need none). */
+double pdf_bottom(const struct pdf *p)
+{
+	return PDF_A4_H - p->mb - (p->numbering == PDF_NUM_FOOTER ? pdf_mm(6) : 0);
+}
 double pdf_y(const struct pdf *p) { return p->y; }
 void pdf_set_y(struct pdf *p, double y) { p->y = y; }
 int pdf_pages(const struct pdf *p) { return p->page; }
@@ -76,6 +83,22 @@ void pdf_set_total(struct pdf *p, int total) { p->total = total; }
 void pdf_set_footer(struct pdf *p, const char *text)
 {
 	snprintf(p->footer, sizeof p->footer, "%s", text ? text : "");
+}
+
+void pdf_set_margins(struct pdf *p, double left_mm, double right_mm, double top_mm, double bottom_mm)
+{
+	p->ml = pdf_mm(left_mm);
+	p->mr = pdf_mm(right_mm);
+	p->mt = pdf_mm(top_mm);
+	p->mb = pdf_mm(bottom_mm);
+	if (p->page == 1 && p->y == p->margin) /* nothing drawn yet */
+		p->y = p->mt;
+}
+
+void pdf_set_numbering(struct pdf *p, enum pdf_numbering numbering, const char *font)
+{
+	p->numbering = numbering;
+	snprintf(p->number_font, sizeof p->number_font, "%s", font ? font : "DejaVu Sans 10");
 }
 
 static PangoLayout *layout(struct pdf *p, double w, const char *text, const char *font,
@@ -107,10 +130,23 @@ double pdf_text(struct pdf *p, double x, double y, double w, const char *text, c
 	return (double)lh / PANGO_SCALE;
 }
 
+/* The page's number alone, centred in the top field, from the second page on. */
+static void top_number(struct pdf *p)
+{
+	char num[32];
+	if (p->page < 2)
+		return;
+	snprintf(num, sizeof num, "%d", p->page);
+	double h = pdf_text(p, 0, 0, pdf_width(p), num, p->number_font, PDF_CENTER, false);
+	pdf_text(p, p->ml, (p->mt - h) / 2, pdf_width(p), num, p->number_font, PDF_CENTER, true);
+}
+
 static void footer(struct pdf *p)
 {
 	char num[64];
-	double y = PDF_A4_H - p->margin - pdf_mm(4);
+	if (p->numbering == PDF_NUM_TOP)
+		return;
+	double y = PDF_A4_H - p->mb - pdf_mm(4);
 	if (p->total > 0)
 		snprintf(num, sizeof num, "стр. %d из %d", p->page, p->total);
 	else
@@ -118,8 +154,8 @@ static void footer(struct pdf *p)
 	cairo_save(p->cr);
 	cairo_set_source_rgb(p->cr, 0.3, 0.3, 0.3);
 	if (p->footer[0])
-		pdf_text(p, p->margin, y, pdf_width(p) * 0.75, p->footer, FOOTER_FONT, PDF_LEFT, true);
-	pdf_text(p, p->margin, y, pdf_width(p), num, FOOTER_FONT, PDF_RIGHT, true);
+		pdf_text(p, p->ml, y, pdf_width(p) * 0.75, p->footer, FOOTER_FONT, PDF_LEFT, true);
+	pdf_text(p, p->ml, y, pdf_width(p), num, FOOTER_FONT, PDF_RIGHT, true);
 	cairo_restore(p->cr);
 }
 
@@ -128,20 +164,22 @@ void pdf_page_break(struct pdf *p)
 	footer(p);
 	cairo_show_page(p->cr);
 	p->page++;
-	p->y = p->margin;
+	p->y = p->mt;
+	if (p->numbering == PDF_NUM_TOP)
+		top_number(p);
 }
 
 void pdf_need(struct pdf *p, double height)
 {
-	if (p->y + height > pdf_bottom(p) && p->y > p->margin)
+	if (p->y + height > pdf_bottom(p) && p->y > p->mt)
 		pdf_page_break(p);
 }
 
 void pdf_para(struct pdf *p, const char *text, const char *font, enum pdf_align align, double gap_mm)
 {
-	double h = pdf_text(p, p->margin, p->y, pdf_width(p), text, font, align, false);
+	double h = pdf_text(p, p->ml, p->y, pdf_width(p), text, font, align, false);
 	pdf_need(p, h);
-	pdf_text(p, p->margin, p->y, pdf_width(p), text, font, align, true);
+	pdf_text(p, p->ml, p->y, pdf_width(p), text, font, align, true);
 	p->y += h + pdf_mm(gap_mm);
 }
 
@@ -173,7 +211,7 @@ static double row(struct pdf_table *t, const char *const *cells, const char *fon
 	}
 	if (!draw)
 		return h;
-	double x = p->margin;
+	double x = p->ml;
 	cairo_t *cr = p->cr;
 	for (int i = 0; i < t->ncols; i++) {
 		cairo_save(cr);

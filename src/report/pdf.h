@@ -47,6 +47,15 @@ void pdf_set_total(struct pdf *p, int total);
 /* Text at the left of every footer (e.g. the school), copied. */
 void pdf_set_footer(struct pdf *p, const char *text);
 
+/* The official layout (report/doc_pdf.c), both to be called right after pdf_open:
+ * margins per side in mm (ГОСТ Р 7.0.97: left 30, right 15, top and bottom 20), and where
+ * page numbers go — PDF_NUM_FOOTER, the default («стр. N» at the bottom right, with the
+ * footer's text), or PDF_NUM_TOP (the number alone, centred in the top field, from the
+ * second page on, in the given pango font; no footer is drawn). */
+void pdf_set_margins(struct pdf *p, double left_mm, double right_mm, double top_mm, double bottom_mm);
+enum pdf_numbering { PDF_NUM_FOOTER, PDF_NUM_TOP };
+void pdf_set_numbering(struct pdf *p, enum pdf_numbering numbering, const char *font);
+
 /* Ends the current page (its footer drawn) and starts a new one; the cursor goes to top. */
 void pdf_page_break(struct pdf *p);
 /* Starts a new page when less than height points remain below the cursor. */
