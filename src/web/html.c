@@ -122,6 +122,8 @@ static const struct nav nav[] = {
 	{ "/observers", "Наблюдатели", WEB_TERRITORY },
 	{ "/observers/school", "Наблюдатели и видео", WEB_ROLE(ROLE_SCHOOL) },
 	{ "/recheck", "Перепроверка", WEB_TERRITORY },
+	{ "/measures", "Планы мероприятий", WEB_STAFF },
+	{ "/documents", "Документы", WEB_STAFF },
 	{ "/expert", "Мои работы", WEB_ROLE(ROLE_EXPERT) },
 	{ "/scans", "Сканы работ", WEB_ROLE(ROLE_SCHOOL) },
 	{ "/materials", "Материалы", WEB_ROLE(ROLE_SCHOOL) | WEB_ROLE(ROLE_REGION) | WEB_ROLE(ROLE_ADMIN) },

@@ -40,6 +40,12 @@ static const char *const video_phases[] = { "sitting", "checking", NULL };
 static const char *const kind_actions[] = { "add", "set", NULL };
 static const char *const rc_rules[] = { "risk", "official", "boundary", "random", "medal", NULL };
 static const char *const rc_kinds[] = { "municipal", "cross", NULL };
+static const char *const block_actions[] = { "add", "rename", "delete", NULL };
+static const char *const move_dirs[] = { "up", "down", NULL };
+static const char *const mp_statuses[] = { "planned", "progress", "done", "cancelled", NULL };
+static const char *const mp_kinds[] = { "interview", "control", "recheck", "observers", "seminar", NULL };
+static const char *const note_kinds[] = { "order", "info-note", "analytic-note", "plan", NULL };
+static const char *const doc_formats[] = { "docx", "pdf", NULL };
 
 /* Keys several routes take, written once. */
 #define CSRF K("csrf", WEB_TEXT, "ключ формы", .max = 128)
@@ -61,6 +67,14 @@ static const char *const rc_kinds[] = { "municipal", "cross", NULL };
 /* An observer of the registry by row id; 0 or empty: nobody («снять»). */
 #define OBSERVER_ID K("observer", WEB_INT, "наблюдатель", .min = 0, .max = ID_MAX)
 #define COVERAGE_BY K("by", WEB_ENUM, "группировка", .values = coverage_groups)
+/* A measure's fields (pages/measures.c); lengths in characters that fit model/measure.h's
+ * byte limits in Cyrillic (two bytes a letter). */
+#define MEASURE_FIELDS K("text", WEB_TEXT, "мероприятие", .max = 990), \
+	K("term", WEB_TEXT, "срок", .max = 140), DATE("start", "начало периода"), DATE("due", "срок выполнения"), \
+	K("responsible", WEB_TEXT, "ответственный", .max = 140), \
+	K("expected", WEB_TEXT, "ожидаемый результат", .max = 990)
+#define MPLAN_FIELDS K("title", WEB_TEXT, "название плана", .max = 190), \
+	DATE("period_from", "начало периода плана"), DATE("period_to", "конец периода плана")
 
 /* Path parameters, typed by their {name} in the pattern (one meaning per name). */
 static const struct web_key path_keys[] = {
@@ -237,6 +251,47 @@ const struct web_route web_routes[] = {
 	  KEYS(CSRF, K("p", WEB_TEXT, "балл", .max = 8, .many = true), K("done", WEB_FLAG, "проверка завершена"),
 	       K("js", WEB_FLAG, "ответ для скрипта")) },
 	{ "GET", "/expert/{id}/scan", page_expert_scan, EXPERTS, false, NONE },
+	/* Plans of measures (pages/measures.c; docs/measures.md): every plan and measure named
+	 * in a request is checked against the scope (404 outside it). /measure/note/{id} before
+	 * /measure/{id}/… (literal first). */
+	{ "GET", "/measures", page_measures, WEB_STAFF, false, NONE },
+	{ "POST", "/measures", page_measures_create, WEB_STAFF, true,
+	  KEYS(CSRF, MPLAN_FIELDS, K("template", WEB_TEXT, "шаблон", .max = 31),
+	       K("owner", WEB_TEXT, "чей план", .max = 40)) },
+	{ "GET", "/measures/{id}", page_mplan, WEB_STAFF, false, NONE },
+	{ "POST", "/measures/{id}", page_mplan_update, WEB_STAFF, true,
+	  KEYS(CSRF, MPLAN_FIELDS, K("goal", WEB_TEXT, "цель", .max = 990),
+	       K("approved", WEB_TEXT, "утверждён", .max = 140)) },
+	{ "POST", "/measures/{id}/delete", page_mplan_delete, WEB_STAFF, true,
+	  KEYS(CSRF, K("confirm", WEB_FLAG, "подтверждение удаления")) },
+	{ "POST", "/measures/{id}/block", page_mplan_block, WEB_STAFF, true,
+	  KEYS(CSRF, K("action", WEB_ENUM, "действие", .values = block_actions),
+	       K("block", WEB_INT, "направление", .min = 1, .max = ID_MAX),
+	       K("title", WEB_TEXT, "название направления", .max = 190)) },
+	{ "POST", "/measures/{id}/measure", page_mplan_measure_add, WEB_STAFF, true,
+	  KEYS(CSRF, K("block", WEB_INT, "направление", .min = 1, .max = ID_MAX), MEASURE_FIELDS) },
+	{ "POST", "/measures/{id}/help", page_mplan_help, WEB_STAFF, true,
+	  KEYS(CSRF, K("kind", WEB_ENUM, "вид помощи", .values = mp_kinds, .many = true), DATE("due", "срок выполнения")) },
+	{ "POST", "/measures/{id}/import", page_mplan_import, WEB_STAFF, true, KEYS(CSRF, FILE_, DRY_RUN) },
+	{ "GET", "/measures/{id}/plan.xlsx", page_mplan_xlsx, WEB_STAFF, false, NONE },
+	{ "GET", "/measure/note/{id}", page_measure_file, WEB_STAFF, false, NONE },
+	{ "GET", "/measure/{id}", page_measure, WEB_STAFF, false, NONE },
+	{ "POST", "/measure/{id}", page_measure_update, WEB_STAFF, true, KEYS(CSRF, MEASURE_FIELDS) },
+	{ "POST", "/measure/{id}/delete", page_measure_delete, WEB_STAFF, true, KEYS(CSRF) },
+	{ "POST", "/measure/{id}/move", page_measure_move, WEB_STAFF, true,
+	  KEYS(CSRF, K("dir", WEB_ENUM, "куда переместить", .values = move_dirs)) },
+	{ "POST", "/measure/{id}/report", page_measure_report, WEB_STAFF, true,
+	  KEYS(CSRF, K("status", WEB_ENUM, "статус", .values = mp_statuses), K("note", WEB_TEXT, "отметка", .max = 990),
+	       FILE_) },
+	/* Official documents (pages/documents.c): a school only its info-note and its plan. */
+	{ "GET", "/documents", page_documents, WEB_STAFF, false,
+	  KEYS(K("kind", WEB_ENUM, "вид документа", .values = note_kinds),
+	       K("plan", WEB_INT, "план мероприятий", .min = 1, .max = ID_MAX)) },
+	{ "GET", "/documents/file", page_documents_file, WEB_STAFF, false,
+	  KEYS(K("kind", WEB_ENUM, "вид документа", .values = note_kinds),
+	       K("format", WEB_ENUM, "формат", .values = doc_formats), CAMPAIGN, PROCEDURE, YEAR,
+	       K("plan", WEB_INT, "план мероприятий", .min = 1, .max = ID_MAX), MUNICIPALITY, SCHOOL,
+	       K("number", WEB_TEXT, "номер документа", .max = 40), DATE("date", "дата документа")) },
 	{ "GET", "/api/v1/me", api_me, WEB_ANY_USER, false, NONE },
 	{ "GET", "/api/v1/schools", api_schools, WEB_TERRITORY, false, KEYS(Q, MUNICIPALITY, PAGE(1000000)) },
 	{ "GET", "/api/v1/procedures", api_procedures, WEB_STAFF, false, NONE },

@@ -404,6 +404,30 @@ void web_procedure_title(struct buf *b, const char *code, const char *subject, i
 void web_date_ru(struct buf *b, const char *iso);
 /* A UTC moment "YYYY-MM-DDTHH:MM:SSZ" as «14.04.2021 09:30 (UTC)» (escaped). */
 void web_moment_ru(struct buf *b, const char *iso);
+/* Plans of measures (pages/measures.c; docs/measures.md): the plans, a plan with its
+ * blocks and measures, a measure with its status notes and evidence files, addressed help
+ * from the latest analysis, import and export of a plan's table. */
+int page_measures(struct web_req *r, struct web_res *w);
+int page_measures_create(struct web_req *r, struct web_res *w);
+int page_mplan(struct web_req *r, struct web_res *w);
+int page_mplan_update(struct web_req *r, struct web_res *w);
+int page_mplan_delete(struct web_req *r, struct web_res *w);
+int page_mplan_block(struct web_req *r, struct web_res *w);
+int page_mplan_measure_add(struct web_req *r, struct web_res *w);
+int page_mplan_help(struct web_req *r, struct web_res *w);
+int page_mplan_import(struct web_req *r, struct web_res *w);
+int page_mplan_xlsx(struct web_req *r, struct web_res *w);
+int page_measure(struct web_req *r, struct web_res *w);
+int page_measure_update(struct web_req *r, struct web_res *w);
+int page_measure_delete(struct web_req *r, struct web_res *w);
+int page_measure_move(struct web_req *r, struct web_res *w);
+int page_measure_report(struct web_req *r, struct web_res *w);
+int page_measure_file(struct web_req *r, struct web_res *w);
+/* Home page part: the overdue measures the user sees (not cached: depends on the day). */
+void web_measures_home(struct web_req *r, struct buf *b);
+/* Official documents (pages/documents.c): the form and the file (DOCX or PDF). */
+int page_documents(struct web_req *r, struct web_res *w);
+int page_documents_file(struct web_req *r, struct web_res *w);
 int api_schools(struct web_req *r, struct web_res *w);
 int api_me(struct web_req *r, struct web_res *w);
 int api_procedures(struct web_req *r, struct web_res *w);

@@ -186,6 +186,8 @@ int page_home(struct web_req *r, struct web_res *w)
 	buf_puts(b, "</h1>");
 	if (r->user.role == ROLE_SCHOOL)
 		buf_puts(b, "<p><a class=\"button\" href=\"/upload\">Загрузить результаты</a></p>");
+	/* Not cached: what is overdue depends on the day. */
+	web_measures_home(r, b);
 	/* The figures are the same for every user of one territory until the data change. */
 	char key[96], sk[64];
 	scope_key(&r->scope, sk, sizeof sk);
