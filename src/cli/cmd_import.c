@@ -27,6 +27,7 @@ static const struct {
 	{ "experts", import_experts },
 	{ "rechecks", import_rechecks },
 	{ "observers", NULL }, /* import_observers: needs --campaign */
+	{ "measures", NULL },  /* import_measures: needs --plan */
 };
 
 /* Progress on a terminal: rows, rate and the time left, redrawn in place. */
@@ -64,7 +65,7 @@ static void show_progress(void *ctx, uint64_t done, uint64_t total, long rows)
 int cmd_import(struct cli *c, int argc, char **argv)
 {
 	struct import_opts o = { 0 };
-	const char *report = NULL, *campaign = NULL;
+	const char *report = NULL, *campaign = NULL, *plan_s = NULL;
 	o.user = cli_user_name();
 	o.may_create_procedure = true; /* the operator of the command line may */
 	o.wait_seconds = 600;          /* a script waits in line behind a long import */
@@ -79,6 +80,7 @@ int cmd_import(struct cli *c, int argc, char **argv)
 		{ "--accept-inferred", NULL, &o.accept_inferred },
 		{ "--report", &report, NULL },
 		{ "--campaign", &campaign, NULL },
+		{ "--plan", &plan_s, NULL },
 		{ 0 },
 	};
 	int npos, rc;
@@ -103,9 +105,19 @@ int cmd_import(struct cli *c, int argc, char **argv)
 	if (!known)
 		return cli_usage_error(c, "неизвестный вид данных «%s»; допустимы: schools, "
 					  "procedures, kim, results, plan, sittings, aliases, observers, "
-					  "acts, experts, rechecks",
+					  "acts, experts, rechecks, measures",
 				       argv[0]);
-	if (!fn && !campaign)
+	bool measures = !strcmp(argv[0], "measures");
+	int64_t plan_id = 0;
+	if (measures) {
+		char *end = NULL;
+		long long v = plan_s ? strtoll(plan_s, &end, 10) : 0;
+		if (!plan_s || !*plan_s || *end || v <= 0)
+			return cli_usage_error(c, "для плана мероприятий укажите план: --plan N (номера — "
+						  "oko measures list)");
+		plan_id = (int64_t)v;
+	}
+	if (!fn && !measures && !campaign)
 		return cli_usage_error(c, "для наблюдателей укажите кампанию: --campaign НАЗВАНИЕ "
 					  "(даты доступности проверяются по её периоду проведения)");
 	struct db *d = NULL;
@@ -113,7 +125,7 @@ int cmd_import(struct cli *c, int argc, char **argv)
 	int64_t campaign_id = 0;
 	if ((rc = cli_open_db(c, 0, &d)))
 		return rc;
-	if (!fn && (rc = plan_campaign_find(d, campaign, &campaign_id))) {
+	if (!fn && !measures && (rc = plan_campaign_find(d, campaign, &campaign_id))) {
 		if (rc == ERR_NOTFOUND)
 			fprintf(stderr, "oko: кампании «%s» нет; создайте её загрузкой плана-графика "
 					"(oko import plan ФАЙЛ)\n", campaign);
@@ -129,7 +141,8 @@ int cmd_import(struct cli *c, int argc, char **argv)
 		struct import_stats st;
 		diag_init(&diags, 1000);
 		int frc = fn ? fn(d, argv[i], &o, &diags, &st)
-			     : import_observers(d, argv[i], &o, campaign_id, &diags, &st);
+			  : measures ? import_measures(d, argv[i], &o, plan_id, &diags, &st)
+				     : import_observers(d, argv[i], &o, campaign_id, &diags, &st);
 		cli_print_diags(&diags);
 		if (rep)
 			diag_write_csv(rep, &diags);
