@@ -152,7 +152,7 @@ static void block_para(struct buf *b, const struct doc_block *k)
 static void order_head(struct buf *b, const struct doc_block *k)
 {
 	para(b, "Plain", "<w:spacing w:after=\"240\"/><w:jc w:val=\"center\"/>", k->text[0], true);
-	para(b, "Plain", "<w:spacing w:before=\"240\" w:after=\"360\"/><w:jc w:val=\"center\"/>", k->text[1], true);
+	para(b, "Plain", "<w:spacing w:after=\"360\"/><w:jc w:val=\"center\"/>", k->text[1], true);
 	buf_printf(b, "<w:p><w:pPr><w:pStyle w:val=\"Plain\"/><w:tabs><w:tab w:val=\"right\" w:pos=\"%d\"/></w:tabs>"
 		      "</w:pPr>", TEXT_W);
 	runs(b, k->text[2], false);
@@ -184,8 +184,9 @@ static void stamp(struct buf *b, const struct doc_block *k)
 	for (;;) {
 		size_t n = strcspn(s, "\n");
 		bool last = !s[n];
-		snprintf(ppr, sizeof ppr, "<w:keepNext/><w:ind w:left=\"%d\"/>%s", STAMP_INDENT,
-			 last ? "<w:spacing w:after=\"360\"/>" : "");
+		/* w:pPr's children in the schema's order: keepNext, spacing, ind */
+		snprintf(ppr, sizeof ppr, "<w:keepNext/>%s<w:ind w:left=\"%d\"/>",
+			 last ? "<w:spacing w:after=\"360\"/>" : "", STAMP_INDENT);
 		buf_printf(b, "<w:p><w:pPr><w:pStyle w:val=\"Plain\"/>%s</w:pPr><w:r><w:t xml:space=\"preserve\">", ppr);
 		xml_text(b, s, n);
 		buf_puts(b, "</w:t></w:r></w:p>\n");
@@ -219,13 +220,13 @@ static void col_widths(const struct doc_table *t, int *w)
 		w[c] = (int)(twips(mm[c] * k) + 0.5);
 }
 
-static void cell(struct buf *b, int w, int span, const char *style, const char *text, bool bold)
+static void cell(struct buf *b, int w, int span, const char *style, const char *ppr, const char *text, bool bold)
 {
 	buf_printf(b, "<w:tc><w:tcPr><w:tcW w:w=\"%d\" w:type=\"dxa\"/>", w);
 	if (span > 1)
 		buf_printf(b, "<w:gridSpan w:val=\"%d\"/>", span);
 	buf_puts(b, "</w:tcPr>");
-	para(b, style, NULL, text, bold);
+	para(b, style, ppr, text, bold);
 	buf_puts(b, "</w:tc>");
 }
 
@@ -235,27 +236,29 @@ static void table(struct buf *b, const struct doc_table *t)
 	col_widths(t, w);
 	for (int c = 0; c < t->ncols; c++)
 		total += w[c];
-	buf_printf(b, "<w:tbl><w:tblPr><w:tblW w:w=\"%d\" w:type=\"dxa\"/><w:tblLayout w:type=\"fixed\"/><w:tblBorders>", total);
+	/* w:tblPr's children in the schema's order (Word refuses others) */
+	buf_printf(b, "<w:tbl><w:tblPr><w:tblW w:w=\"%d\" w:type=\"dxa\"/><w:tblBorders>", total);
 	static const char *const sides[] = { "top", "left", "bottom", "right", "insideH", "insideV" };
 	for (size_t i = 0; i < sizeof sides / sizeof sides[0]; i++)
 		buf_printf(b, "<w:%s w:val=\"single\" w:sz=\"4\" w:space=\"0\" w:color=\"000000\"/>", sides[i]);
-	buf_puts(b, "</w:tblBorders><w:tblCellMar><w:top w:w=\"28\" w:type=\"dxa\"/><w:left w:w=\"85\" w:type=\"dxa\"/>"
+	buf_puts(b, "</w:tblBorders><w:tblLayout w:type=\"fixed\"/><w:tblCellMar><w:top w:w=\"28\" w:type=\"dxa\"/><w:left w:w=\"85\" w:type=\"dxa\"/>"
 		    "<w:bottom w:w=\"28\" w:type=\"dxa\"/><w:right w:w=\"85\" w:type=\"dxa\"/></w:tblCellMar>"
 		    "<w:tblLook w:val=\"0000\"/></w:tblPr><w:tblGrid>");
 	for (int c = 0; c < t->ncols; c++)
 		buf_printf(b, "<w:gridCol w:w=\"%d\"/>", w[c]);
 	buf_puts(b, "</w:tblGrid>\n<w:tr><w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>");
 	for (int c = 0; c < t->ncols; c++)
-		cell(b, w[c], 1, "TableHead", t->titles[c], true);
+		cell(b, w[c], 1, "TableHead", NULL, t->titles[c], true);
 	buf_puts(b, "</w:tr>\n");
 	for (size_t r = 0; r < t->nrows; r++) {
 		const struct doc_row *row = &t->rows[r];
 		buf_puts(b, "<w:tr><w:trPr><w:cantSplit/></w:trPr>");
 		if (row->group)
-			cell(b, total, t->ncols, "TableText", row->cells[0], true);
+			/* a group row stays with the row after it */
+			cell(b, total, t->ncols, "TableText", "<w:keepNext/>", row->cells[0], true);
 		else
 			for (int c = 0; c < t->ncols; c++)
-				cell(b, w[c], 1, "TableText", row->cells[c], false);
+				cell(b, w[c], 1, "TableText", NULL, row->cells[c], false);
 		buf_puts(b, "</w:tr>\n");
 	}
 	buf_puts(b, "</w:tbl>\n");

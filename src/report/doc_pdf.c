@@ -175,7 +175,6 @@ static void order_head(struct pdf *p, const struct doc_block *k)
 {
 	struct para_fmt f = { .size = 14, .bold = true, .align = PDF_CENTER, .after = 12 };
 	para(p, k->text[0], &f, 0);
-	f.before = 12;
 	f.after = 18;
 	para(p, k->text[1], &f, 0);
 	/* date at the left, «№ …» at the right, on one line */

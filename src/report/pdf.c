@@ -130,15 +130,15 @@ double pdf_text(struct pdf *p, double x, double y, double w, const char *text, c
 	return (double)lh / PANGO_SCALE;
 }
 
-/* The page's number alone, centred in the top field, from the second page on. */
+/* The page's number alone, centred, from half the top field down (as a word processor's
+ * header), from the second page on. */
 static void top_number(struct pdf *p)
 {
 	char num[32];
 	if (p->page < 2)
 		return;
 	snprintf(num, sizeof num, "%d", p->page);
-	double h = pdf_text(p, 0, 0, pdf_width(p), num, p->number_font, PDF_CENTER, false);
-	pdf_text(p, p->ml, (p->mt - h) / 2, pdf_width(p), num, p->number_font, PDF_CENTER, true);
+	pdf_text(p, p->ml, p->mt / 2, pdf_width(p), num, p->number_font, PDF_CENTER, true);
 }
 
 static void footer(struct pdf *p)
