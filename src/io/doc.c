@@ -61,9 +61,10 @@ void doc_free(struct doc *d)
 	free(d);
 }
 
-/* A new zeroed block at the end. */
+/* A new zeroed block at the end; any block after a table ends it. */
 static struct doc_block *add(struct doc *d, enum doc_block_kind kind)
 {
+	d->open = NULL;
 	d->blocks = xgrow(d->blocks, &d->cap, d->n + 1, sizeof *d->blocks);
 	struct doc_block *b = &d->blocks[d->n++];
 	memset(b, 0, sizeof *b);
@@ -148,8 +149,6 @@ void doc_page_break(struct doc *d)
 
 void doc_table_begin(struct doc *d, int ncols, const char *const *titles, const double *widths_mm)
 {
-	if (d->open)
-		doc_table_end(d);
 	if (ncols < 1)
 		ncols = 1;
 	if (ncols > 12)

@@ -180,6 +180,13 @@ static void test_builder(void **state)
 	buf_free(&png);
 	assert_int_equal(doc_block(d, 0)->png_w, 400);
 	assert_int_equal(doc_block(d, 0)->png_h, 200);
+	/* a block after a table ends it: a later row is not the table's */
+	doc_table_begin(d, 2, t, NULL);
+	doc_table_row(d, r1);
+	doc_para(d, DOC_PLAIN, DOC_ALIGN_DEFAULT, false, "после таблицы");
+	doc_table_row(d, r1);
+	assert_int_equal(doc_block(d, 1)->table->nrows, 1);
+	assert_true(doc_block(d, 1)->table->widths_mm[0] == 0);
 	doc_free(d);
 }
 
