@@ -76,26 +76,60 @@ static double draw_at(struct pdf *p, double x, double y, double w, const char *t
 	return h;
 }
 
-/* Draws a layout at x from the cursor, line by line, breaking the page between lines. */
+/* Draws a layout at x from the cursor, line by line, breaking the page between lines: a
+ * paragraph leaves neither its first line alone at the foot of a page nor its last line
+ * alone at the top of the next (as a word processor's widow control). */
 static void flow(struct pdf *p, double x, PangoLayout *l)
 {
 	cairo_t *cr = pdf_cairo(p);
+	int n = pango_layout_get_line_count(l);
+	double *ly = g_new(double, n), *lh = g_new(double, n), *base = g_new(double, n);
+	bool *brk = g_new0(bool, n);
 	PangoLayoutIter *it = pango_layout_get_iter(l);
-	double top = pdf_y(p); /* where the layout's y = 0 is on this page */
-	do {
+	for (int i = 0; i < n; i++) {
 		PangoRectangle r;
 		pango_layout_iter_get_line_extents(it, NULL, &r);
-		double ly = (double)r.y / PANGO_SCALE, lh = (double)r.height / PANGO_SCALE;
-		if (top + ly + lh > pdf_bottom(p) && top + ly > pdf_top(p) + 0.5) {
-			pdf_page_break(p);
-			top = pdf_y(p) - ly;
-		}
-		double base = (double)pango_layout_iter_get_baseline(it) / PANGO_SCALE;
-		cairo_move_to(cr, x + (double)r.x / PANGO_SCALE, top + base);
-		pango_cairo_show_layout_line(cr, pango_layout_iter_get_line_readonly(it));
-		pdf_set_y(p, top + ly + lh);
-	} while (pango_layout_iter_next_line(it));
+		ly[i] = (double)r.y / PANGO_SCALE;
+		lh[i] = (double)r.height / PANGO_SCALE;
+		base[i] = (double)pango_layout_iter_get_baseline(it) / PANGO_SCALE;
+		pango_layout_iter_next_line(it);
+	}
+	/* where the pages break */
+	double top = pdf_y(p), page_top = pdf_top(p), bottom = pdf_bottom(p);
+	int start = 0;
+	for (int i = 0; i < n; i++) {
+		if (top + ly[i] + lh[i] <= bottom || top + ly[i] <= page_top + 0.5)
+			continue;
+		int k = i;
+		if (k == 1 && start == 0 && top + ly[0] > page_top + 0.5)
+			k = 0; /* the first line would be alone */
+		else if (k == n - 1 && k - start >= 3)
+			k--; /* the last line would be alone */
+		brk[k] = true;
+		top = page_top - ly[k];
+		start = k;
+		i = k;
+	}
+	top = pdf_y(p);
 	pango_layout_iter_free(it);
+	it = pango_layout_get_iter(l);
+	for (int i = 0; i < n; i++) {
+		if (brk[i]) {
+			pdf_page_break(p);
+			top = pdf_y(p) - ly[i];
+		}
+		PangoRectangle r;
+		pango_layout_iter_get_line_extents(it, NULL, &r);
+		cairo_move_to(cr, x + (double)r.x / PANGO_SCALE, top + base[i]);
+		pango_cairo_show_layout_line(cr, pango_layout_iter_get_line_readonly(it));
+		pdf_set_y(p, top + ly[i] + lh[i]);
+		pango_layout_iter_next_line(it);
+	}
+	pango_layout_iter_free(it);
+	g_free(ly);
+	g_free(lh);
+	g_free(base);
+	g_free(brk);
 }
 
 /* Space before a block; none at the top of a page. */
