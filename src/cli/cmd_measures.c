@@ -293,7 +293,7 @@ static int plan_show(struct db *d, int64_t id)
 			printf("  %zu.%d. [%s%s] %s\n", i + 1, ++pos, mp_status_title(x->status),
 			       x->overdue ? ", ПРОСРОЧЕНО" : "", x->text);
 			if (x->term[0] && x->due[0])
-				printf("       срок: %s (до %s)\n", x->term, date_ru(x->due, a));
+				printf("       срок: %s (выполнить до %s)\n", x->term, date_ru(x->due, a));
 			else if (x->term[0] || x->due[0])
 				printf("       срок: %s%s\n", x->term[0] ? x->term : "до ",
 				       x->term[0] ? "" : date_ru(x->due, a));

@@ -572,7 +572,8 @@ static int measure_row(void *ctx, const struct table_row *r)
 	check_len(rd, r->row, M_EXP, exp, MP_TEXT_MAX, "ожидаемый результат");
 	if (*due && !parse_due(due, it.due))
 		err_col(rd, r->row, M_DUE, due, "due",
-			"срок выполнения — дата в виде 23.08.2020 (или пусто)");
+			"«выполнить до» — дата в виде 23.08.2020 или пусто: такой даты нет или она "
+			"записана иначе");
 	it.text = text;
 	it.term = term;
 	it.resp = resp;
@@ -648,7 +649,6 @@ int import_measures(struct db *d, const char *path, const struct import_opts *o,
 		struct item *it = &rd.items[i];
 		int64_t *bid = &block_id[it->block_no + 1];
 		const char *title = it->block ? it->text : "Мероприятия";
-		blocks += it->block;
 		for (size_t j = 0; j < nhave && !*bid; j++)
 			if (str_fold_eq(have[j].title, title))
 				*bid = have[j].id;
@@ -686,6 +686,8 @@ int import_measures(struct db *d, const char *path, const struct import_opts *o,
 			st->created++;
 		}
 	}
+	for (int b = 0; b <= rd.blocks; b++)
+		blocks += block_id[b] != 0;
 	rc = import_end_tx(d, diags, o->dry_run, rc);
 out:
 	if (!rc)
