@@ -32,6 +32,7 @@
 #include "import/catalogue.h"
 #include "import/import.h"
 #include "io/scan.h"
+#include "model/measure.h"
 #include "model/observer.h"
 #include "model/plan.h"
 #include "model/procedure.h"
@@ -1331,6 +1332,227 @@ out:
 	return rc;
 }
 
+/* ---- plans of measures (docs/measures.md) ----
+ *
+ * After the re-checks: the demo municipality's plan of measures from the template
+ * municipal-vpr for the demo's school year, with addressed help from the analysis run the
+ * re-checks used (the latest run) for the municipality's flagged schools; some measures
+ * done with a dated note, some in progress, some overdue (the demo plays a past year: a
+ * due date in it is before today); a measure addressed to the demo school when it is not
+ * flagged; the demo school's own plan from school-objectivity; the municipality's
+ * requisites for the documents. */
+
+/* Sets a measure's due date (and keeps the rest). */
+static int demo_due(struct db *d, struct mp_measure *m, const char *due)
+{
+	char msg[256] = "";
+	snprintf(m->due, sizeof m->due, "%s", due);
+	int rc = measure_update(d, m, "oko demo", msg, sizeof msg);
+	if (rc)
+		fprintf(stderr, "oko demo: срок мероприятия не записан: %s\n", *msg ? msg : err_str(rc));
+	return rc;
+}
+
+static int demo_report(struct db *d, const struct mp_measure *m, enum mp_status st, const char *note)
+{
+	char msg[256] = "";
+	int rc = measure_report(d, m->id, st, note, NULL, NULL, NULL, 0, "oko demo", msg, sizeof msg);
+	if (rc)
+		fprintf(stderr, "oko demo: отметка о мероприятии не записана: %s\n", *msg ? msg : err_str(rc));
+	return rc;
+}
+
+static int demo_measures(struct db *d, const struct gen_params *gp)
+{
+	struct user mu, su;
+	struct run_info ri;
+	struct mp_plan *p = xcalloc(1, sizeof *p), *sp = xcalloc(1, sizeof *sp);
+	struct mp_measure *v = NULL, *sv = NULL;
+	struct mp_block *b = NULL;
+	size_t n = 0, ns = 0, nb = 0;
+	char msg[512] = "", from[MP_DATE_LEN], to[MP_DATE_LEN], date[MP_DATE_LEN];
+	int y = gp->year_to;
+	int rc = user_find(d, "mun", &mu);
+	if (rc || !mu.municipality_id || (rc = user_find(d, "school", &su)) || !su.school_id)
+		goto out;
+	const struct scope ms = scope_of(&mu);
+	struct mp_plan *have = NULL;
+	size_t nhave = 0;
+	if ((rc = mplan_list(d, &ms, &have, &nhave)))
+		goto out;
+	free(have);
+	if (nhave) {
+		printf("Планы мероприятий: у муниципалитета «%s» планы уже есть — новые не добавлены.\n",
+		       mu.scope_name);
+		goto out;
+	}
+	snprintf(from, sizeof from, "%04u-09-01", (unsigned)(y - 1) % 10000u);
+	snprintf(to, sizeof to, "%04u-08-31", (unsigned)y % 10000u);
+
+	/* The municipality's plan. */
+	p->level = MP_MUNICIPALITY;
+	p->municipality_id = mu.municipality_id;
+	snprintf(p->period_from, sizeof p->period_from, "%s", from);
+	snprintf(p->period_to, sizeof p->period_to, "%s", to);
+	snprintf(p->title, sizeof p->title, "План мероприятий по повышению объективности проведения ВПР в %d году "
+		 "в общеобразовательных организациях муниципалитета «%.150s»", y, mu.scope_name);
+	snprintf(p->approved, sizeof p->approved, "приказом от 01.03.%d № 36/1", y);
+	if ((rc = mplan_from_template(d, "municipal-vpr", p, "oko demo", msg, sizeof msg))) {
+		fprintf(stderr, "oko demo: план мероприятий не добавлен: %s\n", *msg ? msg : err_str(rc));
+		goto out;
+	}
+	/* Addressed help from the run the re-checks used. */
+	struct mp_help_report hr = { 0 };
+	unsigned kinds = 1u << MP_KIND_INTERVIEW | 1u << MP_KIND_CONTROL | 1u << MP_KIND_RECHECK |
+			 1u << MP_KIND_OBSERVERS | 1u << MP_KIND_SEMINAR;
+	snprintf(date, sizeof date, "%04u-05-31", (unsigned)y % 10000u);
+	if (!run_latest(d, &ri) &&
+	    (rc = measure_help_from_run(d, &ms, p->id, ri.id, kinds, date, "oko demo", &hr, msg, sizeof msg))) {
+		fprintf(stderr, "oko demo: адресная помощь не добавлена: %s\n", *msg ? msg : err_str(rc));
+		goto out;
+	}
+	if ((rc = measure_list(d, p->id, &v, &n)) || (rc = mplan_blocks(d, p->id, &b, &nb)) || nb < 2)
+		goto out;
+	/* The demo school: addressed help when it is flagged, else one measure for it. */
+	bool addressed = false;
+	for (size_t i = 0; i < n; i++)
+		addressed |= v[i].school_id == su.school_id;
+	if (!addressed) {
+		struct mp_measure *m = xcalloc(1, sizeof *m);
+		m->plan_id = p->id;
+		m->block_id = b[1].id;
+		m->school_id = su.school_id;
+		snprintf(m->text, sizeof m->text, "Представление справки о мерах по обеспечению объективности "
+			 "проведения ВПР и проверки работ в %.200s", su.scope_name);
+		snprintf(m->term, sizeof m->term, "до 30 апреля");
+		snprintf(m->due, sizeof m->due, "%04u-04-30", (unsigned)y % 10000u);
+		snprintf(m->responsible, sizeof m->responsible, "Руководитель ОО");
+		snprintf(m->expected, sizeof m->expected, "Справка о мерах по обеспечению объективности");
+		rc = measure_add(d, m, "oko demo", msg, sizeof msg);
+		free(m);
+		if (rc) {
+			fprintf(stderr, "oko demo: мероприятие для школы не добавлено: %s\n", msg);
+			goto out;
+		}
+		free(v);
+		v = NULL;
+		if ((rc = measure_list(d, p->id, &v, &n)))
+			goto out;
+	}
+	/* Statuses: the first block's measures done (but the last), the second's first two done,
+	 * the information block in progress; dated measures of the second block overdue; of the
+	 * addressed help, interviews done, personal control in progress, the rest left as
+	 * planned — overdue after their due date. */
+	static const char *const notes[] = {
+		"Приказ издан, копия приложена к отчёту.",
+		"Выполнено в срок, информация направлена в Комитет.",
+		"Проведено; протокол совещания размещён на сайте.",
+		"Рассмотрено на заседании методического объединения.",
+	};
+	long ndone = 0, nprog = 0, ordinal = 0;
+	for (size_t i = 0; i < n && !rc; i++) {
+		struct mp_measure *m = &v[i];
+		const char *note = notes[i % NELEM(notes)];
+		if (m->school_id && m->kind == MP_KIND_NONE) {
+			/* The measure added for the demo school: left for the school to report. */
+			continue;
+		}
+		if (m->school_id) {
+			/* Help is added school by school, the interview first. */
+			ordinal += m->kind == MP_KIND_INTERVIEW;
+			if (m->kind == MP_KIND_INTERVIEW) {
+				rc = demo_report(d, m, MP_DONE, "Собеседование с руководителем проведено, план работы "
+							"школы по обеспечению объективности получен. Протокол в приложении.");
+				ndone++;
+			} else if (m->kind == MP_KIND_CONTROL) {
+				/* Personal control runs through the year: no due date. */
+				snprintf(m->term, sizeof m->term, "в течение учебного года");
+				if (!(rc = demo_due(d, m, "")))
+					rc = demo_report(d, m, MP_PROGRESS, "Персональный контроль начат: посещены уроки "
+								"учителей математики и русского языка.");
+				nprog++;
+			} else if ((m->kind == MP_KIND_RECHECK && ordinal % 2 == 1) ||
+				   (m->kind == MP_KIND_OBSERVERS && ordinal <= 3)) {
+				rc = demo_report(d, m, MP_DONE, m->kind == MP_KIND_RECHECK ?
+					"Работы перепроверены муниципальной предметной комиссией, протокол в приложении." :
+					"Наблюдатели направлены, акты наблюдения получены.");
+				ndone++;
+			}
+			continue;
+		}
+		if (m->block_id == b[0].id && m->pos < 6) {
+			rc = demo_report(d, m, MP_DONE, note);
+			ndone++;
+		} else if (m->block_id == b[1].id && m->pos <= 2) {
+			rc = demo_report(d, m, MP_DONE, note);
+			ndone++;
+		} else if (m->block_id == b[1].id && m->pos <= 5) {
+			/* Dated terms of the past year: overdue. */
+			static const unsigned md[][2] = { { 9, 30 }, { 3, 31 }, { 5, 31 } }; /* pos 3, 4, 5 */
+			const unsigned *x = md[m->pos - 3];
+			snprintf(date, sizeof date, "%04u-%02u-%02u", (unsigned)(y - (m->pos == 3)) % 10000u, x[0] % 100u,
+				 x[1] % 100u);
+			rc = demo_due(d, m, date);
+			if (!rc && m->pos == 4) {
+				rc = demo_report(d, m, MP_PROGRESS, "Начато: посещены уроки в 4–6 классах.");
+				nprog++;
+			}
+		} else if (nb > 3 && m->block_id == b[3].id && m->pos <= 2) {
+			rc = demo_report(d, m, MP_PROGRESS, "Информация обновляется на сайте по мере проведения работ.");
+			nprog++;
+		}
+	}
+	if (rc)
+		goto out;
+
+	/* The demo school's own plan. */
+	sp->level = MP_SCHOOL;
+	sp->school_id = su.school_id;
+	snprintf(sp->period_from, sizeof sp->period_from, "%s", from);
+	snprintf(sp->period_to, sizeof sp->period_to, "%s", to);
+	snprintf(sp->title, sizeof sp->title, "План мероприятий по повышению объективности оценки "
+		 "образовательных результатов в %.150s", su.scope_name);
+	if ((rc = mplan_from_template(d, "school-objectivity", sp, "oko demo", msg, sizeof msg))) {
+		fprintf(stderr, "oko demo: план школы не добавлен: %s\n", *msg ? msg : err_str(rc));
+		goto out;
+	}
+	if ((rc = measure_list(d, sp->id, &sv, &ns)))
+		goto out;
+	for (size_t i = 0; i < ns && i < 3 && !rc; i++)
+		rc = demo_report(d, &sv[i], i < 2 ? MP_DONE : MP_PROGRESS, notes[i]);
+	if (rc)
+		goto out;
+
+	/* Requisites of the municipality for its documents. */
+	struct mp_requisite rq = { 0 };
+	snprintf(rq.org, sizeof rq.org, "Комитет по образованию администрации %.200s", mu.scope_name);
+	snprintf(rq.place, sizeof rq.place, "%.120s", mu.scope_name);
+	snprintf(rq.head_position, sizeof rq.head_position, "Председатель Комитета");
+	snprintf(rq.head_name, sizeof rq.head_name, "Е.А. %s", surnames[mix(gp->seed) % NELEM(surnames)]);
+	if ((rc = requisite_put(d, MP_MUNICIPALITY, mu.municipality_id, &rq, "oko demo")))
+		goto out;
+
+	if ((rc = mplan_get(d, p->id, p)))
+		goto out;
+	char ex[32] = "—";
+	if (p->execution == p->execution)
+		snprintf(ex, sizeof ex, "%.0f %%", 100 * p->execution);
+	printf("План мероприятий муниципалитета «%s»: мероприятий: %ld, из них адресной помощи: %ld "
+	       "(%ld %s из списка риска и с официальными признаками); выполнено: %ld, выполняется: %ld, "
+	       "просрочено: %ld; исполнение в срок: %s. План школы %s: %zu %s.\n",
+	       mu.scope_name, p->measures, hr.measures, hr.schools,
+	       str_plural(hr.schools, "школа", "школы", "школ"), p->done, nprog, p->overdue, ex, su.scope_name, ns,
+	       str_plural((long)ns, "мероприятие", "мероприятия", "мероприятий"));
+	(void)ndone;
+out:
+	free(sv);
+	free(v);
+	free(b);
+	free(sp);
+	free(p);
+	return rc;
+}
+
 static void remove_generated(const char *dir)
 {
 	static const char *const files[] = { "schools.csv", "procedures.csv", "results.csv",
@@ -1453,6 +1675,11 @@ int cmd_demo(struct cli *c, int argc, char **argv)
 	db_close(d);
 	d = NULL;
 	if ((rc = cli_open_db(c, 0, &d)) || (rc = demo_recheck(d, &p, c->db_path, dir)))
+		goto out;
+	/* Again a fresh connection for the plans of measures. */
+	db_close(d);
+	d = NULL;
+	if ((rc = cli_open_db(c, 0, &d)) || (rc = demo_measures(d, &p)))
 		goto out;
 	if (keep)
 		printf("Сгенерированные файлы и правда об искажениях (truth.csv): %s\n", keep);
