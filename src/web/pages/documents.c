@@ -76,7 +76,7 @@ static int region_options(void *ctx, int64_t id, const char *login, const char *
 	(void)login;
 	(void)name;
 	struct form_state *s = ctx;
-	return unit_children(s->r->db, UNIT_MUNICIPALITY, id, mun_option, s);
+	return unit_children(s->r->db, UNIT_REGION, id, mun_option, s);
 }
 
 static int render_form(struct web_req *r, struct web_res *w, int status, const char *alert)
