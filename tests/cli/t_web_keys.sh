@@ -201,6 +201,42 @@ POST|obs|/acts|stage=5|этап
 POST|obs|/acts|violation=0|нарушение
 POST|obs|/acts|comment=BIG|комментарий
 POST|obs|/acts|client_key=BIG|ключ акта
+POST|mun|/measures|title=BIG|название плана
+POST|mun|/measures|period_from=31.02.2021|начало периода плана
+POST|mun|/measures|period_to=2021-13-01|конец периода плана
+POST|mun|/measures|template=BIG|шаблон
+POST|mun|/measures|owner=BIG|чей план
+POST|mun|/measures/1|goal=BIG|цель
+POST|mun|/measures/1|approved=BIG|утверждён
+POST|mun|/measures/1/delete|confirm=yes|подтверждение удаления
+POST|mun|/measures/1/block|action=drop|действие
+POST|mun|/measures/1/block|block=0|направление
+POST|mun|/measures/1/block|title=BIG|название направления
+POST|mun|/measures/1/measure|block=x|направление
+POST|mun|/measures/1/measure|text=BIG|мероприятие
+POST|mun|/measures/1/measure|term=BIG|срок
+POST|mun|/measures/1/measure|start=2021-02-30|начало периода
+POST|mun|/measures/1/measure|due=1.1.2021|срок выполнения
+POST|mun|/measures/1/measure|responsible=BIG|ответственный
+POST|mun|/measures/1/measure|expected=BIG|ожидаемый результат
+POST|mun|/measures/1/help|kind=bribe|вид помощи
+POST|mun|/measures/1/help|due=2021-11-31|срок выполнения
+POST|mun|/measures/1/import|dry_run=2|только проверить
+POST|mun|/measure/1|text=BIG|мероприятие
+POST|mun|/measure/1/move|dir=left|куда переместить
+POST|sch|/measure/1/report|status=lost|статус
+POST|sch|/measure/1/report|note=BIG|отметка
+GET|mun|/documents|kind=letter|вид документа
+GET|mun|/documents|plan=0|план мероприятий
+GET|mun|/documents/file|format=odt|формат
+GET|mun|/documents/file|campaign=x|кампания
+GET|mun|/documents/file|procedure=a b|процедура
+GET|mun|/documents/file|year=1999|учебный год
+GET|mun|/documents/file|plan=-1|план мероприятий
+GET|mun|/documents/file|municipality=x|муниципалитет
+GET|mun|/documents/file|school=a b|школа (логин)
+GET|mun|/documents/file|number=BIG|номер документа
+GET|mun|/documents/file|date=2021-02-29|дата документа
 GET|admin|/api/v1/schools|q=BIG|поиск
 GET|admin|/api/v1/schools|municipality=1e3|муниципалитет
 GET|admin|/api/v1/schools|page=0|номер страницы
@@ -225,6 +261,10 @@ sch|/materials/VPR%20X/key|код процедуры в адресе стран�
 obs|/acts/abc|номер в адресе страницы
 obs|/acts/0|номер в адресе страницы
 obs|/acts/x1.pdf|номер в адресе страницы
+mun|/measures/abc|номер в адресе страницы
+mun|/measures/0/plan.xlsx|номер в адресе страницы
+sch|/measure/x|номер в адресе страницы
+sch|/measure/note/-1|номер в адресе страницы
 PATHS
 code=$(curl -s -o "$T/body" -w '%{http_code}' -H "$(cookie admin)" "$URL/schools/$BIG")
 refused "a 10 KB login in the path refused" "логин школы в адресе страницы"
