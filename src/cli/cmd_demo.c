@@ -1353,10 +1353,19 @@ static int demo_due(struct db *d, struct mp_measure *m, const char *due)
 	return rc;
 }
 
+/* A status with its note. A measure done is recorded on a day of the demo's year — its due
+ * date (done on time), or, for every fourth done measure and for those without a due date,
+ * the last day of the plan (late when it had a due date): the demo plays a past year, and
+ * "today" would make every measure late. */
 static int demo_report(struct db *d, const struct mp_measure *m, enum mp_status st, const char *note)
 {
-	char msg[256] = "";
-	int rc = measure_report(d, m->id, st, note, NULL, NULL, NULL, 0, "oko demo", msg, sizeof msg);
+	static long ndone;
+	char msg[256] = "", on[MP_DATE_LEN] = "";
+	struct mp_plan *p = xcalloc(1, sizeof *p);
+	if (st == MP_DONE && !mplan_get(d, m->plan_id, p))
+		snprintf(on, sizeof on, "%s", m->due[0] && ndone++ % 4 != 3 ? m->due : p->period_to);
+	free(p);
+	int rc = measure_report_on(d, m->id, st, on, note, NULL, NULL, NULL, 0, "oko demo", msg, sizeof msg);
 	if (rc)
 		fprintf(stderr, "oko demo: отметка о мероприятии не записана: %s\n", *msg ? msg : err_str(rc));
 	return rc;

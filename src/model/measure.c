@@ -863,6 +863,14 @@ int measure_report(struct db *d, int64_t measure_id, enum mp_status st, const ch
 		   const char *file_id, const char *file_name, const char *file_type, int64_t file_size,
 		   const char *by, char *msg, size_t n)
 {
+	return measure_report_on(d, measure_id, st, NULL, note, file_id, file_name, file_type, file_size, by,
+				 msg, n);
+}
+
+int measure_report_on(struct db *d, int64_t measure_id, enum mp_status st, const char *done_on,
+		      const char *note, const char *file_id, const char *file_name, const char *file_type,
+		      int64_t file_size, const char *by, char *msg, size_t n)
+{
 	if ((unsigned)st > MP_CANCELLED) {
 		say(msg, n, "неизвестный статус мероприятия");
 		return ERR_INVALID;
@@ -880,6 +888,21 @@ int measure_report(struct db *d, int64_t measure_id, enum mp_status st, const ch
 	char at[24], t[MP_DATE_LEN];
 	now_iso(at);
 	today(t);
+	if (done_on && *done_on) {
+		if (!plan_date_valid(done_on)) {
+			say(msg, n, "дата выполнения — ДД.ММ.ГГГГ");
+			return ERR_INVALID;
+		}
+		if (strcmp(done_on, t) > 0) {
+			say(msg, n, "дата выполнения ещё не наступила");
+			return ERR_INVALID;
+		}
+		if (st != MP_DONE) {
+			say(msg, n, "дата выполнения указывается только для выполненного мероприятия");
+			return ERR_INVALID;
+		}
+		snprintf(t, sizeof t, "%s", done_on);
+	}
 	int rc = db_begin(d);
 	if (rc)
 		return rc;

@@ -155,6 +155,12 @@ struct mp_note {
 int measure_report(struct db *d, int64_t measure_id, enum mp_status st, const char *note,
 		   const char *file_id, const char *file_name, const char *file_type, int64_t file_size,
 		   const char *by, char *msg, size_t n);
+/* The same, done on a given day (done_on 'YYYY-MM-DD', not after today; NULL or "": today):
+ * a coordinator records a measure done earlier, and the execution counts it by that day.
+ * ERR_INVALID (msg) for a bad or future date, or a date with a status other than done. */
+int measure_report_on(struct db *d, int64_t measure_id, enum mp_status st, const char *done_on,
+		      const char *note, const char *file_id, const char *file_name, const char *file_type,
+		      int64_t file_size, const char *by, char *msg, size_t n);
 int measure_notes(struct db *d, int64_t measure_id, struct mp_note **out, size_t *n);
 int measure_note_get(struct db *d, int64_t note_id, struct mp_note *out);
 /* The evidence directory of a database file: "<file>.evidence". */

@@ -421,6 +421,23 @@ static void test_overdue_execution(void **state)
 	assert_int_equal(g.done_on_time, 2);
 	assert_int_equal(measure_get(db, dd, &m), 0);
 	assert_string_equal(m.done_on, "");
+	/* Recorded later as done on 15.04 (before its due 20.04): on time. A future date, a bad
+	 * one, or a date with another status are refused and change nothing. */
+	assert_int_equal(measure_report_on(db, dd, MP_DONE, "2021-06-03", "", NULL, NULL, NULL, 0, "t", msg,
+					   sizeof msg), ERR_INVALID);
+	assert_non_null(strstr(msg, "не наступила"));
+	assert_int_equal(measure_report_on(db, dd, MP_DONE, "15.04.2021", "", NULL, NULL, NULL, 0, "t", msg,
+					   sizeof msg), ERR_INVALID);
+	assert_int_equal(measure_report_on(db, dd, MP_PROGRESS, "2021-04-15", "", NULL, NULL, NULL, 0, "t", msg,
+					   sizeof msg), ERR_INVALID);
+	assert_int_equal(mplan_get(db, p, &g), 0);
+	assert_int_equal(g.done_on_time, 2);
+	assert_int_equal(measure_report_on(db, dd, MP_DONE, "2021-04-15", "Выполнено, отметка внесена позже",
+					   NULL, NULL, NULL, 0, "t", msg, sizeof msg), 0);
+	assert_int_equal(measure_get(db, dd, &m), 0);
+	assert_string_equal(m.done_on, "2021-04-15");
+	assert_int_equal(mplan_get(db, p, &g), 0);
+	assert_int_equal(g.done_on_time, 3);
 }
 
 /* Rows of a template in the embedded CSV, counted as text (the file has no line breaks in
