@@ -340,7 +340,7 @@ static void term_text(const struct mp_measure *m, char *out, size_t n)
 {
 	char due[PLAN_DATE_LEN] = "";
 	date_dots(m->due, due, sizeof due);
-	if (m->term[0] && due[0] && !strstr(m->term, due))
+	if (m->term[0] && due[0] && !strpbrk(m->term, "0123456789"))
 		snprintf(out, n, "%s (до %s)", m->term, due);
 	else if (m->term[0])
 		snprintf(out, n, "%s", m->term);
@@ -429,12 +429,12 @@ static int plan_table(struct db *d, struct doc *doc, const struct mp_plan *p, in
 	if (which == PT_ADDRESSED) {
 		static const char *const t[] = { "№ п/п", "Образовательная организация", "Мероприятие",
 						 "Срок", "Ответственный", "Основание" };
-		static const double w[] = { 12, 34, 0, 24, 28, 34 };
+		static const double w[] = { 14, 32, 0, 26, 30, 34 };
 		doc_table_begin(doc, 6, t, w);
 	} else {
 		static const char *const t[] = { "№ п/п", "Мероприятие", "Срок", "Ответственный",
 						 "Ожидаемый результат" };
-		static const double w[] = { 13, 0, 28, 32, 32 };
+		static const double w[] = { 14, 0, 30, 36, 40 };
 		doc_table_begin(doc, 5, t, w);
 	}
 	int64_t cur_block = -1;
@@ -572,7 +572,8 @@ static void stamp_of(struct doc *doc, int no, const struct mp_requisite *rq, con
 		     const char *number)
 {
 	char s[MP_SHORT_MAX + 200];
-	snprintf(s, sizeof s, "Приложение № %d\nк приказу %s\nот %s № %s", no, rq->org, date_w,
+	(void)rq;
+	snprintf(s, sizeof s, "Приложение № %d\nк приказу\nот %s № %s", no, date_w,
 		 number && *number ? number : "______");
 	doc_stamp(doc, s);
 }
@@ -660,7 +661,7 @@ static int build_order(struct db *d, const struct scope *sc, const struct note_o
 	if (nprow && first[0] && last[0])
 		snprintf(b, sizeof b,
 			 "Руководствоваться планом-графиком проведения ВПР «%s» (прилагается): %s %s, сроки "
-			 "проведения с %s по %s.",
+			 "проведения с %s по %s",
 			 cname, I((long)nprow), str_plural((long)nprow, "процедура", "процедуры", "процедур"),
 			 dfirst, dlast);
 	else
@@ -687,7 +688,7 @@ static int build_order(struct db *d, const struct scope *sc, const struct note_o
 		snprintf(app[napp].title, sizeof app[napp].title,
 			 "Список наблюдателей за ходом проведения ВПР из числа специалистов");
 		snprintf(num, sizeof num, "2.%d.", ++sub);
-		snprintf(b, sizeof b, "список наблюдателей за ходом проведения ВПР из числа специалистов "
+		snprintf(b, sizeof b, "Список наблюдателей за ходом проведения ВПР из числа специалистов "
 				      "(приложение № %d);", app_spec);
 		doc_point(doc, num, b);
 		napp++;
@@ -699,7 +700,7 @@ static int build_order(struct db *d, const struct scope *sc, const struct note_o
 			 "работниками образовательной организации, в которой проводятся ВПР, и (или) родителями "
 			 "обучающихся, принимающих участие в ВПР");
 		snprintf(num, sizeof num, "2.%d.", ++sub);
-		snprintf(b, sizeof b, "список общественных наблюдателей за порядком проведения ВПР (приложение № %d);",
+		snprintf(b, sizeof b, "Список общественных наблюдателей за порядком проведения ВПР (приложение № %d);",
 			 app_pub);
 		doc_point(doc, num, b);
 		napp++;
@@ -710,7 +711,7 @@ static int build_order(struct db *d, const struct scope *sc, const struct note_o
 			 "План адресной помощи общеобразовательным организациям с признаками необъективности "
 			 "результатов");
 		snprintf(num, sizeof num, "2.%d.", ++sub);
-		snprintf(b, sizeof b, "план адресной помощи общеобразовательным организациям с признаками "
+		snprintf(b, sizeof b, "План адресной помощи общеобразовательным организациям с признаками "
 				      "необъективности результатов (приложение № %d).", app_help);
 		doc_point(doc, num, b);
 		napp++;
@@ -763,7 +764,7 @@ static int build_order(struct db *d, const struct scope *sc, const struct note_o
 		} else if (app[a].no == app_spec) {
 			static const char *const tt[] = { "№ п/п", "Дата", "Предмет", "Класс",
 							  "Общеобразовательная организация", "ФИО специалиста" };
-			static const double w[] = { 12, 24, 32, 14, 0, 45 };
+			static const double w[] = { 15, 26, 34, 18, 0, 42 };
 			doc_table_begin(doc, 6, tt, w);
 			for (size_t i = 0; i < nsit; i++) {
 				const struct obs_sitting *s = &sit[i];
@@ -813,7 +814,7 @@ static int build_order(struct db *d, const struct scope *sc, const struct note_o
 			free(ps);
 		} else if (app[a].no == app_coord) {
 			static const char *const tt[] = { "№ п/п", "ФИО", "Территория, организация" };
-			static const double w[] = { 12, 70, 0 };
+			static const double w[] = { 15, 70, 0 };
 			doc_table_begin(doc, 3, tt, w);
 			for (size_t i = 0; i < ncoord; i++) {
 				char no[24];
@@ -995,14 +996,15 @@ static int build_info(struct db *d, const struct scope *sc, const struct note_op
 	if (school) {
 		char title[600];
 		snprintf(title, sizeof title,
-			 "Информационная справка о результатах обеспечения в %s объективности проведения процедур "
-			 "оценки качества образования на %s",
-			 t.name, dd);
+			 "Информационная справка о результатах обеспечения объективности проведения процедур оценки "
+			 "качества образования на %s",
+			 dd);
 		doc = doc_new(title);
 		doc_para(doc, DOC_TITLE, DOC_ALIGN_DEFAULT, true, title);
+		doc_para(doc, DOC_SUBTITLE, DOC_ALIGN_DEFAULT, false, t.name);
 		static const char *const tt[] = { "№", "Направления и мероприятия", "Ответственный, сроки",
 						  "Что сделано" };
-		static const double w[] = { 12, 0, 40, 55 };
+		static const double w[] = { 14, 0, 40, 55 };
 		doc_table_begin(doc, 4, tt, w);
 		int base = 0;
 		if (nmine) {
@@ -1040,14 +1042,14 @@ static int build_info(struct db *d, const struct scope *sc, const struct note_op
 		doc_para(doc, DOC_SUBTITLE, DOC_ALIGN_DEFAULT, false, title);
 		char period[200];
 		plan_period(&p, period, sizeof period);
-		doc_paraf(doc, DOC_BODY, "Меры принимаются по плану мероприятий «%s»%s%s%s%s.", p.title,
-			  period[0] ? " " : "", period, p.approved[0] ? ", утверждённому " : "", p.approved);
+		doc_paraf(doc, DOC_BODY, "Меры принимаются в соответствии с документом: %s%s%s%s%s%s.", p.title,
+			  period[0] ? " " : "", period, p.approved[0] ? " (утверждён " : "", p.approved,
+			  p.approved[0] ? ")" : "");
 		static const char *const tt[] = {
-			"Описание мер, мероприятий, управленческих решений", "Учёт специфики территории при реализации мер",
-			"Сроки проведения мероприятий, реализации мер и управленческих решений",
+			"Меры, мероприятия, управленческие решения", "Учёт специфики территории", "Сроки",
 			"Результат принятых управленческих решений"
 		};
-		static const double w[] = { 0, 40, 32, 50 };
+		static const double w[] = { 0, 40, 28, 52 };
 		doc_table_begin(doc, 4, tt, w);
 		rc = info_rows(d, doc, m, nm, blocks, nb, &oc, false, 0, &tl);
 		doc_table_end(doc);
@@ -1062,7 +1064,7 @@ static int build_info(struct db *d, const struct scope *sc, const struct note_op
 	}
 	if (!rc) {
 		char line[200];
-		snprintf(line, sizeof line, "Сведения по состоянию на %s.", date_w);
+		snprintf(line, sizeof line, "Сведения по состоянию на %s", date_w);
 		doc_para(doc, DOC_SMALL, DOC_ALIGN_LEFT, false, line);
 	}
 out:
@@ -1184,7 +1186,7 @@ static int heading(struct doc *doc, int *sec, const char *text)
 	return 0;
 }
 
-static void marks_row(struct doc *doc, const char *first, const char *second, const struct fisoko_level *l)
+static void marks_row(struct doc *doc, const char *second, const struct fisoko_level *l)
 {
 	int64_t all = l->marks[0] + l->marks[1] + l->marks[2] + l->marks[3];
 	char c[6][64];
@@ -1192,7 +1194,7 @@ static void marks_row(struct doc *doc, const char *first, const char *second, co
 	for (int k = 0; k < 4; k++)
 		fmt_pct(c[1 + k], sizeof c[1 + k], pct_of((long)l->marks[k], (long)all));
 	fmt_dec(c[5], sizeof c[5], l->mean, 1);
-	const char *cells[] = { first, second, c[0], c[1], c[2], c[3], c[4], c[5] };
+	const char *cells[] = { second, c[0], c[1], c[2], c[3], c[4], c[5] };
 	doc_table_row(doc, cells);
 }
 
@@ -1321,7 +1323,7 @@ static int build_analytic(struct db *d, const struct scope *sc, const struct not
 
 	char title[900];
 	if (one)
-		snprintf(title, sizeof title, "по результатам %s в %d году в общеобразовательных организациях %s",
+		snprintf(title, sizeof title, "по результатам %s (%d год) в общеобразовательных организациях %s",
 			 f[0].words, f[0].p.year, t.where);
 	else
 		snprintf(title, sizeof title, "по результатам %s в общеобразовательных организациях %s", what,
@@ -1364,19 +1366,18 @@ static int build_analytic(struct db *d, const struct scope *sc, const struct not
 		marks = marks || (f[i].fr_ok && f[i].p.has_scale);
 	if (marks) {
 		heading(doc, &sec, "Распределение отметок");
-		static const char *const tt[] = { "Процедура", "Уровень", "Участников", "«2»", "«3»", "«4»", "«5»",
+		static const char *const tt[] = { "Территория", "Участников", "«2»", "«3»", "«4»", "«5»",
 						  "Средний балл" };
-		static const double w[] = { 0, 26, 20, 15, 15, 15, 15, 17 };
-		doc_table_begin(doc, 8, tt, w);
+		static const double w[] = { 0, 27, 19, 19, 19, 19, 22 };
+		doc_table_begin(doc, 7, tt, w);
 		for (size_t i = 0; i < nf; i++) {
 			const struct pfig *x = &f[i];
 			if (!x->fr_ok || !x->p.has_scale)
 				continue;
-			for (int l = 0; l < x->fr.nlev; l++) {
-				const char *lv = x->fr.lev[l].kind == FISOKO_REGION ? "регион"
-						 : x->fr.lev[l].kind == FISOKO_MUNICIPALITY ? "муниципалитет" : "школа";
-				marks_row(doc, l ? "" : x->words, lv, &x->fr.lev[l]);
-			}
+			if (!one)
+				doc_table_group(doc, x->words);
+			for (int l = 0; l < x->fr.nlev; l++)
+				marks_row(doc, x->fr.lev[l].name, &x->fr.lev[l]);
 		}
 		doc_table_end(doc);
 		doc_para(doc, DOC_SMALL, DOC_ALIGN_LEFT, false,
@@ -1397,7 +1398,7 @@ static int build_analytic(struct db *d, const struct scope *sc, const struct not
 	if (journal) {
 		heading(doc, &sec, "Соответствие отметок за работу отметкам по журналу");
 		static const char *const tt[] = { "Процедура", "Сравнено", "Понизили", "Подтвердили", "Повысили" };
-		static const double w[] = { 0, 24, 28, 28, 28 };
+		static const double w[] = { 0, 24, 32, 33, 32 };
 		doc_table_begin(doc, 5, tt, w);
 		for (size_t i = 0; i < nf; i++) {
 			const struct fisoko_level *l = &f[i].fr.lev[0];
@@ -1456,15 +1457,14 @@ static int build_analytic(struct db *d, const struct scope *sc, const struct not
 					goto out;
 			}
 		}
-		static const char *const tt[] = { "Процедура", "Организаций с работами", "С официальными признаками",
-						  "Показатель объективности", "Годом ранее", "Изменение" };
-		static const double w[] = { 0, 24, 24, 26, 22, 22 };
-		doc_table_begin(doc, 6, tt, w);
+		static const char *const tt[] = { "Процедура", "Организаций с признаками", "Показатель объективности",
+						  "Годом ранее", "Изменение" };
+		static const double w[] = { 0, 32, 34, 24, 26 };
+		doc_table_begin(doc, 5, tt, w);
 		for (size_t i = 0; i < nf; i++) {
 			const struct pfig *x = &f[i];
-			char c[5][64];
-			fmt_int(c[0], sizeof c[0], x->schools);
-			fmt_int(c[1], sizeof c[1], x->flagged);
+			char c[5][140];
+			snprintf(c[0], sizeof c[0], "%s из %s", I(x->flagged), I(x->schools));
 			fmt_dec(c[2], sizeof c[2], x->index, 1);
 			fmt_dec(c[3], sizeof c[3], x->index_prev, 1);
 			double ch = x->index - x->index_prev;
@@ -1472,7 +1472,7 @@ static int build_analytic(struct db *d, const struct scope *sc, const struct not
 				snprintf(c[4], sizeof c[4], "—");
 			else
 				snprintf(c[4], sizeof c[4], "%s%s", ch > 0.05 ? "+" : "", D(ch, 1));
-			const char *cells[] = { x->words, c[0], c[1], c[2], c[3], c[4] };
+			const char *cells[] = { x->words, c[0], c[2], c[3], c[4] };
 			doc_table_row(doc, cells);
 		}
 		doc_table_end(doc);
@@ -1480,7 +1480,7 @@ static int build_analytic(struct db *d, const struct scope *sc, const struct not
 			 "Показатель объективности — 100 минус доля (в процентах) организаций с официальными признаками "
 			 "среди организаций, выполнивших работу.");
 		if (t.level == MP_REGION && one && f[0].ix_ok)
-			doc_paraf(doc, DOC_BODY, "В анализ объективности включено %s %s %s %s.", I((long)f[0].ix.works),
+			doc_paraf(doc, DOC_BODY, "В анализ объективности включено %s %s из %s %s.", I((long)f[0].ix.works),
 				  str_plural((long)f[0].ix.works, "работа", "работы", "работ"), I((long)f[0].ix.schools),
 				  str_plural((long)f[0].ix.schools, "организации", "организаций", "организаций"));
 		if (t.level == MP_REGION) {
@@ -1510,10 +1510,17 @@ static int build_analytic(struct db *d, const struct scope *sc, const struct not
 				  "множественные сравнения) в список риска %s %s %s:",
 				  nr == 1 ? "включена" : "включены", I((long)nr),
 				  str_plural((long)nr, "организация", "организации", "организаций"));
+			bool region = t.level == MP_REGION;
 			static const char *const t2[] = { "№ п/п", "Образовательная организация", "Муниципалитет",
 							  "Основной признак", "Официальных признаков" };
-			static const double w2[] = { 12, 0, 32, 55, 24 };
-			doc_table_begin(doc, 5, t2, w2);
+			static const double w2[] = { 15, 0, 34, 52, 30 };
+			static const char *const t3[] = { "№ п/п", "Образовательная организация", "Основной признак",
+							  "Официальных признаков" };
+			static const double w3[] = { 15, 0, 62, 30 };
+			if (region)
+				doc_table_begin(doc, 5, t2, w2);
+			else
+				doc_table_begin(doc, 4, t3, w3);
 			for (size_t i = 0; i < nr; i++) {
 				const struct run_risk *x = &rr[i];
 				const struct stat_sign_info *si = stat_sign_find(x->top_sign);
@@ -1523,7 +1530,8 @@ static int build_analytic(struct db *d, const struct scope *sc, const struct not
 				snprintf(no, sizeof no, "%zu", i + 1);
 				fmt_int(of, sizeof of, x->official_flags);
 				const char *cells[] = { no, x->name, x->municipality, ev, of };
-				doc_table_row(doc, cells);
+				const char *cells4[] = { no, x->name, ev, of };
+				doc_table_row(doc, region ? cells : cells4);
 			}
 			doc_table_end(doc);
 		}
@@ -1537,7 +1545,7 @@ static int build_analytic(struct db *d, const struct scope *sc, const struct not
 			heading(doc, &sec, "Избыток работ у границ отметок (по региону)");
 			static const char *const t3[] = { "Процедура", "Граница, баллов", "Избыток работ",
 							  "95 % интервал", "Избыток, % ожидаемого" };
-			static const double w3[] = { 0, 24, 24, 36, 26 };
+			static const double w3[] = { 0, 30, 22, 32, 30 };
 			doc_table_begin(doc, 5, t3, w3);
 			for (size_t i = 0; i < nf; i++) {
 				const struct nd_index *x = &f[i].ix;
@@ -1634,7 +1642,7 @@ static int build_analytic(struct db *d, const struct scope *sc, const struct not
 	}
 	if (rc)
 		goto out;
-	doc_paraf(doc, DOC_SMALL, "Сведения по состоянию на %s.", date_w);
+	doc_paraf(doc, DOC_SMALL, "Сведения по состоянию на %s", date_w);
 out:
 	for (size_t i = 0; i < nf; i++)
 		if (f[i].fr_ok)
