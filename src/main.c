@@ -50,7 +50,9 @@ static const struct cli_cmd commands[] = {
 	  "  experts      реестр экспертов перепроверки (id,name,municipality,subjects,works_at,\n"
 	  "               children_at,max_works,login); см. oko recheck --help\n"
 	  "  rechecks     проверки работ экспертами с бумажных протоколов (procedure,school,code,\n"
-	  "               check,expert, затем баллы p1…pK или по меткам позиций)\n\n"
+	  "               check,expert, затем баллы p1…pK или по меткам позиций)\n"
+	  "  measures     таблица плана мероприятий (№, мероприятие, срок, ответственный, ожидаемый\n"
+	  "               результат) в план --plan N; см. oko measures --help\n\n"
 	  "Описание процедуры (procedures), пример:\n"
 	  "  procedure,kind,year,subject,grade,max_score,positions,scale\n"
 	  "  VPR-2021-MA-4,VPR,2021,MA,4,20,1:1:Б 2:1:Б 3:2:Б 4:1:Б 5.1:1:Б 5.2:1:Б 6.1:1:Б 6.2:1:Б 7:1:Б 8:2:Б 9.1:1:Б 9.2:1:Б 10:2:П 11:2:Б 12:2:П,6/10/14\n"
@@ -275,6 +277,8 @@ static const struct cli_cmd commands[] = {
 	  "          --always — сразу после назначения.\n"
 	  "Бумажные акты наблюдения: «oko import acts ФАЙЛ», «oko export acts --campaign К»." },
 	{ "recheck", cmd_recheck, cmd_recheck_summary, cmd_recheck_usage },
+	{ "measures", cmd_measures, cmd_measures_summary, cmd_measures_usage },
+	{ "document", cmd_document, cmd_document_summary, cmd_document_usage },
 	{ "monitoring", cmd_monitoring, "мониторинг загрузки результатов по процедуре (CSV, XLSX)",
 	  "использование: oko monitoring --procedure КОД [--municipality НАЗВАНИЕ] [--summary]\n"
 	  "                 [--format csv|xlsx] [--out ФАЙЛ]\n\n"
