@@ -106,12 +106,12 @@ static int render_form(struct web_req *r, struct web_res *w, int status, const c
 			continue;
 		bool sel = kind ? !strcmp(kind, note_kind_id((enum note_kind)k)) : first;
 		first = false;
-		html_printf(b, "<label class=\"check\"><input type=\"radio\" name=\"kind\" value=\"%s\"%s> <strong>",
+		html_printf(b, "<label class=\"check\"><input type=\"radio\" name=\"kind\" value=\"%s\"%s> <span><strong>",
 			    note_kind_id((enum note_kind)k), sel ? " checked" : "");
 		html_text(b, note_kind_title((enum note_kind)k));
-		buf_puts(b, "</strong><br><small>");
+		buf_puts(b, "</strong><small>");
 		html_text(b, kind_hint[k]);
-		buf_puts(b, "</small></label>");
+		buf_puts(b, "</small></span></label>");
 	}
 	buf_puts(b, "</fieldset>");
 	/* Plans of measures the user sees. */

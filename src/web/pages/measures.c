@@ -153,7 +153,10 @@ static void term_ru(struct buf *b, const struct mp_measure *m)
 		period_ru(b, m->start, m->due);
 	else if (m->due[0])
 		web_date_ru(b, m->due);
-	if (m->term[0] && m->due[0]) {
+	char due_ru[PLAN_DATE_LEN] = "";
+	if (m->due[0])
+		plan_date_ru(m->due, due_ru);
+	if (m->term[0] && m->due[0] && !strstr(m->term, due_ru)) {
 		buf_puts(b, "<br><small>контроль: ");
 		web_date_ru(b, m->due);
 		buf_puts(b, "</small>");
@@ -617,7 +620,7 @@ static void block_section(struct web_req *r, struct buf *b, const struct mp_plan
 			    "<th>Срок</th><th>Ответственный</th><th>Ожидаемый результат</th><th>Статус</th>"
 			    "<th>Последняя отметка</th>");
 		if (editor)
-			buf_puts(b, "<th><span class=\"sr\">Порядок</span></th>");
+			buf_puts(b, "<th>Порядок</th>");
 		buf_puts(b, "</tr></thead><tbody>");
 		size_t seen = 0;
 		for (size_t i = 0; i < n; i++) {
