@@ -1049,7 +1049,7 @@ static int build_info(struct db *d, const struct scope *sc, const struct note_op
 			"Меры, мероприятия, управленческие решения", "Учёт специфики территории", "Сроки",
 			"Результат принятых управленческих решений"
 		};
-		static const double w[] = { 0, 40, 28, 52 };
+		static const double w[] = { 0, 36, 26, 46 };
 		doc_table_begin(doc, 4, tt, w);
 		rc = info_rows(d, doc, m, nm, blocks, nb, &oc, false, 0, &tl);
 		doc_table_end(doc);
@@ -1434,6 +1434,8 @@ static int build_analytic(struct db *d, const struct scope *sc, const struct not
 				year_all = 0;
 		long fl = 0, sch = 0, wk = 0;
 		int64_t pid = one ? f[0].p.id : 0;
+		char yb[16];
+		snprintf(yb, sizeof yb, "%d", year_all);
 		if (one || year_all) {
 			rc = nd_flagged_schools(d, &t.sc, run.id, pid, one ? 0 : year_all, "official", &fl);
 			rc = rc ? rc : nd_schools_with_works(d, &t.sc, pid, one ? 0 : year_all, &sch, &wk);
@@ -1441,9 +1443,9 @@ static int build_analytic(struct db *d, const struct scope *sc, const struct not
 				goto out;
 			doc_paraf(doc, DOC_BODY,
 				  "По данным анализа от %s официальные признаки необъективности результатов (методика "
-				  "выявления образовательных организаций с признаками необъективных результатов) выявлены у "
+				  "выявления образовательных организаций с признаками необъективных результатов)%s%s%s выявлены у "
 				  "%s %s из %s (%s).",
-				  run_date, I(fl), str_plural(fl, "общеобразовательной организации",
+				  run_date, one ? "" : " по процедурам ", one ? "" : yb, one ? "" : " года", I(fl), str_plural(fl, "общеобразовательной организации",
 							  "общеобразовательных организаций", "общеобразовательных организаций"),
 				  I(sch), P(pct_of(fl, sch)));
 			if (fl) {
@@ -1512,13 +1514,13 @@ static int build_analytic(struct db *d, const struct scope *sc, const struct not
 				  str_plural((long)nr, "организация", "организации", "организаций"));
 			bool region = t.level == MP_REGION;
 			static const char *const t2[] = { "№ п/п", "Образовательная организация", "Муниципалитет",
-							  "Основной признак", "Официальных признаков" };
-			static const double w2[] = { 15, 0, 34, 52, 30 };
+							  "Основной признак; официальные признаки" };
+			static const double w2[] = { 15, 0, 38, 62 };
 			static const char *const t3[] = { "№ п/п", "Образовательная организация", "Основной признак",
 							  "Официальных признаков" };
 			static const double w3[] = { 15, 0, 62, 30 };
 			if (region)
-				doc_table_begin(doc, 5, t2, w2);
+				doc_table_begin(doc, 4, t2, w2);
 			else
 				doc_table_begin(doc, 4, t3, w3);
 			for (size_t i = 0; i < nr; i++) {
@@ -1529,7 +1531,9 @@ static int build_analytic(struct db *d, const struct scope *sc, const struct not
 				snprintf(ev, sizeof ev, "%s%s%s%s", si ? si->title : "", pw[0] ? " (" : "", pw, pw[0] ? ")" : "");
 				snprintf(no, sizeof no, "%zu", i + 1);
 				fmt_int(of, sizeof of, x->official_flags);
-				const char *cells[] = { no, x->name, x->municipality, ev, of };
+				char ev2[480];
+				snprintf(ev2, sizeof ev2, "%s; официальных признаков: %s", ev, of);
+				const char *cells[] = { no, x->name, x->municipality, ev2 };
 				const char *cells4[] = { no, x->name, ev, of };
 				doc_table_row(doc, region ? cells : cells4);
 			}
