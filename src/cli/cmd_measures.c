@@ -426,35 +426,6 @@ static int plan_help(struct db *d, struct cli *c, int64_t id, const char *run_s,
 
 /* ---- report with evidence ---- */
 
-/* The type of an evidence file by its first bytes: pdf, jpeg, png, docx, xlsx; NULL when
- * it is none of them. A DOCX and an XLSX are both zip files: told apart by the part names
- * the zip lists (stored uncompressed in its headers). */
-static bool has_bytes(const unsigned char *p, size_t n, const char *what)
-{
-	size_t k = strlen(what);
-	for (size_t i = 0; i + k <= n; i++)
-		if (p[i] == (unsigned char)what[0] && !memcmp(p + i, what, k))
-			return true;
-	return false;
-}
-
-static const char *evidence_type(const unsigned char *p, size_t n)
-{
-	if (n >= 5 && !memcmp(p, "%PDF-", 5))
-		return "pdf";
-	if (n >= 3 && p[0] == 0xFF && p[1] == 0xD8 && p[2] == 0xFF)
-		return "jpeg";
-	if (n >= 8 && !memcmp(p, "\x89PNG\r\n\x1a\n", 8))
-		return "png";
-	if (n >= 4 && !memcmp(p, "PK\x03\x04", 4)) {
-		if (has_bytes(p, n, "word/document.xml"))
-			return "docx";
-		if (has_bytes(p, n, "xl/workbook.xml"))
-			return "xlsx";
-	}
-	return NULL;
-}
-
 /* Reads a file of at most SCAN_MAX_BYTES (a larger one: ERR_LIMIT, nothing kept). */
 static int read_evidence(const char *path, unsigned char **data, size_t *n)
 {
@@ -527,10 +498,9 @@ static int measure_mark(struct db *d, struct cli *c, int64_t id, const char *sta
 			rc = ERR_INVALID;
 			goto out;
 		}
-		if (!(type = evidence_type(data, n))) {
-			fprintf(stderr, "oko: файл %s не PDF, не JPEG, не PNG, не DOCX и не XLSX (тип "
-					"определяется по содержимому, не по имени): подтверждение не "
-					"принято\n", file);
+		char why[300];
+		if (!(type = scan_evidence_type(data, n, why, sizeof why))) {
+			fprintf(stderr, "oko: %s: %s; подтверждение не принято\n", file, why);
 			rc = ERR_INVALID;
 			goto out;
 		}

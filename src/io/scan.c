@@ -370,3 +370,50 @@ int scan_remove(const char *dir, const char *id)
 		return ERR_IO;
 	return 0;
 }
+
+/* ---- evidence files ---- */
+
+static bool has_bytes(const unsigned char *p, size_t n, const char *what)
+{
+	size_t k = strlen(what);
+	for (size_t i = 0; i + k <= n; i++)
+		if (p[i] == (unsigned char)what[0] && !memcmp(p + i, what, k))
+			return true;
+	return false;
+}
+
+const char *scan_evidence_type(const void *data, size_t n, char *msg, size_t msglen)
+{
+	static const unsigned char png[8] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n' };
+	const unsigned char *p = data;
+	if (msg && msglen)
+		msg[0] = '\0';
+	if (n >= 8 && !memcmp(p, png, 8))
+		return "png";
+	if (n >= 4 && !memcmp(p, "PK\x03\x04", 4)) {
+		if (has_bytes(p, n, "word/document.xml"))
+			return "docx";
+		if (has_bytes(p, n, "xl/workbook.xml"))
+			return "xlsx";
+	} else if (scan_sniff(data, n) != SCAN_UNKNOWN) {
+		enum scan_type t;
+		int pages = 0;
+		if (scan_check(data, n, &t, &pages, msg, msglen))
+			return NULL;
+		return scan_type_id(t);
+	}
+	if (msg && msglen)
+		snprintf(msg, msglen, "файл не PDF, не JPEG, не PNG, не DOCX и не XLSX (тип определяется по "
+				      "содержимому, не по имени)");
+	return NULL;
+}
+
+const char *scan_evidence_mime(const char *t)
+{
+	return !t ? "application/octet-stream"
+	       : !strcmp(t, "pdf") ? "application/pdf" : !strcmp(t, "jpeg") ? "image/jpeg"
+	       : !strcmp(t, "png") ? "image/png"
+	       : !strcmp(t, "docx") ? "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+	       : !strcmp(t, "xlsx") ? "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+				    : "application/octet-stream";
+}

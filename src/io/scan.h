@@ -47,4 +47,12 @@ int scan_remove(const char *dir, const char *id);
 int scan_pdf_extract(const void *data, size_t n, int first, int last, void **out,
 		     size_t *outn, char *msg, size_t msglen);
 
+/* Evidence files of plans of measures (a protocol, an order, a photo, a table): the type by
+ * the first bytes — "pdf" (it must open, as scan_check), "jpeg", "png", "docx" or "xlsx"
+ * (ZIP archives told apart by their main part's name in the entries) — or NULL with the
+ * Russian reason in msg. The size cap is SCAN_MAX_BYTES, the caller's. */
+const char *scan_evidence_type(const void *data, size_t n, char *msg, size_t msglen);
+/* The MIME type of an evidence type ("application/octet-stream" for anything else). */
+const char *scan_evidence_mime(const char *type);
+
 #endif

@@ -187,7 +187,7 @@ expect_grep "outcome counts the helped schools" "$T/out" "Школ, которы
 
 # --- a report with an evidence file -----------------------------------------------------
 M=$(sql "SELECT min(id) FROM measure WHERE plan_id = $P4")
-printf '%%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n%%%%EOF\n' >"$T/act.pdf"
+make_pdf 1 "$T/act.pdf"
 expect_ok "a report with a PDF" measures report --measure "$M" --status done --note "Проведено" \
 	--file "$T/act.pdf"
 FID=$(sql "SELECT file_id FROM measure_note WHERE measure_id = $M")

@@ -11,28 +11,6 @@
 . "$(dirname "$0")/web_lib.sh"
 ROUTES=$(cd "$(dirname "$0")/../.." && pwd)/src/web/route.c
 
-# make_pdf N FILE: an N-page A4 PDF (a box and "Page i" on each page), written by hand with
-# a correct cross-reference table.
-make_pdf() {
-	local n=$1 out=$2 body kids="" i obj c total xref LC_ALL=C
-	local -a offs
-	body="%PDF-1.4"$'\n'
-	add() { offs[$1]=${#body}; body+="$1 0 obj"$'\n'"$2"$'\n'"endobj"$'\n'; }
-	for i in $(seq "$n"); do kids+="$((3 + 2 * (i - 1))) 0 R "; done
-	add 1 "<< /Type /Catalog /Pages 2 0 R >>"
-	add 2 "<< /Type /Pages /Kids [${kids% }] /Count $n >>"
-	for i in $(seq "$n"); do
-		c="0.2 0.4 0.8 rg 60 $((600 - 40 * (i % 10))) 200 80 re f BT /F1 36 Tf 60 720 Td (Page $i) Tj ET"
-		add $((3 + 2 * (i - 1))) "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 << /Type /Font /Subtype /Type1 /BaseFont /Helvetica >> >> >> /Contents $((4 + 2 * (i - 1))) 0 R >>"
-		add $((4 + 2 * (i - 1))) "<< /Length ${#c} >>"$'\n'"stream"$'\n'"$c"$'\n'"endstream"
-	done
-	total=$((2 + 2 * n))
-	xref=${#body}
-	body+="xref"$'\n'"0 $((total + 1))"$'\n'"0000000000 65535 f "$'\n'
-	for obj in $(seq "$total"); do body+=$(printf '%010d 00000 n ' "${offs[$obj]}")$'\n'; done
-	body+="trailer"$'\n'"<< /Size $((total + 1)) /Root 1 0 R >>"$'\n'"startxref"$'\n'"$xref"$'\n'"%%EOF"$'\n'
-	printf '%s' "$body" >"$out"
-}
 
 "$OKO" demo --schools 30 --seed 5 >/dev/null 2>&1 || fail "oko demo"
 # This test sets up its own round: whatever re-check data the demo made goes.

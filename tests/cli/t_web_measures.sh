@@ -201,7 +201,7 @@ printf 'это не PDF\n' >"$T/fake.pdf"
 dir="$OKO_DB.evidence"
 upload school "/measure/$m1/report" -F status=done -F "note=Собеседование проведено" -F "file=@$T/fake.pdf;filename=протокол.pdf"
 expect_eq "a text file named .pdf refused" "$code" 400
-expect_grep "… in Russian" "$T/body" "не PDF, JPEG, PNG, DOCX или XLSX"
+expect_grep "… in Russian" "$T/body" "не PDF, не JPEG, не PNG, не DOCX и не XLSX"
 expect_eq "… no note stored" "$(sql "SELECT count(*) FROM measure_note WHERE measure_id = $m1")" 0
 expect_eq "… no file stored" "$(ls "$dir" 2>/dev/null | wc -l)" 0
 expect_eq "… status unchanged" "$(sql "SELECT status FROM measure WHERE id = $m1")" planned

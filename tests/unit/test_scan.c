@@ -292,6 +292,33 @@ static void test_store(void **state)
 	assert_int_equal(rmdir(base), 0);
 }
 
+/* Evidence files of plans of measures: by their bytes, a PDF that opens, never by name. */
+static void test_evidence(void **state)
+{
+	(void)state;
+	char msg[256];
+	struct buf pdf;
+	make_pdf(1, &pdf);
+	assert_string_equal(scan_evidence_type(pdf.p, pdf.len, msg, sizeof msg), "pdf");
+	buf_free(&pdf);
+	static const unsigned char png[] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n', 0, 0, 0, 13 };
+	assert_string_equal(scan_evidence_type(png, sizeof png, msg, sizeof msg), "png");
+	static const char docx[] = "PK\x03\x04....word/document.xml....", xlsx[] = "PK\x03\x04..xl/workbook.xml..",
+			  zip[] = "PK\x03\x04..other.txt..";
+	assert_string_equal(scan_evidence_type(docx, sizeof docx - 1, msg, sizeof msg), "docx");
+	assert_string_equal(scan_evidence_type(xlsx, sizeof xlsx - 1, msg, sizeof msg), "xlsx");
+	assert_null(scan_evidence_type(zip, sizeof zip - 1, msg, sizeof msg));
+	assert_non_null(strstr(msg, "не PDF"));
+	/* A text file starting like a PDF does not open: refused with qpdf's reason in Russian. */
+	static const char fake[] = "%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n";
+	assert_null(scan_evidence_type(fake, sizeof fake - 1, msg, sizeof msg));
+	assert_non_null(strstr(msg, "PDF"));
+	assert_null(scan_evidence_type("hello", 5, msg, sizeof msg));
+	assert_string_equal(scan_evidence_mime("docx"),
+			    "application/vnd.openxmlformats-officedocument.wordprocessingml.document");
+	assert_string_equal(scan_evidence_mime("zzz"), "application/octet-stream");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -300,6 +327,7 @@ int main(void)
 		cmocka_unit_test(test_malformed_pdf),
 		cmocka_unit_test(test_extract),
 		cmocka_unit_test(test_store),
+		cmocka_unit_test(test_evidence),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

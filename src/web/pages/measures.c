@@ -1452,48 +1452,6 @@ out:
 	return rc;
 }
 
-/* The evidence type of a file by its first bytes ("pdf", "jpeg", "png", "docx", "xlsx"), or
- * NULL. A PDF must open (io/scan's check); DOCX and XLSX are ZIP archives told apart by the
- * main part's name in the archive's entries. */
-static bool has_bytes(const char *data, size_t n, const char *what)
-{
-	size_t k = strlen(what);
-	for (size_t i = 0; i + k <= n; i++)
-		if (data[i] == what[0] && !memcmp(data + i, what, k))
-			return true;
-	return false;
-}
-
-static const char *evidence_type(const char *data, size_t n, char *msg, size_t msglen)
-{
-	static const unsigned char png[8] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n' };
-	if (n >= 8 && !memcmp(data, png, 8))
-		return "png";
-	if (n >= 4 && !memcmp(data, "PK\x03\x04", 4)) {
-		if (has_bytes(data, n, "word/document.xml"))
-			return "docx";
-		if (has_bytes(data, n, "xl/workbook.xml"))
-			return "xlsx";
-		return NULL;
-	}
-	enum scan_type t = scan_sniff(data, n);
-	if (t == SCAN_UNKNOWN)
-		return NULL;
-	int pages = 0;
-	if (scan_check(data, n, &t, &pages, msg, msglen))
-		return NULL;
-	return scan_type_id(t);
-}
-
-static const char *evidence_mime(const char *t)
-{
-	return !strcmp(t, "pdf") ? "application/pdf" : !strcmp(t, "jpeg") ? "image/jpeg"
-	       : !strcmp(t, "png") ? "image/png"
-	       : !strcmp(t, "docx") ? "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-	       : !strcmp(t, "xlsx") ? "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-				    : "application/octet-stream";
-}
-
 static void evidence_dir(struct web_req *r, char *dir, size_t n)
 {
 	char file[4096];
@@ -1518,9 +1476,9 @@ int page_measure_report(struct web_req *r, struct web_res *w)
 	if (u->too_large || (file && u->size > EVIDENCE_MAX))
 		return measure_answer(r, w, id, 413, false, "Отметка не сохранена: файл больше 20 МБ.");
 	if (file) {
-		if (!(type = evidence_type(u->data, u->size, msg, sizeof msg))) {
-			snprintf(text, sizeof text, "Отметка не сохранена: файл «%s» не PDF, JPEG, PNG, DOCX или XLSX%s%s.",
-				 u->filename && *u->filename ? u->filename : "без имени", msg[0] ? " — " : "", msg);
+		if (!(type = scan_evidence_type(u->data, u->size, msg, sizeof msg))) {
+			snprintf(text, sizeof text, "Отметка не сохранена: файл «%s» — %s.",
+				 u->filename && *u->filename ? u->filename : "без имени", msg);
 			return measure_answer(r, w, id, 400, false, text);
 		}
 		str_copy_utf8(fname, sizeof fname, u->filename && *u->filename ? u->filename : "файл");
@@ -1566,7 +1524,7 @@ int page_measure_file(struct web_req *r, struct web_res *w)
 			x.file_name[0] ? x.file_name : NULL);
 	w->disposition = arena_strdup(r->a, buf_str(&d));
 	buf_free(&d);
-	w->type = evidence_mime(x.file_type);
+	w->type = scan_evidence_mime(x.file_type);
 	w->cache = "no-store";
 	return 0;
 }
