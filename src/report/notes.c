@@ -413,6 +413,18 @@ static int last_note(struct db *d, int64_t measure_id, char *out, size_t n)
 	return rc;
 }
 
+/* Addressed measures by school name, then by their order in the plan (block, position). */
+static int cmp_addressed(const void *x, const void *y)
+{
+	const struct mp_measure *a = x, *b = y;
+	int c = strcmp(a->school_name, b->school_name);
+	if (!c && a->school_id != b->school_id)
+		c = a->school_id < b->school_id ? -1 : 1;
+	if (!c && a->block_id != b->block_id)
+		c = a->block_id < b->block_id ? -1 : 1;
+	return c ? c : a->pos - b->pos;
+}
+
 /* A plan's measures as a table: which 0 every measure, 1 those addressed to no school, 2
  * the addressed ones (with the school and the cause). *rows counts the measures put. */
 enum { PT_ALL, PT_GENERAL, PT_ADDRESSED };
@@ -427,14 +439,20 @@ static int plan_table(struct db *d, struct doc *doc, const struct mp_plan *p, in
 	if (rc)
 		goto out;
 	if (which == PT_ADDRESSED) {
-		static const char *const t[] = { "№ п/п", "Образовательная организация", "Мероприятие",
-						 "Срок", "Ответственный", "Основание" };
-		static const double w[] = { 14, 32, 0, 26, 30, 34 };
-		doc_table_begin(doc, 6, t, w);
+		static const char *const t[] = { "№ п/п", "Мероприятие", "Срок", "Ответственный", "Основание" };
+		static const double w[] = { 16, 0, 24, 35, 44 };
+		doc_table_begin(doc, 5, t, w);
+		/* by school, each school a group row, its measures in plan order */
+		size_t k = 0;
+		for (size_t i = 0; i < nm; i++)
+			if (m[i].school_id)
+				m[k++] = m[i];
+		nm = k;
+		qsort(m, nm, sizeof *m, cmp_addressed);
 	} else {
 		static const char *const t[] = { "№ п/п", "Мероприятие", "Срок", "Ответственный",
 						 "Ожидаемый результат" };
-		static const double w[] = { 14, 0, 30, 36, 40 };
+		static const double w[] = { 16, 0, 26, 34, 36 };
 		doc_table_begin(doc, 5, t, w);
 	}
 	int64_t cur_block = -1;
@@ -442,7 +460,9 @@ static int plan_table(struct db *d, struct doc *doc, const struct mp_plan *p, in
 		const struct mp_measure *x = &m[i];
 		if ((which == PT_GENERAL && x->school_id) || (which == PT_ADDRESSED && !x->school_id))
 			continue;
-		if (x->block_id != cur_block) {
+		if (which == PT_ADDRESSED && (i == 0 || x->school_id != m[i - 1].school_id)) {
+			doc_table_group(doc, x->school_name);
+		} else if (which != PT_ADDRESSED && x->block_id != cur_block) {
 			cur_block = x->block_id;
 			for (size_t b = 0; b < nb; b++)
 				if (blocks[b].id == x->block_id) {
@@ -454,7 +474,7 @@ static int plan_table(struct db *d, struct doc *doc, const struct mp_plan *p, in
 		char term[MP_SHORT_MAX + 32];
 		term_text(x, term, sizeof term);
 		if (which == PT_ADDRESSED) {
-			const char *cells[] = { x->number, x->school_name, x->text, term, x->responsible, x->cause };
+			const char *cells[] = { x->number, x->text, term, x->responsible, x->cause };
 			doc_table_row(doc, cells);
 		} else {
 			const char *cells[] = { x->number, x->text, term, x->responsible, x->expected };
@@ -763,8 +783,8 @@ static int build_order(struct db *d, const struct scope *sc, const struct note_o
 			rc = plan_table(d, doc, &p, PT_ADDRESSED, &rows);
 		} else if (app[a].no == app_spec) {
 			static const char *const tt[] = { "№ п/п", "Дата", "Предмет", "Класс",
-							  "Общеобразовательная организация", "ФИО специалиста" };
-			static const double w[] = { 15, 26, 34, 18, 0, 42 };
+							  "Образовательная организация", "ФИО специалиста" };
+			static const double w[] = { 16, 25, 28, 17, 0, 40 };
 			doc_table_begin(doc, 6, tt, w);
 			for (size_t i = 0; i < nsit; i++) {
 				const struct obs_sitting *s = &sit[i];
@@ -814,7 +834,7 @@ static int build_order(struct db *d, const struct scope *sc, const struct note_o
 			free(ps);
 		} else if (app[a].no == app_coord) {
 			static const char *const tt[] = { "№ п/п", "ФИО", "Территория, организация" };
-			static const double w[] = { 15, 70, 0 };
+			static const double w[] = { 16, 70, 0 };
 			doc_table_begin(doc, 3, tt, w);
 			for (size_t i = 0; i < ncoord; i++) {
 				char no[24];
@@ -926,7 +946,7 @@ static int info_rows(struct db *d, struct doc *doc, const struct mp_measure *m, 
 					doc_table_group(doc, g);
 				}
 		}
-		char term[MP_SHORT_MAX + 32], res[MP_NOTE_MAX + 400], local[MP_SHORT_MAX + MP_TEXT_MAX + 32];
+		char term[MP_SHORT_MAX + 32], res[MP_NOTE_MAX + 400], local[2 * MP_TEXT_MAX + 32];
 		term_text(x, term, sizeof term);
 		if ((rc = measure_result(d, x, oc, res, sizeof res)))
 			break;
@@ -938,12 +958,12 @@ static int info_rows(struct db *d, struct doc *doc, const struct mp_measure *m, 
 			const char *cells[] = { x->number, x->text, who, res };
 			doc_table_row(doc, cells);
 		} else {
+			/* addressed help: the evidence that caused it under the measure */
 			if (x->school_id && x->cause[0])
-				snprintf(local, sizeof local, "%s%sОснование: %s", x->responsible,
-					 x->responsible[0] ? ". " : "", x->cause);
+				snprintf(local, sizeof local, "%s Основание: %s", x->text, x->cause);
 			else
-				snprintf(local, sizeof local, "%s", x->responsible);
-			const char *cells[] = { x->text, local, term, res };
+				snprintf(local, sizeof local, "%s", x->text);
+			const char *cells[] = { local, x->responsible, term, res };
 			doc_table_row(doc, cells);
 		}
 	}
@@ -1049,7 +1069,7 @@ static int build_info(struct db *d, const struct scope *sc, const struct note_op
 			"Меры, мероприятия, управленческие решения", "Учёт специфики территории", "Сроки",
 			"Результат принятых управленческих решений"
 		};
-		static const double w[] = { 0, 36, 26, 46 };
+		static const double w[] = { 0, 34, 26, 46 };
 		doc_table_begin(doc, 4, tt, w);
 		rc = info_rows(d, doc, m, nm, blocks, nb, &oc, false, 0, &tl);
 		doc_table_end(doc);
@@ -1515,10 +1535,10 @@ static int build_analytic(struct db *d, const struct scope *sc, const struct not
 			bool region = t.level == MP_REGION;
 			static const char *const t2[] = { "№ п/п", "Образовательная организация", "Муниципалитет",
 							  "Основной признак; официальные признаки" };
-			static const double w2[] = { 15, 0, 38, 62 };
+			static const double w2[] = { 16, 0, 38, 62 };
 			static const char *const t3[] = { "№ п/п", "Образовательная организация", "Основной признак",
 							  "Официальных признаков" };
-			static const double w3[] = { 15, 0, 62, 30 };
+			static const double w3[] = { 16, 0, 62, 30 };
 			if (region)
 				doc_table_begin(doc, 4, t2, w2);
 			else
