@@ -640,7 +640,9 @@ static int build_order(struct db *d, const struct scope *sc, const struct note_o
 		goto out;
 
 	/* The year of the order: the campaign's procedures', else the date's. */
-	int year = o->year > 0 ? o->year : atoi(date);
+	long dy = 0;
+	str_to_int(date, 4, &dy);
+	int year = o->year > 0 ? o->year : (int)dy;
 	char first[PLAN_DATE_LEN] = "", last[PLAN_DATE_LEN] = "";
 	for (size_t i = 0; i < nprow; i++) {
 		struct procedure pr;
@@ -1038,10 +1040,12 @@ static int build_info(struct db *d, const struct scope *sc, const struct note_op
 			/* the school's own plan, blocks numbered after the addressed measures */
 			for (size_t i = 0; i < nm; i++)
 				if (base) {
-					char nb2[16];
-					snprintf(nb2, sizeof nb2, "%d.%s", base + atoi(m[i].number),
-						 strchr(m[i].number, '.') ? strchr(m[i].number, '.') + 1 : "");
-					snprintf(m[i].number, sizeof m[i].number, "%s", nb2);
+					char nb2[48];
+					const char *dot = strchr(m[i].number, '.');
+					long bn = 0;
+					str_to_int(m[i].number, dot ? (size_t)(dot - m[i].number) : strlen(m[i].number), &bn);
+					snprintf(nb2, sizeof nb2, "%ld.%s", (base + bn) % 1000, dot ? dot + 1 : "");
+					str_copy_utf8(m[i].number, sizeof m[i].number, nb2);
 				}
 			rc = info_rows(d, doc, m, nm, blocks, nb, NULL, true, base, &tl);
 		}
