@@ -240,7 +240,8 @@ struct terr {
 	int64_t id;               /* region, municipality or school */
 	struct scope sc;          /* what the figures are limited to */
 	char name[256];
-	char where[400];          /* «муниципального образования «Берёзовский район»» */
+	char where[400];          /* «в общеобразовательных организациях муниципального образования
+				     «Берёзовский район»», «в образовательной организации: …» */
 };
 
 static int terr_resolve(struct db *d, const struct scope *sc, const struct note_opts *o, struct terr *t,
@@ -283,15 +284,16 @@ static int terr_resolve(struct db *d, const struct scope *sc, const struct note_
 	}
 	if (t->level == MP_SCHOOL) {
 		rc = unit_school(d, t->id, t->name, sizeof t->name, NULL, 0);
-		snprintf(t->where, sizeof t->where, "%s", t->name);
+		snprintf(t->where, sizeof t->where, "в образовательной организации: %s", t->name);
 	} else if (t->level == MP_MUNICIPALITY) {
 		rc = unit_title(d, UNIT_MUNICIPALITY, t->id, t->name, sizeof t->name);
-		snprintf(t->where, sizeof t->where, "муниципального образования «%s»", t->name);
+		snprintf(t->where, sizeof t->where,
+			 "в общеобразовательных организациях муниципального образования «%s»", t->name);
 	} else if (t->id > 0) {
 		rc = unit_title(d, UNIT_REGION, t->id, t->name, sizeof t->name);
-		snprintf(t->where, sizeof t->where, "региона «%s»", t->name);
+		snprintf(t->where, sizeof t->where, "в общеобразовательных организациях региона «%s»", t->name);
 	} else {
-		snprintf(t->where, sizeof t->where, "региона");
+		snprintf(t->where, sizeof t->where, "в общеобразовательных организациях региона");
 	}
 	return rc;
 }
@@ -313,7 +315,7 @@ static int terr_school(struct db *d, const struct scope *sc, const char *login, 
 	t->sc = (struct scope){ SCOPE_SCHOOL, id };
 	if ((rc = unit_school(d, id, t->name, sizeof t->name, NULL, 0)))
 		return rc;
-	snprintf(t->where, sizeof t->where, "%s", t->name);
+	snprintf(t->where, sizeof t->where, "в образовательной организации: %s", t->name);
 	return 0;
 }
 
@@ -528,8 +530,8 @@ static int build_plan(struct db *d, const struct scope *sc, const struct note_op
 	if (rc)
 		return rc;
 	if (!found) {
-		set_msg(msg, n, "у территории «%s» нет плана мероприятий: создайте его (oko measures) или укажите --plan",
-			t.name);
+		set_msg(msg, n, "у территории%s%s%s нет плана мероприятий: создайте его (oko measures) или укажите --plan",
+			t.name[0] ? " «" : "", t.name, t.name[0] ? "»" : "");
 		return ERR_INVALID;
 	}
 	struct doc *doc = doc_new(p.title);
@@ -664,7 +666,7 @@ static int build_order(struct db *d, const struct scope *sc, const struct note_o
 	char date_w[64], title[700];
 	date_words(date, date_w, sizeof date_w);
 	snprintf(title, sizeof title,
-		 "О подготовке и проведении всероссийских проверочных работ в общеобразовательных организациях %s в %d году",
+		 "О подготовке и проведении всероссийских проверочных работ %s в %d году",
 		 t.where, year);
 	doc = doc_new(title);
 	doc_order_head(doc, rq.org, "П Р И К А З", date_w, o->number && *o->number ? o->number : "______",
@@ -672,7 +674,7 @@ static int build_order(struct db *d, const struct scope *sc, const struct note_o
 	doc_order_title(doc, title);
 	doc_paraf(doc, DOC_BODY,
 		  "В целях организованного проведения всероссийских проверочных работ (далее — ВПР) в %d году "
-		  "в общеобразовательных организациях %s в соответствии с планом-графиком «%s» и обеспечения "
+		  "%s в соответствии с планом-графиком «%s» и обеспечения "
 		  "объективности проведения ВПР и оценивания их результатов",
 		  year, t.where, cname);
 	doc_para(doc, DOC_PLAIN, DOC_ALIGN_LEFT, true, "ПРИКАЗЫВАЮ:");
@@ -1009,8 +1011,8 @@ static int build_info(struct db *d, const struct scope *sc, const struct note_op
 	if (rc)
 		goto out;
 	if (!school && !found) {
-		set_msg(msg, n, "у территории «%s» нет плана мероприятий: создайте его (oko measures) или укажите --plan",
-			t.name);
+		set_msg(msg, n, "у территории%s%s%s нет плана мероприятий: создайте его (oko measures) или укажите --plan",
+			t.name[0] ? " «" : "", t.name, t.name[0] ? "»" : "");
 		rc = ERR_INVALID;
 		goto out;
 	}
@@ -1059,7 +1061,7 @@ static int build_info(struct db *d, const struct scope *sc, const struct note_op
 		char title[800];
 		snprintf(title, sizeof title,
 			 "о мерах по обеспечению объективности проведения оценочных процедур и оценивания их "
-			 "результатов в общеобразовательных организациях %s по состоянию на %s",
+			 "результатов %s по состоянию на %s",
 			 t.where, date_w);
 		doc = doc_new("Информационная справка");
 		doc_para(doc, DOC_TITLE, DOC_ALIGN_DEFAULT, true, "Информационная справка");
@@ -1330,8 +1332,8 @@ static int build_analytic(struct db *d, const struct scope *sc, const struct not
 	if (rc)
 		goto out;
 	if (!nf) {
-		set_msg(msg, n, "у %s нет результатов %s", t.name[0] ? t.name : "территории",
-			cs.n == 1 ? "этой процедуры" : "процедур этого выбора");
+		set_msg(msg, n, "нет результатов %s %s", cs.n == 1 ? "этой процедуры" : "процедур этого выбора",
+			t.where);
 		rc = ERR_INVALID;
 		goto out;
 	}
@@ -1347,10 +1349,10 @@ static int build_analytic(struct db *d, const struct scope *sc, const struct not
 
 	char title[900];
 	if (one)
-		snprintf(title, sizeof title, "по результатам %s (%d год) в общеобразовательных организациях %s",
+		snprintf(title, sizeof title, "по результатам %s (%d год) %s",
 			 f[0].words, f[0].p.year, t.where);
 	else
-		snprintf(title, sizeof title, "по результатам %s в общеобразовательных организациях %s", what,
+		snprintf(title, sizeof title, "по результатам %s %s", what,
 			 t.where);
 	doc = doc_new("Аналитическая справка");
 	doc_para(doc, DOC_TITLE, DOC_ALIGN_DEFAULT, true, "Аналитическая справка");
@@ -1401,7 +1403,8 @@ static int build_analytic(struct db *d, const struct scope *sc, const struct not
 			if (!one)
 				doc_table_group(doc, x->words);
 			for (int l = 0; l < x->fr.nlev; l++)
-				marks_row(doc, x->fr.lev[l].name, &x->fr.lev[l]);
+				marks_row(doc, x->fr.lev[l].kind == FISOKO_SCHOOL ? t.name : x->fr.lev[l].name,
+					  &x->fr.lev[l]);
 		}
 		doc_table_end(doc);
 		doc_para(doc, DOC_SMALL, DOC_ALIGN_LEFT, false,
@@ -1692,9 +1695,15 @@ static cairo_status_t png_sink(void *closure, const unsigned char *data, unsigne
 	return buf_append(closure, data, len) ? CAIRO_STATUS_WRITE_ERROR : CAIRO_STATUS_SUCCESS;
 }
 
-static void chart_text(cairo_t *cr, const char *text, double x, double y, double size, int align)
+/* Text centred vertically on y: align -1 from x, 0 centred, 1 ending at x; max_w > 0
+ * ellipsizes a longer text (a school's name in the legend). */
+static void chart_text(cairo_t *cr, const char *text, double x, double y, double size, int align, double max_w)
 {
 	PangoLayout *l = pango_cairo_create_layout(cr);
+	if (max_w > 0) {
+		pango_layout_set_width(l, (int)(max_w * PANGO_SCALE));
+		pango_layout_set_ellipsize(l, PANGO_ELLIPSIZE_END);
+	}
 	char font[64];
 	snprintf(font, sizeof font, "Liberation Sans %.1fpx", size);
 	PangoFontDescription *fd = pango_font_description_from_string(font);
@@ -1754,7 +1763,7 @@ int note_chart_marks(struct db *d, const struct scope *sc, const char *procedure
 		char b[32];
 		snprintf(b, sizeof b, "%.0f %%", v);
 		cairo_set_source_rgb(cr, 0.2, 0.2, 0.2);
-		chart_text(cr, b, left - 12, y, 30, 1);
+		chart_text(cr, b, left - 12, y, 30, 1, 0);
 	}
 	static const double colour[FISOKO_LEVELS][3] = { { 0.18, 0.36, 0.62 }, { 0.62, 0.70, 0.80 },
 							  { 0.85, 0.85, 0.85 } };
@@ -1769,12 +1778,12 @@ int note_chart_marks(struct db *d, const struct scope *sc, const char *procedure
 			char v[64];
 			fmt_dec(v, sizeof v, pct[l][k], 1);
 			cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
-			chart_text(cr, v, x + (bw - 6) / 2, bottom - h - 22, 26, 0);
+			chart_text(cr, v, x + (bw - 6) / 2, bottom - h - 22, 26, 0, 0);
 		}
 		char m[16];
 		snprintf(m, sizeof m, "«%d»", k + 2);
 		cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
-		chart_text(cr, m, left + group * k + group / 2, bottom + 30, 32, 0);
+		chart_text(cr, m, left + group * k + group / 2, bottom + 30, 32, 0, 0);
 	}
 	/* the legend */
 	double lx = left;
@@ -1784,8 +1793,8 @@ int note_chart_marks(struct db *d, const struct scope *sc, const char *procedure
 		cairo_fill(cr);
 		cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
 		char name[300];
-		snprintf(name, sizeof name, "%s", fr.lev[l].name);
-		chart_text(cr, name, lx + 48, 46, 30, -1);
+		snprintf(name, sizeof name, "%s", fr.lev[l].kind == FISOKO_SCHOOL ? t.name : fr.lev[l].name);
+		chart_text(cr, name, lx + 48, 46, 30, -1, (right - left) / fr.nlev - 64);
 		lx += (right - left) / fr.nlev;
 	}
 	cairo_surface_flush(s);
