@@ -9,7 +9,7 @@
  *   oko measures import --plan N FILE [--dry-run]
  *   oko measures export --plan N --out FILE.xlsx|FILE.csv
  *   oko measures help --plan N [--run N|latest] --kinds K[,K…] [--due DATE]
- *   oko measures report --measure N --status S [--note TEXT] [--file FILE]
+ *   oko measures report --measure N --status S [--note TEXT] [--file FILE] [--on DATE]
  *   oko measures outcome --plan N
  *   oko measures requisites [--municipality NAME] [--org T --place T --head-position T
  *                           --head-name T]
@@ -49,7 +49,7 @@ const char cmd_measures_usage[] =
 	"       oko measures export --plan N --out ФАЙЛ.xlsx|ФАЙЛ.csv\n"
 	"       oko measures help --plan N [--run N|latest] --kinds ВИДЫ [--due ДАТА]\n"
 	"       oko measures report --measure N --status planned|progress|done|cancelled\n"
-	"                  [--note ТЕКСТ] [--file ФАЙЛ]\n"
+	"                  [--note ТЕКСТ] [--file ФАЙЛ] [--on ДАТА]\n"
 	"       oko measures outcome --plan N\n"
 	"       oko measures requisites [--municipality НАЗВАНИЕ] [--org ТЕКСТ] [--place ТЕКСТ]\n"
 	"                  [--head-position ТЕКСТ] [--head-name ТЕКСТ]\n\n"
@@ -71,7 +71,8 @@ const char cmd_measures_usage[] =
 	"             recheck — перепроверка работ, observers — наблюдатели, seminar — семинар,\n"
 	"             только где перепроверка подтвердила завышение) со сроком --due.\n"
 	"report     — отметка о выполнении: статус, комментарий и файл-подтверждение (PDF, JPEG,\n"
-	"             PNG, DOCX или XLSX, до 20 МБ).\n"
+	"             PNG, DOCX или XLSX, до 20 МБ); --on — день, когда мероприятие выполнено\n"
+	"             (не позже сегодняшнего; без него — сегодня).\n"
 	"outcome    — вышли ли школы, которым помогали, из списка риска.\n"
 	"requisites — реквизиты документов региона или муниципалитета: организация, место,\n"
 	"             должность и ФИО руководителя; без --org… — показать.\n"
@@ -466,8 +467,11 @@ static int read_evidence(const char *path, unsigned char **data, size_t *n)
 }
 
 static int measure_mark(struct db *d, struct cli *c, int64_t id, const char *status_s,
-			const char *note, const char *file)
+			const char *note, const char *file, const char *on_s)
 {
+	char on[MP_DATE_LEN] = "";
+	if (on_s && parse_date(on_s, on))
+		return cli_usage_error(c, "--on — дата выполнения в виде ДД.ММ.ГГГГ");
 	int st = status_s ? mp_status_parse(status_s) : -1;
 	if (st < 0)
 		return cli_usage_error(c, "--status — planned (запланировано), progress (выполняется), "
@@ -513,7 +517,7 @@ static int measure_mark(struct db *d, struct cli *c, int64_t id, const char *sta
 			goto out;
 		}
 	}
-	rc = measure_report(d, id, (enum mp_status)st, note ? note : "", file ? id_s : NULL, name,
+	rc = measure_report_on(d, id, (enum mp_status)st, on, note ? note : "", file ? id_s : NULL, name,
 			    type, (int64_t)n, cli_user_name(), msg, sizeof msg);
 	if (rc) {
 		fprintf(stderr, "oko: отметка не сохранена: %s\n", *msg ? msg : err_str(rc));
@@ -630,7 +634,8 @@ int cmd_measures(struct cli *c, int argc, char **argv)
 	const char *tmpl = NULL, *level = NULL, *mun = NULL, *school = NULL, *from = NULL,
 		   *to = NULL, *title = NULL, *plan_s = NULL, *out = NULL, *run_s = NULL,
 		   *kinds = NULL, *due = NULL, *measure_s = NULL, *status = NULL, *note = NULL,
-		   *file = NULL, *org = NULL, *place = NULL, *head_pos = NULL, *head_name = NULL;
+		   *file = NULL, *org = NULL, *place = NULL, *head_pos = NULL, *head_name = NULL,
+		   *on = NULL;
 	bool dry_run = false;
 	const struct cli_opt opts[] = {
 		{ "--template", &tmpl, NULL }, { "--level", &level, NULL },
@@ -641,7 +646,8 @@ int cmd_measures(struct cli *c, int argc, char **argv)
 		{ "--measure", &measure_s, NULL }, { "--status", &status, NULL },
 		{ "--note", &note, NULL }, { "--file", &file, NULL }, { "--org", &org, NULL },
 		{ "--place", &place, NULL }, { "--head-position", &head_pos, NULL },
-		{ "--head-name", &head_name, NULL }, { "--dry-run", NULL, &dry_run }, { 0 },
+		{ "--head-name", &head_name, NULL }, { "--on", &on, NULL }, { "--dry-run", NULL, &dry_run },
+		{ 0 },
 	};
 	int npos, rc;
 	if ((rc = cli_parse(c, argc, argv, opts, &npos)))
@@ -701,7 +707,7 @@ int cmd_measures(struct cli *c, int argc, char **argv)
 		rc = plan_help(d, c, plan, run_s, kinds, due);
 		break;
 	case 7:
-		rc = measure_mark(d, c, measure, status, note, file);
+		rc = measure_mark(d, c, measure, status, note, file, on);
 		break;
 	case 8:
 		rc = plan_outcome(d, plan);

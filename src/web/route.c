@@ -282,7 +282,7 @@ const struct web_route web_routes[] = {
 	  KEYS(CSRF, K("dir", WEB_ENUM, "куда переместить", .values = move_dirs)) },
 	{ "POST", "/measure/{id}/report", page_measure_report, WEB_STAFF, true,
 	  KEYS(CSRF, K("status", WEB_ENUM, "статус", .values = mp_statuses), K("note", WEB_TEXT, "отметка", .max = 990),
-	       FILE_) },
+	       DATE("done_on", "дата выполнения"), FILE_) },
 	/* Official documents (pages/documents.c): a school only its info-note and its plan. */
 	{ "GET", "/documents", page_documents, WEB_STAFF, false,
 	  KEYS(K("kind", WEB_ENUM, "вид документа", .values = note_kinds),

@@ -223,8 +223,17 @@ get school2 "/measure/note/$nid"
 expect_eq "another school may not" "$code" 404
 get mun2 "/measure/note/$nid"
 expect_eq "another municipality may not" "$code" 404
+# Done on an earlier day (recorded later); a day to come refused, nothing stored.
+upload school "/measure/$m1/report" -F status=done -F "note=Отметка внесена позже" -F done_on=15.11.2021
+expect_eq "done on an earlier day" "$code" 200
+expect_eq "… that day recorded" "$(sql "SELECT done_on FROM measure WHERE id = $m1")" 2021-11-15
+before=$(sql "SELECT count(*) FROM measure_note WHERE measure_id = $m1")
+upload school "/measure/$m1/report" -F status=done -F done_on=02.12.2021
+expect_eq "a day to come refused" "$code" 400
+expect_grep "… in Russian" "$T/body" "ещё не наступила"
+expect_eq "… nothing stored" "$(sql "SELECT count(*) FROM measure_note WHERE measure_id = $m1")" "$before"
 get mun "/measures/$pid"
-expect_grep "the plan shows the last note" "$T/body" "Собеседование проведено"
+expect_grep "the plan shows the last note" "$T/body" "Отметка внесена позже"
 get mun2 "/measure/$m1"
 expect_eq "another municipality's measure is 404" "$code" 404
 

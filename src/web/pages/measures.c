@@ -1289,7 +1289,9 @@ static void report_form(struct web_req *r, struct buf *b, const struct mp_measur
 	}
 	buf_puts(b, "</select></label><label>Что сделано <textarea name=\"note\" rows=\"3\" maxlength=\"990\" "
 		    "placeholder=\"Проведено собеседование, составлен протокол\"></textarea></label>"
-		    "<label>Подтверждающий документ <input type=\"file\" name=\"file\" accept=\".pdf,.jpg,.jpeg,.png,.docx,"
+		    "<label>Дата выполнения <input name=\"done_on\" type=\"date\"></label><p class=\"muted\">Для "
+		    "выполненного мероприятия, если оно выполнено раньше, чем вносится отметка; без даты — сегодня."
+		    "</p><label>Подтверждающий документ <input type=\"file\" name=\"file\" accept=\".pdf,.jpg,.jpeg,.png,.docx,"
 		    ".xlsx,application/pdf,image/jpeg,image/png\"></label><p class=\"muted\">PDF, JPEG, PNG, DOCX или "
 		    "XLSX, не больше 20 МБ; тип определяется по содержимому файла.</p><p><button>Сохранить отметку"
 		    "</button></p></form></section>");
@@ -1488,8 +1490,9 @@ int page_measure_report(struct web_req *r, struct web_res *w)
 			return rc;
 	}
 	msg[0] = '\0';
-	int rc = measure_report(r->db, id, (enum mp_status)status, note ? note : "", file ? fid : NULL,
-				file ? fname : NULL, type, file ? (int64_t)u->size : 0, r->user.login, msg, sizeof msg);
+	int rc = measure_report_on(r->db, id, (enum mp_status)status, web_str(r, "done_on"), note ? note : "",
+				   file ? fid : NULL, file ? fname : NULL, type, file ? (int64_t)u->size : 0,
+				   r->user.login, msg, sizeof msg);
 	if (rc) {
 		if (file)
 			scan_remove(dir, fid);
