@@ -48,6 +48,7 @@ make_doc info-school info-note --school "$SCH"
 make_doc analytic analytic-note --procedure $P
 make_doc analytic-mun analytic-note --procedure $P --municipality "$MUN"
 make_doc analytic-campaign analytic-note --campaign "$CAMP"
+make_doc analytic-school analytic-note --procedure $P --school "$SCH"
 make_doc plan plan --municipality "$MUN"
 for f in "$D"/*.pdf; do
 	flat "$f" >"${f%.pdf}.pdf.txt"
