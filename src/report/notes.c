@@ -244,15 +244,16 @@ struct terr {
 				     «Берёзовский район»», «в образовательной организации: …» */
 };
 
+static int terr_school(struct db *d, const struct scope *sc, const char *login, struct terr *t,
+		       char *msg, size_t n);
+
 static int terr_resolve(struct db *d, const struct scope *sc, const struct note_opts *o, struct terr *t,
 			char *msg, size_t n)
 {
 	memset(t, 0, sizeof *t);
 	int rc = 0;
-	if (o->school && *o->school) {
-		/* handled by the callers that take a school (info-note) */
-		return 0;
-	}
+	if (o->school && *o->school)
+		return terr_school(d, sc, o->school, t, msg, n);
 	if (o->municipality_id > 0) {
 		if (!scope_sees_municipality(d, sc, o->municipality_id)) {
 			set_msg(msg, n, "муниципалитет вне вашей территории");
