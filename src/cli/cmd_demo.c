@@ -1534,7 +1534,8 @@ static int demo_measures(struct db *d, const struct gen_params *gp)
 
 	/* Requisites of the municipality for its documents. */
 	struct mp_requisite rq = { 0 };
-	snprintf(rq.org, sizeof rq.org, "Комитет по образованию администрации %.200s", mu.scope_name);
+	snprintf(rq.org, sizeof rq.org, "Комитет по образованию администрации муниципального образования «%.150s»",
+		 mu.scope_name);
 	snprintf(rq.place, sizeof rq.place, "%.120s", mu.scope_name);
 	snprintf(rq.head_position, sizeof rq.head_position, "Председатель Комитета");
 	snprintf(rq.head_name, sizeof rq.head_name, "Е.А. %s", surnames[mix(gp->seed) % NELEM(surnames)]);

@@ -1649,7 +1649,9 @@ int requisite_get(struct db *d, enum mp_level unit, int64_t unit_id, struct mp_r
 		if (unit == MP_SCHOOL)
 			copy(out->org, sizeof out->org, db_col_text(s, 0));
 		else
-			snprintf(out->org, sizeof out->org, "Органы управления образованием %s", db_col_text(s, 0));
+			snprintf(out->org, sizeof out->org, unit == MP_REGION ? "Орган управления образованием региона «%s»"
+							 : "Орган управления образованием муниципального образования «%s»",
+			 db_col_text(s, 0));
 	}
 	db_finalize(s);
 	return rc;

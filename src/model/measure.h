@@ -236,8 +236,8 @@ struct mp_requisite {
 	char head_position[MP_SHORT_MAX], head_name[128];
 };
 /* A territory's requisites; when none are stored, defaults from the registry (the
- * territory's name: «Органы управления образованием <муниципалитет>», place and head
- * empty) and *stored = false. */
+ * territory's name: «Орган управления образованием муниципального образования «…»» or
+ * «… региона «…»», a school's own name; place and head empty) and *stored = false. */
 int requisite_get(struct db *d, enum mp_level unit, int64_t unit_id, struct mp_requisite *out,
 		  bool *stored);
 int requisite_put(struct db *d, enum mp_level unit, int64_t unit_id, const struct mp_requisite *r,

@@ -695,7 +695,7 @@ static void test_requisites(void **state)
 	bool stored = true;
 	assert_int_equal(requisite_get(db, MP_MUNICIPALITY, m1, &r, &stored), 0);
 	assert_false(stored);
-	assert_string_equal(r.org, "Органы управления образованием М1");
+	assert_string_equal(r.org, "Орган управления образованием муниципального образования «М1»");
 	assert_string_equal(r.place, "");
 	assert_int_equal(requisite_get(db, MP_SCHOOL, sch[1], &r, &stored), 0);
 	assert_string_equal(r.org, "МБОУ «СОШ № 2»");
