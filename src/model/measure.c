@@ -1388,7 +1388,14 @@ int measure_help_from_run(struct db *d, const struct scope *sc, int64_t plan_id,
 	copy(run_at, sizeof run_at, db_col_text(s, 0));
 	db_finalize(s);
 	s = NULL;
-	if ((rc = help_schools(d, sc, run_id, &hs, &nh)))
+	/* The plan's own territory: a municipality's plan helps its schools only, whoever adds
+	 * the help (the region, the command line). */
+	static const struct scope every = { SCOPE_ALL, 0 };
+	struct scope terr = p->level == MP_MUNICIPALITY ? (struct scope){ SCOPE_MUNICIPALITY, p->municipality_id }
+			    : p->level == MP_SCHOOL	    ? (struct scope){ SCOPE_SCHOOL, p->school_id }
+			    : p->region_id && (!sc || sc->kind == SCOPE_ALL) ? (struct scope){ SCOPE_REGION, p->region_id }
+									      : *(sc ? sc : &every);
+	if ((rc = help_schools(d, &terr, run_id, &hs, &nh)))
 		goto out;
 	rep->schools = (long)nh;
 	if ((rc = db_begin(d)))

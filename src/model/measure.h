@@ -190,7 +190,9 @@ struct mp_help_report {
 	long measures;   /* measures added */
 	long skipped;    /* measures already there (same plan, school, kind, run) */
 };
-/* Adds to the plan, for every school of the scope listed or officially flagged in the run,
+/* Adds to the plan, for every school of the plan's own territory (a municipality's plan:
+ * its schools, whoever adds the help; a region's plan: the scope's) listed or officially
+ * flagged in the run,
  * one measure of each kind in kinds (bits 1 << enum mp_kind) — seminar only where a
  * re-check confirmed over-scoring (run_recheck inflated) — into a block «Адресная помощь
  * школам с признаками необъективности» (created when missing), each with the school, the

@@ -162,14 +162,21 @@ expect_eq "export to an unknown kind: usage error" \
 	"$("$OKO" measures export --plan "$P1" --out "$T/p.txt" 2>/dev/null; echo $?)" 2
 
 # --- addressed help ---------------------------------------------------------------------
+# A municipality's plan helps the municipality's flagged schools only, also from the command
+# line, which sees the whole region.
 RUN=$(sql 'SELECT max(id) FROM analysis_run')
-WANT=$(sql "SELECT school_id FROM school_risk WHERE run_id = $RUN AND listed = 1
-	    UNION SELECT school_id FROM sign_result WHERE run_id = $RUN AND kind = 'official'
+WANT=$(sql "SELECT x.school_id FROM (SELECT school_id FROM school_risk WHERE run_id = $RUN AND listed = 1
+	    UNION SELECT school_id FROM sign_result WHERE run_id = $RUN AND kind = 'official') x
+	    JOIN school s ON s.id = x.school_id
+	    WHERE s.municipality_id = (SELECT municipality_id FROM mplan WHERE id = $PT)
 	    ORDER BY 1" | tr '\n' ' ')
+ALLFLAGGED=$(sql "SELECT count(*) FROM (SELECT school_id FROM school_risk WHERE run_id = $RUN AND listed = 1
+	    UNION SELECT school_id FROM sign_result WHERE run_id = $RUN AND kind = 'official')")
 NW=$(echo $WANT | wc -w)
 expect_ok "addressed help from the latest run" measures help --plan "$PT" --kinds interview,control \
 	--due 01.03.2021
 expect_grep "the help counted" "$T/out" "школ с признаками необъективности: $NW"
+[ "$NW" -gt 0 ] && [ "$NW" -lt "$ALLFLAGGED" ] && ok "… fewer than the region's $ALLFLAGGED" || fail "… $NW of $ALLFLAGGED"
 expect_eq "one measure of each kind for exactly the flagged schools" \
 	"$(sql "SELECT school_id FROM measure WHERE plan_id = $PT AND kind = 'interview' ORDER BY 1" | tr '\n' ' ')|$(sql "SELECT school_id FROM measure WHERE plan_id = $PT AND kind = 'control' ORDER BY 1" | tr '\n' ' ')" \
 	"$WANT|$WANT"

@@ -607,14 +607,25 @@ static void test_help(void **state)
 	assert_int_equal(measure_help_from_run(db, &mun1, p, run1, all, "", "test", &rep, msg, sizeof msg), 0);
 	assert_int_equal(rep.measures, 0);
 	assert_int_equal(rep.skipped, 9);
-	/* The region sees s3 too (listed in М2): only its measures are new. */
+	/* The region (or the command line) adding help to М1's plan still helps М1's schools
+	 * only — s3 (listed in М2) is not М1's; a plan of the region takes all three. */
 	const struct scope regs = { SCOPE_REGION, reg };
 	assert_int_equal(measure_help_from_run(db, &regs, p, run1, 1u << MP_KIND_INTERVIEW, "", "test", &rep, msg,
 					       sizeof msg),
 			 0);
-	assert_int_equal(rep.schools, 3);
-	assert_int_equal(rep.measures, 1);
+	assert_int_equal(rep.schools, 2);
+	assert_int_equal(rep.measures, 0);
 	assert_int_equal(rep.skipped, 2);
+	assert_int_equal(measure_help_from_run(db, &ALL, p, run1, 1u << MP_KIND_INTERVIEW, "", "test", &rep, msg,
+					       sizeof msg),
+			 0);
+	assert_int_equal(rep.schools, 2);
+	int64_t rp = add_plan(MP_REGION, reg, "План региона");
+	assert_int_equal(measure_help_from_run(db, &regs, rp, run1, 1u << MP_KIND_INTERVIEW, "", "test", &rep, msg,
+					       sizeof msg),
+			 0);
+	assert_int_equal(rep.schools, 3);
+	assert_int_equal(rep.measures, 3);
 	/* An unknown run is refused. */
 	assert_int_equal(measure_help_from_run(db, &mun1, p, run1 + 100, all, "", "test", &rep, msg, sizeof msg),
 			 ERR_NOTFOUND);

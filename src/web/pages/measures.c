@@ -1129,20 +1129,8 @@ int page_mplan_help(struct web_req *r, struct web_res *w)
 	struct mp_help_report rep;
 	char msg[400] = "", text[600];
 	memset(&rep, 0, sizeof rep);
-	/* The schools of the plan's territory (inside the user's, since the user sees the plan). */
-	struct mp_plan *p = calloc(1, sizeof *p);
-	if (!p)
-		return ERR_NOMEM;
-	if ((rc = mplan_get(r->db, id, p))) {
-		free(p);
-		return rc;
-	}
-	struct scope terr = p->level == MP_MUNICIPALITY ? (struct scope){ SCOPE_MUNICIPALITY, p->municipality_id }
-			    : p->level == MP_SCHOOL	    ? (struct scope){ SCOPE_SCHOOL, p->school_id }
-			    : r->scope.kind == SCOPE_ALL    ? r->scope
-							    : (struct scope){ SCOPE_REGION, p->region_id };
-	free(p);
-	rc = measure_help_from_run(r->db, &terr, id, ri.id, kinds, due ? due : "", r->user.login, &rep, msg,
+	/* The model takes the plan's own territory (inside the user's: the user sees the plan). */
+	rc = measure_help_from_run(r->db, &r->scope, id, ri.id, kinds, due ? due : "", r->user.login, &rep, msg,
 				   sizeof msg);
 	if (rc == ERR_INVALID || rc == ERR_NOTFOUND) {
 		snprintf(text, sizeof text, "Мероприятия не добавлены: %s.", msg[0] ? msg : "проверьте форму");
