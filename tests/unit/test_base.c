@@ -18,6 +18,7 @@
 #include "base/err.h"
 #include "base/hmap.h"
 #include "base/numfmt.h"
+#include "base/ru.h"
 #include "base/str.h"
 
 static void test_buf_grows_and_caps(void **state)
@@ -314,6 +315,42 @@ static void test_plural(void **st)
 		assert_string_equal(str_plural(cases[i].n, "работа", "работы", "работ"), cases[i].want);
 }
 
+static void test_ru(void **st)
+{
+	(void)st;
+	char b[RU_NUM_MAX];
+	assert_string_equal(ru_int(b, sizeof b, 0), "0");
+	assert_string_equal(ru_int(b, sizeof b, 999), "999");
+	assert_string_equal(ru_int(b, sizeof b, 1895), "1\xE2\x80\x89" "895");
+	assert_string_equal(ru_int(b, sizeof b, 23310), "23\xE2\x80\x89" "310");
+	assert_string_equal(ru_int(b, sizeof b, -1234567), "\xE2\x88\x92" "1\xE2\x80\x89" "234\xE2\x80\x89" "567");
+	assert_string_equal(ru_num(b, sizeof b, 82.04, 1), "82,0");
+	assert_string_equal(ru_num(b, sizeof b, 0.25, 2), "0,25");
+	assert_string_equal(ru_num(b, sizeof b, -0.04, 1), "0,0");
+	assert_string_equal(ru_num(b, sizeof b, -3.25, 1), "\xE2\x88\x92" "3,3");
+	assert_string_equal(ru_num(b, sizeof b, 12345.678, 2), "12\xE2\x80\x89" "345,68");
+	assert_string_equal(ru_num(b, sizeof b, NAN, 1), "—");
+	assert_string_equal(ru_pct(b, sizeof b, 0.485, 1), "48,5\xC2\xA0%");
+	assert_string_equal(ru_p(b, sizeof b, 2.8e-131), "p < 0,001");
+	assert_string_equal(ru_p(b, sizeof b, 0.0123), "p = 0,012");
+	assert_string_equal(ru_date(b, sizeof b, "2021-04-14"), "14.04.2021");
+	assert_string_equal(ru_date(b, sizeof b, "2021-04-14T09:00:00Z"), "14.04.2021");
+	assert_string_equal(ru_date(b, sizeof b, "весна"), "весна");
+	char l[64];
+	assert_string_equal(ru_date_long(l, sizeof l, "2021-03-01"), "01 марта 2021 г.");
+	/* Moscow by default (UTC+3); Barnaul UTC+7 crosses midnight and a year. */
+	assert_string_equal(ru_moment(l, sizeof l, "2026-12-02T18:47:50Z"), "02.12.2026 21:47");
+	assert_int_equal(ru_set_zone("Asia/Barnaul"), 0);
+	assert_string_equal(ru_moment(l, sizeof l, "2026-12-31T18:30:00Z"), "01.01.2027 01:30");
+	assert_string_equal(ru_moment(l, sizeof l, "2024-02-28T20:00:00Z"), "29.02.2024 03:00");
+	assert_int_equal(ru_set_zone("Europe/Kaliningrad"), 0);
+	assert_string_equal(ru_moment(l, sizeof l, "2021-03-01T01:00:00Z"), "01.03.2021 03:00");
+	assert_int_equal(ru_set_zone("Mars/Olympus"), -1);
+	assert_int_equal(ru_set_zone("Europe/Moscow"), 0);
+	assert_non_null(ru_zone_find("Asia/Vladivostok"));
+	assert_int_equal(ru_zone_find("Asia/Vladivostok")->offset_min, 600);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -328,6 +365,7 @@ int main(void)
 		cmocka_unit_test(test_diag),
 		cmocka_unit_test(test_err_str),
 		cmocka_unit_test(test_plural),
+		cmocka_unit_test(test_ru),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
