@@ -111,8 +111,11 @@ bench: deps all
 	@OKO=$(abspath $(OKO)) bench/run.sh
 
 DEMO_DB ?= demo.db
-run: deps all
-	@OKO=$(abspath $(OKO)) DEMO_DB=$(DEMO_DB) scripts/run.sh
+# The browser tests' npm packages are not needed to serve the demo (no npm registry).
+run:
+	@DEPS_E2E=0 scripts/deps.sh
+	@$(MAKE) --no-print-directory all
+	@OKO=$(abspath $(OKO)) DEMO_DB=$(DEMO_DB) FRESH=$(FRESH) scripts/run.sh
 
 clean:
 	rm -rf build build-san build-fuzz

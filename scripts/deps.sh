@@ -2,6 +2,8 @@
 # Install the Debian packages oko needs to build, test and run, and only those that are
 # missing. Idempotent and fast when everything is present: one dpkg-query, no network.
 # Usage: scripts/deps.sh            (as root, or with sudo available)
+#        DEPS_E2E=0 scripts/deps.sh (`make run`: without the browser tests' npm packages,
+#                                    so serving the demo never needs the npm registry)
 set -eu
 
 PKGS="build-essential pkg-config git
@@ -23,6 +25,7 @@ chromium"
 # The browser tests' npm packages (playwright-core, pinned by tests/e2e/package-lock.json;
 # it drives Debian's chromium and downloads no browser).
 e2e_deps() {
+	[ "${DEPS_E2E:-1}" = 0 ] && return 0
 	e2e=$(dirname "$0")/../tests/e2e
 	[ -d "$e2e/node_modules/playwright-core" ] && return 0
 	echo "deps: npm ci in tests/e2e" >&2
