@@ -31,6 +31,13 @@ struct analysis_opts {
 	bool store;            /* keep the run in the database */
 	bool progress;         /* progress line on stderr */
 	bool timing;           /* phase times on stderr */
+	/* Called on the calling thread as the run goes: after each procedure is analysed and
+	 * written (done of total: the selected procedures and the previous-year ones they
+	 * need); after the last, the risk, the files and the stored run follow before
+	 * analysis_run returns. For a caller that shows the run's progress (the web's
+	 * /analysis); may be NULL. */
+	void (*on_progress)(void *ctx, size_t done, size_t total);
+	void *progress_ctx;
 };
 
 struct analysis_summary {

@@ -480,6 +480,8 @@ static int consume_all(struct job *r, struct analysis_summary *sum, double *t_wa
 		r->written = i + 1;
 		pthread_cond_broadcast(&r->cv);
 		pthread_mutex_unlock(&r->mu);
+		if (r->o->on_progress)
+			r->o->on_progress(r->o->progress_ctx, i + 1, r->np);
 	}
 	if (r->o->progress)
 		fprintf(stderr, "\r%60s\r", "");
