@@ -162,7 +162,9 @@ void diag_print(FILE *f, const struct diag_list *d)
 		fprintf(f, "%s\n", buf_str(&b));
 	}
 	if (d->dropped)
-		fprintf(f, "… и ещё %zu сообщений не показано\n", d->dropped);
+		fprintf(f, "… и ещё %zu %s\n", d->dropped,
+			str_plural((long)d->dropped, "сообщение не показано", "сообщения не показаны",
+				   "сообщений не показано"));
 	buf_free(&b);
 }
 

@@ -28,6 +28,7 @@
 #include "base/err.h"
 #include "base/hmap.h"
 #include "base/mem.h"
+#include "base/ru.h"
 #include "base/str.h"
 #include "import/catalogue.h"
 #include "import/import.h"
@@ -50,7 +51,7 @@ enum rule {
 	R_SCHOOL, R_CODE, R_DUPLICATE, R_PROCEDURE, R_VARIANT, R_SCORE_RANGE, R_EXTRA_POSITION,
 	R_ABSENT_VALUE, R_SCORE_OVER_MAX, R_CELL_INVALID, R_TOTAL_OVER_MAX, R_TOTAL_MISMATCH, R_JOURNAL,
 	R_VARIANT_MISSING, R_ABSENT_WITH_SCORES, R_SCORES_MISSING, R_CLASS, R_PARTIAL, R_COLUMNS,
-	R_NRULES
+	R_ROW_WIDTH, R_NRULES
 };
 
 /* A rule marked `strict` rejects the file only in strict mode (--strict): by default the row
@@ -60,7 +61,7 @@ static const struct {
 	const char *code;
 	bool rejects;
 	unsigned problem; /* bit stored with the row when it does not reject */
-	const char *title; /* Russian, for the report */
+	const char *title; /* Russian, for the report: what a person reads (the code never) */
 	bool strict;      /* rejects in strict mode */
 } rules[R_NRULES] = {
 	[R_SCHOOL] = { "school", true, 0, "неверный логин школы" },
@@ -96,6 +97,9 @@ static const struct {
 			"участник писал одну часть из двух (работа неполная, вне признаков по баллам)" },
 	[R_COLUMNS] = { "position_columns", true, 0,
 			"число заполненных столбцов позиций не совпадает с процедурой" },
+	[R_ROW_WIDTH] = { "row_columns", true, 0,
+			  "в строке не столько столбцов, сколько в заголовке (строка CSV разбита или "
+			  "склеена)" },
 };
 
 /* Whether a problem of rule r rejects the file under these options. */
@@ -219,6 +223,7 @@ struct imp {
 	struct table_src src;
 	struct layout_map map;
 	bool have_header;
+	size_t hdr_width;                 /* CSV: the header's cells up to its last non-empty one */
 	char hdr[LF_NFIELDS][160];        /* header texts of the fields, for messages */
 	char poshdr[PROC_MAX_POSITIONS][64];
 	struct proc_state *procs[MAX_PROCEDURES];
@@ -315,8 +320,9 @@ static int map_positions(struct imp *im, struct proc_state *ps)
 		/* The 2020 export says how many positions it has: its «Учебник» column stands
 		 * right after them. */
 		report(im, R_COLUMNS, 1, NULL, NULL,
-		       "в файле %d столбцов позиций (до столбца учебника), а у процедуры %s их %d: "
-		       "похоже, выбрана не та процедура", m->nfile, ps->p.code, ps->p.npos);
+		       "в файле %d %s позиций (до столбца учебника), а у процедуры %s их %d: "
+		       "похоже, выбрана не та процедура", m->nfile,
+		       str_plural(m->nfile, "столбец", "столбца", "столбцов"), ps->p.code, ps->p.npos);
 		return ERR_INVALID;
 	}
 	for (int j = 0; j < m->npos; j++) {
@@ -340,8 +346,8 @@ static int map_positions(struct imp *im, struct proc_state *ps)
 	}
 	if (m->posmode == POS_BY_LABEL && m->npos < ps->p.npos) {
 		report(im, R_PROCEDURE, 1, NULL, NULL,
-		       "в файле %d столбцов позиций, а у процедуры %s их %d", m->npos, ps->p.code,
-		       ps->p.npos);
+		       "в файле %d %s позиций, а у процедуры %s их %d", m->npos,
+		       str_plural(m->npos, "столбец", "столбца", "столбцов"), ps->p.code, ps->p.npos);
 		return ERR_INVALID;
 	}
 	return 0;
@@ -740,6 +746,20 @@ static bool row_has_no_result(struct imp *im, const struct table_row *row)
 static int stage(struct imp *im, const struct table_row *row, int proc, int32_t school,
 		 const char *code, const struct result *r, bool clear);
 
+/* A CSV row shorter than the header, or with a value past the header's last column. */
+static bool row_width_wrong(const struct imp *im, const struct table_row *row)
+{
+	if (row->n < im->hdr_width)
+		return true;
+	for (size_t c = im->hdr_width; c < row->n; c++) {
+		size_t len;
+		table_cell(row, (int)c, &len);
+		if (len)
+			return true;
+	}
+	return false;
+}
+
 static int result_row(void *ctx, const struct table_row *row)
 {
 	struct imp *im = ctx;
@@ -756,6 +776,17 @@ static int result_row(void *ctx, const struct table_row *row)
 	char col[128], code[MAX_CODE + 8], buf[64];
 	size_t before = diag_errors(im->diags);
 	struct result r = { .stated_total = -1 };
+
+	/* A CSV line with fewer cells than the header, or with values past it, is a line broken
+	 * or joined (a quote or a separator lost): its cells stand under other columns, so
+	 * whatever they would say (a procedure code in the code's place…) is not about them. */
+	if (!im->rows && im->src.kind == TABLE_CSV && row_width_wrong(im, row)) {
+		report(im, R_ROW_WIDTH, row->row, NULL, NULL,
+		       "в строке %zu %s, а по заголовку должно быть %zu: строка разбита или склеена "
+		       "(потерян разделитель или кавычка), её значения стоят не под своими столбцами",
+		       row->n, str_plural((long)row->n, "столбец", "столбца", "столбцов"), im->hdr_width);
+		return 0;
+	}
 
 	/* Procedure: named by the row (canonical) or fixed for the file. */
 	int proc = im->fixed_proc;
@@ -1092,6 +1123,12 @@ static int header_row(struct imp *im, const struct table_row *r)
 			      sizeof im->poshdr[j]);
 	snprintf(im->st->layout, sizeof im->st->layout, "%s", layout_name(im->map.kind));
 	im->have_header = true;
+	for (size_t c = 0; c < r->n; c++) {
+		size_t len;
+		table_cell(r, (int)c, &len);
+		if (len)
+			im->hdr_width = c + 1;
+	}
 	if (im->map.kind == LAYOUT_CANONICAL) {
 		if (im->map.posmode == POS_BY_LABEL)
 			im->fixed_proc = -1;
@@ -1290,18 +1327,20 @@ static void check_columns(struct imp *im)
 		discard_row_warnings(im);
 		diag_add_first(im->diags, DIAG_ERROR, im->name, im->src.sheet, 0, NULL, NULL,
 			       rules[R_COLUMNS].code,
-			       "в файле заполнено %d столбцов позиций, а у процедуры %s их %d: похоже, "
+			       "в файле заполнено %d %s позиций, а у процедуры %s их %d: похоже, "
 			       "выбрана не та процедура или столбцы сдвинуты (значения за последней "
-			       "позицией процедуры — в %ld строках, первая — строка %ld)",
-			       filled, p->code, p->npos, im->extra_rows, im->first_extra_row);
+			       "позицией процедуры — в %ld %s, первая — строка %ld)",
+			       filled, str_plural(filled, "столбец", "столбца", "столбцов"), p->code,
+			       p->npos, im->extra_rows, str_plural(im->extra_rows, "строке", "строках", "строках"),
+			       im->first_extra_row);
 	} else if (im->st->written && filled < p->npos) {
 		im->rule_count[R_COLUMNS]++;
 		discard_row_warnings(im);
 		diag_add_first(im->diags, DIAG_ERROR, im->name, im->src.sheet, 0, NULL, NULL,
 			       rules[R_COLUMNS].code,
-			       "в файле заполнено %d столбцов позиций, а у процедуры %s их %d: последние "
+			       "в файле заполнено %d %s позиций, а у процедуры %s их %d: последние "
 			       "позиции пусты во всех строках — похоже, выбрана не та процедура",
-			       filled, p->code, p->npos);
+			       filled, str_plural(filled, "столбец", "столбца", "столбцов"), p->code, p->npos);
 	}
 }
 
@@ -1641,17 +1680,17 @@ static void summarise(struct imp *im, bool stored)
 		if (!replaced)
 			for (size_t i = 0; i < im->nrsrc; i++)
 				replaced += im->rsrc[i].rows;
-		n = snprintf(p, left, "\n%s: %ld строк с отмеченными проблемами, %s прежних результатов: "
+		n = snprintf(p, left, "\n%s: %ld %s с отмеченными проблемами, %s прежних результатов: "
 				      "%ld, новых школ: %ld",
 			     stored ? "сохранено" : "проверено (ничего не сохранено)", st->marked,
+			     str_plural(st->marked, "строка", "строки", "строк"),
 			     stored ? "заменено" : "было бы заменено", replaced, st->created);
 	}
 	for (size_t i = 0; i < im->nrsrc && n > 0 && (size_t)n < left; i++) {
 		const struct replaced_src *x = &im->rsrc[i];
-		char when[24] = "";
-		if (strlen(x->at) >= 16) /* "2022-03-09T08:03:00Z" → "09.03.2022 08:03 UTC" */
-			snprintf(when, sizeof when, "%.2s.%.2s.%.4s %.5s UTC", x->at + 8, x->at + 5, x->at,
-				 x->at + 11);
+		char when[RU_NUM_MAX] = "";
+		if (strlen(x->at) >= 16) /* "2022-03-09T08:03:00Z" → "09.03.2022 11:03", local */
+			ru_moment(when, sizeof when, x->at);
 		p += n;
 		left -= (size_t)n;
 		n = snprintf(p, left, "\n  %s результатов: %ld (школ: %ld) из загрузки «%s»%s%s%s%s",
@@ -1669,8 +1708,9 @@ static void summarise(struct imp *im, bool stored)
 			continue;
 		p += n;
 		left -= (size_t)n;
-		n = snprintf(p, left, "\n  %s [%s]: %ld — %s", rules[r].title, rules[r].code,
-			     im->rule_count[r], rejects(im->o, r) ? "файл отклоняется" : "строка сохранена с отметкой");
+		/* The rule by its Russian title: the code is for --report's CSV and the tests. */
+		n = snprintf(p, left, "\n  %s: %ld — %s", rules[r].title, im->rule_count[r],
+			     rejects(im->o, r) ? "файл отклоняется" : "строка сохранена с отметкой");
 	}
 }
 
