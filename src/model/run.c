@@ -285,11 +285,16 @@ out:
 	return rc;
 }
 
-/* Columns 0..14 of a risk row, after "SELECT ", and the tables they come from. */
+/* A school's flags of published criteria in the run (column 15 of a risk row). */
+#define RISK_PUBLISHED \
+	"(SELECT count(*) FROM sign_result g WHERE g.run_id = k.run_id AND g.school_id = k.school_id" \
+	" AND g.kind = 'published')"
+
+/* Columns 0..15 of a risk row, after "SELECT ", and the tables they come from. */
 #define RISK_COLS \
 	"k.rank, sc.id, sc.login, sc.name, coalesce(m.name, ''), coalesce(sc.kind, ''), k.risk," \
 	" k.listed, k.official_flags, k.own_flags, k.works, coalesce(k.top_sign, '')," \
-	" coalesce(p.code, ''), coalesce(k.years_flagged, ''), k.consecutive_years"
+	" coalesce(p.code, ''), coalesce(k.years_flagged, ''), k.consecutive_years, " RISK_PUBLISHED
 #define RISK_FROM \
 	" FROM school_risk k JOIN school sc ON sc.id = k.school_id" \
 	" LEFT JOIN municipality m ON m.id = sc.municipality_id" \
@@ -313,6 +318,7 @@ static void risk_view(struct db_stmt *s, struct run_risk *x)
 	x->top_procedure = db_col_text(s, 12);
 	x->years_flagged = db_col_text(s, 13);
 	x->consecutive_years = (long)db_col_int(s, 14);
+	x->published_flags = (long)db_col_int(s, 15);
 }
 
 /* A copy of a row whose seven texts share one allocation, owned through out->login. */
@@ -353,6 +359,12 @@ void run_risk_clear(struct run_risk *x)
 int run_risk_each(struct db *d, const struct scope *sc, int64_t run_id, const struct run_filter *f,
 		  run_risk_fn fn, void *ctx)
 {
+	return run_risk_each_by(d, sc, run_id, f, RUN_SORT_RANK, fn, ctx);
+}
+
+int run_risk_each_by(struct db *d, const struct scope *sc, int64_t run_id, const struct run_filter *f,
+		     enum run_sort o, run_risk_fn fn, void *ctx)
+{
 	struct db_stmt *s = NULL;
 	int rc = db_prepare(d, &s,
 			    "SELECT " RISK_COLS RISK_FROM
@@ -360,7 +372,10 @@ int run_risk_each(struct db *d, const struct scope *sc, int64_t run_id, const st
 			    " k.official_flags > 0)) OR (?4 = 2 AND k.listed = 1))"
 			    " AND " SCOPE_SQL("sc")
 			    " AND (?7 = 0 OR sc.municipality_id = ?7) AND (?8 = '' OR sc.kind = ?8)"
-			    " ORDER BY k.rank LIMIT ?5 OFFSET ?6");
+			    " ORDER BY CASE WHEN ?9 = 1 THEN sc.name END, CASE WHEN ?9 = 2 THEN m.name END,"
+			    " CASE WHEN ?9 = 3 THEN k.official_flags WHEN ?9 = 4 THEN " RISK_PUBLISHED
+			    " WHEN ?9 = 5 THEN k.own_flags WHEN ?9 = 6 THEN k.works END DESC,"
+			    " k.rank LIMIT ?5 OFFSET ?6");
 	if (rc)
 		goto out;
 	scope_bind(s, sc);
@@ -370,6 +385,7 @@ int run_risk_each(struct db *d, const struct scope *sc, int64_t run_id, const st
 	db_bind_int(s, 6, f->offset);
 	db_bind_int(s, 7, f->municipality_id);
 	db_bind_text(s, 8, f->kind ? f->kind : "", -1);
+	db_bind_int(s, 9, (int64_t)o);
 	struct run_risk v;
 	while ((rc = db_step(s)) == DB_ROW) {
 		risk_view(s, &v);
@@ -398,8 +414,14 @@ static int gather_risk(void *ctx, const struct run_risk *x)
 int run_risk_list(struct db *d, const struct scope *sc, int64_t run_id, const struct run_filter *f,
 		  struct run_risk **out, size_t *n)
 {
+	return run_risk_list_by(d, sc, run_id, f, RUN_SORT_RANK, out, n);
+}
+
+int run_risk_list_by(struct db *d, const struct scope *sc, int64_t run_id, const struct run_filter *f,
+		     enum run_sort o, struct run_risk **out, size_t *n)
+{
 	struct risk_gather g = { NULL, 0, 0 };
-	int rc = run_risk_each(d, sc, run_id, f, gather_risk, &g);
+	int rc = run_risk_each_by(d, sc, run_id, f, o, gather_risk, &g);
 	if (rc) {
 		run_risk_free(g.rows, g.n);
 		g.rows = NULL;
@@ -415,6 +437,31 @@ void run_risk_free(struct run_risk *rows, size_t n)
 	for (size_t i = 0; rows && i < n; i++)
 		run_risk_clear(&rows[i]);
 	free(rows);
+}
+
+int run_scope_totals(struct db *d, const struct scope *sc, struct run_info *io)
+{
+	struct db_stmt *s = NULL;
+	int rc = db_prepare(d, &s, "SELECT count(*), coalesce(sum(CASE WHEN k.official_flags > 0 THEN 1"
+				   " ELSE 0 END), 0), coalesce(sum(k.listed), 0)"
+				   " FROM school_risk k JOIN school sc ON sc.id = k.school_id"
+				   " WHERE k.run_id = ?3 AND " SCOPE_SQL("sc"));
+	if (rc)
+		goto out;
+	scope_bind(s, sc);
+	db_bind_int(s, 3, io->id);
+	if ((rc = db_step(s)) != DB_ROW) {
+		rc = rc < 0 ? rc : ERR_NOTFOUND;
+		goto out;
+	}
+	io->schools = (long)db_col_int(s, 0);
+	io->flagged = (long)db_col_int(s, 1);
+	io->listed = (long)db_col_int(s, 2);
+	io->index = io->schools ? 100.0 - 100.0 * (double)io->flagged / (double)io->schools : NAN;
+	rc = 0;
+out:
+	db_finalize(s);
+	return rc;
 }
 
 int run_school_risk(struct db *d, int64_t run_id, int64_t school_id, struct run_risk *out,
@@ -435,7 +482,7 @@ int run_school_risk(struct db *d, int64_t run_id, int64_t school_id, struct run_
 		goto out;
 	}
 	risk_row(s, out);
-	*ranked = (long)db_col_int(s, 15);
+	*ranked = (long)db_col_int(s, 16);
 	rc = 0;
 out:
 	db_finalize(s);

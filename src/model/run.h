@@ -104,12 +104,25 @@ struct run_risk {
 	bool listed;
 	long official_flags, own_flags, works, consecutive_years;
 	const char *top_sign, *top_procedure, *years_flagged; /* "" when none */
+	long published_flags; /* the run's flags of published criteria (sign_result.kind) */
 };
 
 enum run_which {
 	RUN_EVERY,          /* every school with works */
 	RUN_LISTED_OR_FLAGGED, /* on oko's list or with an official flag (the /risk default) */
 	RUN_LISTED          /* on oko's list */
+};
+
+/* The order of a risk list: rank (default), then by a column; names ascending, counts
+ * descending, ties by rank. */
+enum run_sort {
+	RUN_SORT_RANK,
+	RUN_SORT_NAME,
+	RUN_SORT_MUNICIPALITY,
+	RUN_SORT_OFFICIAL,
+	RUN_SORT_PUBLISHED,
+	RUN_SORT_OWN,
+	RUN_SORT_WORKS
 };
 
 struct run_filter {
@@ -124,12 +137,23 @@ struct run_filter {
 typedef int (*run_risk_fn)(void *ctx, const struct run_risk *x);
 int run_risk_each(struct db *d, const struct scope *sc, int64_t run_id, const struct run_filter *f,
 		  run_risk_fn fn, void *ctx);
+/* The same in the order o (the list's columns, pages/risk.c). */
+int run_risk_each_by(struct db *d, const struct scope *sc, int64_t run_id, const struct run_filter *f,
+		     enum run_sort o, run_risk_fn fn, void *ctx);
 /* The same as an array the caller frees with run_risk_free(). */
 int run_risk_list(struct db *d, const struct scope *sc, int64_t run_id, const struct run_filter *f,
 		  struct run_risk **out, size_t *n);
+int run_risk_list_by(struct db *d, const struct scope *sc, int64_t run_id, const struct run_filter *f,
+		     enum run_sort o, struct run_risk **out, size_t *n);
 void run_risk_free(struct run_risk *rows, size_t n);
 /* Frees the texts of one row (run_school_risk); they share one block. */
 void run_risk_clear(struct run_risk *x);
+
+/* The run's totals within a scope (a municipal coordinator's district): the schools with
+ * works, those with an official flag, those on oko's list and the objectivity index
+ * (100 − % of the schools with an official flag; NaN without schools), counted from the
+ * run's school rows. The other fields of io (id, at, procedures, q) are kept. */
+int run_scope_totals(struct db *d, const struct scope *sc, struct run_info *io);
 
 /* A school's row in a run and the number of schools ranked in it; ERR_NOTFOUND when the
  * run has no row for it. */

@@ -37,18 +37,23 @@ expect_eq "evidence card opens" "$code" 200
 expect_grep "evidence card explains a flag is not a verdict" "$T/body" "а не вывод о нарушении"
 expect_grep "evidence card draws the distribution" "$T/body" "<svg"
 flagged=$(sql "SELECT count(*) FROM sign_result g JOIN school s ON s.id = g.school_id WHERE s.login = '$top'")
-shown=$(grep -o '<tr><td>VPR-' "$T/body" | wc -l)
+shown=$(grep -o '<tr><td><span title="VPR-' "$T/body" | wc -l)
 expect_eq "every stored flag of the school is on its card" "$shown" "$flagged"
-expect_grep "the card says which analysis it shows" "$T/body" "на момент анализа от $(sql 'SELECT at FROM analysis_run')"
+check "the card says which analysis it shows, in local time" grep -q "на момент анализа от [0-3][0-9]\.[01][0-9]\.20[0-9][0-9] [0-2][0-9]:[0-5][0-9]" "$T/body"
 expect_eq "sign_result records each sign's kind" "$(sql "SELECT count(*) FROM sign_result WHERE kind NOT IN ('official', 'published', 'own') OR (kind = 'official') != (sign IN ('mean_inflated', 'journal_mismatch', 'cohort_rise', 'cohort_drop'))")" 0
 
 # The card is one moment: its distribution is the run's, not the live results'. Replace the
 # school's results of the card's procedure with three blank works: the card keeps the run's
 # distribution (and its date) until the next analysis.
-caption() { grep -o '<figcaption>Работ в школе: [0-9]*, в регионе: [0-9]*' "$T/body"; }
+# Numbers group thousands with a thin space (U+2009): dropped before reading them.
+nothin() { sed 's/\xe2\x80\x89//g' "$@"; }
+caption() { nothin "$T/body" | grep -o 'Работ в школе: [0-9]*, в регионе: [0-9]*' | tr -d ' '; }
 cap1=$(caption)
 check "the card draws the run's distribution with its counts" test -n "$cap1"
-proc=$(grep -o 'Первичные баллы: VPR-[0-9A-Z-]*' "$T/body" | head -1 | cut -d' ' -f3)
+proc=$(sql "SELECT p.code FROM school_risk k JOIN school s ON s.id = k.school_id JOIN procedure p ON p.id = k.top_procedure_id WHERE s.login = '$top'")
+title=$(grep -o 'Распределение первичных баллов: [^<]*' "$T/body" | head -1)
+year=$(echo "$proc" | cut -d- -f2); grade=$(echo "$proc" | cut -d- -f4)
+echo "$title" | grep -Eq "^Распределение первичных баллов: ВПР, [^,]+, $grade класс, $year\$" && ok "the histogram names its procedure in words" || fail "the histogram names its procedure in words: $title"
 npos=$(sql "SELECT count(*) FROM position p JOIN procedure c ON c.id = p.procedure_id WHERE c.code = '$proc'")
 {
 	printf 'school,procedure,code,class,variant,gender,journal_mark,absent'
@@ -63,7 +68,7 @@ get region "/risk/$top"
 expect_eq "after the replacement the card still shows the run's distribution" "$(caption)" "$cap1"
 "$OKO" analyze --out "$T/out2" --quiet
 get region "/risk/$top"
-n1=$(echo "$cap1" | grep -o 'школе: [0-9]*' | cut -d' ' -f2)
+n1=$(echo "$cap1" | grep -o 'школе:[0-9]*' | cut -d: -f2)
 rw() { sql "SELECT h.works FROM run_histogram h JOIN procedure p ON p.id = h.procedure_id WHERE h.run_id = $1 AND h.school_id IS NULL AND p.code = '$proc'"; }
 expect_eq "the next analysis keeps the new distribution" "$(rw 2)" "$(($(rw 1) - n1 + 3))"
 [ "$(caption)" != "$cap1" ] && ok "… and the card shows it" || fail "… and the card shows it"
@@ -83,6 +88,81 @@ get school /risk
 expect_eq "a school coordinator has no risk list" "$code" 403
 get school "/risk/$own"
 expect_eq "nor evidence cards" "$code" 403
+
+# In the users' words (issue 18): the card and the list as a user reads them. text() is the
+# page's text without markup, scripts and styles; dates «14.04.2021» are taken out before
+# looking for a decimal point.
+text() { sed -e 's/<script[^>]*>.*<\/script>//g' -e 's/<style[^>]*>.*<\/style>//g' -e 's/<[^>]*>/ /g' "$1"; }
+words_check() { # NAME: the page in $T/body
+	local t="$T/text"
+	text "$T/body" >"$t"
+	if grep -Eo 'mean_inflated|boundary_peak|boundary_bunching|journal_gap|journal_mismatch|twins|person_fit|hard_help|[a-z_0-9]+=[^ ;]*;' "$t" | head -3 | grep -q .; then
+		fail "$1: no sign identifiers or key=value inputs ($(grep -Eo 'mean_inflated|boundary_peak|journal_gap|twins|[a-z_0-9]+=[^ ;]*;' "$t" | head -3 | tr '\n' ' '))"
+	else ok "$1: no sign identifiers or key=value inputs"; fi
+	grep -Eq '[0-9]e[-+][0-9]' "$t" && fail "$1: no p-values like 2.8e-131 ($(grep -Eo '[0-9.]+e[-+][0-9]+' "$t" | head -2))" || ok "$1: no p-values like 2.8e-131"
+	grep -Eq '[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:|\(UTC\)' "$t" && fail "$1: no ISO timestamps" || ok "$1: no ISO timestamps"
+	sed -E 's/[0-9]{2}\.[0-9]{2}\.[0-9]{4}//g' "$t" | grep -Eq '[0-9]\.[0-9]' && fail "$1: no decimal points ($(sed -E 's/[0-9]{2}\.[0-9]{2}\.[0-9]{4}//g' "$t" | grep -Eo '.{20}[0-9]\.[0-9].{10}' | head -2))" || ok "$1: no decimal points"
+	grep -q 'VPR-[0-9]' "$t" && fail "$1: no procedure codes as titles ($(grep -o '.\{20\}VPR-[0-9A-Z-]*' "$t" | head -2))" || ok "$1: no procedure codes as titles"
+}
+get region "/risk/$top"
+words_check "the evidence card"
+check "the card gives the inputs in words" grep -q 'средний балл школы [0-9]*,[0-9]; стандартное отклонение' "$T/body"
+expect_grep "the card offers its PDF" "$T/body" "href=\"/risk/$top/pdf\""
+for a in "/measures\">Создать меры адресной помощи" "/observers\">Назначить наблюдателей" "/recheck\">Отобрать работы на перепроверку"; do
+	expect_grep "the card links to the action ${a#*>}" "$T/body" "$a"
+done
+sign_title=$(grep -o '<div class="sign card"><h3>[^<]*' "$T/body" | head -1 | sed 's/.*<h3>//; s/ *$//')
+check "the card titles its first sign" test -n "$sign_title"
+school_name=$(sql "SELECT name FROM school WHERE login = '$top'")
+get region "/risk/$top/pdf"
+expect_eq "the card's PDF" "$code" 200
+check "… is a PDF" grep -q '^%PDF-' "$T/body"
+pdftotext "$T/body" "$T/card.txt" 2>/dev/null
+flat=$(tr '\n' ' ' <"$T/card.txt" | tr -s ' ')
+[[ "$flat" == *"$school_name"* ]] && ok "the PDF names the school" || fail "the PDF names the school ($school_name)"
+[[ "$flat" == *"$sign_title"* ]] && ok "the PDF holds the top sign's title" || fail "the PDF holds the top sign's title ($sign_title)"
+grep -Eq 'mean_inflated|boundary_peak|journal_gap|twins|[a-z_]+=[0-9]' "$T/card.txt" && fail "the PDF has no identifiers" || ok "the PDF has no identifiers"
+get mun "/risk/$foreign/pdf"
+expect_eq "a foreign school's PDF: 404" "$code" 404
+
+get region "/risk?all=1"
+words_check "the risk list"
+expect_grep "the list counts published criteria" "$T/body" "опубликованные критерии"
+# Every school on oko's list says why: an official flag, a published criterion, an own sign
+# or the pooled evidence.
+listed_rows=$(grep -o '<strong>да</strong>' "$T/body" | wc -l)
+why_rows=$(grep -o 'в списке oko: [^<]*' "$T/body" | wc -l)
+check "the page has listed schools" test "$listed_rows" -gt 0
+expect_eq "every listed school shows why" "$why_rows" "$listed_rows"
+page_logins() { grep -o 'href="/risk/[A-Za-z0-9_-]*"' "$T/body" | grep -v '/risk/export' | sed 's/.*\/risk\///; s/"//'; }
+page_logins >"$T/page_rank"
+curl -s -b "$T/region.jar" -o "$T/risk.csv" -w '%{http_code}' "$URL/risk/export?format=csv&all=1" >"$T/code"
+expect_eq "the list exports as CSV" "$(cat "$T/code")" 200
+expect_eq "the export's header" "$(head -1 "$T/risk.csv" | tr -d '\r')" "Место,Школа,Логин,Муниципалитет,Тип,Риск,В списке oko,Официальных признаков,Опубликованных критериев,Признаков oko,Работ,Главный признак,Процедура,Код процедуры,Почему в списке,Годы с признаками"
+# The export's rows are the page's, in its order (the page shows the first 50).
+tail -n +2 "$T/risk.csv" | head -50 | python3 -c 'import csv,sys; [print(r[2]) for r in csv.reader(sys.stdin)]' >"$T/csv_rank"
+expect_eq "the export's rows are the page's" "$(md5sum <"$T/csv_rank")" "$(md5sum <"$T/page_rank")"
+expect_eq "the export has every school of the run" "$(($(wc -l <"$T/risk.csv") - 1))" "$(sql 'SELECT count(*) FROM school_risk WHERE run_id = 2')"
+curl -s -b "$T/region.jar" -D "$T/hdr" -o "$T/risk.xlsx" "$URL/risk/export?format=xlsx" >/dev/null
+check "the list exports as XLSX" grep -qi 'spreadsheetml' "$T/hdr"
+check "… a workbook" test "$(head -c 2 "$T/risk.xlsx")" = PK
+get region "/risk?all=1&sort=name"
+expect_eq "the list sorts by a column" "$code" 200
+page_logins >"$T/page_name"
+[ "$(md5sum <"$T/page_name")" != "$(md5sum <"$T/page_rank")" ] && ok "the order changes" || fail "the order changes"
+expect_eq "… to the schools' names" "$(sql "SELECT s.login FROM school_risk k JOIN school s ON s.id = k.school_id WHERE k.run_id = 2 ORDER BY s.name, k.rank LIMIT 50" | md5sum)" "$(md5sum <"$T/page_name")"
+get region "/risk?sort=nonsense"
+expect_eq "an unknown order is refused" "$code" 400
+
+# A municipal coordinator's tiles are the municipality's.
+get mun /risk
+n_mun=$(nothin "$T/body" | grep -o '<strong>[0-9]*</strong>школ муниципалитета с работами' | grep -o '[0-9]*' | head -1)
+expect_eq "the municipal tiles count the municipality's schools" "$n_mun" "$(sql "SELECT count(*) FROM school_risk k JOIN school s ON s.id = k.school_id WHERE k.run_id = 2 AND s.municipality_id = $mun_id")"
+n_flag=$(nothin "$T/body" | grep -o '<strong>[0-9]*</strong>школ с официальными признаками' | grep -o '[0-9]*' | head -1)
+expect_eq "… and its flagged schools" "$n_flag" "$(sql "SELECT count(*) FROM school_risk k JOIN school s ON s.id = k.school_id WHERE k.run_id = 2 AND s.municipality_id = $mun_id AND k.official_flags > 0")"
+words_check "the municipal risk list"
+curl -s -b "$T/mun.jar" -o "$T/mun.csv" "$URL/risk/export?format=csv&all=1"
+expect_eq "the municipal export holds its schools only" "$(($(wc -l <"$T/mun.csv") - 1))" "$n_mun"
 
 # JSON API
 get region /api/v1/risk

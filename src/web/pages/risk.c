@@ -9,7 +9,16 @@
  * evidence for a person to review, and the page says so. Re-checking is the strongest
  * evidence there is: the card shows it first (web_recheck_card, pages/recheck.c), and the
  * list marks a school a re-check confirmed («перепроверка подтвердила», class rc-confirmed)
- * apart from one it did not (rc-unconfirmed), from the run's run_recheck rows. */
+ * apart from one it did not (rc-unconfirmed), from the run's run_recheck rows.
+ *
+ * Everything a user reads is in words: signs by their catalogue titles, procedures as
+ * «ВПР, математика, 4 класс, 2021» (the code in a tooltip and in the export's own column),
+ * a sign's inputs as labelled Russian values (report/risk_doc.c), numbers, p-values and the
+ * run's moment through base/ru.h. The list counts the three kinds of flags (official,
+ * published criteria, oko's own) and says why a school is on it; its tiles are the scope's
+ * (a municipal coordinator's district), it sorts by a column and exports as CSV or XLSX
+ * (/risk/export). The card prints as a PDF (/risk/{login}/pdf, risk_card_doc) and links to
+ * the actions a coordinator takes next: addressed help, observers, a re-check. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,13 +26,20 @@
 
 #include "base/err.h"
 #include "base/mem.h"
+#include "base/ru.h"
+#include "base/str.h"
+#include "io/table_write.h"
+#include "model/procedure.h"
 #include "model/observed.h"
 #include "model/recheck.h"
 #include "model/registry.h"
 #include "model/run.h"
+#include "report/doc_pdf.h"
+#include "report/risk_doc.h"
 #include "stats/catalogue.h"
 #include "stats/observed.h"
 #include "web/chart.h"
+#include "web/download.h"
 #include "web/web.h"
 
 static void no_run(struct web_req *r, struct web_res *w, const char *title)
@@ -31,36 +47,64 @@ static void no_run(struct web_req *r, struct web_res *w, const char *title)
 	html_begin(r, w, title);
 	buf_puts(&w->body, "<h1>");
 	html_text(&w->body, title);
-	buf_puts(&w->body, "</h1><p class=\"card\">Анализ ещё не проводился. Его запускает "
-			   "администратор командой <code>oko analyze --out КАТАЛОГ</code> после загрузки "
-			   "результатов.</p>");
+	buf_puts(&w->body, "</h1><p class=\"card\">Анализ ещё не проводился. Он появится здесь, когда "
+			   "результаты будут загружены и анализ запущен.</p>");
 	html_end(r, w);
 }
 
-static void num(struct buf *b, double v, const char *fmt)
+/* A number with dec places in the Russian format («32,5»), «—» for NaN. */
+static void num(struct buf *b, double v, int dec)
 {
-	if (isnan(v))
-		buf_puts(b, "—");
-	else
-		html_printf(b, fmt, v);
+	char t[RU_NUM_MAX];
+	html_text(b, ru_num(t, sizeof t, v, dec));
 }
 
-/* The tiles of the run: index, flagged, listed, schools, and when and how it was made. */
-static void run_tiles(struct buf *b, const struct run_info *ri)
+static void count(struct buf *b, long long v)
 {
+	char t[RU_NUM_MAX];
+	html_text(b, ru_int(t, sizeof t, v));
+}
+
+static void moment(struct buf *b, const char *at)
+{
+	char t[64];
+	html_text(b, ru_moment(t, sizeof t, at));
+}
+
+/* A procedure by its title with the year, the code in a tooltip. */
+static void procedure(struct buf *b, const char *code)
+{
+	char t[200];
+	buf_puts(b, "<span title=\"");
+	html_text(b, code);
+	buf_puts(b, "\">");
+	html_text(b, risk_procedure_words(t, sizeof t, code));
+	buf_puts(b, "</span>");
+}
+
+/* The tiles of the run for the user's territory: index, flagged, listed, schools, and when
+ * and how it was made. */
+static void run_tiles(struct web_req *r, struct buf *b, const struct run_info *ri)
+{
+	bool part = r->scope.kind == SCOPE_MUNICIPALITY;
 	buf_puts(b, "<ul class=\"tiles\"><li><strong>");
-	num(b, ri->index, "%.1f");
-	buf_puts(b, "</strong>показатель объективности</li><li><strong>");
-	html_int(b, ri->flagged);
+	num(b, ri->index, 1);
+	buf_puts(b, part ? "</strong>показатель объективности муниципалитета</li><li><strong>"
+			 : "</strong>показатель объективности</li><li><strong>");
+	count(b, ri->flagged);
 	buf_puts(b, "</strong>школ с официальными признаками</li><li><strong>");
-	html_int(b, ri->listed);
+	count(b, ri->listed);
 	buf_puts(b, "</strong>школ в списке oko</li><li><strong>");
-	html_int(b, ri->schools);
-	buf_puts(b, "</strong>школ с работами</li></ul><p class=\"muted\">Анализ от ");
-	html_text(b, ri->at);
-	html_printf(b, " (UTC), процедур: %lld. Список oko составлен с контролем доли ложных "
-		       "обнаружений %.0f %%. Признак — повод для проверки, а не вывод.</p>",
-		    (long long)ri->procedures, 100 * ri->q);
+	count(b, ri->schools);
+	buf_puts(b, part ? "</strong>школ муниципалитета с работами</li></ul><p class=\"muted\">Анализ от "
+			 : "</strong>школ с работами</li></ul><p class=\"muted\">Анализ от ");
+	moment(b, ri->at);
+	char t[RU_NUM_MAX];
+	html_printf(b, ", %s %s. Список oko составлен с контролем доли ложных обнаружений ",
+		    ru_int(t, sizeof t, ri->procedures),
+		    str_plural(ri->procedures, "процедура", "процедуры", "процедур"));
+	html_text(b, ru_pct(t, sizeof t, ri->q, 0));
+	buf_puts(b, ". Признак — повод для проверки, а не вывод.</p>");
 }
 
 struct mun_options {
@@ -77,23 +121,77 @@ static int mun_option(void *ctx, int64_t id, const char *name)
 	return 0;
 }
 
-/* The filter form: which schools (oko's list or all), municipality, kind. */
-static void risk_filters(struct web_req *r, struct buf *b, bool listed_only, long mun,
-			 const char *kind)
+/* The orders of the list: the key's value, its Russian name, the model's order. */
+static const struct sort_key {
+	const char *id, *title;
+	enum run_sort sort;
+} sorts[] = {
+	{ "rank", "по риску", RUN_SORT_RANK },
+	{ "name", "по названию школы", RUN_SORT_NAME },
+	{ "municipality", "по муниципалитету", RUN_SORT_MUNICIPALITY },
+	{ "official", "по официальным признакам", RUN_SORT_OFFICIAL },
+	{ "published", "по опубликованным критериям", RUN_SORT_PUBLISHED },
+	{ "own", "по признакам oko", RUN_SORT_OWN },
+	{ "works", "по числу работ", RUN_SORT_WORKS },
+};
+
+static const struct sort_key *sort_of(const char *id)
+{
+	for (size_t i = 0; id && i < sizeof sorts / sizeof *sorts; i++)
+		if (!strcmp(sorts[i].id, id))
+			return &sorts[i];
+	return &sorts[0];
+}
+
+/* The list's query: which schools, municipality, kind and order. */
+struct risk_query {
+	bool listed_only;
+	long mun;
+	const char *kind;
+	const struct sort_key *sort;
+};
+
+static struct risk_query risk_query(struct web_req *r)
+{
+	const char *all = web_str(r, "all");
+	return (struct risk_query){ !all || !*all, (long)web_int(r, "municipality"),
+				    web_str(r, "kind") ? web_str(r, "kind") : "", sort_of(web_str(r, "sort")) };
+}
+
+/* "all=…&amp;municipality=…&amp;kind=…" (and the order unless without_sort) of q. */
+static void query_keys(struct buf *b, const struct risk_query *q, bool with_sort)
+{
+	buf_printf(b, "all=%s&amp;municipality=%ld&amp;kind=", q->listed_only ? "" : "1", q->mun);
+	html_url(b, q->kind);
+	if (with_sort) {
+		buf_puts(b, "&amp;sort=");
+		buf_puts(b, q->sort->id);
+	}
+}
+
+/* The filter form: which schools (oko's list or all), municipality, kind, order. */
+static void risk_filters(struct web_req *r, struct buf *b, const struct risk_query *q)
 {
 	buf_puts(b, "<form class=\"filters\" method=\"get\" action=\"/risk\"><label>Школы <select name=\"all\">");
-	html_printf(b, "<option value=\"\"%s>из списка oko и с официальными признаками</option>"
+	html_printf(b, "<option value=\"\"%s>в списке oko или с признаками</option>"
 		       "<option value=\"1\"%s>все по убыванию риска</option></select></label>",
-		    listed_only ? " selected" : "", listed_only ? "" : " selected");
-	buf_puts(b, "<label>Муниципалитет <select name=\"municipality\"><option value=\"0\">все</option>");
-	registry_municipality_each(r->db, &r->scope, mun_option, &(struct mun_options){ b, mun });
-	buf_puts(b, "</select></label><label>Тип <select name=\"kind\"><option value=\"\">все</option>");
+		    q->listed_only ? " selected" : "", q->listed_only ? "" : " selected");
+	if (r->scope.kind != SCOPE_MUNICIPALITY) {
+		buf_puts(b, "<label>Муниципалитет <select name=\"municipality\"><option value=\"0\">все</option>");
+		registry_municipality_each(r->db, &r->scope, mun_option, &(struct mun_options){ b, q->mun });
+		buf_puts(b, "</select></label>");
+	}
+	buf_puts(b, "<label>Тип <select name=\"kind\"><option value=\"\">все</option>");
 	for (size_t i = 0; registry_kinds[i]; i++) {
 		buf_puts(b, "<option");
-		buf_puts(b, !strcmp(kind, registry_kinds[i]) ? " selected>" : ">");
+		buf_puts(b, !strcmp(q->kind, registry_kinds[i]) ? " selected>" : ">");
 		html_text(b, registry_kinds[i]);
 		buf_puts(b, "</option>");
 	}
+	buf_puts(b, "</select></label><label>Порядок <select name=\"sort\">");
+	for (size_t i = 0; i < sizeof sorts / sizeof *sorts; i++)
+		html_printf(b, "<option value=\"%s\"%s>%s</option>", sorts[i].id,
+			    &sorts[i] == q->sort ? " selected" : "", sorts[i].title);
 	buf_puts(b, "</select></label><button>Показать</button></form>");
 }
 
@@ -128,34 +226,63 @@ static int verdict_of(const struct verdicts *x, int64_t school_id)
 	return f ? f->verdict : -1;
 }
 
+/* Why a school is on the page, in words: «официальный признак» …, or the pooled evidence. */
+static const char *why(const struct run_risk *x)
+{
+	if (x->official_flags)
+		return "официальные признаки";
+	if (x->published_flags && x->own_flags)
+		return "опубликованные критерии и признаки oko";
+	if (x->published_flags)
+		return "опубликованные критерии";
+	if (x->own_flags)
+		return "признаки oko";
+	return x->listed ? "совокупность слабых признаков (по отдельности ниже порога)" : "";
+}
+
 static void risk_row(struct buf *b, const struct run_risk *x, int verdict)
 {
-	html_printf(b, "<tr%s><td class=\"num\">%ld</td><td><a href=\"/risk/",
-		    verdict > 0 ? " class=\"rc-confirmed\"" : verdict == 0 ? " class=\"rc-unconfirmed\"" : "",
-		    x->rank);
+	html_printf(b, "<tr%s><td class=\"num\">",
+		    verdict > 0 ? " class=\"rc-confirmed\"" : verdict == 0 ? " class=\"rc-unconfirmed\"" : "");
+	count(b, x->rank);
+	buf_puts(b, "</td><td><a href=\"/risk/");
 	html_url(b, x->login);
 	buf_puts(b, "\">");
 	html_text(b, x->name);
 	buf_puts(b, "</a><br><small>");
-	html_text(b, x->login);
-	buf_puts(b, "</small></td><td>");
 	html_text(b, x->municipality);
-	buf_puts(b, "</td><td>");
-	html_text(b, x->kind);
-	buf_puts(b, "</td><td class=\"num\">");
-	num(b, x->risk, "%.1f");
+	if (*x->kind) {
+		buf_puts(b, " · ");
+		html_text(b, x->kind);
+	}
+	buf_puts(b, "</small></td><td class=\"num\">");
+	num(b, x->risk, 1);
 	html_printf(b, "</td><td>%s", x->listed ? "<strong>да</strong>" : "нет");
 	if (verdict > 0)
 		buf_puts(b, "<br><span class=\"rc-mark rc-confirmed\">перепроверка подтвердила</span>");
 	else if (verdict == 0)
 		buf_puts(b, "<br><span class=\"rc-mark rc-unconfirmed\">перепроверка не подтвердила</span>");
-	html_printf(b, "</td><td class=\"num\">%ld</td><td class=\"num\">%ld</td><td>", x->official_flags,
-		    x->own_flags);
+	buf_puts(b, "</td><td class=\"num\">");
+	count(b, x->official_flags);
+	buf_puts(b, "</td><td class=\"num\">");
+	count(b, x->published_flags);
+	buf_puts(b, "</td><td class=\"num\">");
+	count(b, x->own_flags);
+	buf_puts(b, "</td><td>");
 	const struct stat_sign_info *t = stat_sign_find(x->top_sign);
-	html_text(b, t ? t->title : x->top_sign);
+	if (t)
+		html_text(b, t->title);
+	else if (*x->top_sign)
+		buf_puts(b, "признак без описания");
 	if (*x->top_procedure) {
 		buf_puts(b, "<br><small>");
-		html_text(b, x->top_procedure);
+		procedure(b, x->top_procedure);
+		buf_puts(b, "</small>");
+	}
+	const char *w = why(x);
+	if (x->listed && *w) {
+		buf_puts(b, "<br><small class=\"muted\">в списке oko: ");
+		html_text(b, w);
 		buf_puts(b, "</small>");
 	}
 	buf_puts(b, "</td><td>");
@@ -163,6 +290,12 @@ static void risk_row(struct buf *b, const struct run_risk *x, int verdict)
 	if (x->consecutive_years > 1)
 		html_printf(b, "<br><small>подряд: %ld</small>", x->consecutive_years);
 	buf_puts(b, "</td></tr>");
+}
+
+static struct run_filter filter_of(const struct risk_query *q, long limit, long offset)
+{
+	return (struct run_filter){ q->listed_only ? RUN_LISTED_OR_FLAGGED : RUN_EVERY, q->mun, q->kind, limit,
+				    offset };
 }
 
 int page_risk(struct web_req *r, struct web_res *w)
@@ -174,26 +307,28 @@ int page_risk(struct web_req *r, struct web_res *w)
 		no_run(r, w, "Зона риска");
 		return 0;
 	}
-	if (rc)
+	if (rc || (r->scope.kind == SCOPE_MUNICIPALITY && (rc = run_scope_totals(r->db, &r->scope, &ri))))
 		return rc;
-	const char *all = web_str(r, "all");
-	bool listed_only = !all || !*all;
-	long mun = web_int(r, "municipality");
-	const char *kind = web_str(r, "kind") ? web_str(r, "kind") : "";
+	struct risk_query q = risk_query(r);
 	long page = web_int(r, "page"), per = 50;
 	html_begin(r, w, "Зона риска");
 	buf_puts(b, "<h1>Зона риска</h1>");
-	run_tiles(b, &ri);
-	risk_filters(r, b, listed_only, mun, kind);
-	buf_puts(b, "<table><thead><tr><th>Место</th><th>Школа</th><th>Муниципалитет</th><th>Тип</th>"
-		    "<th>Риск</th><th>В списке</th><th>Официальных признаков</th><th>Признаков oko</th>"
+	run_tiles(r, b, &ri);
+	risk_filters(r, b, &q);
+	struct buf qs = BUF_INIT;
+	query_keys(&qs, &q, true);
+	html_printf(b, "<p class=\"actions\">Скачать список: <a href=\"/risk/export?format=xlsx&amp;%s\">XLSX</a> · "
+		       "<a href=\"/risk/export?format=csv&amp;%s\">CSV</a></p>", buf_str(&qs), buf_str(&qs));
+	buf_puts(b, "<table class=\"risk\"><thead><tr><th>Место</th><th>Школа</th><th>Риск</th><th>В списке oko</th>"
+		    "<th title=\"официальные признаки (методика 2019 г.)\">Офиц.</th>"
+		    "<th title=\"опубликованные критерии ФИОКО и Рособрнадзора\">Опубл.</th>"
+		    "<th title=\"признаки oko\">oko</th>"
 		    "<th>Главный признак</th><th>Годы с признаками</th></tr></thead><tbody>");
-	struct run_filter f = { listed_only ? RUN_LISTED_OR_FLAGGED : RUN_EVERY, mun, kind, per + 1,
-				(page - 1) * per };
+	struct run_filter f = filter_of(&q, per + 1, (page - 1) * per);
 	struct run_risk *rows = NULL;
 	size_t n = 0;
 	struct verdicts vd = { NULL, 0, 0 };
-	if ((rc = run_risk_list(r->db, &r->scope, ri.id, &f, &rows, &n)) ||
+	if ((rc = run_risk_list_by(r->db, &r->scope, ri.id, &f, q.sort->sort, &rows, &n)) ||
 	    (rc = recheck_run_verdicts(r->db, &r->scope, ri.id, verdict_add, &vd)))
 		goto out;
 	if (vd.n)
@@ -202,28 +337,101 @@ int page_risk(struct web_req *r, struct web_res *w)
 	for (size_t i = 0; i < n && i < (size_t)per; i++)
 		risk_row(b, &rows[i], verdict_of(&vd, rows[i].school_id));
 	if (!n)
-		buf_puts(b, "<tr><td colspan=\"10\">Школ с признаками нет.</td></tr>");
-	buf_puts(b, "</tbody></table>");
+		buf_puts(b, "<tr><td colspan=\"9\">Школ с признаками нет.</td></tr>");
+	buf_puts(b, "</tbody></table><p class=\"muted\">Офиц. — официальные признаки (методика 2019 г.), "
+		    "опубл. — опубликованные критерии (ФИОКО, Рособрнадзор), oko — собственные признаки oko. "
+		    "Школа попадает в список oko по совокупности признаков с контролем доли ложных "
+		    "обнаружений, поэтому в нём бывают школы, у которых ни один признак по отдельности не "
+		    "превысил порог.</p>");
 	if (vd.n)
 		buf_puts(b, "<p class=\"muted\"><span class=\"rc-mark rc-confirmed\">перепроверка подтвердила</span> — "
 			    "эксперты систематически ставили школе меньше, чем она сама; <span class=\"rc-mark "
 			    "rc-unconfirmed\">перепроверка не подтвердила</span> — работы школы перепроверены, "
 			    "завышения не найдено (на момент анализа).</p>");
 	buf_puts(b, "<nav class=\"pager\">");
-	struct buf q = BUF_INIT;
-	buf_printf(&q, "&amp;all=%s&amp;municipality=%ld&amp;kind=", listed_only ? "" : "1", mun);
-	html_url(&q, kind);
 	if (page > 1)
-		html_printf(b, "<a href=\"/risk?page=%ld%s\">← назад</a>", page - 1, buf_str(&q));
+		html_printf(b, "<a href=\"/risk?page=%ld&amp;%s\">← назад</a>", page - 1, buf_str(&qs));
 	if (more)
-		html_printf(b, "<a href=\"/risk?page=%ld%s\">дальше →</a>", page + 1, buf_str(&q));
-	buf_free(&q);
+		html_printf(b, "<a href=\"/risk?page=%ld&amp;%s\">дальше →</a>", page + 1, buf_str(&qs));
 	buf_puts(b, "</nav>");
 out:
+	buf_free(&qs);
 	run_risk_free(rows, n);
 	free(vd.v);
 	html_end(r, w);
 	return rc;
+}
+
+/* The export's columns: the page's, and the codes a spreadsheet can join on. */
+static const char *const export_head[] = {
+	"Место", "Школа", "Логин", "Муниципалитет", "Тип", "Риск", "В списке oko", "Официальных признаков",
+	"Опубликованных критериев", "Признаков oko", "Работ", "Главный признак", "Процедура", "Код процедуры",
+	"Почему в списке", "Годы с признаками", NULL
+};
+
+struct export_ctx {
+	struct table_writer *t;
+	int rc;
+};
+
+static int export_row(void *ctx, const struct run_risk *x)
+{
+	struct export_ctx *e = ctx;
+	struct table_writer *t = e->t;
+	char risk[RU_NUM_MAX], proc[200];
+	const struct stat_sign_info *s = stat_sign_find(x->top_sign);
+	table_writer_int(t, x->rank);
+	table_writer_text(t, x->name);
+	table_writer_text(t, x->login);
+	table_writer_text(t, x->municipality);
+	table_writer_text(t, x->kind);
+	table_writer_text(t, ru_num(risk, sizeof risk, x->risk, 1));
+	table_writer_text(t, x->listed ? "да" : "нет");
+	table_writer_int(t, x->official_flags);
+	table_writer_int(t, x->published_flags);
+	table_writer_int(t, x->own_flags);
+	table_writer_int(t, x->works);
+	table_writer_text(t, s ? s->title : "");
+	table_writer_text(t, *x->top_procedure ? risk_procedure_words(proc, sizeof proc, x->top_procedure) : "");
+	table_writer_text(t, x->top_procedure);
+	table_writer_text(t, why(x));
+	table_writer_text(t, x->years_flagged);
+	return e->rc = table_writer_end_row(t);
+}
+
+/* GET /risk/export?format=csv|xlsx and the list's keys: the whole list in the page's order. */
+int page_risk_export(struct web_req *r, struct web_res *w)
+{
+	struct run_info ri;
+	int rc = run_latest(r->db, &ri);
+	if (rc)
+		return rc;
+	struct risk_query q = risk_query(r);
+	const char *fmt = web_str(r, "format");
+	bool xlsx = !fmt || strcmp(fmt, "csv");
+	enum table_kind kind = xlsx ? TABLE_XLSX : TABLE_CSV;
+	char msg[256] = "";
+	struct table_writer *t = NULL;
+	buf_reset(&w->body);
+	if ((rc = table_writer_open_mem(&t, kind, "Зона риска", &w->body, msg, sizeof msg)))
+		return rc;
+	for (size_t i = 0; export_head[i]; i++)
+		table_writer_text(t, export_head[i]);
+	table_writer_end_row(t);
+	struct run_filter f = filter_of(&q, 0, 0);
+	struct export_ctx e = { t, 0 };
+	rc = run_risk_each_by(r->db, &r->scope, ri.id, &f, q.sort->sort, export_row, &e);
+	int rc2 = table_writer_close(t);
+	if (rc || rc2) {
+		buf_reset(&w->body);
+		return rc ? rc : rc2;
+	}
+	char day[16];
+	snprintf(day, sizeof day, "%.10s", ri.at);
+	const char *ext = xlsx ? "xlsx" : "csv";
+	web_send_table(r, w, kind, arena_printf(r->a, "risk-%s.%s", day, ext),
+		       arena_printf(r->a, "Зона риска %s.%s", ru_date(msg, sizeof msg, ri.at), ext));
+	return 0;
 }
 
 /* The school's distribution over the run's for one procedure, with the mark bounds, as the
@@ -246,14 +454,20 @@ static void distribution(struct web_req *r, struct buf *b, int64_t run, int64_t 
 		}
 		struct chart_series ser[2] = { { "школа", sv }, { "регион", rv } };
 		static const char *const labels[3] = { "«3»", "«4»", "«5»" };
-		char title[96];
-		snprintf(title, sizeof title, "Первичные баллы: %s", code);
+		char title[300], words[200];
+		snprintf(title, sizeof title, "Распределение первичных баллов: %s",
+			 risk_procedure_words(words, sizeof words, code));
 		buf_puts(b, "<figure class=\"chart\">");
 		chart_hist(b, title, "Доли работ школы по первичному баллу (столбцы) поверх региона (линия); "
 				     "пунктир — нижние границы отметок.", ser, 2, nb, h.has_scale ? h.scale : NULL,
 			   labels, h.has_scale ? 3 : 0);
-		html_printf(b, "<figcaption>Работ в школе: %lld, в регионе: %lld (на момент анализа).</figcaption></figure>",
-			    (long long)h.school_n, (long long)h.all_n);
+		buf_puts(b, "<figcaption>");
+		html_text(b, title);
+		buf_puts(b, ". Работ в школе: ");
+		count(b, (long long)h.school_n);
+		buf_puts(b, ", в регионе: ");
+		count(b, (long long)h.all_n);
+		buf_puts(b, " (на момент анализа).</figcaption></figure>");
 	}
 	free(sv);
 	free(rv);
@@ -273,13 +487,26 @@ static void evidence_tiles(struct web_req *r, struct buf *b, int64_t run, int64_
 		return;
 	}
 	buf_puts(b, "<ul class=\"tiles\"><li><strong>");
-	num(b, k.risk, "%.1f");
-	html_printf(b, "</strong>риск (место %ld из %ld)</li><li><strong>%s</strong>в списке oko</li>"
-		       "<li><strong>%ld</strong>официальных признаков</li><li><strong>%ld"
-		       "</strong>признаков oko</li><li><strong>",
-		    k.rank, ranked, k.listed ? "да" : "нет", k.official_flags, k.own_flags);
-	html_int(b, k.works);
+	num(b, k.risk, 1);
+	buf_puts(b, "</strong>риск (место ");
+	count(b, k.rank);
+	buf_puts(b, " из ");
+	count(b, ranked);
+	html_printf(b, ")</li><li><strong>%s</strong>в списке oko</li><li><strong>", k.listed ? "да" : "нет");
+	count(b, k.official_flags);
+	buf_puts(b, "</strong>официальных признаков</li><li><strong>");
+	count(b, k.published_flags);
+	buf_puts(b, "</strong>опубликованных критериев</li><li><strong>");
+	count(b, k.own_flags);
+	buf_puts(b, "</strong>признаков oko</li><li><strong>");
+	count(b, k.works);
 	buf_puts(b, "</strong>работ</li></ul>");
+	const char *w = why(&k);
+	if (k.listed && *w) {
+		buf_puts(b, "<p>В списке oko: ");
+		html_text(b, w);
+		buf_puts(b, ".</p>");
+	}
 	if (*k.years_flagged) {
 		buf_puts(b, "<p>Годы с официальными признаками: ");
 		html_text(b, k.years_flagged);
@@ -307,31 +534,39 @@ static int evidence_signs(struct web_req *r, struct buf *b, int64_t run, int64_t
 				buf_puts(b, "</tbody></table></div>");
 			const struct stat_sign_info *t = stat_sign_find(x->sign);
 			buf_puts(b, "<div class=\"sign card\"><h3>");
-			html_text(b, t ? t->title : x->sign);
-			buf_puts(b, " <small>");
-			html_text(b, t ? stat_sign_kind_title(t->kind) : "");
-			buf_puts(b, " · <code>");
-			html_text(b, x->sign);
-			buf_puts(b, "</code></small></h3>");
+			html_text(b, t ? t->title : "Признак без описания");
+			if (t) {
+				buf_puts(b, " <small>");
+				html_text(b, stat_sign_kind_title(t->kind));
+				buf_puts(b, "</small>");
+			}
+			buf_puts(b, "</h3>");
 			if (t) {
 				buf_puts(b, "<p>");
 				html_text(b, t->explain);
 				buf_puts(b, "</p>");
 			}
-			buf_puts(b, "<table><thead><tr><th>Процедура</th><th>Значение</th><th>Порог</th>"
-				    "<th>N</th><th>p (с поправкой)</th><th>Исходные числа</th></tr></thead><tbody>");
+			buf_puts(b, "<table class=\"signs\"><thead><tr><th>Процедура</th><th>Значение</th><th>Порог</th>"
+				    "<th>Работ</th><th>Вероятность случайно (с поправкой)</th><th>Исходные числа</th>"
+				    "</tr></thead><tbody>");
 		}
+		char t1[RU_NUM_MAX];
 		buf_puts(b, "<tr><td>");
-		html_text(b, x->procedure);
+		procedure(b, x->procedure);
 		buf_puts(b, "</td><td class=\"num\">");
-		num(b, x->value, "%.3g");
+		html_text(b, risk_number(t1, sizeof t1, x->value));
 		buf_puts(b, "</td><td class=\"num\">");
-		num(b, x->threshold, "%.3g");
-		html_printf(b, "</td><td class=\"num\">%ld</td><td class=\"num\">", x->n);
-		num(b, x->q_adj, "%.2g");
-		buf_puts(b, "</td><td class=\"detail\"><code>");
-		html_text(b, x->detail);
-		buf_puts(b, "</code></td></tr>");
+		html_text(b, risk_number(t1, sizeof t1, x->threshold));
+		buf_puts(b, "</td><td class=\"num\">");
+		count(b, x->n);
+		buf_puts(b, "</td><td class=\"num\">");
+		html_text(b, isnan(x->q_adj) ? "—" : ru_p(t1, sizeof t1, x->q_adj));
+		buf_puts(b, "</td><td class=\"detail\">");
+		struct buf d = BUF_INIT;
+		risk_detail_words(&d, x->sign, x->detail);
+		html_text(b, d.len ? buf_str(&d) : "—");
+		buf_free(&d);
+		buf_puts(b, "</td></tr>");
 		if (!top[0])
 			snprintf(top, ntop, "%s", x->procedure);
 	}
@@ -349,15 +584,18 @@ static int evidence_history(struct web_req *r, struct buf *b, int64_t school)
 	struct run_history *v = NULL;
 	size_t n = 0;
 	int rc = run_school_history(r->db, school, 20, &v, &n);
-	buf_puts(b, "<section><h2>История по анализам</h2><table><thead><tr><th>Анализ (UTC)</th>"
+	buf_puts(b, "<section><h2>История по анализам</h2><table><thead><tr><th>Анализ</th>"
 		    "<th>Риск</th><th>Место</th><th>В списке</th><th>Официальных признаков</th></tr></thead><tbody>");
 	for (size_t i = 0; i < n; i++) {
 		buf_puts(b, "<tr><td>");
-		html_text(b, v[i].at);
+		moment(b, v[i].at);
 		buf_puts(b, "</td><td class=\"num\">");
-		num(b, v[i].risk, "%.1f");
-		html_printf(b, "</td><td class=\"num\">%ld</td><td>%s</td><td class=\"num\">%ld</td></tr>",
-			    v[i].rank, v[i].listed ? "да" : "нет", v[i].official_flags);
+		num(b, v[i].risk, 1);
+		buf_puts(b, "</td><td class=\"num\">");
+		count(b, v[i].rank);
+		html_printf(b, "</td><td>%s</td><td class=\"num\">", v[i].listed ? "да" : "нет");
+		count(b, v[i].official_flags);
+		buf_puts(b, "</td></tr>");
 	}
 	buf_puts(b, "</tbody></table></section>");
 	free(v);
@@ -372,16 +610,8 @@ static void obs_pp(struct buf *b, double share)
 
 static void obs_p(struct buf *b, double p)
 {
-	if (p < 0.001) {
-		buf_puts(b, "p &lt; 0,001");
-		return;
-	}
-	char t[32];
-	snprintf(t, sizeof t, "p = %.3f", p);
-	for (char *c = t; *c; c++)
-		if (*c == '.')
-			*c = ',';
-	buf_puts(b, t);
+	char t[RU_NUM_MAX];
+	html_text(b, ru_p(t, sizeof t, p));
 }
 
 /* The section «Наблюдение»: which of the school's sittings were observed and, when its
@@ -433,9 +663,12 @@ static int evidence_observation(struct web_req *r, struct buf *b, int64_t school
 		buf_puts(b, "<div class=\"sign card\"><h3>Без наблюдателя результаты выше</h3><p>В годы "
 			    "без наблюдателя результаты школы относительно региона выше на ");
 		obs_pp(b, s.gap);
-		html_printf(b, " п. п. (от максимального балла), чем в годы с наблюдателем "
-			       "(работ без наблюдателя: %llu, с наблюдателем: %llu; критерий Уэлча, ",
-			    (unsigned long long)s.n_unobs, (unsigned long long)s.n_obs);
+		buf_puts(b, " п. п. (от максимального балла), чем в годы с наблюдателем (работ без "
+			    "наблюдателя: ");
+		count(b, (long long)s.n_unobs);
+		buf_puts(b, ", с наблюдателем: ");
+		count(b, (long long)s.n_obs);
+		buf_puts(b, "; критерий Уэлча, ");
 		obs_p(b, s.p);
 		buf_puts(b, "). Это повод для проверки объективности проведения и проверки работ в "
 			    "годы без наблюдателя, а не вывод о нарушении.</p>");
@@ -464,7 +697,7 @@ static int evidence_observation(struct web_req *r, struct buf *b, int64_t school
 		web_procedure_title(b, y[i].procedure, y[i].subject, y[i].grade);
 		html_printf(b, "</td><td class=\"num\">%d</td><td>%s</td><td class=\"num\">", y[i].year,
 			    y[i].observed ? "был" : "не было");
-		html_int(b, (long)y[i].works);
+		count(b, (long long)y[i].works);
 		buf_puts(b, "</td><td class=\"num\">");
 		obs_pp(b, mean);
 		buf_puts(b, "</td><td class=\"num\">");
@@ -506,8 +739,13 @@ int page_evidence(struct web_req *r, struct web_res *w)
 		    "отмечена в последнем анализе, с исходными числами. Признак — повод для проверки "
 		    "(перепроверки работ, наблюдения), а не вывод о нарушении. Всё на карточке — "
 		    "на момент анализа от ");
-	html_text(b, ri.at);
-	buf_puts(b, " (UTC).</p>");
+	moment(b, ri.at);
+	buf_puts(b, ".</p><p class=\"actions\"><a href=\"/risk/");
+	html_url(b, login);
+	buf_puts(b, "/pdf\">Распечатать / PDF</a></p><nav class=\"card\" aria-label=\"Что сделать\"><h2>Что "
+		    "сделать</h2><ul><li><a href=\"/measures\">Создать меры адресной помощи</a></li>"
+		    "<li><a href=\"/observers\">Назначить наблюдателей</a></li>"
+		    "<li><a href=\"/recheck\">Отобрать работы на перепроверку</a></li></ul></nav>");
 	web_recheck_card(r, b, ri.id, school);
 	char top[48];
 	evidence_tiles(r, b, ri.id, school, top, sizeof top);
@@ -525,4 +763,48 @@ int page_evidence(struct web_req *r, struct web_res *w)
 	int rc2 = evidence_history(r, b, school);
 	html_end(r, w);
 	return rc ? rc : rc3 ? rc3 : rc2;
+}
+
+/* GET /risk/{login}/pdf: the card as a printed document (report/risk_doc.c). */
+int page_evidence_pdf(struct web_req *r, struct web_res *w)
+{
+	const char *login = web_str(r, "login");
+	struct registry_school_card card;
+	int rc = registry_school_get(r->db, login, r->a, &card);
+	if (rc && rc != ERR_NOTFOUND)
+		return rc;
+	if (rc || !scope_sees_school(r->db, &r->scope, card.id))
+		return ERR_NOTFOUND;
+	struct run_info ri;
+	if ((rc = run_latest(r->db, &ri)))
+		return rc;
+	struct run_risk k;
+	long ranked = 0;
+	bool has_k = !run_school_risk(r->db, ri.id, card.id, &k, &ranked);
+	struct run_sign *v = NULL;
+	size_t n = 0;
+	struct doc *doc = NULL;
+	if ((rc = run_school_signs(r->db, ri.id, card.id, RUN_SIGNS_BY_SIGN, &v, &n)))
+		goto out;
+	struct risk_card c = { card.name, card.municipality, login, &ri, has_k ? &k : NULL,
+			       ranked, v, n };
+	doc = risk_card_doc(&c);
+	buf_reset(&w->body);
+	if ((rc = doc_pdf_write(doc, &w->body))) {
+		buf_reset(&w->body);
+		goto out;
+	}
+	w->type = "application/pdf";
+	w->cache = "no-store";
+	struct buf d = BUF_INIT;
+	web_disposition(&d, arena_printf(r->a, "evidence-%s.pdf", login),
+			arena_printf(r->a, "Доказательная карточка %s.pdf", card.name));
+	w->disposition = arena_strdup(r->a, buf_str(&d));
+	buf_free(&d);
+out:
+	doc_free(doc);
+	run_signs_free(v, n);
+	if (has_k)
+		run_risk_clear(&k);
+	return rc;
 }

@@ -1,0 +1,287 @@
+/* report/risk_doc: the evidence card in words and as a document (see the header). */
+#include "report/risk_doc.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/ru.h"
+#include "base/str.h"
+#include "model/procedure.h"
+#include "stats/catalogue.h"
+
+/* How a value is written. */
+enum unit {
+	U_INT,   /* a count: «1 234» */
+	U_NUM1,  /* one decimal: «32,5» */
+	U_NUM2,  /* two decimals: «0,42» */
+	U_SHARE, /* a share 0..1 as a percent: «48,5 %» */
+	U_PCT,   /* already a percent: «48,5 %» */
+	U_P,     /* a p-value: «p < 0,001» */
+	U_PROC   /* a procedure code: its title */
+};
+
+/* A key's label; sign NULL: any sign (the first matching entry wins, so a sign's own
+ * entries come before the general ones). */
+static const struct label {
+	const char *sign, *key, *label;
+	enum unit unit;
+} labels[] = {
+	/* mean_inflated */
+	{ NULL, "mean", "средний балл школы", U_NUM1 },
+	{ NULL, "sd", "стандартное отклонение", U_NUM1 },
+	{ NULL, "lo", "нижняя граница 95 % интервала", U_NUM1 },
+	{ NULL, "hi", "верхняя граница 95 % интервала", U_NUM1 },
+	{ NULL, "region_mean", "средний балл региона", U_NUM1 },
+	{ NULL, "region_sd", "стандартное отклонение в регионе", U_NUM1 },
+	{ NULL, "region_n", "работ в регионе", U_INT },
+	/* journal_mismatch */
+	{ NULL, "rs_classic", "коэффициент Спирмена по классической формуле", U_NUM2 },
+	/* journal_gap */
+	{ NULL, "below", "отметка за работу ниже журнальной", U_INT },
+	{ NULL, "same", "совпала с журнальной", U_INT },
+	{ NULL, "above", "выше журнальной", U_INT },
+	{ NULL, "gap", "расходится на две отметки и более", U_INT },
+	/* the z-statistics of the own signs, the pooled boundary statistic */
+	{ "twins", "expected", "ожидалось почти одинаковых пар", U_NUM1 },
+	{ NULL, "obs", "наблюдаемое значение", U_NUM1 },
+	{ NULL, "exp", "ожидаемое по региону", U_NUM1 },
+	{ NULL, "expected", "ожидаемое по региону", U_NUM1 },
+	{ NULL, "var", "дисперсия", U_NUM1 },
+	{ NULL, "z", "z-статистика", U_NUM2 },
+	{ NULL, "pool_n", "работ в окнах у границ", U_INT },
+	{ NULL, "k3", "третий кумулянт", U_NUM2 },
+	{ NULL, "tilt", "наклон распределения", U_NUM2 },
+	{ NULL, "lenience", "мягкость проверки", U_NUM2 },
+	{ NULL, "agreement", "согласие с журналом", U_NUM2 },
+	{ NULL, "pi0", "ожидаемая доля у границы", U_SHARE },
+	{ NULL, "p", "вероятность случайно", U_P },
+	/* difficulty_inverted */
+	{ NULL, "basic", "выполнение базовых заданий в школе", U_SHARE },
+	{ NULL, "region_basic", "в регионе", U_SHARE },
+	{ NULL, "hard", "выполнение трудных заданий в школе", U_SHARE },
+	{ NULL, "region_hard", "в регионе", U_SHARE },
+	/* twins */
+	{ NULL, "pairs", "пар работ сравнено", U_INT },
+	{ NULL, "near", "почти одинаковых пар", U_INT },
+	/* recheck_inflated */
+	{ NULL, "works", "перепроверено работ", U_INT },
+	{ NULL, "objective", "из них оценены объективно", U_INT },
+	{ NULL, "up", "отметка эксперта выше", U_INT },
+	{ NULL, "down", "отметка эксперта ниже", U_INT },
+	{ NULL, "over", "школа поставила больше баллов", U_INT },
+	{ NULL, "under", "школа поставила меньше баллов", U_INT },
+	/* the pair signs: the earlier procedure and both years */
+	{ NULL, "from", "сравнение с процедурой", U_PROC },
+	{ NULL, "n1", "работ в ней", U_INT },
+	{ NULL, "n2", "работ в этой", U_INT },
+	{ "share2_rise", "s1", "доля «2» в ней", U_SHARE },
+	{ "share2_rise", "s2", "доля «2» в этой", U_SHARE },
+	{ NULL, "s1", "средний процент выполнения в ней", U_PCT },
+	{ NULL, "s2", "средний процент выполнения в этой", U_PCT },
+	{ NULL, "q25", "первый квартиль по региону", U_NUM2 },
+	{ NULL, "q75", "третий квартиль по региону", U_NUM2 },
+	{ NULL, "iqr", "межквартильный размах", U_NUM2 },
+};
+
+char *risk_number(char *out, size_t n, double v)
+{
+	if (isfinite(v) && v == floor(v) && fabs(v) < 1e15)
+		return ru_int(out, n, (long long)v);
+	return ru_num(out, n, v, fabs(v) >= 10 ? 1 : 2);
+}
+
+char *risk_procedure_words(char *out, size_t n, const char *code)
+{
+	/* KIND-YEAR-SUBJECT-GRADE */
+	char kind[16], subj[16];
+	int year = 0, grade = 0, used = 0;
+	if (code && sscanf(code, "%15[A-Z]-%d-%15[A-Z]-%d%n", kind, &year, subj, &grade, &used) == 4 &&
+	    !code[used] && year > 1990 && year < 2200) {
+		char t[200];
+		if (procedure_title_of(code, subj, grade, t, sizeof t)) {
+			snprintf(out, n, "%s, %d", t, year);
+			return out;
+		}
+	}
+	snprintf(out, n, "%s", code ? code : "");
+	return out;
+}
+
+static const struct label *label_of(const char *sign, const char *key)
+{
+	for (size_t i = 0; i < sizeof labels / sizeof *labels; i++)
+		if ((!labels[i].sign || !strcmp(labels[i].sign, sign)) && !strcmp(labels[i].key, key))
+			return &labels[i];
+	return NULL;
+}
+
+static void value_words(struct buf *out, enum unit u, const char *v)
+{
+	char t[200];
+	char *end = NULL;
+	double x = strtod(v, &end);
+	bool num = end && end != v && !*end;
+	if (u == U_PROC) {
+		buf_puts(out, risk_procedure_words(t, sizeof t, v));
+		return;
+	}
+	if (!num) {
+		buf_puts(out, v);
+		return;
+	}
+	switch (u) {
+	case U_INT: buf_puts(out, risk_number(t, sizeof t, x)); break;
+	case U_NUM1: buf_puts(out, ru_num(t, sizeof t, x, 1)); break;
+	case U_NUM2: buf_puts(out, ru_num(t, sizeof t, x, 2)); break;
+	case U_SHARE: buf_puts(out, ru_pct(t, sizeof t, x, 1)); break;
+	case U_PCT: buf_puts(out, ru_pct(t, sizeof t, x / 100, 1)); break;
+	case U_P: buf_puts(out, ru_p(t, sizeof t, x)); break;
+	default: buf_puts(out, risk_number(t, sizeof t, x)); break;
+	}
+}
+
+/* One "key=value" pair. */
+static void pair_words(struct buf *out, const char *sign, const char *k, const char *v)
+{
+	const struct label *l = label_of(sign, k);
+	if (l && l->unit == U_P) {
+		value_words(out, U_P, v);
+		return;
+	}
+	buf_puts(out, l ? l->label : "другой показатель");
+	buf_putc(out, ' ');
+	value_words(out, l ? l->unit : U_NUM2, v);
+}
+
+/* A boundary group "b3=10:a/b/c" (boundary_peak: works one point below, at and one above the
+ * boundary) or "b3=10:a/m" (boundary_bunching: works at and just above it of the window).
+ * False when the group is not of that form. */
+static bool boundary_words(struct buf *out, const char *k, const char *v)
+{
+	unsigned mark, score;
+	unsigned long long c[3];
+	int used = 0;
+	if (sscanf(k, "b%u%n", &mark, &used) != 1 || k[used] || mark < 3 || mark > 5)
+		return false;
+	int m = sscanf(v, "%u:%llu/%llu/%llu", &score, &c[0], &c[1], &c[2]);
+	if (m < 3)
+		return false;
+	char t[3][RU_NUM_MAX];
+	buf_printf(out, "граница «%u» (%s %s): ", mark, ru_int(t[0], sizeof t[0], score),
+		   str_plural((long)score, "балл", "балла", "баллов"));
+	if (m == 4)
+		buf_printf(out, "на балл ниже — %s, на границе — %s, на балл выше — %s",
+			   ru_int(t[0], sizeof t[0], (long long)c[0]), ru_int(t[1], sizeof t[1], (long long)c[1]),
+			   ru_int(t[2], sizeof t[2], (long long)c[2]));
+	else
+		buf_printf(out, "на границе и сразу над ней %s из %s %s окна",
+			   ru_int(t[0], sizeof t[0], (long long)c[0]), ru_int(t[1], sizeof t[1], (long long)c[1]),
+			   str_plural((long)c[1], "работы", "работ", "работ"));
+	return true;
+}
+
+void risk_detail_words(struct buf *out, const char *sign, const char *detail)
+{
+	if (!detail || !*detail)
+		return;
+	char *copy = strdup(detail), *groups = NULL;
+	if (!copy)
+		return;
+	bool first = true;
+	for (char *g = strtok_r(copy, ";", &groups); g; g = strtok_r(NULL, ";", &groups)) {
+		char *items = NULL;
+		bool in_group = false;
+		for (char *it = strtok_r(g, ",", &items); it; it = strtok_r(NULL, ",", &items)) {
+			char *eq = strchr(it, '=');
+			if (!eq || eq == it)
+				continue;
+			*eq = 0;
+			const char *k = it, *v = eq + 1;
+			if (!in_group && !first)
+				buf_puts(out, "; ");
+			else if (in_group)
+				buf_puts(out, ", ");
+			if (!in_group && k[0] == 'b' && boundary_words(out, k, v)) {
+				in_group = true;
+				first = false;
+				continue;
+			}
+			pair_words(out, sign, k, v);
+			in_group = true;
+			first = false;
+		}
+	}
+	free(copy);
+}
+
+static void sign_block(struct doc *d, const struct run_sign *x, bool head)
+{
+	char t[4][200];
+	if (head) {
+		const struct stat_sign_info *s = stat_sign_find(x->sign);
+		doc_paraf(d, DOC_HEADING, "%s (%s)", s ? s->title : "Признак",
+			  s ? stat_sign_kind_title(s->kind) : "без описания");
+		if (s)
+			doc_para(d, DOC_BODY, DOC_ALIGN_DEFAULT, false, s->explain);
+	}
+	struct buf b = BUF_INIT;
+	buf_printf(&b, "%s: значение %s при пороге %s; работ %s", risk_procedure_words(t[0], sizeof t[0], x->procedure),
+		   risk_number(t[1], sizeof t[1], x->value), risk_number(t[2], sizeof t[2], x->threshold),
+		   ru_int(t[3], sizeof t[3], x->n));
+	if (isfinite(x->q_adj))
+		buf_printf(&b, "; %s (с поправкой на множественность)", ru_p(t[0], sizeof t[0], x->q_adj));
+	buf_puts(&b, ".");
+	if (x->detail && *x->detail) {
+		buf_puts(&b, " Исходные числа: ");
+		risk_detail_words(&b, x->sign, x->detail);
+		buf_puts(&b, ".");
+	}
+	doc_para(d, DOC_PLAIN, DOC_ALIGN_DEFAULT, false, buf_str(&b));
+	buf_free(&b);
+}
+
+struct doc *risk_card_doc(const struct risk_card *c)
+{
+	char t[4][RU_NUM_MAX + 16];
+	struct doc *d = doc_new(c->school);
+	doc_para(d, DOC_TITLE, DOC_ALIGN_DEFAULT, true, "Доказательная карточка школы");
+	doc_para(d, DOC_SUBTITLE, DOC_ALIGN_DEFAULT, false, c->school);
+	if (c->municipality && *c->municipality)
+		doc_para(d, DOC_SUBTITLE, DOC_ALIGN_DEFAULT, false, c->municipality);
+	doc_paraf(d, DOC_BODY, "По анализу от %s. Признак — повод для проверки (перепроверки работ, "
+		  "наблюдения), а не вывод о нарушении.", ru_moment(t[0], sizeof t[0], c->run->at));
+	if (c->k) {
+		const struct run_risk *k = c->k;
+		static const char *const titles[2] = { "Показатель", "Значение" };
+		static const double widths[2] = { 100, 0 };
+		doc_table_begin(d, 2, titles, widths);
+		const char *rows[][2] = {
+			{ "Риск", ru_num(t[0], sizeof t[0], k->risk, 1) },
+			{ "Место в регионе", NULL },
+			{ "В списке oko", k->listed ? "да" : "нет" },
+			{ "Официальных признаков", ru_int(t[1], sizeof t[1], k->official_flags) },
+			{ "Опубликованных критериев", ru_int(t[2], sizeof t[2], k->published_flags) },
+			{ "Признаков oko", ru_int(t[3], sizeof t[3], k->own_flags) },
+		};
+		char place[2 * RU_NUM_MAX + 8], a[RU_NUM_MAX], b[RU_NUM_MAX];
+		snprintf(place, sizeof place, "%s из %s", ru_int(a, sizeof a, k->rank), ru_int(b, sizeof b, c->ranked));
+		rows[1][1] = place;
+		for (size_t i = 0; i < sizeof rows / sizeof *rows; i++)
+			doc_table_row(d, rows[i]);
+		char works[RU_NUM_MAX];
+		doc_table_row(d, (const char *const[]){ "Работ", ru_int(works, sizeof works, k->works) });
+		if (*k->years_flagged)
+			doc_table_row(d, (const char *const[]){ "Годы с официальными признаками", k->years_flagged });
+		doc_table_end(d);
+	} else {
+		doc_para(d, DOC_BODY, DOC_ALIGN_DEFAULT, false, "В этом анализе у школы нет признаков.");
+	}
+	doc_para(d, DOC_HEADING, DOC_ALIGN_DEFAULT, true, "Признаки");
+	if (!c->nsigns)
+		doc_para(d, DOC_BODY, DOC_ALIGN_DEFAULT, false, "Ни один признак не отмечен.");
+	for (size_t i = 0; i < c->nsigns; i++)
+		sign_block(d, &c->signs[i], !i || strcmp(c->signs[i - 1].sign, c->signs[i].sign));
+	return d;
+}

@@ -1,0 +1,43 @@
+/* report/risk_doc: the evidence card of a school in words and as a printed document.
+ *
+ * - risk_detail_words(): a sign's inputs as the analysis stored them (sign_result.detail,
+ *   "key=value;key=value", a boundary's group "b3=10:5/7/2,pi0=0.3,p=0.01") written as
+ *   Russian labelled values: «средний балл школы 32,5; стандартное отклонение 10,4; …».
+ *   Labels come from a table of the known keys (by sign where a key means different things);
+ *   an unknown key gets a generic label and its value, never the raw key.
+ * - risk_procedure_words(): a procedure code KIND-YEAR-SUBJECT-GRADE as
+ *   «ВПР, математика, 4 класс, 2021» (the code itself when it is not of that form).
+ * - risk_number(): a sign's value or threshold in the Russian format with sensible places.
+ * - risk_card_doc(): the card (the school, the run, its risk figures, every flagged sign
+ *   with its title, explanation, value, threshold, p and inputs in words) as an io/doc.h
+ *   document for doc_pdf_write().
+ * No SQL: the caller reads the run through model/run.h. */
+#ifndef OKO_REPORT_RISK_DOC_H
+#define OKO_REPORT_RISK_DOC_H
+
+#include <stddef.h>
+
+#include "base/buf.h"
+#include "io/doc.h"
+#include "model/run.h"
+
+/* Appends the words of detail (of the sign with identifier sign) to out; nothing for "". */
+void risk_detail_words(struct buf *out, const char *sign, const char *detail);
+/* «ВПР, математика, 4 класс, 2021» into out (n bytes); returns out. */
+char *risk_procedure_words(char *out, size_t n, const char *code);
+/* A value: «—» for NaN, an integer as «1 234», else 1 decimal from 10 up, 2 below; returns out. */
+char *risk_number(char *out, size_t n, double v);
+
+/* The card's data. k NULL: the school has no row in the run. */
+struct risk_card {
+	const char *school, *municipality, *login;
+	const struct run_info *run;
+	const struct run_risk *k;
+	long ranked;
+	const struct run_sign *signs;
+	size_t nsigns;
+};
+/* A new document of the card (the caller frees it with doc_free). */
+struct doc *risk_card_doc(const struct risk_card *c);
+
+#endif
