@@ -4,6 +4,7 @@
 #include <math.h>
 #include <stdio.h>
 
+#include "base/ru.h"
 #include "web/web.h"
 
 #define W 720.0
@@ -23,12 +24,8 @@ void chart_pct(struct buf *b, double v)
 		buf_puts(b, "—");
 		return;
 	}
-	char t[32];
-	snprintf(t, sizeof t, "%.1f", v);
-	for (char *c = t; *c; c++)
-		if (*c == '.')
-			*c = ',';
-	buf_puts(b, t);
+	char t[RU_NUM_MAX];
+	buf_puts(b, ru_num(t, sizeof t, v, 1));
 }
 
 static void open_svg(struct buf *b, const char *title, const char *desc)

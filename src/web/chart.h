@@ -27,7 +27,8 @@ void chart_bars(struct buf *b, const char *title, const char *desc, const char *
 void chart_hist(struct buf *b, const char *title, const char *desc, const struct chart_series *s,
 		int ns, int nbins, const int *bounds, const char *const *bound_labels, int nbounds);
 
-/* A number with one decimal and a decimal comma ("45,0"); "—" for NAN. */
+/* A number with one decimal in the Russian format (base/ru.h: "45,0", "1 234,5", "−3,0"); "—"
+ * for NAN. */
 void chart_pct(struct buf *b, double v);
 
 #endif

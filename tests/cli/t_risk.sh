@@ -164,6 +164,11 @@ words_check "the municipal risk list"
 curl -s -b "$T/mun.jar" -o "$T/mun.csv" "$URL/risk/export?format=csv&all=1"
 expect_eq "the municipal export holds its schools only" "$(($(wc -l <"$T/mun.csv") - 1))" "$n_mun"
 
+# Observation as a control group (pages/observed.c): the same rules for numbers and words.
+get region /observers/control
+expect_eq "the observed/unobserved comparison opens" "$code" 200
+words_check "the observed/unobserved comparison"
+
 # JSON API
 get region /api/v1/risk
 expect_eq "API risk list" "$code" 200

@@ -18,38 +18,42 @@
 
 #include "base/err.h"
 #include "base/mem.h"
+#include "base/ru.h"
 #include "model/observed.h"
 #include "model/plan.h"
 #include "stats/observed.h"
 #include "web/chart.h"
 #include "web/web.h"
 
-/* A p-value as people read it: «0,004», «< 0,001», «—» when none. */
+/* A p-value as people read it: «0,004», «< 0,001», «—» when none (base/ru.h's form
+ * without its «p =», as the column and the sentence say «p» themselves). */
 static void p_text(struct buf *b, double p)
 {
 	if (isnan(p)) {
 		buf_puts(b, "—");
 		return;
 	}
-	if (p < 0.001) {
-		buf_puts(b, "&lt; 0,001");
-		return;
-	}
-	char t[32];
-	snprintf(t, sizeof t, "%.3f", p);
-	for (char *c = t; *c; c++)
-		if (*c == '.')
-			*c = ',';
-	buf_puts(b, t);
+	char t[RU_NUM_MAX];
+	if (p < 0.001)
+		html_text(b, "< 0,001");
+	else
+		html_text(b, ru_num(t, sizeof t, p, 3));
 }
 
-/* Percentage points of a share difference, one decimal, decimal comma. */
+/* Percentage points of a share difference, one decimal, decimal comma, a true minus. */
 static void pp(struct buf *b, double share)
 {
-	chart_pct(b, 100 * share);
+	char t[RU_NUM_MAX];
+	html_text(b, ru_num(t, sizeof t, 100 * share, 1));
 }
 
-/* A confidence interval: «3,1–9,3», or «от -1,2 до 3,4» when a bound is negative. */
+static void count(struct buf *b, long v)
+{
+	char t[RU_NUM_MAX];
+	html_text(b, ru_int(t, sizeof t, v));
+}
+
+/* A confidence interval: «3,1–9,3», or «от −1,2 до 3,4» when a bound is negative. */
 static void ci(struct buf *b, double lo, double hi)
 {
 	bool neg = lo < 0 || hi < 0;
@@ -106,9 +110,12 @@ static void sentence(struct buf *b, const struct proc_cmp *x)
 	proc_title(b, &x->p);
 	buf_puts(b, ":</strong> ");
 	if (isnan(c->diff)) {
-		html_printf(b, "сравнить не с чем — ни в одной группе сопоставимых школ нет хотя бы двух "
-			       "школ с наблюдателем и двух без него (школ с наблюдателем: %ld, без: %ld).</li>",
-			    c->schools_obs, c->schools_unobs);
+		buf_puts(b, "сравнить не с чем — ни в одной группе сопоставимых школ нет хотя бы двух "
+			    "школ с наблюдателем и двух без него (школ с наблюдателем: ");
+		count(b, c->schools_obs);
+		buf_puts(b, ", без: ");
+		count(b, c->schools_unobs);
+		buf_puts(b, ").</li>");
 		return;
 	}
 	buf_puts(b, "в школах без наблюдателя средний результат ");
@@ -166,8 +173,11 @@ static int tables(struct web_req *r, int64_t campaign, struct buf *b)
 		const struct stat_obs_control *c = &x[i].c;
 		buf_puts(b, "<tr><td>");
 		proc_title(b, &x[i].p);
-		html_printf(b, "</td><td class=\"num\">%ld</td><td class=\"num\">%ld</td><td class=\"num\">",
-			    c->schools_obs, c->schools_unobs);
+		buf_puts(b, "</td><td class=\"num\">");
+		count(b, c->schools_obs);
+		buf_puts(b, "</td><td class=\"num\">");
+		count(b, c->schools_unobs);
+		buf_puts(b, "</td><td class=\"num\">");
 		pp(b, c->mean_obs);
 		buf_puts(b, "</td><td class=\"num\">");
 		pp(b, c->mean_unobs);
@@ -180,8 +190,11 @@ static int tables(struct web_req *r, int64_t campaign, struct buf *b)
 			ci(b, c->lo, c->hi);
 		buf_puts(b, "</td><td class=\"num\">");
 		p_text(b, c->p);
-		html_printf(b, "</td><td class=\"num\">%ld / %ld</td></tr>", c->strata_used,
-			    c->strata_skipped);
+		buf_puts(b, "</td><td class=\"num\">");
+		count(b, c->strata_used);
+		buf_puts(b, " / ");
+		count(b, c->strata_skipped);
+		buf_puts(b, "</td></tr>");
 	}
 	buf_puts(b, "</tbody></table><h2>Что это значит</h2><ul class=\"explain\">");
 	for (size_t i = 0; i < n; i++)
