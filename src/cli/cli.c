@@ -10,6 +10,7 @@
 
 #include "base/buf.h"
 #include "base/err.h"
+#include "model/setting.h"
 
 int cli_parse_options(struct cli *c, int argc, char **argv, const struct cli_opt *opts)
 {
@@ -76,7 +77,11 @@ int cli_parse(struct cli *c, int argc, char **argv, const struct cli_opt *opts, 
 
 int cli_open_db(struct cli *c, int flags, struct db **out)
 {
-	return db_open(out, c->db_path, flags);
+	int rc = db_open(out, c->db_path, flags);
+	/* Every moment a command prints is in the region's zone. */
+	if (!rc)
+		setting_apply_zone(*out);
+	return rc;
 }
 
 void cli_print_diags(const struct diag_list *d)

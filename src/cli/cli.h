@@ -83,5 +83,8 @@ int cmd_measures(struct cli *c, int argc, char **argv);
 extern const char cmd_measures_summary[], cmd_measures_usage[];
 int cmd_document(struct cli *c, int argc, char **argv);
 extern const char cmd_document_summary[], cmd_document_usage[];
+/* The installation's settings: the region's time zone (src/cli/cmd_settings.c). */
+int cmd_settings(struct cli *c, int argc, char **argv);
+extern const char cmd_settings_summary[], cmd_settings_usage[];
 
 #endif

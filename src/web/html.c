@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "base/ru.h"
 #include "base/str.h"
 #include "web/web.h"
 
@@ -87,15 +88,51 @@ void html_textf(struct buf *b, const char *fmt, ...)
 
 void html_int(struct buf *b, long v)
 {
-	char digits[32];
-	int n = snprintf(digits, sizeof digits, "%ld", v < 0 ? -v : v);
-	if (v < 0)
-		buf_putc(b, '-');
-	for (int i = 0; i < n; i++) {
-		if (i && (n - i) % 3 == 0)
-			buf_puts(b, "\xE2\x80\xAF"); /* narrow no-break space */
-		buf_putc(b, digits[i]);
-	}
+	char t[RU_NUM_MAX];
+	buf_puts(b, ru_int(t, sizeof t, v));
+}
+
+void html_num(struct buf *b, double v, int dec)
+{
+	char t[RU_NUM_MAX];
+	html_text(b, ru_num(t, sizeof t, v, dec));
+}
+
+void html_pct(struct buf *b, double share, int dec)
+{
+	char t[RU_NUM_MAX];
+	html_text(b, ru_pct(t, sizeof t, share, dec));
+}
+
+void html_p(struct buf *b, double p)
+{
+	char t[RU_NUM_MAX];
+	html_text(b, ru_p(t, sizeof t, p));
+}
+
+void html_count(struct buf *b, long n, const char *one, const char *few, const char *many)
+{
+	html_int(b, n);
+	buf_puts(b, "\xC2\xA0"); /* no-break space: the number stays with its word */
+	html_text(b, str_plural(n, one, few, many));
+}
+
+/* Dates and moments a page shows: the one format of base/ru.h, moments in the region's
+ * time zone (the setting time_zone). */
+void web_date_ru(struct buf *b, const char *iso)
+{
+	char d[64];
+	if (!iso || !*iso)
+		return;
+	html_text(b, ru_date(d, sizeof d, iso));
+}
+
+void web_moment_ru(struct buf *b, const char *iso)
+{
+	char d[64];
+	if (!iso || !*iso)
+		return;
+	html_text(b, ru_moment(d, sizeof d, iso));
 }
 
 void html_csrf(struct web_req *r, struct buf *b)
@@ -130,6 +167,7 @@ static const struct nav nav[] = {
 	{ "/upload", "Загрузка результатов", WEB_STAFF },
 	{ "/users", "Пользователи", WEB_ROLE(ROLE_ADMIN) },
 	{ "/audit", "Журнал действий", WEB_ROLE(ROLE_ADMIN) | WEB_ROLE(ROLE_REGION) },
+	{ "/settings", "Настройки", WEB_ROLE(ROLE_ADMIN) | WEB_ROLE(ROLE_REGION) },
 };
 
 void html_begin(struct web_req *r, struct web_res *w, const char *title)
@@ -137,7 +175,8 @@ void html_begin(struct web_req *r, struct web_res *w, const char *title)
 	struct buf *b = &w->body;
 	buf_puts(b, "<!doctype html>\n<html lang=\"ru\"><head><meta charset=\"utf-8\">"
 		    "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-		    "<link rel=\"stylesheet\" href=\"/static/oko.css\"><title>");
+		    "<link rel=\"stylesheet\" href=\"/static/oko.css\">"
+		    "<link rel=\"stylesheet\" href=\"/static/frame.css\"><title>");
 	html_text(b, title);
 	buf_puts(b, " — oko</title></head><body>\n<a class=\"skip\" href=\"#main\">К содержанию</a>"
 		    "<header class=\"top\"><a class=\"brand\" href=\"/\">oko</a>");

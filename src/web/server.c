@@ -36,6 +36,7 @@
 #include "base/log.h"
 #include "base/mem.h"
 #include "base/str.h"
+#include "model/setting.h"
 #include "web/web.h"
 
 struct field {
@@ -800,6 +801,13 @@ void *web_server_start(const struct web_config *cfg)
 {
 	config = cfg;
 	pthread_once(&db_key_once, make_db_key);
+	/* The region's time zone, for every moment the pages show (the settings page changes
+	 * it at once; a change by `oko settings` takes effect here, at the next start). */
+	struct db *zd = NULL;
+	if (cfg->db_path && db_open(&zd, cfg->db_path, DB_OPEN_NOMIGRATE) == 0) {
+		setting_apply_zone(zd);
+		db_close(zd);
+	}
 	if (!cfg->listen) {
 		/* In-process (the HTTP fuzz target): no socket, no thread, no watchdog. */
 		return MHD_start_daemon(MHD_USE_NO_LISTEN_SOCKET, 0, admit, NULL, handle, NULL,

@@ -81,21 +81,6 @@ static void notice(struct buf *b, bool ok, const char *text)
 	buf_puts(b, "</p>");
 }
 
-/* «12 мероприятий». */
-static void measures_word(struct buf *b, long n)
-{
-	html_int(b, n);
-	buf_puts(b, " ");
-	html_text(b, str_plural(n, "мероприятие", "мероприятия", "мероприятий"));
-}
-
-static void schools_word(struct buf *b, long n)
-{
-	html_int(b, n);
-	buf_puts(b, " ");
-	html_text(b, str_plural(n, "школа", "школы", "школ"));
-}
-
 /* «01.09.2020 – 31.05.2021». */
 static void period_ru(struct buf *b, const char *from, const char *to)
 {
@@ -284,7 +269,7 @@ static void new_plan_form(struct web_req *r, struct buf *b)
 			html_text(b, t[i].title);
 			html_printf(b, " (%d %s, ", t[i].nblocks, str_plural(t[i].nblocks, "направление", "направления",
 										   "направлений"));
-			measures_word(b, t[i].nmeasures);
+			html_count(b, t[i].nmeasures, "мероприятие", "мероприятия", "мероприятий");
 			buf_puts(b, ")</option>");
 		}
 	}
@@ -537,7 +522,7 @@ static void plan_facts(struct buf *b, const struct mp_plan *p)
 	execution_ru(b, p);
 	if (p->overdue) {
 		buf_puts(b, "; <strong class=\"mp-overdue\">просрочено ");
-		measures_word(b, p->overdue);
+		html_count(b, p->overdue, "мероприятие", "мероприятия", "мероприятий");
 		buf_puts(b, "</strong>");
 	}
 	if (p->cancelled) {
@@ -628,7 +613,9 @@ static void block_section(struct web_req *r, struct buf *b, const struct mp_plan
 			if (m->block_id != k->id)
 				continue;
 			seen++;
-			html_printf(b, "<tr id=\"m%lld\"%s><td class=\"num\">", (long long)m->id, m->overdue ? " class=\"err\"" : "");
+			/* mp-no: the measure's number in its plan («1.2»), not a decimal */
+			html_printf(b, "<tr id=\"m%lld\"%s><td class=\"num mp-no\">", (long long)m->id,
+				    m->overdue ? " class=\"err\"" : "");
 			if (m->number[0])
 				html_text(b, m->number);
 			else
@@ -702,7 +689,7 @@ static void help_report(struct buf *b, const struct mp_help_report *h)
 	buf_puts(b, "<p class=\"notice\" role=\"status\">");
 	if (h->measures) {
 		buf_puts(b, "Добавлено ");
-		measures_word(b, h->measures);
+		html_count(b, h->measures, "мероприятие", "мероприятия", "мероприятий");
 		buf_puts(b, " для ");
 		html_int(b, h->schools);
 		buf_puts(b, " ");
@@ -770,7 +757,7 @@ static void outcome_section(struct web_req *r, struct buf *b, int64_t plan_id)
 	buf_puts(b, "<section id=\"outcome\"><h2>Результат принятых мер</h2><p>Помощь ");
 	html_text(b, str_plural(o.helped, "получила", "получили", "получили"));
 	buf_puts(b, " ");
-	schools_word(b, o.helped);
+	html_count(b, o.helped, "школа", "школы", "школ");
 	if (year) {
 		html_printf(b, "; в %d году вне списка — ", year);
 		html_int(b, o.left);
@@ -1178,7 +1165,7 @@ int page_mplan_import(struct web_req *r, struct web_res *w)
 		snprintf(text, sizeof text, "Таблица «%s» не загружена (%s). План не изменён.", named, err_str(rc));
 	} else {
 		struct buf t = BUF_INIT;
-		measures_word(&t, st.created);
+		html_count(&t, st.created, "мероприятие", "мероприятия", "мероприятий");
 		snprintf(text, sizeof text, "%s «%s»: %s.%s%s",
 			 o.dry_run ? "Проверка прошла, ничего не сохранено. В файле" : "Из файла добавлено", named,
 			 buf_str(&t), st.summary[0] ? " " : "", st.summary);
@@ -1536,7 +1523,7 @@ void web_measures_home(struct web_req *r, struct buf *b)
 	}
 	buf_puts(b, "<section class=\"mp-home\"><h2>Планы мероприятий</h2><p class=\"alert\"><strong>");
 	buf_puts(b, "Просрочено ");
-	measures_word(b, total);
+	html_count(b, total, "мероприятие", "мероприятия", "мероприятий");
 	buf_puts(b, "</strong></p><ul>");
 	for (size_t i = 0; i < n; i++) {
 		const struct mp_measure *m = &v[i];

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "base/err.h"
+#include "base/ru.h"
 #include "model/plan.h"
 #include "report/monitor.h"
 #include "web/download.h"
@@ -108,7 +109,8 @@ int page_monitoring(struct web_req *r, struct web_res *w)
 	if (mun && !scope_sees_municipality(r->db, &r->scope, mun))
 		return ERR_NOTFOUND;
 	struct plan_monitor m;
-	int64_t now = plan_now();
+	/* Today and overdue by the region's calendar, not UTC's. */
+	int64_t now = plan_now() + (int64_t)ru_zone()->offset_min * 60;
 	int rc = plan_monitor(r->db, proc, &r->scope, mun, now, &m);
 	if (rc)
 		return rc;
@@ -125,7 +127,7 @@ int page_monitoring(struct web_req *r, struct web_res *w)
 	plan_date_ru(m.deadline, dl);
 	plan_date_ru(m.today, today);
 	if (m.deadline[0])
-		html_textf(b, "Кампания «%s», срок загрузки — %s (до конца дня, UTC); сегодня %s.",
+		html_textf(b, "Кампания «%s», срок загрузки — %s (до конца дня); сегодня %s.",
 			   m.campaign, dl, today);
 	else
 		html_text(b, "Процедура не входит в план-график: срока загрузки нет, опоздавших нет.");
@@ -146,7 +148,7 @@ int page_monitoring(struct web_req *r, struct web_res *w)
 	buf_puts(b, "&amp;format=xlsx\">XLSX</a></p></section>");
 	buf_puts(b, "<section class=\"card\"><h2>Школы</h2><table class=\"monitor\"><thead><tr>"
 		    "<th>Школа</th><th>Муниципалитет</th><th>Состояние</th><th>Дата проведения</th>"
-		    "<th>Первая загрузка (UTC)</th><th>Текущая загрузка (UTC)</th><th>Строк</th>"
+		    "<th>Первая загрузка</th><th>Текущая загрузка</th><th>Строк</th>"
 		    "</tr></thead><tbody>");
 	for (size_t i = 0; i < m.n; i++) {
 		const struct plan_mon_school *x = &m.s[i];
@@ -163,9 +165,9 @@ int page_monitoring(struct web_req *r, struct web_res *w)
 		plan_date_ru(x->sit_date, sd);
 		html_textf(b, "%s %s", sd, x->sit_time);
 		buf_puts(b, "</td><td>");
-		html_text(b, x->first_at);
+		web_moment_ru(b, x->first_at);
 		buf_puts(b, "</td><td>");
-		html_text(b, x->last_at);
+		web_moment_ru(b, x->last_at);
 		buf_puts(b, "</td><td class=\"num\">");
 		if (x->first_at[0])
 			html_int(b, x->rows);
@@ -190,7 +192,7 @@ void web_monitoring_home(struct web_req *r, struct buf *b)
 	buf_puts(b, "<section><h2>Мониторинг загрузки по плану-графику</h2>");
 	for (size_t i = 0; i < n; i++) {
 		struct plan_monitor m;
-		if (plan_monitor(r->db, v[i].code, &r->scope, 0, r->now, &m))
+		if (plan_monitor(r->db, v[i].code, &r->scope, 0, r->now + (int64_t)ru_zone()->offset_min * 60, &m))
 			continue;
 		if (!m.total.assigned && !m.n) {
 			plan_monitor_free(&m);
@@ -201,8 +203,10 @@ void web_monitoring_home(struct web_req *r, struct buf *b)
 		buf_puts(b, "<details class=\"progress monitor\"><summary><span class=\"proc\">");
 		html_text(b, m.procedure);
 		buf_puts(b, "</span><span class=\"num\">");
-		html_textf(b, "срок %s: назначено %ld, в срок %ld, с опозданием %ld, нет результатов %ld",
-			   dl, m.total.assigned, m.total.n[PLAN_ONTIME], m.total.n[PLAN_LATE], m.total.missing);
+		char n1[RU_NUM_MAX], n2[RU_NUM_MAX], n3[RU_NUM_MAX], n4[RU_NUM_MAX];
+		html_textf(b, "срок %s: назначено %s, в срок %s, с опозданием %s, нет результатов %s", dl,
+			   ru_int(n1, sizeof n1, m.total.assigned), ru_int(n2, sizeof n2, m.total.n[PLAN_ONTIME]),
+			   ru_int(n3, sizeof n3, m.total.n[PLAN_LATE]), ru_int(n4, sizeof n4, m.total.missing));
 		buf_puts(b, "</span></summary><table><thead><tr><th>Муниципалитет</th><th>Назначено</th>"
 			    "<th>В срок</th><th>С опозданием</th><th>Нет результатов</th></tr></thead><tbody>");
 		for (size_t k = 0; k < m.nm; k++) {

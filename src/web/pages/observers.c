@@ -48,35 +48,7 @@ void web_procedure_title(struct buf *b, const char *code, const char *subject, i
 	html_text(b, t);
 }
 
-void web_date_ru(struct buf *b, const char *iso)
-{
-	char d[PLAN_DATE_LEN];
-	if (!iso || !*iso)
-		return;
-	plan_date_ru(iso, d);
-	html_text(b, d);
-}
-
-void web_moment_ru(struct buf *b, const char *iso)
-{
-	char d[PLAN_DATE_LEN];
-	if (!iso || strlen(iso) < 16) {
-		html_text(b, iso);
-		return;
-	}
-	snprintf(d, sizeof d, "%.10s", iso);
-	web_date_ru(b, d);
-	html_textf(b, " %.5s (UTC)", iso + 11);
-}
-
 /* ---- this file's helpers ---- */
-
-/* «день», «дня», «дней» for n. */
-static const char *days_word(long n)
-{
-	long t = n % 100, u = n % 10;
-	return t >= 11 && t <= 14 ? "дней" : u == 1 ? "день" : u >= 2 && u <= 4 ? "дня" : "дней";
-}
 
 static bool is_region(const struct web_req *r)
 {
@@ -442,12 +414,7 @@ static void assign_report(struct buf *b, const struct flash *f)
 	html_int(b, x->max_load);
 	html_printf(b, "</dd><dt>Число для жребия</dt><dd>%llu</dd><dt>Время расчёта</dt><dd>",
 		    (unsigned long long)f->seed);
-	char sec[32];
-	snprintf(sec, sizeof sec, "%.2f", x->seconds);
-	for (char *c = sec; *c; c++)
-		if (*c == '.')
-			*c = ',';
-	html_text(b, sec);
+	html_num(b, x->seconds, 2);
 	buf_puts(b, " с</dd></dl></section>");
 }
 
@@ -557,7 +524,8 @@ static void registry(struct web_req *r, struct buf *b, int64_t cid, const struct
 			web_date_ru(b, p->days[d]);
 		}
 		if (p->ndays > 4) { /* days are sorted: the count and the span */
-			html_printf(b, "%d %s, ", p->ndays, days_word(p->ndays));
+			html_count(b, p->ndays, "день", "дня", "дней");
+			buf_puts(b, ", ");
 			web_date_ru(b, p->days[0]);
 			buf_puts(b, " – ");
 			web_date_ru(b, p->days[p->ndays - 1]);

@@ -69,72 +69,17 @@ static int bit_index(unsigned bit)
 	return 0;
 }
 
-/* A number with a decimal comma and dec decimals; «—» for NaN. */
-static void num_ru(struct buf *b, double v, int dec)
-{
-	if (isnan(v)) {
-		buf_puts(b, "—");
-		return;
-	}
-	char t[48];
-	snprintf(t, sizeof t, "%.*f", dec, v);
-	const char *s = t;
-	if (t[0] == '-') {
-		s = t + 1;
-		if (strspn(s, "0.") != strlen(s)) /* not «−0,0»: a real minus sign */
-			buf_puts(b, "\xE2\x88\x92");
-	}
-	for (char *c = t; *c; c++)
-		if (*c == '.')
-			*c = ',';
-	buf_puts(b, s);
-}
-
-/* A share 0..1 as «93,5 %»; «—» for NaN. */
-static void pct_ru(struct buf *b, double share)
-{
-	if (isnan(share)) {
-		buf_puts(b, "—");
-		return;
-	}
-	num_ru(b, 100 * share, 1);
-	buf_puts(b, "\xC2\xA0%");
-}
-
 /* A signed difference with its sign: «+1,3», «−0,5», «0,0». */
 static void delta_ru(struct buf *b, double v, int dec)
 {
 	if (!isnan(v) && v > 0.5 * pow(10, -dec))
 		buf_putc(b, '+');
-	num_ru(b, v, dec);
-}
-
-/* «p = 0,012», «p < 0,001». */
-static void p_ru(struct buf *b, double p)
-{
-	if (isnan(p)) {
-		buf_puts(b, "—");
-		return;
-	}
-	if (p < 0.001) {
-		buf_puts(b, "p&nbsp;&lt;&nbsp;0,001");
-		return;
-	}
-	buf_puts(b, "p&nbsp;=&nbsp;");
-	num_ru(b, p, 3);
-}
-
-/* «12 работ». */
-static void count_word(struct buf *b, long n, const char *one, const char *few, const char *many)
-{
-	html_int(b, n);
-	buf_puts(b, "\xC2\xA0");
-	html_text(b, str_plural(n, one, few, many));
+	html_num(b, v, dec);
 }
 
 static void works_word(struct buf *b, long n)
 {
-	count_word(b, n, "работа", "работы", "работ");
+	html_count(b, n, "работа", "работы", "работ");
 }
 
 /* The rules of a round ('risk,boundary') in Russian, separated by «; ». */
@@ -379,7 +324,7 @@ static void sample_report(struct buf *b, const struct flash *f)
 	buf_puts(b, "<dt>Отобрано всего</dt><dd>");
 	works_word(b, x->works);
 	buf_puts(b, " из ");
-	count_word(b, x->schools, "школы", "школ", "школ");
+	html_count(b, x->schools, "школы", "школ", "школ");
 	html_printf(b, "</dd><dt>Число для жребия</dt><dd>%llu</dd></dl><p>Чтобы сохранить этот отбор, "
 		       "нажмите «Отобрать работы» с тем же числом для жребия.</p></section>",
 		    (unsigned long long)f->seed);
@@ -471,7 +416,7 @@ static void settings_section(struct web_req *r, struct buf *b, const char *code)
 		       "а первичный балл изменился не больше чем на %d. Контрольных работ в очереди "
 		       "эксперта: ",
 		    cfg.point_diff, cfg.tolerance);
-	pct_ru(b, cfg.control_rate);
+	html_pct(b, cfg.control_rate, 1);
 	buf_puts(b, " от его работ.</p>");
 	if (!is_region(r)) {
 		buf_puts(b, "<p class=\"muted\">Настройки общие для всего региона: их меняет региональный "
@@ -981,7 +926,7 @@ static void round_facts(struct buf *b, const struct rc_round *x)
 	buf_puts(b, "</dd><dt>Правила отбора</dt><dd>");
 	rules_ru(b, x->rules);
 	buf_puts(b, "</dd><dt>Доля</dt><dd>");
-	pct_ru(b, x->share);
+	html_pct(b, x->share, 1);
 	html_printf(b, "</dd><dt>Число для жребия</dt><dd>%llu</dd><dt>Отобрал</dt><dd>",
 		    (unsigned long long)x->seed);
 	html_text(b, x->created_by);
@@ -1050,7 +995,7 @@ static void assign_report(struct buf *b, const struct flash *f)
 	html_int(b, x->max_load);
 	html_printf(b, "</dd><dt>Число для жребия</dt><dd>%llu</dd><dt>Время расчёта</dt><dd>",
 		    (unsigned long long)f->seed);
-	num_ru(b, x->seconds, 2);
+	html_num(b, x->seconds, 2);
 	buf_puts(b, "\xC2\xA0с</dd></dl>");
 	if (x->assigned < x->works)
 		buf_puts(b, "<p class=\"alert\">Не всем работам нашёлся эксперт: добавьте экспертов в реестр "
@@ -1115,7 +1060,7 @@ static void scans_missing(struct buf *b, const struct rc_report *rep)
 	buf_puts(b, "</tbody></table></div><p class=\"muted\">Без скана: ");
 	works_word(b, missing);
 	buf_puts(b, " в ");
-	count_word(b, schools, "школе", "школах", "школах");
+	html_count(b, schools, "школе", "школах", "школах");
 	buf_puts(b, ".</p></section>");
 }
 
@@ -1130,7 +1075,7 @@ static void p_words(struct buf *b, const struct rc_school *f)
 		buf_puts(b, "баллы не изменились");
 		return;
 	}
-	p_ru(b, f->p);
+	html_p(b, f->p);
 	buf_puts(b, f->p < RC_ALPHA ? ": завышение систематическое, случайностью не объясняется"
 				    : ": расхождения могут быть случайными");
 }
@@ -1139,7 +1084,7 @@ static void results_total(struct buf *b, const struct rc_report *rep)
 {
 	const struct rc_school *t = &rep->total;
 	buf_puts(b, "<ul class=\"tiles\"><li><strong>");
-	pct_ru(b, t->objective_share);
+	html_pct(b, t->objective_share, 1);
 	buf_puts(b, "</strong>работ оценены объективно (цель — не меньше 90\xC2\xA0%)</li>");
 	tile(b, rep->finished, "работа с итоговыми баллами", "работы с итоговыми баллами", "работ с итоговыми баллами");
 	buf_puts(b, "<li><strong>");
@@ -1156,7 +1101,7 @@ static void results_total(struct buf *b, const struct rc_report *rep)
 		buf_puts(b, t->objective_share >= RC_OBJECTIVE_TARGET ? "<p class=\"notice\">"
 								      : "<p class=\"alert\">");
 		buf_puts(b, "Доля объективно оценённых работ ");
-		pct_ru(b, t->objective_share);
+		html_pct(b, t->objective_share, 1);
 		buf_puts(b, t->objective_share >= RC_OBJECTIVE_TARGET ? " — региональная цель (90\xC2\xA0%) достигнута."
 								      : " — ниже региональной цели (90\xC2\xA0%).");
 		buf_puts(b, " Работа оценена объективно, если отметка после перепроверки та же, а первичный "
@@ -1185,7 +1130,7 @@ static void results_schools(struct buf *b, const struct rc_report *rep)
 		buf_puts(b, "</small></td><td class=\"num\">");
 		html_int(b, s->f.works);
 		buf_puts(b, "</td><td class=\"num\">");
-		pct_ru(b, s->f.objective_share);
+		html_pct(b, s->f.objective_share, 1);
 		buf_puts(b, "</td><td class=\"num\">");
 		delta_ru(b, s->f.mean_delta, 2);
 		buf_puts(b, "</td><td class=\"num\">");
@@ -1220,17 +1165,17 @@ static void results_experts(struct buf *b, const struct rc_report *rep)
 		buf_puts(b, "</td><td class=\"num\">");
 		html_int(b, e->f.works);
 		buf_puts(b, "</td><td class=\"num\">");
-		pct_ru(b, e->f.exact);
+		html_pct(b, e->f.exact, 1);
 		buf_puts(b, "</td><td class=\"num\">");
-		pct_ru(b, e->f.within1);
+		html_pct(b, e->f.within1, 1);
 		buf_puts(b, "</td><td class=\"num\">");
-		num_ru(b, e->f.qwk, 2);
+		html_num(b, e->f.qwk, 2);
 		buf_puts(b, "</td><td class=\"num\">");
 		delta_ru(b, e->f.mean_delta, 2);
 		buf_puts(b, "</td><td class=\"num\">");
 		html_int(b, e->f.control);
 		buf_puts(b, "</td><td class=\"num\">");
-		pct_ru(b, e->f.control_accuracy);
+		html_pct(b, e->f.control_accuracy, 1);
 		buf_puts(b, "</td></tr>");
 	}
 	if (!rep->nexperts)
@@ -1288,7 +1233,7 @@ static void results_positions(struct buf *b, const struct rc_report *rep)
 		html_int(b, x->under);
 		buf_puts(b, "</td><td class=\"num\">");
 		if (x->over + x->under)
-			p_ru(b, x->p);
+			html_p(b, x->p);
 		else
 			buf_puts(b, "—");
 		buf_puts(b, "</td></tr>");
@@ -1409,7 +1354,7 @@ static void reasons_line(struct buf *b, const struct rc_report *rep)
 	buf_puts(b, "<p>");
 	works_word(b, (long)rep->nworks);
 	buf_puts(b, " из ");
-	count_word(b, schools, "школы", "школ", "школ");
+	html_count(b, schools, "школы", "школ", "школ");
 	bool first = true;
 	for (int i = 0; i < RC_RULE_COUNT; i++) {
 		int k = bit_index(rule_order[i]);
@@ -1628,7 +1573,7 @@ void web_recheck_card(struct web_req *r, struct buf *b, int64_t run_id, int64_t 
 		buf_puts(b, "</td><td class=\"num\">");
 		html_int(b, x->works);
 		buf_puts(b, "</td><td class=\"num\">");
-		pct_ru(b, share);
+		html_pct(b, share, 1);
 		buf_puts(b, "</td><td class=\"num\">");
 		delta_ru(b, x->mean_delta, 2);
 		buf_puts(b, "</td><td class=\"num\">");
@@ -1638,12 +1583,12 @@ void web_recheck_card(struct web_req *r, struct buf *b, int64_t run_id, int64_t 
 		buf_puts(b, "</td><td>");
 		if (x->inflated) {
 			buf_puts(b, "завышение подтверждено (");
-			p_ru(b, x->p);
+			html_p(b, x->p);
 			buf_puts(b, ")");
 		} else if (!isnan(share) && share < RC_OBJECTIVE_TARGET) {
 			buf_puts(b, "объективно оценено меньше 90\xC2\xA0% работ, но систематического завышения "
 				    "не видно (");
-			p_ru(b, x->p);
+			html_p(b, x->p);
 			buf_puts(b, ")");
 		} else {
 			buf_puts(b, "не подтверждено");
