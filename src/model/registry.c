@@ -631,7 +631,7 @@ int registry_school_get(struct db *d, const char *login, struct arena *a, struct
 	struct db_stmt *s = NULL;
 	memset(out, 0, sizeof *out);
 	int rc = db_prepare(d, &s, "SELECT s.id, coalesce(s.municipality_id, 0), s.name, coalesce(m.name, ''),"
-				   " s.kind, coalesce(s.settlement, ''), s.indepth FROM school s"
+				   " s.kind, coalesce(s.settlement, ''), s.indepth, coalesce(s.address, '') FROM school s"
 				   " LEFT JOIN municipality m ON m.id = s.municipality_id WHERE s.login = ?");
 	if (rc || (rc = db_bind_text(s, 1, login, -1)))
 		goto out;
@@ -647,74 +647,188 @@ int registry_school_get(struct db *d, const char *login, struct arena *a, struct
 	out->kind = arena_strdup(a, db_col_text(s, 4));
 	out->settlement = arena_strdup(a, db_col_text(s, 5));
 	out->indepth = db_col_int(s, 6) != 0;
+	out->address = arena_strdup(a, db_col_text(s, 7));
 	rc = 0;
 out:
 	db_finalize(s);
 	return rc;
 }
 
-/* The list's WHERE clause, shared by the count and the page; every value is bound:
- * ?1 scope kind, ?2 scope id, ?3 search text, ?4 municipality id, ?5 kind. */
-#define LIST_WHERE \
-	" WHERE " SCOPE_SQL("s") \
-	" AND (?3 = '' OR s.login LIKE '%' || ?3 || '%' OR s.name LIKE '%' || ?3 || '%')" \
-	" AND (?4 = 0 OR s.municipality_id = ?4) AND (?5 = '' OR s.kind = ?5)"
+/* ---- the schools list: filtered and ordered in C ----
+ *
+ * SQLite's LIKE and ORDER BY fold and compare ASCII only, so «табуны» would not find
+ * «Табуны» and «№ 10» would sort before «№ 2». The database filters by territory,
+ * municipality and kind (bound values, the common dialect); the text search (str_fold on both
+ * sides: case, ё, Latin look-alikes) and the natural order are done here, over the rows of
+ * one territory — a region's few thousand schools. */
 
-static int bind_list(struct db_stmt *s, const struct scope *sc, const struct registry_school_filter *f)
+struct list_row {
+	char *login, *name, *municipality, *kind, *settlement, *region, *address;
+	bool indepth, guessed;
+	int64_t results;
+};
+
+/* The next code point of s lower-cased for ordering (Latin and Cyrillic, ё as е); *s moves. */
+static uint32_t order_cp(const char **s)
 {
-	int rc;
-	if ((rc = scope_bind(s, sc)) || (rc = db_bind_text(s, 3, f->q ? f->q : "", -1)) ||
-	    (rc = db_bind_int(s, 4, f->municipality_id)))
-		return rc;
-	return db_bind_text(s, 5, f->kind ? f->kind : "", -1);
+	uint32_t cp;
+	size_t n = utf8_decode(*s, strlen(*s), &cp);
+	if (!n) {
+		cp = (unsigned char)**s;
+		n = 1;
+	}
+	*s += n;
+	if (cp >= 'A' && cp <= 'Z')
+		return cp + 32;
+	if (cp >= 0x410 && cp <= 0x42F)
+		return cp + 32;
+	if (cp == 0x401 || cp == 0x451)
+		return 0x435;
+	return cp;
+}
+
+int registry_natural_cmp(const char *a, const char *b)
+{
+	while (*a && *b) {
+		if (*a >= '0' && *a <= '9' && *b >= '0' && *b <= '9') {
+			/* Numbers by value: skip leading zeros, then the longer run is larger. */
+			while (*a == '0' && a[1] >= '0' && a[1] <= '9')
+				a++;
+			while (*b == '0' && b[1] >= '0' && b[1] <= '9')
+				b++;
+			size_t na = 0, nb = 0;
+			while (a[na] >= '0' && a[na] <= '9')
+				na++;
+			while (b[nb] >= '0' && b[nb] <= '9')
+				nb++;
+			if (na != nb)
+				return na < nb ? -1 : 1;
+			int c = memcmp(a, b, na);
+			if (c)
+				return c < 0 ? -1 : 1;
+			a += na;
+			b += nb;
+			continue;
+		}
+		uint32_t ca = order_cp(&a), cb = order_cp(&b);
+		if (ca != cb)
+			return ca < cb ? -1 : 1;
+	}
+	return *a ? 1 : *b ? -1 : 0;
+}
+
+/* One comparison per order (qsort takes no context, and pages sort on several threads). */
+static int by_name(const void *pa, const void *pb)
+{
+	const struct list_row *a = pa, *b = pb;
+	int c = registry_natural_cmp(a->name, b->name);
+	return c ? c : registry_natural_cmp(a->login, b->login);
+}
+
+static int by_login(const void *pa, const void *pb)
+{
+	const struct list_row *a = pa, *b = pb;
+	return registry_natural_cmp(a->login, b->login);
+}
+
+static int by_municipality(const void *pa, const void *pb)
+{
+	const struct list_row *a = pa, *b = pb;
+	/* schools without a municipality first: they need a person's attention */
+	if (!*a->municipality != !*b->municipality)
+		return *a->municipality ? 1 : -1;
+	int c = registry_natural_cmp(a->municipality, b->municipality);
+	return c ? c : by_name(pa, pb);
+}
+
+static int by_results(const void *pa, const void *pb)
+{
+	const struct list_row *a = pa, *b = pb;
+	if (a->results != b->results)
+		return a->results > b->results ? -1 : 1;
+	return by_name(pa, pb);
+}
+
+static void rows_free(struct list_row *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(v[i].login);
+		free(v[i].name);
+		free(v[i].municipality);
+		free(v[i].kind);
+		free(v[i].settlement);
+		free(v[i].region);
+		free(v[i].address);
+	}
+	free(v);
+}
+
+static bool folded_has(const char *s, const char *q, struct buf *tmp)
+{
+	return !str_fold(s, strlen(s), tmp) && strstr(buf_str(tmp), q);
 }
 
 int registry_school_list(struct db *d, const struct scope *sc, const struct registry_school_filter *f,
 			 registry_school_item_fn fn, void *ctx, long *total)
 {
-	/* The ORDER BY is chosen from a fixed list (enum registry_school_order). */
-	static const char *const page_sql[REGISTRY_NORDERS] = {
-#define PAGE_SQL(order) "SELECT s.login, s.name, coalesce(m.name, ''), s.kind, coalesce(s.settlement, ''),"   \
-	" s.indepth, (SELECT coalesce(sum(x.rows), 0) FROM result_pair x WHERE x.school_id = s.id) n,"     \
-	" s.kind_guessed FROM school s"                                                                  \
-	" LEFT JOIN municipality m ON m.id = s.municipality_id" LIST_WHERE " ORDER BY " order          \
-	" LIMIT ?6 OFFSET ?7"
-		PAGE_SQL("s.name, s.login"), PAGE_SQL("s.login"), PAGE_SQL("CASE WHEN m.name IS NULL THEN 0 ELSE 1 END, m.name, s.name"),
-		PAGE_SQL("n DESC, s.name"),
-#undef PAGE_SQL
-	};
 	struct db_stmt *s = NULL;
+	struct list_row *v = NULL;
+	size_t n = 0, cap = 0;
+	struct buf q = BUF_INIT, tmp = BUF_INIT;
 	int rc;
+	if (total)
+		*total = 0;
 	if ((unsigned)f->order >= REGISTRY_NORDERS)
 		return ERR_INVALID;
-	if (total) {
-		*total = 0;
-		if ((rc = db_prepare(d, &s, "SELECT count(*) FROM school s LEFT JOIN municipality m"
-					    " ON m.id = s.municipality_id" LIST_WHERE)) ||
-		    (rc = bind_list(s, sc, f)))
-			goto out;
-		if ((rc = db_step(s)) == DB_ROW) {
-			*total = (long)db_col_int(s, 0);
-			rc = 0;
-		}
-		db_finalize(s);
-		s = NULL;
-		if (rc)
-			goto out;
-	}
-	if ((rc = db_prepare(d, &s, page_sql[f->order])) || (rc = bind_list(s, sc, f)) ||
-	    (rc = db_bind_int(s, 6, f->limit)) || (rc = db_bind_int(s, 7, f->offset)))
+	if (f->q && *f->q && (rc = str_fold(f->q, strlen(f->q), &q)))
+		goto out;
+	const char *fq = buf_str(&q);
+	if ((rc = db_prepare(d, &s, "SELECT s.login, s.name, coalesce(m.name, ''), s.kind, coalesce(s.settlement, ''),"
+				    " s.indepth, (SELECT coalesce(sum(x.rows), 0) FROM result_pair x WHERE x.school_id = s.id),"
+				    " s.kind_guessed, coalesce(rg.name, ''), coalesce(s.address, '') FROM school s"
+				    " LEFT JOIN municipality m ON m.id = s.municipality_id"
+				    " LEFT JOIN region rg ON rg.id = m.region_id"
+				    " WHERE " SCOPE_SQL("s") " AND (?3 = 0 OR s.municipality_id = ?3)"
+				    " AND (?4 = '' OR s.kind = ?4)")) ||
+	    (rc = scope_bind(s, sc)) || (rc = db_bind_int(s, 3, f->municipality_id)) ||
+	    (rc = db_bind_text(s, 4, f->kind ? f->kind : "", -1)))
 		goto out;
 	while ((rc = db_step(s)) == DB_ROW) {
+		const char *login = db_col_text(s, 0), *name = db_col_text(s, 1);
+		if (*fq && !folded_has(login, fq, &tmp) && !folded_has(name, fq, &tmp))
+			continue;
+		v = xgrow(v, &cap, n + 1, sizeof *v);
+		v[n++] = (struct list_row){
+			xstrdup(login), xstrdup(name), xstrdup(db_col_text(s, 2)), xstrdup(db_col_text(s, 3)),
+			xstrdup(db_col_text(s, 4)), xstrdup(db_col_text(s, 8)), xstrdup(db_col_text(s, 9)),
+			db_col_int(s, 5) != 0, db_col_int(s, 7) != 0, db_col_int(s, 6),
+		};
+	}
+	if (rc < 0)
+		goto out;
+	rc = 0;
+	static int (*const cmp[REGISTRY_NORDERS])(const void *, const void *) = {
+		by_name, by_login, by_municipality, by_results,
+	};
+	if (n > 1)
+		qsort(v, n, sizeof *v, cmp[f->order]);
+	if (total)
+		*total = (long)n;
+	size_t from = f->offset > 0 ? (size_t)f->offset : 0;
+	size_t to = f->limit > 0 && from + (size_t)f->limit < n ? from + (size_t)f->limit : n;
+	for (size_t i = from; i < to; i++) {
 		struct registry_school_item x = {
-			db_col_text(s, 0), db_col_text(s, 1), db_col_text(s, 2), db_col_text(s, 3),
-			db_col_text(s, 4), db_col_int(s, 5) != 0, db_col_int(s, 7) != 0, db_col_int(s, 6),
+			v[i].login, v[i].name, v[i].municipality, v[i].kind, v[i].settlement,
+			v[i].indepth, v[i].guessed, v[i].results, v[i].region, v[i].address,
 		};
 		if ((rc = fn(ctx, &x)))
 			break;
 	}
 out:
 	db_finalize(s);
+	rows_free(v, n);
+	buf_free(&q);
+	buf_free(&tmp);
 	return rc;
 }
 
@@ -727,6 +841,16 @@ int registry_municipality_each(struct db *d, const struct scope *sc, registry_mu
 	if (!rc && !(rc = scope_bind(s, sc)))
 		while ((rc = db_step(s)) == DB_ROW && !(rc = fn(ctx, db_col_int(s, 0), db_col_text(s, 1))))
 			;
+	db_finalize(s);
+	return rc;
+}
+
+int registry_region_each(struct db *d, registry_region_fn fn, void *ctx)
+{
+	struct db_stmt *s = NULL;
+	int rc = db_prepare(d, &s, "SELECT id, name FROM region ORDER BY name");
+	while (!rc && (rc = db_step(s)) == DB_ROW)
+		rc = fn(ctx, db_col_int(s, 0), db_col_text(s, 1));
 	db_finalize(s);
 	return rc;
 }
@@ -756,6 +880,188 @@ int registry_first_school(struct db *d, char *municipality, size_t mn, char *log
 		snprintf(login, ln, "%s", db_col_text(s, 1));
 		rc = 0;
 	}
+	db_finalize(s);
+	return rc;
+}
+
+int registry_school_login_of(struct db *d, int64_t id, char *out, size_t n)
+{
+	struct db_stmt *s = NULL;
+	out[0] = '\0';
+	int rc = db_prepare(d, &s, "SELECT login FROM school WHERE id = ?");
+	if (!rc && !(rc = db_bind_int(s, 1, id)) && !(rc = db_step_one(s)))
+		snprintf(out, n, "%s", db_col_text(s, 0));
+	db_finalize(s);
+	return rc;
+}
+
+/* ---- editing the registry from the web ---- */
+
+static int check_school_edit(struct db *d, const struct registry_school_edit *e, const char **kind,
+			     const char **settlement, char *msg, size_t msglen)
+{
+	int64_t region;
+	if (!e->name || !*e->name || strlen(e->name) > 300) {
+		snprintf(msg, msglen, "укажите название школы (не длиннее 300 байт)");
+		return ERR_INVALID;
+	}
+	if (!(*kind = e->kind && *e->kind ? registry_kind_canonical(e->kind) : NULL)) {
+		snprintf(msg, msglen, "выберите тип школы: СОШ, ООШ, НОШ, лицей, гимназия, филиал или другое");
+		return ERR_INVALID;
+	}
+	*settlement = e->settlement && *e->settlement ? registry_settlement_canonical(e->settlement) : NULL;
+	if (e->settlement && *e->settlement && !*settlement) {
+		snprintf(msg, msglen, "местность — «город» или «село»");
+		return ERR_INVALID;
+	}
+	if (e->address && strlen(e->address) > 300) {
+		snprintf(msg, msglen, "адрес не длиннее 300 байт");
+		return ERR_INVALID;
+	}
+	if (e->municipality_id <= 0 || registry_municipality_region(d, e->municipality_id, &region)) {
+		snprintf(msg, msglen, "выберите муниципалитет из списка");
+		return ERR_INVALID;
+	}
+	return 0;
+}
+
+static int bind_school_edit(struct db_stmt *s, const struct registry_school_edit *e, const char *kind,
+			    const char *settlement)
+{
+	int rc;
+	if ((rc = db_bind_text(s, 1, e->name, -1)) || (rc = db_bind_int(s, 2, e->municipality_id)) ||
+	    (rc = db_bind_text(s, 3, kind, -1)) ||
+	    (rc = settlement ? db_bind_text(s, 4, settlement, -1) : db_bind_null(s, 4)) ||
+	    (rc = db_bind_int(s, 5, e->indepth ? 1 : 0)))
+		return rc;
+	return e->address && *e->address ? db_bind_text(s, 6, e->address, -1) : db_bind_null(s, 6);
+}
+
+int registry_school_add(struct db *d, const char *login, const struct registry_school_edit *e,
+			int64_t *id, char *msg, size_t msglen)
+{
+	const char *kind, *settlement;
+	struct db_stmt *s = NULL;
+	int64_t other;
+	int rc;
+	if (!login || !registry_login_valid(login)) {
+		snprintf(msg, msglen, "логин — от 1 до 64 латинских букв, цифр и знаков «_», «-»");
+		return ERR_INVALID;
+	}
+	if ((rc = check_school_edit(d, e, &kind, &settlement, msg, msglen)))
+		return rc;
+	if (registry_school_find(d, login, &other) == 0) {
+		snprintf(msg, msglen, "логин «%s» уже занят: такая школа (или её второй логин) есть в реестре",
+			 login);
+		return ERR_EXISTS;
+	}
+	if ((rc = db_prepare(d, &s, "INSERT INTO school(name, municipality_id, kind, settlement, indepth,"
+				    " address, login) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)")) ||
+	    (rc = bind_school_edit(s, e, kind, settlement)) || (rc = db_bind_text(s, 7, login, -1)))
+		goto out;
+	if ((rc = db_step(s)) < 0) {
+		if (rc == ERR_INVALID) {
+			snprintf(msg, msglen, "логин «%s» уже занят", login);
+			rc = ERR_EXISTS;
+		}
+		goto out;
+	}
+	rc = registry_school_find(d, login, id ? id : &other);
+out:
+	db_finalize(s);
+	return rc;
+}
+
+int registry_school_update(struct db *d, const char *login, const struct registry_school_edit *e,
+			   char *msg, size_t msglen)
+{
+	const char *kind, *settlement;
+	struct db_stmt *s = NULL;
+	int rc;
+	if ((rc = check_school_edit(d, e, &kind, &settlement, msg, msglen)))
+		return rc;
+	/* A person sets the kind: it is no longer a guess from the name. */
+	if ((rc = db_prepare(d, &s, "UPDATE school SET name = ?1, municipality_id = ?2, kind = ?3,"
+				    " settlement = ?4, indepth = ?5, address = ?6, kind_guessed = 0"
+				    " WHERE login = ?7")) ||
+	    (rc = bind_school_edit(s, e, kind, settlement)) || (rc = db_bind_text(s, 7, login, -1)) ||
+	    (rc = db_step(s)) < 0)
+		goto out;
+	rc = db_changes(d) ? 0 : ERR_NOTFOUND;
+	if (rc)
+		snprintf(msg, msglen, "школы с логином «%s» нет", login);
+out:
+	db_finalize(s);
+	return rc;
+}
+
+static int municipality_name_check(const char *name, char *msg, size_t msglen)
+{
+	if (!name || !*name || strlen(name) > 300) {
+		snprintf(msg, msglen, "укажите название муниципалитета (не длиннее 300 байт)");
+		return ERR_INVALID;
+	}
+	return 0;
+}
+
+int registry_municipality_add(struct db *d, int64_t region_id, const char *name, int64_t *id,
+			      char *msg, size_t msglen)
+{
+	struct db_stmt *s = NULL;
+	int rc;
+	if ((rc = municipality_name_check(name, msg, msglen)))
+		return rc;
+	if ((rc = db_prepare(d, &s, "INSERT INTO municipality(region_id, name) SELECT id, ?2 FROM region"
+				    " WHERE id = ?1 RETURNING id")) ||
+	    (rc = db_bind_int(s, 1, region_id)) || (rc = db_bind_text(s, 2, name, -1)))
+		goto out;
+	rc = db_step(s);
+	if (rc == DB_ROW) {
+		if (id)
+			*id = db_col_int(s, 0);
+		db_reset(s);
+		rc = 0;
+	} else if (rc == DB_DONE) {
+		snprintf(msg, msglen, "такого региона нет");
+		rc = ERR_NOTFOUND;
+	} else if (rc == ERR_INVALID) {
+		snprintf(msg, msglen, "муниципалитет «%s» в этом регионе уже есть", name);
+		rc = ERR_EXISTS;
+	}
+out:
+	db_finalize(s);
+	return rc;
+}
+
+int registry_municipality_rename(struct db *d, int64_t id, const char *name, char *msg, size_t msglen)
+{
+	struct db_stmt *s = NULL;
+	int rc;
+	if ((rc = municipality_name_check(name, msg, msglen)))
+		return rc;
+	if ((rc = db_prepare(d, &s, "UPDATE municipality SET name = ? WHERE id = ?")) ||
+	    (rc = db_bind_text(s, 1, name, -1)) || (rc = db_bind_int(s, 2, id)))
+		goto out;
+	rc = db_step(s);
+	if (rc == ERR_INVALID) {
+		snprintf(msg, msglen, "муниципалитет «%s» в этом регионе уже есть", name);
+		rc = ERR_EXISTS;
+	} else if (rc >= 0) {
+		rc = db_changes(d) ? 0 : ERR_NOTFOUND;
+		if (rc)
+			snprintf(msg, msglen, "такого муниципалитета нет");
+	}
+out:
+	db_finalize(s);
+	return rc;
+}
+
+int registry_municipality_region(struct db *d, int64_t id, int64_t *region_id)
+{
+	struct db_stmt *s = NULL;
+	int rc = db_prepare(d, &s, "SELECT region_id FROM municipality WHERE id = ?");
+	if (!rc && !(rc = db_bind_int(s, 1, id)) && !(rc = db_step_one(s)))
+		*region_id = db_col_int(s, 0);
 	db_finalize(s);
 	return rc;
 }

@@ -7,6 +7,7 @@
 #define OKO_REGISTRY_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "base/arena.h"
@@ -79,6 +80,7 @@ struct registry_school_card {
 	int64_t municipality_id;  /* 0 when unknown */
 	const char *name, *municipality, *kind, *settlement; /* "" when unknown */
 	bool indepth;
+	const char *address;      /* "" when unknown */
 };
 /* The school with this very login (its own, not an alias); ERR_NOTFOUND when none. The
  * caller checks that the user may see it (scope_sees_school). */
@@ -100,16 +102,53 @@ struct registry_school_item {
 	const char *login, *name, *municipality, *kind, *settlement; /* "" when unknown */
 	bool indepth, kind_guessed;
 	int64_t results;          /* result rows of its latest uploads */
+	const char *region, *address; /* "" when unknown (the export's columns) */
 };
 typedef int (*registry_school_item_fn)(void *ctx, const struct registry_school_item *s);
-/* *total (may be NULL) gets how many schools match, over all pages. */
+/* *total (may be NULL) gets how many schools match, over all pages; limit <= 0: all of them.
+ * The search q is folded (case, ё, Latin look-alikes: «табуны» finds «Табуны») and the
+ * order is natural («№ 2» before «№ 10»): both done in C over the territory's rows. */
 int registry_school_list(struct db *d, const struct scope *sc, const struct registry_school_filter *f,
 			 registry_school_item_fn fn, void *ctx, long *total);
+
+/* Compares for a natural order: case-insensitively for Latin and Cyrillic (ё as е), runs of
+ * digits by their value («Школа № 2» < «Школа № 10»). */
+int registry_natural_cmp(const char *a, const char *b);
+/* The own login of school id into out ("" and ERR_NOTFOUND when none). */
+int registry_school_login_of(struct db *d, int64_t id, char *out, size_t n);
+
+/* ---- editing the registry from the web (regional coordinators, administrators) ----
+ * Each checks its input and answers ERR_INVALID / ERR_EXISTS / ERR_NOTFOUND with the reason
+ * in Russian in msg, storing nothing then. */
+struct registry_school_edit {
+	const char *name;          /* required, at most 300 bytes */
+	int64_t municipality_id;   /* required */
+	const char *kind;          /* one of registry_kinds */
+	const char *settlement;    /* "город", "село" or "" */
+	bool indepth;
+	const char *address;       /* "" for none, at most 300 bytes */
+};
+/* Adds a school under a new login (ERR_EXISTS for a login in use, an alias's too). */
+int registry_school_add(struct db *d, const char *login, const struct registry_school_edit *e,
+			int64_t *id, char *msg, size_t msglen);
+/* Changes the school with this own login. */
+int registry_school_update(struct db *d, const char *login, const struct registry_school_edit *e,
+			   char *msg, size_t msglen);
+/* Adds a municipality to a region (ERR_EXISTS when the region has one of that name). */
+int registry_municipality_add(struct db *d, int64_t region_id, const char *name, int64_t *id,
+			      char *msg, size_t msglen);
+/* Renames municipality id (ERR_EXISTS when its region has another of that name). */
+int registry_municipality_rename(struct db *d, int64_t id, const char *name, char *msg, size_t msglen);
+/* The region of municipality id; ERR_NOTFOUND. */
+int registry_municipality_region(struct db *d, int64_t id, int64_t *region_id);
 
 typedef int (*registry_municipality_fn)(void *ctx, int64_t id, const char *name);
 /* The municipalities the scope sees as a whole (none for a school's scope), by name. */
 int registry_municipality_each(struct db *d, const struct scope *sc, registry_municipality_fn fn,
 			       void *ctx);
+typedef int (*registry_region_fn)(void *ctx, int64_t id, const char *name);
+/* Every region, by name. */
+int registry_region_each(struct db *d, registry_region_fn fn, void *ctx);
 /* The first municipality with this name (by id); ERR_NOTFOUND when none. */
 int registry_municipality_find(struct db *d, const char *name, int64_t *id);
 /* The first municipality by name that has schools, and its first school by login (the

@@ -209,20 +209,15 @@ out:
 	return rc;
 }
 
-int user_add(struct db *d, const char *login, const char *name, enum role role,
-	     const char *scope, const char *password, char *msg, size_t msglen)
+/* The territory ids of a role's scope text: a region name for ROLE_REGION (optional), a
+ * municipality name for ROLE_MUNICIPALITY, a school login for ROLE_SCHOOL; nothing for the
+ * other roles. ERR_INVALID when a required one is missing, ERR_NOTFOUND when unknown. */
+static int resolve_scope(struct db *d, enum role role, const char *scope, int64_t *region,
+			 int64_t *mun, int64_t *school, char *msg, size_t msglen)
 {
-	int64_t region = 0, mun = 0, school = 0;
-	int rc;
 	struct db_stmt *s = NULL;
-	if (sodium_init() < 0)
-		return ERR_INVALID;
-	if (!registry_login_valid(login)) {
-		snprintf(msg, msglen, "логин может содержать только латинские буквы, цифры, «_» и «-»");
-		return ERR_INVALID;
-	}
-	if ((rc = user_password_check(login, password, msg, msglen)))
-		return rc;
+	int rc = 0;
+	*region = *mun = *school = 0;
 	const char *sql = NULL;
 	switch (role) {
 	case ROLE_REGION:
@@ -257,15 +252,38 @@ int user_add(struct db *d, const char *login, const char *name, enum role role,
 			snprintf(msg, msglen, "%s «%s» не найден в реестре",
 				 role == ROLE_SCHOOL ? "школа с логином" : role == ROLE_REGION ? "регион" : "муниципалитет",
 				 scope);
-			return ERR_NOTFOUND;
+			rc = ERR_NOTFOUND;
+			goto out;
 		}
 		if (role == ROLE_REGION)
-			region = id;
+			*region = id;
 		else if (role == ROLE_MUNICIPALITY)
-			mun = id;
+			*mun = id;
 		else
-			school = id;
+			*school = id;
+		rc = 0;
 	}
+out:
+	db_finalize(s);
+	return rc;
+}
+
+int user_add(struct db *d, const char *login, const char *name, enum role role,
+	     const char *scope, const char *password, char *msg, size_t msglen)
+{
+	int64_t region = 0, mun = 0, school = 0;
+	int rc;
+	struct db_stmt *s = NULL;
+	if (sodium_init() < 0)
+		return ERR_INVALID;
+	if (!registry_login_valid(login)) {
+		snprintf(msg, msglen, "логин может содержать только латинские буквы, цифры, «_» и «-»");
+		return ERR_INVALID;
+	}
+	if ((rc = user_password_check(login, password, msg, msglen)))
+		return rc;
+	if ((rc = resolve_scope(d, role, scope, &region, &mun, &school, msg, msglen)))
+		return rc;
 	char hash[crypto_pwhash_STRBYTES];
 	if ((rc = hash_password(password, hash)))
 		goto out;
@@ -756,5 +774,383 @@ int audit_list(struct db *d, const struct scope *sc, long limit, long offset, au
 		rc = fn(ctx, &a);
 	}
 	db_finalize(s);
+	return rc;
+}
+
+/* ---- editing users (the administrator's page) ---- */
+
+int user_get_any(struct db *d, const char *login, struct user *u, bool *disabled)
+{
+	struct db_stmt *s = NULL;
+	int rc = db_prepare(d, &s, "SELECT " USER_COLS ", u.disabled" USER_FROM " WHERE u.login = ?");
+	if (rc || (rc = db_bind_text(s, 1, login, -1)))
+		goto out;
+	rc = db_step(s);
+	if (rc == DB_ROW) {
+		read_user(s, u, 0);
+		if (disabled)
+			*disabled = db_col_int(s, 8) != 0;
+		rc = 0;
+	} else if (rc == DB_DONE) {
+		rc = ERR_NOTFOUND;
+	}
+out:
+	db_finalize(s);
+	return rc;
+}
+
+/* Refuses what would leave no enabled administrator: target is an enabled administrator
+ * and no other enabled one exists. what says the action for the message. */
+static int keep_an_admin(struct db *d, const struct user *target, bool disabled, const char *what,
+			 char *msg, size_t msglen)
+{
+	struct db_stmt *s = NULL;
+	if (target->role != ROLE_ADMIN || disabled)
+		return 0;
+	int rc = db_prepare(d, &s, "SELECT count(*) FROM \"user\" WHERE role = 'admin' AND disabled = 0"
+				   " AND login <> ?");
+	if (!rc && !(rc = db_bind_text(s, 1, target->login, -1)) && (rc = db_step(s)) == DB_ROW) {
+		rc = db_col_int(s, 0) > 0 ? 0 : ERR_INVALID;
+		if (rc)
+			snprintf(msg, msglen, "«%s» — последний действующий администратор: его нельзя %s. "
+					      "Сначала назначьте администратором другого пользователя.",
+				 target->login, what);
+	}
+	db_finalize(s);
+	return rc;
+}
+
+int user_update(struct db *d, const char *login, const char *name, enum role role, const char *scope,
+		const char *by, char *msg, size_t msglen)
+{
+	struct user u;
+	bool disabled = false;
+	int64_t region, mun, school;
+	struct db_stmt *s = NULL;
+	int rc = user_get_any(d, login, &u, &disabled);
+	if (rc == ERR_NOTFOUND)
+		snprintf(msg, msglen, "пользователя «%s» нет", login);
+	if (rc)
+		return rc;
+	if (!name || !*name) {
+		snprintf(msg, msglen, "укажите имя пользователя");
+		return ERR_INVALID;
+	}
+	if ((unsigned)role >= ROLE_COUNT)
+		return ERR_INVALID;
+	if (role != ROLE_ADMIN && u.role == ROLE_ADMIN) {
+		if (by && !strcmp(by, login)) {
+			snprintf(msg, msglen, "нельзя снять роль администратора с самого себя: это сделает "
+					      "другой администратор");
+			return ERR_INVALID;
+		}
+		if ((rc = keep_an_admin(d, &u, disabled, "лишить роли администратора", msg, msglen)))
+			return rc;
+	}
+	if ((rc = resolve_scope(d, role, scope, &region, &mun, &school, msg, msglen)))
+		return rc;
+	if ((rc = db_prepare(d, &s, "UPDATE \"user\" SET name = ?, role = ?, region_id = ?,"
+				    " municipality_id = ?, school_id = ? WHERE login = ?")) ||
+	    (rc = db_bind_text(s, 1, name, -1)) || (rc = db_bind_text(s, 2, role_names[role], -1)) ||
+	    (rc = region ? db_bind_int(s, 3, region) : db_bind_null(s, 3)) ||
+	    (rc = mun ? db_bind_int(s, 4, mun) : db_bind_null(s, 4)) ||
+	    (rc = school ? db_bind_int(s, 5, school) : db_bind_null(s, 5)) ||
+	    (rc = db_bind_text(s, 6, login, -1)))
+		goto out;
+	rc = db_step(s);
+	rc = rc < 0 ? rc : 0;
+out:
+	db_finalize(s);
+	return rc;
+}
+
+int user_set_blocked(struct db *d, const char *login, bool blocked, const char *by, int64_t now,
+		     char *msg, size_t msglen)
+{
+	struct user u;
+	bool disabled = false, in_tx = false;
+	struct db_stmt *s = NULL;
+	int rc = user_get_any(d, login, &u, &disabled);
+	if (rc == ERR_NOTFOUND)
+		snprintf(msg, msglen, "пользователя «%s» нет", login);
+	if (rc)
+		return rc;
+	if (blocked && by && !strcmp(by, login)) {
+		snprintf(msg, msglen, "нельзя заблокировать самого себя");
+		return ERR_INVALID;
+	}
+	if (blocked && (rc = keep_an_admin(d, &u, disabled, "заблокировать", msg, msglen)))
+		return rc;
+	if ((rc = db_begin(d)))
+		return rc;
+	in_tx = true;
+	/* Blocking also ends the user's sessions and revokes its API keys: unblocking gives
+	 * back the login, not what was open. */
+	if (blocked && (rc = api_token_revoke_all(d, u.id, now, "блокировка", NULL)))
+		goto out;
+	if ((rc = db_prepare(d, &s, "UPDATE \"user\" SET disabled = ? WHERE id = ?")) ||
+	    (rc = db_bind_int(s, 1, blocked ? 1 : 0)) || (rc = db_bind_int(s, 2, u.id)) ||
+	    (rc = db_step(s)) < 0)
+		goto out;
+	db_finalize(s);
+	s = NULL;
+	if (blocked && ((rc = db_prepare(d, &s, "DELETE FROM session WHERE user_id = ?")) ||
+			(rc = db_bind_int(s, 1, u.id)) || (rc = db_step(s)) < 0))
+		goto out;
+	if ((rc = db_commit(d)))
+		goto out;
+	in_tx = false;
+	rc = 0;
+out:
+	db_finalize(s);
+	if (in_tx)
+		db_rollback(d);
+	return rc;
+}
+
+int user_delete(struct db *d, const char *login, const char *by, char *msg, size_t msglen)
+{
+	struct user u;
+	bool disabled = false, in_tx = false;
+	struct db_stmt *s = NULL;
+	int rc = user_get_any(d, login, &u, &disabled);
+	if (rc == ERR_NOTFOUND)
+		snprintf(msg, msglen, "пользователя «%s» нет", login);
+	if (rc)
+		return rc;
+	if (by && !strcmp(by, login)) {
+		snprintf(msg, msglen, "нельзя удалить самого себя");
+		return ERR_INVALID;
+	}
+	if ((rc = keep_an_admin(d, &u, disabled, "удалить", msg, msglen)))
+		return rc;
+	if ((rc = db_begin(d)))
+		return rc;
+	in_tx = true;
+	/* The audit log keeps the login as text; only the link to the row goes. Sessions and
+	 * keys go with the user (ON DELETE CASCADE). */
+	if ((rc = db_prepare(d, &s, "UPDATE audit SET user_id = NULL WHERE user_id = ?")) ||
+	    (rc = db_bind_int(s, 1, u.id)) || (rc = db_step(s)) < 0)
+		goto out;
+	db_finalize(s);
+	s = NULL;
+	if ((rc = db_prepare(d, &s, "DELETE FROM \"user\" WHERE id = ?")) || (rc = db_bind_int(s, 1, u.id)))
+		goto out;
+	if ((rc = db_step(s)) < 0) {
+		if (rc == ERR_INVALID)
+			snprintf(msg, msglen, "«%s» упоминается в данных: координатор план-графика, "
+					      "наблюдатель, эксперт, ответственный за мероприятие или автор загрузки, "
+					      "ждущей подтверждения. Такого пользователя можно заблокировать, "
+					      "но не удалить.", login);
+		goto out;
+	}
+	if ((rc = db_commit(d)))
+		goto out;
+	in_tx = false;
+	rc = 0;
+out:
+	db_finalize(s);
+	if (in_tx)
+		db_rollback(d);
+	return rc;
+}
+
+int user_password_generate(const char *login, char *out, size_t n)
+{
+	/* No look-alikes (0/O, 1/l/I), groups of four for reading aloud: "k7Wq-m3Pz-x9Rt". */
+	static const char alphabet[] = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+	char why[160];
+	if (n < 15 || sodium_init() < 0)
+		return ERR_INVALID;
+	for (int attempt = 0; attempt < 100; attempt++) {
+		for (int i = 0; i < 14; i++)
+			out[i] = (i % 5 == 4) ? '-' : alphabet[randombytes_uniform(sizeof alphabet - 1)];
+		out[14] = '\0';
+		if (user_password_check(login, out, why, sizeof why) == 0)
+			return 0;
+	}
+	return ERR_INVALID;
+}
+
+/* ---- the audit log with a filter ---- */
+
+/* Every action the code writes, with its title in the users' words; the page shows
+ * «другое действие» for one that is not here. Keep it in step with `grep -rn audit_add src`
+ * (and the audit_action of the results importer: "upload", "grid_save"). */
+static const struct audit_action actions[] = {
+	{ "login", "вход в систему" },
+	{ "login_failed", "неудачная попытка входа" },
+	{ "logout", "выход из системы" },
+	{ "user_add", "добавлен пользователь" },
+	{ "user_edit", "изменён пользователь" },
+	{ "user_block", "пользователь заблокирован" },
+	{ "user_unblock", "пользователь разблокирован" },
+	{ "user_delete", "удалён пользователь" },
+	{ "user_passwd", "сменён пароль пользователя" },
+	{ "api_token", "выдан ключ API" },
+	{ "api_token_revoke", "отозван ключ API" },
+	{ "upload", "загружены результаты" },
+	{ "upload_asked", "загрузка ждёт подтверждения" },
+	{ "upload_checked", "файл результатов проверен без сохранения" },
+	{ "upload_refused", "загрузка результатов отклонена" },
+	{ "grid_save", "результаты введены в сетку" },
+	{ "grid_refused", "ввод в сетку отклонён" },
+	{ "form_download", "скачана форма сбора результатов" },
+	{ "procedure_add", "добавлена процедура" },
+	{ "procedure_edit", "изменена процедура" },
+	{ "kim_import", "загружено описание КИМ" },
+	{ "analysis_start", "запущен анализ" },
+	{ "school_add", "добавлена школа" },
+	{ "school_edit", "изменена школа" },
+	{ "municipality_add", "добавлен муниципалитет" },
+	{ "municipality_edit", "переименован муниципалитет" },
+	{ "registry_export", "выгружен реестр школ" },
+	{ "school_alias", "объединены логины школы" },
+	{ "school_alias_reject", "логины признаны разными школами" },
+	{ "audit_export", "выгружен журнал действий" },
+	{ "pupil_add", "добавлен ученик" },
+	{ "pupils_import", "загружен список учеников" },
+	{ "pupils_import_refused", "список учеников отклонён" },
+	{ "codes_issue", "выданы коды участников" },
+	{ "print_slips", "напечатаны коды для разрезания" },
+	{ "print_protocol", "напечатан протокол кодов" },
+	{ "plan_campaign", "создана кампания план-графика" },
+	{ "plan_procedure", "процедура добавлена в план-график" },
+	{ "plan_assign", "школы назначены в план-график" },
+	{ "plan_coordinator", "назначен координатор кампании" },
+	{ "plan_date", "назначена дата проведения" },
+	{ "material_add", "загружены материалы" },
+	{ "material_add_refused", "материалы отклонены" },
+	{ "material_schedule", "назначено время открытия материалов" },
+	{ "material_download", "скачаны материалы" },
+	{ "material_refused", "отказано в материалах" },
+	{ "material_open", "открыты материалы" },
+	{ "observers_import", "загружен реестр наблюдателей" },
+	{ "observer_set", "назначен наблюдатель" },
+	{ "observers_assign", "наблюдатели распределены" },
+	{ "observers_reveal", "изменено раскрытие назначений наблюдателей" },
+	{ "observer_link", "наблюдатель связан с пользователем" },
+	{ "act", "сохранён акт наблюдения" },
+	{ "violation_kind", "изменён перечень нарушений" },
+	{ "video", "отмечено видеонаблюдение" },
+	{ "experts_import", "загружен реестр экспертов" },
+	{ "expert_link", "эксперт связан с пользователем" },
+	{ "recheck_sample", "отобраны работы на перепроверку" },
+	{ "recheck_settings", "изменены настройки перепроверки" },
+	{ "recheck_assign", "работы распределены экспертам" },
+	{ "recheck_done", "эксперт завершил проверку работы" },
+	{ "scan_upload", "загружен скан работы" },
+	{ "scan_split", "скан разделён на работы" },
+	{ "mplan_add", "создан план мероприятий" },
+	{ "mplan_update", "изменён план мероприятий" },
+	{ "mplan_delete", "удалён план мероприятий" },
+	{ "mplan_block_add", "добавлен раздел плана мероприятий" },
+	{ "mplan_block_rename", "переименован раздел плана мероприятий" },
+	{ "mplan_block_delete", "удалён раздел плана мероприятий" },
+	{ "measure_add", "добавлено мероприятие" },
+	{ "measure_update", "изменено мероприятие" },
+	{ "measure_delete", "удалено мероприятие" },
+	{ "measure_report", "отчёт о выполнении мероприятия" },
+	{ "measure_help", "добавлена адресная помощь" },
+	{ "measures_import", "загружен план мероприятий" },
+	{ "document", "сформирован документ" },
+	{ "settings", "изменены настройки" },
+};
+
+const struct audit_action *audit_actions(size_t *n)
+{
+	*n = sizeof actions / sizeof *actions;
+	return actions;
+}
+
+const char *audit_action_title(const char *action)
+{
+	for (size_t i = 0; i < sizeof actions / sizeof *actions; i++)
+		if (!strcmp(actions[i].action, action))
+			return actions[i].title;
+	return NULL;
+}
+
+/* The filter's part of the WHERE clause, after AUDIT_SCOPE (?1, ?2): ?3 action, ?4 login,
+ * ?5 from (inclusive), ?6 to (exclusive); '' for any. Moments compare as ISO text. */
+#define AUDIT_FILTER " AND (?3 = '' OR a.action = ?3) AND (?4 = '' OR a.user_login = ?4)" \
+	" AND (?5 = '' OR a.at >= ?5) AND (?6 = '' OR a.at < ?6)"
+
+static int bind_filter(struct db_stmt *s, const struct scope *sc, const struct audit_filter *f)
+{
+	int rc;
+	if ((rc = scope_bind(s, sc)) || (rc = db_bind_text(s, 3, f->action ? f->action : "", -1)) ||
+	    (rc = db_bind_text(s, 4, f->user ? f->user : "", -1)) ||
+	    (rc = db_bind_text(s, 5, f->from ? f->from : "", -1)))
+		return rc;
+	return db_bind_text(s, 6, f->to ? f->to : "", -1);
+}
+
+/* Whether an entry holds the folded text q: in the login, the action's title, the object,
+ * the detail or the address — folded as str_fold does (case, ё, Latin look-alikes). */
+static bool audit_matches(const struct audit_item *a, const char *q, struct buf *tmp)
+{
+	const char *title = audit_action_title(a->action);
+	const char *parts[] = { a->user_login, title ? title : a->action, a->object, a->detail, a->ip };
+	for (size_t i = 0; i < sizeof parts / sizeof *parts; i++)
+		if (!str_fold(parts[i], strlen(parts[i]), tmp) && strstr(buf_str(tmp), q))
+			return true;
+	return false;
+}
+
+int audit_query(struct db *d, const struct scope *sc, const struct audit_filter *f, long limit,
+		long offset, audit_item_fn fn, void *ctx, long *total)
+{
+	struct db_stmt *s = NULL;
+	struct buf q = BUF_INIT, tmp = BUF_INIT;
+	long seen = 0;
+	int rc = 0;
+	bool search = f->q && *f->q;
+	if (search && (rc = str_fold(f->q, strlen(f->q), &q)))
+		goto out;
+	if (search && !*buf_str(&q))
+		search = false;
+	if (!search) {
+		/* No text to look for: the database counts and pages. */
+		if ((rc = db_prepare(d, &s, "SELECT count(*) FROM audit a WHERE " AUDIT_SCOPE AUDIT_FILTER)) ||
+		    (rc = bind_filter(s, sc, f)) || (rc = db_step_one(s)))
+			goto out;
+		if (total)
+			*total = (long)db_col_int(s, 0);
+		db_finalize(s);
+		s = NULL;
+	}
+	if ((rc = db_prepare(d, &s, search || limit <= 0
+					    ? "SELECT a.at, a.user_login, a.action, coalesce(a.object, ''),"
+					      " coalesce(a.detail, ''), coalesce(a.ip, '') FROM audit a WHERE "
+					      AUDIT_SCOPE AUDIT_FILTER " ORDER BY a.id DESC"
+					    : "SELECT a.at, a.user_login, a.action, coalesce(a.object, ''),"
+					      " coalesce(a.detail, ''), coalesce(a.ip, '') FROM audit a WHERE "
+					      AUDIT_SCOPE AUDIT_FILTER " ORDER BY a.id DESC LIMIT ?7 OFFSET ?8")) ||
+	    (rc = bind_filter(s, sc, f)))
+		goto out;
+	if (!search && limit > 0 && ((rc = db_bind_int(s, 7, limit)) || (rc = db_bind_int(s, 8, offset))))
+		goto out;
+	while ((rc = db_step(s)) == DB_ROW) {
+		struct audit_item a = { db_col_text(s, 0), db_col_text(s, 1), db_col_text(s, 2),
+					db_col_text(s, 3), db_col_text(s, 4), db_col_text(s, 5) };
+		if (search) {
+			if (!audit_matches(&a, buf_str(&q), &tmp))
+				continue;
+			seen++;
+			if (seen <= offset || (limit > 0 && seen > offset + limit))
+				continue;
+		}
+		if ((rc = fn(ctx, &a)))
+			goto out;
+	}
+	if (rc == DB_DONE)
+		rc = 0;
+	if (search && total && !rc)
+		*total = seen;
+out:
+	db_finalize(s);
+	buf_free(&q);
+	buf_free(&tmp);
 	return rc;
 }

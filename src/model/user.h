@@ -146,4 +146,50 @@ int audit_count(struct db *d, const struct scope *sc, long *n);
 int audit_list(struct db *d, const struct scope *sc, long limit, long offset, audit_item_fn fn,
 	       void *ctx);
 
+/* ---- editing users (the administrator's page) ----
+ * Each refuses, with the reason in Russian in msg, what would leave the installation without
+ * an enabled administrator (ERR_INVALID), and an administrator acting on itself where it
+ * would lock itself out (by is the acting login; NULL from the command line). */
+
+/* A user by login, blocked ones too; *disabled (may be NULL) tells which. ERR_NOTFOUND. */
+int user_get_any(struct db *d, const char *login, struct user *u, bool *disabled);
+/* Sets the name, role and territory (scope as in user_add). */
+int user_update(struct db *d, const char *login, const char *name, enum role role, const char *scope,
+		const char *by, char *msg, size_t msglen);
+/* Blocks (ends the sessions and revokes the API keys at now) or unblocks a user. */
+int user_set_blocked(struct db *d, const char *login, bool blocked, const char *by, int64_t now,
+		     char *msg, size_t msglen);
+/* Deletes a user; the audit log keeps its login as text. A user the data still names (a
+ * plan-graph coordinator, an observer, an expert, a measure's responsible, an upload
+ * waiting for confirmation) is refused with ERR_INVALID: block it instead. */
+int user_delete(struct db *d, const char *login, const char *by, char *msg, size_t msglen);
+/* A random password that user_password_check() accepts for login ("k7Wq-m3Pz-x9Rt");
+ * n >= 15. */
+int user_password_generate(const char *login, char *out, size_t n);
+
+/* ---- the audit log: action titles and a filter ---- */
+
+/* An action string the code writes and its title in the users' words. */
+struct audit_action {
+	const char *action, *title;
+};
+/* Every known action, in the order a filter offers them. */
+const struct audit_action *audit_actions(size_t *n);
+/* The title of an action; NULL for one the table does not know («другое действие»). */
+const char *audit_action_title(const char *action);
+
+struct audit_filter {
+	const char *action;       /* an action string; "" or NULL for any */
+	const char *user;         /* a login; "" or NULL for any */
+	const char *from, *to;    /* UTC moments 'YYYY-MM-DDTHH:MM:SSZ': from inclusive, to
+				   * exclusive; "" or NULL for open */
+	const char *q;            /* text in the login, the action's title, the object, the
+				   * detail or the address, folded (case, ё); "" or NULL for any */
+};
+/* The entries of the scope (as audit_list) that pass the filter, newest first: the page
+ * from offset of at most limit (limit <= 0: all of them, for an export); *total (may be
+ * NULL) gets how many pass. */
+int audit_query(struct db *d, const struct scope *sc, const struct audit_filter *f, long limit,
+		long offset, audit_item_fn fn, void *ctx, long *total);
+
 #endif

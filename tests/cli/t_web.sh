@@ -241,10 +241,10 @@ expect_eq "a declared length over the cap is refused at once" "$code" 413
 login reg2 password-reg2
 get reg2 /audit
 expect_eq "a region-bound coordinator opens the audit log" "$code" 200
-grep -q "login_failed" "$T/body" && fail "anonymous failed logins hidden from a region-bound coordinator" || ok "anonymous failed logins hidden from a region-bound coordinator"
-expect_grep "its region's users' actions are shown" "$T/body" "<td>mun</td><td>login</td>"
+grep -q "<td>неудачная попытка входа</td>" "$T/body" && fail "anonymous failed logins hidden from a region-bound coordinator" || ok "anonymous failed logins hidden from a region-bound coordinator"
+expect_grep "its region's users' actions are shown" "$T/body" "<td>mun</td><td>вход в систему</td>"
 get admin /audit
-expect_grep "the administrator sees failed logins" "$T/body" "login_failed"
+expect_grep "the administrator sees failed logins" "$T/body" "<td>неудачная попытка входа</td>"
 
 # --- a new login ends the session the browser came with
 cp "$T/mun.jar" "$T/mun-old.jar"

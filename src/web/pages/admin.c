@@ -1,20 +1,46 @@
-/* admin pages: users (list, add, API keys and their revocation) and the audit log. */
+/* admin pages: users (list, add, edit, block, reset a password, delete, API keys and their
+ * revocation) and the audit log (Russian action titles, a filter, CSV/XLSX export).
+ *
+ *   GET  /users                     the list, the keys, the form that adds a user
+ *   POST /users                     add
+ *   GET  /users/edit?user=L         one user: edit, block, password, delete
+ *   POST /users/edit|block|password|delete
+ *   GET  /audit?action=&who=&from=&to=&q=&page=[&format=csv|xlsx]
+ *
+ * The territory is chosen from lists (regions and municipalities as <select>s, schools as
+ * an input with a datalist the browser searches) and checked by the model like typed text.
+ * The model refuses what would leave no administrator or lock the acting one out. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "base/err.h"
+#include "base/ru.h"
+#include "base/str.h"
+#include "io/table_write.h"
+#include "model/registry.h"
+#include "web/download.h"
 #include "web/web.h"
 
-static void put_date(struct buf *b, int64_t t)
+/* A unix moment in the region's local time («14.04.2021 09:30»). */
+static void put_moment(struct buf *b, int64_t t)
 {
 	time_t tt = (time_t)t;
 	struct tm tm;
-	char text[32];
+	char iso[32], text[40];
 	gmtime_r(&tt, &tm);
-	strftime(text, sizeof text, "%Y-%m-%d %H:%M", &tm);
-	html_text(b, text);
+	strftime(iso, sizeof iso, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	html_text(b, ru_moment(text, sizeof text, iso));
+}
+
+static void flash(struct buf *b, const char *message, bool error)
+{
+	if (!message)
+		return;
+	buf_puts(b, error ? "<p class=\"alert\" role=\"alert\">" : "<p class=\"notice\" role=\"status\">");
+	html_text(b, message);
+	buf_puts(b, "</p>");
 }
 
 /* The valid API keys of every user, each with a button that revokes it. */
@@ -28,80 +54,179 @@ static void tokens_section(struct web_req *r, struct buf *b)
 		return;
 	}
 	if (!n) {
-		buf_puts(b, "<p class=\"muted\">Действующих ключей нет. Ключ выдаёт оператор сервера: "
-			    "<code>oko user token ЛОГИН</code>.</p></section>");
+		buf_puts(b, "<p class=\"muted\">Действующих ключей нет. Ключ выдаёт оператор сервера "
+			    "командой на сервере.</p></section>");
 		return;
 	}
 	buf_puts(b, "<p class=\"muted\">Ключ открывает только JSON API от имени пользователя. Он "
-		    "действует до указанного срока; смена пароля пользователя отзывает все его ключи.</p>"
-		    "<table><thead><tr><th>№</th><th>Пользователь</th><th>Метка</th><th>Выдан (UTC)</th>"
-		    "<th>Действует до (UTC)</th><th></th></tr></thead><tbody>");
+		    "действует до указанного срока; смена пароля или блокировка пользователя отзывает все "
+		    "его ключи.</p><div class=\"scroll\"><table><thead><tr><th>№</th><th>Пользователь</th>"
+		    "<th>Метка</th><th>Выдан</th><th>Действует до</th><th></th></tr></thead><tbody>");
 	for (size_t i = 0; i < n; i++) {
 		html_printf(b, "<tr><td class=\"num\">%lld</td><td>", (long long)v[i].id);
 		html_text(b, v[i].login);
 		buf_puts(b, "</td><td>");
 		html_text(b, v[i].label);
 		buf_puts(b, "</td><td>");
-		put_date(b, v[i].created_at);
+		put_moment(b, v[i].created_at);
 		buf_puts(b, "</td><td>");
-		put_date(b, v[i].expires_at);
+		put_moment(b, v[i].expires_at);
 		buf_puts(b, "</td><td><form method=\"post\" action=\"/users/tokens/revoke\">");
 		html_csrf(r, b);
 		html_printf(b, "<input type=\"hidden\" name=\"id\" value=\"%lld\">"
 			       "<button>Отозвать</button></form></td></tr>", (long long)v[i].id);
 	}
-	buf_puts(b, "</tbody></table></section>");
+	buf_puts(b, "</tbody></table></div></section>");
 	free(v);
+}
+
+static void territory_text(struct buf *b, const struct user_item *u)
+{
+	if (*u->school) {
+		html_text(b, u->school);
+		buf_puts(b, " <small class=\"muted\">");
+		html_text(b, u->school_login);
+		buf_puts(b, "</small>");
+	} else {
+		html_text(b, *u->municipality ? u->municipality : *u->region ? u->region : "—");
+	}
 }
 
 static int user_row(void *ctx, const struct user_item *u)
 {
 	struct buf *b = ctx;
 	int role = user_role_parse(u->role);
-	buf_puts(b, "<tr><td>");
+	buf_puts(b, u->disabled ? "<tr class=\"muted\"><td>" : "<tr><td>");
+	buf_puts(b, "<a href=\"/users/edit?user=");
+	html_url(b, u->login);
+	buf_puts(b, "\" title=\"Изменить, заблокировать, сменить пароль, удалить\">");
 	html_text(b, u->login);
-	buf_puts(b, "</td><td>");
+	buf_puts(b, "</a></td><td>");
 	html_text(b, u->name);
 	buf_puts(b, "</td><td>");
-	html_text(b, role >= 0 ? user_role_title((enum role)role) : u->role);
+	html_text(b, role >= 0 ? user_role_title((enum role)role) : "другая роль");
 	buf_puts(b, "</td><td>");
-	html_text(b, *u->school ? u->school : *u->municipality ? u->municipality : u->region);
-	buf_puts(b, "</td></tr>");
+	territory_text(b, u);
+	buf_puts(b, u->disabled ? "</td><td>заблокирован</td></tr>" : "</td><td>действует</td></tr>");
 	return 0;
 }
+
+/* ---- the territory chosen from lists ---- */
+
+struct opts {
+	struct buf *b;
+	const char *selected;
+};
+
+static int name_option(void *ctx, int64_t id, const char *name)
+{
+	struct opts *o = ctx;
+	(void)id;
+	buf_puts(o->b, "<option value=\"");
+	html_attr(o->b, name);
+	buf_puts(o->b, o->selected && !strcmp(o->selected, name) ? "\" selected>" : "\">");
+	html_text(o->b, name);
+	buf_puts(o->b, "</option>");
+	return 0;
+}
+
+static int school_option(void *ctx, const struct registry_school_item *x)
+{
+	struct buf *b = ctx;
+	buf_puts(b, "<option value=\"");
+	html_attr(b, x->login);
+	buf_puts(b, "\">");
+	html_text(b, x->name);
+	if (*x->municipality) {
+		buf_puts(b, ", ");
+		html_text(b, x->municipality);
+	}
+	buf_puts(b, "</option>");
+	return 0;
+}
+
+/* The three territory fields; the role decides which one is read (scope_of_form). u is the
+ * user being edited (NULL: a new one). */
+static void territory_fields(struct web_req *r, struct buf *b, const struct user *u)
+{
+	const struct scope all = { SCOPE_ALL, 0 };
+	const char *region = u && u->role == ROLE_REGION ? u->scope_name : NULL;
+	const char *mun = u && u->role == ROLE_MUNICIPALITY ? u->scope_name : NULL;
+	char school[80] = "";
+	if (u && u->role == ROLE_SCHOOL)
+		registry_school_login_of(r->db, u->school_id, school, sizeof school);
+	buf_puts(b, "<fieldset class=\"territory\"><legend>Территория (по роли)</legend>"
+		    "<label>Регион — для регионального координатора <select name=\"scope_region\">"
+		    "<option value=\"\">весь регион (без привязки)</option>");
+	registry_region_each(r->db, name_option, &(struct opts){ b, region });
+	buf_puts(b, "</select></label><label>Муниципалитет — для муниципального координатора "
+		    "<select name=\"scope_municipality\"><option value=\"\">—</option>");
+	registry_municipality_each(r->db, &all, name_option, &(struct opts){ b, mun });
+	buf_puts(b, "</select></label><label>Школа — для школьного координатора <input "
+		    "name=\"scope_school\" list=\"schools-list\" autocomplete=\"off\" "
+		    "placeholder=\"начните вводить название или логин\" value=\"");
+	html_attr(b, school);
+	buf_puts(b, "\"></label><datalist id=\"schools-list\">");
+	const struct registry_school_filter f = { .q = "", .kind = "", .order = REGISTRY_BY_NAME, .limit = 0 };
+	registry_school_list(r->db, &all, &f, school_option, b, NULL);
+	buf_puts(b, "</datalist><p class=\"muted\">Администратору, эксперту и наблюдателю территория "
+		    "не нужна.</p></fieldset>");
+}
+
+/* The scope text of a role from the form's territory fields. */
+static const char *scope_of_form(struct web_req *r, int role)
+{
+	const char *v = role == ROLE_REGION	   ? web_str(r, "scope_region")
+			: role == ROLE_MUNICIPALITY ? web_str(r, "scope_municipality")
+			: role == ROLE_SCHOOL	    ? web_str(r, "scope_school")
+						    : NULL;
+	/* The older single field (command-line habits, scripts) when the lists are empty. */
+	if ((!v || !*v) && web_str(r, "scope") && *web_str(r, "scope"))
+		v = web_str(r, "scope");
+	return v ? v : "";
+}
+
+static void role_select(struct buf *b, int selected)
+{
+	buf_puts(b, "<label>Роль <select name=\"role\">");
+	for (int i = 0; i < ROLE_COUNT; i++) {
+		html_printf(b, "<option value=\"%s\"%s>", user_role_name((enum role)i),
+			    i == selected ? " selected" : "");
+		html_text(b, user_role_title((enum role)i));
+		buf_puts(b, "</option>");
+	}
+	buf_puts(b, "</select></label>");
+}
+
+static const char pw_rules[] =
+	"<p id=\"pw-rules\" class=\"muted\">Не короче 10 символов. Частые пароли (qwerty, йцукен, "
+	"пароль, даты, 1234567890 и им подобные, в том числе с цифрами в конце) и логин не "
+	"принимаются.</p>";
 
 static void users_page(struct web_req *r, struct web_res *w, const char *message, bool error)
 {
 	struct buf *b = &w->body;
 	html_begin(r, w, "Пользователи");
 	buf_puts(b, "<h1>Пользователи</h1>");
-	if (message) {
-		html_printf(b, "<p class=\"%s\" role=\"status\">", error ? "alert" : "notice");
-		html_text(b, message);
-		buf_puts(b, "</p>");
-	}
-	buf_puts(b, "<table><thead><tr><th>Логин</th><th>Имя</th><th>Роль</th><th>Территория</th>"
+	flash(b, message, error);
+	buf_puts(b, "<p class=\"muted\">Чтобы изменить пользователя, заблокировать его, сменить пароль "
+		    "или удалить, нажмите на его логин.</p><div class=\"scroll\"><table><thead><tr>"
+		    "<th>Логин</th><th>Имя</th><th>Роль</th><th>Территория</th><th>Состояние</th>"
 		    "</tr></thead><tbody>");
 	user_list(r->db, USER_BY_ROLE, user_row, b);
-	buf_puts(b, "</tbody></table>");
+	buf_puts(b, "</tbody></table></div>");
 	tokens_section(r, b);
 	buf_puts(b, "<section class=\"card\"><h2>Добавить пользователя</h2>"
 		    "<form method=\"post\" action=\"/users\" class=\"grid\">");
 	html_csrf(r, b);
-	buf_puts(b, "<label>Логин <input name=\"login\" required pattern=\"[A-Za-z0-9_-]+\"></label>"
-		    "<label>Имя <input name=\"name\" required></label><label>Роль <select name=\"role\">");
-	for (int i = 0; i < ROLE_COUNT; i++) {
-		html_printf(b, "<option value=\"%s\">", user_role_name((enum role)i));
-		html_text(b, user_role_title((enum role)i));
-		buf_puts(b, "</option>");
-	}
-	buf_puts(b, "</select></label><label>Территория <input name=\"scope\" "
-		    "placeholder=\"логин школы или муниципалитет\"></label>"
-		    "<label>Пароль <input name=\"password\" type=\"password\" minlength=\"10\" required "
-		    "autocomplete=\"new-password\" aria-describedby=\"pw-rules\"></label>"
-		    "<p id=\"pw-rules\" class=\"muted\">Не короче 10 символов. Частые пароли (qwerty, "
-		    "йцукен, пароль, даты, 1234567890 и им подобные, в том числе с цифрами в конце) и "
-		    "логин не принимаются.</p><button>Добавить</button></form></section>");
+	buf_puts(b, "<label>Логин <input name=\"login\" required pattern=\"[A-Za-z0-9_\\-]+\"></label>"
+		    "<label>Имя <input name=\"name\" required></label>");
+	role_select(b, ROLE_SCHOOL);
+	territory_fields(r, b, NULL);
+	buf_puts(b, "<label>Пароль <input name=\"password\" type=\"password\" minlength=\"10\" required "
+		    "autocomplete=\"new-password\" aria-describedby=\"pw-rules\"></label>");
+	buf_puts(b, pw_rules);
+	buf_puts(b, "<button>Добавить</button></form></section>");
 	html_end(r, w);
 }
 
@@ -114,22 +239,22 @@ int page_users(struct web_req *r, struct web_res *w)
 int page_users_post(struct web_req *r, struct web_res *w)
 {
 	const char *login = web_str(r, "login"), *name = web_str(r, "name");
-	const char *role = web_str(r, "role"), *scope = web_str(r, "scope");
+	const char *role = web_str(r, "role");
 	const char *pw = web_str(r, "password");
 	char msg[256] = "";
 	int ro = role ? user_role_parse(role) : -1;
-	if (!login || !name || !pw || ro < 0) {
+	if (!login || !*login || !name || !*name || !pw || !*pw || ro < 0) {
 		w->status = 400;
 		users_page(r, w, "Заполните логин, имя, роль и пароль.", true);
 		return 0;
 	}
-	int rc = user_add(r->db, login, name, (enum role)ro, scope, pw, msg, sizeof msg);
+	int rc = user_add(r->db, login, name, (enum role)ro, scope_of_form(r, ro), pw, msg, sizeof msg);
 	if (rc) {
 		w->status = 400;
 		users_page(r, w, *msg ? msg : err_str(rc), true);
 		return 0;
 	}
-	audit_add(r->db, &r->user, NULL, "user_add", login, role, r->ip);
+	audit_add(r->db, &r->user, NULL, "user_add", login, user_role_title((enum role)ro), r->ip);
 	snprintf(msg, sizeof msg, "Пользователь %s добавлен.", login);
 	users_page(r, w, msg, false);
 	return 0;
@@ -152,32 +277,266 @@ int page_users_token_revoke(struct web_req *r, struct web_res *w)
 	return 0;
 }
 
+/* ---- one user ---- */
+
+/* The page of one user; password, when set, is a generated one shown this once. */
+static int edit_page(struct web_req *r, struct web_res *w, const char *login, const char *message,
+		     bool error, const char *password)
+{
+	struct buf *b = &w->body;
+	struct user u;
+	bool disabled = false;
+	int rc = user_get_any(r->db, login, &u, &disabled);
+	if (rc)
+		return rc;
+	html_begin(r, w, u.login);
+	buf_puts(b, "<p><a href=\"/users\">← Все пользователи</a></p><h1>");
+	html_textf(b, "Пользователь %s", u.login);
+	buf_puts(b, "</h1>");
+	flash(b, message, error);
+	if (password) {
+		buf_puts(b, "<section class=\"card notice\" role=\"status\"><h2>Новый пароль</h2><p>Передайте "
+			    "его пользователю: он показан один раз и больше нигде не хранится.</p>"
+			    "<p><code class=\"password\">");
+		html_text(b, password);
+		buf_puts(b, "</code></p></section>");
+	}
+	bool self = !strcmp(u.login, r->user.login);
+	html_printf(b, "<p>%s</p>", disabled ? "Пользователь заблокирован: войти он не может."
+					     : "Пользователь действует.");
+	buf_puts(b, "<section class=\"card\"><h2>Имя, роль и территория</h2>"
+		    "<form method=\"post\" action=\"/users/edit\" class=\"grid\">");
+	html_csrf(r, b);
+	buf_puts(b, "<input type=\"hidden\" name=\"user\" value=\"");
+	html_attr(b, u.login);
+	buf_puts(b, "\"><label>Имя <input name=\"name\" required value=\"");
+	html_attr(b, u.name);
+	buf_puts(b, "\"></label>");
+	role_select(b, (int)u.role);
+	territory_fields(r, b, &u);
+	buf_puts(b, "<button>Сохранить</button></form></section>");
+
+	buf_puts(b, "<section class=\"card\"><h2>Пароль</h2><form method=\"post\" action=\"/users/password\" "
+		    "class=\"grid\">");
+	html_csrf(r, b);
+	buf_puts(b, "<input type=\"hidden\" name=\"user\" value=\"");
+	html_attr(b, u.login);
+	buf_puts(b, "\"><label>Новый пароль <input name=\"password\" type=\"password\" minlength=\"10\" "
+		    "autocomplete=\"new-password\" aria-describedby=\"pw-rules\"></label>"
+		    "<label class=\"check\"><input type=\"checkbox\" name=\"generate\" value=\"1\"> "
+		    "создать пароль автоматически (поле выше можно оставить пустым)</label>");
+	buf_puts(b, pw_rules);
+	buf_puts(b, "<p class=\"muted\">Смена пароля завершает сеансы пользователя и отзывает его ключи "
+		    "API.</p><button>Сменить пароль</button></form></section>");
+
+	buf_puts(b, "<section class=\"card\"><h2>Блокировка и удаление</h2>");
+	if (self) {
+		buf_puts(b, "<p class=\"muted\">Это вы: заблокировать или удалить себя нельзя — это "
+			    "сделает другой администратор.</p>");
+	} else {
+		buf_puts(b, "<form method=\"post\" action=\"/users/block\" class=\"inline\">");
+		html_csrf(r, b);
+		buf_puts(b, "<input type=\"hidden\" name=\"user\" value=\"");
+		html_attr(b, u.login);
+		html_printf(b, "\"><input type=\"hidden\" name=\"blocked\" value=\"%d\"><button>%s</button>"
+			       "</form> ", disabled ? 0 : 1, disabled ? "Разблокировать" : "Заблокировать");
+		buf_puts(b, "<form method=\"post\" action=\"/users/delete\" class=\"inline\">");
+		html_csrf(r, b);
+		buf_puts(b, "<input type=\"hidden\" name=\"user\" value=\"");
+		html_attr(b, u.login);
+		buf_puts(b, "\"><button class=\"danger\">Удалить</button></form><p class=\"muted\">Удалённый "
+			    "пользователь остаётся в журнале действий под своим логином. Пользователя, "
+			    "которого называют данные (координатор план-графика, наблюдатель, эксперт), "
+			    "можно только заблокировать.</p>");
+	}
+	buf_puts(b, "</section>");
+	html_end(r, w);
+	return 0;
+}
+
+int page_user_edit(struct web_req *r, struct web_res *w)
+{
+	const char *login = web_str(r, "user");
+	return login && *login ? edit_page(r, w, login, NULL, false, NULL) : ERR_NOTFOUND;
+}
+
+/* The answer to an action on a user: its page with the message (400 when refused). */
+static int after(struct web_req *r, struct web_res *w, const char *login, int rc, const char *msg,
+		 const char *done)
+{
+	if (rc == ERR_NOTFOUND)
+		return ERR_NOTFOUND;
+	if (rc && rc != ERR_INVALID)
+		return rc;
+	if (rc)
+		w->status = 400;
+	return edit_page(r, w, login, rc ? (*msg ? msg : "Действие не выполнено.") : done, rc != 0, NULL);
+}
+
+int page_user_edit_post(struct web_req *r, struct web_res *w)
+{
+	const char *login = web_str(r, "user"), *name = web_str(r, "name"), *role = web_str(r, "role");
+	char msg[256] = "", done[200];
+	int ro = role ? user_role_parse(role) : -1;
+	if (!login || !*login)
+		return ERR_NOTFOUND;
+	if (ro < 0)
+		return after(r, w, login, ERR_INVALID, "Выберите роль.", NULL);
+	int rc = user_update(r->db, login, name, (enum role)ro, scope_of_form(r, ro), r->user.login, msg,
+			     sizeof msg);
+	if (rc == ERR_NOTFOUND && *msg && strstr(msg, "не найден"))
+		rc = ERR_INVALID; /* an unknown territory, not an unknown user */
+	if (!rc)
+		audit_add(r->db, &r->user, NULL, "user_edit", login, user_role_title((enum role)ro), r->ip);
+	snprintf(done, sizeof done, "Изменения пользователя %s сохранены.", login);
+	return after(r, w, login, rc, msg, done);
+}
+
+int page_user_block(struct web_req *r, struct web_res *w)
+{
+	const char *login = web_str(r, "user");
+	bool blocked = web_int(r, "blocked") == 1;
+	char msg[256] = "", done[200];
+	if (!login || !*login)
+		return ERR_NOTFOUND;
+	int rc = user_set_blocked(r->db, login, blocked, r->user.login, r->now, msg, sizeof msg);
+	if (!rc)
+		audit_add(r->db, &r->user, NULL, blocked ? "user_block" : "user_unblock", login, NULL, r->ip);
+	snprintf(done, sizeof done, blocked ? "Пользователь %s заблокирован: его сеансы завершены, ключи API "
+					      "отозваны." : "Пользователь %s разблокирован.", login);
+	return after(r, w, login, rc, msg, done);
+}
+
+int page_user_password(struct web_req *r, struct web_res *w)
+{
+	const char *login = web_str(r, "user"), *typed = web_str(r, "password");
+	bool generate = web_flag(r, "generate");
+	char msg[256] = "", pw[32] = "", done[200];
+	long keys = 0;
+	struct user u;
+	if (!login || !*login || user_get_any(r->db, login, &u, NULL))
+		return ERR_NOTFOUND;
+	if (!generate && (!typed || !*typed))
+		return after(r, w, login, ERR_INVALID, "Введите новый пароль или отметьте «создать пароль "
+						       "автоматически».", NULL);
+	if (generate && user_password_generate(login, pw, sizeof pw))
+		return ERR_INVALID;
+	int rc = user_set_password(r->db, login, generate ? pw : typed, r->now, &keys, msg, sizeof msg);
+	if (rc) {
+		memset(pw, 0, sizeof pw);
+		return after(r, w, login, rc == ERR_NOTFOUND ? ERR_INVALID : rc, msg, NULL);
+	}
+	snprintf(done, sizeof done, "Пароль пользователя %s сменён; его сеансы завершены, отозвано "
+				    "ключей API: %ld.", login, keys);
+	audit_add(r->db, &r->user, NULL, "user_passwd", login, generate ? "создан автоматически" : "введён "
+							 "администратором", r->ip);
+	rc = edit_page(r, w, login, done, false, generate ? pw : NULL);
+	memset(pw, 0, sizeof pw);
+	return rc;
+}
+
+int page_user_delete(struct web_req *r, struct web_res *w)
+{
+	const char *login = web_str(r, "user");
+	char msg[256] = "";
+	if (!login || !*login)
+		return ERR_NOTFOUND;
+	int rc = user_delete(r->db, login, r->user.login, msg, sizeof msg);
+	if (rc)
+		return after(r, w, login, rc, msg, NULL);
+	audit_add(r->db, &r->user, NULL, "user_delete", login, NULL, r->ip);
+	snprintf(msg, sizeof msg, "Пользователь %s удалён. В журнале действий его записи остались.", login);
+	users_page(r, w, msg, false);
+	return 0;
+}
+
+/* ---- the audit log ---- */
+
 /* The "who" of a failed login with a login that does not exist: its fingerprint (see
  * audit_login_failed), or nothing for rows from before fingerprints. */
-static void who_unknown(struct buf *b, const char *print)
+static const char *who_text(const struct audit_item *a, char *out, size_t n)
 {
-	buf_puts(b, "<span title=\"Такого логина нет; введённый текст не хранится\">");
-	if (*print)
-		html_textf(b, "неизвестный логин, отпечаток %s", print);
+	if (a->user_login[0] != '#' || strcmp(a->action, "login_failed"))
+		return a->user_login;
+	if (a->user_login[1])
+		snprintf(out, n, "неизвестный логин, отпечаток %s", a->user_login + 1);
 	else
-		html_text(b, "неизвестный логин (текст удалён)");
-	buf_puts(b, "</span>");
+		snprintf(out, n, "неизвестный логин (текст удалён)");
+	return out;
+}
+
+static const char *action_text(const char *action)
+{
+	const char *t = audit_action_title(action);
+	return t ? t : "другое действие";
 }
 
 static int audit_row(void *ctx, const struct audit_item *a)
 {
 	struct buf *b = ctx;
-	const char *v[6] = { a->at, a->user_login, a->action, a->object, a->detail, a->ip };
-	buf_puts(b, "<tr>");
-	for (int i = 0; i < 6; i++) {
-		buf_puts(b, "<td>");
-		if (i == 1 && v[i][0] == '#' && !strcmp(a->action, "login_failed"))
-			who_unknown(b, v[i] + 1);
-		else
-			html_text(b, v[i]);
-		buf_puts(b, "</td>");
-	}
-	buf_puts(b, "</tr>");
+	char when[40], who[80];
+	buf_puts(b, "<tr><td>");
+	html_text(b, ru_moment(when, sizeof when, a->at));
+	buf_puts(b, "</td><td>");
+	if (a->user_login[0] == '#' && !strcmp(a->action, "login_failed"))
+		buf_puts(b, "<span title=\"Такого логина нет; введённый текст не хранится\">");
+	html_text(b, who_text(a, who, sizeof who));
+	if (a->user_login[0] == '#' && !strcmp(a->action, "login_failed"))
+		buf_puts(b, "</span>");
+	buf_puts(b, "</td><td>");
+	html_text(b, action_text(a->action));
+	buf_puts(b, "</td><td>");
+	html_text(b, a->object);
+	buf_puts(b, "</td><td>");
+	html_text(b, a->detail);
+	buf_puts(b, "</td><td>");
+	html_text(b, a->ip);
+	buf_puts(b, "</td></tr>");
+	return 0;
+}
+
+static int audit_cells(void *ctx, const struct audit_item *a)
+{
+	struct table_writer *t = ctx;
+	char when[40], who[80];
+	int rc;
+	if ((rc = table_writer_text(t, ru_moment(when, sizeof when, a->at))) ||
+	    (rc = table_writer_text(t, who_text(a, who, sizeof who))) ||
+	    (rc = table_writer_text(t, action_text(a->action))) || (rc = table_writer_text(t, a->object)) ||
+	    (rc = table_writer_text(t, a->detail)) || (rc = table_writer_text(t, a->ip)))
+		return rc;
+	return table_writer_end_row(t);
+}
+
+/* A local date 'YYYY-MM-DD' as the UTC moment of its start (next: of the day after), in
+ * the region's zone; "" for none. */
+static void utc_bound(const char *date, bool next, char out[32])
+{
+	int y, m, d;
+	out[0] = '\0';
+	if (!date || sscanf(date, "%4d-%2d-%2d", &y, &m, &d) != 3)
+		return;
+	struct tm tm = { .tm_year = y - 1900, .tm_mon = m - 1, .tm_mday = d + (next ? 1 : 0) };
+	time_t t = timegm(&tm) - (time_t)ru_zone()->offset_min * 60;
+	gmtime_r(&t, &tm);
+	strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+static void put_field(struct buf *b, const char *label, const char *name, const char *type,
+		      const char *value, const char *extra)
+{
+	html_printf(b, "<label>%s <input name=\"%s\" type=\"%s\" %s value=\"", label, name, type, extra);
+	html_attr(b, value);
+	buf_puts(b, "\"></label>");
+}
+
+static int login_option(void *ctx, const struct user_item *u)
+{
+	buf_puts(ctx, "<option value=\"");
+	html_attr(ctx, u->login);
+	buf_puts(ctx, "\">");
+	html_text(ctx, u->name);
+	buf_puts(ctx, "</option>");
 	return 0;
 }
 
@@ -185,19 +544,96 @@ int page_audit(struct web_req *r, struct web_res *w)
 {
 	struct buf *b = &w->body;
 	long page = web_int(r, "page"), per = 50, total = 0;
+	const char *action = web_str(r, "action") ? web_str(r, "action") : "";
+	const char *who = web_str(r, "who") ? web_str(r, "who") : "";
+	const char *from = web_str(r, "from") ? web_str(r, "from") : "";
+	const char *to = web_str(r, "to") ? web_str(r, "to") : "";
+	const char *q = web_str(r, "q") ? web_str(r, "q") : "";
+	const char *format = web_str(r, "format");
+	char ufrom[32], uto[32];
+	utc_bound(from, false, ufrom);
+	utc_bound(to, true, uto);
+	const struct audit_filter f = { action, who, ufrom, uto, q };
+	int rc;
 	/* A coordinator bound to a region sees the actions of that region's users only (no
 	 * anonymous failed logins, which carry addresses and whatever was typed). */
-	audit_count(r->db, &r->scope, &total);
+	if (format && *format) {
+		bool xlsx = !strcmp(format, "xlsx");
+		enum table_kind kind = xlsx ? TABLE_XLSX : TABLE_CSV;
+		struct table_writer *t = NULL;
+		char msg[256] = "";
+		static const char *const head[] = { "Когда", "Кто", "Действие", "Объект", "Подробности", "Адрес" };
+		if ((rc = table_writer_open_mem(&t, kind, "Журнал действий", &w->body, msg, sizeof msg)))
+			return rc;
+		for (size_t i = 0; i < sizeof head / sizeof *head && !rc; i++)
+			rc = table_writer_text(t, head[i]);
+		if (!rc)
+			rc = table_writer_end_row(t);
+		if (!rc)
+			rc = audit_query(r->db, &r->scope, &f, 0, 0, audit_cells, t, NULL);
+		int rc2 = table_writer_close(t);
+		if (rc || (rc = rc2))
+			return rc;
+		audit_add(r->db, &r->user, NULL, "audit_export", NULL, xlsx ? "XLSX" : "CSV", r->ip);
+		web_send_table(r, w, kind, xlsx ? "audit.xlsx" : "audit.csv",
+			       xlsx ? "Журнал действий.xlsx" : "Журнал действий.csv");
+		return 0;
+	}
+	struct buf rows = BUF_INIT;
+	rc = audit_query(r->db, &r->scope, &f, per, (page - 1) * per, audit_row, &rows, &total);
 	html_begin(r, w, "Журнал действий");
-	buf_puts(b, "<h1>Журнал действий</h1><p class=\"muted\">Если при неудачном входе введён "
-		    "несуществующий логин, введённый текст не хранится (это мог быть пароль, набранный "
-		    "не в том поле): вместо него показан отпечаток — одинаковый текст даёт одинаковый "
-		    "отпечаток, но сам текст по нему не восстановить.</p>"
-		    "<table><thead><tr><th>Когда (UTC)</th><th>Кто</th>"
+	buf_puts(b, "<h1>Журнал действий</h1><form class=\"filters\" method=\"get\" action=\"/audit\" "
+		    "role=\"search\"><label>Действие <select name=\"action\"><option value=\"\">все</option>");
+	size_t na;
+	const struct audit_action *acts = audit_actions(&na);
+	for (size_t i = 0; i < na; i++) {
+		html_printf(b, "<option value=\"%s\"%s>", acts[i].action,
+			    !strcmp(acts[i].action, action) ? " selected" : "");
+		html_text(b, acts[i].title);
+		buf_puts(b, "</option>");
+	}
+	buf_puts(b, "</select></label>");
+	put_field(b, "Пользователь", "who", "text", who, "list=\"audit-users\" autocomplete=\"off\" "
+							 "placeholder=\"логин\"");
+	buf_puts(b, "<datalist id=\"audit-users\">");
+	user_list(r->db, USER_BY_LOGIN, login_option, b);
+	buf_puts(b, "</datalist>");
+	put_field(b, "С", "from", "date", from, "");
+	put_field(b, "По", "to", "date", to, "");
+	put_field(b, "Текст", "q", "search", q, "placeholder=\"объект, подробности, адрес\"");
+	buf_puts(b, "<button>Показать</button></form>");
+	struct buf base = BUF_INIT;
+	buf_puts(&base, "/audit?action=");
+	html_url(&base, action);
+	buf_puts(&base, "&who=");
+	html_url(&base, who);
+	buf_puts(&base, "&from=");
+	html_url(&base, from);
+	buf_puts(&base, "&to=");
+	html_url(&base, to);
+	buf_puts(&base, "&q=");
+	html_url(&base, q);
+	buf_puts(b, "<p class=\"muted\">");
+	html_count(b, total, "запись", "записи", "записей");
+	buf_puts(b, " · выгрузить: <a href=\"");
+	html_attr(b, buf_str(&base));
+	buf_puts(b, "&amp;format=xlsx\">XLSX</a>, <a href=\"");
+	html_attr(b, buf_str(&base));
+	buf_puts(b, "&amp;format=csv\">CSV</a> · время местное (");
+	html_text(b, ru_zone()->title);
+	buf_puts(b, ")</p><div class=\"scroll\"><table><thead><tr><th>Когда</th><th>Кто</th>"
 		    "<th>Действие</th><th>Объект</th><th>Подробности</th><th>Адрес</th></tr></thead><tbody>");
-	int rc = audit_list(r->db, &r->scope, per, (page - 1) * per, audit_row, b);
-	buf_puts(b, "</tbody></table>");
-	html_pager(b, "/audit", total, per, page);
+	buf_puts(b, buf_str(&rows));
+	buf_puts(b, "</tbody></table></div>");
+	if (!rc && !total)
+		buf_puts(b, "<p class=\"muted\">Записей с такими условиями нет.</p>");
+	html_pager(b, buf_str(&base), total, per, page);
+	buf_puts(b, "<p class=\"muted\">Если при неудачном входе введён несуществующий логин, введённый "
+		    "текст не хранится (это мог быть пароль, набранный не в том поле): вместо него показан "
+		    "отпечаток — одинаковый текст даёт одинаковый отпечаток, но сам текст по нему не "
+		    "восстановить.</p>");
+	buf_free(&base);
+	buf_free(&rows);
 	html_end(r, w);
 	return rc;
 }

@@ -16,6 +16,7 @@
 
 #include "base/diag.h"
 #include "base/err.h"
+#include "base/str.h"
 #include "import/import.h"
 #include "model/keys.h"
 #include "model/pupil.h"
@@ -106,19 +107,31 @@ static int render(struct web_req *r, struct web_res *w, int year, const char *fl
 		       "в школе.</p><form method=\"post\" action=\"/pupils/codes\">", pupils, coded);
 	html_csrf(r, b);
 	html_printf(b, "<input type=\"hidden\" name=\"year\" value=\"%d\"><button>Выдать коды "
-		       "ученикам без кода</button></form><p>", year);
-	html_printf(b, "<a href=\"/pupils/slips.pdf?year=%d", year);
-	if (cn[0]) {
-		buf_puts(b, "&amp;class=");
-		html_url(b, cn);
+		       "ученикам без кода</button></form>", year);
+	/* The documents only when they can be printed: the list shown has pupils and every one
+	 * of them has a code (otherwise the PDF would answer with an error). */
+	size_t uncoded = 0;
+	for (size_t i = 0; i < n; i++)
+		uncoded += !v[i].code[0];
+	if (n == 0) {
+		buf_puts(b, "<p class=\"muted\">Коды для разрезания и протокол можно будет напечатать, "
+			    "когда в списке появятся ученики.</p></section>");
+	} else if (uncoded) {
+		html_printf(b, "<p class=\"muted\">Коды для разрезания и протокол можно будет напечатать, "
+			       "когда у всех учеников будут коды: без кода %zu %s.</p></section>", uncoded,
+			    str_plural((long)uncoded, "ученик", "ученика", "учеников"));
+	} else {
+		for (int k = 0; k < 2; k++) {
+			html_printf(b, "%s<a href=\"/pupils/%s.pdf?year=%d", k ? " · " : "<p>",
+				    k ? "protocol" : "slips", year);
+			if (cn[0]) {
+				buf_puts(b, "&amp;class=");
+				html_url(b, cn);
+			}
+			buf_puts(b, k ? "\">Протокол соответствия кодов и ФИО (PDF)</a></p></section>"
+				      : "\">Коды для разрезания (PDF)</a>");
+		}
 	}
-	buf_puts(b, "\">Коды для разрезания (PDF)</a> · ");
-	html_printf(b, "<a href=\"/pupils/protocol.pdf?year=%d", year);
-	if (cn[0]) {
-		buf_puts(b, "&amp;class=");
-		html_url(b, cn);
-	}
-	buf_puts(b, "\">Протокол соответствия кодов и ФИО (PDF)</a></p></section>");
 	buf_puts(b, "<section class=\"card\"><h2>Ученики по классам</h2>");
 	if (n == 0)
 		buf_puts(b, "<p>Учеников пока нет: добавьте их или загрузите список классов.</p>");
