@@ -1670,7 +1670,13 @@ static void summarise(struct imp *im, bool stored)
 	for (int i = 0; i < im->nprocs && n > 0 && (size_t)n < left; i++) {
 		p += n;
 		left -= (size_t)n;
-		n = snprintf(p, left, "%s %s", i ? "," : "; процедура", im->procs[i]->p.code);
+		/* By its title and year, the code after it for whoever types it in a command. */
+		const struct procedure *q = &im->procs[i]->p;
+		char t[160];
+		if (procedure_title_of(q->code, q->subject, q->grade, t, sizeof t))
+			n = snprintf(p, left, "%s %s, %d (%s)", i ? "," : "; процедура", t, q->year, q->code);
+		else
+			n = snprintf(p, left, "%s %s", i ? "," : "; процедура", q->code);
 	}
 	if (n > 0 && (size_t)n < left) {
 		p += n;

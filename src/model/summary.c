@@ -10,9 +10,16 @@ int summary_counts(struct db *d, const struct scope *sc, struct summary_counts *
 {
 	struct db_stmt *s = NULL;
 	memset(out, 0, sizeof *out);
+	/* A district's or a school's procedures are those it has results of; the region sees
+	 * every procedure it has described. */
 	int rc = db_prepare(d, &s, "SELECT count(*), count(DISTINCT s.municipality_id),"
-				   " (SELECT count(*) FROM procedure),"
+				   " CASE WHEN ?1 = 'mun' OR ?1 = 'school' THEN"
+				   "  (SELECT count(DISTINCT x.procedure_id) FROM result_pair x JOIN school s"
+				   "   ON s.id = x.school_id WHERE " SCOPE_SQL("s") ")"
+				   " ELSE (SELECT count(*) FROM procedure) END,"
 				   " (SELECT coalesce(sum(x.rows), 0) FROM result_pair x JOIN school s"
+				   " ON s.id = x.school_id WHERE " SCOPE_SQL("s") "),"
+				   " (SELECT coalesce(sum(x.written), 0) FROM result_pair x JOIN school s"
 				   " ON s.id = x.school_id WHERE " SCOPE_SQL("s") ")"
 				   " FROM school s WHERE " SCOPE_SQL("s"));
 	if (rc || (rc = scope_bind(s, sc)))
@@ -22,6 +29,7 @@ int summary_counts(struct db *d, const struct scope *sc, struct summary_counts *
 		out->municipalities = (long)db_col_int(s, 1);
 		out->procedures = (long)db_col_int(s, 2);
 		out->results = (long)db_col_int(s, 3);
+		out->written = (long)db_col_int(s, 4);
 		rc = 0;
 	}
 out:
@@ -36,7 +44,8 @@ int summary_progress(struct db *d, const struct scope *sc, summary_progress_fn f
 			    "SELECT p.code, coalesce(m.name, 'муниципалитет не указан'),"
 			    " count(DISTINCT x.school_id),"
 			    " (SELECT count(*) FROM school s2 WHERE s2.municipality_id IS NOT DISTINCT FROM m.id"
-			    "  AND (?1 != 'school' OR s2.id = ?2))"
+			    "  AND (?1 != 'school' OR s2.id = ?2)),"
+			    " p.subject, p.grade, p.year"
 			    " FROM result_pair x JOIN procedure p ON p.id = x.procedure_id"
 			    " JOIN school s ON s.id = x.school_id LEFT JOIN municipality m ON m.id = s.municipality_id"
 			    " WHERE " SCOPE_SQL("s") " GROUP BY p.id, m.id"
@@ -45,8 +54,13 @@ int summary_progress(struct db *d, const struct scope *sc, summary_progress_fn f
 	if (rc || (rc = scope_bind(s, sc)))
 		goto out;
 	while ((rc = db_step(s)) == DB_ROW) {
-		struct summary_progress_row r = { db_col_text(s, 0), db_col_text(s, 1),
-						  (long)db_col_int(s, 2), (long)db_col_int(s, 3) };
+		struct summary_progress_row r = { .procedure = db_col_text(s, 0),
+						  .subject = db_col_text(s, 4),
+						  .grade = (int)db_col_int(s, 5),
+						  .year = (int)db_col_int(s, 6),
+						  .municipality = db_col_text(s, 1),
+						  .got = (long)db_col_int(s, 2),
+						  .all = (long)db_col_int(s, 3) };
 		if ((rc = fn(ctx, &r)))
 			goto out;
 	}
@@ -59,7 +73,8 @@ int summary_school_results(struct db *d, int64_t school_id, summary_school_resul
 {
 	struct db_stmt *s = NULL;
 	int rc = db_prepare(d, &s, "SELECT p.code, sum(1 - x.absent), sum(x.absent), avg(x.primary_score),"
-				   " p.max_score, sum(CASE WHEN x.problems <> 0 THEN 1 ELSE 0 END)"
+				   " p.max_score, sum(CASE WHEN x.problems <> 0 THEN 1 ELSE 0 END),"
+				   " p.subject, p.grade, p.year"
 				   " FROM procedure p CROSS JOIN result x ON x.procedure_id = p.id AND x.school_id = ?"
 				   " GROUP BY p.id ORDER BY p.year DESC, p.code");
 	if (rc || (rc = db_bind_int(s, 1, school_id)))
@@ -68,6 +83,7 @@ int summary_school_results(struct db *d, int64_t school_id, summary_school_resul
 		struct summary_school_result r = {
 			db_col_text(s, 0), (long)db_col_int(s, 1), (long)db_col_int(s, 2),
 			db_col_double(s, 3), (long)db_col_int(s, 4), (long)db_col_int(s, 5),
+			db_col_text(s, 6), (int)db_col_int(s, 7), (int)db_col_int(s, 8),
 		};
 		if ((rc = fn(ctx, &r)))
 			goto out;

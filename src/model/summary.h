@@ -20,8 +20,10 @@
 struct summary_counts {
 	long schools;        /* schools of the scope */
 	long municipalities; /* distinct known municipalities of those schools */
-	long procedures;     /* every procedure (procedures are not territorial) */
+	long procedures;     /* the region's and everything: every procedure; a municipality's
+				and a school's: the procedures its schools have results of */
 	long results;        /* result rows of the scope's schools (their latest uploads) */
+	long written;        /* of them, works written (the participant was not absent) */
 };
 int summary_counts(struct db *d, const struct scope *sc, struct summary_counts *out);
 
@@ -29,7 +31,9 @@ int summary_counts(struct db *d, const struct scope *sc, struct summary_counts *
  * the uploading schools, procedures newest year first, then by code and municipality
  * name. all counts the municipality's schools (for a school's scope: the school). */
 struct summary_progress_row {
-	const char *procedure;
+	const char *procedure;    /* code */
+	const char *subject;      /* the procedure's subject code and grade and year, for its title */
+	int grade, year;
 	const char *municipality; /* «муниципалитет не указан» for schools without one */
 	long got;                 /* schools with results */
 	long all;                 /* schools of the municipality */
@@ -44,6 +48,8 @@ struct summary_school_result {
 	double mean;      /* mean primary score; 0 when nobody has one */
 	long max_score;   /* the procedure's */
 	long problems;    /* rows with a problem marked at import */
+	const char *subject; /* the procedure's subject code, grade and year, for its title */
+	int grade, year;
 };
 typedef int (*summary_school_result_fn)(void *ctx, const struct summary_school_result *r);
 int summary_school_results(struct db *d, int64_t school_id, summary_school_result_fn fn, void *ctx);

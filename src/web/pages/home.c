@@ -2,33 +2,61 @@
  * coverage, the school's procedures, sittings, works waiting for scans and what to do next,
  * the observer's assignments, or the expert's re-check queue. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "base/err.h"
+#include "base/str.h"
+#include "model/plan.h"
+#include "model/procedure.h"
 #include "model/run.h"
 #include "model/summary.h"
 #include "model/upload_list.h"
 #include "web/web.h"
 
-/* Territory filter of the queries below (scope_bind binds ?1 and ?2). */
-#define SCOPE_SQL_S SCOPE_SQL("s")
+/* A procedure as people name it, with its year; the code in a tooltip. */
+static void proc_title(struct buf *b, const char *code, const char *subject, int grade, int year)
+{
+	char t[160];
+	bool titled = procedure_title_of(code, subject, grade, t, sizeof t);
+	buf_puts(b, "<span title=\"");
+	html_attr(b, code);
+	buf_puts(b, "\">");
+	html_text(b, t);
+	if (titled && year > 0)
+		html_printf(b, ", %d", year);
+	buf_puts(b, "</span>");
+}
 
+static void tile(struct buf *b, long v, const char *one, const char *few, const char *many)
+{
+	buf_puts(b, "<li><strong>");
+	html_int(b, v);
+	buf_puts(b, "</strong>");
+	html_text(b, str_plural(v, one, few, many));
+	buf_puts(b, "</li>");
+}
+
+/* The territory's figures: the region's schools, municipalities, procedures and results;
+ * a municipality's schools and what they have results of; a school's procedures and works. */
 static void counts(struct web_req *r, struct buf *b)
 {
 	struct summary_counts c;
 	if (summary_counts(r->db, &r->scope, &c))
 		return;
 	buf_puts(b, "<ul class=\"tiles\">");
-	static const char *labels[] = { "школ", "муниципалитетов", "процедур", "результатов" };
-	const long v[] = { c.schools, c.municipalities, c.procedures, c.results };
-	for (int i = 0; i < 4; i++) {
-		if (i == 1 && r->user.role == ROLE_MUNICIPALITY)
-			continue;
-		buf_puts(b, "<li><strong>");
-		html_int(b, v[i]);
-		buf_puts(b, "</strong>");
-		html_text(b, labels[i]);
-		buf_puts(b, "</li>");
+	if (r->user.role == ROLE_SCHOOL) {
+		tile(b, c.procedures, "процедура с результатами", "процедуры с результатами",
+		     "процедур с результатами");
+		tile(b, c.written, "работа написана", "работы написаны", "работ написано");
+		tile(b, c.results - c.written, "участник отсутствовал", "участника отсутствовали",
+		     "участников отсутствовали");
+	} else {
+		tile(b, c.schools, "школа", "школы", "школ");
+		if (r->user.role != ROLE_MUNICIPALITY)
+			tile(b, c.municipalities, "муниципалитет", "муниципалитета", "муниципалитетов");
+		tile(b, c.procedures, "процедура", "процедуры", "процедур");
+		tile(b, c.results, "результат", "результата", "результатов");
 	}
 	buf_puts(b, "</ul>");
 }
@@ -39,29 +67,55 @@ struct progress {
 	struct buf *b;
 	struct buf rows;
 	char cur[48];
+	char subject[8];
+	int grade, year;
 	long got, all;
-	int procs;
+	int procs, muns;
 };
 
-/* One procedure done: its line, then its municipalities folded. */
+static void share(struct buf *b, long got, long all)
+{
+	double v = all > 0 ? (double)got / (double)all : 1.0;
+	int pct = (int)(100 * (v > 1 ? 1 : v));
+	html_printf(b, "<meter min=\"0\" max=\"100\" value=\"%d\">", pct);
+	html_pct(b, v, 0);
+	buf_puts(b, "</meter> <span class=\"num\">");
+	html_pct(b, v, 0);
+	buf_puts(b, "</span>");
+}
+
+/* «27 из 28 школ», «1 из 1 школы». */
+static void got_of(struct buf *b, long got, long all)
+{
+	html_int(b, got);
+	buf_puts(b, " из ");
+	html_int(b, all);
+	buf_puts(b, "\xC2\xA0");
+	html_text(b, str_plural(all, "школы", "школ", "школ"));
+}
+
+/* One procedure done: its line, then its municipalities folded (a district's own line
+ * says it all). */
 static void progress_flush(struct progress *g)
 {
 	if (!g->cur[0])
 		return;
-	int pct = g->all > 0 ? (int)(100 * g->got / g->all) : 100;
-	buf_puts(g->b, "<details class=\"progress\"><summary><span class=\"proc\">");
-	html_text(g->b, g->cur);
-	buf_puts(g->b, "</span><span class=\"num\">");
-	html_int(g->b, g->got);
-	buf_puts(g->b, " из ");
-	html_int(g->b, g->all);
-	html_printf(g->b, " школ</span><meter min=\"0\" max=\"100\" value=\"%d\">%d%%</meter>"
-			  "<span class=\"num\">%d%%</span></summary><table><thead><tr>"
-			  "<th>Муниципалитет</th><th>Школ загрузили</th><th>Доля</th></tr></thead>"
-			  "<tbody>%s</tbody></table></details>", pct > 100 ? 100 : pct, pct, pct,
-		    buf_str(&g->rows));
+	buf_puts(g->b, g->muns > 1 ? "<details class=\"progress\"><summary>" : "<p class=\"progress\">");
+	buf_puts(g->b, "<span class=\"proc\">");
+	proc_title(g->b, g->cur, g->subject, g->grade, g->year);
+	buf_puts(g->b, "</span> <span class=\"num\">");
+	got_of(g->b, g->got, g->all);
+	buf_puts(g->b, "</span> ");
+	share(g->b, g->got, g->all);
+	if (g->muns > 1)
+		html_printf(g->b, "</summary><table><thead><tr><th>Муниципалитет</th><th>Школ загрузили</th>"
+				  "<th>Доля</th></tr></thead><tbody>%s</tbody></table></details>",
+			    buf_str(&g->rows));
+	else
+		buf_puts(g->b, "</p>");
 	buf_reset(&g->rows);
 	g->got = g->all = 0;
+	g->muns = 0;
 	g->cur[0] = '\0';
 	g->procs++;
 }
@@ -72,17 +126,19 @@ static int progress_row(void *ctx, const struct summary_progress_row *x)
 	if (g->cur[0] && strcmp(g->cur, x->procedure))
 		progress_flush(g);
 	snprintf(g->cur, sizeof g->cur, "%s", x->procedure);
-	int pct = x->all > 0 ? (int)(100 * x->got / x->all) : 100;
+	snprintf(g->subject, sizeof g->subject, "%s", x->subject ? x->subject : "");
+	g->grade = x->grade;
+	g->year = x->year;
 	g->got += x->got;
 	g->all += x->all;
+	g->muns++;
 	buf_puts(&g->rows, "<tr><td>");
 	html_text(&g->rows, x->municipality);
 	buf_puts(&g->rows, "</td><td class=\"num\">");
-	html_int(&g->rows, x->got);
-	buf_puts(&g->rows, " из ");
-	html_int(&g->rows, x->all);
-	html_printf(&g->rows, "</td><td><meter min=\"0\" max=\"100\" value=\"%d\">%d%%</meter> %d%%"
-			      "</td></tr>", pct > 100 ? 100 : pct, pct, pct);
+	got_of(&g->rows, x->got, x->all);
+	buf_puts(&g->rows, "</td><td>");
+	share(&g->rows, x->got, x->all);
+	buf_puts(&g->rows, "</td></tr>");
 	return 0;
 }
 
@@ -100,19 +156,113 @@ static void progress(struct web_req *r, struct buf *b)
 	buf_free(&g.rows);
 }
 
-/* The latest analysis: the region's objectivity index and the top of the risk list within
- * the user's territory (region, municipality). */
+/* A school's own results, per procedure. */
+static int school_result_row(void *ctx, const struct summary_school_result *x)
+{
+	struct buf *b = ctx;
+	buf_puts(b, "<tr><td>");
+	proc_title(b, x->procedure, x->subject, x->grade, x->year);
+	buf_puts(b, "</td><td class=\"num\">");
+	html_int(b, x->written);
+	buf_puts(b, "</td><td class=\"num\">");
+	html_int(b, x->absent);
+	buf_puts(b, "</td><td class=\"num\">");
+	if (x->written)
+		html_num(b, x->mean, 1);
+	html_printf(b, " из %ld</td><td class=\"num\">", x->max_score);
+	html_int(b, x->problems);
+	buf_puts(b, "</td></tr>");
+	return 0;
+}
+
+static void school_results(struct web_req *r, struct buf *b)
+{
+	struct buf rows = BUF_INIT;
+	buf_puts(b, "<section><h2>Результаты школы</h2>");
+	summary_school_results(r->db, r->user.school_id, school_result_row, &rows);
+	if (rows.len)
+		html_printf(b, "<div class=\"scroll\"><table><thead><tr><th>Процедура</th><th>Писали</th>"
+			       "<th>Отсутствовали</th><th>Средний первичный балл</th><th>Строк с замечаниями"
+			       "</th></tr></thead><tbody>%s</tbody></table></div>", buf_str(&rows));
+	else
+		buf_puts(b, "<p>Результатов школы пока нет: <a href=\"/upload\">загрузите файл</a> или "
+			    "<a href=\"/grid\">введите их на странице</a>.</p>");
+	buf_puts(b, "</section>");
+	buf_free(&rows);
+}
+
+/* The school's procedures in the newest campaign of the plan-graph: when each is held, the
+ * school's own date and the upload deadline. */
+static void school_plan(struct web_req *r, struct buf *b)
+{
+	struct plan_campaign_item *cs = NULL;
+	size_t nc = 0;
+	if (plan_campaigns(r->db, &cs, &nc) || !nc) {
+		free(cs);
+		return;
+	}
+	struct plan_row *v = NULL;
+	size_t n = 0;
+	if (!plan_rows(r->db, cs[0].id, r->user.school_id, NULL, &v, &n) && n) {
+		buf_puts(b, "<section><h2>План-график: ");
+		html_text(b, cs[0].name);
+		buf_puts(b, "</h2><div class=\"scroll\"><table><thead><tr><th>Процедура</th><th>Период "
+			    "проведения</th><th>Дата в школе</th><th>Загрузить результаты до</th></tr></thead>"
+			    "<tbody>");
+		for (size_t i = 0; i < n; i++) {
+			const struct plan_row *x = &v[i];
+			buf_puts(b, "<tr><td>");
+			proc_title(b, x->code, x->subject, x->grade, 0);
+			buf_puts(b, "</td><td>");
+			web_date_ru(b, x->dates.d[PLAN_WINDOW_FROM]);
+			buf_puts(b, "–");
+			web_date_ru(b, x->dates.d[PLAN_WINDOW_TO]);
+			buf_puts(b, "</td><td>");
+			if (x->sit_date[0]) {
+				web_date_ru(b, x->sit_date);
+				if (x->sit_time[0]) {
+					buf_puts(b, " ");
+					html_text(b, x->sit_time);
+				}
+			} else {
+				buf_puts(b, "не назначена — <a href=\"/plan\">назначить</a>");
+			}
+			buf_puts(b, "</td><td>");
+			web_date_ru(b, x->dates.d[PLAN_DEADLINE]);
+			buf_puts(b, "</td></tr>");
+		}
+		buf_puts(b, "</tbody></table></div></section>");
+	}
+	free(v);
+	free(cs);
+}
+
+/* The latest analysis: the objectivity index of the user's territory (the region's, or the
+ * district's schools in that run) and the top of the risk list within it. */
 static void risk_summary(struct web_req *r, struct buf *b)
 {
 	struct run_info ri;
 	if (r->user.role == ROLE_SCHOOL || run_latest(r->db, &ri))
 		return;
+	bool district = r->scope.kind == SCOPE_MUNICIPALITY;
+	if (district && run_scope_totals(r->db, &r->scope, &ri))
+		return;
 	buf_puts(b, "<section><h2>Объективность</h2><p>Анализ от ");
-	html_text(b, ri.at);
-	html_printf(b, " (UTC): показатель объективности региона <strong>%.1f</strong>, школ с "
-		       "официальными признаками — %lld, в списке oko — %lld.</p>",
-		    ri.index, (long long)ri.flagged, (long long)ri.listed);
-	struct run_filter f = { RUN_LISTED, 0, NULL, 5, 0 };
+	web_moment_ru(b, ri.at);
+	html_printf(b, ": показатель объективности %s <strong>",
+		    district ? "школ муниципалитета" : "региона");
+	html_num(b, ri.index, 1);
+	buf_puts(b, "</strong>, школ с официальными признаками — ");
+	html_int(b, ri.flagged);
+	buf_puts(b, ", в списке oko — ");
+	html_int(b, ri.listed);
+	if (district) {
+		buf_puts(b, " (из ");
+		html_count(b, ri.schools, "школы", "школ", "школ");
+		buf_puts(b, " с работами)");
+	}
+	buf_puts(b, ".</p>");
+	struct run_filter f = { .which = RUN_LISTED, .limit = 5 };
 	struct run_risk *rows = NULL;
 	size_t n = 0;
 	if (run_risk_list(r->db, &r->scope, ri.id, &f, &rows, &n))
@@ -123,8 +273,11 @@ static void risk_summary(struct web_req *r, struct buf *b)
 		html_url(b, rows[i].login);
 		buf_puts(b, "\">");
 		html_text(b, rows[i].name);
-		html_printf(b, "</a> — риск %.1f, официальных признаков: %ld</li>", rows[i].risk,
-			    rows[i].official_flags);
+		buf_puts(b, "</a> — риск ");
+		html_num(b, rows[i].risk, 1);
+		buf_puts(b, ", официальных признаков: ");
+		html_int(b, rows[i].official_flags);
+		buf_puts(b, "</li>");
 	}
 	buf_puts(b, "</ol>");
 	if (!n)
@@ -133,35 +286,31 @@ static void risk_summary(struct web_req *r, struct buf *b)
 	run_risk_free(rows, n);
 }
 
-static int upload_row(void *ctx, const struct upload_list_row *x)
-{
-	web_upload_row(ctx, x, true);
-	return 0;
-}
-
-/* Counts rows for recent_uploads. */
+/* Counts rows for recent_uploads; a school's table has no «Школа» column. */
 struct counted {
 	struct buf *b;
 	int n;
+	bool with_school;
 };
 
 static int upload_row_counted(void *ctx, const struct upload_list_row *x)
 {
 	struct counted *c = ctx;
 	c->n++;
-	return upload_row(c->b, x);
+	web_upload_row(c->b, x, c->with_school);
+	return 0;
 }
 
 static void recent_uploads(struct web_req *r, struct buf *b)
 {
-	struct counted c = { b, 0 };
-	buf_puts(b, "<section><h2>Последние загрузки</h2><table><thead><tr><th>Когда (UTC)</th>"
-		    "<th>Файл</th><th>Кто</th><th>Процедура</th><th>Школа</th><th>Строк</th>"
-		    "<th>Заменено</th></tr></thead><tbody>");
+	struct counted c = { b, 0, r->user.role != ROLE_SCHOOL };
+	html_printf(b, "<section><h2>Последние загрузки</h2><div class=\"scroll\"><table><thead><tr>"
+		       "<th>Когда</th><th>Файл</th><th>Кто</th><th>Процедура</th>%s<th>Строк</th>"
+		       "<th>Заменено</th></tr></thead><tbody>", c.with_school ? "<th>Школа</th>" : "");
 	upload_list_scope(r->db, &r->scope, false, 10, upload_row_counted, &c);
 	if (!c.n)
-		buf_puts(b, "<tr><td colspan=\"7\">Загрузок пока не было.</td></tr>");
-	buf_puts(b, "</tbody></table></section>");
+		html_printf(b, "<tr><td colspan=\"%d\">Загрузок пока не было.</td></tr>", c.with_school ? 7 : 6);
+	buf_puts(b, "</tbody></table></div></section>");
 }
 
 int page_home(struct web_req *r, struct web_res *w)
@@ -199,7 +348,12 @@ int page_home(struct web_req *r, struct web_res *w)
 		struct buf part = BUF_INIT;
 		counts(r, &part);
 		risk_summary(r, &part);
-		progress(r, &part);
+		if (r->user.role == ROLE_SCHOOL) {
+			school_plan(r, &part);
+			school_results(r, &part);
+		} else {
+			progress(r, &part);
+		}
 		web_monitoring_home(r, &part);
 		if (r->user.role != ROLE_SCHOOL)
 			web_observers_tile(r, &part);

@@ -15,8 +15,17 @@
 static int procedure_option(void *ctx, const struct procedure_item *p)
 {
 	struct buf *b = ctx;
-	buf_puts(b, "<option>");
-	html_text(b, p->code);
+	/* The procedure by its title and year; the code (the value sent) in a tooltip. */
+	char t[160];
+	bool titled = procedure_title_of(p->code, p->subject, p->grade, t, sizeof t);
+	buf_puts(b, "<option value=\"");
+	html_attr(b, p->code);
+	buf_puts(b, "\" title=\"");
+	html_attr(b, p->code);
+	buf_puts(b, "\">");
+	html_text(b, t);
+	if (titled && p->year > 0)
+		html_printf(b, ", %d", p->year);
 	buf_puts(b, "</option>");
 	return 0;
 }
@@ -70,7 +79,7 @@ static void problems_table(struct buf *b, const struct diag_list *d)
 		html_text(b, x->sheet ? x->sheet : "");
 		buf_puts(b, "</td><td class=\"num\">");
 		if (x->row > 0)
-			html_printf(b, "%ld", x->row);
+			html_int(b, x->row);
 		buf_puts(b, "</td><td>");
 		html_text(b, x->column ? x->column : "");
 		buf_puts(b, "</td><td>");
@@ -80,8 +89,11 @@ static void problems_table(struct buf *b, const struct diag_list *d)
 		buf_puts(b, "</td></tr>");
 	}
 	buf_puts(b, "</tbody></table>");
-	if (d->dropped)
-		html_printf(b, "<p>… и ещё %zu сообщений.</p>", d->dropped);
+	if (d->dropped) {
+		buf_puts(b, "<p>… и ещё ");
+		html_count(b, (long)d->dropped, "сообщение", "сообщения", "сообщений");
+		buf_puts(b, ".</p>");
+	}
 }
 
 /* What one import of an uploaded file is asked to do. */
