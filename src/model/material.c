@@ -9,6 +9,7 @@
 
 #include "base/err.h"
 #include "base/mem.h"
+#include "base/ru.h"
 #include "model/keys.h"
 #include "model/material.h"
 
@@ -44,6 +45,16 @@ void material_time_fmt(int64_t t, char out[32])
 	struct tm tm;
 	gmtime_r(&x, &tm);
 	strftime(out, 32, "%Y-%m-%d %H:%M:%S UTC", &tm);
+}
+
+void material_time_ru(int64_t t, char out[48])
+{
+	char iso[32];
+	time_t x = (time_t)t;
+	struct tm tm;
+	gmtime_r(&x, &tm);
+	strftime(iso, sizeof iso, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	ru_moment(out, 48, iso);
 }
 
 /* DBPATH.files, created when missing. */

@@ -33,6 +33,8 @@ struct material_release {
 int material_time_parse(const char *s, int64_t *t);
 /* Formats t as "YYYY-MM-DD HH:MM:SS UTC". */
 void material_time_fmt(int64_t t, char out[32]);
+/* Formats t as a person reads it: «15.04.2021 10:30» in the region's time (base/ru.h). */
+void material_time_ru(int64_t t, char out[48]);
 
 /* Adds a file to the bank (kind "variant" with its number ≥ 1, or "criteria" with 0),
  * replacing the one of the same kind and number. Copies the file into DBPATH.files/. */

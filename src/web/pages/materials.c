@@ -17,6 +17,7 @@
 #include <zip.h>
 
 #include "base/err.h"
+#include "base/ru.h"
 #include "base/str.h"
 #include "model/material.h"
 #include "model/plan.h"
@@ -30,37 +31,65 @@ static void flash(struct buf *b, bool ok, const char *text)
 	buf_puts(b, "</p>");
 }
 
-/* The school's table: a row per procedure with its release times. */
+/* A procedure as people name it: «ВПР, математика, 4 класс, 2021», the code in a tooltip. */
+static void proc_title(struct web_req *r, struct buf *b, const char *code)
+{
+	struct procedure *p = arena_alloc(r->a, sizeof *p);
+	char t[160];
+	buf_puts(b, "<span title=\"");
+	html_attr(b, code);
+	buf_puts(b, "\">");
+	if (procedure_get(r->db, code, p) == 0) {
+		procedure_title_of(p->code, p->subject, p->grade, t, sizeof t);
+		html_textf(b, "%s, %d", t, p->year);
+	} else {
+		html_text(b, code);
+	}
+	buf_puts(b, "</span>");
+}
+
+/* The school's table: a row per procedure it takes part in, with its release times. */
 struct school_rows {
+	struct web_req *r;
 	struct buf *b;
 	int64_t now;
+	int rows;
 };
+
+static bool takes_part(struct web_req *r, int64_t procedure_id, int64_t school_id);
 
 static int release_row(void *ctx, const struct material_release_item *x)
 {
 	struct school_rows *sr = ctx;
 	struct buf *b = sr->b;
+	struct procedure p;
 	static const char *const what[] = { "archive", "key", "criteria" };
-	static const char *const title[] = { "скачать архив", "получить ключ", "скачать критерии" };
+	static const char *const title[] = { "скачать архив (зашифрован)", "получить ключ", "скачать критерии" };
 	const int64_t at[3] = { x->at.archive_at, x->at.key_at, x->at.criteria_at };
-	char t[32];
+	char t[48];
+	if (procedure_get(sr->r->db, x->procedure, &p) || !takes_part(sr->r, p.id, sr->r->user.school_id))
+		return 0;
+	sr->rows++;
 	buf_puts(b, "<tr><td>");
-	html_text(b, x->procedure);
+	proc_title(sr->r, b, x->procedure);
+	buf_puts(b, "</td><td>");
+	/* The opened variants first: what a school needs on the day, without any tool. */
+	if (sr->now >= at[1]) {
+		buf_puts(b, "<a href=\"/materials/");
+		html_url(b, x->procedure);
+		buf_puts(b, "/variants\"><strong>скачать варианты (ZIP)</strong></a>");
+	} else {
+		material_time_ru(at[1], t);
+		html_textf(b, "с %s", t);
+	}
 	buf_puts(b, "</td>");
 	for (int i = 0; i < 3; i++) {
-		material_time_fmt(at[i], t);
+		material_time_ru(at[i], t);
 		buf_puts(b, "<td>");
 		if (sr->now >= at[i]) {
 			buf_puts(b, "<a href=\"/materials/");
 			html_url(b, x->procedure);
 			html_printf(b, "/%s\">%s</a>", what[i], title[i]);
-			if (i == 1) {
-				/* Once the key is out, the school may also take its variants
-				 * opened, without any tool of its own. */
-				buf_puts(b, "<br><a href=\"/materials/");
-				html_url(b, x->procedure);
-				buf_puts(b, "/variants\">скачать открытые варианты (ZIP)</a>");
-			}
 		} else {
 			html_textf(b, "с %s", t);
 		}
@@ -72,26 +101,39 @@ static int release_row(void *ctx, const struct material_release_item *x)
 
 static void school_view(struct web_req *r, struct buf *b, int64_t now)
 {
-	buf_puts(b, "<section class=\"card\"><p>Архив с вариантами можно скачать заранее: он зашифрован. "
-		    "Ключ к архиву выдаётся в назначенное время в день проведения, критерии — в своё время. "
-		    "Время — по часам сервера (UTC). Каждая выдача записывается.</p><table><thead><tr>"
-		    "<th>Процедура</th><th>Архив</th><th>Ключ</th><th>Критерии</th></tr></thead><tbody>");
-	material_release_each(r->db, release_row, &(struct school_rows){ b, now });
-	buf_puts(b, "</tbody></table><p>Архив открывается ключом командой "
-		    "<code>oko materials open АРХИВ --key КЛЮЧ --out КАТАЛОГ</code>.</p></section>");
+	struct school_rows sr = { r, b, now, 0 };
+	buf_puts(b, "<section class=\"card\"><p>В назначенное время в день проведения здесь появляется "
+		    "ссылка «скачать варианты (ZIP)»: варианты вашей школы, уже открытые, — их остаётся "
+		    "распечатать. До этого времени их выдать нельзя. Критерии оценивания выдаются в своё "
+		    "время. Время — местное время региона. Каждая выдача записывается.</p><div class=\"scroll\">"
+		    "<table><thead><tr><th>Процедура</th><th>Варианты</th><th>Архив заранее</th><th>Ключ к архиву</th>"
+		    "<th>Критерии</th></tr></thead><tbody>");
+	material_release_each(r->db, release_row, &sr);
+	buf_puts(b, "</tbody></table></div>");
+	if (!sr.rows)
+		buf_puts(b, "<p>Материалов для вашей школы пока нет: время их выдачи ещё не назначено.</p>");
+	buf_puts(b, "<p class=\"muted\">Архив можно скачать заранее: он зашифрован, а ключ к нему "
+		    "выдаётся одновременно с открытыми вариантами.</p></section>");
 }
+
+struct view {
+	struct web_req *r;
+	struct buf *b;
+};
 
 static int file_row(void *ctx, const struct material_file_item *x)
 {
-	struct buf *b = ctx;
+	struct view *v = ctx;
+	struct buf *b = v->b;
+	char n[RU_NUM_MAX];
 	buf_puts(b, "<tr><td>");
-	html_text(b, x->procedure);
+	proc_title(v->r, b, x->procedure);
 	html_printf(b, "</td><td>%s</td><td class=\"num\">", strcmp(x->kind, "criteria") ? "вариант" : "критерии");
 	if (x->variant)
 		html_printf(b, "%d", x->variant);
 	buf_puts(b, "</td><td>");
 	html_text(b, x->name);
-	html_printf(b, "</td><td class=\"num\">%lld</td><td>", (long long)x->size);
+	html_printf(b, "</td><td class=\"num\">%s</td><td>", ru_int(n, sizeof n, (long long)x->size));
 	html_text(b, x->uploaded_by);
 	buf_puts(b, "</td></tr>");
 	return 0;
@@ -99,43 +141,75 @@ static int file_row(void *ctx, const struct material_file_item *x)
 
 static int download_row(void *ctx, const struct material_download_item *x)
 {
-	struct buf *b = ctx;
-	char t[32];
-	material_time_fmt(x->at, t);
-	const char *cells[6] = { t, x->user, x->school, x->procedure, x->what, x->given ? "да" : "отказ" };
+	struct view *v = ctx;
+	struct buf *b = v->b;
+	char t[48];
+	const char *what = !strcmp(x->what, "archive") ? "архив" : !strcmp(x->what, "key") ? "ключ"
+			 : !strcmp(x->what, "criteria") ? "критерии" : x->what;
+	material_time_ru(x->at, t);
+	const char *cells[3] = { t, x->user, x->school };
 	buf_puts(b, "<tr>");
-	for (int i = 0; i < 6; i++) {
+	for (int i = 0; i < 3; i++) {
 		buf_puts(b, "<td>");
 		html_text(b, cells[i]);
 		buf_puts(b, "</td>");
 	}
-	buf_puts(b, "</tr>");
+	buf_puts(b, "<td>");
+	proc_title(v->r, b, x->procedure);
+	buf_puts(b, "</td><td>");
+	html_text(b, what);
+	buf_puts(b, x->given ? "</td><td>выдано</td></tr>" : "</td><td>отказ</td></tr>");
 	return 0;
+}
+
+static int proc_option(void *ctx, const struct procedure_item *x)
+{
+	struct buf *b = ctx;
+	char t[160];
+	procedure_title_of(x->code, x->subject, x->grade, t, sizeof t);
+	buf_puts(b, "<option value=\"");
+	html_attr(b, x->code);
+	buf_puts(b, "\">");
+	html_textf(b, "%s, %d", t, x->year);
+	buf_puts(b, "</option>");
+	return 0;
+}
+
+static void proc_select(struct web_req *r, struct buf *b)
+{
+	buf_puts(b, "<label>Процедура <select name=\"procedure\" required>");
+	procedure_each(r->db, proc_option, b);
+	buf_puts(b, "</select></label>");
 }
 
 static void region_view(struct web_req *r, struct buf *b)
 {
-	buf_puts(b, "<section class=\"card\"><h2>Банк вариантов</h2><table><thead><tr><th>Процедура</th>"
-		    "<th>Вид</th><th>Вариант</th><th>Файл</th><th>Байт</th><th>Загрузил</th></tr></thead><tbody>");
-	material_file_each(r->db, file_row, b);
-	buf_puts(b, "</tbody></table><form method=\"post\" action=\"/materials\" enctype=\"multipart/form-data\" "
-		    "class=\"grid\">");
+	struct view v = { r, b };
+	buf_puts(b, "<section class=\"card\"><h2>Банк вариантов</h2><div class=\"scroll\"><table><thead><tr>"
+		    "<th>Процедура</th><th>Вид</th><th>Вариант</th><th>Файл</th><th>Байт</th><th>Загрузил</th></tr>"
+		    "</thead><tbody>");
+	material_file_each(r->db, file_row, &v);
+	buf_puts(b, "</tbody></table></div><form method=\"post\" action=\"/materials\" "
+		    "enctype=\"multipart/form-data\" class=\"grid\">");
 	html_csrf(r, b);
-	buf_puts(b, "<label>Процедура <input name=\"procedure\" required placeholder=\"VPR-2021-RU-4\"></label>"
-		    "<label>Вариант (пусто — критерии) <input name=\"variant\" inputmode=\"numeric\"></label>"
+	proc_select(r, b);
+	buf_puts(b, "<label>Вариант (пусто — критерии) <input name=\"variant\" inputmode=\"numeric\"></label>"
 		    "<label>Файл <input type=\"file\" name=\"file\" required></label><button>Добавить</button>"
-		    "</form></section><section class=\"card\"><h2>Время выдачи (UTC)</h2>"
+		    "</form></section>");
+	buf_puts(b, "<section class=\"card\"><h2>Время выдачи</h2>");
+	buf_puts(b, "<p class=\"muted\">Местное время региона: ГГГГ-ММ-ДД ЧЧ:ММ. "
+		    "В назначенное время ключа школы получают открытые варианты прямо на странице.</p>"
 		    "<form method=\"post\" action=\"/materials/schedule\" class=\"grid\">");
 	html_csrf(r, b);
-	buf_puts(b, "<label>Процедура <input name=\"procedure\" required></label>"
-		    "<label>Архив с <input name=\"archive\" required placeholder=\"2021-04-13 06:00\"></label>"
-		    "<label>Ключ с <input name=\"key\" required placeholder=\"2021-04-15 07:30\"></label>"
-		    "<label>Критерии с <input name=\"criteria\" required placeholder=\"2021-04-15 12:00\"></label>"
+	proc_select(r, b);
+	buf_puts(b, "<label>Архив с <input name=\"archive\" required placeholder=\"2021-04-13 09:00\"></label>"
+		    "<label>Ключ и варианты с <input name=\"key\" required placeholder=\"2021-04-15 09:30\"></label>"
+		    "<label>Критерии с <input name=\"criteria\" required placeholder=\"2021-04-15 15:00\"></label>"
 		    "<button>Назначить</button></form></section>");
-	buf_puts(b, "<section class=\"card\"><h2>Выдачи</h2><table><thead><tr><th>Когда (UTC)</th><th>Кто</th>"
-		    "<th>Школа</th><th>Процедура</th><th>Что</th><th>Выдано</th></tr></thead><tbody>");
-	material_download_each(r->db, 200, download_row, b);
-	buf_puts(b, "</tbody></table></section>");
+	buf_puts(b, "<section class=\"card\"><h2>Выдачи</h2><div class=\"scroll\"><table><thead><tr><th>Когда</th>"
+		    "<th>Кто</th><th>Школа</th><th>Процедура</th><th>Что</th><th>Итог</th></tr></thead><tbody>");
+	material_download_each(r->db, 200, download_row, &v);
+	buf_puts(b, "</tbody></table></div></section>");
 }
 
 static int render(struct web_req *r, struct web_res *w, const char *msg, bool ok)
@@ -198,14 +272,36 @@ int page_materials_schedule(struct web_req *r, struct web_res *w)
 	if (!a || !k || !c || material_time_parse(a, &rel.archive_at) || material_time_parse(k, &rel.key_at) ||
 	    material_time_parse(c, &rel.criteria_at)) {
 		w->status = 400;
-		return render(r, w, "Время — ГГГГ-ММ-ДД ЧЧ:ММ (UTC).", false);
+		return render(r, w, "Время — ГГГГ-ММ-ДД ЧЧ:ММ, местное время региона.", false);
 	}
+	/* Typed times are the region's local time; one written with a Z is UTC already. */
+	int64_t shift = (int64_t)ru_zone()->offset_min * 60;
+	rel.archive_at -= strchr(a, 'Z') ? 0 : shift;
+	rel.key_at -= strchr(k, 'Z') ? 0 : shift;
+	rel.criteria_at -= strchr(c, 'Z') ? 0 : shift;
 	if (material_release_set(r->db, p.id, &rel, msg, sizeof msg)) {
 		w->status = 400;
 		return render(r, w, *msg ? msg : "Время не назначено.", false);
 	}
 	audit_add(r->db, &r->user, NULL, "material_schedule", p.code, NULL, r->ip);
 	return render(r, w, "Время выдачи назначено.", true);
+}
+
+/* The refusal of a material asked for too early, in the school's words and time: the
+ * model's message (the command line's) names the moment in UTC. */
+static const char *refusal(struct web_req *r, int64_t procedure_id, enum material_what what, int rc,
+			   const char *msg)
+{
+	struct material_release rel;
+	char t[48];
+	if (rc != ERR_PERM || material_release_get(r->db, procedure_id, &rel))
+		return *msg ? msg : "Материал не выдан.";
+	int64_t at = what == MATERIAL_ARCHIVE ? rel.archive_at : what == MATERIAL_KEY ? rel.key_at : rel.criteria_at;
+	material_time_ru(at, t);
+	return arena_printf(r->a, "Ещё рано: %s с %s по местному времени. Каждая попытка записывается.",
+			    what == MATERIAL_ARCHIVE ? "архив с материалами будет доступен"
+			    : what == MATERIAL_KEY ? "открытые варианты и ключ к архиву будут доступны"
+						   : "критерии оценивания будут доступны", t);
 }
 
 /* Removes a temporary directory with its files and folders. */
@@ -279,7 +375,7 @@ static int opened_variants(struct web_req *r, struct web_res *w, const struct pr
 	audit_add(r->db, &r->user, NULL, rc ? "material_refused" : "material_download", p->code,
 		  arena_printf(r->a, "variants%s%s", rc ? ": " : "", rc ? msg : ""), r->ip);
 	if (rc) {
-		web_error_page(r, w, rc == ERR_PERM ? 403 : web_status_of(rc), *msg ? msg : "Материал не выдан.");
+		web_error_page(r, w, rc == ERR_PERM ? 403 : web_status_of(rc), refusal(r, p->id, MATERIAL_KEY, rc, msg));
 		rc = 0;
 		goto out;
 	}
@@ -393,7 +489,8 @@ int page_materials_get(struct web_req *r, struct web_res *w)
 		  arena_printf(r->a, "%s%s%s", names[what], rc ? ": " : "", rc ? msg : ""), r->ip);
 	if (rc) {
 		buf_reset(&w->body);
-		web_error_page(r, w, rc == ERR_PERM ? 403 : web_status_of(rc), *msg ? msg : "Материал не выдан.");
+		web_error_page(r, w, rc == ERR_PERM ? 403 : web_status_of(rc),
+			       refusal(r, p.id, (enum material_what)what, rc, msg));
 		return 0;
 	}
 	w->cache = "no-store";
