@@ -839,13 +839,13 @@ int user_update(struct db *d, const char *login, const char *name, enum role rol
 	if ((unsigned)role >= ROLE_COUNT)
 		return ERR_INVALID;
 	if (role != ROLE_ADMIN && u.role == ROLE_ADMIN) {
+		if ((rc = keep_an_admin(d, &u, disabled, "лишить роли администратора", msg, msglen)))
+			return rc;
 		if (by && !strcmp(by, login)) {
 			snprintf(msg, msglen, "нельзя снять роль администратора с самого себя: это сделает "
 					      "другой администратор");
 			return ERR_INVALID;
 		}
-		if ((rc = keep_an_admin(d, &u, disabled, "лишить роли администратора", msg, msglen)))
-			return rc;
 	}
 	if ((rc = resolve_scope(d, role, scope, &region, &mun, &school, msg, msglen)))
 		return rc;
@@ -875,12 +875,12 @@ int user_set_blocked(struct db *d, const char *login, bool blocked, const char *
 		snprintf(msg, msglen, "пользователя «%s» нет", login);
 	if (rc)
 		return rc;
+	if (blocked && (rc = keep_an_admin(d, &u, disabled, "заблокировать", msg, msglen)))
+		return rc;
 	if (blocked && by && !strcmp(by, login)) {
 		snprintf(msg, msglen, "нельзя заблокировать самого себя");
 		return ERR_INVALID;
 	}
-	if (blocked && (rc = keep_an_admin(d, &u, disabled, "заблокировать", msg, msglen)))
-		return rc;
 	if ((rc = db_begin(d)))
 		return rc;
 	in_tx = true;
@@ -918,12 +918,12 @@ int user_delete(struct db *d, const char *login, const char *by, char *msg, size
 		snprintf(msg, msglen, "пользователя «%s» нет", login);
 	if (rc)
 		return rc;
+	if ((rc = keep_an_admin(d, &u, disabled, "удалить", msg, msglen)))
+		return rc;
 	if (by && !strcmp(by, login)) {
 		snprintf(msg, msglen, "нельзя удалить самого себя");
 		return ERR_INVALID;
 	}
-	if ((rc = keep_an_admin(d, &u, disabled, "удалить", msg, msglen)))
-		return rc;
 	if ((rc = db_begin(d)))
 		return rc;
 	in_tx = true;
