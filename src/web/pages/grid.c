@@ -95,6 +95,20 @@ static void from_form(struct web_req *r, const struct procedure *p, const struct
 
 /* ---- rendering ---- */
 
+/* «ВПР, русский язык, 8 класс, 2021», the code in a tooltip. */
+static void proc_title(struct buf *b, const char *code, const char *subject, int grade, int year)
+{
+	char t[160];
+	bool titled = procedure_title_of(code, subject, grade, t, sizeof t);
+	buf_puts(b, "<span title=\"");
+	html_attr(b, code);
+	buf_puts(b, "\">");
+	html_text(b, t);
+	if (titled && year > 0)
+		html_printf(b, ", %d", year);
+	buf_puts(b, "</span>");
+}
+
 static void cell_input(struct buf *b, const char *name, const char *value, const struct note *nt,
 		       const char *kind, int max, int col, const char *label)
 {
@@ -141,8 +155,9 @@ static void render_grid(struct web_req *r, struct web_res *w, const struct form_
 	struct buf *b = &w->body;
 	const struct procedure *p = &fd->p;
 	html_begin(r, w, "Ввод результатов");
-	buf_puts(b, "<h1>");
-	html_textf(b, "Ввод результатов: %s", p->code);
+	/* The grid's own layout (fits 1366 px, scrolls within its frame below). */
+	buf_puts(b, "<link rel=\"stylesheet\" href=\"/static/grid.css\"><h1>Ввод результатов: ");
+	proc_title(b, p->code, p->subject, p->grade, p->year);
 	buf_puts(b, "</h1>");
 	if (flash) {
 		buf_puts(b, ok ? "<p class=\"notice\" role=\"status\">" : "<p class=\"alert\" role=\"alert\">");
@@ -216,12 +231,16 @@ static void render_grid(struct web_req *r, struct web_res *w, const struct form_
 	buf_puts(b, "><thead><tr><th>Код</th><th>Класс</th><th>Вариант</th>");
 	for (int i = 0; i < p->npos; i++)
 	{
-		buf_puts(b, "<th class=\"pos\">");
+		/* The maximum under the label keeps the column as narrow as its input. */
+		buf_puts(b, "<th class=\"pos\" title=\"");
+		html_attr(b, p->pos[i].label);
+		html_printf(b, ": от 0 до %d\">", p->pos[i].max);
 		html_text(b, p->pos[i].label);
 		html_printf(b, " <small>(%dб)</small></th>", p->pos[i].max);
 	}
-	html_printf(b, "<th>Пол</th><th>Отметка по журналу</th><th>Итого <small>(из %d)</small></th>"
-		       "<th>Отметка</th></tr></thead><tbody>", p->max_score);
+	html_printf(b, "<th>Пол</th><th class=\"jm\">Отметка по журналу</th><th class=\"total\">Итого "
+		       "<small>(из %d)</small></th><th class=\"mark\">Отметка</th></tr></thead><tbody>",
+		    p->max_score);
 	for (size_t i = 0; i < fd->n; i++) {
 		struct grow *g = &rows[i];
 		if (!g->shown)
@@ -569,13 +588,35 @@ out:
 	return rc;
 }
 
+/* The leading digits of s as a number (0 when none). */
+static int atoi_safe(const char *s)
+{
+	int v = 0;
+	for (; *s >= '0' && *s <= '9' && v < 100000; s++)
+		v = v * 10 + (*s - '0');
+	return v;
+}
+
 /* One procedure of the list: its links and the school's count. */
 static int list_row(void *ctx, const char *code, int64_t results)
 {
 	struct buf *b = ctx;
+	/* KIND-YEAR-SUBJECT-GRADE: the parts its title is made of. */
+	char subject[8] = "";
+	int year = 0, grade = 0;
+	const char *d1 = strchr(code, '-'), *d2 = d1 ? strchr(d1 + 1, '-') : NULL;
+	const char *d3 = d2 ? strchr(d2 + 1, '-') : NULL;
+	if (d3 && (size_t)(d3 - d2 - 1) < sizeof subject) {
+		memcpy(subject, d2 + 1, (size_t)(d3 - d2 - 1));
+		subject[d3 - d2 - 1] = '\0';
+		year = atoi_safe(d1 + 1);
+		grade = atoi_safe(d3 + 1);
+	}
 	buf_puts(b, "<tr><td>");
-	html_text(b, code);
-	html_printf(b, "</td><td class=\"num\">%lld</td><td><a href=\"/grid/", (long long)results);
+	proc_title(b, code, subject, grade, year);
+	buf_puts(b, "</td><td class=\"num\">");
+	html_int(b, (long)results);
+	buf_puts(b, "</td><td><a href=\"/grid/");
 	html_url(b, code);
 	buf_puts(b, "\">ввести на странице</a></td><td><a href=\"/grid/");
 	html_url(b, code);
