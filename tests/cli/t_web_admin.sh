@@ -241,12 +241,16 @@ for href in $(grep -o 'href="/[^"]*"' "$T/body" | sed 's/^href="//; s/"$//; s/&a
 	[ "$code" = 404 ] && { bad=1; echo "# 404: $href"; }
 done
 expect_eq "no link on it answers 404" "$bad" 0
-get school /pupils
-if grep -q 'slips\.pdf' "$T/body"; then
-	href=$(grep -o 'href="/pupils/slips\.pdf[^"]*"' "$T/body" | head -1 | sed 's/^href="//; s/"$//; s/&amp;/\&/g')
-	get school "$href"
-	expect_eq "where the PDF is offered it prints" "$code" 200
-else
-	ok "the demo school's pupils are not all coded: no PDF offered"
-fi
+post newsch /pupils --data-urlencode class=4А --data-urlencode surname=Иванов --data-urlencode name=Иван
+get newsch /pupils
+grep -q '\.pdf' "$T/body" && fail "no PDF links while a pupil has no code" || ok "no PDF links while a pupil has no code"
+expect_grep "and the page says why" "$T/body" "без кода 1 ученик"
+post newsch /pupils/codes
+get newsch /pupils
+hrefs=$(grep -o 'href="/pupils/[a-z]*\.pdf[^"]*"' "$T/body" | sed 's/^href="//; s/"$//; s/&amp;/\&/g')
+expect_eq "with every pupil coded both PDFs are offered" "$(echo "$hrefs" | grep -c pdf)" 2
+for href in $hrefs; do
+	get newsch "$href"
+	expect_eq "and $href prints" "$code" 200
+done
 echo "1..$_n"
