@@ -5,6 +5,7 @@
 
 #include "base/ru.h"
 #include "base/str.h"
+#include "model/procedure.h"
 #include "web/web.h"
 
 /* Escapes s, and keeps the page valid UTF-8 whatever s holds: a byte that does not start
@@ -115,6 +116,18 @@ void html_count(struct buf *b, long n, const char *one, const char *few, const c
 	html_int(b, n);
 	buf_puts(b, "\xC2\xA0"); /* no-break space: the number stays with its word */
 	html_text(b, str_plural(n, one, few, many));
+}
+
+void web_procedure_name(struct db *d, const char *code, char *out, size_t n)
+{
+	struct procedure p;
+	if (procedure_get(d, code, &p) || !procedure_title_of(code, p.subject, p.grade, out, n)) {
+		snprintf(out, n, "%s", code);
+		return;
+	}
+	size_t len = strlen(out);
+	if (len < n)
+		snprintf(out + len, n - len, ", %d", p.year);
 }
 
 /* Dates and moments a page shows: the one format of base/ru.h, moments in the region's

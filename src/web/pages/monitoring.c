@@ -20,6 +20,13 @@
 #include "web/download.h"
 #include "web/web.h"
 
+/* Now moved to the region's wall clock: plan_monitor takes today's date from it, so today
+ * and what is overdue follow the region's calendar, not UTC's. */
+static int64_t region_now(void)
+{
+	return plan_now() + (int64_t)ru_zone()->offset_min * 60;
+}
+
 static void counts_row(struct buf *b, const struct plan_mon_count *c, bool bold)
 {
 	buf_puts(b, bold ? "<tr class=\"total\"><th scope=\"row\">" : "<tr><td>");
@@ -69,14 +76,17 @@ static void overview(struct web_req *r, struct buf *b)
 		    "<th>Нет результатов</th></tr></thead><tbody>");
 	for (size_t i = 0; i < n; i++) {
 		struct plan_monitor m;
-		if (plan_monitor(r->db, v[i].code, &r->scope, 0, plan_now(), &m))
+		if (plan_monitor(r->db, v[i].code, &r->scope, 0, region_now(), &m))
 			continue;
-		char dl[PLAN_DATE_LEN];
+		char dl[PLAN_DATE_LEN], title[200];
 		plan_date_ru(v[i].deadline, dl);
+		web_procedure_name(r->db, v[i].code, title, sizeof title);
 		buf_puts(b, "<tr><td><a href=\"/monitoring?procedure=");
 		html_url(b, v[i].code);
+		buf_puts(b, "\" title=\"");
+		html_attr(b, v[i].code);
 		buf_puts(b, "\">");
-		html_text(b, v[i].code);
+		html_text(b, title);
 		buf_puts(b, "</a></td><td>");
 		html_text(b, v[i].campaign);
 		buf_puts(b, "</td><td>");
@@ -109,9 +119,7 @@ int page_monitoring(struct web_req *r, struct web_res *w)
 	if (mun && !scope_sees_municipality(r->db, &r->scope, mun))
 		return ERR_NOTFOUND;
 	struct plan_monitor m;
-	/* Today and overdue by the region's calendar, not UTC's. */
-	int64_t now = plan_now() + (int64_t)ru_zone()->offset_min * 60;
-	int rc = plan_monitor(r->db, proc, &r->scope, mun, now, &m);
+	int rc = plan_monitor(r->db, proc, &r->scope, mun, region_now(), &m);
 	if (rc)
 		return rc;
 	if (format) {
@@ -121,8 +129,13 @@ int page_monitoring(struct web_req *r, struct web_res *w)
 	}
 	html_begin(r, w, "Мониторинг загрузки");
 	buf_puts(b, "<p class=\"crumbs\"><a href=\"/monitoring\">Мониторинг загрузки</a></p><h1>");
-	html_textf(b, "Загрузка результатов: %s", m.procedure);
-	buf_puts(b, "</h1><p class=\"lead\">");
+	char title[200];
+	web_procedure_name(r->db, m.procedure, title, sizeof title);
+	buf_puts(b, "<span title=\"");
+	html_attr(b, m.procedure);
+	buf_puts(b, "\">");
+	html_textf(b, "Загрузка результатов: %s", title);
+	buf_puts(b, "</span></h1><p class=\"lead\">");
 	char dl[PLAN_DATE_LEN], today[PLAN_DATE_LEN];
 	plan_date_ru(m.deadline, dl);
 	plan_date_ru(m.today, today);
@@ -192,7 +205,7 @@ void web_monitoring_home(struct web_req *r, struct buf *b)
 	buf_puts(b, "<section><h2>Мониторинг загрузки по плану-графику</h2>");
 	for (size_t i = 0; i < n; i++) {
 		struct plan_monitor m;
-		if (plan_monitor(r->db, v[i].code, &r->scope, 0, r->now + (int64_t)ru_zone()->offset_min * 60, &m))
+		if (plan_monitor(r->db, v[i].code, &r->scope, 0, region_now(), &m))
 			continue;
 		if (!m.total.assigned && !m.n) {
 			plan_monitor_free(&m);
@@ -200,8 +213,12 @@ void web_monitoring_home(struct web_req *r, struct buf *b)
 		}
 		char dl[PLAN_DATE_LEN];
 		plan_date_ru(m.deadline, dl);
-		buf_puts(b, "<details class=\"progress monitor\"><summary><span class=\"proc\">");
-		html_text(b, m.procedure);
+		char title[200];
+		web_procedure_name(r->db, m.procedure, title, sizeof title);
+		buf_puts(b, "<details class=\"progress monitor\"><summary><span class=\"proc\" title=\"");
+		html_attr(b, m.procedure);
+		buf_puts(b, "\">");
+		html_text(b, title);
 		buf_puts(b, "</span><span class=\"num\">");
 		char n1[RU_NUM_MAX], n2[RU_NUM_MAX], n3[RU_NUM_MAX], n4[RU_NUM_MAX];
 		html_textf(b, "срок %s: назначено %s, в срок %s, с опозданием %s, нет результатов %s", dl,

@@ -204,8 +204,16 @@ static void procedures_table(struct web_req *r, struct buf *b, int64_t cid)
 		char d[PLAN_NFIELDS][PLAN_DATE_LEN];
 		for (int f = 0; f < PLAN_NFIELDS; f++)
 			plan_date_ru(x->dates.d[f], d[f]);
-		buf_puts(b, "<tr><td>");
-		html_text(b, x->code);
+		/* The kind and year: subject and grade have their own columns; the code in a tooltip. */
+		struct procedure pc;
+		char why[8];
+		buf_puts(b, "<tr><td title=\"");
+		html_attr(b, x->code);
+		buf_puts(b, "\">");
+		if (procedure_code_parse(x->code, &pc, why, sizeof why) == 0)
+			html_textf(b, "%s, %d", procedure_kind_name(pc.kind), pc.year);
+		else
+			html_text(b, x->code);
 		buf_puts(b, "</td><td>");
 		html_text(b, plan_subject_name(x->subject));
 		html_printf(b, "</td><td class=\"num\">%d</td><td>", x->grade);

@@ -14,6 +14,7 @@
 
 #include "base/err.h"
 #include "io/table_write.h"
+#include "model/procedure.h"
 #include "model/registry.h"
 #include "model/result.h"
 #include "model/unit.h"
@@ -683,13 +684,19 @@ int page_report(struct web_req *r, struct web_res *w)
 	}
 	const struct procedure *p = &rep->proc;
 	const struct fisoko_level *l0 = &rep->lev[0];
-	char full[400];
-	snprintf(full, sizeof full, "%s — %s", p->code, l0->name);
+	char full[400], ptitle[200];
+	if (procedure_title_of(p->code, p->subject, p->grade, ptitle, sizeof ptitle)) {
+		size_t len = strlen(ptitle);
+		snprintf(ptitle + len, sizeof ptitle - len, ", %d", p->year);
+	}
+	snprintf(full, sizeof full, "%s — %s", ptitle, l0->name);
 	struct buf part = BUF_INIT, *b = &part;
 	buf_puts(b, "<nav class=\"crumbs\" aria-label=\"Путь\"><a href=\"/reports\">Аналитика</a> › ");
-	html_text(b, p->code);
-	buf_puts(b, "</nav><h1>Аналитика ");
-	html_text(b, p->code);
+	html_text(b, ptitle);
+	buf_puts(b, "</nav><h1 ptitle=\"");
+	html_attr(b, p->code);
+	buf_puts(b, "\">Аналитика: ");
+	html_text(b, ptitle);
 	buf_puts(b, "</h1><p class=\"lead\">");
 	html_text(b, fisoko_kind_title(l0->kind));
 	buf_puts(b, ": <strong>");
@@ -847,8 +854,11 @@ int page_reports(struct web_req *r, struct web_res *w)
 	char (*codes)[40] = arena_alloc(r->a, 256 * sizeof *codes);
 	if ((rc = unit_procedures_with_results(r->db, own_school ? r->scope.id : 0, codes, 256, &nproc)))
 		goto out;
-	for (int i = 0; i < nproc; i++)
-		option(b, codes[i], codes[i], i == 0);
+	char (*titles)[200] = arena_alloc(r->a, (size_t)(nproc ? nproc : 1) * sizeof *titles);
+	for (int i = 0; i < nproc; i++) {
+		web_procedure_name(r->db, codes[i], titles[i], sizeof titles[i]);
+		option(b, codes[i], titles[i], i == 0);
+	}
 	buf_puts(b, "</select></label>");
 	if (!own_school) {
 		buf_puts(b, "<label>Территория <select name=\"unit\">");
@@ -866,8 +876,10 @@ int page_reports(struct web_req *r, struct web_res *w)
 		buf_puts(b, "<h2>Быстрый переход</h2><table class=\"data\"><thead><tr><th>Процедура</th>"
 			    "<th>Отчёты</th><th>Файл</th></tr></thead><tbody>");
 		for (int i = 0; i < nproc; i++) {
-			buf_puts(b, "<tr><th scope=\"row\">");
-			html_text(b, codes[i]);
+			buf_puts(b, "<tr><th scope=\"row\" title=\"");
+			html_attr(b, codes[i]);
+			buf_puts(b, "\">");
+			html_text(b, titles[i]);
 			buf_puts(b, "</th><td><a href=\"/reports/");
 			html_url(b, codes[i]);
 			buf_puts(b, "\">");
