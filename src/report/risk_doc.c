@@ -85,6 +85,23 @@ static const struct label {
 	{ NULL, "iqr", "межквартильный размах", U_NUM2 },
 };
 
+struct risk_value_words risk_value_words(const char *sign)
+{
+	static const struct {
+		const char *sign;
+		struct risk_value_words w;
+	} own[] = {
+		{ "boundary_peak", { "границ с пиком", NULL } },
+		{ "twins", { "почти одинаковых пар", "при ожидаемых" } },
+		{ "recheck_inflated", { "средняя разница баллов школы и эксперта", NULL } },
+		{ "journal_mismatch", { "коэффициент корреляции", "при пороге" } },
+	};
+	for (size_t i = 0; sign && i < sizeof own / sizeof *own; i++)
+		if (!strcmp(own[i].sign, sign))
+			return own[i].w;
+	return (struct risk_value_words){ "значение", "при пороге" };
+}
+
 char *risk_number(char *out, size_t n, double v)
 {
 	if (isfinite(v) && v == floor(v) && fabs(v) < 1e15)
@@ -227,18 +244,23 @@ static void sign_block(struct doc *d, const struct run_sign *x, bool head)
 			doc_para(d, DOC_BODY, DOC_ALIGN_DEFAULT, false, s->explain);
 	}
 	struct buf b = BUF_INIT;
-	buf_printf(&b, "%s: значение %s при пороге %s; работ %s", risk_procedure_words(t[0], sizeof t[0], x->procedure),
-		   risk_number(t[1], sizeof t[1], x->value), risk_number(t[2], sizeof t[2], x->threshold),
-		   ru_int(t[3], sizeof t[3], x->n));
+	struct risk_value_words vw = risk_value_words(x->sign);
+	buf_printf(&b, "%s: %s %s", risk_procedure_words(t[0], sizeof t[0], x->procedure), vw.value,
+		   risk_number(t[1], sizeof t[1], x->value));
+	if (vw.threshold && isfinite(x->threshold))
+		buf_printf(&b, " %s %s", vw.threshold, risk_number(t[2], sizeof t[2], x->threshold));
+	buf_printf(&b, "; работ %s", ru_int(t[3], sizeof t[3], x->n));
 	if (isfinite(x->q_adj))
-		buf_printf(&b, "; %s (с поправкой на множественность)", ru_p(t[0], sizeof t[0], x->q_adj));
+		buf_printf(&b, "; %s (с поправкой на множественность сравнений)", ru_p(t[0], sizeof t[0], x->q_adj));
 	buf_puts(&b, ".");
+	doc_para(d, DOC_PLAIN, DOC_ALIGN_DEFAULT, false, buf_str(&b));
 	if (x->detail && *x->detail) {
-		buf_puts(&b, " Исходные числа: ");
+		buf_reset(&b);
+		buf_puts(&b, "Исходные числа: ");
 		risk_detail_words(&b, x->sign, x->detail);
 		buf_puts(&b, ".");
+		doc_para(d, DOC_SMALL, DOC_ALIGN_DEFAULT, false, buf_str(&b));
 	}
-	doc_para(d, DOC_PLAIN, DOC_ALIGN_DEFAULT, false, buf_str(&b));
 	buf_free(&b);
 }
 

@@ -28,6 +28,13 @@ char *risk_procedure_words(char *out, size_t n, const char *code);
 /* A value: «—» for NaN, an integer as «1 234», else 1 decimal from 10 up, 2 below; returns out. */
 char *risk_number(char *out, size_t n, double v);
 
+/* How a sign's value and threshold read: «значение 30,6 при пороге 25,9», or the sign's own
+ * words («границ с пиком 2»; threshold NULL: not shown). */
+struct risk_value_words {
+	const char *value, *threshold;
+};
+struct risk_value_words risk_value_words(const char *sign);
+
 /* The card's data. k NULL: the school has no row in the run. */
 struct risk_card {
 	const char *school, *municipality, *login;

@@ -37,7 +37,7 @@ expect_eq "evidence card opens" "$code" 200
 expect_grep "evidence card explains a flag is not a verdict" "$T/body" "а не вывод о нарушении"
 expect_grep "evidence card draws the distribution" "$T/body" "<svg"
 flagged=$(sql "SELECT count(*) FROM sign_result g JOIN school s ON s.id = g.school_id WHERE s.login = '$top'")
-shown=$(grep -o '<tr><td><span title="VPR-' "$T/body" | wc -l)
+shown=$(grep -o '<li class="sign-row"><strong><span title="VPR-' "$T/body" | wc -l)
 expect_eq "every stored flag of the school is on its card" "$shown" "$flagged"
 check "the card says which analysis it shows, in local time" grep -q "на момент анализа от [0-3][0-9]\.[01][0-9]\.20[0-9][0-9] [0-2][0-9]:[0-5][0-9]" "$T/body"
 expect_eq "sign_result records each sign's kind" "$(sql "SELECT count(*) FROM sign_result WHERE kind NOT IN ('official', 'published', 'own') OR (kind = 'official') != (sign IN ('mean_inflated', 'journal_mismatch', 'cohort_rise', 'cohort_drop'))")" 0
@@ -130,10 +130,13 @@ words_check "the risk list"
 expect_grep "the list counts published criteria" "$T/body" "опубликованные критерии"
 # Every school on oko's list says why: an official flag, a published criterion, an own sign
 # or the pooled evidence.
-listed_rows=$(grep -o '<strong>да</strong>' "$T/body" | wc -l)
-why_rows=$(grep -o 'в списке oko: [^<]*' "$T/body" | wc -l)
+listed_rows=$(sql "SELECT sum(listed) FROM (SELECT listed FROM school_risk WHERE run_id = 2 ORDER BY rank LIMIT 50)")
+why_rows=$(grep -Eo '<strong>в списке oko</strong>: [^<]{6,}' "$T/body" | wc -l)
 check "the page has listed schools" test "$listed_rows" -gt 0
 expect_eq "every listed school shows why" "$why_rows" "$listed_rows"
+expect_eq "the counts are the run's: official / published / oko of the first school" \
+	"$(grep -o '<td class="num" title="официальные[^>]*>[^<]*' "$T/body" | head -1 | sed 's/.*>//; s/\xe2\x80\x89//g')" \
+	"$(sql "SELECT k.official_flags || ' / ' || (SELECT count(*) FROM sign_result g WHERE g.run_id = 2 AND g.school_id = k.school_id AND g.kind = 'published') || ' / ' || k.own_flags FROM school_risk k WHERE k.run_id = 2 ORDER BY k.rank LIMIT 1")"
 page_logins() { grep -o 'href="/risk/[A-Za-z0-9_-]*"' "$T/body" | grep -v '/risk/export' | sed 's/.*\/risk\///; s/"//'; }
 page_logins >"$T/page_rank"
 curl -s -b "$T/region.jar" -o "$T/risk.csv" -w '%{http_code}' "$URL/risk/export?format=csv&all=1" >"$T/code"

@@ -240,6 +240,9 @@ static const char *why(const struct run_risk *x)
 	return x->listed ? "совокупность слабых признаков (по отдельности ниже порога)" : "";
 }
 
+/* One school of the list, in four columns that fit a phone: place; the school with whether it
+ * is on oko's list and why, a re-check's verdict, the main sign with its procedure and the
+ * years with official flags; risk; the three counts of flags. */
 static void risk_row(struct buf *b, const struct run_risk *x, int verdict)
 {
 	html_printf(b, "<tr%s><td class=\"num\">",
@@ -255,41 +258,68 @@ static void risk_row(struct buf *b, const struct run_risk *x, int verdict)
 		buf_puts(b, " · ");
 		html_text(b, x->kind);
 	}
-	buf_puts(b, "</small></td><td class=\"num\">");
-	num(b, x->risk, 1);
-	html_printf(b, "</td><td>%s", x->listed ? "<strong>да</strong>" : "нет");
+	buf_puts(b, "</small>");
+	const char *w = why(x);
+	if (x->listed) {
+		buf_puts(b, "<br><small class=\"listed\"><strong>в списке oko</strong>: ");
+		html_text(b, w);
+		buf_puts(b, "</small>");
+	}
 	if (verdict > 0)
 		buf_puts(b, "<br><span class=\"rc-mark rc-confirmed\">перепроверка подтвердила</span>");
 	else if (verdict == 0)
 		buf_puts(b, "<br><span class=\"rc-mark rc-unconfirmed\">перепроверка не подтвердила</span>");
-	buf_puts(b, "</td><td class=\"num\">");
-	count(b, x->official_flags);
-	buf_puts(b, "</td><td class=\"num\">");
-	count(b, x->published_flags);
-	buf_puts(b, "</td><td class=\"num\">");
-	count(b, x->own_flags);
-	buf_puts(b, "</td><td>");
 	const struct stat_sign_info *t = stat_sign_find(x->top_sign);
-	if (t)
-		html_text(b, t->title);
-	else if (*x->top_sign)
-		buf_puts(b, "признак без описания");
-	if (*x->top_procedure) {
-		buf_puts(b, "<br><small>");
-		procedure(b, x->top_procedure);
+	if (t || *x->top_sign) {
+		buf_puts(b, "<br><small>главный признак: ");
+		html_text(b, t ? t->title : "признак без описания");
+		if (*x->top_procedure) {
+			buf_puts(b, " (");
+			procedure(b, x->top_procedure);
+			buf_puts(b, ")");
+		}
 		buf_puts(b, "</small>");
 	}
-	const char *w = why(x);
-	if (x->listed && *w) {
-		buf_puts(b, "<br><small class=\"muted\">в списке oko: ");
-		html_text(b, w);
+	if (*x->years_flagged) {
+		buf_puts(b, "<br><small>годы с официальными признаками: ");
+		html_text(b, x->years_flagged);
+		if (x->consecutive_years > 1)
+			html_printf(b, " (подряд: %ld)", x->consecutive_years);
 		buf_puts(b, "</small>");
 	}
-	buf_puts(b, "</td><td>");
-	html_text(b, x->years_flagged);
-	if (x->consecutive_years > 1)
-		html_printf(b, "<br><small>подряд: %ld</small>", x->consecutive_years);
+	buf_puts(b, "</td><td class=\"num\">");
+	num(b, x->risk, 1);
+	buf_puts(b, "</td><td class=\"num\" title=\"официальные / опубликованные критерии / oko\">");
+	count(b, x->official_flags);
+	buf_puts(b, " / ");
+	count(b, x->published_flags);
+	buf_puts(b, " / ");
+	count(b, x->own_flags);
 	buf_puts(b, "</td></tr>");
+}
+
+/* A column's title as a link to the list in that order (the current order unlinked). */
+static void sort_head(struct buf *b, const struct risk_query *q, const char *id, const char *title,
+		      const char *tip)
+{
+	buf_puts(b, "<th");
+	if (tip) {
+		buf_puts(b, " title=\"");
+		html_text(b, tip);
+		buf_puts(b, "\"");
+	}
+	buf_puts(b, ">");
+	if (!strcmp(q->sort->id, id)) {
+		html_text(b, title);
+		buf_puts(b, " ↓</th>");
+		return;
+	}
+	struct buf k = BUF_INIT;
+	query_keys(&k, q, false);
+	html_printf(b, "<a href=\"/risk?%s&amp;sort=%s\">", buf_str(&k), id);
+	html_text(b, title);
+	buf_puts(b, "</a></th>");
+	buf_free(&k);
 }
 
 static struct run_filter filter_of(const struct risk_query *q, long limit, long offset)
@@ -319,11 +349,26 @@ int page_risk(struct web_req *r, struct web_res *w)
 	query_keys(&qs, &q, true);
 	html_printf(b, "<p class=\"actions\">Скачать список: <a href=\"/risk/export?format=xlsx&amp;%s\">XLSX</a> · "
 		       "<a href=\"/risk/export?format=csv&amp;%s\">CSV</a></p>", buf_str(&qs), buf_str(&qs));
-	buf_puts(b, "<table class=\"risk\"><thead><tr><th>Место</th><th>Школа</th><th>Риск</th><th>В списке oko</th>"
-		    "<th title=\"официальные признаки (методика 2019 г.)\">Офиц.</th>"
-		    "<th title=\"опубликованные критерии ФИОКО и Рособрнадзора\">Опубл.</th>"
-		    "<th title=\"признаки oko\">oko</th>"
-		    "<th>Главный признак</th><th>Годы с признаками</th></tr></thead><tbody>");
+	buf_puts(b, "<table class=\"risk\"><thead><tr>");
+	sort_head(b, &q, "rank", "Место", NULL);
+	sort_head(b, &q, "name", "Школа", NULL);
+	buf_puts(b, "<th>Риск</th><th>Признаки: ");
+	struct buf k = BUF_INIT;
+	query_keys(&k, &q, false);
+	static const char *const kinds[3][3] = { { "official", "офиц.", "официальные признаки (методика 2019 г.)" },
+						 { "published", "опубл.", "опубликованные критерии (ФИОКО, Рособрнадзор)" },
+						 { "own", "oko", "собственные признаки oko" } };
+	for (int i = 0; i < 3; i++) {
+		if (i)
+			buf_puts(b, " / ");
+		if (!strcmp(q.sort->id, kinds[i][0]))
+			html_printf(b, "<span title=\"%s\">%s ↓</span>", kinds[i][2], kinds[i][1]);
+		else
+			html_printf(b, "<a href=\"/risk?%s&amp;sort=%s\" title=\"%s\">%s</a>", buf_str(&k), kinds[i][0],
+				    kinds[i][2], kinds[i][1]);
+	}
+	buf_free(&k);
+	buf_puts(b, "</th></tr></thead><tbody>");
 	struct run_filter f = filter_of(&q, per + 1, (page - 1) * per);
 	struct run_risk *rows = NULL;
 	size_t n = 0;
@@ -337,8 +382,8 @@ int page_risk(struct web_req *r, struct web_res *w)
 	for (size_t i = 0; i < n && i < (size_t)per; i++)
 		risk_row(b, &rows[i], verdict_of(&vd, rows[i].school_id));
 	if (!n)
-		buf_puts(b, "<tr><td colspan=\"9\">Школ с признаками нет.</td></tr>");
-	buf_puts(b, "</tbody></table><p class=\"muted\">Офиц. — официальные признаки (методика 2019 г.), "
+		buf_puts(b, "<tr><td colspan=\"4\">Школ с признаками нет.</td></tr>");
+	buf_puts(b, "</tbody></table><p class=\"muted\">Признаки: офиц. — официальные (методика 2019 г.), "
 		    "опубл. — опубликованные критерии (ФИОКО, Рособрнадзор), oko — собственные признаки oko. "
 		    "Школа попадает в список oko по совокупности признаков с контролем доли ложных "
 		    "обнаружений, поэтому в нём бывают школы, у которых ни один признак по отдельности не "
@@ -531,7 +576,7 @@ static int evidence_signs(struct web_req *r, struct buf *b, int64_t run, int64_t
 		const struct run_sign *x = &v[i];
 		if (!i || strcmp(v[i - 1].sign, x->sign)) {
 			if (i)
-				buf_puts(b, "</tbody></table></div>");
+				buf_puts(b, "</ul></div>");
 			const struct stat_sign_info *t = stat_sign_find(x->sign);
 			buf_puts(b, "<div class=\"sign card\"><h3>");
 			html_text(b, t ? t->title : "Признак без описания");
@@ -546,32 +591,47 @@ static int evidence_signs(struct web_req *r, struct buf *b, int64_t run, int64_t
 				html_text(b, t->explain);
 				buf_puts(b, "</p>");
 			}
-			buf_puts(b, "<table class=\"signs\"><thead><tr><th>Процедура</th><th>Значение</th><th>Порог</th>"
-				    "<th>Работ</th><th>Вероятность случайно (с поправкой)</th><th>Исходные числа</th>"
-				    "</tr></thead><tbody>");
+			buf_puts(b, "<ul class=\"sign-rows\">");
 		}
+		/* One procedure a line (a table of six columns does not fit a phone): «ВПР, …:
+		 * значение 30,6 при пороге 25,9; работ 11; p < 0,001 (с поправкой …)» in the sign's
+		 * words (risk_value_words), the inputs under it. */
 		char t1[RU_NUM_MAX];
-		buf_puts(b, "<tr><td>");
+		buf_puts(b, "<li class=\"sign-row\"><strong>");
 		procedure(b, x->procedure);
-		buf_puts(b, "</td><td class=\"num\">");
+		struct risk_value_words vw = risk_value_words(x->sign);
+		buf_puts(b, "</strong>: ");
+		html_text(b, vw.value);
+		buf_putc(b, ' ');
 		html_text(b, risk_number(t1, sizeof t1, x->value));
-		buf_puts(b, "</td><td class=\"num\">");
-		html_text(b, risk_number(t1, sizeof t1, x->threshold));
-		buf_puts(b, "</td><td class=\"num\">");
+		if (vw.threshold && !isnan(x->threshold)) {
+			buf_putc(b, ' ');
+			html_text(b, vw.threshold);
+			buf_putc(b, ' ');
+			html_text(b, risk_number(t1, sizeof t1, x->threshold));
+		}
+		buf_puts(b, "; работ ");
 		count(b, x->n);
-		buf_puts(b, "</td><td class=\"num\">");
-		html_text(b, isnan(x->q_adj) ? "—" : ru_p(t1, sizeof t1, x->q_adj));
-		buf_puts(b, "</td><td class=\"detail\">");
+		if (!isnan(x->q_adj)) {
+			buf_puts(b, "; ");
+			html_text(b, ru_p(t1, sizeof t1, x->q_adj));
+			buf_puts(b, " (с поправкой на множественность сравнений)");
+		}
+		buf_puts(b, ".");
 		struct buf d = BUF_INIT;
 		risk_detail_words(&d, x->sign, x->detail);
-		html_text(b, d.len ? buf_str(&d) : "—");
+		if (d.len) {
+			buf_puts(b, "<br><small>Исходные числа: ");
+			html_text(b, buf_str(&d));
+			buf_puts(b, ".</small>");
+		}
 		buf_free(&d);
-		buf_puts(b, "</td></tr>");
+		buf_puts(b, "</li>");
 		if (!top[0])
 			snprintf(top, ntop, "%s", x->procedure);
 	}
 	if (n)
-		buf_puts(b, "</tbody></table></div>");
+		buf_puts(b, "</ul></div>");
 	else
 		buf_puts(b, "<p>Ни один признак не отмечен.</p>");
 	buf_puts(b, "</section>");
