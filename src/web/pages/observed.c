@@ -164,10 +164,10 @@ static int tables(struct web_req *r, int64_t campaign, struct buf *b)
 		rc = compare(r, &p[i], &x[i]);
 	if (rc)
 		goto out;
-	buf_puts(b, "<table><thead><tr><th>Процедура</th><th>Школ с наблюдателем</th>"
-		    "<th>Школ без наблюдателя</th><th>Средний результат с наблюдателем, %</th>"
-		    "<th>Средний результат без наблюдателя, %</th>"
-		    "<th>Разница (без − с), п. п.</th><th>95 % ДИ, п. п.</th><th>p</th>"
+	/* Six columns, pairs in one cell («с / без»), so that the table fits a phone. */
+	buf_puts(b, "<table><thead><tr><th>Процедура</th><th>Школ: с наблюдателем / без</th>"
+		    "<th>Средний результат, %: с наблюдателем / без</th>"
+		    "<th>Разница (без − с), п. п., и её 95 % ДИ</th><th>p</th>"
 		    "<th>Групп сопоставимых школ: учтено / пропущено</th></tr></thead><tbody>");
 	for (size_t i = 0; i < n; i++) {
 		const struct stat_obs_control *c = &x[i].c;
@@ -175,19 +175,19 @@ static int tables(struct web_req *r, int64_t campaign, struct buf *b)
 		proc_title(b, &x[i].p);
 		buf_puts(b, "</td><td class=\"num\">");
 		count(b, c->schools_obs);
-		buf_puts(b, "</td><td class=\"num\">");
+		buf_puts(b, " / ");
 		count(b, c->schools_unobs);
 		buf_puts(b, "</td><td class=\"num\">");
 		pp(b, c->mean_obs);
-		buf_puts(b, "</td><td class=\"num\">");
+		buf_puts(b, " / ");
 		pp(b, c->mean_unobs);
 		buf_puts(b, "</td><td class=\"num\">");
 		pp(b, c->diff);
-		buf_puts(b, "</td><td class=\"num\">");
-		if (isnan(c->diff))
-			buf_puts(b, "—");
-		else
+		if (!isnan(c->diff)) {
+			buf_puts(b, "<br><small>");
 			ci(b, c->lo, c->hi);
+			buf_puts(b, "</small>");
+		}
 		buf_puts(b, "</td><td class=\"num\">");
 		p_text(b, c->p);
 		buf_puts(b, "</td><td class=\"num\">");
