@@ -101,17 +101,22 @@ static int release_row(void *ctx, const struct material_release_item *x)
 
 static void school_view(struct web_req *r, struct buf *b, int64_t now)
 {
-	struct school_rows sr = { r, b, now, 0 };
+	struct buf rows = BUF_INIT;
+	struct school_rows sr = { r, &rows, now, 0 };
 	buf_puts(b, "<section class=\"card\"><p>В назначенное время в день проведения здесь появляется "
 		    "ссылка «скачать варианты (ZIP)»: варианты вашей школы, уже открытые, — их остаётся "
 		    "распечатать. До этого времени их выдать нельзя. Критерии оценивания выдаются в своё "
-		    "время. Время — местное время региона. Каждая выдача записывается.</p><div class=\"scroll\">"
-		    "<table><thead><tr><th>Процедура</th><th>Варианты</th><th>Архив заранее</th><th>Ключ к архиву</th>"
-		    "<th>Критерии</th></tr></thead><tbody>");
+		    "время. Время — местное время региона. Каждая выдача записывается.</p>");
 	material_release_each(r->db, release_row, &sr);
-	buf_puts(b, "</tbody></table></div>");
-	if (!sr.rows)
+	if (sr.rows) {
+		buf_puts(b, "<div class=\"scroll\"><table><thead><tr><th>Процедура</th><th>Варианты</th>"
+			    "<th>Архив заранее</th><th>Ключ к архиву</th><th>Критерии</th></tr></thead><tbody>");
+		buf_puts(b, buf_str(&rows));
+		buf_puts(b, "</tbody></table></div>");
+	} else {
 		buf_puts(b, "<p>Материалов для вашей школы пока нет: время их выдачи ещё не назначено.</p>");
+	}
+	buf_free(&rows);
 	buf_puts(b, "<p class=\"muted\">Архив можно скачать заранее: он зашифрован, а ключ к нему "
 		    "выдаётся одновременно с открытыми вариантами.</p></section>");
 }

@@ -78,13 +78,12 @@ static void kind_subject_fields(struct buf *b, const char *kind, int year, const
 	buf_puts(b, "</select></label>");
 }
 
-/* The three lower bounds of the marks 3, 4, 5 (empty: no scale). */
+/* The mark scale: the least primary score of the marks 3, 4, 5 (empty: no scale). */
 static void scale_fields(struct buf *b, const struct procedure *p, const char *note)
 {
 	static const char *const names[] = { "scale3", "scale4", "scale5" };
-	buf_puts(b, "<fieldset><legend>Шкала отметок: наименьший первичный балл</legend>");
 	for (int i = 0; i < 3; i++) {
-		html_printf(b, "<label>на «%d» <input name=\"%s\" type=\"number\" min=\"0\" max=\"%d\" "
+		html_printf(b, "<label>Отметка «%d» — от баллов <input name=\"%s\" type=\"number\" min=\"0\" max=\"%d\" "
 			       "inputmode=\"numeric\" size=\"4\"", i + 3, names[i], PROC_MAX_POSITIONS * PROC_MAX_POINTS);
 		if (p && p->has_scale)
 			html_printf(b, " value=\"%d\"", p->scale[i]);
@@ -95,7 +94,6 @@ static void scale_fields(struct buf *b, const struct procedure *p, const char *n
 		html_text(b, note);
 		buf_puts(b, "</p>");
 	}
-	buf_puts(b, "</fieldset>");
 }
 
 static void positions_field(struct buf *b, const struct procedure *p, const char *typed)
