@@ -252,15 +252,16 @@ static void risk_summary(struct web_req *r, struct buf *b)
 	html_printf(b, ": показатель объективности %s <strong>",
 		    district ? "школ муниципалитета" : "региона");
 	html_num(b, ri.index, 1);
-	buf_puts(b, "</strong>, школ с официальными признаками — ");
+	buf_puts(b, "</strong>");
+	if (district) {
+		buf_puts(b, " (школ с работами — ");
+		html_int(b, ri.schools);
+		buf_puts(b, ")");
+	}
+	buf_puts(b, "; школ с официальными признаками — ");
 	html_int(b, ri.flagged);
 	buf_puts(b, ", в списке oko — ");
 	html_int(b, ri.listed);
-	if (district) {
-		buf_puts(b, " (из ");
-		html_count(b, ri.schools, "школы", "школ", "школ");
-		buf_puts(b, " с работами)");
-	}
 	buf_puts(b, ".</p>");
 	struct run_filter f = { .which = RUN_LISTED, .limit = 5 };
 	struct run_risk *rows = NULL;

@@ -71,8 +71,11 @@ static void problems_table(struct buf *b, const struct diag_list *d)
 	static const char *sev[] = { "сведение", "предупреждение", "ошибка" };
 	buf_puts(b, "<table class=\"problems\"><thead><tr><th>Важность</th><th>Лист</th><th>Строка</th>"
 		    "<th>Столбец</th><th>Значение</th><th>Что не так</th></tr></thead><tbody>");
-	for (size_t i = 0; i < d->n; i++) {
-		const struct diag *x = &d->v[i];
+	/* What refuses the file first, then what marks rows, then notes; each in file order. */
+	for (size_t k = 0; k < 3 * d->n; k++) {
+		const struct diag *x = &d->v[k % d->n];
+		if ((int)x->sev != DIAG_ERROR - (int)(k / d->n))
+			continue;
 		html_printf(b, "<tr class=\"%s\"><td>", x->sev == DIAG_ERROR ? "err" : x->sev == DIAG_WARN ? "warn" : "note");
 		html_text(b, sev[x->sev]);
 		buf_puts(b, "</td><td>");
