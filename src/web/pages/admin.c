@@ -155,22 +155,21 @@ static void territory_fields(struct web_req *r, struct buf *b, const struct user
 	char school[80] = "";
 	if (u && u->role == ROLE_SCHOOL)
 		registry_school_login_of(r->db, u->school_id, school, sizeof school);
-	buf_puts(b, "<fieldset class=\"territory\"><legend>Территория (по роли)</legend>"
-		    "<label>Регион — для регионального координатора <select name=\"scope_region\">"
+	buf_puts(b, "<label>Регион (для регионального координатора) <select name=\"scope_region\">"
 		    "<option value=\"\">весь регион (без привязки)</option>");
 	registry_region_each(r->db, name_option, &(struct opts){ b, region });
-	buf_puts(b, "</select></label><label>Муниципалитет — для муниципального координатора "
+	buf_puts(b, "</select></label><label>Муниципалитет (для муниципального координатора) "
 		    "<select name=\"scope_municipality\"><option value=\"\">—</option>");
 	registry_municipality_each(r->db, &all, name_option, &(struct opts){ b, mun });
-	buf_puts(b, "</select></label><label>Школа — для школьного координатора <input "
+	buf_puts(b, "</select></label><label>Школа (для школьного координатора) <input "
 		    "name=\"scope_school\" list=\"schools-list\" autocomplete=\"off\" "
 		    "placeholder=\"начните вводить название или логин\" value=\"");
 	html_attr(b, school);
 	buf_puts(b, "\"></label><datalist id=\"schools-list\">");
 	const struct registry_school_filter f = { .q = "", .kind = "", .order = REGISTRY_BY_NAME, .limit = 0 };
 	registry_school_list(r->db, &all, &f, school_option, b, NULL);
-	buf_puts(b, "</datalist><p class=\"muted\">Администратору, эксперту и наблюдателю территория "
-		    "не нужна.</p></fieldset>");
+	buf_puts(b, "</datalist><p class=\"muted\">Территорию читают по роли; администратору, эксперту и "
+		    "наблюдателю она не нужна.</p>");
 }
 
 /* The scope text of a role from the form's territory fields. */
