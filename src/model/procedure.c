@@ -297,9 +297,11 @@ int procedure_put(struct db *d, struct procedure *p, char *msg, size_t msglen)
 		for (int i = 0; same && i < p->npos; i++)
 			same = old.pos[i].max == p->pos[i].max;
 		if (n > 0 && !same) {
-			snprintf(msg, msglen, "по процедуре %s уже загружено %lld результатов: "
+			char title[160];
+			procedure_title_of(p->code, p->subject, p->grade, title, sizeof title);
+			snprintf(msg, msglen, "по процедуре «%s, %d» уже загружено %lld %s: "
 					      "число позиций и их максимумы менять нельзя",
-				 p->code, (long long)n);
+				 title, p->year, (long long)n, str_plural((long)n, "результат", "результата", "результатов"));
 			return ERR_INVALID;
 		}
 	}

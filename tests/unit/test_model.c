@@ -174,7 +174,8 @@ static void test_store_procedure_and_results(void **state)
 	p.has_scale = false;
 	msg[0] = '\0';
 	assert_int_equal(procedure_put(db, &p, msg, sizeof msg), ERR_INVALID);
-	assert_non_null(strstr(msg, "уже загружено 1 результатов"));
+	assert_non_null(strstr(msg, "уже загружено 1 результат:"));
+	assert_null(strstr(msg, "VPR-"));
 	assert_int_equal(procedure_positions_parse("1:1:Б 2:1:Б 3:2:Б 10:2:В", &p, msg, sizeof msg), 0);
 	assert_int_equal(procedure_put(db, &p, msg, sizeof msg), 0);
 
