@@ -104,10 +104,13 @@ static int render(struct web_req *r, struct web_res *w, int year, const char *fl
 	pupil_count(r->db, sid, year, &pupils, &coded);
 	html_printf(b, "<section class=\"card\"><p>Учеников: %ld, с кодом участника: %ld. Код один на "
 		       "все работы учебного года; за пределы школы передаются только коды, ФИО остаются "
-		       "в школе.</p><form method=\"post\" action=\"/pupils/codes\">", pupils, coded);
-	html_csrf(r, b);
-	html_printf(b, "<input type=\"hidden\" name=\"year\" value=\"%d\"><button>Выдать коды "
-		       "ученикам без кода</button></form>", year);
+		       "в школе.</p>", pupils, coded);
+	if (pupils > coded) {
+		buf_puts(b, "<form method=\"post\" action=\"/pupils/codes\">");
+		html_csrf(r, b);
+		html_printf(b, "<input type=\"hidden\" name=\"year\" value=\"%d\"><button>Выдать коды "
+			       "ученикам без кода</button></form>", year);
+	}
 	/* The documents only when they can be printed: the list shown has pupils and every one
 	 * of them has a code (otherwise the PDF would answer with an error). */
 	size_t uncoded = 0;
