@@ -5,6 +5,7 @@
 
 #include "base/ru.h"
 #include "base/str.h"
+#include "model/plan.h"
 #include "model/procedure.h"
 #include "web/web.h"
 
@@ -128,6 +129,11 @@ void web_procedure_name(struct db *d, const char *code, char *out, size_t n)
 	size_t len = strlen(out);
 	if (len < n)
 		snprintf(out + len, n - len, ", %d", p.year);
+}
+
+void web_today(char out[11])
+{
+	plan_date_of(plan_now() + (int64_t)ru_zone()->offset_min * 60, out);
 }
 
 /* Dates and moments a page shows: the one format of base/ru.h, moments in the region's

@@ -6,6 +6,7 @@
 #include <strings.h>
 
 #include "base/err.h"
+#include "base/str.h"
 #include "web/web.h"
 
 #define SESSION_TTL (12 * 3600) /* a working day */
@@ -163,7 +164,8 @@ int page_login_post(struct web_req *r, struct web_res *w)
 	int wait = web_throttle_wait(r->ip, login, r->now);
 	if (wait > 0) {
 		char msg[160];
-		snprintf(msg, sizeof msg, "Слишком много неудачных попыток. Повторите через %d с.", wait);
+		snprintf(msg, sizeof msg, "Слишком много неудачных попыток. Повторите через %d %s.", wait,
+			 str_plural(wait, "секунду", "секунды", "секунд"));
 		w->status = 429;
 		login_form(r, w, login, msg);
 		return 0;

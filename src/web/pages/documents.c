@@ -156,7 +156,7 @@ static int render_form(struct web_req *r, struct web_res *w, int status, const c
 			    "pattern=\"[A-Za-z0-9_\\-]+\"></label>");
 	}
 	char today[PLAN_DATE_LEN];
-	plan_date_of(plan_now(), today);
+	web_today(today);
 	html_printf(b, "<label>Учебный год <input type=\"number\" name=\"year\" min=\"2000\" max=\"2100\" "
 		       "placeholder=\"%.4s\"></label>", today);
 	if (!school)

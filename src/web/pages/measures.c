@@ -275,7 +275,7 @@ static void new_plan_form(struct web_req *r, struct buf *b)
 	}
 	free(t);
 	char today[PLAN_DATE_LEN];
-	plan_date_of(plan_now(), today);
+	web_today(today);
 	int y = atoi(today), m = atoi(today + 5);
 	int from = m >= 8 ? y : y - 1; /* the school year the day falls in */
 	buf_puts(b, "</select></label><label>Название <input name=\"title\" maxlength=\"190\" "

@@ -104,7 +104,7 @@ void web_observers_mine(struct web_req *r, struct buf *b)
 		return;
 	}
 	char today[PLAN_DATE_LEN];
-	plan_date_of(plan_now(), today);
+	web_today(today);
 	buf_puts(b, "<ul class=\"sittings-list\">");
 	for (size_t i = 0; i < n; i++) {
 		const struct obs_sitting *s = &v[i];
@@ -619,7 +619,7 @@ static void school_sittings(struct web_req *r, struct buf *b, bool forms)
 	struct plan_campaign_item *c = NULL;
 	size_t nc = 0, shown = 0;
 	char today[PLAN_DATE_LEN];
-	plan_date_of(plan_now(), today);
+	web_today(today);
 	if (plan_campaigns(r->db, &c, &nc))
 		return;
 	for (size_t ci = 0; ci < nc; ci++) {

@@ -150,11 +150,12 @@ static void missing_line(struct buf *b, const struct works *x, long m)
 static void size_text(struct buf *b, int64_t n)
 {
 	if (n < 1024 * 1024) {
-		html_printf(b, "%lld КБ", (long long)((n + 1023) / 1024));
+		html_int(b, (long)((n + 1023) / 1024));
+		buf_puts(b, "\xC2\xA0КБ");
 		return;
 	}
-	long tenths = (long)((n * 10 + 512 * 1024) / (1024 * 1024));
-	html_printf(b, "%ld,%ld МБ", tenths / 10, tenths % 10);
+	html_num(b, (double)n / (1024 * 1024), 1);
+	buf_puts(b, "\xC2\xA0МБ");
 }
 
 void web_scans_school_home(struct web_req *r, struct buf *b)
