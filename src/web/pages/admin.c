@@ -54,8 +54,8 @@ static void tokens_section(struct web_req *r, struct buf *b)
 		return;
 	}
 	if (!n) {
-		buf_puts(b, "<p class=\"muted\">Действующих ключей нет. Ключ выдаёт оператор сервера "
-			    "командой на сервере.</p></section>");
+		buf_puts(b, "<p class=\"muted\">Действующих ключей нет. Ключ выдаёт оператор сервера: "
+			    "<code>oko user token ЛОГИН</code>.</p></section>");
 		return;
 	}
 	buf_puts(b, "<p class=\"muted\">Ключ открывает только JSON API от имени пользователя. Он "
