@@ -32,7 +32,8 @@ static void open_svg(struct buf *b, const char *title, const char *desc)
 {
 	static unsigned seq;
 	unsigned id = __atomic_add_fetch(&seq, 1, __ATOMIC_RELAXED);
-	html_printf(b, "<svg class=\"chart\" viewBox=\"0 0 %.0f %.0f\" role=\"img\""
+	/* The wrapper scrolls on a narrow screen (oko.css) so the labels keep their size. */
+	html_printf(b, "<div class=\"chart-scroll\"><svg class=\"chart\" viewBox=\"0 0 %.0f %.0f\" role=\"img\""
 		       " aria-labelledby=\"ct%u cd%u\" xmlns=\"http://www.w3.org/2000/svg\">"
 		       "<title id=\"ct%u\">", W, H, id, id, id);
 	html_text(b, title);
@@ -149,7 +150,7 @@ void chart_bars(struct buf *b, const char *title, const char *desc, const char *
 			buf_puts(b, "</text>");
 		}
 	}
-	buf_puts(b, "</svg>");
+	buf_puts(b, "</svg></div>");
 }
 
 void chart_hist(struct buf *b, const char *title, const char *desc, const struct chart_series *s,
@@ -209,5 +210,5 @@ void chart_hist(struct buf *b, const char *title, const char *desc, const struct
 			    ML + bw * c + bw / 2, MT + ph + 16, c);
 	html_printf(b, "<text class=\"ax\" x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">"
 		       "первичный балл</text>", ML + pw / 2, H - 6);
-	buf_puts(b, "</svg>");
+	buf_puts(b, "</svg></div>");
 }

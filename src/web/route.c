@@ -46,6 +46,7 @@ static const char *const mp_statuses[] = { "planned", "progress", "done", "cance
 static const char *const mp_kinds[] = { "interview", "control", "recheck", "observers", "seminar", NULL };
 static const char *const note_kinds[] = { "order", "info-note", "analytic-note", "plan", NULL };
 static const char *const doc_formats[] = { "docx", "pdf", NULL };
+static const char *const risk_sorts[] = { "rank", "name", "municipality", "official", "published", "own", "works", NULL };
 
 /* Keys several routes take, written once. */
 #define CSRF K("csrf", WEB_TEXT, "ключ формы", .max = 128)
@@ -67,6 +68,8 @@ static const char *const doc_formats[] = { "docx", "pdf", NULL };
 /* An observer of the registry by row id; 0 or empty: nobody («снять»). */
 #define OBSERVER_ID K("observer", WEB_INT, "наблюдатель", .min = 0, .max = ID_MAX)
 #define COVERAGE_BY K("by", WEB_ENUM, "группировка", .values = coverage_groups)
+/* The orders of the risk list (pages/risk.c). */
+#define RISK_SORT K("sort", WEB_ENUM, "порядок", .values = risk_sorts)
 /* A measure's fields (pages/measures.c); lengths in characters that fit model/measure.h's
  * byte limits in Cyrillic (two bytes a letter). */
 #define MEASURE_FIELDS K("text", WEB_TEXT, "мероприятие", .max = 990), \
@@ -85,6 +88,14 @@ static const struct web_key path_keys[] = {
 	{ .name = NULL },
 };
 
+/* issue 18: a user by login; the territory chosen from lists (pages/admin.c); a school's fields. */
+#define USER_KEY K("user", WEB_LOGIN, "пользователь")
+#define USER_SCOPES K("scope_region", WEB_TEXT, "регион", .max = 300), \
+	K("scope_municipality", WEB_TEXT, "муниципалитет", .max = 300), K("scope_school", WEB_TEXT, "школа", .max = 300)
+#define SCHOOL_FIELDS K("name", WEB_TEXT, "название школы", .max = 300), \
+	K("municipality", WEB_INT, "муниципалитет", .min = 1, .max = ID_MAX), KIND, \
+	K("settlement", WEB_TEXT, "местность", .max = 10), K("indepth", WEB_FLAG, "углублённое изучение"), \
+	K("address", WEB_TEXT, "адрес", .max = 150)
 #define ADMIN WEB_ROLE(ROLE_ADMIN)
 #define REGION (WEB_ROLE(ROLE_ADMIN) | WEB_ROLE(ROLE_REGION))
 #define SCHOOLS WEB_ROLE(ROLE_SCHOOL)
@@ -101,6 +112,17 @@ const struct web_route web_routes[] = {
 	{ "GET", "/schools", page_schools, WEB_TERRITORY, false,
 	  /* sort: an unknown order falls back to the name (t_web.sh), so it is text */
 	  KEYS(Q, MUNICIPALITY, KIND, K("sort", WEB_TEXT, "порядок", .max = 40), PAGE(1000000)) },
+	/* issue 18: the registry's export and editing (pages/schools.c) */
+	{ "GET", "/schools/export", page_schools_export, WEB_TERRITORY, false,
+	  KEYS(Q, MUNICIPALITY, KIND, K("sort", WEB_TEXT, "порядок", .max = 40), K("format", WEB_ENUM, "формат", .values = formats)) },
+	{ "GET", "/schools/new", page_school_new, REGION, false, NONE },
+	{ "POST", "/schools/new", page_school_new_post, REGION, true, KEYS(CSRF, K("login", WEB_LOGIN, "логин"), SCHOOL_FIELDS) },
+	{ "GET", "/schools/{login}/edit", page_school_edit, REGION, false, NONE },
+	{ "POST", "/schools/{login}/edit", page_school_edit_post, REGION, true, KEYS(CSRF, SCHOOL_FIELDS) },
+	{ "GET", "/municipalities", page_municipalities, REGION, false, NONE },
+	{ "POST", "/municipalities", page_municipalities_post, REGION, true,
+	  KEYS(CSRF, K("id", WEB_INT, "муниципалитет", .min = 1, .max = ID_MAX), K("name", WEB_TEXT, "название", .max = 150),
+	       K("region", WEB_INT, "регион", .min = 1, .max = ID_MAX)) },
 	{ "GET", "/schools/aliases", page_school_aliases, REGION, false, NONE },
 	{ "POST", "/schools/aliases", page_school_aliases_post, REGION, true,
 	  KEYS(CSRF, K("login", WEB_LOGIN, "логин"), K("decision", WEB_ENUM, "решение", .values = alias_decisions)) },
@@ -116,17 +138,35 @@ const struct web_route web_routes[] = {
 	{ "POST", "/users", page_users_post, ADMIN, true,
 	  KEYS(CSRF, K("login", WEB_TEXT, "логин", .max = 64), K("name", WEB_TEXT, "имя", .max = 200),
 	       K("role", WEB_ENUM, "роль", .values = roles), K("scope", WEB_TEXT, "территория", .max = 300),
-	       K("password", WEB_TEXT, "пароль", .max = 1000)) },
+	       USER_SCOPES, K("password", WEB_TEXT, "пароль", .max = 1000)) },
 	{ "POST", "/users/tokens/revoke", page_users_token_revoke, ADMIN, true,
 	  KEYS(CSRF, K("id", WEB_INT, "номер ключа", .min = 1, .max = ID_MAX)) },
-	{ "GET", "/audit", page_audit, REGION, false, KEYS(PAGE(1000000)) },
+	/* issue 18: editing users (pages/admin.c); the territory comes from lists. */
+	{ "GET", "/users/edit", page_user_edit, ADMIN, false, KEYS(USER_KEY) },
+	{ "POST", "/users/edit", page_user_edit_post, ADMIN, true,
+	  KEYS(CSRF, USER_KEY, K("name", WEB_TEXT, "имя", .max = 200), K("role", WEB_ENUM, "роль", .values = roles),
+	       USER_SCOPES) },
+	{ "POST", "/users/block", page_user_block, ADMIN, true,
+	  KEYS(CSRF, USER_KEY, K("blocked", WEB_INT, "блокировка", .min = 0, .max = 1)) },
+	{ "POST", "/users/password", page_user_password, ADMIN, true,
+	  KEYS(CSRF, USER_KEY, K("password", WEB_TEXT, "пароль", .max = 1000), K("generate", WEB_FLAG, "создать пароль")) },
+	{ "POST", "/users/delete", page_user_delete, ADMIN, true, KEYS(CSRF, USER_KEY) },
+	{ "GET", "/audit", page_audit, REGION, false,
+	  KEYS(PAGE(1000000), K("action", WEB_TEXT, "действие", .max = 60), K("who", WEB_TEXT, "пользователь", .max = 64),
+	       DATE("from", "начало периода"), DATE("to", "конец периода"), Q,
+	       K("format", WEB_ENUM, "формат", .values = formats)) },
+	{ "GET", "/favicon.ico", page_favicon, WEB_PUBLIC, false, NONE },
 	{ "GET", "/reports", page_reports, WEB_STAFF, false,
 	  KEYS(PROCEDURE, K("unit", WEB_TEXT, "территория", .max = 40), SCHOOL) },
 	{ "GET", "/reports/{procedure}", page_report, WEB_STAFF, false, KEYS(UNIT) },
 	{ "GET", "/reports/{procedure}/xlsx", page_report_xlsx, WEB_STAFF, false, KEYS(UNIT) },
 	{ "GET", "/risk", page_risk, WEB_TERRITORY, false,
-	  KEYS(K("all", WEB_ENUM, "какие школы", .values = one), PAGE(100000), MUNICIPALITY, KIND) },
+	  KEYS(K("all", WEB_ENUM, "какие школы", .values = one), PAGE(100000), MUNICIPALITY, KIND, RISK_SORT) },
+	{ "GET", "/risk/export", page_risk_export, WEB_TERRITORY, false,
+	  KEYS(K("format", WEB_ENUM, "формат", .values = formats), K("all", WEB_ENUM, "какие школы", .values = one),
+	       MUNICIPALITY, KIND, RISK_SORT) },
 	{ "GET", "/risk/{login}", page_evidence, WEB_TERRITORY, false, NONE },
+	{ "GET", "/risk/{login}/pdf", page_evidence_pdf, WEB_TERRITORY, false, NONE },
 	{ "GET", "/pupils", page_pupils, SCHOOLS, false, KEYS(CLASS, YEAR) },
 	{ "POST", "/pupils", page_pupils_add, SCHOOLS, true,
 	  KEYS(CSRF, YEAR, CLASS, K("surname", WEB_TEXT, "фамилия", .max = 80), K("name", WEB_TEXT, "имя", .max = 80),
@@ -162,6 +202,24 @@ const struct web_route web_routes[] = {
 	{ "GET", "/plan/print.pdf", page_plan_pdf, WEB_STAFF, false, KEYS(CAMPAIGN) },
 	{ "GET", "/monitoring", page_monitoring, WEB_TERRITORY, false,
 	  KEYS(PROCEDURE, MUNICIPALITY, K("format", WEB_ENUM, "формат", .values = formats)) },
+	/* Procedures and KIM descriptions (pages/procedures.c); /procedures/kim before the
+	 * {procedure} pattern, which would take it. */
+#define RETURN K("return", WEB_TEXT, "адрес возврата", .max = 300)
+#define SCALE_KEYS K("scale3", WEB_INT, "наименьший балл на «3»", .min = 0, .max = 25600), \
+	K("scale4", WEB_INT, "наименьший балл на «4»", .min = 0, .max = 25600), \
+	K("scale5", WEB_INT, "наименьший балл на «5»", .min = 0, .max = 25600)
+#define POSITIONS_SCALE K("positions", WEB_TEXT, "позиции", .max = 8000), SCALE_KEYS
+#define PROC_FIELDS K("kind", WEB_CODE, "вид процедуры"), YEAR, K("subject", WEB_CODE, "предмет"), \
+	K("grade", WEB_INT, "класс", .min = 1, .max = 11)
+	{ "GET", "/procedures", page_procedures, REGION, false, KEYS(RETURN) },
+	{ "POST", "/procedures", page_procedures_create, REGION, true, KEYS(CSRF, RETURN, PROC_FIELDS, POSITIONS_SCALE) },
+	{ "POST", "/procedures/kim", page_procedures_kim, REGION, true,
+	  KEYS(CSRF, RETURN, PROC_FIELDS, FILE_, SCALE_KEYS) },
+	{ "GET", "/procedures/{procedure}", page_procedure, REGION, false, KEYS(RETURN) },
+	{ "POST", "/procedures/{procedure}", page_procedure_update, REGION, true, KEYS(CSRF, RETURN, POSITIONS_SCALE) },
+	/* The analysis run from the browser (pages/analysis.c). */
+	{ "GET", "/analysis", page_analysis, REGION, false, NONE },
+	{ "POST", "/analysis", page_analysis_start, REGION, true, KEYS(CSRF) },
 	{ "GET", "/materials", page_materials, SCHOOLS | REGION, false, NONE },
 	{ "POST", "/materials", page_materials_add, REGION, true,
 	  KEYS(CSRF, PROCEDURE, K("variant", WEB_INT, "вариант", .min = 1, .max = 99), FILE_) },
@@ -292,6 +350,8 @@ const struct web_route web_routes[] = {
 	       K("format", WEB_ENUM, "формат", .values = doc_formats), CAMPAIGN, PROCEDURE, YEAR,
 	       K("plan", WEB_INT, "план мероприятий", .min = 1, .max = ID_MAX), MUNICIPALITY, SCHOOL,
 	       K("number", WEB_TEXT, "номер документа", .max = 40), DATE("date", "дата документа")) },
+	{ "GET", "/settings", page_settings, REGION, false, NONE },
+	{ "POST", "/settings", page_settings_post, REGION, true, KEYS(CSRF, K("zone", WEB_TEXT, "часовой пояс", .max = 40)) },
 	{ "GET", "/api/v1/me", api_me, WEB_ANY_USER, false, NONE },
 	{ "GET", "/api/v1/schools", api_schools, WEB_TERRITORY, false, KEYS(Q, MUNICIPALITY, PAGE(1000000)) },
 	{ "GET", "/api/v1/procedures", api_procedures, WEB_STAFF, false, NONE },
@@ -494,7 +554,7 @@ static int parse_value(const struct web_key *k, const char *v, struct arena *a, 
 			why = "нужно время в виде ЧЧ:ММ, от 00:00 до 23:59";
 	} else if (k->type == WEB_DATETIME) {
 		if (web_parse_datetime(v, &x))
-			why = "нужны существующие дата и время в виде ГГГГ-ММ-ДД ЧЧ:ММ (UTC)";
+			why = "нужны существующие дата и время в виде ГГГГ-ММ-ДД ЧЧ:ММ (по местному времени региона)";
 	} else if (k->type == WEB_ENUM) {
 		if (!in_list(k->values, v)) {
 			buf_puts(&b, "допустимые значения:");

@@ -257,6 +257,20 @@ void html_csrf(struct web_req *r, struct buf *b);
 void html_pager(struct buf *b, const char *base, long total, long per, long page);
 /* A number with thin-space thousands ("26 595"). */
 void html_int(struct buf *b, long v);
+/* Numbers in the one Russian format of base/ru.h (escaped): ru_num's decimal comma, a share
+ * 0..1 as ru_pct's «48,5 %», ru_p's «p < 0,001»; html_count writes «12 работ» (the number,
+ * a no-break space, str_plural's form). web/html.c. */
+void html_num(struct buf *b, double v, int dec);
+void html_pct(struct buf *b, double share, int dec);
+void html_p(struct buf *b, double p);
+void html_count(struct buf *b, long n, const char *one, const char *few, const char *many);
+/* A procedure code as people name it, with its year: «ВПР, математика, 4 класс, 2021» (the
+ * code itself when the database does not know it or oko does not name its kind); the code
+ * belongs in a tooltip (title="VPR-2021-MA-4") or an export column. web/html.c. */
+void web_procedure_name(struct db *d, const char *code, char *out, size_t n);
+/* Today's date 'YYYY-MM-DD' in the region's time zone (plan_now's clock): what is due or
+ * overdue, and the default date of a form. web/html.c. */
+void web_today(char out[11]);
 /* A row of an upload history table (model/upload_list.h): when, file, who, procedure,
  * the school when with_school, rows, replaced (pages/schools.c; the home page too). */
 struct upload_list_row;
@@ -318,11 +332,28 @@ int page_audit(struct web_req *r, struct web_res *w);
 int page_users(struct web_req *r, struct web_res *w);
 int page_users_post(struct web_req *r, struct web_res *w);
 int page_users_token_revoke(struct web_req *r, struct web_res *w);
+/* issue 18, users / audit / registry / favicon (pages/admin.c, schools.c, favicon.c) */
+int page_user_edit(struct web_req *r, struct web_res *w);
+int page_user_edit_post(struct web_req *r, struct web_res *w);
+int page_user_block(struct web_req *r, struct web_res *w);
+int page_user_password(struct web_req *r, struct web_res *w);
+int page_user_delete(struct web_req *r, struct web_res *w);
+int page_schools_export(struct web_req *r, struct web_res *w);
+int page_school_new(struct web_req *r, struct web_res *w);
+int page_school_new_post(struct web_req *r, struct web_res *w);
+int page_school_edit(struct web_req *r, struct web_res *w);
+int page_school_edit_post(struct web_req *r, struct web_res *w);
+int page_municipalities(struct web_req *r, struct web_res *w);
+int page_municipalities_post(struct web_req *r, struct web_res *w);
+int page_favicon(struct web_req *r, struct web_res *w);
 int page_reports(struct web_req *r, struct web_res *w);
 int page_report(struct web_req *r, struct web_res *w);
 int page_report_xlsx(struct web_req *r, struct web_res *w);
 int page_risk(struct web_req *r, struct web_res *w);
 int page_evidence(struct web_req *r, struct web_res *w);
+/* The risk list as CSV or XLSX; the evidence card as a PDF (pages/risk.c). */
+int page_risk_export(struct web_req *r, struct web_res *w);
+int page_evidence_pdf(struct web_req *r, struct web_res *w);
 int page_pupils(struct web_req *r, struct web_res *w);
 int page_pupils_add(struct web_req *r, struct web_res *w);
 int page_pupils_import(struct web_req *r, struct web_res *w);
@@ -333,6 +364,15 @@ int page_grid_list(struct web_req *r, struct web_res *w);
 int page_grid(struct web_req *r, struct web_res *w);
 int page_grid_post(struct web_req *r, struct web_res *w);
 int page_grid_form(struct web_req *r, struct web_res *w);
+/* Procedures created and edited, KIM descriptions imported (pages/procedures.c). */
+int page_procedures(struct web_req *r, struct web_res *w);
+int page_procedure(struct web_req *r, struct web_res *w);
+int page_procedures_create(struct web_req *r, struct web_res *w);
+int page_procedure_update(struct web_req *r, struct web_res *w);
+int page_procedures_kim(struct web_req *r, struct web_res *w);
+/* The analysis run started from the browser and its progress (pages/analysis.c). */
+int page_analysis(struct web_req *r, struct web_res *w);
+int page_analysis_start(struct web_req *r, struct web_res *w);
 int page_materials(struct web_req *r, struct web_res *w);
 int page_materials_add(struct web_req *r, struct web_res *w);
 int page_materials_schedule(struct web_req *r, struct web_res *w);
@@ -402,7 +442,8 @@ void web_observers_tile(struct web_req *r, struct buf *b);
 void web_procedure_title(struct buf *b, const char *code, const char *subject, int grade);
 /* A date "YYYY-MM-DD" as «14.04.2021» (escaped; "" stays ""). */
 void web_date_ru(struct buf *b, const char *iso);
-/* A UTC moment "YYYY-MM-DDTHH:MM:SSZ" as «14.04.2021 09:30 (UTC)» (escaped). */
+/* A UTC moment "YYYY-MM-DDTHH:MM:SSZ" as «14.04.2021 09:30» in the region's time (escaped;
+ * web/html.c, like web_date_ru). */
 void web_moment_ru(struct buf *b, const char *iso);
 /* Plans of measures (pages/measures.c; docs/measures.md): the plans, a plan with its
  * blocks and measures, a measure with its status notes and evidence files, addressed help
@@ -428,6 +469,9 @@ void web_measures_home(struct web_req *r, struct buf *b);
 /* Official documents (pages/documents.c): the form and the file (DOCX or PDF). */
 int page_documents(struct web_req *r, struct web_res *w);
 int page_documents_file(struct web_req *r, struct web_res *w);
+/* The installation's settings (pages/settings.c): the region's time zone. */
+int page_settings(struct web_req *r, struct web_res *w);
+int page_settings_post(struct web_req *r, struct web_res *w);
 int api_schools(struct web_req *r, struct web_res *w);
 int api_me(struct web_req *r, struct web_res *w);
 int api_procedures(struct web_req *r, struct web_res *w);

@@ -26,7 +26,7 @@ expect_eq "RU-4 boundary counts 13 → 223, 14 → 866" "$(sql "SELECT group_con
 expect_eq "MA-5 boundary counts 6 → 469, 7 → 4012" "$(sql "SELECT group_concat(n, ' ') FROM (SELECT count(*) n FROM result r JOIN procedure p ON p.id = r.procedure_id WHERE p.code = 'VPR-2021-MA-5' AND absent = 0 AND primary_score IN (6, 7) GROUP BY primary_score ORDER BY primary_score)")" "469 4012"
 # MA-4's impossible totals are reported and their treatment stated.
 expect_grep "MA-4 totals above the maximum reported" "$T/err_ma4" "сумма баллов больше максимума 20; первичный балл взят как сумма позиций"
-expect_grep "MA-4 treatment in the report" "$T/out_ma4" "сумма баллов больше максимума (первичный балл = сумма позиций) [total_over_max]: 16 — строка сохранена с отметкой"
+expect_grep "MA-4 treatment in the report" "$T/out_ma4" "сумма баллов больше максимума (первичный балл = сумма позиций): 16 — строка сохранена с отметкой"
 expect_eq "MA-4 rows over the maximum are marked" "$(sql "SELECT count(*) FROM result r JOIN procedure p ON p.id = r.procedure_id WHERE p.code = 'VPR-2021-MA-4' AND problems & 2")" 16
 expect_grep "RU-4 shifted columns noticed" "$T/err_ru4" "а здесь пол — похоже, столбцы сдвинуты"
 for f in ma4 bi5 ru6 ma6; do
@@ -65,12 +65,12 @@ if [ -d "$real/vpr2020" ]; then
 	"$OKO" import procedures "$T/p2020.csv" >/dev/null
 	expect_ok "2020 ma6 imports (its negative cell marks one row)" import results "$real/vpr2020/ma6.xlsx" --procedure VPR-2020-MA-6
 	expect_grep "ma6: rows, written, absent" "$T/out" "строк: 23857, писали работу: 20253, отсутствовали: 3603"
-	expect_grep "ma6: the negative cell marked" "$T/out" "[score_range]: 1 — строка сохранена с отметкой"
+	expect_grep "ma6: the negative cell marked" "$T/out" "балл позиции отрицательный или больше 200 (ячейка нечитаема, строка вне признаков по баллам): 1 — строка сохранена с отметкой"
 	expect_grep "ma6: its procedure taken from the catalogue" "$T/err" "процедура VPR-2020-MA-6 создана: 13 позиций, максимум 16; источник — каталог oko"
 	expect_ok "2020 om4 imports (absences in capitals)" import results "$real/vpr2020/om4.xlsx" --procedure VPR-2020-OM-4
 	expect_grep "om4: rows, written, absent" "$T/out" "строк: 26219, писали работу: 22856, отсутствовали: 3363"
 	expect_eq "om4: absences of every spelling stored" "$(sql "SELECT sum(absent) FROM result r JOIN procedure p ON p.id = r.procedure_id WHERE p.code = 'VPR-2020-OM-4'")" 3363
-	expect_grep "om4: 8 shifted rows kept marked" "$T/out" "[extra_position]: 8 — строка сохранена с отметкой"
+	expect_grep "om4: 8 shifted rows kept marked" "$T/out" "значения за последней позицией процедуры (отброшены, строка вне признаков по баллам): 8 — строка сохранена с отметкой"
 	expect_ok "ma6: a dry run passes" import results "$real/vpr2020/ma6.xlsx" --procedure VPR-2020-MA-6 --dry-run
 	run_oko import results "$real/vpr2020/ma6.xlsx" --procedure VPR-2020-MA-6 --strict
 	expect_eq "… and refused with --strict" "$rc" 1

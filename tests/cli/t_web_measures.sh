@@ -240,11 +240,11 @@ expect_eq "another municipality's measure is 404" "$code" 404
 # --- overdue on the home pages (help due 15.11.2021, today 01.12.2021)
 over=$(sql "SELECT count(*) FROM measure m JOIN mplan p ON p.id = m.plan_id WHERE p.municipality_id = $mun_id AND m.status IN ('planned','progress') AND m.due < '2021-12-01'")
 get mun /
-expect_grep "the coordinator's home shows overdue measures" "$T/body" "Просрочено $over "
+expect_grep "the coordinator's home shows overdue measures" "$T/body" "Просрочено $over "
 get school /
 sover=$(sql "SELECT count(*) FROM measure WHERE school_id = $s1 AND status IN ('planned','progress') AND due < '2021-12-01'")
 if [ "$sover" -gt 0 ]; then
-	expect_grep "the school's home shows its overdue measures" "$T/body" "Просрочено $sover "
+	expect_grep "the school's home shows its overdue measures" "$T/body" "Просрочено $sover "
 else
 	grep -q "Просрочено" "$T/body" && fail "the school has nothing overdue" || ok "the school has nothing overdue"
 fi

@@ -48,7 +48,10 @@ static void no_run(struct web_req *r, struct web_res *w, const char *title)
 	buf_puts(&w->body, "<h1>");
 	html_text(&w->body, title);
 	buf_puts(&w->body, "</h1><p class=\"card\">Анализ ещё не проводился. Он появится здесь, когда "
-			   "результаты будут загружены и анализ запущен.</p>");
+			   "результаты будут загружены и анализ запущен.");
+	if (r->user.role == ROLE_ADMIN || r->user.role == ROLE_REGION)
+		buf_puts(&w->body, " <a href=\"/analysis\">Запустить анализ</a>");
+	buf_puts(&w->body, "</p>");
 	html_end(r, w);
 }
 
