@@ -101,6 +101,11 @@ get sch "/plan?campaign=$cid"
 expect_grep "nav shows the plan-graph" "$T/body" "План-график"
 get reg /
 expect_grep "region nav shows monitoring" "$T/body" "Мониторинг загрузки"
+get reg "/plan?campaign=$cid"
+expect_grep "a missing procedure is created without leaving the plan-graph" "$T/body" \
+	"/procedures?return=%2Fplan%3Fcampaign%3D$cid"
+get reg "/procedures?return=%2Fplan%3Fcampaign%3D$cid"
+expect_eq "… the procedures page takes the way back" "$code" 200
 
 # CSRF: a state-changing form without the session's token is refused
 code=$(curl -s -o "$T/body" -w '%{http_code}' -b "$T/reg.jar" --data-urlencode "name=Без токена" "$URL/plan")

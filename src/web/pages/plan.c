@@ -112,7 +112,9 @@ static void region_forms(struct web_req *r, struct buf *b, int64_t cid)
 	html_printf(b, "<input type=\"hidden\" name=\"campaign\" value=\"%lld\">", (long long)cid);
 	buf_puts(b, "<label>Процедура <select name=\"procedure\" required>");
 	procedure_options(r, b, cid, true);
-	buf_puts(b, "</select></label>");
+	/* A procedure the list lacks is created on /procedures, which comes back here. */
+	html_printf(b, "</select></label><p class=\"muted\">Нет нужной процедуры? <a href=\"/procedures?return=%%2Fplan%%3Fcampaign%%3D%lld\">Создать процедуру</a>.</p>",
+		    (long long)cid);
 	for (int f = 0; f < PLAN_NFIELDS; f++)
 		date_input(b, plan_field_name((enum plan_field)f), plan_field_title((enum plan_field)f), "");
 	buf_puts(b, "<button>Сохранить</button></form></section>");
