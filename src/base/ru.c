@@ -199,6 +199,39 @@ static void civil_from_days(long long z, long long *y, unsigned *m, unsigned *d)
 	*y = yy + (*m <= 2);
 }
 
+/* The local civil time of a UTC moment: 0, or -1 when iso is not a moment. */
+static int local_of(const char *iso, long long *y, unsigned *mo, unsigned *d, int *hh, int *mm)
+{
+	if (!is_date(iso) || strlen(iso) < 16 || iso[10] != 'T' || iso[13] != ':')
+		return -1;
+	*hh = (iso[11] - '0') * 10 + (iso[12] - '0');
+	*mm = (iso[14] - '0') * 10 + (iso[15] - '0');
+	if (sscanf(iso, "%4lld-%2u-%2u", y, mo, d) != 3 || *hh > 23 || *mm > 59)
+		return -1;
+	long long minutes = days_from_civil(*y, *mo, *d) * 1440 + *hh * 60 + *mm + ru_zone()->offset_min;
+	long long days = minutes >= 0 ? minutes / 1440 : (minutes - 1439) / 1440;
+	int rem = (int)(minutes - days * 1440);
+	civil_from_days(days, y, mo, d);
+	*hh = rem / 60;
+	*mm = rem % 60;
+	return 0;
+}
+
+char *ru_local_day(char *out, size_t n, const char *iso)
+{
+	long long y;
+	unsigned mo, d;
+	int hh, mm;
+	if (local_of(iso, &y, &mo, &d, &hh, &mm)) {
+		str_copy_utf8(out, n, iso ? iso : "");
+		return out;
+	}
+	char t[48];
+	snprintf(t, sizeof t, "%04lld-%02u-%02u", y % 10000, mo % 100u, d % 100u);
+	str_copy_utf8(out, n, t);
+	return out;
+}
+
 char *ru_moment(char *out, size_t n, const char *iso)
 {
 	if (!is_date(iso) || strlen(iso) < 16 || iso[10] != 'T' || iso[13] != ':') {

@@ -33,6 +33,10 @@ char *ru_date_long(char *out, size_t n, const char *iso);
 /* «14.04.2021 09:30» in the region's time (input: a UTC moment 'YYYY-MM-DDTHH:MM[:SS]Z'). */
 char *ru_moment(char *out, size_t n, const char *iso_utc);
 
+/* The region's calendar date 'YYYY-MM-DD' of a UTC moment (what day it was there: an upload
+ * at 22:00 UTC on the deadline is the next day in Barnaul); the input as it is otherwise. */
+char *ru_local_day(char *out, size_t n, const char *iso_utc);
+
 /* Russia's time zones: IANA name, offset from UTC in minutes, Russian title. */
 struct ru_zone {
 	const char *id;     /* "Asia/Barnaul" */

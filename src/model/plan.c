@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "base/err.h"
+#include "base/ru.h"
 #include "base/log.h"
 #include "base/mem.h"
 #include "model/plan.h"
@@ -632,9 +633,13 @@ int plan_monitor(struct db *d, const char *procedure, const struct scope *sc,
 		x->rows = (long)db_col_int(s, 10);
 		x->written = (long)db_col_int(s, 11);
 		bool past = m->deadline[0] && strcmp(m->today, m->deadline) > 0;
+		/* Late by the region's calendar: an upload at 22:00 UTC on the deadline is the
+		 * next day east of Moscow. */
+		char day[16];
+		ru_local_day(day, sizeof day, x->first_at);
 		if (x->first_at[0])
 			x->status = !assigned ? PLAN_UNASSIGNED
-				    : m->deadline[0] && strncmp(x->first_at, m->deadline, 10) > 0 ? PLAN_LATE
+				    : m->deadline[0] && strncmp(day, m->deadline, 10) > 0 ? PLAN_LATE
 				    : PLAN_ONTIME;
 		else
 			x->status = past ? PLAN_OVERDUE : PLAN_WAITING;

@@ -343,6 +343,8 @@ static void test_ru(void **st)
 	assert_int_equal(ru_set_zone("Asia/Barnaul"), 0);
 	assert_string_equal(ru_moment(l, sizeof l, "2026-12-31T18:30:00Z"), "01.01.2027 01:30");
 	assert_string_equal(ru_moment(l, sizeof l, "2024-02-28T20:00:00Z"), "29.02.2024 03:00");
+	assert_string_equal(ru_local_day(l, sizeof l, "2021-05-28T20:30:00Z"), "2021-05-29");
+	assert_string_equal(ru_local_day(l, sizeof l, "2021-05-28T10:30:00Z"), "2021-05-28");
 	assert_int_equal(ru_set_zone("Europe/Kaliningrad"), 0);
 	assert_string_equal(ru_moment(l, sizeof l, "2021-03-01T01:00:00Z"), "01.03.2021 03:00");
 	assert_int_equal(ru_set_zone("Mars/Olympus"), -1);

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "base/err.h"
+#include "base/ru.h"
 #include "base/log.h"
 #include "db/db.h"
 #include "model/plan.h"
@@ -180,8 +181,9 @@ static void upload(int64_t school, const char *at)
 
 static void test_monitor(void **state)
 {
-	upload(sch_a, "2021-05-25T23:59:59Z"); /* the last second of the deadline day: on time */
-	upload(sch_b, "2021-05-26T00:00:00Z"); /* late */
+	/* Days are the region's (Moscow by default, UTC+3). */
+	upload(sch_a, "2021-05-25T20:59:59Z"); /* the last second of the deadline day: on time */
+	upload(sch_b, "2021-05-25T21:00:00Z"); /* 00:00 on the next day there: late */
 	upload(sch_a, "2021-06-01T00:00:00Z"); /* a correction: still on time */
 	struct plan_monitor m;
 	assert_int_equal(plan_monitor(db, "VPR-2021-MA-4", NULL, 0, 1621900800 /* 2021-05-25 */, &m), 0);
@@ -196,8 +198,15 @@ static void test_monitor(void **state)
 	assert_string_equal(m.m[0].municipality, "М1");
 	assert_int_equal(m.m[1].missing, 1);
 	assert_string_equal(m.s[0].last_at, "2021-06-01T00:00:00Z");
-	assert_string_equal(m.s[0].first_at, "2021-05-25T23:59:59Z");
+	assert_string_equal(m.s[0].first_at, "2021-05-25T20:59:59Z");
 	plan_monitor_free(&m);
+	/* In Barnaul (UTC+7) the same first upload is 03:59 on the day after: late. */
+	assert_int_equal(ru_set_zone("Asia/Barnaul"), 0);
+	assert_int_equal(plan_monitor(db, "VPR-2021-MA-4", NULL, 0, 1621900800, &m), 0);
+	assert_int_equal(m.total.n[PLAN_ONTIME], 0);
+	assert_int_equal(m.total.n[PLAN_LATE], 2);
+	plan_monitor_free(&m);
+	assert_int_equal(ru_set_zone("Europe/Moscow"), 0);
 	assert_int_equal(plan_monitor(db, "VPR-2021-MA-4", NULL, 0, 1621987200 /* 2021-05-26 */, &m), 0);
 	assert_int_equal(m.total.n[PLAN_OVERDUE], 1);
 	assert_int_equal(m.total.missing, 1);
