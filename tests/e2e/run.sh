@@ -43,6 +43,9 @@ row() { # CODE VARIANT
 { echo "school,procedure,code,class,variant,gender,journal_mark,absent,$labels"; row 41001 1; row 41002 пять; } > "$T/school_bad.csv"
 { echo "school,procedure,code,class,variant,gender,journal_mark,absent,$labels"; row 41001 1; row 41002 2; } > "$T/school_fixed.csv"
 export E2E_DATA=$T E2E_SCHOOL=$school
+# roles.test.mjs: the procedures' task numbers with a dot (3.1, 12.2) are labels, not decimals.
+E2E_LABELS=$(sqlite3 "$OKO_DB" "SELECT group_concat(label, ' ') FROM (SELECT DISTINCT label FROM position WHERE label GLOB '*.*')")
+export E2E_LABELS
 # Observers (observers.test.mjs): the demo puts the 2021 procedures into «ВПР весна 2021»
 # with dated sittings, assigns its observers and links the login «observer» to one of them;
 # the plan imported above only re-dates the campaign's procedures within the same window.

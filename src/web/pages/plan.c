@@ -94,8 +94,12 @@ static void procedure_options(struct web_req *r, struct buf *b, int64_t cid, boo
 	if (plan_procedure_codes(r->db, cid, all, &v, &n))
 		return;
 	for (size_t i = 0; i < n; i++) {
-		buf_puts(b, "<option>");
-		html_text(b, v[i].code);
+		char name[200];
+		web_procedure_name(r->db, v[i].code, name, sizeof name);
+		buf_puts(b, "<option value=\"");
+		html_attr(b, v[i].code);
+		buf_puts(b, "\">");
+		html_text(b, name);
 		buf_puts(b, "</option>");
 	}
 	free(v);

@@ -526,8 +526,11 @@ static void experts_section(struct web_req *r, struct buf *b, const struct flash
 	buf_puts(b, "<section class=\"card\" id=\"experts\"><h2>Эксперты</h2>");
 	if (f && f->diags)
 		diags_list(b, f->diags);
-	buf_puts(b, "<p>Файл реестра экспертов — CSV (UTF-8 или Windows-1251) или XLSX со столбцами id, name, "
-		    "municipality, subjects, works_at, children_at, max_works, login. Эксперт никогда не "
+	buf_puts(b, "<p>Файл реестра экспертов — CSV (UTF-8 или Windows-1251) или XLSX со столбцами "
+		    "<code>id</code> (код эксперта), <code>name</code> (ФИО), <code>municipality</code> "
+		    "(муниципалитет), <code>subjects</code> (предметы), <code>works_at</code> (где работает), "
+		    "<code>children_at</code> (где учатся дети), <code>max_works</code> (наибольшее число "
+		    "работ), <code>login</code> (вход в oko). Эксперт никогда не "
 		    "проверяет работы школ, где работает или учится его ребёнок, и не видит, чья работа. "
 		    "Файл загружается целиком или не загружается совсем: при ошибке реестр не меняется.</p>"
 		    "<form method=\"post\" action=\"/recheck/experts/import\" enctype=\"multipart/form-data\" "
