@@ -307,3 +307,60 @@ struct doc *risk_card_doc(const struct risk_card *c)
 		sign_block(d, &c->signs[i], !i || strcmp(c->signs[i - 1].sign, c->signs[i].sign));
 	return d;
 }
+
+/* ---- the risk list ---- */
+
+struct doc *risk_list_doc_begin(const struct run_info *run, const char *territory, const char *filter)
+{
+	char day[64], at[64];
+	struct doc *d = doc_new("Зона риска");
+	doc_para(d, DOC_TITLE, DOC_ALIGN_DEFAULT, true, "Зона риска: школы с признаками необъективности");
+	if (territory && *territory)
+		doc_para(d, DOC_SUBTITLE, DOC_ALIGN_DEFAULT, false, territory);
+	doc_paraf(d, DOC_SUBTITLE, "по анализу от %s (%s)", ru_date_long(day, sizeof day, run->at),
+		  ru_moment(at, sizeof at, run->at));
+	if (filter && *filter)
+		doc_paraf(d, DOC_PLAIN, "Показаны: %s.", filter);
+	static const char *const titles[6] = { "Место", "Школа", "Муниципалитет", "Риск",
+					       "Признаки: офиц. / опубл. / oko", "Главный признак" };
+	/* 170 mm between the margins; the school takes what is left (about 40 mm). */
+	static const double widths[6] = { 17, 0, 36, 14, 24, 39 };
+	doc_table_begin(d, 6, titles, widths);
+	return d;
+}
+
+void risk_list_doc_row(struct doc *d, const struct run_risk *x)
+{
+	char rank[RU_NUM_MAX], risk[RU_NUM_MAX], c[3][RU_NUM_MAX], proc[200];
+	char flags[3 * RU_NUM_MAX + 8];
+	snprintf(flags, sizeof flags, "%s / %s / %s", ru_int(c[0], sizeof c[0], x->official_flags),
+		 ru_int(c[1], sizeof c[1], x->published_flags), ru_int(c[2], sizeof c[2], x->own_flags));
+	struct buf school = BUF_INIT, top = BUF_INIT;
+	buf_puts(&school, x->name);
+	if (x->listed)
+		buf_puts(&school, " (в списке oko)");
+	const struct stat_sign_info *s = stat_sign_find(x->top_sign);
+	if (s || *x->top_sign) {
+		buf_puts(&top, s ? s->title : "признак без описания");
+		if (*x->top_procedure)
+			buf_printf(&top, " (%s)", risk_procedure_words(proc, sizeof proc, x->top_procedure));
+	}
+	const char *cells[6] = { ru_int(rank, sizeof rank, x->rank), buf_str(&school), x->municipality,
+				 ru_num(risk, sizeof risk, x->risk, 1), flags, buf_str(&top) };
+	doc_table_row(d, cells);
+	buf_free(&school);
+	buf_free(&top);
+}
+
+void risk_list_doc_end(struct doc *d, size_t nrows)
+{
+	if (!nrows)
+		doc_table_row(d, (const char *const[]){ "", "Школ с признаками нет.", "", "", "", "" });
+	doc_table_end(d);
+	char t[RU_NUM_MAX];
+	doc_paraf(d, DOC_SMALL, "Всего %s %s. Признаки: офиц. — официальные (методика 2019 г.), опубл. — "
+		  "опубликованные критерии (ФИОКО, Рособрнадзор), oko — собственные признаки oko. Школа "
+		  "попадает в список oko по совокупности признаков с контролем доли ложных обнаружений. "
+		  "Признак — повод для проверки, а не вывод о нарушении.",
+		  ru_int(t, sizeof t, (long long)nrows), str_plural((long)nrows, "школа", "школы", "школ"));
+}

@@ -47,4 +47,14 @@ struct risk_card {
 /* A new document of the card (the caller frees it with doc_free). */
 struct doc *risk_card_doc(const struct risk_card *c);
 
+/* The risk list as a document, built row by row in the list's order: the title, the run's
+ * date in words and its local moment, the territory and what the list holds (filter, e.g.
+ * «школы в списке oko или с признаками; по риску»), then a table (место, школа,
+ * муниципалитет, риск, признаки официальные / опубликованные критерии / oko, главный
+ * признак in words with its procedure). risk_list_doc_end() closes the table and adds the
+ * legend; the caller frees the document with doc_free. */
+struct doc *risk_list_doc_begin(const struct run_info *run, const char *territory, const char *filter);
+void risk_list_doc_row(struct doc *d, const struct run_risk *x);
+void risk_list_doc_end(struct doc *d, size_t nrows);
+
 #endif

@@ -186,3 +186,60 @@ expect_grep "school card links the reports" "$T/body" 'href="/reports/VPR-2022-M
 expect_grep "navigation entry «Аналитика»" "$T/body" '<a href="/reports">Аналитика</a>'
 get exp /
 grep -q 'href="/reports"' "$T/body" && fail "expert sees the analytics entry" || ok "no analytics entry for an expert"
+
+# --- the reports as a PDF: the page's numbers, the procedure by its title, the same scopes
+get sch "$P"
+expect_grep "the report page links its PDF" "$T/body" 'href="/reports/VPR-2022-MA-4/pdf?school=sch220206"'
+code=$(curl -s -o "$T/r.pdf" -D "$T/h" -w '%{http_code}' -b "$T/sch.jar" "$URL$P/pdf")
+expect_eq "the school's report PDF" "$code" 200
+check "… is a PDF" grep -q '^%PDF-' "$T/r.pdf"
+expect_grep "… with a Russian file name" "$T/h" "filename*=UTF-8''%D0%90%D0%BD%D0%B0%D0%BB%D0%B8%D1%82%D0%B8%D0%BA%D0%B0%20%D0%92%D0%9F%D0%A0"
+pdftotext -layout "$T/r.pdf" "$T/r.txt" 2>/dev/null
+expect_grep "the PDF names the procedure by its title" "$T/r.txt" "ВПР, математика, 4 класс, 2022"
+expect_grep "the PDF names the school" "$T/r.txt" 'МБОУ "СОШ № 1" (sch220206)'
+grep -q 'VPR-2022' "$T/r.txt" && fail "the PDF has no procedure code" || ok "the PDF has no procedure code"
+# The page's figures: «2» 30,0 %, municipality «3» 65,0 %, понизили 44,4 %, position 2 achieved 50,0 / 80,0.
+expect_grep "the PDF's mean as the page's (3,0 of 6)" "$T/r.txt" "средний балл 3,0 из 6"
+check "the PDF's «2» share as the page's (30,0)" grep -Eq '^ *МБОУ.* 10 +30,0 +30,0 +10,0 +30,0 +3,0' "$T/r.txt"
+expect_grep "the PDF's municipality «3» as the page's (65,0)" "$T/r.txt" "65,0"
+check "the PDF's понизили as the page's (44,4 %, 4 чел.)" grep -Eq '^ *МБОУ.* 9 +44,4.% +33,3.% +22,2.%' "$T/r.txt"
+check "the PDF's planned results as the page's (2: 50,0 / 80,0)" grep -Eq '^ *2 +50,0 +80,0' "$T/r.txt"
+expect_grep "the PDF lists participants by code" "$T/r.txt" "1010"
+grep -Eq '[0-9]\.[0-9]' "$T/r.txt" && fail "the PDF has no decimal points" || ok "the PDF has no decimal points"
+code=$(curl -s -o "$T/m.pdf" -w '%{http_code}' -b "$T/mun.jar" "$URL$P/pdf")
+expect_eq "the municipality's report PDF" "$code" 200
+pdftotext -layout "$T/m.pdf" "$T/m.txt" 2>/dev/null
+expect_grep "… names the municipality" "$T/m.txt" "муниципалитет: г. Барнаул"
+grep -q "1010" "$T/m.txt" && fail "the municipality's PDF has no participants" || ok "the municipality's PDF has no participants"
+while read -r who path want; do
+	get "$who" "$path"
+	expect_eq "$who GET $path → $want" "$code" "$want"
+done <<MATRIX
+admin $P/pdf?region=$REG 200
+mun $P/pdf?school=edu223017 404
+mun $P/pdf?municipality=$MUN2 404
+sch $P/pdf?school=sch220207 404
+sch2 $P/pdf?school=sch220206 404
+exp $P/pdf 403
+admin /reports/VPR-1999-MA-4/pdf 404
+MATRIX
+
+# --- the chooser's school field takes a part of the name (Cyrillic case folded)
+redirect() { curl -s -o "$T/body" -D "$T/h" -w '%{http_code}' -b "$T/$1.jar" -G "$URL/reports" --data-urlencode "procedure=VPR-2022-MA-4" --data-urlencode "school=$2"; }
+code=$(redirect mun "сош № 1")
+expect_eq "one school found by a part of its name" "$code" 303
+expect_grep "… opens its report" "$T/h" "Location: /reports/VPR-2022-MA-4?school=sch220206"
+code=$(redirect mun "sch220206")
+expect_grep "a login still opens the report" "$T/h" "Location: /reports/VPR-2022-MA-4?school=sch220206"
+code=$(redirect admin "усть-козлухинская")
+expect_eq "several schools: a list to choose from" "$code" 200
+expect_grep "… links the first" "$T/body" 'href="/reports/VPR-2022-MA-4?school=edu223017"'
+expect_grep "… and the second" "$T/body" 'href="/reports/VPR-2022-MA-4?school=edu223018"'
+expect_grep "… says how many in Russian" "$T/body" "найдены 2 школы"
+code=$(redirect mun "усть-козлухинская")
+expect_eq "a school outside the territory: a message, not 404" "$code" 200
+expect_grep "… in Russian" "$T/body" "не найдена среди школ вашей территории"
+grep -q "edu223017" "$T/body" && fail "… and no foreign school leaks" || ok "… and no foreign school leaks"
+[ -n "${KEEP_PDF:-}" ] && cp "$T/r.pdf" "$T/m.pdf" "$KEEP_PDF/"
+code=$(redirect reg "Гимназия № 99")
+expect_grep "no match: a message" "$T/body" "«Гимназия № 99» не найдена"

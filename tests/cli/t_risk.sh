@@ -125,6 +125,38 @@ grep -Eq 'mean_inflated|boundary_peak|journal_gap|twins|[a-z_]+=[0-9]' "$T/card.
 get mun "/risk/$foreign/pdf"
 expect_eq "a foreign school's PDF: 404" "$code" 404
 
+# --- the risk list as a PDF: the page's schools in the page's order, in words
+get region "/risk?all=1"
+first_risk=$(grep -o '<td class="num">[0-9]*,[0-9]</td>' "$T/body" | head -1 | sed 's/<[^>]*>//g')
+top_name=$(sql "SELECT s.name FROM school_risk k JOIN school s ON s.id = k.school_id ORDER BY k.rank LIMIT 1")
+code=$(curl -s -o "$T/list.pdf" -D "$T/h" -w '%{http_code}' -b "$T/region.jar" "$URL/risk/pdf?all=1&municipality=0&kind=&sort=rank")
+expect_eq "the list's PDF" "$code" 200
+check "… is a PDF" grep -q '^%PDF-' "$T/list.pdf"
+expect_grep "… with a Russian file name" "$T/h" "filename*=UTF-8''%D0%97%D0%BE%D0%BD%D0%B0"
+expect_grep "the list links its PDF" "$T/body" 'href="/risk/pdf?all=1&amp;municipality=0&amp;kind=&amp;sort=rank"'
+pdftotext -layout "$T/list.pdf" "$T/list.txt" 2>/dev/null
+flat=$(tr '\n' ' ' <"$T/list.txt" | tr -s ' ')
+[[ "$flat" == *"Зона риска"* ]] && ok "the list's PDF is titled" || fail "the list's PDF is titled"
+check "the list's PDF dates the run in words" grep -Eq '[0-9]{2} (января|февраля|марта|апреля|мая|июня|июля|августа|сентября|октября|ноября|декабря) [0-9]{4} г\.' "$T/list.txt"
+check "the list's PDF shows the top risk as the page ($first_risk)" grep -q "$first_risk" "$T/list.txt"
+pdftotext "$T/list.pdf" "$T/list_raw.txt" 2>/dev/null
+flat=$(tr '\n' ' ' <"$T/list_raw.txt" | tr -s ' ')
+[[ "$flat" == *"${top_name:0:12}"* ]] && ok "the list's PDF names the top school" || fail "the list's PDF names the top school ($top_name)"
+grep -q 'VPR-[0-9]' "$T/list.txt" && fail "the list's PDF has no procedure codes" || ok "the list's PDF has no procedure codes"
+grep -Eq 'mean_inflated|boundary_peak|journal_gap|twins' "$T/list.txt" && fail "the list's PDF has no sign identifiers" || ok "the list's PDF has no sign identifiers"
+code=$(curl -s -o "$T/mlist.pdf" -w '%{http_code}' -b "$T/mun.jar" "$URL/risk/pdf?all=1")
+expect_eq "a municipality's list PDF" "$code" 200
+pdftotext "$T/mlist.pdf" "$T/mlist.txt" 2>/dev/null
+mine_name=$(sql "SELECT s.name FROM school_risk k JOIN school s ON s.id = k.school_id WHERE s.municipality_id = $mun_id ORDER BY k.rank LIMIT 1")
+mflat=$(tr '\n' ' ' <"$T/mlist.txt" | tr -s ' ')
+[[ "$mflat" == *"${mine_name:0:12}"* ]] && ok "the municipality's PDF lists its schools" || fail "the municipality's PDF lists its schools ($mine_name)"
+other_mun_name=$(sql "SELECT m.name FROM school_risk k JOIN school s ON s.id = k.school_id JOIN municipality m ON m.id = s.municipality_id WHERE s.municipality_id != $mun_id ORDER BY k.rank LIMIT 1")
+check "the region's PDF names other districts ($other_mun_name)" grep -q "$other_mun_name" "$T/list_raw.txt"
+grep -q "$other_mun_name" "$T/mlist.txt" && fail "the municipality's PDF keeps other districts out ($other_mun_name)" || ok "the municipality's PDF keeps other districts out"
+other_mun=$(sql "SELECT id FROM municipality WHERE id != $mun_id ORDER BY id LIMIT 1")
+get mun "/risk/pdf?municipality=$other_mun"
+expect_eq "another district's list PDF: 404" "$code" 404
+
 get region "/risk?all=1"
 words_check "the risk list"
 expect_grep "the list counts published criteria" "$T/body" "опубликованные критерии"

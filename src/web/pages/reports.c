@@ -4,6 +4,7 @@
  *   GET /reports                          choose a procedure and a unit in the territory
  *   GET /reports/{procedure}?school=LOGIN | ?municipality=ID | ?region=ID
  *   GET /reports/{procedure}/xlsx?…       the same as a workbook, one sheet per report
+ *   GET /reports/{procedure}/pdf?…        the same as a printed A4 document (report/fisoko_doc.c)
  *
  * Without a unit the page opens the user's own: the school, the municipality or the region.
  * A unit outside the user's territory answers 404, the same as one that does not exist. */
@@ -13,12 +14,16 @@
 #include <string.h>
 
 #include "base/err.h"
+#include "base/ru.h"
+#include "base/str.h"
 #include "io/table_write.h"
 #include "model/procedure.h"
 #include "model/registry.h"
 #include "model/result.h"
 #include "model/unit.h"
+#include "report/doc_pdf.h"
 #include "report/fisoko.h"
+#include "report/fisoko_doc.h"
 #include "web/chart.h"
 #include "web/download.h"
 #include "web/web.h"
@@ -726,7 +731,11 @@ int page_report(struct web_req *r, struct web_res *w)
 	html_url(b, p->code);
 	buf_puts(b, "/xlsx?");
 	html_attr(b, u.param);
-	buf_puts(b, "\" download>Скачать XLSX</a></p>"
+	buf_puts(b, "\" download>Скачать XLSX</a> <a class=\"button\" href=\"/reports/");
+	html_url(b, p->code);
+	buf_puts(b, "/pdf?");
+	html_attr(b, u.param);
+	buf_puts(b, "\">Распечатать / PDF</a></p>"
 		    "<nav class=\"toc\" aria-label=\"Отчёты\"><ol>"
 		    "<li><a href=\"#marks\">Статистика по отметкам</a></li>"
 		    "<li><a href=\"#journal\">Сравнение с журналом</a></li>"
@@ -786,6 +795,46 @@ out:
 	return rc;
 }
 
+/* GET /reports/{procedure}/pdf?…: the seven reports as a printed document. */
+int page_report_pdf(struct web_req *r, struct web_res *w)
+{
+	struct unit u;
+	struct doc *doc = NULL;
+	struct fisoko_report *rep = calloc(1, sizeof *rep);
+	if (!rep)
+		return ERR_NOMEM;
+	int rc = resolve_unit(r, &u);
+	if (!rc)
+		rc = fisoko_build(r->db, web_str(r, "procedure"), u.kind, u.id, rep);
+	if (rc) {
+		free(rep);
+		return rc;
+	}
+	doc = fisoko_doc(rep);
+	buf_reset(&w->body);
+	if ((rc = doc_pdf_write(doc, &w->body))) {
+		buf_reset(&w->body);
+		goto out;
+	}
+	w->type = "application/pdf";
+	w->cache = "no-store";
+	static const char *const ascii[] = { [FISOKO_SCHOOL] = "school",
+					     [FISOKO_MUNICIPALITY] = "municipality",
+					     [FISOKO_REGION] = "region" };
+	char title[200];
+	struct buf d = BUF_INIT;
+	web_disposition(&d, arena_printf(r->a, "%s-%s.pdf", rep->proc.code, ascii[u.kind]),
+			arena_printf(r->a, "Аналитика %s, %s.pdf", fisoko_doc_procedure(rep, title, sizeof title),
+				     rep->lev[0].name));
+	w->disposition = arena_strdup(r->a, buf_str(&d));
+	buf_free(&d);
+out:
+	doc_free(doc);
+	fisoko_free(rep);
+	free(rep);
+	return rc;
+}
+
 static void option(struct buf *b, const char *value, const char *title, bool selected)
 {
 	buf_puts(b, "<option value=\"");
@@ -813,6 +862,93 @@ static int municipality_option(void *ctx, int64_t id, const char *name)
 	return 0;
 }
 
+/* Schools found by the chooser's school field (a part of the name or a login). */
+struct found {
+	struct arena *a;
+	size_t n;
+	struct found_school { const char *login, *name, *municipality; } v[50];
+};
+
+static int found_add(void *ctx, const struct registry_school_item *s)
+{
+	struct found *f = ctx;
+	if (f->n < sizeof f->v / sizeof *f->v)
+		f->v[f->n++] = (struct found_school){ arena_strdup(f->a, s->login), arena_strdup(f->a, s->name),
+						      arena_strdup(f->a, s->municipality) };
+	return 0;
+}
+
+/* The report address of procedure proc for school login. */
+static const char *school_report(struct web_req *r, const char *proc, const char *login)
+{
+	struct buf t = BUF_INIT;
+	buf_puts(&t, "/reports/");
+	html_url(&t, proc);
+	buf_puts(&t, "?school=");
+	html_url(&t, login);
+	const char *url = arena_strdup(r->a, buf_str(&t));
+	buf_free(&t);
+	return url;
+}
+
+/* The school field's text: a login of the territory, or a part of a school's name (folded:
+ * case, ё, Latin look-alikes — registry_school_list). One school: its report (*url); none
+ * or several: what to say above the form (*notice, HTML). */
+static int find_school(struct web_req *r, const char *proc, const char *q, const char **url,
+		       struct buf *notice)
+{
+	int64_t id = 0;
+	*url = NULL;
+	if (!registry_school_find(r->db, q, &id) && scope_sees_school(r->db, &r->scope, id)) {
+		*url = school_report(r, proc, q);
+		return 0;
+	}
+	struct found *f = arena_alloc(r->a, sizeof *f);
+	f->a = r->a;
+	f->n = 0;
+	long total = 0;
+	struct registry_school_filter flt = { .q = q, .kind = "", .order = REGISTRY_BY_NAME,
+					      .limit = (long)(sizeof f->v / sizeof *f->v) };
+	int rc = registry_school_list(r->db, &r->scope, &flt, found_add, f, &total);
+	if (rc)
+		return rc;
+	if (total == 1 && f->n == 1) {
+		*url = school_report(r, proc, f->v[0].login);
+		return 0;
+	}
+	if (!total) {
+		buf_puts(notice, "<p class=\"notice warn\" role=\"status\">Школа «");
+		html_text(notice, q);
+		buf_puts(notice, "» не найдена среди школ вашей территории. Введите часть названия "
+				 "(например, «СОШ № 1») или логин школы.</p>");
+		return 0;
+	}
+	char t[RU_NUM_MAX];
+	html_printf(notice, "<section class=\"card\" aria-labelledby=\"found-h\"><h2 id=\"found-h\">По запросу «");
+	html_text(notice, q);
+	html_printf(notice, "» %s %s %s — выберите:</h2><ul class=\"units\">",
+		    str_plural(total, "найдена", "найдены", "найдено"), ru_int(t, sizeof t, total),
+		    str_plural(total, "школа", "школы", "школ"));
+	for (size_t i = 0; i < f->n; i++) {
+		buf_puts(notice, "<li><a href=\"");
+		html_attr(notice, school_report(r, proc, f->v[i].login));
+		buf_puts(notice, "\">");
+		html_text(notice, f->v[i].name);
+		buf_puts(notice, "</a>");
+		if (*f->v[i].municipality) {
+			buf_puts(notice, " <small class=\"muted\">");
+			html_text(notice, f->v[i].municipality);
+			buf_puts(notice, "</small>");
+		}
+		buf_puts(notice, "</li>");
+	}
+	buf_puts(notice, "</ul>");
+	if ((size_t)total > f->n)
+		html_printf(notice, "<p class=\"muted\">Показаны первые %zu — уточните название.</p>", f->n);
+	buf_puts(notice, "</section>");
+	return 0;
+}
+
 int page_reports(struct web_req *r, struct web_res *w)
 {
 	struct buf *b = &w->body;
@@ -820,17 +956,28 @@ int page_reports(struct web_req *r, struct web_res *w)
 	const char *proc = web_str(r, "procedure"), *unit = web_str(r, "unit"),
 		   *school = web_str(r, "school");
 	int rc = 0;
+	struct buf notice = BUF_INIT;
 	if (proc && *proc) {
 		/* The form's answer: go to the report's own address. */
 		struct buf t = BUF_INIT;
-		if (strlen(proc) > 40 || (school && strlen(school) > 64) || (unit && strlen(unit) > 40))
+		if (strlen(proc) > 40 || (school && strlen(school) > 200) || (unit && strlen(unit) > 40))
 			return ERR_INVALID;
+		if (school && *school) {
+			const char *url = NULL;
+			if ((rc = find_school(r, proc, school, &url, &notice))) {
+				buf_free(&notice);
+				return rc;
+			}
+			if (url) {
+				web_redirect(w, url);
+				buf_free(&notice);
+				return 0;
+			}
+			goto form;
+		}
 		buf_puts(&t, "/reports/");
 		html_url(&t, proc);
-		if (school && *school) {
-			buf_puts(&t, "?school=");
-			html_url(&t, school);
-		} else if (unit && !strncmp(unit, "mun:", 4)) {
+		if (unit && !strncmp(unit, "mun:", 4)) {
 			buf_puts(&t, "?municipality=");
 			html_url(&t, unit + 4);
 		} else if (unit && !strncmp(unit, "reg:", 4)) {
@@ -841,13 +988,15 @@ int page_reports(struct web_req *r, struct web_res *w)
 		buf_free(&t);
 		return 0;
 	}
+form:;
 	bool own_school = r->scope.kind == SCOPE_SCHOOL;
 	html_begin(r, w, "Аналитика");
 	buf_puts(b, "<h1>Аналитика ВПР</h1><p class=\"lead\">Семь отчётов по рекомендациям ФИОКО: "
 		    "отметки, сравнение с журналом, распределение баллов, выполнение заданий, планируемые "
 		    "результаты, группы участников и индивидуальные результаты — в сравнении с "
-		    "муниципалитетом и регионом.</p>"
-		    "<form class=\"filters card\" method=\"get\" action=\"/reports\">"
+		    "муниципалитетом и регионом.</p>");
+	buf_puts(b, buf_str(&notice));
+	buf_puts(b, "<form class=\"filters card\" method=\"get\" action=\"/reports\">"
 		    "<label>Процедура <select name=\"procedure\" required>");
 	/* Procedures with results in the territory. */
 	int nproc = 0;
@@ -857,7 +1006,7 @@ int page_reports(struct web_req *r, struct web_res *w)
 	char (*titles)[200] = arena_alloc(r->a, (size_t)(nproc ? nproc : 1) * sizeof *titles);
 	for (int i = 0; i < nproc; i++) {
 		web_procedure_name(r->db, codes[i], titles[i], sizeof titles[i]);
-		option(b, codes[i], titles[i], i == 0);
+		option(b, codes[i], titles[i], proc && *proc ? !strcmp(codes[i], proc) : i == 0);
 	}
 	buf_puts(b, "</select></label>");
 	if (!own_school) {
@@ -865,8 +1014,10 @@ int page_reports(struct web_req *r, struct web_res *w)
 		if ((rc = unit_regions(r->db, &r->scope, region_option, b)) ||
 		    (rc = registry_municipality_each(r->db, &r->scope, municipality_option, b)))
 			goto out;
-		buf_puts(b, "</select></label><label>или школа (логин) <input name=\"school\" "
-			    "placeholder=\"например, sch220206\" autocomplete=\"off\"></label>");
+		buf_puts(b, "</select></label><label>или школа (часть названия или логин) <input name=\"school\" "
+			    "placeholder=\"например, СОШ № 1\" autocomplete=\"off\" maxlength=\"200\" value=\"");
+		html_attr(b, school && *school ? school : "");
+		buf_puts(b, "\"></label>");
 	}
 	buf_puts(b, "<button>Открыть отчёты</button></form>");
 	if (nproc == 0) {
@@ -893,5 +1044,6 @@ int page_reports(struct web_req *r, struct web_res *w)
 	}
 out:
 	html_end(r, w);
+	buf_free(&notice);
 	return rc;
 }

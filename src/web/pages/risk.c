@@ -17,7 +17,7 @@
  * run's moment through base/ru.h. The list counts the three kinds of flags (official,
  * published criteria, oko's own) and says why a school is on it; its tiles are the scope's
  * (a municipal coordinator's district), it sorts by a column and exports as CSV or XLSX
- * (/risk/export). The card prints as a PDF (/risk/{login}/pdf, risk_card_doc) and links to
+ * (/risk/export) or prints as a PDF (/risk/pdf, risk_list_doc_*). The card prints as a PDF (/risk/{login}/pdf, risk_card_doc) and links to
  * the actions a coordinator takes next: addressed help, observers, a re-check. */
 #include <math.h>
 #include <stdio.h>
@@ -34,6 +34,7 @@
 #include "model/recheck.h"
 #include "model/registry.h"
 #include "model/run.h"
+#include "model/unit.h"
 #include "report/doc_pdf.h"
 #include "report/risk_doc.h"
 #include "stats/catalogue.h"
@@ -351,7 +352,9 @@ int page_risk(struct web_req *r, struct web_res *w)
 	struct buf qs = BUF_INIT;
 	query_keys(&qs, &q, true);
 	html_printf(b, "<p class=\"actions\">Скачать список: <a href=\"/risk/export?format=xlsx&amp;%s\">XLSX</a> · "
-		       "<a href=\"/risk/export?format=csv&amp;%s\">CSV</a></p>", buf_str(&qs), buf_str(&qs));
+		       "<a href=\"/risk/export?format=csv&amp;%s\">CSV</a> · "
+		       "<a href=\"/risk/pdf?%s\">Распечатать / PDF</a></p>",
+		    buf_str(&qs), buf_str(&qs), buf_str(&qs));
 	buf_puts(b, "<table class=\"risk\"><thead><tr>");
 	sort_head(b, &q, "rank", "Место", NULL);
 	sort_head(b, &q, "name", "Школа", NULL);
@@ -480,6 +483,72 @@ int page_risk_export(struct web_req *r, struct web_res *w)
 	web_send_table(r, w, kind, arena_printf(r->a, "risk-%s.%s", day, ext),
 		       arena_printf(r->a, "Зона риска %s.%s", ru_date(msg, sizeof msg, ri.at), ext));
 	return 0;
+}
+
+struct pdf_ctx {
+	struct doc *d;
+	size_t n;
+};
+
+static int pdf_row(void *ctx, const struct run_risk *x)
+{
+	struct pdf_ctx *p = ctx;
+	risk_list_doc_row(p->d, x);
+	p->n++;
+	return 0;
+}
+
+/* GET /risk/pdf and the list's keys: the whole list in the page's order as a printed
+ * document (report/risk_doc.c), for the territory the page shows. */
+int page_risk_pdf(struct web_req *r, struct web_res *w)
+{
+	struct run_info ri;
+	int rc = run_latest(r->db, &ri);
+	if (rc)
+		return rc;
+	struct risk_query q = risk_query(r);
+	char territory[300] = "";
+	if (q.mun > 0) {
+		if (!scope_sees_municipality(r->db, &r->scope, q.mun))
+			return ERR_NOTFOUND;
+		unit_title(r->db, UNIT_MUNICIPALITY, q.mun, territory, sizeof territory);
+	} else if (r->scope.kind == SCOPE_MUNICIPALITY) {
+		unit_title(r->db, UNIT_MUNICIPALITY, r->scope.id, territory, sizeof territory);
+	} else if (r->scope.kind == SCOPE_REGION) {
+		unit_title(r->db, UNIT_REGION, r->scope.id, territory, sizeof territory);
+	} else {
+		int64_t reg = 0;
+		if (!unit_first_region(r->db, &reg) && reg)
+			unit_title(r->db, UNIT_REGION, reg, territory, sizeof territory);
+	}
+	struct buf f = BUF_INIT;
+	buf_puts(&f, q.listed_only ? "школы в списке oko или с признаками" : "все школы по убыванию риска");
+	if (*q.kind)
+		buf_printf(&f, "; тип: %s", q.kind);
+	buf_printf(&f, "; порядок: %s", q.sort->title);
+	struct pdf_ctx p = { risk_list_doc_begin(&ri, territory, buf_str(&f)), 0 };
+	buf_free(&f);
+	struct run_filter fl = filter_of(&q, 0, 0);
+	if ((rc = run_risk_each_by(r->db, &r->scope, ri.id, &fl, q.sort->sort, pdf_row, &p)))
+		goto out;
+	risk_list_doc_end(p.d, p.n);
+	buf_reset(&w->body);
+	if ((rc = doc_pdf_write(p.d, &w->body))) {
+		buf_reset(&w->body);
+		goto out;
+	}
+	w->type = "application/pdf";
+	w->cache = "no-store";
+	char day[16], dru[32];
+	snprintf(day, sizeof day, "%.10s", ri.at);
+	struct buf d = BUF_INIT;
+	web_disposition(&d, arena_printf(r->a, "risk-%s.pdf", day),
+			arena_printf(r->a, "Зона риска %s.pdf", ru_date(dru, sizeof dru, ri.at)));
+	w->disposition = arena_strdup(r->a, buf_str(&d));
+	buf_free(&d);
+out:
+	doc_free(p.d);
+	return rc;
 }
 
 /* The school's distribution over the run's for one procedure, with the mark bounds, as the
