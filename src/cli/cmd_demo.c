@@ -28,6 +28,7 @@
 #include "gen/gen.h"
 #include "base/buf.h"
 #include "base/hmap.h"
+#include "base/ru.h"
 #include "base/str.h"
 #include "import/catalogue.h"
 #include "import/import.h"
@@ -36,11 +37,16 @@
 #include "model/observer.h"
 #include "model/plan.h"
 #include "model/procedure.h"
+#include "model/pupil.h"
+#include "model/keys.h"
+#include "model/material.h"
+#include "model/result.h"
 #include "model/recheck.h"
 #include "model/registry.h"
 #include "model/run.h"
 #include "model/summary.h"
 #include "model/user.h"
+#include "report/pdf.h"
 #include "report/scan_demo.h"
 
 static double now(void)
@@ -1563,6 +1569,331 @@ out:
 	return rc;
 }
 
+/* ---- pupils with codes, and confidential materials ----
+ *
+ * docs/personal-data.md, docs/materials.md. Pupils: for the demo school and up to
+ * DEMO_PUPIL_SCHOOLS - 1 other schools of the demo municipality, the class lists of the
+ * demo's last year, consistent with the results each school holds: one pupil per distinct
+ * participant code of a class (the generator gives a pupil one code for all the year's
+ * works), the gender of the results, a name drawn from the lists of common names above and
+ * below (no real people), stored through pupil_put (sealed under the school's data key; the
+ * key file appears beside the database), then codes issued by pupil_codes_issue. Those codes
+ * are not the results' codes: the model never issues a code a result of the school already
+ * holds, so the results stay linked to the generator's codes only.
+ *
+ * Materials: for every ВПР of the last year (the campaign's procedures), DEMO_VARIANTS
+ * small PDF variants and a criteria file in the bank, every school's set assigned, and
+ * release times on the campaign's window (past: released) — except the last procedure the
+ * demo school takes part in, whose times are a few days after the moment of the demo
+ * (plan_now(), so OKO_NOW moves them): the school sees materials to download and the
+ * «ещё рано» of one not yet open. */
+
+#define DEMO_PUPIL_SCHOOLS 5
+#define DEMO_VARIANTS 3
+
+static const char *const boys[] = { "Артём", "Максим", "Александр", "Михаил", "Даниил", "Иван",
+				    "Дмитрий", "Кирилл", "Андрей", "Егор", "Никита", "Илья",
+				    "Алексей", "Матвей", "Тимофей", "Роман", "Владимир", "Ярослав",
+				    "Фёдор", "Георгий" };
+static const char *const girls[] = { "Анастасия", "Мария", "Анна", "Виктория", "Полина",
+				     "Елизавета", "Екатерина", "Дарья", "Софья", "Варвара", "Алиса",
+				     "Ксения", "Александра", "Вероника", "Арина", "Ульяна",
+				     "Кристина", "Алёна", "Василиса", "Милана" };
+
+/* The distinct participants of a school's results in a year: "class\tcode" -> 1 for a
+ * boy, 2 for a girl, 0 when the gender is unknown. */
+struct demo_class_codes {
+	struct hmap seen;
+	struct {
+		char cls[PUPIL_CLASS_MAX];
+		int grade;
+		char gender[64]; /* a pupil's gender by order, at most sizeof gender kept */
+		long n;
+	} c[64];
+	int nc;
+};
+
+static int take_class_code(struct demo_class_codes *cc, const struct result_row *row)
+{
+	char cls[PUPIL_CLASS_MAX], key[64];
+	int grade;
+	if (!row->class_name[0] || !row->code[0] || pupil_class_norm(row->class_name, cls, &grade))
+		return 0;
+	int k = snprintf(key, sizeof key, "%s\t%s", cls, row->code);
+	if (k < 0 || k >= (int)sizeof key || !hmap_put(&cc->seen, key, (size_t)k, 1))
+		return 0;
+	int i = 0;
+	while (i < cc->nc && strcmp(cc->c[i].cls, cls))
+		i++;
+	if (i == cc->nc) {
+		if (cc->nc == (int)NELEM(cc->c))
+			return 0;
+		snprintf(cc->c[i].cls, sizeof cc->c[i].cls, "%s", cls);
+		cc->c[i].grade = grade;
+		cc->c[i].n = 0;
+		cc->nc++;
+	}
+	if (cc->c[i].n < (long)sizeof cc->c[i].gender)
+		cc->c[i].gender[cc->c[i].n] = !strcmp(row->gender, "ж") ? 2 : !strcmp(row->gender, "м") ? 1 : 0;
+	cc->c[i].n++;
+	return 0;
+}
+
+struct demo_school_procs {
+	struct db *d;
+	int year;
+	int64_t school_id;
+	struct demo_class_codes *cc;
+	int rc;
+};
+
+static int take_school_proc(void *ctx, const char *code, int64_t results)
+{
+	struct demo_school_procs *sp = ctx;
+	struct procedure *p;
+	struct result_scan *scan = NULL;
+	struct result_row row;
+	if (results <= 0)
+		return 0;
+	p = xcalloc(1, sizeof *p);
+	int rc = procedure_get(sp->d, code, p);
+	if (rc || p->year != sp->year)
+		goto out;
+	if ((rc = result_scan_open(sp->d, p->id, sp->school_id, RESULT_SCAN_FULL, &scan)))
+		goto out;
+	while ((rc = result_scan_next(scan, &row)) == 1)
+		take_class_code(sp->cc, &row);
+out:
+	result_scan_close(scan);
+	free(p);
+	return rc < 0 ? rc : 0;
+}
+
+/* One school's class lists: *npupils, *nclasses get the counts. */
+static int demo_school_pupils(struct db *d, int64_t school_id, int year, uint64_t seed, long *npupils,
+			      int *nclasses)
+{
+	struct demo_class_codes *cc = xcalloc(1, sizeof *cc);
+	struct demo_school_procs sp = { d, year, school_id, cc, 0 };
+	struct hmap names;
+	char msg[256] = "", name[PUPIL_NAME_MAX];
+	long issued = 0;
+	hmap_init(&cc->seen);
+	hmap_init(&names);
+	int rc = procedure_each_for_school(d, school_id, take_school_proc, &sp);
+	if (rc || (rc = db_begin(d)))
+		goto out;
+	for (int i = 0; i < cc->nc && !rc; i++) {
+		for (long k = 0; k < cc->c[i].n && !rc; k++) {
+			uint64_t h = mix(seed ^ mix((uint64_t)school_id * 1000003u + (uint64_t)i * 1009u + (uint64_t)k));
+			int g = k < (long)sizeof cc->c[i].gender ? cc->c[i].gender[k] : 0;
+			bool girl = g ? g == 2 : (h & 1);
+			/* A name not yet in the class: pupil_put takes the same class and name for the
+			 * same pupil. */
+			for (int tries = 0;; tries++, h = mix(h)) {
+				snprintf(name, sizeof name, "%s%s %s %s", surnames[(h >> 8) % NELEM(surnames)],
+					 girl ? "а" : "",
+					 girl ? girls[(h >> 20) % NELEM(girls)] : boys[(h >> 20) % NELEM(boys)],
+					 fathers[(h >> 32) % NELEM(fathers)][girl]);
+				char key[PUPIL_NAME_MAX + PUPIL_CLASS_MAX];
+				int kn = snprintf(key, sizeof key, "%s\t%s", cc->c[i].cls, name);
+				if (hmap_put(&names, key, (size_t)kn, 1) || tries > 50)
+					break;
+			}
+			int64_t id;
+			bool created;
+			if ((rc = pupil_put(d, school_id, year, cc->c[i].cls, cc->c[i].grade, name, &id, &created, msg,
+					    sizeof msg)))
+				fprintf(stderr, "oko demo: ученик не добавлен: %s\n", *msg ? msg : err_str(rc));
+			else
+				*npupils += created;
+		}
+	}
+	if (rc) {
+		db_rollback(d);
+		goto out;
+	}
+	if ((rc = db_commit(d)) || (rc = pupil_codes_issue(d, school_id, year, &issued)))
+		goto out;
+	*nclasses += cc->nc;
+out:
+	hmap_free(&names);
+	hmap_free(&cc->seen);
+	free(cc);
+	return rc;
+}
+
+struct demo_mun_schools {
+	struct db *d;
+	const char *mun, *school;
+	int64_t id[DEMO_PUPIL_SCHOOLS];
+	int n;
+};
+
+static int take_mun_school(void *ctx, const struct registry_school_row *r)
+{
+	struct demo_mun_schools *m = ctx;
+	int64_t id;
+	if (m->n == DEMO_PUPIL_SCHOOLS)
+		return 1;
+	if (!r->municipality || strcmp(r->municipality, m->mun) || !strcmp(r->login, m->school) ||
+	    registry_school_find(m->d, r->login, &id))
+		return 0;
+	m->id[m->n++] = id;
+	return 0;
+}
+
+static int demo_pupils(struct db *d, const struct gen_params *gp)
+{
+	struct user su;
+	char mun[256] = "", school[80] = "", keyfile[4096] = "";
+	long npupils = 0, pupils = 0, coded = 0;
+	int nclasses = 0, year = gp->year_to;
+	int rc = user_find(d, "school", &su);
+	if (rc || !su.school_id || (rc = registry_first_school(d, mun, sizeof mun, school, sizeof school)))
+		return rc == ERR_NOTFOUND ? 0 : rc;
+	pupil_count(d, su.school_id, year, &pupils, &coded);
+	if (pupils) {
+		printf("Ученики: у школы %s списки классов %d/%02d учебного года уже есть — новые не добавлены.\n",
+		       su.scope_name, year - 1, year % 100);
+		return 0;
+	}
+	struct demo_mun_schools m = { .d = d, .mun = mun, .school = school, .n = 1 };
+	m.id[0] = su.school_id;
+	if ((rc = registry_school_each(d, false, take_mun_school, &m)) < 0)
+		return rc;
+	for (int i = 0; i < m.n; i++)
+		if ((rc = demo_school_pupils(d, m.id[i], year, gp->seed, &npupils, &nclasses)))
+			return rc;
+	pupil_count(d, su.school_id, year, &pupils, &coded);
+	keys_file_path(d, keyfile, sizeof keyfile);
+	printf("Ученики и коды участников (%d/%02d учебный год): %d %s муниципалитета «%s», классов: %d, "
+	       "учеников: %ld; у школы %s (вход school) %ld %s, с кодом: %ld. ФИО придуманы из списков частых "
+	       "имён и хранятся только зашифрованными; ключ — в файле %s. Коды выданы заново и не совпадают "
+	       "с кодами в результатах.\n",
+	       year - 1, year % 100, m.n, str_plural(m.n, "школа", "школы", "школ"), mun, nclasses, npupils,
+	       su.scope_name, pupils, str_plural(pupils, "ученик", "ученика", "учеников"), coded, keyfile);
+	return 0;
+}
+
+/* A small PDF: a title and a line of text. */
+static int demo_pdf(struct buf *out, const char *title, const char *text)
+{
+	struct pdf *p = NULL;
+	int rc = pdf_open(&p, out, title, 20);
+	if (rc)
+		return rc;
+	pdf_para(p, title, "DejaVu Sans Bold 16", PDF_CENTER, 8);
+	pdf_para(p, text, "DejaVu Sans 11", PDF_LEFT, 4);
+	return pdf_close(p);
+}
+
+struct demo_kim {
+	int year;
+	int64_t id[64];
+	char code[64][40];
+	int n;
+};
+
+static int take_kim_proc(void *ctx, const struct procedure_item *p)
+{
+	struct demo_kim *k = ctx;
+	if (p->year == k->year && !strcmp(p->kind, "VPR") && k->n < (int)NELEM(k->id)) {
+		k->id[k->n] = p->id;
+		snprintf(k->code[k->n++], sizeof k->code[0], "%s", p->code);
+	}
+	return 0;
+}
+
+static int demo_materials(struct db *d, const struct gen_params *gp)
+{
+	struct demo_kim k = { .year = gp->year_to };
+	struct user su;
+	struct procedure *p = xcalloc(1, sizeof *p);
+	struct buf b = BUF_INIT;
+	char msg[512] = "", title[160], head[256], text[512], name[128], when[48], later[256] = "";
+	long files = 0, sets = 0, released = 0;
+	int rc = user_find(d, "school", &su);
+	if (rc || !su.school_id || (rc = procedure_each(d, take_kim_proc, &k)) || !k.n)
+		goto out;
+	/* The one not yet open: the last procedure the demo school takes part in. */
+	int later_at = -1, part = 0;
+	for (int i = 0; i < k.n; i++) {
+		bool yes = false;
+		if ((rc = plan_takes_part(d, k.id[i], su.school_id, &yes)))
+			goto out;
+		if (yes) {
+			later_at = i;
+			part++;
+		}
+	}
+	if (part < 2)
+		later_at = -1;
+	struct material_release have;
+	if (!material_release_get(d, k.id[0], &have)) {
+		printf("Материалы (КИМ): время выдачи уже назначено — банк не изменён.\n");
+		goto out;
+	}
+	int64_t day = plan_now() / 86400 + 4; /* a few days after the demo, midnight UTC */
+	for (int i = 0; i < k.n && !rc; i++) {
+		if ((rc = procedure_get(d, k.code[i], p)))
+			goto out;
+		procedure_title_of(p->code, p->subject, p->grade, title, sizeof title);
+		for (int v = 0; v <= DEMO_VARIANTS && !rc; v++) {
+			buf_free(&b);
+			if (v)
+				snprintf(head, sizeof head, "Демонстрационный вариант %d. %s, %d", v, title, p->year);
+			else
+				snprintf(head, sizeof head, "Критерии оценивания. %s, %d", title, p->year);
+			snprintf(text, sizeof text, "Учебный материал демонстрации oko, не настоящие КИМ: %s. "
+				 "Заданий: %d, максимальный первичный балл: %d.",
+				 v ? "вариант с заданиями" : "система оценивания", p->npos, p->max_score);
+			if (v)
+				snprintf(name, sizeof name, "%s-вариант-%d.pdf", p->code, v);
+			else
+				snprintf(name, sizeof name, "%s-критерии.pdf", p->code);
+			if ((rc = demo_pdf(&b, head, text)) ||
+			    (rc = material_add_data(d, p->id, v ? "variant" : "criteria", v, b.p, b.len, name,
+						    "oko demo", msg, sizeof msg)))
+				fprintf(stderr, "oko demo: материал не добавлен: %s\n", *msg ? msg : err_str(rc));
+			else
+				files++;
+		}
+		long n = 0;
+		struct material_release r;
+		if (i == later_at) {
+			r.archive_at = (day - 2) * 86400 + 5 * 3600;
+			r.key_at = day * 86400 + 4 * 3600;
+			r.criteria_at = day * 86400 + 11 * 3600;
+			material_time_ru(r.key_at, when);
+			snprintf(later, sizeof later, "%s, %d — с %s", title, p->year, when);
+		} else {
+			r.archive_at = (days_of(p->year, 3, 12) * 86400) + 5 * 3600;
+			r.key_at = days_of(p->year, 3, 15) * 86400 + 4 * 3600;
+			r.criteria_at = days_of(p->year, 3, 15) * 86400 + 11 * 3600;
+		}
+		if (rc || (rc = material_release_set(d, p->id, &r, msg, sizeof msg)) ||
+		    (rc = material_assign_all(d, p->id, &n, msg, sizeof msg))) {
+			if (rc && *msg)
+				fprintf(stderr, "oko demo: %s\n", msg);
+			goto out;
+		}
+		sets += n;
+		bool yes = false;
+		if (!plan_takes_part(d, p->id, su.school_id, &yes) && yes && plan_now() >= r.key_at)
+			released++;
+	}
+	printf("Материалы (КИМ): процедур: %d, файлов в банке: %ld (по %d варианта и критерии), наборов "
+	       "вариантов школ: %ld; у школы %s открыты варианты %ld %s%s%s.\n",
+	       k.n, files, DEMO_VARIANTS, sets, su.scope_name, released,
+	       str_plural(released, "процедуры", "процедур", "процедур"), *later ? ", ещё не выданы: " : "",
+	       later);
+out:
+	buf_free(&b);
+	free(p);
+	return rc;
+}
+
 static void remove_generated(const char *dir)
 {
 	static const char *const files[] = { "schools.csv", "procedures.csv", "results.csv",
@@ -1691,6 +2022,15 @@ int cmd_demo(struct cli *c, int argc, char **argv)
 	d = NULL;
 	if ((rc = cli_open_db(c, 0, &d)) || (rc = demo_measures(d, &p)))
 		goto out;
+	/* Pupils and materials on a fresh connection too (the statement cache). */
+	db_close(d);
+	d = NULL;
+	double t1 = now();
+	if ((rc = cli_open_db(c, 0, &d)) || (rc = demo_pupils(d, &p)) || (rc = demo_materials(d, &p)))
+		goto out;
+	char s1[32], s2[32];
+	printf("  (ученики и материалы: %s с; вся демонстрация: %s с)\n", ru_num(s1, sizeof s1, now() - t1, 1),
+	       ru_num(s2, sizeof s2, now() - t0, 1));
 	if (keep)
 		printf("Сгенерированные файлы и правда об искажениях (truth.csv): %s\n", keep);
 	else
