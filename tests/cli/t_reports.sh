@@ -188,6 +188,8 @@ get exp /
 grep -q 'href="/reports"' "$T/body" && fail "expert sees the analytics entry" || ok "no analytics entry for an expert"
 
 # --- the reports as a PDF: the page's numbers, the procedure by its title, the same scopes
+get sch /reports
+expect_grep "the quick list links each procedure's PDF" "$T/body" 'href="/reports/VPR-2022-MA-4/pdf">PDF</a>'
 get sch "$P"
 expect_grep "the report page links its PDF" "$T/body" 'href="/reports/VPR-2022-MA-4/pdf?school=sch220206"'
 code=$(curl -s -o "$T/r.pdf" -D "$T/h" -w '%{http_code}' -b "$T/sch.jar" "$URL$P/pdf")

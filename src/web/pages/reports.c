@@ -1025,7 +1025,7 @@ form:;
 			    "<a href=\"/upload\">«Загрузка результатов»</a>.</p>");
 	} else {
 		buf_puts(b, "<h2>Быстрый переход</h2><table class=\"data\"><thead><tr><th>Процедура</th>"
-			    "<th>Отчёты</th><th>Файл</th></tr></thead><tbody>");
+			    "<th>Отчёты</th><th>Файлы</th></tr></thead><tbody>");
 		for (int i = 0; i < nproc; i++) {
 			buf_puts(b, "<tr><th scope=\"row\" title=\"");
 			html_attr(b, codes[i]);
@@ -1038,7 +1038,9 @@ form:;
 				  ? "Отчёты муниципалитета" : "Отчёты региона");
 			buf_puts(b, "</a></td><td><a href=\"/reports/");
 			html_url(b, codes[i]);
-			buf_puts(b, "/xlsx\">XLSX</a></td></tr>");
+			buf_puts(b, "/xlsx\">XLSX</a> · <a href=\"/reports/");
+			html_url(b, codes[i]);
+			buf_puts(b, "/pdf\">PDF</a></td></tr>");
 		}
 		buf_puts(b, "</tbody></table>");
 	}
