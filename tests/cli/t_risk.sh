@@ -153,6 +153,7 @@ mflat=$(tr '\n' ' ' <"$T/mlist.txt" | tr -s ' ')
 other_mun_name=$(sql "SELECT m.name FROM school_risk k JOIN school s ON s.id = k.school_id JOIN municipality m ON m.id = s.municipality_id WHERE s.municipality_id != $mun_id ORDER BY k.rank LIMIT 1")
 check "the region's PDF names other districts ($other_mun_name)" grep -q "$other_mun_name" "$T/list_raw.txt"
 grep -q "$other_mun_name" "$T/mlist.txt" && fail "the municipality's PDF keeps other districts out ($other_mun_name)" || ok "the municipality's PDF keeps other districts out"
+[ -n "${KEEP_PDF:-}" ] && cp "$T/list.pdf" "$T/mlist.pdf" "$KEEP_PDF/"
 other_mun=$(sql "SELECT id FROM municipality WHERE id != $mun_id ORDER BY id LIMIT 1")
 get mun "/risk/pdf?municipality=$other_mun"
 expect_eq "another district's list PDF: 404" "$code" 404
