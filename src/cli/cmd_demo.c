@@ -1848,10 +1848,11 @@ static int demo_materials(struct db *d, const struct gen_params *gp)
 			snprintf(text, sizeof text, "Учебный материал демонстрации oko, не настоящие КИМ: %s. "
 				 "Заданий: %d, максимальный первичный балл: %d.",
 				 v ? "вариант с заданиями" : "система оценивания", p->npos, p->max_score);
+			/* The file's name as a person would give it: the procedure in words. */
 			if (v)
-				snprintf(name, sizeof name, "%s-вариант-%d.pdf", p->code, v);
+				snprintf(name, sizeof name, "%.80s, %d, вариант %d.pdf", title, p->year, v);
 			else
-				snprintf(name, sizeof name, "%s-критерии.pdf", p->code);
+				snprintf(name, sizeof name, "%.80s, %d, критерии.pdf", title, p->year);
 			if ((rc = demo_pdf(&b, head, text)) ||
 			    (rc = material_add_data(d, p->id, v ? "variant" : "criteria", v, b.p, b.len, name,
 						    "oko demo", msg, sizeof msg)))

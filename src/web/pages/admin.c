@@ -464,15 +464,68 @@ static const char *who_text(const struct audit_item *a, char *out, size_t n)
 	return out;
 }
 
+/* An audit entry's object or detail as stored (procedure codes, ISO dates and moments,
+ * written by the actions) in the user's words: each procedure code that names a known
+ * procedure becomes its title, a date «14.04.2021», a moment the region's time. */
+static void audit_words(struct web_req *r, struct buf *b, const char *s)
+{
+	static const char *const kinds[] = { "VPR-", "DKR-", "NIKO-", "OGE-", "EGE-", "GVE-", NULL };
+	size_t i = 0, n = strlen(s);
+	while (i < n) {
+		bool word_start = i == 0 || s[i - 1] == ' ' || s[i - 1] == ',' || s[i - 1] == '(' || s[i - 1] == ':';
+		size_t k = 0;
+		for (int j = 0; word_start && kinds[j] && !k; j++)
+			if (!strncmp(s + i, kinds[j], strlen(kinds[j])))
+				k = strlen(kinds[j]);
+		if (k) {
+			size_t e = i;
+			while (e < n && (s[e] == '-' || (s[e] >= 'A' && s[e] <= 'Z') || (s[e] >= '0' && s[e] <= '9')))
+				e++;
+			while (e > i && s[e - 1] == '-')
+				e--;
+			char code[48], name[200];
+			if (e - i < sizeof code) {
+				memcpy(code, s + i, e - i);
+				code[e - i] = '\0';
+				web_procedure_name(r->db, code, name, sizeof name);
+				if (strcmp(name, code)) {
+					html_text(b, name);
+					i = e;
+					continue;
+				}
+			}
+		}
+		if (word_start && n - i >= 10 && s[i + 4] == '-' && s[i + 7] == '-' && s[i] >= '0' && s[i] <= '9') {
+			char iso[24], t[40];
+			size_t len = n - i >= 20 && s[i + 10] == 'T' && s[i + 19] == 'Z' ? 20 : 10;
+			memcpy(iso, s + i, len);
+			iso[len] = '\0';
+			html_text(b, len == 20 ? ru_moment(t, sizeof t, iso) : ru_date(t, sizeof t, iso));
+			i += len;
+			continue;
+		}
+		char one[2] = { s[i], '\0' };
+		html_text(b, one);
+		i++;
+	}
+}
+
 static const char *action_text(const char *action)
 {
 	const char *t = audit_action_title(action);
 	return t ? t : "другое действие";
 }
 
+struct audit_page {
+	struct web_req *r;
+	struct buf *b;
+};
+
 static int audit_row(void *ctx, const struct audit_item *a)
 {
-	struct buf *b = ctx;
+	struct audit_page *pg = ctx;
+	struct web_req *r = pg->r;
+	struct buf *b = pg->b;
 	char when[40], who[80];
 	buf_puts(b, "<tr><td>");
 	html_text(b, ru_moment(when, sizeof when, a->at));
@@ -485,9 +538,9 @@ static int audit_row(void *ctx, const struct audit_item *a)
 	buf_puts(b, "</td><td>");
 	html_text(b, action_text(a->action));
 	buf_puts(b, "</td><td>");
-	html_text(b, a->object);
+	audit_words(r, b, a->object);
 	buf_puts(b, "</td><td>");
-	html_text(b, a->detail);
+	audit_words(r, b, a->detail);
 	buf_puts(b, "</td><td>");
 	html_text(b, a->ip);
 	buf_puts(b, "</td></tr>");
@@ -579,7 +632,8 @@ int page_audit(struct web_req *r, struct web_res *w)
 		return 0;
 	}
 	struct buf rows = BUF_INIT;
-	rc = audit_query(r->db, &r->scope, &f, per, (page - 1) * per, audit_row, &rows, &total);
+	struct audit_page pg = { r, &rows };
+	rc = audit_query(r->db, &r->scope, &f, per, (page - 1) * per, audit_row, &pg, &total);
 	html_begin(r, w, "Журнал действий");
 	buf_puts(b, "<h1>Журнал действий</h1><form class=\"filters\" method=\"get\" action=\"/audit\" "
 		    "role=\"search\"><label>Действие <select name=\"action\"><option value=\"\">все</option>");
