@@ -506,6 +506,19 @@ int pupil_count(struct db *d, int64_t school_id, int year, long *pupils, long *c
 	return rc < 0 ? rc : 0;
 }
 
+int pupil_latest_year(struct db *d, int64_t school_id, int *year)
+{
+	struct db_stmt *s = NULL;
+	int rc = db_cached(d, &s, "SELECT max(year) FROM pupil WHERE school_id = ?");
+	if (rc)
+		return rc;
+	db_bind_int(s, 1, school_id);
+	rc = db_step(s);
+	*year = rc == DB_ROW && !db_col_null(s, 0) ? (int)db_col_int(s, 0) : 0;
+	db_reset(s);
+	return rc < 0 ? rc : 0;
+}
+
 int pupil_repad(struct db *d, long *resealed, char *msg, size_t msglen)
 {
 	struct db_stmt *sel = NULL, *upd = NULL;

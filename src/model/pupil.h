@@ -79,5 +79,7 @@ int pupil_repad(struct db *d, long *resealed, char *msg, size_t msglen);
 
 /* Counts: pupils and those with codes, for a school and year. */
 int pupil_count(struct db *d, int64_t school_id, int year, long *pupils, long *coded);
+/* The latest school year with pupils of the school (*year 0 when none). */
+int pupil_latest_year(struct db *d, int64_t school_id, int *year);
 
 #endif

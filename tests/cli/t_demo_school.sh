@@ -97,6 +97,8 @@ get school "/pupils?year=2021"
 expect_eq "the pupils page" "$code" 200
 expect_grep "… lists the pupils by name" "$T/body" "$first"
 expect_grep "… links the code slips" "$T/body" "/pupils/slips.pdf?year=2021"
+get school /pupils
+expect_grep "the page opens on the year that has pupils (the demo's past year)" "$T/body" "$first"
 get school "/pupils/slips.pdf?year=2021"
 expect_eq "the slips PDF is served" "$code" 200
 expect_eq "… as a PDF" "$(head -c 5 "$T/body")" "%PDF-"

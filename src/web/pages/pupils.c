@@ -23,11 +23,20 @@
 #include "report/documents.h"
 #include "web/web.h"
 
-/* The school year asked for (2000–2100, checked by the dispatcher), or the current one. */
+/* The school year asked for (2000–2100, checked by the dispatcher); else the current one,
+ * or — when the current one has no pupils yet — the latest year that has (a school opening
+ * the page between years, or the demo's past year, sees its lists, not an empty page). */
 static int req_year(struct web_req *r)
 {
 	int64_t y = web_int(r, "year");
-	return y ? (int)y : pupil_year_of(r->now);
+	if (y)
+		return (int)y;
+	int cur = pupil_year_of(r->now), last = 0;
+	long pupils = 0, coded = 0;
+	if (r->user.school_id && !pupil_count(r->db, r->user.school_id, cur, &pupils, &coded) && !pupils &&
+	    !pupil_latest_year(r->db, r->user.school_id, &last) && last)
+		return last;
+	return cur;
 }
 
 static void notice(struct buf *b, bool ok, const char *text)
