@@ -349,11 +349,15 @@ int page_favicon(struct web_req *r, struct web_res *w);
 int page_reports(struct web_req *r, struct web_res *w);
 int page_report(struct web_req *r, struct web_res *w);
 int page_report_xlsx(struct web_req *r, struct web_res *w);
+/* A procedure's ФИС ОКО reports as a PDF (pages/reports.c). */
+int page_report_pdf(struct web_req *r, struct web_res *w);
 int page_risk(struct web_req *r, struct web_res *w);
 int page_evidence(struct web_req *r, struct web_res *w);
 /* The risk list as CSV or XLSX; the evidence card as a PDF (pages/risk.c). */
 int page_risk_export(struct web_req *r, struct web_res *w);
 int page_evidence_pdf(struct web_req *r, struct web_res *w);
+/* The risk list as a PDF (pages/risk.c). */
+int page_risk_pdf(struct web_req *r, struct web_res *w);
 int page_pupils(struct web_req *r, struct web_res *w);
 int page_pupils_add(struct web_req *r, struct web_res *w);
 int page_pupils_import(struct web_req *r, struct web_res *w);
