@@ -1,6 +1,7 @@
 /* measure: plans of measures, their blocks and measures, status notes, templates, addressed
  * help, tracking and requisites — every SQL statement of migration 016 (see measure.h,
  * docs/measures.md). */
+#include "model/rows.h"
 #include "model/measure.h"
 
 #include <math.h>
@@ -24,36 +25,11 @@
 
 /* ---- helpers ---- */
 
-static int done(int rc)
-{
-	return rc < 0 ? rc : 0;
-}
-
-static void say(char *msg, size_t n, const char *text)
-{
-	if (msg && n)
-		str_copy_utf8(msg, n, text);
-}
-
-static void copy(char *dst, size_t n, const char *src)
-{
-	str_copy_utf8(dst, n, src ? src : "");
-}
-
-/* Now as UTC 'YYYY-MM-DDTHH:MM:SSZ', from the one clock (plan_now). */
-static void now_iso(char out[24])
-{
-	time_t t = (time_t)plan_now();
-	struct tm tm;
-	gmtime_r(&t, &tm);
-	strftime(out, 24, "%Y-%m-%dT%H:%M:%SZ", &tm);
-}
-
 static void today(char out[MP_DATE_LEN])
 {
 	char d[PLAN_DATE_LEN];
 	plan_date_of(plan_now(), d);
-	copy(out, MP_DATE_LEN, d);
+	model_copy(out, MP_DATE_LEN, d);
 }
 
 /* True when s has only spaces (or is NULL). */
@@ -80,7 +56,7 @@ static int bind_id(struct db_stmt *s, int i, int64_t v)
 static int exec_one(struct db_stmt *s, int rc)
 {
 	if (!rc)
-		rc = done(db_step(s));
+		rc = model_done(db_step(s));
 	db_finalize(s);
 	return rc;
 }
@@ -240,15 +216,15 @@ static void plan_read(struct db_stmt *s, struct mp_plan *p)
 	p->region_id = db_col_int(s, 2);
 	p->municipality_id = db_col_int(s, 3);
 	p->school_id = db_col_int(s, 4);
-	copy(p->owner, sizeof p->owner, db_col_text(s, 5));
-	copy(p->title, sizeof p->title, db_col_text(s, 6));
-	copy(p->goal, sizeof p->goal, db_col_text(s, 7));
-	copy(p->period_from, sizeof p->period_from, db_col_text(s, 8));
-	copy(p->period_to, sizeof p->period_to, db_col_text(s, 9));
-	copy(p->template_id, sizeof p->template_id, db_col_text(s, 10));
-	copy(p->approved, sizeof p->approved, db_col_text(s, 11));
-	copy(p->created_by, sizeof p->created_by, db_col_text(s, 12));
-	copy(p->created_at, sizeof p->created_at, db_col_text(s, 13));
+	model_copy(p->owner, sizeof p->owner, db_col_text(s, 5));
+	model_copy(p->title, sizeof p->title, db_col_text(s, 6));
+	model_copy(p->goal, sizeof p->goal, db_col_text(s, 7));
+	model_copy(p->period_from, sizeof p->period_from, db_col_text(s, 8));
+	model_copy(p->period_to, sizeof p->period_to, db_col_text(s, 9));
+	model_copy(p->template_id, sizeof p->template_id, db_col_text(s, 10));
+	model_copy(p->approved, sizeof p->approved, db_col_text(s, 11));
+	model_copy(p->created_by, sizeof p->created_by, db_col_text(s, 12));
+	model_copy(p->created_at, sizeof p->created_at, db_col_text(s, 13));
 	p->execution = NAN;
 }
 
@@ -280,22 +256,22 @@ static int plan_tracking(struct db *d, struct mp_plan *p)
 		p->execution = base > 0 ? (double)p->done_on_time / (double)base : NAN;
 	}
 	db_reset(s);
-	return done(rc);
+	return model_done(rc);
 }
 
 /* Checks a plan's fields; 0 or ERR_INVALID with msg. */
 static int plan_check(const struct mp_plan *p, char *msg, size_t n)
 {
 	if (blank(p->title)) {
-		say(msg, n, "укажите название плана");
+		model_say(msg, n, "укажите название плана");
 		return ERR_INVALID;
 	}
 	if (!plan_date_valid(p->period_from) || !plan_date_valid(p->period_to)) {
-		say(msg, n, "срок действия плана: даты в виде ДД.ММ.ГГГГ (с 2000 по 2100 год)");
+		model_say(msg, n, "срок действия плана: даты в виде ДД.ММ.ГГГГ (с 2000 по 2100 год)");
 		return ERR_INVALID;
 	}
 	if (strcmp(p->period_from, p->period_to) > 0) {
-		say(msg, n, "начало срока действия плана позже его окончания");
+		model_say(msg, n, "начало срока действия плана позже его окончания");
 		return ERR_INVALID;
 	}
 	return 0;
@@ -321,30 +297,30 @@ int mplan_add(struct db *d, struct mp_plan *p, const char *by, char *msg, size_t
 	case MP_REGION:
 		reg = p->region_id;
 		if (!exists(d, "SELECT 1 FROM region WHERE id = ?", reg)) {
-			say(msg, n, "план региона: регион не найден");
+			model_say(msg, n, "план региона: регион не найден");
 			return ERR_INVALID;
 		}
 		break;
 	case MP_MUNICIPALITY:
 		mun = p->municipality_id;
 		if (!exists(d, "SELECT 1 FROM municipality WHERE id = ?", mun)) {
-			say(msg, n, "план муниципалитета: муниципалитет не найден");
+			model_say(msg, n, "план муниципалитета: муниципалитет не найден");
 			return ERR_INVALID;
 		}
 		break;
 	case MP_SCHOOL:
 		sch = p->school_id;
 		if (!exists(d, "SELECT 1 FROM school WHERE id = ?", sch)) {
-			say(msg, n, "план школы: школа не найдена");
+			model_say(msg, n, "план школы: школа не найдена");
 			return ERR_INVALID;
 		}
 		break;
 	default:
-		say(msg, n, "неизвестный уровень плана");
+		model_say(msg, n, "неизвестный уровень плана");
 		return ERR_INVALID;
 	}
 	char at[24];
-	now_iso(at);
+	model_now_iso(at);
 	struct db_stmt *s = NULL;
 	rc = db_prepare(d, &s, "INSERT INTO mplan (level, region_id, municipality_id, school_id, title, goal,"
 			       " period_from, period_to, template, approved, created_by, created_at)"
@@ -355,12 +331,12 @@ int mplan_add(struct db *d, struct mp_plan *p, const char *by, char *msg, size_t
 	    !(rc = db_bind_text(s, 7, p->period_from, -1)) && !(rc = db_bind_text(s, 8, p->period_to, -1)) &&
 	    !(rc = db_bind_text(s, 9, p->template_id, -1)) && !(rc = db_bind_text(s, 10, p->approved, -1)) &&
 	    !(rc = db_bind_text(s, 11, by ? by : "", -1)) && !(rc = db_bind_text(s, 12, at, -1)))
-		rc = done(db_step(s));
+		rc = model_done(db_step(s));
 	db_finalize(s);
 	if (!rc) {
 		p->id = db_last_id(d);
-		copy(p->created_by, sizeof p->created_by, by);
-		copy(p->created_at, sizeof p->created_at, at);
+		model_copy(p->created_by, sizeof p->created_by, by);
+		model_copy(p->created_at, sizeof p->created_at, at);
 	}
 	return rc;
 }
@@ -377,10 +353,10 @@ int mplan_update(struct db *d, const struct mp_plan *p, const char *by, char *ms
 	if (!rc && !(rc = db_bind_int(s, 1, p->id)) && !(rc = db_bind_text(s, 2, p->title, -1)) &&
 	    !(rc = db_bind_text(s, 3, p->goal, -1)) && !(rc = db_bind_text(s, 4, p->period_from, -1)) &&
 	    !(rc = db_bind_text(s, 5, p->period_to, -1)) && !(rc = db_bind_text(s, 6, p->approved, -1)))
-		rc = done(db_step(s));
+		rc = model_done(db_step(s));
 	db_finalize(s);
 	if (!rc && db_changes(d) == 0) {
-		say(msg, n, "план не найден");
+		model_say(msg, n, "план не найден");
 		rc = ERR_NOTFOUND;
 	}
 	return rc;
@@ -414,7 +390,7 @@ int mplan_list(struct db *d, const struct scope *sc, struct mp_plan **out, size_
 		plan_read(s, &v[(*n)++]);
 		rc = 0;
 	}
-	rc = done(rc);
+	rc = model_done(rc);
 	db_finalize(s);
 	for (size_t i = 0; !rc && i < *n; i++)
 		rc = plan_tracking(d, &v[i]);
@@ -538,10 +514,10 @@ int mplan_blocks(struct db *d, int64_t plan_id, struct mp_block **out, size_t *n
 		b->id = db_col_int(s, 0);
 		b->plan_id = db_col_int(s, 1);
 		b->pos = (int)db_col_int(s, 2);
-		copy(b->title, sizeof b->title, db_col_text(s, 3));
+		model_copy(b->title, sizeof b->title, db_col_text(s, 3));
 		rc = 0;
 	}
-	rc = done(rc);
+	rc = model_done(rc);
 	db_finalize(s);
 	if (rc) {
 		free(v);
@@ -573,25 +549,25 @@ static void measure_read(struct db_stmt *s, struct mp_measure *m)
 	m->plan_id = db_col_int(s, 1);
 	m->block_id = db_col_int(s, 2);
 	m->pos = (int)db_col_int(s, 3);
-	copy(m->text, sizeof m->text, db_col_text(s, 4));
-	copy(m->term, sizeof m->term, db_col_text(s, 5));
-	copy(m->start, sizeof m->start, db_col_text(s, 6));
-	copy(m->due, sizeof m->due, db_col_text(s, 7));
-	copy(m->responsible, sizeof m->responsible, db_col_text(s, 8));
+	model_copy(m->text, sizeof m->text, db_col_text(s, 4));
+	model_copy(m->term, sizeof m->term, db_col_text(s, 5));
+	model_copy(m->start, sizeof m->start, db_col_text(s, 6));
+	model_copy(m->due, sizeof m->due, db_col_text(s, 7));
+	model_copy(m->responsible, sizeof m->responsible, db_col_text(s, 8));
 	m->responsible_user_id = db_col_int(s, 9);
-	copy(m->expected, sizeof m->expected, db_col_text(s, 10));
+	model_copy(m->expected, sizeof m->expected, db_col_text(s, 10));
 	m->school_id = db_col_int(s, 11);
-	copy(m->school, sizeof m->school, db_col_text(s, 12));
-	copy(m->school_name, sizeof m->school_name, db_col_text(s, 13));
+	model_copy(m->school, sizeof m->school, db_col_text(s, 12));
+	model_copy(m->school_name, sizeof m->school_name, db_col_text(s, 13));
 	int k = mp_kind_parse(db_col_text(s, 14));
 	m->kind = k < 0 ? MP_KIND_NONE : (enum mp_kind)k;
 	m->run_id = db_col_int(s, 15);
-	copy(m->cause, sizeof m->cause, db_col_text(s, 16));
+	model_copy(m->cause, sizeof m->cause, db_col_text(s, 16));
 	int st = mp_status_parse(db_col_text(s, 17));
 	m->status = st < 0 ? MP_PLANNED : (enum mp_status)st;
-	copy(m->done_on, sizeof m->done_on, db_col_text(s, 18));
-	copy(m->updated_by, sizeof m->updated_by, db_col_text(s, 19));
-	copy(m->updated_at, sizeof m->updated_at, db_col_text(s, 20));
+	model_copy(m->done_on, sizeof m->done_on, db_col_text(s, 18));
+	model_copy(m->updated_by, sizeof m->updated_by, db_col_text(s, 19));
+	model_copy(m->updated_at, sizeof m->updated_at, db_col_text(s, 20));
 	m->notes = (long)db_col_int(s, 21);
 	snprintf(m->number, sizeof m->number, "%d.%d", (int)db_col_int(s, 22), m->pos);
 	m->overdue = db_col_int(s, 23) != 0;
@@ -619,7 +595,7 @@ static int measures_into(struct db_stmt *s, int rc, int at, size_t limit, struct
 		v = xgrow(v, &cap, *n + 1, sizeof *v);
 		measure_read(s, &v[(*n)++]);
 	}
-	rc = done(rc);
+	rc = model_done(rc);
 	db_finalize(s);
 	if (rc) {
 		free(v);
@@ -642,15 +618,15 @@ static int date_check(const char *s)
 static int measure_check(const struct mp_measure *m, char *msg, size_t n)
 {
 	if (blank(m->text)) {
-		say(msg, n, "укажите содержание мероприятия");
+		model_say(msg, n, "укажите содержание мероприятия");
 		return ERR_INVALID;
 	}
 	if (date_check(m->start) || date_check(m->due)) {
-		say(msg, n, "даты мероприятия — в виде ДД.ММ.ГГГГ (с 2000 по 2100 год)");
+		model_say(msg, n, "даты мероприятия — в виде ДД.ММ.ГГГГ (с 2000 по 2100 год)");
 		return ERR_INVALID;
 	}
 	if (*m->start && *m->due && strcmp(m->start, m->due) > 0) {
-		say(msg, n, "срок исполнения мероприятия раньше его начала");
+		model_say(msg, n, "срок исполнения мероприятия раньше его начала");
 		return ERR_INVALID;
 	}
 	return 0;
@@ -671,19 +647,19 @@ int measure_add(struct db *d, struct mp_measure *m, const char *by, char *msg, s
 	if (rc)
 		return rc;
 	if (!ok) {
-		say(msg, n, "направление плана не найдено");
+		model_say(msg, n, "направление плана не найдено");
 		return ERR_INVALID;
 	}
 	if (m->school_id && !exists(d, "SELECT 1 FROM school WHERE id = ?", m->school_id)) {
-		say(msg, n, "школа, которой адресовано мероприятие, не найдена");
+		model_say(msg, n, "школа, которой адресовано мероприятие, не найдена");
 		return ERR_INVALID;
 	}
 	if ((unsigned)m->status > MP_CANCELLED || (unsigned)m->kind >= MP_KIND_COUNT) {
-		say(msg, n, "неизвестный статус или вид мероприятия");
+		model_say(msg, n, "неизвестный статус или вид мероприятия");
 		return ERR_INVALID;
 	}
 	char at[24], t[MP_DATE_LEN];
-	now_iso(at);
+	model_now_iso(at);
 	today(t);
 	const char *done_on = m->status == MP_DONE ? (*m->done_on ? m->done_on : t) : NULL;
 	rc = db_prepare(d, &s, "INSERT INTO measure (plan_id, block_id, pos, text, term, start, due,"
@@ -718,7 +694,7 @@ int measure_update(struct db *d, const struct mp_measure *m, const char *by, cha
 	if (rc)
 		return rc;
 	char at[24];
-	now_iso(at);
+	model_now_iso(at);
 	struct db_stmt *s = NULL;
 	rc = db_prepare(d, &s, "UPDATE measure SET text = ?2, term = ?3, start = ?4, due = ?5,"
 			       " responsible = ?6, responsible_user_id = ?7, expected = ?8, updated_by = ?9,"
@@ -731,7 +707,7 @@ int measure_update(struct db *d, const struct mp_measure *m, const char *by, cha
 		rc = db_bind_text(s, 10, at, -1);
 	rc = exec_one(s, rc);
 	if (!rc && db_changes(d) == 0) {
-		say(msg, n, "мероприятие не найдено");
+		model_say(msg, n, "мероприятие не найдено");
 		rc = ERR_NOTFOUND;
 	}
 	return rc;
@@ -781,7 +757,7 @@ int measure_move(struct db *d, int64_t id, int dir)
 	if (!rc && !(rc = db_bind_int(s, 1, block)) && !(rc = db_bind_int(s, 2, pos + dir))) {
 		rc = db_step(s);
 		other = rc == DB_ROW ? db_col_int(s, 0) : 0;
-		rc = done(rc);
+		rc = model_done(rc);
 	}
 	db_finalize(s);
 	s = NULL;
@@ -872,33 +848,33 @@ int measure_report_on(struct db *d, int64_t measure_id, enum mp_status st, const
 		      int64_t file_size, const char *by, char *msg, size_t n)
 {
 	if ((unsigned)st > MP_CANCELLED) {
-		say(msg, n, "неизвестный статус мероприятия");
+		model_say(msg, n, "неизвестный статус мероприятия");
 		return ERR_INVALID;
 	}
 	if (note && strlen(note) >= MP_NOTE_MAX) {
-		say(msg, n, "отметка о ходе исполнения длиннее 2000 байт");
+		model_say(msg, n, "отметка о ходе исполнения длиннее 2000 байт");
 		return ERR_INVALID;
 	}
 	bool file = file_id && *file_id;
 	if (file && (!file_name || !*file_name || strlen(file_name) >= 256 || !file_type ||
 		     strlen(file_type) >= 16 || file_size < 0)) {
-		say(msg, n, "файл подтверждения без имени или типа");
+		model_say(msg, n, "файл подтверждения без имени или типа");
 		return ERR_INVALID;
 	}
 	char at[24], t[MP_DATE_LEN];
-	now_iso(at);
+	model_now_iso(at);
 	today(t);
 	if (done_on && *done_on) {
 		if (!plan_date_valid(done_on)) {
-			say(msg, n, "дата выполнения — ДД.ММ.ГГГГ");
+			model_say(msg, n, "дата выполнения — ДД.ММ.ГГГГ");
 			return ERR_INVALID;
 		}
 		if (strcmp(done_on, t) > 0) {
-			say(msg, n, "дата выполнения ещё не наступила");
+			model_say(msg, n, "дата выполнения ещё не наступила");
 			return ERR_INVALID;
 		}
 		if (st != MP_DONE) {
-			say(msg, n, "дата выполнения указывается только для выполненного мероприятия");
+			model_say(msg, n, "дата выполнения указывается только для выполненного мероприятия");
 			return ERR_INVALID;
 		}
 		snprintf(t, sizeof t, "%s", done_on);
@@ -914,7 +890,7 @@ int measure_report_on(struct db *d, int64_t measure_id, enum mp_status st, const
 		rc = db_bind_text(s, 5, at, -1);
 	rc = exec_one(s, rc);
 	if (!rc && db_changes(d) == 0) {
-		say(msg, n, "мероприятие не найдено");
+		model_say(msg, n, "мероприятие не найдено");
 		rc = ERR_NOTFOUND;
 	}
 	s = NULL;
@@ -950,13 +926,13 @@ static void note_read(struct db_stmt *s, struct mp_note *x)
 	x->measure_id = db_col_int(s, 1);
 	int st = mp_status_parse(db_col_text(s, 2));
 	x->status = st < 0 ? MP_PLANNED : (enum mp_status)st;
-	copy(x->note, sizeof x->note, db_col_text(s, 3));
-	copy(x->file_id, sizeof x->file_id, db_col_text(s, 4));
-	copy(x->file_name, sizeof x->file_name, db_col_text(s, 5));
-	copy(x->file_type, sizeof x->file_type, db_col_text(s, 6));
+	model_copy(x->note, sizeof x->note, db_col_text(s, 3));
+	model_copy(x->file_id, sizeof x->file_id, db_col_text(s, 4));
+	model_copy(x->file_name, sizeof x->file_name, db_col_text(s, 5));
+	model_copy(x->file_type, sizeof x->file_type, db_col_text(s, 6));
 	x->file_size = db_col_int(s, 7);
-	copy(x->at, sizeof x->at, db_col_text(s, 8));
-	copy(x->by, sizeof x->by, db_col_text(s, 9));
+	model_copy(x->at, sizeof x->at, db_col_text(s, 8));
+	model_copy(x->by, sizeof x->by, db_col_text(s, 9));
 }
 
 int measure_notes(struct db *d, int64_t measure_id, struct mp_note **out, size_t *n)
@@ -974,7 +950,7 @@ int measure_notes(struct db *d, int64_t measure_id, struct mp_note **out, size_t
 		note_read(s, &v[(*n)++]);
 		rc = 0;
 	}
-	rc = done(rc);
+	rc = model_done(rc);
 	db_finalize(s);
 	if (rc) {
 		free(v);
@@ -1019,7 +995,7 @@ static int template_rows(trow_fn fn, void *ctx, char *msg, size_t n)
 	char why[256] = "";
 	int rc = csv_open_mem(&r, file->data, file->len, NULL, why, sizeof why);
 	if (rc) {
-		say(msg, n, why);
+		model_say(msg, n, why);
 		return rc;
 	}
 	size_t nf, *lens, row = 0;
@@ -1030,7 +1006,7 @@ static int template_rows(trow_fn fn, void *ctx, char *msg, size_t n)
 		if (nf != T_NCOLS) {
 			snprintf(why, sizeof why, "шаблоны планов: в строке %zu полей %zu, а нужно %d", row, nf,
 				 T_NCOLS);
-			say(msg, n, why);
+			model_say(msg, n, why);
 			rc = ERR_INVALID;
 			break;
 		}
@@ -1038,7 +1014,7 @@ static int template_rows(trow_fn fn, void *ctx, char *msg, size_t n)
 			break;
 	}
 	if (rc < 0 && msg && !*msg)
-		say(msg, n, csv_error(r));
+		model_say(msg, n, csv_error(r));
 	csv_close(r);
 	return rc < 0 ? rc : 0;
 }
@@ -1057,18 +1033,18 @@ static int take_template(void *ctx, char **f)
 		x->v = xgrow(x->v, &x->cap, x->n + 1, sizeof *x->v);
 		t = &x->v[x->n++];
 		memset(t, 0, sizeof *t);
-		copy(t->id, sizeof t->id, f[T_TEMPLATE]);
+		model_copy(t->id, sizeof t->id, f[T_TEMPLATE]);
 		x->block[0] = '\0';
 	}
 	/* A template's title, level and goal are on its first row that has them. */
 	if (!*t->title && *f[T_TITLE]) {
-		copy(t->title, sizeof t->title, f[T_TITLE]);
+		model_copy(t->title, sizeof t->title, f[T_TITLE]);
 		int l = mp_level_parse(f[T_LEVEL]);
 		t->level = l < 0 ? MP_MUNICIPALITY : (enum mp_level)l;
-		copy(t->goal, sizeof t->goal, f[T_GOAL]);
+		model_copy(t->goal, sizeof t->goal, f[T_GOAL]);
 	}
 	if (strcmp(x->block, f[T_BLOCK])) {
-		copy(x->block, sizeof x->block, f[T_BLOCK]);
+		model_copy(x->block, sizeof x->block, f[T_BLOCK]);
 		t->nblocks++;
 	}
 	t->nmeasures++;
@@ -1105,7 +1081,7 @@ static void term_due(const char *term, const char *from, const char *to, char ou
 			char d[MP_DATE_LEN];
 			snprintf(d, sizeof d, "%04d-%02d-%02d", yy, mm, dd);
 			if (plan_date_valid(d))
-				copy(out, MP_DATE_LEN, d);
+				model_copy(out, MP_DATE_LEN, d);
 		}
 	}
 	if (*out || !from || !to || !plan_date_valid(from) || !plan_date_valid(to))
@@ -1126,7 +1102,7 @@ static void term_due(const char *term, const char *from, const char *to, char ou
 				char d[MP_DATE_LEN];
 				snprintf(d, sizeof d, "%04d-%02d-%02d", y, m + 1, dd);
 				if (plan_date_valid(d) && strcmp(d, from) >= 0 && strcmp(d, to) <= 0) {
-					copy(out, MP_DATE_LEN, d);
+					model_copy(out, MP_DATE_LEN, d);
 					return;
 				}
 			}
@@ -1154,15 +1130,15 @@ static int fill_row(void *ctx, char **f)
 	int rc;
 	if (!x->rows++) {
 		if (!*x->p->title)
-			copy(x->p->title, sizeof x->p->title, f[T_TITLE]);
+			model_copy(x->p->title, sizeof x->p->title, f[T_TITLE]);
 		if (!*x->p->goal)
-			copy(x->p->goal, sizeof x->p->goal, f[T_GOAL]);
-		copy(x->p->template_id, sizeof x->p->template_id, x->id);
+			model_copy(x->p->goal, sizeof x->p->goal, f[T_GOAL]);
+		model_copy(x->p->template_id, sizeof x->p->template_id, x->id);
 		if ((rc = mplan_add(x->d, x->p, x->by, x->msg, x->n)))
 			return rc;
 	}
 	if (!x->block_id || strcmp(x->block, f[T_BLOCK])) {
-		copy(x->block, sizeof x->block, f[T_BLOCK]);
+		model_copy(x->block, sizeof x->block, f[T_BLOCK]);
 		if ((rc = mplan_block_add(x->d, x->p->id, f[T_BLOCK], &x->block_id)))
 			return rc;
 	}
@@ -1170,10 +1146,10 @@ static int fill_row(void *ctx, char **f)
 	memset(m, 0, sizeof *m);
 	m->plan_id = x->p->id;
 	m->block_id = x->block_id;
-	copy(m->text, sizeof m->text, f[T_TEXT]);
-	copy(m->term, sizeof m->term, f[T_TERM]);
-	copy(m->responsible, sizeof m->responsible, f[T_RESPONSIBLE]);
-	copy(m->expected, sizeof m->expected, f[T_EXPECTED]);
+	model_copy(m->text, sizeof m->text, f[T_TEXT]);
+	model_copy(m->term, sizeof m->term, f[T_TERM]);
+	model_copy(m->responsible, sizeof m->responsible, f[T_RESPONSIBLE]);
+	model_copy(m->expected, sizeof m->expected, f[T_EXPECTED]);
 	term_due(m->term, x->p->period_from, x->p->period_to, m->due);
 	return measure_add(x->d, m, x->by, x->msg, x->n);
 }
@@ -1194,7 +1170,7 @@ int mplan_from_template(struct db *d, const char *template_id, struct mp_plan *p
 	if (!rc) {
 		rc = template_rows(fill_row, x, msg, n);
 		if (!rc && !x->rows) {
-			say(msg, n, "шаблон плана не найден");
+			model_say(msg, n, "шаблон плана не найден");
 			rc = ERR_NOTFOUND;
 		}
 		if (rc) {
@@ -1254,14 +1230,14 @@ static int help_schools(struct db *d, const struct scope *sc, int64_t run_id, st
 		struct help_school *h = &v[(*n)++];
 		memset(h, 0, sizeof *h);
 		h->id = db_col_int(s, 0);
-		copy(h->login, sizeof h->login, db_col_text(s, 1));
-		copy(h->name, sizeof h->name, db_col_text(s, 2));
+		model_copy(h->login, sizeof h->login, db_col_text(s, 1));
+		model_copy(h->name, sizeof h->name, db_col_text(s, 2));
 		h->official = (long)db_col_int(s, 3);
-		copy(h->top_sign, sizeof h->top_sign, db_col_text(s, 4));
+		model_copy(h->top_sign, sizeof h->top_sign, db_col_text(s, 4));
 		if (!db_col_null(s, 5))
 			proc_words(s, 5, h->top_proc, sizeof h->top_proc);
 	}
-	rc = done(rc);
+	rc = model_done(rc);
 	db_finalize(s);
 	s = NULL;
 	/* The procedures of each school's flags in the run, for the measures' texts. */
@@ -1286,10 +1262,10 @@ static int help_schools(struct db *d, const struct scope *sc, int64_t run_id, st
 			snprintf(h->procs + strlen(h->procs), sizeof h->procs - strlen(h->procs), "%s%s",
 				 k++ ? "; " : "", w);
 		}
-		rc = done(rc);
+		rc = model_done(rc);
 		db_reset(s);
 		if (!*h->procs)
-			copy(h->procs, sizeof h->procs, h->top_proc);
+			model_copy(h->procs, sizeof h->procs, h->top_proc);
 	}
 	db_finalize(s);
 	if (rc) {
@@ -1308,7 +1284,7 @@ static void date_ru(const char *iso, char *out, size_t n)
 	if (sscanf(iso, "%4d-%2d-%2d", &y, &m, &dd) == 3)
 		snprintf(out, n, "%02d.%02d.%04d", dd, m, y);
 	else
-		copy(out, n, iso);
+		model_copy(out, n, iso);
 }
 
 /* The evidence in words; *inflated set when a re-check confirmed over-scoring. */
@@ -1358,11 +1334,11 @@ int measure_help_from_run(struct db *d, const struct scope *sc, int64_t plan_id,
 	if (msg && n)
 		*msg = '\0';
 	if (due && *due && !plan_date_valid(due)) {
-		say(msg, n, "срок исполнения — дата в виде ДД.ММ.ГГГГ");
+		model_say(msg, n, "срок исполнения — дата в виде ДД.ММ.ГГГГ");
 		return ERR_INVALID;
 	}
 	if (!(kinds & ((1u << MP_KIND_COUNT) - 2u))) {
-		say(msg, n, "выберите хотя бы один вид помощи");
+		model_say(msg, n, "выберите хотя бы один вид помощи");
 		return ERR_INVALID;
 	}
 	struct mp_plan *p = xcalloc(1, sizeof *p);
@@ -1374,7 +1350,7 @@ int measure_help_from_run(struct db *d, const struct scope *sc, int64_t plan_id,
 	struct db_stmt *s = NULL, *dup = NULL;
 	int rc = mplan_get(d, plan_id, p);
 	if (rc) {
-		say(msg, n, "план не найден");
+		model_say(msg, n, "план не найден");
 		goto out;
 	}
 	if ((rc = db_prepare(d, &s, "SELECT at FROM analysis_run WHERE id = ?")) ||
@@ -1382,10 +1358,10 @@ int measure_help_from_run(struct db *d, const struct scope *sc, int64_t plan_id,
 		goto out;
 	if ((rc = db_step_one(s))) {
 		if (rc == ERR_NOTFOUND)
-			say(msg, n, "анализ результатов не найден");
+			model_say(msg, n, "анализ результатов не найден");
 		goto out;
 	}
-	copy(run_at, sizeof run_at, db_col_text(s, 0));
+	model_copy(run_at, sizeof run_at, db_col_text(s, 0));
 	db_finalize(s);
 	s = NULL;
 	/* The plan's own territory: a municipality's plan helps its schools only, whoever adds
@@ -1407,7 +1383,7 @@ int measure_help_from_run(struct db *d, const struct scope *sc, int64_t plan_id,
 	rc = db_step(s);
 	if (rc == DB_ROW)
 		block = db_col_int(s, 0);
-	if ((rc = done(rc)))
+	if ((rc = model_done(rc)))
 		goto rollback;
 	db_finalize(s);
 	s = NULL;
@@ -1434,7 +1410,7 @@ int measure_help_from_run(struct db *d, const struct scope *sc, int64_t plan_id,
 				rep->skipped++;
 				continue;
 			}
-			if ((rc = done(rc)))
+			if ((rc = model_done(rc)))
 				goto rollback;
 			memset(m, 0, sizeof *m);
 			m->plan_id = plan_id;
@@ -1443,14 +1419,14 @@ int measure_help_from_run(struct db *d, const struct scope *sc, int64_t plan_id,
 			m->kind = (enum mp_kind)k;
 			m->run_id = run_id;
 			mp_kind_text(m->kind, hs[i].name, hs[i].procs, m->text, sizeof m->text);
-			copy(m->responsible, sizeof m->responsible, mp_kind_responsible(m->kind));
-			copy(m->expected, sizeof m->expected, mp_kind_expected(m->kind));
-			copy(m->cause, sizeof m->cause, cause);
-			copy(m->due, sizeof m->due, due);
+			model_copy(m->responsible, sizeof m->responsible, mp_kind_responsible(m->kind));
+			model_copy(m->expected, sizeof m->expected, mp_kind_expected(m->kind));
+			model_copy(m->cause, sizeof m->cause, cause);
+			model_copy(m->due, sizeof m->due, due);
 			if (due && *due)
 				date_ru(due, m->term, sizeof m->term);
 			else
-				copy(m->term, sizeof m->term, "в течение учебного года");
+				model_copy(m->term, sizeof m->term, "в течение учебного года");
 			if ((rc = measure_add(d, m, by, msg, n)))
 				goto rollback;
 			rep->measures++;
@@ -1508,7 +1484,7 @@ static int flagged_in(struct db *d, int64_t run_id, int64_t school_id, int year,
 	rc = db_step(s);
 	*yes = rc == DB_ROW;
 	db_reset(s);
-	return done(rc);
+	return model_done(rc);
 }
 
 int measure_outcome(struct db *d, int64_t plan_id, struct mp_outcome *out)
@@ -1534,13 +1510,13 @@ int measure_outcome(struct db *d, int64_t plan_id, struct mp_outcome *out)
 		struct mp_outcome_school *x = &out->s[out->n];
 		memset(x, 0, sizeof *x);
 		x->school_id = db_col_int(s, 0);
-		copy(x->school, sizeof x->school, db_col_text(s, 1));
-		copy(x->school_name, sizeof x->school_name, db_col_text(s, 2));
+		model_copy(x->school, sizeof x->school, db_col_text(s, 1));
+		model_copy(x->school_name, sizeof x->school_name, db_col_text(s, 2));
 		x->measures = (long)db_col_int(s, 3);
 		x->done = (long)db_col_int(s, 4);
 		cause[out->n++] = db_col_int(s, 5);
 	}
-	rc = done(rc);
+	rc = model_done(rc);
 	db_finalize(s);
 	s = NULL;
 	out->helped = (long)out->n;
@@ -1549,7 +1525,7 @@ int measure_outcome(struct db *d, int64_t plan_id, struct mp_outcome *out)
 	if (!rc && !(rc = db_prepare(d, &s, "SELECT id FROM analysis_run ORDER BY at DESC, id DESC LIMIT 1"))) {
 		rc = db_step(s);
 		latest = rc == DB_ROW ? db_col_int(s, 0) : 0;
-		rc = done(rc);
+		rc = model_done(rc);
 	}
 	db_finalize(s);
 	s = NULL;
@@ -1559,7 +1535,7 @@ int measure_outcome(struct db *d, int64_t plan_id, struct mp_outcome *out)
 	    !(rc = db_bind_int(s, 1, latest))) {
 		rc = db_step(s);
 		year_latest = rc == DB_ROW ? (int)db_col_int(s, 0) : 0;
-		rc = done(rc);
+		rc = model_done(rc);
 	}
 	db_finalize(s);
 	s = NULL;
@@ -1580,7 +1556,7 @@ int measure_outcome(struct db *d, int64_t plan_id, struct mp_outcome *out)
 			rc = db_step(yb);
 			x->year_before = rc == DB_ROW ? (int)db_col_int(yb, 0) : 0;
 			db_reset(yb);
-			if ((rc = done(rc)))
+			if ((rc = model_done(rc)))
 				break;
 		}
 		/* Only a year after the cause's year tells whether the help worked. */
@@ -1592,7 +1568,7 @@ int measure_outcome(struct db *d, int64_t plan_id, struct mp_outcome *out)
 		rc = db_step(has);
 		x->measured_after = rc == DB_ROW;
 		db_reset(has);
-		if ((rc = done(rc)))
+		if ((rc = model_done(rc)))
 			break;
 		if (!x->measured_after)
 			continue;
@@ -1634,14 +1610,14 @@ int requisite_get(struct db *d, enum mp_level unit, int64_t unit_id, struct mp_r
 	if (!rc && !(rc = db_bind_text(s, 1, mp_level_id(unit), -1)) && !(rc = db_bind_int(s, 2, unit_id))) {
 		rc = db_step(s);
 		if (rc == DB_ROW) {
-			copy(out->org, sizeof out->org, db_col_text(s, 0));
-			copy(out->place, sizeof out->place, db_col_text(s, 1));
-			copy(out->head_position, sizeof out->head_position, db_col_text(s, 2));
-			copy(out->head_name, sizeof out->head_name, db_col_text(s, 3));
+			model_copy(out->org, sizeof out->org, db_col_text(s, 0));
+			model_copy(out->place, sizeof out->place, db_col_text(s, 1));
+			model_copy(out->head_position, sizeof out->head_position, db_col_text(s, 2));
+			model_copy(out->head_name, sizeof out->head_name, db_col_text(s, 3));
 			if (stored)
 				*stored = true;
 		}
-		rc = done(rc);
+		rc = model_done(rc);
 	}
 	db_finalize(s);
 	s = NULL;
@@ -1654,7 +1630,7 @@ int requisite_get(struct db *d, enum mp_level unit, int64_t unit_id, struct mp_r
 	if (!(rc = db_prepare(d, &s, sql[unit])) && !(rc = db_bind_int(s, 1, unit_id)) &&
 	    !(rc = db_step_one(s))) {
 		if (unit == MP_SCHOOL)
-			copy(out->org, sizeof out->org, db_col_text(s, 0));
+			model_copy(out->org, sizeof out->org, db_col_text(s, 0));
 		else
 			snprintf(out->org, sizeof out->org, unit == MP_REGION ? "Орган управления образованием региона «%s»"
 							 : "Орган управления образованием муниципального образования «%s»",
@@ -1675,7 +1651,7 @@ int requisite_put(struct db *d, enum mp_level unit, int64_t unit_id, const struc
 	if (!exists(d, sql[unit], unit_id))
 		return ERR_NOTFOUND;
 	char at[24];
-	now_iso(at);
+	model_now_iso(at);
 	struct db_stmt *s = NULL;
 	int rc = db_prepare(d, &s, "INSERT INTO requisite (unit, unit_id, org, place, head_position, head_name,"
 			    " updated_by, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"

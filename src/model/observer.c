@@ -9,6 +9,7 @@
 #include "base/err.h"
 #include "base/mem.h"
 #include "base/str.h"
+#include "model/rows.h"
 #include "model/observer.h"
 #include "model/procedure.h"
 #include "model/user.h"
@@ -87,31 +88,6 @@ static const char *observations_word(long n)
 
 static const struct scope all = { SCOPE_ALL, 0 };
 
-static int done(int rc)
-{
-	return rc < 0 ? rc : 0;
-}
-
-static void say(char *msg, size_t n, const char *text)
-{
-	if (msg && n)
-		str_copy_utf8(msg, n, text);
-}
-
-/* Now as UTC 'YYYY-MM-DDTHH:MM:SSZ', from the one clock (plan_now). */
-static void now_iso(char out[24])
-{
-	time_t t = (time_t)plan_now();
-	struct tm tm;
-	gmtime_r(&t, &tm);
-	strftime(out, 24, "%Y-%m-%dT%H:%M:%SZ", &tm);
-}
-
-static void copy(char *dst, size_t n, const char *src)
-{
-	snprintf(dst, n, "%s", src ? src : "");
-}
-
 /* True when the observer row aliased `o` is seen by the scope bound at ?1, ?2: one with a
  * municipality by the scopes that see the municipality, one without by ALL and REGION. */
 #define OBS_SCOPE_SQL(o) \
@@ -129,32 +105,6 @@ static void copy(char *dst, size_t n, const char *src)
 
 /* ---- the registry ---- */
 
-/* Reads the rows of a prepared statement (unless rc already says it failed) into a malloc'ed
- * array of elements of `size` bytes, each zeroed and filled by read(); finalizes the
- * statement. On an error the array is freed, *n is 0 and NULL is returned. */
-typedef void (*row_read_fn)(struct db_stmt *s, void *item);
-static void *rows_into(int *rc, struct db_stmt *s, size_t size, row_read_fn read, size_t *n)
-{
-	char *v = NULL;
-	size_t cap = 0;
-	*n = 0;
-	if (!*rc) {
-		while ((*rc = db_step(s)) == DB_ROW) {
-			v = xgrow(v, &cap, *n + 1, size);
-			memset(v + *n * size, 0, size);
-			read(s, v + (*n)++ * size);
-		}
-		*rc = done(*rc);
-	}
-	db_finalize(s);
-	if (*rc) {
-		free(v);
-		v = NULL;
-		*n = 0;
-	}
-	return v;
-}
-
 int observer_put(struct db *d, const struct obs_person *p, const char *by)
 {
 	if (!p->code[0] || !p->name[0] || obs_kind_name(p->kind)[0] == '\0' || p->max_per_day < 1 ||
@@ -165,7 +115,7 @@ int observer_put(struct db *d, const struct obs_person *p, const char *by)
 		if (!plan_date_valid(p->days[i]))
 			return ERR_INVALID;
 	char at[24];
-	now_iso(at);
+	model_now_iso(at);
 	struct db_stmt *s = NULL;
 	int rc;
 	if ((rc = db_cached(d, &s, "INSERT INTO observer (code, name, kind, municipality_id, max_per_day,"
@@ -243,14 +193,14 @@ static void person_read(struct db_stmt *s, void *item)
 	struct obs_person *p = item;
 	memset(p, 0, sizeof *p);
 	p->id = db_col_int(s, 0);
-	copy(p->code, sizeof p->code, db_col_text(s, 1));
-	copy(p->name, sizeof p->name, db_col_text(s, 2));
+	model_copy(p->code, sizeof p->code, db_col_text(s, 1));
+	model_copy(p->name, sizeof p->name, db_col_text(s, 2));
 	int k = obs_kind_parse(db_col_text(s, 3));
 	p->kind = k < 0 ? OBS_PUBLIC : (enum obs_kind)k;
 	p->municipality_id = db_col_int(s, 4);
-	copy(p->municipality, sizeof p->municipality, db_col_text(s, 5));
+	model_copy(p->municipality, sizeof p->municipality, db_col_text(s, 5));
 	p->max_per_day = (int)db_col_int(s, 6);
-	copy(p->login, sizeof p->login, db_col_text(s, 7));
+	model_copy(p->login, sizeof p->login, db_col_text(s, 7));
 	p->assigned = (long)db_col_int(s, 8);
 }
 
@@ -279,9 +229,9 @@ static int person_fill(struct db *d, struct obs_person *p)
 		return rc;
 	while ((rc = db_step(s)) == DB_ROW)
 		if (p->ndays < OBS_MAX_DAYS)
-			copy(p->days[p->ndays++], PLAN_DATE_LEN, db_col_text(s, 0));
+			model_copy(p->days[p->ndays++], PLAN_DATE_LEN, db_col_text(s, 0));
 	db_reset(s);
-	return done(rc);
+	return model_done(rc);
 }
 
 int observer_list(struct db *d, const struct scope *sc, int64_t campaign_id,
@@ -292,7 +242,7 @@ int observer_list(struct db *d, const struct scope *sc, int64_t campaign_id,
 				   " WHERE " OBS_SCOPE_SQL("o") " ORDER BY o.name, o.code");
 	if (!rc && !(rc = scope_bind(s, sc ? sc : &all)))
 		rc = db_bind_int(s, 3, campaign_id);
-	*out = rows_into(&rc, s, sizeof **out, person_read, n);
+	*out = model_rows(&rc, s, sizeof **out, person_read, n);
 	for (size_t i = 0; i < *n && !rc; i++)
 		rc = person_fill(d, &(*out)[i]);
 	if (rc) {
@@ -348,12 +298,12 @@ int observer_link_user(struct db *d, int64_t observer_id, int64_t user_id, char 
 	int rc = observer_get(d, observer_id, &p);
 	if (rc) {
 		if (rc == ERR_NOTFOUND)
-			say(msg, n, "наблюдатель не найден");
+			model_say(msg, n, "наблюдатель не найден");
 		return rc;
 	}
 	if ((rc = user_get(d, user_id, &u))) {
 		if (rc == ERR_NOTFOUND)
-			say(msg, n, "пользователь не найден");
+			model_say(msg, n, "пользователь не найден");
 		return rc;
 	}
 	if (u.role != ROLE_OBSERVER) {
@@ -378,7 +328,7 @@ int observer_link_user(struct db *d, int64_t observer_id, int64_t user_id, char 
 		return rc;
 	rc = db_step(s);
 	db_reset(s);
-	return done(rc);
+	return model_done(rc);
 }
 
 int observer_of_user(struct db *d, int64_t user_id, int64_t *observer_id)
@@ -430,28 +380,28 @@ static void sitting_read(struct db_stmt *s, void *item)
 	x->procedure_id = db_col_int(s, 0);
 	x->school_id = db_col_int(s, 1);
 	x->municipality_id = db_col_int(s, 2);
-	copy(x->procedure, sizeof x->procedure, db_col_text(s, 3));
-	copy(x->subject, sizeof x->subject, db_col_text(s, 4));
+	model_copy(x->procedure, sizeof x->procedure, db_col_text(s, 3));
+	model_copy(x->subject, sizeof x->subject, db_col_text(s, 4));
 	x->grade = (int)db_col_int(s, 5);
-	copy(x->school_login, sizeof x->school_login, db_col_text(s, 6));
-	copy(x->school_name, sizeof x->school_name, db_col_text(s, 7));
-	copy(x->school_kind, sizeof x->school_kind, db_col_text(s, 8));
-	copy(x->municipality, sizeof x->municipality, db_col_text(s, 9));
-	copy(x->date, sizeof x->date, db_col_text(s, 10));
-	copy(x->time, sizeof x->time, db_col_text(s, 11));
+	model_copy(x->school_login, sizeof x->school_login, db_col_text(s, 6));
+	model_copy(x->school_name, sizeof x->school_name, db_col_text(s, 7));
+	model_copy(x->school_kind, sizeof x->school_kind, db_col_text(s, 8));
+	model_copy(x->municipality, sizeof x->municipality, db_col_text(s, 9));
+	model_copy(x->date, sizeof x->date, db_col_text(s, 10));
+	model_copy(x->time, sizeof x->time, db_col_text(s, 11));
 	x->priority = db_col_int(s, 12) == 1;
 	x->observer_id = db_col_int(s, 13);
-	copy(x->observer_code, sizeof x->observer_code, db_col_text(s, 14));
-	copy(x->observer_name, sizeof x->observer_name, db_col_text(s, 15));
+	model_copy(x->observer_code, sizeof x->observer_code, db_col_text(s, 14));
+	model_copy(x->observer_name, sizeof x->observer_name, db_col_text(s, 15));
 	int k = obs_kind_parse(db_col_text(s, 16));
 	x->observer_kind = k < 0 ? OBS_PUBLIC : (enum obs_kind)k;
 	x->manual = !strcmp(db_col_text(s, 17), "manual");
-	copy(x->note, sizeof x->note, db_col_text(s, 18));
+	model_copy(x->note, sizeof x->note, db_col_text(s, 18));
 	x->act_id = db_col_int(s, 19);
 	x->violations = db_col_int(s, 20) == 1;
-	copy(x->video_sitting, sizeof x->video_sitting, db_col_text(s, 21));
-	copy(x->video_checking, sizeof x->video_checking, db_col_text(s, 22));
-	copy(x->address, sizeof x->address, db_col_text(s, 23));
+	model_copy(x->video_sitting, sizeof x->video_sitting, db_col_text(s, 21));
+	model_copy(x->video_checking, sizeof x->video_checking, db_col_text(s, 22));
+	model_copy(x->address, sizeof x->address, db_col_text(s, 23));
 }
 
 int observer_sittings(struct db *d, const struct scope *sc, int64_t campaign_id,
@@ -465,7 +415,7 @@ int observer_sittings(struct db *d, const struct scope *sc, int64_t campaign_id,
 				   SITTING_ORDER);
 	if (!rc && !(rc = scope_bind(s, sc ? sc : &all)))
 		rc = db_bind_int(s, 3, campaign_id);
-	*out = rows_into(&rc, s, sizeof **out, sitting_read, n);
+	*out = model_rows(&rc, s, sizeof **out, sitting_read, n);
 	return rc;
 }
 
@@ -480,7 +430,7 @@ int observer_sittings_elsewhere(struct db *d, int64_t campaign_id, const char *f
 				   " AND ob.observer_id IS NOT NULL" SITTING_ORDER);
 	if (!rc && !(rc = db_bind_int(s, 1, campaign_id)) && !(rc = db_bind_text(s, 2, from, -1)))
 		rc = db_bind_text(s, 3, to, -1);
-	*out = rows_into(&rc, s, sizeof **out, sitting_read, n);
+	*out = model_rows(&rc, s, sizeof **out, sitting_read, n);
 	return rc;
 }
 
@@ -492,7 +442,7 @@ int observer_sittings_of(struct db *d, int64_t observer_id, struct obs_sitting *
 				   " WHERE ob.observer_id = ?1 AND ps.sit_date IS NOT NULL" SITTING_ORDER);
 	if (!rc)
 		rc = db_bind_int(s, 1, observer_id);
-	*out = rows_into(&rc, s, sizeof **out, sitting_read, n);
+	*out = model_rows(&rc, s, sizeof **out, sitting_read, n);
 	return rc;
 }
 
@@ -529,7 +479,7 @@ int observer_conflicts(struct db *d, const struct scope *sc, struct obs_conflict
 				   " ORDER BY os.observer_id, os.school_id, os.why");
 	if (!rc)
 		rc = scope_bind(s, sc ? sc : &all);
-	*out = rows_into(&rc, s, sizeof **out, pair_read, n);
+	*out = model_rows(&rc, s, sizeof **out, pair_read, n);
 	return rc;
 }
 
@@ -548,7 +498,7 @@ int observer_previous(struct db *d, const char *before, struct obs_conflict **ou
 				   " AND ob.school_id = ps.school_id ORDER BY 1, 2");
 	if (!rc)
 		rc = db_bind_text(s, 1, before ? before : "", -1);
-	*out = rows_into(&rc, s, sizeof **out, pair_read, n);
+	*out = model_rows(&rc, s, sizeof **out, pair_read, n);
 	return rc;
 }
 
@@ -560,7 +510,7 @@ int observer_assign_store(struct db *d, const struct scope *sc, int64_t campaign
 	if (!sc)
 		sc = &all;
 	char at[24];
-	now_iso(at);
+	model_now_iso(at);
 	struct db_stmt *s = NULL;
 	int rc = db_begin(d);
 	if (rc)
@@ -609,7 +559,7 @@ int observer_assign_store(struct db *d, const struct scope *sc, int64_t campaign
 	    (rc = db_bind_int(s, 1, campaign_id)) || (rc = db_bind_int(s, 2, (int64_t)seed)) ||
 	    (rc = db_bind_text(s, 3, by ? by : "", -1)) || (rc = db_bind_text(s, 4, at, -1)))
 		goto out;
-	rc = done(db_step(s));
+	rc = model_done(db_step(s));
 	db_reset(s);
 out:
 	if (rc) {
@@ -632,16 +582,16 @@ static int sitting_when(struct db *d, int64_t procedure_id, int64_t school_id, c
 		return rc;
 	rc = db_step_one(s);
 	if (!rc) {
-		copy(date, PLAN_DATE_LEN, db_col_text(s, 0));
-		copy(time_s, PLAN_TIME_LEN, db_col_text(s, 1));
+		model_copy(date, PLAN_DATE_LEN, db_col_text(s, 0));
+		model_copy(time_s, PLAN_TIME_LEN, db_col_text(s, 1));
 		if (municipality_id)
 			*municipality_id = db_col_int(s, 2);
 	}
 	db_reset(s);
 	if (rc == ERR_NOTFOUND)
-		say(msg, n, "школа не участвует в этой процедуре по план-графику");
+		model_say(msg, n, "школа не участвует в этой процедуре по план-графику");
 	else if (!rc && !date[0]) {
-		say(msg, n, "школа ещё не назначила дату и время проведения");
+		model_say(msg, n, "школа ещё не назначила дату и время проведения");
 		rc = ERR_NOTFOUND;
 	}
 	return rc;
@@ -669,7 +619,7 @@ int observer_check_pair(struct db *d, int64_t observer_id, int64_t procedure_id,
 		return rc;
 	if ((rc = observer_get(d, observer_id, &p))) {
 		if (rc == ERR_NOTFOUND)
-			say(msg, n, "наблюдатель не найден");
+			model_say(msg, n, "наблюдатель не найден");
 		return rc;
 	}
 	/* Conflicts of interest. */
@@ -730,7 +680,7 @@ int observer_check_pair(struct db *d, int64_t observer_id, int64_t procedure_id,
 		reason_add(local, sizeof local, text);
 	}
 	if (local[0]) {
-		say(msg, n, local);
+		model_say(msg, n, local);
 		return ERR_INVALID;
 	}
 	if (msg && n)
@@ -756,7 +706,7 @@ static int act_holds(struct db *d, int64_t procedure_id, int64_t school_id, int6
 	if (rc < 0)
 		return rc;
 	if (act_by && act_by != observer_id) {
-		say(msg, n, "по этому проведению наблюдатель уже подал акт: заменить или снять его нельзя");
+		model_say(msg, n, "по этому проведению наблюдатель уже подал акт: заменить или снять его нельзя");
 		return ERR_INVALID;
 	}
 	return 0;
@@ -783,7 +733,7 @@ int observer_set(struct db *d, int64_t procedure_id, int64_t school_id, int64_t 
 			return rc;
 		rc = db_step(s);
 		db_reset(s);
-		return done(rc);
+		return model_done(rc);
 	}
 	if ((rc = observer_check_pair(d, observer_id, procedure_id, school_id, msg, n)) ||
 	    (rc = act_holds(d, procedure_id, school_id, observer_id, msg, n)))
@@ -812,7 +762,7 @@ int observer_set(struct db *d, int64_t procedure_id, int64_t school_id, int64_t 
 		return rc;
 	if (was > 0)
 		reason_add(soft, sizeof soft, "наблюдал эту школу в прошлый раз");
-	now_iso(at);
+	model_now_iso(at);
 	if ((rc = db_cached(d, &s, "INSERT INTO observation (procedure_id, school_id, observer_id, how,"
 				   " note, assigned_by, assigned_at) VALUES (?, ?, ?, 'manual', ?, ?, ?)"
 				   " ON CONFLICT (procedure_id, school_id) DO UPDATE SET observer_id = excluded.observer_id,"
@@ -828,7 +778,7 @@ int observer_set(struct db *d, int64_t procedure_id, int64_t school_id, int64_t 
 	if (rc < 0)
 		return rc;
 	if (note && note_len)
-		copy(note, note_len, soft);
+		model_copy(note, note_len, soft);
 	return 0;
 }
 
@@ -852,7 +802,7 @@ int observer_campaign_get(struct db *d, int64_t campaign_id, bool *reveal_day,
 		if (reveal_day)
 			*reveal_day = !strcmp(db_col_text(s, 0), "day");
 		if (assigned_at && n)
-			copy(assigned_at, n, db_col_text(s, 1));
+			model_copy(assigned_at, n, db_col_text(s, 1));
 	}
 	db_reset(s);
 	return rc == ERR_NOTFOUND ? 0 : rc;
@@ -871,7 +821,7 @@ int observer_campaign_set_reveal(struct db *d, int64_t campaign_id, bool reveal_
 		return rc;
 	rc = db_step(s);
 	db_reset(s);
-	return done(rc);
+	return model_done(rc);
 }
 
 /* ---- acts ---- */
@@ -894,23 +844,23 @@ static void act_read(struct db_stmt *s, void *item)
 	a->procedure_id = db_col_int(s, 1);
 	a->school_id = db_col_int(s, 2);
 	a->observer_id = db_col_int(s, 3);
-	copy(a->date, sizeof a->date, db_col_text(s, 4));
-	copy(a->started, sizeof a->started, db_col_text(s, 5));
-	copy(a->ended, sizeof a->ended, db_col_text(s, 6));
+	model_copy(a->date, sizeof a->date, db_col_text(s, 4));
+	model_copy(a->started, sizeof a->started, db_col_text(s, 5));
+	model_copy(a->ended, sizeof a->ended, db_col_text(s, 6));
 	a->stages = (int)db_col_int(s, 7);
 	a->no_violations = db_col_int(s, 8) == 1;
-	copy(a->comment, sizeof a->comment, db_col_text(s, 9));
+	model_copy(a->comment, sizeof a->comment, db_col_text(s, 9));
 	a->paper = !strcmp(db_col_text(s, 10), "paper");
-	copy(a->client_key, sizeof a->client_key, db_col_text(s, 11));
-	copy(a->submitted_by, sizeof a->submitted_by, db_col_text(s, 12));
-	copy(a->submitted_at, sizeof a->submitted_at, db_col_text(s, 13));
-	copy(a->procedure, sizeof a->procedure, db_col_text(s, 14));
-	copy(a->subject, sizeof a->subject, db_col_text(s, 15));
+	model_copy(a->client_key, sizeof a->client_key, db_col_text(s, 11));
+	model_copy(a->submitted_by, sizeof a->submitted_by, db_col_text(s, 12));
+	model_copy(a->submitted_at, sizeof a->submitted_at, db_col_text(s, 13));
+	model_copy(a->procedure, sizeof a->procedure, db_col_text(s, 14));
+	model_copy(a->subject, sizeof a->subject, db_col_text(s, 15));
 	a->grade = (int)db_col_int(s, 16);
-	copy(a->school_login, sizeof a->school_login, db_col_text(s, 17));
-	copy(a->school_name, sizeof a->school_name, db_col_text(s, 18));
-	copy(a->observer_code, sizeof a->observer_code, db_col_text(s, 19));
-	copy(a->observer_name, sizeof a->observer_name, db_col_text(s, 20));
+	model_copy(a->school_login, sizeof a->school_login, db_col_text(s, 17));
+	model_copy(a->school_name, sizeof a->school_name, db_col_text(s, 18));
+	model_copy(a->observer_code, sizeof a->observer_code, db_col_text(s, 19));
+	model_copy(a->observer_name, sizeof a->observer_name, db_col_text(s, 20));
 }
 
 static int act_violations_fill(struct db *d, struct obs_act *a)
@@ -924,7 +874,7 @@ static int act_violations_fill(struct db *d, struct obs_act *a)
 		if (a->nviolations < OBS_MAX_VIOLATIONS)
 			a->violations[a->nviolations++] = db_col_int(s, 0);
 	db_reset(s);
-	return done(rc);
+	return model_done(rc);
 }
 
 /* The act stored under a client key: 0 with its id and observer, ERR_NOTFOUND. */
@@ -947,15 +897,15 @@ static int act_by_key(struct db *d, const char *key, int64_t *id, int64_t *obser
 static int act_check_fields(const struct obs_act *a, char *msg, size_t n)
 {
 	if (!plan_time_valid(a->started) || !plan_time_valid(a->ended)) {
-		say(msg, n, "время начала и окончания наблюдения — в виде ЧЧ:ММ, например 09:00");
+		model_say(msg, n, "время начала и окончания наблюдения — в виде ЧЧ:ММ, например 09:00");
 		return ERR_INVALID;
 	}
 	if (strcmp(a->ended, a->started) < 0) {
-		say(msg, n, "время окончания наблюдения раньше времени начала");
+		model_say(msg, n, "время окончания наблюдения раньше времени начала");
 		return ERR_INVALID;
 	}
 	if (a->stages < 0 || a->stages >= (1 << OBS_NSTAGES)) {
-		say(msg, n, "неизвестный этап в перечне этапов наблюдения");
+		model_say(msg, n, "неизвестный этап в перечне этапов наблюдения");
 		return ERR_INVALID;
 	}
 	if (a->nviolations < 0 || a->nviolations > OBS_MAX_VIOLATIONS) {
@@ -964,11 +914,11 @@ static int act_check_fields(const struct obs_act *a, char *msg, size_t n)
 		return ERR_INVALID;
 	}
 	if (a->no_violations && a->nviolations > 0) {
-		say(msg, n, "отмечены нарушения и «нарушений не выявлено» одновременно: выберите одно");
+		model_say(msg, n, "отмечены нарушения и «нарушений не выявлено» одновременно: выберите одно");
 		return ERR_INVALID;
 	}
 	if (!a->no_violations && a->nviolations == 0) {
-		say(msg, n, "отметьте выявленные нарушения или «нарушений не выявлено»");
+		model_say(msg, n, "отметьте выявленные нарушения или «нарушений не выявлено»");
 		return ERR_INVALID;
 	}
 	size_t clen = strnlen(a->comment, OBS_COMMENT_MAX);
@@ -979,7 +929,7 @@ static int act_check_fields(const struct obs_act *a, char *msg, size_t n)
 	}
 	size_t klen = strnlen(a->client_key, sizeof a->client_key);
 	if (klen >= sizeof a->client_key || !utf8_valid(a->client_key, klen)) {
-		say(msg, n, "ключ акта браузера слишком длинный");
+		model_say(msg, n, "ключ акта браузера слишком длинный");
 		return ERR_INVALID;
 	}
 	return 0;
@@ -999,7 +949,7 @@ int observer_act_put_in(struct db *d, struct obs_act *a, const char *by, int64_t
 	/* The same offline act sent again: nothing more to store. */
 	if (a->client_key[0] && !(rc = act_by_key(d, a->client_key, &stored, &owner))) {
 		if (owner != a->observer_id) {
-			say(msg, n, "ключ акта уже использован другим наблюдателем");
+			model_say(msg, n, "ключ акта уже использован другим наблюдателем");
 			rc = ERR_INVALID;
 			goto out;
 		}
@@ -1012,7 +962,7 @@ int observer_act_put_in(struct db *d, struct obs_act *a, const char *by, int64_t
 	if ((rc = sitting_when(d, a->procedure_id, a->school_id, date, tm, NULL, msg, n)))
 		goto out;
 	if (!observer_assigned_to(d, a->observer_id, a->procedure_id, a->school_id)) {
-		say(msg, n, "наблюдатель не назначен на это проведение");
+		model_say(msg, n, "наблюдатель не назначен на это проведение");
 		rc = ERR_INVALID;
 		goto out;
 	}
@@ -1023,13 +973,13 @@ int observer_act_put_in(struct db *d, struct obs_act *a, const char *by, int64_t
 		rc = db_step_one(s);
 		db_reset(s);
 		if (rc == ERR_NOTFOUND) {
-			say(msg, n, "неизвестный вид нарушения (обновите список нарушений)");
+			model_say(msg, n, "неизвестный вид нарушения (обновите список нарушений)");
 			rc = ERR_INVALID;
 		}
 		if (rc)
 			goto out;
 	}
-	now_iso(at);
+	model_now_iso(at);
 	/* A correction by the same observer replaces its act; the first client key stays, so a
 	 * late resend of the first version does not undo the correction. */
 	if ((rc = db_cached(d, &s, "INSERT INTO act (procedure_id, school_id, observer_id, started, ended,"
@@ -1077,7 +1027,7 @@ int observer_act_put_in(struct db *d, struct obs_act *a, const char *by, int64_t
 					   " ON CONFLICT (act_id, kind_id) DO NOTHING")) ||
 		    (rc = db_bind_int(s, 1, stored)) || (rc = db_bind_int(s, 2, a->violations[i])))
 			goto out;
-		rc = done(db_step(s));
+		rc = model_done(db_step(s));
 		db_reset(s);
 	}
 	if (rc)
@@ -1124,7 +1074,7 @@ int observer_acts(struct db *d, const struct scope *sc, int64_t campaign_id,
 				   " ORDER BY ps.sit_date, ps.sit_time, s.login, p.code, a.id");
 	if (!rc && !(rc = scope_bind(s, sc ? sc : &all)))
 		rc = db_bind_int(s, 3, campaign_id);
-	*out = rows_into(&rc, s, sizeof **out, act_read, n);
+	*out = model_rows(&rc, s, sizeof **out, act_read, n);
 	for (size_t i = 0; i < *n && !rc; i++)
 		rc = act_violations_fill(d, &(*out)[i]);
 	if (rc) {
@@ -1141,7 +1091,7 @@ static void kind_read(struct db_stmt *s, void *item)
 {
 	struct obs_violation_kind *k = item;
 	k->id = db_col_int(s, 0);
-	copy(k->title, sizeof k->title, db_col_text(s, 1));
+	model_copy(k->title, sizeof k->title, db_col_text(s, 1));
 	k->active = db_col_int(s, 2) == 1;
 }
 
@@ -1153,7 +1103,7 @@ int observer_violation_kinds(struct db *d, bool active_only, struct obs_violatio
 				   " WHERE (?1 = 0 OR active = 1) ORDER BY id");
 	if (!rc)
 		rc = db_bind_int(s, 1, active_only ? 1 : 0);
-	*out = rows_into(&rc, s, sizeof **out, kind_read, n);
+	*out = model_rows(&rc, s, sizeof **out, kind_read, n);
 	return rc;
 }
 
@@ -1247,32 +1197,32 @@ int observer_video_put(struct db *d, const struct obs_video *v, const char *by, 
 	if (msg && n)
 		msg[0] = '\0';
 	if (!obs_video_mode_title(v->mode)[0]) {
-		say(msg, n, "видеонаблюдение: «нет», «запись» или «онлайн-трансляция»");
+		model_say(msg, n, "видеонаблюдение: «нет», «запись» или «онлайн-трансляция»");
 		return ERR_INVALID;
 	}
 	if (v->phase != OBS_PHASE_SITTING && v->phase != OBS_PHASE_CHECKING) {
-		say(msg, n, "этап видеонаблюдения: проведение или проверка работ");
+		model_say(msg, n, "этап видеонаблюдения: проведение или проверка работ");
 		return ERR_INVALID;
 	}
 	if (v->kept_until[0] && !plan_date_valid(v->kept_until)) {
-		say(msg, n, "срок хранения записи — дата в виде ГГГГ-ММ-ДД, например 2021-07-01");
+		model_say(msg, n, "срок хранения записи — дата в виде ГГГГ-ММ-ДД, например 2021-07-01");
 		return ERR_INVALID;
 	}
 	if (v->outage_minutes < 0 || v->outage_minutes > 24 * 60) {
-		say(msg, n, "минуты без видеонаблюдения — число от 0 до 1440");
+		model_say(msg, n, "минуты без видеонаблюдения — число от 0 до 1440");
 		return ERR_INVALID;
 	}
 	size_t wl = strnlen(v->kept_where, sizeof v->kept_where),
 	       pl = strnlen(v->problems, sizeof v->problems);
 	if (wl >= sizeof v->kept_where || pl >= sizeof v->problems || !utf8_valid(v->kept_where, wl) ||
 	    !utf8_valid(v->problems, pl)) {
-		say(msg, n, "место хранения или описание проблем слишком длинные");
+		model_say(msg, n, "место хранения или описание проблем слишком длинные");
 		return ERR_INVALID;
 	}
 	int rc = sitting_when(d, v->procedure_id, v->school_id, date, tm, NULL, msg, n);
 	if (rc)
 		return rc;
-	now_iso(at);
+	model_now_iso(at);
 	struct db_stmt *s = NULL;
 	if ((rc = db_cached(d, &s, "INSERT INTO video (procedure_id, school_id, phase, mode, kept_until,"
 				   " kept_where, outage_minutes, problems, recorded_by, recorded_at)"
@@ -1290,7 +1240,7 @@ int observer_video_put(struct db *d, const struct obs_video *v, const char *by, 
 		return rc;
 	rc = db_step(s);
 	db_reset(s);
-	return done(rc);
+	return model_done(rc);
 }
 
 int observer_video_get(struct db *d, int64_t procedure_id, int64_t school_id,
@@ -1309,13 +1259,13 @@ int observer_video_get(struct db *d, int64_t procedure_id, int64_t school_id,
 		out->procedure_id = procedure_id;
 		out->school_id = school_id;
 		out->phase = phase;
-		copy(out->mode, sizeof out->mode, db_col_text(s, 0));
-		copy(out->kept_until, sizeof out->kept_until, db_col_text(s, 1));
-		copy(out->kept_where, sizeof out->kept_where, db_col_text(s, 2));
+		model_copy(out->mode, sizeof out->mode, db_col_text(s, 0));
+		model_copy(out->kept_until, sizeof out->kept_until, db_col_text(s, 1));
+		model_copy(out->kept_where, sizeof out->kept_where, db_col_text(s, 2));
 		out->outage_minutes = (int)db_col_int(s, 3);
-		copy(out->problems, sizeof out->problems, db_col_text(s, 4));
-		copy(out->recorded_by, sizeof out->recorded_by, db_col_text(s, 5));
-		copy(out->recorded_at, sizeof out->recorded_at, db_col_text(s, 6));
+		model_copy(out->problems, sizeof out->problems, db_col_text(s, 4));
+		model_copy(out->recorded_by, sizeof out->recorded_by, db_col_text(s, 5));
+		model_copy(out->recorded_at, sizeof out->recorded_at, db_col_text(s, 6));
 	}
 	db_reset(s);
 	return rc;
@@ -1326,7 +1276,7 @@ int observer_video_get(struct db *d, int64_t procedure_id, int64_t school_id,
 static void coverage_read(struct db_stmt *s, void *item)
 {
 	struct obs_coverage *c = item;
-	copy(c->group, sizeof c->group, db_col_text(s, 0));
+	model_copy(c->group, sizeof c->group, db_col_text(s, 0));
 	long *f[] = { &c->sittings, &c->observed, &c->priority, &c->priority_observed, &c->acts,
 		      &c->acts_violations, &c->video_sitting, &c->video_checking, &c->video_problems };
 	for (int k = 0; k < 9; k++)
@@ -1338,7 +1288,7 @@ int observer_coverage(struct db *d, const struct scope *sc, int64_t campaign_id,
 		      struct obs_coverage *total)
 {
 	memset(total, 0, sizeof *total);
-	copy(total->group, sizeof total->group, "Итого");
+	model_copy(total->group, sizeof total->group, "Итого");
 	struct db_stmt *s = NULL;
 	/* One row per sitting with its group and figures, then summed per group. */
 	int rc = db_prepare(d, &s, LATEST_RUN_CTE ", x(g, pr, obs, acts, actv, vs, vc, vp) AS (SELECT"
@@ -1367,7 +1317,7 @@ int observer_coverage(struct db *d, const struct scope *sc, int64_t campaign_id,
 				   " sum(vs), sum(vc), sum(vp) FROM x GROUP BY g ORDER BY g");
 	if (!rc && !(rc = scope_bind(s, sc ? sc : &all)) && !(rc = db_bind_int(s, 3, campaign_id)))
 		rc = db_bind_int(s, 4, by == OBS_BY_MUNICIPALITY ? 0 : by == OBS_BY_KIND ? 1 : 2);
-	*out = rows_into(&rc, s, sizeof **out, coverage_read, n);
+	*out = model_rows(&rc, s, sizeof **out, coverage_read, n);
 	for (size_t i = 0; i < *n; i++) {
 		const struct obs_coverage *c = &(*out)[i];
 		total->sittings += c->sittings;
@@ -1386,10 +1336,10 @@ int observer_coverage(struct db *d, const struct scope *sc, int64_t campaign_id,
 static void count_read(struct db_stmt *s, void *item)
 {
 	struct obs_violation_count *c = item;
-	copy(c->violation, sizeof c->violation, db_col_text(s, 0));
-	copy(c->school_login, sizeof c->school_login, db_col_text(s, 1));
-	copy(c->school_name, sizeof c->school_name, db_col_text(s, 2));
-	copy(c->municipality, sizeof c->municipality, db_col_text(s, 3));
+	model_copy(c->violation, sizeof c->violation, db_col_text(s, 0));
+	model_copy(c->school_login, sizeof c->school_login, db_col_text(s, 1));
+	model_copy(c->school_name, sizeof c->school_name, db_col_text(s, 2));
+	model_copy(c->municipality, sizeof c->municipality, db_col_text(s, 3));
 	c->acts = (long)db_col_int(s, 4);
 }
 
@@ -1408,6 +1358,6 @@ int observer_violation_counts(struct db *d, const struct scope *sc, int64_t camp
 				   " ORDER BY vk.id, m.name, s.login");
 	if (!rc && !(rc = scope_bind(s, sc ? sc : &all)))
 		rc = db_bind_int(s, 3, campaign_id);
-	*out = rows_into(&rc, s, sizeof **out, count_read, n);
+	*out = model_rows(&rc, s, sizeof **out, count_read, n);
 	return rc;
 }

@@ -8,6 +8,7 @@
 #include "base/err.h"
 #include "base/mem.h"
 #include "base/str.h"
+#include "model/rows.h"
 #include "model/plan.h"
 #include "model/procedure.h"
 #include "model/recheck.h"
@@ -17,31 +18,6 @@
 /* ---- helpers ---- */
 
 static const struct scope all = { SCOPE_ALL, 0 };
-
-static int done(int rc)
-{
-	return rc < 0 ? rc : 0;
-}
-
-static void say(char *msg, size_t n, const char *text)
-{
-	if (msg && n)
-		str_copy_utf8(msg, n, text);
-}
-
-static void copy(char *dst, size_t n, const char *src)
-{
-	snprintf(dst, n, "%s", src ? src : "");
-}
-
-/* Now as UTC 'YYYY-MM-DDTHH:MM:SSZ', from the one clock (plan_now). */
-static void now_iso(char out[24])
-{
-	time_t t = (time_t)plan_now();
-	struct tm tm;
-	gmtime_r(&t, &tm);
-	strftime(out, 24, "%Y-%m-%dT%H:%M:%SZ", &tm);
-}
 
 /* A score blob into 0..max bytes: the school's SCORE_X / SCORE_EMPTY / SCORE_NOT_TAUGHT
  * read as 0. Returns the positions copied. */
@@ -63,31 +39,7 @@ static int run_reset(struct db_stmt *s)
 {
 	int rc = db_step(s);
 	db_reset(s);
-	return done(rc);
-}
-
-typedef void (*row_read_fn)(struct db_stmt *s, void *item);
-/* Reads the rows of s (unless *rc says it failed) into a malloc'ed array; finalizes s. */
-static void *rows_into(int *rc, struct db_stmt *s, size_t size, row_read_fn read, size_t *n)
-{
-	char *v = NULL;
-	size_t cap = 0;
-	*n = 0;
-	if (!*rc) {
-		while ((*rc = db_step(s)) == DB_ROW) {
-			v = xgrow(v, &cap, *n + 1, size);
-			memset(v + *n * size, 0, size);
-			read(s, v + (*n)++ * size);
-		}
-		*rc = done(*rc);
-	}
-	db_finalize(s);
-	if (*rc) {
-		free(v);
-		v = NULL;
-		*n = 0;
-	}
-	return v;
+	return model_done(rc);
 }
 
 /* «ВПР, математика, 4 класс, 2021» from the columns kind, subject, grade, year. */
@@ -115,26 +67,26 @@ int recheck_cfg_get(struct db *d, int64_t procedure_id, struct rc_cfg *out)
 		out->control_rate = db_col_double(s, 2);
 	}
 	db_reset(s);
-	return done(rc);
+	return model_done(rc);
 }
 
 int recheck_cfg_put(struct db *d, int64_t procedure_id, const struct rc_cfg *cfg, const char *by,
 		    char *msg, size_t n)
 {
 	if (cfg->point_diff < 1 || cfg->point_diff > 100) {
-		say(msg, n, "существенное расхождение — от 1 до 100 баллов");
+		model_say(msg, n, "существенное расхождение — от 1 до 100 баллов");
 		return ERR_INVALID;
 	}
 	if (cfg->tolerance < 0 || cfg->tolerance > 100) {
-		say(msg, n, "допустимое изменение первичного балла — от 0 до 100 баллов");
+		model_say(msg, n, "допустимое изменение первичного балла — от 0 до 100 баллов");
 		return ERR_INVALID;
 	}
 	if (!(cfg->control_rate >= 0 && cfg->control_rate <= 0.5)) {
-		say(msg, n, "доля контрольных работ — от 0 до 50 %");
+		model_say(msg, n, "доля контрольных работ — от 0 до 50 %");
 		return ERR_INVALID;
 	}
 	char at[24];
-	now_iso(at);
+	model_now_iso(at);
 	struct db_stmt *s = NULL;
 	int rc;
 	if ((rc = db_cached(d, &s, "INSERT INTO recheck_setting (procedure_id, point_diff, tolerance,"
@@ -148,7 +100,7 @@ int recheck_cfg_put(struct db *d, int64_t procedure_id, const struct rc_cfg *cfg
 		return rc;
 	rc = run_reset(s);
 	if (rc == ERR_INVALID)
-		say(msg, n, "процедура не найдена");
+		model_say(msg, n, "процедура не найдена");
 	return rc;
 }
 
@@ -165,7 +117,7 @@ int expert_put(struct db *d, const struct rc_expert_row *e, const char *by)
 	    e->nworks > RC_MAX_SCHOOLS || e->nchildren < 0 || e->nchildren > RC_MAX_SCHOOLS)
 		return ERR_INVALID;
 	char at[24];
-	now_iso(at);
+	model_now_iso(at);
 	struct db_stmt *s = NULL;
 	int rc;
 	if ((rc = db_cached(d, &s, "INSERT INTO expert (code, name, municipality_id, subjects, max_works,"
@@ -213,13 +165,13 @@ static void expert_read(struct db_stmt *s, void *item)
 	struct rc_expert_row *e = item;
 	memset(e, 0, sizeof *e);
 	e->id = db_col_int(s, 0);
-	copy(e->code, sizeof e->code, db_col_text(s, 1));
-	copy(e->name, sizeof e->name, db_col_text(s, 2));
+	model_copy(e->code, sizeof e->code, db_col_text(s, 1));
+	model_copy(e->name, sizeof e->name, db_col_text(s, 2));
 	e->municipality_id = db_col_int(s, 3);
-	copy(e->municipality, sizeof e->municipality, db_col_text(s, 4));
-	copy(e->subjects, sizeof e->subjects, db_col_text(s, 5));
+	model_copy(e->municipality, sizeof e->municipality, db_col_text(s, 4));
+	model_copy(e->subjects, sizeof e->subjects, db_col_text(s, 5));
 	e->max_works = (int)db_col_int(s, 6);
-	copy(e->login, sizeof e->login, db_col_text(s, 7));
+	model_copy(e->login, sizeof e->login, db_col_text(s, 7));
 	e->assigned = (long)db_col_int(s, 8);
 	e->done = (long)db_col_int(s, 9);
 }
@@ -241,7 +193,7 @@ static int expert_fill(struct db *d, struct rc_expert_row *e)
 		}
 	}
 	db_reset(s);
-	return done(rc);
+	return model_done(rc);
 }
 
 int expert_list(struct db *d, const struct scope *sc, struct rc_expert_row **out, size_t *n)
@@ -251,7 +203,7 @@ int expert_list(struct db *d, const struct scope *sc, struct rc_expert_row **out
 				   " ORDER BY e.name, e.code");
 	if (!rc)
 		rc = scope_bind(s, sc ? sc : &all);
-	*out = rows_into(&rc, s, sizeof **out, expert_read, n);
+	*out = model_rows(&rc, s, sizeof **out, expert_read, n);
 	for (size_t i = 0; i < *n && !rc; i++)
 		rc = expert_fill(d, &(*out)[i]);
 	if (rc) {
@@ -309,21 +261,21 @@ int expert_link_user(struct db *d, int64_t expert_id, int64_t user_id, char *msg
 	rc = db_step_one(s);
 	if (rc) {
 		db_reset(s);
-		say(msg, n, "пользователь не найден");
+		model_say(msg, n, "пользователь не найден");
 		return rc == ERR_NOTFOUND ? ERR_INVALID : rc;
 	}
 	bool expert_role = !strcmp(db_col_text(s, 0), "expert");
 	char other[RC_CODE_MAX];
-	copy(other, sizeof other, db_col_text(s, 1));
+	model_copy(other, sizeof other, db_col_text(s, 1));
 	db_reset(s);
 	if (!expert_role) {
-		say(msg, n, "связать с экспертом можно только пользователя с ролью «эксперт»");
+		model_say(msg, n, "связать с экспертом можно только пользователя с ролью «эксперт»");
 		return ERR_INVALID;
 	}
 	if (other[0]) {
 		char m[200];
 		snprintf(m, sizeof m, "этот пользователь уже связан с экспертом %s", other);
-		say(msg, n, m);
+		model_say(msg, n, m);
 		return ERR_INVALID;
 	}
 	if ((rc = db_cached(d, &s, "UPDATE expert SET user_id = ? WHERE id = ?")) ||
@@ -332,7 +284,7 @@ int expert_link_user(struct db *d, int64_t expert_id, int64_t user_id, char *msg
 	if ((rc = run_reset(s)))
 		return rc;
 	if (db_changes(d) != 1) {
-		say(msg, n, "эксперт не найден");
+		model_say(msg, n, "эксперт не найден");
 		return ERR_NOTFOUND;
 	}
 	return 0;
@@ -377,7 +329,7 @@ int rc_kind_parse(const char *s)
 int recheck_round_add(struct db *d, struct rc_round *r)
 {
 	char at[24];
-	now_iso(at);
+	model_now_iso(at);
 	struct db_stmt *s = NULL;
 	int rc;
 	if ((rc = db_cached(d, &s, "INSERT INTO recheck_round (procedure_id, municipality_id, kind, rules,"
@@ -392,7 +344,7 @@ int recheck_round_add(struct db *d, struct rc_round *r)
 	    (rc = db_bind_text(s, 9, at, -1)) || (rc = run_reset(s)))
 		return rc;
 	r->id = db_last_id(d);
-	copy(r->created_at, sizeof r->created_at, at);
+	model_copy(r->created_at, sizeof r->created_at, at);
 	return 0;
 }
 
@@ -415,20 +367,20 @@ static void round_read(struct db_stmt *s, void *item)
 	struct rc_round *r = item;
 	r->id = db_col_int(s, 0);
 	r->procedure_id = db_col_int(s, 1);
-	copy(r->procedure, sizeof r->procedure, db_col_text(s, 2));
+	model_copy(r->procedure, sizeof r->procedure, db_col_text(s, 2));
 	title_of(db_col_text(s, 3), db_col_text(s, 4), (int)db_col_int(s, 5), (int)db_col_int(s, 6),
 		 r->title, sizeof r->title);
 	r->municipality_id = db_col_int(s, 7);
-	copy(r->municipality, sizeof r->municipality, db_col_text(s, 8));
+	model_copy(r->municipality, sizeof r->municipality, db_col_text(s, 8));
 	int k = rc_kind_parse(db_col_text(s, 9));
 	r->kind = k < 0 ? RC_MUNICIPAL : (enum rc_kind)k;
-	copy(r->rules, sizeof r->rules, db_col_text(s, 10));
+	model_copy(r->rules, sizeof r->rules, db_col_text(s, 10));
 	r->share = db_col_double(s, 11);
 	r->seed = (uint64_t)db_col_int(s, 12);
 	r->no_mutual = db_col_int(s, 13) != 0;
-	copy(r->created_by, sizeof r->created_by, db_col_text(s, 14));
-	copy(r->created_at, sizeof r->created_at, db_col_text(s, 15));
-	copy(r->assigned_at, sizeof r->assigned_at, db_col_text(s, 16));
+	model_copy(r->created_by, sizeof r->created_by, db_col_text(s, 14));
+	model_copy(r->created_at, sizeof r->created_at, db_col_text(s, 15));
+	model_copy(r->assigned_at, sizeof r->assigned_at, db_col_text(s, 16));
 }
 
 /* Fills the progress of a round from its works' states. */
@@ -481,7 +433,7 @@ int recheck_round_list(struct db *d, const struct scope *sc, int64_t procedure_i
 				   " AND (?3 = 0 OR rr.procedure_id = ?3) ORDER BY rr.id DESC");
 	if (!rc && !(rc = scope_bind(s, sc ? sc : &all)))
 		rc = db_bind_int(s, 3, procedure_id);
-	*out = rows_into(&rc, s, sizeof **out, round_read, n);
+	*out = model_rows(&rc, s, sizeof **out, round_read, n);
 	for (size_t i = 0; i < *n && !rc; i++)
 		rc = round_progress(d, &(*out)[i]);
 	if (rc) {
@@ -520,7 +472,7 @@ bool recheck_round_in_scope(struct db *d, const struct scope *sc, int64_t round_
 int recheck_round_assigned(struct db *d, int64_t round_id, const char *by)
 {
 	char at[24];
-	now_iso(at);
+	model_now_iso(at);
 	struct db_stmt *s = NULL;
 	int rc;
 	if ((rc = db_cached(d, &s, "UPDATE recheck_round SET assigned_by = ?, assigned_at = ? WHERE id = ?")) ||
@@ -565,7 +517,7 @@ int recheck_candidates(struct db *d, const struct scope *sc, int64_t procedure_i
 		if ((rc = fn(ctx, &c)))
 			goto out;
 	}
-	rc = done(rc);
+	rc = model_done(rc);
 out:
 	db_finalize(s);
 	return rc;
@@ -625,25 +577,25 @@ static void work_read(struct db_stmt *s, void *item)
 	w->procedure_id = db_col_int(s, 2);
 	w->school_id = db_col_int(s, 3);
 	w->municipality_id = db_col_int(s, 4);
-	copy(w->school, sizeof w->school, db_col_text(s, 5));
-	copy(w->school_name, sizeof w->school_name, db_col_text(s, 6));
-	copy(w->code, sizeof w->code, db_col_text(s, 7));
-	copy(w->reason, sizeof w->reason, db_col_text(s, 8));
-	copy(w->detail, sizeof w->detail, db_col_text(s, 9));
-	copy(w->scan_id, sizeof w->scan_id, db_col_text(s, 10));
-	copy(w->scan_type, sizeof w->scan_type, db_col_text(s, 11));
+	model_copy(w->school, sizeof w->school, db_col_text(s, 5));
+	model_copy(w->school_name, sizeof w->school_name, db_col_text(s, 6));
+	model_copy(w->code, sizeof w->code, db_col_text(s, 7));
+	model_copy(w->reason, sizeof w->reason, db_col_text(s, 8));
+	model_copy(w->detail, sizeof w->detail, db_col_text(s, 9));
+	model_copy(w->scan_id, sizeof w->scan_id, db_col_text(s, 10));
+	model_copy(w->scan_type, sizeof w->scan_type, db_col_text(s, 11));
 	w->scan_size = db_col_int(s, 12);
 	w->npos = scores_of(s, 13, w->s1);
 	for (int k = 0; k < 2; k++) {
 		int c = 14 + 6 * k;
 		w->check_id[k] = db_col_int(s, c);
 		w->expert_id[k] = db_col_int(s, c + 1);
-		copy(w->expert[k], sizeof w->expert[k], db_col_text(s, c + 2));
+		model_copy(w->expert[k], sizeof w->expert[k], db_col_text(s, c + 2));
 		w->done[k] = db_col_int(s, c + 3) != 0;
 		w->filled[k] = (int)db_col_int(s, c + 4);
 		scores_of(s, c + 5, w->s[k]);
 	}
-	copy(w->scan_at, sizeof w->scan_at, db_col_text(s, 26));
+	model_copy(w->scan_at, sizeof w->scan_at, db_col_text(s, 26));
 }
 
 int recheck_work_list(struct db *d, const struct scope *sc, int64_t round_id, int64_t procedure_id,
@@ -655,7 +607,7 @@ int recheck_work_list(struct db *d, const struct scope *sc, int64_t round_id, in
 				   " ORDER BY s.login, w.code");
 	if (!rc && !(rc = scope_bind(s, sc ? sc : &all)) && !(rc = db_bind_int(s, 3, round_id)))
 		rc = db_bind_int(s, 4, procedure_id);
-	*out = rows_into(&rc, s, sizeof **out, work_read, n);
+	*out = model_rows(&rc, s, sizeof **out, work_read, n);
 	return rc;
 }
 
@@ -702,12 +654,12 @@ int recheck_scan_set(struct db *d, int64_t work_id, const char *scan_id, const c
 		return rc;
 	rc = db_step_one(s);
 	if (!rc)
-		copy(old, RC_SCAN_ID_LEN, db_col_text(s, 0));
+		model_copy(old, RC_SCAN_ID_LEN, db_col_text(s, 0));
 	db_reset(s);
 	if (rc)
 		return rc;
 	char at[24];
-	now_iso(at);
+	model_now_iso(at);
 	if ((rc = db_cached(d, &s, "UPDATE recheck_work SET scan_id = ?, scan_type = ?, scan_size = ?,"
 				   " scan_by = ?, scan_at = ? WHERE id = ?")) ||
 	    (rc = db_bind_text(s, 1, scan_id, -1)) || (rc = db_bind_text(s, 2, type, -1)) ||
@@ -738,7 +690,7 @@ int recheck_check_add(struct db *d, int64_t round_id, int64_t work_id, int check
 	if (rc < 0)
 		return rc;
 	char at[24];
-	now_iso(at);
+	model_now_iso(at);
 	if ((rc = db_cached(d, &s, "INSERT INTO recheck_check (work_id, round_id, check_no, control,"
 				   " expert_id, assigned_by, assigned_at) VALUES (?, ?, ?, ?, ?, ?, ?)")) ||
 	    (rc = db_bind_int(s, 1, work_id)) || (rc = db_bind_int(s, 2, round_id)) ||
@@ -762,16 +714,16 @@ static void task_read(struct db_stmt *s, void *item)
 {
 	struct rc_task *t = item;
 	t->id = db_col_int(s, 0);
-	copy(t->procedure, sizeof t->procedure, db_col_text(s, 1));
+	model_copy(t->procedure, sizeof t->procedure, db_col_text(s, 1));
 	title_of(db_col_text(s, 2), db_col_text(s, 3), (int)db_col_int(s, 4), (int)db_col_int(s, 5),
 		 t->title, sizeof t->title);
-	copy(t->code, sizeof t->code, db_col_text(s, 6));
+	model_copy(t->code, sizeof t->code, db_col_text(s, 6));
 	t->check_no = (int)db_col_int(s, 7);
 	t->npos = (int)db_col_int(s, 8);
 	t->filled = (int)db_col_int(s, 9);
 	t->done = db_col_int(s, 10) != 0;
 	t->has_scan = db_col_int(s, 11) != 0;
-	copy(t->saved_at, sizeof t->saved_at, db_col_text(s, 12));
+	model_copy(t->saved_at, sizeof t->saved_at, db_col_text(s, 12));
 }
 
 int recheck_queue(struct db *d, int64_t expert_id, struct rc_task **out, size_t *n)
@@ -781,7 +733,7 @@ int recheck_queue(struct db *d, int64_t expert_id, struct rc_task **out, size_t 
 				   " ORDER BY c.done, c.id");
 	if (!rc)
 		rc = db_bind_int(s, 1, expert_id);
-	*out = rows_into(&rc, s, sizeof **out, task_read, n);
+	*out = model_rows(&rc, s, sizeof **out, task_read, n);
 	return rc;
 }
 
@@ -801,8 +753,8 @@ int recheck_task_get(struct db *d, int64_t expert_id, int64_t check_id, struct r
 	task_read(s, &out->t);
 	out->procedure_id = db_col_int(s, 13);
 	scores_of(s, 14, out->s);
-	copy(out->scan_id, sizeof out->scan_id, db_col_text(s, 15));
-	copy(out->scan_type, sizeof out->scan_type, db_col_text(s, 16));
+	model_copy(out->scan_id, sizeof out->scan_id, db_col_text(s, 15));
+	model_copy(out->scan_type, sizeof out->scan_type, db_col_text(s, 16));
 	/* A third expert sees both earlier checks; a control check is always a check 2. */
 	if (out->t.check_no == 3 && db_col_int(s, 17) == 0 && db_col_int(s, 20)) {
 		out->earlier = true;
@@ -835,11 +787,11 @@ int recheck_task_save(struct db *d, int64_t expert_id, int64_t check_id, const u
 	struct rc_task_view v;
 	int rc = recheck_task_get(d, expert_id, check_id, &v);
 	if (rc) {
-		say(msg, n, "работа не найдена в вашей очереди");
+		model_say(msg, n, "работа не найдена в вашей очереди");
 		return rc;
 	}
 	if (v.t.done) {
-		say(msg, n, "проверка уже завершена: баллы изменить нельзя");
+		model_say(msg, n, "проверка уже завершена: баллы изменить нельзя");
 		return ERR_EXISTS;
 	}
 	int max[PROC_MAX_POSITIONS];
@@ -847,24 +799,24 @@ int recheck_task_save(struct db *d, int64_t expert_id, int64_t check_id, const u
 	if (npos < 0)
 		return npos;
 	if (nfilled < 0 || nfilled > npos) {
-		say(msg, n, "баллов больше, чем заданий в работе");
+		model_say(msg, n, "баллов больше, чем заданий в работе");
 		return ERR_INVALID;
 	}
 	for (int i = 0; i < nfilled; i++)
 		if (sc[i] > max[i]) {
 			char m[160];
 			snprintf(m, sizeof m, "задание %d: %d — больше максимума %d", i + 1, sc[i], max[i]);
-			say(msg, n, m);
+			model_say(msg, n, m);
 			return ERR_INVALID;
 		}
 	if (fin && nfilled < npos) {
 		char m[160];
 		snprintf(m, sizeof m, "проверка не завершена: заполнено %d из %d заданий", nfilled, npos);
-		say(msg, n, m);
+		model_say(msg, n, m);
 		return ERR_INVALID;
 	}
 	char at[24];
-	now_iso(at);
+	model_now_iso(at);
 	struct db_stmt *s = NULL;
 	if ((rc = db_cached(d, &s, "UPDATE recheck_check SET scores = ?, filled = ?, done = ?, saved_at = ?,"
 				   " done_at = CASE WHEN ? = 1 THEN ? ELSE done_at END"
@@ -877,7 +829,7 @@ int recheck_task_save(struct db *d, int64_t expert_id, int64_t check_id, const u
 	if ((rc = run_reset(s)))
 		return rc;
 	if (db_changes(d) != 1) {
-		say(msg, n, "проверка уже завершена: баллы изменить нельзя");
+		model_say(msg, n, "проверка уже завершена: баллы изменить нельзя");
 		return ERR_EXISTS;
 	}
 	return 0;
@@ -905,7 +857,7 @@ int recheck_check_import(struct db *d, int64_t work_id, int check_no, int64_t ex
 	    (rc = db_bind_int(s, 1, work_id)) || (rc = db_bind_int(s, 2, check_no)) || (rc = run_reset(s)))
 		return rc;
 	char at[24];
-	now_iso(at);
+	model_now_iso(at);
 	if ((rc = db_cached(d, &s, "INSERT INTO recheck_check (work_id, round_id, check_no, control, expert_id,"
 				   " scores, filled, done, source, assigned_by, assigned_at, saved_at, done_at)"
 				   " VALUES (?1, ?2, ?3, 0, ?4, ?5, ?6, 1, 'import', ?7, ?8, ?8, ?8)")) ||
@@ -937,12 +889,12 @@ int recheck_control_each(struct db *d, const struct scope *sc, int64_t procedure
 			.done = db_col_int(s, 3) != 0,
 			.s = v,
 		};
-		copy(c.expert, sizeof c.expert, db_col_text(s, 1));
+		model_copy(c.expert, sizeof c.expert, db_col_text(s, 1));
 		c.npos = scores_of(s, 4, v);
 		if ((rc = fn(ctx, &c)))
 			goto out;
 	}
-	rc = done(rc);
+	rc = model_done(rc);
 out:
 	db_finalize(s);
 	return rc;
@@ -970,7 +922,7 @@ static void run_row_read(struct db_stmt *s, void *item)
 	struct rc_run_row *x = item;
 	x->school_id = db_col_int(s, 0);
 	x->procedure_id = db_col_int(s, 1);
-	copy(x->procedure, sizeof x->procedure, db_col_text(s, 2));
+	model_copy(x->procedure, sizeof x->procedure, db_col_text(s, 2));
 	title_of(db_col_text(s, 3), db_col_text(s, 4), (int)db_col_int(s, 5), (int)db_col_int(s, 6),
 		 x->title, sizeof x->title);
 	x->works = (long)db_col_int(s, 7);
@@ -992,7 +944,7 @@ int recheck_run_school(struct db *d, int64_t run_id, int64_t school_id, struct r
 				   " WHERE x.run_id = ? AND x.school_id = ? ORDER BY p.code");
 	if (!rc && !(rc = db_bind_int(s, 1, run_id)))
 		rc = db_bind_int(s, 2, school_id);
-	*out = rows_into(&rc, s, sizeof **out, run_row_read, n);
+	*out = model_rows(&rc, s, sizeof **out, run_row_read, n);
 	return rc;
 }
 
@@ -1008,7 +960,7 @@ int recheck_run_verdicts(struct db *d, const struct scope *sc, int64_t run_id, r
 	while ((rc = db_step(s)) == DB_ROW)
 		if ((rc = fn(ctx, db_col_int(s, 0), (int)db_col_int(s, 1))))
 			goto out;
-	rc = done(rc);
+	rc = model_done(rc);
 out:
 	db_finalize(s);
 	return rc;

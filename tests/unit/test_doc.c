@@ -275,7 +275,7 @@ static void check_pdf(const char *what, const char *pdf)
 	assert_int_equal(run(cmd, &out), 0);
 	const char *pages = strstr(buf_str(&out), "Pages:");
 	assert_non_null(pages);
-	int npages = atoi(pages + 6);
+	int npages = (int)strtol(pages + 6, NULL, 10);
 	fprintf(stderr, "%s: %d pages\n", what, npages);
 	assert_true(npages >= 3);
 	buf_reset(&out);

@@ -276,8 +276,10 @@ static void new_plan_form(struct web_req *r, struct buf *b)
 	free(t);
 	char today[PLAN_DATE_LEN];
 	web_today(today);
-	int y = atoi(today), m = atoi(today + 5);
-	int from = m >= 8 ? y : y - 1; /* the school year the day falls in */
+	long y = 0, m = 0;
+	str_to_int(today, 4, &y);
+	str_to_int(today + 5, 2, &m);
+	int from = m >= 8 ? (int)y : (int)y - 1; /* the school year the day falls in */
 	buf_puts(b, "</select></label><label>Название <input name=\"title\" maxlength=\"190\" "
 		    "placeholder=\"из шаблона, если не указано\"></label>");
 	html_printf(b, "<label>Начало периода <input type=\"date\" name=\"period_from\" required value=\"%d-09-01\">"
