@@ -1078,7 +1078,7 @@ static void term_due(const char *term, const char *from, const char *to, char ou
 		int dd, mm, yy, used = 0;
 		if (*p >= '0' && *p <= '9' && (p == term || p[-1] < '0' || p[-1] > '9') &&
 		    sscanf(p, "%2d.%2d.%4d%n", &dd, &mm, &yy, &used) == 3 && used >= 8) {
-			char d[MP_DATE_LEN];
+			char d[48]; /* room for any int: the compiler cannot see the %2d bound */
 			snprintf(d, sizeof d, "%04d-%02d-%02d", yy, mm, dd);
 			if (plan_date_valid(d))
 				model_copy(out, MP_DATE_LEN, d);
@@ -1099,7 +1099,7 @@ static void term_due(const char *term, const char *from, const char *to, char ou
 			sscanf(from, "%4d", &y0);
 			sscanf(to, "%4d", &y1);
 			for (int y = y0; y <= y1; y++) {
-				char d[MP_DATE_LEN];
+				char d[48];
 				snprintf(d, sizeof d, "%04d-%02d-%02d", y, m + 1, dd);
 				if (plan_date_valid(d) && strcmp(d, from) >= 0 && strcmp(d, to) <= 0) {
 					model_copy(out, MP_DATE_LEN, d);

@@ -1348,7 +1348,7 @@ static int build_analytic(struct db *d, const struct scope *sc, const struct not
 		snprintf(what, sizeof what, "%s", f[0].words);
 	bool one = nf == 1;
 
-	char title[900];
+	char title[1200]; /* what (600) and where (400) with the words between */
 	if (one)
 		snprintf(title, sizeof title, "по результатам %s (%d год) %s",
 			 f[0].words, f[0].p.year, t.where);

@@ -54,7 +54,7 @@ static int64_t add_proc(const char *code)
 		return 0;
 	for (int i = 0; i < 4; i++)
 		for (int k = 1; k <= 3; k++) {
-			char c[16];
+			char c[48];
 			snprintf(c, sizeof c, "%d%s%d", i + 1, code + 4, k);
 			struct result r = { .school_id = sch[i], .code = c, .stated_total = -1, .npos = 3,
 					    .scores = { 1, 2, 2 } };
@@ -106,7 +106,7 @@ static int setup(void **state)
 		return -1;
 	static const char *const muns[4] = { "М1", "М1", "М2", "М2" };
 	for (int i = 0; i < 4; i++) {
-		char login[16], name[32];
+		char login[24], name[64];
 		snprintf(login, sizeof login, "sch%d", i + 1);
 		snprintf(name, sizeof name, "МБОУ «СОШ № %d»", i + 1);
 		struct school s = { .login = login, .name = name, .municipality = muns[i], .region = "Р",

@@ -82,7 +82,7 @@ static int setup(void **state)
 		return -1;
 	for (int i = 0; i < 4; i++)
 		for (int k = 1; k <= 6; k++) {
-			char code[16];
+			char code[32];
 			snprintf(code, sizeof code, "%d000%d", i + 1, k);
 			struct result r = { .school_id = sch[i], .code = code, .stated_total = -1, .npos = 3,
 					    .scores = { 1, 2, 2 } };

@@ -689,7 +689,7 @@ int page_report(struct web_req *r, struct web_res *w)
 	}
 	const struct procedure *p = &rep->proc;
 	const struct fisoko_level *l0 = &rep->lev[0];
-	char full[400], ptitle[200];
+	char full[480], ptitle[200];
 	if (procedure_title_of(p->code, p->subject, p->grade, ptitle, sizeof ptitle)) {
 		size_t len = strlen(ptitle);
 		snprintf(ptitle + len, sizeof ptitle - len, ", %d", p->year);

@@ -438,7 +438,7 @@ static int parse_codes(const char *text, struct part *parts, size_t *nparts, cha
 			snprintf(msg, n, "строка %d: слишком длинный код", line);
 			return ERR_INVALID;
 		}
-		snprintf(p->code, sizeof p->code, "%s", c);
+		memcpy(p->code, c, strlen(c) + 1); /* fits: checked above */
 		while (sp && *sp == ' ')
 			sp++;
 		if (sp && *sp) {
