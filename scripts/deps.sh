@@ -8,6 +8,7 @@ set -eu
 
 PKGS="build-essential pkg-config git
 libsqlite3-dev sqlite3
+libpq-dev postgresql
 libzip-dev libexpat1-dev
 libcmocka-dev
 libgsl-dev
