@@ -13,6 +13,7 @@
 #include "base/err.h"
 #include "base/log.h"
 #include "base/mem.h"
+#include "db/pg.h"
 
 #define DB_CACHE 64
 
@@ -25,11 +26,13 @@ struct db {
 	} cache[DB_CACHE];
 	int ncache;
 	bool bulk; /* in a db_begin_bulk() transaction: foreign key checks are off */
+	struct pg *pg; /* the PostgreSQL connection, when the database is one (h is NULL) */
 };
 
 struct db_stmt {
 	struct db *d;
 	sqlite3_stmt *h;
+	struct pg_stmt *pg;
 };
 
 static int fail(struct db *d, int rc)
@@ -44,7 +47,10 @@ static int fail(struct db *d, int rc)
 
 void db_directory(struct db *d, char *out, size_t n)
 {
-	const char *f = sqlite3_db_filename(d->h, "main");
+	char pf[1024];
+	if (d->pg)
+		pg_file(d->pg, pf, sizeof pf);
+	const char *f = d->pg ? pf : sqlite3_db_filename(d->h, "main");
 	const char *slash = f ? strrchr(f, '/') : NULL;
 	if (!f || !*f)
 		snprintf(out, n, "%s", "");
@@ -56,13 +62,30 @@ void db_directory(struct db *d, char *out, size_t n)
 
 void db_file(struct db *d, char *out, size_t n)
 {
+	if (d->pg) {
+		pg_file(d->pg, out, n);
+		return;
+	}
 	const char *f = sqlite3_db_filename(d->h, "main");
 	snprintf(out, n, "%s", f ? f : "");
 }
 
+void db_url(struct db *d, char *out, size_t n)
+{
+	if (d->pg)
+		pg_url(d->pg, out, n);
+	else
+		db_file(d, out, n);
+}
+
+bool db_is_pg(struct db *d)
+{
+	return d->pg != NULL;
+}
+
 const char *db_errmsg(struct db *d)
 {
-	return d->msg;
+	return d->pg ? pg_errmsg(d->pg) : d->msg;
 }
 
 /* The database holds password hashes, the audit log and sealed personal data: only its
@@ -102,6 +125,15 @@ int db_open(struct db **out, const char *path, int flags)
 	*out = NULL;
 	int rc = 0;
 	struct db *d = xcalloc(1, sizeof *d);
+	if (!strncmp(path, "sqlite:", 7))
+		path += 7;
+	if (pg_is_url(path)) {
+		if ((rc = pg_open(&d->pg, path, d->msg, sizeof d->msg))) {
+			log_error("%s", d->msg);
+			goto out;
+		}
+		goto opened;
+	}
 	if (!(flags & DB_OPEN_CREATE) && access(path, F_OK) != 0) {
 		snprintf(d->msg, sizeof d->msg, "файл базы данных %s не найден", path);
 		log_error("база данных %s не найдена; создайте её командой «oko init»", path);
@@ -137,9 +169,16 @@ int db_open(struct db **out, const char *path, int flags)
 		log_error("не удалось включить журнал WAL для %s: %s", path, d->msg);
 		goto out;
 	}
+opened:;
 	int version = 0;
 	if ((rc = db_schema_version(d, &version)))
 		goto out;
+	if (d->pg && version == 0 && !(flags & DB_OPEN_CREATE) && !(flags & DB_OPEN_NOMIGRATE)) {
+		/* An empty PostgreSQL database is what «oko init» fills, as a missing file is. */
+		log_error("база данных %s пуста; создайте в ней схему oko командой «oko init»", path);
+		rc = ERR_NOTFOUND;
+		goto out;
+	}
 	if (version > db_schema_latest()) {
 		log_error("база данных %s имеет версию схемы %d, а эта программа знает только до %d: "
 			  "обновите oko", path, version, db_schema_latest());
@@ -148,14 +187,15 @@ int db_open(struct db **out, const char *path, int flags)
 	}
 	/* A command that only reads an older database migrates it first, through a connection
 	 * that may write: its queries speak the latest schema. */
-	if ((flags & DB_OPEN_READONLY) && !(flags & DB_OPEN_NOMIGRATE) && version > 0 &&
+	if ((flags & DB_OPEN_READONLY) && !d->pg && !(flags & DB_OPEN_NOMIGRATE) && version > 0 &&
 	    version < db_schema_latest()) {
 		struct db *w = NULL;
 		if ((rc = db_open(&w, path, flags & ~DB_OPEN_READONLY)))
 			goto out;
 		db_close(w);
 	}
-	if (!(flags & (DB_OPEN_NOMIGRATE | DB_OPEN_READONLY)) && version < db_schema_latest()) {
+	if (!(flags & DB_OPEN_NOMIGRATE) && (!(flags & DB_OPEN_READONLY) || d->pg) &&
+	    version < db_schema_latest()) {
 		int applied = 0;
 		if (version > 0)
 			log_info("база данных %s обновляется: схема %d → %d", path, version,
@@ -177,6 +217,8 @@ void db_close(struct db *d)
 		return;
 	for (int i = 0; i < d->ncache; i++)
 		db_finalize(d->cache[i].s);
+	if (d->pg)
+		pg_close(d->pg);
 	if (d->h)
 		sqlite3_close_v2(d->h);
 	free(d);
@@ -184,12 +226,21 @@ void db_close(struct db *d)
 
 int db_exec(struct db *d, const char *sql)
 {
+	if (d->pg)
+		return pg_exec(d->pg, sql);
 	int rc = sqlite3_exec(d->h, sql, NULL, NULL, NULL);
 	return rc == SQLITE_OK ? 0 : fail(d, rc);
 }
 
 int db_prepare(struct db *d, struct db_stmt **out, const char *sql)
 {
+	if (d->pg) {
+		struct db_stmt *s = xcalloc(1, sizeof *s);
+		s->d = d;
+		pg_prepare(d->pg, &s->pg, sql);
+		*out = s;
+		return 0;
+	}
 	sqlite3_stmt *h = NULL;
 	int rc = sqlite3_prepare_v3(d->h, sql, -1, SQLITE_PREPARE_PERSISTENT, &h, NULL);
 	if (rc != SQLITE_OK) {
@@ -198,7 +249,7 @@ int db_prepare(struct db *d, struct db_stmt **out, const char *sql)
 		log_error("внутренняя ошибка SQL: %s", d->msg);
 		return rc;
 	}
-	struct db_stmt *s = xmalloc(sizeof *s);
+	struct db_stmt *s = xcalloc(1, sizeof *s);
 	s->d = d;
 	s->h = h;
 	*out = s;
@@ -209,12 +260,23 @@ void db_finalize(struct db_stmt *s)
 {
 	if (!s)
 		return;
-	sqlite3_finalize(s->h);
+	if (s->pg)
+		pg_finalize(s->pg);
+	else
+		sqlite3_finalize(s->h);
 	free(s);
+}
+
+void db_stream(struct db_stmt *s)
+{
+	if (s->pg)
+		pg_stream(s->pg);
 }
 
 int db_reset(struct db_stmt *s)
 {
+	if (s->pg)
+		return pg_reset(s->pg);
 	sqlite3_reset(s->h);
 	return 0;
 }
@@ -224,6 +286,10 @@ int db_cached(struct db *d, struct db_stmt **out, const char *sql)
 	for (int i = 0; i < d->ncache; i++) {
 		if (d->cache[i].sql == sql) {
 			*out = d->cache[i].s;
+			if ((*out)->pg) {
+				pg_reset((*out)->pg);
+				return 0;
+			}
 			sqlite3_reset((*out)->h);
 			sqlite3_clear_bindings((*out)->h);
 			return 0;
@@ -249,11 +315,15 @@ static int bound(struct db_stmt *s, int rc)
 
 int db_bind_int(struct db_stmt *s, int i, int64_t v)
 {
+	if (s->pg)
+		return pg_bind_int(s->pg, i, v);
 	return bound(s, sqlite3_bind_int64(s->h, i, v));
 }
 
 int db_bind_double(struct db_stmt *s, int i, double v)
 {
+	if (s->pg)
+		return pg_bind_double(s->pg, i, v);
 	return bound(s, sqlite3_bind_double(s->h, i, v));
 }
 
@@ -261,6 +331,8 @@ int db_bind_text(struct db_stmt *s, int i, const char *v, int n)
 {
 	if (!v)
 		return db_bind_null(s, i);
+	if (s->pg)
+		return pg_bind_text(s->pg, i, v, n, true);
 	return bound(s, sqlite3_bind_text(s->h, i, v, n, SQLITE_TRANSIENT));
 }
 
@@ -268,6 +340,8 @@ int db_bind_blob(struct db_stmt *s, int i, const void *v, size_t n)
 {
 	if (!v)
 		return db_bind_null(s, i);
+	if (s->pg)
+		return pg_bind_blob(s->pg, i, v, n, true);
 	return bound(s, sqlite3_bind_blob64(s->h, i, v, n, SQLITE_TRANSIENT));
 }
 
@@ -275,6 +349,8 @@ int db_bind_text_ref(struct db_stmt *s, int i, const char *v, int n)
 {
 	if (!v)
 		return db_bind_null(s, i);
+	if (s->pg)
+		return pg_bind_text(s->pg, i, v, n, false);
 	return bound(s, sqlite3_bind_text(s->h, i, v, n, SQLITE_STATIC));
 }
 
@@ -282,16 +358,22 @@ int db_bind_blob_ref(struct db_stmt *s, int i, const void *v, size_t n)
 {
 	if (!v)
 		return db_bind_null(s, i);
+	if (s->pg)
+		return pg_bind_blob(s->pg, i, v, n, false);
 	return bound(s, sqlite3_bind_blob64(s->h, i, v, n, SQLITE_STATIC));
 }
 
 int db_bind_null(struct db_stmt *s, int i)
 {
+	if (s->pg)
+		return pg_bind_null(s->pg, i);
 	return bound(s, sqlite3_bind_null(s->h, i));
 }
 
 int db_step(struct db_stmt *s)
 {
+	if (s->pg)
+		return pg_step(s->pg);
 	int rc = sqlite3_step(s->h);
 	if (rc == SQLITE_ROW)
 		return DB_ROW;
@@ -310,22 +392,30 @@ int db_step_one(struct db_stmt *s)
 
 int64_t db_col_int(struct db_stmt *s, int i)
 {
+	if (s->pg)
+		return pg_col_int(s->pg, i);
 	return sqlite3_column_int64(s->h, i);
 }
 
 double db_col_double(struct db_stmt *s, int i)
 {
+	if (s->pg)
+		return pg_col_double(s->pg, i);
 	return sqlite3_column_double(s->h, i);
 }
 
 const char *db_col_text(struct db_stmt *s, int i)
 {
+	if (s->pg)
+		return pg_col_text(s->pg, i);
 	const unsigned char *t = sqlite3_column_text(s->h, i);
 	return t ? (const char *)t : "";
 }
 
 const void *db_col_blob(struct db_stmt *s, int i, size_t *n)
 {
+	if (s->pg)
+		return pg_col_blob(s->pg, i, n);
 	const void *p = sqlite3_column_blob(s->h, i);
 	*n = (size_t)sqlite3_column_bytes(s->h, i);
 	return p;
@@ -333,6 +423,8 @@ const void *db_col_blob(struct db_stmt *s, int i, size_t *n)
 
 bool db_col_null(struct db_stmt *s, int i)
 {
+	if (s->pg)
+		return pg_col_null(s->pg, i);
 	return sqlite3_column_type(s->h, i) == SQLITE_NULL;
 }
 
@@ -355,6 +447,8 @@ int db_query_int(struct db *d, const char *sql, int64_t dflt, int64_t *out)
 
 int db_begin(struct db *d)
 {
+	if (d->pg)
+		return pg_begin(d->pg, false);
 	return db_exec(d, "BEGIN IMMEDIATE");
 }
 
@@ -369,6 +463,8 @@ static void bulk_end(struct db *d)
 
 int db_begin_bulk(struct db *d)
 {
+	if (d->pg)
+		return pg_begin(d->pg, true);
 	int rc = db_exec(d, "PRAGMA foreign_keys = OFF");
 	if (rc)
 		return rc;
@@ -380,6 +476,8 @@ int db_begin_bulk(struct db *d)
 
 int db_commit(struct db *d)
 {
+	if (d->pg)
+		return pg_commit(d->pg);
 	int rc = db_exec(d, "COMMIT");
 	bulk_end(d); /* a failed COMMIT leaves the transaction open: db_rollback ends it */
 	return rc;
@@ -387,6 +485,8 @@ int db_commit(struct db *d)
 
 int db_rollback(struct db *d)
 {
+	if (d->pg)
+		return pg_rollback(d->pg);
 	int rc = sqlite3_get_autocommit(d->h) ? 0 : db_exec(d, "ROLLBACK");
 	bulk_end(d);
 	return rc;
@@ -394,6 +494,8 @@ int db_rollback(struct db *d)
 
 uint64_t db_data_version(struct db *d)
 {
+	if (d->pg)
+		return pg_data_version(d->pg);
 	struct db_stmt *s = NULL;
 	uint64_t v = 0;
 	if (!db_cached(d, &s, "PRAGMA data_version") && db_step(s) == DB_ROW)
@@ -405,10 +507,174 @@ uint64_t db_data_version(struct db *d)
 
 int64_t db_last_id(struct db *d)
 {
+	if (d->pg)
+		return pg_last_id(d->pg);
 	return sqlite3_last_insert_rowid(d->h);
 }
 
 int64_t db_changes(struct db *d)
 {
+	if (d->pg)
+		return pg_changes(d->pg);
 	return sqlite3_changes64(d->h);
+}
+
+/* ---- bulk load ---- */
+
+struct db_copy {
+	struct db *d;
+	int ncols, col;
+	struct db_stmt *ins; /* SQLite: the one INSERT */
+	char *sql;           /* PostgreSQL: the COPY statement */
+	char *line;          /* PostgreSQL: the row in COPY's text format */
+	size_t len, cap;
+	int rc;              /* the first failure; later calls return it */
+};
+
+static void copy_put(struct db_copy *c, const void *p, size_t n)
+{
+	if (c->len + n + 1 > c->cap) {
+		c->cap = (c->len + n + 1) * 2;
+		c->line = xrealloc(c->line, c->cap);
+	}
+	memcpy(c->line + c->len, p, n);
+	c->len += n;
+}
+
+static void copy_sep(struct db_copy *c)
+{
+	if (c->col++)
+		copy_put(c, "\t", 1);
+}
+
+int db_copy_open(struct db *d, struct db_copy **out, const char *table, const char *cols,
+		 int ncols)
+{
+	struct db_copy *c = xcalloc(1, sizeof *c);
+	c->d = d;
+	c->ncols = ncols;
+	size_t n = strlen(table) + strlen(cols) + (size_t)ncols * 3 + 64;
+	char *sql = xmalloc(n);
+	int rc;
+	if (d->pg) {
+		snprintf(sql, n, "COPY %s (%s) FROM STDIN", table, cols);
+		rc = pg_copy_begin(d->pg, sql);
+		c->sql = sql;
+		sql = NULL;
+	} else {
+		int k = snprintf(sql, n, "INSERT INTO %s (%s) VALUES (", table, cols);
+		for (int i = 0; i < ncols; i++)
+			k += snprintf(sql + k, n - (size_t)k, "%s?", i ? ", " : "");
+		snprintf(sql + k, n - (size_t)k, ")");
+		rc = db_prepare(d, &c->ins, sql);
+	}
+	free(sql);
+	if (rc) {
+		db_finalize(c->ins);
+		free(c->sql);
+		free(c);
+		*out = NULL;
+		return rc;
+	}
+	*out = c;
+	return 0;
+}
+
+int db_copy_int(struct db_copy *c, int64_t v)
+{
+	if (c->rc)
+		return c->rc;
+	if (c->ins)
+		return c->rc = db_bind_int(c->ins, ++c->col, v);
+	char num[24];
+	int k = snprintf(num, sizeof num, "%lld", (long long)v);
+	copy_sep(c);
+	copy_put(c, num, (size_t)k);
+	return 0;
+}
+
+int db_copy_null(struct db_copy *c)
+{
+	if (c->rc)
+		return c->rc;
+	if (c->ins)
+		return c->rc = db_bind_null(c->ins, ++c->col);
+	copy_sep(c);
+	copy_put(c, "\\N", 2);
+	return 0;
+}
+
+int db_copy_text(struct db_copy *c, const char *v)
+{
+	if (!v)
+		return db_copy_null(c);
+	if (c->rc)
+		return c->rc;
+	if (c->ins)
+		return c->rc = db_bind_text_ref(c->ins, ++c->col, v, -1);
+	copy_sep(c);
+	/* COPY's text format: backslash, tab, newline and carriage return escaped. */
+	for (const char *p = v; *p; p++) {
+		const char *e = *p == '\\' ? "\\\\" : *p == '\t' ? "\\t" : *p == '\n' ? "\\n"
+			      : *p == '\r' ? "\\r" : NULL;
+		if (e)
+			copy_put(c, e, 2);
+		else
+			copy_put(c, p, 1);
+	}
+	return 0;
+}
+
+int db_copy_blob(struct db_copy *c, const void *v, size_t n)
+{
+	if (!v)
+		return db_copy_null(c);
+	if (c->rc)
+		return c->rc;
+	if (c->ins)
+		return c->rc = db_bind_blob_ref(c->ins, ++c->col, v, n);
+	copy_sep(c);
+	/* bytea in hex, its backslash escaped for COPY: \\x0a1b… */
+	static const char hex[] = "0123456789abcdef";
+	copy_put(c, "\\\\x", 3);
+	const unsigned char *b = v;
+	for (size_t i = 0; i < n; i++) {
+		char h[2] = { hex[b[i] >> 4], hex[b[i] & 15] };
+		copy_put(c, h, 2);
+	}
+	return 0;
+}
+
+int db_copy_row(struct db_copy *c)
+{
+	if (c->rc)
+		return c->rc;
+	c->col = 0;
+	if (c->ins) {
+		int rc = db_step(c->ins);
+		db_reset(c->ins);
+		return c->rc = rc < 0 ? rc : 0;
+	}
+	copy_put(c, "\n", 1);
+	int rc = pg_copy_row(c->d->pg, c->sql, c->line, c->len);
+	c->len = 0;
+	return c->rc = rc;
+}
+
+int db_copy_close(struct db_copy *c)
+{
+	if (!c)
+		return 0;
+	int rc = c->rc;
+	if (c->ins) {
+		db_finalize(c->ins);
+	} else {
+		int e = pg_copy_end(c->d->pg);
+		if (!rc)
+			rc = e;
+	}
+	free(c->line);
+	free(c->sql);
+	free(c);
+	return rc;
 }

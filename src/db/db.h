@@ -26,7 +26,9 @@ enum db_open_flags {
 	DB_OPEN_NOMIGRATE = 4, /* do not migrate an older database automatically */
 };
 
-/* Opens the database at path. Unless DB_OPEN_NOMIGRATE is given, a database created by an
+/* Opens the database at path: a file name for SQLite (optionally written "sqlite:FILE"), or
+ * a PostgreSQL URL ("postgresql://user@host/dbname", "postgresql:///dbname?host=/run/sock")
+ * for the PostgreSQL driver (src/db/pg.h). Unless DB_OPEN_NOMIGRATE is given, a database created by an
  * older oko is migrated (with a message on stderr); a newer one fails with ERR_VERSION. A
  * missing file without DB_OPEN_CREATE fails with ERR_NOTFOUND. */
 int db_open(struct db **out, const char *path, int flags);
@@ -37,6 +39,11 @@ void db_directory(struct db *d, char *out, size_t n);
 /* The database's file (absolute as the driver has it); "" for an in-memory database. Files
  * that belong to one database (the scans of re-checked works) are named after it. */
 void db_file(struct db *d, char *out, size_t n);
+/* What db_open() takes to open the same database again (another thread's connection): the
+ * file for SQLite, the URL for PostgreSQL. */
+void db_url(struct db *d, char *out, size_t n);
+/* True when the database is PostgreSQL (commands that copy or back up a database). */
+bool db_is_pg(struct db *d);
 /* Russian-prefixed text of the driver's last error, for messages. */
 const char *db_errmsg(struct db *d);
 
@@ -54,6 +61,10 @@ void db_finalize(struct db_stmt *s);
 int db_cached(struct db *d, struct db_stmt **out, const char *sql);
 /* Resets a statement for another execution. Bindings stay: rebind what changes. */
 int db_reset(struct db_stmt *s);
+/* Marks a statement to be read row by row as the server sends it (PostgreSQL's single-row
+ * mode) instead of whole: for one big scan read to the end, with no other statement run on
+ * the connection until it is done or reset. A no-op on SQLite, which always steps. */
+void db_stream(struct db_stmt *s);
 /* Parameters are 1-based, in the order of the '?' in the SQL. */
 int db_bind_int(struct db_stmt *s, int i, int64_t v);
 int db_bind_double(struct db_stmt *s, int i, double v);
@@ -82,6 +93,24 @@ bool db_col_null(struct db_stmt *s, int i);
  * or dflt when there is no row. */
 int db_query_int(struct db *d, const char *sql, int64_t dflt, int64_t *out);
 
+/* Bulk load of many rows into one table, whole or not at all with the caller's transaction:
+ * SQLite inserts each row through one prepared statement; PostgreSQL streams them with COPY
+ * FROM STDIN. cols is the constant column list ("a, b, c"), ncols its length. Each row gives
+ * every column in order through db_copy_int/text/blob/null, then db_copy_row(). A row that
+ * breaks a constraint fails at db_copy_row() on SQLite, and at db_copy_close() (or the next
+ * statement on the connection) on PostgreSQL: the caller rolls back either way.
+ * Text and blobs are not copied on SQLite until db_copy_row(): keep them until it returns. */
+struct db_copy;
+int db_copy_open(struct db *d, struct db_copy **out, const char *table, const char *cols,
+		 int ncols);
+int db_copy_int(struct db_copy *c, int64_t v);
+int db_copy_text(struct db_copy *c, const char *v); /* NULL gives SQL NULL */
+int db_copy_blob(struct db_copy *c, const void *v, size_t n);
+int db_copy_null(struct db_copy *c);
+int db_copy_row(struct db_copy *c);
+/* Ends the load (sending what is left) and frees c; its result is the load's. */
+int db_copy_close(struct db_copy *c);
+
 /* Transactions. db_begin() takes the write lock at once (BEGIN IMMEDIATE) so a long
  * import does not fail half-way on a busy database. Not nested. */
 int db_begin(struct db *d);
@@ -106,11 +135,15 @@ uint64_t db_data_version(struct db *d);
 int64_t db_last_id(struct db *d);
 int64_t db_changes(struct db *d);
 
-/* Schema version: the number of the last migration applied. */
+/* Schema version: the number of the last migration applied (SQLite's user_version; the
+ * table oko_schema on PostgreSQL). */
 int db_schema_version(struct db *d, int *version);
 /* The newest migration this binary knows. */
 int db_schema_latest(void);
 /* Applies the pending migrations in one transaction each; *applied gets how many. */
 int db_migrate(struct db *d, int *applied);
+/* The text of migration `version` for this database's engine (the PostgreSQL form is
+ * translated from the SQLite file, see migrate.c), malloc'ed; NULL when there is none. */
+char *db_migration_sql(struct db *d, int version);
 
 #endif

@@ -6,7 +6,7 @@
 -- are stored as hashes of the random tokens, never the tokens themselves, so a copy of
 -- the database does not let anyone log in.
 
-CREATE TABLE user (
+CREATE TABLE "user" (
 	id INTEGER PRIMARY KEY,
 	login TEXT NOT NULL UNIQUE,
 	name TEXT NOT NULL,
@@ -24,16 +24,16 @@ CREATE TABLE user (
 
 CREATE TABLE session (
 	token_hash TEXT PRIMARY KEY,        -- hex BLAKE2b of the cookie's token
-	user_id INTEGER NOT NULL REFERENCES user(id) ON DELETE CASCADE,
+	user_id INTEGER NOT NULL REFERENCES "user"(id) ON DELETE CASCADE,
 	csrf TEXT NOT NULL,                 -- the form token of this session
 	created_at INTEGER NOT NULL,        -- unix seconds
 	expires_at INTEGER NOT NULL
 ) WITHOUT ROWID;
-CREATE INDEX session_user ON session(user_id);
+CREATE INDEX session_by_user ON session(user_id);
 
 CREATE TABLE api_token (
 	token_hash TEXT PRIMARY KEY,
-	user_id INTEGER NOT NULL REFERENCES user(id) ON DELETE CASCADE,
+	user_id INTEGER NOT NULL REFERENCES "user"(id) ON DELETE CASCADE,
 	label TEXT NOT NULL,
 	created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
 ) WITHOUT ROWID;
@@ -41,7 +41,7 @@ CREATE TABLE api_token (
 CREATE TABLE audit (
 	id INTEGER PRIMARY KEY,
 	at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
-	user_id INTEGER REFERENCES user(id),
+	user_id INTEGER REFERENCES "user"(id),
 	user_login TEXT NOT NULL,           -- kept when the user is deleted
 	action TEXT NOT NULL,               -- e.g. login, login_failed, upload, user_add
 	object TEXT,                        -- what it touched (a school login, a file name …)

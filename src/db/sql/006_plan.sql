@@ -46,7 +46,7 @@ CREATE INDEX plan_school_school ON plan_school(school_id);
 
 CREATE TABLE campaign_coordinator (
 	campaign_id INTEGER NOT NULL REFERENCES campaign(id) ON DELETE CASCADE,
-	user_id INTEGER NOT NULL REFERENCES user(id),
+	user_id INTEGER NOT NULL REFERENCES "user"(id),
 	appointed_by TEXT NOT NULL,
 	appointed_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
 	PRIMARY KEY (campaign_id, user_id)

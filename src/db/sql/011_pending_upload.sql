@@ -5,7 +5,7 @@
 -- hold participant codes, never names. Kept for a day at most.
 CREATE TABLE pending_upload (
 	id INTEGER PRIMARY KEY,
-	user_id INTEGER NOT NULL REFERENCES user(id),
+	user_id INTEGER NOT NULL REFERENCES "user"(id),
 	file TEXT NOT NULL,                 -- the name the browser sent
 	procedure TEXT NOT NULL,            -- the procedure chosen on the form, or ''
 	data BLOB NOT NULL,

@@ -14,7 +14,7 @@ CREATE TABLE observer (
 	kind TEXT NOT NULL CHECK (kind IN ('общественный', 'специалист')),
 	municipality_id INTEGER REFERENCES municipality(id),
 	max_per_day INTEGER NOT NULL DEFAULT 1 CHECK (max_per_day BETWEEN 1 AND 10),
-	user_id INTEGER UNIQUE REFERENCES user(id), -- the observer's login (role observer), if any
+	user_id INTEGER UNIQUE REFERENCES "user"(id), -- the observer's login (role observer), if any
 	updated_by TEXT NOT NULL,
 	updated_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
 );

@@ -29,7 +29,7 @@ CREATE TABLE expert (
 	municipality_id INTEGER REFERENCES municipality(id),
 	subjects TEXT NOT NULL DEFAULT '',
 	max_works INTEGER NOT NULL DEFAULT 200 CHECK (max_works BETWEEN 1 AND 10000),
-	user_id INTEGER UNIQUE REFERENCES user(id),
+	user_id INTEGER UNIQUE REFERENCES "user"(id),
 	updated_by TEXT NOT NULL,
 	updated_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
 );
