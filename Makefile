@@ -84,7 +84,7 @@ test: $(OKO) $(UNIT_BIN) $(TOOL_BIN)
 
 check: deps
 	@$(MAKE) -s --no-print-directory all $(UNIT_BIN) $(TOOL_BIN)
-	@$(MAKE) --no-print-directory test
+	@OKO_TEST_PG=1 $(MAKE) --no-print-directory test
 
 sanitize: deps
 	@LSAN_OPTIONS=suppressions=$(abspath tests/lsan.supp):print_suppressions=0 \

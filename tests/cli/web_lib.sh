@@ -12,7 +12,7 @@
 start_server() {
 	"$OKO" serve --listen 127.0.0.1:0 "$@" >"$T/serve.log" 2>&1 &
 	SERVER_PID=$!
-	trap 'kill $SERVER_PID 2>/dev/null; wait $SERVER_PID 2>/dev/null; rm -rf "$T"' EXIT
+	trap 'kill $SERVER_PID 2>/dev/null; wait $SERVER_PID 2>/dev/null; db_cleanup' EXIT
 	for _ in $(seq 100); do
 		port=$(grep -o 'слушает http://127.0.0.1:[0-9]*' "$T/serve.log" | grep -o '[0-9]*$')
 		[ -n "$port" ] && break
