@@ -15,6 +15,7 @@
 #   sql QUERY      runs QUERY on $OKO_DB, whichever engine; prints as sqlite3 -batch -noheader
 #   db_digest      a digest of every table's content
 #   new_db NAME    a second, separate database: prints its path (SQLite) or URL
+#   db_file        the path the files kept beside the database are named after
 #   db_cleanup     removes $T and drops the script's databases: the EXIT trap; a script (or
 #                  web_lib.sh) that sets its own EXIT trap calls it there
 set -u
@@ -113,6 +114,20 @@ new_db() {
 	else
 		echo "$T/$1.db"
 	fi
+}
+
+# db_file: the path that the files of $OKO_DB are named after ("$(db_file).key", .scans/,
+# .files/, .evidence/, -analysis/): the database file itself on SQLite, $OKO_FILES/NAME
+# (NAME the database's name) on PostgreSQL, as src/db/pg.c names it.
+db_file() {
+	case "$OKO_DB" in
+	postgres://* | postgresql://*)
+		local name=${OKO_DB#*://}
+		name=${name#*/}
+		echo "${OKO_FILES:-$PWD}/${name%%\?*}"
+		;;
+	*) echo "$OKO_DB" ;;
+	esac
 }
 
 db_cleanup() {
