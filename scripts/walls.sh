@@ -19,7 +19,7 @@ sql=$(grep -rnE '\bdb_(prepare|cached|exec|query_[a-z_]+)[[:space:]]*\(' src --i
 	--include='*.h' | grep -vE '^src/(model|db)/' || true)
 [ -n "$sql" ] && breach "SQL outside src/model/ (ask a model function instead):" "$sql"
 
-pragma=$(grep -rnE '"[^"]*\bPRAGMA\b' src --include='*.c' | grep -vE '^src/db/' || true)
+pragma=$(grep -rniE '"[^"]*\b(PRAGMA\b|pragma_[a-z_]+|sqlite_(master|schema)\b)' src --include='*.c' | grep -vE '^src/db/' || true)
 [ -n "$pragma" ] && breach "PRAGMA outside src/db/ (the driver's business):" "$pragma"
 
 # Dialect: patterns inside string literals of src/model/ ("…TOKEN…" on one line).

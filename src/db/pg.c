@@ -686,6 +686,13 @@ int pg_commit(struct pg *c)
 		pg_rollback(c);
 		return rc;
 	}
+	/* COMMIT of a failed transaction "succeeds" as a ROLLBACK: say it failed. */
+	if (PQtransactionStatus(c->c) == PQTRANS_INERROR) {
+		pg_rollback(c);
+		if (!*c->msg)
+			snprintf(c->msg, sizeof c->msg, "транзакция прервана ошибкой");
+		return ERR_DB;
+	}
 	return pg_exec(c, "COMMIT");
 }
 

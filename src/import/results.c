@@ -1835,8 +1835,15 @@ static int run(struct db *d, const char *path, const struct import_rows *rows,
 	began = true;
 	rc = store(im);
 out:
-	for (int i = 0; i < im->nprocs; i++)
-		result_writer_close(im->procs[i]->w);
+	for (int i = 0; i < im->nprocs; i++) {
+		int e = result_writer_close(im->procs[i]->w);
+		im->procs[i]->w = NULL;
+		if (!rc && e) {
+			rc = e;
+			diag_add(diags, DIAG_ERROR, im->name, NULL, 0, NULL, NULL, "store",
+				 "не удалось сохранить результаты: %s", db_errmsg(d));
+		}
+	}
 	if (began) {
 		if (rc == 0 && !o->dry_run) {
 			if ((rc = db_commit(d)))

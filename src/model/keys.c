@@ -39,16 +39,13 @@ int keys_file_path(struct db *d, char *out, size_t n)
 			return ERR_LIMIT;
 		return 0;
 	}
-	/* The main database's file name; empty for an in-memory database. */
-	struct db_stmt *s = NULL;
-	int rc = db_prepare(d, &s, "SELECT file FROM pragma_database_list WHERE name = 'main'");
-	if (rc)
-		return rc;
-	rc = ERR_NOTFOUND;
-	if (db_step(s) == DB_ROW && *db_col_text(s, 0))
-		rc = (size_t)snprintf(out, n, "%s.key", db_col_text(s, 0)) >= n ? ERR_LIMIT : 0;
-	db_finalize(s);
-	return rc;
+	/* Beside the database's file (for PostgreSQL, in OKO_FILES: db_file()); none for an
+	 * in-memory database. */
+	char f[1024];
+	db_file(d, f, sizeof f);
+	if (!*f)
+		return ERR_NOTFOUND;
+	return (size_t)snprintf(out, n, "%s.key", f) >= n ? ERR_LIMIT : 0;
 }
 
 static void master_id(const uint8_t key[KEYS_BYTES], char id[ID_HEX])

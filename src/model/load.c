@@ -225,7 +225,7 @@ int load_proc(struct db *d, const struct load_schools *sc, int64_t proc_id, unsi
 	if (rc)
 		return rc;
 	p->nschools = sc->n;
-	if ((rc = result_scan_open(d, proc_id, 0, 0, &q)))
+	if ((rc = result_scan_open(d, proc_id, 0, RESULT_SCAN_STREAM, &q)))
 		goto out;
 	int npos = p->npos;
 	int64_t cur_school = -1;

@@ -60,14 +60,11 @@ void material_time_ru(int64_t t, char out[48])
 /* DBPATH.files, created when missing. */
 static int files_dir(struct db *d, char *out, size_t n, bool create)
 {
-	struct db_stmt *s = NULL;
-	int rc = db_prepare(d, &s, "SELECT file FROM pragma_database_list WHERE name = 'main'");
-	if (rc)
-		return rc;
-	rc = ERR_NOTFOUND;
-	if (db_step(s) == DB_ROW && *db_col_text(s, 0))
-		rc = (size_t)snprintf(out, n, "%s.files", db_col_text(s, 0)) >= n ? ERR_LIMIT : 0;
-	db_finalize(s);
+	char f[1024];
+	db_file(d, f, sizeof f);
+	if (!*f)
+		return ERR_NOTFOUND;
+	int rc = (size_t)snprintf(out, n, "%s.files", f) >= n ? ERR_LIMIT : 0;
 	if (!rc && create && mkdir(out, 0700) && errno != EEXIST)
 		rc = ERR_IO;
 	return rc;

@@ -160,10 +160,10 @@ int registry_school_put(struct db *d, const struct school *in, int64_t *id)
 			    "INSERT INTO school(login, name, municipality_id, kind, settlement, indepth,"
 			    " kind_guessed, address) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
 			    " ON CONFLICT(login) DO UPDATE SET name = excluded.name,"
-			    " municipality_id = coalesce(excluded.municipality_id, municipality_id),"
+			    " municipality_id = coalesce(excluded.municipality_id, school.municipality_id),"
 			    " kind = excluded.kind, settlement = excluded.settlement,"
 			    " indepth = excluded.indepth, kind_guessed = excluded.kind_guessed,"
-			    " address = coalesce(excluded.address, address)"
+			    " address = coalesce(excluded.address, school.address)"
 			    " RETURNING id")) ||
 	    (rc = db_bind_text(s, 1, sc->login, -1)) || (rc = db_bind_text(s, 2, sc->name, -1)) ||
 	    (rc = mun ? db_bind_int(s, 3, mun) : db_bind_null(s, 3)) ||

@@ -21,22 +21,20 @@ int result_primary_score(const struct result *r)
 struct result_writer {
 	struct db *d;
 	int64_t procedure_id;
-	struct db_stmt *ins;
+	struct db_copy *cp; /* opened at the first result */
 	struct db_stmt *del;
 	struct db_stmt *del_code;
 };
+
+#define RESULT_COLS "procedure_id, school_id, code, class, gender, variant, journal_mark, absent," \
+		    " primary_score, stated_total, scores, problems, upload_id"
 
 int result_writer_open(struct db *d, int64_t procedure_id, struct result_writer **out)
 {
 	struct result_writer *w = xcalloc(1, sizeof *w);
 	w->d = d;
 	w->procedure_id = procedure_id;
-	int rc = db_prepare(d, &w->ins,
-			    "INSERT INTO result(procedure_id, school_id, code, class, gender, variant,"
-			    " journal_mark, absent, primary_score, stated_total, scores, problems,"
-			    " upload_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-	if (!rc)
-		rc = db_prepare(d, &w->del, "DELETE FROM result WHERE procedure_id = ? AND school_id = ?");
+	int rc = db_prepare(d, &w->del, "DELETE FROM result WHERE procedure_id = ? AND school_id = ?");
 	if (!rc)
 		rc = db_prepare(d, &w->del_code, "DELETE FROM result WHERE procedure_id = ? AND school_id = ?"
 						 " AND code = ?");
@@ -51,37 +49,39 @@ int result_writer_open(struct db *d, int64_t procedure_id, struct result_writer 
 
 int result_writer_put(struct result_writer *w, const struct result *r)
 {
-	struct db_stmt *s = w->ins;
 	int rc;
-	/* Text and blobs are bound without copying: r outlives the step below. */
-	db_reset(s);
-	if ((rc = db_bind_int(s, 1, w->procedure_id)) || (rc = db_bind_int(s, 2, r->school_id)) ||
-	    (rc = db_bind_text_ref(s, 3, r->code, -1)) ||
-	    (rc = db_bind_text_ref(s, 4, r->class_name && *r->class_name ? r->class_name : NULL, -1)) ||
-	    (rc = db_bind_text_ref(s, 5, r->gender, -1)) ||
-	    (rc = r->variant > 0 ? db_bind_int(s, 6, r->variant) : db_bind_null(s, 6)) ||
-	    (rc = r->journal_mark ? db_bind_int(s, 7, r->journal_mark) : db_bind_null(s, 7)) ||
-	    (rc = db_bind_int(s, 8, r->absent)) ||
-	    (rc = r->absent ? db_bind_null(s, 9) : db_bind_int(s, 9, result_primary_score(r))) ||
-	    (rc = r->stated_total >= 0 ? db_bind_int(s, 10, r->stated_total) : db_bind_null(s, 10)) ||
-	    (rc = r->absent ? db_bind_null(s, 11) : db_bind_blob_ref(s, 11, r->scores, (size_t)r->npos)) ||
-	    (rc = db_bind_int(s, 12, r->problems)) ||
-	    (rc = r->upload_id ? db_bind_int(s, 13, r->upload_id) : db_bind_null(s, 13)))
+	if (!w->cp && (rc = db_copy_open(w->d, &w->cp, "result", RESULT_COLS, 13)))
 		return rc;
-	rc = db_step(s);
+	/* Text and blobs are not copied: r outlives the row below. */
+	struct db_copy *c = w->cp;
+	if ((rc = db_copy_int(c, w->procedure_id)) || (rc = db_copy_int(c, r->school_id)) ||
+	    (rc = db_copy_text(c, r->code)) ||
+	    (rc = db_copy_text(c, r->class_name && *r->class_name ? r->class_name : NULL)) ||
+	    (rc = db_copy_text(c, r->gender)) ||
+	    (rc = r->variant > 0 ? db_copy_int(c, r->variant) : db_copy_null(c)) ||
+	    (rc = r->journal_mark ? db_copy_int(c, r->journal_mark) : db_copy_null(c)) ||
+	    (rc = db_copy_int(c, r->absent)) ||
+	    (rc = r->absent ? db_copy_null(c) : db_copy_int(c, result_primary_score(r))) ||
+	    (rc = r->stated_total >= 0 ? db_copy_int(c, r->stated_total) : db_copy_null(c)) ||
+	    (rc = r->absent ? db_copy_null(c) : db_copy_blob(c, r->scores, (size_t)r->npos)) ||
+	    (rc = db_copy_int(c, r->problems)) ||
+	    (rc = r->upload_id ? db_copy_int(c, r->upload_id) : db_copy_null(c)))
+		return rc;
+	rc = db_copy_row(c);
 	if (rc == ERR_INVALID)
 		return ERR_EXISTS; /* the primary key: this participant has a result already */
-	return rc < 0 ? rc : 0;
+	return rc;
 }
 
-void result_writer_close(struct result_writer *w)
+int result_writer_close(struct result_writer *w)
 {
 	if (!w)
-		return;
-	db_finalize(w->ins);
+		return 0;
+	int rc = db_copy_close(w->cp);
 	db_finalize(w->del);
 	db_finalize(w->del_code);
 	free(w);
+	return rc == ERR_INVALID ? ERR_EXISTS : rc;
 }
 
 int result_writer_delete_school(struct result_writer *w, int64_t school_id, int64_t *n)
@@ -169,7 +169,10 @@ struct result_scan {
 		    " scores, problems, absent"
 #define SCAN_WIDE SCAN_NARROW ", code, coalesce(gender, ''), coalesce(variant, 0)," \
 		  " coalesce(stated_total, -1)"
-#define SCAN_ORDER " ORDER BY class, length(code), code"
+/* PostgreSQL returns a heap in no order and puts NULLs last: the orders are spelled out
+ * (the key's order costs SQLite nothing: the table is clustered by it). */
+#define SCAN_KEY " ORDER BY school_id, code"
+#define SCAN_ORDER " ORDER BY class NULLS FIRST, length(code), code"
 
 int result_scan_open(struct db *d, int64_t procedure_id, int64_t school_id, unsigned flags,
 		     struct result_scan **out)
@@ -177,13 +180,13 @@ int result_scan_open(struct db *d, int64_t procedure_id, int64_t school_id, unsi
 	/* Every combination spelled out: a literal statement per form, no SQL built at run time. */
 	static const char *const sql[2][2][2] = {
 		/* [full][one school][by class] */
-		{ { SCAN_NARROW " FROM result WHERE procedure_id = ?",
+		{ { SCAN_NARROW " FROM result WHERE procedure_id = ?" SCAN_KEY,
 		    SCAN_NARROW " FROM result WHERE procedure_id = ?" SCAN_ORDER },
-		  { SCAN_NARROW " FROM result WHERE procedure_id = ? AND school_id = ?",
+		  { SCAN_NARROW " FROM result WHERE procedure_id = ? AND school_id = ?" SCAN_KEY,
 		    SCAN_NARROW " FROM result WHERE procedure_id = ? AND school_id = ?" SCAN_ORDER } },
-		{ { SCAN_WIDE " FROM result WHERE procedure_id = ?",
+		{ { SCAN_WIDE " FROM result WHERE procedure_id = ?" SCAN_KEY,
 		    SCAN_WIDE " FROM result WHERE procedure_id = ?" SCAN_ORDER },
-		  { SCAN_WIDE " FROM result WHERE procedure_id = ? AND school_id = ?",
+		  { SCAN_WIDE " FROM result WHERE procedure_id = ? AND school_id = ?" SCAN_KEY,
 		    SCAN_WIDE " FROM result WHERE procedure_id = ? AND school_id = ?" SCAN_ORDER } },
 	};
 	struct result_scan *it = xcalloc(1, sizeof *it);
@@ -191,6 +194,8 @@ int result_scan_open(struct db *d, int64_t procedure_id, int64_t school_id, unsi
 	bool one = school_id > 0;
 	int rc = db_prepare(d, &it->s, sql[(flags & RESULT_SCAN_FULL) != 0][one]
 					  [(flags & RESULT_SCAN_BY_CLASS) != 0]);
+	if (!rc && (flags & RESULT_SCAN_STREAM))
+		db_stream(it->s);
 	if (rc || (rc = db_bind_int(it->s, 1, procedure_id)) ||
 	    (one && (rc = db_bind_int(it->s, 2, school_id))))
 		goto out;

@@ -58,14 +58,18 @@ struct result {
 /* Sum of the points; SCORE_X and SCORE_EMPTY count as 0. */
 int result_primary_score(const struct result *r);
 
-/* A prepared writer for many results of one procedure (use inside a transaction). */
+/* A writer for many results of one procedure (use inside a transaction): db_copy, so
+ * PostgreSQL gets them by COPY and SQLite by one prepared INSERT. */
 struct result_writer;
 int result_writer_open(struct db *d, int64_t procedure_id, struct result_writer **out);
 /* Inserts the result of participant r->code of school r->school_id. A result already
  * stored for the same participant fails with ERR_EXISTS (delete a school's results first
  * to replace them). */
 int result_writer_put(struct result_writer *w, const struct result *r);
-void result_writer_close(struct result_writer *w);
+/* Stores what is left and frees w. Its result counts: on PostgreSQL the results travel by
+ * COPY, and a duplicate participant is found only here (or by the next statement on the
+ * connection) — the caller rolls back on any failure. */
+int result_writer_close(struct result_writer *w);
 /* Deletes a school's results for the writer's procedure (before storing a corrected
  * upload); *n gets how many. */
 int result_writer_delete_school(struct result_writer *w, int64_t school_id, int64_t *n);
@@ -119,8 +123,11 @@ int result_each(struct db *d, int64_t procedure_id, result_fn fn, void *ctx);
 enum result_scan_flags {
 	RESULT_SCAN_FULL = 1 << 0,  /* also code, gender, variant, stated total (the analysis
 				       loader needs none of them: a narrower, faster row) */
-	RESULT_SCAN_BY_CLASS = 1 << 1, /* ordered by class, then code (by length, then text);
-					  otherwise in storage order (by school) */
+	RESULT_SCAN_BY_CLASS = 1 << 1, /* ordered by class (none first), then code (by length,
+					  then text); otherwise by school, then code */
+	RESULT_SCAN_STREAM = 1 << 2, /* rows as the server sends them (db_stream): the caller
+					runs no other statement on the connection until the
+					scan is closed (the analysis loader) */
 };
 
 struct result_row {
