@@ -271,7 +271,7 @@ int page_analysis_start(struct web_req *r, struct web_res *w)
 	struct job *j = calloc(1, sizeof *j);
 	if (!j)
 		return ERR_NOMEM;
-	db_file(r->db, j->db_path, sizeof j->db_path);
+	db_url(r->db, j->db_path, sizeof j->db_path); /* what another connection opens */
 	int rc = make_dir(r->db, r->now, j->dir, sizeof j->dir);
 	if (rc) {
 		free(j);
