@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "base/err.h"
@@ -20,6 +21,7 @@ enum { OID_BOOL = 16, OID_BYTEA = 17, OID_INT8 = 20, OID_TEXT = 25, OID_FLOAT8 =
 
 struct prep {
 	char *sql;   /* the caller's text (the key) */
+	bool write;  /* INSERT, UPDATE or DELETE: runs in a savepoint inside a transaction */
 	char *text;  /* rewritten with $n */
 	int nparams;
 	bool typed;  /* prepared with the bound values' types */
@@ -308,6 +310,11 @@ static struct prep *prep_find(struct pg *c, const char *sql)
 	struct prep *p = xcalloc(1, sizeof *p);
 	p->sql = xstrdup(sql);
 	p->text = rewrite(sql, &p->nparams);
+	const char *w = sql;
+	while (*w == ' ' || *w == '\n' || *w == '\t')
+		w++;
+	p->write = !strncasecmp(w, "INSERT", 6) || !strncasecmp(w, "UPDATE", 6) ||
+		   !strncasecmp(w, "DELETE", 6);
 	c->prep[c->nprep++] = p;
 	return p;
 }
@@ -567,6 +574,13 @@ int pg_step(struct pg_stmt *s)
 			s->streaming = true;
 			c->streaming = s;
 		} else {
+			/* SQLite undoes a failed statement and keeps the transaction; PostgreSQL
+			 * aborts the transaction. A write that may fail on a constraint (and be
+			 * answered «already exists» by the model, which goes on) runs inside a
+			 * savepoint so both engines leave the transaction usable. */
+			bool sp = s->p->write && PQtransactionStatus(c->c) == PQTRANS_INTRANS;
+			if (sp)
+				PQclear(PQexec(c->c, "SAVEPOINT oko_stmt"));
 			s->res = PQexecPrepared(c->c, s->p->name, s->p->nparams, s->vals, s->lens,
 						s->fmts, 0);
 			ExecStatusType st = PQresultStatus(s->res);
@@ -574,8 +588,12 @@ int pg_step(struct pg_stmt *s)
 				rc = failmsg(c, "", s->res);
 				PQclear(s->res);
 				s->res = NULL;
+				if (sp)
+					PQclear(PQexec(c->c, "ROLLBACK TO SAVEPOINT oko_stmt; RELEASE SAVEPOINT oko_stmt"));
 				return rc;
 			}
+			if (sp)
+				PQclear(PQexec(c->c, "RELEASE SAVEPOINT oko_stmt"));
 			c->changes = strtoll(PQcmdTuples(s->res), NULL, 10);
 			s->nrows = PQntuples(s->res);
 			s->row = -1;
