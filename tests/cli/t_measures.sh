@@ -44,7 +44,7 @@ expect_ok "a municipality's plan from a template" measures new --template "$TPL"
 PT=$(last_plan)
 expect_grep "the new plan named" "$T/out" "План мероприятий № $PT создан"
 expect_eq "the template's measures stored" \
-	"$(sql "SELECT count(*) > 0 FROM measure WHERE plan_id = $PT")" 1
+	"$(sql "SELECT CASE WHEN count(*) > 0 THEN 1 ELSE 0 END FROM measure WHERE plan_id = $PT")" 1
 expect_ok "a school's plan" measures new --level school --school "$SCH" --from 2020-09-01 \
 	--to 2021-08-31 --title "План школы"
 expect_eq "the school's plan belongs to the school" \
@@ -201,7 +201,7 @@ FID=$(sql "SELECT file_id FROM measure_note WHERE measure_id = $M")
 expect_eq "the note and its file recorded" \
 	"$(sql "SELECT status || ',' || note || ',' || file_name || ',' || file_type || ',' || file_size FROM measure_note WHERE measure_id = $M")" \
 	"done,Проведено,act.pdf,pdf,$(stat -c %s "$T/act.pdf")"
-if [ -n "$FID" ] && cmp -s "$OKO_DB.evidence/$FID" "$T/act.pdf"; then ok "the evidence stored by its id"
+if [ -n "$FID" ] && cmp -s "$(db_file).evidence/$FID" "$T/act.pdf"; then ok "the evidence stored by its id"
 else fail "the evidence stored by its id ($FID)"; fi
 expect_eq "the measure done" "$(sql "SELECT status FROM measure WHERE id = $M")" done
 printf 'PK\003\004 xl/workbook.xml' >"$T/x.xlsx"
