@@ -145,5 +145,9 @@ int db_migrate(struct db *d, int *applied);
 /* The text of migration `version` for this database's engine (the PostgreSQL form is
  * translated from the SQLite file, see migrate.c), malloc'ed; NULL when there is none. */
 char *db_migration_sql(struct db *d, int version);
+/* The PostgreSQL form of a migration written for SQLite (the rules are at the top of
+ * migrate.c), malloc'ed; NULL, with a message naming `name`, on a construct it cannot
+ * translate. */
+char *db_pg_ddl(const char *sqlite_sql, const char *name);
 
 #endif
