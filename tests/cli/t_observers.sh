@@ -192,7 +192,7 @@ if [ $held_ok = 1 ]; then ok "sittings before today keep their observers"; else 
 # A held sitting left without an observer is not given one after the fact.
 e17="(SELECT id FROM school WHERE login = 'edu223017')"
 ru4="(SELECT id FROM procedure WHERE code = 'VPR-2021-RU-4')"
-sqlite3 "$OKO_DB" "DELETE FROM observation WHERE school_id = $e17 AND procedure_id = $ru4"
+sql "DELETE FROM observation WHERE school_id = $e17 AND procedure_id = $ru4"
 OKO_NOW=2021-04-14T12:00:00Z run_oko observers assign --campaign "$C" --seed 25
 expect_eq "a past sitting without an observer stays without one" "$(sql "SELECT count(*) FROM observation WHERE school_id = $e17 AND procedure_id = $ru4")" 0
 run_oko observers assign --campaign "$C" --seed $differ
@@ -220,7 +220,16 @@ expect_ok "reveal on the day" observers reveal --campaign "$C" --day
 expect_eq "reveal stored" "$(sql "SELECT reveal FROM observe_campaign")" day
 
 # --- paper acts: refused rows named; a round trip to another database
-sqlite3 "$OKO_DB" ".backup '$T/b.db'" && chmod 600 "$T/b.db"
+# B: a copy of the database as it is now (SQLite: a backup; PostgreSQL: a dump restored
+# into a second database, without the sql helper's schema that new_db made there already).
+if is_pg; then
+	B=$(new_db b)
+	"$PG_BIN/pg_dump" --no-owner --exclude-schema=sqlite_compat -d "$OKO_DB" 2>/dev/null |
+		"$PG_BIN/psql" -X -q -v ON_ERROR_STOP=1 -d "$B" >/dev/null
+else
+	B=$T/b.db
+	sqlite3 "$OKO_DB" ".backup '$B'" && chmod 600 "$B"
+fi
 printf 'procedure,school,observer_id,started,ended,stages,no_violations,violations,comment\nVPR-2021-RU-4,sch220206,N001,10:00,09:00,подготовка,2,неизвестное,\nVPR-2021-RU-4,sch220207,N004,09:00,10:00,,1,,\n' >"$T/acts_bad.csv"
 before=$(db_digest)
 expect_fail "bad acts are refused" import acts "$T/acts_bad.csv"
@@ -232,10 +241,14 @@ expect_grep "an act by an observer not assigned is refused" "$T/err" "строк
 expect_eq "nothing stored from bad acts" "$(db_digest)" "$before"
 # A failure while storing (here a trigger refusing the second act) leaves nothing stored:
 # the acts of a file go in one transaction.
-sqlite3 "$OKO_DB" "CREATE TRIGGER t_fail BEFORE INSERT ON act WHEN (SELECT count(*) FROM act) >= 1 BEGIN SELECT RAISE(ABORT, 'test'); END;"
+if is_pg; then
+	sql 'CREATE FUNCTION t_fail() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN IF (SELECT count(*) FROM act) >= 1 THEN RAISE EXCEPTION '"'test'"'; END IF; RETURN NEW; END $$; CREATE TRIGGER t_fail BEFORE INSERT ON act FOR EACH ROW EXECUTE FUNCTION t_fail();'
+else
+	sql "CREATE TRIGGER t_fail BEFORE INSERT ON act WHEN (SELECT count(*) FROM act) >= 1 BEGIN SELECT RAISE(ABORT, 'test'); END;"
+fi
 expect_fail "a store failing on the second act fails the file" import acts "$DATA/observers_acts.csv"
 expect_eq "the first act is not left behind" "$(sql 'SELECT count(*) FROM act')" 0
-sqlite3 "$OKO_DB" "DROP TRIGGER t_fail"
+if is_pg; then sql "DROP TRIGGER t_fail ON act; DROP FUNCTION t_fail()"; else sql "DROP TRIGGER t_fail"; fi
 expect_ok "paper acts import" import acts "$DATA/observers_acts.csv"
 expect_grep "two acts" "$T/out" "актов наблюдения: 2 (новых 2, заменено 0)"
 expect_eq "stored as paper with their violations" "$(sql "SELECT count(*) || '/' || sum(source = 'paper') FROM act")/$(sql 'SELECT count(*) FROM act_violation')" "2/2/2"
@@ -243,19 +256,19 @@ expect_ok "paper acts again replace" import acts "$DATA/observers_acts.csv"
 expect_grep "replaced, not doubled" "$T/out" "актов наблюдения: 2 (новых 0, заменено 2)"
 expect_ok "acts export" export acts --campaign "$C" --format csv --out "$T/acts.csv"
 expect_eq "acts header" "$(head -1 "$T/acts.csv")" "procedure,school,observer_id,started,ended,stages,no_violations,violations,comment"
-OKO_DB=$T/b.db run_oko import acts "$T/acts.csv"
+OKO_DB=$B run_oko import acts "$T/acts.csv"
 expect_eq "acts imported into the other database" "$rc" 0
-OKO_DB=$T/b.db "$OKO" export acts --campaign "$C" --format csv --out "$T/acts_b.csv" >/dev/null
+OKO_DB=$B "$OKO" export acts --campaign "$C" --format csv --out "$T/acts_b.csv" >/dev/null
 expect_eq "the round trip gives the same acts" "$(md5sum <"$T/acts_b.csv")" "$(md5sum <"$T/acts.csv")"
 expect_ok "acts as XLSX" export acts --campaign "$C" --format xlsx --out "$T/acts.xlsx"
 if [ -x "$MKXLSX" ]; then
-	OKO_DB=$T/b.db run_oko import acts "$T/acts.xlsx"
+	OKO_DB=$B run_oko import acts "$T/acts.xlsx"
 	expect_grep "the XLSX acts read back" "$T/out" "актов наблюдения: 2 (новых 0, заменено 2)"
 fi
 
 # --- the demo fills observers, sittings, assignments, acts and video
 unset OKO_NOW
-export OKO_DB=$T/demo.db
+OKO_DB=$(new_db demo) && export OKO_DB
 run_oko demo --schools 60 --municipalities 4
 expect_eq "demo runs" "$rc" 0
 expect_grep "demo prints what it filled" "$T/out" "наблюдателей: "
@@ -263,7 +276,7 @@ for q in "observer" "plan_school WHERE sit_date IS NOT NULL" "observation" "act"
 	n=$(sql "SELECT count(*) FROM $q")
 	if [ "${n:-0}" -gt 0 ]; then ok "demo leaves $q ($n)"; else fail "demo leaves $q"; fi
 done
-expect_eq "the demo observer login has work" "$(sql "SELECT count(*) > 0 FROM observation ob JOIN observer o ON o.id = ob.observer_id JOIN \"user\" u ON u.id = o.user_id WHERE u.login = 'observer'")" 1
-expect_eq "demo conflicts of interest exist" "$(sql "SELECT count(DISTINCT observer_id) > 0 FROM observer_school")" 1
+expect_eq "the demo observer login has work" "$(sql "SELECT CASE WHEN count(*) > 0 THEN 1 ELSE 0 END FROM observation ob JOIN observer o ON o.id = ob.observer_id JOIN \"user\" u ON u.id = o.user_id WHERE u.login = 'observer'")" 1
+expect_eq "demo conflicts of interest exist" "$(sql "SELECT CASE WHEN count(DISTINCT observer_id) > 0 THEN 1 ELSE 0 END FROM observer_school")" 1
 expect_eq "the demo never assigns a conflict" "$(sql "SELECT count(*) FROM observation ob JOIN observer_school os ON os.observer_id = ob.observer_id AND os.school_id = ob.school_id")" 0
 echo "1..$_n"
