@@ -288,5 +288,5 @@ expect_grep "a school twice named" "$T/err" "строка 6, столбец 2 «
 expect_eq "nothing stored from a bad sittings file" "$(db_digest)" "$before"
 printf 'procedure,school,date,time\nVPR-2021-MA-4,sch220206,2021-04-21,09:00\nVPR-2021-MA-4,edu223017,2021-04-22,10:00\n' >"$T/sit.csv"
 expect_ok "sittings imported" import sittings "$T/sit.csv"
-expect_eq "dates fixed and a new school taken in" "$(sql "SELECT group_concat(s.login || ' ' || ps.sit_date || ' ' || ps.sit_time, '; ') FROM plan_school ps JOIN school s ON s.id = ps.school_id WHERE ps.procedure_id = (SELECT id FROM procedure WHERE code = 'VPR-2021-MA-4') AND s.login IN ('sch220206', 'edu223017') ORDER BY s.login")" "edu223017 2021-04-22 10:00; sch220206 2021-04-21 09:00"
+expect_eq "dates fixed and a new school taken in" "$(sql "SELECT group_concat(x, '; ') FROM (SELECT s.login || ' ' || ps.sit_date || ' ' || ps.sit_time AS x FROM plan_school ps JOIN school s ON s.id = ps.school_id WHERE ps.procedure_id = (SELECT id FROM procedure WHERE code = 'VPR-2021-MA-4') AND s.login IN ('sch220206', 'edu223017') ORDER BY s.login)")" "edu223017 2021-04-22 10:00; sch220206 2021-04-21 09:00"
 echo "1..$_n"
