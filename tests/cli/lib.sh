@@ -31,13 +31,16 @@ if is_pg; then
 	PG_BIN=$(pg_config --bindir)
 	# The script's databases: its own and those of new_db, all named with this prefix.
 	_pg_base=$(basename "$0" .sh | tr 'A-Z' 'a-z' | tr -c 'a-z0-9_\n' _ | cut -c1-40)_$$
-	# A Perl filter giving each subquery in FROM or JOIN an alias (_sq1, …) where it has
-	# none (SQLite takes `FROM (SELECT …)` bare, PostgreSQL 15 wants a name for it), and
+	# A Perl filter giving each subquery in FROM (after FROM, JOIN or a comma of the FROM
+	# list) an alias (_sq1, …) where it has none (SQLite takes `FROM (SELECT …)` bare,
+	# PostgreSQL 15 wants a name for it), and
 	# quoting the table user after FROM, JOIN, UPDATE or INTO (bare, PostgreSQL reads it as
 	# the current role's name and counts one row).
 	_pg_alias_pl=$(cat <<'EOF'
 my $s = do { local $/; <STDIN> };
-my ($out, $i, $n, $k, @open) = ('', 0, length $s, 0);
+my ($out, $i, $n, $k) = ('', 0, length $s, 0);
+my @open;          # for each open parenthesis: whether it holds a subquery of FROM
+my @clause = ('');  # the last clause keyword seen at each depth
 while ($i < $n) {
 	my $c = substr($s, $i, 1);
 	if ($c eq "'" || $c eq '"') {
@@ -53,18 +56,28 @@ while ($i < $n) {
 		$i = $j + 1;
 		next;
 	}
-	if ($c =~ /[A-Za-z_]/ && $out =~ /\b(?:FROM|JOIN|UPDATE|INTO)\s+$/i
-		&& substr($s, $i) =~ /^user(?![\w.(])/i) {
-		$out .= '"user"';
-		$i += 4;
+	if ($c =~ /[A-Za-z_]/) {
+		my ($w) = substr($s, $i) =~ /^(\w+)/;
+		if (lc $w eq 'user' && $out =~ /\b(?:FROM|JOIN|UPDATE|INTO)\s+$/i
+			&& substr($s, $i + 4, 1) !~ /[.(]/) {
+			$out .= '"user"';
+		} else {
+			$out .= $w;
+		}
+		$clause[-1] = uc $w
+			if $w =~ /^(?:SELECT|FROM|JOIN|WHERE|GROUP|ORDER|HAVING|LIMIT|ON|SET|VALUES|UNION|EXCEPT|INTERSECT|RETURNING)$/i;
+		$i += length $w;
 		next;
 	}
 	$out .= $c;
 	$i++;
 	if ($c eq '(') {
-		push @open, ($out =~ /\b(?:FROM|JOIN)\s*\($/i && substr($s, $i) =~ /^\s*(?:SELECT|WITH|VALUES)\b/i);
-	} elsif ($c eq ')' && pop @open) {
-		$out .= ' AS _sq' . ++$k unless substr($s, $i) =~
+		push @open, (substr($s, $i) =~ /^\s*(?:SELECT|WITH|VALUES)\b/i
+			&& ($out =~ /\b(?:FROM|JOIN)\s*\($/i || ($out =~ /,\s*\($/ && $clause[-1] =~ /^(?:FROM|JOIN)$/)));
+		push @clause, '';
+	} elsif ($c eq ')') {
+		pop @clause if @clause > 1;
+		$out .= ' AS _sq' . ++$k if pop @open && substr($s, $i) !~
 			/^\s*(?:AS\b|(?!(?:WHERE|GROUP|ORDER|LIMIT|OFFSET|JOIN|INNER|LEFT|RIGHT|FULL|CROSS|NATURAL|ON|USING|UNION|EXCEPT|INTERSECT|HAVING|WINDOW)\b)[A-Za-z_])/i;
 	}
 }
@@ -211,7 +224,8 @@ sql() {
 _pg_sql() {
 	local q=$1 out rc
 	if [[ "$q" =~ ^[[:space:]]*PRAGMA[[:space:]]+integrity_check[[:space:]]*\;?[[:space:]]*$ ]]; then
-		out=$("$PG_BIN/pg_amcheck" --install-missing --heapallindexed "$OKO_DB" 2>&1)
+		out=$(PGOPTIONS='-c client_min_messages=warning' \
+			"$PG_BIN/pg_amcheck" --install-missing --heapallindexed "$OKO_DB" 2>&1)
 		rc=$?
 		if [ "$rc" -eq 0 ] && [ -z "$out" ]; then echo ok; else echo "${out:-pg_amcheck failed with status $rc}"; fi
 		return 0
