@@ -75,7 +75,7 @@ int summary_school_results(struct db *d, int64_t school_id, summary_school_resul
 	int rc = db_prepare(d, &s, "SELECT p.code, sum(1 - x.absent), sum(x.absent), avg(x.primary_score),"
 				   " p.max_score, sum(CASE WHEN x.problems <> 0 THEN 1 ELSE 0 END),"
 				   " p.subject, p.grade, p.year"
-				   " FROM procedure p CROSS JOIN result x ON x.procedure_id = p.id AND x.school_id = ?"
+				   " FROM procedure p JOIN result x ON x.procedure_id = p.id AND x.school_id = ?"
 				   " GROUP BY p.id ORDER BY p.year DESC, p.code");
 	if (rc || (rc = db_bind_int(s, 1, school_id)))
 		goto out;
