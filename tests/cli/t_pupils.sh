@@ -13,8 +13,8 @@
 printf 'Список обучающихся;;;\n;;;\nКласс;Фамилия;Имя;Отчество\n4а;Уникальнова;Евлампия;Феоктистовна\n4 А;Петров;Пётр;\n5Б;Сидоров;Алексей;Олегович\n' >"$T/list.csv"
 expect_ok "class list imported" pupils import "$T/list.csv" --school sch220206 --year 2021
 expect_grep "three pupils added" "$T/out" "добавлено: 3"
-test -f "$OKO_DB.key" && ok "key file created beside the database" || fail "no key file"
-expect_eq "key file mode 0600" "$(stat -c %a "$OKO_DB.key")" 600
+test -f "$(db_file).key" && ok "key file created beside the database" || fail "no key file"
+expect_eq "key file mode 0600" "$(stat -c %a "$(db_file).key")" 600
 expect_ok "codes issued" codes issue --school sch220206 --year 2021
 expect_grep "three codes" "$T/out" "выдано новых кодов: 3"
 "$OKO" pupils list --school sch220206 --year 2021 >"$T/list1" 2>/dev/null
@@ -47,31 +47,41 @@ printf 'Фамилия,Имя\nИванов,Иван\n' >"$T/nocls.csv"
 expect_fail "list without class column refused" pupils import "$T/nocls.csv" --school sch220206
 
 # No name in plain text in the database files.
-sqlite3 "$OKO_DB" 'PRAGMA wal_checkpoint(PASSIVE);' >/dev/null 2>&1
+# SQLite: the database file and its WAL; PostgreSQL: a dump of the whole database (what
+# the server stores, as text).
+if is_pg; then
+	"$PG_BIN/pg_dump" --no-owner -d "$OKO_DB" >"$T/dump.sql" 2>/dev/null
+	dbfiles=("$T/dump.sql")
+else
+	sqlite3 "$OKO_DB" 'PRAGMA wal_checkpoint(PASSIVE);' >/dev/null 2>&1
+	dbfiles=("$OKO_DB" "$OKO_DB-wal")
+fi
 found=0
-for f in "$OKO_DB" "$OKO_DB-wal"; do
+# A dump without the pupils' rows proves nothing: counted as a failure.
+is_pg && ! grep -q '^COPY public.pupil ' "$T/dump.sql" && found=1
+for f in "${dbfiles[@]}"; do
 	[ -f "$f" ] && grep -qaF "Уникальнова" "$f" && found=1
 	[ -f "$f" ] && grep -qaF "Феоктистовна" "$f" && found=1
 done
 expect_eq "no name in the .db or -wal file" "$found" 0
 # Names of different lengths seal to one length: the ciphertext does not tell a name's length.
-expect_eq "names of different lengths were imported" "$(sql "SELECT count(*) > 2 FROM pupil")" 1
+expect_eq "names of different lengths were imported" "$(sql "SELECT CASE WHEN count(*) > 2 THEN 1 ELSE 0 END FROM pupil")" 1
 expect_eq "every sealed name has the same length" "$(sql "SELECT count(DISTINCT length(name_enc)) FROM pupil")" 1
 expect_ok "keys repad runs" keys repad
 expect_grep "and has nothing to re-seal in a new database" "$T/out" "перешифрованных теперь: 0"
 # Without the key file names cannot be read.
-mv "$OKO_DB.key" "$T/saved.key"
+mv "$(db_file).key" "$T/saved.key"
 expect_fail "no names without the key file" pupils list --school sch220206 --year 2021
 expect_grep "missing key explained" "$T/err" "нет файла ключа"
 OKO_KEY_FILE="$T/saved.key" expect_ok "OKO_KEY_FILE points to the key" pupils list --school sch220206 --year 2021
-mv "$T/saved.key" "$OKO_DB.key"
+mv "$T/saved.key" "$(db_file).key"
 head -c 200 /dev/urandom | base64 >"$T/wrong.key"
 OKO_KEY_FILE="$T/wrong.key" expect_fail "a wrong key file is refused" pupils list --school sch220206 --year 2021
 
 # Key rotation keeps everything readable.
-old=$(md5sum <"$OKO_DB.key")
+old=$(md5sum <"$(db_file).key")
 expect_ok "master key rotated" keys rotate
-test "$(md5sum <"$OKO_DB.key")" != "$old" && ok "key file replaced" || fail "key file not replaced"
+test "$(md5sum <"$(db_file).key")" != "$old" && ok "key file replaced" || fail "key file not replaced"
 "$OKO" pupils list --school sch220206 --year 2021 >"$T/list3" 2>/dev/null
 expect_eq "names and codes survive rotation" "$(md5sum <"$T/list3")" "$(md5sum <"$T/list2")"
 
@@ -137,9 +147,11 @@ for who in admin reg mun; do
 	for path in / /schools /schools/sch220206 /reports /api/v1/schools /api/v1/me /audit; do
 		get $who "$path"
 		grep -qF "Уникальнова" "$T/body" && { leak=1; echo "# $who $path"; }
+		# A page that failed shows no name and proves nothing (the audit is not a district's).
+		case "$code" in 200 | 403) ;; *) leak=1; echo "# $who $path: status $code" ;; esac
 	done
 done
-expect_eq "no name on any page or API of admin/region/municipality" "$leak" 0
+expect_eq "no name on any page or API of admin/region/municipality (each shown)" "$leak" 0
 tok=$("$OKO" user token reg 2>/dev/null | grep -o '[0-9a-f]\{64\}' | head -1)
 c=$(curl -s -o "$T/body" -w '%{http_code}' -H "Authorization: Bearer $tok" "$URL/pupils?year=2021")
 expect_eq "API token of a regional user: pupils refused (keys open only the API: to the login page)" "$c" 303
