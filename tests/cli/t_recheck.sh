@@ -12,12 +12,13 @@
 . "$(dirname "$0")/lib.sh"
 
 P=VPR-2021-MA-4
+MAIN_DB=$OKO_DB
 
 # --- a generated region: sampling -------------------------------------------------------
 G=$T/gen
 "$OKO" gen --out "$G" --schools 40 --municipalities 3 --years 2021 --subjects MA --grades 4 \
 	--seed 5 --quiet
-export OKO_DB=$T/region.db
+OKO_DB=$(new_db region) && export OKO_DB
 "$OKO" init >/dev/null
 "$OKO" import schools "$G/schools.csv" >/dev/null
 "$OKO" import procedures "$G/procedures.csv" >/dev/null
@@ -75,7 +76,7 @@ expect_fail "an unknown procedure" recheck sample --procedure VPR-2021-MA-9 --ru
 expect_grep "an unknown procedure named" "$T/err" "процедуры «VPR-2021-MA-9» нет в базе"
 
 # --- a hand-made case -------------------------------------------------------------------
-export OKO_DB=$T/oko.db
+export OKO_DB=$MAIN_DB
 "$OKO" init >/dev/null
 "$OKO" import schools "$DATA/schools.csv" >/dev/null
 "$OKO" import procedures "$DATA/procedures.csv" >/dev/null
@@ -211,7 +212,7 @@ if [ "$nctl" -gt 0 ]; then
 	# Each control check typed as the school's own scores: against the agreed scores that
 	# is 13 for 11 on sch220206's works (2 points: not accurate), 13 for 12 on 2001 and 8
 	# for 8 on 2002 (accurate).
-	sqlite3 "$OKO_DB" "UPDATE recheck_check SET scores = (SELECT r.scores FROM recheck_work w JOIN result r ON r.procedure_id = w.procedure_id AND r.school_id = w.school_id AND r.code = w.code WHERE w.id = recheck_check.work_id), filled = 15, done = 1 WHERE control = 1"
+	sql "UPDATE recheck_check SET scores = (SELECT r.scores FROM recheck_work w JOIN result r ON r.procedure_id = w.procedure_id AND r.school_id = w.school_id AND r.code = w.code WHERE w.id = recheck_check.work_id), filled = 15, done = 1 WHERE control = 1"
 	expect_ok "the report with control checks" recheck report --procedure $P --out "$T/rep2"
 	expect_eq "control checks never in schools.csv" "$(grep '^sch22020' "$T/rep2/schools.csv")" "sch220206,3,0,2,0,0,0.125
 sch220207,2,1,0.5,0,0,0.5"
@@ -239,7 +240,7 @@ expect_eq "usage errors exit with 2" "$("$OKO" recheck assign >/dev/null 2>&1; e
 printf '\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00\xff\xd9' >"$T/w.jpg"
 expect_ok "a JPEG scan" recheck scan --round 2 --school edu223017 --code 3001 "$T/w.jpg"
 id=$(sql "SELECT scan_id FROM recheck_work WHERE code = '3001'")
-if [ -f "$OKO_DB.scans/$id" ] && [[ "$id" =~ ^[0-9a-f]{32}$ ]]; then ok "stored under a random id"; else fail "stored under a random id ($id)"; fi
+if [ -f "$(db_file).scans/$id" ] && [[ "$id" =~ ^[0-9a-f]{32}$ ]]; then ok "stored under a random id"; else fail "stored under a random id ($id)"; fi
 printf 'not a scan' >"$T/w.txt"
 before=$(db_digest)
 expect_fail "not a PDF or JPEG" recheck scan --round 2 --school edu223017 --code 3002 "$T/w.txt"
@@ -248,7 +249,7 @@ expect_fail "a work not in the round" recheck scan --round 2 --school sch220206 
 expect_grep "a work not in the round named" "$T/err" "работа не отобрана для перепроверки в раунде № 2"
 expect_eq "nothing stored from bad scans" "$(db_digest)" "$before"
 expect_ok "a scan replaced" recheck scan --round 2 --school edu223017 --code 3001 "$T/w.jpg"
-if [ ! -e "$OKO_DB.scans/$id" ]; then ok "the replaced file removed"; else fail "the replaced file removed"; fi
+if [ ! -e "$(db_file).scans/$id" ]; then ok "the replaced file removed"; else fail "the replaced file removed"; fi
 if command -v qpdf >/dev/null || python3 -c 1 2>/dev/null; then
 	python3 - "$T/two.pdf" <<'PY'
 import sys
@@ -274,6 +275,6 @@ PY
 	expect_fail "a page range outside the PDF" recheck scan --round 2 --school edu223017 --split "$T/two.pdf" --codes "3001:1-1 3002:2-3"
 	expect_grep "the range named" "$T/err" "в пределах 1–2"
 else skip "no python3 to make a PDF"; fi
-ls "$OKO_DB.scans" | grep -qvE '^[0-9a-f]{32}$' && fail "scan files named by id only" || ok "scan files named by id only"
+ls "$(db_file).scans" | grep -qvE '^[0-9a-f]{32}$' && fail "scan files named by id only" || ok "scan files named by id only"
 
 echo "1..$_n"
