@@ -280,6 +280,7 @@ static const struct cli_cmd commands[] = {
 	{ "measures", cmd_measures, cmd_measures_summary, cmd_measures_usage },
 	{ "document", cmd_document, cmd_document_summary, cmd_document_usage },
 	{ "settings", cmd_settings, cmd_settings_summary, cmd_settings_usage },
+	{ "db", cmd_db, cmd_db_summary, cmd_db_usage },
 	{ "monitoring", cmd_monitoring, "мониторинг загрузки результатов по процедуре (CSV, XLSX)",
 	  "использование: oko monitoring --procedure КОД [--municipality НАЗВАНИЕ] [--summary]\n"
 	  "                 [--format csv|xlsx] [--out ФАЙЛ]\n\n"

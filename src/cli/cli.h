@@ -86,5 +86,8 @@ extern const char cmd_document_summary[], cmd_document_usage[];
 /* The installation's settings: the region's time zone (src/cli/cmd_settings.c). */
 int cmd_settings(struct cli *c, int argc, char **argv);
 extern const char cmd_settings_summary[], cmd_settings_usage[];
+/* The database itself: its schema, a copy into another engine (src/cli/cmd_db.c). */
+int cmd_db(struct cli *c, int argc, char **argv);
+extern const char cmd_db_summary[], cmd_db_usage[];
 
 #endif
