@@ -16,8 +16,8 @@ fi
 ok "a demonstration region, analysed"
 
 P=VPR-2021-MA-4
-MUN=$(sql "SELECT m.name FROM mplan p JOIN municipality m ON m.id = p.municipality_id LIMIT 1")
-SCH=$(sql "SELECT s.login FROM mplan p JOIN school s ON s.id = p.school_id LIMIT 1")
+MUN=$(sql "SELECT m.name FROM mplan p JOIN municipality m ON m.id = p.municipality_id ORDER BY p.id LIMIT 1")
+SCH=$(sql "SELECT s.login FROM mplan p JOIN school s ON s.id = p.school_id ORDER BY p.id LIMIT 1")
 CAMP=$(sql "SELECT name FROM campaign ORDER BY id LIMIT 1")
 [ -n "$MUN" ] && [ -n "$SCH" ] && [ -n "$CAMP" ] && ok "the demo has a municipal plan, a school's plan and a campaign" \
 	|| fail "the demo has a municipal plan ($MUN), a school's plan ($SCH) and a campaign ($CAMP)"
@@ -124,7 +124,7 @@ for fmt in pdf docx; do
 done
 
 # The plan of measures: its measures and its execution as the database holds them.
-plan=$(sql "SELECT id FROM mplan WHERE municipality_id = $mid LIMIT 1")
+plan=$(sql "SELECT id FROM mplan WHERE municipality_id = $mid ORDER BY id LIMIT 1")
 nmeas=$(sql "SELECT count(*) FROM measure WHERE plan_id = $plan")
 first=$(sql "SELECT text FROM measure WHERE plan_id = $plan AND school_id IS NULL ORDER BY block_id, pos LIMIT 1")
 for fmt in pdf docx; do
