@@ -1720,13 +1720,30 @@ static void summarise(struct imp *im, bool stored)
 	}
 }
 
+/* Takes the known schools of the file for writing before their results are read or
+ * replaced (see upload_lock_schools): on PostgreSQL, two uploads for one school at the
+ * same moment store one after the other as on SQLite, the second replacing (or asking to
+ * replace) what the first stored instead of running into its rows. A school new to the
+ * registry is taken by the store_schools upsert that creates it. */
+static int lock_schools(struct imp *im)
+{
+	int64_t *ids = xcalloc(im->nfs + 1, sizeof *ids);
+	size_t n = 0;
+	for (size_t i = 0; i < im->nfs; i++)
+		if (im->fs[i].id)
+			ids[n++] = im->fs[i].id;
+	int rc = upload_lock_schools(im->d, ids, n);
+	free(ids);
+	return rc;
+}
+
 /* The store: the second pass, under the write lock. rc 0 leaves the transaction open for
  * the caller to commit or roll back. */
 static int store(struct imp *im)
 {
 	int rc;
-	if ((rc = store_procedures(im)) || (rc = store_schools(im)) || (rc = history_begin(im)) ||
-	    (rc = store_rows(im)))
+	if ((rc = lock_schools(im)) || (rc = store_procedures(im)) || (rc = store_schools(im)) ||
+	    (rc = history_begin(im)) || (rc = store_rows(im)))
 		return rc;
 	if (diag_errors(im->diags))
 		return ERR_INVALID;

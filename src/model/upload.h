@@ -42,4 +42,14 @@ struct upload_school {
 /* Records the n schools of an upload (one statement for all of them). */
 int upload_schools_add(struct db *d, int64_t upload_id, const struct upload_school *v, size_t n);
 
+/* Inside the upload's transaction, before anything of the schools' results is read or
+ * replaced: takes the n schools' rows for writing (a no-op UPDATE), in ascending id order,
+ * so that two uploads for one school store one after the other and the second sees what
+ * the first stored. On SQLite the transaction holds the database's write lock already and
+ * this changes nothing; on PostgreSQL, where writers run side by side in READ COMMITTED,
+ * without it both would find the school empty (or delete only what was there before the
+ * other committed) and the second would run into the first's rows. Uploads for different
+ * schools do not wait for each other. ids may repeat; their order does not matter. */
+int upload_lock_schools(struct db *d, const int64_t *ids, size_t n);
+
 #endif
