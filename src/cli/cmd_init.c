@@ -14,9 +14,19 @@ int cmd_init(struct cli *c, int argc, char **argv)
 		return cli_usage_error(c, "лишний аргумент «%s»", argv[0]);
 	bool existed = access(c->db_path, F_OK) == 0;
 	struct db *d = NULL;
+	int version = 0;
+	/* A PostgreSQL database is made by its administrator before init: it existed when it
+	 * already held oko's schema. */
+	if ((rc = cli_open_db(c, DB_OPEN_CREATE | DB_OPEN_NOMIGRATE, &d)))
+		return rc;
+	if (db_is_pg(d)) {
+		db_schema_version(d, &version);
+		existed = version > 0;
+	}
+	db_close(d);
+	d = NULL;
 	if ((rc = cli_open_db(c, DB_OPEN_CREATE, &d)))
 		return rc;
-	int version = 0;
 	db_schema_version(d, &version);
 	db_close(d);
 	if (existed)
