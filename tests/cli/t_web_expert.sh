@@ -67,7 +67,7 @@ for u in exp1 exp2 exp3 school school2; do
 done
 login expert oko-demo-2026
 login region oko-demo-2026
-SCANS="$OKO_DB.scans"
+SCANS="$(db_file).scans"
 scans_state() { { sql "SELECT id, coalesce(scan_id, ''), coalesce(scan_type, '') FROM recheck_work ORDER BY id"; ls "$SCANS" 2>/dev/null; } | md5sum; }
 
 # --- the school's scans
