@@ -422,6 +422,25 @@ int pg_bind_double(struct pg_stmt *s, int i, double v)
 	return 0;
 }
 
+/* The length of v without an incomplete UTF-8 sequence at its end: text cut to a buffer's
+ * size by snprintf may end inside a character, which SQLite stores as bytes and PostgreSQL
+ * refuses ("invalid byte sequence"); the broken character is dropped. */
+static size_t utf8_whole(const char *v, size_t len)
+{
+	size_t k = len, back = 0;
+	while (k > 0 && back < 4 && ((unsigned char)v[k - 1] & 0xC0) == 0x80) {
+		k--;
+		back++;
+	}
+	if (k == 0)
+		return len;
+	unsigned char lead = (unsigned char)v[k - 1];
+	size_t need = lead >= 0xF0 ? 3 : lead >= 0xE0 ? 2 : lead >= 0xC0 ? 1 : 0;
+	if (lead >= 0xC0 && back < need)
+		return k - 1;
+	return len;
+}
+
 int pg_bind_text(struct pg_stmt *s, int i, const char *v, int n, bool copy)
 {
 	struct param *p = param(s, i);
@@ -432,10 +451,11 @@ int pg_bind_text(struct pg_stmt *s, int i, const char *v, int n, bool copy)
 		p->v = NULL;
 		return 0;
 	}
-	size_t len = n < 0 ? strlen(v) : (size_t)n;
+	size_t full = n < 0 ? strlen(v) : (size_t)n, len = utf8_whole(v, full);
 	p->kind = P_TEXT;
-	/* Text parameters travel NUL-terminated: a text cut by n, or asked to be copied, is. */
-	if (copy || n >= 0) {
+	/* Text parameters travel NUL-terminated: a text cut by n or by a broken last character,
+	 * or asked to be copied, is copied. */
+	if (copy || n >= 0 || len != full) {
 		p->own = xmalloc(len + 1);
 		memcpy(p->own, v, len);
 		p->own[len] = 0;
