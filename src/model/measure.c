@@ -763,8 +763,10 @@ int measure_move(struct db *d, int64_t id, int dir)
 	s = NULL;
 	if (rc || !other)
 		return rc; /* the first moved up or the last down: nothing to do */
-	/* One statement swaps the two positions. */
-	rc = db_prepare(d, &s, "UPDATE measure SET pos = CASE WHEN id = ?1 THEN ?3 ELSE ?2 END"
+	/* One statement swaps the two positions; the CASTs give PostgreSQL the parameters' type
+	 * (a bare parameter in CASE's branches is taken as text there). */
+	rc = db_prepare(d, &s, "UPDATE measure SET pos = CASE WHEN id = ?1 THEN CAST(?3 AS INTEGER)"
+			       " ELSE CAST(?2 AS INTEGER) END"
 			       " WHERE id IN (?1, ?4)");
 	if (!rc && !(rc = db_bind_int(s, 1, id)) && !(rc = db_bind_int(s, 2, pos)) &&
 	    !(rc = db_bind_int(s, 3, pos + dir)))
