@@ -198,7 +198,7 @@ expect_eq "another school of the municipality gets 404" "$code" 404
 # --- evidence
 make_pdf 1 "$T/act.pdf"
 printf 'это не PDF\n' >"$T/fake.pdf"
-dir="$OKO_DB.evidence"
+dir="$(db_file).evidence"
 upload school "/measure/$m1/report" -F status=done -F "note=Собеседование проведено" -F "file=@$T/fake.pdf;filename=протокол.pdf"
 expect_eq "a text file named .pdf refused" "$code" 400
 expect_grep "… in Russian" "$T/body" "не PDF, не JPEG, не PNG, не DOCX и не XLSX"
