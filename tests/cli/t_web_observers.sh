@@ -239,7 +239,7 @@ post reg /observers/set --data-urlencode "campaign=$cid" --data-urlencode proced
 expect_eq "an override breaking a soft preference is stored" "$code" 200
 expect_grep "its note is shown" "$T/body" "из другого муниципалитета"
 expect_eq "stored as manual with the note" \
-	"$(sql "SELECT how || ' ' || (note LIKE '%другого муниципалитета%') FROM observation o JOIN school s ON s.id = o.school_id JOIN procedure p ON p.id = o.procedure_id WHERE s.login = 'sch220207' AND p.code = 'VPR-2021-RU-4'")" "manual 1"
+	"$(sql "SELECT how || ' ' || CASE WHEN note LIKE '%другого муниципалитета%' THEN 1 ELSE 0 END FROM observation o JOIN school s ON s.id = o.school_id JOIN procedure p ON p.id = o.procedure_id WHERE s.login = 'sch220207' AND p.code = 'VPR-2021-RU-4'")" "manual 1"
 get reg "/observers?campaign=$cid"
 expect_grep "the sittings table says «вручную»" "$T/body" "вручную"
 post reg /observers/set --data-urlencode "campaign=$cid" --data-urlencode procedure=VPR-2021-RU-4 \
