@@ -60,7 +60,8 @@ cp "$OKO" "$T/oko" || exit 1
 OKO=$T/oko
 
 pg_start() {
-	local opts="-c listen_addresses='' -k '$PGD'" s
+	# Statements of a second or more are logged: commit_secs reads the COMMITs' share.
+	local opts="-c listen_addresses='' -k '$PGD' -c log_min_duration_statement=1000" s
 	for s in $SETTINGS; do opts+=" -c $s"; done
 	(cd "$PGD" && as_owner "$PGBIN/initdb" -D "$PGD/data" -U oko --auth=trust --locale=C -E UTF8 >"$PGD/initdb.log" 2>&1) ||
 		{ echo "bench_pg: initdb failed"; cat "$PGD/initdb.log"; return 1; }
@@ -105,6 +106,12 @@ run() {
 	read -r SEC u s KB <"$T/time"
 	CPU=$(awk -v u="$u" -v s="$s" 'BEGIN { print u + s }')
 }
+loadavg() { cut -d' ' -f1-3 /proc/loadavg; }
+log_mark() { stat -c %s "$PGD/log"; }
+commit_secs() { # OFFSET: seconds spent in COMMIT statements of a second or more logged since OFFSET
+	tail -c +$(($1 + 1)) "$PGD/log" | awk '/statement: COMMIT/ { for (i = 1; i < NF; i++) if ($i == "duration:") s += $(i + 1) }
+		END { printf "%.1f", s / 1000 }'
+}
 is_pg() { case "$1" in postgresql:*) return 0 ;; esac; return 1; }
 setup() { # DB DIR: init, schools, procedures
 	OKO_DB=$1 "$OKO" init >/dev/null &&
@@ -116,6 +123,7 @@ works_of() { awk -F, '$1 != "procedure" && $1 != "all" { s += $11 } END { print 
 pg_start || exit 1
 export OKO_FILES=$T/files
 mkdir -p "$OKO_FILES"
+echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ { print $2 }') GiB; load average $(loadavg) at the start (others' work on the machine slows every figure)"
 echo "PostgreSQL $(psql_ -d postgres -c 'SHOW server_version' | awk '{ print $1 }'), a cluster of its own on a Unix socket, data on $(df --output=fstype "$PGD" | tail -1);" \
 	"settings: $(psql_ -d postgres -c "SELECT string_agg(name || '=' || current_setting(name), ' ' ORDER BY name) FROM pg_settings
 	WHERE name IN ('fsync', 'synchronous_commit', 'full_page_writes', 'wal_level', 'shared_buffers', 'work_mem',
@@ -134,10 +142,10 @@ setup "$SQ" "$T/r1m" && setup "$PG" "$T/r1m" || exit 1
 declare -A isec iprk asec acpu aprk srv
 for e in SQLite PostgreSQL; do
 	db=$SQ; [ $e = PostgreSQL ] && db=$PG
-	is_pg "$db" && sample_start
+	is_pg "$db" && sample_start && mark=$(log_mark)
 	run "import results ($e)" "$db" import results "$T/r1m/results.csv" || exit 1
 	isec[$e]=$SEC iprk[$e]=$KB
-	is_pg "$db" && srv[import]=$(sample_stop)
+	is_pg "$db" && srv[import]="$(sample_stop); $(commit_secs "$mark") s of it in COMMIT (the deferred foreign-key checks)"
 	printf '  import results  %-10s %8d rows %7.2f s %8.0f rows/s  oko peak %5.0f MB  %s\n' "$e" "$rows" "$SEC" \
 		"$(awk -v r="$rows" -v s="$SEC" 'BEGIN { print (s > 0 ? r / s : 0) }')" "$(awk -v k="$KB" 'BEGIN { print k / 1024 }')" \
 		"${srv[import]:-}"
@@ -161,6 +169,7 @@ for f in signs.csv schools.csv region.csv municipalities.csv; do
 		same=0 status=1
 	fi
 done
+echo "  (load average $(loadavg))"
 [ $same = 1 ] && echo "  signs.csv, schools.csv, region.csv, municipalities.csv: byte-identical on both engines (cmp)"
 pg_bytes=$(psql_ -d r1m -c "SELECT pg_database_size(current_database())")
 printf '  sizes: SQLite %.0f MB, PostgreSQL %.0f MB (after the analysis run)\n' \
@@ -204,6 +213,7 @@ awk -F, -v n="$chunk" -v d="$T/chunks" 'NR == 1 { h = $0; next }
 rm -f "$T/nat/results.csv"
 new_pgdb nat && DB=$(url_of nat) && setup "$DB" "$T/nat" || exit 1
 sample_start
+mark=$(log_mark)
 tsec=0 tkb=0 n=0
 for f in "$T"/chunks/*.csv; do
 	r=$(($(wc -l <"$f") - 1))
@@ -216,9 +226,9 @@ for f in "$T"/chunks/*.csv; do
 	[ "$KB" -gt "$tkb" ] && tkb=$KB
 	rm -f "$f"
 done
-printf '  import results  %d files of %d schools: %d rows %8.1f s %8.0f rows/s (first file %s, last %s)  oko peak %5.0f MB  %s\n' \
+printf '  import results  %d files of %d schools: %d rows %8.1f s %8.0f rows/s (first file %s, last %s)  oko peak %5.0f MB  %s; %s s of it in COMMIT (the deferred foreign-key checks); load average %s\n' \
 	"$n" "$chunk" "$rows" "$tsec" "$(awk -v r="$rows" -v s="$tsec" 'BEGIN { print r / s }')" "$first" "$last" \
-	"$(awk -v k="$tkb" 'BEGIN { print k / 1024 }')" "$(sample_stop)"
+	"$(awk -v k="$tkb" 'BEGIN { print k / 1024 }')" "$(sample_stop)" "$(commit_secs "$mark")" "$(loadavg)"
 # The planner's statistics after a bulk load, as the PostgreSQL manual advises (autovacuum
 # would get there on its own within minutes; the pages below must not run on none).
 t0=$(date +%s.%N)
@@ -226,8 +236,8 @@ psql_ -d nat -c "ANALYZE" || exit 1
 echo "  ANALYZE (the planner's statistics after the load): $(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }') s"
 sample_start
 run "analyze (national)" "$DB" analyze --out "$T/out" --quiet || exit 1
-printf '  analyze, stored  %d works %8.1f s wall %8.1f s CPU  oko peak %5.0f MB  %s\n' "$(works_of "$T/out")" "$SEC" "$CPU" \
-	"$(awk -v k="$KB" 'BEGIN { print k / 1024 }')" "$(sample_stop)"
+printf '  analyze, stored  %d works %8.1f s wall %8.1f s CPU  oko peak %5.0f MB  %s; load average %s\n' "$(works_of "$T/out")" "$SEC" "$CPU" \
+	"$(awk -v k="$KB" 'BEGIN { print k / 1024 }')" "$(sample_stop)" "$(loadavg)"
 psql_ -d nat -c "SELECT round(pg_database_size('nat') / 1048576.0), round(pg_total_relation_size('result') / 1048576.0),
 	round(pg_relation_size('result') / 1048576.0)" |
 	awk -F'|' '{ printf "  database %s MB, of which the result table %s MB (heap %s MB, the rest its indexes and TOAST)\n", $1, $2, $3 }'
@@ -249,18 +259,28 @@ cookie_of() {
 	curl -s -c - -o /dev/null --data-urlencode "login=$1" --data-urlencode "password=oko-bench-2026" "$URL/login" |
 		awk '$6 == "oko_session" { print "oko_session=" $7 }'
 }
-load() { # LABEL COOKIE PATH
-	local out rps p50 p99 non2xx errs
-	local code
-	code=$(curl -s -o /dev/null -w '%{http_code}' -H "Cookie: $2" "$URL$3")
-	[ "$code" = 200 ] || { echo "  $1: $3 answers $code, not 200"; status=1; return; }
+# settle: waits (at most 5 minutes) until the server answers the login page within a
+# second — requests a finished wrk left queued must not weigh on the next page's figures.
+settle() {
+	local t
+	for _ in $(seq 300); do
+		t=$(curl -s -o /dev/null -m 10 -w '%{time_total}' "$URL/login")
+		awk -v t="$t" 'BEGIN { exit !(t > 0 && t < 1) }' && return
+		sleep 1
+	done
+}
+load() { # LABEL COOKIE PATH: one request alone (its status and time), then wrk
+	local out rps p50 p99 non2xx errs code
+	settle
+	code=$(curl -sS -o /dev/null -m 300 -w '%{http_code} %{time_total}' -H "Cookie: $2" "$URL$3" 2>&1)
+	[ "${code%% *}" = 200 ] || { echo "  $1: $3 answers ${code}, not 200"; status=1; return; }
 	out=$(wrk -t2 -c64 -d10s --timeout 30s --latency -H "Cookie: $2" "$URL$3" 2>&1)
 	rps=$(echo "$out" | awk '/Requests\/sec/ { print $2 }')
 	p50=$(echo "$out" | awk '$1 == "50%" { print $2 }')
 	p99=$(echo "$out" | awk '$1 == "99%" { print $2 }')
 	non2xx=$(echo "$out" | awk '/Non-2xx/ { print $NF }')
 	errs=$(echo "$out" | awk '/Socket errors/ { print }')
-	printf '  %-36s %9s req/s  p50 %8s  p99 %8s  %s%s\n' "$1" "$rps" "$p50" "$p99" "${non2xx:+non-2xx: $non2xx }" "$errs"
+	printf '  %-34s alone %6.3f s; 64 conn. %8s req/s  p50 %8s  p99 %8s  %s%s\n' "$1" "${code#* }" "$rps" "$p50" "$p99" "${non2xx:+non-2xx: $non2xx }" "$errs"
 }
 rc=$(cookie_of region)
 school=$(psql_ -d nat -c "SELECT login FROM school ORDER BY id LIMIT 1")
@@ -271,7 +291,8 @@ load "risk list (region)" "$rc" /risk
 load "report page (region)" "$rc" "/reports/$proc"
 load "upload monitoring of a procedure" "$rc" "/monitoring?procedure=$proc"
 load "school card" "$rc" "/schools/$school"
-echo "  pages: $(sample_stop)"
+settle
+echo "  pages: $(sample_stop); load average $(loadavg)"
 
 uploads=${BENCH_PG_UPLOADS:-200}
 conc=${BENCH_PG_UPLOAD_CONC:-16}
@@ -290,7 +311,7 @@ sort -k2 -n "$T/up.times" | awk -v n="$uploads" -v c="$conc" -v r="$(wc -l <"$T/
 	{ t[NR] = $2; if ($1 != 200) bad++ }
 	END { printf "  uploads: %d new schools × %d rows (one class, one procedure) posted %d at a time: %.1f s, %.1f uploads/s, p50 %.3f s, p99 %.3f s, not 200: %d\n",
 		n, r, c, w, n / w, t[int(NR * 0.5 + 0.5)], t[int(NR * 0.99 + 0.5)], bad + 0 }'
-echo "  uploads: $(sample_stop)"
+echo "  uploads: $(sample_stop); load average $(loadavg)"
 stored=$(psql_ -d nat -c "SELECT count(*) FROM result r JOIN school s ON s.id = r.school_id WHERE s.login LIKE 'bx%'")
 [ "$stored" = $((uploads * $(wc -l <"$T/up_rows"))) ] || { echo "  uploads: $stored rows stored, expected $((uploads * $(wc -l <"$T/up_rows")))"; status=1; }
 hwm=$(awk '/VmHWM/ { print $2 }' "/proc/$PID/status")
