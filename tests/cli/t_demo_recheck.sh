@@ -8,7 +8,7 @@
 # the checks done (a third check among them) and the expert's queue with work to do.
 . "$(dirname "$0")/lib.sh"
 
-export OKO_DB=$T/demo.db
+OKO_DB=$(new_db demo) && export OKO_DB
 run_oko demo --schools 60 --municipalities 4 --seed 7
 expect_eq "demo runs" "$rc" 0
 expect_grep "the summary names the round in progress" "$T/out" "текущий тур ("
@@ -17,8 +17,8 @@ expect_grep "the summary says what the expert has to do" "$T/out" "у входа
 
 # The registry.
 expect_eq "30 experts" "$(sql "SELECT count(*) FROM expert")" 30
-expect_eq "experts have conflicts of interest" "$(sql "SELECT count(DISTINCT expert_id) >= 30 FROM expert_school WHERE why = 'works'")" 1
-expect_eq "some have a child at a school" "$(sql "SELECT count(*) > 0 FROM expert_school WHERE why = 'child'")" 1
+expect_eq "experts have conflicts of interest" "$(sql "SELECT CASE WHEN count(DISTINCT expert_id) >= 30 THEN 1 ELSE 0 END FROM expert_school WHERE why = 'works'")" 1
+expect_eq "some have a child at a school" "$(sql "SELECT CASE WHEN count(*) > 0 THEN 1 ELSE 0 END FROM expert_school WHERE why = 'child'")" 1
 MUN="(SELECT municipality_id FROM \"user\" WHERE login = 'mun')"
 EXPERT="(SELECT e.id FROM expert e JOIN \"user\" u ON u.id = e.user_id WHERE u.login = 'expert')"
 expect_eq "the login expert is an expert of the demo municipality" \
@@ -43,7 +43,7 @@ if [ "${n:-0}" -ge 20 ]; then ok "the finished rounds hold works ($n)"; else fai
 # The round in progress.
 CUR="(SELECT id FROM recheck_round WHERE municipality_id = $MUN)"
 expect_eq "one round of the demo municipality" "$(sql "SELECT count(*) FROM recheck_round WHERE municipality_id = $MUN")" 1
-expect_eq "it is assigned" "$(sql "SELECT assigned_at IS NOT NULL FROM recheck_round WHERE id = $CUR")" 1
+expect_eq "it is assigned" "$(sql "SELECT CASE WHEN assigned_at IS NOT NULL THEN 1 ELSE 0 END FROM recheck_round WHERE id = $CUR")" 1
 SCHOOL="(SELECT school_id FROM \"user\" WHERE login = 'school')"
 own=$(sql "SELECT count(*) FROM recheck_work WHERE round_id = $CUR AND school_id = $SCHOOL")
 missing=$(sql "SELECT count(*) FROM recheck_work WHERE round_id = $CUR AND school_id = $SCHOOL AND scan_id IS NULL")
@@ -63,9 +63,9 @@ else
 	fail "some checks done, some waiting ($done2 of $all2)"
 fi
 expect_eq "a third check done in the round in progress" \
-	"$(sql "SELECT count(*) > 0 FROM recheck_check WHERE round_id = $CUR AND check_no = 3 AND done = 1")" 1
+	"$(sql "SELECT CASE WHEN count(*) > 0 THEN 1 ELSE 0 END FROM recheck_check WHERE round_id = $CUR AND check_no = 3 AND done = 1")" 1
 expect_eq "control works are in the queues" \
-	"$(sql "SELECT count(*) > 0 FROM recheck_check WHERE round_id = $CUR AND control = 1")" 1
+	"$(sql "SELECT CASE WHEN count(*) > 0 THEN 1 ELSE 0 END FROM recheck_check WHERE round_id = $CUR AND control = 1")" 1
 todo=$(sql "SELECT count(*) FROM recheck_check c JOIN recheck_work w ON w.id = c.work_id
 	WHERE c.expert_id = $EXPERT AND c.done = 0 AND w.scan_id IS NOT NULL")
 if [ "${todo:-0}" -ge 8 ]; then ok "the login expert has checks to do with scans ($todo)"; else fail "the login expert has checks to do with scans ($todo)"; fi
@@ -73,7 +73,7 @@ expect_eq "its done checks are the expert's own (saved on the web path)" \
 	"$(sql "SELECT count(*) FROM recheck_check WHERE round_id = $CUR AND done = 1 AND source <> 'web'")" 0
 
 # The scans: one file per recorded id, named by it alone, private.
-S=$T/demo.db.scans
+S=$(db_file).scans
 check "the scans directory exists" test -d "$S"
 expect_eq "the scans directory is 0700" "$(stat -c %a "$S")" 700
 files=$(find "$S" -type f | wc -l)
@@ -81,12 +81,12 @@ expect_eq "one file per recorded scan" "$files" "$(sql "SELECT count(*) FROM rec
 expect_eq "every file is named by 32 hex digits" "$(find "$S" -type f | sed 's|.*/||' | grep -cvE '^[0-9a-f]{32}$')" 0
 expect_eq "every file is 0600" "$(find "$S" -type f ! -perm 600 | wc -l)" 0
 missing_files=0
-for id in $(sql "SELECT scan_id FROM recheck_work WHERE scan_id IS NOT NULL LIMIT 50"); do
+for id in $(sql "SELECT scan_id FROM recheck_work WHERE scan_id IS NOT NULL ORDER BY id LIMIT 50"); do
 	[ -f "$S/$id" ] || missing_files=$((missing_files + 1))
 done
 expect_eq "the recorded scans exist" "$missing_files" 0
 row=$(sql "SELECT w.scan_id || ' ' || w.code || ' ' || s.login || ' ' || w.scan_type FROM recheck_work w
-	JOIN school s ON s.id = w.school_id WHERE w.round_id = $CUR AND w.scan_id IS NOT NULL LIMIT 1")
+	JOIN school s ON s.id = w.school_id WHERE w.round_id = $CUR AND w.scan_id IS NOT NULL ORDER BY w.id LIMIT 1")
 read -r id code login type <<<"$row"
 expect_eq "a scan is a PDF" "$type $(head -c 5 "$S/$id")" "pdf %PDF-"
 if command -v pdftotext >/dev/null; then
