@@ -93,6 +93,22 @@ static int db_copy_cmd(struct cli *c, const char *from, const char *to)
 		fprintf(stderr, "oko db copy: не удалось открыть базу-источник %s (причина выше)\n", from);
 		return rc;
 	}
+	/* Sealed names travel with their key or not at all: a source whose key is missing (or
+	 * is another database's) is refused before anything is written. No key file and nothing
+	 * sealed is fine: there is no key to copy. */
+	uint8_t key[KEYS_BYTES];
+	char nokey[1200], kpath[1100];
+	int krc = keys_master(src, false, key, msg, sizeof msg);
+	keys_wipe(key, sizeof key);
+	if (krc && !keys_file_path(src, kpath, sizeof kpath)) {
+		snprintf(nokey, sizeof nokey, "нет файла ключа %s", kpath);
+		if (krc != ERR_NOTFOUND || strcmp(msg, nokey)) {
+			fprintf(stderr, "oko db copy: %s; копия без ключа не откроет имена учеников — укажите, "
+					"где ключ (OKO_KEY_FILE, для PostgreSQL — OKO_FILES)\n", msg);
+			rc = krc;
+			goto out;
+		}
+	}
 	if ((rc = dbcopy_open_target(to, &dst, &created, msg, sizeof msg))) {
 		fprintf(stderr, "oko db copy: %s\n", msg);
 		goto out;
@@ -122,20 +138,20 @@ static int db_copy_cmd(struct cli *c, const char *from, const char *to)
 	       ru_int(n, sizeof n, total), str_plural((long)total, "строка", "строки", "строк"));
 	for (int i = 0; i < nfiles; i++) {
 		const struct dbcopy_file *e = &files[i];
-		bool key = kind[i] == F_KEY;
-		if (e->copied && key)
+		bool isk = kind[i] == F_KEY;
+		if (e->copied && isk)
 			printf("Файл ключа персональных данных скопирован: %s → %s. Храните его "
 			       "отдельно от базы и в резервной копии: без него имена учеников не прочесть.\n",
 			       e->from, e->to);
 		else if (e->copied)
 			printf("%s скопированы: %s → %s (файлов: %lld)\n", what[kind[i]],
 			       e->from, e->to, (long long)e->files);
-		else if (key && !strcmp(e->from, e->to))
+		else if (isk && !strcmp(e->from, e->to))
 			printf("Файл ключа %s общий для обеих баз (OKO_KEY_FILE или один каталог): "
 			       "копировать не нужно.\n", e->from);
-		else if (key)
-			printf("Файла ключа %s нет: копировать нечего (в базе нет зашифрованных имён или "
-			       "ключ хранится в другом месте — OKO_KEY_FILE).\n", e->from);
+		else if (isk)
+			printf("Файла ключа %s нет, и зашифрованных имён в базе нет: копировать нечего.\n",
+			       e->from);
 	}
 	if (skey && !dkey)
 		printf("Файл ключа для копии не определить: перенесите ключ %s вручную.\n", sp[F_KEY]);

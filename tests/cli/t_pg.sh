@@ -9,8 +9,9 @@
 #  (c) `oko db copy` SQLite → PostgreSQL → SQLite keeps every table's content and the files
 #      beside the database; the copied PostgreSQL database takes new users and schools on
 #      fresh ids and analyses to the same files;
-#  (d) refusals: a target that holds data, an unknown or unreachable address; a copy that
-#      fails half-way (a dangling reference) leaves neither rows nor files behind.
+#  (d) refusals: a target that holds data, an unknown or unreachable address, a source
+#      whose key file is missing; a copy that fails half-way (a dangling reference) leaves
+#      neither rows nor files behind.
 . "$(dirname "$0")/lib.sh"
 
 if ! is_pg; then
@@ -197,6 +198,14 @@ expect_fail "copy to a PostgreSQL database that does not exist" db copy --from "
 expect_grep "… says it cannot connect" "$T/err" "не удалось подключиться к PostgreSQL"
 expect_fail "copy to a malformed URL" db copy --from "$D" --to "postgresql://[oops"
 expect_grep "… says it cannot open it" "$T/err" "не удалось открыть базу postgresql://[oops"
+# Sealed names travel with their key or not at all.
+mv "$D.key" "$T/aside.key"
+expect_fail "a source whose key file is missing is refused" db copy --from "$D" --to "$T/nokey.db"
+expect_grep "… saying the names would not open" "$T/err" "копия без ключа не откроет имена учеников"
+check "… before creating anything" test ! -e "$T/nokey.db"
+mv "$T/aside.key" "$D.key"
+expect_ok "a source with neither a key nor sealed names copies" db copy --from "$GS" --to "$T/gen_copy.db"
+expect_grep "… and says there was no key to copy" "$T/out" "и зашифрованных имён в базе нет"
 # An initialised but empty database is a fine target; a dangling reference in the source
 # fails the copy at the end, and nothing stays: no rows, no key file.
 X=$T/dangling.db
