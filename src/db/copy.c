@@ -778,7 +778,7 @@ int dbcopy_open_target(const char *url, struct db **out, bool *created, char *ms
 			return rc;
 		}
 	} else if ((rc = db_open(&probe, path, DB_OPEN_NOMIGRATE))) {
-		say(msg, n, "не удалось открыть базу %s: %s", url, probe ? db_errmsg(probe) : "см. выше");
+		say(msg, n, "не удалось открыть базу %s (причина выше)", url);
 		return rc;
 	}
 	if (probe) {
@@ -1145,7 +1145,7 @@ static int pg_fkeys_add(struct db *d, char **fks, int n, char *msg, size_t m)
 		int rc = db_exec(d, buf_str(&b));
 		buf_free(&b);
 		if (rc) {
-			say(msg, m, "ссылка не найдена (таблица %s, %s): %s", fks[i], fks[i + 2],
+			say(msg, m, "ссылка не найдена (таблица %s): %s", fks[i],
 			    db_errmsg(d));
 			return rc;
 		}
