@@ -118,7 +118,7 @@ expect_eq "the progress was shown while it ran" "$seen" 1
 expect_grep "the page shows the run ended" "$T/body" "завершён"
 expect_eq "a run stored" "$(sql "SELECT count(*) FROM analysis_run")" "$((runs + 1))"
 dir=$(sql "SELECT out_dir FROM analysis_run ORDER BY id DESC LIMIT 1")
-case "$dir" in "$OKO_DB-analysis/"*) ok "outputs beside the database";; *) fail "outputs in «$dir»";; esac
+case "$dir" in "$(db_file)-analysis/"*) ok "outputs beside the database";; *) fail "outputs in «$dir»";; esac
 test -s "$dir/signs.csv" && test -s "$dir/schools.csv" && ok "… signs.csv and schools.csv written" || fail "no outputs in $dir"
 expect_eq "start and end in the audit log" \
 	"$(sql "SELECT count(*) FROM audit WHERE action IN ('analysis_start', 'analysis_done')")" 2
