@@ -1490,8 +1490,16 @@ static int store_schools(struct imp *im)
 					     .kind = named ? registry_kind_guess(f->name) : NULL,
 					     .kind_guessed = named };
 			long proposed = 0;
-			if ((rc = registry_school_put(im->d, &sc, &f->id)) ||
-			    (rc = registry_alias_propose(im->d, f->id, &proposed))) {
+			/* Where writers run side by side (PostgreSQL), another upload may be creating
+			 * the school's municipality (or region) at this moment: our insert waits for
+			 * it, then runs into its row, which is there once it has committed. The failed
+			 * statement alone was undone (db/pg.c runs a write in a savepoint), so once
+			 * more takes that row; the region and the municipality may each be raced, so
+			 * three tries. On SQLite a refusal is the data's and comes again. */
+			rc = registry_school_put(im->d, &sc, &f->id);
+			for (int again = 0; again < 2 && rc == ERR_INVALID; again++)
+				rc = registry_school_put(im->d, &sc, &f->id);
+			if (rc || (rc = registry_alias_propose(im->d, f->id, &proposed))) {
 				report(im, R_SCHOOL, 0, NULL, f->login, "школа не сохранена: %s",
 				       db_errmsg(im->d));
 				return rc;

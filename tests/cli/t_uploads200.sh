@@ -14,11 +14,15 @@
 #      the counts unchanged, every result now from the second upload of its pair;
 #   3. a double click: each school sends one new file twice at the same moment: one of the
 #      two stores it, the other (after it) is asked to confirm — never a failure, never a
-#      participant twice.
+#      participant twice;
+#   4. the region's exports of schools new to the registry, in districts new too, all at
+#      once: every file stored, each school and district created once.
 # The wall time of each round goes to the TAP comments.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/web_lib.sh"
 
+now_ms() { echo $(($(date +%s%N) / 1000000)); }
+tstart=$(now_ms)
 NS=${U200_SCHOOLS:-20}
 NP=${U200_PROCS:-10}
 ROWS=${U200_ROWS:-30}
@@ -46,42 +50,59 @@ EXTRA=VPR-2021-OM-4
 "$OKO" init >/dev/null
 expect_ok "schools imported" import schools "$T/schools.csv"
 expect_ok "procedures imported" import procedures "$T/procedures.csv"
-for i in $(seq "$NS"); do
-	"$OKO" user add "$(printf 'u%04d' "$i")" --role school --scope "$(printf 'sch29%04d' "$i")" \
-		--password "$PW" >/dev/null || fail "user $i not added"
-done
+# The accounts, two at a time (hashing each password is most of the setup's time).
+seq "$NS" | xargs -P 2 -I{} sh -c 'n=$(printf %04d {}); "$OKO" user add u$n --role school --scope sch29$n --password "$1" >/dev/null || echo "user u$n not added"' _ "$PW" >"$T/users.err" 2>&1
+"$OKO" user add admin --role admin --password "$PW-admin" >/dev/null
+expect_eq "$NS school accounts" "$(sql "SELECT count(*) FROM \"user\" WHERE role = 'school'") $(cat "$T/users.err")" "$NS "
 
-# upload_file SCHOOL PROCEDURE SALT FILE: a canonical CSV of ROWS participants of the school
-# (codes 10001…, the same in every procedure: the same pupils), scores from the salt.
-upload_file() {
-	awk -v school="$1" -v proc="$2" -v salt="$3" -v rows="$ROWS" -v labels="$LABELS" \
-		-v maxes="${MAXES[*]}" 'BEGIN {
-		n = split(maxes, mx, " ")
-		print "school,procedure,code,class,variant,gender,journal_mark,absent," labels
-		for (c = 1; c <= rows; c++) {
-			line = school "," proc "," (10000 + c) ",4А," (1 + c % 2) "," (c % 2 ? "м" : "ж") "," (2 + c % 4) ",0"
-			for (k = 1; k <= n; k++) line = line "," ((c + k + salt) % (mx[k] + 1))
-			print line
-		}
-	}' >"$4"
-}
+# The files, written by one awk: files/I-J.csv is school I's for procedure J (J = x: the
+# extra procedure), a canonical CSV of ROWS participants (codes 10001…, the same in every
+# procedure: the same pupils) with scores that differ between the files.
 mkdir "$T/files"
+awk -v dir="$T/files" -v ns="$NS" -v np="$NP" -v procs="${procs[*]}" -v extra="$EXTRA" \
+	-v rows="$ROWS" -v labels="$LABELS" -v maxes="${MAXES[*]}" '
+function write(i, key, proc, salt,   f, c, k, line) {
+	f = dir "/" i "-" key ".csv"
+	school = sprintf("sch29%04d", i)
+	print "school,procedure,code,class,variant,gender,journal_mark,absent," labels >f
+	for (c = 1; c <= rows; c++) {
+		line = school "," proc "," (10000 + c) ",4А," (1 + c % 2) "," (c % 2 ? "м" : "ж") "," (2 + c % 4) ",0"
+		for (k = 1; k <= n; k++) line = line "," ((c + k + salt) % (mx[k] + 1))
+		print line >f
+	}
+	close(f)
+}
+BEGIN {
+	n = split(maxes, mx, " ")
+	split(procs, pr, " ")
+	for (i = 1; i <= ns; i++) {
+		for (j = 1; j <= np; j++) write(i, j, pr[j], i * 7 + j)
+		write(i, "x", extra, i)
+	}
+}'
+# Round 4's: the region's exports (the ВПР layout, the district in «регион») of schools
+# new to the registry, four a district, the districts new too.
 for i in $(seq "$NS"); do
-	for j in $(seq "$NP"); do
-		upload_file "$(printf 'sch29%04d' "$i")" "${procs[$((j - 1))]}" $((i * 7 + j)) "$T/files/$i-$j.csv"
-	done
-	upload_file "$(printf 'sch29%04d' "$i")" "$EXTRA" "$i" "$T/files/$i-x.csv"
+	{ echo "логин школы,регион,номер обучающегося,код обучающегося,отметка за предыдущую четверть/триместр,пол,класс,вариант,всего баллов$(for k in $(seq 15); do printf ',балл за %d' "$k"; done)"
+	  for c in $(seq 5); do echo "sch39$(printf %04d "$i"),Новый район $(((i - 1) / 4 + 1)),$c,4000$c,4,ж,4а,1,7,1,1,1,1,1,1,1,0,0,0,0,0,0,0,0"; done
+	} >"$T/files/$i-new.csv"
 done
-
+expect_eq "$((NS * (NP + 2))) files to upload" "$(ls "$T/files" | wc -l)" "$((NS * (NP + 2)))"
+echo "# setup: database, users and files: $(($(now_ms) - tstart)) ms"
+tstart=$(now_ms)
 start_server --threads "$THREADS"
+# Every school logs in (four at a time) and takes its form's CSRF token from /upload.
+seq "$NS" | xargs -P 4 -I{} sh -c 'u=u$(printf %04d {}); curl -s -o /dev/null -c "$1/$u.jar" --data-urlencode "login=$u" --data-urlencode "password=$2" "$3/login" && curl -s -b "$1/$u.jar" "$3/upload" | grep -o "name=\"csrf\" value=\"[0-9a-f]*\"" | head -1 | grep -o "[0-9a-f]\{64\}" >"$1/$u.csrf"' _ "$T" "$PW" "$URL"
+sessions=0
 for i in $(seq "$NS"); do
-	u=$(printf 'u%04d' "$i")
-	login "$u" "$PW"
-	csrf[$i]=$(csrf_of "$u")
-	[ -n "${csrf[$i]}" ] || fail "no session for $u"
+	csrf[$i]=$(cat "$T/$(printf 'u%04d' "$i").csrf" 2>/dev/null)
+	[ -n "${csrf[$i]}" ] && sessions=$((sessions + 1))
 done
+expect_eq "every school logged in" "$sessions" "$NS"
+login admin "$PW-admin"
+acsrf=$(csrf_of admin)
 
-now_ms() { echo $(($(date +%s%N) / 1000000)); }
+echo "# setup: server started, schools logged in: $(($(now_ms) - tstart)) ms"
 # post_file DIR KEY SCHOOL FILE: the school's browser sends the file; answer in DIR/KEY.*
 post_file() {
 	curl -s -o "$1/$2.body" -w '%{http_code}\n' -b "$T/$(printf 'u%04d' "$3").jar" \
@@ -106,8 +127,8 @@ show_odd() {
 	local f k=0
 	for f in "$1"/*.code; do
 		if ! { [ "$(cat "$f")" = "$2" ] && grep -qF -- "$3" "${f%.code}.body"; }; then
-			echo "# $(basename "${f%.code}"): status $(cat "$f") —" \
-				"$(sed 's/<[^>]*>/ /g' "${f%.code}.body" | grep -o 'alert[^<]*\|[А-Я][^<]*не загружен[^<]*' | head -2 | tr '\n' ' ' | cut -c1-300)"
+			echo "# $(basename "${f%.code}"): status $(cat "$f"):" \
+				"$(grep -o '<p class="alert"[^<]*\|<td>[^<]*</td></tr>' "${f%.code}.body" | sed 's/<[^>]*>//g' | head -3 | tr '\n' ' ' | cut -c1-400)"
 			k=$((k + 1))
 			[ $k -ge 5 ] && break
 		fi
@@ -126,6 +147,15 @@ unrecorded() { sql "SELECT count(*) FROM result r WHERE NOT EXISTS (SELECT 1 FRO
 
 # ---- round 1: every upload at once ----
 mkdir "$T/r1"
+# On PostgreSQL, what the server holds meanwhile: its connections (one per worker thread,
+# not one per request) and how many of them are inside a transaction at the same moment.
+if is_pg; then
+	while [ ! -e "$T/r1.done" ]; do
+		sql "SELECT count(*) || ' ' || count(xact_start) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_type = 'client backend'"
+		sleep 0.1
+	done >"$T/r1.conns" 2>/dev/null &
+	sampler=$!
+fi
 t0=$(now_ms)
 pids=()
 for i in $(seq "$NS"); do
@@ -137,6 +167,15 @@ done
 wait "${pids[@]}"
 t1=$(now_ms)
 echo "# $engine: $N uploads at once ($THREADS server threads): $((t1 - t0)) ms"
+if is_pg; then
+	touch "$T/r1.done"
+	wait "$sampler"
+	conns=$(sort -n "$T/r1.conns" | tail -1 | cut -d' ' -f1)
+	in_tx=$(cut -d' ' -f2 "$T/r1.conns" | sort -n | tail -1)
+	echo "# $engine: at most $conns connections of the server, $in_tx of them in a transaction at once ($(wc -l <"$T/r1.conns") samples)"
+	if [ "${conns:-0}" -ge 1 ] && [ "$conns" -le "$THREADS" ]; then ok "the server's connections: at most one a worker thread ($conns)"
+	else fail "the server's connections: $conns, more than its $THREADS worker threads (or none seen)"; fi
+fi
 stored=$(answered "$T/r1" 200 "$STORED")
 expect_eq "$N uploads at once: every one answered «Файл загружен»" "$stored" "$N"
 [ "$stored" = "$N" ] || show_odd "$T/r1" 200 "$STORED"
@@ -231,6 +270,28 @@ expect_eq "its participants stored once" \
 expect_eq "no participant twice anywhere" "$(doubled)" 0
 expect_eq "the history: one upload more a school" \
 	"$(sql "SELECT count(*) FROM upload WHERE user_name LIKE 'u%'")" "$((2 * N + NS))"
+
+# ---- round 4: the region's exports of new schools in new districts, all at once ----
+mkdir "$T/r4"
+t0=$(now_ms)
+pids=()
+for i in $(seq "$NS"); do
+	curl -s -o "$T/r4/$i.body" -w '%{http_code}\n' -b "$T/admin.jar" -F "csrf=$acsrf" \
+		-F procedure="${procs[0]}" -F "file=@$T/files/$i-new.csv" "$URL/upload" >"$T/r4/$i.code" 2>/dev/null &
+	pids+=($!)
+done
+wait "${pids[@]}"
+t1=$(now_ms)
+echo "# $engine: $NS exports of new schools at once: $((t1 - t0)) ms"
+stored=$(answered "$T/r4" 200 "$STORED")
+expect_eq "new schools in new districts, $NS files at once: every one stored" "$stored" "$NS"
+[ "$stored" = "$NS" ] || show_odd "$T/r4" 200 "$STORED"
+expect_eq "each new school and district created once" \
+	"$(sql "SELECT count(*) || ' ' || count(DISTINCT s.municipality_id) FROM school s WHERE s.login LIKE 'sch39%'") $(sql "SELECT count(*) FROM municipality WHERE name LIKE 'Новый район%'")" \
+	"$NS $(((NS + 3) / 4)) $(((NS + 3) / 4))"
+expect_eq "their participants stored once" \
+	"$(sql "SELECT count(*) || ' ' || count(DISTINCT school_id || ':' || code) FROM result WHERE school_id IN (SELECT id FROM school WHERE login LIKE 'sch39%')")" \
+	"$((NS * 5)) $((NS * 5))"
 
 if [ -r "/proc/$SERVER_PID/status" ]; then
 	echo "# $engine: the server's peak memory: $(grep VmHWM "/proc/$SERVER_PID/status" | tr -s ' \t' ' ' | cut -d' ' -f2-)"
