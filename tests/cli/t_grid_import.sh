@@ -96,7 +96,7 @@ if diff <(export_of "$DB1") <(export_of "$DB2") >"$T/diff"; then ok "grid and fi
 else fail "grid and file stored different rows"; sed 's/^/# /' "$T/diff"; fi
 expect_eq "the same problem bits" "$(sql "SELECT group_concat(code || ':' || problems, ' ') FROM (SELECT code, problems FROM result ORDER BY code)")" \
 	"$(OKO_DB=$DB2 sql "SELECT group_concat(code || ':' || problems, ' ') FROM (SELECT code, problems FROM result ORDER BY code)")"
-expect_eq "absent stored as absent, without points" "$(sql "SELECT absent || ' ' || coalesce(primary_score, '-') FROM result WHERE code = '${C[1]}'")" "1 -"
+expect_eq "absent stored as absent, without points" "$(sql "SELECT absent || ' ' || coalesce(CAST(primary_score AS TEXT), '-') FROM result WHERE code = '${C[1]}'")" "1 -"
 expect_eq "blank row stored nowhere" "$(sql "SELECT count(*) FROM result WHERE code = '${C[5]}'") $(OKO_DB=$DB2 sql "SELECT count(*) FROM result WHERE code = '${C[5]}'")" "0 0"
 
 # ---- 2. refused: an impossible point, a variant that is not a number ----
