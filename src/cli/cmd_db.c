@@ -74,7 +74,7 @@ static void files_of(struct db *d, char paths[F_N][1100], bool *key_ok)
 	snprintf(paths[F_FILES], sizeof paths[F_FILES], "%s.files", base);
 }
 
-static int db_copy_cmd(struct cli *c, const char *from, const char *to)
+static int db_copy_cmd(const char *from, const char *to)
 {
 	static const char *const what[F_N] = { "Файл ключа", "Сканы работ", "Подтверждения мер",
 					       "Материалы" };
@@ -189,7 +189,7 @@ int cmd_db(struct cli *c, int argc, char **argv)
 	if (!strcmp(argv[0], "copy")) {
 		if (!from || !*from || !to || !*to)
 			return cli_usage_error(c, "copy требует --from БАЗА и --to БАЗА");
-		return db_copy_cmd(c, from, to);
+		return db_copy_cmd(from, to);
 	}
 	return cli_usage_error(c, "неизвестное действие «%s»; есть: schema, copy", argv[0]);
 }

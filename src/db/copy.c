@@ -26,6 +26,13 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* qsort() but not on an empty (possibly NULL) array, which it must not be given. */
+static void sort(void *base, int n, size_t size, int (*cmp)(const void *, const void *))
+{
+	if (n > 1)
+		qsort(base, (size_t)n, size, cmp);
+}
+
 static void push(char ***v, int *n, char *s)
 {
 	*v = xrealloc(*v, (size_t)(*n + 1) * sizeof **v);
@@ -502,13 +509,13 @@ int dbcopy_schema_read(struct db *d, struct dbcopy_schema *out)
 		dbcopy_schema_free(out);
 		return rc;
 	}
-	qsort(out->tables, (size_t)out->ntables, sizeof *out->tables, cmp_table);
+	sort(out->tables, out->ntables, sizeof *out->tables, cmp_table);
 	for (int i = 0; i < out->ntables; i++) {
 		struct dbcopy_table *t = &out->tables[i];
-		qsort(t->indexes, (size_t)t->nindexes, sizeof *t->indexes, cmp_str);
-		qsort(t->fkeys, (size_t)t->nfkeys, sizeof *t->fkeys, cmp_str);
+		sort(t->indexes, t->nindexes, sizeof *t->indexes, cmp_str);
+		sort(t->fkeys, t->nfkeys, sizeof *t->fkeys, cmp_str);
 	}
-	qsort(out->views, (size_t)out->nviews, sizeof *out->views, cmp_str);
+	sort(out->views, out->nviews, sizeof *out->views, cmp_str);
 	return 0;
 }
 
@@ -566,7 +573,7 @@ char *dbcopy_schema_text(const struct dbcopy_schema *s)
 			buf_printf(&b, "view\t%s", s->views[i]);
 			push(&lines, &n, buf_steal(&b));
 		}
-		qsort(lines, (size_t)n, sizeof *lines, cmp_str);
+		sort(lines, n, sizeof *lines, cmp_str);
 		for (int i = 0; i < n; i++)
 			buf_printf(&out, "%s\n", lines[i]);
 	}
@@ -648,7 +655,7 @@ static int rows_of(struct db *d, const struct dbcopy_table *t, char ***rows, int
 	db_finalize(s);
 	if (rc < 0)
 		return rc;
-	qsort(*rows, (size_t)*n, sizeof **rows, cmp_str);
+	sort(*rows, *n, sizeof **rows, cmp_str);
 	return 0;
 }
 
