@@ -10,7 +10,7 @@
 
 P=VPR-2021-MA-4
 DB1=$OKO_DB
-DB2=$T/file.db
+DB2=$(new_db file)
 for db in "$DB1" "$DB2"; do
 	OKO_DB=$db "$OKO" init >/dev/null
 	OKO_DB=$db "$OKO" import schools "$DATA/schools.csv" >/dev/null
