@@ -61,7 +61,8 @@ struct pg_stmt {
 	PGresult *res;
 	int row, nrows;
 	bool executed, stream, streaming;
-	unsigned char *blob; /* the last decoded bytea */
+	unsigned char **blob; /* the row's decoded bytea values, by column (nblob of them) */
+	int nblob;
 };
 
 static int failmsg(struct pg *c, const char *what, PGresult *r)
@@ -281,7 +282,7 @@ static char *rewrite(const char *sql, int *np)
 			}
 			if (k > max)
 				max = k;
-			o += sprintf(o, "$%d", k);
+			o += snprintf(o, 16, "$%d", k); /* out has 4 bytes a character and 16 spare */
 		} else {
 			*o++ = *p++;
 		}
@@ -351,6 +352,15 @@ static void stream_drain(struct pg_stmt *s)
 	c->streaming = NULL;
 }
 
+/* Frees the bytea values decoded from the current row. */
+static void free_blobs(struct pg_stmt *s)
+{
+	for (int i = 0; i < s->nblob; i++) {
+		PQfreemem(s->blob[i]);
+		s->blob[i] = NULL;
+	}
+}
+
 static void clear_result(struct pg_stmt *s)
 {
 	stream_drain(s);
@@ -358,8 +368,7 @@ static void clear_result(struct pg_stmt *s)
 	s->res = NULL;
 	s->row = s->nrows = 0;
 	s->executed = false;
-	free(s->blob);
-	s->blob = NULL;
+	free_blobs(s);
 }
 
 void pg_finalize(struct pg_stmt *s)
@@ -367,6 +376,7 @@ void pg_finalize(struct pg_stmt *s)
 	if (!s)
 		return;
 	clear_result(s);
+	free(s->blob);
 	int n = s->p->nparams > 0 ? s->p->nparams : 1;
 	for (int i = 0; i < n; i++)
 		free(s->par[i].own);
@@ -619,8 +629,7 @@ int pg_step(struct pg_stmt *s)
 			s->row = -1;
 		}
 	}
-	free(s->blob);
-	s->blob = NULL;
+	free_blobs(s);
 	if (s->streaming) {
 		PQclear(s->res);
 		s->res = PQgetResult(c->c);
@@ -694,9 +703,16 @@ const void *pg_col_blob(struct pg_stmt *s, int i, size_t *n)
 		*n = (size_t)PQgetlength(s->res, s->row, i);
 		return v;
 	}
-	free(s->blob);
-	s->blob = PQunescapeBytea((const unsigned char *)v, n);
-	return s->blob;
+	if (i >= s->nblob) {
+		int k = PQnfields(s->res);
+		s->blob = xrealloc(s->blob, (size_t)k * sizeof *s->blob);
+		for (int j = s->nblob; j < k; j++)
+			s->blob[j] = NULL;
+		s->nblob = k;
+	}
+	PQfreemem(s->blob[i]);
+	s->blob[i] = PQunescapeBytea((const unsigned char *)v, n);
+	return s->blob[i];
 }
 
 bool pg_col_null(struct pg_stmt *s, int i)
