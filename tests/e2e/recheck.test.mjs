@@ -42,22 +42,23 @@ function progressOf(text) {
   return [Number(m[1]), Number(m[2])];
 }
 
-const sql = (q) => execFileSync('sqlite3', ['-batch', '-noheader', process.env.OKO_DB, q]).toString().trim();
+// run.sh exports tests/cli/lib.sh's sql helper: the query runs on the engine under test.
+const sql = (q) => execFileSync('bash', ['-c', 'sql "$1"', 'sql', q], { env: process.env }).toString().trim();
 const oko = (...args) => execFileSync(process.env.OKO, args, { env: process.env, stdio: ['ignore', 'pipe', 'pipe'] });
 
 // Unfinished checks of the login `expert`; when fewer than five, a round of the school's
 // works is sampled and given to it through the command line.
 function ensureWork() {
   const open = () => Number(sql(`SELECT count(*) FROM recheck_check c JOIN expert e ON e.id = c.expert_id
-    JOIN user u ON u.id = e.user_id WHERE u.login = '${expert}' AND c.done = 0`) || 0);
+    JOIN "user" u ON u.id = e.user_id WHERE u.login = '${expert}' AND c.done = 0`) || 0);
   if (open() >= 5) return;
   const dir = process.env.E2E_DATA;
-  let linked = sql(`SELECT e.id FROM expert e JOIN user u ON u.id = e.user_id WHERE u.login = '${expert}'`);
+  let linked = sql(`SELECT e.id FROM expert e JOIN "user" u ON u.id = e.user_id WHERE u.login = '${expert}'`);
   if (!linked) {
     writeFileSync(`${dir}/e2e_experts.csv`, 'id,name,municipality,subjects,works_at,children_at,max_works,login\n' +
       'E2E-1,Эксперт для проверки в браузере,,,,,500,expert\n');
     oko('recheck', 'experts', 'import', `${dir}/e2e_experts.csv`);
-    linked = sql(`SELECT e.id FROM expert e JOIN user u ON u.id = e.user_id WHERE u.login = '${expert}'`);
+    linked = sql(`SELECT e.id FROM expert e JOIN "user" u ON u.id = e.user_id WHERE u.login = '${expert}'`);
   }
   const proc = 'VPR-2021-MA-5';
   const rows = sql(`SELECT s.login || ',' || r.code FROM result r JOIN school s ON s.id = r.school_id
