@@ -51,7 +51,7 @@ real=$(real_dir)
 if [ -z "$real" ] || [ ! -d "$real/vpr2021" ]; then
 	skip "real data not found beside the checkout ($OKO_SHARED/data/real)"
 else
-	export OKO_DB="$T/real.db"
+	OKO_DB=$(new_db real); export OKO_DB
 	"$OKO" init >/dev/null
 	"$OKO" import schools "$real/logins.xlsx" --region "Алтайский край" >/dev/null 2>&1
 	for spec in "ru4 RU-4 14/24/33" "ma4 MA-4 6/10/14" "ru5 RU-5 18/29/39" "ma5 MA-5 7/11/15"; do
