@@ -80,7 +80,7 @@ expect_eq "RU-4 2021 points stored as written" \
 	"$(sql "SELECT sum(primary_score) FROM result r JOIN procedure p ON p.id = r.procedure_id WHERE p.code = 'VPR-2021-RU-4'")" "$want"
 
 # oko demo fills a database once; a second time it refuses without --force.
-export OKO_DB="$T/demo.db"
+OKO_DB=$(new_db demo); export OKO_DB
 expect_ok "demo fills a fresh database" demo --schools 30 --seed 3 --keep "$T/demo"
 expect_grep "demo summary" "$T/out" "Демонстрационный регион «Демонстрационная область» загружен"
 # 30 generated schools and the next year's file of 6 of them under edu… logins, which oko
@@ -89,7 +89,7 @@ expect_eq "demo schools" "$(sql "SELECT count(*) FROM school WHERE login LIKE 's
 expect_eq "demo proposes the new logins as the old schools" "$(sql "SELECT count(*) FROM school_alias WHERE status = 'proposed'")" 6
 expect_eq "demo results match the generated file and the next year's" "$(sql 'SELECT count(*) FROM result')" \
 	"$(($(wc -l <"$T/demo/results.csv") - 1 + 6 * 20))"
-expect_eq "demo covers grades 4-8 in two years, and 2022's procedure from the catalogue" "$(sql 'SELECT count(DISTINCT grade) || "/" || count(DISTINCT year) FROM procedure')" "5/3"
+expect_eq "demo covers grades 4-8 in two years, and 2022's procedure from the catalogue" "$(sql "SELECT count(DISTINCT grade) || '/' || count(DISTINCT year) FROM procedure")" "5/3"
 check "demo kept truth.csv" test -s "$T/demo/truth.csv"
 before=$(db_digest)
 run_oko demo --schools 30
