@@ -214,6 +214,7 @@ enum { REC_ABSENT = 1, REC_CLEAR = 2, REC_MALE = 4, REC_FEMALE = 8 };
 
 struct imp {
 	struct db *d;
+	struct timespec store_t0;         /* when the store began to wait for its locks */
 	const char *path;
 	const char *name;                 /* the file as the user knows it, for messages */
 	const struct import_opts *o;
@@ -1412,22 +1413,31 @@ static int history_end(struct imp *im)
 	return rc;
 }
 
+/* Whether the store may go on waiting for a lock: o->wait_seconds (default 60) from the
+ * moment it began to wait. */
+static bool may_wait(struct imp *im)
+{
+	int wait = im->o->wait_seconds > 0 ? im->o->wait_seconds : 60;
+	struct timespec t1;
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	if (t1.tv_sec - im->store_t0.tv_sec >= wait)
+		return false;
+	if (im->o->progress)
+		im->o->progress(im->o->progress_ctx, 0, 0, im->st->rows);
+	return true;
+}
+
 /* Takes the write lock, waiting in line behind other writers for up to o->wait_seconds
  * (default 60): a busy database is a reason to wait, not a bad file. */
 static int store_begin(struct imp *im)
 {
-	int wait = im->o->wait_seconds > 0 ? im->o->wait_seconds : 60;
-	struct timespec t0, t1;
-	clock_gettime(CLOCK_MONOTONIC, &t0);
+	clock_gettime(CLOCK_MONOTONIC, &im->store_t0);
 	for (;;) {
 		/* Itself waits a few seconds for the lock. Every id stored comes from the database
 		 * within this transaction: the foreign key checks per row are left out. */
 		int rc = db_begin_bulk(im->d);
-		clock_gettime(CLOCK_MONOTONIC, &t1);
-		if (rc != ERR_BUSY || t1.tv_sec - t0.tv_sec >= wait)
+		if (rc != ERR_BUSY || !may_wait(im))
 			return rc;
-		if (im->o->progress)
-			im->o->progress(im->o->progress_ctx, 0, 0, im->st->rows);
 	}
 }
 
@@ -1732,15 +1742,20 @@ static void summarise(struct imp *im, bool stored)
  * replaced (see upload_lock_schools): on PostgreSQL, two uploads for one school at the
  * same moment store one after the other as on SQLite, the second replacing (or asking to
  * replace) what the first stored instead of running into its rows. A school new to the
- * registry is taken by the store_schools upsert that creates it. */
+ * registry is taken by the store_schools upsert that creates it. A lock the driver gave up
+ * waiting for (ERR_BUSY: PostgreSQL's lock_timeout) is asked for again, within the same
+ * wait as the write lock's; the rows already taken stay taken (the failed statement alone
+ * was undone), so asking again is asking for the rest. */
 static int lock_schools(struct imp *im)
 {
 	int64_t *ids = xcalloc(im->nfs + 1, sizeof *ids);
 	size_t n = 0;
+	int rc;
 	for (size_t i = 0; i < im->nfs; i++)
 		if (im->fs[i].id)
 			ids[n++] = im->fs[i].id;
-	int rc = upload_lock_schools(im->d, ids, n);
+	while ((rc = upload_lock_schools(im->d, ids, n)) == ERR_BUSY && may_wait(im))
+		;
 	free(ids);
 	return rc;
 }
@@ -1859,6 +1874,10 @@ static int run(struct db *d, const char *path, const struct import_rows *rows,
 	}
 	began = true;
 	rc = store(im);
+	if (rc == ERR_BUSY)
+		diag_add(diags, DIAG_ERROR, im->name, NULL, 0, NULL, NULL, "busy",
+			 "результаты этих школ сейчас сохраняет другая загрузка, дольше, чем можно "
+			 "ждать: файл проверен, но не сохранён; повторите загрузку немного позже");
 out:
 	for (int i = 0; i < im->nprocs; i++) {
 		int e = result_writer_close(im->procs[i]->w);

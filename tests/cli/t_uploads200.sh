@@ -103,6 +103,8 @@ login admin "$PW-admin"
 acsrf=$(csrf_of admin)
 
 echo "# setup: server started, schools logged in: $(($(now_ms) - tstart)) ms"
+# The server's memory so far: mostly the logins' password hashing (64 MiB each at once).
+hwm_setup=$(grep VmHWM "/proc/$SERVER_PID/status" 2>/dev/null | tr -s ' \t' ' ' | cut -d' ' -f2-)
 # post_file DIR KEY SCHOOL FILE: the school's browser sends the file; answer in DIR/KEY.*
 post_file() {
 	curl -s -o "$1/$2.body" -w '%{http_code}\n' -b "$T/$(printf 'u%04d' "$3").jar" \
@@ -294,7 +296,8 @@ expect_eq "their participants stored once" \
 	"$((NS * 5)) $((NS * 5))"
 
 if [ -r "/proc/$SERVER_PID/status" ]; then
-	echo "# $engine: the server's peak memory: $(grep VmHWM "/proc/$SERVER_PID/status" | tr -s ' \t' ' ' | cut -d' ' -f2-)"
+	echo "# $engine: the server's peak memory: $(grep VmHWM "/proc/$SERVER_PID/status" | tr -s ' \t' ' ' | cut -d' ' -f2-)" \
+		"(after the logins: $hwm_setup), now $(grep VmRSS "/proc/$SERVER_PID/status" | tr -s ' \t' ' ' | cut -d' ' -f2-)"
 fi
 stop_server
 expect_eq "the server logged no error" "$(grep -c '^oko: ошибка' "$T/serve.log")" 0
