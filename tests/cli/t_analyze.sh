@@ -60,7 +60,7 @@ cmp -s "$o/signs.csv" "$T/o2/signs.csv" && ok "same data, same signs.csv" || fai
 
 # A generated region with planted boundary pulling (seed fixed): the two strongest planted
 # schools are listed and rank first.
-export OKO_DB="$T/gen.db"
+OKO_DB=$(new_db gen); export OKO_DB
 "$OKO" gen --out "$T/g" --schools 150 --kinds boundary --strength 0.8 --manipulated 0.05 \
 	--subjects RU,MA --grades 4-5 --years 2021 --seed 3 --quiet
 "$OKO" init >/dev/null
@@ -73,7 +73,7 @@ expect_eq "their top sign is boundary_bunching" "$(awk -F, '$6 <= 2 && NR > 1 {p
 # RU-4 work of one municipality at 11..13 is lifted to 14, points added position by position
 # as a lenient checker would; municipalities.csv shows that municipality's heap at 14 with
 # an interval above 0, and the largest excess there.
-export OKO_DB="$T/mun.db"
+OKO_DB=$(new_db mun); export OKO_DB
 "$OKO" gen --out "$T/m" --schools 90 --municipalities 3 --manipulated 0 --subjects RU \
 	--grades 4 --years 2021 --seed 5 --quiet
 mun=$(awk -F, 'NR == 2 {print $3}' "$T/m/schools.csv")
@@ -107,7 +107,7 @@ expect_eq "points were lifted" "$(awk '{print ($1 > 50)}' "$T/m/lifted.n")" 1
 # maximum 37, mostly 1-2 points, no levels) in an honest region whose schools write their
 # own variants and whose classes left some topics untaught (methodology-oko §6.3): the
 # calibration before issue 13 flagged a fifth of these schools (84 of 407), now at most 2 %.
-export OKO_DB="$T/gg.db"
+OKO_DB=$(new_db gg); export OKO_DB
 "$OKO" gen --out "$T/gg" --schools 450 --manipulated 0 --subjects GG --grades 8 --years 2021 \
 	--variant-sd 1 --not-taught 0.15 --icc 0.12 --seed 1 --quiet
 "$OKO" init >/dev/null
@@ -133,7 +133,7 @@ real=$(real_dir)
 if [ -z "$real" ] || [ ! -d "$real/vpr2021" ]; then
 	skip "real data not found beside the checkout ($OKO_SHARED/data/real)"
 else
-	export OKO_DB="$T/real.db"
+	OKO_DB=$(new_db real); export OKO_DB
 	"$OKO" init >/dev/null
 	for spec in "ru4 RU-4 14/24/33" "ma4 MA-4 6/10/14" "ru5 RU-5 18/29/39" "ma5 MA-5 7/11/15"; do
 		set -- $spec
@@ -154,7 +154,7 @@ fi
 # A stored run keeps each card's distribution in one byte a score; a school with 255 works
 # or more of one score keeps the exact count aside. Known by construction: school big
 # has 300 works of score 3 and 20 of score 0; four small schools 30 works each.
-export OKO_DB="$T/big.db"
+OKO_DB=$(new_db big); export OKO_DB
 "$OKO" init >/dev/null
 { echo "login,name,municipality,region,kind,settlement,indepth"
   for s in big s1 s2 s3 s4; do echo "sch99$s,Школа $s,Район,Край,СОШ,город,0"; done; } >"$T/big_schools.csv"
