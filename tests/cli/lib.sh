@@ -64,8 +64,10 @@ while ($i < $n) {
 		} else {
 			$out .= $w;
 		}
+		# (IS [NOT] DISTINCT FROM compares values: its FROM starts no FROM list)
 		$clause[-1] = uc $w
-			if $w =~ /^(?:SELECT|FROM|JOIN|WHERE|GROUP|ORDER|HAVING|LIMIT|ON|SET|VALUES|UNION|EXCEPT|INTERSECT|RETURNING)$/i;
+			if $w =~ /^(?:SELECT|FROM|JOIN|WHERE|GROUP|ORDER|HAVING|LIMIT|ON|SET|VALUES|UNION|EXCEPT|INTERSECT|RETURNING)$/i
+			&& $out !~ /\bDISTINCT\s+FROM$/i;
 		$i += length $w;
 		next;
 	}
@@ -73,7 +75,7 @@ while ($i < $n) {
 	$i++;
 	if ($c eq '(') {
 		push @open, (substr($s, $i) =~ /^\s*(?:SELECT|WITH|VALUES)\b/i
-			&& ($out =~ /\b(?:FROM|JOIN)\s*\($/i || ($out =~ /,\s*\($/ && $clause[-1] =~ /^(?:FROM|JOIN)$/)));
+			&& (($out =~ /\b(?:FROM|JOIN)\s*\($/i && $out !~ /\bDISTINCT\s+FROM\s*\($/i) || ($out =~ /,\s*\($/ && $clause[-1] =~ /^(?:FROM|JOIN)$/)));
 		push @clause, '';
 	} elsif ($c eq ')') {
 		pop @clause if @clause > 1;
