@@ -7,7 +7,9 @@
  * each row is validated against the procedure and the registry (read-only look-ups) and,
  * when fine, staged in a spool beside the database (io/spool.h). Only a file with no
  * rejecting problem goes on: the second pass takes the write lock (waiting in line behind
- * another import, o->wait_seconds), checks that the procedures did not change meanwhile,
+ * another import, o->wait_seconds; on PostgreSQL, where writers run side by side, it takes
+ * the file's schools' rows instead, so that only uploads of one school wait for each
+ * other), checks that the procedures did not change meanwhile,
  * creates the schools first seen in the file, replaces the schools' results with the staged
  * rows, records the upload (and its audit row) and commits — or, on any error and for a
  * dry run, rolls back, so the database is never half-changed. The policy for each problem
