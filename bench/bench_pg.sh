@@ -2,24 +2,27 @@
 # PostgreSQL beside SQLite (issue 19), on a throw-away cluster of its own.
 #
 # (a) A region of about 1 M works (2,500 schools, ВПР RU and MA grades 4-8, 2021, as in
-#     bench_analyze.sh; BENCH_PG_REGION=N schools instead): the results import and `oko analyze` on SQLite and on PostgreSQL
-#     side by side in one run — seconds, rows/s, peak RSS of oko, the PostgreSQL server's
-#     peak memory, the PG/SQLite ratio — and `cmp` of the analysis CSVs of both engines
-#     (they must be byte-identical; the bench fails otherwise).
+#     bench_analyze.sh; BENCH_PG_REGION=N schools instead): the results import and `oko
+#     analyze` on SQLite and on PostgreSQL side by side in one run — seconds, rows/s, peak
+#     RSS of oko, the server's peak memory, the share of COMMIT (the deferred foreign-key
+#     checks) and the WAL written, the PG/SQLite ratio — and `cmp` of the analysis CSVs of
+#     both engines (they must be byte-identical; the bench fails otherwise).
 # (b) A national database on PostgreSQL: 40,000 schools, RU and MA grades 4-8, 2020-2021
-#     (~31.7 M works) with BENCH_NATIONAL=1; by default 4,000 schools (~3.2 M works, a tenth),
-#     BENCH_PG_SCHOOLS=N sets any size, BENCH_NATIONAL=0 skips it. Free disk is checked first
-#     (from the bytes per row the region of (a) took) and the size scaled down with a message
-#     when it would not fit. The results go in as files of BENCH_PG_CHUNK schools (2,000)
-#     each, one upload and one transaction a file, as regions would send them; then
-#     `oko analyze` (stored, for the pages); then `oko serve` on the database: wrk -t2 -c64
-#     -d10s on the home page, the risk list, a report page, the upload monitoring of a
-#     procedure and a school card, logged in as the region; then BENCH_PG_UPLOADS (200) new
-#     schools' results files (one procedure, one class each) posted BENCH_PG_UPLOAD_CONC (16) at
-#     a time, for the spring-window estimate of docs/scale.md. Peak memory of oko (its own
-#     RSS: /usr/bin/time, VmHWM for the server) and of the PostgreSQL server (the sum over its
-#     processes, sampled every 0.5 s: PSS — shared buffers counted once — and RSS, which
-#     counts them in every backend that touched them).
+#     (~31.7 M works) with BENCH_NATIONAL=1; by default 4,000 schools (~3.2 M works, a
+#     tenth), BENCH_PG_SCHOOLS=N sets any size, BENCH_NATIONAL=0 skips it. Free disk is
+#     checked first (from the bytes a row the region of (a) took) and the size scaled down
+#     with a message when it would not fit. The results go in as files of BENCH_PG_CHUNK
+#     schools (2,000) each, one upload and one transaction a file, as regions would send
+#     them; ANALYZE; `oko analyze` (stored, for the pages); `oko serve` on the database:
+#     each page alone, then wrk -t2 -c64 -d10s — the home page, the risk list, a report
+#     page, the upload monitoring of a procedure and a school card, logged in as the region;
+#     BENCH_PG_UPLOADS (200) new schools' results files (one procedure, one class each)
+#     posted BENCH_PG_UPLOAD_CONC (16) at a time through POST /upload; pg_dump -Fc, timed.
+#     These feed the spring-window estimate of docs/scale.md.
+# Peak memory of oko (its own RSS: /usr/bin/time, VmHWM for the server) and of the
+# PostgreSQL server (the sum over its processes, sampled every 0.5 s: PSS — shared buffers
+# counted once — and RSS, which counts them in every backend that touched them). The load
+# average is printed beside the figures: on a shared machine it explains a slow run.
 #
 # The cluster is started as scripts/pgtest.sh does (initdb as the `postgres` system user when
 # run as root, --locale=C -E UTF8 --auth=trust -U oko, the socket only in its directory) but
@@ -112,6 +115,11 @@ commit_secs() { # OFFSET: seconds spent in COMMIT statements of a second or more
 	tail -c +$(($1 + 1)) "$PGD/log" | awk '/statement: COMMIT/ { for (i = 1; i < NF; i++) if ($i == "duration:") s += $(i + 1) }
 		END { printf "%.1f", s / 1000 }'
 }
+wal_mark() { psql_ -d postgres -c "SELECT pg_current_wal_lsn()"; }
+wal_since() { # LSN ROWS: "N MB of WAL, B bytes a row" written since LSN (the cluster is ours alone)
+	psql_ -d postgres -c "SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), '$1')" |
+		awk -v r="$2" '{ printf "%.0f MB of WAL, %.0f bytes a row", $1 / 1048576, $1 / r }'
+}
 is_pg() { case "$1" in postgresql:*) return 0 ;; esac; return 1; }
 setup() { # DB DIR: init, schools, procedures
 	OKO_DB=$1 "$OKO" init >/dev/null &&
@@ -142,10 +150,10 @@ setup "$SQ" "$T/r1m" && setup "$PG" "$T/r1m" || exit 1
 declare -A isec iprk asec acpu aprk srv
 for e in SQLite PostgreSQL; do
 	db=$SQ; [ $e = PostgreSQL ] && db=$PG
-	is_pg "$db" && sample_start && mark=$(log_mark)
+	is_pg "$db" && sample_start && mark=$(log_mark) && wal=$(wal_mark)
 	run "import results ($e)" "$db" import results "$T/r1m/results.csv" || exit 1
 	isec[$e]=$SEC iprk[$e]=$KB
-	is_pg "$db" && srv[import]="$(sample_stop); $(commit_secs "$mark") s of it in COMMIT (the deferred foreign-key checks)"
+	is_pg "$db" && srv[import]="$(sample_stop); $(commit_secs "$mark") s of it in COMMIT (the deferred foreign-key checks); $(wal_since "$wal" "$rows")"
 	printf '  import results  %-10s %8d rows %7.2f s %8.0f rows/s  oko peak %5.0f MB  %s\n' "$e" "$rows" "$SEC" \
 		"$(awk -v r="$rows" -v s="$SEC" 'BEGIN { print (s > 0 ? r / s : 0) }')" "$(awk -v k="$KB" 'BEGIN { print k / 1024 }')" \
 		"${srv[import]:-}"
@@ -214,6 +222,7 @@ rm -f "$T/nat/results.csv"
 new_pgdb nat && DB=$(url_of nat) && setup "$DB" "$T/nat" || exit 1
 sample_start
 mark=$(log_mark)
+wal=$(wal_mark)
 tsec=0 tkb=0 n=0
 for f in "$T"/chunks/*.csv; do
 	r=$(($(wc -l <"$f") - 1))
@@ -226,9 +235,9 @@ for f in "$T"/chunks/*.csv; do
 	[ "$KB" -gt "$tkb" ] && tkb=$KB
 	rm -f "$f"
 done
-printf '  import results  %d files of %d schools: %d rows %8.1f s %8.0f rows/s (first file %s, last %s)  oko peak %5.0f MB  %s; %s s of it in COMMIT (the deferred foreign-key checks); load average %s\n' \
+printf '  import results  %d files of %d schools: %d rows %8.1f s %8.0f rows/s (first file %s, last %s)  oko peak %5.0f MB  %s; %s s of it in COMMIT (the deferred foreign-key checks); %s; load average %s\n' \
 	"$n" "$chunk" "$rows" "$tsec" "$(awk -v r="$rows" -v s="$tsec" 'BEGIN { print r / s }')" "$first" "$last" \
-	"$(awk -v k="$tkb" 'BEGIN { print k / 1024 }')" "$(sample_stop)" "$(commit_secs "$mark")" "$(loadavg)"
+	"$(awk -v k="$tkb" 'BEGIN { print k / 1024 }')" "$(sample_stop)" "$(commit_secs "$mark")" "$(wal_since "$wal" "$rows")" "$(loadavg)"
 # The planner's statistics after a bulk load, as the PostgreSQL manual advises (autovacuum
 # would get there on its own within minutes; the pages below must not run on none).
 t0=$(date +%s.%N)
@@ -280,6 +289,10 @@ load() { # LABEL COOKIE PATH: one request alone (its status and time), then wrk
 	p99=$(echo "$out" | awk '$1 == "99%" { print $2 }')
 	non2xx=$(echo "$out" | awk '/Non-2xx/ { print $NF }')
 	errs=$(echo "$out" | awk '/Socket errors/ { print }')
+	if ! echo "$out" | grep -q '^ *[1-9][0-9]* requests in'; then
+		printf '  %-34s alone %6.3f s; 64 conn.: no request completed within the 10 s\n' "$1" "${code#* }"
+		return
+	fi
 	printf '  %-34s alone %6.3f s; 64 conn. %8s req/s  p50 %8s  p99 %8s  %s%s\n' "$1" "${code#* }" "$rps" "$p50" "$p99" "${non2xx:+non-2xx: $non2xx }" "$errs"
 }
 rc=$(cookie_of region)
@@ -317,4 +330,10 @@ stored=$(psql_ -d nat -c "SELECT count(*) FROM result r JOIN school s ON s.id = 
 hwm=$(awk '/VmHWM/ { print $2 }' "/proc/$PID/status")
 kill "$PID"; wait "$PID" 2>/dev/null; PID=
 printf '  oko serve peak RSS (VmHWM) %.0f MB\n' "$(awk -v k="$hwm" 'BEGIN { print k / 1024 }')"
+
+# The nightly logical backup of docs/scale.md, timed.
+t0=$(date +%s.%N)
+"$PGBIN/pg_dump" -h "$PGD" -U oko -Fc -f "$T/nat.dump" nat || { echo "  pg_dump failed"; exit 1; }
+printf '  pg_dump -Fc: %.1f s, %.0f MB (the database %s MB)\n' "$(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { print b - a }')" \
+	"$(stat -c %s "$T/nat.dump" | awk '{ print $1 / 1048576 }')" "$(psql_ -d nat -c "SELECT round(pg_database_size('nat') / 1048576.0)")"
 exit $status
