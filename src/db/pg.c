@@ -105,7 +105,9 @@ int pg_open(struct pg **out, const char *url, char *msg, size_t nmsg)
 	 * messages of the server as they come. Identifiers compare in C order: checked at open. */
 	int rc = pg_exec(c, "SET client_encoding = 'UTF8'; SET TIME ZONE 'UTC';"
 			    " SET DateStyle = 'ISO, YMD'; SET extra_float_digits = 3;"
-			    " SET client_min_messages = warning");
+			    " SET client_min_messages = warning;"
+			    /* a lock waited for gives up as SQLite's busy timeout does (ERR_BUSY) */
+			    " SET lock_timeout = 5000");
 	if (!rc) {
 		PGresult *r = PQexec(c->c, "SELECT datcollate FROM pg_database"
 					   " WHERE datname = current_database()");
