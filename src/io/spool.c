@@ -1,4 +1,7 @@
 /* spool: an unlinked scratch file with buffered sequential writes and reads. */
+/* O_TMPFILE is a Linux extension: without _GNU_SOURCE <fcntl.h> hides it and every spool
+ * was a named file for the moment before its unlink (a kill there left it behind). */
+#define _GNU_SOURCE
 #include "io/spool.h"
 
 #include <errno.h>

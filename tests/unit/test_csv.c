@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +17,7 @@
 #include "base/mem.h"
 #include "base/str.h"
 #include "io/csv.h"
+#include "io/spool.h"
 
 /* The reader's chunk size (CSV_CHUNK in csv.c); the boundary tests straddle it. */
 #define CHUNK (256 * 1024)
@@ -795,6 +797,39 @@ static void test_put_field(void **state)
 	buf_free(&b);
 }
 
+/* A spool is a file without a name from its first moment (O_TMPFILE): the descriptor's link
+ * in /proc says "/dir/#N (deleted)", never a named .oko-spool-… that a kill between create
+ * and unlink would leave behind (the crash test found one). */
+static void test_spool_never_named(void **state)
+{
+	char dir[] = "/tmp/oko-spool-test-XXXXXX";
+	assert_non_null(mkdtemp(dir));
+	struct spool *s = NULL;
+	assert_int_equal(spool_open(&s, dir), 0);
+	assert_int_equal(spool_write(s, "abc", 3), 0);
+	int named = 0, seen = 0;
+	DIR *fds = opendir("/proc/self/fd");
+	assert_non_null(fds);
+	struct dirent *e;
+	while ((e = readdir(fds))) {
+		char p[300], link[600];
+		snprintf(p, sizeof p, "/proc/self/fd/%s", e->d_name);
+		ssize_t n = readlink(p, link, sizeof link - 1);
+		if (n <= 0)
+			continue;
+		link[n] = 0;
+		if (!strncmp(link, dir, strlen(dir))) {
+			seen++;
+			named += strstr(link, ".oko-spool-") != NULL;
+		}
+	}
+	closedir(fds);
+	spool_close(s);
+	rmdir(dir);
+	assert_int_equal(seen, 1);
+	assert_int_equal(named, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -818,6 +853,7 @@ int main(void)
 		cmocka_unit_test(test_large_file),
 		cmocka_unit_test(test_chunk_boundary),
 		cmocka_unit_test(test_put_field),
+		cmocka_unit_test(test_spool_never_named),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
