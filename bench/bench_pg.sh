@@ -147,7 +147,7 @@ echo "region: $rs schools, $rows result rows, generated in $((SECONDS - t0)) s"
 SQ=$T/r1m.db
 new_pgdb r1m && PG=$(url_of r1m) || exit 1
 setup "$SQ" "$T/r1m" && setup "$PG" "$T/r1m" || exit 1
-declare -A isec iprk asec acpu aprk srv
+declare -A isec iprk asec aprk srv
 for e in SQLite PostgreSQL; do
 	db=$SQ; [ $e = PostgreSQL ] && db=$PG
 	is_pg "$db" && sample_start && mark=$(log_mark) && wal=$(wal_mark)
@@ -162,7 +162,7 @@ for e in SQLite PostgreSQL; do
 	db=$SQ; [ $e = PostgreSQL ] && db=$PG
 	is_pg "$db" && sample_start
 	run "analyze ($e)" "$db" analyze --out "$T/out-$e" --quiet || exit 1
-	asec[$e]=$SEC acpu[$e]=$CPU aprk[$e]=$KB
+	asec[$e]=$SEC aprk[$e]=$KB
 	is_pg "$db" && srv[analyze]=$(sample_stop)
 	printf '  analyze, stored %-10s %8d works %6.2f s wall %6.2f s CPU  oko peak %5.0f MB  %s\n' "$e" \
 		"$(works_of "$T/out-$e")" "$SEC" "$CPU" "$(awk -v k="$KB" 'BEGIN { print k / 1024 }')" "${srv[analyze]:-}"
