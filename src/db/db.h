@@ -120,9 +120,10 @@ int db_begin(struct db *d);
  * db_commit()/db_rollback(), which restore them. Otherwise as db_begin() (ERR_BUSY when the
  * lock is not had; then the checks are on again).
  * SQLite: PRAGMA foreign_keys = OFF before BEGIN IMMEDIATE (the pragma is a no-op inside a
- * transaction), ON after the end. A PostgreSQL driver would BEGIN and SET CONSTRAINTS ALL
- * DEFERRED (the schema's foreign keys declared DEFERRABLE): the checks then run once at
- * COMMIT, set-wise, instead of per row — the same guarantee, no per-row cost. */
+ * transaction), ON after the end. PostgreSQL: BEGIN and SET CONSTRAINTS ALL DEFERRED (the
+ * translated schema declares every foreign key DEFERRABLE): the checks run at COMMIT — still
+ * one per row (measured: about half of a big import's time, docs/scale.md), so this keeps
+ * the guarantee but buys no speed there. */
 int db_begin_bulk(struct db *d);
 int db_commit(struct db *d);
 int db_rollback(struct db *d);
