@@ -82,6 +82,25 @@ static int failmsg(struct pg *c, const char *what, PGresult *r)
 	return ERR_DB;
 }
 
+/* Reads and drops what the server still sends for the command in flight. */
+static void drain(struct pg *c)
+{
+	PGresult *r;
+	while ((r = PQgetResult(c->c)))
+		PQclear(r);
+}
+
+/* Forgets every prepared statement text of the connection. */
+static void prep_free(struct pg *c)
+{
+	for (int i = 0; i < c->nprep; i++) {
+		free(c->prep[i]->sql);
+		free(c->prep[i]->text);
+		free(c->prep[i]);
+	}
+	c->nprep = 0;
+}
+
 bool pg_is_url(const char *s)
 {
 	return s && (!strncmp(s, "postgresql://", 13) || !strncmp(s, "postgres://", 11));
@@ -136,11 +155,7 @@ void pg_close(struct pg *c)
 {
 	if (!c)
 		return;
-	for (int i = 0; i < c->nprep; i++) {
-		free(c->prep[i]->sql);
-		free(c->prep[i]->text);
-		free(c->prep[i]);
-	}
+	prep_free(c);
 	PQfinish(c->c);
 	free(c);
 }
@@ -303,12 +318,7 @@ static struct prep *prep_find(struct pg *c, const char *sql)
 		/* More distinct texts than any run of oko has: start over. */
 		PGresult *r = PQexec(c->c, "DEALLOCATE ALL");
 		PQclear(r);
-		for (int i = 0; i < c->nprep; i++) {
-			free(c->prep[i]->sql);
-			free(c->prep[i]->text);
-			free(c->prep[i]);
-		}
-		c->nprep = 0;
+		prep_free(c);
 	}
 	struct prep *p = xcalloc(1, sizeof *p);
 	p->sql = xstrdup(sql);
@@ -347,9 +357,7 @@ static void stream_drain(struct pg_stmt *s)
 		PQcancel(k, err, sizeof err);
 		PQfreeCancel(k);
 	}
-	PGresult *r;
-	while ((r = PQgetResult(c->c)))
-		PQclear(r);
+	drain(c);
 	s->streaming = false;
 	c->streaming = NULL;
 }
@@ -598,9 +606,7 @@ int pg_step(struct pg_stmt *s)
 						 s->fmts, 0) ||
 			    !PQsetSingleRowMode(c->c)) {
 				snprintf(c->msg, sizeof c->msg, "%s", PQerrorMessage(c->c));
-				PGresult *r;
-				while ((r = PQgetResult(c->c)))
-					PQclear(r);
+				drain(c);
 				return ERR_DB;
 			}
 			s->streaming = true;
@@ -643,9 +649,7 @@ int pg_step(struct pg_stmt *s)
 		rc = st == PGRES_TUPLES_OK ? 0 : failmsg(c, "", s->res);
 		PQclear(s->res);
 		s->res = NULL;
-		PGresult *r;
-		while ((r = PQgetResult(c->c)))
-			PQclear(r);
+		drain(c);
 		s->streaming = false;
 		c->streaming = NULL;
 		return rc;
@@ -756,9 +760,7 @@ int pg_rollback(struct pg *c)
 {
 	if (c->copying) {
 		PQputCopyEnd(c->c, "rollback");
-		PGresult *r;
-		while ((r = PQgetResult(c->c)))
-			PQclear(r);
+		drain(c);
 		c->copying = false;
 	}
 	c->copy_rc = 0;
