@@ -930,7 +930,7 @@ void web_dispatch(struct web_req *r, struct web_res *w)
 		web_error_page(r, w, prc == ERR_INVALID ? 400 : 500, msg);
 		return;
 	}
-	int rc = rt->fn(r, w);
+	int rc = web_rcache_run(rt, r, w);
 	if (rc)
 		web_error_page(r, w, web_status_of(rc),
 			       rc == ERR_NOTFOUND ? "Такого объекта нет или он вам не виден."

@@ -866,6 +866,7 @@ void web_server_stop(void *daemon)
 	if (dog_runs)
 		pthread_join(dog, NULL);
 	dog_runs = false;
+	web_rcache_free();
 }
 
 int web_serve(const struct web_config *cfg)

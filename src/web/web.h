@@ -284,6 +284,18 @@ void web_cache_put(struct web_req *r, const char *key, const char *text);
 /* Frees this thread's cache (at the end of a worker thread). */
 void web_cache_free(void);
 
+/* ---- finished downloads shared by the worker threads (rcache.c; issue 21) ---- */
+
+/* Runs the route's handler, or answers from memory when the route is a download kept by
+ * rcache.c and its key (route, parsed values, role and scope, minute, database epoch) was
+ * answered before; one generation at a time per key. */
+int web_rcache_run(const struct web_route *rt, struct web_req *r, struct web_res *w);
+/* The database's epoch as this thread's connection sees it: moves whenever any connection
+ * may have committed since this thread last looked. */
+uint64_t web_rcache_epoch(struct db *d);
+/* Frees every answer kept (at the server's end). */
+void web_rcache_free(void);
+
 /* ---- the server (server.c) ---- */
 
 struct web_config {
