@@ -401,8 +401,15 @@ int registry_alias_propose(struct db *d, int64_t school_id, long *n)
 	struct db_stmt *s = NULL;
 	char login[80];
 	*n = 0;
-	int rc = run_ints(d, "SELECT login FROM school WHERE id = ?", 1, school_id, 0, login,
-			  sizeof login);
+	/* Cached: an import creating thousands of schools asks this for each. */
+	login[0] = '\0';
+	int rc = db_cached(d, &s, "SELECT login FROM school WHERE id = ?");
+	if (!rc && !(rc = db_bind_int(s, 1, school_id)) && (rc = db_step(s)) == DB_ROW)
+		snprintf(login, sizeof login, "%s", db_col_text(s, 0));
+	if (s)
+		db_reset(s);
+	s = NULL;
+	rc = rc < 0 ? rc : 0;
 	const char *digits = rc ? NULL : registry_login_digits(login);
 	if (rc || !digits)
 		return rc;

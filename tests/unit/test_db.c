@@ -354,6 +354,62 @@ static void test_pg_ddl_rules(void **state)
 	}
 }
 
+/* db_copy on SQLite gathers rows into batches (multi-row INSERTs): rows across batch
+ * boundaries and a short last batch arrive whole and in order, texts and blobs from
+ * buffers the caller reuses are copied, and a key given twice fails — at the latest by
+ * the close — leaving the transaction to roll back with nothing stored. */
+static void test_copy_batches(void **state)
+{
+	struct db *d = NULL;
+	char file[160];
+	snprintf(file, sizeof file, "%s/copy.db", dir);
+	assert_int_equal(db_open(&d, file, DB_OPEN_CREATE), 0);
+	assert_int_equal(db_exec(d, "CREATE TABLE t (k INTEGER PRIMARY KEY, s TEXT, b BLOB, n INTEGER)"), 0);
+	for (int total = 0; total <= 200; total += 67) {
+		assert_int_equal(db_exec(d, "DELETE FROM t"), 0);
+		assert_int_equal(db_begin(d), 0);
+		struct db_copy *c = NULL;
+		assert_int_equal(db_copy_open(d, &c, "t", "k, s, b, n", 4), 0);
+		for (int i = 0; i < total; i++) {
+			char text[16];
+			unsigned char blob[3] = { (unsigned char)i, 7, (unsigned char)(i >> 8) };
+			snprintf(text, sizeof text, "r%d", i);
+			assert_int_equal(db_copy_int(c, i), 0);
+			assert_int_equal(db_copy_text(c, text), 0);
+			assert_int_equal(db_copy_blob(c, blob, sizeof blob), 0);
+			assert_int_equal(i % 3 ? db_copy_int(c, -i) : db_copy_null(c), 0);
+			assert_int_equal(db_copy_row(c), 0);
+			memset(text, 'x', sizeof text - 1); /* the caller reuses its buffers */
+		}
+		assert_int_equal(db_copy_close(c), 0);
+		assert_int_equal(db_commit(d), 0);
+		int64_t n = -1;
+		assert_int_equal(db_query_int(d, "SELECT count(*) FROM t", 0, &n), 0);
+		assert_int_equal(n, total);
+		assert_int_equal(db_query_int(d, "SELECT count(*) FROM t WHERE s = 'r' || k AND"
+					      " hex(b) = printf('%02X07%02X', k % 256, k / 256) AND"
+					      " (n IS NULL) = (k % 3 = 0) AND coalesce(n, -k) = -k", 0, &n), 0);
+		assert_int_equal(n, total);
+	}
+	/* A key given twice: refused, by the row that fills its batch or by the close. */
+	assert_int_equal(db_exec(d, "DELETE FROM t"), 0);
+	assert_int_equal(db_begin(d), 0);
+	struct db_copy *c = NULL;
+	assert_int_equal(db_copy_open(d, &c, "t", "k, s, b, n", 4), 0);
+	int failed = 0;
+	for (int i = 0; i < 100 && !failed; i++) {
+		failed = db_copy_int(c, i == 90 ? 3 : i) || db_copy_text(c, "x") ||
+			 db_copy_null(c) || db_copy_null(c) || db_copy_row(c);
+	}
+	int rc = db_copy_close(c);
+	assert_true(failed || rc == ERR_INVALID);
+	assert_int_equal(db_rollback(d), 0);
+	int64_t n = -1;
+	assert_int_equal(db_query_int(d, "SELECT count(*) FROM t", 0, &n), 0);
+	assert_int_equal(n, 0);
+	db_close(d);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -369,6 +425,7 @@ int main(void)
 		cmocka_unit_test(test_migration_008_scrubs_typed_logins),
 		cmocka_unit_test(test_migration_008_keys_expire),
 		cmocka_unit_test(test_pg_ddl_rules),
+		cmocka_unit_test(test_copy_batches),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
