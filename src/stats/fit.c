@@ -542,41 +542,150 @@ static void add_score_pairs(double *acc, size_t w, const int *tv, const uint64_t
 		}
 }
 
+/* Distinct scores of a list of members in the order they first appear, with their counts:
+ * tv[0..nt) and tc[0..nt); at[x] is score x's place in tv while it is counted (-1 outside
+ * a tally, as tally() leaves it), so a member costs one look-up, not a search. */
+struct tally_ws {
+	int *tv;
+	uint64_t *tc;
+	int *at;
+};
+
+static struct tally_ws tally_ws_new(size_t w)
+{
+	struct tally_ws ws = { xmalloc((w + 1) * sizeof *ws.tv), xmalloc((w + 1) * sizeof *ws.tc),
+			       xmalloc((w + 1) * sizeof *ws.at) };
+	for (size_t x = 0; x <= w; x++)
+		ws.at[x] = -1;
+	return ws;
+}
+
+static void tally_ws_free(struct tally_ws *ws)
+{
+	free(ws->tv);
+	free(ws->tc);
+	free(ws->at);
+}
+
 /* Distinct scores with counts of members [from, to) of an index list. */
-static size_t tally(const uint32_t *idx, size_t from, size_t to, const int32_t *t, int *tv,
-		    uint64_t *tc)
+static size_t tally(const uint32_t *idx, size_t from, size_t to, const int32_t *t,
+		    struct tally_ws *ws)
 {
 	size_t nt = 0;
+	int *tv = ws->tv, *at = ws->at;
+	uint64_t *tc = ws->tc;
 	for (size_t i = from; i < to; i++) {
 		int x = t[idx[i]];
-		size_t j = 0;
-		while (j < nt && tv[j] != x)
-			j++;
-		if (j == nt) {
-			tv[nt] = x;
-			tc[nt++] = 0;
+		int j = at[x];
+		if (j < 0) {
+			j = (int)nt++;
+			at[x] = j;
+			tv[j] = x;
+			tc[j] = 0;
 		}
 		tc[j]++;
 	}
+	for (size_t j = 0; j < nt; j++)
+		at[tv[j]] = -1;
 	return nt;
 }
 
 /* Cross-school pairs by score pair among a run of members ordered by school. */
 static void run_pairs(double *acc, size_t w, const uint32_t *idx, size_t from, size_t to,
-		      const int32_t *t, const uint32_t *school, int *tv, uint64_t *tc, double sg)
+		      const int32_t *t, const uint32_t *school, struct tally_ws *ws, double sg)
 {
-	size_t nt = tally(idx, from, to, t, tv, tc);
-	add_score_pairs(acc, w, tv, tc, nt, sg);
+	size_t nt = tally(idx, from, to, t, ws);
+	add_score_pairs(acc, w, ws->tv, ws->tc, nt, sg);
 	for (size_t i = from; i < to;) {
 		size_t j = i + 1;
 		while (j < to && school[idx[j]] == school[idx[i]])
 			j++;
 		if (j - i >= 2) {
-			nt = tally(idx, i, j, t, tv, tc);
-			add_score_pairs(acc, w, tv, tc, nt, -sg);
+			nt = tally(idx, i, j, t, ws);
+			add_score_pairs(acc, w, ws->tv, ws->tc, nt, -sg);
 		}
 		i = j;
 	}
+}
+
+/* Groups of equal 64-bit keys without sorting them: an open-addressed table of the keys
+ * seen (a slot of 16 bytes: key, first member, the use it belongs to), each slot heading a
+ * list of its members in the order they were added (the caller adds them last first), and
+ * the slots that came to hold a second member listed as they do. The keys are sums of
+ * random 64-bit values, so their high bits after a multiplication spread them evenly. A
+ * slot of an earlier use counts as free (no clearing between uses); the slots are
+ * prefetched a few keys ahead, as the table is larger than the cache. */
+struct key_slot {
+	uint64_t key;
+	uint32_t head;  /* first member */
+	uint32_t epoch; /* the use that filled the slot; 0 never */
+};
+
+struct key_groups {
+	struct key_slot *slot; /* [mask + 1] */
+	uint32_t *next;        /* [n]: the member after, UINT32_MAX at a list's end */
+	uint32_t *dup;         /* the slots with two members or more, in the order they got two */
+	size_t ndup, mask;
+	uint32_t epoch;
+	int shift;
+};
+
+static void key_groups_init(struct key_groups *g, size_t n)
+{
+	size_t size = 16;
+	int bits = 4;
+	while (size < 2 * n) {
+		size *= 2;
+		bits++;
+	}
+	g->slot = xcalloc(size, sizeof *g->slot);
+	g->next = xmalloc((n ? n : 1) * sizeof *g->next);
+	g->dup = xmalloc((n ? n : 1) * sizeof *g->dup);
+	g->ndup = 0;
+	g->epoch = 0;
+	g->mask = size - 1;
+	g->shift = 64 - bits;
+}
+
+static size_t key_groups_hash(const struct key_groups *g, uint64_t k)
+{
+	return (size_t)((k * 0x9e3779b97f4a7c15ULL) >> g->shift);
+}
+
+/* Groups key[0..n) (member a has key[a]), members added from the last to the first. */
+static void key_groups_fill(struct key_groups *g, const uint64_t *key, size_t n)
+{
+	enum { AHEAD = 16 };
+	uint32_t ep = ++g->epoch;
+	g->ndup = 0;
+	for (size_t a = n; a-- > 0;) {
+		if (a >= AHEAD)
+			__builtin_prefetch(&g->slot[key_groups_hash(g, key[a - AHEAD])], 1);
+		uint64_t k = key[a];
+		size_t h = key_groups_hash(g, k);
+		struct key_slot *s = &g->slot[h];
+		while (s->epoch == ep && s->key != k) {
+			h = (h + 1) & g->mask;
+			s = &g->slot[h];
+		}
+		if (s->epoch != ep) {
+			s->epoch = ep;
+			s->key = k;
+			g->next[a] = UINT32_MAX;
+		} else {
+			if (g->next[s->head] == UINT32_MAX)
+				g->dup[g->ndup++] = (uint32_t)h;
+			g->next[a] = s->head;
+		}
+		s->head = (uint32_t)a;
+	}
+}
+
+static void key_groups_free(struct key_groups *g)
+{
+	free(g->slot);
+	free(g->next);
+	free(g->dup);
 }
 
 /* Regional probability q(t1, t2) that two works of different schools with scores t1, t2
@@ -589,8 +698,8 @@ static void near_prob(const struct stat_proc *p, const int32_t *t, size_t sample
 	size_t stride = sample && n > sample ? (n + sample - 1) / sample : 1;
 	size_t ns = (n + stride - 1) / stride;
 	uint32_t *idx = xmalloc((ns ? ns : 1) * sizeof *idx);
-	/* The sample sorted by school (counting sort) so that equal-key runs, sorted stably,
-	 * list each school's members together. */
+	/* The sample sorted by school (counting sort) so that each group of equal keys below
+	 * lists a school's members together. */
 	size_t *cs = xcalloc(p->nschools + 1, sizeof *cs);
 	for (size_t i = 0; i < n; i += stride)
 		cs[p->school[i] + 1]++;
@@ -600,39 +709,42 @@ static void near_prob(const struct stat_proc *p, const int32_t *t, size_t sample
 		idx[cs[p->school[i]]++] = (uint32_t)i;
 	free(cs);
 	double *nacc = xcalloc(w * w, sizeof *nacc), *pacc = xcalloc(w * w, sizeof *pacc);
-	int *tv = xmalloc((w + 1) * sizeof *tv);
-	uint64_t *tc = xmalloc((w + 1) * sizeof *tc);
+	struct tally_ws ws = tally_ws_new(w);
 	/* All cross-school pairs by score pair. */
-	run_pairs(pacc, w, idx, 0, ns, t, p->school, tv, tc, 1);
+	run_pairs(pacc, w, idx, 0, ns, t, p->school, &ws, 1);
 	uint64_t *tab = hash_table(p->npos);
-	uint64_t *full = xmalloc((ns ? ns : 1) * sizeof *full), *key = xmalloc((ns ? ns : 1) * sizeof *key);
-	uint64_t *tk = xmalloc((ns ? ns : 1) * sizeof *tk);
-	uint32_t *val = xmalloc((ns ? ns : 1) * sizeof *val), *tvv = xmalloc((ns ? ns : 1) * sizeof *tvv);
+	size_t n1 = ns ? ns : 1;
+	uint64_t *full = xmalloc(n1 * sizeof *full), *key = xmalloc(n1 * sizeof *key);
+	uint32_t *run = xmalloc(n1 * sizeof *run);
+	/* The sample's points, compactly in sample order (each mask reads them again). */
+	uint8_t *pts = xmalloc(n1 * np);
 	for (size_t a = 0; a < ns; a++) {
 		const uint8_t *x = p->pos + (size_t)idx[a] * np;
+		uint8_t *y = pts + a * np;
 		uint64_t h = 0;
-		for (size_t k = 0; k < np; k++)
-			h += tab[k * 256 + (size_t)stat_cell_points(x[k])];
+		for (size_t k = 0; k < np; k++) {
+			y[k] = (uint8_t)stat_cell_points(x[k]);
+			h += tab[k * 256 + y[k]];
+		}
 		full[a] = h;
 	}
+	struct key_groups kg;
+	key_groups_init(&kg, ns);
 	for (long k = -1; k < (long)np; k++) {
-		for (size_t a = 0; a < ns; a++) {
-			const uint8_t *x = p->pos + (size_t)idx[a] * np;
-			key[a] = full[a] - (k < 0 ? 0 : tab[(size_t)k * 256 + (size_t)stat_cell_points(x[k])]);
-			val[a] = idx[a];
-		}
-		if (ns)
-			stat_sort_u64(key, val, tk, tvv, ns);
+		/* Equal keys grouped, each group's members in sample order, i.e. by school: what
+		 * run_pairs needs. The groups' order does not matter: the tables sum whole numbers
+		 * of pairs, exactly. */
+		for (size_t a = 0; a < ns; a++)
+			key[a] = full[a] - (k < 0 ? 0 : tab[(size_t)k * 256 + pts[a * np + (size_t)k]]);
+		key_groups_fill(&kg, key, ns);
 		/* Full-vector matches are counted npos times among the masked keys: weight
 		 * -(npos-1) leaves each near pair counted once. */
 		double sg = k < 0 ? -(double)(np - 1) : 1;
-		for (size_t i = 0; i < ns;) {
-			size_t j = i + 1;
-			while (j < ns && key[j] == key[i])
-				j++;
-			if (j - i >= 2)
-				run_pairs(nacc, w, val, i, j, t, p->school, tv, tc, sg);
-			i = j;
+		for (size_t u = 0; u < kg.ndup; u++) {
+			size_t m = 0;
+			for (uint32_t a = kg.slot[kg.dup[u]].head; a != UINT32_MAX; a = kg.next[a])
+				run[m++] = idx[a];
+			run_pairs(nacc, w, run, 0, m, t, p->school, &ws, sg);
 		}
 	}
 	/* Pool by score difference, then shrink each cell towards its pool with the weight
@@ -666,21 +778,22 @@ static void near_prob(const struct stat_proc *p, const int32_t *t, size_t sample
 	free(idx);
 	free(nacc);
 	free(pacc);
-	free(tv);
-	free(tc);
+	tally_ws_free(&ws);
 	free(tab);
 	free(full);
 	free(key);
-	free(tk);
-	free(val);
-	free(tvv);
+	free(run);
+	free(pts);
+	key_groups_free(&kg);
 }
 
 /* Expected near pairs among a group's members from q. */
 static double expected_pairs(const double *q, size_t w, const uint32_t *idx, size_t m,
-			     const int32_t *t, int *tv, uint64_t *tc)
+			     const int32_t *t, struct tally_ws *ws)
 {
-	size_t nt = tally(idx, 0, m, t, tv, tc);
+	size_t nt = tally(idx, 0, m, t, ws);
+	const int *tv = ws->tv;
+	const uint64_t *tc = ws->tc;
 	double e = 0;
 	for (size_t a = 0; a < nt; a++)
 		for (size_t b = a; b < nt; b++) {
@@ -941,8 +1054,8 @@ int stat_twins(const struct stat_proc *p, const struct stat_cfg *cfg, struct sta
 	size_t *start = NULL;
 	double *q = NULL, *kappa_of = NULL, *hs = NULL;
 	uint8_t *buf = NULL;
-	int *tv = NULL;
-	uint64_t *tc = NULL, *htab = NULL;
+	struct tally_ws ws = {0};
+	uint64_t *htab = NULL;
 	memset(r, 0, sizeof *r);
 	r->kappa = 1;
 	if (by_class && classes)
@@ -998,8 +1111,7 @@ int stat_twins(const struct stat_proc *p, const struct stat_cfg *cfg, struct sta
 			maxm = start[g + 1] - start[g];
 	buf = xmalloc((maxm ? maxm : 1) * np);
 	htab = hash_table(p->npos);
-	tv = xmalloc((w + 1) * sizeof *tv);
-	tc = xmalloc((w + 1) * sizeof *tc);
+	ws = tally_ws_new(w);
 	for (size_t g = 0; g < ng; g++) {
 		size_t m = start[g + 1] - start[g];
 		const uint32_t *mem = idx + start[g];
@@ -1016,7 +1128,7 @@ int stat_twins(const struct stat_proc *p, const struct stat_cfg *cfg, struct sta
 				buf[a * np + k] = (uint8_t)stat_cell_points(x[k]);
 		}
 		o->near = near_pairs(buf, m, p->npos, STAT_NEAR_AUTO, htab);
-		o->expct = expected_pairs(q, w, mem, m, t, tv, tc);
+		o->expct = expected_pairs(q, w, mem, m, t, &ws);
 	}
 	if (by_class) {
 		for (size_t g = 0; g < ng; g++) {
@@ -1063,7 +1175,6 @@ out:
 	free(hs);
 	free(buf);
 	free(htab);
-	free(tv);
-	free(tc);
+	tally_ws_free(&ws);
 	return rc;
 }
