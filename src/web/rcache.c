@@ -1,8 +1,8 @@
 /* rcache: finished downloads kept in memory, shared by the worker threads (issue 21).
  *
- * A download (an XLSX, PDF or CSV built from the database) costs tens to hundreds of
- * milliseconds of CPU; the same file is asked for again and again while its data stay the
- * same. A GET route listed in cached[] below has its answer kept under a key made of
+ * A download (an XLSX, PDF or CSV built from the database) costs tens of milliseconds to
+ * seconds of CPU (a 260-page schedule PDF: 7 s), an API list of 1000 rows ~20 ms; the same
+ * answer is asked for again and again while its data stay the same. A GET route listed in cached[] below has its answer kept under a key made of
  * exactly what determines its bytes:
  *   - the route's pattern and every parsed value of its keys and path parameters
  *     (r->vals, in the table's order: a value not given is keyed as not given);
@@ -15,7 +15,8 @@
  *     may have committed (db_data_version, checked on this thread's connection before every
  *     look-up), so an answer is never served after a new upload, analysis run or any other
  *     change.
- * Only answers 200 with a Content-Disposition (a real download) are kept. One generation at
+ * Only answers 200 with a Content-Disposition (a real download), or of the API's data
+ * routes, are kept. One generation at
  * a time per key: a request that finds the key being generated waits for it rather than
  * computing it too. Memory is capped (RCACHE_BYTES in all, RCACHE_ENTRY_MAX for one
  * answer); the least recently used answers go first, and answers of an older epoch are
@@ -40,32 +41,40 @@
 #define RCACHE_ENTRY_MAX (16u << 20)
 #define RCACHE_KEY 1024
 
-/* Patterns of the GET routes kept (route.c); `format`: only when that key is given (the
- * same route without it is a page). */
+/* The GET routes kept (patterns of route.c). DOWNLOAD: an attachment; FORMAT: an attachment
+ * only when the key `format` is given (the same route without it is a page); DATA: an API
+ * answer (JSON, nothing of the user but the role and scope in it: /api/v1/me is not here). */
+enum kept { DOWNLOAD, FORMAT, DATA };
 static const struct {
 	const char *pattern;
-	bool format;
+	enum kept kind;
 } cached[] = {
-	{ "/reports/{procedure}/xlsx", false },
-	{ "/reports/{procedure}/pdf", false },
-	{ "/risk/export", false },
-	{ "/risk/pdf", false },
-	{ "/risk/{login}/pdf", false },
-	{ "/plan/print.pdf", false },
-	{ "/monitoring", true },
-	{ "/observers/schedule.csv", false },
-	{ "/observers/schedule.xlsx", false },
-	{ "/observers/schedule.pdf", false },
-	{ "/observers/acts.csv", false },
-	{ "/observers/acts.xlsx", false },
-	{ "/observers/coverage.csv", false },
-	{ "/observers/coverage.xlsx", false },
-	{ "/acts/{id}.pdf", false },
-	{ "/recheck/{id}/works.csv", false },
-	{ "/recheck/{id}/schools.csv", false },
-	{ "/recheck/{id}/experts.csv", false },
-	{ "/recheck/{id}/positions.csv", false },
-	{ "/measures/{id}/plan.xlsx", false },
+	{ "/reports/{procedure}/xlsx", DOWNLOAD },
+	{ "/reports/{procedure}/pdf", DOWNLOAD },
+	{ "/risk/export", DOWNLOAD },
+	{ "/risk/pdf", DOWNLOAD },
+	{ "/risk/{login}/pdf", DOWNLOAD },
+	{ "/plan/print.pdf", DOWNLOAD },
+	{ "/monitoring", FORMAT },
+	{ "/observers/schedule.csv", DOWNLOAD },
+	{ "/observers/schedule.xlsx", DOWNLOAD },
+	{ "/observers/schedule.pdf", DOWNLOAD },
+	{ "/observers/acts.csv", DOWNLOAD },
+	{ "/observers/acts.xlsx", DOWNLOAD },
+	{ "/observers/coverage.csv", DOWNLOAD },
+	{ "/observers/coverage.xlsx", DOWNLOAD },
+	{ "/acts/{id}.pdf", DOWNLOAD },
+	{ "/recheck/{id}/works.csv", DOWNLOAD },
+	{ "/recheck/{id}/schools.csv", DOWNLOAD },
+	{ "/recheck/{id}/experts.csv", DOWNLOAD },
+	{ "/recheck/{id}/positions.csv", DOWNLOAD },
+	{ "/measures/{id}/plan.xlsx", DOWNLOAD },
+	{ "/api/v1/schools", DATA },
+	{ "/api/v1/procedures", DATA },
+	{ "/api/v1/results", DATA },
+	{ "/api/v1/uploads", DATA },
+	{ "/api/v1/risk", DATA },
+	{ "/api/v1/signs", DATA },
 };
 
 struct entry {
@@ -116,14 +125,15 @@ static void drop(struct entry *e)
 	memset(e, 0, sizeof *e);
 }
 
-static const char *cacheable(const struct web_route *rt, struct web_req *r)
+/* The route's row of cached[], or -1 when its answer is not kept. */
+static int cacheable(const struct web_route *rt, struct web_req *r)
 {
 	if (strcmp(rt->method, "GET"))
-		return NULL;
+		return -1;
 	for (size_t i = 0; i < sizeof cached / sizeof cached[0]; i++)
 		if (!strcmp(cached[i].pattern, rt->pattern))
-			return !cached[i].format || web_str(r, "format") ? cached[i].pattern : NULL;
-	return NULL;
+			return cached[i].kind != FORMAT || web_str(r, "format") ? (int)i : -1;
+	return -1;
 }
 
 /* The key (see the header); false when it would not fit. */
@@ -205,12 +215,12 @@ static void serve(struct web_req *r, struct web_res *w, const struct entry *e)
 
 int web_rcache_run(const struct web_route *rt, struct web_req *r, struct web_res *w)
 {
-	const char *pattern = cacheable(rt, r);
+	int row = cacheable(rt, r);
 	char key[RCACHE_KEY];
-	if (!pattern)
+	if (row < 0)
 		return rt->fn(r, w);
 	uint64_t ep = web_rcache_epoch(r->db);
-	if (!make_key(r, pattern, ep, key, sizeof key))
+	if (!make_key(r, rt->pattern, ep, key, sizeof key))
 		return rt->fn(r, w);
 	pthread_mutex_lock(&mu);
 	struct entry *e;
@@ -237,9 +247,11 @@ int web_rcache_run(const struct web_route *rt, struct web_req *r, struct web_res
 	int rc = rt->fn(r, w);
 
 	pthread_mutex_lock(&mu);
-	/* Kept only when whole, a download, small enough, and the data did not move while it
-	 * was made (a commit seen since would make it an answer of no epoch). */
-	bool keep = !rc && w->status == 200 && w->disposition && !w->location && !w->static_body &&
+	/* Kept only when whole, a download (or the API's answer), small enough, and the data
+	 * did not move while it was made (a commit seen since would make it an answer of no
+	 * epoch). */
+	bool keep = !rc && w->status == 200 && (w->disposition || cached[row].kind == DATA) &&
+		    !w->location && !w->static_body && !w->cookie[0] &&
 		    w->body.len <= RCACHE_ENTRY_MAX && atomic_load(&epoch) == ep;
 	if (keep) {
 		trim(ep, w->body.len);
