@@ -95,12 +95,14 @@ real=${OKO_SHARED:-$(cd "$(dirname "$0")/../.." && pwd)/shared}/data/real
 if [ -d "$real/vpr2021" ]; then
 	for b in $(builds); do
 		for s in "ru4 RU-4" "ma4 MA-4" "ru5 RU-5" "ma5 MA-5"; do
-			set -- $s # shellcheck disable=SC2086
+			# shellcheck disable=SC2086
+			set -- $s
 			OKO_DB=$T/empty-$b.db "$(bin "$b")" import kim "$real/kim2021/$1.xlsx" --procedure "VPR-2021-$2" >/dev/null
 		done
 	done
 	for s in "ru4 RU-4 26595" "ma4 MA-4 26666" "ru5 RU-5 26501" "ma5 MA-5 26139"; do
-		set -- $s # shellcheck disable=SC2086
+		# shellcheck disable=SC2086
+		set -- $s
 		measure "real $1.xlsx" "$3" "$real/vpr2021/$1.xlsx" fresh --procedure "VPR-2021-$2"
 		# What decompressing the workbook's sheets alone takes (the floor for an XLSX).
 		/usr/bin/time -f '%e' -o "$T/time" sh -c "unzip -p '$real/vpr2021/$1.xlsx' 'xl/worksheets/*.xml' >/dev/null"
