@@ -1,25 +1,61 @@
 #!/bin/bash
-# Analysis speed and memory (issue 5): `oko analyze` from the database.
-#   region:   ~1 M works (2,500 schools, RU and MA, grades 4-8, one year)   target < 2 s
-#   national: ~30 M works (40,000 schools, RU and MA, grades 4-8, 2020-2021)
-#             target < 30 s end to end, peak < 3 GB (BENCH_NATIONAL=0 skips it)
+# Analysis speed and memory (issues 5 and 21): `oko analyze` from the database.
+#   region:   ~1 M works (2,500 schools, RU and MA, grades 4-8, one year)    target <= 0.5 s
+#   national: ~30 M works (40,000 schools, RU and MA, grades 4-8, 2020-2021) target <= 10 s,
+#             peak <= 1.5 GB (BENCH_NATIONAL=0 skips it)
 # Generation and import are set-up, timed separately; the figures are wall seconds, CPU
-# seconds and peak RSS of `oko analyze` alone.
+# seconds and peak RSS of `oko analyze` alone. When OKO_BASE names a binary of an earlier
+# build (bench/run.sh exports it), every measurement runs base then new in turn in the same
+# run, one line each, and their outputs are compared byte for byte (the workbook's sheets:
+# its docProps carry the time of writing). The machine is shared and noisy: read the two
+# lines of a pair together, never a figure alone.
+# BENCH_REGION_DB / BENCH_NATIONAL_DB reuse an imported database (the set-up of the
+# national one takes minutes): a stored run adds a run to it.
 set -u
 OKO=${OKO:?}
+BASE=${OKO_BASE:-}
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
+status=0
 
-measure() { # LABEL DB OUT [ARGS...]
-	local label=$1 db=$2 out=$3; shift 3
-	OKO_DB=$db /usr/bin/time -f '%e %U %S %M' -o "$T/time" "$OKO" analyze --out "$out" --quiet "$@" 2>"$T/err" || { echo "$label: FAILED"; tail -3 "$T/err"; return 1; }
+measure1() { # LABEL BIN DB OUT [ARGS...]
+	local label=$1 bin=$2 db=$3 out=$4; shift 4
+	rm -rf "$out"
+	OKO_DB=$db /usr/bin/time -f '%e %U %S %M' -o "$T/time" "$bin" analyze --out "$out" --quiet "$@" 2>"$T/err" || { echo "$label: FAILED"; tail -3 "$T/err"; return 1; }
 	read -r sec usr sys kb <"$T/time"
 	local works
 	works=$(awk -F, '$1 != "procedure" && $1 != "all" { s += $11 } END { print s }' "$out/region.csv")
-	awk -v l="$label" -v w="$works" -v s="$sec" -v u="$usr" -v y="$sys" -v k="$kb" 'BEGIN { printf "%-30s %9d works %6.2f s wall %6.2f s CPU  peak %6.0f MB\n", l, w, s, u + y, k / 1024 }'
+	awk -v l="$label" -v w="$works" -v s="$sec" -v u="$usr" -v y="$sys" -v k="$kb" 'BEGIN { printf "%-36s %9d works %6.2f s wall %6.2f s CPU  peak %6.0f MB\n", l, w, s, u + y, k / 1024 }'
 }
 
-region() { # NAME SCHOOLS YEARS
+same_outputs() { # DIR_A DIR_B
+	local f ok=0
+	for f in "$1"/*.csv; do
+		cmp -s "$f" "$2/$(basename "$f")" || { echo "  DIFFERENT: $(basename "$f")"; ok=1; }
+	done
+	if command -v unzip >/dev/null; then
+		for f in "$1"/*.xlsx; do
+			cmp -s <(unzip -p "$f" 'xl/*') <(unzip -p "$2/$(basename "$f")" 'xl/*') ||
+				{ echo "  DIFFERENT: $(basename "$f")"; ok=1; }
+		done
+	fi
+	[ $ok = 0 ] && echo "  outputs of base and new byte-identical"
+	return $ok
+}
+
+measure() { # LABEL DB [ARGS...]
+	local label=$1 db=$2; shift 2
+	if [ -n "$BASE" ]; then
+		measure1 "$label, base" "$BASE" "$db" "$T/ob" "$@" || return 1
+		measure1 "$label, new" "$OKO" "$db" "$T/on" "$@" || return 1
+		same_outputs "$T/ob" "$T/on" || status=1
+	else
+		measure1 "$label" "$OKO" "$db" "$T/on" "$@" || return 1
+	fi
+	rm -rf "$T/ob" "$T/on"
+}
+
+region() { # NAME SCHOOLS YEARS: sets DB
 	local d=$T/$1
 	local t0=$SECONDS
 	"$OKO" gen --out "$d" --schools "$2" --subjects RU,MA --grades 4-8 --years "$3" --quiet || return 1
@@ -27,16 +63,20 @@ region() { # NAME SCHOOLS YEARS
 	"$OKO" init >/dev/null
 	for k in schools procedures results; do "$OKO" import "$k" "$d/$k.csv" >/dev/null || return 1; done
 	rm -f "$d/results.csv"
+	DB=$d/oko.db
 	echo "$1: generated and imported in $((SECONDS - t0)) s"
 }
 
-region r1m 2500 2021 || exit 1
-measure "region, 2 threads" "$T/r1m/oko.db" "$T/o1" --no-store
-measure "region, 1 thread" "$T/r1m/oko.db" "$T/o1" --no-store --threads 1
-measure "region, stored in the db" "$T/r1m/oko.db" "$T/o1"
-rm -rf "$T/r1m" "$T/o1"
+[ -n "$BASE" ] && echo "base: $BASE"
+DB=${BENCH_REGION_DB:-}
+[ -n "$DB" ] || region r1m 2500 2021 || exit 1
+measure "region, 2 threads" "$DB" --no-store
+measure "region, 1 thread" "$DB" --no-store --threads 1
+measure "region, stored in the db" "$DB"
+rm -rf "$T/r1m"
 if [ "${BENCH_NATIONAL:-1}" != 0 ]; then
-	region nat 40000 2020-2021 || exit 1
-	measure "national, 2 threads, stored" "$T/nat/oko.db" "$T/o2"
-	ls -la "$T/o2" | awk 'NR > 1 { printf "  %-20s %8.1f MB\n", $9, $5 / 1048576 }'
+	DB=${BENCH_NATIONAL_DB:-}
+	[ -n "$DB" ] || region nat 40000 2020-2021 || exit 1
+	measure "national, 2 threads, stored" "$DB"
 fi
+exit $status
