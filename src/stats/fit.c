@@ -15,26 +15,24 @@
 #include "stats/rank.h"
 #include "stats/tests.h"
 
-/* Points and the (optional) hard/basic parts of one row; -1 when a cell exceeds its max. */
-static int row_points(const struct stat_proc *p, const uint8_t *row, int *basic, int *hard)
+/* A row's points, branch-free (pmax: the positions' maxima as bytes); -1 when a cell
+ * exceeds its maximum. */
+static int row_total(const uint8_t *pmax, size_t np, const uint8_t *row)
 {
-	int t = 0, b = 0, h = 0;
-	for (int k = 0; k < p->npos; k++) {
+	int t = 0, bad = 0;
+	for (size_t k = 0; k < np; k++) {
 		uint8_t v = row[k];
-		if (v < STAT_POS_EMPTY && v > p->pos_max[k])
-			return -1;
-		int x = stat_cell_points(v);
-		t += x;
-		if (p->pos_level[k] == 'B')
-			b += x;
-		else if (p->pos_level[k] == 'P' || p->pos_level[k] == 'H')
-			h += x;
+		int valid = v < STAT_POS_EMPTY;
+		bad |= valid & (v > pmax[k]);
+		t += valid ? v : 0;
 	}
-	if (basic)
-		*basic = b;
-	if (hard)
-		*hard = h;
-	return t;
+	return bad ? -1 : t;
+}
+
+static void pos_max_bytes(const struct stat_proc *p, uint8_t *pmax)
+{
+	for (int k = 0; k < p->npos && k < STAT_MAX_POS; k++)
+		pmax[k] = (uint8_t)p->pos_max[k];
 }
 
 static bool groups_valid(const struct stat_grouping *g, int ng, size_t n)
@@ -308,9 +306,11 @@ int stat_personfit_multi(const struct stat_proc *p, const struct stat_grouping *
 	cnt = xcalloc(w * K, sizeof *cnt);
 	nt = xcalloc(w, sizeof *nt);
 	tt = xmalloc((p->n ? p->n : 1) * sizeof *tt);
+	uint8_t pmax[STAT_MAX_POS];
+	pos_max_bytes(p, pmax);
 	for (size_t i = 0; i < p->n; i++) {
 		const uint8_t *row = p->pos + i * (size_t)p->npos;
-		int t = row_points(p, row, NULL, NULL);
+		int t = row_total(pmax, (size_t)p->npos, row);
 		if (t < 0 || t > p->max_score) {
 			rc = ERR_INVALID;
 			goto out;
@@ -1065,8 +1065,10 @@ int stat_twins(const struct stat_proc *p, const struct stat_cfg *cfg, struct sta
 		goto finish;
 	size_t np = (size_t)p->npos;
 	t = xmalloc((p->n ? p->n : 1) * sizeof *t);
+	uint8_t pmax[STAT_MAX_POS];
+	pos_max_bytes(p, pmax);
 	for (size_t i = 0; i < p->n; i++) {
-		t[i] = row_points(p, p->pos + i * np, NULL, NULL);
+		t[i] = row_total(pmax, np, p->pos + i * np);
 		if (t[i] < 0 || t[i] > p->max_score || p->school[i] >= p->nschools || grp[i] >= ng) {
 			rc = ERR_INVALID;
 			goto out;

@@ -71,19 +71,22 @@ int stat_proc_check(const struct stat_proc *p)
 	}
 	if (p->pos && (p->npos == 0 || sum != p->max_score))
 		return ERR_INVALID;
+	/* The rows branch-free (every work of every procedure passes here): a flag per row. */
+	uint8_t pmax[STAT_MAX_POS];
+	for (int k = 0; k < p->npos; k++)
+		pmax[k] = (uint8_t)p->pos_max[k];
+	size_t np = p->pos ? (size_t)p->npos : 0;
 	for (size_t i = 0; i < p->n; i++) {
-		if (p->school[i] >= p->nschools || p->score[i] < 0 || p->score[i] > p->max_score)
+		int bad = (p->school[i] >= p->nschools) | (p->score[i] < 0) | (p->score[i] > p->max_score);
+		if (p->class_id)
+			bad |= p->class_id[i] >= p->nclasses;
+		if (p->journal)
+			bad |= (p->journal[i] != 0) & ((p->journal[i] < 2) | (p->journal[i] > 5));
+		const uint8_t *row = np ? p->pos + i * np : NULL;
+		for (size_t k = 0; k < np; k++)
+			bad |= (row[k] < STAT_POS_EMPTY) & (row[k] > pmax[k]);
+		if (bad)
 			return ERR_INVALID;
-		if (p->class_id && p->class_id[i] >= p->nclasses)
-			return ERR_INVALID;
-		if (p->journal && p->journal[i] != 0 && (p->journal[i] < 2 || p->journal[i] > 5))
-			return ERR_INVALID;
-		if (p->pos) {
-			const uint8_t *row = p->pos + i * (size_t)p->npos;
-			for (int k = 0; k < p->npos; k++)
-				if (row[k] < STAT_POS_EMPTY && row[k] > p->pos_max[k])
-					return ERR_INVALID;
-		}
 	}
 	return 0;
 }
