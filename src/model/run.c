@@ -11,12 +11,112 @@
 #include "base/mem.h"
 #include "base/numfmt.h"
 
+/* On PostgreSQL the many rows of a run (flags, schools, histograms: hundreds of thousands
+ * nationally) go by COPY, not a round trip each. A COPY holds the connection until it ends,
+ * and the analysis stores other rows in between (model/recheck.c's run_recheck), so the
+ * rows wait here, column values in order, and each table is copied whole by run_finish().
+ * Numbers travel as text in the form the driver binds them ("%.17g", pg.c): the stored
+ * values are the same. SQLite keeps its prepared statements (a call costs no round trip). */
+enum { RW_SIGN, RW_SCHOOL, RW_HIST, RW_TABLES };
+
+struct rw_cell {
+	int64_t v;      /* an integer, or the text's offset in run_writer.cells */
+	uint8_t kind;   /* C_NULL, C_INT, C_TEXT */
+};
+enum { C_NULL, C_INT, C_TEXT };
+
+struct rw_rows {
+	struct rw_cell *c;
+	size_t n, cap;
+};
+
+static const struct {
+	const char *table, *cols;
+	int ncols;
+} rw_table[RW_TABLES] = {
+	{ "sign_result", "run_id, school_id, procedure_id, sign, value, threshold, n, p, q_adj,"
+	  " detail, kind", 11 },
+	{ "school_risk", "run_id, school_id, official_flags, own_flags, works, risk, p, q_adj,"
+	  " listed, rank, top_sign, top_procedure_id, top_p, years_flagged, consecutive_years", 15 },
+	{ "run_histogram", "run_id, procedure_id, school_id, works, counts, scale", 6 },
+};
+
 struct run_writer {
 	struct db *d;
 	int64_t id;
 	struct db_stmt *sign, *school, *index, *hist;
 	struct buf text; /* a histogram's counts as text, reused row after row */
+	bool copy;       /* PostgreSQL: rows kept for COPY */
+	struct rw_rows rows[RW_TABLES];
+	struct buf cells; /* the kept rows' texts, each ended by a NUL */
 };
+
+static void rw_put(struct run_writer *w, int t, uint8_t kind, int64_t v)
+{
+	struct rw_rows *r = &w->rows[t];
+	r->c = xgrow(r->c, &r->cap, r->n + 1, sizeof *r->c);
+	r->c[r->n++] = (struct rw_cell){ v, kind };
+}
+
+static void rw_int(struct run_writer *w, int t, int64_t v)
+{
+	rw_put(w, t, C_INT, v);
+}
+
+static int rw_text(struct run_writer *w, int t, const char *s, size_t n)
+{
+	if (!s) {
+		rw_put(w, t, C_NULL, 0);
+		return 0;
+	}
+	size_t off = w->cells.len;
+	if (buf_append(&w->cells, s, n) || buf_putc(&w->cells, 0))
+		return ERR_LIMIT;
+	rw_put(w, t, C_TEXT, (int64_t)off);
+	return 0;
+}
+
+static int rw_str(struct run_writer *w, int t, const char *s)
+{
+	return rw_text(w, t, s, s ? strlen(s) : 0);
+}
+
+/* A number as pg.c binds one; NaN and infinities are NULL (bind_num). */
+static int rw_num(struct run_writer *w, int t, double v)
+{
+	if (isnan(v) || isinf(v)) {
+		rw_put(w, t, C_NULL, 0);
+		return 0;
+	}
+	char num[32];
+	int n = snprintf(num, sizeof num, "%.17g", v);
+	return rw_text(w, t, num, (size_t)n);
+}
+
+/* Copies the kept rows of every table. */
+static int rw_copy_all(struct run_writer *w)
+{
+	int rc = 0;
+	for (int t = 0; t < RW_TABLES && !rc; t++) {
+		const struct rw_rows *r = &w->rows[t];
+		if (!r->n)
+			continue;
+		struct db_copy *c = NULL;
+		if ((rc = db_copy_open(w->d, &c, rw_table[t].table, rw_table[t].cols, rw_table[t].ncols)))
+			break;
+		for (size_t i = 0; i < r->n && !rc; i++) {
+			const struct rw_cell *x = &r->c[i];
+			rc = x->kind == C_INT ? db_copy_int(c, x->v)
+			     : x->kind == C_TEXT ? db_copy_text(c, w->cells.p + x->v)
+						 : db_copy_null(c);
+			if (!rc && (i + 1) % (size_t)rw_table[t].ncols == 0)
+				rc = db_copy_row(c);
+		}
+		int crc = db_copy_close(c);
+		rc = rc ? rc : crc;
+	}
+	return rc;
+}
 
 static int bind_num(struct db_stmt *s, int i, double v)
 {
@@ -41,6 +141,9 @@ static void writer_free(struct run_writer *w)
 	db_finalize(w->index);
 	db_finalize(w->hist);
 	buf_free(&w->text);
+	for (int t = 0; t < RW_TABLES; t++)
+		free(w->rows[t].c);
+	buf_free(&w->cells);
 	free(w);
 }
 
@@ -62,6 +165,7 @@ int run_begin(struct db *d, const char *params, const char *out_dir, struct run_
 	if ((rc = step_done(st)))
 		goto out;
 	w->id = db_last_id(d);
+	w->copy = db_is_pg(d);
 	if ((rc = db_prepare(d, &w->sign,
 			     "INSERT INTO sign_result (run_id, school_id, procedure_id, sign, value,"
 			     " threshold, n, p, q_adj, detail, kind) VALUES (?,?,?,?,?,?,?,?,?,?,?)")) ||
@@ -96,6 +200,20 @@ int64_t run_writer_id(const struct run_writer *w)
 
 int run_add_sign(struct run_writer *w, const struct run_sign_row *x)
 {
+	if (w->copy) {
+		int t = RW_SIGN;
+		rw_int(w, t, w->id);
+		rw_int(w, t, x->school_id);
+		rw_int(w, t, x->procedure_id);
+		int rc = rw_str(w, t, x->sign);
+		rc = rc ? rc : rw_num(w, t, x->value);
+		rc = rc ? rc : rw_num(w, t, x->threshold);
+		rw_int(w, t, x->n);
+		rc = rc ? rc : rw_num(w, t, x->p);
+		rc = rc ? rc : rw_num(w, t, x->q_adj);
+		rc = rc ? rc : rw_str(w, t, x->detail ? x->detail : "");
+		return rc ? rc : rw_str(w, t, x->kind);
+	}
 	struct db_stmt *s = w->sign;
 	db_reset(s);
 	db_bind_int(s, 1, w->id);
@@ -114,6 +232,30 @@ int run_add_sign(struct run_writer *w, const struct run_sign_row *x)
 
 int run_add_school(struct run_writer *w, const struct run_school_row *x)
 {
+	if (w->copy) {
+		int t = RW_SCHOOL;
+		rw_int(w, t, w->id);
+		rw_int(w, t, x->school_id);
+		rw_int(w, t, x->official_flags);
+		rw_int(w, t, x->own_flags);
+		rw_int(w, t, x->works);
+		/* risk is bound as it is (db_bind_double), NaN included */
+		char num[32];
+		int rc = rw_text(w, t, num, (size_t)snprintf(num, sizeof num, "%.17g", x->risk));
+		rc = rc ? rc : rw_num(w, t, x->p);
+		rc = rc ? rc : rw_num(w, t, x->q_adj);
+		rw_int(w, t, x->listed);
+		rw_int(w, t, x->rank);
+		rc = rc ? rc : rw_str(w, t, x->top_sign && *x->top_sign ? x->top_sign : NULL);
+		if (x->top_procedure_id)
+			rw_int(w, t, x->top_procedure_id);
+		else
+			rw_put(w, t, C_NULL, 0);
+		rc = rc ? rc : rw_num(w, t, x->top_p);
+		rc = rc ? rc : rw_str(w, t, x->years_flagged);
+		rw_int(w, t, x->consecutive_years);
+		return rc;
+	}
 	struct db_stmt *s = w->school;
 	db_reset(s);
 	db_bind_int(s, 1, w->id);
@@ -193,6 +335,20 @@ int run_add_histogram(struct run_writer *w, int64_t procedure_id, int64_t school
 		buf_append(b, num, numfmt_u(num, counts[i]));
 		works += counts[i];
 	}
+	if (w->copy) {
+		int t = RW_HIST;
+		rw_int(w, t, w->id);
+		rw_int(w, t, procedure_id);
+		if (school_id)
+			rw_int(w, t, school_id);
+		else
+			rw_put(w, t, C_NULL, 0);
+		rw_int(w, t, (int64_t)works);
+		int rc = rw_text(w, t, buf_str(b), b->len);
+		if (scale)
+			snprintf(sc, sizeof sc, "%d %d %d", scale[0], scale[1], scale[2]);
+		return rc ? rc : rw_str(w, t, scale ? sc : NULL);
+	}
 	db_bind_int(s, 1, w->id);
 	db_bind_int(s, 2, procedure_id);
 	if (school_id)
@@ -213,7 +369,10 @@ int run_add_histogram(struct run_writer *w, int64_t procedure_id, int64_t school
 int run_finish(struct run_writer *w, const struct run_totals *t)
 {
 	struct db_stmt *st = NULL;
-	int rc = db_prepare(w->d, &st, "UPDATE analysis_run SET procedures = ?, schools = ?, flagged = ?,"
+	int rc = w->copy ? rw_copy_all(w) : 0;
+	if (rc)
+		goto out;
+	rc = db_prepare(w->d, &st, "UPDATE analysis_run SET procedures = ?, schools = ?, flagged = ?,"
 				       " objectivity_index = ?, listed = ?, q = ? WHERE id = ?");
 	if (rc)
 		goto out;

@@ -3,8 +3,10 @@
  *
  * Writing: run_begin() opens the transaction and the run's row; run_add_*() add its rows;
  * run_finish() writes the totals and commits; run_abort() rolls back. The whole run is one
- * transaction, as a reader must never see half of one. The writer prepares each insert
- * once (a national run adds hundreds of thousands of rows).
+ * transaction, as a reader must never see half of one. A national run adds hundreds of
+ * thousands of rows: on SQLite the writer prepares each insert once; on PostgreSQL it keeps
+ * the rows of sign_result, school_risk and run_histogram and sends each table by one COPY
+ * in run_finish() (so a constraint those rows break fails there, and the run rolls back).
  *
  * Reading: the latest run, the risk list of a scope (filters and paging of /risk), one
  * school's figures, its flagged signs, its history over runs and the score distributions
