@@ -1534,14 +1534,17 @@ static int store_schools(struct imp *im)
 					     .kind = named ? registry_kind_guess(f->name) : NULL,
 					     .kind_guessed = named };
 			long proposed = 0;
-			/* Where writers run side by side (PostgreSQL), another upload may be creating
-			 * the school's municipality (or region) at this moment: our insert waits for
-			 * it, then runs into its row, which is there once it has committed. The failed
-			 * statement alone was undone (db/pg.c runs a write in a savepoint), so once
-			 * more takes that row; the region and the municipality may each be raced, so
-			 * three tries. On SQLite a refusal is the data's and comes again. */
-			rc = registry_school_put(im->d, &sc, &f->id);
-			for (int again = 0; again < 2 && rc == ERR_INVALID; again++)
+			/* Not found under the write lock: a plain insert (the upsert costs several
+			 * times more, and a file may bring thousands of new schools). Where writers
+			 * run side by side (PostgreSQL), another upload may be creating the school, or
+			 * its municipality (or region), at this moment: our insert waits for it, then
+			 * runs into its row, which is there once it has committed. The failed
+			 * statement alone was undone (db/pg.c runs a write in a savepoint), so the
+			 * upsert takes that row; the school, the region and the municipality may each
+			 * be raced, so three more tries. On SQLite a refusal is the data's and comes
+			 * again. */
+			rc = registry_school_insert_new(im->d, &sc, &f->id);
+			for (int again = 0; again < 3 && rc == ERR_INVALID; again++)
 				rc = registry_school_put(im->d, &sc, &f->id);
 			if (rc || (rc = registry_alias_propose(im->d, f->id, &proposed))) {
 				report(im, R_SCHOOL, 0, NULL, f->login, "школа не сохранена: %s",
