@@ -471,7 +471,7 @@ static void bulk_end(struct db *d)
 {
 	if (d->bulk && sqlite3_get_autocommit(d->h)) {
 		d->bulk = false;
-		db_exec(d, "PRAGMA foreign_keys = ON");
+		db_exec(d, "PRAGMA foreign_keys = ON; PRAGMA ignore_check_constraints = OFF");
 	}
 }
 
@@ -479,7 +479,7 @@ int db_begin_bulk(struct db *d)
 {
 	if (d->pg)
 		return pg_begin(d->pg, true);
-	int rc = db_exec(d, "PRAGMA foreign_keys = OFF");
+	int rc = db_exec(d, "PRAGMA foreign_keys = OFF; PRAGMA ignore_check_constraints = ON");
 	if (rc)
 		return rc;
 	d->bulk = true;

@@ -410,6 +410,28 @@ static void test_copy_batches(void **state)
 	db_close(d);
 }
 
+/* db_begin_bulk skips the CHECK rules on SQLite for its caller's validated values, and
+ * only within its transaction: after the commit (and after a rollback) they hold again. */
+static void test_bulk_checks_restored(void **state)
+{
+	struct db *d = NULL;
+	char file[160];
+	snprintf(file, sizeof file, "%s/bulk.db", dir);
+	assert_int_equal(db_open(&d, file, DB_OPEN_CREATE), 0);
+	assert_int_equal(db_exec(d, "CREATE TABLE c (v INTEGER CHECK (v BETWEEN 2 AND 5))"), 0);
+	assert_int_equal(db_begin_bulk(d), 0);
+	assert_int_equal(db_exec(d, "INSERT INTO c VALUES (3)"), 0);
+	assert_int_equal(db_commit(d), 0);
+	assert_int_not_equal(db_exec(d, "INSERT INTO c VALUES (9)"), 0);
+	assert_int_equal(db_begin_bulk(d), 0);
+	assert_int_equal(db_rollback(d), 0);
+	assert_int_not_equal(db_exec(d, "INSERT INTO c VALUES (9)"), 0);
+	int64_t n = -1;
+	assert_int_equal(db_query_int(d, "SELECT count(*) FROM c", 0, &n), 0);
+	assert_int_equal(n, 1);
+	db_close(d);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -426,6 +448,7 @@ int main(void)
 		cmocka_unit_test(test_migration_008_keys_expire),
 		cmocka_unit_test(test_pg_ddl_rules),
 		cmocka_unit_test(test_copy_batches),
+		cmocka_unit_test(test_bulk_checks_restored),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
