@@ -501,8 +501,10 @@ static int finish(struct job *r, struct analysis_summary *sum)
 	struct stat_risk_school *rk = xcalloc(ns + 1, sizeof *rk);
 	struct stat_risk_summary rs;
 	bool *considered = xcalloc(ns + 1, sizeof *considered);
+	double t0 = now();
 	if ((rc = stat_risk(r->ev, r->nev, ns, STAT_COMBINE_POOLED, r->cfg.q, rk, &rs)))
 		goto out;
+	double t_risk = now();
 	for (size_t s = 0; s < ns; s++)
 		considered[s] = r->works[s] > 0;
 	struct stat_index ix = stat_objectivity_index(r->official, considered, ns);
@@ -514,6 +516,7 @@ static int finish(struct job *r, struct analysis_summary *sum)
 	    (rc = analysis_write_municipalities(r)) || (rc = analysis_write_official(r)) ||
 	    (rc = analysis_store_histograms(r, rk)))
 		goto out;
+	double t_files = now();
 	if (r->store) {
 		int64_t id = run_writer_id(r->store);
 		struct run_totals t = { (long)sum->procedures, (long)sum->considered,
@@ -525,6 +528,10 @@ static int finish(struct job *r, struct analysis_summary *sum)
 		sum->run_id = id;
 	}
 	rc = analysis_outputs_finish(r, true);
+	if (r->o->timing)
+		fprintf(stderr, "время: риск %.2f с, файлы%s %.2f с, запись прогона в базу %.2f с\n",
+			t_risk - t0, r->o->store ? " и строки прогона" : "", t_files - t_risk,
+			now() - t_files);
 out:
 	free(considered);
 	free(rk);
@@ -585,17 +592,19 @@ int analysis_run(struct db *d, const struct analysis_opts *o, struct analysis_su
 		r->cfg.q = o->q;
 	struct worker *wk = NULL;
 	int nw = 0;
-	double t0 = now(), t_wait = 0, t1 = 0;
+	double t0 = now(), t_wait = 0, t1 = 0, tp = 0;
 	int rc = job_prepare(r);
-	if (rc || (rc = store_begin(r)) || (rc = workers_start(r, &wk, &nw)) ||
-	    (rc = consume_all(r, sum, &t_wait)))
+	if (rc || (rc = store_begin(r)))
+		goto out;
+	tp = now();
+	if ((rc = workers_start(r, &wk, &nw)) || (rc = consume_all(r, sum, &t_wait)))
 		goto out;
 	t1 = now();
 	if ((rc = finish(r, sum)))
 		goto out;
 	if (o->timing)
-		fprintf(stderr, "время: загрузка и анализ %.2f с (ожидание потоков %.2f с), риск и "
-			"файлы %.2f с\n", t1 - t0, t_wait, now() - t1);
+		fprintf(stderr, "время: подготовка %.2f с, загрузка и анализ %.2f с (ожидание потоков "
+			"%.2f с), риск и файлы %.2f с\n", tp - t0, t1 - tp, t_wait, now() - t1);
 out:
 	if (wk)
 		workers_stop(r, wk, nw);
