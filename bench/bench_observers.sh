@@ -9,6 +9,14 @@
 set -eu
 cd "$(dirname "$0")/.."
 OKO=${OKO:-build/oko}
+# With OKO_BASE (bench/run.sh: the base build), the whole benchmark runs with the base build,
+# then with this one, in the same run; each printed figure starts with base or new.
+if [ -n "${OKO_BASE:-}" ] && [ -z "${BENCH_LABEL:-}" ]; then
+	BENCH_LABEL=base OKO=$OKO_BASE bash "$0"
+	BENCH_LABEL=new bash "$0"
+	exit
+fi
+L=${BENCH_LABEL:-new}
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 export OKO_DB=$T/obs.db
@@ -52,7 +60,7 @@ done
 walls=$(cut -d' ' -f1 "$T"/time? | sort -n)
 solves=$(sed -n 's/.*время решения: \([0-9,]*\) с.*/\1/p' "$T"/out? | tr , . | sort -n)
 rss=$(cut -d' ' -f2 "$T"/time? | sort -n | tail -1)
-grep -E 'проведений:|приоритетных|наблюдателей:' "$T/out1" | sed 's/^ */  /'
-printf 'observers assign, %s sittings x %s observers: command min %s s, median %s s (solve %s-%s s), peak RSS %d MB\n' \
+grep -E 'проведений:|приоритетных|наблюдателей:' "$T/out1" | sed "s/^ */$L  /"
+printf '%-4s observers assign, %s sittings x %s observers: command min %s s, median %s s (solve %s-%s s), peak RSS %d MB\n' "$L" \
 	"$(($(wc -l <"$T/sittings.csv") - 1))" 3000 "$(head -1 <<<"$walls")" "$(sed -n 2p <<<"$walls")" \
 	"$(head -1 <<<"$solves")" "$(tail -1 <<<"$solves")" $(((rss + 1023) / 1024))

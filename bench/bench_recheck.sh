@@ -9,6 +9,14 @@
 set -eu
 cd "$(dirname "$0")/.."
 OKO=${OKO:-build/oko}
+# With OKO_BASE (bench/run.sh: the base build), the whole benchmark runs with the base build,
+# then with this one, in the same run; each printed figure starts with base or new.
+if [ -n "${OKO_BASE:-}" ] && [ -z "${BENCH_LABEL:-}" ]; then
+	BENCH_LABEL=base OKO=$OKO_BASE bash "$0"
+	BENCH_LABEL=new bash "$0"
+	exit
+fi
+L=${BENCH_LABEL:-new}
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 export OKO_DB=$T/base.db
@@ -37,8 +45,8 @@ works=$(($(wc -l <"$T/sample1.csv") - 1))
 sw=$(cut -d' ' -f1 "$T"/ts? | sort -n)
 aw=$(cut -d' ' -f1 "$T"/ta? | sort -n)
 rss=$(cat "$T"/ts? "$T"/ta? | cut -d' ' -f2 | sort -n | tail -1)
-sed 's/^/  /' "$T/a1" | head -8
-printf 'recheck sample, 2000 schools: %s works chosen, command min %s s, median %s s\n' "$works" \
+sed "s/^/$L  /" "$T/a1" | head -8
+printf '%-4s recheck sample, 2000 schools: %s works chosen, command min %s s, median %s s\n' "$L" "$works" \
 	"$(head -1 <<<"$sw")" "$(sed -n 2p <<<"$sw")"
-printf 'recheck assign, %s works x 400 experts: command min %s s, median %s s, peak RSS %d MB\n' "$works" \
+printf '%-4s recheck assign, %s works x 400 experts: command min %s s, median %s s, peak RSS %d MB\n' "$L" "$works" \
 	"$(head -1 <<<"$aw")" "$(sed -n 2p <<<"$aw")" $(((rss + 1023) / 1024))
