@@ -69,6 +69,7 @@ measure() {
 			fi
 			once "$b" "$T/run.db" "$file" "$@" || return 1
 			read -r sec kb <"$T/time"
+			dump "$T/run.db" >"$T/dump-$b"
 			echo "$sec" >>"$T/sec-$b"
 			echo "$kb" >>"$T/kb-$b"
 		done
@@ -81,6 +82,18 @@ measure() {
 		awk -v l="$label" -v b="$b" -v r="$rows" -v s="$s" -v k="$k" 'BEGIN { printf "%-30s %-4s %9d rows %6.2f s %9.0f rows/s  peak %5.0f MB\n", l, b, r, s, (s > 0 ? r / s : 0), k / 1024 }'
 	done
 	sed 's/^/    phases (new): /' "$T/phases-new"
+	if [ -n "$BASE" ]; then
+		cmp -s "$T/dump-base" "$T/dump-new" && echo "    stored results: identical to the base build's (cmp)" ||
+			echo "    stored results: DIFFER from the base build's"
+	fi
+}
+
+# What an import stored, in a fixed order, for cmp between the builds.
+dump() { # DB
+	sqlite3 "$1" "SELECT p.code, s.login, r.code, r.class, r.gender, r.variant, r.journal_mark,
+		r.absent, r.primary_score, r.stated_total, hex(r.scores), r.problems
+		FROM result r JOIN school s ON s.id = r.school_id JOIN procedure p ON p.id = r.procedure_id
+		ORDER BY p.code, s.login, r.code"
 }
 
 make_csv 1000000 "$T/1m.csv"
