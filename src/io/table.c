@@ -289,16 +289,30 @@ static int produce_row(void *ctx, const struct table_row *r)
 	}
 	b->rows[b->nrows++] = (struct batch_row){ r->row, b->ncells, r->n };
 	size_t need = 0;
-	for (size_t i = 0; i < r->n; i++)
+	bool packed = true; /* the cells lie one after the other, each ended by its NUL */
+	for (size_t i = 0; i < r->n; i++) {
 		need += r->len[i] + 1;
+		packed = packed && (i + 1 == r->n || r->v[i + 1] == r->v[i] + r->len[i] + 1);
+	}
 	buf_reserve(&b->text, need);
 	char *p = b->text.p + b->text.len;
-	for (size_t i = 0; i < r->n; i++) {
-		b->off[b->ncells] = (size_t)(p - b->text.p);
-		b->len[b->ncells++] = r->len[i];
-		memcpy(p, r->v[i], r->len[i]);
-		p += r->len[i];
-		*p++ = '\0';
+	size_t base = b->text.len;
+	if (packed && r->n) {
+		/* A CSV record (csv_next keeps its fields so): one copy for the row, where a copy
+		 * per cell cost a quarter of the reading thread. */
+		memcpy(p, r->v[0], need);
+		for (size_t i = 0; i < r->n; i++) {
+			b->off[b->ncells] = base + (size_t)(r->v[i] - r->v[0]);
+			b->len[b->ncells++] = r->len[i];
+		}
+	} else {
+		for (size_t i = 0; i < r->n; i++) {
+			b->off[b->ncells] = (size_t)(p - b->text.p);
+			b->len[b->ncells++] = r->len[i];
+			memcpy(p, r->v[i], r->len[i]);
+			p += r->len[i];
+			*p++ = '\0';
+		}
 	}
 	b->text.len += need;
 	b->text.p[b->text.len] = '\0';
