@@ -31,6 +31,7 @@
 #include "io/table_write.h"
 #include "model/procedure.h"
 #include "model/observed.h"
+#include "model/plan.h"
 #include "model/recheck.h"
 #include "model/registry.h"
 #include "model/run.h"
@@ -845,6 +846,43 @@ out:
 	return 0;
 }
 
+/* The card's content below the frame (hundreds of milliseconds on a region: the run's signs,
+ * histograms, re-checks, observation and history of the school). */
+static int evidence_body(struct web_req *r, struct buf *b, const char *login, int64_t school, const char *name,
+			 const struct run_info *ri)
+{
+	int rc;
+	buf_puts(b, "<p><a href=\"/risk\">← Зона риска</a></p><h1>");
+	html_text(b, name);
+	buf_puts(b, "</h1><p class=\"muted\">Доказательная карточка: признаки, по которым школа "
+		    "отмечена в последнем анализе, с исходными числами. Признак — повод для проверки "
+		    "(перепроверки работ, наблюдения), а не вывод о нарушении. Всё на карточке — "
+		    "на момент анализа от ");
+	moment(b, ri->at);
+	buf_puts(b, ".</p><p class=\"actions\"><a href=\"/risk/");
+	html_url(b, login);
+	buf_puts(b, "/pdf\">Распечатать / PDF</a></p><nav class=\"card\" aria-label=\"Что сделать\"><h2>Что "
+		    "сделать</h2><ul><li><a href=\"/measures\">Создать меры адресной помощи</a></li>"
+		    "<li><a href=\"/observers\">Назначить наблюдателей</a></li>"
+		    "<li><a href=\"/recheck\">Отобрать работы на перепроверку</a></li></ul></nav>");
+	web_recheck_card(r, b, ri->id, school);
+	char top[48];
+	evidence_tiles(r, b, ri->id, school, top, sizeof top);
+	rc = evidence_signs(r, b, ri->id, school, top, sizeof top);
+	if (top[0]) {
+		buf_puts(b, "<section><h2>Распределение баллов</h2>");
+		distribution(r, b, ri->id, school, top);
+		buf_puts(b, "<p><a href=\"/reports/");
+		html_url(b, top);
+		buf_puts(b, "?school=");
+		html_url(b, login);
+		buf_puts(b, "\">Все отчёты школы по этой процедуре (по текущим результатам)</a></p></section>");
+	}
+	int rc3 = evidence_observation(r, b, school);
+	int rc2 = evidence_history(r, b, school);
+	return rc ? rc : rc3 ? rc3 : rc2;
+}
+
 int page_evidence(struct web_req *r, struct web_res *w)
 {
 	struct buf *b = &w->body;
@@ -864,37 +902,26 @@ int page_evidence(struct web_req *r, struct web_res *w)
 	}
 	if (rc)
 		return rc;
+	/* Kept per thread for the database's version (cache.c) under what it depends on: the
+	 * school, the role and scope (the card's links and observation) and the minute of
+	 * plan_now() (what the observation part shows depends on the day). */
+	char key[96], sk[64];
+	scope_key(&r->scope, sk, sizeof sk);
+	snprintf(key, sizeof key, "evidence:%d:%s:%lld:%s", (int)r->user.role, sk, (long long)(plan_now() / 60), login);
+	const char *cached = strlen(login) < 40 ? web_cache_get(r, key) : NULL;
 	html_begin(r, w, name);
-	buf_puts(b, "<p><a href=\"/risk\">← Зона риска</a></p><h1>");
-	html_text(b, name);
-	buf_puts(b, "</h1><p class=\"muted\">Доказательная карточка: признаки, по которым школа "
-		    "отмечена в последнем анализе, с исходными числами. Признак — повод для проверки "
-		    "(перепроверки работ, наблюдения), а не вывод о нарушении. Всё на карточке — "
-		    "на момент анализа от ");
-	moment(b, ri.at);
-	buf_puts(b, ".</p><p class=\"actions\"><a href=\"/risk/");
-	html_url(b, login);
-	buf_puts(b, "/pdf\">Распечатать / PDF</a></p><nav class=\"card\" aria-label=\"Что сделать\"><h2>Что "
-		    "сделать</h2><ul><li><a href=\"/measures\">Создать меры адресной помощи</a></li>"
-		    "<li><a href=\"/observers\">Назначить наблюдателей</a></li>"
-		    "<li><a href=\"/recheck\">Отобрать работы на перепроверку</a></li></ul></nav>");
-	web_recheck_card(r, b, ri.id, school);
-	char top[48];
-	evidence_tiles(r, b, ri.id, school, top, sizeof top);
-	rc = evidence_signs(r, b, ri.id, school, top, sizeof top);
-	if (top[0]) {
-		buf_puts(b, "<section><h2>Распределение баллов</h2>");
-		distribution(r, b, ri.id, school, top);
-		buf_puts(b, "<p><a href=\"/reports/");
-		html_url(b, top);
-		buf_puts(b, "?school=");
-		html_url(b, login);
-		buf_puts(b, "\">Все отчёты школы по этой процедуре (по текущим результатам)</a></p></section>");
+	if (cached) {
+		html_raw(b, cached);
+	} else {
+		struct buf part = BUF_INIT;
+		rc = evidence_body(r, &part, login, school, name, &ri);
+		if (!rc && strlen(login) < 40)
+			web_cache_put(r, key, buf_str(&part));
+		html_raw(b, buf_str(&part));
+		buf_free(&part);
 	}
-	int rc3 = evidence_observation(r, b, school);
-	int rc2 = evidence_history(r, b, school);
 	html_end(r, w);
-	return rc ? rc : rc3 ? rc3 : rc2;
+	return rc;
 }
 
 /* GET /risk/{login}/pdf: the card as a printed document (report/risk_doc.c). */
