@@ -19,6 +19,7 @@
  * A school's earlier results for a procedure are replaced by the rows of a new upload;
  * with o->merge (the results grid) only the participants the rows name are replaced, and
  * a row with a code and nothing else clears that participant's result. */
+#include <pthread.h>
 #include <sodium.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -278,8 +279,12 @@ struct imp {
 	long rows_since_progress;
 	bool fatal;                       /* stop reading: an error beyond repair */
 	const struct import_rows *rows;   /* the rows when they are not a file, else NULL */
-	char rows_digest[65];             /* rows: BLAKE2b of the rows as canonical CSV, hex */
-	int64_t rows_size;                /* rows: the bytes of that CSV */
+	char rows_digest[65];             /* rows: BLAKE2b of the rows as canonical CSV, hex;
+					     a file: its BLAKE2b, taken by digest_thread */
+	int64_t rows_size;                /* the bytes of that CSV or file */
+	pthread_t digest_th;              /* a file's digest, taken while the file is read */
+	bool digesting;                   /* digest_th runs or has not been joined */
+	int digest_rc;
 };
 
 /* ---- messages ---- */
@@ -1409,16 +1414,42 @@ static int file_digest(const struct table_in *in, char hex[65], int64_t *size)
 	return rc;
 }
 
+/* The upload history keeps the file's digest: taken on a thread of its own while the file
+ * is read and checked (it read the whole file again under the write lock, a tenth of a big
+ * import's store). */
+static void *digest_thread(void *arg)
+{
+	struct imp *im = arg;
+	im->digest_rc = file_digest(&im->in, im->rows_digest, &im->rows_size);
+	return NULL;
+}
+
+static void digest_start(struct imp *im)
+{
+	if (pthread_create(&im->digest_th, NULL, digest_thread, im) == 0)
+		im->digesting = true;
+	else
+		im->digest_rc = 1; /* not started: history_begin takes it itself */
+}
+
+static int digest_join(struct imp *im)
+{
+	if (im->digesting) {
+		pthread_join(im->digest_th, NULL);
+		im->digesting = false;
+	}
+	if (im->digest_rc == 1)
+		im->digest_rc = file_digest(&im->in, im->rows_digest, &im->rows_size);
+	return im->digest_rc;
+}
+
 static int history_begin(struct imp *im)
 {
-	char hex[65];
-	int64_t size = im->rows_size;
-	int rc = 0;
-	if (im->rows)
-		memcpy(hex, im->rows_digest, sizeof hex);
-	else if ((rc = file_digest(&im->in, hex, &size)))
+	int rc;
+	if (!im->rows && (rc = digest_join(im)))
 		return rc;
-	return upload_add(im->d, base_name(im->name), hex, size, im->o->user, &im->st->upload_id);
+	return upload_add(im->d, base_name(im->name), im->rows_digest, im->rows_size, im->o->user,
+			  &im->st->upload_id);
 }
 
 static int history_end(struct imp *im)
@@ -1937,6 +1968,8 @@ static int run(struct db *d, const char *path, const struct import_rows *rows,
 
 	/* First pass: read and validate, no lock held. */
 	phase(&ph, PH_START);
+	if (!rows)
+		digest_start(im);
 	if ((rc = registry_school_index(d, &im->schools)))
 		goto out;
 	rc = rows ? read_rows(im) : table_read_threaded(&im->in, sheet, any_row, im, &im->src, msg,
@@ -2005,6 +2038,8 @@ out:
 		phase(&ph, PH_DONE);
 	}
 	phases_log(&ph, st->rows);
+	if (im->digesting)
+		digest_join(im);
 	if (im->have_header)
 		summarise(im, rc == 0 && !o->dry_run);
 	for (int i = 0; i < im->nprocs; i++)
