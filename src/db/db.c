@@ -30,6 +30,8 @@ static void sqlite_setup(void)
 	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 }
 
+static int copy_module(sqlite3 *h);
+
 struct db {
 	sqlite3 *h;
 	char msg[512];
@@ -165,6 +167,10 @@ int db_open(struct db **out, const char *path, int flags)
 		goto out;
 	}
 	sqlite3_busy_timeout(d->h, 5000);
+	if ((src = copy_module(d->h)) != SQLITE_OK) {
+		rc = fail(d, src);
+		goto out;
+	}
 	/* A file that is not a database fails on the first read: check it here so the user
 	 * gets one clear message. Reads go through a 256 MiB memory map: fewer copies for the
 	 * analysis's range scans, and every connection's map counts in resident memory, so it
@@ -536,13 +542,16 @@ int64_t db_changes(struct db *d)
 /* ---- bulk load ---- */
 
 /* On SQLite the rows are gathered into batches of COPY_BATCH and stored by one
- * multi-row INSERT each: one statement execution opens the table's cursor once for the
- * whole batch, where a row at a time paid the statement's start and end per row (three
- * times the insert itself, measured on the results import). The values are copied into
- * the batch (a caller's buffers are reused before the batch is stored), so a constraint
- * failure is reported when its batch is stored: by the put that fills it or by the close,
- * as COPY on PostgreSQL reports it. */
-#define COPY_BATCH 64
+ * INSERT … SELECT from the batch each (the virtual table oko_batch below): one statement
+ * execution opens the table's cursor once for the whole batch, where a row at a time paid
+ * the statement's start and end per row (more than the insert itself, measured on the
+ * results import), and no value is bound (a multi-row VALUES bound 13 values a row: a
+ * sixth of the store's instructions). The values are copied into the batch (a caller's
+ * buffers are reused before the batch is stored), so a constraint failure is reported
+ * when its batch is stored: by the put that fills it or by the close, as COPY on
+ * PostgreSQL reports it. */
+#define COPY_BATCH 256
+#define COPY_MAX_COLS 64 /* columns of the oko_batch virtual table */
 
 struct copy_val {
 	int64_t i;           /* an integer, or the offset of a text or blob in bytes */
@@ -580,18 +589,16 @@ static void copy_sep(struct db_copy *c)
 		copy_put(c, "\t", 1);
 }
 
-/* SQLite: the INSERT of rows rows. */
-static int copy_prepare(struct db_copy *c, int rows, struct db_stmt **out)
+/* SQLite: the batch is read by the INSERT through the virtual table oko_batch(pointer),
+ * one statement execution for the whole batch and no bound value a cell. */
+static int copy_prepare(struct db_copy *c, struct db_stmt **out)
 {
 	struct buf b;
 	buf_init(&b, 0);
-	buf_printf(&b, "INSERT INTO %s (%s) VALUES ", c->table, c->cols);
-	for (int r = 0; r < rows; r++) {
-		buf_puts(&b, r ? ", (" : "(");
-		for (int i = 0; i < c->ncols; i++)
-			buf_puts(&b, i ? ", ?" : "?");
-		buf_puts(&b, ")");
-	}
+	buf_printf(&b, "INSERT INTO %s (%s) SELECT ", c->table, c->cols);
+	for (int i = 0; i < c->ncols; i++)
+		buf_printf(&b, "%sc%d", i ? ", " : "", i);
+	buf_puts(&b, " FROM oko_batch(?)");
 	int rc = db_prepare(c->d, out, buf_str(&b));
 	buf_free(&b);
 	return rc;
@@ -624,42 +631,166 @@ static int copy_bytes(struct db_copy *c, int type, const void *v, size_t n)
 /* SQLite: stores the gathered rows by one INSERT. */
 static int copy_flush(struct db_copy *c)
 {
-	struct db_stmt *s = c->ins, *part = NULL;
-	int rc = 0;
+	struct db_stmt *s = c->ins;
 	if (!c->nrows)
 		return 0;
-	if (c->nrows < COPY_BATCH && (rc = copy_prepare(c, c->nrows, &part)))
-		return rc;
-	if (part)
-		s = part;
-	int nv = c->nrows * c->ncols;
-	for (int k = 0; k < nv && !rc; k++) {
-		const struct copy_val *x = &c->vals[k];
-		int e;
-		switch (x->type) {
-		case SQLITE_INTEGER:
-			e = sqlite3_bind_int64(s->h, k + 1, x->i);
-			break;
-		case SQLITE_TEXT:
-			e = sqlite3_bind_text(s->h, k + 1, c->line + x->i, (int)x->len, SQLITE_STATIC);
-			break;
-		case SQLITE_BLOB:
-			e = sqlite3_bind_blob64(s->h, k + 1, c->line + x->i, x->len, SQLITE_STATIC);
-			break;
-		default:
-			e = sqlite3_bind_null(s->h, k + 1);
-		}
-		rc = bound(s, e);
-	}
+	int rc = bound(s, sqlite3_bind_pointer(s->h, 1, c, "oko_batch", NULL));
 	if (!rc) {
 		rc = db_step(s);
 		rc = rc < 0 ? rc : 0;
 	}
 	db_reset(s);
-	db_finalize(part);
 	c->nrows = 0;
 	c->len = 0;
 	return rc;
+}
+
+/* ---- oko_batch: a db_copy batch as a table, for its INSERT ... SELECT ----
+ *
+ * A table-valued function of one hidden argument, the batch (sqlite3_bind_pointer with the
+ * type "oko_batch", so SQL cannot forge one), whose rows are the gathered rows and whose
+ * columns c0 … c63 their values. */
+
+struct batch_cursor {
+	sqlite3_vtab_cursor base;
+	const struct db_copy *c;
+	int row;
+};
+
+static int bt_connect(sqlite3 *h, void *aux, int argc, const char *const *argv,
+		      sqlite3_vtab **out, char **err)
+{
+	(void)aux;
+	(void)argc;
+	(void)argv;
+	(void)err;
+	struct buf b;
+	buf_init(&b, 0);
+	buf_puts(&b, "CREATE TABLE x(");
+	for (int i = 0; i < COPY_MAX_COLS; i++)
+		buf_printf(&b, "c%d, ", i);
+	buf_puts(&b, "src HIDDEN)");
+	int rc = sqlite3_declare_vtab(h, buf_str(&b));
+	buf_free(&b);
+	if (rc != SQLITE_OK)
+		return rc;
+	*out = sqlite3_malloc(sizeof **out);
+	if (!*out)
+		return SQLITE_NOMEM;
+	memset(*out, 0, sizeof **out);
+	return SQLITE_OK;
+}
+
+static int bt_disconnect(sqlite3_vtab *v)
+{
+	sqlite3_free(v);
+	return SQLITE_OK;
+}
+
+static int bt_best_index(sqlite3_vtab *v, sqlite3_index_info *ix)
+{
+	(void)v;
+	for (int i = 0; i < ix->nConstraint; i++) {
+		const struct sqlite3_index_constraint *k = &ix->aConstraint[i];
+		if (k->iColumn == COPY_MAX_COLS && k->op == SQLITE_INDEX_CONSTRAINT_EQ && k->usable) {
+			ix->aConstraintUsage[i].argvIndex = 1;
+			ix->aConstraintUsage[i].omit = 1;
+			ix->estimatedCost = 1;
+			ix->estimatedRows = COPY_BATCH;
+			return SQLITE_OK;
+		}
+	}
+	return SQLITE_CONSTRAINT; /* only ever read with its batch */
+}
+
+static int bt_open(sqlite3_vtab *v, sqlite3_vtab_cursor **out)
+{
+	(void)v;
+	struct batch_cursor *k = sqlite3_malloc(sizeof *k);
+	if (!k)
+		return SQLITE_NOMEM;
+	memset(k, 0, sizeof *k);
+	*out = &k->base;
+	return SQLITE_OK;
+}
+
+static int bt_close(sqlite3_vtab_cursor *cur)
+{
+	sqlite3_free(cur);
+	return SQLITE_OK;
+}
+
+static int bt_filter(sqlite3_vtab_cursor *cur, int idx, const char *idxs, int argc,
+		     sqlite3_value **argv)
+{
+	(void)idx;
+	(void)idxs;
+	struct batch_cursor *k = (struct batch_cursor *)cur;
+	k->c = argc == 1 ? sqlite3_value_pointer(argv[0], "oko_batch") : NULL;
+	k->row = 0;
+	return SQLITE_OK;
+}
+
+static int bt_next(sqlite3_vtab_cursor *cur)
+{
+	((struct batch_cursor *)cur)->row++;
+	return SQLITE_OK;
+}
+
+static int bt_eof(sqlite3_vtab_cursor *cur)
+{
+	const struct batch_cursor *k = (const struct batch_cursor *)cur;
+	return !k->c || k->row >= k->c->nrows;
+}
+
+static int bt_column(sqlite3_vtab_cursor *cur, sqlite3_context *ctx, int col)
+{
+	const struct batch_cursor *k = (const struct batch_cursor *)cur;
+	const struct db_copy *c = k->c;
+	if (col >= c->ncols) {
+		sqlite3_result_null(ctx);
+		return SQLITE_OK;
+	}
+	const struct copy_val *x = &c->vals[(size_t)k->row * (size_t)c->ncols + (size_t)col];
+	switch (x->type) {
+	case SQLITE_INTEGER:
+		sqlite3_result_int64(ctx, x->i);
+		break;
+	case SQLITE_TEXT:
+		sqlite3_result_text(ctx, c->line + x->i, (int)x->len, SQLITE_STATIC);
+		break;
+	case SQLITE_BLOB:
+		sqlite3_result_blob(ctx, c->line + x->i, (int)x->len, SQLITE_STATIC);
+		break;
+	default:
+		sqlite3_result_null(ctx);
+	}
+	return SQLITE_OK;
+}
+
+static int bt_rowid(sqlite3_vtab_cursor *cur, sqlite3_int64 *rowid)
+{
+	*rowid = ((const struct batch_cursor *)cur)->row;
+	return SQLITE_OK;
+}
+
+static const sqlite3_module batch_module = {
+	.iVersion = 0,
+	.xConnect = bt_connect,
+	.xBestIndex = bt_best_index,
+	.xDisconnect = bt_disconnect,
+	.xOpen = bt_open,
+	.xClose = bt_close,
+	.xFilter = bt_filter,
+	.xNext = bt_next,
+	.xEof = bt_eof,
+	.xColumn = bt_column,
+	.xRowid = bt_rowid,
+};
+
+static int copy_module(sqlite3 *h)
+{
+	return sqlite3_create_module(h, "oko_batch", &batch_module, NULL);
 }
 
 int db_copy_open(struct db *d, struct db_copy **out, const char *table, const char *cols,
@@ -680,7 +811,7 @@ int db_copy_open(struct db *d, struct db_copy **out, const char *table, const ch
 		c->table = xstrdup(table);
 		c->cols = xstrdup(cols);
 		c->vals = xcalloc((size_t)COPY_BATCH * (size_t)ncols, sizeof *c->vals);
-		rc = copy_prepare(c, COPY_BATCH, &c->ins);
+		rc = ncols > COPY_MAX_COLS ? ERR_INVALID : copy_prepare(c, &c->ins);
 	}
 	free(sql);
 	if (rc) {

@@ -94,12 +94,15 @@ bool db_col_null(struct db_stmt *s, int i);
 int db_query_int(struct db *d, const char *sql, int64_t dflt, int64_t *out);
 
 /* Bulk load of many rows into one table, whole or not at all with the caller's transaction:
- * SQLite inserts each row through one prepared statement; PostgreSQL streams them with COPY
- * FROM STDIN. cols is the constant column list ("a, b, c"), ncols its length. Each row gives
- * every column in order through db_copy_int/text/blob/null, then db_copy_row(). A row that
- * breaks a constraint fails at db_copy_row() on SQLite, and at db_copy_close() (or the next
- * statement on the connection) on PostgreSQL: the caller rolls back either way.
- * Text and blobs are not copied on SQLite until db_copy_row(): keep them until it returns. */
+ * SQLite gathers the rows in batches of 256 and inserts each batch by one INSERT … SELECT
+ * from the batch (a virtual table, oko_batch: no bound value a cell, one statement
+ * execution a batch); PostgreSQL streams them with COPY FROM STDIN. cols is the constant
+ * column list ("a, b, c"), ncols its length (at most 64 on SQLite). Each row gives every
+ * column in order through db_copy_int/text/blob/null, then db_copy_row(); texts and blobs
+ * are copied, so the caller may reuse its buffers at once. A row that breaks a constraint
+ * fails when its batch is stored — at a later db_copy_row() or at db_copy_close() on
+ * SQLite, at db_copy_close() (or the next statement on the connection) on PostgreSQL: the
+ * caller rolls back either way. */
 struct db_copy;
 int db_copy_open(struct db *d, struct db_copy **out, const char *table, const char *cols,
 		 int ncols);
