@@ -420,7 +420,8 @@ static int consume_report(struct job *r, struct aproc *p, struct analysis_summar
 		snprintf(r->msg, r->msglen, "не удалось записать signs.csv: %s", strerror(errno));
 		return ERR_IO;
 	}
-	if ((rc = analysis_flags_store(r, p)) || (rc = analysis_recheck_store(r, p)))
+	if ((rc = analysis_flags_store(r, p)) || (rc = run_flush(r->store)) ||
+	    (rc = analysis_recheck_store(r, p)))
 		return rc;
 	r->ev = xgrow(r->ev, &r->evcap, r->nev + p->nev + 1, sizeof *r->ev);
 	memcpy(r->ev + r->nev, p->ev, p->nev * sizeof *p->ev);

@@ -14,7 +14,8 @@
 /* On PostgreSQL the many rows of a run (flags, schools, histograms: hundreds of thousands
  * nationally) go by COPY, not a round trip each. A COPY holds the connection until it ends,
  * and the analysis stores other rows in between (model/recheck.c's run_recheck), so the
- * rows wait here, column values in order, and each table is copied whole by run_finish().
+ * rows wait here, column values in order, until run_flush() (after each procedure's flags)
+ * or run_finish() copies them, a COPY per table.
  * Numbers travel as text in the form the driver binds them ("%.17g", pg.c): the stored
  * values are the same. SQLite keeps its prepared statements (a call costs no round trip). */
 enum { RW_SIGN, RW_SCHOOL, RW_HIST, RW_TABLES };
@@ -93,7 +94,7 @@ static int rw_num(struct run_writer *w, int t, double v)
 	return rw_text(w, t, num, (size_t)n);
 }
 
-/* Copies the kept rows of every table. */
+/* Copies the kept rows of every table and forgets them. */
 static int rw_copy_all(struct run_writer *w)
 {
 	int rc = 0;
@@ -115,7 +116,15 @@ static int rw_copy_all(struct run_writer *w)
 		int crc = db_copy_close(c);
 		rc = rc ? rc : crc;
 	}
+	for (int t = 0; t < RW_TABLES; t++)
+		w->rows[t].n = 0;
+	buf_reset(&w->cells);
 	return rc;
+}
+
+int run_flush(struct run_writer *w)
+{
+	return w && w->copy ? rw_copy_all(w) : 0;
 }
 
 static int bind_num(struct db_stmt *s, int i, double v)

@@ -6,7 +6,8 @@
  * transaction, as a reader must never see half of one. A national run adds hundreds of
  * thousands of rows: on SQLite the writer prepares each insert once; on PostgreSQL it keeps
  * the rows of sign_result, school_risk and run_histogram and sends each table by one COPY
- * in run_finish() (so a constraint those rows break fails there, and the run rolls back).
+ * in run_flush() or run_finish() (so a constraint those rows break fails there, and the run
+ * rolls back).
  *
  * Reading: the latest run, the risk list of a scope (filters and paging of /risk), one
  * school's figures, its flagged signs, its history over runs and the score distributions
@@ -76,6 +77,11 @@ int run_add_index(struct run_writer *w, const struct run_index_row *x);
  * the run, with the mark scale (scale NULL: none). */
 int run_add_histogram(struct run_writer *w, int64_t procedure_id, int64_t school_id,
 		      const uint32_t *counts, size_t n, const int *scale);
+
+/* Sends the rows kept so far (PostgreSQL; nothing to do on SQLite): the analysis calls it
+ * after each procedure's flags, so that a national run keeps one procedure's rows at a
+ * time, not the whole run's. The connection must be free of other statements' results. */
+int run_flush(struct run_writer *w);
 
 /* The run's totals; commits and frees the writer. */
 struct run_totals {
