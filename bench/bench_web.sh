@@ -7,7 +7,9 @@
 #    campaign, a re-check round, an expert's task, an act, a plan of measures, a document…),
 #    plus the login POST a person repeats. Each route: wrk -t2 -c64 -d3s (3 s, not 10: the
 #    sweep is ~90 routes, twice when OKO_BASE is set). One line per route: req/s, p99 and the
-#    non-2xx count. When OKO_BASE is set (bench/run.sh: the build before issue 21), the
+#    non-2xx count (+Nt: N requests timed out, wrk's 2 s). After each route the script waits
+#    until the server is idle again, so a slow route's queue does not weigh on the next one.
+#    When OKO_BASE is set (bench/run.sh: the build before issue 21), the
 #    base binary serves its own copy of the same database first, then this build serves
 #    another, and the table has both columns side by side. Target (issue 21): every route
 #    p99 ≤ 50 ms at 64 connections, downloads included.
@@ -209,6 +211,17 @@ region /api/v1/signs?school=$SL
 EOF
 }
 
+# Waits (up to 60 s) until the server answers a static file at once: requests of a slow
+# route still queued when wrk stopped must not weigh on the next route's figures.
+drain() {
+	local t
+	for _ in $(seq 120); do
+		t=$(curl -s -o /dev/null --max-time 60 -w '%{time_total}' "$URL/favicon.ico")
+		awk -v t="${t:-1}" 'BEGIN { exit !(t < 0.02) }' && return
+		sleep 0.5
+	done
+}
+
 declare -A COOKIE
 sweep() { # BINARY DB OUTFILE DLDIR
 	serve "$1" "$2"
@@ -226,6 +239,7 @@ sweep() { # BINARY DB OUTFILE DLDIR
 		local c=
 		[ "$role" != - ] && c=${COOKIE[$role]}
 		echo "$n $(measure "$c" "$path")" >>"$3"
+		drain
 		# After the load, so that a kept download's first generation is in the figures.
 		[ "$kind" = dl ] && curl -s -o "$4/$n" -H "Cookie: $c" "$URL$path"
 	done < <(routes)
@@ -280,8 +294,12 @@ while read -r role path kind; do
 		fi
 	fi
 	# shellcheck disable=SC2086
-	printf '%-58.58s %24s%s %s\n' "$role $path" "$(printf '%9s %8s %5s' $new)" \
-		"${base:+ | $(printf '%9s %8s %5s' $base)}" "$same"
+	if [ -n "$BASE" ]; then
+		printf '%-58.58s %24s | %24s %s\n' "$role $path" "$(printf '%9s %8s %5s' $base)" \
+			"$(printf '%9s %8s %5s' $new)" "$same"
+	else
+		printf '%-58.58s %24s\n' "$role $path" "$(printf '%9s %8s %5s' $new)"
+	fi
 	p99=$(echo "$new" | awk '{ print $2 }')
 	case $p99 in *us) ;; *ms) [ "${p99%%.*}" -ge 50 ] 2>/dev/null && over=$((over + 1)) ;; *) over=$((over + 1)) ;; esac
 done < <(routes)

@@ -12,8 +12,10 @@
 
 #define CACHE_SLOTS 32
 
+#define CACHE_KEY 160
+
 static _Thread_local struct {
-	char key[96];
+	char key[CACHE_KEY];
 	uint64_t version;
 	char *text;
 	uint64_t used;
@@ -22,6 +24,8 @@ static _Thread_local uint64_t tick;
 
 const char *web_cache_get(struct web_req *r, const char *key)
 {
+	if (strlen(key) >= CACHE_KEY)
+		return NULL; /* never kept (web_cache_put): a cut key could name another text */
 	uint64_t v = db_data_version(r->db);
 	for (int i = 0; i < CACHE_SLOTS; i++) {
 		if (slots[i].text && slots[i].version == v && !strcmp(slots[i].key, key)) {
@@ -34,6 +38,8 @@ const char *web_cache_get(struct web_req *r, const char *key)
 
 void web_cache_put(struct web_req *r, const char *key, const char *text)
 {
+	if (strlen(key) >= CACHE_KEY)
+		return;
 	int victim = 0;
 	for (int i = 0; i < CACHE_SLOTS; i++) {
 		if (!strcmp(slots[i].key, key)) {
@@ -48,6 +54,40 @@ void web_cache_put(struct web_req *r, const char *key, const char *text)
 	slots[victim].version = db_data_version(r->db);
 	slots[victim].text = xstrdup(text);
 	slots[victim].used = ++tick;
+}
+
+/* The session's CSRF token (html_csrf) is the one part of a fragment with forms that
+ * differs between users who may share it: kept as the byte CSRF_MARK, put back for the
+ * reader. A text that holds that byte itself (a stored name with a control character) is
+ * not kept, so every byte given back is the byte rendered. */
+#define CSRF_MARK '\x01'
+
+bool web_cache_out(struct web_req *r, const char *key, struct buf *b)
+{
+	const char *t = web_cache_get(r, key);
+	if (!t)
+		return false;
+	for (const char *m; (m = strchr(t, CSRF_MARK)); t = m + 1) {
+		buf_append(b, t, (size_t)(m - t));
+		buf_puts(b, r->csrf);
+	}
+	buf_puts(b, t);
+	return true;
+}
+
+void web_cache_keep(struct web_req *r, const char *key, const char *text)
+{
+	size_t n = strlen(r->csrf);
+	if (!n || strchr(text, CSRF_MARK))
+		return; /* nothing to tell a token from; or a text the mark would corrupt */
+	struct buf t = BUF_INIT;
+	for (const char *m; (m = strstr(text, r->csrf)); text = m + n) {
+		buf_append(&t, text, (size_t)(m - text));
+		buf_putc(&t, CSRF_MARK);
+	}
+	buf_puts(&t, text);
+	web_cache_put(r, key, buf_str(&t));
+	buf_free(&t);
 }
 
 void web_cache_free(void)

@@ -283,6 +283,11 @@ const char *web_cache_get(struct web_req *r, const char *key);
 void web_cache_put(struct web_req *r, const char *key, const char *text);
 /* Frees this thread's cache (at the end of a worker thread). */
 void web_cache_free(void);
+/* The same for fragments with forms: web_cache_keep stores text with the session's CSRF
+ * token masked (nothing when the request has none); web_cache_out appends the text kept
+ * under key with the reader's token put back, false when there is none. */
+bool web_cache_out(struct web_req *r, const char *key, struct buf *b);
+void web_cache_keep(struct web_req *r, const char *key, const char *text);
 
 /* ---- finished downloads shared by the worker threads (rcache.c; issue 21) ---- */
 

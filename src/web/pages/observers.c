@@ -597,6 +597,28 @@ static void acts_list(struct web_req *r, struct buf *b, int64_t cid)
 	free(v);
 }
 
+/* The campaign's page below its heading and messages: coverage, sittings, the forms, the
+ * registry and the acts (tens of milliseconds on a region). */
+static void campaign_body(struct web_req *r, struct buf *b, int64_t cid, const char *at, bool day,
+			  const struct flash *f)
+{
+	buf_puts(b, "<nav class=\"toc\" aria-label=\"Разделы страницы\"><ol><li><a href=\"#coverage\">Охват</a>"
+		    "</li><li><a href=\"#sittings\">Проведения</a></li><li><a href=\"#assign\">Назначение</a>"
+		    "</li><li><a href=\"#registry\">Реестр</a></li><li><a href=\"#acts\">Акты</a></li></ol></nav>");
+	html_printf(b, "<p>Расписание наблюдателей (приложения к приказу): <a href=\"/observers/schedule.pdf?"
+		       "campaign=%lld\">PDF</a> · <a href=\"/observers/schedule.xlsx?campaign=%lld\">XLSX</a> · "
+		       "<a href=\"/observers/schedule.csv?campaign=%lld\">CSV</a></p>",
+		    (long long)cid, (long long)cid, (long long)cid);
+	html_printf(b, "<p><a href=\"/observers/control?campaign=%lld\">Результаты под наблюдением и без "
+		       "наблюдения</a></p>", (long long)cid);
+	coverage(r, b, cid);
+	sittings_table(r, b, cid);
+	assign_form(r, b, cid, at);
+	reveal_form(r, b, cid, day);
+	registry(r, b, cid, f);
+	acts_list(r, b, cid);
+}
+
 /* The page: the chooser when cid is 0, else the campaign. */
 static int render(struct web_req *r, struct web_res *w, int64_t cid, const struct flash *f)
 {
@@ -623,21 +645,24 @@ static int render(struct web_req *r, struct web_res *w, int64_t cid, const struc
 		notice(b, f->ok, f->text);
 	if (f && f->rep)
 		assign_report(b, f);
-	buf_puts(b, "<nav class=\"toc\" aria-label=\"Разделы страницы\"><ol><li><a href=\"#coverage\">Охват</a>"
-		    "</li><li><a href=\"#sittings\">Проведения</a></li><li><a href=\"#assign\">Назначение</a>"
-		    "</li><li><a href=\"#registry\">Реестр</a></li><li><a href=\"#acts\">Акты</a></li></ol></nav>");
-	html_printf(b, "<p>Расписание наблюдателей (приложения к приказу): <a href=\"/observers/schedule.pdf?"
-		       "campaign=%lld\">PDF</a> · <a href=\"/observers/schedule.xlsx?campaign=%lld\">XLSX</a> · "
-		       "<a href=\"/observers/schedule.csv?campaign=%lld\">CSV</a></p>",
-		    (long long)cid, (long long)cid, (long long)cid);
-	html_printf(b, "<p><a href=\"/observers/control?campaign=%lld\">Результаты под наблюдением и без "
-		       "наблюдения</a></p>", (long long)cid);
-	coverage(r, b, cid);
-	sittings_table(r, b, cid);
-	assign_form(r, b, cid, at);
-	reveal_form(r, b, cid, day);
-	registry(r, b, cid, f);
-	acts_list(r, b, cid);
+	if (f) {
+		campaign_body(r, b, cid, at, day, f);
+	} else {
+		/* A plain GET: kept per thread for the database's version (cache.c, the forms'
+		 * CSRF token put back for each reader) under the role, scope, campaign, filter,
+		 * page and minute. */
+		char key[200], sk[64];
+		scope_key(&r->scope, sk, sizeof sk);
+		snprintf(key, sizeof key, "observers:%d:%s:%lld:%lld:%lld:%lld", (int)r->user.role, sk, (long long)cid,
+			 (long long)web_int(r, "municipality"), (long long)web_int(r, "page"), (long long)(plan_now() / 60));
+		if (!web_cache_out(r, key, b)) {
+			struct buf part = BUF_INIT;
+			campaign_body(r, &part, cid, at, day, NULL);
+			web_cache_keep(r, key, buf_str(&part));
+			html_raw(b, buf_str(&part));
+			buf_free(&part);
+		}
+	}
 	if (is_region(r))
 		buf_puts(b, "<p><a href=\"/observers/violations\">Перечень нарушений для актов</a></p>");
 	html_end(r, w);
