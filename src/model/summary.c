@@ -69,13 +69,16 @@ out:
 	return rc;
 }
 
+/* Procedure by procedure through the results' primary key (procedure_id, school_id, code):
+ * CROSS JOIN keeps SQLite from scanning the whole result table for one school (the school
+ * card: 40 ms → 0.3 ms on the demo region; issue 21). */
 int summary_school_results(struct db *d, int64_t school_id, summary_school_result_fn fn, void *ctx)
 {
 	struct db_stmt *s = NULL;
 	int rc = db_prepare(d, &s, "SELECT p.code, sum(1 - x.absent), sum(x.absent), avg(x.primary_score),"
 				   " p.max_score, sum(CASE WHEN x.problems <> 0 THEN 1 ELSE 0 END),"
 				   " p.subject, p.grade, p.year"
-				   " FROM procedure p JOIN result x ON x.procedure_id = p.id AND x.school_id = ?"
+				   " FROM procedure p CROSS JOIN result x WHERE x.procedure_id = p.id AND x.school_id = ?"
 				   " GROUP BY p.id ORDER BY p.year DESC, p.code");
 	if (rc || (rc = db_bind_int(s, 1, school_id)))
 		goto out;
