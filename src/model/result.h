@@ -189,19 +189,20 @@ static inline const char *result_cell_text(uint8_t v, char buf[4])
 static inline bool result_cells_clip(const uint8_t *cells, int n, const int *pos_max, uint8_t none,
 				     uint8_t *out, uint64_t *not_taught)
 {
-	bool over = false;
+	/* Without branches: the loader runs this for every cell of a national database, and
+	 * the two branches a cell were two thirds of its own time (perf, 30 M works). */
+	int over = 0;
+	uint64_t nt = 0;
 	for (int k = 0; k < n; k++) {
 		uint8_t v = cells[k];
-		if (v == SCORE_NOT_TAUGHT) {
-			v = none;
-			++*not_taught;
-		} else if (v < SCORE_NOT_TAUGHT && v > pos_max[k]) {
-			v = none;
-			over = true;
-		}
-		out[k] = v;
+		int taught_not = v == SCORE_NOT_TAUGHT;
+		int above = (v < SCORE_NOT_TAUGHT) & (v > pos_max[k]);
+		nt += (uint64_t)taught_not;
+		over |= above;
+		out[k] = (taught_not | above) ? none : v;
 	}
-	return over;
+	*not_taught += nt;
+	return over != 0;
 }
 
 #endif
