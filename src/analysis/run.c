@@ -159,7 +159,7 @@ static void *worker_main(void *arg)
 	struct worker *w = arg;
 	struct job *r = w->r;
 	struct db *d = NULL;
-	int rc = db_open(&d, r->o->db_path, DB_OPEN_NOMIGRATE);
+	int rc = db_open(&d, r->o->db_path, DB_OPEN_NOMIGRATE | DB_OPEN_SCAN);
 	size_t window = (size_t)r->o->threads + 1;
 	for (;;) {
 		pthread_mutex_lock(&r->mu);

@@ -181,7 +181,9 @@ int db_open(struct db **out, const char *path, int flags)
 	if ((rc = db_exec(d, "PRAGMA page_size = 16384;"
 			     "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;"
 			     "PRAGMA temp_store = MEMORY; PRAGMA cache_size = -65536;"
-			     "PRAGMA mmap_size = 268435456;"))) {
+			     "PRAGMA mmap_size = 268435456;")) ||
+	    ((flags & DB_OPEN_SCAN) &&
+	     (rc = db_exec(d, "PRAGMA mmap_size = 0; PRAGMA cache_size = -8192;")))) {
 		log_error("файл %s не является базой данных oko: %s", path, d->msg);
 		goto out;
 	}

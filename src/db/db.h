@@ -24,6 +24,10 @@ enum db_open_flags {
 	DB_OPEN_CREATE = 1,   /* create the file when missing */
 	DB_OPEN_READONLY = 2,
 	DB_OPEN_NOMIGRATE = 4, /* do not migrate an older database automatically */
+	DB_OPEN_SCAN = 8,      /* SQLite: a connection for long range scans beside others in the
+				  process (the analysis's workers): no memory map of the file and
+				  a small page cache, so that each one does not add the file's first
+				  256 MB and 64 MB of cache to the process's resident memory */
 };
 
 /* Opens the database at path: a file name for SQLite (optionally written "sqlite:FILE"), or
