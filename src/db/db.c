@@ -548,7 +548,7 @@ int64_t db_changes(struct db *d)
  * execution opens the table's cursor once for the whole batch, where a row at a time paid
  * the statement's start and end per row (more than the insert itself, measured on the
  * results import), and no value is bound (a multi-row VALUES bound 13 values a row: a
- * sixth of the store's instructions). The values are copied into the batch (a caller's
+ * eighth of the store's instructions). The values are copied into the batch (a caller's
  * buffers are reused before the batch is stored), so a constraint failure is reported
  * when its batch is stored: by the put that fills it or by the close, as COPY on
  * PostgreSQL reports it. */

@@ -1415,8 +1415,7 @@ static int file_digest(const struct table_in *in, char hex[65], int64_t *size)
 }
 
 /* The upload history keeps the file's digest: taken on a thread of its own while the file
- * is read and checked (it read the whole file again under the write lock, a tenth of a big
- * import's store). */
+ * is read and checked (it read and hashed the whole file again under the write lock). */
 static void *digest_thread(void *arg)
 {
 	struct imp *im = arg;
@@ -1565,8 +1564,8 @@ static int store_schools(struct imp *im)
 					     .kind = named ? registry_kind_guess(f->name) : NULL,
 					     .kind_guessed = named };
 			long proposed = 0;
-			/* Not found under the write lock: a plain insert (the upsert costs several
-			 * times more, and a file may bring thousands of new schools). Where writers
+			/* Not found under the write lock: a plain insert (the upsert costs twice as
+			 * much, and a file may bring thousands of new schools). Where writers
 			 * run side by side (PostgreSQL), another upload may be creating the school, or
 			 * its municipality (or region), at this moment: our insert waits for it, then
 			 * runs into its row, which is there once it has committed. The failed

@@ -46,8 +46,8 @@ int registry_municipality_id(struct db *d, int64_t region_id, const char *name, 
 /* Inserts the school or updates the one with the same login. */
 int registry_school_put(struct db *d, const struct school *s, int64_t *id);
 /* Inserts a school the caller knows is new (no school or alias has its login: looked up
- * within the same write transaction): a plain INSERT, several times cheaper than the
- * upsert above for an import that creates thousands of schools. ERR_INVALID when a school
+ * within the same write transaction): a plain INSERT, half the cost of the upsert above
+ * for an import that creates thousands of schools. ERR_INVALID when a school
  * has the login after all (on PostgreSQL another upload may have just created it). */
 int registry_school_insert_new(struct db *d, const struct school *s, int64_t *id);
 /* ERR_NOTFOUND when no school has this login. */

@@ -59,15 +59,17 @@ struct result {
 int result_primary_score(const struct result *r);
 
 /* A writer for many results of one procedure (use inside a transaction): db_copy, so
- * PostgreSQL gets them by COPY and SQLite by one prepared INSERT. */
+ * PostgreSQL gets them by COPY, SQLite by one INSERT a batch of 256. */
 struct result_writer;
 int result_writer_open(struct db *d, int64_t procedure_id, struct result_writer **out);
 /* Inserts the result of participant r->code of school r->school_id. A result already
  * stored for the same participant fails with ERR_EXISTS (delete a school's results first
- * to replace them). */
+ * to replace them) — when its batch is stored: by this or a later put, or by the close,
+ * so the row a failing put names need not be the repeated one (the importer finds
+ * repeated codes before it stores). */
 int result_writer_put(struct result_writer *w, const struct result *r);
 /* Stores what is left and frees w. Its result counts: on PostgreSQL the results travel by
- * COPY, and a duplicate participant is found only here (or by the next statement on the
+ * COPY, and a duplicate participant may be found only here (or by the next statement on the
  * connection) — the caller rolls back on any failure. */
 int result_writer_close(struct result_writer *w);
 /* Deletes a school's results for the writer's procedure (before storing a corrected

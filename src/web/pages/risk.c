@@ -905,17 +905,19 @@ int page_evidence(struct web_req *r, struct web_res *w)
 	/* Kept per thread for the database's version (cache.c) under what it depends on: the
 	 * school, the role and scope (the card's links and observation) and the minute of
 	 * plan_now() (what the observation part shows depends on the day). */
-	char key[96], sk[64];
+	char key[256], sk[64];
 	scope_key(&r->scope, sk, sizeof sk);
-	snprintf(key, sizeof key, "evidence:%d:%s:%lld:%s", (int)r->user.role, sk, (long long)(plan_now() / 60), login);
-	const char *cached = strlen(login) < 40 ? web_cache_get(r, key) : NULL;
+	int n = snprintf(key, sizeof key, "evidence:%d:%s:%lld:%s", (int)r->user.role, sk,
+			 (long long)(plan_now() / 60), login);
+	bool keep = n > 0 && (size_t)n < sizeof key; /* a cut key could name another card */
+	const char *cached = keep ? web_cache_get(r, key) : NULL;
 	html_begin(r, w, name);
 	if (cached) {
 		html_raw(b, cached);
 	} else {
 		struct buf part = BUF_INIT;
 		rc = evidence_body(r, &part, login, school, name, &ri);
-		if (!rc && strlen(login) < 40)
+		if (!rc && keep)
 			web_cache_put(r, key, buf_str(&part));
 		html_raw(b, buf_str(&part));
 		buf_free(&part);
