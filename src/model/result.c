@@ -52,7 +52,7 @@ int result_writer_put(struct result_writer *w, const struct result *r)
 	int rc;
 	if (!w->cp && (rc = db_copy_open(w->d, &w->cp, "result", RESULT_COLS, 13)))
 		return rc;
-	/* Text and blobs are not copied: r outlives the row below. */
+	/* db_copy copies texts and blobs: r may be reused at once. */
 	struct db_copy *c = w->cp;
 	if ((rc = db_copy_int(c, w->procedure_id)) || (rc = db_copy_int(c, r->school_id)) ||
 	    (rc = db_copy_text(c, r->code)) ||
