@@ -21,6 +21,8 @@
 	{ "--strength", &(t).strength, NULL },                   \
 	{ "--region", &(t).region, NULL },                       \
 	{ "--variant-sd", &(t).variant_sd, NULL },               \
-	{ "--not-taught", &(t).not_taught, NULL }
+	{ "--not-taught", &(t).not_taught, NULL },               \
+	{ "--exams", NULL, &(t).exams },                         \
+	{ "--teachers", NULL, &(t).teachers }
 
 #endif

@@ -24,8 +24,8 @@
 #include "gen/template.h"
 #include "model/result.h"
 
-const char *const gen_kind_names[GEN_NKINDS] = {
-	"boundary", "lenient", "help", "journal", "copy", "jump"
+const char *const gen_kind_names[GEN_NKINDS_ALL] = {
+	"boundary", "lenient", "help", "journal", "copy", "jump", "medal", "teacher"
 };
 
 /* ---- model constants (docs/generator.md explains each; calibrated against the real
@@ -56,6 +56,11 @@ const char *const gen_kind_names[GEN_NKINDS] = {
 #define ONE_CLASS_SHARE 0.3 /* manipulated schools where only one class is involved */
 #define SECOND_KIND_SHARE 0.3 /* manipulated schools with a second kind */
 #define SUBJECT_SHARE 0.7  /* chance that a manipulating school does it in a subject */
+
+/* --exams */
+#define EGE_MA_CUT (-0.2)  /* profile maths is taken by pupils whose maths ability is above */
+#define MEDAL_CUT 1.55     /* latent school record of a medalist (about 6 % of graduates) */
+#define MEDAL_BAND 1.2     /* a planted medal goes to a graduate within this of the cut */
 
 #define MAX_CAT 16         /* categories per position the item model handles (max points) */
 #define COHORT_CAP 600     /* pupils ever in one cohort of a school (300 + newcomers) */
@@ -186,7 +191,7 @@ struct gproc {
 int gen_procedures(const struct gen_params *p, struct procedure **out, int *n)
 {
 	int ny = p->year_to - p->year_from + 1, ng = p->grade_to - p->grade_from + 1;
-	int total = ny * p->nsubjects * ng, k = 0;
+	int total = ny * p->nsubjects * ng + (p->exams ? ny * GEN_NEXAMS : 0), k = 0;
 	struct procedure *v = xcalloc((size_t)total, sizeof *v);
 	for (int y = p->year_from; y <= p->year_to; y++) {
 		for (int s = 0; s < p->nsubjects; s++) {
@@ -210,9 +215,48 @@ int gen_procedures(const struct gen_params *p, struct procedure **out, int *n)
 			}
 		}
 	}
+	for (int y = p->year_from; p->exams && y <= p->year_to; y++) {
+		for (int e = 0; e < GEN_NEXAMS; e++) {
+			struct procedure *x = &v[k++];
+			const struct gen_exam *ex = &gen_exams[e];
+			const struct gen_template *t = ex->t;
+			snprintf(x->code, sizeof x->code, "%s-%d-%s-%d", ex->kind, y, ex->subject,
+				 ex->grade);
+			memcpy(x->kind, ex->kind, 4);
+			x->year = y;
+			snprintf(x->subject, sizeof x->subject, "%s", ex->subject);
+			x->grade = ex->grade;
+			for (int i = 0; i < t->npos; i++) {
+				int rc = procedure_add_position(x, t->pos[i].label, t->pos[i].max,
+								t->pos[i].level);
+				assert(rc == 0);
+				(void)rc;
+				x->max_score += t->pos[i].max;
+			}
+			x->has_scale = true;
+			memcpy(x->scale, t->scale, sizeof x->scale);
+		}
+	}
 	*out = v;
-	*n = total;
+	*n = k;
 	return 0;
+}
+
+/* The exam a procedure is, or NULL for a ВПР-like work. */
+static const struct gen_exam *exam_of(const struct procedure *x)
+{
+	if (!strcmp(x->kind, "VPR"))
+		return NULL;
+	for (int e = 0; e < GEN_NEXAMS; e++)
+		if (!strcmp(gen_exams[e].kind, x->kind) && !strcmp(gen_exams[e].subject, x->subject))
+			return &gen_exams[e];
+	return NULL;
+}
+
+static const struct gen_template *template_of(const struct procedure *x)
+{
+	const struct gen_exam *e = exam_of(x);
+	return e ? e->t : gen_template_find(x->subject, x->grade);
 }
 
 static double logistic(double x)
@@ -240,7 +284,7 @@ static double expected_points(double da, double b, const double *off, int m)
 static void gproc_init(struct gproc *g, const struct procedure *x, const struct gen_params *p,
 		       int subj, gsl_rng *r, double jsd)
 {
-	const struct gen_template *t = gen_template_find(x->subject, x->grade);
+	const struct gen_template *t = template_of(x);
 	stream_seed(r, p->seed, code_stream(x->code));
 	g->subj = subj;
 	g->yoff = x->year - p->year_from;
@@ -349,6 +393,7 @@ struct gen {
 	bool untaught[NLETTERS][PROC_MAX_POSITIONS];
 	bool any_untaught;
 	int nyears, cohort0, ncohorts;
+	int gmin, gmax;          /* grades generated: the works' and the exams' */
 	struct cohort *co;
 	struct gen_result *rows;
 	/* region */
@@ -362,6 +407,15 @@ struct gen {
 	char login[32], name[256], muni[96], address[256];
 	double u, leniency, absent_p, size, align;
 	struct plan plan;
+	/* --exams, --teachers: the school's own stream and plan for the kinds medal and
+	 * teacher, so the rest of the region is the same with or without them */
+	gsl_rng *rx;
+	bool medal_on, teacher_on;
+	double medal_strength, teacher_strength;
+	int teacher_subj;        /* subject index of the lenient teacher */
+	int teacher_id;          /* the lenient teacher, -1 when none */
+	int nsubject_teachers;   /* teachers of one subject in grades 5-11 */
+	char tname[64];
 };
 
 /* Pupil-weighted mean and variance of the type offsets, so the region's ability is
@@ -640,9 +694,14 @@ static bool cohort_observed(const struct gen *G, int e)
 	const struct gen_params *p = G->p;
 	int lo = p->grade_from > G->sc.grade_min ? p->grade_from : G->sc.grade_min;
 	int hi = p->grade_to < G->sc.grade_max ? p->grade_to : G->sc.grade_max;
-	for (int y = p->year_from; y <= p->year_to; y++)
+	for (int y = p->year_from; y <= p->year_to; y++) {
 		if (y - e >= lo && y - e <= hi)
 			return true;
+		for (int x = 0; p->exams && x < GEN_NEXAMS; x++)
+			if (y - e == gen_exams[x].grade && gen_exams[x].grade >= G->sc.grade_min &&
+			    gen_exams[x].grade <= G->sc.grade_max)
+				return true;
+	}
 	return false;
 }
 
@@ -745,8 +804,9 @@ static int block_clean(struct gen *G, int pi, struct cohort *c)
 {
 	const struct procedure *x = &G->procs[pi];
 	const struct gproc *g = &G->gp[pi];
+	const struct gen_exam *ex = exam_of(x);
 	gsl_rng *r = G->rs;
-	int n = 0;
+	int n = 0, ord = 0;
 	/* The school's own variants (ВПР 2021: each school's variants were put together from
 	 * the task bank): every position of each of its two variants is easier or harder by
 	 * a shift of its own. Drawn from a stream of their own and only when asked for, so
@@ -771,11 +831,19 @@ static int block_clean(struct gen *G, int pi, struct cohort *c)
 		const struct pupil *pu = &c->pu[i];
 		if (!active(pu, g->yoff))
 			continue;
+		/* A pupil's code is the same in every work of the year, taken or not. */
+		ord++;
+		/* Profile maths (ЕГЭ) is chosen by the stronger half of the graduates. */
+		if (ex && !strcmp(ex->kind, "EGE") && !strcmp(ex->subject, "MA") &&
+		    pu->ab[g->subj] + 0.5 * gauss(r) < EGE_MA_CUT)
+			continue;
 		struct gen_result *row = &G->rows[n];
 		row->school = &G->sc;
 		row->proc = x;
 		row->proc_index = pi;
-		code_format(row->code, x->grade, n + 1);
+		row->mark = 0;
+		row->test_score = -1;
+		code_format(row->code, x->grade, ord);
 		class_format(row->class_name, x->grade, pu->cls);
 		row->class_index = pu->cls;
 		row->gender = pu->female ? "ж" : "м";
@@ -797,8 +865,9 @@ static int block_clean(struct gen *G, int pi, struct cohort *c)
 				row->total = untaught_zero(G, x, row);
 			row->journal = journal_mark(G, g, ab, gauss(r));
 			/* The journal column is filled after checking: in a share of the school's
-			 * works it follows the work's mark (a quarter «2» stays rare). */
-			if (unif(r) < G->align) {
+			 * works it follows the work's mark (a quarter «2» stays rare). An exam's
+			 * annual mark is set before the exam. */
+			if (!ex && unif(r) < G->align) {
 				int m = procedure_mark(x, row->total);
 				row->journal = m > 3 ? m : 3;
 			}
@@ -1022,6 +1091,241 @@ static int block_plant(struct gen *G, int pi, int n, int nclass)
 	return 0;
 }
 
+/* ---- medalists and teachers (--exams, --teachers) ---- */
+
+static int subject_index(const struct gen_params *p, const char *code)
+{
+	for (int s = 0; s < p->nsubjects; s++)
+		if (!strcmp(p->subjects[s], code))
+			return s;
+	return -1;
+}
+
+/* The extra kinds' plan, from the school's own stream: a fixed number of draws. */
+static void extra_plan(struct gen *G)
+{
+	const struct gen_params *p = G->p;
+	gsl_rng *r = G->rx;
+	double u_med = unif(r), s_med = unif(r), u_t = unif(r), s_t = unif(r), u_subj = unif(r);
+	G->medal_on = p->exams && (p->kinds & (1u << GEN_MEDAL)) && u_med < p->manipulated;
+	G->teacher_on = p->teachers && (p->kinds & (1u << GEN_TEACHER)) && u_t < p->manipulated;
+	double sm = p->strength * (0.6 + 0.8 * s_med), st = p->strength * (0.6 + 0.8 * s_t);
+	G->medal_strength = sm > 1 ? 1 : sm;
+	G->teacher_strength = st > 1 ? 1 : st;
+	G->teacher_subj = (int)(u_subj * p->nsubjects);
+	G->teacher_id = -1;
+}
+
+/* The teacher of class k of the cohort with index c in a subject, as a number unique in
+ * the school: in grades 1-4 the class's own teacher teaches every subject; from grade 5
+ * each subject has its teachers, each keeping a class over the years. */
+static int teacher_of(const struct gen *G, int subj, int c, int k, int grade)
+{
+	if (grade <= 4)
+		return 1 + c * NLETTERS + k;
+	return 100000 + subj * 1000 + (c * 3 + k) % G->nsubject_teachers;
+}
+
+/* A fictional name for teacher number seq of the school (seq < 800 are distinct). */
+static void teacher_name(char *out, size_t n, long school, int seq)
+{
+	static const char *const surname[] = {
+		"Иванова", "Петрова", "Смирнова", "Кузнецова", "Попова", "Васильева", "Соколова",
+		"Михайлова", "Новикова", "Фёдорова", "Морозова", "Волкова", "Алексеева", "Лебедева",
+		"Семёнова", "Егорова", "Павлова", "Козлова", "Степанова", "Николаева", "Орлова",
+		"Андреева", "Макарова", "Никитина", "Захарова", "Зайцева", "Соловьёва", "Борисова",
+		"Яковлева", "Григорьева", "Романова", "Воробьёва", "Сергеева", "Кузьмина", "Фролова",
+		"Александрова", "Дмитриева", "Королёва", "Гусева", "Киселёв",
+	};
+	static const char *const first[] = { "А", "Е", "Н", "О", "Т", "С", "М", "Л", "И", "Г",
+					     "В", "Ю", "Ж", "Р", "Д", "З", "Э", "К", "П", "Л" };
+	static const char *const patr[] = { "А", "В", "Н", "С", "П", "И", "М", "Г", "Д", "Е",
+					    "Ю", "Б", "К", "Ф", "Р", "Л" };
+	const int ns = (int)(sizeof surname / sizeof *surname);
+	const int nf = (int)(sizeof first / sizeof *first), np = (int)(sizeof patr / sizeof *patr);
+	long h = school * 7;
+	snprintf(out, n, "%s %s. %s.", surname[(h + seq) % ns], first[(seq / ns + h) % nf],
+		 patr[(seq + h / 7) % np]);
+}
+
+/* The teacher's number in the order the school's teachers first appear, for the name. */
+struct tseq {
+	int n;
+	int id[1024];
+};
+
+static int tseq_of(struct tseq *t, int id)
+{
+	for (int i = 0; i < t->n; i++)
+		if (t->id[i] == id)
+			return i;
+	if (t->n == (int)(sizeof t->id / sizeof *t->id))
+		return t->n - 1;
+	t->id[t->n] = id;
+	return t->n++;
+}
+
+/* Picks the lenient teacher among the teachers of the chosen subject who have classes in
+ * the generated ВПР-like works or exams of the school. */
+static void teacher_pick(struct gen *G)
+{
+	if (!G->teacher_on)
+		return;
+	int ids[512], nids = 0;
+	for (int pi = 0; pi < G->nprocs; pi++) {
+		const struct procedure *x = &G->procs[pi];
+		if (G->gp[pi].subj != G->teacher_subj || x->grade < G->sc.grade_min ||
+		    x->grade > G->sc.grade_max)
+			continue;
+		int c = x->year - x->grade - G->cohort0;
+		for (int k = 0; k < G->co[c].nclass && G->co[c].n; k++) {
+			int id = teacher_of(G, G->teacher_subj, c, k, x->grade), seen = 0;
+			for (int q = 0; q < nids; q++)
+				seen |= ids[q] == id;
+			if (!seen && nids < (int)(sizeof ids / sizeof *ids))
+				ids[nids++] = id;
+		}
+	}
+	double u = unif(G->rx);
+	G->teacher_id = nids ? ids[(int)(u * nids)] : -1;
+}
+
+/* The teachers of a block's classes, to the sink (once per year, class and subject: an
+ * exam of a grade and subject the ВПР-like works also cover adds no rows). */
+static int block_teachers(struct gen *G, int pi, int n, struct tseq *ts)
+{
+	const struct procedure *x = &G->procs[pi];
+	const struct gen_params *p = G->p;
+	if (!p->teachers || !G->sink->teacher)
+		return 0;
+	if (exam_of(x) && x->grade >= p->grade_from && x->grade <= p->grade_to &&
+	    subject_index(p, x->subject) >= 0)
+		for (int q = 0; q < G->nprocs; q++)
+			if (!exam_of(&G->procs[q]) && G->procs[q].year == x->year &&
+			    G->procs[q].grade == x->grade && !strcmp(G->procs[q].subject, x->subject))
+				return 0;
+	bool seen[NLETTERS] = { false };
+	for (int i = 0; i < n; i++)
+		seen[G->rows[i].class_index] = true;
+	int c = x->year - x->grade - G->cohort0;
+	for (int k = 0; k < NLETTERS; k++) {
+		if (!seen[k])
+			continue;
+		int id = teacher_of(G, G->gp[pi].subj, c, k, x->grade);
+		char cname[8];
+		class_format(cname, x->grade, k);
+		teacher_name(G->tname, sizeof G->tname, G->sc.index, tseq_of(ts, id));
+		struct gen_teacher t = { &G->sc, x->year, cname, x->subject, G->tname,
+					 G->teacher_on && id == G->teacher_id };
+		int rc = G->sink->teacher(G->sink->ctx, &t);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+/* The lenient teacher inflates the journal (annual) marks of their classes in the block,
+ * as plant_journal does for a school; one truth row per class. */
+static int block_teacher_plant(struct gen *G, int pi, int n)
+{
+	const struct procedure *x = &G->procs[pi];
+	if (!G->teacher_on || G->teacher_id < 0 || G->gp[pi].subj != G->teacher_subj)
+		return 0;
+	int c = x->year - x->grade - G->cohort0, changed[NLETTERS] = { 0 };
+	bool mine[NLETTERS] = { false };
+	for (int k = 0; k < G->co[c].nclass; k++)
+		mine[k] = teacher_of(G, G->teacher_subj, c, k, x->grade) == G->teacher_id;
+	for (int i = 0; i < n; i++) {
+		struct gen_result *row = &G->rows[i];
+		double u = unif(G->rx), v = unif(G->rx);
+		if (row->absent || !mine[row->class_index] || !(u < G->teacher_strength))
+			continue;
+		row->journal = v < 0.1 ? 3 : v < 0.55 ? 4 : 5;
+		row->planted |= 1u << GEN_TEACHER;
+		changed[row->class_index]++;
+	}
+	for (int k = 0; k < G->co[c].nclass && G->sink->truth; k++) {
+		if (!mine[k])
+			continue;
+		char cname[8];
+		class_format(cname, x->grade, k);
+		struct gen_truth t = { G->sc.login, x->code, x->year, GEN_TEACHER,
+				       G->teacher_strength, cname, changed[k] };
+		int rc = G->sink->truth(G->sink->ctx, &t);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+/* The school's medalists of each ЕГЭ year: graduates whose school record — a latent mark
+ * like the journal's, from their Russian and maths abilities — passes MEDAL_CUT; with the
+ * kind medal, also graduates up to MEDAL_BAND below it, each with the chance of the
+ * strength. Codes are those of the year's results. */
+static int school_medals(struct gen *G)
+{
+	const struct gen_params *p = G->p;
+	if (!p->exams || G->sc.grade_max < 11 || G->sc.grade_min > 11)
+		return 0;
+	int sru = subject_index(p, "RU"), sma = subject_index(p, "MA");
+	const double rho = JOURNAL_RHO;
+	for (int y = p->year_from; y <= p->year_to; y++) {
+		int c = y - 11 - G->cohort0, yoff = y - p->year_from, ord = 0, planted = 0;
+		const struct cohort *co = &G->co[c];
+		for (int i = 0; i < co->n; i++) {
+			const struct pupil *pu = &co->pu[i];
+			if (!active(pu, yoff))
+				continue;
+			ord++;
+			double z = gauss(G->rx), u = unif(G->rx);
+			double ab = 0.5 * (pu->ab[sru] + pu->ab[sma]);
+			double rec = rho * (ab - JOURNAL_RELATIVE * G->u) + sqrt(1 - rho * rho) * z +
+				     G->leniency;
+			bool medal = rec > MEDAL_CUT, plant = false;
+			if (!medal && G->medal_on && rec > MEDAL_CUT - MEDAL_BAND &&
+			    u < G->medal_strength)
+				medal = plant = true;
+			if (!medal)
+				continue;
+			planted += plant;
+			char code[8];
+			code_format(code, 11, ord);
+			struct gen_medalist m = { &G->sc, y, code, plant };
+			int rc = G->sink->medalist ? G->sink->medalist(G->sink->ctx, &m) : 0;
+			if (rc)
+				return rc;
+		}
+		if (G->medal_on && G->sink->truth) {
+			char pc[40];
+			snprintf(pc, sizeof pc, "EGE-%d-RU-11", y);
+			struct gen_truth t = { G->sc.login, pc, y, GEN_MEDAL, G->medal_strength,
+					       NULL, planted };
+			int rc = G->sink->truth(G->sink->ctx, &t);
+			if (rc)
+				return rc;
+		}
+	}
+	return 0;
+}
+
+/* An exam's stated mark (ОГЭ: the scale's) and test score (ЕГЭ), from the final points. */
+static void exam_marks(struct gen *G, int pi, int n)
+{
+	const struct procedure *x = &G->procs[pi];
+	const struct gen_exam *ex = exam_of(x);
+	if (!ex)
+		return;
+	for (int i = 0; i < n; i++) {
+		struct gen_result *row = &G->rows[i];
+		if (row->absent)
+			continue;
+		if (!strcmp(ex->kind, "OGE"))
+			row->mark = procedure_mark(x, row->total);
+		else
+			row->test_score = gen_exam_test_score(ex, row->total);
+	}
+}
+
 /* ---- the run ---- */
 
 static int school_run(struct gen *G, long i)
@@ -1035,12 +1339,29 @@ static int school_run(struct gen *G, long i)
 	school_init(G, i);
 	plan_init(G);
 	G->sc.manipulated = G->plan.on;
+	if (p->exams || p->teachers) {
+		/* a stream number no school's 3i, 3i+1, 3i+2 reaches (i < 10^6) */
+		stream_seed(G->rx, p->seed, (uint32_t)(0x80000000u + (uint32_t)i));
+		extra_plan(G);
+		G->sc.manipulated |= G->medal_on || G->teacher_on;
+	}
 	if (G->sink->school && (rc = G->sink->school(G->sink->ctx, &G->sc)))
 		return rc;
+	int nclasses = 0;
 	for (int c = 0; c < G->ncohorts; c++) {
 		G->co[c].n = 0;
-		if (cohort_observed(G, G->cohort0 + c))
+		if (cohort_observed(G, G->cohort0 + c)) {
 			cohort_init(G, &G->co[c]);
+			nclasses += G->co[c].nclass;
+		}
+	}
+	G->nsubject_teachers = nclasses / 5 > 1 ? nclasses / 5 : 1;
+	struct tseq *ts = NULL;
+	if (p->exams || p->teachers) {
+		teacher_pick(G);
+		if ((rc = school_medals(G)))
+			return rc;
+		ts = xcalloc(1, sizeof *ts);
 	}
 	for (int pi = 0; pi < G->nprocs; pi++) {
 		const struct procedure *x = &G->procs[pi];
@@ -1051,12 +1372,17 @@ static int school_run(struct gen *G, long i)
 			continue;
 		int n = block_clean(G, pi, c);
 		if ((rc = block_plant(G, pi, n, c->nclass)))
-			return rc;
+			goto out;
+		if (ts && ((rc = block_teachers(G, pi, n, ts)) || (rc = block_teacher_plant(G, pi, n))))
+			goto out;
+		exam_marks(G, pi, n);
 		for (int k = 0; k < n && G->sink->result; k++)
 			if ((rc = G->sink->result(G->sink->ctx, &G->rows[k])))
-				return rc;
+				goto out;
 	}
-	return 0;
+out:
+	free(ts);
+	return rc;
 }
 
 int gen_run(const struct gen_params *p, const struct gen_sink *sink, gen_progress_fn progress,
@@ -1070,12 +1396,19 @@ int gen_run(const struct gen_params *p, const struct gen_sink *sink, gen_progres
 	G.p = p;
 	G.sink = sink;
 	G.nyears = p->year_to - p->year_from + 1;
-	G.cohort0 = p->year_from - p->grade_to;
-	G.ncohorts = (p->year_to - p->grade_from) - G.cohort0 + 1;
+	G.gmin = p->grade_from;
+	G.gmax = p->grade_to;
+	for (int e = 0; p->exams && e < GEN_NEXAMS; e++) {
+		G.gmin = gen_exams[e].grade < G.gmin ? gen_exams[e].grade : G.gmin;
+		G.gmax = gen_exams[e].grade > G.gmax ? gen_exams[e].grade : G.gmax;
+	}
+	G.cohort0 = p->year_from - G.gmax;
+	G.ncohorts = (p->year_to - G.gmin) - G.cohort0 + 1;
 	G.rs = gsl_rng_alloc(gsl_rng_mt19937);
 	G.rm = gsl_rng_alloc(gsl_rng_mt19937);
 	G.rv = gsl_rng_alloc(gsl_rng_mt19937);
-	if (!G.rs || !G.rm) {
+	G.rx = gsl_rng_alloc(gsl_rng_mt19937);
+	if (!G.rs || !G.rm || !G.rv || !G.rx) {
 		rc = ERR_NOMEM;
 		goto out;
 	}
@@ -1119,5 +1452,7 @@ out:
 		gsl_rng_free(G.rm);
 	if (G.rv)
 		gsl_rng_free(G.rv);
+	if (G.rx)
+		gsl_rng_free(G.rx);
 	return rc;
 }

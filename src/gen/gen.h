@@ -31,12 +31,18 @@ enum gen_kind {
 	GEN_JOURNAL,  /* inflated journal marks unrelated to results */
 	GEN_COPY,     /* near-identical score vectors within a class */
 	GEN_JUMP,     /* a sharp one-year jump of the school's results */
-	GEN_NKINDS
+	GEN_NKINDS,   /* the kinds of the ВПР-like works, planted by one plan per school */
+	/* Kinds planted by a plan of their own, only when their data are generated: */
+	GEN_MEDAL = GEN_NKINDS, /* medals awarded to graduates below the medal level (--exams) */
+	GEN_TEACHER,  /* one lenient teacher: inflated journal marks in all of their classes
+		       * (--teachers) */
+	GEN_NKINDS_ALL
 };
 #define GEN_ALL_KINDS ((1u << GEN_NKINDS) - 1)
+#define GEN_EXTRA_KINDS ((1u << GEN_MEDAL) | (1u << GEN_TEACHER))
 
-/* "boundary", "lenient", "help", "journal", "copy", "jump". */
-extern const char *const gen_kind_names[GEN_NKINDS];
+/* "boundary", "lenient", "help", "journal", "copy", "jump", "medal", "teacher". */
+extern const char *const gen_kind_names[GEN_NKINDS_ALL];
 
 #define GEN_MAX_SUBJECTS 16
 #define GEN_MAX_YEARS 12
@@ -62,6 +68,9 @@ struct gen_params {
 	double not_taught;       /* chance that a class was not taught a position's topic
 				  * by the day of the work (it scores 0 there) */
 	const char *region;      /* name of the region */
+	bool exams;              /* also ОГЭ (Russian, maths, grade 9) and ЕГЭ (Russian,
+				  * profile maths, grade 11) each year, and the medalists */
+	bool teachers;           /* also the class -> teacher assignment of every year */
 };
 
 /* The defaults (those of `oko demo`): 600 schools in 20 municipalities, ВПР RU and MA for
@@ -74,6 +83,7 @@ struct gen_opt_text {
 	const char *schools, *municipalities, *years, *seed, *manipulated, *icc, *subjects,
 		*grades, *absent, *kinds, *strength, *region, *variant_sd,
 		*not_taught;
+	bool exams, teachers;
 };
 /* Sets the parameters named in t and checks the whole set. On an error returns ERR_USAGE
  * with a Russian explanation in msg. */
@@ -107,7 +117,10 @@ struct gen_result {
 	int class_index;          /* 0-based class of the parallel */
 	int variant;              /* 1 or 2; 0 when absent */
 	const char *gender;       /* "м" or "ж" */
-	int journal;              /* journal mark 2..5, 0 when none */
+	int journal;              /* journal mark 2..5, 0 when none (the annual mark for an exam) */
+	int mark;                 /* an exam's mark 2..5 as its processing centre states it (ОГЭ),
+				   * 0 when none */
+	int test_score;           /* ЕГЭ's test score 0..100, -1 when none */
 	bool absent;
 	int total;                /* primary score (0 when absent) */
 	double theta;             /* the pupil's ability in this subject and year, clean */
@@ -126,6 +139,26 @@ struct gen_truth {
 	int works;                /* works this kind actually changed (0: none qualified) */
 };
 
+/* A graduate with a medal (--exams): the year of the ЕГЭ and the participant code of that
+ * year's results. */
+struct gen_medalist {
+	const struct gen_school *school;
+	int year;
+	const char *code;
+	bool planted;             /* awarded by the planted manipulation (kind medal) */
+};
+
+/* A class's teacher in a subject (--teachers): the class as its results name it. The name
+ * is fictional, unique within the school. */
+struct gen_teacher {
+	const struct gen_school *school;
+	int year;
+	const char *class_name;
+	const char *subject;      /* procedure subject code */
+	const char *name;
+	bool planted;             /* the school's lenient teacher (kind teacher) */
+};
+
 /* Where the generator sends what it makes. Callbacks return 0 or an ERR_* code, which
  * stops the run and is returned by gen_run(). Any callback may be NULL. */
 struct gen_sink {
@@ -135,6 +168,8 @@ struct gen_sink {
 	int (*school)(void *ctx, const struct gen_school *s);
 	int (*result)(void *ctx, const struct gen_result *r);
 	int (*truth)(void *ctx, const struct gen_truth *t);
+	int (*medalist)(void *ctx, const struct gen_medalist *m);
+	int (*teacher)(void *ctx, const struct gen_teacher *t);
 	int (*end)(void *ctx);
 };
 
@@ -152,6 +187,7 @@ int gen_procedures(const struct gen_params *p, struct procedure **out, int *n);
 /* Counts of what a run wrote. */
 struct gen_counts {
 	long schools, procedures, results, absent, truth;
+	long medalists, teachers; /* rows of medalists.csv and of the teachers_YYYY.csv files */
 	long manipulated; /* schools with a planted manipulation */
 	uint64_t bytes; /* bytes of results.csv */
 };

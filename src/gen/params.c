@@ -24,7 +24,8 @@ void gen_params_default(struct gen_params *p)
 	p->grade_from = 4;
 	p->grade_to = 8;
 	p->absent = 0.08;
-	p->kinds = GEN_ALL_KINDS;
+	/* medal and teacher take effect only with --exams and --teachers */
+	p->kinds = GEN_ALL_KINDS | GEN_EXTRA_KINDS;
 	p->strength = 0.5;
 	p->region = "Демонстрационная область";
 }
@@ -76,6 +77,18 @@ int gen_params_check(const struct gen_params *p, char *msg, size_t n)
 	if (!(p->not_taught >= 0 && p->not_taught <= 0.5)) {
 		snprintf(msg, n, "доля непройденных тем должна быть от 0 до 0.5");
 		return ERR_USAGE;
+	}
+	if (p->exams) {
+		bool ru = false, ma = false;
+		for (int s = 0; s < p->nsubjects; s++) {
+			ru |= !strcmp(p->subjects[s], "RU");
+			ma |= !strcmp(p->subjects[s], "MA");
+		}
+		if (!ru || !ma) {
+			snprintf(msg, n, "ОГЭ и ЕГЭ (--exams) генерируются по русскому языку и "
+					 "математике: укажите в --subjects и RU, и MA");
+			return ERR_USAGE;
+		}
 	}
 	if (p->manipulated > 0 && !p->kinds) {
 		snprintf(msg, n, "укажите хотя бы один вид искажений");
@@ -172,14 +185,14 @@ static int add_subject(void *ctx, const char *item, size_t n)
 static int add_kind(void *ctx, const char *item, size_t n)
 {
 	unsigned *kinds = ctx;
-	for (int k = 0; k < GEN_NKINDS; k++) {
+	for (int k = 0; k < GEN_NKINDS_ALL; k++) {
 		if (strlen(gen_kind_names[k]) == n && !memcmp(gen_kind_names[k], item, n)) {
 			*kinds |= 1u << k;
 			return 0;
 		}
 	}
 	if (n == 3 && !memcmp(item, "all", 3)) {
-		*kinds = GEN_ALL_KINDS;
+		*kinds = GEN_ALL_KINDS | GEN_EXTRA_KINDS;
 		return 0;
 	}
 	if (n == 4 && !memcmp(item, "none", 4))
@@ -266,7 +279,8 @@ int gen_params_parse(struct gen_params *p, const struct gen_opt_text *t, char *m
 		unsigned k = 0;
 		if (each_item(t->kinds, add_kind, &k)) {
 			snprintf(msg, n, "--kinds: «%s» — нужны виды искажений через запятую: boundary, "
-					 "lenient, help, journal, copy, jump (или all, none)", t->kinds);
+					 "lenient, help, journal, copy, jump, medal (с --exams), teacher "
+					 "(с --teachers) (или all, none)", t->kinds);
 			return ERR_USAGE;
 		}
 		p->kinds = k;
@@ -285,5 +299,14 @@ int gen_params_parse(struct gen_params *p, const struct gen_opt_text *t, char *m
 	}
 	if (t->region)
 		p->region = t->region;
+	p->exams |= t->exams;
+	p->teachers |= t->teachers;
+	if (t->kinds && p->kinds && !(p->kinds & GEN_ALL_KINDS) &&
+	    !((p->kinds & (1u << GEN_MEDAL)) && p->exams) &&
+	    !((p->kinds & (1u << GEN_TEACHER)) && p->teachers)) {
+		snprintf(msg, n, "--kinds: искажение medal закладывается только вместе с --exams, "
+				 "teacher — только с --teachers");
+		return ERR_USAGE;
+	}
 	return gen_params_check(p, msg, n);
 }

@@ -29,4 +29,24 @@ struct gen_template {
  * Never NULL. */
 const struct gen_template *gen_template_find(const char *subject, int grade);
 
+/* The exams of --exams: ОГЭ Russian and maths (grade 9), ЕГЭ Russian and profile maths
+ * (grade 11). Plausible works shaped like the exams (the counts of tasks and their points,
+ * a mark scale for ОГЭ, the 100-point test scale for ЕГЭ), not their official structures:
+ * enough to exercise the exam signs, the annual-mark comparison and the medalists' index. */
+struct gen_exam {
+	const char *kind;    /* "OGE" or "EGE" */
+	const char *subject; /* "RU" or "MA" */
+	int grade;
+	const struct gen_template *t;
+	/* ЕГЭ: the primary -> test score conversion as points (primary, test) joined by
+	 * straight lines, rising, from (0, 0) to (max, 100); the second point is the minimum
+	 * score. Unused (npoints 0) for ОГЭ. */
+	int npoints;
+	int conv[6][2];
+};
+#define GEN_NEXAMS 4
+extern const struct gen_exam gen_exams[GEN_NEXAMS];
+/* The test score of a primary score by the exam's conversion, 0..100. */
+int gen_exam_test_score(const struct gen_exam *e, int primary);
+
 #endif

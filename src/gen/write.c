@@ -1,6 +1,7 @@
 /* gen/write: the sink that writes a generated region as the canonical CSV files of
- * formats.md (schools.csv, procedures.csv, results.csv), its truth (truth.csv) and a
- * README of the parameters.
+ * formats.md (schools.csv, procedures.csv, results.csv; with --exams also medalists.csv,
+ * with --teachers teachers_YYYY.csv for each year), its truth (truth.csv) and a README of
+ * the parameters.
  *
  * results.csv is the bulk: rows are formatted by hand into one large buffer and written
  * with fwrite, with no allocation per row, so writing keeps up with the generator. */
@@ -23,7 +24,8 @@
 struct writer {
 	const struct gen_params *p;
 	const char *dir;
-	FILE *schools, *procs, *results, *truth;
+	FILE *schools, *procs, *results, *truth, *medalists;
+	FILE *teachers[GEN_MAX_YEARS]; /* teachers_YYYY.csv by year - year_from */
 	char *buf;
 	size_t len;
 	int kmax; /* position columns p1..pK */
@@ -87,6 +89,8 @@ static int w_begin(void *ctx, const struct gen_params *p, const struct procedure
 	}
 	w->counts->procedures = nprocs;
 	fputs("school,procedure,code,class,variant,gender,journal_mark,absent", w->results);
+	if (p->exams)
+		fputs(",mark,test_score", w->results);
 	for (int k = 1; k <= w->kmax; k++)
 		fprintf(w->results, ",p%d", k);
 	fputc('\n', w->results);
@@ -155,6 +159,14 @@ static int w_result(void *ctx, const struct gen_result *r)
 		o = put_small(o, r->journal);
 	*o++ = ',';
 	*o++ = r->absent ? '1' : '0';
+	if (w->p->exams) {
+		*o++ = ',';
+		if (r->mark)
+			o = put_small(o, r->mark);
+		*o++ = ',';
+		if (r->test_score >= 0)
+			o = put_small(o, r->test_score);
+	}
 	int npos = r->proc->npos;
 	for (int j = 0; j < npos; j++) {
 		*o++ = ',';
@@ -181,6 +193,32 @@ static int w_truth(void *ctx, const struct gen_truth *t)
 	fprintf(w->truth, "%s,%s,%d,%s,%.2f,%s,%d\n", t->school, t->procedure, t->year,
 		gen_kind_names[t->kind], t->strength, t->class_name ? t->class_name : "", t->works);
 	w->counts->truth++;
+	return 0;
+}
+
+static int w_medalist(void *ctx, const struct gen_medalist *m)
+{
+	struct writer *w = ctx;
+	fprintf(w->medalists, "%s,%d,%s,\n", m->school->login, m->year, m->code);
+	w->counts->medalists++;
+	return 0;
+}
+
+static int w_teacher(void *ctx, const struct gen_teacher *t)
+{
+	struct writer *w = ctx;
+	FILE **f = &w->teachers[t->year - w->p->year_from];
+	if (!*f) {
+		char name[32];
+		snprintf(name, sizeof name, "teachers_%d.csv", t->year);
+		if (!(*f = open_out(w, name)))
+			return ERR_IO;
+		fputs("school,class,subject,teacher\n", *f);
+	}
+	fprintf(*f, "%s,%s,%s,", t->school->login, t->class_name, t->subject);
+	csv_field(*f, t->name);
+	fputc('\n', *f);
+	w->counts->teachers++;
 	return 0;
 }
 
@@ -223,12 +261,22 @@ static int write_readme(struct writer *w)
 		fprintf(f, "  свои варианты школ: разброс трудности %.3g\n", p->variant_sd);
 	if (p->not_taught > 0)
 		fprintf(f, "  непройденные темы: доля %.3g\n", p->not_taught);
+	if (p->exams)
+		fprintf(f, "  ОГЭ (русский язык, математика, 9 класс), ЕГЭ (русский язык, профильная "
+			   "математика, 11 класс) и медалисты; искажение medal: %s\n",
+			p->kinds & (1u << GEN_MEDAL) ? "да" : "нет");
+	if (p->teachers)
+		fprintf(f, "  учителя классов по предметам; искажение teacher: %s\n",
+			p->kinds & (1u << GEN_TEACHER) ? "да" : "нет");
 	fputc('\n', f);
 	fprintf(f, "Работы (позиции, уровни, шкалы):\n");
 	for (int s = 0; s < p->nsubjects; s++)
 		for (int g = p->grade_from; g <= p->grade_to; g++)
 			fprintf(f, "  %s-%d: %s\n", p->subjects[s], g,
 				gen_template_find(p->subjects[s], g)->source);
+	for (int e = 0; p->exams && e < GEN_NEXAMS; e++)
+		fprintf(f, "  %s %s-%d: %s\n", gen_exams[e].kind, gen_exams[e].subject,
+			gen_exams[e].grade, gen_exams[e].t->source);
 	fprintf(f, "\nЗаписано: школ %ld, процедур %ld, результатов %ld (отсутствовали %ld), "
 		   "строк truth.csv %ld.\n\n",
 		w->counts->schools, w->counts->procedures, w->counts->results, w->counts->absent,
@@ -240,7 +288,14 @@ static int write_readme(struct writer *w)
 		   "  truth.csv       заложенные искажения: school,procedure,year,kind,strength,class,\n"
 		   "                  works (class заполнен, если искажён только один класс; works —\n"
 		   "                  сколько работ искажение действительно изменило; школ без\n"
-		   "                  искажений в файле нет)\n\n"
+		   "                  искажений в файле нет)\n");
+	if (p->exams)
+		fputs("  medalists.csv   медалисты: school,year,code,medal (code — код участника ЕГЭ\n"
+		      "                  того года)\n", f);
+	if (p->teachers)
+		fputs("  teachers_ГГГГ.csv учителя классов по предметам за год: school,class,subject,\n"
+		      "                  teacher (имена вымышленные)\n", f);
+	fprintf(f, "\n"
 		   "Модель и смысл параметров: docs/generator.md в исходных текстах oko.\n"
 		   "Повторный запуск с теми же параметрами даёт те же файлы байт в байт.\n");
 	int bad = ferror(f);
@@ -310,12 +365,16 @@ int gen_write_dir(const struct gen_params *p, const char *dir, struct gen_counts
 	if ((rc = gen_params_check(p, msg, n)) || (rc = make_dir(dir, msg, n)))
 		return rc;
 	if (!(w.schools = open_out(&w, "schools.csv")) || !(w.procs = open_out(&w, "procedures.csv")) ||
-	    !(w.results = open_out(&w, "results.csv")) || !(w.truth = open_out(&w, "truth.csv"))) {
+	    !(w.results = open_out(&w, "results.csv")) || !(w.truth = open_out(&w, "truth.csv")) ||
+	    (p->exams && !(w.medalists = open_out(&w, "medalists.csv")))) {
 		rc = ERR_IO;
 		goto out;
 	}
 	w.buf = xmalloc(OUT_BUF);
-	struct gen_sink sink = { &w, w_begin, w_school, w_result, w_truth, w_end };
+	if (w.medalists)
+		fputs("school,year,code,medal\n", w.medalists);
+	struct gen_sink sink = { &w, w_begin, w_school, w_result, w_truth, w_medalist, w_teacher,
+				 w_end };
 	rc = gen_run(p, &sink, progress, progress_ctx);
 	if (rc && !msg[0])
 		snprintf(msg, n, "генерация прервана: %s", err_str(rc));
@@ -328,6 +387,12 @@ out:
 	rc = rc ? rc : rc2;
 	rc2 = close_out(&w, &w.truth, "truth.csv");
 	rc = rc ? rc : rc2;
+	rc2 = close_out(&w, &w.medalists, "medalists.csv");
+	rc = rc ? rc : rc2;
+	for (int y = 0; y < GEN_MAX_YEARS; y++) {
+		rc2 = close_out(&w, &w.teachers[y], "teachers_ГГГГ.csv");
+		rc = rc ? rc : rc2;
+	}
 	if (!rc)
 		rc = write_readme(&w);
 	free(w.buf);

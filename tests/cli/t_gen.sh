@@ -51,6 +51,49 @@ expect_ok "--stats reports speed and memory" gen --out "$T/g5" --schools 5 --sta
 expect_grep "stats line" "$T/out" "результатов/с"
 expect_grep "peak memory" "$T/out" "VmHWM"
 
+# --exams and --teachers: ОГЭ/ЕГЭ with their stated marks and test scores, medalists, teachers.
+E="$T/ge"
+expect_ok "gen with exams and teachers" gen --out "$E" --schools 40 --seed 7 --exams --teachers \
+	--kinds medal,teacher --manipulated 0.3 --quiet
+expect_eq "results.csv gains mark and test_score" "$(head -1 "$E/results.csv" | cut -d, -f8-11)" "absent,mark,test_score,p1"
+expect_eq "4 works x 5 grades x 2 years, then 4 exams a year" \
+	"$(tail -n +2 "$E/procedures.csv" | cut -d, -f1 | grep -c -E '^(OGE-20(20|21)-(RU|MA)-9|EGE-20(20|21)-(RU|MA)-11)$')/$(($(wc -l <"$E/procedures.csv") - 1))" "8/28"
+bad=$(awk -F, '$2 ~ /^OGE/ && $8 == 0 && $9 !~ /^[2-5]$/ { n++ } $2 ~ /^OGE/ && $10 != "" { n++ } END { print n + 0 }' "$E/results.csv")
+expect_eq "every written ОГЭ has a mark, none a test score" "$bad" 0
+bad=$(awk -F, '$2 ~ /^EGE/ && $8 == 0 && !($10 ~ /^[0-9]+$/ && $10 <= 100) { n++ } $2 ~ /^EGE/ && $9 != "" { n++ } END { print n + 0 }' "$E/results.csv")
+expect_eq "every written ЕГЭ has a test score 0-100, none a mark" "$bad" 0
+bad=$(awk -F, 'NR > 1 && $2 ~ /^VPR/ && ($9 != "" || $10 != "") { n++ } END { print n + 0 }' "$E/results.csv")
+expect_eq "ВПР rows leave both empty" "$bad" 0
+check "fewer take profile maths than Russian" test "$(grep -c ',EGE-2021-MA-11,' "$E/results.csv")" -lt "$(grep -c ',EGE-2021-RU-11,' "$E/results.csv")"
+expect_eq "medalists.csv header" "$(head -1 "$E/medalists.csv")" "school,year,code,medal"
+check "there are medalists" test "$(wc -l <"$E/medalists.csv")" -gt 10
+missing=$(tail -n +2 "$E/medalists.csv" | while IFS=, read -r s y c _; do grep -q "^$s,EGE-$y-RU-11,$c," "$E/results.csv" || echo x; done | wc -l)
+expect_eq "every medalist's code is a graduate's of that school and year" "$missing" 0
+expect_eq "teachers_2021.csv header" "$(head -1 "$E/teachers_2021.csv")" "school,class,subject,teacher"
+dup=$(tail -n +2 "$E/teachers_2021.csv" | cut -d, -f1-3 | sort | uniq -d | wc -l)
+expect_eq "one teacher per school, class and subject" "$dup" 0
+missing=$(tail -n +2 "$E/teachers_2020.csv" | head -50 | while IFS=, read -r s c subj _; do grep -q "^$s,[A-Z]*-2020-$subj-[0-9]*,[0-9]*,$c," "$E/results.csv" || echo x; done | wc -l)
+expect_eq "teachers' classes have results that year" "$missing" 0
+one=$(awk -F, 'NR > 1 && $2 ~ /^4/ { k = $1 "/" $2; if (k in t && t[k] != $4) n++; t[k] = $4; m++ } END { print (m ? n + 0 : "none") }' "$E/teachers_2021.csv")
+expect_eq "in grade 4 a class has one teacher for both subjects" "$one" 0
+bad=$(awk -F, 'NR > 1 && $4 !~ /^(medal|teacher)$/ { n++ } $4 == "teacher" && $6 == "" { n++ } $4 == "medal" && $2 !~ /^EGE-/ { n++ } END { print n + 0 }' "$E/truth.csv")
+expect_eq "truth rows of the kinds asked, teachers by class" "$bad" 0
+check "both kinds planted" test "$(cut -d, -f4 "$E/truth.csv" | sort -u | tr '\n' ' ')" = "kind medal teacher "
+expect_ok "exams again" gen --out "$T/ge2" --schools 40 --seed 7 --exams --teachers --kinds medal,teacher --manipulated 0.3 --quiet
+same=1
+for f in results.csv truth.csv medalists.csv teachers_2020.csv teachers_2021.csv README; do cmp -s "$E/$f" "$T/ge2/$f" || same=0; done
+expect_eq "exams and teachers are reproducible" "$same" 1
+# The extra kinds have their own stream: without them planted the ВПР rows stay the same.
+expect_ok "exams without the extra kinds" gen --out "$T/ge3" --schools 40 --seed 7 --exams --teachers --kinds medal,teacher --manipulated 0 --quiet
+planted=$(awk -F, '$4 == "teacher" { n += $7 } END { print n + 0 }' "$E/truth.csv")
+check "only the lenient teachers' rows differ (planted journal marks)" test "$(diff <(grep ',VPR-' "$E/results.csv") <(grep ',VPR-' "$T/ge3/results.csv") | grep -c '^<')" -le "$planted"
+expect_eq "without --exams the files are as before" "$(head -1 "$G/results.csv" | cut -d, -f9)" "p1"
+run_oko gen --out "$T/x" --kinds medal
+expect_eq "medal without --exams refused" "$rc" 2
+expect_grep "why explained" "$T/err" "только вместе с --exams"
+run_oko gen --out "$T/x" --exams --subjects RU,OM
+expect_eq "--exams without maths refused" "$rc" 2
+
 run_oko gen --schools 5
 expect_eq "gen without --out is a usage error" "$rc" 2
 expect_grep "--out asked for" "$T/err" "--out"
