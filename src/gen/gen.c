@@ -623,10 +623,9 @@ static void pupil_abilities(const struct gen *G, struct pupil *pu, double base, 
 /* The cohort's pupils: size around the school's usual size, classes of at most 30, a
  * cohort effect, class effects, and per pupil a general and subject-specific abilities;
  * then a little turnover each year. */
-static void cohort_init(struct gen *G, struct cohort *c)
+static void cohort_init(struct gen *G, struct cohort *c, gsl_rng *r)
 {
 	const struct gen_params *p = G->p;
-	gsl_rng *r = G->rs;
 	double sz = G->size * exp(SIZE_SIGMA_COHORT * gauss(r));
 	int n = (int)lround(sz);
 	n = n < 5 ? 5 : n > GEN_MAX_PARALLEL ? GEN_MAX_PARALLEL : n;
@@ -688,21 +687,23 @@ static void cohort_init(struct gen *G, struct cohort *c)
 	c->n = n;
 }
 
-/* True when the school has a grade of the cohort (entry year e) in a generated year. */
-static bool cohort_observed(const struct gen *G, int e)
+/* Whether the school has a grade of the cohort (entry year e) in a generated year: 2 in a
+ * ВПР-like work, 1 only in an exam (--exams), 0 not at all. */
+static int cohort_observed(const struct gen *G, int e)
 {
 	const struct gen_params *p = G->p;
 	int lo = p->grade_from > G->sc.grade_min ? p->grade_from : G->sc.grade_min;
 	int hi = p->grade_to < G->sc.grade_max ? p->grade_to : G->sc.grade_max;
+	int seen = 0;
 	for (int y = p->year_from; y <= p->year_to; y++) {
 		if (y - e >= lo && y - e <= hi)
-			return true;
+			return 2;
 		for (int x = 0; p->exams && x < GEN_NEXAMS; x++)
 			if (y - e == gen_exams[x].grade && gen_exams[x].grade >= G->sc.grade_min &&
 			    gen_exams[x].grade <= G->sc.grade_max)
-				return true;
+				seen = 1;
 	}
-	return false;
+	return seen;
 }
 
 /* The school's manipulation plan, from its manipulation stream. The number of draws does
@@ -1290,7 +1291,9 @@ static int school_medals(struct gen *G)
 			planted += plant;
 			char code[8];
 			code_format(code, 11, ord);
-			struct gen_medalist m = { &G->sc, y, code, plant };
+			/* From 2024 two degrees: I for a record well above the cut. */
+			int degree = y < 2024 ? 0 : !plant && rec > MEDAL_CUT + 0.5 ? 1 : 2;
+			struct gen_medalist m = { &G->sc, y, code, degree, plant };
 			int rc = G->sink->medalist ? G->sink->medalist(G->sink->ctx, &m) : 0;
 			if (rc)
 				return rc;
@@ -1348,10 +1351,14 @@ static int school_run(struct gen *G, long i)
 	if (G->sink->school && (rc = G->sink->school(G->sink->ctx, &G->sc)))
 		return rc;
 	int nclasses = 0;
+	/* A cohort only the exams see draws from the extra stream, and the exams' blocks
+	 * come after the works' (gen_procedures): the ВПР-like rows are the same with or
+	 * without --exams. */
 	for (int c = 0; c < G->ncohorts; c++) {
 		G->co[c].n = 0;
-		if (cohort_observed(G, G->cohort0 + c)) {
-			cohort_init(G, &G->co[c]);
+		int seen = cohort_observed(G, G->cohort0 + c);
+		if (seen) {
+			cohort_init(G, &G->co[c], seen == 2 ? G->rs : G->rx);
 			nclasses += G->co[c].nclass;
 		}
 	}

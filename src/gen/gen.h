@@ -145,6 +145,7 @@ struct gen_medalist {
 	const struct gen_school *school;
 	int year;
 	const char *code;
+	int degree;               /* 0: the single medal (up to 2023); from 2024 1 or 2 (I, II) */
 	bool planted;             /* awarded by the planted manipulation (kind medal) */
 };
 

@@ -199,7 +199,8 @@ static int w_truth(void *ctx, const struct gen_truth *t)
 static int w_medalist(void *ctx, const struct gen_medalist *m)
 {
 	struct writer *w = ctx;
-	fprintf(w->medalists, "%s,%d,%s,\n", m->school->login, m->year, m->code);
+	static const char *const medal[] = { "медаль", "I", "II" };
+	fprintf(w->medalists, "%s,%d,%s,%s\n", m->school->login, m->year, m->code, medal[m->degree]);
 	w->counts->medalists++;
 	return 0;
 }

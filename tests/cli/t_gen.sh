@@ -88,6 +88,11 @@ expect_ok "exams without the extra kinds" gen --out "$T/ge3" --schools 40 --seed
 planted=$(awk -F, '$4 == "teacher" { n += $7 } END { print n + 0 }' "$E/truth.csv")
 check "only the lenient teachers' rows differ (planted journal marks)" test "$(diff <(grep ',VPR-' "$E/results.csv") <(grep ',VPR-' "$T/ge3/results.csv") | grep -c '^<')" -le "$planted"
 expect_eq "without --exams the files are as before" "$(head -1 "$G/results.csv" | cut -d, -f9)" "p1"
+expect_ok "the first region again, with exams" gen --out "$T/g7" --schools 25 --seed 5 --manipulated 0.4 --exams --quiet
+expect_eq "exams leave the ВПР rows as they were" \
+	"$(grep ',VPR-' "$T/g7/results.csv" | cut -d, -f1-8,11- | sed 's/,*$//' | sha256sum)" \
+	"$(tail -n +2 "$G/results.csv" | sed 's/,*$//' | sha256sum)"
+expect_eq "… and their truth rows" "$(grep ',VPR-' "$T/g7/truth.csv" | sha256sum)" "$(grep ',VPR-' "$G/truth.csv" | sha256sum)"
 run_oko gen --out "$T/x" --kinds medal
 expect_eq "medal without --exams refused" "$rc" 2
 expect_grep "why explained" "$T/err" "только вместе с --exams"
