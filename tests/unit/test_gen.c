@@ -225,7 +225,8 @@ static struct coll *run(const struct gen_params *p)
 	struct coll *c = calloc(1, sizeof *c);
 	assert_non_null(c);
 	hmap_init(&c->truth_keys);
-	struct gen_sink sink = { c, c_begin, c_school, c_result, c_truth, c_end };
+	struct gen_sink sink = { .ctx = c, .begin = c_begin, .school = c_school, .result = c_result,
+				 .truth = c_truth, .end = c_end };
 	assert_int_equal(gen_run(p, &sink, NULL, NULL), 0);
 	return c;
 }
