@@ -8,7 +8,7 @@
 # only those where the kind changed >= 5 works in all),
 # precision and recall of oko's list (listed = 1), the share of clean schools flagged by
 # each official sign and listed by oko, and the same for clean lyceums/gymnasiums.
-#   bench/detect.sh [N] [SEED]       prints a Markdown table (docs/analysis.md)
+#   bench/detect.sh [N] [SEED]       prints Markdown tables (docs/analysis.md)
 # Targets: AUC >= 0.95 for boundary pi >= 0.3 and help at moderate strength; <= 5 % of clean
 # schools listed.
 set -u
@@ -77,5 +77,86 @@ for spec in "none 0" "boundary 0.1" "boundary 0.3" "boundary 0.6" "help 0.3" "he
 	"$OKO" analyze --out "$d/out" --quiet --no-store || exit 1
 	printf '| %s | %s | ' "$1" "$2"
 	metrics "$d/truth.csv" "$d/out/schools.csv" "$d/out/signs.csv"
+	rm -rf "$d"
+done
+
+# Medalists (issue 20): the kind medal — a school awards medals to graduates below the
+# level (`oko gen --exams --kinds medal`, one year, docs/generator.md). The evidence is the
+# medalists' non-confirmation index (`oko medalists index`, docs/medalists.md): per school
+# the exact one-sided binomial p of its share not confirmed against the region's, and
+# «значимо» after Benjamini-Hochberg. AUC of -p over the schools with medalists (manipulated
+# vs clean), precision and recall of «значимо», the share of clean schools listed.
+echo
+echo "| kind | strength | schools with medalists: manipulated | clean | AUC (p of the index) | precision | recall | clean: listed | clean lyc./gym. | lyc./gym.: listed |"
+echo "|---|---|---|---|---|---|---|---|---|---|"
+for spec in "medal 0.3" "medal 0.6" "medal 1"; do
+	set -- $spec
+	d=$T/$1-$2
+	"$OKO" gen --out "$d" --schools "$N" --subjects RU,MA --grades 4-5 --years 2021 --exams \
+		--kinds "$1" --strength "$2" --manipulated 0.1 --seed "$SEED" --quiet || exit 1
+	export OKO_DB=$d/oko.db
+	"$OKO" init >/dev/null
+	for k in schools procedures results medalists; do "$OKO" import "$k" "$d/$k.csv" >/dev/null || exit 1; done
+	"$OKO" medalists index --year 2021 >"$d/index.tsv" || exit 1
+	printf '| %s | %s | ' "$1" "$2"
+	awk -F'\t' '
+	FILENAME == ARGV[1] { split($0, f, ","); if (FNR > 1 && f[4] == "medal") bad[f[1]] = 1; next }
+	FILENAME == ARGV[2] { if (FNR > 1) { split($0, f, ","); kind[f[1]] = f[5] }; next }
+	$1 ~ /^sch/ && NF >= 9 {
+		s = $1; p = $7; gsub(",", ".", p); listed = ($9 == "да")
+		lyc = (kind[s] == "лицей" || kind[s] == "гимназия")
+		if (s in bad) { np++; pp[np] = -p; tp += listed }
+		else { nn++; pn[nn] = -p; fp += listed; if (lyc) { nl++; ll += listed } }
+	}
+	END {
+		for (i = 1; i <= np; i++) for (j = 1; j <= nn; j++)
+			auc += (pp[i] > pn[j]) ? 1 : (pp[i] == pn[j]) ? 0.5 : 0
+		printf "%d | %d | %s | %s | %s | %.1f %% | %d | %.1f %% |\n", np, nn,
+			(np && nn) ? sprintf("%.3f", auc / (np * nn)) : "—",
+			(tp + fp) ? sprintf("%.2f", tp / (tp + fp)) : "—",
+			np ? sprintf("%.2f", tp / np) : "—", nn ? 100 * fp / nn : 0, nl, nl ? 100 * ll / nl : 0
+	}' "$d/truth.csv" "$d/schools.csv" "$d/index.tsv"
+	rm -rf "$d"
+done
+
+# Teachers in the risk zone (issue 20): the kind teacher — one teacher of a school marks
+# leniently in all of their classes (`oko gen --teachers --kinds teacher`). The evidence is
+# oko's per-teacher combination of the class-level signs (teachers.csv of `oko analyze`,
+# docs/methodology-oko.md «Teachers in the risk zone»). AUC of -p over the teachers
+# (planted vs the teachers of schools with nothing planted), precision and recall of
+# «listed», the share of clean schools' teachers listed.
+echo
+echo "| kind | strength | teachers: planted | clean | AUC (p of the teacher) | precision | recall | clean teachers listed |"
+echo "|---|---|---|---|---|---|---|---|"
+for spec in "teacher 0.3" "teacher 0.6"; do
+	set -- $spec
+	d=$T/$1-$2
+	"$OKO" gen --out "$d" --schools "$N" --subjects RU,MA --grades 4-5 --years 2020-2021 --teachers \
+		--kinds "$1" --strength "$2" --manipulated 0.1 --seed "$SEED" --quiet || exit 1
+	export OKO_DB=$d/oko.db
+	"$OKO" init >/dev/null
+	for k in schools procedures results; do "$OKO" import "$k" "$d/$k.csv" >/dev/null || exit 1; done
+	for y in 2020 2021; do "$OKO" import teachers "$d/teachers_$y.csv" --year $y >/dev/null || exit 1; done
+	"$OKO" analyze --out "$d/out" --quiet --no-store || exit 1
+	sqlite3 -separator , "$OKO_DB" "SELECT ct.teacher_id, s.login, p.code, ct.class FROM class_teacher ct
+		JOIN school s ON s.id = ct.school_id JOIN procedure p ON p.id = ct.procedure_id" >"$d/map.csv"
+	printf '| %s | %s | ' "$1" "$2"
+	awk -F, '
+	FILENAME == ARGV[1] { if (FNR > 1) { bad[$1] = 1; if ($4 == "teacher") cls[$1 "," $2 "," $6] = 1 }; next }
+	FILENAME == ARGV[2] { if (($2 "," $3 "," $4) in cls) planted[$1] = 1; next }
+	FNR == 1 { for (i = 1; i <= NF; i++) h[$i] = i; next }
+	{
+		t = $h["teacher"]; p = $h["p"]; if (p == "") next; l = $h["listed"] + 0
+		if (t in planted) { np++; pp[np] = -p; tp += l }
+		else if (!($h["school"] in bad)) { nn++; pn[nn] = -p; fp += l }
+	}
+	END {
+		for (i = 1; i <= np; i++) for (j = 1; j <= nn; j++)
+			auc += (pp[i] > pn[j]) ? 1 : (pp[i] == pn[j]) ? 0.5 : 0
+		printf "%d | %d | %s | %s | %s | %.2f %% |\n", np, nn,
+			(np && nn) ? sprintf("%.3f", auc / (np * nn)) : "—",
+			(tp + fp) ? sprintf("%.2f", tp / (tp + fp)) : "—",
+			np ? sprintf("%.2f", tp / np) : "—", nn ? 100 * fp / nn : 0
+	}' "$d/truth.csv" "$d/map.csv" "$d/out/teachers.csv"
 	rm -rf "$d"
 done

@@ -52,7 +52,10 @@ static const struct cli_cmd commands[] = {
 	  "  rechecks     проверки работ экспертами с бумажных протоколов (procedure,school,code,\n"
 	  "               check,expert, затем баллы p1…pK или по меткам позиций)\n"
 	  "  measures     таблица плана мероприятий (№, мероприятие, срок, ответственный, ожидаемый\n"
-	  "               результат) в план --plan N; см. oko measures --help\n\n"
+	  "               результат) в план --plan N; см. oko measures --help\n"
+	  "  medalists    медалисты (school,year,code,medal); см. oko medalists --help\n"
+	  "  teachers     учителя классов (school,class,subject,teacher) за год --year ГГГГ или\n"
+	  "               по процедуре --procedure КОД; см. oko teachers --help\n\n"
 	  "Описание процедуры (procedures), пример:\n"
 	  "  procedure,kind,year,subject,grade,max_score,positions,scale\n"
 	  "  VPR-2021-MA-4,VPR,2021,MA,4,20,1:1:Б 2:1:Б 3:2:Б 4:1:Б 5.1:1:Б 5.2:1:Б 6.1:1:Б 6.2:1:Б 7:1:Б 8:2:Б 9.1:1:Б 9.2:1:Б 10:2:П 11:2:Б 12:2:П,6/10/14\n"
@@ -68,6 +71,7 @@ static const struct cli_cmd commands[] = {
 	  "  --procedure КОД   процедура (для КИМ и для файлов результатов, где её нет),\n"
 	  "                    например VPR-2021-RU-4\n"
 	  "  --scale a/b/c     шкала перевода в отметки для описания КИМ, например 14/24/33\n"
+	  "  --year ГГГГ       учебный год процедур (для учителей: teachers)\n"
 	  "  --dry-run         только проверить файл, ничего не сохранять\n"
 	  "  --strict          строгая проверка: невозможный балл (отрицательный или больше 200)\n"
 	  "                    отклоняет файл, а не только отмечает строку\n"
@@ -286,6 +290,8 @@ static const struct cli_cmd commands[] = {
 	{ "measures", cmd_measures, cmd_measures_summary, cmd_measures_usage },
 	{ "document", cmd_document, cmd_document_summary, cmd_document_usage },
 	{ "settings", cmd_settings, cmd_settings_summary, cmd_settings_usage },
+	{ "medalists", cmd_medalists, cmd_medalists_summary, cmd_medalists_usage },
+	{ "teachers", cmd_teachers, cmd_teachers_summary, cmd_teachers_usage },
 	{ "db", cmd_db, cmd_db_summary, cmd_db_usage },
 	{ "monitoring", cmd_monitoring, "мониторинг загрузки результатов по процедуре (CSV, XLSX)",
 	  "использование: oko monitoring --procedure КОД [--municipality НАЗВАНИЕ] [--summary]\n"

@@ -12,14 +12,17 @@
 
 #include "analysis/analysis.h"
 #include "base/buf.h"
+#include "base/hmap.h"
 #include "io/table_write.h"
 #include "model/load.h"
 #include "model/run.h"
+#include "model/teacher.h"
 #include "stats/analyze.h"
 #include "stats/recheck.h"
 
 struct munrow;
 struct flagrow;
+struct tev;
 
 /* One school's re-check figures in one procedure (analysis/recheck.c). */
 struct arc_school {
@@ -56,6 +59,7 @@ struct aproc {
 	size_t schools, flag_mean, flag_journal, flag_rise, flag_drop, flag_share2, flag_any, own_any;
 	int cohort_from;        /* index of the cohort predecessor, -1 */
 	int share2_from;
+	int dkr_from;           /* a ВПР's ДКР of the same subject and cohort (vpr_above_dkr), -1 */
 	struct stat_cohort_region coh_r;
 	/* Made by the worker from the analysis, consumed in order by the main thread. */
 	struct buf csv;         /* the procedure's rows of signs.csv */
@@ -80,6 +84,10 @@ struct aproc {
 	size_t nover, overcap;
 	uint32_t *rhist;        /* [w]: the run's whole population */
 	size_t w;               /* max_score + 1 */
+	/* Teachers (teachers.c): the evidence of the procedure's assigned classes, made by
+	 * the worker, moved to the job by the main thread. */
+	struct tev *tev;
+	size_t ntev, tevcap;
 };
 
 /* The excess mass of one municipality in one procedure (municipalities.csv). */
@@ -125,6 +133,14 @@ struct job {
 	FILE *signs;
 	struct run_writer *store; /* NULL: the run is not stored */
 	uint8_t *flagged_in;    /* stored runs: [school * np + procedure] a flag stored */
+	/* Teachers (teachers.c): the assignments, "school\x1fprocedure\x1fclass" → teacher id
+	 * (read-only while the workers run), and the evidence of every procedure. */
+	struct teacher_assign *tassign;
+	size_t tassigned;
+	struct hmap tmap;
+	bool tready;
+	struct tev *tev;
+	size_t ntev, tevcap;
 	char *msg;
 	size_t msglen;
 };
@@ -174,5 +190,22 @@ void analysis_recheck_evidence(struct aproc *p, unsigned mask, int proc);
  * stored). */
 int analysis_recheck_store(struct job *r, struct aproc *p);
 void analysis_recheck_free(struct aproc *p);
+
+/* ---- teachers in the risk zone (teachers.c) ---- */
+
+/* Reads the class → teacher assignments (main thread, before the workers). */
+int analysis_teachers_prepare(struct job *r);
+/* The evidence of p's assigned classes from its analysis (a worker; before p->a is freed):
+ * sp the loaded procedure, cls its classes' names. */
+int analysis_teachers_collect(struct job *r, struct aproc *p, const struct stat_proc *sp,
+			      const struct load_classes *cls);
+/* Moves p's evidence to the job (main thread, in order). */
+void analysis_teachers_consume(struct job *r, struct aproc *p);
+/* Pools the evidence per teacher, writes teachers.csv (as a part) and, for a stored run,
+ * its rows; *listed gets the teachers in the risk zone. */
+int analysis_teachers_finish(struct job *r, size_t *listed);
+/* Renames teachers.csv's part (ok) or removes it. */
+int analysis_teachers_outputs(struct job *r, bool ok);
+void analysis_teachers_free(struct job *r);
 
 #endif

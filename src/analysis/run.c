@@ -111,7 +111,8 @@ static void keep_histograms(struct job *r, struct aproc *p)
 static int analyse_one(struct job *r, struct db *d, struct aproc *p)
 {
 	struct stat_proc *sp = NULL;
-	int rc = load_proc(d, &r->sc, p->info.id, LOAD_POS | LOAD_CLASS, &sp, &p->ls);
+	struct load_classes cls;
+	int rc = load_proc_classes(d, &r->sc, p->info.id, LOAD_POS | LOAD_CLASS, &sp, &p->ls, &cls);
 	if (rc)
 		return rc;
 	p->has_pos = sp->pos != NULL;
@@ -119,6 +120,9 @@ static int analyse_one(struct job *r, struct db *d, struct aproc *p)
 	memcpy(p->scale, sp->scale, sizeof p->scale);
 	p->max_score = sp->max_score;
 	rc = stat_analyze(sp, &r->cfg, &p->a);
+	if (!rc && p->report)
+		rc = analysis_teachers_collect(r, p, sp, &cls);
+	load_classes_free(&cls);
 	stat_proc_free(sp);
 	if (rc)
 		return rc;
@@ -242,6 +246,17 @@ static void years_and_columns(struct job *r)
 	}
 }
 
+/* The ДКР a ВПР is compared with (vpr_above_dkr): the same subject and the same cohort of
+ * pupils (year - grade), written the same school year or the next one (an autumn
+ * diagnostic work of the next grade); the same year first. -1 when none or not a ВПР. */
+static int find_dkr(const struct load_procinfo *all, size_t n, const struct load_procinfo *v)
+{
+	if (strcmp(v->kind, "VPR"))
+		return -1;
+	int c = find_proc(all, n, "DKR", v->subject, v->grade, v->year);
+	return c >= 0 ? c : find_proc(all, n, "DKR", v->subject, v->grade + 1, v->year + 1);
+}
+
 static int select_procs(struct job *r)
 {
 	struct load_procinfo *all = NULL;
@@ -275,10 +290,13 @@ static int select_procs(struct job *r)
 			continue;
 		int a = find_proc(all, n, all[i].kind, all[i].subject, all[i].grade - 1, all[i].year - 1);
 		int b = find_proc(all, n, all[i].kind, all[i].subject, all[i].grade, all[i].year - 1);
+		int c = find_dkr(all, n, &all[i]);
 		if (a >= 0 && !want[a])
 			want[a] = 1;
 		if (b >= 0 && !want[b])
 			want[b] = 1;
+		if (c >= 0 && !want[c])
+			want[c] = 1;
 	}
 	int *map = xmalloc(n * sizeof *map);
 	r->p = xcalloc(n, sizeof *r->p);
@@ -292,7 +310,7 @@ static int select_procs(struct job *r)
 		p->report = want[i] == 2;
 		p->col = -1;
 		p->year_ix = -1;
-		p->cohort_from = p->share2_from = -1;
+		p->cohort_from = p->share2_from = p->dkr_from = -1;
 	}
 	/* Pairs, official-list columns and years of the reported procedures. */
 	for (size_t k = 0; k < r->np; k++) {
@@ -303,8 +321,10 @@ static int select_procs(struct job *r)
 				  p->info.year - 1);
 		int b = find_proc(all, n, p->info.kind, p->info.subject, p->info.grade,
 				  p->info.year - 1);
+		int c = find_dkr(all, n, &p->info);
 		p->cohort_from = a >= 0 ? map[a] : -1;
 		p->share2_from = b >= 0 ? map[b] : -1;
+		p->dkr_from = c >= 0 ? map[c] : -1;
 		size_t yi = 0;
 		while (yi < r->nyears && r->years[yi] != p->info.year)
 			yi++;
@@ -330,7 +350,7 @@ static double now(void)
 static int job_prepare(struct job *r)
 {
 	int rc = select_procs(r);
-	if (rc || (rc = load_schools(r->d, &r->sc)))
+	if (rc || (rc = load_schools(r->d, &r->sc)) || (rc = analysis_teachers_prepare(r)))
 		return rc;
 	analysis_municipalities_index(r);
 	if (mkdir(r->o->out_dir, 0777) && errno != EEXIST) {
@@ -423,6 +443,7 @@ static int consume_report(struct job *r, struct aproc *p, struct analysis_summar
 	if ((rc = analysis_flags_store(r, p)) || (rc = run_flush(r->store)) ||
 	    (rc = analysis_recheck_store(r, p)))
 		return rc;
+	analysis_teachers_consume(r, p);
 	r->ev = xgrow(r->ev, &r->evcap, r->nev + p->nev + 1, sizeof *r->ev);
 	memcpy(r->ev + r->nev, p->ev, p->nev * sizeof *p->ev);
 	r->nev += p->nev;
@@ -543,7 +564,9 @@ static int finish(struct job *r, struct analysis_summary *sum)
 	for (size_t s = 0; s < ns; s++)
 		sum->listed += rk[s].listed && r->works[s];
 	sum->expected_false = r->cfg.q * (double)sum->listed;
-	if ((rc = analysis_write_schools(r, rk, sum)) || (rc = analysis_store_histograms(r, rk)))
+	size_t tlisted = 0;
+	if ((rc = analysis_write_schools(r, rk, sum)) || (rc = analysis_store_histograms(r, rk)) ||
+	    (rc = analysis_teachers_finish(r, &tlisted)))
 		goto out;
 	double t_files = now();
 	if (r->store) {
@@ -557,6 +580,7 @@ static int finish(struct job *r, struct analysis_summary *sum)
 		sum->run_id = id;
 	}
 	rc = analysis_outputs_finish(r, true);
+	rc = rc ? rc : analysis_teachers_outputs(r, true);
 	if (r->o->timing)
 		fprintf(stderr, "время: риск %.2f с (одновременно с файлами), файлы%s %.2f с, "
 			"%sзамена файлов %.2f с\n", rt.secs, r->o->store ? " и строки прогона" : "",
@@ -569,6 +593,7 @@ out:
 
 static void job_free(struct job *r)
 {
+	analysis_teachers_free(r);
 	for (size_t i = 0; i < r->np; i++) {
 		struct aproc *p = &r->p[i];
 		stat_analysis_free(&p->a);
@@ -640,8 +665,10 @@ out:
 	run_abort(r->store);
 	if (r->signs)
 		fclose(r->signs);
-	if (rc)
+	if (rc) {
 		analysis_outputs_finish(r, false);
+		analysis_teachers_outputs(r, false);
+	}
 	job_free(r);
 	if (rc && !msg[0])
 		snprintf(msg, msglen, "%s", rc == ERR_DB ? db_errmsg(d) : err_str(rc));

@@ -11,6 +11,7 @@
 #include "base/mem.h"
 #include "base/numfmt.h"
 #include "stats/catalogue.h"
+#include "stats/compare.h"
 
 /* A flagged row kept for the database. */
 struct flagrow {
@@ -422,6 +423,46 @@ static void det_pair(struct det *d, const char *from, unsigned n1, unsigned n2, 
 	det_g(d, ";s2=", s2, 6);
 }
 
+/* vpr_above_dkr: the ВПР b against the ДКР a the same pupils wrote (stats/compare.h); its
+ * rows, its own flags and its evidence for the risk (a p-value, as the re-checks'). */
+static int pair_dkr(struct job *r, struct aproc *b, const struct aproc *a)
+{
+	size_t ns = r->sc.n;
+	struct stat_zres *z = xcalloc(ns ? ns : 1, sizeof *z);
+	struct det d;
+	int rc = stat_sign_vpr_dkr(b->mean, &b->mean_r, a->mean, &a->mean_r, ns, &r->cfg, NULL, z);
+	if (rc == ERR_INVALID)
+		rc = 0; /* a region without spread in one of the two: nothing to compare */
+	else
+		for (size_t s = 0; s < ns && !rc; s++) {
+			if (!b->mean[s].n || !a->mean[s].n)
+				continue;
+			det_pair(&d, a->info.code, a->mean[s].n, b->mean[s].n, a->mean[s].mean,
+				 b->mean[s].mean);
+			det_g(&d, ";region1=", a->mean_r.mean, 6);
+			det_g(&d, ";sd1=", a->mean_r.sd, 6);
+			det_g(&d, ";region2=", b->mean_r.mean, 6);
+			det_g(&d, ";sd2=", b->mean_r.sd, 6);
+			det_g(&d, ";z=", z[s].z, 4);
+			bool ev = z[s].status != STAT_NOT_EVALUABLE;
+			struct srow x = {s, b, STAT_SIGN_VPR_ABOVE_DKR, ev ? z[s].zc : NAN, NAN,
+					 z[s].n, z[s].status, ev ? z[s].p : NAN, ev ? z[s].q_adj : NAN,
+					 ev ? d.s : ""};
+			if ((rc = sign_out(r, b, &x)))
+				break;
+			if (z[s].status == STAT_FLAG && r->own[s] < UINT32_MAX)
+				r->own[s]++;
+			if (ev && (STAT_RISK_DEFAULT_MASK & (1u << STAT_SIGN_VPR_ABOVE_DKR))) {
+				b->ev = xgrow(b->ev, &b->evcap, b->nev + 1, sizeof *b->ev);
+				b->ev[b->nev++] = (struct stat_evidence){ .school = (uint32_t)s,
+					.sign = STAT_SIGN_VPR_ABOVE_DKR, .proc = (int16_t)(b - r->p),
+					.p = z[s].p, .pooled = STAT_POOL_NONE, .n = z[s].n };
+			}
+		}
+	free(z);
+	return rc;
+}
+
 int analysis_write_pairs(struct job *r, struct aproc *b)
 {
 	int rc = 0;
@@ -475,6 +516,8 @@ int analysis_write_pairs(struct job *r, struct aproc *b)
 		}
 		free(c);
 	}
+	if (!rc && b->dkr_from >= 0)
+		rc = pair_dkr(r, b, &r->p[b->dkr_from]);
 	for (size_t s = 0; s < ns; s++)
 		b->flag_any += r->pflag[s]; /* by any official sign of b, its pairs included */
 	return rc;

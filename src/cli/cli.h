@@ -88,6 +88,12 @@ int cmd_settings(struct cli *c, int argc, char **argv);
 extern const char cmd_settings_summary[], cmd_settings_usage[];
 /* The database itself: its schema, a copy into another engine (src/cli/cmd_db.c). */
 int cmd_db(struct cli *c, int argc, char **argv);
+/* Medalists and the non-confirmation index (src/cli/cmd_medalists.c). */
+int cmd_medalists(struct cli *c, int argc, char **argv);
+extern const char cmd_medalists_summary[], cmd_medalists_usage[];
+/* Teachers of classes and teachers in the risk zone (src/cli/cmd_teachers.c). */
+int cmd_teachers(struct cli *c, int argc, char **argv);
+extern const char cmd_teachers_summary[], cmd_teachers_usage[];
 extern const char cmd_db_summary[], cmd_db_usage[];
 
 #endif

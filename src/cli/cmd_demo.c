@@ -108,6 +108,45 @@ static int load(struct db *d, const char *dir, const char *name, import_fn fn,
 	return rc;
 }
 
+/* The medalists of the generated region (medalists.csv, written by `--exams`): loaded when
+ * the generator wrote them, so every role finds the index on /medalists; nothing otherwise. */
+static int demo_medalists(struct db *d, const char *dir, const struct import_opts *o)
+{
+	char path[4096];
+	if (snprintf(path, sizeof path, "%s/medalists.csv", dir) >= (int)sizeof path || access(path, F_OK))
+		return 0;
+	struct import_opts oo = { .user = o->user };
+	struct import_stats st;
+	printf("Загрузка списков медалистов…\n");
+	fflush(stdout);
+	int rc = load(d, dir, "medalists.csv", import_medalists, &oo, &st);
+	if (!rc)
+		printf("  %s\n", st.summary);
+	return rc;
+}
+
+/* The teachers of the generated region (teachers_YEAR.csv, written by `--teachers`), year
+ * by year, so the school finds its teachers on /teachers and the analysis their evidence. */
+static int demo_teachers(struct db *d, const char *dir, const struct gen_params *p,
+			 const struct import_opts *o)
+{
+	int rc = 0;
+	for (int y = p->year_from; y <= p->year_to && !rc; y++) {
+		char name[64], path[4096];
+		snprintf(name, sizeof name, "teachers_%d.csv", y);
+		if (snprintf(path, sizeof path, "%s/%s", dir, name) >= (int)sizeof path ||
+		    access(path, F_OK))
+			continue;
+		struct import_opts oo = { .user = o->user, .year = y };
+		struct import_stats st;
+		printf("Загрузка учителей %d года…\n", y);
+		fflush(stdout);
+		if (!(rc = load(d, dir, name, import_teachers, &oo, &st)))
+			printf("  %s\n", st.summary);
+	}
+	return rc;
+}
+
 #define DEMO_PASSWORD "oko-demo-2026"
 
 /* Users for every role, bound to the first municipality and its first school, so the demo
@@ -1898,7 +1937,7 @@ out:
 static void remove_generated(const char *dir)
 {
 	static const char *const files[] = { "schools.csv", "procedures.csv", "results.csv",
-					     "truth.csv", "README" };
+					     "truth.csv", "README", "medalists.csv" };
 	char path[4096];
 	/* The analysis the re-check round needed (demo_analysis): its files, whatever they
 	 * are, then its directory. */
@@ -1918,6 +1957,16 @@ static void remove_generated(const char *dir)
 		if (snprintf(path, sizeof path, "%s/%s", dir, files[i]) < (int)sizeof path)
 			unlink(path);
 	}
+	/* teachers_YEAR.csv of --teachers */
+	DIR *dh = opendir(dir);
+	for (struct dirent *e; dh && (e = readdir(dh));) {
+		char f[8192];
+		if (!strncmp(e->d_name, "teachers_", 9) && strstr(e->d_name, ".csv") &&
+		    snprintf(f, sizeof f, "%s/%s", dir, e->d_name) < (int)sizeof f)
+			unlink(f);
+	}
+	if (dh)
+		closedir(dh);
 	rmdir(dir);
 }
 
@@ -1940,6 +1989,16 @@ int cmd_demo(struct cli *c, int argc, char **argv)
 	gen_params_default(&p);
 	if ((rc = gen_params_parse(&p, &t, msg, sizeof msg)))
 		return cli_usage_error(c, "%s", msg);
+	/* The demo shows every capability: the exams and medalists (when Russian and maths are
+	 * generated — the exams draw on them) and the teachers. The ВПР-like region is the
+	 * same with or without them (docs/generator.md). */
+	bool ru = false, ma = false;
+	for (int s = 0; s < p.nsubjects; s++) {
+		ru |= !strcmp(p.subjects[s], "RU");
+		ma |= !strcmp(p.subjects[s], "MA");
+	}
+	p.exams |= ru && ma;
+	p.teachers = true;
 
 	struct db *d = NULL;
 	const char *dir = keep;
@@ -1999,16 +2058,18 @@ int cmd_demo(struct cli *c, int argc, char **argv)
 	printf("Загрузка результатов: %ld строк…\n", gc.results);
 	fflush(stdout);
 	if ((rc = load(d, dir, "results.csv", import_results, &o, &rs)) ||
-	    (rc = demo_next_year(d, &o)))
+	    (rc = demo_next_year(d, &o)) || (rc = demo_medalists(d, dir, &o)) ||
+	    (rc = demo_teachers(d, dir, &p, &o)))
 		goto out;
 
 	printf("\nДемонстрационный регион «%s» загружен в %s за %.1f с:\n"
 	       "  муниципалитетов: %d, школ: %ld\n"
-	       "  процедур: %ld (ВПР, годы %d–%d, классы %d–%d)\n"
+	       "  процедур: %ld (ВПР, годы %d–%d, классы %d–%d%s)\n"
 	       "  результатов: %ld (писали работу %ld, отсутствовали %ld)\n"
 	       "  школ с заложенными искажениями: %ld (записей о них: %ld)\n",
 	       p.region, c->db_path, now() - t0, p.municipalities, gc.schools, gc.procedures,
-	       p.year_from, p.year_to, p.grade_from, p.grade_to, gc.results,
+	       p.year_from, p.year_to, p.grade_from, p.grade_to,
+	       p.exams ? "; ОГЭ и ЕГЭ по русскому языку и математике" : "", gc.results,
 	       gc.results - gc.absent, gc.absent, gc.manipulated, gc.truth);
 	if ((rc = demo_users(d)) || (rc = demo_observers(d, &p, &o)))
 		goto out;

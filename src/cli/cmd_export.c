@@ -16,6 +16,7 @@
 struct exp {
 	struct table_writer *w;
 	const struct procedure *p;
+	bool marks, scores; /* the columns mark and test_score are written */
 	long rows;
 };
 
@@ -41,6 +42,10 @@ static int export_row(void *ctx, const struct result_view *r)
 	rc = rc ? rc : r->journal_mark ? table_writer_int(w, r->journal_mark) : table_writer_empty(w);
 	rc = rc ? rc : table_writer_int(w, r->absent);
 	rc = rc ? rc : r->stated_total >= 0 ? table_writer_int(w, r->stated_total) : table_writer_empty(w);
+	if (e->marks)
+		rc = rc ? rc : r->exam_mark ? table_writer_int(w, r->exam_mark) : table_writer_empty(w);
+	if (e->scores)
+		rc = rc ? rc : r->test_score >= 0 ? table_writer_int(w, r->test_score) : table_writer_empty(w);
 	for (int i = 0; i < e->p->npos && !rc; i++)
 		rc = !r->absent && i < r->npos ? score_cell(w, r->scores[i]) : table_writer_empty(w);
 	rc = rc ? rc : table_writer_end_row(w);
@@ -128,8 +133,14 @@ int cmd_export(struct cli *c, int argc, char **argv)
 	e.p = p;
 	static const char *const head[] = { "school", "procedure", "code", "class", "variant",
 					    "gender", "journal_mark", "absent", "total" };
+	/* The exam's stated mark and test score (ОГЭ, ЕГЭ) only when the procedure has some. */
+	rc = result_exam_columns(d, p->id, &e.marks, &e.scores);
 	for (size_t i = 0; i < sizeof head / sizeof *head && !rc; i++)
 		rc = table_writer_text(e.w, head[i]);
+	if (e.marks)
+		rc = rc ? rc : table_writer_text(e.w, "mark");
+	if (e.scores)
+		rc = rc ? rc : table_writer_text(e.w, "test_score");
 	for (int i = 0; i < p->npos && !rc; i++)
 		rc = table_writer_text(e.w, p->pos[i].label);
 	rc = rc ? rc : table_writer_end_row(e.w);

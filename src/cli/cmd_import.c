@@ -26,6 +26,8 @@ static const struct {
 	{ "acts", import_acts },
 	{ "experts", import_experts },
 	{ "rechecks", import_rechecks },
+	{ "teachers", import_teachers }, /* with --year or --procedure */
+	{ "medalists", import_medalists },
 	{ "observers", NULL }, /* import_observers: needs --campaign */
 	{ "measures", NULL },  /* import_measures: needs --plan */
 };
@@ -65,7 +67,7 @@ static void show_progress(void *ctx, uint64_t done, uint64_t total, long rows)
 int cmd_import(struct cli *c, int argc, char **argv)
 {
 	struct import_opts o = { 0 };
-	const char *report = NULL, *campaign = NULL, *plan_s = NULL;
+	const char *report = NULL, *campaign = NULL, *plan_s = NULL, *year_s = NULL;
 	o.user = cli_user_name();
 	o.may_create_procedure = true; /* the operator of the command line may */
 	o.wait_seconds = 600;          /* a script waits in line behind a long import */
@@ -81,6 +83,7 @@ int cmd_import(struct cli *c, int argc, char **argv)
 		{ "--report", &report, NULL },
 		{ "--campaign", &campaign, NULL },
 		{ "--plan", &plan_s, NULL },
+		{ "--year", &year_s, NULL },
 		{ 0 },
 	};
 	int npos, rc;
@@ -105,8 +108,15 @@ int cmd_import(struct cli *c, int argc, char **argv)
 	if (!known)
 		return cli_usage_error(c, "неизвестный вид данных «%s»; допустимы: schools, "
 					  "procedures, kim, results, plan, sittings, aliases, observers, "
-					  "acts, experts, rechecks, measures",
+					  "acts, experts, rechecks, measures, medalists, teachers",
 				       argv[0]);
+	if (year_s) {
+		char *end = NULL;
+		long y = strtol(year_s, &end, 10);
+		if (!*year_s || *end || y < 2000 || y > 2100)
+			return cli_usage_error(c, "--year: нужен год от 2000 до 2100, например --year 2021");
+		o.year = (int)y;
+	}
 	bool measures = !strcmp(argv[0], "measures");
 	int64_t plan_id = 0;
 	if (measures) {

@@ -36,7 +36,8 @@ struct import_opts {
 	int64_t only_school;
 	int64_t only_municipality;
 	int64_t only_region;
-	int year;              /* pupils: the school year (pupil_year_of); 0 = the current one */
+	int year;              /* pupils: the school year (pupil_year_of); 0 = the current one;
+				  teachers: the year of the procedures (required without procedure) */
 	/* Results: rows replace only the results of the participants they name, and a row with
 	 * a code and nothing else deletes that participant's result (the results grid); else a
 	 * school's rows replace all its earlier results for the procedure. */
@@ -155,6 +156,15 @@ int import_kim(struct db *d, const char *path, const struct import_opts *o,
 int import_pupils(struct db *d, const char *path, const struct import_opts *o,
 		  struct diag_list *diags, struct import_stats *st);
 
+/* teachers.csv: school,class,subject,teacher (docs/formats.md) — who taught each class:
+ * a row maps to the procedures of the subject and the class's grade of year o->year, or to
+ * the procedure o->procedure; rows of another school than o->only_school (when set) are
+ * refused. Teachers are found by name or added (sealed, model/teacher.h); an assignment
+ * replaces the class's earlier one. st->created counts new teachers, st->updated the
+ * classes assigned. */
+int import_teachers(struct db *d, const char *path, const struct import_opts *o,
+		    struct diag_list *diags, struct import_stats *st);
+
 /* A plan-graph: campaign,procedure,materials_from,window_from,window_to,criteria_from,
  * form_from,upload_deadline (docs/plan.md). st->created counts procedures newly planned,
  * st->updated those whose dates changed. */
@@ -239,5 +249,17 @@ int import_measures(struct db *d, const char *path, const struct import_opts *o,
  * ('YYYY-MM-DD'), 0 with due "" when the term gives no date («по графику»). */
 int import_measure_due(const char *term, const char *period_from, const char *period_to,
 		       char due[11]);
+
+/* medalists.csv: school,year,code,medal (docs/formats.md) — the medal candidates or
+ * holders of schools by participant code; the lists of the (school, year) pairs in the file
+ * are replaced (model/medalist.h). Rows of schools outside o->only_school /
+ * only_municipality / only_region refuse the file. st->created counts the medalists,
+ * st->replaced the earlier rows removed, st->schools the lists. Whole file or nothing. */
+int import_medalists(struct db *d, const char *path, const struct import_opts *o,
+		     struct diag_list *diags, struct import_stats *st);
+/* medal_thresholds.csv: year,medal,subject,min_score,min_mark,source (docs/medalists.md) —
+ * replaces the stored thresholds of every year in the file. Whole file or nothing. */
+int import_medal_thresholds(struct db *d, const char *path, const struct import_opts *o,
+			    struct diag_list *diags, struct import_stats *st);
 
 #endif

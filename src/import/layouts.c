@@ -10,7 +10,7 @@
 
 const char *layout_name(enum layout_kind k)
 {
-	static const char *names[] = { "none", "canonical", "vpr2021", "vpr2020", "form" };
+	static const char *names[] = { "none", "canonical", "vpr2021", "vpr2020", "form", "rcoi" };
 	return names[k];
 }
 
@@ -19,6 +19,7 @@ const char *layout_title(enum layout_kind k)
 	static const char *titles[] = {
 		"не распознан", "канонический CSV oko", "региональная выгрузка ВПР 2021",
 		"региональная выгрузка ВПР 2020", "форма сбора результатов ФИС ОКО",
+		"протокол РЦОИ (ОГЭ, ГВЭ, ЕГЭ)",
 	};
 	return titles[k];
 }
@@ -26,11 +27,12 @@ const char *layout_title(enum layout_kind k)
 /* Column names per layout and field; NULL where the layout has no such column. The first
  * name of each list is the one shown in messages. */
 #define N(...) ((const char *const[]){ __VA_ARGS__, NULL })
-static const char *const *const names[5][LF_NFIELDS] = {
+static const char *const *const names[6][LF_NFIELDS] = {
 	[LAYOUT_CANONICAL] = {
 		[LF_SCHOOL] = N("school"), [LF_PROCEDURE] = N("procedure"), [LF_CODE] = N("code"),
 		[LF_CLASS] = N("class"), [LF_VARIANT] = N("variant"), [LF_GENDER] = N("gender"),
 		[LF_JOURNAL] = N("journal_mark"), [LF_ABSENT] = N("absent"), [LF_TOTAL] = N("total"),
+		[LF_MARK] = N("mark"), [LF_TEST_SCORE] = N("test_score"),
 	},
 	[LAYOUT_VPR2021] = {
 		[LF_SCHOOL] = N("логин школы"), [LF_MUNICIPALITY] = N("регион"),
@@ -52,6 +54,17 @@ static const char *const *const names[5][LF_NFIELDS] = {
 		[LF_JOURNAL] = N("Отметка за предыдущий"), [LF_TOTAL] = N("Итого баллов"),
 		[LF_DATE] = N("Дата загрузки"),
 	},
+	[LAYOUT_RCOI] = {
+		[LF_SCHOOL] = N("Логин ОО", "Код ОО"), [LF_SCHOOL_NAME] = N("Наименование ОО", "ОО"),
+		[LF_MUNICIPALITY] = N("Муниципалитет", "АТЕ"),
+		[LF_CODE] = N("Код участника", "Номер"), [LF_CLASS] = N("Класс"),
+		[LF_VARIANT] = N("Вариант"), [LF_GENDER] = N("Пол"),
+		[LF_JOURNAL] = N("Годовая отметка"), [LF_TOTAL] = N("Первичный балл"),
+		[LF_MARK] = N("Отметка"), [LF_TEST_SCORE] = N("Тестовый балл"),
+		[LF_SHORT] = N("Задания с кратким ответом"),
+		[LF_LONG] = N("Задания с развёрнутым ответом"),
+		[LF_SUBJECT] = N("Предмет"), [LF_EXAM_DATE] = N("Дата экзамена", "Год"),
+	},
 };
 #undef N
 
@@ -62,6 +75,8 @@ static bool required(enum layout_kind k, int f)
 		return true;
 	if (k == LAYOUT_CANONICAL)
 		return f == LF_PROCEDURE || f == LF_ABSENT;
+	if (k == LAYOUT_RCOI)
+		return false; /* the answer strings: checked by layout_detect */
 	return f == LF_VARIANT;
 }
 
@@ -132,6 +147,9 @@ static enum layout_kind guess(const struct table_row *hdr)
 	static const char *const v21[] = { "логин школы", NULL }, *const v21b[] = { "код обучающегося", NULL };
 	static const char *const v20[] = { "user", NULL }, *const v20b[] = { "var-1", NULL };
 	static const char *const form[] = { "Пользователь", NULL }, *const formb[] = { "Код", NULL };
+	static const char *const rcoi[] = { "Логин ОО", "Код ОО", NULL },
+			       *const rcoib[] = { "Задания с кратким ответом",
+						  "Задания с развёрнутым ответом", NULL };
 	if (table_column(hdr, canon) >= 0 && table_column(hdr, canon2) >= 0)
 		return LAYOUT_CANONICAL;
 	if (table_column(hdr, v21) >= 0 && table_column(hdr, v21b) >= 0)
@@ -140,6 +158,8 @@ static enum layout_kind guess(const struct table_row *hdr)
 		return LAYOUT_VPR2020;
 	if (table_column(hdr, form) >= 0 && table_column(hdr, formb) >= 0)
 		return LAYOUT_FORM;
+	if (table_column(hdr, rcoi) >= 0 && table_column(hdr, rcoib) >= 0)
+		return LAYOUT_RCOI;
 	return LAYOUT_NONE;
 }
 
@@ -194,7 +214,8 @@ int layout_detect(const struct table_row *hdr, struct layout_map *m, char *msg, 
 	m->kind = guess(hdr);
 	if (m->kind == LAYOUT_NONE) {
 		snprintf(msg, msglen, "заголовки не похожи ни на один известный макет результатов "
-				      "(канонический CSV, выгрузка ВПР 2021 или 2020, форма сбора ФИС ОКО)");
+				      "(канонический CSV, выгрузка ВПР 2021 или 2020, форма сбора ФИС ОКО, "
+				      "протокол РЦОИ)");
 		return ERR_FORMAT;
 	}
 	for (int f = 0; f < LF_NFIELDS; f++) {
@@ -206,6 +227,11 @@ int layout_detect(const struct table_row *hdr, struct layout_map *m, char *msg, 
 				 layout_title(m->kind), nm ? nm[0] : "?");
 			return ERR_FORMAT;
 		}
+	}
+	if (m->kind == LAYOUT_RCOI) {
+		/* The points are in the answer strings; guess() saw at least one of them. */
+		m->posmode = POS_STRINGS;
+		return 0;
 	}
 	m->posmode = m->kind == LAYOUT_FORM ? POS_BY_LABEL : POS_BY_ORDER;
 	for (size_t c = 0; c < hdr->n; c++) {
@@ -254,4 +280,105 @@ int layout_detect(const struct table_row *hdr, struct layout_map *m, char *msg, 
 	if (!m->nfile)
 		m->nfile = m->npos;
 	return 0;
+}
+
+/* ---- the РЦОИ protocol's answer strings ---- */
+
+/* The 1-based character (not byte: the message names it) at byte i of s. */
+static int char_at(const char *s, size_t i)
+{
+	int ch = 1;
+	for (size_t j = 0; j < i; j++)
+		ch += ((unsigned char)s[j] & 0xC0) != 0x80;
+	return ch;
+}
+
+int layout_short_answers(const char *s, size_t n, struct layout_answer *out, int cap, int *at)
+{
+	int k = 0;
+	size_t i;
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c == ' ')
+			continue;
+		int v;
+		if (c == '+')
+			v = LAYOUT_FULL;
+		else if (c == '-')
+			v = 0;
+		else if (c >= '0' && c <= '9')
+			v = c - '0';
+		else
+			goto bad;
+		if (k >= cap)
+			goto bad;
+		out[k++] = (struct layout_answer){ v, -1 };
+	}
+	return k;
+bad:
+	*at = char_at(s, i);
+	return -1;
+}
+
+/* A non-negative number of up to three digits at s[*i], or -1. */
+static int small_number(const char *s, size_t n, size_t *i)
+{
+	int v = 0, d = 0;
+	while (*i < n && s[*i] >= '0' && s[*i] <= '9' && d < 4) {
+		v = v * 10 + (s[*i] - '0');
+		(*i)++;
+		d++;
+	}
+	return d == 0 || d > 3 ? -1 : v;
+}
+
+int layout_long_answers(const char *s, size_t n, struct layout_answer *out, int cap, int *at)
+{
+	int k = 0;
+	size_t i = 0;
+	while (i < n) {
+		if (s[i] == ' ') {
+			i++;
+			continue;
+		}
+		size_t start = i;
+		int v;
+		if (s[i] == 'X' || s[i] == 'x') {
+			v = LAYOUT_NOT_DONE;
+			i++;
+		} else if (i + 1 < n && (((unsigned char)s[i] == 0xD0 && (unsigned char)s[i + 1] == 0xA5) ||
+					 ((unsigned char)s[i] == 0xD1 && (unsigned char)s[i + 1] == 0x85))) {
+			v = LAYOUT_NOT_DONE; /* Х х */
+			i += 2;
+		} else if ((v = small_number(s, n, &i)) < 0) {
+			i = start;
+			goto bad;
+		}
+		if (i >= n || s[i] != '(') {
+			i = start;
+			goto bad;
+		}
+		i++;
+		int max = small_number(s, n, &i);
+		if (max < 0 || i >= n || s[i] != ')' || k >= cap) {
+			i = start;
+			goto bad;
+		}
+		i++;
+		out[k++] = (struct layout_answer){ v, max };
+	}
+	return k;
+bad:
+	*at = char_at(s, i); /* where the task that does not read begins */
+	return -1;
+}
+
+const char *layout_subject_code(const char *s)
+{
+	for (size_t i = 0; procedure_subjects[i]; i++) {
+		const char *c = procedure_subjects[i];
+		if (!strcmp(s, c) || str_fold_eq(s, procedure_subject_title(c)))
+			return c;
+	}
+	return NULL;
 }

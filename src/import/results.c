@@ -56,7 +56,7 @@ enum rule {
 	R_SCHOOL, R_CODE, R_DUPLICATE, R_PROCEDURE, R_VARIANT, R_SCORE_RANGE, R_EXTRA_POSITION,
 	R_ABSENT_VALUE, R_SCORE_OVER_MAX, R_CELL_INVALID, R_TOTAL_OVER_MAX, R_TOTAL_MISMATCH, R_JOURNAL,
 	R_VARIANT_MISSING, R_ABSENT_WITH_SCORES, R_SCORES_MISSING, R_CLASS, R_PARTIAL, R_COLUMNS,
-	R_ROW_WIDTH, R_NRULES
+	R_ROW_WIDTH, R_MARK, R_TEST_SCORE, R_MARK_SCALE, R_ANSWERS, R_NRULES
 };
 
 /* A rule marked `strict` rejects the file only in strict mode (--strict): by default the row
@@ -105,6 +105,12 @@ static const struct {
 	[R_ROW_WIDTH] = { "row_columns", true, 0,
 			  "в строке не столько столбцов, сколько в заголовке (строка CSV разбита или "
 			  "склеена)" },
+	[R_MARK] = { "exam_mark", true, 0, "отметка за экзамен не 2–5" },
+	[R_TEST_SCORE] = { "test_score", true, 0, "тестовый балл не от 0 до 100" },
+	[R_MARK_SCALE] = { "mark_scale", false, RP_MARK_SCALE,
+			   "отметка за экзамен не та, что по шкале процедуры (сохранена как указана)" },
+	[R_ANSWERS] = { "answers", true, 0,
+			"строка ответов РЦОИ не читается или не совпадает с позициями процедуры" },
 };
 
 /* Whether a problem of rule r rejects the file under these options. */
@@ -233,7 +239,11 @@ struct rec {
 	uint8_t npos;
 	uint8_t codelen;
 	uint8_t classlen;
+	uint8_t exam_mark;     /* 0: none */
+	uint8_t test_score;    /* TEST_NONE: none */
 };
+
+#define TEST_NONE 255
 
 enum { REC_ABSENT = 1, REC_CLEAR = 2, REC_MALE = 4, REC_FEMALE = 8 };
 
@@ -255,6 +265,7 @@ struct imp {
 	struct proc_state *procs[MAX_PROCEDURES];
 	int nprocs;
 	int fixed_proc;                   /* the procedure of a file that names none, or -1 */
+	int year;                         /* РЦОИ: the year of a file without a date column */
 	struct hmap schools;              /* login → school id, every school of the registry */
 	struct hmap school_mun;           /* school id → municipality id, for territory checks */
 	struct hmap fs_idx;               /* login → index in fs */
@@ -711,6 +722,130 @@ static bool read_scores(struct imp *im, const struct table_row *row, struct proc
 	return ok;
 }
 
+/* The РЦОИ protocol's points (POS_STRINGS): the short answers' string, then the long ones',
+ * fill the procedure's positions in order. A string that does not read, or a long answer
+ * whose maximum is not its position's (a shifted string, or the wrong procedure), refuses
+ * the file; returns false then. */
+static bool read_answers(struct imp *im, const struct table_row *row, struct proc_state *ps,
+			 struct result *r, bool *any, bool *missing)
+{
+	const struct procedure *p = &ps->p;
+	struct layout_answer a[PROC_MAX_POSITIONS];
+	char col[128], val[64];
+	bool ok = true;
+	int at = 0, i = 0;
+	r->npos = p->npos;
+	memset(r->scores, SCORE_EMPTY, (size_t)r->npos);
+	*any = *missing = false;
+	for (int part = 0; part < 2; part++) {
+		int f = part ? LF_LONG : LF_SHORT;
+		size_t n;
+		const char *s = table_cell(row, im->map.col[f], &n);
+		if (!n)
+			continue;
+		*any = true;
+		int k = part ? layout_long_answers(s, n, a, PROC_MAX_POSITIONS, &at)
+			     : layout_short_answers(s, n, a, PROC_MAX_POSITIONS, &at);
+		field_col(im, f, col, sizeof col);
+		cell_str(row, im->map.col[f], val, sizeof val);
+		if (k < 0) {
+			report(im, R_ANSWERS, row->row, col, val,
+			       part ? "строка развёрнутых ответов не читается с %d-го символа: каждое задание "
+				      "записывается как «баллы(максимум)», например 2(2)1(3)0(2)"
+				    : "строка кратких ответов не читается с %d-го символа: ожидаются «+» "
+				      "(верно), «-» (неверно) или цифра (баллы)", at);
+			return false;
+		}
+		for (int j = 0; j < k; j++, i++) {
+			if (i >= p->npos) {
+				if (!(r->problems & RP_EXTRA_CELLS))
+					report(im, R_EXTRA_POSITION, row->row, col, val,
+					       "в строках ответов заданий больше, чем позиций у процедуры %s "
+					       "(%d): лишние значения отброшены, строка сохранена и не входит в "
+					       "признаки по баллам", p->code, p->npos);
+				r->problems |= rules[R_EXTRA_POSITION].problem;
+				if (rejects(im->o, R_EXTRA_POSITION))
+					ok = false;
+				i += k - j;
+				break;
+			}
+			int max = p->pos[i].max;
+			if (a[j].max >= 0 && a[j].max != max) {
+				report(im, R_ANSWERS, row->row, col, val,
+				       "%d-е задание строки развёрнутых ответов стоит на позиции «%s» процедуры "
+				       "%s с максимумом %d, а в строке его максимум %d: строка кратких ответов "
+				       "короче или длиннее, чем нужно, или выбрана не та процедура", j + 1,
+				       p->pos[i].label, p->code, max, a[j].max);
+				return false;
+			}
+			int v = a[j].points;
+			if (v == LAYOUT_NOT_DONE) {
+				r->scores[i] = SCORE_X;
+				continue;
+			}
+			if (v == LAYOUT_FULL)
+				v = max;
+			if (v > max) {
+				report(im, R_SCORE_OVER_MAX, row->row, col, val,
+				       "балл позиции «%s» (%d) больше её максимума %d; строка сохранена как "
+				       "записана и отмечена", p->pos[i].label, v, max);
+				r->problems |= rules[R_SCORE_OVER_MAX].problem;
+			}
+			r->scores[i] = (uint8_t)v;
+		}
+	}
+	*missing = i < p->npos;
+	return ok;
+}
+
+/* The stated exam mark and test score of a row that wrote the work (ОГЭ, ГВЭ, ЕГЭ: the
+ * canonical columns mark and test_score, the РЦОИ protocol's «Отметка» and «Тестовый балл»).
+ * Out of range refuses the file; a mark that is not the scale's is kept and noted — for ОГЭ
+ * only one above it, since conditions beyond the total (a minimum in a part of the work)
+ * may lower an ОГЭ mark but never raise it. */
+static void read_exam(struct imp *im, const struct table_row *row, const struct proc_state *ps,
+		      struct result *r, bool scores_ok)
+{
+	char col[128], val[64];
+	size_t n;
+	long v;
+	const char *s = table_cell(row, im->map.col[LF_MARK], &n);
+	if (n) {
+		if (str_to_int(s, n, &v) || v < 2 || v > 5) {
+			field_col(im, LF_MARK, col, sizeof col);
+			report(im, R_MARK, row->row, col, cell_str(row, im->map.col[LF_MARK], val, sizeof val),
+			       "отметка за экзамен должна быть от 2 до 5");
+		} else {
+			r->exam_mark = (int)v;
+		}
+	}
+	s = table_cell(row, im->map.col[LF_TEST_SCORE], &n);
+	if (n) {
+		if (str_to_int(s, n, &v) || v < 0 || v > 100) {
+			field_col(im, LF_TEST_SCORE, col, sizeof col);
+			report(im, R_TEST_SCORE, row->row, col,
+			       cell_str(row, im->map.col[LF_TEST_SCORE], val, sizeof val),
+			       "тестовый балл должен быть целым числом от 0 до 100");
+		} else {
+			r->test_score = (int)v;
+			r->has_test_score = true;
+		}
+	}
+	if (!r->exam_mark || !ps->p.has_scale || r->absent || !scores_ok)
+		return;
+	int scale = procedure_mark(&ps->p, result_primary_score(r));
+	bool oge = !strcmp(ps->p.kind, "OGE");
+	if (!scale || r->exam_mark == scale || (oge && r->exam_mark < scale))
+		return;
+	field_col(im, LF_MARK, col, sizeof col);
+	snprintf(val, sizeof val, "%d", r->exam_mark);
+	report(im, R_MARK_SCALE, row->row, col, val,
+	       "по шкале процедуры %s первичному баллу %d соответствует отметка %d, а указана %d; "
+	       "сохранена указанная, строка отмечена", ps->p.code, result_primary_score(r), scale,
+	       r->exam_mark);
+	r->problems |= rules[R_MARK_SCALE].problem;
+}
+
 /* "м"/"ж" in either case, else NULL. */
 static const char *gender_of(const char *s, size_t n)
 {
@@ -766,6 +901,12 @@ static bool row_has_no_result(struct imp *im, const struct table_row *row)
 	const char *a = table_cell(row, im->map.col[LF_ABSENT], &n);
 	if (n && *a != '0')
 		return false;
+	static const int more[] = { LF_SHORT, LF_LONG, LF_MARK, LF_TEST_SCORE };
+	for (size_t k = 0; k < sizeof more / sizeof *more; k++) {
+		table_cell(row, im->map.col[more[k]], &n);
+		if (n)
+			return false;
+	}
 	for (int j = 0; j < im->map.npos; j++) {
 		table_cell(row, im->map.pos_col[j], &n);
 		if (n)
@@ -789,6 +930,63 @@ static bool row_width_wrong(const struct imp *im, const struct table_row *row)
 			return true;
 	}
 	return false;
+}
+
+/* The year a date cell says: ДД.ММ.ГГГГ, ГГГГ-ММ-ДД, a bare year, or a spreadsheet's day
+ * number (days since 30.12.1899, what a date-styled XLSX cell holds); 0 when none. */
+static int year_of(const char *s, size_t n)
+{
+	long v;
+	if (n >= 10 && s[2] == '.' && s[5] == '.' && !str_to_int(s + 6, 4, &v))
+		return (int)v;
+	if (n >= 10 && s[4] == '-' && !str_to_int(s, 4, &v))
+		return (int)v;
+	size_t d = 0;
+	while (d < n && s[d] >= '0' && s[d] <= '9')
+		d++;
+	if (d == 4 && !str_to_int(s, 4, &v))
+		return (int)v;
+	if (d == 5 && !str_to_int(s, 5, &v) && v >= 20000) {
+		/* Civil year of a day count (H. Hinnant's days_from_civil inverted). */
+		long z = v - 25569 + 719468; /* day 25569 is 01.01.1970 */
+		long era = z / 146097, doe = z - era * 146097;
+		long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+		long doy = doe - (365 * yoe + yoe / 4 - yoe / 100), mp = (5 * doy + 2) / 153;
+		return (int)(yoe + era * 400 + (mp >= 10));
+	}
+	return 0;
+}
+
+/* The procedure of a РЦОИ protocol's row without --procedure: ОГЭ of the 9th grade, or
+ * ЕГЭ of the 11th when the protocol has test scores; the subject from «Предмет», the year
+ * from «Дата экзамена» (or the file's year). "" (and a problem reported) when it cannot be
+ * told. */
+static void rcoi_procedure(struct imp *im, const struct table_row *row, char *code, size_t n)
+{
+	char subj[64], col[128];
+	size_t len;
+	const char *d = table_cell(row, im->map.col[LF_EXAM_DATE], &len);
+	int year = len ? year_of(d, len) : im->year;
+	const char *sc = layout_subject_code(cell_str(row, im->map.col[LF_SUBJECT], subj, sizeof subj));
+	bool ege = im->map.col[LF_TEST_SCORE] >= 0;
+	*code = '\0';
+	if (!sc) {
+		field_col(im, LF_SUBJECT, col, sizeof col);
+		report(im, R_PROCEDURE, row->row, im->map.col[LF_SUBJECT] >= 0 ? col : NULL, subj,
+		       "предмет «%s» не распознан: укажите процедуру параметром --procedure, например "
+		       "--procedure OGE-2025-MA-9", subj);
+		return;
+	}
+	if (year < 2000 || year > 2100) {
+		field_col(im, LF_EXAM_DATE, col, sizeof col);
+		report(im, R_PROCEDURE, row->row, im->map.col[LF_EXAM_DATE] >= 0 ? col : NULL,
+		       cell_str(row, im->map.col[LF_EXAM_DATE], subj, sizeof subj),
+		       "год экзамена не указан или не читается (ожидается дата ДД.ММ.ГГГГ): укажите "
+		       "процедуру параметром --procedure, например --procedure %s-2025-%s-%d",
+		       ege ? "EGE" : "OGE", sc, ege ? 11 : 9);
+		return;
+	}
+	snprintf(code, n, "%s-%d-%s-%d", ege ? "EGE" : "OGE", year, sc, ege ? 11 : 9);
 }
 
 static int result_row(void *ctx, const struct table_row *row)
@@ -822,7 +1020,15 @@ static int result_row(void *ctx, const struct table_row *row)
 	/* Procedure: named by the row (canonical) or fixed for the file. */
 	int proc = im->fixed_proc;
 	if (proc < 0) {
-		cell_str(row, im->map.col[LF_PROCEDURE], buf, sizeof buf);
+		if (im->map.kind == LAYOUT_RCOI) {
+			rcoi_procedure(im, row, buf, sizeof buf);
+			if (!*buf) {
+				st->rejected++;
+				return 0;
+			}
+		} else {
+			cell_str(row, im->map.col[LF_PROCEDURE], buf, sizeof buf);
+		}
 		proc = procedure_index(im, buf, row->row);
 		if (proc < 0)
 			return im->fatal ? ERR_INVALID : 0;
@@ -915,7 +1121,8 @@ static int result_row(void *ctx, const struct table_row *row)
 	}
 
 	bool any, missing;
-	bool scores_ok = read_scores(im, row, ps, &r, &any, &missing);
+	bool scores_ok = im->map.posmode == POS_STRINGS ? read_answers(im, row, ps, &r, &any, &missing)
+							: read_scores(im, row, ps, &r, &any, &missing);
 	if (r.absent) {
 		if (any && scores_ok) {
 			report(im, R_ABSENT_WITH_SCORES, row->row, NULL, NULL,
@@ -950,6 +1157,15 @@ static int result_row(void *ctx, const struct table_row *row)
 		}
 	}
 	read_journal(im, row, &r);
+	read_exam(im, row, ps, &r, diag_errors(im->diags) == before);
+	if (r.absent && (r.exam_mark || r.has_test_score)) {
+		report(im, R_ABSENT_WITH_SCORES, row->row, NULL, NULL,
+		       "участник отмечен отсутствовавшим, но у него есть отметка или тестовый балл; "
+		       "сохранён как отсутствовавший");
+		r.problems |= rules[R_ABSENT_WITH_SCORES].problem;
+		r.exam_mark = 0;
+		r.has_test_score = false;
+	}
 	/* Two statements: the order in which a call's arguments are evaluated is unspecified,
 	 * and table_cell sets n. */
 	const char *g = table_cell(row, im->map.col[LF_GENDER], &n);
@@ -1006,6 +1222,8 @@ static int stage(struct imp *im, const struct table_row *row, int proc, int32_t 
 		h.variant = (uint16_t)r->variant;
 		h.problems = (uint16_t)r->problems;
 		h.journal = (uint8_t)r->journal_mark;
+		h.exam_mark = (uint8_t)r->exam_mark;
+		h.test_score = r->has_test_score ? (uint8_t)r->test_score : TEST_NONE;
 		h.flags = (r->absent ? REC_ABSENT : 0) |
 			  (r->gender && !strcmp(r->gender, "м") ? REC_MALE : 0) |
 			  (r->gender && !strcmp(r->gender, "ж") ? REC_FEMALE : 0);
@@ -1177,6 +1395,11 @@ static int header_row(struct imp *im, const struct table_row *r)
 	}
 	char code[48];
 	const char *proc = im->o->procedure;
+	if ((!proc || !*proc) && im->map.kind == LAYOUT_RCOI && im->map.col[LF_SUBJECT] >= 0) {
+		im->year = im->o->year;
+		im->fixed_proc = -1; /* each row's subject and date name its procedure */
+		return 0;
+	}
 	if ((!proc || !*proc) && im->map.kind == LAYOUT_FORM) {
 		int book;
 		bool by_classes;
@@ -1196,7 +1419,8 @@ static int header_row(struct imp *im, const struct table_row *r)
 	if (!proc || !*proc) {
 		diag_add(im->diags, DIAG_ERROR, im->name, im->src.sheet, 0, NULL, NULL, "procedure",
 			 "в файле (%s) не указана процедура: укажите её параметром --procedure, "
-			 "например --procedure VPR-2021-RU-4", layout_title(im->map.kind));
+			 "например --procedure %s", layout_title(im->map.kind),
+			 im->map.kind == LAYOUT_RCOI ? "OGE-2025-MA-9" : "VPR-2021-RU-4");
 		return ERR_INVALID;
 	}
 	im->fixed_proc = procedure_index(im, proc, 0);
@@ -1728,7 +1952,8 @@ static int store_rows(struct imp *im)
 		struct result r = {
 			.school_id = school, .code = code, .class_name = h.classlen ? cls : NULL,
 			.gender = h.flags & REC_MALE ? "м" : h.flags & REC_FEMALE ? "ж" : NULL,
-			.variant = h.variant, .journal_mark = h.journal,
+			.variant = h.variant, .journal_mark = h.journal, .exam_mark = h.exam_mark,
+			.test_score = h.test_score, .has_test_score = h.test_score != TEST_NONE,
 			.absent = (h.flags & REC_ABSENT) != 0, .stated_total = h.stated_total,
 			.problems = h.problems, .upload_id = st->upload_id, .npos = h.npos,
 		};
@@ -1855,13 +2080,31 @@ static int lock_schools(struct imp *im)
 	return rc;
 }
 
+/* Stores what the result writers still hold (SQLite batches rows, PostgreSQL streams them
+ * by COPY) and frees them: a failure (a repeated participant) is named once. After this,
+ * every row of the file is in the result table — history_end counts a merged school's
+ * holding there. */
+static int close_writers(struct imp *im, int rc)
+{
+	for (int i = 0; i < im->nprocs; i++) {
+		int e = result_writer_close(im->procs[i]->w);
+		im->procs[i]->w = NULL;
+		if (!rc && e) {
+			rc = e;
+			diag_add(im->diags, DIAG_ERROR, im->name, NULL, 0, NULL, NULL, "store",
+				 "не удалось сохранить результаты: %s", db_errmsg(im->d));
+		}
+	}
+	return rc;
+}
+
 /* The store: the second pass, under the write lock. rc 0 leaves the transaction open for
  * the caller to commit or roll back. */
 static int store(struct imp *im)
 {
 	int rc;
 	if ((rc = lock_schools(im)) || (rc = store_procedures(im)) || (rc = store_schools(im)) ||
-	    (rc = history_begin(im)) || (rc = store_rows(im)))
+	    (rc = history_begin(im)) || (rc = store_rows(im)) || (rc = close_writers(im, 0)))
 		return rc;
 	if (diag_errors(im->diags))
 		return ERR_INVALID;
@@ -2017,15 +2260,7 @@ static int run(struct db *d, const char *path, const struct import_rows *rows,
 			 "результаты этих школ сейчас сохраняет другая загрузка, дольше, чем можно "
 			 "ждать: файл проверен, но не сохранён; повторите загрузку немного позже");
 out:
-	for (int i = 0; i < im->nprocs; i++) {
-		int e = result_writer_close(im->procs[i]->w);
-		im->procs[i]->w = NULL;
-		if (!rc && e) {
-			rc = e;
-			diag_add(diags, DIAG_ERROR, im->name, NULL, 0, NULL, NULL, "store",
-				 "не удалось сохранить результаты: %s", db_errmsg(d));
-		}
-	}
+	rc = close_writers(im, rc);
 	if (began) {
 		phase(&ph, PH_STORED);
 		if (rc == 0 && !o->dry_run) {

@@ -212,10 +212,39 @@ out:
 	return rc;
 }
 
+void load_classes_free(struct load_classes *c)
+{
+	free(c->name);
+	free(c->school);
+	memset(c, 0, sizeof *c);
+}
+
+/* Records class index c = names->n: its school index and name. */
+static void class_named(struct load_classes *names, size_t *cap, uint32_t school, const char *name)
+{
+	if (!names)
+		return;
+	size_t c = names->n;
+	names->school = xgrow(names->school, cap, c + 1, sizeof *names->school);
+	names->name = xrealloc(names->name, *cap * sizeof *names->name);
+	names->school[c] = school;
+	copy_text(names->name[c], sizeof names->name[c], name);
+	names->n = c + 1;
+}
+
 int load_proc(struct db *d, const struct load_schools *sc, int64_t proc_id, unsigned flags,
 	      struct stat_proc **out, struct load_stats *st)
 {
+	return load_proc_classes(d, sc, proc_id, flags, out, st, NULL);
+}
+
+int load_proc_classes(struct db *d, const struct load_schools *sc, int64_t proc_id, unsigned flags,
+		      struct stat_proc **out, struct load_stats *st, struct load_classes *names)
+{
 	*out = NULL;
+	size_t namecap = 0;
+	if (names)
+		memset(names, 0, sizeof *names);
 	memset(st, 0, sizeof *st);
 	struct stat_proc *p = NULL;
 	struct result_scan *q = NULL;
@@ -279,6 +308,12 @@ int load_proc(struct db *d, const struct load_schools *sc, int64_t proc_id, unsi
 		p->score[i] = (int16_t)score;
 		int jm = r.journal_mark;
 		p->journal[i] = (int8_t)(jm >= 2 && jm <= 5 ? jm : 0);
+		/* The exam mark the results stated (ОГЭ, ГВЭ): the column exists from the first
+		 * one on, the works before it zeroed (stat_proc_reserve grows it with the rest). */
+		if (r.exam_mark >= 2 && r.exam_mark <= 5 && !p->mark)
+			p->mark = xcalloc(p->cap, sizeof *p->mark);
+		if (p->mark)
+			p->mark[i] = (int8_t)(r.exam_mark >= 2 && r.exam_mark <= 5 ? r.exam_mark : 0);
 		if (p->pos && result_cells_clip(r.cells, npos, p->pos_max, STAT_POS_EMPTY,
 						p->pos + i * (size_t)npos, &st->not_taught))
 			cell_over = true;
@@ -287,8 +322,10 @@ int load_proc(struct db *d, const struct load_schools *sc, int64_t proc_id, unsi
 			const char *cn = r.class_name;
 			int64_t id = -1;
 			if (!*cn) {
-				if (pseudo < 0)
+				if (pseudo < 0) {
+					class_named(names, &namecap, cur_ix, "");
 					pseudo = (int64_t)p->nclasses++;
+				}
 				id = pseudo;
 			} else {
 				for (size_t k = 0; k < ncl && id < 0; k++)
@@ -297,6 +334,7 @@ int load_proc(struct db *d, const struct load_schools *sc, int64_t proc_id, unsi
 				if (id < 0) {
 					cl = xgrow(cl, &clcap, ncl + 1, sizeof *cl);
 					copy_text(cl[ncl].name, sizeof cl[ncl].name, cn);
+					class_named(names, &namecap, cur_ix, cn);
 					cl[ncl].id = (uint32_t)p->nclasses++;
 					id = cl[ncl++].id;
 				}
@@ -314,5 +352,7 @@ out:
 	result_scan_close(q);
 	free(cl);
 	stat_proc_free(p);
+	if (rc && names)
+		load_classes_free(names);
 	return rc;
 }

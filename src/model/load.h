@@ -13,7 +13,9 @@
  *   maximum (RP_SCORE_OVER_MAX) is kept with its primary score for every score-based sign
  *   (as the official method takes each participant's primary score); the offending cells
  *   are read as unreadable (STAT_POS_EMPTY) by the answer-pattern statistics (cells_over);
- * - a "не пройд." cell (SCORE_NOT_TAUGHT) counts 0 like an empty cell (STAT_POS_EMPTY).
+ * - a "не пройд." cell (SCORE_NOT_TAUGHT) counts 0 like an empty cell (STAT_POS_EMPTY);
+ * - an exam mark the results stated (ОГЭ, ГВЭ: result.exam_mark) goes to p->mark, which
+ *   exists only for a procedure that has one.
  * Classes are (school, class name) pairs; works without a class share one pseudo-class
  * per school. Each connection is used by one thread only: parallel loads open their own. */
 #ifndef OKO_MODEL_LOAD_H
@@ -88,5 +90,17 @@ enum {
  * ERR_INVALID when its max_score is outside 1..STAT_MAX_SCORE. */
 int load_proc(struct db *d, const struct load_schools *sc, int64_t proc_id, unsigned flags,
 	      struct stat_proc **out, struct load_stats *st);
+
+/* The classes of a load with LOAD_CLASS, by class index: each class's school index and its
+ * name as the results wrote it ("" for the pseudo-class of a school's works without one). */
+struct load_classes {
+	size_t n;
+	char (*name)[64];
+	uint32_t *school;
+};
+/* load_proc that also fills *names (load_classes_free() it; left empty on failure). */
+int load_proc_classes(struct db *d, const struct load_schools *sc, int64_t proc_id, unsigned flags,
+		      struct stat_proc **out, struct load_stats *st, struct load_classes *names);
+void load_classes_free(struct load_classes *c);
 
 #endif

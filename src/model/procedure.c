@@ -15,7 +15,9 @@ const char *const procedure_kinds[] = {
 };
 
 const char *const procedure_subjects[] = {
-	"RU", "MA", "OM", "BI", "IS", "GG", "OB", "FI", "HI", "EN", "DE", "FR", "LI", "IN", NULL
+	"RU", "MA", "OM", "BI", "IS", "GG", "OB", "FI", "HI", "EN", "DE", "FR", "LI", "IN",
+	"MB", /* ЕГЭ: mathematics of the base level (MA is the profile level) */
+	NULL
 };
 
 static bool in_list(const char *const *list, const char *s, size_t n)
@@ -464,6 +466,7 @@ static const struct {
 	{ "HI", "химия", "Химия" }, { "EN", "английский язык", "Английский язык" },
 	{ "DE", "немецкий язык", "Немецкий язык" }, { "FR", "французский язык", "Французский язык" },
 	{ "LI", "литература", "Литература" }, { "IN", "информатика", "Информатика" },
+	{ "MB", "математика (базовый уровень)", "Математика (базовый уровень)" },
 };
 
 static const struct {

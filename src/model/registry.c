@@ -309,9 +309,10 @@ static int run_ints(struct db *d, const char *sql, int np, int64_t a, int64_t b,
 
 /* Merges school `from` into school `into` (inside the caller's transaction): the results,
  * upload history, plan-graph places, material sets and downloads and the stored analysis
- * move; the school `from` is deleted. Refused (ERR_INVALID, msg) when `from` has pupils or
- * users — personal data and accounts are not moved silently — or when both schools hold
- * results, a plan-graph place or a material set of the same procedure. */
+ * move, and its medalists; the school `from` is deleted. Refused (ERR_INVALID, msg) when
+ * `from` has pupils, teachers or users — personal data (sealed under the school's own key)
+ * and accounts are not moved silently — or when both schools hold results, a plan-graph
+ * place or a material set of the same procedure, or a medalists' list of the same year. */
 static int merge_school(struct db *d, int64_t from, int64_t into, char *msg, size_t msglen)
 {
 	char what[256];
@@ -319,6 +320,8 @@ static int merge_school(struct db *d, int64_t from, int64_t into, char *msg, siz
 	static const struct { const char *sql, *say; } refuse[] = {
 		{ "SELECT 'ученики' FROM pupil WHERE school_id = ? LIMIT 1",
 		  "у второй школы есть ученики" },
+		{ "SELECT 'учителя' FROM teacher WHERE school_id = ? LIMIT 1",
+		  "у второй школы есть учителя" },
 		{ "SELECT login FROM \"user\" WHERE school_id = ? LIMIT 1",
 		  "у второй школы есть пользователь" },
 		{ "SELECT p.code FROM procedure p WHERE EXISTS (SELECT 1 FROM result r WHERE"
@@ -331,13 +334,17 @@ static int merge_school(struct db *d, int64_t from, int64_t into, char *msg, siz
 		{ "SELECT p.code FROM procedure p JOIN material_set a ON a.procedure_id = p.id AND"
 		  " a.school_id = ? JOIN material_set b ON b.procedure_id = p.id AND b.school_id = ?"
 		  " LIMIT 1", "у обеих школ есть комплект материалов процедуры" },
+		{ "SELECT CAST(a.year AS TEXT) FROM medalist a WHERE a.school_id = ? AND EXISTS (SELECT 1"
+		  " FROM medalist b WHERE b.school_id = ? AND b.year = a.year) LIMIT 1",
+		  "у обеих школ есть список медалистов года" },
 	};
 	for (size_t i = 0; i < sizeof refuse / sizeof *refuse; i++) {
-		if ((rc = run_ints(d, refuse[i].sql, i < 2 ? 1 : 2, from, into, what, sizeof what)))
+		/* the first three ask about `from` alone and name no object */
+		if ((rc = run_ints(d, refuse[i].sql, i < 3 ? 1 : 2, from, into, what, sizeof what)))
 			return rc;
 		if (*what) {
 			snprintf(msg, msglen, "школы нельзя объединить: %s %s", refuse[i].say,
-				 i ? what : "");
+				 i >= 2 ? what : "");
 			return ERR_INVALID;
 		}
 	}
@@ -350,6 +357,7 @@ static int merge_school(struct db *d, int64_t from, int64_t into, char *msg, siz
 		"UPDATE sign_result SET school_id = ? WHERE school_id = ?",
 		"UPDATE run_histogram SET school_id = ? WHERE school_id = ?",
 		"UPDATE school_alias SET school_id = ? WHERE school_id = ?",
+		"UPDATE medalist SET school_id = ? WHERE school_id = ?",
 	};
 	/* A run that assessed both schools keeps its figure of the one that stays. */
 	if ((rc = run_ints(d, "DELETE FROM school_risk WHERE school_id = ? AND run_id IN (SELECT"

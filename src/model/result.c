@@ -27,7 +27,7 @@ struct result_writer {
 };
 
 #define RESULT_COLS "procedure_id, school_id, code, class, gender, variant, journal_mark, absent," \
-		    " primary_score, stated_total, scores, problems, upload_id"
+		    " primary_score, stated_total, scores, problems, upload_id, exam_mark, test_score"
 
 int result_writer_open(struct db *d, int64_t procedure_id, struct result_writer **out)
 {
@@ -50,7 +50,7 @@ int result_writer_open(struct db *d, int64_t procedure_id, struct result_writer 
 int result_writer_put(struct result_writer *w, const struct result *r)
 {
 	int rc;
-	if (!w->cp && (rc = db_copy_open(w->d, &w->cp, "result", RESULT_COLS, 13)))
+	if (!w->cp && (rc = db_copy_open(w->d, &w->cp, "result", RESULT_COLS, 15)))
 		return rc;
 	/* db_copy copies texts and blobs: r may be reused at once. */
 	struct db_copy *c = w->cp;
@@ -65,7 +65,9 @@ int result_writer_put(struct result_writer *w, const struct result *r)
 	    (rc = r->stated_total >= 0 ? db_copy_int(c, r->stated_total) : db_copy_null(c)) ||
 	    (rc = r->absent ? db_copy_null(c) : db_copy_blob(c, r->scores, (size_t)r->npos)) ||
 	    (rc = db_copy_int(c, r->problems)) ||
-	    (rc = r->upload_id ? db_copy_int(c, r->upload_id) : db_copy_null(c)))
+	    (rc = r->upload_id ? db_copy_int(c, r->upload_id) : db_copy_null(c)) ||
+	    (rc = r->exam_mark && !r->absent ? db_copy_int(c, r->exam_mark) : db_copy_null(c)) ||
+	    (rc = r->has_test_score && !r->absent ? db_copy_int(c, r->test_score) : db_copy_null(c)))
 		return rc;
 	rc = db_copy_row(c);
 	if (rc == ERR_INVALID)
@@ -166,9 +168,10 @@ struct result_scan {
 
 /* Column order of both forms: the narrow row first, the RESULT_SCAN_FULL columns after. */
 #define SCAN_NARROW "SELECT school_id, coalesce(class, ''), coalesce(journal_mark, 0), primary_score," \
-		    " scores, problems, absent"
+		    " scores, problems, absent, coalesce(exam_mark, 0)"
 #define SCAN_WIDE SCAN_NARROW ", code, coalesce(gender, ''), coalesce(variant, 0)," \
-		  " coalesce(stated_total, -1)"
+		  " coalesce(stated_total, -1), coalesce(test_score, -1)"
+#define SCAN_LOGIN 13 /* result_each's school login, after SCAN_WIDE's columns */
 /* PostgreSQL returns a heap in no order and puts NULLs last: the orders are spelled out
  * (the key's order costs SQLite nothing: the table is clustered by it). */
 #define SCAN_KEY " ORDER BY school_id, code"
@@ -220,15 +223,18 @@ static void row_of(struct db_stmt *s, bool full, struct result_row *row)
 	row->ncells = row->cells ? (int)n : 0;
 	row->problems = (unsigned)db_col_int(s, 5);
 	row->absent = db_col_int(s, 6) != 0;
+	row->exam_mark = (int)db_col_int(s, 7);
 	if (full) {
-		row->code = db_col_text(s, 7);
-		row->gender = db_col_text(s, 8);
-		row->variant = (int)db_col_int(s, 9);
-		row->stated_total = (int)db_col_int(s, 10);
+		row->code = db_col_text(s, 8);
+		row->gender = db_col_text(s, 9);
+		row->variant = (int)db_col_int(s, 10);
+		row->stated_total = (int)db_col_int(s, 11);
+		row->test_score = (int)db_col_int(s, 12);
 	} else {
 		row->code = row->gender = "";
 		row->variant = 0;
 		row->stated_total = -1;
+		row->test_score = -1;
 	}
 }
 
@@ -266,8 +272,9 @@ int result_each(struct db *d, int64_t procedure_id, result_fn fn, void *ctx)
 		struct result_row w;
 		row_of(s, true, &w);
 		struct result_view v = {
-			.school = db_col_text(s, 11), .code = w.code, .class_name = w.class_name,
+			.school = db_col_text(s, SCAN_LOGIN), .code = w.code, .class_name = w.class_name,
 			.gender = w.gender, .variant = w.variant, .journal_mark = w.journal_mark,
+			.exam_mark = w.exam_mark, .test_score = w.test_score,
 			.absent = w.absent, .primary_score = w.primary_score,
 			.stated_total = w.stated_total, .problems = w.problems, .npos = w.ncells,
 			.scores = w.cells,
@@ -280,4 +287,23 @@ int result_each(struct db *d, int64_t procedure_id, result_fn fn, void *ctx)
 out:
 	db_finalize(s);
 	return rc;
+}
+
+int result_exam_columns(struct db *d, int64_t procedure_id, bool *marks, bool *scores)
+{
+	struct db_stmt *s = NULL;
+	*marks = *scores = false;
+	int rc = db_prepare(d, &s, "SELECT"
+				   " EXISTS (SELECT 1 FROM result WHERE procedure_id = ?1 AND exam_mark IS NOT NULL),"
+				   " EXISTS (SELECT 1 FROM result WHERE procedure_id = ?1 AND test_score IS NOT NULL)");
+	if (rc || (rc = db_bind_int(s, 1, procedure_id)))
+		goto out;
+	if ((rc = db_step(s)) == DB_ROW) {
+		*marks = db_col_int(s, 0) != 0;
+		*scores = db_col_int(s, 1) != 0;
+		rc = 0;
+	}
+out:
+	db_finalize(s);
+	return rc < 0 ? rc : 0;
 }

@@ -38,6 +38,8 @@ enum result_problem {
 					the signs that need the whole work) */
 	RP_EXTRA_CELLS = 1 << 11,    /* values past the procedure's last position (a shifted row):
 					dropped, the row left out of the score-based signs */
+	RP_MARK_SCALE = 1 << 12,     /* the stated exam mark differs from the procedure's scale
+					(kept as stated) */
 };
 
 struct result {
@@ -46,7 +48,10 @@ struct result {
 	const char *class_name; /* NULL when unknown */
 	const char *gender;     /* "м", "ж" or NULL */
 	int variant;            /* 0 when unknown */
-	int journal_mark;       /* 2..5, or 0 when none */
+	int journal_mark;       /* 2..5, or 0 when none (ОГЭ, ГВЭ, ЕГЭ: the annual mark) */
+	int exam_mark;          /* the mark the file stated (ОГЭ, ГВЭ…), 2..5, or 0 when none */
+	int test_score;         /* the 100-point test score (ЕГЭ), 0..100, when has_test_score */
+	bool has_test_score;    /* false (a zeroed struct) when the file stated none */
 	bool absent;
 	int stated_total;       /* the file's total, or -1 when the file had none */
 	unsigned problems;      /* enum result_problem bits */
@@ -99,6 +104,8 @@ struct result_view {
 	const char *gender;     /* "м", "ж" or "" */
 	int variant;            /* 0 when unknown */
 	int journal_mark;       /* 0 when none */
+	int exam_mark;          /* the stated mark 2..5, 0 when none */
+	int test_score;         /* 0..100, -1 when none */
 	bool absent;
 	int primary_score;      /* -1 when absent */
 	int stated_total;       /* -1 when the file had none */
@@ -111,6 +118,9 @@ typedef int (*result_fn)(void *ctx, const struct result_view *r);
 /* Calls fn for every result of a procedure, ordered by school login and participant code.
  * A non-zero return from fn stops and is returned. */
 int result_each(struct db *d, int64_t procedure_id, result_fn fn, void *ctx);
+/* Whether any result of a procedure has a stated exam mark (*marks) or a test score
+ * (*scores): what `oko export` writes only when there are some. */
+int result_exam_columns(struct db *d, int64_t procedure_id, bool *marks, bool *scores);
 
 /* ---- The range scan: the one reader of the score blob ----
  *
@@ -123,8 +133,9 @@ int result_each(struct db *d, int64_t procedure_id, result_fn fn, void *ctx);
  * blob. Access control is the caller's. */
 
 enum result_scan_flags {
-	RESULT_SCAN_FULL = 1 << 0,  /* also code, gender, variant, stated total (the analysis
-				       loader needs none of them: a narrower, faster row) */
+	RESULT_SCAN_FULL = 1 << 0,  /* also code, gender, variant, stated total, test score (the
+				       analysis loader needs none of them: a narrower, faster
+				       row) */
 	RESULT_SCAN_BY_CLASS = 1 << 1, /* ordered by class (none first), then code (by length,
 					  then text); otherwise by school, then code */
 	RESULT_SCAN_STREAM = 1 << 2, /* rows as the server sends them (db_stream): the caller
@@ -139,6 +150,8 @@ struct result_row {
 	const char *gender;     /* "м", "ж" or "" (RESULT_SCAN_FULL only) */
 	int variant;            /* 0 when unknown (RESULT_SCAN_FULL only) */
 	int journal_mark;       /* as stored: 2..5, or 0 when none */
+	int exam_mark;          /* the stated exam mark 2..5, or 0 when none */
+	int test_score;         /* 0..100, or -1 when none (RESULT_SCAN_FULL only) */
 	bool absent;            /* marked absent */
 	bool scored;            /* a primary score is stored (never for an absent row) */
 	int primary_score;      /* -1 when none */

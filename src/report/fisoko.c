@@ -103,14 +103,19 @@ static int level_init(struct db *d, struct fisoko_level *l, enum fisoko_kind kin
 	return 0;
 }
 
+int fisoko_mark(const struct procedure *p, int stated, int primary)
+{
+	return stated >= 2 && stated <= 5 ? stated : procedure_mark(p, primary);
+}
+
 /* Adds one participant's row to a level. */
-static void level_add(struct fisoko_level *l, const struct procedure *p, int journal, int primary,
-		      const uint8_t *sc, size_t nsc)
+static void level_add(struct fisoko_level *l, const struct procedure *p, int journal, int stated,
+		      int primary, const uint8_t *sc, size_t nsc)
 {
 	l->n++;
 	int bin = primary < 0 ? 0 : primary > p->max_score ? p->max_score : primary;
 	l->hist[bin]++;
-	int mark = procedure_mark(p, primary);
+	int mark = fisoko_mark(p, stated, primary);
 	if (mark) {
 		l->marks[mark - 2]++;
 		if (journal >= 2 && journal <= 5) {
@@ -164,7 +169,7 @@ static int load_people(struct db *d, struct fisoko_report *r)
 		x->journal = w.journal_mark;
 		x->absent = w.absent || !w.scored;
 		x->primary = x->absent ? -1 : w.primary_score;
-		x->mark = x->absent ? 0 : procedure_mark(&r->proc, x->primary);
+		x->mark = x->absent ? 0 : fisoko_mark(&r->proc, w.exam_mark, x->primary);
 		x->scores = xmalloc((size_t)r->proc.npos + 1);
 		memset(x->scores, SCORE_EMPTY, (size_t)r->proc.npos + 1);
 		size_t n = (size_t)w.ncells;
@@ -235,8 +240,8 @@ int fisoko_build(struct db *d, const char *procedure, enum fisoko_kind kind, int
 		for (int i = 0; i < r->nlev; i++) {
 			if (!in[i])
 				continue;
-			level_add(&r->lev[i], &r->proc, w.journal_mark, w.primary_score, w.cells,
-				  (size_t)w.ncells);
+			level_add(&r->lev[i], &r->proc, w.journal_mark, w.exam_mark, w.primary_score,
+				  w.cells, (size_t)w.ncells);
 			sum[i] += w.primary_score;
 		}
 	}
@@ -384,7 +389,9 @@ int fisoko_xlsx(const struct fisoko_report *r, const char *path)
 	}
 
 	/* 2. Marks against the journal. */
-	snprintf(t, sizeof t, "%s: сравнение отметок ВПР с отметками по журналу", p->code);
+	bool exam = !strcmp(p->kind, "OGE") || !strcmp(p->kind, "GVE") || !strcmp(p->kind, "EGE");
+	snprintf(t, sizeof t, "%s: сравнение отметок %s с %s", p->code, procedure_kind_name(p->kind),
+		 exam ? "годовыми отметками" : "отметками по журналу");
 	xl_sheet(&x, "2 Журнал", t);
 	xl_heads(&x, (const char *const[]){ "Уровень", "С отметкой в журнале", "Понизили", "Понизили, %",
 					     "Подтвердили", "Подтвердили, %", "Повысили", "Повысили, %",

@@ -9,8 +9,10 @@
  *
  * Conventions (documented here and on the page):
  *  - participants are the rows that wrote the work: absent = 0 and a primary score stored;
- *  - a mark is the procedure's scale applied to the primary score (no scale → no marks,
- *    and the reports that need marks say so);
+ *  - a mark is the one the results stated (ОГЭ, ГВЭ: the processing centre's, which may
+ *    depend on conditions beyond the total), else the procedure's scale applied to the
+ *    primary score (neither → no marks, and the reports that need marks say so); for ОГЭ,
+ *    ГВЭ and ЕГЭ the journal mark is the annual mark (годовая отметка);
  *  - a position's points are clamped to its maximum; X, empty and «не пройд.» count 0;
  *  - «достижение планируемых результатов» of a position is the share of participants who
  *    got its maximum (achieved) and the share who got at least half of it (at least
@@ -72,6 +74,10 @@ struct fisoko_report {
 	int npeople;              /* schools only */
 	struct fisoko_person *people;
 };
+
+/* A participant's mark: the stated one (2..5) when there is one, else the scale's for the
+ * primary score (0 without a scale). */
+int fisoko_mark(const struct procedure *p, int stated, int primary);
 
 /* Builds the reports of a procedure for a unit (school, municipality or region by id).
  * ERR_NOTFOUND when the procedure or the unit does not exist. Access control is the

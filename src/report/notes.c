@@ -24,6 +24,7 @@
 #include "base/mem.h"
 #include "base/str.h"
 #include "model/measure.h"
+#include "model/medalist.h"
 #include "model/notes_data.h"
 #include "model/observer.h"
 #include "model/plan.h"
@@ -1225,6 +1226,102 @@ static void marks_row(struct doc *doc, const char *second, const struct fisoko_l
 	doc_table_row(doc, cells);
 }
 
+/* The medalists' section (docs/medalists.md): the latest year with medalists not after the
+ * note's year, the territory's medalists, the share not confirmed by the ЕГЭ, and the schools
+ * whose share is significantly above the region's. Nothing when no list of such a year is
+ * loaded or the territory has no medalists in it. */
+static int medal_section(struct db *d, struct doc *doc, int *sec, const struct terr *t, int note_year)
+{
+	int *ys = NULL, year = 0;
+	size_t ny = 0;
+	int rc = medal_years(d, &ys, &ny);
+	for (size_t i = 0; !rc && i < ny && !year; i++)
+		if (ys[i] <= note_year)
+			year = ys[i];
+	free(ys);
+	if (rc || !year)
+		return rc;
+	struct medal_index x;
+	if ((rc = medal_index(d, year, &t->sc, &x)))
+		return rc;
+	if (!x.nregions)
+		goto out;
+	const struct medal_area *reg = &x.regions[0];
+	for (size_t i = 0; i < x.nregions; i++)
+		if (t->level == MP_REGION && x.regions[i].id == t->id)
+			reg = &x.regions[i];
+	/* The territory's own counts. */
+	struct stat_medal_total tot = reg->st;
+	const struct medal_school *own = NULL;
+	if (t->level == MP_MUNICIPALITY) {
+		for (size_t i = 0; i < x.nmuns; i++)
+			if (x.muns[i].id == t->id)
+				tot = x.muns[i].st;
+	} else if (t->level == MP_SCHOOL) {
+		for (size_t i = 0; i < x.nschools; i++)
+			if (x.schools[i].id == t->id)
+				own = &x.schools[i];
+		if (!own)
+			goto out;
+		tot = (struct stat_medal_total){ .medalists = own->st.medalists, .checked = own->st.checked,
+						 .below = own->st.below, .noresult = own->st.noresult,
+						 .norule = own->st.norule, .rate = own->st.share };
+	}
+	heading(doc, sec, "Подтверждение медалей результатами ЕГЭ");
+	char tail[300] = "";
+	if (tot.noresult || tot.norule)
+		snprintf(tail, sizeof tail, "; результатов ЕГЭ по всем требованиям нет у %s%s%s", I((long)tot.noresult),
+			 tot.norule ? ", порогов для медали нет у " : "", tot.norule ? I((long)tot.norule) : "");
+	doc_paraf(doc, DOC_BODY,
+		  "В %d году %s %s %s (претендентов на медаль «За особые успехи в учении»); результатами ЕГЭ "
+		  "проверены %s, из них не подтвердили медаль %s (%s)%s.",
+		  year, t->where, I((long)tot.medalists),
+		  str_plural((long)tot.medalists, "медалист", "медалиста", "медалистов"), I((long)tot.checked),
+		  I((long)tot.below), tot.checked ? P(100.0 * tot.rate) : "—", tail);
+	if (t->level != MP_REGION && reg->st.checked)
+		doc_paraf(doc, DOC_BODY, "По региону не подтвердили медаль %s проверенных медалистов.",
+			  P(100.0 * reg->st.rate));
+	if (own) {
+		doc_paraf(doc, DOC_BODY, "%s",
+			  isnan(own->st.p) ? "Сравнить долю школы с региональной нельзя: нет медалистов с результатами ЕГЭ."
+			  : own->st.significant ? "Доля не подтвердивших медаль в школе значимо выше региональной "
+						  "(точный биномиальный критерий, поправка Бенджамини — Хохберга)."
+						: "Доля не подтвердивших медаль в школе значимо не отличается от "
+						  "региональной в большую сторону.");
+		goto out;
+	}
+	size_t sig = 0;
+	for (size_t i = 0; i < x.nschools; i++)
+		sig += x.schools[i].visible && x.schools[i].st.significant;
+	if (!sig) {
+		doc_para(doc, DOC_BODY, DOC_ALIGN_DEFAULT, false,
+			 "Общеобразовательных организаций, где доля не подтвердивших медаль значимо выше "
+			 "региональной, — таких школ нет.");
+		goto out;
+	}
+	doc_paraf(doc, DOC_BODY,
+		  "Общеобразовательные организации, где доля не подтвердивших медаль значимо выше региональной "
+		  "(точный биномиальный критерий, поправка Бенджамини — Хохберга на число школ): %s.", I((long)sig));
+	static const char *const th[] = { "Школа", "Муниципалитет", "Медалистов", "Не подтвердили", "Доля" };
+	static const double tw[] = { 0, 45, 25, 25, 22 };
+	doc_table_begin(doc, 5, th, tw);
+	for (size_t i = 0; i < x.nschools; i++) {
+		const struct medal_school *m = &x.schools[i];
+		if (!m->visible || !m->st.significant)
+			continue;
+		char c[3][64];
+		fmt_int(c[0], sizeof c[0], (long)m->st.medalists);
+		fmt_int(c[1], sizeof c[1], (long)m->st.below);
+		fmt_pct(c[2], sizeof c[2], 100.0 * m->st.share);
+		const char *cells[] = { m->name, m->municipality, c[0], c[1], c[2] };
+		doc_table_row(doc, cells);
+	}
+	doc_table_end(doc);
+out:
+	medal_index_free(&x);
+	return rc;
+}
+
 static int build_analytic(struct db *d, const struct scope *sc, const struct note_opts *o, struct doc **out,
 			  char *msg, size_t n)
 {
@@ -1673,6 +1770,13 @@ static int build_analytic(struct db *d, const struct scope *sc, const struct not
 			  tot.priority ? I(tot.priority) : "", I(tot.acts), I(tot.acts_violations));
 	}
 	if (rc)
+		goto out;
+
+	/* 9. Medalists */
+	int note_year = o->year;
+	for (size_t i = 0; i < nf && o->year <= 0; i++)
+		note_year = f[i].p.year > note_year ? f[i].p.year : note_year;
+	if (note_year > 0 && (rc = medal_section(d, doc, &sec, &t, note_year)))
 		goto out;
 	doc_paraf(doc, DOC_SMALL, "Сведения по состоянию на %s", date_w);
 out:

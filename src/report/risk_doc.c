@@ -76,6 +76,12 @@ static const struct label {
 	{ NULL, "from", "сравнение с процедурой", U_PROC },
 	{ NULL, "n1", "работ в ней", U_INT },
 	{ NULL, "n2", "работ в этой", U_INT },
+	{ "vpr_above_dkr", "s1", "средний балл в ней", U_NUM1 },
+	{ "vpr_above_dkr", "s2", "средний балл в этой", U_NUM1 },
+	{ "vpr_above_dkr", "region1", "средний балл по региону в ней", U_NUM1 },
+	{ "vpr_above_dkr", "sd1", "стандартное отклонение по региону в ней", U_NUM1 },
+	{ "vpr_above_dkr", "region2", "средний балл по региону в этой", U_NUM1 },
+	{ "vpr_above_dkr", "sd2", "стандартное отклонение по региону в этой", U_NUM1 },
 	{ "share2_rise", "s1", "доля «2» в ней", U_SHARE },
 	{ "share2_rise", "s2", "доля «2» в этой", U_SHARE },
 	{ NULL, "s1", "средний процент выполнения в ней", U_PCT },
@@ -95,6 +101,7 @@ struct risk_value_words risk_value_words(const char *sign)
 		{ "twins", { "почти одинаковых пар", "при ожидаемых" } },
 		{ "recheck_inflated", { "средняя разница баллов школы и эксперта", NULL } },
 		{ "journal_mismatch", { "коэффициент корреляции", "при пороге" } },
+		{ "vpr_above_dkr", { "z-статистика разницы (с поправкой на разброс школ)", NULL } },
 	};
 	for (size_t i = 0; sign && i < sizeof own / sizeof *own; i++)
 		if (!strcmp(own[i].sign, sign))

@@ -44,6 +44,13 @@ int stat_analyze(const struct stat_proc *p, const struct stat_cfg *cfg, struct s
 	    (rc = stat_sign_jcond(&a->tab, STAT_JCOND_JOURNAL, cfg, &a->lenient_null, a->lenient)) ||
 	    (rc = stat_sign_jcond(&a->tab, STAT_JCOND_SCORE, cfg, &a->above_null, a->above)))
 		goto fail;
+	if (nc) {
+		a->lenient_class = ALLOC(nc, struct stat_zres);
+		a->bunch_class = ALLOC(nc, struct stat_class_bunch);
+		if ((rc = stat_lenient_classes(p, &a->tab, cfg, &a->lenient_class_null, a->lenient_class)) ||
+		    (rc = stat_bunch_classes(p, a->bunch_r, a->bunch_class)))
+			goto fail;
+	}
 	if (!p->pos)
 		return 0;
 	a->hard = ALLOC(ns, struct stat_zres);
@@ -103,6 +110,8 @@ void stat_analysis_free(struct stat_analysis *a)
 	free(a->fit_class);
 	free(a->twins);
 	free(a->twins_class);
+	free(a->lenient_class);
+	free(a->bunch_class);
 	memset(a, 0, sizeof *a);
 }
 
@@ -133,7 +142,7 @@ static void push_pooled(struct stat_evidence **ev, size_t *nev, size_t *cap, siz
 static void push_z(struct stat_evidence **ev, size_t *nev, size_t *cap, size_t s, int sign,
 		   int proc, const struct stat_zres *z, bool lower)
 {
-	push_pooled(ev, nev, cap, s, sign, proc, z->p, z->n, z->obs, z->expct, z->var, 0, lower,
+	push_pooled(ev, nev, cap, s, sign, proc, z->p, z->n, z->obs, z->expct, z->var, z->k3, lower,
 		    STAT_POOL_CENTERED);
 }
 

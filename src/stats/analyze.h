@@ -19,6 +19,7 @@
 #include "stats/proc.h"
 #include "stats/risk.h"
 #include "stats/signs.h"
+#include "stats/teacher.h"
 
 struct stat_analysis {
 	size_t nschools, nclasses;  /* nclasses = 0 when the procedure has no classes */
@@ -54,6 +55,11 @@ struct stat_analysis {
 	struct stat_twins_region twins_r;
 	struct stat_twins_group *twins;      /* [nschools] */
 	struct stat_twins_group *twins_class; /* [nclasses] or NULL */
+	/* Per class from the count table's model (stats/teacher.h; NULL without classes):
+	 * journal_lenient and the boundary heap of each class, the teachers' evidence. */
+	struct stat_znull lenient_class_null;
+	struct stat_zres *lenient_class;         /* [nclasses] or NULL */
+	struct stat_class_bunch *bunch_class;    /* [nclasses] or NULL */
 };
 
 /* Marks the positions scored by judgement (maximum >= 2) in target[0..npos-1], the targets
@@ -67,14 +73,15 @@ void stat_analysis_free(struct stat_analysis *a);
 
 /* The own signs that feed the risk by default (bit = 1 << enum stat_sign): boundary
  * bunching, hard_help, lenient_scoring, person_fit, twins, journal_lenient, and
- * recheck_inflated (its evidence is added by the analysis from the re-checks, not by
- * stat_evidence_add). score_above_journal and journal_gap stay out: they measure the
- * school's grading culture as much as its results. */
+ * recheck_inflated and vpr_above_dkr (their evidence is added by the analysis from the
+ * re-checks and from the ВПР–ДКР pairs, not by stat_evidence_add). score_above_journal and
+ * journal_gap stay out: they measure the school's grading culture as much as its
+ * results. */
 #define STAT_RISK_DEFAULT_MASK                                                             \
 	((1u << STAT_SIGN_BOUNDARY_BUNCHING) | (1u << STAT_SIGN_HARD_HELP) |               \
 	 (1u << STAT_SIGN_LENIENT_SCORING) | (1u << STAT_SIGN_PERSON_FIT) |               \
 	 (1u << STAT_SIGN_TWINS) | (1u << STAT_SIGN_JOURNAL_LENIENT) |                    \
-	 (1u << STAT_SIGN_RECHECK_INFLATED))
+	 (1u << STAT_SIGN_RECHECK_INFLATED) | (1u << STAT_SIGN_VPR_ABOVE_DKR))
 
 /* Appends to the growable array *ev (*nev used, *cap allocated) one entry per school and
  * own sign in mask whose result has a p-value, tagged with proc. Official signs in the

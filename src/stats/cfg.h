@@ -60,6 +60,8 @@ struct stat_zres {
 	double obs, expct, var;
 	double z, zc, p, q_adj;
 	enum stat_status status;
+	double k3;      /* the third cumulant of obs under the null (journal_lenient; 0 when
+			 * the tail is the normal one) */
 };
 
 /* The empirical null used for a z-statistic over all groups of one procedure. */

@@ -33,6 +33,8 @@ void stat_proc_reserve(struct stat_proc *p, size_t cap)
 		p->class_id = xrealloc(p->class_id, cap * sizeof *p->class_id);
 	if (p->journal)
 		p->journal = xrealloc(p->journal, cap * sizeof *p->journal);
+	if (p->mark)
+		p->mark = xrealloc(p->mark, cap * sizeof *p->mark);
 	if (p->pos)
 		p->pos = xrealloc(p->pos, cap * (size_t)p->npos);
 	p->cap = cap;
@@ -46,6 +48,7 @@ void stat_proc_free(struct stat_proc *p)
 	free(p->class_id);
 	free(p->score);
 	free(p->journal);
+	free(p->mark);
 	free(p->pos);
 	free(p);
 }
@@ -82,6 +85,8 @@ int stat_proc_check(const struct stat_proc *p)
 			bad |= p->class_id[i] >= p->nclasses;
 		if (p->journal)
 			bad |= (p->journal[i] != 0) & ((p->journal[i] < 2) | (p->journal[i] > 5));
+		if (p->mark)
+			bad |= (p->mark[i] != 0) & ((p->mark[i] < 2) | (p->mark[i] > 5));
 		const uint8_t *row = np ? p->pos + i * np : NULL;
 		for (size_t k = 0; k < np; k++)
 			bad |= (row[k] < STAT_POS_EMPTY) & (row[k] > pmax[k]);

@@ -60,6 +60,9 @@ struct stat_proc {
 	uint32_t *class_id; /* class index per work, or NULL; a class lies in one school */
 	int16_t *score;    /* primary score per work, 0..max_score */
 	int8_t *journal;   /* journal mark per work: 0 none, else 2..5; or NULL (no marks) */
+	int8_t *mark;      /* the exam mark the results stated per work (ОГЭ, ГВЭ): 0 none,
+			    * else 2..5; or NULL (none stated: marks come from the scale). A
+			    * loader allocates it (zeroed, cap long) at the first stated mark */
 	uint8_t *pos;      /* n*npos position cells, row-major: points 0..pos_max[k],
 			    * STAT_POS_X or STAT_POS_EMPTY; or NULL (positions not loaded) */
 };

@@ -41,6 +41,8 @@ int stat_tab_build(const struct stat_proc *p, struct stat_tab *t)
 	t->c = xcalloc((p->nschools ? p->nschools : 1) * 5 * t->w, sizeof *t->c);
 	t->n = xcalloc(p->nschools ? p->nschools : 1, sizeof *t->n);
 	t->region = xcalloc(5 * t->w, sizeof *t->region);
+	if (p->mark && p->journal)
+		t->jm = xcalloc((p->nschools ? p->nschools : 1) * 16, sizeof *t->jm);
 	for (size_t i = 0; i < p->n; i++) {
 		uint32_t s = p->school[i];
 		int v = p->score[i], j = p->journal ? p->journal[i] : 0;
@@ -52,6 +54,15 @@ int stat_tab_build(const struct stat_proc *p, struct stat_tab *t)
 		t->c[((size_t)s * 5 + (size_t)slot) * t->w + (size_t)v]++;
 		t->n[s]++;
 		t->region[(size_t)slot * t->w + (size_t)v]++;
+		if (t->jm && j) {
+			int m = p->mark[i] ? p->mark[i] : t->has_scale ? score_mark(t->scale, v) : 0;
+			if (m < 0 || m == 1 || m > 5) {
+				stat_tab_free(t);
+				return ERR_INVALID;
+			}
+			if (m)
+				t->jm[(size_t)s * 16 + (size_t)(j - 2) * 4 + (size_t)(m - 2)]++;
+		}
 	}
 	return 0;
 }
@@ -61,6 +72,7 @@ void stat_tab_free(struct stat_tab *t)
 	free(t->c);
 	free(t->n);
 	free(t->region);
+	free(t->jm);
 	memset(t, 0, sizeof *t);
 }
 
@@ -243,14 +255,31 @@ int stat_sign_gap(const struct stat_tab *t, const struct stat_cfg *cfg,
 {
 	memset(r, 0, sizeof *r);
 	r->share = NAN;
-	bool ok = t->has_scale && t->has_journal;
+	bool ok = (t->has_scale || t->jm) && t->has_journal;
 	for (size_t s = 0; s < t->nschools; s++) {
 		struct stat_gap_school *o = &out[s];
 		memset(o, 0, sizeof *o);
 		o->share = o->p = o->q_adj = NAN;
 		if (!ok)
 			continue;
-		for (int j = 1; j <= 4; j++) {
+		/* Stated exam marks (ОГЭ): the journal x mark table; else the scale's mark of each
+		 * score. */
+		for (int j = 0; t->jm && j < 4; j++) {
+			for (int m = 0; m < 4; m++) {
+				uint32_t c = t->jm[s * 16 + (size_t)j * 4 + (size_t)m];
+				int d = m - j;
+				o->n += c;
+				if (d < 0)
+					o->below += c;
+				else if (d == 0)
+					o->same += c;
+				else
+					o->above += c;
+				if (abs(d) >= cfg->gap_marks)
+					o->gap += c;
+			}
+		}
+		for (int j = 1; j <= 4 && !t->jm; j++) {
 			const uint32_t *row = stat_tab_row(t, s, j);
 			int jm = j + 1;
 			for (size_t v = 0; v < t->w; v++) {
@@ -760,28 +789,83 @@ out:
 	return 0;
 }
 
+void stat_jcond_terms(const struct stat_tab *t, double alpha, double cap, double *f, double *mu,
+		      double *var, double *k3)
+{
+	size_t w = t->w;
+	/* q: the journal marks the region gives to works of mark >= 4 (score >= the bound of
+	 * «4»; without a scale, >= half the maximum); pm: all its journal marks. */
+	double q[4] = {0}, pm[4] = {0}, qs = 0, pms = 0;
+	int b4 = t->has_scale ? t->scale[1] : (int)(w / 2);
+	for (int j = 1; j <= 4; j++)
+		for (size_t v = 0; v < w; v++) {
+			double k = (double)t->region[(size_t)j * w + v];
+			pm[j - 1] += k;
+			pms += k;
+			if ((int)v >= b4) {
+				q[j - 1] += k;
+				qs += k;
+			}
+		}
+	for (int j = 0; j < 4; j++) {
+		pm[j] = pms > 0 ? pm[j] / pms : 0.25;
+		q[j] = qs > 0 ? q[j] / qs : pm[j];
+	}
+	for (size_t v = 0; v < w; v++) {
+		double nv = 0, m1 = 0, m2 = 0, m3 = 0;
+		for (int j = 1; j <= 4; j++)
+			nv += (double)t->region[(size_t)j * w + v];
+		for (int j = 1; j <= 4; j++) {
+			double c = (double)t->region[(size_t)j * w + v];
+			double pt = (c + alpha * pm[j - 1]) / (nv + alpha);
+			double x = pt > 0 ? q[j - 1] / pt : 0;
+			if (cap > 0 && x > cap)
+				x = cap;
+			f[(size_t)(j - 1) * w + v] = x;
+		}
+		/* The null moments of the term at this score, under the region's own shares. */
+		for (int j = 1; j <= 4 && nv > 0; j++)
+			m1 += (double)t->region[(size_t)j * w + v] / nv * f[(size_t)(j - 1) * w + v];
+		for (int j = 1; j <= 4 && nv > 0; j++) {
+			double pj = (double)t->region[(size_t)j * w + v] / nv;
+			double d = f[(size_t)(j - 1) * w + v] - m1;
+			m2 += pj * d * d;
+			m3 += pj * d * d * d;
+		}
+		mu[v] = m1;
+		var[v] = m2;
+		k3[v] = m3;
+	}
+}
+
 int stat_sign_jcond(const struct stat_tab *t, enum stat_jcond which, const struct stat_cfg *cfg,
 		    struct stat_znull *nul, struct stat_zres *out)
 {
 	size_t w = t->w;
-	/* Regional conditional mean and variance: per score (JOURNAL) or per mark (SCORE). */
+	/* Per score (JOURNAL) or per mark (SCORE): the regional null mean and variance of a
+	 * work's term; JOURNAL also the term of each cell and its third central moment. */
 	size_t nc = which == STAT_JCOND_JOURNAL ? w : 4;
 	double *mu = xcalloc(3 * nc, sizeof *mu), *var = mu + nc, *cnt = var + nc;
-	for (int j = 1; j <= 4; j++)
-		for (size_t v = 0; v < w; v++) {
-			double k = (double)t->region[(size_t)j * w + v];
-			size_t c = which == STAT_JCOND_JOURNAL ? v : (size_t)j - 1;
-			double x = which == STAT_JCOND_JOURNAL ? j + 1 : (double)v;
-			cnt[c] += k;
-			mu[c] += k * x;
-			var[c] += k * x * x;
-		}
-	for (size_t c = 0; c < nc; c++) {
-		if (cnt[c] > 0) {
-			mu[c] /= cnt[c];
-			var[c] = var[c] / cnt[c] - mu[c] * mu[c];
-			if (var[c] < 0)
-				var[c] = 0;
+	double *fx = NULL, *k3 = NULL;
+	if (which == STAT_JCOND_JOURNAL) {
+		fx = xcalloc(5 * w, sizeof *fx);
+		k3 = fx + 4 * w;
+		stat_jcond_terms(t, STAT_JCOND_ALPHA, STAT_JCOND_CAP, fx, mu, var, k3);
+	} else {
+		for (int j = 1; j <= 4; j++)
+			for (size_t v = 0; v < w; v++) {
+				double k = (double)t->region[(size_t)j * w + v];
+				cnt[j - 1] += k;
+				mu[j - 1] += k * (double)v;
+				var[j - 1] += k * (double)v * (double)v;
+			}
+		for (size_t c = 0; c < nc; c++) {
+			if (cnt[c] > 0) {
+				mu[c] /= cnt[c];
+				var[c] = var[c] / cnt[c] - mu[c] * mu[c];
+				if (var[c] < 0)
+					var[c] = 0;
+			}
 		}
 	}
 	for (size_t s = 0; s < t->nschools; s++) {
@@ -795,16 +879,33 @@ int stat_sign_jcond(const struct stat_tab *t, enum stat_jcond which, const struc
 				if (!row[v])
 					continue;
 				double k = row[v];
-				size_t c = which == STAT_JCOND_JOURNAL ? v : (size_t)j - 1;
+				size_t c = fx ? v : (size_t)j - 1;
 				o->n += row[v];
-				o->obs += k * (which == STAT_JCOND_JOURNAL ? j + 1 : (double)v);
+				o->obs += k * (fx ? fx[(size_t)(j - 1) * w + v] : (double)v);
 				o->expct += k * mu[c];
 				o->var += k * var[c];
+				if (k3)
+					o->k3 += k * k3[v];
 			}
 		}
 	}
 	stat_zres_finish(out, t->nschools, cfg->min_n_group, STAT_TAIL_UPPER, cfg, nul);
+	if (k3) {
+		/* A few works with large ratios make the sum skewed: the tail of zc is the
+		 * Pearson type III one with the sum's skewness (§6.4), then BH again. */
+		for (size_t s = 0; s < t->nschools; s++) {
+			struct stat_zres *o = &out[s];
+			if (!isnan(o->zc))
+				o->p = stat_pearson3_upper(o->zc, o->k3 / (o->var * sqrt(o->var)));
+		}
+		stat_bh_strided(&out[0].p, sizeof *out, &out[0].q_adj, sizeof *out, t->nschools,
+				cfg->q);
+		for (size_t s = 0; s < t->nschools; s++)
+			if (!isnan(out[s].zc))
+				out[s].status = out[s].q_adj <= cfg->q ? STAT_FLAG : STAT_OK;
+	}
 	free(mu);
+	free(fx);
 	return 0;
 }
 

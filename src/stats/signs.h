@@ -43,6 +43,7 @@ enum stat_sign {
 	STAT_SIGN_SCORE_ABOVE_JOURNAL, /* ours: scores above the region's at equal journal mark */
 	STAT_SIGN_LENIENT_SCORING,    /* ours: judgement-scored positions above, at equal score */
 	STAT_SIGN_RECHECK_INFLATED,   /* ours: experts' re-check found systematic over-scoring */
+	STAT_SIGN_VPR_ABOVE_DKR,      /* ours: the school's ВПР far above its ДКР, same pupils */
 	STAT_SIGN_COUNT
 };
 /* "mean_inflated", "journal_mismatch", ...; NULL for an unknown value. */
@@ -61,6 +62,10 @@ struct stat_tab {
 	uint32_t *c;        /* c[(s*5 + j)*w + score], j = 0 no journal mark, 1..4 marks 2..5 */
 	uint32_t *n;        /* works per school */
 	uint64_t *region;   /* region[j*w + score]: the sum over schools */
+	/* Works with a journal mark by the mark they are compared with: jm[s*16 + (journal-2)*4
+	 * + (mark-2)], the mark the results stated, else the scale's. Only when the procedure
+	 * has stated marks (p->mark, ОГЭ/ГВЭ); NULL otherwise (the scale's mark is read off c). */
+	uint32_t *jm;
 };
 
 /* Builds the table from the works of p (validating the school index, score and journal
@@ -205,16 +210,29 @@ struct stat_bunch_school {
 int stat_sign_bunch(const struct stat_tab *t, const struct stat_cfg *cfg,
 		    struct stat_bunch_ref *ref, struct stat_bunch_school *out);
 
-/* journal_lenient (STAT_JCOND_JOURNAL): the school's journal marks against the region's
- * mean journal mark of works with the same primary score; score_above_journal
- * (STAT_JCOND_SCORE): its scores against the region's mean score of works with the same
- * journal mark. Both upper-tail z with the empirical null (stat_zres_finish). */
+/* journal_lenient (STAT_JCOND_JOURNAL): per work with a journal mark, the ratio of how often
+ * the region gives that mark to works of mark >= 4 to how often it gives it at the work's
+ * score (stat_jcond_terms), summed over the school's works against its regional null mean
+ * given the score (obs, expct, var; k3 the null third cumulant, the tail Pearson type III
+ * with that skewness); score_above_journal (STAT_JCOND_SCORE): its scores against the
+ * region's mean score of works with the same journal mark (normal tail). Both upper-tail z
+ * with the empirical null (stat_zres_finish). */
 enum stat_jcond {
 	STAT_JCOND_JOURNAL = 0,
 	STAT_JCOND_SCORE = 1,
 };
 int stat_sign_jcond(const struct stat_tab *t, enum stat_jcond which, const struct stat_cfg *cfg,
 		    struct stat_znull *nul, struct stat_zres *out);
+/* journal_lenient's smoothing (pseudo-works per score) and cap of the per-work ratio. */
+#define STAT_JCOND_ALPHA 10.0
+#define STAT_JCOND_CAP 20.0
+/* journal_lenient's per-work term (docs/methodology-oko.md §6.4): f[(j-1)*w + v], the ratio
+ * of the journal mark j+1's share among the region's works of mark >= 4 to its smoothed
+ * share at score v (alpha pseudo-works spread as the region's marks; capped at cap when cap
+ * > 0), and its null mean, variance and third central moment at each score v under the
+ * region's shares: mu[v], var[v], k3[v] (w = t->w values each). */
+void stat_jcond_terms(const struct stat_tab *t, double alpha, double cap, double *f, double *mu,
+		      double *var, double *k3);
 
 /* The region's objectivity index (docs/methodology-oko.md §3.4): 100 - the percentage of schools flagged
  * by at least one official sign. nflags[s] counts the official flags of school s over all

@@ -171,6 +171,8 @@ static const struct nav nav[] = {
 	{ "/schools", "Школы", WEB_TERRITORY },
 	{ "/reports", "Аналитика", WEB_STAFF },
 	{ "/risk", "Зона риска", WEB_TERRITORY },
+	{ "/teachers", "Учителя в зоне риска", WEB_STAFF },
+	{ "/medalists", "Медалисты", WEB_STAFF },
 	{ "/analysis", "Анализ", WEB_ROLE(ROLE_ADMIN) | WEB_ROLE(ROLE_REGION) },
 	{ "/pupils", "Ученики и коды", WEB_ROLE(ROLE_SCHOOL) },
 	{ "/grid", "Ввод результатов", WEB_ROLE(ROLE_SCHOOL) },

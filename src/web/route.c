@@ -179,6 +179,19 @@ const struct web_route web_routes[] = {
 	{ "POST", "/pupils/codes", page_pupils_codes, SCHOOLS, true, KEYS(CSRF, YEAR) },
 	{ "GET", "/pupils/slips.pdf", page_pupils_slips, SCHOOLS, false, KEYS(CLASS, YEAR) },
 	{ "GET", "/pupils/protocol.pdf", page_pupils_protocol, SCHOOLS, false, KEYS(CLASS, YEAR) },
+	/* issue 20: teachers in the risk zone — names for the school, counts for the territory
+	 * (pages/teachers.c; the model opens names only for the school's own users) */
+	{ "GET", "/teachers", page_teachers, WEB_STAFF, false, KEYS(YEAR) },
+	{ "POST", "/teachers", page_teachers_assign, SCHOOLS, true,
+	  KEYS(CSRF, PROCEDURE, CLASS, K("teacher", WEB_TEXT, "учитель", .max = 120)) },
+	{ "POST", "/teachers/import", page_teachers_import, SCHOOLS, true, KEYS(CSRF, YEAR, FILE_, DRY_RUN) },
+	/* issue 20: the medalists' non-confirmation index (pages/medalists.c) */
+	{ "GET", "/medalists", page_medalists, WEB_STAFF, false, KEYS(YEAR, SCHOOL) },
+	{ "GET", "/medalists/export", page_medalists_export, WEB_TERRITORY, false,
+	  KEYS(YEAR, K("format", WEB_ENUM, "формат", .values = formats)) },
+	{ "POST", "/medalists/import", page_medalists_import, WEB_TERRITORY, true, KEYS(CSRF, YEAR, SCHOOL, FILE_, DRY_RUN) },
+	{ "POST", "/medalists/thresholds", page_medalists_thresholds, REGION, true, KEYS(CSRF, YEAR, SCHOOL, FILE_, DRY_RUN) },
+	{ "POST", "/medalists/thresholds/reset", page_medalists_thresholds_reset, REGION, true, KEYS(CSRF, YEAR, SCHOOL) },
 	{ "GET", "/grid", page_grid_list, SCHOOLS, false, NONE },
 	{ "GET", "/grid/{procedure}", page_grid, SCHOOLS, false,
 	  KEYS(CLASS, K("saved", WEB_ENUM, "сохранено", .values = one)) },

@@ -381,6 +381,19 @@ int page_pupils_import(struct web_req *r, struct web_res *w);
 int page_pupils_codes(struct web_req *r, struct web_res *w);
 int page_pupils_slips(struct web_req *r, struct web_res *w);
 int page_pupils_protocol(struct web_req *r, struct web_res *w);
+/* Teachers in the risk zone (pages/teachers.c). */
+int page_teachers(struct web_req *r, struct web_res *w);
+int page_teachers_assign(struct web_req *r, struct web_res *w);
+int page_teachers_import(struct web_req *r, struct web_res *w);
+/* The medalists' non-confirmation index (pages/medalists.c): the page, its table as CSV or
+ * XLSX, the list's and the thresholds' uploads, the thresholds back to the defaults; the
+ * block «Медалисты» of a school's card and evidence card (nothing when it has none). */
+int page_medalists(struct web_req *r, struct web_res *w);
+int page_medalists_export(struct web_req *r, struct web_res *w);
+int page_medalists_import(struct web_req *r, struct web_res *w);
+int page_medalists_thresholds(struct web_req *r, struct web_res *w);
+int page_medalists_thresholds_reset(struct web_req *r, struct web_res *w);
+void web_medalists_card(struct web_req *r, struct buf *b, int64_t school_id, const char *login);
 int page_grid_list(struct web_req *r, struct web_res *w);
 int page_grid(struct web_req *r, struct web_res *w);
 int page_grid_post(struct web_req *r, struct web_res *w);

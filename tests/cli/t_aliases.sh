@@ -92,6 +92,14 @@ expect_eq "… not for a school" "$code" 403
 post reg1 /schools/aliases --data-urlencode "login=edu223018" --data-urlencode "decision=confirm"
 expect_eq "a refused merge answers 400" "$code" 400
 expect_grep "… with the reason on the page" "$T/body" "у обеих школ есть результаты процедуры"
+# Teachers' names are sealed under their school's key: a school with teachers is not merged.
+printf 'school,class,subject,teacher\nedu223018,4А,MA,Иванова Анна Петровна\n' >"$T/teachers.csv"
+expect_ok "the second school's teachers" import teachers "$T/teachers.csv" --procedure VPR-2022-MA-4
+before=$(db_digest)
+run_oko schools confirm edu223018
+expect_eq "merging a school with teachers refused" "$rc" 1
+expect_grep "… with the reason" "$T/err" "у второй школы есть учителя"
+expect_eq "… and nothing changed" "$(db_digest)" "$before"
 post reg1 /schools/aliases --data-urlencode "login=edu223018" --data-urlencode "decision=reject"
 expect_eq "rejected on the web" "$code" 200
 expect_eq "… recorded with who decided" "$(sql "SELECT status || ' ' || decided_by FROM school_alias WHERE login = 'edu223018'")" "rejected reg1"

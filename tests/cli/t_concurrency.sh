@@ -44,6 +44,14 @@ grid_args() {
 scores_of() { # CLASS: the distinct primary scores of the class's stored results
 	sql "SELECT group_concat(s) FROM (SELECT DISTINCT coalesce(primary_score, -1) AS s FROM result WHERE class = '$1')"
 }
+# One class saved after the other: the school holds both, and the upload history says so
+# (the count is taken after the writer has stored its last batch — it once missed them).
+grid_args 4А 1 $codes_a
+curl -s -o /dev/null -b "$T/school1.jar" "${ARGS[@]}" "$URL/grid/$P"
+grid_args 4Б 1 $codes_b
+curl -s -o /dev/null -b "$T/school1.jar" "${ARGS[@]}" "$URL/grid/$P"
+expect_eq "a class saved after the other: the school's holding counts both" \
+	"$(sql "SELECT rows || ' ' || written FROM result_pair WHERE school_id = (SELECT id FROM school WHERE login = 'sch220206')")" "20 20"
 lost=0
 for i in $(seq "$PAIRS"); do
 	pt=$((i % 2))
@@ -64,7 +72,7 @@ done
 expect_eq "concurrent grid saves of two classes: pairs with a class lost" "$lost" 0
 expect_eq "monitoring counts the school's whole holding" \
 	"$(sql "SELECT rows || ' ' || written FROM result_pair WHERE school_id = (SELECT id FROM school WHERE login = 'sch220206')")" "20 20"
-expect_eq "each save audited" "$(sql "SELECT count(*) FROM audit WHERE action = 'grid_save'")" $((2 * PAIRS))
+expect_eq "each save audited" "$(sql "SELECT count(*) FROM audit WHERE action = 'grid_save'")" $((2 * PAIRS + 2))
 
 # ---- many uploads at once ----
 labels=$(sql "SELECT group_concat(label, ',') FROM (SELECT label FROM position WHERE procedure_id = (SELECT id FROM procedure WHERE code = '$P') ORDER BY idx)")

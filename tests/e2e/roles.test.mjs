@@ -28,7 +28,7 @@ const IDENTIFIERS = [
   // signs
   'mean_inflated', 'journal_mismatch', 'boundary_peak', 'boundary_bunching', 'journal_gap',
   'journal_lenient', 'twins', 'person_fit', 'hard_help', 'lenient_scoring', 'cohort_drop',
-  'cohort_rise', 'difficulty_inverted', 'recheck_inflated', 'score_above_journal',
+  'cohort_rise', 'difficulty_inverted', 'recheck_inflated', 'score_above_journal', 'vpr_above_dkr',
   // audit actions
   'login', 'logout', 'login_failed', 'user_add', 'user_passwd', 'upload_refused', 'upload_checked',
   'upload_asked', 'api_token', 'api_token_revoke', 'codes_issue', 'expert_link', 'experts_import',
@@ -40,12 +40,15 @@ const IDENTIFIERS = [
   'plan_procedure', 'print_protocol', 'print_slips', 'procedure_add', 'pupil_add',
   'pupils_import', 'pupils_import_refused', 'recheck_assign', 'recheck_done', 'recheck_sample',
   'recheck_settings', 'scan_split', 'scan_upload', 'school_alias', 'school_alias_reject',
-  'violation_kind',
+  'violation_kind', 'medalists_import', 'medalists_import_refused', 'medal_thresholds',
+  'medal_thresholds_refused', 'medal_thresholds_reset', 'teachers_import', 'teachers_import_refused',
+  'teacher_assign',
   // import rules
   'score_range', 'score_over_max', 'journal_mark', 'duplicate_code', 'extra_position',
   'cell_invalid', 'total_over_max', 'total_mismatch', 'variant_missing', 'absent_with_scores',
   'scores_missing', 'partial_work', 'position_columns', 'alias_proposed', 'missing_column',
   'missing_header', 'no_measures', 'procedure_code', 'procedure_guessed', 'procedure_inferred',
+  'exam_mark', 'test_score', 'mark_scale', 'answers',
 ];
 const identRe = new RegExp(`(?<![A-Za-z0-9_])(${IDENTIFIERS.join('|')})(?![A-Za-z0-9_])`, 'g');
 const isoRe = /\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/g;

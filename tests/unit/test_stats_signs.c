@@ -304,14 +304,22 @@ static void test_peak_hand(void **state)
 	stat_proc_free(p);
 }
 
-/* journal_lenient by hand: at score 10 school 0 has marks 5,5 and school 1 marks 3,3:
- * regional mean 4, variance 1; school 0: obs 10, expct 8, var 2, z = 2/sqrt(2). */
+/* journal_lenient by hand (methodology-oko §6.4). Scale 8/10/14, so works of mark >= 4 are
+ * those with score >= 10. Score 5: school 0 marks 5,5, school 1 marks 3 x 6; score 15:
+ * school 0 marks 4,4, school 1 marks 4,4,5,5,5,5. The region's marks: shares pm = (0, 6/16,
+ * 4/16, 6/16) of 2/3/4/5; at score >= 10, q = (0, 0, 1/2, 1/2). Smoothed shares (alpha =
+ * 10): at 5, mark 4 (0 + 2.5)/18 = 5/36 and mark 5 (2 + 3.75)/18 = 23/72, ratios 3.6 and
+ * 36/23; at 15, mark 4 6.5/18 = 13/36 and mark 5 7.75/18 = 31/72, ratios 18/13 and 36/31;
+ * mark 3 has q = 0. Null at 5 (3/4 marks 3, 1/4 marks 5): mean 9/23, variance 243/529,
+ * third moment (27^3 - 3*9^3)/(4*23^3) = 17496/48668; at 15 (half and half): mean 513/403,
+ * variance (18/13 - 36/31)^2/4, third moment 0. */
 static void test_jcond_hand(void **state)
 {
-	uint32_t sc[] = {0, 0, 1, 1};
-	int16_t v[] = {10, 10, 10, 10};
-	int8_t j[] = {5, 5, 3, 3};
-	struct stat_proc *p = mkproc(4, 2, 20, sc, v, j);
+	uint32_t sc[] = {0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1};
+	int16_t v[] = {5, 5, 15, 15, 5, 5, 5, 5, 5, 5, 15, 15, 15, 15, 15, 15};
+	int8_t j[] = {5, 5, 4, 4, 3, 3, 3, 3, 3, 3, 4, 4, 5, 5, 5, 5};
+	struct stat_proc *p = mkproc(16, 2, 20, sc, v, j);
+	scale(p, 8, 10, 14);
 	struct stat_tab t;
 	stat_tab_build(p, &t);
 	struct stat_cfg cfg;
@@ -320,16 +328,37 @@ static void test_jcond_hand(void **state)
 	struct stat_znull nul;
 	struct stat_zres z[2];
 	assert_int_equal(stat_sign_jcond(&t, STAT_JCOND_JOURNAL, &cfg, &nul, z), 0);
-	NEAR(z[0].obs, 10, 0);
-	NEAR(z[0].expct, 8, 1e-12);
-	NEAR(z[0].var, 2, 1e-12);
-	NEAR(z[0].z, sqrt(2), 1e-12);
-	NEAR(z[1].z, -sqrt(2), 1e-12);
+	double v15 = (18.0 / 13 - 36.0 / 31) * (18.0 / 13 - 36.0 / 31) / 4;
+	NEAR(z[0].obs, 2 * 36.0 / 23 + 2 * 18.0 / 13, 1e-12);
+	NEAR(z[0].expct, 2 * 9.0 / 23 + 2 * 513.0 / 403, 1e-12);
+	NEAR(z[0].var, 2 * 243.0 / 529 + 2 * v15, 1e-12);
+	NEAR(z[0].k3, 2 * 17496.0 / 48668, 1e-12);
+	NEAR(z[1].obs, 2 * 18.0 / 13 + 4 * 36.0 / 31, 1e-12);
+	NEAR(z[1].expct, 6 * 9.0 / 23 + 6 * 513.0 / 403, 1e-12);
+	NEAR(z[1].var, 6 * 243.0 / 529 + 6 * v15, 1e-12);
+	double z0 = (z[0].obs - z[0].expct) / sqrt(z[0].var);
+	NEAR(z[0].z, z0, 1e-12);
 	NEAR(nul.center, 0, 0); /* two schools: theoretical null */
-	NEAR(z[0].p, 0.0786496035251426, 1e-9); /* P(Z > 1.41421) */
-	/* Scores given journal: each mark has one score value, variance 0: not evaluable. */
+	/* The skewed tail: Pearson III with the sum's skewness, heavier than the normal's. */
+	NEAR(z[0].p, stat_pearson3_upper(z0, z[0].k3 / pow(z[0].var, 1.5)), 1e-15);
+	assert_true(z[0].p > stat_norm_upper(z0));
+	/* The cap: mark 4 at score 5 (ratio 3.6) is cut to 3, the others stay. */
+	size_t w = t.w;
+	double f[5 * 21], mu[21], var[21], k3[21];
+	stat_jcond_terms(&t, 10, 3, f, mu, var, k3);
+	NEAR(f[2 * w + 5], 3, 0);
+	NEAR(f[2 * w + 15], 18.0 / 13, 1e-12);
+	NEAR(f[3 * w + 5], 36.0 / 23, 1e-12);
+	NEAR(f[1 * w + 5], 0, 0);
+	NEAR(mu[5], 9.0 / 23, 1e-12);
+	/* Scores given journal: the school's scores against the region's mean score at each
+	 * mark. Mark 3: only score 5, mark 4: only 15 (variance 0); mark 5:
+	 * 5, 5, 15 x 4 (mean 35/3, variance 200/9). School 0: obs 40, expct 2*15 + 2*35/3. */
 	assert_int_equal(stat_sign_jcond(&t, STAT_JCOND_SCORE, &cfg, &nul, z), 0);
-	assert_int_equal(z[0].status, STAT_NOT_EVALUABLE);
+	NEAR(z[0].obs, 40, 0);
+	NEAR(z[0].expct, 30 + 70.0 / 3, 1e-12);
+	NEAR(z[0].var, 2 * 200.0 / 9, 1e-12);
+	NEAR(z[0].k3, 0, 0);
 	stat_tab_free(&t);
 	stat_proc_free(p);
 }

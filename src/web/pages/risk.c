@@ -878,6 +878,7 @@ static int evidence_body(struct web_req *r, struct buf *b, const char *login, in
 		html_url(b, login);
 		buf_puts(b, "\">Все отчёты школы по этой процедуре (по текущим результатам)</a></p></section>");
 	}
+	web_medalists_card(r, b, school, login);
 	int rc3 = evidence_observation(r, b, school);
 	int rc2 = evidence_history(r, b, school);
 	return rc ? rc : rc3 ? rc3 : rc2;

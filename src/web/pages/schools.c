@@ -280,6 +280,7 @@ int page_school(struct web_req *r, struct web_res *w)
 		html_url(b, login);
 		buf_puts(b, "/edit\">Изменить данные школы</a></p>");
 	}
+	web_medalists_card(r, b, c.id, login);
 	buf_puts(b, "<section><h2>Результаты</h2><div class=\"scroll\"><table><thead><tr><th>Процедура</th><th>Писали</th>"
 		    "<th>Отсутствовали</th><th>Средний балл</th><th>Максимум работы</th>"
 		    "<th>Строк с отметками о проблемах</th></tr></thead><tbody>");

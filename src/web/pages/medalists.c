@@ -1,0 +1,637 @@
+/* medalists: the medalists' non-confirmation index in the browser (issue 20, item 2;
+ * docs/medalists.md).
+ *
+ *   GET  /medalists[?year=2025][&school=LOGIN]   the year's index within the user's
+ *        territory: the region's (or municipality's) totals, the municipalities, the table
+ *        per school with the test against the region's rate; a school — its own row and its
+ *        medalists by participant code; a territory narrows to one school with ?school=
+ *        (404 outside its territory). The thresholds of the year in words. Upload forms:
+ *        the list (region, municipality, administrator) and the thresholds (region,
+ *        administrator).
+ *   GET  /medalists/export?year=&format=csv|xlsx  the table per school, as on the page
+ *   POST /medalists/import                        medalists.csv / XLSX, whole or nothing
+ *   POST /medalists/thresholds                    the thresholds' file, whole or nothing
+ *   POST /medalists/thresholds/reset              the year back to oko's defaults
+ *
+ * Every figure comes from model/medalist (medal_index, medal_school_latest). */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/diag.h"
+#include "base/err.h"
+#include "base/ru.h"
+#include "base/str.h"
+#include "import/import.h"
+#include "io/table_write.h"
+#include "model/medalist.h"
+#include "model/registry.h"
+#include "web/download.h"
+#include "web/web.h"
+
+static bool is_territory(const struct web_req *r)
+{
+	return r->user.role == ROLE_ADMIN || r->user.role == ROLE_REGION || r->user.role == ROLE_MUNICIPALITY;
+}
+
+static bool is_region(const struct web_req *r)
+{
+	return r->user.role == ROLE_ADMIN || r->user.role == ROLE_REGION;
+}
+
+/* The year asked, else the latest year with medalists (0 when there is none). */
+static int year_of(struct web_req *r, int **years, size_t *ny, int *rc)
+{
+	*rc = medal_years(r->db, years, ny);
+	int64_t y = web_int(r, "year");
+	if (y)
+		return (int)y;
+	return !*rc && *ny ? (*years)[0] : 0;
+}
+
+/* A share as «40,0 %», «—» when nothing was checked. */
+static void share_cell(struct buf *b, double share)
+{
+	if (isnan(share))
+		buf_puts(b, "—");
+	else
+		html_pct(b, share, 1);
+}
+
+/* q (already adjusted) in words: «0,024», «< 0,001». */
+static void q_words(struct buf *b, double q)
+{
+	char t[RU_NUM_MAX];
+	if (q < 0.001)
+		buf_puts(b, "&lt; 0,001");
+	else
+		html_text(b, ru_num(t, sizeof t, q, 3));
+}
+
+/* «да» / «нет» with the test's figures in words. */
+static void verdict(struct buf *b, const struct stat_medal_school *s)
+{
+	if (isnan(s->p)) {
+		buf_puts(b, "— <small class=\"muted\">не проверялась: нет медалистов с результатами ЕГЭ</small>");
+		return;
+	}
+	buf_puts(b, s->significant ? "<strong>да</strong>" : "нет");
+	buf_puts(b, " <small class=\"muted\">");
+	html_p(b, s->p);
+	buf_puts(b, "; с поправкой на число школ — ");
+	q_words(b, s->q);
+	buf_puts(b, "</small>");
+}
+
+static void notice(struct buf *b, bool ok, const char *text)
+{
+	buf_puts(b, ok ? "<p class=\"notice\" role=\"status\">" : "<p class=\"alert\" role=\"alert\">");
+	html_text(b, text);
+	buf_puts(b, "</p>");
+}
+
+static void problems(struct buf *b, const struct diag_list *dl)
+{
+	if (!dl || !dl->n)
+		return;
+	buf_puts(b, "<ul class=\"problems\">");
+	for (size_t i = 0; i < dl->n; i++) {
+		const struct diag *x = &dl->v[i];
+		buf_puts(b, "<li>");
+		if (x->row > 0)
+			html_printf(b, "строка %ld, ", x->row);
+		if (x->column)
+			html_textf(b, "столбец %s, ", x->column);
+		if (x->value && *x->value)
+			html_textf(b, "значение «%s»: ", x->value);
+		html_text(b, x->msg);
+		buf_puts(b, "</li>");
+	}
+	buf_puts(b, "</ul>");
+	if (dl->dropped)
+		html_printf(b, "<p>… и ещё %zu сообщений.</p>", dl->dropped);
+}
+
+/* Counts of an area in one sentence. */
+static void totals_words(struct buf *b, const struct stat_medal_total *t)
+{
+	buf_puts(b, "медалистов — ");
+	html_int(b, (long)t->medalists);
+	buf_puts(b, ", проверено результатами ЕГЭ — ");
+	html_int(b, (long)t->checked);
+	buf_puts(b, ", не подтвердили медаль — ");
+	html_int(b, (long)t->below);
+	if (t->checked) {
+		buf_puts(b, " (");
+		html_pct(b, t->rate, 1);
+		buf_puts(b, ")");
+	}
+	buf_puts(b, "; нет результата — ");
+	html_int(b, (long)t->noresult);
+	if (t->norule) {
+		buf_puts(b, ", без порогов — ");
+		html_int(b, (long)t->norule);
+	}
+}
+
+static void years_nav(struct buf *b, const int *years, size_t ny, int year, const char *school)
+{
+	if (ny < 2)
+		return;
+	buf_puts(b, "<nav class=\"toc\" aria-label=\"Год выпуска\"><ol>");
+	for (size_t i = 0; i < ny; i++) {
+		html_printf(b, "<li><a href=\"/medalists?year=%d", years[i]);
+		if (school) {
+			buf_puts(b, "&amp;school=");
+			html_url(b, school);
+		}
+		html_printf(b, "\"%s>%d</a></li>", years[i] == year ? " aria-current=\"page\"" : "", years[i]);
+	}
+	buf_puts(b, "</ol></nav>");
+}
+
+static void thresholds_block(struct web_req *r, struct buf *b, int year)
+{
+	struct medal_threshold *t = NULL;
+	size_t n = 0;
+	bool stored = false;
+	buf_puts(b, "<section class=\"card\" id=\"thresholds\"><h2>Пороги ЕГЭ</h2>");
+	if (medal_thresholds(r->db, year, &t, &n, &stored)) {
+		buf_puts(b, "<p class=\"muted\">Не удалось прочитать пороги.</p></section>");
+		return;
+	}
+	html_printf(b, "<p>Пороги %d года — ", year);
+	buf_puts(b, stored ? "заданы регионом." : "по умолчанию oko.");
+	buf_puts(b, " Требование по русскому языку обязательно; другие предметы — альтернативы: "
+		    "достаточно выполнить одно.</p>");
+	if (!n) {
+		buf_puts(b, "<p>Порогов нет: медалисты этого года не проверяются.</p>");
+	} else {
+		buf_puts(b, "<table><thead><tr><th>Медаль</th><th>Предмет</th><th>Требование</th>"
+			    "<th>Основание</th></tr></thead><tbody>");
+		for (size_t i = 0; i < n; i++) {
+			buf_puts(b, "<tr><td>");
+			html_text(b, medal_title(t[i].medal));
+			buf_puts(b, "</td><td>");
+			html_text(b, medal_subject_title(t[i].subject));
+			buf_puts(b, "</td><td>");
+			if (t[i].min_score >= 0)
+				html_count(b, t[i].min_score, "балл", "балла", "баллов");
+			else
+				html_printf(b, "отметка не ниже %d", t[i].min_mark);
+			buf_puts(b, t[i].min_score >= 0 ? " и выше" : "");
+			buf_puts(b, "</td><td>");
+			html_text(b, t[i].source);
+			buf_puts(b, "</td></tr>");
+		}
+		buf_puts(b, "</tbody></table>");
+	}
+	free(t);
+	if (is_region(r)) {
+		buf_puts(b, "<h3>Изменить пороги</h3><p>CSV или XLSX со столбцами year (год), medal "
+			    "(«медаль», 1 или 2 — степень), subject (код предмета или * — любой другой "
+			    "предмет, кроме русского языка и базовой математики), min_score (наименьший "
+			    "тестовый балл) или min_mark (наименьшая отметка), source (основание). Файл "
+			    "заменяет пороги годов, которые в нём есть; загружается целиком или не "
+			    "загружается совсем.</p><form method=\"post\" action=\"/medalists/thresholds\" "
+			    "enctype=\"multipart/form-data\" class=\"grid\">");
+		html_csrf(r, b);
+		html_printf(b, "<input type=\"hidden\" name=\"year\" value=\"%d\">", year);
+		buf_puts(b, "<label>Файл порогов <input type=\"file\" name=\"file\" required "
+			    "accept=\".xlsx,.csv,.txt\"></label><label class=\"check\"><input type=\"checkbox\" "
+			    "name=\"dry_run\" value=\"1\"> только проверить</label><button>Загрузить пороги"
+			    "</button></form>");
+		if (stored) {
+			buf_puts(b, "<form method=\"post\" action=\"/medalists/thresholds/reset\">");
+			html_csrf(r, b);
+			html_printf(b, "<input type=\"hidden\" name=\"year\" value=\"%d\"><button>Вернуть "
+				       "пороги oko по умолчанию для %d года</button></form>", year, year);
+		}
+	}
+	buf_puts(b, "</section>");
+}
+
+static void upload_block(struct web_req *r, struct buf *b, int year)
+{
+	if (!is_territory(r))
+		return;
+	buf_puts(b, "<section class=\"card\" id=\"upload\"><h2>Загрузить список медалистов</h2><p>CSV "
+		    "или XLSX со столбцами school (логин школы), year (год выпуска), code (код "
+		    "участника ЕГЭ этого года в этой школе), medal («медаль», 1 или 2 — степень). "
+		    "Только коды, без ФИО. Списки школ и годов, которые есть в файле, заменяются; "
+		    "файл загружается целиком или не загружается совсем.");
+	if (r->user.role == ROLE_MUNICIPALITY)
+		buf_puts(b, " В файле могут быть только школы вашего муниципалитета.");
+	buf_puts(b, "</p><form method=\"post\" action=\"/medalists/import\" enctype=\"multipart/form-data\" "
+		    "class=\"grid\">");
+	html_csrf(r, b);
+	if (year)
+		html_printf(b, "<input type=\"hidden\" name=\"year\" value=\"%d\">", year);
+	buf_puts(b, "<label>Файл <input type=\"file\" name=\"file\" required accept=\".xlsx,.csv,.txt\">"
+		    "</label><label class=\"check\"><input type=\"checkbox\" name=\"dry_run\" value=\"1\"> "
+		    "только проверить</label><button>Загрузить</button></form></section>");
+}
+
+static const char *status_words(const struct medal_pupil *p, char *out, size_t n)
+{
+	switch (p->status) {
+	case STAT_MEDAL_OK: return "подтвердил";
+	case STAT_MEDAL_BELOW:
+		snprintf(out, n, "не подтвердил: %s", p->failed[0] ? medal_subject_title(p->failed)
+								  : "ни один другой предмет");
+		return out;
+	case STAT_MEDAL_NORESULT: return "нет результата";
+	case STAT_MEDAL_NORULE: return "порогов нет";
+	}
+	return "";
+}
+
+/* One school's medalists by participant code. */
+static void pupils_table(struct buf *b, const struct medal_index *x, size_t school)
+{
+	buf_puts(b, "<section><h2>Медалисты школы</h2><div class=\"scroll\"><table><thead><tr>"
+		    "<th>Код участника</th><th>Медаль</th><th>Результаты ЕГЭ</th><th>Итог</th></tr>"
+		    "</thead><tbody>");
+	for (size_t i = 0; i < x->npupils; i++) {
+		const struct medal_pupil *p = &x->pupils[i];
+		if (p->school != school)
+			continue;
+		char st[160];
+		html_printf(b, "<tr class=\"%s\"><td>", p->status == STAT_MEDAL_BELOW ? "err" : "");
+		html_text(b, p->code);
+		buf_puts(b, "</td><td>");
+		html_text(b, medal_title(p->medal));
+		buf_puts(b, "</td><td>");
+		html_text(b, p->results[0] ? p->results : "—");
+		buf_puts(b, "</td><td>");
+		html_text(b, status_words(p, st, sizeof st));
+		buf_puts(b, "</td></tr>");
+	}
+	buf_puts(b, "</tbody></table></div></section>");
+}
+
+static void schools_table(struct buf *b, const struct medal_index *x, int64_t only)
+{
+	buf_puts(b, "<section><h2>Школы</h2><div class=\"scroll\"><table class=\"medalists\"><thead><tr>"
+		    "<th>Школа</th><th>Муниципалитет</th><th>Медалистов</th><th>Не подтвердили</th>"
+		    "<th>Доля не подтвердивших</th><th>Нет результата</th><th>Значимо выше региона</th>"
+		    "</tr></thead><tbody>");
+	for (size_t i = 0; i < x->nschools; i++) {
+		const struct medal_school *s = &x->schools[i];
+		if (!s->visible || (only && s->id != only))
+			continue;
+		html_printf(b, "<tr%s><td><a href=\"/medalists?year=%d&amp;school=",
+			    s->st.significant ? " class=\"err\"" : "", x->year);
+		html_url(b, s->login);
+		buf_puts(b, "\">");
+		html_text(b, s->name);
+		buf_puts(b, "</a></td><td>");
+		html_text(b, s->municipality[0] ? s->municipality : "—");
+		buf_puts(b, "</td><td>");
+		html_int(b, (long)s->st.medalists);
+		buf_puts(b, "</td><td>");
+		html_int(b, (long)s->st.below);
+		buf_puts(b, "</td><td>");
+		share_cell(b, s->st.share);
+		buf_puts(b, "</td><td>");
+		html_int(b, (long)s->st.noresult);
+		buf_puts(b, "</td><td>");
+		verdict(b, &s->st);
+		buf_puts(b, "</td></tr>");
+	}
+	buf_puts(b, "</tbody></table></div></section>");
+}
+
+static void areas_table(struct buf *b, const struct medal_index *x)
+{
+	if (!x->nmuns)
+		return;
+	buf_puts(b, "<section><h2>Муниципалитеты</h2><div class=\"scroll\"><table><thead><tr>"
+		    "<th>Муниципалитет</th><th>Медалистов</th><th>Проверено</th><th>Не подтвердили</th>"
+		    "<th>Доля не подтвердивших</th><th>Нет результата</th></tr></thead><tbody>");
+	for (size_t i = 0; i < x->nmuns; i++) {
+		const struct stat_medal_total *t = &x->muns[i].st;
+		buf_puts(b, "<tr><td>");
+		html_text(b, x->muns[i].name[0] ? x->muns[i].name : "—");
+		buf_puts(b, "</td><td>");
+		html_int(b, (long)t->medalists);
+		buf_puts(b, "</td><td>");
+		html_int(b, (long)t->checked);
+		buf_puts(b, "</td><td>");
+		html_int(b, (long)t->below);
+		buf_puts(b, "</td><td>");
+		share_cell(b, t->rate);
+		buf_puts(b, "</td><td>");
+		html_int(b, (long)t->noresult);
+		buf_puts(b, "</td></tr>");
+	}
+	buf_puts(b, "</tbody></table></div></section>");
+}
+
+/* The page; flash/ok/dl: the outcome of a form just posted. */
+static int render(struct web_req *r, struct web_res *w, const char *flash, bool ok, const struct diag_list *dl)
+{
+	struct buf *b = &w->body;
+	int *years = NULL;
+	size_t ny = 0;
+	int rc;
+	int year = year_of(r, &years, &ny, &rc);
+	struct medal_index x;
+	bool have = false;
+	int64_t only = 0; /* one school: the school's own user, or ?school= */
+	const char *login = web_str(r, "school");
+	if (rc)
+		goto out;
+	if (login && *login) {
+		struct registry_school_card c;
+		rc = registry_school_get(r->db, login, r->a, &c);
+		if (rc && rc != ERR_NOTFOUND)
+			goto out;
+		if (rc || !scope_sees_school(r->db, &r->scope, c.id)) {
+			rc = ERR_NOTFOUND;
+			goto out;
+		}
+		only = c.id;
+	} else if (r->scope.kind == SCOPE_SCHOOL) {
+		only = r->scope.id;
+		login = NULL;
+	}
+	html_begin(r, w, "Медалисты");
+	buf_puts(b, "<h1>Медалисты</h1><p class=\"lead\">Индекс неподтверждения: сколько медалистов "
+		    "(претендентов на медаль «За особые успехи в учении») не подтвердили медаль "
+		    "результатами ЕГЭ. Школа, где таких заметно больше, чем по региону, — повод "
+		    "разобраться в объективности годовых отметок, а не вывод.</p>");
+	if (flash)
+		notice(b, ok, flash);
+	problems(b, dl);
+	if (!year) {
+		buf_puts(b, "<p class=\"muted\">Списки медалистов ещё не загружены.</p>");
+		upload_block(r, b, 0);
+		goto end;
+	}
+	years_nav(b, years, ny, year, login && *login ? login : NULL);
+	if ((rc = medal_index(r->db, year, &r->scope, &x)))
+		goto end;
+	have = true;
+	html_printf(b, "<h2>Выпуск %d года</h2>", year);
+	size_t school_at = x.nschools;
+	for (size_t i = 0; i < x.nschools; i++)
+		if (x.schools[i].id == only)
+			school_at = i;
+	if (!x.nregions) {
+		buf_puts(b, "<p class=\"muted\">");
+		html_printf(b, "В %d году медалистов ", year);
+		buf_puts(b, only ? "у школы нет." : "на вашей территории нет.");
+		buf_puts(b, "</p>");
+	} else {
+		for (size_t i = 0; i < x.nregions; i++) {
+			buf_puts(b, "<p class=\"totals\">Регион «");
+			html_text(b, x.regions[i].name);
+			buf_puts(b, "»: ");
+			totals_words(b, &x.regions[i].st);
+			buf_puts(b, ". Школ, где доля не подтвердивших значимо выше региональной: ");
+			html_int(b, (long)x.regions[i].st.significant);
+			buf_puts(b, ".</p>");
+		}
+		if (r->scope.kind == SCOPE_MUNICIPALITY && x.nmuns == 1) {
+			buf_puts(b, "<p class=\"totals\">Муниципалитет «");
+			html_text(b, x.muns[0].name);
+			buf_puts(b, "»: ");
+			totals_words(b, &x.muns[0].st);
+			buf_puts(b, ".</p>");
+		}
+		if (only && school_at == x.nschools) {
+			html_printf(b, "<p class=\"muted\">В %d году у школы медалистов нет.</p>", year);
+		} else {
+			if (!only)
+				areas_table(b, &x);
+			schools_table(b, &x, only);
+			if (only)
+				pupils_table(b, &x, school_at);
+		}
+		if (only && login && *login)
+			html_printf(b, "<p><a href=\"/medalists?year=%d\">← Все школы</a></p>", year);
+		buf_puts(b, "<p class=\"muted\">Доля — не подтвердившие из проверенных (у кого есть "
+			    "результаты ЕГЭ по всем требованиям); «нет результата» считается отдельно. "
+			    "Значимость — точный биномиальный критерий против доли региона с поправкой "
+			    "Бенджамини — Хохберга на число школ (порог 0,05).</p>");
+		if (!only) {
+			html_printf(b, "<p class=\"actions\">Скачать таблицу: <a href=\"/medalists/export?year=%d"
+				       "&amp;format=xlsx\">XLSX</a> · <a href=\"/medalists/export?year=%d&amp;"
+				       "format=csv\">CSV</a></p>", year, year);
+		}
+	}
+	thresholds_block(r, b, year);
+	upload_block(r, b, year);
+end:
+	html_end(r, w);
+out:
+	if (have)
+		medal_index_free(&x);
+	free(years);
+	return rc;
+}
+
+int page_medalists(struct web_req *r, struct web_res *w)
+{
+	return render(r, w, NULL, true, NULL);
+}
+
+static const char *const export_head[] = {
+	"Логин школы", "Школа", "Муниципалитет", "Медалистов", "Проверено", "Не подтвердили",
+	"Нет результата", "Без порогов", "Доля не подтвердивших, %", "p", "q (с поправкой)",
+	"Значимо выше региона", NULL,
+};
+
+static const char *num_or_dash(char *out, size_t n, double v, int dec)
+{
+	if (isnan(v))
+		snprintf(out, n, "—");
+	else
+		ru_num(out, n, v, dec);
+	return out;
+}
+
+/* GET /medalists/export?year=&format=: the visible schools' rows as on the page. */
+int page_medalists_export(struct web_req *r, struct web_res *w)
+{
+	int *years = NULL;
+	size_t ny = 0;
+	int rc;
+	int year = year_of(r, &years, &ny, &rc);
+	free(years);
+	if (rc)
+		return rc;
+	if (!year)
+		return ERR_NOTFOUND;
+	struct medal_index x;
+	if ((rc = medal_index(r->db, year, &r->scope, &x)))
+		return rc;
+	const char *fmt = web_str(r, "format");
+	bool xlsx = !fmt || strcmp(fmt, "csv");
+	enum table_kind kind = xlsx ? TABLE_XLSX : TABLE_CSV;
+	char msg[256] = "";
+	struct table_writer *t = NULL;
+	buf_reset(&w->body);
+	if ((rc = table_writer_open_mem(&t, kind, "Медалисты", &w->body, msg, sizeof msg)))
+		goto out;
+	for (size_t i = 0; export_head[i]; i++)
+		table_writer_text(t, export_head[i]);
+	table_writer_end_row(t);
+	for (size_t i = 0; i < x.nschools && !rc; i++) {
+		const struct medal_school *s = &x.schools[i];
+		if (!s->visible)
+			continue;
+		char a[RU_NUM_MAX];
+		table_writer_text(t, s->login);
+		table_writer_text(t, s->name);
+		table_writer_text(t, s->municipality);
+		table_writer_int(t, (long)s->st.medalists);
+		table_writer_int(t, (long)s->st.checked);
+		table_writer_int(t, (long)s->st.below);
+		table_writer_int(t, (long)s->st.noresult);
+		table_writer_int(t, (long)s->st.norule);
+		table_writer_text(t, num_or_dash(a, sizeof a, 100 * s->st.share, 1));
+		table_writer_text(t, num_or_dash(a, sizeof a, s->st.p, 4));
+		table_writer_text(t, num_or_dash(a, sizeof a, s->st.q, 4));
+		table_writer_text(t, s->st.significant ? "да" : "нет");
+		rc = table_writer_end_row(t);
+	}
+	int rc2 = table_writer_close(t);
+	if (rc || rc2) {
+		buf_reset(&w->body);
+		rc = rc ? rc : rc2;
+		goto out;
+	}
+	const char *ext = xlsx ? "xlsx" : "csv";
+	web_send_table(r, w, kind, arena_printf(r->a, "medalists-%d.%s", year, ext),
+		       arena_printf(r->a, "Медалисты %d.%s", year, ext));
+out:
+	medal_index_free(&x);
+	return rc;
+}
+
+typedef int (*medal_import_fn)(struct db *, const char *, const struct import_opts *,
+			       struct diag_list *, struct import_stats *);
+
+/* A posted file through an importer; the audit names the file and the outcome. */
+static int post_file(struct web_req *r, struct web_res *w, medal_import_fn fn, const char *action,
+		     const char *what)
+{
+	const struct web_upload *u = &r->upload;
+	if (!u->data || u->size == 0 || u->too_large) {
+		w->status = u->too_large ? 413 : 400;
+		return render(r, w, u->too_large ? "Файл слишком большой." : "Выберите файл.", false, NULL);
+	}
+	char named[96];
+	str_copy_utf8(named, sizeof named, u->filename && *u->filename ? u->filename : "файл");
+	struct import_opts o = { .dry_run = web_flag(r, "dry_run"), .user = r->user.login, .name = named,
+				 .data = u->data, .len = u->size };
+	/* A coordinator's file holds only its own territory's schools. */
+	if (r->scope.kind == SCOPE_MUNICIPALITY)
+		o.only_municipality = r->scope.id;
+	else if (r->scope.kind == SCOPE_REGION)
+		o.only_region = r->scope.id;
+	struct diag_list dl;
+	struct import_stats st;
+	memset(&st, 0, sizeof st);
+	diag_init(&dl, 200);
+	int rc = fn(r->db, named, &o, &dl, &st);
+	char text[2400], audit_action[64];
+	if (rc && diag_errors(&dl)) {
+		w->status = 400;
+		snprintf(text, sizeof text, "Файл «%s» не загружен: исправьте ошибки и загрузите снова. "
+			 "Данные в базе не изменены.", named);
+	} else if (rc) {
+		w->status = web_status_of(rc);
+		snprintf(text, sizeof text, "Файл «%s» не загружен (%s). Данные в базе не изменены.", named,
+			 err_str(rc));
+	} else {
+		snprintf(text, sizeof text, "%s «%s»: %s", o.dry_run ? "Проверка прошла, ничего не сохранено. Файл"
+								   : what, named, st.summary);
+	}
+	if (!o.dry_run) {
+		snprintf(audit_action, sizeof audit_action, "%s%s", action, rc ? "_refused" : "");
+		audit_add(r->db, &r->user, NULL, audit_action, named, rc ? NULL : st.summary, r->ip);
+	}
+	rc = render(r, w, text, !rc, &dl);
+	diag_free(&dl);
+	return rc;
+}
+
+int page_medalists_import(struct web_req *r, struct web_res *w)
+{
+	return post_file(r, w, import_medalists, "medalists_import", "Список медалистов загружен из файла");
+}
+
+int page_medalists_thresholds(struct web_req *r, struct web_res *w)
+{
+	return post_file(r, w, import_medal_thresholds, "medal_thresholds", "Пороги загружены из файла");
+}
+
+/* POST /medalists/thresholds/reset: the year's own thresholds removed (oko's defaults). */
+int page_medalists_thresholds_reset(struct web_req *r, struct web_res *w)
+{
+	int64_t y = web_int(r, "year");
+	if (!y)
+		return ERR_INVALID;
+	int rc = db_begin(r->db);
+	if (!rc) {
+		rc = medal_thresholds_put(r->db, (int)y, NULL, 0, r->user.login);
+		rc = rc ? (db_rollback(r->db), rc) : db_commit(r->db);
+	}
+	char text[200], detail[64];
+	if (rc) {
+		w->status = web_status_of(rc);
+		snprintf(text, sizeof text, "Пороги не изменены (%s).", err_str(rc));
+	} else {
+		snprintf(text, sizeof text, "Для %d года снова действуют пороги oko по умолчанию.", (int)y);
+		snprintf(detail, sizeof detail, "%d", (int)y);
+		audit_add(r->db, &r->user, NULL, "medal_thresholds_reset", detail, NULL, r->ip);
+	}
+	return render(r, w, text, !rc, NULL);
+}
+
+/* The block «Медалисты» of a school's card and evidence card: the latest year's figures. */
+void web_medalists_card(struct web_req *r, struct buf *b, int64_t school_id, const char *login)
+{
+	int year = 0;
+	struct stat_medal_school st;
+	double rate = NAN;
+	bool found = false;
+	if (medal_school_latest(r->db, school_id, &year, &st, &rate, &found) || !found)
+		return;
+	html_printf(b, "<section class=\"card\" id=\"medalists\"><h2>Медалисты</h2><p>Выпуск %d года: ", year);
+	html_count(b, (long)st.medalists, "медалист", "медалиста", "медалистов");
+	buf_puts(b, ", не подтвердили медаль результатами ЕГЭ — ");
+	html_int(b, (long)st.below);
+	if (st.checked) {
+		buf_puts(b, " из ");
+		html_int(b, (long)st.checked);
+		buf_puts(b, " проверенных (");
+		html_pct(b, st.share, 1);
+		buf_puts(b, ")");
+	}
+	if (st.noresult) {
+		buf_puts(b, "; нет результата — ");
+		html_int(b, (long)st.noresult);
+	}
+	buf_puts(b, ".");
+	if (!isnan(rate)) {
+		buf_puts(b, " По региону не подтвердили ");
+		html_pct(b, rate, 1);
+		buf_puts(b, ".");
+	}
+	if (!isnan(st.p)) {
+		buf_puts(b, st.significant ? " <strong>Доля значимо выше региональной</strong> ("
+					   : " Доля не выше региональной значимо (");
+		html_p(b, st.p);
+		buf_puts(b, "; с поправкой на число школ — ");
+		q_words(b, st.q);
+		buf_puts(b, ").");
+	}
+	html_printf(b, "</p><p><a href=\"/medalists?year=%d&amp;school=", year);
+	html_url(b, login);
+	buf_puts(b, "\">Медалисты школы по кодам участников</a></p></section>");
+}
