@@ -137,7 +137,9 @@ expect_eq "demo schools" "$(sql "SELECT count(*) FROM school WHERE login LIKE 's
 expect_eq "demo proposes the new logins as the old schools" "$(sql "SELECT count(*) FROM school_alias WHERE status = 'proposed'")" 6
 expect_eq "demo results match the generated file and the next year's" "$(sql 'SELECT count(*) FROM result')" \
 	"$(($(wc -l <"$T/demo/results.csv") - 1 + 6 * 20))"
-expect_eq "demo covers grades 4-8 in two years, and 2022's procedure from the catalogue" "$(sql "SELECT count(DISTINCT grade) || '/' || count(DISTINCT year) FROM procedure")" "5/3"
+expect_eq "demo covers grades 4-8 in two years, the exams of grades 9 and 11, and 2022's procedure from the catalogue" "$(sql "SELECT count(DISTINCT grade) || '/' || count(DISTINCT year) FROM procedure")" "7/3"
+expect_eq "demo loads the medalists and both years' teachers" \
+	"$(sql "SELECT CASE WHEN count(*) > 0 THEN 1 ELSE 0 END FROM medalist")/$(sql "SELECT count(DISTINCT p.year) FROM class_teacher ct JOIN procedure p ON p.id = ct.procedure_id")" "1/2"
 check "demo kept truth.csv" test -s "$T/demo/truth.csv"
 before=$(db_digest)
 run_oko demo --schools 30
