@@ -125,8 +125,10 @@ for id in user_add login_failed user_block user_passwd upload; do
 done
 grep -qE '[0-9]{4}-[0-9]{2}-[0-9]{2}T' "$T/text" && fail "no ISO moments" || ok "no ISO moments"
 sql "INSERT INTO audit(user_login, action) VALUES ('admin', 'something_new')"
+sql "INSERT INTO audit(user_login, action, object, detail) VALUES ('admin', 'recheck_done', '337', 'проверка 2')"
 get admin /audit
 expect_grep "an unknown action is «другое действие»" "$T/body" "<td>другое действие</td>"
+expect_grep "a detail in Russian shows as written (it once came out as «�» byte by byte)" "$T/body" "<td>проверка 2</td>"
 get admin "/audit?action=user_add"
 rows=$(grep -o '<tr><td>' "$T/body" | wc -l)
 expect_eq "the filter by action: user_add rows only" "$rows" "$(sql "SELECT count(*) FROM audit WHERE action = 'user_add'")"

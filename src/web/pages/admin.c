@@ -504,9 +504,17 @@ static void audit_words(struct web_req *r, struct buf *b, const char *s)
 			i += len;
 			continue;
 		}
-		char one[2] = { s[i], '\0' };
+		/* One character, whole: a lone byte of a multi-byte UTF-8 character is not text
+		 * (html_text would show it as «�»). */
+		unsigned char c = (unsigned char)s[i];
+		size_t len = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
+		if (len > n - i)
+			len = n - i;
+		char one[5];
+		memcpy(one, s + i, len);
+		one[len] = '\0';
 		html_text(b, one);
-		i++;
+		i += len;
 	}
 }
 
