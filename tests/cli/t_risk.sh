@@ -39,7 +39,7 @@ expect_eq "evidence card opens" "$code" 200
 expect_grep "evidence card explains a flag is not a verdict" "$T/body" "а не вывод о нарушении"
 expect_grep "evidence card draws the distribution" "$T/body" "<svg"
 flagged=$(sql "SELECT count(*) FROM sign_result g JOIN school s ON s.id = g.school_id WHERE s.login = '$top'")
-shown=$(grep -o '<li class="sign-row"><strong><span title="VPR-' "$T/body" | wc -l)
+shown=$(grep -oE '<li class="sign-row"><strong><span title="(VPR|OGE|EGE|DKR)-' "$T/body" | wc -l)
 expect_eq "every stored flag of the school is on its card" "$shown" "$flagged"
 check "the card says which analysis it shows, in local time" grep -q "на момент анализа от [0-3][0-9]\.[01][0-9]\.20[0-9][0-9] [0-2][0-9]:[0-5][0-9]" "$T/body"
 expect_eq "sign_result records each sign's kind" "$(sql "SELECT count(*) FROM sign_result WHERE kind NOT IN ('official', 'published', 'own') OR (kind = 'official') != (sign IN ('mean_inflated', 'journal_mismatch', 'cohort_rise', 'cohort_drop'))")" 0
@@ -55,7 +55,7 @@ check "the card draws the run's distribution with its counts" test -n "$cap1"
 proc=$(sql "SELECT p.code FROM school_risk k JOIN school s ON s.id = k.school_id JOIN procedure p ON p.id = k.top_procedure_id WHERE s.login = '$top'")
 title=$(grep -o 'Распределение первичных баллов: [^<]*' "$T/body" | head -1)
 year=$(echo "$proc" | cut -d- -f2); grade=$(echo "$proc" | cut -d- -f4)
-echo "$title" | grep -Eq "^Распределение первичных баллов: ВПР, [^,]+, $grade класс, $year\$" && ok "the histogram names its procedure in words" || fail "the histogram names its procedure in words: $title"
+echo "$title" | grep -Eq "^Распределение первичных баллов: (ВПР|ОГЭ|ЕГЭ), [^,]+, $grade класс, $year\$" && ok "the histogram names its procedure in words" || fail "the histogram names its procedure in words: $title"
 npos=$(sql "SELECT count(*) FROM position p JOIN procedure c ON c.id = p.procedure_id WHERE c.code = '$proc'")
 {
 	printf 'school,procedure,code,class,variant,gender,journal_mark,absent'
