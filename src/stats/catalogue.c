@@ -54,7 +54,8 @@ static const struct stat_sign_info catalogue[STAT_SIGN_COUNT] = {
 		"(списывание или диктовка ответов).", "6.3" },
 	[STAT_SIGN_JOURNAL_LENIENT] = { STAT_SIGN_JOURNAL_LENIENT, "journal_lenient", STAT_KIND_OWN,
 		"journal", "Завышенные отметки в журнале",
-		"При том же балле за работу отметки в журнале выше, чем в регионе.", "6.4" },
+		"При том же балле за работу отметки в журнале выше, чем в регионе: слабые работы "
+		"получают «4» и «5», какие в регионе ставят за хорошие.", "6.4" },
 	[STAT_SIGN_SCORE_ABOVE_JOURNAL] = { STAT_SIGN_SCORE_ABOVE_JOURNAL, "score_above_journal",
 		STAT_KIND_OWN, "journal", "Баллы выше ожидаемых по журналу",
 		"При той же отметке в журнале баллы за работу выше, чем в регионе.", "6.4" },

@@ -363,6 +363,68 @@ static void test_jcond_hand(void **state)
 	stat_proc_free(p);
 }
 
+/* journal_lenient's power by construction: 80 schools of 40 works, scores Binomial(20,
+ * 0.5) shifted by a school level, scale 8/11/15; a journal mark is the work's mark moved by
+ * one step with probability 0.3 (never below 2 or above 5) and, by school, a lenient or
+ * strict culture moves 20 % of the marks one step up or down. School 0 replaces half its
+ * marks by 3/4/5 with probabilities 0.10/0.45/0.45 whatever the result (the generator's
+ * lenient journal). It is flagged and has the largest zc; at most one clean school is
+ * flagged. */
+static void test_jcond_power(void **state)
+{
+	enum { NS = 80, PER = 40 };
+	uint32_t sc[NS * PER];
+	int16_t v[NS * PER];
+	int8_t j[NS * PER];
+	gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+	gsl_rng_set(r, 20);
+	for (int s = 0; s < NS; s++) {
+		double level = gsl_ran_gaussian(r, 0.1);
+		int culture = s % 3 == 0 ? 1 : s % 3 == 1 ? -1 : 0;
+		for (int i = 0; i < PER; i++) {
+			size_t k = (size_t)s * PER + (size_t)i;
+			double pr = 0.5 + level;
+			pr = pr < 0.05 ? 0.05 : pr > 0.95 ? 0.95 : pr;
+			int x = (int)gsl_ran_binomial(r, pr, 20);
+			int m = x < 8 ? 2 : x < 11 ? 3 : x < 15 ? 4 : 5;
+			double u = gsl_rng_uniform(r);
+			if (u < 0.15)
+				m--;
+			else if (u < 0.3)
+				m++;
+			if (culture && gsl_rng_uniform(r) < 0.2)
+				m += culture;
+			m = m < 2 ? 2 : m > 5 ? 5 : m;
+			if (s == 0 && gsl_rng_uniform(r) < 0.5) {
+				double w = gsl_rng_uniform(r);
+				m = w < 0.1 ? 3 : w < 0.55 ? 4 : 5;
+			}
+			sc[k] = (uint32_t)s;
+			v[k] = (int16_t)x;
+			j[k] = (int8_t)m;
+		}
+	}
+	gsl_rng_free(r);
+	struct stat_proc *p = mkproc(NS * PER, NS, 20, sc, v, j);
+	scale(p, 8, 11, 15);
+	struct stat_tab t;
+	assert_int_equal(stat_tab_build(p, &t), 0);
+	struct stat_cfg cfg;
+	stat_cfg_default(&cfg);
+	struct stat_znull nul;
+	struct stat_zres z[NS];
+	assert_int_equal(stat_sign_jcond(&t, STAT_JCOND_JOURNAL, &cfg, &nul, z), 0);
+	assert_int_equal(z[0].status, STAT_FLAG);
+	int clean_flags = 0;
+	for (int s = 1; s < NS; s++) {
+		assert_true(z[s].zc < z[0].zc);
+		clean_flags += z[s].status == STAT_FLAG;
+	}
+	assert_true(clean_flags <= 1);
+	stat_tab_free(&t);
+	stat_proc_free(p);
+}
+
 /* A procedure with positions from rows of cells. */
 static struct stat_proc *mkpos(size_t n, size_t nschools, int npos, const int *pmax,
 			       const char *level, const uint32_t *school, const uint8_t *cells)
@@ -1631,6 +1693,7 @@ int main(void)
 		cmocka_unit_test(test_marks_gap_share2),
 		cmocka_unit_test(test_peak_hand),
 		cmocka_unit_test(test_jcond_hand),
+		cmocka_unit_test(test_jcond_power),
 		cmocka_unit_test(test_profile_hand),
 		cmocka_unit_test(test_personfit_hand),
 		cmocka_unit_test(test_near_pairs),
