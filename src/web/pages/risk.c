@@ -879,6 +879,7 @@ static int evidence_body(struct web_req *r, struct buf *b, const char *login, in
 		buf_puts(b, "\">Все отчёты школы по этой процедуре (по текущим результатам)</a></p></section>");
 	}
 	web_medalists_card(r, b, school, login);
+	web_teachers_card(r, b, ri->id, school);
 	int rc3 = evidence_observation(r, b, school);
 	int rc2 = evidence_history(r, b, school);
 	return rc ? rc : rc3 ? rc3 : rc2;

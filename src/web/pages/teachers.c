@@ -69,6 +69,31 @@ static const char *kind_explain(const char *kind)
 	return s ? s->explain : "";
 }
 
+/* The evidence card's block (/risk/{login}): how many of the school's teachers the run
+ * assessed and how many are in the zone — never who, whoever reads the card; the school's
+ * own users get the link to their names on /teachers. Nothing when the run assessed none. */
+void web_teachers_card(struct web_req *r, struct buf *b, int64_t run_id, int64_t school_id)
+{
+	struct teacher_count *c = NULL;
+	size_t n = 0;
+	if (teacher_run_counts(r->db, &r->scope, run_id, &c, &n))
+		return;
+	for (size_t i = 0; i < n; i++) {
+		if (c[i].school_id != school_id || !c[i].teachers)
+			continue;
+		buf_puts(b, "<section class=\"card\" id=\"teachers\"><h2>Учителя в зоне риска</h2><p>По "
+			    "этому анализу оценено ");
+		html_count(b, c[i].teachers, "учитель", "учителя", "учителей");
+		buf_puts(b, " школы, в зоне риска — ");
+		html_int(b, c[i].listed);
+		buf_puts(b, ". Кто именно, видит только сама школа (это её персональные данные).");
+		if (r->user.role == ROLE_SCHOOL && r->user.school_id == school_id)
+			buf_puts(b, " <a href=\"/teachers\">Учителя школы и свидетельства по классам</a>");
+		buf_puts(b, "</p></section>");
+	}
+	free(c);
+}
+
 /* The school's teachers of the latest run, the listed ones with their evidence. */
 static void school_zone(struct web_req *r, struct buf *b)
 {
