@@ -124,15 +124,18 @@ done
 # oko's per-teacher combination of the class-level signs (teachers.csv of `oko analyze`,
 # docs/methodology-oko.md «Teachers in the risk zone»). AUC of -p over the teachers
 # (planted vs the teachers of schools with nothing planted), precision and recall of
-# «listed», the share of clean schools' teachers listed.
+# «listed», the share of clean schools' teachers listed, and the other teachers of planted
+# schools listed (with the kind journal — a whole school's lenient marks — that is the
+# school's evidence, which the teachers' contrast with their school leaves to the school
+# signs). The last two rows: a region with nothing planted and one with the kind journal.
 echo
-echo "| kind | strength | teachers: planted | clean | AUC (p of the teacher) | precision | recall | clean teachers listed |"
-echo "|---|---|---|---|---|---|---|---|"
-for spec in "teacher 0.3" "teacher 0.6"; do
+echo "| kind | strength | share | teachers: planted | clean | AUC (p of the teacher) | precision | recall | clean teachers listed | other teachers of planted schools listed |"
+echo "|---|---|---|---|---|---|---|---|---|---|"
+for spec in "teacher 0.3 0.1" "teacher 0.6 0.1" "teacher 0.6 0" "journal 0.5 0.1"; do
 	set -- $spec
-	d=$T/$1-$2
+	d=$T/$1-$2-$3
 	"$OKO" gen --out "$d" --schools "$N" --subjects RU,MA --grades 4-5 --years 2020-2021 --teachers \
-		--kinds "$1" --strength "$2" --manipulated 0.1 --seed "$SEED" --quiet || exit 1
+		--kinds "$1" --strength "$2" --manipulated "$3" --seed "$SEED" --quiet || exit 1
 	export OKO_DB=$d/oko.db
 	"$OKO" init >/dev/null
 	for k in schools procedures results; do "$OKO" import "$k" "$d/$k.csv" >/dev/null || exit 1; done
@@ -140,7 +143,7 @@ for spec in "teacher 0.3" "teacher 0.6"; do
 	"$OKO" analyze --out "$d/out" --quiet --no-store || exit 1
 	sqlite3 -separator , "$OKO_DB" "SELECT ct.teacher_id, s.login, p.code, ct.class FROM class_teacher ct
 		JOIN school s ON s.id = ct.school_id JOIN procedure p ON p.id = ct.procedure_id" >"$d/map.csv"
-	printf '| %s | %s | ' "$1" "$2"
+	printf '| %s | %s | %s | ' "$1" "$2" "$3"
 	awk -F, '
 	FILENAME == ARGV[1] { if (FNR > 1) { bad[$1] = 1; if ($4 == "teacher") cls[$1 "," $2 "," $6] = 1 }; next }
 	FILENAME == ARGV[2] { if (($2 "," $3 "," $4) in cls) planted[$1] = 1; next }
@@ -149,14 +152,15 @@ for spec in "teacher 0.3" "teacher 0.6"; do
 		t = $h["teacher"]; p = $h["p"]; if (p == "") next; l = $h["listed"] + 0
 		if (t in planted) { np++; pp[np] = -p; tp += l }
 		else if (!($h["school"] in bad)) { nn++; pn[nn] = -p; fp += l }
+		else { no++; fo += l }
 	}
 	END {
 		for (i = 1; i <= np; i++) for (j = 1; j <= nn; j++)
 			auc += (pp[i] > pn[j]) ? 1 : (pp[i] == pn[j]) ? 0.5 : 0
-		printf "%d | %d | %s | %s | %s | %.2f %% |\n", np, nn,
+		printf "%d | %d | %s | %s | %s | %.2f %% (%d) | %d of %d |\n", np, nn,
 			(np && nn) ? sprintf("%.3f", auc / (np * nn)) : "—",
 			(tp + fp) ? sprintf("%.2f", tp / (tp + fp)) : "—",
-			np ? sprintf("%.2f", tp / np) : "—", nn ? 100 * fp / nn : 0
+			np ? sprintf("%.2f", tp / np) : "—", nn ? 100 * fp / nn : 0, fp, fo, no
 	}' "$d/truth.csv" "$d/map.csv" "$d/out/teachers.csv"
 	rm -rf "$d"
 done

@@ -4,8 +4,10 @@
  * Before the workers start, the class → teacher assignments of the database are read once
  * (model/teacher.h) into a read-only map. Each worker, for a reported procedure, turns the
  * class-level results of stat_analyze (journal leniency, the boundary heap, hard_help,
- * lenient_scoring, person_fit, twins) of every assigned class into evidence entries. At the
- * end the entries of all procedures and years are pooled per teacher (stats/teacher.h),
+ * lenient_scoring, person_fit, twins) of every assigned class into evidence entries, and
+ * keeps the sums of the z-kinds (journal_lenient, hard_help, lenient_scoring, person_fit) of
+ * every class, assigned or not, for the contrast of a teacher with the rest of its school.
+ * At the end the entries of all procedures and years are pooled per teacher (stats/teacher.h),
  * written to teachers.csv — teacher ids and counts only, never names — and stored with the
  * run (run_teacher, run_teacher_class). */
 #include <errno.h>
@@ -23,20 +25,31 @@
 #include "model/teacher.h"
 #include "stats/teacher.h"
 
-/* One class's evidence of one kind. */
+/* One class's evidence of one kind, or (sums) its sums of a z-kind for the contrast of its
+ * teacher with the school (stat_teacher_contrast): every class of the procedure, teacher_id 0
+ * when the class has no assigned teacher. */
 struct tev {
 	int64_t teacher_id;
 	int64_t procedure_id;
 	uint32_t works;        /* the class's works in the procedure */
-	uint32_t n;            /* works behind p */
+	uint32_t n;            /* works behind p or the sums */
 	uint8_t kind;
+	bool sums;
+	uint32_t school_ix;    /* sums: the class's school */
 	double p;
+	double res, var, k3, ss; /* sums (journal: stat_lenient_class_sums) */
 	char class_name[PUPIL_CLASS_MAX];
 };
 
 static int key_of(char *key, size_t n, int64_t school, int64_t proc, const char *cls)
 {
 	int k = snprintf(key, n, "%lld\x1f%lld\x1f%s", (long long)school, (long long)proc, cls);
+	return k < 0 || (size_t)k >= n ? -1 : k;
+}
+
+static int school_key(char *key, size_t n, int64_t school)
+{
+	int k = snprintf(key, n, "S\x1f%lld", (long long)school);
 	return k < 0 || (size_t)k >= n ? -1 : k;
 }
 
@@ -54,6 +67,10 @@ int analysis_teachers_prepare(struct job *r)
 		int k = key_of(key, sizeof key, a[i].school_id, a[i].procedure_id, a[i].class_name);
 		if (k > 0)
 			hmap_put(&r->tmap, key, (size_t)k, a[i].teacher_id);
+		/* The schools with a teacher: only their classes' sums are kept. */
+		k = school_key(key, sizeof key, a[i].school_id);
+		if (k > 0)
+			hmap_put(&r->tmap, key, (size_t)k, 1);
 	}
 	r->tassigned = n;
 	r->tassign = a;
@@ -92,17 +109,51 @@ int analysis_teachers_collect(struct job *r, struct aproc *p, const struct stat_
 	if (!r->tassigned || !nc)
 		return 0;
 	uint32_t *works = xcalloc(nc, sizeof *works);
+	struct stat_tjsums *js = xcalloc(sp->class_id ? sp->nclasses : 1, sizeof *js);
+	stat_lenient_class_sums(sp, &a->tab, js);
 	for (size_t i = 0; i < sp->n; i++)
 		if (sp->class_id[i] < nc)
 			works[sp->class_id[i]]++;
 	for (size_t c = 0; c < nc; c++) {
-		char cn[PUPIL_CLASS_MAX], key[128];
+		char cn[PUPIL_CLASS_MAX] = "", key[128];
 		int grade;
-		if (!cls->name[c][0] || pupil_class_norm(cls->name[c], cn, &grade))
-			continue;
 		int64_t teacher = 0;
-		int k = key_of(key, sizeof key, r->sc.s[cls->school[c]].id, p->info.id, cn);
+		bool named = cls->name[c][0] && !pupil_class_norm(cls->name[c], cn, &grade);
+		int k = named ? key_of(key, sizeof key, r->sc.s[cls->school[c]].id, p->info.id, cn) : -1;
 		if (k < 0 || !hmap_get(&r->tmap, key, (size_t)k, &teacher))
+			teacher = 0;
+		int64_t one;
+		k = school_key(key, sizeof key, r->sc.s[cls->school[c]].id);
+		if (k < 0 || !hmap_get(&r->tmap, key, (size_t)k, &one))
+			continue; /* no teacher in the school */
+		/* The journal sums of every class, assigned or not: the school's other works. */
+		const struct stat_tjsums *lz = &js[c];
+		if (lz->n) {
+			p->tev = xgrow(p->tev, &p->tevcap, p->ntev + 1, sizeof *p->tev);
+			struct tev *e = &p->tev[p->ntev++];
+			memset(e, 0, sizeof *e);
+			*e = (struct tev){ .teacher_id = teacher, .procedure_id = p->info.id, .works = works[c],
+				.n = lz->n, .kind = STAT_TK_LENIENT, .sums = true, .school_ix = cls->school[c],
+				.p = NAN, .res = lz->res, .var = lz->var, .k3 = lz->k3, .ss = lz->ss };
+			snprintf(e->class_name, sizeof e->class_name, "%s", cn);
+		}
+		/* The sums of the other z-kinds, oriented so that a large res is suspicious
+		 * (person_fit's tail is the lower one). */
+		const struct stat_zres *zk[3] = { a->hard_class ? &a->hard_class[c] : NULL,
+			a->scoring_class ? &a->scoring_class[c] : NULL, a->fit_class ? &a->fit_class[c] : NULL };
+		static const int zkind[3] = { STAT_TK_HARD, STAT_TK_SCORING, STAT_TK_FIT };
+		for (int j = 0; j < 3; j++) {
+			if (!zk[j] || !zk[j]->n || !(zk[j]->var > 0))
+				continue;
+			double d = zk[j]->obs - zk[j]->expct;
+			p->tev = xgrow(p->tev, &p->tevcap, p->ntev + 1, sizeof *p->tev);
+			struct tev *e = &p->tev[p->ntev++];
+			*e = (struct tev){ .teacher_id = teacher, .procedure_id = p->info.id, .works = works[c],
+				.n = zk[j]->n, .kind = (uint8_t)zkind[j], .sums = true, .school_ix = cls->school[c],
+				.p = NAN, .res = zkind[j] == STAT_TK_FIT ? -d : d, .var = zk[j]->var };
+			snprintf(e->class_name, sizeof e->class_name, "%s", cn);
+		}
+		if (!teacher)
 			continue;
 		if (a->bunch_class)
 			push(p, teacher, cn, works[c], STAT_TK_BUNCH, a->bunch_class[c].nwin, a->bunch_class[c].p);
@@ -118,6 +169,7 @@ int analysis_teachers_collect(struct job *r, struct aproc *p, const struct stat_
 			push(p, teacher, cn, works[c], STAT_TK_TWINS, a->twins_class[c].n, a->twins_class[c].p);
 	}
 	free(works);
+	free(js);
 	return 0;
 }
 
@@ -197,16 +249,32 @@ int analysis_teachers_finish(struct job *r, size_t *listed_out)
 		int k = snprintf(key, sizeof key, "%lld", (long long)t[i].id);
 		hmap_put(&ix, key, (size_t)k, (int64_t)i);
 	}
-	struct stat_tclass *ev = xcalloc(r->ntev + 1, sizeof *ev);
-	size_t nev = 0;
+	struct stat_tclass *ev = xcalloc(r->ntev + STAT_TK_COUNT * nt + 1, sizeof *ev);
+	struct stat_tcclass *jc = xcalloc(r->ntev + 1, sizeof *jc), *kc = xcalloc(r->ntev + 1, sizeof *kc);
+	bool contrasted[STAT_TK_COUNT] = { false };
+	contrasted[STAT_TK_LENIENT] = contrasted[STAT_TK_HARD] = contrasted[STAT_TK_SCORING] =
+		contrasted[STAT_TK_FIT] = true;
+	struct stat_tcontrast *tj = xcalloc(nt + 1, sizeof *tj);
+	struct stat_teacher *res = xcalloc(nt + 1, sizeof *res);
+	size_t nev = 0, njc = 0;
 	for (size_t i = 0; i < r->ntev; i++) {
 		const struct tev *e = &r->tev[i];
 		char key[160];
 		int k = snprintf(key, sizeof key, "%lld", (long long)e->teacher_id);
 		int64_t ti;
-		if (!hmap_get(&ix, key, (size_t)k, &ti))
+		bool known = e->teacher_id && hmap_get(&ix, key, (size_t)k, &ti);
+		/* A teacher's classes count in the teacher's school (the assignment matched the
+		 * class by its school, so the two agree; stat_teacher_contrast refuses a teacher
+		 * in two schools). */
+		if (e->sums)
+			jc[njc++] = (struct stat_tcclass){ known ? (uint32_t)ti : STAT_TNONE,
+							   known ? (uint32_t)t[ti].school_ix : e->school_ix,
+							   e->n, e->res, e->var, e->k3, e->ss, e->kind };
+		if (!known)
 			continue;
-		ev[nev++] = (struct stat_tclass){ (uint32_t)ti, e->kind, e->n, e->p };
+		/* The contrasted kinds enter per teacher (below), not per class. */
+		if (!e->sums && !contrasted[e->kind])
+			ev[nev++] = (struct stat_tclass){ (uint32_t)ti, e->kind, e->n, e->p };
 		/* A class counts once per procedure, whatever the kinds of its evidence. */
 		k = snprintf(key, sizeof key, "%lld\x1f%lld\x1f%s", (long long)e->teacher_id,
 			     (long long)e->procedure_id, e->class_name);
@@ -215,8 +283,24 @@ int analysis_teachers_finish(struct job *r, size_t *listed_out)
 			t[ti].works += e->works;
 		}
 	}
-	struct stat_teacher *res = xcalloc(nt + 1, sizeof *res);
-	int rc = stat_teacher_combine(ev, nev, nt, r->cfg.q, res);
+	/* The contrasted kinds: per kind, every teacher against its school's other classes. */
+	int rc = 0;
+	for (int kind = 0; kind < STAT_TK_COUNT && !rc; kind++) {
+		if (!contrasted[kind])
+			continue;
+		size_t m = 0;
+		for (size_t i = 0; i < njc; i++)
+			if (jc[i].kind == kind)
+				kc[m++] = jc[i];
+		rc = stat_teacher_contrast(kc, m, nt, r->sc.n, r->cfg.min_n_group, r->cfg.min_null,
+					   kind == STAT_TK_LENIENT, tj, NULL);
+		for (size_t i = 0; i < nt && !rc; i++)
+			if (!isnan(tj[i].p))
+				ev[nev++] = (struct stat_tclass){ (uint32_t)i, (uint8_t)kind, tj[i].n, tj[i].p };
+	}
+	if (rc)
+		goto out;
+	rc = stat_teacher_combine(ev, nev, nt, r->cfg.q, res);
 	if (rc < 0)
 		goto out;
 	*listed_out = (size_t)rc;
@@ -279,7 +363,7 @@ int analysis_teachers_finish(struct job *r, size_t *listed_out)
 		char key[160];
 		int k = snprintf(key, sizeof key, "%lld", (long long)e->teacher_id);
 		int64_t ti;
-		if (!hmap_get(&ix, key, (size_t)k, &ti))
+		if (e->sums || !e->teacher_id || !hmap_get(&ix, key, (size_t)k, &ti))
 			continue;
 		/* Two spellings of one class in the results ("4а", "4 А") are one class: its
 		 * first entry of a kind is stored. */
@@ -297,6 +381,9 @@ out:
 	hmap_free(&ix);
 	hmap_free(&seen);
 	free(ev);
+	free(jc);
+	free(kc);
+	free(tj);
 	free(res);
 	free(t);
 	return rc;

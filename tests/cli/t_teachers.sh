@@ -12,11 +12,17 @@ G=$T/g
 	--manipulated 0 --seed 6 >/dev/null
 # The planted teacher's class: the largest class of a school that has two or more classes;
 # its journal marks all «5» whatever the work's score.
-read -r SCH CLS < <(awk -F, 'NR > 1 && $8 == "0" { n[$1 "," $4]++ } END { for (k in n) print n[k], k }' \
+awk -F, 'NR > 1 && $8 == "0" { n[$1 "," $4]++ } END { for (k in n) print n[k], k }' \
 	"$G/results.csv" | sort -k1,1nr -k2 | tr ',' ' ' | awk '{ c[$2]++; if (!($2 in best)) best[$2] = $3 }
-	END { for (s in c) if (c[s] >= 2) print s, best[s] }' | sort | head -1)
+	END { for (s in c) if (c[s] >= 2) print s, best[s] }' | sort >"$T/two"
+read -r SCH CLS < <(head -1 "$T/two")
 [ -n "$SCH" ] && ok "a school with two classes: $SCH $CLS" || fail "no school with two classes"
-awk -F, -v s="$SCH" -v c="$CLS" 'BEGIN { OFS = "," } NR > 1 && $1 == s && $4 == c && $8 == "0" { $7 = 5 } { print }' \
+# A second such school marks leniently as a whole (every journal mark «5»): that is the
+# school-level sign's evidence, not its teachers' (each is contrasted with the rest of it).
+read -r SCH2 _ < <(sed -n 2p "$T/two")
+[ -n "$SCH2" ] && ok "a second school with two classes: $SCH2" || fail "no second school with two classes"
+awk -F, -v s="$SCH" -v c="$CLS" -v s2="$SCH2" 'BEGIN { OFS = "," }
+	NR > 1 && $8 == "0" && (($1 == s && $4 == c) || $1 == s2) { $7 = 5 } { print }' \
 	"$G/results.csv" >"$T/results.csv"
 "$OKO" init >/dev/null
 "$OKO" import schools "$G/schools.csv" >/dev/null
@@ -79,6 +85,13 @@ tid=$(sql "SELECT t.teacher_id FROM class_teacher t JOIN school s ON s.id = t.sc
 listed=$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "listed") L = i; next } $L == 1 { print $1 }' "$out/teachers.csv" | tr '\n' ' ')
 expect_eq "only the planted teacher in the zone" "$listed" "$tid "
 expect_grep "its strongest evidence is journal leniency" "$out/teachers.csv" ",1,journal_lenient"
+expect_eq "every assessed teacher has a journal p, small classes too" \
+	"$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "p_journal_lenient") J = i; next } $J == "" { n++ } END { print n + 0 }' "$out/teachers.csv")" 0
+expect_eq "the wholly lenient school's teachers are not in the zone" \
+	"$(awk -F, -v s="$SCH2" 'NR > 1 && $2 == s && $0 ~ /,1,[a-z_]*$/ { n++ } END { print n + 0 }' "$out/teachers.csv")" 0
+expect_eq "the school sign flags that school" \
+	"$(awk -F, -v s="$SCH2" '$1 == s && $3 == "journal_lenient" && $7 == "flag" { n++ } END { print n + 0 }' "$out/signs.csv")" 1
+
 expect_eq "stored with the run" "$(sql 'SELECT count(*) FROM run_teacher WHERE listed = 1')" 1
 expect_eq "every teacher of the school assessed" "$(sql "SELECT count(*) FROM run_teacher r JOIN school s ON s.id = r.school_id WHERE s.login = '$SCH'")" \
 	"$(grep -c "^$SCH," "$T/teachers.csv")"
@@ -107,6 +120,14 @@ grep -q "Анна" "$T/body" && fail "the municipality sees another teacher's na
 expect_grep "the municipality sees the count" "$T/body" '<td class="teachers-listed">1</td>'
 get reg /teachers
 grep -q "Уникальнова" "$T/body" && fail "the region sees a name" || ok "the region sees no name"
+# The evidence card counts the school's teachers in the zone for every reader, names none.
+get mun "/risk/$SCH"
+expect_eq "the municipality opens the school's evidence card" "$code" 200
+expect_grep "the card counts the teachers in the zone" "$T/body" "в зоне риска — 1. Кто именно, видит только сама школа"
+grep -q "Уникальнова" "$T/body" && fail "the card shows the municipality a name" || ok "the card shows the municipality no name"
+get sch "/risk/$SCH"
+expect_grep "the school's own card links to its names" "$T/body" '<a href="/teachers">'
+grep -q "Уникальнова" "$T/body" && fail "the card itself names a teacher" || ok "the card itself names no teacher"
 post mun /teachers --data-urlencode procedure=VPR-2021-MA-4 --data-urlencode "class=$CLS" --data-urlencode "teacher=Другая Учительница"
 expect_eq "the municipality may not assign" "$code" 403
 # The school types a teacher in, then removes the assignment.
