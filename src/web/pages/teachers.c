@@ -99,7 +99,7 @@ static void school_zone(struct web_req *r, struct buf *b)
 {
 	struct run_info ri;
 	if (run_latest(r->db, &ri)) {
-		buf_puts(b, "<section class=\"card\"><h2>Учителя в зоне риска</h2><p class=\"muted\">Анализ "
+		buf_puts(b, "<section class=\"card\"><h2>По последнему анализу</h2><p class=\"muted\">Анализ "
 			    "ещё не проводился.</p></section>");
 		return;
 	}
@@ -107,7 +107,7 @@ static void school_zone(struct web_req *r, struct buf *b)
 	size_t n = 0;
 	char msg[256] = "";
 	int rc = teacher_run_school(r->db, &r->user, ri.id, r->user.school_id, &v, &n, msg, sizeof msg);
-	buf_puts(b, "<section class=\"card\"><h2>Учителя в зоне риска</h2>");
+	buf_puts(b, "<section class=\"card\"><h2>По последнему анализу</h2>");
 	if (rc) {
 		notice(b, false, *msg ? msg : "Не удалось прочитать результаты анализа.");
 		buf_puts(b, "</section>");
