@@ -215,6 +215,43 @@ int keys_open(const uint8_t key[KEYS_BYTES], const char *ad, const void *sealed,
 	return 0;
 }
 
+int keys_seal_padded(const uint8_t key[KEYS_BYTES], const char *ad, const char *text,
+		     size_t bucket, uint8_t **out, size_t *outn)
+{
+	size_t n = strlen(text), padded = 0;
+	size_t cap = (n / bucket + 1) * bucket;
+	unsigned char *p = xmalloc(cap);
+	memcpy(p, text, n);
+	int rc = 0;
+	if (sodium_pad(&padded, p, n, bucket, cap) != 0)
+		rc = ERR_INVALID; /* cannot happen: cap leaves room for the padding */
+	else
+		rc = keys_seal(key, ad, p, padded, out, outn);
+	keys_wipe(p, cap);
+	free(p);
+	return rc;
+}
+
+int keys_open_padded(const uint8_t key[KEYS_BYTES], const char *ad, const void *sealed, size_t n,
+		     size_t bucket, char **plain, size_t *plainn)
+{
+	int rc = keys_open(key, ad, sealed, n, plain, plainn);
+	if (rc)
+		return rc;
+	size_t len = 0;
+	if (sodium_unpad(&len, (unsigned char *)*plain, *plainn, bucket) != 0) {
+		keys_wipe(*plain, *plainn);
+		free(*plain);
+		*plain = NULL;
+		*plainn = 0;
+		return ERR_INVALID;
+	}
+	keys_wipe(*plain + len, *plainn - len);
+	(*plain)[len] = '\0';
+	*plainn = len;
+	return 0;
+}
+
 void keys_tag(const uint8_t key[KEYS_BYTES], const char *text, size_t n, uint8_t tag[KEYS_TAG_BYTES])
 {
 	uint8_t sub[KEYS_BYTES];

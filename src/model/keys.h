@@ -47,6 +47,16 @@ int keys_seal(const uint8_t key[KEYS_BYTES], const char *ad, const void *plain, 
  * tampered with. */
 int keys_open(const uint8_t key[KEYS_BYTES], const char *ad, const void *sealed, size_t n,
 	      char **plain, size_t *plainn);
+/* A person's name (any short text) sealed padded: the text is padded to a multiple of
+ * bucket bytes (ISO/IEC 7816-4, sodium_pad) and sealed by keys_seal, so the ciphertext's
+ * length says nothing of the text's below the bucket. keys_open_padded opens it into
+ * *plain (malloc'd, NUL-terminated, *plainn its length without the padding; wipe and free
+ * it); ERR_INVALID as keys_open, or when the padding is not there. Pupils' and teachers'
+ * names (model/pupil.c, model/teacher.c) use them with their own associated data. */
+int keys_seal_padded(const uint8_t key[KEYS_BYTES], const char *ad, const char *text,
+		     size_t bucket, uint8_t **out, size_t *outn);
+int keys_open_padded(const uint8_t key[KEYS_BYTES], const char *ad, const void *sealed, size_t n,
+		     size_t bucket, char **plain, size_t *plainn);
 /* A keyed 16-byte fingerprint of text (for finding equal values without opening them). */
 void keys_tag(const uint8_t key[KEYS_BYTES], const char *text, size_t n,
 	      uint8_t tag[KEYS_TAG_BYTES]);

@@ -192,21 +192,8 @@ static int name_seal(const uint8_t key[KEYS_BYTES], int64_t school_id, const cha
 		     uint8_t **sealed, size_t *sn)
 {
 	char ad[64];
-	size_t n = strlen(name), padded = 0;
-	size_t cap = (n / PUPIL_NAME_BUCKET + 1) * PUPIL_NAME_BUCKET;
-	unsigned char *p = xmalloc(cap);
-	memcpy(p, name, n);
-	int rc = 0;
-	if (sodium_pad(&padded, p, n, PUPIL_NAME_BUCKET, cap) != 0) {
-		rc = ERR_INVALID; /* cannot happen: cap leaves room for the padding */
-		goto out;
-	}
 	name_ad(school_id, 2, ad, sizeof ad);
-	rc = keys_seal(key, ad, p, padded, sealed, sn);
-out:
-	keys_wipe(p, cap);
-	free(p);
-	return rc;
+	return keys_seal_padded(key, ad, name, PUPIL_NAME_BUCKET, sealed, sn);
 }
 
 /* Opens a sealed name, padded or from before padding; *plain as keys_open gives it. *version
@@ -218,19 +205,9 @@ static int name_open(const uint8_t key[KEYS_BYTES], int64_t school_id, const voi
 		*version = 2;
 	char ad[64];
 	name_ad(school_id, 2, ad, sizeof ad);
-	if (keys_open(key, ad, sealed, n, plain, pn) == 0) {
-		size_t len = 0;
-		if (sodium_unpad(&len, (unsigned char *)*plain, *pn, PUPIL_NAME_BUCKET) != 0) {
-			keys_wipe(*plain, *pn);
-			free(*plain);
-			*plain = NULL;
-			return ERR_INVALID;
-		}
-		keys_wipe(*plain + len, *pn - len);
-		(*plain)[len] = '\0';
-		*pn = len;
+	/* A padded value whose padding is broken fails here and then under the old data too. */
+	if (keys_open_padded(key, ad, sealed, n, PUPIL_NAME_BUCKET, plain, pn) == 0)
 		return 0;
-	}
 	if (version)
 		*version = 1;
 	name_ad(school_id, 1, ad, sizeof ad);

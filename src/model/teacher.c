@@ -34,21 +34,8 @@ static int name_seal(const uint8_t key[KEYS_BYTES], int64_t school_id, const cha
 		     uint8_t **sealed, size_t *sn)
 {
 	char ad[64];
-	size_t n = strlen(name), padded = 0;
-	size_t cap = (n / NAME_BUCKET + 1) * NAME_BUCKET;
-	unsigned char *p = xmalloc(cap);
-	memcpy(p, name, n);
-	int rc = 0;
-	if (sodium_pad(&padded, p, n, NAME_BUCKET, cap) != 0) {
-		rc = ERR_INVALID; /* cannot happen: cap leaves room for the padding */
-		goto out;
-	}
 	name_ad(school_id, ad, sizeof ad);
-	rc = keys_seal(key, ad, p, padded, sealed, sn);
-out:
-	keys_wipe(p, cap);
-	free(p);
-	return rc;
+	return keys_seal_padded(key, ad, name, NAME_BUCKET, sealed, sn);
 }
 
 /* Opens a sealed name into out (n bytes). */
@@ -57,20 +44,15 @@ static int name_open(const uint8_t key[KEYS_BYTES], int64_t school_id, const voi
 {
 	char ad[64];
 	char *plain = NULL;
-	size_t pn = 0, len = 0;
+	size_t pn = 0;
 	name_ad(school_id, ad, sizeof ad);
-	int rc = keys_open(key, ad, sealed, sn, &plain, &pn);
+	int rc = keys_open_padded(key, ad, sealed, sn, NAME_BUCKET, &plain, &pn);
 	if (rc)
 		return rc;
-	if (sodium_unpad(&len, (unsigned char *)plain, pn, NAME_BUCKET) != 0) {
-		rc = ERR_INVALID;
-	} else {
-		plain[len] = '\0';
-		str_copy_utf8(out, n, plain);
-	}
+	str_copy_utf8(out, n, plain);
 	keys_wipe(plain, pn);
 	free(plain);
-	return rc;
+	return 0;
 }
 
 static void name_tag(const uint8_t key[KEYS_BYTES], const char *name, uint8_t tag[KEYS_TAG_BYTES])

@@ -7,6 +7,7 @@
 #include "base/str.h"
 #include "model/plan.h"
 #include "model/procedure.h"
+#include "base/diag.h"
 #include "web/web.h"
 
 /* Escapes s, and keeps the page valid UTF-8 whatever s holds: a byte that does not start
@@ -110,6 +111,31 @@ void html_p(struct buf *b, double p)
 {
 	char t[RU_NUM_MAX];
 	html_text(b, ru_p(t, sizeof t, p));
+}
+
+void web_diag_list(struct buf *b, const struct diag_list *dl)
+{
+	if (!dl || !dl->n)
+		return;
+	buf_puts(b, "<ul class=\"problems\">");
+	for (size_t i = 0; i < dl->n; i++) {
+		const struct diag *x = &dl->v[i];
+		buf_puts(b, "<li>");
+		if (x->row > 0)
+			html_printf(b, "строка %ld, ", x->row);
+		if (x->column && *x->column)
+			html_textf(b, "столбец %s, ", x->column);
+		if (x->value && *x->value)
+			html_textf(b, "значение «%s»: ", x->value);
+		html_text(b, x->msg);
+		buf_puts(b, "</li>");
+	}
+	buf_puts(b, "</ul>");
+	if (dl->dropped) {
+		buf_puts(b, "<p>… и ещё ");
+		html_count(b, (long)dl->dropped, "сообщение", "сообщения", "сообщений");
+		buf_puts(b, ".</p>");
+	}
 }
 
 void html_count(struct buf *b, long n, const char *one, const char *few, const char *many)

@@ -264,6 +264,11 @@ void html_num(struct buf *b, double v, int dec);
 void html_pct(struct buf *b, double share, int dec);
 void html_p(struct buf *b, double p);
 void html_count(struct buf *b, long n, const char *one, const char *few, const char *many);
+/* The problems an importer found in a file, one item each: «строка 3, столбец 1 «school»,
+ * значение «x»: message» (the parts it has), then how many more were dropped. Nothing for
+ * an empty list. */
+struct diag_list;
+void web_diag_list(struct buf *b, const struct diag_list *dl);
 /* A procedure code as people name it, with its year: «ВПР, математика, 4 класс, 2021» (the
  * code itself when the database does not know it or oko does not name its kind); the code
  * belongs in a tooltip (title="VPR-2021-MA-4") or an export column. web/html.c. */

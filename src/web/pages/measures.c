@@ -796,41 +796,13 @@ static void outcome_section(struct web_req *r, struct buf *b, int64_t plan_id)
 	measure_outcome_free(&o);
 }
 
-static void diags_list(struct buf *b, const struct diag_list *d)
-{
-	if (!d || !d->n)
-		return;
-	buf_puts(b, "<ul class=\"problems\">");
-	for (size_t i = 0; i < d->n; i++) {
-		const struct diag *x = &d->v[i];
-		buf_puts(b, "<li>");
-		if (x->row > 0)
-			html_printf(b, "строка %ld", x->row);
-		if (x->column && *x->column) {
-			buf_puts(b, x->row > 0 ? ", столбец " : "столбец ");
-			html_text(b, x->column);
-		}
-		if (x->row > 0 || (x->column && *x->column))
-			buf_puts(b, ": ");
-		html_text(b, x->msg);
-		if (x->value && *x->value) {
-			buf_puts(b, " (значение «");
-			html_text(b, x->value);
-			buf_puts(b, "»)");
-		}
-		buf_puts(b, "</li>");
-	}
-	buf_puts(b, "</ul>");
-	if (d->dropped)
-		html_printf(b, "<p>… и ещё %zu сообщений.</p>", d->dropped);
-}
 
 static void table_section(struct web_req *r, struct buf *b, const struct mp_plan *p, bool editor,
 			  const struct flash *f)
 {
 	buf_puts(b, "<section id=\"table\"><h2>Таблица плана</h2>");
 	if (f && f->diags)
-		diags_list(b, f->diags);
+		web_diag_list(b, f->diags);
 	html_printf(b, "<p><a class=\"button secondary\" href=\"/measures/%lld/plan.xlsx\">Скачать таблицу плана (XLSX)"
 		       "</a></p>", (long long)p->id);
 	if (editor) {

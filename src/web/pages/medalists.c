@@ -91,27 +91,6 @@ static void notice(struct buf *b, bool ok, const char *text)
 	buf_puts(b, "</p>");
 }
 
-static void problems(struct buf *b, const struct diag_list *dl)
-{
-	if (!dl || !dl->n)
-		return;
-	buf_puts(b, "<ul class=\"problems\">");
-	for (size_t i = 0; i < dl->n; i++) {
-		const struct diag *x = &dl->v[i];
-		buf_puts(b, "<li>");
-		if (x->row > 0)
-			html_printf(b, "строка %ld, ", x->row);
-		if (x->column)
-			html_textf(b, "столбец %s, ", x->column);
-		if (x->value && *x->value)
-			html_textf(b, "значение «%s»: ", x->value);
-		html_text(b, x->msg);
-		buf_puts(b, "</li>");
-	}
-	buf_puts(b, "</ul>");
-	if (dl->dropped)
-		html_printf(b, "<p>… и ещё %zu сообщений.</p>", dl->dropped);
-}
 
 /* Counts of an area in one sentence. */
 static void totals_words(struct buf *b, const struct stat_medal_total *t)
@@ -364,7 +343,7 @@ static int render(struct web_req *r, struct web_res *w, const char *flash, bool 
 		    "разобраться в объективности годовых отметок, а не вывод.</p>");
 	if (flash)
 		notice(b, ok, flash);
-	problems(b, dl);
+	web_diag_list(b, dl);
 	if (!year) {
 		buf_puts(b, "<p class=\"muted\">Списки медалистов ещё не загружены.</p>");
 		upload_block(r, b, 0);

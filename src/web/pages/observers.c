@@ -463,31 +463,8 @@ static void registry(struct web_req *r, struct buf *b, int64_t cid, const struct
 	struct obs_person *v = NULL;
 	size_t n = 0;
 	buf_puts(b, "<section class=\"card\" id=\"registry\"><h2>Реестр наблюдателей</h2>");
-	if (f && f->diags && f->diags->n) {
-		buf_puts(b, "<ul class=\"problems\">");
-		for (size_t i = 0; i < f->diags->n; i++) {
-			const struct diag *x = &f->diags->v[i];
-			buf_puts(b, "<li>");
-			if (x->row > 0)
-				html_printf(b, "строка %ld", x->row);
-			if (x->column && *x->column) {
-				buf_puts(b, x->row > 0 ? ", столбец " : "столбец ");
-				html_text(b, x->column);
-			}
-			if (x->row > 0 || (x->column && *x->column))
-				buf_puts(b, ": ");
-			html_text(b, x->msg);
-			if (x->value && *x->value) {
-				buf_puts(b, " (значение «");
-				html_text(b, x->value);
-				buf_puts(b, "»)");
-			}
-			buf_puts(b, "</li>");
-		}
-		buf_puts(b, "</ul>");
-		if (f->diags->dropped)
-			html_printf(b, "<p>… и ещё %zu сообщений.</p>", f->diags->dropped);
-	}
+	if (f)
+		web_diag_list(b, f->diags);
 	buf_puts(b, "<p>Файл реестра — CSV (UTF-8 или Windows-1251) или XLSX со столбцами id, name, kind, "
 		    "municipality, works_at, children_at, max_per_day, available. Файл загружается целиком "
 		    "или не загружается совсем: при ошибке реестр не меняется.</p><form method=\"post\" "

@@ -87,22 +87,7 @@ static int render(struct web_req *r, struct web_res *w, int year, const char *fl
 	html_printf(b, "<h1>Ученики и коды участников, %d/%02d учебный год</h1>", year - 1, year % 100);
 	if (flash)
 		notice(b, ok, flash);
-	if (dl && dl->n) {
-		buf_puts(b, "<ul class=\"problems\">");
-		for (size_t i = 0; i < dl->n; i++) {
-			const struct diag *x = &dl->v[i];
-			buf_puts(b, "<li>");
-			if (x->row > 0)
-				html_printf(b, "строка %ld, ", x->row);
-			if (x->column)
-				html_textf(b, "столбец %s, ", x->column);
-			if (x->value && *x->value)
-				html_textf(b, "значение «%s»: ", x->value);
-			html_text(b, x->msg);
-			buf_puts(b, "</li>");
-		}
-		buf_puts(b, "</ul>");
-	}
+	web_diag_list(b, dl);
 	if (rc) {
 		notice(b, false, *msg ? msg : "Не удалось прочитать список учеников.");
 		forms(r, b, year);

@@ -490,34 +490,6 @@ static void conflicts_ru(struct web_req *r, struct buf *b, const struct rc_exper
 		buf_puts(b, "—");
 }
 
-static void diags_list(struct buf *b, const struct diag_list *d)
-{
-	if (!d || !d->n)
-		return;
-	buf_puts(b, "<ul class=\"problems\">");
-	for (size_t i = 0; i < d->n; i++) {
-		const struct diag *x = &d->v[i];
-		buf_puts(b, "<li>");
-		if (x->row > 0)
-			html_printf(b, "строка %ld", x->row);
-		if (x->column && *x->column) {
-			buf_puts(b, x->row > 0 ? ", столбец " : "столбец ");
-			html_text(b, x->column);
-		}
-		if (x->row > 0 || (x->column && *x->column))
-			buf_puts(b, ": ");
-		html_text(b, x->msg);
-		if (x->value && *x->value) {
-			buf_puts(b, " (значение «");
-			html_text(b, x->value);
-			buf_puts(b, "»)");
-		}
-		buf_puts(b, "</li>");
-	}
-	buf_puts(b, "</ul>");
-	if (d->dropped)
-		html_printf(b, "<p>… и ещё %zu сообщений.</p>", d->dropped);
-}
 
 static void experts_section(struct web_req *r, struct buf *b, const struct flash *f)
 {
@@ -525,7 +497,7 @@ static void experts_section(struct web_req *r, struct buf *b, const struct flash
 	size_t n = 0;
 	buf_puts(b, "<section class=\"card\" id=\"experts\"><h2>Эксперты</h2>");
 	if (f && f->diags)
-		diags_list(b, f->diags);
+		web_diag_list(b, f->diags);
 	buf_puts(b, "<p>Файл реестра экспертов — CSV (UTF-8 или Windows-1251) или XLSX со столбцами "
 		    "<code>id</code> (код эксперта), <code>name</code> (ФИО), <code>municipality</code> "
 		    "(муниципалитет), <code>subjects</code> (предметы), <code>works_at</code> (где работает), "

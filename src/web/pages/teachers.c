@@ -36,25 +36,6 @@ static void notice(struct buf *b, bool ok, const char *text)
 	buf_puts(b, "</p>");
 }
 
-static void problems(struct buf *b, const struct diag_list *dl)
-{
-	if (!dl || !dl->n)
-		return;
-	buf_puts(b, "<ul class=\"problems\">");
-	for (size_t i = 0; i < dl->n; i++) {
-		const struct diag *x = &dl->v[i];
-		buf_puts(b, "<li>");
-		if (x->row > 0)
-			html_printf(b, "строка %ld, ", x->row);
-		if (x->column)
-			html_textf(b, "столбец %s, ", x->column);
-		if (x->value && *x->value)
-			html_textf(b, "значение «%s»: ", x->value);
-		html_text(b, x->msg);
-		buf_puts(b, "</li>");
-	}
-	buf_puts(b, "</ul>");
-}
 
 /* A kind of evidence in words: the title of the sign it is the class form of. */
 static const char *kind_title(const char *kind)
@@ -247,7 +228,7 @@ static int render_school(struct web_req *r, struct web_res *w, const char *flash
 	buf_puts(b, "<h1>Учителя в зоне риска</h1>");
 	if (flash)
 		notice(b, ok, flash);
-	problems(b, dl);
+	web_diag_list(b, dl);
 	school_zone(r, b);
 	school_classes(r, b, 0);
 	upload_form(r, b, year);
