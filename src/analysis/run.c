@@ -445,7 +445,8 @@ static int consume_report(struct job *r, struct aproc *p, struct analysis_summar
 		return rc;
 	analysis_teachers_consume(r, p);
 	r->ev = xgrow(r->ev, &r->evcap, r->nev + p->nev + 1, sizeof *r->ev);
-	memcpy(r->ev + r->nev, p->ev, p->nev * sizeof *p->ev);
+	if (p->nev) /* p->ev is NULL when the procedure gave no evidence (a tiny region) */
+		memcpy(r->ev + r->nev, p->ev, p->nev * sizeof *p->ev);
 	r->nev += p->nev;
 	sum->procedures++;
 	sum->works += p->ls.works;

@@ -195,7 +195,7 @@ expect_grep "the card links to the year" "$T/body" 'href="/medalists?year=2025&a
 get s3 /schools/sch3
 expect_grep "the school's own card: 2 of 5" "$T/body" "не подтвердили медаль результатами ЕГЭ — 2 из 5 проверенных (40,0"
 expect_grep "not significantly above" "$T/body" "Доля не выше региональной значимо"
-"$OKO" analyze --out "$T/run" >/dev/null 2>&1 || echo "# analyze failed"
+"$OKO" analyze --out "$T/run" >/dev/null 2>"$T/analyze.err" || { echo "# analyze failed"; sed "s/^/# /" "$T/analyze.err" | head -40; }
 get reg /risk/sch1
 expect_eq "the evidence card → 200" "$code" 200
 expect_grep "the evidence card has the block" "$T/body" '<h2>Медалисты</h2><p>Выпуск 2025 года: 4'
