@@ -5,11 +5,7 @@
 
 #include "base/err.h"
 #include "model/notes_data.h"
-
-static double col_num(struct db_stmt *s, int i)
-{
-	return db_col_null(s, i) ? NAN : db_col_double(s, i);
-}
+#include "model/rows.h"
 
 int nd_index_get(struct db *d, int64_t run_id, int64_t procedure_id, struct nd_index *out)
 {
@@ -30,14 +26,14 @@ int nd_index_get(struct db *d, int64_t run_id, int64_t procedure_id, struct nd_i
 	out->absent = db_col_int(s, 3);
 	out->flagged_official = db_col_int(s, 4);
 	out->own_flagged = db_col_int(s, 5);
-	out->mean = col_num(s, 6);
-	out->sd = col_num(s, 7);
-	out->index = col_num(s, 8);
+	out->mean = model_col_num(s, 6);
+	out->sd = model_col_num(s, 7);
+	out->index = model_col_num(s, 8);
 	out->boundary = db_col_null(s, 9) ? -1 : (int)db_col_int(s, 9);
-	out->excess = col_num(s, 10);
-	out->excess_lo = col_num(s, 11);
-	out->excess_hi = col_num(s, 12);
-	out->excess_share = col_num(s, 13);
+	out->excess = model_col_num(s, 10);
+	out->excess_lo = model_col_num(s, 11);
+	out->excess_hi = model_col_num(s, 12);
+	out->excess_share = model_col_num(s, 13);
 out:
 	db_finalize(s);
 	return rc;

@@ -2,6 +2,7 @@
 #ifndef OKO_MODEL_ROWS_H
 #define OKO_MODEL_ROWS_H
 
+#include <math.h>
 #include <stddef.h>
 
 #include "base/str.h"
@@ -24,6 +25,18 @@ static inline void model_say(char *msg, size_t n, const char *text)
 static inline void model_copy(char *dst, size_t n, const char *src)
 {
 	str_copy_utf8(dst, n, src ? src : "");
+}
+
+/* A statistic in and out of a REAL column: NaN and infinities stored as NULL, NULL read
+ * as NaN. */
+static inline int model_bind_num(struct db_stmt *s, int i, double v)
+{
+	return isnan(v) || isinf(v) ? db_bind_null(s, i) : db_bind_double(s, i, v);
+}
+
+static inline double model_col_num(struct db_stmt *s, int i)
+{
+	return db_col_null(s, i) ? NAN : db_col_double(s, i);
 }
 
 /* Now as UTC 'YYYY-MM-DDTHH:MM:SSZ', from the one clock (plan_now). */

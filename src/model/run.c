@@ -9,6 +9,7 @@
 #include "base/buf.h"
 #include "base/err.h"
 #include "base/mem.h"
+#include "model/rows.h"
 #include "base/numfmt.h"
 
 /* On PostgreSQL the many rows of a run (flags, schools, histograms: hundreds of thousands
@@ -127,16 +128,6 @@ int run_flush(struct run_writer *w)
 	return w && w->copy ? rw_copy_all(w) : 0;
 }
 
-static int bind_num(struct db_stmt *s, int i, double v)
-{
-	return isnan(v) || isinf(v) ? db_bind_null(s, i) : db_bind_double(s, i, v);
-}
-
-static double col_num(struct db_stmt *s, int i)
-{
-	return db_col_null(s, i) ? NAN : db_col_double(s, i);
-}
-
 static int step_done(struct db_stmt *s)
 {
 	int rc = db_step(s);
@@ -229,11 +220,11 @@ int run_add_sign(struct run_writer *w, const struct run_sign_row *x)
 	db_bind_int(s, 2, x->school_id);
 	db_bind_int(s, 3, x->procedure_id);
 	db_bind_text(s, 4, x->sign, -1);
-	bind_num(s, 5, x->value);
-	bind_num(s, 6, x->threshold);
+	model_bind_num(s, 5, x->value);
+	model_bind_num(s, 6, x->threshold);
 	db_bind_int(s, 7, x->n);
-	bind_num(s, 8, x->p);
-	bind_num(s, 9, x->q_adj);
+	model_bind_num(s, 8, x->p);
+	model_bind_num(s, 9, x->q_adj);
 	db_bind_text(s, 10, x->detail ? x->detail : "", -1);
 	db_bind_text(s, 11, x->kind, -1);
 	return step_done(s);
@@ -273,8 +264,8 @@ int run_add_school(struct run_writer *w, const struct run_school_row *x)
 	db_bind_int(s, 4, x->own_flags);
 	db_bind_int(s, 5, x->works);
 	db_bind_double(s, 6, x->risk);
-	bind_num(s, 7, x->p);
-	bind_num(s, 8, x->q_adj);
+	model_bind_num(s, 7, x->p);
+	model_bind_num(s, 8, x->q_adj);
 	db_bind_int(s, 9, x->listed);
 	db_bind_int(s, 10, x->rank);
 	db_bind_text(s, 11, x->top_sign && *x->top_sign ? x->top_sign : NULL, -1);
@@ -282,7 +273,7 @@ int run_add_school(struct run_writer *w, const struct run_school_row *x)
 		db_bind_int(s, 12, x->top_procedure_id);
 	else
 		db_bind_null(s, 12);
-	bind_num(s, 13, x->top_p);
+	model_bind_num(s, 13, x->top_p);
 	db_bind_text(s, 14, x->years_flagged, -1);
 	db_bind_int(s, 15, x->consecutive_years);
 	return step_done(s);
@@ -303,14 +294,14 @@ int run_add_index(struct run_writer *w, const struct run_index_row *x)
 		db_bind_null(s, i);
 	db_bind_int(s, 5, x->schools);
 	db_bind_int(s, 15, x->flagged_official);
-	bind_num(s, 16, x->index);
+	model_bind_num(s, 16, x->index);
 	if (all)
 		return step_done(s);
 	db_bind_int(s, 4, x->works);
 	db_bind_int(s, 6, x->excluded);
 	db_bind_int(s, 7, x->absent);
-	bind_num(s, 8, x->mean);
-	bind_num(s, 9, x->sd);
+	model_bind_num(s, 8, x->mean);
+	model_bind_num(s, 9, x->sd);
 	db_bind_int(s, 10, x->flagged_mean);
 	db_bind_int(s, 11, x->flagged_journal);
 	db_bind_int(s, 12, x->flagged_rise);
@@ -319,10 +310,10 @@ int run_add_index(struct run_writer *w, const struct run_index_row *x)
 	db_bind_int(s, 17, x->own_flagged);
 	if (x->boundary >= 0) {
 		db_bind_int(s, 18, x->boundary);
-		bind_num(s, 19, x->excess);
-		bind_num(s, 20, x->excess_lo);
-		bind_num(s, 21, x->excess_hi);
-		bind_num(s, 22, x->excess_share);
+		model_bind_num(s, 19, x->excess);
+		model_bind_num(s, 20, x->excess_lo);
+		model_bind_num(s, 21, x->excess_hi);
+		model_bind_num(s, 22, x->excess_share);
 	}
 	return step_done(s);
 }
@@ -388,7 +379,7 @@ int run_finish(struct run_writer *w, const struct run_totals *t)
 	db_bind_int(st, 1, t->procedures);
 	db_bind_int(st, 2, t->schools);
 	db_bind_int(st, 3, t->flagged);
-	bind_num(st, 4, t->index);
+	model_bind_num(st, 4, t->index);
 	db_bind_int(st, 5, t->listed);
 	db_bind_double(st, 6, t->q);
 	db_bind_int(st, 7, w->id);
@@ -444,9 +435,9 @@ int run_latest(struct db *d, struct run_info *out)
 	out->procedures = (long)db_col_int(s, 2);
 	out->schools = (long)db_col_int(s, 3);
 	out->flagged = (long)db_col_int(s, 4);
-	out->index = col_num(s, 5);
+	out->index = model_col_num(s, 5);
 	out->listed = (long)db_col_int(s, 6);
-	out->q = col_num(s, 7);
+	out->q = model_col_num(s, 7);
 	rc = 0;
 out:
 	db_finalize(s);
@@ -477,7 +468,7 @@ static void risk_view(struct db_stmt *s, struct run_risk *x)
 	x->name = db_col_text(s, 3);
 	x->municipality = db_col_text(s, 4);
 	x->kind = db_col_text(s, 5);
-	x->risk = col_num(s, 6);
+	x->risk = model_col_num(s, 6);
 	x->listed = db_col_int(s, 7) == 1;
 	x->official_flags = (long)db_col_int(s, 8);
 	x->own_flags = (long)db_col_int(s, 9);
@@ -686,10 +677,10 @@ int run_school_signs(struct db *d, int64_t run_id, int64_t school_id, enum run_s
 		x->kind = dup_col(s, 1);
 		x->procedure = dup_col(s, 2);
 		x->detail = dup_col(s, 3);
-		x->value = col_num(s, 4);
-		x->threshold = col_num(s, 5);
-		x->p = col_num(s, 6);
-		x->q_adj = col_num(s, 7);
+		x->value = model_col_num(s, 4);
+		x->threshold = model_col_num(s, 5);
+		x->p = model_col_num(s, 6);
+		x->q_adj = model_col_num(s, 7);
 		x->n = (long)db_col_int(s, 8);
 	}
 	if (rc < 0)
@@ -734,7 +725,7 @@ int run_school_history(struct db *d, int64_t school_id, size_t limit, struct run
 		v = xgrow(v, &cap, nv + 1, sizeof *v);
 		struct run_history *x = &v[nv++];
 		snprintf(x->at, sizeof x->at, "%s", db_col_text(s, 0));
-		x->risk = col_num(s, 1);
+		x->risk = model_col_num(s, 1);
 		x->rank = (long)db_col_int(s, 2);
 		x->listed = db_col_int(s, 3) == 1;
 		x->official_flags = (long)db_col_int(s, 4);

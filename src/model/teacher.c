@@ -317,16 +317,6 @@ int teacher_classes(struct db *d, const struct user *reader, int64_t school_id, 
 	return 0;
 }
 
-static int bind_num(struct db_stmt *s, int i, double v)
-{
-	return isnan(v) || isinf(v) ? db_bind_null(s, i) : db_bind_double(s, i, v);
-}
-
-static double col_num(struct db_stmt *s, int i)
-{
-	return db_col_null(s, i) ? NAN : db_col_double(s, i);
-}
-
 int teacher_run_add(struct db *d, int64_t run_id, const struct teacher_run_row *x)
 {
 	struct db_stmt *s = NULL;
@@ -339,8 +329,8 @@ int teacher_run_add(struct db *d, int64_t run_id, const struct teacher_run_row *
 	db_bind_int(s, 3, x->school_id);
 	db_bind_int(s, 4, x->classes);
 	db_bind_int(s, 5, x->works);
-	bind_num(s, 6, x->p);
-	bind_num(s, 7, x->q_adj);
+	model_bind_num(s, 6, x->p);
+	model_bind_num(s, 7, x->q_adj);
 	db_bind_int(s, 8, x->listed ? 1 : 0);
 	db_bind_text(s, 9, x->top_kind ? x->top_kind : "", -1);
 	rc = model_done(db_step(s));
@@ -380,8 +370,8 @@ static void read_zone(struct db_stmt *s, void *item)
 	z->teacher_id = db_col_int(s, 0);
 	z->classes = (long)db_col_int(s, 1);
 	z->works = (long)db_col_int(s, 2);
-	z->p = col_num(s, 3);
-	z->q_adj = col_num(s, 4);
+	z->p = model_col_num(s, 3);
+	z->q_adj = model_col_num(s, 4);
 	z->listed = db_col_int(s, 5) == 1;
 	model_copy(z->top_kind, sizeof z->top_kind, db_col_text(s, 6));
 }
@@ -432,7 +422,7 @@ static void read_evidence(struct db_stmt *s, void *item)
 	model_copy(e->class_name, sizeof e->class_name, db_col_text(s, 4));
 	model_copy(e->kind, sizeof e->kind, db_col_text(s, 5));
 	e->works = (long)db_col_int(s, 6);
-	e->p = col_num(s, 7);
+	e->p = model_col_num(s, 7);
 }
 
 int teacher_run_evidence(struct db *d, int64_t run_id, int64_t teacher_id,
