@@ -116,6 +116,7 @@ static void level_add(struct fisoko_level *l, const struct procedure *p, int jou
 	int bin = primary < 0 ? 0 : primary > p->max_score ? p->max_score : primary;
 	l->hist[bin]++;
 	int mark = fisoko_mark(p, stated, primary);
+	l->stated += stated >= 2 && stated <= 5;
 	if (mark) {
 		l->marks[mark - 2]++;
 		if (journal >= 2 && journal <= 5) {
@@ -251,6 +252,7 @@ int fisoko_build(struct db *d, const char *procedure, enum fisoko_kind kind, int
 	for (int i = 0; i < r->nlev; i++)
 		if (r->lev[i].n)
 			r->lev[i].mean = sum[i] / (double)r->lev[i].n;
+	r->marks = r->proc.has_scale || (top->n > 0 && top->stated == top->n);
 	if (kind == FISOKO_SCHOOL)
 		rc = load_people(d, r);
 out:
@@ -378,9 +380,9 @@ int fisoko_xlsx(const struct fisoko_report *r, const char *path)
 		xl_level_name(&x, l);
 		xl_int(&x, l->n);
 		for (int m = 0; m < 4; m++)
-			xl_pct(&x, p->has_scale ? fisoko_pct(l->marks[m], l->n) : NAN);
+			xl_pct(&x, r->marks ? fisoko_pct(l->marks[m], l->n) : NAN);
 		for (int m = 0; m < 4; m++)
-			if (p->has_scale)
+			if (r->marks)
 				xl_int(&x, l->marks[m]);
 			else
 				x.col++;

@@ -45,8 +45,9 @@ struct fisoko_level {
 	char name[256];
 	int64_t n;        /* participants who wrote */
 	int64_t absent;   /* rows marked absent */
-	int64_t marks[4]; /* participants by mark 2..5 (scale only) */
-	/* ВПР mark against the journal mark, participants with both (scale only). */
+	int64_t marks[4]; /* participants by mark 2..5 (fisoko_report.marks only) */
+	int64_t stated;   /* participants whose results stated their mark (2..5) */
+	/* ВПР mark against the journal mark, participants with both (fisoko_report.marks only). */
 	int64_t jn, jlower, jequal, jhigher;
 	int64_t jlower2, jhigher2; /* gaps of two marks or more, included in jlower/jhigher */
 	int64_t *hist;    /* [max_score + 1]: participants by primary score */
@@ -63,7 +64,7 @@ struct fisoko_person {
 	int journal;      /* 0 when none */
 	bool absent;
 	int primary;      /* -1 when absent */
-	int mark;         /* 0 when absent or no scale */
+	int mark;         /* 0 when absent, or no scale and no stated mark */
 	uint8_t *scores;  /* [npos] raw bytes (see model/result.h) */
 };
 
@@ -71,6 +72,10 @@ struct fisoko_report {
 	struct procedure proc;
 	int nlev;                 /* 1..3 */
 	struct fisoko_level lev[FISOKO_LEVELS]; /* lev[0] the unit, then the levels above */
+	/* Every participant has a mark: the procedure has a scale, or (ОГЭ, ГВЭ without one)
+	 * every participant of the widest level had a stated mark. The reports that need marks
+	 * show them only then. */
+	bool marks;
 	int npeople;              /* schools only */
 	struct fisoko_person *people;
 };

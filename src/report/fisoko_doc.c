@@ -133,9 +133,10 @@ static void rep_marks(struct doc *d, const struct fisoko_report *r)
 {
 	const struct procedure *p = &r->proc;
 	doc_para(d, DOC_HEADING, DOC_ALIGN_DEFAULT, true, "1. Статистика по отметкам");
-	if (!p->has_scale) {
+	if (!r->marks) {
 		doc_para(d, DOC_BODY, DOC_ALIGN_DEFAULT, false, "У процедуры не задана шкала перевода баллов "
-			 "в отметки — отметки не рассчитываются.");
+			 "в отметки, и не у всех участников отметка указана в результатах — отметки не "
+			 "рассчитываются.");
 		return;
 	}
 	struct buf png = BUF_INIT;
@@ -157,16 +158,21 @@ static void rep_marks(struct doc *d, const struct fisoko_report *r)
 	}
 	doc_table_end(d);
 	char a[RU_NUM_MAX];
-	doc_paraf(d, DOC_SMALL, "Шкала: «3» от %d, «4» от %d, «5» от %d первичных баллов из %d. "
-		  "Отсутствовали: %s.", p->scale[0], p->scale[1], p->scale[2], p->max_score,
-		  num(a, sizeof a, r->lev[0].absent));
+	if (p->has_scale)
+		doc_paraf(d, DOC_SMALL, "Шкала: «3» от %d, «4» от %d, «5» от %d первичных баллов из %d. "
+			  "Отсутствовали: %s.", p->scale[0], p->scale[1], p->scale[2], p->max_score,
+			  num(a, sizeof a, r->lev[0].absent));
+	else
+		doc_paraf(d, DOC_SMALL, "Отметки — указанные в результатах (шкала процедуры не задана). "
+			  "Отсутствовали: %s.", num(a, sizeof a, r->lev[0].absent));
 }
 
 static void rep_journal(struct doc *d, const struct fisoko_report *r)
 {
 	doc_para(d, DOC_HEADING, DOC_ALIGN_DEFAULT, true, "2. Сравнение отметок с отметками по журналу");
-	if (!r->proc.has_scale) {
-		doc_para(d, DOC_BODY, DOC_ALIGN_DEFAULT, false, "Без шкалы отметок сравнение невозможно.");
+	if (!r->marks) {
+		doc_para(d, DOC_BODY, DOC_ALIGN_DEFAULT, false, "Без отметок сравнение невозможно: у процедуры "
+			 "не задана шкала, и не у всех участников отметка указана в результатах.");
 		return;
 	}
 	static const char *const titles[7] = { "Уровень", "Участников", "Понизили", "Подтвердили", "Повысили",
@@ -337,8 +343,8 @@ static void rep_groups(struct doc *d, const struct fisoko_report *r)
 	const struct procedure *p = &r->proc;
 	const struct fisoko_level *u = &r->lev[0];
 	doc_para(d, DOC_HEADING, DOC_ALIGN_DEFAULT, true, "6. Выполнение заданий группами участников");
-	if (!p->has_scale || !p->npos) {
-		doc_para(d, DOC_BODY, DOC_ALIGN_DEFAULT, false, "Группы по отметкам нельзя выделить без шкалы и "
+	if (!r->marks || !p->npos) {
+		doc_para(d, DOC_BODY, DOC_ALIGN_DEFAULT, false, "Группы по отметкам нельзя выделить без отметок и "
 			 "позиций.");
 		return;
 	}
@@ -436,7 +442,7 @@ struct doc *fisoko_doc(const struct fisoko_report *r)
 	struct buf s = BUF_INIT;
 	buf_printf(&s, "Писали: %s, не писали: %s; средний балл %s из %d", num(a, sizeof a, u->n),
 		   num(b, sizeof b, u->absent), pct(m, sizeof m, u->mean), r->proc.max_score);
-	if (r->proc.has_scale)
+	if (r->marks)
 		buf_printf(&s, "; отметок «2» %s %%", pct(b, sizeof b, fisoko_pct(u->marks[0], u->n)));
 	buf_puts(&s, ".");
 	if (!u->n)

@@ -1487,7 +1487,7 @@ static int build_analytic(struct db *d, const struct scope *sc, const struct not
 	/* 2. Marks */
 	bool marks = false;
 	for (size_t i = 0; i < nf; i++)
-		marks = marks || (f[i].fr_ok && f[i].p.has_scale);
+		marks = marks || (f[i].fr_ok && f[i].fr.marks);
 	if (marks) {
 		heading(doc, &sec, "Распределение отметок");
 		static const char *const tt[] = { "Территория", "Участников", "«2»", "«3»", "«4»", "«5»",
@@ -1496,7 +1496,7 @@ static int build_analytic(struct db *d, const struct scope *sc, const struct not
 		doc_table_begin(doc, 7, tt, w);
 		for (size_t i = 0; i < nf; i++) {
 			const struct pfig *x = &f[i];
-			if (!x->fr_ok || !x->p.has_scale)
+			if (!x->fr_ok || !x->fr.marks)
 				continue;
 			if (!one)
 				doc_table_group(doc, x->words);
@@ -1836,7 +1836,7 @@ int note_chart_marks(struct db *d, const struct scope *sc, const char *procedure
 		return rc;
 	if ((rc = fisoko_build(d, procedure, fk, fid, &fr)))
 		return rc;
-	if (!fr.proc.has_scale) {
+	if (!fr.marks) {
 		fisoko_free(&fr);
 		return ERR_NOTFOUND;
 	}

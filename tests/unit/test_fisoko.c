@@ -197,6 +197,66 @@ static void test_levels(void **state)
 	assert_int_equal(fisoko_build(db, "VPR-2022-MA-4", FISOKO_SCHOOL, 999999, &r), ERR_NOTFOUND);
 }
 
+/* An ОГЭ without a scale: marks are those the results stated. With every participant's
+ * mark stated the reports have marks; one participant without leaves them without. */
+static void put_oge(struct result_writer *w, int64_t school, const char *code, int journal, int mark)
+{
+	struct result r = { .school_id = school, .code = code, .class_name = "9А", .variant = 1,
+			    .journal_mark = journal, .exam_mark = mark, .stated_total = -1, .npos = 4,
+			    .scores = { 1, 1, 1, 0 } };
+	assert_int_equal(result_writer_put(w, &r), 0);
+}
+
+static void test_stated_marks(void **state)
+{
+	(void)state;
+	struct procedure p = { 0 };
+	char msg[256];
+	assert_int_equal(procedure_code_parse("OGE-2025-MA-9", &p, msg, sizeof msg), 0);
+	assert_int_equal(procedure_positions_parse("1:1:Б 2:2:Б 3:2:П 4:1:В", &p, msg, sizeof msg), 0);
+	assert_int_equal(procedure_put(db, &p, msg, sizeof msg), 0);
+	struct result_writer *w;
+	db_begin(db);
+	assert_int_equal(result_writer_open(db, p.id, &w), 0);
+	put_oge(w, sch_a, "o1", 4, 4); /* confirmed */
+	put_oge(w, sch_a, "o2", 4, 5); /* higher */
+	put_oge(w, sch_a, "o3", 5, 3); /* lower by 2 */
+	put_oge(w, sch_b, "o4", 0, 2); /* no annual mark */
+	result_writer_close(w);
+	assert_int_equal(db_commit(db), 0);
+
+	struct fisoko_report r;
+	assert_int_equal(fisoko_build(db, "OGE-2025-MA-9", FISOKO_SCHOOL, sch_a, &r), 0);
+	assert_false(r.proc.has_scale);
+	assert_true(r.marks);
+	const struct fisoko_level *a = &r.lev[0];
+	assert_int_equal(a->n, 3);
+	assert_int_equal(a->stated, 3);
+	assert_int_equal(a->marks[0], 0);
+	assert_int_equal(a->marks[1], 1);
+	assert_int_equal(a->marks[2], 1);
+	assert_int_equal(a->marks[3], 1);
+	assert_int_equal(a->jn, 3);
+	assert_int_equal(a->jequal, 1);
+	assert_int_equal(a->jhigher, 1);
+	assert_int_equal(a->jlower, 1);
+	assert_int_equal(a->jlower2, 1);
+	assert_int_equal(r.lev[r.nlev - 1].marks[0], 1); /* the region has o4's «2» */
+	fisoko_free(&r);
+
+	/* One more participant of school В without a stated mark: the region's marks are
+	 * incomplete, so no level has marks to show. */
+	db_begin(db);
+	assert_int_equal(result_writer_open(db, p.id, &w), 0);
+	put_oge(w, sch_c, "o5", 4, 0);
+	result_writer_close(w);
+	assert_int_equal(db_commit(db), 0);
+	assert_int_equal(fisoko_build(db, "OGE-2025-MA-9", FISOKO_SCHOOL, sch_a, &r), 0);
+	assert_false(r.marks);
+	assert_int_equal(r.lev[0].stated, 3);
+	fisoko_free(&r);
+}
+
 static void test_verdict(void **state)
 {
 	assert_int_equal(fisoko_verdict("Б", 56.9), FISOKO_BELOW);
@@ -217,6 +277,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_school),
 		cmocka_unit_test(test_levels),
+		cmocka_unit_test(test_stated_marks),
 		cmocka_unit_test(test_verdict),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);

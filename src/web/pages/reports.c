@@ -156,9 +156,10 @@ static void sec_marks(struct buf *b, const struct fisoko_report *rep)
 {
 	const struct procedure *p = &rep->proc;
 	section(b, "marks", "1", "Статистика по отметкам");
-	if (!p->has_scale) {
-		buf_puts(b, "<p class=\"muted\">У процедуры не задана шкала перевода баллов в отметки — "
-			    "отметки не рассчитываются.</p></section>");
+	if (!rep->marks) {
+		buf_puts(b, "<p class=\"muted\">У процедуры не задана шкала перевода баллов в отметки, "
+			    "и не у всех участников отметка указана в результатах — отметки не "
+			    "рассчитываются.</p></section>");
 		return;
 	}
 	double v[FISOKO_LEVELS][64];
@@ -191,8 +192,13 @@ static void sec_marks(struct buf *b, const struct fisoko_report *rep)
 	}
 	buf_puts(b, "</tbody></table>");
 	figure_end(b);
-	html_printf(b, "<p class=\"muted\">Шкала: «3» от %d, «4» от %d, «5» от %d первичных баллов "
-		       "из %d. Отсутствовали: ", p->scale[0], p->scale[1], p->scale[2], p->max_score);
+	if (p->has_scale)
+		html_printf(b, "<p class=\"muted\">Шкала: «3» от %d, «4» от %d, «5» от %d первичных "
+			       "баллов из %d. Отсутствовали: ", p->scale[0], p->scale[1], p->scale[2],
+			    p->max_score);
+	else
+		buf_puts(b, "<p class=\"muted\">Отметки — указанные в результатах (шкала процедуры не "
+			    "задана). Отсутствовали: ");
 	html_int(b, (long)rep->lev[0].absent);
 	buf_puts(b, ".</p></section>");
 }
@@ -200,8 +206,9 @@ static void sec_marks(struct buf *b, const struct fisoko_report *rep)
 static void sec_journal(struct buf *b, const struct fisoko_report *rep)
 {
 	section(b, "journal", "2", "Сравнение отметок с отметками по журналу");
-	if (!rep->proc.has_scale) {
-		buf_puts(b, "<p class=\"muted\">Без шкалы отметок сравнение невозможно.</p></section>");
+	if (!rep->marks) {
+		buf_puts(b, "<p class=\"muted\">Без отметок сравнение невозможно: у процедуры не задана "
+			    "шкала, и не у всех участников отметка указана в результатах.</p></section>");
 		return;
 	}
 	static const char *const cats[] = { "Понизили", "Подтвердили", "Повысили" };
@@ -509,8 +516,8 @@ static void sec_groups(struct buf *b, const struct fisoko_report *rep)
 	const struct procedure *p = &rep->proc;
 	const struct fisoko_level *u = &rep->lev[0];
 	section(b, "groups", "6", "Выполнение заданий группами участников");
-	if (!p->has_scale || p->npos == 0) {
-		buf_puts(b, "<p class=\"muted\">Группы по отметкам нельзя выделить без шкалы и позиций.</p>"
+	if (!rep->marks || p->npos == 0) {
+		buf_puts(b, "<p class=\"muted\">Группы по отметкам нельзя выделить без отметок и позиций.</p>"
 			    "</section>");
 		return;
 	}
@@ -722,7 +729,7 @@ int page_report(struct web_req *r, struct web_res *w)
 	buf_puts(b, "</strong>не писали</li><li><strong>");
 	chart_pct(b, l0->mean);
 	html_printf(b, "</strong>средний балл из %d</li>", p->max_score);
-	if (p->has_scale) {
+	if (rep->marks) {
 		buf_puts(b, "<li><strong>");
 		chart_pct(b, fisoko_pct(l0->marks[0], l0->n));
 		buf_puts(b, " %</strong>отметок «2»</li>");
