@@ -7,9 +7,12 @@
  * lenient_scoring, person_fit, twins) of every assigned class into evidence entries, and
  * keeps the sums of the z-kinds (journal_lenient, hard_help, lenient_scoring, person_fit) of
  * every class, assigned or not, for the contrast of a teacher with the rest of its school.
- * At the end the entries of all procedures and years are pooled per teacher (stats/teacher.h),
- * written to teachers.csv — teacher ids and counts only, never names — and stored with the
- * run (run_teacher, run_teacher_class). */
+ * At the end the main thread reads the reported procedures' re-checked works
+ * (model/recheck.h: each with its result row's class) and keeps the finished ones of
+ * assigned classes — the same rule as analysis/recheck.c — as the re-check kind. The
+ * entries of all procedures and years are pooled per teacher (stats/teacher.h), written to
+ * teachers.csv — teacher ids and counts only, never names — and stored with the run
+ * (run_teacher, run_teacher_class). */
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -22,6 +25,8 @@
 #include "base/mem.h"
 #include "base/numfmt.h"
 #include "model/pupil.h"
+#include "model/recheck.h"
+#include "model/scope.h"
 #include "model/teacher.h"
 #include "stats/teacher.h"
 
@@ -216,6 +221,101 @@ static int w_int(struct table_writer *w, long long v)
 	return table_writer_text(w, b);
 }
 
+/* One finished re-checked work of an assigned class, before its teacher's index is known. */
+struct trc {
+	int64_t teacher_id, procedure_id;
+	char class_name[PUPIL_CLASS_MAX];
+	struct rc_outcome o;
+};
+
+static int by_class(const void *x, const void *y)
+{
+	const struct trc *a = x, *b = y;
+	if (a->teacher_id != b->teacher_id)
+		return a->teacher_id < b->teacher_id ? -1 : 1;
+	if (a->procedure_id != b->procedure_id)
+		return a->procedure_id < b->procedure_id ? -1 : 1;
+	return strcmp(a->class_name, b->class_name);
+}
+
+/* The re-check kind: the finished re-checked works (check 2 without a significant
+ * discrepancy, or check 3; recheck_work_list never gives control checks) of every assigned
+ * class of the reported procedures into *out, and one evidence entry per class (its sign
+ * test, stat_recheck_p) appended to r->tev for the class counts and the stored rows. */
+static int recheck_works(struct job *r, struct trc **out, size_t *nout)
+{
+	struct scope all = scope_all();
+	struct trc *v = NULL;
+	size_t n = 0, cap = 0;
+	int rc = 0;
+	*out = NULL;
+	*nout = 0;
+	for (size_t i = 0; i < r->np && !rc; i++) {
+		const struct aproc *p = &r->p[i];
+		struct rc_work *w = NULL;
+		size_t nw = 0;
+		struct rc_cfg cfg;
+		if (!p->report)
+			continue;
+		if ((rc = recheck_cfg_get(r->d, p->info.id, &cfg)) ||
+		    (rc = recheck_work_list(r->d, &all, 0, p->info.id, &w, &nw))) {
+			free(w);
+			break;
+		}
+		const int *scale = p->has_scale ? p->scale : NULL;
+		for (size_t j = 0; j < nw; j++) {
+			const struct rc_work *x = &w[j];
+			char cn[PUPIL_CLASS_MAX] = "", key[128];
+			int grade;
+			int64_t teacher = 0;
+			const uint8_t *fin = NULL;
+			if (!x->class_name[0] || pupil_class_norm(x->class_name, cn, &grade))
+				continue;
+			int k = key_of(key, sizeof key, x->school_id, p->info.id, cn);
+			if (k < 0 || !hmap_get(&r->tmap, key, (size_t)k, &teacher) || !teacher)
+				continue;
+			enum rc_state st = rc_state_of(&cfg, scale, x->s1, x->done[0] ? x->s[0] : NULL,
+						       x->done[1] ? x->s[1] : NULL, x->npos, &fin);
+			if (st != RC_FINAL2 && st != RC_FINAL3)
+				continue;
+			v = xgrow(v, &cap, n + 1, sizeof *v);
+			v[n] = (struct trc){ .teacher_id = teacher, .procedure_id = p->info.id };
+			snprintf(v[n].class_name, sizeof v[n].class_name, "%s", cn);
+			rc_outcome_of(&cfg, scale, x->s1, fin, x->npos, &v[n].o);
+			n++;
+		}
+		free(w);
+	}
+	if (rc) {
+		free(v);
+		return rc;
+	}
+	if (n)
+		qsort(v, n, sizeof *v, by_class);
+	struct rc_outcome *o = xmalloc((n ? n : 1) * sizeof *o);
+	for (size_t i = 0; i < n;) {
+		size_t j = i;
+		while (j < n && !by_class(&v[i], &v[j])) {
+			o[j - i] = v[j].o;
+			j++;
+		}
+		double pv = stat_recheck_p(o, j - i);
+		if (!isnan(pv)) {
+			r->tev = xgrow(r->tev, &r->tevcap, r->ntev + 1, sizeof *r->tev);
+			struct tev *e = &r->tev[r->ntev++];
+			*e = (struct tev){ .teacher_id = v[i].teacher_id, .procedure_id = v[i].procedure_id,
+				.works = (uint32_t)(j - i), .n = (uint32_t)(j - i), .kind = STAT_TK_RECHECK,
+				.p = pv };
+			snprintf(e->class_name, sizeof e->class_name, "%s", v[i].class_name);
+		}
+		i = j;
+	}
+	free(o);
+	*out = v;
+	*nout = n;
+	return 0;
+}
+
 int analysis_teachers_finish(struct job *r, size_t *listed_out)
 {
 	*listed_out = 0;
@@ -249,14 +349,26 @@ int analysis_teachers_finish(struct job *r, size_t *listed_out)
 		int k = snprintf(key, sizeof key, "%lld", (long long)t[i].id);
 		hmap_put(&ix, key, (size_t)k, (int64_t)i);
 	}
+	/* The re-checks: their class entries join r->tev (after the others, so that a class
+	 * with other evidence is counted with its works in the procedure). */
+	struct trc *rw = NULL;
+	size_t nrw = 0;
+	int rc = nt ? recheck_works(r, &rw, &nrw) : 0;
 	struct stat_tclass *ev = xcalloc(r->ntev + STAT_TK_COUNT * nt + 1, sizeof *ev);
 	struct stat_tcclass *jc = xcalloc(r->ntev + 1, sizeof *jc), *kc = xcalloc(r->ntev + 1, sizeof *kc);
-	bool contrasted[STAT_TK_COUNT] = { false };
-	contrasted[STAT_TK_LENIENT] = contrasted[STAT_TK_HARD] = contrasted[STAT_TK_SCORING] =
-		contrasted[STAT_TK_FIT] = true;
+	/* The kinds that enter per teacher, not per class: the contrasted ones and the
+	 * re-checks (one sign test over all the teacher's works). */
+	bool per_teacher[STAT_TK_COUNT] = { false };
+	per_teacher[STAT_TK_LENIENT] = per_teacher[STAT_TK_HARD] = per_teacher[STAT_TK_SCORING] =
+		per_teacher[STAT_TK_FIT] = per_teacher[STAT_TK_RECHECK] = true;
 	struct stat_tcontrast *tj = xcalloc(nt + 1, sizeof *tj);
 	struct stat_teacher *res = xcalloc(nt + 1, sizeof *res);
-	size_t nev = 0, njc = 0;
+	struct stat_trecheck *tw = xcalloc(nrw + 1, sizeof *tw);
+	uint32_t *rcn = xcalloc(nt + 1, sizeof *rcn);
+	double *rcp = xcalloc(nt + 1, sizeof *rcp);
+	size_t nev = 0, njc = 0, ntw = 0;
+	if (rc)
+		goto out;
 	for (size_t i = 0; i < r->ntev; i++) {
 		const struct tev *e = &r->tev[i];
 		char key[160];
@@ -272,8 +384,8 @@ int analysis_teachers_finish(struct job *r, size_t *listed_out)
 							   e->n, e->res, e->var, e->k3, e->ss, e->kind };
 		if (!known)
 			continue;
-		/* The contrasted kinds enter per teacher (below), not per class. */
-		if (!e->sums && !contrasted[e->kind])
+		/* The contrasted kinds and the re-checks enter per teacher (below). */
+		if (!e->sums && !per_teacher[e->kind])
 			ev[nev++] = (struct stat_tclass){ (uint32_t)ti, e->kind, e->n, e->p };
 		/* A class counts once per procedure, whatever the kinds of its evidence. */
 		k = snprintf(key, sizeof key, "%lld\x1f%lld\x1f%s", (long long)e->teacher_id,
@@ -284,9 +396,8 @@ int analysis_teachers_finish(struct job *r, size_t *listed_out)
 		}
 	}
 	/* The contrasted kinds: per kind, every teacher against its school's other classes. */
-	int rc = 0;
 	for (int kind = 0; kind < STAT_TK_COUNT && !rc; kind++) {
-		if (!contrasted[kind])
+		if (!per_teacher[kind] || kind == STAT_TK_RECHECK)
 			continue;
 		size_t m = 0;
 		for (size_t i = 0; i < njc; i++)
@@ -298,6 +409,19 @@ int analysis_teachers_finish(struct job *r, size_t *listed_out)
 			if (!isnan(tj[i].p))
 				ev[nev++] = (struct stat_tclass){ (uint32_t)i, (uint8_t)kind, tj[i].n, tj[i].p };
 	}
+	/* The re-checks: one sign test over each teacher's works of every class, procedure and
+	 * year. */
+	for (size_t i = 0; i < nrw && !rc; i++) {
+		char key[32];
+		int k = snprintf(key, sizeof key, "%lld", (long long)rw[i].teacher_id);
+		int64_t ti;
+		if (hmap_get(&ix, key, (size_t)k, &ti))
+			tw[ntw++] = (struct stat_trecheck){ (uint32_t)ti, rw[i].o };
+	}
+	rc = rc ? rc : stat_teacher_recheck(tw, ntw, nt, rcn, rcp);
+	for (size_t i = 0; i < nt && !rc; i++)
+		if (!isnan(rcp[i]))
+			ev[nev++] = (struct stat_tclass){ (uint32_t)i, STAT_TK_RECHECK, rcn[i], rcp[i] };
 	if (rc)
 		goto out;
 	rc = stat_teacher_combine(ev, nev, nt, r->cfg.q, res);
@@ -386,6 +510,10 @@ out:
 	free(tj);
 	free(res);
 	free(t);
+	free(rw);
+	free(tw);
+	free(rcn);
+	free(rcp);
 	return rc;
 }
 

@@ -553,7 +553,8 @@ int recheck_work_add(struct db *d, int64_t round_id, int64_t procedure_id, int64
 
 /* ---- works ---- */
 
-/* A work with the school's scores and its two non-control checks (c2, c3). */
+/* A work with the school's scores, its two non-control checks (c2, c3) and its result row's
+ * class (r: the key of result, so the join is a primary-key look-up). */
 #define WORK_COLS \
 	"w.id, w.round_id, w.procedure_id, w.school_id, coalesce(s.municipality_id, 0), s.login," \
 	" s.name, w.code, w.reason, w.detail, coalesce(w.scan_id, ''), coalesce(w.scan_type, '')," \
@@ -561,13 +562,15 @@ int recheck_work_add(struct db *d, int64_t round_id, int64_t procedure_id, int64
 	" coalesce(c2.id, 0), coalesce(c2.expert_id, 0), coalesce(e2.code, ''), coalesce(c2.done, 0)," \
 	" coalesce(c2.filled, 0), c2.scores," \
 	" coalesce(c3.id, 0), coalesce(c3.expert_id, 0), coalesce(e3.code, ''), coalesce(c3.done, 0)," \
-	" coalesce(c3.filled, 0), c3.scores, coalesce(w.scan_at, '')"
+	" coalesce(c3.filled, 0), c3.scores, coalesce(w.scan_at, ''), coalesce(r.class, '')"
 #define WORK_FROM \
 	" FROM recheck_work w JOIN school s ON s.id = w.school_id" \
 	" LEFT JOIN recheck_check c2 ON c2.work_id = w.id AND c2.check_no = 2 AND c2.control = 0" \
 	" LEFT JOIN expert e2 ON e2.id = c2.expert_id" \
 	" LEFT JOIN recheck_check c3 ON c3.work_id = w.id AND c3.check_no = 3 AND c3.control = 0" \
-	" LEFT JOIN expert e3 ON e3.id = c3.expert_id"
+	" LEFT JOIN expert e3 ON e3.id = c3.expert_id" \
+	" LEFT JOIN result r ON r.procedure_id = w.procedure_id AND r.school_id = w.school_id" \
+	" AND r.code = w.code"
 
 static void work_read(struct db_stmt *s, void *item)
 {
@@ -596,6 +599,7 @@ static void work_read(struct db_stmt *s, void *item)
 		scores_of(s, c + 5, w->s[k]);
 	}
 	model_copy(w->scan_at, sizeof w->scan_at, db_col_text(s, 26));
+	model_copy(w->class_name, sizeof w->class_name, db_col_text(s, 27));
 }
 
 int recheck_work_list(struct db *d, const struct scope *sc, int64_t round_id, int64_t procedure_id,

@@ -159,6 +159,8 @@ struct rc_work {
 	int filled[2];
 	uint8_t s[2][PROC_MAX_POSITIONS];
 	char scan_at[24];            /* when the scan was uploaded (UTC), "" when none */
+	char class_name[64];         /* the result row's class as the results wrote it ("" when
+					none): the teacher's re-check evidence */
 };
 /* The works of a round (round_id > 0) or of every round of a procedure (round_id 0,
  * procedure_id > 0) at the scope's schools, by school login then code. */

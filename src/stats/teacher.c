@@ -12,6 +12,7 @@
 
 static const char *const tkind_names[STAT_TK_COUNT] = {
 	"boundary_bunching", "journal_lenient", "hard_help", "lenient_scoring", "person_fit", "twins",
+	"recheck_inflated",
 };
 
 const char *stat_tkind_name(enum stat_tkind k)
@@ -237,6 +238,41 @@ done:
 	free(g);
 	free(tq);
 	return rc;
+}
+
+double stat_recheck_p(const struct rc_outcome *o, size_t n)
+{
+	/* The school sign's test (one home: rc_school_of), on the class's or teacher's works. */
+	struct rc_school f;
+	rc_school_of(o, n, &f);
+	return f.over + f.under ? f.p : NAN;
+}
+
+int stat_teacher_recheck(const struct stat_trecheck *w, size_t n, size_t nteachers,
+			 uint32_t *works, double *p)
+{
+	for (size_t i = 0; i < n; i++)
+		if (w[i].teacher >= nteachers)
+			return ERR_INVALID;
+	/* The works grouped by teacher (a counting sort), then one test per teacher. */
+	size_t *at = xcalloc(nteachers + 1, sizeof *at);
+	struct rc_outcome *o = xmalloc((n ? n : 1) * sizeof *o);
+	for (size_t i = 0; i < n; i++)
+		at[w[i].teacher + 1]++;
+	for (size_t t = 0; t < nteachers; t++)
+		at[t + 1] += at[t];
+	for (size_t t = 0; t < nteachers; t++)
+		works[t] = (uint32_t)(at[t + 1] - at[t]);
+	for (size_t i = 0; i < n; i++)
+		o[at[w[i].teacher]++] = w[i].o;
+	/* at[t] is now the end of teacher t's works, the start of t + 1's. */
+	for (size_t t = 0; t < nteachers; t++) {
+		size_t end = at[t], start = end - works[t];
+		p[t] = stat_recheck_p(o + start, works[t]);
+	}
+	free(o);
+	free(at);
+	return 0;
 }
 
 /* Simes' combination of k p-values (sorted in place): min_j k p_(j) / j, at most 1. */

@@ -4,10 +4,12 @@
  * class against the region's model of the same procedure: journal leniency and the
  * boundary heap computed here per class (stat_lenient_classes, stat_bunch_classes), and the
  * position statistics stat_analyze already computes per class (hard_help, lenient_scoring,
- * person_fit, twins). stat_teacher_combine() pools a teacher's classes (across procedures
- * and years) kind by kind with Stouffer's weighted z (weights sqrt(works)) — the z-kinds
- * instead by stat_teacher_contrast (pooled sums contrasted with the teacher's school) —,
- * combines the kinds with a weighted Simes test, and controls the false
+ * person_fit, twins), and the experts' re-checks of the class's works where there are any
+ * (stat_recheck_p, the class form of recheck_inflated). stat_teacher_combine() pools a
+ * teacher's classes (across procedures and years) kind by kind with Stouffer's weighted z
+ * (weights sqrt(works)) — the z-kinds instead by stat_teacher_contrast (pooled sums
+ * contrasted with the teacher's school), the re-checks by one sign test over all the
+ * teacher's re-checked works (stat_teacher_recheck) —, combines the kinds with a weighted Simes test, and controls the false
  * discovery rate over the region's teachers with Benjamini-Hochberg. Pure: no SQL, no I/O.
  * Formulas: docs/methodology-oko.md, «Teachers in the risk zone». */
 #ifndef OKO_STATS_TEACHER_H
@@ -19,6 +21,7 @@
 
 #include "stats/cfg.h"
 #include "stats/proc.h"
+#include "stats/recheck.h"
 #include "stats/signs.h"
 
 /* Kinds of class-level evidence (the order of teachers.csv's columns). */
@@ -29,6 +32,7 @@ enum stat_tkind {
 	STAT_TK_SCORING,   /* judgement-scored positions above expectation */
 	STAT_TK_FIT,       /* answer patterns unlike the region's */
 	STAT_TK_TWINS,     /* near-identical works within the class */
+	STAT_TK_RECHECK,   /* re-checked works the school scored above the experts */
 	STAT_TK_COUNT
 };
 /* "boundary_bunching", "journal_lenient", … (the sign the kind is the class form of). */
@@ -70,6 +74,25 @@ struct stat_class_bunch {
 };
 int stat_bunch_classes(const struct stat_proc *p, const struct stat_bunch_ref *ref,
 		       struct stat_class_bunch *out);
+
+/* The re-check kind (STAT_TK_RECHECK, the class form of recheck_inflated, methodology-oko
+ * §8.2): the outcomes (rc_outcome_of) of finished re-checked works — check 2 without a
+ * significant discrepancy, or check 3; never a control check. p is rc_school_of's exact
+ * one-sided sign test, P(X >= over), X ~ Binomial(over + under, 1/2) over the works whose
+ * primary score moved; NaN when none moved (n = 0, or every final score equals the
+ * school's: the test has nothing to say, and the kind gives no evidence). */
+double stat_recheck_p(const struct rc_outcome *o, size_t n);
+
+/* One finished re-checked work of a teacher's class. */
+struct stat_trecheck {
+	uint32_t teacher;   /* teacher index 0..nteachers-1 */
+	struct rc_outcome o;
+};
+/* Per teacher, the works of all its classes pooled (every procedure and year): works[t] =
+ * its finished works, p[t] = stat_recheck_p of them (NaN without a moved work). ERR_INVALID
+ * when an entry names a teacher out of range. */
+int stat_teacher_recheck(const struct stat_trecheck *w, size_t n, size_t nteachers,
+			 uint32_t *works, double *p);
 
 /* One class's evidence of one kind for one teacher. */
 struct stat_tclass {
@@ -139,7 +162,8 @@ int stat_teacher_contrast(const struct stat_tcclass *cl, size_t n, size_t nteach
 /* Aggregates ev[0..n) into out[0..nteachers) and returns the number listed (or an ERR_*
  * when an entry names a teacher or kind out of range). z_i = Φ⁻¹(1 − p_i) (p clipped to
  * [1e-300, 1 − 1e-16]); per kind Z = Σ √n_i z_i / √(Σ n_i); p_kind = 1 − Φ(Z) (a contrasted
- * kind enters as one entry per teacher, stat_teacher_contrast's p); p = weighted Simes over
+ * kind enters as one entry per teacher, stat_teacher_contrast's p, and so does the re-check
+ * kind, stat_teacher_recheck's p); p = weighted Simes over
  * the K kinds with evidence: Q_k = p_k / w_k, p = min_j K Q_(j) / j, with w = K/2 for the
  * journal kind and K / (2(K − 1)) for each other kind when the journal kind is among them
  * (K >= 2), else w = 1; BH at level q over the teachers. */

@@ -100,7 +100,8 @@ static void test_simes(void **state)
 	stat_teacher_combine(ev3, 3, 1, 0.05, t);
 	NEAR(t[0].p, 0.02, 1e-9);
 	assert_int_equal(t[0].top, STAT_TK_LENIENT);
-	/* Six kinds, the journal 0,001, the others 0,5: weight 3 → 6·0,001/3 = 0,002. */
+	/* Every kind (seven), the journal 0,001, the others 0,5: weight 7/2 → 7·0,001/3,5 =
+	 * 0,002 (with six kinds, weight 3: 6·0,001/3, the same). */
 	struct stat_tclass ev6[STAT_TK_COUNT];
 	for (int k = 0; k < STAT_TK_COUNT; k++)
 		ev6[k] = (struct stat_tclass){ 0, (uint8_t)k, 20, k == STAT_TK_LENIENT ? 0.001 : 0.5 };
@@ -343,6 +344,81 @@ static void test_bunch_classes(void **state)
 	stat_proc_free(p);
 }
 
+/* A work of three positions scored s1 by the school and sf by the experts (no scale:
+ * marks 0; the default tolerance 1). */
+static struct rc_outcome work(const uint8_t s1[3], const uint8_t sf[3])
+{
+	struct rc_cfg cfg = RC_CFG_DEFAULT;
+	struct rc_outcome o;
+	rc_outcome_of(&cfg, NULL, s1, sf, 3, &o);
+	return o;
+}
+
+/* The re-check kind: a class whose every re-checked work was over-scored by 2 points
+ * (5 works) → the sign test's p = (1/2)^5 = 1/32; exact agreement → no work moved → NaN (no
+ * evidence); 5 over and 1 under → P(X >= 5 | 6, 1/2) = 7/64; all under → 1. */
+static void test_recheck_class(void **state)
+{
+	(void)state;
+	static const uint8_t school[3] = { 2, 2, 1 }, over2[3] = { 1, 1, 1 }, same[3] = { 2, 2, 1 },
+			     under1[3] = { 2, 2, 2 };
+	struct rc_outcome o[6];
+	for (int i = 0; i < 5; i++)
+		o[i] = work(school, over2);
+	assert_int_equal(o[0].delta, 2);
+	assert_false(o[0].objective);
+	NEAR(stat_recheck_p(o, 5), 1.0 / 32, 1e-15);
+	o[5] = work(school, under1);
+	assert_int_equal(o[5].delta, -1);
+	NEAR(stat_recheck_p(o, 6), 7.0 / 64, 1e-15);
+	NEAR(stat_recheck_p(o + 5, 1), 1.0, 1e-15);
+	for (int i = 0; i < 4; i++)
+		o[i] = work(school, same);
+	assert_true(isnan(stat_recheck_p(o, 4)));
+	assert_true(isnan(stat_recheck_p(o, 0)));
+}
+
+/* Per teacher, the works of all its classes pooled: teacher 0 has a class of 3 works over
+ * by 2 (class p 1/8) and one of 2 over and 1 exact (1/4): pooled, 5 over of 5 moved → 1/32,
+ * 6 works (Stouffer's z over the two class p-values would give 0,098); teacher 1's works
+ * all agree → NaN with 2 works; teacher 2 has none → NaN, 0 works. Combined with a journal
+ * p of 0,5 (K = 2: plain Simes) → min(2/32, 2·0,5/2) = 1/16, the re-check the top kind. */
+static void test_recheck_teacher(void **state)
+{
+	(void)state;
+	static const uint8_t school[3] = { 2, 2, 1 }, over2[3] = { 1, 1, 1 }, same[3] = { 2, 2, 1 };
+	struct stat_trecheck w[8];
+	size_t n = 0;
+	for (int i = 0; i < 3; i++)
+		w[n++] = (struct stat_trecheck){ 0, work(school, over2) };
+	w[n++] = (struct stat_trecheck){ 1, work(school, same) };
+	for (int i = 0; i < 2; i++)
+		w[n++] = (struct stat_trecheck){ 0, work(school, over2) };
+	w[n++] = (struct stat_trecheck){ 0, work(school, same) };
+	w[n++] = (struct stat_trecheck){ 1, work(school, same) };
+	uint32_t works[3];
+	double p[3];
+	assert_int_equal(stat_teacher_recheck(w, n, 3, works, p), 0);
+	assert_int_equal(works[0], 6);
+	NEAR(p[0], 1.0 / 32, 1e-15);
+	assert_int_equal(works[1], 2);
+	assert_true(isnan(p[1]));
+	assert_int_equal(works[2], 0);
+	assert_true(isnan(p[2]));
+	struct stat_tclass ev[] = {
+		{ 0, STAT_TK_RECHECK, works[0], p[0] },
+		{ 0, STAT_TK_LENIENT, 30, 0.5 },
+	};
+	struct stat_teacher t[1];
+	stat_teacher_combine(ev, 2, 1, 0.05, t);
+	NEAR(t[0].p_kind[STAT_TK_RECHECK], 1.0 / 32, 1e-12);
+	NEAR(t[0].p, 1.0 / 16, 1e-12);
+	assert_int_equal(t[0].top, STAT_TK_RECHECK);
+	assert_string_equal(stat_tkind_name(STAT_TK_RECHECK), "recheck_inflated");
+	/* A teacher out of range is refused. */
+	assert_int_equal(stat_teacher_recheck(w, n, 1, works, p), ERR_INVALID);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -350,6 +426,7 @@ int main(void)
 		cmocka_unit_test(test_simes),   cmocka_unit_test(test_bh),
 		cmocka_unit_test(test_lenient_classes), cmocka_unit_test(test_bunch_classes),
 		cmocka_unit_test(test_contrast), cmocka_unit_test(test_contrast_null),
+		cmocka_unit_test(test_recheck_class), cmocka_unit_test(test_recheck_teacher),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

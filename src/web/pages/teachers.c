@@ -27,6 +27,7 @@
 #include "model/run.h"
 #include "model/teacher.h"
 #include "stats/catalogue.h"
+#include "stats/teacher.h"
 #include "web/web.h"
 
 static void notice(struct buf *b, bool ok, const char *text)
@@ -46,6 +47,12 @@ static const char *kind_title(const char *kind)
 
 static const char *kind_explain(const char *kind)
 {
+	/* The school sign's text speaks of the school's share of objective works; the class
+	 * form of the re-check is the sign test alone (methodology-oko, «Teachers in the risk
+	 * zone»). */
+	if (stat_tkind_of(kind) == STAT_TK_RECHECK)
+		return "Эксперты перепроверили работы класса: школа ставила больше первичных баллов, "
+		       "чем эксперты, чаще, чем меньше, сверх случайного (односторонний критерий знаков).";
 	const struct stat_sign_info *s = stat_sign_find(kind);
 	return s ? s->explain : "";
 }
