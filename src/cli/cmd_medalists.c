@@ -10,12 +10,14 @@
 #include "cli/cli.h"
 #include "import/import.h"
 #include "model/medalist.h"
+#include "report/doc_pdf.h"
+#include "report/medalists_pdf.h"
 
 const char cmd_medalists_summary[] = "медалисты: списки, пороги ЕГЭ, индекс неподтверждения";
 const char cmd_medalists_usage[] =
 	"использование: oko medalists import ФАЙЛ... [--dry-run]\n"
 	"       oko medalists thresholds [ФАЙЛ] [--year ГОД] [--dry-run]\n"
-	"       oko medalists index [--year ГОД]\n\n"
+	"       oko medalists index [--year ГОД | --years ГОД-ГОД | --pooled] [--out ФАЙЛ.pdf]\n\n"
 	"import      — списки медалистов (CSV или XLSX: school,year,code,medal; только коды\n"
 	"              участников, без ФИО); списки школ и годов из файла заменяются; файл\n"
 	"              загружается целиком или не загружается. То же — «oko import medalists».\n"
@@ -25,7 +27,9 @@ const char cmd_medalists_usage[] =
 	"              умолчанию (docs/medalists.md).\n"
 	"index       — по школам: медалистов, не подтвердили, нет результата, доля, p, значимо ли\n"
 	"              выше доли региона (точный биномиальный критерий, поправка Бенджамини —\n"
-	"              Хохберга).";
+	"              Хохберга). --years 2023-2025 — годы сложены: по школе суммы за годы\n"
+	"              против доли региона каждого года; --pooled — последние три года.\n"
+	"              --out ФАЙЛ.pdf — таблица документом PDF.";
 
 static int latest_year(struct db *d, int *year)
 {
@@ -93,15 +97,38 @@ static void pct(char *out, size_t n, double share)
 		ru_num(out, n, 100 * share, 1);
 }
 
-static int show_index(struct db *d, int year)
+/* The index as a PDF at path (report/medalists_pdf.c). */
+static int write_pdf(const struct medal_index *x, const char *path)
+{
+	const char *territory = x->nregions == 1 ? x->regions[0].name : "";
+	struct doc *doc = medal_index_doc(x, territory);
+	struct buf b = BUF_INIT;
+	int rc = doc_pdf_write(doc, &b);
+	doc_free(doc);
+	if (!rc)
+		rc = cli_write_out(path, &b);
+	buf_free(&b);
+	return rc;
+}
+
+static int show_index(struct db *d, int from, int year, const char *out)
 {
 	struct medal_index x;
 	struct scope all = scope_all();
-	int rc = medal_index(d, year, &all, &x);
+	int rc = medal_index_span(d, from, year, &all, &x);
 	if (rc)
 		return rc;
 	char a[RU_NUM_MAX], p[RU_NUM_MAX];
-	printf("медалисты %d года: школ %zu\n", year, x.nschools);
+	if (out) {
+		rc = write_pdf(&x, out);
+		medal_index_free(&x);
+		return rc;
+	}
+	if (from != year)
+		printf("медалисты %d–%d годов (годы сложены: %zu): школ %zu\n", from, year, x.nyears,
+		       x.nschools);
+	else
+		printf("медалисты %d года: школ %zu\n", year, x.nschools);
 	for (size_t i = 0; i < x.nregions; i++) {
 		const struct stat_medal_total *t = &x.regions[i].st;
 		pct(a, sizeof a, t->rate);
@@ -136,10 +163,13 @@ static int show_index(struct db *d, int year)
 
 int cmd_medalists(struct cli *c, int argc, char **argv)
 {
-	const char *year_s = NULL;
-	bool dry = false;
+	const char *year_s = NULL, *years_s = NULL, *out_s = NULL;
+	bool dry = false, pooled = false;
 	const struct cli_opt opts[] = {
 		{ "--year", &year_s, NULL },
+		{ "--years", &years_s, NULL },
+		{ "--pooled", NULL, &pooled },
+		{ "--out", &out_s, NULL },
 		{ "--dry-run", NULL, &dry },
 		{ 0 },
 	};
@@ -156,6 +186,26 @@ int cmd_medalists(struct cli *c, int argc, char **argv)
 			return cli_usage_error(c, "год — число от 2000 до 2100");
 		year = (int)v;
 	}
+	int from = 0;
+	if (years_s) {
+		/* «2023-2025» or «2023–2025» */
+		const char *dash = strstr(years_s, "–");
+		size_t skip = dash ? strlen("–") : 1;
+		if (!dash)
+			dash = strchr(years_s, '-');
+		char *e1 = NULL, *e2 = NULL;
+		long a = strtol(years_s, &e1, 10), b = dash ? strtol(dash + skip, &e2, 10) : 0;
+		if (!dash || e1 != dash || !e2 || *e2 || a < 2000 || b > 2100 || a > b)
+			return cli_usage_error(c, "годы — «ГОД-ГОД» от 2000 до 2100, например 2023-2025");
+		if (year_s || pooled)
+			return cli_usage_error(c, "укажите одно: --year, --years или --pooled");
+		from = (int)a;
+		year = (int)b;
+	}
+	if (pooled && year_s)
+		return cli_usage_error(c, "укажите одно: --year, --years или --pooled");
+	if (out_s && (strlen(out_s) < 5 || strcmp(out_s + strlen(out_s) - 4, ".pdf")))
+		return cli_usage_error(c, "--out — файл .pdf");
 	const char *what = argv[0];
 	bool imp = !strcmp(what, "import"), thr = !strcmp(what, "thresholds"),
 	     idx = !strcmp(what, "index");
@@ -166,6 +216,8 @@ int cmd_medalists(struct cli *c, int argc, char **argv)
 		return cli_usage_error(c, "укажите файл со списком медалистов");
 	if (idx && npos > 1)
 		return cli_usage_error(c, "лишний аргумент «%s»", argv[1]);
+	if (!idx && (years_s || pooled || out_s))
+		return cli_usage_error(c, "--years, --pooled и --out — только для index");
 	struct db *d = NULL;
 	if ((rc = cli_open_db(c, 0, &d)))
 		return rc;
@@ -173,14 +225,18 @@ int cmd_medalists(struct cli *c, int argc, char **argv)
 		rc = run_import(d, npos, argv, dry, thr);
 		goto out;
 	}
+	if (pooled && (rc = medal_span_default(d, &from, &year)))
+		goto out;
 	if (!year && (rc = latest_year(d, &year)))
 		goto out;
+	if (!from)
+		from = year;
 	if (!year) {
 		fprintf(stderr, "oko medalists: медалистов в базе нет; укажите год: --year ГОД\n");
 		rc = ERR_NOTFOUND;
 		goto out;
 	}
-	rc = thr ? show_thresholds(d, year) : show_index(d, year);
+	rc = thr ? show_thresholds(d, year) : show_index(d, from, year, out_s);
 out:
 	db_close(d);
 	return rc;

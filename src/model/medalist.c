@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "base/err.h"
+#include "base/hmap.h"
 #include "base/mem.h"
 #include "base/str.h"
 #include "embedded.h"
@@ -111,10 +112,12 @@ int medal_years(struct db *d, int **years, size_t *n)
 	struct db_stmt *s = NULL;
 	size_t cap = 0;
 	int rc = db_prepare(d, &s, "SELECT DISTINCT year FROM medalist ORDER BY year DESC");
-	while (!rc && (rc = db_step(s)) == DB_ROW) {
-		*years = xgrow(*years, &cap, *n + 1, sizeof **years);
-		(*years)[(*n)++] = (int)db_col_int(s, 0);
-	}
+	/* Every row (rc is DB_ROW after the first: testing it for 0 would stop there). */
+	if (!rc)
+		while ((rc = db_step(s)) == DB_ROW) {
+			*years = xgrow(*years, &cap, *n + 1, sizeof **years);
+			(*years)[(*n)++] = (int)db_col_int(s, 0);
+		}
 	rc = model_done(rc);
 	db_finalize(s);
 	if (rc) {
@@ -291,6 +294,7 @@ void medal_index_free(struct medal_index *x)
 	free(x->pupils);
 	free(x->muns);
 	free(x->regions);
+	free(x->years);
 	memset(x, 0, sizeof *x);
 }
 
@@ -376,17 +380,31 @@ static void results_words(const struct stat_medal_res *r, size_t n, char *out, s
 	}
 }
 
-int medal_index(struct db *d, int year, const struct scope *sc, struct medal_index *out)
+/* What the index builds while it reads the years. */
+struct span {
+	struct hmap ids;               /* school id (8 bytes) → index into out->schools */
+	size_t cap, pcap, ycap;        /* of out->schools, out->pupils, ys (rows) */
+	struct stat_medal_school *ys;  /* [school * nyears + year]: the counts of each year */
+	int64_t *school_of;            /* per pupil: the school's id */
+	struct medal_area *regs;
+	size_t nregs, rcap;
+};
+
+/* Reads year number j (out->years[j]) into out and sp. */
+static int load_year(struct db *d, size_t j, const struct scope *sc, struct medal_index *out,
+		     struct span *sp)
 {
-	memset(out, 0, sizeof *out);
-	out->year = year;
+	int year = out->years[j];
+	size_t ny = out->nyears;
 	struct medal_threshold *thr = NULL;
 	struct eres *res = NULL;
-	size_t nthr = 0, nres = 0, cap = 0, pcap = 0, mcap = 0, rcap = 0;
-	int64_t *school_of = NULL; /* per pupil: the school's id, before the schools are sorted */
-	int rc = medal_thresholds(d, year, &thr, &nthr, &out->thresholds_stored);
+	size_t nthr = 0, nres = 0;
+	bool stored = false;
+	int rc = medal_thresholds(d, year, &thr, &nthr, &stored);
 	if (rc)
 		goto done;
+	if (j + 1 == ny)
+		out->thresholds_stored = stored;
 	struct db_stmt *s = NULL;
 	rc = db_prepare(d, &s,
 			"SELECT r.school_id, r.code, p.subject, r.test_score, r.exam_mark"
@@ -413,39 +431,47 @@ int medal_index(struct db *d, int year, const struct scope *sc, struct medal_ind
 		db_finalize(s);
 		goto done;
 	}
-	size_t j = 0; /* the merge's position in res */
-	struct medal_area *regs = NULL;
-	size_t nregs = 0;
+	size_t at = 0, k = 0; /* the current school; the merge's position in res */
+	int64_t last = -1;
 	while ((rc = db_step(s)) == DB_ROW) {
 		int64_t sid = db_col_int(s, 0);
 		const char *code = db_col_text(s, 1);
-		if (!out->nschools || out->schools[out->nschools - 1].id != sid) {
-			out->schools = xgrow(out->schools, &cap, out->nschools + 1, sizeof *out->schools);
-			struct medal_school *m = &out->schools[out->nschools++];
-			memset(m, 0, sizeof *m);
-			m->id = sid;
-			model_copy(m->login, sizeof m->login, db_col_text(s, 3));
-			model_copy(m->name, sizeof m->name, db_col_text(s, 4));
-			m->municipality_id = db_col_null(s, 5) ? 0 : db_col_int(s, 5);
-			model_copy(m->municipality, sizeof m->municipality, db_col_text(s, 6));
-			m->region_id = db_col_null(s, 7) ? 0 : db_col_int(s, 7);
-			m->visible = db_col_int(s, 9) == 1;
-			if (m->visible)
-				area(&regs, &nregs, &rcap, m->region_id, db_col_text(s, 8));
+		if (sid != last) {
+			int64_t v;
+			last = sid;
+			if (hmap_get(&sp->ids, (const char *)&sid, sizeof sid, &v)) {
+				at = (size_t)v;
+			} else {
+				at = out->nschools;
+				hmap_put(&sp->ids, (const char *)&sid, sizeof sid, (int64_t)at);
+				out->schools = xgrow(out->schools, &sp->cap, at + 1, sizeof *out->schools);
+				struct medal_school *m = &out->schools[out->nschools++];
+				memset(m, 0, sizeof *m);
+				m->id = sid;
+				model_copy(m->login, sizeof m->login, db_col_text(s, 3));
+				model_copy(m->name, sizeof m->name, db_col_text(s, 4));
+				m->municipality_id = db_col_null(s, 5) ? 0 : db_col_int(s, 5);
+				model_copy(m->municipality, sizeof m->municipality, db_col_text(s, 6));
+				m->region_id = db_col_null(s, 7) ? 0 : db_col_int(s, 7);
+				m->visible = db_col_int(s, 9) == 1;
+				if (m->visible)
+					area(&sp->regs, &sp->nregs, &sp->rcap, m->region_id, db_col_text(s, 8));
+				sp->ys = xgrow(sp->ys, &sp->ycap, out->nschools * ny, sizeof *sp->ys);
+				memset(&sp->ys[at * ny], 0, ny * sizeof *sp->ys);
+			}
 		}
-		struct medal_school *m = &out->schools[out->nschools - 1];
-		size_t pc = pcap;
-		out->pupils = xgrow(out->pupils, &pcap, out->npupils + 1, sizeof *out->pupils);
-		if (pcap != pc)
-			school_of = xrealloc(school_of, pcap * sizeof *school_of);
+		size_t pc = sp->pcap;
+		out->pupils = xgrow(out->pupils, &sp->pcap, out->npupils + 1, sizeof *out->pupils);
+		if (sp->pcap != pc)
+			sp->school_of = xrealloc(sp->school_of, sp->pcap * sizeof *sp->school_of);
 		struct medal_pupil *p = &out->pupils[out->npupils];
-		school_of[out->npupils++] = sid;
+		sp->school_of[out->npupils++] = sid;
 		memset(p, 0, sizeof *p);
+		p->year = year;
 		model_copy(p->code, sizeof p->code, code);
 		p->medal = (int)db_col_int(s, 2);
-		while (j < nres && cmp_key(res[j].school_id, res[j].code, sid, p->code) < 0)
-			j++;
-		size_t k = j;
+		while (k < nres && cmp_key(res[k].school_id, res[k].code, sid, p->code) < 0)
+			k++;
 		struct stat_medal_res r[32];
 		size_t nr = 0;
 		while (k < nres && !cmp_key(res[k].school_id, res[k].code, sid, p->code)) {
@@ -453,7 +479,6 @@ int medal_index(struct db *d, int year, const struct scope *sc, struct medal_ind
 				r[nr++] = res[k].r;
 			k++;
 		}
-		j = k;
 		struct stat_medal_req q[32];
 		size_t nq = 0;
 		for (size_t t = 0; t < nthr && nq < sizeof q / sizeof *q; t++)
@@ -466,50 +491,82 @@ int medal_index(struct db *d, int year, const struct scope *sc, struct medal_ind
 		p->status = stat_medal_status(q, nq, r, nr, &failed);
 		model_copy(p->failed, sizeof p->failed, failed);
 		results_words(r, nr, p->results, sizeof p->results);
-		m->st.medalists++;
+		struct stat_medal_school *c = &sp->ys[at * ny + j];
+		c->medalists++;
 		switch (p->status) {
-		case STAT_MEDAL_OK: m->st.checked++; break;
-		case STAT_MEDAL_BELOW: m->st.checked++; m->st.below++; break;
-		case STAT_MEDAL_NORESULT: m->st.noresult++; break;
-		case STAT_MEDAL_NORULE: m->st.norule++; break;
+		case STAT_MEDAL_OK: c->checked++; break;
+		case STAT_MEDAL_BELOW: c->checked++; c->below++; break;
+		case STAT_MEDAL_NORESULT: c->noresult++; break;
+		case STAT_MEDAL_NORULE: c->norule++; break;
 		}
 	}
 	rc = model_done(rc);
 	db_finalize(s);
-	if (rc) {
-		free(regs);
+done:
+	free(thr);
+	free(res);
+	return rc;
+}
+
+int medal_index_span(struct db *d, int from, int to, const struct scope *sc,
+		     struct medal_index *out)
+{
+	memset(out, 0, sizeof *out);
+	out->year = to;
+	out->year_from = from;
+	struct span sp;
+	memset(&sp, 0, sizeof sp);
+	hmap_init(&sp.ids);
+	int *all = NULL;
+	size_t nall = 0;
+	int rc = medal_years(d, &all, &nall);
+	if (rc)
 		goto done;
-	}
-	/* The test, region by region over all its schools. */
-	struct stat_medal_school *buf = xmalloc((out->nschools ? out->nschools : 1) * sizeof *buf);
-	size_t *idx = xmalloc((out->nschools ? out->nschools : 1) * sizeof *idx);
-	bool *done_s = xcalloc(out->nschools ? out->nschools : 1, sizeof *done_s);
-	for (size_t a = 0; a < out->nschools; a++) {
+	/* The years with medalists in the span, ascending (medal_years is latest first). */
+	out->years = xmalloc((nall ? nall : 1) * sizeof *out->years);
+	for (size_t i = nall; i-- > 0;)
+		if (all[i] >= from && all[i] <= to)
+			out->years[out->nyears++] = all[i];
+	for (size_t j = 0; !rc && j < out->nyears; j++)
+		rc = load_year(d, j, sc, out, &sp);
+	if (rc)
+		goto done;
+	size_t ny = out->nyears, ns = out->nschools;
+	/* The test, region by region over all its schools and the years. */
+	struct stat_medal_school *buf = xmalloc((ns ? ns : 1) * sizeof *buf);
+	struct stat_medal_school *yb = xmalloc((ns * ny + 1) * sizeof *yb);
+	size_t *idx = xmalloc((ns ? ns : 1) * sizeof *idx);
+	bool *done_s = xcalloc(ns ? ns : 1, sizeof *done_s);
+	for (size_t a = 0; a < ns; a++) {
 		if (done_s[a])
 			continue;
 		size_t k = 0;
-		for (size_t b = a; b < out->nschools; b++)
+		for (size_t b = a; b < ns; b++)
 			if (!done_s[b] && out->schools[b].region_id == out->schools[a].region_id) {
 				done_s[b] = true;
 				idx[k] = b;
-				buf[k++] = out->schools[b].st;
+				memcpy(&yb[k * ny], &sp.ys[b * ny], ny * sizeof *yb);
+				k++;
 			}
 		struct stat_medal_total t;
-		stat_medal_schools(buf, k, STAT_MEDAL_ALPHA, &t);
+		stat_medal_schools_years(buf, k, yb, ny, STAT_MEDAL_ALPHA, &t, NULL);
 		for (size_t b = 0; b < k; b++)
 			out->schools[idx[b]].st = buf[b];
-		for (size_t r = 0; r < nregs; r++)
-			if (regs[r].id == out->schools[a].region_id)
-				regs[r].st = t;
+		for (size_t r = 0; r < sp.nregs; r++)
+			if (sp.regs[r].id == out->schools[a].region_id)
+				sp.regs[r].st = t;
 	}
 	free(buf);
+	free(yb);
 	free(idx);
 	free(done_s);
-	out->regions = regs;
-	out->nregions = nregs;
+	out->regions = sp.regs;
+	out->nregions = sp.nregs;
+	sp.regs = NULL;
 	/* Municipalities: the sums of their schools (all of them: a visible school's
 	 * municipality is seen whole by the region; a school sees its own only). */
-	for (size_t a = 0; a < out->nschools; a++) {
+	size_t mcap = 0;
+	for (size_t a = 0; a < ns; a++) {
 		const struct medal_school *m = &out->schools[a];
 		if (!m->visible || !m->municipality_id || sc->kind == SCOPE_SCHOOL)
 			continue;
@@ -517,7 +574,7 @@ int medal_index(struct db *d, int year, const struct scope *sc, struct medal_ind
 	}
 	for (size_t i = 0; i < out->nmuns; i++) {
 		struct medal_area *mu = &out->muns[i];
-		for (size_t a = 0; a < out->nschools; a++)
+		for (size_t a = 0; a < ns; a++)
 			if (out->schools[a].municipality_id == mu->id)
 				add_counts(&mu->st, &out->schools[a].st);
 		mu->st.rate = mu->st.checked ? (double)mu->st.below / (double)mu->st.checked : NAN;
@@ -525,22 +582,79 @@ int medal_index(struct db *d, int year, const struct scope *sc, struct medal_ind
 	if (out->nmuns > 1)
 		qsort(out->muns, out->nmuns, sizeof *out->muns, cmp_area_name);
 	/* Schools by name; the pupils follow their school's new place. */
-	if (out->nschools > 1) {
-		qsort(out->schools, out->nschools, sizeof *out->schools, cmp_school_name);
+	if (ns > 1)
+		qsort(out->schools, ns, sizeof *out->schools, cmp_school_name);
+	for (size_t a = 0; a < ns; a++) {
+		int64_t id = out->schools[a].id;
+		hmap_put(&sp.ids, (const char *)&id, sizeof id, (int64_t)a);
 	}
-	for (size_t i = 0; i < out->npupils; i++)
-		for (size_t a = 0; a < out->nschools; a++)
-			if (out->schools[a].id == school_of[i]) {
-				out->pupils[i].school = a;
-				break;
-			}
+	for (size_t i = 0; i < out->npupils; i++) {
+		int64_t v = 0;
+		hmap_get(&sp.ids, (const char *)&sp.school_of[i], sizeof sp.school_of[i], &v);
+		out->pupils[i].school = (size_t)v;
+	}
 done:
-	free(thr);
-	free(res);
-	free(school_of);
+	free(all);
+	free(sp.ys);
+	free(sp.school_of);
+	free(sp.regs);
+	hmap_free(&sp.ids);
 	if (rc)
 		medal_index_free(out);
 	return rc;
+}
+
+int medal_index(struct db *d, int year, const struct scope *sc, struct medal_index *out)
+{
+	return medal_index_span(d, year, year, sc, out);
+}
+
+int medal_span_default(struct db *d, int *from, int *to)
+{
+	int *ys = NULL;
+	size_t n = 0;
+	*from = *to = 0;
+	int rc = medal_years(d, &ys, &n);
+	if (!rc && n) {
+		*to = ys[0];
+		*from = ys[0] - (MEDAL_SPAN_YEARS - 1);
+	}
+	free(ys);
+	return rc;
+}
+
+int medal_school_span(struct db *d, int64_t school_id, int from, int to, int *first, int *last,
+		      size_t *nyears, struct stat_medal_school *st, double *region_rate, bool *found)
+{
+	*found = false;
+	*first = *last = 0;
+	*nyears = 0;
+	memset(st, 0, sizeof *st);
+	*region_rate = NAN;
+	struct scope one = { .kind = SCOPE_SCHOOL, .id = school_id };
+	struct medal_index x;
+	int rc = medal_index_span(d, from, to, &one, &x);
+	if (rc)
+		return rc;
+	for (size_t a = 0; a < x.nschools; a++)
+		if (x.schools[a].id == school_id) {
+			*st = x.schools[a].st;
+			*found = true;
+		}
+	if (x.nregions)
+		*region_rate = x.regions[0].st.rate;
+	if (x.nyears) {
+		*first = x.years[0];
+		*last = x.years[x.nyears - 1];
+	}
+	for (size_t j = 0; j < x.nyears; j++)
+		for (size_t i = 0; i < x.npupils; i++)
+			if (x.pupils[i].year == x.years[j] && x.schools[x.pupils[i].school].id == school_id) {
+				(*nyears)++;
+				break;
+			}
+	medal_index_free(&x);
+	return 0;
 }
 
 int medal_school_latest(struct db *d, int64_t school_id, int *year, struct stat_medal_school *st,
@@ -561,18 +675,11 @@ int medal_school_latest(struct db *d, int64_t school_id, int *year, struct stat_
 	db_reset(s);
 	if (rc || !y)
 		return rc;
-	struct scope one = { .kind = SCOPE_SCHOOL, .id = school_id };
-	struct medal_index x;
-	if ((rc = medal_index(d, (int)y, &one, &x)))
+	int first, last;
+	size_t ny;
+	if ((rc = medal_school_span(d, school_id, (int)y, (int)y, &first, &last, &ny, st, region_rate,
+				    found)))
 		return rc;
-	for (size_t a = 0; a < x.nschools; a++)
-		if (x.schools[a].id == school_id) {
-			*st = x.schools[a].st;
-			*found = true;
-		}
-	if (x.nregions)
-		*region_rate = x.regions[0].st.rate;
 	*year = (int)y;
-	medal_index_free(&x);
 	return 0;
 }

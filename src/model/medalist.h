@@ -7,7 +7,9 @@
  * latest default year not after it. The index (medal_index) joins each medalist of a year
  * with its ЕГЭ results of that year (procedures of kind EGE, present, with a test score or
  * a mark) and applies stats/medal.h per medalist, per school, per municipality and per
- * region; the schools are tested against their region's rate. */
+ * region; the schools are tested against their region's rate. medal_index_span pools the
+ * years of a span: per school the counts summed over its years, tested against the
+ * region's rate of each year (stat_medal_schools_years); one year is medal_index. */
 #ifndef OKO_MODEL_MEDALIST_H
 #define OKO_MODEL_MEDALIST_H
 
@@ -22,6 +24,7 @@
 #define MEDAL_CODE_MAX 64    /* a participant code's bytes with its NUL */
 #define MEDAL_SOURCE_MAX 400 /* a threshold's source text */
 #define MEDAL_NAME_MAX 512   /* a school's or municipality's name */
+#define MEDAL_SPAN_YEARS 3   /* the years pooled by default: the latest three (docs/medalists.md) */
 
 /* The medal from a file's or form's text: «медаль»/«0» → 0, «1»/«I»/«I степени» → 1,
  * «2»/«II»/«II степени» → 2; -1 for anything else. */
@@ -70,6 +73,7 @@ int medal_years(struct db *d, int **years, size_t *n);
 /* One medalist in the index. */
 struct medal_pupil {
 	size_t school;        /* index into medal_index.schools */
+	int year;             /* the graduation year */
 	char code[MEDAL_CODE_MAX];
 	int medal;
 	enum stat_medal_status status;
@@ -91,27 +95,43 @@ struct medal_area {
 };
 
 struct medal_index {
-	int year;
-	struct medal_school *schools;  /* every school with medalists in the year, by name */
+	int year;                      /* the span's last year (the year of a single year) */
+	int year_from;                 /* the span's first year (= year for a single year) */
+	int *years;                    /* the years with medalists in the span, ascending */
+	size_t nyears;
+	struct medal_school *schools;  /* every school with medalists in the span, by name */
 	size_t nschools;
-	struct medal_pupil *pupils;    /* by school, code */
+	struct medal_pupil *pupils;    /* by year, school, code */
 	size_t npupils;
 	struct medal_area *muns;       /* municipalities with visible schools, by name */
 	size_t nmuns;
 	struct medal_area *regions;    /* regions with visible schools */
 	size_t nregions;
-	bool thresholds_stored;        /* the year's thresholds are the region's, not defaults */
+	bool thresholds_stored;        /* the (last) year's thresholds are the region's, not defaults */
 };
 
 /* The index of a year: computed over every school of each region (the test needs them
  * all), with `visible` marking the schools within sc; municipalities and regions are the
  * ones with a visible school. */
 int medal_index(struct db *d, int year, const struct scope *sc, struct medal_index *out);
+/* The index over the years from..to pooled (the same over the span's years with medalists;
+ * a school's st holds its sums and the pooled test, an area's its sums with the rate of
+ * all the years together). */
+int medal_index_span(struct db *d, int from, int to, const struct scope *sc,
+		     struct medal_index *out);
 void medal_index_free(struct medal_index *x);
+/* The default span: the latest MEDAL_SPAN_YEARS graduation years up to the latest year with
+ * medalists; *from = *to = 0 when there are none. */
+int medal_span_default(struct db *d, int *from, int *to);
 
 /* One school's figures of its latest year with medalists (for its card and the notes):
  * *found false when it has none. */
 int medal_school_latest(struct db *d, int64_t school_id, int *year, struct stat_medal_school *st,
 			double *region_rate, bool *found);
+/* One school's figures pooled over from..to (the school's card); *first and *last receive
+ * the first and last year of the span with medalists of the region, *nyears how many of
+ * them the school has medalists in; *found false when it has none in the span. */
+int medal_school_span(struct db *d, int64_t school_id, int from, int to, int *first, int *last,
+		      size_t *nyears, struct stat_medal_school *st, double *region_rate, bool *found);
 
 #endif

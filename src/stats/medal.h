@@ -18,7 +18,15 @@
  *    them BELOW. The region's rate p0 = Σk / Σn. A school's p-value is the exact one-sided
  *    binomial tail P(X >= k_s), X ~ Bin(n_s, p0); NaN for n_s = 0. Benjamini–Hochberg over
  *    the schools with a p-value gives q; a school is significant when q <= alpha (0.05)
- *    and its share k_s/n_s is above p0. */
+ *    and its share k_s/n_s is above p0.
+ *
+ * 3. Years pooled (stat_medal_schools_years): a school has few medalists a year, so its
+ *    years are summed — k_s = Σ_y k_sy, n_s = Σ_y n_sy — and tested against the region's
+ *    rate of each year p0_y = Σ_s k_sy / Σ_s n_sy: under the null X = Σ_y Bin(n_sy, p0_y)
+ *    (a sum of binomials with different rates), p = P(X >= k_s) by exact convolution
+ *    (stat_medal_pooled_upper). The school is significant when q <= alpha and its share
+ *    is above the share expected of it, e_s = Σ_y n_sy p0_y / n_s. One year is the
+ *    binomial test of 2. exactly. */
 #ifndef OKO_STATS_MEDAL_H
 #define OKO_STATS_MEDAL_H
 
@@ -61,7 +69,8 @@ struct stat_medal_school {
 	/* filled by stat_medal_schools: */
 	double share;        /* below / checked; NaN when checked = 0 */
 	double p, q;         /* binomial tail and BH-adjusted; NaN when checked = 0 */
-	bool significant;    /* q <= alpha and share > the region's rate */
+	double expected;     /* the share expected under the region's rate(s): Σ n_y p0_y / n */
+	bool significant;    /* q <= alpha and share > expected */
 };
 
 struct stat_medal_total {
@@ -73,5 +82,20 @@ struct stat_medal_total {
 /* Fills each school's share, p, q and flag against the schools' pooled rate, and total. */
 void stat_medal_schools(struct stat_medal_school *s, size_t n, double alpha,
 			struct stat_medal_total *total);
+
+/* P(X >= k) for X = Σ_j Bin(n[j], p[j]), j < m (the Poisson-binomial law of a sum of
+ * binomials), by exact convolution of the binomial probabilities; years with n[j] = 0 are
+ * skipped (their p[j] may be NaN). 1 for k = 0, 0 for k > Σ n[j]; with one binomial it is
+ * stat_binom_upper. */
+double stat_medal_pooled_upper(uint64_t k, const uint64_t *n, const double *p, size_t m);
+
+/* The years pooled: y[i*ny + j] holds school i's counts of year j (medalists, checked,
+ * below, noresult, norule; the rest ignored). s[i] receives the sums over the years with
+ * share, p (stat_medal_pooled_upper against the region's rate of each year), q, expected
+ * and the flag; total the sums, rate = Σbelow / Σchecked over all years. rates (optional,
+ * ny values) receives each year's region rate (NaN for a year with nothing checked). */
+void stat_medal_schools_years(struct stat_medal_school *s, size_t n,
+			      const struct stat_medal_school *y, size_t ny, double alpha,
+			      struct stat_medal_total *total, double *rates);
 
 #endif

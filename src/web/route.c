@@ -46,6 +46,8 @@ static const char *const mp_statuses[] = { "planned", "progress", "done", "cance
 static const char *const mp_kinds[] = { "interview", "control", "recheck", "observers", "seminar", NULL };
 static const char *const note_kinds[] = { "order", "info-note", "analytic-note", "plan", NULL };
 static const char *const doc_formats[] = { "docx", "pdf", NULL };
+static const char *const medal_formats[] = { "csv", "xlsx", "pdf", NULL };
+static const char *const medal_degrees[] = { "0", "1", "2", NULL };
 static const char *const risk_sorts[] = { "rank", "name", "municipality", "official", "published", "own", "works", NULL };
 
 /* Keys several routes take, written once. */
@@ -186,12 +188,19 @@ const struct web_route web_routes[] = {
 	  KEYS(CSRF, PROCEDURE, CLASS, K("teacher", WEB_TEXT, "учитель", .max = 120)) },
 	{ "POST", "/teachers/import", page_teachers_import, SCHOOLS, true, KEYS(CSRF, YEAR, FILE_, DRY_RUN) },
 	/* issue 20: the medalists' non-confirmation index (pages/medalists.c) */
-	{ "GET", "/medalists", page_medalists, WEB_STAFF, false, KEYS(YEAR, SCHOOL) },
+	{ "GET", "/medalists", page_medalists, WEB_STAFF, false,
+	  KEYS(YEAR, SCHOOL, K("from", WEB_INT, "первый год", .min = 2000, .max = 2100)) },
 	{ "GET", "/medalists/export", page_medalists_export, WEB_TERRITORY, false,
-	  KEYS(YEAR, K("format", WEB_ENUM, "формат", .values = formats)) },
+	  KEYS(YEAR, K("from", WEB_INT, "первый год", .min = 2000, .max = 2100),
+	       K("format", WEB_ENUM, "формат", .values = medal_formats)) },
 	{ "POST", "/medalists/import", page_medalists_import, WEB_TERRITORY, true, KEYS(CSRF, YEAR, SCHOOL, FILE_, DRY_RUN) },
 	{ "POST", "/medalists/thresholds", page_medalists_thresholds, REGION, true, KEYS(CSRF, YEAR, SCHOOL, FILE_, DRY_RUN) },
 	{ "POST", "/medalists/thresholds/reset", page_medalists_thresholds_reset, REGION, true, KEYS(CSRF, YEAR, SCHOOL) },
+	{ "POST", "/medalists/thresholds/row", page_medalists_threshold_row, REGION, true,
+	  KEYS(CSRF, YEAR, K("medal", WEB_ENUM, "медаль", .values = medal_degrees),
+	       K("subject", WEB_TEXT, "предмет", .max = 8), K("min_score", WEB_TEXT, "наименьший балл", .max = 8),
+	       K("min_mark", WEB_TEXT, "наименьшая отметка", .max = 8),
+	       K("source", WEB_TEXT, "основание", .max = 390)) },
 	{ "GET", "/grid", page_grid_list, SCHOOLS, false, NONE },
 	{ "GET", "/grid/{procedure}", page_grid, SCHOOLS, false,
 	  KEYS(CLASS, K("saved", WEB_ENUM, "сохранено", .values = one)) },

@@ -398,6 +398,7 @@ int page_medalists_export(struct web_req *r, struct web_res *w);
 int page_medalists_import(struct web_req *r, struct web_res *w);
 int page_medalists_thresholds(struct web_req *r, struct web_res *w);
 int page_medalists_thresholds_reset(struct web_req *r, struct web_res *w);
+int page_medalists_threshold_row(struct web_req *r, struct web_res *w);
 void web_medalists_card(struct web_req *r, struct buf *b, int64_t school_id, const char *login);
 /* The evidence card's teachers block: counts of the run's assessed and listed teachers. */
 void web_teachers_card(struct web_req *r, struct buf *b, int64_t run_id, int64_t school_id);

@@ -92,6 +92,57 @@ expect_grep "sch2: none below, p = 1" "$T/out" "$(printf 'sch2\tГород А\t1
 expect_grep "sch3: two below, p = 0,47178, q = 0,70767" "$T/out" "$(printf 'sch3\tРайон Б\t5\t2\t0\t40,0\t0,4718\t0,7077\tнет')"
 expect_grep "sch4: no result and no rule, no share" "$T/out" "$(printf 'sch4\tРайон Б\t2\t0\t1\t—\t—\t—\tнет')"
 
+# --- years pooled: a second year, 2024 (the degrees' thresholds: Russian 70 and one other
+# subject 70): sch1 2 medalists, both confirm; sch2 2, one with Russian 60 → the region's
+# 2024 rate 1/4 = 0,25. Pooled 2024–2025 against each year's rate:
+#   sch1 k = 4 of 2 + 4: P(Bin(2; 0,25) + Bin(4; 0,3) >= 4) = 0,0577125, expected share
+#        (2·0,25 + 4·0,3)/6 = 28,3 %;
+#   sch2 k = 1 of 2 + 11: 1 − 0,75²·0,7¹¹ = 0,98888;
+#   sch3 2 of 5 in 2025 only: 0,47178 as before; BH over 3: q = 0,1731, 0,7077, 0,9889
+#   — sch1 is no longer significant once its confirmed 2024 medalists count.
+cat >"$D/proc24.csv" <<'CSV'
+procedure,kind,year,subject,grade,max_score,positions
+EGE-2024-RU-11,EGE,2024,RU,11,50,1:50
+EGE-2024-MA-11,EGE,2024,MA,11,32,1:32
+CSV
+printf 'school,year,code,medal\nsch1,2024,1100,1\nsch1,2024,1101,1\nsch2,2024,2100,1\nsch2,2024,2101,1\n' >"$D/med24.csv"
+printf 'school,procedure,code,class,absent,total,1,mark,test_score\nsch1,EGE-2024-RU-11,1100,11А,0,10,10,5,80\nsch1,EGE-2024-RU-11,1101,11А,0,10,10,5,80\nsch2,EGE-2024-RU-11,2100,11А,0,10,10,4,60\nsch2,EGE-2024-RU-11,2101,11А,0,10,10,5,80\n' >"$D/res24ru.csv"
+printf 'school,procedure,code,class,absent,total,1,mark,test_score\nsch1,EGE-2024-MA-11,1100,11А,0,10,10,5,80\nsch1,EGE-2024-MA-11,1101,11А,0,10,10,5,80\nsch2,EGE-2024-MA-11,2100,11А,0,10,10,5,80\nsch2,EGE-2024-MA-11,2101,11А,0,10,10,5,80\n' >"$D/res24ma.csv"
+expect_ok "2024 procedures" import procedures "$D/proc24.csv"
+expect_ok "2024 Russian" import results "$D/res24ru.csv"
+expect_ok "2024 mathematics" import results "$D/res24ma.csv"
+expect_ok "2024 medalists" import medalists "$D/med24.csv"
+expect_ok "2024 alone" medalists index --year 2024
+expect_grep "2024: one of four" "$T/out" "медалистов 4, проверено 4, не подтвердили 1, нет результата 0, без порогов 0, доля 25,0%"
+expect_ok "2025 unchanged by another year" medalists index --year 2025
+expect_grep "sch1 in 2025 alone still significant" "$T/out" "$(printf 'sch1\tГород А\t4\t4\t0\t100,0\t0,0081\t0,0243\tда')"
+expect_ok "the years pooled" medalists index --years 2024-2025
+expect_grep "the span said" "$T/out" "медалисты 2024–2025 годов (годы сложены: 2): школ 4"
+expect_grep "the region's sums" "$T/out" "медалистов 26, проверено 24, не подтвердили 7, нет результата 1, без порогов 1, доля 29,2%; школ со значимо большей долей: 0"
+expect_grep "sch1 pooled: p = 0,0577, q = 0,1731, not significant" "$T/out" "$(printf 'sch1\tГород А\t6\t4\t0\t66,7\t0,0577\t0,1731\tнет')"
+expect_grep "sch2 pooled: p = 0,9889" "$T/out" "$(printf 'sch2\tГород А\t13\t1\t0\t7,7\t0,9889\t0,9889\tнет')"
+expect_grep "sch3 (2025 only): as in 2025" "$T/out" "$(printf 'sch3\tРайон Б\t5\t2\t0\t40,0\t0,4718\t0,7077\tнет')"
+expect_ok "--pooled: the last three years" medalists index --pooled
+expect_grep "--pooled spans 2023–2025, two of them with medalists" "$T/out" "медалисты 2023–2025 годов (годы сложены: 2)"
+run_oko medalists index --years 2025-2024
+expect_eq "a reversed span is refused" "$rc" 2
+expect_grep "in Russian" "$T/err" "годы — «ГОД-ГОД»"
+# the table as a PDF: its text holds the title and the same figures
+if command -v pdftotext >/dev/null; then
+	expect_ok "the PDF" medalists index --years 2024-2025 --out "$T/m.pdf"
+	pdftotext -layout "$T/m.pdf" - | sed 's/\xc2\xad//g; s/\xe2\x80\x89/ /g; s/\xc2\xa0/ /g' >"$T/m.txt"
+	expect_grep "the Russian title" "$T/m.txt" "Подтверждение медалей результатами ЕГЭ, 2024–2025 годы"
+	# each school's figures as the table's row, spaces squeezed
+	tr -s ' ' <"$T/m.txt" >"$T/m1.txt"
+	expect_grep "sch1's row" "$T/m1.txt" "Школа один (Город 6 6 4 0 66,7 0,0577 0,1731 нет"
+	expect_grep "sch2's row" "$T/m1.txt" "Школа два (Город 13 13 1 0 7,7 0,9889 0,9889 нет"
+	expect_grep "sch4's row: nothing checked" "$T/m1.txt" "Школа четыре 2 0 0 1 — — — —"
+	expect_grep "the region's sums in words" "$T/m.txt" "медалистов — 26"
+	if grep -q '[0-9]\.[0-9]' "$T/m.txt"; then fail "a decimal point in the PDF"; else ok "decimal commas in the PDF"; fi
+else
+	skip "pdftotext is not installed: the PDF"
+fi
+
 # --- thresholds: defaults shown, a region's file replaces the year's ---
 expect_ok "thresholds shown" medalists thresholds --year 2025
 expect_grep "defaults of 2024 apply to 2025" "$T/out" "пороги 2025 года (по умолчанию oko)"

@@ -229,15 +229,117 @@ expect_eq "reset → 200" "$code" 200
 expect_grep "the defaults again" "$T/body" "Пороги 2025 года — по умолчанию oko."
 expect_eq "no stored thresholds" "$(sql "SELECT count(*) FROM medal_threshold")" 0
 
+# --- the table as a PDF: the same rows as the CSV download
+if command -v pdftotext >/dev/null; then
+	get reg "/medalists/export?year=2025&format=csv"
+	cp "$T/body" "$T/m.csv"
+	code=$(curl -s -o "$T/m.pdf" -D "$T/hdr" -w '%{http_code}' -b "$T/reg.jar" "$URL/medalists/export?year=2025&format=pdf")
+	expect_eq "PDF download → 200" "$code" 200
+	expect_grep "a PDF type" "$T/hdr" "application/pdf"
+	pdftotext -layout "$T/m.pdf" - | sed 's/\xc2\xad//g; s/\xe2\x80\x89/ /g; s/\xc2\xa0/ /g' | tr -s ' ' >"$T/m.txt"
+	expect_grep "the Russian title" "$T/m.txt" "Подтверждение медалей результатами ЕГЭ, 2025 год"
+	python3 - "$T/m.csv" "$T/m.txt" >"$T/pdfcmp.txt" <<'PY2'
+import csv, sys
+rows = list(csv.reader(open(sys.argv[1], encoding="utf-8-sig")))[1:]
+text = open(sys.argv[2], encoding="utf-8").read()
+bad = []
+for r in rows:
+    # name (municipality) medalists checked below noresult share p q verdict: the school's
+    # name starts its row; its figures follow on the same line
+    figs = " ".join([r[3], r[4], r[5], r[6], r[8], r[9], r[10], r[11] if r[9] != "—" else "—"])
+    line = next((l for l in text.splitlines() if l.startswith(r[1])), None)
+    if line is None or figs not in line:
+        bad.append((r[1], figs, line))
+print("SAME-FIGURES" if rows and not bad else f"differ {bad}")
+PY2
+	expect_grep "the PDF's figures are the CSV's" "$T/pdfcmp.txt" "SAME-FIGURES"
+	get muna "/medalists/export?year=2025&format=pdf"
+	expect_eq "the municipality's PDF → 200" "$code" 200
+else
+	skip "pdftotext is not installed: the PDF"
+fi
+
+# --- one threshold typed in the form (the region): checked as a file's row, nothing stored
+# on a refusal; the year's thresholds in force (the defaults) are kept with it
+post muna /medalists/thresholds/row --data-urlencode year=2025 --data-urlencode medal=1 \
+	--data-urlencode subject=RU --data-urlencode min_score=60
+expect_eq "a municipality may not type thresholds → 403" "$code" 403
+before=$(mdig)
+post reg /medalists/thresholds/row --data-urlencode year=2025 --data-urlencode medal=1 \
+	--data-urlencode subject=RU --data-urlencode min_score=abc
+expect_eq "a bad score → 400" "$code" 400
+expect_grep "the field named, in Russian" "$T/body" "Поле «наименьший тестовый балл», значение «abc»: минимальный балл — целое число от 0 до 100"
+expect_grep "the refusal said" "$T/body" "Порог не сохранён"
+post reg /medalists/thresholds/row --data-urlencode year=2025 --data-urlencode medal=1 \
+	--data-urlencode subject=RU --data-urlencode min_score=70 --data-urlencode min_mark=5
+expect_eq "both a score and a mark → 400" "$code" 400
+expect_grep "either, not both" "$T/body" "укажите либо минимальный балл, либо минимальную отметку, не оба"
+post reg /medalists/thresholds/row --data-urlencode year=2025 --data-urlencode medal=1 \
+	--data-urlencode subject=XX --data-urlencode min_score=70
+expect_grep "an unknown subject" "$T/body" "Поле «предмет», значение «XX»"
+post reg /medalists/thresholds/row --data-urlencode year=2025 --data-urlencode medal=7 \
+	--data-urlencode subject=RU --data-urlencode min_score=70
+expect_eq "a medal outside the list → 400 by the route" "$code" 400
+expect_eq "nothing stored after the refusals" "$(mdig)" "$before"
+get reg /medalists
+expect_grep "the form offered to the region" "$T/body" 'action="/medalists/thresholds/row"'
+post reg /medalists/thresholds/row --data-urlencode year=2025 --data-urlencode medal=1 \
+	--data-urlencode subject=RU --data-urlencode min_score=60 --data-urlencode "source=решение региона"
+expect_eq "a good threshold → 200" "$code" 200
+expect_grep "saved" "$T/body" "Порог сохранён: 2025: медаль I степени, русский язык"
+expect_eq "the year's own: the six defaults with Russian of the I degree at 60" \
+	"$(sql "SELECT count(*) || ':' || sum(CASE WHEN medal = 1 AND subject = 'RU' AND min_score = 60 THEN 1 ELSE 0 END) FROM medal_threshold WHERE year = 2025")" "6:1"
+expect_grep "now the region's" "$T/body" "Пороги 2025 года — заданы регионом."
+get muna /medalists
+if grep -q 'action="/medalists/thresholds/row"' "$T/body"; then fail "a municipality is offered the form"; else ok "no threshold form for a municipality"; fi
+post reg /medalists/thresholds/reset --data-urlencode year=2025
+
+# --- years pooled: a 2024 list (sch1 2 medalists who confirm, sch2 one of two below; the
+# figures of t_medalists.sh): the chooser offers the years together, the page and the card
+# say them in words
+cat >"$D/proc24.csv" <<'CSV'
+procedure,kind,year,subject,grade,max_score,positions
+EGE-2024-RU-11,EGE,2024,RU,11,50,1:50
+EGE-2024-MA-11,EGE,2024,MA,11,32,1:32
+CSV
+printf 'school,year,code,medal\nsch1,2024,1100,1\nsch1,2024,1101,1\nsch2,2024,2100,1\nsch2,2024,2101,1\n' >"$D/med24.csv"
+printf 'school,procedure,code,class,absent,total,1,mark,test_score\nsch1,EGE-2024-RU-11,1100,11А,0,10,10,5,80\nsch1,EGE-2024-RU-11,1101,11А,0,10,10,5,80\nsch2,EGE-2024-RU-11,2100,11А,0,10,10,4,60\nsch2,EGE-2024-RU-11,2101,11А,0,10,10,5,80\nsch1,EGE-2024-MA-11,1100,11А,0,10,10,5,80\nsch1,EGE-2024-MA-11,1101,11А,0,10,10,5,80\nsch2,EGE-2024-MA-11,2100,11А,0,10,10,5,80\nsch2,EGE-2024-MA-11,2101,11А,0,10,10,5,80\n' >"$D/res24.csv"
+"$OKO" import procedures "$D/proc24.csv" >/dev/null
+"$OKO" import results "$D/res24.csv" >/dev/null 2>&1 || echo "# 2024 results failed"
+"$OKO" import medalists "$D/med24.csv" >/dev/null
+get reg /medalists
+expect_grep "the chooser offers the years together" "$T/body" '<a href="/medalists?year=2025&amp;from=2024">все годы: 2024–2025</a>'
+expect_grep "and each year" "$T/body" '<a href="/medalists?year=2024">2024</a>'
+get reg "/medalists?year=2025&from=2024"
+expect_eq "the pooled page → 200" "$code" 200
+expect_grep "the years in words" "$T/body" "<h2>Выпуски 2024–2025 годов вместе</h2>"
+expect_grep "the pooled sums" "$T/body" "медалистов — 26, проверено результатами ЕГЭ — 24, не подтвердили медаль — 7"
+expect_grep "sch1 pooled: not significant, p in words" "$T/body" "нет <small class=\"muted\">p = 0,058; с поправкой на число школ — 0,173"
+expect_grep "the downloads keep the span" "$T/body" "/medalists/export?year=2025&amp;from=2024&amp;format=pdf"
+get reg "/medalists?year=2025&from=2024&school=sch1"
+expect_grep "the pupils with their year" "$T/body" "<td>2024</td><td>1100</td>"
+get reg "/medalists/export?year=2025&from=2024&format=csv"
+expect_grep "the pooled download" "$T/body" "sch1,Школа один,Город А,6,6,4,0,0,\"66,7\",\"0,0577\",\"0,1731\",нет"
+get reg /schools/sch1
+expect_grep "the card: the latest year" "$T/body" "Выпуск 2025 года: 4"
+expect_grep "the card: the years together in words" "$T/body" "За 2024–2025 годы вместе: 6"
+expect_grep "the card: the pooled figures" "$T/body" "не подтвердили медаль — 4 из 6 проверенных (66,7"
+expect_grep "the card links to the years" "$T/body" 'href="/medalists?year=2025&amp;from=2024&amp;school=sch1"'
+expect_grep "the card: expected by each year's rate" "$T/body" "ожидалось бы 28,3"
+get reg "/medalists?year=2025&from=2026"
+expect_eq "a first year after the last: the year alone" "$code" 200
+
 # --- the audit log in Russian
 get reg /audit
 expect_grep "the upload in the audit log" "$T/body" "загружен список медалистов"
 expect_grep "a refusal in the audit log" "$T/body" "список медалистов не принят"
 expect_grep "the thresholds in the audit log" "$T/body" "изменены пороги ЕГЭ для медалистов"
+expect_grep "the form's threshold in the audit log" "$T/body" "2025: медаль I степени, русский язык"
 expect_grep "the reset in the audit log" "$T/body" "пороги ЕГЭ для медалистов возвращены по умолчанию"
 
 # --- the analytic note's paragraph
-flat() { pdftotext -raw "$1" - | sed 's/\xe2\x80\x89/ /g; s/\xe2\x80\xaf/ /g; s/\xc2\xa0/ /g; s/\xc2\xad//g' |
+# (A page's number, at its top from the second page on, is dropped with the page break.)
+flat() { pdftotext -raw "$1" - | sed -z 's/\f[0-9]\+\n/\n/g' | sed 's/\xe2\x80\x89/ /g; s/\xe2\x80\xaf/ /g; s/\xc2\xa0/ /g; s/\xc2\xad//g' |
 	tr '\n' ' ' | sed 's/- /-/g; s/  */ /g'; }
 if command -v pdftotext >/dev/null; then
 	expect_ok "the region's analytic note" document analytic-note --year 2025 --out "$T/note.pdf"

@@ -7,7 +7,17 @@
  *   D: P(X >= 2 | Bin(5, 0.3)) = 1 − 0.7^5 − 5·0.3·0.7^4 = 1 − 0.16807 − 0.36015 = 0.47178;
  *   B: k = 0 gives 1; E has no p-value.
  *   BH over m = 3: 0.0081·3/1 = 0.0243, 0.47178·3/2 = 0.70767, 1·3/3 = 1 (already
- *   monotone): A is significant at 0.05, D and B are not. */
+ *   monotone): A is significant at 0.05, D and B are not.
+ * Years pooled (a sum of binomials with different rates), by hand:
+ *   Bin(1, 0.5) + Bin(1, 0.2): P(X >= 1) = 1 − 0.5·0.8 = 0.6, P(X >= 2) = 0.5·0.2 = 0.1;
+ *   Bin(2, 0.5) + Bin(1, 0.1): P(X >= 1) = 1 − 0.25·0.9 = 0.775,
+ *     P(X >= 2) = 0.25 + 0.5·0.1 = 0.3, P(X >= 3) = 0.25·0.1 = 0.025;
+ *   equal rates are one binomial: Bin(3, 0.3) + Bin(4, 0.3) = Bin(7, 0.3),
+ *     P(X >= 4) = 1 − P(X <= 3) = 0.126036;
+ *   two schools over two years: year 1 A 1 of 2, B 0 of 2 (p0 = 0.25); year 2 A 1 of 1,
+ *     B 0 of 1 (p0 = 0.5): A's P(X >= 2) for Bin(2, 0.25) + Bin(1, 0.5) =
+ *     0.0625 + 0.375·0.5 = 0.25, expected share (2·0.25 + 0.5)/3 = 1/3; B: p = 1;
+ *     BH: A 0.5, B 1; the pooled rate 2/6. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -19,6 +29,7 @@
 #include <string.h>
 
 #include "stats/medal.h"
+#include "stats/tests.h"
 
 #define NEAR(a, b, tol) assert_true(fabs((double)(a) - (double)(b)) <= (tol))
 
@@ -126,12 +137,91 @@ static void test_empty(void **state)
 	assert_int_equal(t.significant, 0);
 }
 
+static void test_pooled_upper(void **state)
+{
+	(void)state;
+	const uint64_t n1[] = { 1, 1 };
+	const double p1[] = { 0.5, 0.2 };
+	NEAR(stat_medal_pooled_upper(0, n1, p1, 2), 1.0, 0);
+	NEAR(stat_medal_pooled_upper(1, n1, p1, 2), 0.6, 1e-15);
+	NEAR(stat_medal_pooled_upper(2, n1, p1, 2), 0.1, 1e-15);
+	NEAR(stat_medal_pooled_upper(3, n1, p1, 2), 0.0, 0);
+	const uint64_t n2[] = { 2, 1 };
+	const double p2[] = { 0.5, 0.1 };
+	NEAR(stat_medal_pooled_upper(1, n2, p2, 2), 0.775, 1e-15);
+	NEAR(stat_medal_pooled_upper(2, n2, p2, 2), 0.3, 1e-15);
+	NEAR(stat_medal_pooled_upper(3, n2, p2, 2), 0.025, 1e-15);
+	/* Equal rates: the binomial of the sum; a year without medalists (its rate NaN) is
+	 * skipped, and one binomial left is the binomial test. */
+	const uint64_t n3[] = { 3, 0, 4 };
+	const double p3[] = { 0.3, NAN, 0.3 };
+	NEAR(stat_medal_pooled_upper(4, n3, p3, 3), 0.126036, 1e-12);
+	NEAR(stat_medal_pooled_upper(4, n3, p3, 3), stat_binom_upper(4, 7, 0.3), 1e-12);
+	const uint64_t n4[] = { 0, 4 };
+	const double p4[] = { NAN, 0.3 };
+	NEAR(stat_medal_pooled_upper(4, n4, p4, 2), 0.0081, 1e-12);
+	/* Rates 0 and 1: the sum is certain. */
+	const uint64_t n5[] = { 2, 3 };
+	const double p5[] = { 0.0, 1.0 };
+	NEAR(stat_medal_pooled_upper(3, n5, p5, 2), 1.0, 1e-15);
+	NEAR(stat_medal_pooled_upper(4, n5, p5, 2), 0.0, 1e-15);
+}
+
+static void test_years(void **state)
+{
+	(void)state;
+	/* y[school * 2 + year] */
+	const struct stat_medal_school y[4] = {
+		{ .medalists = 3, .checked = 2, .below = 1, .noresult = 1 },
+		{ .medalists = 1, .checked = 1, .below = 1 },
+		{ .medalists = 2, .checked = 2 },
+		{ .medalists = 1, .checked = 1 },
+	};
+	struct stat_medal_school s[2];
+	struct stat_medal_total t;
+	double rates[2];
+	stat_medal_schools_years(s, 2, y, 2, STAT_MEDAL_ALPHA, &t, rates);
+	NEAR(rates[0], 0.25, 1e-15);
+	NEAR(rates[1], 0.5, 1e-15);
+	assert_int_equal(s[0].medalists, 4);
+	assert_int_equal(s[0].checked, 3);
+	assert_int_equal(s[0].below, 2);
+	assert_int_equal(s[0].noresult, 1);
+	NEAR(s[0].share, 2.0 / 3, 1e-15);
+	NEAR(s[0].expected, 1.0 / 3, 1e-15);
+	NEAR(s[0].p, 0.25, 1e-15);
+	NEAR(s[0].q, 0.5, 1e-15);
+	assert_false(s[0].significant);
+	NEAR(s[1].p, 1.0, 0);
+	NEAR(s[1].q, 1.0, 0);
+	assert_int_equal(t.checked, 6);
+	assert_int_equal(t.below, 2);
+	NEAR(t.rate, 2.0 / 6, 1e-15);
+	assert_int_equal(t.tested, 2);
+	assert_int_equal(t.significant, 0);
+	/* One year pooled is the single year's test. */
+	struct stat_medal_school one[3] = {
+		{ .medalists = 4, .checked = 4, .below = 4 },
+		{ .medalists = 11, .checked = 11 },
+		{ .medalists = 5, .checked = 5, .below = 2 },
+	};
+	struct stat_medal_school s3[3];
+	stat_medal_schools_years(s3, 3, one, 1, STAT_MEDAL_ALPHA, &t, NULL);
+	NEAR(t.rate, 0.3, 1e-15);
+	NEAR(s3[0].p, 0.0081, 1e-12);
+	NEAR(s3[0].expected, 0.3, 1e-15);
+	NEAR(s3[2].p, 0.47178, 1e-12);
+	assert_true(s3[0].significant);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_status),
 		cmocka_unit_test(test_schools),
 		cmocka_unit_test(test_empty),
+		cmocka_unit_test(test_pooled_upper),
+		cmocka_unit_test(test_years),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,17 +1,21 @@
 /* medalists: the medalists' non-confirmation index in the browser (issue 20, item 2;
  * docs/medalists.md).
  *
- *   GET  /medalists[?year=2025][&school=LOGIN]   the year's index within the user's
+ *   GET  /medalists[?year=2025][&from=2023][&school=LOGIN]   the year's index (from: the
+ *        years from..year pooled) within the user's
  *        territory: the region's (or municipality's) totals, the municipalities, the table
  *        per school with the test against the region's rate; a school — its own row and its
  *        medalists by participant code; a territory narrows to one school with ?school=
  *        (404 outside its territory). The thresholds of the year in words. Upload forms:
  *        the list (region, municipality, administrator) and the thresholds (region,
  *        administrator).
- *   GET  /medalists/export?year=&format=csv|xlsx  the table per school, as on the page
+ *   GET  /medalists/export?year=&from=&format=csv|xlsx|pdf  the table per school, as on
+ *        the page (the PDF: report/medalists_pdf.c)
  *   POST /medalists/import                        medalists.csv / XLSX, whole or nothing
  *   POST /medalists/thresholds                    the thresholds' file, whole or nothing
  *   POST /medalists/thresholds/reset              the year back to oko's defaults
+ *   POST /medalists/thresholds/row                one threshold of a year typed in a form,
+ *        checked by the thresholds' importer as a file's row would be
  *
  * Every figure comes from model/medalist (medal_index, medal_school_latest). */
 #include <math.h>
@@ -26,7 +30,10 @@
 #include "import/import.h"
 #include "io/table_write.h"
 #include "model/medalist.h"
+#include "model/procedure.h"
 #include "model/registry.h"
+#include "report/doc_pdf.h"
+#include "report/medalists_pdf.h"
 #include "web/download.h"
 #include "web/web.h"
 
@@ -48,6 +55,39 @@ static int year_of(struct web_req *r, int **years, size_t *ny, int *rc)
 	if (y)
 		return (int)y;
 	return !*rc && *ny ? (*years)[0] : 0;
+}
+
+/* The span's first year: ?from= (earlier than the year: the years pooled), else the year. */
+static int from_of(struct web_req *r, int year)
+{
+	int64_t f = web_int(r, "from");
+	return f && f < year ? (int)f : year;
+}
+
+/* The default pooled span of the years with medalists (latest first): *from..*to with at
+ * least two years with medalists, else false. */
+static bool pooled_span(const int *years, size_t ny, int *from, int *to)
+{
+	if (ny < 2)
+		return false;
+	*to = years[0];
+	*from = years[0];
+	size_t k = 0;
+	for (size_t i = 0; i < ny; i++)
+		if (years[i] > years[0] - MEDAL_SPAN_YEARS) {
+			*from = years[i];
+			k++;
+		}
+	return k > 1;
+}
+
+/* «2025 года», «2023–2025 годов» */
+static void span_words(struct buf *b, int from, int year)
+{
+	if (from != year)
+		html_printf(b, "%d–%d годов", from, year);
+	else
+		html_printf(b, "%d года", year);
 }
 
 /* A share as «40,0 %», «—» when nothing was checked. */
@@ -114,7 +154,8 @@ static void totals_words(struct buf *b, const struct stat_medal_total *t)
 	}
 }
 
-static void years_nav(struct buf *b, const int *years, size_t ny, int year, const char *school)
+static void years_nav(struct buf *b, const int *years, size_t ny, int from, int year,
+		      const char *school)
 {
 	if (ny < 2)
 		return;
@@ -125,9 +166,59 @@ static void years_nav(struct buf *b, const int *years, size_t ny, int year, cons
 			buf_puts(b, "&amp;school=");
 			html_url(b, school);
 		}
-		html_printf(b, "\"%s>%d</a></li>", years[i] == year ? " aria-current=\"page\"" : "", years[i]);
+		html_printf(b, "\"%s>%d</a></li>", years[i] == year && from == year ? " aria-current=\"page\"" : "",
+			    years[i]);
+	}
+	int pf, pt;
+	if (pooled_span(years, ny, &pf, &pt)) {
+		html_printf(b, "<li><a href=\"/medalists?year=%d&amp;from=%d", pt, pf);
+		if (school) {
+			buf_puts(b, "&amp;school=");
+			html_url(b, school);
+		}
+		html_printf(b, "\"%s>все годы: %d–%d</a></li>",
+			    from == pf && year == pt ? " aria-current=\"page\"" : "", pf, pt);
 	}
 	buf_puts(b, "</ol></nav>");
+}
+
+/* The form for one threshold of the year (POST /medalists/thresholds/row). */
+static void row_form(struct web_req *r, struct buf *b, int year)
+{
+	html_printf(b, "<h3>Добавить или изменить порог %d года</h3><p>Порог той же медали и того же "
+		       "предмета заменяется, остальные пороги года остаются. Укажите либо наименьший "
+		       "тестовый балл, либо наименьшую отметку (отметка — только для базовой "
+		       "математики и других предметов с отметкой).", year);
+	buf_puts(b, " Если у года ещё нет своих порогов, к нему сначала переносятся пороги oko по "
+		    "умолчанию.</p><form method=\"post\" action=\"/medalists/thresholds/row\" class=\"grid\">");
+	html_csrf(r, b);
+	html_printf(b, "<input type=\"hidden\" name=\"year\" value=\"%d\">", year);
+	buf_puts(b, "<label>Медаль <select name=\"medal\">");
+	for (int m = 0; m <= 2; m++) {
+		html_printf(b, "<option value=\"%d\"%s>", m, m == 1 ? " selected" : "");
+		html_text(b, medal_title(m));
+		buf_puts(b, "</option>");
+	}
+	buf_puts(b, "</select></label><label>Предмет <select name=\"subject\">");
+	html_printf(b, "<option value=\"RU\">");
+	html_text(b, medal_subject_title("RU"));
+	buf_puts(b, "</option><option value=\"*\">");
+	html_text(b, medal_subject_title("*"));
+	buf_puts(b, "</option>");
+	for (size_t i = 0; procedure_subjects[i]; i++) {
+		if (!strcmp(procedure_subjects[i], "RU"))
+			continue;
+		html_printf(b, "<option value=\"");
+		html_text(b, procedure_subjects[i]);
+		buf_puts(b, "\">");
+		html_text(b, medal_subject_title(procedure_subjects[i]));
+		buf_puts(b, "</option>");
+	}
+	buf_puts(b, "</select></label><label>Наименьший тестовый балл <input name=\"min_score\" "
+		    "inputmode=\"numeric\" size=\"4\"></label><label>или наименьшая отметка <input "
+		    "name=\"min_mark\" inputmode=\"numeric\" size=\"2\"></label><label>Основание "
+		    "<input name=\"source\" size=\"40\" placeholder=\"приказ, решение\"></label>"
+		    "<button>Сохранить порог</button></form>");
 }
 
 static void thresholds_block(struct web_req *r, struct buf *b, int year)
@@ -168,7 +259,8 @@ static void thresholds_block(struct web_req *r, struct buf *b, int year)
 	}
 	free(t);
 	if (is_region(r)) {
-		buf_puts(b, "<h3>Изменить пороги</h3><p>CSV или XLSX со столбцами year (год), medal "
+		row_form(r, b, year);
+		buf_puts(b, "<h3>Изменить пороги файлом</h3><p>CSV или XLSX со столбцами year (год), medal "
 			    "(«медаль», 1 или 2 — степень), subject (код предмета или * — любой другой "
 			    "предмет, кроме русского языка и базовой математики), min_score (наименьший "
 			    "тестовый балл) или min_mark (наименьшая отметка), source (основание). Файл "
@@ -229,8 +321,11 @@ static const char *status_words(const struct medal_pupil *p, char *out, size_t n
 /* One school's medalists by participant code. */
 static void pupils_table(struct buf *b, const struct medal_index *x, size_t school)
 {
-	buf_puts(b, "<section><h2>Медалисты школы</h2><div class=\"scroll\"><table><thead><tr>"
-		    "<th>Код участника</th><th>Медаль</th><th>Результаты ЕГЭ</th><th>Итог</th></tr>"
+	bool span = x->nyears > 1;
+	buf_puts(b, "<section><h2>Медалисты школы</h2><div class=\"scroll\"><table><thead><tr>");
+	if (span)
+		buf_puts(b, "<th>Год</th>");
+	buf_puts(b, "<th>Код участника</th><th>Медаль</th><th>Результаты ЕГЭ</th><th>Итог</th></tr>"
 		    "</thead><tbody>");
 	for (size_t i = 0; i < x->npupils; i++) {
 		const struct medal_pupil *p = &x->pupils[i];
@@ -238,6 +333,8 @@ static void pupils_table(struct buf *b, const struct medal_index *x, size_t scho
 			continue;
 		char st[160];
 		html_printf(b, "<tr class=\"%s\"><td>", p->status == STAT_MEDAL_BELOW ? "err" : "");
+		if (span)
+			html_printf(b, "%d</td><td>", p->year);
 		html_text(b, p->code);
 		buf_puts(b, "</td><td>");
 		html_text(b, medal_title(p->medal));
@@ -260,8 +357,11 @@ static void schools_table(struct buf *b, const struct medal_index *x, int64_t on
 		const struct medal_school *s = &x->schools[i];
 		if (!s->visible || (only && s->id != only))
 			continue;
-		html_printf(b, "<tr%s><td><a href=\"/medalists?year=%d&amp;school=",
-			    s->st.significant ? " class=\"err\"" : "", x->year);
+		html_printf(b, "<tr%s><td><a href=\"/medalists?year=%d", s->st.significant ? " class=\"err\"" : "",
+			    x->year);
+		if (x->year_from != x->year)
+			html_printf(b, "&amp;from=%d", x->year_from);
+		buf_puts(b, "&amp;school=");
 		html_url(b, s->login);
 		buf_puts(b, "\">");
 		html_text(b, s->name);
@@ -308,14 +408,18 @@ static void areas_table(struct buf *b, const struct medal_index *x)
 	buf_puts(b, "</tbody></table></div></section>");
 }
 
-/* The page; flash/ok/dl: the outcome of a form just posted. */
-static int render(struct web_req *r, struct web_res *w, const char *flash, bool ok, const struct diag_list *dl)
+/* The page; flash/ok/dl: the outcome of a form just posted; extra: the form's problems,
+ * already HTML. */
+static int render_with(struct web_req *r, struct web_res *w, const char *flash, bool ok,
+		       const struct diag_list *dl, const char *extra)
 {
 	struct buf *b = &w->body;
 	int *years = NULL;
 	size_t ny = 0;
 	int rc;
 	int year = year_of(r, &years, &ny, &rc);
+	int from = from_of(r, year);
+	bool span = from != year;
 	struct medal_index x;
 	bool have = false;
 	int64_t only = 0; /* one school: the school's own user, or ?school= */
@@ -344,24 +448,40 @@ static int render(struct web_req *r, struct web_res *w, const char *flash, bool 
 	if (flash)
 		notice(b, ok, flash);
 	web_diag_list(b, dl);
+	if (extra)
+		html_raw(b, extra);
 	if (!year) {
 		buf_puts(b, "<p class=\"muted\">Списки медалистов ещё не загружены.</p>");
 		upload_block(r, b, 0);
 		goto end;
 	}
-	years_nav(b, years, ny, year, login && *login ? login : NULL);
-	if ((rc = medal_index(r->db, year, &r->scope, &x)))
+	years_nav(b, years, ny, from, year, login && *login ? login : NULL);
+	if ((rc = medal_index_span(r->db, from, year, &r->scope, &x)))
 		goto end;
 	have = true;
-	html_printf(b, "<h2>Выпуск %d года</h2>", year);
+	buf_puts(b, span ? "<h2>Выпуски " : "<h2>Выпуск ");
+	span_words(b, from, year);
+	buf_puts(b, span ? " вместе</h2>" : "</h2>");
+	if (span) {
+		buf_puts(b, "<p>У школы медалистов немного в каждом году, поэтому годы сложены: по школе — "
+			    "медалисты и не подтвердившие за все годы");
+		if (x.nyears) {
+			buf_puts(b, " (");
+			for (size_t j = 0; j < x.nyears; j++)
+				html_printf(b, "%s%d", j ? ", " : "", x.years[j]);
+			buf_puts(b, ")");
+		}
+		buf_puts(b, ", а ожидаемое число не подтвердивших считается по доле региона каждого года.</p>");
+	}
 	size_t school_at = x.nschools;
 	for (size_t i = 0; i < x.nschools; i++)
 		if (x.schools[i].id == only)
 			school_at = i;
 	if (!x.nregions) {
 		buf_puts(b, "<p class=\"muted\">");
-		html_printf(b, "В %d году медалистов ", year);
-		buf_puts(b, only ? "у школы нет." : "на вашей территории нет.");
+		buf_puts(b, span ? "В выпусках " : "В выпуске ");
+		span_words(b, from, year);
+		buf_puts(b, only ? " медалистов у школы нет." : " медалистов на вашей территории нет.");
 		buf_puts(b, "</p>");
 	} else {
 		for (size_t i = 0; i < x.nregions; i++) {
@@ -381,7 +501,9 @@ static int render(struct web_req *r, struct web_res *w, const char *flash, bool 
 			buf_puts(b, ".</p>");
 		}
 		if (only && school_at == x.nschools) {
-			html_printf(b, "<p class=\"muted\">В %d году у школы медалистов нет.</p>", year);
+			buf_puts(b, span ? "<p class=\"muted\">В выпусках " : "<p class=\"muted\">В выпуске ");
+			span_words(b, from, year);
+			buf_puts(b, " у школы медалистов нет.</p>");
 		} else {
 			if (!only)
 				areas_table(b, &x);
@@ -389,19 +511,32 @@ static int render(struct web_req *r, struct web_res *w, const char *flash, bool 
 			if (only)
 				pupils_table(b, &x, school_at);
 		}
-		if (only && login && *login)
-			html_printf(b, "<p><a href=\"/medalists?year=%d\">← Все школы</a></p>", year);
+		if (only && login && *login) {
+			html_printf(b, "<p><a href=\"/medalists?year=%d", year);
+			if (span)
+				html_printf(b, "&amp;from=%d", from);
+			buf_puts(b, "\">← Все школы</a></p>");
+		}
 		buf_puts(b, "<p class=\"muted\">Доля — не подтвердившие из проверенных (у кого есть "
-			    "результаты ЕГЭ по всем требованиям); «нет результата» считается отдельно. "
-			    "Значимость — точный биномиальный критерий против доли региона с поправкой "
-			    "Бенджамини — Хохберга на число школ (порог 0,05).</p>");
+			    "результаты ЕГЭ по всем требованиям); «нет результата» считается отдельно. ");
+		buf_puts(b, span ? "Значимость — точный критерий для суммы по годам (в каждом году своя доля "
+				   "региона): доля школы выше ожидаемой, "
+				 : "Значимость — точный биномиальный критерий против доли региона ");
+		buf_puts(b, "с поправкой Бенджамини — Хохберга на число школ (порог 0,05).</p>");
 		if (!only) {
-			html_printf(b, "<p class=\"actions\">Скачать таблицу: <a href=\"/medalists/export?year=%d"
-				       "&amp;format=xlsx\">XLSX</a> · <a href=\"/medalists/export?year=%d&amp;"
-				       "format=csv\">CSV</a></p>", year, year);
+			char q[32] = "";
+			if (span)
+				snprintf(q, sizeof q, "&amp;from=%d", from);
+			html_printf(b, "<p class=\"actions\">Скачать таблицу: <a href=\"/medalists/export?year=%d%s"
+				       "&amp;format=xlsx\">XLSX</a> · <a href=\"/medalists/export?year=%d%s&amp;"
+				       "format=csv\">CSV</a> · <a href=\"/medalists/export?year=%d%s&amp;"
+				       "format=pdf\">PDF</a></p>", year, q, year, q, year, q);
 		}
 	}
-	thresholds_block(r, b, year);
+	if (span)
+		buf_puts(b, "<p class=\"muted\">Пороги ЕГЭ и их изменение — на странице каждого года.</p>");
+	else
+		thresholds_block(r, b, year);
 	upload_block(r, b, year);
 end:
 	html_end(r, w);
@@ -410,6 +545,11 @@ out:
 		medal_index_free(&x);
 	free(years);
 	return rc;
+}
+
+static int render(struct web_req *r, struct web_res *w, const char *flash, bool ok, const struct diag_list *dl)
+{
+	return render_with(r, w, flash, ok, dl, NULL);
 }
 
 int page_medalists(struct web_req *r, struct web_res *w)
@@ -432,7 +572,43 @@ static const char *num_or_dash(char *out, size_t n, double v, int dec)
 	return out;
 }
 
-/* GET /medalists/export?year=&format=: the visible schools' rows as on the page. */
+/* The territory under the PDF's title: the user's municipality or region, else the region
+ * of the index (one region), else nothing. */
+static const char *territory_of(struct web_req *r, const struct medal_index *x)
+{
+	if (r->scope.kind == SCOPE_MUNICIPALITY && x->nmuns == 1 && x->nregions == 1)
+		return arena_printf(r->a, "%s, %s", x->muns[0].name, x->regions[0].name);
+	if (r->scope.kind == SCOPE_SCHOOL) {
+		for (size_t i = 0; i < x->nschools; i++)
+			if (x->schools[i].visible)
+				return x->schools[i].name;
+	}
+	return x->nregions == 1 ? x->regions[0].name : "";
+}
+
+/* The table as a PDF (report/medalists_pdf.c), the same rows as the CSV. */
+static int send_pdf(struct web_req *r, struct web_res *w, const struct medal_index *x,
+		    const char *span)
+{
+	struct doc *doc = medal_index_doc(x, territory_of(r, x));
+	buf_reset(&w->body);
+	int rc = doc_pdf_write(doc, &w->body);
+	doc_free(doc);
+	if (rc) {
+		buf_reset(&w->body);
+		return rc;
+	}
+	w->type = "application/pdf";
+	w->cache = "no-store";
+	struct buf d = BUF_INIT;
+	web_disposition(&d, arena_printf(r->a, "medalists-%s.pdf", span),
+			arena_printf(r->a, "Медалисты %s.pdf", span));
+	w->disposition = arena_strdup(r->a, buf_str(&d));
+	buf_free(&d);
+	return 0;
+}
+
+/* GET /medalists/export?year=&from=&format=: the visible schools' rows as on the page. */
 int page_medalists_export(struct web_req *r, struct web_res *w)
 {
 	int *years = NULL;
@@ -444,10 +620,21 @@ int page_medalists_export(struct web_req *r, struct web_res *w)
 		return rc;
 	if (!year)
 		return ERR_NOTFOUND;
+	int from = from_of(r, year);
 	struct medal_index x;
-	if ((rc = medal_index(r->db, year, &r->scope, &x)))
+	if ((rc = medal_index_span(r->db, from, year, &r->scope, &x)))
 		return rc;
 	const char *fmt = web_str(r, "format");
+	char span[32];
+	if (from != year)
+		snprintf(span, sizeof span, "%d-%d", from, year);
+	else
+		snprintf(span, sizeof span, "%d", year);
+	if (fmt && !strcmp(fmt, "pdf")) {
+		rc = send_pdf(r, w, &x, span);
+		medal_index_free(&x);
+		return rc;
+	}
 	bool xlsx = !fmt || strcmp(fmt, "csv");
 	enum table_kind kind = xlsx ? TABLE_XLSX : TABLE_CSV;
 	char msg[256] = "";
@@ -484,8 +671,8 @@ int page_medalists_export(struct web_req *r, struct web_res *w)
 		goto out;
 	}
 	const char *ext = xlsx ? "xlsx" : "csv";
-	web_send_table(r, w, kind, arena_printf(r->a, "medalists-%d.%s", year, ext),
-		       arena_printf(r->a, "Медалисты %d.%s", year, ext));
+	web_send_table(r, w, kind, arena_printf(r->a, "medalists-%s.%s", span, ext),
+		       arena_printf(r->a, "Медалисты %s.%s", span, ext));
 out:
 	medal_index_free(&x);
 	return rc;
@@ -572,6 +759,166 @@ int page_medalists_thresholds_reset(struct web_req *r, struct web_res *w)
 	return render(r, w, text, !rc, NULL);
 }
 
+/* A refusal of the form in the form's words: the field named by its title, not a column. */
+static void form_problems(struct buf *b, const struct diag_list *dl)
+{
+	static const char *const fields[][2] = {
+		{ "min_score", "наименьший тестовый балл" }, { "min_mark", "наименьшая отметка" },
+		{ "subject", "предмет" }, { "medal", "медаль" }, { "source", "основание" },
+		{ "year", "год" },
+	};
+	if (!dl || !dl->n)
+		return;
+	buf_puts(b, "<ul class=\"alert\" role=\"alert\">");
+	for (size_t i = 0; i < dl->n; i++) {
+		const struct diag *g = &dl->v[i];
+		const char *field = NULL;
+		for (size_t k = 0; g->column && !field && k < sizeof fields / sizeof *fields; k++)
+			if (strstr(g->column, fields[k][0]))
+				field = fields[k][1];
+		buf_puts(b, "<li>");
+		if (field) {
+			buf_puts(b, "Поле «");
+			html_text(b, field);
+			buf_puts(b, "»");
+			if (g->value && *g->value) {
+				buf_puts(b, ", значение «");
+				html_text(b, g->value);
+				buf_puts(b, "»");
+			}
+			buf_puts(b, ": ");
+		}
+		html_text(b, g->msg);
+		buf_puts(b, "</li>");
+	}
+	buf_puts(b, "</ul>");
+}
+
+/* POST /medalists/thresholds/row: one threshold of a year typed in the form. The year's
+ * thresholds in force (its own, else oko's defaults) with the typed row in place of the
+ * same medal and subject are handed to the thresholds' importer as a file — one home for
+ * the rules of a row — which stores them as the year's own, or refuses with nothing
+ * stored. */
+int page_medalists_threshold_row(struct web_req *r, struct web_res *w)
+{
+	int year = (int)web_int(r, "year");
+	if (!year)
+		return ERR_INVALID;
+	const char *medal = web_str(r, "medal"), *subj = web_str(r, "subject"),
+		   *score = web_str(r, "min_score"), *mark = web_str(r, "min_mark"),
+		   *src = web_str(r, "source");
+	medal = medal ? medal : "";
+	subj = subj ? subj : "";
+	score = score ? score : "";
+	mark = mark ? mark : "";
+	src = src ? src : "";
+	struct medal_threshold *t = NULL;
+	size_t n = 0;
+	bool stored = false;
+	int rc = medal_thresholds(r->db, year, &t, &n, &stored);
+	if (rc)
+		return rc;
+	struct buf csv = BUF_INIT;
+	struct table_writer *tw = NULL;
+	char msg[256] = "", ys[16];
+	snprintf(ys, sizeof ys, "%d", year);
+	if ((rc = table_writer_open_mem(&tw, TABLE_CSV, "Пороги", &csv, msg, sizeof msg)))
+		goto out;
+	static const char *const head[] = { "year", "medal", "subject", "min_score", "min_mark", "source" };
+	for (size_t i = 0; i < 6; i++)
+		table_writer_text(tw, head[i]);
+	table_writer_end_row(tw);
+	/* The typed row first: its problems are the form's (row 2). */
+	const char *typed[] = { ys, medal, subj, score, mark, src };
+	for (size_t i = 0; i < 6; i++)
+		table_writer_text(tw, typed[i]);
+	table_writer_end_row(tw);
+	int typed_medal = medal_parse(medal);
+	for (size_t i = 0; i < n; i++) {
+		if (t[i].medal == typed_medal && !strcmp(t[i].subject, subj))
+			continue;
+		char m[8], sc[16] = "", mk[16] = "";
+		snprintf(m, sizeof m, "%d", t[i].medal);
+		if (t[i].min_score >= 0)
+			snprintf(sc, sizeof sc, "%d", t[i].min_score);
+		else
+			snprintf(mk, sizeof mk, "%d", t[i].min_mark);
+		const char *row[] = { ys, m, t[i].subject, sc, mk, t[i].source };
+		for (size_t k = 0; k < 6; k++)
+			table_writer_text(tw, row[k]);
+		table_writer_end_row(tw);
+	}
+	if ((rc = table_writer_close(tw)))
+		goto out;
+	struct import_opts o = { .user = r->user.login, .name = "форма", .data = csv.p, .len = csv.len };
+	struct diag_list dl;
+	struct import_stats st;
+	memset(&st, 0, sizeof st);
+	diag_init(&dl, 50);
+	rc = import_medal_thresholds(r->db, "форма", &o, &dl, &st);
+	char text[3200], detail[300];
+	snprintf(detail, sizeof detail, "%d: %s, %s", year, medal_title(typed_medal),
+		 medal_subject_valid(subj) ? medal_subject_title(subj) : subj);
+	if (rc) {
+		w->status = diag_errors(&dl) ? 400 : web_status_of(rc);
+		snprintf(text, sizeof text, "Порог не сохранён: исправьте поля формы. Пороги %d года не "
+			 "изменены.", year);
+	} else {
+		snprintf(text, sizeof text, "Порог сохранён: %s. Теперь у %d года свои пороги (%s).", detail,
+			 year, st.summary);
+	}
+	audit_add(r->db, &r->user, NULL, rc ? "medal_thresholds_refused" : "medal_thresholds", "форма",
+		  detail, r->ip);
+	struct buf problems = BUF_INIT;
+	form_problems(&problems, &dl);
+	diag_free(&dl);
+	rc = render_with(r, w, text, !rc, NULL, buf_str(&problems));
+	buf_free(&problems);
+out:
+	buf_free(&csv);
+	free(t);
+	return rc;
+}
+
+/* The card's paragraph of the years pooled (the default span), when the school has
+ * medalists in two of its years or more. */
+static void pooled_card(struct web_req *r, struct buf *b, int64_t school_id, const char *login)
+{
+	int from, to, first, last;
+	size_t ny = 0;
+	struct stat_medal_school st;
+	double rate;
+	bool found = false;
+	if (medal_span_default(r->db, &from, &to) || !to ||
+	    medal_school_span(r->db, school_id, from, to, &first, &last, &ny, &st, &rate, &found) ||
+	    !found || ny < 2 || first == last)
+		return;
+	html_printf(b, "<p>За %d–%d годы вместе: ", first, last);
+	html_count(b, (long)st.medalists, "медалист", "медалиста", "медалистов");
+	buf_puts(b, ", не подтвердили медаль — ");
+	html_int(b, (long)st.below);
+	if (st.checked) {
+		buf_puts(b, " из ");
+		html_int(b, (long)st.checked);
+		buf_puts(b, " проверенных (");
+		html_pct(b, st.share, 1);
+		buf_puts(b, "); по доле региона каждого года ожидалось бы ");
+		html_pct(b, st.expected, 1);
+	}
+	buf_puts(b, ".");
+	if (!isnan(st.p)) {
+		buf_puts(b, st.significant ? " <strong>Доля значимо выше ожидаемой</strong> ("
+					   : " Доля не выше ожидаемой значимо (");
+		html_p(b, st.p);
+		buf_puts(b, "; с поправкой на число школ — ");
+		q_words(b, st.q);
+		buf_puts(b, ").");
+	}
+	html_printf(b, " <a href=\"/medalists?year=%d&amp;from=%d&amp;school=", last, first);
+	html_url(b, login);
+	buf_puts(b, "\">Медалисты школы за эти годы</a></p>");
+}
+
 /* The block «Медалисты» of a school's card and evidence card: the latest year's figures. */
 void web_medalists_card(struct web_req *r, struct buf *b, int64_t school_id, const char *login)
 {
@@ -610,7 +957,9 @@ void web_medalists_card(struct web_req *r, struct buf *b, int64_t school_id, con
 		q_words(b, st.q);
 		buf_puts(b, ").");
 	}
-	html_printf(b, "</p><p><a href=\"/medalists?year=%d&amp;school=", year);
+	buf_puts(b, "</p>");
+	pooled_card(r, b, school_id, login);
+	html_printf(b, "<p><a href=\"/medalists?year=%d&amp;school=", year);
 	html_url(b, login);
 	buf_puts(b, "\">Медалисты школы по кодам участников</a></p></section>");
 }
