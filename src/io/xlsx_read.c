@@ -1,8 +1,11 @@
-/* xlsx_read: streaming reader of Office Open XML workbooks (libzip + expat).
+/* xlsx_read: streaming reader of Office Open XML workbooks (libzip, expat, io/xml_scan).
  *
  * Opening a book reads the small parts at once (the package and workbook relationships, the
- * sheet list, the styles' date formats and the shared strings table); a sheet's XML is then
- * streamed through expat in 64 KiB chunks straight out of the zip, and each finished row is
+ * sheet list, the styles' date formats and the shared strings table) with expat; a sheet's
+ * XML is then streamed in 64 KiB chunks straight out of the zip — inflated by a second
+ * thread when large — through io/xml_scan, a tokenizer fast enough to keep up with the
+ * inflating (expat reads a sheet in another encoding, and is the tests' reference), into
+ * the same element handlers, and each finished row is
  * handed to the caller as a dense cell array. Memory is proportional to the shared strings
  * and to the widest row actually present, never to anything a file merely declares.
  *
@@ -25,6 +28,7 @@
 #include "base/err.h"
 #include "base/mem.h"
 #include "base/str.h"
+#include "io/xml_scan.h"
 
 /* Bytes handed to expat at a time, and the declared part size from which a second thread
  * inflates while expat parses. Fuzzing builds shrink both to reach every path. */
@@ -424,6 +428,7 @@ static const XML_Memory_Handling_Suite xml_mem = { xml_malloc, xml_realloc, xml_
 struct pctx {
 	struct xlsx_book *b;
 	XML_Parser p;
+	struct xscan *x; /* a sheet read by io/xml_scan (p is then the fallback) */
 	int rc; /* error (negative) or the row callback's value; stops the parser */
 	struct xml_budget bud;
 };
@@ -432,7 +437,10 @@ static void stop(struct pctx *c, int rc)
 {
 	if (!c->rc)
 		c->rc = rc;
-	XML_StopParser(c->p, XML_FALSE);
+	if (c->x)
+		xscan_stop(c->x);
+	else
+		XML_StopParser(c->p, XML_FALSE);
 }
 
 static void XMLCALL no_doctype(void *ud, const XML_Char *name, const XML_Char *sysid,
@@ -573,7 +581,54 @@ static void feed_stop(struct feed *f)
 	memset(f->buf, 0, sizeof f->buf);
 }
 
-/* Streams zip entry idx through the parser, counting decompressed bytes against the limit
+/* What a chunk parsed by expat left: the handler's stop (c->rc), expat's memory budget or
+ * its error as a Russian message, or 0. */
+static int expat_status(struct xlsx_book *b, struct pctx *c, enum XML_Status xs, const char *name)
+{
+	if (c->rc)
+		return c->rc;
+	if (xs != XML_STATUS_OK && c->bud.over) {
+		unsigned long line = XML_GetCurrentLineNumber(c->p);
+		if (b->cur_sheet)
+			return fail(b, ERR_LIMIT, "XML листа не разобрать в пределах %u МиБ памяти: "
+				    "слишком длинный тег или слишком глубокая вложенность (строка "
+				    "%lu XML) — файл повреждён или намеренно раздут",
+				    (unsigned)(XLSX_XML_MEM >> 20), line);
+		return fail(b, ERR_LIMIT, NOT_XLSX ": XML в «%.*s» не разобрать в пределах "
+			    "%u МиБ памяти: слишком длинный тег или слишком глубокая "
+			    "вложенность (строка %lu)", clip(name, 100), name,
+			    (unsigned)(XLSX_XML_MEM >> 20), line);
+	}
+	if (xs != XML_STATUS_OK) {
+		enum XML_Error e = XML_GetErrorCode(c->p);
+		unsigned long line = XML_GetCurrentLineNumber(c->p);
+		unsigned long col = XML_GetCurrentColumnNumber(c->p);
+		if (b->cur_sheet)
+			return fail(b, ERR_PARSE, "повреждённый XML листа: %s (строка %lu, "
+				    "позиция %lu XML)", XML_ErrorString(e), line, col);
+		return fail(b, ERR_PARSE, NOT_XLSX ": повреждённый XML в «%.*s»: %s "
+			    "(строка %lu, позиция %lu)", clip(name, 100), name,
+			    XML_ErrorString(e), line, col);
+	}
+	return 0;
+}
+
+/* xml_scan's error as the same messages expat's get. */
+static int scan_failed(struct xlsx_book *b, struct xscan *x, int xr, const char *name)
+{
+	if (xscan_doctype(x))
+		return fail(b, ERR_PARSE, "недопустимое объявление DOCTYPE в XML листа");
+	if (xr == ERR_LIMIT)
+		return fail(b, ERR_LIMIT, "XML листа не разобрать в пределах %u МиБ памяти: "
+			    "слишком длинный тег или слишком глубокая вложенность (строка %lu XML) — "
+			    "файл повреждён или намеренно раздут", (unsigned)(XLSX_XML_MEM >> 20),
+			    xscan_line(x));
+	(void)name;
+	return fail(b, ERR_PARSE, "повреждённый XML листа: %s (строка %lu, позиция %lu XML)",
+		    xscan_error(x), xscan_line(x), xscan_column(x));
+}
+
+/* Streams zip entry idx through the parser (or c->x), counting decompressed bytes against the limit
  * (the sizes a zip declares may lie). */
 static int parse_part(struct xlsx_book *b, zip_int64_t idx, const char *name, struct pctx *c)
 {
@@ -609,42 +664,45 @@ static int parse_part(struct xlsx_book *b, zip_int64_t idx, const char *name, st
 				  (unsigned long long)b->lim.max_part_bytes);
 			goto out;
 		}
+		if (c->x) {
+			int xr = xscan_feed(c->x, data, (size_t)n, n == 0);
+			if (xr == XSCAN_FALLBACK) {
+				/* Not a sheet xml_scan reads (another encoding): expat reads it
+				 * from its first byte; nothing has been handled yet. */
+				const char *pend;
+				size_t plen;
+				xscan_pending(c->x, &pend, &plen);
+				struct xml_budget *prev = cur_budget;
+				cur_budget = &c->bud;
+				enum XML_Status xs = XML_Parse(c->p, pend, (int)plen, n == 0);
+				cur_budget = prev;
+				xscan_free(c->x);
+				c->x = NULL;
+				feed_done(&f);
+				if ((rc = expat_status(b, c, xs, name)))
+					goto out;
+			} else {
+				feed_done(&f);
+				if (c->rc) {
+					rc = c->rc;
+					goto out;
+				}
+				if (xr < 0) {
+					rc = scan_failed(b, c->x, xr, name);
+					goto out;
+				}
+			}
+			if (n == 0)
+				break;
+			continue;
+		}
 		struct xml_budget *prev = cur_budget;
 		cur_budget = &c->bud;
 		enum XML_Status xs = XML_Parse(c->p, data, (int)n, n == 0);
 		cur_budget = prev;
 		feed_done(&f);
-		if (c->rc) {
-			rc = c->rc;
+		if ((rc = expat_status(b, c, xs, name)))
 			goto out;
-		}
-		if (xs != XML_STATUS_OK && c->bud.over) {
-			unsigned long line = XML_GetCurrentLineNumber(c->p);
-			if (b->cur_sheet)
-				rc = fail(b, ERR_LIMIT, "XML листа не разобрать в пределах %u МиБ памяти: "
-					  "слишком длинный тег или слишком глубокая вложенность (строка "
-					  "%lu XML) — файл повреждён или намеренно раздут",
-					  (unsigned)(XLSX_XML_MEM >> 20), line);
-			else
-				rc = fail(b, ERR_LIMIT, NOT_XLSX ": XML в «%.*s» не разобрать в пределах "
-					  "%u МиБ памяти: слишком длинный тег или слишком глубокая "
-					  "вложенность (строка %lu)", clip(name, 100), name,
-					  (unsigned)(XLSX_XML_MEM >> 20), line);
-			goto out;
-		}
-		if (xs != XML_STATUS_OK) {
-			enum XML_Error e = XML_GetErrorCode(c->p);
-			unsigned long line = XML_GetCurrentLineNumber(c->p);
-			unsigned long col = XML_GetCurrentColumnNumber(c->p);
-			if (b->cur_sheet)
-				rc = fail(b, ERR_PARSE, "повреждённый XML листа: %s (строка %lu, "
-					  "позиция %lu XML)", XML_ErrorString(e), line, col);
-			else
-				rc = fail(b, ERR_PARSE, NOT_XLSX ": повреждённый XML в «%.*s»: %s "
-					  "(строка %lu, позиция %lu)", clip(name, 100), name,
-					  XML_ErrorString(e), line, col);
-			goto out;
-		}
 		if (n == 0)
 			break;
 	}
@@ -1103,6 +1161,7 @@ static void limits_merge(struct xlsx_limits *l, const struct xlsx_limits *in)
 	TAKE(max_cells);
 	TAKE(max_row_bytes);
 	TAKE(max_sst_bytes);
+	TAKE(expat_sheets);
 #undef TAKE
 }
 
@@ -1704,8 +1763,15 @@ int xlsx_sheet_read(struct xlsx_book *b, size_t i, xlsx_row_fn fn, void *ctx)
 	c.text = xmalloc(c.tcap);
 	XML_SetElementHandler(c.pc.p, sh_start, sh_end);
 	XML_SetCharacterDataHandler(c.pc.p, sh_text);
+	/* The same handlers behind io/xml_scan, which keeps up with the inflating thread;
+	 * expat stays the fallback (another encoding) and the tests' reference. */
+	if (!b->lim.expat_sheets) {
+		static const struct xscan_handlers h = { sh_start, sh_end, sh_text };
+		c.pc.x = xscan_new(&h, &c, XLSX_XML_MEM);
+	}
 	rc = parse_part(b, idx, s->part, &c.pc);
 out:
+	xscan_free(c.pc.x);
 	if (c.pc.p)
 		XML_ParserFree(c.pc.p);
 	free(c.text);

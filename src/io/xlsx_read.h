@@ -1,4 +1,4 @@
-/* xlsx_read: streaming reader of Office Open XML workbooks (libzip + expat).
+/* xlsx_read: streaming reader of Office Open XML workbooks (libzip, expat, io/xml_scan).
  *
  * Opens the workbook, lists its sheets by name, and streams one sheet's rows to a callback
  * without building the sheet in memory. Understands shared strings (including rich text),
@@ -37,6 +37,8 @@ struct xlsx_limits {
 	size_t max_row_bytes;    /* text of one row's cells (default 16 MiB) */
 	size_t max_sst_bytes;    /* text of all shared strings, a NUL after each counted
 				    (default 64 MiB) */
+	bool expat_sheets;       /* read sheets with expat, the reference, instead of the
+				    faster io/xml_scan (tests compare the two) */
 };
 
 enum xlsx_type { XLSX_EMPTY, XLSX_STRING, XLSX_NUMBER, XLSX_BOOL, XLSX_ERROR };

@@ -24,7 +24,7 @@
 
 static char tmpdir[256];
 static int nfiles;
-static char files[64][300];
+static char files[128][300];
 
 struct part {
 	const char *name;
@@ -61,7 +61,7 @@ static const char *WB1_RELS = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>"
 /* Writes a zip with the given parts into the temp dir; returns its path (static storage). */
 static const char *build(const char *fname, const struct part *parts, size_t n)
 {
-	assert_true(nfiles < 64);
+	assert_true(nfiles < 128);
 	char *path = files[nfiles++];
 	snprintf(path, sizeof files[0], "%s/%s", tmpdir, fname);
 	int err = 0;
@@ -1061,6 +1061,145 @@ static void test_lying_sizes(void **state)
 	free(sheet);
 }
 
+/* ---- io/xml_scan against expat ------------------------------------------------------ */
+
+/* Every row as text, to compare the two readers. */
+struct dump {
+	char *p;
+	size_t len, cap;
+};
+
+static int dump_row(void *ctx, long row, const struct xlsx_cell *c, size_t n)
+{
+	struct dump *d = ctx;
+	char head[64];
+	int k = snprintf(head, sizeof head, "%ld:", row);
+	for (size_t i = 0; i <= n; i++) {
+		const char *v = i == 0 ? head : c[i - 1].v;
+		size_t l = i == 0 ? (size_t)k : c[i - 1].len;
+		d->p = xgrow(d->p, &d->cap, d->len + l + 8, 1);
+		memcpy(d->p + d->len, v, l);
+		d->len += l;
+		if (i)
+			d->len += (size_t)sprintf(d->p + d->len, "|%d%d", c[i - 1].type, c[i - 1].date);
+		d->p[d->len++] = '\x1f';
+	}
+	return 0;
+}
+
+/* Reads sheet 0 of path with expat (ref) or io/xml_scan; the rows into d, the message into err. */
+static int read_dump(const char *path, bool ref, struct dump *d, char *err, size_t errlen)
+{
+	struct xlsx_limits lim = { .expat_sheets = ref };
+	struct xlsx_book *b = NULL;
+	char msg[512];
+	assert_int_equal(xlsx_open(&b, path, &lim, msg, sizeof msg), 0);
+	memset(d, 0, sizeof *d);
+	int rc = xlsx_sheet_read(b, 0, dump_row, d);
+	snprintf(err, errlen, "%s", xlsx_error(b));
+	xlsx_close(b);
+	return rc;
+}
+
+/* The same rows, or both refusing: every XML feature a sheet may use, and the ways it may
+ * be broken. */
+static void test_scan_matches_expat(void **state)
+{
+	static const char *const good[] = {
+		/* references in text and attributes */
+		SHEET_HEAD "<row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>&amp;&lt;&gt;&quot;&apos;"
+		"&#1083;&#x43B;&#0065;</t></is></c><c r='B1' t=\"str\"><v>a&#10;b</v></c></row>" SHEET_TAIL,
+		/* CDATA, comments, processing instructions, whitespace in tags */
+		SHEET_HEAD "<!-- a - comment --><?pi data?><row r = '1' ><c r=\"A1\" t=\"inlineStr\" ><is>"
+		"<t><![CDATA[a<b&c]]]]><![CDATA[>]]></t></is></c ><c\tr=\"B1\"\n><v>2</v></c></row >" SHEET_TAIL,
+		/* line ends: \r\n and \r in text become \n, in attributes a space */
+		SHEET_HEAD "<row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>a\r\nb\rc\nd\te</t></is></c>"
+		"<c r=\"B1\" t=\"inlineStr\"><is><t x=\"1\r\n2\">x</t></is></c></row>" SHEET_TAIL,
+		/* prefixes, self-closing elements, rich text with phonetic runs */
+		"<?xml version=\"1.0\"?><x:worksheet xmlns:x=\"urn:x\"><x:sheetData><x:row r=\"1\">"
+		"<x:c r=\"A1\"/><x:c r=\"B1\" t=\"inlineStr\"><x:is><x:r><x:t>Жир</x:t></x:r><x:rPh>"
+		"<x:t>Ф</x:t></x:rPh><x:r><x:t>ный</x:t></x:r></x:is></x:c><x:c r=\"C1\"><x:v/></x:c>"
+		"<x:c r=\"D1\" t=\"b\"><x:v>1</x:v></x:c><x:c r=\"E1\" t=\"e\"><x:v>#N/A</x:v></x:c>"
+		"</x:row></x:sheetData></x:worksheet>\n\n",
+		/* a byte-order mark; UTF-8 text; no declaration */
+		"\xEF\xBB\xBF<worksheet><sheetData><row><c t=\"inlineStr\"><is><t>ёлка \xF0\x9F\x98\x80</t>"
+		"</is></c><c s=\"2\"><v>44000</v></c></row></sheetData></worksheet>",
+		/* another encoding: expat reads it for both */
+		"<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><worksheet><sheetData><row><c t=\"inlineStr\">"
+		"<is><t>caf\xE9</t></is></c></row></sheetData></worksheet>",
+		/* shared strings and dates */
+		SHEET_HEAD "<row r=\"2\"><c r=\"A2\" t=\"s\"><v>1</v></c><c r=\"C2\" s=\"1\"><v>45000.5</v></c>"
+		"</row>" SHEET_TAIL,
+	};
+	static const char *const bad[] = {
+		SHEET_HEAD "<row r=\"1\"><c><v>1</c></row>" SHEET_TAIL,           /* mismatched */
+		SHEET_HEAD "<row r=\"1\"><c t=\"inlineStr\"><is><t>&nbsp;</t></is></c></row>" SHEET_TAIL,
+		SHEET_HEAD "<row r=\"1\"><c t=\"inlineStr\"><is><t>\xFF</t></is></c></row>" SHEET_TAIL,
+		SHEET_HEAD "<row r=\"1\"><c t=\"inlineStr\"><is><t>\x01</t></is></c></row>" SHEET_TAIL,
+		SHEET_HEAD "<row r=\"1\"><c r=\"A1\" r=\"B1\"><v>1</v></c></row>" SHEET_TAIL,
+		SHEET_HEAD "<row r=\"1\"><c r=\"A<1\"><v>1</v></c></row>" SHEET_TAIL,
+		SHEET_HEAD "<row r=\"1\"><c t=\"inlineStr\"><is><t>a]]>b</t></is></c></row>" SHEET_TAIL,
+		SHEET_HEAD "<row r=\"1\"><c t=\"inlineStr\"><is><t>&#0;</t></is></c></row>" SHEET_TAIL,
+		SHEET_HEAD "<row r=\"1\"><c t=\"inlineStr\"><is><t>&#X43B;</t></is></c></row>" SHEET_TAIL,
+		SHEET_HEAD "<row r=\"1\"><c t=\"inlineStr\"><is><t>&#xD800;</t></is></c></row>" SHEET_TAIL,
+		SHEET_HEAD "<row r=\"1\"><c r=\"A1\"t=\"n\"><v>1</v></c></row>" SHEET_TAIL,
+		SHEET_HEAD "<row r=\"1\"><c><v>1</v></c></row>" SHEET_TAIL "<worksheet/>",
+		SHEET_HEAD "<row r=\"1\"><c><v>1</v></c></row>" SHEET_TAIL "text",
+		SHEET_HEAD "<row r=\"1\"><c><v>1</v></c></row></sheetData>",
+		SHEET_HEAD "<row r=\"1\"><c><v>1</v></c></row><!-- a -- b -->" SHEET_TAIL,
+		" <?xml version=\"1.0\"?><worksheet/>",
+		SHEET_HEAD "<row r=\"1\"><c><v>1</v></c></row><?xml x?>" SHEET_TAIL,
+		"",
+	};
+	char path[64], e1[512], e2[512];
+	struct dump a, b;
+	for (size_t i = 0; i < sizeof good / sizeof *good; i++) {
+		snprintf(path, sizeof path, "scan-good-%zu.xlsx", i);
+		const char *f = build_book(path, good[i], SST_RICH, STYLES);
+		int ra = read_dump(f, true, &a, e1, sizeof e1), rb = read_dump(f, false, &b, e2, sizeof e2);
+		if (ra || rb)
+			fail_msg("good sheet %zu: expat %d «%s», xml_scan %d «%s»", i, ra, e1, rb, e2);
+		assert_true(a.len > 0);
+		if (a.len != b.len || memcmp(a.p, b.p, a.len))
+			fail_msg("good sheet %zu: rows differ:\n%.*s\n%.*s", i, (int)a.len, a.p, (int)b.len, b.p);
+		free(a.p);
+		free(b.p);
+	}
+	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+		snprintf(path, sizeof path, "scan-bad-%zu.xlsx", i);
+		struct part p[] = {
+			{ "[Content_Types].xml", CT, 0 }, { "_rels/.rels", PKG_RELS, 0 },
+			{ "xl/workbook.xml", WB1, 0 }, { "xl/_rels/workbook.xml.rels", WB1_RELS, 0 },
+			{ "xl/worksheets/sheet1.xml", bad[i], 0 },
+		};
+		const char *f = build(path, p, 5);
+		int ra = read_dump(f, true, &a, e1, sizeof e1), rb = read_dump(f, false, &b, e2, sizeof e2);
+		if (ra != ERR_PARSE || rb != ERR_PARSE)
+			fail_msg("bad sheet %zu: expat %d «%s», xml_scan %d «%s»", i, ra, e1, rb, e2);
+		assert_non_null(strstr(e2, "повреждённый XML листа"));
+		free(a.p);
+		free(b.p);
+	}
+	/* The line of an error, as expat counts it. */
+	const char *f0 = build_book("scan-line.xlsx", SHEET_HEAD "\n<row r=\"1\">\r\n<c t=\"inlineStr\">"
+				    "<is><t>a\r\nb\n</t></is></c>\n<c><v>1</c></row>" SHEET_TAIL, NULL, NULL);
+	assert_int_equal(read_dump(f0, true, &a, e1, sizeof e1), ERR_PARSE);
+	assert_int_equal(read_dump(f0, false, &b, e2, sizeof e2), ERR_PARSE);
+	if (!strstr(e1, "(строка 6, ") || !strstr(e2, "(строка 6, позиция 8 XML)"))
+		fail_msg("«%s» «%s»", e1, e2);
+	free(a.p);
+	free(b.p);
+	/* A sheet of 20,000 rows through the inflating thread, cut in chunks anywhere. */
+	char *sheet = big_sheet(20000, 0);
+	const char *f = build_book("scan-big.xlsx", sheet, SST_RICH, NULL);
+	assert_int_equal(read_dump(f, true, &a, e1, sizeof e1), 0);
+	assert_int_equal(read_dump(f, false, &b, e2, sizeof e2), 0);
+	assert_true(a.len == b.len && !memcmp(a.p, b.p, a.len));
+	free(a.p);
+	free(b.p);
+	free(sheet);
+}
+
 /* ---- real files -------------------------------------------------------------------- */
 
 static const char *real_dir(void)
@@ -1123,6 +1262,29 @@ static void read_real(const char *dir, const char *file, const char *sheet, stru
 	if (rc)
 		fail_msg("%s: %s", path, xlsx_error(b));
 	xlsx_close(b);
+}
+
+/* The real regional files give the same rows through expat and io/xml_scan. */
+static void test_real_scan_matches_expat(void **state)
+{
+	const char *dir = real_dir();
+	if (!dir) {
+		print_message("# skipped: no real data under $OKO_SHARED/data/real\n");
+		skip();
+	}
+	static const char *const real[] = { "vpr2021/ru4.xlsx", "vpr2021/ma4.xlsx", "kim2021/ru5.xlsx",
+					    "forms2022/ma4.xlsx" };
+	for (size_t i = 0; i < sizeof real / sizeof *real; i++) {
+		char path[600], e1[512], e2[512];
+		snprintf(path, sizeof path, "%s/%s", dir, real[i]);
+		struct dump a, b;
+		assert_int_equal(read_dump(path, true, &a, e1, sizeof e1), 0);
+		assert_int_equal(read_dump(path, false, &b, e2, sizeof e2), 0);
+		if (a.len != b.len || memcmp(a.p, b.p, a.len))
+			fail_msg("%s: the rows differ", real[i]);
+		free(a.p);
+		free(b.p);
+	}
 }
 
 static void test_real_files(void **state)
@@ -1188,7 +1350,9 @@ int main(void)
 		cmocka_unit_test(test_malformed_xml),
 		cmocka_unit_test(test_large_sheet),
 		cmocka_unit_test(test_lying_sizes),
+		cmocka_unit_test(test_scan_matches_expat),
 		cmocka_unit_test(test_real_files),
+		cmocka_unit_test(test_real_scan_matches_expat),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
