@@ -34,6 +34,7 @@
 #include "import/import.h"
 #include "io/scan.h"
 #include "model/measure.h"
+#include "model/medalist.h"
 #include "model/observer.h"
 #include "model/plan.h"
 #include "model/procedure.h"
@@ -120,8 +121,34 @@ static int demo_medalists(struct db *d, const char *dir, const struct import_opt
 	printf("Загрузка списков медалистов…\n");
 	fflush(stdout);
 	int rc = load(d, dir, "medalists.csv", import_medalists, &oo, &st);
-	if (!rc)
-		printf("  %s\n", st.summary);
+	if (rc)
+		return rc;
+	printf("  %s\n", st.summary);
+	/* oko's default thresholds start in 2021; an earlier year of the demo gets the region's
+	 * own rule, as a region that set one would store it, so the index checks every year and
+	 * the page shows thresholds of both kinds. */
+	int *years = NULL;
+	size_t ny = 0;
+	if ((rc = medal_years(d, &years, &ny)))
+		return rc;
+	for (size_t i = 0; i < ny && !rc; i++) {
+		struct medal_threshold *t = NULL;
+		size_t n = 0;
+		bool stored;
+		if ((rc = medal_thresholds(d, years[i], &t, &n, &stored)))
+			break;
+		free(t);
+		if (n)
+			continue;
+		struct medal_threshold r = { .year = years[i], .medal = 0, .subject = "RU", .min_score = 70,
+					     .min_mark = -1 };
+		snprintf(r.source, sizeof r.source, "Положение региона о медалях выпускников %d года "
+			 "(демонстрация): русский язык не ниже 70 тестовых баллов", years[i]);
+		if (!(rc = medal_thresholds_put(d, years[i], &r, 1, "demo")))
+			printf("  пороги региона для выпуска %d года: русский язык не ниже 70 баллов\n",
+			       years[i]);
+	}
+	free(years);
 	return rc;
 }
 

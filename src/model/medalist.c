@@ -618,6 +618,9 @@ int medal_span_default(struct db *d, int *from, int *to)
 	if (!rc && n) {
 		*to = ys[0];
 		*from = ys[0] - (MEDAL_SPAN_YEARS - 1);
+		/* Not before the first year with medalists: the span is said in words. */
+		if (*from < ys[n - 1])
+			*from = ys[n - 1];
 	}
 	free(ys);
 	return rc;

@@ -121,7 +121,7 @@ int medal_index_span(struct db *d, int from, int to, const struct scope *sc,
 		     struct medal_index *out);
 void medal_index_free(struct medal_index *x);
 /* The default span: the latest MEDAL_SPAN_YEARS graduation years up to the latest year with
- * medalists; *from = *to = 0 when there are none. */
+ * medalists, not before the first year with medalists; *from = *to = 0 when there are none. */
 int medal_span_default(struct db *d, int *from, int *to);
 
 /* One school's figures of its latest year with medalists (for its card and the notes):

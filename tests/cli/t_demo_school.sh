@@ -17,6 +17,12 @@ expect_eq "demo runs" "$rc" 0
 expect_grep "the summary names the pupils and codes" "$T/out" "Ученики и коды участников (2020/21 учебный год): "
 expect_grep "the summary names the materials" "$T/out" "Материалы (КИМ): процедур: "
 expect_grep "the summary names the procedure not yet released" "$T/out" ", ещё не выданы: ВПР, "
+# Medalists of 2020 and 2021: oko's defaults start in 2021, so the demo stores the region's
+# own rule for 2020 — every medalist of both years is checked and the years pool.
+expect_grep "the summary names the region's thresholds of 2020" "$T/out" "пороги региона для выпуска 2020 года: русский язык не ниже 70 баллов"
+expect_ok "the medalists' index of the years pooled" medalists index --pooled
+expect_grep "the default span is the demo's two years" "$T/out" "медалисты 2020–2021 годов (годы сложены: 2)"
+expect_grep "no medalist is left without thresholds" "$T/out" ", без порогов 0, "
 
 SCHOOL="(SELECT school_id FROM \"user\" WHERE login = 'school')"
 LOGIN=$(sql "SELECT login FROM school WHERE id = $SCHOOL")

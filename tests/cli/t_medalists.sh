@@ -122,8 +122,8 @@ expect_grep "the region's sums" "$T/out" "медалистов 26, провер�
 expect_grep "sch1 pooled: p = 0,0577, q = 0,1731, not significant" "$T/out" "$(printf 'sch1\tГород А\t6\t4\t0\t66,7\t0,0577\t0,1731\tнет')"
 expect_grep "sch2 pooled: p = 0,9889" "$T/out" "$(printf 'sch2\tГород А\t13\t1\t0\t7,7\t0,9889\t0,9889\tнет')"
 expect_grep "sch3 (2025 only): as in 2025" "$T/out" "$(printf 'sch3\tРайон Б\t5\t2\t0\t40,0\t0,4718\t0,7077\tнет')"
-expect_ok "--pooled: the last three years" medalists index --pooled
-expect_grep "--pooled spans 2023–2025, two of them with medalists" "$T/out" "медалисты 2023–2025 годов (годы сложены: 2)"
+expect_ok "--pooled: the last three years, from the first with medalists" medalists index --pooled
+expect_grep "--pooled spans 2024–2025, the years with medalists" "$T/out" "медалисты 2024–2025 годов (годы сложены: 2)"
 run_oko medalists index --years 2025-2024
 expect_eq "a reversed span is refused" "$rc" 2
 expect_grep "in Russian" "$T/err" "годы — «ГОД-ГОД»"
