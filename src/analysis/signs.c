@@ -75,8 +75,9 @@ static void det_u(struct det *d, const char *k, unsigned long long u)
 }
 
 /* signs.csv is written with plain stdio from per-procedure buffers that the workers fill
- * in parallel: logins, codes, sign names and numbers need no quoting; the detail (a
- * key=value list with commas in it) goes through the one CSV quoting rule (buf_csv_field).
+ * in parallel: logins, codes, sign names and numbers need no quoting; a detail (a
+ * key=value list, some with commas in it) that needs quoting goes through the one CSV
+ * quoting rule (buf_csv_field), one that does not is copied.
  * The other outputs go through io/table_write. */
 
 /* Appends s and then the separator c at *o. */
@@ -117,9 +118,17 @@ static int sign_out(struct job *r, struct aproc *p, const struct srow *x)
 	o = put_field(o, st, nst, ',');
 	o = put_numf(o, x->pv, ',');
 	o = put_numf(o, x->q, ',');
-	b->len = (size_t)(o - b->p);
-	if (buf_csv_field(b, det, nd, ',') || buf_putc(b, '\n'))
-		return ERR_LIMIT;
+	/* A detail without a separator, quote or line break is copied as it is (reserved
+	 * above); another goes through the quoting rule. */
+	if (det[strcspn(det, ",\"\r\n")] == 0) {
+		memcpy(o, det, nd);
+		o[nd] = '\n';
+		b->len = (size_t)(o + nd + 1 - b->p);
+	} else {
+		b->len = (size_t)(o - b->p);
+		if (buf_csv_field(b, det, nd, ',') || buf_putc(b, '\n'))
+			return ERR_LIMIT;
+	}
 	if (x->st == STAT_FLAG && r->store) {
 		p->flags = xgrow(p->flags, &p->flcap, p->nflags + 1, sizeof *p->flags);
 		p->flags[p->nflags++] = (struct flagrow){(uint32_t)x->school, x->sign, x->value,

@@ -13,27 +13,8 @@
 #include "base/mem.h"
 #include "stats/desc.h"
 #include "stats/rank.h"
+#include "stats/rowsum.h"
 #include "stats/tests.h"
-
-/* A row's points, branch-free (pmax: the positions' maxima as bytes); -1 when a cell
- * exceeds its maximum. */
-static int row_total(const uint8_t *pmax, size_t np, const uint8_t *row)
-{
-	int t = 0, bad = 0;
-	for (size_t k = 0; k < np; k++) {
-		uint8_t v = row[k];
-		int valid = v < STAT_POS_EMPTY;
-		bad |= valid & (v > pmax[k]);
-		t += valid ? v : 0;
-	}
-	return bad ? -1 : t;
-}
-
-static void pos_max_bytes(const struct stat_proc *p, uint8_t *pmax)
-{
-	for (int k = 0; k < p->npos && k < STAT_MAX_POS; k++)
-		pmax[k] = (uint8_t)p->pos_max[k];
-}
 
 static bool groups_valid(const struct stat_grouping *g, int ng, size_t n)
 {
@@ -46,41 +27,24 @@ static bool groups_valid(const struct stat_grouping *g, int ng, size_t n)
 
 /* Per-work totals in one pass over the cells: t[i] the work's points, y[m][i] its points
  * on the positions of mask m (m < STAT_MASKS; a NULL mask gives no y). ERR_INVALID when a
- * cell exceeds its position's maximum or a total exceeds the procedure's. The loop is
- * branch-free: the masks as bytes, an out-of-range cell collected in one flag per work. */
-#define STAT_MASKS 3
+ * cell exceeds its position's maximum or a total exceeds the procedure's (stats/rowsum.h:
+ * the masks as bytes, 16 cells at a time). */
+#define STAT_MASKS STAT_ROWSUM_MASKS
 static int work_points(const struct stat_proc *p, const bool *const *mask, int32_t *t,
 		       int16_t *const *y)
 {
 	size_t np = (size_t)p->npos;
-	uint8_t pmax[STAT_MAX_POS], mk[STAT_MASKS][STAT_MAX_POS];
-	for (size_t k = 0; k < np; k++) {
-		pmax[k] = (uint8_t)p->pos_max[k];
-		for (int m = 0; m < STAT_MASKS; m++)
-			mk[m][k] = mask[m] && mask[m][k] ? 0xff : 0;
-	}
+	struct stat_rowsum rs;
+	stat_rowsum_init(&rs, np, p->pos_max, mask, STAT_MASKS);
+	const uint8_t *end = p->pos + p->n * np;
 	for (size_t i = 0; i < p->n; i++) {
-		const uint8_t *row = p->pos + i * np;
-		int tt = 0, y0 = 0, y1 = 0, y2 = 0, bad = 0;
-		for (size_t k = 0; k < np; k++) {
-			uint8_t v = row[k];
-			int valid = v < STAT_POS_EMPTY;
-			bad |= valid & (v > pmax[k]);
-			uint8_t x = valid ? v : 0;
-			tt += x;
-			y0 += x & mk[0][k];
-			y1 += x & mk[1][k];
-			y2 += x & mk[2][k];
-		}
-		if (bad || tt > p->max_score)
+		int tt, ym[STAT_MASKS];
+		if (!stat_row_sums(&rs, p->pos + i * np, end, &tt, ym) || tt > p->max_score)
 			return ERR_INVALID;
 		t[i] = tt;
-		if (y[0])
-			y[0][i] = (int16_t)y0;
-		if (y[1])
-			y[1][i] = (int16_t)y1;
-		if (y[2])
-			y[2][i] = (int16_t)y2;
+		for (int m = 0; m < STAT_MASKS; m++)
+			if (y[m])
+				y[m][i] = (int16_t)ym[m];
 	}
 	return 0;
 }
@@ -306,12 +270,13 @@ int stat_personfit_multi(const struct stat_proc *p, const struct stat_grouping *
 	cnt = xcalloc(w * K, sizeof *cnt);
 	nt = xcalloc(w, sizeof *nt);
 	tt = xmalloc((p->n ? p->n : 1) * sizeof *tt);
-	uint8_t pmax[STAT_MAX_POS];
-	pos_max_bytes(p, pmax);
+	struct stat_rowsum rs;
+	stat_rowsum_init(&rs, (size_t)p->npos, p->pos_max, NULL, 0);
+	const uint8_t *end = p->pos + p->n * (size_t)p->npos;
 	for (size_t i = 0; i < p->n; i++) {
 		const uint8_t *row = p->pos + i * (size_t)p->npos;
-		int t = row_total(pmax, (size_t)p->npos, row);
-		if (t < 0 || t > p->max_score) {
+		int t;
+		if (!stat_row_sums(&rs, row, end, &t, NULL) || t > p->max_score) {
 			rc = ERR_INVALID;
 			goto out;
 		}
@@ -1065,10 +1030,13 @@ int stat_twins(const struct stat_proc *p, const struct stat_cfg *cfg, struct sta
 		goto finish;
 	size_t np = (size_t)p->npos;
 	t = xmalloc((p->n ? p->n : 1) * sizeof *t);
-	uint8_t pmax[STAT_MAX_POS];
-	pos_max_bytes(p, pmax);
+	struct stat_rowsum rs;
+	stat_rowsum_init(&rs, np, p->pos_max, NULL, 0);
+	const uint8_t *end = p->pos + p->n * np;
 	for (size_t i = 0; i < p->n; i++) {
-		t[i] = row_total(pmax, np, p->pos + i * np);
+		int ti;
+		bool ok = stat_row_sums(&rs, p->pos + i * np, end, &ti, NULL);
+		t[i] = ok ? ti : -1;
 		if (t[i] < 0 || t[i] > p->max_score || p->school[i] >= p->nschools || grp[i] >= ng) {
 			rc = ERR_INVALID;
 			goto out;

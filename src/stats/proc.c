@@ -6,6 +6,7 @@
 #include "base/err.h"
 #include "base/mem.h"
 #include "stats/mark.h"
+#include "stats/rowsum.h"
 
 struct stat_proc *stat_proc_new(int npos, unsigned cols)
 {
@@ -74,11 +75,12 @@ int stat_proc_check(const struct stat_proc *p)
 	}
 	if (p->pos && (p->npos == 0 || sum != p->max_score))
 		return ERR_INVALID;
-	/* The rows branch-free (every work of every procedure passes here): a flag per row. */
-	uint8_t pmax[STAT_MAX_POS];
-	for (int k = 0; k < p->npos; k++)
-		pmax[k] = (uint8_t)p->pos_max[k];
+	/* The rows branch-free (every work of every procedure passes here): a flag per row,
+	 * the cells 16 at a time (stats/rowsum.h). */
+	struct stat_rowsum rs;
 	size_t np = p->pos ? (size_t)p->npos : 0;
+	stat_rowsum_init(&rs, np, p->pos_max, NULL, 0);
+	const uint8_t *end = np ? p->pos + p->n * np : NULL;
 	for (size_t i = 0; i < p->n; i++) {
 		int bad = (p->school[i] >= p->nschools) | (p->score[i] < 0) | (p->score[i] > p->max_score);
 		if (p->class_id)
@@ -87,9 +89,9 @@ int stat_proc_check(const struct stat_proc *p)
 			bad |= (p->journal[i] != 0) & ((p->journal[i] < 2) | (p->journal[i] > 5));
 		if (p->mark)
 			bad |= (p->mark[i] != 0) & ((p->mark[i] < 2) | (p->mark[i] > 5));
-		const uint8_t *row = np ? p->pos + i * np : NULL;
-		for (size_t k = 0; k < np; k++)
-			bad |= (row[k] < STAT_POS_EMPTY) & (row[k] > pmax[k]);
+		int total;
+		if (np && !stat_row_sums(&rs, p->pos + i * np, end, &total, NULL))
+			bad = 1;
 		if (bad)
 			return ERR_INVALID;
 	}
