@@ -183,7 +183,7 @@ static void years_nav(struct buf *b, const int *years, size_t ny, int from, int 
 }
 
 /* The form for one threshold of the year (POST /medalists/thresholds/row). */
-static void row_form(struct web_req *r, struct buf *b, int year)
+static void row_form(struct web_req *r, struct buf *b, int year, int medal)
 {
 	html_printf(b, "<h3>Добавить или изменить порог %d года</h3><p>Порог той же медали и того же "
 		       "предмета заменяется, остальные пороги года остаются. Укажите либо наименьший "
@@ -195,7 +195,7 @@ static void row_form(struct web_req *r, struct buf *b, int year)
 	html_printf(b, "<input type=\"hidden\" name=\"year\" value=\"%d\">", year);
 	buf_puts(b, "<label>Медаль <select name=\"medal\">");
 	for (int m = 0; m <= 2; m++) {
-		html_printf(b, "<option value=\"%d\"%s>", m, m == 1 ? " selected" : "");
+		html_printf(b, "<option value=\"%d\"%s>", m, m == medal ? " selected" : "");
 		html_text(b, medal_title(m));
 		buf_puts(b, "</option>");
 	}
@@ -257,9 +257,11 @@ static void thresholds_block(struct web_req *r, struct buf *b, int year)
 		}
 		buf_puts(b, "</tbody></table>");
 	}
+	/* The form offers the medal the year's thresholds are about (the degrees from 2024). */
+	int medal = n ? t[0].medal : 1;
 	free(t);
 	if (is_region(r)) {
-		row_form(r, b, year);
+		row_form(r, b, year, medal);
 		buf_puts(b, "<h3>Изменить пороги файлом</h3><p>CSV или XLSX со столбцами year (год), medal "
 			    "(«медаль», 1 или 2 — степень), subject (код предмета или * — любой другой "
 			    "предмет, кроме русского языка и базовой математики), min_score (наименьший "
