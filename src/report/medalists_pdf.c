@@ -18,15 +18,6 @@ char *medal_years_words(char *out, size_t n, const struct medal_index *x)
 	return out;
 }
 
-static const char *num_or_dash(char *out, size_t n, double v, int dec)
-{
-	if (isnan(v))
-		snprintf(out, n, "—");
-	else
-		ru_num(out, n, v, dec);
-	return out;
-}
-
 static void totals(struct buf *b, const struct stat_medal_total *t)
 {
 	char a[RU_NUM_MAX];
@@ -91,9 +82,9 @@ struct doc *medal_index_doc(const struct medal_index *x, const char *territory)
 			ru_int(c[1], sizeof c[1], (long long)s->st.checked),
 			ru_int(c[2], sizeof c[2], (long long)s->st.below),
 			ru_int(c[3], sizeof c[3], (long long)s->st.noresult),
-			num_or_dash(c[4], sizeof c[4], 100 * s->st.share, 1),
-			num_or_dash(c[5], sizeof c[5], s->st.p, 4),
-			num_or_dash(c[6], sizeof c[6], s->st.q, 4),
+			ru_num(c[4], sizeof c[4], 100 * s->st.share, 1),
+			ru_num(c[5], sizeof c[5], s->st.p, 4),
+			ru_num(c[6], sizeof c[6], s->st.q, 4),
 			isnan(s->st.p) ? "—" : s->st.significant ? "да" : "нет",
 		};
 		doc_table_row(d, cells);

@@ -565,15 +565,6 @@ static const char *const export_head[] = {
 	"Значимо выше региона", NULL,
 };
 
-static const char *num_or_dash(char *out, size_t n, double v, int dec)
-{
-	if (isnan(v))
-		snprintf(out, n, "—");
-	else
-		ru_num(out, n, v, dec);
-	return out;
-}
-
 /* The territory under the PDF's title: the user's municipality or region, else the region
  * of the index (one region), else nothing. */
 static const char *territory_of(struct web_req *r, const struct medal_index *x)
@@ -660,9 +651,9 @@ int page_medalists_export(struct web_req *r, struct web_res *w)
 		table_writer_int(t, (long)s->st.below);
 		table_writer_int(t, (long)s->st.noresult);
 		table_writer_int(t, (long)s->st.norule);
-		table_writer_text(t, num_or_dash(a, sizeof a, 100 * s->st.share, 1));
-		table_writer_text(t, num_or_dash(a, sizeof a, s->st.p, 4));
-		table_writer_text(t, num_or_dash(a, sizeof a, s->st.q, 4));
+		table_writer_text(t, ru_num(a, sizeof a, 100 * s->st.share, 1));
+		table_writer_text(t, ru_num(a, sizeof a, s->st.p, 4));
+		table_writer_text(t, ru_num(a, sizeof a, s->st.q, 4));
 		table_writer_text(t, s->st.significant ? "да" : "нет");
 		rc = table_writer_end_row(t);
 	}
