@@ -1226,87 +1226,82 @@ static void marks_row(struct doc *doc, const char *second, const struct fisoko_l
 	doc_table_row(doc, cells);
 }
 
-/* The medalists' section (docs/medalists.md): the latest year with medalists not after the
- * note's year, the territory's medalists, the share not confirmed by the ЕГЭ, and the schools
- * whose share is significantly above the region's. Nothing when no list of such a year is
- * loaded or the territory has no medalists in it. */
-static int medal_section(struct db *d, struct doc *doc, int *sec, const struct terr *t, int note_year)
+/* One index's part of the medalists' section: the territory's counts and its schools
+ * significantly above. pooled: x is the default span's years together, each school tested
+ * against the share expected from each year's region rate; else one year. */
+static void medal_part(struct doc *doc, const struct terr *t, const struct medal_index *x, bool pooled)
 {
-	int *ys = NULL, year = 0;
-	size_t ny = 0;
-	int rc = medal_years(d, &ys, &ny);
-	for (size_t i = 0; !rc && i < ny && !year; i++)
-		if (ys[i] <= note_year)
-			year = ys[i];
-	free(ys);
-	if (rc || !year)
-		return rc;
-	struct medal_index x;
-	if ((rc = medal_index(d, year, &t->sc, &x)))
-		return rc;
-	if (!x.nregions)
-		goto out;
-	const struct medal_area *reg = &x.regions[0];
-	for (size_t i = 0; i < x.nregions; i++)
-		if (t->level == MP_REGION && x.regions[i].id == t->id)
-			reg = &x.regions[i];
+	if (!x->nregions)
+		return;
+	const struct medal_area *reg = &x->regions[0];
+	for (size_t i = 0; i < x->nregions; i++)
+		if (t->level == MP_REGION && x->regions[i].id == t->id)
+			reg = &x->regions[i];
 	/* The territory's own counts. */
 	struct stat_medal_total tot = reg->st;
 	const struct medal_school *own = NULL;
 	if (t->level == MP_MUNICIPALITY) {
-		for (size_t i = 0; i < x.nmuns; i++)
-			if (x.muns[i].id == t->id)
-				tot = x.muns[i].st;
+		for (size_t i = 0; i < x->nmuns; i++)
+			if (x->muns[i].id == t->id)
+				tot = x->muns[i].st;
 	} else if (t->level == MP_SCHOOL) {
-		for (size_t i = 0; i < x.nschools; i++)
-			if (x.schools[i].id == t->id)
-				own = &x.schools[i];
+		for (size_t i = 0; i < x->nschools; i++)
+			if (x->schools[i].id == t->id)
+				own = &x->schools[i];
 		if (!own)
-			goto out;
+			return;
 		tot = (struct stat_medal_total){ .medalists = own->st.medalists, .checked = own->st.checked,
 						 .below = own->st.below, .noresult = own->st.noresult,
 						 .norule = own->st.norule, .rate = own->st.share };
 	}
-	heading(doc, sec, "Подтверждение медалей результатами ЕГЭ");
-	char tail[300] = "";
+	char when[64], tail[300] = "";
+	if (pooled)
+		snprintf(when, sizeof when, "За %d–%d годы вместе", x->year_from, x->year);
+	else
+		snprintf(when, sizeof when, "В %d году", x->year);
 	if (tot.noresult || tot.norule)
 		snprintf(tail, sizeof tail, "; результатов ЕГЭ по всем требованиям нет у %s%s%s", I((long)tot.noresult),
 			 tot.norule ? ", порогов для медали нет у " : "", tot.norule ? I((long)tot.norule) : "");
 	doc_paraf(doc, DOC_BODY,
-		  "В %d году %s %s %s (претендентов на медаль «За особые успехи в учении»); результатами ЕГЭ "
+		  "%s %s %s %s (претендентов на медаль «За особые успехи в учении»); результатами ЕГЭ "
 		  "проверены %s, из них не подтвердили медаль %s (%s)%s.",
-		  year, t->where, I((long)tot.medalists),
+		  when, t->where, I((long)tot.medalists),
 		  str_plural((long)tot.medalists, "медалист", "медалиста", "медалистов"), I((long)tot.checked),
 		  I((long)tot.below), tot.checked ? P(100.0 * tot.rate) : "—", tail);
 	if (t->level != MP_REGION && reg->st.checked)
-		doc_paraf(doc, DOC_BODY, "По региону не подтвердили медаль %s проверенных медалистов.",
-			  P(100.0 * reg->st.rate));
+		doc_paraf(doc, DOC_BODY, "По региону%s не подтвердили медаль %s проверенных медалистов.",
+			  pooled ? " за эти годы" : "", P(100.0 * reg->st.rate));
+	const char *test = pooled ? "выше ожидаемой по доле региона каждого года (точный критерий для суммы "
+				    "биномиальных величин, поправка Бенджамини — Хохберга на число школ)"
+				  : "выше региональной (точный биномиальный критерий, поправка Бенджамини — "
+				    "Хохберга на число школ)";
 	if (own) {
-		doc_paraf(doc, DOC_BODY, "%s",
-			  isnan(own->st.p) ? "Сравнить долю школы с региональной нельзя: нет медалистов с результатами ЕГЭ."
-			  : own->st.significant ? "Доля не подтвердивших медаль в школе значимо выше региональной "
-						  "(точный биномиальный критерий, поправка Бенджамини — Хохберга)."
-						: "Доля не подтвердивших медаль в школе значимо не отличается от "
-						  "региональной в большую сторону.");
-		goto out;
+		if (isnan(own->st.p))
+			doc_para(doc, DOC_BODY, DOC_ALIGN_DEFAULT, false, "Сравнить долю школы с региональной нельзя: "
+				 "нет медалистов с результатами ЕГЭ.");
+		else if (own->st.significant)
+			doc_paraf(doc, DOC_BODY, "Доля не подтвердивших медаль в школе значимо %s.", test);
+		else
+			doc_paraf(doc, DOC_BODY, "Доля не подтвердивших медаль в школе значимо не отличается от %s в "
+				  "большую сторону.", pooled ? "ожидаемой" : "региональной");
+		return;
 	}
 	size_t sig = 0;
-	for (size_t i = 0; i < x.nschools; i++)
-		sig += x.schools[i].visible && x.schools[i].st.significant;
+	for (size_t i = 0; i < x->nschools; i++)
+		sig += x->schools[i].visible && x->schools[i].st.significant;
 	if (!sig) {
-		doc_para(doc, DOC_BODY, DOC_ALIGN_DEFAULT, false,
-			 "Общеобразовательных организаций, где доля не подтвердивших медаль значимо выше "
-			 "региональной, — таких школ нет.");
-		goto out;
+		doc_paraf(doc, DOC_BODY, "Общеобразовательных организаций, где доля не подтвердивших медаль%s "
+			  "значимо %s, — таких школ нет.", pooled ? " за эти годы" : "",
+			  pooled ? "выше ожидаемой" : "выше региональной");
+		return;
 	}
-	doc_paraf(doc, DOC_BODY,
-		  "Общеобразовательные организации, где доля не подтвердивших медаль значимо выше региональной "
-		  "(точный биномиальный критерий, поправка Бенджамини — Хохберга на число школ): %s.", I((long)sig));
+	doc_paraf(doc, DOC_BODY, "Общеобразовательные организации, где доля не подтвердивших медаль%s значимо %s: %s.",
+		  pooled ? " за эти годы" : "", test, I((long)sig));
 	static const char *const th[] = { "Школа", "Муниципалитет", "Медалистов", "Не подтвердили", "Доля" };
-	static const double tw[] = { 0, 45, 25, 25, 22 };
+	static const double tw[] = { 0, 40, 30, 32, 20 };
 	doc_table_begin(doc, 5, th, tw);
-	for (size_t i = 0; i < x.nschools; i++) {
-		const struct medal_school *m = &x.schools[i];
+	for (size_t i = 0; i < x->nschools; i++) {
+		const struct medal_school *m = &x->schools[i];
 		if (!m->visible || !m->st.significant)
 			continue;
 		char c[3][64];
@@ -1317,7 +1312,46 @@ static int medal_section(struct db *d, struct doc *doc, int *sec, const struct t
 		doc_table_row(doc, cells);
 	}
 	doc_table_end(doc);
-out:
+}
+
+/* The medalists' section (docs/medalists.md): the latest year with medalists not after the
+ * note's year — the territory's medalists, the share not confirmed by the ЕГЭ, and the
+ * schools whose share is significantly above the region's — then, when the default span up
+ * to that year has two years with medalists or more, the same for the years pooled.
+ * Nothing when no list of such a year is loaded or the territory has no medalists in it. */
+static int medal_section(struct db *d, struct doc *doc, int *sec, const struct terr *t, int note_year)
+{
+	int *ys = NULL, year = 0, first = 0;
+	size_t ny = 0;
+	int rc = medal_years(d, &ys, &ny);
+	for (size_t i = 0; !rc && i < ny; i++)
+		if (ys[i] <= note_year && !year)
+			year = ys[i];
+	/* The default span ending at the note's year (medal_span_default's rule). */
+	for (size_t i = 0; !rc && year && i < ny; i++)
+		if (ys[i] <= year && ys[i] > year - MEDAL_SPAN_YEARS)
+			first = ys[i];
+	free(ys);
+	if (rc || !year)
+		return rc;
+	struct medal_index x, xp;
+	if ((rc = medal_index(d, year, &t->sc, &x)))
+		return rc;
+	bool any = x.nregions > 0;
+	if (t->level == MP_SCHOOL) {
+		any = false;
+		for (size_t i = 0; i < x.nschools; i++)
+			any = any || x.schools[i].id == t->id;
+	}
+	if (any) {
+		heading(doc, sec, "Подтверждение медалей результатами ЕГЭ");
+		medal_part(doc, t, &x, false);
+		if (first && first < year && !(rc = medal_index_span(d, first, year, &t->sc, &xp))) {
+			if (xp.nyears >= 2)
+				medal_part(doc, t, &xp, true);
+			medal_index_free(&xp);
+		}
+	}
 	medal_index_free(&x);
 	return rc;
 }

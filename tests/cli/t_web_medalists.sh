@@ -346,6 +346,12 @@ if command -v pdftotext >/dev/null; then
 	flat "$T/note.pdf" >"$T/note.txt"
 	expect_grep "the region's medalists" "$T/note.txt" "22 медалиста (претендентов на медаль «За особые успехи в учении»); результатами ЕГЭ проверены 20, из них не подтвердили медаль 6 (30,0 %)"
 	expect_grep "the school significantly above named" "$T/note.txt" "Школа один Город А 4 4 100,0 %"
+	# The years pooled, with the figures `oko medalists index --years` gives.
+	expect_ok "the index of 2024–2025" medalists index --years 2024-2025
+	read -r pm pc pb < <(sed -n 's/^регион «[^»]*»: медалистов \([0-9]*\), проверено \([0-9]*\), не подтвердили \([0-9]*\),.*/\1 \2 \3/p' "$T/out")
+	expect_grep "the note's years pooled" "$T/note.txt" "За 2024–2025 годы вместе в общеобразовательных организациях региона «Тестовый регион» $pm медалист"
+	expect_grep "the pooled counts" "$T/note.txt" "проверены $pc, из них не подтвердили медаль $pb ("
+	expect_grep "pooled, no school above what was expected (sch1: q = 0,1731)" "$T/note.txt" "где доля не подтвердивших медаль за эти годы значимо выше ожидаемой, — таких школ нет"
 	expect_ok "a municipality's note" document analytic-note --year 2025 --municipality "Район Б" --out "$T/note-b.pdf"
 	flat "$T/note-b.pdf" >"$T/note-b.txt"
 	expect_grep "the municipality's figures" "$T/note-b.txt" "7 медалистов (претендентов на медаль «За особые успехи в учении»); результатами ЕГЭ проверены 5, из них не подтвердили медаль 2 (40,0 %)"
