@@ -15,10 +15,12 @@
  *     may have committed (db_data_version, checked on this thread's connection before every
  *     look-up), so an answer is never served after a new upload, analysis run or any other
  *     change.
- * Only answers 200 with a Content-Disposition (a real download), or of the API's data
- * routes, are kept. One generation at
- * a time per key: a request that finds the key being generated waits for it rather than
- * computing it too. Memory is capped (RCACHE_BYTES in all, RCACHE_ENTRY_MAX for one
+ * Only answers 200 with a Content-Disposition (a real download), of the API's data
+ * routes, or HTML pages (keyed by their user as well, see "Pages" below) are kept. One
+ * generation at a time per key: a request that finds the key being generated waits for it
+ * rather than computing it too — except a download, which answers at once with a 202 page
+ * «Документ готовится» that refreshes itself (a 260-page PDF takes seconds: 64 requests
+ * waiting for it held both worker threads, and every other page, as long). Memory is capped (RCACHE_BYTES in all, RCACHE_ENTRY_MAX for one
  * answer); the least recently used answers go first, and answers of an older epoch are
  * dropped as soon as the epoch moves.
  *
@@ -26,6 +28,7 @@
  * /audit?format=, /grid/{p}/form.xlsx, /documents/file; the materials' download log) or
  * reads files (scans, notes) are not listed: serving them from memory would skip the
  * write. */
+#define _GNU_SOURCE /* memmem */
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -42,9 +45,11 @@
 #define RCACHE_KEY 1024
 
 /* The GET routes kept (patterns of route.c). DOWNLOAD: an attachment; FORMAT: an attachment
- * only when the key `format` is given (the same route without it is a page); DATA: an API
- * answer (JSON, nothing of the user but the role and scope in it: /api/v1/me is not here). */
-enum kept { DOWNLOAD, FORMAT, DATA };
+ * when the key `format` is given, else a page (PAGE); DATA: an API answer (JSON, nothing of
+ * the user but the role and scope in it: /api/v1/me is not here); PAGE: an HTML page, kept
+ * for its user (see "Pages" below); PAGE_ONLY: a page when `format` is not given, and not
+ * kept at all when it is (an audited download). */
+enum kept { DOWNLOAD, FORMAT, DATA, PAGE, PAGE_ONLY };
 static const struct {
 	const char *pattern;
 	enum kept kind;
@@ -75,7 +80,57 @@ static const struct {
 	{ "/api/v1/uploads", DATA },
 	{ "/api/v1/risk", DATA },
 	{ "/api/v1/signs", DATA },
+	/* Pages: none that writes on a GET, reads a file beside the database, shows what
+	 * only memory knows (/analysis: the run in progress) or opens sealed names (/pupils,
+	 * /teachers). */
+	{ "/", PAGE },
+	{ "/schools", PAGE },
+	{ "/schools/new", PAGE },
+	{ "/schools/{login}/edit", PAGE },
+	{ "/municipalities", PAGE },
+	{ "/schools/aliases", PAGE },
+	{ "/schools/{login}", PAGE },
+	{ "/upload", PAGE },
+	{ "/users", PAGE },
+	{ "/users/edit", PAGE },
+	{ "/audit", PAGE_ONLY },
+	{ "/reports", PAGE },
+	{ "/reports/{procedure}", PAGE },
+	{ "/risk", PAGE },
+	{ "/risk/{login}", PAGE },
+	{ "/grid", PAGE },
+	{ "/grid/{procedure}", PAGE },
+	{ "/plan", PAGE },
+	{ "/procedures", PAGE },
+	{ "/procedures/{procedure}", PAGE },
+	{ "/materials", PAGE },
+	{ "/observers", PAGE },
+	{ "/observers/control", PAGE },
+	{ "/observers/violations", PAGE },
+	{ "/observers/school", PAGE },
+	{ "/acts/new", PAGE },
+	{ "/acts/{id}", PAGE },
+	{ "/recheck", PAGE },
+	{ "/recheck/{id}", PAGE },
+	{ "/scans", PAGE },
+	{ "/expert", PAGE },
+	{ "/expert/{id}", PAGE },
+	{ "/measures", PAGE },
+	{ "/measures/{id}", PAGE },
+	{ "/measure/{id}", PAGE },
+	{ "/documents", PAGE },
+	{ "/settings", PAGE },
 };
+
+/* Pages. A page carries its user (the name in the frame, what the role may do) and the
+ * session's CSRF token in its forms, so it is keyed by the user's id as well, and kept with
+ * the token replaced by the byte CSRF_MARK, put back for each reader: the same user in
+ * another session (another browser) gets the same bytes with his own token. A page with
+ * that byte of its own (a stored name with a control character) or of a request without a
+ * token (an API key) is not kept. What a page shows changes with the data (the epoch),
+ * the clock (the minute: "overdue", "today", a release at a set time) and the request's
+ * values (all keyed), nothing else: that is what the list above was chosen by. */
+#define CSRF_MARK '\x01'
 
 struct entry {
 	char *key;      /* NULL: a free slot */
@@ -125,25 +180,44 @@ static void drop(struct entry *e)
 	memset(e, 0, sizeof *e);
 }
 
-/* The route's row of cached[], or -1 when its answer is not kept. */
-static int cacheable(const struct web_route *rt, struct web_req *r)
+/* Whether the key `format` was given (without asking web_str about a route that does not
+ * declare it). */
+static bool format_given(const struct web_req *r)
+{
+	for (int i = 0; i < r->nvals; i++)
+		if (!strcmp(r->vals[i].key->name, "format"))
+			return r->vals[i].text && r->vals[i].text[0];
+	return false;
+}
+
+/* How the route's answer to r is kept, or -1 when it is not. */
+static int cacheable(const struct web_route *rt, const struct web_req *r)
 {
 	if (strcmp(rt->method, "GET"))
 		return -1;
-	for (size_t i = 0; i < sizeof cached / sizeof cached[0]; i++)
-		if (!strcmp(cached[i].pattern, rt->pattern))
-			return cached[i].kind != FORMAT || web_str(r, "format") ? (int)i : -1;
+	for (size_t i = 0; i < sizeof cached / sizeof cached[0]; i++) {
+		if (strcmp(cached[i].pattern, rt->pattern))
+			continue;
+		enum kept k = cached[i].kind;
+		if (k == FORMAT)
+			return format_given(r) ? DOWNLOAD : PAGE;
+		if (k == PAGE_ONLY)
+			return format_given(r) ? -1 : PAGE;
+		return (int)k;
+	}
 	return -1;
 }
 
 /* The key (see the header); false when it would not fit. */
-static bool make_key(struct web_req *r, const char *pattern, uint64_t ep, char *out, size_t n)
+static bool make_key(struct web_req *r, const char *pattern, enum kept kind, uint64_t ep, char *out, size_t n)
 {
 	char sc[64];
 	scope_key(&r->scope, sc, sizeof sc);
 	struct buf b = BUF_INIT;
 	buf_printf(&b, "%s\n%d\n%s\n%lld\n%lld\n%llu", pattern, (int)r->user.role, sc, (long long)(r->now / 60),
 		   (long long)(plan_now() / 60), (unsigned long long)ep);
+	if (kind == PAGE)
+		buf_printf(&b, "\nuser %lld", (long long)r->user.id);
 	for (int i = 0; i < r->nvals; i++) {
 		const struct web_val *v = &r->vals[i];
 		buf_printf(&b, "\n%s%c", v->key->name, v->text ? '=' : '-');
@@ -203,32 +277,89 @@ static char *dup_or_null(const char *s)
 	return s ? xstrdup(s) : NULL;
 }
 
-static void serve(struct web_req *r, struct web_res *w, const struct entry *e)
+static void serve(struct web_req *r, struct web_res *w, const struct entry *e, enum kept kind)
 {
 	w->status = e->status;
 	w->type = e->type ? arena_strdup(r->a, e->type) : NULL;
 	w->disposition = e->disposition ? arena_strdup(r->a, e->disposition) : NULL;
 	w->cache = e->cache ? arena_strdup(r->a, e->cache) : NULL;
 	buf_reset(&w->body);
-	buf_append(&w->body, e->body, e->len);
+	if (kind != PAGE) {
+		buf_append(&w->body, e->body, e->len);
+		return;
+	}
+	/* The reader's own token where the page had the mark. */
+	const char *t = e->body, *end = e->body + e->len;
+	for (const char *m; (m = memchr(t, CSRF_MARK, (size_t)(end - t))); t = m + 1) {
+		buf_append(&w->body, t, (size_t)(m - t));
+		buf_puts(&w->body, r->csrf);
+	}
+	buf_append(&w->body, t, (size_t)(end - t));
+}
+
+/* The page's bytes with the session's token replaced by the mark (into out); false when
+ * the page cannot be kept that way. */
+static bool page_marked(const struct web_req *r, const struct buf *body, struct buf *out)
+{
+	size_t n = strlen(r->csrf);
+	if (!n || memchr(body->p, CSRF_MARK, body->len))
+		return false;
+	const char *t = body->p, *end = body->p + body->len;
+	for (const char *m; (m = memmem(t, (size_t)(end - t), r->csrf, n)); t = m + n) {
+		buf_append(out, t, (size_t)(m - t));
+		buf_putc(out, CSRF_MARK);
+	}
+	buf_append(out, t, (size_t)(end - t));
+	return true;
+}
+
+/* A download another request is generating: instead of holding this connection (and the
+ * others its thread serves) for seconds, a page that says so and asks again in a moment.
+ * The request that started the generation gets the file itself. */
+static void preparing(struct web_req *r, struct web_res *w)
+{
+	w->status = 202;
+	w->retry_after = 2;
+	w->cache = "no-store";
+	buf_reset(&w->body);
+	html_begin(r, w, "Документ готовится");
+	buf_puts(&w->body, "<h1>Документ готовится</h1><p>Этот файл сейчас составляется по запросу, "
+			   "сделанному чуть раньше. Страница обновится сама через несколько секунд, и "
+			   "файл начнёт скачиваться; ничего нажимать не нужно.</p>"
+			   "<p><a href=\"");
+	html_attr(&w->body, r->path);
+	for (int i = 0; i < r->nquery; i++) {
+		buf_puts(&w->body, i ? "&amp;" : "?");
+		html_url(&w->body, r->query[i].key);
+		buf_putc(&w->body, '=');
+		html_url(&w->body, r->query[i].value);
+	}
+	buf_puts(&w->body, "\">Обновить сейчас</a></p>");
+	html_end(r, w);
 }
 
 int web_rcache_run(const struct web_route *rt, struct web_req *r, struct web_res *w)
 {
-	int row = cacheable(rt, r);
+	int kind = cacheable(rt, r);
 	char key[RCACHE_KEY];
-	if (row < 0)
+	if (kind < 0)
 		return rt->fn(r, w);
 	uint64_t ep = web_rcache_epoch(r->db);
-	if (!make_key(r, rt->pattern, ep, key, sizeof key))
+	if (!make_key(r, rt->pattern, (enum kept)kind, ep, key, sizeof key))
 		return rt->fn(r, w);
 	pthread_mutex_lock(&mu);
 	struct entry *e;
-	while ((e = find(key)) && e->pending)
+	while ((e = find(key)) && e->pending) {
+		if (kind == DOWNLOAD) {
+			pthread_mutex_unlock(&mu);
+			preparing(r, w);
+			return 0;
+		}
 		pthread_cond_wait(&done, &mu);
+	}
 	if (e) {
 		e->used = ++tick;
-		serve(r, w, e);
+		serve(r, w, e, (enum kept)kind);
 		pthread_mutex_unlock(&mu);
 		return 0;
 	}
@@ -246,22 +377,30 @@ int web_rcache_run(const struct web_route *rt, struct web_req *r, struct web_res
 
 	int rc = rt->fn(r, w);
 
+	/* Kept only when whole, a download (or the API's answer, or a page), small enough, and
+	 * the data did not move while it was made (a commit seen since would make it an answer
+	 * of no epoch). */
+	bool keep = !rc && w->status == 200 && !w->location && !w->static_body && !w->cookie[0] &&
+		    w->body.len <= RCACHE_ENTRY_MAX;
+	if (kind == DOWNLOAD)
+		keep = keep && w->disposition;
+	struct buf page = BUF_INIT;
+	if (kind == PAGE)
+		keep = keep && !w->disposition && (!w->type || !strncmp(w->type, "text/html", 9)) &&
+		       page_marked(r, &w->body, &page);
 	pthread_mutex_lock(&mu);
-	/* Kept only when whole, a download (or the API's answer), small enough, and the data
-	 * did not move while it was made (a commit seen since would make it an answer of no
-	 * epoch). */
-	bool keep = !rc && w->status == 200 && (w->disposition || cached[row].kind == DATA) &&
-		    !w->location && !w->static_body && !w->cookie[0] &&
-		    w->body.len <= RCACHE_ENTRY_MAX && atomic_load(&epoch) == ep;
+	keep = keep && atomic_load(&epoch) == ep;
 	if (keep) {
-		trim(ep, w->body.len);
+		const struct buf *body = kind == PAGE ? &page : &w->body;
+		trim(ep, body->len);
 		e->status = w->status;
 		e->type = dup_or_null(w->type);
 		e->disposition = dup_or_null(w->disposition);
 		e->cache = dup_or_null(w->cache);
-		e->body = xmalloc(w->body.len ? w->body.len : 1);
-		memcpy(e->body, w->body.p, w->body.len);
-		e->len = w->body.len;
+		e->body = xmalloc(body->len ? body->len : 1);
+		if (body->len)
+			memcpy(e->body, body->p, body->len);
+		e->len = body->len;
 		bytes += e->len;
 		e->pending = false;
 	} else {
@@ -269,6 +408,7 @@ int web_rcache_run(const struct web_route *rt, struct web_req *r, struct web_res
 	}
 	pthread_cond_broadcast(&done);
 	pthread_mutex_unlock(&mu);
+	buf_free(&page);
 	return rc;
 }
 

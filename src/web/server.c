@@ -52,8 +52,10 @@ struct conn {
 	struct web_req req;
 	struct web_res res;
 	struct MHD_PostProcessor *pp;
-	struct field fields[WEB_MAX_FORM_FIELDS];
+	struct field *fields;    /* the form fields, grown as they arrive (most requests have
+				    none: a request's memory is small, never WEB_MAX_FORM_FIELDS) */
 	int nfields;
+	size_t fields_cap;
 	bool files_allowed;      /* the route takes a file (web_body_policy) */
 	bool other_file;         /* a second file part is being skipped */
 	uint64_t body_bytes;     /* bytes of body received, for the hard stop */
@@ -404,6 +406,7 @@ static enum MHD_Result post_iter(void *cls, enum MHD_ValueKind kind, const char 
 			r->form_overflow = true;
 			return MHD_YES;
 		}
+		c->fields = xgrow(c->fields, &c->fields_cap, (size_t)c->nfields + 1, sizeof *c->fields);
 		f = &c->fields[c->nfields++];
 		f->key = arena_strdup(&c->arena, key);
 		buf_init(&f->value, WEB_MAX_FORM);
@@ -442,6 +445,9 @@ static void add_headers(struct MHD_Response *resp, const struct web_res *w, bool
 		char s[16];
 		snprintf(s, sizeof s, "%d", w->retry_after);
 		MHD_add_response_header(resp, "Retry-After", s);
+		/* 202: the answer is being prepared (rcache.c), the browser asks again by itself. */
+		if (w->status == 202)
+			MHD_add_response_header(resp, "Refresh", s);
 	}
 }
 
@@ -671,6 +677,8 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
 		return answer(conn, c);
 	}
 	struct web_req *r = &c->req;
+	if (c->nfields)
+		r->form = arena_alloc(&c->arena, (size_t)c->nfields * sizeof *r->form);
 	for (int i = 0; i < c->nfields; i++) {
 		const struct buf *v = &c->fields[i].value;
 		if (!good_text(v->p ? v->p : "", v->len) || !utf8_valid(c->fields[i].key, strlen(c->fields[i].key)))
@@ -715,6 +723,7 @@ static void completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	upload_release(c);
 	for (int i = 0; i < c->nfields; i++)
 		buf_free(&c->fields[i].value);
+	free(c->fields);
 	buf_free(&c->res.body);
 	arena_free(&c->arena);
 	free(c);

@@ -59,7 +59,8 @@ struct web_req {
 	int64_t now;            /* unix seconds, from the server's clock */
 	struct web_kv query[WEB_MAX_FIELDS];
 	int nquery;
-	struct web_kv form[WEB_MAX_FORM_FIELDS];
+	struct web_kv *form;     /* nform fields, in the request's arena (at most
+				   WEB_MAX_FORM_FIELDS); NULL when none */
 	int nform;
 	bool form_overflow;     /* more fields or bytes than allowed */
 	bool bad_text;          /* the path, a query or form key or value holds a NUL byte or
