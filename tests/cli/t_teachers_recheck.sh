@@ -123,4 +123,6 @@ expect_grep "the evidence named in Russian" "$T/body" "Перепроверка 
 expect_grep "and explained for the class" "$T/body" "Эксперты перепроверили работы класса"
 sed -n 's/.*По последнему анализу\(.*\)Учителя классов.*/\1/p' "$T/body" >"$T/zone"
 expect_grep "the zone's section read" "$T/zone" "в зоне риска — 1"
+expect_eq "the section's title is not said again in its first sentence" "$(grep -o 'По последнему анализу' "$T/body" | wc -l)" 1
+expect_grep "the run's moment said once, in its own words" "$T/zone" "Анализ от "
 grep -q "Точнова" "$T/zone" && fail "B's teacher shown in the zone" || ok "B's teacher not in the zone"

@@ -104,9 +104,9 @@ static void school_zone(struct web_req *r, struct buf *b)
 	size_t listed = 0;
 	for (size_t i = 0; i < n; i++)
 		listed += v[i].listed;
-	buf_puts(b, "<p>По последнему анализу (");
+	buf_puts(b, "<p>Анализ от ");
 	web_moment_ru(b, ri.at);
-	buf_puts(b, ") оценено ");
+	buf_puts(b, ": оценено ");
 	html_count(b, (long)n, "учитель", "учителя", "учителей");
 	buf_puts(b, ", в зоне риска — ");
 	html_int(b, (long)listed);
