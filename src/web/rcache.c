@@ -13,8 +13,8 @@
  *     "late" or "missing" in the monitoring: the key changes at least as often as they);
  *   - the database's epoch: web_rcache_epoch() below, which moves whenever any connection
  *     may have committed (db_data_version, checked on this thread's connection before every
- *     look-up), so an answer is never served after a new upload, analysis run or any other
- *     change.
+ *     look-up, and on the server's watcher connection at a thread's first look), so an
+ *     answer is never served after a new upload, analysis run or any other change.
  * Only answers 200 with a Content-Disposition (a real download), of the API's data
  * routes, or HTML pages (keyed by their user as well, see "Pages" below) are kept. One
  * generation at a time per key: a request that finds the key being generated waits for it
@@ -156,13 +156,51 @@ static _Thread_local struct {
 	uint64_t version;
 } seen;
 
+/* A connection of the server's own that never writes (web_rcache_watch): its data version
+ * moves with every commit of any other connection. A worker's connection is opened at its
+ * thread's first request and cannot tell what was committed before it opened; the watcher,
+ * asked then, can — so a thread's first look moves the epoch only when something was
+ * committed since the watcher last looked, not every time (it did: the second thread's
+ * first request threw away what the first had just made). */
+static pthread_mutex_t watch_mu = PTHREAD_MUTEX_INITIALIZER;
+static struct db *watch;
+static uint64_t watch_version;
+
+void web_rcache_watch(struct db *d)
+{
+	pthread_mutex_lock(&watch_mu);
+	watch = d;
+	watch_version = d ? db_data_version(d) : 0;
+	pthread_mutex_unlock(&watch_mu);
+}
+
+/* Whether anything was committed since the watcher last looked (true without a watcher). */
+static bool watch_moved(void)
+{
+	pthread_mutex_lock(&watch_mu);
+	bool moved = true;
+	if (watch) {
+		uint64_t v = db_data_version(watch);
+		moved = v != watch_version;
+		watch_version = v;
+	}
+	pthread_mutex_unlock(&watch_mu);
+	return moved;
+}
+
 uint64_t web_rcache_epoch(struct db *d)
 {
 	uint64_t v = db_data_version(d);
-	if (seen.db != d || seen.version != v) {
+	if (seen.db != d) {
+		/* This thread's first look (or a new connection): its baseline is now; what came
+		 * before it, the watcher says. */
+		seen.db = d;
+		seen.version = v;
+		if (watch_moved())
+			atomic_fetch_add(&epoch, 1);
+	} else if (seen.version != v) {
 		/* This connection saw a commit (its own or another's) since it last looked: every
 		 * answer kept so far may be stale. */
-		seen.db = d;
 		seen.version = v;
 		atomic_fetch_add(&epoch, 1);
 	}

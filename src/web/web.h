@@ -304,6 +304,10 @@ int web_rcache_run(const struct web_route *rt, struct web_req *r, struct web_res
 /* The database's epoch as this thread's connection sees it: moves whenever any connection
  * may have committed since this thread last looked. */
 uint64_t web_rcache_epoch(struct db *d);
+/* The server's watcher connection (never written through; NULL to stop watching): a
+ * thread's first look asks it whether anything was committed before that thread's own
+ * connection opened. */
+void web_rcache_watch(struct db *d);
 /* Frees every answer kept (at the server's end). */
 void web_rcache_free(void);
 

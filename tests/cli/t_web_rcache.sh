@@ -60,13 +60,27 @@ fetch() { # NAME PATH FILE
 }
 
 # --- a kept answer is byte for byte the first one; a fresh server makes the same file ---
+# On PostgreSQL "the data may have changed" is the cluster's WAL position, which any write in
+# the cluster moves (make check runs other tests on the same cluster at the same time), so a
+# kept answer may be made again — the same content, another moment in docProps/core.xml: there
+# the comparison masks the moment, on SQLite it is byte for byte.
+same_file() { # A B
+	if is_pg; then cmp -s <(content "$1") <(content "$2"); else cmp -s "$1" "$2"; fi && echo same
+}
+# The key holds the minute: the downloads below stay within one (a new minute is a new key).
+sec=$(date +%S); sec=${sec#0}
+[ "$sec" -lt 50 ] || sleep $((61 - sec))
 fetch reg "$P/xlsx" "$T/r1.xlsx"
 expect_eq "region's report XLSX" "$code" 200
+# A second past the first download, so a file made again would carry another moment: the
+# second request may reach the other worker thread, whose first look must not throw away
+# what the first thread kept (it did, until the watcher connection).
+sleep 1.2
 fetch reg "$P/xlsx" "$T/r2.xlsx"
-expect_eq "the second download is byte for byte the first" "$(cmp -s "$T/r1.xlsx" "$T/r2.xlsx" && echo same)" same
+expect_eq "the second download is byte for byte the first" "$(same_file "$T/r1.xlsx" "$T/r2.xlsx")" same
 fetch reg2 "$P/xlsx" "$T/r3.xlsx"
 expect_eq "another user of the same territory gets the same bytes" \
-	"$(cmp -s "$T/r1.xlsx" "$T/r3.xlsx" && echo same)" same
+	"$(same_file "$T/r1.xlsx" "$T/r3.xlsx")" same
 fetch reg /api/v1/uploads "$T/u1.json"
 stop_server
 start_server
