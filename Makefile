@@ -8,6 +8,8 @@
 #   make bench     benchmarks: throughput and peak memory
 #   make e2e       browser tests (headless chromium), screenshots in build/e2e
 #   make crash     the crash tests at length: 100 kills of each kind (make check runs 10)
+#   make install   the binary, the man page oko(1), /etc/oko/oko.conf (never replaced) and
+#                  the systemd unit, under PREFIX (/usr/local) and DESTDIR; make uninstall
 #
 # Objects go to $(BUILD) (default build/); `make BUILD=build-san SAN=1` is a sanitizer build.
 
@@ -40,8 +42,65 @@ TOOL_BIN := $(TOOL_SRC:tests/tools/%.c=$(BUILD)/tests/tools/%)
 EMBED_FILES := $(sort $(wildcard src/db/sql/*.sql) $(wildcard src/web/static/*)) \
 	src/model/common-passwords.txt $(wildcard src/model/*.csv)
 
-.PHONY: all deps run check test sanitize lint fuzz bench clean demo e2e crash
+.PHONY: all deps run check test sanitize lint fuzz bench clean demo e2e crash install uninstall man FORCE
 all: $(OKO)
+
+# The version: `git describe` of the checkout, else the file VERSION (a release tarball),
+# else main.c's own constant. Written into $(BUILD)/gen/version.h only when it changed, so
+# main.o is rebuilt exactly then.
+VERSION_STR := $(or $(shell git describe --always --dirty --tags 2>/dev/null),$(shell cat VERSION 2>/dev/null))
+$(BUILD)/gen/version.h: FORCE
+	@mkdir -p $(dir $@)
+	@$(if $(VERSION_STR),echo '#define OKO_VERSION "$(VERSION_STR)"',echo '/* no version known: main.c has its own */') >$@.tmp
+	@if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv $@.tmp $@; fi
+$(BUILD)/src/main.o: $(BUILD)/gen/version.h
+
+# The man page, from the command table of the binary just built (no configuration file read).
+$(BUILD)/oko.1: $(OKO)
+	OKO_CONF= $(OKO) help --man >$@.tmp && mv $@.tmp $@
+man: $(BUILD)/oko.1
+
+# make install [PREFIX=/usr/local] [DESTDIR=] [BUILD=build]: installs what $(BUILD) holds.
+# The configuration goes to /etc/oko (the binary reads /etc/oko/oko.conf whatever PREFIX
+# is); an existing oko.conf is kept and the new one lands beside it as oko.conf.dist. The
+# unit goes where systemd looks: /lib/systemd/system for PREFIX=/usr (Debian 12), else
+# PREFIX/lib/systemd/system.
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+MANDIR ?= $(PREFIX)/share/man
+SYSCONFDIR ?= /etc
+UNITDIR ?= $(if $(filter /usr,$(PREFIX)),/lib/systemd/system,$(PREFIX)/lib/systemd/system)
+SYSUSERSDIR ?= $(if $(filter /usr,$(PREFIX)),/usr/lib/sysusers.d,$(PREFIX)/lib/sysusers.d)
+install: $(OKO) $(BUILD)/oko.1
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(SYSCONFDIR)/oko \
+		$(DESTDIR)$(UNITDIR) $(DESTDIR)$(SYSUSERSDIR)
+	install -m 755 $(OKO) $(DESTDIR)$(BINDIR)/oko
+	install -m 644 $(BUILD)/oko.1 $(DESTDIR)$(MANDIR)/man1/oko.1
+	sed 's|@BINDIR@|$(BINDIR)|g' dist/oko.service >$(BUILD)/oko.service
+	install -m 644 $(BUILD)/oko.service $(DESTDIR)$(UNITDIR)/oko.service
+	install -m 644 dist/oko.sysusers $(DESTDIR)$(SYSUSERSDIR)/oko.conf
+	install -d $(DESTDIR)$(PREFIX)/share/oko/nginx
+	install -m 644 dist/nginx/oko.conf $(DESTDIR)$(PREFIX)/share/oko/nginx/oko.conf
+	@if [ -e $(DESTDIR)$(SYSCONFDIR)/oko/oko.conf ]; then \
+		install -m 644 dist/oko.conf $(DESTDIR)$(SYSCONFDIR)/oko/oko.conf.dist; \
+		echo "install: $(DESTDIR)$(SYSCONFDIR)/oko/oko.conf kept; the new one is oko.conf.dist"; \
+	else \
+		install -m 644 dist/oko.conf $(DESTDIR)$(SYSCONFDIR)/oko/oko.conf; \
+	fi
+
+# Leaves /etc/oko/oko.conf if it differs from the shipped one (an administrator's edits).
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/oko $(DESTDIR)$(MANDIR)/man1/oko.1 \
+		$(DESTDIR)$(UNITDIR)/oko.service $(DESTDIR)$(SYSUSERSDIR)/oko.conf \
+		$(DESTDIR)$(PREFIX)/share/oko/nginx/oko.conf \
+		$(DESTDIR)$(SYSCONFDIR)/oko/oko.conf.dist
+	@if cmp -s dist/oko.conf $(DESTDIR)$(SYSCONFDIR)/oko/oko.conf; then \
+		rm -f $(DESTDIR)$(SYSCONFDIR)/oko/oko.conf; \
+	elif [ -e $(DESTDIR)$(SYSCONFDIR)/oko/oko.conf ]; then \
+		echo "uninstall: $(DESTDIR)$(SYSCONFDIR)/oko/oko.conf kept (edited)"; \
+	fi
+	rmdir $(DESTDIR)$(SYSCONFDIR)/oko 2>/dev/null || true
+	rmdir $(DESTDIR)$(PREFIX)/share/oko/nginx $(DESTDIR)$(PREFIX)/share/oko 2>/dev/null || true
 
 deps:
 	@scripts/deps.sh

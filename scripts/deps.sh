@@ -20,6 +20,8 @@ libreoffice-writer-nogui
 libxlsxwriter-dev
 libqpdf-dev
 poppler-utils time curl wrk
+nginx-light openssl
+man-db systemd
 clang libclang-rt-14-dev
 chromium"
 
@@ -53,6 +55,22 @@ SUDO=""
 export DEBIAN_FRONTEND=noninteractive
 # An outdated or empty package list makes apt miss packages: refresh it first.
 $SUDO apt-get update -qq >&2
+# nginx-light is for tests/cli/t_nginx.sh, which runs an nginx of its own: installing it
+# must not start the system's nginx on port 80 (its postinst fails the install when that
+# start fails). A container image usually has a policy-rc.d that denies every start; where
+# there is none, one that denies nginx alone is in place while apt runs.
+policy=/usr/sbin/policy-rc.d
+case " $missing " in
+*" nginx-light "*)
+	if [ ! -e "$policy" ]; then
+		# shellcheck disable=SC2016
+		printf '#!/bin/sh\n# scripts/deps.sh, while it installs: no start of nginx\nfor a; do [ "$a" = nginx ] && exit 101; done\nexit 0\n' |
+			$SUDO tee "$policy" >/dev/null
+		$SUDO chmod 755 "$policy"
+		trap '$SUDO rm -f "$policy"' EXIT
+	fi
+	;;
+esac
 # shellcheck disable=SC2086
 $SUDO apt-get install -y -qq --no-install-recommends $missing >&2
 e2e_deps

@@ -1,9 +1,11 @@
 /* oko: the command table and the entry point.
  *
  * Every command is a row here: name, function, one line for `oko help`, and the usage
- * text printed by `oko NAME --help`. The database path comes from --db (anywhere on the
- * line), else the OKO_DB environment variable, else ./oko.db. Exit status: 0 on success,
- * 2 for wrong usage, 1 for any other error. */
+ * text printed by `oko NAME --help` (and, all of them, by `oko help --man`: the man page).
+ * The configuration file (cli/conf.h) is read first and sets the OKO_* variables it gives
+ * that are not set. The database path comes from --db (anywhere on the line), else the
+ * OKO_DB environment variable (or oko.conf's db), else ./oko.db. Exit status: 0 on success,
+ * 2 for wrong usage or a bad configuration, 1 for any other error. */
 #include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,8 +14,15 @@
 #include "base/err.h"
 #include "base/log.h"
 #include "cli/cli.h"
+#include "cli/conf.h"
+#include "cli/man.h"
 #include "db/db.h"
+#include "web/metrics.h"
 
+/* The Makefile writes $(BUILD)/gen/version.h from `git describe` (or a VERSION file). */
+#if __has_include("version.h")
+#include "version.h"
+#endif
 #ifndef OKO_VERSION
 #define OKO_VERSION "0.1.0"
 #endif
@@ -200,21 +209,33 @@ static const struct cli_cmd commands[] = {
 	  "  --below K, --above K окно: K баллов ниже границы и от неё (по умолчанию 2 и 1)\n"
 	  "  --bootstrap residual|multinomial|delta  (delta — интервал по дельта-методу, без\n"
 	  "                      повторов), --link log|identity, --seed S" },
-	{ "pupils", cmd_pupils, "ученики школы: загрузить список классов, показать с кодами",
+	{ "pupils", cmd_pupils, "ученики школы: загрузить список классов, показать с кодами, удалить ФИО",
 	  "использование: oko pupils import ФАЙЛ --school ЛОГИН [--year ГОД] [--dry-run]\n"
-	  "       oko pupils list --school ЛОГИН [--year ГОД] [--class 4А]\n\n"
+	  "       oko pupils list --school ЛОГИН [--year ГОД] [--class 4А]\n"
+	  "       oko pupils delete --school ЛОГИН --code КОД [--year ГОД]\n"
+	  "       oko pupils purge [--dry-run]\n\n"
 	  "import загружает список классов (CSV или XLSX) со столбцами «Класс» и «ФИО»\n"
 	  "(или «Фамилия», «Имя», «Отчество»). Ученики, уже известные oko (тот же класс и ФИО),\n"
 	  "не дублируются и сохраняют свои коды. Файл загружается целиком или не загружается.\n"
 	  "ФИО хранятся в базе только в зашифрованном виде; ключ — в файле рядом с базой\n"
 	  "(ФАЙЛ_БАЗЫ.key или OKO_KEY_FILE), см. docs/personal-data.md.\n\n"
 	  "list печатает класс, код и ФИО (CSV). Командная строка — это оператор сервера: у него\n"
-	  "есть и база, и файл ключа, поэтому ему видны ФИО.\n\n"
+	  "есть и база, и файл ключа, поэтому ему видны ФИО. Удалённое ФИО печатается пустым.\n\n"
+	  "delete удаляет ФИО одного ученика школы по его коду участника; код, класс и результаты\n"
+	  "по коду остаются. Без --year код ищется во всех учебных годах (если он есть в нескольких,\n"
+	  "укажите --year). Пример: oko pupils delete --school sch220206 --code 41234\n\n"
+	  "purge удаляет ФИО, срок хранения которых истёк: срок (oko settings\n"
+	  "pupil-names-retention, по умолчанию 12 месяцев) считается от окончания учебного года\n"
+	  "списка класса (1 сентября) и не меньше — от дня, когда ФИО внесли. Печатает число ФИО\n"
+	  "по школам; с --dry-run только считает. Коды и результаты остаются. oko serve делает то\n"
+	  "же при запуске и раз в сутки. Пример: oko pupils purge --dry-run\n\n"
 	  "параметры:\n"
 	  "  --school ЛОГИН   школа, например sch220206\n"
-	  "  --year ГОД       учебный год по году его окончания (2021 = 2020/21; по умолчанию текущий)\n"
+	  "  --year ГОД       учебный год по году его окончания (2021 = 2020/21; по умолчанию текущий,\n"
+	  "                   для delete — любой)\n"
 	  "  --class КЛАСС    только этот класс\n"
-	  "  --dry-run        только проверить файл" },
+	  "  --code КОД       код участника ученика (для delete)\n"
+	  "  --dry-run        только проверить файл (import) или посчитать (purge)" },
 	{ "codes", cmd_codes, "выдать ученикам школы коды участников на учебный год",
 	  "использование: oko codes issue --school ЛОГИН [--year ГОД]\n\n"
 	  "Выдаёт код участника каждому ученику, у которого его ещё нет: один код на все работы\n"
@@ -239,7 +260,8 @@ static const struct cli_cmd commands[] = {
 	  "                 (--school ЛОГИН | --municipality НАЗВАНИЕ | --all)\n"
 	  "       oko plan date --school ЛОГИН --procedure КОД --date ГГГГ-ММ-ДД --time ЧЧ:ММ\n"
 	  "                 [--class 4А]\n"
-	  "       oko plan print --campaign КАМПАНИЯ [--school ЛОГИН] --out ФАЙЛ.pdf\n\n"
+	  "       oko plan print --campaign КАМПАНИЯ [--school ЛОГИН] --out ФАЙЛ.pdf\n"
+	  "       oko plan unassign --procedure КОД --school ЛОГИН\n\n"
 	  "Кампании и даты процедур загружаются командой «oko import plan ФАЙЛ» (столбцы campaign,\n"
 	  "procedure, materials_from, window_from, window_to, criteria_from, form_from,\n"
 	  "upload_deadline; см. docs/plan.md).\n"
@@ -247,7 +269,11 @@ static const struct cli_cmd commands[] = {
 	  "         (на одну процедуру или, без --procedure, на все процедуры кампании);\n"
 	  "date   — дата и время проведения в школе, в пределах периода проведения; одни для всех\n"
 	  "         классов параллели (с --class другое время для одного класса не принимается);\n"
-	  "print  — документ «план-график» (PDF): процедуры с датами; с --school — даты школы." },
+	  "print  — документ «план-график» (PDF): процедуры с датами; с --school — даты школы;\n"
+	  "unassign — снять школу с процедуры (её дата и назначенный наблюдатель отменяются);\n"
+	  "         отказ, если школа уже участвовала (есть результаты, акт наблюдения, отметка о\n"
+	  "         видеонаблюдении, выданные материалы) или это последняя назначенная школа.\n"
+	  "         Пример: oko plan unassign --procedure VPR-2021-MA-4 --school sch220206" },
 	{ "observers", cmd_observers, "наблюдатели: реестр, назначение на проведение, расписание",
 	  "использование: oko observers import ФАЙЛ --campaign КАМПАНИЯ [--dry-run] [--report ФАЙЛ]\n"
 	  "       oko observers list [--campaign КАМПАНИЯ]\n"
@@ -293,6 +319,9 @@ static const struct cli_cmd commands[] = {
 	{ "medalists", cmd_medalists, cmd_medalists_summary, cmd_medalists_usage },
 	{ "teachers", cmd_teachers, cmd_teachers_summary, cmd_teachers_usage },
 	{ "db", cmd_db, cmd_db_summary, cmd_db_usage },
+	{ "backup", cmd_backup, cmd_backup_summary, cmd_backup_usage },
+	{ "restore", cmd_restore, cmd_restore_summary, cmd_restore_usage },
+	{ "check", cmd_check, cmd_check_summary, cmd_check_usage },
 	{ "monitoring", cmd_monitoring, "мониторинг загрузки результатов по процедуре (CSV, XLSX)",
 	  "использование: oko monitoring --procedure КОД [--municipality НАЗВАНИЕ] [--summary]\n"
 	  "                 [--format csv|xlsx] [--out ФАЙЛ]\n\n"
@@ -311,11 +340,14 @@ static const struct cli_cmd commands[] = {
 	  "критерии. assign выбирает каждой школе свой набор вариантов. fetch выдаёт материал\n"
 	  "школы (раньше назначенного времени — отказ); каждая выдача и отказ записываются.\n"
 	  "open расшифровывает архив ключом в каталог. См. docs/materials.md." },
-	{ "keys", cmd_keys, "ключ шифрования персональных данных: где лежит, заменить",
-	  "использование: oko keys path | oko keys rotate | oko keys repad\n\n"
+	{ "keys", cmd_keys, "ключи шифрования персональных данных: где лежит, заменить главный или школы",
+	  "использование: oko keys path | oko keys rotate [--school ЛОГИН] | oko keys repad\n\n"
 	  "path    — показать путь к файлу главного ключа (ФАЙЛ_БАЗЫ.key или OKO_KEY_FILE).\n"
 	  "rotate  — создать новый главный ключ и перешифровать им ключи школ; старый файл\n"
 	  "          сохраняется как ФАЙЛ.key.old — удалите его после резервного копирования нового.\n"
+	  "rotate --school ЛОГИН — заменить ключ одной школы: ФИО её учеников и учителей\n"
+	  "          перешифровываются новым ключом, старый ключ школы уничтожается (одна\n"
+	  "          транзакция). Пример: oko keys rotate --school sch220206\n"
 	  "repad   — перешифровать ФИО, сохранённые версией oko до выравнивания длины: в базе\n"
 	  "          по ним видна длина ФИО (новые записи выравниваются сами).\n"
 	  "Храните копию файла ключа отдельно от копии базы: без ключа ФИО не восстановить,\n"
@@ -360,9 +392,17 @@ static const struct cli_cmd commands[] = {
 	  "отозванные) с номерами; revoke — отозвать ключ по номеру; revoke-all — все ключи\n"
 	  "пользователя. Пользователю с логином create, list, revoke или revoke-all ключ\n"
 	  "выдаётся командой «oko user token create ЛОГИН»." },
-	{ "version", cmd_version, "показать версию oko", "использование: oko version" },
+	{ "version", cmd_version, "показать версию oko",
+	  "использование: oko version\n\n"
+	  "Печатает версию oko (метку git, из которой собрана программа) и номер схемы базы\n"
+	  "данных, которую она создаёт. То же — oko --version." },
 	{ "help", cmd_help, "список команд или справка по команде",
-	  "использование: oko help [КОМАНДА]" },
+	  "использование: oko help [КОМАНДА]\n"
+	  "       oko help --man\n\n"
+	  "Без аргумента — список команд; с КОМАНДОЙ — её справка (то же, что oko КОМАНДА --help).\n"
+	  "--man печатает страницу руководства oko(1) в формате troff: все команды с их\n"
+	  "справкой, переменные окружения и файл настроек, например:\n"
+	  "  oko help --man > oko.1 && man -l oko.1" },
 };
 #define NCOMMANDS (sizeof commands / sizeof *commands)
 
@@ -376,6 +416,10 @@ static const struct cli_cmd *find_command(const char *name)
 
 static int cmd_help(struct cli *c, int argc, char **argv)
 {
+	if (argc > 1 && !strcmp(argv[1], "--man")) {
+		man_write(stdout, commands, NCOMMANDS, OKO_VERSION);
+		return fflush(stdout) ? ERR_IO : 0;
+	}
 	if (argc > 1) {
 		const struct cli_cmd *cmd = find_command(argv[1]);
 		if (!cmd)
@@ -388,7 +432,8 @@ static int cmd_help(struct cli *c, int argc, char **argv)
 	for (size_t i = 0; i < NCOMMANDS; i++)
 		printf("  %-18s %s\n", commands[i].name, commands[i].summary);
 	printf("\nСправка по команде: oko КОМАНДА --help\n"
-	       "База данных: --db ФАЙЛ, иначе переменная OKO_DB, иначе ./oko.db\n");
+	       "База данных: --db ФАЙЛ, иначе переменная OKO_DB, иначе db в файле настроек\n"
+	       "/etc/oko/oko.conf (или OKO_CONF), иначе ./oko.db. Руководство: man oko\n");
 	return 0;
 }
 
@@ -422,7 +467,14 @@ static int take_db_option(int *argc, char **argv, const char **path)
 int main(int argc, char **argv)
 {
 	setlocale(LC_CTYPE, "C.UTF-8");
+	/* The configuration file first: it sets the variables the rest reads. */
+	char conf_msg[2048];
+	if (conf_load(conf_msg, sizeof conf_msg) || conf_check_env(conf_msg, sizeof conf_msg)) {
+		fprintf(stderr, "oko: %s\n", conf_msg);
+		return 2;
+	}
 	log_init_from_env();
+	metrics_set_version(OKO_VERSION); /* oko_build_info of /metrics */
 	struct cli c = { 0 };
 	const char *env = getenv("OKO_DB");
 	c.db_path = env && *env ? env : "oko.db";

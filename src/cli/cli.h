@@ -95,5 +95,16 @@ extern const char cmd_medalists_summary[], cmd_medalists_usage[];
 int cmd_teachers(struct cli *c, int argc, char **argv);
 extern const char cmd_teachers_summary[], cmd_teachers_usage[];
 extern const char cmd_db_summary[], cmd_db_usage[];
+/* The files kept beside a database (src/cli/cmd_db.c, which `oko db copy` and `oko backup`
+ * copy): the key, the scans of re-checked works, the evidence of measures, the materials;
+ * key_ok says whether the key's place is known. */
+enum { CLI_DBF_KEY, CLI_DBF_SCANS, CLI_DBF_EVIDENCE, CLI_DBF_FILES, CLI_DBF_N };
+void cli_db_files(struct db *d, char paths[CLI_DBF_N][1100], bool *key_ok);
+/* Backup, restore and checks of a database (src/cli/cmd_backup.c). */
+int cmd_backup(struct cli *c, int argc, char **argv);
+int cmd_restore(struct cli *c, int argc, char **argv);
+int cmd_check(struct cli *c, int argc, char **argv);
+extern const char cmd_backup_summary[], cmd_backup_usage[], cmd_restore_summary[],
+	cmd_restore_usage[], cmd_check_summary[], cmd_check_usage[];
 
 #endif

@@ -74,6 +74,16 @@ static void files_of(struct db *d, char paths[F_N][1100], bool *key_ok)
 	snprintf(paths[F_FILES], sizeof paths[F_FILES], "%s.files", base);
 }
 
+_Static_assert((int)F_N == (int)CLI_DBF_N && (int)F_KEY == (int)CLI_DBF_KEY &&
+		       (int)F_SCANS == (int)CLI_DBF_SCANS && (int)F_EVIDENCE == (int)CLI_DBF_EVIDENCE &&
+		       (int)F_FILES == (int)CLI_DBF_FILES,
+	       "cli.h names the files beside a database in files_of()'s order");
+
+void cli_db_files(struct db *d, char paths[CLI_DBF_N][1100], bool *key_ok)
+{
+	files_of(d, paths, key_ok);
+}
+
 static int db_copy_cmd(const char *from, const char *to)
 {
 	static const char *const what[F_N] = { "Файл ключа", "Сканы работ", "Подтверждения мер",

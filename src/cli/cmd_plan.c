@@ -3,6 +3,7 @@
  *   oko plan assign --campaign К [--procedure P] (--school L | --municipality M | --all)
  *   oko plan date --school L --procedure P --date ГГГГ-ММ-ДД --time ЧЧ:ММ [--class 4А]
  *   oko plan print --campaign К [--school L] --out F.pdf
+ *   oko plan unassign --procedure P --school L
  *   oko monitoring --procedure P [--municipality M] [--summary] [--format csv|xlsx] [--out F]
  *
  * The command line is the server's operator and sees the whole region. Dates are loaded
@@ -17,6 +18,7 @@
 #include "report/monitor.h"
 #include "model/procedure.h"
 #include "model/registry.h"
+#include "model/user.h"
 #include "report/plan_pdf.h"
 
 static int find_campaign(struct db *d, const char *name, int64_t *id)
@@ -84,8 +86,11 @@ int cmd_plan(struct cli *c, int argc, char **argv)
 		return rc > 0 ? 0 : rc;
 	const char *act = npos == 1 ? argv[0] : "";
 	bool assign = !strcmp(act, "assign"), fix = !strcmp(act, "date"), print = !strcmp(act, "print");
-	if (!assign && !fix && !print)
-		return cli_usage_error(c, "укажите действие: assign, date или print");
+	bool unassign = !strcmp(act, "unassign");
+	if (!assign && !fix && !print && !unassign)
+		return cli_usage_error(c, "укажите действие: assign, unassign, date или print");
+	if (unassign && (!proc || !school))
+		return cli_usage_error(c, "укажите процедуру и школу: --procedure КОД --school ЛОГИН");
 	if ((assign || print) && !campaign)
 		return cli_usage_error(c, "укажите кампанию: --campaign НАЗВАНИЕ");
 	if (assign && (!!school + !!mun + all) != 1)
@@ -106,7 +111,20 @@ int cmd_plan(struct cli *c, int argc, char **argv)
 	    (school && (rc = find_school(d, school, &sid))) ||
 	    (mun && (rc = find_municipality(d, mun, &mid))))
 		goto out;
-	if (assign) {
+	if (unassign) {
+		bool dropped = false;
+		const struct scope all_schools = scope_all();
+		rc = plan_unassign(d, &all_schools, pid, sid, &dropped, msg, sizeof msg);
+		if (rc) {
+			fprintf(stderr, "oko: школа не снята с процедуры: %s\n", *msg ? msg : err_str(rc));
+			if (rc == ERR_EXISTS)
+				audit_add(d, NULL, cli_user_name(), "plan_unassign_refused", school, proc, "cli");
+		} else {
+			audit_add(d, NULL, cli_user_name(), "plan_unassign", school, proc, "cli");
+			printf("школа %s снята с процедуры %s%s\n", school, proc,
+			       dropped ? "; назначение наблюдателя на это проведение отменено" : "");
+		}
+	} else if (assign) {
 		long added = 0;
 		const struct scope all_schools = scope_all(); /* the command line sees everything */
 		rc = plan_assign(d, &all_schools, cid, pid, sid, mid, cli_user_name(), &added);

@@ -15,7 +15,10 @@
 #include "import/import.h"
 #include "model/keys.h"
 #include "model/pupil.h"
+#include "model/plan.h"
 #include "model/registry.h"
+#include "model/setting.h"
+#include "model/user.h"
 #include "report/documents.h"
 
 static int parse_year(struct cli *c, const char *s, int *year)
@@ -39,22 +42,102 @@ static int find_school(struct db *d, const char *login, int64_t *id)
 	return rc;
 }
 
+/* oko pupils purge [--dry-run]: the names past the retention period, per school. */
+static int pupils_purge(struct cli *c, bool dry)
+{
+	struct db *d = NULL;
+	struct pupil_purge_school *v = NULL;
+	size_t n = 0;
+	long total = 0;
+	int months = 0, max_year = 0;
+	char cutoff[24];
+	int rc = cli_open_db(c, 0, &d);
+	if (rc)
+		return rc;
+	if ((rc = setting_retention(d, &months)))
+		goto out;
+	int64_t now = plan_now();
+	pupil_retention_bounds(now, months, &max_year, cutoff);
+	if ((rc = pupil_purge(d, months, now, dry, &v, &n, &total))) {
+		fprintf(stderr, "oko: ФИО не удалены: %s\n", err_str(rc));
+		goto out;
+	}
+	printf("срок хранения ФИО: %d мес. после окончания учебного года (и после внесения ФИО); "
+	       "истёк для списков %d/%02d учебного года и раньше\n", months, max_year - 1, max_year % 100);
+	printf("school,names\n");
+	for (size_t i = 0; i < n; i++)
+		printf("%s,%ld\n", v[i].login, v[i].names);
+	printf(dry ? "будет удалено ФИО: %ld (школ: %zu); проверка — база не изменена\n"
+		   : "удалено ФИО: %ld (школ: %zu); коды и результаты сохранены\n", total, n);
+	if (!dry) {
+		char detail[200];
+		snprintf(detail, sizeof detail, "удалено ФИО: %ld, школ: %zu; срок хранения %d мес.", total, n,
+			 months);
+		audit_add(d, NULL, cli_user_name(), "pupils_purge", NULL, detail, "cli");
+	}
+out:
+	free(v);
+	db_close(d);
+	return rc;
+}
+
+/* oko pupils delete --school L --code K [--year Y]: one pupil's name. */
+static int pupils_delete(struct cli *c, const char *school, const char *code, const char *year_s)
+{
+	int year = 0, rc;
+	if (year_s && (rc = parse_year(c, year_s, &year)))
+		return rc;
+	struct db *d = NULL;
+	int64_t sid;
+	struct pupil_ref ref;
+	char msg[512] = "";
+	if ((rc = cli_open_db(c, 0, &d)) || (rc = find_school(d, school, &sid)))
+		goto out;
+	if ((rc = pupil_forget(d, sid, 0, code, year, &ref, msg, sizeof msg))) {
+		fprintf(stderr, "oko: ФИО не удалено: %s\n", *msg ? msg : err_str(rc));
+		goto out;
+	}
+	if (ref.already) {
+		printf("ФИО ученика с кодом %s (%s класс, %d/%02d учебный год) уже было удалено\n", ref.code,
+		       ref.class_name, ref.year - 1, ref.year % 100);
+		goto out;
+	}
+	char detail[120];
+	snprintf(detail, sizeof detail, "код %s, %s класс, %d/%02d учебный год", ref.code, ref.class_name,
+		 ref.year - 1, ref.year % 100);
+	audit_add(d, NULL, cli_user_name(), "pupil_delete", school, detail, "cli");
+	printf("ФИО ученика с кодом %s (%s класс, %d/%02d учебный год) удалено; код и результаты по "
+	       "нему остались\n", ref.code, ref.class_name, ref.year - 1, ref.year % 100);
+out:
+	db_close(d);
+	return rc;
+}
+
 int cmd_pupils(struct cli *c, int argc, char **argv)
 {
-	const char *school = NULL, *year_s = NULL, *cls = NULL;
+	const char *school = NULL, *year_s = NULL, *cls = NULL, *code = NULL;
 	bool dry = false;
 	const struct cli_opt opts[] = {
 		{ "--school", &school, NULL }, { "--year", &year_s, NULL }, { "--class", &cls, NULL },
-		{ "--dry-run", NULL, &dry }, { 0 },
+		{ "--code", &code, NULL }, { "--dry-run", NULL, &dry }, { 0 },
 	};
 	int npos, rc, year;
 	if ((rc = cli_parse(c, argc, argv, opts, &npos)))
 		return rc > 0 ? 0 : rc;
 	bool import = npos == 2 && !strcmp(argv[0], "import");
 	bool list = npos == 1 && !strcmp(argv[0], "list");
+	if (npos == 1 && !strcmp(argv[0], "purge"))
+		return pupils_purge(c, dry);
+	if (npos == 1 && !strcmp(argv[0], "delete")) {
+		if (!school || !code)
+			return cli_usage_error(c, "укажите школу и код ученика: oko pupils delete --school ЛОГИН "
+						  "--code КОД [--year ГОД]");
+		return pupils_delete(c, school, code, year_s);
+	}
 	if (!import && !list)
-		return cli_usage_error(c, "укажите действие: oko pupils import ФАЙЛ --school ЛОГИН или "
-					  "oko pupils list --school ЛОГИН");
+		return cli_usage_error(c, "укажите действие: oko pupils import ФАЙЛ --school ЛОГИН, "
+					  "oko pupils list --school ЛОГИН, oko pupils delete --school ЛОГИН "
+					  "--code КОД или oko pupils purge [--dry-run]");
 	if (!school)
 		return cli_usage_error(c, "укажите школу: --school ЛОГИН");
 	if ((rc = parse_year(c, year_s, &year)))
@@ -179,18 +262,36 @@ out:
 
 int cmd_keys(struct cli *c, int argc, char **argv)
 {
-	const struct cli_opt opts[] = { { 0 } };
+	const char *school = NULL;
+	const struct cli_opt opts[] = { { "--school", &school, NULL }, { 0 } };
 	int npos, rc;
 	if ((rc = cli_parse(c, argc, argv, opts, &npos)))
 		return rc > 0 ? 0 : rc;
 	if (npos != 1 || (strcmp(argv[0], "rotate") && strcmp(argv[0], "path") && strcmp(argv[0], "repad")))
-		return cli_usage_error(c, "укажите действие: oko keys rotate, oko keys path или "
-					  "oko keys repad");
+		return cli_usage_error(c, "укажите действие: oko keys rotate [--school ЛОГИН], oko keys path "
+					  "или oko keys repad");
+	if (school && strcmp(argv[0], "rotate"))
+		return cli_usage_error(c, "--school — только для oko keys rotate");
 	struct db *d = NULL;
 	char msg[1024] = "", path[4096];
 	long n = 0;
 	if ((rc = cli_open_db(c, 0, &d)))
 		goto out;
+	if (school) {
+		int64_t sid;
+		long teachers = 0;
+		if ((rc = find_school(d, school, &sid)))
+			goto out;
+		if ((rc = pupil_rekey_school(d, sid, &n, &teachers, msg, sizeof msg))) {
+			fprintf(stderr, "oko: ключ школы не заменён: %s\n", *msg ? msg : err_str(rc));
+			goto out;
+		}
+		char detail[160];
+		snprintf(detail, sizeof detail, "перешифровано ФИО учеников: %ld, учителей: %ld", n, teachers);
+		audit_add(d, NULL, cli_user_name(), "school_key_rotate", school, detail, "cli");
+		printf("ключ школы %s заменён, старый уничтожен; %s\n", school, detail);
+		goto out;
+	}
 	if (!strcmp(argv[0], "path")) {
 		if (!(rc = keys_file_path(d, path, sizeof path)))
 			printf("%s\n", path);
@@ -208,6 +309,11 @@ int cmd_keys(struct cli *c, int argc, char **argv)
 		goto out;
 	}
 	keys_file_path(d, path, sizeof path);
+	{
+		char detail[80];
+		snprintf(detail, sizeof detail, "ключей школ перешифровано: %ld", n);
+		audit_add(d, NULL, cli_user_name(), "keys_rotate", NULL, detail, "cli");
+	}
 	printf("главный ключ заменён; ключей школ перешифровано: %ld\n"
 	       "новый ключ: %s; старый сохранён в %s.old — удалите его, когда сделаете "
 	       "резервную копию нового\n", n, path, path);

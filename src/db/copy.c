@@ -728,6 +728,19 @@ out:
 	return rc;
 }
 
+int dbcopy_holds_data(struct db *d, char *msg, size_t n)
+{
+	struct dbcopy_schema s = { 0 };
+	int seeded = 0;
+	int rc = dbcopy_schema_read(d, &s);
+	if (rc)
+		say(msg, n, "не удалось прочитать схему: %s", db_errmsg(d));
+	else
+		rc = holds_data(d, &s, &seeded, msg, n);
+	dbcopy_schema_free(&s);
+	return rc;
+}
+
 /* ---- the target ---- */
 
 static const char *strip_sqlite(const char *url)

@@ -73,6 +73,9 @@ char *dbcopy_schema_text(const struct dbcopy_schema *s);
  * opened. *created says whether a SQLite file was made here (dbcopy_remove_sqlite() it when
  * the copy fails). */
 int dbcopy_open_target(const char *url, struct db **out, bool *created, char *msg, size_t n);
+/* 0 when the database holds no more than a fresh database holds (the rows migrations put
+ * in); ERR_EXISTS, with the first table that holds more named in msg, when it holds data. */
+int dbcopy_holds_data(struct db *d, char *msg, size_t n);
 /* Removes a SQLite database file and its companions (-wal, -shm, -journal). */
 void dbcopy_remove_sqlite(const char *url);
 

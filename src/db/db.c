@@ -15,6 +15,7 @@
 #include "base/err.h"
 #include "base/log.h"
 #include "base/mem.h"
+#include "db/backup.h"
 #include "db/pg.h"
 
 #define DB_CACHE 64
@@ -96,6 +97,18 @@ void db_url(struct db *d, char *out, size_t n)
 bool db_is_pg(struct db *d)
 {
 	return d->pg != NULL;
+}
+
+int db_size_bytes(struct db *d, int64_t *out)
+{
+	if (d->pg)
+		return db_query_int(d, "SELECT pg_database_size(current_database())", 0, out);
+	int64_t pages = 0, size = 0;
+	int rc = db_query_int(d, "PRAGMA page_count", 0, &pages);
+	if (!rc)
+		rc = db_query_int(d, "PRAGMA page_size", 0, &size);
+	*out = rc ? 0 : pages * size;
+	return rc;
 }
 
 const char *db_errmsg(struct db *d)
@@ -219,9 +232,13 @@ opened:;
 	if (!(flags & DB_OPEN_NOMIGRATE) && (!(flags & DB_OPEN_READONLY) || d->pg) &&
 	    version < db_schema_latest()) {
 		int applied = 0;
-		if (version > 0)
+		if (version > 0) {
 			log_info("база данных %s обновляется: схема %d → %d", path, version,
 				 db_schema_latest());
+			/* A database with data: a copy first (db/backup.h), or no migration. */
+			if ((rc = dbbackup_before_migration(d, path, version)))
+				goto out;
+		}
 		if ((rc = db_migrate(d, &applied)))
 			goto out;
 	}

@@ -33,7 +33,9 @@ enum db_open_flags {
 /* Opens the database at path: a file name for SQLite (optionally written "sqlite:FILE"), or
  * a PostgreSQL URL ("postgresql://user@host/dbname", "postgresql:///dbname?host=/run/sock")
  * for the PostgreSQL driver (src/db/pg.h). Unless DB_OPEN_NOMIGRATE is given, a database created by an
- * older oko is migrated (with a message on stderr); a newer one fails with ERR_VERSION. A
+ * older oko is migrated (with a message on stderr), after a backup of it is taken
+ * (dbbackup_before_migration, src/db/backup.h: no backup, no migration); a newer one fails
+ * with ERR_VERSION. A
  * missing file without DB_OPEN_CREATE fails with ERR_NOTFOUND. */
 int db_open(struct db **out, const char *path, int flags);
 void db_close(struct db *d);
@@ -48,6 +50,9 @@ void db_file(struct db *d, char *out, size_t n);
 void db_url(struct db *d, char *out, size_t n);
 /* True when the database is PostgreSQL (commands that copy or back up a database). */
 bool db_is_pg(struct db *d);
+/* The database's size in bytes (SQLite: pages × page size of the main file, the WAL aside;
+ * PostgreSQL: pg_database_size of the current database), for monitoring. */
+int db_size_bytes(struct db *d, int64_t *out);
 /* Russian-prefixed text of the driver's last error, for messages. */
 const char *db_errmsg(struct db *d);
 

@@ -328,6 +328,35 @@ out:
 	return rc;
 }
 
+int keys_school_replace(struct db *d, int64_t school_id, const uint8_t key[KEYS_BYTES], char *msg,
+			size_t msglen)
+{
+	uint8_t master[KEYS_BYTES], *wrapped = NULL;
+	size_t wn = 0;
+	char ad[64], id[ID_HEX];
+	struct db_stmt *s = NULL;
+	int rc = keys_master(d, false, master, msg, msglen);
+	if (rc)
+		return rc;
+	school_ad(school_id, ad, sizeof ad);
+	master_id(master, id);
+	if ((rc = keys_seal(master, ad, key, KEYS_BYTES, &wrapped, &wn)))
+		goto out;
+	if ((rc = db_prepare(d, &s, "UPDATE school_key SET wrapped = ?, master_id = ? WHERE school_id = ?")))
+		goto out;
+	db_bind_blob(s, 1, wrapped, wn);
+	db_bind_text(s, 2, id, -1);
+	db_bind_int(s, 3, school_id);
+	rc = db_step(s);
+	if (rc >= 0)
+		rc = db_changes(d) == 1 ? 0 : ERR_NOTFOUND;
+out:
+	db_finalize(s);
+	keys_wipe(master, sizeof master);
+	free(wrapped);
+	return rc;
+}
+
 int keys_rotate(struct db *d, long *schools, char *msg, size_t msglen)
 {
 	uint8_t old[KEYS_BYTES], fresh[KEYS_BYTES];

@@ -67,6 +67,14 @@ void keys_tag(const uint8_t key[KEYS_BYTES], const char *text, size_t n,
  * tries PATH.new when PATH does not match the database. *schools gets the count. */
 int keys_rotate(struct db *d, long *schools, char *msg, size_t msglen);
 
+/* Replaces the data key of a school that has one by key, wrapped under the master key — the
+ * last step of re-keying a school (pupil_rekey_school), inside the caller's transaction,
+ * once everything sealed under the old key is sealed under the new one. The old wrapped key
+ * is overwritten: without it, nothing sealed under the old key opens again. ERR_NOTFOUND
+ * when the school has no key. */
+int keys_school_replace(struct db *d, int64_t school_id, const uint8_t key[KEYS_BYTES], char *msg,
+			size_t msglen);
+
 /* Wipes key material or a decrypted value. */
 void keys_wipe(void *p, size_t n);
 

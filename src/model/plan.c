@@ -307,6 +307,88 @@ int plan_assign(struct db *d, const struct scope *sc, int64_t campaign_id, int64
 	return 0;
 }
 
+int plan_unassign(struct db *d, const struct scope *sc, int64_t procedure_id, int64_t school_id,
+		  bool *observer_dropped, char *msg, size_t msglen)
+{
+	struct db_stmt *s = NULL;
+	bool in_tx = false;
+	*observer_dropped = false;
+	msg[0] = '\0';
+	int rc = db_begin(d);
+	if (rc)
+		return rc;
+	in_tx = true;
+	/* What the school has done in the procedure, and how many schools are assigned. */
+	if ((rc = db_prepare(d, &s, "SELECT"
+				    " (SELECT count(*) FROM result WHERE procedure_id = ?3 AND school_id = ?4),"
+				    " (SELECT count(*) FROM act WHERE procedure_id = ?3 AND school_id = ?4),"
+				    " (SELECT count(*) FROM video WHERE procedure_id = ?3 AND school_id = ?4),"
+				    " (SELECT count(*) FROM material_download WHERE procedure_id = ?3"
+				    "   AND school_id = ?4 AND given = 1),"
+				    " (SELECT count(*) FROM observation WHERE procedure_id = ?3 AND school_id = ?4),"
+				    " (SELECT count(*) FROM plan_school WHERE procedure_id = ?3)"
+				    " FROM plan_school ps JOIN school s ON s.id = ps.school_id"
+				    " WHERE ps.procedure_id = ?3 AND ps.school_id = ?4 AND " SCOPE_SQL("s"))) ||
+	    (rc = scope_bind(s, sc)) || (rc = db_bind_int(s, 3, procedure_id)) ||
+	    (rc = db_bind_int(s, 4, school_id)))
+		goto out;
+	rc = db_step(s);
+	if (rc < 0)
+		goto out;
+	if (rc != DB_ROW) {
+		snprintf(msg, msglen, "школа не назначена на эту процедуру");
+		rc = ERR_NOTFOUND;
+		goto out;
+	}
+	int64_t results = db_col_int(s, 0), acts = db_col_int(s, 1), video = db_col_int(s, 2),
+		given = db_col_int(s, 3), observed = db_col_int(s, 4), assigned = db_col_int(s, 5);
+	db_finalize(s);
+	s = NULL;
+	rc = ERR_EXISTS;
+	if (results)
+		snprintf(msg, msglen, "у школы уже есть результаты этой процедуры (%lld): школа в ней "
+				      "участвовала, и снять её с процедуры нельзя", (long long)results);
+	else if (acts)
+		snprintf(msg, msglen, "по проведению в школе уже есть акт наблюдения: школа в процедуре "
+				      "участвовала, и снять её нельзя");
+	else if (video)
+		snprintf(msg, msglen, "школа уже отметила видеонаблюдение проведения: снять её нельзя");
+	else if (given)
+		snprintf(msg, msglen, "школа уже получила материалы процедуры: снять её нельзя");
+	else if (assigned <= 1)
+		snprintf(msg, msglen, "это последняя назначенная школа процедуры, а процедура без "
+				      "назначенных школ открыта всем школам: сначала назначьте другие школы");
+	else
+		rc = 0;
+	if (rc)
+		goto out;
+	if ((rc = db_prepare(d, &s, "DELETE FROM observation WHERE procedure_id = ? AND school_id = ?")))
+		goto out;
+	db_bind_int(s, 1, procedure_id);
+	db_bind_int(s, 2, school_id);
+	if ((rc = db_step(s)) < 0)
+		goto out;
+	db_finalize(s);
+	s = NULL;
+	if ((rc = db_prepare(d, &s, "DELETE FROM plan_school WHERE procedure_id = ? AND school_id = ?")))
+		goto out;
+	db_bind_int(s, 1, procedure_id);
+	db_bind_int(s, 2, school_id);
+	if ((rc = db_step(s)) < 0)
+		goto out;
+	db_finalize(s);
+	s = NULL;
+	if ((rc = db_commit(d)))
+		goto out;
+	in_tx = false;
+	*observer_dropped = observed > 0;
+out:
+	db_finalize(s);
+	if (in_tx)
+		db_rollback(d);
+	return rc < 0 ? rc : 0;
+}
+
 int plan_fix_date(struct db *d, int64_t procedure_id, int64_t school_id, const char *class_name,
 		  const char *date, const char *time_s, const char *by, char *msg, size_t msglen)
 {

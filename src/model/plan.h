@@ -89,6 +89,16 @@ struct scope;
 int plan_assign(struct db *d, const struct scope *sc, int64_t campaign_id, int64_t procedure_id,
 		int64_t school_id, int64_t municipality_id, const char *by, long *added);
 
+/* Takes a school of the scope off a procedure of the plan-graph (its date and its observer
+ * assignment go with it). Refused with ERR_EXISTS and the Russian reason in msg when the
+ * school has taken part already — results stored for the procedure, an observation act, a
+ * video record, confidential materials given — or when it is the procedure's last assigned
+ * school (a procedure without assigned schools is open to every school: plan_takes_part).
+ * ERR_NOTFOUND when the school is not assigned (or not in the scope). *observer_dropped
+ * tells that an observer had been assigned to the sitting. docs/plan.md. */
+int plan_unassign(struct db *d, const struct scope *sc, int64_t procedure_id, int64_t school_id,
+		  bool *observer_dropped, char *msg, size_t msglen);
+
 /* The school fixes the date and time of a procedure for its parallel. class_name, when
  * given, is a class the request speaks for: it must be of the procedure's grade, and when
  * the parallel already has another date the request is refused — all classes of a

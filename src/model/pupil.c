@@ -13,6 +13,8 @@
 #include "base/mem.h"
 #include "base/str.h"
 #include "model/keys.h"
+#include "model/plan.h"
+#include "model/teacher.h"
 
 int pupil_year_of(int64_t unix_time)
 {
@@ -214,6 +216,15 @@ static int name_open(const uint8_t key[KEYS_BYTES], int64_t school_id, const voi
 	return keys_open(key, ad, sealed, n, plain, pn);
 }
 
+/* A UTC moment as stored: "YYYY-MM-DDTHH:MM:SSZ". */
+static void iso_of(int64_t t, char out[24])
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+	gmtime_r(&tt, &tm);
+	strftime(out, 24, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
 static void name_tag(const uint8_t key[KEYS_BYTES], const char *class_name, const char *name,
 		     uint8_t tag[KEYS_TAG_BYTES])
 {
@@ -260,8 +271,11 @@ int pupil_put(struct db *d, int64_t school_id, int year, const char *class_name,
 		goto out;
 	if ((rc = name_seal(key, school_id, name, &sealed, &sn)))
 		goto out;
-	if ((rc = db_cached(d, &s, "INSERT INTO pupil (school_id, year, class, grade, name_enc, name_tag) "
-				   "VALUES (?, ?, ?, ?, ?, ?)")))
+	/* created_at from the server's clock (plan_now: tests set it), where retention counts. */
+	char at[24];
+	iso_of(plan_now(), at);
+	if ((rc = db_cached(d, &s, "INSERT INTO pupil (school_id, year, class, grade, name_enc, name_tag, "
+				   "created_at) VALUES (?, ?, ?, ?, ?, ?, ?)")))
 		goto out;
 	db_bind_int(s, 1, school_id);
 	db_bind_int(s, 2, year);
@@ -269,6 +283,7 @@ int pupil_put(struct db *d, int64_t school_id, int year, const char *class_name,
 	db_bind_int(s, 4, grade);
 	db_bind_blob(s, 5, sealed, sn);
 	db_bind_blob(s, 6, tag, sizeof tag);
+	db_bind_text(s, 7, at, -1);
 	rc = db_step(s);
 	db_reset(s);
 	if (rc < 0) {
@@ -335,7 +350,8 @@ int pupil_list(struct db *d, const struct user *reader, int64_t school_id, int y
 			have_key = true;
 		}
 	}
-	if ((rc = db_prepare(d, &s, "SELECT id, class, grade, coalesce(code, ''), name_enc FROM pupil "
+	if ((rc = db_prepare(d, &s, "SELECT id, class, grade, coalesce(code, ''), name_enc, "
+				    "CASE WHEN name_deleted_at IS NULL THEN 0 ELSE 1 END FROM pupil "
 				    "WHERE school_id = ? AND year = ? AND (? = '' OR class = ?) "
 				    "ORDER BY grade, class, code")))
 		goto out;
@@ -352,7 +368,8 @@ int pupil_list(struct db *d, const struct user *reader, int64_t school_id, int y
 		snprintf(p->class_name, sizeof p->class_name, "%s", db_col_text(s, 1));
 		p->grade = (int)db_col_int(s, 2);
 		snprintf(p->code, sizeof p->code, "%s", db_col_text(s, 3));
-		if (!have_key)
+		p->name_deleted = db_col_int(s, 5) != 0;
+		if (!have_key || p->name_deleted)
 			continue;
 		size_t bn = 0, pn = 0;
 		const void *b = db_col_blob(s, 4, &bn);
@@ -508,7 +525,8 @@ int pupil_repad(struct db *d, long *resealed, char *msg, size_t msglen)
 	if ((rc = db_begin(d)))
 		return rc;
 	in_tx = true;
-	if ((rc = db_prepare(d, &sel, "SELECT id, school_id, name_enc FROM pupil ORDER BY school_id, id")) ||
+	if ((rc = db_prepare(d, &sel, "SELECT id, school_id, name_enc FROM pupil WHERE name_deleted_at IS NULL "
+				      "ORDER BY school_id, id")) ||
 	    (rc = db_prepare(d, &upd, "UPDATE pupil SET name_enc = ? WHERE id = ?")))
 		goto out;
 	while ((rc = db_step(sel)) == DB_ROW) {
@@ -564,5 +582,328 @@ out:
 		keys_wipe(key, sizeof key);
 	if (rc)
 		*resealed = 0;
+	return rc < 0 ? rc : 0;
+}
+
+/* ---- names over time ---- */
+
+/* What stands in name_tag once the name is gone: the row's id, big-endian, after eight zero
+ * bytes — unique in (school, year, class) as the constraint wants, and made of nothing the
+ * name gave. */
+static void deleted_tag(int64_t id, uint8_t tag[KEYS_TAG_BYTES])
+{
+	memset(tag, 0, KEYS_TAG_BYTES);
+	for (int i = 0; i < 8; i++)
+		tag[KEYS_TAG_BYTES - 1 - i] = (uint8_t)((uint64_t)id >> (8 * i));
+}
+
+/* Deletes the name of row id, stamped with the moment at; *changed false when it was gone. */
+static int forget_row(struct db *d, int64_t id, const char *at, bool *changed)
+{
+	struct db_stmt *s = NULL;
+	uint8_t tag[KEYS_TAG_BYTES];
+	static const uint8_t none[1] = { 0 };
+	deleted_tag(id, tag);
+	*changed = false;
+	int rc = db_cached(d, &s, "UPDATE pupil SET name_enc = ?, name_tag = ?, name_deleted_at = ? "
+				  "WHERE id = ? AND name_deleted_at IS NULL");
+	if (rc)
+		return rc;
+	db_bind_blob(s, 1, none, 0); /* zero bytes, not NULL: the column stays NOT NULL */
+	db_bind_blob(s, 2, tag, sizeof tag);
+	db_bind_text(s, 3, at, -1);
+	db_bind_int(s, 4, id);
+	rc = db_step(s);
+	db_reset(s);
+	if (rc < 0)
+		return rc;
+	*changed = db_changes(d) == 1;
+	return 0;
+}
+
+int pupil_forget(struct db *d, int64_t school_id, int64_t pupil_id, const char *code, int year,
+		 struct pupil_ref *out, char *msg, size_t msglen)
+{
+	struct db_stmt *s = NULL;
+	bool in_tx = false;
+	int found = 0;
+	memset(out, 0, sizeof *out);
+	msg[0] = '\0';
+	if (pupil_id <= 0 && (!code || !*code))
+		return ERR_INVALID;
+	int rc = db_begin(d);
+	if (rc)
+		return rc;
+	in_tx = true;
+	if ((rc = db_prepare(d, &s, "SELECT id, year, class, coalesce(code, ''), "
+				    "CASE WHEN name_deleted_at IS NULL THEN 0 ELSE 1 END FROM pupil "
+				    "WHERE school_id = ?1 AND (?2 = 0 OR id = ?2) AND (?3 = '' OR code = ?3) "
+				    "AND (?4 = 0 OR year = ?4) ORDER BY year DESC, id")))
+		goto out;
+	db_bind_int(s, 1, school_id);
+	db_bind_int(s, 2, pupil_id > 0 ? pupil_id : 0);
+	db_bind_text(s, 3, code ? code : "", -1);
+	db_bind_int(s, 4, year);
+	while ((rc = db_step(s)) == DB_ROW) {
+		if (found++)
+			continue;
+		out->id = db_col_int(s, 0);
+		out->year = (int)db_col_int(s, 1);
+		snprintf(out->class_name, sizeof out->class_name, "%s", db_col_text(s, 2));
+		snprintf(out->code, sizeof out->code, "%s", db_col_text(s, 3));
+		out->already = db_col_int(s, 4) != 0;
+	}
+	db_finalize(s);
+	s = NULL;
+	if (rc < 0)
+		goto out;
+	if (!found) {
+		snprintf(msg, msglen, "в школе нет такого ученика");
+		rc = ERR_NOTFOUND;
+		goto out;
+	}
+	if (found > 1) {
+		snprintf(msg, msglen, "код %s есть у учеников школы в нескольких учебных годах: укажите год",
+			 code ? code : "");
+		rc = ERR_INVALID;
+		goto out;
+	}
+	if (!out->already) {
+		char at[24];
+		bool changed = false;
+		iso_of(plan_now(), at);
+		if ((rc = forget_row(d, out->id, at, &changed)))
+			goto out;
+		out->already = !changed;
+	}
+	if ((rc = db_commit(d)))
+		goto out;
+	in_tx = false;
+out:
+	db_finalize(s);
+	if (in_tx)
+		db_rollback(d);
+	return rc < 0 ? rc : 0;
+}
+
+static bool leap(int y)
+{
+	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
+
+void pupil_retention_bounds(int64_t now, int months, int *max_year, char cutoff[24])
+{
+	static const int mdays[12] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	time_t t = (time_t)now;
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	/* now − months, the day clamped to the month's length */
+	int m = tm.tm_year * 12 + tm.tm_mon - months;
+	tm.tm_year = m / 12;
+	tm.tm_mon = m % 12;
+	int y = tm.tm_year + 1900;
+	int last = mdays[tm.tm_mon] + (tm.tm_mon == 1 && leap(y));
+	if (tm.tm_mday > last)
+		tm.tm_mday = last;
+	strftime(cutoff, 24, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	/* The school year Y ends as 1 September of Y begins: due when that moment ≤ cutoff. */
+	*max_year = tm.tm_mon >= 8 ? y : y - 1;
+}
+
+int pupil_purge(struct db *d, int months, int64_t now, bool dry_run, struct pupil_purge_school **out,
+		size_t *n, long *total)
+{
+	struct db_stmt *s = NULL;
+	struct pupil_purge_school *v = NULL;
+	int64_t *ids = NULL;
+	size_t cnt = 0, cap = 0, nid = 0, idcap = 0;
+	bool in_tx = false;
+	int max_year;
+	char cutoff[24], at[24];
+	*out = NULL;
+	*n = 0;
+	*total = 0;
+	pupil_retention_bounds(now, months, &max_year, cutoff);
+	iso_of(now, at);
+	int rc = db_begin(d);
+	if (rc)
+		return rc;
+	in_tx = true;
+	if ((rc = db_prepare(d, &s, "SELECT p.id, p.school_id, s.login FROM pupil p JOIN school s ON s.id = p.school_id "
+				    "WHERE p.name_deleted_at IS NULL AND p.year <= ? AND p.created_at <= ? "
+				    "ORDER BY s.login, p.id")))
+		goto out;
+	db_bind_int(s, 1, max_year);
+	db_bind_text(s, 2, cutoff, -1);
+	while ((rc = db_step(s)) == DB_ROW) {
+		int64_t sid = db_col_int(s, 1);
+		if (!cnt || v[cnt - 1].school_id != sid) {
+			v = xgrow(v, &cap, cnt + 1, sizeof *v);
+			memset(&v[cnt], 0, sizeof *v);
+			v[cnt].school_id = sid;
+			snprintf(v[cnt].login, sizeof v[cnt].login, "%s", db_col_text(s, 2));
+			cnt++;
+		}
+		v[cnt - 1].names++;
+		(*total)++;
+		ids = xgrow(ids, &idcap, nid + 1, sizeof *ids);
+		ids[nid++] = db_col_int(s, 0);
+	}
+	db_finalize(s);
+	s = NULL;
+	if (rc < 0)
+		goto out;
+	rc = 0;
+	for (size_t i = 0; i < nid && !dry_run; i++) {
+		bool changed;
+		if ((rc = forget_row(d, ids[i], at, &changed)))
+			goto out;
+	}
+	if ((rc = dry_run ? db_rollback(d) : db_commit(d)))
+		goto out;
+	in_tx = false;
+out:
+	db_finalize(s);
+	if (in_tx)
+		db_rollback(d);
+	free(ids);
+	if (rc) {
+		free(v);
+		*total = 0;
+		return rc < 0 ? rc : ERR_DB;
+	}
+	*out = v;
+	*n = cnt;
+	return 0;
+}
+
+int pupil_rekey_school(struct db *d, int64_t school_id, long *pupils, long *teachers, char *msg,
+		       size_t msglen)
+{
+	struct db_stmt *sel = NULL, *upd = NULL;
+	uint8_t old[KEYS_BYTES], fresh[KEYS_BYTES];
+	bool in_tx = false, have_old = false;
+	*pupils = *teachers = 0;
+	msg[0] = '\0';
+	if (sodium_init() < 0)
+		return ERR_INVALID;
+	int rc = db_begin(d);
+	if (rc)
+		return rc;
+	in_tx = true;
+	rc = keys_school(d, school_id, false, old, msg, msglen);
+	if (rc == ERR_NOTFOUND && !*msg)
+		snprintf(msg, msglen, "у школы нет ключа: её ФИО ещё ни разу не сохранялись");
+	if (rc)
+		goto out;
+	have_old = true;
+	randombytes_buf(fresh, sizeof fresh);
+	if ((rc = db_prepare(d, &sel, "SELECT id, class, name_enc FROM pupil WHERE school_id = ? "
+				      "AND name_deleted_at IS NULL ORDER BY id")) ||
+	    (rc = db_prepare(d, &upd, "UPDATE pupil SET name_enc = ?, name_tag = ? WHERE id = ?")))
+		goto out;
+	db_bind_int(sel, 1, school_id);
+	/* Every row is read before it is written (SQLite and PostgreSQL both allow updating rows a
+	 * running SELECT of the same connection has passed; the new values are not re-read). */
+	while ((rc = db_step(sel)) == DB_ROW) {
+		int64_t id = db_col_int(sel, 0);
+		char cls[PUPIL_CLASS_MAX];
+		snprintf(cls, sizeof cls, "%s", db_col_text(sel, 1));
+		size_t bn = 0, pn = 0, sn = 0;
+		const void *b = db_col_blob(sel, 2, &bn);
+		char *plain = NULL;
+		uint8_t *sealed = NULL, tag[KEYS_TAG_BYTES];
+		if (name_open(old, school_id, b, bn, &plain, &pn, NULL)) {
+			snprintf(msg, msglen, "ФИО ученика %lld не расшифровывается: данные повреждены или "
+					      "ключ не тот", (long long)id);
+			rc = ERR_INVALID;
+			goto out;
+		}
+		name_tag(fresh, cls, plain, tag);
+		rc = name_seal(fresh, school_id, plain, &sealed, &sn);
+		keys_wipe(plain, pn);
+		free(plain);
+		if (rc)
+			goto out;
+		db_reset(upd);
+		db_bind_blob(upd, 1, sealed, sn);
+		db_bind_blob(upd, 2, tag, sizeof tag);
+		db_bind_int(upd, 3, id);
+		rc = db_step(upd);
+		free(sealed);
+		if (rc < 0)
+			goto out;
+		(*pupils)++;
+	}
+	if (rc < 0)
+		goto out;
+	db_finalize(sel);
+	db_finalize(upd);
+	sel = upd = NULL;
+	if ((rc = teacher_rekey(d, school_id, old, fresh, teachers, msg, msglen)) ||
+	    (rc = keys_school_replace(d, school_id, fresh, msg, msglen)))
+		goto out;
+	if ((rc = db_commit(d)))
+		goto out;
+	in_tx = false;
+out:
+	db_finalize(sel);
+	db_finalize(upd);
+	if (in_tx)
+		db_rollback(d);
+	if (have_old)
+		keys_wipe(old, sizeof old);
+	keys_wipe(fresh, sizeof fresh);
+	if (rc)
+		*pupils = *teachers = 0;
+	return rc < 0 ? rc : 0;
+}
+
+int pupil_names_check(struct db *d, long *schools, long *failed, char *msg, size_t msglen)
+{
+	struct db_stmt *s = NULL, *one = NULL;
+	uint8_t key[KEYS_BYTES];
+	char why[512];
+	int rc;
+	*schools = *failed = 0;
+	msg[0] = '\0';
+	if ((rc = db_prepare(d, &s, "SELECT school_id FROM school_key ORDER BY school_id")) ||
+	    (rc = db_prepare(d, &one, "SELECT name_enc FROM pupil WHERE school_id = ? AND "
+				      "length(name_enc) > 0 ORDER BY id LIMIT 1")))
+		goto out;
+	while ((rc = db_step(s)) == DB_ROW) {
+		int64_t school = db_col_int(s, 0);
+		(*schools)++;
+		if (keys_school(d, school, false, key, why, sizeof why)) {
+			if (!(*failed)++)
+				snprintf(msg, msglen, "школа %lld: %s", (long long)school, why);
+			continue;
+		}
+		db_reset(one);
+		db_bind_int(one, 1, school);
+		int r = db_step(one);
+		if (r == DB_ROW) {
+			size_t bn = 0, pn = 0;
+			const void *b = db_col_blob(one, 0, &bn);
+			char *plain = NULL;
+			if (name_open(key, school, b, bn, &plain, &pn, NULL)) {
+				if (!(*failed)++)
+					snprintf(msg, msglen, "школа %lld: ФИО ученика не расшифровывается — "
+							      "данные повреждены или ключ не тот", (long long)school);
+			} else {
+				keys_wipe(plain, pn);
+				free(plain);
+			}
+		}
+		db_reset(one);
+		keys_wipe(key, sizeof key);
+		if (r < 0) {
+			rc = r;
+			break;
+		}
+	}
+out:
+	db_finalize(s);
+	db_finalize(one);
 	return rc < 0 ? rc : 0;
 }

@@ -30,6 +30,7 @@ struct pupil {
 	int grade;
 	char code[PUPIL_CODE_MAX];        /* "" while not issued */
 	char name[PUPIL_NAME_MAX];        /* "Фамилия Имя Отчество"; "" unless opened */
+	bool name_deleted;                /* the name was deleted (pupil_forget, pupil_purge) */
 };
 
 /* The school year that the date belongs to, as the calendar year in which it ends
@@ -76,6 +77,61 @@ int pupil_codes_issue(struct db *d, int64_t school_id, int year, long *issued);
  * but show their length; docs/personal-data.md). One transaction; needs the key file.
  * *resealed gets the count; 0 when every name is padded already. */
 int pupil_repad(struct db *d, long *resealed, char *msg, size_t msglen);
+
+/* Whether the key file opens the names (`oko check`, `oko restore`): every school key is
+ * unwrapped and one sealed name of each school (its first pupil's not deleted) opened. *schools gets
+ * the school keys, *failed those whose key or name did not open (msg says the first). */
+int pupil_names_check(struct db *d, long *schools, long *failed, char *msg, size_t msglen);
+
+/* ---- names over time (152-ФЗ; docs/personal-data.md «Deleting names») ----
+ *
+ * A deleted name leaves the pupil's row — class, grade, the participant code its results
+ * are stored under — and loses the sealed name and the look-up tag made from it (migration
+ * 021). Nothing else changes: results, codes, uploads and analysis runs never held names. */
+
+/* One pupil as the deletion names it (never by name). */
+struct pupil_ref {
+	int64_t id;
+	int year;
+	char class_name[PUPIL_CLASS_MAX];
+	char code[PUPIL_CODE_MAX];
+	bool already;                     /* the name had been deleted before */
+};
+
+/* Deletes the name of one pupil of the school, found by id (> 0) or by code (with year, or
+ * year 0 for any year). *out says which pupil. ERR_NOTFOUND when the school has no such
+ * pupil; ERR_INVALID (msg in Russian) when the code is the school's in several years and no
+ * year is given. A name deleted before: 0 with out->already. */
+int pupil_forget(struct db *d, int64_t school_id, int64_t pupil_id, const char *code, int year,
+		 struct pupil_ref *out, char *msg, size_t msglen);
+
+/* The retention rule: a name is deleted when `months` have passed both since the end of the
+ * school year of its class list (1 September of pupil.year, 00:00 UTC: the school year runs
+ * September to August) and since it was entered (pupil.created_at). pupil_retention_bounds
+ * gives, for the clock now, the latest school year and the latest entry moment ("YYYY-MM-DD
+ * THH:MM:SSZ") whose names are due: a name is due when year <= *max_year and created_at <=
+ * cutoff. Months are calendar months (31 March − 1 month = 28/29 February). */
+void pupil_retention_bounds(int64_t now, int months, int *max_year, char cutoff[24]);
+
+/* The names due for deletion per school. */
+struct pupil_purge_school {
+	int64_t school_id;
+	char login[64];
+	long names;
+};
+/* Deletes (with dry_run only counts) every name due under the retention period of `months`
+ * at the clock now, in one transaction. *out (malloc'd, by login; free()) lists the schools
+ * with names due, *total the names. */
+int pupil_purge(struct db *d, int months, int64_t now, bool dry_run, struct pupil_purge_school **out,
+		size_t *n, long *total);
+
+/* Rotates one school's data key: a new random key, every name sealed under the old one
+ * (pupils' and teachers' names, their look-up tags) sealed again under the new one, the new
+ * key wrapped under the master key in place of the old, which is gone — one transaction;
+ * needs the key file. *pupils and *teachers get the counts of names re-sealed. ERR_NOTFOUND
+ * (msg) when the school has no key (no name was ever stored). */
+int pupil_rekey_school(struct db *d, int64_t school_id, long *pupils, long *teachers, char *msg,
+		       size_t msglen);
 
 /* Counts: pupils and those with codes, for a school and year. */
 int pupil_count(struct db *d, int64_t school_id, int year, long *pupils, long *coded);

@@ -444,6 +444,11 @@ out:
 	return rc;
 }
 
+int run_count(struct db *d, int64_t *n)
+{
+	return db_query_int(d, "SELECT count(*) FROM analysis_run", 0, n);
+}
+
 /* A school's flags of published criteria in the run (column 15 of a risk row). */
 #define RISK_PUBLISHED \
 	"(SELECT count(*) FROM sign_result g WHERE g.run_id = k.run_id AND g.school_id = k.school_id" \

@@ -102,6 +102,8 @@ struct run_info {
 };
 /* The latest run; ERR_NOTFOUND when there is none. */
 int run_latest(struct db *d, struct run_info *out);
+/* How many runs the database stores (monitoring: /metrics). */
+int run_count(struct db *d, int64_t *n);
 
 /* One school of a run's risk list. */
 struct run_risk {

@@ -1,6 +1,8 @@
 /* setting: the installation's settings (see setting.h). */
 #include "model/setting.h"
 
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -65,7 +67,10 @@ int setting_zone(struct db *d, char *out, size_t n)
 	int rc = setting_get(d, SETTING_TIME_ZONE, v, sizeof v);
 	if (rc && rc != ERR_NOTFOUND)
 		return rc;
-	str_copy_utf8(out, n, !rc && ru_zone_find(v) ? v : SETTING_ZONE_DEFAULT);
+	/* The database's zone, else the installation's (OKO_TIME_ZONE, which oko.conf's
+	 * time_zone may set; main() refuses an unknown one), else Moscow. */
+	const char *env = getenv("OKO_TIME_ZONE");
+	str_copy_utf8(out, n, !rc && ru_zone_find(v) ? v : ru_zone_find(env) ? env : SETTING_ZONE_DEFAULT);
 	return 0;
 }
 
@@ -86,4 +91,28 @@ int setting_apply_zone(struct db *d)
 	if (!rc)
 		ru_set_zone(id);
 	return rc;
+}
+
+int setting_retention(struct db *d, int *months)
+{
+	char v[SETTING_VALUE_MAX];
+	long m = 0;
+	*months = SETTING_RETENTION_DEFAULT;
+	int rc = setting_get(d, SETTING_PUPIL_RETENTION, v, sizeof v);
+	if (rc == ERR_NOTFOUND)
+		return 0;
+	if (rc)
+		return rc;
+	if (!str_to_int(v, strlen(v), &m) && m >= SETTING_RETENTION_MIN && m <= SETTING_RETENTION_MAX)
+		*months = (int)m;
+	return 0;
+}
+
+int setting_retention_set(struct db *d, int months, const char *by)
+{
+	if (months < SETTING_RETENTION_MIN || months > SETTING_RETENTION_MAX)
+		return ERR_INVALID;
+	char v[16];
+	snprintf(v, sizeof v, "%d", months);
+	return setting_put(d, SETTING_PUPIL_RETENTION, v, by);
 }

@@ -69,6 +69,70 @@ static void name_tag(const uint8_t key[KEYS_BYTES], const char *name, uint8_t ta
 	buf_free(&f);
 }
 
+int teacher_rekey(struct db *d, int64_t school_id, const uint8_t *old, const uint8_t *fresh, long *n,
+		  char *msg, size_t msglen)
+{
+	struct db_stmt *sel = NULL, *upd = NULL;
+	int64_t *ids = NULL;
+	size_t cnt = 0, cap = 0;
+	*n = 0;
+	int rc = db_prepare(d, &sel, "SELECT id FROM teacher WHERE school_id = ? ORDER BY id");
+	if (rc)
+		return rc;
+	db_bind_int(sel, 1, school_id);
+	while ((rc = db_step(sel)) == DB_ROW) {
+		ids = xgrow(ids, &cap, cnt + 1, sizeof *ids);
+		ids[cnt++] = db_col_int(sel, 0);
+	}
+	db_finalize(sel);
+	sel = NULL;
+	if (rc < 0)
+		goto out;
+	if ((rc = db_prepare(d, &sel, "SELECT name_enc FROM teacher WHERE id = ?")) ||
+	    (rc = db_prepare(d, &upd, "UPDATE teacher SET name_enc = ?, name_tag = ? WHERE id = ?")))
+		goto out;
+	for (size_t i = 0; i < cnt; i++) {
+		char name[PUPIL_NAME_MAX];
+		uint8_t tag[KEYS_TAG_BYTES], *sealed = NULL;
+		size_t bn = 0, sn = 0;
+		db_reset(sel);
+		db_bind_int(sel, 1, ids[i]);
+		if ((rc = db_step(sel)) != DB_ROW) {
+			rc = rc < 0 ? rc : ERR_NOTFOUND;
+			goto out;
+		}
+		const void *b = db_col_blob(sel, 0, &bn);
+		if (name_open(old, school_id, b, bn, name, sizeof name)) {
+			model_say(msg, msglen, "ФИО учителя не расшифровывается: данные повреждены или ключ не тот");
+			rc = ERR_INVALID;
+			goto out;
+		}
+		db_reset(sel);
+		name_tag(fresh, name, tag);
+		rc = name_seal(fresh, school_id, name, &sealed, &sn);
+		keys_wipe(name, sizeof name);
+		if (rc)
+			goto out;
+		db_reset(upd);
+		db_bind_blob(upd, 1, sealed, sn);
+		db_bind_blob(upd, 2, tag, sizeof tag);
+		db_bind_int(upd, 3, ids[i]);
+		rc = db_step(upd);
+		free(sealed);
+		if (rc < 0)
+			goto out;
+		(*n)++;
+	}
+	rc = 0;
+out:
+	db_finalize(sel);
+	db_finalize(upd);
+	free(ids);
+	if (rc)
+		*n = 0;
+	return rc;
+}
+
 int teacher_put(struct db *d, int64_t school_id, const char *name, int64_t *id, bool *created,
 		char *msg, size_t msglen)
 {

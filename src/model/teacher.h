@@ -25,6 +25,13 @@
  * role school, the same school). */
 bool teacher_may_read_names(const struct user *u, int64_t school_id);
 
+/* Re-seals the names of the school's teachers (name and look-up tag) from the data key old
+ * to the data key fresh (KEYS_BYTES each), inside the caller's transaction: a step of
+ * re-keying the school (pupil_rekey_school). *n gets the count; ERR_INVALID when a name does
+ * not open under old. */
+int teacher_rekey(struct db *d, int64_t school_id, const uint8_t *old, const uint8_t *fresh, long *n,
+		  char *msg, size_t msglen);
+
 /* Finds the school's teacher with this name (normalised by pupil_name_norm) or adds one;
  * *created tells which. Creates the school's data key on first use. */
 int teacher_put(struct db *d, int64_t school_id, const char *name, int64_t *id, bool *created,

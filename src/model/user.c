@@ -490,6 +490,17 @@ int session_delete(struct db *d, const char *token)
 	return rc < 0 ? rc : 0;
 }
 
+int session_count(struct db *d, int64_t now, int64_t *n)
+{
+	struct db_stmt *s = NULL;
+	*n = 0;
+	int rc = db_prepare(d, &s, "SELECT count(*) FROM session WHERE expires_at > ?");
+	if (!rc && !(rc = db_bind_int(s, 1, now)) && (rc = db_step_one(s)) == 0)
+		*n = db_col_int(s, 0);
+	db_finalize(s);
+	return rc;
+}
+
 int api_token_create(struct db *d, int64_t user_id, const char *label, int64_t now, int days,
 		     char token[USER_TOKEN_HEX], int64_t *id)
 {
@@ -1022,11 +1033,17 @@ static const struct audit_action actions[] = {
 	{ "codes_issue", "выданы коды участников" },
 	{ "print_slips", "напечатаны коды для разрезания" },
 	{ "print_protocol", "напечатан протокол кодов" },
+	{ "pupil_delete", "удалено ФИО ученика (код и результаты остались)" },
+	{ "pupils_purge", "удалены ФИО учеников по сроку хранения" },
+	{ "school_key_rotate", "заменён ключ шифрования школы" },
+	{ "keys_rotate", "заменён главный ключ шифрования" },
 	{ "plan_campaign", "создана кампания план-графика" },
 	{ "plan_procedure", "процедура добавлена в план-график" },
 	{ "plan_assign", "школы назначены в план-график" },
 	{ "plan_coordinator", "назначен координатор кампании" },
 	{ "plan_date", "назначена дата проведения" },
+	{ "plan_unassign", "школа снята с процедуры план-графика" },
+	{ "plan_unassign_refused", "отказано в снятии школы с процедуры" },
 	{ "material_add", "загружены материалы" },
 	{ "material_add_refused", "материалы отклонены" },
 	{ "material_schedule", "назначено время открытия материалов" },
@@ -1063,6 +1080,7 @@ static const struct audit_action actions[] = {
 	{ "measures_import", "загружен план мероприятий" },
 	{ "document", "сформирован документ" },
 	{ "settings", "изменены настройки" },
+	{ "setting_set", "изменена настройка" },
 };
 
 const struct audit_action *audit_actions(size_t *n)

@@ -70,6 +70,8 @@ int session_create(struct db *d, int64_t user_id, int64_t now, int ttl, char tok
 int session_lookup(struct db *d, const char *token, int64_t now, struct user *u,
 		   char csrf[USER_TOKEN_HEX]);
 int session_delete(struct db *d, const char *token);
+/* How many sessions are live at now (monitoring: /metrics). */
+int session_count(struct db *d, int64_t now, int64_t *n);
 /* API keys for scripts (docs/api.md). A key is valid from its creation for a lifetime in
  * days, until revoked, and while its user is enabled; only its hash is stored. */
 #define USER_TOKEN_DAYS 90      /* default lifetime */

@@ -17,6 +17,7 @@
 #include "base/log.h"
 #include "embedded.h"
 #include "model/registry.h"
+#include "web/metrics.h"
 #include "web/web.h"
 
 /* One key: K("page", WEB_INT, "номер страницы", .min = 1, .max = 1000). */
@@ -179,6 +180,9 @@ const struct web_route web_routes[] = {
 	       K("patronymic", WEB_TEXT, "отчество", .max = 80)) },
 	{ "POST", "/pupils/import", page_pupils_import, SCHOOLS, true, KEYS(CSRF, YEAR, FILE_, DRY_RUN) },
 	{ "POST", "/pupils/codes", page_pupils_codes, SCHOOLS, true, KEYS(CSRF, YEAR) },
+	/* issue 22: one pupil's name deleted by the school (code and results stay) */
+	{ "POST", "/pupils/delete", page_pupils_delete, SCHOOLS, true,
+	  KEYS(CSRF, YEAR, K("pupil", WEB_INT, "ученик", .min = 1, .max = ID_MAX)) },
 	{ "GET", "/pupils/slips.pdf", page_pupils_slips, SCHOOLS, false, KEYS(CLASS, YEAR) },
 	{ "GET", "/pupils/protocol.pdf", page_pupils_protocol, SCHOOLS, false, KEYS(CLASS, YEAR) },
 	/* issue 20: teachers in the risk zone — names for the school, counts for the territory
@@ -220,6 +224,8 @@ const struct web_route web_routes[] = {
 	{ "POST", "/plan/assign", page_plan_assign, WEB_TERRITORY, true,
 	  KEYS(CSRF, CAMPAIGN, PROCEDURE, SCHOOL,
 	       K("municipality", WEB_INT, "муниципалитет", .min = 1, .max = ID_MAX, .values = all)) },
+	/* issue 22: a school taken off a procedure (refused once it took part) */
+	{ "POST", "/plan/unassign", page_plan_unassign, WEB_TERRITORY, true, KEYS(CSRF, CAMPAIGN, PROCEDURE, SCHOOL) },
 	{ "POST", "/plan/coordinator", page_plan_coordinator, WEB_TERRITORY, true,
 	  KEYS(CSRF, CAMPAIGN, K("login", WEB_LOGIN, "логин пользователя")) },
 	{ "POST", "/plan/date", page_plan_date, SCHOOLS, true,
@@ -378,6 +384,11 @@ const struct web_route web_routes[] = {
 	       K("number", WEB_TEXT, "номер документа", .max = 40), DATE("date", "дата документа")) },
 	{ "GET", "/settings", page_settings, REGION, false, NONE },
 	{ "POST", "/settings", page_settings_post, REGION, true, KEYS(CSRF, K("zone", WEB_TEXT, "часовой пояс", .max = 40)) },
+	/* issue 22: how long pupils' names are kept (model/setting.h) */
+	{ "POST", "/settings/retention", page_settings_retention, REGION, true,
+	  KEYS(CSRF, K("months", WEB_INT, "срок хранения ФИО, месяцев", .min = 1, .max = 120)) },
+	/* issue 22: Prometheus's scrape (web/metrics.c), an administrator's session or API key */
+	{ "GET", "/metrics", page_metrics, ADMIN, false, NONE },
 	{ "GET", "/api/v1/me", api_me, WEB_ANY_USER, false, NONE },
 	{ "GET", "/api/v1/schools", api_schools, WEB_TERRITORY, false, KEYS(Q, MUNICIPALITY, PAGE(1000000)) },
 	{ "GET", "/api/v1/procedures", api_procedures, WEB_STAFF, false, NONE },
@@ -761,13 +772,20 @@ static bool match(const char *pattern, const char *path, struct web_req *r)
 	return true;
 }
 
+/* Paths an API key opens: the JSON API and the monitoring scrape (/metrics: counts only). */
+static bool token_path(const char *path)
+{
+	return !strncmp(path, "/api/", 5) || !strcmp(path, "/metrics");
+}
+
 static void authenticate(struct web_req *r)
 {
 	struct MHD_Connection *conn = r->conn;
 	const char *auth = conn ? MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Authorization") : NULL;
-	/* API keys are for scripts and open only the JSON API: never the pages, which show
-	 * pupils' names to a school's coordinator, and never a state-changing form. */
-	if (auth && !strncmp(auth, "Bearer ", 7) && !strncmp(r->path, "/api/", 5)) {
+	/* API keys are for scripts and open only the JSON API and /metrics (token_path): never
+	 * the pages, which show pupils' names to a school's coordinator, and never a
+	 * state-changing form. */
+	if (auth && !strncmp(auth, "Bearer ", 7) && token_path(r->path)) {
 		if (api_token_lookup(r->db, auth + 7, r->now, &r->user) == 0) {
 			r->authed = true;
 			r->scope = scope_of(&r->user);
@@ -792,7 +810,7 @@ static const struct web_route *find_route(struct web_req *r, bool *path_known)
 			continue;
 		*path_known = true;
 		if (!strcmp(x->method, r->method))
-			return x;
+			return r->route = x;
 	}
 	return NULL;
 }
@@ -913,10 +931,11 @@ void web_dispatch(struct web_req *r, struct web_res *w)
 		if (!r->authed) {
 			const char *auth = r->conn ? MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND,
 										 "Authorization") : NULL;
-			if (!strncmp(r->path, "/api/", 5) && auth && !strncmp(auth, "Bearer ", 7)) {
+			if (token_path(r->path) && auth && !strncmp(auth, "Bearer ", 7)) {
+				metrics_login_refused(METRICS_LOGIN_TOKEN);
 				web_error_page(r, w, 403, "Ключ API не действует: он неверен, истёк или "
 							  "отозван. Получите новый у администратора.");
-			} else if (!strncmp(r->path, "/api/", 5) || strcmp(r->method, "GET")) {
+			} else if (token_path(r->path) || strcmp(r->method, "GET")) {
 				web_error_page(r, w, 403, "Нужно войти в систему.");
 			} else {
 				struct buf b = BUF_INIT;

@@ -37,6 +37,7 @@
 #include "base/mem.h"
 #include "base/str.h"
 #include "model/setting.h"
+#include "web/metrics.h"
 #include "web/web.h"
 
 struct field {
@@ -628,6 +629,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
 			c->req.db = web_db();
 			enum web_body body = c->req.db ? web_body_policy(&c->req) : WEB_BODY_REFUSE;
 			if (cl && strtoull(cl, NULL, 10) > (uint64_t)WEB_MAX_UPLOAD + WEB_MAX_FORM) {
+				metrics_file_refused(METRICS_REFUSED_TOO_LARGE);
 				web_error_page(&c->req, &c->res, 413, "Файл больше 64 МБ: так велики файлы "
 								      "результатов не бывают.");
 				return answer(conn, c);
@@ -645,6 +647,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
 			if (c->files_allowed && cl) {
 				uint64_t want = strtoull(cl, NULL, 10);
 				if (!upload_reserve(c, want < WEB_MAX_UPLOAD ? (size_t)want : WEB_MAX_UPLOAD)) {
+					metrics_file_refused(METRICS_REFUSED_BUSY);
 					busy_page(c);
 					return answer(conn, c);
 				}
@@ -673,6 +676,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
 		return MHD_YES;
 	}
 	if (c->busy) {
+		metrics_file_refused(METRICS_REFUSED_BUSY);
 		busy_page(c);
 		return answer(conn, c);
 	}
@@ -696,6 +700,42 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
 	return answer(conn, c);
 }
 
+/* The access log: one event per request, text for people («127.0.0.1 GET /schools 200
+ * 3.1 мс admin») or, with OKO_LOG_FORMAT=json, the same with the request's fields. The path
+ * never carries its query string (libmicrohttpd hands it over without). */
+static void access_log(const struct conn *c, enum MHD_RequestTerminationCode toe, double ms)
+{
+	const struct web_req *r = &c->req;
+	const struct web_res *w = &c->res;
+	const char *user = r->authed ? r->user.login : "-";
+	const char *aborted = toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? NULL
+			      : toe == MHD_REQUEST_TERMINATED_TIMEOUT_REACHED ? "тайм-аут"
+			      : toe == MHD_REQUEST_TERMINATED_DAEMON_SHUTDOWN ? "остановка"
+			      : "соединение закрыто";
+	char text[4096];
+	if (!aborted)
+		snprintf(text, sizeof text, "%s %s %s %d %.1f мс %s", r->ip, r->method, r->path, w->status, ms, user);
+	else
+		snprintf(text, sizeof text, "%s %s %s прерван (%s) %.1f мс %s", r->ip, r->method, r->path, aborted, ms,
+			 user);
+	if (log_get_format() == LOG_TEXT) {
+		log_info("%s", text);
+		return;
+	}
+	const struct log_field f[] = {
+		LOG_TEXT_FIELD("method", r->method),
+		LOG_TEXT_FIELD("route", metrics_route_label(r->route, r->path, r->method)),
+		LOG_TEXT_FIELD("path", r->path),
+		LOG_INT_FIELD("status", w->status),
+		LOG_INT_FIELD("bytes", (int64_t)(w->static_body ? w->static_len : w->body.len)),
+		LOG_NUM_FIELD("duration_ms", (double)(int64_t)(ms * 1000 + 0.5) / 1000),
+		LOG_TEXT_FIELD("ip", r->ip),
+		LOG_TEXT_FIELD("user", user),
+		LOG_TEXT_FIELD("aborted", aborted),
+	};
+	log_fields(LOG_INFO, text, f, aborted ? 9 : 8);
+}
+
 static void completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 		      enum MHD_RequestTerminationCode toe)
 {
@@ -705,18 +745,18 @@ static void completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	bool begun = c->begun;
 	/* Keep-alive: the next request's headers are due within the bound from now. */
 	watch_phase(c->watch, PHASE_HEADERS);
-	if (!config->quiet && c->begun) {
+	if (c->begun) {
 		struct timespec t1;
 		clock_gettime(CLOCK_MONOTONIC, &t1);
 		double ms = (double)(t1.tv_sec - c->t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - c->t0.tv_nsec) / 1e6;
-		if (toe == MHD_REQUEST_TERMINATED_COMPLETED_OK)
-			log_info("%s %s %s %d %.1f мс %s", c->req.ip, c->req.method, c->req.path, c->res.status,
-				 ms, c->req.authed ? c->req.user.login : "-");
-		else
-			log_info("%s %s %s прерван (%s) %.1f мс %s", c->req.ip, c->req.method, c->req.path,
-				 toe == MHD_REQUEST_TERMINATED_TIMEOUT_REACHED ? "тайм-аут"
-				 : toe == MHD_REQUEST_TERMINATED_DAEMON_SHUTDOWN ? "остановка"
-				 : "соединение закрыто", ms, c->req.authed ? c->req.user.login : "-");
+		bool done = toe == MHD_REQUEST_TERMINATED_COMPLETED_OK;
+		/* Counted once answered (an aborted request has no status to count it under). */
+		if (done)
+			metrics_request(c->req.route, c->req.path, c->req.method, c->res.status, ms / 1e3);
+		if (c->req.upload.too_large)
+			metrics_file_refused(METRICS_REFUSED_TOO_LARGE);
+		if (!config->quiet)
+			access_log(c, toe, ms);
 	}
 	if (c->pp)
 		MHD_destroy_post_processor(c->pp);
@@ -811,6 +851,7 @@ static struct db *watch_db; /* the kept answers' watcher (web_rcache_watch) */
 void *web_server_start(const struct web_config *cfg)
 {
 	config = cfg;
+	metrics_start();
 	pthread_once(&db_key_once, make_db_key);
 	/* The region's time zone, for every moment the pages show (the settings page changes
 	 * it at once; a change by `oko settings` takes effect here, at the next start). */

@@ -85,6 +85,8 @@ struct web_req {
 				   X-Forwarded-Proto: https from a trusted proxy) */
 	bool via_proxy;         /* the peer is a trusted proxy (its X-Forwarded-* count) */
 	void *conn;             /* struct MHD_Connection, for headers */
+	const struct web_route *route; /* the route the path matched (route.c), NULL when none:
+					  what /metrics and the access log name the request by */
 };
 
 struct web_res {
@@ -389,6 +391,7 @@ int page_pupils(struct web_req *r, struct web_res *w);
 int page_pupils_add(struct web_req *r, struct web_res *w);
 int page_pupils_import(struct web_req *r, struct web_res *w);
 int page_pupils_codes(struct web_req *r, struct web_res *w);
+int page_pupils_delete(struct web_req *r, struct web_res *w);
 int page_pupils_slips(struct web_req *r, struct web_res *w);
 int page_pupils_protocol(struct web_req *r, struct web_res *w);
 /* Teachers in the risk zone (pages/teachers.c). */
@@ -428,6 +431,7 @@ int page_plan(struct web_req *r, struct web_res *w);
 int page_plan_create(struct web_req *r, struct web_res *w);
 int page_plan_procedure(struct web_req *r, struct web_res *w);
 int page_plan_assign(struct web_req *r, struct web_res *w);
+int page_plan_unassign(struct web_req *r, struct web_res *w);
 int page_plan_coordinator(struct web_req *r, struct web_res *w);
 int page_plan_date(struct web_req *r, struct web_res *w);
 int page_plan_pdf(struct web_req *r, struct web_res *w);
@@ -519,6 +523,7 @@ int page_documents_file(struct web_req *r, struct web_res *w);
 /* The installation's settings (pages/settings.c): the region's time zone. */
 int page_settings(struct web_req *r, struct web_res *w);
 int page_settings_post(struct web_req *r, struct web_res *w);
+int page_settings_retention(struct web_req *r, struct web_res *w);
 int api_schools(struct web_req *r, struct web_res *w);
 int api_me(struct web_req *r, struct web_res *w);
 int api_procedures(struct web_req *r, struct web_res *w);

@@ -23,6 +23,9 @@ set -u
 T=$(mktemp -d)
 DATA=$(cd "$(dirname "${BASH_SOURCE[0]}")/../data" && pwd)
 export OKO_LOG=info
+# The machine's /etc/oko/oko.conf is none of a test's business (a test that reads one sets
+# OKO_CONF itself).
+export OKO_CONF=
 _n=0
 
 is_pg() { [ -n "${OKO_PG_HOST:-}" ]; }

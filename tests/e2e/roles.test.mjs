@@ -43,6 +43,8 @@ const IDENTIFIERS = [
   'violation_kind', 'medalists_import', 'medalists_import_refused', 'medal_thresholds',
   'medal_thresholds_refused', 'medal_thresholds_reset', 'teachers_import', 'teachers_import_refused',
   'teacher_assign',
+  'pupil_delete', 'pupils_purge', 'school_key_rotate', 'keys_rotate', 'plan_unassign',
+  'plan_unassign_refused', 'setting_set',
   // import rules
   'score_range', 'score_over_max', 'journal_mark', 'duplicate_code', 'extra_position',
   'cell_invalid', 'total_over_max', 'total_mismatch', 'variant_missing', 'absent_with_scores',

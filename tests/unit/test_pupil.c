@@ -265,6 +265,30 @@ static void test_names_padded_and_legacy(void **state)
 	assert_int_equal(resealed, 0);
 }
 
+/* The retention bounds: calendar months back from now, the day clamped to the month, and
+ * the latest school year whose end (1 September of it, UTC) is not after the cutoff. */
+static void test_retention_bounds(void **state)
+{
+	(void)state;
+	int y = 0;
+	char c[24];
+	pupil_retention_bounds(1661990401 /* 2022-09-01T00:00:01Z */, 12, &y, c);
+	assert_string_equal(c, "2021-09-01T00:00:01Z");
+	assert_int_equal(y, 2021);
+	pupil_retention_bounds(1661990399 /* 2022-08-31T23:59:59Z */, 12, &y, c);
+	assert_string_equal(c, "2021-08-31T23:59:59Z");
+	assert_int_equal(y, 2020);
+	pupil_retention_bounds(1711886400 /* 2024-03-31T12:00:00Z */, 1, &y, c);
+	assert_string_equal(c, "2024-02-29T12:00:00Z"); /* a leap February */
+	assert_int_equal(y, 2023);
+	pupil_retention_bounds(1711886400, 13, &y, c);
+	assert_string_equal(c, "2023-02-28T12:00:00Z");
+	assert_int_equal(y, 2022);
+	pupil_retention_bounds(1711886400, 120, &y, c);
+	assert_string_equal(c, "2014-03-31T12:00:00Z");
+	assert_int_equal(y, 2013);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -272,6 +296,7 @@ int main(void)
 		cmocka_unit_test(test_norm),
 		cmocka_unit_test(test_codes_and_access),
 		cmocka_unit_test(test_names_padded_and_legacy),
+		cmocka_unit_test(test_retention_bounds),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -1081,7 +1081,7 @@ static int dump_row(void *ctx, long row, const struct xlsx_cell *c, size_t n)
 		memcpy(d->p + d->len, v, l);
 		d->len += l;
 		if (i)
-			d->len += (size_t)sprintf(d->p + d->len, "|%d%d", c[i - 1].type, c[i - 1].date);
+			d->len += (size_t)snprintf(d->p + d->len, d->cap - d->len, "|%d%d", c[i - 1].type, c[i - 1].date);
 		d->p[d->len++] = '\x1f';
 	}
 	return 0;

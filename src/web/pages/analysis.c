@@ -26,6 +26,7 @@
 #include "base/ru.h"
 #include "base/str.h"
 #include "model/run.h"
+#include "web/metrics.h"
 #include "web/web.h"
 
 /* The state shared by the requests and the run's thread (under mu). */
@@ -85,6 +86,8 @@ static void *run_thread(void *arg)
 		.on_progress = on_progress,
 	};
 	memset(&sum, 0, sizeof sum);
+	struct timespec t0, t1;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	int rc = db_open(&d, j->db_path, 0);
 	if (rc)
 		snprintf(msg, sizeof msg, "не удалось открыть базу данных");
@@ -92,6 +95,8 @@ static void *run_thread(void *arg)
 		rc = analysis_run(d, &o, &sum, msg, sizeof msg);
 	if (rc)
 		log_error("анализ из браузера (%s): %s [%s]", j->dir, msg, err_str(rc));
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	metrics_analysis(rc, (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
 	char text[512];
 	failure_text(rc, msg, text, sizeof text);
 	if (d) {

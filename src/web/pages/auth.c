@@ -7,6 +7,7 @@
 
 #include "base/err.h"
 #include "base/str.h"
+#include "web/metrics.h"
 #include "web/web.h"
 
 #define SESSION_TTL (12 * 3600) /* a working day */
@@ -167,6 +168,7 @@ int page_login_post(struct web_req *r, struct web_res *w)
 		snprintf(msg, sizeof msg, "Слишком много неудачных попыток. Повторите через %d %s.", wait,
 			 str_plural(wait, "секунду", "секунды", "секунд"));
 		w->status = 429;
+		metrics_login_refused(METRICS_LOGIN_THROTTLED);
 		login_form(r, w, login, msg);
 		return 0;
 	}
@@ -176,6 +178,7 @@ int page_login_post(struct web_req *r, struct web_res *w)
 		/* What was typed may be a password typed in the wrong field: the log keeps it only
 		 * when it is an existing login, else a fingerprint. */
 		audit_login_failed(r->db, login, r->ip);
+		metrics_login_refused(METRICS_LOGIN_PASSWORD);
 		w->status = 403;
 		login_form(r, w, login, "Неверный логин или пароль.");
 		return 0;

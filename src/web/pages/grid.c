@@ -35,6 +35,7 @@
 #include "model/result.h"
 #include "report/form.h"
 #include "web/download.h"
+#include "web/metrics.h"
 #include "web/web.h"
 
 #define GRID_NAME "сетка ввода"
@@ -524,6 +525,7 @@ int page_grid_post(struct web_req *r, struct web_res *w)
 				 .audit_action = "grid_save", .audit_user = &r->user, .audit_ip = r->ip };
 	struct import_stats st;
 	rc = import_results_rows(r->db, GRID_NAME, &src, &o, &dl, &st);
+	metrics_upload(METRICS_GRID, rc, false, st.rows);
 	bool *placed = arena_alloc(r->a, dl.n + 1);
 	memset(placed, 0, dl.n + 1);
 	long nerr, nwarn;

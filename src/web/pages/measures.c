@@ -45,6 +45,7 @@
 #include "model/user.h"
 #include "report/measures_table.h"
 #include "web/download.h"
+#include "web/metrics.h"
 #include "web/web.h"
 
 #define EVIDENCE_MAX (20u << 20) /* bytes of one evidence file */
@@ -1128,6 +1129,7 @@ int page_mplan_import(struct web_req *r, struct web_res *w)
 	memset(&st, 0, sizeof st);
 	diag_init(&d, 200);
 	rc = import_measures(r->db, named, &o, id, &d, &st);
+	metrics_upload(METRICS_MEASURES, rc, o.dry_run, st.rows);
 	char text[2300];
 	struct flash f = { .diags = &d, .ok = !rc, .text = text };
 	if (rc && diag_errors(&d)) {

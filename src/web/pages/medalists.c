@@ -35,6 +35,7 @@
 #include "report/doc_pdf.h"
 #include "report/medalists_pdf.h"
 #include "web/download.h"
+#include "web/metrics.h"
 #include "web/web.h"
 
 static bool is_territory(const struct web_req *r)
@@ -697,6 +698,7 @@ static int post_file(struct web_req *r, struct web_res *w, medal_import_fn fn, c
 	memset(&st, 0, sizeof st);
 	diag_init(&dl, 200);
 	int rc = fn(r->db, named, &o, &dl, &st);
+	metrics_upload(fn == import_medalists ? METRICS_MEDALISTS : METRICS_MEDAL_THRESHOLDS, rc, o.dry_run, st.rows);
 	char text[2400], audit_action[64];
 	if (rc && diag_errors(&dl)) {
 		w->status = 400;
@@ -849,6 +851,7 @@ int page_medalists_threshold_row(struct web_req *r, struct web_res *w)
 	memset(&st, 0, sizeof st);
 	diag_init(&dl, 50);
 	rc = import_medal_thresholds(r->db, "форма", &o, &dl, &st);
+	metrics_upload(METRICS_MEDAL_THRESHOLDS, rc, o.dry_run, st.rows);
 	char text[3200], detail[300];
 	snprintf(detail, sizeof detail, "%d: %s, %s", year, medal_title(typed_medal),
 		 medal_subject_valid(subj) ? medal_subject_title(subj) : subj);

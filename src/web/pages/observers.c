@@ -35,6 +35,7 @@
 #include "report/observers.h"
 #include "report/plan_pdf.h"
 #include "web/download.h"
+#include "web/metrics.h"
 #include "web/web.h"
 
 #define SITTINGS_PER_PAGE 100
@@ -776,6 +777,7 @@ int page_observers_import(struct web_req *r, struct web_res *w)
 	memset(&st, 0, sizeof st);
 	diag_init(&d, 200);
 	int rc = import_observers(r->db, named, &o, cid, &d, &st);
+	metrics_upload(METRICS_OBSERVERS, rc, o.dry_run, st.rows);
 	char text[2300];
 	struct flash f = { .diags = &d, .ok = !rc };
 	if (rc && diag_errors(&d)) {

@@ -6,6 +6,8 @@
  *   POST /plan/procedure       region/admin: put a procedure with its dates into a campaign
  *   POST /plan/assign          region/admin/municipality: assign a school, a municipality's
  *                              schools or (region) every school to a procedure or to all
+ *   POST /plan/unassign        region/admin/municipality: take a school off a procedure
+ *                              (refused once the school took part: model plan_unassign)
  *   POST /plan/coordinator     region/admin: appoint a municipal or school coordinator;
  *                              municipality: a school coordinator of its schools
  *   POST /plan/date            school: fix its date and time (one for the whole parallel)
@@ -22,6 +24,7 @@
 #include "model/plan.h"
 #include "model/procedure.h"
 #include "model/registry.h"
+#include "model/user.h"
 #include "report/plan_pdf.h"
 #include "web/web.h"
 
@@ -149,6 +152,21 @@ static void assign_form(struct web_req *r, struct buf *b, int64_t cid)
 	if (is_region(r))
 		buf_puts(b, "<option value=\"all\">все школы региона</option>");
 	buf_puts(b, "</select></label><button>Назначить</button></form></section>");
+}
+
+static void unassign_form(struct web_req *r, struct buf *b, int64_t cid)
+{
+	buf_puts(b, "<section class=\"card\"><h2>Снять школу с процедуры</h2><p class=\"muted\">Школа "
+		    "перестаёт участвовать в процедуре: её дата проведения и назначенный наблюдатель "
+		    "отменяются. Если школа уже участвовала — есть её результаты, акт наблюдения, отметка о "
+		    "видеонаблюдении или она получила материалы, — снять её нельзя.</p><form method=\"post\" "
+		    "action=\"/plan/unassign\" class=\"grid\">");
+	html_csrf(r, b);
+	html_printf(b, "<input type=\"hidden\" name=\"campaign\" value=\"%lld\">", (long long)cid);
+	buf_puts(b, "<label>Процедура <select name=\"procedure\" required>");
+	procedure_options(r, b, cid, false);
+	buf_puts(b, "</select></label><label>Школа (логин) <input name=\"school\" required maxlength=\"64\" "
+		    "placeholder=\"sch220206\"></label><button>Снять с процедуры</button></form></section>");
 }
 
 static void coordinators(struct web_req *r, struct buf *b, int64_t cid)
@@ -289,8 +307,10 @@ static int render(struct web_req *r, struct web_res *w, int64_t cid, const char 
 	procedures_table(r, b, cid);
 	if (is_region(r))
 		region_forms(r, b, cid);
-	if (r->user.role != ROLE_SCHOOL)
+	if (r->user.role != ROLE_SCHOOL) {
 		assign_form(r, b, cid);
+		unassign_form(r, b, cid);
+	}
 	coordinators(r, b, cid);
 	html_end(r, w);
 	return 0;
@@ -402,6 +422,41 @@ int page_plan_assign(struct web_req *r, struct web_res *w)
 	char m[160];
 	snprintf(m, sizeof m, "Назначено новых пар «процедура — школа»: %ld.", added);
 	audit_add(r->db, &r->user, NULL, "plan_assign", has_school ? school : mun, m, r->ip);
+	return render(r, w, cid, m, true);
+}
+
+int page_plan_unassign(struct web_req *r, struct web_res *w)
+{
+	int64_t cid = campaign_param(r), sid = 0, c = 0;
+	char code[40], msg[512] = "", m[1200];
+	if (cid <= 0 || plan_campaign_get(r->db, cid, NULL, 0))
+		return ERR_NOTFOUND;
+	int64_t pid = form_procedure(r, code);
+	const char *school = web_str(r, "school");
+	if (!pid || plan_procedure_get(r->db, pid, &c, NULL) || c != cid)
+		return refuse(r, w, cid, 400, "Выберите процедуру этой кампании.");
+	if (!school || !*school)
+		return refuse(r, w, cid, 400, "Укажите логин школы.");
+	if (find_school(r, school, &sid) || !scope_sees_school(r->db, &r->scope, sid))
+		return ERR_NOTFOUND;
+	bool dropped = false;
+	int rc = plan_unassign(r->db, &r->scope, pid, sid, &dropped, msg, sizeof msg);
+	char name[200];
+	web_procedure_name(r->db, code, name, sizeof name);
+	if (rc == ERR_NOTFOUND) {
+		snprintf(m, sizeof m, "Школа %s не назначена на процедуру «%s».", school, name);
+		return refuse(r, w, cid, 404, m);
+	}
+	if (rc == ERR_EXISTS) {
+		audit_add(r->db, &r->user, NULL, "plan_unassign_refused", school, code, r->ip);
+		snprintf(m, sizeof m, "Школа %s не снята с процедуры «%s»: %s.", school, name, msg);
+		return refuse(r, w, cid, 409, m);
+	}
+	if (rc)
+		return rc;
+	audit_add(r->db, &r->user, NULL, "plan_unassign", school, code, r->ip);
+	snprintf(m, sizeof m, "Школа %s снята с процедуры «%s»%s.", school, name,
+		 dropped ? "; назначение наблюдателя на это проведение отменено" : "");
 	return render(r, w, cid, m, true);
 }
 

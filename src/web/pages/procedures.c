@@ -25,6 +25,7 @@
 #include "base/str.h"
 #include "import/import.h"
 #include "model/procedure.h"
+#include "web/metrics.h"
 #include "web/web.h"
 
 /* A return address we may send the browser to: a path of this site. */
@@ -507,6 +508,7 @@ int page_procedures_kim(struct web_req *r, struct web_res *w)
 					 .len = r->upload.size,
 					 .name = r->upload.filename && *r->upload.filename ? r->upload.filename : "КИМ" };
 		rc = import_kim(r->db, o.name, &o, &d, &st);
+		metrics_upload(METRICS_KIM, rc, o.dry_run, st.rows);
 		if (rc && !*msg)
 			snprintf(msg, sizeof msg, "в файле есть ошибки, ничего не сохранено");
 	}

@@ -5,6 +5,7 @@
  *   POST /pupils                         add one pupil
  *   POST /pupils/import                  a class list (CSV/XLSX), whole or nothing
  *   POST /pupils/codes                   issue codes to pupils without one
+ *   POST /pupils/delete                  delete one pupil's name (code and results stay)
  *   GET  /pupils/slips.pdf, /pupils/protocol.pdf[?class=…]   the documents
  *
  * Only the school role reaches these routes (route table), and the school is always the
@@ -20,7 +21,10 @@
 #include "import/import.h"
 #include "model/keys.h"
 #include "model/pupil.h"
+#include "model/registry.h"
+#include "model/setting.h"
 #include "report/documents.h"
+#include "web/metrics.h"
 #include "web/web.h"
 
 /* The school year asked for (2000–2100, checked by the dispatcher); else the current one,
@@ -139,18 +143,33 @@ static int render(struct web_req *r, struct web_res *w, int year, const char *fl
 		html_printf(b, "&amp;year=%d\">", year);
 		html_textf(b, "%s класс", c);
 		buf_puts(b, "</a></h3><table class=\"pupils\"><thead><tr><th>№</th><th>Код</th><th>ФИО</th>"
-			    "</tr></thead><tbody>");
+			    "<th></th></tr></thead><tbody>");
 		int k = 0;
 		for (; i < n && !strcmp(v[i].class_name, c); i++) {
 			html_printf(b, "<tr><td class=\"num\">%d</td><td class=\"code\">", ++k);
 			html_text(b, v[i].code[0] ? v[i].code : "—");
 			buf_puts(b, "</td><td>");
+			if (v[i].name_deleted) {
+				buf_puts(b, "<span class=\"muted\">ФИО удалено</span></td><td></td></tr>");
+				continue;
+			}
 			html_text(b, v[i].name);
-			buf_puts(b, "</td></tr>");
+			/* Deleting asks once more (no script): the button is inside the opened details. */
+			buf_puts(b, "</td><td><details><summary>Удалить ФИО</summary><form method=\"post\" "
+				    "action=\"/pupils/delete\">");
+			html_csrf(r, b);
+			html_printf(b, "<input type=\"hidden\" name=\"year\" value=\"%d\"><input type=\"hidden\" "
+				       "name=\"pupil\" value=\"%lld\"><p class=\"muted\">ФИО будет удалено из oko "
+				       "навсегда; код участника и результаты по нему останутся.</p><button>Удалить "
+				       "ФИО</button></form></details></td></tr>", year, (long long)v[i].id);
 		}
 		buf_puts(b, "</tbody></table>");
 	}
-	buf_puts(b, "</section>");
+	int months = SETTING_RETENTION_DEFAULT;
+	setting_retention(r->db, &months);
+	html_printf(b, "<p class=\"muted\">ФИО хранятся %d %s после окончания учебного года, затем "
+		       "удаляются автоматически; коды и результаты остаются.</p></section>", months,
+		    str_plural(months, "месяц", "месяца", "месяцев"));
 	pupil_list_free(v, n);
 	forms(r, b, year);
 	html_end(r, w);
@@ -213,6 +232,7 @@ int page_pupils_import(struct web_req *r, struct web_res *w)
 	struct import_stats st;
 	diag_init(&dl, 100);
 	int rc = import_pupils(r->db, named, &o, &dl, &st);
+	metrics_upload(METRICS_PUPILS, rc, o.dry_run, st.rows);
 	audit_add(r->db, &r->user, NULL, rc ? "pupils_import_refused" : "pupils_import", named,
 		  rc ? NULL : st.summary, r->ip);
 	if (rc)
@@ -238,6 +258,33 @@ int page_pupils_codes(struct web_req *r, struct web_res *w)
 	snprintf(m, sizeof m, "Выдано новых кодов: %ld. Выданные раньше коды не изменились.", issued);
 	audit_add(r->db, &r->user, NULL, "codes_issue", NULL, m, r->ip);
 	return render(r, w, year, m, true, NULL);
+}
+
+int page_pupils_delete(struct web_req *r, struct web_res *w)
+{
+	int year = req_year(r);
+	int64_t id = web_int(r, "pupil");
+	struct pupil_ref ref;
+	char msg[512] = "", login[64] = "", m[400];
+	/* The pupil must be of the user's own school: another school's id is "not found". */
+	int rc = pupil_forget(r->db, r->user.school_id, id, NULL, 0, &ref, msg, sizeof msg);
+	if (rc == ERR_NOTFOUND)
+		return ERR_NOTFOUND;
+	if (rc) {
+		w->status = web_status_of(rc);
+		return render(r, w, year, "ФИО не удалено: повторите позже.", false, NULL);
+	}
+	if (ref.already) {
+		snprintf(m, sizeof m, "ФИО ученика с кодом %s уже было удалено.", ref.code[0] ? ref.code : "—");
+		return render(r, w, ref.year, m, true, NULL);
+	}
+	registry_school_login_of(r->db, r->user.school_id, login, sizeof login);
+	snprintf(m, sizeof m, "код %s, %s класс, %d/%02d учебный год", ref.code[0] ? ref.code : "не выдан",
+		 ref.class_name, ref.year - 1, ref.year % 100);
+	audit_add(r->db, &r->user, NULL, "pupil_delete", login, m, r->ip);
+	snprintf(m, sizeof m, "ФИО ученика удалено (%s класс, код %s). Код участника и результаты по нему "
+			      "остались.", ref.class_name, ref.code[0] ? ref.code : "не выдан");
+	return render(r, w, ref.year, m, true, NULL);
 }
 
 static int document(struct web_req *r, struct web_res *w, bool slips)

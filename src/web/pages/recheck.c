@@ -40,6 +40,7 @@
 #include "report/recheck.h"
 #include "stats/recheck.h"
 #include "web/download.h"
+#include "web/metrics.h"
 #include "web/web.h"
 
 #define WORKS_PER_PAGE 100
@@ -843,6 +844,7 @@ int page_recheck_experts_import(struct web_req *r, struct web_res *w)
 	memset(&st, 0, sizeof st);
 	diag_init(&d, 200);
 	int rc = import_experts(r->db, named, &o, &d, &st);
+	metrics_upload(METRICS_EXPERTS, rc, o.dry_run, st.rows);
 	char text[2300];
 	struct flash f = { .diags = &d, .ok = !rc };
 	if (rc && diag_errors(&d)) {

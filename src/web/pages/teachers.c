@@ -28,6 +28,7 @@
 #include "model/teacher.h"
 #include "stats/catalogue.h"
 #include "stats/teacher.h"
+#include "web/metrics.h"
 #include "web/web.h"
 
 static void notice(struct buf *b, bool ok, const char *text)
@@ -359,6 +360,7 @@ int page_teachers_import(struct web_req *r, struct web_res *w)
 	struct import_stats st;
 	diag_init(&dl, 100);
 	int rc = import_teachers(r->db, named, &o, &dl, &st);
+	metrics_upload(METRICS_TEACHERS, rc, o.dry_run, st.rows);
 	audit_add(r->db, &r->user, NULL, rc ? "teachers_import_refused" : "teachers_import", named,
 		  rc ? NULL : st.summary, r->ip);
 	if (rc)

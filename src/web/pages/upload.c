@@ -10,6 +10,7 @@
 #include "import/import.h"
 #include "model/pending.h"
 #include "model/procedure.h"
+#include "web/metrics.h"
 #include "web/web.h"
 
 static int procedure_option(void *ctx, const struct procedure_item *p)
@@ -181,6 +182,7 @@ static int run_upload(struct web_req *r, struct web_res *w, const struct upload_
 	struct import_stats st;
 	diag_init(&d, 500);
 	int rc = import_results(r->db, u->file, &o, &d, &st);
+	metrics_upload(METRICS_RESULTS, rc, u->dry_run, st.rows);
 	bool proposal = rc && st.proposal_code[0] && o.may_create_procedure && !u->dry_run;
 	int64_t pending = 0;
 	if ((rc == ERR_CONFIRM || proposal) &&
