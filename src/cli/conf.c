@@ -225,7 +225,7 @@ int conf_parse(const char *text, size_t len, conf_fn fn, void *arg, char *msg, s
 			str_copy_utf8(shown, sizeof shown, key);
 			snprintf(msg, msglen,
 				 "строка %d: неизвестный параметр «%s» (параметры перечислены в "
-				 "man oko, раздел ENVIRONMENT)",
+				 "man oko, раздел ОКРУЖЕНИЕ)",
 				 line, shown);
 			return ERR_INVALID;
 		}
@@ -248,6 +248,16 @@ int conf_parse(const char *text, size_t len, conf_fn fn, void *arg, char *msg, s
 		char value[CONF_VALUE_MAX];
 		memcpy(value, vs, vn);
 		value[vn] = '\0';
+		/* "db = /srv/oko.db   # main" would name a file "oko.db   # main": a comment
+		 * after a value is refused, not guessed at (a # inside a value, as in a password,
+		 * stays part of it). */
+		for (size_t j = 1; j < vn; j++)
+			if (value[j] == '#' && (value[j - 1] == ' ' || value[j - 1] == '\t')) {
+				snprintf(msg, msglen, "строка %d: после значения %s стоит комментарий «%s»: "
+					 "комментарий пишется отдельной строкой, начинающейся с #",
+					 line, k->key, value + j);
+				return ERR_INVALID;
+			}
 		char why[512];
 		if (conf_check(k, value, why, sizeof why)) {
 			snprintf(msg, msglen, "строка %d: %s: %s", line, k->key, why);
@@ -262,9 +272,12 @@ int conf_parse(const char *text, size_t len, conf_fn fn, void *arg, char *msg, s
 
 static int set_var(const struct conf_key *k, const char *value, int line, void *arg)
 {
-	if (getenv(k->env))
-		return 0; /* the variable beats the file */
-	if (setenv(k->env, value, 0))
+	/* The variable beats the file; an empty one counts as unset, as everywhere else
+	 * (OKO_LOG_FORMAT= in a unit's Environment= must not hide the file's log_format). */
+	const char *e = getenv(k->env);
+	if (e && *e)
+		return 0;
+	if (setenv(k->env, value, 1))
 		return ERR_NOMEM;
 	origin_line[k - conf_keys] = line;
 	return 0;

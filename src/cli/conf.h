@@ -9,7 +9,8 @@
  * runs on half a configuration.
  *
  * Format: one `key = value` a line (white space around both is ignored); blank lines; lines
- * whose first non-blank character is `#` are comments (a `#` inside a value is part of it).
+ * whose first non-blank character is `#` are comments; a `#` after a blank in a value is
+ * refused (a comment after a value), a `#` elsewhere in a value is part of it.
  * A value is the rest of the line, not empty, without control characters, valid UTF-8. */
 #ifndef OKO_CONF_H
 #define OKO_CONF_H

@@ -89,6 +89,9 @@ static void test_bad_lines(void **state)
 	refused("time_zone = Mars/Olympus\n", "неизвестный часовой пояс «Mars/Olympus»");
 	refused("log_format = xml\n", "одно из слов text,json, а не «xml»");
 	refused("trusted_proxy = nowhere\n", "строка 1: trusted_proxy: ");
+	/* A comment after a value would become part of it (a file named "x.db   # main"). */
+	refused("db = /srv/x.db   # main\n", "строка 1: после значения db стоит комментарий «# main»");
+	refused("log = info\t#why\n", "после значения log стоит комментарий");
 	char key[200];
 	memset(key, 'k', sizeof key - 1);
 	key[sizeof key - 1] = '\0';
@@ -154,6 +157,10 @@ static void test_load(void **state)
 	assert_string_equal(conf_origin("OKO_KEY_FILE", from, sizeof from), want);
 	assert_string_equal(conf_origin("OKO_LISTEN", from, sizeof from), "OKO_LISTEN");
 	assert_int_equal(conf_check_env(msg, sizeof msg), 0);
+	/* An empty variable is unset, as for every reader of OKO_*: the file's value applies. */
+	setenv("OKO_KEY_FILE", "", 1);
+	assert_int_equal(conf_load(msg, sizeof msg), 0);
+	assert_string_equal(getenv("OKO_KEY_FILE"), "/from/file.key");
 	setenv("OKO_UPLOAD_WAIT", "never", 1);
 	assert_int_equal(conf_check_env(msg, sizeof msg), ERR_INVALID);
 	assert_string_equal(msg, "OKO_UPLOAD_WAIT: число секунд от 1 до 3600, а не «never»");
