@@ -56,7 +56,7 @@ static void settings_page(struct web_req *r, struct web_res *w, const char *msg,
 		    months, str_plural(months, "месяц", "месяца", "месяцев"), SETTING_RETENTION_DEFAULT,
 		    str_plural(SETTING_RETENTION_DEFAULT, "месяц", "месяца", "месяцев"));
 	html_csrf(r, b);
-	html_printf(b, "<label>Месяцев <input type=\"number\" name=\"months\" min=\"%d\" max=\"%d\" "
+	html_printf(b, "<label>Месяцев <input class=\"short\" type=\"number\" name=\"months\" min=\"%d\" max=\"%d\" "
 		       "required value=\"%d\"></label> <button>Сохранить</button></form></section>",
 		    SETTING_RETENTION_MIN, SETTING_RETENTION_MAX, months);
 	html_end(r, w);
