@@ -1,6 +1,9 @@
 /* err: descriptions of error codes. */
 #include "base/err.h"
 
+#include <stdarg.h>
+#include <stdio.h>
+
 const char *err_str(int code)
 {
 	switch (code) {
@@ -22,4 +25,14 @@ const char *err_str(int code)
 	case ERR_CONFIRM: return "нужно подтверждение";
 	}
 	return "неизвестная ошибка";
+}
+
+void err_set(char *msg, size_t n, const char *fmt, ...)
+{
+	if (!msg || !n)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, n, fmt, ap);
+	va_end(ap);
 }

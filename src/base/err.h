@@ -5,6 +5,8 @@
 #ifndef OKO_ERR_H
 #define OKO_ERR_H
 
+#include <stddef.h>
+
 enum {
 	ERR_OK = 0,
 	ERR_NOMEM = -1,     /* out of memory (normally we abort instead) */
@@ -26,5 +28,8 @@ enum {
 
 /* Short Russian description of an error code; never NULL. */
 const char *err_str(int code);
+/* Writes a failure's reason (printf's format) into the caller's buffer msg of n bytes, cut
+ * to fit; nothing when msg is NULL or n is 0. */
+void err_set(char *msg, size_t n, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 #endif

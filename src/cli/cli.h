@@ -100,6 +100,9 @@ extern const char cmd_db_summary[], cmd_db_usage[];
  * key_ok says whether the key's place is known. */
 enum { CLI_DBF_KEY, CLI_DBF_SCANS, CLI_DBF_EVIDENCE, CLI_DBF_FILES, CLI_DBF_N };
 void cli_db_files(struct db *d, char paths[CLI_DBF_N][1100], bool *key_ok);
+/* The directories of those kept beside the SQLite database file `file` (which need not exist
+ * yet: a restore's target); paths[CLI_DBF_KEY] is left as it is. */
+void cli_db_dirs(const char *file, char paths[CLI_DBF_N][1100]);
 /* Backup, restore and checks of a database (src/cli/cmd_backup.c). */
 int cmd_backup(struct cli *c, int argc, char **argv);
 int cmd_restore(struct cli *c, int argc, char **argv);

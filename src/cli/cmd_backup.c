@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "base/err.h"
+#include "base/file.h"
 #include "base/ru.h"
 #include "base/str.h"
 #include "cli/cli.h"
@@ -37,7 +38,10 @@ const char cmd_backup_usage[] =
 	"PostgreSQL: ФАЙЛ — архив pg_dump (формат custom); нужна программа pg_dump той же или\n"
 	"более новой версии, что и сервер (пакет postgresql-client).\n"
 	"Каталоги рядом с базой копируются рядом с копией: ФАЙЛ.scans (сканы работ),\n"
-	"ФАЙЛ.evidence (подтверждения мер), ФАЙЛ.files (материалы).\n\n"
+	"ФАЙЛ.evidence (подтверждения мер), ФАЙЛ.files (материалы). Они копируются после\n"
+	"снимка базы: файл, добавленный в эти секунды, может оказаться в каталоге копии без\n"
+	"своей строки в базе, а удалённый — остаться в базе без файла. Копия без такого\n"
+	"расхождения — когда никто не загружает сканы, подтверждения и материалы.\n\n"
 	"Файл ключа персональных данных в копию не входит: команда печатает, где он лежит.\n"
 	"Без ключа имена учеников в копии не прочесть; храните копию ключа отдельно от копий\n"
 	"базы (другой носитель).\n\n"
@@ -55,10 +59,14 @@ const char cmd_restore_usage[] =
 	"программы) и то, что ключ персональных данных открывает имена учеников в копии (если\n"
 	"ключ есть: OKO_KEY_FILE, БАЗА.key или ФАЙЛ.key от «oko backup --with-key»). Копия\n"
 	"ставится на место базы одним переименованием; каталоги ФАЙЛ.scans, ФАЙЛ.evidence,\n"
-	"ФАЙЛ.files копируются на свои места рядом с базой.\n"
+	"ФАЙЛ.files сначала копируются рядом с базой под временными именами и ставятся на\n"
+	"свои места переименованием после базы: если скопировать их не удалось, ни база, ни\n"
+	"каталоги не меняются.\n"
 	"Базу с данными команда заменяет только с --force; прежняя база сохраняется как\n"
 	"БАЗА.before-restore-ДАТА (её каталоги — так же). Пока базу держит другая программа\n"
-	"(«oko serve», загрузка), восстановление отказывается: остановите сервер.\n"
+	"(«oko serve», загрузка), восстановление отказывается: остановите сервер. Программа,\n"
+	"открывшая базу до замены, так и работает со старым файлом — поэтому сервер\n"
+	"останавливают до восстановления, а не после.\n"
 	"PostgreSQL: ФАЙЛ — архив «oko backup» (pg_dump), БАЗА — новая пустая база (createdb);\n"
 	"восстанавливает pg_restore одной транзакцией. Копия более старой версии обновится при\n"
 	"первом открытии (перед этим сделав свою резервную копию).\n\n"
@@ -246,6 +254,110 @@ static int names_open(const char *path, const char *key, long *schools, long *fa
 	return rc;
 }
 
+/* One of the files kept beside a database, as a restore puts the backup's in place: from (in
+ * the backup) is copied to tmp beside to, then — after the database is swapped — the old one
+ * at to is moved to aside (directories only: a key is put only where there is none) and tmp
+ * renamed onto to. */
+struct beside {
+	char from[1300], to[1200], tmp[1400], aside[1400];
+	struct dbcopy_file f; /* from → tmp */
+	bool staged, moved, placed;
+};
+
+static void beside_plan(struct beside b[CLI_DBF_N], const char *file, const char *target,
+			const char *bkey, const char *key, const char *stamp)
+{
+	char paths[CLI_DBF_N][1100];
+	cli_db_dirs(target, paths);
+	for (int i = 0; i < CLI_DBF_N; i++) {
+		b[i] = (struct beside){ 0 };
+		if (i == CLI_DBF_KEY) {
+			snprintf(b[i].from, sizeof b[i].from, "%s", bkey ? bkey : "");
+			snprintf(b[i].to, sizeof b[i].to, "%s", key);
+		} else {
+			snprintf(b[i].from, sizeof b[i].from, "%s%s", file, dir_suffix[i]);
+			memcpy(b[i].to, paths[i], sizeof paths[i]);
+		}
+		snprintf(b[i].tmp, sizeof b[i].tmp, "%s.restore-%s", b[i].to, stamp);
+		snprintf(b[i].aside, sizeof b[i].aside, "%s.before-restore-%s", b[i].to, stamp);
+		b[i].f = (struct dbcopy_file){ .from = b[i].from, .to = b[i].tmp };
+	}
+}
+
+/* Copies what the backup has beside it to the temporary names, all or nothing. */
+static int beside_stage(struct beside b[CLI_DBF_N], char *msg, size_t n)
+{
+	struct dbcopy_file f[CLI_DBF_N];
+	int nf = 0, at[CLI_DBF_N];
+	for (int i = 0; i < CLI_DBF_N; i++)
+		if (*b[i].from && exists(b[i].from)) {
+			at[nf] = i;
+			f[nf++] = b[i].f;
+		}
+	int rc = dbcopy_files(f, nf, msg, n);
+	for (int k = 0; k < nf && !rc; k++) {
+		b[at[k]].f = f[k];
+		b[at[k]].staged = f[k].copied;
+	}
+	return rc;
+}
+
+/* Removes the staged copies (a later step failed). */
+static void beside_unstage(struct beside b[CLI_DBF_N])
+{
+	for (int i = 0; i < CLI_DBF_N; i++)
+		if (b[i].staged) {
+			dbcopy_files_undo(&b[i].f, 1);
+			b[i].staged = false;
+		}
+}
+
+/* Renames from to the name to, which must be free; what the rename was for ("отложить"…) and
+ * why it failed go into msg. */
+static int move_to_free(const char *from, const char *to, const char *what, char *msg, size_t n)
+{
+	bool taken = exists(to);
+	if (taken || rename(from, to)) {
+		err_set(msg, n, "не удалось %s %s в %s: %s", what, from, to,
+			taken ? "это имя занято" : strerror(errno));
+		return ERR_IO;
+	}
+	return 0;
+}
+
+/* Moves the old directories aside and the staged copies onto their places, by renames; on a
+ * failure puts back what it moved and says so in msg. */
+static int beside_place(struct beside b[CLI_DBF_N], char *msg, size_t n)
+{
+	int i, rc = 0;
+	for (i = 0; i < CLI_DBF_N; i++) {
+		if (i != CLI_DBF_KEY && exists(b[i].to)) {
+			if ((rc = move_to_free(b[i].to, b[i].aside, "отложить", msg, n)))
+				break;
+			b[i].moved = true;
+		}
+		if (b[i].staged) {
+			if ((rc = move_to_free(b[i].tmp, b[i].to, "переименовать", msg, n)))
+				break;
+			b[i].placed = true;
+			b[i].staged = false;
+		}
+	}
+	if (!rc) {
+		file_sync_dir_of(b[CLI_DBF_SCANS].to);
+		return 0;
+	}
+	for (; i >= 0; i--) {
+		if (b[i].placed && !rename(b[i].to, b[i].tmp)) {
+			b[i].placed = false;
+			b[i].staged = true;
+		}
+		if (b[i].moved && !rename(b[i].aside, b[i].to))
+			b[i].moved = false;
+	}
+	return rc;
+}
+
 static int restore_pg(const char *file, const char *url, bool force)
 {
 	struct db *d = NULL;
@@ -370,54 +482,49 @@ int cmd_restore(struct cli *c, int argc, char **argv)
 	struct tm tm;
 	strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", localtime_r(&now, &tm));
 	snprintf(keep, sizeof keep, "%s.before-restore-%s", target, stamp);
+	/* The files beside the database: the backup's copied under temporary names beside
+	 * their places before anything is replaced, so that a failed copy changes nothing. */
+	struct beside b[CLI_DBF_N];
+	beside_plan(b, file, target, take_bkey ? bkey : NULL, key, stamp);
+	if ((rc = beside_stage(b, msg, sizeof msg))) {
+		fprintf(stderr, "oko restore: файлы рядом с копией не скопированы: %s; база и файлы "
+				"рядом с ней не тронуты\n", msg);
+		dbcopy_remove_sqlite(tmp);
+		return rc;
+	}
 	if ((rc = dbbackup_swap(tmp, target, keep, msg, sizeof msg))) {
 		fprintf(stderr, "oko restore: %s; база не тронута\n", msg);
+		beside_unstage(b);
+		dbcopy_remove_sqlite(tmp);
+		return rc;
+	}
+	if ((rc = beside_place(b, msg, sizeof msg))) {
+		char why[2048];
+		int urc = dbbackup_unswap(tmp, target, keep, why, sizeof why);
+		if (urc) {
+			fprintf(stderr, "oko restore: %s. Вернуть прежнюю базу не удалось: %s. Сейчас "
+					"на месте базы %s — восстановленная база без своих файлов рядом; "
+					"прежняя база — %s\n", msg, why, target, had ? keep : "(её не было)");
+			beside_unstage(b);
+			return rc;
+		}
+		fprintf(stderr, "oko restore: %s; восстановление отменено — база и файлы рядом с ней "
+				"остались прежними\n", msg);
+		beside_unstage(b);
 		dbcopy_remove_sqlite(tmp);
 		return rc;
 	}
 	if (had)
 		printf("Прежняя база сохранена как %s\n", keep);
 	printf("База %s восстановлена из %s.\n", target, file);
-	/* The directories beside the database: the old ones moved aside, the copy's put in. */
-	struct db *d = NULL;
-	if ((rc = db_open(&d, target, DB_OPEN_READONLY | DB_OPEN_NOMIGRATE))) {
-		fprintf(stderr, "oko restore: восстановленная база не открывается (причина выше)\n");
-		return rc;
+	for (int i = 0; i < CLI_DBF_N; i++) {
+		if (b[i].moved)
+			printf("%s прежней базы отложены: %s\n", dir_what[i], b[i].aside);
+		if (b[i].placed)
+			printf("%s: %s\n", dir_what[i], b[i].to);
 	}
-	char paths[CLI_DBF_N][1100], from[CLI_DBF_N][1200], aside[1300];
-	bool key_ok = false;
-	cli_db_files(d, paths, &key_ok);
-	db_close(d);
-	struct dbcopy_file files[CLI_DBF_N];
-	int kind[CLI_DBF_N], nf = 0;
-	for (int i = CLI_DBF_SCANS; i < CLI_DBF_N; i++) {
-		snprintf(from[i], sizeof from[i], "%s%s", file, dir_suffix[i]);
-		if (exists(paths[i])) {
-			snprintf(aside, sizeof aside, "%s.before-restore-%s", paths[i], stamp);
-			if (rename(paths[i], aside)) {
-				fprintf(stderr, "oko restore: не удалось отложить %s: %s\n", paths[i],
-					strerror(errno));
-				return ERR_IO;
-			}
-			printf("%s прежней базы отложены: %s\n", dir_what[i], aside);
-		}
-		kind[nf] = i;
-		files[nf++] = (struct dbcopy_file){ .from = from[i], .to = paths[i] };
-	}
-	if (take_bkey && key_ok) {
-		kind[nf] = CLI_DBF_KEY;
-		files[nf++] = (struct dbcopy_file){ .from = bkey, .to = paths[CLI_DBF_KEY] };
-	}
-	if ((rc = dbcopy_files(files, nf, msg, sizeof msg))) {
-		fprintf(stderr, "oko restore: база восстановлена, но файлы рядом с ней — нет: %s\n", msg);
-		return rc;
-	}
-	for (int i = 0; i < nf; i++)
-		if (files[i].copied)
-			printf("%s: %s\n", dir_what[kind[i]], files[i].to);
 	if (schools && exists(use))
-		printf("Ключ %s открывает имена учеников копии (школ с ключом: %ld).\n",
-		       take_bkey ? paths[CLI_DBF_KEY] : key, schools);
+		printf("Ключ %s открывает имена учеников копии (школ с ключом: %ld).\n", key, schools);
 	else if (schools)
 		printf("ВНИМАНИЕ: файла ключа %s нет: имена учеников не прочесть, пока вы не положите "
 		       "туда ключ этой базы (или не укажете его в OKO_KEY_FILE).\n", key);

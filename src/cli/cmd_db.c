@@ -64,14 +64,19 @@ static void progress(void *ctx, const char *table, int64_t rows)
  * files_dir). */
 enum { F_KEY, F_SCANS, F_EVIDENCE, F_FILES, F_N };
 
+static void dirs_of(const char *base, char paths[F_N][1100])
+{
+	scan_dir_of(base, paths[F_SCANS], sizeof paths[F_SCANS]);
+	measure_files_dir(base, paths[F_EVIDENCE], sizeof paths[F_EVIDENCE]);
+	snprintf(paths[F_FILES], sizeof paths[F_FILES], "%s.files", base);
+}
+
 static void files_of(struct db *d, char paths[F_N][1100], bool *key_ok)
 {
 	char base[1024];
 	db_file(d, base, sizeof base);
 	*key_ok = keys_file_path(d, paths[F_KEY], sizeof paths[F_KEY]) == 0;
-	scan_dir_of(base, paths[F_SCANS], sizeof paths[F_SCANS]);
-	measure_files_dir(base, paths[F_EVIDENCE], sizeof paths[F_EVIDENCE]);
-	snprintf(paths[F_FILES], sizeof paths[F_FILES], "%s.files", base);
+	dirs_of(base, paths);
 }
 
 _Static_assert((int)F_N == (int)CLI_DBF_N && (int)F_KEY == (int)CLI_DBF_KEY &&
@@ -82,6 +87,11 @@ _Static_assert((int)F_N == (int)CLI_DBF_N && (int)F_KEY == (int)CLI_DBF_KEY &&
 void cli_db_files(struct db *d, char paths[CLI_DBF_N][1100], bool *key_ok)
 {
 	files_of(d, paths, key_ok);
+}
+
+void cli_db_dirs(const char *file, char paths[CLI_DBF_N][1100])
+{
+	dirs_of(file, paths);
 }
 
 static int db_copy_cmd(const char *from, const char *to)

@@ -10,7 +10,10 @@
  * journal (one self-contained file, no -wal), checked (quick_check), fsync'ed and renamed
  * onto the target's name: a half copy never carries it.
  * PostgreSQL: pg_dump in its custom format (-Fc), into a temporary file renamed likewise;
- * pg_restore puts one into an empty database. */
+ * pg_restore puts one into an empty database. Both get the database's parameters on their
+ * command line without the password (libpq's PQconninfoParse splits the URL) and the
+ * password, when the URL has one, in their environment (PGPASSWORD): any user of the
+ * machine can read a process's command line (ps), only its owner its environment. */
 #ifndef OKO_DB_BACKUP_H
 #define OKO_DB_BACKUP_H
 
@@ -66,6 +69,9 @@ bool dbbackup_in_use(const char *path);
 int dbbackup_stage(const char *file, const char *target, char *tmp, size_t ntmp, char *msg,
 		   size_t n);
 int dbbackup_swap(const char *tmp, const char *target, const char *keep, char *msg, size_t n);
+/* Undoes a dbbackup_swap() that succeeded (a later step of the restore failed): the restored
+ * database goes back to tmp and, when keep exists, keep back to target. */
+int dbbackup_unswap(const char *tmp, const char *target, const char *keep, char *msg, size_t n);
 /* pg_restore of a pg_dump archive into the (empty) PostgreSQL database at url, in one
  * transaction, stopping at the first error. */
 int dbbackup_pg_restore(const char *file, const char *url, char *msg, size_t n);

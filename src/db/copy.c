@@ -6,7 +6,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -56,15 +55,6 @@ static bool ident_ok(const char *s)
 		if (!(isalnum((unsigned char)*s) || *s == '_'))
 			return false;
 	return true;
-}
-
-static void say(char *msg, size_t n, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static void say(char *msg, size_t n, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(msg, n, fmt, ap);
-	va_end(ap);
 }
 
 static const char *class_name(int cls)
@@ -673,12 +663,12 @@ static int holds_data(struct db *d, const struct dbcopy_schema *ds, int *seeded,
 		const struct dbcopy_table *t = &ds->tables[i];
 		int64_t n = 0, rn = 0;
 		if (!ident_ok(t->name)) {
-			say(msg, m, "в ней есть таблица с необычным именем «%s»", t->name);
+			err_set(msg, m, "в ней есть таблица с необычным именем «%s»", t->name);
 			rc = ERR_EXISTS;
 			goto out;
 		}
 		if ((rc = count_rows(d, t->name, &n))) {
-			say(msg, m, "не удалось прочитать таблицу %s: %s", t->name, db_errmsg(d));
+			err_set(msg, m, "не удалось прочитать таблицу %s: %s", t->name, db_errmsg(d));
 			goto out;
 		}
 		if (!n)
@@ -686,7 +676,7 @@ static int holds_data(struct db *d, const struct dbcopy_schema *ds, int *seeded,
 		if (!ref) {
 			if ((rc = db_open(&ref, ":memory:", DB_OPEN_CREATE)) ||
 			    (rc = dbcopy_schema_read(ref, &rs))) {
-				say(msg, m, "не удалось создать образец пустой базы");
+				err_set(msg, m, "не удалось создать образец пустой базы");
 				goto out;
 			}
 		}
@@ -709,13 +699,13 @@ static int holds_data(struct db *d, const struct dbcopy_schema *ds, int *seeded,
 			free_strs(a, na);
 			free_strs(b, nb);
 			if (rc) {
-				say(msg, m, "не удалось прочитать таблицу %s: %s", t->name, db_errmsg(d));
+				err_set(msg, m, "не удалось прочитать таблицу %s: %s", t->name, db_errmsg(d));
 				goto out;
 			}
 		}
 		if (!same) {
-			say(msg, m, "в ней уже есть данные oko (таблица %s: строк %lld)", t->name,
-			    (long long)n);
+			err_set(msg, m, "в ней уже есть данные oko (таблица %s: строк %lld)", t->name,
+				(long long)n);
 			rc = ERR_EXISTS;
 			goto out;
 		}
@@ -734,7 +724,7 @@ int dbcopy_holds_data(struct db *d, char *msg, size_t n)
 	int seeded = 0;
 	int rc = dbcopy_schema_read(d, &s);
 	if (rc)
-		say(msg, n, "не удалось прочитать схему: %s", db_errmsg(d));
+		err_set(msg, n, "не удалось прочитать схему: %s", db_errmsg(d));
 	else
 		rc = holds_data(d, &s, &seeded, msg, n);
 	dbcopy_schema_free(&s);
@@ -777,54 +767,54 @@ int dbcopy_open_target(const char *url, struct db **out, bool *created, char *ms
 	struct dbcopy_schema s = { 0 };
 	int rc = 0;
 	if (unknown_scheme(path)) {
-		say(msg, n, "неизвестный вид адреса базы данных «%s»: укажите файл SQLite, sqlite:ФАЙЛ или "
-			    "postgresql://…", url);
+		err_set(msg, n, "неизвестный вид адреса базы данных «%s»: укажите файл SQLite, sqlite:ФАЙЛ или "
+				"postgresql://…", url);
 		return ERR_USAGE;
 	}
 	if (!pg_is_url(path)) {
 		struct stat st;
 		if (stat(path, &st) != 0) {
 			if (errno != ENOENT) {
-				say(msg, n, "файл %s недоступен: %s", path, strerror(errno));
+				err_set(msg, n, "файл %s недоступен: %s", path, strerror(errno));
 				return ERR_IO;
 			}
 			*created = true;
 		} else if (!S_ISREG(st.st_mode)) {
-			say(msg, n, "%s — не файл базы данных", path);
+			err_set(msg, n, "%s — не файл базы данных", path);
 			return ERR_INVALID;
 		} else if (st.st_size > 0 &&
 			   (rc = db_open(&probe, path, DB_OPEN_READONLY | DB_OPEN_NOMIGRATE))) {
-			say(msg, n, "файл %s не удалось открыть как базу данных SQLite", path);
+			err_set(msg, n, "файл %s не удалось открыть как базу данных SQLite", path);
 			return rc;
 		}
 	} else if ((rc = db_open(&probe, path, DB_OPEN_NOMIGRATE))) {
-		say(msg, n, "не удалось открыть базу %s (причина выше)", url);
+		err_set(msg, n, "не удалось открыть базу %s (причина выше)", url);
 		return rc;
 	}
 	if (probe) {
 		/* Checked before db_open() migrates anything. */
 		int seeded = 0;
 		if ((rc = dbcopy_schema_read(probe, &s))) {
-			say(msg, n, "не удалось прочитать схему базы %s: %s", url, db_errmsg(probe));
+			err_set(msg, n, "не удалось прочитать схему базы %s: %s", url, db_errmsg(probe));
 			goto out;
 		}
 		if (s.version == 0 && (s.ntables || s.nviews)) {
-			say(msg, n, "в базе %s есть таблицы, но это не база oko (например, %s): копирую только "
-				    "в пустую базу", url, s.ntables ? s.tables[0].name : s.views[0]);
+			err_set(msg, n, "в базе %s есть таблицы, но это не база oko (например, %s): копирую только "
+					"в пустую базу", url, s.ntables ? s.tables[0].name : s.views[0]);
 			rc = ERR_EXISTS;
 			goto out;
 		}
 		char why[400];
 		if (s.version > 0 && (rc = holds_data(probe, &s, &seeded, why, sizeof why))) {
-			say(msg, n, "база %s не пуста: %s; копирую только в пустую базу или новый файл, "
-				    "ничего не перезаписывая", url, why);
+			err_set(msg, n, "база %s не пуста: %s; копирую только в пустую базу или новый файл, "
+					"ничего не перезаписывая", url, why);
 			goto out;
 		}
 		db_close(probe);
 		probe = NULL;
 	}
 	if ((rc = db_open(out, path, DB_OPEN_CREATE))) {
-		say(msg, n, "не удалось создать базу %s (причина выше)", url);
+		err_set(msg, n, "не удалось создать базу %s (причина выше)", url);
 		if (*created)
 			dbcopy_remove_sqlite(path);
 		*created = false;
@@ -956,13 +946,13 @@ static int sqlite_types_ok(struct db *d, const struct dbcopy_table *t, char *msg
 			 t->name, t->cols[i].name, allowed[t->cols[i].cls]);
 		int rc = db_query_int(d, sql, 0, &bad);
 		if (rc) {
-			say(msg, m, "не удалось прочитать таблицу %s: %s", t->name, db_errmsg(d));
+			err_set(msg, m, "не удалось прочитать таблицу %s: %s", t->name, db_errmsg(d));
 			return rc;
 		}
 		if (bad) {
-			say(msg, m, "в таблице %s столбец %s (%s) хранит значения другого типа (строк: %lld): "
-				    "такие значения не перенести без потерь",
-			    t->name, t->cols[i].name, class_name(t->cols[i].cls), (long long)bad);
+			err_set(msg, m, "в таблице %s столбец %s (%s) хранит значения другого типа (строк: %lld): "
+					"такие значения не перенести без потерь",
+				t->name, t->cols[i].name, class_name(t->cols[i].cls), (long long)bad);
 			return ERR_INVALID;
 		}
 	}
@@ -980,16 +970,16 @@ static int copy_table(struct db *src, struct db *dst, const struct dbcopy_table 
 	if (!db_is_pg(src) && (rc = sqlite_types_ok(src, t, msg, m)))
 		return rc;
 	if ((rc = count_rows(src, t->name, &nsrc))) {
-		say(msg, m, "не удалось прочитать таблицу %s: %s", t->name, db_errmsg(src));
+		err_set(msg, m, "не удалось прочитать таблицу %s: %s", t->name, db_errmsg(src));
 		return rc;
 	}
 	if ((rc = sink_open(&k, dst, t))) {
-		say(msg, m, "таблица %s: не удалось начать запись: %s", t->name, db_errmsg(dst));
+		err_set(msg, m, "таблица %s: не удалось начать запись: %s", t->name, db_errmsg(dst));
 		return rc;
 	}
 	sql = select_sql(t);
 	if ((rc = db_prepare(src, &s, sql))) {
-		say(msg, m, "не удалось прочитать таблицу %s: %s", t->name, db_errmsg(src));
+		err_set(msg, m, "не удалось прочитать таблицу %s: %s", t->name, db_errmsg(src));
 		sink_close(&k);
 		goto out;
 	}
@@ -1002,23 +992,23 @@ static int copy_table(struct db *src, struct db *dst, const struct dbcopy_table 
 		n++;
 	}
 	if (rc < 0) {
-		say(msg, m, "не удалось прочитать таблицу %s: %s", t->name, db_errmsg(src));
+		err_set(msg, m, "не удалось прочитать таблицу %s: %s", t->name, db_errmsg(src));
 		sink_close(&k);
 		goto out;
 	}
 	db_finalize(s);
 	s = NULL;
 	if ((rc = sink_close(&k))) {
-		say(msg, m, "таблица %s: строка не записана: %s", t->name, db_errmsg(dst));
+		err_set(msg, m, "таблица %s: строка не записана: %s", t->name, db_errmsg(dst));
 		goto out;
 	}
 	if ((rc = count_rows(dst, t->name, &ndst))) {
-		say(msg, m, "таблица %s: не удалось пересчитать строки копии: %s", t->name, db_errmsg(dst));
+		err_set(msg, m, "таблица %s: не удалось пересчитать строки копии: %s", t->name, db_errmsg(dst));
 		goto out;
 	}
 	if (n != nsrc || ndst != nsrc) {
-		say(msg, m, "таблица %s: строк в источнике %lld, прочитано %lld, в копии %lld", t->name,
-		    (long long)nsrc, (long long)n, (long long)ndst);
+		err_set(msg, m, "таблица %s: строк в источнике %lld, прочитано %lld, в копии %lld", t->name,
+			(long long)nsrc, (long long)n, (long long)ndst);
 		rc = ERR_INVALID;
 		goto out;
 	}
@@ -1066,19 +1056,19 @@ static int same_tables(const struct dbcopy_schema *a, const struct dbcopy_schema
 		       size_t m)
 {
 	if (a->version != b->version) {
-		say(msg, m, "версии схемы различаются: источник %d, копия %d", a->version, b->version);
+		err_set(msg, m, "версии схемы различаются: источник %d, копия %d", a->version, b->version);
 		return ERR_VERSION;
 	}
 	for (int i = 0; i < a->ntables || i < b->ntables; i++) {
 		const struct dbcopy_table *t = i < a->ntables ? &a->tables[i] : NULL;
 		const struct dbcopy_table *u = i < b->ntables ? &b->tables[i] : NULL;
 		if (!t || !u || strcmp(t->name, u->name) || t->ncols != u->ncols) {
-			say(msg, m, "таблицы источника и копии различаются (%s / %s)", t ? t->name : "—",
-			    u ? u->name : "—");
+			err_set(msg, m, "таблицы источника и копии различаются (%s / %s)", t ? t->name : "—",
+				u ? u->name : "—");
 			return ERR_INVALID;
 		}
 		if (!ident_ok(t->name)) {
-			say(msg, m, "таблица с необычным именем «%s»: это не таблица oko", t->name);
+			err_set(msg, m, "таблица с необычным именем «%s»: это не таблица oko", t->name);
 			return ERR_INVALID;
 		}
 		for (int j = 0; j < t->ncols; j++) {
@@ -1087,7 +1077,7 @@ static int same_tables(const struct dbcopy_schema *a, const struct dbcopy_schema
 			for (int l = 0; l < u->ncols && !found; l++)
 				found = !strcmp(c->name, u->cols[l].name) && c->cls == u->cols[l].cls;
 			if (!found || !ident_ok(c->name)) {
-				say(msg, m, "столбец %s.%s источника отличается в копии", t->name, c->name);
+				err_set(msg, m, "столбец %s.%s источника отличается в копии", t->name, c->name);
 				return ERR_INVALID;
 			}
 		}
@@ -1105,11 +1095,11 @@ static int sqlite_refs_ok(struct db *d, char *msg, size_t m)
 		return rc;
 	rc = db_step(s);
 	if (rc == DB_ROW) {
-		say(msg, m, "ссылка не найдена: строка таблицы %s ссылается на отсутствующую строку %s",
-		    db_col_text(s, 0), db_col_text(s, 2));
+		err_set(msg, m, "ссылка не найдена: строка таблицы %s ссылается на отсутствующую строку %s",
+			db_col_text(s, 0), db_col_text(s, 2));
 		rc = ERR_INVALID;
 	} else if (rc < 0) {
-		say(msg, m, "не удалось проверить ссылки: %s", db_errmsg(d));
+		err_set(msg, m, "не удалось проверить ссылки: %s", db_errmsg(d));
 	}
 	db_finalize(s);
 	return rc;
@@ -1135,13 +1125,13 @@ static int pg_fkeys_drop(struct db *d, char ***fks, int *n, char *msg, size_t m)
 			push(fks, n, xstrdup(db_col_text(s, i)));
 	db_finalize(s);
 	if (rc < 0) {
-		say(msg, m, "не удалось прочитать внешние ключи копии: %s", db_errmsg(d));
+		err_set(msg, m, "не удалось прочитать внешние ключи копии: %s", db_errmsg(d));
 		return rc;
 	}
 	for (int i = 0; i < *n; i += 3) {
 		if (!ident_ok((*fks)[i]) || !ident_ok((*fks)[i + 1])) {
-			say(msg, m, "внешний ключ с необычным именем «%s» в таблице %s", (*fks)[i + 1],
-			    (*fks)[i]);
+			err_set(msg, m, "внешний ключ с необычным именем «%s» в таблице %s", (*fks)[i + 1],
+				(*fks)[i]);
 			return ERR_INVALID;
 		}
 		struct buf b = BUF_INIT;
@@ -1149,7 +1139,7 @@ static int pg_fkeys_drop(struct db *d, char ***fks, int *n, char *msg, size_t m)
 		rc = db_exec(d, buf_str(&b));
 		buf_free(&b);
 		if (rc) {
-			say(msg, m, "не удалось снять внешний ключ %s: %s", (*fks)[i + 1], db_errmsg(d));
+			err_set(msg, m, "не удалось снять внешний ключ %s: %s", (*fks)[i + 1], db_errmsg(d));
 			return rc;
 		}
 	}
@@ -1165,8 +1155,8 @@ static int pg_fkeys_add(struct db *d, char **fks, int n, char *msg, size_t m)
 		int rc = db_exec(d, buf_str(&b));
 		buf_free(&b);
 		if (rc) {
-			say(msg, m, "ссылка не найдена (таблица %s): %s", fks[i],
-			    db_errmsg(d));
+			err_set(msg, m, "ссылка не найдена (таблица %s): %s", fks[i],
+				db_errmsg(d));
 			return rc;
 		}
 	}
@@ -1188,8 +1178,8 @@ static int pg_sequences(struct db *d, const struct dbcopy_schema *s, char *msg, 
 			int64_t v = 0;
 			int rc = db_query_int(d, sql, 0, &v);
 			if (rc) {
-				say(msg, m, "не удалось продолжить нумерацию %s.%s: %s", t->name,
-				    t->cols[j].name, db_errmsg(d));
+				err_set(msg, m, "не удалось продолжить нумерацию %s.%s: %s", t->name,
+					t->cols[j].name, db_errmsg(d));
 				return rc;
 			}
 		}
@@ -1209,21 +1199,21 @@ int dbcopy_tables(struct db *src, struct db *dst, dbcopy_progress *progress, voi
 	/* The source in one snapshot: a server writing meanwhile is not half copied. */
 	if ((rc = db_exec(src, db_is_pg(src) ? "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"
 					     : "BEGIN"))) {
-		say(msg, n, "не удалось начать чтение источника: %s", db_errmsg(src));
+		err_set(msg, n, "не удалось начать чтение источника: %s", db_errmsg(src));
 		goto out;
 	}
 	src_tx = true;
 	if ((rc = dbcopy_schema_read(src, &ss))) {
-		say(msg, n, "не удалось прочитать схему источника: %s", db_errmsg(src));
+		err_set(msg, n, "не удалось прочитать схему источника: %s", db_errmsg(src));
 		goto out;
 	}
 	if ((rc = db_begin_bulk(dst))) {
-		say(msg, n, "не удалось начать запись копии: %s", db_errmsg(dst));
+		err_set(msg, n, "не удалось начать запись копии: %s", db_errmsg(dst));
 		goto out;
 	}
 	dst_tx = true;
 	if ((rc = dbcopy_schema_read(dst, &ds))) {
-		say(msg, n, "не удалось прочитать схему копии: %s", db_errmsg(dst));
+		err_set(msg, n, "не удалось прочитать схему копии: %s", db_errmsg(dst));
 		goto out;
 	}
 	if ((rc = same_tables(&ss, &ds, msg, n)))
@@ -1233,7 +1223,7 @@ int dbcopy_tables(struct db *src, struct db *dst, dbcopy_progress *progress, voi
 	int seeded = 0;
 	char why[400];
 	if ((rc = holds_data(dst, &ds, &seeded, why, sizeof why))) {
-		say(msg, n, "копия не пуста: %s", why);
+		err_set(msg, n, "копия не пуста: %s", why);
 		goto out;
 	}
 	if (db_is_pg(dst) && (rc = pg_fkeys_drop(dst, &fks, &nfks, msg, n)))
@@ -1242,8 +1232,8 @@ int dbcopy_tables(struct db *src, struct db *dst, dbcopy_progress *progress, voi
 		char sql[128];
 		snprintf(sql, sizeof sql, "DELETE FROM \"%s\"", ds.tables[i].name);
 		if ((rc = db_exec(dst, sql))) {
-			say(msg, n, "не удалось очистить таблицу %s копии: %s", ds.tables[i].name,
-			    db_errmsg(dst));
+			err_set(msg, n, "не удалось очистить таблицу %s копии: %s", ds.tables[i].name,
+				db_errmsg(dst));
 			goto out;
 		}
 	}
@@ -1266,7 +1256,7 @@ int dbcopy_tables(struct db *src, struct db *dst, dbcopy_progress *progress, voi
 		goto out;
 	dst_tx = false;
 	if ((rc = db_commit(dst))) {
-		say(msg, n, "копия не сохранена: %s", db_errmsg(dst));
+		err_set(msg, n, "копия не сохранена: %s", db_errmsg(dst));
 		db_rollback(dst);
 		goto out;
 	}
@@ -1309,12 +1299,12 @@ static int copy_file(const char *from, const char *to, mode_t mode, char *msg, s
 {
 	int in = open(from, O_RDONLY | O_CLOEXEC);
 	if (in < 0) {
-		say(msg, m, "не удалось прочитать %s: %s", from, strerror(errno));
+		err_set(msg, m, "не удалось прочитать %s: %s", from, strerror(errno));
 		return ERR_IO;
 	}
 	int out = open(to, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode & 0777);
 	if (out < 0) {
-		say(msg, m, "не удалось создать %s: %s", to, strerror(errno));
+		err_set(msg, m, "не удалось создать %s: %s", to, strerror(errno));
 		close(in);
 		return ERR_IO;
 	}
@@ -1325,7 +1315,7 @@ static int copy_file(const char *from, const char *to, mode_t mode, char *msg, s
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r < 0) {
-			say(msg, m, "не удалось прочитать %s: %s", from, strerror(errno));
+			err_set(msg, m, "не удалось прочитать %s: %s", from, strerror(errno));
 			rc = ERR_IO;
 			break;
 		}
@@ -1336,7 +1326,7 @@ static int copy_file(const char *from, const char *to, mode_t mode, char *msg, s
 			if (w < 0 && errno == EINTR)
 				continue;
 			if (w <= 0) {
-				say(msg, m, "не удалось записать %s: %s", to, strerror(errno));
+				err_set(msg, m, "не удалось записать %s: %s", to, strerror(errno));
 				rc = ERR_IO;
 				break;
 			}
@@ -1346,7 +1336,7 @@ static int copy_file(const char *from, const char *to, mode_t mode, char *msg, s
 			break;
 	}
 	if (!rc && fsync(out) != 0) {
-		say(msg, m, "не удалось записать %s: %s", to, strerror(errno));
+		err_set(msg, m, "не удалось записать %s: %s", to, strerror(errno));
 		rc = ERR_IO;
 	}
 	close(out);
@@ -1386,7 +1376,7 @@ static int copy_tree(const char *from, const char *to, int64_t *files, char *msg
 {
 	DIR *dir = opendir(from);
 	if (!dir) {
-		say(msg, m, "не удалось прочитать каталог %s: %s", from, strerror(errno));
+		err_set(msg, m, "не удалось прочитать каталог %s: %s", from, strerror(errno));
 		return ERR_IO;
 	}
 	int rc = 0;
@@ -1397,17 +1387,17 @@ static int copy_tree(const char *from, const char *to, int64_t *files, char *msg
 		char a[4096], b[4096];
 		if ((size_t)snprintf(a, sizeof a, "%s/%s", from, e->d_name) >= sizeof a ||
 		    (size_t)snprintf(b, sizeof b, "%s/%s", to, e->d_name) >= sizeof b) {
-			say(msg, m, "слишком длинный путь в каталоге %s", from);
+			err_set(msg, m, "слишком длинный путь в каталоге %s", from);
 			rc = ERR_LIMIT;
 			break;
 		}
 		struct stat st;
 		if (lstat(a, &st) != 0) {
-			say(msg, m, "не удалось прочитать %s: %s", a, strerror(errno));
+			err_set(msg, m, "не удалось прочитать %s: %s", a, strerror(errno));
 			rc = ERR_IO;
 		} else if (S_ISDIR(st.st_mode)) {
 			if (mkdir(b, st.st_mode & 0777) != 0) {
-				say(msg, m, "не удалось создать каталог %s: %s", b, strerror(errno));
+				err_set(msg, m, "не удалось создать каталог %s: %s", b, strerror(errno));
 				rc = ERR_IO;
 			} else {
 				rc = copy_tree(a, b, files, msg, m);
@@ -1453,8 +1443,8 @@ int dbcopy_files(struct dbcopy_file *f, int n, char *msg, size_t m)
 		bool ok = S_ISDIR(st.st_mode) ? S_ISDIR(dt.st_mode) && empty_dir(f[i].to)
 					      : S_ISREG(dt.st_mode) && same_bytes(f[i].from, f[i].to);
 		if (!ok) {
-			say(msg, m, "%s уже существует: не перезаписываю (уберите его или выберите другое "
-				    "место для копии)", f[i].to);
+			err_set(msg, m, "%s уже существует: не перезаписываю (уберите его или выберите другое "
+					"место для копии)", f[i].to);
 			return ERR_EXISTS;
 		}
 	}
@@ -1468,7 +1458,7 @@ int dbcopy_files(struct dbcopy_file *f, int n, char *msg, size_t m)
 		if (S_ISDIR(st.st_mode)) {
 			if (!there) {
 				if (mkdir(f[i].to, st.st_mode & 0777) != 0) {
-					say(msg, m, "не удалось создать каталог %s: %s", f[i].to, strerror(errno));
+					err_set(msg, m, "не удалось создать каталог %s: %s", f[i].to, strerror(errno));
 					rc = ERR_IO;
 					break;
 				}

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "base/err.h"
+#include "base/file.h"
 #include "base/mem.h"
 
 enum scan_type scan_sniff(const void *data, size_t n)
@@ -245,15 +246,6 @@ static int write_all(int fd, const unsigned char *p, size_t n)
 	return 0;
 }
 
-static void sync_dir(const char *dir)
-{
-	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd >= 0) {
-		fsync(fd);
-		close(fd);
-	}
-}
-
 int scan_store(const char *dir, const void *data, size_t n, char id[SCAN_ID_LEN])
 {
 	unsigned char raw[(SCAN_ID_LEN - 1) / 2];
@@ -289,7 +281,7 @@ int scan_store(const char *dir, const void *data, size_t n, char id[SCAN_ID_LEN]
 	fd = -1;
 	if (rename(tmp, path) != 0)
 		goto fail;
-	sync_dir(dir);
+	file_sync_dir(dir);
 	return 0;
 fail:
 	if (fd >= 0)
