@@ -377,7 +377,7 @@ static const struct cli_cmd commands[] = {
 	  "использование: oko user add ЛОГИН --role РОЛЬ [--scope ТЕРРИТОРИЯ] [--name ИМЯ] [--password П]\n"
 	  "       oko user passwd ЛОГИН [--password П]\n"
 	  "       oko user list\n"
-	  "       oko user token [create] ЛОГИН [--label МЕТКА] [--days N]\n"
+	  "       oko user token [create] ЛОГИН [--label МЕТКА] [--days N] [--metrics]\n"
 	  "       oko user token list [ЛОГИН] [--all]\n"
 	  "       oko user token revoke НОМЕР\n"
 	  "       oko user token revoke-all ЛОГИН\n\n"
@@ -388,10 +388,13 @@ static const struct cli_cmd commands[] = {
 	  "1234567890 и им подобные, также с цифрами и знаками вокруг) и логин не принимаются.\n"
 	  "passwd закрывает сеансы пользователя и отзывает его ключи API.\n"
 	  "token выдаёт ключ для JSON API (заголовок «Authorization: Bearer КЛЮЧ») на --days дней\n"
-	  "(по умолчанию 90, не больше 365); list — действующие ключи (--all — и истёкшие,\n"
-	  "отозванные) с номерами; revoke — отозвать ключ по номеру; revoke-all — все ключи\n"
-	  "пользователя. Пользователю с логином create, list, revoke или revoke-all ключ\n"
-	  "выдаётся командой «oko user token create ЛОГИН»." },
+	  "(по умолчанию 90, не больше 365); ключ администратора открывает и /metrics.\n"
+	  "С --metrics ключ открывает только /metrics (счётчики для Prometheus), и то лишь\n"
+	  "администратору; результатов, рисков и признаков он не читает.\n"
+	  "list — действующие ключи (--all — и истёкшие, отозванные) с номерами и доступом;\n"
+	  "revoke — отозвать ключ по номеру; revoke-all — все ключи пользователя.\n"
+	  "Пользователю с логином create, list, revoke или revoke-all ключ выдаётся командой\n"
+	  "«oko user token create ЛОГИН»." },
 	{ "version", cmd_version, "показать версию oko",
 	  "использование: oko version\n\n"
 	  "Печатает версию oko (метку git, из которой собрана программа) и номер схемы базы\n"

@@ -51,16 +51,12 @@ void log_init_from_env(void)
 		else if (!strcmp(e, "quiet"))
 			level = LOG_QUIET;
 	}
+	/* An unknown value never gets here: main's conf_check_env refuses it (exit 2). */
 	const char *f = getenv("OKO_LOG_FORMAT");
-	if (f && *f) {
-		if (!strcmp(f, "json"))
-			format = LOG_JSON;
-		else if (!strcmp(f, "text"))
-			format = LOG_TEXT;
-		else
-			log_warn("OKO_LOG_FORMAT: допустимые значения «text» и «json», а не «%s»; журнал "
-				 "пишется текстом", f);
-	}
+	if (f && !strcmp(f, "json"))
+		format = LOG_JSON;
+	else if (f && !strcmp(f, "text"))
+		format = LOG_TEXT;
 }
 
 /* Length of the well-formed UTF-8 character at s (at most n bytes), 0 when the bytes there

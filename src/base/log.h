@@ -19,8 +19,8 @@ enum log_format { LOG_TEXT, LOG_JSON };
 
 void log_set_level(enum log_level lv);
 void log_set_format(enum log_format f);
-/* Reads OKO_LOG and OKO_LOG_FORMAT from the environment (an unknown value is ignored with
- * a warning). */
+/* Reads OKO_LOG and OKO_LOG_FORMAT from the environment; an unknown value changes nothing
+ * (main refuses an unknown OKO_LOG_FORMAT before: conf_check_env, src/cli/conf.c). */
 void log_init_from_env(void);
 enum log_level log_get_level(void);
 enum log_format log_get_format(void);

@@ -70,8 +70,9 @@ static const char *when(int64_t t, char out[32])
 }
 
 static int token_create(struct cli *c, struct db *d, const char *login, const char *label,
-			const char *days_text, int64_t now)
+			const char *days_text, bool metrics, int64_t now)
 {
+	enum api_token_kind kind = metrics ? API_TOKEN_METRICS : API_TOKEN_FULL;
 	struct user u;
 	char token[USER_TOKEN_HEX], until[32], detail[200];
 	long days = USER_TOKEN_DAYS;
@@ -87,15 +88,20 @@ static int token_create(struct cli *c, struct db *d, const char *login, const ch
 		fprintf(stderr, "oko: пользователя %s нет\n", login);
 		return rc;
 	}
-	if ((rc = api_token_create(d, u.id, label, now, (int)days, token, &id)))
+	if ((rc = api_token_create(d, u.id, label, kind, now, (int)days, token, &id)))
 		return rc;
-	snprintf(detail, sizeof detail, "ключ %lld «%s», %ld дн.", (long long)id, label, days);
+	snprintf(detail, sizeof detail, "ключ %lld «%s», %ld дн., %s", (long long)id, label, days,
+		 api_token_kind_title(kind));
 	audit_add(d, NULL, cli_user_name(), "api_token", login, detail, "cli");
 	printf("%s\n", token);
-	fprintf(stderr, "Ключ API № %lld для %s показан один раз: сохраните его. Передавайте его в "
-			"заголовке «Authorization: Bearer КЛЮЧ». Действует до %s UTC; отозвать: "
+	fprintf(stderr, "Ключ API № %lld для %s (%s) показан один раз: сохраните его. Передавайте его "
+			"в заголовке «Authorization: Bearer КЛЮЧ». Действует до %s UTC; отозвать: "
 			"oko user token revoke %lld.\n",
-		(long long)id, login, when(now + days * 86400, until), (long long)id);
+		(long long)id, login, api_token_kind_title(kind), when(now + days * 86400, until),
+		(long long)id);
+	if (metrics && u.role != ROLE_ADMIN)
+		fprintf(stderr, "Внимание: %s — не администратор, а /metrics открывается только "
+				"администратору: этот ключ не откроет ничего.\n", login);
 	return 0;
 }
 
@@ -111,11 +117,11 @@ static int token_list(struct db *d, const char *login, bool all, int64_t now)
 	}
 	if ((rc = api_token_list(d, u.id, all, now, &v, &n)))
 		return rc;
-	printf("номер\tпользователь\tметка\tвыдан (UTC)\tдействует до (UTC)\tсостояние\n");
+	printf("номер\tпользователь\tметка\tдоступ\tвыдан (UTC)\tдействует до (UTC)\tсостояние\n");
 	for (size_t i = 0; i < n; i++) {
 		char a[32], b[32], r[32];
-		printf("%lld\t%s\t%s\t%s\t%s\t", (long long)v[i].id, v[i].login, v[i].label,
-		       when(v[i].created_at, a), when(v[i].expires_at, b));
+		printf("%lld\t%s\t%s\t%s\t%s\t%s\t", (long long)v[i].id, v[i].login, v[i].label,
+		       api_token_kind_title(v[i].kind), when(v[i].created_at, a), when(v[i].expires_at, b));
 		if (v[i].revoked_at)
 			printf("отозван %s (%s)\n", when(v[i].revoked_at, r), v[i].revoked_by);
 		else if (v[i].expires_at <= now)
@@ -132,7 +138,7 @@ static int token_list(struct db *d, const char *login, bool all, int64_t now)
 
 /* oko user token …: create (also the bare form "token ЛОГИН"), list, revoke, revoke-all. */
 static int token_cmd(struct cli *c, struct db *d, int npos, char **argv, const char *label,
-		     const char *days, bool all)
+		     const char *days, bool all, bool metrics)
 {
 	int64_t now = plan_now();
 	char by[80], detail[200];
@@ -140,7 +146,7 @@ static int token_cmd(struct cli *c, struct db *d, int npos, char **argv, const c
 	snprintf(by, sizeof by, "cli:%s", cli_user_name());
 	const char *sub = argv[1];
 	if (!strcmp(sub, "create") && npos == 3)
-		return token_create(c, d, argv[2], label, days, now);
+		return token_create(c, d, argv[2], label, days, metrics, now);
 	if (!strcmp(sub, "list") && npos <= 3)
 		return token_list(d, npos == 3 ? argv[2] : NULL, all, now);
 	if (!strcmp(sub, "revoke") && npos == 3) {
@@ -173,8 +179,8 @@ static int token_cmd(struct cli *c, struct db *d, int npos, char **argv, const c
 		return 0;
 	}
 	if (npos == 2 && strcmp(sub, "create") && strcmp(sub, "revoke") && strcmp(sub, "revoke-all"))
-		return token_create(c, d, sub, label, days, now); /* "oko user token ЛОГИН" */
-	return cli_usage_error(c, "oko user token [create] ЛОГИН | list [ЛОГИН] | revoke НОМЕР | "
+		return token_create(c, d, sub, label, days, metrics, now); /* "oko user token ЛОГИН" */
+	return cli_usage_error(c, "oko user token [create] ЛОГИН [--metrics] | list [ЛОГИН] | revoke НОМЕР | "
 				  "revoke-all ЛОГИН");
 }
 
@@ -195,11 +201,11 @@ int cmd_user(struct cli *c, int argc, char **argv)
 {
 	const char *name = NULL, *role = NULL, *scope = NULL, *password = NULL, *label = "api";
 	const char *days = NULL;
-	bool all = false;
+	bool all = false, metrics = false;
 	const struct cli_opt opts[] = {
 		{ "--name", &name, NULL }, { "--role", &role, NULL }, { "--scope", &scope, NULL },
 		{ "--password", &password, NULL }, { "--label", &label, NULL }, { "--days", &days, NULL },
-		{ "--all", NULL, &all }, { 0 },
+		{ "--all", NULL, &all }, { "--metrics", NULL, &metrics }, { 0 },
 	};
 	int npos, rc;
 	if ((rc = cli_parse(c, argc, argv, opts, &npos)))
@@ -228,7 +234,7 @@ int cmd_user(struct cli *c, int argc, char **argv)
 		printf("логин\tроль\tимя\tтерритория\n");
 		rc = user_list(d, USER_BY_LOGIN, list_row, NULL);
 	} else if (!strcmp(argv[0], "token") && npos >= 2) {
-		rc = token_cmd(c, d, npos, argv, label, days, all);
+		rc = token_cmd(c, d, npos, argv, label, days, all, metrics);
 	} else {
 		rc = cli_usage_error(c, "неизвестное действие «%s» или неверное число аргументов", argv[0]);
 	}

@@ -501,22 +501,41 @@ int session_count(struct db *d, int64_t now, int64_t *n)
 	return rc;
 }
 
-int api_token_create(struct db *d, int64_t user_id, const char *label, int64_t now, int days,
-		     char token[USER_TOKEN_HEX], int64_t *id)
+/* api_token.kind as stored (migration 022). */
+static const char *kind_text(enum api_token_kind k)
+{
+	return k == API_TOKEN_METRICS ? "metrics" : "full";
+}
+
+/* A stored kind read back; anything but 'full' opens no more than /metrics. */
+static enum api_token_kind kind_parse(const char *t)
+{
+	return t && !strcmp(t, "full") ? API_TOKEN_FULL : API_TOKEN_METRICS;
+}
+
+const char *api_token_kind_title(enum api_token_kind k)
+{
+	return k == API_TOKEN_METRICS ? "только /metrics" : "JSON API";
+}
+
+int api_token_create(struct db *d, int64_t user_id, const char *label, enum api_token_kind kind,
+		     int64_t now, int days, char token[USER_TOKEN_HEX], int64_t *id)
 {
 	char h[USER_TOKEN_HEX];
 	struct db_stmt *s = NULL;
 	if (days < 1 || days > USER_TOKEN_MAX_DAYS)
 		return ERR_INVALID;
+	if (kind != API_TOKEN_FULL && kind != API_TOKEN_METRICS)
+		return ERR_INVALID;
 	if (sodium_init() < 0)
 		return ERR_INVALID;
 	new_token(token);
 	token_hash(token, h);
-	int rc = db_prepare(d, &s, "INSERT INTO api_token(token_hash, user_id, label, created_at, expires_at)"
-				   " VALUES (?, ?, ?, ?, ?)");
+	int rc = db_prepare(d, &s, "INSERT INTO api_token(token_hash, user_id, label, kind, created_at,"
+				   " expires_at) VALUES (?, ?, ?, ?, ?, ?)");
 	if (!rc && !(rc = db_bind_text(s, 1, h, -1)) && !(rc = db_bind_int(s, 2, user_id)) &&
-	    !(rc = db_bind_text(s, 3, label, -1)) && !(rc = db_bind_int(s, 4, now)) &&
-	    !(rc = db_bind_int(s, 5, now + (int64_t)days * 86400)))
+	    !(rc = db_bind_text(s, 3, label, -1)) && !(rc = db_bind_text(s, 4, kind_text(kind), -1)) &&
+	    !(rc = db_bind_int(s, 5, now)) && !(rc = db_bind_int(s, 6, now + (int64_t)days * 86400)))
 		rc = db_step(s);
 	db_finalize(s);
 	if (rc < 0)
@@ -526,15 +545,18 @@ int api_token_create(struct db *d, int64_t user_id, const char *label, int64_t n
 	return 0;
 }
 
-int api_token_lookup(struct db *d, const char *token, int64_t now, struct user *u)
+int api_token_lookup(struct db *d, const char *token, int64_t now, struct user *u,
+		     enum api_token_kind *kind)
 {
 	char h[USER_TOKEN_HEX];
 	struct db_stmt *s = NULL;
 	int rc;
+	*kind = API_TOKEN_METRICS;
 	if (strlen(token) != USER_TOKEN_HEX - 1)
 		return ERR_NOTFOUND;
 	token_hash(token, h);
-	if ((rc = db_cached(d, &s, "SELECT " USER_COLS " FROM api_token t JOIN \"user\" u ON u.id = t.user_id"
+	if ((rc = db_cached(d, &s, "SELECT " USER_COLS ", t.kind FROM api_token t"
+				   " JOIN \"user\" u ON u.id = t.user_id"
 				   " LEFT JOIN school sc ON sc.id = u.school_id"
 				   " LEFT JOIN municipality m ON m.id = u.municipality_id"
 				   " LEFT JOIN region r ON r.id = u.region_id"
@@ -545,6 +567,7 @@ int api_token_lookup(struct db *d, const char *token, int64_t now, struct user *
 	rc = db_step(s);
 	if (rc == DB_ROW) {
 		read_user(s, u, 0);
+		*kind = kind_parse(db_col_text(s, 8));
 		db_reset(s);
 		return 0;
 	}
@@ -553,7 +576,7 @@ int api_token_lookup(struct db *d, const char *token, int64_t now, struct user *
 }
 
 #define TOKEN_COLS "t.id, u.login, t.label, t.created_at, t.expires_at, coalesce(t.revoked_at, 0)," \
-	" coalesce(t.revoked_by, '') FROM api_token t JOIN \"user\" u ON u.id = t.user_id"
+	" coalesce(t.revoked_by, ''), t.kind FROM api_token t JOIN \"user\" u ON u.id = t.user_id"
 
 static void read_token(struct db_stmt *s, struct api_token_info *t)
 {
@@ -565,6 +588,7 @@ static void read_token(struct db_stmt *s, struct api_token_info *t)
 	t->expires_at = db_col_int(s, 4);
 	t->revoked_at = db_col_int(s, 5);
 	snprintf(t->revoked_by, sizeof t->revoked_by, "%s", db_col_text(s, 6));
+	t->kind = kind_parse(db_col_text(s, 7));
 }
 
 int api_token_revoke(struct db *d, int64_t id, int64_t now, const char *by,

@@ -77,21 +77,31 @@ int session_count(struct db *d, int64_t now, int64_t *n);
 #define USER_TOKEN_DAYS 90      /* default lifetime */
 #define USER_TOKEN_MAX_DAYS 365
 
+/* What a key opens (migration 022, column api_token.kind). A full key opens the JSON API
+ * and, when its user is an administrator, /metrics; a metrics key opens /metrics only (the
+ * Prometheus scraper's credential, which must not read results, risk or signs). */
+enum api_token_kind { API_TOKEN_FULL, API_TOKEN_METRICS };
+/* Its words in lists: «JSON API», «только /metrics». */
+const char *api_token_kind_title(enum api_token_kind k);
+
 struct api_token_info {
 	int64_t id;              /* the key's number, for lists and revocation */
 	char login[64];          /* its user */
 	char label[128];
+	enum api_token_kind kind;
 	int64_t created_at, expires_at, revoked_at; /* unix seconds; revoked_at 0 = not */
 	char revoked_by[64];
 };
 
-/* Creates an API key valid for days (1..USER_TOKEN_MAX_DAYS) from now; the key is shown
- * once (token), *id (may be NULL) gets its number. ERR_INVALID for a lifetime out of range. */
-int api_token_create(struct db *d, int64_t user_id, const char *label, int64_t now, int days,
-		     char token[USER_TOKEN_HEX], int64_t *id);
-/* The user of a key that is valid at now; ERR_NOTFOUND for an unknown, expired or revoked
- * key or a disabled user. */
-int api_token_lookup(struct db *d, const char *token, int64_t now, struct user *u);
+/* Creates an API key of kind valid for days (1..USER_TOKEN_MAX_DAYS) from now; the key is
+ * shown once (token), *id (may be NULL) gets its number. ERR_INVALID for a lifetime out of
+ * range. */
+int api_token_create(struct db *d, int64_t user_id, const char *label, enum api_token_kind kind,
+		     int64_t now, int days, char token[USER_TOKEN_HEX], int64_t *id);
+/* The user and the kind of a key that is valid at now; ERR_NOTFOUND for an unknown, expired
+ * or revoked key or a disabled user. The caller must honour *kind. */
+int api_token_lookup(struct db *d, const char *token, int64_t now, struct user *u,
+		     enum api_token_kind *kind);
 /* Revokes key id at now, recording by (a login, or what revoked it); ERR_NOTFOUND when no
  * such key is valid. *info (may be NULL) gets the key as it was. */
 int api_token_revoke(struct db *d, int64_t id, int64_t now, const char *by,

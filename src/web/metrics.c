@@ -15,7 +15,7 @@
 #define OKO_VERSION "unknown"
 #endif
 
-#define MAX_ROUTES 400 /* routes of the table counted on their own; more would count as "other" */
+#define MAX_ROUTES METRICS_MAX_ROUTES
 
 /* Methods of requests no route took: a fixed list, anything else is "other". */
 static const char *const methods[] = { "GET", "POST", "HEAD", "PUT", "DELETE", "OPTIONS", "PATCH", "other" };

@@ -46,6 +46,11 @@ enum metrics_login { METRICS_LOGIN_PASSWORD, METRICS_LOGIN_THROTTLED, METRICS_LO
 void metrics_start(void);
 void metrics_set_version(const char *version);
 
+/* Routes of the table counted each under its own pattern (their counters are arrays of
+ * this size); a route past it would be counted as "other". tests/unit/test_metrics.c
+ * checks that web_routes fits. */
+#define METRICS_MAX_ROUTES 400
+
 /* One answered request: its route (NULL when none matched; path tells the static assets
  * apart), method, status and seconds from its first byte to its answer sent. */
 void metrics_request(const struct web_route *rt, const char *path, const char *method, int status,

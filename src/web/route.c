@@ -778,6 +778,12 @@ static bool token_path(const char *path)
 	return !strncmp(path, "/api/", 5) || !strcmp(path, "/metrics");
 }
 
+/* Whether a key of this kind opens path (one of token_path's): a metrics key only /metrics. */
+static bool token_kind_opens(enum api_token_kind kind, const char *path)
+{
+	return kind == API_TOKEN_FULL || !strcmp(path, "/metrics");
+}
+
 static void authenticate(struct web_req *r)
 {
 	struct MHD_Connection *conn = r->conn;
@@ -786,7 +792,14 @@ static void authenticate(struct web_req *r)
 	 * the pages, which show pupils' names to a school's coordinator, and never a
 	 * state-changing form. */
 	if (auth && !strncmp(auth, "Bearer ", 7) && token_path(r->path)) {
-		if (api_token_lookup(r->db, auth + 7, r->now, &r->user) == 0) {
+		enum api_token_kind kind;
+		if (api_token_lookup(r->db, auth + 7, r->now, &r->user, &kind) == 0) {
+			if (!token_kind_opens(kind, r->path)) {
+				/* not authenticated: nothing downstream sees this user */
+				memset(&r->user, 0, sizeof r->user);
+				r->token_kind_refused = true;
+				return;
+			}
 			r->authed = true;
 			r->scope = scope_of(&r->user);
 			r->by_token = true;
@@ -931,7 +944,11 @@ void web_dispatch(struct web_req *r, struct web_res *w)
 		if (!r->authed) {
 			const char *auth = r->conn ? MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND,
 										 "Authorization") : NULL;
-			if (token_path(r->path) && auth && !strncmp(auth, "Bearer ", 7)) {
+			if (r->token_kind_refused) {
+				metrics_login_refused(METRICS_LOGIN_TOKEN);
+				web_error_page(r, w, 403, "Этот ключ API выдан только для мониторинга: он "
+							  "открывает только /metrics.");
+			} else if (token_path(r->path) && auth && !strncmp(auth, "Bearer ", 7)) {
 				metrics_login_refused(METRICS_LOGIN_TOKEN);
 				web_error_page(r, w, 403, "Ключ API не действует: он неверен, истёк или "
 							  "отозван. Получите новый у администратора.");

@@ -77,6 +77,7 @@ struct web_req {
 	int nvals;
 	bool authed;
 	bool by_token;          /* authenticated by an API token (no CSRF needed) */
+	bool token_kind_refused; /* a valid metrics-only key sent to a path other than /metrics */
 	struct user user;
 	struct scope scope;     /* what the user may see (model/scope.h); NONE until authed */
 	char csrf[USER_TOKEN_HEX];

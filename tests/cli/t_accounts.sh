@@ -79,7 +79,7 @@ expect_grep "its expiry is said when it is made" "$T/err" "Действует д
 id=$(sql "SELECT id FROM api_token WHERE label = 'nightly'")
 expect_eq "it expires in 90 days by default" "$(sql "SELECT (expires_at - created_at) / 86400 FROM api_token WHERE id = $id")" 90
 run_oko user token list reg
-expect_grep "token list shows it with its number" "$T/out" "$id	reg	nightly"
+expect_grep "token list shows it with its number and what it opens" "$T/out" "$id	reg	nightly	JSON API	"
 expect_ok "the operator revokes it by number" user token revoke "$id"
 api "$key"
 expect_eq "a revoked key is refused" "$code" 403
@@ -111,6 +111,7 @@ id3=$(sql "SELECT id FROM api_token WHERE label = 'выгрузка <b>'")
 get admin /users
 expect_grep "/users lists the valid keys" "$T/body" "выгрузка &lt;b&gt;"
 expect_grep "with a revoke button" "$T/body" "value=\"$id3\"><button>Отозвать</button>"
+expect_grep "and what it opens" "$T/body" "выгрузка &lt;b&gt;</td><td>JSON API</td>"
 grep -q ">nightly<" "$T/body" && fail "a revoked key is not listed" || ok "a revoked key is not listed"
 login sch password-sch
 post sch /users/tokens/revoke --data-urlencode "id=$id3"

@@ -246,7 +246,9 @@ while IFS= read -r line; do
 		curl -s -H "Authorization: Bearer $TOKEN" -o "$T/metrics" -w '%{http_code}' \
 			"http://127.0.0.1:$PORT/metrics" >"$T/code"
 		expect_eq "  the token opens /metrics" "$(cat "$T/code")" 200
-		expect_grep "  /metrics counts requests" "$T/metrics" "oko_http_requests_total{" ;;
+		expect_grep "  /metrics counts requests" "$T/metrics" "oko_http_requests_total{"
+		expect_eq "  the monitoring key opens nothing else: /api/v1/me 403" "$(curl -s -o /dev/null \
+			-w '%{http_code}' -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:$PORT/api/v1/me")" 403 ;;
 	"sudo -u oko oko settings pupil-names-retention 24")
 		expect_grep "  the retention is 24 months" <(OKO_DB=$R/var/lib/oko/oko.db oko settings) "24" ;;
 	esac

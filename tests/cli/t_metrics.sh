@@ -138,6 +138,48 @@ scrape "$T/m3" -H "Authorization: Bearer $key"
 expect_eq "scrapes leave nothing in the audit log" "$(sql "SELECT count(*) FROM audit")" "$audit_after"
 [ "$audit_after" -gt "$audit_before" ] && ok "(the uploads were audited)" || fail "no audit rows at all"
 
+# --- a metrics-only key (migration 022): the scraper's credential opens /metrics and nothing
+# else; an ordinary administrator's key keeps opening both; a region user's metrics key
+# opens nothing.
+mkey=$("$OKO" user token create admin --metrics --label prometheus-only 2>"$T/err")
+expect_grep "a metrics key is said to be one when made" "$T/err" "(только /metrics)"
+regmkey=$("$OKO" user token create reg --metrics 2>"$T/err")
+expect_grep "… and a non-administrator's is warned about" "$T/err" "не администратор"
+expect_eq "stored with its kind" "$(sql "SELECT count(*) FROM api_token WHERE kind = 'metrics'")" 2
+expect_eq "the creation audited with the kind" \
+	"$(sql "SELECT count(*) FROM audit WHERE action = 'api_token' AND object = 'admin' AND detail LIKE '%только /metrics%'")" 1
+# api KEY PATH: GET with the key; status in $code, body in $T/api
+api() { code=$(curl -s -o "$T/api" -w '%{http_code}' -H "Authorization: Bearer $1" "$URL$2"); }
+api "$mkey" /metrics
+expect_eq "the metrics key opens /metrics" "$code" 200
+grep -q '^oko_database_size_bytes [0-9]' "$T/api" && ok "… the counters" || fail "metrics key: no counters"
+api "$mkey" /api/v1/me
+expect_eq "the metrics key is refused on /api/v1/me" "$code" 403
+expect_grep "… saying it is for monitoring only" "$T/api" "только для мониторинга"
+grep -q '"login"' "$T/api" && fail "the refusal shows the user" || ok "… and shows no user"
+for p in /api/v1/results /api/v1/risk /api/v1/signs; do
+	api "$mkey" "$p"
+	expect_eq "the metrics key is refused on $p" "$code" 403
+done
+api "$mkey" /
+expect_eq "a page with the metrics key: the key is not taken (a login page)" "$code" 303
+api "$key" /api/v1/me
+expect_eq "the administrator's ordinary key still opens the API" "$code" 200
+api "$key" /metrics
+expect_eq "… and /metrics" "$code" 200
+api "$regmkey" /metrics
+expect_eq "a region user's metrics key is refused on /metrics" "$code" 403
+api "$regmkey" /api/v1/me
+expect_eq "… and on the API" "$code" 403
+api "$regkey" /api/v1/me
+expect_eq "the region user's ordinary key opens the API" "$code" 200
+run_oko user token list admin
+expect_grep "token list shows a metrics key's kind" "$T/out" "prometheus-only	только /metrics	"
+expect_grep "… and an ordinary key's" "$T/out" "prometheus	JSON API	"
+get admin /users
+expect_grep "the keys page shows the kind" "$T/body" "prometheus-only</td><td>только /metrics</td>"
+expect_grep "… and an ordinary key's" "$T/body" "prometheus</td><td>JSON API</td>"
+
 # --- the JSON log: every line an object; the access log's fields
 get admin "/schools?q=secret-query"
 curl -s -o /dev/null "$URL/bad%0Apath"
@@ -182,7 +224,9 @@ grep -q '/bad\\nline 404' "$T/serve.log" && ok "a line break in a path escaped i
 	{ fail "text log"; sed 's/^/# /' "$T/serve.log" | tail -3; }
 grep -q '^line 404' "$T/serve.log" && fail "the event broke the line" || ok "… on one line"
 grep -q '^{' "$T/serve.log" && fail "JSON in the text log" || ok "the text log is text"
+# An unknown log format stops every command before it runs (status 2, the value named).
 OKO_LOG_FORMAT=yaml "$OKO" user list >/dev/null 2>"$T/err"
-expect_grep "an unknown log format is named" "$T/err" "OKO_LOG_FORMAT"
+expect_eq "an unknown log format: exit status 2" "$?" 2
+expect_grep "… named, with the words allowed" "$T/err" "OKO_LOG_FORMAT: одно из слов text,json, а не «yaml»"
 
 echo "1..$_n"

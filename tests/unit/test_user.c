@@ -147,20 +147,21 @@ static void test_token_expiry(void **state)
 {
 	char msg[256], tok[USER_TOKEN_HEX], tok1[USER_TOKEN_HEX];
 	struct user u, v;
+	enum api_token_kind k;
 	int64_t now = 1700000000, id = 0;
 	assert_int_equal(user_add(db, "script1", "Скрипт", ROLE_REGION, NULL, "script-pass-1", msg, sizeof msg), 0);
 	assert_int_equal(user_find(db, "script1", &u), 0);
-	assert_int_equal(api_token_create(db, u.id, "nightly", now, USER_TOKEN_DAYS, tok, &id), 0);
+	assert_int_equal(api_token_create(db, u.id, "nightly", API_TOKEN_FULL, now, USER_TOKEN_DAYS, tok, &id), 0);
 	assert_true(id > 0);
-	assert_int_equal(api_token_lookup(db, tok, now, &v), 0);
+	assert_int_equal(api_token_lookup(db, tok, now, &v, &k), 0);
 	assert_string_equal(v.login, "script1");
-	assert_int_equal(api_token_lookup(db, tok, now + 90 * DAY - 1, &v), 0);
-	assert_int_equal(api_token_lookup(db, tok, now + 90 * DAY, &v), ERR_NOTFOUND);
-	assert_int_equal(api_token_create(db, u.id, "short", now, 1, tok1, NULL), 0);
-	assert_int_equal(api_token_lookup(db, tok1, now + DAY - 1, &v), 0);
-	assert_int_equal(api_token_lookup(db, tok1, now + DAY, &v), ERR_NOTFOUND);
-	assert_int_equal(api_token_create(db, u.id, "x", now, 0, tok1, NULL), ERR_INVALID);
-	assert_int_equal(api_token_create(db, u.id, "x", now, USER_TOKEN_MAX_DAYS + 1, tok1, NULL), ERR_INVALID);
+	assert_int_equal(api_token_lookup(db, tok, now + 90 * DAY - 1, &v, &k), 0);
+	assert_int_equal(api_token_lookup(db, tok, now + 90 * DAY, &v, &k), ERR_NOTFOUND);
+	assert_int_equal(api_token_create(db, u.id, "short", API_TOKEN_FULL, now, 1, tok1, NULL), 0);
+	assert_int_equal(api_token_lookup(db, tok1, now + DAY - 1, &v, &k), 0);
+	assert_int_equal(api_token_lookup(db, tok1, now + DAY, &v, &k), ERR_NOTFOUND);
+	assert_int_equal(api_token_create(db, u.id, "x", API_TOKEN_FULL, now, 0, tok1, NULL), ERR_INVALID);
+	assert_int_equal(api_token_create(db, u.id, "x", API_TOKEN_FULL, now, USER_TOKEN_MAX_DAYS + 1, tok1, NULL), ERR_INVALID);
 	/* The list: valid keys, or with all also the expired ones. */
 	struct api_token_info *list;
 	size_t n;
@@ -179,23 +180,24 @@ static void test_token_revoke(void **state)
 {
 	char msg[256], a[USER_TOKEN_HEX], b[USER_TOKEN_HEX];
 	struct user u, v;
+	enum api_token_kind k;
 	struct api_token_info t;
 	int64_t now = 1700000000, ia, ib;
 	long n = -1;
 	assert_int_equal(user_add(db, "script2", "Скрипт", ROLE_REGION, NULL, "script-pass-2", msg, sizeof msg), 0);
 	assert_int_equal(user_find(db, "script2", &u), 0);
-	assert_int_equal(api_token_create(db, u.id, "a", now, 30, a, &ia), 0);
-	assert_int_equal(api_token_create(db, u.id, "b", now, 30, b, &ib), 0);
+	assert_int_equal(api_token_create(db, u.id, "a", API_TOKEN_FULL, now, 30, a, &ia), 0);
+	assert_int_equal(api_token_create(db, u.id, "b", API_TOKEN_FULL, now, 30, b, &ib), 0);
 	assert_int_equal(api_token_revoke(db, ia, now + 10, "adm", &t), 0);
 	assert_string_equal(t.login, "script2");
 	assert_string_equal(t.label, "a");
-	assert_int_equal(api_token_lookup(db, a, now + 11, &v), ERR_NOTFOUND);
-	assert_int_equal(api_token_lookup(db, b, now + 11, &v), 0);
+	assert_int_equal(api_token_lookup(db, a, now + 11, &v, &k), ERR_NOTFOUND);
+	assert_int_equal(api_token_lookup(db, b, now + 11, &v, &k), 0);
 	assert_int_equal(api_token_revoke(db, ia, now + 12, "adm", NULL), ERR_NOTFOUND);
 	assert_int_equal(api_token_revoke(db, 999999, now + 12, "adm", NULL), ERR_NOTFOUND);
 	assert_int_equal(api_token_revoke_all(db, u.id, now + 13, "adm", &n), 0);
 	assert_int_equal(n, 1);
-	assert_int_equal(api_token_lookup(db, b, now + 14, &v), ERR_NOTFOUND);
+	assert_int_equal(api_token_lookup(db, b, now + 14, &v, &k), ERR_NOTFOUND);
 	struct api_token_info *list;
 	size_t cnt;
 	assert_int_equal(api_token_list(db, u.id, true, now + 14, &list, &cnt), 0);
@@ -205,39 +207,81 @@ static void test_token_revoke(void **state)
 	free(list);
 }
 
+/* A key's kind is stored and read back: a full key by default, a metrics key only when asked;
+ * both in the list; an unknown kind is refused. */
+static void test_token_kind(void **state)
+{
+	char msg[256], full[USER_TOKEN_HEX], met[USER_TOKEN_HEX];
+	struct user u, v;
+	enum api_token_kind k;
+	int64_t now = 1700000000, idf, idm;
+	assert_int_equal(user_add(db, "scraper", "Сбор метрик", ROLE_ADMIN, NULL, "scraper-pass-1", msg, sizeof msg), 0);
+	assert_int_equal(user_find(db, "scraper", &u), 0);
+	assert_int_equal(api_token_create(db, u.id, "api", API_TOKEN_FULL, now, 30, full, &idf), 0);
+	assert_int_equal(api_token_create(db, u.id, "prom", API_TOKEN_METRICS, now, 30, met, &idm), 0);
+	k = API_TOKEN_METRICS;
+	assert_int_equal(api_token_lookup(db, full, now, &v, &k), 0);
+	assert_int_equal(k, API_TOKEN_FULL);
+	k = API_TOKEN_FULL;
+	assert_int_equal(api_token_lookup(db, met, now, &v, &k), 0);
+	assert_int_equal(k, API_TOKEN_METRICS);
+	assert_string_equal(v.login, "scraper");
+	/* an unknown key: the kind says nothing opens */
+	k = API_TOKEN_FULL;
+	assert_int_equal(api_token_lookup(db, "00", now, &v, &k), ERR_NOTFOUND);
+	assert_int_equal(k, API_TOKEN_METRICS);
+	assert_int_equal(api_token_create(db, u.id, "x", (enum api_token_kind)7, now, 30, full, NULL),
+			 ERR_INVALID);
+	struct api_token_info *list;
+	size_t n;
+	assert_int_equal(api_token_list(db, u.id, false, now, &list, &n), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(list[0].id, idm); /* newest first */
+	assert_int_equal(list[0].kind, API_TOKEN_METRICS);
+	assert_int_equal(list[1].kind, API_TOKEN_FULL);
+	free(list);
+	assert_string_equal(api_token_kind_title(API_TOKEN_METRICS), "только /metrics");
+	assert_string_equal(api_token_kind_title(API_TOKEN_FULL), "JSON API");
+	int64_t stored = 0;
+	assert_int_equal(db_query_int(db, "SELECT count(*) FROM api_token WHERE kind = 'metrics'", -1, &stored), 0);
+	assert_int_equal(stored, 1);
+}
+
 /* A new password revokes the user's keys and ends its sessions, and no one else's. */
 static void test_password_change_revokes(void **state)
 {
 	char msg[256], k1[USER_TOKEN_HEX], k2[USER_TOKEN_HEX], other[USER_TOKEN_HEX];
 	char tok[USER_TOKEN_HEX], csrf[USER_TOKEN_HEX];
 	struct user u, o, v;
+	enum api_token_kind k;
 	int64_t now = 1700000000;
 	long keys = -1;
 	assert_int_equal(user_add(db, "script3", "Скрипт", ROLE_REGION, NULL, "script-pass-3", msg, sizeof msg), 0);
 	assert_int_equal(user_add(db, "script4", "Скрипт", ROLE_REGION, NULL, "script-pass-4", msg, sizeof msg), 0);
 	assert_int_equal(user_find(db, "script3", &u), 0);
 	assert_int_equal(user_find(db, "script4", &o), 0);
-	assert_int_equal(api_token_create(db, u.id, "1", now, 30, k1, NULL), 0);
-	assert_int_equal(api_token_create(db, u.id, "2", now, 30, k2, NULL), 0);
-	assert_int_equal(api_token_create(db, o.id, "o", now, 30, other, NULL), 0);
+	assert_int_equal(api_token_create(db, u.id, "1", API_TOKEN_FULL, now, 30, k1, NULL), 0);
+	assert_int_equal(api_token_create(db, u.id, "2", API_TOKEN_FULL, now, 30, k2, NULL), 0);
+	assert_int_equal(api_token_create(db, o.id, "o", API_TOKEN_FULL, now, 30, other, NULL), 0);
 	assert_int_equal(session_create(db, u.id, now, 3600, tok, csrf), 0);
 	assert_int_equal(user_set_password(db, "script3", "script-pass-new", now + 5, &keys, msg, sizeof msg), 0);
 	assert_int_equal(keys, 2);
-	assert_int_equal(api_token_lookup(db, k1, now + 6, &v), ERR_NOTFOUND);
-	assert_int_equal(api_token_lookup(db, k2, now + 6, &v), ERR_NOTFOUND);
+	assert_int_equal(api_token_lookup(db, k1, now + 6, &v, &k), ERR_NOTFOUND);
+	assert_int_equal(api_token_lookup(db, k2, now + 6, &v, &k), ERR_NOTFOUND);
 	assert_int_equal(session_lookup(db, tok, now + 6, &v, csrf), ERR_NOTFOUND);
-	assert_int_equal(api_token_lookup(db, other, now + 6, &v), 0);
+	assert_int_equal(api_token_lookup(db, other, now + 6, &v, &k), 0);
 	/* A refused password changes nothing: the keys made after it stay. */
-	assert_int_equal(api_token_create(db, u.id, "3", now, 30, k1, NULL), 0);
+	assert_int_equal(api_token_create(db, u.id, "3", API_TOKEN_FULL, now, 30, k1, NULL), 0);
 	assert_int_equal(user_set_password(db, "script3", "qwerty12345", now + 7, &keys, msg, sizeof msg),
 			 ERR_INVALID);
-	assert_int_equal(api_token_lookup(db, k1, now + 8, &v), 0);
+	assert_int_equal(api_token_lookup(db, k1, now + 8, &v, &k), 0);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_password_rules),
+		cmocka_unit_test(test_token_kind),
 		cmocka_unit_test(test_rules_on_every_path),
 		cmocka_unit_test(test_failed_login_audit),
 		cmocka_unit_test(test_token_expiry),

@@ -55,18 +55,25 @@ static void tokens_section(struct web_req *r, struct buf *b)
 	}
 	if (!n) {
 		buf_puts(b, "<p class=\"muted\">Действующих ключей нет. Ключ выдаёт оператор сервера: "
-			    "<code>oko user token ЛОГИН</code>.</p></section>");
+			    "<code>oko user token ЛОГИН</code>, ключ только для мониторинга — "
+			    "<code>oko user token ЛОГИН --metrics</code>.</p></section>");
 		return;
 	}
-	buf_puts(b, "<p class=\"muted\">Ключ открывает только JSON API от имени пользователя. Он "
-		    "действует до указанного срока; смена пароля или блокировка пользователя отзывает все "
-		    "его ключи.</p><div class=\"scroll\"><table><thead><tr><th>№</th><th>Пользователь</th>"
-		    "<th>Метка</th><th>Выдан</th><th>Действует до</th><th></th></tr></thead><tbody>");
+	buf_puts(b, "<p class=\"muted\">Ключ с доступом «JSON API» открывает JSON API от имени "
+		    "пользователя, ключ администратора — и счётчики мониторинга /metrics; ключ «только "
+		    "/metrics» открывает лишь их (для Prometheus). Ключ действует до указанного срока; смена "
+		    "пароля или блокировка пользователя отзывает все его ключи. Выдаёт ключи оператор "
+		    "сервера: <code>oko user token ЛОГИН</code> (с <code>--metrics</code> — только "
+		    "/metrics).</p><div class=\"scroll\"><table><thead><tr><th>№</th><th>Пользователь</th>"
+		    "<th>Метка</th><th>Доступ</th><th>Выдан</th><th>Действует до</th><th></th></tr></thead>"
+		    "<tbody>");
 	for (size_t i = 0; i < n; i++) {
 		html_printf(b, "<tr><td class=\"num\">%lld</td><td>", (long long)v[i].id);
 		html_text(b, v[i].login);
 		buf_puts(b, "</td><td>");
 		html_text(b, v[i].label);
+		buf_puts(b, "</td><td>");
+		html_text(b, api_token_kind_title(v[i].kind));
 		buf_puts(b, "</td><td>");
 		put_moment(b, v[i].created_at);
 		buf_puts(b, "</td><td>");
