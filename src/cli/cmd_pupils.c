@@ -131,7 +131,8 @@ int cmd_pupils(struct cli *c, int argc, char **argv)
 	if (npos == 1 && !strcmp(argv[0], "delete")) {
 		if (!school || !code)
 			return cli_usage_error(c, "укажите школу и код ученика: oko pupils delete --school ЛОГИН "
-						  "--code КОД [--year ГОД]");
+						  "--code КОД [--year ГОД]; ученика без кода удаляет школьный "
+						  "координатор на странице «Ученики»");
 		return pupils_delete(c, school, code, year_s);
 	}
 	if (!import && !list)

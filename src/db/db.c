@@ -190,8 +190,10 @@ int db_open(struct db **out, const char *path, int flags)
 	 * stays modest. A new database gets 16 KiB pages (an existing one keeps its own): the
 	 * analysis reads each procedure's results in one range scan, and a quarter of the
 	 * page reads beyond the map cost less system time (docs/analysis.md has the
-	 * measurements). */
-	if ((rc = db_exec(d, "PRAGMA page_size = 16384;"
+	 * measurements). secure_delete: what a connection deletes or overwrites — a pupil's
+	 * name, a school key replaced by its rotation (docs/personal-data.md) — is overwritten
+	 * with zeros in the file instead of lingering in free space until VACUUM. */
+	if ((rc = db_exec(d, "PRAGMA page_size = 16384; PRAGMA secure_delete = ON;"
 			     "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;"
 			     "PRAGMA temp_store = MEMORY; PRAGMA cache_size = -65536;"
 			     "PRAGMA mmap_size = 268435456;")) ||

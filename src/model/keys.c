@@ -266,19 +266,100 @@ static void school_ad(int64_t school_id, char *ad, size_t n)
 	snprintf(ad, n, "oko-school-key:%lld", (long long)school_id);
 }
 
+int keys_school_lock(struct db *d, int64_t school_id, bool *exists)
+{
+	struct db_stmt *s = NULL;
+	/* A write that changes nothing: both engines lock the row until the transaction ends. */
+	int rc = db_cached(d, &s, "UPDATE school_key SET master_id = master_id WHERE school_id = ?");
+	if (rc)
+		return rc;
+	db_bind_int(s, 1, school_id);
+	rc = db_step(s);
+	db_reset(s);
+	if (rc < 0)
+		return rc;
+	*exists = db_changes(d) == 1;
+	return 0;
+}
+
+/* Makes the school's key when it has none: after the row of the first school with a key is
+ * locked (keys_rotate locks every row, so a key is not wrapped under a master key that is
+ * being replaced), under the master key read then; a key another writer made meanwhile is
+ * kept (*made false) and locked. */
+static int create_school_key(struct db *d, int64_t school_id, const char *ad, uint8_t key[KEYS_BYTES],
+			     bool *made, char *msg, size_t msglen)
+{
+	uint8_t master[KEYS_BYTES], *wrapped = NULL;
+	size_t wn = 0;
+	char id[ID_HEX];
+	struct db_stmt *s = NULL;
+	bool exists = false;
+	*made = false;
+	int rc = db_cached(d, &s, "UPDATE school_key SET master_id = master_id "
+				  "WHERE school_id = (SELECT min(school_id) FROM school_key)");
+	if (rc)
+		return rc;
+	rc = db_step(s);
+	db_reset(s);
+	if (rc < 0)
+		return rc;
+	if ((rc = keys_master(d, true, master, msg, msglen)))
+		return rc;
+	randombytes_buf(key, KEYS_BYTES);
+	if ((rc = keys_seal(master, ad, key, KEYS_BYTES, &wrapped, &wn)))
+		goto out;
+	master_id(master, id);
+	if ((rc = db_cached(d, &s, "INSERT INTO school_key (school_id, wrapped, master_id) VALUES (?, ?, ?) "
+				   "ON CONFLICT (school_id) DO NOTHING")))
+		goto out;
+	db_bind_int(s, 1, school_id);
+	db_bind_blob(s, 2, wrapped, wn);
+	db_bind_text(s, 3, id, -1);
+	rc = db_step(s);
+	db_reset(s);
+	if (rc < 0)
+		goto out;
+	rc = 0;
+	*made = db_changes(d) == 1;
+	if (!*made && !(rc = keys_school_lock(d, school_id, &exists)) && !exists)
+		rc = ERR_NOTFOUND;
+out:
+	if (rc || !*made)
+		keys_wipe(key, KEYS_BYTES);
+	keys_wipe(master, sizeof master);
+	free(wrapped);
+	return rc;
+}
+
 int keys_school(struct db *d, int64_t school_id, bool create, uint8_t key[KEYS_BYTES], char *msg,
 		size_t msglen)
 {
 	uint8_t master[KEYS_BYTES];
 	char ad[64], *plain = NULL;
 	size_t plainn = 0;
-	uint8_t *wrapped = NULL;
-	size_t wn = 0;
 	struct db_stmt *s = NULL;
-	int rc = keys_master(d, create, master, msg, msglen);
-	if (rc)
-		return rc;
+	bool have_master = false;
+	int rc;
+	msg[0] = '\0';
 	school_ad(school_id, ad, sizeof ad);
+	if (create) {
+		/* A writer locks the key's row before reading it: a rotation of the school's key
+		 * (pupil_rekey_school) locks it first too, so a name is never sealed under a key
+		 * that a rotation committed meanwhile has destroyed (PostgreSQL's read committed
+		 * lets the two run side by side; SQLite's BEGIN IMMEDIATE does not). */
+		bool exists = false, made = false;
+		if ((rc = keys_school_lock(d, school_id, &exists)))
+			return rc;
+		if (!exists) {
+			if ((rc = create_school_key(d, school_id, ad, key, &made, msg, msglen)))
+				return rc;
+			if (made)
+				return 0;
+		}
+	}
+	if ((rc = keys_master(d, create, master, msg, msglen)))
+		return rc;
+	have_master = true;
 	if ((rc = db_cached(d, &s, "SELECT wrapped FROM school_key WHERE school_id = ?")))
 		goto out;
 	db_bind_int(s, 1, school_id);
@@ -297,34 +378,17 @@ int keys_school(struct db *d, int64_t school_id, bool create, uint8_t key[KEYS_B
 		goto out;
 	}
 	db_reset(s);
-	if (rc < 0)
-		goto out;
-	if (!create) {
+	if (rc >= 0)
 		rc = ERR_NOTFOUND;
-		goto out;
-	}
-	randombytes_buf(key, KEYS_BYTES);
-	if ((rc = keys_seal(master, ad, key, KEYS_BYTES, &wrapped, &wn)))
-		goto out;
-	char id[ID_HEX];
-	master_id(master, id);
-	if ((rc = db_cached(d, &s, "INSERT INTO school_key (school_id, wrapped, master_id) VALUES (?, ?, ?)")))
-		goto out;
-	db_bind_int(s, 1, school_id);
-	db_bind_blob(s, 2, wrapped, wn);
-	db_bind_text(s, 3, id, -1);
-	rc = db_step(s);
-	db_reset(s);
-	rc = rc < 0 ? rc : 0;
 out:
 	if (rc)
 		keys_wipe(key, KEYS_BYTES);
-	keys_wipe(master, sizeof master);
+	if (have_master)
+		keys_wipe(master, sizeof master);
 	if (plain) {
 		keys_wipe(plain, plainn);
 		free(plain);
 	}
-	free(wrapped);
 	return rc;
 }
 
@@ -380,6 +444,12 @@ int keys_rotate(struct db *d, long *schools, char *msg, size_t msglen)
 	if ((rc = db_begin(d)))
 		goto out;
 	in_tx = true;
+	/* Every school key's row locked first: a writer holding one (a class list being stored,
+	 * a school's key being rotated) is waited for, and one that comes later waits (it locks
+	 * the row first too) — no school key is rewrapped from a value that is being replaced,
+	 * and none is made under the old master key meanwhile. */
+	if ((rc = db_exec(d, "UPDATE school_key SET master_id = master_id")))
+		goto out;
 	if ((rc = db_prepare(d, &sel, "SELECT school_id, wrapped FROM school_key")) ||
 	    (rc = db_prepare(d, &upd, "UPDATE school_key SET wrapped = ?, master_id = ? WHERE school_id = ?")))
 		goto out;
@@ -445,4 +515,65 @@ out:
 	keys_wipe(old, sizeof old);
 	keys_wipe(fresh, sizeof fresh);
 	return rc;
+}
+
+int keys_reseal(struct db *d, struct db_stmt *sel, struct db_stmt *upd, const struct keys_sealed_kind *kind,
+		const uint8_t *old, const uint8_t *fresh, long *n, char *msg, size_t msglen)
+{
+	uint8_t own[KEYS_BYTES];
+	int64_t keyed = 0; /* the school whose key is in own */
+	int rc;
+	*n = 0;
+	while ((rc = db_step(sel)) == DB_ROW) {
+		int64_t id = db_col_int(sel, 0), school = db_col_int(sel, 1);
+		if (!old && school != keyed) {
+			bool exists = false;
+			keys_wipe(own, sizeof own);
+			keyed = 0;
+			if ((rc = keys_school_lock(d, school, &exists)) ||
+			    (rc = keys_school(d, school, false, own, msg, msglen)))
+				break;
+			keyed = school;
+		}
+		const uint8_t *from = old ? old : own, *to = fresh ? fresh : own;
+		size_t bn = 0, pn = 0, sn = 0;
+		const void *b = db_col_blob(sel, 2, &bn);
+		char context[256], *plain = NULL;
+		uint8_t *sealed = NULL, tag[KEYS_TAG_BYTES];
+		bool stale = false;
+		rc = 0;
+		snprintf(context, sizeof context, "%s", db_col_text(sel, 3));
+		if (kind->open(from, school, b, bn, &plain, &pn, &stale)) {
+			snprintf(msg, msglen, "%s %lld не расшифровывается: данные повреждены или ключ не тот",
+				 kind->what, (long long)id);
+			rc = ERR_INVALID;
+			break;
+		}
+		if (fresh || stale) {
+			kind->tag(to, context, plain, tag);
+			rc = kind->seal(to, school, plain, &sealed, &sn);
+		}
+		keys_wipe(plain, pn);
+		free(plain);
+		if (rc)
+			break;
+		if (!sealed)
+			continue;
+		db_reset(upd);
+		db_bind_blob(upd, 1, sealed, sn);
+		db_bind_blob(upd, 2, tag, sizeof tag);
+		db_bind_int(upd, 3, id);
+		rc = db_step(upd);
+		free(sealed);
+		if (rc < 0)
+			break;
+		(*n)++;
+	}
+	if (keyed)
+		keys_wipe(own, sizeof own);
+	if (rc < 0) {
+		*n = 0;
+		return rc;
+	}
+	return 0;
 }

@@ -38,6 +38,38 @@ int keys_master(struct db *d, bool create, uint8_t key[KEYS_BYTES], char *msg, s
 int keys_school(struct db *d, int64_t school_id, bool create, uint8_t key[KEYS_BYTES],
 		char *msg, size_t msglen);
 
+/* Locks the school's key row until the caller's transaction ends (an UPDATE that changes
+ * nothing), the first statement of whatever writes values sealed under the key or replaces
+ * it: keys_school with create does it, pupil_rekey_school and pupil_repad call it. A writer
+ * and a rotation of the same key thus run one after the other on PostgreSQL too. *exists
+ * false when the school has no key (nothing locked). */
+int keys_school_lock(struct db *d, int64_t school_id, bool *exists);
+
+/* One kind of sealed value (a pupil's name, a teacher's name) as keys_reseal handles it. */
+struct keys_sealed_kind {
+	const char *what; /* in messages, genitive: "ФИО ученика" */
+	/* Opens a value of school into *plain (malloc'd, NUL-terminated; keys_reseal wipes and
+	 * frees it); *stale true when the value must be sealed again even under the same key
+	 * (an older format). */
+	int (*open)(const uint8_t key[KEYS_BYTES], int64_t school_id, const void *sealed, size_t n,
+		    char **plain, size_t *plainn, bool *stale);
+	int (*seal)(const uint8_t key[KEYS_BYTES], int64_t school_id, const char *plain, uint8_t **out,
+		    size_t *outn);
+	/* The look-up tag of plain in context (the row's class; teachers ignore it). */
+	void (*tag)(const uint8_t key[KEYS_BYTES], const char *context, const char *plain,
+		    uint8_t tag[KEYS_TAG_BYTES]);
+};
+
+/* The one open-and-reseal loop: every row sel gives (id, school id, sealed value, context
+ * text) is opened and sealed again, and written through upd (?1 the sealed value, ?2 its tag,
+ * ?3 the id), inside the caller's transaction. With old and fresh (a school's key rotated)
+ * every row is opened with old and sealed under fresh; with both NULL (re-sealing in a newer
+ * format) each school's own key is taken (its row locked) and only stale rows are written.
+ * sel's rows must come in an order the updates do not change (by id). *n gets the count of
+ * rows written; ERR_INVALID (msg) when a value does not open. */
+int keys_reseal(struct db *d, struct db_stmt *sel, struct db_stmt *upd, const struct keys_sealed_kind *kind,
+		const uint8_t *old, const uint8_t *fresh, long *n, char *msg, size_t msglen);
+
 /* Seals n bytes of plain under key with associated data ad; *out (malloc'd, caller frees)
  * holds nonce || ciphertext || tag, *outn its length. */
 int keys_seal(const uint8_t key[KEYS_BYTES], const char *ad, const void *plain, size_t n,

@@ -353,6 +353,7 @@ int pupil_list(struct db *d, const struct user *reader, int64_t school_id, int y
 	if ((rc = db_prepare(d, &s, "SELECT id, class, grade, coalesce(code, ''), name_enc, "
 				    "CASE WHEN name_deleted_at IS NULL THEN 0 ELSE 1 END FROM pupil "
 				    "WHERE school_id = ? AND year = ? AND (? = '' OR class = ?) "
+				    "AND (code IS NOT NULL OR name_deleted_at IS NULL) "
 				    "ORDER BY grade, class, code")))
 		goto out;
 	const char *cls = class_name ? class_name : "";
@@ -438,7 +439,7 @@ int pupil_codes_issue(struct db *d, int64_t school_id, int year, long *issued)
 	if (rc < 0)
 		goto out;
 	if ((rc = db_prepare(d, &s, "SELECT id, grade FROM pupil WHERE school_id = ? AND year = ? AND code IS NULL "
-				    "ORDER BY id")))
+				    "AND name_deleted_at IS NULL ORDER BY id")))
 		goto out;
 	db_bind_int(s, 1, school_id);
 	db_bind_int(s, 2, year);
@@ -488,7 +489,8 @@ out:
 int pupil_count(struct db *d, int64_t school_id, int year, long *pupils, long *coded)
 {
 	struct db_stmt *s = NULL;
-	int rc = db_cached(d, &s, "SELECT count(*), count(code) FROM pupil WHERE school_id = ? AND year = ?");
+	int rc = db_cached(d, &s, "SELECT count(*), count(code) FROM pupil WHERE school_id = ? AND year = ? "
+				  "AND (code IS NOT NULL OR name_deleted_at IS NULL)");
 	if (rc)
 		return rc;
 	db_bind_int(s, 1, school_id);
@@ -513,11 +515,27 @@ int pupil_latest_year(struct db *d, int64_t school_id, int *year)
 	return rc < 0 ? rc : 0;
 }
 
+/* Pupils' names as keys_reseal handles them. */
+static int kind_open(const uint8_t key[KEYS_BYTES], int64_t school_id, const void *sealed, size_t n,
+		     char **plain, size_t *pn, bool *stale)
+{
+	int version = 0;
+	int rc = name_open(key, school_id, sealed, n, plain, pn, &version);
+	*stale = version == 1;
+	return rc;
+}
+
+static const struct keys_sealed_kind pupil_names = {
+	.what = "ФИО ученика", .open = kind_open, .seal = name_seal, .tag = name_tag,
+};
+
+/* The rows keys_reseal takes: id, school, sealed name, class; every update leaves id. */
+#define RESEAL_SELECT "SELECT id, school_id, name_enc, class FROM pupil WHERE name_deleted_at IS NULL "
+#define RESEAL_UPDATE "UPDATE pupil SET name_enc = ?1, name_tag = ?2 WHERE id = ?3"
+
 int pupil_repad(struct db *d, long *resealed, char *msg, size_t msglen)
 {
 	struct db_stmt *sel = NULL, *upd = NULL;
-	uint8_t key[KEYS_BYTES];
-	int64_t keyed = 0;
 	bool in_tx = false;
 	int rc;
 	*resealed = 0;
@@ -525,47 +543,9 @@ int pupil_repad(struct db *d, long *resealed, char *msg, size_t msglen)
 	if ((rc = db_begin(d)))
 		return rc;
 	in_tx = true;
-	if ((rc = db_prepare(d, &sel, "SELECT id, school_id, name_enc FROM pupil WHERE name_deleted_at IS NULL "
-				      "ORDER BY school_id, id")) ||
-	    (rc = db_prepare(d, &upd, "UPDATE pupil SET name_enc = ? WHERE id = ?")))
-		goto out;
-	while ((rc = db_step(sel)) == DB_ROW) {
-		int64_t id = db_col_int(sel, 0), school = db_col_int(sel, 1);
-		if (school != keyed) {
-			keys_wipe(key, sizeof key);
-			keyed = 0;
-			if ((rc = keys_school(d, school, false, key, msg, msglen)))
-				goto out;
-			keyed = school;
-		}
-		size_t bn = 0, pn = 0, sn = 0;
-		const void *b = db_col_blob(sel, 2, &bn);
-		char *plain = NULL;
-		uint8_t *sealed = NULL;
-		int version = 0;
-		if (name_open(key, school, b, bn, &plain, &pn, &version)) {
-			snprintf(msg, msglen, "ФИО ученика %lld не расшифровывается: данные повреждены или "
-					      "ключ не тот", (long long)id);
-			rc = ERR_INVALID;
-			goto out;
-		}
-		rc = version == 1 ? name_seal(key, school, plain, &sealed, &sn) : 0;
-		keys_wipe(plain, pn);
-		free(plain);
-		if (rc)
-			goto out;
-		if (!sealed)
-			continue;
-		db_reset(upd);
-		db_bind_blob(upd, 1, sealed, sn);
-		db_bind_int(upd, 2, id);
-		rc = db_step(upd);
-		free(sealed);
-		if (rc < 0)
-			goto out;
-		(*resealed)++;
-	}
-	if (rc < 0)
+	if ((rc = db_prepare(d, &sel, RESEAL_SELECT "ORDER BY school_id, id")) ||
+	    (rc = db_prepare(d, &upd, RESEAL_UPDATE)) ||
+	    (rc = keys_reseal(d, sel, upd, &pupil_names, NULL, NULL, resealed, msg, msglen)))
 		goto out;
 	db_finalize(sel);
 	db_finalize(upd);
@@ -578,8 +558,6 @@ out:
 	db_finalize(upd);
 	if (in_tx)
 		db_rollback(d);
-	if (keyed)
-		keys_wipe(key, sizeof key);
 	if (rc)
 		*resealed = 0;
 	return rc < 0 ? rc : 0;
@@ -597,16 +575,29 @@ static void deleted_tag(int64_t id, uint8_t tag[KEYS_TAG_BYTES])
 		tag[KEYS_TAG_BYTES - 1 - i] = (uint8_t)((uint64_t)id >> (8 * i));
 }
 
-/* Deletes the name of row id, stamped with the moment at; *changed false when it was gone. */
-static int forget_row(struct db *d, int64_t id, const char *at, bool *changed)
+/* Deletes the name of row id, stamped with the moment at; *changed false when it was gone.
+ * A row without a code goes whole (*removed): nothing refers to it. */
+static int forget_row(struct db *d, int64_t id, const char *at, bool *changed, bool *removed)
 {
 	struct db_stmt *s = NULL;
 	uint8_t tag[KEYS_TAG_BYTES];
 	static const uint8_t none[1] = { 0 };
 	deleted_tag(id, tag);
-	*changed = false;
-	int rc = db_cached(d, &s, "UPDATE pupil SET name_enc = ?, name_tag = ?, name_deleted_at = ? "
-				  "WHERE id = ? AND name_deleted_at IS NULL");
+	*changed = *removed = false;
+	int rc = db_cached(d, &s, "DELETE FROM pupil WHERE id = ? AND code IS NULL");
+	if (rc)
+		return rc;
+	db_bind_int(s, 1, id);
+	rc = db_step(s);
+	db_reset(s);
+	if (rc < 0)
+		return rc;
+	if (db_changes(d) == 1) {
+		*changed = *removed = true;
+		return 0;
+	}
+	rc = db_cached(d, &s, "UPDATE pupil SET name_enc = ?, name_tag = ?, name_deleted_at = ? "
+			      "WHERE id = ? AND name_deleted_at IS NULL");
 	if (rc)
 		return rc;
 	db_bind_blob(s, 1, none, 0); /* zero bytes, not NULL: the column stays NOT NULL */
@@ -672,7 +663,7 @@ int pupil_forget(struct db *d, int64_t school_id, int64_t pupil_id, const char *
 		char at[24];
 		bool changed = false;
 		iso_of(plan_now(), at);
-		if ((rc = forget_row(d, out->id, at, &changed)))
+		if ((rc = forget_row(d, out->id, at, &changed, &out->removed)))
 			goto out;
 		out->already = !changed;
 	}
@@ -755,10 +746,13 @@ int pupil_purge(struct db *d, int months, int64_t now, bool dry_run, struct pupi
 		goto out;
 	rc = 0;
 	for (size_t i = 0; i < nid && !dry_run; i++) {
-		bool changed;
-		if ((rc = forget_row(d, ids[i], at, &changed)))
+		bool changed, removed;
+		if ((rc = forget_row(d, ids[i], at, &changed, &removed)))
 			goto out;
 	}
+	/* Rows left with neither name nor code by an oko before forget_row removed them. */
+	if (!dry_run && (rc = db_exec(d, "DELETE FROM pupil WHERE code IS NULL AND name_deleted_at IS NOT NULL")))
+		goto out;
 	if ((rc = dry_run ? db_rollback(d) : db_commit(d)))
 		goto out;
 	in_tx = false;
@@ -782,7 +776,7 @@ int pupil_rekey_school(struct db *d, int64_t school_id, long *pupils, long *teac
 {
 	struct db_stmt *sel = NULL, *upd = NULL;
 	uint8_t old[KEYS_BYTES], fresh[KEYS_BYTES];
-	bool in_tx = false, have_old = false;
+	bool in_tx = false, have_old = false, exists = false;
 	*pupils = *teachers = 0;
 	msg[0] = '\0';
 	if (sodium_init() < 0)
@@ -791,51 +785,22 @@ int pupil_rekey_school(struct db *d, int64_t school_id, long *pupils, long *teac
 	if (rc)
 		return rc;
 	in_tx = true;
-	rc = keys_school(d, school_id, false, old, msg, msglen);
+	/* The key's row locked first: a class list being stored under the old key is waited for,
+	 * and one that comes later waits for the new key (keys_school_lock). */
+	if ((rc = keys_school_lock(d, school_id, &exists)))
+		goto out;
+	rc = exists ? keys_school(d, school_id, false, old, msg, msglen) : ERR_NOTFOUND;
 	if (rc == ERR_NOTFOUND && !*msg)
 		snprintf(msg, msglen, "у школы нет ключа: её ФИО ещё ни разу не сохранялись");
 	if (rc)
 		goto out;
 	have_old = true;
 	randombytes_buf(fresh, sizeof fresh);
-	if ((rc = db_prepare(d, &sel, "SELECT id, class, name_enc FROM pupil WHERE school_id = ? "
-				      "AND name_deleted_at IS NULL ORDER BY id")) ||
-	    (rc = db_prepare(d, &upd, "UPDATE pupil SET name_enc = ?, name_tag = ? WHERE id = ?")))
+	if ((rc = db_prepare(d, &sel, RESEAL_SELECT "AND school_id = ? ORDER BY id")) ||
+	    (rc = db_prepare(d, &upd, RESEAL_UPDATE)))
 		goto out;
 	db_bind_int(sel, 1, school_id);
-	/* Every row is read before it is written (SQLite and PostgreSQL both allow updating rows a
-	 * running SELECT of the same connection has passed; the new values are not re-read). */
-	while ((rc = db_step(sel)) == DB_ROW) {
-		int64_t id = db_col_int(sel, 0);
-		char cls[PUPIL_CLASS_MAX];
-		snprintf(cls, sizeof cls, "%s", db_col_text(sel, 1));
-		size_t bn = 0, pn = 0, sn = 0;
-		const void *b = db_col_blob(sel, 2, &bn);
-		char *plain = NULL;
-		uint8_t *sealed = NULL, tag[KEYS_TAG_BYTES];
-		if (name_open(old, school_id, b, bn, &plain, &pn, NULL)) {
-			snprintf(msg, msglen, "ФИО ученика %lld не расшифровывается: данные повреждены или "
-					      "ключ не тот", (long long)id);
-			rc = ERR_INVALID;
-			goto out;
-		}
-		name_tag(fresh, cls, plain, tag);
-		rc = name_seal(fresh, school_id, plain, &sealed, &sn);
-		keys_wipe(plain, pn);
-		free(plain);
-		if (rc)
-			goto out;
-		db_reset(upd);
-		db_bind_blob(upd, 1, sealed, sn);
-		db_bind_blob(upd, 2, tag, sizeof tag);
-		db_bind_int(upd, 3, id);
-		rc = db_step(upd);
-		free(sealed);
-		if (rc < 0)
-			goto out;
-		(*pupils)++;
-	}
-	if (rc < 0)
+	if ((rc = keys_reseal(d, sel, upd, &pupil_names, old, fresh, pupils, msg, msglen)))
 		goto out;
 	db_finalize(sel);
 	db_finalize(upd);

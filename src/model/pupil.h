@@ -96,12 +96,16 @@ struct pupil_ref {
 	char class_name[PUPIL_CLASS_MAX];
 	char code[PUPIL_CODE_MAX];
 	bool already;                     /* the name had been deleted before */
+	bool removed;                     /* no code: the whole row went (out->code is "") */
 };
 
 /* Deletes the name of one pupil of the school, found by id (> 0) or by code (with year, or
  * year 0 for any year). *out says which pupil. ERR_NOTFOUND when the school has no such
  * pupil; ERR_INVALID (msg in Russian) when the code is the school's in several years and no
- * year is given. A name deleted before: 0 with out->already. */
+ * year is given. A name deleted before: 0 with out->already. A pupil without a code is
+ * removed whole (out->removed): nothing refers to the row (results carry codes), and a row
+ * with neither name nor code would only get a code later and a blank line on the slips. The
+ * same holds for pupil_purge. */
 int pupil_forget(struct db *d, int64_t school_id, int64_t pupil_id, const char *code, int year,
 		 struct pupil_ref *out, char *msg, size_t msglen);
 

@@ -69,67 +69,41 @@ static void name_tag(const uint8_t key[KEYS_BYTES], const char *name, uint8_t ta
 	buf_free(&f);
 }
 
+/* Teachers' names as keys_reseal handles them. */
+static int kind_open(const uint8_t key[KEYS_BYTES], int64_t school_id, const void *sealed, size_t n,
+		     char **plain, size_t *pn, bool *stale)
+{
+	char ad[64];
+	name_ad(school_id, ad, sizeof ad);
+	*stale = false;
+	return keys_open_padded(key, ad, sealed, n, NAME_BUCKET, plain, pn);
+}
+
+static void kind_tag(const uint8_t key[KEYS_BYTES], const char *context, const char *name,
+		     uint8_t tag[KEYS_TAG_BYTES])
+{
+	(void)context;
+	name_tag(key, name, tag);
+}
+
 int teacher_rekey(struct db *d, int64_t school_id, const uint8_t *old, const uint8_t *fresh, long *n,
 		  char *msg, size_t msglen)
 {
+	static const struct keys_sealed_kind teacher_names = {
+		.what = "ФИО учителя", .open = kind_open, .seal = name_seal, .tag = kind_tag,
+	};
 	struct db_stmt *sel = NULL, *upd = NULL;
-	int64_t *ids = NULL;
-	size_t cnt = 0, cap = 0;
 	*n = 0;
-	int rc = db_prepare(d, &sel, "SELECT id FROM teacher WHERE school_id = ? ORDER BY id");
-	if (rc)
-		return rc;
-	db_bind_int(sel, 1, school_id);
-	while ((rc = db_step(sel)) == DB_ROW) {
-		ids = xgrow(ids, &cap, cnt + 1, sizeof *ids);
-		ids[cnt++] = db_col_int(sel, 0);
+	int rc = db_prepare(d, &sel, "SELECT id, school_id, name_enc, '' FROM teacher WHERE school_id = ? "
+				     "ORDER BY id");
+	if (!rc)
+		rc = db_prepare(d, &upd, "UPDATE teacher SET name_enc = ?1, name_tag = ?2 WHERE id = ?3");
+	if (!rc) {
+		db_bind_int(sel, 1, school_id);
+		rc = keys_reseal(d, sel, upd, &teacher_names, old, fresh, n, msg, msglen);
 	}
-	db_finalize(sel);
-	sel = NULL;
-	if (rc < 0)
-		goto out;
-	if ((rc = db_prepare(d, &sel, "SELECT name_enc FROM teacher WHERE id = ?")) ||
-	    (rc = db_prepare(d, &upd, "UPDATE teacher SET name_enc = ?, name_tag = ? WHERE id = ?")))
-		goto out;
-	for (size_t i = 0; i < cnt; i++) {
-		char name[PUPIL_NAME_MAX];
-		uint8_t tag[KEYS_TAG_BYTES], *sealed = NULL;
-		size_t bn = 0, sn = 0;
-		db_reset(sel);
-		db_bind_int(sel, 1, ids[i]);
-		if ((rc = db_step(sel)) != DB_ROW) {
-			rc = rc < 0 ? rc : ERR_NOTFOUND;
-			goto out;
-		}
-		const void *b = db_col_blob(sel, 0, &bn);
-		if (name_open(old, school_id, b, bn, name, sizeof name)) {
-			model_say(msg, msglen, "ФИО учителя не расшифровывается: данные повреждены или ключ не тот");
-			rc = ERR_INVALID;
-			goto out;
-		}
-		db_reset(sel);
-		name_tag(fresh, name, tag);
-		rc = name_seal(fresh, school_id, name, &sealed, &sn);
-		keys_wipe(name, sizeof name);
-		if (rc)
-			goto out;
-		db_reset(upd);
-		db_bind_blob(upd, 1, sealed, sn);
-		db_bind_blob(upd, 2, tag, sizeof tag);
-		db_bind_int(upd, 3, ids[i]);
-		rc = db_step(upd);
-		free(sealed);
-		if (rc < 0)
-			goto out;
-		(*n)++;
-	}
-	rc = 0;
-out:
 	db_finalize(sel);
 	db_finalize(upd);
-	free(ids);
-	if (rc)
-		*n = 0;
 	return rc;
 }
 

@@ -19,6 +19,9 @@
 #include "model/user.h"
 
 #define RETENTION_PERIOD_S (24 * 3600)
+/* After a failed run (the database busy past its timeout, PostgreSQL down): names due stay
+ * until the next run, so it comes sooner. */
+#define RETENTION_RETRY_S 3600
 
 int web_retention_run(const char *db_path)
 {
@@ -55,8 +58,10 @@ static void *loop(void *arg)
 {
 	char *path = arg;
 	for (;;) {
-		web_retention_run(path);
-		struct timespec ts = { RETENTION_PERIOD_S, 0 };
+		int rc = web_retention_run(path);
+		if (rc)
+			log_warn("удаление ФИО по сроку хранения будет повторено через час");
+		struct timespec ts = { rc ? RETENTION_RETRY_S : RETENTION_PERIOD_S, 0 };
 		while (nanosleep(&ts, &ts) != 0)
 			;
 	}

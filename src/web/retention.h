@@ -1,6 +1,7 @@
 /* retention: `oko serve` deletes pupils' names past the retention period (the setting
- * pupil_names_retention, model/setting.h) at start and then every 24 hours, on a thread of
- * its own with its own connection; each run that deletes names is in the audit log
+ * pupil_names_retention, model/setting.h) at start and then every 24 hours — an hour after
+ * a run that failed (logged) —, on a thread of its own with its own connection; each run
+ * that deletes names is in the audit log
  * (pupils_purge, by «(сервер)») with the count. docs/personal-data.md. */
 #ifndef OKO_WEB_RETENTION_H
 #define OKO_WEB_RETENTION_H

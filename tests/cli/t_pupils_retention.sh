@@ -4,7 +4,10 @@
 #   [--dry-run]`: exactly the names past the period go — counted from the end of the school
 #   year of the class list and never sooner than that from the day the name was entered —,
 #   classes, codes and results stay byte for byte; a dry run changes nothing;
-# - `oko pupils delete`: one pupil's name; the same from the school's /pupils page;
+# - `oko pupils delete`: one pupil's name; the same from the school's /pupils page; a pupil
+#   without a code (and one due for the purge) is removed whole, and gets no code afterwards;
+# - a class list imported while the school's key is rotated (PostgreSQL): the two wait for
+#   each other and every name opens afterwards;
 # - `oko keys rotate --school`: the school's names read the same, their ciphertext and the
 #   wrapped school key change, teachers' names too;
 # - `oko plan unassign` and /plan/unassign: refused once the school has results;
@@ -118,6 +121,47 @@ expect_grep "master key" "$T/out" "главный ключ заменён"
 "$OKO" pupils list --school sch220207 --year 2021 >"$T/b-after2" 2>/dev/null
 check "names read the same after the master key's rotation" cmp -s "$T/b-before" "$T/b-after2"
 
+# --- a class list imported while the school's key is rotated (PostgreSQL, read committed:
+# SQLite runs one writer at a time). A psql session holds school B's row, so the import stops
+# at its pupil's foreign-key check after it has read the school's key; the rotation started
+# then must wait for the import (both lock the key's row first) and re-seal its pupil too.
+# Without the lock the rotation committed first and the import stored a name sealed under the
+# destroyed key: the list no longer opened.
+if is_pg; then
+	sid_b=$(sql "SELECT id FROM school WHERE login = 'sch220207'")
+	waiting() { sql "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'"; }
+	mkfifo "$T/hold"
+	"$PG_BIN/psql" -X -q -d "$OKO_DB" <"$T/hold" >/dev/null 2>&1 &
+	holder=$!
+	exec 9>"$T/hold"
+	echo "BEGIN; SELECT 1 FROM school WHERE id = $sid_b FOR UPDATE;" >&9
+	for _ in $(seq 100); do
+		[ "$(sql "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND state = 'idle in transaction'")" -ge 1 ] && break
+		sleep 0.1
+	done
+	printf 'Класс,ФИО\n4А,Гонкина Зоя Павловна\n' >"$T/race.csv"
+	OKO_NOW=2022-06-01T12:00:00Z "$OKO" pupils import "$T/race.csv" --school sch220207 --year 2021 >"$T/race-import" 2>&1 &
+	importer=$!
+	for _ in $(seq 100); do [ "$(waiting)" -ge 1 ] && break; sleep 0.1; done
+	expect_eq "the import waits on the held school row" "$(waiting)" 1
+	"$OKO" keys rotate --school sch220207 >"$T/race-rotate" 2>&1 &
+	rotator=$!
+	for _ in $(seq 50); do
+		{ [ "$(waiting)" -ge 2 ] || ! kill -0 $rotator 2>/dev/null; } && break
+		sleep 0.1
+	done
+	check "the rotation waits for the import" [ "$(waiting)" -eq 2 ]
+	echo "COMMIT;" >&9
+	exec 9>&-
+	wait $holder
+	check "the import succeeds" wait $importer
+	check "the rotation succeeds" wait $rotator
+	expect_grep "… re-sealing the imported pupil too" "$T/race-rotate" "учеников: 3, учителей: 1"
+	"$OKO" pupils list --school sch220207 --year 2021 >"$T/race-list" 2>"$T/race-err"
+	expect_grep "every name of the school opens" "$T/race-list" "Гонкина Зоя Павловна"
+	sql "DELETE FROM pupil WHERE school_id = $sid_b AND code IS NULL" >/dev/null
+fi
+
 # --- deleting one pupil by code
 code_g=$(grep 'Нынешний' "$T/listA2" | cut -d, -f2)
 expect_ok "delete one pupil" pupils delete --school sch220206 --code "$code_g"
@@ -152,6 +196,13 @@ expect_eq "audited: two refused" "$(sql "SELECT count(*) FROM audit WHERE action
 
 # --- the browser: the settings page, the school deletes a name, the plan page
 expect_ok "a pupil of a later year" pupils import "$T/a2022.csv" --school sch220206 --year 2030
+expect_ok "… given a code" codes issue --school sch220206 --year 2030
+printf 'Класс,ФИО\n4А,Безкодов Ян Ильич\n' >"$T/nocode.csv"
+expect_ok "and one without a code" pupils import "$T/nocode.csv" --school sch220206 --year 2030
+# A pupil without a code whose name is due goes whole: nothing refers to the row.
+printf 'Класс,ФИО\n4Б,Некодова Юлия Ивановна\n' >"$T/nocode-b.csv"
+OKO_NOW=2022-06-01T12:00:00Z expect_ok "school B, a pupil entered late without a code" \
+	pupils import "$T/nocode-b.csv" --school sch220207 --year 2021
 add() { "$OKO" user add "$1" --role "$2" ${3:+--scope "$3"} --name "$1 name" --password "password-$1" >/dev/null; }
 add admin admin
 add reg region "Алтайский край"
@@ -166,9 +217,11 @@ for _ in $(seq 100); do
 	sleep 0.1
 done
 expect_eq "oko serve purged at start, audited" \
-	"$(sql "SELECT count(*) FROM audit WHERE action = 'pupils_purge' AND user_login = '(сервер)' AND detail LIKE 'удалено ФИО: 2,%'")" 1
+	"$(sql "SELECT count(*) FROM audit WHERE action = 'pupils_purge' AND user_login = '(сервер)' AND detail LIKE 'удалено ФИО: 3,%'")" 1
 expect_eq "… school B's names" "$(sql "SELECT count(*) FROM pupil p JOIN school s ON s.id = p.school_id WHERE s.login = 'sch220207' AND name_deleted_at IS NULL")" 0
-expect_eq "… and not the 2029/30 list" "$(sql "SELECT count(*) FROM pupil WHERE year = 2030 AND name_deleted_at IS NULL")" 1
+expect_eq "… its pupil without a code removed whole, the coded rows kept" \
+	"$(sql "SELECT count(code) || ',' || count(*) FROM pupil p JOIN school s ON s.id = p.school_id WHERE s.login = 'sch220207'")" "2,2"
+expect_eq "… and not the 2029/30 list" "$(sql "SELECT count(*) FROM pupil WHERE year = 2030 AND name_deleted_at IS NULL")" 2
 for u in admin reg mun sch sch2; do login $u "password-$u"; done
 
 get admin /settings
@@ -191,7 +244,7 @@ get sch "/pupils?year=2030"
 expect_eq "the school's pupils page" "$code" 200
 check "shows the name" grep -q "Нынешний Глеб Данилович" "$T/body"
 check "and the delete button" grep -q 'action="/pupils/delete"' "$T/body"
-pid=$(sql "SELECT id FROM pupil WHERE year = 2030")
+pid=$(sql "SELECT id FROM pupil WHERE year = 2030 AND code IS NOT NULL")
 post sch2 /pupils/delete --data-urlencode year=2030 --data-urlencode pupil="$pid"
 expect_eq "another school cannot delete it" "$code" 404
 post reg /pupils/delete --data-urlencode year=2030 --data-urlencode pupil="$pid"
@@ -206,6 +259,19 @@ check "and the name nowhere" lacks "Нынешний" "$T/body"
 expect_eq "deleted in the database" "$(sql "SELECT count(*) FROM pupil WHERE id = $pid AND name_deleted_at IS NOT NULL AND length(name_enc) = 0")" 1
 expect_eq "audited by the school's user, no name" \
 	"$(sql "SELECT count(*) FROM audit WHERE action = 'pupil_delete' AND user_login = 'sch' AND object = 'sch220206' AND detail NOT LIKE '%Нынешний%'")" 1
+# Deleting a pupil without a code removes the row: no blank participant gets a code later.
+nid=$(sql "SELECT id FROM pupil WHERE year = 2030 AND code IS NULL")
+post sch /pupils/delete --data-urlencode year=2030 --data-urlencode pupil="$nid"
+expect_eq "the school deletes a pupil without a code" "$code" 200
+check "… told the pupil left the list" grep -q "Ученик удалён из списка 4А класса: код ему не выдавался" "$T/body"
+check "… the name nowhere" lacks "Безкодов" "$T/body"
+expect_eq "… the row is gone" "$(sql "SELECT count(*) FROM pupil WHERE id = $nid")" 0
+expect_eq "… audited as «code not issued»" \
+	"$(sql "SELECT count(*) FROM audit WHERE action = 'pupil_delete' AND user_login = 'sch' AND detail LIKE 'код не выдан, 4А класс%'")" 1
+expect_ok "codes issued afterwards" codes issue --school sch220206 --year 2030
+expect_grep "… to nobody: one pupil, with its code" "$T/out" "выдано новых кодов: 0; учеников: 1, с кодом: 1"
+"$OKO" pupils list --school sch220206 --year 2030 >"$T/list2030" 2>/dev/null
+expect_eq "the list has no blank participant" "$(grep -c '^4А,' "$T/list2030")" 1
 
 cid=$(sql "SELECT id FROM campaign")
 get reg "/plan?campaign=$cid"

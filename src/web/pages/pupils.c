@@ -204,7 +204,13 @@ int page_pupils_add(struct web_req *r, struct web_res *w)
 	keys_wipe(full, sizeof full);
 	int64_t id;
 	bool created;
-	int rc = pupil_put(r->db, r->user.school_id, year, cn, grade, norm, &id, &created, msg, sizeof msg);
+	/* In a transaction: the school key's row stays locked until the name is stored
+	 * (keys_school_lock; a rotation of the key meanwhile waits). */
+	int rc = db_begin(r->db);
+	if (!rc) {
+		rc = pupil_put(r->db, r->user.school_id, year, cn, grade, norm, &id, &created, msg, sizeof msg);
+		rc = rc ? (db_rollback(r->db), rc) : db_commit(r->db);
+	}
 	keys_wipe(norm, sizeof norm);
 	if (rc) {
 		w->status = web_status_of(rc);
@@ -282,6 +288,11 @@ int page_pupils_delete(struct web_req *r, struct web_res *w)
 	snprintf(m, sizeof m, "код %s, %s класс, %d/%02d учебный год", ref.code[0] ? ref.code : "не выдан",
 		 ref.class_name, ref.year - 1, ref.year % 100);
 	audit_add(r->db, &r->user, NULL, "pupil_delete", login, m, r->ip);
+	if (ref.removed) {
+		snprintf(m, sizeof m, "Ученик удалён из списка %s класса: код ему не выдавался, результатов по нему "
+				      "нет.", ref.class_name);
+		return render(r, w, ref.year, m, true, NULL);
+	}
 	snprintf(m, sizeof m, "ФИО ученика удалено (%s класс, код %s). Код участника и результаты по нему "
 			      "остались.", ref.class_name, ref.code[0] ? ref.code : "не выдан");
 	return render(r, w, ref.year, m, true, NULL);
