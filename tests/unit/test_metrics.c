@@ -29,6 +29,7 @@
 /* ---- the checker ---- */
 
 #define MAXS 4096
+#define SAMPLE_KEY 1024 /* name (128) + labels (512) + le: room for all */
 struct series {
 	char key[512];     /* sample name + labels without le */
 	double last_le;
@@ -42,7 +43,7 @@ struct checker {
 	char fam[128], type[16];
 	char seen_help[64][128], seen_type[64][128];
 	int nhelp, ntype;
-	char samples[MAXS][512];
+	char samples[MAXS][SAMPLE_KEY];
 	int nsamples;
 	struct series hs[256];
 	int nhs;
@@ -186,7 +187,7 @@ static bool check_line(struct checker *c, int ln, const char *line)
 		return fail_at(c, ln, "a sample outside the family of the # TYPE before it");
 	}
 	const char *p = line + n;
-	char key[512], labels[512] = "", names[16][64];
+	char key[SAMPLE_KEY], labels[512] = "", names[16][64];
 	int nnames = 0;
 	double le = NAN;
 	bool has_le = false;
@@ -253,7 +254,7 @@ static bool check_line(struct checker *c, int ln, const char *line)
 			return fail_at(c, ln, "a series given twice");
 	if (c->nsamples == MAXS)
 		return fail_at(c, ln, "too many samples for the checker");
-	snprintf(c->samples[c->nsamples++], 512, "%s", key);
+	snprintf(c->samples[c->nsamples++], SAMPLE_KEY, "%s", key);
 	if (*suffix) {
 		if (!strcmp(suffix, "_bucket") != has_le)
 			return fail_at(c, ln, "«le» on a sample that is not a bucket, or a bucket without it");
