@@ -179,6 +179,11 @@ else
 	export OKO_DB="$T/oko.db"
 fi
 
+# build_flags: the make variables $BUILD was built with, for a test that runs make on it
+# (make install, the guide's make): the sanitizer build's when $OKO is linked with ASan, so a
+# rebuild (a new commit moves the version header) never mixes flags.
+build_flags() { ldd "$OKO" 2>/dev/null | grep -q libasan && echo "SAN=1 OPT=-O1"; }
+
 ok() { _n=$((_n + 1)); echo "ok $_n - $*"; }
 fail() { _n=$((_n + 1)); echo "not ok $_n - $*"; }
 skip() { _n=$((_n + 1)); echo "ok $_n # SKIP $*"; }

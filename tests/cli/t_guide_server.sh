@@ -5,10 +5,9 @@
 # of the file system: /etc, /var, /usr, /lib and /root in a line become $R/etc … (in the
 # line, so also in what it writes: the `sed` lines put relocated paths into oko.conf);
 # `sudo` and `sudo -u oko` run as the current user; `install -o oko -g oko` drops the owner
-# (the test's user owns $R); `make install` gets DESTDIR=$R and this test's BUILD; `make`
-# checks that BUILD is up to date (make check built it; rebuilding here would drop the
-# sanitizer's flags). What needs a real systemd, apt or the network is replaced by a check of
-# the same thing:
+# (the test's user owns $R); `make` and `make install` get this test's BUILD and its flags
+# (lib.sh's build_flags: the sanitizer's in make sanitize), and make install DESTDIR=$R.
+# What needs a real systemd, apt or the network is replaced by a check of the same thing:
 #   systemd-sysusers          systemd-sysusers --root=$R (creates the user in $R/etc/passwd)
 #   systemctl enable --now oko / start / restart / stop oko
 #                             systemd-analyze verify of the installed unit (once), then its
@@ -156,12 +155,10 @@ run_line() {
 	case $cmd in
 	scripts/deps.sh)
 		(cd "$ROOT" && DEPS_E2E=0 scripts/deps.sh) ;;
-	make) # built already by make check: nothing is rebuilt
-		local before
-		before=$(stat -c %Y "$BUILD/oko")
-		make -s -C "$ROOT" BUILD="$BUILD" "$BUILD/oko" && [ "$(stat -c %Y "$BUILD/oko")" = "$before" ] ;;
+	make) # the build under test, with its own flags (the sanitizer's: build_flags)
+		make -s -C "$ROOT" BUILD="$BUILD" $(build_flags) "$BUILD/oko" ;;
 	"make install PREFIX=/usr")
-		make -s -C "$ROOT" BUILD="$BUILD" DESTDIR="$R" PREFIX=/usr install ;;
+		make -s -C "$ROOT" BUILD="$BUILD" $(build_flags) DESTDIR="$R" PREFIX=/usr install ;;
 	systemd-sysusers)
 		systemd-sysusers --root="$R" && grep -q '^oko:' "$R/etc/passwd" ;;
 	"systemctl enable --now oko" | "systemctl start oko")

@@ -21,7 +21,7 @@ unset MAKEFLAGS MFLAGS MAKELEVEL OKO_KEY_FILE OKO_LISTEN OKO_TIME_ZONE OKO_SECUR
 export OKO_CONF= # the machine's /etc/oko/oko.conf is none of this test's business
 
 install_tree() {
-	make -s -C "$ROOT" BUILD="$BUILD" DESTDIR="$D" PREFIX=/usr install >"$T/make.out" 2>&1
+	make -s -C "$ROOT" BUILD="$BUILD" $(build_flags) DESTDIR="$D" PREFIX=/usr install >"$T/make.out" 2>&1
 }
 
 # --- install -------------------------------------------------------------------------------
@@ -196,7 +196,7 @@ expect_eq "install again" "$?" 0
 expect_eq "an edited oko.conf kept" "$(cmp -s "$T/edited.conf" "$D/etc/oko/oko.conf" && echo kept)" kept
 expect_eq "the new one beside it as oko.conf.dist" \
 	"$(cmp -s "$ROOT/dist/oko.conf" "$D/etc/oko/oko.conf.dist" && echo same)" same
-make -s -C "$ROOT" BUILD="$BUILD" DESTDIR="$D" PREFIX=/usr uninstall >"$T/make.out" 2>&1
+make -s -C "$ROOT" BUILD="$BUILD" $(build_flags) DESTDIR="$D" PREFIX=/usr uninstall >"$T/make.out" 2>&1
 expect_eq "make uninstall" "$?" 0
 left=$(cd "$D" && find . -type f | sort | tr '\n' ' ')
 expect_eq "uninstall leaves only the edited oko.conf" "$left" "./etc/oko/oko.conf "
