@@ -159,6 +159,8 @@ int db_schema_version(struct db *d, int *version);
 int db_schema_latest(void);
 /* Applies the pending migrations in one transaction each; *applied gets how many. */
 int db_migrate(struct db *d, int *applied);
+/* The same up to schema version target only (an older schema, for the upgrade tests). */
+int db_migrate_to(struct db *d, int target, int *applied);
 /* The text of migration `version` for this database's engine (the PostgreSQL form is
  * translated from the SQLite file, see migrate.c), malloc'ed; NULL when there is none. */
 char *db_migration_sql(struct db *d, int version);

@@ -89,11 +89,16 @@ int db_schema_version(struct db *d, int *version)
 
 int db_migrate(struct db *d, int *applied)
 {
+	return db_migrate_to(d, db_schema_latest(), applied);
+}
+
+int db_migrate_to(struct db *d, int target, int *applied)
+{
 	int version = 0, rc;
 	*applied = 0;
 	if ((rc = db_schema_version(d, &version)))
 		return rc;
-	for (int v = version + 1;; v++) {
+	for (int v = version + 1; v <= target; v++) {
 		const struct embedded_file *f = find_migration(v);
 		if (!f)
 			break;

@@ -362,22 +362,20 @@ int plan_unassign(struct db *d, const struct scope *sc, int64_t procedure_id, in
 		rc = 0;
 	if (rc)
 		goto out;
-	if ((rc = db_prepare(d, &s, "DELETE FROM observation WHERE procedure_id = ? AND school_id = ?")))
-		goto out;
-	db_bind_int(s, 1, procedure_id);
-	db_bind_int(s, 2, school_id);
-	if ((rc = db_step(s)) < 0)
-		goto out;
-	db_finalize(s);
-	s = NULL;
-	if ((rc = db_prepare(d, &s, "DELETE FROM plan_school WHERE procedure_id = ? AND school_id = ?")))
-		goto out;
-	db_bind_int(s, 1, procedure_id);
-	db_bind_int(s, 2, school_id);
-	if ((rc = db_step(s)) < 0)
-		goto out;
-	db_finalize(s);
-	s = NULL;
+	static const char *const drop[] = {
+		"DELETE FROM observation WHERE procedure_id = ? AND school_id = ?",
+		"DELETE FROM plan_school WHERE procedure_id = ? AND school_id = ?",
+	};
+	for (size_t i = 0; i < sizeof drop / sizeof *drop; i++) {
+		if ((rc = db_prepare(d, &s, drop[i])))
+			goto out;
+		db_bind_int(s, 1, procedure_id);
+		db_bind_int(s, 2, school_id);
+		if ((rc = db_step(s)) < 0)
+			goto out;
+		db_finalize(s);
+		s = NULL;
+	}
 	if ((rc = db_commit(d)))
 		goto out;
 	in_tx = false;

@@ -11,7 +11,6 @@
 
 #include <ctype.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -218,17 +217,6 @@ static void code_words(struct db *d, const char *code, bool with_year, char *out
 		snprintf(out, n, "%s", "");
 }
 
-static void set_msg(char *msg, size_t n, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static void set_msg(char *msg, size_t n, const char *fmt, ...)
-{
-	if (!msg || !n)
-		return;
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(msg, n, fmt, ap);
-	va_end(ap);
-}
-
 static void today(char out[PLAN_DATE_LEN])
 {
 	plan_date_of(plan_now(), out);
@@ -257,7 +245,7 @@ static int terr_resolve(struct db *d, const struct scope *sc, const struct note_
 		return terr_school(d, sc, o->school, t, msg, n);
 	if (o->municipality_id > 0) {
 		if (!scope_sees_municipality(d, sc, o->municipality_id)) {
-			set_msg(msg, n, "муниципалитет вне вашей территории");
+			err_set(msg, n, "муниципалитет вне вашей территории");
 			return ERR_INVALID;
 		}
 		t->level = MP_MUNICIPALITY;
@@ -281,7 +269,7 @@ static int terr_resolve(struct db *d, const struct scope *sc, const struct note_
 		if ((rc = unit_first_region(d, &t->id)))
 			return rc;
 	} else {
-		set_msg(msg, n, "нет доступа к данным");
+		err_set(msg, n, "нет доступа к данным");
 		return ERR_INVALID;
 	}
 	if (t->level == MP_SCHOOL) {
@@ -307,7 +295,7 @@ static int terr_school(struct db *d, const struct scope *sc, const char *login, 
 	int64_t id = 0;
 	int rc = registry_school_find(d, login, &id);
 	if (rc == ERR_NOTFOUND || (!rc && !scope_sees_school(d, sc, id))) {
-		set_msg(msg, n, "школы с логином «%s» нет на вашей территории", login);
+		err_set(msg, n, "школы с логином «%s» нет на вашей территории", login);
 		return ERR_NOTFOUND;
 	}
 	if (rc)
@@ -381,7 +369,7 @@ static int plan_resolve(struct db *d, const struct scope *sc, const struct terr 
 	if (plan_id > 0) {
 		int rc = mplan_get(d, plan_id, p);
 		if (rc == ERR_NOTFOUND || (!rc && !mplan_in_scope(d, sc, plan_id))) {
-			set_msg(msg, n, "плана мероприятий № %lld нет на вашей территории", (long long)plan_id);
+			err_set(msg, n, "плана мероприятий № %lld нет на вашей территории", (long long)plan_id);
 			return ERR_NOTFOUND;
 		}
 		*found = !rc;
@@ -532,7 +520,7 @@ static int build_plan(struct db *d, const struct scope *sc, const struct note_op
 	if (rc)
 		return rc;
 	if (!found) {
-		set_msg(msg, n, "у территории%s%s%s нет плана мероприятий: создайте его (oko measures) или укажите --plan",
+		err_set(msg, n, "у территории%s%s%s нет плана мероприятий: создайте его (oko measures) или укажите --plan",
 			t.name[0] ? " «" : "", t.name, t.name[0] ? "»" : "");
 		return ERR_INVALID;
 	}
@@ -569,7 +557,7 @@ static int campaign_resolve(struct db *d, int64_t campaign_id, int64_t *id, char
 		*id = campaign_id;
 		rc = plan_campaign_get(d, campaign_id, name, nn);
 		if (rc == ERR_NOTFOUND)
-			set_msg(msg, n, "такой кампании нет в плане-графике");
+			err_set(msg, n, "такой кампании нет в плане-графике");
 		return rc;
 	}
 	struct plan_campaign_item *c = NULL;
@@ -578,7 +566,7 @@ static int campaign_resolve(struct db *d, int64_t campaign_id, int64_t *id, char
 		return rc;
 	if (!nc) {
 		free(c);
-		set_msg(msg, n, "в плане-графике нет ни одной кампании: загрузите план-график (oko plan import)");
+		err_set(msg, n, "в плане-графике нет ни одной кампании: загрузите план-график (oko plan import)");
 		return ERR_INVALID;
 	}
 	*id = c[0].id;
@@ -626,7 +614,7 @@ static int build_order(struct db *d, const struct scope *sc, const struct note_o
 	struct doc *doc = NULL;
 	if (o->date && *o->date) {
 		if (!plan_date_valid(o->date)) {
-			set_msg(msg, n, "дата «%s» не в виде ГГГГ-ММ-ДД", o->date);
+			err_set(msg, n, "дата «%s» не в виде ГГГГ-ММ-ДД", o->date);
 			return ERR_INVALID;
 		}
 		snprintf(date, sizeof date, "%s", o->date);
@@ -990,7 +978,7 @@ static int build_info(struct db *d, const struct scope *sc, const struct note_op
 	struct doc *doc = NULL;
 	char date[PLAN_DATE_LEN], date_w[64], dd[PLAN_DATE_LEN];
 	if (o->date && *o->date && !plan_date_valid(o->date)) {
-		set_msg(msg, n, "дата «%s» не в виде ГГГГ-ММ-ДД", o->date);
+		err_set(msg, n, "дата «%s» не в виде ГГГГ-ММ-ДД", o->date);
 		return ERR_INVALID;
 	}
 	if (o->date && *o->date)
@@ -1013,7 +1001,7 @@ static int build_info(struct db *d, const struct scope *sc, const struct note_op
 	if (rc)
 		goto out;
 	if (!school && !found) {
-		set_msg(msg, n, "у территории%s%s%s нет плана мероприятий: создайте его (oko measures) или укажите --plan",
+		err_set(msg, n, "у территории%s%s%s нет плана мероприятий: создайте его (oko measures) или укажите --plan",
 			t.name[0] ? " «" : "", t.name, t.name[0] ? "»" : "");
 		rc = ERR_INVALID;
 		goto out;
@@ -1373,7 +1361,7 @@ static int build_analytic(struct db *d, const struct scope *sc, const struct not
 	if (rc)
 		return rc;
 	if (o->date && *o->date && !plan_date_valid(o->date)) {
-		set_msg(msg, n, "дата «%s» не в виде ГГГГ-ММ-ДД", o->date);
+		err_set(msg, n, "дата «%s» не в виде ГГГГ-ММ-ДД", o->date);
 		return ERR_INVALID;
 	}
 	if (o->date && *o->date)
@@ -1387,7 +1375,7 @@ static int build_analytic(struct db *d, const struct scope *sc, const struct not
 		struct procedure p;
 		rc = procedure_get(d, o->procedure, &p);
 		if (rc == ERR_NOTFOUND || (!rc && !scope_sees_procedure(d, sc, p.id))) {
-			set_msg(msg, n, "процедуры «%s» нет в базе", o->procedure);
+			err_set(msg, n, "процедуры «%s» нет в базе", o->procedure);
 			return ERR_NOTFOUND;
 		}
 		if (rc)
@@ -1411,7 +1399,7 @@ static int build_analytic(struct db *d, const struct scope *sc, const struct not
 			goto out;
 		snprintf(what, sizeof what, "оценочных процедур %d года", o->year);
 	} else {
-		set_msg(msg, n, "укажите процедуру (--procedure), кампанию (--campaign) или год (--year)");
+		err_set(msg, n, "укажите процедуру (--procedure), кампанию (--campaign) или год (--year)");
 		return ERR_INVALID;
 	}
 
@@ -1464,7 +1452,7 @@ static int build_analytic(struct db *d, const struct scope *sc, const struct not
 	if (rc)
 		goto out;
 	if (!nf) {
-		set_msg(msg, n, "нет результатов %s %s", cs.n == 1 ? "этой процедуры" : "процедур этого выбора",
+		err_set(msg, n, "нет результатов %s %s", cs.n == 1 ? "этой процедуры" : "процедур этого выбора",
 			t.where);
 		rc = ERR_INVALID;
 		goto out;
@@ -1964,6 +1952,6 @@ int note_build(struct db *d, const struct scope *sc, enum note_kind k, const str
 	case NOTE_KIND_COUNT:
 		break;
 	}
-	set_msg(msg, n, "неизвестный вид документа");
+	err_set(msg, n, "неизвестный вид документа");
 	return ERR_INVALID;
 }

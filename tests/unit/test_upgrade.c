@@ -92,19 +92,9 @@ static void build_at(const char *url, int v)
 {
 	struct db *d = NULL;
 	assert_int_equal(db_open(&d, url, DB_OPEN_CREATE | DB_OPEN_NOMIGRATE), 0);
-	for (int i = 1; i <= v; i++) {
-		char *sql = db_migration_sql(d, i);
-		assert_non_null(sql);
-		assert_int_equal(db_exec(d, sql), 0);
-		free(sql);
-	}
-	char bump[160];
-	if (db_is_pg(d))
-		snprintf(bump, sizeof bump, "CREATE TABLE oko_schema (version BIGINT NOT NULL); "
-					    "INSERT INTO oko_schema VALUES (%d)", v);
-	else
-		snprintf(bump, sizeof bump, "PRAGMA user_version = %d", v);
-	assert_int_equal(db_exec(d, bump), 0);
+	int applied = 0;
+	assert_int_equal(db_migrate_to(d, v, &applied), 0);
+	assert_int_equal(applied, v);
 	for (size_t i = 0; i < sizeof seeds / sizeof *seeds; i++)
 		if (seeds[i].since <= v && db_exec(d, seeds[i].sql))
 			fail_msg("version %d: the seed of %s failed: %s", v, seeds[i].table, db_errmsg(d));
