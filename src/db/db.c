@@ -1,6 +1,7 @@
 /* db: the SQLite driver behind the db_* interface. */
 #include "db/db.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -42,6 +43,8 @@ struct db {
 	} cache[DB_CACHE];
 	int ncache;
 	bool bulk; /* in a db_begin_bulk() transaction: foreign key checks are off */
+	bool touched; /* a statement changed the content since the version last moved */
+	bool has_rev; /* the table content_rev was seen (it is never dropped) */
 	struct pg *pg; /* the PostgreSQL connection, when the database is one (h is NULL) */
 };
 
@@ -49,7 +52,11 @@ struct db_stmt {
 	struct db *d;
 	sqlite3_stmt *h;
 	struct pg_stmt *pg;
+	bool content; /* it changes the content (db_sql_changes_content) */
 };
+
+static void settle(struct db *d);
+static int rev_move(struct db *d);
 
 static int fail(struct db *d, int rc)
 {
@@ -267,10 +274,17 @@ void db_close(struct db *d)
 
 int db_exec(struct db *d, const char *sql)
 {
-	if (d->pg)
-		return pg_exec(d->pg, sql);
-	int rc = sqlite3_exec(d->h, sql, NULL, NULL, NULL);
-	return rc == SQLITE_OK ? 0 : fail(d, rc);
+	if (db_sql_changes_content(sql))
+		d->touched = true;
+	int rc;
+	if (d->pg) {
+		rc = pg_exec(d->pg, sql);
+	} else {
+		rc = sqlite3_exec(d->h, sql, NULL, NULL, NULL);
+		rc = rc == SQLITE_OK ? 0 : fail(d, rc);
+	}
+	settle(d);
+	return rc;
 }
 
 int db_prepare(struct db *d, struct db_stmt **out, const char *sql)
@@ -278,6 +292,7 @@ int db_prepare(struct db *d, struct db_stmt **out, const char *sql)
 	if (d->pg) {
 		struct db_stmt *s = xcalloc(1, sizeof *s);
 		s->d = d;
+		s->content = db_sql_changes_content(sql);
 		pg_prepare(d->pg, &s->pg, sql);
 		*out = s;
 		return 0;
@@ -293,6 +308,8 @@ int db_prepare(struct db *d, struct db_stmt **out, const char *sql)
 	struct db_stmt *s = xcalloc(1, sizeof *s);
 	s->d = d;
 	s->h = h;
+	/* SQLite knows exactly whether a statement writes; the text says what it writes. */
+	s->content = !sqlite3_stmt_readonly(h) && db_sql_changes_content(sql);
 	*out = s;
 	return 0;
 }
@@ -413,15 +430,24 @@ int db_bind_null(struct db_stmt *s, int i)
 
 int db_step(struct db_stmt *s)
 {
-	if (s->pg)
-		return pg_step(s->pg);
-	int rc = sqlite3_step(s->h);
-	if (rc == SQLITE_ROW)
-		return DB_ROW;
-	if (rc == SQLITE_DONE)
-		return DB_DONE;
-	rc = fail(s->d, rc);
-	sqlite3_reset(s->h);
+	if (s->content)
+		s->d->touched = true;
+	int rc;
+	if (s->pg) {
+		rc = pg_step(s->pg);
+	} else {
+		rc = sqlite3_step(s->h);
+		if (rc == SQLITE_ROW) {
+			rc = DB_ROW;
+		} else if (rc == SQLITE_DONE) {
+			rc = DB_DONE;
+		} else {
+			rc = fail(s->d, rc);
+			sqlite3_reset(s->h);
+		}
+	}
+	if (s->content)
+		settle(s->d);
 	return rc;
 }
 
@@ -517,15 +543,21 @@ int db_begin_bulk(struct db *d)
 
 int db_commit(struct db *d)
 {
+	int rc;
+	/* The version moves in the transaction that changed the content: a reader sees both
+	 * or neither. A failed move leaves the transaction open (db_rollback ends it). */
+	if (d->touched && (rc = rev_move(d)))
+		return rc;
 	if (d->pg)
 		return pg_commit(d->pg);
-	int rc = db_exec(d, "COMMIT");
+	rc = db_exec(d, "COMMIT");
 	bulk_end(d); /* a failed COMMIT leaves the transaction open: db_rollback ends it */
 	return rc;
 }
 
 int db_rollback(struct db *d)
 {
+	d->touched = false;
 	if (d->pg)
 		return pg_rollback(d->pg);
 	int rc = sqlite3_get_autocommit(d->h) ? 0 : db_exec(d, "ROLLBACK");
@@ -533,17 +565,199 @@ int db_rollback(struct db *d)
 	return rc;
 }
 
-uint64_t db_data_version(struct db *d)
+/* ---- the content version ---- */
+
+/* Tables whose rows change no page, list or document of the content (db.h): the audit
+ * journal, the browser sessions, and the version's own row. */
+static const char *const quiet_tables[] = { "audit", "session", "content_rev" };
+
+/* p past spaces and comments. */
+static const char *sql_space(const char *p)
 {
-	if (d->pg)
-		return pg_data_version(d->pg);
+	for (;;) {
+		while (isspace((unsigned char)*p))
+			p++;
+		if (p[0] == '-' && p[1] == '-') {
+			while (*p && *p != '\n')
+				p++;
+		} else if (p[0] == '/' && p[1] == '*') {
+			const char *e = strstr(p + 2, "*/");
+			p = e ? e + 2 : p + strlen(p);
+		} else {
+			return p;
+		}
+	}
+}
+
+/* The next token of a statement at p (after spaces and comments): a word or a quoted
+ * identifier (*word true; a quoted one without its quotes), a string literal, or one
+ * character; *start and *len give it, the result is what follows. At ';' or the end,
+ * *len is 0. */
+static const char *sql_token(const char *p, const char **start, size_t *len, bool *word)
+{
+	p = sql_space(p);
+	*start = p;
+	*word = false;
+	if (!*p || *p == ';') {
+		*len = 0;
+		return p;
+	}
+	if (isalnum((unsigned char)*p) || *p == '_' || (unsigned char)*p >= 0x80) {
+		const char *q = p;
+		while (isalnum((unsigned char)*q) || *q == '_' || (unsigned char)*q >= 0x80)
+			q++;
+		*len = (size_t)(q - p);
+		*word = true;
+		return q;
+	}
+	if (*p == '\'' || *p == '"' || *p == '`' || *p == '[') {
+		char close = *p == '[' ? ']' : *p;
+		const char *q = p + 1;
+		while (*q && !(*q == close && q[1] != close))
+			q += *q == close ? 2 : 1; /* a doubled quote stands for itself */
+		*start = p + 1;
+		*len = (size_t)(q - p - 1);
+		*word = *p != '\'';
+		if (!*len) { /* '' or "": a token all the same */
+			*start = p;
+			*len = 1;
+			*word = false;
+		}
+		return *q ? q + 1 : q;
+	}
+	*len = 1;
+	return p + 1;
+}
+
+static bool is_kw(const char *t, size_t n, bool word, const char *kw)
+{
+	return word && strlen(kw) == n && !strncasecmp(t, kw, n);
+}
+
+static bool quiet_table(const char *t, size_t n)
+{
+	for (size_t i = 0; i < sizeof quiet_tables / sizeof *quiet_tables; i++)
+		if (strlen(quiet_tables[i]) == n && !strncasecmp(t, quiet_tables[i], n))
+			return true;
+	return false;
+}
+
+/* Whether the statement at *p (up to its ';') changes the content; *p moves past it. */
+static bool stmt_changes(const char **p)
+{
+	static const char *const reads[] = { "SELECT", "VALUES", "PRAGMA", "EXPLAIN", "BEGIN",
+					     "COMMIT", "END", "ROLLBACK", "SAVEPOINT", "RELEASE",
+					     "SHOW", "SET", "RESET", "ANALYZE", "VACUUM", "REINDEX",
+					     "LOCK", "DECLARE", "FETCH", "CLOSE", "MOVE", "LISTEN",
+					     "UNLISTEN", "NOTIFY", "DEALLOCATE", "DISCARD" };
+	const char *t;
+	size_t n;
+	bool w, changes = false, decided = false;
+	const char *q = sql_token(*p, &t, &n, &w);
+	if (!n) { /* an empty statement */
+		*p = *q ? q + 1 : q;
+		return false;
+	}
+	for (size_t i = 0; i < sizeof reads / sizeof *reads; i++)
+		if (is_kw(t, n, w, reads[i]))
+			decided = true;
+	bool with = is_kw(t, n, w, "WITH");
+	if (!decided && !with)
+		changes = true; /* CREATE, DROP, ALTER, COPY, TRUNCATE, …: content, to be safe */
+	/* A write's verb (the first one, after a WITH's tables) and its table. */
+	for (; n && !decided; q = sql_token(q, &t, &n, &w)) {
+		bool ins = is_kw(t, n, w, "INSERT") || is_kw(t, n, w, "REPLACE");
+		bool upd = is_kw(t, n, w, "UPDATE"), del = is_kw(t, n, w, "DELETE");
+		if (!ins && !upd && !del)
+			continue;
+		decided = true;
+		/* the table: after INTO (INSERT), FROM (DELETE), the verb and an OR clause
+		 * (UPDATE OR REPLACE) */
+		q = sql_token(q, &t, &n, &w);
+		if (ins || del) {
+			while (n && !is_kw(t, n, w, ins ? "INTO" : "FROM"))
+				q = sql_token(q, &t, &n, &w);
+			q = sql_token(q, &t, &n, &w);
+		} else if (is_kw(t, n, w, "OR")) {
+			q = sql_token(q, &t, &n, &w);
+			q = sql_token(q, &t, &n, &w);
+		}
+		changes = !(n && w && quiet_table(t, n));
+		break;
+	}
+	while (n)
+		q = sql_token(q, &t, &n, &w);
+	*p = *q ? q + 1 : q;
+	return changes;
+}
+
+bool db_sql_changes_content(const char *sql)
+{
+	const char *p = sql;
+	while (*sql_space(p))
+		if (stmt_changes(&p))
+			return true;
+	return false;
+}
+
+static bool in_transaction(struct db *d)
+{
+	return d->pg ? pg_in_transaction(d->pg) : !sqlite3_get_autocommit(d->h);
+}
+
+/* Whether this database has the version's table (a database not yet migrated has not). */
+static bool rev_table(struct db *d)
+{
+	if (d->has_rev)
+		return true;
 	struct db_stmt *s = NULL;
-	uint64_t v = 0;
-	if (!db_cached(d, &s, "PRAGMA data_version") && db_step(s) == DB_ROW)
-		v = (uint64_t)db_col_int(s, 0);
+	int64_t n = 0;
+	if (!db_cached(d, &s, d->pg ? "SELECT count(*) FROM pg_tables WHERE schemaname = current_schema()"
+				     " AND tablename = 'content_rev'"
+				    : "SELECT count(*) FROM sqlite_master WHERE name = 'content_rev'") &&
+	    db_step(s) == DB_ROW)
+		n = db_col_int(s, 0);
 	if (s)
 		db_reset(s);
-	return (v << 32) ^ (uint64_t)sqlite3_total_changes64(d->h);
+	return d->has_rev = n > 0;
+}
+
+/* Moves the version (the changes it stands for are in this transaction, or committed). */
+static int rev_move(struct db *d)
+{
+	d->touched = false;
+	if (!rev_table(d))
+		return 0;
+	struct db_stmt *s = NULL;
+	int rc = db_cached(d, &s, "UPDATE content_rev SET n = n + 1");
+	if (!rc && (rc = db_step(s)) > 0)
+		rc = 0;
+	if (s)
+		db_reset(s);
+	return rc;
+}
+
+/* After a statement that changed the content: outside a transaction its change is
+ * committed already, and the version follows at once. */
+static void settle(struct db *d)
+{
+	if (!d->touched || in_transaction(d))
+		return;
+	if (rev_move(d))
+		log_error("версия данных не сдвинута после изменения: %s", d->msg);
+}
+
+uint64_t db_content_version(struct db *d)
+{
+	if (!rev_table(d))
+		return 0;
+	struct db_stmt *s = NULL;
+	uint64_t v = 0;
+	if (!db_cached(d, &s, "SELECT n FROM content_rev") && db_step(s) == DB_ROW)
+		v = (uint64_t)db_col_int(s, 0) + 1;
+	if (s)
+		db_reset(s);
+	return v;
 }
 
 int64_t db_last_id(struct db *d)
@@ -825,6 +1039,8 @@ int db_copy_open(struct db *d, struct db_copy **out, const char *table, const ch
 	int rc;
 	if (d->pg) {
 		snprintf(sql, n, "COPY %s (%s) FROM STDIN", table, cols);
+		if (db_sql_changes_content(sql))
+			d->touched = true;
 		rc = pg_copy_begin(d->pg, sql);
 		c->sql = sql;
 		sql = NULL;
@@ -956,6 +1172,7 @@ int db_copy_close(struct db_copy *c)
 		int e = pg_copy_end(c->d->pg);
 		if (!rc)
 			rc = e;
+		settle(c->d);
 	}
 	free(c->line);
 	free(c->sql);

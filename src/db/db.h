@@ -144,10 +144,22 @@ int db_begin_bulk(struct db *d);
 int db_commit(struct db *d);
 int db_rollback(struct db *d);
 
-/* A number that changes whenever the database's content may have changed: commits of
- * other connections (SQLite's data_version) or of this one. For caches of derived
- * figures kept per connection. */
-uint64_t db_data_version(struct db *d);
+/* The content version: a number that moves with every committed change of the content —
+ * what pages, lists and documents show — and only then, for caches of answers derived
+ * from it (the web's kept pages and downloads), in this process or another (a command
+ * importing while the server serves). It is the row of the table content_rev, moved by
+ * this driver in the same transaction as the change (at db_commit; at once after a change
+ * made outside a transaction), so a reader that sees the change sees the new number. What
+ * is a change of the content is read from each statement's text (db_sql_changes_content):
+ * any write but to the audit journal and the sessions, which no cached answer shows — a
+ * download that writes its audit row, or a login, leaves every kept answer valid. Pages
+ * that show those tables (the audit log) must not be cached on this number. 0 when the
+ * database has no such table yet (not migrated): nothing may be cached then. */
+uint64_t db_content_version(struct db *d);
+/* Whether the SQL text (one statement or several) changes the content: a write (INSERT,
+ * REPLACE, UPDATE, DELETE, also after WITH; any statement not known to only read, such as
+ * CREATE or COPY) to a table other than audit, session and content_rev. */
+bool db_sql_changes_content(const char *sql);
 
 int64_t db_last_id(struct db *d);
 int64_t db_changes(struct db *d);

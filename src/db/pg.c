@@ -33,7 +33,6 @@ struct pg {
 	char url[1024];
 	char msg[512];
 	int64_t changes;
-	uint64_t version;
 	struct prep *prep[PREP_MAX];
 	int nprep;
 	int seq;
@@ -267,7 +266,6 @@ int pg_exec(struct pg *c, const char *sql)
 	else
 		c->changes = strtoll(PQcmdTuples(r), NULL, 10);
 	PQclear(r);
-	c->version++;
 	return rc;
 }
 
@@ -600,8 +598,7 @@ int pg_step(struct pg_stmt *s)
 			return rc;
 		params(s);
 		s->executed = true;
-		c->version++;
-		if (s->stream) {
+			if (s->stream) {
 			if (!PQsendQueryPrepared(c->c, s->p->name, s->p->nparams, s->vals, s->lens,
 						 s->fmts, 0) ||
 			    !PQsetSingleRowMode(c->c)) {
@@ -769,24 +766,6 @@ int pg_rollback(struct pg *c)
 	if (!pg_in_transaction(c))
 		return 0;
 	return pg_exec(c, "ROLLBACK");
-}
-
-uint64_t pg_data_version(struct pg *c)
-{
-	/* The server's write-ahead log position moves with every commit anywhere in the
-	 * cluster: a cheap, conservative "may have changed". */
-	uint64_t v = c->version;
-	if (c->streaming || c->copying)
-		return v;
-	PGresult *r = PQexec(c->c, "SELECT pg_current_wal_insert_lsn()::text");
-	if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1) {
-		for (const char *p = PQgetvalue(r, 0, 0); *p; p++)
-			v = v * 131 + (unsigned char)*p;
-	} else {
-		v ^= (uint64_t)++c->seq << 20;
-	}
-	PQclear(r);
-	return v;
 }
 
 int64_t pg_last_id(struct pg *c)

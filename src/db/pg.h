@@ -56,7 +56,6 @@ int pg_begin(struct pg *c, bool bulk);
 int pg_commit(struct pg *c);
 int pg_rollback(struct pg *c);
 bool pg_in_transaction(struct pg *c);
-uint64_t pg_data_version(struct pg *c);
 int64_t pg_last_id(struct pg *c);
 int64_t pg_changes(struct pg *c);
 

@@ -670,6 +670,8 @@ out:
 	return rc;
 }
 
+static _Thread_local struct audit_capture *capture; /* audit_capture() */
+
 int audit_add(struct db *d, const struct user *u, const char *login, const char *action,
 	      const char *object, const char *detail, const char *ip)
 {
@@ -682,7 +684,32 @@ int audit_add(struct db *d, const struct user *u, const char *login, const char 
 	    (rc = db_bind_text(s, 5, detail, -1)) || (rc = db_bind_text(s, 6, ip, -1)))
 		return rc;
 	rc = db_step(s);
+	if (rc >= 0 && capture) {
+		if (capture->n < AUDIT_CAPTURE_MAX) {
+			capture->e[capture->n].action = xstrdup(action);
+			capture->e[capture->n].object = object ? xstrdup(object) : NULL;
+			capture->e[capture->n].detail = detail ? xstrdup(detail) : NULL;
+			capture->n++;
+		} else {
+			capture->overflow = true;
+		}
+	}
 	return rc < 0 ? rc : 0;
+}
+
+void audit_capture(struct audit_capture *c)
+{
+	capture = c;
+}
+
+void audit_capture_free(struct audit_capture *c)
+{
+	for (int i = 0; i < c->n; i++) {
+		free(c->e[i].action);
+		free(c->e[i].object);
+		free(c->e[i].detail);
+	}
+	memset(c, 0, sizeof *c);
 }
 
 /* The named random secret of the database (table secret), created on first use. */

@@ -116,6 +116,20 @@ int api_token_list(struct db *d, int64_t user_id, bool all, int64_t now,
 /* Appends to the audit log; user may be NULL for anonymous events. */
 int audit_add(struct db *d, const struct user *u, const char *login, const char *action,
 	      const char *object, const char *detail, const char *ip);
+/* What audit_add writes while a capture is set on this thread (audit_capture(c); NULL
+ * ends it): each entry's action, object and detail, so that the web server can keep a
+ * download and write the same entries again, under the user who gets the kept bytes
+ * (web/rcache.c). At most AUDIT_CAPTURE_MAX entries; more sets overflow. */
+#define AUDIT_CAPTURE_MAX 4
+struct audit_capture {
+	int n;
+	bool overflow;
+	struct {
+		char *action, *object, *detail; /* malloc'ed; NULL where audit_add got NULL */
+	} e[AUDIT_CAPTURE_MAX];
+};
+void audit_capture(struct audit_capture *c);
+void audit_capture_free(struct audit_capture *c);
 
 #define AUDIT_FINGERPRINT_HEX 12 /* hex digits of the fingerprint of an unknown login */
 

@@ -1,7 +1,7 @@
 /* cache: rendered fragments kept per worker thread, valid for one state of the database.
  *
  * Pages whose figures are the same for many users (the region's home page) render their
- * expensive parts once per database version (db_data_version) and scope. Each worker
+ * expensive parts once per content version (db_content_version) and scope. Each worker
  * thread has its own database connection and so its own cache: no locks. */
 #include <stdlib.h>
 #include <stdio.h>
@@ -21,12 +21,17 @@ static _Thread_local struct {
 	uint64_t used;
 } slots[CACHE_SLOTS];
 static _Thread_local uint64_t tick;
+/* The version web_cache_get last saw: a text is put under it only when the version has not
+ * moved since (the text may have been made from the data before or after a change). */
+static _Thread_local uint64_t got;
 
 const char *web_cache_get(struct web_req *r, const char *key)
 {
 	if (strlen(key) >= CACHE_KEY)
 		return NULL; /* never kept (web_cache_put): a cut key could name another text */
-	uint64_t v = db_data_version(r->db);
+	uint64_t v = got = db_content_version(r->db);
+	if (!v)
+		return NULL; /* no version: nothing is kept (web_cache_put) */
 	for (int i = 0; i < CACHE_SLOTS; i++) {
 		if (slots[i].text && slots[i].version == v && !strcmp(slots[i].key, key)) {
 			slots[i].used = ++tick;
@@ -38,7 +43,8 @@ const char *web_cache_get(struct web_req *r, const char *key)
 
 void web_cache_put(struct web_req *r, const char *key, const char *text)
 {
-	if (strlen(key) >= CACHE_KEY)
+	uint64_t v = db_content_version(r->db);
+	if (strlen(key) >= CACHE_KEY || !v || v != got)
 		return;
 	int victim = 0;
 	for (int i = 0; i < CACHE_SLOTS; i++) {
@@ -51,7 +57,7 @@ void web_cache_put(struct web_req *r, const char *key, const char *text)
 	}
 	free(slots[victim].text);
 	snprintf(slots[victim].key, sizeof slots[victim].key, "%s", key);
-	slots[victim].version = db_data_version(r->db);
+	slots[victim].version = v;
 	slots[victim].text = xstrdup(text);
 	slots[victim].used = ++tick;
 }

@@ -11,10 +11,12 @@
  *     user never gets an answer computed for another territory;
  *   - the minute of the request's clock and of plan_now() (a date printed on a document,
  *     "late" or "missing" in the monitoring: the key changes at least as often as they);
- *   - the database's epoch: web_rcache_epoch() below, which moves whenever any connection
- *     may have committed (db_data_version, checked on this thread's connection before every
- *     look-up, and on the server's watcher connection at a thread's first look), so an
- *     answer is never served after a new upload, analysis run or any other change.
+ *   - the database's epoch: its content version (db_content_version, read on the request's
+ *     connection before every look-up), which every committed change of the content moves
+ *     — in this process or another, such as `oko import` run beside the server — so an
+ *     answer is never served after a new upload, analysis run or any other change; and
+ *     which an audit entry or a login does not move, so that an audited download or a
+ *     login leaves the kept answers in place.
  * Only answers 200 with a Content-Disposition (a real download), of the API's data
  * routes, or HTML pages (keyed by their user as well, see "Pages" below) are kept. One
  * generation at a time per key: a request that finds the key being generated waits for it
@@ -24,10 +26,13 @@
  * answer); the least recently used answers go first, and answers of an older epoch are
  * dropped as soon as the epoch moves.
  *
- * Routes whose handler writes (an audit entry for each download: /schools/export,
- * /audit?format=, /grid/{p}/form.xlsx, /documents/file; the materials' download log) or
- * reads files (scans, notes) are not listed: serving them from memory would skip the
- * write. */
+ * Audited downloads (AUDITED: /schools/export, /grid/{p}/form.xlsx, /documents/file) are
+ * kept with the audit entries their generation wrote (audit_capture, model/user.h), and
+ * each later reader of the bytes gets the same entries written under his own name and
+ * address, as the handler would have written them. Not listed: routes that read files
+ * (scans, notes, the materials, which also log the download as content), show the audit
+ * log itself (/audit: its own export is an entry of it) or open sealed names (/pupils,
+ * /teachers and their PDFs: the names are not kept in memory beyond a request). */
 #define _GNU_SOURCE /* memmem */
 #include <pthread.h>
 #include <stdatomic.h>
@@ -37,6 +42,7 @@
 
 #include "base/mem.h"
 #include "model/plan.h"
+#include "model/user.h"
 #include "web/web.h"
 
 #define RCACHE_SLOTS 256
@@ -47,9 +53,9 @@
 /* The GET routes kept (patterns of route.c). DOWNLOAD: an attachment; FORMAT: an attachment
  * when the key `format` is given, else a page (PAGE); DATA: an API answer (JSON, nothing of
  * the user but the role and scope in it: /api/v1/me is not here); PAGE: an HTML page, kept
- * for its user (see "Pages" below); PAGE_ONLY: a page when `format` is not given, and not
- * kept at all when it is (an audited download). */
-enum kept { DOWNLOAD, FORMAT, DATA, PAGE, PAGE_ONLY };
+ * for its user (see "Pages" below); AUDITED: an attachment whose audit entries are written again for
+ * each reader (above). */
+enum kept { DOWNLOAD, FORMAT, DATA, PAGE, AUDITED };
 static const struct {
 	const char *pattern;
 	enum kept kind;
@@ -74,6 +80,9 @@ static const struct {
 	{ "/recheck/{id}/experts.csv", DOWNLOAD },
 	{ "/recheck/{id}/positions.csv", DOWNLOAD },
 	{ "/measures/{id}/plan.xlsx", DOWNLOAD },
+	{ "/schools/export", AUDITED },
+	{ "/grid/{procedure}/form.xlsx", AUDITED },
+	{ "/documents/file", AUDITED },
 	{ "/api/v1/schools", DATA },
 	{ "/api/v1/procedures", DATA },
 	{ "/api/v1/results", DATA },
@@ -93,7 +102,6 @@ static const struct {
 	{ "/upload", PAGE },
 	{ "/users", PAGE },
 	{ "/users/edit", PAGE },
-	{ "/audit", PAGE_ONLY },
 	{ "/reports", PAGE },
 	{ "/reports/{procedure}", PAGE },
 	{ "/risk", PAGE },
@@ -141,6 +149,7 @@ struct entry {
 	char *body;
 	size_t len;
 	uint64_t used;
+	struct audit_capture audit; /* AUDITED: what its generation audited */
 };
 
 static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
@@ -148,63 +157,14 @@ static pthread_cond_t done = PTHREAD_COND_INITIALIZER;
 static struct entry slots[RCACHE_SLOTS];
 static size_t bytes;
 static uint64_t tick;
-static _Atomic uint64_t epoch = 1;
-
-/* This thread's last view of its connection's data version. */
-static _Thread_local struct {
-	struct db *db;
-	uint64_t version;
-} seen;
-
-/* A connection of the server's own that never writes (web_rcache_watch): its data version
- * moves with every commit of any other connection. A worker's connection is opened at its
- * thread's first request and cannot tell what was committed before it opened; the watcher,
- * asked then, can — so a thread's first look moves the epoch only when something was
- * committed since the watcher last looked, not every time (it did: the second thread's
- * first request threw away what the first had just made). */
-static pthread_mutex_t watch_mu = PTHREAD_MUTEX_INITIALIZER;
-static struct db *watch;
-static uint64_t watch_version;
-
-void web_rcache_watch(struct db *d)
-{
-	pthread_mutex_lock(&watch_mu);
-	watch = d;
-	watch_version = d ? db_data_version(d) : 0;
-	pthread_mutex_unlock(&watch_mu);
-}
-
-/* Whether anything was committed since the watcher last looked (true without a watcher). */
-static bool watch_moved(void)
-{
-	pthread_mutex_lock(&watch_mu);
-	bool moved = true;
-	if (watch) {
-		uint64_t v = db_data_version(watch);
-		moved = v != watch_version;
-		watch_version = v;
-	}
-	pthread_mutex_unlock(&watch_mu);
-	return moved;
-}
+static _Atomic uint64_t epoch; /* the newest content version any request saw */
 
 uint64_t web_rcache_epoch(struct db *d)
 {
-	uint64_t v = db_data_version(d);
-	if (seen.db != d) {
-		/* This thread's first look (or a new connection): its baseline is now; what came
-		 * before it, the watcher says. */
-		seen.db = d;
-		seen.version = v;
-		if (watch_moved())
-			atomic_fetch_add(&epoch, 1);
-	} else if (seen.version != v) {
-		/* This connection saw a commit (its own or another's) since it last looked: every
-		 * answer kept so far may be stale. */
-		seen.version = v;
-		atomic_fetch_add(&epoch, 1);
-	}
-	return atomic_load(&epoch);
+	uint64_t v = db_content_version(d), e = atomic_load(&epoch);
+	while (v > e && !atomic_compare_exchange_weak(&epoch, &e, v))
+		;
+	return v;
 }
 
 static void drop(struct entry *e)
@@ -215,6 +175,7 @@ static void drop(struct entry *e)
 	free(e->disposition);
 	free(e->cache);
 	free(e->body);
+	audit_capture_free(&e->audit);
 	memset(e, 0, sizeof *e);
 }
 
@@ -239,8 +200,6 @@ static int cacheable(const struct web_route *rt, const struct web_req *r)
 		enum kept k = cached[i].kind;
 		if (k == FORMAT)
 			return format_given(r) ? DOWNLOAD : PAGE;
-		if (k == PAGE_ONLY)
-			return format_given(r) ? -1 : PAGE;
 		return (int)k;
 	}
 	return -1;
@@ -293,10 +252,11 @@ static struct entry *claim(void)
 }
 
 /* Frees the answers of older epochs and, past the cap, the least recently used ones. */
-static void trim(uint64_t ep, size_t need)
+static void trim(size_t need)
 {
+	uint64_t ep = atomic_load(&epoch);
 	for (int i = 0; i < RCACHE_SLOTS; i++)
-		if (slots[i].key && !slots[i].pending && slots[i].epoch != ep)
+		if (slots[i].key && !slots[i].pending && slots[i].epoch < ep)
 			drop(&slots[i]);
 	while (bytes + need > RCACHE_BYTES) {
 		struct entry *victim = NULL;
@@ -383,12 +343,12 @@ int web_rcache_run(const struct web_route *rt, struct web_req *r, struct web_res
 	if (kind < 0)
 		return rt->fn(r, w);
 	uint64_t ep = web_rcache_epoch(r->db);
-	if (!make_key(r, rt->pattern, (enum kept)kind, ep, key, sizeof key))
+	if (!ep || !make_key(r, rt->pattern, (enum kept)kind, ep, key, sizeof key))
 		return rt->fn(r, w);
 	pthread_mutex_lock(&mu);
 	struct entry *e;
 	while ((e = find(key)) && e->pending) {
-		if (kind == DOWNLOAD) {
+		if (kind == DOWNLOAD || kind == AUDITED) {
 			pthread_mutex_unlock(&mu);
 			preparing(r, w);
 			return 0;
@@ -398,10 +358,23 @@ int web_rcache_run(const struct web_route *rt, struct web_req *r, struct web_res
 	if (e) {
 		e->used = ++tick;
 		serve(r, w, e, (enum kept)kind);
+		struct audit_capture again = { 0 };
+		for (int i = 0; i < e->audit.n; i++) {
+			again.e[i].action = xstrdup(e->audit.e[i].action);
+			again.e[i].object = e->audit.e[i].object ? xstrdup(e->audit.e[i].object) : NULL;
+			again.e[i].detail = e->audit.e[i].detail ? xstrdup(e->audit.e[i].detail) : NULL;
+			again.n++;
+		}
 		pthread_mutex_unlock(&mu);
+		/* The reader of an audited download is audited as its maker was (outside the
+		 * lock: a write). */
+		for (int i = 0; i < again.n; i++)
+			audit_add(r->db, &r->user, NULL, again.e[i].action, again.e[i].object,
+				  again.e[i].detail, r->ip);
+		audit_capture_free(&again);
 		return 0;
 	}
-	trim(ep, 0);
+	trim(0);
 	e = claim();
 	if (!e) { /* every slot pending: generate without keeping */
 		pthread_mutex_unlock(&mu);
@@ -413,7 +386,11 @@ int web_rcache_run(const struct web_route *rt, struct web_req *r, struct web_res
 	e->used = ++tick;
 	pthread_mutex_unlock(&mu);
 
+	struct audit_capture audited = { 0 };
+	if (kind == AUDITED)
+		audit_capture(&audited);
 	int rc = rt->fn(r, w);
+	audit_capture(NULL);
 
 	/* Kept only when whole, a download (or the API's answer, or a page), small enough, and
 	 * the data did not move while it was made (a commit seen since would make it an answer
@@ -422,6 +399,11 @@ int web_rcache_run(const struct web_route *rt, struct web_req *r, struct web_res
 		    w->body.len <= RCACHE_ENTRY_MAX;
 	if (kind == DOWNLOAD)
 		keep = keep && w->disposition;
+	if (kind == AUDITED)
+		keep = keep && w->disposition && audited.n && !audited.overflow;
+	/* the version on this connection now: what was made is of epoch ep only if nothing
+	 * was committed meanwhile */
+	keep = keep && web_rcache_epoch(r->db) == ep;
 	struct buf page = BUF_INIT;
 	if (kind == PAGE)
 		keep = keep && !w->disposition && (!w->type || !strncmp(w->type, "text/html", 9)) &&
@@ -430,7 +412,7 @@ int web_rcache_run(const struct web_route *rt, struct web_req *r, struct web_res
 	keep = keep && atomic_load(&epoch) == ep;
 	if (keep) {
 		const struct buf *body = kind == PAGE ? &page : &w->body;
-		trim(ep, body->len);
+		trim(body->len);
 		e->status = w->status;
 		e->type = dup_or_null(w->type);
 		e->disposition = dup_or_null(w->disposition);
@@ -439,6 +421,8 @@ int web_rcache_run(const struct web_route *rt, struct web_req *r, struct web_res
 		if (body->len)
 			memcpy(e->body, body->p, body->len);
 		e->len = body->len;
+		e->audit = audited;
+		memset(&audited, 0, sizeof audited);
 		bytes += e->len;
 		e->pending = false;
 	} else {
@@ -447,6 +431,7 @@ int web_rcache_run(const struct web_route *rt, struct web_req *r, struct web_res
 	pthread_cond_broadcast(&done);
 	pthread_mutex_unlock(&mu);
 	buf_free(&page);
+	audit_capture_free(&audited);
 	return rc;
 }
 

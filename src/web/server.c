@@ -846,8 +846,6 @@ void web_db_release(void)
 	}
 }
 
-static struct db *watch_db; /* the kept answers' watcher (web_rcache_watch) */
-
 void *web_server_start(const struct web_config *cfg)
 {
 	config = cfg;
@@ -860,9 +858,6 @@ void *web_server_start(const struct web_config *cfg)
 		setting_apply_zone(zd);
 		db_close(zd);
 	}
-	/* The kept answers' watcher (rcache.c): a connection of its own, never written. */
-	if (cfg->db_path && !watch_db && db_open(&watch_db, cfg->db_path, DB_OPEN_NOMIGRATE) == 0)
-		web_rcache_watch(watch_db);
 	if (!cfg->listen) {
 		/* In-process (the HTTP fuzz target): no socket, no thread, no watchdog. */
 		return MHD_start_daemon(MHD_USE_NO_LISTEN_SOCKET, 0, admit, NULL, handle, NULL,
@@ -922,9 +917,6 @@ void web_server_stop(void *daemon)
 		pthread_join(dog, NULL);
 	dog_runs = false;
 	web_rcache_free();
-	web_rcache_watch(NULL);
-	db_close(watch_db);
-	watch_db = NULL;
 }
 
 int web_serve(const struct web_config *cfg)

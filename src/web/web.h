@@ -304,13 +304,9 @@ void web_cache_keep(struct web_req *r, const char *key, const char *text);
  * rcache.c and its key (route, parsed values, role and scope, minute, database epoch) was
  * answered before; one generation at a time per key. */
 int web_rcache_run(const struct web_route *rt, struct web_req *r, struct web_res *w);
-/* The database's epoch as this thread's connection sees it: moves whenever any connection
- * may have committed since this thread last looked. */
+/* The epoch answers are kept under: the database's content version (db_content_version)
+ * as this connection sees it; 0 when there is none (nothing is kept). */
 uint64_t web_rcache_epoch(struct db *d);
-/* The server's watcher connection (never written through; NULL to stop watching): a
- * thread's first look asks it whether anything was committed before that thread's own
- * connection opened. */
-void web_rcache_watch(struct db *d);
 /* Frees every answer kept (at the server's end). */
 void web_rcache_free(void);
 

@@ -436,6 +436,121 @@ static void test_bulk_checks_restored(void **state)
 	db_close(d);
 }
 
+/* What moves the content version, read from a statement's text (db.h): known by the
+ * statement's verb and table. */
+static void test_sql_changes_content(void **state)
+{
+	static const struct {
+		const char *sql;
+		bool changes;
+	} cases[] = {
+		{ "SELECT * FROM result", false },
+		{ "  select count(*) from audit", false },
+		{ "SELECT id FROM school_key WHERE school_id = ? FOR UPDATE", false },
+		{ "PRAGMA foreign_keys = OFF; PRAGMA ignore_check_constraints = ON", false },
+		{ "BEGIN IMMEDIATE", false },
+		{ "COMMIT", false },
+		{ "ROLLBACK", false },
+		{ "WITH t AS (SELECT 1) SELECT * FROM t", false },
+		{ "WITH updated AS (SELECT 'INSERT INTO x' AS q) SELECT q FROM updated", false },
+		{ "-- INSERT INTO result\nSELECT 1", false },
+		{ "/* DELETE FROM school */ SELECT 1", false },
+		{ "INSERT INTO audit(user_id, action) VALUES (?, ?)", false },
+		{ "insert into \"session\"(token_hash) values (?)", false },
+		{ "DELETE FROM session WHERE expires_at < ?", false },
+		{ "UPDATE content_rev SET n = n + 1", false },
+		{ "", false },
+		{ " ; ;", false },
+		{ "INSERT INTO result (procedure_id) VALUES (?)", true },
+		{ "INSERT OR IGNORE INTO school_alias VALUES (?)", true },
+		{ "REPLACE INTO setting VALUES (?, ?)", true },
+		{ "UPDATE \"user\" SET name = ? WHERE id = ?", true },
+		{ "UPDATE OR REPLACE school SET name = ?", true },
+		{ "DELETE FROM pupil WHERE id = ?", true },
+		{ "WITH x AS (SELECT 1) INSERT INTO school SELECT * FROM x", true },
+		{ "WITH x AS (SELECT 1) DELETE FROM audit", false },
+		{ "INSERT INTO school_x VALUES (1)", true },
+		{ "INSERT INTO audits VALUES (1)", true },
+		{ "CREATE TABLE t (a INTEGER)", true },
+		{ "DROP INDEX i", true },
+		{ "COPY result (a, b) FROM STDIN", true },
+		{ "SELECT 1; INSERT INTO audit VALUES (1); DELETE FROM measure", true },
+		{ "SELECT 'a;b'; SELECT \"x;y\" FROM t", false },
+		{ "SELECT 'it''s; INSERT INTO t'", false },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		if (db_sql_changes_content(cases[i].sql) != cases[i].changes)
+			fail_msg("%s: expected %d", cases[i].sql, cases[i].changes);
+	}
+}
+
+/* The version moves with each committed change of the content, seen from another
+ * connection; not with an audit entry, a session, a read or a rolled-back change. */
+static void test_content_version(void **state)
+{
+	struct db *a = NULL, *b = NULL;
+	char file[160];
+	snprintf(file, sizeof file, "%s/rev.db", dir);
+	assert_int_equal(db_open(&a, file, DB_OPEN_CREATE), 0);
+	assert_int_equal(db_open(&b, file, 0), 0);
+	uint64_t v0 = db_content_version(b);
+	assert_true(v0 > 0);
+	assert_int_equal(db_content_version(a), v0);
+	struct db_stmt *s = NULL;
+	/* outside a transaction: at once */
+	assert_int_equal(db_prepare(a, &s, "INSERT INTO setting(key, value) VALUES ('x', '1')"), 0);
+	assert_int_equal(db_step(s), DB_DONE);
+	db_finalize(s);
+	uint64_t v1 = db_content_version(b);
+	assert_true(v1 > v0);
+	/* an audit entry and a session: no move */
+	assert_int_equal(db_prepare(a, &s, "INSERT INTO audit(user_login, action) VALUES ('x', 'login')"), 0);
+	assert_int_equal(db_step(s), DB_DONE);
+	db_finalize(s);
+	assert_int_equal(db_exec(a, "DELETE FROM session"), 0);
+	int64_t n = 0;
+	assert_int_equal(db_query_int(a, "SELECT count(*) FROM school", 0, &n), 0);
+	assert_int_equal(db_content_version(b), v1);
+	/* in a transaction: with its commit, not before; a rollback moves nothing */
+	assert_int_equal(db_begin(a), 0);
+	assert_int_equal(db_exec(a, "UPDATE setting SET value = '2' WHERE key = 'x'"), 0);
+	assert_int_equal(db_content_version(b), v1);
+	assert_int_equal(db_commit(a), 0);
+	uint64_t v2 = db_content_version(b);
+	assert_true(v2 > v1);
+	assert_int_equal(db_begin(a), 0);
+	assert_int_equal(db_exec(a, "DELETE FROM setting"), 0);
+	assert_int_equal(db_rollback(a), 0);
+	assert_int_equal(db_begin(a), 0);
+	assert_int_equal(db_exec(a, "INSERT INTO audit(user_login, action) VALUES ('x', 'y')"), 0);
+	assert_int_equal(db_commit(a), 0);
+	assert_int_equal(db_content_version(b), v2);
+	/* the bulk path */
+	assert_int_equal(db_begin(a), 0);
+	struct db_copy *c = NULL;
+	assert_int_equal(db_copy_open(a, &c, "setting", "key, value", 2), 0);
+	assert_int_equal(db_copy_text(c, "y"), 0);
+	assert_int_equal(db_copy_text(c, "2"), 0);
+	assert_int_equal(db_copy_row(c), 0);
+	assert_int_equal(db_copy_close(c), 0);
+	assert_int_equal(db_content_version(b), v2);
+	assert_int_equal(db_commit(a), 0);
+	assert_true(db_content_version(b) > v2);
+	db_close(a);
+	db_close(b);
+	/* a database without the table (not migrated): no version, nothing to cache on */
+	snprintf(file, sizeof file, "%s/bare.db", dir);
+	sqlite3 *h = NULL;
+	assert_int_equal(sqlite3_open(file, &h), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(h, "CREATE TABLE t (a INTEGER)", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(h);
+	assert_int_equal(db_open(&a, file, DB_OPEN_NOMIGRATE), 0);
+	assert_int_equal(db_content_version(a), 0);
+	assert_int_equal(db_exec(a, "INSERT INTO t VALUES (1)"), 0);
+	assert_int_equal(db_content_version(a), 0);
+	db_close(a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -453,6 +568,8 @@ int main(void)
 		cmocka_unit_test(test_pg_ddl_rules),
 		cmocka_unit_test(test_copy_batches),
 		cmocka_unit_test(test_bulk_checks_restored),
+		cmocka_unit_test(test_sql_changes_content),
+		cmocka_unit_test(test_content_version),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
