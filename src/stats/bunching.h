@@ -53,6 +53,9 @@ struct stat_bunch_opts {
 	double level; /* interval level (default 0.95) */
 	enum stat_boot boot; /* default STAT_BOOT_RESIDUAL */
 	enum stat_link link; /* default STAT_LINK_LOG */
+	bool screen; /* default true: the log link's bootstrap refits screened, the few that
+		      * decide the interval refitted exactly (the same interval, bit for bit,
+		      * and several times faster; bunching.c); false: every refit exact */
 };
 
 void stat_bunch_opts_default(struct stat_bunch_opts *o);

@@ -3,7 +3,9 @@
  * with X, empty and out-of-range cells, rows ending at the very end of their data (the
  * padded copy); the boundary tests' memo (stat_bunch_test) against the direct
  * computation, with repeated and colliding inputs; the shared decomposition
- * (src/stats/wls.h) against gsl_multifit_wlinear, bit for bit, on the installed GSL. */
+ * (src/stats/wls.h) against gsl_multifit_wlinear, bit for bit, on the installed GSL; the
+ * screened bootstrap of the excess mass (stat_bunch_opts.screen) against every refit
+ * exact, bit for bit. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -186,6 +188,53 @@ static void test_wls_matches_gsl(void **state)
 	}
 }
 
+
+/* Bell-shaped histograms with heaps at the boundaries and holes below them, large and
+ * tiny (zeros in the tails), under both bootstraps and several degrees and levels: the
+ * screened interval is the exact one, bit for bit. */
+static void test_bunch_screen_exact(void **state)
+{
+	(void)state;
+	uint64_t s = 0x5c4ee9;
+	for (int k = 0; k < 24; k++) {
+		int nv = 12 + (int)(rnd(&s) % 30);
+		double c[64], total = k % 4 == 3 ? 60 : 200.0 * (double)(1 + rnd(&s) % 1000);
+		double mid = nv * (0.35 + 0.3 * (double)(rnd(&s) % 100) / 100), sd = nv / 5.0;
+		int b[3] = { nv / 4, nv / 2, 3 * nv / 4 };
+		for (int v = 0; v < nv; v++) {
+			double z = (v - mid) / sd;
+			c[v] = floor(total * exp(-z * z / 2) / (sd * 2.5066) + (double)(rnd(&s) % 7));
+		}
+		for (int i = 0; i < 3; i++) {
+			double moved = floor(c[b[i] - 1] * (double)(rnd(&s) % 40) / 100);
+			c[b[i] - 1] -= moved;
+			c[b[i]] += moved;
+		}
+		struct stat_bunch_opts o;
+		stat_bunch_opts_default(&o);
+		o.nboot = 150 + (int)(rnd(&s) % 200);
+		o.degree = 2 + k % 4;
+		o.boot = k % 3 == 2 ? STAT_BOOT_MULTINOMIAL : STAT_BOOT_RESIDUAL;
+		o.level = k % 2 ? 0.95 : 0.9;
+		o.seed = rnd(&s);
+		struct stat_bunch_est e[3], x[3];
+		int rs = stat_bunch_excess(c, nv, b, 3, &o, e, NULL, NULL);
+		o.screen = false;
+		int rx = stat_bunch_excess(c, nv, b, 3, &o, x, NULL, NULL);
+		assert_int_equal(rs, rx);
+		for (int i = 0; i < 3; i++) {
+			assert_int_equal(e[i].ok, x[i].ok);
+			assert_memory_equal(&e[i].excess_lo, &x[i].excess_lo, sizeof e[i].excess_lo);
+			assert_memory_equal(&e[i].excess_hi, &x[i].excess_hi, sizeof e[i].excess_hi);
+			assert_memory_equal(&e[i].missing_lo, &x[i].missing_lo, sizeof e[i].missing_lo);
+			assert_memory_equal(&e[i].missing_hi, &x[i].missing_hi, sizeof e[i].missing_hi);
+			assert_memory_equal(&e[i].excess, &x[i].excess, sizeof e[i].excess);
+			if (e[i].ok && total > 1000)
+				assert_true(isfinite(e[i].excess_lo) && e[i].excess_lo < e[i].excess_hi);
+		}
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -193,6 +242,7 @@ int main(void)
 		cmocka_unit_test(test_rowsum_cases),
 		cmocka_unit_test(test_bunch_test_memo),
 		cmocka_unit_test(test_wls_matches_gsl),
+		cmocka_unit_test(test_bunch_screen_exact),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
