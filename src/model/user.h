@@ -169,6 +169,9 @@ typedef int (*audit_item_fn)(void *ctx, const struct audit_item *a);
  * schools' — never anonymous events, which carry addresses and whatever was typed).
  * audit_count gives the number of entries, audit_list one page of them, newest first. */
 int audit_count(struct db *d, const struct scope *sc, long *n);
+/* The id of the journal's last entry (0 when empty): it grows with every entry, so a page
+ * of the journal is the same while it is. */
+int audit_last_id(struct db *d, int64_t *id);
 int audit_list(struct db *d, const struct scope *sc, long limit, long offset, audit_item_fn fn,
 	       void *ctx);
 

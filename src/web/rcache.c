@@ -30,8 +30,8 @@
  * kept with the audit entries their generation wrote (audit_capture, model/user.h), and
  * each later reader of the bytes gets the same entries written under his own name and
  * address, as the handler would have written them. Not listed: routes that read files
- * (scans, notes, the materials, which also log the download as content), show the audit
- * log itself (/audit: its own export is an entry of it) or open sealed names (/pupils,
+ * (scans, notes, the materials, which also log the download as content), export the
+ * audit journal (/audit?format=: the export is itself an entry of it) or open sealed names (/pupils,
  * /teachers and their PDFs: the names are not kept in memory beyond a request). */
 #define _GNU_SOURCE /* memmem */
 #include <pthread.h>
@@ -40,6 +40,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/err.h"
 #include "base/mem.h"
 #include "model/plan.h"
 #include "model/user.h"
@@ -53,9 +54,11 @@
 /* The GET routes kept (patterns of route.c). DOWNLOAD: an attachment; FORMAT: an attachment
  * when the key `format` is given, else a page (PAGE); DATA: an API answer (JSON, nothing of
  * the user but the role and scope in it: /api/v1/me is not here); PAGE: an HTML page, kept
- * for its user (see "Pages" below); AUDITED: an attachment whose audit entries are written again for
- * each reader (above). */
-enum kept { DOWNLOAD, FORMAT, DATA, PAGE, AUDITED };
+ * for its user (see "Pages" below); AUDITED: an attachment whose audit entries are written
+ * again for each reader (above); JOURNAL: a page of the audit journal itself, kept as a PAGE
+ * and keyed by the journal's last entry as well (an audit entry does not move the epoch),
+ * and not kept when `format` is given (an export of the journal is an entry of it). */
+enum kept { DOWNLOAD, FORMAT, DATA, PAGE, AUDITED, JOURNAL };
 static const struct {
 	const char *pattern;
 	enum kept kind;
@@ -125,6 +128,7 @@ static const struct {
 	{ "/expert/{id}", PAGE },
 	{ "/measures", PAGE },
 	{ "/measures/{id}", PAGE },
+	{ "/audit", JOURNAL },
 	{ "/measure/{id}", PAGE },
 	{ "/documents", PAGE },
 	{ "/settings", PAGE },
@@ -150,6 +154,7 @@ struct entry {
 	size_t len;
 	uint64_t used;
 	struct audit_capture audit; /* AUDITED: what its generation audited */
+	struct web_req *parked;     /* pending: the requests parked until it is made */
 };
 
 static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
@@ -189,9 +194,11 @@ static bool format_given(const struct web_req *r)
 	return false;
 }
 
-/* How the route's answer to r is kept, or -1 when it is not. */
-static int cacheable(const struct web_route *rt, const struct web_req *r)
+/* How the route's answer to r is kept, or -1 when it is not; *journal: keyed by the audit
+ * journal's last entry as well (JOURNAL, kept as a PAGE). */
+static int cacheable(const struct web_route *rt, const struct web_req *r, bool *journal)
 {
+	*journal = false;
 	if (strcmp(rt->method, "GET"))
 		return -1;
 	for (size_t i = 0; i < sizeof cached / sizeof cached[0]; i++) {
@@ -200,13 +207,18 @@ static int cacheable(const struct web_route *rt, const struct web_req *r)
 		enum kept k = cached[i].kind;
 		if (k == FORMAT)
 			return format_given(r) ? DOWNLOAD : PAGE;
+		if (k == JOURNAL) {
+			*journal = true;
+			return format_given(r) ? -1 : PAGE;
+		}
 		return (int)k;
 	}
 	return -1;
 }
 
 /* The key (see the header); false when it would not fit. */
-static bool make_key(struct web_req *r, const char *pattern, enum kept kind, uint64_t ep, char *out, size_t n)
+static bool make_key(struct web_req *r, const char *pattern, enum kept kind, uint64_t ep,
+		     int64_t journal, char *out, size_t n)
 {
 	char sc[64];
 	scope_key(&r->scope, sc, sizeof sc);
@@ -215,6 +227,8 @@ static bool make_key(struct web_req *r, const char *pattern, enum kept kind, uin
 		   (long long)(plan_now() / 60), (unsigned long long)ep);
 	if (kind == PAGE)
 		buf_printf(&b, "\nuser %lld", (long long)r->user.id);
+	if (journal)
+		buf_printf(&b, "\njournal %lld", (long long)journal);
 	for (int i = 0; i < r->nvals; i++) {
 		const struct web_val *v = &r->vals[i];
 		buf_printf(&b, "\n%s%c", v->key->name, v->text ? '=' : '-');
@@ -336,14 +350,91 @@ static void preparing(struct web_req *r, struct web_res *w)
 	html_end(r, w);
 }
 
+/* What the making of one answer needs (in the request's arena). */
+struct making {
+	const struct web_route *rt;
+	struct entry *e; /* pending: no other request drops or reuses it */
+	enum kept kind;
+	uint64_t ep;
+};
+
+/* Makes the answer of a pending entry (on the request's worker, or on a maker thread when
+ * the request is parked), keeps it when it may be kept, and wakes whoever waits for it. */
+static int make(struct web_req *r, struct web_res *w, void *arg)
+{
+	const struct making *m = arg;
+	struct entry *e = m->e;
+	enum kept kind = m->kind;
+	uint64_t ep = m->ep;
+	struct audit_capture audited = { 0 };
+	if (kind == AUDITED)
+		audit_capture(&audited);
+	int rc = r->db ? m->rt->fn(r, w) : ERR_BUSY; /* a maker without its connection: 503 */
+	audit_capture(NULL);
+
+	/* Kept only when whole, a download (or the API's answer, or a page), small enough, and
+	 * the data did not move while it was made (a commit seen since would make it an answer
+	 * of no epoch). */
+	bool keep = !rc && w->status == 200 && !w->location && !w->static_body && !w->cookie[0] &&
+		    w->body.len <= RCACHE_ENTRY_MAX;
+	if (kind == DOWNLOAD)
+		keep = keep && w->disposition;
+	if (kind == AUDITED)
+		keep = keep && w->disposition && audited.n && !audited.overflow;
+	/* the version on this connection now: what was made is of epoch ep only if nothing
+	 * was committed meanwhile */
+	keep = keep && web_rcache_epoch(r->db) == ep;
+	struct buf page = BUF_INIT;
+	if (kind == PAGE)
+		keep = keep && !w->disposition && (!w->type || !strncmp(w->type, "text/html", 9)) &&
+		       page_marked(r, &w->body, &page);
+	pthread_mutex_lock(&mu);
+	keep = keep && atomic_load(&epoch) == ep;
+	struct web_req *waiting = e->parked;
+	e->parked = NULL;
+	if (keep) {
+		const struct buf *body = kind == PAGE ? &page : &w->body;
+		trim(body->len);
+		e->status = w->status;
+		e->type = dup_or_null(w->type);
+		e->disposition = dup_or_null(w->disposition);
+		e->cache = dup_or_null(w->cache);
+		e->body = xmalloc(body->len ? body->len : 1);
+		if (body->len)
+			memcpy(e->body, body->p, body->len);
+		e->len = body->len;
+		e->audit = audited;
+		memset(&audited, 0, sizeof audited);
+		bytes += e->len;
+		e->pending = false;
+	} else {
+		drop(e);
+	}
+	pthread_cond_broadcast(&done);
+	pthread_mutex_unlock(&mu);
+	/* The parked requests look again: the answer kept, or (not kept) one of them makes it. */
+	while (waiting) {
+		struct web_req *next = waiting->next_parked;
+		web_park_again(waiting);
+		waiting = next;
+	}
+	buf_free(&page);
+	audit_capture_free(&audited);
+	return rc;
+}
+
 int web_rcache_run(const struct web_route *rt, struct web_req *r, struct web_res *w)
 {
-	int kind = cacheable(rt, r);
+	bool journal;
+	int kind = cacheable(rt, r, &journal);
 	char key[RCACHE_KEY];
 	if (kind < 0)
 		return rt->fn(r, w);
 	uint64_t ep = web_rcache_epoch(r->db);
-	if (!ep || !make_key(r, rt->pattern, (enum kept)kind, ep, key, sizeof key))
+	int64_t last = 0;
+	if (journal && (audit_last_id(r->db, &last) || !last))
+		return rt->fn(r, w);
+	if (!ep || !make_key(r, rt->pattern, (enum kept)kind, ep, last, key, sizeof key))
 		return rt->fn(r, w);
 	pthread_mutex_lock(&mu);
 	struct entry *e;
@@ -351,6 +442,14 @@ int web_rcache_run(const struct web_route *rt, struct web_req *r, struct web_res
 		if (kind == DOWNLOAD || kind == AUDITED) {
 			pthread_mutex_unlock(&mu);
 			preparing(r, w);
+			return 0;
+		}
+		/* Parked until the answer is made (server.c), so that the worker serves its
+		 * other connections meanwhile; where it cannot be, this thread waits. */
+		if (web_park(r)) {
+			r->next_parked = e->parked;
+			e->parked = r;
+			pthread_mutex_unlock(&mu);
 			return 0;
 		}
 		pthread_cond_wait(&done, &mu);
@@ -384,55 +483,17 @@ int web_rcache_run(const struct web_route *rt, struct web_req *r, struct web_res
 	e->epoch = ep;
 	e->pending = true;
 	e->used = ++tick;
+	struct making *m = arena_alloc(r->a, sizeof *m);
+	*m = (struct making){ rt, e, (enum kept)kind, ep };
+	/* Made on a maker thread while the worker serves its other connections (server.c);
+	 * here when the request cannot be parked. */
+	bool parked = web_park(r);
 	pthread_mutex_unlock(&mu);
-
-	struct audit_capture audited = { 0 };
-	if (kind == AUDITED)
-		audit_capture(&audited);
-	int rc = rt->fn(r, w);
-	audit_capture(NULL);
-
-	/* Kept only when whole, a download (or the API's answer, or a page), small enough, and
-	 * the data did not move while it was made (a commit seen since would make it an answer
-	 * of no epoch). */
-	bool keep = !rc && w->status == 200 && !w->location && !w->static_body && !w->cookie[0] &&
-		    w->body.len <= RCACHE_ENTRY_MAX;
-	if (kind == DOWNLOAD)
-		keep = keep && w->disposition;
-	if (kind == AUDITED)
-		keep = keep && w->disposition && audited.n && !audited.overflow;
-	/* the version on this connection now: what was made is of epoch ep only if nothing
-	 * was committed meanwhile */
-	keep = keep && web_rcache_epoch(r->db) == ep;
-	struct buf page = BUF_INIT;
-	if (kind == PAGE)
-		keep = keep && !w->disposition && (!w->type || !strncmp(w->type, "text/html", 9)) &&
-		       page_marked(r, &w->body, &page);
-	pthread_mutex_lock(&mu);
-	keep = keep && atomic_load(&epoch) == ep;
-	if (keep) {
-		const struct buf *body = kind == PAGE ? &page : &w->body;
-		trim(body->len);
-		e->status = w->status;
-		e->type = dup_or_null(w->type);
-		e->disposition = dup_or_null(w->disposition);
-		e->cache = dup_or_null(w->cache);
-		e->body = xmalloc(body->len ? body->len : 1);
-		if (body->len)
-			memcpy(e->body, body->p, body->len);
-		e->len = body->len;
-		e->audit = audited;
-		memset(&audited, 0, sizeof audited);
-		bytes += e->len;
-		e->pending = false;
-	} else {
-		drop(e);
+	if (parked) {
+		web_park_make(r, make, m);
+		return 0;
 	}
-	pthread_cond_broadcast(&done);
-	pthread_mutex_unlock(&mu);
-	buf_free(&page);
-	audit_capture_free(&audited);
-	return rc;
+	return make(r, w, m);
 }
 
 void web_rcache_free(void)

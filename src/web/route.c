@@ -988,7 +988,11 @@ void web_dispatch(struct web_req *r, struct web_res *w)
 		web_error_page(r, w, prc == ERR_INVALID ? 400 : 500, msg);
 		return;
 	}
-	int rc = web_rcache_run(rt, r, w);
+	web_answer_error(r, w, web_rcache_run(rt, r, w));
+}
+
+void web_answer_error(struct web_req *r, struct web_res *w, int rc)
+{
 	if (rc)
 		web_error_page(r, w, web_status_of(rc),
 			       rc == ERR_NOTFOUND ? "Такого объекта нет или он вам не виден."

@@ -68,6 +68,8 @@ struct conn {
 	bool begun;              /* the handler has seen this request's headers */
 	bool urlencoded;         /* the body is application/x-www-form-urlencoded */
 	int pct;                 /* bytes of "%00" just seen in an urlencoded body */
+	bool made;               /* parked, and its answer was made by a maker thread */
+	bool again;              /* parked, and its dispatch is to run again (web_park_again) */
 	struct timespec t0;
 };
 
@@ -661,6 +663,23 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
 		watch_phase(c->watch, body ? PHASE_BODY : PHASE_SERVER);
 		return MHD_YES;
 	}
+	if (c->made) /* parked, and answered by a maker thread */
+		return answer(conn, c);
+	if (c->again) { /* parked while another request made its answer: look again */
+		c->again = false;
+		c->req.parked = false;
+		struct buf body = c->res.body;
+		buf_reset(&body);
+		memset(&c->res, 0, sizeof c->res);
+		c->res.body = body;
+		c->res.status = 200;
+		c->req.db = web_db();
+		if (!c->req.db)
+			web_error_page(&c->req, &c->res, 503, "База данных недоступна. Попробуйте позже.");
+		else
+			web_dispatch(&c->req, &c->res);
+		return c->req.parked ? MHD_YES : answer(conn, c);
+	}
 	if (*upload_size) {
 		/* Past twice the caps nobody is sending a form: drop the connection. */
 		c->body_bytes += *upload_size;
@@ -697,7 +716,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
 		web_error_page(r, w, 503, "База данных недоступна. Попробуйте позже.");
 	else
 		web_dispatch(r, w);
-	return answer(conn, c);
+	return r->parked ? MHD_YES : answer(conn, c);
 }
 
 /* The access log: one event per request, text for people («127.0.0.1 GET /schools 200
@@ -828,6 +847,145 @@ static unsigned conn_limit(void)
 	return n;
 }
 
+/* ---- parked requests: answers made off the worker threads ----
+ *
+ * A worker thread serves every connection libmicrohttpd gave it: a page or document that
+ * takes 100 ms to seconds to make held all of them as long (at 64 connections, the p99 of
+ * every route was the slowest first render). A kept answer not yet made (rcache.c) is made
+ * on a maker thread instead: the request's connection is parked (MHD_suspend_connection),
+ * the worker goes on with the others, and the maker resumes it with the answer; requests
+ * for the same answer meanwhile are parked too and look again when it is ready. Makers are
+ * twice as many as workers, at least four (PARK_MAKERS), so that a page is not queued behind
+ * one or two documents of seconds; each has its own database connection, opened at its
+ * first job. */
+#define PARK_MAKERS(threads) ((threads) * 2 > 4 ? (threads) * 2 : 4)
+struct park_job {
+	struct conn *c;
+	web_make_fn fn;
+	void *arg;
+	struct park_job *next;
+};
+
+static pthread_mutex_t park_mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t park_work = PTHREAD_COND_INITIALIZER; /* a job, or the end */
+static pthread_cond_t park_idle = PTHREAD_COND_INITIALIZER; /* nothing parked */
+static struct park_job *park_head, *park_tail;
+static int parked;      /* connections parked and not yet resumed */
+static bool park_open;  /* makers run and take jobs */
+static pthread_t makers[64];
+static unsigned nmakers;
+static _Thread_local bool on_maker;
+
+static struct conn *conn_of(struct web_req *r)
+{
+	return (struct conn *)(void *)((char *)r - offsetof(struct conn, req));
+}
+
+bool web_park(struct web_req *r)
+{
+	if (!r->conn || on_maker)
+		return false;
+	pthread_mutex_lock(&park_mu);
+	bool ok = park_open;
+	if (ok)
+		parked++;
+	pthread_mutex_unlock(&park_mu);
+	if (!ok)
+		return false;
+	MHD_suspend_connection(r->conn);
+	r->parked = true;
+	return true;
+}
+
+static void unpark(struct conn *c)
+{
+	struct MHD_Connection *conn = c->req.conn;
+	MHD_resume_connection(conn); /* c is the worker's again: not touched after this */
+	pthread_mutex_lock(&park_mu);
+	if (--parked == 0)
+		pthread_cond_broadcast(&park_idle);
+	pthread_mutex_unlock(&park_mu);
+}
+
+void web_park_make(struct web_req *r, web_make_fn fn, void *arg)
+{
+	struct park_job *j = xcalloc(1, sizeof *j);
+	j->c = conn_of(r);
+	j->fn = fn;
+	j->arg = arg;
+	pthread_mutex_lock(&park_mu);
+	if (park_tail)
+		park_tail->next = j;
+	else
+		park_head = j;
+	park_tail = j;
+	pthread_cond_signal(&park_work);
+	pthread_mutex_unlock(&park_mu);
+}
+
+void web_park_again(struct web_req *r)
+{
+	struct conn *c = conn_of(r);
+	c->again = true;
+	unpark(c);
+}
+
+static void *maker(void *arg)
+{
+	(void)arg;
+	on_maker = true;
+	pthread_mutex_lock(&park_mu);
+	for (;;) {
+		while (!park_head && park_open)
+			pthread_cond_wait(&park_work, &park_mu);
+		struct park_job *j = park_head;
+		if (!j)
+			break; /* closed and drained */
+		park_head = j->next;
+		if (!park_head)
+			park_tail = NULL;
+		pthread_mutex_unlock(&park_mu);
+		struct conn *c = j->c;
+		struct web_req *r = &c->req;
+		r->db = web_db(); /* NULL: fn answers 503, and wakes whoever waits */
+		web_answer_error(r, &c->res, j->fn(r, &c->res, j->arg));
+		free(j);
+		c->made = true;
+		unpark(c);
+		pthread_mutex_lock(&park_mu);
+	}
+	pthread_mutex_unlock(&park_mu);
+	return NULL;
+}
+
+static void park_start(unsigned n)
+{
+	park_open = true;
+	nmakers = 0;
+	while (nmakers < n && nmakers < sizeof makers / sizeof *makers &&
+	       pthread_create(&makers[nmakers], NULL, maker, NULL) == 0)
+		nmakers++;
+	if (!nmakers) {
+		park_open = false;
+		log_warn("потоки составления страниц не запущены: страницы составляются в потоках обслуживания");
+	}
+}
+
+/* No new parking; every parked request answered; the makers gone. Before the daemon stops
+ * (a parked connection must be resumed before MHD_stop_daemon). */
+static void park_stop(void)
+{
+	pthread_mutex_lock(&park_mu);
+	park_open = false;
+	pthread_cond_broadcast(&park_work);
+	while (parked > 0)
+		pthread_cond_wait(&park_idle, &park_mu);
+	pthread_mutex_unlock(&park_mu);
+	for (unsigned i = 0; i < nmakers; i++)
+		pthread_join(makers[i], NULL);
+	nmakers = 0;
+}
+
 static pthread_once_t db_key_once = PTHREAD_ONCE_INIT;
 static pthread_t dog;
 static bool dog_runs;
@@ -876,7 +1034,8 @@ void *web_server_start(const struct web_config *cfg)
 		return NULL;
 	}
 	unsigned threads = cfg->threads ? cfg->threads : (unsigned)sysconf(_SC_NPROCESSORS_ONLN);
-	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_ERROR_LOG;
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME |
+			 MHD_USE_ERROR_LOG;
 	if (ss.ss_family == AF_INET6)
 		flags |= MHD_USE_IPv6;
 	unsigned limit = conn_limit();
@@ -902,6 +1061,7 @@ void *web_server_start(const struct web_config *cfg)
 	snprintf(host, sizeof host, "%.*s", (int)(strrchr(cfg->listen, ':') - cfg->listen), cfg->listen);
 	log_info("oko слушает http://%s:%u (потоков: %u, база %s)", host, info ? info->port : 0u,
 		 threads, cfg->db_path);
+	park_start(PARK_MAKERS(threads ? threads : 1u));
 	atomic_store(&watch_stop, false);
 	dog_runs = pthread_create(&dog, NULL, watchdog, NULL) == 0;
 	if (!dog_runs)
@@ -911,6 +1071,7 @@ void *web_server_start(const struct web_config *cfg)
 
 void web_server_stop(void *daemon)
 {
+	park_stop();
 	MHD_stop_daemon(daemon);
 	atomic_store(&watch_stop, true);
 	if (dog_runs)

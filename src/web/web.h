@@ -88,6 +88,8 @@ struct web_req {
 	void *conn;             /* struct MHD_Connection, for headers */
 	const struct web_route *route; /* the route the path matched (route.c), NULL when none:
 					  what /metrics and the access log name the request by */
+	bool parked;            /* its connection is parked (web_park): no answer yet */
+	struct web_req *next_parked; /* rcache.c: the next request waiting for the same answer */
 };
 
 struct web_res {
@@ -304,6 +306,20 @@ void web_cache_keep(struct web_req *r, const char *key, const char *text);
  * rcache.c and its key (route, parsed values, role and scope, minute, database epoch) was
  * answered before; one generation at a time per key. */
 int web_rcache_run(const struct web_route *rt, struct web_req *r, struct web_res *w);
+/* Parked requests (server.c): a kept answer not yet made is made on a maker thread while
+ * the worker thread serves its other connections. web_park parks the request's connection
+ * (only from its dispatch, on its worker thread): false when the server cannot (in-process,
+ * stopping, already on a maker), and the caller does the work itself. web_park_make then
+ * runs fn(r, w, arg) on a maker thread, with that thread's database connection in r->db,
+ * and answers the request with what it made (fn returns as a handler does: an error
+ * becomes its page, web_answer_error). web_park_again wakes a request parked to wait for
+ * another's answer: its dispatch runs again on its worker. */
+typedef int (*web_make_fn)(struct web_req *r, struct web_res *w, void *arg);
+bool web_park(struct web_req *r);
+void web_park_make(struct web_req *r, web_make_fn fn, void *arg);
+void web_park_again(struct web_req *r);
+/* The page of a handler's error rc (nothing when rc is 0): 404, 403, 500… (route.c). */
+void web_answer_error(struct web_req *r, struct web_res *w, int rc);
 /* The epoch answers are kept under: the database's content version (db_content_version)
  * as this connection sees it; 0 when there is none (nothing is kept). */
 uint64_t web_rcache_epoch(struct db *d);

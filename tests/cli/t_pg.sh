@@ -29,7 +29,8 @@ FILES="signs.csv schools.csv region.csv municipalities.csv"
 # rowid table's physical order, which a copy need not keep, left out.
 content() {
 	local f=$1 t cols
-	for t in $(sqlite3 "$f" "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"); do
+	# content_rev is the content's version, not content: a copy's own writes move it.
+	for t in $(sqlite3 "$f" "SELECT name FROM sqlite_master WHERE type = 'table' AND name <> 'content_rev' ORDER BY name"); do
 		cols=$(sqlite3 "$f" "SELECT group_concat('\"' || name || '\"', ', ') FROM (SELECT name FROM pragma_table_info('$t') WHERE pk > 0 ORDER BY pk)")
 		[ -n "$cols" ] || cols=$(sqlite3 "$f" "SELECT group_concat('\"' || name || '\"', ', ') FROM pragma_table_info('$t')")
 		echo "== $t"

@@ -131,6 +131,14 @@ expect_eq "… under its reader's name" \
 fetch mun "/schools/export?format=xlsx" "$T/x3.xlsx"
 expect_eq "… a municipality gets its own registry, not the region's kept one" \
 	"$(cmp -s "$T/x1.xlsx" "$T/x3.xlsx" && echo same || echo differ)" differ
+# The journal's page is kept too, and shows each new entry at once (it is keyed by the last).
+get reg "/audit?action=registry_export"
+n1=$(grep -o "выгружен реестр школ" "$T/body" | wc -l)
+get reg "/audit?action=registry_export"
+expect_eq "the journal's page, asked again, the same" "$(grep -o "выгружен реестр школ" "$T/body" | wc -l)" "$n1"
+fetch reg "/schools/export?format=xlsx" "$T/x6.xlsx"
+get reg "/audit?action=registry_export"
+expect_eq "… and with the kept download's new entry at once" "$(grep -o "выгружен реестр школ" "$T/body" | wc -l)" $((n1 + 1))
 # An audit entry or a login is not a change of what the answers show: nothing kept is dropped.
 fetch reg "$P/xlsx" "$T/k1.xlsx"
 sleep 1.2

@@ -1,0 +1,68 @@
+#!/bin/bash
+# Pages and documents made off the worker threads (src/web/server.c, "parked requests";
+# issue 21): while a kept document takes seconds to make, the worker thread that received
+# it goes on answering its other connections; requests for the same page while it is made
+# wait for it (parked) and all get it; a server stopped while a request is parked finishes
+# it and exits cleanly. On the demo region, served by ONE worker thread, so that without
+# parking every other request would wait for the document.
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/web_lib.sh"
+
+run_oko demo
+expect_eq "demo runs" "$rc" 0
+CAMP=$(sql "SELECT min(id) FROM campaign")
+start_server --threads 1
+login region oko-demo-2026
+expect_eq "region logs in" "$code" 303
+ms() { date +%s%3N; }
+
+# --- a slow document does not hold the worker's other connections ---
+DOC="/observers/schedule.pdf?campaign=$CAMP"
+( curl -s -o "$T/doc.pdf" -w '%{http_code}' -b "$T/region.jar" "$URL$DOC" >"$T/doc.code"; ms >"$T/doc.end" ) &
+doc=$!
+sleep 0.3
+t0=$(ms)
+cheap_ok=0
+for _ in 1 2 3 4 5; do
+	c=$(curl -s -o /dev/null -w '%{http_code}' -b "$T/region.jar" "$URL/reports")
+	[ "$c" = 200 ] && cheap_ok=$((cheap_ok + 1))
+done
+t1=$(ms)
+wait $doc
+expect_eq "the document made meanwhile" "$(cat "$T/doc.code")" 200
+expect_eq "… is a PDF" "$(head -c4 "$T/doc.pdf")" "%PDF"
+doc_end=$(cat "$T/doc.end")
+echo "# the document: done $((doc_end - t0)) ms after the first of 5 other pages; those took $((t1 - t0)) ms"
+expect_eq "5 other pages answered meanwhile" "$cheap_ok" 5
+if [ "$t1" -lt "$doc_end" ]; then ok "the other pages were answered before the document was done"
+else fail "the other pages waited for the document ($((t1 - t0)) ms, the document done at $((doc_end - t0)) ms)"; fi
+
+# --- requests for a page being made wait for it, and all get it ---
+pids=()
+for i in 1 2 3 4 5 6 7 8; do
+	curl -s -o "$T/obs$i.html" -w '%{http_code}' -b "$T/region.jar" "$URL/observers" >"$T/obs$i.code" &
+	pids+=($!)
+done
+wait "${pids[@]}"
+same=0
+for i in 1 2 3 4 5 6 7 8; do
+	[ "$(cat "$T/obs$i.code")" = 200 ] && cmp -s "$T/obs1.html" "$T/obs$i.html" && same=$((same + 1))
+done
+expect_eq "8 requests at once for a page being made: all 200, the same page" "$same" 8
+expect_grep "… the observers' page" "$T/obs1.html" "Наблюдатели"
+
+# --- stopped while a request is parked: the request is finished, the server exits ---
+DOC2="/observers/schedule.xlsx?campaign=$CAMP"
+curl -s -o /dev/null -w '%{http_code}' -b "$T/region.jar" "$URL$DOC2" >"$T/doc2.code" &
+doc2=$!
+sleep 0.2
+kill -TERM "$SERVER_PID"
+t0=$(ms)
+for _ in $(seq 300); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.1; done
+if kill -0 "$SERVER_PID" 2>/dev/null; then fail "the server did not stop within 30 s of SIGTERM"
+else ok "the server stops with a request parked ($(($(ms) - t0)) ms)"; fi
+wait "$SERVER_PID"
+expect_eq "… and exits 0" "$?" 0
+wait $doc2
+expect_absent_log() { if grep -qiE "$2" "$T/serve.log"; then fail "$1"; grep -iE "$2" "$T/serve.log" | head -3 | sed 's/^/# /'; else ok "$1"; fi; }
+expect_absent_log "no error in the server's log" "panic|ошибка|AddressSanitizer|runtime error"
