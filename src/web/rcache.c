@@ -41,7 +41,9 @@
 #include <string.h>
 
 #include "base/err.h"
+#include "base/log.h"
 #include "base/mem.h"
+#include "db/db.h"
 #include "model/plan.h"
 #include "model/user.h"
 #include "web/web.h"
@@ -350,6 +352,76 @@ static void preparing(struct web_req *r, struct web_res *w)
 	html_end(r, w);
 }
 
+/* The audit entries of kept downloads being served, written together: each was one
+ * transaction of its own, and at thousands of downloads a second their commits (two 16 KB
+ * pages of the journal and its index each) were most of the time, and grew the WAL by
+ * hundreds of MB a minute. A request whose entries wait here is parked with its file; one
+ * task on a maker thread writes every entry waiting in one transaction, then sends each
+ * its file — the file still goes out only after its entry is committed. */
+struct later {
+	struct web_req *r;
+	struct audit_capture cap;
+	struct later *next;
+};
+static pthread_mutex_t later_mu = PTHREAD_MUTEX_INITIALIZER;
+static struct later *later_head, **later_tail = &later_head;
+static bool later_queued; /* a task is queued or running: it takes what arrives meanwhile */
+
+static void audit_flush(void *arg)
+{
+	(void)arg;
+	for (;;) {
+		pthread_mutex_lock(&later_mu);
+		struct later *l = later_head;
+		later_head = NULL;
+		later_tail = &later_head;
+		if (!l)
+			later_queued = false;
+		pthread_mutex_unlock(&later_mu);
+		if (!l)
+			return;
+		struct db *d = web_db();
+		int rc = d ? db_begin(d) : ERR_BUSY;
+		for (struct later *p = l; p && !rc; p = p->next)
+			for (int i = 0; i < p->cap.n && !rc; i++)
+				rc = audit_add(d, &p->r->user, NULL, p->cap.e[i].action, p->cap.e[i].object,
+					       p->cap.e[i].detail, p->r->ip);
+		if (d && !rc)
+			rc = db_commit(d);
+		if (rc) {
+			if (d)
+				db_rollback(d);
+			log_error("записи журнала о выданных файлах не сохранены: %s",
+				  d ? db_errmsg(d) : "нет соединения с базой");
+		}
+		while (l) {
+			struct later *next = l->next;
+			struct web_req *r = l->r;
+			audit_capture_free(&l->cap);
+			free(l);
+			web_park_answer(r);
+			l = next;
+		}
+	}
+}
+
+/* Parked r's entries (taken from cap) are written by audit_flush, which then sends r. */
+static void audit_later(struct web_req *r, struct audit_capture *cap)
+{
+	struct later *l = xcalloc(1, sizeof *l);
+	l->r = r;
+	l->cap = *cap;
+	memset(cap, 0, sizeof *cap);
+	pthread_mutex_lock(&later_mu);
+	*later_tail = l;
+	later_tail = &l->next;
+	bool start = !later_queued;
+	later_queued = true;
+	pthread_mutex_unlock(&later_mu);
+	if (start)
+		web_park_task(audit_flush, NULL);
+}
+
 /* What the making of one answer needs (in the request's arena). */
 struct making {
 	const struct web_route *rt;
@@ -466,7 +538,12 @@ int web_rcache_run(const struct web_route *rt, struct web_req *r, struct web_res
 		}
 		pthread_mutex_unlock(&mu);
 		/* The reader of an audited download is audited as its maker was (outside the
-		 * lock: a write). */
+		 * lock: a write), before the file is sent: with others at the same moment in one
+		 * transaction (audit_later), or here when the request cannot be parked. */
+		if (again.n && web_park(r)) {
+			audit_later(r, &again);
+			return 0;
+		}
 		for (int i = 0; i < again.n; i++)
 			audit_add(r->db, &r->user, NULL, again.e[i].action, again.e[i].object,
 				  again.e[i].detail, r->ip);

@@ -860,8 +860,9 @@ static unsigned conn_limit(void)
  * first job. */
 #define PARK_MAKERS(threads) ((threads) * 2 > 4 ? (threads) * 2 : 4)
 struct park_job {
-	struct conn *c;
+	struct conn *c;     /* NULL: a task (web_park_task) */
 	web_make_fn fn;
+	void (*task)(void *arg);
 	void *arg;
 	struct park_job *next;
 };
@@ -907,12 +908,8 @@ static void unpark(struct conn *c)
 	pthread_mutex_unlock(&park_mu);
 }
 
-void web_park_make(struct web_req *r, web_make_fn fn, void *arg)
+static void park_enqueue(struct park_job *j)
 {
-	struct park_job *j = xcalloc(1, sizeof *j);
-	j->c = conn_of(r);
-	j->fn = fn;
-	j->arg = arg;
 	pthread_mutex_lock(&park_mu);
 	if (park_tail)
 		park_tail->next = j;
@@ -921,6 +918,30 @@ void web_park_make(struct web_req *r, web_make_fn fn, void *arg)
 	park_tail = j;
 	pthread_cond_signal(&park_work);
 	pthread_mutex_unlock(&park_mu);
+}
+
+void web_park_make(struct web_req *r, web_make_fn fn, void *arg)
+{
+	struct park_job *j = xcalloc(1, sizeof *j);
+	j->c = conn_of(r);
+	j->fn = fn;
+	j->arg = arg;
+	park_enqueue(j);
+}
+
+void web_park_task(void (*task)(void *arg), void *arg)
+{
+	struct park_job *j = xcalloc(1, sizeof *j);
+	j->task = task;
+	j->arg = arg;
+	park_enqueue(j);
+}
+
+void web_park_answer(struct web_req *r)
+{
+	struct conn *c = conn_of(r);
+	c->made = true;
+	unpark(c);
 }
 
 void web_park_again(struct web_req *r)
@@ -945,6 +966,12 @@ static void *maker(void *arg)
 		if (!park_head)
 			park_tail = NULL;
 		pthread_mutex_unlock(&park_mu);
+		if (!j->c) {
+			j->task(j->arg);
+			free(j);
+			pthread_mutex_lock(&park_mu);
+			continue;
+		}
 		struct conn *c = j->c;
 		struct web_req *r = &c->req;
 		r->db = web_db(); /* NULL: fn answers 503, and wakes whoever waits */

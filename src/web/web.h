@@ -318,6 +318,10 @@ typedef int (*web_make_fn)(struct web_req *r, struct web_res *w, void *arg);
 bool web_park(struct web_req *r);
 void web_park_make(struct web_req *r, web_make_fn fn, void *arg);
 void web_park_again(struct web_req *r);
+/* Runs task(arg) on a maker thread (web_db() there is the maker's connection); with
+ * web_park_answer, a parked request whose answer is in its web_res already is sent it. */
+void web_park_task(void (*task)(void *arg), void *arg);
+void web_park_answer(struct web_req *r);
 /* The page of a handler's error rc (nothing when rc is 0): 404, 403, 500… (route.c). */
 void web_answer_error(struct web_req *r, struct web_res *w, int rc);
 /* The epoch answers are kept under: the database's content version (db_content_version)

@@ -131,6 +131,19 @@ expect_eq "… under its reader's name" \
 fetch mun "/schools/export?format=xlsx" "$T/x3.xlsx"
 expect_eq "… a municipality gets its own registry, not the region's kept one" \
 	"$(cmp -s "$T/x1.xlsx" "$T/x3.xlsx" && echo same || echo differ)" differ
+# 20 downloads of the kept file at once: each one's entry is written (together, in one
+# transaction, before its file goes out — rcache.c's audit_later).
+a1=$(audited)
+pids=()
+for i in $(seq 20); do
+	curl -s -o "$T/xc$i.xlsx" -w '%{http_code}\n' -b "$(jar reg)" "$URL/schools/export?format=xlsx" >"$T/xc$i.code" &
+	pids+=($!)
+done
+wait "${pids[@]}"
+n=0
+for i in $(seq 20); do [ "$(cat "$T/xc$i.code")" = 200 ] && cmp -s "$T/xc1.xlsx" "$T/xc$i.xlsx" && n=$((n + 1)); done
+expect_eq "20 downloads at once: each gets the same file" "$n" 20
+expect_eq "… and each is audited" "$(audited)" $((a1 + 20))
 # The journal's page is kept too, and shows each new entry at once (it is keyed by the last).
 get reg "/audit?action=registry_export"
 n1=$(grep -o "выгружен реестр школ" "$T/body" | wc -l)
