@@ -11,6 +11,9 @@
  *     user never gets an answer computed for another territory;
  *   - the minute of the request's clock and of plan_now() (a date printed on a document,
  *     "late" or "missing" in the monitoring: the key changes at least as often as they);
+ *     while this minute's answer is being made, other requests for it get the same data's
+ *     answer of an earlier minute if one is kept (at most STALE_MAX seconds old) instead
+ *     of waiting — as if they had asked a moment earlier;
  *   - the database's epoch: its content version (db_content_version, read on the request's
  *     connection before every look-up), which every committed change of the content moves
  *     — in this process or another, such as `oko import` run beside the server — so an
@@ -52,6 +55,10 @@
 #define RCACHE_BYTES (96u << 20)
 #define RCACHE_ENTRY_MAX (16u << 20)
 #define RCACHE_KEY 1024
+/* An answer of an earlier minute (the same data: the same epoch) is given, for at most
+ * this many seconds after it was made, to a request that finds this minute's being made,
+ * instead of waiting for it (stale() below). */
+#define STALE_MAX 120
 
 /* The GET routes kept (patterns of route.c). DOWNLOAD: an attachment; FORMAT: an attachment
  * when the key `format` is given, else a page (PAGE); DATA: an API answer (JSON, nothing of
@@ -156,6 +163,8 @@ struct entry {
 	size_t len;
 	uint64_t used;
 	struct audit_capture audit; /* AUDITED: what its generation audited */
+	size_t base_len;            /* the key without its minutes (make_key) */
+	int64_t made;               /* when it was made (the request's clock) */
 	struct web_req *parked;     /* pending: the requests parked until it is made */
 };
 
@@ -220,13 +229,12 @@ static int cacheable(const struct web_route *rt, const struct web_req *r, bool *
 
 /* The key (see the header); false when it would not fit. */
 static bool make_key(struct web_req *r, const char *pattern, enum kept kind, uint64_t ep,
-		     int64_t journal, char *out, size_t n)
+		     int64_t journal, char *out, size_t n, size_t *base_len)
 {
 	char sc[64];
 	scope_key(&r->scope, sc, sizeof sc);
 	struct buf b = BUF_INIT;
-	buf_printf(&b, "%s\n%d\n%s\n%lld\n%lld\n%llu", pattern, (int)r->user.role, sc, (long long)(r->now / 60),
-		   (long long)(plan_now() / 60), (unsigned long long)ep);
+	buf_printf(&b, "%s\n%d\n%s\n%llu", pattern, (int)r->user.role, sc, (unsigned long long)ep);
 	if (kind == PAGE)
 		buf_printf(&b, "\nuser %lld", (long long)r->user.id);
 	if (journal)
@@ -237,11 +245,30 @@ static bool make_key(struct web_req *r, const char *pattern, enum kept kind, uin
 		if (v->text)
 			buf_puts(&b, v->text);
 	}
+	/* The minutes last: the key without them (its base) names the same answer at an
+	 * earlier minute (stale() below). */
+	*base_len = b.len;
+	buf_printf(&b, "\n%lld\n%lld", (long long)(r->now / 60), (long long)(plan_now() / 60));
 	bool fits = b.len < n;
 	if (fits)
 		memcpy(out, buf_str(&b), b.len + 1);
 	buf_free(&b);
 	return fits;
+}
+
+/* The newest answer kept for the key's base (the same route, values, user, scope and epoch)
+ * at an earlier minute, made at most STALE_MAX seconds ago: what a page or document said a
+ * minute ago, of the same data. NULL when none. */
+static struct entry *stale(const char *key, size_t base_len, int64_t now)
+{
+	struct entry *best = NULL;
+	for (int i = 0; i < RCACHE_SLOTS; i++) {
+		struct entry *e = &slots[i];
+		if (e->key && !e->pending && e->base_len == base_len && !memcmp(e->key, key, base_len) &&
+		    now - e->made <= STALE_MAX && (!best || e->made > best->made))
+			best = e;
+	}
+	return best;
 }
 
 static struct entry *find(const char *key)
@@ -268,11 +295,11 @@ static struct entry *claim(void)
 }
 
 /* Frees the answers of older epochs and, past the cap, the least recently used ones. */
-static void trim(size_t need)
+static void trim(size_t need, int64_t now)
 {
 	uint64_t ep = atomic_load(&epoch);
 	for (int i = 0; i < RCACHE_SLOTS; i++)
-		if (slots[i].key && !slots[i].pending && slots[i].epoch < ep)
+		if (slots[i].key && !slots[i].pending && (slots[i].epoch < ep || now - slots[i].made > STALE_MAX))
 			drop(&slots[i]);
 	while (bytes + need > RCACHE_BYTES) {
 		struct entry *victim = NULL;
@@ -466,7 +493,7 @@ static int make(struct web_req *r, struct web_res *w, void *arg)
 	e->parked = NULL;
 	if (keep) {
 		const struct buf *body = kind == PAGE ? &page : &w->body;
-		trim(body->len);
+		trim(body->len, r->now);
 		e->status = w->status;
 		e->type = dup_or_null(w->type);
 		e->disposition = dup_or_null(w->disposition);
@@ -477,6 +504,7 @@ static int make(struct web_req *r, struct web_res *w, void *arg)
 		e->len = body->len;
 		e->audit = audited;
 		memset(&audited, 0, sizeof audited);
+		e->made = r->now;
 		bytes += e->len;
 		e->pending = false;
 	} else {
@@ -506,11 +534,20 @@ int web_rcache_run(const struct web_route *rt, struct web_req *r, struct web_res
 	int64_t last = 0;
 	if (journal && (audit_last_id(r->db, &last) || !last))
 		return rt->fn(r, w);
-	if (!ep || !make_key(r, rt->pattern, (enum kept)kind, ep, last, key, sizeof key))
+	size_t base_len;
+	if (!ep || !make_key(r, rt->pattern, (enum kept)kind, ep, last, key, sizeof key, &base_len))
 		return rt->fn(r, w);
 	pthread_mutex_lock(&mu);
 	struct entry *e;
 	while ((e = find(key)) && e->pending) {
+		/* Being made for this minute: the same data's answer of a minute ago, if kept,
+		 * rather than a wait (the first request of each minute waited, and with it
+		 * everyone asking meanwhile). */
+		struct entry *old = stale(key, base_len, r->now);
+		if (old) {
+			e = old;
+			break;
+		}
 		if (kind == DOWNLOAD || kind == AUDITED) {
 			pthread_mutex_unlock(&mu);
 			preparing(r, w);
@@ -550,13 +587,14 @@ int web_rcache_run(const struct web_route *rt, struct web_req *r, struct web_res
 		audit_capture_free(&again);
 		return 0;
 	}
-	trim(0);
+	trim(0, r->now);
 	e = claim();
 	if (!e) { /* every slot pending: generate without keeping */
 		pthread_mutex_unlock(&mu);
 		return rt->fn(r, w);
 	}
 	e->key = xstrdup(key);
+	e->base_len = base_len;
 	e->epoch = ep;
 	e->pending = true;
 	e->used = ++tick;

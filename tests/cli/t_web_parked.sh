@@ -51,6 +51,26 @@ done
 expect_eq "8 requests at once for a page being made: all 200, the same page" "$same" 8
 expect_grep "… the observers' page" "$T/obs1.html" "Наблюдатели"
 
+# --- a new minute: while this minute's document is made, the same data's document of the
+# minute before is given at once (rcache.c's stale()), not «Документ готовится» ---
+sec=$(date +%S); sec=${sec#0}
+[ "$sec" -ge 52 ] || sleep $((52 - sec))
+curl -s -o "$T/m1.pdf" -b "$T/region.jar" "$URL$DOC"
+expect_eq "the document kept at the end of a minute" "$(head -c4 "$T/m1.pdf")" "%PDF"
+sec=$(date +%S); sec=${sec#0}
+[ "$sec" -lt 30 ] || sleep $((61 - sec))
+curl -s -o "$T/m2.pdf" -w '%{http_code}' -b "$T/region.jar" "$URL$DOC" >"$T/m2.code" &
+m2=$!
+sleep 0.3
+t0=$(ms)
+code=$(curl -s -o "$T/m3.pdf" -w '%{http_code}' -b "$T/region.jar" "$URL$DOC")
+t1=$(ms)
+expect_eq "in the next minute, while it is made again: the minute before's file at once" "$code" 200
+expect_eq "… the same bytes" "$(cmp -s "$T/m1.pdf" "$T/m3.pdf" && echo same)" same
+if [ $((t1 - t0)) -lt 1000 ]; then ok "… without waiting ($((t1 - t0)) ms)"; else fail "… after $((t1 - t0)) ms"; fi
+wait $m2
+expect_eq "the request that started the new minute's file gets it" "$(cat "$T/m2.code")" 200
+
 # --- stopped while a request is parked: the request is finished, the server exits ---
 DOC2="/observers/schedule.xlsx?campaign=$CAMP"
 curl -s -o /dev/null -w '%{http_code}' -b "$T/region.jar" "$URL$DOC2" >"$T/doc2.code" &
