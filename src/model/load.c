@@ -257,6 +257,8 @@ int load_proc_classes(struct db *d, const struct load_schools *sc, int64_t proc_
 	if ((rc = result_scan_open(d, proc_id, 0, RESULT_SCAN_STREAM, &q)))
 		goto out;
 	int npos = p->npos;
+	struct result_clip clip;
+	result_clip_init(&clip, p->pos_max, p->pos ? npos : 0);
 	int64_t cur_school = -1;
 	uint32_t cur_ix = 0;
 	int64_t pseudo = -1; /* class id of the current school's works without a class */
@@ -314,8 +316,8 @@ int load_proc_classes(struct db *d, const struct load_schools *sc, int64_t proc_
 			p->mark = xcalloc(p->cap, sizeof *p->mark);
 		if (p->mark)
 			p->mark[i] = (int8_t)(r.exam_mark >= 2 && r.exam_mark <= 5 ? r.exam_mark : 0);
-		if (p->pos && result_cells_clip(r.cells, npos, p->pos_max, STAT_POS_EMPTY,
-						p->pos + i * (size_t)npos, &st->not_taught))
+		if (p->pos && result_clip_row(&clip, r.cells, STAT_POS_EMPTY, p->pos + i * (size_t)npos,
+					      &st->not_taught))
 			cell_over = true;
 		st->cells_over += cell_over;
 		if (p->class_id) {

@@ -167,7 +167,11 @@ struct result_scan {
 };
 
 /* Column order of both forms: the narrow row first, the RESULT_SCAN_FULL columns after. */
-#define SCAN_NARROW "SELECT school_id, coalesce(class, ''), coalesce(journal_mark, 0), primary_score," \
+/* A missing primary score reads as SCAN_NO_SCORE, out of any score's range: one column
+ * read instead of a NULL test and a read (the loader reads a million rows a second). */
+#define SCAN_NO_SCORE (-1099511627776LL)
+#define SCAN_NARROW "SELECT school_id, coalesce(class, ''), coalesce(journal_mark, 0)," \
+		    " coalesce(primary_score, -1099511627776)," \
 		    " scores, problems, absent, coalesce(exam_mark, 0)"
 #define SCAN_WIDE SCAN_NARROW ", code, coalesce(gender, ''), coalesce(variant, 0)," \
 		  " coalesce(stated_total, -1), coalesce(test_score, -1)"
@@ -216,8 +220,9 @@ static void row_of(struct db_stmt *s, bool full, struct result_row *row)
 	row->school_id = db_col_int(s, 0);
 	row->class_name = db_col_text(s, 1);
 	row->journal_mark = (int)db_col_int(s, 2);
-	row->scored = !db_col_null(s, 3);
-	row->primary_score = row->scored ? (int)db_col_int(s, 3) : -1;
+	int64_t score = db_col_int(s, 3);
+	row->scored = score != SCAN_NO_SCORE;
+	row->primary_score = row->scored ? (int)score : -1;
 	size_t n = 0;
 	row->cells = db_col_blob(s, 4, &n);
 	row->ncells = row->cells ? (int)n : 0;

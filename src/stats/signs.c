@@ -367,15 +367,18 @@ static void window_counts(const uint32_t *h, const struct stat_bunch_ref *ref, u
 	}
 }
 
-/* Mean of the curve f[0..w-1] tilted by exp(lam * (v - vc)), and its variance. */
-static double tilt_mean(const double *f, size_t w, double lam, double vc, double *var)
+/* Mean of the curve f[0..w-1] tilted by exp(lam * (v - vc)), and its variance; g[v] gets
+ * the tilted curve. At lam = 0 the factor is exp(±0) = 1 exactly: no exp is called, the
+ * same bits. */
+static double tilt_mean(const double *f, size_t w, double lam, double vc, double *var, double *g)
 {
 	double s0 = 0, s1 = 0, s2 = 0;
 	for (size_t v = 0; v < w; v++) {
-		double x = (double)v - vc, g = f[v] * exp(lam * x);
-		s0 += g;
-		s1 += g * x;
-		s2 += g * x * x;
+		double x = (double)v - vc;
+		g[v] = lam == 0 ? f[v] : f[v] * exp(lam * x);
+		s0 += g[v];
+		s1 += g[v] * x;
+		s2 += g[v] * x * x;
 	}
 	if (!(s0 > 0)) {
 		*var = 0;
@@ -387,23 +390,28 @@ static double tilt_mean(const double *f, size_t w, double lam, double vc, double
 }
 
 /* lambda such that the tilted curve's mean is target (safeguarded Newton on [-1, 1] per
- * score point; the mean is increasing in lambda). */
-static double tilt_solve(const double *f, size_t w, double vc, double target)
+ * score point; the mean is increasing in lambda). g (w values) gets the curve tilted by
+ * the lambda returned: the last evaluation's when it was at that lambda (it mostly is:
+ * Newton stops where it has just evaluated), else computed again, the same way. */
+static double tilt_solve(const double *f, size_t w, double vc, double target, double *g)
 {
-	double lo = -1, hi = 1, lam = 0, var;
+	double lo = -1, hi = 1, lam = 0, var, at = NAN;
 	for (int it = 0; it < 50; it++) {
-		double m = tilt_mean(f, w, lam, vc, &var), g = m - target;
-		if (fabs(g) < 1e-9)
+		double m = tilt_mean(f, w, lam, vc, &var, g), d = m - target;
+		at = lam;
+		if (fabs(d) < 1e-9)
 			break;
-		if (g > 0)
+		if (d > 0)
 			hi = lam;
 		else
 			lo = lam;
-		double nx = var > 0 ? lam - g / var : 0.5 * (lo + hi);
+		double nx = var > 0 ? lam - d / var : 0.5 * (lo + hi);
 		lam = nx > lo && nx < hi ? nx : 0.5 * (lo + hi);
 		if (hi - lo < 1e-12)
 			break;
 	}
+	if (!(at == lam && signbit(at) == signbit(lam)))
+		tilt_mean(f, w, lam, vc, &var, g);
 	return lam;
 }
 
@@ -609,11 +617,13 @@ static void pool_school(const struct stat_tab *t, const struct stat_cfg *cfg, si
 	if (!n)
 		return;
 	double lam = 0;
-	if (cfg->pool_tilt)
-		lam = tilt_solve(f, w, vc, vc + (double)sx / (double)n - rmean);
+	if (cfg->pool_tilt) {
+		lam = tilt_solve(f, w, vc, vc + (double)sx / (double)n - rmean, g);
+	} else {
+		double var;
+		tilt_mean(f, w, 0, vc, &var, g);
+	}
 	o->tilt = lam;
-	for (size_t v = 0; v < w; v++)
-		g[v] = f[v] * exp(lam * ((double)v - vc));
 	struct culture cu = no_culture;
 	if (cfg->pool_journal >= 0 && rsh)
 		cu = school_culture(t, rsh, s, cfg->pool_culture, cs);

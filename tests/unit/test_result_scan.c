@@ -169,6 +169,39 @@ static void test_cells_clip(void **state)
 	assert_int_equal(nt, 0);
 }
 
+/* The prepared clip, 16 cells at a time, gives result_cells_clip's bytes, count and answer
+ * for every row length (whole blocks, a partial last block, both), every kind of cell and
+ * maxima from 0 to above the markers; a maximum below 0 takes the plain path. The row is
+ * copied to the end of a buffer: a read past it would be caught by the sanitizer build. */
+static void test_clip_row(void **state)
+{
+	(void)state;
+	uint64_t x = 0x9e3779b97f4a7c15u;
+	for (int round = 0; round < 4000; round++) {
+		int n = 1 + round % 40 + (round % 7 == 0 ? 88 : 0);
+		int max[PROC_MAX_POSITIONS];
+		uint8_t *row = malloc((size_t)n), want[PROC_MAX_POSITIONS + 1], got[PROC_MAX_POSITIONS + 1];
+		for (int k = 0; k < n; k++) {
+			x = x * 6364136223846793005u + 1442695040888963407u;
+			unsigned r = (unsigned)(x >> 33);
+			max[k] = round % 50 == 49 && k == n / 2 ? -1 : (int)(r % 260);
+			unsigned kind = (r >> 9) % 8;
+			row[k] = kind == 0 ? SCORE_X : kind == 1 ? SCORE_EMPTY : kind == 2 ? SCORE_NOT_TAUGHT
+				 : kind == 3 ? (uint8_t)((r >> 12) % 256) : (uint8_t)((r >> 12) % 6);
+		}
+		want[n] = got[n] = 0xa5;
+		uint64_t nt_want = 3, nt_got = 3;
+		bool over_want = result_cells_clip(row, n, max, 254, want, &nt_want);
+		struct result_clip c;
+		result_clip_init(&c, max, n);
+		bool over_got = result_clip_row(&c, row, 254, got, &nt_got);
+		assert_int_equal(over_got, over_want);
+		assert_int_equal(nt_got, nt_want);
+		assert_memory_equal(got, want, (size_t)n + 1);
+		free(row);
+	}
+}
+
 struct got {
 	int rows;
 	char cell[4][4][32];
@@ -282,6 +315,7 @@ int main(void)
 		cmocka_unit_test(test_scan_full),
 		cmocka_unit_test(test_scan_school),
 		cmocka_unit_test(test_cells_clip),
+		cmocka_unit_test(test_clip_row),
 		cmocka_unit_test(test_cell_text),
 		cmocka_unit_test(test_mem_xlsx),
 		cmocka_unit_test(test_mem_csv),
