@@ -16,6 +16,18 @@ login region oko-demo-2026
 expect_eq "region logs in" "$code" 303
 ms() { date +%s%3N; }
 
+# The home page's progress bars stand where their figures say (a bar's value was truncated:
+# «68 %» drawn at 67).
+curl -s -o "$T/home.html" -b "$T/region.jar" "$URL/"
+expect_eq "every progress bar of the region's home agrees with its figure" "$(python3 - "$T/home.html" <<'PY'
+import re, sys
+s = open(sys.argv[1], encoding="utf-8").read()
+bars = re.findall(r'<meter min="0" max="100" value="([0-9.]+)">([0-9]+)\xa0?\s?%</meter>', s)
+bad = [b for b in bars if abs(float(b[0]) - int(b[1])) > 0.5]
+print("none" if bars and not bad else f"{len(bars)} bars, off: {bad[:3]}")
+PY
+)" none
+
 # --- a slow document does not hold the worker's other connections ---
 DOC="/observers/schedule.pdf?campaign=$CAMP"
 ( curl -s -o "$T/doc.pdf" -w '%{http_code}' -b "$T/region.jar" "$URL$DOC" >"$T/doc.code"; ms >"$T/doc.end" ) &

@@ -76,8 +76,9 @@ struct progress {
 static void share(struct buf *b, long got, long all)
 {
 	double v = all > 0 ? (double)got / (double)all : 1.0;
-	int pct = (int)(100 * (v > 1 ? 1 : v));
-	html_printf(b, "<meter min=\"0\" max=\"100\" value=\"%d\">", pct);
+	/* the bar at the exact share (the text beside it is rounded): 406 of 600 is a bar at
+	 * 67.7 and «68 %», where a truncated value said 67 */
+	html_printf(b, "<meter min=\"0\" max=\"100\" value=\"%.1f\">", 100 * (v > 1 ? 1 : v));
 	html_pct(b, v, 0);
 	buf_puts(b, "</meter> <span class=\"num\">");
 	html_pct(b, v, 0);
