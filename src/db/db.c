@@ -545,9 +545,15 @@ int db_commit(struct db *d)
 {
 	int rc;
 	/* The version moves in the transaction that changed the content: a reader sees both
-	 * or neither. A failed move leaves the transaction open (db_rollback ends it). */
-	if (d->touched && (rc = rev_move(d)))
+	 * or neither. A failed move (on PostgreSQL also a COPY refused at its end) rolls the
+	 * transaction back: nothing is committed without its version. */
+	if (d->touched && (rc = rev_move(d))) {
+		char msg[sizeof d->msg];
+		memcpy(msg, d->msg, sizeof msg);
+		db_rollback(d);
+		memcpy(d->msg, msg, sizeof msg);
 		return rc;
+	}
 	if (d->pg)
 		return pg_commit(d->pg);
 	rc = db_exec(d, "COMMIT");
