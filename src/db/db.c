@@ -45,6 +45,8 @@ struct db {
 	bool bulk; /* in a db_begin_bulk() transaction: foreign key checks are off */
 	bool touched; /* a statement changed the content since the version last moved */
 	bool has_rev; /* the table content_rev was seen (it is never dropped) */
+	bool moved;   /* the version just moved: db_changes gives the change before it */
+	int64_t changes; /* … which was this many rows */
 	struct pg *pg; /* the PostgreSQL connection, when the database is one (h is NULL) */
 };
 
@@ -274,6 +276,7 @@ void db_close(struct db *d)
 
 int db_exec(struct db *d, const char *sql)
 {
+	d->moved = false;
 	if (db_sql_changes_content(sql))
 		d->touched = true;
 	int rc;
@@ -430,6 +433,7 @@ int db_bind_null(struct db_stmt *s, int i)
 
 int db_step(struct db_stmt *s)
 {
+	s->d->moved = false;
 	if (s->content)
 		s->d->touched = true;
 	int rc;
@@ -732,6 +736,8 @@ static bool rev_table(struct db *d)
 static int rev_move(struct db *d)
 {
 	d->touched = false;
+	/* what the caller's last statement changed, still the answer of db_changes() */
+	int64_t changed = db_changes(d);
 	if (!rev_table(d))
 		return 0;
 	struct db_stmt *s = NULL;
@@ -740,6 +746,8 @@ static int rev_move(struct db *d)
 		rc = 0;
 	if (s)
 		db_reset(s);
+	d->changes = changed;
+	d->moved = true;
 	return rc;
 }
 
@@ -775,6 +783,8 @@ int64_t db_last_id(struct db *d)
 
 int64_t db_changes(struct db *d)
 {
+	if (d->moved)
+		return d->changes;
 	if (d->pg)
 		return pg_changes(d->pg);
 	return sqlite3_changes64(d->h);

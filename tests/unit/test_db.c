@@ -503,6 +503,14 @@ static void test_content_version(void **state)
 	db_finalize(s);
 	uint64_t v1 = db_content_version(b);
 	assert_true(v1 > v0);
+	/* the caller's count of changed rows is its statement's, not the version's */
+	assert_int_equal(db_exec(a, "INSERT INTO setting(key, value) VALUES ('y', '1'), ('z', '1')"), 0);
+	assert_int_equal(db_changes(a), 2);
+	assert_int_equal(db_prepare(a, &s, "DELETE FROM setting WHERE key IN ('y', 'z')"), 0);
+	assert_int_equal(db_step(s), DB_DONE);
+	assert_int_equal(db_changes(a), 2);
+	db_finalize(s);
+	v1 = db_content_version(b);
 	/* an audit entry and a session: no move */
 	assert_int_equal(db_prepare(a, &s, "INSERT INTO audit(user_login, action) VALUES ('x', 'login')"), 0);
 	assert_int_equal(db_step(s), DB_DONE);
