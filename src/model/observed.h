@@ -5,8 +5,9 @@
  * observer is assigned to it (a row of `observation`). A counted work is what the analysis
  * counts (model/load.c, docs/analysis.md): not absent, a primary score stored within
  * 0..max_score, not marked LOAD_EXCLUDED. Its share is primary score / max_score. Works
- * are read with the results range scan (model/result.h): one scan per procedure, never one
- * per school.
+ * are read in the results' key order, as the range scan (model/result.h) gives them, but
+ * only their school and score, the rule applied by the query: one read per procedure, never
+ * one per school.
  *
  * Strata of comparable schools: the school's risk status in the latest analysis run
  * (enum obsd_risk) and its kind (СОШ, лицей, …). The region's mean of a procedure is the

@@ -245,7 +245,7 @@ int observer_video_get(struct db *d, int64_t procedure_id, int64_t school_id,
 
 /* ---- coverage ---- */
 
-enum obs_group { OBS_BY_MUNICIPALITY, OBS_BY_KIND, OBS_BY_RISK };
+enum obs_group { OBS_BY_MUNICIPALITY, OBS_BY_KIND, OBS_BY_RISK, OBS_NGROUPS };
 struct obs_coverage {
 	char group[256];           /* municipality name / school kind / «в списке риска» … */
 	long sittings, observed;   /* sittings, of them with an observer */
@@ -260,6 +260,17 @@ struct obs_coverage {
 int observer_coverage(struct db *d, const struct scope *sc, int64_t campaign_id,
 		      enum obs_group by, struct obs_coverage **out, size_t *n,
 		      struct obs_coverage *total);
+/* The coverage the three ways at once, from one pass over the sittings: v[by] (n[by] rows,
+ * ordered by group) and total[by] for each enum obs_group. Free with
+ * observer_coverage_set_free(). */
+struct obs_coverage_set {
+	struct obs_coverage *v[OBS_NGROUPS];
+	size_t n[OBS_NGROUPS];
+	struct obs_coverage total[OBS_NGROUPS];
+};
+int observer_coverage_set(struct db *d, const struct scope *sc, int64_t campaign_id,
+			  struct obs_coverage_set *out);
+void observer_coverage_set_free(struct obs_coverage_set *set);
 /* Violations marked in the campaign's acts the scope sees: per kind and school. */
 struct obs_violation_count {
 	char violation[256];

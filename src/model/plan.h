@@ -191,6 +191,10 @@ struct plan_monitor {
  * unknown procedure. Free with plan_monitor_free(). */
 int plan_monitor(struct db *d, const char *procedure, const struct scope *sc,
 		 int64_t municipality_id, int64_t now, struct plan_monitor *out);
+/* The same without the current uploads: every school's status and every count, but each
+ * school's last_at empty and rows, written 0 (the tables of every procedure need no more). */
+int plan_monitor_counts(struct db *d, const char *procedure, const struct scope *sc,
+			int64_t municipality_id, int64_t now, struct plan_monitor *out);
 void plan_monitor_free(struct plan_monitor *m);
 
 /* The procedures in campaigns, newest window first, for choosing one to monitor. */

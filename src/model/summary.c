@@ -6,22 +6,28 @@
 #include "base/mem.h"
 #include "model/summary.h"
 
+/* The view result_pair's rule (migration 002: a school's current upload of a procedure is
+ * its latest) as a condition on an upload_school row x reached from its school: the scope's
+ * schools are read first and their uploads through upload_school_school, where the view
+ * made SQLite scan every upload of the region and look each one's latest up (the home page's
+ * figures: 25 ms → 10 ms for the region, → 0.6 ms for a municipality; issue 21). */
+#define CURRENT_SQL(x) \
+	"NOT EXISTS (SELECT 1 FROM upload_school u2 WHERE u2.school_id = " x ".school_id" \
+	" AND u2.procedure_id = " x ".procedure_id AND u2.upload_id > " x ".upload_id)"
+
 int summary_counts(struct db *d, const struct scope *sc, struct summary_counts *out)
 {
 	struct db_stmt *s = NULL;
 	memset(out, 0, sizeof *out);
 	/* A district's or a school's procedures are those it has results of; the region sees
 	 * every procedure it has described. */
-	int rc = db_prepare(d, &s, "SELECT count(*), count(DISTINCT s.municipality_id),"
-				   " CASE WHEN ?1 = 'mun' OR ?1 = 'school' THEN"
-				   "  (SELECT count(DISTINCT x.procedure_id) FROM result_pair x JOIN school s"
-				   "   ON s.id = x.school_id WHERE " SCOPE_SQL("s") ")"
+	int rc = db_prepare(d, &s, "SELECT (SELECT count(*) FROM school s WHERE " SCOPE_SQL("s") "),"
+				   " (SELECT count(DISTINCT s.municipality_id) FROM school s WHERE " SCOPE_SQL("s") "),"
+				   " CASE WHEN ?1 = 'mun' OR ?1 = 'school' THEN count(DISTINCT x.procedure_id)"
 				   " ELSE (SELECT count(*) FROM procedure) END,"
-				   " (SELECT coalesce(sum(x.rows), 0) FROM result_pair x JOIN school s"
-				   " ON s.id = x.school_id WHERE " SCOPE_SQL("s") "),"
-				   " (SELECT coalesce(sum(x.written), 0) FROM result_pair x JOIN school s"
-				   " ON s.id = x.school_id WHERE " SCOPE_SQL("s") ")"
-				   " FROM school s WHERE " SCOPE_SQL("s"));
+				   " coalesce(sum(x.rows), 0), coalesce(sum(x.written), 0)"
+				   " FROM school s CROSS JOIN upload_school x WHERE x.school_id = s.id"
+				   " AND " SCOPE_SQL("s") " AND " CURRENT_SQL("x"));
 	if (rc || (rc = scope_bind(s, sc)))
 		goto out;
 	if ((rc = db_step(s)) == DB_ROW) {
@@ -41,14 +47,16 @@ int summary_progress(struct db *d, const struct scope *sc, summary_progress_fn f
 {
 	struct db_stmt *s = NULL;
 	int rc = db_prepare(d, &s,
-			    "SELECT p.code, coalesce(m.name, 'муниципалитет не указан'),"
-			    " count(DISTINCT x.school_id),"
+			    /* A school has one current upload of a procedure: count(*) counts schools. */
+			    "SELECT p.code, coalesce(m.name, 'муниципалитет не указан'), g.n,"
 			    " (SELECT count(*) FROM school s2 WHERE s2.municipality_id IS NOT DISTINCT FROM m.id"
 			    "  AND (?1 != 'school' OR s2.id = ?2)),"
 			    " p.subject, p.grade, p.year"
-			    " FROM result_pair x JOIN procedure p ON p.id = x.procedure_id"
-			    " JOIN school s ON s.id = x.school_id LEFT JOIN municipality m ON m.id = s.municipality_id"
-			    " WHERE " SCOPE_SQL("s") " GROUP BY p.id, m.id"
+			    " FROM (SELECT x.procedure_id, s.municipality_id AS mid, count(*) AS n"
+			    "  FROM school s CROSS JOIN upload_school x WHERE x.school_id = s.id"
+			    "  AND " SCOPE_SQL("s") " AND " CURRENT_SQL("x")
+			    "  GROUP BY x.procedure_id, s.municipality_id) g"
+			    " JOIN procedure p ON p.id = g.procedure_id LEFT JOIN municipality m ON m.id = g.mid"
 			    /* schools with no municipality first, in PostgreSQL too (NULLS FIRST) */
 			    " ORDER BY p.year DESC, p.code, CASE WHEN m.name IS NULL THEN 0 ELSE 1 END, m.name");
 	if (rc || (rc = scope_bind(s, sc)))

@@ -76,7 +76,7 @@ static void overview_build(struct web_req *r, struct buf *b)
 		    "<th>Нет результатов</th></tr></thead><tbody>");
 	for (size_t i = 0; i < n; i++) {
 		struct plan_monitor m;
-		if (plan_monitor(r->db, v[i].code, &r->scope, 0, region_now(), &m))
+		if (plan_monitor_counts(r->db, v[i].code, &r->scope, 0, region_now(), &m))
 			continue;
 		char dl[PLAN_DATE_LEN], title[200];
 		plan_date_ru(v[i].deadline, dl);
@@ -226,7 +226,7 @@ void web_monitoring_home(struct web_req *r, struct buf *b)
 	buf_puts(b, "<section><h2>Мониторинг загрузки по плану-графику</h2>");
 	for (size_t i = 0; i < n; i++) {
 		struct plan_monitor m;
-		if (plan_monitor(r->db, v[i].code, &r->scope, 0, region_now(), &m))
+		if (plan_monitor_counts(r->db, v[i].code, &r->scope, 0, region_now(), &m))
 			continue;
 		if (!m.total.assigned && !m.n) {
 			plan_monitor_free(&m);

@@ -146,13 +146,31 @@ static void coverage_row(struct buf *b, const struct obs_coverage *c, bool total
 	buf_puts(b, "</td></tr>");
 }
 
-static void coverage_table(struct web_req *r, struct buf *b, int64_t cid, enum obs_group by,
+/* The coverage of the campaign the page's tables and its municipality filter read: one
+ * query for all of them, made when the first of them needs it (a kept coverage section
+ * needs none). */
+struct cov_once {
+	bool tried;
+	int rc;
+	struct obs_coverage_set set;
+};
+
+static const struct obs_coverage_set *cov_get(struct web_req *r, int64_t cid, struct cov_once *c)
+{
+	if (!c->tried) {
+		c->tried = true;
+		c->rc = observer_coverage_set(r->db, &r->scope, cid, &c->set);
+	}
+	return c->rc ? NULL : &c->set;
+}
+
+static void coverage_table(struct buf *b, const struct obs_coverage_set *set, enum obs_group by,
 			   const char *title)
 {
-	struct obs_coverage *v = NULL, total;
-	size_t n = 0;
-	if (observer_coverage(r->db, &r->scope, cid, by, &v, &n, &total))
+	if (!set)
 		return;
+	const struct obs_coverage *v = set->v[by], *total = &set->total[by];
+	size_t n = set->n[by];
 	html_printf(b, "<table class=\"monitor\"><caption>%s</caption><thead><tr><th>%s</th>"
 		       "<th>Проведений с наблюдателем</th><th>Из них в зоне риска</th><th>Актов</th>"
 		       "<th>С нарушениями</th><th>Видео на проведении</th><th>Видео на проверке</th>"
@@ -164,9 +182,8 @@ static void coverage_table(struct web_req *r, struct buf *b, int64_t cid, enum o
 	if (!n)
 		buf_puts(b, "<tr><td colspan=\"8\">Проведений с назначенной датой пока нет.</td></tr>");
 	else
-		coverage_row(b, &total, true);
+		coverage_row(b, total, true);
 	buf_puts(b, "</tbody></table>");
-	free(v);
 }
 
 static void violations_table(struct web_req *r, struct buf *b, int64_t cid)
@@ -200,13 +217,14 @@ static void violations_table(struct web_req *r, struct buf *b, int64_t cid)
 	free(v);
 }
 
-static void coverage_render(struct web_req *r, struct buf *b, int64_t cid)
+static void coverage_render(struct web_req *r, struct buf *b, int64_t cid, struct cov_once *c)
 {
 	buf_puts(b, "<section class=\"card\" id=\"coverage\"><h2>Охват наблюдением</h2><div class=\"scroll\">");
+	const struct obs_coverage_set *set = cov_get(r, cid, c);
 	if (r->scope.kind != SCOPE_MUNICIPALITY)
-		coverage_table(r, b, cid, OBS_BY_MUNICIPALITY, "По муниципалитетам");
-	coverage_table(r, b, cid, OBS_BY_KIND, "По типам школ");
-	coverage_table(r, b, cid, OBS_BY_RISK, "По статусу риска (последний анализ)");
+		coverage_table(b, set, OBS_BY_MUNICIPALITY, "По муниципалитетам");
+	coverage_table(b, set, OBS_BY_KIND, "По типам школ");
+	coverage_table(b, set, OBS_BY_RISK, "По статусу риска (последний анализ)");
 	violations_table(r, b, cid);
 	buf_puts(b, "</div><p>Выгрузить охват: ");
 	static const struct { const char *by, *title; } groups[] = {
@@ -221,9 +239,9 @@ static void coverage_render(struct web_req *r, struct buf *b, int64_t cid)
 	buf_puts(b, ".</p></section>");
 }
 
-/* The coverage tables scan every sitting of the campaign three ways: rendered once per
- * scope, campaign and database version (web_cache). */
-static void coverage(struct web_req *r, struct buf *b, int64_t cid)
+/* The coverage tables read every sitting of the campaign (one statement, grouped three
+ * ways): rendered once per scope, campaign and database version (web_cache). */
+static void coverage(struct web_req *r, struct buf *b, int64_t cid, struct cov_once *c)
 {
 	char sk[64], key[128];
 	scope_key(&r->scope, sk, sizeof sk);
@@ -234,7 +252,7 @@ static void coverage(struct web_req *r, struct buf *b, int64_t cid)
 		return;
 	}
 	struct buf part = BUF_INIT;
-	coverage_render(r, &part, cid);
+	coverage_render(r, &part, cid, c);
 	web_cache_put(r, key, buf_str(&part));
 	html_raw(b, buf_str(&part));
 	buf_free(&part);
@@ -277,14 +295,15 @@ static void override_form(struct web_req *r, struct buf *b, int64_t cid, const s
 
 /* The region's filter by municipality: those with sittings, named as coverage names them. */
 static void municipality_filter(struct web_req *r, struct buf *b, int64_t cid, int64_t mid,
-				const struct obs_sitting *v, size_t n)
+				const struct obs_sitting *v, size_t n, struct cov_once *c)
 {
-	struct obs_coverage *m = NULL, total;
-	size_t nm = 0;
 	buf_puts(b, "<form method=\"get\" action=\"/observers\" class=\"filters\">");
 	hidden_campaign(b, cid);
 	buf_puts(b, "<label>Муниципалитет <select name=\"municipality\"><option value=\"\">все</option>");
-	if (!observer_coverage(r->db, &r->scope, cid, OBS_BY_MUNICIPALITY, &m, &nm, &total)) {
+	const struct obs_coverage_set *set = cov_get(r, cid, c);
+	if (set) {
+		const struct obs_coverage *m = set->v[OBS_BY_MUNICIPALITY];
+		size_t nm = set->n[OBS_BY_MUNICIPALITY];
 		for (size_t i = 0; i < nm; i++) {
 			int64_t id = 0;
 			for (size_t j = 0; j < n && !id; j++)
@@ -296,12 +315,11 @@ static void municipality_filter(struct web_req *r, struct buf *b, int64_t cid, i
 			html_text(b, m[i].group);
 			buf_puts(b, "</option>");
 		}
-		free(m);
 	}
 	buf_puts(b, "</select></label><button class=\"secondary\">Показать</button></form>");
 }
 
-static void sittings_table(struct web_req *r, struct buf *b, int64_t cid)
+static void sittings_table(struct web_req *r, struct buf *b, int64_t cid, struct cov_once *c)
 {
 	struct obs_sitting *v = NULL;
 	struct obs_person *obs = NULL;
@@ -315,7 +333,7 @@ static void sittings_table(struct web_req *r, struct buf *b, int64_t cid)
 		goto out;
 	}
 	if (r->scope.kind != SCOPE_MUNICIPALITY)
-		municipality_filter(r, b, cid, mid, v, n);
+		municipality_filter(r, b, cid, mid, v, n, c);
 	/* The municipality filter: the rows kept are moved to the front. */
 	size_t kept = 0;
 	for (size_t i = 0; i < n; i++)
@@ -589,12 +607,15 @@ static void campaign_body(struct web_req *r, struct buf *b, int64_t cid, const c
 		    (long long)cid, (long long)cid, (long long)cid);
 	html_printf(b, "<p><a href=\"/observers/control?campaign=%lld\">Результаты под наблюдением и без "
 		       "наблюдения</a></p>", (long long)cid);
-	coverage(r, b, cid);
-	sittings_table(r, b, cid);
+	struct cov_once c = { 0 };
+	coverage(r, b, cid, &c);
+	sittings_table(r, b, cid, &c);
 	assign_form(r, b, cid, at);
 	reveal_form(r, b, cid, day);
 	registry(r, b, cid, f);
 	acts_list(r, b, cid);
+	if (c.tried && !c.rc)
+		observer_coverage_set_free(&c.set);
 }
 
 /* The page: the chooser when cid is 0, else the campaign. */
