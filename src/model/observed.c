@@ -1,6 +1,7 @@
 /* model/observed: works, shares and attributes of observed and unobserved sittings (see
  * observed.h). */
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -222,6 +223,69 @@ static int64_t region_of(const struct unit_place *v, size_t n, int64_t school_id
 	return f ? f->region : 0;
 }
 
+/* The region's sums of a procedure's counted works: the same for every school's card of the
+ * region, and a scan of the whole procedure (about 50 ms of a card's 100 on the demo
+ * region), so kept for the database's content version (db_content_version: any change of
+ * the content moves it) — the same doubles, summed once. Shared by the server's threads. */
+#define MEMO_SLOTS 64
+static pthread_mutex_t memo_mu = PTHREAD_MUTEX_INITIALIZER;
+static struct {
+	uint64_t version; /* 0: free */
+	uint64_t db;      /* which database (db_url's hash): versions of two are unrelated */
+	int64_t procedure_id, region;
+	double sum;
+	uint64_t works;
+} memo[MEMO_SLOTS];
+
+static uint64_t memo_db(struct db *d)
+{
+	char url[1024];
+	db_url(d, url, sizeof url);
+	uint64_t h = 1469598103934665603u; /* FNV-1a */
+	for (const char *p = url; *p; p++)
+		h = (h ^ (unsigned char)*p) * 1099511628211u;
+	return h;
+}
+
+static bool memo_get(struct db *d, uint64_t version, int64_t procedure_id, int64_t region,
+		     double *sum, uint64_t *works)
+{
+	bool found = false;
+	uint64_t db = version ? memo_db(d) : 0;
+	pthread_mutex_lock(&memo_mu);
+	for (int i = 0; i < MEMO_SLOTS && version && !found; i++)
+		if (memo[i].version == version && memo[i].db == db && memo[i].procedure_id == procedure_id &&
+		    memo[i].region == region) {
+			*sum = memo[i].sum;
+			*works = memo[i].works;
+			found = true;
+		}
+	pthread_mutex_unlock(&memo_mu);
+	return found;
+}
+
+static void memo_put(struct db *d, uint64_t version, int64_t procedure_id, int64_t region,
+		     double sum, uint64_t works)
+{
+	if (!version)
+		return;
+	uint64_t db = memo_db(d);
+	pthread_mutex_lock(&memo_mu);
+	int slot = -1;
+	for (int i = 0; i < MEMO_SLOTS && slot < 0; i++)
+		if (memo[i].version != version) /* free, or of another version of the data */
+			slot = i;
+	if (slot < 0) /* all of this version: the slot the procedure's id names */
+		slot = (int)((uint64_t)procedure_id % MEMO_SLOTS);
+	memo[slot].version = version;
+	memo[slot].db = db;
+	memo[slot].procedure_id = procedure_id;
+	memo[slot].region = region;
+	memo[slot].sum = sum;
+	memo[slot].works = works;
+	pthread_mutex_unlock(&memo_mu);
+}
+
 int observed_school_years(struct db *d, int64_t school_id, struct obsd_year **out, size_t *n)
 {
 	*out = NULL;
@@ -315,18 +379,22 @@ int observed_school_years(struct db *d, int64_t school_id, struct obsd_year **ou
 				goto out;
 			my_region = region_of(reg, nreg, school_id);
 		}
-		struct agg *a = NULL;
-		size_t na = 0;
-		if ((rc = scan(d, pid[i], pmax[i], 0, &a, &na)))
-			goto out;
 		double sum = 0;
 		uint64_t works = 0;
-		for (size_t j = 0; j < na; j++)
-			if (region_of(reg, nreg, a[j].school_id) == my_region) {
-				sum += a[j].sum;
-				works += a[j].works;
-			}
-		free(a);
+		uint64_t version = db_content_version(d);
+		if (!memo_get(d, version, pid[i], my_region, &sum, &works)) {
+			struct agg *a = NULL;
+			size_t na = 0;
+			if ((rc = scan(d, pid[i], pmax[i], 0, &a, &na)))
+				goto out;
+			for (size_t j = 0; j < na; j++)
+				if (region_of(reg, nreg, a[j].school_id) == my_region) {
+					sum += a[j].sum;
+					works += a[j].works;
+				}
+			free(a);
+			memo_put(d, version, pid[i], my_region, sum, works);
+		}
 		(*out)[i].region_mean = works ? sum / (double)works : NAN;
 	}
 out:

@@ -1,7 +1,9 @@
+#define _GNU_SOURCE /* memmem */
 /* chart: inline SVG charts; numeric markup only, every text through html_text. */
 #include "web/chart.h"
 
 #include <math.h>
+#include <string.h>
 #include <stdio.h>
 
 #include "base/ru.h"
@@ -30,14 +32,24 @@ void chart_pct(struct buf *b, double v)
 
 static void open_svg(struct buf *b, const char *title, const char *desc)
 {
-	static unsigned seq;
-	unsigned id = __atomic_add_fetch(&seq, 1, __ATOMIC_RELAXED);
+	/* The ids of its title and description: from what it says and how many charts the
+	 * text already holds — the same page has the same bytes however many charts the
+	 * process drew before (a process-wide counter made a kept page differ from a fresh
+	 * one), and two charts of a page, or of two fragments of it, differ. */
+	uint32_t id = 2166136261u; /* FNV-1a */
+	for (const char *p = title; *p; p++)
+		id = (id ^ (unsigned char)*p) * 16777619u;
+	for (const char *p = desc; *p; p++)
+		id = (id ^ (unsigned char)*p) * 16777619u;
+	const char *t = b->p ? b->p : "";
+	for (const char *m = t; (m = memmem(m, b->len - (size_t)(m - t), "<svg class=\"chart\"", 18)); m += 18)
+		id = (id ^ 0x5bu) * 16777619u;
 	/* The wrapper scrolls on a narrow screen (oko.css) so the labels keep their size. */
 	html_printf(b, "<div class=\"chart-scroll\"><svg class=\"chart\" viewBox=\"0 0 %.0f %.0f\" role=\"img\""
-		       " aria-labelledby=\"ct%u cd%u\" xmlns=\"http://www.w3.org/2000/svg\">"
-		       "<title id=\"ct%u\">", W, H, id, id, id);
+		       " aria-labelledby=\"ct%08x cd%08x\" xmlns=\"http://www.w3.org/2000/svg\">"
+		       "<title id=\"ct%08x\">", W, H, id, id, id);
 	html_text(b, title);
-	html_printf(b, "</title><desc id=\"cd%u\">", id);
+	html_printf(b, "</title><desc id=\"cd%08x\">", id);
 	html_text(b, desc);
 	buf_puts(b, "</desc>");
 }

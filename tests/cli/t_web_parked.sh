@@ -63,6 +63,29 @@ done
 expect_eq "8 requests at once for a page being made: all 200, the same page" "$same" 8
 expect_grep "… the observers' page" "$T/obs1.html" "Наблюдатели"
 
+# --- the region's figures of the risk cards are kept per version of the data
+# (model/observed.c): a change of the results is seen by the next card ---
+A=sch990558
+B=sch990581
+mask() { sed -E "s/[0-9a-f]{64}//g" "$1"; }
+get_card() { curl -s -o "$2" -b "$T/region.jar" "$URL/risk/$1"; }
+get_card "$A" "$T/cardA.html"
+get_card "$B" "$T/cardB0.html"
+expect_grep "the card compares with the region" "$T/cardB0.html" "Регион, % от максимума"
+# Another school's works of a compared procedure all at the maximum, committed as the
+# driver commits a change (the version moves with it).
+P=$(sql "SELECT p.id FROM procedure p WHERE p.code = 'VPR-2021-MA-5'")
+sql "UPDATE result SET primary_score = (SELECT max_score FROM procedure WHERE id = $P) WHERE procedure_id = $P AND school_id = (SELECT id FROM school WHERE login = 'sch990016') AND absent = 0; UPDATE content_rev SET n = n + 1" >/dev/null
+get_card "$B" "$T/cardB1.html"
+expect_eq "after the change the card's region figures are new" \
+	"$(cmp -s <(mask "$T/cardB0.html") <(mask "$T/cardB1.html") && echo same || echo differ)" differ
+stop_server
+start_server --threads 1
+login region oko-demo-2026
+get_card "$B" "$T/cardB2.html"
+expect_eq "… and what a fresh server computes" \
+	"$(cmp -s <(mask "$T/cardB1.html") <(mask "$T/cardB2.html") && echo same || echo differ)" same
+
 # --- a new minute: while this minute's document is made, the same data's document of the
 # minute before is given at once (rcache.c's stale()), not «Документ готовится» ---
 sec=$(date +%S); sec=${sec#0}
