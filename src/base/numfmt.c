@@ -19,17 +19,29 @@ static const double pow10_exact[23] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6, 
 				       1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
 				       1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
 
+/* "00" "01" … "99": two digits a division by 100 instead of one a division by 10. */
+static const char DIGITS2[201] = "00010203040506070809101112131415161718192021222324252627282930"
+				 "31323334353637383940414243444546474849505152535455565758596061"
+				 "62636465666768697071727374757677787980818283848586878889909192"
+				 "93949596979899";
+
 size_t numfmt_u(char *out, unsigned long long u)
 {
-	char t[24];
-	size_t n = 0;
-	do {
-		t[n++] = (char)('0' + u % 10);
-		u /= 10;
-	} while (u);
-	for (size_t i = 0; i < n; i++)
-		out[i] = t[n - 1 - i];
-	out[n] = 0;
+	size_t n = 1; /* the digits, counted first so that they are written in place */
+	for (unsigned long long p = 10; n < 20 && u >= p; p *= 10)
+		n++;
+	char *o = out + n;
+	*o = 0;
+	while (u >= 100) {
+		unsigned long long q = u / 100;
+		o -= 2;
+		memcpy(o, DIGITS2 + 2 * (u - 100 * q), 2);
+		u = q;
+	}
+	if (u >= 10)
+		memcpy(o - 2, DIGITS2 + 2 * u, 2);
+	else
+		o[-1] = (char)('0' + u);
 	return n;
 }
 
@@ -98,10 +110,14 @@ size_t numfmt_g(char *out, double v, int prec)
 	if (v < DBL_MIN || !digits(v, prec, &m, &x)) /* subnormals: snprintf */
 		return slow(out, o > out ? -v : v, prec);
 	char d[16];
-	for (int i = prec - 1; i >= 0; i--) {
-		d[i] = (char)('0' + m % 10);
-		m /= 10;
+	int j = prec;
+	for (; j >= 2; j -= 2) {
+		uint64_t q = m / 100;
+		memcpy(d + j - 2, DIGITS2 + 2 * (m - 100 * q), 2);
+		m = q;
 	}
+	if (j)
+		d[0] = (char)('0' + m);
 	int nz = prec; /* significant digits left after dropping trailing zeros */
 	while (nz > 1 && d[nz - 1] == '0')
 		nz--;

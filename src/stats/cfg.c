@@ -32,6 +32,7 @@ void stat_cfg_default(struct stat_cfg *c)
 	c->pool_below = 3;
 	c->pool_above = 1;
 	c->pool_tilt = true;
+	c->twins_guess = true;
 	c->pool_journal = 0.5;
 	c->pool_culture = 1;
 }

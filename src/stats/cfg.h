@@ -33,6 +33,9 @@ struct stat_cfg {
 	double q;               /* 0.05: Benjamini-Hochberg false discovery rate */
 	double max_rho;         /* 0.5: cap of the beta-binomial overdispersion */
 	size_t twins_sample;    /* 50000: works sampled to estimate near-twin probabilities */
+	bool twins_guess;       /* true: the calibration's factor search starts from the
+				 * previous alternation's factor (the same factors to the bit,
+				 * fewer evaluations); false: every search in full (tests) */
 	struct stat_bunch_opts bunch; /* regional excess mass: degree 4, window b-2..b */
 	int school_below;       /* 2: per-school window b-2..b-1 below the boundary */
 	int school_above;       /* 2: and b..b+1 at/above it */

@@ -239,7 +239,7 @@ int stat_personfit_multi(const struct stat_proc *p, const struct stat_grouping *
 	int rc = 0;
 	size_t w = (size_t)p->max_score + 1;
 	size_t *off = NULL;
-	uint32_t *cnt = NULL, *nt = NULL;
+	uint32_t *cix = NULL, *cnt = NULL, *nt = NULL;
 	double *lp = NULL, *et = NULL, *vt = NULL;
 	int32_t *tt = NULL;
 	if (ng < 1 || ng > STAT_MAX_GROUPINGS)
@@ -267,6 +267,13 @@ int stat_personfit_multi(const struct stat_proc *p, const struct stat_grouping *
 	for (int k = 0; k < p->npos; k++)
 		off[k + 1] = off[k] + (size_t)p->pos_max[k] + 1;
 	size_t K = off[p->npos];
+	/* Each (position, cell byte)'s category: off[k] + the cell's points, one look-up a
+	 * cell in both passes. */
+	cix = xmalloc((size_t)p->npos * 256 * sizeof *cix);
+	for (int k = 0; k < p->npos; k++)
+		for (int v = 0; v < 256; v++)
+			cix[(size_t)k * 256 + (size_t)v] =
+				(uint32_t)(off[k] + (size_t)stat_cell_points((uint8_t)v));
 	cnt = xcalloc(w * K, sizeof *cnt);
 	nt = xcalloc(w, sizeof *nt);
 	tt = xmalloc((p->n ? p->n : 1) * sizeof *tt);
@@ -284,7 +291,7 @@ int stat_personfit_multi(const struct stat_proc *p, const struct stat_grouping *
 		nt[t]++;
 		uint32_t *c = cnt + (size_t)t * K;
 		for (int k = 0; k < p->npos; k++)
-			c[off[k] + (size_t)stat_cell_points(row[k])]++;
+			c[cix[(size_t)k * 256 + row[k]]]++;
 	}
 	/* log P_k(x | t) with add-1/2 smoothing, and the mean and variance of the
 	 * log-likelihood at each score under independence of positions given the score. */
@@ -319,7 +326,7 @@ int stat_personfit_multi(const struct stat_proc *p, const struct stat_grouping *
 		const double *l = lp + (size_t)t * K;
 		double ll = 0;
 		for (int k = 0; k < p->npos; k++)
-			ll += l[off[k] + (size_t)stat_cell_points(row[k])];
+			ll += l[cix[(size_t)k * 256 + row[k]]];
 		double z = (ll - et[t]) / sqrt(vt[t]);
 		if (lz)
 			lz[i] = z;
@@ -355,6 +362,7 @@ finish:
 		stat_zres_finish(out[j], g[j].n, cfg->min_n_group, STAT_TAIL_LOWER, cfg, &r[j]->nul);
 out:
 	free(off);
+	free(cix);
 	free(cnt);
 	free(nt);
 	free(lp);
@@ -444,6 +452,55 @@ static uint64_t near_pairs_brute(const uint8_t *rows, size_t m, int npos)
 	return near;
 }
 
+#if defined(__SSE2__)
+/* The cells in which two rows of 16-byte chunks differ, one bit each (nc <= 4 chunks). */
+static inline uint64_t chunk_diff(const __m128i *x, const __m128i *y, size_t nc)
+{
+	uint64_t d = 0;
+	for (size_t c = 0; c < nc; c++) {
+		__m128i e = _mm_cmpeq_epi8(_mm_loadu_si128(x + c), _mm_loadu_si128(y + c));
+		d |= (uint64_t)(~(unsigned)_mm_movemask_epi8(e) & 0xffffu) << (16 * c);
+	}
+	return d;
+}
+
+/* near_pairs_brute for up to 64 positions: the rows zero-padded to 16-byte chunks, a pair's
+ * differing cells one bit each from SSE2's byte comparison, near when at most one bit is
+ * set — no branch on the data, the same count. */
+static uint64_t near_pairs_sse2(const uint8_t *rows, size_t m, int npos)
+{
+	size_t nc = ((size_t)npos + 15) / 16;
+	__m128i *w = xcalloc(m * nc, sizeof *w);
+	for (size_t a = 0; a < m; a++)
+		memcpy(w + a * nc, rows + a * (size_t)npos, (size_t)npos);
+	uint64_t near = 0;
+	for (size_t a = 0; a < m; a++) {
+		const __m128i *x = w + a * nc;
+		if (nc == 1) {
+			__m128i xv = _mm_loadu_si128(x);
+			for (size_t b = a + 1; b < m; b++) {
+				unsigned d = ~(unsigned)_mm_movemask_epi8(
+						     _mm_cmpeq_epi8(xv, _mm_loadu_si128(w + b))) &
+					     0xffffu;
+				near += (d & (d - 1)) == 0;
+			}
+		} else if (nc == 2) {
+			for (size_t b = a + 1; b < m; b++) {
+				uint64_t d = chunk_diff(x, w + b * 2, 2);
+				near += (d & (d - 1)) == 0;
+			}
+		} else {
+			for (size_t b = a + 1; b < m; b++) {
+				uint64_t d = chunk_diff(x, w + b * nc, nc);
+				near += (d & (d - 1)) == 0;
+			}
+		}
+	}
+	free(w);
+	return near;
+}
+#endif
+
 /* Near pairs among m contiguous rows; tab is the hash table of hash_table(npos), built
  * once by the caller (it costs npos * 256 hashes). */
 static uint64_t near_pairs(const uint8_t *rows, size_t m, int npos, enum stat_near_method how,
@@ -451,8 +508,13 @@ static uint64_t near_pairs(const uint8_t *rows, size_t m, int npos, enum stat_ne
 {
 	if (m < 2)
 		return 0;
-	if (how == STAT_NEAR_BRUTE || (how == STAT_NEAR_AUTO && m <= 64))
+	if (how == STAT_NEAR_BRUTE || (how == STAT_NEAR_AUTO && m <= 64)) {
+#if defined(__SSE2__)
+		if (npos <= 64)
+			return near_pairs_sse2(rows, m, npos);
+#endif
 		return near_pairs_brute(rows, m, npos);
+	}
 	uint64_t *full = xmalloc(m * sizeof *full), *key = xmalloc(m * sizeof *key);
 	uint64_t *tk = xmalloc(m * sizeof *tk);
 	uint32_t *val = xmalloc(m * sizeof *val), *tv = xmalloc(m * sizeof *tv);
@@ -583,7 +645,7 @@ static void run_pairs(double *acc, size_t w, const uint32_t *idx, size_t from, s
 struct key_slot {
 	uint64_t key;
 	uint32_t head;  /* first member */
-	uint32_t epoch; /* the use that filled the slot; 0 never */
+	uint32_t epoch; /* 2 x the use that filled the slot (0 never), + 1 once it has two */
 };
 
 struct key_groups {
@@ -629,17 +691,19 @@ static void key_groups_fill(struct key_groups *g, const uint64_t *key, size_t n)
 		uint64_t k = key[a];
 		size_t h = key_groups_hash(g, k);
 		struct key_slot *s = &g->slot[h];
-		while (s->epoch == ep && s->key != k) {
+		while (s->epoch >> 1 == ep && s->key != k) {
 			h = (h + 1) & g->mask;
 			s = &g->slot[h];
 		}
-		if (s->epoch != ep) {
-			s->epoch = ep;
+		if (s->epoch >> 1 != ep) {
+			s->epoch = ep << 1;
 			s->key = k;
 			g->next[a] = UINT32_MAX;
 		} else {
-			if (g->next[s->head] == UINT32_MAX)
+			if (!(s->epoch & 1)) { /* its second member: no look at the first's link */
+				s->epoch |= 1;
 				g->dup[g->ndup++] = (uint32_t)h;
+			}
 			g->next[a] = s->head;
 		}
 		s->head = (uint32_t)a;
@@ -681,8 +745,15 @@ static void near_prob(const struct stat_proc *p, const int32_t *t, size_t sample
 	size_t n1 = ns ? ns : 1;
 	uint64_t *full = xmalloc(n1 * sizeof *full), *key = xmalloc(n1 * sizeof *key);
 	uint32_t *run = xmalloc(n1 * sizeof *run);
-	/* The sample's points, compactly in sample order (each mask reads them again). */
+	/* The sample's points, scores and schools, compactly in sample order (each mask reads
+	 * them again; a group's members are scattered over the sample). */
 	uint8_t *pts = xmalloc(n1 * np);
+	int32_t *st = xmalloc(n1 * sizeof *st);
+	uint32_t *ssc = xmalloc(n1 * sizeof *ssc);
+	for (size_t a = 0; a < ns; a++) {
+		st[a] = t[idx[a]];
+		ssc[a] = p->school[idx[a]];
+	}
 	for (size_t a = 0; a < ns; a++) {
 		const uint8_t *x = p->pos + (size_t)idx[a] * np;
 		uint8_t *y = pts + a * np;
@@ -708,8 +779,8 @@ static void near_prob(const struct stat_proc *p, const int32_t *t, size_t sample
 		for (size_t u = 0; u < kg.ndup; u++) {
 			size_t m = 0;
 			for (uint32_t a = kg.slot[kg.dup[u]].head; a != UINT32_MAX; a = kg.next[a])
-				run[m++] = idx[a];
-			run_pairs(nacc, w, run, 0, m, t, p->school, &ws, sg);
+				run[m++] = a;
+			run_pairs(nacc, w, run, 0, m, st, ssc, &ws, sg);
 		}
 	}
 	/* Pool by score difference, then shrink each cell towards its pool with the weight
@@ -749,6 +820,8 @@ static void near_prob(const struct stat_proc *p, const int32_t *t, size_t sample
 	free(key);
 	free(run);
 	free(pts);
+	free(st);
+	free(ssc);
 	key_groups_free(&kg);
 }
 
@@ -863,17 +936,81 @@ static double twins_pit(const double *o, const double *mu, const double *h, cons
 	return k ? s / (double)k : 0;
 }
 
-/* The factor kappa whose mean PIT location over the schools used is 0 (it falls as kappa
- * grows); mu is scratch, left at kappa * e. */
-static double twins_kappa(const double *o, const double *e, const double *h, double *mu,
-			  const bool *use, size_t n, double tau2)
+/* The margin a mean PIT location must clear for its sign to hold for every factor beyond
+ * it: each school's term lies in [-1/2, 1/2] and falls as kappa grows; its computed value
+ * is within far less than 1e-7 of the exact one (the count recursion's and the sum's
+ * rounding, the switches between the Poisson, the recursion and GSL), so a computed mean
+ * above 2 * TWINS_PIT_MARGIN at a factor a stays above 0 for every smaller factor,
+ * computed or exact, and one below -2 * TWINS_PIT_MARGIN at b stays at or below 0 for
+ * every larger one. */
+#define TWINS_PIT_MARGIN 1e-6
+/* Evaluations spent at most on bracketing a guess. */
+#define TWINS_BRACKET_PROBES 8
+
+/* The mean PIT location at kappa k; mu is left at k * e. */
+static double twins_pit_at(const double *o, const double *e, const double *h, double *mu,
+			   const bool *use, size_t n, double tau2, double k)
 {
+	for (size_t i = 0; i < n; i++)
+		mu[i] = k * e[i];
+	return twins_pit(o, mu, h, use, n, tau2, false);
+}
+
+/* Factors of known sign around the guess g: *above (location > 0 there and below it) and
+ * *below (<= 0 there and above it), found at g and then at g (1 + d)^±1 for d = step,
+ * 2 step, 4 step… on the side still unknown. */
+static void twins_bracket(const double *o, const double *e, const double *h, double *mu,
+			  const bool *use, size_t n, double tau2, double g, double step,
+			  double *above, double *below)
+{
+	double f = twins_pit_at(o, e, h, mu, use, n, tau2, g);
+	if (f > 2 * TWINS_PIT_MARGIN)
+		*above = g;
+	else if (f < -2 * TWINS_PIT_MARGIN)
+		*below = g;
+	int probes = 1;
+	for (double d = step; isinf(*below) && probes < TWINS_BRACKET_PROBES; d *= 2, probes++) {
+		double x = g * (1 + d);
+		if (x >= 1e6)
+			break;
+		f = twins_pit_at(o, e, h, mu, use, n, tau2, x);
+		if (f < -2 * TWINS_PIT_MARGIN)
+			*below = x;
+		else if (f > 2 * TWINS_PIT_MARGIN)
+			*above = x;
+	}
+	for (double d = step; *above == 0 && probes < TWINS_BRACKET_PROBES; d *= 2, probes++) {
+		double x = g / (1 + d);
+		if (x <= 1e-3)
+			break;
+		f = twins_pit_at(o, e, h, mu, use, n, tau2, x);
+		if (f > 2 * TWINS_PIT_MARGIN)
+			*above = x;
+		else if (f < -2 * TWINS_PIT_MARGIN)
+			*below = x;
+	}
+}
+
+/* The factor kappa whose mean PIT location over the schools used is 0 (it falls as kappa
+ * grows), by bisection in log scale over [1e-3, 1e6]; mu is scratch, left at kappa * e.
+ * guess (0: none), the factor of the previous alternation, is bracketed first
+ * (twins_bracket, its first step step): the bisection's steps whose midpoint lies beyond a
+ * factor of known sign take that sign without evaluating it — the decision the evaluation
+ * would make (TWINS_PIT_MARGIN), so the same steps and the same factor to the bit, with
+ * fewer evaluations. */
+static double twins_kappa(const double *o, const double *e, const double *h, double *mu,
+			  const bool *use, size_t n, double tau2, double guess, double step)
+{
+	double above = 0, below = INFINITY; /* location > 0 up to above, <= 0 from below */
+	if (guess > 1e-3 && guess < 1e6)
+		twins_bracket(o, e, h, mu, use, n, tau2, guess, step, &above, &below);
 	double lo = 1e-3, hi = 1e6;
 	while (hi / lo > 1 + 1e-4) {
 		double k = sqrt(lo * hi);
-		for (size_t i = 0; i < n; i++)
-			mu[i] = k * e[i];
-		if (twins_pit(o, mu, h, use, n, tau2, false) > 0)
+		bool pos = k <= above ? true
+			   : k >= below ? false
+					: twins_pit_at(o, e, h, mu, use, n, tau2, k) > 0;
+		if (pos)
 			lo = k;
 		else
 			hi = k;
@@ -903,15 +1040,42 @@ static double twins_tau2(const double *o, const double *mu, const double *h, con
 	return 0.5 * (lo + hi);
 }
 
+/* The first bracketing step around a factor that moved by the relative amount move in the
+ * alternation before (its moves shrink some tenfold an alternation); 1 % when unknown. */
+static double twins_step(double move, int it)
+{
+	return it < 2 ? 1e-2 : move / 8 > 1e-4 ? move / 8 : 1e-4;
+}
+
+/* Records factor j's new value k and how far it moved. */
+static void twins_moved(double *gk, double *gmove, int j, double k, int it)
+{
+	gmove[j] = it > 0 && gk[j] > 0 ? fabs(k / gk[j] - 1) : 0;
+	gk[j] = k;
+}
+
 /* kappa per band (kb; kall for all schools and for the bands too thin for their own, every
  * factor at least 1) and tau2, alternating the two equations until they settle; mu[i] is
- * left at kb[band] * e[i]. use is scratch. */
+ * left at kb[band] * e[i]. use is scratch. guess (cfg.twins_guess): each factor's search
+ * starts from its value in the alternation before, and an alternation that would start
+ * from the same tau2 as the one before (which would repeat it and stop) is not run. */
 static void twins_fit(const double *o, const double *e, const double *h, const uint32_t *bof,
-		      size_t m, double *kb, double *kall, double *tau2, bool *use, double *mu)
+		      size_t m, double *kb, double *kall, double *tau2, bool *use, double *mu,
+		      bool guess)
 {
+	/* The previous alternation's factors (all schools, then the bands) and how far they
+	 * moved, as guesses for the next, and the heterogeneity they were found with. */
+	double gk[1 + TWINS_BANDS] = {0}, gmove[1 + TWINS_BANDS] = {0}, tprev = NAN;
 	for (int it = 0; it < TWINS_ITER; it++) {
+		/* The same heterogeneity as the alternation before gives the same factors, the
+		 * same mu and the same heterogeneity again: that alternation's state is final. */
+		if (guess && it > 0 && *tau2 == tprev)
+			break;
+		tprev = *tau2;
 		double k0 = *kall, t0 = *tau2;
-		double k = twins_kappa(o, e, h, mu, NULL, m, *tau2);
+		double k = twins_kappa(o, e, h, mu, NULL, m, *tau2, guess ? gk[0] : 0,
+				       twins_step(gmove[0], it));
+		twins_moved(gk, gmove, 0, k, it);
 		*kall = k > 1 ? k : 1;
 		for (uint32_t b = 0; b < TWINS_BANDS; b++) {
 			size_t nb = 0;
@@ -921,9 +1085,17 @@ static void twins_fit(const double *o, const double *e, const double *h, const u
 				nb += use[i];
 				ob += use[i] ? o[i] : 0;
 			}
-			k = nb >= TWINS_BAND_MIN && ob >= TWINS_BAND_MIN
-				    ? twins_kappa(o, e, h, mu, use, m, *tau2)
-				    : *kall;
+			if (nb >= TWINS_BAND_MIN && ob >= TWINS_BAND_MIN) {
+				/* The first time, the band's factor is searched for near
+				 * the factor of all schools (the bands' lie within some
+				 * 10-50 % of it). */
+				k = twins_kappa(o, e, h, mu, use, m, *tau2,
+						!guess ? 0 : it ? gk[1 + b] : gk[0],
+						it ? twins_step(gmove[1 + b], it) : 0.05);
+				twins_moved(gk, gmove, 1 + b, k, it);
+			} else {
+				k = *kall;
+			}
 			kb[b] = k > 1 ? k : 1;
 		}
 		/* The spread only from the schools whose count can show it: where a pair or
@@ -950,7 +1122,7 @@ static void twins_fit(const double *o, const double *e, const double *h, const u
  * r->tau2. */
 static void twins_calibrate(const struct stat_proc *p, const int32_t *t,
 			    const struct stat_twins_group *schools, const double *hs,
-			    struct stat_twins_region *r, double *kappa_of)
+			    struct stat_twins_region *r, double *kappa_of, bool guess)
 {
 	size_t ns = p->nschools, n1 = ns ? ns : 1;
 	double *sum = xcalloc(n1, sizeof *sum), *mean = xmalloc(n1 * sizeof *mean);
@@ -988,7 +1160,7 @@ static void twins_calibrate(const struct stat_proc *p, const int32_t *t,
 	for (uint32_t b = 0; b < TWINS_BANDS; b++)
 		kb[b] = 1;
 	if (m)
-		twins_fit(o, e, h, bof, m, kb, &kall, &tau2, use, mu);
+		twins_fit(o, e, h, bof, m, kb, &kall, &tau2, use, mu, guess);
 	r->kappa = kall;
 	r->tau2 = tau2;
 	for (size_t s = 0; s < ns; s++)
@@ -1124,7 +1296,7 @@ int stat_twins(const struct stat_proc *p, const struct stat_cfg *cfg, struct sta
 	 * pupils' few errors fall on the same hard positions, so a lyceum is compared with
 	 * strong schools) and the null is a negative binomial whose spread tau2 is fitted too,
 	 * both over every school (methodology-oko §6.3). */
-	twins_calibrate(p, t, schools, hs, r, kappa_of);
+	twins_calibrate(p, t, schools, hs, r, kappa_of, cfg->twins_guess);
 	for (size_t s = 0; s < p->nschools; s++)
 		schools[s].expct *= kappa_of[s];
 	if (by_class)

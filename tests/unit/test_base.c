@@ -234,6 +234,16 @@ static void test_numfmt(void **state)
 	assert_string_equal(u, "18446744073709551615");
 	assert_int_equal(numfmt_u(u, 1070), 4);
 	assert_string_equal(u, "1070");
+	/* Every length, odd and even (two digits a step, one alone at the front), and every
+	 * pair of last digits. */
+	char want[24];
+	for (long i = 0; i < 200000; i++) {
+		unsigned long long x = i < 1000 ? (unsigned long long)i : nf_rand() >> (nf_rand() % 64);
+		size_t n = numfmt_u(u, x);
+		snprintf(want, sizeof want, "%llu", x);
+		assert_string_equal(u, want);
+		assert_int_equal(n, strlen(want));
+	}
 }
 
 static void test_hmap(void **state)

@@ -548,9 +548,11 @@ static void test_near_pairs(void **state)
 	 * that leave a partial one: hashing, brute force and a cell-by-cell count agree. */
 	gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
 	gsl_rng_set(r, 11);
-	static uint8_t buf[300 * 21];
-	for (int rep = 0; rep < 40; rep++) {
-		int np = (int[]){8, 13, 21, 3}[rep % 4];
+	static uint8_t buf[300 * 70];
+	/* Row lengths within one, two, three and four 16-byte chunks and beyond 64 (the
+	 * plain comparison). */
+	for (int rep = 0; rep < 80; rep++) {
+		int np = (int[]){8, 13, 21, 3, 16, 17, 33, 64, 70, 1}[rep % 10];
 		size_t m = 2 + gsl_rng_uniform_int(r, 298);
 		for (size_t i = 0; i < m; i++)
 			for (int k = 0; k < np; k++) {
@@ -1639,6 +1641,61 @@ static void test_twins_no_likeness(void **state)
 	}
 }
 
+/* The calibration's factor searches started from the previous alternation's factors
+ * (cfg.twins_guess, the default) decide every bisection step as the full searches do:
+ * every school's and class's expectation, p-value, adjusted q and status and the region's
+ * kappa and tau2 are the same to the bit, over regions whose heterogeneity settles at 0
+ * (23 positions and no likeness: hardly a school expects a near pair, so the alternation
+ * repeats itself) and above 0 (the factors move between alternations), planted copies
+ * included. */
+static void test_twins_guess(void **state)
+{
+	static const int pmax10[10] = {1, 1, 1, 1, 1, 1, 1, 1, 1, 1};
+	static const int pmax23[23] = {1, 2, 1, 1, 2, 1, 1, 2, 1, 2, 1, 1,
+				       2, 1, 2, 1, 1, 3, 1, 2, 3, 2, 3};
+	double copy[TW_NS] = {0};
+	for (int s = 0; s < 6; s++)
+		copy[s * 40 + 3] = 0.8;
+	int moved = 0, settled = 0;
+	for (int v = 0; v < 9; v++) {
+		unsigned long seed = 1 + (unsigned long)v / 3;
+		struct stat_proc *p = v % 3 == 0 ? twins_region(seed, TW_NS, 10, pmax10, 0.7, 0.05, NULL)
+				      : v % 3 == 1 ? twins_region(seed, TW_NS, 23, pmax23, 1.5, 0.1, copy)
+						   : twins_region(seed, TW_NS, 23, pmax23, 0, 0, NULL);
+		struct stat_twins_group *g[2], *cl[2];
+		struct stat_twins_region tr[2];
+		for (int k = 0; k < 2; k++) {
+			struct stat_cfg cfg;
+			stat_cfg_default(&cfg);
+			cfg.twins_guess = k == 0;
+			g[k] = calloc(p->nschools, sizeof *g[k]);
+			cl[k] = calloc(p->nclasses, sizeof *cl[k]);
+			assert_int_equal(stat_twins(p, &cfg, &tr[k], cl[k], g[k]), 0);
+		}
+		assert_memory_equal(&tr[0].kappa, &tr[1].kappa, sizeof tr[0].kappa);
+		assert_memory_equal(&tr[0].tau2, &tr[1].tau2, sizeof tr[0].tau2);
+		for (int k = 0; k < 2; k++) {
+			struct stat_twins_group *a = k ? cl[0] : g[0], *b = k ? cl[1] : g[1];
+			size_t n = k ? p->nclasses : p->nschools;
+			for (size_t i = 0; i < n; i++) {
+				assert_memory_equal(&a[i].expct, &b[i].expct, sizeof a[i].expct);
+				assert_memory_equal(&a[i].p, &b[i].p, sizeof a[i].p);
+				assert_memory_equal(&a[i].q_adj, &b[i].q_adj, sizeof a[i].q_adj);
+				assert_int_equal(a[i].status, b[i].status);
+			}
+		}
+		moved += tr[0].tau2 > 0;
+		settled += tr[0].tau2 == 0;
+		for (int k = 0; k < 2; k++) {
+			free(g[k]);
+			free(cl[k]);
+		}
+		stat_proc_free(p);
+	}
+	assert_true(moved >= 3);
+	assert_true(settled >= 1);
+}
+
 static void test_objectivity_index(void **state)
 {
 	uint32_t nf[] = {0, 2, 0, 1, 0};
@@ -1708,6 +1765,7 @@ int main(void)
 		cmocka_unit_test(test_twins_one_point),
 		cmocka_unit_test(test_twins_sparse),
 		cmocka_unit_test(test_twins_no_likeness),
+		cmocka_unit_test(test_twins_guess),
 		cmocka_unit_test(test_objectivity_index),
 		cmocka_unit_test(test_analyze_minimal),
 	};
