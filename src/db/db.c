@@ -736,10 +736,14 @@ static bool rev_table(struct db *d)
 static int rev_move(struct db *d)
 {
 	d->touched = false;
-	/* what the caller's last statement changed, still the answer of db_changes() */
+	/* what the caller's last statement changed, still the answer of db_changes() (the
+	 * look for the table is a statement too: on PostgreSQL it counts its row) */
 	int64_t changed = db_changes(d);
-	if (!rev_table(d))
+	if (!rev_table(d)) {
+		d->changes = changed;
+		d->moved = true;
 		return 0;
+	}
 	struct db_stmt *s = NULL;
 	int rc = db_cached(d, &s, "UPDATE content_rev SET n = n + 1");
 	if (!rc && (rc = db_step(s)) > 0)
@@ -763,14 +767,17 @@ static void settle(struct db *d)
 
 uint64_t db_content_version(struct db *d)
 {
-	if (!rev_table(d))
-		return 0;
-	struct db_stmt *s = NULL;
+	int64_t changed = db_changes(d); /* the caller's, kept (see rev_move) */
 	uint64_t v = 0;
-	if (!db_cached(d, &s, "SELECT n FROM content_rev") && db_step(s) == DB_ROW)
-		v = (uint64_t)db_col_int(s, 0) + 1;
-	if (s)
-		db_reset(s);
+	if (rev_table(d)) {
+		struct db_stmt *s = NULL;
+		if (!db_cached(d, &s, "SELECT n FROM content_rev") && db_step(s) == DB_ROW)
+			v = (uint64_t)db_col_int(s, 0) + 1;
+		if (s)
+			db_reset(s);
+	}
+	d->changes = changed;
+	d->moved = true;
 	return v;
 }
 
