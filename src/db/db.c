@@ -45,8 +45,9 @@ struct db {
 	bool bulk; /* in a db_begin_bulk() transaction: foreign key checks are off */
 	bool touched; /* a statement changed the content since the version last moved */
 	bool has_rev; /* the table content_rev was seen (it is never dropped) */
-	bool moved;   /* the version just moved: db_changes gives the change before it */
-	int64_t changes; /* … which was this many rows */
+	bool kept;    /* the driver ran statements of its own (the version's) since the
+			 caller's last one: db_changes gives the caller's count, kept here */
+	int64_t changes;
 	struct pg *pg; /* the PostgreSQL connection, when the database is one (h is NULL) */
 };
 
@@ -59,6 +60,7 @@ struct db_stmt {
 
 static void settle(struct db *d);
 static int rev_move(struct db *d);
+static void keep_changes(struct db *d, int64_t changed);
 
 static int fail(struct db *d, int rc)
 {
@@ -276,7 +278,7 @@ void db_close(struct db *d)
 
 int db_exec(struct db *d, const char *sql)
 {
-	d->moved = false;
+	d->kept = false;
 	if (db_sql_changes_content(sql))
 		d->touched = true;
 	int rc;
@@ -433,7 +435,7 @@ int db_bind_null(struct db_stmt *s, int i)
 
 int db_step(struct db_stmt *s)
 {
-	s->d->moved = false;
+	s->d->kept = false;
 	if (s->content)
 		s->d->touched = true;
 	int rc;
@@ -739,20 +741,25 @@ static int rev_move(struct db *d)
 	/* what the caller's last statement changed, still the answer of db_changes() (the
 	 * look for the table is a statement too: on PostgreSQL it counts its row) */
 	int64_t changed = db_changes(d);
-	if (!rev_table(d)) {
-		d->changes = changed;
-		d->moved = true;
-		return 0;
+	int rc = 0;
+	if (rev_table(d)) {
+		struct db_stmt *s = NULL;
+		rc = db_cached(d, &s, "UPDATE content_rev SET n = n + 1");
+		if (!rc && (rc = db_step(s)) > 0)
+			rc = 0;
+		if (s)
+			db_reset(s);
 	}
-	struct db_stmt *s = NULL;
-	int rc = db_cached(d, &s, "UPDATE content_rev SET n = n + 1");
-	if (!rc && (rc = db_step(s)) > 0)
-		rc = 0;
-	if (s)
-		db_reset(s);
-	d->changes = changed;
-	d->moved = true;
+	keep_changes(d, changed);
 	return rc;
+}
+
+/* After the driver's own statements: db_changes() answers `changed`, the count of the
+ * caller's last statement, until the caller runs another. */
+static void keep_changes(struct db *d, int64_t changed)
+{
+	d->changes = changed;
+	d->kept = true;
 }
 
 /* After a statement that changed the content: outside a transaction its change is
@@ -776,8 +783,7 @@ uint64_t db_content_version(struct db *d)
 		if (s)
 			db_reset(s);
 	}
-	d->changes = changed;
-	d->moved = true;
+	keep_changes(d, changed);
 	return v;
 }
 
@@ -790,7 +796,7 @@ int64_t db_last_id(struct db *d)
 
 int64_t db_changes(struct db *d)
 {
-	if (d->moved)
+	if (d->kept)
 		return d->changes;
 	if (d->pg)
 		return pg_changes(d->pg);
