@@ -372,7 +372,38 @@ int observer_of_user(struct db *d, int64_t user_id, int64_t *observer_id)
 	"  AND vs.phase = 'sitting'" \
 	" LEFT JOIN video vc ON vc.procedure_id = ps.procedure_id AND vc.school_id = ps.school_id" \
 	"  AND vc.phase = 'checking'"
-#define SITTING_ORDER " ORDER BY ps.sit_date, ps.sit_time, m.name, s.login, p.code"
+/* The sittings' order: date, time, municipality (a school without one first), school login,
+ * procedure code, text bytewise. Sorted here rather than by the statement: SQLite's sort of
+ * the 24-column rows was two thirds of the statement (25 of 9 + 16 ms for the demo
+ * region's 5,542 sittings; issue 21), and PostgreSQL put the schools without a
+ * municipality last and compared names by its collation. */
+static int sitting_cmp(const void *pa, const void *pb)
+{
+	const struct obs_sitting *a = pa, *b = pb;
+	int c = strcmp(a->date, b->date);
+	if (!c)
+		c = strcmp(a->time, b->time);
+	if (!c && (a->municipality_id == 0) != (b->municipality_id == 0))
+		return a->municipality_id == 0 ? -1 : 1;
+	if (!c)
+		c = strcmp(a->municipality, b->municipality);
+	if (!c)
+		c = strcmp(a->school_login, b->school_login);
+	if (!c)
+		c = strcmp(a->procedure, b->procedure);
+	return c;
+}
+
+static void sitting_read(struct db_stmt *s, void *item);
+
+/* model_rows of the sittings, in sitting_cmp's order. */
+static struct obs_sitting *sittings_read(int *rc, struct db_stmt *s, size_t *n)
+{
+	struct obs_sitting *v = model_rows(rc, s, sizeof *v, sitting_read, n);
+	if (!*rc && *n > 1)
+		qsort(v, *n, sizeof *v, sitting_cmp);
+	return v;
+}
 
 static void sitting_read(struct db_stmt *s, void *item)
 {
@@ -411,11 +442,10 @@ int observer_sittings(struct db *d, const struct scope *sc, int64_t campaign_id,
 	int rc = db_prepare(d, &s, LATEST_RUN_CTE "SELECT " SITTING_COLS
 				   " FROM plan_procedure pp JOIN plan_school ps ON ps.procedure_id = pp.procedure_id"
 				   SITTING_JOINS(ANY_ACT)
-				   " WHERE pp.campaign_id = ?3 AND ps.sit_date IS NOT NULL AND " SCOPE_SQL("s")
-				   SITTING_ORDER);
+				   " WHERE pp.campaign_id = ?3 AND ps.sit_date IS NOT NULL AND " SCOPE_SQL("s"));
 	if (!rc && !(rc = scope_bind(s, sc ? sc : &all)))
 		rc = db_bind_int(s, 3, campaign_id);
-	*out = model_rows(&rc, s, sizeof **out, sitting_read, n);
+	*out = sittings_read(&rc, s, n);
 	return rc;
 }
 
@@ -427,10 +457,10 @@ int observer_sittings_elsewhere(struct db *d, int64_t campaign_id, const char *f
 				   " FROM plan_procedure pp JOIN plan_school ps ON ps.procedure_id = pp.procedure_id"
 				   SITTING_JOINS(ANY_ACT)
 				   " WHERE pp.campaign_id <> ?1 AND ps.sit_date >= ?2 AND ps.sit_date <= ?3"
-				   " AND ob.observer_id IS NOT NULL" SITTING_ORDER);
+				   " AND ob.observer_id IS NOT NULL");
 	if (!rc && !(rc = db_bind_int(s, 1, campaign_id)) && !(rc = db_bind_text(s, 2, from, -1)))
 		rc = db_bind_text(s, 3, to, -1);
-	*out = model_rows(&rc, s, sizeof **out, sitting_read, n);
+	*out = sittings_read(&rc, s, n);
 	return rc;
 }
 
@@ -439,10 +469,10 @@ int observer_sittings_of(struct db *d, int64_t observer_id, struct obs_sitting *
 	struct db_stmt *s = NULL;
 	int rc = db_prepare(d, &s, LATEST_RUN_CTE "SELECT " SITTING_COLS " FROM plan_school ps"
 				   SITTING_JOINS(OWN_ACT)
-				   " WHERE ob.observer_id = ?1 AND ps.sit_date IS NOT NULL" SITTING_ORDER);
+				   " WHERE ob.observer_id = ?1 AND ps.sit_date IS NOT NULL");
 	if (!rc)
 		rc = db_bind_int(s, 1, observer_id);
-	*out = model_rows(&rc, s, sizeof **out, sitting_read, n);
+	*out = sittings_read(&rc, s, n);
 	return rc;
 }
 

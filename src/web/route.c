@@ -111,7 +111,7 @@ const struct web_route web_routes[] = {
 	  KEYS(K("login", WEB_TEXT, "логин", .max = 200), K("password", WEB_TEXT, "пароль", .max = 1000),
 	       K("next", WEB_TEXT, "адрес возврата", .max = 2000)) },
 	{ "POST", "/logout", page_logout, WEB_ANY_USER, true, KEYS(CSRF) },
-	{ "GET", "/", page_home, WEB_ANY_USER, false, NONE },
+	{ "GET", "/", page_home, WEB_ANY_USER, false, KEYS(K("all", WEB_FLAG, "все процедуры по муниципалитетам")) },
 	{ "GET", "/schools", page_schools, WEB_TERRITORY, false,
 	  /* sort: an unknown order falls back to the name (t_web.sh), so it is text */
 	  KEYS(Q, MUNICIPALITY, KIND, K("sort", WEB_TEXT, "порядок", .max = 40), PAGE(1000000)) },

@@ -71,6 +71,9 @@ struct progress {
 	int grade, year;
 	long got, all;
 	int procs, muns;
+	int newest;  /* the first (newest) year of the rows */
+	bool every;  /* ?all: every procedure by municipality */
+	int folded;  /* procedures of earlier years shown as their line only */
 };
 
 static void share(struct buf *b, long got, long all)
@@ -96,19 +99,24 @@ static void got_of(struct buf *b, long got, long all)
 }
 
 /* One procedure done: its line, then its municipalities folded (a district's own line
- * says it all). */
+ * says it all). The newest year's procedures have their municipalities under the line;
+ * those of earlier years only the line, the municipalities on /?all=1 (the region's page
+ * was 150 KB of tables of every procedure ever uploaded, issue 21). */
 static void progress_flush(struct progress *g)
 {
 	if (!g->cur[0])
 		return;
-	buf_puts(g->b, g->muns > 1 ? "<details class=\"progress\"><summary>" : "<p class=\"progress\">");
+	bool muns = g->muns > 1 && (g->every || g->year == g->newest);
+	if (g->muns > 1 && !muns)
+		g->folded++;
+	buf_puts(g->b, muns ? "<details class=\"progress\"><summary>" : "<p class=\"progress\">");
 	buf_puts(g->b, "<span class=\"proc\">");
 	proc_title(g->b, g->cur, g->subject, g->grade, g->year);
 	buf_puts(g->b, "</span> <span class=\"num\">");
 	got_of(g->b, g->got, g->all);
 	buf_puts(g->b, "</span> ");
 	share(g->b, g->got, g->all);
-	if (g->muns > 1)
+	if (muns)
 		html_printf(g->b, "</summary><table><thead><tr><th>Муниципалитет</th><th>Школ загрузили</th>"
 				  "<th>Доля</th></tr></thead><tbody>%s</tbody></table></details>",
 			    buf_str(&g->rows));
@@ -126,6 +134,8 @@ static int progress_row(void *ctx, const struct summary_progress_row *x)
 	struct progress *g = ctx;
 	if (g->cur[0] && strcmp(g->cur, x->procedure))
 		progress_flush(g);
+	if (!g->procs && !g->cur[0])
+		g->newest = x->year; /* the rows come newest year first */
 	snprintf(g->cur, sizeof g->cur, "%s", x->procedure);
 	snprintf(g->subject, sizeof g->subject, "%s", x->subject ? x->subject : "");
 	g->grade = x->grade;
@@ -145,14 +155,16 @@ static int progress_row(void *ctx, const struct summary_progress_row *x)
 
 /* Per procedure: schools with uploaded results against schools of the territory, with the
  * breakdown by municipality folded under each procedure. */
-static void progress(struct web_req *r, struct buf *b)
+static void progress(struct web_req *r, struct buf *b, bool every)
 {
-	struct progress g = { .b = b, .rows = BUF_INIT };
+	struct progress g = { .b = b, .rows = BUF_INIT, .every = every };
 	buf_puts(b, "<section><h2>Загрузка результатов</h2>");
 	if (!summary_progress(r->db, &r->scope, progress_row, &g))
 		progress_flush(&g);
 	if (!g.procs)
 		buf_puts(b, "<p>Результатов пока нет.</p>");
+	if (g.folded)
+		buf_puts(b, "<p><a href=\"/?all=1\">Все процедуры по муниципалитетам</a></p>");
 	buf_puts(b, "</section>");
 	buf_free(&g.rows);
 }
@@ -341,8 +353,9 @@ int page_home(struct web_req *r, struct web_res *w)
 	web_measures_home(r, b);
 	/* The figures are the same for every user of one territory until the data change. */
 	char key[96], sk[64];
+	bool every = web_flag(r, "all");
 	scope_key(&r->scope, sk, sizeof sk);
-	snprintf(key, sizeof key, "home:%d:%s", (int)r->user.role, sk);
+	snprintf(key, sizeof key, "home:%d:%s:%d", (int)r->user.role, sk, every);
 	const char *cached = web_cache_get(r, key);
 	if (cached) {
 		html_raw(b, cached);
@@ -354,7 +367,7 @@ int page_home(struct web_req *r, struct web_res *w)
 			school_plan(r, &part);
 			school_results(r, &part);
 		} else {
-			progress(r, &part);
+			progress(r, &part, every);
 		}
 		web_monitoring_home(r, &part);
 		if (r->user.role != ROLE_SCHOOL)

@@ -319,16 +319,24 @@ static void municipality_filter(struct web_req *r, struct buf *b, int64_t cid, i
 	buf_puts(b, "</select></label><button class=\"secondary\">Показать</button></form>");
 }
 
-static void sittings_table(struct web_req *r, struct buf *b, int64_t cid, struct cov_once *c)
+/* The campaign's registry as the scope sees it, read once for the sittings' forms and the
+ * registry's table. */
+struct obs_once {
+	int rc;
+	struct obs_person *v;
+	size_t n;
+};
+
+static void sittings_table(struct web_req *r, struct buf *b, int64_t cid, struct cov_once *c,
+			   const struct obs_once *people)
 {
 	struct obs_sitting *v = NULL;
-	struct obs_person *obs = NULL;
-	size_t n = 0, nobs = 0;
+	const struct obs_person *obs = people->v;
+	size_t n = 0, nobs = people->n;
 	int64_t mid = web_int(r, "municipality");
 	long page = (long)web_int(r, "page");
 	buf_puts(b, "<section class=\"card\" id=\"sittings\"><h2>Проведения и наблюдатели</h2>");
-	if (observer_sittings(r->db, &r->scope, cid, &v, &n) ||
-	    observer_list(r->db, &r->scope, cid, &obs, &nobs)) {
+	if (observer_sittings(r->db, &r->scope, cid, &v, &n) || people->rc) {
 		notice(b, false, "Не удалось прочитать проведения.");
 		goto out;
 	}
@@ -401,7 +409,6 @@ static void sittings_table(struct web_req *r, struct buf *b, int64_t cid, struct
 	buf_puts(b, "</section>");
 out:
 	free(v);
-	free(obs);
 }
 
 /* ---- the assignment, the setting, the registry, documents, acts ---- */
@@ -477,10 +484,11 @@ static void reveal_form(struct web_req *r, struct buf *b, int64_t cid, bool day)
 	buf_puts(b, "</section>");
 }
 
-static void registry(struct web_req *r, struct buf *b, int64_t cid, const struct flash *f)
+static void registry(struct web_req *r, struct buf *b, int64_t cid, const struct flash *f,
+		     const struct obs_once *people)
 {
-	struct obs_person *v = NULL;
-	size_t n = 0;
+	const struct obs_person *v = people->v;
+	size_t n = people->n;
 	buf_puts(b, "<section class=\"card\" id=\"registry\"><h2>Реестр наблюдателей</h2>");
 	if (f)
 		web_diag_list(b, f->diags);
@@ -493,7 +501,7 @@ static void registry(struct web_req *r, struct buf *b, int64_t cid, const struct
 	buf_puts(b, "<label>Файл <input type=\"file\" name=\"file\" required accept=\".csv,.xlsx,.txt\"></label>"
 		    "<label class=\"check\"><input type=\"checkbox\" name=\"dry_run\" value=\"1\"> только "
 		    "проверить</label><button>Загрузить реестр</button></form>");
-	if (observer_list(r->db, &r->scope, cid, &v, &n)) {
+	if (people->rc) {
 		buf_puts(b, "</section>");
 		return;
 	}
@@ -553,7 +561,6 @@ static void registry(struct web_req *r, struct buf *b, int64_t cid, const struct
 			    "maxlength=\"64\"></label><button class=\"secondary\">Связать</button></form>");
 	}
 	buf_puts(b, "</section>");
-	free(v);
 }
 
 static void acts_list(struct web_req *r, struct buf *b, int64_t cid)
@@ -608,14 +615,17 @@ static void campaign_body(struct web_req *r, struct buf *b, int64_t cid, const c
 	html_printf(b, "<p><a href=\"/observers/control?campaign=%lld\">Результаты под наблюдением и без "
 		       "наблюдения</a></p>", (long long)cid);
 	struct cov_once c = { 0 };
+	struct obs_once people = { 0 };
 	coverage(r, b, cid, &c);
-	sittings_table(r, b, cid, &c);
+	people.rc = observer_list(r->db, &r->scope, cid, &people.v, &people.n);
+	sittings_table(r, b, cid, &c, &people);
 	assign_form(r, b, cid, at);
 	reveal_form(r, b, cid, day);
-	registry(r, b, cid, f);
+	registry(r, b, cid, f, &people);
 	acts_list(r, b, cid);
 	if (c.tried && !c.rc)
 		observer_coverage_set_free(&c.set);
+	free(people.v);
 }
 
 /* The page: the chooser when cid is 0, else the campaign. */
