@@ -653,10 +653,9 @@ static void count_add(struct plan_mon_count *c, const struct plan_mon_school *x)
 
 /* plan_monitor's statement; current (and current_join) read each school's current upload. The
  * schools assigned or with an upload; the first upload decides "late" (a later correction
- * does not make a school late), the current one (result_pair's rule: the latest) gives the
- * row counts. The uploads are reached from the schools through upload_school_school, not by
- * scanning every upload of the region, and the current one without the view's look-up of
- * each upload's latest (issue 21). */
+ * does not make a school late), the current one (the view result_pair: the latest) gives
+ * the row counts. The uploads are reached from the schools through upload_school_school, not
+ * by scanning every upload of the region (issue 21). */
 #define MONITOR_SQL(current, current_join) \
 	"WITH ids(school_id) AS (SELECT school_id FROM plan_school WHERE procedure_id = ?3" \
 	" UNION SELECT s.id FROM school s WHERE EXISTS (SELECT 1 FROM upload_school u" \
@@ -681,9 +680,7 @@ static int monitor(struct db *d, const char *procedure, const struct scope *sc,
 {
 	static const char *const sql[2] = {
 		MONITOR_SQL(" coalesce(cu.created_at, ''), coalesce(rp.rows, 0), coalesce(rp.written, 0)",
-			    " LEFT JOIN upload_school rp ON rp.school_id = s.id AND rp.procedure_id = ?3"
-			    "  AND NOT EXISTS (SELECT 1 FROM upload_school u2 WHERE u2.school_id = rp.school_id"
-			    "  AND u2.procedure_id = rp.procedure_id AND u2.upload_id > rp.upload_id)"
+			    " LEFT JOIN result_pair rp ON rp.school_id = s.id AND rp.procedure_id = ?3"
 			    " LEFT JOIN upload cu ON cu.id = rp.upload_id"),
 		MONITOR_SQL(" '', 0, 0", ""),
 	};
