@@ -580,8 +580,10 @@ int db_rollback(struct db *d)
 /* ---- the content version ---- */
 
 /* Tables whose rows change no page, list or document of the content (db.h): the audit
- * journal, the browser sessions, and the version's own row. */
-static const char *const quiet_tables[] = { "audit", "session", "content_rev" };
+ * journal, the browser sessions, the requests for confidential materials (a download is
+ * recorded, and must not drop every kept answer: the pages that list them are keyed by
+ * their last row, web/rcache.c), and the version's own row. */
+static const char *const quiet_tables[] = { "audit", "session", "material_download", "content_rev" };
 
 /* p past spaces and comments. */
 static const char *sql_space(const char *p)

@@ -151,14 +151,15 @@ int db_rollback(struct db *d);
  * this driver in the same transaction as the change (at db_commit; at once after a change
  * made outside a transaction), so a reader that sees the change sees the new number. What
  * is a change of the content is read from each statement's text (db_sql_changes_content):
- * any write but to the audit journal and the sessions, which no cached answer shows — a
- * download that writes its audit row, or a login, leaves every kept answer valid. Pages
- * that show those tables (the audit log) must not be cached on this number. 0 when the
+ * any write but to the audit journal, the sessions and the requests for materials
+ * (material_download), which no cached answer shows — a download that writes its audit row
+ * or its request, or a login, leaves every kept answer valid. Pages that show those tables
+ * (the audit log, the region's materials page) must not be cached on this number alone. 0 when the
  * database has no such table yet (not migrated): nothing may be cached then. */
 uint64_t db_content_version(struct db *d);
 /* Whether the SQL text (one statement or several) changes the content: a write (INSERT,
  * REPLACE, UPDATE, DELETE, also after WITH; any statement not known to only read, such as
- * CREATE or COPY) to a table other than audit, session and content_rev. */
+ * CREATE or COPY) to a table other than audit, session, material_download and content_rev. */
 bool db_sql_changes_content(const char *sql);
 
 int64_t db_last_id(struct db *d);

@@ -361,26 +361,68 @@ out:
 	return rc;
 }
 
-static void record(struct db *d, int64_t now, const char *user, int64_t school, int64_t proc,
-		   enum material_what what, bool given, const char *ip)
+static _Thread_local struct material_capture *capture; /* material_capture() */
+
+void material_capture(struct material_capture *c)
+{
+	capture = c;
+}
+
+/* One row of material_download; 0 or ERR_*. */
+static int insert_download(struct db *d, int64_t now, const char *user, int64_t school, int64_t proc,
+			   enum material_what what, bool given, const char *ip)
 {
 	static const char *const names[] = { "archive", "key", "criteria" };
 	struct db_stmt *s = NULL;
-	if (!db_prepare(d, &s, "INSERT INTO material_download(at, user_login, school_id, procedure_id, what,"
-			       " given, ip) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
-		db_bind_int(s, 1, now);
-		db_bind_text(s, 2, user, -1);
-		if (school)
-			db_bind_int(s, 3, school);
-		else
-			db_bind_null(s, 3);
-		db_bind_int(s, 4, proc);
-		db_bind_text(s, 5, names[what], -1);
-		db_bind_int(s, 6, given);
-		db_bind_text(s, 7, ip, -1);
-		db_step(s);
+	int rc = db_cached(d, &s, "INSERT INTO material_download(at, user_login, school_id, procedure_id, what,"
+				  " given, ip) VALUES (?, ?, ?, ?, ?, ?, ?)");
+	if (rc || (rc = db_bind_int(s, 1, now)) || (rc = db_bind_text(s, 2, user, -1)) ||
+	    (rc = school ? db_bind_int(s, 3, school) : db_bind_null(s, 3)) || (rc = db_bind_int(s, 4, proc)) ||
+	    (rc = db_bind_text(s, 5, names[what], -1)) || (rc = db_bind_int(s, 6, given)) ||
+	    (rc = db_bind_text(s, 7, ip, -1)))
+		return rc;
+	rc = db_step(s);
+	return rc < 0 ? rc : 0;
+}
+
+static void record(struct db *d, int64_t now, const char *user, int64_t school, int64_t proc,
+		   enum material_what what, bool given, const char *ip)
+{
+	if (insert_download(d, now, user, school, proc, what, given, ip) || !capture)
+		return;
+	if (capture->n == MATERIAL_CAPTURE_MAX) {
+		capture->overflow = true;
+		return;
 	}
-	db_finalize(s);
+	capture->e[capture->n].school_id = school;
+	capture->e[capture->n].procedure_id = proc;
+	capture->e[capture->n].what = what;
+	capture->e[capture->n].given = given;
+	capture->n++;
+}
+
+int material_record_again(struct db *d, const struct material_capture *c, int64_t now, const char *user,
+			  const char *ip)
+{
+	int rc = 0;
+	for (int i = 0; i < c->n && !rc; i++)
+		rc = insert_download(d, now, user, c->e[i].school_id, c->e[i].procedure_id, c->e[i].what,
+				     c->e[i].given, ip);
+	return rc;
+}
+
+int material_download_last_id(struct db *d, int64_t *id)
+{
+	struct db_stmt *s = NULL;
+	*id = 0;
+	int rc = db_cached(d, &s, "SELECT max(id) FROM material_download");
+	if (!rc && (rc = db_step(s)) == DB_ROW) {
+		*id = db_col_null(s, 0) ? 0 : db_col_int(s, 0);
+		rc = 0;
+	}
+	if (s)
+		db_reset(s); /* a statement left on its row would hold the read transaction open */
+	return rc < 0 ? rc : 0;
 }
 
 /* Appends one container record: u32 name length, name, u64 size, bytes (big-endian). */

@@ -64,6 +64,32 @@ int material_fetch(struct db *d, int64_t procedure_id, int64_t school_id, enum m
 		   int64_t now, const char *user, const char *ip, struct buf *out, char *name, size_t namelen,
 		   char *msg, size_t msglen);
 
+/* What material_fetch records (material_download rows) while a capture is set on this thread
+ * (material_capture(c); NULL ends it): each row's school, procedure, what and whether it was
+ * given, so that the web server can keep a download's bytes and record the same rows again
+ * for each later reader, under his name, address and moment (web/rcache.c, like the audit
+ * entries of model/user.h's audit_capture). At most MATERIAL_CAPTURE_MAX rows; more set
+ * overflow. */
+#define MATERIAL_CAPTURE_MAX 4
+struct material_capture {
+	int n;
+	bool overflow;
+	struct {
+		int64_t school_id, procedure_id;
+		enum material_what what;
+		bool given;
+	} e[MATERIAL_CAPTURE_MAX];
+};
+void material_capture(struct material_capture *c);
+/* Records the captured rows again, as requests by user (login) from ip at now. */
+int material_record_again(struct db *d, const struct material_capture *c, int64_t now, const char *user,
+			  const char *ip);
+/* The id of the last recorded request for a material (0 when none): it grows with every
+ * request, so a list of the requests is the same while it is. The requests are not a change
+ * of the content (db_content_version does not move with them: a download must not drop every
+ * kept page), so what lists them is keyed by this as well. */
+int material_download_last_id(struct db *d, int64_t *id);
+
 /* DBPATH.files/open (mode 0700, created when missing): where the server opens archives
  * for a moment, beside the database rather than in the shared /tmp. */
 int material_work_dir(struct db *d, char *out, size_t n);

@@ -29,13 +29,17 @@
  * answer); the least recently used answers go first, and answers of an older epoch are
  * dropped as soon as the epoch moves.
  *
- * Audited downloads (AUDITED: /schools/export, /grid/{p}/form.xlsx, /documents/file) are
- * kept with the audit entries their generation wrote (audit_capture, model/user.h), and
- * each later reader of the bytes gets the same entries written under his own name and
- * address, as the handler would have written them. Not listed: routes that read files
- * (scans, notes, the materials, which also log the download as content), export the
- * audit journal (/audit?format=: the export is itself an entry of it) or open sealed names (/pupils,
- * /teachers and their PDFs: the names are not kept in memory beyond a request). */
+ * Audited downloads (AUDITED: /schools/export, /grid/{p}/form.xlsx, /documents/file, a
+ * school's confidential materials /materials/{p}/{what} but the key) are kept with the
+ * audit entries their generation wrote (audit_capture, model/user.h) and the requests for
+ * materials it recorded (material_capture, model/material.h), and each later reader of the
+ * bytes gets the same entries and requests written under his own name, address and moment,
+ * as the handler would have written them. The materials' files are only changed with a
+ * change of the content (a new file in the bank, new release times move the epoch), and a
+ * request for them is not one (db.h). Not listed: routes that read files (scans, notes),
+ * export the audit journal (/audit?format=: the export is itself an entry of it) or open
+ * sealed names (/pupils, /teachers and their PDFs: the names are not kept in memory beyond a
+ * request). */
 #define _GNU_SOURCE /* memmem */
 #include <pthread.h>
 #include <stdatomic.h>
@@ -47,6 +51,7 @@
 #include "base/log.h"
 #include "base/mem.h"
 #include "db/db.h"
+#include "model/material.h"
 #include "model/plan.h"
 #include "model/user.h"
 #include "web/web.h"
@@ -66,8 +71,10 @@
  * for its user (see "Pages" below); AUDITED: an attachment whose audit entries are written
  * again for each reader (above); JOURNAL: a page of the audit journal itself, kept as a PAGE
  * and keyed by the journal's last entry as well (an audit entry does not move the epoch),
- * and not kept when `format` is given (an export of the journal is an entry of it). */
-enum kept { DOWNLOAD, FORMAT, DATA, PAGE, AUDITED, JOURNAL };
+ * and not kept when `format` is given (an export of the journal is an entry of it);
+ * DOWNLOADS: a page that lists the requests for materials to all but a school (/materials),
+ * kept as a PAGE and keyed by the last request as well (a request does not move the epoch). */
+enum kept { DOWNLOAD, FORMAT, DATA, PAGE, AUDITED, JOURNAL, DOWNLOADS };
 static const struct {
 	const char *pattern;
 	enum kept kind;
@@ -95,6 +102,7 @@ static const struct {
 	{ "/schools/export", AUDITED },
 	{ "/grid/{procedure}/form.xlsx", AUDITED },
 	{ "/documents/file", AUDITED },
+	{ "/materials/{procedure}/{what}", AUDITED }, /* not the key: cacheable() */
 	{ "/api/v1/schools", DATA },
 	{ "/api/v1/procedures", DATA },
 	{ "/api/v1/results", DATA },
@@ -123,7 +131,7 @@ static const struct {
 	{ "/plan", PAGE },
 	{ "/procedures", PAGE },
 	{ "/procedures/{procedure}", PAGE },
-	{ "/materials", PAGE },
+	{ "/materials", DOWNLOADS },
 	{ "/observers", PAGE },
 	{ "/observers/control", PAGE },
 	{ "/observers/violations", PAGE },
@@ -163,6 +171,7 @@ struct entry {
 	size_t len;
 	uint64_t used;
 	struct audit_capture audit; /* AUDITED: what its generation audited */
+	struct material_capture mat; /* AUDITED: the requests for materials it recorded */
 	size_t base_len;            /* the key without its minutes (make_key) */
 	int64_t made;               /* when it was made (the request's clock) */
 	struct web_req *parked;     /* pending: the requests parked until it is made */
@@ -205,11 +214,25 @@ static bool format_given(const struct web_req *r)
 	return false;
 }
 
-/* How the route's answer to r is kept, or -1 when it is not; *journal: keyed by the audit
- * journal's last entry as well (JOURNAL, kept as a PAGE). */
-static int cacheable(const struct web_route *rt, const struct web_req *r, bool *journal)
+/* The parsed value of the key or path parameter name, NULL when not given. */
+static const char *value_of(const struct web_req *r, const char *name)
 {
-	*journal = false;
+	for (int i = 0; i < r->nvals; i++)
+		if (!strcmp(r->vals[i].key->name, name))
+			return r->vals[i].text;
+	return NULL;
+}
+
+/* What else than the epoch a kept page is keyed by: the last entry of a table whose rows do
+ * not move the epoch but which the page lists. */
+enum tail { TAIL_NONE, TAIL_JOURNAL, TAIL_DOWNLOADS };
+
+/* How the route's answer to r is kept, or -1 when it is not; *tail: keyed by the audit
+ * journal's last entry (JOURNAL) or the last request for materials (DOWNLOADS) as well,
+ * both kept as a PAGE. */
+static int cacheable(const struct web_route *rt, const struct web_req *r, enum tail *tail)
+{
+	*tail = TAIL_NONE;
 	if (strcmp(rt->method, "GET"))
 		return -1;
 	for (size_t i = 0; i < sizeof cached / sizeof cached[0]; i++) {
@@ -219,9 +242,19 @@ static int cacheable(const struct web_route *rt, const struct web_req *r, bool *
 		if (k == FORMAT)
 			return format_given(r) ? DOWNLOAD : PAGE;
 		if (k == JOURNAL) {
-			*journal = true;
+			*tail = TAIL_JOURNAL;
 			return format_given(r) ? -1 : PAGE;
 		}
+		if (k == DOWNLOADS) {
+			/* a school's view of the materials lists no requests */
+			*tail = r->user.role == ROLE_SCHOOL ? TAIL_NONE : TAIL_DOWNLOADS;
+			return PAGE;
+		}
+		/* The archive's key is shown as text, not a download: made for each request (a
+		 * kept answer is kept only with a Content-Disposition, and while one is made the
+		 * others would be told «Документ готовится»). */
+		if (k == AUDITED && value_of(r, "what") && !strcmp(value_of(r, "what"), "key"))
+			return -1;
 		return (int)k;
 	}
 	return -1;
@@ -229,7 +262,7 @@ static int cacheable(const struct web_route *rt, const struct web_req *r, bool *
 
 /* The key (see the header); false when it would not fit. */
 static bool make_key(struct web_req *r, const char *pattern, enum kept kind, uint64_t ep,
-		     int64_t journal, char *out, size_t n, size_t *base_len)
+		     enum tail tail, int64_t last, char *out, size_t n, size_t *base_len)
 {
 	char sc[64];
 	scope_key(&r->scope, sc, sizeof sc);
@@ -237,8 +270,8 @@ static bool make_key(struct web_req *r, const char *pattern, enum kept kind, uin
 	buf_printf(&b, "%s\n%d\n%s\n%llu", pattern, (int)r->user.role, sc, (unsigned long long)ep);
 	if (kind == PAGE)
 		buf_printf(&b, "\nuser %lld", (long long)r->user.id);
-	if (journal)
-		buf_printf(&b, "\njournal %lld", (long long)journal);
+	if (tail != TAIL_NONE)
+		buf_printf(&b, "\n%s %lld", tail == TAIL_JOURNAL ? "journal" : "downloads", (long long)last);
 	for (int i = 0; i < r->nvals; i++) {
 		const struct web_val *v = &r->vals[i];
 		buf_printf(&b, "\n%s%c", v->key->name, v->text ? '=' : '-');
@@ -388,6 +421,8 @@ static void preparing(struct web_req *r, struct web_res *w)
 struct later {
 	struct web_req *r;
 	struct audit_capture cap;
+	struct material_capture mat; /* the requests for materials, recorded at `at` */
+	int64_t at;
 	struct later *next;
 };
 static pthread_mutex_t later_mu = PTHREAD_MUTEX_INITIALIZER;
@@ -409,10 +444,13 @@ static void audit_flush(void *arg)
 			return;
 		struct db *d = web_db();
 		int rc = d ? db_begin(d) : ERR_BUSY;
-		for (struct later *p = l; p && !rc; p = p->next)
+		for (struct later *p = l; p && !rc; p = p->next) {
 			for (int i = 0; i < p->cap.n && !rc; i++)
 				rc = audit_add(d, &p->r->user, NULL, p->cap.e[i].action, p->cap.e[i].object,
 					       p->cap.e[i].detail, p->r->ip);
+			if (!rc)
+				rc = material_record_again(d, &p->mat, p->at, p->r->user.login, p->r->ip);
+		}
 		if (d && !rc)
 			rc = db_commit(d);
 		if (rc) {
@@ -432,12 +470,16 @@ static void audit_flush(void *arg)
 	}
 }
 
-/* Parked r's entries (taken from cap) are written by audit_flush, which then sends r. */
-static void audit_later(struct web_req *r, struct audit_capture *cap)
+/* Parked r's entries (taken from cap) and requests for materials (of mat, at `at`) are
+ * written by audit_flush, which then sends r. */
+static void audit_later(struct web_req *r, struct audit_capture *cap, const struct material_capture *mat,
+			int64_t at)
 {
 	struct later *l = xcalloc(1, sizeof *l);
 	l->r = r;
 	l->cap = *cap;
+	l->mat = *mat;
+	l->at = at;
 	memset(cap, 0, sizeof *cap);
 	pthread_mutex_lock(&later_mu);
 	*later_tail = l;
@@ -466,10 +508,14 @@ static int make(struct web_req *r, struct web_res *w, void *arg)
 	enum kept kind = m->kind;
 	uint64_t ep = m->ep;
 	struct audit_capture audited = { 0 };
-	if (kind == AUDITED)
+	struct material_capture mat = { 0 };
+	if (kind == AUDITED) {
 		audit_capture(&audited);
+		material_capture(&mat);
+	}
 	int rc = r->db ? m->rt->fn(r, w) : ERR_BUSY; /* a maker without its connection: 503 */
 	audit_capture(NULL);
+	material_capture(NULL);
 
 	/* Kept only when whole, a download (or the API's answer, or a page), small enough, and
 	 * the data did not move while it was made (a commit seen since would make it an answer
@@ -479,7 +525,7 @@ static int make(struct web_req *r, struct web_res *w, void *arg)
 	if (kind == DOWNLOAD)
 		keep = keep && w->disposition;
 	if (kind == AUDITED)
-		keep = keep && w->disposition && audited.n && !audited.overflow;
+		keep = keep && w->disposition && audited.n && !audited.overflow && !mat.overflow;
 	/* the version on this connection now: what was made is of epoch ep only if nothing
 	 * was committed meanwhile */
 	keep = keep && web_rcache_epoch(r->db) == ep;
@@ -504,6 +550,7 @@ static int make(struct web_req *r, struct web_res *w, void *arg)
 		e->len = body->len;
 		e->audit = audited;
 		memset(&audited, 0, sizeof audited);
+		e->mat = mat;
 		e->made = r->now;
 		bytes += e->len;
 		e->pending = false;
@@ -525,17 +572,19 @@ static int make(struct web_req *r, struct web_res *w, void *arg)
 
 int web_rcache_run(const struct web_route *rt, struct web_req *r, struct web_res *w)
 {
-	bool journal;
-	int kind = cacheable(rt, r, &journal);
+	enum tail tail;
+	int kind = cacheable(rt, r, &tail);
 	char key[RCACHE_KEY];
 	if (kind < 0)
 		return rt->fn(r, w);
 	uint64_t ep = web_rcache_epoch(r->db);
 	int64_t last = 0;
-	if (journal && (audit_last_id(r->db, &last) || !last))
+	if (tail == TAIL_JOURNAL && (audit_last_id(r->db, &last) || !last))
+		return rt->fn(r, w);
+	if (tail == TAIL_DOWNLOADS && material_download_last_id(r->db, &last))
 		return rt->fn(r, w);
 	size_t base_len;
-	if (!ep || !make_key(r, rt->pattern, (enum kept)kind, ep, last, key, sizeof key, &base_len))
+	if (!ep || !make_key(r, rt->pattern, (enum kept)kind, ep, tail, last, key, sizeof key, &base_len))
 		return rt->fn(r, w);
 	pthread_mutex_lock(&mu);
 	struct entry *e;
@@ -567,6 +616,7 @@ int web_rcache_run(const struct web_route *rt, struct web_req *r, struct web_res
 		e->used = ++tick;
 		serve(r, w, e, (enum kept)kind);
 		struct audit_capture again = { 0 };
+		struct material_capture mat = e->mat;
 		for (int i = 0; i < e->audit.n; i++) {
 			again.e[i].action = xstrdup(e->audit.e[i].action);
 			again.e[i].object = e->audit.e[i].object ? xstrdup(e->audit.e[i].object) : NULL;
@@ -574,16 +624,19 @@ int web_rcache_run(const struct web_route *rt, struct web_req *r, struct web_res
 			again.n++;
 		}
 		pthread_mutex_unlock(&mu);
-		/* The reader of an audited download is audited as its maker was (outside the
-		 * lock: a write), before the file is sent: with others at the same moment in one
-		 * transaction (audit_later), or here when the request cannot be parked. */
-		if (again.n && web_park(r)) {
-			audit_later(r, &again);
+		/* The reader of an audited download is audited (and his request for materials
+		 * recorded) as its maker was (outside the lock: a write), before the file is sent:
+		 * with others at the same moment in one transaction (audit_later), or here when the
+		 * request cannot be parked. */
+		int64_t at = plan_now();
+		if ((again.n || mat.n) && web_park(r)) {
+			audit_later(r, &again, &mat, at);
 			return 0;
 		}
 		for (int i = 0; i < again.n; i++)
 			audit_add(r->db, &r->user, NULL, again.e[i].action, again.e[i].object,
 				  again.e[i].detail, r->ip);
+		material_record_again(r->db, &mat, at, r->user.login, r->ip);
 		audit_capture_free(&again);
 		return 0;
 	}
