@@ -11,6 +11,7 @@
 
 #include <float.h>
 #include <math.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -89,18 +90,35 @@ static int digits(double a, int prec, uint64_t *m, int *x)
 	return 0;
 }
 
+/* The eight decimal digits of n < 10^8 as ASCII, the most significant in the lowest byte
+ * (memory order on a little-endian machine), by splitting lanes of one 64-bit word:
+ * 4 + 4 digits, then 2 + 2 in each half, then 1 + 1 in each quarter — division by 10^4
+ * once, by 100 and by 10 as multiplications exact in the ranges used (y < 10^4 for
+ * y·10486 >> 20, z < 100 for z·103 >> 10), the lanes masked so none spills into another. */
+static inline uint64_t digits8(uint32_t n)
+{
+	uint64_t hi = n / 10000u, lo = n - hi * 10000u;
+	uint64_t y = hi | lo << 32;
+	uint64_t h = (y * 10486u >> 20) & 0x0000007F0000007FULL; /* y / 100 per 32-bit lane */
+	uint64_t z = (y - 100 * h) << 16 | h;                      /* 2-digit lanes, in order */
+	uint64_t t = (z * 103u >> 10) & 0x000F000F000F000FULL;    /* z / 10 per 16-bit lane */
+	t += (z - 10 * t) << 8;
+	return t | 0x3030303030303030ULL;
+}
+
 size_t numfmt_g(char *out, double v, int prec)
 {
 	if (prec < 1)
 		prec = 1;
 	if (!isfinite(v) || prec > 15)
 		return slow(out, v, prec);
-	char *o = out;
-	if (signbit(v)) {
-		*o++ = '-';
+	bool neg = signbit(v);
+	if (neg)
 		v = -v;
-	}
 	if (v == 0) {
+		char *o = out;
+		if (neg)
+			*o++ = '-';
 		*o++ = '0';
 		*o = 0;
 		return (size_t)(o - out);
@@ -108,42 +126,58 @@ size_t numfmt_g(char *out, double v, int prec)
 	uint64_t m;
 	int x;
 	if (v < DBL_MIN || !digits(v, prec, &m, &x)) /* subnormals: snprintf */
-		return slow(out, o > out ? -v : v, prec);
-	char d[16];
-	int j = prec;
-	for (; j >= 2; j -= 2) {
-		uint64_t q = m / 100;
-		memcpy(d + j - 2, DIGITS2 + 2 * (m - 100 * q), 2);
-		m = q;
+		return slow(out, neg ? -v : v, prec);
+	/* The P digits at dg[16 − P … 15] (m < 10^15 ≤ 10^16: two words of eight, leading
+	 * zeros in front), then 16 zero bytes that the fixed-size copies below may read. */
+	char dg[32];
+	uint64_t w[2];
+	if (prec <= 8) { /* m < 10^8 */
+		w[0] = 0x3030303030303030ULL;
+		w[1] = digits8((uint32_t)m);
+	} else {
+		w[0] = digits8((uint32_t)(m / 100000000u));
+		w[1] = digits8((uint32_t)(m % 100000000u));
 	}
-	if (j)
-		d[0] = (char)('0' + m);
-	int nz = prec; /* significant digits left after dropping trailing zeros */
-	while (nz > 1 && d[nz - 1] == '0')
-		nz--;
-	if (x < prec && x >= -4) {
-		if (x >= 0) {
-			for (int i = 0; i <= x; i++)
-				*o++ = d[i];
-			if (nz > x + 1) {
-				*o++ = '.';
-				for (int i = x + 1; i < nz; i++)
-					*o++ = d[i];
-			}
+	memcpy(dg, w, 16);
+	memset(dg + 16, 0, 16);
+	const char *d = dg + 16 - prec;
+	/* Significant digits left after dropping trailing zeros: the last nonzero digit is the
+	 * highest byte of w[1] (else of w[0]) that is not '0' (m ≥ 10^(P−1): there is one). */
+	int nz;
+	uint64_t z1 = w[1] ^ 0x3030303030303030ULL;
+	if (z1)
+		nz = prec - 7 + (63 - __builtin_clzll(z1)) / 8;
+	else
+		nz = prec - 15 + (63 - __builtin_clzll(w[0] ^ 0x3030303030303030ULL)) / 8;
+	/* The text is laid out in t with fixed-size copies (bytes past its end are scratch),
+	 * then its len + 1 bytes go to out. */
+	char t[64];
+	char *o = t;
+	if (neg)
+		*o++ = '-';
+	size_t len;
+	if (x < prec && x >= 0) {
+		/* d[0..x], then "." and d[x+1..nz) when there is a fraction. */
+		memcpy(o, d, 16);
+		if (nz > x + 1) {
+			o[x + 1] = '.';
+			memcpy(o + x + 2, d + x + 1, 16);
+			o += nz + 1;
 		} else {
-			*o++ = '0';
-			*o++ = '.';
-			for (int i = 0; i < -x - 1; i++)
-				*o++ = '0';
-			for (int i = 0; i < nz; i++)
-				*o++ = d[i];
+			o += x + 1;
 		}
+	} else if (x < 0 && x >= -4) {
+		/* "0." and −x − 1 zeros, then d[0..nz). */
+		memcpy(o, "0.0000", 6);
+		o += 1 - x;
+		memcpy(o, d, 16);
+		o += nz;
 	} else {
 		*o++ = d[0];
 		if (nz > 1) {
 			*o++ = '.';
-			for (int i = 1; i < nz; i++)
-				*o++ = d[i];
+			memcpy(o, d + 1, 16);
+			o += nz - 1;
 		}
 		*o++ = 'e';
 		*o++ = x < 0 ? '-' : '+';
@@ -154,5 +188,11 @@ size_t numfmt_g(char *out, double v, int prec)
 		*o++ = (char)('0' + ax % 10);
 	}
 	*o = 0;
-	return (size_t)(o - out);
+	len = (size_t)(o - t);
+	/* At most 1 + 15 + 1 + 3 + 1 characters (the longest of the layouts) and the NUL:
+	 * two fixed copies of 16 within out's NUMFMT_MAX bytes. */
+	memcpy(out, t, 16);
+	if (len >= 16)
+		memcpy(out + 16, t + 16, 16);
+	return len;
 }

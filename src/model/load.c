@@ -262,6 +262,7 @@ int load_proc_classes(struct db *d, const struct load_schools *sc, int64_t proc_
 	int64_t cur_school = -1;
 	uint32_t cur_ix = 0;
 	int64_t pseudo = -1; /* class id of the current school's works without a class */
+	size_t last = 0;     /* index in cl of the last named class read (none when ≥ ncl) */
 	size_t cap = 0;
 	struct result_row r;
 	while ((rc = result_scan_next(q, &r)) == 1) {
@@ -330,14 +331,21 @@ int load_proc_classes(struct db *d, const struct load_schools *sc, int64_t proc_
 				}
 				id = pseudo;
 			} else {
+				/* Rows come by school and code, and a class's codes mostly follow
+				 * one another: the class of the row before is tried first. */
+				if (last < ncl && !strcmp(cl[last].name, cn))
+					id = cl[last].id;
 				for (size_t k = 0; k < ncl && id < 0; k++)
-					if (!strcmp(cl[k].name, cn))
+					if (!strcmp(cl[k].name, cn)) {
 						id = cl[k].id;
+						last = k;
+					}
 				if (id < 0) {
 					cl = xgrow(cl, &clcap, ncl + 1, sizeof *cl);
 					copy_text(cl[ncl].name, sizeof cl[ncl].name, cn);
 					class_named(names, &namecap, cur_ix, cn);
 					cl[ncl].id = (uint32_t)p->nclasses++;
+					last = ncl;
 					id = cl[ncl++].id;
 				}
 			}

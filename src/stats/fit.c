@@ -267,6 +267,8 @@ int stat_personfit_multi(const struct stat_proc *p, const struct stat_grouping *
 	for (int k = 0; k < p->npos; k++)
 		off[k + 1] = off[k] + (size_t)p->pos_max[k] + 1;
 	size_t K = off[p->npos];
+	/* The count in a local: the counts' stores (uint32_t) could alias p->npos. */
+	const int npos = p->npos;
 	/* Each (position, cell byte)'s category: off[k] + the cell's points, one look-up a
 	 * cell in both passes. */
 	cix = xmalloc((size_t)p->npos * 256 * sizeof *cix);
@@ -290,8 +292,9 @@ int stat_personfit_multi(const struct stat_proc *p, const struct stat_grouping *
 		tt[i] = t;
 		nt[t]++;
 		uint32_t *c = cnt + (size_t)t * K;
-		for (int k = 0; k < p->npos; k++)
-			c[cix[(size_t)k * 256 + row[k]]]++;
+		const uint32_t *cx = cix; /* position k's row of cix */
+		for (int k = 0; k < npos; k++, cx += 256)
+			c[cx[row[k]]]++;
 	}
 	/* log P_k(x | t) with add-1/2 smoothing, and the mean and variance of the
 	 * log-likelihood at each score under independence of positions given the score. */
@@ -325,8 +328,9 @@ int stat_personfit_multi(const struct stat_proc *p, const struct stat_grouping *
 		const uint8_t *row = p->pos + i * (size_t)p->npos;
 		const double *l = lp + (size_t)t * K;
 		double ll = 0;
-		for (int k = 0; k < p->npos; k++)
-			ll += l[cix[(size_t)k * 256 + row[k]]];
+		const uint32_t *cx = cix;
+		for (int k = 0; k < npos; k++, cx += 256)
+			ll += l[cx[row[k]]];
 		double z = (ll - et[t]) / sqrt(vt[t]);
 		if (lz)
 			lz[i] = z;
@@ -635,64 +639,121 @@ static void run_pairs(double *acc, size_t w, const uint32_t *idx, size_t from, s
 	}
 }
 
-/* Groups of equal 64-bit keys without sorting them: an open-addressed table of the keys
- * seen (a slot of 16 bytes: key, first member, the use it belongs to), each slot heading a
- * list of its members in the order they were added (the caller adds them last first), and
- * the slots that came to hold a second member listed as they do. The keys are sums of
- * random 64-bit values, so their high bits after a multiplication spread them evenly. A
- * slot of an earlier use counts as free (no clearing between uses); the slots are
- * prefetched a few keys ahead, as the table is larger than the cache. */
+/* Groups of equal 64-bit keys without sorting them. The keys are sums of random 64-bit
+ * values, so the high bits of a key times an odd constant spread them evenly: the top
+ * pbits of them (at most KEY_PART_BITS_MAX) pick a part (the members are first copied, key and index,
+ * into their parts, in order), and each part is grouped by itself in an open-addressed
+ * table small enough for the first-level cache (a table of the whole sample, 2 MB, was
+ * read at random, and so was each group's list: cache misses, not instructions, were the
+ * twins' cost). A slot (16 bytes: key, first member, the use it belongs to) heads a list
+ * of its members in the order they were added (last first, so the list is in member
+ * order), and the slots that came to hold a second member are listed as they do. A slot
+ * of an earlier use counts as free (no clearing between uses). */
 struct key_slot {
 	uint64_t key;
-	uint32_t head;  /* first member */
+	uint32_t head;  /* first member (its position in the parts' order) */
 	uint32_t epoch; /* 2 x the use that filled the slot (0 never), + 1 once it has two */
 };
 
+/* A part holds some KEY_PART_SIZE members on average: its table (twice as many slots,
+ * 16 bytes each) is 32 KB. */
+#define KEY_PART_SIZE 1024
+#define KEY_PART_BITS_MAX 12
+
 struct key_groups {
-	struct key_slot *slot; /* [mask + 1] */
+	struct key_slot *slot; /* [2 x the largest part, rounded up to a power of 2] */
 	uint32_t *next;        /* [n]: the member after, UINT32_MAX at a list's end */
-	uint32_t *dup;         /* the slots with two members or more, in the order they got two */
-	size_t ndup, mask;
+	uint32_t *dup;         /* a part's slots with two members or more, as they got two */
+	uint64_t *pkey;        /* [n] the keys in parts' order */
+	uint32_t *pmem;        /* [n] their members */
+	uint32_t *pstart;      /* [nparts + 1] where each part starts in pkey/pmem */
+	size_t n, ndup, nslots;
 	uint32_t epoch;
-	int shift;
+	int pbits; /* parts: 2^pbits */
 };
 
 static void key_groups_init(struct key_groups *g, size_t n)
 {
-	size_t size = 16;
-	int bits = 4;
-	while (size < 2 * n) {
-		size *= 2;
-		bits++;
+	memset(g, 0, sizeof *g);
+	g->n = n;
+	while (g->pbits < KEY_PART_BITS_MAX && (n >> g->pbits) > KEY_PART_SIZE)
+		g->pbits++;
+	size_t n1 = n ? n : 1;
+	g->next = xmalloc(n1 * sizeof *g->next);
+	g->dup = xmalloc(n1 * sizeof *g->dup);
+	g->pkey = xmalloc(n1 * sizeof *g->pkey);
+	g->pmem = xmalloc(n1 * sizeof *g->pmem);
+	g->pstart = xmalloc(((size_t)1 << g->pbits) * sizeof *g->pstart + sizeof *g->pstart);
+}
+
+static uint64_t key_groups_mix(uint64_t k)
+{
+	return k * 0x9e3779b97f4a7c15ULL;
+}
+
+/* The part of key k. */
+static inline uint16_t key_groups_part(const struct key_groups *g, uint64_t k)
+{
+	return g->pbits ? (uint16_t)(key_groups_mix(k) >> (64 - g->pbits)) : 0;
+}
+
+/* Starts a use: the parts' counts zeroed, for the caller to count each member's part q
+ * (key_groups_part) with ++g->pstart[q + 1] as it makes the keys. */
+static void key_groups_begin(struct key_groups *g)
+{
+	memset(g->pstart, 0, (((size_t)1 << g->pbits) + 1) * sizeof *g->pstart);
+}
+
+/* Copies key[0..n) with their members into the parts (part[a] = key_groups_part of
+ * key[a], counted), each part in member order. */
+static void key_groups_split(struct key_groups *g, const uint64_t *key, const uint16_t *part)
+{
+	size_t np = (size_t)1 << g->pbits, n = g->n;
+	uint32_t *at = g->pstart;
+	for (size_t q = 0; q < np; q++)
+		at[q + 1] += at[q];
+	/* The largest part sets the table's size; the ends are moved back below. */
+	size_t big = 0;
+	for (size_t q = 0; q < np; q++)
+		if (at[q + 1] - at[q] > big)
+			big = at[q + 1] - at[q];
+	size_t want = 16;
+	while (want < 2 * big)
+		want *= 2;
+	if (want > g->nslots) {
+		free(g->slot);
+		g->slot = xcalloc(want, sizeof *g->slot);
+		g->nslots = want;
+		g->epoch = 0;
 	}
-	g->slot = xcalloc(size, sizeof *g->slot);
-	g->next = xmalloc((n ? n : 1) * sizeof *g->next);
-	g->dup = xmalloc((n ? n : 1) * sizeof *g->dup);
-	g->ndup = 0;
-	g->epoch = 0;
-	g->mask = size - 1;
-	g->shift = 64 - bits;
+	for (size_t a = 0; a < n; a++) {
+		uint32_t pos = at[part[a]]++;
+		g->pkey[pos] = key[a];
+		g->pmem[pos] = (uint32_t)a;
+	}
+	/* at[q] is now where part q ends, i.e. where part q + 1 starts. */
+	for (size_t q = np; q > 0; q--)
+		at[q] = at[q - 1];
+	at[0] = 0;
 }
 
-static size_t key_groups_hash(const struct key_groups *g, uint64_t k)
+/* Groups part q's members (positions pstart[q]..pstart[q + 1]), added last first. */
+static void key_groups_fill(struct key_groups *g, size_t q)
 {
-	return (size_t)((k * 0x9e3779b97f4a7c15ULL) >> g->shift);
-}
-
-/* Groups key[0..n) (member a has key[a]), members added from the last to the first. */
-static void key_groups_fill(struct key_groups *g, const uint64_t *key, size_t n)
-{
-	enum { AHEAD = 16 };
+	uint32_t from = g->pstart[q], to = g->pstart[q + 1];
+	size_t size = 16;
+	while (size < 2 * (size_t)(to - from))
+		size *= 2;
+	size_t mask = size - 1;
+	int sh = 64 - g->pbits - __builtin_ctzll((unsigned long long)size);
 	uint32_t ep = ++g->epoch;
 	g->ndup = 0;
-	for (size_t a = n; a-- > 0;) {
-		if (a >= AHEAD)
-			__builtin_prefetch(&g->slot[key_groups_hash(g, key[a - AHEAD])], 1);
-		uint64_t k = key[a];
-		size_t h = key_groups_hash(g, k);
+	for (uint32_t a = to; a-- > from;) {
+		uint64_t k = g->pkey[a];
+		size_t h = (size_t)(key_groups_mix(k) >> sh) & mask;
 		struct key_slot *s = &g->slot[h];
 		while (s->epoch >> 1 == ep && s->key != k) {
-			h = (h + 1) & g->mask;
+			h = (h + 1) & mask;
 			s = &g->slot[h];
 		}
 		if (s->epoch >> 1 != ep) {
@@ -706,7 +767,7 @@ static void key_groups_fill(struct key_groups *g, const uint64_t *key, size_t n)
 			}
 			g->next[a] = s->head;
 		}
-		s->head = (uint32_t)a;
+		s->head = a;
 	}
 }
 
@@ -715,6 +776,9 @@ static void key_groups_free(struct key_groups *g)
 	free(g->slot);
 	free(g->next);
 	free(g->dup);
+	free(g->pkey);
+	free(g->pmem);
+	free(g->pstart);
 }
 
 /* Regional probability q(t1, t2) that two works of different schools with scores t1, t2
@@ -745,6 +809,7 @@ static void near_prob(const struct stat_proc *p, const int32_t *t, size_t sample
 	size_t n1 = ns ? ns : 1;
 	uint64_t *full = xmalloc(n1 * sizeof *full), *key = xmalloc(n1 * sizeof *key);
 	uint32_t *run = xmalloc(n1 * sizeof *run);
+	uint16_t *part = xmalloc(n1 * sizeof *part);
 	/* The sample's points, scores and schools, compactly in sample order (each mask reads
 	 * them again; a group's members are scattered over the sample). */
 	uint8_t *pts = xmalloc(n1 * np);
@@ -770,17 +835,36 @@ static void near_prob(const struct stat_proc *p, const int32_t *t, size_t sample
 		/* Equal keys grouped, each group's members in sample order, i.e. by school: what
 		 * run_pairs needs. The groups' order does not matter: the tables sum whole numbers
 		 * of pairs, exactly. */
-		for (size_t a = 0; a < ns; a++)
+		key_groups_begin(&kg);
+		for (size_t a = 0; a < ns; a++) {
 			key[a] = full[a] - (k < 0 ? 0 : tab[(size_t)k * 256 + pts[a * np + (size_t)k]]);
-		key_groups_fill(&kg, key, ns);
+			part[a] = key_groups_part(&kg, key[a]);
+			kg.pstart[part[a] + 1]++;
+		}
+		key_groups_split(&kg, key, part);
 		/* Full-vector matches are counted npos times among the masked keys: weight
 		 * -(npos-1) leaves each near pair counted once. */
 		double sg = k < 0 ? -(double)(np - 1) : 1;
-		for (size_t u = 0; u < kg.ndup; u++) {
-			size_t m = 0;
-			for (uint32_t a = kg.slot[kg.dup[u]].head; a != UINT32_MAX; a = kg.next[a])
-				run[m++] = a;
-			run_pairs(nacc, w, run, 0, m, st, ssc, &ws, sg);
+		for (size_t pt = 0; pt < ((size_t)1 << kg.pbits); pt++) {
+			key_groups_fill(&kg, pt);
+			for (size_t u = 0; u < kg.ndup; u++) {
+				size_t m = 0;
+				for (uint32_t a = kg.slot[kg.dup[u]].head; a != UINT32_MAX;
+				     a = kg.next[a])
+					run[m++] = kg.pmem[a];
+				if (m == 2) {
+					/* What run_pairs adds for two members: their pair if
+					 * their schools differ, else that pair less itself. */
+					uint32_t a = run[0], b = run[1];
+					if (ssc[a] != ssc[b]) {
+						size_t x = (size_t)(st[a] < st[b] ? st[a] : st[b]);
+						size_t y = (size_t)(st[a] < st[b] ? st[b] : st[a]);
+						nacc[x * w + y] += sg;
+					}
+					continue;
+				}
+				run_pairs(nacc, w, run, 0, m, st, ssc, &ws, sg);
+			}
 		}
 	}
 	/* Pool by score difference, then shrink each cell towards its pool with the weight
@@ -819,6 +903,7 @@ static void near_prob(const struct stat_proc *p, const int32_t *t, size_t sample
 	free(full);
 	free(key);
 	free(run);
+	free(part);
 	free(pts);
 	free(st);
 	free(ssc);

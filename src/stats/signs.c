@@ -41,6 +41,7 @@ int stat_tab_build(const struct stat_proc *p, struct stat_tab *t)
 	t->c = xcalloc((p->nschools ? p->nschools : 1) * 5 * t->w, sizeof *t->c);
 	t->n = xcalloc(p->nschools ? p->nschools : 1, sizeof *t->n);
 	t->region = xcalloc(5 * t->w, sizeof *t->region);
+	t->hist = xcalloc((p->nschools ? p->nschools : 1) * t->w, sizeof *t->hist);
 	if (p->mark && p->journal)
 		t->jm = xcalloc((p->nschools ? p->nschools : 1) * 16, sizeof *t->jm);
 	for (size_t i = 0; i < p->n; i++) {
@@ -53,6 +54,7 @@ int stat_tab_build(const struct stat_proc *p, struct stat_tab *t)
 		int slot = j ? j - 1 : 0;
 		t->c[((size_t)s * 5 + (size_t)slot) * t->w + (size_t)v]++;
 		t->n[s]++;
+		t->hist[(size_t)s * t->w + (size_t)v]++;
 		t->region[(size_t)slot * t->w + (size_t)v]++;
 		if (t->jm && j) {
 			int m = p->mark[i] ? p->mark[i] : t->has_scale ? score_mark(t->scale, v) : 0;
@@ -72,18 +74,15 @@ void stat_tab_free(struct stat_tab *t)
 	free(t->c);
 	free(t->n);
 	free(t->region);
+	free(t->hist);
 	free(t->jm);
 	memset(t, 0, sizeof *t);
 }
 
 void stat_tab_school_hist(const struct stat_tab *t, size_t s, uint32_t *h)
 {
-	memcpy(h, stat_tab_row(t, s, 0), t->w * sizeof *h);
-	for (int j = 1; j < 5; j++) {
-		const uint32_t *r = stat_tab_row(t, s, j);
-		for (size_t v = 0; v < t->w; v++)
-			h[v] += r[v];
-	}
+	/* Summed as the table is built: four signs read every school's. */
+	memcpy(h, t->hist + s * t->w, t->w * sizeof *h);
 }
 
 void stat_tab_region_hist(const struct stat_tab *t, uint64_t *h)

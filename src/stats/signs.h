@@ -62,6 +62,7 @@ struct stat_tab {
 	uint32_t *c;        /* c[(s*5 + j)*w + score], j = 0 no journal mark, 1..4 marks 2..5 */
 	uint32_t *n;        /* works per school */
 	uint64_t *region;   /* region[j*w + score]: the sum over schools */
+	uint32_t *hist;     /* hist[s*w + score]: the sum over j (stat_tab_school_hist) */
 	/* Works with a journal mark by the mark they are compared with: jm[s*16 + (journal-2)*4
 	 * + (mark-2)], the mark the results stated, else the scale's. Only when the procedure
 	 * has stated marks (p->mark, ОГЭ/ГВЭ); NULL otherwise (the scale's mark is read off c). */

@@ -227,6 +227,26 @@ static void test_numfmt(void **state)
 		int p = (r >> 8) & 1 ? (int[]){4, 6, 10}[nf_rand() % 3] : 1 + (int)(nf_rand() % 17);
 		nf_check(v, p);
 	}
+	/* Every count of digits and of trailing zeros (the digits are made eight at a time,
+	 * two words for more than eight, the zeros dropped across both), at every exponent of
+	 * the fixed layout and a few of the exponential one. */
+	for (int len = 1; len <= 15; len++)
+		for (int zeros = 0; zeros < len; zeros++)
+			for (int e = -7; e <= 17; e++) {
+				char num[40];
+				int o = 0;
+				num[o++] = (char)('1' + (len + zeros + e + 20) % 9);
+				for (int i = 1; i < len - zeros; i++)
+					num[o++] = (char)('0' + (i * 7 + len + e + 20) % 10);
+				for (int i = 0; i < zeros; i++)
+					num[o++] = '0';
+				snprintf(num + o, sizeof num - (size_t)o, "e%d", e - len + 1);
+				double v = strtod(num, NULL);
+				for (int p = len; p <= 15; p++) {
+					nf_check(v, p);
+					nf_check(-v, p);
+				}
+			}
 	char u[24];
 	assert_int_equal(numfmt_u(u, 0), 1);
 	assert_string_equal(u, "0");

@@ -1349,6 +1349,53 @@ static void test_bunch_pooled_culture(void **state)
 	stat_proc_free(p);
 }
 
+/* The regional sample's near pairs (identical or one position apart, in points, between
+ * schools) against a count of every pair, on a sample large enough to be grouped in
+ * several parts (stats/fit.c, key_groups: some 1,024 works a part): a part lost, a member
+ * put in the wrong part or a group cut at a part's edge changes the count. Scores of 0/1
+ * on 6 positions with a few empty cells (0 points, as 0), so that groups are large. */
+static void test_twins_sample_brute(void **state)
+{
+	int pmax[] = {1, 1, 1, 2, 1, 1};
+	enum { NS = 300, PS = 17, NP = 6, N = NS * PS };
+	static uint32_t sc[N];
+	static uint8_t cells[N * NP];
+	gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+	gsl_rng_set(r, 11);
+	for (int i = 0; i < N; i++) {
+		sc[i] = (uint32_t)(i / PS);
+		for (int k = 0; k < NP; k++) {
+			double u = gsl_rng_uniform(r);
+			cells[i * NP + k] = u < 0.03 ? STAT_POS_EMPTY
+					    : (uint8_t)(u < 0.55 ? 0 : k == 3 && u > 0.8 ? 2 : 1);
+		}
+	}
+	gsl_rng_free(r);
+	struct stat_proc *p = mkpos(N, NS, NP, pmax, NULL, sc, cells);
+	struct stat_cfg cfg;
+	stat_cfg_default(&cfg);
+	cfg.twins_sample = N;
+	struct stat_twins_region tr;
+	static struct stat_twins_group g[NS];
+	assert_int_equal(stat_twins(p, &cfg, &tr, NULL, g), 0);
+	assert_int_equal(tr.nsample, (size_t)N);
+	double pairs = 0, near = 0;
+	for (int a = 0; a < N; a++)
+		for (int b = a + 1; b < N; b++) {
+			if (sc[a] == sc[b])
+				continue;
+			pairs++;
+			int d = 0;
+			for (int k = 0; k < NP; k++)
+				d += stat_cell_points(cells[a * NP + k]) != stat_cell_points(cells[b * NP + k]);
+			near += d <= 1;
+		}
+	assert_true(near > 1e5);
+	assert_true(tr.sample_pairs == pairs);
+	assert_true(tr.sample_near == near);
+	stat_proc_free(p);
+}
+
 static void test_twins_by_school(void **state)
 {
 	int pmax[] = {1, 1, 1, 1, 1};
@@ -1760,6 +1807,7 @@ int main(void)
 		cmocka_unit_test(test_bunch_pooled),
 		cmocka_unit_test(test_bunch_pooled_journal),
 		cmocka_unit_test(test_bunch_pooled_culture),
+		cmocka_unit_test(test_twins_sample_brute),
 		cmocka_unit_test(test_twins_by_school),
 		cmocka_unit_test(test_twins_banded),
 		cmocka_unit_test(test_twins_one_point),
