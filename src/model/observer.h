@@ -271,6 +271,11 @@ struct obs_coverage_set {
 int observer_coverage_set(struct db *d, const struct scope *sc, int64_t campaign_id,
 			  struct obs_coverage_set *out);
 void observer_coverage_set_free(struct obs_coverage_set *set);
+/* The total of observer_coverage (any grouping) without its video figures, which stay 0:
+ * sittings, observed, priority, priority_observed, acts and acts_violations — what the
+ * home page's tile shows, for a third of the work. */
+int observer_coverage_totals(struct db *d, const struct scope *sc, int64_t campaign_id,
+			     struct obs_coverage *total);
 /* Violations marked in the campaign's acts the scope sees: per kind and school. */
 struct obs_violation_count {
 	char violation[256];

@@ -651,42 +651,120 @@ static void count_add(struct plan_mon_count *c, const struct plan_mon_school *x)
 		c->missing++;
 }
 
-/* plan_monitor's statement; current (and current_join) read each school's current upload. The
- * schools assigned or with an upload; the first upload decides "late" (a later correction
- * does not make a school late), the current one (the view result_pair: the latest) gives
- * the row counts. The uploads are reached from the schools through upload_school_school, not
- * by scanning every upload of the region (issue 21). */
-#define MONITOR_SQL(current, current_join) \
-	"WITH ids(school_id) AS (SELECT school_id FROM plan_school WHERE procedure_id = ?3" \
-	" UNION SELECT s.id FROM school s WHERE EXISTS (SELECT 1 FROM upload_school u" \
-	"  WHERE u.school_id = s.id AND u.procedure_id = ?3))" \
-	" SELECT s.id, s.login, s.name, coalesce(s.municipality_id, 0), coalesce(m.name, '')," \
-	" ps.school_id IS NOT NULL, coalesce(ps.sit_date, ''), coalesce(ps.sit_time, '')," \
+/* The monitoring's statement, one home for which schools a procedure's monitoring lists:
+ * the schools assigned or with an upload of it; the first upload decides "late" (a later
+ * correction does not make a school late), the current one (the view result_pair: the
+ * latest) gives the row counts. The uploads are reached from the schools through
+ * upload_school_school, not by scanning every upload of the region (issue 21). procs
+ * chooses the procedures: one (plan_monitor, ?4) or every planned one
+ * (plan_monitor_counts_all). The rows come unordered: monitor_finish sorts them. */
+#define MONITOR_SQL(procs, current, current_join) \
+	"SELECT p.id, s.id, s.login, s.name, coalesce(s.municipality_id, 0), coalesce(m.name, '')," \
+	" m.name IS NULL, ps.school_id IS NOT NULL, coalesce(ps.sit_date, ''), coalesce(ps.sit_time, '')," \
 	" coalesce((SELECT min(u.created_at) FROM upload_school us JOIN upload u" \
-	"  ON u.id = us.upload_id WHERE us.school_id = s.id AND us.procedure_id = ?3), '')," \
+	"  ON u.id = us.upload_id WHERE us.school_id = s.id AND us.procedure_id = p.id), '')," \
 	current \
-	" FROM ids JOIN school s ON s.id = ids.school_id" \
+	" FROM school s CROSS JOIN procedure p" \
+	" LEFT JOIN plan_school ps ON ps.procedure_id = p.id AND ps.school_id = s.id" \
 	" LEFT JOIN municipality m ON m.id = s.municipality_id" \
-	" LEFT JOIN plan_school ps ON ps.procedure_id = ?3 AND ps.school_id = s.id" \
 	current_join \
-	" WHERE (?4 = 0 OR s.municipality_id = ?4) AND " SCOPE_SQL("s") \
-	" ORDER BY m.name IS NULL, m.name, s.login"
+	" WHERE " procs " AND (ps.school_id IS NOT NULL OR EXISTS (SELECT 1 FROM upload_school u" \
+	"  WHERE u.school_id = s.id AND u.procedure_id = p.id))" \
+	" AND (?3 = 0 OR s.municipality_id = ?3) AND " SCOPE_SQL("s")
 
-/* counts_only: the statuses and counts without the current upload (last_at, rows and
- * written stay empty): the home page's and /monitoring's tables of every procedure (a
- * fifth fewer instructions for the demo region's ten). */
-static int monitor(struct db *d, const char *procedure, const struct scope *sc,
-		   int64_t municipality_id, int64_t now, bool counts_only, struct plan_monitor *m)
+/* A school's row of the statement, before its status is known. */
+struct mon_row {
+	struct plan_mon_school x;
+	bool mun_null, assigned;
+};
+
+/* The order of the monitoring's schools: by municipality (a school without one last, as
+ * ORDER BY m.name IS NULL, m.name put them), then login; text bytewise as both engines
+ * order it (SQLite's BINARY, PostgreSQL's C collation). */
+static int mon_row_cmp(const void *a, const void *b)
 {
-	static const char *const sql[2] = {
-		MONITOR_SQL(" coalesce(cu.created_at, ''), coalesce(rp.rows, 0), coalesce(rp.written, 0)",
-			    " LEFT JOIN result_pair rp ON rp.school_id = s.id AND rp.procedure_id = ?3"
-			    " LEFT JOIN upload cu ON cu.id = rp.upload_id"),
-		MONITOR_SQL(" '', 0, 0", ""),
-	};
+	const struct mon_row *x = a, *y = b;
+	if (x->mun_null != y->mun_null)
+		return x->mun_null ? 1 : -1;
+	int c = strcmp(x->x.municipality, y->x.municipality);
+	return c ? c : strcmp(x->x.login, y->x.login);
+}
+
+/* The monitoring of m->procedure from its rows (v[0..n), any order): each school's status
+ * at m->today against m->deadline, ordered, counted per municipality and in total. Takes
+ * the rows' schools into m->s. */
+static void monitor_finish(struct plan_monitor *m, struct mon_row *v, size_t n)
+{
+	if (n > 1)
+		qsort(v, n, sizeof *v, mon_row_cmp);
+	m->s = n ? xcalloc(n, sizeof *m->s) : NULL;
+	m->n = n;
+	size_t mcap = 0;
+	bool past = m->deadline[0] && strcmp(m->today, m->deadline) > 0;
+	/* The day of the last moment seen: schools of one upload share it (the zone's
+	 * conversion was a sixth of the home's monitoring). */
+	char day[16] = "", day_of[sizeof m->s->first_at] = "";
+	for (size_t i = 0; i < n; i++) {
+		struct plan_mon_school *x = &m->s[i];
+		*x = v[i].x;
+		if (!x->municipality_id)
+			snprintf(x->municipality, sizeof x->municipality, "муниципалитет не указан");
+		/* Late by the region's calendar: an upload at 22:00 UTC on the deadline is the
+		 * next day east of Moscow. */
+		if (x->first_at[0] && strcmp(day_of, x->first_at)) {
+			ru_local_day(day, sizeof day, x->first_at);
+			memcpy(day_of, x->first_at, sizeof day_of);
+		}
+		if (x->first_at[0])
+			x->status = !v[i].assigned ? PLAN_UNASSIGNED
+				    : m->deadline[0] && strncmp(day, m->deadline, 10) > 0 ? PLAN_LATE
+				    : PLAN_ONTIME;
+		else
+			x->status = past ? PLAN_OVERDUE : PLAN_WAITING;
+		if (!m->nm || m->m[m->nm - 1].municipality_id != x->municipality_id) {
+			m->m = xgrow(m->m, &mcap, m->nm + 1, sizeof *m->m);
+			struct plan_mon_count *c = &m->m[m->nm++];
+			memset(c, 0, sizeof *c);
+			c->municipality_id = x->municipality_id;
+			snprintf(c->municipality, sizeof c->municipality, "%s", x->municipality);
+		}
+		count_add(&m->m[m->nm - 1], x);
+		count_add(&m->total, x);
+	}
+}
+
+static void monitor_init(struct plan_monitor *m, int64_t now)
+{
 	memset(m, 0, sizeof *m);
 	snprintf(m->total.municipality, sizeof m->total.municipality, "Итого");
 	plan_date_of(now, m->today);
+}
+
+static void mon_row_read(struct db_stmt *s, struct mon_row *r)
+{
+	memset(r, 0, sizeof *r);
+	struct plan_mon_school *x = &r->x;
+	x->school_id = db_col_int(s, 1);
+	snprintf(x->login, sizeof x->login, "%s", db_col_text(s, 2));
+	snprintf(x->name, sizeof x->name, "%s", db_col_text(s, 3));
+	x->municipality_id = db_col_int(s, 4);
+	snprintf(x->municipality, sizeof x->municipality, "%s", db_col_text(s, 5));
+	r->mun_null = db_col_int(s, 6) != 0;
+	r->assigned = db_col_int(s, 7) != 0;
+	snprintf(x->sit_date, sizeof x->sit_date, "%s", db_col_text(s, 8));
+	snprintf(x->sit_time, sizeof x->sit_time, "%s", db_col_text(s, 9));
+	snprintf(x->first_at, sizeof x->first_at, "%s", db_col_text(s, 10));
+	snprintf(x->last_at, sizeof x->last_at, "%s", db_col_text(s, 11));
+	x->rows = (long)db_col_int(s, 12);
+	x->written = (long)db_col_int(s, 13);
+}
+
+int plan_monitor(struct db *d, const char *procedure, const struct scope *sc,
+		 int64_t municipality_id, int64_t now, struct plan_monitor *m)
+{
+	monitor_init(m, now);
+	struct mon_row *v = NULL;
+	size_t n = 0, cap = 0;
 	struct db_stmt *s = NULL;
 	int rc = db_prepare(d, &s, "SELECT p.id, p.code, coalesce(pp.upload_deadline, ''), coalesce(c.name, '')"
 				   " FROM procedure p LEFT JOIN plan_procedure pp ON pp.procedure_id = p.id"
@@ -703,67 +781,119 @@ static int monitor(struct db *d, const char *procedure, const struct scope *sc,
 	snprintf(m->campaign, sizeof m->campaign, "%s", db_col_text(s, 3));
 	db_finalize(s);
 	s = NULL;
-	if ((rc = db_prepare(d, &s, sql[counts_only])) ||
-	    (rc = scope_bind(s, sc ? sc : &all)) || (rc = db_bind_int(s, 3, m->procedure_id)) ||
-	    (rc = db_bind_int(s, 4, municipality_id)))
+	if ((rc = db_prepare(d, &s, MONITOR_SQL("p.id = ?4", " coalesce(cu.created_at, ''),"
+						" coalesce(rp.rows, 0), coalesce(rp.written, 0)",
+						" LEFT JOIN result_pair rp ON rp.school_id = s.id"
+						" AND rp.procedure_id = p.id"
+						" LEFT JOIN upload cu ON cu.id = rp.upload_id"))) ||
+	    (rc = scope_bind(s, sc ? sc : &all)) || (rc = db_bind_int(s, 3, municipality_id)) ||
+	    (rc = db_bind_int(s, 4, m->procedure_id)))
 		goto out;
-	size_t cap = 0, mcap = 0;
 	while ((rc = db_step(s)) == DB_ROW) {
-		m->s = xgrow(m->s, &cap, m->n + 1, sizeof *m->s);
-		struct plan_mon_school *x = &m->s[m->n++];
-		memset(x, 0, sizeof *x);
-		x->school_id = db_col_int(s, 0);
-		snprintf(x->login, sizeof x->login, "%s", db_col_text(s, 1));
-		snprintf(x->name, sizeof x->name, "%s", db_col_text(s, 2));
-		x->municipality_id = db_col_int(s, 3);
-		snprintf(x->municipality, sizeof x->municipality, "%s",
-			 x->municipality_id ? db_col_text(s, 4) : "муниципалитет не указан");
-		bool assigned = db_col_int(s, 5) != 0;
-		snprintf(x->sit_date, sizeof x->sit_date, "%s", db_col_text(s, 6));
-		snprintf(x->sit_time, sizeof x->sit_time, "%s", db_col_text(s, 7));
-		snprintf(x->first_at, sizeof x->first_at, "%s", db_col_text(s, 8));
-		snprintf(x->last_at, sizeof x->last_at, "%s", db_col_text(s, 9));
-		x->rows = (long)db_col_int(s, 10);
-		x->written = (long)db_col_int(s, 11);
-		bool past = m->deadline[0] && strcmp(m->today, m->deadline) > 0;
-		/* Late by the region's calendar: an upload at 22:00 UTC on the deadline is the
-		 * next day east of Moscow. */
-		char day[16];
-		ru_local_day(day, sizeof day, x->first_at);
-		if (x->first_at[0])
-			x->status = !assigned ? PLAN_UNASSIGNED
-				    : m->deadline[0] && strncmp(day, m->deadline, 10) > 0 ? PLAN_LATE
-				    : PLAN_ONTIME;
-		else
-			x->status = past ? PLAN_OVERDUE : PLAN_WAITING;
-		if (!m->nm || m->m[m->nm - 1].municipality_id != x->municipality_id) {
-			m->m = xgrow(m->m, &mcap, m->nm + 1, sizeof *m->m);
-			struct plan_mon_count *c = &m->m[m->nm++];
-			memset(c, 0, sizeof *c);
-			c->municipality_id = x->municipality_id;
-			snprintf(c->municipality, sizeof c->municipality, "%s", x->municipality);
-		}
-		count_add(&m->m[m->nm - 1], x);
-		count_add(&m->total, x);
+		v = xgrow(v, &cap, n + 1, sizeof *v);
+		mon_row_read(s, &v[n++]);
 	}
-	rc = done(rc);
+	if ((rc = done(rc)))
+		goto out;
+	monitor_finish(m, v, n);
 out:
 	db_finalize(s);
+	free(v);
 	if (rc)
 		plan_monitor_free(m);
 	return rc;
 }
 
-int plan_monitor(struct db *d, const char *procedure, const struct scope *sc,
-		 int64_t municipality_id, int64_t now, struct plan_monitor *m)
+/* A planned procedure's id and its place in the plan's order. */
+struct mon_key {
+	int64_t id;
+	size_t k;
+};
+
+static int mon_key_cmp(const void *a, const void *b)
 {
-	return monitor(d, procedure, sc, municipality_id, now, false, m);
+	int64_t x = ((const struct mon_key *)a)->id, y = ((const struct mon_key *)b)->id;
+	return x < y ? -1 : x > y;
 }
 
-int plan_monitor_counts(struct db *d, const char *procedure, const struct scope *sc,
-			int64_t municipality_id, int64_t now, struct plan_monitor *m)
+int plan_monitor_counts_all(struct db *d, const struct scope *sc, int64_t now,
+			    struct plan_monitor **out, size_t *nout)
 {
-	return monitor(d, procedure, sc, municipality_id, now, true, m);
+	*out = NULL;
+	*nout = 0;
+	struct plan_monitor *ms = NULL;
+	size_t nm = 0, mcap = 0;
+	struct mon_row **rows = NULL;
+	size_t *nrows = NULL, *caps = NULL;
+	struct mon_key *keys = NULL;
+	struct db_stmt *s = NULL;
+	int rc = db_prepare(d, &s, "SELECT p.id, p.code, pp.upload_deadline, c.name FROM plan_procedure pp"
+				   " JOIN procedure p ON p.id = pp.procedure_id"
+				   " JOIN campaign c ON c.id = pp.campaign_id"
+				   " ORDER BY pp.window_from DESC, p.code");
+	if (rc)
+		goto out;
+	while ((rc = db_step(s)) == DB_ROW) {
+		ms = xgrow(ms, &mcap, nm + 1, sizeof *ms);
+		struct plan_monitor *m = &ms[nm];
+		monitor_init(m, now);
+		nm++;
+		m->procedure_id = db_col_int(s, 0);
+		snprintf(m->procedure, sizeof m->procedure, "%s", db_col_text(s, 1));
+		snprintf(m->deadline, sizeof m->deadline, "%s", db_col_text(s, 2));
+		snprintf(m->campaign, sizeof m->campaign, "%s", db_col_text(s, 3));
+	}
+	if ((rc = done(rc)))
+		goto out;
+	db_finalize(s);
+	s = NULL;
+	if (!nm)
+		goto out;
+	/* The procedures by id, to place each row. */
+	keys = xcalloc(nm, sizeof *keys);
+	for (size_t k = 0; k < nm; k++)
+		keys[k] = (struct mon_key){ ms[k].procedure_id, k };
+	qsort(keys, nm, sizeof *keys, mon_key_cmp);
+	rows = xcalloc(nm, sizeof *rows);
+	nrows = xcalloc(nm, sizeof *nrows);
+	caps = xcalloc(nm, sizeof *caps);
+	if ((rc = db_prepare(d, &s, MONITOR_SQL("p.id IN (SELECT procedure_id FROM plan_procedure)",
+						" '', 0, 0", ""))) ||
+	    (rc = scope_bind(s, sc ? sc : &all)) || (rc = db_bind_int(s, 3, 0)))
+		goto out;
+	while ((rc = db_step(s)) == DB_ROW) {
+		struct mon_key key = { db_col_int(s, 0), 0 }, *at;
+		if (!(at = bsearch(&key, keys, nm, sizeof *keys, mon_key_cmp)))
+			continue;
+		size_t k = at->k;
+		rows[k] = xgrow(rows[k], &caps[k], nrows[k] + 1, sizeof *rows[k]);
+		mon_row_read(s, &rows[k][nrows[k]++]);
+	}
+	if ((rc = done(rc)))
+		goto out;
+	for (size_t k = 0; k < nm; k++)
+		monitor_finish(&ms[k], rows[k], nrows[k]);
+	*out = ms;
+	*nout = nm;
+	ms = NULL;
+out:
+	db_finalize(s);
+	for (size_t k = 0; rows && k < nm; k++)
+		free(rows[k]);
+	free(rows);
+	free(nrows);
+	free(caps);
+	free(keys);
+	if (ms)
+		plan_monitors_free(ms, nm);
+	return rc;
+}
+
+void plan_monitors_free(struct plan_monitor *v, size_t n)
+{
+	for (size_t i = 0; v && i < n; i++)
+		plan_monitor_free(&v[i]);
+	free(v);
 }
 
 void plan_monitor_free(struct plan_monitor *m)

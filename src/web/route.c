@@ -261,6 +261,7 @@ const struct web_route web_routes[] = {
 	{ "GET", "/materials/{procedure}/{what}", page_materials_get, SCHOOLS, false, NONE },
 	/* Observers (pages/observers.c, observers_act.c; docs/observers.md). */
 	{ "GET", "/observers", page_observers, WEB_TERRITORY, false, KEYS(CAMPAIGN, MUNICIPALITY, PAGE(100000)) },
+	{ "GET", "/observers/set", page_observers_sitting, WEB_TERRITORY, false, KEYS(CAMPAIGN, PROCEDURE, SCHOOL) },
 	{ "POST", "/observers/set", page_observers_set, WEB_TERRITORY, true,
 	  KEYS(CSRF, CAMPAIGN, PROCEDURE, SCHOOL, OBSERVER_ID) },
 	{ "POST", "/observers/assign", page_observers_assign, WEB_TERRITORY, true,

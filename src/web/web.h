@@ -460,6 +460,7 @@ void web_monitoring_home(struct web_req *r, struct buf *b);
  * observer's acts, the school's sittings and video). */
 int page_observers(struct web_req *r, struct web_res *w);
 int page_observers_set(struct web_req *r, struct web_res *w);
+int page_observers_sitting(struct web_req *r, struct web_res *w);
 int page_observers_assign(struct web_req *r, struct web_res *w);
 int page_observers_reveal(struct web_req *r, struct web_res *w);
 int page_observers_import(struct web_req *r, struct web_res *w);

@@ -247,6 +247,37 @@ post reg /observers/set --data-urlencode "campaign=$cid" --data-urlencode proced
 expect_eq "«снять» → 200" "$code" 200
 expect_eq "the observer is removed" "$(sql "SELECT count(*) FROM observation o JOIN school s ON s.id = o.school_id JOIN procedure p ON p.id = o.procedure_id WHERE s.login = 'sch220207' AND p.code = 'VPR-2021-RU-4'")" 0
 
+# --- the override is a small page per sitting: the list links to it and repeats no
+# observer list in its rows (a <select> per row made the demo region's page 371 KB)
+get reg "/observers?campaign=$cid"
+expect_grep "the list links a sitting to its form" "$T/body" \
+	"/observers/set?campaign=$cid&amp;procedure=VPR-2021-RU-4&amp;school=sch220207"
+expect_eq "the list has no override form in its rows" "$(grep -o 'action="/observers/set"' "$T/body" | wc -l)" 0
+get mun "/observers/set?campaign=$cid&procedure=VPR-2021-RU-4&school=sch220207"
+expect_eq "the sitting's page → 200" "$code" 200
+expect_grep "it names the sitting in people's words" "$T/body" "ВПР, русский язык, 4 класс"
+expect_grep "it shows the date" "$T/body" "13.04.2021"
+expect_grep "it has the override form" "$T/body" '<select name="observer"'
+expect_grep "the form lists the municipality's observer" "$T/body" "Морозова Ольга Павловна"
+if grep -q "Кузнецов Олег Юрьевич" "$T/body"; then fail "the form lists another municipality's observer"
+else ok "the form lists no other municipality's observer"; fi
+get mun "/observers/set?campaign=$cid&procedure=VPR-2021-RU-4&school=edu223017"
+expect_eq "another municipality's sitting's page → 404" "$code" 404
+get reg "/observers/set?campaign=$cid&procedure=VPR-2021-MA-4&school=sch220206"
+expect_eq "a sitting without a date → 404" "$code" 404
+get sch "/observers/set?campaign=$cid&procedure=VPR-2021-RU-4&school=sch220206"
+expect_eq "the school has no override page" "$code" 403
+get mun "/observers/set?campaign=$cid&procedure=VPR-2021-RU-4&school=sch220207"
+tok=$(grep -o 'name="csrf" value="[0-9a-f]*"' "$T/body" | head -1 | grep -o '[0-9a-f]\{64\}')
+code=$(curl -s -o "$T/body" -w '%{http_code}' -b "$(jar mun)" --data-urlencode "csrf=$tok" \
+	--data-urlencode "campaign=$cid" --data-urlencode procedure=VPR-2021-RU-4 \
+	--data-urlencode school=sch220207 --data-urlencode "observer=$(oid N007)" "$URL/observers/set")
+expect_eq "the form sent from the sitting's page → 200" "$code" 200
+expect_eq "the choice is stored" "$(sql "SELECT o.observer_id FROM observation o JOIN school s ON s.id = o.school_id JOIN procedure p ON p.id = o.procedure_id WHERE s.login = 'sch220207' AND p.code = 'VPR-2021-RU-4'")" "$(oid N007)"
+post mun /observers/set --data-urlencode "campaign=$cid" --data-urlencode procedure=VPR-2021-RU-4 \
+	--data-urlencode school=sch220207 --data-urlencode observer=0
+expect_eq "and removed again" "$code" 200
+
 # --- the school: its observer revealed on the day, video
 get sch /observers/school
 expect_grep "school sees its observer" "$T/body" "Волков Игорь Николаевич"

@@ -797,6 +797,27 @@ static void test_coverage(void **state)
 	assert_int_equal(n, 1);
 	assert_int_equal(t.sittings, 4);
 	free(c);
+	/* The totals alone (the home's tile): the same figures, the video ones left 0, in
+	 * every scope. */
+	const struct scope *scopes[] = { &ALL, &mun1, &(struct scope){ SCOPE_SCHOOL, s3 } };
+	for (size_t k = 0; k < sizeof scopes / sizeof *scopes; k++) {
+		struct obs_coverage tt;
+		assert_int_equal(observer_coverage(db, scopes[k], camp, OBS_BY_RISK, &c, &n, &t), 0);
+		free(c);
+		assert_int_equal(observer_coverage_totals(db, scopes[k], camp, &tt), 0);
+		assert_string_equal(tt.group, "Итого");
+		assert_int_equal(tt.sittings, t.sittings);
+		assert_int_equal(tt.observed, t.observed);
+		assert_int_equal(tt.priority, t.priority);
+		assert_int_equal(tt.priority_observed, t.priority_observed);
+		assert_int_equal(tt.acts, t.acts);
+		assert_int_equal(tt.acts_violations, t.acts_violations);
+		assert_int_equal(tt.video_sitting + tt.video_checking + tt.video_problems, 0);
+		assert_true(k || (tt.sittings == 6 && tt.priority_observed == 2 && tt.acts_violations == 1));
+	}
+	struct obs_coverage none;
+	assert_int_equal(observer_coverage_totals(db, &ALL, camp + 1000, &none), 0);
+	assert_int_equal(none.sittings + none.acts, 0);
 
 	struct obs_violation_count *vc;
 	assert_int_equal(observer_violation_counts(db, &ALL, camp, &vc, &n), 0);

@@ -161,7 +161,14 @@ static void test_plan_and_parallel(void **state)
 	free(rows);
 }
 
+static void upload_of(int64_t procedure, int64_t school, const char *at);
+
 static void upload(int64_t school, const char *at)
+{
+	upload_of(proc_id, school, at);
+}
+
+static void upload_of(int64_t procedure, int64_t school, const char *at)
 {
 	struct db_stmt *s = NULL;
 	assert_int_equal(db_prepare(db, &s, "INSERT INTO upload(file, digest, size, layout, user_name,"
@@ -173,7 +180,7 @@ static void upload(int64_t school, const char *at)
 	assert_int_equal(db_prepare(db, &s, "INSERT INTO upload_school(upload_id, procedure_id, school_id,"
 					    " rows, written, replaced) VALUES (?, ?, ?, 3, 3, 0)"), 0);
 	db_bind_int(s, 1, db_last_id(db));
-	db_bind_int(s, 2, proc_id);
+	db_bind_int(s, 2, procedure);
 	db_bind_int(s, 3, school);
 	assert_int_equal(db_step(s), DB_DONE);
 	db_finalize(s);
@@ -222,6 +229,91 @@ static void test_monitor(void **state)
 	assert_int_equal(plan_monitor(db, "VPR-2021-XX-4", NULL, 0, 0, &m), ERR_NOTFOUND);
 }
 
+/* Two monitorings are the same: counts, municipalities, schools in order with statuses. */
+static void same_monitor(const struct plan_monitor *a, const struct plan_monitor *b)
+{
+	assert_int_equal(a->procedure_id, b->procedure_id);
+	assert_string_equal(a->procedure, b->procedure);
+	assert_string_equal(a->campaign, b->campaign);
+	assert_string_equal(a->deadline, b->deadline);
+	assert_string_equal(a->today, b->today);
+	assert_memory_equal(&a->total, &b->total, sizeof a->total);
+	assert_int_equal(a->nm, b->nm);
+	for (size_t i = 0; i < a->nm; i++)
+		assert_memory_equal(&a->m[i], &b->m[i], sizeof a->m[i]);
+	assert_int_equal(a->n, b->n);
+	for (size_t i = 0; i < a->n; i++) {
+		assert_int_equal(a->s[i].school_id, b->s[i].school_id);
+		assert_int_equal(a->s[i].status, b->s[i].status);
+		assert_string_equal(a->s[i].municipality, b->s[i].municipality);
+		assert_string_equal(a->s[i].first_at, b->s[i].first_at);
+		assert_string_equal(a->s[i].sit_date, b->s[i].sit_date);
+	}
+}
+
+/* plan_monitor_counts_all: every planned procedure from one statement, each the same as
+ * plan_monitor gives it alone (without the current upload), in plan_procedures' order. */
+static void test_monitor_all(void **state)
+{
+	char msg[256];
+	struct procedure *p = calloc(1, sizeof *p);
+	assert_non_null(p);
+	assert_int_equal(procedure_code_parse("VPR-2021-RU-4", p, msg, sizeof msg), 0);
+	assert_int_equal(procedure_positions_parse("1:1:Б", p, msg, sizeof msg), 0);
+	assert_int_equal(procedure_put(db, p, msg, sizeof msg), 0);
+	int64_t ru = p->id;
+	free(p);
+	const struct plan_dates later = { { "2021-03-10", "2021-03-20", "2021-05-21", "2021-03-20",
+					    "2021-03-20", "2021-05-28" } };
+	assert_int_equal(plan_procedure_put(db, camp, ru, &later, msg, sizeof msg), 0);
+	long added = 0;
+	assert_int_equal(plan_assign(db, &ALL, camp, ru, sch_b, 0, "t", &added), 0);
+	/* a school without a municipality and one of another procedure's schools upload
+	 * without being assigned; sch_b is on time in the second procedure */
+	struct school d = { .login = "sch4", .name = "Школа 4", .region = "Р" };
+	int64_t sch_d;
+	assert_int_equal(registry_school_put(db, &d, &sch_d), 0);
+	upload(sch_d, "2021-05-20T10:00:00Z");
+	upload_of(ru, sch_c, "2021-05-21T10:00:00Z");
+	upload_of(ru, sch_b, "2021-05-22T10:00:00Z");
+	struct scope mun = { SCOPE_MUNICIPALITY, 0 };
+	assert_int_equal(db_query_int(db, "SELECT municipality_id FROM school WHERE login = 'sch1'", 0, &mun.id), 0);
+	const struct scope *scopes[] = { NULL, &mun };
+	const int64_t nows[] = { 1621900800, 1622332800 /* 2021-05-30: the second deadline past */ };
+	struct plan_proc_ref *refs = NULL;
+	size_t nr = 0;
+	assert_int_equal(plan_procedures(db, &refs, &nr), 0);
+	assert_int_equal(nr, 2);
+	for (size_t k = 0; k < 2; k++)
+		for (size_t t = 0; t < 2; t++) {
+			struct plan_monitor *v = NULL;
+			size_t n = 0;
+			assert_int_equal(plan_monitor_counts_all(db, scopes[k], nows[t], &v, &n), 0);
+			assert_int_equal(n, nr);
+			for (size_t i = 0; i < n; i++) {
+				assert_string_equal(v[i].procedure, refs[i].code);
+				struct plan_monitor one;
+				assert_int_equal(plan_monitor(db, refs[i].code, scopes[k], 0, nows[t], &one), 0);
+				same_monitor(&v[i], &one);
+				for (size_t j = 0; j < v[i].n; j++) {
+					assert_string_equal(v[i].s[j].last_at, "");
+					assert_int_equal(v[i].s[j].rows, 0);
+				}
+				plan_monitor_free(&one);
+			}
+			if (!k) { /* the cases are there: unassigned, no municipality (last), overdue */
+				const struct plan_monitor *ma = !strcmp(v[0].procedure, "VPR-2021-MA-4") ? &v[0] : &v[1];
+				const struct plan_monitor *mr = ma == &v[0] ? &v[1] : &v[0];
+				assert_int_equal(ma->total.n[PLAN_UNASSIGNED], 1);
+				assert_string_equal(ma->m[ma->nm - 1].municipality, "муниципалитет не указан");
+				assert_int_equal(mr->total.n[PLAN_UNASSIGNED], 1);
+				assert_int_equal(mr->total.n[PLAN_ONTIME], 1);
+			}
+			plan_monitors_free(v, n);
+		}
+	free(refs);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -229,6 +321,7 @@ int main(void)
 		cmocka_unit_test(test_clock),
 		cmocka_unit_test(test_plan_and_parallel),
 		cmocka_unit_test(test_monitor),
+		cmocka_unit_test(test_monitor_all),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

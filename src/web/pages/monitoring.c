@@ -65,9 +65,9 @@ static int export(struct web_req *r, struct web_res *w, const struct plan_monito
 
 static void overview_build(struct web_req *r, struct buf *b)
 {
-	struct plan_proc_ref *v = NULL;
+	struct plan_monitor *v = NULL;
 	size_t n = 0;
-	if (plan_procedures(r->db, &v, &n)) {
+	if (plan_monitor_counts_all(r->db, &r->scope, region_now(), &v, &n)) {
 		buf_puts(b, "<p class=\"alert\">Не удалось прочитать план-график.</p>");
 		return;
 	}
@@ -75,34 +75,31 @@ static void overview_build(struct web_req *r, struct buf *b)
 		    "<th>Загрузка до</th><th>Назначено</th><th>В срок</th><th>С опозданием</th>"
 		    "<th>Нет результатов</th></tr></thead><tbody>");
 	for (size_t i = 0; i < n; i++) {
-		struct plan_monitor m;
-		if (plan_monitor_counts(r->db, v[i].code, &r->scope, 0, region_now(), &m))
-			continue;
+		const struct plan_monitor *m = &v[i];
 		char dl[PLAN_DATE_LEN], title[200];
-		plan_date_ru(v[i].deadline, dl);
-		web_procedure_name(r->db, v[i].code, title, sizeof title);
+		plan_date_ru(m->deadline, dl);
+		web_procedure_name(r->db, m->procedure, title, sizeof title);
 		buf_puts(b, "<tr><td><a href=\"/monitoring?procedure=");
-		html_url(b, v[i].code);
+		html_url(b, m->procedure);
 		buf_puts(b, "\" title=\"");
-		html_attr(b, v[i].code);
+		html_attr(b, m->procedure);
 		buf_puts(b, "\">");
 		html_text(b, title);
 		buf_puts(b, "</a></td><td>");
-		html_text(b, v[i].campaign);
+		html_text(b, m->campaign);
 		buf_puts(b, "</td><td>");
 		html_text(b, dl);
 		html_printf(b, "</td><td class=\"num\">%ld</td><td class=\"num\">%ld</td><td class=\"num\">%ld"
-			       "</td><td class=\"num\">%ld</td></tr>", m.total.assigned, m.total.n[PLAN_ONTIME],
-			    m.total.n[PLAN_LATE], m.total.missing);
-		plan_monitor_free(&m);
+			       "</td><td class=\"num\">%ld</td></tr>", m->total.assigned, m->total.n[PLAN_ONTIME],
+			    m->total.n[PLAN_LATE], m->total.missing);
 	}
 	if (!n)
 		buf_puts(b, "<tr><td colspan=\"7\">В плане-графике пока нет процедур.</td></tr>");
 	buf_puts(b, "</tbody></table></section>");
-	free(v);
+	plan_monitors_free(v, n);
 }
 
-/* The overview costs one plan_monitor per planned procedure (tens of milliseconds on a
+/* The overview costs the monitoring of every planned procedure (a few milliseconds on a
  * region); it depends on the role and scope, the region's date (what is overdue) and the
  * data: kept per thread for the database's version (cache.c) under the first three. */
 static void overview(struct web_req *r, struct buf *b)
@@ -217,38 +214,35 @@ int page_monitoring(struct web_req *r, struct web_res *w)
 
 void web_monitoring_home(struct web_req *r, struct buf *b)
 {
-	struct plan_proc_ref *v = NULL;
+	struct plan_monitor *v = NULL;
 	size_t n = 0;
-	if (r->user.role == ROLE_SCHOOL || plan_procedures(r->db, &v, &n) || !n) {
-		free(v);
+	if (r->user.role == ROLE_SCHOOL || plan_monitor_counts_all(r->db, &r->scope, region_now(), &v, &n) ||
+	    !n) {
+		plan_monitors_free(v, n);
 		return;
 	}
 	buf_puts(b, "<section><h2>Мониторинг загрузки по плану-графику</h2>");
 	for (size_t i = 0; i < n; i++) {
-		struct plan_monitor m;
-		if (plan_monitor_counts(r->db, v[i].code, &r->scope, 0, region_now(), &m))
+		const struct plan_monitor *m = &v[i];
+		if (!m->total.assigned && !m->n)
 			continue;
-		if (!m.total.assigned && !m.n) {
-			plan_monitor_free(&m);
-			continue;
-		}
 		char dl[PLAN_DATE_LEN];
-		plan_date_ru(m.deadline, dl);
+		plan_date_ru(m->deadline, dl);
 		char title[200];
-		web_procedure_name(r->db, m.procedure, title, sizeof title);
+		web_procedure_name(r->db, m->procedure, title, sizeof title);
 		buf_puts(b, "<details class=\"progress monitor\"><summary><span class=\"proc\" title=\"");
-		html_attr(b, m.procedure);
+		html_attr(b, m->procedure);
 		buf_puts(b, "\">");
 		html_text(b, title);
 		buf_puts(b, "</span><span class=\"num\">");
 		char n1[RU_NUM_MAX], n2[RU_NUM_MAX], n3[RU_NUM_MAX], n4[RU_NUM_MAX];
 		html_textf(b, "срок %s: назначено %s, в срок %s, с опозданием %s, нет результатов %s", dl,
-			   ru_int(n1, sizeof n1, m.total.assigned), ru_int(n2, sizeof n2, m.total.n[PLAN_ONTIME]),
-			   ru_int(n3, sizeof n3, m.total.n[PLAN_LATE]), ru_int(n4, sizeof n4, m.total.missing));
+			   ru_int(n1, sizeof n1, m->total.assigned), ru_int(n2, sizeof n2, m->total.n[PLAN_ONTIME]),
+			   ru_int(n3, sizeof n3, m->total.n[PLAN_LATE]), ru_int(n4, sizeof n4, m->total.missing));
 		buf_puts(b, "</span></summary><table><thead><tr><th>Муниципалитет</th><th>Назначено</th>"
 			    "<th>В срок</th><th>С опозданием</th><th>Нет результатов</th></tr></thead><tbody>");
-		for (size_t k = 0; k < m.nm; k++) {
-			const struct plan_mon_count *c = &m.m[k];
+		for (size_t k = 0; k < m->nm; k++) {
+			const struct plan_mon_count *c = &m->m[k];
 			buf_puts(b, "<tr><td>");
 			html_text(b, c->municipality);
 			html_printf(b, "</td><td class=\"num\">%ld</td><td class=\"num\">%ld</td><td class=\"num\">"
@@ -256,10 +250,9 @@ void web_monitoring_home(struct web_req *r, struct buf *b)
 				    c->n[PLAN_LATE], c->missing);
 		}
 		buf_puts(b, "</tbody></table><p><a href=\"/monitoring?procedure=");
-		html_url(b, m.procedure);
+		html_url(b, m->procedure);
 		buf_puts(b, "\">Список школ</a></p></details>");
-		plan_monitor_free(&m);
 	}
 	buf_puts(b, "</section>");
-	free(v);
+	plan_monitors_free(v, n);
 }
