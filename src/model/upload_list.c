@@ -27,8 +27,13 @@ int upload_list_scope(struct db *d, const struct scope *sc, bool by_school, long
 	struct db_stmt *s = NULL;
 	int rc = db_prepare(d, &s, by_school ? UPLOAD_COLS " WHERE " SCOPE_SQL("s")
 					       " ORDER BY u.id DESC, s.login LIMIT ?3"
+					     /* the newest rows by upload_school's own key, read
+					      * backwards until the limit (ORDER BY u.id sorted every
+					      * upload of the scope for the home's ten, and left the
+					      * rows of one upload in no set order) */
 					     : UPLOAD_COLS " WHERE " SCOPE_SQL("s")
-					       " ORDER BY u.id DESC LIMIT ?3");
+					       " ORDER BY us.upload_id DESC, us.procedure_id DESC,"
+					       " us.school_id DESC LIMIT ?3");
 	if (!rc && !(rc = scope_bind(s, sc)) && !(rc = db_bind_int(s, 3, limit)))
 		rc = walk(s, fn, ctx);
 	db_finalize(s);

@@ -24,8 +24,9 @@ struct upload_list_row {
 };
 typedef int (*upload_list_fn)(void *ctx, const struct upload_list_row *r);
 
-/* The scope's latest uploads, newest first, at most limit rows; by_school orders the
- * schools of one upload by login. */
+/* The scope's latest uploads, newest first, at most limit rows; the rows of one upload by
+ * school login (by_school) or the last stored first (by procedure and school id, newest
+ * first: the cheap order, for a short list). */
 int upload_list_scope(struct db *d, const struct scope *sc, bool by_school, long limit,
 		      upload_list_fn fn, void *ctx);
 /* One school's uploads, newest first, at most limit rows. */

@@ -39,11 +39,11 @@ static void tile(struct buf *b, long v, const char *one, const char *few, const 
 
 /* The territory's figures: the region's schools, municipalities, procedures and results;
  * a municipality's schools and what they have results of; a school's procedures and works. */
-static void counts(struct web_req *r, struct buf *b)
+static void counts(struct web_req *r, struct buf *b, const struct summary_counts *cp)
 {
-	struct summary_counts c;
-	if (summary_counts(r->db, &r->scope, &c))
+	if (!cp)
 		return;
+	struct summary_counts c = *cp;
 	buf_puts(b, "<ul class=\"tiles\">");
 	if (r->user.role == ROLE_SCHOOL) {
 		tile(b, c.procedures, "процедура с результатами", "процедуры с результатами",
@@ -154,12 +154,14 @@ static int progress_row(void *ctx, const struct summary_progress_row *x)
 }
 
 /* Per procedure: schools with uploaded results against schools of the territory, with the
- * breakdown by municipality folded under each procedure. */
-static void progress(struct web_req *r, struct buf *b, bool every)
+ * breakdown by municipality folded under each procedure; *c gets the territory's figures
+ * from the same rows (false when they could not be read). */
+static bool progress(struct web_req *r, struct buf *b, bool every, struct summary_counts *c)
 {
 	struct progress g = { .b = b, .rows = BUF_INIT, .every = every };
 	buf_puts(b, "<section><h2>Загрузка результатов</h2>");
-	if (!summary_progress(r->db, &r->scope, progress_row, &g))
+	bool ok = !summary_home(r->db, &r->scope, c, progress_row, &g);
+	if (ok)
 		progress_flush(&g);
 	if (!g.procs)
 		buf_puts(b, "<p>Результатов пока нет.</p>");
@@ -167,6 +169,7 @@ static void progress(struct web_req *r, struct buf *b, bool every)
 		buf_puts(b, "<p><a href=\"/?all=1\">Все процедуры по муниципалитетам</a></p>");
 	buf_puts(b, "</section>");
 	buf_free(&g.rows);
+	return ok;
 }
 
 /* A school's own results, per procedure. */
@@ -360,15 +363,22 @@ int page_home(struct web_req *r, struct web_res *w)
 	if (cached) {
 		html_raw(b, cached);
 	} else {
-		struct buf part = BUF_INIT;
-		counts(r, &part);
+		struct buf part = BUF_INIT, prog = BUF_INIT;
+		struct summary_counts c;
+		bool have;
+		if (r->user.role == ROLE_SCHOOL)
+			have = !summary_counts(r->db, &r->scope, &c);
+		else
+			have = progress(r, &prog, every, &c); /* shown below the figures it gives */
+		counts(r, &part, have ? &c : NULL);
 		risk_summary(r, &part);
 		if (r->user.role == ROLE_SCHOOL) {
 			school_plan(r, &part);
 			school_results(r, &part);
 		} else {
-			progress(r, &part, every);
+			buf_append(&part, buf_str(&prog), prog.len);
 		}
+		buf_free(&prog);
 		web_monitoring_home(r, &part);
 		if (r->user.role != ROLE_SCHOOL)
 			web_observers_tile(r, &part);
