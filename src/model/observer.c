@@ -94,14 +94,18 @@ static const struct scope all = { SCOPE_ALL, 0 };
 	"((" o ".municipality_id IS NULL AND ?1 IN ('all', 'reg')) OR (" o ".municipality_id IS NOT NULL" \
 	" AND " SCOPE_MUN_SQL(o ".municipality_id") "))"
 
-/* 1 when the school aliased `s` is on the latest run's risk list or has an official flag
- * in it, else 0. The latest run is the CTE lr(id). */
-#define PRIORITY_SQL(s) \
-	"CASE WHEN EXISTS (SELECT 1 FROM school_risk k JOIN lr ON k.run_id = lr.id" \
-	" WHERE k.school_id = " s ".id AND (k.listed = 1 OR k.official_flags > 0))" \
-	" OR EXISTS (SELECT 1 FROM sign_result r JOIN lr ON r.run_id = lr.id" \
-	" WHERE r.school_id = " s ".id AND r.kind = 'official') THEN 1 ELSE 0 END"
+/* The latest analysis run, the CTE lr(id), and the priority schools, the CTE pri(school_id):
+ * those on its risk list or with an official flag in it — the one statement of the rule;
+ * PRIORITY_SQL(s) is 1 when the school aliased `s` is one of them, else 0. */
 #define LATEST_RUN_CTE "WITH lr(id) AS (SELECT max(id) FROM analysis_run) "
+#define PRIORITY_CTE \
+	"pri(school_id) AS (SELECT k.school_id FROM school_risk k" \
+	" JOIN lr ON k.run_id = lr.id WHERE k.listed = 1 OR k.official_flags > 0" \
+	" UNION SELECT r.school_id FROM sign_result r JOIN lr ON r.run_id = lr.id" \
+	" WHERE r.kind = 'official')"
+#define PRIORITY_SQL(s) "CASE WHEN EXISTS (SELECT 1 FROM pri WHERE pri.school_id = " s ".id) THEN 1 ELSE 0 END"
+/* WITH lr and pri, for a statement that uses PRIORITY_SQL. */
+#define PRIORITY_WITH LATEST_RUN_CTE ", " PRIORITY_CTE " "
 
 /* ---- the registry ---- */
 
@@ -346,7 +350,11 @@ int observer_of_user(struct db *d, int64_t user_id, int64_t *observer_id)
 
 /* ---- sittings ---- */
 
-/* Columns 0..23 of a sitting (after LATEST_RUN_CTE "SELECT ") and its tables: plan_school
+/* A campaign's sittings: the campaign's (bound at ?3) with a date, from plan_procedure pp
+ * and plan_school ps. */
+#define SITTING_WHERE "pp.campaign_id = ?3 AND ps.sit_date IS NOT NULL"
+
+/* Columns 0..23 of a sitting (after PRIORITY_WITH "SELECT ") and its tables: plan_school
  * ps with its school s, procedure p, observation ob and observer o, the act a shown (the
  * current observer's, else the latest) and the video rows vs/vc. */
 #define SITTING_COLS \
@@ -439,10 +447,10 @@ int observer_sittings(struct db *d, const struct scope *sc, int64_t campaign_id,
 		      struct obs_sitting **out, size_t *n)
 {
 	struct db_stmt *s = NULL;
-	int rc = db_prepare(d, &s, LATEST_RUN_CTE "SELECT " SITTING_COLS
+	int rc = db_prepare(d, &s, PRIORITY_WITH "SELECT " SITTING_COLS
 				   " FROM plan_procedure pp JOIN plan_school ps ON ps.procedure_id = pp.procedure_id"
 				   SITTING_JOINS(ANY_ACT)
-				   " WHERE pp.campaign_id = ?3 AND ps.sit_date IS NOT NULL AND " SCOPE_SQL("s"));
+				   " WHERE " SITTING_WHERE " AND " SCOPE_SQL("s"));
 	if (!rc && !(rc = scope_bind(s, sc ? sc : &all)))
 		rc = db_bind_int(s, 3, campaign_id);
 	*out = sittings_read(&rc, s, n);
@@ -453,7 +461,7 @@ int observer_sittings_elsewhere(struct db *d, int64_t campaign_id, const char *f
 				const char *to, struct obs_sitting **out, size_t *n)
 {
 	struct db_stmt *s = NULL;
-	int rc = db_prepare(d, &s, LATEST_RUN_CTE "SELECT " SITTING_COLS
+	int rc = db_prepare(d, &s, PRIORITY_WITH "SELECT " SITTING_COLS
 				   " FROM plan_procedure pp JOIN plan_school ps ON ps.procedure_id = pp.procedure_id"
 				   SITTING_JOINS(ANY_ACT)
 				   " WHERE pp.campaign_id <> ?1 AND ps.sit_date >= ?2 AND ps.sit_date <= ?3"
@@ -467,7 +475,7 @@ int observer_sittings_elsewhere(struct db *d, int64_t campaign_id, const char *f
 int observer_sittings_of(struct db *d, int64_t observer_id, struct obs_sitting **out, size_t *n)
 {
 	struct db_stmt *s = NULL;
-	int rc = db_prepare(d, &s, LATEST_RUN_CTE "SELECT " SITTING_COLS " FROM plan_school ps"
+	int rc = db_prepare(d, &s, PRIORITY_WITH "SELECT " SITTING_COLS " FROM plan_school ps"
 				   SITTING_JOINS(OWN_ACT)
 				   " WHERE ob.observer_id = ?1 AND ps.sit_date IS NOT NULL");
 	if (!rc)
@@ -563,7 +571,7 @@ int observer_assign_store(struct db *d, const struct scope *sc, int64_t campaign
 				   " assigned_by, assigned_at) SELECT ps.procedure_id, ps.school_id, ?6, 'auto', ?7, ?8"
 				   " FROM plan_school ps JOIN plan_procedure pp ON pp.procedure_id = ps.procedure_id"
 				   " JOIN school s ON s.id = ps.school_id WHERE ps.procedure_id = ?4"
-				   " AND ps.school_id = ?5 AND pp.campaign_id = ?3 AND ps.sit_date IS NOT NULL"
+				   " AND ps.school_id = ?5 AND " SITTING_WHERE
 				   " AND " SCOPE_SQL("s")
 				   " ON CONFLICT (procedure_id, school_id) DO NOTHING")) ||
 	    (rc = scope_bind(s, sc)) || (rc = db_bind_int(s, 3, campaign_id)) ||
@@ -1303,17 +1311,6 @@ int observer_video_get(struct db *d, int64_t procedure_id, int64_t school_id,
 
 /* ---- coverage ---- */
 
-/* The schools of PRIORITY_SQL read at once, for a statement over many sittings: pri(school_id)
- * of the latest run (the CTE lr). */
-#define PRIORITY_CTE \
-	"pri(school_id) AS (SELECT k.school_id FROM school_risk k" \
-	" JOIN lr ON k.run_id = lr.id WHERE k.listed = 1 OR k.official_flags > 0" \
-	" UNION SELECT r.school_id FROM sign_result r JOIN lr ON r.run_id = lr.id" \
-	" WHERE r.kind = 'official')"
-
-/* The coverage's sittings: the campaign's (bound at ?3) with a date, from plan_procedure pp
- * and plan_school ps. */
-#define COV_SITTING_WHERE "pp.campaign_id = ?3 AND ps.sit_date IS NOT NULL"
 
 /* The coverage's figures counted per school: x(school_id, n, obs) its sittings and those
  * with an observer, ac(school_id, n, nv) the acts of its sittings and those marking a
@@ -1323,12 +1320,12 @@ int observer_video_get(struct db *d, int64_t procedure_id, int64_t school_id,
 	" sum(CASE WHEN ob.observer_id IS NULL THEN 0 ELSE 1 END)" \
 	" FROM plan_procedure pp JOIN plan_school ps ON ps.procedure_id = pp.procedure_id" \
 	" LEFT JOIN observation ob ON ob.procedure_id = ps.procedure_id AND ob.school_id = ps.school_id" \
-	" WHERE " COV_SITTING_WHERE " GROUP BY ps.school_id)," \
+	" WHERE " SITTING_WHERE " GROUP BY ps.school_id)," \
 	" ac(school_id, n, nv) AS (SELECT ps.school_id, count(*)," \
 	" sum(CASE WHEN EXISTS (SELECT 1 FROM act_violation av WHERE av.act_id = a.id) THEN 1 ELSE 0 END)" \
 	" FROM act a JOIN plan_school ps ON ps.procedure_id = a.procedure_id AND ps.school_id = a.school_id" \
 	" JOIN plan_procedure pp ON pp.procedure_id = ps.procedure_id" \
-	" WHERE " COV_SITTING_WHERE " GROUP BY ps.school_id)"
+	" WHERE " SITTING_WHERE " GROUP BY ps.school_id)"
 
 /* One cell of the coverage: the sittings of one municipality, school kind and priority. */
 struct cov_cell {
@@ -1377,7 +1374,7 @@ int observer_coverage_set(struct db *d, const struct scope *sc, int64_t campaign
 	 * sums of schools (22 ms → 10 ms when one query replaced three; then 130 M → 70 M
 	 * instructions for the demo region when the sittings were no longer joined one by one
 	 * to the school, the acts and the video; issue 21). */
-	int rc = db_prepare(d, &s, LATEST_RUN_CTE ", " PRIORITY_CTE ", " COV_CTES ","
+	int rc = db_prepare(d, &s, PRIORITY_WITH ", " COV_CTES ","
 				   " vi(school_id, vs, vc, vp) AS (SELECT ps.school_id,"
 				   " sum(CASE WHEN v.phase = 'sitting' AND v.mode <> 'none' THEN 1 ELSE 0 END),"
 				   " sum(CASE WHEN v.phase = 'checking' AND v.mode <> 'none' THEN 1 ELSE 0 END),"
@@ -1385,7 +1382,7 @@ int observer_coverage_set(struct db *d, const struct scope *sc, int64_t campaign
 				   " FROM video v JOIN plan_school ps ON ps.procedure_id = v.procedure_id"
 				   "  AND ps.school_id = v.school_id"
 				   " JOIN plan_procedure pp ON pp.procedure_id = ps.procedure_id"
-				   " WHERE " COV_SITTING_WHERE " GROUP BY ps.school_id),"
+				   " WHERE " SITTING_WHERE " GROUP BY ps.school_id),"
 				   " y(gm, gk, pr, n, obs, acts, actv, vs, vc, vp) AS (SELECT"
 				   " coalesce(m.name, 'муниципалитет не указан'), s.kind,"
 				   " CASE WHEN pri.school_id IS NULL THEN 0 ELSE 1 END, x.n, x.obs,"
@@ -1470,7 +1467,7 @@ int observer_coverage_totals(struct db *d, const struct scope *sc, int64_t campa
 	struct db_stmt *s = NULL;
 	/* observer_coverage_set's sums without the video and the grouping: 45 M instructions
 	 * for the demo region where the whole set took 130 M (issue 21). */
-	int rc = db_prepare(d, &s, LATEST_RUN_CTE ", " PRIORITY_CTE ", " COV_CTES
+	int rc = db_prepare(d, &s, PRIORITY_WITH ", " COV_CTES
 				   " SELECT coalesce(sum(x.n), 0), coalesce(sum(x.obs), 0),"
 				   " coalesce(sum(CASE WHEN pri.school_id IS NULL THEN 0 ELSE x.n END), 0),"
 				   " coalesce(sum(CASE WHEN pri.school_id IS NULL THEN 0 ELSE x.obs END), 0),"
