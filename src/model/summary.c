@@ -85,12 +85,6 @@ int summary_counts(struct db *d, const struct scope *sc, struct summary_counts *
 	return summary_home(d, sc, out, NULL, NULL);
 }
 
-int summary_progress(struct db *d, const struct scope *sc, summary_progress_fn fn, void *ctx)
-{
-	struct summary_counts c;
-	return summary_home(d, sc, &c, fn, ctx);
-}
-
 /* Procedure by procedure through the results' primary key (procedure_id, school_id, code):
  * CROSS JOIN keeps SQLite from scanning the whole result table for one school (the school
  * card: 40 ms → 0.3 ms on the demo region; issue 21). */

@@ -39,9 +39,8 @@ struct summary_progress_row {
 	long all;                 /* schools of the municipality */
 };
 typedef int (*summary_progress_fn)(void *ctx, const struct summary_progress_row *r);
-int summary_progress(struct db *d, const struct scope *sc, summary_progress_fn fn, void *ctx);
-/* Both at once, from one walk over the current uploads (the home page): *out gets the
- * counts, and fn (when not NULL) each progress row. */
+/* The counts and the progress at once, from one walk over the current uploads (the home
+ * page): *out gets the counts, and fn (when not NULL) each progress row. */
 int summary_home(struct db *d, const struct scope *sc, struct summary_counts *out,
 		 summary_progress_fn fn, void *ctx);
 

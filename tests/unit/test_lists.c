@@ -203,13 +203,21 @@ static void test_counts_progress(void **state)
 	assert_int_equal(c.schools, 5);
 	assert_int_equal(c.results, 9);
 	struct buf b = BUF_INIT;
-	assert_int_equal(summary_progress(db, &sc, text_progress, &b), 0);
+	assert_int_equal(summary_home(db, &sc, &c, text_progress, &b), 0);
 	/* The schools with no municipality come first (SQLite orders NULL names first). */
 	assert_string_equal(buf_str(&b), "VPR-2021-MA-4 муниципалитет не указан 1/1; VPR-2021-MA-4 А 2/2; ");
+	/* the counts from the same walk as summary_counts gives them */
+	assert_int_equal(c.schools, 4);
+	assert_int_equal(c.procedures, 2);
+	assert_int_equal(c.results, 8);
 	buf_reset(&b);
 	sc = (struct scope){ SCOPE_SCHOOL, a2 };
-	assert_int_equal(summary_progress(db, &sc, text_progress, &b), 0);
+	assert_int_equal(summary_home(db, &sc, &c, text_progress, &b), 0);
 	assert_string_equal(buf_str(&b), "VPR-2021-MA-4 А 1/1; ");
+	/* a school's procedures are those it has results of */
+	assert_int_equal(c.schools, 1);
+	assert_int_equal(c.procedures, 1);
+	assert_int_equal(c.results, 1);
 	buf_free(&b);
 	int64_t n = 0;
 	assert_int_equal(summary_result_total(db, &n), 0);
