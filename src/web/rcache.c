@@ -42,6 +42,7 @@
  * request). */
 #define _GNU_SOURCE /* memmem */
 #include <pthread.h>
+#include <sodium.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -199,6 +200,10 @@ static void drop(struct entry *e)
 	free(e->type);
 	free(e->disposition);
 	free(e->cache);
+	/* wiped: a kept download may be confidential (the opened variants of a school's
+	 * materials, docs/materials.md) */
+	if (e->body)
+		sodium_memzero(e->body, e->len);
 	free(e->body);
 	audit_capture_free(&e->audit);
 	memset(e, 0, sizeof *e);

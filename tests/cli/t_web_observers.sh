@@ -223,6 +223,8 @@ post mun /observers/set --data-urlencode "campaign=$cid" --data-urlencode proced
 expect_eq "override at the observer's own school → 400" "$code" 400
 expect_grep "the refusal names the rule" "$T/body" "работает в этой школе"
 expect_grep "the refusal says nothing changed" "$T/body" "Ничего не изменено"
+expect_grep "… on the sitting's own page, its form there to choose again" "$T/body" \
+	'<h1>Наблюдатель на проведение</h1><p class="alert" role="alert">Наблюдатель не назначен'
 expect_eq "nothing changed by the refused override" "$(sql "SELECT procedure_id, school_id, observer_id, how FROM observation ORDER BY 1, 2" | md5sum)" "$before"
 post mun /observers/set --data-urlencode "campaign=$cid" --data-urlencode procedure=VPR-2021-RU-4 \
 	--data-urlencode school=sch220207 --data-urlencode "observer=$(oid N002)"

@@ -710,6 +710,8 @@ int page_observers(struct web_req *r, struct web_res *w)
 	return render(r, w, cid, NULL);
 }
 
+static int sitting_page(struct web_req *r, struct web_res *w, const char *refused);
+
 int page_observers_set(struct web_req *r, struct web_res *w)
 {
 	int64_t cid = posted_campaign(r), pid, sid, oid = web_int(r, "observer"), pc = 0;
@@ -726,7 +728,8 @@ int page_observers_set(struct web_req *r, struct web_res *w)
 	rc = observer_set(r->db, pid, sid, oid, r->user.login, note, sizeof note, msg, sizeof msg);
 	if (rc == ERR_INVALID) {
 		snprintf(text, sizeof text, "Наблюдатель не назначен: %s. Ничего не изменено.", msg);
-		rc = answer(r, w, cid, 400, text, false);
+		w->status = 400;
+		rc = sitting_page(r, w, text);
 		goto out;
 	}
 	if (rc)
@@ -749,6 +752,13 @@ out:
  * here). The same checks as the POST: the campaign's procedure, a school the user sees, a
  * sitting with a date; else 404. */
 int page_observers_sitting(struct web_req *r, struct web_res *w)
+{
+	return sitting_page(r, w, NULL);
+}
+
+/* The sitting's page; refused: why the choice just sent was refused (shown above the form,
+ * so the coordinator can choose again where he chose). */
+static int sitting_page(struct web_req *r, struct web_res *w, const char *refused)
 {
 	int64_t cid = posted_campaign(r), sid, pc = 0;
 	const char *code = web_str(r, "procedure"), *login = web_str(r, "school");
@@ -779,7 +789,10 @@ int page_observers_sitting(struct web_req *r, struct web_res *w)
 	html_printf(b, "<p class=\"crumbs\"><a href=\"/observers\">Наблюдатели</a> → <a href=\"/observers?"
 		       "campaign=%lld#sittings\">", (long long)cid);
 	html_text(b, name);
-	buf_puts(b, "</a></p><h1>Наблюдатель на проведение</h1><section class=\"card\"><dl><dt>Процедура</dt><dd>");
+	buf_puts(b, "</a></p><h1>Наблюдатель на проведение</h1>");
+	if (refused)
+		notice(b, false, refused);
+	buf_puts(b, "<section class=\"card\"><dl><dt>Процедура</dt><dd>");
 	web_procedure_title(b, s->procedure, s->subject, s->grade);
 	buf_puts(b, "</dd><dt>Школа</dt><dd>");
 	html_text(b, s->school_name);
