@@ -339,6 +339,43 @@ struct obs_once {
 	size_t n;
 };
 
+/* A sitting's school, its municipality and whether it is a priority; sep before the
+ * municipality ("<br>" in the list's cell). */
+static void sitting_school(struct buf *b, const struct obs_sitting *s, const char *sep)
+{
+	html_text(b, s->school_name);
+	buf_puts(b, sep);
+	buf_puts(b, "<small class=\"muted\">");
+	html_text(b, s->municipality);
+	if (s->priority)
+		buf_puts(b, " · в зоне риска");
+	buf_puts(b, "</small>");
+}
+
+/* A sitting's observer, its kind and a choice by hand with what it breaks; sep between
+ * them. */
+static void sitting_observer(struct buf *b, const struct obs_sitting *s, const char *sep)
+{
+	if (!s->observer_id) {
+		buf_puts(b, "<span class=\"muted\">не назначен</span>");
+		return;
+	}
+	html_text(b, s->observer_name);
+	buf_puts(b, sep);
+	buf_puts(b, "<small class=\"muted\">");
+	html_text(b, obs_kind_name(s->observer_kind));
+	buf_puts(b, "</small>");
+	if (s->manual) {
+		buf_puts(b, sep);
+		buf_puts(b, "<span class=\"tag\">вручную</span>");
+		if (s->note[0]) {
+			buf_puts(b, " <small class=\"warn\">");
+			html_text(b, s->note);
+			buf_puts(b, "</small>");
+		}
+	}
+}
+
 static void sittings_table(struct web_req *r, struct buf *b, int64_t cid, struct cov_once *c)
 {
 	struct obs_sitting *v = NULL;
@@ -372,28 +409,9 @@ static void sittings_table(struct web_req *r, struct buf *b, int64_t cid, struct
 		buf_puts(b, "</td><td>");
 		web_procedure_title(b, s->procedure, s->subject, s->grade);
 		buf_puts(b, "</td><td>");
-		html_text(b, s->school_name);
-		buf_puts(b, "<br><small class=\"muted\">");
-		html_text(b, s->municipality);
-		if (s->priority)
-			buf_puts(b, " · в зоне риска");
-		buf_puts(b, "</small></td><td>");
-		if (s->observer_id) {
-			html_text(b, s->observer_name);
-			buf_puts(b, "<br><small class=\"muted\">");
-			html_text(b, obs_kind_name(s->observer_kind));
-			buf_puts(b, "</small>");
-			if (s->manual) {
-				buf_puts(b, "<br><span class=\"tag\">вручную</span>");
-				if (s->note[0]) {
-					buf_puts(b, " <small class=\"warn\">");
-					html_text(b, s->note);
-					buf_puts(b, "</small>");
-				}
-			}
-		} else {
-			buf_puts(b, "<span class=\"muted\">не назначен</span>");
-		}
+		sitting_school(b, s, "<br>");
+		buf_puts(b, "</td><td>");
+		sitting_observer(b, s, "<br>");
 		buf_puts(b, "</td><td>");
 		if (s->act_id) {
 			html_printf(b, "<a href=\"/acts/%lld\">%s</a>", (long long)s->act_id,
@@ -795,32 +813,13 @@ static int sitting_page(struct web_req *r, struct web_res *w, const char *refuse
 	buf_puts(b, "<section class=\"card\"><dl><dt>Процедура</dt><dd>");
 	web_procedure_title(b, s->procedure, s->subject, s->grade);
 	buf_puts(b, "</dd><dt>Школа</dt><dd>");
-	html_text(b, s->school_name);
-	buf_puts(b, " <small class=\"muted\">");
-	html_text(b, s->municipality);
-	if (s->priority)
-		buf_puts(b, " · в зоне риска");
-	buf_puts(b, "</small></dd><dt>Дата и время</dt><dd>");
+	sitting_school(b, s, " ");
+	buf_puts(b, "</dd><dt>Дата и время</dt><dd>");
 	web_date_ru(b, s->date);
 	buf_puts(b, " ");
 	html_text(b, s->time);
 	buf_puts(b, "</dd><dt>Наблюдатель</dt><dd>");
-	if (s->observer_id) {
-		html_text(b, s->observer_name);
-		buf_puts(b, " <small class=\"muted\">");
-		html_text(b, obs_kind_name(s->observer_kind));
-		buf_puts(b, "</small>");
-		if (s->manual) {
-			buf_puts(b, " <span class=\"tag\">вручную</span>");
-			if (s->note[0]) {
-				buf_puts(b, " <small class=\"warn\">");
-				html_text(b, s->note);
-				buf_puts(b, "</small>");
-			}
-		}
-	} else {
-		buf_puts(b, "не назначен");
-	}
+	sitting_observer(b, s, " ");
 	buf_puts(b, "</dd></dl><p class=\"muted\">В списке — наблюдатели муниципалитета школы и наблюдатели без "
 		    "муниципалитета. Выбор координатора сохраняется при автоматическом назначении; правила "
 		    "(конфликт интересов, доступные дни, одно проведение в одно время) проверяются при "
