@@ -63,6 +63,8 @@ struct aproc {
 	struct stat_cohort_region coh_r;
 	/* Made by the worker from the analysis, consumed in order by the main thread. */
 	struct buf csv;         /* the procedure's rows of signs.csv */
+	char pre[128];          /* "login,code," of school pre_school's rows (pre_len 0: none) */
+	size_t pre_len, pre_school;
 	uint8_t *fl;            /* per school: 1 mean_inflated, 2 journal_mismatch flagged */
 	uint8_t *ownc;          /* per school: own signs flagged */
 	struct flagrow *flags;  /* flagged rows for sign_result (stored runs) */

@@ -252,44 +252,65 @@ static inline void result_clip_init(struct result_clip *c, const int *pos_max, i
 	}
 }
 
+#if defined(__SSE2__)
+/* The set bits of a 16-bit mask, without a call: x86-64's baseline has no popcnt
+ * instruction, and __builtin_popcount is a call into libgcc there. */
+static inline unsigned result_bits16(unsigned v)
+{
+	v = v - ((v >> 1) & 0x5555u);
+	v = (v & 0x3333u) + ((v >> 2) & 0x3333u);
+	v = (v + (v >> 4)) & 0x0f0fu;
+	return (v + (v >> 8)) & 0x1fu;
+}
+
+/* One block of 16 cells at src with their limits at lim into dst; the lanes in `lanes`
+ * count: their cells above the limit set *over, their «не пройд.» add to *nt. */
+static inline void result_clip_block(const uint8_t *src, const uint8_t *lim, uint8_t none,
+				     unsigned lanes, uint8_t *dst, unsigned *over, unsigned *nt)
+{
+	const __m128i top = _mm_set1_epi8((char)(SCORE_NOT_TAUGHT - 1)),
+		      nt_v = _mm_set1_epi8((char)SCORE_NOT_TAUGHT), zero = _mm_setzero_si128(),
+		      fill = _mm_set1_epi8((char)none);
+	__m128i v = _mm_loadu_si128((const __m128i *)(const void *)src);
+	__m128i l = _mm_loadu_si128((const __m128i *)(const void *)lim);
+	/* above: lim < v <= SCORE_NOT_TAUGHT - 1 (lim is 255 past the row) */
+	__m128i above = _mm_andnot_si128(_mm_cmpeq_epi8(_mm_subs_epu8(v, l), zero),
+					 _mm_cmpeq_epi8(_mm_subs_epu8(v, top), zero));
+	__m128i taught = _mm_cmpeq_epi8(v, nt_v);
+	__m128i repl = _mm_or_si128(above, taught);
+	__m128i r = _mm_or_si128(_mm_and_si128(repl, fill), _mm_andnot_si128(repl, v));
+	*over |= (unsigned)_mm_movemask_epi8(above) & lanes;
+	unsigned t = (unsigned)_mm_movemask_epi8(taught) & lanes;
+	if (t) /* rare: most rows have no «не пройд.» */
+		*nt += result_bits16(t);
+	_mm_storeu_si128((__m128i *)(void *)dst, r);
+}
+#endif
+
 static inline bool result_clip_row(const struct result_clip *c, const uint8_t *cells, uint8_t none,
 				   uint8_t *out, uint64_t *not_taught)
 {
 #if defined(__SSE2__)
 	if (c->plain)
 		return result_cells_clip(cells, c->n, c->pos_max, none, out, not_taught);
-	/* Whole blocks straight from the row; the last, partial one through a buffer (the
-	 * row's bytes may end a buffer, and out's next bytes may be another row's). */
-	const __m128i top = _mm_set1_epi8((char)(SCORE_NOT_TAUGHT - 1)),
-		      nt_v = _mm_set1_epi8((char)SCORE_NOT_TAUGHT), zero = _mm_setzero_si128(),
-		      fill = _mm_set1_epi8((char)none);
 	unsigned over = 0, nt = 0;
-	for (int b = 0; b < c->nblk; b++) {
-		int k = 16 * b, m = c->n - k < 16 ? c->n - k : 16;
+	int n = c->n, whole = n / 16, m = n % 16;
+	for (int b = 0; b < whole; b++)
+		result_clip_block(cells + 16 * b, c->lim + 16 * b, none, 0xffffu, out + 16 * b, &over,
+				  &nt);
+	if (m && n >= 16) {
+		/* The last partial block as the 16 cells that end the row: its first 16 - m
+		 * cells again (the same bytes written over themselves), only its last m counted. */
+		result_clip_block(cells + n - 16, c->lim + n - 16, none, 0xffffu & ~((1u << (16 - m)) - 1),
+				  out + n - 16, &over, &nt);
+	} else if (m) {
+		/* A row shorter than a block, through buffers (the row's bytes may end a buffer,
+		 * and out's next bytes may be another row's). */
 		uint8_t in[16], res[16];
-		const uint8_t *src = cells + k;
-		if (m < 16) {
-			memset(in, 0, sizeof in);
-			memcpy(in, src, (size_t)m);
-			src = in;
-		}
-		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)src);
-		__m128i lim = _mm_loadu_si128((const __m128i *)(const void *)(c->lim + k));
-		/* above: lim < v <= SCORE_NOT_TAUGHT - 1 (lim is 255 past the row) */
-		__m128i above = _mm_andnot_si128(_mm_cmpeq_epi8(_mm_subs_epu8(v, lim), zero),
-						 _mm_cmpeq_epi8(_mm_subs_epu8(v, top), zero));
-		__m128i taught = _mm_cmpeq_epi8(v, nt_v);
-		__m128i repl = _mm_or_si128(above, taught);
-		__m128i r = _mm_or_si128(_mm_and_si128(repl, fill), _mm_andnot_si128(repl, v));
-		unsigned lanes = m < 16 ? (1u << m) - 1 : 0xffffu;
-		over |= (unsigned)_mm_movemask_epi8(above) & lanes;
-		nt += (unsigned)__builtin_popcount((unsigned)_mm_movemask_epi8(taught) & lanes);
-		if (m < 16) {
-			_mm_storeu_si128((__m128i *)(void *)res, r);
-			memcpy(out + k, res, (size_t)m);
-		} else {
-			_mm_storeu_si128((__m128i *)(void *)(out + k), r);
-		}
+		memset(in, 0, sizeof in);
+		memcpy(in, cells, (size_t)m);
+		result_clip_block(in, c->lim, none, (1u << m) - 1, res, &over, &nt);
+		memcpy(out, res, (size_t)m);
 	}
 	*not_taught += nt;
 	return over != 0;

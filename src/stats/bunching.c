@@ -314,6 +314,32 @@ static int refit_exact(struct fitter *f, const gsl_vector *beta_hat, const doubl
 	return 0;
 }
 
+/* One Newton step's sums of the screened refit: the gradient g and the lower triangle of
+ * the information a (zeroed by the caller) at beta, over the n rows of the design xr.
+ * Inlined where called, with p a constant for the common degrees; every sum in the
+ * order of the rows, as the plain loops. */
+static inline __attribute__((always_inline)) void
+screen_sums(const double *xr, size_t n, size_t p, const double *beta, const double *yv,
+	    double *a, double *g)
+{
+	for (size_t j = 0; j < n; j++) {
+		const double *x = xr + j * p;
+		double e = 0;
+		for (size_t k = 0; k < p; k++)
+			e += x[k] * beta[k];
+		double mu = exp(e < 700 ? e : 700);
+		if (mu < 1e-10)
+			mu = 1e-10;
+		double r = yv[j] - mu;
+		for (size_t k = 0; k < p; k++) {
+			double mx = mu * x[k];
+			g[k] += r * x[k];
+			for (size_t m = 0; m <= k; m++)
+				a[k * p + m] += mx * x[m];
+		}
+	}
+}
+
 /* The screened refit of the response yv (Newton's method for the Poisson likelihood from
  * the point fit's coefficients; xr the design, nfit x p row-major) and its values. */
 static int refit_screen(const struct fitter *f, const double *xr, const gsl_vector *beta_hat,
@@ -331,21 +357,19 @@ static int refit_screen(const struct fitter *f, const double *xr, const gsl_vect
 		for (size_t k = 0; k < p; k++)
 			for (size_t m = 0; m <= k; m++)
 				a[k * p + m] = 0;
-		for (size_t j = 0; j < n; j++) {
-			const double *x = xr + j * p;
-			double e = 0;
-			for (size_t k = 0; k < p; k++)
-				e += x[k] * beta[k];
-			double mu = exp(e < 700 ? e : 700);
-			if (mu < 1e-10)
-				mu = 1e-10;
-			double r = yv[j] - mu;
-			for (size_t k = 0; k < p; k++) {
-				double mx = mu * x[k];
-				g[k] += r * x[k];
-				for (size_t m = 0; m <= k; m++)
-					a[k * p + m] += mx * x[m];
-			}
+		/* The common sizes with p a constant: the loops unrolled, the same sums. */
+		switch (p) {
+		case 4:
+			screen_sums(xr, n, 4, beta, yv, a, g);
+			break;
+		case 5:
+			screen_sums(xr, n, 5, beta, yv, a, g);
+			break;
+		case 6:
+			screen_sums(xr, n, 6, beta, yv, a, g);
+			break;
+		default:
+			screen_sums(xr, n, p, beta, yv, a, g);
 		}
 		if (!cholesky(a, p, l))
 			return ERR_INVALID;

@@ -52,36 +52,53 @@ static int work_points(const struct stat_proc *p, const bool *const *mask, int32
 /* Sums of the obs/expct/var of a z-statistic "points on the target positions (y) against
  * the regional mean at the same score (t)" into z[j][g] for each grouping j (which the
  * caller zeroed), counting works in .n. Two passes: regional moments per score, then each
- * group's expectation. */
-static void conditional_sums(const struct stat_proc *p, const struct stat_grouping *gs, int ng,
-			     const int32_t *tt, const int16_t *yy, struct stat_zres *const *z)
+ * group's expectation. nz statistics (1 or 2: yy[m] into zz[m]; a constant where it is
+ * called, so that the loops over them unroll) share the passes, each summed in the order
+ * it would be alone. */
+static inline __attribute__((always_inline)) void
+conditional_sums(const struct stat_proc *p, const struct stat_grouping *gs, int ng,
+		 const int32_t *tt, int nz, const int16_t *const *yy,
+		 struct stat_zres *const *const *zz)
 {
 	size_t w = (size_t)p->max_score + 1;
-	double *cnt = xcalloc(3 * w, sizeof *cnt), *sy = cnt + w, *syy = sy + w;
+	double *cnt = xcalloc(5 * w, sizeof *cnt), *sy[2] = {cnt + w, cnt + 3 * w},
+	       *syy[2] = {cnt + 2 * w, cnt + 4 * w};
 	for (size_t i = 0; i < p->n; i++) {
-		int t = tt[i], y = yy[i];
+		int t = tt[i];
 		cnt[t] += 1;
-		sy[t] += y;
-		syy[t] += (double)y * y;
+		for (int m = 0; m < nz; m++) {
+			int y = yy[m][i];
+			sy[m][t] += y;
+			syy[m][t] += (double)y * y;
+		}
 		for (int j = 0; j < ng; j++) {
-			struct stat_zres *o = &z[j][gs[j].of[i]];
-			o->n++;
-			o->obs += y;
+			uint32_t gi = gs[j].of[i];
+			for (int m = 0; m < nz; m++) {
+				struct stat_zres *o = &zz[m][j][gi];
+				o->n++;
+				o->obs += yy[m][i];
+			}
 		}
 	}
-	for (size_t t = 0; t < w; t++)
-		if (cnt[t] > 0) {
-			sy[t] /= cnt[t];
-			syy[t] = syy[t] / cnt[t] - sy[t] * sy[t];
-			if (syy[t] < 0)
-				syy[t] = 0;
-		}
-	for (size_t i = 0; i < p->n; i++)
+	for (int m = 0; m < nz; m++)
+		for (size_t t = 0; t < w; t++)
+			if (cnt[t] > 0) {
+				sy[m][t] /= cnt[t];
+				syy[m][t] = syy[m][t] / cnt[t] - sy[m][t] * sy[m][t];
+				if (syy[m][t] < 0)
+					syy[m][t] = 0;
+			}
+	for (size_t i = 0; i < p->n; i++) {
+		int t = tt[i];
 		for (int j = 0; j < ng; j++) {
-			struct stat_zres *o = &z[j][gs[j].of[i]];
-			o->expct += sy[tt[i]];
-			o->var += syy[tt[i]];
+			uint32_t gi = gs[j].of[i];
+			for (int m = 0; m < nz; m++) {
+				struct stat_zres *o = &zz[m][j][gi];
+				o->expct += sy[m][t];
+				o->var += syy[m][t];
+			}
 		}
+	}
 	free(cnt);
 }
 
@@ -109,7 +126,8 @@ int stat_profile_positions(const struct stat_proc *p, const uint32_t *group, siz
 		int rc = work_points(p, (const bool *[]){target, NULL, NULL}, t,
 				     (int16_t *[]){y, NULL, NULL});
 		if (!rc)
-			conditional_sums(p, &g, 1, t, y, &out);
+			conditional_sums(p, &g, 1, t, 1, (const int16_t *const[]){y},
+					 (struct stat_zres *const *const[]){&out});
 		free(t);
 		free(y);
 		if (rc)
@@ -169,10 +187,22 @@ int stat_profile_multi(const struct stat_proc *p, const struct stat_grouping *g,
 		if ((rc = work_points(p, (const bool *[]){target, basic, extra_ok ? extra : NULL},
 				      t, y)))
 			goto out;
-		if (hard_ok)
-			conditional_sums(p, g, ng, t, y[0], hard);
-		if (extra_ok)
-			conditional_sums(p, g, ng, t, y[2], extra_out);
+		/* Both statistics in the same passes when both are made. */
+		const int16_t *ys[2];
+		struct stat_zres *const *zs[2];
+		int nz = 0;
+		if (hard_ok) {
+			ys[nz] = y[0];
+			zs[nz++] = hard;
+		}
+		if (extra_ok) {
+			ys[nz] = y[2];
+			zs[nz++] = extra_out;
+		}
+		if (nz == 2)
+			conditional_sums(p, g, ng, t, 2, ys, zs);
+		else if (nz == 1)
+			conditional_sums(p, g, ng, t, 1, ys, zs);
 	}
 	for (int j = 0; j < ng; j++) {
 		stat_zres_finish(hard[j], g[j].n, cfg->min_n_group, STAT_TAIL_UPPER, cfg, &r[j]->nul);
@@ -293,7 +323,15 @@ int stat_personfit_multi(const struct stat_proc *p, const struct stat_grouping *
 		nt[t]++;
 		uint32_t *c = cnt + (size_t)t * K;
 		const uint32_t *cx = cix; /* position k's row of cix */
-		for (int k = 0; k < npos; k++, cx += 256)
+		int k = 0;
+		/* Four positions a step (the loop's own count and steps were half its cost). */
+		for (; k + 4 <= npos; k += 4, cx += 4 * 256) {
+			c[cx[row[k]]]++;
+			c[cx[256 + row[k + 1]]]++;
+			c[cx[512 + row[k + 2]]]++;
+			c[cx[768 + row[k + 3]]]++;
+		}
+		for (; k < npos; k++, cx += 256)
 			c[cx[row[k]]]++;
 	}
 	/* log P_k(x | t) with add-1/2 smoothing, and the mean and variance of the
@@ -329,7 +367,15 @@ int stat_personfit_multi(const struct stat_proc *p, const struct stat_grouping *
 		const double *l = lp + (size_t)t * K;
 		double ll = 0;
 		const uint32_t *cx = cix;
-		for (int k = 0; k < npos; k++, cx += 256)
+		int k = 0;
+		/* Four positions a step, still summed one by one in position order. */
+		for (; k + 4 <= npos; k += 4, cx += 4 * 256) {
+			ll += l[cx[row[k]]];
+			ll += l[cx[256 + row[k + 1]]];
+			ll += l[cx[512 + row[k + 2]]];
+			ll += l[cx[768 + row[k + 3]]];
+		}
+		for (; k < npos; k++, cx += 256)
 			ll += l[cx[row[k]]];
 		double z = (ll - et[t]) / sqrt(vt[t]);
 		if (lz)
@@ -473,10 +519,30 @@ static inline uint64_t chunk_diff(const __m128i *x, const __m128i *y, size_t nc)
  * set — no branch on the data, the same count. */
 static uint64_t near_pairs_sse2(const uint8_t *rows, size_t m, int npos)
 {
-	size_t nc = ((size_t)npos + 15) / 16;
-	__m128i *w = xcalloc(m * nc, sizeof *w);
+	size_t nc = ((size_t)npos + 15) / 16, len = m * (size_t)npos;
+	/* Up to 64 rows (every call of the twins' classes) on the stack: 4 KB. */
+	__m128i small[64 * 4];
+	__m128i *w = m <= 64 ? small : xmalloc(m * nc * sizeof *w);
+	/* A row's chunks loaded whole from the rows (the bytes past a row are the next
+	 * row's), the last one masked to the row's own cells; only the last row's last chunk,
+	 * which would read past the rows, is copied. */
+	uint8_t keep[16];
+	for (size_t l = 0; l < 16; l++)
+		keep[l] = l < (size_t)npos - 16 * (nc - 1) ? 0xff : 0;
+	const __m128i km = _mm_loadu_si128((const __m128i *)(const void *)keep);
 	for (size_t a = 0; a < m; a++)
-		memcpy(w + a * nc, rows + a * (size_t)npos, (size_t)npos);
+		for (size_t c = 0; c < nc; c++) {
+			size_t off = a * (size_t)npos + 16 * c;
+			__m128i v;
+			if (off + 16 <= len) {
+				v = _mm_loadu_si128((const __m128i *)(const void *)(rows + off));
+			} else {
+				uint8_t t[16] = {0};
+				memcpy(t, rows + off, len - off);
+				v = _mm_loadu_si128((const __m128i *)(const void *)t);
+			}
+			w[a * nc + c] = c == nc - 1 ? _mm_and_si128(v, km) : v;
+		}
 	uint64_t near = 0;
 	for (size_t a = 0; a < m; a++) {
 		const __m128i *x = w + a * nc;
@@ -500,10 +566,39 @@ static uint64_t near_pairs_sse2(const uint8_t *rows, size_t m, int npos)
 			}
 		}
 	}
-	free(w);
+	if (w != small)
+		free(w);
 	return near;
 }
 #endif
+
+/* A row's np cells as points (stat_cell_points: X and empty 0) from src to dst. With SSE2
+ * 16 cells a step: a block is loaded whole unless it would pass end (the end of the data
+ * src lies in; such a block is copied first), and stored whole — dst needs 15 bytes of
+ * room past the row (the next row's place, or spare bytes after the last). */
+static inline void row_points(uint8_t *dst, const uint8_t *src, size_t np, const uint8_t *end)
+{
+#if defined(__SSE2__)
+	const __m128i top = _mm_set1_epi8((char)(STAT_POS_EMPTY - 1));
+	for (size_t k = 0; k < np; k += 16) {
+		__m128i v;
+		if ((size_t)(end - (src + k)) >= 16) {
+			v = _mm_loadu_si128((const __m128i *)(const void *)(src + k));
+		} else {
+			uint8_t t[16] = {0};
+			memcpy(t, src + k, (size_t)(end - (src + k)));
+			v = _mm_loadu_si128((const __m128i *)(const void *)t);
+		}
+		/* Cells below STAT_POS_EMPTY stay; X and empty become 0. */
+		v = _mm_and_si128(v, _mm_cmpeq_epi8(_mm_min_epu8(v, top), v));
+		_mm_storeu_si128((__m128i *)(void *)(dst + k), v);
+	}
+#else
+	(void)end;
+	for (size_t k = 0; k < np; k++)
+		dst[k] = (uint8_t)stat_cell_points(src[k]);
+#endif
+}
 
 /* Near pairs among m contiguous rows; tab is the hash table of hash_table(npos), built
  * once by the caller (it costs npos * 256 hashes). */
@@ -565,12 +660,16 @@ uint64_t stat_near_pairs(const uint8_t *rows, size_t m, int npos, enum stat_near
 static void add_score_pairs(double *acc, size_t w, const int *tv, const uint64_t *tc, size_t nt,
 			    double sg)
 {
-	for (size_t a = 0; a < nt; a++)
-		for (size_t b = a; b < nt; b++) {
+	for (size_t a = 0; a < nt; a++) {
+		/* (a, a) first, then (a, b > a), as the pairs come; the first without a test in
+		 * the loop. */
+		double ca = (double)tc[a];
+		acc[(size_t)tv[a] * w + (size_t)tv[a]] += sg * (double)pairs_of(tc[a]);
+		for (size_t b = a + 1; b < nt; b++) {
 			int x = tv[a] < tv[b] ? tv[a] : tv[b], y = tv[a] < tv[b] ? tv[b] : tv[a];
-			double pr = a == b ? (double)pairs_of(tc[a]) : (double)tc[a] * (double)tc[b];
-			acc[(size_t)x * w + (size_t)y] += sg * pr;
+			acc[(size_t)x * w + (size_t)y] += sg * (ca * (double)tc[b]);
 		}
+	}
 }
 
 /* Distinct scores of a list of members in the order they first appear, with their counts:
@@ -686,15 +785,18 @@ static void key_groups_init(struct key_groups *g, size_t n)
 	g->pstart = xmalloc(((size_t)1 << g->pbits) * sizeof *g->pstart + sizeof *g->pstart);
 }
 
-static uint64_t key_groups_mix(uint64_t k)
+/* The key the groups are made of: k times an odd constant, one to one (equal mixed keys
+ * are equal keys), its high bits spread. The caller mixes each key once; the parts and the
+ * tables read the mixed key's bits. */
+static inline uint64_t key_groups_mix(uint64_t k)
 {
 	return k * 0x9e3779b97f4a7c15ULL;
 }
 
-/* The part of key k. */
-static inline uint16_t key_groups_part(const struct key_groups *g, uint64_t k)
+/* The part of mixed key mk: its top pbits (none when pbits is 0), without a branch. */
+static inline uint16_t key_groups_part(const struct key_groups *g, uint64_t mk)
 {
-	return g->pbits ? (uint16_t)(key_groups_mix(k) >> (64 - g->pbits)) : 0;
+	return (uint16_t)((mk >> 1) >> (63 - g->pbits));
 }
 
 /* Starts a use: the parts' counts zeroed, for the caller to count each member's part q
@@ -750,7 +852,7 @@ static void key_groups_fill(struct key_groups *g, size_t q)
 	g->ndup = 0;
 	for (uint32_t a = to; a-- > from;) {
 		uint64_t k = g->pkey[a];
-		size_t h = (size_t)(key_groups_mix(k) >> sh) & mask;
+		size_t h = (size_t)(k >> sh) & mask;
 		struct key_slot *s = &g->slot[h];
 		while (s->epoch >> 1 == ep && s->key != k) {
 			h = (h + 1) & mask;
@@ -823,7 +925,17 @@ static void near_prob(const struct stat_proc *p, const int32_t *t, size_t sample
 		const uint8_t *x = p->pos + (size_t)idx[a] * np;
 		uint8_t *y = pts + a * np;
 		uint64_t h = 0;
-		for (size_t k = 0; k < np; k++) {
+		size_t k = 0;
+		/* Four positions a step (the sum wraps: any order gives the same key). */
+		for (; k + 4 <= np; k += 4) {
+			y[k] = (uint8_t)stat_cell_points(x[k]);
+			y[k + 1] = (uint8_t)stat_cell_points(x[k + 1]);
+			y[k + 2] = (uint8_t)stat_cell_points(x[k + 2]);
+			y[k + 3] = (uint8_t)stat_cell_points(x[k + 3]);
+			h += tab[k * 256 + y[k]] + tab[(k + 1) * 256 + y[k + 1]] +
+			     tab[(k + 2) * 256 + y[k + 2]] + tab[(k + 3) * 256 + y[k + 3]];
+		}
+		for (; k < np; k++) {
 			y[k] = (uint8_t)stat_cell_points(x[k]);
 			h += tab[k * 256 + y[k]];
 		}
@@ -837,7 +949,8 @@ static void near_prob(const struct stat_proc *p, const int32_t *t, size_t sample
 		 * of pairs, exactly. */
 		key_groups_begin(&kg);
 		for (size_t a = 0; a < ns; a++) {
-			key[a] = full[a] - (k < 0 ? 0 : tab[(size_t)k * 256 + pts[a * np + (size_t)k]]);
+			key[a] = key_groups_mix(full[a] - (k < 0 ? 0 : tab[(size_t)k * 256 +
+									     pts[a * np + (size_t)k]]));
 			part[a] = key_groups_part(&kg, key[a]);
 			kg.pstart[part[a] + 1]++;
 		}
@@ -918,11 +1031,14 @@ static double expected_pairs(const double *q, size_t w, const uint32_t *idx, siz
 	const int *tv = ws->tv;
 	const uint64_t *tc = ws->tc;
 	double e = 0;
-	for (size_t a = 0; a < nt; a++)
-		for (size_t b = a; b < nt; b++) {
-			double pr = a == b ? (double)pairs_of(tc[a]) : (double)tc[a] * (double)tc[b];
-			e += pr * q[(size_t)tv[a] * w + (size_t)tv[b]];
-		}
+	/* Each score's pairs among itself, then with the scores after it: the terms in the
+	 * order of the pairs (a, b >= a), the first without a test in the loop. */
+	for (size_t a = 0; a < nt; a++) {
+		const double *qa = q + (size_t)tv[a] * w, ca = (double)tc[a];
+		e += (double)pairs_of(tc[a]) * qa[tv[a]];
+		for (size_t b = a + 1; b < nt; b++)
+			e += ca * (double)tc[b] * qa[tv[b]];
+	}
 	return e;
 }
 
@@ -1336,8 +1452,9 @@ int stat_twins(const struct stat_proc *p, const struct stat_cfg *cfg, struct sta
 	for (size_t g = 0; g < ng; g++)
 		if (start[g + 1] - start[g] > maxm)
 			maxm = start[g + 1] - start[g];
-	buf = xmalloc((maxm ? maxm : 1) * np);
+	buf = xmalloc((maxm ? maxm : 1) * np + 16); /* row_points writes up to 15 bytes past */
 	htab = hash_table(p->npos);
+	const uint8_t *pend = p->pos + p->n * np;
 	ws = tally_ws_new(w);
 	for (size_t g = 0; g < ng; g++) {
 		size_t m = start[g + 1] - start[g];
@@ -1349,11 +1466,8 @@ int stat_twins(const struct stat_proc *p, const struct stat_cfg *cfg, struct sta
 			continue;
 		/* Points, not raw cells: which positions a class left out ('X') is shared by
 		 * its sitting (time ran out) and is no evidence of copying. */
-		for (size_t a = 0; a < m; a++) {
-			const uint8_t *x = p->pos + (size_t)mem[a] * np;
-			for (size_t k = 0; k < np; k++)
-				buf[a * np + k] = (uint8_t)stat_cell_points(x[k]);
-		}
+		for (size_t a = 0; a < m; a++)
+			row_points(buf + a * np, p->pos + (size_t)mem[a] * np, np, pend);
 		o->near = near_pairs(buf, m, p->npos, STAT_NEAR_AUTO, htab);
 		o->expct = expected_pairs(q, w, mem, m, t, &ws);
 	}

@@ -66,6 +66,21 @@ int stat_tab_build(const struct stat_proc *p, struct stat_tab *t)
 				t->jm[(size_t)s * 16 + (size_t)(j - 2) * 4 + (size_t)(m - 2)]++;
 		}
 	}
+	/* Each school's span of scores, from its histogram (the loops over a school's rows
+	 * skip their zeros: only where they are not all zero is read). */
+	t->span = xcalloc(2 * (p->nschools ? p->nschools : 1), sizeof *t->span);
+	for (size_t s = 0; s < p->nschools; s++) {
+		if (!t->n[s])
+			continue;
+		const uint32_t *h = t->hist + s * t->w;
+		size_t lo = 0, hi = t->w;
+		while (!h[lo])
+			lo++;
+		while (!h[hi - 1])
+			hi--;
+		t->span[2 * s] = (uint32_t)lo;
+		t->span[2 * s + 1] = (uint32_t)hi;
+	}
 	return 0;
 }
 
@@ -75,6 +90,7 @@ void stat_tab_free(struct stat_tab *t)
 	free(t->n);
 	free(t->region);
 	free(t->hist);
+	free(t->span);
 	free(t->jm);
 	memset(t, 0, sizeof *t);
 }
@@ -278,10 +294,12 @@ int stat_sign_gap(const struct stat_tab *t, const struct stat_cfg *cfg,
 					o->gap += c;
 			}
 		}
+		size_t lo, hi;
+		stat_tab_span(t, s, &lo, &hi);
 		for (int j = 1; j <= 4 && !t->jm; j++) {
 			const uint32_t *row = stat_tab_row(t, s, j);
 			int jm = j + 1;
-			for (size_t v = 0; v < t->w; v++) {
+			for (size_t v = lo; v < hi; v++) {
 				if (!row[v])
 					continue;
 				int d = tab_mark(t, v) - jm;
@@ -513,12 +531,15 @@ static struct culture school_culture(const struct stat_tab *t, const double *rsh
 		for (size_t i = 0; i < k; i++) {
 			const struct cscore *c = &cs[i];
 			double q[4], tot = 0, ex = 0, exx = 0;
+			/* The loops over the four marks unrolled (the same operations). */
+#pragma GCC unroll 4
 			for (int j = 0; j < 4; j++) {
 				q[j] = c->base[j] * el[j] * (j + 2 == c->mk ? ea : 1);
 				tot += q[j];
 			}
 			if (!(tot > 0))
 				continue;
+#pragma GCC unroll 4
 			for (int j = 0; j < 4; j++) {
 				q[j] /= tot;
 				ex += q[j] * (j + 2);
@@ -882,9 +903,11 @@ int stat_sign_jcond(const struct stat_tab *t, enum stat_jcond which, const struc
 		memset(o, 0, sizeof *o);
 		if (!t->has_journal)
 			continue;
+		size_t lo, hi;
+		stat_tab_span(t, s, &lo, &hi);
 		for (int j = 1; j <= 4; j++) {
 			const uint32_t *row = stat_tab_row(t, s, j);
-			for (size_t v = 0; v < w; v++) {
+			for (size_t v = lo; v < hi; v++) {
 				if (!row[v])
 					continue;
 				double k = row[v];

@@ -63,6 +63,8 @@ struct stat_tab {
 	uint32_t *n;        /* works per school */
 	uint64_t *region;   /* region[j*w + score]: the sum over schools */
 	uint32_t *hist;     /* hist[s*w + score]: the sum over j (stat_tab_school_hist) */
+	uint32_t *span;     /* span[2s], span[2s + 1]: school s's lowest score with works and
+			     * its highest + 1 (0, 0 without works): the rows' zeros outside */
 	/* Works with a journal mark by the mark they are compared with: jm[s*16 + (journal-2)*4
 	 * + (mark-2)], the mark the results stated, else the scale's. Only when the procedure
 	 * has stated marks (p->mark, ОГЭ/ГВЭ); NULL otherwise (the scale's mark is read off c). */
@@ -73,6 +75,13 @@ struct stat_tab {
  * mark of each; ERR_INVALID on a value out of range). Free with stat_tab_free(). */
 int stat_tab_build(const struct stat_proc *p, struct stat_tab *t);
 void stat_tab_free(struct stat_tab *t);
+/* The scores [*lo, *hi) outside which every row of school s is 0 (stat_tab.span). */
+static inline void stat_tab_span(const struct stat_tab *t, size_t s, size_t *lo, size_t *hi)
+{
+	*lo = t->span[2 * s];
+	*hi = t->span[2 * s + 1];
+}
+
 /* Counts of school s with journal slot j (0 none, 1..4 marks 2..5), w values. */
 static inline const uint32_t *stat_tab_row(const struct stat_tab *t, size_t s, int j)
 {

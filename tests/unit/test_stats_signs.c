@@ -575,6 +575,28 @@ static void test_near_pairs(void **state)
 			}
 		assert_int_equal(stat_near_pairs(buf, m, np, STAT_NEAR_BRUTE), naive);
 		assert_int_equal(stat_near_pairs(buf, m, np, STAT_NEAR_HASH), naive);
+		/* The rows at the very end of their block (the chunks are loaded whole: a read
+		 * past the last row would be caught by the sanitizer build), at most 64 rows
+		 * (the comparison's rows on the stack) and all of them. */
+		size_t mm = m < 64 ? m : 64;
+		uint8_t *exact = malloc(mm * (size_t)np);
+		assert_non_null(exact);
+		memcpy(exact, buf + (m - mm) * (size_t)np, mm * (size_t)np);
+		uint64_t tail = 0;
+		for (size_t a = m - mm; a < m; a++)
+			for (size_t b = a + 1; b < m; b++) {
+				int d = 0;
+				for (int k = 0; k < np; k++)
+					d += buf[a * np + k] != buf[b * np + k];
+				tail += d <= 1;
+			}
+		assert_int_equal(stat_near_pairs(exact, mm, np, STAT_NEAR_AUTO), tail);
+		free(exact);
+		exact = malloc(m * (size_t)np);
+		assert_non_null(exact);
+		memcpy(exact, buf, m * (size_t)np);
+		assert_int_equal(stat_near_pairs(exact, m, np, STAT_NEAR_BRUTE), naive);
+		free(exact);
 	}
 	gsl_rng_free(r);
 }
