@@ -501,20 +501,33 @@ bool db_col_null(struct db_stmt *s, int i)
 	return sqlite3_column_type(s->h, i) == SQLITE_NULL;
 }
 
+/* The first column of s's one row into *out, dflt when NULL or no row. */
+static int one_int(struct db_stmt *s, int64_t dflt, int64_t *out)
+{
+	int rc = db_step(s);
+	*out = rc == DB_ROW && !db_col_null(s, 0) ? db_col_int(s, 0) : dflt;
+	return rc < 0 ? rc : 0;
+}
+
 int db_query_int(struct db *d, const char *sql, int64_t dflt, int64_t *out)
 {
 	struct db_stmt *s = NULL;
 	int rc = db_prepare(d, &s, sql);
 	if (rc)
 		return rc;
-	rc = db_step(s);
-	if (rc == DB_ROW) {
-		*out = db_col_null(s, 0) ? dflt : db_col_int(s, 0);
-		rc = 0;
-	} else if (rc == DB_DONE) {
-		*out = dflt;
-	}
+	rc = one_int(s, dflt, out);
 	db_finalize(s);
+	return rc;
+}
+
+int db_cached_int(struct db *d, const char *sql, int64_t dflt, int64_t *out)
+{
+	struct db_stmt *s = NULL;
+	int rc = db_cached(d, &s, sql);
+	if (rc)
+		return rc;
+	rc = one_int(s, dflt, out);
+	db_reset(s); /* a statement left on its row would hold the read transaction open */
 	return rc;
 }
 
@@ -777,16 +790,11 @@ static void settle(struct db *d)
 uint64_t db_content_version(struct db *d)
 {
 	int64_t changed = db_changes(d); /* the caller's, kept (see rev_move) */
-	uint64_t v = 0;
-	if (rev_table(d)) {
-		struct db_stmt *s = NULL;
-		if (!db_cached(d, &s, "SELECT n FROM content_rev") && db_step(s) == DB_ROW)
-			v = (uint64_t)db_col_int(s, 0) + 1;
-		if (s)
-			db_reset(s);
-	}
+	int64_t n = -1;
+	if (rev_table(d) && db_cached_int(d, "SELECT n FROM content_rev", -1, &n))
+		n = -1;
 	keep_changes(d, changed);
-	return v;
+	return n < 0 ? 0 : (uint64_t)n + 1;
 }
 
 int64_t db_last_id(struct db *d)

@@ -99,8 +99,10 @@ const void *db_col_blob(struct db_stmt *s, int i, size_t *n);
 bool db_col_null(struct db_stmt *s, int i);
 
 /* Runs a statement that returns at most one integer (e.g. SELECT count(*)); *out gets it,
- * or dflt when there is no row. */
+ * or dflt when there is no row or the value is NULL. */
 int db_query_int(struct db *d, const char *sql, int64_t dflt, int64_t *out);
+/* The same through the connection's statement cache (db_cached), for a query asked often. */
+int db_cached_int(struct db *d, const char *sql, int64_t dflt, int64_t *out);
 
 /* Bulk load of many rows into one table, whole or not at all with the caller's transaction:
  * SQLite gathers the rows in batches of 256 and inserts each batch by one INSERT … SELECT

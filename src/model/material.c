@@ -413,16 +413,7 @@ int material_record_again(struct db *d, const struct material_capture *c, int64_
 
 int material_download_last_id(struct db *d, int64_t *id)
 {
-	struct db_stmt *s = NULL;
-	*id = 0;
-	int rc = db_cached(d, &s, "SELECT max(id) FROM material_download");
-	if (!rc && (rc = db_step(s)) == DB_ROW) {
-		*id = db_col_null(s, 0) ? 0 : db_col_int(s, 0);
-		rc = 0;
-	}
-	if (s)
-		db_reset(s); /* a statement left on its row would hold the read transaction open */
-	return rc < 0 ? rc : 0;
+	return db_cached_int(d, "SELECT max(id) FROM material_download", 0, id);
 }
 
 /* Appends one container record: u32 name length, name, u64 size, bytes (big-endian). */

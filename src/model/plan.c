@@ -905,35 +905,6 @@ void plan_monitor_free(struct plan_monitor *m)
 	m->n = m->nm = 0;
 }
 
-int plan_procedures(struct db *d, struct plan_proc_ref **out, size_t *n)
-{
-	*out = NULL;
-	*n = 0;
-	struct db_stmt *s = NULL;
-	int rc = db_prepare(d, &s, "SELECT p.code, c.name, pp.upload_deadline FROM plan_procedure pp"
-				   " JOIN procedure p ON p.id = pp.procedure_id"
-				   " JOIN campaign c ON c.id = pp.campaign_id"
-				   " ORDER BY pp.window_from DESC, p.code");
-	if (rc)
-		return rc;
-	size_t cap = 0;
-	while ((rc = db_step(s)) == DB_ROW) {
-		*out = xgrow(*out, &cap, *n + 1, sizeof **out);
-		struct plan_proc_ref *r = &(*out)[(*n)++];
-		snprintf(r->code, sizeof r->code, "%s", db_col_text(s, 0));
-		snprintf(r->campaign, sizeof r->campaign, "%s", db_col_text(s, 1));
-		snprintf(r->deadline, sizeof r->deadline, "%s", db_col_text(s, 2));
-	}
-	db_finalize(s);
-	rc = done(rc);
-	if (rc) {
-		free(*out);
-		*out = NULL;
-		*n = 0;
-	}
-	return rc;
-}
-
 /* ---- lists for the plan-graph pages ---- */
 
 int plan_campaigns(struct db *d, struct plan_campaign_item **out, size_t *n)

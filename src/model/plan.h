@@ -191,8 +191,8 @@ struct plan_monitor {
  * unknown procedure. Free with plan_monitor_free(). */
 int plan_monitor(struct db *d, const char *procedure, const struct scope *sc,
 		 int64_t municipality_id, int64_t now, struct plan_monitor *out);
-/* The monitoring of every procedure of the plan-graph, in plan_procedures' order (newest
- * window first), from one statement over them all: *out[i] as plan_monitor gives it but
+/* The monitoring of every procedure of the plan-graph, newest window first, then by code,
+ * from one statement over them all: *out[i] as plan_monitor gives it but
  * without the current uploads (each school's last_at empty, rows and written 0; the
  * tables of every procedure need no more). The home page and /monitoring's overview asked
  * once per procedure, 20 M instructions each on the demo region (issue 21). Free with
@@ -201,14 +201,6 @@ int plan_monitor_counts_all(struct db *d, const struct scope *sc, int64_t now,
 			    struct plan_monitor **out, size_t *n);
 void plan_monitors_free(struct plan_monitor *v, size_t n);
 void plan_monitor_free(struct plan_monitor *m);
-
-/* The procedures in campaigns, newest window first, for choosing one to monitor. */
-struct plan_proc_ref {
-	char code[40];
-	char campaign[PLAN_NAME_MAX];
-	char deadline[PLAN_DATE_LEN];
-};
-int plan_procedures(struct db *d, struct plan_proc_ref **out, size_t *n);
 
 /* ---- lists for the plan-graph pages ---- */
 

@@ -810,16 +810,7 @@ int user_list(struct db *d, enum user_order order, user_item_fn fn, void *ctx)
 
 int audit_last_id(struct db *d, int64_t *id)
 {
-	struct db_stmt *s = NULL;
-	*id = 0;
-	int rc = db_cached(d, &s, "SELECT max(id) FROM audit");
-	if (!rc && (rc = db_step(s)) == DB_ROW) {
-		*id = db_col_null(s, 0) ? 0 : db_col_int(s, 0);
-		rc = 0;
-	}
-	if (s)
-		db_reset(s); /* a statement left on its row would hold the read transaction open */
-	return rc < 0 ? rc : 0;
+	return db_cached_int(d, "SELECT max(id) FROM audit", 0, id);
 }
 
 int audit_count(struct db *d, const struct scope *sc, long *n)
