@@ -15,7 +15,7 @@
 
 BUILD ?= build
 CC ?= cc
-PKGS := sqlite3 libpq libzip expat gsl libsodium jansson libmicrohttpd cairo pangocairo xlsxwriter libqpdf
+PKGS := sqlite3 libpq libzip zlib expat gsl libsodium jansson libmicrohttpd cairo pangocairo xlsxwriter libqpdf
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 

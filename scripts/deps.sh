@@ -9,7 +9,7 @@ set -eu
 PKGS="build-essential pkg-config git
 libsqlite3-dev sqlite3
 libpq-dev postgresql
-libzip-dev libexpat1-dev
+libzip-dev libexpat1-dev zlib1g-dev
 libcmocka-dev
 libgsl-dev
 libsodium-dev

@@ -8,11 +8,15 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <xlsxwriter.h>
+#include <zlib.h>
 
 #include "base/buf.h"
 #include "base/err.h"
 #include "base/mem.h"
 #include "io/csv.h"
+
+/* deflate's window: how far back a part's bytes may refer into the part before it. */
+#define PART_DICT 32768
 
 struct table_writer {
 	enum table_kind kind;
@@ -25,6 +29,11 @@ struct table_writer {
 	lxw_row_t row;
 	struct buf *dst;  /* memory target, or NULL */
 	struct table_mem mem; /* XLSX into memory */
+	struct table_part *part; /* a part: CSV into its data (dst), XLSX rows into xml */
+	struct buf xml;
+	long prow;               /* XLSX part: the sheet's row being written, 1-based */
+	const struct table_part *after; /* XLSX part: the part it will follow, or NULL */
+	bool deflated;           /* XLSX part: deflated (else stored) */
 };
 
 /* Where libxlsxwriter stages a workbook's parts: /dev/shm when it is a writable directory
@@ -155,6 +164,108 @@ int table_writer_open_mem(struct table_writer **out, enum table_kind kind, const
 	return 0;
 }
 
+/* A cell's reference, "C7", for column col (0-based) and row (1-based). */
+static const char *cell_ref(char out[32], int col, long row)
+{
+	char letters[8];
+	int n = 0;
+	for (unsigned c = (unsigned)col + 1; c && n < 7; c = (c - 1) / 26)
+		letters[n++] = (char)('A' + (c - 1) % 26);
+	int k = 0;
+	while (n)
+		out[k++] = letters[--n];
+	snprintf(out + k, (size_t)(32 - k), "%ld", row);
+	return out;
+}
+
+/* An XLSX part's text cell, an inline string: & < > escaped; the control characters XML
+ * cannot hold as _xHHHH_, and spaces at either end kept, as libxlsxwriter writes them; at
+ * most Excel's 32,767 characters a cell (ERR_IO beyond, as libxlsxwriter refuses them). */
+static int part_text(struct buf *b, const char *ref, const char *s)
+{
+	size_t chars = 0;
+	for (const unsigned char *u = (const unsigned char *)s; *u; u++)
+		chars += (*u & 0xC0) != 0x80;
+	if (chars > 32767)
+		return ERR_IO;
+	size_t n = strlen(s);
+	bool keep = s[0] == ' ' || s[0] == '\t' || s[0] == '\n' || s[n - 1] == ' ' || s[n - 1] == '\t' ||
+		    s[n - 1] == '\n';
+	int rc = buf_printf(b, "<c r=\"%s\" t=\"inlineStr\"><is><t%s>", ref,
+			    keep ? " xml:space=\"preserve\"" : "");
+	const char *run = s;
+	for (const char *p = s; !rc && *p; p++) {
+		unsigned char c = (unsigned char)*p;
+		const char *esc = c == '&' ? "&amp;" : c == '<' ? "&lt;" : c == '>' ? "&gt;" : NULL;
+		if (!esc && (c >= 0x20 || c == '\t' || c == '\n'))
+			continue;
+		if (!(rc = buf_append(b, run, (size_t)(p - run))))
+			rc = esc ? buf_puts(b, esc) : buf_printf(b, "_x%04X_", c);
+		run = p + 1;
+	}
+	if (!rc)
+		rc = buf_puts(b, run);
+	return rc ? rc : buf_puts(b, "</t></is></c>");
+}
+
+/* Appends n bytes as stored (uncompressed) deflate blocks, on a byte boundary; final marks
+ * the last block of the stream. Short texts cost nothing to "deflate" this way. */
+static int stored_raw(const void *in, size_t n, bool final, struct buf *out)
+{
+	const unsigned char *p = in;
+	int rc = 0;
+	do {
+		size_t k = n < 65535 ? n : 65535;
+		unsigned char h[5] = { (unsigned char)(final && k == n), (unsigned char)k, (unsigned char)(k >> 8),
+				       (unsigned char)~k, (unsigned char)(~k >> 8) };
+		if ((rc = buf_append(out, h, sizeof h)) || (rc = buf_append(out, p, k)))
+			return rc;
+		p += k;
+		n -= k;
+	} while (n);
+	return rc;
+}
+
+/* Appends n bytes deflated raw (no zlib header) to out, ended by flush: Z_SYNC_FLUSH leaves
+ * the stream open on a byte boundary (another stream's blocks may follow), Z_FINISH closes
+ * it with a final block. dict (or NULL): the text that will come just before these bytes
+ * once inflated, which they may then refer to. */
+static int deflate_raw(const void *in, size_t n, int flush, const struct buf *dict, struct buf *out)
+{
+	z_stream z = { 0 };
+	if (deflateInit2(&z, Z_DEFAULT_COMPRESSION, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+		return ERR_NOMEM;
+	int rc = 0, zr;
+	if (dict && dict->len && deflateSetDictionary(&z, (const Bytef *)dict->p, (uInt)dict->len) != Z_OK) {
+		deflateEnd(&z);
+		return ERR_IO;
+	}
+	z.next_in = (Bytef *)in;
+	z.avail_in = 0;
+	size_t left = n;
+	do {
+		/* zlib counts in uInt: feed at most 1 GiB a call. */
+		if (!z.avail_in && left) {
+			z.avail_in = (uInt)(left < (1u << 30) ? left : (1u << 30));
+			left -= z.avail_in;
+		}
+		size_t room = deflateBound(&z, z.avail_in) + 64;
+		if ((rc = buf_reserve(out, room)))
+			break;
+		z.next_out = (Bytef *)out->p + out->len;
+		z.avail_out = (uInt)room;
+		zr = deflate(&z, left ? Z_NO_FLUSH : flush);
+		out->len += room - z.avail_out;
+		out->p[out->len] = '\0';
+		if (zr == Z_STREAM_ERROR) {
+			rc = ERR_IO;
+			break;
+		}
+	} while (left || z.avail_in || (flush == Z_FINISH ? zr != Z_STREAM_END : z.avail_out == 0));
+	deflateEnd(&z);
+	return rc;
+}
+
 /* A text cell that a spreadsheet would run as a formula (=, +, @, a tab, a return, or a
  * minus not starting a number): school names come from uploaded files, and an export opened
  * in Excel must not execute them. */
@@ -171,6 +282,7 @@ static bool formula_like(const char *s)
 
 int table_writer_text(struct table_writer *w, const char *s)
 {
+	char ref[32];
 	if (w->kind == TABLE_CSV) {
 		int rc = w->col++ ? buf_putc(&w->line, ',') : 0;
 		if (!rc && formula_like(s)) {
@@ -184,6 +296,11 @@ int table_writer_text(struct table_writer *w, const char *s)
 		}
 		return rc ? rc : csv_put_field(&w->line, s, strlen(s), ',');
 	}
+	if (w->part) {
+		int rc = *s ? part_text(&w->line, cell_ref(ref, w->col, w->prow), s) : 0;
+		w->col++;
+		return rc;
+	}
 	if (*s && worksheet_write_string(w->ws, w->row, (lxw_col_t)w->col, s, NULL) != LXW_NO_ERROR)
 		return ERR_IO;
 	w->col++;
@@ -192,9 +309,15 @@ int table_writer_text(struct table_writer *w, const char *s)
 
 int table_writer_int(struct table_writer *w, long v)
 {
+	char ref[32];
 	if (w->kind == TABLE_CSV) {
 		int rc = w->col++ ? buf_putc(&w->line, ',') : 0;
 		return rc ? rc : buf_printf(&w->line, "%ld", v);
+	}
+	if (w->part) {
+		int rc = buf_printf(&w->line, "<c r=\"%s\"><v>%ld</v></c>", cell_ref(ref, w->col, w->prow), v);
+		w->col++;
+		return rc;
 	}
 	if (worksheet_write_number(w->ws, w->row, (lxw_col_t)w->col, (double)v, NULL) != LXW_NO_ERROR)
 		return ERR_IO;
@@ -212,12 +335,24 @@ int table_writer_end_row(struct table_writer *w)
 	w->col = 0;
 	if (w->kind == TABLE_CSV) {
 		int rc = buf_putc(&w->line, '\n');
+		if (!rc && w->part)
+			w->part->rows++;
 		if (!rc && w->dst)
 			rc = buf_append(w->dst, w->line.p, w->line.len);
 		else if (!rc && fwrite(w->line.p, 1, w->line.len, w->f) != w->line.len)
 			rc = ERR_IO;
 		buf_reset(&w->line);
 		return rc;
+	}
+	if (w->part) {
+		int rc;
+		if ((rc = buf_printf(&w->xml, "<row r=\"%ld\">", w->prow)) ||
+		    (rc = buf_append(&w->xml, w->line.p, w->line.len)) || (rc = buf_puts(&w->xml, "</row>")))
+			return rc;
+		buf_reset(&w->line);
+		w->part->rows++;
+		w->prow++;
+		return 0;
 	}
 	w->row++;
 	return 0;
@@ -231,6 +366,25 @@ int table_writer_close(struct table_writer *w)
 			rc = ERR_IO;
 		if (w->own && fclose(w->f))
 			rc = ERR_IO;
+	} else if (w->part) {
+		struct table_part *p = w->part;
+		const struct buf *dict = w->after ? &w->after->last : NULL;
+		if (w->xml.len) {
+			p->raw = w->xml.len;
+			p->crc = (uint32_t)crc32_z(0, (const Bytef *)w->xml.p, w->xml.len);
+			rc = w->xml.len < 1024 || !w->deflated
+				     ? stored_raw(w->xml.p, w->xml.len, false, &p->data)
+				     : deflate_raw(w->xml.p, w->xml.len, Z_SYNC_FLUSH, dict, &p->data);
+		}
+		/* The dictionary of the part that will follow: the last PART_DICT bytes of the rows
+		 * up to this part's end. */
+		size_t own = w->xml.len < PART_DICT ? w->xml.len : PART_DICT;
+		size_t before = dict && own < PART_DICT ? (dict->len < PART_DICT - own ? dict->len : PART_DICT - own) : 0;
+		if (!rc && before)
+			rc = buf_append(&p->last, dict->p + dict->len - before, before);
+		if (!rc)
+			rc = buf_append(&p->last, w->xml.p + w->xml.len - own, own);
+		buf_free(&w->xml);
 	} else {
 		if (workbook_close(w->wb) != LXW_NO_ERROR)
 			rc = ERR_IO;
@@ -240,5 +394,200 @@ int table_writer_close(struct table_writer *w)
 	}
 	buf_free(&w->line);
 	free(w);
+	return rc;
+}
+
+int table_writer_open_part(struct table_writer **out, enum table_kind kind, struct table_part *p,
+			   long first_row, const struct table_part *after, bool deflated)
+{
+	struct table_writer *w = xcalloc(1, sizeof *w);
+	*p = (struct table_part){ .kind = kind };
+	w->kind = kind;
+	w->mem.fd = -1;
+	buf_init(&w->line, 0);
+	buf_init(&w->xml, 0);
+	w->part = p;
+	w->prow = first_row;
+	w->after = after;
+	w->deflated = deflated;
+	if (kind == TABLE_CSV)
+		w->dst = &p->data;
+	*out = w;
+	return 0;
+}
+
+void table_part_free(struct table_part *p)
+{
+	buf_free(&p->data);
+	buf_free(&p->last);
+	*p = (struct table_part){ .kind = p->kind };
+}
+
+int table_part_append(struct table_part *to, const struct table_part *p)
+{
+	int rc = buf_append(&to->data, p->data.p, p->data.len);
+	if (rc)
+		return rc;
+	if (p->raw)
+		to->crc = (uint32_t)crc32_combine64(to->crc, p->crc, (z_off64_t)p->raw);
+	to->raw += p->raw;
+	to->rows += p->rows;
+	/* p was made to follow to: its dictionary for the next part is to's as well. */
+	buf_reset(&to->last);
+	return buf_append(&to->last, p->last.p, p->last.len);
+}
+
+/* ---- The ZIP of a one-sheet workbook (APPNOTE 6.3: local headers, central directory) ---- */
+
+#define ZIP_MAX 0xFFFFFFFFu
+
+struct zip_entry {
+	const char *name;
+	uint32_t crc, csize, usize, offset;
+	uint16_t method; /* 0 stored, 8 deflated */
+};
+
+static int put16(struct buf *b, unsigned v)
+{
+	unsigned char x[2] = { (unsigned char)v, (unsigned char)(v >> 8) };
+	return buf_append(b, x, 2);
+}
+
+static int put32(struct buf *b, uint32_t v)
+{
+	unsigned char x[4] = { (unsigned char)v, (unsigned char)(v >> 8), (unsigned char)(v >> 16),
+			       (unsigned char)(v >> 24) };
+	return buf_append(b, x, 4);
+}
+
+/* A local header or (central) a central directory's entry. Every entry is dated
+ * 1980-01-01 00:00, DOS's first day: the same rows make the same bytes. */
+static int zip_header(struct buf *b, const struct zip_entry *e, bool central)
+{
+	int rc = put32(b, central ? 0x02014b50u : 0x04034b50u);
+	if (central && !rc)
+		rc = put16(b, 20);
+	if (rc || (rc = put16(b, 20)) || (rc = put16(b, 0)) || (rc = put16(b, e->method)) ||
+	    (rc = put16(b, 0)) || (rc = put16(b, 0x21)) || (rc = put32(b, e->crc)) ||
+	    (rc = put32(b, e->csize)) || (rc = put32(b, e->usize)) ||
+	    (rc = put16(b, (unsigned)strlen(e->name))) || (rc = put16(b, 0)))
+		return rc;
+	if (central && ((rc = put16(b, 0)) || (rc = put16(b, 0)) || (rc = put16(b, 0)) ||
+			(rc = put32(b, 0)) || (rc = put32(b, e->offset))))
+		return rc;
+	return buf_puts(b, e->name);
+}
+
+/* A small file, stored as it is; start is the workbook's first byte in b. */
+static int zip_stored(struct buf *b, size_t start, struct zip_entry *e, const char *name,
+		      const char *text)
+{
+	size_t n = strlen(text);
+	*e = (struct zip_entry){ name, (uint32_t)crc32_z(0, (const Bytef *)text, n), (uint32_t)n,
+				 (uint32_t)n, (uint32_t)(b->len - start), 0 };
+	int rc = zip_header(b, e, false);
+	return rc ? rc : buf_append(b, text, n);
+}
+
+#define XML_HEAD "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n"
+#define NS_MAIN "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+#define NS_REL "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+#define NS_PKG "http://schemas.openxmlformats.org/package/2006/relationships"
+#define CT_OOXML "application/vnd.openxmlformats-officedocument.spreadsheetml."
+
+static const char content_types[] = XML_HEAD
+	"<Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\">"
+	"<Default Extension=\"rels\" ContentType=\"application/vnd.openxmlformats-package.relationships+xml\"/>"
+	"<Default Extension=\"xml\" ContentType=\"application/xml\"/>"
+	"<Override PartName=\"/xl/workbook.xml\" ContentType=\"" CT_OOXML "sheet.main+xml\"/>"
+	"<Override PartName=\"/xl/worksheets/sheet1.xml\" ContentType=\"" CT_OOXML "worksheet+xml\"/>"
+	"<Override PartName=\"/xl/styles.xml\" ContentType=\"" CT_OOXML "styles+xml\"/></Types>";
+static const char root_rels[] = XML_HEAD "<Relationships xmlns=\"" NS_PKG "\">"
+	"<Relationship Id=\"rId1\" Type=\"" NS_REL "/officeDocument\" Target=\"xl/workbook.xml\"/>"
+	"</Relationships>";
+static const char book_rels[] = XML_HEAD "<Relationships xmlns=\"" NS_PKG "\">"
+	"<Relationship Id=\"rId1\" Type=\"" NS_REL "/worksheet\" Target=\"worksheets/sheet1.xml\"/>"
+	"<Relationship Id=\"rId2\" Type=\"" NS_REL "/styles\" Target=\"styles.xml\"/></Relationships>";
+static const char styles[] = XML_HEAD "<styleSheet xmlns=\"" NS_MAIN "\">"
+	"<fonts count=\"1\"><font><sz val=\"11\"/><name val=\"Calibri\"/></font></fonts>"
+	"<fills count=\"2\"><fill><patternFill patternType=\"none\"/></fill>"
+	"<fill><patternFill patternType=\"gray125\"/></fill></fills>"
+	"<borders count=\"1\"><border><left/><right/><top/><bottom/><diagonal/></border></borders>"
+	"<cellStyleXfs count=\"1\"><xf numFmtId=\"0\" fontId=\"0\" fillId=\"0\" borderId=\"0\"/></cellStyleXfs>"
+	"<cellXfs count=\"1\"><xf numFmtId=\"0\" fontId=\"0\" fillId=\"0\" borderId=\"0\" xfId=\"0\"/></cellXfs>"
+	"<cellStyles count=\"1\"><cellStyle name=\"Normal\" xfId=\"0\" builtinId=\"0\"/></cellStyles>"
+	"</styleSheet>";
+static const char sheet_head[] = XML_HEAD "<worksheet xmlns=\"" NS_MAIN "\" xmlns:r=\"" NS_REL "\"><sheetData>";
+static const char sheet_tail[] = "</sheetData></worksheet>";
+
+int table_parts_join(enum table_kind kind, const char *sheet, const struct table_part *const *parts,
+		     size_t n, struct buf *dst)
+{
+	int rc = 0;
+	if (kind == TABLE_CSV) {
+		for (size_t i = 0; i < n && !rc; i++)
+			rc = buf_append(dst, parts[i]->data.p, parts[i]->data.len);
+		return rc;
+	}
+	struct zip_entry e[6];
+	struct buf book = BUF_INIT, head = BUF_INIT, tail = BUF_INIT, cd = BUF_INIT;
+	size_t start = dst->len;
+	/* The sheet's name, escaped like any text (a part's cell, without the cell). */
+	if ((rc = buf_puts(&book, XML_HEAD "<workbook xmlns=\"" NS_MAIN "\" xmlns:r=\"" NS_REL
+				  "\"><sheets><sheet name=\"")))
+		goto out;
+	for (const char *p = sheet; *p && !rc; p++)
+		rc = *p == '&' ? buf_puts(&book, "&amp;") : *p == '<' ? buf_puts(&book, "&lt;")
+		   : *p == '"' ? buf_puts(&book, "&quot;") : buf_putc(&book, *p);
+	if (rc || (rc = buf_puts(&book, "\" sheetId=\"1\" r:id=\"rId1\"/></sheets></workbook>")))
+		goto out;
+	if ((rc = zip_stored(dst, start, &e[0], "[Content_Types].xml", content_types)) ||
+	    (rc = zip_stored(dst, start, &e[1], "_rels/.rels", root_rels)) ||
+	    (rc = zip_stored(dst, start, &e[2], "xl/workbook.xml", buf_str(&book))) ||
+	    (rc = zip_stored(dst, start, &e[3], "xl/_rels/workbook.xml.rels", book_rels)) ||
+	    (rc = zip_stored(dst, start, &e[4], "xl/styles.xml", styles)))
+		goto out;
+	/* The sheet: its head, the parts, its tail, one deflate stream; the CRC of the whole
+	 * from the pieces' (crc32_combine). */
+	size_t hn = sizeof sheet_head - 1, tn = sizeof sheet_tail - 1;
+	if ((rc = stored_raw(sheet_head, hn, false, &head)) || (rc = stored_raw(sheet_tail, tn, true, &tail)))
+		goto out;
+	uint64_t usize = hn + tn, csize = head.len + tail.len;
+	uLong crc = crc32_z(0, (const Bytef *)sheet_head, hn);
+	for (size_t i = 0; i < n; i++) {
+		if (!parts[i]->data.len)
+			continue;
+		crc = crc32_combine64(crc, parts[i]->crc, (z_off64_t)parts[i]->raw);
+		usize += parts[i]->raw;
+		csize += parts[i]->data.len;
+	}
+	crc = crc32_combine64(crc, crc32_z(0, (const Bytef *)sheet_tail, tn), (z_off64_t)tn);
+	if (usize > ZIP_MAX || csize > ZIP_MAX || dst->len - start > ZIP_MAX - csize - 4096) {
+		rc = ERR_LIMIT;
+		goto out;
+	}
+	e[5] = (struct zip_entry){ "xl/worksheets/sheet1.xml", (uint32_t)crc, (uint32_t)csize,
+				   (uint32_t)usize, (uint32_t)(dst->len - start), 8 };
+	if ((rc = zip_header(dst, &e[5], false)) || (rc = buf_reserve(dst, csize)) ||
+	    (rc = buf_append(dst, head.p, head.len)))
+		goto out;
+	for (size_t i = 0; i < n && !rc; i++)
+		rc = buf_append(dst, parts[i]->data.p, parts[i]->data.len);
+	if (rc || (rc = buf_append(dst, tail.p, tail.len)))
+		goto out;
+	/* The central directory and its end. Offsets count from the workbook's first byte. */
+	size_t cd_at = dst->len - start;
+	for (size_t i = 0; i < 6 && !rc; i++)
+		rc = zip_header(&cd, &e[i], true);
+	if (rc || (rc = buf_append(dst, cd.p, cd.len)) || (rc = put32(dst, 0x06054b50u)) ||
+	    (rc = put16(dst, 0)) || (rc = put16(dst, 0)) || (rc = put16(dst, 6)) ||
+	    (rc = put16(dst, 6)) || (rc = put32(dst, (uint32_t)cd.len)) ||
+	    (rc = put32(dst, (uint32_t)cd_at)) || (rc = put16(dst, 0)))
+		goto out;
+out:
+	buf_free(&book);
+	buf_free(&head);
+	buf_free(&tail);
+	buf_free(&cd);
 	return rc;
 }

@@ -9,6 +9,7 @@
 #define OKO_TABLE_WRITE_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "base/buf.h"
@@ -60,4 +61,40 @@ void table_mem_close(struct table_mem *m);
 struct lxw_workbook;
 struct lxw_workbook *table_xlsx_new(const char *path, bool constant_memory);
 
+/* ---- A table in parts, kept and joined ----
+ *
+ * A long export whose older rows never change (the audit journal, oldest first) is made of
+ * parts: each holds some rows, is written once, and is kept; a file is the parts joined in
+ * the order of their rows. table_writer_open_part() writes rows into a part
+ * (table_writer_text, _int, _empty, _end_row as above; table_writer_close finishes it): for
+ * CSV the rows' text, for XLSX the sheet's rows from first_row (1-based: each row and cell
+ * carries its reference, as spreadsheet programs expect) as a raw deflate stream of its own
+ * that ends with a sync flush and no final block, so parts laid end to end are one valid
+ * stream. deflated: a part kept and joined many times is compressed; one joined once (an
+ * export's newest rows) is better stored as it is (deflate's blocks for stored bytes, as
+ * is any part under 1 KB): compressing it would cost more than the bytes it saves. A part
+ * made after another (after, or NULL) may refer back into that one's last 32 KB of rows,
+ * deflate's window, and so compresses as if the two were one stream: it must then be joined
+ * right after it. Text cells are inline strings.
+ *
+ * table_parts_join() appends to dst the file of the parts in order: CSV their text; XLSX a
+ * workbook of one sheet, written by oko's own ZIP writer (libxlsxwriter deflates every row
+ * of every file it writes; this writer copies the kept parts' deflated bytes and combines
+ * their checksums). The sizes are bounded by ZIP's 4 GiB without ZIP64: ERR_LIMIT beyond. */
+struct table_part {
+	enum table_kind kind;
+	struct buf data;  /* CSV text, or XLSX rows deflated */
+	uint64_t raw;     /* XLSX: the rows' XML length before deflating */
+	uint32_t crc;     /* XLSX: CRC-32 of that XML */
+	long rows;
+	struct buf last;  /* XLSX: the last 32 KB of the rows' XML up to this part's end */
+};
+int table_writer_open_part(struct table_writer **out, enum table_kind kind, struct table_part *p,
+			   long first_row, const struct table_part *after, bool deflated);
+void table_part_free(struct table_part *p);
+/* Appends part p, made to follow to, to the end of to: the kept parts of an export held as
+ * one. */
+int table_part_append(struct table_part *to, const struct table_part *p);
+int table_parts_join(enum table_kind kind, const char *sheet, const struct table_part *const *parts,
+		     size_t n, struct buf *dst);
 #endif
