@@ -813,6 +813,20 @@ int audit_last_id(struct db *d, int64_t *id)
 	return db_cached_int(d, "SELECT max(id) FROM audit", 0, id);
 }
 
+int audit_entries_upto(struct db *d, int64_t upto, long *n)
+{
+	struct db_stmt *s = NULL;
+	*n = 0;
+	/* All less those above: a whole table's count is a walk of its pages (SQLite does not
+	 * read the rows), the ids above upto are few. */
+	int rc = db_cached(d, &s, "SELECT (SELECT count(*) FROM audit) - (SELECT count(*) FROM audit WHERE id > ?)");
+	if (!rc && !(rc = db_bind_int(s, 1, upto)) && !(rc = db_step_one(s)))
+		*n = (long)db_col_int(s, 0);
+	if (s)
+		db_reset(s);
+	return rc;
+}
+
 int audit_count(struct db *d, const struct scope *sc, long *n)
 {
 	struct db_stmt *s = NULL;
@@ -1154,18 +1168,22 @@ const char *audit_action_title(const char *action)
 }
 
 /* The filter's part of the WHERE clause, after AUDIT_SCOPE (?1, ?2): ?3 action, ?4 login,
- * ?5 from (inclusive), ?6 to (exclusive); '' for any. Moments compare as ISO text. */
+ * ?5 from (inclusive), ?6 to (exclusive); '' for any. Moments compare as ISO text. ?7, ?8
+ * the ids' window (bound as numbers, never 0 for open: a plain range is what lets the
+ * database walk only those ids). */
 #define AUDIT_FILTER " AND (?3 = '' OR a.action = ?3) AND (?4 = '' OR a.user_login = ?4)" \
-	" AND (?5 = '' OR a.at >= ?5) AND (?6 = '' OR a.at < ?6)"
+	" AND (?5 = '' OR a.at >= ?5) AND (?6 = '' OR a.at < ?6)" \
+	" AND a.id > ?7 AND a.id <= ?8"
 
 static int bind_filter(struct db_stmt *s, const struct scope *sc, const struct audit_filter *f)
 {
 	int rc;
 	if ((rc = scope_bind(s, sc)) || (rc = db_bind_text(s, 3, f->action ? f->action : "", -1)) ||
 	    (rc = db_bind_text(s, 4, f->user ? f->user : "", -1)) ||
-	    (rc = db_bind_text(s, 5, f->from ? f->from : "", -1)))
+	    (rc = db_bind_text(s, 5, f->from ? f->from : "", -1)) ||
+	    (rc = db_bind_text(s, 6, f->to ? f->to : "", -1)) || (rc = db_bind_int(s, 7, f->after)))
 		return rc;
-	return db_bind_text(s, 6, f->to ? f->to : "", -1);
+	return db_bind_int(s, 8, f->upto ? f->upto : INT64_MAX);
 }
 
 /* Whether an entry holds the folded text q: in the login, the action's title, the object,
@@ -1192,7 +1210,7 @@ int audit_query(struct db *d, const struct scope *sc, const struct audit_filter 
 		goto out;
 	if (search && !*buf_str(&q))
 		search = false;
-	if (!search) {
+	if (!search && total) {
 		/* No text to look for: the database counts and pages. */
 		if ((rc = db_prepare(d, &s, "SELECT count(*) FROM audit a WHERE " AUDIT_SCOPE AUDIT_FILTER)) ||
 		    (rc = bind_filter(s, sc, f)) || (rc = db_step_one(s)))
@@ -1202,16 +1220,16 @@ int audit_query(struct db *d, const struct scope *sc, const struct audit_filter 
 		db_finalize(s);
 		s = NULL;
 	}
-	if ((rc = db_prepare(d, &s, search || limit <= 0
-					    ? "SELECT a.at, a.user_login, a.action, coalesce(a.object, ''),"
-					      " coalesce(a.detail, ''), coalesce(a.ip, '') FROM audit a WHERE "
-					      AUDIT_SCOPE AUDIT_FILTER " ORDER BY a.id DESC"
-					    : "SELECT a.at, a.user_login, a.action, coalesce(a.object, ''),"
-					      " coalesce(a.detail, ''), coalesce(a.ip, '') FROM audit a WHERE "
-					      AUDIT_SCOPE AUDIT_FILTER " ORDER BY a.id DESC LIMIT ?7 OFFSET ?8")) ||
+#define AUDIT_ROWS "SELECT a.at, a.user_login, a.action, coalesce(a.object, ''), coalesce(a.detail, '')," \
+	" coalesce(a.ip, '') FROM audit a WHERE " AUDIT_SCOPE AUDIT_FILTER
+	bool all = search || limit <= 0;
+	if ((rc = db_prepare(d, &s, f->oldest_first ? (all ? AUDIT_ROWS " ORDER BY a.id"
+							   : AUDIT_ROWS " ORDER BY a.id LIMIT ?9 OFFSET ?10")
+				    : all ? AUDIT_ROWS " ORDER BY a.id DESC"
+					  : AUDIT_ROWS " ORDER BY a.id DESC LIMIT ?9 OFFSET ?10")) ||
 	    (rc = bind_filter(s, sc, f)))
 		goto out;
-	if (!search && limit > 0 && ((rc = db_bind_int(s, 7, limit)) || (rc = db_bind_int(s, 8, offset))))
+	if (!all && ((rc = db_bind_int(s, 9, limit)) || (rc = db_bind_int(s, 10, offset))))
 		goto out;
 	while ((rc = db_step(s)) == DB_ROW) {
 		struct audit_item a = { db_col_text(s, 0), db_col_text(s, 1), db_col_text(s, 2),

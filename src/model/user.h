@@ -214,11 +214,19 @@ struct audit_filter {
 				   * exclusive; "" or NULL for open */
 	const char *q;            /* text in the login, the action's title, the object, the
 				   * detail or the address, folded (case, ё); "" or NULL for any */
+	int64_t after, upto;      /* only the entries with after < id <= upto; 0 for no bound
+				   * (an export kept in parts of ids, see audit_entries_upto) */
+	bool oldest_first;        /* in the order they were written (an export) */
 };
-/* The entries of the scope (as audit_list) that pass the filter, newest first: the page
- * from offset of at most limit (limit <= 0: all of them, for an export); *total (may be
- * NULL) gets how many pass. */
+/* The entries of the scope (as audit_list) that pass the filter, newest first (or oldest
+ * first, f->oldest_first): the page from offset of at most limit (limit <= 0: all of them,
+ * for an export); *total (may be NULL) gets how many pass. */
 int audit_query(struct db *d, const struct scope *sc, const struct audit_filter *f, long limit,
 		long offset, audit_item_fn fn, void *ctx, long *total);
+/* How many entries, of every scope, have an id up to upto. An id range of the journal is
+ * final when this count no longer changes: on SQLite writers take turns, so every id below
+ * the last one seen is final; on PostgreSQL a transaction still open may commit an id below
+ * one already committed, and the count then grows. */
+int audit_entries_upto(struct db *d, int64_t upto, long *n);
 
 #endif

@@ -10,12 +10,14 @@
  * The territory is chosen from lists (regions and municipalities as <select>s, schools as
  * an input with a datalist the browser searches) and checked by the model like typed text.
  * The model refuses what would leave no administrator or lock the acting one out. */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "base/err.h"
+#include "base/mem.h"
 #include "base/ru.h"
 #include "base/str.h"
 #include "io/table_write.h"
@@ -575,6 +577,170 @@ static int audit_cells(void *ctx, const struct audit_item *a)
 	return table_writer_end_row(t);
 }
 
+/* ---- The journal's export, kept in parts ----
+ *
+ * An export holds every entry of the scope that passes the filter up to the request, in
+ * the order they were written (a file for a spreadsheet: its rows keep their numbers as
+ * the journal grows); the export is itself an entry, so no two are the same and a whole
+ * one cannot be kept. Its older rows never change, though: entries are only added, and an
+ * entry's row depends only on its stored fields and its place. So the rows are kept, per
+ * scope, filter and format, for one content version (a change of the users changes whom a
+ * scope sees): written AUDIT_PART_IDS ids at a time as parts (io/table_write.h) appended to
+ * one; an export writes only the entries after the last full part and joins the header,
+ * the kept rows and those. The kept ids are final while counted the same
+ * (audit_entries_upto): checked on every export, the rows made again when not. At most
+ * AUDIT_KEPT_PARTS parts a key, the oldest 262,144 ids (some 30 MB of CSV, 7 MB of XLSX):
+ * an export of a larger journal writes the rest each time. */
+#define AUDIT_PART_IDS 64
+#define AUDIT_KEPT_PARTS 4096
+#define AUDIT_KEPT 4
+
+struct audit_kept {
+	char key[700];            /* scope, filter, format; "" for a free slot */
+	uint64_t version;         /* the content version the parts were made in */
+	long entries;             /* audit_entries_upto(n · AUDIT_PART_IDS) when made */
+	struct table_part all;    /* the rows of the ids 1 … n · AUDIT_PART_IDS, made a part of
+				   * AUDIT_PART_IDS ids at a time */
+	size_t n;
+	uint64_t used;
+};
+static struct audit_kept kept[AUDIT_KEPT];
+static uint64_t kept_tick;
+static pthread_mutex_t kept_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static void kept_drop(struct audit_kept *k)
+{
+	table_part_free(&k->all);
+	k->n = 0;
+	k->entries = 0;
+}
+
+/* The entries of f with after < id <= upto, oldest first, into a new part that will follow
+ * the part before (the kept rows; the header is the sheet's first row): compressed when it
+ * is to be kept. */
+static int audit_part(struct web_req *r, const struct audit_filter *f, int64_t after, int64_t upto,
+		      enum table_kind kind, const struct table_part *before, bool keep, struct table_part *p)
+{
+	struct audit_filter g = *f;
+	g.after = after;
+	g.upto = upto;
+	g.oldest_first = true;
+	struct table_writer *t;
+	int rc = table_writer_open_part(&t, kind, p, 2 + before->rows, before, keep);
+	if (rc)
+		return rc;
+	rc = audit_query(r->db, &r->scope, &g, 0, 0, audit_cells, t, NULL);
+	int rc2 = table_writer_close(t);
+	if (rc || (rc = rc2))
+		table_part_free(p);
+	return rc;
+}
+
+/* k's parts brought up to the full parts below the journal's last id: made again from the
+ * first when the content moved or a part's ids turned out not final. */
+static int kept_update(struct web_req *r, struct audit_kept *k, const struct audit_filter *f,
+		       enum table_kind kind)
+{
+	int64_t last = 0;
+	long now = 0, was = 0;
+	int rc = audit_last_id(r->db, &last);
+	uint64_t v = db_content_version(r->db);
+	size_t full = (size_t)(last / AUDIT_PART_IDS);
+	if (full > AUDIT_KEPT_PARTS)
+		full = AUDIT_KEPT_PARTS;
+	if (rc)
+		return rc;
+	if (k->version != v)
+		kept_drop(k);
+	k->version = v;
+	if (k->n && full <= k->n) {
+		/* Nothing to add: the kept ids must still be what they were. */
+		if ((rc = audit_entries_upto(r->db, (int64_t)k->n * AUDIT_PART_IDS, &now)))
+			return rc;
+		if (now == k->entries)
+			return 0;
+		kept_drop(k);
+	}
+	/* Counted before the new parts are read, and the kept ids after: an entry landing late
+	 * among either is then seen by the next export's count. */
+	if ((rc = audit_entries_upto(r->db, (int64_t)full * AUDIT_PART_IDS, &now)))
+		return rc;
+	if (k->n && ((rc = audit_entries_upto(r->db, (int64_t)k->n * AUDIT_PART_IDS, &was)) ||
+		     was != k->entries))
+		kept_drop(k);
+	if (rc)
+		return rc;
+	k->all.kind = kind;
+	for (; k->n < full; k->n++) {
+		int64_t from = (int64_t)k->n * AUDIT_PART_IDS;
+		struct table_part p;
+		if ((rc = audit_part(r, f, from, from + AUDIT_PART_IDS, kind, &k->all, true, &p)) ||
+		    (rc = table_part_append(&k->all, &p))) {
+			table_part_free(&p);
+			kept_drop(k);
+			return rc;
+		}
+		table_part_free(&p);
+	}
+	k->entries = now;
+	return 0;
+}
+
+/* The export of the journal (f, kind) appended to w->body. */
+static int audit_export(struct web_req *r, struct web_res *w, const struct audit_filter *f,
+			enum table_kind kind)
+{
+	static const char *const head[] = { "Когда", "Кто", "Действие", "Объект", "Подробности", "Адрес" };
+	struct table_part hdr, fresh;
+	struct table_writer *t;
+	struct audit_kept own = { .key = "" }, *k = &own;
+	char key[sizeof own.key];
+	int rc, n = snprintf(key, sizeof key, "%d|%lld|%d|%s|%s|%s|%s|%s", (int)r->scope.kind,
+			     (long long)r->scope.id, (int)kind, f->action ? f->action : "",
+			     f->user ? f->user : "", f->from ? f->from : "", f->to ? f->to : "",
+			     f->q ? f->q : "");
+	bool keep = n > 0 && (size_t)n < sizeof key && db_content_version(r->db);
+	if ((rc = table_writer_open_part(&t, kind, &hdr, 1, NULL, false)))
+		return rc;
+	for (size_t i = 0; i < sizeof head / sizeof *head && !rc; i++)
+		rc = table_writer_text(t, head[i]);
+	if (!rc)
+		rc = table_writer_end_row(t);
+	int rc2 = table_writer_close(t);
+	if (rc || (rc = rc2))
+		goto out_hdr;
+	if (keep) {
+		pthread_mutex_lock(&kept_lock);
+		k = NULL;
+		for (int i = 0; i < AUDIT_KEPT && !k; i++)
+			if (!strcmp(kept[i].key, key))
+				k = &kept[i];
+		if (!k) {
+			k = &kept[0];
+			for (int i = 1; i < AUDIT_KEPT; i++)
+				if (kept[i].used < k->used)
+					k = &kept[i];
+			kept_drop(k);
+			memcpy(k->key, key, sizeof key);
+		}
+		k->used = ++kept_tick;
+		if ((rc = kept_update(r, k, f, kind)))
+			goto out;
+	}
+	/* The entries after the kept parts, made for this export. */
+	if ((rc = audit_part(r, f, (int64_t)k->n * AUDIT_PART_IDS, 0, kind, &k->all, !keep, &fresh)))
+		goto out;
+	const struct table_part *parts[] = { &hdr, &k->all, &fresh };
+	rc = table_parts_join(kind, "Журнал действий", parts, 3, &w->body);
+	table_part_free(&fresh);
+out:
+	if (keep)
+		pthread_mutex_unlock(&kept_lock);
+out_hdr:
+	table_part_free(&hdr);
+	return rc;
+}
+
 /* A local date 'YYYY-MM-DD' as the UTC moment of its start (next: of the day after), in
  * the region's zone; "" for none. */
 static void utc_bound(const char *date, bool next, char out[32])
@@ -620,29 +786,16 @@ int page_audit(struct web_req *r, struct web_res *w)
 	char ufrom[32], uto[32];
 	utc_bound(from, false, ufrom);
 	utc_bound(to, true, uto);
-	const struct audit_filter f = { action, who, ufrom, uto, q };
+	const struct audit_filter f = { .action = action, .user = who, .from = ufrom, .to = uto, .q = q };
 	int rc;
 	/* A coordinator bound to a region sees the actions of that region's users only (no
 	 * anonymous failed logins, which carry addresses and whatever was typed). */
 	if (format && *format) {
 		bool xlsx = !strcmp(format, "xlsx");
-		enum table_kind kind = xlsx ? TABLE_XLSX : TABLE_CSV;
-		struct table_writer *t = NULL;
-		char msg[256] = "";
-		static const char *const head[] = { "Когда", "Кто", "Действие", "Объект", "Подробности", "Адрес" };
-		if ((rc = table_writer_open_mem(&t, kind, "Журнал действий", &w->body, msg, sizeof msg)))
-			return rc;
-		for (size_t i = 0; i < sizeof head / sizeof *head && !rc; i++)
-			rc = table_writer_text(t, head[i]);
-		if (!rc)
-			rc = table_writer_end_row(t);
-		if (!rc)
-			rc = audit_query(r->db, &r->scope, &f, 0, 0, audit_cells, t, NULL);
-		int rc2 = table_writer_close(t);
-		if (rc || (rc = rc2))
+		if ((rc = audit_export(r, w, &f, xlsx ? TABLE_XLSX : TABLE_CSV)))
 			return rc;
 		audit_add(r->db, &r->user, NULL, "audit_export", NULL, xlsx ? "XLSX" : "CSV", r->ip);
-		web_send_table(r, w, kind, xlsx ? "audit.xlsx" : "audit.csv",
+		web_send_table(r, w, xlsx ? TABLE_XLSX : TABLE_CSV, xlsx ? "audit.xlsx" : "audit.csv",
 			       xlsx ? "Журнал действий.xlsx" : "Журнал действий.csv");
 		return 0;
 	}
@@ -687,7 +840,7 @@ int page_audit(struct web_req *r, struct web_res *w)
 	html_attr(b, buf_str(&base));
 	buf_puts(b, "&amp;format=xlsx\">XLSX</a>, <a href=\"");
 	html_attr(b, buf_str(&base));
-	buf_puts(b, "&amp;format=csv\">CSV</a> · время местное (");
+	buf_puts(b, "&amp;format=csv\">CSV</a> (записи по времени, от ранних к поздним) · время местное (");
 	html_text(b, ru_zone()->title);
 	buf_puts(b, ")</p><div class=\"scroll\"><table><thead><tr><th>Когда</th><th>Кто</th>"
 		    "<th>Действие</th><th>Объект</th><th>Подробности</th><th>Адрес</th></tr></thead><tbody>");
