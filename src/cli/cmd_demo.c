@@ -2100,8 +2100,8 @@ int cmd_demo(struct cli *c, int argc, char **argv)
 	       gc.results - gc.absent, gc.absent, gc.manipulated, gc.truth);
 	if ((rc = demo_users(d)) || (rc = demo_observers(d, &p, &o)))
 		goto out;
-	/* A fresh connection for the re-checks: one connection keeps at most DB_CACHE (64)
-	 * cached statements, and the demo has used most of them by now. */
+	/* A fresh connection for the re-checks: the demo's statements so far need not stay
+	 * in one connection's cache (db.c's DB_CACHE) for the rest of it. */
 	db_close(d);
 	d = NULL;
 	if ((rc = cli_open_db(c, 0, &d)) || (rc = demo_recheck(d, &p, c->db_path, dir)))

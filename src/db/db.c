@@ -19,7 +19,9 @@
 #include "db/backup.h"
 #include "db/pg.h"
 
-#define DB_CACHE 64
+/* Room for every db_cached call site in the source (about 140): a connection that served
+ * every route holds them all. */
+#define DB_CACHE 192
 
 /* Once per process, before SQLite initialises: no memory statistics (oko never reads
  * them), so an allocation does not take SQLite's global memory mutex — every thread's
