@@ -454,15 +454,29 @@ static void add_headers(struct MHD_Response *resp, const struct web_res *w, bool
 	}
 }
 
-/* Queues the response a handler (or the server) filled. */
-static enum MHD_Result answer(struct MHD_Connection *conn, const struct conn *c)
+/* Queues the response a handler (or the server) filled. A body of ANSWER_HAND_OVER bytes or
+ * more is handed to libmicrohttpd, which frees it once sent, rather than copied (a download
+ * of megabytes was copied once more per request); a smaller one is copied, and its buffer
+ * freed with the connection. */
+#define ANSWER_HAND_OVER 16384
+static enum MHD_Result answer(struct MHD_Connection *conn, struct conn *c)
 {
-	const struct web_res *w = &c->res;
-	struct MHD_Response *resp =
-		w->static_body ? MHD_create_response_from_buffer(w->static_len, (void *)w->static_body,
-								   MHD_RESPMEM_PERSISTENT)
-			       : MHD_create_response_from_buffer(w->body.len, w->body.p ? w->body.p : (void *)"",
-								   MHD_RESPMEM_MUST_COPY);
+	struct web_res *w = &c->res;
+	struct MHD_Response *resp;
+	if (w->static_body) {
+		resp = MHD_create_response_from_buffer(w->static_len, (void *)w->static_body,
+						       MHD_RESPMEM_PERSISTENT);
+	} else if (w->body.len >= ANSWER_HAND_OVER) {
+		size_t n = w->body.len;
+		char *p = buf_steal(&w->body);
+		if ((resp = MHD_create_response_from_buffer(n, p, MHD_RESPMEM_MUST_FREE)))
+			w->handed = n;
+		else
+			free(p);
+	} else {
+		resp = MHD_create_response_from_buffer(w->body.len, w->body.p ? w->body.p : (void *)"",
+						       MHD_RESPMEM_MUST_COPY);
+	}
 	if (!resp)
 		return MHD_NO;
 	add_headers(resp, w, c->req.secure);
@@ -746,7 +760,7 @@ static void access_log(const struct conn *c, enum MHD_RequestTerminationCode toe
 		LOG_TEXT_FIELD("route", metrics_route_label(r->route, r->path, r->method)),
 		LOG_TEXT_FIELD("path", r->path),
 		LOG_INT_FIELD("status", w->status),
-		LOG_INT_FIELD("bytes", (int64_t)(w->static_body ? w->static_len : w->body.len)),
+		LOG_INT_FIELD("bytes", (int64_t)(w->static_body ? w->static_len : w->handed ? w->handed : w->body.len)),
 		LOG_NUM_FIELD("duration_ms", (double)(int64_t)(ms * 1000 + 0.5) / 1000),
 		LOG_TEXT_FIELD("ip", r->ip),
 		LOG_TEXT_FIELD("user", user),

@@ -101,6 +101,7 @@ struct web_res {
 	const char *disposition; /* Content-Disposition, for downloads */
 	const void *static_body; /* a body that outlives the request (embedded assets) */
 	size_t static_len;
+	size_t handed;          /* the body's length once handed to libmicrohttpd (server.c) */
 	const char *cache;      /* Cache-Control */
 	int retry_after;        /* seconds for Retry-After (a 503 that will pass), or 0 */
 	bool close;             /* close the connection after the answer */
