@@ -209,23 +209,21 @@ static void drop(struct entry *e)
 	memset(e, 0, sizeof *e);
 }
 
-/* Whether the key `format` was given (without asking web_str about a route that does not
- * declare it). */
-static bool format_given(const struct web_req *r)
-{
-	for (int i = 0; i < r->nvals; i++)
-		if (!strcmp(r->vals[i].key->name, "format"))
-			return r->vals[i].text && r->vals[i].text[0];
-	return false;
-}
-
-/* The parsed value of the key or path parameter name, NULL when not given. */
+/* The parsed value of the key or path parameter name, NULL when not given (read from the
+ * declared inputs, without asking web_str about a route that does not declare it). */
 static const char *value_of(const struct web_req *r, const char *name)
 {
 	for (int i = 0; i < r->nvals; i++)
 		if (!strcmp(r->vals[i].key->name, name))
 			return r->vals[i].text;
 	return NULL;
+}
+
+/* Whether the key `format` was given, not empty. */
+static bool format_given(const struct web_req *r)
+{
+	const char *f = value_of(r, "format");
+	return f && *f;
 }
 
 /* What else than the epoch a kept page is keyed by: the last entry of a table whose rows do
