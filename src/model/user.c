@@ -813,14 +813,17 @@ int audit_last_id(struct db *d, int64_t *id)
 	return db_cached_int(d, "SELECT max(id) FROM audit", 0, id);
 }
 
-int audit_entries_upto(struct db *d, int64_t upto, long *n)
+int audit_entries(struct db *d, int64_t after, int64_t upto, long *n)
 {
 	struct db_stmt *s = NULL;
 	*n = 0;
-	/* All less those above: a whole table's count is a walk of its pages (SQLite does not
-	 * read the rows), the ids above upto are few. */
-	int rc = db_cached(d, &s, "SELECT (SELECT count(*) FROM audit) - (SELECT count(*) FROM audit WHERE id > ?)");
-	if (!rc && !(rc = db_bind_int(s, 1, upto)) && !(rc = db_step_one(s)))
+	/* From the first id: all less those above (a whole table's count is a walk of its
+	 * pages, SQLite does not read the rows; the ids above are few). */
+	int rc = after ? db_cached(d, &s, "SELECT count(*) FROM audit WHERE id > ? AND id <= ?")
+		       : db_cached(d, &s, "SELECT (SELECT count(*) FROM audit) - (SELECT count(*) FROM audit WHERE id > ?)");
+	if (!rc && after)
+		rc = db_bind_int(s, 1, after);
+	if (!rc && !(rc = db_bind_int(s, after ? 2 : 1, upto)) && !(rc = db_step_one(s)))
 		*n = (long)db_col_int(s, 0);
 	if (s)
 		db_reset(s);

@@ -215,7 +215,7 @@ struct audit_filter {
 	const char *q;            /* text in the login, the action's title, the object, the
 				   * detail or the address, folded (case, ё); "" or NULL for any */
 	int64_t after, upto;      /* only the entries with after < id <= upto; 0 for no bound
-				   * (an export kept in parts of ids, see audit_entries_upto) */
+				   * (an export kept in parts of ids, see audit_entries) */
 	bool oldest_first;        /* in the order they were written (an export) */
 };
 /* The entries of the scope (as audit_list) that pass the filter, newest first (or oldest
@@ -223,10 +223,10 @@ struct audit_filter {
  * for an export); *total (may be NULL) gets how many pass. */
 int audit_query(struct db *d, const struct scope *sc, const struct audit_filter *f, long limit,
 		long offset, audit_item_fn fn, void *ctx, long *total);
-/* How many entries, of every scope, have an id up to upto. An id range of the journal is
- * final when this count no longer changes: on SQLite writers take turns, so every id below
- * the last one seen is final; on PostgreSQL a transaction still open may commit an id below
- * one already committed, and the count then grows. */
-int audit_entries_upto(struct db *d, int64_t upto, long *n);
+/* How many entries, of every scope, have an id in after < id <= upto. An id range of the
+ * journal is final when this count no longer changes: on SQLite writers take turns, so
+ * every id below the last one seen is final; on PostgreSQL a transaction still open may
+ * commit an id below one already committed, and the count then grows. */
+int audit_entries(struct db *d, int64_t after, int64_t upto, long *n);
 
 #endif

@@ -587,18 +587,18 @@ static int audit_cells(void *ctx, const struct audit_item *a)
  * scope, filter and format, for one content version (a change of the users changes whom a
  * scope sees): written AUDIT_PART_IDS ids at a time as parts (io/table_write.h) appended to
  * one; an export writes only the entries after the last full part and joins the header,
- * the kept rows and those. The kept ids are final while counted the same
- * (audit_entries_upto): checked on every export, the rows made again when not. At most
- * AUDIT_KEPT_PARTS parts a key, the oldest 262,144 ids (some 30 MB of CSV, 7 MB of XLSX):
- * an export of a larger journal writes the rest each time. */
+ * the kept rows and those. The kept ids are final while counted the same (audit_entries,
+ * each part's ids counted before its rows are read): checked on every export, the rows
+ * made again when not. At most AUDIT_KEPT_BYTES a key (the oldest entries: some 1.3 M in a
+ * workbook, 300,000 in CSV): an export of a larger journal writes the rest each time. */
 #define AUDIT_PART_IDS 64
-#define AUDIT_KEPT_PARTS 4096
+#define AUDIT_KEPT_BYTES (32 << 20)
 #define AUDIT_KEPT 4
 
 struct audit_kept {
 	char key[700];            /* scope, filter, format; "" for a free slot */
 	uint64_t version;         /* the content version the parts were made in */
-	long entries;             /* audit_entries_upto(n · AUDIT_PART_IDS) when made */
+	long entries;             /* the parts' ids counted (audit_entries) before they were read */
 	struct table_part all;    /* the rows of the ids 1 … n · AUDIT_PART_IDS, made a part of
 				   * AUDIT_PART_IDS ids at a time */
 	size_t n;
@@ -636,54 +636,46 @@ static int audit_part(struct web_req *r, const struct audit_filter *f, int64_t a
 	return rc;
 }
 
-/* k's parts brought up to the full parts below the journal's last id: made again from the
- * first when the content moved or a part's ids turned out not final. */
+/* k's parts brought up to the full parts below the journal's last id (or AUDIT_KEPT_BYTES):
+ * made again from the first when the content moved or a part's ids turned out not final. */
 static int kept_update(struct web_req *r, struct audit_kept *k, const struct audit_filter *f,
 		       enum table_kind kind)
 {
 	int64_t last = 0;
-	long now = 0, was = 0;
+	long now = 0;
 	int rc = audit_last_id(r->db, &last);
 	uint64_t v = db_content_version(r->db);
 	size_t full = (size_t)(last / AUDIT_PART_IDS);
-	if (full > AUDIT_KEPT_PARTS)
-		full = AUDIT_KEPT_PARTS;
 	if (rc)
 		return rc;
 	if (k->version != v)
 		kept_drop(k);
 	k->version = v;
-	if (k->n && full <= k->n) {
-		/* Nothing to add: the kept ids must still be what they were. */
-		if ((rc = audit_entries_upto(r->db, (int64_t)k->n * AUDIT_PART_IDS, &now)))
-			return rc;
-		if (now == k->entries)
-			return 0;
-		kept_drop(k);
-	}
-	/* Counted before the new parts are read, and the kept ids after: an entry landing late
-	 * among either is then seen by the next export's count. */
-	if ((rc = audit_entries_upto(r->db, (int64_t)full * AUDIT_PART_IDS, &now)))
-		return rc;
-	if (k->n && ((rc = audit_entries_upto(r->db, (int64_t)k->n * AUDIT_PART_IDS, &was)) ||
-		     was != k->entries))
+	/* The kept ids must still be what they were. */
+	if (k->n && ((rc = audit_entries(r->db, 0, (int64_t)k->n * AUDIT_PART_IDS, &now)) ||
+		     now != k->entries))
 		kept_drop(k);
 	if (rc)
 		return rc;
 	k->all.kind = kind;
-	for (; k->n < full; k->n++) {
+	for (; k->n < full && k->all.data.len < AUDIT_KEPT_BYTES; k->n++) {
 		int64_t from = (int64_t)k->n * AUDIT_PART_IDS;
 		struct table_part p;
-		if ((rc = audit_part(r, f, from, from + AUDIT_PART_IDS, kind, &k->all, true, &p)) ||
-		    (rc = table_part_append(&k->all, &p))) {
-			table_part_free(&p);
-			kept_drop(k);
-			return rc;
-		}
+		/* Counted before the rows are read: an entry landing late among them is then
+		 * seen by the next export's count. */
+		if ((rc = audit_entries(r->db, from, from + AUDIT_PART_IDS, &now)))
+			break;
+		if ((rc = audit_part(r, f, from, from + AUDIT_PART_IDS, kind, &k->all, true, &p)))
+			break;
+		rc = table_part_append(&k->all, &p);
 		table_part_free(&p);
+		if (rc)
+			break;
+		k->entries += now;
 	}
-	k->entries = now;
-	return 0;
+	if (rc)
+		kept_drop(k);
+	return rc;
 }
 
 /* The export of the journal (f, kind) appended to w->body. */
