@@ -13,6 +13,7 @@
 #include "analysis/analysis.h"
 #include "base/buf.h"
 #include "base/hmap.h"
+#include "base/numfmt.h"
 #include "io/table_write.h"
 #include "model/load.h"
 #include "model/run.h"
@@ -65,6 +66,17 @@ struct aproc {
 	struct buf csv;         /* the procedure's rows of signs.csv */
 	char pre[128];          /* "login,code," of school pre_school's rows (pre_len 0: none) */
 	size_t pre_len, pre_school;
+	/* The sign names' and the statuses' lengths, measured at the procedure's first row
+	 * (names_ready), so that a row copies its names without measuring them. */
+	uint8_t sign_len[STAT_SIGN_COUNT], status_len[STAT_FLAG + 1];
+	bool names_ready;
+	/* Each sign's last threshold, p and q in signs.csv and their text: a sign's threshold
+	 * is mostly one value and many q's are 1, so a row often repeats the one before. */
+	struct num_memo {
+		uint64_t bits; /* the value's bits */
+		size_t len;    /* its text's length, 0: none yet */
+		char s[NUMFMT_MAX];
+	} memo[STAT_SIGN_COUNT][3];
 	uint8_t *fl;            /* per school: 1 mean_inflated, 2 journal_mismatch flagged */
 	uint8_t *ownc;          /* per school: own signs flagged */
 	struct flagrow *flags;  /* flagged rows for sign_result (stored runs) */

@@ -107,6 +107,28 @@ static char *put_numf(char *o, double v, char c)
 	return o + 1;
 }
 
+/* put_numf through m: a value with the bits of m's last is its text again (the bytes past
+ * the text are scratch, as numfmt_g's own: the room reserved for a number). */
+static char *put_numm(char *o, double v, char c, struct num_memo *m)
+{
+	if (isnan(v) || isinf(v)) {
+		*o = c;
+		return o + 1;
+	}
+	uint64_t bits;
+	memcpy(&bits, &v, sizeof bits);
+	if (m->len && m->bits == bits) {
+		memcpy(o, m->s, NUMFMT_MAX);
+	} else {
+		m->len = numfmt_g(o, v, 10);
+		m->bits = bits;
+		memcpy(m->s, o, NUMFMT_MAX);
+	}
+	o += m->len;
+	*o = c;
+	return o + 1;
+}
+
 static int sign_out(struct job *r, struct aproc *p, const struct srow *x)
 {
 	struct buf *b = &p->csv;
@@ -123,9 +145,18 @@ static int sign_out(struct job *r, struct aproc *p, const struct srow *x)
 			p->pre_school = x->school;
 		}
 	}
+	if (!p->names_ready) {
+		for (int s = 0; s < STAT_SIGN_COUNT; s++) {
+			const char *n = stat_sign_name((enum stat_sign)s);
+			p->sign_len[s] = (uint8_t)(n ? strlen(n) : 0);
+		}
+		for (int s = 0; s <= STAT_FLAG; s++)
+			p->status_len[s] = (uint8_t)strlen(stat_status_name((enum stat_status)s));
+		p->names_ready = true;
+	}
 	const char *st = stat_status_name(x->st);
 	const char *det = x->detail ? x->detail : "", *sign = stat_sign_name(x->sign);
-	size_t ns = strlen(sign), nst = strlen(st), nd = strlen(det);
+	size_t ns = p->sign_len[x->sign], nst = p->status_len[x->st], nd = strlen(det);
 	size_t npre = p->pre_len ? p->pre_len
 				 : strlen(r->sc.s[x->school].login) + strlen(p->info.code) + 2;
 	/* One reservation for the row: the texts, four numbers, a count, 10 separators. */
@@ -147,12 +178,13 @@ static int sign_out(struct job *r, struct aproc *p, const struct srow *x)
 	}
 	o = put_field(o, sign, ns, ',');
 	o = put_numf(o, x->value, ',');
-	o = put_numf(o, x->threshold, ',');
+	struct num_memo *memo = p->memo[x->sign];
+	o = put_numm(o, x->threshold, ',', &memo[0]);
 	o += numfmt_u(o, x->n > 0 ? (unsigned long long)x->n : 0); /* a count */
 	*o++ = ',';
 	o = put_field(o, st, nst, ',');
-	o = put_numf(o, x->pv, ',');
-	o = put_numf(o, x->q, ',');
+	o = put_numm(o, x->pv, ',', &memo[1]);
+	o = put_numm(o, x->q, ',', &memo[2]);
 	/* A detail without a separator, quote or line break is copied as it is (reserved
 	 * above); another goes through the quoting rule. */
 	if (det[strcspn(det, ",\"\r\n")] == 0) {

@@ -126,17 +126,15 @@ int buf_csv_field(struct buf *out, const char *s, size_t n, char sep)
 	if (i == n)
 		return buf_append(out, s, n);
 	int rc = buf_putc(out, '"');
-	size_t from = 0;
-	for (i = 0; i < n && !rc; i++) {
-		if (s[i] != '"')
-			continue;
+	const char *p = s, *end = s + n, *q;
+	while (!rc && (q = memchr(p, '"', (size_t)(end - p)))) {
 		/* Up to and including the quote, then the quote once more. */
-		if (!(rc = buf_append(out, s + from, i + 1 - from)))
+		if (!(rc = buf_append(out, p, (size_t)(q + 1 - p))))
 			rc = buf_putc(out, '"');
-		from = i + 1;
+		p = q + 1;
 	}
 	if (!rc)
-		rc = buf_append(out, s + from, n - from);
+		rc = buf_append(out, p, (size_t)(end - p));
 	if (!rc)
 		rc = buf_putc(out, '"');
 	return rc;

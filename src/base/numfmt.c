@@ -3,9 +3,10 @@
  * The fast path, for 1 ≤ P ≤ 15 significant digits: find the decimal exponent X of v
  * (10^X ≤ |v| < 10^(X+1) after rounding), compute s = |v|·10^(P−1−X) with the power taken
  * from a table of exactly representable powers (10^0..10^22), so s carries one rounding
- * error of at most s·2^−53. Rounding s to the nearest integer gives the P digits; it is
- * the exact decimal rounding unless s lies within that error of a half-integer, in which
- * case snprintf decides. Then the C standard's %g layout: fixed notation when
+ * error of at most s·2^−53 (two, at most s·2^−52, when two powers are needed for a small
+ * |v|). Rounding s to the nearest integer gives the P digits; it is the exact decimal
+ * rounding unless s lies within s·2^−51 of a half-integer, in which case snprintf
+ * decides. A NaN or an infinity is written as glibc writes it. Then the C standard's %g layout: fixed notation when
  * P > X ≥ −4, exponential otherwise, trailing zeros and a bare point removed. */
 #include "base/numfmt.h"
 
@@ -64,9 +65,14 @@ static int digits(double a, int prec, uint64_t *m, int *x)
 		e++;
 	for (int tries = 0; tries < 3; tries++) {
 		int k = prec - 1 - e;
-		if (k > 22 || k < -22)
+		if (k > 44 || k < -22)
 			return 0;
-		double s = k >= 0 ? a * pow10_exact[k] : a / pow10_exact[-k];
+		/* Beyond 10^22 (|v| below about 10^(P−23)) by two exact powers: two roundings,
+		 * an error below s·2^−52, still inside the half-way test's s·2^−51 (and below
+		 * 0.25 for s < 10^15, as the tests of e below need). */
+		double s = k > 22    ? a * pow10_exact[22] * pow10_exact[k - 22]
+			   : k >= 0 ? a * pow10_exact[k]
+				    : a / pow10_exact[-k];
 		double fl = (double)(uint64_t)s; /* floor: 0 < s < 10^16 */
 		if (fabs(s - fl - 0.5) <= s * 0x1p-51) /* too near a half-way point */
 			return 0;
@@ -110,7 +116,16 @@ size_t numfmt_g(char *out, double v, int prec)
 {
 	if (prec < 1)
 		prec = 1;
-	if (!isfinite(v) || prec > 15)
+	if (!isfinite(v)) {
+		/* What glibc's %g writes for any precision: "nan" or "inf", after a "-" when the
+		 * sign bit is set ("-nan" too). */
+		char *o = out;
+		if (signbit(v))
+			*o++ = '-';
+		memcpy(o, isnan(v) ? "nan" : "inf", 4);
+		return (size_t)(o + 3 - out);
+	}
+	if (prec > 15)
 		return slow(out, v, prec);
 	bool neg = signbit(v);
 	if (neg)

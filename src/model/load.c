@@ -224,9 +224,10 @@ static void class_named(struct load_classes *names, size_t *cap, uint32_t school
 {
 	if (!names)
 		return;
-	size_t c = names->n;
+	size_t c = names->n, had = *cap;
 	names->school = xgrow(names->school, cap, c + 1, sizeof *names->school);
-	names->name = xrealloc(names->name, *cap * sizeof *names->name);
+	if (*cap != had) /* the names grow with the schools' array, not a class at a time */
+		names->name = xrealloc(names->name, *cap * sizeof *names->name);
 	names->school[c] = school;
 	copy_text(names->name[c], sizeof names->name[c], name);
 	names->n = c + 1;

@@ -19,9 +19,13 @@ void stat_scoring_targets(const struct stat_proc *p, bool *target)
 int stat_analyze(const struct stat_proc *p, const struct stat_cfg *cfg, struct stat_analysis *a)
 {
 	memset(a, 0, sizeof *a);
-	int rc = stat_proc_check(p);
-	if (rc)
+	/* Each work's points, summed once by the check for the person fit and the twins. */
+	int32_t *pts = p->pos ? xmalloc((p->n ? p->n : 1) * sizeof *pts) : NULL;
+	int rc = stat_proc_check_points(p, pts);
+	if (rc) {
+		free(pts);
 		return rc;
+	}
 	size_t ns = p->nschools, nc = p->class_id ? p->nclasses : 0;
 	a->nschools = ns;
 	a->nclasses = nc;
@@ -52,7 +56,7 @@ int stat_analyze(const struct stat_proc *p, const struct stat_cfg *cfg, struct s
 			goto fail;
 	}
 	if (!p->pos)
-		return 0;
+		return 0; /* pts is NULL */
 	a->hard = ALLOC(ns, struct stat_zres);
 	a->prof = ALLOC(ns, struct stat_profile_group);
 	a->fit = ALLOC(ns, struct stat_zres);
@@ -79,12 +83,14 @@ int stat_analyze(const struct stat_proc *p, const struct stat_cfg *cfg, struct s
 				     (struct stat_zres *[]){a->scoring, a->scoring_class})) ||
 	    (rc = stat_personfit_multi(p, g, ng, cfg,
 				       (struct stat_fit_region *[]){&a->fit_r, &a->fit_class_r},
-				       (struct stat_zres *[]){a->fit, a->fit_class}, NULL)))
+				       (struct stat_zres *[]){a->fit, a->fit_class}, NULL, pts)))
 		goto fail;
-	if ((rc = stat_twins(p, cfg, &a->twins_r, a->twins_class, a->twins)))
+	if ((rc = stat_twins(p, cfg, &a->twins_r, a->twins_class, a->twins, pts)))
 		goto fail;
+	free(pts);
 	return 0;
 fail:
+	free(pts);
 	stat_analysis_free(a);
 	return rc;
 }

@@ -264,7 +264,7 @@ int stat_profile(const struct stat_proc *p, const uint32_t *group, size_t ngroup
 
 int stat_personfit_multi(const struct stat_proc *p, const struct stat_grouping *g, int ng,
 			 const struct stat_cfg *cfg, struct stat_fit_region *const *r,
-			 struct stat_zres *const *out, double *lz)
+			 struct stat_zres *const *out, double *lz, const int32_t *points)
 {
 	int rc = 0;
 	size_t w = (size_t)p->max_score + 1;
@@ -308,18 +308,25 @@ int stat_personfit_multi(const struct stat_proc *p, const struct stat_grouping *
 				(uint32_t)(off[k] + (size_t)stat_cell_points((uint8_t)v));
 	cnt = xcalloc(w * K, sizeof *cnt);
 	nt = xcalloc(w, sizeof *nt);
-	tt = xmalloc((p->n ? p->n : 1) * sizeof *tt);
+	/* The works' points: the caller's (checked rows), else summed and checked here. */
+	if (!points)
+		tt = xmalloc((p->n ? p->n : 1) * sizeof *tt);
+	const int32_t *ts = points ? points : tt;
 	struct stat_rowsum rs;
 	stat_rowsum_init(&rs, (size_t)p->npos, p->pos_max, NULL, 0);
 	const uint8_t *end = p->pos + p->n * (size_t)p->npos;
 	for (size_t i = 0; i < p->n; i++) {
 		const uint8_t *row = p->pos + i * (size_t)p->npos;
 		int t;
-		if (!stat_row_sums(&rs, row, end, &t, NULL) || t > p->max_score) {
-			rc = ERR_INVALID;
-			goto out;
+		if (points) {
+			t = points[i];
+		} else {
+			if (!stat_row_sums(&rs, row, end, &t, NULL) || t > p->max_score) {
+				rc = ERR_INVALID;
+				goto out;
+			}
+			tt[i] = t;
 		}
-		tt[i] = t;
 		nt[t]++;
 		uint32_t *c = cnt + (size_t)t * K;
 		const uint32_t *cx = cix; /* position k's row of cix */
@@ -360,7 +367,7 @@ int stat_personfit_multi(const struct stat_proc *p, const struct stat_grouping *
 	double s1 = 0, s2 = 0;
 	size_t m = 0;
 	for (size_t i = 0; i < p->n; i++) {
-		int t = tt[i];
+		int t = ts[i];
 		if (t == 0 || t == p->max_score || !(vt[t] > 0))
 			continue;
 		const uint8_t *row = p->pos + i * (size_t)p->npos;
@@ -426,7 +433,7 @@ int stat_personfit(const struct stat_proc *p, const uint32_t *group, size_t ngro
 		   double *lz)
 {
 	struct stat_grouping g = {group, ngroups};
-	return stat_personfit_multi(p, &g, 1, cfg, &r, &out, lz);
+	return stat_personfit_multi(p, &g, 1, cfg, &r, &out, lz, NULL);
 }
 
 /* ---- near twins ---- */
@@ -1380,7 +1387,8 @@ static void twins_calibrate(const struct stat_proc *p, const int32_t *t,
 }
 
 int stat_twins(const struct stat_proc *p, const struct stat_cfg *cfg, struct stat_twins_region *r,
-	       struct stat_twins_group *classes, struct stat_twins_group *schools)
+	       struct stat_twins_group *classes, struct stat_twins_group *schools,
+	       const int32_t *points)
 {
 	int rc = 0;
 	bool by_class = p->class_id != NULL;
@@ -1407,9 +1415,13 @@ int stat_twins(const struct stat_proc *p, const struct stat_cfg *cfg, struct sta
 	stat_rowsum_init(&rs, np, p->pos_max, NULL, 0);
 	const uint8_t *end = p->pos + p->n * np;
 	for (size_t i = 0; i < p->n; i++) {
-		int ti;
-		bool ok = stat_row_sums(&rs, p->pos + i * np, end, &ti, NULL);
-		t[i] = ok ? ti : -1;
+		int ti = -1;
+		/* The caller's points are of checked rows; else summed and checked here. */
+		if (points)
+			ti = points[i];
+		else if (!stat_row_sums(&rs, p->pos + i * np, end, &ti, NULL))
+			ti = -1;
+		t[i] = ti;
 		if (t[i] < 0 || t[i] > p->max_score || p->school[i] >= p->nschools || grp[i] >= ng) {
 			rc = ERR_INVALID;
 			goto out;

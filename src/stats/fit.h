@@ -82,13 +82,16 @@ struct stat_fit_region {
 	struct stat_znull nul;
 };
 /* out[g].z: obs = sum of lz, expct = n * mean_lz, var = n * sd_lz^2, lower tail (misfit).
- * lz (optional, p->n values) receives each work's lz, NaN when undefined. */
+ * lz (optional, p->n values) receives each work's lz, NaN when undefined. In the _multi
+ * form (and stat_twins) points, when not NULL, are each work's points as
+ * stat_proc_check_points gave them for p (checked then: the rows are not summed again);
+ * NULL sums and checks the rows here. */
 int stat_personfit(const struct stat_proc *p, const uint32_t *group, size_t ngroups,
 		   const struct stat_cfg *cfg, struct stat_fit_region *r, struct stat_zres *out,
 		   double *lz);
 int stat_personfit_multi(const struct stat_proc *p, const struct stat_grouping *g, int ng,
 			 const struct stat_cfg *cfg, struct stat_fit_region *const *r,
-			 struct stat_zres *const *out, double *lz);
+			 struct stat_zres *const *out, double *lz, const int32_t *points);
 
 struct stat_twins_group {
 	uint32_t n;      /* works */
@@ -116,7 +119,8 @@ struct stat_twins_region {
  * p->pos with npos >= 3, else every group is not_evaluable. ERR_INVALID when a class spans
  * two schools or a cell is out of range. */
 int stat_twins(const struct stat_proc *p, const struct stat_cfg *cfg, struct stat_twins_region *r,
-	       struct stat_twins_group *classes, struct stat_twins_group *schools);
+	       struct stat_twins_group *classes, struct stat_twins_group *schools,
+	       const int32_t *points);
 
 /* Near pairs (Hamming distance <= 1 over the raw cells, so 'X' differs from 0) among m
  * contiguous rows of npos cells. STAT_NEAR_BRUTE compares every pair (early exit after two

@@ -56,6 +56,11 @@ void stat_proc_free(struct stat_proc *p)
 
 int stat_proc_check(const struct stat_proc *p)
 {
+	return stat_proc_check_points(p, NULL);
+}
+
+int stat_proc_check_points(const struct stat_proc *p, int32_t *points)
+{
 	if (p->max_score < 1 || p->max_score > STAT_MAX_SCORE || p->npos < 0 ||
 	    p->npos > STAT_MAX_POS || p->nschools > UINT32_MAX || p->nclasses > UINT32_MAX)
 		return ERR_INVALID;
@@ -94,6 +99,8 @@ int stat_proc_check(const struct stat_proc *p)
 			bad = 1;
 		if (bad)
 			return ERR_INVALID;
+		if (np && points)
+			points[i] = total;
 	}
 	return 0;
 }

@@ -78,6 +78,11 @@ void stat_proc_free(struct stat_proc *p);
 /* Checks every invariant above (ranges of metadata, indices, scores, marks, cells) so that
  * the analysis functions can trust the arrays. ERR_INVALID when something is out of range. */
 int stat_proc_check(const struct stat_proc *p);
+/* stat_proc_check, and when it passes and p->pos is set, each work's points from its cells
+ * into points[0..n) (X and empty count 0; at most max_score, the cells being within their
+ * maxima): the row sums that the person fit and the twins would make again (pass them
+ * there). points may be NULL; untouched without positions, partly written on ERR_INVALID. */
+int stat_proc_check_points(const struct stat_proc *p, int32_t *points);
 
 /* Mark 2..5 for a primary score by the procedure's scale, or 0 when it has none. */
 int stat_mark(const struct stat_proc *p, int score);

@@ -227,6 +227,24 @@ static void test_numfmt(void **state)
 		int p = (r >> 8) & 1 ? (int[]){4, 6, 10}[nf_rand() % 3] : 1 + (int)(nf_rand() % 17);
 		nf_check(v, p);
 	}
+	/* Small magnitudes, scaled by two powers of ten (10^22 and the rest): uniform
+	 * mantissas from 10^−45 to 10^−8 at every precision, and decimal near-ties there
+	 * ("d…d5" and its neighbours, rounded to one digit less). */
+	for (long i = 0; i < 300000; i++) {
+		int p = 1 + (int)(nf_rand() % 15);
+		double v = (double)(nf_rand() >> 11) * 0x1p-53 *
+			   pow(10, (double)((int)(nf_rand() % 38) - 45));
+		nf_check(v, p);
+		char num[48];
+		unsigned long long d = nf_rand() % 100000000000000ull >> (nf_rand() % 40);
+		snprintf(num, sizeof num, "%llu5e%d", d, (int)(nf_rand() % 36) - 60);
+		v = strtod(num, NULL);
+		for (int q = 1; q <= 15; q++) {
+			nf_check(v, q);
+			nf_check(nextafter(v, 0), q);
+			nf_check(nextafter(v, 1), q);
+		}
+	}
 	/* Every count of digits and of trailing zeros (the digits are made eight at a time,
 	 * two words for more than eight, the zeros dropped across both), at every exponent of
 	 * the fixed layout and a few of the exponential one. */

@@ -862,7 +862,7 @@ static void test_multi_groupings(void **state)
 	/* stat_personfit */
 	struct stat_fit_region f1[2], f2[2];
 	assert_int_equal(stat_personfit_multi(p, g, 2, &cfg,
-					      (struct stat_fit_region *[]){&f2[0], &f2[1]}, z2, NULL), 0);
+					      (struct stat_fit_region *[]){&f2[0], &f2[1]}, z2, NULL, NULL), 0);
 	for (int j = 0; j < 2; j++) {
 		assert_int_equal(stat_personfit(p, g[j].of, g[j].n, &cfg, &f1[j], z1[j], NULL), 0);
 		zres_equal(z1[j], z2[j], g[j].n);
@@ -873,7 +873,7 @@ static void test_multi_groupings(void **state)
 	/* A group index out of range is refused in either grouping. */
 	p->class_id[0] = (uint32_t)nc;
 	assert_int_equal(stat_personfit_multi(p, g, 2, &cfg,
-					      (struct stat_fit_region *[]){&f2[0], &f2[1]}, z2, NULL),
+					      (struct stat_fit_region *[]){&f2[0], &f2[1]}, z2, NULL, NULL),
 			 ERR_INVALID);
 	for (int j = 0; j < 2; j++) {
 		free(z1[j]);
@@ -1399,7 +1399,7 @@ static void test_twins_sample_brute(void **state)
 	cfg.twins_sample = N;
 	struct stat_twins_region tr;
 	static struct stat_twins_group g[NS];
-	assert_int_equal(stat_twins(p, &cfg, &tr, NULL, g), 0);
+	assert_int_equal(stat_twins(p, &cfg, &tr, NULL, g, NULL), 0);
 	assert_int_equal(tr.nsample, (size_t)N);
 	double pairs = 0, near = 0;
 	for (int a = 0; a < N; a++)
@@ -1441,7 +1441,7 @@ static void test_twins_by_school(void **state)
 	stat_cfg_default(&cfg);
 	struct stat_twins_region tr;
 	struct stat_twins_group g[NS];
-	assert_int_equal(stat_twins(p, &cfg, &tr, NULL, g), 0);
+	assert_int_equal(stat_twins(p, &cfg, &tr, NULL, g, NULL), 0);
 	assert_int_equal(g[0].near, 66);
 	assert_int_equal(g[0].pairs, 66);
 	assert_int_equal(g[0].near, stat_near_pairs(p->pos, PS, 5, STAT_NEAR_BRUTE));
@@ -1471,7 +1471,7 @@ static void test_twins_by_school(void **state)
 	}
 	q->n = 2;
 	struct stat_twins_group cl[1];
-	assert_int_equal(stat_twins(q, &cfg, &tr, cl, g), ERR_INVALID);
+	assert_int_equal(stat_twins(q, &cfg, &tr, cl, g, NULL), ERR_INVALID);
 	stat_proc_free(q);
 }
 
@@ -1508,7 +1508,7 @@ static void test_twins_banded(void **state)
 	stat_cfg_default(&cfg);
 	struct stat_twins_region tr;
 	static struct stat_twins_group g[NS];
-	assert_int_equal(stat_twins(p, &cfg, &tr, NULL, g), 0);
+	assert_int_equal(stat_twins(p, &cfg, &tr, NULL, g, NULL), 0);
 	assert_int_equal(g[95].status, STAT_FLAG);
 	assert_int_equal(g[10].status, STAT_FLAG);
 	int strong = 0, other = 0;
@@ -1608,7 +1608,7 @@ static void twins_count(const struct stat_proc *p, const double *copy, struct st
 	stat_cfg_default(&cfg);
 	struct stat_twins_group *g = calloc(p->nschools, sizeof *g);
 	struct stat_twins_group *cl = calloc(p->nclasses, sizeof *cl);
-	assert_int_equal(stat_twins(p, &cfg, tr, cl, g), 0);
+	assert_int_equal(stat_twins(p, &cfg, tr, cl, g, NULL), 0);
 	*clean = *found = 0;
 	for (size_t s = 0; s < p->nschools; s++) {
 		if (copy && copy[s] > 0)
@@ -1739,7 +1739,7 @@ static void test_twins_guess(void **state)
 			cfg.twins_guess = k == 0;
 			g[k] = calloc(p->nschools, sizeof *g[k]);
 			cl[k] = calloc(p->nclasses, sizeof *cl[k]);
-			assert_int_equal(stat_twins(p, &cfg, &tr[k], cl[k], g[k]), 0);
+			assert_int_equal(stat_twins(p, &cfg, &tr[k], cl[k], g[k], NULL), 0);
 		}
 		assert_memory_equal(&tr[0].kappa, &tr[1].kappa, sizeof tr[0].kappa);
 		assert_memory_equal(&tr[0].tau2, &tr[1].tau2, sizeof tr[0].tau2);
@@ -1763,6 +1763,75 @@ static void test_twins_guess(void **state)
 	}
 	assert_true(moved >= 3);
 	assert_true(settled >= 1);
+}
+
+/* stat_proc_check_points: each work's points are its cells' sum (X and empty 0), by a
+ * plain loop over the cells; the person fit and the twins given them give to the bit what
+ * they give summing the rows themselves. A cell above its maximum is refused. */
+static void test_check_points(void **state)
+{
+	static const int pmax23[23] = {1, 2, 1, 1, 2, 1, 1, 2, 1, 2, 1, 1,
+				       2, 1, 2, 1, 1, 3, 1, 2, 3, 2, 3};
+	double copy[TW_NS] = {0};
+	for (int s = 0; s < 6; s++)
+		copy[s * 40 + 3] = 0.8;
+	struct stat_proc *p = twins_region(2, TW_NS, 23, pmax23, 1.5, 0.1, copy);
+	size_t np = (size_t)p->npos;
+	for (size_t i = 0; i < p->n; i += 7) /* some X and empty cells */
+		p->pos[i * np + i % np] = i % 2 ? STAT_POS_X : STAT_POS_EMPTY;
+	int32_t *pts = malloc(p->n * sizeof *pts);
+	for (size_t i = 0; i < p->n; i++)
+		pts[i] = -5;
+	assert_int_equal(stat_proc_check_points(p, pts), 0);
+	for (size_t i = 0; i < p->n; i++) {
+		int t = 0;
+		for (size_t k = 0; k < np; k++) {
+			uint8_t c = p->pos[i * np + k];
+			t += c == STAT_POS_X || c == STAT_POS_EMPTY ? 0 : c;
+		}
+		assert_int_equal(pts[i], t);
+	}
+	struct stat_cfg cfg;
+	stat_cfg_default(&cfg);
+	struct stat_grouping g[2] = {{p->school, p->nschools}, {p->class_id, p->nclasses}};
+	struct stat_zres *z[2][2];
+	struct stat_fit_region f[2][2];
+	double *lz[2];
+	struct stat_twins_group *tg[2], *tc[2];
+	struct stat_twins_region tr[2];
+	for (int k = 0; k < 2; k++) {
+		const int32_t *given = k ? pts : NULL;
+		for (int j = 0; j < 2; j++)
+			z[k][j] = calloc(g[j].n, sizeof *z[k][j]);
+		lz[k] = calloc(p->n, sizeof *lz[k]);
+		assert_int_equal(stat_personfit_multi(p, g, 2, &cfg,
+						      (struct stat_fit_region *[]){&f[k][0], &f[k][1]},
+						      z[k], lz[k], given), 0);
+		tg[k] = calloc(p->nschools, sizeof *tg[k]);
+		tc[k] = calloc(p->nclasses, sizeof *tc[k]);
+		assert_int_equal(stat_twins(p, &cfg, &tr[k], tc[k], tg[k], given), 0);
+	}
+	for (int j = 0; j < 2; j++) {
+		zres_equal(z[0][j], z[1][j], g[j].n);
+		assert_int_equal(f[0][j].nworks, f[1][j].nworks);
+		assert_memory_equal(&f[0][j].mean_lz, &f[1][j].mean_lz, sizeof(double));
+		assert_memory_equal(&f[0][j].sd_lz, &f[1][j].sd_lz, sizeof(double));
+	}
+	assert_memory_equal(lz[0], lz[1], p->n * sizeof *lz[0]);
+	assert_memory_equal(&tr[0], &tr[1], sizeof tr[0]);
+	assert_memory_equal(tg[0], tg[1], p->nschools * sizeof *tg[0]);
+	assert_memory_equal(tc[0], tc[1], p->nclasses * sizeof *tc[0]);
+	for (int k = 0; k < 2; k++) {
+		for (int j = 0; j < 2; j++)
+			free(z[k][j]);
+		free(lz[k]);
+		free(tg[k]);
+		free(tc[k]);
+	}
+	p->pos[5 * np + 17] = 4; /* position 17's maximum is 3 */
+	assert_int_equal(stat_proc_check_points(p, pts), ERR_INVALID);
+	free(pts);
+	stat_proc_free(p);
 }
 
 static void test_objectivity_index(void **state)
@@ -1836,6 +1905,7 @@ int main(void)
 		cmocka_unit_test(test_twins_sparse),
 		cmocka_unit_test(test_twins_no_likeness),
 		cmocka_unit_test(test_twins_guess),
+		cmocka_unit_test(test_check_points),
 		cmocka_unit_test(test_objectivity_index),
 		cmocka_unit_test(test_analyze_minimal),
 	};
