@@ -7,6 +7,7 @@
 
 #include "base/err.h"
 #include "base/mem.h"
+#include "base/str.h"
 
 void buf_init(struct buf *b, size_t max)
 {
@@ -138,4 +139,45 @@ int buf_csv_field(struct buf *out, const char *s, size_t n, char sep)
 	if (!rc)
 		rc = buf_putc(out, '"');
 	return rc;
+}
+
+int buf_xml_text(struct buf *out, const char *s, size_t n, bool hex_controls)
+{
+	size_t run = 0, i = 0; /* s[run..i) goes out as it is */
+	int rc = 0;
+	while (i < n && !rc) {
+		unsigned char c = (unsigned char)s[i];
+		const char *esc = NULL;
+		size_t k = 1;
+		if (c >= 0x80) {
+			uint32_t cp;
+			k = utf8_decode(s + i, n - i, &cp);
+			if (k && cp != 0xFFFE && cp != 0xFFFF) {
+				i += k;
+				continue;
+			}
+			k = k ? k : 1; /* a non-character whole, a bad byte alone */
+			esc = "\xEF\xBF\xBD";
+		} else if (c == '&') {
+			esc = "&amp;";
+		} else if (c == '<') {
+			esc = "&lt;";
+		} else if (c == '>') {
+			esc = "&gt;";
+		} else if (c == '"') {
+			esc = "&quot;";
+		} else if (c == '\'') {
+			esc = "&apos;";
+		} else if (c >= 0x20 || c == '\t' || c == '\n') {
+			i++;
+			continue;
+		}
+		if (!(rc = buf_append(out, s + run, i - run)) && esc)
+			rc = buf_puts(out, esc);
+		else if (!rc && hex_controls)
+			rc = buf_printf(out, "_x%04X_", c);
+		i += k;
+		run = i;
+	}
+	return rc ? rc : buf_append(out, s + run, n - run);
 }

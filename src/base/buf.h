@@ -8,6 +8,7 @@
 #define OKO_BUF_H
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 struct buf {
@@ -40,5 +41,11 @@ char *buf_steal(struct buf *b);
  * when it holds the separator, a quote, CR or LF. The one quoting rule of every CSV oko
  * writes (io/csv's csv_put_field, table_write, signs.csv, problem reports, oko gen). */
 int buf_csv_field(struct buf *out, const char *s, size_t n, char sep);
+
+/* Appends s[0..n) as XML character data (or an attribute's value): & < > " ' escaped,
+ * invalid UTF-8 replaced by U+FFFD, a control character XML 1.0 cannot hold dropped — or,
+ * with hex_controls, kept as SpreadsheetML writes it, _xHHHH_. The one escaping rule of the
+ * XML oko writes itself (io/docx's documents, io/table_write's workbook parts). */
+int buf_xml_text(struct buf *out, const char *s, size_t n, bool hex_controls);
 
 #endif

@@ -6,8 +6,9 @@
  * error of at most s·2^−53 (two, at most s·2^−52, when two powers are needed for a small
  * |v|). Rounding s to the nearest integer gives the P digits; it is the exact decimal
  * rounding unless s lies within s·2^−51 of a half-integer, in which case snprintf
- * decides. A NaN or an infinity is written as glibc writes it. Then the C standard's %g layout: fixed notation when
- * P > X ≥ −4, exponential otherwise, trailing zeros and a bare point removed. */
+ * decides. A NaN or an infinity is written as glibc writes it. Then the C standard's %g
+ * layout: fixed notation when P > X ≥ −4, exponential otherwise, trailing zeros and a bare
+ * point removed. */
 #include "base/numfmt.h"
 
 #include <float.h>

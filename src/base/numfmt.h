@@ -5,8 +5,9 @@
  * value by an exact power of ten, rounds once, and falls back to snprintf only when that
  * single rounding could land on the other side of a decimal half-way point (or the value
  * is out of the exact range: subnormal, below ~1e-35 or from ~1e32 up at 10 digits, or
- * more than 15 significant digits asked; "nan" and "inf" are written directly). The output is therefore always the
- * one snprintf gives; tests/unit/test_base.c checks that on a million random values. */
+ * more than 15 significant digits asked; "nan" and "inf" are written directly). The
+ * output is therefore always the one snprintf gives; tests/unit/test_base.c checks that on
+ * a million random values. */
 #ifndef OKO_NUMFMT_H
 #define OKO_NUMFMT_H
 

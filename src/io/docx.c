@@ -19,7 +19,6 @@
 #include "base/buf.h"
 #include "base/err.h"
 #include "base/mem.h"
-#include "base/str.h"
 
 /* A4 and the fields in twips (1/20 pt; 1 mm = 56.693 twips). */
 #define PAGE_W 11906
@@ -45,37 +44,10 @@ static double twips(double mm)
 	return mm * 1440.0 / 25.4;
 }
 
-/* Text as XML character data: the five specials escaped, control characters XML 1.0 does
- * not allow dropped, invalid UTF-8 replaced by U+FFFD. */
+/* Text as XML character data (buf_xml_text; a control character is dropped). */
 static void xml_text(struct buf *b, const char *s, size_t n)
 {
-	size_t i = 0;
-	while (i < n) {
-		unsigned char c = (unsigned char)s[i];
-		if (c < 0x80) {
-			switch (c) {
-			case '&': buf_puts(b, "&amp;"); break;
-			case '<': buf_puts(b, "&lt;"); break;
-			case '>': buf_puts(b, "&gt;"); break;
-			case '"': buf_puts(b, "&quot;"); break;
-			case '\'': buf_puts(b, "&apos;"); break;
-			default:
-				if (c >= 0x20 || c == '\t' || c == '\n')
-					buf_putc(b, c);
-			}
-			i++;
-			continue;
-		}
-		uint32_t cp;
-		size_t k = utf8_decode(s + i, n - i, &cp);
-		if (k == 0 || cp == 0xFFFE || cp == 0xFFFF) {
-			buf_puts(b, "\xEF\xBF\xBD");
-			i++;
-			continue;
-		}
-		buf_append(b, s + i, k);
-		i += k;
-	}
+	buf_xml_text(b, s, n, false);
 }
 
 static void xml_str(struct buf *b, const char *s)

@@ -12,6 +12,7 @@
 
 #include "base/buf.h"
 #include "base/err.h"
+#include "base/diag.h"
 #include "base/mem.h"
 #include "io/csv.h"
 
@@ -167,19 +168,14 @@ int table_writer_open_mem(struct table_writer **out, enum table_kind kind, const
 /* A cell's reference, "C7", for column col (0-based) and row (1-based). */
 static const char *cell_ref(char out[32], int col, long row)
 {
-	char letters[8];
-	int n = 0;
-	for (unsigned c = (unsigned)col + 1; c && n < 7; c = (c - 1) / 26)
-		letters[n++] = (char)('A' + (c - 1) % 26);
-	int k = 0;
-	while (n)
-		out[k++] = letters[--n];
-	snprintf(out + k, (size_t)(32 - k), "%ld", row);
+	char name[8];
+	diag_colname((unsigned)col, name);
+	snprintf(out, 32, "%s%ld", name, row);
 	return out;
 }
 
-/* An XLSX part's text cell, an inline string: & < > escaped; the control characters XML
- * cannot hold as _xHHHH_, and spaces at either end kept, as libxlsxwriter writes them; at
+/* An XLSX part's text cell, an inline string: escaped by buf_xml_text, the control
+ * characters as _xHHHH_ and spaces at either end kept, as libxlsxwriter writes them; at
  * most Excel's 32,767 characters a cell (ERR_IO beyond, as libxlsxwriter refuses them). */
 static int part_text(struct buf *b, const char *ref, const char *s)
 {
@@ -193,18 +189,8 @@ static int part_text(struct buf *b, const char *ref, const char *s)
 		    s[n - 1] == '\n';
 	int rc = buf_printf(b, "<c r=\"%s\" t=\"inlineStr\"><is><t%s>", ref,
 			    keep ? " xml:space=\"preserve\"" : "");
-	const char *run = s;
-	for (const char *p = s; !rc && *p; p++) {
-		unsigned char c = (unsigned char)*p;
-		const char *esc = c == '&' ? "&amp;" : c == '<' ? "&lt;" : c == '>' ? "&gt;" : NULL;
-		if (!esc && (c >= 0x20 || c == '\t' || c == '\n'))
-			continue;
-		if (!(rc = buf_append(b, run, (size_t)(p - run))))
-			rc = esc ? buf_puts(b, esc) : buf_printf(b, "_x%04X_", c);
-		run = p + 1;
-	}
 	if (!rc)
-		rc = buf_puts(b, run);
+		rc = buf_xml_text(b, s, n, true);
 	return rc ? rc : buf_puts(b, "</t></is></c>");
 }
 
@@ -226,11 +212,10 @@ static int stored_raw(const void *in, size_t n, bool final, struct buf *out)
 	return rc;
 }
 
-/* Appends n bytes deflated raw (no zlib header) to out, ended by flush: Z_SYNC_FLUSH leaves
- * the stream open on a byte boundary (another stream's blocks may follow), Z_FINISH closes
- * it with a final block. dict (or NULL): the text that will come just before these bytes
- * once inflated, which they may then refer to. */
-static int deflate_raw(const void *in, size_t n, int flush, const struct buf *dict, struct buf *out)
+/* Appends n bytes deflated raw (no zlib header) to out, ended by a sync flush: the stream is
+ * left open on a byte boundary, for another stream's blocks to follow. dict (or NULL): the
+ * text that will come just before these bytes once inflated, which they may refer to. */
+static int deflate_raw(const void *in, size_t n, const struct buf *dict, struct buf *out)
 {
 	z_stream z = { 0 };
 	if (deflateInit2(&z, Z_DEFAULT_COMPRESSION, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY) != Z_OK)
@@ -254,14 +239,14 @@ static int deflate_raw(const void *in, size_t n, int flush, const struct buf *di
 			break;
 		z.next_out = (Bytef *)out->p + out->len;
 		z.avail_out = (uInt)room;
-		zr = deflate(&z, left ? Z_NO_FLUSH : flush);
+		zr = deflate(&z, left ? Z_NO_FLUSH : Z_SYNC_FLUSH);
 		out->len += room - z.avail_out;
 		out->p[out->len] = '\0';
 		if (zr == Z_STREAM_ERROR) {
 			rc = ERR_IO;
 			break;
 		}
-	} while (left || z.avail_in || (flush == Z_FINISH ? zr != Z_STREAM_END : z.avail_out == 0));
+	} while (left || z.avail_in || z.avail_out == 0);
 	deflateEnd(&z);
 	return rc;
 }
@@ -374,7 +359,7 @@ int table_writer_close(struct table_writer *w)
 			p->crc = (uint32_t)crc32_z(0, (const Bytef *)w->xml.p, w->xml.len);
 			rc = w->xml.len < 1024 || !w->deflated
 				     ? stored_raw(w->xml.p, w->xml.len, false, &p->data)
-				     : deflate_raw(w->xml.p, w->xml.len, Z_SYNC_FLUSH, dict, &p->data);
+				     : deflate_raw(w->xml.p, w->xml.len, dict, &p->data);
 		}
 		/* The dictionary of the part that will follow: the last PART_DICT bytes of the rows
 		 * up to this part's end. */
@@ -532,14 +517,10 @@ int table_parts_join(enum table_kind kind, const char *sheet, const struct table
 	struct zip_entry e[6];
 	struct buf book = BUF_INIT, head = BUF_INIT, tail = BUF_INIT, cd = BUF_INIT;
 	size_t start = dst->len;
-	/* The sheet's name, escaped like any text (a part's cell, without the cell). */
 	if ((rc = buf_puts(&book, XML_HEAD "<workbook xmlns=\"" NS_MAIN "\" xmlns:r=\"" NS_REL
-				  "\"><sheets><sheet name=\"")))
-		goto out;
-	for (const char *p = sheet; *p && !rc; p++)
-		rc = *p == '&' ? buf_puts(&book, "&amp;") : *p == '<' ? buf_puts(&book, "&lt;")
-		   : *p == '"' ? buf_puts(&book, "&quot;") : buf_putc(&book, *p);
-	if (rc || (rc = buf_puts(&book, "\" sheetId=\"1\" r:id=\"rId1\"/></sheets></workbook>")))
+				  "\"><sheets><sheet name=\"")) ||
+	    (rc = buf_xml_text(&book, sheet, strlen(sheet), false)) ||
+	    (rc = buf_puts(&book, "\" sheetId=\"1\" r:id=\"rId1\"/></sheets></workbook>")))
 		goto out;
 	if ((rc = zip_stored(dst, start, &e[0], "[Content_Types].xml", content_types)) ||
 	    (rc = zip_stored(dst, start, &e[1], "_rels/.rels", root_rels)) ||

@@ -61,6 +61,25 @@ static void test_buf_grows_and_caps(void **state)
 	buf_free(&c);
 }
 
+/* The one XML escaping rule: the five specials, invalid UTF-8 and the non-characters as
+ * U+FFFD, a control character dropped or written as _xHHHH_, tab and line feed kept. */
+static void test_xml_text(void **state)
+{
+	(void)state;
+	static const char in[] = "a&b<c>d\"e'f\x01g\th\ni\xff j\xef\xbf\xbe к";
+	struct buf b = BUF_INIT;
+	assert_int_equal(buf_xml_text(&b, in, sizeof in - 1, false), 0);
+	assert_string_equal(buf_str(&b), "a&amp;b&lt;c&gt;d&quot;e&apos;fg\th\ni\xef\xbf\xbd j\xef\xbf\xbd к");
+	buf_reset(&b);
+	assert_int_equal(buf_xml_text(&b, in, sizeof in - 1, true), 0);
+	assert_string_equal(buf_str(&b),
+			    "a&amp;b&lt;c&gt;d&quot;e&apos;f_x0001_g\th\ni\xef\xbf\xbd j\xef\xbf\xbd к");
+	buf_reset(&b);
+	assert_int_equal(buf_xml_text(&b, "plain", 5, true), 0);
+	assert_string_equal(buf_str(&b), "plain");
+	buf_free(&b);
+}
+
 static void test_arena(void **state)
 {
 	struct arena a;
@@ -405,6 +424,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_buf_grows_and_caps),
+		cmocka_unit_test(test_xml_text),
 		cmocka_unit_test(test_arena),
 		cmocka_unit_test(test_utf8),
 		cmocka_unit_test(test_cp1251),
