@@ -14,6 +14,7 @@
 
 #define SLIP_COLS 2
 #define SLIP_ROWS 8
+#define SLIPS_A_PAGE (SLIP_COLS * SLIP_ROWS)
 
 struct ctx {
 	const struct doc_opts *o;
@@ -25,7 +26,7 @@ struct ctx {
 	char date[16];   /* "15.04.2021" */
 };
 
-typedef void (*draw_fn)(struct pdf *p, const struct ctx *c);
+typedef void (*draw_fn)(struct pdf *p, const void *ctx);
 
 static int load(struct db *d, const struct user *reader, const struct doc_opts *o, struct ctx *c,
 		char *msg, size_t msglen)
@@ -62,43 +63,19 @@ static int load(struct db *d, const struct user *reader, const struct doc_opts *
 	return 0;
 }
 
-/* Draws twice: first to learn the page count for "стр. N из M", then for real. */
-static int render(const struct ctx *c, const char *title, const char *footer, draw_fn fn,
-		  struct buf *out)
+static void draw_slips(struct pdf *p, const void *ctx)
 {
-	struct buf scratch = BUF_INIT;
-	struct pdf *p = NULL;
-	int rc = pdf_open(&p, &scratch, title, 12);
-	if (rc)
-		goto out;
-	fn(p, c);
-	int total = pdf_pages(p);
-	rc = pdf_close(p);
-	if (rc)
-		goto out;
-	if ((rc = pdf_open(&p, out, title, 12)))
-		goto out;
-	pdf_set_total(p, total);
-	pdf_set_footer(p, footer);
-	fn(p, c);
-	rc = pdf_close(p);
-out:
-	buf_free(&scratch);
-	return rc;
-}
-
-static void draw_slips(struct pdf *p, const struct ctx *c)
-{
+	const struct ctx *c = ctx;
 	double w = pdf_width(p) / SLIP_COLS;
 	double h = (pdf_bottom(p) - pdf_top(p)) / SLIP_ROWS;
 	double pad = pdf_mm(4);
 	char line[640];
 	for (size_t i = 0; i < c->n; i++) {
-		size_t k = i % (SLIP_COLS * SLIP_ROWS);
+		size_t k = i % SLIPS_A_PAGE;
 		if (i && k == 0)
 			pdf_page_break(p);
 		if (k == 0) { /* the cut lines of a page */
-			size_t on_page = c->n - i < SLIP_COLS * SLIP_ROWS ? c->n - i : SLIP_COLS * SLIP_ROWS;
+			size_t on_page = c->n - i < SLIPS_A_PAGE ? c->n - i : SLIPS_A_PAGE;
 			size_t rows = (on_page + SLIP_COLS - 1) / SLIP_COLS;
 			double x0 = pdf_left(p), y0 = pdf_top(p);
 			for (size_t r = 0; r <= rows; r++)
@@ -142,8 +119,9 @@ static void protocol_head(struct pdf *p, const struct ctx *c, const char *cls)
 		    "за её пределы передаются только коды участников.", "DejaVu Sans Oblique 8", PDF_LEFT, 3);
 }
 
-static void draw_protocol(struct pdf *p, const struct ctx *c)
+static void draw_protocol(struct pdf *p, const void *ctx)
 {
+	const struct ctx *c = ctx;
 	static const struct pdf_col cols[] = {
 		{ "№", 10, PDF_RIGHT }, { "Код", 20, PDF_CENTER }, { "Класс", 18, PDF_CENTER },
 		{ "ФИО участника", 0, PDF_LEFT }, { "Вариант", 21, PDF_CENTER },
@@ -175,8 +153,10 @@ static void draw_protocol(struct pdf *p, const struct ctx *c)
 	}
 }
 
+/* grid: the document is draw_slips', whose pages hold SLIPS_A_PAGE slips each whatever
+ * their text, so its page count needs no counting pass. */
 static int make(struct db *d, const struct user *reader, const struct doc_opts *o, struct buf *out,
-		char *msg, size_t msglen, const char *title, draw_fn fn)
+		char *msg, size_t msglen, const char *title, draw_fn fn, bool grid)
 {
 	struct ctx c;
 	msg[0] = '\0';
@@ -185,7 +165,8 @@ static int make(struct db *d, const struct user *reader, const struct doc_opts *
 		return rc;
 	char footer[640];
 	snprintf(footer, sizeof footer, "%s · %s", c.login, c.years);
-	rc = render(&c, title, footer, fn, out);
+	rc = pdf_render(out, title, 12, footer, grid ? (int)((c.n + SLIPS_A_PAGE - 1) / SLIPS_A_PAGE) : 0,
+			fn, &c);
 	if (rc)
 		snprintf(msg, msglen, "не удалось построить PDF");
 	pupil_list_free(c.v, c.n);
@@ -195,11 +176,12 @@ static int make(struct db *d, const struct user *reader, const struct doc_opts *
 int doc_slips(struct db *d, const struct user *reader, const struct doc_opts *o, struct buf *out,
 	      char *msg, size_t msglen)
 {
-	return make(d, reader, o, out, msg, msglen, "Коды участников", draw_slips);
+	return make(d, reader, o, out, msg, msglen, "Коды участников", draw_slips, true);
 }
 
 int doc_protocol(struct db *d, const struct user *reader, const struct doc_opts *o,
 		 struct buf *out, char *msg, size_t msglen)
 {
-	return make(d, reader, o, out, msg, msglen, "Протокол соответствия кодов и ФИО", draw_protocol);
+	return make(d, reader, o, out, msg, msglen, "Протокол соответствия кодов и ФИО", draw_protocol,
+		    false);
 }

@@ -302,27 +302,6 @@ static void sched_draw(struct pdf *p, const struct sched *x)
 	pdf_appendix(p, x, 3);
 }
 
-/* Draws twice: first for the page count of «стр. N из M», then for real. */
-static int render(void (*draw)(struct pdf *, const void *), const void *ctx, const char *title,
-		  const char *footer, struct buf *out)
-{
-	struct buf scratch = BUF_INIT;
-	struct pdf *p = NULL;
-	int rc = pdf_open(&p, &scratch, title, 15);
-	if (rc)
-		goto out;
-	draw(p, ctx);
-	int total = pdf_pages(p);
-	if ((rc = pdf_close(p)) || (rc = pdf_open(&p, out, title, 15)))
-		goto out;
-	pdf_set_total(p, total);
-	pdf_set_footer(p, footer);
-	draw(p, ctx);
-	rc = pdf_close(p);
-out:
-	buf_free(&scratch);
-	return rc;
-}
 
 static void sched_draw_any(struct pdf *p, const void *ctx)
 {
@@ -345,7 +324,7 @@ int obs_schedule_write(struct db *d, const struct scope *sc, int64_t campaign_id
 		char title[PLAN_NAME_MAX + 64], footer[PLAN_NAME_MAX + 64];
 		snprintf(title, sizeof title, "Наблюдатели: %s", x.campaign);
 		snprintf(footer, sizeof footer, "Наблюдатели «%s»", x.campaign);
-		if ((rc = render(sched_draw_any, &x, title, footer, out)))
+		if ((rc = pdf_render(out, title, 15, footer, 0, sched_draw_any, &x)))
 			snprintf(msg, n, "не удалось построить PDF");
 	}
 out:
@@ -488,7 +467,7 @@ int obs_act_pdf(struct db *d, int64_t act_id, struct buf *out, char *msg, size_t
 	char title[512], footer[512];
 	snprintf(title, sizeof title, "Акт наблюдения: %s, %s", x->a.school_login, x->a.procedure);
 	snprintf(footer, sizeof footer, "Акт наблюдения · %s · %s", x->a.school_login, x->a.procedure);
-	if ((rc = render(act_draw, x, title, footer, out)))
+	if ((rc = pdf_render(out, title, 15, footer, 0, act_draw, x)))
 		snprintf(msg, n, "не удалось построить PDF");
 out:
 	free(x->k);

@@ -17,6 +17,7 @@
 struct pdf {
 	cairo_surface_t *surface;
 	cairo_t *cr;
+	PangoContext *pango; /* every layout's: made for cr once, as nothing changes its fonts */
 	struct buf *out;
 	double margin;
 	double ml, mr, mt, mb; /* margins per side; all equal to margin unless pdf_set_margins */
@@ -26,6 +27,7 @@ struct pdf {
 	int page;
 	int total;
 	char footer[256];
+	bool counting; /* a counting pass: lay out, count pages, draw nothing (pdf_open) */
 	bool write_failed;
 };
 
@@ -48,9 +50,13 @@ int pdf_open(struct pdf **out, struct buf *b, const char *title, double margin_m
 {
 	struct pdf *p = xcalloc(1, sizeof *p);
 	p->out = b;
+	p->counting = !b;
 	p->margin = pdf_mm(margin_mm);
 	p->ml = p->mr = p->mt = p->mb = p->margin;
-	p->surface = cairo_pdf_surface_create_for_stream(write_out, p, PDF_A4_W, PDF_A4_H);
+	/* A counting pass lays text out against a PDF surface too, so that its font options
+	 * (metrics unhinted) and hence every line break are those of the real pass; its
+	 * output, a few empty pages, goes nowhere. */
+	p->surface = cairo_pdf_surface_create_for_stream(b ? write_out : NULL, p, PDF_A4_W, PDF_A4_H);
 	if (cairo_surface_status(p->surface) != CAIRO_STATUS_SUCCESS) {
 		cairo_surface_destroy(p->surface);
 		free(p);
@@ -60,6 +66,7 @@ int pdf_open(struct pdf **out, struct buf *b, const char *title, double margin_m
 		cairo_pdf_surface_set_metadata(p->surface, CAIRO_PDF_METADATA_TITLE, title);
 	cairo_pdf_surface_set_metadata(p->surface, CAIRO_PDF_METADATA_CREATOR, "oko");
 	p->cr = cairo_create(p->surface);
+	p->pango = pango_cairo_create_context(p->cr);
 	p->page = 1;
 	p->y = p->margin;
 	*out = p;
@@ -104,7 +111,7 @@ void pdf_set_numbering(struct pdf *p, enum pdf_numbering numbering, const char *
 static PangoLayout *layout(struct pdf *p, double w, const char *text, const char *font,
 			   enum pdf_align align)
 {
-	PangoLayout *l = pango_cairo_create_layout(p->cr);
+	PangoLayout *l = pango_layout_new(p->pango);
 	PangoFontDescription *fd = pango_font_description_from_string(font ? font : "DejaVu Sans 10");
 	pango_layout_set_font_description(l, fd);
 	pango_font_description_free(fd);
@@ -116,18 +123,31 @@ static PangoLayout *layout(struct pdf *p, double w, const char *text, const char
 	return l;
 }
 
+static double height_of(PangoLayout *l)
+{
+	int lw, lh;
+	pango_layout_get_size(l, &lw, &lh);
+	return (double)lh / PANGO_SCALE;
+}
+
+/* Draws a laid-out text with its top left at (x, y), unless counting. */
+static void show(struct pdf *p, PangoLayout *l, double x, double y)
+{
+	if (p->counting)
+		return;
+	cairo_move_to(p->cr, x, y);
+	pango_cairo_show_layout(p->cr, l);
+}
+
 double pdf_text(struct pdf *p, double x, double y, double w, const char *text, const char *font,
 		enum pdf_align align, bool draw)
 {
 	PangoLayout *l = layout(p, w, text, font, align);
-	int lw, lh;
-	pango_layout_get_size(l, &lw, &lh);
-	if (draw) {
-		cairo_move_to(p->cr, x, y);
-		pango_cairo_show_layout(p->cr, l);
-	}
+	double h = height_of(l);
+	if (draw)
+		show(p, l, x, y);
 	g_object_unref(l);
-	return (double)lh / PANGO_SCALE;
+	return h;
 }
 
 /* The page's number alone, centred, from half the top field down (as a word processor's
@@ -135,7 +155,7 @@ double pdf_text(struct pdf *p, double x, double y, double w, const char *text, c
 static void top_number(struct pdf *p)
 {
 	char num[32];
-	if (p->page < 2)
+	if (p->page < 2 || p->counting)
 		return;
 	snprintf(num, sizeof num, "%d", p->page);
 	pdf_text(p, p->ml, p->mt / 2, pdf_width(p), num, p->number_font, PDF_CENTER, true);
@@ -144,7 +164,7 @@ static void top_number(struct pdf *p)
 static void footer(struct pdf *p)
 {
 	char num[64];
-	if (p->numbering == PDF_NUM_TOP)
+	if (p->numbering == PDF_NUM_TOP || p->counting)
 		return;
 	double y = PDF_A4_H - p->mb - pdf_mm(4);
 	if (p->total > 0)
@@ -175,17 +195,23 @@ void pdf_need(struct pdf *p, double height)
 		pdf_page_break(p);
 }
 
+/* Laid out once, measured, then drawn where it fits (a layout keeps the font options of
+ * the surface it was made for; a page break does not change them). */
 void pdf_para(struct pdf *p, const char *text, const char *font, enum pdf_align align, double gap_mm)
 {
-	double h = pdf_text(p, p->ml, p->y, pdf_width(p), text, font, align, false);
+	PangoLayout *l = layout(p, pdf_width(p), text, font, align);
+	double h = height_of(l);
 	pdf_need(p, h);
-	pdf_text(p, p->ml, p->y, pdf_width(p), text, font, align, true);
+	show(p, l, p->ml, p->y);
+	g_object_unref(l);
 	p->y += h + pdf_mm(gap_mm);
 }
 
 void pdf_line(struct pdf *p, double x0, double y0, double x1, double y1, double width, bool dashed)
 {
 	static const double dash[] = { 4.0, 3.0 };
+	if (p->counting)
+		return;
 	cairo_save(p->cr);
 	cairo_set_line_width(p->cr, width);
 	cairo_set_source_rgb(p->cr, 0, 0, 0);
@@ -197,51 +223,57 @@ void pdf_line(struct pdf *p, double x0, double y0, double x1, double y1, double 
 	cairo_restore(p->cr);
 }
 
-/* Height of a row of cells, and optionally draws it with its borders. */
-static double row(struct pdf_table *t, const char *const *cells, const char *font, bool draw,
-		  bool shade)
+/* Lays out a row's cells into ls (t->ncols of them) and returns the row's height. */
+static double row_measure(struct pdf_table *t, const char *const *cells, const char *font,
+			  PangoLayout **ls)
 {
-	struct pdf *p = t->p;
 	double h = t->min_h;
 	for (int i = 0; i < t->ncols; i++) {
-		double ch = pdf_text(p, 0, 0, t->w[i] - 2 * CELL_PAD, cells[i], font, t->cols[i].align,
-				     false) + 2 * CELL_PAD;
+		ls[i] = layout(t->p, t->w[i] - 2 * CELL_PAD, cells[i], font, t->cols[i].align);
+		double ch = height_of(ls[i]) + 2 * CELL_PAD;
 		if (ch > h)
 			h = ch;
 	}
-	if (!draw)
-		return h;
+	return h;
+}
+
+/* Draws a measured row of height h at the cursor with its borders, and frees its layouts. */
+static void row_draw(struct pdf_table *t, PangoLayout **ls, double h, bool shade)
+{
+	struct pdf *p = t->p;
 	double x = p->ml;
 	cairo_t *cr = p->cr;
 	for (int i = 0; i < t->ncols; i++) {
-		cairo_save(cr);
-		if (shade) {
+		if (!p->counting) {
+			cairo_save(cr);
+			if (shade) {
+				cairo_rectangle(cr, x, p->y, t->w[i], h);
+				cairo_set_source_rgb(cr, 0.9, 0.9, 0.9);
+				cairo_fill(cr);
+			}
 			cairo_rectangle(cr, x, p->y, t->w[i], h);
-			cairo_set_source_rgb(cr, 0.9, 0.9, 0.9);
-			cairo_fill(cr);
+			cairo_set_source_rgb(cr, 0, 0, 0);
+			cairo_set_line_width(cr, 0.6);
+			cairo_stroke(cr);
+			cairo_restore(cr);
+			show(p, ls[i], x + CELL_PAD, p->y + CELL_PAD);
 		}
-		cairo_rectangle(cr, x, p->y, t->w[i], h);
-		cairo_set_source_rgb(cr, 0, 0, 0);
-		cairo_set_line_width(cr, 0.6);
-		cairo_stroke(cr);
-		cairo_restore(cr);
-		pdf_text(p, x + CELL_PAD, p->y + CELL_PAD, t->w[i] - 2 * CELL_PAD, cells[i], font,
-			 t->cols[i].align, true);
+		g_object_unref(ls[i]);
 		x += t->w[i];
 	}
-	return h;
 }
 
 static void header(struct pdf_table *t)
 {
 	const char *titles[16];
+	PangoLayout *ls[16];
 	for (int i = 0; i < t->ncols; i++)
 		titles[i] = t->cols[i].title;
 	double saved = t->min_h;
 	t->min_h = 0;
-	double h = row(t, titles, t->head_font, false, true);
+	double h = row_measure(t, titles, t->head_font, ls);
 	pdf_need(t->p, h + saved);
-	row(t, titles, t->head_font, true, true);
+	row_draw(t, ls, h, true);
 	t->p->y += h;
 	t->min_h = saved;
 }
@@ -274,12 +306,13 @@ void pdf_table_begin(struct pdf_table *t, struct pdf *p, const struct pdf_col *c
 void pdf_table_row(struct pdf_table *t, const char *const *cells)
 {
 	struct pdf *p = t->p;
-	double h = row(t, cells, t->font, false, false);
+	PangoLayout *ls[16];
+	double h = row_measure(t, cells, t->font, ls);
 	if (p->y + h > pdf_bottom(p)) {
 		pdf_page_break(p);
 		header(t);
 	}
-	row(t, cells, t->font, true, false);
+	row_draw(t, ls, h, false);
 	p->y += h;
 }
 
@@ -287,10 +320,32 @@ int pdf_close(struct pdf *p)
 {
 	footer(p);
 	cairo_show_page(p->cr);
+	g_object_unref(p->pango);
 	cairo_destroy(p->cr);
 	cairo_surface_finish(p->surface);
 	int rc = cairo_surface_status(p->surface) != CAIRO_STATUS_SUCCESS || p->write_failed ? ERR_IO : 0;
 	cairo_surface_destroy(p->surface);
 	free(p);
 	return rc;
+}
+
+int pdf_render(struct buf *out, const char *title, double margin_mm, const char *footer,
+	       int pages, void (*draw)(struct pdf *p, const void *ctx), const void *ctx)
+{
+	struct pdf *p = NULL;
+	int rc;
+	if (pages <= 0) {
+		if ((rc = pdf_open(&p, NULL, title, margin_mm)))
+			return rc;
+		draw(p, ctx);
+		pages = pdf_pages(p);
+		if ((rc = pdf_close(p)))
+			return rc;
+	}
+	if ((rc = pdf_open(&p, out, title, margin_mm)))
+		return rc;
+	pdf_set_total(p, pages);
+	pdf_set_footer(p, footer);
+	draw(p, ctx);
+	return pdf_close(p);
 }

@@ -3,7 +3,7 @@
  * A document is drawn top to bottom: a cursor y moves down as paragraphs and table rows
  * are added; pdf_table_row() starts a new page (repeating the table's header) when a row
  * does not fit; every page gets a footer with its number ("стр. 2 из 5" when the total is
- * known, see pdf_set_total). Text is laid out by pango, so Cyrillic, wrapping and font
+ * known, see pdf_render). Text is laid out by pango, so Cyrillic, wrapping and font
  * fallback work; the default face is DejaVu Sans (fonts-dejavu-core). Units are points
  * (1/72 in); pdf_mm() converts. The PDF goes into a caller's buf (see pdf_close). */
 #ifndef OKO_PDF_H
@@ -24,7 +24,9 @@ enum pdf_align { PDF_LEFT, PDF_CENTER, PDF_RIGHT };
 struct pdf;
 
 /* Starts a document of A4 portrait pages with margins of margin_mm, written into out
- * (appended as the document is drawn). title goes into the PDF's metadata. */
+ * (appended as the document is drawn). title goes into the PDF's metadata. out NULL starts
+ * a counting pass: text is laid out and pages are counted as for a real document, but
+ * nothing is drawn and nothing written (no glyphs, so no fonts to embed or compress). */
 int pdf_open(struct pdf **p, struct buf *out, const char *title, double margin_mm);
 /* Ends the last page and the document; 0, or ERR_IO when cairo failed. Frees p. */
 int pdf_close(struct pdf *p);
@@ -39,10 +41,16 @@ double pdf_bottom(const struct pdf *p);
 /* The cursor. */
 double pdf_y(const struct pdf *p);
 void pdf_set_y(struct pdf *p, double y);
+/* A document whose footers say «стр. N из M»: draw(p, ctx) draws it into out with the
+ * total and the footer's text (optional) set. M is pages when the caller knows it without
+ * laying anything out (slips on a fixed grid); with pages 0 draw runs first in a counting
+ * pass (see pdf_open) and must lay out the same pages both times. 0, or ERR_IO. */
+int pdf_render(struct buf *out, const char *title, double margin_mm, const char *footer,
+	       int pages, void (*draw)(struct pdf *p, const void *ctx), const void *ctx);
 /* Pages so far (the current one included). */
 int pdf_pages(const struct pdf *p);
 /* The number of pages the document will have, shown in footers as "стр. N из M"
- * (0: unknown, "стр. N"). Known from a first pass that draws into a scratch buf. */
+ * (0: unknown, "стр. N"). Known from a counting pass (pdf_render). */
 void pdf_set_total(struct pdf *p, int total);
 /* Text at the left of every footer (e.g. the school), copied. */
 void pdf_set_footer(struct pdf *p, const char *text);
@@ -62,7 +70,8 @@ void pdf_page_break(struct pdf *p);
 void pdf_need(struct pdf *p, double height);
 
 /* Draws text in a box of width w at (x, y) with a pango font ("DejaVu Sans Bold 12");
- * wraps at words. Returns the height used. With draw false only measures. */
+ * wraps at words. Returns the height used. With draw false (or in a counting pass) only
+ * measures. */
 double pdf_text(struct pdf *p, double x, double y, double w, const char *text, const char *font,
 		enum pdf_align align, bool draw);
 /* A paragraph across the page at the cursor, which then moves below it plus gap_mm. */

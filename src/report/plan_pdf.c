@@ -26,8 +26,9 @@ struct ctx {
 	size_t nc;
 };
 
-static void draw(struct pdf *p, const struct ctx *c)
+static void draw(struct pdf *p, const void *ctx)
 {
+	const struct ctx *c = ctx;
 	char line[768];
 	pdf_para(p, "ПЛАН-ГРАФИК ПРОВЕДЕНИЯ ОЦЕНОЧНЫХ ПРОЦЕДУР", "DejaVu Sans Bold 13", PDF_CENTER, 2);
 	snprintf(line, sizeof line, "«%s»", c->campaign);
@@ -104,29 +105,12 @@ static void draw(struct pdf *p, const struct ctx *c)
 	}
 }
 
-/* Draws twice: first to learn the page count for "стр. N из M", then for real. */
+/* Both passes of pdf_render: the page count, then the document. */
 static int render(const struct ctx *c, const char *footer, struct buf *out)
 {
-	struct buf scratch = BUF_INIT;
-	struct pdf *p = NULL;
 	char title[PLAN_NAME_MAX + 32];
 	snprintf(title, sizeof title, "План-график: %s", c->campaign);
-	int rc = pdf_open(&p, &scratch, title, 12);
-	if (rc)
-		goto out;
-	draw(p, c);
-	int total = pdf_pages(p);
-	if ((rc = pdf_close(p)))
-		goto out;
-	if ((rc = pdf_open(&p, out, title, 12)))
-		goto out;
-	pdf_set_total(p, total);
-	pdf_set_footer(p, footer);
-	draw(p, c);
-	rc = pdf_close(p);
-out:
-	buf_free(&scratch);
-	return rc;
+	return pdf_render(out, title, 12, footer, 0, draw, c);
 }
 
 int plan_pdf(struct db *d, int64_t campaign_id, int64_t school_id, const struct user *viewer,

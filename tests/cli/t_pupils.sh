@@ -112,6 +112,8 @@ expect_eq "table header repeated on each page" "$(grep -c 'ФИО участни
 expect_grep "page numbers" "$T/p7.txt" "стр. 2 из $pages"
 expect_ok "slips of 60 pupils" print slips --school sch220206 --year 2021 --class 7В --out "$T/s7.pdf"
 expect_eq "16 slips a page" "$(pdfinfo "$T/s7.pdf" | awk '/^Pages:/ {print $2}')" 4
+pdftotext "$T/s7.pdf" "$T/s7.txt"
+expect_grep "slips: the grid's page count in the footers" "$T/s7.txt" "стр. 4 из 4"
 
 # Exports carry codes only.
 "$OKO" export results --procedure VPR-2021-MA-4 >"$T/export.csv" 2>/dev/null
