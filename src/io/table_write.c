@@ -33,7 +33,7 @@ struct table_writer {
 	struct table_part *part; /* a part: CSV into its data (dst), XLSX rows into xml */
 	struct buf xml;
 	long prow;               /* XLSX part: the sheet's row being written, 1-based */
-	const struct table_part *after; /* XLSX part: the part it will follow, or NULL */
+	struct table_part *after; /* XLSX part: the part it will follow, or NULL */
 	bool deflated;           /* XLSX part: deflated (else stored) */
 };
 
@@ -212,42 +212,60 @@ static int stored_raw(const void *in, size_t n, bool final, struct buf *out)
 	return rc;
 }
 
-/* Appends n bytes deflated raw (no zlib header) to out, ended by a sync flush: the stream is
- * left open on a byte boundary, for another stream's blocks to follow. dict (or NULL): the
- * text that will come just before these bytes once inflated, which they may refer to. */
-static int deflate_raw(const void *in, size_t n, const struct buf *dict, struct buf *out)
+/* A raw deflate stream (no zlib header) for a part, primed with dict (or NULL): the text
+ * that will come just before the part's bytes once inflated, which they may refer to. */
+static int deflate_start(z_stream **out, const struct buf *dict)
 {
-	z_stream z = { 0 };
-	if (deflateInit2(&z, Z_DEFAULT_COMPRESSION, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+	z_stream *z = xcalloc(1, sizeof *z);
+	if (deflateInit2(z, Z_DEFAULT_COMPRESSION, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
+		free(z);
 		return ERR_NOMEM;
-	int rc = 0, zr;
-	if (dict && dict->len && deflateSetDictionary(&z, (const Bytef *)dict->p, (uInt)dict->len) != Z_OK) {
-		deflateEnd(&z);
+	}
+	if (dict && dict->len && deflateSetDictionary(z, (const Bytef *)dict->p, (uInt)dict->len) != Z_OK) {
+		deflateEnd(z);
+		free(z);
 		return ERR_IO;
 	}
-	z.next_in = (Bytef *)in;
-	z.avail_in = 0;
+	*out = z;
+	return 0;
+}
+
+static void deflate_drop(z_stream **z)
+{
+	if (*z) {
+		deflateEnd(*z);
+		free(*z);
+		*z = NULL;
+	}
+}
+
+/* Appends n bytes deflated by z to out, ended by a sync flush: the stream is left open on a
+ * byte boundary, for more blocks (its own or another stream's) to follow. */
+static int deflate_raw(z_stream *z, const void *in, size_t n, struct buf *out)
+{
+	int rc = 0, zr;
+	z->next_in = (Bytef *)in;
+	z->avail_in = 0;
 	size_t left = n;
 	do {
 		/* zlib counts in uInt: feed at most 1 GiB a call. */
-		if (!z.avail_in && left) {
-			z.avail_in = (uInt)(left < (1u << 30) ? left : (1u << 30));
-			left -= z.avail_in;
+		if (!z->avail_in && left) {
+			z->avail_in = (uInt)(left < (1u << 30) ? left : (1u << 30));
+			left -= z->avail_in;
 		}
-		size_t room = deflateBound(&z, z.avail_in) + 64;
+		size_t room = deflateBound(z, z->avail_in) + 64;
 		if ((rc = buf_reserve(out, room)))
 			break;
-		z.next_out = (Bytef *)out->p + out->len;
-		z.avail_out = (uInt)room;
-		zr = deflate(&z, left ? Z_NO_FLUSH : Z_SYNC_FLUSH);
-		out->len += room - z.avail_out;
+		z->next_out = (Bytef *)out->p + out->len;
+		z->avail_out = (uInt)room;
+		zr = deflate(z, left ? Z_NO_FLUSH : Z_SYNC_FLUSH);
+		out->len += room - z->avail_out;
 		out->p[out->len] = '\0';
 		if (zr == Z_STREAM_ERROR) {
 			rc = ERR_IO;
 			break;
 		}
-	} while (left || z.avail_in || z.avail_out == 0);
-	deflateEnd(&z);
+	} while (left || z->avail_in || z->avail_out == 0);
 	return rc;
 }
 
@@ -357,9 +375,17 @@ int table_writer_close(struct table_writer *w)
 		if (w->xml.len) {
 			p->raw = w->xml.len;
 			p->crc = (uint32_t)crc32_z(0, (const Bytef *)w->xml.p, w->xml.len);
-			rc = w->xml.len < 1024 || !w->deflated
-				     ? stored_raw(w->xml.p, w->xml.len, false, &p->data)
-				     : deflate_raw(w->xml.p, w->xml.len, dict, &p->data);
+			/* Go on with the stream of the part before when there is one; a new
+			 * stream only for a part worth its set-up. */
+			if (w->deflated && w->after && w->after->z) {
+				p->z = w->after->z;
+				w->after->z = NULL;
+			} else if (w->deflated && w->xml.len >= 1024) {
+				rc = deflate_start(&p->z, dict);
+			}
+			if (!rc)
+				rc = p->z ? deflate_raw(p->z, w->xml.p, w->xml.len, &p->data)
+					  : stored_raw(w->xml.p, w->xml.len, false, &p->data);
 		}
 		/* The dictionary of the part that will follow: the last PART_DICT bytes of the rows
 		 * up to this part's end. */
@@ -383,7 +409,7 @@ int table_writer_close(struct table_writer *w)
 }
 
 int table_writer_open_part(struct table_writer **out, enum table_kind kind, struct table_part *p,
-			   long first_row, const struct table_part *after, bool deflated)
+			   long first_row, struct table_part *after, bool deflated)
 {
 	struct table_writer *w = xcalloc(1, sizeof *w);
 	*p = (struct table_part){ .kind = kind };
@@ -405,10 +431,11 @@ void table_part_free(struct table_part *p)
 {
 	buf_free(&p->data);
 	buf_free(&p->last);
+	deflate_drop(&p->z);
 	*p = (struct table_part){ .kind = p->kind };
 }
 
-int table_part_append(struct table_part *to, const struct table_part *p)
+int table_part_append(struct table_part *to, struct table_part *p)
 {
 	int rc = buf_append(&to->data, p->data.p, p->data.len);
 	if (rc)
@@ -417,6 +444,13 @@ int table_part_append(struct table_part *to, const struct table_part *p)
 		to->crc = (uint32_t)crc32_combine64(to->crc, p->crc, (z_off64_t)p->raw);
 	to->raw += p->raw;
 	to->rows += p->rows;
+	/* A stream goes on after to only if it made the bytes that now end it: p's, or to's
+	 * own when p added none. */
+	if (p->z || p->raw) {
+		deflate_drop(&to->z);
+		to->z = p->z;
+		p->z = NULL;
+	}
 	/* p was made to follow to: its dictionary for the next part is to's as well. */
 	buf_reset(&to->last);
 	return buf_append(&to->last, p->last.p, p->last.len);

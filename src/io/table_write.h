@@ -75,7 +75,11 @@ struct lxw_workbook *table_xlsx_new(const char *path, bool constant_memory);
  * is any part under 1 KB): compressing it would cost more than the bytes it saves. A part
  * made after another (after, or NULL) may refer back into that one's last 32 KB of rows,
  * deflate's window, and so compresses as if the two were one stream: it must then be joined
- * right after it. Text cells are inline strings.
+ * right after it. A deflated part keeps the deflate stream that made it open (z), and a
+ * deflated part made after it takes that stream over and goes on with it, instead of
+ * starting one of its own primed with the last 32 KB (deflate's set-up and the priming cost
+ * more than a part of a few kilobytes; parts made one after another are then compressed
+ * as one stream). Text cells are inline strings.
  *
  * table_parts_join() appends to dst the file of the parts in order: CSV their text; XLSX a
  * workbook of one sheet, written by oko's own ZIP writer (libxlsxwriter deflates every row
@@ -88,13 +92,16 @@ struct table_part {
 	uint32_t crc;     /* XLSX: CRC-32 of that XML */
 	long rows;
 	struct buf last;  /* XLSX: the last 32 KB of the rows' XML up to this part's end */
+	struct z_stream_s *z; /* XLSX: the deflate stream whose output ends with this part's,
+			       * open for the part after it (NULL: none, or taken over) */
 };
+/* after is not changed but for its z, which a deflated part takes over. */
 int table_writer_open_part(struct table_writer **out, enum table_kind kind, struct table_part *p,
-			   long first_row, const struct table_part *after, bool deflated);
+			   long first_row, struct table_part *after, bool deflated);
 void table_part_free(struct table_part *p);
 /* Appends part p, made to follow to, to the end of to: the kept parts of an export held as
- * one. */
-int table_part_append(struct table_part *to, const struct table_part *p);
+ * one (with p's stream, if any, for the part after them). */
+int table_part_append(struct table_part *to, struct table_part *p);
 int table_parts_join(enum table_kind kind, const char *sheet, const struct table_part *const *parts,
 		     size_t n, struct buf *dst);
 #endif

@@ -55,16 +55,22 @@ static int read_back(const struct buf *file, struct buf *rows, char *msg, size_t
 }
 
 /* Rows [from, to) into a new part, the first of them the sheet's row first, to follow the
- * part after (or NULL). */
-static void make_part(struct table_part *p, enum table_kind kind, int from, int to, long first,
-		      const struct table_part *after)
+ * part after (or NULL), deflated or stored. */
+static void make_part_as(struct table_part *p, enum table_kind kind, int from, int to, long first,
+			 struct table_part *after, bool deflated)
 {
 	struct table_writer *w;
-	assert_int_equal(table_writer_open_part(&w, kind, p, first, after, true), 0);
+	assert_int_equal(table_writer_open_part(&w, kind, p, first, after, deflated), 0);
 	for (int i = from; i < to; i++)
 		write_row(w, i);
 	assert_int_equal(table_writer_close(w), 0);
 	assert_int_equal(p->rows, to - from);
+}
+
+static void make_part(struct table_part *p, enum table_kind kind, int from, int to, long first,
+		      struct table_part *after)
+{
+	make_part_as(p, kind, from, to, first, after, true);
 }
 
 /* The whole file the usual way (libxlsxwriter for XLSX). */
@@ -141,6 +147,63 @@ static void test_xlsx_append(void **state)
 	make_part(&fresh, TABLE_XLSX, 2901, ROWS, 2902, &all);
 	make_part(&alone, TABLE_XLSX, 2901, ROWS, 2902, NULL);
 	assert_true(fresh.data.len < alone.data.len);
+	const struct table_part *parts[] = { &hdr, &all, &fresh };
+	struct buf joined = BUF_INIT, whole = BUF_INIT, a = BUF_INIT, b = BUF_INIT;
+	char msg[256] = "";
+	assert_int_equal(table_parts_join(TABLE_XLSX, "Лист", parts, 3, &joined), 0);
+	make_whole(&whole, TABLE_XLSX);
+	assert_int_equal(read_back(&joined, &a, msg, sizeof msg), 0);
+	assert_int_equal(read_back(&whole, &b, msg, sizeof msg), 0);
+	assert_string_equal(buf_str(&a), buf_str(&b));
+	table_part_free(&hdr);
+	table_part_free(&all);
+	table_part_free(&fresh);
+	table_part_free(&alone);
+	buf_free(&joined);
+	buf_free(&whole);
+	buf_free(&a);
+	buf_free(&b);
+}
+
+/* Parts made one after another go on with one deflate stream (the kept parts hold it open);
+ * the chain stays one valid stream where it breaks: a part made and thrown away (it took the
+ * stream over: the next one starts its own, primed with the last 32 KB), a part of a few
+ * rows then (under 1 KB: stored, unseen by any stream), a part stored on purpose (the
+ * stream before it no longer ends the rows and must not be gone on with). The joined
+ * workbook holds the whole one's rows, and the parts of 64 rows are about as small as the
+ * same rows deflated as one part. */
+static void test_xlsx_streams(void **state)
+{
+	(void)state;
+	struct table_part all = { .kind = TABLE_XLSX }, hdr, p, fresh, alone;
+	make_part(&hdr, TABLE_XLSX, 0, 1, 1, NULL);
+	int from = 1, k = 0;
+	while (from < 2901) {
+		int n = k == 12 ? 3 : 64;
+		if (n > 2901 - from)
+			n = 2901 - from;
+		if (k == 6 || k == 12) { /* made, never kept */
+			make_part(&p, TABLE_XLSX, from, from + 64, 1 + from, &all);
+			assert_null(all.z);
+			table_part_free(&p);
+		}
+		make_part_as(&p, TABLE_XLSX, from, from + n, 1 + from, &all, k != 20);
+		if (k == 12 || k == 20)
+			assert_null(p.z);
+		else
+			assert_non_null(p.z);
+		assert_int_equal(table_part_append(&all, &p), 0);
+		assert_null(p.z);
+		table_part_free(&p);
+		from += n;
+		k++;
+	}
+	assert_int_equal(all.rows, 2900);
+	make_part(&fresh, TABLE_XLSX, 2901, ROWS, 2902, &all);
+	make_part(&alone, TABLE_XLSX, 1, 2901, 2, NULL);
+	/* each part ends a block, whose code tables the next one repeats: 24 % more here, at
+	 * 64 rows of about 110 bytes */
+	assert_true(all.data.len < alone.data.len * 13 / 10);
 	const struct table_part *parts[] = { &hdr, &all, &fresh };
 	struct buf joined = BUF_INIT, whole = BUF_INIT, a = BUF_INIT, b = BUF_INIT;
 	char msg[256] = "";
@@ -237,6 +300,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_xlsx_parts),
 		cmocka_unit_test(test_xlsx_append),
+		cmocka_unit_test(test_xlsx_streams),
 		cmocka_unit_test(test_csv_parts),
 		cmocka_unit_test(test_xlsx_crc),
 		cmocka_unit_test(test_edges),

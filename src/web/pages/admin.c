@@ -619,7 +619,7 @@ static void kept_drop(struct audit_kept *k)
  * the part before (the kept rows; the header is the sheet's first row): compressed when it
  * is to be kept. */
 static int audit_part(struct web_req *r, const struct audit_filter *f, int64_t after, int64_t upto,
-		      enum table_kind kind, const struct table_part *before, bool keep, struct table_part *p)
+		      enum table_kind kind, struct table_part *before, bool keep, struct table_part *p)
 {
 	struct audit_filter g = *f;
 	g.after = after;
