@@ -14,6 +14,7 @@
 #include "base/err.h"
 #include "base/diag.h"
 #include "base/mem.h"
+#include "base/numfmt.h"
 #include "io/csv.h"
 
 /* deflate's window: how far back a part's bytes may refer into the part before it. */
@@ -166,12 +167,25 @@ int table_writer_open_mem(struct table_writer **out, enum table_kind kind, const
 }
 
 /* A cell's reference, "C7", for column col (0-based) and row (1-based). */
+/* "A1"-style: the column's letters, the row's number (rows are 1-based, never negative).
+ * Written by hand, as is the rest of a part's markup: a journal's export writes some ten
+ * of these pieces a row, and printf's parsing of its format was a tenth of the first make. */
 static const char *cell_ref(char out[32], int col, long row)
 {
-	char name[8];
-	diag_colname((unsigned)col, name);
-	snprintf(out, 32, "%s%ld", name, row);
+	diag_colname((unsigned)col, out);
+	numfmt_u(out + strlen(out), (unsigned long long)row);
 	return out;
+}
+
+/* A signed number as printf's "%ld". */
+static int put_long(struct buf *b, long v)
+{
+	char d[24];
+	size_t n = 0;
+	if (v < 0)
+		d[n++] = '-';
+	n += numfmt_u(d + n, v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v);
+	return buf_append(b, d, n);
 }
 
 /* An XLSX part's text cell, an inline string: escaped by buf_xml_text, the control
@@ -187,10 +201,12 @@ static int part_text(struct buf *b, const char *ref, const char *s)
 	size_t n = strlen(s);
 	bool keep = s[0] == ' ' || s[0] == '\t' || s[0] == '\n' || s[n - 1] == ' ' || s[n - 1] == '\t' ||
 		    s[n - 1] == '\n';
-	int rc = buf_printf(b, "<c r=\"%s\" t=\"inlineStr\"><is><t%s>", ref,
-			    keep ? " xml:space=\"preserve\"" : "");
-	if (!rc)
-		rc = buf_xml_text(b, s, n, true);
+	int rc;
+	if ((rc = buf_puts(b, "<c r=\"")) || (rc = buf_puts(b, ref)) ||
+	    (rc = buf_puts(b, keep ? "\" t=\"inlineStr\"><is><t xml:space=\"preserve\">"
+				   : "\" t=\"inlineStr\"><is><t>")))
+		return rc;
+	rc = buf_xml_text(b, s, n, true);
 	return rc ? rc : buf_puts(b, "</t></is></c>");
 }
 
@@ -315,10 +331,13 @@ int table_writer_int(struct table_writer *w, long v)
 	char ref[32];
 	if (w->kind == TABLE_CSV) {
 		int rc = w->col++ ? buf_putc(&w->line, ',') : 0;
-		return rc ? rc : buf_printf(&w->line, "%ld", v);
+		return rc ? rc : put_long(&w->line, v);
 	}
 	if (w->part) {
-		int rc = buf_printf(&w->line, "<c r=\"%s\"><v>%ld</v></c>", cell_ref(ref, w->col, w->prow), v);
+		int rc;
+		if (!(rc = buf_puts(&w->line, "<c r=\"")) && !(rc = buf_puts(&w->line, cell_ref(ref, w->col, w->prow))) &&
+		    !(rc = buf_puts(&w->line, "\"><v>")) && !(rc = put_long(&w->line, v)))
+			rc = buf_puts(&w->line, "</v></c>");
 		w->col++;
 		return rc;
 	}
@@ -349,7 +368,8 @@ int table_writer_end_row(struct table_writer *w)
 	}
 	if (w->part) {
 		int rc;
-		if ((rc = buf_printf(&w->xml, "<row r=\"%ld\">", w->prow)) ||
+		if ((rc = buf_puts(&w->xml, "<row r=\"")) || (rc = put_long(&w->xml, w->prow)) ||
+		    (rc = buf_puts(&w->xml, "\">")) ||
 		    (rc = buf_append(&w->xml, w->line.p, w->line.len)) || (rc = buf_puts(&w->xml, "</row>")))
 			return rc;
 		buf_reset(&w->line);

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "base/arena.h"
 #include "base/buf.h"
@@ -410,6 +411,20 @@ static void test_ru(void **st)
 	assert_int_equal(ru_set_zone("Asia/Barnaul"), 0);
 	assert_string_equal(ru_moment(l, sizeof l, "2026-12-31T18:30:00Z"), "01.01.2027 01:30");
 	assert_string_equal(ru_moment(l, sizeof l, "2024-02-28T20:00:00Z"), "29.02.2024 03:00");
+	/* Every 6,007th minute of 1970-2099 against the C library's calendar (gmtime_r,
+	 * strftime) shifted by Barnaul's 7 hours; past the year 9999; an hour of 24. */
+	for (long long t = 0; t < 4102444800LL; t += 6007 * 60) {
+		time_t u = (time_t)t, v = (time_t)(t + 7 * 3600);
+		struct tm ta, tb;
+		char iso[32], want[32];
+		gmtime_r(&u, &ta);
+		gmtime_r(&v, &tb);
+		strftime(iso, sizeof iso, "%Y-%m-%dT%H:%M:%SZ", &ta);
+		strftime(want, sizeof want, "%d.%m.%Y %H:%M", &tb);
+		assert_string_equal(ru_moment(l, sizeof l, iso), want);
+	}
+	assert_string_equal(ru_moment(l, sizeof l, "9999-12-31T23:59:00Z"), "01.01.0000 06:59");
+	assert_string_equal(ru_moment(l, sizeof l, "2024-02-28T24:00:00Z"), "2024-02-28T24:00:00Z");
 	assert_string_equal(ru_local_day(l, sizeof l, "2021-05-28T20:30:00Z"), "2021-05-29");
 	assert_string_equal(ru_local_day(l, sizeof l, "2021-05-28T10:30:00Z"), "2021-05-28");
 	assert_int_equal(ru_set_zone("Europe/Kaliningrad"), 0);
