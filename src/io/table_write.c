@@ -166,10 +166,10 @@ int table_writer_open_mem(struct table_writer **out, enum table_kind kind, const
 	return 0;
 }
 
-/* A cell's reference, "C7", for column col (0-based) and row (1-based). */
-/* "A1"-style: the column's letters, the row's number (rows are 1-based, never negative).
- * Written by hand, as is the rest of a part's markup: a journal's export writes some ten
- * of these pieces a row, and printf's parsing of its format was a tenth of the first make. */
+/* A cell's reference, "C7", for column col (0-based) and row (1-based). Written by hand, as
+ * is the rest of a part's markup: the journal's export writes some ten such pieces a row,
+ * and printf's parsing of their formats was a large part of its first make
+ * (docs/performance.md). */
 static const char *cell_ref(char out[32], int col, long row)
 {
 	diag_colname((unsigned)col, out);
