@@ -241,7 +241,8 @@ char *ru_moment(char *out, size_t n, const char *iso)
 	int hh = (iso[11] - '0') * 10 + (iso[12] - '0'), mm = (iso[14] - '0') * 10 + (iso[15] - '0');
 	/* is_date checked the ten characters: four digits, '-', two, '-', two. */
 	long long y = (iso[0] - '0') * 1000 + (iso[1] - '0') * 100 + (iso[2] - '0') * 10 + (iso[3] - '0');
-	unsigned mo = (unsigned)((iso[5] - '0') * 10 + (iso[6] - '0')), d = (unsigned)((iso[8] - '0') * 10 + (iso[9] - '0'));
+	unsigned mo = (unsigned)((iso[5] - '0') * 10 + (iso[6] - '0'));
+	unsigned d = (unsigned)((iso[8] - '0') * 10 + (iso[9] - '0'));
 	if (hh > 23 || mm > 59) {
 		str_copy_utf8(out, n, iso);
 		return out;
@@ -251,8 +252,7 @@ char *ru_moment(char *out, size_t n, const char *iso)
 	int rem = (int)(minutes - days * 1440);
 	civil_from_days(days, &y, &mo, &d);
 	char t[80];
-	if (y >= 0 && y <= 9999 && d <= 99 && mo <= 99) { /* "%02u.%02u.%04lld %02d:%02d" by hand: the
-							   * journal's export writes one a row */
+	if (y >= 0 && y <= 9999) { /* the snprintf below by hand: the journal's export writes one a row */
 		int hr = rem / 60, mi = rem % 60;
 		char *q = t;
 		*q++ = (char)('0' + d / 10), *q++ = (char)('0' + d % 10), *q++ = '.';

@@ -130,6 +130,24 @@ static void check_kind(enum table_kind kind)
 	buf_free(&b);
 }
 
+/* The header, the kept parts and a fresh part joined: the same rows as the whole workbook. */
+static void check_kept(const struct table_part *hdr, const struct table_part *all,
+		       const struct table_part *fresh)
+{
+	const struct table_part *parts[] = { hdr, all, fresh };
+	struct buf joined = BUF_INIT, whole = BUF_INIT, a = BUF_INIT, b = BUF_INIT;
+	char msg[256] = "";
+	assert_int_equal(table_parts_join(TABLE_XLSX, "Лист", parts, 3, &joined), 0);
+	make_whole(&whole, TABLE_XLSX);
+	assert_int_equal(read_back(&joined, &a, msg, sizeof msg), 0);
+	assert_int_equal(read_back(&whole, &b, msg, sizeof msg), 0);
+	assert_string_equal(buf_str(&a), buf_str(&b));
+	buf_free(&joined);
+	buf_free(&whole);
+	buf_free(&a);
+	buf_free(&b);
+}
+
 /* Kept parts appended to one as an export keeps them (each made to follow the whole so far),
  * then a fresh part after it: the same rows as the whole workbook; and a part made to follow
  * another is smaller than the same rows on their own (it refers back into the other). */
@@ -147,22 +165,11 @@ static void test_xlsx_append(void **state)
 	make_part(&fresh, TABLE_XLSX, 2901, ROWS, 2902, &all);
 	make_part(&alone, TABLE_XLSX, 2901, ROWS, 2902, NULL);
 	assert_true(fresh.data.len < alone.data.len);
-	const struct table_part *parts[] = { &hdr, &all, &fresh };
-	struct buf joined = BUF_INIT, whole = BUF_INIT, a = BUF_INIT, b = BUF_INIT;
-	char msg[256] = "";
-	assert_int_equal(table_parts_join(TABLE_XLSX, "Лист", parts, 3, &joined), 0);
-	make_whole(&whole, TABLE_XLSX);
-	assert_int_equal(read_back(&joined, &a, msg, sizeof msg), 0);
-	assert_int_equal(read_back(&whole, &b, msg, sizeof msg), 0);
-	assert_string_equal(buf_str(&a), buf_str(&b));
+	check_kept(&hdr, &all, &fresh);
 	table_part_free(&hdr);
 	table_part_free(&all);
 	table_part_free(&fresh);
 	table_part_free(&alone);
-	buf_free(&joined);
-	buf_free(&whole);
-	buf_free(&a);
-	buf_free(&b);
 }
 
 /* Parts made one after another go on with one deflate stream (the kept parts hold it open);
@@ -204,22 +211,11 @@ static void test_xlsx_streams(void **state)
 	/* each part ends a block, whose code tables the next one repeats: 24 % more here, at
 	 * 64 rows of about 110 bytes */
 	assert_true(all.data.len < alone.data.len * 13 / 10);
-	const struct table_part *parts[] = { &hdr, &all, &fresh };
-	struct buf joined = BUF_INIT, whole = BUF_INIT, a = BUF_INIT, b = BUF_INIT;
-	char msg[256] = "";
-	assert_int_equal(table_parts_join(TABLE_XLSX, "Лист", parts, 3, &joined), 0);
-	make_whole(&whole, TABLE_XLSX);
-	assert_int_equal(read_back(&joined, &a, msg, sizeof msg), 0);
-	assert_int_equal(read_back(&whole, &b, msg, sizeof msg), 0);
-	assert_string_equal(buf_str(&a), buf_str(&b));
+	check_kept(&hdr, &all, &fresh);
 	table_part_free(&hdr);
 	table_part_free(&all);
 	table_part_free(&fresh);
 	table_part_free(&alone);
-	buf_free(&joined);
-	buf_free(&whole);
-	buf_free(&a);
-	buf_free(&b);
 }
 
 static void test_xlsx_parts(void **state)
