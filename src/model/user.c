@@ -801,12 +801,43 @@ int user_list(struct db *d, enum user_order order, user_item_fn fn, void *ctx)
 	return rc;
 }
 
-/* The entries a scope may read (?1, ?2 bound by scope_bind): a user's territory is its
- * region, its municipality or its school. */
-#define AUDIT_SCOPE "(?1 = 'all' OR a.user_id IN (SELECT u.id FROM \"user\" u" \
-	" LEFT JOIN school s ON s.id = u.school_id" \
+/* The users whose entries a scope other than 'all' may read (?1, ?2 bound by scope_bind),
+ * aliased u: a user's territory is its region, its municipality or its school. */
+#define AUDIT_SCOPE_USERS " FROM \"user\" u LEFT JOIN school s ON s.id = u.school_id" \
 	" WHERE (?1 = 'reg' AND u.region_id = ?2) OR " SCOPE_MUN_SQL("u.municipality_id") \
-	" OR (u.school_id IS NOT NULL AND " SCOPE_SQL("s") ")))"
+	" OR (u.school_id IS NOT NULL AND " SCOPE_SQL("s") ")"
+/* The entries a scope may read. */
+#define AUDIT_SCOPE "(?1 = 'all' OR a.user_id IN (SELECT u.id" AUDIT_SCOPE_USERS "))"
+
+int audit_scope_digest(struct db *d, const struct scope *sc, unsigned char digest[AUDIT_DIGEST_BYTES])
+{
+	memset(digest, 0, AUDIT_DIGEST_BYTES);
+	if (sc->kind == SCOPE_ALL)
+		return 0;
+	struct db_stmt *s = NULL;
+	crypto_generichash_state h;
+	crypto_generichash_init(&h, NULL, 0, AUDIT_DIGEST_BYTES);
+	int rc = db_cached(d, &s, "SELECT u.id, u.login, u.created_at" AUDIT_SCOPE_USERS " ORDER BY u.id");
+	if (!rc && !(rc = scope_bind(s, sc)))
+		while ((rc = db_step(s)) == DB_ROW) {
+			unsigned char id[8];
+			uint64_t v = (uint64_t)db_col_int(s, 0);
+			for (int i = 0; i < 8; i++)
+				id[i] = (unsigned char)(v >> (8 * i));
+			crypto_generichash_update(&h, id, sizeof id);
+			/* each text with its ending zero: no two rows read the same */
+			for (int c = 1; c <= 2; c++) {
+				const char *t = db_col_text(s, c);
+				crypto_generichash_update(&h, (const unsigned char *)t, strlen(t) + 1);
+			}
+		}
+	if (rc == DB_DONE)
+		rc = 0;
+	if (s)
+		db_reset(s);
+	crypto_generichash_final(&h, digest, AUDIT_DIGEST_BYTES);
+	return rc;
+}
 
 int audit_last_id(struct db *d, int64_t *id)
 {

@@ -228,5 +228,12 @@ int audit_query(struct db *d, const struct scope *sc, const struct audit_filter 
  * every id below the last one seen is final; on PostgreSQL a transaction still open may
  * commit an id below one already committed, and the count then grows. */
 int audit_entries(struct db *d, int64_t after, int64_t upto, long *n);
+/* What, beside the entries themselves, decides which entries the scope reads: a digest of
+ * the users in its territory (their ids, logins and moments of creation, in id order). A
+ * user deleted leaves it with his entries (their user is cleared); one created in his place
+ * with his id could only read the same with his login in the same second. All zeros for
+ * SCOPE_ALL, which reads every entry whoever wrote it. */
+#define AUDIT_DIGEST_BYTES 16
+int audit_scope_digest(struct db *d, const struct scope *sc, unsigned char digest[AUDIT_DIGEST_BYTES]);
 
 #endif

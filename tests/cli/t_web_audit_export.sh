@@ -93,4 +93,33 @@ print("numbered" if ok and len(rows) > 1000 else "not")' "$T/body")" numbered
 get admin "/audit?action=something_new&q=o9&format=csv"
 expect_eq "a filtered export: only its entries, in order" "$(objects "$T/body" | md5sum)" \
 	"$(sql "SELECT object FROM audit WHERE object LIKE 'o9%' ORDER BY id" | md5sum)"
+# The kept rows outlive a change of the content that leaves the scope's users alone (an
+# upload, a plan, an analysis): an entry's row depends only on its stored fields, so a
+# detail altered here by hand (nothing in oko ever does) is still exported as it was kept.
+get admin "/audit?format=csv"
+sql "UPDATE audit SET detail = 'изменено вручную' WHERE object = 'o5'" >/dev/null
+sql "UPDATE content_rev SET n = n + 1" >/dev/null
+get admin "/audit?format=csv"
+expect_grep "the kept rows outlive a change of the content elsewhere" "$T/body" "деталь & <5>"
+
+# A regional coordinator bound to his region exports the entries of its users (a school's
+# user among them, not the administrator); a user who leaves the territory takes his
+# entries out of the next export, kept rows or not.
+sql "UPDATE \"user\" SET region_id = 1 WHERE login = 'region'" >/dev/null
+school=$(sql "SELECT id FROM \"user\" WHERE login = 'school'")
+sql "INSERT INTO audit(user_id, user_login, action, object) SELECT $school, 'school', 'something_new',
+	's' || i FROM (WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 300)
+	SELECT i FROM n) x" >/dev/null
+sql "UPDATE content_rev SET n = n + 1" >/dev/null
+ours() { rows "$1" 2>/dev/null | awk -F'|' '$4 ~ /^s[0-9]+$/' | wc -l; }
+login region oko-demo-2026
+get region "/audit?format=csv"
+expect_eq "a region's export: its school's user's entries" "$(ours "$T/body")" 300
+expect_eq "… and not the administrator's" "$(objects "$T/body" | wc -l)" 0
+get region "/audit?format=csv"
+expect_eq "… the same in the next export, from kept rows" "$(ours "$T/body")" 300
+# (the content version left alone here: the users alone decide)
+sql "UPDATE \"user\" SET role = 'expert', school_id = NULL WHERE login = 'school'" >/dev/null
+get region "/audit?format=csv"
+expect_eq "a user moved out of the territory: none of his entries in its export" "$(ours "$T/body")" 0
 echo "1..$_n"

@@ -583,13 +583,15 @@ static int audit_cells(void *ctx, const struct audit_item *a)
  * the order they were written (a file for a spreadsheet: its rows keep their numbers as
  * the journal grows); the export is itself an entry, so no two are the same and a whole
  * one cannot be kept. Its older rows never change, though: entries are only added, and an
- * entry's row depends only on its stored fields and its place. So the rows are kept, per
- * scope, filter and format, for one content version (a change of the users changes whom a
- * scope sees): written AUDIT_PART_IDS ids at a time as parts (io/table_write.h) appended to
- * one; an export writes only the entries after the last full part and joins the header,
- * the kept rows and those. The kept ids are final while counted the same (audit_entries,
- * each part's ids counted before its rows are read): checked on every export, the rows
- * made again when not. At most AUDIT_KEPT_BYTES a key (the oldest entries: some 1.3 M in a
+ * entry's row depends only on its stored fields and its place, and whether a scope reads it
+ * only on its user and the users of the scope's territory. So the rows are kept, per scope,
+ * filter and format, while that territory's users are the same (audit_scope_digest: a
+ * change of the content elsewhere — an upload, a plan, an analysis — leaves them kept):
+ * written AUDIT_PART_IDS ids at a time as parts (io/table_write.h) appended to one; an
+ * export writes only the entries after the last full part and joins the header, the kept
+ * rows and those. The kept ids are final while counted the same (audit_entries, each
+ * part's ids counted before its rows are read): checked on every export, the rows made
+ * again when not. At most AUDIT_KEPT_BYTES a key (the oldest entries: some 1.3 M in a
  * workbook, 300,000 in CSV): an export of a larger journal writes the rest each time. */
 #define AUDIT_PART_IDS 64
 #define AUDIT_KEPT_BYTES (32 << 20)
@@ -597,7 +599,7 @@ static int audit_cells(void *ctx, const struct audit_item *a)
 
 struct audit_kept {
 	char key[700];            /* scope, filter, format; "" for a free slot */
-	uint64_t version;         /* the content version the parts were made in */
+	unsigned char users[AUDIT_DIGEST_BYTES]; /* the scope's users the parts were made for */
 	long entries;             /* the parts' ids counted (audit_entries) before they were read */
 	struct table_part all;    /* the rows of the ids 1 … n · AUDIT_PART_IDS, made a part of
 				   * AUDIT_PART_IDS ids at a time */
@@ -637,20 +639,21 @@ static int audit_part(struct web_req *r, const struct audit_filter *f, int64_t a
 }
 
 /* k's parts brought up to the full parts below the journal's last id (or AUDIT_KEPT_BYTES):
- * made again from the first when the content moved or a part's ids turned out not final. */
+ * made again from the first when the scope's users changed or a part's ids turned out not
+ * final. */
 static int kept_update(struct web_req *r, struct audit_kept *k, const struct audit_filter *f,
 		       enum table_kind kind)
 {
 	int64_t last = 0;
 	long now = 0;
+	unsigned char users[AUDIT_DIGEST_BYTES];
 	int rc = audit_last_id(r->db, &last);
-	uint64_t v = db_content_version(r->db);
 	size_t full = (size_t)(last / AUDIT_PART_IDS);
-	if (rc)
+	if (rc || (rc = audit_scope_digest(r->db, &r->scope, users)))
 		return rc;
-	if (k->version != v)
+	if (memcmp(k->users, users, sizeof users))
 		kept_drop(k);
-	k->version = v;
+	memcpy(k->users, users, sizeof users);
 	/* The kept ids must still be what they were. */
 	if (k->n && ((rc = audit_entries(r->db, 0, (int64_t)k->n * AUDIT_PART_IDS, &now)) ||
 		     now != k->entries))
@@ -691,7 +694,7 @@ static int audit_export(struct web_req *r, struct web_res *w, const struct audit
 			     (long long)r->scope.id, (int)kind, f->action ? f->action : "",
 			     f->user ? f->user : "", f->from ? f->from : "", f->to ? f->to : "",
 			     f->q ? f->q : "");
-	bool keep = n > 0 && (size_t)n < sizeof key && db_content_version(r->db);
+	bool keep = n > 0 && (size_t)n < sizeof key;
 	if ((rc = table_writer_open_part(&t, kind, &hdr, 1, NULL, false)))
 		return rc;
 	for (size_t i = 0; i < sizeof head / sizeof *head && !rc; i++)
