@@ -21,6 +21,10 @@
 # 2. The home page and a school card of a generated region of about 1 million works
 #    (wrk -t2 -c64 -d10s; this build only).
 # 3. The upload of the real RU-4 2021 file through POST /upload (when the file is present).
+# 4. The journal's export (/audit?format=xlsx|csv) right after a change of the content, as in
+#    an upload window (the content version moved from another process, as `oko import` beside
+#    the server does; the users stay the same): one export, then 5 changes each followed by
+#    an export, on the sweep's databases (each build its own journal), wall per export.
 # BENCH_WEB_DURATION overrides the sweep's wrk duration (e.g. 10s); BENCH_WEB_ONLY=REGEX
 # restricts the sweep to routes whose label matches (and skips parts 2 and 3).
 set -u
@@ -333,6 +337,34 @@ echo "routes with p99 over 50 ms (this build): $over"
 
 # Restricted to some routes: the sweep is all that was asked for.
 [ -n "$ONLY" ] && exit 0
+
+# ---- part 4: the journal's export after a change of the content ----
+
+after_change() { # LABEL BINARY DB
+	serve "$2" "$3"
+	local c f t all
+	c=$(cookie_of region)
+	for f in xlsx csv; do
+		curl -s -o /dev/null -H "Cookie: $c" "$URL/audit?format=$f"
+		all=
+		for _ in 1 2 3 4 5; do
+			sqlite3 "$3" "UPDATE content_rev SET n = n + 1"
+			t=$(curl -s -o "$T/journal" -w '%{time_total}' -H "Cookie: $c" "$URL/audit?format=$f")
+			all="$all $t"
+		done
+		echo "$all" | tr ' ' '\n' | sed '/^$/d' | sort -g | awk -v l="$1" -v f="$f" \
+			-v e="$(sqlite3 "$3" 'SELECT count(*) FROM audit')" -v b="$(stat -c %s "$T/journal")" \
+			'{ v[NR] = $1 } END { printf "  %-5s %-4s %d entries, %d bytes: median %.3f s (%.3f–%.3f)\n", l, f, e, b, v[3], v[1], v[5] }'
+	done
+	stop
+}
+echo "the journal's export right after a change of the content (5 exports each):"
+if [ -n "$BASE" ]; then
+	after_change base "$BASE" "$T/base.db"
+	after_change this "$OKO" "$T/new.db"
+else
+	after_change this "$OKO" "$demo"
+fi
 
 # ---- part 2: the 1M-works region (home and school card) ----
 
