@@ -102,6 +102,19 @@ sql "UPDATE content_rev SET n = n + 1" >/dev/null
 get admin "/audit?format=csv"
 expect_grep "the kept rows outlive a change of the content elsewhere" "$T/body" "деталь & <5>"
 
+# The moments are the region's: a new zone writes the kept rows again in it.
+when() { rows "$1" 2>/dev/null | awk -F'|' '$4 == "o5" { print $1 }'; }
+get admin "/audit?format=csv"
+before=$(when "$T/body")
+post admin /settings --data-urlencode zone=Asia/Vladivostok
+expect_eq "the zone changed" "$code" 200
+get admin "/audit?format=csv"
+expect_eq "a new zone: the kept rows' moments in it (7 hours east of Moscow)" "$(when "$T/body")" \
+	"$(python3 -c 'import datetime, sys
+t = datetime.datetime.strptime(sys.argv[1], "%d.%m.%Y %H:%M") + datetime.timedelta(hours=7)
+print(t.strftime("%d.%m.%Y %H:%M"))' "$before")"
+post admin /settings --data-urlencode zone=Europe/Moscow
+
 # A regional coordinator bound to his region exports the entries of its users (a school's
 # user among them, not the administrator); a user who leaves the territory takes his
 # entries out of the next export, kept rows or not.

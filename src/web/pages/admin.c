@@ -583,10 +583,11 @@ static int audit_cells(void *ctx, const struct audit_item *a)
  * the order they were written (a file for a spreadsheet: its rows keep their numbers as
  * the journal grows); the export is itself an entry, so no two are the same and a whole
  * one cannot be kept. Its older rows never change, though: entries are only added, and an
- * entry's row depends only on its stored fields and its place, and whether a scope reads it
- * only on its user and the users of the scope's territory. So the rows are kept, per scope,
- * filter and format, while that territory's users are the same (audit_scope_digest: a
- * change of the content elsewhere — an upload, a plan, an analysis — leaves them kept):
+ * entry's row depends only on its stored fields, its place and the region's time zone (its
+ * moment), and whether a scope reads it only on its user and the users of the scope's
+ * territory. So the rows are kept, per scope, filter and format, while the zone and that
+ * territory's users are the same (audit_scope_digest: a change of the content elsewhere —
+ * an upload, a plan, an analysis — leaves them kept):
  * written AUDIT_PART_IDS ids at a time as parts (io/table_write.h) appended to one; an
  * export writes only the entries after the last full part and joins the header, the kept
  * rows and those. The kept ids are final while counted the same (audit_entries, each
@@ -600,6 +601,7 @@ static int audit_cells(void *ctx, const struct audit_item *a)
 struct audit_kept {
 	char key[700];            /* scope, filter, format; "" for a free slot */
 	unsigned char users[AUDIT_DIGEST_BYTES]; /* the scope's users the parts were made for */
+	int zone;                 /* and the zone their moments were written in (minutes) */
 	long entries;             /* the parts' ids counted (audit_entries) before they were read */
 	struct table_part all;    /* the rows of the ids 1 … n · AUDIT_PART_IDS, made a part of
 				   * AUDIT_PART_IDS ids at a time */
@@ -639,8 +641,8 @@ static int audit_part(struct web_req *r, const struct audit_filter *f, int64_t a
 }
 
 /* k's parts brought up to the full parts below the journal's last id (or AUDIT_KEPT_BYTES):
- * made again from the first when the scope's users changed or a part's ids turned out not
- * final. */
+ * made again from the first when the zone or the scope's users changed or a part's ids
+ * turned out not final. */
 static int kept_update(struct web_req *r, struct audit_kept *k, const struct audit_filter *f,
 		       enum table_kind kind)
 {
@@ -651,9 +653,10 @@ static int kept_update(struct web_req *r, struct audit_kept *k, const struct aud
 	size_t full = (size_t)(last / AUDIT_PART_IDS);
 	if (rc || (rc = audit_scope_digest(r->db, &r->scope, users)))
 		return rc;
-	if (memcmp(k->users, users, sizeof users))
+	if (memcmp(k->users, users, sizeof users) || k->zone != ru_zone()->offset_min)
 		kept_drop(k);
 	memcpy(k->users, users, sizeof users);
+	k->zone = ru_zone()->offset_min;
 	/* The kept ids must still be what they were. */
 	if (k->n && ((rc = audit_entries(r->db, 0, (int64_t)k->n * AUDIT_PART_IDS, &now)) ||
 		     now != k->entries))
