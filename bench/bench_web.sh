@@ -26,7 +26,7 @@
 #    the server does; the users stay the same): one export, then 5 changes each followed by
 #    an export, on the sweep's databases (each build its own journal), wall per export.
 # BENCH_WEB_DURATION overrides the sweep's wrk duration (e.g. 10s); BENCH_WEB_ONLY=REGEX
-# restricts the sweep to routes whose label matches (and skips parts 2 and 3).
+# restricts the sweep to routes whose label matches (and skips parts 2, 3 and 4).
 set -u
 OKO=${OKO:?}
 BASE=${OKO_BASE:-}
@@ -338,34 +338,6 @@ echo "routes with p99 over 50 ms (this build): $over"
 # Restricted to some routes: the sweep is all that was asked for.
 [ -n "$ONLY" ] && exit 0
 
-# ---- part 4: the journal's export after a change of the content ----
-
-after_change() { # LABEL BINARY DB
-	serve "$2" "$3"
-	local c f t all
-	c=$(cookie_of region)
-	for f in xlsx csv; do
-		curl -s -o /dev/null -H "Cookie: $c" "$URL/audit?format=$f"
-		all=
-		for _ in 1 2 3 4 5; do
-			sqlite3 "$3" "UPDATE content_rev SET n = n + 1"
-			t=$(curl -s -o "$T/journal" -w '%{time_total}' -H "Cookie: $c" "$URL/audit?format=$f")
-			all="$all $t"
-		done
-		echo "$all" | tr ' ' '\n' | sed '/^$/d' | sort -g | awk -v l="$1" -v f="$f" \
-			-v e="$(sqlite3 "$3" 'SELECT count(*) FROM audit')" -v b="$(stat -c %s "$T/journal")" \
-			'{ v[NR] = $1 } END { printf "  %-5s %-4s %d entries, %d bytes: median %.3f s (%.3f–%.3f)\n", l, f, e, b, v[3], v[1], v[5] }'
-	done
-	stop
-}
-echo "the journal's export right after a change of the content (5 exports each):"
-if [ -n "$BASE" ]; then
-	after_change base "$BASE" "$T/base.db"
-	after_change this "$OKO" "$T/new.db"
-else
-	after_change this "$OKO" "$demo"
-fi
-
 # ---- part 2: the 1M-works region (home and school card) ----
 
 region() { # LABEL SCHOOLS
@@ -401,4 +373,32 @@ if [ -f "$real/vpr2021/ru4.xlsx" ]; then
 	stop
 else
 	echo "upload of real ru4.xlsx: skipped, $real not found"
+fi
+
+# ---- part 4: the journal's export after a change of the content ----
+
+after_change() { # LABEL BINARY DB
+	serve "$2" "$3"
+	local c f all
+	c=$(cookie_of region)
+	for f in xlsx csv; do
+		curl -s -o /dev/null -H "Cookie: $c" "$URL/audit?format=$f"
+		all=
+		for _ in 1 2 3 4 5; do
+			sqlite3 "$3" "UPDATE content_rev SET n = n + 1"
+			all="$all $(curl -s -o "$T/journal" -w '%{time_total}' -H "Cookie: $c" "$URL/audit?format=$f")"
+		done
+		# shellcheck disable=SC2086 # the times, one a word
+		printf '%s\n' $all | sort -g | awk -v l="$1" -v f="$f" \
+			-v e="$(sqlite3 "$3" 'SELECT count(*) FROM audit')" -v b="$(stat -c %s "$T/journal")" \
+			'{ v[NR] = $1 } END { printf "  %-5s %-4s %d entries, %d bytes: median %.3f s (%.3f–%.3f)\n", l, f, e, b, v[3], v[1], v[5] }'
+	done
+	stop
+}
+echo "the journal's export right after a change of the content (5 exports each):"
+if [ -n "$BASE" ]; then
+	after_change base "$BASE" "$T/base.db"
+	after_change this "$OKO" "$T/new.db"
+else
+	after_change this "$OKO" "$demo"
 fi

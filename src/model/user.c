@@ -820,11 +820,9 @@ int audit_scope_digest(struct db *d, const struct scope *sc, unsigned char diges
 	int rc = db_cached(d, &s, "SELECT u.id, u.login, u.created_at" AUDIT_SCOPE_USERS " ORDER BY u.id");
 	if (!rc && !(rc = scope_bind(s, sc)))
 		while ((rc = db_step(s)) == DB_ROW) {
-			unsigned char id[8];
-			uint64_t v = (uint64_t)db_col_int(s, 0);
-			for (int i = 0; i < 8; i++)
-				id[i] = (unsigned char)(v >> (8 * i));
-			crypto_generichash_update(&h, id, sizeof id);
+			/* the id's bytes as they lie: the digest never leaves the process */
+			int64_t id = db_col_int(s, 0);
+			crypto_generichash_update(&h, (const unsigned char *)&id, sizeof id);
 			/* each text with its ending zero: no two rows read the same */
 			for (int c = 1; c <= 2; c++) {
 				const char *t = db_col_text(s, c);

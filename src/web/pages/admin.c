@@ -587,10 +587,9 @@ static int audit_cells(void *ctx, const struct audit_item *a)
  * moment), and whether a scope reads it only on its user and the users of the scope's
  * territory. So the rows are kept, per scope, filter and format, while the zone and that
  * territory's users are the same (audit_scope_digest: a change of the content elsewhere —
- * an upload, a plan, an analysis — leaves them kept):
- * written AUDIT_PART_IDS ids at a time as parts (io/table_write.h) appended to one; an
- * export writes only the entries after the last full part and joins the header, the kept
- * rows and those. The kept ids are final while counted the same (audit_entries, each
+ * an upload, a plan, an analysis — leaves them kept): written AUDIT_PART_IDS ids at a time
+ * as parts (io/table_write.h) appended to one; an export writes only the entries after the
+ * last full part and joins the header, the kept rows and those. The kept ids are final while counted the same (audit_entries, each
  * part's ids counted before its rows are read): checked on every export, the rows made
  * again when not. At most AUDIT_KEPT_BYTES a key (the oldest entries: some 1.3 M in a
  * workbook, 300,000 in CSV): an export of a larger journal writes the rest each time. */
