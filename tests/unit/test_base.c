@@ -144,6 +144,22 @@ static void test_trim_and_fold(void **state)
 	size_t n = str_trim(&s, strlen(s));
 	assert_int_equal(n, strlen("текст"));
 	assert_memory_equal(s, "текст", n);
+	/* Cells that start and end with printable ASCII are left as they are (str_trim's fast
+	 * path); a space or a no-break space at either end still goes. */
+	static const struct {
+		const char *in;
+		size_t from, len;
+	} cells[] = {
+		{ "3", 0, 1 }, { "a b", 0, 3 }, { "!~", 0, 2 }, { "\x7F", 0, 1 }, { " 3", 1, 1 },
+		{ "3 ", 0, 1 }, { "3\xC2\xA0", 0, 1 }, { "\xC2\xA0" "3", 2, 1 }, { "4\xD0\x90", 0, 3 },
+		{ "\t3\n", 1, 1 }, { "\v", 1, 0 },
+	};
+	for (size_t i = 0; i < sizeof cells / sizeof *cells; i++) {
+		const char *c = cells[i].in;
+		n = str_trim(&c, strlen(c));
+		assert_int_equal(n, cells[i].len);
+		assert_ptr_equal(c, cells[i].in + cells[i].from);
+	}
 	/* Cyrillic К and Latin K, Х and X, case and spacing fold together. */
 	assert_true(str_fold_eq("1K1", "1К1"));
 	assert_true(str_fold_eq("  Логин   школы ", "логин школы"));
