@@ -51,6 +51,7 @@ struct db {
 			 caller's last one: db_changes gives the caller's count, kept here */
 	int64_t changes;
 	struct pg *pg; /* the PostgreSQL connection, when the database is one (h is NULL) */
+	struct db_copy *busy; /* the overlapped copy whose thread last had a batch (db_copy_overlap) */
 };
 
 struct db_stmt {
@@ -62,6 +63,7 @@ struct db_stmt {
 
 static void settle(struct db *d);
 static int rev_move(struct db *d);
+static void copy_settle(struct db *d);
 static void keep_changes(struct db *d, int64_t changed);
 
 static int fail(struct db *d, int rc)
@@ -280,6 +282,7 @@ void db_close(struct db *d)
 
 int db_exec(struct db *d, const char *sql)
 {
+	copy_settle(d);
 	d->kept = false;
 	if (db_sql_changes_content(sql))
 		d->touched = true;
@@ -296,6 +299,7 @@ int db_exec(struct db *d, const char *sql)
 
 int db_prepare(struct db *d, struct db_stmt **out, const char *sql)
 {
+	copy_settle(d);
 	if (d->pg) {
 		struct db_stmt *s = xcalloc(1, sizeof *s);
 		s->d = d;
@@ -325,6 +329,7 @@ void db_finalize(struct db_stmt *s)
 {
 	if (!s)
 		return;
+	copy_settle(s->d);
 	if (s->pg)
 		pg_finalize(s->pg);
 	else
@@ -340,6 +345,7 @@ void db_stream(struct db_stmt *s)
 
 int db_reset(struct db_stmt *s)
 {
+	copy_settle(s->d);
 	if (s->pg)
 		return pg_reset(s->pg);
 	sqlite3_reset(s->h);
@@ -348,6 +354,7 @@ int db_reset(struct db_stmt *s)
 
 int db_cached(struct db *d, struct db_stmt **out, const char *sql)
 {
+	copy_settle(d);
 	for (int i = 0; i < d->ncache; i++) {
 		if (d->cache[i].sql == sql) {
 			*out = d->cache[i].s;
@@ -435,7 +442,8 @@ int db_bind_null(struct db_stmt *s, int i)
 	return bound(s, sqlite3_bind_null(s->h, i));
 }
 
-int db_step(struct db_stmt *s)
+/* db_step without the wait for an overlapped copy: that copy's own thread steps by it. */
+static int step(struct db_stmt *s)
 {
 	s->d->kept = false;
 	if (s->content)
@@ -457,6 +465,12 @@ int db_step(struct db_stmt *s)
 	if (s->content)
 		settle(s->d);
 	return rc;
+}
+
+int db_step(struct db_stmt *s)
+{
+	copy_settle(s->d);
+	return step(s);
 }
 
 int db_step_one(struct db_stmt *s)
@@ -808,6 +822,7 @@ int64_t db_last_id(struct db *d)
 
 int64_t db_changes(struct db *d)
 {
+	copy_settle(d);
 	if (d->kept)
 		return d->changes;
 	if (d->pg)
@@ -825,8 +840,14 @@ int64_t db_changes(struct db *d)
  * eighth of the store's instructions). The values are copied into the batch (a caller's
  * buffers are reused before the batch is stored), so a constraint failure is reported
  * when its batch is stored: by the put that fills it or by the close, as COPY on
- * PostgreSQL reports it. */
+ * PostgreSQL reports it. An overlapped copy (db_copy_overlap: the results import, 1 M
+ * rows) gathers batches of COPY_BATCH_OVERLAP into two buffers in turn and stores each full
+ * one on a thread of its own meanwhile: its store 0.75-0.78 s -> 0.62-0.67 s; a failure
+ * then surfaces one batch later. */
 #define COPY_BATCH 256
+/* An overlapped copy hands whole batches to its thread: larger ones, so that the two
+ * threads' hand-overs (a wake-up each way) stay few beside the work. */
+#define COPY_BATCH_OVERLAP 4096
 #define COPY_MAX_COLS 64 /* columns of the oko_batch virtual table */
 
 struct copy_val {
@@ -840,13 +861,30 @@ struct db_copy {
 	int ncols, col;
 	char *table, *cols;  /* SQLite: what the INSERT names */
 	struct db_stmt *ins; /* SQLite: the INSERT of a full batch */
-	struct copy_val *vals; /* SQLite: the batch, COPY_BATCH × ncols */
-	int nrows;           /* SQLite: rows in the batch */
+	struct copy_val *vals; /* SQLite: the batch, batch × ncols */
+	int nrows, batch;    /* SQLite: rows in the batch, and in a full one */
 	char *sql;           /* PostgreSQL: the COPY statement */
 	char *line;          /* PostgreSQL: the row in COPY's text format; SQLite: the batch's
 				texts and blobs */
 	size_t len, cap;
 	int rc;              /* the first failure; later calls return it */
+	/* SQLite, overlapped (db_copy_overlap): a full batch is stored by `thread` while the
+	 * next is gathered into the spare buffers; at most one batch of a connection is in the
+	 * hands of a thread (db.busy). */
+	bool overlap, started;
+	pthread_t thread;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	enum { COPY_IDLE, COPY_BUSY, COPY_QUIT } state;
+	struct copy_batch {
+		const struct copy_val *vals;
+		const char *line;
+		int nrows, ncols;
+	} work;              /* the batch the thread stores */
+	int work_rc;         /* the thread's first failure */
+	struct copy_val *spare_vals;
+	char *spare_line;
+	size_t spare_cap;
 };
 
 static void copy_put(struct db_copy *c, const void *p, size_t n)
@@ -904,20 +942,149 @@ static int copy_bytes(struct db_copy *c, int type, const void *v, size_t n)
 	return 0;
 }
 
-/* SQLite: stores the gathered rows by one INSERT. */
-static int copy_flush(struct db_copy *c)
+/* SQLite: stores a batch by one INSERT (on the thread of an overlapped copy, or the
+ * caller's). */
+static int copy_insert(struct db_copy *c, const struct copy_batch *b)
 {
 	struct db_stmt *s = c->ins;
-	if (!c->nrows)
-		return 0;
-	int rc = bound(s, sqlite3_bind_pointer(s->h, 1, c, "oko_batch", NULL));
+	int rc = bound(s, sqlite3_bind_pointer(s->h, 1, (void *)b, "oko_batch", NULL));
 	if (!rc) {
-		rc = db_step(s);
+		rc = step(s);
 		rc = rc < 0 ? rc : 0;
 	}
-	db_reset(s);
+	sqlite3_reset(s->h);
+	return rc;
+}
+
+/* SQLite: stores the gathered rows by one INSERT, here. */
+static int copy_flush(struct db_copy *c)
+{
+	if (!c->nrows)
+		return 0;
+	copy_settle(c->d); /* an overlapped copy's batch on the same connection */
+	struct copy_batch b = { c->vals, c->line, c->nrows, c->ncols };
+	int rc = copy_insert(c, &b);
 	c->nrows = 0;
 	c->len = 0;
+	return rc;
+}
+
+/* ---- an overlapped copy: storing one batch while the caller gathers the next ---- */
+
+static void *copy_thread(void *arg)
+{
+	struct db_copy *c = arg;
+	pthread_mutex_lock(&c->mu);
+	for (;;) {
+		while (c->state == COPY_IDLE)
+			pthread_cond_wait(&c->cv, &c->mu);
+		if (c->state == COPY_QUIT)
+			break;
+		pthread_mutex_unlock(&c->mu);
+		int rc = copy_insert(c, &c->work);
+		pthread_mutex_lock(&c->mu);
+		if (rc && !c->work_rc)
+			c->work_rc = rc;
+		c->state = COPY_IDLE;
+		pthread_cond_broadcast(&c->cv);
+	}
+	pthread_mutex_unlock(&c->mu);
+	return NULL;
+}
+
+/* Waits until c's thread has stored the batch it was given; the first failure of its
+ * batches. */
+static int copy_idle(struct db_copy *c)
+{
+	if (!c->started)
+		return 0;
+	pthread_mutex_lock(&c->mu);
+	while (c->state == COPY_BUSY)
+		pthread_cond_wait(&c->cv, &c->mu);
+	int rc = c->work_rc;
+	pthread_mutex_unlock(&c->mu);
+	return rc;
+}
+
+/* Before the caller's own use of the connection: no batch is being stored on it. A
+ * failure stays with its copy, whose owner hears of it. */
+static void copy_settle(struct db *d)
+{
+	if (d->busy)
+		copy_idle(d->busy);
+}
+
+/* The full batch to c's thread, the spare buffers to gather the next in. */
+static int copy_hand(struct db_copy *c)
+{
+	int rc = copy_idle(c);
+	if (rc)
+		return rc;
+	copy_settle(c->d); /* another copy's batch on the same connection */
+	if (!c->started) {
+		if (pthread_create(&c->thread, NULL, copy_thread, c)) {
+			c->overlap = false; /* no thread: stored here, as without overlap */
+			return copy_flush(c);
+		}
+		c->started = true;
+	}
+	c->work = (struct copy_batch){ c->vals, c->line, c->nrows, c->ncols };
+	struct copy_val *v = c->vals;
+	char *l = c->line;
+	size_t cap = c->cap;
+	c->vals = c->spare_vals;
+	c->line = c->spare_line;
+	c->cap = c->spare_cap;
+	c->spare_vals = v;
+	c->spare_line = l;
+	c->spare_cap = cap;
+	c->nrows = 0;
+	c->len = 0;
+	c->d->busy = c;
+	pthread_mutex_lock(&c->mu);
+	c->state = COPY_BUSY;
+	pthread_cond_signal(&c->cv);
+	pthread_mutex_unlock(&c->mu);
+	return 0;
+}
+
+void db_copy_overlap(struct db_copy *c)
+{
+	if (!c || !c->ins || c->overlap)
+		return;
+	if (!c->nrows) {
+		c->batch = COPY_BATCH_OVERLAP;
+		c->vals = xrealloc(c->vals, (size_t)c->batch * (size_t)c->ncols * sizeof *c->vals);
+	}
+	c->spare_vals = xcalloc((size_t)c->batch * (size_t)c->ncols, sizeof *c->spare_vals);
+	pthread_mutex_init(&c->mu, NULL);
+	pthread_cond_init(&c->cv, NULL);
+	c->state = COPY_IDLE;
+	c->overlap = true;
+}
+
+/* Stops c's thread after its last batch; that batch's failure, if any. */
+static int copy_stop(struct db_copy *c)
+{
+	int rc = copy_idle(c);
+	if (c->started) {
+		pthread_mutex_lock(&c->mu);
+		c->state = COPY_QUIT;
+		pthread_cond_signal(&c->cv);
+		pthread_mutex_unlock(&c->mu);
+		pthread_join(c->thread, NULL);
+		c->started = false;
+	}
+	if (c->d->busy == c)
+		c->d->busy = NULL;
+	if (c->spare_vals) {
+		pthread_mutex_destroy(&c->mu);
+		pthread_cond_destroy(&c->cv);
+	}
+	free(c->spare_vals);
+	free(c->spare_line);
+	c->spare_vals = NULL;
+	c->spare_line = NULL;
 	return rc;
 }
 
@@ -929,7 +1096,7 @@ static int copy_flush(struct db_copy *c)
 
 struct batch_cursor {
 	sqlite3_vtab_cursor base;
-	const struct db_copy *c;
+	const struct copy_batch *c;
 	int row;
 };
 
@@ -1022,7 +1189,7 @@ static int bt_eof(sqlite3_vtab_cursor *cur)
 static int bt_column(sqlite3_vtab_cursor *cur, sqlite3_context *ctx, int col)
 {
 	const struct batch_cursor *k = (const struct batch_cursor *)cur;
-	const struct db_copy *c = k->c;
+	const struct copy_batch *c = k->c;
 	if (col >= c->ncols) {
 		sqlite3_result_null(ctx);
 		return SQLITE_OK;
@@ -1088,6 +1255,7 @@ int db_copy_open(struct db *d, struct db_copy **out, const char *table, const ch
 	} else {
 		c->table = xstrdup(table);
 		c->cols = xstrdup(cols);
+		c->batch = COPY_BATCH;
 		c->vals = xcalloc((size_t)COPY_BATCH * (size_t)ncols, sizeof *c->vals);
 		rc = ncols > COPY_MAX_COLS ? ERR_INVALID : copy_prepare(c, &c->ins);
 	}
@@ -1187,9 +1355,9 @@ int db_copy_row(struct db_copy *c)
 		return c->rc;
 	c->col = 0;
 	if (c->ins) {
-		if (++c->nrows < COPY_BATCH)
+		if (++c->nrows < c->batch)
 			return 0;
-		return c->rc = copy_flush(c);
+		return c->rc = c->overlap ? copy_hand(c) : copy_flush(c);
 	}
 	copy_put(c, "\n", 1);
 	int rc = pg_copy_row(c->d->pg, c->sql, c->line, c->len);
@@ -1203,6 +1371,9 @@ int db_copy_close(struct db_copy *c)
 		return 0;
 	int rc = c->rc;
 	if (c->ins) {
+		int e = c->overlap ? copy_stop(c) : 0;
+		if (!rc)
+			rc = e;
 		if (!rc)
 			rc = copy_flush(c);
 		db_finalize(c->ins);

@@ -1927,6 +1927,27 @@ static int store_rows(struct imp *im)
 	int rc;
 	if ((rc = spool_rewind(im->sp)))
 		return rc;
+	if (!im->o->merge) {
+		/* A school's earlier results go before its new ones are stored: all of them
+		 * first, in the order the file first names each school and procedure (what goes
+		 * is named: the upload that stored them). Then the connection serves the inserts
+		 * alone, so each batch is stored on a thread of its own while the next is read
+		 * back and gathered (result_writer_overlap). */
+		for (size_t i = 0; i < im->ntouched; i++) {
+			struct touched *t = &im->touched[i];
+			struct proc_state *ps = im->procs[t->proc];
+			int64_t school = im->fs[t->school].id, n = 0, from = 0;
+			if ((rc = result_writer_delete_school(ps->w, school, &n)) ||
+			    (n && (rc = result_latest_upload(im->d, ps->p.id, school, &from))) ||
+			    (n && (rc = note_source(im, from, (long)n))))
+				return rc;
+			t->replaced = n;
+			t->cleared = true;
+		}
+		for (int i = 0; i < im->nprocs; i++)
+			if (im->procs[i]->w)
+				result_writer_overlap(im->procs[i]->w);
+	}
 	im->last_touched = -1;
 	while ((rc = unstage(im, &h, code, cls, scores)) == 1) {
 		struct proc_state *ps = im->procs[h.proc];
@@ -1937,15 +1958,6 @@ static int store_rows(struct imp *im)
 			if ((rc = result_writer_delete_code(ps->w, school, code, &n)))
 				return rc;
 			t->replaced += n;
-		} else if (!t->cleared) {
-			/* What goes is named: the upload that stored these results. */
-			int64_t from = 0;
-			if ((rc = result_writer_delete_school(ps->w, school, &n)) ||
-			    (n && (rc = result_latest_upload(im->d, ps->p.id, school, &from))) ||
-			    (n && (rc = note_source(im, from, (long)n))))
-				return rc;
-			t->replaced = n;
-			t->cleared = true;
 		}
 		if (h.flags & REC_CLEAR)
 			continue;

@@ -24,6 +24,7 @@ struct result_writer {
 	struct db_copy *cp; /* opened at the first result */
 	struct db_stmt *del;
 	struct db_stmt *del_code;
+	bool overlap; /* result_writer_overlap */
 };
 
 #define RESULT_COLS "procedure_id, school_id, code, class, gender, variant, journal_mark, absent," \
@@ -50,8 +51,12 @@ int result_writer_open(struct db *d, int64_t procedure_id, struct result_writer 
 int result_writer_put(struct result_writer *w, const struct result *r)
 {
 	int rc;
-	if (!w->cp && (rc = db_copy_open(w->d, &w->cp, "result", RESULT_COLS, 15)))
-		return rc;
+	if (!w->cp) {
+		if ((rc = db_copy_open(w->d, &w->cp, "result", RESULT_COLS, 15)))
+			return rc;
+		if (w->overlap)
+			db_copy_overlap(w->cp);
+	}
 	/* db_copy copies texts and blobs: r may be reused at once. */
 	struct db_copy *c = w->cp;
 	if ((rc = db_copy_int(c, w->procedure_id)) || (rc = db_copy_int(c, r->school_id)) ||
@@ -73,6 +78,11 @@ int result_writer_put(struct result_writer *w, const struct result *r)
 	if (rc == ERR_INVALID)
 		return ERR_EXISTS; /* the primary key: this participant has a result already */
 	return rc;
+}
+
+void result_writer_overlap(struct result_writer *w)
+{
+	w->overlap = true;
 }
 
 int result_writer_close(struct result_writer *w)

@@ -78,6 +78,10 @@ int result_writer_open(struct db *d, int64_t procedure_id, struct result_writer 
  * so the row a failing put names need not be the repeated one (the importer finds
  * repeated codes before it stores). */
 int result_writer_put(struct result_writer *w, const struct result *r);
+/* From the first put on, each batch is stored on a thread of its own while the next is
+ * gathered (db_copy_overlap): after this the caller does nothing else on the connection
+ * until every overlapped writer of it is closed — its deletes come first. */
+void result_writer_overlap(struct result_writer *w);
 /* Stores what is left and frees w. Its result counts: on PostgreSQL the results travel by
  * COPY, and a duplicate participant may be found only here (or by the next statement on the
  * connection) — the caller rolls back on any failure. */

@@ -414,6 +414,71 @@ static void test_copy_batches(void **state)
 	db_close(d);
 }
 
+/* Overlapped copies (db_copy_overlap): two on one connection, their rows interleaved over
+ * several full batches and a short last one, arrive whole; the driver's own calls made
+ * meanwhile wait for the batch in store (a count then sees only whole batches); a key
+ * given twice still fails, by a later row or by the close, and rolls back to nothing. */
+static void test_copy_overlapped(void **state)
+{
+	struct db *d = NULL;
+	char file[160];
+	snprintf(file, sizeof file, "%s/overlap.db", dir);
+	assert_int_equal(db_open(&d, file, DB_OPEN_CREATE), 0);
+	assert_int_equal(db_exec(d, "CREATE TABLE a (k INTEGER PRIMARY KEY, s TEXT, b BLOB);"
+				    "CREATE TABLE b (k INTEGER PRIMARY KEY, s TEXT, b BLOB)"), 0);
+	enum { ROWS = 3 * 4096 + 100 };
+	assert_int_equal(db_begin(d), 0);
+	struct db_copy *ca = NULL, *cb = NULL;
+	assert_int_equal(db_copy_open(d, &ca, "a", "k, s, b", 3), 0);
+	assert_int_equal(db_copy_open(d, &cb, "b", "k, s, b", 3), 0);
+	db_copy_overlap(ca);
+	db_copy_overlap(cb);
+	for (int i = 0; i < ROWS; i++) {
+		char text[16];
+		unsigned char blob[2] = { (unsigned char)i, (unsigned char)(i >> 8) };
+		snprintf(text, sizeof text, "r%d", i);
+		for (int t = 0; t < 2; t++) {
+			struct db_copy *c = t ? cb : ca;
+			assert_int_equal(db_copy_int(c, t ? -i : i), 0);
+			assert_int_equal(db_copy_text(c, text), 0);
+			assert_int_equal(db_copy_blob(c, blob, sizeof blob), 0);
+			assert_int_equal(db_copy_row(c), 0);
+		}
+		memset(text, 'x', sizeof text - 1);
+		if (i == 2 * 4096 + 7) {
+			int64_t n = -1;
+			assert_int_equal(db_query_int(d, "SELECT count(*) FROM a", -1, &n), 0);
+			assert_true(n >= 4096 && n <= i + 1 && n % 4096 == 0);
+		}
+	}
+	assert_int_equal(db_copy_close(ca), 0);
+	assert_int_equal(db_copy_close(cb), 0);
+	assert_int_equal(db_commit(d), 0);
+	int64_t n = -1;
+	assert_int_equal(db_query_int(d, "SELECT count(*) FROM a WHERE s = 'r' || k AND"
+				      " hex(b) = printf('%02X%02X', k % 256, k / 256)", 0, &n), 0);
+	assert_int_equal(n, ROWS);
+	assert_int_equal(db_query_int(d, "SELECT count(*) FROM b WHERE s = 'r' || -k AND"
+				      " hex(b) = printf('%02X%02X', -k % 256, -k / 256)", 0, &n), 0);
+	assert_int_equal(n, ROWS);
+	/* A key given twice, in the second batch. */
+	assert_int_equal(db_exec(d, "DELETE FROM a"), 0);
+	assert_int_equal(db_begin(d), 0);
+	struct db_copy *c = NULL;
+	assert_int_equal(db_copy_open(d, &c, "a", "k, s, b", 3), 0);
+	db_copy_overlap(c);
+	int failed = 0;
+	for (int i = 0; i < ROWS && !failed; i++)
+		failed = db_copy_int(c, i == 5000 ? 4100 : i) || db_copy_text(c, "x") ||
+			 db_copy_null(c) || db_copy_row(c);
+	int rc = db_copy_close(c);
+	assert_true(failed || rc == ERR_INVALID);
+	assert_int_equal(db_rollback(d), 0);
+	assert_int_equal(db_query_int(d, "SELECT count(*) FROM a", 0, &n), 0);
+	assert_int_equal(n, 0);
+	db_close(d);
+}
+
 /* db_begin_bulk skips the CHECK rules on SQLite for its caller's validated values, and
  * only within its transaction: after the commit (and after a rollback) they hold again. */
 static void test_bulk_checks_restored(void **state)
@@ -578,6 +643,7 @@ int main(void)
 		cmocka_unit_test(test_migration_008_keys_expire),
 		cmocka_unit_test(test_pg_ddl_rules),
 		cmocka_unit_test(test_copy_batches),
+		cmocka_unit_test(test_copy_overlapped),
 		cmocka_unit_test(test_bulk_checks_restored),
 		cmocka_unit_test(test_sql_changes_content),
 		cmocka_unit_test(test_content_version),
