@@ -151,14 +151,10 @@ static inline bool is_space_at(const char *s, size_t n, size_t *len)
 	return false;
 }
 
-size_t str_trim(const char **sp, size_t n)
+size_t str_trim_ends(const char **sp, size_t n)
 {
 	const char *s = *sp;
 	size_t k;
-	/* Most cells ("3", "м", a code) start and end with a printable ASCII byte, which
-	 * is_space_at never takes: nothing to trim (an import trims every cell). */
-	if (n && (unsigned char)(s[0] - 0x21) < 0x5F && (unsigned char)(s[n - 1] - 0x21) < 0x5F)
-		return n;
 	while (n > 0 && is_space_at(s, n, &k)) {
 		s += k;
 		n -= k;

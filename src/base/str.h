@@ -27,8 +27,16 @@ int cp1251_to_utf8(const char *s, size_t n, struct buf *out);
 int utf8_to_cp1251(const char *s, size_t n, struct buf *out);
 
 /* Trims ASCII white space and no-break spaces from both ends; returns the new length and
- * moves *s. */
-size_t str_trim(const char **s, size_t n);
+ * moves *s. Inline for its common case, a text that starts and ends with printable ASCII
+ * (nothing to trim: an import trims every cell it reads); str_trim_ends does the rest. */
+size_t str_trim_ends(const char **s, size_t n);
+static inline size_t str_trim(const char **s, size_t n)
+{
+	const char *p = *s;
+	if (n && (unsigned char)(p[0] - 0x21) < 0x5F && (unsigned char)(p[n - 1] - 0x21) < 0x5F)
+		return n;
+	return str_trim_ends(s, n);
+}
 
 /* Folds text for matching: trims, lower-cases Latin and Cyrillic, maps ё to е, collapses
  * runs of white space to one space, and maps Cyrillic letters that look like Latin ones

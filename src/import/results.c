@@ -260,6 +260,9 @@ struct imp {
 	struct layout_map map;
 	bool have_header;
 	size_t hdr_width;                 /* CSV: the header's cells up to its last non-empty one */
+	char last_login[80];              /* school_index: the school the last row named */
+	size_t last_login_len;
+	int32_t last_school;              /* its index in fs, -1 before the first */
 	char hdr[LF_NFIELDS][160];        /* header texts of the fields, for messages */
 	char poshdr[PROC_MAX_POSITIONS][64];
 	struct proc_state *procs[MAX_PROCEDURES];
@@ -324,7 +327,7 @@ static void report(struct imp *im, enum rule r, long row, const char *col, const
 /* A cell copied to a NUL-terminated buffer, for messages and short fields: cut to fit at a
  * character boundary, so it stays valid UTF-8. What is stored is never cut: such fields
  * check their length first (the class, the names of a school first seen). */
-static const char *cell_str(const struct table_row *r, int col, char *buf, size_t n)
+static size_t cell_copy(const struct table_row *r, int col, char *buf, size_t n)
 {
 	size_t len;
 	const char *s = table_cell(r, col, &len);
@@ -335,6 +338,13 @@ static const char *cell_str(const struct table_row *r, int col, char *buf, size_
 	}
 	memcpy(buf, s, len);
 	buf[len] = '\0';
+	return len;
+}
+
+/* cell_copy's text, for a message. */
+static const char *cell_str(const struct table_row *r, int col, char *buf, size_t n)
+{
+	cell_copy(r, col, buf, n);
 	return buf;
 }
 
@@ -506,14 +516,26 @@ static bool school_allowed(struct imp *im, int64_t id)
 
 /* The file's school of a row (index in im->fs), found in the registry or first seen here;
  * -1 when the login is refused. */
+/* The school a row named last, for the next row's look-up. */
+static void school_seen(struct imp *im, const char *login, size_t len, int32_t idx)
+{
+	memcpy(im->last_login, login, len);
+	im->last_login_len = len;
+	im->last_school = idx;
+}
+
 static int32_t school_index(struct imp *im, const struct table_row *r, long row)
 {
 	char login[80], col[128];
-	cell_str(r, im->map.col[LF_SCHOOL], login, sizeof login);
-	size_t len = strlen(login);
+	size_t len = cell_copy(r, im->map.col[LF_SCHOOL], login, sizeof login);
 	int64_t idx, id = 0;
-	if (hmap_get(&im->fs_idx, login, len, &idx))
+	/* Rows come grouped by school: the previous row's is the likely one. */
+	if (im->last_school >= 0 && len == im->last_login_len && !memcmp(login, im->last_login, len))
+		return im->last_school;
+	if (hmap_get(&im->fs_idx, login, len, &idx)) {
+		school_seen(im, login, len, (int32_t)idx);
 		return (int32_t)idx;
+	}
 	bool known = hmap_get(&im->schools, login, len, &id);
 	if ((known && !school_allowed(im, id)) ||
 	    (!known && (im->o->only_school || im->o->only_municipality || im->o->only_region))) {
@@ -561,6 +583,7 @@ static int32_t school_index(struct imp *im, const struct table_row *r, long row)
 		f->region = xstrdup(*reg ? after_bar(reg) : im->o->region ? im->o->region : "");
 	}
 	hmap_put(&im->fs_idx, login, len, (int64_t)im->nfs);
+	school_seen(im, login, len, (int32_t)im->nfs);
 	return (int32_t)im->nfs++;
 }
 
@@ -916,7 +939,7 @@ static bool row_has_no_result(struct imp *im, const struct table_row *row)
 }
 
 static int stage(struct imp *im, const struct table_row *row, int proc, int32_t school,
-		 const char *code, const struct result *r, bool clear);
+		 const char *code, size_t codelen, const struct result *r, bool clear);
 
 /* A CSV row shorter than the header, or with a value past the header's last column. */
 static bool row_width_wrong(const struct imp *im, const struct table_row *row)
@@ -1037,13 +1060,13 @@ static int result_row(void *ctx, const struct table_row *row)
 	int32_t school = school_index(im, row, row->row);
 
 	/* Participant code: digits, unique in the school. */
-	cell_str(row, im->map.col[LF_CODE], code, sizeof code);
+	size_t codelen = cell_copy(row, im->map.col[LF_CODE], code, sizeof code);
 	long v;
-	bool code_ok = *code && strlen(code) <= MAX_CODE;
+	bool code_ok = codelen && codelen <= MAX_CODE;
 	for (const char *c = code; *c && code_ok; c++)
 		code_ok = *c >= '0' && *c <= '9';
-	if (!code_ok && !str_to_int(code, strlen(code), &v) && v > 0) {
-		snprintf(code, sizeof code, "%ld", v); /* "40001.0" from a spreadsheet */
+	if (!code_ok && !str_to_int(code, codelen, &v) && v > 0) {
+		codelen = (size_t)snprintf(code, sizeof code, "%ld", v); /* "40001.0" from a spreadsheet */
 		code_ok = true;
 	}
 	if (!code_ok) {
@@ -1060,7 +1083,7 @@ static int result_row(void *ctx, const struct table_row *row)
 		/* In the grid, such a row is one whose cells were all erased: the participant's
 		 * stored result goes. */
 		if (im->o->merge && school >= 0)
-			return stage(im, row, proc, school, code, NULL, true);
+			return stage(im, row, proc, school, code, codelen, NULL, true);
 		st->skipped++;
 		return 0;
 	}
@@ -1180,23 +1203,24 @@ static int result_row(void *ctx, const struct table_row *row)
 		       "столбце не то", MAX_CLASS);
 	}
 	char cname[4 * MAX_CLASS + 1];
-	cell_str(row, im->map.col[LF_CLASS], cname, sizeof cname);
-	r.class_name = strlen(cname) == 6 && str_fold_eq(cname, "нет") ? NULL : cname;
+	r.class_name = cell_copy(row, im->map.col[LF_CLASS], cname, sizeof cname) == 6 &&
+				       str_fold_eq(cname, "нет")
+			       ? NULL
+			       : cname;
 
 	if (diag_errors(im->diags) > before || school < 0) {
 		st->rejected++;
 		return 0;
 	}
-	return stage(im, row, proc, school, code, &r, false);
+	return stage(im, row, proc, school, code, codelen, &r, false);
 }
 
 /* Stages a validated row for the store: r's fields, or (clear) only the participant whose
  * stored result the row deletes. Counts it for the upload's record. */
 static int stage(struct imp *im, const struct table_row *row, int proc, int32_t school,
-		 const char *code, const struct result *r, bool clear)
+		 const char *code, size_t codelen, const struct result *r, bool clear)
 {
 	struct import_stats *st = im->st;
-	size_t codelen = strlen(code);
 	uint64_t fp = fingerprint(proc, school, code, codelen);
 	int64_t before = im->last_touched;
 	size_t known = im->ntouched;
@@ -2190,6 +2214,7 @@ static int run(struct db *d, const char *path, const struct import_rows *rows,
 	im->st = st;
 	im->fixed_proc = -1;
 	im->last_touched = -1;
+	im->last_school = -1;
 	hmap_init(&im->schools);
 	hmap_init(&im->school_mun);
 	hmap_init(&im->fs_idx);

@@ -424,17 +424,6 @@ int table_read_threaded(const struct table_in *in, const char *sheet, table_row_
 
 /* ---- cells ---- */
 
-const char *table_cell(const struct table_row *r, int col, size_t *len)
-{
-	if (col < 0 || (size_t)col >= r->n) {
-		*len = 0;
-		return "";
-	}
-	const char *s = r->v[col];
-	*len = str_trim(&s, r->len[col]);
-	return s;
-}
-
 const char *table_cell_dup(struct arena *a, const struct table_row *r, int col)
 {
 	size_t n;
