@@ -1023,7 +1023,7 @@ static int copy_hand(struct db_copy *c)
 	copy_settle(c->d); /* another copy's batch on the same connection */
 	if (!c->started) {
 		if (pthread_create(&c->thread, NULL, copy_thread, c)) {
-			c->overlap = false; /* no thread: stored here, as without overlap */
+			c->overlap = false; /* no thread: stored here from now on */
 			return copy_flush(c);
 		}
 		c->started = true;
@@ -1371,7 +1371,7 @@ int db_copy_close(struct db_copy *c)
 		return 0;
 	int rc = c->rc;
 	if (c->ins) {
-		int e = c->overlap ? copy_stop(c) : 0;
+		int e = c->spare_vals ? copy_stop(c) : 0; /* overlapped, with a thread or not */
 		if (!rc)
 			rc = e;
 		if (!rc)

@@ -514,8 +514,6 @@ static bool school_allowed(struct imp *im, int64_t id)
 	return mun == im->o->only_municipality;
 }
 
-/* The file's school of a row (index in im->fs), found in the registry or first seen here;
- * -1 when the login is refused. */
 /* The school a row named last, for the next row's look-up. */
 static void school_seen(struct imp *im, const char *login, size_t len, int32_t idx)
 {
@@ -524,6 +522,8 @@ static void school_seen(struct imp *im, const char *login, size_t len, int32_t i
 	im->last_school = idx;
 }
 
+/* The file's school of a row (index in im->fs), found in the registry or first seen here;
+ * -1 when the login is refused. */
 static int32_t school_index(struct imp *im, const struct table_row *r, long row)
 {
 	char login[80], col[128];
@@ -1066,7 +1066,8 @@ static int result_row(void *ctx, const struct table_row *row)
 	for (const char *c = code; *c && code_ok; c++)
 		code_ok = *c >= '0' && *c <= '9';
 	if (!code_ok && !str_to_int(code, codelen, &v) && v > 0) {
-		codelen = (size_t)snprintf(code, sizeof code, "%ld", v); /* "40001.0" from a spreadsheet */
+		snprintf(code, sizeof code, "%ld", v); /* "40001.0" from a spreadsheet */
+		codelen = strlen(code);
 		code_ok = true;
 	}
 	if (!code_ok) {
