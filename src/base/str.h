@@ -27,8 +27,9 @@ int cp1251_to_utf8(const char *s, size_t n, struct buf *out);
 int utf8_to_cp1251(const char *s, size_t n, struct buf *out);
 
 /* Trims ASCII white space and no-break spaces from both ends; returns the new length and
- * moves *s. Inline for its common case, a text that starts and ends with printable ASCII
- * (nothing to trim: an import trims every cell it reads); str_trim_ends does the rest. */
+ * moves *s. Inline for its common case, a text whose first and last bytes are ASCII from
+ * '!' to DEL (0x21-0x7F: nothing to trim; an import trims every cell it reads);
+ * str_trim_ends does the rest. */
 size_t str_trim_ends(const char **s, size_t n);
 static inline size_t str_trim(const char **s, size_t n)
 {

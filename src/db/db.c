@@ -128,6 +128,7 @@ int db_size_bytes(struct db *d, int64_t *out)
 
 const char *db_errmsg(struct db *d)
 {
+	copy_settle(d); /* an overlapped copy's thread may be writing it */
 	return d->pg ? pg_errmsg(d->pg) : d->msg;
 }
 
@@ -578,6 +579,7 @@ int db_begin_bulk(struct db *d)
 
 int db_commit(struct db *d)
 {
+	copy_settle(d);
 	int rc;
 	/* The version moves in the transaction that changed the content: a reader sees both
 	 * or neither. A failed move (on PostgreSQL also a COPY refused at its end) rolls the
@@ -598,6 +600,7 @@ int db_commit(struct db *d)
 
 int db_rollback(struct db *d)
 {
+	copy_settle(d);
 	d->touched = false;
 	if (d->pg)
 		return pg_rollback(d->pg);
@@ -815,6 +818,7 @@ uint64_t db_content_version(struct db *d)
 
 int64_t db_last_id(struct db *d)
 {
+	copy_settle(d);
 	if (d->pg)
 		return pg_last_id(d->pg);
 	return sqlite3_last_insert_rowid(d->h);
@@ -942,17 +946,19 @@ static int copy_bytes(struct db_copy *c, int type, const void *v, size_t n)
 	return 0;
 }
 
-/* SQLite: stores a batch by one INSERT (on the thread of an overlapped copy, or the
- * caller's). */
+/* SQLite: stores a batch by one INSERT, on the thread of an overlapped copy: the statement
+ * alone (sqlite3_step), none of the driver's bookkeeping, which the caller's thread does
+ * (copy_hand marks the content changed; an overlapped copy is always in a transaction, so
+ * there is nothing to settle). A failure's text goes to d->msg, read only after waiting. */
 static int copy_insert(struct db_copy *c, const struct copy_batch *b)
 {
-	struct db_stmt *s = c->ins;
-	int rc = bound(s, sqlite3_bind_pointer(s->h, 1, (void *)b, "oko_batch", NULL));
-	if (!rc) {
-		rc = step(s);
-		rc = rc < 0 ? rc : 0;
-	}
-	sqlite3_reset(s->h);
+	sqlite3_stmt *h = c->ins->h;
+	int rc = sqlite3_bind_pointer(h, 1, (void *)b, "oko_batch", NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_step(h);
+	rc = rc == SQLITE_DONE ? 0 : fail(c->d, rc);
+	sqlite3_reset(h);
+	sqlite3_clear_bindings(h); /* b does not outlive the batch */
 	return rc;
 }
 
@@ -963,7 +969,14 @@ static int copy_flush(struct db_copy *c)
 		return 0;
 	copy_settle(c->d); /* an overlapped copy's batch on the same connection */
 	struct copy_batch b = { c->vals, c->line, c->nrows, c->ncols };
-	int rc = copy_insert(c, &b);
+	struct db_stmt *s = c->ins;
+	int rc = bound(s, sqlite3_bind_pointer(s->h, 1, &b, "oko_batch", NULL));
+	if (!rc) {
+		rc = step(s);
+		rc = rc < 0 ? rc : 0;
+	}
+	sqlite3_reset(s->h);
+	sqlite3_clear_bindings(s->h); /* b does not outlive this call */
 	c->nrows = 0;
 	c->len = 0;
 	return rc;
@@ -1021,6 +1034,12 @@ static int copy_hand(struct db_copy *c)
 	if (rc)
 		return rc;
 	copy_settle(c->d); /* another copy's batch on the same connection */
+	if (!in_transaction(c->d)) {
+		/* SQLite rolled the transaction back after a failure (an I/O error, a full disk)
+		 * in another batch: nothing more is stored outside it. */
+		snprintf(c->d->msg, sizeof c->d->msg, "транзакция прервана: %s", sqlite3_errmsg(c->d->h));
+		return ERR_DB;
+	}
 	if (!c->started) {
 		if (pthread_create(&c->thread, NULL, copy_thread, c)) {
 			c->overlap = false; /* no thread: stored here from now on */
@@ -1041,6 +1060,9 @@ static int copy_hand(struct db_copy *c)
 	c->nrows = 0;
 	c->len = 0;
 	c->d->busy = c;
+	c->d->kept = false;
+	if (c->ins->content)
+		c->d->touched = true; /* what step() marks for the statement */
 	pthread_mutex_lock(&c->mu);
 	c->state = COPY_BUSY;
 	pthread_cond_signal(&c->cv);
@@ -1050,7 +1072,8 @@ static int copy_hand(struct db_copy *c)
 
 void db_copy_overlap(struct db_copy *c)
 {
-	if (!c || !c->ins || c->overlap)
+	/* Only inside a transaction (the worker does not settle the content version), once. */
+	if (!c || !c->ins || c->spare_vals || !in_transaction(c->d))
 		return;
 	if (!c->nrows) {
 		c->batch = COPY_BATCH_OVERLAP;

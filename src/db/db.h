@@ -122,13 +122,15 @@ int db_copy_text(struct db_copy *c, const char *v); /* NULL gives SQL NULL */
 int db_copy_blob(struct db_copy *c, const void *v, size_t n);
 int db_copy_null(struct db_copy *c);
 int db_copy_row(struct db_copy *c);
-/* Overlapped (SQLite; nothing on PostgreSQL): each full batch is stored by a thread of its
- * own while the caller gathers the next, so gathering and storing take a core each. From
+/* Overlapped (SQLite, inside a transaction; nothing otherwise): each full batch is stored
+ * by a thread of its own while the caller gathers the next, so gathering and storing take
+ * a core each. From
  * here to db_copy_close() the caller promises not to use the connection otherwise (reading
  * a statement's columns, binding); the driver's own entry points (db_exec, db_prepare,
- * db_cached, db_step, db_reset, db_finalize, db_changes) wait for the batch in store
- * first. A batch's failure is reported one batch later: by a db_copy_row() or by the
- * close. */
+ * db_cached, db_step, db_reset, db_finalize, db_changes, db_last_id, db_errmsg, db_commit,
+ * db_rollback) wait for the batch in store first. A batch's failure is reported one batch
+ * later: by a db_copy_row() or by the close; after SQLite has rolled the transaction back
+ * (an I/O error), no further batch is stored. */
 void db_copy_overlap(struct db_copy *c);
 /* Ends the load (sending what is left) and frees c; its result is the load's. */
 int db_copy_close(struct db_copy *c);

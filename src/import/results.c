@@ -221,7 +221,6 @@ struct touched {
 	long rows;
 	long written;
 	int64_t replaced;
-	bool cleared;          /* the store deleted the school's earlier results */
 	bool split;            /* its rows came in more than one run (see fpset) */
 };
 
@@ -1954,8 +1953,8 @@ static int store_rows(struct imp *im)
 		return rc;
 	if (!im->o->merge) {
 		/* A school's earlier results go before its new ones are stored: all of them
-		 * first, in the order the file first names each school and procedure (what goes
-		 * is named: the upload that stored them). Then the connection serves the inserts
+		 * first, in the order of each school and procedure's first staged row, as the
+		 * rows come back (what goes is named: the upload that stored them). Then the connection serves the inserts
 		 * alone, so each batch is stored on a thread of its own while the next is read
 		 * back and gathered (result_writer_overlap). */
 		for (size_t i = 0; i < im->ntouched; i++) {
@@ -1967,7 +1966,6 @@ static int store_rows(struct imp *im)
 			    (n && (rc = note_source(im, from, (long)n))))
 				return rc;
 			t->replaced = n;
-			t->cleared = true;
 		}
 		for (int i = 0; i < im->nprocs; i++)
 			if (im->procs[i]->w)

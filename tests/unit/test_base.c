@@ -144,7 +144,7 @@ static void test_trim_and_fold(void **state)
 	size_t n = str_trim(&s, strlen(s));
 	assert_int_equal(n, strlen("текст"));
 	assert_memory_equal(s, "текст", n);
-	/* Cells that start and end with printable ASCII are left as they are (str_trim's fast
+	/* Cells whose ends are ASCII from '!' to DEL are left as they are (str_trim's fast
 	 * path); a space or a no-break space at either end still goes. */
 	static const struct {
 		const char *in;

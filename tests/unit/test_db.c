@@ -476,6 +476,43 @@ static void test_copy_overlapped(void **state)
 	assert_int_equal(db_rollback(d), 0);
 	assert_int_equal(db_query_int(d, "SELECT count(*) FROM a", 0, &n), 0);
 	assert_int_equal(n, 0);
+	/* A full database in the middle: the load fails, and neither this copy nor another on
+	 * the connection stores a batch after it (the transaction may be gone), so the
+	 * rollback leaves nothing. */
+	assert_int_equal(db_exec(d, "PRAGMA max_page_count = 40"), 0);
+	assert_int_equal(db_begin(d), 0);
+	assert_int_equal(db_copy_open(d, &ca, "a", "k, s, b", 3), 0);
+	assert_int_equal(db_copy_open(d, &cb, "b", "k, s, b", 3), 0);
+	db_copy_overlap(ca);
+	db_copy_overlap(cb);
+	char big[600];
+	memset(big, 'y', sizeof big - 1);
+	big[sizeof big - 1] = '\0';
+	failed = 0;
+	for (int i = 0; i < ROWS && !failed; i++)
+		for (int t = 0; t < 2 && !failed; t++) {
+			struct db_copy *x = t ? cb : ca;
+			failed = db_copy_int(x, i + ROWS) || db_copy_text(x, big) || db_copy_null(x) ||
+				 db_copy_row(x);
+		}
+	int ra = db_copy_close(ca), rb = db_copy_close(cb);
+	assert_true(failed || ra || rb);
+	db_rollback(d);
+	assert_int_equal(db_exec(d, "PRAGMA max_page_count = 1073741823"), 0);
+	assert_int_equal(db_query_int(d, "SELECT count(*) FROM a WHERE k >= 12388", 0, &n), 0);
+	assert_int_equal(n, 0);
+	assert_int_equal(db_query_int(d, "SELECT count(*) FROM b WHERE k >= 12388", 0, &n), 0);
+	assert_int_equal(n, 0);
+	/* Outside a transaction overlap is refused: the rows are stored as without it. */
+	assert_int_equal(db_copy_open(d, &c, "a", "k, s, b", 3), 0);
+	db_copy_overlap(c);
+	for (int i = 0; i < 5000; i++)
+		assert_int_equal(db_copy_int(c, 100000 + i) || db_copy_text(c, "z") || db_copy_null(c) ||
+					 db_copy_row(c),
+				 0);
+	assert_int_equal(db_copy_close(c), 0);
+	assert_int_equal(db_query_int(d, "SELECT count(*) FROM a WHERE k >= 100000", 0, &n), 0);
+	assert_int_equal(n, 5000);
 	db_close(d);
 }
 
