@@ -946,10 +946,18 @@ static int copy_bytes(struct db_copy *c, int type, const void *v, size_t n)
 	return 0;
 }
 
-/* SQLite: stores a batch by one INSERT, on the thread of an overlapped copy: the statement
- * alone (sqlite3_step), none of the driver's bookkeeping, which the caller's thread does
- * (copy_hand marks the content changed; an overlapped copy is always in a transaction, so
- * there is nothing to settle). A failure's text goes to d->msg, read only after waiting. */
+/* SQLite: what step() notes before a statement runs, for the batch's INSERT. */
+static void copy_mark(struct db_copy *c)
+{
+	c->d->kept = false;
+	if (c->ins->content)
+		c->d->touched = true;
+}
+
+/* SQLite: stores a batch by one INSERT: the statement alone (sqlite3_step), on the thread
+ * of an overlapped copy too. The driver's bookkeeping is the caller's thread's (copy_mark;
+ * an overlapped copy is always in a transaction, so there is nothing to settle). A
+ * failure's text goes to d->msg, read only after waiting. */
 static int copy_insert(struct db_copy *c, const struct copy_batch *b)
 {
 	sqlite3_stmt *h = c->ins->h;
@@ -969,14 +977,10 @@ static int copy_flush(struct db_copy *c)
 		return 0;
 	copy_settle(c->d); /* an overlapped copy's batch on the same connection */
 	struct copy_batch b = { c->vals, c->line, c->nrows, c->ncols };
-	struct db_stmt *s = c->ins;
-	int rc = bound(s, sqlite3_bind_pointer(s->h, 1, &b, "oko_batch", NULL));
-	if (!rc) {
-		rc = step(s);
-		rc = rc < 0 ? rc : 0;
-	}
-	sqlite3_reset(s->h);
-	sqlite3_clear_bindings(s->h); /* b does not outlive this call */
+	copy_mark(c);
+	int rc = copy_insert(c, &b);
+	if (c->ins->content)
+		settle(c->d);
 	c->nrows = 0;
 	c->len = 0;
 	return rc;
@@ -1060,9 +1064,7 @@ static int copy_hand(struct db_copy *c)
 	c->nrows = 0;
 	c->len = 0;
 	c->d->busy = c;
-	c->d->kept = false;
-	if (c->ins->content)
-		c->d->touched = true; /* what step() marks for the statement */
+	copy_mark(c);
 	pthread_mutex_lock(&c->mu);
 	c->state = COPY_BUSY;
 	pthread_cond_signal(&c->cv);
