@@ -163,6 +163,29 @@ code=$(curl -s -o "$T/web.pdf" -w '%{http_code}' -b "$T/sch.jar" "$URL/pupils/pr
 expect_eq "protocol PDF downloads" "$code" 200
 pdftotext "$T/web.pdf" "$T/web.txt" 2>/dev/null
 expect_grep "web protocol carries the name" "$T/web.txt" "Сидоров"
+# Kept between requests (sealed in memory, src/web/rcache.c): the same bytes a second later,
+# when a document made again would carry another /CreationDate; each download is journalled
+# as its own; kept for its user only; made again after any change of the content.
+sec=$(date +%S); sec=${sec#0}
+[ "$sec" -lt 50 ] || sleep $((61 - sec))
+prints() { sql "SELECT count(*) FROM audit WHERE action = 'print_protocol' AND user_login = '$1'"; }
+p0=$(prints sch)
+fetch_pdf() { curl -s -o "$2" -w '%{http_code}' -b "$T/$1.jar" "$URL/pupils/protocol.pdf?year=2021"; }
+expect_eq "school's protocol" "$(fetch_pdf sch "$T/k1.pdf")" 200
+sleep 1.2
+expect_eq "school's protocol again" "$(fetch_pdf sch "$T/k2.pdf")" 200
+cmp -s "$T/k1.pdf" "$T/k2.pdf" && ok "the second download is the kept first, byte for byte" ||
+	fail "the second download was made again"
+expect_eq "each download journalled" "$(prints sch)" $((p0 + 2))
+add sch3 school sch220206
+login sch3 password-sch3
+expect_eq "another coordinator of the school" "$(fetch_pdf sch3 "$T/k3.pdf")" 200
+cmp -s "$T/k1.pdf" "$T/k3.pdf" && fail "another user got the first user's kept copy" ||
+	ok "another user's copy is made for him"
+pdftotext "$T/k3.pdf" - | grep -qF "Сидоров" && ok "… with the school's names" || fail "no names for sch3"
+expect_eq "… and journalled under his name" "$(prints sch3)" 1
+expect_eq "another school (no pupils) gets 404, not the kept copy" "$(fetch_pdf sch2 "$T/k4.pdf")" 404
+grep -qaF "%PDF" "$T/k4.pdf" && fail "another school got a PDF" || ok "… and no PDF"
 # Adding a pupil: CSRF required; then added.
 code=$(curl -s -o /dev/null -w '%{http_code}' -b "$T/sch.jar" --data-urlencode class=3В \
 	--data-urlencode surname=Веб --data-urlencode name=Ученица "$URL/pupils")
@@ -175,6 +198,9 @@ post sch /pupils --data-urlencode year=2021 --data-urlencode class=99 --data-url
 expect_eq "bad class refused" "$code" 400
 post sch /pupils/codes --data-urlencode year=2021
 expect_grep "codes issued over the web" "$T/body" "Выдано новых кодов: 1"
+expect_eq "the protocol after a pupil was added and given a code" "$(fetch_pdf sch "$T/k5.pdf")" 200
+pdftotext "$T/k5.pdf" - | grep -qF "Вебова" && ok "… is made again: it lists the new pupil" ||
+	fail "the kept protocol was given after a change"
 pupils_digest() { sql "SELECT id, class, code, hex(name_enc) FROM pupil ORDER BY id" | md5sum; }
 before=$(pupils_digest)
 upload sch /pupils/import -F year=2021 -F "file=@$T/bad.csv"
