@@ -295,9 +295,12 @@ struct imp {
 	char rows_digest[65];             /* rows: BLAKE2b of the rows as canonical CSV, hex;
 					     a file: its BLAKE2b, taken by digest_thread */
 	int64_t rows_size;                /* the bytes of that CSV or file */
-	pthread_t digest_th;              /* a file's digest, taken while the file is read */
+	pthread_t digest_th;              /* a file's digest, taken while the rows are stored */
 	bool digesting;                   /* digest_th runs or has not been joined */
 	int digest_rc;
+	uint64_t index_version;           /* the content version read before the school index
+					     (0: unknown); unmoved under the lock, the index is
+					     still the whole registry */
 };
 
 /* ---- messages ---- */
@@ -1662,8 +1665,11 @@ static int file_digest(const struct table_in *in, char hex[65], int64_t *size)
 	return rc;
 }
 
-/* The upload history keeps the file's digest: taken on a thread of its own while the file
- * is read and checked (it read and hashed the whole file again under the write lock). */
+/* The upload history keeps the file's digest: taken on a thread of its own while the rows
+ * are stored (the store's inserts keep one core busy and the other mostly waiting for
+ * them), joined when the upload's counts are written. It was taken while the file was read
+ * and checked, whose two threads keep both cores busy: 0.1 s of CPU a million rows there.
+ * Before that it read and hashed the whole file again under the write lock. */
 static void *digest_thread(void *arg)
 {
 	struct imp *im = arg;
@@ -1690,20 +1696,22 @@ static int digest_join(struct imp *im)
 	return im->digest_rc;
 }
 
+/* A file's digest and size are written by history_end(), once taken. */
 static int history_begin(struct imp *im)
 {
-	int rc;
-	if (!im->rows && (rc = digest_join(im)))
-		return rc;
-	return upload_add(im->d, base_name(im->name), im->rows_digest, im->rows_size, im->o->user,
-			  &im->st->upload_id);
+	return upload_add(im->d, base_name(im->name), im->rows ? im->rows_digest : "",
+			  im->rows ? im->rows_size : 0, im->o->user, &im->st->upload_id);
 }
 
 static int history_end(struct imp *im)
 {
 	struct import_stats *st = im->st;
-	const struct upload_counts c = { st->layout, st->rows, st->written, st->absent, st->marked };
-	int rc = upload_set_counts(im->d, st->upload_id, &c);
+	int rc = im->rows ? 0 : digest_join(im);
+	if (rc)
+		return rc;
+	const struct upload_counts c = { st->layout, st->rows, st->written, st->absent, st->marked,
+					 im->rows_digest, im->rows_size };
+	rc = upload_set_counts(im->d, st->upload_id, &c);
 	struct upload_school *v = xcalloc(im->ntouched + 1, sizeof *v);
 	for (size_t i = 0; i < im->ntouched && !rc; i++) {
 		struct touched *t = &im->touched[i];
@@ -1799,11 +1807,15 @@ static int store_schools(struct imp *im)
 {
 	long proposals = 0;
 	const char *example = NULL;
+	/* No change committed since before the index was read: a school it does not hold
+	 * is not in the registry (a look-up a school less; on PostgreSQL one created meanwhile
+	 * is met by the insert below). */
+	bool unmoved = im->index_version && db_content_version(im->d) == im->index_version;
 	for (size_t i = 0; i < im->nfs; i++) {
 		struct fschool *f = &im->fs[i];
 		if (f->id)
 			continue;
-		int rc = registry_school_find(im->d, f->login, &f->id);
+		int rc = unmoved ? ERR_NOTFOUND : registry_school_find(im->d, f->login, &f->id);
 		if (rc == ERR_NOTFOUND) {
 			/* A file that names the school (the form) tells its kind too, roughly. */
 			bool named = strcmp(f->name, f->login) != 0;
@@ -1822,9 +1834,13 @@ static int store_schools(struct imp *im)
 			 * be raced, so three more tries. On SQLite a refusal is the data's and comes
 			 * again. */
 			rc = registry_school_insert_new(im->d, &sc, &f->id);
+			bool inserted = rc == 0; /* under f->login, else maybe another's id */
 			for (int again = 0; again < 3 && rc == ERR_INVALID; again++)
 				rc = registry_school_put(im->d, &sc, &f->id);
-			if (rc || (rc = registry_alias_propose(im->d, f->id, &proposed))) {
+			if (!rc)
+				rc = inserted ? registry_alias_propose_login(im->d, f->id, f->login, &proposed)
+					      : registry_alias_propose(im->d, f->id, &proposed);
+			if (rc) {
 				report(im, R_SCHOOL, 0, NULL, f->login, "школа не сохранена: %s",
 				       db_errmsg(im->d));
 				return rc;
@@ -2246,8 +2262,7 @@ static int run(struct db *d, const char *path, const struct import_rows *rows,
 
 	/* First pass: read and validate, no lock held. */
 	phase(&ph, PH_START);
-	if (!rows)
-		digest_start(im);
+	im->index_version = db_content_version(d);
 	if ((rc = registry_school_index(d, &im->schools)))
 		goto out;
 	rc = rows ? read_rows(im) : table_read_threaded(&im->in, sheet, any_row, im, &im->src, msg,
@@ -2281,6 +2296,8 @@ static int run(struct db *d, const char *path, const struct import_rows *rows,
 	phase(&ph, PH_CHECKED);
 
 	/* Second pass: store under the write lock. */
+	if (!rows)
+		digest_start(im);
 	if ((rc = store_begin(im))) {
 		if (rc == ERR_BUSY)
 			diag_add(diags, DIAG_ERROR, im->name, NULL, 0, NULL, NULL, "busy",

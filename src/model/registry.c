@@ -443,11 +443,18 @@ int registry_alias_propose(struct db *d, int64_t school_id, long *n)
 		snprintf(login, sizeof login, "%s", db_col_text(s, 0));
 	if (s)
 		db_reset(s);
-	s = NULL;
 	rc = rc < 0 ? rc : 0;
-	const char *digits = rc ? NULL : registry_login_digits(login);
-	if (rc || !digits)
-		return rc;
+	return rc ? rc : registry_alias_propose_login(d, school_id, login, n);
+}
+
+int registry_alias_propose_login(struct db *d, int64_t school_id, const char *login, long *n)
+{
+	struct db_stmt *s = NULL;
+	int rc = 0;
+	*n = 0;
+	const char *digits = registry_login_digits(login);
+	if (!digits)
+		return 0;
 	/* The logins this school would have had in the other years: exact look-ups on the
 	 * unique index (an import creating thousands of schools asks this for each). */
 	for (size_t i = 0; i < sizeof renamed / sizeof *renamed && !rc; i++) {

@@ -192,6 +192,9 @@ int registry_alias_add(struct db *d, const char *login, int64_t school_id, const
  * with the prefix of another year (sch… until 2021, edu… since 2022) and no decided alias
  * between them. *n gets how many were proposed. */
 int registry_alias_propose(struct db *d, int64_t school_id, long *n);
+/* The same for a school whose own login the caller knows (a school it has just created):
+ * one look-up fewer (an import may create thousands). */
+int registry_alias_propose_login(struct db *d, int64_t school_id, const char *login, long *n);
 /* Proposes for every school (after loading two years of files). */
 int registry_alias_propose_all(struct db *d, long *n);
 /* Confirms the proposal of login (the two schools become one: see above) or rejects it.

@@ -30,12 +30,13 @@ int upload_set_counts(struct db *d, int64_t id, const struct upload_counts *c)
 {
 	struct db_stmt *s = NULL;
 	int rc = db_prepare(d, &s, "UPDATE upload SET layout = ?, rows = ?, written = ?, absent = ?,"
-				   " warnings = ? WHERE id = ?");
+				   " warnings = ?, digest = ?, size = ? WHERE id = ?");
 	if (rc)
 		goto out;
 	if ((rc = db_bind_text(s, 1, c->layout, -1)) || (rc = db_bind_int(s, 2, c->rows)) ||
 	    (rc = db_bind_int(s, 3, c->written)) || (rc = db_bind_int(s, 4, c->absent)) ||
-	    (rc = db_bind_int(s, 5, c->marked)) || (rc = db_bind_int(s, 6, id)) ||
+	    (rc = db_bind_int(s, 5, c->marked)) || (rc = db_bind_text(s, 6, c->digest_hex, -1)) ||
+	    (rc = db_bind_int(s, 7, c->size)) || (rc = db_bind_int(s, 8, id)) ||
 	    (rc = db_step(s)) < 0)
 		goto out;
 	rc = 0;

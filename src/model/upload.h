@@ -24,13 +24,15 @@ struct upload_counts {
 	long written;       /* participants who wrote the work */
 	long absent;
 	long marked;        /* rows stored with a problem marked */
+	const char *digest_hex; /* the file's BLAKE2b-256, hex, and its size in bytes */
+	int64_t size;
 };
 
 /* Records a new upload with no rows counted yet; *id gets its id. user "" or NULL is
- * recorded as "?". */
+ * recorded as "?". The digest may be "" until upload_set_counts() writes it. */
 int upload_add(struct db *d, const char *file, const char *digest_hex, int64_t size,
 	       const char *user, int64_t *id);
-/* Sets the upload's layout and counts. */
+/* Sets the upload's layout, counts, digest and size. */
 int upload_set_counts(struct db *d, int64_t id, const struct upload_counts *c);
 /* What the upload did to one school's results for a procedure: the results the school
  * holds after it (rows, of them written), and how many earlier ones it replaced. */

@@ -21,6 +21,9 @@ expect_eq "primary score is the sum of positions" "$(sql "SELECT primary_score F
 expect_eq "X stored as not attempted (FF), Х as well" "$(sql "SELECT hex(scores) FROM result WHERE school_id = (SELECT id FROM school WHERE login = 'sch220207')")" "0001000001000001000001000000FF"
 expect_eq "absent stored without scores" "$(sql "SELECT absent || '/' || coalesce(CAST(primary_score AS TEXT), 'null') || '/' || CASE WHEN scores IS NULL THEN 'null' ELSE hex(scores) END FROM result WHERE code = '40003'")" "1/null/null"
 expect_eq "upload recorded" "$(sql "SELECT file || ' ' || layout || ' ' || rows || ' ' || written || ' ' || absent FROM upload")" "canonical.csv canonical 5 4 1"
+# The file's BLAKE2b-256 and size, taken on a thread of their own while the rows are stored.
+expect_eq "upload's digest and size are the file's" "$(sql "SELECT digest || ' ' || size FROM upload")" \
+	"$(b2sum -l 256 "$R/canonical.csv" | cut -d' ' -f1) $(stat -c %s "$R/canonical.csv")"
 before=$(result_dump)
 expect_ok "re-import of the same file" import results "$R/canonical.csv"
 expect_eq "re-import leaves the same data" "$(result_dump)" "$before"
