@@ -1801,6 +1801,21 @@ static int store_procedures(struct imp *im)
 	return 0;
 }
 
+/* Whether a school may be registered under one of the logins the school with this login
+ * would have had in other years: one is in the registry's index or in the file. */
+static bool twin_may_exist(struct imp *im, const char *login)
+{
+	char twins[2][REGISTRY_LOGIN_MAX];
+	int n = registry_login_twins(login, twins, 2);
+	for (int i = 0; i < n; i++) {
+		size_t len = strlen(twins[i]);
+		int64_t x;
+		if (hmap_get(&im->schools, twins[i], len, &x) || hmap_get(&im->fs_idx, twins[i], len, &x))
+			return true;
+	}
+	return false;
+}
+
 /* Creates the schools first seen in the file (one created meanwhile is taken as it is),
  * and proposes each as another login of a known school when their digits match. */
 static int store_schools(struct imp *im)
@@ -1809,7 +1824,9 @@ static int store_schools(struct imp *im)
 	const char *example = NULL;
 	/* No change committed since before the index was read: a school it does not hold
 	 * is not in the registry (a look-up a school less; on PostgreSQL one created meanwhile
-	 * is met by the insert below). */
+	 * is met by the insert below); and when neither the index nor the file holds a login
+	 * the new school would have had in another year, there is no school to propose it as
+	 * an alias of (another look-up less). */
 	bool unmoved = im->index_version && db_content_version(im->d) == im->index_version;
 	for (size_t i = 0; i < im->nfs; i++) {
 		struct fschool *f = &im->fs[i];
@@ -1837,9 +1854,10 @@ static int store_schools(struct imp *im)
 			bool inserted = rc == 0; /* under f->login, else maybe another's id */
 			for (int again = 0; again < 3 && rc == ERR_INVALID; again++)
 				rc = registry_school_put(im->d, &sc, &f->id);
-			if (!rc)
-				rc = inserted ? registry_alias_propose_login(im->d, f->id, f->login, &proposed)
-					      : registry_alias_propose(im->d, f->id, &proposed);
+			if (!rc && !inserted)
+				rc = registry_alias_propose(im->d, f->id, &proposed);
+			else if (!rc && (!unmoved || twin_may_exist(im, f->login)))
+				rc = registry_alias_propose_login(im->d, f->id, f->login, &proposed);
 			if (rc) {
 				report(im, R_SCHOOL, 0, NULL, f->login, "школа не сохранена: %s",
 				       db_errmsg(im->d));

@@ -447,41 +447,50 @@ int registry_alias_propose(struct db *d, int64_t school_id, long *n)
 	return rc ? rc : registry_alias_propose_login(d, school_id, login, n);
 }
 
-int registry_alias_propose_login(struct db *d, int64_t school_id, const char *login, long *n)
+int registry_login_twins(const char *login, char twins[][REGISTRY_LOGIN_MAX], int max)
 {
-	struct db_stmt *s = NULL;
-	int rc = 0;
-	*n = 0;
 	const char *digits = registry_login_digits(login);
+	int n = 0;
 	if (!digits)
 		return 0;
-	/* The logins this school would have had in the other years: exact look-ups on the
-	 * unique index (an import creating thousands of schools asks this for each). */
-	for (size_t i = 0; i < sizeof renamed / sizeof *renamed && !rc; i++) {
-		for (int side = 0; side < 2 && !rc; side++) {
+	for (size_t i = 0; i < sizeof renamed / sizeof *renamed; i++) {
+		for (int side = 0; side < 2 && n < max; side++) {
 			const char *mine = side ? renamed[i].b : renamed[i].a;
 			const char *other = side ? renamed[i].a : renamed[i].b;
 			if (strncmp(login, mine, strlen(mine)) || strlen(mine) != (size_t)(digits - login))
 				continue;
-			char twin[96];
-			snprintf(twin, sizeof twin, "%s%s", other, digits);
-			int64_t twin_id = 0;
-			if ((rc = db_cached(d, &s, "SELECT s.id FROM school s WHERE s.login = ? AND NOT EXISTS"
-						   " (SELECT 1 FROM school_alias a WHERE a.login IN (s.login, ?))")) ||
-			    (rc = db_bind_text(s, 1, twin, -1)) || (rc = db_bind_text(s, 2, login, -1)))
-				break;
-			if ((rc = db_step(s)) == DB_ROW)
-				twin_id = db_col_int(s, 0);
-			db_reset(s);
-			rc = rc < 0 ? rc : 0;
-			if (rc || !twin_id)
-				continue;
-			/* The newer login is the alias of the school that was there first. */
-			bool older = twin_id < school_id;
-			rc = alias_put(d, older ? login : twin, older ? twin_id : school_id, "proposed",
-				       "те же цифры логина", NULL);
-			*n += !rc;
+			snprintf(twins[n++], REGISTRY_LOGIN_MAX, "%s%s", other, digits);
 		}
+	}
+	return n;
+}
+
+int registry_alias_propose_login(struct db *d, int64_t school_id, const char *login, long *n)
+{
+	struct db_stmt *s = NULL;
+	char twins[2][REGISTRY_LOGIN_MAX];
+	int rc = 0, k = registry_login_twins(login, twins, 2);
+	*n = 0;
+	/* The logins this school would have had in the other years: exact look-ups on the
+	 * unique index (an import creating thousands of schools asks this for each). */
+	for (int i = 0; i < k && !rc; i++) {
+		const char *twin = twins[i];
+		int64_t twin_id = 0;
+		if ((rc = db_cached(d, &s, "SELECT s.id FROM school s WHERE s.login = ? AND NOT EXISTS"
+					   " (SELECT 1 FROM school_alias a WHERE a.login IN (s.login, ?))")) ||
+		    (rc = db_bind_text(s, 1, twin, -1)) || (rc = db_bind_text(s, 2, login, -1)))
+			break;
+		if ((rc = db_step(s)) == DB_ROW)
+			twin_id = db_col_int(s, 0);
+		db_reset(s);
+		rc = rc < 0 ? rc : 0;
+		if (rc || !twin_id)
+			continue;
+		/* The newer login is the alias of the school that was there first. */
+		bool older = twin_id < school_id;
+		rc = alias_put(d, older ? login : twin, older ? twin_id : school_id, "proposed",
+			       "те же цифры логина", NULL);
+		*n += !rc;
 	}
 	return rc;
 }

@@ -195,6 +195,11 @@ int registry_alias_propose(struct db *d, int64_t school_id, long *n);
 /* The same for a school whose own login the caller knows (a school it has just created):
  * one look-up fewer (an import may create thousands). */
 int registry_alias_propose_login(struct db *d, int64_t school_id, const char *login, long *n);
+/* The logins a school with this login would have had in the other years — the same digits
+ * under another year's prefix — written into twins (at most max of them); how many. Only
+ * a school under one of them can be proposed (registry_alias_propose). */
+#define REGISTRY_LOGIN_MAX 96
+int registry_login_twins(const char *login, char twins[][REGISTRY_LOGIN_MAX], int max);
 /* Proposes for every school (after loading two years of files). */
 int registry_alias_propose_all(struct db *d, long *n);
 /* Confirms the proposal of login (the two schools become one: see above) or rejects it.

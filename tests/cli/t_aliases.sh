@@ -43,6 +43,12 @@ expect_grep "a login with the same digits is noticed" "$T/err" "новых шк�
 expect_ok "proposals listed" schools aliases
 expect_grep "edu223017 proposed as sch223017" "$T/out" "edu223017	→ sch223017 (МБОУ СОШ №1)	предложено: те же цифры логина; у школы edu223017 результатов: 1"
 expect_eq "no proposal for a login without a twin" "$(grep -c edu299999 "$T/out")" 0
+# Both logins new in one file: the second school created is proposed as the first.
+{ echo "$hdr"; row sch288001 $P21 40001; row edu288001 VPR-2022-MA-4 40001; } >"$T/both.csv"
+expect_ok "a file with both years' logins of a new school" import results "$T/both.csv"
+expect_grep "… noticed in the same file" "$T/err" "новых школ с теми же цифрами логина, что у известных: 1 (например edu288001)"
+"$OKO" schools aliases >"$T/out" 2>/dev/null
+expect_grep "edu288001 proposed as sch288001" "$T/out" "edu288001	→ sch288001"
 expect_ok "confirmed on the command line" schools confirm edu223017
 expect_eq "one school holds both years" "$(sql "SELECT p.code FROM result r JOIN school s ON s.id = r.school_id JOIN procedure p ON p.id = r.procedure_id WHERE s.login = 'sch223017' ORDER BY p.code" | paste -sd ' ')" "VPR-2021-MA-4 VPR-2022-MA-4"
 expect_eq "the other school is gone" "$(sql "SELECT count(*) FROM school WHERE login = 'edu223017'")" 0
