@@ -1682,7 +1682,7 @@ static void digest_start(struct imp *im)
 	if (pthread_create(&im->digest_th, NULL, digest_thread, im) == 0)
 		im->digesting = true;
 	else
-		im->digest_rc = 1; /* not started: history_begin takes it itself */
+		im->digest_rc = 1; /* not started: digest_join takes it itself */
 }
 
 static int digest_join(struct imp *im)
@@ -1822,12 +1822,15 @@ static int store_schools(struct imp *im)
 {
 	long proposals = 0;
 	const char *example = NULL;
-	/* No change committed since before the index was read: a school it does not hold
-	 * is not in the registry (a look-up a school less; on PostgreSQL one created meanwhile
-	 * is met by the insert below); and when neither the index nor the file holds a login
-	 * the new school would have had in another year, there is no school to propose it as
-	 * an alias of (another look-up less). */
-	bool unmoved = im->index_version && db_content_version(im->d) == im->index_version;
+	/* SQLite: no change committed since before the index was read, and none can be while
+	 * the write lock is held, so a school the index does not hold is not in the registry
+	 * (its look-up is left out); and when neither the index nor the file holds a login the
+	 * new school would have had in another year, there is no school to propose it as an
+	 * alias of (the proposal's look-up is left out too). Not on PostgreSQL, where other
+	 * writers commit meanwhile: a login confirmed as an alias there would not be met by
+	 * the insert (the alias is not a school's login), and a twin would go unproposed. */
+	bool unmoved = !db_is_pg(im->d) && im->index_version &&
+		       db_content_version(im->d) == im->index_version;
 	for (size_t i = 0; i < im->nfs; i++) {
 		struct fschool *f = &im->fs[i];
 		if (f->id)
