@@ -41,14 +41,15 @@
  * The school's documents with its pupils' names (SEALED: /pupils/slips.pdf and
  * /pupils/protocol.pdf) are kept as the audited downloads are, keyed by their user as well,
  * and sealed (XChaCha20-Poly1305) with a key drawn when the first is kept and held in
- * guarded memory (sodium_malloc: never swapped, left out of a core dump); each request opens
- * its copy into its own answer. So the copy kept between requests holds no name in the
- * clear: a name is in the clear only in the answer being sent, as when every request made
- * its own (docs/personal-data.md). A change of a pupil's name, class or code moves the
- * epoch, like any change of the content. A class's slips cost 3.3 ms of CPU and its
- * protocol 5 ms: at 64 connections on two cores that was a p99 of 100–190 ms; opening a
- * kept copy costs tens of microseconds. While one is made, the others wait for it as for a
- * page (it takes milliseconds), rather than get «Документ готовится».
+ * guarded memory (sodium_malloc: locked in RAM where the system allows, left out of a core
+ * dump); each request opens its copy into its own answer. So the copy kept between
+ * requests holds no name in the clear: a name is in the clear only in the answer being
+ * sent, as when every request made its own (docs/personal-data.md). A change of a pupil's
+ * name, class or code moves the epoch, like any change of the content. A class's slips
+ * cost 3.3 ms of CPU and its protocol 5 ms: at 64 connections on two cores that was a p99
+ * of 100–190 ms; opening a kept copy costs tens of microseconds. While one is made, the
+ * others wait for it as for a page (it takes milliseconds), rather than get «Документ
+ * готовится».
  *
  * Not listed: routes that read files (scans, notes), export the audit journal
  * (/audit?format=: the export is itself an entry of it) or show names on a page (/pupils,
@@ -696,10 +697,18 @@ int web_rcache_run(const struct web_route *rt, struct web_req *r, struct web_res
 			again.n++;
 		}
 		pthread_mutex_unlock(&mu);
-		/* A SEALED copy is opened outside the lock: each request its own. */
+		/* A SEALED copy is opened outside the lock: each request its own. One that does
+		 * not open is dropped, and the answer made afresh from a clean start. */
 		if (kind == SEALED && unseal(&w->body)) {
 			audit_capture_free(&again);
 			log_error("сохранённый документ не открылся: он составлен заново");
+			pthread_mutex_lock(&mu);
+			if ((e = find(key)) && !e->pending)
+				drop(e);
+			pthread_mutex_unlock(&mu);
+			w->status = 200;
+			w->type = w->disposition = w->cache = NULL;
+			buf_reset(&w->body);
 			return rt->fn(r, w);
 		}
 		/* The reader of an audited download is audited (and his request for materials
