@@ -81,13 +81,16 @@ big=$!
 # Probed once the import is reading the file (8 MB of its 70 MB read; opening the database
 # reads far less): it takes the lock only when the whole file is read and checked. A fixed
 # pause (0.3 s) was once enough, until the check got faster than it.
+reading=
 for _ in $(seq 300); do
 	r=$(awk '/^rchar/ {print $2}' "/proc/$big/io" 2>/dev/null)
-	[ "${r:-0}" -gt 8000000 ] && break
+	[ "${r:-0}" -gt 8000000 ] && reading=1 && break
 	sleep 0.01
 done
 # (PostgreSQL: the writer waits at most 200 ms for any lock the import holds.)
-if if is_pg; then PGOPTIONS='-c lock_timeout=200' "$PG_BIN/psql" -X -q -v ON_ERROR_STOP=1 -d "$OKO_DB" -c "BEGIN; INSERT INTO audit(user_login, action) VALUES ('test', 'during_parse'); COMMIT;" 2>"$T/lock.err" >/dev/null
+if [ -z "$reading" ]; then
+	skip "another writer commits while a big file is parsed: the import's reading not seen in /proc"
+elif if is_pg; then PGOPTIONS='-c lock_timeout=200' "$PG_BIN/psql" -X -q -v ON_ERROR_STOP=1 -d "$OKO_DB" -c "BEGIN; INSERT INTO audit(user_login, action) VALUES ('test', 'during_parse'); COMMIT;" 2>"$T/lock.err" >/dev/null
 else sqlite3 -cmd '.timeout 200' "$OKO_DB" "BEGIN IMMEDIATE; INSERT INTO audit(user_login, action) VALUES ('test', 'during_parse'); COMMIT;" 2>"$T/lock.err"; fi; then
 	ok "another writer commits while a big file is parsed"
 else
