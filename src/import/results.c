@@ -1696,11 +1696,10 @@ static int digest_join(struct imp *im)
 	return im->digest_rc;
 }
 
-/* A file's digest and size are written by history_end(), once taken. */
+/* The digest and size are written by history_end(), with the counts. */
 static int history_begin(struct imp *im)
 {
-	return upload_add(im->d, base_name(im->name), im->rows ? im->rows_digest : "",
-			  im->rows ? im->rows_size : 0, im->o->user, &im->st->upload_id);
+	return upload_add(im->d, base_name(im->name), im->o->user, &im->st->upload_id);
 }
 
 static int history_end(struct imp *im)
@@ -1805,8 +1804,8 @@ static int store_procedures(struct imp *im)
  * would have had in other years: one is in the registry's index or in the file. */
 static bool twin_may_exist(struct imp *im, const char *login)
 {
-	char twins[2][REGISTRY_LOGIN_MAX];
-	int n = registry_login_twins(login, twins, 2);
+	char twins[REGISTRY_TWINS_MAX][REGISTRY_LOGIN_MAX];
+	int n = registry_login_twins(login, twins, REGISTRY_TWINS_MAX);
 	for (int i = 0; i < n; i++) {
 		size_t len = strlen(twins[i]);
 		int64_t x;

@@ -430,6 +430,8 @@ int registry_alias_add(struct db *d, const char *login, int64_t school_id, const
  * sch… logins until 2021 and edu… ones from 2022 with the same digits. Other prefixes are
  * other kinds of organisations (ksh… special schools share digits with sch… schools). */
 static const struct { const char *a, *b; } renamed[] = { { "sch", "edu" } };
+_Static_assert(2 * sizeof renamed / sizeof *renamed <= REGISTRY_TWINS_MAX,
+	       "REGISTRY_TWINS_MAX holds every twin a login can have");
 
 int registry_alias_propose(struct db *d, int64_t school_id, long *n)
 {
@@ -468,8 +470,8 @@ int registry_login_twins(const char *login, char twins[][REGISTRY_LOGIN_MAX], in
 int registry_alias_propose_login(struct db *d, int64_t school_id, const char *login, long *n)
 {
 	struct db_stmt *s = NULL;
-	char twins[2][REGISTRY_LOGIN_MAX];
-	int rc = 0, k = registry_login_twins(login, twins, 2);
+	char twins[REGISTRY_TWINS_MAX][REGISTRY_LOGIN_MAX];
+	int rc = 0, k = registry_login_twins(login, twins, REGISTRY_TWINS_MAX);
 	*n = 0;
 	/* The logins this school would have had in the other years: exact look-ups on the
 	 * unique index (an import creating thousands of schools asks this for each). */

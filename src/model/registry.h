@@ -197,8 +197,10 @@ int registry_alias_propose(struct db *d, int64_t school_id, long *n);
 int registry_alias_propose_login(struct db *d, int64_t school_id, const char *login, long *n);
 /* The logins a school with this login would have had in the other years — the same digits
  * under another year's prefix — written into twins (at most max of them); how many. Only
- * a school under one of them can be proposed (registry_alias_propose). */
+ * a school under one of them can be proposed (registry_alias_propose). REGISTRY_TWINS_MAX
+ * is every one a login can have (one pair of prefixes, sch… and edu…). */
 #define REGISTRY_LOGIN_MAX 96
+#define REGISTRY_TWINS_MAX 2
 int registry_login_twins(const char *login, char twins[][REGISTRY_LOGIN_MAX], int max);
 /* Proposes for every school (after loading two years of files). */
 int registry_alias_propose_all(struct db *d, long *n);

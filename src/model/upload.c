@@ -7,17 +7,15 @@
 #include "base/err.h"
 #include "base/mem.h"
 
-int upload_add(struct db *d, const char *file, const char *digest_hex, int64_t size,
-	       const char *user, int64_t *id)
+int upload_add(struct db *d, const char *file, const char *user, int64_t *id)
 {
 	struct db_stmt *s = NULL;
 	int rc = db_prepare(d, &s, "INSERT INTO upload(file, digest, size, layout, user_name, rows,"
-				   " written, absent, warnings) VALUES (?, ?, ?, '', ?, 0, 0, 0, 0)");
+				   " written, absent, warnings) VALUES (?, '', 0, '', ?, 0, 0, 0, 0)");
 	if (rc)
 		goto out;
-	if ((rc = db_bind_text(s, 1, file, -1)) || (rc = db_bind_text(s, 2, digest_hex, -1)) ||
-	    (rc = db_bind_int(s, 3, size)) ||
-	    (rc = db_bind_text(s, 4, user && *user ? user : "?", -1)) || (rc = db_step(s)) < 0)
+	if ((rc = db_bind_text(s, 1, file, -1)) ||
+	    (rc = db_bind_text(s, 2, user && *user ? user : "?", -1)) || (rc = db_step(s)) < 0)
 		goto out;
 	*id = db_last_id(d);
 	rc = 0;

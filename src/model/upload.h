@@ -28,10 +28,10 @@ struct upload_counts {
 	int64_t size;
 };
 
-/* Records a new upload with no rows counted yet; *id gets its id. user "" or NULL is
- * recorded as "?". The digest may be "" until upload_set_counts() writes it. */
-int upload_add(struct db *d, const char *file, const char *digest_hex, int64_t size,
-	       const char *user, int64_t *id);
+/* Records a new upload with nothing counted yet, its digest "" and size 0 until
+ * upload_set_counts() writes them (in the same transaction); *id gets its id. user "" or
+ * NULL is recorded as "?". */
+int upload_add(struct db *d, const char *file, const char *user, int64_t *id);
 /* Sets the upload's layout, counts, digest and size. */
 int upload_set_counts(struct db *d, int64_t id, const struct upload_counts *c);
 /* What the upload did to one school's results for a procedure: the results the school
