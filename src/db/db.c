@@ -872,6 +872,11 @@ struct db_copy {
 				texts and blobs */
 	size_t len, cap;
 	int rc;              /* the first failure; later calls return it */
+	struct copy_fix {    /* db_copy_fix_*: the value every row holds in the column */
+		bool on, null;
+		int64_t i;
+	} *fix;              /* ncols of them, or NULL: none fixed */
+	bool begun;          /* a value was put: no more fixing */
 	/* SQLite, overlapped (db_copy_overlap): a full batch is stored by `thread` while the
 	 * next is gathered into the spare buffers; at most one batch of a connection is in the
 	 * hands of a thread (db.busy). */
@@ -914,8 +919,15 @@ static int copy_prepare(struct db_copy *c, struct db_stmt **out)
 	struct buf b;
 	buf_init(&b, 0);
 	buf_printf(&b, "INSERT INTO %s (%s) SELECT ", c->table, c->cols);
-	for (int i = 0; i < c->ncols; i++)
-		buf_printf(&b, "%sc%d", i ? ", " : "", i);
+	for (int i = 0; i < c->ncols; i++) {
+		const struct copy_fix *f = c->fix ? &c->fix[i] : NULL;
+		if (f && f->on && f->null)
+			buf_printf(&b, "%sNULL", i ? ", " : "");
+		else if (f && f->on)
+			buf_printf(&b, "%s%lld", i ? ", " : "", (long long)f->i);
+		else
+			buf_printf(&b, "%sc%d", i ? ", " : "", i);
+	}
 	buf_puts(&b, " FROM oko_batch(?)");
 	int rc = db_prepare(c->d, out, buf_str(&b));
 	buf_free(&b);
@@ -1299,10 +1311,67 @@ int db_copy_open(struct db *d, struct db_copy **out, const char *table, const ch
 	return 0;
 }
 
+/* A put into a fixed column (db_copy_fix_*): the value must be the fixed one. 0 when the
+ * put is done (SQLite: the INSERT holds the value), 1 when the value is written as any
+ * other (PostgreSQL's COPY names every column), or the failure. */
+static int copy_fixed(struct db_copy *c, int type, int64_t v)
+{
+	const struct copy_fix *f = &c->fix[c->col];
+	if (type != (f->null ? SQLITE_NULL : SQLITE_INTEGER) || (type == SQLITE_INTEGER && f->i != v)) {
+		snprintf(c->d->msg, sizeof c->d->msg, "значение столбца %d не то, что задано для "
+			 "всех строк", c->col + 1);
+		return c->rc = ERR_INVALID;
+	}
+	if (!c->ins)
+		return 1;
+	c->col++;
+	return 0;
+}
+
+static bool copy_is_fixed(const struct db_copy *c)
+{
+	return c->fix && c->col < c->ncols && c->fix[c->col].on;
+}
+
+/* Fixes column col to (null, v) for every row, before the first value is put. */
+static int copy_fix(struct db_copy *c, int col, bool null, int64_t v)
+{
+	if (c->rc)
+		return c->rc;
+	if (c->begun || col < 0 || col >= c->ncols)
+		return c->rc = ERR_INVALID;
+	if (!c->fix)
+		c->fix = xcalloc((size_t)c->ncols, sizeof *c->fix);
+	c->fix[col] = (struct copy_fix){ .on = true, .null = null, .i = null ? 0 : v };
+	if (!c->ins)
+		return 0;
+	struct db_stmt *ins = NULL; /* the INSERT with the value in place of the batch's */
+	int rc = copy_prepare(c, &ins);
+	if (rc)
+		return c->rc = rc;
+	db_finalize(c->ins);
+	c->ins = ins;
+	return 0;
+}
+
+int db_copy_fix_int(struct db_copy *c, int col, int64_t v)
+{
+	return copy_fix(c, col, false, v);
+}
+
+int db_copy_fix_null(struct db_copy *c, int col)
+{
+	return copy_fix(c, col, true, 0);
+}
+
 int db_copy_int(struct db_copy *c, int64_t v)
 {
 	if (c->rc)
 		return c->rc;
+	c->begun = true;
+	int rc;
+	if (copy_is_fixed(c) && (rc = copy_fixed(c, SQLITE_INTEGER, v)) != 1)
+		return rc;
 	if (c->ins) {
 		struct copy_val *x = copy_val(c);
 		if (!x)
@@ -1321,6 +1390,10 @@ int db_copy_null(struct db_copy *c)
 {
 	if (c->rc)
 		return c->rc;
+	c->begun = true;
+	int rc;
+	if (copy_is_fixed(c) && (rc = copy_fixed(c, SQLITE_NULL, 0)) != 1)
+		return rc;
 	if (c->ins) {
 		struct copy_val *x = copy_val(c);
 		if (!x)
@@ -1339,6 +1412,9 @@ int db_copy_text(struct db_copy *c, const char *v)
 		return db_copy_null(c);
 	if (c->rc)
 		return c->rc;
+	c->begun = true;
+	if (copy_is_fixed(c))
+		return copy_fixed(c, SQLITE_TEXT, 0); /* a text is never a fixed value */
 	if (c->ins)
 		return copy_bytes(c, SQLITE_TEXT, v, strlen(v));
 	copy_sep(c);
@@ -1360,6 +1436,9 @@ int db_copy_blob(struct db_copy *c, const void *v, size_t n)
 		return db_copy_null(c);
 	if (c->rc)
 		return c->rc;
+	c->begun = true;
+	if (copy_is_fixed(c))
+		return copy_fixed(c, SQLITE_BLOB, 0); /* nor a blob */
 	if (c->ins)
 		return copy_bytes(c, SQLITE_BLOB, v, n);
 	copy_sep(c);
@@ -1413,6 +1492,7 @@ int db_copy_close(struct db_copy *c)
 	}
 	free(c->line);
 	free(c->sql);
+	free(c->fix);
 	free(c);
 	return rc;
 }

@@ -122,6 +122,12 @@ int db_copy_text(struct db_copy *c, const char *v); /* NULL gives SQL NULL */
 int db_copy_blob(struct db_copy *c, const void *v, size_t n);
 int db_copy_null(struct db_copy *c);
 int db_copy_row(struct db_copy *c);
+/* Fixes a column's value for every row of the copy (an integer, or NULL), before the first
+ * value is put. The caller still puts the column in each row; a row whose value is not
+ * the fixed one fails the copy (ERR_INVALID). On SQLite the INSERT holds the value instead
+ * of reading it from every row of the batch: a column call less a row for each. */
+int db_copy_fix_int(struct db_copy *c, int col, int64_t v);
+int db_copy_fix_null(struct db_copy *c, int col);
 /* Overlapped (SQLite, inside a transaction; nothing otherwise): each full batch is stored
  * by a thread of its own while the caller gathers the next, so gathering and storing take
  * a core each. From

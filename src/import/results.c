@@ -199,6 +199,7 @@ struct proc_state {
 	bool infer;                  /* positions by column number, maxima from the data */
 	int maxseen[PROC_MAX_POSITIONS]; /* infer: the largest points seen per position */
 	int map[PROC_MAX_POSITIONS]; /* position column j of the file → position index, or -1 */
+	bool exam_marks, test_scores; /* a staged row has one (result_writer_fix) */
 };
 
 /* One school met in the file: known (id), or first seen here and created by the store. */
@@ -1251,6 +1252,8 @@ static int stage(struct imp *im, const struct table_row *row, int proc, int32_t 
 		h.journal = (uint8_t)r->journal_mark;
 		h.exam_mark = (uint8_t)r->exam_mark;
 		h.test_score = r->has_test_score ? (uint8_t)r->test_score : TEST_NONE;
+		im->procs[proc]->exam_marks |= h.exam_mark != 0;
+		im->procs[proc]->test_scores |= h.test_score != TEST_NONE;
 		h.flags = (r->absent ? REC_ABSENT : 0) |
 			  (r->gender && !strcmp(r->gender, "м") ? REC_MALE : 0) |
 			  (r->gender && !strcmp(r->gender, "ж") ? REC_FEMALE : 0);
@@ -1987,6 +1990,10 @@ static int store_rows(struct imp *im)
 	int rc;
 	if ((rc = spool_rewind(im->sp)))
 		return rc;
+	for (int i = 0; i < im->nprocs; i++)
+		if (im->procs[i]->w)
+			result_writer_fix(im->procs[i]->w, st->upload_id, im->procs[i]->exam_marks,
+					  im->procs[i]->test_scores);
 	if (!im->o->merge) {
 		/* A school's earlier results go before its new ones are stored: all of them
 		 * first, in the order of each school and procedure's first staged row, as the

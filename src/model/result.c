@@ -25,6 +25,9 @@ struct result_writer {
 	struct db_stmt *del;
 	struct db_stmt *del_code;
 	bool overlap; /* result_writer_overlap */
+	bool fixed;   /* result_writer_fix: */
+	int64_t upload_id;
+	bool exam_marks, test_scores;
 };
 
 #define RESULT_COLS "procedure_id, school_id, code, class, gender, variant, journal_mark, absent," \
@@ -54,6 +57,13 @@ int result_writer_put(struct result_writer *w, const struct result *r)
 	if (!w->cp) {
 		if ((rc = db_copy_open(w->d, &w->cp, "result", RESULT_COLS, 15)))
 			return rc;
+		/* The columns of RESULT_COLS every put gives the same value. */
+		if ((rc = db_copy_fix_int(w->cp, 0, w->procedure_id)) ||
+		    (w->fixed && (rc = w->upload_id ? db_copy_fix_int(w->cp, 12, w->upload_id)
+						    : db_copy_fix_null(w->cp, 12))) ||
+		    (w->fixed && !w->exam_marks && (rc = db_copy_fix_null(w->cp, 13))) ||
+		    (w->fixed && !w->test_scores && (rc = db_copy_fix_null(w->cp, 14))))
+			return rc;
 		if (w->overlap)
 			db_copy_overlap(w->cp);
 	}
@@ -78,6 +88,15 @@ int result_writer_put(struct result_writer *w, const struct result *r)
 	if (rc == ERR_INVALID)
 		return ERR_EXISTS; /* the primary key: this participant has a result already */
 	return rc;
+}
+
+void result_writer_fix(struct result_writer *w, int64_t upload_id, bool exam_marks,
+		       bool test_scores)
+{
+	w->fixed = true;
+	w->upload_id = upload_id;
+	w->exam_marks = exam_marks;
+	w->test_scores = test_scores;
 }
 
 void result_writer_overlap(struct result_writer *w)

@@ -78,6 +78,12 @@ int result_writer_open(struct db *d, int64_t procedure_id, struct result_writer 
  * so the row a failing put names need not be the repeated one (the importer finds
  * repeated codes before it stores). */
 int result_writer_put(struct result_writer *w, const struct result *r);
+/* Before the first put: every result w will put has upload_id (0: none), and none has an
+ * exam mark unless exam_marks nor a test score unless test_scores. Those columns are then
+ * fixed for the whole load (db_copy_fix_*: on SQLite a column call less a row for each),
+ * and a put that breaks the promise fails (ERR_INVALID). */
+void result_writer_fix(struct result_writer *w, int64_t upload_id, bool exam_marks,
+		       bool test_scores);
 /* From the first put on, each batch is stored on a thread of its own while the next is
  * gathered (db_copy_overlap): after this the caller does nothing else on the connection
  * until every overlapped writer of it is closed — its deletes come first. */

@@ -516,6 +516,72 @@ static void test_copy_overlapped(void **state)
 	db_close(d);
 }
 
+/* Fixed columns (db_copy_fix_*): every row stores the fixed value, overlapped or not and
+ * across batches; a row that puts another value, or a text, fails the copy, and so does a
+ * fix after the first value. */
+static void test_copy_fixed(void **state)
+{
+	(void)state;
+	struct db *d = NULL;
+	char file[160];
+	snprintf(file, sizeof file, "%s/copyfix.db", dir);
+	assert_int_equal(db_open(&d, file, DB_OPEN_CREATE), 0);
+	assert_int_equal(db_exec(d, "CREATE TABLE f (p INTEGER NOT NULL, k INTEGER, u INTEGER,"
+				    " x INTEGER, PRIMARY KEY (p, k)) WITHOUT ROWID"), 0);
+	for (int overlap = 0; overlap < 2; overlap++) {
+		assert_int_equal(db_exec(d, "DELETE FROM f"), 0);
+		assert_int_equal(db_begin(d), 0);
+		struct db_copy *c = NULL;
+		assert_int_equal(db_copy_open(d, &c, "f", "p, k, u, x", 4), 0);
+		assert_int_equal(db_copy_fix_int(c, 0, 7), 0);
+		assert_int_equal(db_copy_fix_null(c, 3), 0);
+		if (overlap)
+			db_copy_overlap(c);
+		for (int i = 0; i < 9000; i++) {
+			assert_int_equal(db_copy_int(c, 7), 0);
+			assert_int_equal(db_copy_int(c, i), 0);
+			assert_int_equal(i % 2 ? db_copy_int(c, -i) : db_copy_null(c), 0);
+			assert_int_equal(db_copy_text(c, NULL), 0); /* NULL, as fixed */
+			assert_int_equal(db_copy_row(c), 0);
+		}
+		assert_int_equal(db_copy_close(c), 0);
+		assert_int_equal(db_commit(d), 0);
+		int64_t n = -1;
+		assert_int_equal(db_query_int(d, "SELECT count(*) FROM f WHERE p = 7 AND x IS NULL AND"
+					      " (u IS NULL) = (k % 2 = 0) AND coalesce(u, -k) = -k", 0, &n), 0);
+		assert_int_equal(n, 9000);
+	}
+	/* Another value in a fixed column, a text in one, a fix after a value. */
+	for (int bad = 0; bad < 3; bad++) {
+		assert_int_equal(db_begin(d), 0);
+		struct db_copy *c = NULL;
+		assert_int_equal(db_copy_open(d, &c, "f", "p, k, u, x", 4), 0);
+		assert_int_equal(db_copy_fix_int(c, 0, 8), 0);
+		int rc = 0;
+		for (int i = 0; i < 300 && !rc; i++) {
+			rc = bad == 1 && i == 150 ? db_copy_text(c, "8")
+						  : db_copy_int(c, bad == 0 && i == 299 ? 9 : 8);
+			if (!rc && bad == 2 && i == 1)
+				rc = db_copy_fix_null(c, 3);
+			if (!rc)
+				rc = db_copy_int(c, i);
+			if (!rc)
+				rc = db_copy_null(c);
+			if (!rc)
+				rc = db_copy_null(c);
+			if (!rc)
+				rc = db_copy_row(c);
+		}
+		assert_int_equal(rc, ERR_INVALID);
+		assert_int_equal(db_copy_close(c), ERR_INVALID);
+		assert_int_equal(db_rollback(d), 0);
+		int64_t n = -1;
+		assert_int_equal(db_query_int(d, "SELECT count(*) FROM f WHERE p = 8", 0, &n), 0);
+		assert_int_equal(n, 0);
+	}
+	db_close(d);
+}
+
 /* db_begin_bulk skips the CHECK rules on SQLite for its caller's validated values, and
  * only within its transaction: after the commit (and after a rollback) they hold again. */
 static void test_bulk_checks_restored(void **state)
@@ -681,6 +747,7 @@ int main(void)
 		cmocka_unit_test(test_pg_ddl_rules),
 		cmocka_unit_test(test_copy_batches),
 		cmocka_unit_test(test_copy_overlapped),
+		cmocka_unit_test(test_copy_fixed),
 		cmocka_unit_test(test_bulk_checks_restored),
 		cmocka_unit_test(test_sql_changes_content),
 		cmocka_unit_test(test_content_version),
