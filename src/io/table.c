@@ -187,6 +187,7 @@ int table_read(const struct table_in *in, const char *sheet, table_row_fn fn, vo
 /* ---- reading on a second thread ---- */
 
 #define BATCH_ROWS 2048
+#define BATCH_TEXT (512u << 10) /* a batch's cell texts; a longer row gets a batch of its own */
 #define QUEUE_BATCHES 4
 
 struct batch_row {
@@ -194,12 +195,17 @@ struct batch_row {
 	size_t first, n; /* cells[first .. first+n) */
 };
 
+/* A batch's texts never move while it holds rows (a row that does not fit closes the
+ * batch), so its cells are kept as the pointers and lengths the consumer's rows are
+ * given: nothing is made again a cell on the consumer's side. */
 struct batch {
 	struct batch_row *rows;
 	size_t nrows, cap_rows;
-	size_t *off, *len; /* per cell: offset into text, length */
+	const char **v;    /* per cell: its text in text */
+	size_t *len;
 	size_t ncells, cap_cells;
-	struct buf text;
+	char *text;        /* the cells, each ended by its NUL */
+	size_t tlen, tcap;
 	struct table_src src; /* the reader's view when the batch was closed */
 	struct batch *next;
 };
@@ -229,10 +235,11 @@ static struct batch *batch_get(struct queue *q)
 	pthread_mutex_unlock(&q->mu);
 	if (!b) {
 		b = xcalloc(1, sizeof *b);
-		buf_init(&b->text, 0);
+		b->tcap = BATCH_TEXT;
+		b->text = xmalloc(b->tcap);
 	}
 	b->nrows = b->ncells = 0;
-	buf_reset(&b->text);
+	b->tlen = 0;
 	b->next = NULL;
 	return b;
 }
@@ -240,9 +247,9 @@ static struct batch *batch_get(struct queue *q)
 static void batch_free(struct batch *b)
 {
 	free(b->rows);
-	free(b->off);
+	free(b->v);
 	free(b->len);
-	buf_free(&b->text);
+	free(b->text);
 	free(b);
 }
 
@@ -277,45 +284,55 @@ static bool batch_push(struct queue *q)
 static int produce_row(void *ctx, const struct table_row *r)
 {
 	struct queue *q = ctx;
+	const size_t n = r->n;
+	const char *const *v = r->v;
+	const size_t *len = r->len;
+	size_t need = 0;
+	bool packed = true; /* the cells lie one after the other, each ended by its NUL */
+	for (size_t i = 0; i < n; i++) {
+		packed &= v[i] == v[0] + need;
+		need += len[i] + 1;
+	}
+	if (q->cur && q->cur->tlen + need > q->cur->tcap && !batch_push(q))
+		return 1; /* the row does not fit: the batch goes as it is */
 	if (!q->cur)
 		q->cur = batch_get(q);
 	struct batch *b = q->cur;
+	if (need > b->tcap) { /* a row longer than a batch's texts, in a batch of its own */
+		free(b->text);
+		b->tcap = need;
+		b->text = xmalloc(b->tcap);
+	}
 	b->rows = xgrow(b->rows, &b->cap_rows, b->nrows + 1, sizeof *b->rows);
-	if (b->ncells + r->n > b->cap_cells) {
+	if (b->ncells + n > b->cap_cells) {
 		size_t cap = b->cap_cells;
-		b->off = xgrow(b->off, &cap, b->ncells + r->n, sizeof *b->off);
+		b->v = xgrow(b->v, &cap, b->ncells + n, sizeof *b->v);
 		b->len = xrealloc(b->len, cap * sizeof *b->len);
 		b->cap_cells = cap;
 	}
-	b->rows[b->nrows++] = (struct batch_row){ r->row, b->ncells, r->n };
-	size_t need = 0;
-	bool packed = true; /* the cells lie one after the other, each ended by its NUL */
-	for (size_t i = 0; i < r->n; i++) {
-		need += r->len[i] + 1;
-		packed = packed && (i + 1 == r->n || r->v[i + 1] == r->v[i] + r->len[i] + 1);
-	}
-	buf_reserve(&b->text, need);
-	char *p = b->text.p + b->text.len;
-	size_t base = b->text.len;
-	if (packed && r->n) {
+	b->rows[b->nrows++] = (struct batch_row){ r->row, b->ncells, n };
+	char *p = b->text + b->tlen;
+	const char **cv = b->v + b->ncells;
+	size_t *cl = b->len + b->ncells;
+	if (packed && n) {
 		/* A CSV record (csv_next keeps its fields so): one copy for the row, where a copy
 		 * per cell cost an eighth of the reading thread's instructions. */
-		memcpy(p, r->v[0], need);
-		for (size_t i = 0; i < r->n; i++) {
-			b->off[b->ncells] = base + (size_t)(r->v[i] - r->v[0]);
-			b->len[b->ncells++] = r->len[i];
+		memcpy(p, v[0], need);
+		for (size_t i = 0; i < n; i++) {
+			cv[i] = p + (v[i] - v[0]);
+			cl[i] = len[i];
 		}
 	} else {
-		for (size_t i = 0; i < r->n; i++) {
-			b->off[b->ncells] = (size_t)(p - b->text.p);
-			b->len[b->ncells++] = r->len[i];
-			memcpy(p, r->v[i], r->len[i]);
-			p += r->len[i];
+		for (size_t i = 0; i < n; i++) {
+			cv[i] = p;
+			cl[i] = len[i];
+			memcpy(p, v[i], len[i]);
+			p += len[i];
 			*p++ = '\0';
 		}
 	}
-	b->text.len += need;
-	b->text.p[b->text.len] = '\0';
+	b->ncells += n;
+	b->tlen += need;
 	if (b->nrows >= BATCH_ROWS && !batch_push(q))
 		return 1;
 	return 0;
@@ -338,8 +355,6 @@ int table_read_threaded(const struct table_in *in, const char *sheet, table_row_
 {
 	struct queue *q = xcalloc(1, sizeof *q);
 	pthread_t th;
-	const char **v = NULL;
-	size_t *len = NULL, cap = 0;
 	int rc = 0;
 	pthread_mutex_init(&q->mu, NULL);
 	pthread_cond_init(&q->cv, NULL);
@@ -371,15 +386,7 @@ int table_read_threaded(const struct table_in *in, const char *sheet, table_row_
 		}
 		for (size_t i = 0; i < b->nrows && !rc; i++) {
 			const struct batch_row *br = &b->rows[i];
-			if (br->n > cap) {
-				v = xgrow(v, &cap, br->n, sizeof *v);
-				len = xrealloc(len, cap * sizeof *len);
-			}
-			for (size_t k = 0; k < br->n; k++) {
-				v[k] = b->text.p + b->off[br->first + k];
-				len[k] = b->len[br->first + k];
-			}
-			struct table_row row = { br->row, br->n, v, len };
+			struct table_row row = { br->row, br->n, b->v + br->first, b->len + br->first };
 			rc = fn(ctx, &row);
 		}
 		pthread_mutex_lock(&q->mu);
@@ -416,8 +423,6 @@ int table_read_threaded(const struct table_in *in, const char *sheet, table_row_
 		batch_free(q->cur);
 	pthread_mutex_destroy(&q->mu);
 	pthread_cond_destroy(&q->cv);
-	free(v);
-	free(len);
 	free(q);
 	return rc;
 }
