@@ -670,17 +670,28 @@ static bool read_scores(struct imp *im, const struct table_row *row, struct proc
 			struct result *r, bool *any, bool *missing)
 {
 	const struct layout_map *m = &im->map;
-	bool ok = true, seen[PROC_MAX_POSITIONS] = { false };
+	bool ok = true, filled = false, seen[PROC_MAX_POSITIONS] = { false };
 	r->npos = ps->p.npos;
 	memset(r->scores, SCORE_EMPTY, (size_t)r->npos);
-	*any = *missing = false;
+	*missing = false;
 	for (int j = 0; j < m->npos; j++) {
+		int i = ps->map[j], c = m->pos_col[j];
+		/* The common cell first: one digit within the position's maximum (what the
+		 * general path below does with it, without trimming or parsing). */
+		if (i >= 0 && c >= 0 && (size_t)c < row->n && row->len[c] == 1 && !ps->infer) {
+			int d = (unsigned char)row->v[c][0] - '0';
+			if (d >= 0 && d <= 9 && d <= ps->p.pos[i].max) {
+				r->scores[i] = (uint8_t)d;
+				seen[i] = filled = true;
+				im->pos_filled[j]++;
+				continue;
+			}
+		}
 		size_t n;
-		const char *s = table_cell(row, m->pos_col[j], &n);
-		int i = ps->map[j];
+		const char *s = table_cell(row, c, &n);
 		if (n == 0)
 			continue;
-		*any = true;
+		filled = true;
 		im->pos_filled[j]++;
 		if (i >= 0)
 			seen[i] = true; /* written, readable or not: not a missing cell */
@@ -745,6 +756,7 @@ static bool read_scores(struct imp *im, const struct table_row *row, struct proc
 	for (int i = 0; i < r->npos && !ps->infer; i++)
 		if (!seen[i])
 			*missing = true;
+	*any = filled;
 	return ok;
 }
 
