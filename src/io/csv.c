@@ -40,6 +40,10 @@
 #include "base/mem.h"
 #include "base/str.h"
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 /* Bytes read (or taken from memory) at a time. Overridable at build time so the fuzz target
  * crosses chunk boundaries on short inputs. */
 #ifndef CSV_CHUNK
@@ -767,6 +771,78 @@ static bool blank(const char *s, size_t n)
 	return true;
 }
 
+/* A record whose fields are all unquoted and which ends in the window, split at once: the
+ * line is copied into the record buffer, each separator becoming the NUL that ends its
+ * field — what the states of csv_next do byte by byte, for the records of a results file
+ * (twenty-odd fields of a digit or two). Returns the count of fields and moves *pp past
+ * the record's end of line, or returns 0 to leave the record to the states: a field that
+ * starts with a quote, a NUL, no end of line in the window, a record or a field over what
+ * the buffers hold or the limits allow, a record of one field (the states skip blank
+ * ones). */
+static size_t fast_record(struct csv_reader *r, const unsigned char **pp)
+{
+	const unsigned char *p = *pp;
+	size_t n = (size_t)(r->end - p);
+	if (r->reccap < 64)
+		return 0;
+	if (n > r->reccap - 16)
+		n = r->reccap - 16; /* the copy below writes 16 bytes at a time */
+	const unsigned char sep = r->sep;
+	unsigned char *d = (unsigned char *)r->rec;
+	size_t nf = 0, start = 0, i = 0, end;
+	/* A field [start, pos) ends: recorded, or 0 when the states must read the record. */
+#define FAST_FIELD(pos)                                                             \
+	do {                                                                        \
+		size_t len_ = (pos) - start;                                        \
+		if (nf == r->fcap || len_ > r->lim.max_field ||                     \
+		    (len_ && p[start] == '"'))                                     \
+			return 0;                                                   \
+		d[pos] = '\0';                                                      \
+		r->lens[nf++] = len_;                                               \
+		start = (pos) + 1;                                                  \
+	} while (0)
+#if defined(__SSE2__)
+	const __m128i vs = _mm_set1_epi8((char)sep), vn = _mm_set1_epi8('\n');
+	const __m128i vr = _mm_set1_epi8('\r'), vz = _mm_setzero_si128();
+	for (; i + 16 <= n; i += 16) {
+		__m128i x = _mm_loadu_si128((const __m128i *)(p + i));
+		_mm_storeu_si128((__m128i *)(d + i), x);
+		unsigned ends = (unsigned)_mm_movemask_epi8(_mm_or_si128(
+			_mm_or_si128(_mm_cmpeq_epi8(x, vn), _mm_cmpeq_epi8(x, vr)), _mm_cmpeq_epi8(x, vz)));
+		unsigned seps = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, vs));
+		if (ends)
+			seps &= (1u << __builtin_ctz(ends)) - 1;
+		for (; seps; seps &= seps - 1)
+			FAST_FIELD(i + (size_t)__builtin_ctz(seps));
+		if (ends) {
+			end = i + (size_t)__builtin_ctz(ends);
+			goto found;
+		}
+	}
+#endif
+	for (; i < n; i++) {
+		unsigned char c = p[i];
+		d[i] = c;
+		if (c == sep) {
+			FAST_FIELD(i);
+		} else if (c == '\n' || c == '\r' || c == 0) {
+			end = i;
+			goto found;
+		}
+	}
+	return 0;
+found:
+	if (p[end] == 0)
+		return 0; /* binary: the states say so */
+	FAST_FIELD(end);
+#undef FAST_FIELD
+	if (nf < 2)
+		return 0;
+	r->line++; /* '\n' or '\r': the end of the record, as the states count it */
+	*pp = p + end + 1;
+	return nf;
+}
+
 /* The byte before p, which may be the last one of the previous window. */
 #define PREV(p) ((p) > r->wbeg ? (p)[-1] : r->prevc)
 
@@ -827,6 +903,8 @@ restart:
 				continue;
 			}
 			r->recline = r->line;
+			if ((nf = fast_record(r, &p)) > 0)
+				goto done;
 			st = ST_FIELD;
 			/* fall through */
 		case ST_FIELD:

@@ -740,6 +740,56 @@ static void test_chunk_boundary(void **state)
 	buf_free(&t);
 }
 
+/* The fast split of a record of unquoted fields (fast_record in csv.c) reads what the
+ * states read: random records of quotes at and inside fields, empty fields, spaces, CR, LF
+ * and CRLF, blank lines, lone fields, Cyrillic and a NUL now and then, over more than two
+ * chunks, read with the default caps (the fast split on) and with records capped at 63
+ * bytes (too small a buffer for it: the states alone) — every record, line number, result
+ * and message the same. The records stay under the small cap. */
+static void test_fast_split_same(void **state)
+{
+	(void)state;
+	static const char *const bits[] = { "1", "23", "", " ", "\"q\"", "a\"b", "\"x;y\"",
+					    "\"\"", "ка", "4А", "\"мн\nо\"", "7 " };
+	static const char *const ends[] = { "\n", "\r\n", "\r", "\n\n", "\n \n" };
+	for (int round = 0; round < 6; round++) {
+		char sep = round % 3 == 0 ? ';' : round % 3 == 1 ? ',' : '\t';
+		struct buf in = BUF_INIT;
+		uint32_t x = 12345u + (uint32_t)round;
+		buf_printf(&in, "a%cb%cc\n", sep, sep); /* the separator, as detected */
+		while (in.len < 3 * CHUNK) {
+			size_t rec = in.len;
+			int nf = 1 + (int)((x = x * 1103515245u + 12345u) >> 16) % 9;
+			for (int k = 0; k < nf && in.len - rec < 40; k++) {
+				if (k)
+					buf_putc(&in, sep);
+				buf_puts(&in, bits[((x = x * 1103515245u + 12345u) >> 16) % 12]);
+			}
+			if (round >= 4 && in.len > CHUNK + 999 && /* not where the opening looks */
+			    ((x = x * 1103515245u + 12345u) >> 16) % 5000 == 0)
+				buf_putc(&in, '\0');
+			buf_puts(&in, ends[((x = x * 1103515245u + 12345u) >> 16) % 5]);
+		}
+		struct buf fast = BUF_INIT, plain = BUF_INIT;
+		struct csv_limits small = { .max_record = 63 };
+		char m1[256], m2[256];
+		struct csv_reader *a = NULL, *b = NULL;
+		assert_int_equal(csv_open_mem(&a, in.p, in.len, NULL, m1, sizeof m1), 0);
+		assert_int_equal(csv_open_mem(&b, in.p, in.len, &small, m2, sizeof m2), 0);
+		int ra = slurp(a, &fast), rb = slurp(b, &plain);
+		assert_int_equal(ra, rb);
+		assert_string_equal(csv_error(a), csv_error(b));
+		assert_int_equal(fast.len, plain.len);
+		assert_memory_equal(fast.p, plain.p, plain.len);
+		assert_true(plain.len > CHUNK);
+		csv_close(a);
+		csv_close(b);
+		buf_free(&in);
+		buf_free(&fast);
+		buf_free(&plain);
+	}
+}
+
 static void test_put_field(void **state)
 {
 	struct buf b = BUF_INIT;
@@ -852,6 +902,7 @@ int main(void)
 		cmocka_unit_test(test_late_encoding),
 		cmocka_unit_test(test_large_file),
 		cmocka_unit_test(test_chunk_boundary),
+		cmocka_unit_test(test_fast_split_same),
 		cmocka_unit_test(test_put_field),
 		cmocka_unit_test(test_spool_never_named),
 	};
