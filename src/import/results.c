@@ -139,6 +139,10 @@ struct fpset {
 	size_t cap, n;
 };
 
+/* A set's first size. A run is mostly one school's rows, tens of codes, and its set is
+ * cleared for every run: at 1,024 slots that was 8 KB a school. */
+#define FPSET_MIN 128
+
 static uint64_t fingerprint(int proc, int32_t school, const char *code, size_t len)
 {
 	uint64_t h = 1469598103934665603ull ^ ((uint64_t)proc << 32) ^ (uint32_t)school;
@@ -157,7 +161,7 @@ static uint64_t fingerprint(int proc, int32_t school, const char *code, size_t l
 static bool fpset_add(struct fpset *s, uint64_t fp)
 {
 	if (4 * (s->n + 1) > 3 * s->cap) {
-		struct fpset g = { NULL, s->cap ? 2 * s->cap : 1024, 0 };
+		struct fpset g = { NULL, s->cap ? 2 * s->cap : FPSET_MIN, 0 };
 		g.v = xcalloc(g.cap, sizeof *g.v);
 		for (size_t i = 0; i < s->cap; i++)
 			if (s->v[i])
@@ -181,7 +185,7 @@ static void run_reset(struct fpset *s)
 {
 	if (!s->n)
 		return;
-	if (s->cap > 1024 && 8 * s->n < s->cap) {
+	if (s->cap > FPSET_MIN && 8 * s->n < s->cap) {
 		free(s->v);
 		*s = (struct fpset){ 0 };
 		return;
@@ -674,14 +678,20 @@ static bool read_scores(struct imp *im, const struct table_row *row, struct proc
 	r->npos = ps->p.npos;
 	memset(r->scores, SCORE_EMPTY, (size_t)r->npos);
 	*missing = false;
+	/* The row and the procedure in locals: the stores below could alias them. */
+	const size_t rn = row->n, *rlen = row->len;
+	const char *const *rv = row->v;
+	const struct position *pos = ps->p.pos;
+	const bool infer = ps->infer;
+	uint8_t *scores = r->scores;
 	for (int j = 0; j < m->npos; j++) {
 		int i = ps->map[j], c = m->pos_col[j];
 		/* The common cell first: one digit within the position's maximum (what the
 		 * general path below does with it, without trimming or parsing). */
-		if (i >= 0 && c >= 0 && (size_t)c < row->n && row->len[c] == 1 && !ps->infer) {
-			int d = (unsigned char)row->v[c][0] - '0';
-			if (d >= 0 && d <= 9 && d <= ps->p.pos[i].max) {
-				r->scores[i] = (uint8_t)d;
+		if (i >= 0 && c >= 0 && (size_t)c < rn && rlen[c] == 1 && !infer) {
+			int d = (unsigned char)rv[c][0] - '0';
+			if (d >= 0 && d <= 9 && d <= pos[i].max) {
+				scores[i] = (uint8_t)d;
 				seen[i] = filled = true;
 				im->pos_filled[j]++;
 				continue;
@@ -753,9 +763,7 @@ static bool read_scores(struct imp *im, const struct table_row *row, struct proc
 			r->problems |= rules[R_CELL_INVALID].problem;
 		}
 	}
-	for (int i = 0; i < r->npos && !ps->infer; i++)
-		if (!seen[i])
-			*missing = true;
+	*missing = !infer && memchr(seen, false, (size_t)r->npos) != NULL;
 	*any = filled;
 	return ok;
 }
