@@ -1338,8 +1338,11 @@ static int copy_fix(struct db_copy *c, int col, bool null, int64_t v)
 {
 	if (c->rc)
 		return c->rc;
-	if (c->begun || col < 0 || col >= c->ncols)
+	if (c->begun || col < 0 || col >= c->ncols) {
+		snprintf(c->d->msg, sizeof c->d->msg, "столбец %d закреплён не до первой строки "
+			 "или не из загружаемых", col + 1);
 		return c->rc = ERR_INVALID;
+	}
 	if (!c->fix)
 		c->fix = xcalloc((size_t)c->ncols, sizeof *c->fix);
 	c->fix[col] = (struct copy_fix){ .on = true, .null = null, .i = null ? 0 : v };

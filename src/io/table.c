@@ -237,6 +237,9 @@ static struct batch *batch_get(struct queue *q)
 		b = xcalloc(1, sizeof *b);
 		b->tcap = BATCH_TEXT;
 		b->text = xmalloc(b->tcap);
+		b->cap_cells = BATCH_ROWS; /* never NULL: a row of no cells points into them */
+		b->v = xmalloc(b->cap_cells * sizeof *b->v);
+		b->len = xmalloc(b->cap_cells * sizeof *b->len);
 	}
 	b->nrows = b->ncells = 0;
 	b->tlen = 0;

@@ -740,18 +740,41 @@ static void test_chunk_boundary(void **state)
 	buf_free(&t);
 }
 
+/* Reads in with the caps fast (the split of a plain record at once on) and states (a record
+ * cap of 63 bytes: too small a buffer for that split, the parser's states alone): every
+ * record, line number, result and message the same. */
+static void same_both(const struct buf *in, const struct csv_limits *fast,
+		      const struct csv_limits *states)
+{
+	struct buf a = BUF_INIT, b = BUF_INIT;
+	char m1[256], m2[256];
+	struct csv_reader *ra = NULL, *rb = NULL;
+	assert_int_equal(csv_open_mem(&ra, in->p, in->len, fast, m1, sizeof m1), 0);
+	assert_int_equal(csv_open_mem(&rb, in->p, in->len, states, m2, sizeof m2), 0);
+	int ca = slurp(ra, &a), cb = slurp(rb, &b);
+	assert_int_equal(ca, cb);
+	assert_string_equal(csv_error(ra), csv_error(rb));
+	assert_int_equal(a.len, b.len);
+	if (b.len)
+		assert_memory_equal(a.p, b.p, b.len);
+	csv_close(ra);
+	csv_close(rb);
+	buf_free(&a);
+	buf_free(&b);
+}
+
 /* The fast split of a record of unquoted fields (fast_record in csv.c) reads what the
- * states read: random records of quotes at and inside fields, empty fields, spaces, CR, LF
- * and CRLF, blank lines, lone fields, Cyrillic and a NUL now and then, over more than two
- * chunks, read with the default caps (the fast split on) and with records capped at 63
- * bytes (too small a buffer for it: the states alone) — every record, line number, result
- * and message the same. The records stay under the small cap. */
+ * states read (same_both): random records of quotes at and inside fields, empty fields,
+ * spaces, CR, LF and CRLF, blank lines, lone fields, Cyrillic, and in two rounds a plain
+ * record with a NUL in it, over more than two chunks; then a field over its cap and a
+ * record over its count of fields, each in a record the split would take. */
 static void test_fast_split_same(void **state)
 {
 	(void)state;
 	static const char *const bits[] = { "1", "23", "", " ", "\"q\"", "a\"b", "\"x;y\"",
 					    "\"\"", "ка", "4А", "\"мн\nо\"", "7 " };
 	static const char *const ends[] = { "\n", "\r\n", "\r", "\n\n", "\n \n" };
+	const struct csv_limits states = { .max_record = 63 };
 	for (int round = 0; round < 6; round++) {
 		char sep = round % 3 == 0 ? ';' : round % 3 == 1 ? ',' : '\t';
 		struct buf in = BUF_INIT;
@@ -759,35 +782,33 @@ static void test_fast_split_same(void **state)
 		buf_printf(&in, "a%cb%cc\n", sep, sep); /* the separator, as detected */
 		while (in.len < 3 * CHUNK) {
 			size_t rec = in.len;
+			if (round >= 4 && in.len > CHUNK + 999 && /* not where the opening looks */
+			    ((x = x * 1103515245u + 12345u) >> 16) % 3000 == 0) {
+				buf_printf(&in, "5%c6", sep); /* a plain record with a NUL */
+				buf_putc(&in, '\0');
+				buf_printf(&in, "8%c7", sep);
+			}
 			int nf = 1 + (int)((x = x * 1103515245u + 12345u) >> 16) % 9;
 			for (int k = 0; k < nf && in.len - rec < 40; k++) {
 				if (k)
 					buf_putc(&in, sep);
 				buf_puts(&in, bits[((x = x * 1103515245u + 12345u) >> 16) % 12]);
 			}
-			if (round >= 4 && in.len > CHUNK + 999 && /* not where the opening looks */
-			    ((x = x * 1103515245u + 12345u) >> 16) % 5000 == 0)
-				buf_putc(&in, '\0');
 			buf_puts(&in, ends[((x = x * 1103515245u + 12345u) >> 16) % 5]);
 		}
-		struct buf fast = BUF_INIT, plain = BUF_INIT;
-		struct csv_limits small = { .max_record = 63 };
-		char m1[256], m2[256];
-		struct csv_reader *a = NULL, *b = NULL;
-		assert_int_equal(csv_open_mem(&a, in.p, in.len, NULL, m1, sizeof m1), 0);
-		assert_int_equal(csv_open_mem(&b, in.p, in.len, &small, m2, sizeof m2), 0);
-		int ra = slurp(a, &fast), rb = slurp(b, &plain);
-		assert_int_equal(ra, rb);
-		assert_string_equal(csv_error(a), csv_error(b));
-		assert_int_equal(fast.len, plain.len);
-		assert_memory_equal(fast.p, plain.p, plain.len);
-		assert_true(plain.len > CHUNK);
-		csv_close(a);
-		csv_close(b);
+		same_both(&in, NULL, &states);
 		buf_free(&in);
-		buf_free(&fast);
-		buf_free(&plain);
 	}
+	/* The caps: a field of 5 bytes over 4, then 4 fields over 3, in plain records. */
+	struct buf in = BUF_INIT;
+	buf_puts(&in, "a;b;c\n1;2;3\n11;22222;3\n");
+	const struct csv_limits field = { .max_field = 4 }, field_states = { 4, 0, 63 };
+	same_both(&in, &field, &field_states);
+	buf_reset(&in);
+	buf_puts(&in, "a;b;c\n1;2;3\n1;2;3;4\n");
+	const struct csv_limits fields = { .max_fields = 3 }, fields_states = { 0, 3, 63 };
+	same_both(&in, &fields, &fields_states);
+	buf_free(&in);
 }
 
 static void test_put_field(void **state)

@@ -28,13 +28,14 @@ static void cell_text(char *s, size_t cap, int i, int j, size_t len)
 	s[len < cap ? len : cap - 1] = '\0';
 }
 
-/* How long row i's cells are: mostly short, every 97th 40 KB (about a dozen such rows fill
- * a batch's texts), and row 5,000 some 600 KB in all (longer than a batch's texts). */
+/* How long row i's cells are: the first 4,500 rows short (their batches close by their
+ * count of rows); after them every 97th row 40 KB (about a dozen such rows fill a batch's
+ * texts); row 5,000 some 600 KB in all (longer than a batch's texts). */
 static size_t cell_len(int i, int j)
 {
 	if (i == 5000)
 		return 30000;
-	if (i % 97 == 0 && j < 2)
+	if (i > 4500 && i % 97 == 0 && j < 2)
 		return 20000;
 	return (size_t)(2 + (i + j) % 5);
 }
