@@ -32,6 +32,8 @@ struct result_writer {
 
 #define RESULT_COLS "procedure_id, school_id, code, class, gender, variant, journal_mark, absent," \
 		    " primary_score, stated_total, scores, problems, upload_id, exam_mark, test_score"
+/* The columns of RESULT_COLS a writer may fix for its whole load (result_writer_fix). */
+enum { COL_PROCEDURE = 0, COL_UPLOAD = 12, COL_EXAM_MARK = 13, COL_TEST_SCORE = 14 };
 
 int result_writer_open(struct db *d, int64_t procedure_id, struct result_writer **out)
 {
@@ -58,11 +60,12 @@ int result_writer_put(struct result_writer *w, const struct result *r)
 		if ((rc = db_copy_open(w->d, &w->cp, "result", RESULT_COLS, 15)))
 			return rc;
 		/* The columns of RESULT_COLS every put gives the same value. */
-		if ((rc = db_copy_fix_int(w->cp, 0, w->procedure_id)) ||
-		    (w->fixed && (rc = w->upload_id ? db_copy_fix_int(w->cp, 12, w->upload_id)
-						    : db_copy_fix_null(w->cp, 12))) ||
-		    (w->fixed && !w->exam_marks && (rc = db_copy_fix_null(w->cp, 13))) ||
-		    (w->fixed && !w->test_scores && (rc = db_copy_fix_null(w->cp, 14))))
+		if ((rc = db_copy_fix_int(w->cp, COL_PROCEDURE, w->procedure_id)) ||
+		    (w->fixed && (rc = w->upload_id
+					       ? db_copy_fix_int(w->cp, COL_UPLOAD, w->upload_id)
+					       : db_copy_fix_null(w->cp, COL_UPLOAD))) ||
+		    (w->fixed && !w->exam_marks && (rc = db_copy_fix_null(w->cp, COL_EXAM_MARK))) ||
+		    (w->fixed && !w->test_scores && (rc = db_copy_fix_null(w->cp, COL_TEST_SCORE))))
 			return rc;
 		if (w->overlap)
 			db_copy_overlap(w->cp);
