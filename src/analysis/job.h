@@ -12,6 +12,7 @@
 
 #include "analysis/analysis.h"
 #include "base/buf.h"
+#include "base/file.h"
 #include "base/hmap.h"
 #include "base/numfmt.h"
 #include "io/table_write.h"
@@ -144,7 +145,7 @@ struct job {
 	const char **mun_name;
 	size_t nmun;
 	/* Outputs. */
-	FILE *signs;
+	struct file_out *signs; /* signs.csv, past the page cache: a gigabyte nationally */
 	struct run_writer *store; /* NULL: the run is not stored */
 	uint8_t *flagged_in;    /* stored runs: [school * np + procedure] a flag stored */
 	/* Teachers (teachers.c): the assignments, "school\x1fprocedure\x1fclass" → teacher id
@@ -179,7 +180,7 @@ int analysis_store_histograms(struct job *r, const struct stat_risk_school *rk);
 /* ---- signs.csv (signs.c) ---- */
 
 /* The header line of signs.csv. */
-int analysis_signs_header(FILE *f);
+int analysis_signs_header(struct file_out *f);
 /* Every per-procedure sign of every school with works in p (a worker). */
 int analysis_write_proc(struct job *r, struct aproc *p);
 /* Cohort and share2 rows of a reported procedure b against its predecessors (main thread). */

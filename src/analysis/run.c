@@ -366,11 +366,13 @@ static int job_prepare(struct job *r)
 	r->yflag = xcalloc(ns * (r->nyears ? r->nyears : 1) + 1, 1);
 	r->pflag = xcalloc(ns + 1, 1);
 	char *path = analysis_out_path(r, "signs.csv", true);
-	r->signs = fopen(path, "w");
-	if (!r->signs)
+	rc = file_out_open(&r->signs, path);
+	if (rc)
 		snprintf(r->msg, r->msglen, "не удалось создать «%s»: %s", path, strerror(errno));
 	free(path);
-	return r->signs ? analysis_signs_header(r->signs) : ERR_IO;
+	if (!rc && (rc = analysis_signs_header(r->signs)))
+		snprintf(r->msg, r->msglen, "не удалось записать signs.csv: %s", strerror(errno));
+	return rc;
 }
 
 /* A stored run: the transaction and the run's row. */
@@ -436,7 +438,7 @@ static int consume_report(struct job *r, struct aproc *p, struct analysis_summar
 	int rc = analysis_write_pairs(r, p);
 	if (rc)
 		return rc;
-	if (p->csv.len && fwrite(p->csv.p, 1, p->csv.len, r->signs) != p->csv.len) {
+	if (p->csv.len && file_out_write(r->signs, p->csv.p, p->csv.len)) {
 		snprintf(r->msg, r->msglen, "не удалось записать signs.csv: %s", strerror(errno));
 		return ERR_IO;
 	}
@@ -536,10 +538,10 @@ static void *risk_main(void *arg)
 static int finish(struct job *r, struct analysis_summary *sum)
 {
 	size_t ns = r->sc.n;
-	int rc = fclose(r->signs) ? ERR_IO : 0;
+	int rc = file_out_close(r->signs);
 	r->signs = NULL;
 	if (rc) {
-		snprintf(r->msg, r->msglen, "не удалось записать signs.csv");
+		snprintf(r->msg, r->msglen, "не удалось записать signs.csv: %s", strerror(errno));
 		return rc;
 	}
 	struct risk_task rt = { r, xcalloc(ns + 1, sizeof *rt.rk), { 0 }, 0, 0 };
@@ -664,8 +666,7 @@ out:
 	if (wk)
 		workers_stop(r, wk, nw);
 	run_abort(r->store);
-	if (r->signs)
-		fclose(r->signs);
+	file_out_close(r->signs);
 	if (rc) {
 		analysis_outputs_finish(r, false);
 		analysis_teachers_outputs(r, false);

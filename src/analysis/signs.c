@@ -25,11 +25,16 @@ struct flagrow {
 static const char *const SIGNS_HDR[] = {"school", "procedure", "sign", "value", "threshold", "n",
 	"status", "p", "q_adj", "detail"};
 
-int analysis_signs_header(FILE *f)
+int analysis_signs_header(struct file_out *f)
 {
+	struct buf b;
+	buf_init(&b, 0);
 	for (size_t i = 0; i < sizeof SIGNS_HDR / sizeof *SIGNS_HDR; i++)
-		fprintf(f, "%s%s", i ? "," : "", SIGNS_HDR[i]);
-	return fputc('\n', f) == EOF ? ERR_IO : 0;
+		buf_printf(&b, "%s%s", i ? "," : "", SIGNS_HDR[i]);
+	buf_putc(&b, '\n');
+	int rc = file_out_write(f, b.p, b.len);
+	buf_free(&b);
+	return rc;
 }
 
 /* One row of signs.csv (and of sign_result when flagged). */

@@ -1,8 +1,11 @@
 /* file: making a file's contents and a rename survive a crash (fsync of the file, of its
  * directory). Used wherever a file is written under a temporary name and renamed into place:
- * db/backup.c (backups, restores), io/scan.c (stored scans). */
+ * db/backup.c (backups, restores), io/scan.c (stored scans). And a large output written
+ * past the page cache (file_out: the analysis's signs.csv). */
 #ifndef OKO_FILE_H
 #define OKO_FILE_H
+
+#include <stddef.h>
 
 /* fsync()s the file at path: 0, or ERR_IO with errno set. */
 int file_sync(const char *path);
@@ -11,5 +14,21 @@ int file_sync(const char *path);
 int file_sync_dir(const char *dir);
 /* file_sync_dir() of the directory holding path. */
 int file_sync_dir_of(const char *path);
+
+/* A large output written past the page cache: the bytes go through a buffer of whole
+ * blocks straight to the disk (O_DIRECT), so writing a file of a gigabyte neither copies it
+ * into the kernel's cache nor pushes the database's pages out of it. Where the file system
+ * refuses O_DIRECT (tmpfs, some network and FUSE file systems), at the open or at the first
+ * write, the same bytes go through the cache as usual. The last partial block is written
+ * through the cache at file_out_close. Errors are ERR_IO with errno set; after one, every
+ * later call fails too. Not thread-safe: one writer. */
+struct file_out;
+/* Creates (truncates) path, mode 0666 less the umask. */
+int file_out_open(struct file_out **out, const char *path);
+int file_out_write(struct file_out *f, const void *p, size_t n);
+/* Writes what is buffered and closes; frees f whatever happens. NULL is a no-op. */
+int file_out_close(struct file_out *f);
+/* Whether the bytes are going past the cache (for the tests). */
+int file_out_direct(const struct file_out *f);
 
 #endif
