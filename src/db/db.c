@@ -35,6 +35,7 @@ static void sqlite_setup(void)
 }
 
 static int copy_module(sqlite3 *h);
+static int each_function(struct db *d);
 
 struct db {
 	sqlite3 *h;
@@ -52,6 +53,10 @@ struct db {
 	int64_t changes;
 	struct pg *pg; /* the PostgreSQL connection, when the database is one (h is NULL) */
 	struct db_copy *busy; /* the overlapped copy whose thread last had a batch (db_copy_overlap) */
+	/* db_each's callback while its statement steps (oko_each calls it), NULL otherwise */
+	int (*each)(void *ctx, struct db_stmt *row);
+	void *each_ctx;
+	int each_rc;
 };
 
 struct db_stmt {
@@ -59,6 +64,8 @@ struct db_stmt {
 	sqlite3_stmt *h;
 	struct pg_stmt *pg;
 	bool content; /* it changes the content (db_sql_changes_content) */
+	bool each;    /* prepared by db_prepare_each: the columns are oko_each's arguments */
+	sqlite3_value **argv; /* a row of db_each on SQLite: the columns (h and pg are NULL) */
 };
 
 static void settle(struct db *d);
@@ -196,7 +203,7 @@ int db_open(struct db **out, const char *path, int flags)
 		goto out;
 	}
 	sqlite3_busy_timeout(d->h, 5000);
-	if ((src = copy_module(d->h)) != SQLITE_OK) {
+	if ((src = copy_module(d->h)) != SQLITE_OK || (src = each_function(d)) != SQLITE_OK) {
 		rc = fail(d, src);
 		goto out;
 	}
@@ -484,6 +491,8 @@ int64_t db_col_int(struct db_stmt *s, int i)
 {
 	if (s->pg)
 		return pg_col_int(s->pg, i);
+	if (s->argv)
+		return sqlite3_value_int64(s->argv[i]);
 	return sqlite3_column_int64(s->h, i);
 }
 
@@ -491,6 +500,8 @@ double db_col_double(struct db_stmt *s, int i)
 {
 	if (s->pg)
 		return pg_col_double(s->pg, i);
+	if (s->argv)
+		return sqlite3_value_double(s->argv[i]);
 	return sqlite3_column_double(s->h, i);
 }
 
@@ -498,7 +509,7 @@ const char *db_col_text(struct db_stmt *s, int i)
 {
 	if (s->pg)
 		return pg_col_text(s->pg, i);
-	const unsigned char *t = sqlite3_column_text(s->h, i);
+	const unsigned char *t = s->argv ? sqlite3_value_text(s->argv[i]) : sqlite3_column_text(s->h, i);
 	return t ? (const char *)t : "";
 }
 
@@ -506,6 +517,11 @@ const void *db_col_blob(struct db_stmt *s, int i, size_t *n)
 {
 	if (s->pg)
 		return pg_col_blob(s->pg, i, n);
+	if (s->argv) {
+		const void *p = sqlite3_value_blob(s->argv[i]);
+		*n = (size_t)sqlite3_value_bytes(s->argv[i]);
+		return p;
+	}
 	const void *p = sqlite3_column_blob(s->h, i);
 	*n = (size_t)sqlite3_column_bytes(s->h, i);
 	return p;
@@ -515,7 +531,87 @@ bool db_col_null(struct db_stmt *s, int i)
 {
 	if (s->pg)
 		return pg_col_null(s->pg, i);
+	if (s->argv)
+		return sqlite3_value_type(s->argv[i]) == SQLITE_NULL;
 	return sqlite3_column_type(s->h, i) == SQLITE_NULL;
+}
+
+/* ---- db_each: a scan read by a callback ---- */
+
+/* oko_each(columns…): an aggregate whose every step is a row for db_each's callback. */
+static void each_step(sqlite3_context *c, int argc, sqlite3_value **argv)
+{
+	(void)argc;
+	struct db *d = sqlite3_user_data(c);
+	if (!d->each) {
+		sqlite3_result_error(c, "oko_each outside db_each", -1);
+		return;
+	}
+	struct db_stmt row = { .d = d, .argv = argv };
+	int rc = d->each(d->each_ctx, &row);
+	if (rc) {
+		d->each_rc = rc;
+		sqlite3_result_error(c, "oko_each: stopped by its caller", -1);
+	}
+}
+
+static void each_final(sqlite3_context *c)
+{
+	sqlite3_result_null(c);
+}
+
+static int each_function(struct db *d)
+{
+	return sqlite3_create_function_v2(d->h, "oko_each", -1, SQLITE_UTF8 | SQLITE_DIRECTONLY, d,
+					  NULL, each_step, each_final, NULL);
+}
+
+int db_prepare_each(struct db *d, struct db_stmt **out, const char *sql)
+{
+	if (d->pg)
+		return db_prepare(d, out, sql);
+	const char *from = strstr(sql, " FROM ");
+	if (strncmp(sql, "SELECT ", 7) || !from) {
+		*out = NULL;
+		snprintf(d->msg, sizeof d->msg, "db_prepare_each: not SELECT … FROM …: %s", sql);
+		log_error("внутренняя ошибка SQL: %s", d->msg);
+		return ERR_INVALID;
+	}
+	struct buf b;
+	buf_init(&b, 0);
+	buf_printf(&b, "SELECT oko_each(%.*s)%s", (int)(from - sql - 7), sql + 7, from);
+	int rc = db_prepare(d, out, b.p);
+	buf_free(&b);
+	if (!rc)
+		(*out)->each = true;
+	return rc;
+}
+
+int db_each(struct db_stmt *s, int (*fn)(void *ctx, struct db_stmt *row), void *ctx)
+{
+	struct db *d = s->d;
+	int rc;
+	if (!s->each) { /* PostgreSQL: stepped as prepared */
+		while ((rc = db_step(s)) == DB_ROW)
+			if ((rc = fn(ctx, s)))
+				return rc;
+		return rc == DB_DONE ? 0 : rc;
+	}
+	if (d->each)
+		return ERR_INVALID; /* one at a time */
+	d->each = fn;
+	d->each_ctx = ctx;
+	d->each_rc = 0;
+	rc = db_step(s); /* every row, then the aggregate's one row */
+	if (rc == DB_ROW)
+		rc = db_step(s);
+	int stopped = d->each_rc;
+	d->each = NULL;
+	d->each_ctx = NULL;
+	d->each_rc = 0;
+	if (stopped)
+		return stopped;
+	return rc == DB_DONE ? 0 : rc < 0 ? rc : ERR_DB;
 }
 
 /* The first column of s's one row into *out, dflt when NULL or no row. */

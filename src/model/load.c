@@ -239,130 +239,137 @@ int load_proc(struct db *d, const struct load_schools *sc, int64_t proc_id, unsi
 	return load_proc_classes(d, sc, proc_id, flags, out, st, NULL);
 }
 
+/* The loader's state while the rows of one procedure come (load_row). */
+struct loader {
+	struct stat_proc *p;
+	struct load_stats *st;
+	struct load_classes *names;
+	const struct load_schools *sc;
+	struct result_clip clip;
+	size_t namecap, cap;
+	struct cls *cl;
+	size_t ncl, clcap;
+	int64_t cur_school;
+	uint32_t cur_ix;
+	int64_t pseudo; /* class id of the current school's works without a class */
+	size_t last;    /* index in cl of the last named class read (none when ≥ ncl) */
+};
+
+static int load_row(void *ctx, const struct result_row *r)
+{
+	struct loader *L = ctx;
+	struct stat_proc *p = L->p;
+	struct load_stats *st = L->st;
+	st->rows++;
+	if (r->absent) {
+		st->absent++;
+		return 0;
+	}
+	if (r->school_id != L->cur_school) {
+		int64_t ix = load_school_index(L->sc, r->school_id);
+		if (ix < 0)
+			return ERR_INVALID; /* the foreign key makes this impossible */
+		L->cur_school = r->school_id;
+		L->cur_ix = (uint32_t)ix;
+		L->ncl = 0;
+		L->pseudo = -1;
+	}
+	if (!r->scored) {
+		st->no_score++;
+		return 0;
+	}
+	int score = r->primary_score;
+	if (score < 0 || score > p->max_score) {
+		st->over_max++;
+		return 0;
+	}
+	if (r->problems & LOAD_EXCLUDED) {
+		st->marked++;
+		return 0;
+	}
+	/* A cell above its position's maximum (RP_SCORE_OVER_MAX) with a total within the
+	 * maximum: the row keeps its primary score; the cell is read as unreadable. */
+	bool cell_over = (r->problems & RP_SCORE_OVER_MAX) != 0;
+	int npos = p->npos;
+	if (npos && p->pos && r->ncells != npos) {
+		st->no_score++;
+		return 0;
+	}
+	if (p->n == L->cap) {
+		L->cap = L->cap ? L->cap * 2 : 4096;
+		stat_proc_reserve(p, L->cap);
+	}
+	size_t i = p->n++;
+	p->school[i] = L->cur_ix;
+	p->score[i] = (int16_t)score;
+	int jm = r->journal_mark;
+	p->journal[i] = (int8_t)(jm >= 2 && jm <= 5 ? jm : 0);
+	/* The exam mark the results stated (ОГЭ, ГВЭ): the column exists from the first
+	 * one on, the works before it zeroed (stat_proc_reserve grows it with the rest). */
+	if (r->exam_mark >= 2 && r->exam_mark <= 5 && !p->mark)
+		p->mark = xcalloc(p->cap, sizeof *p->mark);
+	if (p->mark)
+		p->mark[i] = (int8_t)(r->exam_mark >= 2 && r->exam_mark <= 5 ? r->exam_mark : 0);
+	if (p->pos && result_clip_row(&L->clip, r->cells, STAT_POS_EMPTY, p->pos + i * (size_t)npos,
+				      &st->not_taught))
+		cell_over = true;
+	st->cells_over += cell_over;
+	if (p->class_id) {
+		const char *cn = r->class_name;
+		int64_t id = -1;
+		if (!*cn) {
+			if (L->pseudo < 0) {
+				class_named(L->names, &L->namecap, L->cur_ix, "");
+				L->pseudo = (int64_t)p->nclasses++;
+			}
+			id = L->pseudo;
+		} else {
+			/* Rows come by school and code, and a class's codes mostly follow
+			 * one another: the class of the row before is tried first. */
+			struct cls *cl = L->cl;
+			size_t ncl = L->ncl;
+			if (L->last < ncl && !strcmp(cl[L->last].name, cn))
+				id = cl[L->last].id;
+			for (size_t k = 0; k < ncl && id < 0; k++)
+				if (!strcmp(cl[k].name, cn)) {
+					id = cl[k].id;
+					L->last = k;
+				}
+			if (id < 0) {
+				cl = L->cl = xgrow(L->cl, &L->clcap, ncl + 1, sizeof *cl);
+				copy_text(cl[ncl].name, sizeof cl[ncl].name, cn);
+				class_named(L->names, &L->namecap, L->cur_ix, cn);
+				cl[ncl].id = (uint32_t)p->nclasses++;
+				L->last = ncl;
+				id = cl[L->ncl++].id;
+			}
+		}
+		p->class_id[i] = (uint32_t)id;
+	}
+	return 0;
+}
+
 int load_proc_classes(struct db *d, const struct load_schools *sc, int64_t proc_id, unsigned flags,
 		      struct stat_proc **out, struct load_stats *st, struct load_classes *names)
 {
 	*out = NULL;
-	size_t namecap = 0;
 	if (names)
 		memset(names, 0, sizeof *names);
 	memset(st, 0, sizeof *st);
-	struct stat_proc *p = NULL;
-	struct result_scan *q = NULL;
-	struct cls *cl = NULL;
-	size_t ncl = 0, clcap = 0;
-	int rc = load_meta(d, proc_id, flags, &p);
+	struct loader L = { .st = st, .names = names, .sc = sc, .cur_school = -1, .pseudo = -1 };
+	int rc = load_meta(d, proc_id, flags, &L.p);
 	if (rc)
 		return rc;
-	p->nschools = sc->n;
-	if ((rc = result_scan_open(d, proc_id, 0, RESULT_SCAN_STREAM, &q)))
+	L.p->nschools = sc->n;
+	result_clip_init(&L.clip, L.p->pos_max, L.p->pos ? L.p->npos : 0);
+	if ((rc = result_scan_each(d, proc_id, load_row, &L)))
 		goto out;
-	int npos = p->npos;
-	struct result_clip clip;
-	result_clip_init(&clip, p->pos_max, p->pos ? npos : 0);
-	int64_t cur_school = -1;
-	uint32_t cur_ix = 0;
-	int64_t pseudo = -1; /* class id of the current school's works without a class */
-	size_t last = 0;     /* index in cl of the last named class read (none when ≥ ncl) */
-	size_t cap = 0;
-	struct result_row r;
-	while ((rc = result_scan_next(q, &r)) == 1) {
-		st->rows++;
-		if (r.absent) {
-			st->absent++;
-			continue;
-		}
-		if (r.school_id != cur_school) {
-			int64_t ix = load_school_index(sc, r.school_id);
-			if (ix < 0) {
-				rc = ERR_INVALID; /* the foreign key makes this impossible */
-				goto out;
-			}
-			cur_school = r.school_id;
-			cur_ix = (uint32_t)ix;
-			ncl = 0;
-			pseudo = -1;
-		}
-		if (!r.scored) {
-			st->no_score++;
-			continue;
-		}
-		int score = r.primary_score;
-		if (score < 0 || score > p->max_score) {
-			st->over_max++;
-			continue;
-		}
-		if (r.problems & LOAD_EXCLUDED) {
-			st->marked++;
-			continue;
-		}
-		/* A cell above its position's maximum (RP_SCORE_OVER_MAX) with a total within the
-		 * maximum: the row keeps its primary score; the cell is read as unreadable. */
-		bool cell_over = (r.problems & RP_SCORE_OVER_MAX) != 0;
-		if (npos && p->pos && r.ncells != npos) {
-			st->no_score++;
-			continue;
-		}
-		if (p->n == cap) {
-			cap = cap ? cap * 2 : 4096;
-			stat_proc_reserve(p, cap);
-		}
-		size_t i = p->n++;
-		p->school[i] = cur_ix;
-		p->score[i] = (int16_t)score;
-		int jm = r.journal_mark;
-		p->journal[i] = (int8_t)(jm >= 2 && jm <= 5 ? jm : 0);
-		/* The exam mark the results stated (ОГЭ, ГВЭ): the column exists from the first
-		 * one on, the works before it zeroed (stat_proc_reserve grows it with the rest). */
-		if (r.exam_mark >= 2 && r.exam_mark <= 5 && !p->mark)
-			p->mark = xcalloc(p->cap, sizeof *p->mark);
-		if (p->mark)
-			p->mark[i] = (int8_t)(r.exam_mark >= 2 && r.exam_mark <= 5 ? r.exam_mark : 0);
-		if (p->pos && result_clip_row(&clip, r.cells, STAT_POS_EMPTY, p->pos + i * (size_t)npos,
-					      &st->not_taught))
-			cell_over = true;
-		st->cells_over += cell_over;
-		if (p->class_id) {
-			const char *cn = r.class_name;
-			int64_t id = -1;
-			if (!*cn) {
-				if (pseudo < 0) {
-					class_named(names, &namecap, cur_ix, "");
-					pseudo = (int64_t)p->nclasses++;
-				}
-				id = pseudo;
-			} else {
-				/* Rows come by school and code, and a class's codes mostly follow
-				 * one another: the class of the row before is tried first. */
-				if (last < ncl && !strcmp(cl[last].name, cn))
-					id = cl[last].id;
-				for (size_t k = 0; k < ncl && id < 0; k++)
-					if (!strcmp(cl[k].name, cn)) {
-						id = cl[k].id;
-						last = k;
-					}
-				if (id < 0) {
-					cl = xgrow(cl, &clcap, ncl + 1, sizeof *cl);
-					copy_text(cl[ncl].name, sizeof cl[ncl].name, cn);
-					class_named(names, &namecap, cur_ix, cn);
-					cl[ncl].id = (uint32_t)p->nclasses++;
-					last = ncl;
-					id = cl[ncl++].id;
-				}
-			}
-			p->class_id[i] = (uint32_t)id;
-		}
-	}
-	if (rc < 0)
-		goto out;
-	rc = 0;
-	st->works = p->n;
-	*out = p;
-	p = NULL;
+	st->works = L.p->n;
+	*out = L.p;
+	L.p = NULL;
 out:
-	result_scan_close(q);
-	free(cl);
-	stat_proc_free(p);
+	free(L.cl);
+	stat_proc_free(L.p);
 	if (rc && names)
 		load_classes_free(names);
 	return rc;

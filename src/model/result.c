@@ -235,8 +235,6 @@ int result_scan_open(struct db *d, int64_t procedure_id, int64_t school_id, unsi
 	bool one = school_id > 0;
 	int rc = db_prepare(d, &it->s, sql[(flags & RESULT_SCAN_FULL) != 0][one]
 					  [(flags & RESULT_SCAN_BY_CLASS) != 0]);
-	if (!rc && (flags & RESULT_SCAN_STREAM))
-		db_stream(it->s);
 	if (rc || (rc = db_bind_int(it->s, 1, procedure_id)) ||
 	    (one && (rc = db_bind_int(it->s, 2, school_id))))
 		goto out;
@@ -296,6 +294,34 @@ void result_scan_close(struct result_scan *it)
 		return;
 	db_finalize(it->s);
 	free(it);
+}
+
+struct scan_each {
+	int (*fn)(void *ctx, const struct result_row *row);
+	void *ctx;
+};
+
+static int scan_each_row(void *ctx, struct db_stmt *s)
+{
+	struct scan_each *e = ctx;
+	struct result_row r;
+	row_of(s, false, &r);
+	return e->fn(e->ctx, &r);
+}
+
+int result_scan_each(struct db *d, int64_t procedure_id,
+		     int (*fn)(void *ctx, const struct result_row *row), void *ctx)
+{
+	struct db_stmt *s = NULL;
+	int rc = db_prepare_each(d, &s, SCAN_NARROW " FROM result WHERE procedure_id = ?" SCAN_KEY);
+	if (rc)
+		return rc;
+	db_stream(s);
+	struct scan_each e = { fn, ctx };
+	if (!(rc = db_bind_int(s, 1, procedure_id)))
+		rc = db_each(s, scan_each_row, &e);
+	db_finalize(s);
+	return rc;
 }
 
 int result_each(struct db *d, int64_t procedure_id, result_fn fn, void *ctx)

@@ -358,6 +358,94 @@ static void test_pg_ddl_rules(void **state)
  * boundaries and a short last batch arrive whole and in order, texts and blobs from
  * buffers the caller reuses are copied, and a key given twice fails — at the latest by
  * the close — leaving the transaction to roll back with nothing stored. */
+/* db_each's rows, gathered by each_gather: the same as a plain statement's. */
+struct gathered {
+	char text[4096];
+	int rows, stop_at;
+	struct db *inner; /* a db_each tried from inside the callback */
+	int inner_rc;
+};
+
+static int each_gather(void *ctx, struct db_stmt *row)
+{
+	struct gathered *g = ctx;
+	size_t n = 0, len = strlen(g->text);
+	const unsigned char *b = db_col_blob(row, 2, &n);
+	snprintf(g->text + len, sizeof g->text - len, "%lld|%s|%zu:%d|%s|%g;", (long long)db_col_int(row, 0),
+		 db_col_text(row, 1), n, b ? b[0] : -1, db_col_null(row, 3) ? "null" : "v",
+		 db_col_double(row, 4));
+	if (g->inner) {
+		struct db_stmt *s = NULL;
+		assert_int_equal(db_prepare_each(g->inner, &s, "SELECT k FROM t"), 0);
+		g->inner_rc = db_each(s, each_gather, NULL);
+		db_finalize(s);
+		g->inner = NULL;
+	}
+	return ++g->rows == g->stop_at ? ERR_LIMIT : 0;
+}
+
+static void test_each(void **state)
+{
+	struct db *d = NULL;
+	char file[160];
+	snprintf(file, sizeof file, "%s/each.db", dir);
+	assert_int_equal(db_open(&d, file, DB_OPEN_CREATE), 0);
+	assert_int_equal(db_exec(d, "CREATE TABLE t (g INTEGER, k INTEGER, s TEXT, b BLOB, n INTEGER,"
+				    " PRIMARY KEY (g, k)) WITHOUT ROWID"), 0);
+	assert_int_equal(db_exec(d, "WITH RECURSIVE c(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM c"
+				    " WHERE i < 99) INSERT INTO t SELECT i % 3, 1000 - i,"
+				    " CASE WHEN i % 4 THEN 'r' || i END, CASE WHEN i % 5 THEN"
+				    " zeroblob(i % 7) END, CASE WHEN i % 2 THEN i END FROM c"), 0);
+	assert_int_equal(db_exec(d, "UPDATE t SET b = x'2a' || b WHERE b IS NOT NULL"), 0);
+	const char *sql = "SELECT k, s, b, n, k / 8.0 FROM t WHERE g = ? ORDER BY g, k";
+	for (int g = 0; g < 3; g++) {
+		struct gathered want = { "", 0, 0, NULL, 0 }, got = want;
+		struct db_stmt *s = NULL;
+		assert_int_equal(db_prepare(d, &s, sql), 0);
+		assert_int_equal(db_bind_int(s, 1, g), 0);
+		while (db_step(s) == DB_ROW)
+			each_gather(&want, s);
+		db_finalize(s);
+		assert_int_equal(db_prepare_each(d, &s, sql), 0);
+		assert_int_equal(db_bind_int(s, 1, g), 0);
+		assert_int_equal(db_each(s, each_gather, &got), 0);
+		assert_int_equal(got.rows, want.rows);
+		assert_true(want.rows >= 33);
+		assert_string_equal(got.text, want.text);
+		/* stopped by its callback: the callback's code, no row after it */
+		struct gathered cut = { "", 0, 5, NULL, 0 };
+		assert_int_equal(db_reset(s), 0);
+		assert_int_equal(db_each(s, each_gather, &cut), ERR_LIMIT);
+		assert_int_equal(cut.rows, 5);
+		assert_memory_equal(cut.text, want.text, strlen(cut.text));
+		/* and again to the end: the statement is usable after a stop */
+		struct gathered again = { "", 0, 0, NULL, 0 };
+		assert_int_equal(db_reset(s), 0);
+		assert_int_equal(db_each(s, each_gather, &again), 0);
+		assert_string_equal(again.text, want.text);
+		db_finalize(s);
+	}
+	/* none at all; one inside another refused */
+	struct db_stmt *s = NULL;
+	struct gathered none = { "", 0, 0, d, 0 };
+	assert_int_equal(db_prepare_each(d, &s, "SELECT k, s, b, n, 1.0 FROM t WHERE g = 7"), 0);
+	assert_int_equal(db_each(s, each_gather, &none), 0);
+	assert_int_equal(none.rows, 0);
+	db_finalize(s);
+	struct gathered nest = { "", 0, 2, d, 0 };
+	assert_int_equal(db_prepare_each(d, &s, "SELECT k, s, b, n, 1.0 FROM t"), 0);
+	assert_int_equal(db_each(s, each_gather, &nest), ERR_LIMIT);
+	assert_int_equal(nest.inner_rc, ERR_INVALID);
+	db_finalize(s);
+	/* not SELECT … FROM …; and the function called outside db_each fails its statement */
+	assert_int_equal(db_prepare_each(d, &s, "VALUES (1)"), ERR_INVALID);
+	assert_null(s);
+	assert_int_equal(db_prepare(d, &s, "SELECT oko_each(k) FROM t"), 0);
+	assert_true(db_step(s) < 0);
+	db_finalize(s);
+	db_close(d);
+}
+
 static void test_copy_batches(void **state)
 {
 	struct db *d = NULL;
@@ -745,6 +833,7 @@ int main(void)
 		cmocka_unit_test(test_migration_008_scrubs_typed_logins),
 		cmocka_unit_test(test_migration_008_keys_expire),
 		cmocka_unit_test(test_pg_ddl_rules),
+		cmocka_unit_test(test_each),
 		cmocka_unit_test(test_copy_batches),
 		cmocka_unit_test(test_copy_overlapped),
 		cmocka_unit_test(test_copy_fixed),
