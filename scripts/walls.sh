@@ -15,7 +15,7 @@ breach() {
 	status=1
 }
 
-sql=$(grep -rnE '\bdb_(prepare|cached|exec|query_[a-z_]+)[[:space:]]*\(' src --include='*.c' \
+sql=$(grep -rnE '\bdb_(prepare|prepare_each|cached|exec|query_[a-z_]+)[[:space:]]*\(' src --include='*.c' \
 	--include='*.h' | grep -vE '^src/(model|db)/' || true)
 [ -n "$sql" ] && breach "SQL outside src/model/ (ask a model function instead):" "$sql"
 

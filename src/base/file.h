@@ -15,13 +15,16 @@ int file_sync_dir(const char *dir);
 /* file_sync_dir() of the directory holding path. */
 int file_sync_dir_of(const char *path);
 
-/* A large output written past the page cache: the bytes go through a buffer of whole
+/* A large output written past the page cache: the bytes go through buffers of whole
  * blocks straight to the disk (O_DIRECT), so writing a file of a gigabyte neither copies it
- * into the kernel's cache nor pushes the database's pages out of it. Where the file system
- * refuses O_DIRECT (tmpfs, some network and FUSE file systems), at the open or at the first
- * write, the same bytes go through the cache as usual. The last partial block is written
- * through the cache at file_out_close. Errors are ERR_IO with errno set; after one, every
- * later call fails too. Not thread-safe: one writer. */
+ * into the kernel's cache nor pushes the database's pages out of it. A thread of the file's
+ * own writes one 4 MB buffer while the caller fills the other: the caller waits for the
+ * disk only when the disk is the slower. Where the file system refuses O_DIRECT (older
+ * tmpfs, some network and FUSE file systems), at the open or at a write, the same bytes go
+ * through the cache as usual. The last partial block is written through the cache at
+ * file_out_close. Errors are ERR_IO with errno set — a failed write of the thread's at the
+ * next handing over of a buffer or at the close; after one, every later call fails too.
+ * One caller's thread uses a file_out. */
 struct file_out;
 /* Creates (truncates) path, mode 0666 less the umask. */
 int file_out_open(struct file_out **out, const char *path);

@@ -56,7 +56,9 @@ struct db {
 	/* db_each's callback while its statement steps (oko_each calls it), NULL otherwise */
 	int (*each)(void *ctx, struct db_stmt *row);
 	void *each_ctx;
+	struct db_stmt *each_stmt;
 	int each_rc;
+	char each_msg[512]; /* d->msg when the callback stopped the scan (its own error) */
 };
 
 struct db_stmt {
@@ -66,6 +68,7 @@ struct db_stmt {
 	bool content; /* it changes the content (db_sql_changes_content) */
 	bool each;    /* prepared by db_prepare_each: the columns are oko_each's arguments */
 	sqlite3_value **argv; /* a row of db_each on SQLite: the columns (h and pg are NULL) */
+	int argc;
 };
 
 static void settle(struct db *d);
@@ -453,6 +456,11 @@ int db_bind_null(struct db_stmt *s, int i)
 /* db_step without the wait for an overlapped copy: that copy's own thread steps by it. */
 static int step(struct db_stmt *s)
 {
+	if (s->each && s != s->d->each_stmt) {
+		/* stepped by hand, its rows would go to no callback (or to another db_each's) */
+		snprintf(s->d->msg, sizeof s->d->msg, "внутренняя ошибка: запрос для db_each выполнен без неё");
+		return ERR_INVALID;
+	}
 	s->d->kept = false;
 	if (s->content)
 		s->d->touched = true;
@@ -492,7 +500,7 @@ int64_t db_col_int(struct db_stmt *s, int i)
 	if (s->pg)
 		return pg_col_int(s->pg, i);
 	if (s->argv)
-		return sqlite3_value_int64(s->argv[i]);
+		return i >= 0 && i < s->argc ? sqlite3_value_int64(s->argv[i]) : 0;
 	return sqlite3_column_int64(s->h, i);
 }
 
@@ -501,7 +509,7 @@ double db_col_double(struct db_stmt *s, int i)
 	if (s->pg)
 		return pg_col_double(s->pg, i);
 	if (s->argv)
-		return sqlite3_value_double(s->argv[i]);
+		return i >= 0 && i < s->argc ? sqlite3_value_double(s->argv[i]) : 0;
 	return sqlite3_column_double(s->h, i);
 }
 
@@ -509,7 +517,9 @@ const char *db_col_text(struct db_stmt *s, int i)
 {
 	if (s->pg)
 		return pg_col_text(s->pg, i);
-	const unsigned char *t = s->argv ? sqlite3_value_text(s->argv[i]) : sqlite3_column_text(s->h, i);
+	const unsigned char *t = !s->argv		     ? sqlite3_column_text(s->h, i)
+				 : i >= 0 && i < s->argc ? sqlite3_value_text(s->argv[i])
+							 : NULL;
 	return t ? (const char *)t : "";
 }
 
@@ -518,8 +528,9 @@ const void *db_col_blob(struct db_stmt *s, int i, size_t *n)
 	if (s->pg)
 		return pg_col_blob(s->pg, i, n);
 	if (s->argv) {
-		const void *p = sqlite3_value_blob(s->argv[i]);
-		*n = (size_t)sqlite3_value_bytes(s->argv[i]);
+		bool in = i >= 0 && i < s->argc;
+		const void *p = in ? sqlite3_value_blob(s->argv[i]) : NULL;
+		*n = in ? (size_t)sqlite3_value_bytes(s->argv[i]) : 0;
 		return p;
 	}
 	const void *p = sqlite3_column_blob(s->h, i);
@@ -532,7 +543,7 @@ bool db_col_null(struct db_stmt *s, int i)
 	if (s->pg)
 		return pg_col_null(s->pg, i);
 	if (s->argv)
-		return sqlite3_value_type(s->argv[i]) == SQLITE_NULL;
+		return !(i >= 0 && i < s->argc) || sqlite3_value_type(s->argv[i]) == SQLITE_NULL;
 	return sqlite3_column_type(s->h, i) == SQLITE_NULL;
 }
 
@@ -541,17 +552,17 @@ bool db_col_null(struct db_stmt *s, int i)
 /* oko_each(columns…): an aggregate whose every step is a row for db_each's callback. */
 static void each_step(sqlite3_context *c, int argc, sqlite3_value **argv)
 {
-	(void)argc;
 	struct db *d = sqlite3_user_data(c);
 	if (!d->each) {
-		sqlite3_result_error(c, "oko_each outside db_each", -1);
+		sqlite3_result_error(c, "внутренняя ошибка: oko_each вызвана не из db_each", -1);
 		return;
 	}
-	struct db_stmt row = { .d = d, .argv = argv };
+	struct db_stmt row = { .d = d, .argv = argv, .argc = argc };
 	int rc = d->each(d->each_ctx, &row);
 	if (rc) {
 		d->each_rc = rc;
-		sqlite3_result_error(c, "oko_each: stopped by its caller", -1);
+		memcpy(d->each_msg, d->msg, sizeof d->each_msg); /* the callback's own reason */
+		sqlite3_result_error(c, "oko_each: остановлено", -1);
 	}
 }
 
@@ -566,17 +577,35 @@ static int each_function(struct db *d)
 					  NULL, each_step, each_final, NULL);
 }
 
+/* Whether sql has word (upper case, as the model writes its SQL) outside its quotes. */
+static bool sql_has(const char *sql, const char *word)
+{
+	size_t n = strlen(word);
+	bool quoted = false;
+	for (const char *p = sql; *p; p++) {
+		if (*p == '\'')
+			quoted = !quoted;
+		else if (!quoted && !strncmp(p, word, n) && (p == sql || !isalnum((unsigned char)p[-1])) &&
+			 !isalnum((unsigned char)p[n]) && p[n] != '_')
+			return true;
+	}
+	return false;
+}
+
 int db_prepare_each(struct db *d, struct db_stmt **out, const char *sql)
 {
-	if (d->pg)
-		return db_prepare(d, out, sql);
+	*out = NULL;
 	const char *from = strstr(sql, " FROM ");
-	if (strncmp(sql, "SELECT ", 7) || !from) {
-		*out = NULL;
-		snprintf(d->msg, sizeof d->msg, "db_prepare_each: not SELECT … FROM …: %s", sql);
-		log_error("внутренняя ошибка SQL: %s", d->msg);
+	/* On SQLite what follows FROM applies to the aggregate's one row: a DISTINCT, GROUP BY
+	 * or LIMIT would not shape the rows the callback gets. Refused on both engines. */
+	if (strncmp(sql, "SELECT ", 7) || !from || sql_has(sql, "DISTINCT") ||
+	    sql_has(sql, "GROUP") || sql_has(sql, "LIMIT")) {
+		snprintf(d->msg, sizeof d->msg, "внутренняя ошибка: запрос не для db_each: %s", sql);
+		log_error("%s", d->msg);
 		return ERR_INVALID;
 	}
+	if (d->pg)
+		return db_prepare(d, out, sql);
 	struct buf b;
 	buf_init(&b, 0);
 	buf_printf(&b, "SELECT oko_each(%.*s)%s", (int)(from - sql - 7), sql + 7, from);
@@ -597,10 +626,13 @@ int db_each(struct db_stmt *s, int (*fn)(void *ctx, struct db_stmt *row), void *
 				return rc;
 		return rc == DB_DONE ? 0 : rc;
 	}
-	if (d->each)
-		return ERR_INVALID; /* one at a time */
+	if (d->each) {
+		snprintf(d->msg, sizeof d->msg, "внутренняя ошибка: db_each внутри db_each");
+		return ERR_INVALID;
+	}
 	d->each = fn;
 	d->each_ctx = ctx;
+	d->each_stmt = s;
 	d->each_rc = 0;
 	rc = db_step(s); /* every row, then the aggregate's one row */
 	if (rc == DB_ROW)
@@ -608,9 +640,12 @@ int db_each(struct db_stmt *s, int (*fn)(void *ctx, struct db_stmt *row), void *
 	int stopped = d->each_rc;
 	d->each = NULL;
 	d->each_ctx = NULL;
+	d->each_stmt = NULL;
 	d->each_rc = 0;
-	if (stopped)
+	if (stopped) {
+		memcpy(d->msg, d->each_msg, sizeof d->msg);
 		return stopped;
+	}
 	return rc == DB_DONE ? 0 : rc < 0 ? rc : ERR_DB;
 }
 

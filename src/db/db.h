@@ -99,15 +99,19 @@ const void *db_col_blob(struct db_stmt *s, int i, size_t *n);
 bool db_col_null(struct db_stmt *s, int i);
 
 /* A long scan read by a callback, for the hottest reads (the analysis's million rows a
- * second). sql is "SELECT <columns> FROM <the rest>": the first " FROM " ends the columns.
- * Bind its parameters as usual, then db_each() calls fn for every row, which reads the row
- * with db_col_* (valid during the call only) and returns 0 to go on or a negative ERR_*
- * code to stop; db_each returns that code, the step's error, or 0 at the end. On SQLite the
- * columns are the arguments of an aggregate function (oko_each) that calls fn: a row costs
- * no call through SQLite's API for each column (about 500 instructions fewer a row of eight
- * columns), and the rows come in the order of the scan (the primary key's for a range of
- * it; an ORDER BY of that order is kept). On PostgreSQL the statement is stepped as
- * prepared. One db_each at a time on a connection. */
+ * second). sql is "SELECT <columns> FROM <the rest>": the first " FROM " ends the columns;
+ * no DISTINCT, GROUP BY or LIMIT (refused: ERR_INVALID). Bind its parameters as usual, then
+ * db_each() calls fn for every row, which reads the row with db_col_* (valid during the
+ * call only) and returns 0 to go on or a negative ERR_* code to stop; db_each returns that
+ * code (with the connection's message as fn left it), the step's error, or 0 at the end.
+ * On SQLite the columns are the arguments of an aggregate function (oko_each) that calls
+ * fn: a row costs no call through SQLite's API for each column (about 500 instructions
+ * fewer a row of eight columns). What follows FROM applies to that aggregate's one row, so
+ * an ORDER BY does not order the rows there: they come in the scan's order — the primary
+ * key's for a range of it, which is what an ORDER BY for db_each must ask for. On
+ * PostgreSQL the statement is stepped as prepared (ORDER BY applies; with db_stream, fn
+ * runs no other statement on the connection). One db_each at a time on a connection, and
+ * a statement prepared for it is stepped only by it. */
 int db_prepare_each(struct db *d, struct db_stmt **out, const char *sql);
 int db_each(struct db_stmt *s, int (*fn)(void *ctx, struct db_stmt *row), void *ctx);
 

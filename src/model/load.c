@@ -266,6 +266,11 @@ static int load_row(void *ctx, const struct result_row *r)
 		return 0;
 	}
 	if (r->school_id != L->cur_school) {
+		/* A school's rows come together, schools ascending (the primary key's order, which
+		 * SQLite's db_each gives by its scan alone): a school seen again would split its
+		 * classes. */
+		if (r->school_id < L->cur_school)
+			return ERR_INVALID;
 		int64_t ix = load_school_index(L->sc, r->school_id);
 		if (ix < 0)
 			return ERR_INVALID; /* the foreign key makes this impossible */

@@ -181,7 +181,7 @@ int result_scan_open(struct db *d, int64_t procedure_id, int64_t school_id, unsi
 int result_scan_next(struct result_scan *s, struct result_row *row);
 void result_scan_close(struct result_scan *s);
 /* Every result of procedure_id in the narrow form (no RESULT_SCAN_FULL column), by school
- * then code, handed to fn (the row is valid during the call only); fn returns 0 to go on or
+ * (ascending) then code, handed to fn (the row is valid during the call only); fn returns 0 to go on or
  * a negative ERR_* code to stop, which is returned; 0 at the end. The analysis loader's read
  * of a million rows a second: no call through the engine's API a column (db_each), and on
  * PostgreSQL the rows as the server sends them (db_stream). */

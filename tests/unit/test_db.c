@@ -354,16 +354,15 @@ static void test_pg_ddl_rules(void **state)
 	}
 }
 
-/* db_copy on SQLite gathers rows into batches (one INSERT … SELECT each): rows across batch
- * boundaries and a short last batch arrive whole and in order, texts and blobs from
- * buffers the caller reuses are copied, and a key given twice fails — at the latest by
- * the close — leaving the transaction to roll back with nothing stored. */
 /* db_each's rows, gathered by each_gather: the same as a plain statement's. */
 struct gathered {
 	char text[4096];
 	int rows, stop_at;
 	struct db *inner; /* a db_each tried from inside the callback */
 	int inner_rc;
+	struct db *fail;  /* at stop_at, a failing statement on the connection, then stop */
+	struct db_stmt *other; /* stepped by hand from inside the callback */
+	int other_rc;
 };
 
 static int each_gather(void *ctx, struct db_stmt *row)
@@ -381,9 +380,25 @@ static int each_gather(void *ctx, struct db_stmt *row)
 		db_finalize(s);
 		g->inner = NULL;
 	}
-	return ++g->rows == g->stop_at ? ERR_LIMIT : 0;
+	if (g->other) {
+		g->other_rc = db_step(g->other);
+		g->other = NULL;
+	}
+	/* columns past the select list read as NULL */
+	assert_int_equal(db_col_int(row, 99), 0);
+	assert_true(db_col_null(row, 99));
+	assert_string_equal(db_col_text(row, -1), "");
+	if (++g->rows != g->stop_at)
+		return 0;
+	if (g->fail)
+		return db_exec(g->fail, "INSERT INTO no_such_table VALUES (1)");
+	return ERR_LIMIT;
 }
 
+/* db_each (an aggregate over the columns on SQLite) gives the rows a stepped statement
+ * gives, stops where its callback says with the callback's code and message, can run again,
+ * refuses a nested scan, a statement stepped by hand and a query whose rows an aggregate
+ * would not shape. */
 static void test_each(void **state)
 {
 	struct db *d = NULL;
@@ -399,7 +414,7 @@ static void test_each(void **state)
 	assert_int_equal(db_exec(d, "UPDATE t SET b = x'2a' || b WHERE b IS NOT NULL"), 0);
 	const char *sql = "SELECT k, s, b, n, k / 8.0 FROM t WHERE g = ? ORDER BY g, k";
 	for (int g = 0; g < 3; g++) {
-		struct gathered want = { "", 0, 0, NULL, 0 }, got = want;
+		struct gathered want = { .rows = 0 }, got = want;
 		struct db_stmt *s = NULL;
 		assert_int_equal(db_prepare(d, &s, sql), 0);
 		assert_int_equal(db_bind_int(s, 1, g), 0);
@@ -413,13 +428,13 @@ static void test_each(void **state)
 		assert_true(want.rows >= 33);
 		assert_string_equal(got.text, want.text);
 		/* stopped by its callback: the callback's code, no row after it */
-		struct gathered cut = { "", 0, 5, NULL, 0 };
+		struct gathered cut = { .stop_at = 5 };
 		assert_int_equal(db_reset(s), 0);
 		assert_int_equal(db_each(s, each_gather, &cut), ERR_LIMIT);
 		assert_int_equal(cut.rows, 5);
 		assert_memory_equal(cut.text, want.text, strlen(cut.text));
 		/* and again to the end: the statement is usable after a stop */
-		struct gathered again = { "", 0, 0, NULL, 0 };
+		struct gathered again = { .rows = 0 };
 		assert_int_equal(db_reset(s), 0);
 		assert_int_equal(db_each(s, each_gather, &again), 0);
 		assert_string_equal(again.text, want.text);
@@ -427,25 +442,51 @@ static void test_each(void **state)
 	}
 	/* none at all; one inside another refused */
 	struct db_stmt *s = NULL;
-	struct gathered none = { "", 0, 0, d, 0 };
+	struct gathered none = { .inner = d };
 	assert_int_equal(db_prepare_each(d, &s, "SELECT k, s, b, n, 1.0 FROM t WHERE g = 7"), 0);
 	assert_int_equal(db_each(s, each_gather, &none), 0);
 	assert_int_equal(none.rows, 0);
 	db_finalize(s);
-	struct gathered nest = { "", 0, 2, d, 0 };
+	struct gathered nest = { .stop_at = 2, .inner = d };
 	assert_int_equal(db_prepare_each(d, &s, "SELECT k, s, b, n, 1.0 FROM t"), 0);
 	assert_int_equal(db_each(s, each_gather, &nest), ERR_LIMIT);
 	assert_int_equal(nest.inner_rc, ERR_INVALID);
 	db_finalize(s);
-	/* not SELECT … FROM …; and the function called outside db_each fails its statement */
-	assert_int_equal(db_prepare_each(d, &s, "VALUES (1)"), ERR_INVALID);
-	assert_null(s);
+	/* stopped by a failing statement of the callback's: its code and its message */
+	struct gathered failing = { .stop_at = 3, .fail = d };
+	assert_int_equal(db_prepare_each(d, &s, "SELECT k, s, b, n, 1.0 FROM t"), 0);
+	assert_int_equal(db_each(s, each_gather, &failing), ERR_DB);
+	assert_non_null(strstr(db_errmsg(d), "no_such_table"));
+	/* stepped by hand, outside db_each or inside another's callback: refused */
+	assert_true(db_step(s) < 0);
+	struct db_stmt *other = NULL;
+	assert_int_equal(db_prepare_each(d, &other, "SELECT k, s, b, n, 1.0 FROM t WHERE g = 1"), 0);
+	struct gathered by_hand = { .stop_at = 1, .other = other };
+	assert_int_equal(db_reset(s), 0);
+	assert_int_equal(db_each(s, each_gather, &by_hand), ERR_LIMIT);
+	assert_int_equal(by_hand.other_rc, ERR_INVALID);
+	db_finalize(other);
+	db_finalize(s);
+	/* not SELECT … FROM …, or rows an aggregate would not shape; and the function called
+	 * outside db_each fails its statement */
+	const char *refused[] = { "VALUES (1)", "SELECT DISTINCT k FROM t", "SELECT k FROM t GROUP BY g",
+				  "SELECT k FROM t ORDER BY k LIMIT 1" };
+	for (size_t i = 0; i < sizeof refused / sizeof *refused; i++) {
+		assert_int_equal(db_prepare_each(d, &s, refused[i]), ERR_INVALID);
+		assert_null(s);
+	}
+	assert_int_equal(db_prepare_each(d, &s, "SELECT 'LIMIT', k FROM t"), 0);
+	db_finalize(s);
 	assert_int_equal(db_prepare(d, &s, "SELECT oko_each(k) FROM t"), 0);
 	assert_true(db_step(s) < 0);
 	db_finalize(s);
 	db_close(d);
 }
 
+/* db_copy on SQLite gathers rows into batches (one INSERT … SELECT each): rows across batch
+ * boundaries and a short last batch arrive whole and in order, texts and blobs from
+ * buffers the caller reuses are copied, and a key given twice fails — at the latest by
+ * the close — leaving the transaction to roll back with nothing stored. */
 static void test_copy_batches(void **state)
 {
 	struct db *d = NULL;
