@@ -105,7 +105,7 @@ bool db_col_null(struct db_stmt *s, int i);
  * call only) and returns 0 to go on or a negative ERR_* code to stop; db_each returns that
  * code (with the connection's message as fn left it), the step's error, or 0 at the end.
  * On SQLite the columns are the arguments of an aggregate function (oko_each) that calls
- * fn: a row costs no call through SQLite's API for each column (about 500 instructions
+ * fn: a row costs no call through SQLite's API for each column (about 550 instructions
  * fewer a row of eight columns). What follows FROM applies to that aggregate's one row, so
  * an ORDER BY does not order the rows there: they come in the scan's order — the primary
  * key's for a range of it, which is what an ORDER BY for db_each must ask for. On
