@@ -330,35 +330,53 @@ static void remove_dir(const char *dir)
 	rmdir(dir);
 }
 
-/* Adds the files under dir to the ZIP as prefix/name, one level of folders deep (the
- * opened archive has a folder per variant). */
-static int zip_dir(zip_t *z, const char *dir, const char *prefix)
+/* A moment as an MS-DOS date and time in the region's zone (ru_zone), what a ZIP entry
+ * keeps: two-second steps, years 1980-2107. */
+static void dos_moment(int64_t t, uint16_t *dtime, uint16_t *ddate)
 {
-	DIR *dp = opendir(dir);
-	struct dirent *e;
-	int rc = dp ? 0 : ERR_IO;
+	time_t x = (time_t)(t + (int64_t)ru_zone()->offset_min * 60);
+	struct tm tm;
+	gmtime_r(&x, &tm);
+	if (tm.tm_year < 80)
+		tm = (struct tm){ .tm_year = 80, .tm_mday = 1 };
+	*dtime = (uint16_t)(tm.tm_hour << 11 | tm.tm_min << 5 | tm.tm_sec / 2);
+	*ddate = (uint16_t)((tm.tm_year - 80) << 9 | (tm.tm_mon + 1) << 5 | tm.tm_mday);
+}
+
+/* Adds the files under dir to the ZIP as prefix/name, one level of folders deep (the
+ * opened archive has a folder per variant), in the order of their names and each with the
+ * same moment: the answer's bytes are the same whenever it is made, not the moment the
+ * files were written out on this request (the ZIP keeps it to two seconds). */
+static int zip_dir(zip_t *z, const char *dir, const char *prefix, uint16_t dtime, uint16_t ddate)
+{
+	struct dirent **e = NULL;
+	int n = scandir(dir, &e, NULL, alphasort);
+	int rc = n < 0 ? ERR_IO : 0;
 	char path[1024], name[512];
 	struct stat st;
-	while (!rc && dp && (e = readdir(dp))) {
-		if (e->d_name[0] == '.')
+	for (int i = 0; !rc && i < n; i++) {
+		if (e[i]->d_name[0] == '.')
 			continue;
-		snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
-		snprintf(name, sizeof name, "%s%s%s", prefix, *prefix ? "/" : "", e->d_name);
+		snprintf(path, sizeof path, "%s/%s", dir, e[i]->d_name);
+		snprintf(name, sizeof name, "%s%s%s", prefix, *prefix ? "/" : "", e[i]->d_name);
 		if (stat(path, &st))
 			rc = ERR_IO;
 		else if (S_ISDIR(st.st_mode))
-			rc = *prefix ? 0 : zip_dir(z, path, name);
+			rc = *prefix ? 0 : zip_dir(z, path, name, dtime, ddate);
 		else {
 			zip_source_t *fs = zip_source_file(z, path, 0, -1);
-			if (!fs || zip_file_add(z, name, fs, ZIP_FL_ENC_UTF_8) < 0) {
+			zip_int64_t at = fs ? zip_file_add(z, name, fs, ZIP_FL_ENC_UTF_8) : -1;
+			if (at < 0) {
 				if (fs)
 					zip_source_free(fs);
 				rc = ERR_IO;
-			}
+			} else if (zip_file_set_dostime(z, (zip_uint64_t)at, dtime, ddate, 0) < 0)
+				rc = ERR_IO;
 		}
 	}
-	if (dp)
-		closedir(dp);
+	for (int i = 0; i < n; i++)
+		free(e[i]);
+	free(e);
 	return rc;
 }
 
@@ -422,7 +440,11 @@ static int opened_variants(struct web_req *r, struct web_res *w, const struct pr
 		goto out;
 	}
 	zip_source_keep(src);
-	rc = zip_dir(z, opened, "");
+	/* Every file carries the moment the key was released: the variants' opening. */
+	struct material_release rel;
+	uint16_t dtime, ddate;
+	dos_moment(material_release_get(r->db, p->id, &rel) ? now : rel.key_at, &dtime, &ddate);
+	rc = zip_dir(z, opened, "", dtime, ddate);
 	if (rc || zip_close(z) < 0) {
 		zip_discard(z);
 		z = NULL;
