@@ -54,6 +54,16 @@ const struct ru_zone *ru_zone(void)
 	return atomic_load(&zone);
 }
 
+int64_t ru_local_time(int64_t utc)
+{
+	return utc + (int64_t)ru_zone()->offset_min * 60;
+}
+
+int64_t ru_utc_time(int64_t local)
+{
+	return local - (int64_t)ru_zone()->offset_min * 60;
+}
+
 /* Writes the digits of u grouped by thin spaces (from 1 000 on) after prefix. */
 static char *grouped(char *out, size_t n, const char *prefix, unsigned long long u, const char *rest)
 {

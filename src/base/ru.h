@@ -17,6 +17,7 @@
 #define OKO_RU_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #define RU_NUM_MAX 48 /* enough for any number this module writes */
 
@@ -50,5 +51,9 @@ const struct ru_zone *ru_zone_find(const char *id);
 /* Sets the process's zone (default Europe/Moscow); 0, or -1 for an unknown id. */
 int ru_set_zone(const char *id);
 const struct ru_zone *ru_zone(void);
+/* A moment in seconds since 1970 UTC as the region's wall clock reads it (the zone's offset
+ * added: gmtime_r of the result gives the local date and time), and back. */
+int64_t ru_local_time(int64_t utc);
+int64_t ru_utc_time(int64_t local);
 
 #endif

@@ -159,7 +159,7 @@ void web_procedure_name(struct db *d, const char *code, char *out, size_t n)
 
 void web_today(char out[11])
 {
-	plan_date_of(plan_now() + (int64_t)ru_zone()->offset_min * 60, out);
+	plan_date_of(ru_local_time(plan_now()), out);
 }
 
 /* Dates and moments a page shows: the one format of base/ru.h, moments in the region's

@@ -447,6 +447,8 @@ static void test_ru(void **st)
 	assert_string_equal(ru_moment(l, sizeof l, "2024-02-28T24:00:00Z"), "2024-02-28T24:00:00Z");
 	assert_string_equal(ru_local_day(l, sizeof l, "2021-05-28T20:30:00Z"), "2021-05-29");
 	assert_string_equal(ru_local_day(l, sizeof l, "2021-05-28T10:30:00Z"), "2021-05-28");
+	assert_int_equal(ru_local_time(0), 7 * 3600);
+	assert_int_equal(ru_utc_time(ru_local_time(1622233800)), 1622233800);
 	assert_int_equal(ru_set_zone("Europe/Kaliningrad"), 0);
 	assert_string_equal(ru_moment(l, sizeof l, "2021-03-01T01:00:00Z"), "01.03.2021 03:00");
 	assert_int_equal(ru_set_zone("Mars/Olympus"), -1);

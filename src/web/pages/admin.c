@@ -747,7 +747,7 @@ static void utc_bound(const char *date, bool next, char out[32])
 	if (!date || sscanf(date, "%4d-%2d-%2d", &y, &m, &d) != 3)
 		return;
 	struct tm tm = { .tm_year = y - 1900, .tm_mon = m - 1, .tm_mday = d + (next ? 1 : 0) };
-	time_t t = timegm(&tm) - (time_t)ru_zone()->offset_min * 60;
+	time_t t = (time_t)ru_utc_time(timegm(&tm));
 	gmtime_r(&t, &tm);
 	strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }

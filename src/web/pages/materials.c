@@ -280,10 +280,9 @@ int page_materials_schedule(struct web_req *r, struct web_res *w)
 		return render(r, w, "Время — ГГГГ-ММ-ДД ЧЧ:ММ, местное время региона.", false);
 	}
 	/* Typed times are the region's local time; one written with a Z is UTC already. */
-	int64_t shift = (int64_t)ru_zone()->offset_min * 60;
-	rel.archive_at -= strchr(a, 'Z') ? 0 : shift;
-	rel.key_at -= strchr(k, 'Z') ? 0 : shift;
-	rel.criteria_at -= strchr(c, 'Z') ? 0 : shift;
+	rel.archive_at = strchr(a, 'Z') ? rel.archive_at : ru_utc_time(rel.archive_at);
+	rel.key_at = strchr(k, 'Z') ? rel.key_at : ru_utc_time(rel.key_at);
+	rel.criteria_at = strchr(c, 'Z') ? rel.criteria_at : ru_utc_time(rel.criteria_at);
 	if (material_release_set(r->db, p.id, &rel, msg, sizeof msg)) {
 		w->status = 400;
 		return render(r, w, *msg ? msg : "Время не назначено.", false);
@@ -330,11 +329,11 @@ static void remove_dir(const char *dir)
 	rmdir(dir);
 }
 
-/* A moment as an MS-DOS date and time in the region's zone (ru_zone), what a ZIP entry
- * keeps: two-second steps, years 1980-2107. */
+/* A moment as an MS-DOS date and time in the region's zone, what a ZIP entry keeps:
+ * two-second steps, years 1980-2107. */
 static void dos_moment(int64_t t, uint16_t *dtime, uint16_t *ddate)
 {
-	time_t x = (time_t)(t + (int64_t)ru_zone()->offset_min * 60);
+	time_t x = (time_t)ru_local_time(t);
 	struct tm tm;
 	gmtime_r(&x, &tm);
 	if (tm.tm_year < 80)

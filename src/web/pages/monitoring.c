@@ -24,7 +24,7 @@
  * and what is overdue follow the region's calendar, not UTC's. */
 static int64_t region_now(void)
 {
-	return plan_now() + (int64_t)ru_zone()->offset_min * 60;
+	return ru_local_time(plan_now());
 }
 
 static void counts_row(struct buf *b, const struct plan_mon_count *c, bool bold)
