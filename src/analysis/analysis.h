@@ -51,6 +51,7 @@ struct analysis_summary {
 	double index;          /* objectivity index */
 	size_t listed;         /* schools on oko's list */
 	double expected_false; /* q * listed */
+	size_t packed;         /* procedures a stored run packed first (model/result_pack.h) */
 };
 
 /* Runs the analysis on the open database d (the connection writes the run). Returns

@@ -18,6 +18,7 @@
 #include "base/mem.h"
 #include "model/load.h"
 #include "model/procedure.h"
+#include "model/result_pack.h"
 #include "stats/analyze.h"
 
 /* ---- workers ---- */
@@ -375,6 +376,32 @@ static int job_prepare(struct job *r)
 	return rc;
 }
 
+/* A stored run packs the procedures whose results were stored before the analysis's copy
+ * existed (model/result_pack.h), each in a transaction of its own before the run's, so that
+ * its workers and every later run read them as blobs. */
+static int pack_unpacked(struct job *r, struct analysis_summary *sum)
+{
+	if (!r->o->store)
+		return 0;
+	int64_t *ids = NULL;
+	size_t n = 0;
+	int rc = result_unpacked(r->d, &ids, &n);
+	for (size_t i = 0; i < n && !rc; i++) {
+		if (r->o->progress)
+			fprintf(stderr, "\rупаковка результатов для анализа: процедура %zu из %zu", i + 1, n);
+		if ((rc = db_begin(r->d)))
+			break;
+		if ((rc = result_pack_procedure(r->d, ids[i])) || (rc = db_commit(r->d)))
+			db_rollback(r->d);
+		else
+			sum->packed++;
+	}
+	if (n && r->o->progress)
+		fputc('\n', stderr);
+	free(ids);
+	return rc;
+}
+
 /* A stored run: the transaction and the run's row. */
 static int store_begin(struct job *r)
 {
@@ -651,7 +678,7 @@ int analysis_run(struct db *d, const struct analysis_opts *o, struct analysis_su
 	int nw = 0;
 	double t0 = now(), t_wait = 0, t1 = 0, tp = 0;
 	int rc = job_prepare(r);
-	if (rc || (rc = store_begin(r)))
+	if (rc || (rc = pack_unpacked(r, sum)) || (rc = store_begin(r)))
 		goto out;
 	tp = now();
 	if ((rc = workers_start(r, &wk, &nw)) || (rc = consume_all(r, sum, &t_wait)))

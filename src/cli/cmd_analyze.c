@@ -103,6 +103,9 @@ int cmd_analyze(struct cli *c, int argc, char **argv)
 		return rc;
 	}
 	if (!quiet) {
+		if (s.packed)
+			printf("упаковано для анализа процедур: %zu (один раз: их результаты были "
+			       "сохранены прежней версией oko)\n", s.packed);
 		printf("процедур: %zu", s.procedures);
 		if (s.companions)
 			printf(" (и %zu за предыдущий год — для сравнения параллелей)", s.companions);

@@ -7,6 +7,7 @@
 #include "base/err.h"
 #include "base/mem.h"
 #include "model/result.h"
+#include "model/result_pack.h"
 
 int load_schools(struct db *d, struct load_schools *out)
 {
@@ -367,7 +368,7 @@ int load_proc_classes(struct db *d, const struct load_schools *sc, int64_t proc_
 		return rc;
 	L.p->nschools = sc->n;
 	result_clip_init(&L.clip, L.p->pos_max, L.p->pos ? L.p->npos : 0);
-	if ((rc = result_scan_each(d, proc_id, load_row, &L)))
+	if ((rc = result_pack_each(d, proc_id, load_row, &L)))
 		goto out;
 	st->works = L.p->n;
 	*out = L.p;

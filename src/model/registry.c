@@ -350,6 +350,7 @@ static int merge_school(struct db *d, int64_t from, int64_t into, char *msg, siz
 	}
 	static const char *const move[] = {
 		"UPDATE result SET school_id = ? WHERE school_id = ?",
+		"UPDATE result_pack SET school_id = ? WHERE school_id = ?", /* no procedure of both */
 		"UPDATE upload_school SET school_id = ? WHERE school_id = ?",
 		"UPDATE plan_school SET school_id = ? WHERE school_id = ?",
 		"UPDATE material_set SET school_id = ? WHERE school_id = ?",

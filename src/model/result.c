@@ -8,6 +8,7 @@
 #include "base/err.h"
 #include "base/mem.h"
 #include "model/procedure.h"
+#include "model/result_pack.h"
 
 int result_primary_score(const struct result *r)
 {
@@ -28,7 +29,23 @@ struct result_writer {
 	bool fixed;   /* result_writer_fix: */
 	int64_t upload_id;
 	bool exam_marks, test_scores;
+	/* The procedure's blobs (model/result_pack.h), kept when it is packed: made from the
+	 * rows put, 256 KB at a time as the schools' rows come (flushed: the schools
+	 * whose blob is stored), except for the schools read back from the table at the close
+	 * (changed): their results changed a participant at a time, or a put failed, or came
+	 * again after their blob was stored, or were not deleted (emptied) first. */
+	bool packed, had_packs, reread;
+	struct db_stmt *del_pack;
+	struct pack_set ps;
+	struct id_set emptied, changed, flushed;
+	int64_t last_school;
+	/* On SQLite the blobs go through a copy of their own, kept open beside the rows' (not
+	 * overlapped: it gained nothing, and its batches of 4,096 blobs held 10 MB a writer);
+	 * PostgreSQL has one COPY open a connection, so there each flush opens and ends one. */
+	struct db_copy *pcp;
 };
+
+static int writer_flush(struct result_writer *w);
 
 #define RESULT_COLS "procedure_id, school_id, code, class, gender, variant, journal_mark, absent," \
 		    " primary_score, stated_total, scores, problems, upload_id, exam_mark, test_score"
@@ -44,6 +61,20 @@ int result_writer_open(struct db *d, int64_t procedure_id, struct result_writer 
 	if (!rc)
 		rc = db_prepare(d, &w->del_code, "DELETE FROM result WHERE procedure_id = ? AND school_id = ?"
 						 " AND code = ?");
+	if (!rc)
+		rc = result_pack_packed(d, procedure_id, &w->packed);
+	if (!rc && w->packed) {
+		struct db_stmt *s = NULL;
+		if (!(rc = db_prepare(d, &s, "SELECT 1 FROM result_pack WHERE procedure_id = ? LIMIT 1")) &&
+		    !(rc = db_bind_int(s, 1, procedure_id)) && (rc = db_step(s)) >= 0) {
+			w->had_packs = rc == DB_ROW;
+			rc = 0;
+		}
+		db_finalize(s);
+		if (!rc)
+			rc = db_prepare(d, &w->del_pack, "DELETE FROM result_pack WHERE procedure_id = ?"
+							 " AND school_id = ?");
+	}
 	if (rc) {
 		result_writer_close(w);
 		*out = NULL;
@@ -88,6 +119,35 @@ int result_writer_put(struct result_writer *w, const struct result *r)
 	    (rc = r->has_test_score && !r->absent ? db_copy_int(c, r->test_score) : db_copy_null(c)))
 		return rc;
 	rc = db_copy_row(c);
+	if (w->packed) {
+		if (rc) { /* which rows were stored is the table's to say */
+			w->reread = true;
+			id_set_add(&w->changed, r->school_id);
+		} else {
+			if (r->school_id != w->last_school) {
+				/* The flush first: it may store this school's earlier rows. */
+				int e;
+				if (w->ps.nbytes >= PACK_FLUSH && (e = writer_flush(w)))
+					return e;
+				if (id_set_has(&w->flushed, r->school_id))
+					id_set_add(&w->changed, r->school_id); /* came again */
+				w->last_school = r->school_id;
+			}
+			struct result_row row = {
+				.school_id = r->school_id,
+				.class_name = r->class_name ? r->class_name : "",
+				.journal_mark = r->journal_mark,
+				.exam_mark = r->absent ? 0 : r->exam_mark,
+				.absent = r->absent,
+				.scored = !r->absent,
+				.primary_score = r->absent ? -1 : result_primary_score(r),
+				.problems = r->problems,
+				.ncells = r->absent ? 0 : r->npos,
+				.cells = r->absent ? NULL : r->scores,
+			};
+			pack_set_add(&w->ps, r->code, &row);
+		}
+	}
 	if (rc == ERR_INVALID)
 		return ERR_EXISTS; /* the primary key: this participant has a result already */
 	return rc;
@@ -107,13 +167,84 @@ void result_writer_overlap(struct result_writer *w)
 	w->overlap = true;
 }
 
+/* Whether a school's blob is read back from the table rather than made from the rows put
+ * (and so left out of those): changed, or not deleted first where the procedure had blobs
+ * (which makes it changed). */
+static bool pack_reread(void *ctx, int64_t school)
+{
+	struct result_writer *w = ctx;
+	if (id_set_has(&w->changed, school))
+		return true;
+	if (w->had_packs && !id_set_has(&w->emptied, school)) {
+		id_set_add(&w->changed, school);
+		return true;
+	}
+	return false;
+}
+
+/* Stores the blobs of the schools gathered so far (the rows of the school being put are
+ * not among them yet). */
+static int writer_flush(struct result_writer *w)
+{
+	pack_set_filter(&w->ps, pack_reread, w);
+	for (size_t i = 0; i < w->ps.n; i++)
+		if (!i || w->ps.e[i].school != w->ps.e[i - 1].school)
+			id_set_add(&w->flushed, w->ps.e[i].school);
+	int rc = 0;
+	if (!w->pcp && !db_is_pg(w->d)) {
+		db_reset(w->del_pack); /* waits for an overlapped batch of the rows in store */
+		if ((rc = db_copy_open(w->d, &w->pcp, "result_pack", PACK_COLS, 3)))
+			return rc;
+	}
+	rc = pack_set_store(w->d, w->procedure_id, &w->ps, w->pcp);
+	pack_set_clear(&w->ps);
+	return rc;
+}
+
+/* The rest of the blobs, once every row is stored: those gathered, and those read back. */
+static int writer_pack(struct result_writer *w)
+{
+	if (w->reread) { /* every school put is read back */
+		for (size_t i = 0; i < w->ps.n; i++)
+			id_set_add(&w->changed, w->ps.e[i].school);
+		for (size_t i = 0; i < w->flushed.cap; i++)
+			if (w->flushed.v[i])
+				id_set_add(&w->changed, w->flushed.v[i]);
+	}
+	/* The blobs made from the rows put, then those read back (a school's blob stored
+	 * before it came again is deleted only once it is stored). */
+	int rc = writer_flush(w), e = db_copy_close(w->pcp);
+	w->pcp = NULL;
+	if (rc || (rc = e))
+		return rc;
+	for (size_t i = 0; i < w->changed.cap && !rc; i++) {
+		int64_t school = w->changed.v[i];
+		if (!school)
+			continue;
+		struct db_stmt *s = w->del_pack;
+		db_reset(s);
+		if (!(rc = db_bind_int(s, 1, w->procedure_id)) && !(rc = db_bind_int(s, 2, school)) &&
+		    (rc = db_step(s)) >= 0)
+			rc = pack_set_read(w->d, w->procedure_id, school, &w->ps);
+	}
+	return rc ? rc : pack_set_store(w->d, w->procedure_id, &w->ps, NULL);
+}
+
 int result_writer_close(struct result_writer *w)
 {
 	if (!w)
 		return 0;
 	int rc = db_copy_close(w->cp);
+	if (!rc && w->packed)
+		rc = writer_pack(w);
+	db_copy_close(w->pcp); /* left open by a failure: its result is not the load's */
 	db_finalize(w->del);
 	db_finalize(w->del_code);
+	db_finalize(w->del_pack);
+	pack_set_free(&w->ps);
+	id_set_free(&w->emptied);
+	id_set_free(&w->changed);
+	id_set_free(&w->flushed);
 	free(w);
 	return rc == ERR_INVALID ? ERR_EXISTS : rc;
 }
@@ -127,6 +258,17 @@ int result_writer_delete_school(struct result_writer *w, int64_t school_id, int6
 	    (rc = db_step(s)) < 0)
 		return rc;
 	*n = db_changes(w->d);
+	if (w->packed) {
+		/* The school's blob goes with its rows; what it gets next comes from the puts. */
+		id_set_add(&w->emptied, school_id);
+		if (w->had_packs) {
+			s = w->del_pack;
+			db_reset(s);
+			if ((rc = db_bind_int(s, 1, w->procedure_id)) ||
+			    (rc = db_bind_int(s, 2, school_id)) || (rc = db_step(s)) < 0)
+				return rc;
+		}
+	}
 	return 0;
 }
 
@@ -154,6 +296,8 @@ int result_writer_delete_code(struct result_writer *w, int64_t school_id, const 
 	    (rc = db_bind_text(s, 3, code, -1)) || (rc = db_step(s)) < 0)
 		return rc;
 	*n = db_changes(w->d);
+	if (w->packed)
+		id_set_add(&w->changed, school_id);
 	return 0;
 }
 

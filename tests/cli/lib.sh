@@ -156,7 +156,24 @@ db_file() {
 	esac
 }
 
+# At every script's end, the analysis's copy of the results (src/model/result_pack.h) must
+# be what the result table holds, whatever the script wrote (tests/tools/packcheck): one
+# line, when the database has results.
+_pack_check() {
+	local tool=${BUILD:-}/tests/tools/packcheck out s
+	[ -n "${BUILD:-}" ] && [ -x "$tool" ] || return 0
+	is_pg || [ -f "${OKO_DB:-}" ] || return 0
+	out=$("$tool" 2>&1)
+	s=$?
+	case $s in
+	0) case $out in *"packs: 0 packed, 0 unpacked"*) ;; *) ok "the analysis's copy of the results is the result table's ($out)" ;; esac ;;
+	3) ;;
+	*) fail "the analysis's copy of the results differs from the result table"; echo "$out" | sed 's/^/# /' | head -20 ;;
+	esac
+}
+
 db_cleanup() {
+	_pack_check
 	if is_pg; then
 		# Every database of this script, also those new_db made in a subshell; FORCE ends the
 		# connections a killed server or a background client may have left.

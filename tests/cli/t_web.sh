@@ -178,6 +178,7 @@ expect_grep "… «Файл загружен.»" "$T/body" "Файл загру�
 expect_eq "… as corrected, with its source" "$(sql "SELECT max_score || ' ' || scale3 || ' ' || source FROM procedure WHERE code = 'VPR-2025-HI-9'")" \
 	"5 2 по файлу «hi9.csv»: предложено oko, проверено и создано пользователем admin"
 expect_eq "… and its results" "$(sql "SELECT count(*) FROM result r JOIN procedure p ON p.id = r.procedure_id WHERE p.code = 'VPR-2025-HI-9'")" 2
+sql "DELETE FROM result_pack WHERE procedure_id = (SELECT id FROM procedure WHERE code = 'VPR-2025-HI-9')"
 sql "DELETE FROM result WHERE procedure_id = (SELECT id FROM procedure WHERE code = 'VPR-2025-HI-9')"
 sql "DELETE FROM upload_school WHERE procedure_id = (SELECT id FROM procedure WHERE code = 'VPR-2025-HI-9')"
 
@@ -192,6 +193,7 @@ expect_eq "no procedure created by the school" "$(sql "SELECT count(*) FROM proc
 upload admin /upload -F "file=@$T/newproc.xlsx" -F "procedure=VPR-2030-MA-9"
 expect_eq "the administrator's form creates it" "$code" 200
 expect_eq "procedure created from the headers" "$(sql "SELECT max_score FROM procedure WHERE code = 'VPR-2030-MA-9'")" 20
+sql "DELETE FROM result_pack WHERE procedure_id = (SELECT id FROM procedure WHERE code = 'VPR-2030-MA-9')"
 sql "DELETE FROM result WHERE procedure_id = (SELECT id FROM procedure WHERE code = 'VPR-2030-MA-9')"
 
 # --- slow clients do not block others
