@@ -11,6 +11,8 @@
 #include <unistd.h>
 
 #include "base/err.h"
+#include "base/ru.h"
+#include "base/str.h"
 #include "base/mem.h"
 #include "cli/cli.h"
 #include "io/table_write.h"
@@ -111,10 +113,13 @@ int cmd_analyze(struct cli *c, int argc, char **argv)
 			printf(" (и %zu за предыдущий год — для сравнения параллелей)", s.companions);
 		printf(", работ: %llu, исключено строк: %llu\n", (unsigned long long)s.works,
 		       (unsigned long long)s.excluded);
+		char ix[RU_NUM_MAX], ef[RU_NUM_MAX];
 		printf("школ с работами: %zu, отмечены официальными признаками: %zu, "
-		       "показатель объективности: %.1f\n", s.considered, s.flagged, s.index);
-		printf("список риска oko: %zu школ (ожидаемое число ошибочно включённых не больше %.1f)\n",
-		       s.listed, s.expected_false);
+		       "показатель объективности: %s\n", s.considered, s.flagged,
+		       ru_num(ix, sizeof ix, s.index, 1));
+		printf("список риска oko: %zu %s (ожидаемое число ошибочно включённых не больше %s)\n",
+		       s.listed, str_plural((long)s.listed, "школа", "школы", "школ"),
+		       ru_num(ef, sizeof ef, s.expected_false, 1));
 		if (s.run_id)
 			printf("запуск анализа №%lld сохранён в базе\n", (long long)s.run_id);
 		printf("файлы: %s/signs.csv, schools.csv, region.csv, municipalities.csv, "

@@ -39,6 +39,14 @@ expect_grep "unknown procedure named" "$T/err" "неизвестная проц�
 expect_fail "year without results refused" analyze --year 2019 --out "$T/o1"
 expect_ok "analyze the hand-made region" analyze --out "$T/o1"
 o=$T/o1
+check "the summary's index has a decimal comma" grep -qE "показатель объективности: [0-9]+,[0-9]\$" "$T/out"
+n=$(sed -n 's/^список риска oko: \([0-9]*\) .*/\1/p' "$T/out")
+case "$((n % 100))" in
+1[1-4]) form=школ ;;
+*) case "$((n % 10))" in 1) form=школа ;; [234]) form=школы ;; *) form=школ ;; esac ;;
+esac
+expect_grep "the risk list's line counts its schools in Russian" "$T/out" "список риска oko: $n $form ("
+check "… and its expected false count has a decimal comma" grep -qE "не больше [0-9]+,[0-9]\)\$" "$T/out"
 expect_eq "signs.csv header" "$(head -1 "$o/signs.csv")" "school,procedure,sign,value,threshold,n,status,p,q_adj,detail"
 expect_eq "schools.csv header starts as in formats.md" "$(head -1 "$o/schools.csv" | cut -d, -f1-6)" "school,municipality,official_flags,risk,listed,rank"
 expect_eq "region.csv header" "$(head -1 "$o/region.csv" | cut -d, -f1-5)" "procedure,kind,year,subject,grade"
