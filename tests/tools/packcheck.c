@@ -6,8 +6,8 @@
  * For every procedure with results: its blobs must be exactly those made from its rows (a
  * packed procedure), or absent (one listed in result_unpacked). Prints
  * "packs: P packed, U unpacked, 0 differ" and exits 0, or names each procedure whose copy
- * differs and exits 1; exits 3 when the database has no copy to check (older than
- * migration 024, or not made by oko), 2 on any other error. */
+ * differs and exits 1; exits 3 when the database has no copy to check (none there, not
+ * an oko database, or older than migration 024), 2 on any other error. */
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -19,10 +19,12 @@ int main(void)
 {
 	const char *path = getenv("OKO_DB");
 	struct db *d = NULL;
-	if (!path || db_open(&d, path, DB_OPEN_NOMIGRATE)) {
-		fprintf(stderr, "packcheck: cannot open OKO_DB\n");
+	if (!path) {
+		fprintf(stderr, "packcheck: OKO_DB is not set\n");
 		return 2;
 	}
+	if (db_open(&d, path, DB_OPEN_NOMIGRATE)) /* not an oko database (yet): nothing to check */
+		return 3;
 	int64_t *ids = NULL;
 	size_t nids = 0;
 	if (result_unpacked(d, &ids, &nids)) {
