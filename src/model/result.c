@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "base/err.h"
+#include "base/hmap.h"
 #include "base/mem.h"
 #include "model/procedure.h"
 #include "model/result_pack.h"
@@ -37,7 +38,7 @@ struct result_writer {
 	bool packed, had_packs, reread;
 	struct db_stmt *del_pack;
 	struct pack_set ps;
-	struct id_set emptied, changed, flushed;
+	struct hmap emptied, changed, flushed; /* school ids, each its own value */
 	int64_t last_school;
 	/* On SQLite the blobs go through a copy of their own, kept open beside the rows' (not
 	 * overlapped: it gained nothing, and its batches of 4,096 blobs held 10 MB a writer);
@@ -46,6 +47,17 @@ struct result_writer {
 };
 
 static int writer_flush(struct result_writer *w);
+
+static bool ids_has(const struct hmap *m, int64_t id)
+{
+	int64_t v;
+	return hmap_get(m, (const char *)&id, sizeof id, &v);
+}
+
+static void ids_add(struct hmap *m, int64_t id)
+{
+	hmap_put(m, (const char *)&id, sizeof id, id);
+}
 
 #define RESULT_COLS "procedure_id, school_id, code, class, gender, variant, journal_mark, absent," \
 		    " primary_score, stated_total, scores, problems, upload_id, exam_mark, test_score"
@@ -57,6 +69,9 @@ int result_writer_open(struct db *d, int64_t procedure_id, struct result_writer 
 	struct result_writer *w = xcalloc(1, sizeof *w);
 	w->d = d;
 	w->procedure_id = procedure_id;
+	hmap_init(&w->emptied);
+	hmap_init(&w->changed);
+	hmap_init(&w->flushed);
 	int rc = db_prepare(d, &w->del, "DELETE FROM result WHERE procedure_id = ? AND school_id = ?");
 	if (!rc)
 		rc = db_prepare(d, &w->del_code, "DELETE FROM result WHERE procedure_id = ? AND school_id = ?"
@@ -122,15 +137,15 @@ int result_writer_put(struct result_writer *w, const struct result *r)
 	if (w->packed) {
 		if (rc) { /* which rows were stored is the table's to say */
 			w->reread = true;
-			id_set_add(&w->changed, r->school_id);
+			ids_add(&w->changed, r->school_id);
 		} else {
 			if (r->school_id != w->last_school) {
 				/* The flush first: it may store this school's earlier rows. */
 				int e;
 				if (w->ps.nbytes >= PACK_FLUSH && (e = writer_flush(w)))
 					return e;
-				if (id_set_has(&w->flushed, r->school_id))
-					id_set_add(&w->changed, r->school_id); /* came again */
+				if (ids_has(&w->flushed, r->school_id))
+					ids_add(&w->changed, r->school_id); /* came again */
 				w->last_school = r->school_id;
 			}
 			struct result_row row = {
@@ -173,10 +188,10 @@ void result_writer_overlap(struct result_writer *w)
 static bool pack_reread(void *ctx, int64_t school)
 {
 	struct result_writer *w = ctx;
-	if (id_set_has(&w->changed, school))
+	if (ids_has(&w->changed, school))
 		return true;
-	if (w->had_packs && !id_set_has(&w->emptied, school)) {
-		id_set_add(&w->changed, school);
+	if (w->had_packs && !ids_has(&w->emptied, school)) {
+		ids_add(&w->changed, school);
 		return true;
 	}
 	return false;
@@ -189,7 +204,7 @@ static int writer_flush(struct result_writer *w)
 	pack_set_filter(&w->ps, pack_reread, w);
 	for (size_t i = 0; i < w->ps.n; i++)
 		if (!i || w->ps.e[i].school != w->ps.e[i - 1].school)
-			id_set_add(&w->flushed, w->ps.e[i].school);
+			ids_add(&w->flushed, w->ps.e[i].school);
 	int rc = 0;
 	if (!w->pcp && !db_is_pg(w->d)) {
 		db_reset(w->del_pack); /* waits for an overlapped batch of the rows in store */
@@ -206,10 +221,10 @@ static int writer_pack(struct result_writer *w)
 {
 	if (w->reread) { /* every school put is read back */
 		for (size_t i = 0; i < w->ps.n; i++)
-			id_set_add(&w->changed, w->ps.e[i].school);
+			ids_add(&w->changed, w->ps.e[i].school);
 		for (size_t i = 0; i < w->flushed.cap; i++)
-			if (w->flushed.v[i])
-				id_set_add(&w->changed, w->flushed.v[i]);
+			if (w->flushed.slots[i].hash)
+				ids_add(&w->changed, w->flushed.slots[i].value);
 	}
 	/* The blobs made from the rows put, then those read back (a school's blob stored
 	 * before it came again is deleted only once it is stored). */
@@ -218,9 +233,9 @@ static int writer_pack(struct result_writer *w)
 	if (rc || (rc = e))
 		return rc;
 	for (size_t i = 0; i < w->changed.cap && !rc; i++) {
-		int64_t school = w->changed.v[i];
-		if (!school)
+		if (!w->changed.slots[i].hash)
 			continue;
+		int64_t school = w->changed.slots[i].value;
 		struct db_stmt *s = w->del_pack;
 		db_reset(s);
 		if (!(rc = db_bind_int(s, 1, w->procedure_id)) && !(rc = db_bind_int(s, 2, school)) &&
@@ -242,9 +257,9 @@ int result_writer_close(struct result_writer *w)
 	db_finalize(w->del_code);
 	db_finalize(w->del_pack);
 	pack_set_free(&w->ps);
-	id_set_free(&w->emptied);
-	id_set_free(&w->changed);
-	id_set_free(&w->flushed);
+	hmap_free(&w->emptied);
+	hmap_free(&w->changed);
+	hmap_free(&w->flushed);
 	free(w);
 	return rc == ERR_INVALID ? ERR_EXISTS : rc;
 }
@@ -260,7 +275,7 @@ int result_writer_delete_school(struct result_writer *w, int64_t school_id, int6
 	*n = db_changes(w->d);
 	if (w->packed) {
 		/* The school's blob goes with its rows; what it gets next comes from the puts. */
-		id_set_add(&w->emptied, school_id);
+		ids_add(&w->emptied, school_id);
 		if (w->had_packs) {
 			s = w->del_pack;
 			db_reset(s);
@@ -297,7 +312,7 @@ int result_writer_delete_code(struct result_writer *w, int64_t school_id, const 
 		return rc;
 	*n = db_changes(w->d);
 	if (w->packed)
-		id_set_add(&w->changed, school_id);
+		ids_add(&w->changed, school_id);
 	return 0;
 }
 

@@ -94,52 +94,19 @@ void pack_set_add(struct pack_set *s, const char *code, const struct result_row 
 void pack_set_filter(struct pack_set *s, bool (*drop)(void *ctx, int64_t school), void *ctx)
 {
 	size_t k = 0;
-	for (size_t i = 0; i < s->n; i++)
-		if (!drop(ctx, s->e[i].school))
+	bool dropped = false;
+	for (size_t i = 0; i < s->n; i++) {
+		if (!i || s->e[i].school != s->e[i - 1].school) /* asked once a run of a school */
+			dropped = drop(ctx, s->e[i].school);
+		if (!dropped)
 			s->e[k++] = s->e[i];
+	}
 	s->n = k; /* their text and bytes stay, unreferenced */
 }
 
 void pack_set_clear(struct pack_set *s)
 {
 	s->n = s->ntext = s->nbytes = 0;
-}
-
-static size_t id_slot(const struct id_set *s, int64_t id)
-{
-	size_t i = (size_t)(((uint64_t)id * 0x9E3779B97F4A7C15ull) >> 17) & (s->cap - 1);
-	while (s->v[i] && s->v[i] != id)
-		i = (i + 1) & (s->cap - 1);
-	return i;
-}
-
-bool id_set_has(const struct id_set *s, int64_t id)
-{
-	return s->n && s->v[id_slot(s, id)] == id;
-}
-
-void id_set_add(struct id_set *s, int64_t id)
-{
-	if (2 * (s->n + 1) > s->cap) {
-		struct id_set g = { xcalloc(s->cap ? 2 * s->cap : 64, sizeof *g.v), 0,
-				    s->cap ? 2 * s->cap : 64 };
-		for (size_t i = 0; i < s->cap; i++)
-			if (s->v[i])
-				g.v[id_slot(&g, s->v[i])] = s->v[i], g.n++;
-		free(s->v);
-		*s = g;
-	}
-	size_t i = id_slot(s, id);
-	if (!s->v[i]) {
-		s->v[i] = id;
-		s->n++;
-	}
-}
-
-void id_set_free(struct id_set *s)
-{
-	free(s->v);
-	memset(s, 0, sizeof *s);
 }
 
 void pack_set_free(struct pack_set *s)

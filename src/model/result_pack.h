@@ -67,14 +67,6 @@ int pack_set_emit(struct pack_set *s, int (*fn)(void *ctx, int64_t school, const
 void pack_set_clear(struct pack_set *s);
 void pack_set_free(struct pack_set *s);
 
-/* A set of ids (schools: ids > 0), by open addressing. */
-struct id_set {
-	int64_t *v; /* 0: an empty slot */
-	size_t n, cap;
-};
-bool id_set_has(const struct id_set *s, int64_t id);
-void id_set_add(struct id_set *s, int64_t id);
-void id_set_free(struct id_set *s);
 
 /* Reads one school's rows of a procedure (or all its schools' when school_id is 0) from the
  * result table into s. */
