@@ -173,8 +173,23 @@ _pack_check() {
 	esac
 }
 
+# Every reference holds at the end of a script. A bulk transaction (db_begin_bulk: the
+# results import, a stored analysis run) leaves SQLite's per-row foreign-key checks out on
+# its caller's word that every id it stores was read in the same transaction; this checks
+# that word after every path the suite exercises. PostgreSQL checks them all at COMMIT.
+_fk_check() {
+	[ -n "${OKO_DB:-}" ] && ! is_pg && [ -f "$OKO_DB" ] || return 0
+	local out
+	out=$(sqlite3 -batch -noheader "$OKO_DB" "PRAGMA foreign_key_check" 2>/dev/null) || return 0 # not a database
+	if [ -n "$out" ]; then
+		fail "rows whose references are missing (PRAGMA foreign_key_check: table|rowid|parent|fk)"
+		echo "$out" | sed 's/^/# /' | head -20
+	fi
+}
+
 db_cleanup() {
 	_pack_check
+	_fk_check
 	if is_pg; then
 		# Every database of this script, also those new_db made in a subshell; FORCE ends the
 		# connections a killed server or a background client may have left.
