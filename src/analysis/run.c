@@ -389,6 +389,8 @@ static int pack_unpacked(struct job *r, struct analysis_summary *sum)
 	for (size_t i = 0; i < n && !rc; i++) {
 		if (r->o->progress)
 			fprintf(stderr, "\rупаковка результатов для анализа: процедура %zu из %zu", i + 1, n);
+		if (r->o->on_packing)
+			r->o->on_packing(r->o->progress_ctx, i, n);
 		if ((rc = db_begin(r->d)))
 			break;
 		if ((rc = result_pack_procedure(r->d, ids[i])) || (rc = db_commit(r->d)))
@@ -398,11 +400,17 @@ static int pack_unpacked(struct job *r, struct analysis_summary *sum)
 	}
 	if (n && r->o->progress)
 		fputc('\n', stderr);
+	if (n && !rc && r->o->on_packing)
+		r->o->on_packing(r->o->progress_ctx, n, n);
 	free(ids);
 	return rc;
 }
 
-/* A stored run: the transaction and the run's row. */
+/* A stored run: the transaction and the run's row, before anything the run stores an id of
+ * is read (job_prepare: the procedures, the schools, the teachers; the workers read the
+ * results on connections of their own once the write lock is had). Every id the run
+ * stores is then one the database holds until the run commits, which is what lets
+ * run_begin() leave the per-row foreign-key checks out (model/run.h). */
 static int store_begin(struct job *r)
 {
 	if (!r->o->store)
@@ -410,7 +418,6 @@ static int store_begin(struct job *r)
 	char params[256];
 	snprintf(params, sizeof params, "{\"year\": %d, \"procedure\": \"%s\", \"q\": %g}",
 		 r->o->year, r->o->procedure ? r->o->procedure : "", r->cfg.q);
-	r->flagged_in = xcalloc(r->sc.n * r->np + 1, 1);
 	return run_begin(r->d, params, r->o->out_dir, &r->store);
 }
 
@@ -677,9 +684,11 @@ int analysis_run(struct db *d, const struct analysis_opts *o, struct analysis_su
 	struct worker *wk = NULL;
 	int nw = 0;
 	double t0 = now(), t_wait = 0, t1 = 0, tp = 0;
-	int rc = job_prepare(r);
-	if (rc || (rc = pack_unpacked(r, sum)) || (rc = store_begin(r)))
+	int rc = pack_unpacked(r, sum);
+	if (rc || (rc = store_begin(r)) || (rc = job_prepare(r)))
 		goto out;
+	if (r->store)
+		r->flagged_in = xcalloc(r->sc.n * r->np + 1, 1);
 	tp = now();
 	if ((rc = workers_start(r, &wk, &nw)) || (rc = consume_all(r, sum, &t_wait)))
 		goto out;

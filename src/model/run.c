@@ -153,7 +153,7 @@ int run_begin(struct db *d, const char *params, const char *out_dir, struct run_
 	struct run_writer *w = xcalloc(1, sizeof *w);
 	struct db_stmt *st = NULL;
 	w->d = d;
-	int rc = db_begin(d);
+	int rc = db_begin_bulk(d); /* the caller's promise: run.h */
 	if (rc) {
 		free(w);
 		return rc;
