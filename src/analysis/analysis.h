@@ -37,6 +37,11 @@ struct analysis_opts {
 	 * analysis_run returns. For a caller that shows the run's progress (the web's
 	 * /analysis); may be NULL. */
 	void (*on_progress)(void *ctx, size_t done, size_t total);
+	/* Called on the calling thread before the run, when a stored run first packs the
+	 * procedures stored before the analysis's copy existed (model/result_pack.h; once after
+	 * an upgrade, about 25 s for a national database): done of total procedures packed,
+	 * 0 before the first. May be NULL; progress_ctx is its ctx too. */
+	void (*on_packing)(void *ctx, size_t done, size_t total);
 	void *progress_ctx;
 };
 

@@ -123,6 +123,22 @@ test -s "$dir/signs.csv" && test -s "$dir/schools.csv" && ok "… signs.csv and 
 expect_eq "start and end in the audit log" \
 	"$(sql "SELECT count(*) FROM audit WHERE action IN ('analysis_start', 'analysis_done')")" 2
 expect_grep "the pages show the new run" "$T/body" "Анализ № $(sql "SELECT max(id) FROM analysis_run") от"
+if grep -qF "подготовлены к анализу" "$T/body"; then fail "… a packing said where every procedure was packed"; else ok "… and no packing where every procedure was packed already"; fi
+# A database from before the analysis's copy (its procedures listed as not packed): the run
+# started in the browser packs them first, and the page says so when it ends.
+sql "DELETE FROM result_pack; INSERT INTO result_unpacked (procedure_id) SELECT DISTINCT procedure_id FROM result" >/dev/null
+npacked=$(sql "SELECT count(*) FROM result_unpacked")
+pf region /analysis
+expect_eq "the region starts a run on a database to pack" "$code" 303
+for _ in $(seq 600); do
+	get region /analysis
+	grep -q "завершён" "$T/body" && break
+	sleep 0.2
+done
+expect_grep "… it ended" "$T/body" "Анализ № $(sql "SELECT max(id) FROM analysis_run") завершён"
+page_text >"$T/text"
+expect_grep "… saying how many procedures it packed first" "$T/text" "Перед ним результаты $npacked процедур подготовлены к анализу"
+expect_eq "… none left to pack" "$(sql "SELECT count(*) FROM result_unpacked")" 0
 
 # ---- the school's opened variants at the key's time ----
 P=OGE-2022-MA-9

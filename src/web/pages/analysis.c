@@ -1,9 +1,10 @@
 /* analysis: the analysis run started from the browser (the same analysis_run() `oko analyze`
  * calls, analysis/analysis.h).
  *
- *   GET  /analysis   region/admin: the run in progress («анализ идёт: процедура 7 из 21», the
- *                    page refreshes itself), how the last one started here ended, the latest
- *                    stored run, and the button
+ *   GET  /analysis   region/admin: the run in progress («анализ идёт: процедура 7 из 21», or
+ *                    the packing a run does first once after an upgrade; the page refreshes
+ *                    itself), how the last one started here ended, the latest stored run,
+ *                    and the button
  *   POST /analysis   region/admin: starts a run (CSRF); refused while one is running
  *
  * The run goes on a detached thread with its own database connection (the analysis opens
@@ -34,6 +35,8 @@ static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
 static struct {
 	bool running;
 	size_t done, total;   /* procedures analysed of all the run loads */
+	size_t pack_done, pack_total; /* procedures packed first (once after an upgrade) */
+	long packed;          /* of the last run ended: the procedures it packed */
 	int64_t started;      /* unix seconds */
 	char by[128];         /* who started it (the person's name) */
 	/* The last run started here that ended. */
@@ -61,6 +64,15 @@ static void on_progress(void *ctx, size_t done, size_t total)
 	pthread_mutex_unlock(&mu);
 }
 
+static void on_packing(void *ctx, size_t done, size_t total)
+{
+	(void)ctx;
+	pthread_mutex_lock(&mu);
+	st.pack_done = done;
+	st.pack_total = total;
+	pthread_mutex_unlock(&mu);
+}
+
 /* The analysis's message in the user's words: a database error's own text is English. */
 static void failure_text(int rc, const char *msg, char *out, size_t n)
 {
@@ -83,7 +95,7 @@ static void *run_thread(void *arg)
 	int threads = ncpu > 3 ? (int)(ncpu / 2 > 4 ? 4 : ncpu / 2) : 1;
 	struct analysis_opts o = {
 		.db_path = j->db_path, .out_dir = j->dir, .threads = threads, .q = 0.05, .store = true,
-		.on_progress = on_progress,
+		.on_progress = on_progress, .on_packing = on_packing,
 	};
 	memset(&sum, 0, sizeof sum);
 	struct timespec t0, t1;
@@ -114,6 +126,7 @@ static void *run_thread(void *arg)
 	st.ended_at = (int64_t)time(NULL);
 	st.procedures = (long)sum.procedures;
 	st.listed = (long)sum.listed;
+	st.packed = (long)sum.packed;
 	snprintf(st.msg, sizeof st.msg, "%s", rc ? text : "");
 	snprintf(st.dir, sizeof st.dir, "%s", j->dir);
 	pthread_mutex_unlock(&mu);
@@ -156,9 +169,9 @@ static int render(struct web_req *r, struct web_res *w, const char *alert)
 	char t[48], n1[RU_NUM_MAX], n2[RU_NUM_MAX], n3[RU_NUM_MAX];
 	pthread_mutex_lock(&mu);
 	bool running = st.running, ended = st.ended;
-	size_t done = st.done, total = st.total;
+	size_t done = st.done, total = st.total, pack_done = st.pack_done, pack_total = st.pack_total;
 	int64_t started = st.started, ended_at = st.ended_at, run_id = st.run_id;
-	long procedures = st.procedures, listed = st.listed;
+	long procedures = st.procedures, listed = st.listed, packed = st.packed;
 	int rc = st.rc;
 	char by[128], msg[512], dir[1024];
 	snprintf(by, sizeof by, "%s", st.by);
@@ -178,9 +191,16 @@ static int render(struct web_req *r, struct web_res *w, const char *alert)
 	}
 	if (running) {
 		buf_puts(b, "<section class=\"card\" aria-live=\"polite\"><h2>Анализ идёт</h2><p>");
+		bool packing = !total && pack_total && pack_done < pack_total;
 		if (total)
 			html_textf(b, "Анализ идёт: процедура %s из %s.", ru_int(n1, sizeof n1, (long long)done),
 				   ru_int(n2, sizeof n2, (long long)total));
+		else if (packing)
+			html_textf(b, "Подготовка результатов к анализу: процедура %s из %s. Это делается "
+				   "один раз после обновления oko: результаты каждой процедуры "
+				   "записываются в виде, который анализ читает быстрее.",
+				   ru_int(n1, sizeof n1, (long long)pack_done + 1),
+				   ru_int(n2, sizeof n2, (long long)pack_total));
 		else
 			buf_puts(b, "Анализ идёт: отбор процедур и загрузка школ.");
 		if (total && done >= total)
@@ -191,6 +211,9 @@ static int render(struct web_req *r, struct web_res *w, const char *alert)
 		buf_puts(b, "<a href=\"/analysis\">Обновить</a></p>");
 		if (total)
 			html_printf(b, "<progress max=\"%zu\" value=\"%zu\"></progress>", total, done);
+		else if (packing)
+			html_printf(b, "<progress max=\"%zu\" value=\"%zu\"></progress>", pack_total,
+				    pack_done);
 		buf_puts(b, "</section>");
 	} else if (ended) {
 		if (rc) {
@@ -204,6 +227,10 @@ static int render(struct web_req *r, struct web_res *w, const char *alert)
 				   ru_int(n2, sizeof n2, procedures),
 				   str_plural(procedures, "процедура", "процедуры", "процедур"),
 				   ru_int(n3, sizeof n3, listed), str_plural(listed, "школа", "школы", "школ"));
+			if (packed)
+				html_textf(b, "Перед ним результаты %s %s подготовлены к анализу (один раз "
+					   "после обновления). ", ru_int(n1, sizeof n1, packed),
+					   str_plural(packed, "процедуры", "процедур", "процедур"));
 			buf_puts(b, "<a href=\"/risk\">Открыть список риска</a></p><p class=\"muted\">Файлы анализа "
 				    "(признаки, школы, регион, муниципалитеты, официальный список) — на сервере в "
 				    "каталоге <code class=\"path\">");
@@ -294,7 +321,7 @@ int page_analysis_start(struct web_req *r, struct web_res *w)
 		return render(r, w, "Анализ уже идёт: дождитесь его окончания на этой странице.");
 	}
 	st.running = true;
-	st.done = st.total = 0;
+	st.done = st.total = st.pack_done = st.pack_total = 0;
 	st.started = r->now;
 	snprintf(st.by, sizeof st.by, "%s", *r->user.name ? r->user.name : r->user.login);
 	pthread_mutex_unlock(&mu);
