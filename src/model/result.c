@@ -118,6 +118,7 @@ int result_writer_put(struct result_writer *w, const struct result *r)
 	}
 	/* db_copy copies texts and blobs: r may be reused at once. */
 	struct db_copy *c = w->cp;
+	int score = r->absent ? -1 : result_primary_score(r);
 	if ((rc = db_copy_int(c, w->procedure_id)) || (rc = db_copy_int(c, r->school_id)) ||
 	    (rc = db_copy_text(c, r->code)) ||
 	    (rc = db_copy_text(c, r->class_name && *r->class_name ? r->class_name : NULL)) ||
@@ -125,7 +126,7 @@ int result_writer_put(struct result_writer *w, const struct result *r)
 	    (rc = r->variant > 0 ? db_copy_int(c, r->variant) : db_copy_null(c)) ||
 	    (rc = r->journal_mark ? db_copy_int(c, r->journal_mark) : db_copy_null(c)) ||
 	    (rc = db_copy_int(c, r->absent)) ||
-	    (rc = r->absent ? db_copy_null(c) : db_copy_int(c, result_primary_score(r))) ||
+	    (rc = r->absent ? db_copy_null(c) : db_copy_int(c, score)) ||
 	    (rc = r->stated_total >= 0 ? db_copy_int(c, r->stated_total) : db_copy_null(c)) ||
 	    (rc = r->absent ? db_copy_null(c) : db_copy_blob(c, r->scores, (size_t)r->npos)) ||
 	    (rc = db_copy_int(c, r->problems)) ||
@@ -155,7 +156,7 @@ int result_writer_put(struct result_writer *w, const struct result *r)
 				.exam_mark = r->absent ? 0 : r->exam_mark,
 				.absent = r->absent,
 				.scored = !r->absent,
-				.primary_score = r->absent ? -1 : result_primary_score(r),
+				.primary_score = score,
 				.problems = r->problems,
 				.ncells = r->absent ? 0 : r->npos,
 				.cells = r->absent ? NULL : r->scores,

@@ -60,7 +60,14 @@ void pack_set_add(struct pack_set *s, const char *code, const struct result_row 
 	struct pack_ent *e = &s->e[s->n++];
 	e->school = r->school_id;
 	e->code = put_text(s, code);
-	e->cls = put_text(s, r->class_name ? r->class_name : "");
+	/* A school's rows mostly come a class at a time: the row before's name is kept once,
+	 * and pack_set_emit tells the same class by the same offset before comparing names. */
+	const char *cname = r->class_name ? r->class_name : "";
+	const struct pack_ent *prev = s->n > 1 ? e - 1 : NULL;
+	if (prev && prev->school == e->school && !strcmp(s->text + prev->cls, cname))
+		e->cls = prev->cls;
+	else
+		e->cls = put_text(s, cname);
 	/* All but the class, whose number follows the flags once the school's blob is made:
 	 * flags, then the fields the flags say are there, then ncells and the cells. */
 	int nc = r->cells ? r->ncells : 0;
@@ -160,7 +167,7 @@ int pack_set_emit(struct pack_set *s, int (*fn)(void *ctx, int64_t school, const
 			const char *c = s->text + s->e[i].cls;
 			if (!*c)
 				continue;
-			if (ncls && !strcmp(s->text + cls[last], c))
+			if (ncls && (cls[last] == s->e[i].cls || !strcmp(s->text + cls[last], c)))
 				continue;
 			size_t k = 0;
 			while (k < ncls && strcmp(s->text + cls[k], c))
@@ -191,7 +198,7 @@ int pack_set_emit(struct pack_set *s, int (*fn)(void *ctx, int64_t school, const
 			const char *c = s->text + e->cls;
 			*p++ = r[0];
 			if (*c) {
-				if (strcmp(s->text + cls[last], c))
+				if (cls[last] != e->cls && strcmp(s->text + cls[last], c))
 					for (last = 0; strcmp(s->text + cls[last], c); last++)
 						;
 				p += put_uv(p, (uint32_t)last);
