@@ -67,7 +67,6 @@ int pack_set_emit(struct pack_set *s, int (*fn)(void *ctx, int64_t school, const
 void pack_set_clear(struct pack_set *s);
 void pack_set_free(struct pack_set *s);
 
-
 /* Reads one school's rows of a procedure (or all its schools' when school_id is 0) from the
  * result table into s. */
 int pack_set_read(struct db *d, int64_t procedure_id, int64_t school_id, struct pack_set *s);

@@ -36,7 +36,7 @@ struct run_writer;
  * adds was read from the database after run_begin() took the write lock, so that the
  * rows they name stay until the run commits, and that its values keep the tables' CHECK
  * rules. On SQLite the per-row foreign-key look-ups are then left out (three for each
- * flagged sign: about a third of storing a national run's 461,000 flags); PostgreSQL
+ * flagged sign: about a quarter of storing a national run's 461,000 flags); PostgreSQL
  * checks them all at COMMIT. */
 int run_begin(struct db *d, const char *params, const char *out_dir, struct run_writer **out);
 int64_t run_writer_id(const struct run_writer *w);
