@@ -96,8 +96,48 @@ dump() { # DB
 		ORDER BY p.code, s.login, r.code"
 }
 
+# The floor of the store on this machine: SQLite alone inserting the same 1M rows into the
+# result table of an empty database (one INSERT ... SELECT from an in-memory copy, foreign
+# keys off as in the import's bulk transaction), then its COMMIT; RUNS times, medians. The
+# import cannot be faster than this plus its reading and checking, which comes before the
+# write lock (the phases line above it).
+sqlite_floor() { # FILE
+	local db=$T/floor.db
+	cp "$T/empty-new.db" "$T/src.db"
+	OKO_DB=$T/src.db "$OKO" import results "$1" >/dev/null 2>&1 || { echo "    SQLite alone: FAILED"; return 1; }
+	: >"$T/floor-ins"; : >"$T/floor-com"
+	for _ in $(seq "$RUNS"); do
+		cp "$T/empty-new.db" "$db"
+		rm -f "$db-wal" "$db-shm"
+		sqlite3 "$db" >"$T/floor.out" 2>&1 <<SQL
+PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA cache_size = -65536;
+PRAGMA temp_store = MEMORY; PRAGMA foreign_keys = OFF; PRAGMA ignore_check_constraints = ON;
+ATTACH '$T/src.db' AS src;
+CREATE TEMP TABLE rows AS SELECT * FROM src.result;
+DETACH src;
+BEGIN;
+.timer on
+INSERT INTO main.result SELECT * FROM temp.rows;
+COMMIT;
+SQL
+		grep -o 'real [0-9.]*' "$T/floor.out" | sed -n 1p | cut -d' ' -f2 >>"$T/floor-ins"
+		grep -o 'real [0-9.]*' "$T/floor.out" | sed -n 2p | cut -d' ' -f2 >>"$T/floor-com"
+	done
+	rm -f "$db" "$db-wal" "$db-shm" "$T/src.db" "$T/src.db-wal" "$T/src.db-shm"
+	local ins com
+	ins=$(median <"$T/floor-ins")
+	com=$(median <"$T/floor-com")
+	if [ -z "$ins" ] || [ -z "$com" ]; then
+		echo "    SQLite alone: FAILED"
+		tail -3 "$T/floor.out"
+		return 1
+	fi
+	awk -v i="$ins" -v c="$com" 'BEGIN { printf "    SQLite alone, the same rows: insert %.2f s, commit %.2f s (the store'"'"'s floor)\n", i, c }'
+}
+
 make_csv 1000000 "$T/1m.csv"
 measure "canonical CSV, new schools" 1000000 "$T/1m.csv" fresh
+sqlite_floor "$T/1m.csv"
 measure "canonical CSV, replacing" 1000000 "$T/1m.csv" replace
 make_csv 5000000 "$T/5m.csv"
 rm -f "$T/1m.csv"
