@@ -100,11 +100,12 @@ dump() { # DB
 # result table of an empty database (one INSERT ... SELECT from an in-memory copy, foreign
 # keys off as in the import's bulk transaction), then its COMMIT; RUNS times, medians. The
 # import cannot be faster than this plus its reading and checking, which comes before the
-# write lock (the phases line above it).
-sqlite_floor() { # FILE
+# write lock (the phases line above it). The same rows are then stored in two other
+# layouts, scratch tables for the measure only: a narrow row a participant (the key and
+# one blob of the scores and 10 bytes for the other fields), and one row a school and
+# procedure (the blobs of the analysis's copy, result_pack, as the import made them).
+floor_one() { # LABEL ROWS-SELECT CREATE INSERT
 	local db=$T/floor.db
-	cp "$T/empty-new.db" "$T/src.db"
-	OKO_DB=$T/src.db "$OKO" import results "$1" >/dev/null 2>&1 || { echo "    SQLite alone: FAILED"; return 1; }
 	: >"$T/floor-ins"; : >"$T/floor-com"
 	for _ in $(seq "$RUNS"); do
 		cp "$T/empty-new.db" "$db"
@@ -113,26 +114,42 @@ sqlite_floor() { # FILE
 PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA cache_size = -65536;
 PRAGMA temp_store = MEMORY; PRAGMA foreign_keys = OFF; PRAGMA ignore_check_constraints = ON;
 ATTACH '$T/src.db' AS src;
-CREATE TEMP TABLE rows AS SELECT * FROM src.result;
+CREATE TEMP TABLE rows AS $2;
 DETACH src;
+$3
 BEGIN;
 .timer on
-INSERT INTO main.result SELECT * FROM temp.rows;
+$4;
 COMMIT;
 SQL
 		grep -o 'real [0-9.]*' "$T/floor.out" | sed -n 1p | cut -d' ' -f2 >>"$T/floor-ins"
 		grep -o 'real [0-9.]*' "$T/floor.out" | sed -n 2p | cut -d' ' -f2 >>"$T/floor-com"
 	done
-	rm -f "$db" "$db-wal" "$db-shm" "$T/src.db" "$T/src.db-wal" "$T/src.db-shm"
+	rm -f "$db" "$db-wal" "$db-shm"
 	local ins com
 	ins=$(median <"$T/floor-ins")
 	com=$(median <"$T/floor-com")
 	if [ -z "$ins" ] || [ -z "$com" ]; then
-		echo "    SQLite alone: FAILED"
+		echo "    $1: FAILED"
 		tail -3 "$T/floor.out"
 		return 1
 	fi
-	awk -v i="$ins" -v c="$com" 'BEGIN { printf "    SQLite alone, the same rows: insert %.2f s, commit %.2f s (the store'"'"'s floor)\n", i, c }'
+	awk -v l="$1" -v i="$ins" -v c="$com" 'BEGIN { printf "    %s: insert %.2f s, commit %.2f s\n", l, i, c }'
+}
+
+sqlite_floor() { # FILE
+	cp "$T/empty-new.db" "$T/src.db"
+	OKO_DB=$T/src.db "$OKO" import results "$1" >/dev/null 2>&1 || { echo "    SQLite alone: FAILED"; return 1; }
+	floor_one "SQLite alone, the same rows (the store's floor)" "SELECT * FROM src.result" "" \
+		"INSERT INTO main.result SELECT * FROM temp.rows"
+	floor_one "the same, a narrow row a participant" \
+		"SELECT procedure_id, school_id, code, CAST(coalesce(scores, x'') || x'00112233445566778899' AS BLOB) AS data FROM src.result" \
+		"CREATE TABLE floor_r (procedure_id INTEGER NOT NULL, school_id INTEGER NOT NULL, code TEXT NOT NULL, data BLOB, PRIMARY KEY (procedure_id, school_id, code)) WITHOUT ROWID;" \
+		"INSERT INTO floor_r SELECT * FROM temp.rows"
+	floor_one "the same, one row a school and procedure" "SELECT * FROM src.result_pack" \
+		"CREATE TABLE floor_r (procedure_id INTEGER NOT NULL, school_id INTEGER NOT NULL, data BLOB NOT NULL, PRIMARY KEY (procedure_id, school_id)) WITHOUT ROWID;" \
+		"INSERT INTO floor_r SELECT * FROM temp.rows"
+	rm -f "$T/src.db" "$T/src.db-wal" "$T/src.db-shm"
 }
 
 make_csv 1000000 "$T/1m.csv"
