@@ -18,6 +18,7 @@
 #include "base/mem.h"
 #include "base/str.h"
 #include "import/import.h"
+#include "import/named.h"
 #include "model/observer.h"
 #include "model/plan.h"
 #include "model/procedure.h"
@@ -25,115 +26,6 @@
 
 #define MAX_OBSERVERS 20000 /* a region's registry holds thousands */
 #define MAX_ACTS 100000
-
-/* What both readers share: the file, the header mapping, the problems. */
-struct reader {
-	const char *path;
-	struct diag_list *diags;
-	struct db *db;
-	struct table_src src;
-	struct arena arena;
-	int ncols;
-	const char *const (*names)[4];
-	const bool *required;
-	int col[16];
-	char header[16][64];
-	bool have_header;
-	long rows, bad;
-	struct hmap schools; /* login → school id (aliases too) */
-	struct hmap seen;    /* keys met so far → their row */
-};
-
-static void err_at(struct reader *rd, long row, int k, const char *value, const char *code,
-		   const char *fmt, ...) __attribute__((format(printf, 6, 7)));
-
-static void err_at(struct reader *rd, long row, int k, const char *value, const char *code,
-		   const char *fmt, ...)
-{
-	char col[128] = "", msg[1024];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
-	va_end(ap);
-	if (k >= 0)
-		table_colname(&rd->src, rd->col[k], rd->header[k], col, sizeof col);
-	diag_add(rd->diags, DIAG_ERROR, rd->path, rd->src.sheet, row, k >= 0 ? col : NULL, value,
-		 code, "%s", msg);
-}
-
-/* The header row: maps the columns, reports the required ones missing. */
-static int map_header(struct reader *rd, const struct table_row *r)
-{
-	rd->have_header = true;
-	for (int k = 0; k < rd->ncols; k++) {
-		rd->col[k] = table_column(r, rd->names[k]);
-		str_copy_utf8(rd->header[k], sizeof rd->header[k],
-			      rd->col[k] >= 0 ? r->v[rd->col[k]] : rd->names[k][0]);
-		if (rd->col[k] < 0 && rd->required[k])
-			diag_add(rd->diags, DIAG_ERROR, rd->path, rd->src.sheet, r->row, NULL, NULL,
-				 "missing_column", "в строке заголовков нет обязательного столбца «%s»",
-				 rd->names[k][0]);
-	}
-	return diag_errors(rd->diags) ? ERR_INVALID : 0;
-}
-
-static const char *cell(struct reader *rd, const struct table_row *r, int k)
-{
-	return table_cell_dup(&rd->arena, r, rd->col[k]);
-}
-
-static void reader_init(struct reader *rd, struct db *d, const char *path,
-			const struct import_opts *o, struct diag_list *diags)
-{
-	memset(rd, 0, sizeof *rd);
-	rd->path = o->name && *o->name ? o->name : path;
-	rd->diags = diags;
-	rd->db = d;
-	arena_init(&rd->arena, 0);
-	hmap_init(&rd->schools);
-	hmap_init(&rd->seen);
-}
-
-static void reader_free(struct reader *rd)
-{
-	arena_free(&rd->arena);
-	hmap_free(&rd->schools);
-	hmap_free(&rd->seen);
-}
-
-/* Reads the whole table through fn; a reading failure becomes a problem. */
-static int read_all(struct reader *rd, const char *path, const struct import_opts *o,
-		    table_row_fn fn, void *ctx)
-{
-	struct table_in in = import_input(path, o);
-	return import_read_table(&in, fn, ctx, &rd->src, rd->path, &rd->have_header, rd->diags);
-}
-
-/* The next item of a list separated by spaces, commas or semicolons; NULL at the end.
- * Cuts the text in place (it is the reader's own copy). */
-static char *next_token(char **p, const char *seps)
-{
-	char *s = *p;
-	while (*s && strchr(seps, *s))
-		s++;
-	if (!*s)
-		return NULL;
-	char *e = s;
-	while (*e && !strchr(seps, *e))
-		e++;
-	if (*e)
-		*e++ = '\0';
-	*p = e;
-	return s;
-}
-
-static bool has_control(const char *s)
-{
-	for (; *s; s++)
-		if ((unsigned char)*s < 0x20)
-			return true;
-	return false;
-}
 
 /* ---- observers.csv ---- */
 
@@ -153,7 +45,7 @@ static const char *const obs_cols[O_NCOLS][4] = {
 static const bool obs_required[O_NCOLS] = { true, true, true, true, true, true, false, false };
 
 struct obs_reader {
-	struct reader rd;
+	struct named_reader rd;
 	const char *campaign;
 	char first[PLAN_DATE_LEN], last[PLAN_DATE_LEN]; /* the campaign's days; "" when none */
 	int64_t only_municipality;
@@ -171,13 +63,13 @@ static int cmp_str(const void *a, const void *b)
 static void parse_schools(struct obs_reader *or, long row, int k, const char *text,
 			  int64_t *ids, int *n)
 {
-	struct reader *rd = &or->rd;
+	struct named_reader *rd = &or->rd;
 	char *copy = arena_strdup(&rd->arena, text), *p = copy, *login;
 	*n = 0;
-	while ((login = next_token(&p, " \t,;"))) {
+	while ((login = named_token(&p, " \t,;"))) {
 		int64_t id;
 		if (!hmap_get(&rd->schools, login, strlen(login), &id)) {
-			err_at(rd, row, k, text, "school", "школы с логином «%s» нет в реестре школ", login);
+			named_err(rd, row, k, text, "school", "школы с логином «%s» нет в реестре школ", login);
 			continue;
 		}
 		bool dup = false;
@@ -186,7 +78,7 @@ static void parse_schools(struct obs_reader *or, long row, int k, const char *te
 		if (dup)
 			continue;
 		if (*n == OBS_MAX_SCHOOLS) {
-			err_at(rd, row, k, text, "too_many", "больше %d школ у одного наблюдателя",
+			named_err(rd, row, k, text, "too_many", "больше %d школ у одного наблюдателя",
 			       OBS_MAX_SCHOOLS);
 			return;
 		}
@@ -197,18 +89,18 @@ static void parse_schools(struct obs_reader *or, long row, int k, const char *te
 /* available: real dates within the campaign, sorted, each once. */
 static void parse_days(struct obs_reader *or, long row, const char *text, struct obs_person *p)
 {
-	struct reader *rd = &or->rd;
+	struct named_reader *rd = &or->rd;
 	char *copy = arena_strdup(&rd->arena, text), *q = copy, *day;
 	p->ndays = 0;
-	while ((day = next_token(&q, " \t,;"))) {
+	while ((day = named_token(&q, " \t,;"))) {
 		if (!plan_date_valid(day)) {
-			err_at(rd, row, O_AVAIL, text, "date",
+			named_err(rd, row, O_AVAIL, text, "date",
 			       "«%s» — не дата: нужны даты в виде ГГГГ-ММ-ДД через пробел, например "
 			       "2021-04-13 2021-04-15", day);
 			continue;
 		}
 		if (!or->first[0]) {
-			err_at(rd, row, O_AVAIL, text, "no_window",
+			named_err(rd, row, O_AVAIL, text, "no_window",
 			       "в кампании «%s» нет процедур с периодом проведения: даты доступности "
 			       "проверить не с чем (сначала загрузите план-график)", or->campaign);
 			return;
@@ -217,7 +109,7 @@ static void parse_days(struct obs_reader *or, long row, const char *text, struct
 			char a[PLAN_DATE_LEN], b[PLAN_DATE_LEN];
 			plan_date_ru(or->first, a);
 			plan_date_ru(or->last, b);
-			err_at(rd, row, O_AVAIL, text, "outside", "дата %s вне кампании «%s» (%s–%s)", day,
+			named_err(rd, row, O_AVAIL, text, "outside", "дата %s вне кампании «%s» (%s–%s)", day,
 			       or->campaign, a, b);
 			continue;
 		}
@@ -227,7 +119,7 @@ static void parse_days(struct obs_reader *or, long row, const char *text, struct
 		if (dup)
 			continue;
 		if (p->ndays == OBS_MAX_DAYS) {
-			err_at(rd, row, O_AVAIL, text, "too_many", "больше %d дат доступности", OBS_MAX_DAYS);
+			named_err(rd, row, O_AVAIL, text, "too_many", "больше %d дат доступности", OBS_MAX_DAYS);
 			return;
 		}
 		snprintf(p->days[p->ndays++], PLAN_DATE_LEN, "%s", day);
@@ -238,33 +130,33 @@ static void parse_days(struct obs_reader *or, long row, const char *text, struct
 static int observer_row(void *ctx, const struct table_row *r)
 {
 	struct obs_reader *or = ctx;
-	struct reader *rd = &or->rd;
+	struct named_reader *rd = &or->rd;
 	if (!rd->have_header)
-		return map_header(rd, r);
+		return named_header(rd, r);
 	if (table_row_blank(r))
 		return 0;
 	if (++rd->rows > MAX_OBSERVERS) {
-		err_at(rd, r->row, -1, NULL, "too_many_rows",
+		named_err(rd, r->row, -1, NULL, "too_many_rows",
 		       "больше %d строк: это не похоже на реестр наблюдателей", MAX_OBSERVERS);
 		return ERR_LIMIT;
 	}
 	size_t before = diag_errors(rd->diags);
 	struct obs_person *p = xcalloc(1, sizeof *p);
-	const char *code = cell(rd, r, O_ID), *name = cell(rd, r, O_NAME),
-		   *kind = cell(rd, r, O_KIND), *mun = cell(rd, r, O_MUN),
-		   *works = cell(rd, r, O_WORKS), *children = cell(rd, r, O_CHILDREN),
-		   *maxday = cell(rd, r, O_MAXDAY), *avail = cell(rd, r, O_AVAIL);
+	const char *code = named_cell(rd, r, O_ID), *name = named_cell(rd, r, O_NAME),
+		   *kind = named_cell(rd, r, O_KIND), *mun = named_cell(rd, r, O_MUN),
+		   *works = named_cell(rd, r, O_WORKS), *children = named_cell(rd, r, O_CHILDREN),
+		   *maxday = named_cell(rd, r, O_MAXDAY), *avail = named_cell(rd, r, O_AVAIL);
 
 	if (!*code) {
-		err_at(rd, r->row, O_ID, code, "required", "не указан код наблюдателя");
-	} else if (strlen(code) >= OBS_CODE_MAX || has_control(code)) {
-		err_at(rd, r->row, O_ID, code, "id",
+		named_err(rd, r->row, O_ID, code, "required", "не указан код наблюдателя");
+	} else if (strlen(code) >= OBS_CODE_MAX || named_has_control(code)) {
+		named_err(rd, r->row, O_ID, code, "id",
 		       "код наблюдателя — не длиннее %d байт, без управляющих символов",
 		       OBS_CODE_MAX - 1);
 	} else {
 		int64_t first;
 		if (hmap_get(&rd->seen, code, strlen(code), &first))
-			err_at(rd, r->row, O_ID, code, "duplicate",
+			named_err(rd, r->row, O_ID, code, "duplicate",
 			       "наблюдатель «%s» повторяется: строки %lld и %ld", code, (long long)first,
 			       r->row);
 		else
@@ -272,9 +164,9 @@ static int observer_row(void *ctx, const struct table_row *r)
 		snprintf(p->code, sizeof p->code, "%s", code);
 	}
 	if (!*name)
-		err_at(rd, r->row, O_NAME, name, "required", "не указаны ФИО наблюдателя");
-	else if (strlen(name) >= OBS_NAME_MAX || has_control(name))
-		err_at(rd, r->row, O_NAME, name, "name", "слишком длинные ФИО (больше %d байт)",
+		named_err(rd, r->row, O_NAME, name, "required", "не указаны ФИО наблюдателя");
+	else if (strlen(name) >= OBS_NAME_MAX || named_has_control(name))
+		named_err(rd, r->row, O_NAME, name, "name", "слишком длинные ФИО (больше %d байт)",
 		       OBS_NAME_MAX - 1);
 	else
 		snprintf(p->name, sizeof p->name, "%s", name);
@@ -283,15 +175,15 @@ static int observer_row(void *ctx, const struct table_row *r)
 	else if (str_fold_eq(kind, "специалист"))
 		p->kind = OBS_SPECIALIST;
 	else
-		err_at(rd, r->row, O_KIND, kind, "kind",
+		named_err(rd, r->row, O_KIND, kind, "kind",
 		       *kind ? "вид наблюдателя — «общественный» или «специалист»"
 			     : "не указан вид наблюдателя: «общественный» или «специалист»");
 	if (*mun) {
 		if (registry_municipality_find(rd->db, mun, &p->municipality_id))
-			err_at(rd, r->row, O_MUN, mun, "municipality",
+			named_err(rd, r->row, O_MUN, mun, "municipality",
 			       "такого муниципалитета нет в реестре школ");
 		else if (or->only_municipality && p->municipality_id != or->only_municipality)
-			err_at(rd, r->row, O_MUN, mun, "scope",
+			named_err(rd, r->row, O_MUN, mun, "scope",
 			       "можно загружать только наблюдателей своего муниципалитета");
 	} else {
 		p->municipality_id = or->only_municipality;
@@ -300,7 +192,7 @@ static int observer_row(void *ctx, const struct table_row *r)
 	parse_schools(or, r->row, O_CHILDREN, children, p->children_at, &p->nchildren);
 	long m = 1;
 	if (*maxday && (str_to_int(maxday, strlen(maxday), &m) || m < 1 || m > 10))
-		err_at(rd, r->row, O_MAXDAY, maxday, "max_per_day",
+		named_err(rd, r->row, O_MAXDAY, maxday, "max_per_day",
 		       "наблюдений в день — целое число от 1 до 10 (пусто — 1)");
 	p->max_per_day = (int)m;
 	parse_days(or, r->row, avail, p);
@@ -341,9 +233,9 @@ int import_observers(struct db *d, const char *path, const struct import_opts *o
 		     int64_t campaign_id, struct diag_list *diags, struct import_stats *st)
 {
 	struct obs_reader or = { .only_municipality = o->only_municipality };
-	struct reader *rd = &or.rd;
+	struct named_reader *rd = &or.rd;
 	char cname[PLAN_NAME_MAX] = "";
-	reader_init(rd, d, path, o, diags);
+	named_init(rd, d, path, o, diags);
 	rd->ncols = O_NCOLS;
 	rd->names = obs_cols;
 	rd->required = obs_required;
@@ -356,7 +248,7 @@ int import_observers(struct db *d, const char *path, const struct import_opts *o
 	    (rc = registry_school_index(d, &rd->schools)))
 		goto out;
 	or.campaign = cname;
-	rc = read_all(rd, path, o, observer_row, &or);
+	rc = named_read(rd, path, o, observer_row, &or);
 	st->rows = rd->rows;
 	st->rejected = rd->bad;
 	if (rc)
@@ -375,7 +267,7 @@ int import_observers(struct db *d, const char *path, const struct import_opts *o
 		if (!frc && or.only_municipality) {
 			struct obs_person *was = xcalloc(1, sizeof *was);
 			if (!(rc = observer_get(d, id, was)) && was->municipality_id != or.only_municipality) {
-				err_at(rd, or.rowof[i], O_ID, p->code, "scope",
+				named_err(rd, or.rowof[i], O_ID, p->code, "scope",
 				       "наблюдатель с этим кодом уже есть в реестре другого муниципалитета");
 				st->rejected++;
 			}
@@ -384,7 +276,7 @@ int import_observers(struct db *d, const char *path, const struct import_opts *o
 				break;
 		}
 		if ((rc = observer_put(d, p, by))) {
-			err_at(rd, or.rowof[i], O_ID, p->code, "db", "не удалось сохранить наблюдателя: %s",
+			named_err(rd, or.rowof[i], O_ID, p->code, "db", "не удалось сохранить наблюдателя: %s",
 			       db_errmsg(d));
 			break;
 		}
@@ -405,7 +297,7 @@ out:
 			 st->rejected);
 	free(or.items);
 	free(or.rowof);
-	reader_free(rd);
+	named_free(rd);
 	return rc;
 }
 
@@ -440,7 +332,7 @@ struct act_item {
 };
 
 struct act_reader {
-	struct reader rd;
+	struct named_reader rd;
 	struct hmap procs; /* code → procedure id */
 	struct procedure *proc;
 	struct act_item *items;
@@ -463,21 +355,21 @@ static int parse_yes(const char *s)
 
 static void parse_stages(struct act_reader *ar, long row, const char *text, int *bits)
 {
-	struct reader *rd = &ar->rd;
+	struct named_reader *rd = &ar->rd;
 	long v;
 	*bits = 0;
 	if (!*text)
 		return;
 	if (!str_to_int(text, strlen(text), &v)) {
 		if (v < 0 || v >= 1 << OBS_NSTAGES)
-			err_at(rd, row, A_STAGES, text, "stages", "этапы числом — от 0 до %d",
+			named_err(rd, row, A_STAGES, text, "stages", "этапы числом — от 0 до %d",
 			       (1 << OBS_NSTAGES) - 1);
 		else
 			*bits = (int)v;
 		return;
 	}
 	char *copy = arena_strdup(&rd->arena, text), *p = copy, *t;
-	while ((t = next_token(&p, ";"))) {
+	while ((t = named_token(&p, ";"))) {
 		size_t n = str_trim((const char **)&t, strlen(t));
 		t[n] = '\0';
 		if (!n)
@@ -487,7 +379,7 @@ static void parse_stages(struct act_reader *ar, long row, const char *text, int 
 			if (str_fold_eq(t, obs_stage_title(i)))
 				found = i;
 		if (found < 0)
-			err_at(rd, row, A_STAGES, text, "stage",
+			named_err(rd, row, A_STAGES, text, "stage",
 			       "неизвестный этап «%s»; этапы: %s; %s; %s; %s; %s (через «;»)", t,
 			       obs_stage_title(0), obs_stage_title(1), obs_stage_title(2),
 			       obs_stage_title(3), obs_stage_title(4));
@@ -499,10 +391,10 @@ static void parse_stages(struct act_reader *ar, long row, const char *text, int 
 static void parse_violations(struct act_reader *ar, long row, const char *text,
 			     struct act_item *it)
 {
-	struct reader *rd = &ar->rd;
+	struct named_reader *rd = &ar->rd;
 	char *copy = arena_strdup(&rd->arena, text), *p = copy, *t;
 	it->nviolations = 0;
-	while ((t = next_token(&p, ";"))) {
+	while ((t = named_token(&p, ";"))) {
 		size_t n = str_trim((const char **)&t, strlen(t));
 		t[n] = '\0';
 		if (!n)
@@ -510,7 +402,7 @@ static void parse_violations(struct act_reader *ar, long row, const char *text,
 		int64_t id;
 		int rc = observer_violation_kind_find(rd->db, t, &id);
 		if (rc) {
-			err_at(rd, row, A_VIOL, text, "violation",
+			named_err(rd, row, A_VIOL, text, "violation",
 			       rc == ERR_NOTFOUND ? "нарушения «%s» нет в списке нарушений (список ведёт "
 						    "регион)" : "не удалось найти нарушение «%s»", t);
 			continue;
@@ -521,7 +413,7 @@ static void parse_violations(struct act_reader *ar, long row, const char *text,
 		if (dup)
 			continue;
 		if (it->nviolations == OBS_MAX_VIOLATIONS) {
-			err_at(rd, row, A_VIOL, text, "too_many", "больше %d нарушений в одном акте",
+			named_err(rd, row, A_VIOL, text, "too_many", "больше %d нарушений в одном акте",
 			       OBS_MAX_VIOLATIONS);
 			return;
 		}
@@ -532,77 +424,77 @@ static void parse_violations(struct act_reader *ar, long row, const char *text,
 static int act_row(void *ctx, const struct table_row *r)
 {
 	struct act_reader *ar = ctx;
-	struct reader *rd = &ar->rd;
+	struct named_reader *rd = &ar->rd;
 	if (!rd->have_header)
-		return map_header(rd, r);
+		return named_header(rd, r);
 	if (table_row_blank(r))
 		return 0;
 	if (++rd->rows > MAX_ACTS) {
-		err_at(rd, r->row, -1, NULL, "too_many_rows", "больше %d строк: это не похоже на акты",
+		named_err(rd, r->row, -1, NULL, "too_many_rows", "больше %d строк: это не похоже на акты",
 		       MAX_ACTS);
 		return ERR_LIMIT;
 	}
 	size_t before = diag_errors(rd->diags);
 	struct act_item it = { .row = r->row };
-	it.code = cell(rd, r, A_PROC);
-	it.login = cell(rd, r, A_SCHOOL);
-	it.observer = cell(rd, r, A_OBS);
-	const char *started = cell(rd, r, A_STARTED), *ended = cell(rd, r, A_ENDED),
-		   *stages = cell(rd, r, A_STAGES), *noviol = cell(rd, r, A_NOVIOL),
-		   *viol = cell(rd, r, A_VIOL);
-	it.comment = cell(rd, r, A_COMMENT);
+	it.code = named_cell(rd, r, A_PROC);
+	it.login = named_cell(rd, r, A_SCHOOL);
+	it.observer = named_cell(rd, r, A_OBS);
+	const char *started = named_cell(rd, r, A_STARTED), *ended = named_cell(rd, r, A_ENDED),
+		   *stages = named_cell(rd, r, A_STAGES), *noviol = named_cell(rd, r, A_NOVIOL),
+		   *viol = named_cell(rd, r, A_VIOL);
+	it.comment = named_cell(rd, r, A_COMMENT);
 
 	if (!*it.code) {
-		err_at(rd, r->row, A_PROC, it.code, "required", "не указан код процедуры");
+		named_err(rd, r->row, A_PROC, it.code, "required", "не указан код процедуры");
 	} else if (!hmap_get(&ar->procs, it.code, strlen(it.code), &it.procedure_id)) {
 		if (procedure_get(rd->db, it.code, ar->proc))
-			err_at(rd, r->row, A_PROC, it.code, "procedure", "такой процедуры нет в базе");
+			named_err(rd, r->row, A_PROC, it.code, "procedure", "такой процедуры нет в базе");
 		else
 			hmap_put(&ar->procs, it.code, strlen(it.code), it.procedure_id = ar->proc->id);
 	}
 	if (!hmap_get(&rd->schools, it.login, strlen(it.login), &it.school_id))
-		err_at(rd, r->row, A_SCHOOL, it.login, "school",
+		named_err(rd, r->row, A_SCHOOL, it.login, "school",
 		       *it.login ? "школы с таким логином нет в реестре школ" : "не указан логин школы");
 	if (!*it.observer || observer_find(rd->db, it.observer, &it.observer_id))
-		err_at(rd, r->row, A_OBS, it.observer, "observer",
+		named_err(rd, r->row, A_OBS, it.observer, "observer",
 		       *it.observer ? "наблюдателя с таким кодом нет в реестре наблюдателей"
 				    : "не указан код наблюдателя");
 	bool times = true;
 	if (!plan_time_valid(started)) {
-		err_at(rd, r->row, A_STARTED, started, "time", "время начала — ЧЧ:ММ, например 09:00");
+		named_err(rd, r->row, A_STARTED, started, "time", "время начала — ЧЧ:ММ, например 09:00");
 		times = false;
 	}
 	if (!plan_time_valid(ended)) {
-		err_at(rd, r->row, A_ENDED, ended, "time", "время окончания — ЧЧ:ММ, например 10:30");
+		named_err(rd, r->row, A_ENDED, ended, "time", "время окончания — ЧЧ:ММ, например 10:30");
 		times = false;
 	}
 	if (times && strcmp(ended, started) < 0)
-		err_at(rd, r->row, A_ENDED, ended, "time_order",
+		named_err(rd, r->row, A_ENDED, ended, "time_order",
 		       "время окончания раньше времени начала (%s)", started);
 	snprintf(it.started, sizeof it.started, "%s", started);
 	snprintf(it.ended, sizeof it.ended, "%s", ended);
 	parse_stages(ar, r->row, stages, &it.stages);
 	int yes = parse_yes(noviol);
 	if (yes < 0)
-		err_at(rd, r->row, A_NOVIOL, noviol, "no_violations",
+		named_err(rd, r->row, A_NOVIOL, noviol, "no_violations",
 		       "«нарушений не выявлено»: 1 (да) или 0 (нет)");
 	it.no_violations = yes == 1;
 	size_t vbefore = diag_errors(rd->diags);
 	parse_violations(ar, r->row, viol, &it);
 	if (yes >= 0 && diag_errors(rd->diags) == vbefore) {
 		if (it.no_violations && it.nviolations)
-			err_at(rd, r->row, A_NOVIOL, noviol, "contradiction",
+			named_err(rd, r->row, A_NOVIOL, noviol, "contradiction",
 			       "отмечено «нарушений не выявлено», а в столбце нарушений они есть");
 		else if (!it.no_violations && !it.nviolations)
-			err_at(rd, r->row, A_VIOL, viol, "required",
+			named_err(rd, r->row, A_VIOL, viol, "required",
 			       "не отмечено ни «нарушений не выявлено», ни одно нарушение");
 	}
 	if (strlen(it.comment) >= OBS_COMMENT_MAX)
-		err_at(rd, r->row, A_COMMENT, NULL, "comment", "комментарий длиннее %d байт",
+		named_err(rd, r->row, A_COMMENT, NULL, "comment", "комментарий длиннее %d байт",
 		       OBS_COMMENT_MAX - 1);
 	if (diag_errors(rd->diags) == before && it.procedure_id && it.school_id && it.observer_id &&
 	    !observer_assigned_to(rd->db, it.observer_id, it.procedure_id, it.school_id))
-		err_at(rd, r->row, A_OBS, it.observer, "not_assigned",
+		named_err(rd, r->row, A_OBS, it.observer, "not_assigned",
 		       "наблюдатель не назначен на проведение %s в школе %s", it.code, it.login);
 	if (diag_errors(rd->diags) == before) {
 		char key[80];
@@ -610,7 +502,7 @@ static int act_row(void *ctx, const struct table_row *r)
 				  (long long)it.school_id, (long long)it.observer_id);
 		int64_t first;
 		if (hmap_get(&rd->seen, key, (size_t)kn, &first))
-			err_at(rd, r->row, A_OBS, it.observer, "duplicate",
+			named_err(rd, r->row, A_OBS, it.observer, "duplicate",
 			       "акт этого наблюдателя о проведении %s в школе %s повторяется: строки "
 			       "%lld и %ld", it.code, it.login, (long long)first, r->row);
 		else
@@ -629,13 +521,13 @@ int import_acts(struct db *d, const char *path, const struct import_opts *o,
 		struct diag_list *diags, struct import_stats *st)
 {
 	struct act_reader ar = { 0 };
-	struct reader *rd = &ar.rd;
+	struct named_reader *rd = &ar.rd;
 	struct obs_act *a = xcalloc(1, sizeof *a);
 	struct obs_act *stored = NULL;
 	size_t nstored = 0;
 	struct hmap existing;
 	char msg[512];
-	reader_init(rd, d, path, o, diags);
+	named_init(rd, d, path, o, diags);
 	rd->ncols = A_NCOLS;
 	rd->names = act_cols;
 	rd->required = act_required;
@@ -646,7 +538,7 @@ int import_acts(struct db *d, const char *path, const struct import_opts *o,
 	int rc = registry_school_index(d, &rd->schools);
 	if (rc)
 		goto out;
-	rc = read_all(rd, path, o, act_row, &ar);
+	rc = named_read(rd, path, o, act_row, &ar);
 	st->rows = rd->rows;
 	st->rejected = rd->bad;
 	if (rc)
@@ -689,7 +581,7 @@ int import_acts(struct db *d, const char *path, const struct import_opts *o,
 		a->paper = true;
 		msg[0] = '\0';
 		if ((rc = observer_act_put_in(d, a, by, &id, msg, sizeof msg))) {
-			err_at(rd, it->row, -1, NULL, "act", "акт не сохранён: %s; не сохранено ничего",
+			named_err(rd, it->row, -1, NULL, "act", "акт не сохранён: %s; не сохранено ничего",
 			       *msg ? msg : err_str(rc));
 			st->rejected++;
 			break;
@@ -714,6 +606,6 @@ out:
 	free(ar.items);
 	hmap_free(&ar.procs);
 	hmap_free(&existing);
-	reader_free(rd);
+	named_free(rd);
 	return rc;
 }

@@ -19,6 +19,7 @@
 #include "base/mem.h"
 #include "base/str.h"
 #include "import/import.h"
+#include "import/named.h"
 #include "model/procedure.h"
 #include "model/recheck.h"
 #include "model/registry.h"
@@ -29,119 +30,6 @@
 #define MAX_RECHECKS 100000  /* a commission's protocols: thousands */
 #define MAX_PROCS 64         /* procedures in one rechecks file */
 #define DEFAULT_MAX_WORKS 200
-
-/* What both readers share: the file, the header mapping, the problems. */
-struct reader {
-	const char *path;
-	struct diag_list *diags;
-	struct db *db;
-	struct table_src src;
-	struct arena arena;
-	int ncols;
-	const char *const (*names)[4];
-	const bool *required;
-	int col[16];
-	char header[16][64];
-	bool have_header;
-	long rows, bad;
-	struct hmap schools; /* login → school id (aliases too) */
-	struct hmap seen;    /* keys met so far → their row */
-};
-
-/* A problem at a row and a column given by its index in the file and its header text. */
-static void err_cell(struct reader *rd, long row, int col, const char *header, const char *value,
-		     const char *code, const char *fmt, ...) __attribute__((format(printf, 7, 8)));
-
-static void err_cell(struct reader *rd, long row, int col, const char *header, const char *value,
-		     const char *code, const char *fmt, ...)
-{
-	char cname[128] = "", msg[1024];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
-	va_end(ap);
-	if (col >= 0)
-		table_colname(&rd->src, col, header, cname, sizeof cname);
-	diag_add(rd->diags, DIAG_ERROR, rd->path, rd->src.sheet, row, col >= 0 ? cname : NULL, value,
-		 code, "%s", msg);
-}
-
-/* A problem at one of the named columns k (-1: the row as a whole). */
-#define err_at(rd, row, k, value, code, ...)                                                   \
-	err_cell((rd), (row), (k) >= 0 ? (rd)->col[(k) >= 0 ? (k) : 0] : -1,                  \
-		 (rd)->header[(k) >= 0 ? (k) : 0], (value), (code), __VA_ARGS__)
-
-/* The header row: maps the named columns, reports the required ones missing. */
-static int map_header(struct reader *rd, const struct table_row *r)
-{
-	rd->have_header = true;
-	for (int k = 0; k < rd->ncols; k++) {
-		rd->col[k] = table_column(r, rd->names[k]);
-		str_copy_utf8(rd->header[k], sizeof rd->header[k],
-			      rd->col[k] >= 0 ? r->v[rd->col[k]] : rd->names[k][0]);
-		if (rd->col[k] < 0 && rd->required[k])
-			diag_add(rd->diags, DIAG_ERROR, rd->path, rd->src.sheet, r->row, NULL, NULL,
-				 "missing_column", "в строке заголовков нет обязательного столбца «%s»",
-				 rd->names[k][0]);
-	}
-	return diag_errors(rd->diags) ? ERR_INVALID : 0;
-}
-
-static const char *cell(struct reader *rd, const struct table_row *r, int k)
-{
-	return table_cell_dup(&rd->arena, r, rd->col[k]);
-}
-
-static void reader_init(struct reader *rd, struct db *d, const char *path,
-			const struct import_opts *o, struct diag_list *diags)
-{
-	memset(rd, 0, sizeof *rd);
-	rd->path = o->name && *o->name ? o->name : path;
-	rd->diags = diags;
-	rd->db = d;
-	arena_init(&rd->arena, 0);
-	hmap_init(&rd->schools);
-	hmap_init(&rd->seen);
-}
-
-static void reader_free(struct reader *rd)
-{
-	arena_free(&rd->arena);
-	hmap_free(&rd->schools);
-	hmap_free(&rd->seen);
-}
-
-static int read_all(struct reader *rd, const char *path, const struct import_opts *o,
-		    table_row_fn fn, void *ctx)
-{
-	struct table_in in = import_input(path, o);
-	return import_read_table(&in, fn, ctx, &rd->src, rd->path, &rd->have_header, rd->diags);
-}
-
-/* The next item of a list separated by any of seps; NULL at the end. Cuts in place. */
-static char *next_token(char **p, const char *seps)
-{
-	char *s = *p;
-	while (*s && strchr(seps, *s))
-		s++;
-	if (!*s)
-		return NULL;
-	char *e = s;
-	while (*e && !strchr(seps, *e))
-		e++;
-	if (*e)
-		*e++ = '\0';
-	*p = e;
-	return s;
-}
-
-static bool has_control(const char *s)
-{
-	for (; *s; s++)
-		if ((unsigned char)*s < 0x20)
-			return true;
-	return false;
-}
 
 /* A whole non-negative number of plain digits (no sign, no spaces inside); -1 otherwise. */
 static long plain_int(const char *s)
@@ -175,7 +63,7 @@ static const char *const exp_cols[E_NCOLS][4] = {
 static const bool exp_required[E_NCOLS] = { true, true, true, false, true, true, false, false };
 
 struct exp_reader {
-	struct reader rd;
+	struct named_reader rd;
 	int64_t only_municipality;
 	struct rc_expert_row *items;
 	long *rowof;
@@ -188,13 +76,13 @@ struct exp_reader {
 static void parse_schools(struct exp_reader *er, long row, int k, const char *text,
 			  int64_t *ids, int *n)
 {
-	struct reader *rd = &er->rd;
+	struct named_reader *rd = &er->rd;
 	char *copy = arena_strdup(&rd->arena, text), *p = copy, *login;
 	*n = 0;
-	while ((login = next_token(&p, " \t,;"))) {
+	while ((login = named_token(&p, " \t,;"))) {
 		int64_t id;
 		if (!hmap_get(&rd->schools, login, strlen(login), &id)) {
-			err_at(rd, row, k, text, "school", "школы с логином «%s» нет в реестре школ", login);
+			named_err(rd, row, k, text, "school", "школы с логином «%s» нет в реестре школ", login);
 			continue;
 		}
 		bool dup = false;
@@ -203,7 +91,7 @@ static void parse_schools(struct exp_reader *er, long row, int k, const char *te
 		if (dup)
 			continue;
 		if (*n == RC_MAX_SCHOOLS) {
-			err_at(rd, row, k, text, "too_many", "больше %d школ у одного эксперта",
+			named_err(rd, row, k, text, "too_many", "больше %d школ у одного эксперта",
 			       RC_MAX_SCHOOLS);
 			return;
 		}
@@ -215,10 +103,10 @@ static void parse_schools(struct exp_reader *er, long row, int k, const char *te
 static void parse_subjects(struct exp_reader *er, long row, const char *text, char *out,
 			   size_t outn)
 {
-	struct reader *rd = &er->rd;
+	struct named_reader *rd = &er->rd;
 	char *copy = arena_strdup(&rd->arena, text), *p = copy, *s;
 	out[0] = '\0';
-	while ((s = next_token(&p, " \t,;"))) {
+	while ((s = named_token(&p, " \t,;"))) {
 		char up[8];
 		size_t len = strlen(s);
 		bool known = false;
@@ -229,7 +117,7 @@ static void parse_subjects(struct exp_reader *er, long row, const char *text, ch
 				known = !strcmp(procedure_subjects[i], up);
 		}
 		if (!known) {
-			err_at(rd, row, E_SUBJ, text, "subject",
+			named_err(rd, row, E_SUBJ, text, "subject",
 			       "«%s» — не код предмета: нужны коды через пробел или запятую, например "
 			       "RU MA (пусто — любой предмет)", s);
 			continue;
@@ -242,7 +130,7 @@ static void parse_subjects(struct exp_reader *er, long row, const char *text, ch
 			continue;
 		size_t used = strlen(out);
 		if (used + strlen(up) + 2 > outn) {
-			err_at(rd, row, E_SUBJ, text, "too_many", "слишком много предметов");
+			named_err(rd, row, E_SUBJ, text, "too_many", "слишком много предметов");
 			return;
 		}
 		snprintf(out + used, outn - used, "%s%s", used ? "," : "", up);
@@ -252,33 +140,33 @@ static void parse_subjects(struct exp_reader *er, long row, const char *text, ch
 static int expert_row(void *ctx, const struct table_row *r)
 {
 	struct exp_reader *er = ctx;
-	struct reader *rd = &er->rd;
+	struct named_reader *rd = &er->rd;
 	if (!rd->have_header)
-		return map_header(rd, r);
+		return named_header(rd, r);
 	if (table_row_blank(r))
 		return 0;
 	if (++rd->rows > MAX_EXPERTS) {
-		err_at(rd, r->row, -1, NULL, "too_many_rows",
+		named_err(rd, r->row, -1, NULL, "too_many_rows",
 		       "больше %d строк: это не похоже на реестр экспертов", MAX_EXPERTS);
 		return ERR_LIMIT;
 	}
 	size_t before = diag_errors(rd->diags);
 	struct rc_expert_row *e = xcalloc(1, sizeof *e);
 	int64_t uid = 0;
-	const char *code = cell(rd, r, E_ID), *name = cell(rd, r, E_NAME), *mun = cell(rd, r, E_MUN),
-		   *subj = cell(rd, r, E_SUBJ), *works = cell(rd, r, E_WORKS),
-		   *children = cell(rd, r, E_CHILDREN), *maxw = cell(rd, r, E_MAX),
-		   *login = cell(rd, r, E_LOGIN);
+	const char *code = named_cell(rd, r, E_ID), *name = named_cell(rd, r, E_NAME), *mun = named_cell(rd, r, E_MUN),
+		   *subj = named_cell(rd, r, E_SUBJ), *works = named_cell(rd, r, E_WORKS),
+		   *children = named_cell(rd, r, E_CHILDREN), *maxw = named_cell(rd, r, E_MAX),
+		   *login = named_cell(rd, r, E_LOGIN);
 
 	if (!*code) {
-		err_at(rd, r->row, E_ID, code, "required", "не указан код эксперта");
-	} else if (strlen(code) >= RC_CODE_MAX || has_control(code)) {
-		err_at(rd, r->row, E_ID, code, "id",
+		named_err(rd, r->row, E_ID, code, "required", "не указан код эксперта");
+	} else if (strlen(code) >= RC_CODE_MAX || named_has_control(code)) {
+		named_err(rd, r->row, E_ID, code, "id",
 		       "код эксперта — не длиннее %d байт, без управляющих символов", RC_CODE_MAX - 1);
 	} else {
 		int64_t first;
 		if (hmap_get(&rd->seen, code, strlen(code), &first))
-			err_at(rd, r->row, E_ID, code, "duplicate",
+			named_err(rd, r->row, E_ID, code, "duplicate",
 			       "эксперт «%s» повторяется: строки %lld и %ld", code, (long long)first,
 			       r->row);
 		else
@@ -286,18 +174,18 @@ static int expert_row(void *ctx, const struct table_row *r)
 		snprintf(e->code, sizeof e->code, "%s", code);
 	}
 	if (!*name)
-		err_at(rd, r->row, E_NAME, name, "required", "не указаны ФИО эксперта");
-	else if (strlen(name) >= RC_NAME_MAX || has_control(name))
-		err_at(rd, r->row, E_NAME, name, "name", "слишком длинные ФИО (больше %d байт)",
+		named_err(rd, r->row, E_NAME, name, "required", "не указаны ФИО эксперта");
+	else if (strlen(name) >= RC_NAME_MAX || named_has_control(name))
+		named_err(rd, r->row, E_NAME, name, "name", "слишком длинные ФИО (больше %d байт)",
 		       RC_NAME_MAX - 1);
 	else
 		snprintf(e->name, sizeof e->name, "%s", name);
 	if (*mun) {
 		if (registry_municipality_find(rd->db, mun, &e->municipality_id))
-			err_at(rd, r->row, E_MUN, mun, "municipality",
+			named_err(rd, r->row, E_MUN, mun, "municipality",
 			       "такого муниципалитета нет в реестре школ");
 		else if (er->only_municipality && e->municipality_id != er->only_municipality)
-			err_at(rd, r->row, E_MUN, mun, "scope",
+			named_err(rd, r->row, E_MUN, mun, "scope",
 			       "можно загружать только экспертов своего муниципалитета");
 	} else {
 		e->municipality_id = er->only_municipality;
@@ -307,7 +195,7 @@ static int expert_row(void *ctx, const struct table_row *r)
 	parse_schools(er, r->row, E_CHILDREN, children, e->children_at, &e->nchildren);
 	long m = *maxw ? plain_int(maxw) : DEFAULT_MAX_WORKS;
 	if (m < 1 || m > 10000)
-		err_at(rd, r->row, E_MAX, maxw, "max_works",
+		named_err(rd, r->row, E_MAX, maxw, "max_works",
 		       "наибольшее число работ — целое число от 1 до 10000 (пусто — %d)",
 		       DEFAULT_MAX_WORKS);
 	e->max_works = m < 1 ? 1 : (int)m;
@@ -316,18 +204,18 @@ static int expert_row(void *ctx, const struct table_row *r)
 		int64_t first;
 		int urc = strlen(login) < sizeof e->login ? user_find(rd->db, login, &u) : ERR_NOTFOUND;
 		if (urc == ERR_NOTFOUND)
-			err_at(rd, r->row, E_LOGIN, login, "login",
+			named_err(rd, r->row, E_LOGIN, login, "login",
 			       "пользователя с логином «%s» нет (oko user add %s --role expert)", login,
 			       login);
 		else if (urc)
-			err_at(rd, r->row, E_LOGIN, login, "db", "не удалось прочитать пользователя: %s",
+			named_err(rd, r->row, E_LOGIN, login, "db", "не удалось прочитать пользователя: %s",
 			       err_str(urc));
 		else if (u.role != ROLE_EXPERT)
-			err_at(rd, r->row, E_LOGIN, login, "role",
+			named_err(rd, r->row, E_LOGIN, login, "role",
 			       "пользователь «%s» — не эксперт (его роль: %s)", login,
 			       user_role_title(u.role));
 		else if (hmap_get(&er->logins, login, strlen(login), &first))
-			err_at(rd, r->row, E_LOGIN, login, "duplicate",
+			named_err(rd, r->row, E_LOGIN, login, "duplicate",
 			       "вход «%s» указан у двух экспертов: строки %lld и %ld", login,
 			       (long long)first, r->row);
 		else {
@@ -355,8 +243,8 @@ int import_experts(struct db *d, const char *path, const struct import_opts *o,
 		   struct diag_list *diags, struct import_stats *st)
 {
 	struct exp_reader er = { .only_municipality = o->only_municipality };
-	struct reader *rd = &er.rd;
-	reader_init(rd, d, path, o, diags);
+	struct named_reader *rd = &er.rd;
+	named_init(rd, d, path, o, diags);
 	hmap_init(&er.logins);
 	rd->ncols = E_NCOLS;
 	rd->names = exp_cols;
@@ -365,7 +253,7 @@ int import_experts(struct db *d, const char *path, const struct import_opts *o,
 	int rc = registry_school_index(d, &rd->schools);
 	if (rc)
 		goto out;
-	rc = read_all(rd, path, o, expert_row, &er);
+	rc = named_read(rd, path, o, expert_row, &er);
 	st->rows = rd->rows;
 	st->rejected = rd->bad;
 	if (rc)
@@ -384,7 +272,7 @@ int import_experts(struct db *d, const char *path, const struct import_opts *o,
 		if (!frc && er.only_municipality) {
 			struct rc_expert_row *was = xcalloc(1, sizeof *was);
 			if (!(rc = expert_get(d, id, was)) && was->municipality_id != er.only_municipality) {
-				err_at(rd, er.rowof[i], E_ID, e->code, "scope",
+				named_err(rd, er.rowof[i], E_ID, e->code, "scope",
 				       "эксперт с этим кодом уже есть в реестре другого муниципалитета");
 				st->rejected++;
 			}
@@ -393,7 +281,7 @@ int import_experts(struct db *d, const char *path, const struct import_opts *o,
 				break;
 		}
 		if ((rc = expert_put(d, e, by))) {
-			err_at(rd, er.rowof[i], E_ID, e->code, "db", "не удалось сохранить эксперта: %s",
+			named_err(rd, er.rowof[i], E_ID, e->code, "db", "не удалось сохранить эксперта: %s",
 			       db_errmsg(d));
 			break;
 		}
@@ -403,7 +291,7 @@ int import_experts(struct db *d, const char *path, const struct import_opts *o,
 				break;
 			if ((rc = expert_link_user(d, id, er.user_id[i], msg, sizeof msg))) {
 				if (rc == ERR_INVALID) {
-					err_at(rd, er.rowof[i], E_LOGIN, e->login, "login", "%s",
+					named_err(rd, er.rowof[i], E_LOGIN, e->login, "login", "%s",
 					       *msg ? msg : "вход не связан с экспертом");
 					st->rejected++;
 					rc = 0;
@@ -430,7 +318,7 @@ out:
 	free(er.rowof);
 	free(er.user_id);
 	hmap_free(&er.logins);
-	reader_free(rd);
+	named_free(rd);
 	return rc;
 }
 
@@ -471,7 +359,7 @@ struct rc_item {
 };
 
 struct rc_reader {
-	struct reader rd;
+	struct named_reader rd;
 	int64_t only_municipality;
 	struct pos_col *pc;
 	int npc;
@@ -491,7 +379,7 @@ static int numbered(const char *h)
 	return v >= 1 && v <= PROC_MAX_POSITIONS ? (int)v : 0;
 }
 
-static bool is_named(const struct reader *rd, int c)
+static bool is_named(const struct named_reader *rd, int c)
 {
 	for (int k = 0; k < rd->ncols; k++)
 		if (rd->col[k] == c)
@@ -501,8 +389,8 @@ static bool is_named(const struct reader *rd, int c)
 
 static int recheck_header(struct rc_reader *rr, const struct table_row *r)
 {
-	struct reader *rd = &rr->rd;
-	int rc = map_header(rd, r);
+	struct named_reader *rd = &rr->rd;
+	int rc = named_header(rd, r);
 	rr->pc = xcalloc(r->n ? r->n : 1, sizeof *rr->pc);
 	for (size_t c = 0; c < r->n; c++) {
 		const char *s = r->v[c];
@@ -510,7 +398,7 @@ static int recheck_header(struct rc_reader *rr, const struct table_row *r)
 		if (!n || is_named(rd, (int)c))
 			continue;
 		if (rr->npc >= PROC_MAX_POSITIONS) {
-			err_cell(rd, r->row, (int)c, r->v[c], NULL, "columns",
+			named_err_cell(rd, r->row, (int)c, r->v[c], NULL, "columns",
 				 "больше %d столбцов позиций", PROC_MAX_POSITIONS);
 			return ERR_INVALID;
 		}
@@ -533,7 +421,7 @@ static int recheck_header(struct rc_reader *rr, const struct table_row *r)
  * row only, as «нет в базе»). */
 static struct rc_proc *row_procedure(struct rc_reader *rr, long row, const char *code)
 {
-	struct reader *rd = &rr->rd;
+	struct named_reader *rd = &rr->rd;
 	int64_t k;
 	if (hmap_get(&rr->proc_of, code, strlen(code), &k))
 		return k >= 0 ? rr->procs[k] : NULL;
@@ -541,12 +429,12 @@ static struct rc_proc *row_procedure(struct rc_reader *rr, long row, const char 
 	int rc = strlen(code) < sizeof p->p.code ? procedure_get(rd->db, code, &p->p) : ERR_NOTFOUND;
 	if (rc || rr->nprocs == MAX_PROCS) {
 		if (rc == ERR_NOTFOUND)
-			err_at(rd, row, R_PROC, code, "procedure", "процедуры «%s» нет в базе", code);
+			named_err(rd, row, R_PROC, code, "procedure", "процедуры «%s» нет в базе", code);
 		else if (rc)
-			err_at(rd, row, R_PROC, code, "db", "не удалось прочитать процедуру: %s",
+			named_err(rd, row, R_PROC, code, "db", "не удалось прочитать процедуру: %s",
 			       err_str(rc));
 		else
-			err_at(rd, row, R_PROC, code, "too_many", "больше %d процедур в одном файле",
+			named_err(rd, row, R_PROC, code, "too_many", "больше %d процедур в одном файле",
 			       MAX_PROCS);
 		free(p);
 		hmap_put(&rr->proc_of, code, strlen(code), -1);
@@ -574,7 +462,7 @@ static struct rc_proc *row_procedure(struct rc_reader *rr, long row, const char 
 static void row_scores(struct rc_reader *rr, const struct table_row *r, struct rc_proc *p,
 		       uint8_t *s)
 {
-	struct reader *rd = &rr->rd;
+	struct named_reader *rd = &rr->rd;
 	bool have[PROC_MAX_POSITIONS] = { false };
 	for (int j = 0; j < rr->npc; j++) {
 		const struct pos_col *pc = &rr->pc[j];
@@ -583,31 +471,31 @@ static void row_scores(struct rc_reader *rr, const struct table_row *r, struct r
 		if (i < 0) {
 			if (*v && !p->bad_col[j]) {
 				p->bad_col[j] = 1;
-				err_cell(rd, r->row, pc->col, pc->header, v, "position",
+				named_err_cell(rd, r->row, pc->col, pc->header, v, "position",
 					 "у процедуры %s нет позиции «%s»", p->p.code, pc->header);
 			}
 			continue;
 		}
 		const struct position *pos = &p->p.pos[i];
 		if (!*v) {
-			err_cell(rd, r->row, pc->col, pc->header, v, "required",
+			named_err_cell(rd, r->row, pc->col, pc->header, v, "required",
 				 "не указан балл позиции «%s» (от 0 до %d)", pos->label, pos->max);
 			have[i] = true;
 			continue;
 		}
 		if (have[i]) {
-			err_cell(rd, r->row, pc->col, pc->header, v, "duplicate_position",
+			named_err_cell(rd, r->row, pc->col, pc->header, v, "duplicate_position",
 				 "балл позиции «%s» указан в двух столбцах", pos->label);
 			continue;
 		}
 		have[i] = true;
 		long x = plain_int(v);
 		if (x < 0) {
-			err_cell(rd, r->row, pc->col, pc->header, v, "score",
+			named_err_cell(rd, r->row, pc->col, pc->header, v, "score",
 				 "балл — целое число от 0 до %d (максимум позиции «%s»)", pos->max,
 				 pos->label);
 		} else if (x > pos->max) {
-			err_cell(rd, r->row, pc->col, pc->header, v, "above_max",
+			named_err_cell(rd, r->row, pc->col, pc->header, v, "above_max",
 				 "балл %ld больше максимума позиции «%s»: %d", x, pos->label, pos->max);
 		} else {
 			s[i] = (uint8_t)x;
@@ -615,7 +503,7 @@ static void row_scores(struct rc_reader *rr, const struct table_row *r, struct r
 	}
 	for (int i = 0; i < p->p.npos; i++)
 		if (!have[i])
-			err_at(rd, r->row, -1, NULL, "missing_position",
+			named_err(rd, r->row, -1, NULL, "missing_position",
 			       "нет балла позиции «%s» процедуры %s: в файле нет её столбца "
 			       "(p%d или «%s»)", p->p.pos[i].label, p->p.code, i + 1, p->p.pos[i].label);
 }
@@ -631,51 +519,51 @@ static bool expert_has(const int64_t *ids, int n, int64_t id)
 static int recheck_row(void *ctx, const struct table_row *r)
 {
 	struct rc_reader *rr = ctx;
-	struct reader *rd = &rr->rd;
+	struct named_reader *rd = &rr->rd;
 	if (!rd->have_header)
 		return recheck_header(rr, r);
 	if (table_row_blank(r))
 		return 0;
 	if (++rd->rows > MAX_RECHECKS) {
-		err_at(rd, r->row, -1, NULL, "too_many_rows",
+		named_err(rd, r->row, -1, NULL, "too_many_rows",
 		       "больше %d строк: загрузите проверки несколькими файлами", MAX_RECHECKS);
 		return ERR_LIMIT;
 	}
 	size_t before = diag_errors(rd->diags);
 	struct rc_item it = { .row = r->row };
-	const char *proc = cell(rd, r, R_PROC), *school = cell(rd, r, R_SCHOOL),
-		   *code = cell(rd, r, R_CODE), *check = cell(rd, r, R_CHECK),
-		   *expert = cell(rd, r, R_EXPERT);
+	const char *proc = named_cell(rd, r, R_PROC), *school = named_cell(rd, r, R_SCHOOL),
+		   *code = named_cell(rd, r, R_CODE), *check = named_cell(rd, r, R_CHECK),
+		   *expert = named_cell(rd, r, R_EXPERT);
 	struct rc_proc *p = NULL;
 	int64_t sid = 0;
 	if (!*proc)
-		err_at(rd, r->row, R_PROC, proc, "required", "не указана процедура");
+		named_err(rd, r->row, R_PROC, proc, "required", "не указана процедура");
 	else
 		p = row_procedure(rr, r->row, proc);
 	if (!*school)
-		err_at(rd, r->row, R_SCHOOL, school, "required", "не указан логин школы");
+		named_err(rd, r->row, R_SCHOOL, school, "required", "не указан логин школы");
 	else if (!hmap_get(&rd->schools, school, strlen(school), &sid))
-		err_at(rd, r->row, R_SCHOOL, school, "school", "школы с логином «%s» нет в реестре школ",
+		named_err(rd, r->row, R_SCHOOL, school, "school", "школы с логином «%s» нет в реестре школ",
 		       school);
 	if (!*code)
-		err_at(rd, r->row, R_CODE, code, "required", "не указан код участника");
+		named_err(rd, r->row, R_CODE, code, "required", "не указан код участника");
 	long cno = plain_int(check);
 	if (cno != 2 && cno != 3)
-		err_at(rd, r->row, R_CHECK, check, "check",
+		named_err(rd, r->row, R_CHECK, check, "check",
 		       "номер проверки — 2 (вторая проверка, эксперт) или 3 (третья, при значительном "
 		       "расхождении)");
 	it.check_no = (int)cno;
 	if (!*expert) {
-		err_at(rd, r->row, R_EXPERT, expert, "required", "не указан код эксперта");
+		named_err(rd, r->row, R_EXPERT, expert, "required", "не указан код эксперта");
 	} else {
 		int erc = strlen(expert) < RC_CODE_MAX ? expert_find(rd->db, expert, &it.expert_id)
 						       : ERR_NOTFOUND;
 		if (erc == ERR_NOTFOUND)
-			err_at(rd, r->row, R_EXPERT, expert, "expert",
+			named_err(rd, r->row, R_EXPERT, expert, "expert",
 			       "эксперта с кодом «%s» нет в реестре экспертов (oko recheck experts "
 			       "import)", expert);
 		else if (erc)
-			err_at(rd, r->row, R_EXPERT, expert, "db", "не удалось прочитать эксперта: %s",
+			named_err(rd, r->row, R_EXPERT, expert, "db", "не удалось прочитать эксперта: %s",
 			       err_str(erc));
 	}
 	if (p) {
@@ -687,11 +575,11 @@ static int recheck_row(void *ctx, const struct table_row *r)
 		int64_t wid;
 		int wrc = recheck_work_find(rd->db, p->p.id, school, code, &wid);
 		if (wrc == ERR_NOTFOUND) {
-			err_at(rd, r->row, R_CODE, code, "not_sampled",
+			named_err(rd, r->row, R_CODE, code, "not_sampled",
 			       "работа не отобрана для перепроверки: участника «%s» школы %s нет в "
 			       "выборке процедуры %s", code, school, p->p.code);
 		} else if (wrc) {
-			err_at(rd, r->row, R_CODE, code, "db", "не удалось прочитать работу: %s",
+			named_err(rd, r->row, R_CODE, code, "db", "не удалось прочитать работу: %s",
 			       err_str(wrc));
 		} else {
 			it.work_id = wid;
@@ -699,7 +587,7 @@ static int recheck_row(void *ctx, const struct table_row *r)
 			int64_t first;
 			int kn = snprintf(key, sizeof key, "%lld/%d", (long long)wid, it.check_no);
 			if (hmap_get(&rd->seen, key, (size_t)kn, &first))
-				err_at(rd, r->row, R_CHECK, check, "duplicate",
+				named_err(rd, r->row, R_CHECK, check, "duplicate",
 				       "проверка %d этой работы повторяется: строки %lld и %ld",
 				       it.check_no, (long long)first, r->row);
 			else
@@ -714,31 +602,31 @@ static int recheck_row(void *ctx, const struct table_row *r)
 		if (!grc)
 			grc = expert_get(rd->db, it.expert_id, e);
 		if (grc) {
-			err_at(rd, r->row, -1, NULL, "db", "не удалось прочитать работу или эксперта: %s",
+			named_err(rd, r->row, -1, NULL, "db", "не удалось прочитать работу или эксперта: %s",
 			       err_str(grc));
 		} else {
 			if (rr->only_municipality && w->municipality_id != rr->only_municipality)
-				err_at(rd, r->row, R_SCHOOL, school, "scope",
+				named_err(rd, r->row, R_SCHOOL, school, "scope",
 				       "школа не своего муниципалитета: загружать можно проверки только "
 				       "своих работ");
 			if (expert_has(e->works_at, e->nworks, w->school_id))
-				err_at(rd, r->row, R_EXPERT, expert, "conflict",
+				named_err(rd, r->row, R_EXPERT, expert, "conflict",
 				       "эксперт «%s» работает в школе %s: он не может проверять её работы",
 				       expert, school);
 			else if (expert_has(e->children_at, e->nchildren, w->school_id))
-				err_at(rd, r->row, R_EXPERT, expert, "conflict",
+				named_err(rd, r->row, R_EXPERT, expert, "conflict",
 				       "у эксперта «%s» в школе %s учится ребёнок: он не может проверять "
 				       "её работы", expert, school);
 			if (it.check_no == 2 || it.check_no == 3) {
 				int other = it.check_no == 2 ? 1 : 0;
 				if (w->expert_id[other] == it.expert_id)
-					err_at(rd, r->row, R_EXPERT, expert, "twice",
+					named_err(rd, r->row, R_EXPERT, expert, "twice",
 					       "эксперт «%s» уже проверял эту работу (проверка %d): одну "
 					       "работу эксперт проверяет один раз", expert, other + 2);
 				int self = it.check_no - 2;
 				if (w->done[self] && w->expert_id[self] &&
 				    w->expert_id[self] != it.expert_id)
-					err_at(rd, r->row, R_EXPERT, expert, "done",
+					named_err(rd, r->row, R_EXPERT, expert, "done",
 					       "проверка %d этой работы уже закончена другим экспертом "
 					       "(«%s»): заменить её можно только проверкой того же эксперта",
 					       it.check_no, w->expert[self]);
@@ -770,7 +658,7 @@ static int by_check(const void *a, const void *b)
  * another expert. Items are sorted by check number. */
 static int third_checks(struct rc_reader *rr)
 {
-	struct reader *rd = &rr->rd;
+	struct named_reader *rd = &rr->rd;
 	const struct scope all = scope_all();
 	struct rc_work *w = xcalloc(1, sizeof *w);
 	int rc = 0;
@@ -789,18 +677,18 @@ static int third_checks(struct rc_reader *rr)
 		const struct procedure *p = &it->proc->p;
 		int n = p->npos < w->npos || !w->npos ? p->npos : w->npos;
 		if (!s2) {
-			err_at(rd, it->row, R_CHECK, "3", "no_check2",
+			named_err(rd, it->row, R_CHECK, "3", "no_check2",
 			       "третья проверка раньше второй: у этой работы нет законченной второй "
 			       "проверки");
 			rd->bad++;
 		} else if (!rc_significant(&it->proc->cfg, p->has_scale ? p->scale : NULL, w->s1, s2, n)) {
-			err_at(rd, it->row, R_CHECK, "3", "no_discrepancy",
+			named_err(rd, it->row, R_CHECK, "3", "no_discrepancy",
 			       "третья проверка не нужна: вторая проверка не расходится с оценкой школы "
 			       "значительно (на %d балла по позиции или на отметку)",
 			       it->proc->cfg.point_diff);
 			rd->bad++;
 		} else if (two && e2 == it->expert_id) {
-			err_at(rd, it->row, R_EXPERT, "", "twice",
+			named_err(rd, it->row, R_EXPERT, "", "twice",
 			       "третью проверку делает другой эксперт, не тот, что делал вторую");
 			rd->bad++;
 		}
@@ -813,8 +701,8 @@ int import_rechecks(struct db *d, const char *path, const struct import_opts *o,
 		    struct diag_list *diags, struct import_stats *st)
 {
 	struct rc_reader rr = { .only_municipality = o->only_municipality };
-	struct reader *rd = &rr.rd;
-	reader_init(rd, d, path, o, diags);
+	struct named_reader *rd = &rr.rd;
+	named_init(rd, d, path, o, diags);
 	hmap_init(&rr.proc_of);
 	rd->ncols = R_NCOLS;
 	rd->names = rc_cols;
@@ -824,7 +712,7 @@ int import_rechecks(struct db *d, const char *path, const struct import_opts *o,
 	int rc = registry_school_index(d, &rd->schools);
 	if (rc)
 		goto out;
-	rc = read_all(rd, path, o, recheck_row, &rr);
+	rc = named_read(rd, path, o, recheck_row, &rr);
 	/* The third checks are judged over the whole file, also when other rows are refused:
 	 * every problem of the file is named at once. */
 	if ((!rc || (rc == ERR_INVALID && rd->have_header)) && rr.n) {
@@ -843,7 +731,7 @@ int import_rechecks(struct db *d, const char *path, const struct import_opts *o,
 		struct rc_item *it = &rr.items[i];
 		if ((rc = recheck_check_import(d, it->work_id, it->check_no, it->expert_id, it->s,
 					       it->proc->p.npos, by))) {
-			err_at(rd, it->row, -1, NULL, "db", "не удалось сохранить проверку: %s",
+			named_err(rd, it->row, -1, NULL, "db", "не удалось сохранить проверку: %s",
 			       rc == ERR_INVALID || rc == ERR_EXISTS ? err_str(rc) : db_errmsg(d));
 			break;
 		}
@@ -871,6 +759,6 @@ out:
 	free(rr.pc);
 	free(rr.items);
 	hmap_free(&rr.proc_of);
-	reader_free(rd);
+	named_free(rd);
 	return rc;
 }
