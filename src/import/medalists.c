@@ -8,7 +8,6 @@
  * column and value in Russian, and the rows are stored through model/medalist in one
  * transaction only when no row is refused. A medalists' file replaces the lists of the
  * (school, year) pairs it names; a thresholds file replaces the thresholds of its years. */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,111 +18,36 @@
 #include "base/mem.h"
 #include "base/str.h"
 #include "import/import.h"
+#include "import/named.h"
 #include "model/medalist.h"
 #include "model/registry.h"
 #include "model/scope.h"
 
 #define MAX_ROWS 200000 /* a region's medalists are thousands a year */
 
-struct reader {
-	const char *path;
-	struct diag_list *diags;
-	struct table_src src;
-	struct arena arena;
-	int ncols;
-	const char *const (*names)[4];
-	int col[8];
-	char header[8][64];
-	bool have_header;
-	long rows, bad;
-	struct hmap seen;
-};
-
-static void err_at(struct reader *rd, long row, int k, const char *value, const char *code,
-		   const char *fmt, ...) __attribute__((format(printf, 6, 7)));
-
-static void err_at(struct reader *rd, long row, int k, const char *value, const char *code,
-		   const char *fmt, ...)
-{
-	char col[128] = "", msg[1024];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
-	va_end(ap);
-	if (k >= 0)
-		table_colname(&rd->src, rd->col[k], rd->header[k], col, sizeof col);
-	diag_add(rd->diags, DIAG_ERROR, rd->path, rd->src.sheet, row, k >= 0 ? col : NULL, value,
-		 code, "%s", msg);
-}
-
-/* Every column is required, but the thresholds' source. */
-static int map_header(struct reader *rd, const struct table_row *r, int optional)
-{
-	rd->have_header = true;
-	for (int k = 0; k < rd->ncols; k++) {
-		rd->col[k] = table_column(r, rd->names[k]);
-		str_copy_utf8(rd->header[k], sizeof rd->header[k],
-			      rd->col[k] >= 0 ? r->v[rd->col[k]] : rd->names[k][0]);
-		if (rd->col[k] < 0 && k != optional)
-			diag_add(rd->diags, DIAG_ERROR, rd->path, rd->src.sheet, r->row, NULL, NULL,
-				 "missing_column", "в строке заголовков нет обязательного столбца «%s»",
-				 rd->names[k][0]);
-	}
-	return diag_errors(rd->diags) ? ERR_INVALID : 0;
-}
-
-static const char *cell(struct reader *rd, const struct table_row *r, int k)
-{
-	return table_cell_dup(&rd->arena, r, rd->col[k]);
-}
-
-static bool has_control(const char *s)
-{
-	for (; *s; s++)
-		if ((unsigned char)*s < 0x20)
-			return true;
-	return false;
-}
-
-static bool too_many(struct reader *rd, const struct table_row *r)
+static bool too_many(struct named_reader *rd, const struct table_row *r)
 {
 	if (++rd->rows <= MAX_ROWS)
 		return false;
-	err_at(rd, r->row, -1, NULL, "too_many_rows", "больше %d строк: это не похоже на список",
+	named_err(rd, r->row, -1, NULL, "too_many_rows", "больше %d строк: это не похоже на список",
 	       MAX_ROWS);
 	return true;
 }
 
 /* A year 2000..2100 into *y; false (and a problem) otherwise. */
-static bool year_ok(struct reader *rd, long row, int k, const char *v, int *y)
+static bool year_ok(struct named_reader *rd, long row, int k, const char *v, int *y)
 {
 	long n;
 	if (!*v) {
-		err_at(rd, row, k, v, "required", "не указан год");
+		named_err(rd, row, k, v, "required", "не указан год");
 		return false;
 	}
 	if (str_to_int(v, strlen(v), &n) || n < 2000 || n > 2100) {
-		err_at(rd, row, k, v, "year", "год — число от 2000 до 2100, например 2025");
+		named_err(rd, row, k, v, "year", "год — число от 2000 до 2100, например 2025");
 		return false;
 	}
 	*y = (int)n;
 	return true;
-}
-
-static void reader_init(struct reader *rd, const char *path, const struct import_opts *o,
-			struct diag_list *diags)
-{
-	memset(rd, 0, sizeof *rd);
-	rd->path = o->name && *o->name ? o->name : path;
-	rd->diags = diags;
-	arena_init(&rd->arena, 0);
-	hmap_init(&rd->seen);
-}
-
-static void reader_free(struct reader *rd)
-{
-	arena_free(&rd->arena);
-	hmap_free(&rd->seen);
 }
 
 /* ---- medalists.csv ---- */
@@ -135,12 +59,11 @@ static const char *const med_cols[M_NCOLS][4] = {
 	{ "code", "код", "код участника", NULL },
 	{ "medal", "медаль", NULL },
 };
+static const bool med_required[M_NCOLS] = { true, true, true, true };
 
 struct med_reader {
-	struct reader rd;
-	struct db *db;
+	struct named_reader rd; /* its schools: login → school id (aliases too) */
 	struct scope scope;
-	struct hmap schools; /* login → school id (aliases too) */
 	struct medalist_item *items;
 	size_t n, cap;
 };
@@ -148,38 +71,38 @@ struct med_reader {
 static int medalist_row(void *ctx, const struct table_row *r)
 {
 	struct med_reader *mr = ctx;
-	struct reader *rd = &mr->rd;
+	struct named_reader *rd = &mr->rd;
 	if (!rd->have_header)
-		return map_header(rd, r, -1);
+		return named_header(rd, r);
 	if (table_row_blank(r))
 		return 0;
 	if (too_many(rd, r))
 		return ERR_LIMIT;
 	size_t before = diag_errors(rd->diags);
 	struct medalist_item it = { 0 };
-	const char *login = cell(rd, r, M_SCHOOL), *year = cell(rd, r, M_YEAR),
-		   *code = cell(rd, r, M_CODE), *medal = cell(rd, r, M_MEDAL);
+	const char *login = named_cell(rd, r, M_SCHOOL), *year = named_cell(rd, r, M_YEAR),
+		   *code = named_cell(rd, r, M_CODE), *medal = named_cell(rd, r, M_MEDAL);
 	if (!*login) {
-		err_at(rd, r->row, M_SCHOOL, login, "required", "не указан логин школы");
-	} else if (!hmap_get(&mr->schools, login, strlen(login), &it.school_id)) {
-		err_at(rd, r->row, M_SCHOOL, login, "school", "школы с этим логином нет в реестре школ");
-	} else if (!scope_sees_school(mr->db, &mr->scope, it.school_id)) {
-		err_at(rd, r->row, M_SCHOOL, login, "scope",
+		named_err(rd, r->row, M_SCHOOL, login, "required", "не указан логин школы");
+	} else if (!hmap_get(&mr->rd.schools, login, strlen(login), &it.school_id)) {
+		named_err(rd, r->row, M_SCHOOL, login, "school", "школы с этим логином нет в реестре школ");
+	} else if (!scope_sees_school(mr->rd.db, &mr->scope, it.school_id)) {
+		named_err(rd, r->row, M_SCHOOL, login, "scope",
 		       mr->scope.kind == SCOPE_SCHOOL ? "можно загружать только медалистов своей школы"
 						      : "эта школа не относится к вашей территории");
 	}
 	year_ok(rd, r->row, M_YEAR, year, &it.year);
 	if (!*code)
-		err_at(rd, r->row, M_CODE, code, "required", "не указан код участника");
-	else if (strlen(code) >= MEDAL_CODE_MAX || has_control(code))
-		err_at(rd, r->row, M_CODE, code, "code",
+		named_err(rd, r->row, M_CODE, code, "required", "не указан код участника");
+	else if (strlen(code) >= MEDAL_CODE_MAX || named_has_control(code))
+		named_err(rd, r->row, M_CODE, code, "code",
 		       "код участника — не длиннее %d байт, без управляющих символов (фамилии и имена не "
 		       "нужны: только код, как в результатах ЕГЭ)", MEDAL_CODE_MAX - 1);
 	else
 		snprintf(it.code, sizeof it.code, "%s", code);
 	it.medal = medal_parse(medal);
 	if (it.medal < 0)
-		err_at(rd, r->row, M_MEDAL, medal, *medal ? "medal" : "required",
+		named_err(rd, r->row, M_MEDAL, medal, *medal ? "medal" : "required",
 		       *medal ? "медаль — «медаль» (до 2024 года), «1» (I степени) или «2» (II степени)"
 			      : "не указана медаль: «медаль», «1» или «2»");
 	if (diag_errors(rd->diags) == before) {
@@ -188,7 +111,7 @@ static int medalist_row(void *ctx, const struct table_row *r)
 				  it.code);
 		int64_t first;
 		if (hmap_get(&rd->seen, key, (size_t)kn, &first))
-			err_at(rd, r->row, M_CODE, code, "duplicate",
+			named_err(rd, r->row, M_CODE, code, "duplicate",
 			       "этот участник этой школы и года уже есть в файле выше (строка %lld)",
 			       (long long)first);
 		else
@@ -217,14 +140,14 @@ static struct scope scope_of_opts(const struct import_opts *o)
 int import_medalists(struct db *d, const char *path, const struct import_opts *o,
 		     struct diag_list *diags, struct import_stats *st)
 {
-	struct med_reader mr = { .db = d, .scope = scope_of_opts(o) };
-	struct reader *rd = &mr.rd;
-	reader_init(rd, path, o, diags);
+	struct med_reader mr = { .scope = scope_of_opts(o) };
+	struct named_reader *rd = &mr.rd;
+	named_init(rd, d, path, o, diags);
 	rd->ncols = M_NCOLS;
 	rd->names = med_cols;
-	hmap_init(&mr.schools);
+	rd->required = med_required;
 	memset(st, 0, sizeof *st);
-	int rc = registry_school_index(d, &mr.schools);
+	int rc = registry_school_index(d, &mr.rd.schools);
 	if (rc)
 		goto out;
 	struct table_in in = import_input(path, o);
@@ -267,8 +190,7 @@ out:
 			 (long)mr.n, schools, st->replaced);
 	}
 	free(mr.items);
-	hmap_free(&mr.schools);
-	reader_free(rd);
+	named_free(rd);
 	return rc;
 }
 
@@ -283,9 +205,11 @@ static const char *const thr_cols[T_NCOLS][4] = {
 	{ "min_mark", "минимальная отметка", "отметка", NULL },
 	{ "source", "источник", NULL },
 };
+/* Every column is required, but the thresholds' source. */
+static const bool thr_required[T_NCOLS] = { true, true, true, true, true, false };
 
 struct thr_reader {
-	struct reader rd;
+	struct named_reader rd;
 	struct medal_threshold *items;
 	size_t n, cap;
 };
@@ -293,25 +217,25 @@ struct thr_reader {
 static int threshold_row(void *ctx, const struct table_row *r)
 {
 	struct thr_reader *tr = ctx;
-	struct reader *rd = &tr->rd;
+	struct named_reader *rd = &tr->rd;
 	if (!rd->have_header)
-		return map_header(rd, r, T_SOURCE);
+		return named_header(rd, r);
 	if (table_row_blank(r))
 		return 0;
 	if (too_many(rd, r))
 		return ERR_LIMIT;
 	size_t before = diag_errors(rd->diags);
 	struct medal_threshold t = { .min_score = -1, .min_mark = -1 };
-	const char *year = cell(rd, r, T_YEAR), *medal = cell(rd, r, T_MEDAL),
-		   *subj = cell(rd, r, T_SUBJECT), *score = cell(rd, r, T_SCORE),
-		   *mark = cell(rd, r, T_MARK), *src = cell(rd, r, T_SOURCE);
+	const char *year = named_cell(rd, r, T_YEAR), *medal = named_cell(rd, r, T_MEDAL),
+		   *subj = named_cell(rd, r, T_SUBJECT), *score = named_cell(rd, r, T_SCORE),
+		   *mark = named_cell(rd, r, T_MARK), *src = named_cell(rd, r, T_SOURCE);
 	year_ok(rd, r->row, T_YEAR, year, &t.year);
 	t.medal = medal_parse(medal);
 	if (t.medal < 0)
-		err_at(rd, r->row, T_MEDAL, medal, "medal",
+		named_err(rd, r->row, T_MEDAL, medal, "medal",
 		       "медаль — «медаль» (до 2024 года), «1» (I степени) или «2» (II степени)");
 	if (!medal_subject_valid(subj))
-		err_at(rd, r->row, T_SUBJECT, subj, "subject",
+		named_err(rd, r->row, T_SUBJECT, subj, "subject",
 		       "предмет — код предмета (RU — русский язык, MA — математика профильного уровня, "
 		       "MB — базового, FI, HI, BI, IS, OB, GG, EN, DE, FR, LI, IN) или «*» — любой "
 		       "другой предмет");
@@ -319,29 +243,29 @@ static int threshold_row(void *ctx, const struct table_row *r)
 		snprintf(t.subject, sizeof t.subject, "%s", subj);
 	long v;
 	if (*score && *mark)
-		err_at(rd, r->row, T_MARK, mark, "threshold",
+		named_err(rd, r->row, T_MARK, mark, "threshold",
 		       "укажите либо минимальный балл, либо минимальную отметку, не оба");
 	else if (*score) {
 		if (str_to_int(score, strlen(score), &v) || v < 0 || v > 100)
-			err_at(rd, r->row, T_SCORE, score, "min_score",
+			named_err(rd, r->row, T_SCORE, score, "min_score",
 			       "минимальный балл — целое число от 0 до 100");
 		else
 			t.min_score = (int)v;
 	} else if (*mark) {
 		if (str_to_int(mark, strlen(mark), &v) || v < 2 || v > 5)
-			err_at(rd, r->row, T_MARK, mark, "min_mark",
+			named_err(rd, r->row, T_MARK, mark, "min_mark",
 			       "минимальная отметка — целое число от 2 до 5");
 		else if (!strcmp(subj, "*"))
-			err_at(rd, r->row, T_MARK, mark, "min_mark",
+			named_err(rd, r->row, T_MARK, mark, "min_mark",
 			       "для «любого другого предмета» порог — тестовый балл, не отметка");
 		else
 			t.min_mark = (int)v;
 	} else {
-		err_at(rd, r->row, T_SCORE, score, "required",
+		named_err(rd, r->row, T_SCORE, score, "required",
 		       "не указан ни минимальный балл, ни минимальная отметка");
 	}
-	if (strlen(src) >= MEDAL_SOURCE_MAX || has_control(src))
-		err_at(rd, r->row, T_SOURCE, src, "source",
+	if (strlen(src) >= MEDAL_SOURCE_MAX || named_has_control(src))
+		named_err(rd, r->row, T_SOURCE, src, "source",
 		       "источник — не длиннее %d байт, в одну строку", MEDAL_SOURCE_MAX - 1);
 	else
 		snprintf(t.source, sizeof t.source, "%s", src);
@@ -350,7 +274,7 @@ static int threshold_row(void *ctx, const struct table_row *r)
 		int kn = snprintf(key, sizeof key, "%d\x1f%d\x1f%s", t.year, t.medal, t.subject);
 		int64_t first;
 		if (hmap_get(&rd->seen, key, (size_t)kn, &first))
-			err_at(rd, r->row, T_SUBJECT, subj, "duplicate",
+			named_err(rd, r->row, T_SUBJECT, subj, "duplicate",
 			       "порог этого года, медали и предмета уже есть в файле выше (строка %lld)",
 			       (long long)first);
 		else
@@ -369,10 +293,11 @@ int import_medal_thresholds(struct db *d, const char *path, const struct import_
 			    struct diag_list *diags, struct import_stats *st)
 {
 	struct thr_reader tr = { 0 };
-	struct reader *rd = &tr.rd;
-	reader_init(rd, path, o, diags);
+	struct named_reader *rd = &tr.rd;
+	named_init(rd, d, path, o, diags);
 	rd->ncols = T_NCOLS;
 	rd->names = thr_cols;
+	rd->required = thr_required;
 	memset(st, 0, sizeof *st);
 	struct table_in in = import_input(path, o);
 	int rc = import_read_table(&in, threshold_row, &tr, &rd->src, rd->path, &rd->have_header,
@@ -401,6 +326,6 @@ out:
 				    : "порогов: %ld; пороги годов из файла заменены",
 			 (long)tr.n);
 	free(tr.items);
-	reader_free(rd);
+	named_free(rd);
 	return rc;
 }

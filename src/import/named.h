@@ -1,6 +1,6 @@
 /* named: the reader the small registries share — a table whose columns are found by their
  * names in the header row (observers.csv and acts.csv in observers.c, experts.csv and
- * rechecks.csv in rechecks.c).
+ * rechecks.csv in rechecks.c, medalists.csv and the medal thresholds in medalists.c).
  *
  * Conventions: a column is known by its index k into the importer's own table of names
  * (up to four spellings each, the first the one messages give) and of required flags;

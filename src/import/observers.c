@@ -7,7 +7,6 @@
  * Both files are small (thousands of rows): every row is checked into memory first, each
  * problem named by row, column and value in Russian, and the rows are stored through
  * model/observer in one transaction only when no row is refused. */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -8,7 +8,6 @@
  * protocols thousands): every row is checked into memory first, each problem named by row,
  * column and value in Russian, and the rows are stored through model/recheck in one
  * transaction only when no row is refused (import_end_tx). */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
