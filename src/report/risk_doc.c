@@ -97,16 +97,20 @@ struct risk_value_words risk_value_words(const char *sign)
 		const char *sign;
 		struct risk_value_words w;
 	} own[] = {
-		{ "boundary_peak", { "границ с пиком", NULL } },
-		{ "twins", { "почти одинаковых пар", "при ожидаемых" } },
-		{ "recheck_inflated", { "средняя разница баллов школы и эксперта", NULL } },
-		{ "journal_mismatch", { "коэффициент корреляции", "при пороге" } },
-		{ "vpr_above_dkr", { "z-статистика разницы (с поправкой на разброс школ)", NULL } },
+		{ "boundary_peak", { "границ с пиком", NULL, RV_PLAIN } },
+		{ "twins", { "почти одинаковых пар", "при ожидаемых", RV_PLAIN } },
+		{ "recheck_inflated", { "средняя разница баллов школы и эксперта", NULL, RV_PLAIN } },
+		{ "journal_mismatch", { "коэффициент корреляции", "при пороге", RV_PLAIN } },
+		{ "vpr_above_dkr", { "z-статистика разницы (с поправкой на разброс школ)", NULL, RV_PLAIN } },
+		{ "share2_rise", { "доля «2» выросла на", "при пороге", RV_POINTS } },
+		{ "journal_gap", { "доля таких работ", "при региональной", RV_PERCENT } },
+		/* its value is its p before the correction, which the line gives anyway */
+		{ "boundary_bunching", { NULL, NULL, RV_PLAIN } },
 	};
 	for (size_t i = 0; sign && i < sizeof own / sizeof *own; i++)
 		if (!strcmp(own[i].sign, sign))
 			return own[i].w;
-	return (struct risk_value_words){ "значение", "при пороге" };
+	return (struct risk_value_words){ "значение", "при пороге", RV_PLAIN };
 }
 
 char *risk_number(char *out, size_t n, double v)
@@ -114,6 +118,18 @@ char *risk_number(char *out, size_t n, double v)
 	if (isfinite(v) && v == floor(v) && fabs(v) < 1e15)
 		return ru_int(out, n, (long long)v);
 	return ru_num(out, n, v, fabs(v) >= 10 ? 1 : 2);
+}
+
+char *risk_value_number(char *out, size_t n, const struct risk_value_words *w, double v)
+{
+	if (w->unit == RV_PLAIN || !isfinite(v))
+		return risk_number(out, n, v);
+	char t[RU_NUM_MAX];
+	double x = round(1000 * v) / 10; /* percent to one decimal, «,0» left out */
+	snprintf(out, n, "%s\xC2\xA0%s",
+		 x == floor(x) ? ru_int(t, sizeof t, (long long)x) : ru_num(t, sizeof t, x, 1),
+		 w->unit == RV_PERCENT ? "%" : "п.\xC2\xA0п.");
+	return out;
 }
 
 char *risk_procedure_words(char *out, size_t n, const char *code)
@@ -252,11 +268,15 @@ static void sign_block(struct doc *d, const struct run_sign *x, bool head)
 	}
 	struct buf b = BUF_INIT;
 	struct risk_value_words vw = risk_value_words(x->sign);
-	buf_printf(&b, "%s: %s %s", risk_procedure_words(t[0], sizeof t[0], x->procedure), vw.value,
-		   risk_number(t[1], sizeof t[1], x->value));
-	if (vw.threshold && isfinite(x->threshold))
-		buf_printf(&b, " %s %s", vw.threshold, risk_number(t[2], sizeof t[2], x->threshold));
-	buf_printf(&b, "; работ %s", ru_int(t[3], sizeof t[3], x->n));
+	buf_printf(&b, "%s: ", risk_procedure_words(t[0], sizeof t[0], x->procedure));
+	if (vw.value) {
+		buf_printf(&b, "%s %s", vw.value, risk_value_number(t[1], sizeof t[1], &vw, x->value));
+		if (vw.threshold && isfinite(x->threshold))
+			buf_printf(&b, " %s %s", vw.threshold,
+				   risk_value_number(t[2], sizeof t[2], &vw, x->threshold));
+		buf_puts(&b, "; ");
+	}
+	buf_printf(&b, "работ %s", ru_int(t[3], sizeof t[3], x->n));
 	if (isfinite(x->q_adj))
 		buf_printf(&b, "; %s (с поправкой на множественность сравнений)", ru_p(t[0], sizeof t[0], x->q_adj));
 	buf_puts(&b, ".");

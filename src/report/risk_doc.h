@@ -29,11 +29,18 @@ char *risk_procedure_words(char *out, size_t n, const char *code);
 char *risk_number(char *out, size_t n, double v);
 
 /* How a sign's value and threshold read: «значение 30,6 при пороге 25,9», or the sign's own
- * words («границ с пиком 2»; threshold NULL: not shown). */
+ * words («границ с пиком 2»; threshold NULL: not shown; value NULL: neither is shown, the
+ * line's p says it all). unit: how both numbers are written
+ * (risk_value_number): as they are, or a share 0..1 as a percent («14,0 %»), or a difference
+ * of two shares in percentage points («18,2 п. п.»). */
+enum risk_value_unit { RV_PLAIN, RV_PERCENT, RV_POINTS };
 struct risk_value_words {
 	const char *value, *threshold;
+	enum risk_value_unit unit;
 };
 struct risk_value_words risk_value_words(const char *sign);
+/* A sign's value or threshold v written in the unit of its words. */
+char *risk_value_number(char *out, size_t n, const struct risk_value_words *w, double v);
 
 /* The card's data. k NULL: the school has no row in the run. */
 struct risk_card {

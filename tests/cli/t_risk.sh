@@ -36,6 +36,19 @@ get region "/risk?all=1&kind=%D0%BB%D0%B8%D1%86%D0%B5%D0%B9"
 expect_eq "risk list filtered by kind" "$code" 200
 get region "/risk/$top"
 expect_eq "evidence card opens" "$code" 200
+# The tiles agree with their numbers: «1 официальный признак», «2 официальных признака».
+plural() { local n=$(($1 % 100)) m=$(($1 % 10)); if [ $n -ge 11 ] && [ $n -le 14 ]; then echo "$4"; elif [ $m -eq 1 ]; then echo "$2"; elif [ $m -ge 2 ] && [ $m -le 4 ]; then echo "$3"; else echo "$4"; fi; }
+# A school whose count of official flags takes the singular or the few form (1–4, 21–24…).
+few=$(sql "SELECT s.login || ' ' || k.official_flags || ' ' || k.works FROM school_risk k JOIN school s ON s.id = k.school_id
+	WHERE k.run_id = $R1 AND k.official_flags % 10 BETWEEN 1 AND 4 AND k.official_flags % 100 NOT BETWEEN 11 AND 14
+	ORDER BY k.rank LIMIT 1")
+read -r fl of wk <<<"$few"
+get region "/risk/$fl"
+expect_grep "the official flags' tile in the right form ($of)" "$T/body" \
+	"<strong>$of</strong>$(plural "$of" "официальный признак" "официальных признака" "официальных признаков")</li>"
+expect_grep "the works' tile in the right form ($wk)" "$T/body" \
+	"</strong>$(plural "$wk" "работа" "работы" "работ")</li></ul>"
+get region "/risk/$top"
 expect_grep "evidence card explains a flag is not a verdict" "$T/body" "а не вывод о нарушении"
 expect_grep "evidence card draws the distribution" "$T/body" "<svg"
 flagged=$(sql "SELECT count(*) FROM sign_result g JOIN school s ON s.id = g.school_id WHERE s.login = '$top'")

@@ -15,6 +15,7 @@
 #include "analysis/analysis.h"
 #include "base/log.h"
 #include "db/db.h"
+#include "report/risk_doc.h"
 #include "stats/catalogue.h"
 
 static void test_complete(void **state)
@@ -132,11 +133,35 @@ static void test_signs_csv(void **state)
 	assert_int_equal(system(cmd), 0);
 }
 
+/* A sign's value reads in the unit its title uses: the rise of the share of «2» in
+ * percentage points (the title says «на 10 п. п.»), the share of works two marks off the
+ * journal as a percent; other values as they are. */
+static void test_value_words(void **state)
+{
+	(void)state;
+	char t[64];
+	struct risk_value_words w = risk_value_words("share2_rise");
+	assert_int_equal(w.unit, RV_POINTS);
+	assert_string_equal(risk_value_number(t, sizeof t, &w, 0.1818), "18,2\xC2\xA0п.\xC2\xA0п.");
+	assert_string_equal(risk_value_number(t, sizeof t, &w, 0.1), "10\xC2\xA0п.\xC2\xA0п.");
+	w = risk_value_words("journal_gap");
+	assert_int_equal(w.unit, RV_PERCENT);
+	assert_string_equal(risk_value_number(t, sizeof t, &w, 0.14), "14\xC2\xA0%");
+	assert_string_equal(risk_value_number(t, sizeof t, &w, 0.02693657661), "2,7\xC2\xA0%");
+	w = risk_value_words("boundary_bunching"); /* its value is a p: not shown */
+	assert_null(w.value);
+	w = risk_value_words("mean_inflated");
+	assert_int_equal(w.unit, RV_PLAIN);
+	assert_string_equal(risk_value_number(t, sizeof t, &w, 30.64), "30,6");
+	assert_string_equal(risk_value_number(t, sizeof t, &w, 0.42), "0,42");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_complete),
 		cmocka_unit_test(test_signs_csv),
+		cmocka_unit_test(test_value_words),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1060,7 +1060,8 @@ void web_observers_tile(struct web_req *r, struct buf *b)
 	}
 	buf_puts(b, "</li><li><strong>");
 	html_int(b, t.acts_violations);
-	buf_puts(b, "</strong>актов с нарушениями из ");
+	html_printf(b, "</strong>%s с нарушениями из ",
+		    str_plural(t.acts_violations, "акт", "акта", "актов"));
 	html_int(b, t.acts);
 	html_printf(b, "</li></ul><p><a href=\"/observers?campaign=%lld\">Наблюдатели и охват</a></p></section>",
 		    (long long)cid);

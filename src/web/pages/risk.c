@@ -612,13 +612,18 @@ static void evidence_tiles(struct web_req *r, struct buf *b, int64_t run, int64_
 	count(b, ranked);
 	html_printf(b, ")</li><li><strong>%s</strong>в списке oko</li><li><strong>", k.listed ? "да" : "нет");
 	count(b, k.official_flags);
-	buf_puts(b, "</strong>официальных признаков</li><li><strong>");
+	html_printf(b, "</strong>%s</li><li><strong>",
+		    str_plural(k.official_flags, "официальный признак", "официальных признака",
+			       "официальных признаков"));
 	count(b, k.published_flags);
-	buf_puts(b, "</strong>опубликованных критериев</li><li><strong>");
+	html_printf(b, "</strong>%s</li><li><strong>",
+		    str_plural(k.published_flags, "опубликованный критерий",
+			       "опубликованных критерия", "опубликованных критериев"));
 	count(b, k.own_flags);
-	buf_puts(b, "</strong>признаков oko</li><li><strong>");
+	html_printf(b, "</strong>%s oko</li><li><strong>",
+		    str_plural(k.own_flags, "признак", "признака", "признаков"));
 	count(b, k.works);
-	buf_puts(b, "</strong>работ</li></ul>");
+	html_printf(b, "</strong>%s</li></ul>", str_plural(k.works, "работа", "работы", "работ"));
 	const char *w = why(&k);
 	if (k.listed && *w) {
 		buf_puts(b, "<p>В списке oko: ");
@@ -674,16 +679,19 @@ static int evidence_signs(struct web_req *r, struct buf *b, int64_t run, int64_t
 		procedure(b, x->procedure);
 		struct risk_value_words vw = risk_value_words(x->sign);
 		buf_puts(b, "</strong>: ");
-		html_text(b, vw.value);
-		buf_putc(b, ' ');
-		html_text(b, risk_number(t1, sizeof t1, x->value));
-		if (vw.threshold && !isnan(x->threshold)) {
+		if (vw.value) {
+			html_text(b, vw.value);
 			buf_putc(b, ' ');
-			html_text(b, vw.threshold);
-			buf_putc(b, ' ');
-			html_text(b, risk_number(t1, sizeof t1, x->threshold));
+			html_text(b, risk_value_number(t1, sizeof t1, &vw, x->value));
+			if (vw.threshold && !isnan(x->threshold)) {
+				buf_putc(b, ' ');
+				html_text(b, vw.threshold);
+				buf_putc(b, ' ');
+				html_text(b, risk_value_number(t1, sizeof t1, &vw, x->threshold));
+			}
+			buf_puts(b, "; ");
 		}
-		buf_puts(b, "; работ ");
+		buf_puts(b, "работ ");
 		count(b, x->n);
 		if (!isnan(x->q_adj)) {
 			buf_puts(b, "; ");
