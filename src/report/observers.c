@@ -14,9 +14,11 @@
 
 #include "base/err.h"
 #include "base/mem.h"
+#include "base/ru.h"
 #include "io/table_write.h"
 #include "model/observer.h"
 #include "model/plan.h"
+#include "model/procedure.h"
 #include "model/unit.h"
 #include "report/observers.h"
 #include "report/pdf.h"
@@ -380,7 +382,7 @@ static void act_draw(struct pdf *p, const void *ctx)
 		 5);
 	char date[PLAN_DATE_LEN], what[160], grade[16];
 	plan_date_ru(a->date, date);
-	snprintf(what, sizeof what, "%s (%s)", plan_subject_name(a->subject), a->procedure);
+	snprintf(what, sizeof what, "%s", plan_subject_name(a->subject));
 	snprintf(grade, sizeof grade, "%d", a->grade);
 	snprintf(t, sizeof t, "%s (%s)", a->school_name, a->school_login);
 	field(p, "Образовательная организация", t);
@@ -436,12 +438,8 @@ static void act_draw(struct pdf *p, const void *ctx)
 		 PDF_CENTER, true);
 	pdf_set_y(p, y + pdf_mm(10));
 	char at[32] = "";
-	if (a->submitted_at[0]) {
-		char d[PLAN_DATE_LEN], iso[PLAN_DATE_LEN];
-		snprintf(iso, sizeof iso, "%.10s", a->submitted_at);
-		plan_date_ru(iso, d);
-		snprintf(at, sizeof at, "%s %.5s UTC", d, strlen(a->submitted_at) > 11 ? a->submitted_at + 11 : "");
-	}
+	if (a->submitted_at[0])
+		ru_moment(at, sizeof at, a->submitted_at); /* the region's time, as the pages give it */
 	snprintf(t, sizeof t, "%s%s%s", a->paper ? "Акт заполнен на бумаге и внесён в oko" : "Акт заполнен в oko",
 		 at[0] ? ": " : ".", at);
 	pdf_para(p, t, "DejaVu Sans Oblique 8", PDF_LEFT, 1);
@@ -465,8 +463,10 @@ int obs_act_pdf(struct db *d, int64_t act_id, struct buf *out, char *msg, size_t
 		goto out;
 	}
 	char title[512], footer[512];
-	snprintf(title, sizeof title, "Акт наблюдения: %s, %s", x->a.school_login, x->a.procedure);
-	snprintf(footer, sizeof footer, "Акт наблюдения · %s · %s", x->a.school_login, x->a.procedure);
+	char proc[160];
+	procedure_title_of(x->a.procedure, x->a.subject, x->a.grade, proc, sizeof proc);
+	snprintf(title, sizeof title, "Акт наблюдения: %s, %s", x->a.school_name, proc);
+	snprintf(footer, sizeof footer, "Акт наблюдения · %s · %s", x->a.school_name, proc);
 	if ((rc = pdf_render(out, title, 15, footer, 0, act_draw, x)))
 		snprintf(msg, n, "не удалось построить PDF");
 out:

@@ -334,6 +334,16 @@ dl reg "/observers/coverage.xlsx?campaign=$cid&by=risk"
 expect_eq "coverage XLSX" "$code" "200 application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 dl obs1 "/acts/$a1.pdf"
 expect_eq "act PDF" "$code" "200 application/pdf"
+# The act says when it was filled in in the region's time, as the pages do, and names the
+# subject in words, never by the procedure's code.
+pdftotext -layout "$T/dl" "$T/act.txt"
+if grep -q 'UTC' "$T/act.txt"; then fail "the act PDF has no UTC time"; else ok "the act PDF has no UTC time"; fi
+if grep -q 'VPR-20' "$T/act.txt"; then fail "the act PDF has no procedure code"; else ok "the act PDF has no procedure code"; fi
+if grep -Eq 'Акт заполнен в oko: [0-9]{2}\.[0-9]{2}\.20[0-9]{2} [0-9]{2}:[0-9]{2}' "$T/act.txt"; then
+	ok "the act PDF gives its moment in Russian form"
+else
+	fail "the act PDF gives its moment in Russian form: $(grep 'Акт заполнен' "$T/act.txt")"
+fi
 
 # --- the registry: upload, logins, violations list
 registry() { sql "SELECT o.code, o.name, o.kind, o.max_per_day, o.municipality_id FROM observer o ORDER BY o.code;
