@@ -1058,9 +1058,15 @@ static int build_info(struct db *d, const struct scope *sc, const struct note_op
 		doc_para(doc, DOC_SUBTITLE, DOC_ALIGN_DEFAULT, false, title);
 		char period[200];
 		plan_period(&p, period, sizeof period);
-		doc_paraf(doc, DOC_BODY, "Меры принимаются в соответствии с документом: %s%s%s%s%s%s.", p.title,
-			  period[0] ? " " : "", period, p.approved[0] ? " (утверждён " : "", p.approved,
-			  p.approved[0] ? ")" : "");
+		char basis[sizeof p.title + sizeof period + sizeof p.approved + 160];
+		snprintf(basis, sizeof basis, "Меры принимаются в соответствии с документом: %s%s%s%s%s%s",
+			 p.title, period[0] ? " " : "", period, p.approved[0] ? " (утверждён " : "",
+			 p.approved, p.approved[0] ? ")" : "");
+		/* a period ends in «г.», which ends the sentence too («… 2021 г.», not «г..») */
+		size_t bl = strlen(basis);
+		if (bl && basis[bl - 1] != '.' && bl + 1 < sizeof basis)
+			strcpy(basis + bl, ".");
+		doc_para(doc, DOC_BODY, DOC_ALIGN_DEFAULT, false, basis);
 		static const char *const tt[] = {
 			"Меры, мероприятия, управленческие решения", "Учёт специфики территории", "Сроки",
 			"Результат принятых управленческих решений"

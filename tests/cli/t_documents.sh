@@ -170,6 +170,13 @@ refused() { # refused DESCRIPTION PATTERN ARGS...: exit status 1 with a Russian 
 refused "an unknown procedure" "процедуры «VPR-2021-XX-4» нет" analytic-note --procedure VPR-2021-XX-4 --out "$T/x.pdf"
 refused "an analytic note about nothing" "укажите процедуру" analytic-note --out "$T/x.pdf"
 refused "an unknown municipality" "муниципалитета «Атлантида» нет" plan --municipality Атлантида --out "$T/x.pdf"
+# A plan not yet approved: its period, ending in «г.», ends the sentence (no «г..»).
+sql "UPDATE mplan SET approved = '' WHERE id = $plan" >/dev/null
+expect_ok "the info-note of a plan not yet approved" document info-note --municipality "$MUN" --date 2021-05-20 --out "$D/info-draft.pdf"
+flat "$D/info-draft.pdf" >"$D/info-draft.txt"
+has "the draft plan's period ends the sentence" "$D/info-draft.txt" "по 31 августа 2021 г. Меры, мероприятия"
+if grep -q 'г\.\.' "$D/info-draft.txt"; then fail "no double period after the period"; else ok "no double period after the period"; fi
+
 refused "an unknown school" "школы с логином «sch000000» нет" info-note --school sch000000 --out "$T/x.pdf"
 refused "an unknown plan" "плана мероприятий № 999 нет" plan --plan 999 --out "$T/x.pdf"
 refused "an unknown campaign" "кампании «Осень 1999» нет" order --campaign "Осень 1999" --out "$T/x.pdf"
