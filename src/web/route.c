@@ -15,6 +15,7 @@
 
 #include "base/err.h"
 #include "base/log.h"
+#include "base/str.h"
 #include "embedded.h"
 #include "model/registry.h"
 #include "web/metrics.h"
@@ -572,6 +573,11 @@ static int parse_value(const struct web_key *k, const char *v, struct arena *a, 
 			why = arena_strdup(a, buf_str(&b));
 		}
 	} else if (k->type == WEB_LOGIN) {
+		/* a login pasted with spaces around it is that login */
+		const char *t = v;
+		size_t tl = str_trim(&t, strlen(v));
+		if (tl != strlen(v))
+			v = text = arena_strndup(a, t, tl);
 		if (!registry_login_valid(v))
 			why = "логин — от 1 до 64 латинских букв, цифр и знаков «_», «-»";
 	} else if (k->type == WEB_CODE) {

@@ -136,14 +136,18 @@ expect_eq "new deadline stored" "$(sql "SELECT upload_deadline FROM plan_procedu
 
 post mun /plan/assign --data-urlencode "campaign=$cid" --data-urlencode "procedure=VPR-2021-RU-4" --data-urlencode "school=edu223017"
 expect_eq "municipality may not assign another municipality's school" "$code" 404
+expect_grep "… told on the plan page" "$T/body" "Школы с логином «edu223017» нет среди школ вашей территории"
+expect_grep "… the plan page with its assign form" "$T/body" 'action="/plan/assign"'
+post mun /plan/assign --data-urlencode "campaign=$cid" --data-urlencode "procedure=VPR-2021-RU-4" --data-urlencode "school=sch999999"
+expect_grep "an unknown login told the same way" "$T/body" "Школы с логином «sch999999» нет среди школ вашей территории"
 post mun /plan/assign --data-urlencode "campaign=$cid" --data-urlencode "municipality=$mun2id"
 expect_eq "municipality may not assign another municipality" "$code" 404
 post mun /plan/assign --data-urlencode "campaign=$cid" --data-urlencode "municipality=all"
 expect_eq "municipality may not assign the whole region" "$code" 404
 post sch /plan/assign --data-urlencode "campaign=$cid" --data-urlencode "school=sch220206"
 expect_eq "school may not assign" "$code" 403
-post mun /plan/assign --data-urlencode "campaign=$cid" --data-urlencode "procedure=VPR-2021-RU-4" --data-urlencode "school=sch220206"
-expect_eq "municipality assigns its school" "$code" 200
+post mun /plan/assign --data-urlencode "campaign=$cid" --data-urlencode "procedure=VPR-2021-RU-4" --data-urlencode "school= sch220206 "
+expect_eq "municipality assigns its school (a login pasted with spaces around it)" "$code" 200
 expect_grep "assignment reported" "$T/body" "Назначено новых пар «процедура — школа»: 1."
 
 # The school fixes its own date; the rule of the parallel

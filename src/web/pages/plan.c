@@ -341,14 +341,28 @@ int page_plan_create(struct web_req *r, struct web_res *w)
 	return render(r, w, id, "Кампания создана. Добавьте процедуры с датами.", true);
 }
 
-/* A school's id by its own login (an alias does not name a school here). */
-static int find_school(struct web_req *r, const char *login, int64_t *id)
+/* A school of the user's territory by its own login (an alias does not name a school
+ * here): its id and name; ERR_NOTFOUND when there is none or the user does not see it. */
+static int find_school(struct web_req *r, const char *login, int64_t *id, const char **name)
 {
 	struct registry_school_card c;
 	int rc = registry_school_get(r->db, login, r->a, &c);
-	if (!rc)
+	if (!rc && !scope_sees_school(r->db, &r->scope, c.id))
+		rc = ERR_NOTFOUND;
+	if (!rc) {
 		*id = c.id;
+		*name = c.name;
+	}
 	return rc;
+}
+
+/* The plan page again with the form's problem: a login typed wrong is not «page not found». */
+static int no_school(struct web_req *r, struct web_res *w, int64_t cid, const char *login)
+{
+	char m[400];
+	snprintf(m, sizeof m, "Школы с логином «%s» нет среди школ вашей территории: проверьте логин.",
+		 login);
+	return refuse(r, w, cid, 404, m);
 }
 
 /* The procedure named by the form's "procedure" key; 0 when absent or unknown. */
@@ -403,9 +417,13 @@ int page_plan_assign(struct web_req *r, struct web_res *w)
 	bool has_school = school && *school, has_mun = mun && *mun;
 	if (has_school == has_mun)
 		return refuse(r, w, cid, 400, "Укажите либо школу, либо муниципалитет.");
+	const char *sname = NULL;
 	if (has_school) {
-		if (find_school(r, school, &sid) || !scope_sees_school(r->db, &r->scope, sid))
-			return ERR_NOTFOUND;
+		int frc = find_school(r, school, &sid, &sname);
+		if (frc == ERR_NOTFOUND)
+			return no_school(r, w, cid, school);
+		if (frc)
+			return frc;
 	} else if (!strcmp(mun, "all")) {
 		if (!is_region(r))
 			return ERR_NOTFOUND;
@@ -437,25 +455,29 @@ int page_plan_unassign(struct web_req *r, struct web_res *w)
 		return refuse(r, w, cid, 400, "Выберите процедуру этой кампании.");
 	if (!school || !*school)
 		return refuse(r, w, cid, 400, "Укажите логин школы.");
-	if (find_school(r, school, &sid) || !scope_sees_school(r->db, &r->scope, sid))
-		return ERR_NOTFOUND;
+	const char *sname = NULL;
+	int frc = find_school(r, school, &sid, &sname);
+	if (frc == ERR_NOTFOUND)
+		return no_school(r, w, cid, school);
+	if (frc)
+		return frc;
 	bool dropped = false;
 	int rc = plan_unassign(r->db, &r->scope, pid, sid, &dropped, msg, sizeof msg);
 	char name[200];
 	web_procedure_name(r->db, code, name, sizeof name);
 	if (rc == ERR_NOTFOUND) {
-		snprintf(m, sizeof m, "Школа %s не назначена на процедуру «%s».", school, name);
+		snprintf(m, sizeof m, "Школа «%s» не назначена на процедуру «%s».", sname, name);
 		return refuse(r, w, cid, 404, m);
 	}
 	if (rc == ERR_EXISTS) {
 		audit_add(r->db, &r->user, NULL, "plan_unassign_refused", school, code, r->ip);
-		snprintf(m, sizeof m, "Школа %s не снята с процедуры «%s»: %s.", school, name, msg);
+		snprintf(m, sizeof m, "Школа «%s» не снята с процедуры «%s»: %s.", sname, name, msg);
 		return refuse(r, w, cid, 409, m);
 	}
 	if (rc)
 		return rc;
 	audit_add(r->db, &r->user, NULL, "plan_unassign", school, code, r->ip);
-	snprintf(m, sizeof m, "Школа %s снята с процедуры «%s»%s.", school, name,
+	snprintf(m, sizeof m, "Школа «%s» снята с процедуры «%s»%s.", sname, name,
 		 dropped ? "; назначение наблюдателя на это проведение отменено" : "");
 	return render(r, w, cid, m, true);
 }
