@@ -131,6 +131,8 @@ start_server
 for u in admin reg mun sch sch2 exp; do login $u "password-$u"; done
 get sch "/pupils?year=2021"
 expect_eq "school sees its pupils page" "$code" 200
+expect_grep "the page leads to the year before" "$T/body" '<a href="/pupils?year=2020">← 2019/20</a>'
+expect_grep "… and to the year after" "$T/body" '<a href="/pupils?year=2022">2021/22 →</a>'
 expect_grep "coordinator sees a name" "$T/body" "Уникальнова"
 for who in admin reg mun exp; do
 	for path in "/pupils?year=2021" "/pupils/slips.pdf?year=2021" "/pupils/protocol.pdf?year=2021"; do
@@ -140,6 +142,9 @@ for who in admin reg mun exp; do
 done
 get sch2 "/pupils?year=2021"
 expect_eq "other school's coordinator opens its own page" "$code" 200
+# A school without codes for a procedure is sent to the codes of that procedure's year.
+get sch2 "/grid/VPR-2021-MA-4"
+expect_grep "the grid without codes leads to the procedure's year" "$T/body" '<a href="/pupils?year=2021">Ученики и коды, 2020/21 учебный год</a>'
 grep -qF "Уникальнова" "$T/body" && fail "other school sees a name" || ok "other school sees no name"
 get sch2 "/pupils/protocol.pdf?year=2021"
 grep -qaF "Уникальнова" "$T/body" && fail "other school's PDF has a name" || ok "other school's PDF has no name"

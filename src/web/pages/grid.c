@@ -211,8 +211,10 @@ static void render_grid(struct web_req *r, struct web_res *w, const struct form_
 	}
 	buf_puts(b, "</section>");
 	if (!fd->n) {
-		buf_puts(b, "<section class=\"card\"><p>Кодов участников этой параллели пока нет: выдайте коды "
-			    "на странице «<a href=\"/pupils\">Ученики и коды</a>».</p></section>");
+		/* the codes of the procedure's school year (procedure.year is the year it ends) */
+		html_printf(b, "<section class=\"card\"><p>Кодов участников этой параллели пока нет: выдайте коды "
+			       "на странице «<a href=\"/pupils?year=%d\">Ученики и коды, %d/%02d учебный год</a>».</p>"
+			       "</section>", p->year, p->year - 1, p->year % 100);
 		html_end(r, w);
 		return;
 	}

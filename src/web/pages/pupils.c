@@ -89,6 +89,15 @@ static int render(struct web_req *r, struct web_res *w, int year, const char *fl
 	int rc = pupil_list(r->db, &r->user, sid, year, cn, &v, &n, msg, sizeof msg);
 	html_begin(r, w, "Ученики и коды");
 	html_printf(b, "<h1>Ученики и коды участников, %d/%02d учебный год</h1>", year - 1, year % 100);
+	/* Each school year has its own lists and codes: the years either side, one click away. */
+	html_printf(b, "<p class=\"years\">Другой учебный год: ");
+	if (year > 2000)
+		html_printf(b, "<a href=\"/pupils?year=%d\">← %d/%02d</a>", year - 1, year - 2, (year - 1) % 100);
+	if (year > 2000 && year < 2100)
+		buf_puts(b, " · ");
+	if (year < 2100)
+		html_printf(b, "<a href=\"/pupils?year=%d\">%d/%02d →</a>", year + 1, year, (year + 1) % 100);
+	buf_puts(b, "</p>");
 	if (flash)
 		notice(b, ok, flash);
 	web_diag_list(b, dl);
