@@ -51,8 +51,9 @@ static void form(struct web_req *r, struct buf *b)
 		    "accept=\".xlsx,.csv,.txt\"></label>");
 	procedures_select(r, b);
 	buf_puts(b, "<label class=\"check\"><input type=\"checkbox\" name=\"dry_run\" value=\"1\"> "
-		    "только проверить, не сохранять</label><label class=\"check\" title=\"Невозможный балл "
-		    "(отрицательный или больше 200) отклоняет файл, а не только отмечает строку\"><input "
+		    "только проверить, не сохранять</label><label class=\"check\" title=\"Балл больше максимума "
+		    "позиции или невозможный балл (отрицательный, больше 200) отклоняет файл, а не только "
+		    "отмечает строку\"><input "
 		    "type=\"checkbox\" name=\"strict\" value=\"1\"> строгая проверка</label>"
 		    "<button>Загрузить</button></form>"
 		    "</section>");
