@@ -249,9 +249,9 @@ static int resolve_scope(struct db *d, enum role role, const char *scope, int64_
 		if (rc < 0)
 			goto out;
 		if (!id) {
-			snprintf(msg, msglen, "%s «%s» не найден в реестре",
+			snprintf(msg, msglen, "%s «%s» %s в реестре",
 				 role == ROLE_SCHOOL ? "школа с логином" : role == ROLE_REGION ? "регион" : "муниципалитет",
-				 scope);
+				 scope, role == ROLE_SCHOOL ? "не найдена" : "не найден");
 			rc = ERR_NOTFOUND;
 			goto out;
 		}

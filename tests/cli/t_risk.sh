@@ -208,10 +208,12 @@ expect_eq "an unknown order is refused" "$code" 400
 
 # A municipal coordinator's tiles are the municipality's.
 get mun /risk
-n_mun=$(nothin "$T/body" | grep -o '<strong>[0-9]*</strong>школ муниципалитета с работами' | grep -o '[0-9]*' | head -1)
+n_mun=$(nothin "$T/body" | grep -o '<strong>[0-9]*</strong>школ[аы]\? муниципалитета с работами' | grep -o '[0-9]*' | head -1)
 expect_eq "the municipal tiles count the municipality's schools" "$n_mun" "$(sql "SELECT count(*) FROM school_risk k JOIN school s ON s.id = k.school_id WHERE k.run_id = $R2 AND s.municipality_id = $mun_id")"
-n_flag=$(nothin "$T/body" | grep -o '<strong>[0-9]*</strong>школ с официальными признаками' | grep -o '[0-9]*' | head -1)
+expect_grep "… in the plural of their number" "$T/body" "<strong>$n_mun</strong>$(plural "$n_mun" школа школы школ) муниципалитета"
+n_flag=$(nothin "$T/body" | grep -o '<strong>[0-9]*</strong>школ[аы]\? с официальными признаками' | grep -o '[0-9]*' | head -1)
 expect_eq "… and its flagged schools" "$n_flag" "$(sql "SELECT count(*) FROM school_risk k JOIN school s ON s.id = k.school_id WHERE k.run_id = $R2 AND s.municipality_id = $mun_id AND k.official_flags > 0")"
+expect_grep "… in the plural of their number" "$T/body" "<strong>$n_flag</strong>$(plural "$n_flag" школа школы школ) с официальными"
 words_check "the municipal risk list"
 curl -s -b "$T/mun.jar" -o "$T/mun.csv" "$URL/risk/export?format=csv&all=1"
 expect_eq "the municipal export holds its schools only" "$(($(wc -l <"$T/mun.csv") - 1))" "$n_mun"

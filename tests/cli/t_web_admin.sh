@@ -113,6 +113,13 @@ post admin /users/delete --data-urlencode user=t1
 expect_eq "deleting it again: not found" "$code" 404
 post region /users/delete --data-urlencode user=school
 expect_eq "a coordinator cannot delete users" "$code" 403
+# A user the data mentions (the demo's expert has re-checks): refused, the whole reason said.
+post admin /users/delete --data-urlencode user=expert
+expect_eq "a user the data mentions is not deleted" "$code" 400
+expect_grep "… and the refusal is said to its end" "$T/body" "Такого пользователя можно заблокировать, но не удалить."
+post admin /users/edit --data-urlencode user=school --data-urlencode "name=Школа" --data-urlencode role=school \
+	--data-urlencode "scope_school=Нет такой школы"
+expect_grep "an unknown school: «не найдена»" "$T/body" "школа с логином «Нет такой школы» не найдена в реестре"
 
 # --- the audit log in Russian
 get admin /audit

@@ -249,7 +249,7 @@ int page_users_post(struct web_req *r, struct web_res *w)
 	const char *login = web_str(r, "login"), *name = web_str(r, "name");
 	const char *role = web_str(r, "role");
 	const char *pw = web_str(r, "password");
-	char msg[256] = "";
+	char msg[1024] = "";
 	int ro = role ? user_role_parse(role) : -1;
 	if (!login || !*login || !name || !*name || !pw || !*pw || ro < 0) {
 		w->status = 400;
@@ -270,7 +270,7 @@ int page_users_post(struct web_req *r, struct web_res *w)
 
 int page_users_token_revoke(struct web_req *r, struct web_res *w)
 {
-	char msg[256], detail[200];
+	char msg[1024], detail[200];
 	long long id = web_int(r, "id");
 	struct api_token_info t;
 	if (id <= 0 || api_token_revoke(r->db, id, r->now, r->user.login, &t)) {
@@ -384,7 +384,7 @@ static int after(struct web_req *r, struct web_res *w, const char *login, int rc
 int page_user_edit_post(struct web_req *r, struct web_res *w)
 {
 	const char *login = web_str(r, "user"), *name = web_str(r, "name"), *role = web_str(r, "role");
-	char msg[256] = "", done[200];
+	char msg[1024] = "", done[200];
 	int ro = role ? user_role_parse(role) : -1;
 	if (!login || !*login)
 		return ERR_NOTFOUND;
@@ -404,7 +404,7 @@ int page_user_block(struct web_req *r, struct web_res *w)
 {
 	const char *login = web_str(r, "user");
 	bool blocked = web_int(r, "blocked") == 1;
-	char msg[256] = "", done[200];
+	char msg[1024] = "", done[200];
 	if (!login || !*login)
 		return ERR_NOTFOUND;
 	int rc = user_set_blocked(r->db, login, blocked, r->user.login, r->now, msg, sizeof msg);
@@ -419,7 +419,7 @@ int page_user_password(struct web_req *r, struct web_res *w)
 {
 	const char *login = web_str(r, "user"), *typed = web_str(r, "password");
 	bool generate = web_flag(r, "generate");
-	char msg[256] = "", pw[32] = "", done[200];
+	char msg[1024] = "", pw[32] = "", done[200];
 	long keys = 0;
 	struct user u;
 	if (!login || !*login || user_get_any(r->db, login, &u, NULL))
@@ -446,7 +446,7 @@ int page_user_password(struct web_req *r, struct web_res *w)
 int page_user_delete(struct web_req *r, struct web_res *w)
 {
 	const char *login = web_str(r, "user");
-	char msg[256] = "";
+	char msg[1024] = ""; /* the refusal names every kind of mention (model/user.c) */
 	if (!login || !*login)
 		return ERR_NOTFOUND;
 	int rc = user_delete(r->db, login, r->user.login, msg, sizeof msg);

@@ -896,7 +896,8 @@ static void pooled_card(struct web_req *r, struct buf *b, int64_t school_id, con
 	if (st.checked) {
 		buf_puts(b, " из ");
 		html_int(b, (long)st.checked);
-		buf_puts(b, " проверенных (");
+		html_printf(b, " %s (", str_plural((long)st.checked, "проверенного", "проверенных",
+						       "проверенных"));
 		html_pct(b, st.share, 1);
 		buf_puts(b, "); по доле региона каждого года ожидалось бы ");
 		html_pct(b, st.expected, 1);
@@ -931,7 +932,8 @@ void web_medalists_card(struct web_req *r, struct buf *b, int64_t school_id, con
 	if (st.checked) {
 		buf_puts(b, " из ");
 		html_int(b, (long)st.checked);
-		buf_puts(b, " проверенных (");
+		html_printf(b, " %s (", str_plural((long)st.checked, "проверенного", "проверенных",
+						       "проверенных"));
 		html_pct(b, st.share, 1);
 		buf_puts(b, ")");
 	}

@@ -97,12 +97,14 @@ static void run_tiles(struct web_req *r, struct buf *b, const struct run_info *r
 	buf_puts(b, part ? "</strong>показатель объективности муниципалитета</li><li><strong>"
 			 : "</strong>показатель объективности</li><li><strong>");
 	count(b, ri->flagged);
-	buf_puts(b, "</strong>школ с официальными признаками</li><li><strong>");
+	html_printf(b, "</strong>%s с официальными признаками</li><li><strong>",
+		    str_plural(ri->flagged, "школа", "школы", "школ"));
 	count(b, ri->listed);
-	buf_puts(b, "</strong>школ в списке oko</li><li><strong>");
+	html_printf(b, "</strong>%s в списке oko</li><li><strong>",
+		    str_plural(ri->listed, "школа", "школы", "школ"));
 	count(b, ri->schools);
-	buf_puts(b, part ? "</strong>школ муниципалитета с работами</li></ul><p class=\"muted\">Анализ от "
-			 : "</strong>школ с работами</li></ul><p class=\"muted\">Анализ от ");
+	html_printf(b, "</strong>%s%s с работами</li></ul><p class=\"muted\">Анализ от ",
+		    str_plural(ri->schools, "школа", "школы", "школ"), part ? " муниципалитета" : "");
 	moment(b, ri->at);
 	char t[RU_NUM_MAX];
 	html_printf(b, ", %s %s. Список oko составлен с контролем доли ложных обнаружений ",
