@@ -287,7 +287,7 @@ int page_documents_file(struct web_req *r, struct web_res *w)
 			arena_printf(r->a, "%s.%s", title, ext));
 	w->disposition = arena_strdup(r->a, buf_str(&d));
 	buf_free(&d);
-	audit_add(r->db, &r->user, NULL, "document", note_kind_id((enum note_kind)k), title, r->ip);
+	audit_add(r->db, &r->user, NULL, "document", note_kind_title((enum note_kind)k), title, r->ip);
 	doc_free(doc);
 	return 0;
 }
