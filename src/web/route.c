@@ -511,7 +511,8 @@ int web_parse_datetime(const char *s, int64_t *out)
 {
 	int y, mo, d, h, mi, sec = 0, rc;
 	size_t n = strlen(s);
-	if (n == 16 && s[10] == ' ' && s[4] == '-') {
+	if (n == 16 && s[10] == ' ' && (s[4] == '-' || s[2] == '.')) {
+		/* «2021-04-13 09:00» or, as the users write it, «13.04.2021 09:00» */
 	} else if (n == 20 && s[10] == 'T' && s[4] == '-' && s[16] == ':' && s[19] == 'Z') {
 		if (!digits(s + 17, 2, &sec))
 			return ERR_PARSE;
@@ -598,7 +599,10 @@ static int parse_value(const struct web_key *k, const char *v, struct arena *a, 
 			why = "нужно время в виде ЧЧ:ММ, от 00:00 до 23:59";
 	} else if (k->type == WEB_DATETIME) {
 		if (web_parse_datetime(v, &x))
-			why = "нужны существующие дата и время в виде ГГГГ-ММ-ДД ЧЧ:ММ (по местному времени региона)";
+			why = "нужны существующие дата и время в виде ДД.ММ.ГГГГ ЧЧ:ММ или ГГГГ-ММ-ДД ЧЧ:ММ (по "
+			      "местному времени региона)";
+		else if (v[2] == '.') /* handlers read the text as ГГГГ-ММ-ДД ЧЧ:ММ */
+			text = arena_printf(a, "%.4s-%.2s-%.2s %.5s", v + 6, v + 3, v, v + 11);
 	} else if (k->type == WEB_ENUM) {
 		if (!in_list(k->values, v)) {
 			buf_puts(&b, "допустимые значения:");

@@ -368,4 +368,10 @@ pq admin /materials/schedule "procedure=$P" "archive=2021-04-13 06:00" "key=2021
 	"criteria=2021-04-15 12:00"
 expect_eq "release times in both forms accepted" "$code" 200
 expect_grep "… and set" "$T/body" "Время выдачи назначено."
+rel() { sql "SELECT archive_at || ' ' || key_at || ' ' || criteria_at FROM material_release mr JOIN procedure p ON p.id = mr.procedure_id WHERE p.code = '$P'"; }
+iso=$(rel)
+pq admin /materials/schedule "procedure=$P" "archive=13.04.2021 06:00" "key=15.04.2021 10:30" \
+	"criteria=15.04.2021 12:00"
+expect_eq "release times as the users write them (ДД.ММ.ГГГГ ЧЧ:ММ) accepted" "$code" 200
+expect_eq "… the same moments as ГГГГ-ММ-ДД ЧЧ:ММ" "$(rel)" "$iso"
 exit 0

@@ -109,7 +109,13 @@ static void test_datetime(void **state)
 	assert_int_equal(web_parse_datetime("2021-04-15 24:00", &t), ERR_LIMIT);
 	assert_int_equal(web_parse_datetime("2021-04-13", &t), ERR_PARSE);
 	assert_int_equal(web_parse_datetime("2021-04-13T06:00:00", &t), ERR_PARSE);
-	assert_int_equal(web_parse_datetime("13.04.2021 06:00", &t), ERR_PARSE);
+	/* the users' own form, the same moment */
+	tm = (struct tm){ .tm_year = 121, .tm_mon = 3, .tm_mday = 13, .tm_hour = 6 };
+	assert_int_equal(web_parse_datetime("13.04.2021 06:00", &t), 0);
+	assert_true(t == (int64_t)timegm(&tm));
+	assert_int_equal(web_parse_datetime("31.04.2021 06:00", &t), ERR_LIMIT);
+	assert_int_equal(web_parse_datetime("13.04.21 06:00", &t), ERR_PARSE);
+	assert_int_equal(web_parse_datetime("13.04.2021T06:00", &t), ERR_PARSE);
 }
 
 /* The message of a refused value, or "" when it passes. */

@@ -202,14 +202,14 @@ static void region_view(struct web_req *r, struct buf *b)
 		    "<label>Файл <input type=\"file\" name=\"file\" required></label><button>Добавить</button>"
 		    "</form></section>");
 	buf_puts(b, "<section class=\"card\"><h2>Время выдачи</h2>");
-	buf_puts(b, "<p class=\"muted\">Местное время региона: ГГГГ-ММ-ДД ЧЧ:ММ. "
+	buf_puts(b, "<p class=\"muted\">Местное время региона: ДД.ММ.ГГГГ ЧЧ:ММ. "
 		    "В назначенное время ключа школы получают открытые варианты прямо на странице.</p>"
 		    "<form method=\"post\" action=\"/materials/schedule\" class=\"grid\">");
 	html_csrf(r, b);
 	proc_select(r, b);
-	buf_puts(b, "<label>Архив с <input name=\"archive\" required placeholder=\"2021-04-13 09:00\"></label>"
-		    "<label>Ключ и варианты с <input name=\"key\" required placeholder=\"2021-04-15 09:30\"></label>"
-		    "<label>Критерии с <input name=\"criteria\" required placeholder=\"2021-04-15 15:00\"></label>"
+	buf_puts(b, "<label>Архив с <input name=\"archive\" required placeholder=\"13.04.2021 09:00\"></label>"
+		    "<label>Ключ и варианты с <input name=\"key\" required placeholder=\"15.04.2021 09:30\"></label>"
+		    "<label>Критерии с <input name=\"criteria\" required placeholder=\"15.04.2021 15:00\"></label>"
 		    "<button>Назначить</button></form></section>");
 	buf_puts(b, "<section class=\"card\"><h2>Выдачи</h2><div class=\"scroll\"><table><thead><tr><th>Когда</th>"
 		    "<th>Кто</th><th>Школа</th><th>Процедура</th><th>Что</th><th>Итог</th></tr></thead><tbody>");
@@ -277,7 +277,7 @@ int page_materials_schedule(struct web_req *r, struct web_res *w)
 	if (!a || !k || !c || material_time_parse(a, &rel.archive_at) || material_time_parse(k, &rel.key_at) ||
 	    material_time_parse(c, &rel.criteria_at)) {
 		w->status = 400;
-		return render(r, w, "Время — ГГГГ-ММ-ДД ЧЧ:ММ, местное время региона.", false);
+		return render(r, w, "Время — ДД.ММ.ГГГГ ЧЧ:ММ, местное время региона.", false);
 	}
 	/* Typed times are the region's local time; one written with a Z is UTC already. */
 	rel.archive_at = strchr(a, 'Z') ? rel.archive_at : ru_utc_time(rel.archive_at);
