@@ -454,11 +454,18 @@ int run_count(struct db *d, int64_t *n)
 	"(SELECT count(*) FROM sign_result g WHERE g.run_id = k.run_id AND g.school_id = k.school_id" \
 	" AND g.kind = 'published')"
 
-/* Columns 0..15 of a risk row, after "SELECT ", and the tables they come from. */
+/* Whether the sign that gave most of the school's risk is one of its flags in the run
+ * (column 16 of a risk row): it may stay under its own threshold. */
+#define RISK_TOP_FLAGGED \
+	"(SELECT count(*) FROM sign_result g WHERE g.run_id = k.run_id AND g.school_id = k.school_id" \
+	" AND g.sign = k.top_sign)"
+
+/* Columns 0..16 of a risk row, after "SELECT ", and the tables they come from. */
 #define RISK_COLS \
 	"k.rank, sc.id, sc.login, sc.name, coalesce(m.name, ''), coalesce(sc.kind, ''), k.risk," \
 	" k.listed, k.official_flags, k.own_flags, k.works, coalesce(k.top_sign, '')," \
-	" coalesce(p.code, ''), coalesce(k.years_flagged, ''), k.consecutive_years, " RISK_PUBLISHED
+	" coalesce(p.code, ''), coalesce(k.years_flagged, ''), k.consecutive_years, " RISK_PUBLISHED \
+	", " RISK_TOP_FLAGGED
 #define RISK_FROM \
 	" FROM school_risk k JOIN school sc ON sc.id = k.school_id" \
 	" LEFT JOIN municipality m ON m.id = sc.municipality_id" \
@@ -483,6 +490,7 @@ static void risk_view(struct db_stmt *s, struct run_risk *x)
 	x->years_flagged = db_col_text(s, 13);
 	x->consecutive_years = (long)db_col_int(s, 14);
 	x->published_flags = (long)db_col_int(s, 15);
+	x->top_flagged = db_col_int(s, 16) > 0;
 }
 
 /* A copy of a row whose seven texts share one allocation, owned through out->login. */
@@ -646,7 +654,7 @@ int run_school_risk(struct db *d, int64_t run_id, int64_t school_id, struct run_
 		goto out;
 	}
 	risk_row(s, out);
-	*ranked = (long)db_col_int(s, 16);
+	*ranked = (long)db_col_int(s, 17);
 	rc = 0;
 out:
 	db_finalize(s);

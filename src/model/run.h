@@ -121,6 +121,7 @@ struct run_risk {
 	long official_flags, own_flags, works, consecutive_years;
 	const char *top_sign, *top_procedure, *years_flagged; /* "" when none */
 	long published_flags; /* the run's flags of published criteria (sign_result.kind) */
+	bool top_flagged;     /* top_sign is among the school's flags (else under its threshold) */
 };
 
 enum run_which {

@@ -278,7 +278,10 @@ static void risk_row(struct buf *b, const struct run_risk *x, int verdict)
 		buf_puts(b, "<br><span class=\"rc-mark rc-unconfirmed\">перепроверка не подтвердила</span>");
 	const struct stat_sign_info *t = stat_sign_find(x->top_sign);
 	if (t || *x->top_sign) {
-		buf_puts(b, "<br><small>главный признак: ");
+		/* The sign that gave most of the risk; a school's risk adds up its evidence, so
+		 * that sign may stay under its own threshold and not be on the card. */
+		buf_puts(b, x->top_flagged ? "<br><small>главный признак: "
+					   : "<br><small>больше всего в риск дал признак ниже своего порога: ");
 		html_text(b, t ? t->title : "признак без описания");
 		if (*x->top_procedure) {
 			buf_puts(b, " (");
