@@ -1065,7 +1065,7 @@ static int build_info(struct db *d, const struct scope *sc, const struct note_op
 		/* a period ends in «г.», which ends the sentence too («… 2021 г.», not «г..») */
 		size_t bl = strlen(basis);
 		if (bl && basis[bl - 1] != '.' && bl + 1 < sizeof basis)
-			strcpy(basis + bl, ".");
+			memcpy(basis + bl, ".", 2);
 		doc_para(doc, DOC_BODY, DOC_ALIGN_DEFAULT, false, basis);
 		static const char *const tt[] = {
 			"Меры, мероприятия, управленческие решения", "Учёт специфики территории", "Сроки",
