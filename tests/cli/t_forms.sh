@@ -221,6 +221,11 @@ printf 'campaign,procedure,materials_from,window_from,window_to,criteria_from,fo
 "$OKO" plan assign --campaign "ВПР 2021" --procedure $P --school sch220206 >/dev/null
 get school1 "/materials/$P/key"
 expect_eq "an assigned school gets its key" "$code" 200
+# The criteria keep their file's ending, so that the file opens, and are named in words.
+hdr=$(curl -s -D - -o /dev/null -b "$(jar school1)" "$URL/materials/$P/criteria" | tr -d '\r')
+expect_grep_text() { if grep -qF -- "$3" <<<"$2"; then ok "$1"; else fail "$1: «$3» not in «$2»"; fi; }
+expect_grep_text "the criteria download keeps the file's ending" "$hdr" "filename=\"$P-criteria.txt\""
+expect_grep_text "… and is named in words" "$hdr" "filename*=UTF-8''%D0%9A%D1%80%D0%B8%D1%82%D0%B5%D1%80%D0%B8%D0%B8"
 get school2 "/materials/$P/key"
 expect_eq "a school not assigned in the plan gets nothing (404)" "$code" 404
 get school2 "/materials/$P/variants"

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <dirent.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <zip.h>
@@ -22,6 +23,7 @@
 #include "model/material.h"
 #include "model/plan.h"
 #include "model/procedure.h"
+#include "web/download.h"
 #include "web/web.h"
 
 static void flash(struct buf *b, bool ok, const char *text)
@@ -522,10 +524,21 @@ int page_materials_get(struct web_req *r, struct web_res *w)
 	w->cache = "no-store";
 	if (what == MATERIAL_KEY) {
 		w->type = "text/plain; charset=utf-8";
-	} else {
+	} else if (what == MATERIAL_ARCHIVE) {
 		w->type = "application/octet-stream";
-		w->disposition = arena_printf(r->a, "attachment; filename=\"%s-%s\"", p.code,
-					      what == MATERIAL_ARCHIVE ? "materials.okokim" : "criteria");
+		w->disposition = arena_printf(r->a, "attachment; filename=\"%s-materials.okokim\"", p.code);
+	} else {
+		/* The criteria as the region uploaded them: their file's ending (.pdf, .docx…), so
+		 * that the file opens, and the procedure in words. */
+		const char *dot = strrchr(name, '.'), *ext = dot && !strchr(dot, '/') && strlen(dot) <= 8 ? dot : "";
+		char title[200];
+		procedure_title_of(p.code, p.subject, p.grade, title, sizeof title);
+		w->type = !strcasecmp(ext, ".pdf") ? "application/pdf" : "application/octet-stream";
+		struct buf d = BUF_INIT;
+		web_disposition(&d, arena_printf(r->a, "%s-criteria%s", p.code, ext),
+				arena_printf(r->a, "Критерии оценивания, %s, %d%s", title, p.year, ext));
+		w->disposition = arena_strdup(r->a, buf_str(&d));
+		buf_free(&d);
 	}
 	return 0;
 }
