@@ -3,7 +3,7 @@
 #include "model/upload_list.h"
 
 #define UPLOAD_COLS "SELECT u.id, u.created_at, u.file, u.user_name, u.layout, p.code, s.login," \
-	" us.rows, us.written, us.replaced FROM upload_school us JOIN upload u ON u.id = us.upload_id" \
+	" us.rows, us.written, us.replaced, s.name FROM upload_school us JOIN upload u ON u.id = us.upload_id" \
 	" JOIN procedure p ON p.id = us.procedure_id JOIN school s ON s.id = us.school_id"
 
 static int walk(struct db_stmt *s, upload_list_fn fn, void *ctx)
@@ -13,7 +13,7 @@ static int walk(struct db_stmt *s, upload_list_fn fn, void *ctx)
 		struct upload_list_row r = {
 			db_col_int(s, 0), db_col_text(s, 1), db_col_text(s, 2), db_col_text(s, 3),
 			db_col_text(s, 4), db_col_text(s, 5), db_col_text(s, 6), db_col_int(s, 7),
-			db_col_int(s, 8), db_col_int(s, 9),
+			db_col_int(s, 8), db_col_int(s, 9), db_col_text(s, 10),
 		};
 		if ((rc = fn(ctx, &r)))
 			break;

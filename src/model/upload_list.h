@@ -21,6 +21,7 @@ struct upload_list_row {
 	const char *procedure; /* code */
 	const char *school;    /* login */
 	int64_t rows, written, replaced;
+	const char *school_name;
 };
 typedef int (*upload_list_fn)(void *ctx, const struct upload_list_row *r);
 

@@ -36,4 +36,8 @@ full=$(wc -c <"$T/body")
 get mun /
 expect_eq "municipality home → 200" "$code" 200
 if grep -q 'href="/?all=1"' "$T/body"; then fail "municipality home links /?all=1"; else ok "municipality home: no link"; fi
+# the latest uploads name the school by its name, not its login
+last=$(sql "SELECT s.name FROM upload_school us JOIN school s ON s.id = us.school_id JOIN \"user\" u ON u.login = 'mun'
+	WHERE s.municipality_id = u.municipality_id ORDER BY us.upload_id DESC, us.procedure_id DESC, us.school_id DESC LIMIT 1")
+expect_grep "the latest upload names its school" "$T/body" "<td>$(sed 's/&/\&amp;/g; s/"/\&quot;/g' <<<"$last")</td>"
 echo "1..$_n"

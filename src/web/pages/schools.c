@@ -212,7 +212,8 @@ void web_upload_row(struct buf *b, const struct upload_list_row *x, bool with_sc
 {
 	char when[40], title[200];
 	code_title(x->procedure, title, sizeof title);
-	const char *cells[5] = { ru_moment(when, sizeof when, x->at), x->file, x->user, title, x->school };
+	const char *cells[5] = { ru_moment(when, sizeof when, x->at), x->file, x->user, title,
+				 x->school_name && *x->school_name ? x->school_name : x->school };
 	buf_puts(b, "<tr>");
 	for (int i = 0; i < (with_school ? 5 : 4); i++) {
 		buf_puts(b, "<td>");
