@@ -10,6 +10,7 @@
 #include "base/err.h"
 #include "base/mem.h"
 #include "io/table_write.h"
+#include "model/procedure.h"
 #include "model/result.h"
 #include "model/unit.h"
 
@@ -358,7 +359,12 @@ int fisoko_xlsx(const struct fisoko_report *r, const char *path)
 {
 	const struct procedure *p = &r->proc;
 	struct xl x = { 0 };
-	char t[400];
+	char t[800], pt[200] = "", kt[160] = "";
+	/* the sheets' titles name the procedure as the pages do: «ВПР, математика, 4 класс, 2021» */
+	if (procedure_title_of(p->code, p->subject, p->grade, kt, sizeof kt) && p->year > 0)
+		snprintf(pt, sizeof pt, "%s, %d", kt, p->year);
+	else
+		snprintf(pt, sizeof pt, "%s", kt);
 	if (!(x.wb = table_xlsx_new(path, false)))
 		return ERR_IO;
 	x.head = workbook_add_format(x.wb);
@@ -371,7 +377,7 @@ int fisoko_xlsx(const struct fisoko_report *r, const char *path)
 	format_set_num_format(x.pct, "0.0");
 
 	/* 1. Marks. */
-	snprintf(t, sizeof t, "%s: статистика по отметкам, %% участников", p->code);
+	snprintf(t, sizeof t, "%s: статистика по отметкам, %% участников", pt);
 	xl_sheet(&x, "1 Отметки", t);
 	xl_heads(&x, (const char *const[]){ "Уровень", "Писали", "«2», %", "«3», %", "«4», %", "«5», %",
 					     "«2»", "«3»", "«4»", "«5»", "Средний балл", NULL });
@@ -392,7 +398,7 @@ int fisoko_xlsx(const struct fisoko_report *r, const char *path)
 
 	/* 2. Marks against the journal. */
 	bool exam = !strcmp(p->kind, "OGE") || !strcmp(p->kind, "GVE") || !strcmp(p->kind, "EGE");
-	snprintf(t, sizeof t, "%s: сравнение отметок %s с %s", p->code, procedure_kind_name(p->kind),
+	snprintf(t, sizeof t, "%s: сравнение отметок %s с %s", pt, procedure_kind_name(p->kind),
 		 exam ? "годовыми отметками" : "отметками по журналу");
 	xl_sheet(&x, "2 Журнал", t);
 	xl_heads(&x, (const char *const[]){ "Уровень", "С отметкой в журнале", "Понизили", "Понизили, %",
@@ -414,7 +420,7 @@ int fisoko_xlsx(const struct fisoko_report *r, const char *path)
 	}
 
 	/* 3. Primary scores. */
-	snprintf(t, sizeof t, "%s: распределение первичных баллов, %% участников", p->code);
+	snprintf(t, sizeof t, "%s: распределение первичных баллов, %% участников", pt);
 	xl_sheet(&x, "3 Баллы", t);
 	xl_text(&x, "Балл", x.head);
 	xl_text(&x, "Отметка", x.head);
@@ -439,7 +445,7 @@ int fisoko_xlsx(const struct fisoko_report *r, const char *path)
 	}
 
 	/* 4. Positions. */
-	snprintf(t, sizeof t, "%s: выполнение заданий, средний %% от максимального балла", p->code);
+	snprintf(t, sizeof t, "%s: выполнение заданий, средний %% от максимального балла", pt);
 	xl_sheet(&x, "4 Задания", t);
 	xl_text(&x, "Позиция", x.head);
 	xl_text(&x, "Уровень", x.head);
@@ -460,7 +466,7 @@ int fisoko_xlsx(const struct fisoko_report *r, const char *path)
 
 	/* 5. Planned results. */
 	snprintf(t, sizeof t, "%s: достижение планируемых результатов (%% получивших максимум / не менее половины)",
-		 p->code);
+		 pt);
 	xl_sheet(&x, "5 Планируемые", t);
 	xl_text(&x, "Уровень сложности", x.head);
 	xl_text(&x, "Позиция", x.head);
@@ -486,7 +492,7 @@ int fisoko_xlsx(const struct fisoko_report *r, const char *path)
 		}
 
 	/* 6. Groups by mark (the unit). */
-	snprintf(t, sizeof t, "%s: выполнение заданий группами участников (%s), %%", p->code, r->lev[0].name);
+	snprintf(t, sizeof t, "%s: выполнение заданий группами участников (%s), %%", pt, r->lev[0].name);
 	xl_sheet(&x, "6 Группы", t);
 	xl_heads(&x, (const char *const[]){ "Позиция", "Уровень", "Группа «2»", "Группа «3»", "Группа «4»",
 					     "Группа «5»", NULL });
@@ -505,7 +511,7 @@ int fisoko_xlsx(const struct fisoko_report *r, const char *path)
 
 	/* 7. Individual results (schools only). */
 	if (r->lev[0].kind == FISOKO_SCHOOL) {
-		snprintf(t, sizeof t, "%s: индивидуальные результаты (%s)", p->code, r->lev[0].name);
+		snprintf(t, sizeof t, "%s: индивидуальные результаты (%s)", pt, r->lev[0].name);
 		xl_sheet(&x, "7 Индивидуальные", t);
 		xl_text(&x, "Код", x.head);
 		xl_text(&x, "Класс", x.head);

@@ -166,8 +166,8 @@ code=$(curl -s -o "$T/r.xlsx" -D "$T/h" -w '%{http_code}' -b "$T/sch.jar" "$URL$
 expect_eq "XLSX download" "$code" 200
 expect_grep "XLSX content type" "$T/h" "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 expect_grep "XLSX is an attachment" "$T/h" 'attachment; filename="VPR-2022-MA-4-school.xlsx"'
-# The Russian name, RFC 5987: «Аналитика VPR-2022-MA-4, школа.xlsx».
-expect_grep "XLSX has the Russian file name" "$T/h" "filename*=UTF-8''%D0%90%D0%BD%D0%B0%D0%BB%D0%B8%D1%82%D0%B8%D0%BA%D0%B0%20VPR-2022-MA-4%2C%20%D1%88%D0%BA%D0%BE%D0%BB%D0%B0.xlsx"
+# The Russian name, RFC 5987: «Аналитика ВПР, математика, 4 класс, 2022, школа.xlsx».
+expect_grep "XLSX has the Russian file name" "$T/h" "filename*=UTF-8''$(python3 -c 'import urllib.parse; print(urllib.parse.quote("Аналитика ВПР, математика, 4 класс, 2022, школа.xlsx"))')"
 expect_grep "XLSX is not cached" "$T/h" "Cache-Control: no-store"
 if unzip -l "$T/r.xlsx" >"$T/zl" 2>&1; then ok "XLSX opens as a zip"; else fail "XLSX opens as a zip"; fi
 n_sheets=$(grep -c 'xl/worksheets/sheet[0-9]*.xml' "$T/zl")
@@ -176,6 +176,8 @@ unzip -p "$T/r.xlsx" xl/workbook.xml >"$T/wb.xml"
 expect_grep "sheet names in Russian" "$T/wb.xml" "7 Индивидуальные"
 unzip -p "$T/r.xlsx" xl/sharedStrings.xml >"$T/ss.xml"
 expect_grep "participant codes in the workbook" "$T/ss.xml" "1010"
+expect_grep "the sheets' titles name the procedure in words" "$T/ss.xml" "ВПР, математика, 4 класс, 2022: статистика по отметкам"
+if grep -q 'VPR-2022-MA-4' "$T/ss.xml"; then fail "no procedure code in the workbook"; else ok "no procedure code in the workbook"; fi
 code=$(curl -s -o "$T/m.xlsx" -w '%{http_code}' -b "$T/mun.jar" "$URL$P/xlsx")
 expect_eq "municipality XLSX" "$code" 200
 expect_eq "six sheets for a municipality (no individual rows)" "$(unzip -l "$T/m.xlsx" | grep -c 'xl/worksheets/sheet')" 6

@@ -793,8 +793,14 @@ int page_report_xlsx(struct web_req *r, struct web_res *w)
 	static const char *const ascii[] = { [FISOKO_SCHOOL] = "school",
 					     [FISOKO_MUNICIPALITY] = "municipality",
 					     [FISOKO_REGION] = "region" };
+	char pt[200];
+	const struct procedure *pp = &rep->proc;
+	if (procedure_title_of(pp->code, pp->subject, pp->grade, pt, sizeof pt)) {
+		size_t len = strlen(pt);
+		snprintf(pt + len, sizeof pt - len, ", %d", pp->year);
+	}
 	web_send_table(r, w, TABLE_XLSX, arena_printf(r->a, "%s-%s.xlsx", rep->proc.code, ascii[u.kind]),
-		       arena_printf(r->a, "Аналитика %s, %s.xlsx", rep->proc.code, fisoko_kind_title(u.kind)));
+		       arena_printf(r->a, "Аналитика %s, %s.xlsx", pt, fisoko_kind_title(u.kind)));
 out:
 	table_mem_close(&mem);
 	fisoko_free(rep);
