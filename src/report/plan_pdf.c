@@ -9,6 +9,7 @@
 #include "model/unit.h"
 #include "report/pdf.h"
 #include "report/plan_pdf.h"
+#include "report/risk_doc.h"
 
 const char *plan_subject_name(const char *code)
 {
@@ -57,9 +58,8 @@ static void draw(struct pdf *p, const void *ctx)
 		pdf_table_begin(&t, p, cols, 7, "DejaVu Sans 8", 0);
 		for (size_t i = 0; i < c->n; i++) {
 			const struct plan_row *r = &c->rows[i];
-			char what[96], d[PLAN_NFIELDS][PLAN_DATE_LEN], win[32], last[48];
-			snprintf(what, sizeof what, "%s\n%s, %d класс", r->code, plan_subject_name(r->subject),
-				 r->grade);
+			char what[200], d[PLAN_NFIELDS][PLAN_DATE_LEN], win[32], last[48];
+			risk_procedure_words(what, sizeof what, r->code); /* «ВПР, математика, 4 класс, 2021» */
 			for (int f = 0; f < PLAN_NFIELDS; f++)
 				plan_date_ru(r->dates.d[f], d[f]);
 			if (strcmp(r->dates.d[PLAN_WINDOW_FROM], r->dates.d[PLAN_WINDOW_TO]))
