@@ -116,6 +116,8 @@ for _ in $(seq 600); do
 done
 expect_eq "the progress was shown while it ran" "$seen" 1
 expect_grep "the page shows the run ended" "$T/body" "завершён"
+expect_grep "… counting the schools on oko's list" "$T/body" "в списке oko — "
+if grep -q 'class="path"' "$T/body"; then fail "the region is not shown the server's folder"; else ok "the region is not shown the server's folder"; fi
 expect_eq "a run stored" "$(sql "SELECT count(*) FROM analysis_run")" "$((runs + 1))"
 dir=$(sql "SELECT out_dir FROM analysis_run ORDER BY id DESC LIMIT 1")
 case "$dir" in "$(db_file)-analysis/"*) ok "outputs beside the database";; *) fail "outputs in «$dir»";; esac

@@ -222,7 +222,7 @@ static int render(struct web_req *r, struct web_res *w, const char *alert)
 			buf_puts(b, "</p></section>");
 		} else {
 			buf_puts(b, "<section class=\"card\"><p class=\"notice\" role=\"status\">");
-			html_textf(b, "Анализ № %s завершён %s: %s %s, в списке риска — %s %s. ",
+			html_textf(b, "Анализ № %s завершён %s: %s %s, в списке oko — %s %s. ",
 				   ru_int(n1, sizeof n1, run_id), moment(t, sizeof t, ended_at),
 				   ru_int(n2, sizeof n2, procedures),
 				   str_plural(procedures, "процедура", "процедуры", "процедур"),
@@ -231,11 +231,16 @@ static int render(struct web_req *r, struct web_res *w, const char *alert)
 				html_textf(b, "Перед ним результаты %s %s подготовлены к анализу (один раз "
 					   "после обновления). ", ru_int(n1, sizeof n1, packed),
 					   str_plural(packed, "процедуры", "процедур", "процедур"));
-			buf_puts(b, "<a href=\"/risk\">Открыть список риска</a></p><p class=\"muted\">Файлы анализа "
-				    "(признаки, школы, регион, муниципалитеты, официальный список) — на сервере в "
-				    "каталоге <code class=\"path\">");
-			html_text(b, dir);
-			buf_puts(b, "</code>.</p></section>");
+			buf_puts(b, "<a href=\"/risk\">Открыть зону риска</a></p>");
+			/* Where the files are matters to whoever runs the server, not to a coordinator. */
+			if (r->user.role == ROLE_ADMIN) {
+				buf_puts(b, "<p class=\"muted\">Файлы анализа (признаки, школы, регион, "
+					    "муниципалитеты, официальный список) — на сервере в каталоге "
+					    "<code class=\"path\">");
+				html_text(b, dir);
+				buf_puts(b, "</code>.</p>");
+			}
+			buf_puts(b, "</section>");
 		}
 	}
 	latest_run(r, b);
