@@ -21,7 +21,7 @@ const char *obsd_risk_title(enum obsd_risk r)
 	switch (r) {
 	case OBSD_RISK_NONE: return "без признаков";
 	case OBSD_RISK_FLAGGED: return "с официальными признаками";
-	case OBSD_RISK_LISTED: return "в списке риска";
+	case OBSD_RISK_LISTED: return "в списке oko";
 	default: return "не оценивалась";
 	}
 }

@@ -32,7 +32,7 @@ enum obsd_risk {
 	OBSD_RISK_LISTED,  /* on oko's risk list */
 	OBSD_NRISK
 };
-/* Russian: «не оценивалась», «без признаков», «с официальными признаками», «в списке риска». */
+/* Russian: «не оценивалась», «без признаков», «с официальными признаками», «в списке oko». */
 const char *obsd_risk_title(enum obsd_risk r);
 
 /* A procedure to compare. */

@@ -1405,7 +1405,7 @@ int observer_coverage_set(struct db *d, const struct scope *sc, int64_t campaign
 		model_copy(out->total[g].group, sizeof out->total[g].group, "Итого");
 	for (size_t i = 0; i < nc; i++) {
 		const char *name[OBS_NGROUPS] = { c[i].mun, c[i].kind,
-						  c[i].priority ? "в списке риска" : "вне списка" };
+						  c[i].priority ? "в зоне риска" : "вне зоны риска" };
 		for (int g = 0; g < OBS_NGROUPS; g++) {
 			size_t k = 0;
 			while (k < out->n[g] && strcmp(out->v[g][k].group, name[g]))

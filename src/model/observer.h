@@ -247,7 +247,7 @@ int observer_video_get(struct db *d, int64_t procedure_id, int64_t school_id,
 
 enum obs_group { OBS_BY_MUNICIPALITY, OBS_BY_KIND, OBS_BY_RISK, OBS_NGROUPS };
 struct obs_coverage {
-	char group[256];           /* municipality name / school kind / «в списке риска» … */
+	char group[256];           /* municipality name / school kind / «в зоне риска» … */
 	long sittings, observed;   /* sittings, of them with an observer */
 	long priority, priority_observed;
 	long acts, acts_violations;

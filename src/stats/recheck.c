@@ -192,7 +192,7 @@ static const struct {
 	enum rc_rule r;
 	const char *id, *title;
 } rules[RC_RULE_COUNT] = {
-	{ RC_RULE_RISK, "risk", "школа в списке риска oko" },
+	{ RC_RULE_RISK, "risk", "школа в списке oko" },
 	{ RC_RULE_OFFICIAL, "official", "у школы есть официальный признак необъективности" },
 	{ RC_RULE_BOUNDARY, "boundary", "балл у границы отметки" },
 	{ RC_RULE_RANDOM, "random", "случайная контрольная выборка" },

@@ -140,7 +140,7 @@ enum rc_rule {
 /* "risk", "official", "boundary", "random", "medal" ↔ bit; parse a comma list into a mask
  * (0 and the bad word in *bad on an unknown word). */
 const char *rc_rule_id(enum rc_rule r);
-const char *rc_rule_title(enum rc_rule r); /* Russian: «школа в списке риска oko», … */
+const char *rc_rule_title(enum rc_rule r); /* Russian: «школа в списке oko», … */
 unsigned rc_rules_parse(const char *list, const char **bad);
 
 /* One candidate work. */

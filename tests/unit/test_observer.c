@@ -774,11 +774,11 @@ static void test_coverage(void **state)
 	free(c);
 	assert_int_equal(observer_coverage(db, &ALL, camp, OBS_BY_RISK, &c, &n, &t), 0);
 	assert_int_equal(n, 2);
-	assert_string_equal(c[0].group, "в списке риска");
+	assert_string_equal(c[0].group, "в зоне риска");
 	assert_int_equal(c[0].sittings, 4);
 	assert_int_equal(c[0].observed, 2);
 	assert_int_equal(c[0].priority_observed, 2);
-	assert_string_equal(c[1].group, "вне списка");
+	assert_string_equal(c[1].group, "вне зоны риска");
 	assert_int_equal(c[1].sittings, 2);
 	assert_int_equal(c[1].observed, 1);
 	assert_int_equal(c[1].priority, 0);

@@ -155,7 +155,7 @@ static void latest_run(struct web_req *r, struct buf *b)
 		return;
 	}
 	buf_puts(b, "<p>");
-	html_textf(b, "Анализ № %s от %s: %s %s, %s %s с работами, в списке риска — %s %s. ",
+	html_textf(b, "Анализ № %s от %s: %s %s, %s %s с работами, в списке oko — %s %s. ",
 		   ru_int(n1, sizeof n1, ri.id), ru_moment(t, sizeof t, ri.at),
 		   ru_int(n2, sizeof n2, ri.procedures), str_plural(ri.procedures, "процедура", "процедуры", "процедур"),
 		   ru_int(n3, sizeof n3, ri.schools), str_plural(ri.schools, "школа", "школы", "школ"),

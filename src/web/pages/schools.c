@@ -274,7 +274,7 @@ int page_school(struct web_req *r, struct web_res *w)
 		html_url(b, login);
 		buf_puts(b, "\">Доказательная карточка школы</a> — последний анализ: ");
 		html_textf(b, "место %ld из %ld", k.rank, ranked);
-		buf_puts(b, k.listed ? ", школа в списке риска.</p>" : ".</p>");
+		buf_puts(b, k.listed ? ", школа в списке oko.</p>" : ".</p>");
 	}
 	if (r->user.role == ROLE_ADMIN || r->user.role == ROLE_REGION) {
 		buf_puts(b, "<p><a href=\"/schools/");
