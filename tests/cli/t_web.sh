@@ -151,6 +151,8 @@ expect_grep "nothing stored said" "$T/body" "Данные в базе не из�
 upload sch /upload -F "file=@$DATA/results/bad.csv"
 expect_eq "a bad file is refused" "$code" 400
 expect_grep "problems shown as a table" "$T/body" "<td>3 «code»</td><td>40001</td><td>код участника уже встречался выше"
+expect_grep "… that scrolls on a phone" "$T/body" '<div class="scroll"><table class="problems">'
+if grep -q '<th>Лист</th>' "$T/body"; then fail "a CSV's problems have no sheet column"; else ok "a CSV's problems have no sheet column"; fi
 upload sch /upload -F "file=@$DATA/binary.csv;filename=<img src=x onerror=alert(1)>.csv"
 expect_eq "binary upload refused" "$code" 400
 grep -q "<img src=x" "$T/body" && fail "file name rendered raw" || ok "file name escaped"

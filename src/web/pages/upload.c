@@ -71,8 +71,13 @@ int page_upload(struct web_req *r, struct web_res *w)
 static void problems_table(struct buf *b, const struct diag_list *d)
 {
 	static const char *sev[] = { "сведение", "предупреждение", "ошибка" };
-	buf_puts(b, "<table class=\"problems\"><thead><tr><th>Важность</th><th>Лист</th><th>Строка</th>"
-		    "<th>Столбец</th><th>Значение</th><th>Что не так</th></tr></thead><tbody>");
+	/* a CSV has no sheets: no empty column for them (a phone has little width to spare) */
+	bool sheets = false;
+	for (size_t i = 0; i < d->n && !sheets; i++)
+		sheets = d->v[i].sheet && *d->v[i].sheet;
+	html_printf(b, "<div class=\"scroll\"><table class=\"problems\"><thead><tr><th>Важность</th>%s"
+		       "<th>Строка</th><th>Столбец</th><th>Значение</th><th>Что не так</th></tr></thead><tbody>",
+		    sheets ? "<th>Лист</th>" : "");
 	/* What refuses the file first, then what marks rows, then notes; each in file order. */
 	for (size_t k = 0; k < 3 * d->n; k++) {
 		const struct diag *x = &d->v[k % d->n];
@@ -80,8 +85,10 @@ static void problems_table(struct buf *b, const struct diag_list *d)
 			continue;
 		html_printf(b, "<tr class=\"%s\"><td>", x->sev == DIAG_ERROR ? "err" : x->sev == DIAG_WARN ? "warn" : "note");
 		html_text(b, sev[x->sev]);
-		buf_puts(b, "</td><td>");
-		html_text(b, x->sheet ? x->sheet : "");
+		if (sheets) {
+			buf_puts(b, "</td><td>");
+			html_text(b, x->sheet ? x->sheet : "");
+		}
 		buf_puts(b, "</td><td class=\"num\">");
 		if (x->row > 0)
 			html_int(b, x->row);
@@ -93,7 +100,7 @@ static void problems_table(struct buf *b, const struct diag_list *d)
 		html_text(b, x->msg);
 		buf_puts(b, "</td></tr>");
 	}
-	buf_puts(b, "</tbody></table>");
+	buf_puts(b, "</tbody></table></div>");
 	if (d->dropped) {
 		buf_puts(b, "<p>… и ещё ");
 		html_count(b, (long)d->dropped, "сообщение", "сообщения", "сообщений");
