@@ -117,12 +117,13 @@ $(BUILD)/%.o: %.c | $(BUILD)/gen/embedded.h
 	$(Q)$(CC) $(CFLAGS_ALL) -c -o $@ $<
 
 # Files built into the binary (SQL migrations, web assets, the list of common passwords)
-# become C arrays.
+# become C arrays. One run of embed writes both files: a grouped target (&:), or make -j
+# ran it once for each and a compile could read the header while the other run rewrote it.
 $(BUILD)/tools/embed: tools/embed.c
 	@mkdir -p $(dir $@)
 	$(CC) -std=c17 -O2 -Wall -Wextra -Werror -o $@ $<
 
-$(BUILD)/gen/embedded.c $(BUILD)/gen/embedded.h: $(BUILD)/tools/embed $(EMBED_FILES) Makefile
+$(BUILD)/gen/embedded.c $(BUILD)/gen/embedded.h &: $(BUILD)/tools/embed $(EMBED_FILES) Makefile
 	@mkdir -p $(BUILD)/gen
 	$(BUILD)/tools/embed $(BUILD)/gen/embedded $(EMBED_FILES)
 
