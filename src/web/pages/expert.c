@@ -348,7 +348,11 @@ static int task_page(struct web_req *r, struct web_res *w, int64_t eid, int64_t 
 		buf_puts(b, "<p class=\"notice warn\">Оценки в школе и второго эксперта существенно "
 			    "расходятся. Ваша проверка — третья и окончательная; обе прежние оценки "
 			    "показаны рядом с вашими.</p>");
-	buf_puts(b, "<div class=\"rc-task\">");
+	/* Without a scan nothing stands beside the grid; a third check's grid carries the two
+	 * earlier scores beside each criterion and needs the width for them. */
+	buf_puts(b, !v->scan_id[0] ? "<div class=\"rc-task rc-alone\">"
+		    : v->earlier    ? "<div class=\"rc-task rc-third\">"
+				    : "<div class=\"rc-task\">");
 	scan_view(b, v);
 	buf_puts(b, "<section class=\"rc-score\" aria-label=\"Баллы по критериям\">");
 	if (v->scan_id[0] || v->t.done)
