@@ -2,6 +2,8 @@
 #define _GNU_SOURCE /* memfd_create */
 #include "io/table_write.h"
 
+#include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -342,6 +344,28 @@ int table_writer_int(struct table_writer *w, long v)
 		return rc;
 	}
 	if (worksheet_write_number(w->ws, w->row, (lxw_col_t)w->col, (double)v, NULL) != LXW_NO_ERROR)
+		return ERR_IO;
+	w->col++;
+	return 0;
+}
+
+int table_writer_num(struct table_writer *w, double v, const char *csv_text)
+{
+	char ref[32], num[40];
+	if (w->kind == TABLE_CSV)
+		return table_writer_text(w, csv_text ? csv_text : "");
+	if (isnan(v) || isinf(v))
+		return table_writer_text(w, "");
+	if (w->part) {
+		int rc;
+		snprintf(num, sizeof num, "%.17g", v);
+		if (!(rc = buf_puts(&w->line, "<c r=\"")) && !(rc = buf_puts(&w->line, cell_ref(ref, w->col, w->prow))) &&
+		    !(rc = buf_puts(&w->line, "\"><v>")) && !(rc = buf_puts(&w->line, num)))
+			rc = buf_puts(&w->line, "</v></c>");
+		w->col++;
+		return rc;
+	}
+	if (worksheet_write_number(w->ws, w->row, (lxw_col_t)w->col, v, NULL) != LXW_NO_ERROR)
 		return ERR_IO;
 	w->col++;
 	return 0;

@@ -23,6 +23,9 @@ int table_writer_open(struct table_writer **out, const char *path, enum table_ki
 		      const char *sheet, char *msg, size_t msglen);
 int table_writer_text(struct table_writer *w, const char *s);
 int table_writer_int(struct table_writer *w, long v);
+/* A number: in XLSX a number cell (a spreadsheet sorts and sums it; NaN: an empty cell), in
+ * CSV the caller's text for it (e.g. «37,8», written for people as the caller chooses). */
+int table_writer_num(struct table_writer *w, double v, const char *csv_text);
 /* An empty cell. */
 int table_writer_empty(struct table_writer *w);
 int table_writer_end_row(struct table_writer *w);

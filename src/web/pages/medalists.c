@@ -652,9 +652,9 @@ int page_medalists_export(struct web_req *r, struct web_res *w)
 		table_writer_int(t, (long)s->st.below);
 		table_writer_int(t, (long)s->st.noresult);
 		table_writer_int(t, (long)s->st.norule);
-		table_writer_text(t, ru_num(a, sizeof a, 100 * s->st.share, 1));
-		table_writer_text(t, ru_num(a, sizeof a, s->st.p, 4));
-		table_writer_text(t, ru_num(a, sizeof a, s->st.q, 4));
+		table_writer_num(t, 100 * s->st.share, ru_num(a, sizeof a, 100 * s->st.share, 1));
+		table_writer_num(t, s->st.p, ru_num(a, sizeof a, s->st.p, 4));
+		table_writer_num(t, s->st.q, ru_num(a, sizeof a, s->st.q, 4));
 		table_writer_text(t, s->st.significant ? "да" : "нет");
 		rc = table_writer_end_row(t);
 	}

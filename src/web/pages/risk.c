@@ -442,7 +442,7 @@ static int export_row(void *ctx, const struct run_risk *x)
 	table_writer_text(t, x->login);
 	table_writer_text(t, x->municipality);
 	table_writer_text(t, x->kind);
-	table_writer_text(t, ru_num(risk, sizeof risk, x->risk, 1));
+	table_writer_num(t, x->risk, ru_num(risk, sizeof risk, x->risk, 1));
 	table_writer_text(t, x->listed ? "да" : "нет");
 	table_writer_int(t, x->official_flags);
 	table_writer_int(t, x->published_flags);
