@@ -22,6 +22,12 @@
 /* deflate's window: how far back a part's bytes may refer into the part before it. */
 #define PART_DICT 32768
 
+/* An XLSX sheet's columns are made as wide as their widest text (up to WIDTH_MAX
+ * characters), so that a name or a measure is not cut at Excel's default 8 characters;
+ * the first WIDTH_COLS columns. */
+#define WIDTH_COLS 64
+#define WIDTH_MAX 60
+
 struct table_writer {
 	enum table_kind kind;
 	FILE *f;          /* CSV */
@@ -38,6 +44,7 @@ struct table_writer {
 	long prow;               /* XLSX part: the sheet's row being written, 1-based */
 	struct table_part *after; /* XLSX part: the part it will follow, or NULL */
 	bool deflated;           /* XLSX part: deflated (else stored) */
+	unsigned char width[WIDTH_COLS]; /* XLSX sheet: the widest text of a column, in characters */
 };
 
 /* Where libxlsxwriter stages a workbook's parts: /dev/shm when it is a writable directory
@@ -324,6 +331,13 @@ int table_writer_text(struct table_writer *w, const char *s)
 	}
 	if (*s && worksheet_write_string(w->ws, w->row, (lxw_col_t)w->col, s, NULL) != LXW_NO_ERROR)
 		return ERR_IO;
+	if (w->col < WIDTH_COLS && w->width[w->col] < WIDTH_MAX) {
+		size_t n = 0; /* characters, not bytes: a Cyrillic letter is two */
+		for (const char *c = s; *c && n < WIDTH_MAX; c++)
+			n += ((unsigned char)*c & 0xC0) != 0x80;
+		if (n > w->width[w->col])
+			w->width[w->col] = (unsigned char)n;
+	}
 	w->col++;
 	return 0;
 }
@@ -441,6 +455,9 @@ int table_writer_close(struct table_writer *w)
 			rc = buf_append(&p->last, w->xml.p + w->xml.len - own, own);
 		buf_free(&w->xml);
 	} else {
+		for (int c = 0; c < WIDTH_COLS; c++)
+			if (w->width[c] > 8)
+				worksheet_set_column(w->ws, (lxw_col_t)c, (lxw_col_t)c, w->width[c] + 2, NULL);
 		if (workbook_close(w->wb) != LXW_NO_ERROR)
 			rc = ERR_IO;
 		if (!rc && w->dst)

@@ -211,6 +211,8 @@ check "… a workbook" test "$(head -c 2 "$T/risk.xlsx")" = PK
 # The risk (column F) is a number a spreadsheet sorts, not the text «300,0».
 f2=$(unzip -p "$T/risk.xlsx" xl/worksheets/sheet1.xml | grep -o '<c r="F2"[^>]*>[^/]*</v>' | head -1)
 case "$f2" in *' t="'*|'') fail "the risk is a number cell in the workbook: «$f2»";; *) ok "the risk is a number cell in the workbook";; esac
+# The school's name (column B) is not cut at the default 8 characters.
+expect_grep "the names' column is as wide as its names" <(unzip -p "$T/risk.xlsx" xl/worksheets/sheet1.xml | grep -o '<cols>.*</cols>') '<col min="2" max="2"'
 get region "/risk?all=1&sort=name"
 expect_eq "the list sorts by a column" "$code" 200
 page_logins >"$T/page_name"
