@@ -37,7 +37,7 @@ static const struct label {
 	{ NULL, "region_sd", "стандартное отклонение в регионе", U_NUM1 },
 	{ NULL, "region_n", "работ в регионе", U_INT },
 	/* journal_mismatch */
-	{ NULL, "rs_classic", "коэффициент Спирмена по классической формуле", U_NUM2 },
+	{ NULL, "rs_classic", "он же по классической формуле, без учёта одинаковых рангов", U_NUM2 },
 	/* journal_gap */
 	{ NULL, "below", "отметка за работу ниже журнальной", U_INT },
 	{ NULL, "same", "совпала с журнальной", U_INT },
@@ -100,7 +100,7 @@ struct risk_value_words risk_value_words(const char *sign)
 		{ "boundary_peak", { "границ с пиком", NULL, RV_PLAIN } },
 		{ "twins", { "почти одинаковых пар", "при ожидаемых", RV_PLAIN } },
 		{ "recheck_inflated", { "средняя разница баллов школы и эксперта", NULL, RV_PLAIN } },
-		{ "journal_mismatch", { "коэффициент корреляции", "при пороге", RV_PLAIN } },
+		{ "journal_mismatch", { "коэффициент Спирмена с учётом одинаковых рангов", "при пороге", RV_PLAIN } },
 		{ "vpr_above_dkr", { "z-статистика разницы (с поправкой на разброс школ)", NULL, RV_PLAIN } },
 		{ "share2_rise", { "доля «2» выросла на", "при пороге", RV_POINTS } },
 		{ "journal_gap", { "доля таких работ", "при региональной", RV_PERCENT } },

@@ -150,6 +150,10 @@ static void test_value_words(void **state)
 	assert_string_equal(risk_value_number(t, sizeof t, &w, 0.02693657661), "2,7\xC2\xA0%");
 	w = risk_value_words("boundary_bunching"); /* its value is a p: not shown */
 	assert_null(w.value);
+	/* the value is the tie-corrected coefficient, which the words say: the classical one,
+	 * among the inputs, may differ from it in sign when many marks are equal */
+	w = risk_value_words("journal_mismatch");
+	assert_non_null(strstr(w.value, "с учётом одинаковых рангов"));
 	w = risk_value_words("mean_inflated");
 	assert_int_equal(w.unit, RV_PLAIN);
 	assert_string_equal(risk_value_number(t, sizeof t, &w, 30.64), "30,6");
