@@ -388,7 +388,7 @@ int pupil_list(struct db *d, const struct user *reader, int64_t school_id, int y
 	if (rc < 0)
 		goto out;
 	rc = 0;
-	if (have_key)
+	if (have_key && cnt) /* a year without pupils: v is NULL, which qsort may not be given */
 		qsort(v, cnt, sizeof *v, by_class_name);
 out:
 	db_finalize(s);
