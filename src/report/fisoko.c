@@ -10,9 +10,9 @@
 #include "base/err.h"
 #include "base/mem.h"
 #include "io/table_write.h"
-#include "model/procedure.h"
 #include "model/result.h"
 #include "model/unit.h"
+#include "report/risk_doc.h"
 
 const char *fisoko_kind_title(enum fisoko_kind k)
 {
@@ -359,12 +359,9 @@ int fisoko_xlsx(const struct fisoko_report *r, const char *path)
 {
 	const struct procedure *p = &r->proc;
 	struct xl x = { 0 };
-	char t[800], pt[200] = "", kt[160] = "";
+	char t[800], pt[200];
 	/* the sheets' titles name the procedure as the pages do: «ВПР, математика, 4 класс, 2021» */
-	if (procedure_title_of(p->code, p->subject, p->grade, kt, sizeof kt) && p->year > 0)
-		snprintf(pt, sizeof pt, "%s, %d", kt, p->year);
-	else
-		snprintf(pt, sizeof pt, "%s", kt);
+	risk_procedure_words(pt, sizeof pt, p->code);
 	if (!(x.wb = table_xlsx_new(path, false)))
 		return ERR_IO;
 	x.head = workbook_add_format(x.wb);

@@ -23,6 +23,7 @@
 #include "model/material.h"
 #include "model/plan.h"
 #include "model/procedure.h"
+#include "report/risk_doc.h"
 #include "web/download.h"
 #include "web/web.h"
 
@@ -532,11 +533,11 @@ int page_materials_get(struct web_req *r, struct web_res *w)
 		 * that the file opens, and the procedure in words. */
 		const char *dot = strrchr(name, '.'), *ext = dot && !strchr(dot, '/') && strlen(dot) <= 8 ? dot : "";
 		char title[200];
-		procedure_title_of(p.code, p.subject, p.grade, title, sizeof title);
+		risk_procedure_words(title, sizeof title, p.code);
 		w->type = !strcasecmp(ext, ".pdf") ? "application/pdf" : "application/octet-stream";
 		struct buf d = BUF_INIT;
 		web_disposition(&d, arena_printf(r->a, "%s-criteria%s", p.code, ext),
-				arena_printf(r->a, "Критерии оценивания, %s, %d%s", title, p.year, ext));
+				arena_printf(r->a, "Критерии оценивания, %s%s", title, ext));
 		w->disposition = arena_strdup(r->a, buf_str(&d));
 		buf_free(&d);
 	}

@@ -24,6 +24,7 @@
 #include "report/doc_pdf.h"
 #include "report/fisoko.h"
 #include "report/fisoko_doc.h"
+#include "report/risk_doc.h"
 #include "web/chart.h"
 #include "web/download.h"
 #include "web/web.h"
@@ -794,11 +795,7 @@ int page_report_xlsx(struct web_req *r, struct web_res *w)
 					     [FISOKO_MUNICIPALITY] = "municipality",
 					     [FISOKO_REGION] = "region" };
 	char pt[200];
-	const struct procedure *pp = &rep->proc;
-	if (procedure_title_of(pp->code, pp->subject, pp->grade, pt, sizeof pt)) {
-		size_t len = strlen(pt);
-		snprintf(pt + len, sizeof pt - len, ", %d", pp->year);
-	}
+	risk_procedure_words(pt, sizeof pt, rep->proc.code);
 	web_send_table(r, w, TABLE_XLSX, arena_printf(r->a, "%s-%s.xlsx", rep->proc.code, ascii[u.kind]),
 		       arena_printf(r->a, "Аналитика %s, %s.xlsx", pt, fisoko_kind_title(u.kind)));
 out:
