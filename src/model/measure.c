@@ -917,9 +917,12 @@ int measure_report_on(struct db *d, int64_t measure_id, enum mp_status st, const
 	return db_commit(d);
 }
 
+/* Who noted it: the user's name while the account exists, else the login (or the command's
+ * name, "oko demo") the note was stored with. */
 #define NOTE_COLS \
-	"id, measure_id, status, note, file_id, file_name, file_type, file_size, noted_at, noted_by" \
-	" FROM measure_note"
+	"n.id, n.measure_id, n.status, n.note, n.file_id, n.file_name, n.file_type, n.file_size," \
+	" n.noted_at, COALESCE(u.name, n.noted_by)" \
+	" FROM measure_note n LEFT JOIN \"user\" u ON u.login = n.noted_by"
 
 static void note_read(struct db_stmt *s, struct mp_note *x)
 {
@@ -944,7 +947,7 @@ int measure_notes(struct db *d, int64_t measure_id, struct mp_note **out, size_t
 	struct db_stmt *s = NULL;
 	struct mp_note *v = NULL;
 	size_t cap = 0;
-	int rc = db_prepare(d, &s, "SELECT " NOTE_COLS " WHERE measure_id = ? ORDER BY noted_at, id");
+	int rc = db_prepare(d, &s, "SELECT " NOTE_COLS " WHERE n.measure_id = ? ORDER BY n.noted_at, n.id");
 	if (!rc)
 		rc = db_bind_int(s, 1, measure_id);
 	while (!rc && (rc = db_step(s)) == DB_ROW) {
@@ -966,7 +969,7 @@ int measure_notes(struct db *d, int64_t measure_id, struct mp_note **out, size_t
 int measure_note_get(struct db *d, int64_t note_id, struct mp_note *out)
 {
 	struct db_stmt *s = NULL;
-	int rc = db_prepare(d, &s, "SELECT " NOTE_COLS " WHERE id = ?");
+	int rc = db_prepare(d, &s, "SELECT " NOTE_COLS " WHERE n.id = ?");
 	if (!rc && !(rc = db_bind_int(s, 1, note_id)) && !(rc = db_step_one(s)))
 		note_read(s, out);
 	db_finalize(s);

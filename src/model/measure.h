@@ -147,7 +147,7 @@ struct mp_note {
 	char note[MP_NOTE_MAX];
 	char file_id[33], file_name[256], file_type[16]; /* "" when no file */
 	int64_t file_size;
-	char at[24], by[64];
+	char at[24], by[160]; /* by: the user's name (the login once the account is gone) */
 };
 /* Sets a measure's status with a dated note and optionally an evidence file already stored
  * (file_id from scan_store in the evidence directory, see measure_files_dir). done sets

@@ -234,6 +234,7 @@ expect_grep "… in Russian" "$T/body" "ещё не наступила"
 expect_eq "… nothing stored" "$(sql "SELECT count(*) FROM measure_note WHERE measure_id = $m1")" "$before"
 get mun "/measures/$pid"
 expect_grep "the plan shows the last note" "$T/body" "Отметка внесена позже"
+expect_grep "… by the user's name, not the login" "$T/body" "school name: выполнено — Отметка внесена позже"
 get mun2 "/measure/$m1"
 expect_eq "another municipality's measure is 404" "$code" 404
 
