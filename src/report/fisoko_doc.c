@@ -3,7 +3,6 @@
 
 #include <cairo.h>
 #include <math.h>
-#include <pango/pangocairo.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +11,7 @@
 #include "base/ru.h"
 #include "base/str.h"
 #include "model/result.h"
+#include "report/png.h"
 
 static const char *const marks[4] = { "«2»", "«3»", "«4»", "«5»" };
 
@@ -38,32 +38,6 @@ char *fisoko_doc_procedure(const struct fisoko_report *r, char *out, size_t n)
 
 /* ---- a bar chart as PNG (cairo), for the marks ---- */
 
-static cairo_status_t png_sink(void *ctx, const unsigned char *data, unsigned int len)
-{
-	return buf_append(ctx, data, len) ? CAIRO_STATUS_WRITE_ERROR : CAIRO_STATUS_SUCCESS;
-}
-
-static void text_at(cairo_t *cr, const char *text, double x, double y, double size, int align, double max_w)
-{
-	PangoLayout *l = pango_cairo_create_layout(cr);
-	if (max_w > 0) {
-		pango_layout_set_width(l, (int)(max_w * PANGO_SCALE));
-		pango_layout_set_ellipsize(l, PANGO_ELLIPSIZE_END);
-	}
-	char font[64];
-	snprintf(font, sizeof font, "Liberation Sans %.1fpx", size);
-	PangoFontDescription *fd = pango_font_description_from_string(font);
-	pango_layout_set_font_description(l, fd);
-	pango_layout_set_text(l, text, -1);
-	int w, h;
-	pango_layout_get_pixel_size(l, &w, &h);
-	double dx = align < 0 ? 0 : align == 0 ? -w / 2.0 : -w;
-	cairo_move_to(cr, x + dx, y - h / 2.0);
-	pango_cairo_show_layout(cr, l);
-	pango_font_description_free(fd);
-	g_object_unref(l);
-}
-
 /* The shares of marks by level as grouped bars with the values over them and a legend. */
 static int marks_png(const struct fisoko_report *r, struct buf *out)
 {
@@ -81,19 +55,7 @@ static int marks_png(const struct fisoko_report *r, struct buf *out)
 				maxp = v[l][k];
 		}
 	double ymax = maxp <= 0 ? 10 : ceil(maxp / 10.0) * 10.0, step = ymax > 50 ? 20 : 10;
-	cairo_set_line_width(cr, 2);
-	for (double y0 = 0; y0 <= ymax + 0.01; y0 += step) {
-		double y = bottom - (bottom - top) * y0 / ymax;
-		double g = y0 == 0 ? 0.2 : 0.85;
-		cairo_set_source_rgb(cr, g, g, g);
-		cairo_move_to(cr, left, y);
-		cairo_line_to(cr, right, y);
-		cairo_stroke(cr);
-		char t[RU_NUM_MAX + 8], n[RU_NUM_MAX];
-		snprintf(t, sizeof t, "%s %%", ru_num(n, sizeof n, y0, 0));
-		cairo_set_source_rgb(cr, 0.2, 0.2, 0.2);
-		text_at(cr, t, left - 12, y, 30, 1, 0);
-	}
+	png_grid_pct(cr, left, right, top, bottom, ymax, step, 30);
 	static const double colour[FISOKO_LEVELS][3] = { { 0.18, 0.36, 0.62 }, { 0.55, 0.68, 0.85 },
 							  { 0.75, 0.75, 0.75 } };
 	double group = (right - left) / 4.0, bw = group * 0.7 / r->nlev;
@@ -106,10 +68,10 @@ static int marks_png(const struct fisoko_report *r, struct buf *out)
 			cairo_fill(cr);
 			char t[RU_NUM_MAX];
 			cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
-			text_at(cr, pct(t, sizeof t, v[l][k]), x + (bw - 6) / 2, bottom - h - 20, 26, 0, 0);
+			png_text(cr, pct(t, sizeof t, v[l][k]), x + (bw - 6) / 2, bottom - h - 20, 26, 0, 0);
 		}
 		cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
-		text_at(cr, marks[k], left + group * k + group / 2, bottom + 34, 32, 0, 0);
+		png_text(cr, marks[k], left + group * k + group / 2, bottom + 34, 32, 0, 0);
 	}
 	double lx = left;
 	for (int l = 0; l < r->nlev; l++) {
@@ -117,11 +79,10 @@ static int marks_png(const struct fisoko_report *r, struct buf *out)
 		cairo_rectangle(cr, lx, 28, 36, 36);
 		cairo_fill(cr);
 		cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
-		text_at(cr, r->lev[l].name, lx + 48, 46, 30, -1, (right - left) / r->nlev - 64);
+		png_text(cr, r->lev[l].name, lx + 48, 46, 30, -1, (right - left) / r->nlev - 64);
 		lx += (right - left) / r->nlev;
 	}
-	cairo_surface_flush(s);
-	int rc = cairo_surface_write_to_png_stream(s, png_sink, out) == CAIRO_STATUS_SUCCESS ? 0 : -1;
+	int rc = png_write(s, out);
 	cairo_destroy(cr);
 	cairo_surface_destroy(s);
 	return rc;

@@ -16,7 +16,6 @@
 #include <string.h>
 
 #include <cairo.h>
-#include <pango/pangocairo.h>
 
 #include "base/buf.h"
 #include "base/err.h"
@@ -32,6 +31,7 @@
 #include "model/run.h"
 #include "model/unit.h"
 #include "report/fisoko.h"
+#include "report/png.h"
 #include "report/recheck.h"
 #include "stats/catalogue.h"
 
@@ -1823,34 +1823,6 @@ out:
 
 /* ---- the chart ---- */
 
-static cairo_status_t png_sink(void *closure, const unsigned char *data, unsigned int len)
-{
-	return buf_append(closure, data, len) ? CAIRO_STATUS_WRITE_ERROR : CAIRO_STATUS_SUCCESS;
-}
-
-/* Text centred vertically on y: align -1 from x, 0 centred, 1 ending at x; max_w > 0
- * ellipsizes a longer text (a school's name in the legend). */
-static void chart_text(cairo_t *cr, const char *text, double x, double y, double size, int align, double max_w)
-{
-	PangoLayout *l = pango_cairo_create_layout(cr);
-	if (max_w > 0) {
-		pango_layout_set_width(l, (int)(max_w * PANGO_SCALE));
-		pango_layout_set_ellipsize(l, PANGO_ELLIPSIZE_END);
-	}
-	char font[64];
-	snprintf(font, sizeof font, "Liberation Sans %.1fpx", size);
-	PangoFontDescription *fd = pango_font_description_from_string(font);
-	pango_layout_set_font_description(l, fd);
-	pango_layout_set_text(l, text, -1);
-	int w, h;
-	pango_layout_get_pixel_size(l, &w, &h);
-	double dx = align < 0 ? 0 : align == 0 ? -w / 2.0 : -w;
-	cairo_move_to(cr, x + dx, y - h / 2.0);
-	pango_cairo_show_layout(cr, l);
-	pango_font_description_free(fd);
-	g_object_unref(l);
-}
-
 int note_chart_marks(struct db *d, const struct scope *sc, const char *procedure, struct buf *out)
 {
 	struct note_opts o = { 0 };
@@ -1896,7 +1868,7 @@ int note_chart_marks(struct db *d, const struct scope *sc, const char *procedure
 		char b[32];
 		snprintf(b, sizeof b, "%.0f %%", v);
 		cairo_set_source_rgb(cr, 0.2, 0.2, 0.2);
-		chart_text(cr, b, left - 12, y, 30, 1, 0);
+		png_text(cr, b, left - 12, y, 30, 1, 0);
 	}
 	static const double colour[FISOKO_LEVELS][3] = { { 0.18, 0.36, 0.62 }, { 0.62, 0.70, 0.80 },
 							  { 0.85, 0.85, 0.85 } };
@@ -1911,12 +1883,12 @@ int note_chart_marks(struct db *d, const struct scope *sc, const char *procedure
 			char v[64];
 			fmt_dec(v, sizeof v, pct[l][k], 1);
 			cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
-			chart_text(cr, v, x + (bw - 6) / 2, bottom - h - 22, 26, 0, 0);
+			png_text(cr, v, x + (bw - 6) / 2, bottom - h - 22, 26, 0, 0);
 		}
 		char m[16];
 		snprintf(m, sizeof m, "«%d»", k + 2);
 		cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
-		chart_text(cr, m, left + group * k + group / 2, bottom + 30, 32, 0, 0);
+		png_text(cr, m, left + group * k + group / 2, bottom + 30, 32, 0, 0);
 	}
 	/* the legend */
 	double lx = left;
@@ -1927,11 +1899,10 @@ int note_chart_marks(struct db *d, const struct scope *sc, const char *procedure
 		cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
 		char name[300];
 		snprintf(name, sizeof name, "%s", fr.lev[l].kind == FISOKO_SCHOOL ? t.name : fr.lev[l].name);
-		chart_text(cr, name, lx + 48, 46, 30, -1, (right - left) / fr.nlev - 64);
+		png_text(cr, name, lx + 48, 46, 30, -1, (right - left) / fr.nlev - 64);
 		lx += (right - left) / fr.nlev;
 	}
-	cairo_surface_flush(s);
-	rc = cairo_surface_write_to_png_stream(s, png_sink, out) == CAIRO_STATUS_SUCCESS ? 0 : ERR_IO;
+	rc = png_write(s, out);
 	cairo_destroy(cr);
 	cairo_surface_destroy(s);
 	fisoko_free(&fr);

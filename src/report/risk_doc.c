@@ -1,14 +1,18 @@
 /* report/risk_doc: the evidence card in words and as a document (see the header). */
 #include "report/risk_doc.h"
 
+#include <cairo.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/err.h"
 #include "base/ru.h"
 #include "base/str.h"
 #include "model/procedure.h"
+#include "report/card_words.h"
+#include "report/png.h"
 #include "stats/catalogue.h"
 
 /* How a value is written. */
@@ -291,6 +295,232 @@ static void sign_block(struct doc *d, const struct run_sign *x, bool head)
 	buf_free(&b);
 }
 
+/* ---- the distribution as a PNG ---- */
+
+int risk_hist_png(const struct run_hist *h, struct buf *out)
+{
+	if (!h->nbins || !h->school_n || !h->all_n)
+		return ERR_INVALID;
+	const int W = 1500, H = 620;
+	const double left = 100, right = W - 30, top = 90, bottom = H - 100;
+	int nb = (int)h->nbins;
+	double m = 0;
+	for (int i = 0; i < nb; i++) {
+		double a = 100.0 * (double)h->school[i] / (double)h->school_n;
+		double b = 100.0 * (double)h->all[i] / (double)h->all_n;
+		m = a > m ? a : m;
+		m = b > m ? b : m;
+	}
+	/* The y axis to a round percent above the highest column. */
+	double step = m <= 10 ? 2 : m <= 25 ? 5 : m <= 50 ? 10 : 20;
+	double ymax = m <= 0 ? step : ceil(m / step) * step;
+	cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, W, H);
+	cairo_t *cr = cairo_create(s);
+	cairo_set_source_rgb(cr, 1, 1, 1);
+	cairo_paint(cr);
+	double pw = right - left, ph = bottom - top, bw = pw / nb;
+	png_grid_pct(cr, left, right, top, bottom, ymax, step, 26);
+	/* The school's columns, the region's step line (the page's colours). */
+	cairo_set_source_rgb(cr, 0x1f / 255.0, 0x5f / 255.0, 0xa8 / 255.0);
+	for (int i = 0; i < nb; i++) {
+		double v = 100.0 * (double)h->school[i] / (double)h->school_n;
+		if (v <= 0)
+			continue;
+		double hh = ph * (v > ymax ? ymax : v) / ymax;
+		cairo_rectangle(cr, left + bw * i + 1, bottom - hh, bw > 4 ? bw - 2 : bw, hh);
+	}
+	cairo_fill(cr);
+	cairo_set_source_rgb(cr, 0xe0 / 255.0, 0xa2 / 255.0, 0x1b / 255.0);
+	cairo_set_line_width(cr, 4);
+	for (int i = 0; i < nb; i++) {
+		double v = 100.0 * (double)h->all[i] / (double)h->all_n;
+		double y = bottom - ph * (v > ymax ? ymax : v) / ymax;
+		if (!i)
+			cairo_move_to(cr, left, y);
+		else
+			cairo_line_to(cr, left + bw * i, y);
+		cairo_line_to(cr, left + bw * (i + 1), y);
+	}
+	cairo_stroke(cr);
+	/* The marks' lower bounds, dashed, with «3», «4», «5». */
+	static const char *const marks[3] = { "«3»", "«4»", "«5»" };
+	double dash[1] = { 10 };
+	for (int k = 0; h->has_scale && k < 3; k++) {
+		if (h->scale[k] < 0 || h->scale[k] >= nb)
+			continue;
+		double x = left + bw * h->scale[k];
+		cairo_set_source_rgb(cr, 0.35, 0.35, 0.35);
+		cairo_set_line_width(cr, 2);
+		cairo_set_dash(cr, dash, 1, 0);
+		cairo_move_to(cr, x, top - 10);
+		cairo_line_to(cr, x, bottom);
+		cairo_stroke(cr);
+		cairo_set_dash(cr, NULL, 0, 0);
+		cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
+		png_text(cr, marks[k], x + 6, top, 28, -1, 0);
+	}
+	/* The scores under the axis: every one when few, else a step of 2, 5, 10… */
+	int every = nb <= 26 ? 1 : nb <= 52 ? 2 : nb <= 130 ? 5 : nb <= 260 ? 10 : 50;
+	cairo_set_source_rgb(cr, 0.2, 0.2, 0.2);
+	for (int i = 0; i < nb; i += every) {
+		char t[16];
+		snprintf(t, sizeof t, "%d", i);
+		png_text(cr, t, left + bw * i + bw / 2, bottom + 26, 26, 0, 0);
+	}
+	png_text(cr, "первичный балл", left + pw / 2, H - 30, 28, 0, 0);
+	/* The legend. */
+	cairo_set_source_rgb(cr, 0x1f / 255.0, 0x5f / 255.0, 0xa8 / 255.0);
+	cairo_rectangle(cr, left, 22, 34, 34);
+	cairo_fill(cr);
+	cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
+	png_text(cr, "школа", left + 46, 39, 30, -1, 0);
+	cairo_set_source_rgb(cr, 0xe0 / 255.0, 0xa2 / 255.0, 0x1b / 255.0);
+	cairo_set_line_width(cr, 5);
+	cairo_move_to(cr, left + 220, 39);
+	cairo_line_to(cr, left + 266, 39);
+	cairo_stroke(cr);
+	cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
+	png_text(cr, "регион", left + 278, 39, 30, -1, 0);
+	int rc = png_write(s, out);
+	cairo_destroy(cr);
+	cairo_surface_destroy(s);
+	return rc;
+}
+
+/* ---- the parts after the signs ---- */
+
+static void card_recheck(struct doc *d, const struct risk_card *c)
+{
+	size_t n = c->nrechecks;
+	bool any = false;
+	for (size_t i = 0; i < n; i++)
+		any |= c->rechecks[i].row->inflated;
+	doc_para(d, DOC_HEADING, DOC_ALIGN_DEFAULT, true, CARD_RECHECK_TITLE);
+	struct card_text v = CARD_TEXT_INIT;
+	card_recheck_verdict(&v, any);
+	doc_para(d, DOC_BODY, DOC_ALIGN_DEFAULT, false, card_text_str(&v));
+	card_text_free(&v);
+	/* One procedure a paragraph, its figures labelled by the page's column titles: a table
+	 * of seven columns squeezes their words to syllables on A4 (as the signs below do). */
+	struct buf b = BUF_INIT;
+	for (size_t i = 0; i < n; i++) {
+		const struct rc_run_row *x = c->rechecks[i].row;
+		char cells[5][64];
+		card_recheck_cells(x, cells);
+		doc_para(d, DOC_PLAIN, DOC_ALIGN_DEFAULT, true, x->title[0] ? x->title : x->procedure);
+		buf_reset(&b);
+		for (int k = 0; k < 5; k++)
+			buf_printf(&b, "%s: %s. ", card_recheck_columns[k + 1], cells[k]);
+		buf_printf(&b, "%s: ", card_recheck_columns[CARD_RECHECK_NCOLS - 1]);
+		card_recheck_conclusion(&b, x);
+		buf_putc(&b, '.');
+		doc_para(d, DOC_BODY, DOC_ALIGN_DEFAULT, false, buf_str(&b));
+	}
+	doc_para(d, DOC_HEADING, DOC_ALIGN_DEFAULT, true, CARD_RECHECK_CHANGED);
+	static const double wwidths[CARD_RECHECK_WORK_NCOLS] = { 0, 22, 24, 30, 20, 38 };
+	for (size_t i = 0; i < n; i++) {
+		const struct risk_card_recheck *r = &c->rechecks[i];
+		if (n > 1)
+			doc_para(d, DOC_PLAIN, DOC_ALIGN_DEFAULT, true, r->row->title[0] ? r->row->title : r->row->procedure);
+		if (r->nworks) {
+			doc_table_begin(d, CARD_RECHECK_WORK_NCOLS, card_recheck_work_columns, wwidths);
+			for (size_t j = 0; j < r->nworks; j++) {
+				const struct risk_card_work *w = &r->works[j];
+				char s1[16], sf[16], mk[32], dl[RU_NUM_MAX];
+				snprintf(s1, sizeof s1, "%d", w->score1);
+				snprintf(sf, sizeof sf, "%d", w->score_final);
+				if (w->mark1)
+					snprintf(mk, sizeof mk, "%d → %d", w->mark1, w->mark_final);
+				else
+					snprintf(mk, sizeof mk, "—");
+				doc_table_row(d, (const char *const[]){ w->code, s1, sf, mk,
+									card_signed(dl, sizeof dl, w->delta, 0),
+									w->state ? w->state : "" });
+			}
+			doc_table_end(d);
+		}
+		buf_reset(&b);
+		card_recheck_more(&b, r->changed);
+		if (b.len)
+			doc_para(d, DOC_SMALL, DOC_ALIGN_DEFAULT, false, buf_str(&b));
+	}
+	doc_para(d, DOC_SMALL, DOC_ALIGN_DEFAULT, false, CARD_RECHECK_NOTE);
+	buf_free(&b);
+}
+
+static void card_distribution(struct doc *d, const struct risk_card *c)
+{
+	if (!c->hist) {
+		doc_para(d, DOC_HEADING, DOC_ALIGN_DEFAULT, true, CARD_HIST_TITLE);
+		doc_para(d, DOC_BODY, DOC_ALIGN_DEFAULT, false, CARD_HIST_MISSING);
+		return;
+	}
+	/* No heading over the chart: the writer keeps a heading with two lines, not with an
+	 * image, and the caption names the distribution anyway. */
+	struct buf png = BUF_INIT, cap = BUF_INIT;
+	if (!risk_hist_png(c->hist, &png)) {
+		card_hist_caption(&cap, c->top, c->hist->school_n, c->hist->all_n);
+		doc_image(d, png.p, png.len, 160, buf_str(&cap));
+		doc_para(d, DOC_SMALL, DOC_ALIGN_DEFAULT, false, CARD_HIST_DESC);
+	}
+	buf_free(&png);
+	buf_free(&cap);
+}
+
+static void card_medal(struct doc *d, const struct risk_card_medal *m)
+{
+	doc_para(d, DOC_HEADING, DOC_ALIGN_DEFAULT, true, CARD_MEDAL_TITLE);
+	struct card_text t = CARD_TEXT_INIT;
+	card_medal_latest(&t, m->year, &m->st, m->region_rate);
+	doc_para(d, DOC_BODY, DOC_ALIGN_DEFAULT, false, card_text_str(&t));
+	card_text_free(&t);
+	if (m->pooled) {
+		struct card_text p = CARD_TEXT_INIT;
+		card_medal_pooled(&p, m->first, m->last, &m->pooled_st);
+		doc_para(d, DOC_BODY, DOC_ALIGN_DEFAULT, false, card_text_str(&p));
+		card_text_free(&p);
+	}
+}
+
+static void card_observation(struct doc *d, const struct risk_card *c)
+{
+	struct card_obs o;
+	card_obs_of(c->obs, c->nobs, &o);
+	doc_para(d, DOC_HEADING, DOC_ALIGN_DEFAULT, true, CARD_OBS_TITLE);
+	if (o.seen.len)
+		doc_para(d, DOC_BODY, DOC_ALIGN_DEFAULT, false, buf_str(&o.seen));
+	if (o.title)
+		doc_para(d, DOC_PLAIN, DOC_ALIGN_DEFAULT, true, o.title);
+	doc_para(d, DOC_BODY, DOC_ALIGN_DEFAULT, false, buf_str(&o.text));
+	if (o.table) {
+		static const double widths[CARD_OBS_NCOLS] = { 0, 12, 31, 15, 26, 26, 22 };
+		doc_table_begin(d, CARD_OBS_NCOLS, card_obs_columns, widths);
+		for (size_t i = 0; i < c->nobs; i++) {
+			char cells[CARD_OBS_NCOLS][CARD_CELL];
+			if (card_obs_row(&c->obs[i], cells))
+				doc_table_row(d, (const char *const[]){ cells[0], cells[1], cells[2], cells[3],
+									cells[4], cells[5], cells[6] });
+		}
+		doc_table_end(d);
+	}
+	card_obs_free(&o);
+}
+
+static void card_history(struct doc *d, const struct risk_card *c)
+{
+	doc_para(d, DOC_HEADING, DOC_ALIGN_DEFAULT, true, CARD_HISTORY_TITLE);
+	static const double widths[CARD_HISTORY_NCOLS] = { 0, 22, 22, 24, 44 };
+	doc_table_begin(d, CARD_HISTORY_NCOLS, card_history_columns, widths);
+	for (size_t i = 0; i < c->nhistory; i++) {
+		const struct run_history *x = &c->history[i];
+		char at[64], risk[RU_NUM_MAX], rank[RU_NUM_MAX], fl[RU_NUM_MAX];
+		doc_table_row(d, (const char *const[]){ ru_moment(at, sizeof at, x->at), ru_num(risk, sizeof risk, x->risk, 1),
+							ru_int(rank, sizeof rank, x->rank), x->listed ? "да" : "нет",
+							ru_int(fl, sizeof fl, x->official_flags) });
+	}
+	doc_table_end(d);
+}
+
 struct doc *risk_card_doc(const struct risk_card *c)
 {
 	char t[4][RU_NUM_MAX + 16];
@@ -301,6 +531,8 @@ struct doc *risk_card_doc(const struct risk_card *c)
 		doc_para(d, DOC_SUBTITLE, DOC_ALIGN_DEFAULT, false, c->municipality);
 	doc_paraf(d, DOC_BODY, "По анализу от %s. Признак — повод для проверки (перепроверки работ, "
 		  "наблюдения), а не вывод о нарушении.", ru_moment(t[0], sizeof t[0], c->run->at));
+	if (c->nrechecks)
+		card_recheck(d, c);
 	if (c->k) {
 		const struct run_risk *k = c->k;
 		static const char *const titles[2] = { "Показатель", "Значение" };
@@ -332,6 +564,21 @@ struct doc *risk_card_doc(const struct risk_card *c)
 		doc_para(d, DOC_BODY, DOC_ALIGN_DEFAULT, false, "Ни один признак не отмечен.");
 	for (size_t i = 0; i < c->nsigns; i++)
 		sign_block(d, &c->signs[i], !i || strcmp(c->signs[i - 1].sign, c->signs[i].sign));
+	if (c->top && *c->top)
+		card_distribution(d, c);
+	if (c->medal)
+		card_medal(d, c->medal);
+	if (c->teachers) {
+		struct buf b = BUF_INIT;
+		card_teachers(&b, c->teachers, c->teachers_listed);
+		doc_para(d, DOC_HEADING, DOC_ALIGN_DEFAULT, true, CARD_TEACHERS_TITLE);
+		doc_para(d, DOC_BODY, DOC_ALIGN_DEFAULT, false, buf_str(&b));
+		buf_free(&b);
+	}
+	if (c->has_obs)
+		card_observation(d, c);
+	if (c->nhistory)
+		card_history(d, c);
 	return d;
 }
 

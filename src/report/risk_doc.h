@@ -8,10 +8,15 @@
  * - risk_procedure_words(): a procedure code KIND-YEAR-SUBJECT-GRADE as
  *   «ВПР, математика, 4 класс, 2021» (the code itself when it is not of that form).
  * - risk_number(): a sign's value or threshold in the Russian format with sensible places.
- * - risk_card_doc(): the card (the school, the run, its risk figures, every flagged sign
- *   with its title, explanation, value, threshold, p and inputs in words) as an io/doc.h
- *   document for doc_pdf_write().
- * No SQL: the caller reads the run through model/run.h. */
+ * - risk_card_doc(): the card as an io/doc.h document for doc_pdf_write(), in the page's
+ *   order (web/pages/risk.c, /risk/{login}): the school and the run; the re-check's verdict
+ *   with its table per procedure and the works whose scores changed; the risk figures; every
+ *   flagged sign with its title, explanation, value, threshold, p and inputs in words; the
+ *   distribution of primary scores of the top procedure drawn as a PNG (cairo) with its
+ *   caption; the medalists, the teachers in the risk zone (counts), the observation and the
+ *   history over analyses — each part only when the page shows it, in the sentences of
+ *   report/card_words.h that the page says too.
+ * No SQL: the caller reads the run and the parts through model/. */
 #ifndef OKO_REPORT_RISK_DOC_H
 #define OKO_REPORT_RISK_DOC_H
 
@@ -19,7 +24,10 @@
 
 #include "base/buf.h"
 #include "io/doc.h"
+#include "model/observed.h"
+#include "model/recheck.h"
 #include "model/run.h"
+#include "stats/medal.h"
 
 /* Appends the words of detail (of the sign with identifier sign) to out; nothing for "". */
 void risk_detail_words(struct buf *out, const char *sign, const char *detail);
@@ -42,7 +50,35 @@ struct risk_value_words risk_value_words(const char *sign);
 /* A sign's value or threshold v written in the unit of its words. */
 char *risk_value_number(char *out, size_t n, const struct risk_value_words *w, double v);
 
-/* The card's data. k NULL: the school has no row in the run. */
+/* A work of the school whose score the re-check changed (the page's table under the
+ * verdict): its code, the school's and the final primary score and mark (mark 0: none), the
+ * difference school − final and the check's state in words. */
+struct risk_card_work {
+	char code[64];
+	int score1, score_final, mark1, mark_final, delta;
+	bool objective; /* the school's score stood (within the tolerance) */
+	const char *state;
+};
+/* One procedure of the school's re-check in the run: its row and its changed works (at most
+ * the page's number of them; more: how many in all). */
+struct risk_card_recheck {
+	const struct rc_run_row *row;
+	const struct risk_card_work *works;
+	size_t nworks;
+	long changed; /* all changed works, nworks of them listed */
+};
+/* The medalists' block: the latest year, and the years pooled when pooled. */
+struct risk_card_medal {
+	int year;
+	struct stat_medal_school st;
+	double region_rate;
+	bool pooled;
+	int first, last;
+	struct stat_medal_school pooled_st;
+};
+
+/* The card's data. k NULL: the school has no row in the run. The parts after the signs are
+ * each left out when empty (NULL, 0), as the page leaves them out. */
 struct risk_card {
 	const char *school, *municipality, *login;
 	const struct run_info *run;
@@ -50,9 +86,24 @@ struct risk_card {
 	long ranked;
 	const struct run_sign *signs;
 	size_t nsigns;
+	const struct risk_card_recheck *rechecks; /* the run's re-check of the school */
+	size_t nrechecks;
+	const char *top;              /* the top procedure's code ("" or NULL: no section) */
+	const struct run_hist *hist;  /* its distributions; NULL: the run did not keep them */
+	const struct risk_card_medal *medal;
+	long teachers, teachers_listed; /* teachers assessed by the run; 0: no block */
+	const struct obsd_year *obs;  /* the school's years (model/observed.h) */
+	size_t nobs;
+	bool has_obs;                 /* the observation was read (the section is shown) */
+	const struct run_history *history;
+	size_t nhistory;
 };
 /* A new document of the card (the caller frees it with doc_free). */
 struct doc *risk_card_doc(const struct risk_card *c);
+/* The school's distribution (columns, shares of its works by primary score) over the run's
+ * (a step line) with the marks' lower bounds dashed, as a PNG appended to out (what the page
+ * draws as SVG, web/chart.c chart_hist). 0, or ERR_IO. */
+int risk_hist_png(const struct run_hist *h, struct buf *out);
 
 /* The risk list as a document, built row by row in the list's order: the title, the run's
  * date in words and its local moment, the territory and what the list holds (filter, e.g.

@@ -426,8 +426,17 @@ int page_medalists_thresholds(struct web_req *r, struct web_res *w);
 int page_medalists_thresholds_reset(struct web_req *r, struct web_res *w);
 int page_medalists_threshold_row(struct web_req *r, struct web_res *w);
 void web_medalists_card(struct web_req *r, struct buf *b, int64_t school_id, const char *login);
-/* The evidence card's teachers block: counts of the run's assessed and listed teachers. */
+/* The block's figures (also for the evidence card's PDF); false when it has none. */
+struct risk_card_medal;
+bool web_medalists_card_data(struct web_req *r, int64_t school_id, struct risk_card_medal *m);
+/* The evidence card's teachers block: counts of the run's assessed and listed teachers;
+ * the counts alone for the card's PDF (0 assessed: no block). */
 void web_teachers_card(struct web_req *r, struct buf *b, int64_t run_id, int64_t school_id);
+void web_teachers_card_counts(struct web_req *r, int64_t run_id, int64_t school_id, long *teachers, long *listed);
+/* An evidence card's paragraph of report/card_words.h, escaped, its bold part in <strong>
+ * (pages/risk.c). */
+struct card_text;
+void web_card_text(struct buf *b, const struct card_text *t);
 int page_grid_list(struct web_req *r, struct web_res *w);
 int page_grid(struct web_req *r, struct web_res *w);
 int page_grid_post(struct web_req *r, struct web_res *w);
@@ -496,6 +505,12 @@ int page_expert_scan(struct web_req *r, struct web_res *w);
 void web_expert_home(struct web_req *r, struct buf *b);
 void web_scans_school_home(struct web_req *r, struct buf *b);
 void web_recheck_card(struct web_req *r, struct buf *b, int64_t run_id, int64_t school_id);
+/* The school's works of a procedure whose scores its re-check changed (the section's table,
+ * also for the card's PDF): the first CARD_RECHECK_WORKS_MAX in *out (free()), all counted
+ * in *changed. */
+struct risk_card_work;
+int web_recheck_card_works(struct web_req *r, int64_t school_id, int64_t procedure_id, const char *code,
+			   struct risk_card_work **out, size_t *n, long *changed);
 /* Observed against unobserved results (pages/observed.c). */
 int page_observers_control(struct web_req *r, struct web_res *w);
 int page_act_new(struct web_req *r, struct web_res *w);

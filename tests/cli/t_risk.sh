@@ -148,6 +148,35 @@ flat=$(tr '\n' ' ' <"$T/card.txt" | tr -s ' ')
 [[ "$flat" == *"$school_name"* ]] && ok "the PDF names the school" || fail "the PDF names the school ($school_name)"
 [[ "$flat" == *"$sign_title"* ]] && ok "the PDF holds the top sign's title" || fail "the PDF holds the top sign's title ($sign_title)"
 grep -Eq 'mean_inflated|boundary_peak|journal_gap|twins|[a-z_]+=[0-9]' "$T/card.txt" && fail "the PDF has no identifiers" || ok "the PDF has no identifiers"
+# The PDF carries what the page shows below the signs: the top procedure's distribution
+# drawn as an image with the page's caption, the medalists and teachers when the page has
+# them, the observation and the history.
+cp "$T/body" "$T/card.pdf"
+get region "/risk/$top"
+cp "$T/body" "$T/card.html"
+caption=$(grep -o '<figcaption>[^<]*' "$T/card.html" | head -1 | sed 's/<figcaption>//; s/\. Работ в школе.*//')
+check "the page captions its distribution" test -n "$caption"
+[[ "$flat" == *"$caption. Работ в школе: "*" (на момент анализа)."* ]] && ok "the PDF captions the distribution as the page ($caption)" ||
+	fail "the PDF captions the distribution as the page ($caption)"
+check "the PDF draws the distribution as an image" test "$(pdfimages -list "$T/card.pdf" 2>/dev/null | tail -n +3 | wc -l)" -ge 1
+for part in "Медалисты" "Учителя в зоне риска"; do
+	if grep -q "<h2>$part</h2>" "$T/card.html"; then
+		[[ "$flat" == *"$part"* ]] && ok "the PDF has the page's block «$part»" || fail "the PDF has the page's block «$part»"
+	else
+		[[ "$flat" != *"$part"* ]] && ok "the PDF has no block «$part», as the page" || fail "the PDF has no block «$part», as the page"
+	fi
+done
+obs=$(text "$T/card.html" | grep -o 'С наблюдателем: [^.]*\.[0-9]*\.[0-9]*' | head -1)
+[[ "$flat" == *"Наблюдение"* ]] && ok "the PDF has the observation section" || fail "the PDF has the observation section"
+if [ -n "$obs" ]; then
+	[[ "$flat" == *"${obs:0:40}"* ]] && ok "the PDF says which sittings were observed, as the page" || fail "the PDF says which sittings were observed, as the page (${obs:0:40})"
+else
+	[[ "$flat" == *"наблюдателей не было"* ]] && ok "the PDF says no sitting was observed, as the page" || fail "the PDF says no sitting was observed, as the page"
+fi
+[[ "$flat" == *"История по анализам"* ]] && ok "the PDF has the history" || fail "the PDF has the history"
+check "… with the run's moment" grep -q "$(text "$T/card.html" | grep -o '[0-9][0-9]\.[0-9][0-9]\.20[0-9][0-9] [0-9][0-9]:[0-9][0-9]' | tail -1)" "$T/card.txt"
+[[ "$flat" != *"Перепроверка работ"* ]] && ok "no re-check section in the PDF without a re-check" || fail "no re-check section in the PDF without a re-check"
+[ -n "${KEEP_PDF:-}" ] && cp "$T/card.pdf" "$KEEP_PDF/"
 get mun "/risk/$foreign/pdf"
 expect_eq "a foreign school's PDF: 404" "$code" 404
 

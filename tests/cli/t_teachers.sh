@@ -125,6 +125,13 @@ get mun "/risk/$SCH"
 expect_eq "the municipality opens the school's evidence card" "$code" 200
 expect_grep "the card counts the teachers in the zone" "$T/body" "в зоне риска — 1. Кто именно, видит только сама школа"
 grep -q "Уникальнова" "$T/body" && fail "the card shows the municipality a name" || ok "the card shows the municipality no name"
+get mun "/risk/$SCH/pdf"
+expect_eq "the card's PDF opens" "$code" 200
+pdftotext "$T/body" "$T/card.txt" 2>/dev/null
+flat=$(tr '\n' ' ' <"$T/card.txt" | tr -s ' ')
+[[ "$flat" == *"Учителя в зоне риска По этому анализу оценено"*"в зоне риска — 1. Кто именно, видит только сама школа"* ]] &&
+	ok "the PDF counts the teachers in the zone" || fail "the PDF counts the teachers in the zone"
+grep -q "Уникальнова" "$T/card.txt" && fail "the PDF names no teacher" || ok "the PDF names no teacher"
 get sch "/risk/$SCH"
 expect_grep "the school's own card links to its names" "$T/body" '<a href="/teachers">'
 grep -q "Уникальнова" "$T/body" && fail "the card itself names a teacher" || ok "the card itself names no teacher"

@@ -199,6 +199,13 @@ expect_grep "not significantly above" "$T/body" "Доля не выше реги
 get reg /risk/sch1
 expect_eq "the evidence card → 200" "$code" 200
 expect_grep "the evidence card has the block" "$T/body" '<h2>Медалисты</h2><p>Выпуск 2025 года: 4'
+get reg /risk/sch1/pdf
+expect_eq "the evidence card's PDF → 200" "$code" 200
+pdftotext "$T/body" "$T/card.txt" 2>/dev/null
+flat=$(tr '\n' ' ' <"$T/card.txt" | tr -s ' ')
+[[ "$flat" == *"Медалисты Выпуск 2025 года: 4"*"медалист"*"не подтвердили медаль результатами ЕГЭ"* ]] &&
+	ok "the PDF has the medalists' block in the page's words" || fail "the PDF has the medalists' block in the page's words"
+[[ "$flat" == *"Доля значимо выше региональной"* ]] && ok "… with the test's verdict" || fail "… with the test's verdict"
 
 # --- thresholds: the region only; a bad file refused, a good one stored, reset
 cat >"$D/thr_bad.csv" <<'CSV'

@@ -306,6 +306,22 @@ expect_grep "the card's verdict in words" "$T/body" "Перепроверка п
 expect_grep "the card lists the changed works" "$T/body" 'class="rc-changed-works"'
 expect_grep "the card names the procedure by its title" "$T/body" "ВПР, математика, 4 класс"
 plain=$(sql "SELECT s.login FROM school s WHERE s.id NOT IN (SELECT school_id FROM recheck_work) AND s.id IN (SELECT school_id FROM school_risk) ORDER BY s.login LIMIT 1")
+# The card's PDF carries the verdict first, in the page's words, and the changed works.
+work1=$(grep -o '<table class="rc-changed-works">.*' "$T/body" | grep -o '<tr[^>]*><td>[^<]*' | head -1 | sed 's/.*<td>//')
+get region "/risk/$target/pdf"
+expect_eq "the card's PDF" "$code" 200
+pdftotext "$T/body" "$T/card.txt" 2>/dev/null
+flat=$(tr '\n' ' ' <"$T/card.txt" | tr -s ' ')
+[[ "$flat" == *"Перепроверка работ Перепроверка подтвердила завышение: эксперты систематически ставили этой школе меньше"* ]] &&
+	ok "the PDF gives the re-check's verdict in the page's words" || fail "the PDF gives the re-check's verdict in the page's words"
+# (pdftotext interleaves the lines of a table's wrapped cells)
+[[ "${flat%%Признаки*}" == *" завышение "*"подтверждено"*"(p "* ]] && ok "… before the signs, with the procedure's conclusion" ||
+	fail "… before the signs, with the procedure's conclusion"
+[[ "$flat" == *"Работы, баллы которых изменились"*"$work1"* ]] && ok "the PDF lists the changed works ($work1)" ||
+	fail "the PDF lists the changed works ($work1)"
+get region "/risk/$plain/pdf"
+pdftotext "$T/body" "$T/plain.txt" 2>/dev/null
+grep -q "Перепроверка" "$T/plain.txt" && fail "a school without a re-check has none in its PDF" || ok "a school without a re-check has none in its PDF"
 get region "/risk/$plain"
 grep -q 'id="recheck"' "$T/body" && fail "a school without a re-check has no re-check section" || ok "a school without a re-check has no re-check section"
 if [ "$(sql "SELECT municipality_id FROM school WHERE login = '$target'")" != "$mun_id" ]; then

@@ -32,8 +32,10 @@
 #include "model/medalist.h"
 #include "model/procedure.h"
 #include "model/registry.h"
+#include "report/card_words.h"
 #include "report/doc_pdf.h"
 #include "report/medalists_pdf.h"
+#include "report/risk_doc.h"
 #include "web/download.h"
 #include "web/metrics.h"
 #include "web/web.h"
@@ -104,10 +106,7 @@ static void share_cell(struct buf *b, double share)
 static void q_words(struct buf *b, double q)
 {
 	char t[RU_NUM_MAX];
-	if (q < 0.001)
-		buf_puts(b, "&lt; 0,001");
-	else
-		html_text(b, ru_num(t, sizeof t, q, 3));
+	html_text(b, card_q(t, sizeof t, q));
 }
 
 /* «да» / «нет» with the test's figures in words. */
@@ -876,88 +875,49 @@ out:
 	return rc;
 }
 
-/* The card's paragraph of the years pooled (the default span), when the school has
- * medalists in two of its years or more. */
-static void pooled_card(struct web_req *r, struct buf *b, int64_t school_id, const char *login)
+/* The block «Медалисты» of a school's card, evidence card and its PDF: the latest year's
+ * figures and, when the school has medalists in two of the default span's years or more,
+ * the years pooled. False when the school has no medalists (or they could not be read). */
+bool web_medalists_card_data(struct web_req *r, int64_t school_id, struct risk_card_medal *m)
 {
-	int from, to, first, last;
-	size_t ny = 0;
-	struct stat_medal_school st;
-	double rate;
 	bool found = false;
-	if (medal_span_default(r->db, &from, &to) || !to ||
-	    medal_school_span(r->db, school_id, from, to, &first, &last, &ny, &st, &rate, &found) ||
-	    !found || ny < 2 || first == last)
-		return;
-	html_printf(b, "<p>За %d–%d годы вместе: ", first, last);
-	html_count(b, (long)st.medalists, "медалист", "медалиста", "медалистов");
-	buf_puts(b, ", не подтвердили медаль — ");
-	html_int(b, (long)st.below);
-	if (st.checked) {
-		buf_puts(b, " из ");
-		html_int(b, (long)st.checked);
-		html_printf(b, " %s (", str_plural((long)st.checked, "проверенного", "проверенных",
-						       "проверенных"));
-		html_pct(b, st.share, 1);
-		buf_puts(b, "); по доле региона каждого года ожидалось бы ");
-		html_pct(b, st.expected, 1);
-	}
-	buf_puts(b, ".");
-	if (!isnan(st.p)) {
-		buf_puts(b, st.significant ? " <strong>Доля значимо выше ожидаемой</strong> ("
-					   : " Доля не выше ожидаемой значимо (");
-		html_p(b, st.p);
-		buf_puts(b, "; с поправкой на число школ — ");
-		q_words(b, st.q);
-		buf_puts(b, ").");
-	}
-	html_printf(b, " <a href=\"/medalists?year=%d&amp;from=%d&amp;school=", last, first);
-	html_url(b, login);
-	buf_puts(b, "\">Медалисты школы за эти годы</a></p>");
+	*m = (struct risk_card_medal){ .region_rate = NAN };
+	if (medal_school_latest(r->db, school_id, &m->year, &m->st, &m->region_rate, &found) || !found)
+		return false;
+	int from, to;
+	size_t ny = 0;
+	double rate;
+	bool pooled = false;
+	if (!medal_span_default(r->db, &from, &to) && to &&
+	    !medal_school_span(r->db, school_id, from, to, &m->first, &m->last, &ny, &m->pooled_st, &rate, &pooled) &&
+	    pooled && ny >= 2 && m->first != m->last)
+		m->pooled = true;
+	return true;
 }
 
-/* The block «Медалисты» of a school's card and evidence card: the latest year's figures. */
+/* The block «Медалисты» of a school's card and evidence card. */
 void web_medalists_card(struct web_req *r, struct buf *b, int64_t school_id, const char *login)
 {
-	int year = 0;
-	struct stat_medal_school st;
-	double rate = NAN;
-	bool found = false;
-	if (medal_school_latest(r->db, school_id, &year, &st, &rate, &found) || !found)
+	struct risk_card_medal m;
+	if (!web_medalists_card_data(r, school_id, &m))
 		return;
-	html_printf(b, "<section class=\"card\" id=\"medalists\"><h2>Медалисты</h2><p>Выпуск %d года: ", year);
-	html_count(b, (long)st.medalists, "медалист", "медалиста", "медалистов");
-	buf_puts(b, ", не подтвердили медаль результатами ЕГЭ — ");
-	html_int(b, (long)st.below);
-	if (st.checked) {
-		buf_puts(b, " из ");
-		html_int(b, (long)st.checked);
-		html_printf(b, " %s (", str_plural((long)st.checked, "проверенного", "проверенных",
-						       "проверенных"));
-		html_pct(b, st.share, 1);
-		buf_puts(b, ")");
-	}
-	if (st.noresult) {
-		buf_puts(b, "; нет результата — ");
-		html_int(b, (long)st.noresult);
-	}
-	buf_puts(b, ".");
-	if (!isnan(rate)) {
-		buf_puts(b, " По региону не подтвердили ");
-		html_pct(b, rate, 1);
-		buf_puts(b, ".");
-	}
-	if (!isnan(st.p)) {
-		buf_puts(b, st.significant ? " <strong>Доля значимо выше региональной</strong> ("
-					   : " Доля не выше региональной значимо (");
-		html_p(b, st.p);
-		buf_puts(b, "; с поправкой на число школ — ");
-		q_words(b, st.q);
-		buf_puts(b, ").");
-	}
+	html_printf(b, "<section class=\"card\" id=\"medalists\"><h2>%s</h2><p>", CARD_MEDAL_TITLE);
+	struct card_text t = CARD_TEXT_INIT;
+	card_medal_latest(&t, m.year, &m.st, m.region_rate);
+	web_card_text(b, &t);
+	card_text_free(&t);
 	buf_puts(b, "</p>");
-	pooled_card(r, b, school_id, login);
-	html_printf(b, "<p><a href=\"/medalists?year=%d&amp;school=", year);
+	if (m.pooled) {
+		struct card_text p = CARD_TEXT_INIT;
+		card_medal_pooled(&p, m.first, m.last, &m.pooled_st);
+		buf_puts(b, "<p>");
+		web_card_text(b, &p);
+		card_text_free(&p);
+		html_printf(b, " <a href=\"/medalists?year=%d&amp;from=%d&amp;school=", m.last, m.first);
+		html_url(b, login);
+		buf_puts(b, "\">Медалисты школы за эти годы</a></p>");
+	}
+	html_printf(b, "<p><a href=\"/medalists?year=%d&amp;school=", m.year);
 	html_url(b, login);
 	buf_puts(b, "\">Медалисты школы по кодам участников</a></p></section>");
 }

@@ -30,6 +30,8 @@
 #include "assign/recheck.h"
 #include "base/diag.h"
 #include "base/err.h"
+#include "base/mem.h"
+#include "base/ru.h"
 #include "base/str.h"
 #include "import/import.h"
 #include "io/table_write.h"
@@ -37,7 +39,9 @@
 #include "model/recheck.h"
 #include "model/unit.h"
 #include "model/user.h"
+#include "report/card_words.h"
 #include "report/recheck.h"
+#include "report/risk_doc.h"
 #include "stats/recheck.h"
 #include "web/download.h"
 #include "web/metrics.h"
@@ -45,7 +49,6 @@
 
 #define WORKS_PER_PAGE 100
 #define MEDAL_MAX 2000
-#define CARD_WORKS_MAX 30 /* changed works listed on a school's card */
 
 /* ---- numbers and words ---- */
 
@@ -73,9 +76,8 @@ static int bit_index(unsigned bit)
 /* A signed difference with its sign: «+1,3», «−0,5», «0,0». */
 static void delta_ru(struct buf *b, double v, int dec)
 {
-	if (!isnan(v) && v > 0.5 * pow(10, -dec))
-		buf_putc(b, '+');
-	html_num(b, v, dec);
+	char t[RU_NUM_MAX + 4];
+	html_text(b, card_signed(t, sizeof t, v, dec));
 }
 
 static void works_word(struct buf *b, long n)
@@ -1457,19 +1459,23 @@ out:
 /* ---- the school's evidence card ---- */
 
 /* The school's changed works in one procedure: finished works whose final primary score or
- * mark differs from the school's. */
-static void card_changed(struct web_req *r, struct buf *b, int64_t school_id, int64_t procedure_id,
-			 const char *code)
+ * mark differs from the school's, the first CARD_RECHECK_WORKS_MAX of them in *out
+ * (malloc'ed, free()), how many in all in *changed. */
+int web_recheck_card_works(struct web_req *r, int64_t school_id, int64_t procedure_id, const char *code,
+			   struct risk_card_work **out, size_t *nout, long *changed)
 {
 	struct rc_work *v = NULL;
 	size_t n = 0;
 	struct procedure *p = calloc(1, sizeof *p);
 	struct rc_cfg cfg;
-	if (!p || procedure_get(r->db, code, p) || recheck_cfg_get(r->db, procedure_id, &cfg) ||
-	    recheck_work_list(r->db, &r->scope, 0, procedure_id, &v, &n))
+	*out = NULL;
+	*nout = 0;
+	*changed = 0;
+	int rc = ERR_NOMEM;
+	if (!p || (rc = procedure_get(r->db, code, p)) || (rc = recheck_cfg_get(r->db, procedure_id, &cfg)) ||
+	    (rc = recheck_work_list(r->db, &r->scope, 0, procedure_id, &v, &n)))
 		goto out;
 	const int *scale = p->has_scale ? p->scale : NULL;
-	long shown = 0;
 	for (size_t i = 0; i < n; i++) {
 		const struct rc_work *x = &v[i];
 		if (x->school_id != school_id)
@@ -1483,39 +1489,68 @@ static void card_changed(struct web_req *r, struct buf *b, int64_t school_id, in
 		rc_outcome_of(&cfg, scale, x->s1, fin, x->npos, &o);
 		if (!o.delta && o.mark1 == o.mark_final)
 			continue;
-		if (shown++ >= CARD_WORKS_MAX)
+		if ((*changed)++ >= CARD_RECHECK_WORKS_MAX)
 			continue; /* counted for the line below the table */
-		if (shown == 1)
-			buf_puts(b, "<table class=\"rc-changed-works\"><thead><tr><th>Код</th>"
-				    "<th class=\"num\">Балл школы</th>"
-				    "<th class=\"num\">Итоговый балл</th>"
-				    "<th class=\"num\">Отметка (школа → итог)</th><th class=\"num\">Разница</th>"
-				    "<th>Проверка</th></tr></thead><tbody>");
-		html_printf(b, "<tr%s><td>", o.objective ? "" : " class=\"rc-changed\"");
-		html_text(b, x->code);
-		html_printf(b, "</td><td class=\"num\">%d</td><td class=\"num\">%d</td><td class=\"num\">",
-			    o.score1, o.score_final);
-		if (o.mark1)
-			html_printf(b, "%d → %d", o.mark1, o.mark_final);
-		else
-			buf_puts(b, "—");
-		buf_puts(b, "</td><td class=\"num\">");
-		delta_ru(b, o.delta, 0);
-		buf_puts(b, "</td><td>");
-		html_text(b, rc_state_title(st));
-		buf_puts(b, "</td></tr>");
+		if (!*out)
+			*out = xmalloc(CARD_RECHECK_WORKS_MAX * sizeof **out);
+		struct risk_card_work *w = &(*out)[(*nout)++];
+		*w = (struct risk_card_work){ .score1 = o.score1, .score_final = o.score_final, .mark1 = o.mark1,
+					      .mark_final = o.mark_final, .delta = o.delta, .objective = o.objective,
+					      .state = rc_state_title(st) };
+		snprintf(w->code, sizeof w->code, "%s", x->code);
 	}
-	if (shown)
-		buf_puts(b, "</tbody></table>");
-	if (shown > CARD_WORKS_MAX) {
-		buf_puts(b, "<p class=\"muted\">И ещё ");
-		works_word(b, shown - CARD_WORKS_MAX);
-		buf_puts(b, " с изменёнными баллами: все работы — на странице перепроверки и в выгрузке works.csv.</p>");
-	} else if (!shown)
-		buf_puts(b, "<p class=\"muted\">Баллы ни одной проверенной работы не изменились.</p>");
 out:
 	free(v);
 	free(p);
+	return rc;
+}
+
+/* The school's changed works in one procedure as the card's table. */
+static void card_changed(struct web_req *r, struct buf *b, int64_t school_id, int64_t procedure_id,
+			 const char *code)
+{
+	struct risk_card_work *v = NULL;
+	size_t n = 0;
+	long changed = 0;
+	if (web_recheck_card_works(r, school_id, procedure_id, code, &v, &n, &changed))
+		goto out;
+	for (size_t i = 0; i < n; i++) {
+		const struct risk_card_work *o = &v[i];
+		if (!i) {
+			buf_puts(b, "<table class=\"rc-changed-works\"><thead><tr>");
+			for (int c = 0; c < CARD_RECHECK_WORK_NCOLS; c++) {
+				buf_puts(b, c && c < 5 ? "<th class=\"num\">" : "<th>");
+				html_text(b, card_recheck_work_columns[c]);
+				buf_puts(b, "</th>");
+			}
+			buf_puts(b, "</tr></thead><tbody>");
+		}
+		html_printf(b, "<tr%s><td>", o->objective ? "" : " class=\"rc-changed\"");
+		html_text(b, o->code);
+		html_printf(b, "</td><td class=\"num\">%d</td><td class=\"num\">%d</td><td class=\"num\">",
+			    o->score1, o->score_final);
+		if (o->mark1)
+			html_printf(b, "%d → %d", o->mark1, o->mark_final);
+		else
+			buf_puts(b, "—");
+		buf_puts(b, "</td><td class=\"num\">");
+		delta_ru(b, o->delta, 0);
+		buf_puts(b, "</td><td>");
+		html_text(b, o->state);
+		buf_puts(b, "</td></tr>");
+	}
+	if (n)
+		buf_puts(b, "</tbody></table>");
+	struct buf more = BUF_INIT;
+	card_recheck_more(&more, changed);
+	if (more.len) {
+		buf_puts(b, "<p class=\"muted\">");
+		html_text(b, buf_str(&more));
+		buf_puts(b, "</p>");
+	}
+	buf_free(&more);
+out:
+	free(v);
 }
 
 void web_recheck_card(struct web_req *r, struct buf *b, int64_t run_id, int64_t school_id)
@@ -1526,53 +1561,39 @@ void web_recheck_card(struct web_req *r, struct buf *b, int64_t run_id, int64_t 
 		free(v);
 		return;
 	}
-	bool any = false;
-	for (size_t i = 0; i < n; i++)
-		any |= v[i].inflated;
-	html_printf(b, "<section class=\"card rc-card %s\" id=\"recheck\"><h2>Перепроверка работ</h2><p "
-		       "class=\"rc-verdict\">",
-		    any ? "rc-confirmed" : "rc-unconfirmed");
-	buf_puts(b, any ? "<strong>Перепроверка подтвердила завышение:</strong> эксперты систематически "
-			  "ставили этой школе меньше, чем она сама, и доля объективно оценённых работ ниже "
-			  "90\xC2\xA0%. Это самое сильное свидетельство из всех на карточке."
-			: "<strong>Перепроверка не подтвердила завышение:</strong> эксперты в целом согласны с "
-			  "оценками школы. Другие признаки на карточке стоит читать с этим в уме.");
-	buf_puts(b, "</p><div class=\"scroll\"><table class=\"rc-card-table\"><thead><tr><th>Процедура</th>"
-		    "<th class=\"num\">Работ проверено</th><th class=\"num\">Оценены объективно</th>"
-		    "<th class=\"num\">Средняя разница (школа − итог)</th>"
-		    "<th class=\"num\">Отметок понижено</th><th class=\"num\">Отметок повышено</th>"
-		    "<th>Вывод</th></tr></thead><tbody>");
+	bool any = card_recheck_confirmed(v, n);
+	html_printf(b, "<section class=\"card rc-card %s\" id=\"recheck\"><h2>%s</h2><p class=\"rc-verdict\">",
+		    any ? "rc-confirmed" : "rc-unconfirmed", CARD_RECHECK_TITLE);
+	struct card_text t = CARD_TEXT_INIT;
+	card_recheck_verdict(&t, any);
+	web_card_text(b, &t);
+	card_text_free(&t);
+	buf_puts(b, "</p><div class=\"scroll\"><table class=\"rc-card-table\"><thead><tr>");
+	for (int c = 0; c < CARD_RECHECK_NCOLS; c++) {
+		buf_puts(b, c && c < CARD_RECHECK_NCOLS - 1 ? "<th class=\"num\">" : "<th>");
+		html_text(b, card_recheck_columns[c]);
+		buf_puts(b, "</th>");
+	}
+	buf_puts(b, "</tr></thead><tbody>");
+	struct buf concl = BUF_INIT;
 	for (size_t i = 0; i < n; i++) {
 		const struct rc_run_row *x = &v[i];
-		double share = x->works ? (double)x->objective / (double)x->works : NAN;
+		char cells[5][64];
+		card_recheck_cells(x, cells);
 		html_printf(b, "<tr%s><td>", x->inflated ? " class=\"rc-inflated\"" : "");
 		html_text(b, x->title[0] ? x->title : x->procedure);
-		buf_puts(b, "</td><td class=\"num\">");
-		html_int(b, x->works);
-		buf_puts(b, "</td><td class=\"num\">");
-		html_pct(b, share, 1);
-		buf_puts(b, "</td><td class=\"num\">");
-		delta_ru(b, x->mean_delta, 2);
-		buf_puts(b, "</td><td class=\"num\">");
-		html_int(b, x->down);
-		buf_puts(b, "</td><td class=\"num\">");
-		html_int(b, x->up);
-		buf_puts(b, "</td><td>");
-		if (x->inflated) {
-			buf_puts(b, "завышение подтверждено (");
-			html_p(b, x->p);
-			buf_puts(b, ")");
-		} else if (!isnan(share) && share < RC_OBJECTIVE_TARGET) {
-			buf_puts(b, "объективно оценено меньше 90\xC2\xA0% работ, но систематического завышения "
-				    "не видно (");
-			html_p(b, x->p);
-			buf_puts(b, ")");
-		} else {
-			buf_puts(b, "не подтверждено");
+		for (int c = 0; c < 5; c++) {
+			buf_puts(b, "</td><td class=\"num\">");
+			html_text(b, cells[c]);
 		}
+		buf_puts(b, "</td><td>");
+		buf_reset(&concl);
+		card_recheck_conclusion(&concl, x);
+		html_text(b, buf_str(&concl));
 		buf_puts(b, "</td></tr>");
 	}
-	buf_puts(b, "</tbody></table></div><h3>Работы, баллы которых изменились</h3>");
+	buf_free(&concl);
+	buf_puts(b, "</tbody></table></div><h3>" CARD_RECHECK_CHANGED "</h3>");
 	for (size_t i = 0; i < n; i++) {
 		if (n > 1) {
 			buf_puts(b, "<h4>");
@@ -1581,7 +1602,6 @@ void web_recheck_card(struct web_req *r, struct buf *b, int64_t run_id, int64_t 
 		}
 		card_changed(r, b, school_id, v[i].procedure_id, v[i].procedure);
 	}
-	buf_puts(b, "<p class=\"muted\">Цифры — на момент анализа; работы — по текущим проверкам экспертов.</p>"
-		    "</section>");
+	buf_puts(b, "<p class=\"muted\">" CARD_RECHECK_NOTE "</p></section>");
 	free(v);
 }

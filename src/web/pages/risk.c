@@ -17,8 +17,11 @@
  * run's moment through base/ru.h. The list counts the three kinds of flags (official,
  * published criteria, oko's own) and says why a school is on it; its tiles are the scope's
  * (a municipal coordinator's district), it sorts by a column and exports as CSV or XLSX
- * (/risk/export) or prints as a PDF (/risk/pdf, risk_list_doc_*). The card prints as a PDF (/risk/{login}/pdf, risk_card_doc) and links to
- * the actions a coordinator takes next: addressed help, observers, a re-check. */
+ * (/risk/export) or prints as a PDF (/risk/pdf, risk_list_doc_*). The card prints as a PDF
+ * (/risk/{login}/pdf, risk_card_doc) with every part the page shows, read the same way; the
+ * sentences both say are built once in report/card_words.c (web_card_text writes one with
+ * its bold part). The card links to the actions a coordinator takes next: addressed help,
+ * observers, a re-check. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,6 +39,7 @@
 #include "model/registry.h"
 #include "model/run.h"
 #include "model/unit.h"
+#include "report/card_words.h"
 #include "report/doc_pdf.h"
 #include "report/risk_doc.h"
 #include "stats/catalogue.h"
@@ -85,6 +89,17 @@ static void procedure(struct buf *b, const char *code)
 	buf_puts(b, "\">");
 	html_text(b, risk_procedure_words(t, sizeof t, code));
 	buf_puts(b, "</span>");
+}
+
+void web_card_text(struct buf *b, const struct card_text *t)
+{
+	html_text(b, buf_str(&t->pre));
+	if (t->bold.len) {
+		buf_puts(b, "<strong>");
+		html_text(b, buf_str(&t->bold));
+		buf_puts(b, "</strong>");
+	}
+	html_text(b, buf_str(&t->post));
 }
 
 /* The tiles of the run for the user's territory: index, flagged, listed, schools, and when
@@ -564,8 +579,7 @@ static void distribution(struct web_req *r, struct buf *b, int64_t run, int64_t 
 {
 	struct run_hist h;
 	if (run_school_histogram(r->db, run, school, code, &h)) {
-		buf_puts(b, "<p class=\"muted\">Распределение баллов этот анализ не сохранил: оно "
-			    "появится после следующего запуска анализа.</p>");
+		buf_puts(b, "<p class=\"muted\">" CARD_HIST_MISSING "</p>");
 		return;
 	}
 	int nb = (int)h.nbins;
@@ -577,20 +591,17 @@ static void distribution(struct web_req *r, struct buf *b, int64_t run, int64_t 
 		}
 		struct chart_series ser[2] = { { "школа", sv }, { "регион", rv } };
 		static const char *const labels[3] = { "«3»", "«4»", "«5»" };
-		char title[300], words[200];
-		snprintf(title, sizeof title, "Распределение первичных баллов: %s",
-			 risk_procedure_words(words, sizeof words, code));
+		struct buf title = BUF_INIT, caption = BUF_INIT;
+		card_hist_title(&title, code);
+		card_hist_caption(&caption, code, h.school_n, h.all_n);
 		buf_puts(b, "<figure class=\"chart\">");
-		chart_hist(b, title, "Доли работ школы по первичному баллу (столбцы) поверх региона (линия); "
-				     "пунктир — нижние границы отметок.", ser, 2, nb, h.has_scale ? h.scale : NULL,
-			   labels, h.has_scale ? 3 : 0);
+		chart_hist(b, buf_str(&title), CARD_HIST_DESC, ser, 2, nb, h.has_scale ? h.scale : NULL, labels,
+			   h.has_scale ? 3 : 0);
 		buf_puts(b, "<figcaption>");
-		html_text(b, title);
-		buf_puts(b, ". Работ в школе: ");
-		count(b, (long long)h.school_n);
-		buf_puts(b, ", в регионе: ");
-		count(b, (long long)h.all_n);
-		buf_puts(b, " (на момент анализа).</figcaption></figure>");
+		html_text(b, buf_str(&caption));
+		buf_puts(b, "</figcaption></figure>");
+		buf_free(&title);
+		buf_free(&caption);
 	}
 	free(sv);
 	free(rv);
@@ -730,8 +741,10 @@ static int evidence_history(struct web_req *r, struct buf *b, int64_t school)
 	struct run_history *v = NULL;
 	size_t n = 0;
 	int rc = run_school_history(r->db, school, 20, &v, &n);
-	buf_puts(b, "<section><h2>История по анализам</h2><table><thead><tr><th>Анализ</th>"
-		    "<th>Риск</th><th>Место</th><th>В списке</th><th>Официальных признаков</th></tr></thead><tbody>");
+	buf_puts(b, "<section><h2>" CARD_HISTORY_TITLE "</h2><table><thead><tr>");
+	for (int c = 0; c < CARD_HISTORY_NCOLS; c++)
+		html_printf(b, "<th>%s</th>", card_history_columns[c]);
+	buf_puts(b, "</tr></thead><tbody>");
 	for (size_t i = 0; i < n; i++) {
 		buf_puts(b, "<tr><td>");
 		moment(b, v[i].at);
@@ -748,21 +761,10 @@ static int evidence_history(struct web_req *r, struct buf *b, int64_t school)
 	return rc;
 }
 
-/* A share difference in percentage points, one decimal with a comma. */
-static void obs_pp(struct buf *b, double share)
-{
-	chart_pct(b, 100 * share);
-}
-
-static void obs_p(struct buf *b, double p)
-{
-	char t[RU_NUM_MAX];
-	html_text(b, ru_p(t, sizeof t, p));
-}
-
 /* The section «Наблюдение»: which of the school's sittings were observed and, when its
  * results relative to the region are markedly higher in the years nobody watched
- * (stats/observed.h: gap ≥ 5 п. п., Welch p < 0.01), that evidence with its years. */
+ * (stats/observed.h: gap ≥ 5 п. п., Welch p < 0.01), that evidence with its years; the
+ * sentences are report/card_words.h's, which the card's PDF says too. */
 static int evidence_observation(struct web_req *r, struct buf *b, int64_t school)
 {
 	struct obsd_year *y = NULL;
@@ -770,91 +772,41 @@ static int evidence_observation(struct web_req *r, struct buf *b, int64_t school
 	int rc = observed_school_years(r->db, school, &y, &n);
 	if (rc)
 		return rc;
-	buf_puts(b, "<section><h2>Наблюдение</h2>");
-	struct stat_obs_year *v = calloc(n ? n : 1, sizeof *v);
-	size_t nobs = 0;
-	for (size_t i = 0; i < n; i++) {
-		v[i] = (struct stat_obs_year){ y[i].series, y[i].observed, y[i].works, y[i].sum,
-					       y[i].sumsq, y[i].region_mean };
-		nobs += y[i].observed;
+	struct card_obs o;
+	card_obs_of(y, n, &o);
+	buf_puts(b, "<section><h2>" CARD_OBS_TITLE "</h2>");
+	if (o.seen.len) {
+		buf_puts(b, "<p>");
+		html_text(b, buf_str(&o.seen));
+		buf_puts(b, "</p>");
 	}
-	struct stat_obs_school s;
-	stat_obs_school(v, n, &s);
-	if (!nobs) {
-		buf_puts(b, "<p>На проведениях этой школы, по которым есть результаты, наблюдателей не "
-			    "было.</p></section>");
-		goto out;
+	if (o.title) {
+		buf_puts(b, "<div class=\"sign card\"><h3>");
+		html_text(b, o.title);
+		buf_puts(b, "</h3>");
 	}
-	buf_puts(b, "<p>С наблюдателем: ");
-	for (size_t i = 0, k = 0; i < n; i++) {
-		if (!y[i].observed)
-			continue;
-		if (k++)
-			buf_puts(b, "; ");
-		web_procedure_title(b, y[i].procedure, y[i].subject, y[i].grade);
-		html_printf(b, ", %d", y[i].year);
-		if (y[i].date[0]) {
-			buf_puts(b, " (");
-			web_date_ru(b, y[i].date);
-			buf_puts(b, ")");
+	buf_puts(b, "<p>");
+	html_text(b, buf_str(&o.text));
+	buf_puts(b, o.title ? "</p></div>" : "</p>");
+	if (o.table) {
+		buf_puts(b, "<table><thead><tr>");
+		for (int c = 0; c < CARD_OBS_NCOLS; c++)
+			html_printf(b, "<th>%s</th>", card_obs_columns[c]);
+		buf_puts(b, "</tr></thead><tbody>");
+		for (size_t i = 0; i < n; i++) {
+			char cells[CARD_OBS_NCOLS][CARD_CELL];
+			if (!card_obs_row(&y[i], cells))
+				continue;
+			for (int c = 0; c < CARD_OBS_NCOLS; c++) {
+				buf_puts(b, c == 0 ? "<tr><td>" : c == 1 || c >= 3 ? "</td><td class=\"num\">" : "</td><td>");
+				html_text(b, cells[c]);
+			}
+			buf_puts(b, "</td></tr>");
 		}
+		buf_puts(b, "</tbody></table>");
 	}
-	buf_puts(b, ".</p>");
-	if (!s.years_obs) {
-		buf_puts(b, "<p>Лет без наблюдателя по тем же работам (тот же предмет и класс) для "
-			    "сравнения нет.</p></section>");
-		goto out;
-	}
-	if (s.evidence) {
-		buf_puts(b, "<div class=\"sign card\"><h3>Без наблюдателя результаты выше</h3><p>В годы "
-			    "без наблюдателя результаты школы относительно региона выше на ");
-		obs_pp(b, s.gap);
-		buf_puts(b, " п. п. (от максимального балла), чем в годы с наблюдателем (работ без "
-			    "наблюдателя: ");
-		count(b, (long long)s.n_unobs);
-		buf_puts(b, ", с наблюдателем: ");
-		count(b, (long long)s.n_obs);
-		buf_puts(b, "; критерий Уэлча, ");
-		obs_p(b, s.p);
-		buf_puts(b, "). Это повод для проверки объективности проведения и проверки работ в "
-			    "годы без наблюдателя, а не вывод о нарушении.</p>");
-	} else {
-		buf_puts(b, "<p>Результаты школы относительно региона ");
-		if (isnan(s.gap) || isnan(s.p)) {
-			buf_puts(b, "в годы без наблюдателя и с ним сравнить не удалось (слишком мало "
-				    "работ).</p>");
-		} else {
-			buf_puts(b, s.gap >= 0 ? "выше на " : "ниже на ");
-			obs_pp(b, fabs(s.gap));
-			buf_puts(b, " п. п. в годы без наблюдателя (");
-			obs_p(b, s.p);
-			buf_puts(b, "): этого недостаточно, чтобы считать разницу признаком (нужно "
-				    "не меньше 5 п. п. при p &lt; 0,01).</p>");
-		}
-	}
-	buf_puts(b, "<table><thead><tr><th>Работа</th><th>Год</th><th>Наблюдатель</th>"
-		    "<th>Работ</th><th>Школа, % от максимума</th><th>Регион, % от максимума</th>"
-		    "<th>Разница, п. п.</th></tr></thead><tbody>");
-	for (size_t i = 0; i < n; i++) {
-		if (isnan(y[i].region_mean))
-			continue; /* a series without both kinds of years */
-		double mean = y[i].works ? y[i].sum / (double)y[i].works : NAN;
-		buf_puts(b, "<tr><td>");
-		web_procedure_title(b, y[i].procedure, y[i].subject, y[i].grade);
-		html_printf(b, "</td><td class=\"num\">%d</td><td>%s</td><td class=\"num\">", y[i].year,
-			    y[i].observed ? "был" : "не было");
-		count(b, (long long)y[i].works);
-		buf_puts(b, "</td><td class=\"num\">");
-		obs_pp(b, mean);
-		buf_puts(b, "</td><td class=\"num\">");
-		obs_pp(b, y[i].region_mean);
-		buf_puts(b, "</td><td class=\"num\">");
-		obs_pp(b, mean - y[i].region_mean);
-		buf_puts(b, "</td></tr>");
-	}
-	buf_puts(b, "</tbody></table></section>");
-out:
-	free(v);
+	buf_puts(b, "</section>");
+	card_obs_free(&o);
 	free(y);
 	return 0;
 }
@@ -883,7 +835,7 @@ static int evidence_body(struct web_req *r, struct buf *b, const char *login, in
 	evidence_tiles(r, b, ri->id, school, top, sizeof top);
 	rc = evidence_signs(r, b, ri->id, school, top, sizeof top);
 	if (top[0]) {
-		buf_puts(b, "<section><h2>Распределение баллов</h2>");
+		buf_puts(b, "<section><h2>" CARD_HIST_TITLE "</h2>");
 		distribution(r, b, ri->id, school, top);
 		buf_puts(b, "<p><a href=\"/reports/");
 		html_url(b, top);
@@ -941,7 +893,10 @@ int page_evidence(struct web_req *r, struct web_res *w)
 	return rc;
 }
 
-/* GET /risk/{login}/pdf: the card as a printed document (report/risk_doc.c). */
+/* GET /risk/{login}/pdf: the card as a printed document (report/risk_doc.c) with what the
+ * page shows, read as the page reads it: the run's re-check of the school with its changed
+ * works, the risk figures and signs, the top procedure's distribution, the medalists, the
+ * teachers' counts, the observation and the history. */
 int page_evidence_pdf(struct web_req *r, struct web_res *w)
 {
 	const char *login = web_str(r, "login");
@@ -960,10 +915,56 @@ int page_evidence_pdf(struct web_req *r, struct web_res *w)
 	struct run_sign *v = NULL;
 	size_t n = 0;
 	struct doc *doc = NULL;
+	struct rc_run_row *rows = NULL;
+	size_t nrows = 0;
+	struct risk_card_recheck *rcs = NULL;
+	struct run_hist h;
+	bool has_h = false;
+	struct risk_card_medal medal;
+	struct obsd_year *obs = NULL;
+	size_t nobs = 0;
+	struct run_history *hist = NULL;
+	size_t nhist = 0;
+	char top[48] = "";
 	if ((rc = run_school_signs(r->db, ri.id, card.id, RUN_SIGNS_BY_SIGN, &v, &n)))
 		goto out;
-	struct risk_card c = { card.name, card.municipality, login, &ri, has_k ? &k : NULL,
-			       ranked, v, n };
+	struct risk_card c = { .school = card.name, .municipality = card.municipality, .login = login, .run = &ri,
+				.k = has_k ? &k : NULL, .ranked = ranked, .signs = v, .nsigns = n };
+	/* The re-check as web_recheck_card reads it: nothing when there is none. */
+	if (!recheck_run_school(r->db, ri.id, card.id, &rows, &nrows) && nrows) {
+		rcs = xcalloc(nrows, sizeof *rcs);
+		for (size_t i = 0; i < nrows; i++) {
+			struct risk_card_work *works = NULL;
+			size_t nw = 0;
+			long changed = 0;
+			web_recheck_card_works(r, card.id, rows[i].procedure_id, rows[i].procedure, &works, &nw, &changed);
+			rcs[i] = (struct risk_card_recheck){ &rows[i], works, nw, changed };
+		}
+		c.rechecks = rcs;
+		c.nrechecks = nrows;
+	}
+	/* The top procedure as evidence_tiles and evidence_signs choose it. */
+	if (has_k)
+		snprintf(top, sizeof top, "%s", k.top_procedure);
+	if (!top[0] && n)
+		snprintf(top, sizeof top, "%s", v[0].procedure);
+	c.top = top;
+	if (top[0] && !run_school_histogram(r->db, ri.id, card.id, top, &h)) {
+		has_h = true;
+		c.hist = &h;
+	}
+	if (web_medalists_card_data(r, card.id, &medal))
+		c.medal = &medal;
+	web_teachers_card_counts(r, ri.id, card.id, &c.teachers, &c.teachers_listed);
+	if (!observed_school_years(r->db, card.id, &obs, &nobs)) {
+		c.obs = obs;
+		c.nobs = nobs;
+		c.has_obs = true;
+	}
+	if (!run_school_history(r->db, card.id, 20, &hist, &nhist)) {
+		c.history = hist;
+		c.nhistory = nhist;
+	}
 	doc = risk_card_doc(&c);
 	buf_reset(&w->body);
 	if ((rc = doc_pdf_write(doc, &w->body))) {
@@ -982,5 +983,13 @@ out:
 	run_signs_free(v, n);
 	if (has_k)
 		run_risk_clear(&k);
+	for (size_t i = 0; rcs && i < nrows; i++)
+		free((void *)rcs[i].works);
+	free(rcs);
+	free(rows);
+	if (has_h)
+		run_hist_free(&h);
+	free(obs);
+	free(hist);
 	return rc;
 }

@@ -26,6 +26,7 @@
 #include "model/pupil.h"
 #include "model/run.h"
 #include "model/teacher.h"
+#include "report/card_words.h"
 #include "stats/catalogue.h"
 #include "stats/teacher.h"
 #include "web/metrics.h"
@@ -58,29 +59,41 @@ static const char *kind_explain(const char *kind)
 	return s ? s->explain : "";
 }
 
+/* How many of the school's teachers the run assessed and how many are in the zone (0 and 0
+ * when none, or when they could not be read). */
+void web_teachers_card_counts(struct web_req *r, int64_t run_id, int64_t school_id, long *teachers, long *listed)
+{
+	struct teacher_count *c = NULL;
+	size_t n = 0;
+	*teachers = *listed = 0;
+	if (teacher_run_counts(r->db, &r->scope, run_id, &c, &n))
+		return;
+	for (size_t i = 0; i < n; i++)
+		if (c[i].school_id == school_id && c[i].teachers) {
+			*teachers = c[i].teachers;
+			*listed = c[i].listed;
+			break;
+		}
+	free(c);
+}
+
 /* The evidence card's block (/risk/{login}): how many of the school's teachers the run
  * assessed and how many are in the zone — never who, whoever reads the card; the school's
  * own users get the link to their names on /teachers. Nothing when the run assessed none. */
 void web_teachers_card(struct web_req *r, struct buf *b, int64_t run_id, int64_t school_id)
 {
-	struct teacher_count *c = NULL;
-	size_t n = 0;
-	if (teacher_run_counts(r->db, &r->scope, run_id, &c, &n))
+	long teachers, listed;
+	web_teachers_card_counts(r, run_id, school_id, &teachers, &listed);
+	if (!teachers)
 		return;
-	for (size_t i = 0; i < n; i++) {
-		if (c[i].school_id != school_id || !c[i].teachers)
-			continue;
-		buf_puts(b, "<section class=\"card\" id=\"teachers\"><h2>Учителя в зоне риска</h2><p>По "
-			    "этому анализу оценено ");
-		html_count(b, c[i].teachers, "учитель", "учителя", "учителей");
-		buf_puts(b, " школы, в зоне риска — ");
-		html_int(b, c[i].listed);
-		buf_puts(b, ". Кто именно, видит только сама школа (это её персональные данные).");
-		if (r->user.role == ROLE_SCHOOL && r->user.school_id == school_id)
-			buf_puts(b, " <a href=\"/teachers\">Учителя школы и свидетельства по классам</a>");
-		buf_puts(b, "</p></section>");
-	}
-	free(c);
+	struct buf t = BUF_INIT;
+	card_teachers(&t, teachers, listed);
+	buf_puts(b, "<section class=\"card\" id=\"teachers\"><h2>" CARD_TEACHERS_TITLE "</h2><p>");
+	html_text(b, buf_str(&t));
+	buf_free(&t);
+	if (r->user.role == ROLE_SCHOOL && r->user.school_id == school_id)
+		buf_puts(b, " <a href=\"/teachers\">Учителя школы и свидетельства по классам</a>");
+	buf_puts(b, "</p></section>");
 }
 
 /* The school's teachers of the latest run, the listed ones with their evidence. */
