@@ -6,7 +6,8 @@
 //   - a procedure code shown as text (VPR-2021-MA-4: the code belongs in a tooltip);
 //   - a number with a decimal point (3.5; a date 14.04.2021 has two dots and is fine);
 //   - a link answering 4xx/5xx;
-//   - a page wider than a 390 px phone screen.
+//   - a page wider than a 390 px phone screen; at 1366 px, a table wider than its box (.scroll
+//     not marked .wide); a phone menu that scrolls sideways without showing it.
 // Every violation is listed with its page and text (also written to
 // $E2E_OUT/roles-violations.txt). Screenshots of the menu pages at 1366 px and of the home
 // page at 390 px go to $E2E_OUT as roles-ROLE-NN-PAGE.png; docs/ru/img/ takes a few of them.
@@ -183,6 +184,11 @@ for (const role of ROLES) {
       }
       if (shot) await page.screenshot({ path: `${out}/${shot}.png` });
       for (const p of textProblems(await visibleText(page))) bad(path, p);
+      // At 1366 px a table fits its box: only one marked .wide (a column per task) scrolls.
+      const over = await page.evaluate(() => [...document.querySelectorAll('main .scroll:not(.wide)')]
+        .filter((el) => el.scrollWidth > el.clientWidth + 1)
+        .map((el) => `${(el.querySelector('table') || el).className || 'table'} ${el.scrollWidth} px в ${el.clientWidth} px`));
+      for (const o of over) bad(path, `таблица шире своего места при 1366 px: ${o}`);
       const r = await phone.goto(href, { waitUntil: 'load', timeout: 60000 });
       if (r && r.status() < 400) {
         const w = await phone.evaluate(() => document.documentElement.scrollWidth);
@@ -208,6 +214,13 @@ for (const role of ROLES) {
     assert.ok(menu.length >= 1, `${role}: the menu has pages`);
     await phone.goto(url + '/');
     await phone.screenshot({ path: `${out}/roles-${role}-home-390.png` });
+    // A menu longer than the phone's row scrolls sideways and shows that it does: a shade at
+    // the edge where more items are (frame.css).
+    const cue = await phone.$eval('header nav', (n) => ({
+      more: n.scrollWidth > n.clientWidth + 1,
+      shade: getComputedStyle(n).backgroundImage.includes('gradient'),
+    }));
+    if (cue.more && !cue.shade) bad('/', 'меню на телефоне прокручивается вбок, но этого не видно');
 
     const visited = new Set();
     const below = []; // per menu page: its links not yet seen

@@ -343,7 +343,7 @@ static void school_measures(struct web_req *r, struct buf *b)
 	struct mp_plan *p = calloc(1, sizeof *p);
 	for (size_t i = 0; i < n; i++) {
 		const struct mp_measure *m = &v[i];
-		html_printf(b, "<tr%s><td><a href=\"/measure/%lld\">", m->overdue ? " class=\"err\"" : "",
+		html_printf(b, "<tr%s><td class=\"mp-what\"><a href=\"/measure/%lld\">", m->overdue ? " class=\"err\"" : "",
 			    (long long)m->id);
 		html_text(b, m->text);
 		buf_puts(b, "</a></td><td>");
@@ -623,7 +623,7 @@ static void block_section(struct web_req *r, struct buf *b, const struct mp_plan
 				html_text(b, m->number);
 			else
 				html_printf(b, "%d.%d", bno, m->pos);
-			html_printf(b, "</td><td><a href=\"/measure/%lld\">", (long long)m->id);
+			html_printf(b, "</td><td class=\"mp-what\"><a href=\"/measure/%lld\">", (long long)m->id);
 			html_text(b, m->text);
 			buf_puts(b, "</a>");
 			if (m->school_id) {

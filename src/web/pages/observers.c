@@ -70,10 +70,12 @@ static void hidden_campaign(struct buf *b, int64_t cid)
 }
 
 /* «12 из 40 (30 %)», the share rounded down to a whole percent. */
+/* «264 из 272 (97 %)»: in a cell of class "share" (oko.css) it may break before the
+ * percent only, so that a table of several such columns fits a 1366 px screen. */
 static void share(struct buf *b, long part, long all)
 {
 	html_int(b, part);
-	buf_puts(b, " из ");
+	buf_puts(b, "\xC2\xA0из\xC2\xA0");
 	html_int(b, all);
 	if (all > 0)
 		html_printf(b, " (%ld\xC2\xA0%%)", 100 * part / all);
@@ -130,17 +132,17 @@ static void coverage_row(struct buf *b, const struct obs_coverage *c, bool total
 {
 	buf_puts(b, total ? "<tr class=\"total\"><th scope=\"row\">" : "<tr><td>");
 	html_text(b, total ? "Всего" : c->group);
-	buf_puts(b, total ? "</th><td class=\"num\">" : "</td><td class=\"num\">");
+	buf_puts(b, total ? "</th><td class=\"num share\">" : "</td><td class=\"num share\">");
 	share(b, c->observed, c->sittings);
-	buf_puts(b, "</td><td class=\"num\">");
+	buf_puts(b, "</td><td class=\"num share\">");
 	share(b, c->priority_observed, c->priority);
 	buf_puts(b, "</td><td class=\"num\">");
 	html_int(b, c->acts);
 	buf_puts(b, "</td><td class=\"num\">");
 	html_int(b, c->acts_violations);
-	buf_puts(b, "</td><td class=\"num\">");
+	buf_puts(b, "</td><td class=\"num share\">");
 	share(b, c->video_sitting, c->sittings);
-	buf_puts(b, "</td><td class=\"num\">");
+	buf_puts(b, "</td><td class=\"num share\">");
 	share(b, c->video_checking, c->sittings);
 	buf_puts(b, "</td><td class=\"num\">");
 	html_int(b, c->video_problems);

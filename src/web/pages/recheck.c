@@ -1245,7 +1245,7 @@ static void check_cell(struct buf *b, const struct rc_work *x, int k, int npos)
 	if (x->done[k]) {
 		buf_puts(b, "выполнена: ");
 		html_int(b, rc_total(x->s[k], npos));
-		buf_puts(b, " б.");
+		buf_puts(b, "\xC2\xA0б.");
 	} else if (x->filled[k]) {
 		html_printf(b, "в работе: %d из %d позиций", x->filled[k], npos);
 	} else {
@@ -1273,7 +1273,7 @@ static void works_table(struct web_req *r, struct buf *b, const struct rc_report
 		html_text(b, x->school_name[0] ? x->school_name : x->school);
 		buf_puts(b, "</td><td>");
 		html_text(b, x->code);
-		buf_puts(b, "</td><td><small>");
+		buf_puts(b, "</td><td class=\"rc-why\"><small>");
 		reason_ru(b, x);
 		buf_puts(b, "</small></td><td>");
 		if (x->scan_id[0])

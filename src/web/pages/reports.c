@@ -618,7 +618,7 @@ static void sec_people(struct web_req *r, struct buf *b, const struct fisoko_rep
 	}
 	buf_puts(b, "<p class=\"muted\">Только коды участников, без фамилий. «X» — не приступал, "
 		    "«н» — тема не пройдена, пусто — нет данных.</p>");
-	buf_puts(b, "<div class=\"scroll\" tabindex=\"0\" role=\"region\" aria-label=\"Индивидуальные "
+	buf_puts(b, "<div class=\"scroll wide\" tabindex=\"0\" role=\"region\" aria-label=\"Индивидуальные "
 		    "результаты\"><table class=\"data people\"><thead><tr><th>Код</th><th>Класс</th>"
 		    "<th class=\"num\">Вар.</th>");
 	for (int j = 0; j < p->npos; j++) {
