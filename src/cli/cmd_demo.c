@@ -720,10 +720,12 @@ out:
  *   at another — conflicts of interest; the login `expert` is the first of them, in the
  *   demo municipality, not at the demo school.
  * - The analysis runs first when the database has no run (the risk and boundary rules
- *   take their schools from the latest run; `make run` analyses again after the demo, and
- *   that run takes the finished rounds into the schools' signs).
- * - Two finished rounds of the region, checked on paper and typed in (assigned, then
- *   recheck_check_import for every check 2 and every check 3 a discrepancy needed): a
+ *   take their schools from the latest run), and again after the rounds: that run takes
+ *   the finished re-checks into the schools' signs, and the plans of measures take their
+ *   addressed help from it, so a measure's cause states the re-check the demo made.
+ * - Two finished rounds of the region, scanned, checked and typed in (a demonstration scan
+ *   per work, assigned, then recheck_check_import for every check 2 and every check 3 a
+ *   discrepancy needed — every work an expert re-checked has its scan): a
  *   fifth of the works of each school on the risk list (five or so each: enough for the
  *   sign test), and every work of one school in two hundred of the others (the baseline).
  *   One round of both rules would draw a fifth of all schools whole. No control works in
@@ -735,8 +737,8 @@ out:
  *   RC_DEMO_UNSCANNED: its uploads to do); assigned; about half its checks done through
  *   the expert's own path (recheck_task_save), the significant discrepancies first; the
  *   third checks they need assigned and about half of them done; the login `expert` keeps
- *   at least RC_DEMO_KEEP checks with a scan to do. The finished works drawn into queues
- *   as control works get their scans.
+ *   at least RC_DEMO_KEEP checks with a scan to do; the finished works drawn into queues as
+ *   control works have their scans already.
  *
  * The simulated independent expert (what a demo scan shows, and every check of the demo):
  * from the school's scores, at a school the generator manipulated (any row of truth.csv)
@@ -1159,64 +1161,14 @@ out:
 	return rc;
 }
 
-/* Scans for the works of the finished rounds that went into queues as control works (the
- * finished rounds were checked on paper and typed in; the coordinator scans the works that
- * experts are to check again). */
-struct control_works {
-	int64_t *id;
-	size_t n, cap;
-};
-
-static int take_control(void *ctx, const struct rc_control_row *c)
-{
-	struct control_works *cw = ctx;
-	for (size_t i = 0; i < cw->n; i++)
-		if (cw->id[i] == c->work_id)
-			return 0;
-	if (cw->n == cw->cap) {
-		cw->cap = cw->cap ? 2 * cw->cap : 64;
-		cw->id = xrealloc(cw->id, cw->cap * sizeof *cw->id);
-	}
-	cw->id[cw->n++] = c->work_id;
-	return 0;
-}
-
-static int demo_control_scans(struct demo_rc *r, long *made)
-{
-	const struct scope all = scope_all();
-	struct control_works cw = { 0 };
-	struct rc_work *w = xcalloc(1, sizeof *w);
-	char (*ids)[SCAN_ID_LEN] = NULL;
-	*made = 0;
-	int rc = recheck_control_each(r->d, &all, r->p->id, take_control, &cw);
-	if (rc || !cw.n || (rc = db_begin(r->d)))
-		goto out;
-	ids = xcalloc(cw.n, sizeof *ids);
-	for (size_t i = 0; i < cw.n && !rc; i++)
-		if (!(rc = recheck_work_get(r->d, &all, cw.id[i], w)) && !w->scan_id[0] &&
-		    !(rc = demo_scan(r, w, ids[i])))
-			++*made;
-	if (!rc) {
-		rc = db_commit(r->d);
-	} else {
-		fprintf(stderr, "oko demo: сканы не сохранены в %s: %s\n", r->scans, err_str(rc));
-		db_rollback(r->d);
-		for (size_t i = 0; i < cw.n; i++)
-			if (ids[i][0])
-				scan_remove(r->scans, ids[i]);
-	}
-out:
-	free(ids);
-	free(cw.id);
-	free(w);
-	return rc;
-}
-
-/* Runs the analysis for the risk list when the database has none (into dir/analysis). */
-static int demo_analysis(struct db *d, const char *db_path, const char *dir)
+/* Runs the analysis (into dir/analysis): before the rounds (again false) for the risk
+ * list when the database has none; after them (again true), so that the latest run — the
+ * one the plans of measures take their addressed help and its causes from — has the
+ * re-checks' verdicts. */
+static int demo_analysis(struct db *d, const char *db_path, const char *dir, bool again)
 {
 	struct run_info ri;
-	if (!run_latest(d, &ri))
+	if (!again && !run_latest(d, &ri))
 		return 0;
 	char out[4096], msg[512] = "";
 	if (snprintf(out, sizeof out, "%s/analysis", dir) >= (int)sizeof out)
@@ -1234,8 +1186,8 @@ static int demo_analysis(struct db *d, const char *db_path, const char *dir)
 	if (rc)
 		fprintf(stderr, "oko demo: анализ для отбора работ не выполнен: %s\n", *msg ? msg : err_str(rc));
 	else
-		printf("  анализ для отбора работ: список риска — %zu %s\n", sum.listed,
-		       str_plural((long)sum.listed, "школа", "школы", "школ"));
+		printf("  анализ %s: список риска — %zu %s\n", again ? "с итогами перепроверки" : "для отбора работ",
+		       sum.listed, str_plural((long)sum.listed, "школа", "школы", "школ"));
 	return rc;
 }
 
@@ -1290,7 +1242,7 @@ static int demo_recheck(struct db *d, const struct gen_params *gp, const char *d
 	scan_dir_of(*file ? file : db_path, r.scans, sizeof r.scans);
 	printf("Перепроверка работ («%s»):\n", r.title);
 	fflush(stdout);
-	if ((rc = demo_analysis(d, db_path, dir)) ||
+	if ((rc = demo_analysis(d, db_path, dir, false)) ||
 	    (rc = demo_experts(&r, mu.municipality_id, linked, sizeof linked)))
 		goto out;
 
@@ -1311,8 +1263,9 @@ static int demo_recheck(struct db *d, const struct gen_params *gp, const char *d
 	nocontrol.control_rate = 0;
 	if ((rc = recheck_cfg_put(d, r.p->id, &nocontrol, "oko demo", msg, sizeof msg)))
 		goto out;
+	long scans1 = 0;
 	for (int k = 0; k < 2; k++) {
-		long third = 0;
+		long third = 0, made = 0, left = 0;
 		so.rules = past[k].rules;
 		so.share = past[k].share;
 		so.seed = gp->seed * 1000u + 1u + (uint64_t)k;
@@ -1320,8 +1273,11 @@ static int demo_recheck(struct db *d, const struct gen_params *gp, const char *d
 			fprintf(stderr, "oko demo: работы не отобраны: %s\n", msg);
 			goto out;
 		}
-		if ((rc = demo_finish(&r, sr1[k].round_id, so.seed, &third)))
+		/* Every work re-checked has its scan, the finished rounds' too. */
+		if ((rc = demo_scans(&r, sr1[k].round_id, NULL, &made, &left)) ||
+		    (rc = demo_finish(&r, sr1[k].round_id, so.seed, &third)))
 			goto out;
+		scans1 += made;
 	}
 	if ((rc = recheck_cfg_put(d, r.p->id, &cfg, "oko demo", msg, sizeof msg)))
 		goto out;
@@ -1358,14 +1314,14 @@ static int demo_recheck(struct db *d, const struct gen_params *gp, const char *d
 		fprintf(stderr, "oko demo: работы не отобраны: %s\n", msg);
 		goto out;
 	}
-	long made2 = 0, left2 = 0, done2 = 0, third2 = 0, control_scans = 0;
+	long made2 = 0, left2 = 0, done2 = 0, third2 = 0;
 	int64_t mine = 0;
 	struct user eu;
 	if (user_find(d, "expert", &eu) || expert_of_user(d, eu.id, &mine))
 		mine = 0;
 	if ((rc = demo_scans(&r, sr2.round_id, r.school, &made2, &left2)) ||
 	    (rc = demo_progress(&r, sr2.round_id, pick, mine, &done2, &third2)) ||
-	    (rc = demo_control_scans(&r, &control_scans)))
+	    (rc = demo_analysis(d, db_path, dir, true)))
 		goto out;
 
 	/* The summary, from the rounds as the coordinator's page reads them. */
@@ -1385,10 +1341,10 @@ static int demo_recheck(struct db *d, const struct gen_params *gp, const char *d
 	long wait = r2.works - r2.final;
 	printf("  экспертов в реестре: %d; вход expert — эксперт %s\n", RC_DEMO_EXPERTS,
 	       *linked ? linked : "(не связан)");
-	printf("  завершённые туры области (проверены на бумаге и внесены): работ из школ списка "
-	       "риска: %ld, случайной выборки: %ld; проверено: %ld (третьим экспертом: %ld); "
-	       "отсканированы %ld — выданные экспертам как контрольные\n", r1[0].works, r1[1].works,
-	       r1[0].final + r1[1].final, r1[0].done3 + r1[1].done3, control_scans);
+	printf("  завершённые туры области (работы отсканированы, проверки внесены): работ из школ "
+	       "списка риска: %ld, случайной выборки: %ld; сканов: %ld; проверено: %ld (третьим "
+	       "экспертом: %ld)\n", r1[0].works, r1[1].works, scans1, r1[0].final + r1[1].final,
+	       r1[0].done3 + r1[1].done3);
 	printf("  текущий тур (%s): отобрано работ: %ld, сканов: %ld (не загружено: %ld — у школы "
 	       "%s), сделано проверок: %ld (третьих: %ld), ждут проверки %ld %s, контрольных работ "
 	       "в очередях: %ld; у входа expert %ld %s\n",
@@ -1407,8 +1363,9 @@ out:
 /* ---- plans of measures (docs/measures.md) ----
  *
  * After the re-checks: the demo municipality's plan of measures from the template
- * municipal-vpr for the demo's school year, with addressed help from the analysis run the
- * re-checks used (the latest run) for the municipality's flagged schools; some measures
+ * municipal-vpr for the demo's school year, with addressed help from the latest analysis run
+ * — the one made after the re-checks, so each cause states the re-check's verdict where the
+ * demo re-checked the school's works — for the municipality's flagged schools; some measures
  * done with a dated note, some in progress, some overdue (the demo plays a past year: a
  * due date in it is before today); a measure addressed to the demo school when it is not
  * flagged; the demo school's own plan from school-objectivity; the municipality's
@@ -1443,6 +1400,26 @@ static int demo_report(struct db *d, const struct mp_measure *m, enum mp_status 
 	return rc;
 }
 
+/* Whether the run has a re-check verdict for the school (works re-checked to the end). */
+static bool demo_rechecked(struct db *d, int64_t run_id, int64_t school_id)
+{
+	struct rc_run_row *rr = NULL;
+	size_t nr = 0;
+	bool yes = run_id && !recheck_run_school(d, run_id, school_id, &rr, &nr) && nr > 0;
+	free(rr);
+	return yes;
+}
+
+/* Whether the school has works sampled into the demo's re-check rounds (of its one
+ * procedure, VPR-YEAR-RU-4: demo_recheck), from the list w of n works. */
+static bool demo_sampled(const struct rc_work *w, size_t n, int64_t school_id)
+{
+	for (size_t i = 0; i < n; i++)
+		if (w[i].school_id == school_id)
+			return true;
+	return false;
+}
+
 static int demo_measures(struct db *d, const struct gen_params *gp)
 {
 	struct user mu, su;
@@ -1453,8 +1430,20 @@ static int demo_measures(struct db *d, const struct gen_params *gp)
 	size_t n = 0, ns = 0, nb = 0;
 	char msg[512] = "", from[MP_DATE_LEN], to[MP_DATE_LEN], date[MP_DATE_LEN];
 	int y = gp->year_to;
+	struct rc_work *rw = NULL;
+	size_t nrw = 0;
 	int rc = user_find(d, "mun", &mu);
 	if (rc || !mu.municipality_id || (rc = user_find(d, "school", &su)) || !su.school_id)
+		goto out;
+	/* The works the demo re-checks (none when it re-checks nothing). */
+	struct procedure *rp = xcalloc(1, sizeof *rp);
+	char rcode[40];
+	const struct scope all = scope_all();
+	snprintf(rcode, sizeof rcode, "VPR-%d-RU-4", y);
+	if (!procedure_get(d, rcode, rp))
+		rc = recheck_work_list(d, &all, 0, rp->id, &rw, &nrw);
+	free(rp);
+	if (rc)
 		goto out;
 	const struct scope ms = scope_of(&mu);
 	struct mp_plan *have = NULL;
@@ -1482,7 +1471,7 @@ static int demo_measures(struct db *d, const struct gen_params *gp)
 		fprintf(stderr, "oko demo: план мероприятий не добавлен: %s\n", *msg ? msg : err_str(rc));
 		goto out;
 	}
-	/* Addressed help from the run the re-checks used. */
+	/* Addressed help from the latest run (made after the re-checks). */
 	struct mp_help_report hr = { 0 };
 	unsigned kinds = 1u << MP_KIND_INTERVIEW | 1u << MP_KIND_CONTROL | 1u << MP_KIND_RECHECK |
 			 1u << MP_KIND_OBSERVERS | 1u << MP_KIND_SEMINAR;
@@ -1522,8 +1511,10 @@ static int demo_measures(struct db *d, const struct gen_params *gp)
 	}
 	/* Statuses: the first block's measures done (but the last), the second's first two done,
 	 * the information block in progress; dated measures of the second block overdue; of the
-	 * addressed help, interviews done, personal control in progress, the rest left as
-	 * planned — overdue after their due date. */
+	 * addressed help, interviews done, personal control in progress, the re-check done
+	 * where the run has the school's re-check verdict and in progress where its works wait
+	 * in a round, observers sent to the first three schools, the rest left as planned —
+	 * overdue after their due date. */
 	static const char *const notes[] = {
 		"Приказ издан, копия приложена к отчёту.",
 		"Выполнено в срок, информация направлена в Комитет.",
@@ -1552,11 +1543,21 @@ static int demo_measures(struct db *d, const struct gen_params *gp)
 					rc = demo_report(d, m, MP_PROGRESS, "Персональный контроль начат: посещены уроки "
 								"учителей математики и русского языка.");
 				nprog++;
-			} else if ((m->kind == MP_KIND_RECHECK && ordinal % 2 == 1) ||
-				   (m->kind == MP_KIND_OBSERVERS && ordinal <= 3)) {
-				rc = demo_report(d, m, MP_DONE, m->kind == MP_KIND_RECHECK ?
-					"Работы перепроверены муниципальной предметной комиссией, протокол в приложении." :
-					"Наблюдатели направлены, акты наблюдения получены.");
+			} else if (m->kind == MP_KIND_RECHECK) {
+				/* As the demo re-checked: done where the run has the school's verdict (its
+				 * cause says what it found), in progress where its works wait in a round,
+				 * else left to do. */
+				if (demo_rechecked(d, m->run_id, m->school_id)) {
+					rc = demo_report(d, m, MP_DONE, "Работы перепроверены предметной комиссией, "
+									 "протокол в приложении.");
+					ndone++;
+				} else if (demo_sampled(rw, nrw, m->school_id)) {
+					rc = demo_report(d, m, MP_PROGRESS, "Работы школы отобраны в тур перепроверки, "
+									    "эксперты проверяют их по сканам.");
+					nprog++;
+				}
+			} else if (m->kind == MP_KIND_OBSERVERS && ordinal <= 3) {
+				rc = demo_report(d, m, MP_DONE, "Наблюдатели направлены, акты наблюдения получены.");
 				ndone++;
 			}
 			continue;
@@ -1627,6 +1628,7 @@ static int demo_measures(struct db *d, const struct gen_params *gp)
 	       str_plural((long)ns, "мероприятие", "мероприятия", "мероприятий"));
 	(void)ndone;
 out:
+	free(rw);
 	free(sv);
 	free(v);
 	free(b);
@@ -1637,25 +1639,29 @@ out:
 
 /* ---- pupils with codes, and confidential materials ----
  *
- * docs/personal-data.md, docs/materials.md. Pupils: for the demo school and up to
+ * docs/personal-data.md, docs/materials.md. Pupils, made before the results are loaded, as
+ * a school gives codes before the works are written: for the demo school and up to
  * DEMO_PUPIL_SCHOOLS - 1 other schools of the demo municipality, the class lists of the
- * demo's last year, consistent with the results each school holds: one pupil per distinct
- * participant code of a class (the generator gives a pupil one code for all the year's
- * works), the gender of the results, a name drawn from the lists of common names above and
- * below (no real people), stored through pupil_put (sealed under the school's data key; the
- * key file appears beside the database), then codes issued by pupil_codes_issue. Those codes
- * are not the results' codes: the model never issues a code a result of the school already
- * holds, so the results stay linked to the generator's codes only.
+ * demo's last year read from the generated results.csv: one pupil per distinct participant
+ * code of a class (the generator gives a pupil one code for all the year's works), the
+ * gender of the results, a name drawn from the lists of common names above and below (no
+ * real people), stored through pupil_put (sealed under the school's data key; the key file
+ * appears beside the database), then codes issued by pupil_codes_issue. The generated
+ * results.csv and medalists.csv are then rewritten with each participant's issued code in
+ * place of the generator's, so every work of those schools in that year is stored under
+ * the code of its pupil (the pupils' page, the slips and the protocol show the results'
+ * codes). A second demo over a database with the lists gives the k-th participant of a
+ * class the code of the class's k-th pupil.
  *
  * Materials: for every ВПР of the last year (the campaign's procedures), DEMO_VARIANTS
- * small PDF variants and a criteria file in the bank, every school's set assigned, and
- * release times on the campaign's window (past: released) — except the last procedure the
- * demo school takes part in, whose times are a few days after the moment of the demo
- * (plan_now(), so OKO_NOW moves them): the school sees materials to download and the
- * «ещё рано» of one not yet open. */
+ * small PDF variants — the variants the results were written in — and a criteria file in
+ * the bank, every school's set assigned, and release times on the plan-graph's days of the
+ * procedure (demo_plan): past, so the school sees materials to download. */
 
 #define DEMO_PUPIL_SCHOOLS 5
-#define DEMO_VARIANTS 3
+/* The variants of the bank: the generator's, 1 and 2 (gen.h: struct gen_result), so that
+ * the materials are the variants the pupils wrote. */
+#define DEMO_VARIANTS 2
 
 static const char *const boys[] = { "Артём", "Максим", "Александр", "Михаил", "Даниил", "Иван",
 				    "Дмитрий", "Кирилл", "Андрей", "Егор", "Никита", "Илья",
@@ -1666,93 +1672,134 @@ static const char *const girls[] = { "Анастасия", "Мария", "Анн
 				     "Ксения", "Александра", "Вероника", "Арина", "Ульяна",
 				     "Кристина", "Алёна", "Василиса", "Милана" };
 
-/* The distinct participants of a school's results in a year: "class\tcode" -> 1 for a
- * boy, 2 for a girl, 0 when the gender is unknown. */
-struct demo_class_codes {
-	struct hmap seen;
-	struct {
-		char cls[PUPIL_CLASS_MAX];
-		int grade;
-		char gender[64]; /* a pupil's gender by order, at most sizeof gender kept */
-		long n;
-	} c[64];
-	int nc;
+/* The distinct participants of one school's generated results in the demo's last year, by
+ * class in the order the file first names them: the code the generator gave the pupil,
+ * the gender, and the pupil (id) made for it. */
+struct demo_pupil {
+	char code[PUPIL_CODE_MAX];
+	char gender; /* 1 a boy, 2 a girl, 0 unknown */
+	int64_t id;  /* the pupil's row; 0 when none */
 };
 
-static int take_class_code(struct demo_class_codes *cc, const struct result_row *row)
-{
-	char cls[PUPIL_CLASS_MAX], key[64];
+struct demo_class {
+	char cls[PUPIL_CLASS_MAX];
 	int grade;
-	if (!row->class_name[0] || !row->code[0] || pupil_class_norm(row->class_name, cls, &grade))
-		return 0;
-	int k = snprintf(key, sizeof key, "%s\t%s", cls, row->code);
-	if (k < 0 || k >= (int)sizeof key || !hmap_put(&cc->seen, key, (size_t)k, 1))
-		return 0;
-	int i = 0;
-	while (i < cc->nc && strcmp(cc->c[i].cls, cls))
-		i++;
-	if (i == cc->nc) {
-		if (cc->nc == (int)NELEM(cc->c))
-			return 0;
-		snprintf(cc->c[i].cls, sizeof cc->c[i].cls, "%s", cls);
-		cc->c[i].grade = grade;
-		cc->c[i].n = 0;
-		cc->nc++;
-	}
-	if (cc->c[i].n < (long)sizeof cc->c[i].gender)
-		cc->c[i].gender[cc->c[i].n] = !strcmp(row->gender, "ж") ? 2 : !strcmp(row->gender, "м") ? 1 : 0;
-	cc->c[i].n++;
-	return 0;
-}
-
-struct demo_school_procs {
-	struct db *d;
-	int year;
-	int64_t school_id;
-	struct demo_class_codes *cc;
-	int rc;
+	struct demo_pupil *p;
+	size_t n, cap;
 };
 
-static int take_school_proc(void *ctx, const char *code, int64_t results)
+struct demo_pupil_school {
+	int64_t id;
+	char login[80];
+	struct hmap seen; /* generator's code -> index into code[] of demo_pupils_map */
+	struct demo_class c[64];
+	int nc;
+	bool had;         /* the school had the year's pupils before this demo */
+};
+
+/* The pupil schools and the codes of their results: codes[k] is what the results will say
+ * in place of the generator's code k (the pupil's issued code; the generator's own when
+ * the school has no such pupil). */
+struct demo_pupils_map {
+	struct demo_pupil_school s[DEMO_PUPIL_SCHOOLS];
+	int n;
+	int year;          /* the demo's last year */
+	struct hmap procs; /* the codes of its procedures */
+	char (*codes)[PUPIL_CODE_MAX];
+	size_t ncodes, cap;
+};
+
+static struct demo_pupil_school *pupil_school_of(struct demo_pupils_map *m, const char *login, size_t len)
 {
-	struct demo_school_procs *sp = ctx;
-	struct procedure *p;
-	struct result_scan *scan = NULL;
-	struct result_row row;
-	if (results <= 0)
-		return 0;
-	p = xcalloc(1, sizeof *p);
-	int rc = procedure_get(sp->d, code, p);
-	if (rc || p->year != sp->year)
-		goto out;
-	if ((rc = result_scan_open(sp->d, p->id, sp->school_id, RESULT_SCAN_FULL, &scan)))
-		goto out;
-	while ((rc = result_scan_next(scan, &row)) == 1)
-		take_class_code(sp->cc, &row);
-out:
-	result_scan_close(scan);
-	free(p);
-	return rc < 0 ? rc : 0;
+	for (int i = 0; i < m->n; i++)
+		if (strlen(m->s[i].login) == len && !memcmp(m->s[i].login, login, len))
+			return &m->s[i];
+	return NULL;
 }
 
-/* One school's class lists: *npupils, *nclasses get the counts. */
-static int demo_school_pupils(struct db *d, int64_t school_id, int year, uint64_t seed, long *npupils,
-			      int *nclasses)
+/* One row of results.csv ("school,procedure,code,class,…"): its participant, when the row
+ * is a pupil school's of the last year. */
+static void take_result_line(struct demo_pupils_map *m, const char *line)
 {
-	struct demo_class_codes *cc = xcalloc(1, sizeof *cc);
-	struct demo_school_procs sp = { d, year, school_id, cc, 0 };
+	const char *f[5];
+	size_t len[4];
+	f[0] = line;
+	for (int k = 0; k < 4; k++) {
+		const char *c = strchr(f[k], ',');
+		if (!c)
+			return;
+		len[k] = (size_t)(c - f[k]);
+		f[k + 1] = c + 1;
+	}
+	int64_t v;
+	struct demo_pupil_school *ps = pupil_school_of(m, f[0], len[0]);
+	char cls[PUPIL_CLASS_MAX], raw[PUPIL_CLASS_MAX];
+	int grade;
+	if (!ps || !len[2] || len[2] >= PUPIL_CODE_MAX || !len[3] || len[3] >= sizeof raw ||
+	    !hmap_get(&m->procs, f[1], len[1], &v))
+		return;
+	memcpy(raw, f[3], len[3]);
+	raw[len[3]] = '\0';
+	if (pupil_class_norm(raw, cls, &grade) || hmap_get(&ps->seen, f[2], len[2], &v))
+		return;
+	int i = 0;
+	while (i < ps->nc && strcmp(ps->c[i].cls, cls))
+		i++;
+	if (i == ps->nc) {
+		if (ps->nc == (int)NELEM(ps->c))
+			return;
+		snprintf(ps->c[i].cls, sizeof ps->c[i].cls, "%s", cls);
+		ps->c[i].grade = grade;
+		ps->nc++;
+	}
+	struct demo_class *c = &ps->c[i];
+	c->p = xgrow(c->p, &c->cap, c->n + 1, sizeof *c->p);
+	struct demo_pupil *p = &c->p[c->n++];
+	memset(p, 0, sizeof *p);
+	memcpy(p->code, f[2], len[2]);
+	const char *g = strchr(f[4], ','); /* f[4] the variant, then the gender */
+	p->gender = !g ? 0 : !strncmp(g + 1, "ж,", strlen("ж,")) ? 2 : !strncmp(g + 1, "м,", strlen("м,")) ? 1 : 0;
+	m->codes = xgrow(m->codes, &m->cap, m->ncodes + 1, sizeof *m->codes);
+	memcpy(m->codes[m->ncodes], p->code, sizeof p->code);
+	hmap_put(&ps->seen, f[2], len[2], (int64_t)m->ncodes++);
+}
+
+/* Reads the participants of the pupil schools from dir/results.csv. */
+static int read_participants(struct demo_pupils_map *m, const char *dir)
+{
+	char path[4096];
+	if (snprintf(path, sizeof path, "%s/results.csv", dir) >= (int)sizeof path)
+		return ERR_LIMIT;
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return ERR_IO;
+	char *line = NULL;
+	size_t cap = 0;
+	for (bool first = true; getline(&line, &cap, f) > 0; first = false)
+		if (!first)
+			take_result_line(m, line);
+	int rc = ferror(f) ? ERR_IO : 0;
+	free(line);
+	fclose(f);
+	return rc;
+}
+
+/* A pupil school's class lists (when it has none for the year), names drawn from the
+ * lists above, then the codes issued; *npupils, *nclasses get the counts. */
+static int put_pupils(struct db *d, struct demo_pupil_school *ps, int year, uint64_t seed, long *npupils,
+		      int *nclasses)
+{
 	struct hmap names;
 	char msg[256] = "", name[PUPIL_NAME_MAX];
 	long issued = 0;
-	hmap_init(&cc->seen);
 	hmap_init(&names);
-	int rc = procedure_each_for_school(d, school_id, take_school_proc, &sp);
-	if (rc || (rc = db_begin(d)))
+	int rc = db_begin(d);
+	if (rc)
 		goto out;
-	for (int i = 0; i < cc->nc && !rc; i++) {
-		for (long k = 0; k < cc->c[i].n && !rc; k++) {
-			uint64_t h = mix(seed ^ mix((uint64_t)school_id * 1000003u + (uint64_t)i * 1009u + (uint64_t)k));
-			int g = k < (long)sizeof cc->c[i].gender ? cc->c[i].gender[k] : 0;
+	for (int i = 0; i < ps->nc && !rc; i++) {
+		for (size_t k = 0; k < ps->c[i].n && !rc; k++) {
+			uint64_t h = mix(seed ^ mix((uint64_t)ps->id * 1000003u + (uint64_t)i * 1009u + (uint64_t)k));
+			int g = ps->c[i].p[k].gender;
 			bool girl = g ? g == 2 : (h & 1);
 			/* A name not yet in the class: pupil_put takes the same class and name for the
 			 * same pupil. */
@@ -1762,84 +1809,227 @@ static int demo_school_pupils(struct db *d, int64_t school_id, int year, uint64_
 					 girl ? girls[(h >> 20) % NELEM(girls)] : boys[(h >> 20) % NELEM(boys)],
 					 fathers[(h >> 32) % NELEM(fathers)][girl]);
 				char key[PUPIL_NAME_MAX + PUPIL_CLASS_MAX];
-				int kn = snprintf(key, sizeof key, "%s\t%s", cc->c[i].cls, name);
+				int kn = snprintf(key, sizeof key, "%s\t%s", ps->c[i].cls, name);
 				if (hmap_put(&names, key, (size_t)kn, 1) || tries > 50)
 					break;
 			}
-			int64_t id;
 			bool created;
-			if ((rc = pupil_put(d, school_id, year, cc->c[i].cls, cc->c[i].grade, name, &id, &created, msg,
-					    sizeof msg)))
+			if ((rc = pupil_put(d, ps->id, year, ps->c[i].cls, ps->c[i].grade, name, &ps->c[i].p[k].id,
+					    &created, msg, sizeof msg)))
 				fprintf(stderr, "oko demo: ученик не добавлен: %s\n", *msg ? msg : err_str(rc));
+			else if (created)
+				++*npupils;
 			else
-				*npupils += created;
+				ps->c[i].p[k].id = 0; /* a namesake: this participant gets no pupil */
 		}
 	}
 	if (rc) {
 		db_rollback(d);
 		goto out;
 	}
-	if ((rc = db_commit(d)) || (rc = pupil_codes_issue(d, school_id, year, &issued)))
+	if ((rc = db_commit(d)) || (rc = pupil_codes_issue(d, ps->id, year, &issued)))
 		goto out;
-	*nclasses += cc->nc;
+	*nclasses += ps->nc;
 out:
 	hmap_free(&names);
-	hmap_free(&cc->seen);
-	free(cc);
+	return rc;
+}
+
+static int by_pupil_id(const void *a, const void *b)
+{
+	const struct pupil *x = a, *y = b;
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+/* The codes the school's pupils hold, put in place of the generator's in m->codes: by the
+ * pupil made for each participant, or (the school had its lists before: a second demo)
+ * the class's k-th participant to the class's k-th pupil by the order they were added. */
+static int map_codes(struct db *d, struct demo_pupils_map *m, struct demo_pupil_school *ps, int year)
+{
+	struct pupil *v = NULL;
+	size_t n = 0;
+	char msg[256] = "";
+	int rc = pupil_list(d, NULL, ps->id, year, NULL, &v, &n, msg, sizeof msg);
+	if (rc)
+		return rc;
+	qsort(v, n, sizeof *v, by_pupil_id);
+	for (int i = 0; i < ps->nc; i++) {
+		size_t next = 0; /* the class's pupils, by id, for a school that had its lists */
+		for (size_t k = 0; k < ps->c[i].n; k++) {
+			const struct pupil *p = NULL;
+			if (!ps->had) {
+				struct pupil key = { .id = ps->c[i].p[k].id };
+				p = key.id ? bsearch(&key, v, n, sizeof *v, by_pupil_id) : NULL;
+			} else {
+				while (next < n && strcmp(v[next].class_name, ps->c[i].cls))
+					next++;
+				p = next < n ? &v[next++] : NULL;
+			}
+			int64_t at;
+			if (p && p->code[0] && hmap_get(&ps->seen, ps->c[i].p[k].code, strlen(ps->c[i].p[k].code), &at))
+				memcpy(m->codes[at], p->code, sizeof m->codes[at]);
+		}
+	}
+	pupil_list_free(v, n);
+	return 0;
+}
+
+/* Rewrites dir/NAME with the pupil schools' codes of the last year in place of the
+ * generator's: the field `field` (0-based) holds the code; a row is the last year's when
+ * its field `by` is a procedure of that year (by_year false) or that year (by_year true). */
+static int rewrite_codes(struct demo_pupils_map *m, const char *dir, const char *name, int field, int by,
+			 bool by_year, int year)
+{
+	char path[4096], tmp[4200];
+	if (snprintf(path, sizeof path, "%s/%s", dir, name) >= (int)sizeof path ||
+	    snprintf(tmp, sizeof tmp, "%s.tmp", path) >= (int)sizeof tmp)
+		return ERR_LIMIT;
+	FILE *in = fopen(path, "r");
+	if (!in)
+		return errno == ENOENT ? 0 : ERR_IO;
+	FILE *out = fopen(tmp, "w");
+	if (!out) {
+		fclose(in);
+		return ERR_IO;
+	}
+	char *line = NULL, ytext[16];
+	size_t cap = 0;
+	ssize_t len;
+	int rc = 0;
+	snprintf(ytext, sizeof ytext, "%d", year);
+	for (bool first = true; (len = getline(&line, &cap, in)) > 0; first = false) {
+		const char *f[8];
+		size_t fl[8];
+		int nf = 0;
+		for (const char *c = line; nf < 8;) {
+			const char *e = c + strcspn(c, ",\n");
+			f[nf] = c;
+			fl[nf++] = (size_t)(e - c);
+			if (*e != ',')
+				break;
+			c = e + 1;
+		}
+		struct demo_pupil_school *ps = first || nf <= field || nf <= by ? NULL : pupil_school_of(m, f[0], fl[0]);
+		int64_t v, at;
+		bool last = false;
+		if (ps && by_year)
+			last = fl[by] == strlen(ytext) && !memcmp(f[by], ytext, fl[by]);
+		else if (ps)
+			last = hmap_get(&m->procs, f[by], fl[by], &v);
+		if (last && hmap_get(&ps->seen, f[field], fl[field], &at)) {
+			fwrite(line, 1, (size_t)(f[field] - line), out);
+			fputs(m->codes[at], out);
+			fputs(f[field] + fl[field], out);
+		} else {
+			fwrite(line, 1, (size_t)len, out);
+		}
+	}
+	if (ferror(in))
+		rc = ERR_IO;
+	free(line);
+	fclose(in);
+	if (fclose(out) && !rc)
+		rc = ERR_IO;
+	if (!rc && rename(tmp, path))
+		rc = ERR_IO;
+	if (rc)
+		unlink(tmp);
 	return rc;
 }
 
 struct demo_mun_schools {
 	struct db *d;
 	const char *mun, *school;
-	int64_t id[DEMO_PUPIL_SCHOOLS];
-	int n;
+	struct demo_pupils_map *m;
+	char name[256]; /* the demo school's */
 };
 
 static int take_mun_school(void *ctx, const struct registry_school_row *r)
 {
-	struct demo_mun_schools *m = ctx;
+	struct demo_mun_schools *x = ctx;
 	int64_t id;
-	if (m->n == DEMO_PUPIL_SCHOOLS)
-		return 1;
-	if (!r->municipality || strcmp(r->municipality, m->mun) || !strcmp(r->login, m->school) ||
-	    registry_school_find(m->d, r->login, &id))
+	if (!strcmp(r->login, x->school))
+		snprintf(x->name, sizeof x->name, "%s", r->name ? r->name : r->login);
+	if (x->m->n == DEMO_PUPIL_SCHOOLS)
 		return 0;
-	m->id[m->n++] = id;
+	if (!r->municipality || strcmp(r->municipality, x->mun) || !strcmp(r->login, x->school) ||
+	    registry_school_find(x->d, r->login, &id))
+		return 0;
+	x->m->s[x->m->n].id = id;
+	snprintf(x->m->s[x->m->n++].login, sizeof x->m->s[0].login, "%s", r->login);
 	return 0;
 }
 
-static int demo_pupils(struct db *d, const struct gen_params *gp)
+static int take_year_proc(void *ctx, const struct procedure_item *p)
 {
-	struct user su;
+	struct demo_pupils_map *m = ctx;
+	if (p->year == m->year)
+		hmap_put(&m->procs, p->code, strlen(p->code), 1);
+	return 0;
+}
+
+/* The pupils, before the results are loaded (see above); summary gets the line to print. */
+static int demo_pupils(struct db *d, const struct gen_params *gp, const char *dir, char *summary, size_t sn)
+{
+	struct demo_pupils_map *m = xcalloc(1, sizeof *m);
 	char mun[256] = "", school[80] = "", keyfile[4096] = "";
 	long npupils = 0, pupils = 0, coded = 0;
-	int nclasses = 0, year = gp->year_to;
-	int rc = user_find(d, "school", &su);
-	if (rc || !su.school_id || (rc = registry_first_school(d, mun, sizeof mun, school, sizeof school)))
-		return rc == ERR_NOTFOUND ? 0 : rc;
-	pupil_count(d, su.school_id, year, &pupils, &coded);
-	if (pupils) {
-		printf("Ученики: у школы %s списки классов %d/%02d учебного года уже есть — новые не добавлены.\n",
-		       su.scope_name, year - 1, year % 100);
-		return 0;
+	int nclasses = 0, year = gp->year_to, had = 0;
+	*summary = '\0';
+	hmap_init(&m->procs);
+	for (int i = 0; i < DEMO_PUPIL_SCHOOLS; i++)
+		hmap_init(&m->s[i].seen);
+	int rc = registry_first_school(d, mun, sizeof mun, school, sizeof school);
+	if (rc || !*school || (rc = registry_school_find(d, school, &m->s[0].id))) {
+		rc = rc == ERR_NOTFOUND ? 0 : rc;
+		goto out;
 	}
-	struct demo_mun_schools m = { .d = d, .mun = mun, .school = school, .n = 1 };
-	m.id[0] = su.school_id;
-	if ((rc = registry_school_each(d, false, take_mun_school, &m)) < 0)
-		return rc;
-	for (int i = 0; i < m.n; i++)
-		if ((rc = demo_school_pupils(d, m.id[i], year, gp->seed, &npupils, &nclasses)))
-			return rc;
-	pupil_count(d, su.school_id, year, &pupils, &coded);
+	snprintf(m->s[0].login, sizeof m->s[0].login, "%s", school);
+	m->n = 1;
+	struct demo_mun_schools x = { .d = d, .mun = mun, .school = school, .m = m };
+	if ((rc = registry_school_each(d, false, take_mun_school, &x)) < 0)
+		goto out;
+	m->year = year;
+	if ((rc = procedure_each(d, take_year_proc, m)) || (rc = read_participants(m, dir)))
+		goto out;
+	for (int i = 0; i < m->n; i++) {
+		struct demo_pupil_school *ps = &m->s[i];
+		pupil_count(d, ps->id, year, &pupils, &coded);
+		ps->had = pupils > 0;
+		had += ps->had;
+		if ((!ps->had && (rc = put_pupils(d, ps, year, gp->seed, &npupils, &nclasses))) ||
+		    (rc = map_codes(d, m, ps, year)))
+			goto out;
+	}
+	/* The results (and the medalists, whose codes are the ЕГЭ's) under the pupils' codes. */
+	if ((rc = rewrite_codes(m, dir, "results.csv", 2, 1, false, year)) ||
+	    (rc = rewrite_codes(m, dir, "medalists.csv", 2, 1, true, year))) {
+		fprintf(stderr, "oko demo: коды учеников не записаны в результаты: %s\n", err_str(rc));
+		goto out;
+	}
+	pupil_count(d, m->s[0].id, year, &pupils, &coded);
 	keys_file_path(d, keyfile, sizeof keyfile);
-	printf("Ученики и коды участников (%d/%02d учебный год): %d %s муниципалитета «%s», классов: %d, "
-	       "учеников: %ld; у школы %s (вход school) %ld %s, с кодом: %ld. ФИО придуманы из списков частых "
-	       "имён и хранятся только зашифрованными; ключ — в файле %s. Коды выданы заново и не совпадают "
-	       "с кодами в результатах.\n",
-	       year - 1, year % 100, m.n, str_plural(m.n, "школа", "школы", "школ"), mun, nclasses, npupils,
-	       su.scope_name, pupils, str_plural(pupils, "ученик", "ученика", "учеников"), coded, keyfile);
-	return 0;
+	if (m->s[0].had)
+		snprintf(summary, sn, "Ученики: у школы %s списки классов %d/%02d учебного года уже есть — новые не "
+			 "добавлены; результаты записаны под кодами её учеников.\n", x.name, year - 1, year % 100);
+	else
+		snprintf(summary, sn, "Ученики и коды участников (%d/%02d учебный год): %d %s муниципалитета «%s», "
+			 "классов: %d, учеников: %ld; у школы %s (вход school) %ld %s, с кодом: %ld. ФИО придуманы из "
+			 "списков частых имён и хранятся только зашифрованными; ключ — в файле %s. Коды выданы до "
+			 "загрузки результатов: каждая работа записана под кодом своего ученика.\n",
+			 year - 1, year % 100, m->n - had, str_plural(m->n - had, "школа", "школы", "школ"), mun,
+			 nclasses, npupils, x.name, pupils, str_plural(pupils, "ученик", "ученика", "учеников"), coded,
+			 keyfile);
+out:
+	for (int i = 0; i < DEMO_PUPIL_SCHOOLS; i++) {
+		for (int c = 0; c < m->s[i].nc; c++)
+			free(m->s[i].c[c].p);
+		hmap_free(&m->s[i].seen);
+	}
+	hmap_free(&m->procs);
+	free(m->codes);
+	free(m);
+	return rc;
 }
 
 /* A small PDF: a title and a line of text. */
@@ -1871,36 +2061,30 @@ static int take_kim_proc(void *ctx, const struct procedure_item *p)
 	return 0;
 }
 
+/* Unix seconds of hour:00 UTC on an ISO date "YYYY-MM-DD". */
+static int64_t at_hour(const char *iso, int hour)
+{
+	int y = 0, m = 0, dd = 0;
+	sscanf(iso, "%d-%d-%d", &y, &m, &dd);
+	return days_of(y, m, dd) * 86400 + hour * 3600;
+}
+
 static int demo_materials(struct db *d, const struct gen_params *gp)
 {
 	struct demo_kim k = { .year = gp->year_to };
 	struct user su;
 	struct procedure *p = xcalloc(1, sizeof *p);
 	struct buf b = BUF_INIT;
-	char msg[512] = "", title[160], head[256], text[512], name[128], when[48], later[256] = "";
+	char msg[512] = "", title[160], head[256], text[512], name[128];
 	long files = 0, sets = 0, released = 0;
 	int rc = user_find(d, "school", &su);
 	if (rc || !su.school_id || (rc = procedure_each(d, take_kim_proc, &k)) || !k.n)
 		goto out;
-	/* The one not yet open: the last procedure the demo school takes part in. */
-	int later_at = -1, part = 0;
-	for (int i = 0; i < k.n; i++) {
-		bool yes = false;
-		if ((rc = plan_takes_part(d, k.id[i], su.school_id, &yes)))
-			goto out;
-		if (yes) {
-			later_at = i;
-			part++;
-		}
-	}
-	if (part < 2)
-		later_at = -1;
 	struct material_release have;
 	if (!material_release_get(d, k.id[0], &have)) {
 		printf("Материалы (КИМ): время выдачи уже назначено — банк не изменён.\n");
 		goto out;
 	}
-	int64_t day = plan_now() / 86400 + 4; /* a few days after the demo, midnight UTC */
 	for (int i = 0; i < k.n && !rc; i++) {
 		if ((rc = procedure_get(d, k.code[i], p)))
 			goto out;
@@ -1926,19 +2110,22 @@ static int demo_materials(struct db *d, const struct gen_params *gp)
 			else
 				files++;
 		}
-		long n = 0;
-		struct material_release r;
-		if (i == later_at) {
-			r.archive_at = (day - 2) * 86400 + 5 * 3600;
-			r.key_at = day * 86400 + 4 * 3600;
-			r.criteria_at = day * 86400 + 11 * 3600;
-			material_time_ru(r.key_at, when);
-			snprintf(later, sizeof later, "%s, %d — с %s", title, p->year, when);
-		} else {
-			r.archive_at = (days_of(p->year, 3, 12) * 86400) + 5 * 3600;
-			r.key_at = days_of(p->year, 3, 15) * 86400 + 4 * 3600;
-			r.criteria_at = days_of(p->year, 3, 15) * 86400 + 11 * 3600;
+		/* The plan-graph's days of the procedure (demo_plan): the archive on the day the
+		 * materials are available, the key on the first day of the window, the criteria on
+		 * theirs; the campaign's days when the procedure is not in the plan. */
+		struct plan_dates pd;
+		int64_t cid;
+		if (plan_procedure_get(d, p->id, &cid, &pd)) {
+			snprintf(pd.d[PLAN_MATERIALS], sizeof pd.d[0], "%04u-03-10", (unsigned)p->year % 10000u);
+			snprintf(pd.d[PLAN_WINDOW_FROM], sizeof pd.d[0], "%04u-03-15", (unsigned)p->year % 10000u);
+			snprintf(pd.d[PLAN_CRITERIA], sizeof pd.d[0], "%04u-03-15", (unsigned)p->year % 10000u);
 		}
+		long n = 0;
+		struct material_release r = {
+			.archive_at = at_hour(pd.d[PLAN_MATERIALS], 5),
+			.key_at = at_hour(pd.d[PLAN_WINDOW_FROM], 4),
+			.criteria_at = at_hour(pd.d[PLAN_CRITERIA], 11),
+		};
 		if (rc || (rc = material_release_set(d, p->id, &r, msg, sizeof msg)) ||
 		    (rc = material_assign_all(d, p->id, &n, msg, sizeof msg))) {
 			if (rc && *msg)
@@ -1950,11 +2137,11 @@ static int demo_materials(struct db *d, const struct gen_params *gp)
 		if (!plan_takes_part(d, p->id, su.school_id, &yes) && yes && plan_now() >= r.key_at)
 			released++;
 	}
-	printf("Материалы (КИМ): процедур: %d, файлов в банке: %ld (по %d варианта и критерии), наборов "
-	       "вариантов школ: %ld; у школы %s открыты варианты %ld %s%s%s.\n",
-	       k.n, files, DEMO_VARIANTS, sets, su.scope_name, released,
-	       str_plural(released, "процедуры", "процедур", "процедур"), *later ? ", ещё не выданы: " : "",
-	       later);
+	printf("Материалы (КИМ): процедур: %d, файлов в банке: %ld (по %d %s — те, что писали участники, — "
+	       "и критерии), наборов вариантов школ: %ld; выдача в дни плана-графика; у школы %s открыты "
+	       "варианты %ld %s.\n",
+	       k.n, files, DEMO_VARIANTS, str_plural(DEMO_VARIANTS, "варианту", "варианта", "вариантов"), sets,
+	       su.scope_name, released, str_plural(released, "процедуры", "процедур", "процедур"));
 out:
 	buf_free(&b);
 	free(p);
@@ -2077,10 +2264,14 @@ int cmd_demo(struct cli *c, int argc, char **argv)
 	o.progress = import_progress;
 	o.progress_ctx = &pr;
 	struct import_stats ss, ps, rs;
+	char pupils_line[2048] = "";
 	printf("Загрузка школ и процедур…\n");
 	fflush(stdout);
+	/* The pupils and their codes before the results, as a school does: the results are
+	 * written under the codes the pupils were given. */
 	if ((rc = load(d, dir, "schools.csv", import_schools, &o, &ss)) ||
-	    (rc = load(d, dir, "procedures.csv", import_procedures, &o, &ps)))
+	    (rc = load(d, dir, "procedures.csv", import_procedures, &o, &ps)) ||
+	    (rc = demo_pupils(d, &p, dir, pupils_line, sizeof pupils_line)))
 		goto out;
 	printf("Загрузка результатов: %ld строк…\n", gc.results);
 	fflush(stdout);
@@ -2111,14 +2302,15 @@ int cmd_demo(struct cli *c, int argc, char **argv)
 	d = NULL;
 	if ((rc = cli_open_db(c, 0, &d)) || (rc = demo_measures(d, &p)))
 		goto out;
-	/* Pupils and materials on a fresh connection too (the statement cache). */
+	/* Materials on a fresh connection too (the statement cache). */
 	db_close(d);
 	d = NULL;
 	double t1 = now();
-	if ((rc = cli_open_db(c, 0, &d)) || (rc = demo_pupils(d, &p)) || (rc = demo_materials(d, &p)))
+	fputs(pupils_line, stdout);
+	if ((rc = cli_open_db(c, 0, &d)) || (rc = demo_materials(d, &p)))
 		goto out;
 	char s1[32], s2[32];
-	printf("  (ученики и материалы: %s с; вся демонстрация: %s с)\n", ru_num(s1, sizeof s1, now() - t1, 1),
+	printf("  (материалы: %s с; вся демонстрация: %s с)\n", ru_num(s1, sizeof s1, now() - t1, 1),
 	       ru_num(s2, sizeof s2, now() - t0, 1));
 	if (keep)
 		printf("Сгенерированные файлы и правда об искажениях (truth.csv): %s\n", keep);

@@ -1,8 +1,9 @@
 #!/bin/bash
 # The demo's plans of measures (docs/measures.md): after `oko demo` the demo municipality
 # has a plan started from the template municipal-vpr for the demo's school year, with
-# addressed help to its flagged schools from the analysis run the re-checks used (each
-# measure with its school, the run and the evidence in words), some measures done with a
+# addressed help to its flagged schools from the analysis run made after the re-checks (each
+# measure with its school, the run and the evidence in words — the re-check's verdict where
+# the demo re-checked the school), some measures done with a
 # dated note, some in progress, some overdue (the demo plays a past year); the demo school
 # has measures addressed to it and a plan of its own; the municipality has requisites.
 . "$(dirname "$0")/lib.sh"
@@ -53,6 +54,24 @@ expect_eq "no code of a sign in a cause" \
 expect_eq "a seminar only where a re-check confirmed over-scoring" \
 	"$(sql "SELECT count(*) FROM measure m WHERE m.plan_id = $PLAN AND m.kind = 'seminar' AND NOT EXISTS
 		(SELECT 1 FROM run_recheck r WHERE r.run_id = m.run_id AND r.school_id = m.school_id AND r.inflated = 1)")" 0
+# The causes state the re-check the demo made: the latest run (the measures') came after the
+# re-check rounds, so a school whose works experts checked is not «not re-checked», and a
+# verdict in a cause is the run's.
+expect_eq "no cause says «not re-checked» of a school whose works experts checked" \
+	"$(sql "SELECT count(*) FROM measure m WHERE m.plan_id = $PLAN AND m.cause LIKE '%перепроверка работ не проводилась%'
+		AND EXISTS (SELECT 1 FROM recheck_work w JOIN recheck_check c ON c.work_id = w.id
+		WHERE w.school_id = m.school_id AND c.done = 1)")" 0
+expect_eq "a cause with a re-check verdict has it in the run" \
+	"$(sql "SELECT count(*) FROM measure m WHERE m.plan_id = $PLAN AND m.cause LIKE '%перепроверка работ %подтвердила%'
+		AND NOT EXISTS (SELECT 1 FROM run_recheck r WHERE r.run_id = m.run_id AND r.school_id = m.school_id)")" 0
+nv=$(sql "SELECT count(*) FROM measure WHERE plan_id = $PLAN AND kind = 'interview' AND cause LIKE '%перепроверка работ %подтвердила%'")
+if [ "${nv:-0}" -gt 0 ]; then ok "some causes give a re-check's verdict ($nv)"; else fail "some causes give a re-check's verdict"; fi
+expect_eq "a re-check measure is done only where the school's works were re-checked" \
+	"$(sql "SELECT count(*) FROM measure m WHERE m.plan_id = $PLAN AND m.kind = 'recheck' AND m.status = 'done'
+		AND NOT EXISTS (SELECT 1 FROM run_recheck r WHERE r.run_id = m.run_id AND r.school_id = m.school_id)")" 0
+expect_eq "… and in progress only where its works wait in a round" \
+	"$(sql "SELECT count(*) FROM measure m WHERE m.plan_id = $PLAN AND m.kind = 'recheck' AND m.status = 'progress'
+		AND NOT EXISTS (SELECT 1 FROM recheck_work w WHERE w.school_id = m.school_id)")" 0
 
 # Statuses: done with a dated note, in progress, overdue as of today.
 done=$(sql "SELECT count(*) FROM measure WHERE plan_id = $PLAN AND status = 'done'")

@@ -2,7 +2,8 @@
 # The demo's re-checks (docs/recheck.md): after `oko demo` the expert, the school and the
 # coordinators have work — an experts' registry with conflicts of interest and the login
 # `expert` in the demo municipality, finished rounds of the region (every work checked, the
-# third checks where the discrepancy needed one), and a round in progress of the demo
+# third checks where the discrepancy needed one, every work with its scan), and a round in
+# progress of the demo
 # municipality with demonstration scans (files named by 32 hex digits, mode 0600, nothing
 # of the school inside), some of the demo school's works still without a scan, about half
 # the checks done (a third check among them) and the expert's queue with work to do.
@@ -38,6 +39,14 @@ expect_eq "nothing waits in them" "$(sql "SELECT count(*) FROM recheck_check WHE
 n3=$(sql "SELECT count(*) FROM recheck_check WHERE round_id IN $FIN AND check_no = 3 AND done = 1")
 if [ "${n3:-0}" -gt 0 ]; then ok "third checks done in the finished rounds ($n3)"; else fail "third checks done in the finished rounds"; fi
 n=$(sql "SELECT count(*) FROM recheck_work WHERE round_id IN $FIN")
+expect_eq "every work of the finished rounds has its scan" \
+	"$(sql "SELECT count(*) FROM recheck_work WHERE round_id IN $FIN AND scan_id IS NULL")" 0
+expect_eq "no check is finished on a work without a scan, in any round" \
+	"$(sql "SELECT count(*) FROM recheck_check c JOIN recheck_work w ON w.id = c.work_id
+		WHERE c.done = 1 AND w.scan_id IS NULL")" 0
+expect_eq "the expert's queue shows no finished check without its scan" \
+	"$(sql "SELECT count(*) FROM recheck_check c JOIN recheck_work w ON w.id = c.work_id
+		WHERE c.expert_id = $EXPERT AND c.done = 1 AND w.scan_id IS NULL")" 0
 if [ "${n:-0}" -ge 20 ]; then ok "the finished rounds hold works ($n)"; else fail "the finished rounds hold works ($n)"; fi
 
 # The round in progress.

@@ -2,12 +2,13 @@
 # The demo's pupils and confidential materials (docs/generator.md, docs/personal-data.md,
 # docs/materials.md): after `oko demo` the demo school (and a few others of the demo
 # municipality) has class lists of the demo's last year consistent with its results — one
-# pupil per participant of a class — with participant codes issued by the model and names
-# sealed under the school's key (the key file beside the database); the code slips and the
-# protocol print. Every ВПР of the last year has variants and criteria in the bank, every
-# school its set; the demo school can take the key and archive of a released procedure
-# (and open it), and is refused with «ещё рано» for the one released a few days after the
-# demo — on the command line and on the web.
+# pupil per participant of a class — with participant codes issued by the model, the very
+# codes its results are stored under, and names sealed under the school's key (the key
+# file beside the database); the code slips and the protocol print. Every ВПР of the last
+# year has in the bank the variants the pupils wrote and criteria, every school its set,
+# released on the plan-graph's days; the demo school can take the key and archive of a
+# released procedure (and open it), and is refused with «ещё рано» before the key's time —
+# on the command line and on the web.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/web_lib.sh"
 
@@ -16,7 +17,7 @@ run_oko demo --schools 60 --municipalities 4 --seed 7
 expect_eq "demo runs" "$rc" 0
 expect_grep "the summary names the pupils and codes" "$T/out" "Ученики и коды участников (2020/21 учебный год): "
 expect_grep "the summary names the materials" "$T/out" "Материалы (КИМ): процедур: "
-expect_grep "the summary names the procedure not yet released" "$T/out" ", ещё не выданы: ВПР, "
+expect_grep "the summary says the materials follow the plan-graph" "$T/out" "выдача в дни плана-графика"
 # Medalists of 2020 and 2021: oko's defaults start in 2021, so the demo stores the region's
 # own rule for 2020 — every medalist of both years is checked and the years pool.
 expect_grep "the summary names the region's thresholds of 2020" "$T/out" "пороги региона для выпуска 2020 года: русский язык не ниже 70 баллов"
@@ -48,6 +49,26 @@ expect_eq "each class has as many pupils as its results have participants" \
 	"$(sql "SELECT group_concat(class || ':' || n, ' ') FROM (SELECT r.class, count(DISTINCT r.code) n
 		FROM result r JOIN procedure p ON p.id = r.procedure_id WHERE r.school_id = $SCHOOL AND p.year = 2021
 		AND r.class <> '' GROUP BY r.class ORDER BY r.class)")"
+# The same codes: every participant code of the year's results is a pupil's of that class,
+# in the demo school and in the other schools with lists.
+expect_eq "every result code of the demo school is a pupil's code" \
+	"$(sql "SELECT count(DISTINCT r.code) FROM result r JOIN procedure p ON p.id = r.procedure_id
+		WHERE r.school_id = $SCHOOL AND p.year = 2021 AND NOT EXISTS (SELECT 1 FROM pupil u
+		WHERE u.school_id = r.school_id AND u.year = 2021 AND u.code = r.code AND u.class = r.class)")" 0
+expect_eq "… and of every school with class lists" \
+	"$(sql "SELECT count(*) FROM result r JOIN procedure p ON p.id = r.procedure_id
+		WHERE p.year = 2021 AND r.school_id IN (SELECT school_id FROM pupil) AND NOT EXISTS (SELECT 1 FROM pupil u
+		WHERE u.school_id = r.school_id AND u.year = 2021 AND u.code = r.code)")" 0
+expect_eq "every pupil of the demo school wrote under its code" \
+	"$(sql "SELECT count(*) FROM pupil u WHERE u.school_id = $SCHOOL AND u.year = 2021 AND NOT EXISTS
+		(SELECT 1 FROM result r JOIN procedure p ON p.id = r.procedure_id WHERE r.school_id = u.school_id
+		AND p.year = 2021 AND r.code = u.code)")" 0
+expect_eq "the medalists' codes of the year are their results' codes" \
+	"$(sql "SELECT count(*) FROM medalist m WHERE m.year = 2021 AND m.school_id IN (SELECT school_id FROM pupil)
+		AND NOT EXISTS (SELECT 1 FROM result r JOIN procedure p ON p.id = r.procedure_id
+		WHERE r.school_id = m.school_id AND p.year = 2021 AND r.code = m.code)")" 0
+rcode=$(sql "SELECT min(r.code) FROM result r JOIN procedure p ON p.id = r.procedure_id
+	WHERE r.school_id = $SCHOOL AND p.year = 2021")
 [ -s "$(db_file).key" ] && ok "the key file is beside the database" || fail "the key file is beside the database"
 
 # The names are sealed: the list opens them, the table holds none of them.
@@ -79,28 +100,58 @@ expect_eq "… as a PDF" "$(head -c 5 "$T/slips.pdf")" "%PDF-"
 expect_ok "the protocol prints" print protocol --school "$LOGIN" --year 2021 --out "$T/protocol.pdf"
 
 # Materials.
-expect_eq "every ВПР of 2021 has three variants and criteria" \
+expect_eq "every ВПР of 2021 has two variants and criteria" \
 	"$(sql "SELECT count(*) FROM procedure p WHERE p.year = 2021 AND p.kind = 'VPR' AND
-		(SELECT count(*) FROM material_file f WHERE f.procedure_id = p.id AND f.kind = 'variant') = 3 AND
+		(SELECT count(*) FROM material_file f WHERE f.procedure_id = p.id AND f.kind = 'variant') = 2 AND
 		(SELECT count(*) FROM material_file f WHERE f.procedure_id = p.id AND f.kind = 'criteria') = 1")" \
 	"$(sql "SELECT count(*) FROM procedure WHERE year = 2021 AND kind = 'VPR'")"
 expect_eq "every school has its set of every such procedure" \
 	"$(sql "SELECT count(*) FROM material_set")" \
 	"$(sql "SELECT (SELECT count(*) FROM school) * (SELECT count(*) FROM procedure WHERE year = 2021 AND kind = 'VPR')")"
+# The variants are those the pupils wrote (the results' variant numbers), every school's set too.
+expect_eq "every variant in the bank is one the results were written in" \
+	"$(sql "SELECT count(*) FROM material_file f WHERE f.kind = 'variant' AND NOT EXISTS
+		(SELECT 1 FROM result r WHERE r.procedure_id = f.procedure_id AND r.variant = f.variant)")" 0
+expect_eq "every variant the results were written in is in the bank" \
+	"$(sql "SELECT count(*) FROM (SELECT DISTINCT r.procedure_id, r.variant FROM result r JOIN procedure p
+		ON p.id = r.procedure_id WHERE p.year = 2021 AND p.kind = 'VPR' AND r.variant IS NOT NULL) x WHERE NOT EXISTS
+		(SELECT 1 FROM material_file f WHERE f.procedure_id = x.procedure_id AND f.kind = 'variant' AND f.variant = x.variant)")" 0
+expect_eq "every school's set is the variants its pupils wrote" \
+	"$(sql "SELECT min(variants) || ' ' || max(variants) FROM material_set")" "1,2 1,2"
+# Released on the plan-graph's days: the archive the day the materials are available, the key
+# the first day of the window, the criteria theirs — all in the procedure's year.
+expect_eq "every procedure with materials is in the plan-graph" \
+	"$(sql "SELECT count(*) FROM material_release r WHERE r.procedure_id NOT IN (SELECT procedure_id FROM plan_procedure)")" 0
+day() { if is_pg; then echo "to_char(to_timestamp($1) AT TIME ZONE 'UTC', 'YYYY-MM-DD')"; else echo "date($1, 'unixepoch')"; fi; }
+expect_eq "every release falls on the plan-graph's days" \
+	"$(sql "SELECT count(*) FROM material_release r JOIN plan_procedure pp ON pp.procedure_id = r.procedure_id
+		WHERE $(day r.archive_at) <> pp.materials_from OR $(day r.key_at) <> pp.window_from
+		OR $(day r.criteria_at) <> pp.criteria_from")" 0
+expect_eq "every release is within its procedure's year" \
+	"$(sql "SELECT count(*) FROM material_release r JOIN procedure p ON p.id = r.procedure_id
+		WHERE substr($(day r.archive_at), 1, 4) <> CAST(p.year AS TEXT) OR substr($(day r.criteria_at), 1, 4) <> CAST(p.year AS TEXT)")" 0
 NOW=$(date -u +%s)
 released=$(sql "SELECT p.code FROM material_release r JOIN procedure p ON p.id = r.procedure_id
 	JOIN plan_school ps ON ps.procedure_id = p.id AND ps.school_id = $SCHOOL WHERE r.key_at <= $NOW ORDER BY p.code LIMIT 1")
 later=$(sql "SELECT p.code FROM material_release r JOIN procedure p ON p.id = r.procedure_id
 	JOIN plan_school ps ON ps.procedure_id = p.id AND ps.school_id = $SCHOOL WHERE r.archive_at > $NOW")
 if [ -n "$released" ]; then ok "a procedure of the demo school is released ($released)"; else fail "a procedure is released"; fi
-expect_eq "exactly one of its procedures is not yet released" "$(echo "$later" | grep -c .)" 1
+expect_eq "every procedure of the demo school is released (the demo plays a past year)" "$(echo "$later" | grep -c .)" 0
 
 expect_ok "the released key is given" materials fetch key --procedure "$released" --school "$LOGIN" --out "$T/key"
 expect_ok "the released archive is given" materials fetch archive --procedure "$released" --school "$LOGIN" --out "$T/arch"
 expect_ok "the archive opens with the key" materials open "$T/arch" --key "$(cat "$T/key")" --out "$T/open"
 expect_eq "… two variants, as PDF files" "$(find "$T/open" -name '*.pdf' -exec head -c 5 {} \; -exec echo \; | grep -c '^%PDF-')" 2
-expect_fail "the key of the later procedure is refused" materials fetch key --procedure "$later" --school "$LOGIN" --out "$T/key2"
+# On the plan's materials day (the clock injected), the archive is given and the key not yet.
+mday=$(sql "SELECT materials_from FROM plan_procedure WHERE procedure_id = (SELECT id FROM procedure WHERE code = '$released')")
+OKO_NOW=${mday}T12:00:00Z expect_ok "on the materials day the archive is given" materials fetch archive --procedure "$released" --school "$LOGIN" --out "$T/arch2"
+OKO_NOW=${mday}T12:00:00Z expect_fail "… and the key is refused" materials fetch key --procedure "$released" --school "$LOGIN" --out "$T/key2"
 expect_grep "… naming when it opens" "$T/err" "будут доступны с"
+# A procedure whose key the region moves past today: «Ещё рано» on the web.
+later=$(sql "SELECT p.code FROM material_release r JOIN procedure p ON p.id = r.procedure_id
+	JOIN plan_school ps ON ps.procedure_id = p.id AND ps.school_id = $SCHOOL WHERE p.code <> '$released' ORDER BY p.code DESC LIMIT 1")
+expect_ok "the region moves one key past today" materials schedule --procedure "$later" --archive-at 2099-01-01T00:00:00Z \
+	--key-at 2099-01-02T04:00:00Z --criteria-at 2099-01-02T11:00:00Z
 
 # The same on the school's pages.
 start_server
@@ -109,6 +160,7 @@ expect_eq "school logs in" "$code" 303
 get school "/pupils?year=2021"
 expect_eq "the pupils page" "$code" 200
 expect_grep "… lists the pupils by name" "$T/body" "$first"
+expect_grep "… with the codes their results are stored under ($rcode)" "$T/body" ">$rcode<"
 expect_grep "… links the code slips" "$T/body" "/pupils/slips.pdf?year=2021"
 get school /pupils
 expect_grep "the page opens on the year that has pupils (the demo's past year)" "$T/body" "$first"
