@@ -189,7 +189,10 @@ static struct para_fmt style_fmt(enum doc_style st)
 	return f;
 }
 
-static void block_para(struct pdf *p, const struct doc_block *k)
+static double lead_height(struct pdf *p, const struct doc_block *next);
+
+/* next: the block after (NULL at the end), which a title or heading stays with. */
+static void block_para(struct pdf *p, const struct doc_block *k, const struct doc_block *next)
 {
 	struct para_fmt f = style_fmt(k->style);
 	if (k->bold)
@@ -200,9 +203,10 @@ static void block_para(struct pdf *p, const struct doc_block *k)
 		if (k->style == DOC_BODY && !f.justify)
 			f.indent = 0;
 	}
-	/* titles and headings stay with two lines of what follows */
+	/* titles and headings stay with what follows: two lines of a paragraph, a table's head
+	 * and first row, a whole image */
 	bool keep = k->style == DOC_TITLE || k->style == DOC_SUBTITLE || k->style == DOC_HEADING;
-	para(p, k->text[0], &f, keep ? 2 * 16.5 : 0);
+	para(p, k->text[0], &f, keep ? f.after + lead_height(p, next) + 1 : 0);
 }
 
 static void order_head(struct pdf *p, const struct doc_block *k)
@@ -430,6 +434,31 @@ static void image(struct pdf *p, const struct doc_block *k)
 	}
 }
 
+/* The room the start of a block takes (pt): a table's head and first row, an image as
+ * image() places it, two lines of anything else; at most a page. */
+static double lead_height(struct pdf *p, const struct doc_block *next)
+{
+	double h = 2 * 16.5, page = pdf_bottom(p) - pdf_top(p);
+	if (next && next->kind == DOC_B_TABLE && next->table) {
+		static const struct para_fmt head = { .size = 12, .bold = true, .align = PDF_CENTER };
+		static const struct para_fmt body = { .size = 12, .align = PDF_LEFT };
+		const struct doc_table *t = next->table;
+		struct table tb = { .p = p, .t = t };
+		col_widths(&tb);
+		h = table_row(&tb, t->ncols, tb.w, (const char *const *)t->titles, &head, false);
+		if (t->nrows && !t->rows[0].group)
+			h += table_row(&tb, t->ncols, tb.w, (const char *const *)t->rows[0].cells, &body, false);
+		else if (t->nrows)
+			h += table_row(&tb, 1, &tb.total, (const char *const *)t->rows[0].cells, &body, false);
+	} else if (next && next->kind == DOC_B_IMAGE && next->png_w > 0 && next->png_h > 0) {
+		double w = pdf_mm(next->width_mm);
+		if (w > pdf_width(p))
+			w = pdf_width(p);
+		h = 6 + 16 + next->png_h * w / next->png_w;
+	}
+	return h < page ? h : page;
+}
+
 int doc_pdf_write(const struct doc *d, struct buf *out)
 {
 	struct pdf *p;
@@ -441,7 +470,7 @@ int doc_pdf_write(const struct doc *d, struct buf *out)
 	for (size_t i = 0; i < doc_nblocks(d); i++) {
 		const struct doc_block *k = doc_block(d, i);
 		switch (k->kind) {
-		case DOC_B_PARA: block_para(p, k); break;
+		case DOC_B_PARA: block_para(p, k, i + 1 < doc_nblocks(d) ? doc_block(d, i + 1) : NULL); break;
 		case DOC_B_ORDER_HEAD: order_head(p, k); break;
 		case DOC_B_ORDER_TITLE: {
 			struct para_fmt f = { .size = 14, .bold = true, .align = PDF_LEFT, .after = 18 };

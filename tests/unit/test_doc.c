@@ -490,6 +490,67 @@ static void test_pdf(void **state)
 	buf_free(&out);
 }
 
+/* The page (1-based) of a PDF whose text holds needle; 0 when none of the first 4 has. */
+static int page_of(const char *pdf, const char *needle)
+{
+	for (int page = 1; page <= 4; page++) {
+		char cmd[512];
+		struct buf out = BUF_INIT;
+		snprintf(cmd, sizeof cmd, "pdftotext -enc UTF-8 -f %d -l %d '%s' - 2>/dev/null", page, page, pdf);
+		int rc = run(cmd, &out);
+		bool has = rc == 0 && strstr(buf_str(&out), needle);
+		buf_free(&out);
+		if (rc)
+			return 0;
+		if (has)
+			return page;
+	}
+	return 0;
+}
+
+/* A heading stays with what follows it: a table's head and first row, a whole image. Lines
+ * before it move the heading down the first page line by line: wherever it lands, it is on
+ * the page where its table (image) starts. */
+static void test_pdf_keep(void **state)
+{
+	(void)state;
+	struct buf png = BUF_INIT;
+	make_png(&png);
+	char path[128];
+	snprintf(path, sizeof path, "%s/keep.pdf", dir);
+	for (int image = 0; image < 2; image++) {
+		for (int k = 20; k <= 44; k++) {
+			struct doc *d = doc_new("Заголовок и таблица");
+			for (int i = 0; i < k; i++)
+				doc_paraf(d, DOC_PLAIN, "Строка %d", i + 1);
+			doc_para(d, DOC_HEADING, DOC_ALIGN_DEFAULT, true, "Раздел после строк");
+			if (image) {
+				doc_image(d, png.p, png.len, 120, "Подпись рисунка");
+			} else {
+				static const char *const titles[3] = { "Столбецодин", "Столбецдва", "Столбецтри" };
+				static const double widths[3] = { 0, 40, 40 };
+				doc_table_begin(d, 3, titles, widths);
+				for (int r = 0; r < 3; r++)
+					doc_table_row(d, (const char *const[]){ "Ячейкаодин", "2", "3" });
+				doc_table_end(d);
+			}
+			struct buf out = BUF_INIT;
+			assert_int_equal(doc_pdf_write(d, &out), 0);
+			doc_free(d);
+			assert_int_equal(write_file(path, &out), 0);
+			buf_free(&out);
+			int ph = page_of(path, "Раздел после строк");
+			int pt = page_of(path, image ? "Подпись рисунка" : "Ячейкаодин");
+			if (!ph || ph != pt)
+				fprintf(stderr, "%s after %d lines: the heading on page %d, what follows on %d\n",
+					image ? "an image" : "a table", k, ph, pt);
+			assert_true(ph > 0);
+			assert_int_equal(ph, pt);
+		}
+	}
+	buf_free(&png);
+}
+
 static int setup(void **state)
 {
 	(void)state;
@@ -510,6 +571,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_builder),
 		cmocka_unit_test(test_pdf),
+		cmocka_unit_test(test_pdf_keep),
 		cmocka_unit_test(test_docx),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
