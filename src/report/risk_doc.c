@@ -455,10 +455,10 @@ static void card_distribution(struct doc *d, const struct risk_card *c)
 		doc_para(d, DOC_BODY, DOC_ALIGN_DEFAULT, false, CARD_HIST_MISSING);
 		return;
 	}
-	/* No heading over the chart: the writer keeps a heading with two lines, not with an
-	 * image, and the caption names the distribution anyway. */
+	/* The page's heading over the chart (the writer keeps it with the image). */
 	struct buf png = BUF_INIT, cap = BUF_INIT;
 	if (!risk_hist_png(c->hist, &png)) {
+		doc_para(d, DOC_HEADING, DOC_ALIGN_DEFAULT, true, CARD_HIST_TITLE);
 		card_hist_caption(&cap, c->top, c->hist->school_n, c->hist->all_n);
 		doc_image(d, png.p, png.len, 160, buf_str(&cap));
 		doc_para(d, DOC_SMALL, DOC_ALIGN_DEFAULT, false, CARD_HIST_DESC);

@@ -158,6 +158,7 @@ caption=$(grep -o '<figcaption>[^<]*' "$T/card.html" | head -1 | sed 's/<figcapt
 check "the page captions its distribution" test -n "$caption"
 [[ "$flat" == *"$caption. Работ в школе: "*" (на момент анализа)."* ]] && ok "the PDF captions the distribution as the page ($caption)" ||
 	fail "the PDF captions the distribution as the page ($caption)"
+[[ "$flat" == *"Распределение баллов $caption"* ]] && ok "… under the page's heading" || fail "… under the page's heading"
 check "the PDF draws the distribution as an image" test "$(pdfimages -list "$T/card.pdf" 2>/dev/null | tail -n +3 | wc -l)" -ge 1
 for part in "Медалисты" "Учителя в зоне риска"; do
 	if grep -q "<h2>$part</h2>" "$T/card.html"; then
