@@ -1509,6 +1509,47 @@ static int demo_measures(struct db *d, const struct gen_params *gp)
 		if ((rc = measure_list(d, p->id, &v, &n)))
 			goto out;
 	}
+	/* «Учёт специфики территории» of some of the template's measures: the local acts and
+	 * forums they go through, as a municipality's information note writes them. */
+	static const struct {
+		const char *text;      /* the start of the measure's text */
+		const char *specifics;
+		bool minutes;          /* followed by the meeting's minutes of March of the year */
+	} local[] = {
+		{ "Издание приказа о назначении", "Приказ Комитета по образованию о проведении ВПР, приказы ОО "
+		  "о назначении школьных координаторов", false },
+		{ "Издание приказов об организации", "Приказ Комитета по образованию о проведении ВПР; "
+		  "совещание руководителей ОО", true },
+		{ "Разработка в ОО плана", "совещание руководителей ОО", true },
+		{ "Анализ итогов ВПР", "заседания городских и школьных методических объединений учителей", false },
+		{ "Совершенствование внутришкольного контроля", "планы внутришкольного контроля ОО; выборочный "
+		  "контроль Комитета по образованию", false },
+		{ "Привлечение специалистов", "Приказ Комитета по образованию о направлении наблюдателей в ОО; "
+		  "общественные наблюдатели из родительских комитетов ОО", false },
+		{ "Консультативная помощь", "Программа методического сопровождения учителей, показавших "
+		  "необъективные результаты, муниципальной методической службы", false },
+		{ "Семинар для экспертов", "семинар муниципальной методической службы на базе ОО с объективными "
+		  "результатами", false },
+		{ "Размещение на официальном сайте", "раздел «ВПР» официального сайта Комитета по образованию", false },
+	};
+	for (size_t i = 0; i < n && !rc; i++) {
+		struct mp_measure *m = &v[i];
+		for (size_t k = 0; k < NELEM(local) && !m->school_id; k++) {
+			if (strncmp(m->text, local[k].text, strlen(local[k].text)))
+				continue;
+			if (local[k].minutes)
+				snprintf(m->specifics, sizeof m->specifics, "%s (протокол № 3 от 25.03.%04u)",
+					 local[k].specifics, (unsigned)y % 10000u);
+			else
+				snprintf(m->specifics, sizeof m->specifics, "%s", local[k].specifics);
+			if ((rc = measure_update(d, m, "oko demo", msg, sizeof msg)))
+				fprintf(stderr, "oko demo: учёт специфики мероприятия не записан: %s\n",
+					*msg ? msg : err_str(rc));
+			break;
+		}
+	}
+	if (rc)
+		goto out;
 	/* Statuses: the first block's measures done (but the last), the second's first two done,
 	 * the information block in progress; dated measures of the second block overdue; of the
 	 * addressed help, interviews done, personal control in progress, the re-check done

@@ -300,6 +300,8 @@ static int plan_show(struct db *d, int64_t id)
 				       x->term[0] ? "" : date_ru(x->due, a));
 			if (x->responsible[0])
 				printf("       ответственный: %s\n", x->responsible);
+			if (x->specifics[0])
+				printf("       учёт специфики территории: %s\n", x->specifics);
 			if (x->school[0])
 				printf("       школа: %s (%s)\n", x->school_name, x->school);
 			if (x->status == MP_DONE && x->done_on[0])

@@ -8,6 +8,10 @@
  *   № п/п | Наименование мероприятия (краткое содержание) | Сроки исполнения |
  *           Ответственный исполнитель | Ожидаемый результат, отчетность
  *
+ * and optionally «Учёт специфики территории» (an information note's «Учет специфики района
+ * при реализации мер/мероприятий»: the local acts and forums a measure goes through); a
+ * file without it imports as before, the measures without specifics.
+ *
  * then rows of two kinds: a block (направление) — a row with only its first cells filled
  * («1. Мероприятия по …» | | | |, or «1.» | «Контроль …» | | |) — and measures of the
  * current block. Headers are matched loosely (case folded, ё as е, punctuation ignored, by
@@ -95,10 +99,12 @@ static char *clean_cell(struct arena *a, const struct table_row *r, int col)
 
 /* ---- the header ---- */
 
-enum { M_NUM, M_TEXT, M_TERM, M_DUE, M_RESP, M_EXP, M_STATUS, M_NOTE, M_SCHOOL, M_CAUSE, M_NCOLS };
+enum { M_NUM, M_TEXT, M_TERM, M_DUE, M_RESP, M_EXP, M_STATUS, M_NOTE, M_SCHOOL, M_CAUSE, M_SPEC, M_NCOLS };
 
 /* What a header cell names, by keywords of its folded words, in this order (the first
- * rule that matches wins): «выполнить до» / «крайний срок» → the due date; «отметка» →
+ * rule that matches wins): «специфик» → the specifics («Учёт специфики территории», «Учет
+ * специфики района при реализации мер/мероприятий»: before «мероприят»); «выполнить до» /
+ * «крайний срок» → the due date; «отметка» →
  * the note; «статус»; «основание»; «школа» / «образовательная организация»; «№» /
  * «номер» / «п п» → the number; «срок» / «дата» → the term; «ответствен» / «исполнител»
  * → the responsible; «ожидаем» / «результат» → the expected result; «мероприят» /
@@ -109,7 +115,8 @@ static int column_kind(const char *s, size_t n)
 		int kind;
 		const char *key;
 	} rules[] = {
-		{ M_DUE, "выполнить до" }, { M_DUE, "крайний срок" }, { M_NOTE, "отметка" },
+		{ M_SPEC, "специфик" }, { M_DUE, "выполнить до" }, { M_DUE, "крайний срок" },
+		{ M_NOTE, "отметка" },
 		{ M_STATUS, "статус" }, { M_CAUSE, "основание" }, { M_SCHOOL, "школа" },
 		{ M_SCHOOL, "образовательная организация" }, { M_NUM, "№" }, { M_NUM, "номер" },
 		{ M_TERM, "срок" }, { M_TERM, "дата" }, { M_RESP, "ответствен" },
@@ -361,7 +368,7 @@ struct item {
 	bool block;
 	int block_no;          /* measures: index of their block in the file, -1 the default */
 	char *text;            /* the measure, or the block's title */
-	char *term, *resp, *expected;
+	char *term, *resp, *expected, *spec;
 	char due[MP_DATE_LEN]; /* from a due-date column; else derived at the end */
 	bool numbered;         /* a measure whose row had a number */
 };
@@ -524,8 +531,9 @@ static int measure_row(void *ctx, const struct table_row *r)
 	struct arena *a = &rd->arena;
 	char *num = clean_cell(a, r, rd->col[M_NUM]), *text = clean_cell(a, r, rd->col[M_TEXT]),
 	     *term = clean_cell(a, r, rd->col[M_TERM]), *resp = clean_cell(a, r, rd->col[M_RESP]),
-	     *exp = clean_cell(a, r, rd->col[M_EXP]), *due = clean_cell(a, r, rd->col[M_DUE]);
-	bool rest_empty = !*term && !*resp && !*exp && !*due;
+	     *exp = clean_cell(a, r, rd->col[M_EXP]), *due = clean_cell(a, r, rd->col[M_DUE]),
+	     *spec = clean_cell(a, r, rd->col[M_SPEC]);
+	bool rest_empty = !*term && !*resp && !*exp && !*due && !*spec;
 	struct item it = { .row = r->row, .block_no = rd->blocks - 1 };
 
 	/* A block: only its first cells filled. */
@@ -551,6 +559,7 @@ static int measure_row(void *ctx, const struct table_row *r)
 		p->term = join(a, p->term, term);
 		p->resp = join(a, p->resp, resp);
 		p->expected = join(a, p->expected, exp);
+		p->spec = join(a, p->spec, spec);
 		diag_add(rd->diags, DIAG_NOTE, rd->path, rd->src.sheet, r->row, NULL, NULL,
 			 "continued", "строка без номера продолжает мероприятие строки %ld (таблица "
 			 "разорвана на страницы): её ячейки дописаны к нему", p->row);
@@ -558,6 +567,7 @@ static int measure_row(void *ctx, const struct table_row *r)
 		check_len(rd, r->row, M_TERM, p->term, MP_SHORT_MAX, "срок");
 		check_len(rd, r->row, M_RESP, p->resp, MP_SHORT_MAX, "ответственный");
 		check_len(rd, r->row, M_EXP, p->expected, MP_TEXT_MAX, "ожидаемый результат");
+		check_len(rd, r->row, M_SPEC, p->spec, MP_TEXT_MAX, "учёт специфики территории");
 		if (diag_errors(rd->diags) > before)
 			rd->bad++;
 		return 0;
@@ -570,6 +580,7 @@ static int measure_row(void *ctx, const struct table_row *r)
 	check_len(rd, r->row, M_TERM, term, MP_SHORT_MAX, "срок");
 	check_len(rd, r->row, M_RESP, resp, MP_SHORT_MAX, "ответственный");
 	check_len(rd, r->row, M_EXP, exp, MP_TEXT_MAX, "ожидаемый результат");
+	check_len(rd, r->row, M_SPEC, spec, MP_TEXT_MAX, "учёт специфики территории");
 	if (*due && !parse_due(due, it.due))
 		err_col(rd, r->row, M_DUE, due, "due",
 			"«выполнить до» — дата в виде 23.08.2020 или пусто: такой даты нет или она "
@@ -578,6 +589,7 @@ static int measure_row(void *ctx, const struct table_row *r)
 	it.term = term;
 	it.resp = resp;
 	it.expected = exp;
+	it.spec = spec;
 	it.numbered = *num != '\0';
 keep:
 	if (diag_errors(rd->diags) > before) {
@@ -672,6 +684,7 @@ int import_measures(struct db *d, const char *path, const struct import_opts *o,
 		str_copy_utf8(m->term, sizeof m->term, it->term);
 		str_copy_utf8(m->responsible, sizeof m->responsible, it->resp);
 		str_copy_utf8(m->expected, sizeof m->expected, it->expected);
+		str_copy_utf8(m->specifics, sizeof m->specifics, it->spec);
 		snprintf(m->due, sizeof m->due, "%s", it->due);
 		msg[0] = '\0';
 		rc = measure_add(d, m, by, msg, sizeof msg);

@@ -538,7 +538,7 @@ int mplan_blocks(struct db *d, int64_t plan_id, struct mp_block **out, size_t *n
 	" (SELECT count(*) FROM measure_note n WHERE n.measure_id = m.id)," \
 	" (SELECT count(*) FROM mplan_block b2 WHERE b2.plan_id = m.plan_id AND b2.pos <= b.pos)," \
 	" CASE WHEN m.status IN ('planned', 'progress') AND m.due IS NOT NULL AND m.due < " t \
-	"  THEN 1 ELSE 0 END" \
+	"  THEN 1 ELSE 0 END, m.specifics" \
 	" FROM measure m JOIN mplan_block b ON b.id = m.block_id LEFT JOIN school s ON s.id = m.school_id"
 #define MEASURE_COLS MEASURE_COLS_AT("?1")
 
@@ -571,6 +571,7 @@ static void measure_read(struct db_stmt *s, struct mp_measure *m)
 	m->notes = (long)db_col_int(s, 21);
 	snprintf(m->number, sizeof m->number, "%d.%d", (int)db_col_int(s, 22), m->pos);
 	m->overdue = db_col_int(s, 23) != 0;
+	model_copy(m->specifics, sizeof m->specifics, db_col_text(s, 24));
 }
 
 /* Reads the rows of s (today is bound here at parameter at) into a malloc'ed array, at
@@ -664,9 +665,9 @@ int measure_add(struct db *d, struct mp_measure *m, const char *by, char *msg, s
 	const char *done_on = m->status == MP_DONE ? (*m->done_on ? m->done_on : t) : NULL;
 	rc = db_prepare(d, &s, "INSERT INTO measure (plan_id, block_id, pos, text, term, start, due,"
 			       " responsible, responsible_user_id, expected, school_id, kind, run_id, cause,"
-			       " status, done_on, updated_by, updated_at) VALUES (?1, ?2,"
+			       " status, done_on, updated_by, updated_at, specifics) VALUES (?1, ?2,"
 			       " (SELECT coalesce(max(pos), 0) + 1 FROM measure WHERE block_id = ?2),"
-			       " ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)");
+			       " ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)");
 	if (!rc && !(rc = db_bind_int(s, 1, m->plan_id)) && !(rc = db_bind_int(s, 2, m->block_id)) &&
 	    !(rc = db_bind_text(s, 3, m->text, -1)) && !(rc = db_bind_text(s, 4, m->term, -1)) &&
 	    !(rc = bind_opt(s, 5, m->start)) && !(rc = bind_opt(s, 6, m->due)) &&
@@ -674,8 +675,9 @@ int measure_add(struct db *d, struct mp_measure *m, const char *by, char *msg, s
 	    !(rc = db_bind_text(s, 9, m->expected, -1)) && !(rc = bind_id(s, 10, m->school_id)) &&
 	    !(rc = db_bind_text(s, 11, mp_kind_id(m->kind), -1)) && !(rc = bind_id(s, 12, m->run_id)) &&
 	    !(rc = db_bind_text(s, 13, m->cause, -1)) && !(rc = db_bind_text(s, 14, mp_status_id(m->status), -1)) &&
-	    !(rc = bind_opt(s, 15, done_on)) && !(rc = db_bind_text(s, 16, by ? by : "", -1)))
-		rc = db_bind_text(s, 17, at, -1);
+	    !(rc = bind_opt(s, 15, done_on)) && !(rc = db_bind_text(s, 16, by ? by : "", -1)) &&
+	    !(rc = db_bind_text(s, 17, at, -1)))
+		rc = db_bind_text(s, 18, m->specifics, -1);
 	rc = exec_one(s, rc);
 	if (rc)
 		return rc;
@@ -698,13 +700,13 @@ int measure_update(struct db *d, const struct mp_measure *m, const char *by, cha
 	struct db_stmt *s = NULL;
 	rc = db_prepare(d, &s, "UPDATE measure SET text = ?2, term = ?3, start = ?4, due = ?5,"
 			       " responsible = ?6, responsible_user_id = ?7, expected = ?8, updated_by = ?9,"
-			       " updated_at = ?10 WHERE id = ?1");
+			       " updated_at = ?10, specifics = ?11 WHERE id = ?1");
 	if (!rc && !(rc = db_bind_int(s, 1, m->id)) && !(rc = db_bind_text(s, 2, m->text, -1)) &&
 	    !(rc = db_bind_text(s, 3, m->term, -1)) && !(rc = bind_opt(s, 4, m->start)) &&
 	    !(rc = bind_opt(s, 5, m->due)) && !(rc = db_bind_text(s, 6, m->responsible, -1)) &&
 	    !(rc = bind_id(s, 7, m->responsible_user_id)) && !(rc = db_bind_text(s, 8, m->expected, -1)) &&
-	    !(rc = db_bind_text(s, 9, by ? by : "", -1)))
-		rc = db_bind_text(s, 10, at, -1);
+	    !(rc = db_bind_text(s, 9, by ? by : "", -1)) && !(rc = db_bind_text(s, 10, at, -1)))
+		rc = db_bind_text(s, 11, m->specifics, -1);
 	rc = exec_one(s, rc);
 	if (!rc && db_changes(d) == 0) {
 		model_say(msg, n, "мероприятие не найдено");

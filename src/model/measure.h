@@ -1,7 +1,7 @@
 /* measure: plans of measures (планы мероприятий) — plans of the region, a municipality or a
  * school, their blocks (направления) and measures, status notes with evidence files,
  * templates, addressed help from an analysis run, tracking (overdue, execution, whether
- * helped schools left the list), and the requisites documents print (migration 016;
+ * helped schools left the list), and the requisites documents print (migrations 016, 025;
  * docs/measures.md). All SQL of plans of measures is in measure.c.
  *
  * Conventions:
@@ -109,6 +109,11 @@ struct mp_measure {
 	char responsible[MP_SHORT_MAX];
 	int64_t responsible_user_id;  /* 0 none */
 	char expected[MP_TEXT_MAX];
+	/* «Учёт специфики территории» (migration 025): how the measure is carried out in the
+	 * territory — the local acts and forums it goes through («Приказ управления образования
+	 * о проведении ВПР», «совещание руководителей ОО»), as written; "" when not given. The
+	 * information note's second column. Not "note": that is a status note (mp_note). */
+	char specifics[MP_TEXT_MAX];
 	int64_t school_id;            /* addressed help: the school (0 none) */
 	char school[64], school_name[256];
 	enum mp_kind kind;
@@ -123,7 +128,7 @@ struct mp_measure {
 /* Adds a measure at the end of its block (m->id, m->pos set). ERR_INVALID (msg) for an
  * empty text, a bad date, a due date outside any sense (before start). */
 int measure_add(struct db *d, struct mp_measure *m, const char *by, char *msg, size_t n);
-/* Updates text, term, start, due, responsible, expected (not the status). */
+/* Updates text, term, start, due, responsible, expected, specifics (not the status). */
 int measure_update(struct db *d, const struct mp_measure *m, const char *by, char *msg, size_t n);
 int measure_delete(struct db *d, int64_t id);
 /* Moves a measure up (-1) or down (+1) in its block. */

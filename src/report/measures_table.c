@@ -54,9 +54,10 @@ int measures_table_write(struct db *d, int64_t plan_id, struct table_writer *w)
 	for (size_t i = 0; i < nm; i++)
 		addressed = addressed || ms[i].school_id;
 	static const char *const head[] = { "№ п/п", "Мероприятие", "Срок", "Выполнить до",
-					    "Ответственный", "Ожидаемый результат", "Статус",
+					    "Ответственный", "Ожидаемый результат",
+					    "Учёт специфики территории", "Статус",
 					    "Отметка о выполнении", "Школа", "Основание" };
-	size_t ncols = addressed ? 10 : 8;
+	size_t ncols = addressed ? 11 : 9;
 	for (size_t i = 0; i < ncols && !rc; i++)
 		rc = table_writer_text(w, head[i]);
 	rc = rc ? rc : table_writer_end_row(w);
@@ -87,6 +88,7 @@ int measures_table_write(struct db *d, int64_t plan_id, struct table_writer *w)
 			rc = rc ? rc : table_writer_text(w, due);
 			rc = rc ? rc : table_writer_text(w, m->responsible);
 			rc = rc ? rc : table_writer_text(w, m->expected);
+			rc = rc ? rc : table_writer_text(w, m->specifics);
 			rc = rc ? rc : table_writer_text(w, status);
 			rc = rc ? rc : table_writer_text(w, note);
 			if (addressed) {

@@ -2,7 +2,8 @@
  * round trip with import/measures.c (docs/formats.md, «План мероприятий»).
  *
  * Columns: «№ п/п», «Мероприятие», «Срок», «Выполнить до», «Ответственный», «Ожидаемый
- * результат», «Статус», «Отметка о выполнении» and, when the plan has addressed help,
+ * результат», «Учёт специфики территории», «Статус», «Отметка о выполнении» and, when the
+ * plan has addressed help,
  * «Школа», «Основание». A block is a row of its own: its number («1.») and title, the rest
  * empty; a measure is numbered «1.1». The term is written as stored; «Выполнить до» holds
  * the tracked due date («23.08.2020», empty when none), so a re-import keeps it. The status

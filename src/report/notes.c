@@ -957,7 +957,10 @@ static int info_rows(struct db *d, struct doc *doc, const struct mp_measure *m, 
 				snprintf(local, sizeof local, "%s Основание: %s", x->text, x->cause);
 			else
 				snprintf(local, sizeof local, "%s", x->text);
-			const char *cells[] = { local, x->responsible, term, res };
+			/* «Учёт специфики территории»: how the measure is carried out here (the local
+			 * acts and forums it goes through), as the official form means it — not who
+			 * answers for it, which the plan itself prints; «—» when not given. */
+			const char *cells[] = { local, x->specifics[0] ? x->specifics : "—", term, res };
 			doc_table_row(doc, cells);
 		}
 	}

@@ -79,7 +79,8 @@ static const char *const risk_sorts[] = { "rank", "name", "municipality", "offic
 #define MEASURE_FIELDS K("text", WEB_TEXT, "мероприятие", .max = 990), \
 	K("term", WEB_TEXT, "срок", .max = 140), DATE("start", "начало периода"), DATE("due", "срок выполнения"), \
 	K("responsible", WEB_TEXT, "ответственный", .max = 140), \
-	K("expected", WEB_TEXT, "ожидаемый результат", .max = 990)
+	K("expected", WEB_TEXT, "ожидаемый результат", .max = 990), \
+	K("specifics", WEB_TEXT, "учёт специфики территории", .max = 990)
 #define MPLAN_FIELDS K("title", WEB_TEXT, "название плана", .max = 190), \
 	DATE("period_from", "начало периода плана"), DATE("period_to", "конец периода плана")
 

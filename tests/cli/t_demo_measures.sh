@@ -5,7 +5,9 @@
 # measure with its school, the run and the evidence in words — the re-check's verdict where
 # the demo re-checked the school), some measures done with a
 # dated note, some in progress, some overdue (the demo plays a past year); the demo school
-# has measures addressed to it and a plan of its own; the municipality has requisites.
+# has measures addressed to it and a plan of its own; the municipality has requisites; some of
+# the template's measures say how they are carried out in the territory (specifics), kept
+# through the statuses and due dates the demo sets afterwards.
 . "$(dirname "$0")/lib.sh"
 
 OKO_DB=$(new_db demo) && export OKO_DB
@@ -86,6 +88,18 @@ expect_eq "every done measure has a done note with its date" \
 		OR NOT EXISTS (SELECT 1 FROM measure_note n WHERE n.measure_id = m.id AND n.status = 'done'
 		AND n.note <> '' AND n.noted_at LIKE '____-__-__T%'))")" 0
 expect_grep "the summary's overdue count is the database's" "$T/out" "просрочено: $over;"
+
+# «Учёт специфики территории»: the local acts and forums of some template measures.
+expect_eq "nine template measures with the territory's specifics" \
+	"$(sql "SELECT count(*) FROM measure WHERE plan_id = $PLAN AND school_id IS NULL AND specifics <> ''")" 9
+expect_eq "… the order of the education authority" \
+	"$(sql "SELECT count(*) FROM measure WHERE plan_id = $PLAN AND text LIKE 'Издание приказа о назначении%'
+		AND specifics LIKE 'Приказ Комитета по образованию о проведении ВПР%'")" 1
+expect_eq "… a meeting of the heads with its minutes of the demo's year" \
+	"$(sql "SELECT count(*) FROM measure WHERE plan_id = $PLAN AND specifics LIKE '%совещание руководителей ОО (протокол № 3 от 25.03.2021)'")" 2
+expect_eq "… kept where the demo set a due date afterwards" \
+	"$(sql "SELECT count(*) FROM measure WHERE plan_id = $PLAN AND text LIKE 'Совершенствование внутришкольного контроля%'
+		AND due IS NOT NULL AND status = 'progress' AND specifics LIKE 'планы внутришкольного контроля ОО%'")" 1
 
 # The demo school: measures addressed to it, and a plan of its own.
 own=$(sql "SELECT count(*) FROM measure WHERE school_id = $SCHOOL")

@@ -4,7 +4,9 @@
 # a school's plan) after `oko analyze`, every kind is written as DOCX and as PDF; the PDF's
 # text and the text of LibreOffice's PDF of the DOCX hold the figures of the analysis outputs
 # (region.csv, schools.csv) written the Russian way; no procedure code or school login shows
-# in any document; bad options are refused in Russian with exit status 2 (usage) or 1.
+# in any document; the information note's second column («Учёт специфики территории») holds
+# the measures' specifics, never their responsible; bad options are refused in Russian with
+# exit status 2 (usage) or 1.
 . "$(dirname "$0")/lib.sh"
 
 if ! command -v pdftotext >/dev/null; then
@@ -139,6 +141,35 @@ for fmt in pdf docx; do
 	has "$fmt: the public observers' appendix" "$D/order.$fmt.txt" "ФИО общественного наблюдателя"
 	has "$fmt: the school's note names the addressed measures" "$D/info-school.$fmt.txt" "Меры, адресованные школе"
 done
+
+# The information note's «Учёт специфики территории»: the measures' specifics (the demo gives
+# some), not who answers for them — a responsible the plan prints is not in the note.
+spec=$(sql "SELECT specifics FROM measure WHERE plan_id = $plan AND text LIKE 'Анализ итогов ВПР%'")
+resp=$(sql "SELECT responsible FROM measure WHERE plan_id = $plan AND text LIKE 'Анализ итогов ВПР%'")
+site=$(sql "SELECT responsible FROM measure WHERE plan_id = $plan AND text LIKE 'Размещение на официальном сайте%'")
+[ -n "$spec" ] && [ -n "$resp" ] && [ -n "$site" ] && ok "the demo's measure has specifics and a responsible" \
+	|| fail "the demo's measure has specifics ($spec) and a responsible ($resp, $site)"
+# Compared without spaces and hyphens: a narrow cell breaks and hyphenates long words.
+loose() { sed 's/\xe2\x80\x90//g; s/\xc2\xad//g; s/[- ]//g' | tr -d '\n'; }
+hasl() { # hasl DESCRIPTION FILE TEXT
+	if loose <"$2" | grep -qF -- "$(printf '%s' "$3" | loose)"; then ok "$1"; else fail "$1: «$3» not in $(basename "$2")"; fi
+}
+for fmt in pdf docx; do
+	t=$D/info-mun.$fmt.txt
+	[ -f "$t" ] || continue
+	hasl "$fmt: the info-note's second column holds the specifics" "$t" "$spec"
+	hasl "$fmt: … with the minutes of the meeting" "$t" "совещание руководителей ОО (протокол № 3 от 25.03.2021)"
+	for r in "$resp" "$site"; do
+		if loose <"$t" | grep -qF -- "$(printf '%s' "$r" | loose)"; then fail "$fmt: the responsible «$r» is not in the info-note"
+		else ok "$fmt: the responsible «$r» is not in the info-note"; fi
+	done
+	hasl "$fmt: … but in the plan" "$D/plan.$fmt.txt" "$site"
+done
+unzip -p "$D/info-mun.docx" word/document.xml | tr -d '\n' | sed 's/<[^>]*>/|/g; s/|[[:space:]|]*|/|/g' >"$D/info-mun.cells"
+first_text=$(sql "SELECT text FROM measure WHERE plan_id = $plan AND text LIKE 'Анализ итогов ВПР%'")
+has "docx: the specifics are the row's second cell" "$D/info-mun.cells" "|$first_text|$spec|"
+noloc=$(sql "SELECT text FROM measure WHERE plan_id = $plan AND school_id IS NULL AND specifics = '' ORDER BY block_id, pos LIMIT 1")
+has "docx: a measure without specifics has «—» there" "$D/info-mun.cells" "|$noloc|—|"
 
 # Never a procedure code or a school login in what an official reads.
 codes=0

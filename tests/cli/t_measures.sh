@@ -7,6 +7,10 @@
 #   due dates derived from the terms as formats.md documents them;
 # - bad files refused with row and column, nothing stored; a dry run stores nothing;
 # - the export round trip (XLSX and CSV into a new plan: the same blocks and measures);
+# - «Учёт специфики территории» (measure.specifics): an optional column, read under its own
+#   name and the information note's «Учет специфики района при реализации мер/мероприятий»,
+#   continued across a page break, exported and round-tripped; a file without it imports
+#   with the specifics empty;
 # - addressed help for exactly the schools listed or officially flagged in the run;
 # - a status report with an evidence file, and refusals of a wrong or too large file;
 # - overdue measures and the share done on time on a constructed case (OKO_NOW).
@@ -24,9 +28,9 @@ G=$T/gen
 MUN=$(sql 'SELECT name FROM municipality ORDER BY name LIMIT 1')
 SCH=$(sql 'SELECT login FROM school ORDER BY login LIMIT 1')
 
-# Plan rows of a plan: block, text, term, due, responsible, expected, in order.
+# Plan rows of a plan: block, text, term, due, responsible, expected, specifics, in order.
 rows() {
-	sql "SELECT b.title, m.text, m.term, coalesce(m.due, ''), m.responsible, m.expected
+	sql "SELECT b.title, m.text, m.term, coalesce(m.due, ''), m.responsible, m.expected, m.specifics
 	     FROM measure m JOIN mplan_block b ON b.id = m.block_id WHERE m.plan_id = $1
 	     ORDER BY b.pos, m.pos"
 }
@@ -87,6 +91,38 @@ expect_eq "cp1251 gives the same plan" "$(rows "$P2" | md5sum)" "$(rows "$P1" | 
 expect_ok "the same file once more: appended" import measures --plan "$P2" "$DATA/measures.csv"
 expect_eq "appended to the blocks of the same titles" \
 	"$(sql "SELECT count(*) FROM mplan_block WHERE plan_id = $P2"),$(sql "SELECT count(*) FROM measure WHERE plan_id = $P2")" "3,24"
+expect_eq "a file without «Учёт специфики территории» imports with the specifics empty" \
+	"$(sql "SELECT count(*) FROM measure WHERE plan_id IN ($P1, $P2) AND specifics <> ''")" 0
+
+# --- import: «Учёт специфики территории», as an information note heads it ----------------
+expect_ok "a plan with the territory's specifics" measures new --level region --from 01.09.2021 \
+	--to 31.08.2022 --title "Специфика"
+P5=$(last_plan)
+cat >"$T/spec.csv" <<'CSV'
+№ п/п,"Меры, мероприятия, управленческие решения",Учет специфики района при реализации мер/мероприятий,Сроки,Ответственный
+1.,Нормативное обеспечение,,,
+1.1,Издание приказа о проведении ВПР,Приказы департамента образования администрации города (1.1),до 01.03.2022,Департамент образования
+1.2,Анализ результатов ВПР,"совещание руководителей образовательных организаций (протокол № 3 от 25 марта 2022 года),",апрель,Методисты
+,,заседание городских и школьных методических объединений учителей,,
+1.3,Семинар по критериям оценивания,,март,
+CSV
+expect_ok "the specifics column imported" measures import --plan "$P5" "$T/spec.csv"
+expect_eq "the information note's header read as the specifics, not as the measure" \
+	"$(sql "SELECT m.text || ' | ' || m.specifics || ' | ' || m.responsible FROM measure m JOIN mplan_block b ON b.id = m.block_id
+		WHERE m.plan_id = $P5 ORDER BY b.pos, m.pos LIMIT 1")" \
+	"Издание приказа о проведении ВПР | Приказы департамента образования администрации города (1.1) | Департамент образования"
+expect_eq "the specifics continued across a page break" \
+	"$(sql "SELECT specifics FROM measure WHERE plan_id = $P5 AND text = 'Анализ результатов ВПР'")" \
+	"совещание руководителей образовательных организаций (протокол № 3 от 25 марта 2022 года), заседание городских и школьных методических объединений учителей"
+expect_eq "a measure without specifics: empty" \
+	"$(sql "SELECT count(*) FROM measure WHERE plan_id = $P5 AND text = 'Семинар по критериям оценивания' AND specifics = ''")" 1
+expect_eq "one block, three measures" \
+	"$(sql "SELECT count(*) FROM mplan_block WHERE plan_id = $P5"),$(sql "SELECT count(*) FROM measure WHERE plan_id = $P5")" "1,3"
+{ echo "№ п/п,Мероприятие,Учёт специфики территории"; printf '1.1,Совещание,%s\n' "$(head -c 2100 /dev/zero | tr '\0' 'x')"; } >"$T/longspec.csv"
+expect_fail "specifics too long" measures import --plan "$P5" "$T/longspec.csv"
+expect_grep "… named by row and column" "$T/err" "строка 2, столбец 3 «Учёт специфики территории»"
+expect_ok "the plan shown" measures show --plan "$P5"
+expect_grep "… with a measure's specifics" "$T/out" "учёт специфики территории: Приказы департамента образования администрации города (1.1)"
 
 # --- import: an order's plan as XLSX, numbered blocks, a row split across pages --------
 if [ -x "$MKXLSX" ]; then
@@ -149,7 +185,7 @@ expect_eq "import without --plan: usage error" \
 expect_ok "export as XLSX" measures export --plan "$P1" --out "$T/p1.xlsx"
 expect_ok "export as CSV" measures export --plan "$P1" --out "$T/p1.csv"
 expect_eq "the CSV's columns" "$(head -1 "$T/p1.csv")" \
-	"№ п/п,Мероприятие,Срок,Выполнить до,Ответственный,Ожидаемый результат,Статус,Отметка о выполнении"
+	"№ п/п,Мероприятие,Срок,Выполнить до,Ответственный,Ожидаемый результат,Учёт специфики территории,Статус,Отметка о выполнении"
 expect_eq "a block row and a measure row" "$(sed -n '2p;3p' "$T/p1.csv" | cut -d, -f1-4 | tr '\n' '|')" \
 	"1.,Анализ результатов ВПР в 2019 – 2020 учебном году,,|1.1,Проведение анализа результатов выполнения ВПР учащимися 4-6 классов по списку Рособнадзора,до 03 сентября 2019 года,03.09.2019|"
 for kind in xlsx csv; do
@@ -157,6 +193,16 @@ for kind in xlsx csv; do
 	PC=$(last_plan)
 	expect_ok "the $kind export imported into a new plan" measures import --plan "$PC" "$T/p1.$kind"
 	expect_eq "round trip ($kind): the same blocks and measures" "$(rows "$PC" | md5sum)" "$(rows "$P1" | md5sum)"
+done
+expect_ok "export of the plan with specifics" measures export --plan "$P5" --out "$T/p5.csv"
+expect_grep "the specifics exported in their column" "$T/p5.csv" \
+	"1.1,Издание приказа о проведении ВПР,до 01.03.2022,01.03.2022,Департамент образования,,Приказы департамента образования администрации города (1.1),"
+for kind in xlsx csv; do
+	"$OKO" measures export --plan "$P5" --out "$T/p5x.$kind" >/dev/null
+	"$OKO" measures new --level region --from 01.09.2021 --to 31.08.2022 --title "Копия специфики $kind" >/dev/null
+	PC=$(last_plan)
+	expect_ok "the $kind export with specifics imported into a new plan" measures import --plan "$PC" "$T/p5x.$kind"
+	expect_eq "round trip ($kind): the specifics kept" "$(rows "$PC" | md5sum)" "$(rows "$P5" | md5sum)"
 done
 expect_eq "export to an unknown kind: usage error" \
 	"$("$OKO" measures export --plan "$P1" --out "$T/p.txt" 2>/dev/null; echo $?)" 2
@@ -188,7 +234,7 @@ expect_grep "nothing added twice" "$T/out" "добавлено мероприя�
 expect_eq "an unknown kind: usage error" \
 	"$("$OKO" measures help --plan "$PT" --kinds lunch 2>/dev/null; echo $?)" 2
 expect_ok "export with addressed help" measures export --plan "$PT" --out "$T/pt.csv"
-expect_eq "the school and cause columns" "$(head -1 "$T/pt.csv" | cut -d, -f9-)" "Школа,Основание"
+expect_eq "the school and cause columns" "$(head -1 "$T/pt.csv" | cut -d, -f10-)" "Школа,Основание"
 expect_ok "outcome" measures outcome --plan "$PT"
 expect_grep "outcome counts the helped schools" "$T/out" "Школ, которым оказана адресная помощь: $NW"
 

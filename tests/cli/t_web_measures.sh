@@ -3,7 +3,9 @@
 # on a generated region analysed once, with the clock injected (OKO_NOW): the role × route
 # matrix of the new routes (read from src/web/route.c, so a new route is covered); a
 # municipal coordinator's plan from a template, a block and a measure added, edited, moved,
-# and a bad date refused with nothing stored; addressed help adding measures for exactly
+# and a bad date refused with nothing stored; a measure's «учёт специфики территории» stored
+# from the forms, shown on its page and in the information note's second column (not the
+# responsible), exported with the plan's table; addressed help adding measures for exactly
 # the schools the analysis flagged (compared with sqlite3); a school seeing and reporting
 # only the measures addressed to it (404 for another school's measure and for the plan's
 # other measures, 403/404 for editing), its evidence PDF accepted and downloadable, a text
@@ -111,10 +113,21 @@ expect_grep "the region sees both plans" "$T/body" "/measures/$pid2\""
 pf mun "/measures/$pid/block" action=add "title=Мероприятия по контролю"
 expect_eq "a block added" "$code" 200
 bid=$(sql "SELECT id FROM mplan_block WHERE plan_id = $pid AND title = 'Мероприятия по контролю'")
+get mun "/measures/$pid"
+expect_grep "the add form asks for the territory's specifics" "$T/body" \
+	'Учёт специфики территории <small class="muted">как мероприятие проводится на территории'
 pf mun "/measures/$pid/measure" "block=$bid" "text=Совещание с руководителями" "term=октябрь" due=2021-10-31 \
-	"responsible=Комитет по образованию" "expected=Протокол"
+	"responsible=Комитет по образованию" "expected=Протокол" \
+	"specifics=Приказ Комитета по образованию № 5; совещание руководителей ОО <протокол № 3>"
 expect_eq "a measure added" "$code" 200
 mid=$(sql "SELECT id FROM measure WHERE block_id = $bid AND text = 'Совещание с руководителями'")
+expect_eq "… its specifics stored from the form" "$(sql "SELECT specifics FROM measure WHERE id = ${mid:-0}")" \
+	"Приказ Комитета по образованию № 5; совещание руководителей ОО <протокол № 3>"
+get mun "/measure/$mid"
+expect_grep "… shown on the measure's page, escaped" "$T/body" \
+	"<dt>Учёт специфики территории</dt><dd>Приказ Комитета по образованию № 5; совещание руководителей ОО &lt;протокол № 3&gt;</dd>"
+expect_grep "… and in its edit form" "$T/body" \
+	'name="specifics" rows="2" maxlength="990" placeholder="Приказ управления образования; совещание руководителей ОО">Приказ Комитета'
 pf mun "/measures/$pid/measure" "block=$bid" "text=Второе" due=2021-12-20
 mid2=$(sql "SELECT id FROM measure WHERE block_id = $bid AND text = 'Второе'")
 before=$(sql "SELECT count(*) FROM measure WHERE plan_id = $pid")
@@ -130,9 +143,14 @@ expect_eq "a block of another plan refused" "$code" 404
 pf mun "/measure/$mid2/move" dir=up
 expect_eq "a measure moved" "$code" 303
 expect_eq "… first in its block" "$(sql "SELECT id FROM measure WHERE block_id = $bid ORDER BY pos LIMIT 1")" "$mid2"
-pf mun "/measure/$mid" "text=Совещание с руководителями школ" "term=октябрь" due=2021-10-31 "responsible=Комитет"
+pf mun "/measure/$mid" "text=Совещание с руководителями школ" "term=октябрь" due=2021-10-31 "responsible=Комитет" \
+	"specifics=Приказ Комитета по образованию № 7"
 expect_eq "a measure edited" "$code" 200
-expect_eq "… stored" "$(sql "SELECT text FROM measure WHERE id = $mid")" "Совещание с руководителями школ"
+expect_eq "… stored" "$(sql "SELECT text || ' | ' || specifics FROM measure WHERE id = $mid")" \
+	"Совещание с руководителями школ | Приказ Комитета по образованию № 7"
+get mun "/measure/$mid2"
+grep -q "<dt>Учёт специфики территории</dt>" "$T/body" && fail "a measure without specifics shows none" \
+	|| ok "a measure without specifics shows none"
 get mun "/measures/$pid"
 expect_grep "the overdue measure in red" "$T/body" 'class="mp-overdue">просрочено'
 pf mun "/measures/$pid" "title=План муниципалитета" goal=Цель period_from=2021-09-01 period_to=2022-08-31 \
@@ -256,6 +274,8 @@ grep -q "Просрочено" "$T/body" && fail "a school without measures sees
 code=$(curl -s -o "$T/plan.xlsx" -D "$T/h" -w '%{http_code}' -b "$T/mun.jar" "$URL/measures/$pid/plan.xlsx")
 expect_eq "the plan's table downloads" "$code" 200
 check "… as XLSX" sh -c "unzip -l '$T/plan.xlsx' | grep -q xl/workbook.xml"
+check "… with the specifics' column and value" sh -c "unzip -p '$T/plan.xlsx' | grep -q 'Учёт специфики территории' &&
+	unzip -p '$T/plan.xlsx' | grep -q 'Приказ Комитета по образованию № 7'"
 get mun2 "/measures/$pid/plan.xlsx"
 expect_eq "… not by another municipality" "$code" 404
 cat >"$T/plan_bad.csv" <<'CSV'
@@ -296,6 +316,12 @@ expect_grep "… its type" "$T/h2" "Content-Type: application/pdf"
 check "… starts with %PDF" sh -c "head -c 4 '$T/doc' | grep -q '%PDF'"
 doc mun "/documents/file?kind=info-note&plan=$pid&format=docx"
 expect_eq "the info-note as DOCX" "$code" 200
+unzip -p "$T/doc" word/document.xml | tr -d '\n' | sed 's/<[^>]*>/|/g; s/|[[:space:]|]*|/|/g' >"$T/info.txt"
+expect_grep "… the second column holds the measure's specifics" "$T/info.txt" \
+	"|Совещание с руководителями школ|Приказ Комитета по образованию № 7|октябрь (до 31.10.2021)|"
+grep -qF "|Комитет|" "$T/info.txt" && fail "… the responsible is not in the info-note" \
+	|| ok "… the responsible is not in the info-note"
+expect_grep "… a measure without specifics has «—» there" "$T/info.txt" "|Второе|—|до 20.12.2021|"
 doc region "/documents/file?kind=analytic-note&procedure=VPR-2021-MA-4&format=pdf"
 expect_eq "the analytic note as PDF" "$code" 200
 check "… starts with %PDF" sh -c "head -c 4 '$T/doc' | grep -q '%PDF'"

@@ -21,7 +21,8 @@
 static const char TABLES_SQL[] =
 	"SELECT id || '|' || plan_id || '|' || pos || '|' || title FROM mplan_block UNION ALL "
 	"SELECT id || '|' || block_id || '|' || pos || '|' || text || '|' || term || '|' || "
-	"coalesce(due, '') || '|' || responsible || '|' || expected || '|' || status FROM measure "
+	"coalesce(due, '') || '|' || responsible || '|' || expected || '|' || specifics || '|' || status "
+	"FROM measure "
 	"ORDER BY 1";
 
 static int64_t region_id;
@@ -62,7 +63,8 @@ static void seed(struct db *d)
 	free(m);
 }
 
-/* The plan's content without ids: block title, text, term, due, responsible, expected. */
+/* The plan's content without ids: block title, text, term, due, responsible, expected,
+ * specifics. */
 static char *content(struct db *d, int64_t plan)
 {
 	struct mp_block *b = NULL;
@@ -74,8 +76,8 @@ static char *content(struct db *d, int64_t plan)
 		buf_printf(&out, "#%s\n", b[i].title);
 		for (size_t j = 0; j < nm; j++)
 			if (m[j].block_id == b[i].id)
-				buf_printf(&out, "%s|%s|%s|%s|%s\n", m[j].text, m[j].term, m[j].due,
-					   m[j].responsible, m[j].expected);
+				buf_printf(&out, "%s|%s|%s|%s|%s|%s\n", m[j].text, m[j].term, m[j].due,
+					   m[j].responsible, m[j].expected, m[j].specifics);
 	}
 	free(b);
 	free(m);

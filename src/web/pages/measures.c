@@ -564,6 +564,13 @@ static void measure_inputs(struct buf *b, const struct mp_measure *m)
 	buf_puts(b, "<label>Мероприятие <textarea name=\"text\" rows=\"3\" required maxlength=\"990\">");
 	if (m)
 		html_text(b, m->text);
+	/* «Учёт специфики территории»: the information note's second column */
+	buf_puts(b, "</textarea></label><label>Учёт специфики территории <small class=\"muted\">как мероприятие "
+		    "проводится на территории: приказы, совещания, программы</small> <textarea name=\"specifics\" "
+		    "rows=\"2\" maxlength=\"990\" placeholder=\"Приказ управления образования; совещание "
+		    "руководителей ОО\">");
+	if (m)
+		html_text(b, m->specifics);
 	buf_puts(b, "</textarea></label><label>Срок (как в плане) <input name=\"term\" maxlength=\"140\" "
 		    "placeholder=\"в течение года\" value=\"");
 	if (m)
@@ -1033,6 +1040,7 @@ static void measure_fields(struct web_req *r, struct mp_measure *m)
 	copy_field(r, "due", m->due, sizeof m->due);
 	copy_field(r, "responsible", m->responsible, sizeof m->responsible);
 	copy_field(r, "expected", m->expected, sizeof m->expected);
+	copy_field(r, "specifics", m->specifics, sizeof m->specifics);
 }
 
 int page_mplan_measure_add(struct web_req *r, struct web_res *w)
@@ -1208,6 +1216,11 @@ static void measure_facts(struct web_req *r, struct buf *b, const struct mp_meas
 	if (m->cause[0]) {
 		buf_puts(b, "<dt>Основание</dt><dd>");
 		html_text(b, m->cause);
+		buf_puts(b, "</dd>");
+	}
+	if (m->specifics[0]) {
+		buf_puts(b, "<dt>Учёт специфики территории</dt><dd>");
+		html_text(b, m->specifics);
 		buf_puts(b, "</dd>");
 	}
 	buf_puts(b, "<dt>Срок</dt><dd>");
