@@ -1074,7 +1074,7 @@ static int build_info(struct db *d, const struct scope *sc, const struct note_op
 			"Меры, мероприятия, управленческие решения", "Учёт специфики территории", "Сроки",
 			"Результат принятых управленческих решений"
 		};
-		static const double w[] = { 0, 34, 26, 46 };
+		static const double w[] = { 0, 34, 29, 44 };
 		doc_table_begin(doc, 4, tt, w);
 		rc = info_rows(d, doc, m, nm, blocks, nb, &oc, false, 0, &tl);
 		doc_table_end(doc);
