@@ -150,6 +150,12 @@ site=$(sql "SELECT responsible FROM measure WHERE plan_id = $plan AND text LIKE 
 [ -n "$spec" ] && [ -n "$resp" ] && [ -n "$site" ] && ok "the demo's measure has specifics and a responsible" \
 	|| fail "the demo's measure has specifics ($spec) and a responsible ($resp, $site)"
 # Compared without spaces and hyphens: a narrow cell breaks and hyphenates long words.
+# The info note's «Сроки» column holds its longest word whole (at 26 mm «в соответствии с
+# графиком» printed «соответстви-» and «и» on the next line; pdftotext drops the hyphen).
+if [ "$(sql "SELECT count(*) FROM measure WHERE plan_id = $plan AND term LIKE '%соответствии%'")" -gt 0 ]; then
+	grep -qE 'соответстви([^и]|$)' "$D/info-mun.pdf.txt" && fail "pdf: the info-note's terms are not cut inside a word" ||
+		ok "pdf: the info-note's terms are not cut inside a word"
+fi
 loose() { sed 's/\xe2\x80\x90//g; s/\xc2\xad//g; s/[- ]//g' | tr -d '\n'; }
 hasl() { # hasl DESCRIPTION FILE TEXT
 	if loose <"$2" | grep -qF -- "$(printf '%s' "$3" | loose)"; then ok "$1"; else fail "$1: «$3» not in $(basename "$2")"; fi
