@@ -1687,10 +1687,10 @@ out:
  * code of a class (the generator gives a pupil one code for all the year's works), the
  * gender of the results, a name drawn from the lists of common names above and below (no
  * real people), stored through pupil_put (sealed under the school's data key; the key file
- * appears beside the database), then codes issued by pupil_codes_issue. The generated
- * results.csv and medalists.csv are then rewritten with each participant's issued code in
- * place of the generator's, so every work of those schools in that year is stored under
- * the code of its pupil (the pupils' page, the slips and the protocol show the results'
+ * appears beside the database), then codes issued by pupil_codes_issue_seeded (from --seed:
+ * the same demonstration for the same seed). The generated results.csv and medalists.csv
+ * are then rewritten with each participant's issued code in place of the generator's, so
+ * every work of those schools in that year is stored under the code of its pupil (the pupils' page, the slips and the protocol show the results'
  * codes). A second demo over a database with the lists gives the k-th participant of a
  * class the code of the class's k-th pupil.
  *
@@ -1868,7 +1868,9 @@ static int put_pupils(struct db *d, struct demo_pupil_school *ps, int year, uint
 		db_rollback(d);
 		goto out;
 	}
-	if ((rc = db_commit(d)) || (rc = pupil_codes_issue(d, ps->id, year, &issued)))
+	/* Codes from the demo's seed: the same demonstration for the same --seed. */
+	if ((rc = db_commit(d)) ||
+	    (rc = pupil_codes_issue_seeded(d, ps->id, year, mix(seed ^ (uint64_t)ps->id * 7919u), &issued)))
 		goto out;
 	*nclasses += ps->nc;
 out:

@@ -408,7 +408,17 @@ static void code_make(char *out, int grade, uint32_t num)
 	snprintf(out, PUPIL_CODE_MAX, "%d%04u", grade, (unsigned)num);
 }
 
-int pupil_codes_issue(struct db *d, int64_t school_id, int year, long *issued)
+/* The next of a seeded stream (splitmix64): the demo's codes, pupil_codes_issue_seeded. */
+static uint32_t seeded_below(uint64_t *st, uint32_t n)
+{
+	uint64_t z = (*st += 0x9E3779B97F4A7C15u);
+	z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9u;
+	z = (z ^ (z >> 27)) * 0x94D049BB133111EBu;
+	return (uint32_t)((z ^ (z >> 31)) % n);
+}
+
+/* seed NULL: codes from libsodium's generator (unguessable); else from *seed's stream. */
+static int codes_issue(struct db *d, int64_t school_id, int year, uint64_t *seed, long *issued)
 {
 	struct hmap used;
 	struct db_stmt *s = NULL, *upd = NULL;
@@ -461,7 +471,7 @@ int pupil_codes_issue(struct db *d, int64_t school_id, int year, long *issued)
 				rc = ERR_LIMIT; /* a parallel of about 10 000 pupils: codes run out */
 				goto out;
 			}
-			code_make(code, grades[i], randombytes_uniform(10000));
+			code_make(code, grades[i], seed ? seeded_below(seed, 10000) : randombytes_uniform(10000));
 		} while (!hmap_put(&used, code, strlen(code), 1));
 		db_reset(upd);
 		db_bind_text(upd, 1, code, -1);
@@ -484,6 +494,16 @@ out:
 	free(ids);
 	free(grades);
 	return rc < 0 ? rc : 0;
+}
+
+int pupil_codes_issue(struct db *d, int64_t school_id, int year, long *issued)
+{
+	return codes_issue(d, school_id, year, NULL, issued);
+}
+
+int pupil_codes_issue_seeded(struct db *d, int64_t school_id, int year, uint64_t seed, long *issued)
+{
+	return codes_issue(d, school_id, year, &seed, issued);
 }
 
 int pupil_count(struct db *d, int64_t school_id, int year, long *pupils, long *coded)

@@ -72,6 +72,10 @@ void pupil_list_free(struct pupil *v, size_t n);
  * A code is never one already held by a pupil or by a stored result of the school for a
  * procedure of that year. *issued gets the count. One transaction. */
 int pupil_codes_issue(struct db *d, int64_t school_id, int year, long *issued);
+/* The same with the codes drawn from a stream of seed: the same seed, the same codes. For
+ * `oko demo` only, so that a demonstration is the same for the same --seed (what its
+ * simulated experts do depends on the codes); a real pupil's code must not be guessable. */
+int pupil_codes_issue_seeded(struct db *d, int64_t school_id, int year, uint64_t seed, long *issued);
 
 /* Re-seals, padded, every name stored before names were padded to one length (they open
  * but show their length; docs/personal-data.md). One transaction; needs the key file.
