@@ -2055,14 +2055,19 @@ static int demo_pupils(struct db *d, const struct gen_params *gp, const char *di
 	if (m->s[0].had)
 		snprintf(summary, sn, "Ученики: у школы %s списки классов %d/%02d учебного года уже есть — новые не "
 			 "добавлены; результаты записаны под кодами её учеников.\n", x.name, year - 1, year % 100);
-	else
-		snprintf(summary, sn, "Ученики и коды участников (%d/%02d учебный год): %d %s муниципалитета «%s», "
+	else if (snprintf(summary, sn, "Ученики и коды участников (%d/%02d учебный год): %d %s муниципалитета «%s», "
 			 "классов: %d, учеников: %ld; у школы %s (вход school) %ld %s, с кодом: %ld. ФИО придуманы из "
 			 "списков частых имён и хранятся только зашифрованными; ключ — в файле %s. Коды выданы до "
 			 "загрузки результатов: каждая работа записана под кодом своего ученика.\n",
 			 year - 1, year % 100, m->n - had, str_plural(m->n - had, "школа", "школы", "школ"), mun,
 			 nclasses, npupils, x.name, pupils, str_plural(pupils, "ученик", "ученика", "учеников"), coded,
-			 keyfile);
+			 keyfile) >= (int)sn && sn > 5) {
+		/* a key file's path too long for the line: cut at a character, «…» */
+		size_t cut = sn - 5;
+		while (cut && ((unsigned char)summary[cut] & 0xC0) == 0x80)
+			cut--;
+		memcpy(summary + cut, "…\n", 5);
+	}
 out:
 	for (int i = 0; i < DEMO_PUPIL_SCHOOLS; i++) {
 		for (int c = 0; c < m->s[i].nc; c++)
