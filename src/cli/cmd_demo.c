@@ -212,8 +212,10 @@ static int demo_next_year(struct db *d, struct import_opts *o)
 	unsigned seed = 2022;
 	for (int s = 0; s < f.n; s++)
 		for (int k = 0; k < 20; k++) {
-			buf_printf(&b, "edu%s,%s,%d,4%s,%d,%s,%d,0", registry_login_digits(f.login[s]), p.code,
-				   70001 + k, k % 2 ? "А" : "Б", 1 + k % 2, k % 3 ? "м" : "ж", 3 + k % 3);
+			/* A code of the grade's digit and four more, as ФИС ОКО's are (40001…). */
+			buf_printf(&b, "edu%s,%s,%d,%d%s,%d,%s,%d,0", registry_login_digits(f.login[s]), p.code,
+				   p.grade * 10000 + 1 + k, p.grade, k % 2 ? "А" : "Б", 1 + k % 2, k % 3 ? "м" : "ж",
+				   3 + k % 3);
 			for (int j = 0; j < p.npos; j++) {
 				seed = seed * 1103515245u + 12345u;
 				buf_printf(&b, ",%u", (seed >> 16) % (unsigned)(p.pos[j].max + 1));

@@ -37,6 +37,11 @@ expect_eq "codes are the grade's digits and four more" \
 	"$(sql "SELECT count(*) FROM pupil WHERE year = 2021 AND code IS NOT NULL AND NOT (
 		length(code) = length(CAST(grade AS TEXT)) + 4 AND substr(code, 1, length(CAST(grade AS TEXT))) = CAST(grade AS TEXT)
 		AND trim(substr(code, length(CAST(grade AS TEXT)) + 1), '0123456789') = '')")" 0
+# Every result the demo writes, of every year, carries a code of its procedure's grade: the
+# next year's grade-4 file used to give its pupils 70001…, a grade-7 code.
+expect_eq "every result code starts with its procedure's grade" \
+	"$(sql "SELECT count(*) FROM result r JOIN procedure p ON p.id = r.procedure_id
+		WHERE substr(r.code, 1, length(CAST(p.grade AS TEXT))) <> CAST(p.grade AS TEXT)")" 0
 ns=$(sql "SELECT count(DISTINCT school_id) FROM pupil")
 if [ "${ns:-0}" -gt 1 ]; then ok "other schools of the municipality have pupils too ($ns)"; else fail "other schools have pupils"; fi
 expect_eq "they are all of the demo municipality" \
