@@ -1326,11 +1326,22 @@ static int help_cause(struct db *d, int64_t run_id, const char *run_at, const st
 				 which);
 		else if (nr)
 			snprintf(out + w, n - (size_t)w, " перепроверка работ завышения баллов не подтвердила.");
-		else
-			snprintf(out + w, n - (size_t)w, " перепроверка работ не проводилась.");
+		else {
+			/* Works sampled but no finished re-check in the run: it is under way. */
+			long sampled = 0;
+			if ((rc = recheck_school_sampled(d, h->id, &sampled)))
+				goto out;
+			if (sampled)
+				snprintf(out + w, n - (size_t)w,
+					 " на перепроверке %ld %s школы, итогов перепроверки в этом анализе ещё нет.",
+					 sampled, str_plural(sampled, "работа", "работы", "работ"));
+			else
+				snprintf(out + w, n - (size_t)w, " перепроверка работ не проводилась.");
+		}
 	}
+out:
 	free(rr);
-	return 0;
+	return rc;
 }
 
 int measure_help_from_run(struct db *d, const struct scope *sc, int64_t plan_id, int64_t run_id,

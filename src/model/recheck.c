@@ -952,6 +952,17 @@ int recheck_run_school(struct db *d, int64_t run_id, int64_t school_id, struct r
 	return rc;
 }
 
+int recheck_school_sampled(struct db *d, int64_t school_id, long *works)
+{
+	struct db_stmt *s = NULL;
+	*works = 0;
+	int rc = db_cached(d, &s, "SELECT count(*) FROM recheck_work WHERE school_id = ?");
+	if (!rc && !(rc = db_bind_int(s, 1, school_id)) && !(rc = db_step_one(s)))
+		*works = (long)db_col_int(s, 0);
+	db_reset(s);
+	return rc;
+}
+
 int recheck_run_verdicts(struct db *d, const struct scope *sc, int64_t run_id, rc_verdict_fn fn,
 			 void *ctx)
 {

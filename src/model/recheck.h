@@ -257,6 +257,9 @@ int recheck_run_add(struct db *d, int64_t run_id, const struct rc_run_row *x);
 /* A school's rows in a run, by procedure code. */
 int recheck_run_school(struct db *d, int64_t run_id, int64_t school_id, struct rc_run_row **out,
 		       size_t *n);
+/* How many of the school's works are sampled for re-checking, in every round (finished or
+ * not): a school with none was never re-checked. */
+int recheck_school_sampled(struct db *d, int64_t school_id, long *works);
 /* Per school of the scope with rows in the run: verdict 1 when a re-check confirmed
  * (some procedure inflated), 0 when re-checked and not confirmed. fn's non-zero return
  * stops and is returned. */

@@ -63,6 +63,10 @@ expect_eq "no cause says «not re-checked» of a school whose works experts chec
 	"$(sql "SELECT count(*) FROM measure m WHERE m.plan_id = $PLAN AND m.cause LIKE '%перепроверка работ не проводилась%'
 		AND EXISTS (SELECT 1 FROM recheck_work w JOIN recheck_check c ON c.work_id = w.id
 		WHERE w.school_id = m.school_id AND c.done = 1)")" 0
+# Nor of a school whose works wait in a round: they are sampled, the re-check is under way.
+expect_eq "no cause says «not re-checked» of a school whose works are sampled" \
+	"$(sql "SELECT count(*) FROM measure m WHERE m.plan_id = $PLAN AND m.cause LIKE '%перепроверка работ не проводилась%'
+		AND EXISTS (SELECT 1 FROM recheck_work w WHERE w.school_id = m.school_id)")" 0
 expect_eq "a cause with a re-check verdict has it in the run" \
 	"$(sql "SELECT count(*) FROM measure m WHERE m.plan_id = $PLAN AND m.cause LIKE '%перепроверка работ %подтвердила%'
 		AND NOT EXISTS (SELECT 1 FROM run_recheck r WHERE r.run_id = m.run_id AND r.school_id = m.school_id)")" 0

@@ -632,6 +632,43 @@ static void test_help(void **state)
 	assert_non_null(strstr(msg, "анализ"));
 }
 
+/* A school whose works are sampled for a re-check the run has no figures of is not «not
+ * re-checked»: its cause says the works are being re-checked. */
+static void test_help_sampled(void **state)
+{
+	(void)state;
+	int64_t p = add_plan(MP_MUNICIPALITY, m1, "План помощи");
+	const struct scope mun1 = { SCOPE_MUNICIPALITY, m1 };
+	struct rc_round r = { .procedure_id = p20, .municipality_id = m1, .kind = RC_MUNICIPAL, .share = 0.5,
+			      .seed = 1, .no_mutual = true };
+	snprintf(r.rules, sizeof r.rules, "risk");
+	snprintf(r.created_by, sizeof r.created_by, "test");
+	long sampled = -1;
+	assert_int_equal(recheck_school_sampled(db, sch[1], &sampled), 0);
+	assert_int_equal(sampled, 0);
+	assert_int_equal(recheck_round_add(db, &r), 0);
+	assert_int_equal(recheck_work_add(db, r.id, p20, sch[1], "22020-MA-41", "official", ""), 0);
+	assert_int_equal(recheck_school_sampled(db, sch[1], &sampled), 0);
+	assert_int_equal(sampled, 1);
+	struct mp_help_report rep;
+	char msg[256] = "";
+	assert_int_equal(measure_help_from_run(db, &mun1, p, run1, 1u << MP_KIND_INTERVIEW, "", "test", &rep, msg,
+					       sizeof msg),
+			 0);
+	struct mp_measure *v = NULL;
+	size_t n = 0, seen = 0;
+	assert_int_equal(measure_list(db, p, &v, &n), 0);
+	for (size_t i = 0; i < n; i++)
+		if (v[i].school_id == sch[1]) {
+			seen++;
+			assert_non_null(strstr(v[i].cause, "на перепроверке 1 работа школы, итогов перепроверки в "
+							   "этом анализе ещё нет."));
+			assert_null(strstr(v[i].cause, "не проводилась"));
+		}
+	assert_int_equal(seen, 1);
+	free(v);
+}
+
 static void test_outcome(void **state)
 {
 	(void)state;
@@ -742,6 +779,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_overdue_execution, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_templates, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_help, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_help_sampled, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_outcome, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_requisites, setup, teardown),
 	};
