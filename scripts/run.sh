@@ -31,6 +31,11 @@ create_demo() {
 if [ "$FRESH" = 1 ]; then
 	remove_demo
 fi
+# A zero-byte file is no database (a copy or a crash can leave one): the demo goes in its place.
+if [ -e "$DB" ] && [ ! -s "$DB" ]; then
+	echo "Файл $DB пуст — создаю демонстрационную базу заново."
+	remove_demo
+fi
 if [ -e "$DB" ]; then
 	echo "Открываю существующую базу $DB: всё, что в ней введено, сохранено."
 	echo "Начать заново с новой демонстрационной базой: make run FRESH=1 (удалит $DB)."
