@@ -9,6 +9,7 @@
 #include "base/ru.h"
 #include "base/str.h"
 #include "model/procedure.h"
+#include "model/run.h"
 #include "report/risk_doc.h"
 #include "stats/recheck.h"
 
@@ -120,6 +121,11 @@ void card_recheck_more(struct buf *out, long changed)
 }
 
 /* ---- the distribution ---- */
+
+const char *card_top_procedure(const char *risk_top, const struct run_sign *v, size_t n)
+{
+	return risk_top && *risk_top ? risk_top : n ? v[0].procedure : "";
+}
 
 void card_hist_title(struct buf *out, const char *code)
 {

@@ -67,6 +67,11 @@ void card_recheck_more(struct buf *out, long changed);
 #define CARD_RECHECK_NOTE "Цифры — на момент анализа; работы — по текущим проверкам экспертов."
 
 /* ---- the distribution of the top procedure ---- */
+struct run_sign;
+/* The procedure whose distribution the card shows: the risk's top procedure (risk_top, ""
+ * when the school has no risk row), else the first of the school's signs v[0..n-1] as
+ * run_school_signs gives them; "" when neither. Returns risk_top or v[0].procedure. */
+const char *card_top_procedure(const char *risk_top, const struct run_sign *v, size_t n);
 #define CARD_HIST_TITLE "Распределение баллов"
 #define CARD_HIST_MISSING "Распределение баллов этот анализ не сохранил: оно появится после " \
 	"следующего запуска анализа."

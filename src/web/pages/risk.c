@@ -658,7 +658,7 @@ static void evidence_tiles(struct web_req *r, struct buf *b, int64_t run, int64_
 }
 
 /* One block per sign: what it means, once, then its procedures with their numbers. Sets
- * top to the first procedure when it is still empty. */
+ * top to the card's top procedure (card_top_procedure), given the risk's in top. */
 static int evidence_signs(struct web_req *r, struct buf *b, int64_t run, int64_t school,
 			  char *top, size_t ntop)
 {
@@ -724,9 +724,10 @@ static int evidence_signs(struct web_req *r, struct buf *b, int64_t run, int64_t
 		}
 		buf_free(&d);
 		buf_puts(b, "</li>");
-		if (!top[0])
-			snprintf(top, ntop, "%s", x->procedure);
 	}
+	const char *t = card_top_procedure(top, v, n);
+	if (t != top)
+		snprintf(top, ntop, "%s", t);
 	if (n)
 		buf_puts(b, "</ul></div>");
 	else
@@ -943,11 +944,8 @@ int page_evidence_pdf(struct web_req *r, struct web_res *w)
 		c.rechecks = rcs;
 		c.nrechecks = nrows;
 	}
-	/* The top procedure as evidence_tiles and evidence_signs choose it. */
-	if (has_k)
-		snprintf(top, sizeof top, "%s", k.top_procedure);
-	if (!top[0] && n)
-		snprintf(top, sizeof top, "%s", v[0].procedure);
+	/* The top procedure, as the page chooses it. */
+	snprintf(top, sizeof top, "%s", card_top_procedure(has_k ? k.top_procedure : "", v, n));
 	c.top = top;
 	if (top[0] && !run_school_histogram(r->db, ri.id, card.id, top, &h)) {
 		has_h = true;
