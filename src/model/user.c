@@ -192,7 +192,7 @@ int user_password_check(const char *login, const char *password, char *msg, size
 			goto out;
 		}
 		if (common_password(c)) {
-			snprintf(msg, msglen, "это один из самых частых паролей (или частый пароль "
+			snprintf(msg, msglen, "пароль — один из самых частых паролей (или частый пароль "
 					      "с цифрами и знаками вокруг): его подбирают первым, "
 					      "придумайте другой");
 			goto out;

@@ -33,7 +33,14 @@ login admin password-admin
 # … and in the administrator's form
 post admin /users --data-urlencode login=weak4 --data-urlencode name=x --data-urlencode role=expert --data-urlencode password=gfhjkm1234
 expect_eq "the users page refuses a common password" "$code" 400
-expect_grep "the page says why" "$T/body" "самых частых паролей"
+expect_grep "the page says why" "$T/body" "Пользователь не добавлен: пароль — один из самых частых паролей"
+# The refused form keeps what was typed, all but the password.
+post admin /users --data-urlencode login=weak5 --data-urlencode name="Иванова Мария" --data-urlencode role=municipality \
+	--data-urlencode scope_municipality=nonesuch --data-urlencode password=gfhjkm1234
+expect_grep "the refused form keeps the login" "$T/body" 'value="weak5"'
+expect_grep "… the name" "$T/body" 'name="name" required value="Иванова Мария"'
+expect_grep "… the role" "$T/body" '<option value="municipality" selected>'
+if grep -q 'gfhjkm1234' "$T/body"; then fail "… but not the password"; else ok "… but not the password"; fi
 get admin /users
 expect_grep "the form asks for 10 characters" "$T/body" 'minlength="10"'
 

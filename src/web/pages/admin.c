@@ -154,16 +154,12 @@ static int school_option(void *ctx, const struct registry_school_item *x)
 	return 0;
 }
 
-/* The three territory fields; the role decides which one is read (scope_of_form). u is the
- * user being edited (NULL: a new one). */
-static void territory_fields(struct web_req *r, struct buf *b, const struct user *u)
+/* The three territory fields; the role decides which one is read (scope_of_form). region,
+ * mun and school (a login, or what was typed) are the values shown; NULL: none. */
+static void territory_fields(struct web_req *r, struct buf *b, const char *region, const char *mun,
+			     const char *school)
 {
 	const struct scope all = { SCOPE_ALL, 0 };
-	const char *region = u && u->role == ROLE_REGION ? u->scope_name : NULL;
-	const char *mun = u && u->role == ROLE_MUNICIPALITY ? u->scope_name : NULL;
-	char school[80] = "";
-	if (u && u->role == ROLE_SCHOOL)
-		registry_school_login_of(r->db, u->school_id, school, sizeof school);
 	buf_puts(b, "<label>Регион (для регионального координатора) <select name=\"scope_region\">"
 		    "<option value=\"\">весь регион (без привязки)</option>");
 	registry_region_each(r->db, name_option, &(struct opts){ b, region });
@@ -173,7 +169,7 @@ static void territory_fields(struct web_req *r, struct buf *b, const struct user
 	buf_puts(b, "</select></label><label>Школа (для школьного координатора) <input "
 		    "name=\"scope_school\" list=\"schools-list\" autocomplete=\"off\" "
 		    "placeholder=\"начните вводить название или логин\" value=\"");
-	html_attr(b, school);
+	html_attr(b, school ? school : "");
 	buf_puts(b, "\"></label><datalist id=\"schools-list\">");
 	const struct registry_school_filter f = { .q = "", .kind = "", .order = REGISTRY_BY_NAME, .limit = 0 };
 	registry_school_list(r->db, &all, &f, school_option, b, NULL);
@@ -211,7 +207,9 @@ static const char pw_rules[] =
 	"пароль, даты, 1234567890 и им подобные, в том числе с цифрами в конце) и логин не "
 	"принимаются.</p>";
 
-static void users_page(struct web_req *r, struct web_res *w, const char *message, bool error)
+/* The page with the list and the form to add a user. When keep is set (a refused form),
+ * the form shows what was sent, all but the password. */
+static void users_page(struct web_req *r, struct web_res *w, const char *message, bool error, bool keep)
 {
 	struct buf *b = &w->body;
 	html_begin(r, w, "Пользователи");
@@ -227,10 +225,16 @@ static void users_page(struct web_req *r, struct web_res *w, const char *message
 	buf_puts(b, "<section class=\"card\"><h2>Добавить пользователя</h2>"
 		    "<form method=\"post\" action=\"/users\" class=\"grid\">");
 	html_csrf(r, b);
-	buf_puts(b, "<label>Логин <input name=\"login\" required pattern=\"[A-Za-z0-9_\\-]+\"></label>"
-		    "<label>Имя <input name=\"name\" required></label>");
-	role_select(b, ROLE_SCHOOL);
-	territory_fields(r, b, NULL);
+	const char *role = keep ? web_str(r, "role") : NULL;
+	int ro = role ? user_role_parse(role) : -1;
+	buf_puts(b, "<label>Логин <input name=\"login\" required pattern=\"[A-Za-z0-9_\\-]+\" value=\"");
+	html_attr(b, keep && web_str(r, "login") ? web_str(r, "login") : "");
+	buf_puts(b, "\"></label><label>Имя <input name=\"name\" required value=\"");
+	html_attr(b, keep && web_str(r, "name") ? web_str(r, "name") : "");
+	buf_puts(b, "\"></label>");
+	role_select(b, ro >= 0 ? ro : ROLE_SCHOOL);
+	territory_fields(r, b, keep ? web_str(r, "scope_region") : NULL,
+			 keep ? web_str(r, "scope_municipality") : NULL, keep ? web_str(r, "scope_school") : NULL);
 	buf_puts(b, "<label>Пароль <input name=\"password\" type=\"password\" minlength=\"10\" required "
 		    "autocomplete=\"new-password\" aria-describedby=\"pw-rules\"></label>");
 	buf_puts(b, pw_rules);
@@ -240,7 +244,7 @@ static void users_page(struct web_req *r, struct web_res *w, const char *message
 
 int page_users(struct web_req *r, struct web_res *w)
 {
-	users_page(r, w, NULL, false);
+	users_page(r, w, NULL, false, false);
 	return 0;
 }
 
@@ -253,18 +257,22 @@ int page_users_post(struct web_req *r, struct web_res *w)
 	int ro = role ? user_role_parse(role) : -1;
 	if (!login || !*login || !name || !*name || !pw || !*pw || ro < 0) {
 		w->status = 400;
-		users_page(r, w, "Заполните логин, имя, роль и пароль.", true);
+		users_page(r, w, "Пользователь не добавлен: заполните логин, имя, роль и пароль.", true, true);
 		return 0;
 	}
 	int rc = user_add(r->db, login, name, (enum role)ro, scope_of_form(r, ro), pw, msg, sizeof msg);
 	if (rc) {
+		char say[1200];
+		const char *why = *msg ? msg : err_str(rc);
+		size_t k = strlen(why);
+		snprintf(say, sizeof say, "Пользователь не добавлен: %s%s", why, k && why[k - 1] == '.' ? "" : ".");
 		w->status = 400;
-		users_page(r, w, *msg ? msg : err_str(rc), true);
+		users_page(r, w, say, true, true);
 		return 0;
 	}
 	audit_add(r->db, &r->user, NULL, "user_add", login, user_role_title((enum role)ro), r->ip);
 	snprintf(msg, sizeof msg, "Пользователь %s добавлен.", login);
-	users_page(r, w, msg, false);
+	users_page(r, w, msg, false, false);
 	return 0;
 }
 
@@ -275,13 +283,13 @@ int page_users_token_revoke(struct web_req *r, struct web_res *w)
 	struct api_token_info t;
 	if (id <= 0 || api_token_revoke(r->db, id, r->now, r->user.login, &t)) {
 		w->status = 404;
-		users_page(r, w, "Такого действующего ключа нет: он уже отозван или истёк.", true);
+		users_page(r, w, "Такого действующего ключа нет: он уже отозван или истёк.", true, false);
 		return 0;
 	}
 	snprintf(detail, sizeof detail, "ключ %lld «%s»", id, t.label);
 	audit_add(r->db, &r->user, NULL, "api_token_revoke", t.login, detail, r->ip);
 	snprintf(msg, sizeof msg, "Ключ № %lld пользователя %s отозван.", id, t.login);
-	users_page(r, w, msg, false);
+	users_page(r, w, msg, false, false);
 	return 0;
 }
 
@@ -321,7 +329,11 @@ static int edit_page(struct web_req *r, struct web_res *w, const char *login, co
 	html_attr(b, u.name);
 	buf_puts(b, "\"></label>");
 	role_select(b, (int)u.role);
-	territory_fields(r, b, &u);
+	char school[80] = "";
+	if (u.role == ROLE_SCHOOL)
+		registry_school_login_of(r->db, u.school_id, school, sizeof school);
+	territory_fields(r, b, u.role == ROLE_REGION ? u.scope_name : NULL,
+			 u.role == ROLE_MUNICIPALITY ? u.scope_name : NULL, school);
 	buf_puts(b, "<button>Сохранить</button></form></section>");
 
 	buf_puts(b, "<section class=\"card\"><h2>Пароль</h2><form method=\"post\" action=\"/users/password\" "
@@ -454,7 +466,7 @@ int page_user_delete(struct web_req *r, struct web_res *w)
 		return after(r, w, login, rc, msg, NULL);
 	audit_add(r->db, &r->user, NULL, "user_delete", login, NULL, r->ip);
 	snprintf(msg, sizeof msg, "Пользователь %s удалён. В журнале действий его записи остались.", login);
-	users_page(r, w, msg, false);
+	users_page(r, w, msg, false, false);
 	return 0;
 }
 
