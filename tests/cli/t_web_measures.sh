@@ -148,6 +148,15 @@ pf mun "/measure/$mid" "text=Совещание с руководителями 
 expect_eq "a measure edited" "$code" 200
 expect_eq "… stored" "$(sql "SELECT text || ' | ' || specifics FROM measure WHERE id = $mid")" \
 	"Совещание с руководителями школ | Приказ Комитета по образованию № 7"
+# A refused change keeps what was typed, in the edit form opened.
+pf mun "/measure/$mid" "text=Совещание с директорами" "term=октябрь" start=2021-11-01 due=2021-10-31 \
+	"responsible=Комитет по образованию"
+expect_eq "a due date before the start refused" "$code" 400
+expect_grep "… said" "$T/body" "Мероприятие не изменено: срок исполнения мероприятия раньше его начала."
+expect_grep "… the edit form open" "$T/body" '<details class="mp-edit" open>'
+expect_grep "… with the text typed" "$T/body" "Совещание с директорами"
+expect_grep "… and the responsible typed" "$T/body" "Комитет по образованию"
+expect_eq "… nothing stored" "$(sql "SELECT text FROM measure WHERE id = $mid")" "Совещание с руководителями школ"
 get mun "/measure/$mid2"
 grep -q "<dt>Учёт специфики территории</dt>" "$T/body" && fail "a measure without specifics shows none" \
 	|| ok "a measure without specifics shows none"
@@ -223,6 +232,11 @@ expect_grep "… in Russian" "$T/body" "не PDF, не JPEG, не PNG, не DOCX
 expect_eq "… no note stored" "$(sql "SELECT count(*) FROM measure_note WHERE measure_id = $m1")" 0
 expect_eq "… no file stored" "$(ls "$dir" 2>/dev/null | wc -l)" 0
 expect_eq "… status unchanged" "$(sql "SELECT status FROM measure WHERE id = $m1")" planned
+upload school "/measure/$m1/report" -F status=cancelled -F "note=Отменено приказом" -F done_on=2021-11-15 \
+	-F "file=@$T/fake.pdf;filename=приказ.pdf"
+expect_grep "the refused note keeps its text" "$T/body" '>Отменено приказом</textarea>'
+expect_grep "… its date" "$T/body" 'name="done_on" type="date" value="2021-11-15"'
+expect_grep "… and its status" "$T/body" '<option value="cancelled" selected>'
 upload school "/measure/$m1/report" -F status=done -F "note=Собеседование проведено" -F "file=@$T/act.pdf;filename=протокол.pdf"
 expect_eq "the report with a PDF accepted" "$code" 200
 expect_eq "… done" "$(sql "SELECT status FROM measure WHERE id = $m1")" done

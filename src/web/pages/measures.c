@@ -1238,22 +1238,29 @@ static void measure_facts(struct web_req *r, struct buf *b, const struct mp_meas
 	buf_puts(b, "</dd></dl>");
 }
 
-static void report_form(struct web_req *r, struct buf *b, const struct mp_measure *m)
+/* The form of a status note. keep: a refused note — the form shows the status, the text and
+ * the date that were sent (a file has to be chosen again: a browser does not refill one). */
+static void report_form(struct web_req *r, struct buf *b, const struct mp_measure *m, bool keep)
 {
+	const char *note = keep ? web_str(r, "note") : NULL, *on = keep ? web_str(r, "done_on") : NULL;
+	int sent = keep && web_str(r, "status") ? mp_status_parse(web_str(r, "status")) : -1;
 	html_printf(b, "<section id=\"report\" class=\"card\"><h2>Отметка о выполнении</h2><form class=\"grid\" "
 		       "method=\"post\" action=\"/measure/%lld/report\" enctype=\"multipart/form-data\">", (long long)m->id);
 	html_csrf(r, b);
 	buf_puts(b, "<label>Статус <select name=\"status\" required>");
 	for (int s = MP_PLANNED; s <= MP_CANCELLED; s++) {
 		enum mp_status st = (enum mp_status)s;
-		bool sel = st == (m->status == MP_PLANNED ? MP_PROGRESS : m->status);
+		bool sel = sent >= 0 ? s == sent : st == (m->status == MP_PLANNED ? MP_PROGRESS : m->status);
 		html_printf(b, "<option value=\"%s\"%s>", mp_status_id(st), sel ? " selected" : "");
 		html_text(b, mp_status_title(st));
 		buf_puts(b, "</option>");
 	}
 	buf_puts(b, "</select></label><label>Что сделано <textarea name=\"note\" rows=\"3\" maxlength=\"990\" "
-		    "placeholder=\"Проведено собеседование, составлен протокол\"></textarea></label>"
-		    "<label>Дата выполнения <input name=\"done_on\" type=\"date\"></label><p class=\"muted\">Для "
+		    "placeholder=\"Проведено собеседование, составлен протокол\">");
+	html_text(b, note ? note : "");
+	buf_puts(b, "</textarea></label><label>Дата выполнения <input name=\"done_on\" type=\"date\" value=\"");
+	html_attr(b, on ? on : "");
+	buf_puts(b, "\"></label><p class=\"muted\">Для "
 		    "выполненного мероприятия, если оно выполнено раньше, чем вносится отметка; без даты — сегодня."
 		    "</p><label>Подтверждающий документ <input type=\"file\" name=\"file\" accept=\".pdf,.jpg,.jpeg,.png,.docx,"
 		    ".xlsx,application/pdf,image/jpeg,image/png\"></label><p class=\"muted\">PDF, JPEG, PNG, DOCX или "
@@ -1261,10 +1268,12 @@ static void report_form(struct web_req *r, struct buf *b, const struct mp_measur
 		    "</button></p></form></section>");
 }
 
-static void measure_edit(struct web_req *r, struct buf *b, const struct mp_measure *m)
+/* The edit form, closed; open with the fields that were sent when a change was refused. */
+static void measure_edit(struct web_req *r, struct buf *b, const struct mp_measure *m, bool open)
 {
-	html_printf(b, "<section id=\"edit\"><details class=\"mp-edit\"><summary>Изменить мероприятие</summary>"
-		       "<form class=\"grid\" method=\"post\" action=\"/measure/%lld\">", (long long)m->id);
+	html_printf(b, "<section id=\"edit\"><details class=\"mp-edit\"%s><summary>Изменить мероприятие</summary>"
+		       "<form class=\"grid\" method=\"post\" action=\"/measure/%lld\">", open ? " open" : "",
+		    (long long)m->id);
 	html_csrf(r, b);
 	measure_inputs(b, m);
 	buf_puts(b, "<p><button>Сохранить</button></p></form></details><p class=\"actions\">");
@@ -1275,7 +1284,10 @@ static void measure_edit(struct web_req *r, struct buf *b, const struct mp_measu
 	buf_puts(b, "<button class=\"secondary\">Удалить мероприятие</button></form></p></section>");
 }
 
-static int render_measure(struct web_req *r, struct web_res *w, int64_t id, const struct flash *f)
+/* The measure's page; f: the flash of a post; sent: a refused change's fields, shown in the
+ * edit form instead of the stored ones (NULL otherwise). */
+static int render_measure(struct web_req *r, struct web_res *w, int64_t id, const struct flash *f,
+			  const struct mp_measure *sent)
 {
 	struct buf *b = &w->body;
 	struct mp_measure *m = calloc(1, sizeof *m);
@@ -1308,7 +1320,7 @@ static int render_measure(struct web_req *r, struct web_res *w, int64_t id, cons
 		notice(b, f->ok, f->text);
 	measure_facts(r, b, m, p, editor);
 	if (reporter)
-		report_form(r, b, m);
+		report_form(r, b, m, f && !f->ok);
 	buf_puts(b, "<section id=\"notes\"><h2>История отметок</h2>");
 	if (!n) {
 		buf_puts(b, "<p>Отметок о выполнении пока нет.</p>");
@@ -1323,7 +1335,7 @@ static int render_measure(struct web_req *r, struct web_res *w, int64_t id, cons
 	}
 	buf_puts(b, "</section>");
 	if (editor)
-		measure_edit(r, b, m);
+		measure_edit(r, b, sent ? sent : m, sent != NULL);
 	html_end(r, w);
 	rc = 0;
 out:
@@ -1337,12 +1349,12 @@ static int measure_answer(struct web_req *r, struct web_res *w, int64_t id, int 
 {
 	struct flash f = { .text = text, .ok = ok };
 	w->status = status;
-	return render_measure(r, w, id, &f);
+	return render_measure(r, w, id, &f, NULL);
 }
 
 int page_measure(struct web_req *r, struct web_res *w)
 {
-	return render_measure(r, w, web_int(r, "id"), NULL);
+	return render_measure(r, w, web_int(r, "id"), NULL, NULL);
 }
 
 /* The measure of a POST that edits it: ERR_NOTFOUND when the user does not see it,
@@ -1368,7 +1380,9 @@ int page_measure_update(struct web_req *r, struct web_res *w)
 	rc = measure_update(r->db, m, r->user.login, msg, sizeof msg);
 	if (rc == ERR_INVALID) {
 		snprintf(text, sizeof text, "Мероприятие не изменено: %s.", msg);
-		rc = measure_answer(r, w, id, 400, false, text);
+		struct flash f = { .text = text, .ok = false };
+		w->status = 400;
+		rc = render_measure(r, w, id, &f, m);
 		goto out;
 	}
 	if (rc)
