@@ -756,7 +756,12 @@ int recheck_task_get(struct db *d, int64_t expert_id, int64_t check_id, struct r
 		goto out;
 	task_read(s, &out->t);
 	out->procedure_id = db_col_int(s, 13);
-	scores_of(s, 14, out->s);
+	/* The expert's own scores as stored: a position not scored yet stays RC_SCORE_EMPTY. */
+	size_t nb = 0;
+	const uint8_t *own = db_col_blob(s, 14, &nb);
+	out->ns = own ? (int)(nb < PROC_MAX_POSITIONS ? nb : PROC_MAX_POSITIONS) : 0;
+	for (int i = 0; i < out->ns; i++)
+		out->s[i] = own[i] <= PROC_MAX_POINTS ? own[i] : RC_SCORE_EMPTY;
 	model_copy(out->scan_id, sizeof out->scan_id, db_col_text(s, 15));
 	model_copy(out->scan_type, sizeof out->scan_type, db_col_text(s, 16));
 	/* A third expert sees both earlier checks; a control check is always a check 2. */
@@ -786,7 +791,7 @@ static int maxima_of(struct db *d, int64_t procedure_id, int *max)
 }
 
 int recheck_task_save(struct db *d, int64_t expert_id, int64_t check_id, const uint8_t *sc,
-		      int nfilled, bool fin, char *msg, size_t n)
+		      int ns, bool fin, char *msg, size_t n)
 {
 	struct rc_task_view v;
 	int rc = recheck_task_get(d, expert_id, check_id, &v);
@@ -802,17 +807,25 @@ int recheck_task_save(struct db *d, int64_t expert_id, int64_t check_id, const u
 	int npos = maxima_of(d, v.procedure_id, max);
 	if (npos < 0)
 		return npos;
-	if (nfilled < 0 || nfilled > npos) {
+	if (ns < 0 || ns > npos) {
 		model_say(msg, n, "баллов больше, чем заданий в работе");
 		return ERR_INVALID;
 	}
-	for (int i = 0; i < nfilled; i++)
+	int nfilled = 0;
+	for (int i = 0; i < ns; i++) {
+		if (sc[i] == RC_SCORE_EMPTY)
+			continue;
+		nfilled++;
 		if (sc[i] > max[i]) {
 			char m[160];
 			snprintf(m, sizeof m, "задание %d: %d — больше максимума %d", i + 1, sc[i], max[i]);
 			model_say(msg, n, m);
 			return ERR_INVALID;
 		}
+	}
+	/* Trailing positions not scored are not kept. */
+	while (ns > 0 && sc[ns - 1] == RC_SCORE_EMPTY)
+		ns--;
 	if (fin && nfilled < npos) {
 		char m[160];
 		snprintf(m, sizeof m, "проверка не завершена: заполнено %d из %d заданий", nfilled, npos);
@@ -825,7 +838,7 @@ int recheck_task_save(struct db *d, int64_t expert_id, int64_t check_id, const u
 	if ((rc = db_cached(d, &s, "UPDATE recheck_check SET scores = ?, filled = ?, done = ?, saved_at = ?,"
 				   " done_at = CASE WHEN ? = 1 THEN ? ELSE done_at END"
 				   " WHERE id = ? AND expert_id = ? AND done = 0")) ||
-	    (rc = db_bind_blob(s, 1, sc, (size_t)nfilled)) || (rc = db_bind_int(s, 2, nfilled)) ||
+	    (rc = db_bind_blob(s, 1, sc, (size_t)ns)) || (rc = db_bind_int(s, 2, nfilled)) ||
 	    (rc = db_bind_int(s, 3, fin)) || (rc = db_bind_text(s, 4, at, -1)) ||
 	    (rc = db_bind_int(s, 5, fin)) || (rc = db_bind_text(s, 6, at, -1)) ||
 	    (rc = db_bind_int(s, 7, check_id)) || (rc = db_bind_int(s, 8, expert_id)))

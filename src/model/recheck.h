@@ -14,7 +14,8 @@
  *   municipality and no login: the code, the procedure and the scan only. The school's
  *   scores reach an expert only in check 3 (rc_task_view.earlier).
  * - Scores are one byte per position (0..max; the school's SCORE_X/SCORE_EMPTY/
- *   SCORE_NOT_TAUGHT read as 0 here).
+ *   SCORE_NOT_TAUGHT read as 0 here). An expert's unfinished check may keep a position not
+ *   yet scored between scored ones as RC_SCORE_EMPTY; a finished one has every position.
  * - Scope (model/scope.h): a coordinator sees the rounds of its territory (a municipality
  *   its own rounds; the region every round) and the works of its schools; a school its own
  *   sampled works (to upload their scans); an expert only its checks (by expert id).
@@ -202,10 +203,13 @@ int recheck_queue(struct db *d, int64_t expert_id, struct rc_task **out, size_t 
 
 /* What the scoring page shows: the task, the procedure's positions with their maxima, the
  * scan, and for check 3 the two earlier checks (the school's and check 2). */
+#define RC_SCORE_EMPTY 254 /* a position of an unfinished check not scored yet */
 struct rc_task_view {
 	struct rc_task t;
 	int64_t procedure_id;
-	uint8_t s[PROC_MAX_POSITIONS];    /* the expert's scores so far (filled positions) */
+	uint8_t s[PROC_MAX_POSITIONS];    /* the expert's scores so far: s[0..ns-1], RC_SCORE_EMPTY
+					     where not scored yet (t.filled counts the others) */
+	int ns;
 	char scan_id[RC_SCAN_ID_LEN], scan_type[8];
 	bool earlier;                      /* check 3: e1/e2 are filled */
 	uint8_t e1[PROC_MAX_POSITIONS], e2[PROC_MAX_POSITIONS];
@@ -213,13 +217,14 @@ struct rc_task_view {
 /* The check of this expert; ERR_NOTFOUND for a check of another expert (or none). */
 int recheck_task_get(struct db *d, int64_t expert_id, int64_t check_id, struct rc_task_view *out);
 
-/* Saves an expert's scores: s[0..nfilled-1] are the first positions in order (a partly
- * filled grid), each checked against its maximum; done (all positions required) submits
- * the check, after which it cannot change. ERR_INVALID (msg: the position and its
- * maximum) with nothing stored; ERR_NOTFOUND for a check of another expert;
- * ERR_EXISTS (msg) when already submitted. */
+/* Saves an expert's scores: s[0..ns-1] are the first positions in order (a partly filled
+ * grid: RC_SCORE_EMPTY where a position is not scored yet, kept with the scores after it),
+ * each checked against its maximum; done (every position scored) submits the check, after
+ * which it cannot change. ERR_INVALID (msg: the position and its maximum) with nothing
+ * stored; ERR_NOTFOUND for a check of another expert; ERR_EXISTS (msg) when already
+ * submitted. */
 int recheck_task_save(struct db *d, int64_t expert_id, int64_t check_id, const uint8_t *s,
-		      int nfilled, bool done, char *msg, size_t n);
+		      int ns, bool done, char *msg, size_t n);
 
 /* Stores a finished check typed in from paper (`oko import rechecks`), in the caller's
  * transaction: the work's check 2 or 3 by the expert, replacing an unfinished one. */

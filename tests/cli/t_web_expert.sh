@@ -247,6 +247,19 @@ expect_eq "nothing stored for a fraction" "$(state "$task")" "$before"
 post exp1 "/expert/$task" -d p=0 -d done=1 -d js=1
 expect_grep "a grid not filled cannot be submitted" "$T/body" "заполните все позиции"
 expect_eq "nothing stored for an early submit" "$(state "$task")" "$before"
+# A position skipped: the scores after it are kept (the skipped one stored as not scored,
+# byte FE), and the grid shows them again with their total.
+post exp1 "/expert/$task" -d p=1 -d p= -d p=0 -d js=1
+expect_grep "a grid with a gap is saved" "$T/body" '{"ok":true,"filled":2'
+expect_eq "… the score after the gap stored" "$(state "$task")" "01FE00|2|0"
+post exp1 "/expert/$task" -d p=1 -d p= -d p=0 -d p= -d p=
+expect_eq "… by the plain form too" "$(state "$task")" "01FE00|2|0"
+get exp1 "/expert/$task"
+expect_grep "… shown again after the gap" "$T/body" 'id="p3" name="p" type="text" inputmode="numeric" pattern="[0-9]*" min="0" max="'"$max3"'" data-max="'"$max3"'" maxlength="3" aria-describedby="e3" value="0"'
+expect_grep "… the gap empty" "$T/body" 'aria-describedby="e2" value=""'
+expect_grep "… and the total of the stored scores" "$T/body" '<output id="rc-total">1</output>'
+post exp1 "/expert/$task" -d p=0 -d p=0 -d js=1
+before=$(state "$task")
 
 # The school's scores of a work as the expert's "p" fields, with one position changed by
 # delta (0: the same scores).
@@ -281,6 +294,9 @@ expect_grep "the refusal says so" "$T/body" "изменить её нельзя"
 expect_eq "the submitted check is unchanged" "$(state "$task")" "$before"
 get exp1 "/expert/$task"
 expect_grep "a submitted check is shown read-only" "$T/body" "Проверка завершена"
+hex=$(sql "SELECT hex(scores) FROM recheck_check WHERE id = $task") total=0
+for ((i = 0; i < ${#hex}; i += 2)); do total=$((total + 16#${hex:i:2})); done
+expect_grep "… with its total" "$T/body" "<output id=\"rc-total\">$total</output>"
 get exp1 /expert
 expect_grep "the progress grows" "$T/body" "проверено 1 из $n1"
 

@@ -285,6 +285,17 @@ static void test_scoring_and_third_check(void **state)
 	assert_int_equal(recheck_task_get(db, e2, c2, &v), 0);
 	assert_int_equal(v.t.filled, 2);
 	assert_int_equal(recheck_task_save(db, e2, c2, s, 2, true, msg, sizeof msg), ERR_INVALID);
+	/* A position skipped: the one after it is kept, the skipped one comes back empty; a
+	 * check with a gap is not finished. */
+	uint8_t gap[3] = { 1, RC_SCORE_EMPTY, 0 };
+	assert_int_equal(recheck_task_save(db, e2, c2, gap, 3, false, msg, sizeof msg), 0);
+	assert_int_equal(recheck_task_get(db, e2, c2, &v), 0);
+	assert_int_equal(v.t.filled, 2);
+	assert_int_equal(v.ns, 3);
+	assert_int_equal(v.s[0], 1);
+	assert_int_equal(v.s[1], RC_SCORE_EMPTY);
+	assert_int_equal(v.s[2], 0);
+	assert_int_equal(recheck_task_save(db, e2, c2, gap, 3, true, msg, sizeof msg), ERR_INVALID);
 	/* {1, 0, 0} against the school's {1, 2, 2}: 2 points off on two positions — significant. */
 	assert_int_equal(recheck_task_save(db, e2, c2, s, 3, true, msg, sizeof msg), 0);
 	assert_int_equal(recheck_task_save(db, e2, c2, s, 3, true, msg, sizeof msg), ERR_EXISTS);

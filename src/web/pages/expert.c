@@ -252,7 +252,7 @@ static void grid_view(struct web_req *r, struct buf *b, const struct rc_task_vie
 	if (v->earlier)
 		buf_puts(b, "<th scope=\"col\">Проверка в школе</th><th scope=\"col\">Вторая проверка</th>");
 	buf_puts(b, "<th scope=\"col\">Ваш балл</th></tr></thead><tbody>");
-	int e1 = 0, e2 = 0;
+	int e1 = 0, e2 = 0, total = 0;
 	for (int i = 0; i < p->npos && i < v->t.npos; i++) {
 		const struct position *q = &p->pos[i];
 		html_printf(b, "<tr><th scope=\"row\"><label for=\"p%d\">", i + 1);
@@ -266,8 +266,10 @@ static void grid_view(struct web_req *r, struct buf *b, const struct rc_task_vie
 		char val[16] = "";
 		if (typed && i < ntyped)
 			str_copy_utf8(val, sizeof val, typed[i]);
-		else if (i < v->t.filled)
+		else if (i < v->ns && v->s[i] != RC_SCORE_EMPTY) {
 			snprintf(val, sizeof val, "%d", v->s[i]);
+			total += v->s[i];
+		}
 		html_printf(b, "<td><input id=\"p%d\" name=\"p\" type=\"text\" inputmode=\"numeric\" "
 			       "pattern=\"[0-9]*\" min=\"0\" max=\"%d\" data-max=\"%d\" maxlength=\"3\" "
 			       "aria-describedby=\"e%d\" value=\"",
@@ -277,15 +279,16 @@ static void grid_view(struct web_req *r, struct buf *b, const struct rc_task_vie
 			    i + 1);
 	}
 	buf_puts(b, "</tbody>");
+	/* The total of the stored scores (the script keeps it as the cells change). */
 	if (v->earlier)
 		html_printf(b, "<tfoot><tr><th scope=\"row\">Первичный балл</th><td class=\"num\">%d</td>"
 			       "<td class=\"num\">%d</td><td class=\"num\">%d</td><td class=\"num\">"
-			       "<output id=\"rc-total\"></output></td></tr></tfoot>",
-			    p->max_score, e1, e2);
+			       "<output id=\"rc-total\">%d</output></td></tr></tfoot>",
+			    p->max_score, e1, e2, total);
 	else
 		html_printf(b, "<tfoot><tr><th scope=\"row\">Первичный балл</th><td class=\"num\">%d</td>"
-			       "<td class=\"num\"><output id=\"rc-total\"></output></td></tr></tfoot>",
-			    p->max_score);
+			       "<td class=\"num\"><output id=\"rc-total\">%d</output></td></tr></tfoot>",
+			    p->max_score, total);
 	buf_puts(b, "</table></div>"
 		    "<p id=\"rc-status\" class=\"act-status\" role=\"status\" aria-live=\"polite\"></p>");
 	if (ro) {
@@ -405,20 +408,19 @@ static void json_error(struct web_res *w, int status, const char *text)
 	buf_puts(&w->body, "}\n");
 }
 
-/* Parses the grid's values against the positions' maxima: s gets the leading filled
- * positions (*nfilled), *later tells whether a value follows an empty one (kept in the
- * browser, not stored until the gap is filled). ERR_INVALID with a Russian msg naming the
- * position and its maximum. */
+/* Parses the grid's values against the positions' maxima: s[0..*ns-1] gets the values up
+ * to the last one given, RC_SCORE_EMPTY for an empty cell before it (stored as not scored
+ * yet: what follows a gap is kept too); *nfilled counts the scored ones. ERR_INVALID with a
+ * Russian msg naming the position and its maximum. */
 static int parse_scores(const struct procedure *p, const char *const *val, int nval, uint8_t *s,
-			int *nfilled, bool *later, char *msg, size_t n)
+			int *ns, int *nfilled, char *msg, size_t n)
 {
+	*ns = 0;
 	*nfilled = 0;
-	*later = false;
 	if (nval > p->npos) {
 		snprintf(msg, n, "Баллов больше, чем позиций в работе (%d): обновите страницу.", p->npos);
 		return ERR_INVALID;
 	}
-	bool gap = false;
 	for (int i = 0; i < nval; i++) {
 		const char *t = val[i];
 		size_t len = strlen(t);
@@ -426,10 +428,9 @@ static int parse_scores(const struct procedure *p, const char *const *val, int n
 			len--;
 		while (len && (*t == ' ' || *t == '\t'))
 			t++, len--;
-		if (!len) {
-			gap = true;
+		s[i] = RC_SCORE_EMPTY;
+		if (!len)
 			continue;
-		}
 		const struct position *q = &p->pos[i];
 		long x = 0;
 		bool digits = len <= 3;
@@ -447,12 +448,9 @@ static int parse_scores(const struct procedure *p, const char *const *val, int n
 			snprintf(msg, n, "Позиция «%s»: балл %ld больше максимума %d.", q->label, x, q->max);
 			return ERR_INVALID;
 		}
-		if (gap) {
-			*later = true;
-			continue;
-		}
 		s[i] = (uint8_t)x;
-		*nfilled = i + 1;
+		(*nfilled)++;
+		*ns = i + 1;
 	}
 	return 0;
 }
@@ -502,8 +500,7 @@ int page_expert_save(struct web_req *r, struct web_res *w)
 	size_t nq = 0;
 	uint8_t s[PROC_MAX_POSITIONS] = { 0 };
 	char msg[400] = "";
-	int nval = 0, nfilled = 0, rc = ERR_NOMEM;
-	bool later = false;
+	int nval = 0, ns = 0, nfilled = 0, rc = ERR_NOMEM;
 	if (!v || !p || !val)
 		goto out;
 	if (!eid || recheck_task_get(r->db, eid, id, v)) {
@@ -529,15 +526,15 @@ int page_expert_save(struct web_req *r, struct web_res *w)
 	} else if (!v->scan_id[0]) {
 		snprintf(msg, sizeof msg, "Скан этой работы ещё не загружен: оценивать её пока нельзя.");
 		rc = ERR_INVALID;
-	} else if ((rc = parse_scores(p, val, nval > p->npos ? p->npos + 1 : nval, s, &nfilled, &later,
+	} else if ((rc = parse_scores(p, val, nval > p->npos ? p->npos + 1 : nval, s, &ns, &nfilled,
 				      msg, sizeof msg))) {
 		/* msg says which position */
-	} else if (done && (nfilled < p->npos || later)) {
+	} else if (done && nfilled < p->npos) {
 		snprintf(msg, sizeof msg, "Чтобы завершить проверку, заполните все позиции: заполнено %d из %d.",
 			 nfilled, p->npos);
 		rc = ERR_INVALID;
 	} else {
-		rc = recheck_task_save(r->db, eid, id, s, nfilled, done, msg, sizeof msg);
+		rc = recheck_task_save(r->db, eid, id, s, ns, done, msg, sizeof msg);
 		if (rc == ERR_NOTFOUND) {
 			if (js) {
 				json_error(w, 404, "Эта работа вам не назначена.");

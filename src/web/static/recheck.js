@@ -2,8 +2,8 @@
 // to the next position (Enter on the last one goes to «Завершить проверку»); a value that
 // is not a whole number or is above the position's maximum is marked at once and nothing
 // is sent while it stays; every change is saved (a same-origin POST of the grid with js=1:
-// the values p in position order; the server stores the leading filled positions and
-// answers JSON) with a small «сохранено» status; «Завершить проверку» is offered once every
+// the values p in position order; the server stores them, an empty cell between scored
+// ones as not scored yet, and answers JSON) with a small «сохранено» status; «Завершить проверку» is offered once every
 // position is filled and opens the next work of the queue. Without this file the grid is a
 // plain form. No inline script: CSP is default-src 'self'.
 (function () {
@@ -86,7 +86,6 @@
       return post(false).then(function (d) {
         if (!d.ok) { sentKey = null; say(d.error || 'Не сохранено.', true); return; }
         var text = 'сохранено · заполнено ' + d.filled + ' из ' + inputs.length;
-        if (c.gap) text += ' · баллы после пустой позиции сохранятся, когда она будет заполнена';
         if (key === inputs.map(function (i) { return i.value.trim(); }).join('|')) say(text);
       });
     });
