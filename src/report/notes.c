@@ -63,6 +63,11 @@ int note_kind_parse(const char *s)
 
 #define THIN "\xe2\x80\x89" /* U+2009 THIN SPACE: the thousands separator */
 #define NBSP "\xc2\xa0"     /* before «%» and «г.» */
+/* What to do when the territory has no plan of its own, on the page or the command line. */
+#define NO_PLAN_ADVICE(o) \
+	((o)->web ? "выберите план в поле «План мероприятий» или создайте план территории в разделе «Планы " \
+		    "мероприятий»" \
+		  : "создайте его (oko measures) или укажите --plan")
 
 /* An integer with thin spaces between thousands: «12 345». */
 static void fmt_int(char *out, size_t n, long v)
@@ -520,8 +525,8 @@ static int build_plan(struct db *d, const struct scope *sc, const struct note_op
 	if (rc)
 		return rc;
 	if (!found) {
-		err_set(msg, n, "у территории%s%s%s нет плана мероприятий: создайте его (oko measures) или укажите --plan",
-			t.name[0] ? " «" : "", t.name, t.name[0] ? "»" : "");
+		err_set(msg, n, "у территории%s%s%s нет своего плана мероприятий: %s", t.name[0] ? " «" : "", t.name,
+			t.name[0] ? "»" : "", NO_PLAN_ADVICE(o));
 		return ERR_INVALID;
 	}
 	struct doc *doc = doc_new(p.title);
@@ -549,13 +554,13 @@ static int build_plan(struct db *d, const struct scope *sc, const struct note_op
 /* ---- order ---- */
 
 /* The campaign of an order or a note: the one given, else the newest one. */
-static int campaign_resolve(struct db *d, int64_t campaign_id, int64_t *id, char *name, size_t nn, char *msg,
-			    size_t n)
+static int campaign_resolve(struct db *d, const struct note_opts *o, int64_t *id, char *name, size_t nn,
+			    char *msg, size_t n)
 {
 	int rc;
-	if (campaign_id > 0) {
-		*id = campaign_id;
-		rc = plan_campaign_get(d, campaign_id, name, nn);
+	if (o->campaign_id > 0) {
+		*id = o->campaign_id;
+		rc = plan_campaign_get(d, o->campaign_id, name, nn);
 		if (rc == ERR_NOTFOUND)
 			err_set(msg, n, "такой кампании нет в плане-графике");
 		return rc;
@@ -566,7 +571,8 @@ static int campaign_resolve(struct db *d, int64_t campaign_id, int64_t *id, char
 		return rc;
 	if (!nc) {
 		free(c);
-		err_set(msg, n, "в плане-графике нет ни одной кампании: загрузите план-график (oko plan import)");
+		err_set(msg, n, "в плане-графике нет ни одной кампании: загрузите план-график %s",
+			o->web ? "в разделе «План-график»" : "(oko plan import)");
 		return ERR_INVALID;
 	}
 	*id = c[0].id;
@@ -622,7 +628,7 @@ static int build_order(struct db *d, const struct scope *sc, const struct note_o
 		today(date);
 	}
 	int rc = terr_resolve(d, sc, o, &t, msg, n);
-	rc = rc ? rc : campaign_resolve(d, o->campaign_id, &cid, cname, sizeof cname, msg, n);
+	rc = rc ? rc : campaign_resolve(d, o, &cid, cname, sizeof cname, msg, n);
 	rc = rc ? rc : plan_resolve(d, sc, &t, o->plan_id, &p, &found, msg, n);
 	rc = rc ? rc : requisite_get(d, t.level, t.id, &rq, &stored);
 	rc = rc ? rc : plan_rows(d, cid, 0, &t.sc, &prow, &nprow);
@@ -1004,8 +1010,8 @@ static int build_info(struct db *d, const struct scope *sc, const struct note_op
 	if (rc)
 		goto out;
 	if (!school && !found) {
-		err_set(msg, n, "у территории%s%s%s нет плана мероприятий: создайте его (oko measures) или укажите --plan",
-			t.name[0] ? " «" : "", t.name, t.name[0] ? "»" : "");
+		err_set(msg, n, "у территории%s%s%s нет своего плана мероприятий: %s", t.name[0] ? " «" : "", t.name,
+			t.name[0] ? "»" : "", NO_PLAN_ADVICE(o));
 		rc = ERR_INVALID;
 		goto out;
 	}
@@ -1394,7 +1400,7 @@ static int build_analytic(struct db *d, const struct scope *sc, const struct not
 		char cname[PLAN_NAME_MAX];
 		struct plan_row *rows = NULL;
 		size_t nr = 0;
-		rc = campaign_resolve(d, o->campaign_id, &cid, cname, sizeof cname, msg, n);
+		rc = campaign_resolve(d, o, &cid, cname, sizeof cname, msg, n);
 		rc = rc ? rc : plan_rows(d, cid, 0, &t.sc, &rows, &nr);
 		for (size_t i = 0; !rc && i < nr; i++)
 			codes_add(&cs, rows[i].code);
@@ -1408,7 +1414,8 @@ static int build_analytic(struct db *d, const struct scope *sc, const struct not
 			goto out;
 		snprintf(what, sizeof what, "оценочных процедур %d года", o->year);
 	} else {
-		err_set(msg, n, "укажите процедуру (--procedure), кампанию (--campaign) или год (--year)");
+		err_set(msg, n, "%s", o->web ? "выберите процедуру, кампанию или учебный год"
+					    : "укажите процедуру (--procedure), кампанию (--campaign) или год (--year)");
 		return ERR_INVALID;
 	}
 

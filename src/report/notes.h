@@ -49,6 +49,7 @@ struct note_opts {
 	int64_t plan_id;          /* plan, order (its appendix 1), info-note */
 	const char *number;       /* an order's number («136/1»), "" for a blank to fill */
 	const char *date;         /* the document's date 'YYYY-MM-DD' (default: today) */
+	bool web;                 /* a refusal's advice names the page's fields, not options */
 };
 
 /* Builds the document for the scope (a municipal coordinator: its municipality). The

@@ -347,6 +347,17 @@ expect_grep "… on the page, in Russian" "$T/doc" "Такого плана ме
 doc mun "/documents/file?kind=analytic-note&procedure=NO-SUCH&format=pdf"
 expect_eq "an unknown procedure refused" "$code" 404
 expect_grep "… on the page, in Russian" "$T/doc" "Документ не составлен"
+# A refusal in the page's words, with the form as it was sent.
+doc region "/documents/file?kind=info-note&format=pdf&year=2021&number=12%2F3&date=2021-05-14"
+expect_eq "the region without a plan of its own refused" "$code" 400
+expect_grep "… told to choose a plan in the form" "$T/doc" "нет своего плана мероприятий: выберите план в поле «План мероприятий»"
+grep -qE -- "--plan|oko measures" "$T/doc" && fail "… no command-line advice on the page" || ok "… no command-line advice on the page"
+expect_grep "… the format kept" "$T/doc" 'value="pdf" checked'
+expect_grep "… the year kept" "$T/doc" 'name="year" min="2000" max="2100" placeholder="2021" value="2021"'
+expect_grep "… the number kept" "$T/doc" 'value="12/3"'
+expect_grep "… the date kept" "$T/doc" 'name="date" value="2021-05-14"'
+doc region "/documents/file?kind=analytic-note&format=pdf"
+expect_grep "an analytic note without its subject: the page's words" "$T/doc" "выберите процедуру, кампанию или учебный год"
 doc school "/documents/file?kind=order&format=docx"
 expect_eq "a school may not have an order" "$code" 403
 doc school "/documents/file?kind=analytic-note&procedure=VPR-2021-MA-4&format=pdf"

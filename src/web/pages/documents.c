@@ -45,7 +45,8 @@ static bool school_may(enum note_kind k)
 struct form_state {
 	struct web_req *r;
 	struct buf *b;
-	const char *sel;
+	const char *sel; /* the procedure sent */
+	int64_t mun;     /* the municipality sent */
 };
 
 static int proc_option(void *ctx, const struct procedure_item *p)
@@ -65,7 +66,7 @@ static int mun_option(void *ctx, int64_t id, const char *login, const char *name
 {
 	(void)login;
 	struct form_state *s = ctx;
-	html_printf(s->b, "<option value=\"%lld\">", (long long)id);
+	html_printf(s->b, "<option value=\"%lld\"%s>", (long long)id, id == s->mun ? " selected" : "");
 	html_text(s->b, name);
 	buf_puts(s->b, "</option>");
 	return 0;
@@ -79,11 +80,13 @@ static int region_options(void *ctx, int64_t id, const char *login, const char *
 	return unit_children(s->r->db, UNIT_REGION, id, mun_option, s);
 }
 
+/* The form; a refused request comes back with everything it sent chosen and filled in. */
 static int render_form(struct web_req *r, struct web_res *w, int status, const char *alert)
 {
 	struct buf *b = &w->body;
-	const char *kind = web_str(r, "kind");
-	int64_t plan = web_int(r, "plan");
+	const char *kind = web_str(r, "kind"), *format = web_str(r, "format");
+	int64_t plan = web_int(r, "plan"), campaign = web_int(r, "campaign"), year = web_int(r, "year");
+	const char *school_sent = web_str(r, "school"), *number = web_str(r, "number"), *date = web_str(r, "date");
 	bool school = r->user.role == ROLE_SCHOOL;
 	buf_reset(b);
 	w->status = status;
@@ -136,12 +139,13 @@ static int render_form(struct web_req *r, struct web_res *w, int status, const c
 		buf_puts(b, "<label>Кампания <select name=\"campaign\"><option value=\"\">не выбрана</option>");
 		if (!plan_campaigns(r->db, &c, &nc))
 			for (size_t i = 0; i < nc; i++) {
-				html_printf(b, "<option value=\"%lld\">", (long long)c[i].id);
+				html_printf(b, "<option value=\"%lld\"%s>", (long long)c[i].id,
+					    c[i].id == campaign ? " selected" : "");
 				html_text(b, c[i].name);
 				buf_puts(b, "</option>");
 			}
 		free(c);
-		struct form_state s = { r, b, web_str(r, "procedure") };
+		struct form_state s = { r, b, web_str(r, "procedure"), web_int(r, "municipality") };
 		buf_puts(b, "</select></label><label>Процедура <select name=\"procedure\"><option value=\"\">не выбрана"
 			    "</option>");
 		procedure_each(r->db, proc_option, &s);
@@ -153,21 +157,32 @@ static int render_form(struct web_req *r, struct web_res *w, int status, const c
 			buf_puts(b, "</select></label>");
 		}
 		buf_puts(b, "<label>Школа (логин, для справки школы) <input name=\"school\" maxlength=\"64\" "
-			    "pattern=\"[A-Za-z0-9_\\-]+\"></label>");
+			    "pattern=\"[A-Za-z0-9_\\-]+\" value=\"");
+		html_attr(b, school_sent ? school_sent : "");
+		buf_puts(b, "\"></label>");
 	}
 	char today[PLAN_DATE_LEN];
 	web_today(today);
 	html_printf(b, "<label>Учебный год <input type=\"number\" name=\"year\" min=\"2000\" max=\"2100\" "
-		       "placeholder=\"%.4s\"></label>", today);
-	if (!school)
+		       "placeholder=\"%.4s\" value=\"",
+		    today);
+	if (year > 0)
+		html_printf(b, "%lld", (long long)year);
+	buf_puts(b, "\"></label>");
+	if (!school) {
 		buf_puts(b, "<label>Номер приказа <input name=\"number\" maxlength=\"40\" placeholder=\"136/1 — или "
-			    "пусто, чтобы вписать от руки\"></label>");
+			    "пусто, чтобы вписать от руки\" value=\"");
+		html_attr(b, number ? number : "");
+		buf_puts(b, "\"></label>");
+	}
+	bool pdf = format && !strcmp(format, "pdf");
 	buf_puts(b, "<label>Дата документа <input type=\"date\" name=\"date\" value=\"");
-	html_attr(b, today);
-	buf_puts(b, "\"></label><fieldset><legend>Формат</legend><label class=\"check\"><input type=\"radio\" "
-		    "name=\"format\" value=\"docx\" checked> Word (DOCX) — для правки</label><label class=\"check\">"
-		    "<input type=\"radio\" name=\"format\" value=\"pdf\"> PDF — для печати</label></fieldset>"
-		    "<p><button>Получить документ</button></p></form>");
+	html_attr(b, date && *date ? date : today);
+	html_printf(b, "\"></label><fieldset><legend>Формат</legend><label class=\"check\"><input type=\"radio\" "
+		       "name=\"format\" value=\"docx\"%s> Word (DOCX) — для правки</label><label class=\"check\">"
+		       "<input type=\"radio\" name=\"format\" value=\"pdf\"%s> PDF — для печати</label></fieldset>"
+		       "<p><button>Получить документ</button></p></form>",
+		    pdf ? "" : " checked", pdf ? " checked" : "");
 	html_end(r, w);
 	return 0;
 }
@@ -241,6 +256,7 @@ int page_documents_file(struct web_req *r, struct web_res *w)
 		.plan_id = web_int(r, "plan"),
 		.number = web_str(r, "number"),
 		.date = web_str(r, "date"),
+		.web = true,
 	};
 	if (o.procedure && !*o.procedure)
 		o.procedure = NULL;
