@@ -136,6 +136,33 @@ char *risk_value_number(char *out, size_t n, const struct risk_value_words *w, d
 	return out;
 }
 
+char *risk_years_words(char *out, size_t n, const char *years)
+{
+	struct buf b = BUF_INIT;
+	for (const char *y = years; *y; y++) {
+		if (*y != ' ')
+			buf_putc(&b, *y);
+		else if (y[1] && y[1] != ' ')
+			buf_puts(&b, ", ");
+	}
+	str_copy_utf8(out, n, buf_str(&b));
+	buf_free(&b);
+	return out;
+}
+
+void risk_top_sign_words(struct buf *out, const struct run_risk *x, bool with_procedure)
+{
+	const struct stat_sign_info *s = stat_sign_find(x->top_sign);
+	char proc[200];
+	if (!s && !*x->top_sign)
+		return;
+	buf_puts(out, s ? s->title : "признак без описания");
+	if (with_procedure && *x->top_procedure)
+		buf_printf(out, " (%s)", risk_procedure_words(proc, sizeof proc, x->top_procedure));
+	if (!x->top_flagged)
+		buf_puts(out, " — ниже своего порога");
+}
+
 char *risk_procedure_words(char *out, size_t n, const char *code)
 {
 	/* KIND-YEAR-SUBJECT-GRADE */
@@ -551,10 +578,11 @@ struct doc *risk_card_doc(const struct risk_card *c)
 		rows[1][1] = place;
 		for (size_t i = 0; i < sizeof rows / sizeof *rows; i++)
 			doc_table_row(d, rows[i]);
-		char works[RU_NUM_MAX];
+		char works[RU_NUM_MAX], years[200];
 		doc_table_row(d, (const char *const[]){ "Работ", ru_int(works, sizeof works, k->works) });
 		if (*k->years_flagged)
-			doc_table_row(d, (const char *const[]){ "Годы с официальными признаками", k->years_flagged });
+			doc_table_row(d, (const char *const[]){ "Годы с официальными признаками",
+								risk_years_words(years, sizeof years, k->years_flagged) });
 		doc_table_end(d);
 	} else {
 		doc_para(d, DOC_BODY, DOC_ALIGN_DEFAULT, false, "В этом анализе у школы нет признаков.");
@@ -605,7 +633,7 @@ struct doc *risk_list_doc_begin(const struct run_info *run, const char *territor
 
 void risk_list_doc_row(struct doc *d, const struct run_risk *x)
 {
-	char rank[RU_NUM_MAX], risk[RU_NUM_MAX], c[3][RU_NUM_MAX], proc[200];
+	char rank[RU_NUM_MAX], risk[RU_NUM_MAX], c[3][RU_NUM_MAX];
 	char flags[3 * RU_NUM_MAX + 8];
 	snprintf(flags, sizeof flags, "%s / %s / %s", ru_int(c[0], sizeof c[0], x->official_flags),
 		 ru_int(c[1], sizeof c[1], x->published_flags), ru_int(c[2], sizeof c[2], x->own_flags));
@@ -613,12 +641,7 @@ void risk_list_doc_row(struct doc *d, const struct run_risk *x)
 	buf_puts(&school, x->name);
 	if (x->listed)
 		buf_puts(&school, " (в списке oko)");
-	const struct stat_sign_info *s = stat_sign_find(x->top_sign);
-	if (s || *x->top_sign) {
-		buf_puts(&top, s ? s->title : "признак без описания");
-		if (*x->top_procedure)
-			buf_printf(&top, " (%s)", risk_procedure_words(proc, sizeof proc, x->top_procedure));
-	}
+	risk_top_sign_words(&top, x, true);
 	const char *cells[6] = { ru_int(rank, sizeof rank, x->rank), buf_str(&school), x->municipality,
 				 ru_num(risk, sizeof risk, x->risk, 1), flags, buf_str(&top) };
 	doc_table_row(d, cells);

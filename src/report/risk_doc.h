@@ -20,6 +20,7 @@
 #ifndef OKO_REPORT_RISK_DOC_H
 #define OKO_REPORT_RISK_DOC_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "base/buf.h"
@@ -33,6 +34,14 @@
 void risk_detail_words(struct buf *out, const char *sign, const char *detail);
 /* «ВПР, математика, 4 класс, 2021» into out (n bytes); returns out. */
 char *risk_procedure_words(char *out, size_t n, const char *code);
+/* The sign that gave most of a school's risk as the risk list's downloads name it: its
+ * title, then « — ниже своего порога» when it is not one of the school's flags (the page
+ * says «больше всего в риск дал признак ниже своего порога»: the card does not show such a
+ * sign), and « (procedure in words)» when with_procedure; "" when the run names none. */
+void risk_top_sign_words(struct buf *out, const struct run_risk *x, bool with_procedure);
+/* The years with official flags as the run stores them («2020 2021») in words: «2020, 2021»
+ * into out (n bytes); returns out. */
+char *risk_years_words(char *out, size_t n, const char *years);
 /* A value: «—» for NaN, an integer as «1 234», else 1 decimal from 10 up, 2 below; returns out. */
 char *risk_number(char *out, size_t n, double v);
 

@@ -230,11 +230,18 @@ page_logins() { grep -o 'href="/risk/[A-Za-z0-9_-]*"' "$T/body" | grep -v '/risk
 page_logins >"$T/page_rank"
 curl -s -b "$T/region.jar" -o "$T/risk.csv" -w '%{http_code}' "$URL/risk/export?format=csv&all=1" >"$T/code"
 expect_eq "the list exports as CSV" "$(cat "$T/code")" 200
-expect_eq "the export's header" "$(head -1 "$T/risk.csv" | tr -d '\r')" "Место,Школа,Логин,Муниципалитет,Тип,Риск,В списке oko,Официальных признаков,Опубликованных критериев,Признаков oko,Работ,Главный признак,Процедура,Код процедуры,Почему в списке,Годы с признаками"
+expect_eq "the export's header" "$(head -1 "$T/risk.csv" | tr -d '\r')" "Место,Школа,Логин,Муниципалитет,Тип,Риск,В списке oko,Официальных признаков,Опубликованных критериев,Признаков oko,Работ,Главный признак,Процедура,Код процедуры,Почему в списке,Годы с официальными признаками"
 # The export's rows are the page's, in its order (the page shows the first 50).
 tail -n +2 "$T/risk.csv" | head -50 | python3 -c 'import csv,sys; [print(r[2]) for r in csv.reader(sys.stdin)]' >"$T/csv_rank"
 expect_eq "the export's rows are the page's" "$(md5sum <"$T/csv_rank")" "$(md5sum <"$T/page_rank")"
 expect_eq "the export has every school of the run" "$(($(wc -l <"$T/risk.csv") - 1))" "$(sql "SELECT count(*) FROM school_risk WHERE run_id = $R2")"
+# Its main sign says what the page says: a sign under its own threshold is marked so.
+expect_eq "the export marks each main sign under its threshold" \
+	"$(tail -n +2 "$T/risk.csv" | python3 -c 'import csv,sys; print(sum(r[11].endswith(" — ниже своего порога") for r in csv.reader(sys.stdin)))')" \
+	"$(sql "SELECT count(*) FROM school_risk k WHERE k.run_id = $R2 AND k.top_sign IS NOT NULL
+		AND NOT EXISTS (SELECT 1 FROM sign_result g WHERE g.run_id = k.run_id AND g.school_id = k.school_id AND g.sign = k.top_sign)")"
+expect_eq "… and years with a comma" \
+	"$(tail -n +2 "$T/risk.csv" | python3 -c 'import csv,sys; print(sum(" " in r[15] and ", " not in r[15] for r in csv.reader(sys.stdin)))')" 0
 curl -s -b "$T/region.jar" -D "$T/hdr" -o "$T/risk.xlsx" "$URL/risk/export?format=xlsx" >/dev/null
 check "the list exports as XLSX" grep -qi 'spreadsheetml' "$T/hdr"
 check "… a workbook" test "$(head -c 2 "$T/risk.xlsx")" = PK

@@ -160,12 +160,42 @@ static void test_value_words(void **state)
 	assert_string_equal(risk_value_number(t, sizeof t, &w, 0.42), "0,42");
 }
 
+/* The risk list's words for the years with official flags and for its main sign. */
+static void test_list_words(void **state)
+{
+	(void)state;
+	char y[64];
+	assert_string_equal(risk_years_words(y, sizeof y, "2020 2021"), "2020, 2021");
+	assert_string_equal(risk_years_words(y, sizeof y, "2019 2020 2021"), "2019, 2020, 2021");
+	assert_string_equal(risk_years_words(y, sizeof y, "2021"), "2021");
+	assert_string_equal(risk_years_words(y, sizeof y, ""), "");
+	const struct stat_sign_info *si = stat_sign_find("mean_inflated");
+	assert_non_null(si);
+	struct run_risk x = { .top_sign = "mean_inflated", .top_procedure = "VPR-2021-MA-4", .top_flagged = true };
+	struct buf b = BUF_INIT;
+	risk_top_sign_words(&b, &x, true);
+	char want[400];
+	snprintf(want, sizeof want, "%s (ВПР, математика, 4 класс, 2021)", si->title);
+	assert_string_equal(buf_str(&b), want);
+	buf_reset(&b);
+	x.top_flagged = false;
+	risk_top_sign_words(&b, &x, false);
+	snprintf(want, sizeof want, "%s — ниже своего порога", si->title);
+	assert_string_equal(buf_str(&b), want);
+	buf_reset(&b);
+	x.top_sign = "";
+	risk_top_sign_words(&b, &x, true);
+	assert_string_equal(buf_str(&b), "");
+	buf_free(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_complete),
 		cmocka_unit_test(test_signs_csv),
 		cmocka_unit_test(test_value_words),
+		cmocka_unit_test(test_list_words),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

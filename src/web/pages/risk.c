@@ -306,8 +306,9 @@ static void risk_row(struct buf *b, const struct run_risk *x, int verdict)
 		buf_puts(b, "</small>");
 	}
 	if (*x->years_flagged) {
+		char years[200];
 		buf_puts(b, "<br><small>годы с официальными признаками: ");
-		html_text(b, x->years_flagged);
+		html_text(b, risk_years_words(years, sizeof years, x->years_flagged));
 		if (x->consecutive_years > 1)
 			html_printf(b, " (подряд: %ld)", x->consecutive_years);
 		buf_puts(b, "</small>");
@@ -438,7 +439,7 @@ out:
 static const char *const export_head[] = {
 	"Место", "Школа", "Логин", "Муниципалитет", "Тип", "Риск", "В списке oko", "Официальных признаков",
 	"Опубликованных критериев", "Признаков oko", "Работ", "Главный признак", "Процедура", "Код процедуры",
-	"Почему в списке", "Годы с признаками", NULL
+	"Почему в списке", "Годы с официальными признаками", NULL
 };
 
 struct export_ctx {
@@ -451,7 +452,8 @@ static int export_row(void *ctx, const struct run_risk *x)
 	struct export_ctx *e = ctx;
 	struct table_writer *t = e->t;
 	char risk[RU_NUM_MAX], proc[200];
-	const struct stat_sign_info *s = stat_sign_find(x->top_sign);
+	struct buf top = BUF_INIT;
+	risk_top_sign_words(&top, x, false);
 	table_writer_int(t, x->rank);
 	table_writer_text(t, x->name);
 	table_writer_text(t, x->login);
@@ -463,11 +465,13 @@ static int export_row(void *ctx, const struct run_risk *x)
 	table_writer_int(t, x->published_flags);
 	table_writer_int(t, x->own_flags);
 	table_writer_int(t, x->works);
-	table_writer_text(t, s ? s->title : "");
+	table_writer_text(t, buf_str(&top));
+	buf_free(&top);
 	table_writer_text(t, *x->top_procedure ? risk_procedure_words(proc, sizeof proc, x->top_procedure) : "");
 	table_writer_text(t, x->top_procedure);
 	table_writer_text(t, why(x));
-	table_writer_text(t, x->years_flagged);
+	char years[200];
+	table_writer_text(t, risk_years_words(years, sizeof years, x->years_flagged));
 	return e->rc = table_writer_end_row(t);
 }
 
@@ -648,7 +652,8 @@ static void evidence_tiles(struct web_req *r, struct buf *b, int64_t run, int64_
 	}
 	if (*k.years_flagged) {
 		buf_puts(b, "<p>Годы с официальными признаками: ");
-		html_text(b, k.years_flagged);
+		char years[200];
+		html_text(b, risk_years_words(years, sizeof years, k.years_flagged));
 		if (k.consecutive_years > 1)
 			html_printf(b, " (подряд: %ld)", k.consecutive_years);
 		buf_puts(b, ".</p>");
