@@ -105,4 +105,9 @@ get sch /upload
 expect_grep "upload form: procedures by title" "$T/body" '<option value="VPR-2021-MA-4" title="VPR-2021-MA-4">ВПР, математика, 4 класс, 2021</option>'
 no_machine_words "upload form"
 
+# A number a page says in its sentences goes through html_int / html_count, which group its
+# thousands («Проведений: 5 542»); a bare %zu/%ld/%lld in Russian text printed «5542».
+root=$(cd "$(dirname "$0")/../.." && pwd)
+lacks "pages print counts with the Russian grouping" <(grep -rnP 'html_printf\(b, "[^"]*[\x{0400}-\x{04FF}][^"]*%(zu|ld|lld)' "$root/src/web/pages") '.'
+
 echo "1..$_n"

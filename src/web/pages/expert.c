@@ -57,7 +57,11 @@ static const char *check_word(int check_no)
 /* «проверено 3 из 10 работ» (the genitive after «из»: «из 1 работы», «из 5 работ»). */
 static void overall(struct buf *b, long done, long all)
 {
-	html_printf(b, "проверено %ld из %ld %s", done, all, str_plural(all, "работы", "работ", "работ"));
+	buf_puts(b, "проверено ");
+	html_int(b, done);
+	buf_puts(b, " из ");
+	html_int(b, all);
+	html_printf(b, " %s", str_plural(all, "работы", "работ", "работ"));
 }
 
 static long count_done(const struct rc_task *v, size_t n)

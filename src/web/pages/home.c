@@ -185,7 +185,9 @@ static int school_result_row(void *ctx, const struct summary_school_result *x)
 	buf_puts(b, "</td><td class=\"num\">");
 	if (x->written)
 		html_num(b, x->mean, 1);
-	html_printf(b, " из %ld</td><td class=\"num\">", x->max_score);
+	buf_puts(b, " из ");
+	html_int(b, x->max_score);
+	buf_puts(b, "</td><td class=\"num\">");
 	html_int(b, x->problems);
 	buf_puts(b, "</td></tr>");
 	return 0;

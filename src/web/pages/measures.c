@@ -1203,7 +1203,9 @@ static void measure_facts(struct web_req *r, struct buf *b, const struct mp_meas
 	if (!mplan_blocks(r->db, p->id, &k, &nk))
 		for (size_t i = 0; i < nk; i++)
 			if (k[i].id == m->block_id) {
-				html_printf(b, "<dt>Направление</dt><dd>%zu. ", i + 1);
+				buf_puts(b, "<dt>Направление</dt><dd>");
+				html_int(b, (long)(i + 1));
+				buf_puts(b, ". ");
 				html_text(b, k[i].title);
 				buf_puts(b, "</dd>");
 			}

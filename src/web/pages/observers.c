@@ -396,8 +396,9 @@ static void sittings_table(struct web_req *r, struct buf *b, int64_t cid, struct
 	for (size_t i = 0; i < n; i++)
 		if (!mid || v[i].municipality_id == mid)
 			v[kept++] = v[i];
-	html_printf(b, "<p class=\"muted\">Проведений: %zu. «Вручную» — выбор координатора; он "
-		       "сохраняется при автоматическом назначении.</p>", kept);
+	buf_puts(b, "<p class=\"muted\">Проведений: ");
+	html_int(b, (long)kept);
+	buf_puts(b, ". «Вручную» — выбор координатора; он сохраняется при автоматическом назначении.</p>");
 	buf_puts(b, "<div class=\"scroll\"><table class=\"sittings\"><thead><tr><th>Дата</th><th>Время</th>"
 		    "<th>Процедура</th><th>Школа</th><th>Наблюдатель</th><th>Акт</th><th>Видео</th>"
 		    "<th>Изменить</th></tr></thead><tbody>");

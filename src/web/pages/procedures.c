@@ -186,9 +186,11 @@ static void problems(struct buf *b, const struct diag_list *d)
 		buf_puts(b, "</td></tr>");
 	}
 	buf_puts(b, "</tbody></table></div>");
-	if (d->dropped)
-		html_printf(b, "<p>… и ещё %zu %s.</p>", d->dropped,
-			    str_plural((long)d->dropped, "сообщение", "сообщения", "сообщений"));
+	if (d->dropped) {
+		buf_puts(b, "<p>… и ещё ");
+		html_count(b, (long)d->dropped, "сообщение", "сообщения", "сообщений");
+		buf_puts(b, ".</p>");
+	}
 }
 
 /* The list page, with a message (and the problems of a refused KIM, and what was typed

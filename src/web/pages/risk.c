@@ -309,8 +309,11 @@ static void risk_row(struct buf *b, const struct run_risk *x, int verdict)
 		char years[200];
 		buf_puts(b, "<br><small>годы с официальными признаками: ");
 		html_text(b, risk_years_words(years, sizeof years, x->years_flagged));
-		if (x->consecutive_years > 1)
-			html_printf(b, " (подряд: %ld)", x->consecutive_years);
+		if (x->consecutive_years > 1) {
+			buf_puts(b, " (подряд: ");
+			html_int(b, x->consecutive_years);
+			buf_puts(b, ")");
+		}
 		buf_puts(b, "</small>");
 	}
 	buf_puts(b, "</td><td class=\"num\">");
@@ -654,8 +657,11 @@ static void evidence_tiles(struct web_req *r, struct buf *b, int64_t run, int64_
 		buf_puts(b, "<p>Годы с официальными признаками: ");
 		char years[200];
 		html_text(b, risk_years_words(years, sizeof years, k.years_flagged));
-		if (k.consecutive_years > 1)
-			html_printf(b, " (подряд: %ld)", k.consecutive_years);
+		if (k.consecutive_years > 1) {
+			buf_puts(b, " (подряд: ");
+			html_int(b, k.consecutive_years);
+			buf_puts(b, ")");
+		}
 		buf_puts(b, ".</p>");
 	}
 	snprintf(top, ntop, "%s", k.top_procedure);

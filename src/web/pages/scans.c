@@ -121,7 +121,9 @@ static long missing(const struct works *x)
 /* «нет сканов для 3 работ: 10234, 10235 (ВПР, математика, 4 класс, 2021), …» */
 static void missing_line(struct buf *b, const struct works *x, long m)
 {
-	html_printf(b, "Нет сканов для %ld %s: ", m, str_plural(m, "работы", "работ", "работ"));
+	buf_puts(b, "Нет сканов для ");
+	html_int(b, m);
+	html_printf(b, " %s: ", str_plural(m, "работы", "работ", "работ"));
 	int64_t proc = -1;
 	bool first = true;
 	for (size_t i = 0; i < x->n; i++) {

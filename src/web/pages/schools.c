@@ -323,8 +323,10 @@ static int alias_row(void *ctx, const struct registry_alias *a)
 	html_text(b, a->school_name);
 	buf_puts(b, "</td><td>");
 	html_text(b, a->reason);
-	if (open && a->results)
-		html_printf(b, "; у %s результатов: %lld", "второй школы", (long long)a->results);
+	if (open && a->results) {
+		buf_puts(b, "; у второй школы результатов: ");
+		html_int(b, (long)a->results);
+	}
 	buf_puts(b, "</td><td>");
 	if (open) {
 		for (int k = 0; k < 2; k++) {
