@@ -196,10 +196,12 @@ expect_eq "the queue" "$code" 200
 expect_grep "the queue says which check" "$T/body" "вторая"
 expect_grep "the queue names the procedure" "$T/body" "ВПР, математика, 4 класс, 2021"
 expect_grep "the queue shows positions filled" "$T/body" "заполнено 0 из"
+expect_grep "… and each work's number (one code may come from two schools)" "$T/body" "<tr><td class=\"num\">$task</td>"
 get expert /expert
 expect_grep "a user not linked to the registry is told so" "$T/body" "не связана с реестром экспертов"
 get exp1 "/expert/$task"
 expect_eq "the task page" "$code" 200
+expect_grep "… named by its number too" "$T/body" "<small class=\"muted\">№"$'\xc2\xa0'"$task</small></h1>"
 expect_grep "the scan is embedded" "$T/body" "<img class=\"rc-scan-img\" src=\"/expert/$task/scan\""
 expect_grep "score inputs are numeric" "$T/body" 'inputmode="numeric"'
 expect_grep "the grid's script" "$T/body" "/static/recheck.js"

@@ -178,14 +178,15 @@ int page_expert(struct web_req *r, struct web_res *w)
 		html_text(b, v[0].title);
 		buf_puts(b, "</h2>");
 	}
-	buf_puts(b, "<div class=\"scroll\"><table class=\"rc-queue\"><thead><tr>");
+	/* The check's number tells works apart: works of different schools may carry one code. */
+	buf_puts(b, "<div class=\"scroll\"><table class=\"rc-queue\"><thead><tr><th class=\"num\">№</th>");
 	if (!one)
 		buf_puts(b, "<th>Процедура</th>");
 	buf_puts(b, "<th>Код участника</th><th>Проверка</th><th>Позиции</th><th>Состояние</th>"
 		    "<th></th></tr></thead><tbody>");
 	for (size_t i = 0; i < n; i++) {
 		const struct rc_task *t = &v[i];
-		buf_puts(b, "<tr>");
+		html_printf(b, "<tr><td class=\"num\">%lld</td>", (long long)t->id);
 		if (!one) {
 			buf_puts(b, "<td>");
 			html_text(b, t->title);
@@ -343,7 +344,7 @@ static int task_page(struct web_req *r, struct web_res *w, int64_t eid, int64_t 
 	}
 	buf_puts(b, "</p><h1>Работа ");
 	html_text(b, v->t.code);
-	buf_puts(b, "</h1><p class=\"lead\">");
+	html_printf(b, " <small class=\"muted\">№\xC2\xA0%lld</small></h1><p class=\"lead\">", (long long)v->t.id);
 	html_text(b, v->t.title);
 	html_printf(b, " · %s проверка</p>", check_word(v->t.check_no));
 	if (error) {
