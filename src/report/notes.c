@@ -241,8 +241,30 @@ struct terr {
 static int terr_school(struct db *d, const struct scope *sc, const char *login, struct terr *t,
 		       char *msg, size_t n);
 
-static int terr_resolve(struct db *d, const struct scope *sc, const struct note_opts *o, struct terr *t,
-			char *msg, size_t n)
+/* The territory of a plan the scope sees (level, id and the figures' scope); false when the
+ * plan is unknown or outside the scope (the caller's plan_resolve says so). */
+static bool plan_terr(struct db *d, const struct scope *sc, int64_t plan_id, struct terr *t)
+{
+	struct mp_plan *p = xcalloc(1, sizeof *p);
+	bool ok = !mplan_get(d, plan_id, p) && mplan_in_scope(d, sc, plan_id);
+	if (ok) {
+		t->level = p->level;
+		t->id = p->level == MP_SCHOOL ? p->school_id : p->level == MP_MUNICIPALITY ? p->municipality_id
+										   : p->region_id;
+		t->sc = (struct scope){ p->level == MP_SCHOOL		? SCOPE_SCHOOL
+					: p->level == MP_MUNICIPALITY ? SCOPE_MUNICIPALITY
+								      : SCOPE_REGION,
+					t->id };
+		ok = t->id > 0;
+	}
+	free(p);
+	return ok;
+}
+
+/* The territory a document is about: the school or municipality given, else (by_plan) the
+ * territory of the plan given, else the scope's own. */
+static int terr_resolve(struct db *d, const struct scope *sc, const struct note_opts *o, bool by_plan,
+			struct terr *t, char *msg, size_t n)
 {
 	memset(t, 0, sizeof *t);
 	int rc = 0;
@@ -256,6 +278,8 @@ static int terr_resolve(struct db *d, const struct scope *sc, const struct note_
 		t->level = MP_MUNICIPALITY;
 		t->id = o->municipality_id;
 		t->sc = (struct scope){ SCOPE_MUNICIPALITY, t->id };
+	} else if (by_plan && o->plan_id > 0 && plan_terr(d, sc, o->plan_id, t)) {
+		/* t is the plan's territory */
 	} else if (sc->kind == SCOPE_MUNICIPALITY) {
 		t->level = MP_MUNICIPALITY;
 		t->id = sc->id;
@@ -520,7 +544,7 @@ static int build_plan(struct db *d, const struct scope *sc, const struct note_op
 	struct mp_plan p;
 	bool found = false;
 	int rc = o->school && *o->school ? terr_school(d, sc, o->school, &t, msg, n)
-					 : terr_resolve(d, sc, o, &t, msg, n);
+					 : terr_resolve(d, sc, o, true, &t, msg, n);
 	rc = rc ? rc : plan_resolve(d, sc, &t, o->plan_id, &p, &found, msg, n);
 	if (rc)
 		return rc;
@@ -627,7 +651,7 @@ static int build_order(struct db *d, const struct scope *sc, const struct note_o
 	} else {
 		today(date);
 	}
-	int rc = terr_resolve(d, sc, o, &t, msg, n);
+	int rc = terr_resolve(d, sc, o, false, &t, msg, n);
 	rc = rc ? rc : campaign_resolve(d, o, &cid, cname, sizeof cname, msg, n);
 	rc = rc ? rc : plan_resolve(d, sc, &t, o->plan_id, &p, &found, msg, n);
 	rc = rc ? rc : requisite_get(d, t.level, t.id, &rq, &stored);
@@ -996,7 +1020,7 @@ static int build_info(struct db *d, const struct scope *sc, const struct note_op
 		today(date);
 	date_words(date, date_w, sizeof date_w);
 	date_dots(date, dd, sizeof dd);
-	int rc = school ? terr_school(d, sc, o->school, &t, msg, n) : terr_resolve(d, sc, o, &t, msg, n);
+	int rc = school ? terr_school(d, sc, o->school, &t, msg, n) : terr_resolve(d, sc, o, true, &t, msg, n);
 	rc = rc ? rc : plan_resolve(d, sc, &t, o->plan_id, &p, &found, msg, n);
 	if (rc)
 		return rc;
@@ -1372,7 +1396,7 @@ static int build_analytic(struct db *d, const struct scope *sc, const struct not
 	char what[600] = "", date[PLAN_DATE_LEN], date_w[64];
 	int64_t cid = 0;
 	int rc = o->school && *o->school ? terr_school(d, sc, o->school, &t, msg, n)
-					 : terr_resolve(d, sc, o, &t, msg, n);
+					 : terr_resolve(d, sc, o, false, &t, msg, n);
 	if (rc)
 		return rc;
 	if (o->date && *o->date && !plan_date_valid(o->date)) {
@@ -1841,7 +1865,7 @@ int note_chart_marks(struct db *d, const struct scope *sc, const char *procedure
 	enum fisoko_kind fk;
 	int64_t fid;
 	char msg[200];
-	int rc = terr_resolve(d, sc, &o, &t, msg, sizeof msg);
+	int rc = terr_resolve(d, sc, &o, false, &t, msg, sizeof msg);
 	if (rc || (rc = fisoko_unit(&t, &fk, &fid)))
 		return rc;
 	if ((rc = fisoko_build(d, procedure, fk, fid, &fr)))

@@ -370,6 +370,12 @@ get mun /measures
 expect_grep "… which its municipality sees" "$T/body" "/measures/$spid\""
 doc school "/documents/file?kind=plan&plan=$spid&format=docx"
 expect_eq "the school's own plan as DOCX" "$code" 200
+# The municipality's info-note on the school's plan is about that school, not the district.
+doc mun "/documents/file?kind=info-note&plan=$spid&format=docx"
+expect_eq "the info-note of a school's plan" "$code" 200
+unzip -p "$T/doc" word/document.xml | tr -d '\n' | sed 's/<[^>]*>//g' >"$T/sinfo.txt"
+expect_grep "… is about the school" "$T/sinfo.txt" "в образовательной организации: $(sql "SELECT name FROM school WHERE id = $s1")"
+grep -q "муниципального образования" "$T/sinfo.txt" && fail "… not the municipality" || ok "… not the municipality"
 doc school "/documents/file?kind=info-note&format=pdf"
 expect_eq "the school's own info-note" "$code" 200
 [ "$code" = 200 ] || grep -o 'class="alert"[^<]*<' "$T/doc" | sed 's/^/# /'
