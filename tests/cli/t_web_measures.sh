@@ -158,6 +158,11 @@ expect_grep "… with the text typed" "$T/body" "Совещание с дире�
 expect_grep "… and the responsible typed" "$T/body" "Комитет по образованию"
 expect_eq "… nothing stored" "$(sql "SELECT text FROM measure WHERE id = $mid")" "Совещание с руководителями школ"
 get mun "/measure/$mid2"
+# The move and delete buttons sit in a row: their forms are in a div (a <p> cannot hold a
+# form: the browser closes it, and the buttons stacked with no space between).
+grep -qE '<p class="actions"><form' "$T/body" && fail "the measure's buttons are not forms in a paragraph" \
+	|| ok "the measure's buttons are not forms in a paragraph"
+expect_grep "… but in a div of actions" "$T/body" '<div class="actions"><form class="inline"'
 grep -q "<dt>Учёт специфики территории</dt>" "$T/body" && fail "a measure without specifics shows none" \
 	|| ok "a measure without specifics shows none"
 get mun "/measures/$pid"

@@ -1278,12 +1278,13 @@ static void measure_edit(struct web_req *r, struct buf *b, const struct mp_measu
 		    (long long)m->id);
 	html_csrf(r, b);
 	measure_inputs(b, m);
-	buf_puts(b, "<p><button>Сохранить</button></p></form></details><p class=\"actions\">");
+	/* A div: a <p> cannot hold the forms (the parser closes it), and the buttons stacked. */
+	buf_puts(b, "<p><button>Сохранить</button></p></form></details><div class=\"actions\">");
 	move_form(r, b, m->id, "up", "Выше", "Переместить выше");
 	move_form(r, b, m->id, "down", "Ниже", "Переместить ниже");
 	html_printf(b, "<form class=\"inline\" method=\"post\" action=\"/measure/%lld/delete\">", (long long)m->id);
 	html_csrf(r, b);
-	buf_puts(b, "<button class=\"secondary\">Удалить мероприятие</button></form></p></section>");
+	buf_puts(b, "<button class=\"secondary\">Удалить мероприятие</button></form></div></section>");
 }
 
 /* The measure's page; f: the flash of a post; sent: a refused change's fields, shown in the
