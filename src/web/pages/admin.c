@@ -161,7 +161,7 @@ static void territory_fields(struct web_req *r, struct buf *b, const char *regio
 {
 	const struct scope all = { SCOPE_ALL, 0 };
 	buf_puts(b, "<label>Регион (для регионального координатора) <select name=\"scope_region\">"
-		    "<option value=\"\">весь регион (без привязки)</option>");
+		    "<option value=\"\">все регионы</option>");
 	registry_region_each(r->db, name_option, &(struct opts){ b, region });
 	buf_puts(b, "</select></label><label>Муниципалитет (для муниципального координатора) "
 		    "<select name=\"scope_municipality\"><option value=\"\">—</option>");
