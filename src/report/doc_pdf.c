@@ -31,6 +31,36 @@ struct para_fmt {
 	double before, after; /* pt */
 };
 
+/* Typographic binding without changing the text (the PDF's text layer stays as given): no
+ * line break after «№» or between a number and its «%», each held with the word after it. */
+static void no_breaks(PangoLayout *l, const char *t)
+{
+	static const char no[] = "\xE2\x84\x96 "; /* «№ » */
+	PangoAttrList *a = NULL;
+	for (const char *s = t; *s; s++) {
+		const char *from = NULL, *to = NULL;
+		if (!strncmp(s, no, sizeof no - 1) && s[sizeof no - 1] && s[sizeof no - 1] != ' ')
+			from = s, to = s + sizeof no - 1;
+		else if (*s >= '0' && *s <= '9' && s[1] == ' ' && s[2] == '%')
+			from = s, to = s + 2;
+		if (!from)
+			continue;
+		while (*to && *to != ' ' && *to != '\n')
+			to++;
+		if (!a)
+			a = pango_attr_list_new();
+		PangoAttribute *x = pango_attr_allow_breaks_new(FALSE);
+		x->start_index = (guint)(from - t);
+		x->end_index = (guint)(to - t);
+		pango_attr_list_insert(a, x);
+		s = to - 1;
+	}
+	if (a) {
+		pango_layout_set_attributes(l, a);
+		pango_attr_list_unref(a);
+	}
+}
+
 static PangoLayout *layout(struct pdf *p, double w, const char *text, const struct para_fmt *f)
 {
 	char font[64];
@@ -46,6 +76,8 @@ static PangoLayout *layout(struct pdf *p, double w, const char *text, const stru
 	pango_layout_set_justify(l, f->justify);
 	pango_layout_set_indent(l, (int)(f->indent * PANGO_SCALE));
 	pango_layout_set_text(l, text ? text : "", -1);
+	if (text)
+		no_breaks(l, text);
 	return l;
 }
 

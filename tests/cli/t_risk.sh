@@ -199,6 +199,8 @@ pdftotext "$T/list.pdf" "$T/list_raw.txt" 2>/dev/null
 flat=$(tr '\n' ' ' <"$T/list_raw.txt" | tr -s ' ')
 [[ "$flat" == *"${top_name:0:12}"* ]] && ok "the list's PDF names the top school" || fail "the list's PDF names the top school ($top_name)"
 grep -q 'VPR-[0-9]' "$T/list.txt" && fail "the list's PDF has no procedure codes" || ok "the list's PDF has no procedure codes"
+# «№» stays with its number: no line of the narrow school column ends with it.
+expect_eq "the list's PDF keeps «№» with its number" "$(pdftotext -raw "$T/list.pdf" - | grep -c '№$')" 0
 grep -Eq 'mean_inflated|boundary_peak|journal_gap|twins' "$T/list.txt" && fail "the list's PDF has no sign identifiers" || ok "the list's PDF has no sign identifiers"
 code=$(curl -s -o "$T/mlist.pdf" -w '%{http_code}' -b "$T/mun.jar" "$URL/risk/pdf?all=1")
 expect_eq "a municipality's list PDF" "$code" 200
