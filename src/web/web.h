@@ -369,6 +369,10 @@ int page_login_post(struct web_req *r, struct web_res *w);
 int page_logout(struct web_req *r, struct web_res *w);
 int page_home(struct web_req *r, struct web_res *w);
 int page_schools(struct web_req *r, struct web_res *w);
+/* <datalist id="id"> of the schools the scope sees, by name: each a login (the value) with
+ * its name and municipality, for an input that takes a school's login
+ * (list="id"): the user types a name and gets the login. */
+void web_school_datalist(struct web_req *r, struct buf *b, const struct scope *sc, const char *id);
 int page_school(struct web_req *r, struct web_res *w);
 int page_school_aliases(struct web_req *r, struct web_res *w);
 int page_school_aliases_post(struct web_req *r, struct web_res *w);

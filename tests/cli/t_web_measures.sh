@@ -323,6 +323,11 @@ expect_eq "… not into another municipality's plan" "$code" 404
 doc() { code=$(curl -s -o "$T/doc" -D "$T/h" -w '%{http_code}' -b "$T/$1.jar" "$URL$2"); tr -d '\r' <"$T/h" >"$T/h2"; }
 get mun /documents
 expect_eq "the documents page" "$code" 200
+# The school is chosen by its name from the municipality's own schools.
+expect_grep "… offers the municipality's schools by name" "$T/body" \
+	"<option value=\"$(sql "SELECT login FROM school WHERE municipality_id = $mun_id ORDER BY name LIMIT 1")\">"
+other_login=$(sql "SELECT login FROM school WHERE municipality_id = $other_id ORDER BY name LIMIT 1")
+grep -q "<option value=\"$other_login\">" "$T/body" && fail "… not another municipality's" || ok "… not another municipality's"
 doc mun "/documents/file?kind=plan&plan=$pid&format=docx"
 expect_eq "the plan as DOCX" "$code" 200
 expect_grep "… its type" "$T/h2" "Content-Type: application/vnd.openxmlformats-officedocument.wordprocessingml.document"

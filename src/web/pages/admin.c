@@ -139,21 +139,6 @@ static int name_option(void *ctx, int64_t id, const char *name)
 	return 0;
 }
 
-static int school_option(void *ctx, const struct registry_school_item *x)
-{
-	struct buf *b = ctx;
-	buf_puts(b, "<option value=\"");
-	html_attr(b, x->login);
-	buf_puts(b, "\">");
-	html_text(b, x->name);
-	if (*x->municipality) {
-		buf_puts(b, ", ");
-		html_text(b, x->municipality);
-	}
-	buf_puts(b, "</option>");
-	return 0;
-}
-
 /* The three territory fields; the role decides which one is read (scope_of_form). region,
  * mun and school (a login, or what was typed) are the values shown; NULL: none. */
 static void territory_fields(struct web_req *r, struct buf *b, const char *region, const char *mun,
@@ -170,10 +155,9 @@ static void territory_fields(struct web_req *r, struct buf *b, const char *regio
 		    "name=\"scope_school\" list=\"schools-list\" autocomplete=\"off\" "
 		    "placeholder=\"начните вводить название или логин\" value=\"");
 	html_attr(b, school ? school : "");
-	buf_puts(b, "\"></label><datalist id=\"schools-list\">");
-	const struct registry_school_filter f = { .q = "", .kind = "", .order = REGISTRY_BY_NAME, .limit = 0 };
-	registry_school_list(r->db, &all, &f, school_option, b, NULL);
-	buf_puts(b, "</datalist><p class=\"muted\">Территорию читают по роли; администратору, эксперту и "
+	buf_puts(b, "\"></label>");
+	web_school_datalist(r, b, &all, "schools-list");
+	buf_puts(b, "<p class=\"muted\">Территорию читают по роли; администратору, эксперту и "
 		    "наблюдателю она не нужна.</p>");
 }
 

@@ -156,10 +156,12 @@ static int render_form(struct web_req *r, struct web_res *w, int status, const c
 			unit_regions(r->db, &r->scope, region_options, &s);
 			buf_puts(b, "</select></label>");
 		}
-		buf_puts(b, "<label>Школа (логин, для справки школы) <input name=\"school\" maxlength=\"64\" "
-			    "pattern=\"[A-Za-z0-9_\\-]+\" value=\"");
+		buf_puts(b, "<label>Школа (для справки школы) <input name=\"school\" maxlength=\"64\" "
+			    "pattern=\"[A-Za-z0-9_\\-]+\" list=\"doc-schools\" autocomplete=\"off\" "
+			    "placeholder=\"начните вводить название или логин\" value=\"");
 		html_attr(b, school_sent ? school_sent : "");
 		buf_puts(b, "\"></label>");
+		web_school_datalist(r, b, &r->scope, "doc-schools");
 	}
 	char today[PLAN_DATE_LEN];
 	web_today(today);

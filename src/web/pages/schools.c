@@ -719,3 +719,30 @@ int page_municipalities_post(struct web_req *r, struct web_res *w)
 	audit_add(r->db, &r->user, NULL, id ? "municipality_edit" : "municipality_add", name, NULL, r->ip);
 	return municipalities_page(r, w, done, false);
 }
+
+/* ---- the schools as a datalist ---- */
+
+static int school_option(void *ctx, const struct registry_school_item *x)
+{
+	struct buf *b = ctx;
+	buf_puts(b, "<option value=\"");
+	html_attr(b, x->login);
+	buf_puts(b, "\">");
+	html_text(b, x->name);
+	if (*x->municipality) {
+		buf_puts(b, ", ");
+		html_text(b, x->municipality);
+	}
+	buf_puts(b, "</option>");
+	return 0;
+}
+
+void web_school_datalist(struct web_req *r, struct buf *b, const struct scope *sc, const char *id)
+{
+	const struct registry_school_filter f = { .q = "", .kind = "", .order = REGISTRY_BY_NAME, .limit = 0 };
+	buf_puts(b, "<datalist id=\"");
+	html_attr(b, id);
+	buf_puts(b, "\">");
+	registry_school_list(r->db, sc, &f, school_option, b, NULL);
+	buf_puts(b, "</datalist>");
+}
