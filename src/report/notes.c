@@ -1784,9 +1784,10 @@ static int build_analytic(struct db *d, const struct scope *sc, const struct not
 			double share = 100.0 * rep->total.objective_share;
 			doc_paraf(doc, DOC_BODY,
 				  "%s: перепроверено %s %s, объективно оценены %s (%s) при целевом значении не менее "
-				  "90" NBSP "%%; отметка повышена школой в %s, понижена в %s.%s",
+				  "90" NBSP "%%; по итогам перепроверки отметка понижена в %s %s, повышена в %s.%s",
 				  f[i].words, I(rep->total.works), str_plural(rep->total.works, "работа", "работы", "работ"),
-				  I(rep->total.objective), P(share), I(rep->total.up), I(rep->total.down),
+				  I(rep->total.objective), P(share), I(rep->total.down),
+				  str_plural(rep->total.down, "работе", "работах", "работах"), I(rep->total.up),
 				  share >= 90.0 ? " Целевое значение достигнуто." : " Целевое значение не достигнуто.");
 		}
 		rc_report_free(rep);

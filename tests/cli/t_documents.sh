@@ -218,4 +218,20 @@ refused "an unknown school" "школы с логином «sch000000» нет" 
 refused "an unknown plan" "плана мероприятий № 999 нет" plan --plan 999 --out "$T/x.pdf"
 refused "an unknown campaign" "кампании «Осень 1999» нет" order --campaign "Осень 1999" --out "$T/x.pdf"
 
+# The analytic note's re-check: the marks the re-check lowered are the works whose final mark
+# is below the school's (schools.csv's down), the raised ones its up — the note had them
+# the other way round («отметка повышена школой в 0, понижена в 2» for 2 lowered).
+RP=$(sql "SELECT p.code FROM recheck_round r JOIN procedure p ON p.id = r.procedure_id ORDER BY r.id LIMIT 1")
+if [ -n "$RP" ] && "$OKO" recheck report --procedure "$RP" --out "$T/rcr" >/dev/null 2>&1; then
+	down=$(python3 -c 'import csv,sys; print(sum(int(r["down"]) for r in csv.DictReader(open(sys.argv[1]))))' "$T/rcr/schools.csv")
+	up=$(python3 -c 'import csv,sys; print(sum(int(r["up"]) for r in csv.DictReader(open(sys.argv[1]))))' "$T/rcr/schools.csv")
+	"$OKO" document analytic-note --procedure "$RP" --out "$T/rcnote.pdf" >/dev/null 2>&1
+	flat "$T/rcnote.pdf" >"$T/rcnote.txt"
+	check "the re-check report has lowered marks to compare ($down lowered, $up raised)" test "$down" -gt 0 -a "$down" != "$up"
+	has "the analytic note counts the marks the re-check lowered and raised" "$T/rcnote.txt" \
+		"по итогам перепроверки отметка понижена в $down"
+	has "… and raised" "$T/rcnote.txt" ", повышена в $up."
+else
+	fail "the demo has a re-checked procedure with a report ($RP)"
+fi
 echo "1..$_n"
