@@ -886,6 +886,17 @@ out:
 
 /* What the «result» column says of a measure: the status, the last note, and for a school
  * that received help whether it left the list. */
+/* Appends a sentence after what b holds: «. » between them, or only a space when b already
+ * ends one (a note «Протокол в приложении.» is not followed by «..»). */
+static void sentence(struct buf *b, const char *s)
+{
+	const char *t = buf_str(b);
+	size_t k = strlen(t);
+	if (k)
+		buf_puts(b, strchr(".!?", t[k - 1]) ? " " : ". ");
+	buf_puts(b, s);
+}
+
 static int measure_result(struct db *d, const struct mp_measure *m, const struct mp_outcome *oc, char *out,
 			  size_t n)
 {
@@ -906,19 +917,18 @@ static int measure_result(struct db *d, const struct mp_measure *m, const struct
 	struct buf b = BUF_INIT;
 	buf_printf(&b, "%s", st);
 	if (note[0])
-		buf_printf(&b, ". %s", note);
+		sentence(&b, note);
 	for (size_t i = 0; oc && m->school_id && i < oc->n; i++) {
 		const struct mp_outcome_school *s = &oc->s[i];
+		char y[200];
 		if (s->school_id != m->school_id)
 			continue;
 		if (!s->measured_after || !s->year_after)
-			buf_printf(&b, ". Результатов школы после оказания помощи ещё нет");
-		else if (s->flagged_after)
-			buf_printf(&b, ". По результатам %d года школа осталась в списке школ с признаками "
-				       "необъективности", s->year_after);
+			snprintf(y, sizeof y, "Результатов школы после оказания помощи ещё нет");
 		else
-			buf_printf(&b, ". По результатам %d года школа вышла из списка школ с признаками "
-				       "необъективности", s->year_after);
+			snprintf(y, sizeof y, "По результатам %d года школа %s школ с признаками необъективности",
+				 s->year_after, s->flagged_after ? "осталась в списке" : "вышла из списка");
+		sentence(&b, y);
 		break;
 	}
 	snprintf(out, n, "%s", buf_str(&b));

@@ -183,6 +183,12 @@ for t in $TEXTS; do
 	if grep -qE 'VPR-|sch[0-9]{6}|NaN|nan %' "$t"; then codes=$((codes + 1)); echo "# a code in $(basename "$t"): $(grep -oE 'VPR-[^ ]*|sch[0-9]{6}|NaN' "$t" | head -3 | tr '\n' ' ')"; fi
 done
 expect_eq "no procedure code, login or NaN in any document" "$codes" 0
+# Nor a doubled full stop: a note ending its sentence is not followed by another «.».
+dots=0
+for t in $TEXTS; do
+	if grep -qE '[^.]\.\.([^.]|$)' "$t"; then dots=$((dots + 1)); echo "# «..» in $(basename "$t"): $(grep -oE '.{30}[^.]\.\.([^.]|$)' "$t" | head -2 | tr '\n' ' ')"; fi
+done
+expect_eq "no doubled full stop in any document" "$dots" 0
 
 # --- bad options ------------------------------------------------------------------------------
 usage() { # usage DESCRIPTION PATTERN ARGS...: exit status 2 with a Russian message
