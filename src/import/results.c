@@ -712,9 +712,12 @@ static bool read_scores(struct imp *im, const struct table_row *row, struct proc
 				if (!im->extra_rows++)
 					im->first_extra_row = row->row;
 				report(im, R_EXTRA_POSITION, row->row, im->poshdr[j], s,
-				       "у процедуры %s %d позиций, а в этом столбце за ними есть значение: "
-				       "лишние значения отброшены, строка сохранена и не входит в признаки "
-				       "по баллам", ps->p.code, ps->p.npos);
+				       rejects(im->o, R_EXTRA_POSITION)
+					       ? "у процедуры %s %d позиций, а в этом столбце за ними есть значение"
+					       : "у процедуры %s %d позиций, а в этом столбце за ними есть значение: "
+						 "лишние значения отброшены, строка сохранена и не входит в признаки "
+						 "по баллам",
+				       ps->p.code, ps->p.npos);
 				r->problems |= rules[R_EXTRA_POSITION].problem;
 				if (rejects(im->o, R_EXTRA_POSITION))
 					ok = false;
@@ -749,8 +752,11 @@ static bool read_scores(struct imp *im, const struct table_row *row, struct proc
 				/* Real uploads have these; the row is kept as written and marked so
 				 * the analytics can tell, rather than the file refused. */
 				report(im, R_SCORE_OVER_MAX, row->row, im->poshdr[j], s,
-				       "балл позиции «%s» больше её максимума %d; строка сохранена как "
-				       "записана и отмечена", ps->p.pos[i].label, ps->p.pos[i].max);
+				       rejects(im->o, R_SCORE_OVER_MAX)
+					       ? "балл позиции «%s» больше её максимума %d"
+					       : "балл позиции «%s» больше её максимума %d; строка сохранена как "
+						 "записана и отмечена",
+				       ps->p.pos[i].label, ps->p.pos[i].max);
 				r->problems |= rules[R_SCORE_OVER_MAX].problem;
 			}
 			r->scores[i] = (uint8_t)v;
@@ -806,9 +812,12 @@ static bool read_answers(struct imp *im, const struct table_row *row, struct pro
 			if (i >= p->npos) {
 				if (!(r->problems & RP_EXTRA_CELLS))
 					report(im, R_EXTRA_POSITION, row->row, col, val,
-					       "в строках ответов заданий больше, чем позиций у процедуры %s "
-					       "(%d): лишние значения отброшены, строка сохранена и не входит в "
-					       "признаки по баллам", p->code, p->npos);
+					       rejects(im->o, R_EXTRA_POSITION)
+						       ? "в строках ответов заданий больше, чем позиций у процедуры %s (%d)"
+						       : "в строках ответов заданий больше, чем позиций у процедуры %s "
+							 "(%d): лишние значения отброшены, строка сохранена и не входит в "
+							 "признаки по баллам",
+					       p->code, p->npos);
 				r->problems |= rules[R_EXTRA_POSITION].problem;
 				if (rejects(im->o, R_EXTRA_POSITION))
 					ok = false;
@@ -833,8 +842,11 @@ static bool read_answers(struct imp *im, const struct table_row *row, struct pro
 				v = max;
 			if (v > max) {
 				report(im, R_SCORE_OVER_MAX, row->row, col, val,
-				       "балл позиции «%s» (%d) больше её максимума %d; строка сохранена как "
-				       "записана и отмечена", p->pos[i].label, v, max);
+				       rejects(im->o, R_SCORE_OVER_MAX)
+					       ? "балл позиции «%s» (%d) больше её максимума %d"
+					       : "балл позиции «%s» (%d) больше её максимума %d; строка сохранена как "
+						 "записана и отмечена",
+				       p->pos[i].label, v, max);
 				r->problems |= rules[R_SCORE_OVER_MAX].problem;
 			}
 			r->scores[i] = (uint8_t)v;
@@ -2150,9 +2162,15 @@ static void summarise(struct imp *im, bool stored)
 			continue;
 		p += n;
 		left -= (size_t)n;
-		/* The rule by its Russian title: the code is for --report's CSV and the tests. */
-		n = snprintf(p, left, "\n  %s: %ld — %s", rules[r].title, im->rule_count[r],
-			     rejects(im->o, r) ? "файл отклоняется" : "строка сохранена с отметкой");
+		/* The rule by its Russian title: the code is for --report's CSV and the tests. A
+		 * title's «(…)» says what is kept when the row is kept: not when it rejects. A
+		 * check alone stores nothing: its rows would be stored. */
+		const char *t = rules[r].title, *paren = rejects(im->o, r) ? strstr(t, " (") : NULL;
+		n = snprintf(p, left, "\n  %.*s: %ld — %s", paren ? (int)(paren - t) : (int)strlen(t), t,
+			     im->rule_count[r],
+			     rejects(im->o, r)	 ? "файл отклоняется"
+			     : im->o->dry_run ? "строка будет сохранена с отметкой"
+					      : "строка сохранена с отметкой");
 	}
 }
 

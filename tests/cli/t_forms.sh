@@ -125,6 +125,7 @@ post school1 "/grid/$P" "${ARGS[@]}"
 expect_eq "over-max point refused (strict), the page shows where" "$code" 400
 expect_grep "error next to the over-max cell" "$T/body" 'class="bad"'
 expect_grep "the error says the maximum" "$T/body" "больше её максимума"
+grep -q "сохранена как записана" "$T/body" && fail "… and not that the row was stored" || ok "… and not that the row was stored"
 expect_eq "nothing stored for an over-max point" "$(stored)" "$before"
 ARGS=(); rowargs "$newcode" 4Б "" 1 м 4
 post school1 "/grid/$P" "${ARGS[@]}"

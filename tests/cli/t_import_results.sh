@@ -86,6 +86,16 @@ expect_grep "absent with points reported" "$T/err" "строка 8: участн
 before=$(db_digest)
 expect_ok "dry run of a good file" import results "$R/canonical.csv" --dry-run
 expect_grep "dry run says nothing stored" "$T/out" "проверено (ничего не сохранено)"
+# A check alone says a marked row would be stored, not that it was; strict mode says the
+# row refuses the file, without the «(сохранён как записан)» of a kept row.
+run_oko import results "$R/warnings.csv" --dry-run
+cat "$T/out" "$T/err" >"$T/both"
+expect_grep "a check alone: rows would be stored" "$T/both" "строка будет сохранена с отметкой"
+grep -q "— строка сохранена с отметкой" "$T/out" "$T/err" && fail "… not that they were" || ok "… not that they were"
+run_oko import results "$R/warnings.csv" --dry-run --strict
+cat "$T/out" "$T/err" >"$T/both"
+expect_grep "strict: the over-max rule refuses, as a refusal" "$T/both" "балл позиции больше её максимума: 1 — файл отклоняется"
+grep -q "больше её максимума 1; строка сохранена" "$T/out" "$T/err" && fail "… no «stored» in the row's message" || ok "… no «stored» in the row's message"
 expect_eq "dry run stores nothing" "$(db_digest)" "$before"
 
 # --- several procedures in one file, positions p1..pK
