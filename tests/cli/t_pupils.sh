@@ -205,8 +205,12 @@ post sch /pupils --data-urlencode year=2021 --data-urlencode class=3в --data-ur
 	--data-urlencode name=Ученица --data-urlencode patronymic=""
 expect_eq "pupil added over the web" "$code" 200
 expect_grep "added pupil listed" "$T/body" "Вебова Ученица"
-post sch /pupils --data-urlencode year=2021 --data-urlencode class=99 --data-urlencode surname=X --data-urlencode name=Y
+post sch /pupils --data-urlencode year=2021 --data-urlencode class=99Я --data-urlencode surname=Петрова --data-urlencode name=Анна
 expect_eq "bad class refused" "$code" 400
+expect_grep "… said beside the form" "$T/body" '<section class="card" id="add"><h2>Добавить ученика</h2><p class="'
+expect_grep "… which keeps the surname typed" "$T/body" 'name="surname" required maxlength="80" value="Петрова"'
+expect_grep "… the name" "$T/body" 'name="name" required maxlength="80" value="Анна"'
+expect_grep "… and the class, to correct" "$T/body" 'value="99Я"'
 post sch /pupils/codes --data-urlencode year=2021
 expect_grep "codes issued over the web" "$T/body" "Выдано новых кодов: 1"
 expect_eq "the protocol after a pupil was added and given a code" "$(fetch_pdf sch "$T/k5.pdf")" 200

@@ -50,17 +50,32 @@ static void notice(struct buf *b, bool ok, const char *text)
 	buf_puts(b, "</p>");
 }
 
-static void forms(struct web_req *r, struct buf *b, int year)
+/* One input of the add form, with the value sent when the form was refused (keep). */
+static void add_input(struct web_req *r, struct buf *b, bool keep, const char *label, const char *name,
+		      const char *attrs)
 {
-	buf_puts(b, "<section class=\"card\"><h2>Добавить ученика</h2>"
-		    "<form method=\"post\" action=\"/pupils\" class=\"grid\">");
+	const char *v = keep ? web_str(r, name) : NULL;
+	html_printf(b, "<label>%s <input name=\"%s\" %s value=\"", label, name, attrs);
+	html_attr(b, v ? v : "");
+	buf_puts(b, "\"></label>");
+}
+
+/* The forms under the list. refused: why the add form was refused — said again beside it
+ * (the page is long), its fields keeping what was typed; NULL otherwise. */
+static void forms(struct web_req *r, struct buf *b, int year, const char *refused)
+{
+	bool keep = refused != NULL;
+	buf_puts(b, "<section class=\"card\" id=\"add\"><h2>Добавить ученика</h2>");
+	if (refused)
+		notice(b, false, refused);
+	buf_puts(b, "<form method=\"post\" action=\"/pupils#add\" class=\"grid\">");
 	html_csrf(r, b);
 	html_printf(b, "<input type=\"hidden\" name=\"year\" value=\"%d\">", year);
-	buf_puts(b, "<label>Класс <input name=\"class\" required maxlength=\"8\" placeholder=\"4А\"></label>"
-		    "<label>Фамилия <input name=\"surname\" required maxlength=\"80\"></label>"
-		    "<label>Имя <input name=\"name\" required maxlength=\"80\"></label>"
-		    "<label>Отчество <input name=\"patronymic\" maxlength=\"80\"></label>"
-		    "<button>Добавить</button></form></section>");
+	add_input(r, b, keep, "Класс", "class", "required maxlength=\"8\" placeholder=\"4А\"");
+	add_input(r, b, keep, "Фамилия", "surname", "required maxlength=\"80\"");
+	add_input(r, b, keep, "Имя", "name", "required maxlength=\"80\"");
+	add_input(r, b, keep, "Отчество", "patronymic", "maxlength=\"80\"");
+	buf_puts(b, "<button>Добавить</button></form></section>");
 	buf_puts(b, "<section class=\"card\"><h2>Загрузить список классов</h2><p>CSV или XLSX со "
 		    "столбцами «Класс» и «ФИО» (или «Фамилия», «Имя», «Отчество»). Ученики, которые уже "
 		    "есть, не дублируются и сохраняют коды. Файл загружается целиком или не загружается "
@@ -80,6 +95,8 @@ static int render(struct web_req *r, struct web_res *w, int year, const char *fl
 	struct buf *b = &w->body;
 	int64_t sid = r->user.school_id;
 	const char *cls = strcmp(r->method, "GET") ? NULL : web_str(r, "class"); /* the filter of the list */
+	/* A refused pupil (only the add form posts a class): said beside the form as well. */
+	const char *refused = !ok && strcmp(r->method, "GET") && web_str(r, "class") ? flash : NULL;
 	char cn[PUPIL_CLASS_MAX] = "", msg[512] = "";
 	int grade;
 	if (cls && *cls && pupil_class_norm(cls, cn, &grade))
@@ -103,7 +120,7 @@ static int render(struct web_req *r, struct web_res *w, int year, const char *fl
 	web_diag_list(b, dl);
 	if (rc) {
 		notice(b, false, *msg ? msg : "Не удалось прочитать список учеников.");
-		forms(r, b, year);
+		forms(r, b, year, refused);
 		html_end(r, w);
 		return 0;
 	}
@@ -180,7 +197,7 @@ static int render(struct web_req *r, struct web_res *w, int year, const char *fl
 		       "удаляются автоматически; коды и результаты остаются.</p></section>", months,
 		    str_plural(months, "месяц", "месяца", "месяцев"));
 	pupil_list_free(v, n);
-	forms(r, b, year);
+	forms(r, b, year, refused);
 	html_end(r, w);
 	return 0;
 }
