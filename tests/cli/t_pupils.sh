@@ -205,6 +205,11 @@ post sch /pupils --data-urlencode year=2021 --data-urlencode class=3в --data-ur
 	--data-urlencode name=Ученица --data-urlencode patronymic=""
 expect_eq "pupil added over the web" "$code" 200
 expect_grep "added pupil listed" "$T/body" "Вебова Ученица"
+# A pupil without a code: the slips are refused on the pupils' page, saying why, with the
+# way on (not a bare «Неверный запрос»).
+get sch "/pupils/slips.pdf?year=2021"
+expect_grep "slips with a pupil uncoded: said on the pupils' page" "$T/body" "Документ не построен: "
+expect_grep "… with the button to issue the codes" "$T/body" "Выдать коды"
 post sch /pupils --data-urlencode year=2021 --data-urlencode class=99Я --data-urlencode surname=Петрова --data-urlencode name=Анна
 expect_eq "bad class refused" "$code" 400
 expect_grep "… said beside the form" "$T/body" '<section class="card" id="add"><h2>Добавить ученика</h2><p class="'

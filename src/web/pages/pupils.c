@@ -335,9 +335,12 @@ static int document(struct web_req *r, struct web_res *w, bool slips)
 	int rc = slips ? doc_slips(r->db, &r->user, &o, &w->body, msg, sizeof msg)
 		       : doc_protocol(r->db, &r->user, &o, &w->body, msg, sizeof msg);
 	if (rc) {
+		/* Back to the list, which says what is missing (a pupil without a code…). */
+		char m[600];
+		snprintf(m, sizeof m, "Документ не построен: %s", *msg ? msg : "повторите позже.");
 		buf_reset(&w->body);
-		web_error_page(r, w, web_status_of(rc), *msg ? msg : "Документ не построен.");
-		return 0;
+		w->status = web_status_of(rc);
+		return render(r, w, year, m, false, NULL);
 	}
 	audit_add(r->db, &r->user, NULL, slips ? "print_slips" : "print_protocol", cn[0] ? cn : NULL, NULL, r->ip);
 	w->type = "application/pdf";
