@@ -55,7 +55,7 @@ out:
 int unit_title(struct db *d, enum unit_kind kind, int64_t id, char *out, size_t n)
 {
 	static const char *const sql[] = {
-		[UNIT_SCHOOL] = "SELECT name || ' (' || login || ')' FROM school WHERE id = ?",
+		[UNIT_SCHOOL] = "SELECT name FROM school WHERE id = ?",
 		[UNIT_MUNICIPALITY] = "SELECT name FROM municipality WHERE id = ?",
 		[UNIT_REGION] = "SELECT name FROM region WHERE id = ?",
 	};

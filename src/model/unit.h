@@ -24,7 +24,8 @@ int unit_school(struct db *d, int64_t school_id, char *name, size_t nname, char 
 /* A school's login, name, and the names of its municipality and region ("" when none). */
 int unit_school_place(struct db *d, int64_t school_id, char *login, size_t nlogin, char *name,
 		      size_t nname, char *municipality, size_t nmun, char *region, size_t nregion);
-/* A unit's title as the reports show it: "NAME (LOGIN)" for a school, the name otherwise. */
+/* A unit's title as the reports show it: its name (a school's login is an identifier, not
+ * something a reader reads; the report's next level names its municipality). */
 int unit_title(struct db *d, enum unit_kind kind, int64_t id, char *out, size_t n);
 /* The unit one level up: a school's municipality, a municipality's region; 0 when none (and
  * always for a region). A unit that does not exist has parent 0 too. */
