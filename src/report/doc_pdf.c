@@ -32,7 +32,9 @@ struct para_fmt {
 };
 
 /* Typographic binding without changing the text (the PDF's text layer stays as given): no
- * line break after «№» or between a number and its «%», each held with the word after it. */
+ * line break after «№», inside a number («2 313») or between a number and its «%», «чел.» or
+ * «г.», each held with the word after it. */
+#define THIN_SP "\xE2\x80\x89" /* U+2009, the thousands separator of base/ru.h */
 static void no_breaks(PangoLayout *l, const char *t)
 {
 	static const char no[] = "\xE2\x84\x96 "; /* «№ » */
@@ -41,7 +43,10 @@ static void no_breaks(PangoLayout *l, const char *t)
 		const char *from = NULL, *to = NULL;
 		if (!strncmp(s, no, sizeof no - 1) && s[sizeof no - 1] && s[sizeof no - 1] != ' ')
 			from = s, to = s + sizeof no - 1;
-		else if (*s >= '0' && *s <= '9' && s[1] == ' ' && s[2] == '%')
+		else if (*s >= '0' && *s <= '9' && !strncmp(s + 1, THIN_SP, 3) && s[4] >= '0' && s[4] <= '9')
+			from = s, to = s + 4; /* «2 313»: a number's thousands stay on one line */
+		else if (*s >= '0' && *s <= '9' && s[1] == ' ' &&
+			 (s[2] == '%' || !strncmp(s + 2, "чел.", strlen("чел.")) || !strncmp(s + 2, "г.", strlen("г."))))
 			from = s, to = s + 2;
 		if (!from)
 			continue;
@@ -52,8 +57,7 @@ static void no_breaks(PangoLayout *l, const char *t)
 		PangoAttribute *x = pango_attr_allow_breaks_new(FALSE);
 		x->start_index = (guint)(from - t);
 		x->end_index = (guint)(to - t);
-		pango_attr_list_insert(a, x);
-		s = to - 1;
+		pango_attr_list_insert(a, x); /* ranges may overlap: «2 313 чел.» is two */
 	}
 	if (a) {
 		pango_layout_set_attributes(l, a);

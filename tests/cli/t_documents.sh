@@ -189,6 +189,15 @@ for t in $TEXTS; do
 	if grep -qE '[^.]\.\.([^.]|$)' "$t"; then dots=$((dots + 1)); echo "# «..» in $(basename "$t"): $(grep -oE '.{30}[^.]\.\.([^.]|$)' "$t" | head -2 | tr '\n' ' ')"; fi
 done
 expect_eq "no doubled full stop in any document" "$dots" 0
+# A number stays whole on its line: no line of a PDF starts with the last group of a number
+# cut at its thousands separator («2» / «313 чел.)»), nor with its «%» or «чел.».
+cut=0
+for f in "$D"/*.pdf; do
+	if pdftotext -raw "$f" - | grep -qE '^([0-9]{3}( чел\.| ?%|\))|%|чел\.)'; then
+		cut=$((cut + 1)); echo "# a number cut in $(basename "$f"): $(pdftotext -raw "$f" - | grep -E '^([0-9]{3}( чел\.| ?%|\))|%|чел\.)' | head -2 | tr '\n' ' ')"
+	fi
+done
+expect_eq "no number cut across lines in any PDF" "$cut" 0
 
 # --- bad options ------------------------------------------------------------------------------
 usage() { # usage DESCRIPTION PATTERN ARGS...: exit status 2 with a Russian message

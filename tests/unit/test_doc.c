@@ -551,6 +551,44 @@ static void test_pdf_keep(void **state)
 	buf_free(&png);
 }
 
+/* No line break after «№», inside a number or before its «%»/«чел.»: a table whose columns
+ * narrow step by step lays the same cells out at every width; pdftotext -raw gives the
+ * lines, and none starts with the part a break would have cut off. */
+static void test_pdf_bind(void **state)
+{
+	(void)state;
+	char path[128];
+	snprintf(path, sizeof path, "%s/bind.pdf", dir);
+	for (int w = 14; w <= 40; w += 2) {
+		struct doc *d = doc_new("Связки");
+		static const char *const titles[2] = { "Школа", "Цифры" };
+		const double widths[2] = { 0, w };
+		doc_table_begin(d, 2, titles, widths);
+		doc_table_row(d, (const char *const[]){ "МБОУ «СОШ № 11»", "(2\xE2\x80\x89" "313 чел.) 95 % работ" });
+		doc_table_end(d);
+		struct buf out = BUF_INIT;
+		assert_int_equal(doc_pdf_write(d, &out), 0);
+		doc_free(d);
+		assert_int_equal(write_file(path, &out), 0);
+		buf_free(&out);
+		char cmd[256];
+		struct buf text = BUF_INIT;
+		snprintf(cmd, sizeof cmd, "pdftotext -raw -enc UTF-8 '%s' - 2>/dev/null", path);
+		assert_int_equal(run(cmd, &text), 0);
+		for (const char *l = buf_str(&text); *l;) {
+			const char *e = strchr(l, '\n');
+			size_t n = e ? (size_t)(e - l) : strlen(l);
+			bool cut = (n >= 3 && !memcmp(l, "313", 3)) || (n >= 2 && !memcmp(l, "11", 2)) ||
+				   (n >= 1 && *l == '%') || (n >= 8 && !memcmp(l, "чел.", 7));
+			if (cut)
+				fprintf(stderr, "column of %d mm: a line starts «%.*s»\n", w, (int)n, l);
+			assert_false(cut);
+			l += n + (e != NULL);
+		}
+		buf_free(&text);
+	}
+}
+
 static int setup(void **state)
 {
 	(void)state;
@@ -572,6 +610,7 @@ int main(void)
 		cmocka_unit_test(test_builder),
 		cmocka_unit_test(test_pdf),
 		cmocka_unit_test(test_pdf_keep),
+		cmocka_unit_test(test_pdf_bind),
 		cmocka_unit_test(test_docx),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
