@@ -303,7 +303,12 @@ static void xl_sheet(struct xl *x, const char *name, const char *title)
 		x->err = true;
 		return;
 	}
-	worksheet_set_column(x->ws, 0, 0, 28, NULL);
+	/* Printed: landscape, every column on one page's width (the pages run down). The first
+	 * column is wide enough for a territory's name («Красногвардейский муниципальный район»). */
+	worksheet_set_landscape(x->ws);
+	worksheet_set_paper(x->ws, 9); /* A4 */
+	worksheet_fit_to_pages(x->ws, 1, 0);
+	worksheet_set_column(x->ws, 0, 0, 40, NULL);
 	worksheet_set_column(x->ws, 1, 40, 12, NULL);
 	x->row = 0;
 	x->col = 0;

@@ -172,6 +172,10 @@ expect_grep "XLSX is not cached" "$T/h" "Cache-Control: no-store"
 if unzip -l "$T/r.xlsx" >"$T/zl" 2>&1; then ok "XLSX opens as a zip"; else fail "XLSX opens as a zip"; fi
 n_sheets=$(grep -c 'xl/worksheets/sheet[0-9]*.xml' "$T/zl")
 expect_eq "seven sheets for a school" "$n_sheets" 7
+# Printed, each sheet is one page wide, in landscape (seven sheets took 19 pages).
+unzip -p "$T/r.xlsx" xl/worksheets/sheet1.xml >"$T/s1.xml"
+expect_grep "a sheet prints one page wide" "$T/s1.xml" '<pageSetUpPr fitToPage="1"/>'
+expect_grep "… in landscape" "$T/s1.xml" 'orientation="landscape"'
 unzip -p "$T/r.xlsx" xl/workbook.xml >"$T/wb.xml"
 expect_grep "sheet names in Russian" "$T/wb.xml" "7 Индивидуальные"
 unzip -p "$T/r.xlsx" xl/sharedStrings.xml >"$T/ss.xml"
