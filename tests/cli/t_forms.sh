@@ -155,6 +155,10 @@ expect_eq "post without csrf refused" "$code" 403
 post school1 "/grid/$P" "${ARGS[@]}"
 expect_eq "absent saved" "$code" 303
 expect_eq "stored as absent" "$(sql "SELECT absent FROM result WHERE code = '$newcode'")" 1
+get school1 "/grid/$P"
+expect_grep "an absent pupil's total is «—», not 0" "$T/body" 'value="отсутствовал"'
+grep -A0 -o "value=\"отсутствовал\".*" "$T/body" | head -1 | grep -q '<td class="num total"><output>—</output>' \
+	&& ok "… its row shows «—» for the total" || fail "… its row shows «—» for the total"
 get school1 "/schools/sch220206"
 expect_grep "school card shows the grid upload" "$T/body" "сетка ввода"
 

@@ -134,6 +134,8 @@ static void cell_input(struct buf *b, const char *name, const char *value, const
 	buf_puts(b, "</small></td>");
 }
 
+static bool grid_absent(const char *v);
+
 static void row_total(const struct procedure *p, const struct grow *g, int *total, int *mark)
 {
 	int sum = 0;
@@ -268,7 +270,12 @@ static void render_grid(struct web_req *r, struct web_res *w, const struct form_
 		cell_input(b, "j", g->j, &g->nj, "j", -1, 3 + p->npos, lab);
 		int total, mark;
 		row_total(p, g, &total, &mark);
-		html_printf(b, "<td class=\"num total\"><output>%d</output></td><td class=\"num mark\"><output>", total);
+		/* An absent pupil has no total: «—», not «0». */
+		if (grid_absent(g->v))
+			buf_puts(b, "<td class=\"num total\"><output>—</output></td><td class=\"num mark\"><output>");
+		else
+			html_printf(b, "<td class=\"num total\"><output>%d</output></td><td class=\"num mark\"><output>",
+				    total);
 		if (mark)
 			html_printf(b, "%d", mark);
 		buf_puts(b, "</output></td></tr>");

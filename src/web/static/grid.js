@@ -69,7 +69,7 @@
       var s = p.value.trim();
       if (/^\d+$/.test(s)) sum += parseInt(s, 10); else if (!s) all = false;
     });
-    tr.querySelector('td.total output').textContent = String(sum);
+    tr.querySelector('td.total output').textContent = absent ? '—' : String(sum);
     var mark = '';
     if (all && !blank && !absent && variantKind(v.value) === 'ok' && scale.length === 3 && !isNaN(scale[0]))
       mark = sum >= scale[2] ? '5' : sum >= scale[1] ? '4' : sum >= scale[0] ? '3' : '2';
