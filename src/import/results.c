@@ -72,7 +72,7 @@ static const struct {
 	[R_SCHOOL] = { "school", true, 0, "неверный логин школы" },
 	[R_CODE] = { "code", true, 0, "неверный код участника" },
 	[R_DUPLICATE] = { "duplicate_code", true, 0, "код участника повторяется в школе" },
-	[R_PROCEDURE] = { "procedure", true, 0, "неизвестная процедура" },
+	[R_PROCEDURE] = { "procedure", true, 0, "процедура не описана или не подходит к файлу" },
 	[R_VARIANT] = { "variant", true, 0, "вариант не число" },
 	[R_SCORE_RANGE] = { "score_range", false, RP_SCORE_RANGE,
 			    "балл позиции отрицательный или больше 200 (ячейка нечитаема, строка вне "

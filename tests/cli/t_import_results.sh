@@ -51,6 +51,8 @@ expect_grep "bad login" "$T/err" "строка 8, столбец 1 «school», �
 expect_grep "undescribed procedure" "$T/err" "процедура VPR-2021-MA-9 не описана"
 expect_grep "report CSV" "$T/report.csv" "error,bad.csv,,3,3 «code»,40001,duplicate_code,"
 grep -q "код участника повторяется в школе: 1 — файл отклоняется" "$T/out" "$T/err" && ok "reasons counted" || fail "reasons counted"
+grep -q "процедура не описана или не подходит к файлу: " "$T/out" "$T/err" && ok "… the procedure's reason in words that fit a mismatch too" \
+	|| fail "… the procedure's reason in words that fit a mismatch too"
 
 # A school's rows in two runs (another school between them): a code of the first run
 # repeated in the second is found (the repeat check compares within a run of one school's
