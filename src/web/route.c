@@ -727,7 +727,12 @@ void web_error_page(struct web_req *r, struct web_res *w, int status, const char
 	html_text(&w->body, title);
 	buf_puts(&w->body, "</h1><p>");
 	html_text(&w->body, text);
-	buf_puts(&w->body, "</p><p><a href=\"/\">На главную</a></p></section>");
+	buf_puts(&w->body, "</p>");
+	/* A form's field refused by the route table: the way back keeps what was typed. */
+	if (status == 400 && strcmp(r->method, "GET"))
+		buf_puts(&w->body, "<p>Вернитесь к форме кнопкой «Назад» браузера — введённое в ней сохранится — "
+				   "и исправьте это поле.</p>");
+	buf_puts(&w->body, "<p><a href=\"/\">На главную</a></p></section>");
 	html_end(r, w);
 }
 

@@ -54,10 +54,15 @@ refused() {
 }
 
 # --- every typed key of every route: METHOD|USER|PATH|KEY=BAD VALUE|FIELD AS SHOWN
+no_back=0
 while IFS='|' read -r method who path kv title; do
 	[ -z "$method" ] && continue
 	if [ "$method" = GET ]; then gq "$who" "$path" "$kv"; else pq "$who" "$path" "$kv"; fi
 	refused "$method $path ${kv:0:40} → 400 «$title»" "$title"
+	# A refused form's page says how to get back to it with what was typed.
+	if [ "$method" = POST ] && [ "$code" = 400 ] && ! grep -qF "кнопкой «Назад» браузера" "$T/body"; then
+		no_back=$((no_back + 1))
+	fi
 done <<'CASES'
 GET|-|/login|next=BIG|адрес возврата
 POST|-|/login|login=BIG|логин
@@ -257,6 +262,7 @@ GET|admin|/api/v1/schools|page=0|номер страницы
 GET|sch|/api/v1/results|procedure=a b|процедура
 GET|reg|/api/v1/signs|school=a b|школа (логин)
 CASES
+expect_eq "every refused form's page tells the way back to it" "$no_back" 0
 
 # --- path parameters: USER|PATH|FIELD
 while IFS='|' read -r who path title; do
