@@ -315,6 +315,18 @@ static void field_col(struct imp *im, int f, char *out, size_t n)
 	table_colname(&im->src, im->map.col[f], im->hdr[f], out, n);
 }
 
+/* A procedure in a message a school reads: «ВПР, математика, 4 класс, 2021» (its code for a
+ * kind oko does not name). Returns out. */
+static const char *proc_words(const struct procedure *p, char *out, size_t n)
+{
+	char t[160];
+	if (procedure_title_of(p->code, p->subject, p->grade, t, sizeof t) && p->year > 0)
+		snprintf(out, n, "«%s, %d»", t, p->year);
+	else
+		snprintf(out, n, "%s", p->code);
+	return out;
+}
+
 /* Reports a problem of rule r found in row `row`, column `col` (a field or -1). */
 static void report(struct imp *im, enum rule r, long row, const char *col, const char *value,
 		   const char *fmt, ...) __attribute__((format(printf, 6, 7)));
@@ -374,6 +386,7 @@ static const char *after_bar(const char *s)
 /* Maps the file's position columns to the procedure's positions; reports a mismatch. */
 static int map_positions(struct imp *im, struct proc_state *ps)
 {
+	char pw[200]; /* proc_words() */
 	const struct layout_map *m = &im->map;
 	if (m->posmode == POS_BY_ORDER && m->nfile < m->npos && m->nfile != ps->p.npos) {
 		/* The 2020 export says how many positions it has: its «Учебник» column stands
@@ -381,7 +394,8 @@ static int map_positions(struct imp *im, struct proc_state *ps)
 		report(im, R_COLUMNS, 1, NULL, NULL,
 		       "в файле %d %s позиций (до столбца учебника), а у процедуры %s их %d: "
 		       "похоже, выбрана не та процедура", m->nfile,
-		       str_plural(m->nfile, "столбец", "столбца", "столбцов"), ps->p.code, ps->p.npos);
+		       str_plural(m->nfile, "столбец", "столбца", "столбцов"), proc_words(&ps->p, pw, sizeof pw),
+		       ps->p.npos);
 		return ERR_INVALID;
 	}
 	for (int j = 0; j < m->npos; j++) {
@@ -392,13 +406,13 @@ static int map_positions(struct imp *im, struct proc_state *ps)
 		int i = procedure_position_find(&ps->p, m->pos_label[j]);
 		if (i < 0) {
 			report(im, R_PROCEDURE, 1, im->poshdr[j], m->pos_label[j],
-			       "у процедуры %s нет позиции «%s»", ps->p.code, m->pos_label[j]);
+			       "у процедуры %s нет позиции «%s»", proc_words(&ps->p, pw, sizeof pw), m->pos_label[j]);
 			return ERR_INVALID;
 		}
 		if (m->pos_max[j] >= 0 && m->pos_max[j] != ps->p.pos[i].max) {
 			report(im, R_PROCEDURE, 1, im->poshdr[j], m->pos_label[j],
 			       "в файле максимум позиции «%s» %d, а в описании процедуры %s — %d",
-			       m->pos_label[j], m->pos_max[j], ps->p.code, ps->p.pos[i].max);
+			       m->pos_label[j], m->pos_max[j], proc_words(&ps->p, pw, sizeof pw), ps->p.pos[i].max);
 			return ERR_INVALID;
 		}
 		ps->map[j] = i;
@@ -406,7 +420,8 @@ static int map_positions(struct imp *im, struct proc_state *ps)
 	if (m->posmode == POS_BY_LABEL && m->npos < ps->p.npos) {
 		report(im, R_PROCEDURE, 1, NULL, NULL,
 		       "в файле %d %s позиций, а у процедуры %s их %d", m->npos,
-		       str_plural(m->npos, "столбец", "столбца", "столбцов"), ps->p.code, ps->p.npos);
+		       str_plural(m->npos, "столбец", "столбца", "столбцов"), proc_words(&ps->p, pw, sizeof pw),
+		       ps->p.npos);
 		return ERR_INVALID;
 	}
 	return 0;
@@ -781,6 +796,7 @@ static bool read_scores(struct imp *im, const struct table_row *row, struct proc
 static bool read_answers(struct imp *im, const struct table_row *row, struct proc_state *ps,
 			 struct result *r, bool *any, bool *missing)
 {
+	char pw[200]; /* proc_words() */
 	const struct procedure *p = &ps->p;
 	struct layout_answer a[PROC_MAX_POSITIONS];
 	char col[128], val[64];
@@ -830,7 +846,7 @@ static bool read_answers(struct imp *im, const struct table_row *row, struct pro
 				       "%d-е задание строки развёрнутых ответов стоит на позиции «%s» процедуры "
 				       "%s с максимумом %d, а в строке его максимум %d: строка кратких ответов "
 				       "короче или длиннее, чем нужно, или выбрана не та процедура", j + 1,
-				       p->pos[i].label, p->code, max, a[j].max);
+				       p->pos[i].label, proc_words(p, pw, sizeof pw), max, a[j].max);
 				return false;
 			}
 			int v = a[j].points;
@@ -864,6 +880,7 @@ static bool read_answers(struct imp *im, const struct table_row *row, struct pro
 static void read_exam(struct imp *im, const struct table_row *row, const struct proc_state *ps,
 		      struct result *r, bool scores_ok)
 {
+	char pw[200]; /* proc_words() */
 	char col[128], val[64];
 	size_t n;
 	long v;
@@ -899,7 +916,7 @@ static void read_exam(struct imp *im, const struct table_row *row, const struct 
 	snprintf(val, sizeof val, "%d", r->exam_mark);
 	report(im, R_MARK_SCALE, row->row, col, val,
 	       "по шкале процедуры %s первичному баллу %d соответствует отметка %d, а указана %d; "
-	       "сохранена указанная, строка отмечена", ps->p.code, result_primary_score(r), scale,
+	       "сохранена указанная, строка отмечена", proc_words(&ps->p, pw, sizeof pw), result_primary_score(r), scale,
 	       r->exam_mark);
 	r->problems |= rules[R_MARK_SCALE].problem;
 }
@@ -1632,6 +1649,7 @@ static void discard_row_warnings(struct imp *im)
  * whose positions go by order under one procedure. */
 static void check_columns(struct imp *im)
 {
+	char pw[200]; /* proc_words() */
 	const struct layout_map *m = &im->map;
 	if (m->posmode != POS_BY_ORDER || im->fixed_proc < 0 || im->fatal)
 		return;
@@ -1656,7 +1674,7 @@ static void check_columns(struct imp *im)
 			       "в файле заполнено %d %s позиций, а у процедуры %s их %d: похоже, "
 			       "выбрана не та процедура или столбцы сдвинуты (значения за последней "
 			       "позицией процедуры — в %ld %s, первая — строка %ld)",
-			       filled, str_plural(filled, "столбец", "столбца", "столбцов"), p->code,
+			       filled, str_plural(filled, "столбец", "столбца", "столбцов"), proc_words(p, pw, sizeof pw),
 			       p->npos, im->extra_rows, str_plural(im->extra_rows, "строке", "строках", "строках"),
 			       im->first_extra_row);
 	} else if (im->st->written && filled < p->npos) {
@@ -1666,7 +1684,8 @@ static void check_columns(struct imp *im)
 			       rules[R_COLUMNS].code,
 			       "в файле заполнено %d %s позиций, а у процедуры %s их %d: последние "
 			       "позиции пусты во всех строках — похоже, выбрана не та процедура",
-			       filled, str_plural(filled, "столбец", "столбца", "столбцов"), p->code, p->npos);
+			       filled, str_plural(filled, "столбец", "столбца", "столбцов"), proc_words(p, pw, sizeof pw),
+			       p->npos);
 	}
 }
 
@@ -1958,6 +1977,7 @@ static int split_suspects(struct imp *im)
  * are compared, the first row of each key is kept and every later one reported. */
 static int dup_verify(struct imp *im)
 {
+	char pw[200]; /* proc_words() */
 	struct rec h;
 	char code[MAX_CODE + 8], cls[4 * MAX_CLASS + 1], col[128], key[64];
 	uint8_t scores[PROC_MAX_POSITIONS];
@@ -1983,7 +2003,7 @@ static int dup_verify(struct imp *im)
 		}
 		report(im, R_DUPLICATE, h.row, col, code,
 		       "код участника уже встречался выше в этой школе по процедуре %s (строка %lld)",
-		       im->procs[h.proc]->p.code, (long long)first);
+		       proc_words(&im->procs[h.proc]->p, pw, sizeof pw), (long long)first);
 		im->st->rejected++;
 	}
 	hmap_free(&exact);
@@ -2014,6 +2034,7 @@ static int note_source(struct imp *im, int64_t upload_id, long rows)
 /* Replaces the results with the staged rows (inside the transaction). */
 static int store_rows(struct imp *im)
 {
+	char pw[200]; /* proc_words() */
 	struct import_stats *st = im->st;
 	struct rec h;
 	char code[MAX_CODE + 8], cls[4 * MAX_CLASS + 1], col[128];
@@ -2075,7 +2096,7 @@ static int store_rows(struct imp *im)
 			field_col(im, LF_CODE, col, sizeof col);
 			report(im, R_DUPLICATE, h.row, col, code,
 			       "код участника уже встречался выше в этой школе по процедуре %s",
-			       ps->p.code);
+			       proc_words(&ps->p, pw, sizeof pw));
 			st->rejected++;
 			continue;
 		}

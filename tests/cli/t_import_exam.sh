@@ -34,7 +34,7 @@ expect_ok "canonical CSV with stated marks imports" import results "$T/oge.csv"
 # (ОГЭ conditions: kept, not noted); 90003: 2 points (mark 2) stated 4: above the scale,
 # kept and marked (4096); 90004 absent.
 expect_eq "marks stored as stated, one above the scale marked" "$(res OGE-2025-MA-9)" "90001:4:-:4:6:0 90002:3:-:5:6:0 90003:4:-:3:2:4096 90004:-:-:4:-:0 "
-expect_grep "a mark above the scale is noted with row and column" "$T/err" "строка 4, столбец 10 «mark», значение «4»: по шкале процедуры OGE-2025-MA-9 первичному баллу 2 соответствует отметка 2, а указана 4"
+expect_grep "a mark above the scale is noted with row and column" "$T/err" "строка 4, столбец 10 «mark», значение «4»: по шкале процедуры «ОГЭ, математика, 9 класс, 2025» первичному баллу 2 соответствует отметка 2, а указана 4"
 expect_grep "the rule in the summary" "$T/out" "отметка за экзамен не та, что по шкале процедуры (сохранена как указана): 1 — строка сохранена с отметкой"
 
 H3="school,procedure,code,class,variant,gender,journal_mark,absent,total,mark,test_score,1,2,3"
@@ -126,8 +126,8 @@ run_oko import results "$T/rcoi_bad.xlsx"
 expect_eq "a bad protocol fails" "$rc" 1
 expect_eq "nothing stored after the refusal" "$(db_digest)" "$before"
 expect_grep "unreadable short answers" "$T/err" "строка 2, столбец G «Задания с кратким ответом», значение «++a+»: строка кратких ответов не читается с 3-го символа"
-expect_grep "a long answer's maximum not its position's" "$T/err" "строка 3, столбец H «Задания с развёрнутым ответом», значение «2(3)1(3)»: 1-е задание строки развёрнутых ответов стоит на позиции «5» процедуры OGE-2025-MA-9 с максимумом 2, а в строке его максимум 3"
-expect_grep "a short string one short shifts the long ones" "$T/err" "строка 4, столбец H «Задания с развёрнутым ответом», значение «2(2)1(3)»: 2-е задание строки развёрнутых ответов стоит на позиции «5» процедуры OGE-2025-MA-9 с максимумом 2, а в строке его максимум 3"
+expect_grep "a long answer's maximum not its position's" "$T/err" "строка 3, столбец H «Задания с развёрнутым ответом», значение «2(3)1(3)»: 1-е задание строки развёрнутых ответов стоит на позиции «5» процедуры «ОГЭ, математика, 9 класс, 2025» с максимумом 2, а в строке его максимум 3"
+expect_grep "a short string one short shifts the long ones" "$T/err" "строка 4, столбец H «Задания с развёрнутым ответом», значение «2(2)1(3)»: 2-е задание строки развёрнутых ответов стоит на позиции «5» процедуры «ОГЭ, математика, 9 класс, 2025» с максимумом 2, а в строке его максимум 3"
 expect_grep "unreadable long answers" "$T/err" "строка 5, столбец H «Задания с развёрнутым ответом», значение «2(2)1[3]»: строка развёрнутых ответов не читается с 5-го символа"
 expect_eq "no scale note for rows already refused" "$(grep -c "по шкале процедуры" "$T/err")" 0
 expect_grep "mark out of range" "$T/err" "строка 6, столбец J «Отметка», значение «7»: отметка за экзамен должна быть от 2 до 5"

@@ -42,7 +42,7 @@ before=$(db_digest)
 run_oko import results "$R/bad.csv" --report "$T/report.csv"
 expect_eq "bad file fails" "$rc" 1
 expect_eq "nothing stored after a failed import" "$(db_digest)" "$before"
-expect_grep "duplicate code" "$T/err" "bad.csv, строка 3, столбец 3 «code», значение «40001»: код участника уже встречался выше в этой школе по процедуре VPR-2021-MA-4"
+expect_grep "duplicate code" "$T/err" "bad.csv, строка 3, столбец 3 «code», значение «40001»: код участника уже встречался выше в этой школе по процедуре «ВПР, математика, 4 класс, 2021»"
 expect_grep "bad code" "$T/err" "строка 4, столбец 3 «code», значение «abc»: код участника должен состоять из цифр"
 expect_grep "bad variant" "$T/err" "строка 5, столбец 5 «variant», значение «пять»: вариант — это номер (1, 2, …) или «отсутствовал»"
 expect_grep "bad absent flag" "$T/err" "строка 6, столбец 8 «absent», значение «2»: признак отсутствия должен быть 0 или 1"
@@ -65,7 +65,7 @@ row sch220206 41002 >> "$T/split_dup.csv"
 before=$(db_digest)
 run_oko import results "$T/split_dup.csv" --dry-run
 expect_eq "a code repeated in a school's second run of rows fails" "$rc" 1
-expect_grep "the repeat named at its row" "$T/err" "split_dup.csv, строка 6, столбец 3 «code», значение «41002»: код участника уже встречался выше в этой школе по процедуре VPR-2021-MA-4 (строка 3)"
+expect_grep "the repeat named at its row" "$T/err" "split_dup.csv, строка 6, столбец 3 «code», значение «41002»: код участника уже встречался выше в этой школе по процедуре «ВПР, математика, 4 класс, 2021» (строка 3)"
 expect_eq "nothing stored" "$(db_digest)" "$before"
 expect_ok "distinct codes in a school's two runs are fine" import results "$T/split.csv" --dry-run
 
@@ -166,7 +166,7 @@ expect_eq "--strict refuses the impossible cell" "$rc" 1
 expect_grep "… naming it as an error" "$T/err" "ошибка: v2020.csv, строка 5, столбец 11 «a-1-grade», значение «-1»"
 run_oko import results "$T/v2020.csv" --procedure VPR-2021-RU-4
 expect_eq "a procedure of another length is refused" "$rc" 1
-expect_grep "… once, with the numbers" "$T/err" "в файле 15 столбцов позиций (до столбца учебника), а у процедуры VPR-2021-RU-4 их 20"
+expect_grep "… once, with the numbers" "$T/err" "в файле 15 столбцов позиций (до столбца учебника), а у процедуры «ВПР, русский язык, 4 класс, 2021» их 20"
 expect_eq "… and nothing else is said" "$(grep -c '^ошибка\|^предупреждение' "$T/err")" 1
 
 # A procedure neither described nor in oko's catalogue: proposed from the file (positions by
@@ -190,12 +190,12 @@ labels=$(sed -n 1p "$R/canonical.csv" | cut -d, -f9- | tr ',' ' ')
   for c in $(seq 30); do printf 'sch220206,город Барнаул,%d,%d,4,ж,4А,1,16' "$c" $((42000 + c)); for j in $(seq 16); do printf ',1'; done; printf '\n'; done; } >"$T/v16.csv"
 run_oko import results "$T/v16.csv" --procedure VPR-2021-MA-4
 expect_eq "16 filled columns against 15 positions: refused" "$rc" 1
-expect_eq "… said once, first" "$(grep -m1 '^ошибка' "$T/err" | grep -c 'в файле заполнено 16 столбцов позиций, а у процедуры VPR-2021-MA-4 их 15')" 1
+expect_eq "… said once, first" "$(grep -m1 '^ошибка' "$T/err" | grep -c 'в файле заполнено 16 столбцов позиций, а у процедуры «ВПР, математика, 4 класс, 2021» их 15')" 1
 expect_eq "… and no message a row" "$(grep -c '^ошибка\|^предупреждение' "$T/err")" 1
 cut -d, -f1-23 "$T/v16.csv" >"$T/v14.csv"
 run_oko import results "$T/v14.csv" --procedure VPR-2021-MA-4
 expect_eq "14 filled columns against 15 positions: refused" "$rc" 1
-expect_grep "… said once" "$T/err" "в файле заполнено 14 столбцов позиций, а у процедуры VPR-2021-MA-4 их 15: последние позиции пусты во всех строках"
+expect_grep "… said once" "$T/err" "в файле заполнено 14 столбцов позиций, а у процедуры «ВПР, математика, 4 класс, 2021» их 15: последние позиции пусты во всех строках"
 expect_eq "… and no message a row" "$(grep -c '^ошибка\|^предупреждение' "$T/err")" 1
 
 # --- the gender arrives on every layout (it was lost on canonical CSV: the cell's length
