@@ -2,9 +2,12 @@
 #include "base/err.h"
 #include "model/upload_list.h"
 
-#define UPLOAD_COLS "SELECT u.id, u.created_at, u.file, u.user_name, u.layout, p.code, s.login," \
-	" us.rows, us.written, us.replaced, s.name FROM upload_school us JOIN upload u ON u.id = us.upload_id" \
-	" JOIN procedure p ON p.id = us.procedure_id JOIN school s ON s.id = us.school_id"
+/* Who uploaded, by the user's name when the login is a user's (as a status note does); the
+ * login as stored otherwise (a user deleted since, «oko demo», a script). */
+#define UPLOAD_COLS "SELECT u.id, u.created_at, u.file, coalesce(nullif(usr.name, ''), u.user_name), u.layout," \
+	" p.code, s.login, us.rows, us.written, us.replaced, s.name FROM upload_school us" \
+	" JOIN upload u ON u.id = us.upload_id JOIN procedure p ON p.id = us.procedure_id" \
+	" JOIN school s ON s.id = us.school_id LEFT JOIN \"user\" usr ON usr.login = u.user_name"
 
 static int walk(struct db_stmt *s, upload_list_fn fn, void *ctx)
 {

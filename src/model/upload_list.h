@@ -17,7 +17,7 @@
 struct upload_list_row {
 	int64_t upload;
 	const char *at;        /* "YYYY-MM-DDTHH:MM:SSZ" (UTC) */
-	const char *file, *user, *layout;
+	const char *file, *user, *layout; /* user: the uploader's name (its login when none) */
 	const char *procedure; /* code */
 	const char *school;    /* login */
 	int64_t rows, written, replaced;

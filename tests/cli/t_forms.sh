@@ -66,7 +66,7 @@ else
 fi
 
 # ---- HTTP: the school coordinator ----
-"$OKO" user add school1 --role school --scope sch220206 --password password-school1 >/dev/null
+"$OKO" user add school1 --role school --scope sch220206 --name "Иванова Мария Петровна" --password password-school1 >/dev/null
 "$OKO" user add school2 --role school --scope sch220207 --password password-school2 >/dev/null
 "$OKO" user add reg --role region --password password-region >/dev/null
 start_server
@@ -161,6 +161,7 @@ grep -A0 -o "value=\"отсутствовал\".*" "$T/body" | head -1 | grep -q
 	&& ok "… its row shows «—» for the total" || fail "… its row shows «—» for the total"
 get school1 "/schools/sch220206"
 expect_grep "school card shows the grid upload" "$T/body" "сетка ввода"
+expect_grep "… and who made it, by name" "$T/body" "<td>Иванова Мария Петровна</td>"
 
 # ---- confidential materials: bank, individual sets, release by the server clock ----
 printf 'Вариант 1: задания\n' >"$T/v1.txt"; printf 'Вариант 2: задания\n' >"$T/v2.txt"
