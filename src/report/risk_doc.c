@@ -486,9 +486,11 @@ static void card_distribution(struct doc *d, const struct risk_card *c)
 	struct buf png = BUF_INIT, cap = BUF_INIT;
 	if (!risk_hist_png(c->hist, &png)) {
 		doc_para(d, DOC_HEADING, DOC_ALIGN_DEFAULT, true, CARD_HIST_TITLE);
+		/* How to read it is in the caption, which stays with the image (a paragraph after
+		 * it could start the next page alone). */
 		card_hist_caption(&cap, c->top, c->hist->school_n, c->hist->all_n);
+		buf_puts(&cap, " " CARD_HIST_DESC);
 		doc_image(d, png.p, png.len, 160, buf_str(&cap));
-		doc_para(d, DOC_SMALL, DOC_ALIGN_DEFAULT, false, CARD_HIST_DESC);
 	}
 	buf_free(&png);
 	buf_free(&cap);

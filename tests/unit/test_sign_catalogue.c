@@ -15,6 +15,7 @@
 #include "analysis/analysis.h"
 #include "base/log.h"
 #include "db/db.h"
+#include "report/card_words.h"
 #include "report/risk_doc.h"
 #include "stats/catalogue.h"
 
@@ -189,6 +190,35 @@ static void test_list_words(void **state)
 	buf_free(&b);
 }
 
+/* The evidence card's chart: how to read it is in the image's caption, which stays with the
+ * image; as a paragraph after it, it began a page of its own in the demo's card. */
+static void test_card_chart_caption(void **state)
+{
+	(void)state;
+	uint64_t school[5] = { 0, 1, 2, 3, 4 }, all[5] = { 5, 6, 7, 8, 9 };
+	struct run_hist h = { .nbins = 5, .school = school, .all = all, .school_n = 10, .all_n = 35 };
+	struct run_info ri = { .id = 1 };
+	snprintf(ri.at, sizeof ri.at, "2021-05-01T10:00:00Z");
+	struct risk_card c = { .school = "Школа", .municipality = "Район", .login = "sch1", .run = &ri,
+				.top = "VPR-2021-MA-4", .hist = &h };
+	struct doc *d = risk_card_doc(&c);
+	assert_non_null(d);
+	int images = 0;
+	for (size_t i = 0; i < doc_nblocks(d); i++) {
+		const struct doc_block *b = doc_block(d, i);
+		if (b->kind != DOC_B_IMAGE)
+			continue;
+		images++;
+		assert_non_null(strstr(b->text[0], CARD_HIST_DESC));
+		if (i + 1 < doc_nblocks(d)) {
+			const struct doc_block *n = doc_block(d, i + 1);
+			assert_true(n->kind != DOC_B_PARA || !strstr(n->text[0], "Доли работ школы"));
+		}
+	}
+	assert_int_equal(images, 1);
+	doc_free(d);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -196,6 +226,7 @@ int main(void)
 		cmocka_unit_test(test_signs_csv),
 		cmocka_unit_test(test_value_words),
 		cmocka_unit_test(test_list_words),
+		cmocka_unit_test(test_card_chart_caption),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
