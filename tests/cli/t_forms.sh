@@ -162,6 +162,9 @@ grep -A0 -o "value=\"отсутствовал\".*" "$T/body" | head -1 | grep -q
 get school1 "/schools/sch220206"
 expect_grep "school card shows the grid upload" "$T/body" "сетка ввода"
 expect_grep "… and who made it, by name" "$T/body" "<td>Иванова Мария Петровна</td>"
+# The mean score with one decimal, as the school's home and the reports give it (17,3, not 17,27).
+grep -qE '<td class="num">[0-9]+,[0-9]{2}</td>' "$T/body" && fail "the card's means have one decimal" \
+	|| ok "the card's means have one decimal"
 
 # ---- confidential materials: bank, individual sets, release by the server clock ----
 printf 'Вариант 1: задания\n' >"$T/v1.txt"; printf 'Вариант 2: задания\n' >"$T/v2.txt"

@@ -199,7 +199,7 @@ static int result_row(void *ctx, const struct summary_school_result *x)
 	buf_puts(b, "</td><td class=\"num\">");
 	html_int(b, x->absent);
 	buf_puts(b, "</td><td class=\"num\">");
-	html_num(b, x->mean, 2);
+	html_num(b, x->mean, 1); /* as the school's home and the reports: one decimal */
 	buf_puts(b, "</td><td class=\"num\">");
 	html_int(b, x->max_score);
 	buf_puts(b, "</td><td class=\"num\">");
