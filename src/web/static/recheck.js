@@ -36,9 +36,10 @@
     if (parseInt(s, 10) > max) return 'больше максимума ' + max;
     return '';
   }
-  // Marks every cell, sums the total; returns {bad, filled, gap}.
+  // Marks every cell, sums the total; returns {bad, filled} (a cell left empty between
+  // others is saved as not scored yet, so every filled cell counts).
   function check() {
-    var bad = 0, filled = 0, gap = false, sum = 0, leading = true;
+    var bad = 0, filled = 0, sum = 0;
     inputs.forEach(function (input) {
       var p = problem(input), cell = input.parentNode, err = cell.querySelector('.cell-err');
       cell.classList.toggle('bad', !!p);
@@ -46,13 +47,13 @@
       if (err) err.textContent = p;
       if (p) bad++;
       var s = input.value.trim();
-      if (!s) { leading = false; return; }
+      if (!s) return;
       if (!p) sum += parseInt(s, 10);
-      if (leading) filled++; else gap = true;
+      filled++;
     });
     if (total) total.textContent = String(sum);
     if (finish) finish.disabled = bad > 0 || filled < inputs.length;
-    return { bad: bad, filled: filled, gap: gap };
+    return { bad: bad, filled: filled };
   }
   function body(done) {
     var b = new URLSearchParams();
