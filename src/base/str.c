@@ -257,6 +257,38 @@ static uint32_t next_folded(const char **s, const char *end)
 	return cp;
 }
 
+void str_fold_words(const char *s, size_t n, struct buf *out)
+{
+	bool space = true;
+	size_t i = 0;
+	while (i < n) {
+		uint32_t cp;
+		size_t k = utf8_decode(s + i, n - i, &cp);
+		if (!k) {
+			i++;
+			continue;
+		}
+		i += k;
+		if (cp >= 'A' && cp <= 'Z')
+			cp += 32;
+		else if (cp >= 0x410 && cp <= 0x42F)
+			cp += 0x20;
+		else if (cp == 0x401 || cp == 0x451)
+			cp = 0x435;
+		bool keep = (cp >= 'a' && cp <= 'z') || (cp >= '0' && cp <= '9') ||
+			    (cp >= 0x430 && cp <= 0x44F) || cp == 0x2116;
+		if (!keep) {
+			if (!space)
+				buf_putc(out, ' ');
+			space = true;
+			continue;
+		}
+		utf8_put(out, cp);
+		space = false;
+	}
+}
+
+
 bool str_fold_eq(const char *a, const char *b)
 {
 	/* Compares as str_fold() would, without building the folded strings: this runs per

@@ -46,6 +46,10 @@ static inline size_t str_trim(const char **s, size_t n)
 int str_fold(const char *s, size_t n, struct buf *out);
 /* str_fold() of both sides compared. */
 bool str_fold_eq(const char *a, const char *b);
+/* Appends the words of s for matching by keyword: Latin and Cyrillic lower-cased, ё as е,
+ * letters, digits and «№» kept, every other run of characters turned into one space (no
+ * look-alike mapping: «март» stays Cyrillic). */
+void str_fold_words(const char *s, size_t n, struct buf *out);
 
 /* Parses a whole decimal integer (optional sign, surrounding spaces allowed; "12.0" is
  * accepted as 12 because spreadsheets store integers as floats). Returns 0 or ERR_PARSE. */

@@ -236,20 +236,10 @@ int import_rechecks(struct db *d, const char *path, const struct import_opts *o,
  * a block «Мероприятия»); a block whose title the plan has already is added to. A row
  * without a number right after a numbered measure continues it (a table split across
  * pages). Appended to the plan plan_id with due dates from the terms
- * (import_measure_due). st->created counts the measures, the summary the blocks. Whole
+ * (mp_term_due). st->created counts the measures, the summary the blocks. Whole
  * file or nothing; every problem with its row and column. */
 int import_measures(struct db *d, const char *path, const struct import_opts *o, int64_t plan_id,
 		    struct diag_list *diags, struct import_stats *st);
-/* The due date a measure's term gives in a plan of the period [period_from, period_to]
- * ('YYYY-MM-DD'): the latest of the dates it names — «23.08.2020» or «03 сентября 2019
- * года» as written, a month («март 2021 г.») its last day, a month without a year
- * («февраль») its last day in its first occurrence within the period (clamped to the
- * period's end; none when the period has no such month) — else, for «в течение …»,
- * «постоянно», «ежемесячно» and the like, the period's end. Returns 1 with due set
- * ('YYYY-MM-DD'), 0 with due "" when the term gives no date («по графику»). */
-int import_measure_due(const char *term, const char *period_from, const char *period_to,
-		       char due[11]);
-
 /* medalists.csv: school,year,code,medal (docs/formats.md) — the medal candidates or
  * holders of schools by participant code; the lists of the (school, year) pairs in the file
  * are replaced (model/medalist.h). Rows of schools outside o->only_school /

@@ -1073,50 +1073,6 @@ int mp_templates(struct mp_template **out, size_t *n)
 	return rc;
 }
 
-static const char *const months_gen[12] = { "января", "февраля", "марта", "апреля", "мая", "июня",
-					    "июля", "августа", "сентября", "октября", "ноября", "декабря" };
-
-/* A due date from a term that is a date: «до 23.08.2021», «24.03.2021» (the last such date),
- * or «до 23 августа» — the first such day within the period. "" otherwise. */
-static void term_due(const char *term, const char *from, const char *to, char out[MP_DATE_LEN])
-{
-	out[0] = '\0';
-	for (const char *p = term; *p; p++) {
-		int dd, mm, yy, used = 0;
-		if (*p >= '0' && *p <= '9' && (p == term || p[-1] < '0' || p[-1] > '9') &&
-		    sscanf(p, "%2d.%2d.%4d%n", &dd, &mm, &yy, &used) == 3 && used >= 8) {
-			char d[48]; /* room for any int: the compiler cannot see the %2d bound */
-			snprintf(d, sizeof d, "%04d-%02d-%02d", yy, mm, dd);
-			if (plan_date_valid(d))
-				model_copy(out, MP_DATE_LEN, d);
-		}
-	}
-	if (*out || !from || !to || !plan_date_valid(from) || !plan_date_valid(to))
-		return;
-	for (const char *p = term; *p; p++) {
-		int dd, used = 0;
-		if (*p < '0' || *p > '9' || (p > term && p[-1] >= '0' && p[-1] <= '9') ||
-		    sscanf(p, "%2d %n", &dd, &used) != 1 || !used)
-			continue;
-		for (int m = 0; m < 12; m++) {
-			size_t l = strlen(months_gen[m]);
-			if (strncmp(p + used, months_gen[m], l))
-				continue;
-			int y0 = 0, y1 = 0;
-			sscanf(from, "%4d", &y0);
-			sscanf(to, "%4d", &y1);
-			for (int y = y0; y <= y1; y++) {
-				char d[48];
-				snprintf(d, sizeof d, "%04d-%02d-%02d", y, m + 1, dd);
-				if (plan_date_valid(d) && strcmp(d, from) >= 0 && strcmp(d, to) <= 0) {
-					model_copy(out, MP_DATE_LEN, d);
-					return;
-				}
-			}
-		}
-	}
-}
-
 struct tfill {
 	struct db *d;
 	const char *id, *by;
@@ -1157,7 +1113,7 @@ static int fill_row(void *ctx, char **f)
 	model_copy(m->term, sizeof m->term, f[T_TERM]);
 	model_copy(m->responsible, sizeof m->responsible, f[T_RESPONSIBLE]);
 	model_copy(m->expected, sizeof m->expected, f[T_EXPECTED]);
-	term_due(m->term, x->p->period_from, x->p->period_to, m->due);
+	mp_term_due(m->term, x->p->period_from, x->p->period_to, m->due);
 	return measure_add(x->d, m, x->by, x->msg, x->n);
 }
 

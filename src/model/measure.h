@@ -182,11 +182,21 @@ struct mp_template {
 };
 /* The templates of measure_templates.csv, in file order. */
 int mp_templates(struct mp_template **out, size_t *n);
-/* Adds a plan from a template: its blocks and measures (terms as written, no due dates
- * unless the term is a date), p's level/territory/period/title given by the caller (an
- * empty title takes the template's). */
+/* Adds a plan from a template: its blocks and measures (terms as written, due dates from
+ * the terms by mp_term_due against p's period), p's level/territory/period/title given by
+ * the caller (an empty title takes the template's). */
 int mplan_from_template(struct db *d, const char *template_id, struct mp_plan *p, const char *by,
 			char *msg, size_t n);
+
+/* The due date a measure's term gives in a plan of the period [period_from, period_to]
+ * ('YYYY-MM-DD'), in model/term.c — the one rule for templates and imported plans: the
+ * latest of the dates it names — «23.08.2020» or «03 сентября 2019 года» as written, a
+ * month («март 2021 г.») its last day, a day or a month without a year («до 23 августа»,
+ * «февраль») in its first occurrence within the period (a month's last day, clamped to the
+ * period's end; none when the period has no such day) — else, for «в течение …»,
+ * «постоянно», «ежемесячно» and the like, the period's end. Returns 1 with due set, 0 with
+ * due "" when the term gives no date («по графику», «по мере необходимости»). */
+int mp_term_due(const char *term, const char *period_from, const char *period_to, char due[MP_DATE_LEN]);
 
 /* ---- addressed help ---- */
 

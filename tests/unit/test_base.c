@@ -171,6 +171,13 @@ static void test_trim_and_fold(void **state)
 	assert_true(str_fold_eq("X", "х"));
 	assert_false(str_fold_eq("1K1", "1K2"));
 	assert_false(str_fold_eq("вариант", "варианты"));
+	/* Words for keywords: lower case, ё as е, «№» and digits kept, the rest one space, no
+	 * look-alike mapping. */
+	struct buf b = BUF_INIT;
+	const char *w = "  Сроки (ЁЛКА) — № 1/2;  Март";
+	str_fold_words(w, strlen(w), &b);
+	assert_string_equal(buf_str(&b), "сроки елка № 1 2 март");
+	buf_free(&b);
 }
 
 static void test_numbers(void **state)

@@ -531,13 +531,19 @@ static void test_templates(void **state)
 		assert_int_equal((int)nb, blocks);
 		free(b);
 	}
-	/* A term that is a date becomes the due date within the period; a month does not. */
+	/* A template's terms give due dates by the rule an imported plan follows (mp_term_due):
+	 * a day within the period, a month's last day, «в течение …» the period's end. */
 	int64_t due = 0;
 	assert_int_equal(db_query_int(db, "SELECT count(*) FROM measure WHERE term = 'до 23 августа'"
 					  " AND due = '2021-08-23'", -1, &due), 0);
 	assert_true(due >= 1);
-	assert_int_equal(db_query_int(db, "SELECT count(*) FROM measure WHERE term = 'февраль' AND due IS NOT NULL",
-				      -1, &due), 0);
+	assert_int_equal(db_query_int(db, "SELECT count(*) FROM measure WHERE term = 'февраль'"
+					  " AND (due IS NULL OR due <> '2021-02-28')", -1, &due), 0);
+	assert_int_equal(due, 0);
+	assert_int_equal(db_query_int(db, "SELECT count(*) FROM measure WHERE term = 'февраль'", -1, &due), 0);
+	assert_true(due >= 1);
+	assert_int_equal(db_query_int(db, "SELECT count(*) FROM measure WHERE term LIKE 'в течение%'"
+					  " AND (due IS NULL OR due <> '2021-08-31')", -1, &due), 0);
 	assert_int_equal(due, 0);
 	/* An unknown template: refused, nothing stored. */
 	struct mp_plan p = { .level = MP_MUNICIPALITY, .municipality_id = m1 };
@@ -549,6 +555,52 @@ static void test_templates(void **state)
 	db_query_int(db, "SELECT count(*) FROM mplan", -1, &after);
 	assert_int_equal(before, after);
 	free(t);
+}
+
+/* mp_term_due's answers, known by reading the terms against the period 01.09.2020–31.08.2021. */
+static void test_term_due(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *term, *due;
+	} c[] = {
+		{ "до 31.08.2021", "2021-08-31" },
+		{ "24.03.2021; 15.04.2021", "2021-04-15" },         /* the latest date written */
+		{ "01.03.21", "2021-03-01" },                       /* a two-digit year */
+		{ "до 23 августа", "2021-08-23" },                  /* in the period: 2021, not 2020 */
+		{ "до 1 марта", "2021-03-01" },
+		{ "03 сентября 2019 года", "2019-09-03" },          /* a year written: as written */
+		{ "февраль", "2021-02-28" },                        /* a month: its last day */
+		{ "Сентябрь", "2020-09-30" },
+		{ "май", "2021-05-31" },
+		{ "ноябрь – декабрь 2021 года", "2021-12-31" },     /* a month with a year */
+		{ "март 2021 г.", "2021-03-31" },
+		{ "в течение учебного года", "2021-08-31" },        /* the whole period: its end */
+		{ "постоянно", "2021-08-31" },
+		{ "ежемесячно, до 15 октября", "2020-10-15" },      /* a date wins over the period */
+		{ "по графику", "" },
+		{ "по мере необходимости", "" },
+		{ "", "" },
+		{ "31.02.2021", "" },                               /* no such day */
+		{ "до 31 сентября", "" },
+	};
+	for (size_t i = 0; i < sizeof c / sizeof *c; i++) {
+		char due[MP_DATE_LEN] = "x";
+		int r = mp_term_due(c[i].term, "2020-09-01", "2021-08-31", due);
+		if (strcmp(due, c[i].due))
+			fail_msg("«%s»: %s, expected %s", c[i].term, due, c[i].due);
+		assert_int_equal(r, *c[i].due != '\0');
+	}
+	/* A month the period does not have gives nothing; a month's end past the period is
+	 * clamped to it; no period, no month rule. */
+	char due[MP_DATE_LEN];
+	assert_int_equal(mp_term_due("июль", "2020-09-01", "2021-03-15", due), 0);
+	assert_string_equal(due, "");
+	assert_int_equal(mp_term_due("март", "2020-09-01", "2021-03-15", due), 1);
+	assert_string_equal(due, "2021-03-15");
+	assert_int_equal(mp_term_due("февраль", "", "", due), 0);
+	assert_int_equal(mp_term_due("до 31.08.2021", "", "", due), 1);
+	assert_string_equal(due, "2021-08-31");
 }
 
 static void test_help(void **state)
@@ -778,6 +830,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_numbering_move, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_overdue_execution, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_templates, setup, teardown),
+		cmocka_unit_test(test_term_due),
 		cmocka_unit_test_setup_teardown(test_help, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_help_sampled, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_outcome, setup, teardown),
