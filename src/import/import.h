@@ -81,6 +81,7 @@ struct import_stats {
 	long schools_written; /* results: schools with at least one written work */
 	long marked;   /* results: rows stored with a problem marked */
 	long replaced; /* results: earlier results replaced */
+	long replacing; /* results: earlier results replaced, or that storing the file would replace */
 	long skipped;  /* results: rows with a code and nothing else, not stored */
 	int64_t upload_id; /* results: the upload recorded */
 	char layout[16];   /* results: the layout recognised */

@@ -2116,6 +2116,11 @@ static int store_rows(struct imp *im)
 static void summarise(struct imp *im, bool stored)
 {
 	struct import_stats *st = im->st;
+	/* Before the store has counted them, the replacement is what would go. */
+	st->replacing = st->replaced;
+	if (!st->replacing)
+		for (size_t i = 0; i < im->nrsrc; i++)
+			st->replacing += im->rsrc[i].rows;
 	struct hmap schools, with_works;
 	hmap_init(&schools);
 	hmap_init(&with_works);
@@ -2150,11 +2155,7 @@ static void summarise(struct imp *im, bool stored)
 	if (n > 0 && (size_t)n < left) {
 		p += n;
 		left -= (size_t)n;
-		/* Before the store has counted them, the replacement is what would go. */
-		long replaced = st->replaced;
-		if (!replaced)
-			for (size_t i = 0; i < im->nrsrc; i++)
-				replaced += im->rsrc[i].rows;
+		long replaced = st->replacing;
 		n = snprintf(p, left, "\n%s: %ld %s с отмеченными проблемами, %s прежних результатов: "
 				      "%ld, новых школ: %ld",
 			     stored ? "сохранено" : "проверено (ничего не сохранено)", st->marked,

@@ -132,9 +132,18 @@ expect_eq "a municipal user cannot add users" "$code" 403
 # The school's results are there already (the command line loaded them): the upload asks
 # before replacing them, naming the earlier upload, and stores nothing until confirmed.
 before=$(sql "SELECT count(*) || ' ' || max(upload_id) FROM result")
+# A check alone says what storing the file would replace: a one-row file over three results.
+head -2 "$DATA/results/canonical_fixed.csv" >"$T/one.csv"
+upload sch /upload -F "file=@$T/one.csv" -F "dry_run=1"
+expect_eq "a check of a one-row file" "$code" 200
+expect_grep "… says it would replace three results with one" "$T/body" "Ничего не сохранено. Если загрузить этот файл, он заменит 3 результата, загруженных раньше (ниже — из каких загрузок), а в файле 1 строка: прежние результаты школ файла по процедуре заменяются целиком, и тех, кого нет в файле, в базе не останется."
+expect_eq "… and stores nothing" "$(sql "SELECT count(*) || ' ' || max(upload_id) FROM result")" "$before"
 upload sch /upload -F "file=@$DATA/results/canonical_fixed.csv" -F "procedure="
 expect_eq "a school's re-upload is asked about first" "$code" 200
 expect_grep "… naming what it would replace" "$T/body" "будет заменено результатов: 3 (школ: 1) из загрузки «canonical.csv»"
+expect_grep "… and that the file is shorter than what it replaces" "$T/body" "Файл проверен, ошибок нет. Он заменит 3 результата, загруженных раньше (ниже — из каких загрузок), а в файле 2 строки: прежние результаты школ файла по процедуре заменяются целиком"
+expect_grep "… the summary a list, a detail under its fact" "$T/body" "<ul class=\"summary\"><li>макет: канонический CSV oko; строк: 2"
+expect_grep "… … the replaced upload under its count" "$T/body" "новых школ: 0<ul><li>будет заменено результатов: 3"
 expect_eq "… and nothing stored yet" "$(sql "SELECT count(*) || ' ' || max(upload_id) FROM result")" "$before"
 pending=$(grep -o 'name="pending" value="[0-9]*"' "$T/body" | grep -o '[0-9]*')
 post sch2 /upload/confirm --data-urlencode "pending=$pending" --data-urlencode "decision=replace"

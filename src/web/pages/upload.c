@@ -126,6 +126,56 @@ static bool may_create_procedures(const struct web_req *r)
 	return r->user.role == ROLE_ADMIN || r->user.role == ROLE_REGION;
 }
 
+/* What storing the file does to earlier results: how many it replaces, and — when the file
+ * has fewer rows — that the missing ones go (a school's results of a procedure are replaced
+ * whole). Nothing when it replaces none. */
+static void replacing_words(struct buf *b, const struct import_stats *st, bool check)
+{
+	if (st->replacing <= 0)
+		return;
+	buf_puts(b, check ? " Если загрузить этот файл, он заменит " : " Он заменит ");
+	html_count(b, st->replacing, "результат, загруженный", "результата, загруженных",
+		   "результатов, загруженных");
+	buf_puts(b, " раньше (ниже — из каких загрузок)");
+	if (st->rows < st->replacing) {
+		buf_puts(b, ", а в файле ");
+		html_count(b, st->rows, "строка", "строки", "строк");
+		buf_puts(b, ": прежние результаты школ файла по процедуре заменяются целиком, и тех, кого "
+			    "нет в файле, в базе не останется");
+	}
+	buf_puts(b, ".");
+}
+
+/* The import's summary (one line a fact, an indented line a detail of the line before) as
+ * a list. */
+static void summary_list(struct buf *b, const char *text)
+{
+	bool in_item = false, in_sub = false;
+	buf_puts(b, "<ul class=\"summary\">");
+	for (const char *p = text; *p;) {
+		const char *e = strchr(p, '\n');
+		int n = e ? (int)(e - p) : (int)strlen(p);
+		bool sub = in_item && n > 2 && p[0] == ' ' && p[1] == ' ';
+		if (sub) {
+			if (!in_sub)
+				buf_puts(b, "<ul>");
+			in_sub = true;
+			buf_puts(b, "<li>");
+			html_textf(b, "%.*s", n - 2, p + 2);
+			buf_puts(b, "</li>");
+		} else {
+			buf_puts(b, in_sub ? "</ul></li>" : in_item ? "</li>" : "");
+			in_sub = false;
+			in_item = true;
+			buf_puts(b, "<li>");
+			html_textf(b, "%.*s", n, p);
+		}
+		p += n + (e != NULL);
+	}
+	buf_puts(b, in_sub ? "</ul></li>" : in_item ? "</li>" : "");
+	buf_puts(b, "</ul>");
+}
+
 /* The question a pending upload asks, with its buttons. */
 static void ask(struct web_req *r, struct buf *b, int64_t pending, const struct import_stats *st,
 		bool replace)
@@ -134,9 +184,9 @@ static void ask(struct web_req *r, struct buf *b, int64_t pending, const struct 
 	html_csrf(r, b);
 	html_printf(b, "<input type=\"hidden\" name=\"pending\" value=\"%lld\">", (long long)pending);
 	if (replace) {
-		buf_puts(b, "<p class=\"alert\" role=\"alert\">Файл проверен, ошибок нет, но он заменит "
-			    "результаты, загруженные раньше (они перечислены ниже: «будет заменено…»). "
-			    "Ничего не сохранено. Заменить?</p><div class=\"buttons\"><button name=\"decision\" "
+		buf_puts(b, "<p class=\"alert\" role=\"alert\">Файл проверен, ошибок нет.");
+		replacing_words(b, st, false);
+		buf_puts(b, " Ничего не сохранено. Заменить?</p><div class=\"buttons\"><button name=\"decision\" "
 			    "value=\"replace\">Заменить прежние результаты</button> <button name=\"decision\" "
 			    "value=\"cancel\" class=\"secondary\">Не загружать</button></div>");
 	} else {
@@ -226,15 +276,15 @@ static int run_upload(struct web_req *r, struct web_res *w, const struct upload_
 		buf_puts(b, "<p class=\"alert\" role=\"alert\">Файл не загружен: исправьте ошибки и загрузите "
 			    "снова. Данные в базе не изменены.</p>");
 	} else {
-		html_printf(b, "<p class=\"notice\" role=\"status\">%s</p>",
+		html_printf(b, "<p class=\"notice\" role=\"status\">%s",
 			    u->dry_run ? "Проверка прошла: ошибок, мешающих загрузке, нет. Ничего не сохранено."
 				       : "Файл загружен.");
+		if (u->dry_run)
+			replacing_words(b, &st, true);
+		buf_puts(b, "</p>");
 	}
-	if (st.summary[0]) {
-		buf_puts(b, "<pre class=\"summary\">");
-		html_text(b, st.summary);
-		buf_puts(b, "</pre>");
-	}
+	if (st.summary[0])
+		summary_list(b, st.summary);
 	if (d.n)
 		problems_table(b, &d);
 	buf_puts(b, "</section>");
