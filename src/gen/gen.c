@@ -20,6 +20,7 @@
 #include <gsl/gsl_rng.h>
 
 #include "base/err.h"
+#include "base/hmap.h"
 #include "base/mem.h"
 #include "gen/template.h"
 #include "model/result.h"
@@ -402,6 +403,7 @@ struct gen {
 	double off_mean, off_scale, sd_z, sd_v, sd_c, sd_w, sd_e, jsd;
 	int login_width;
 	int *counter;            /* per municipality and kind: schools named so far */
+	struct hmap names;       /* municipality and village school name → schools so named */
 	/* the current school */
 	struct gen_school sc;
 	char login[32], name[256], muni[96], address[256];
@@ -486,6 +488,7 @@ static void region_init(struct gen *G)
 		digits++;
 	G->login_width = digits > 4 ? digits : 4;
 	G->counter = xcalloc((size_t)G->nmuni * NKIND, sizeof *G->counter);
+	hmap_init(&G->names);
 }
 
 /* ---- one school ---- */
@@ -571,6 +574,22 @@ static void school_init(struct gen *G, long i)
 			"МКОУ «Школа-интернат с. %s»",
 		};
 		snprintf(G->name, sizeof G->name, fmt[kind], v1);
+	}
+	if (settl != 0) {
+		/* Two village schools of one kind in one village of a municipality are told apart by
+		 * a number, as real ones are («МКОУ «ООШ № 2 с. Садовое»»): no draw of its own. */
+		char key[400];
+		int kl = snprintf(key, sizeof key, "%d|%s", m, G->name);
+		int64_t seen = 0;
+		hmap_get(&G->names, key, (size_t)kl, &seen);
+		hmap_put(&G->names, key, (size_t)kl, seen + 1);
+		const char *at = strstr(G->name, " с. ");
+		if (seen && at) {
+			char renamed[sizeof G->name];
+			snprintf(renamed, sizeof renamed, "%.*s № %d%s", (int)(at - G->name), G->name,
+				 (int)seen + 1, at);
+			memcpy(G->name, renamed, sizeof renamed);
+		}
 	}
 	snprintf(G->login, sizeof G->login, "sch99%0*ld", G->login_width, i + 1);
 	/* An address from what is drawn already (no draw of its own: the same seed gives the
@@ -1453,6 +1472,7 @@ out:
 	free(G.gp);
 	free(G.procs);
 	free(G.counter);
+	hmap_free(&G.names);
 	if (G.rs)
 		gsl_rng_free(G.rs);
 	if (G.rm)

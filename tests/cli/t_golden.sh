@@ -8,7 +8,9 @@
 # To regenerate after an intended method change (and say so in the commit message):
 #   GOLDEN_PRINT=1 OKO=$PWD/build/oko bash tests/cli/t_golden.sh
 # prints the new sums in the shape of the tables below; paste them here. The sums below
-# were made by the pre-refactoring binary 130e235 (issue 14).
+# were made by the pre-refactoring binary 130e235 (issue 14); the generated schools.csv's
+# again when the generator numbered village schools of one name in a municipality («МКОУ
+# «ООШ № 2 с. Садовое»»): its name column alone changed, in 16 of 200 rows.
 . "$(dirname "$0")/lib.sh"
 
 FILES="signs.csv schools.csv region.csv municipalities.csv"
@@ -26,7 +28,7 @@ compare() {
 
 GEN_SUMS="
 signs.csv 607c922e998a3b5413c6a5388042a65a10fee5497c1e430d0fe4cba91911fcc6
-schools.csv fb1165fc3374114e66a7af6ab71c00ccfb0db6f984658ad873606ed984135276
+schools.csv fc76db07304d1cf25a9c7c1144eabff65d619eef6d108f52e5c4c0149e39df7b
 region.csv 71842ca0e44c3e0386be865996eb514a23af76db4ae1d4509a7ed00b64a8fb47
 municipalities.csv dcbc2abd4fbba940050c8e2ddba43535013ecef42eefc3a7f511ba290a9ec1b3
 "
