@@ -1495,11 +1495,37 @@ static int header_row(struct imp *im, const struct table_row *r)
 					 "процедура определена по форме (учебник и дата загрузки): %s", code);
 		}
 	}
+	if (proc && *proc && im->map.kind == LAYOUT_FORM) {
+		/* A procedure chosen for a form must be the form's own: a form of another year,
+		 * subject or grade would replace the school's results of the chosen one. */
+		int book;
+		bool by_classes;
+		struct procedure want, got;
+		char pw[200], gw[200];
+		memset(&want, 0, sizeof want);
+		memset(&got, 0, sizeof got);
+		guess_form_procedure(&im->in, code, sizeof code, &book, &by_classes);
+		if (*code && strcmp(code, proc) && !procedure_code_parse(proc, &want, NULL, 0) &&
+		    !procedure_code_parse(code, &got, NULL, 0) && !strcmp(want.kind, got.kind)) {
+			/* The subject (the textbook) and the year (the upload dates) are the form's
+			 * own; its grade is told less surely (a textbook serves several grades): a
+			 * grade chosen otherwise is noted, not refused. */
+			bool sure = want.year != got.year || strcmp(want.subject, got.subject);
+			diag_add(im->diags, sure ? DIAG_ERROR : DIAG_WARN, im->name, NULL, 0, NULL, code,
+				 "procedure_mismatch",
+				 "форма заполнена для процедуры %s (предмет — по учебнику на листе «Классы», "
+				 "год — по дате загрузки, класс — по названиям классов), а выбрана %s%s",
+				 proc_words(&got, gw, sizeof gw), proc_words(&want, pw, sizeof pw),
+				 sure ? ": выберите процедуру формы или «определить по файлу»"
+				      : ": проверьте класс, результаты загружаются в выбранную процедуру");
+			if (sure)
+				return ERR_INVALID;
+		}
+	}
 	if (!proc || !*proc) {
 		diag_add(im->diags, DIAG_ERROR, im->name, im->src.sheet, 0, NULL, NULL, "procedure",
-			 "в файле (%s) не указана процедура: укажите её параметром --procedure, "
-			 "например --procedure %s", layout_title(im->map.kind),
-			 im->map.kind == LAYOUT_RCOI ? "OGE-2025-MA-9" : "VPR-2021-RU-4");
+			 "в файле (%s) не указана процедура: выберите её в списке «Процедура» (в командной "
+			 "строке — параметр --procedure)", layout_title(im->map.kind));
 		return ERR_INVALID;
 	}
 	im->fixed_proc = procedure_index(im, proc, 0);

@@ -115,7 +115,7 @@ expect_ok "UTF-8 with BOM imports" import results "$T/bom.csv"
 # --- the real layouts, made as files the way the region gets them
 "$MKXLSX" from-csv "$T/vpr2021.xlsx" Sheet "$R/vpr2021.csv"
 run_oko import results "$T/vpr2021.xlsx"
-expect_grep "2021 export without --procedure is refused" "$T/err" "укажите её параметром --procedure"
+expect_grep "2021 export without --procedure is refused" "$T/err" "не указана процедура: выберите её в списке «Процедура» (в командной строке — параметр --procedure)"
 expect_ok "2021 regional export imports" import results "$T/vpr2021.xlsx" --procedure VPR-2021-MA-4
 expect_grep "2021 layout recognised" "$T/out" "макет: региональная выгрузка ВПР 2021; строк: 4, писали работу: 3, отсутствовали: 1"
 expect_eq "municipality from the 'регион' column" "$(sql "SELECT m.name FROM school s JOIN municipality m ON m.id = s.municipality_id WHERE s.login = 'sch230555'")" "Бийский район"
@@ -128,7 +128,15 @@ expect_grep "form layout" "$T/out" "макет: форма сбора резул
 expect_grep "procedure guessed from textbook and date" "$T/err" "процедура определена по форме (учебник и дата загрузки): VPR-2022-MA-4"
 expect_eq "procedure created from the form's headers" "$(sql "SELECT max_score || '/' || (SELECT count(*) FROM position WHERE procedure_id = procedure.id) FROM procedure WHERE code = 'VPR-2022-MA-4'")" "20/15"
 expect_eq "school name and municipality from the form" "$(sql "SELECT s.name || ' / ' || m.name FROM school s JOIN municipality m ON m.id = s.municipality_id WHERE s.login = 'edu220301'")" 'МКОУ "Пещерская СОШ" / Залесовский муниципальный округ'
-expect_ok "the same form against a described procedure (labels 5(1) = 5.1)" import results "$T/form.xlsx" --procedure VPR-2021-MA-4
+# A procedure chosen for a form must be the form's: a 2022 form is refused as the 2021 work,
+# naming both, and nothing is stored.
+before=$(sql "SELECT count(*) FROM result")
+expect_fail "a 2022 form taken for the 2021 work is refused" import results "$T/form.xlsx" --procedure VPR-2021-MA-4
+expect_grep "… naming the form's procedure and the chosen one" "$T/err" "форма заполнена для процедуры «ВПР, математика, 4 класс, 2022» (предмет — по учебнику на листе «Классы», год — по дате загрузки, класс — по названиям классов), а выбрана «ВПР, математика, 4 класс, 2021»: выберите процедуру формы или «определить по файлу»"
+expect_eq "… storing nothing" "$(sql "SELECT count(*) FROM result")" "$before"
+sed 's/17\.03\.2022/17.03.2021/' "$R/form_classes.csv" >"$T/form_classes21.csv"
+"$MKXLSX" from-csv "$T/form21.xlsx" "Классы" "$T/form_classes21.csv" "Протокол" "$R/form_protocol.csv"
+expect_ok "the 2021 form against a described procedure (labels 5(1) = 5.1)" import results "$T/form21.xlsx" --procedure VPR-2021-MA-4
 
 # --- the 2020 export as it really is: «Учебник» in place of a-(K+1)-grade with the numbering
 # going on after it, capitalised absences, an impossible cell, X and Var1 as variants, and
