@@ -19,6 +19,7 @@
  * A school's earlier results for a procedure are replaced by the rows of a new upload;
  * with o->merge (the results grid) only the participants the rows name are replaced, and
  * a row with a code and nothing else clears that participant's result. */
+#include <limits.h>
 #include <pthread.h>
 #include <sodium.h>
 #include <stdarg.h>
@@ -84,7 +85,7 @@ static const struct {
 			       "признаков по баллам)", true },
 	[R_ABSENT_VALUE] = { "absent", true, 0, "признак отсутствия не 0/1" },
 	[R_CELL_INVALID] = { "cell_invalid", false, RP_CELL_INVALID,
-			     "нечитаемое значение позиции (сохранено как пустое)" },
+			     "нечитаемое значение позиции (сохранено как пустое)", true },
 	[R_TOTAL_OVER_MAX] = { "total_over_max", false, RP_TOTAL_OVER_MAX | RP_TOTAL_MISMATCH,
 			       "сумма баллов больше максимума (первичный балл = сумма позиций)" },
 	[R_TOTAL_MISMATCH] = { "total_mismatch", false, RP_TOTAL_MISMATCH,
@@ -112,6 +113,19 @@ static const struct {
 	[R_ANSWERS] = { "answers", true, 0,
 			"строка ответов РЦОИ не читается или не совпадает с позициями процедуры" },
 };
+
+/* Whether s (n bytes) is a whole number written with digits alone, of any length, an
+ * optional minus before them. */
+static bool all_digits(const char *s, size_t n)
+{
+	size_t i = n && *s == '-';
+	if (i >= n)
+		return false;
+	for (; i < n; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+	return true;
+}
 
 /* Whether a problem of rule r rejects the file under these options. */
 static bool rejects(const struct import_opts *o, enum rule r)
@@ -748,7 +762,9 @@ static bool read_scores(struct imp *im, const struct table_row *row, struct proc
 			r->scores[i] = SCORE_X;
 		} else if (n >= 7 && !memcmp(s, "не пр", 7)) {
 			r->scores[i] = SCORE_NOT_TAUGHT; /* "не пройд.": topic not taught */
-		} else if (!str_to_int(s, n, &v)) {
+		} else if (!str_to_int(s, n, &v) || all_digits(s, n)) {
+			if (str_to_int(s, n, &v))
+				v = LONG_MAX; /* more digits than a long holds: impossible all the same */
 			if (v < 0 || v > PROC_MAX_POINTS) {
 				/* An impossible cell: the row is kept with the cell unreadable and left
 				 * out of the score-based signs (strict mode refuses the file). */
@@ -779,8 +795,12 @@ static bool read_scores(struct imp *im, const struct table_row *row, struct proc
 				ps->maxseen[i] = (int)v;
 		} else {
 			report(im, R_CELL_INVALID, row->row, im->poshdr[j], s,
-			       "значение позиции «%s» не число и не «X»; сохранено как пустое",
+			       rejects(im->o, R_CELL_INVALID)
+				       ? "значение позиции «%s» не целое число и не «X»"
+				       : "значение позиции «%s» не целое число и не «X»; сохранено как пустое",
 			       ps->p.pos[i].label);
+			if (rejects(im->o, R_CELL_INVALID))
+				ok = false;
 			r->problems |= rules[R_CELL_INVALID].problem;
 		}
 	}

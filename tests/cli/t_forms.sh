@@ -127,6 +127,11 @@ expect_grep "error next to the over-max cell" "$T/body" 'class="bad"'
 expect_grep "the error says the maximum" "$T/body" "больше её максимума"
 grep -q "сохранена как записана" "$T/body" && fail "… and not that the row was stored" || ok "… and not that the row was stored"
 expect_eq "nothing stored for an over-max point" "$(stored)" "$before"
+ARGS=(); rowargs "$newcode" 4Б 1 abc м 4
+post school1 "/grid/$P" "${ARGS[@]}"
+expect_eq "a point that is no number refused (strict), not stored as empty" "$code" 400
+expect_grep "… the error says so" "$T/body" "не целое число и не «X»"
+expect_eq "nothing stored for a point that is no number" "$(stored)" "$before"
 ARGS=(); rowargs "$newcode" 4Б "" 1 м 4
 post school1 "/grid/$P" "${ARGS[@]}"
 expect_grep "variant missing said" "$T/body" "вариант не указан"
@@ -142,7 +147,7 @@ expect_eq "row stored, other rows kept" "$(sql "SELECT count(*) FROM result WHER
 expect_eq "earlier results kept" "$(stored | wc -w)" 4
 expect_eq "upload named «сетка ввода»" "$(sql "SELECT file FROM upload ORDER BY id DESC LIMIT 1")" "сетка ввода"
 expect_eq "audit records the saves stored" "$(sql "SELECT count(*) FROM audit WHERE action = 'grid_save'")" 3
-expect_eq "audit records the saves refused" "$(sql "SELECT count(*) FROM audit WHERE action = 'grid_refused'")" 3
+expect_eq "audit records the saves refused" "$(sql "SELECT count(*) FROM audit WHERE action = 'grid_refused'")" 4
 ARGS=(); rowargs 99999 4Б 2 1 м 4
 post school1 "/grid/$P" "${ARGS[@]}"
 expect_eq "a code of no row refused" "$code" 400

@@ -75,7 +75,7 @@ expect_grep "journal mark that is a gender" "$T/err" "строка 2, столб
 expect_grep "total above the maximum" "$T/err" "строка 3, столбец 9 «total», значение «25»: сумма баллов больше максимума 20"
 expect_grep "total contradicts positions" "$T/err" "строка 4, столбец 9 «total», значение «11»: сумма баллов не равна сумме позиций (10)"
 expect_grep "points above a position's maximum" "$T/err" "строка 5, столбец 10 «1», значение «3»: балл позиции «1» больше её максимума 1"
-expect_grep "unreadable cell" "$T/err" "строка 6, столбец 11 «2», значение «H»: значение позиции «2» не число и не «X»"
+expect_grep "unreadable cell" "$T/err" "строка 6, столбец 11 «2», значение «H»: значение позиции «2» не целое число и не «X»"
 expect_grep "variant 0" "$T/err" "строка 7, столбец 5 «variant», значение «0»: вариант не указан"
 expect_eq "all 7 rows stored" "$(sql "SELECT count(*) FROM result WHERE school_id = (SELECT id FROM school WHERE login = 'sch220206')")" 7
 expect_eq "journal 'ж' stored as none, marked" "$(sql "SELECT coalesce(CAST(journal_mark AS TEXT), 'none') || '/' || (problems & 4) FROM result WHERE code = '40001' AND school_id = (SELECT id FROM school WHERE login = 'sch220206')")" "none/4"

@@ -73,6 +73,8 @@ test('school coordinator: codes, protocol, form, grid, history', async () => {
   // The first position got 9, above its maximum: marked at once.
   const first = row.locator('input[data-kind=p]').first();
   assert.equal(await first.getAttribute('aria-invalid'), 'true');
+  // A score the save refuses makes no total: «—», not the sum with 9 in it.
+  assert.equal((await row.locator('td.total output').textContent()).trim(), '—');
   await page.screenshot({ path: `${out}/11-grid-error.png` });
   await first.click();
   await page.keyboard.press('End');

@@ -152,16 +152,21 @@ static int teardown(void **state)
 
 /* Imports one data row under the canonical header; returns the import's result and leaves
  * the problems in d. */
-static int import_row(const char *row, struct diag_list *d, struct import_stats *st)
+static int import_row_as(const char *row, bool strict, struct diag_list *d, struct import_stats *st)
 {
 	char path[160];
 	snprintf(path, sizeof path, "%s/r.csv", dir);
 	FILE *f = fopen(path, "w");
 	fprintf(f, "school,procedure,code,class,variant,gender,journal_mark,absent,total,1,2,3\n%s\n", row);
 	fclose(f);
-	struct import_opts o = { .user = "test", .region = "Регион" };
+	struct import_opts o = { .user = "test", .region = "Регион", .strict = strict };
 	diag_init(d, 100);
 	return import_results(db, path, &o, d, st);
+}
+
+static int import_row(const char *row, struct diag_list *d, struct import_stats *st)
+{
+	return import_row_as(row, false, d, st);
 }
 
 static bool has(const struct diag_list *d, const char *code, enum diag_sev sev)
@@ -192,6 +197,9 @@ static void test_rules(void **state)
 		{ "sch1,VPR-2021-MA-4,1,4А,1,ж,5,да,,1,2,2", "absent", true },
 		{ "sch1,VPR-2021-MA-4,1,4А,1,ж,5,0,,1,3,2", "score_over_max", false },
 		{ "sch1,VPR-2021-MA-4,1,4А,1,ж,5,0,,1,?,2", "cell_invalid", false },
+		{ "sch1,VPR-2021-MA-4,1,4А,1,ж,5,0,,1,\"1,5\",2", "cell_invalid", false },
+		{ "sch1,VPR-2021-MA-4,1,4А,1,ж,5,0,,1,99999999999999999999,2", "score_range", false },
+		{ "sch1,VPR-2021-MA-4,1,4А,1,ж,5,0,,1,-99999999999999999999,2", "score_range", false },
 		{ "sch1,VPR-2021-MA-4,1,4А,1,ж,5,0,9,1,2,2", "total_over_max", false },
 		{ "sch1,VPR-2021-MA-4,1,4А,1,ж,5,0,4,1,2,2", "total_mismatch", false },
 		{ "sch1,VPR-2021-MA-4,1,4А,1,ж,6,0,,1,2,2", "journal_mark", false },
@@ -223,6 +231,30 @@ static void test_rules(void **state)
 	}
 }
 
+/* Strict mode refuses the file for a cell that cannot be a score: one over its maximum,
+ * an impossible number (of any length) and a value that is no whole number. */
+static void test_strict(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *row, *code;
+	} cases[] = {
+		{ "sch1,VPR-2021-MA-4,1,4А,1,ж,5,0,,1,3,2", "score_over_max" },
+		{ "sch1,VPR-2021-MA-4,1,4А,1,ж,5,0,,1,201,2", "score_range" },
+		{ "sch1,VPR-2021-MA-4,1,4А,1,ж,5,0,,1,99999999999999999999,2", "score_range" },
+		{ "sch1,VPR-2021-MA-4,1,4А,1,ж,5,0,,1,\"1,5\",2", "cell_invalid" },
+		{ "sch1,VPR-2021-MA-4,1,4А,1,ж,5,0,,1,abc,2", "cell_invalid" },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		struct diag_list d;
+		struct import_stats st;
+		assert_int_equal(import_row_as(cases[i].row, true, &d, &st), ERR_INVALID);
+		if (!has(&d, cases[i].code, DIAG_ERROR))
+			fail_msg("%s: no error %s", cases[i].row, cases[i].code);
+		diag_free(&d);
+	}
+}
+
 static void test_code_only_row_skipped(void **state)
 {
 	struct diag_list d;
@@ -249,6 +281,7 @@ int main(void)
 		cmocka_unit_test(test_detect_refusals),
 		cmocka_unit_test(test_form_position_header),
 		cmocka_unit_test(test_rules),
+		cmocka_unit_test(test_strict),
 		cmocka_unit_test(test_code_only_row_skipped),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);

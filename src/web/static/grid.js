@@ -47,7 +47,7 @@
         if (n < 0 || n > 200) err(p, 'балл должен быть от 0 до ' + max);
         else if (n > max) err(p, 'больше максимума позиции (' + max + '): так не сохранится');
       } else {
-        warn(p, 'не число и не «X»: сохранится как пустое');
+        err(p, 'не целое число и не «X»: так не сохранится');
       }
     });
     if (!blank) {
@@ -63,15 +63,18 @@
       if (jv && !intIn(jv, 2, 5) && fold(jv) !== 'нет отметки')
         warn(j, 'отметка по журналу должна быть от 2 до 5: сохранится без отметки');
     }
-    // Total and mark as typed.
-    var sum = 0, all = ps.length > 0;
+    // Total and mark as typed; a score the save refuses (above the maximum) counts for
+    // neither, and leaves them unknown.
+    var sum = 0, all = ps.length > 0, refused = false;
     ps.forEach(function (p) {
       var s = p.value.trim();
-      if (/^\d+$/.test(s)) sum += parseInt(s, 10); else if (!s) all = false;
+      if (/^\d+$/.test(s) && parseInt(s, 10) <= +p.dataset.max) sum += parseInt(s, 10);
+      else if (!s) all = false;
+      else if (!isX(s) && s.indexOf('не пр') !== 0) refused = true;
     });
-    tr.querySelector('td.total output').textContent = absent ? '—' : String(sum);
+    tr.querySelector('td.total output').textContent = absent || refused ? '—' : String(sum);
     var mark = '';
-    if (all && !blank && !absent && variantKind(v.value) === 'ok' && scale.length === 3 && !isNaN(scale[0]))
+    if (all && !refused && !blank && !absent && variantKind(v.value) === 'ok' && scale.length === 3 && !isNaN(scale[0]))
       mark = sum >= scale[2] ? '5' : sum >= scale[1] ? '4' : sum >= scale[0] ? '3' : '2';
     tr.querySelector('td.mark output').textContent = mark;
     var errors = 0;
