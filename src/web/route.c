@@ -673,6 +673,19 @@ bool web_flag(const struct web_req *r, const char *name)
 	return v && v->text;
 }
 
+const char *web_upload_refusal(const struct web_req *r, const char *choose, const char *big)
+{
+	const struct web_upload *u = &r->upload;
+	if (u->too_large)
+		return big;
+	if (u->data && u->size)
+		return NULL;
+	if (u->field && u->filename && *u->filename)
+		return arena_printf(r->a, "Файл «%s» пуст: в нём нет ни одного байта. Выберите заполненный "
+					  "файл.", u->filename);
+	return choose;
+}
+
 int web_status_of(int err)
 {
 	switch (err) {

@@ -184,6 +184,10 @@ bool web_flag(const struct web_req *r, const char *name);
  * the parsed values above). */
 const char *web_query(const struct web_req *r, const char *key);
 const char *web_form(const struct web_req *r, const char *key);
+/* Why the request's file cannot be read, or NULL when it has bytes: big when it is over the
+ * limit, «Файл «x.xlsx» пуст…» when the chosen file is empty, else choose (the page's «Выберите
+ * файл …»). Answer with 413 when r->upload.too_large, else 400. */
+const char *web_upload_refusal(const struct web_req *r, const char *choose, const char *big);
 /* The value parsers behind the dispatcher (0 or ERR_PARSE when malformed, ERR_LIMIT when
  * out of range; exported for tests). web_parse_date writes ГГГГ-ММ-ДД into out. */
 int web_parse_int(const char *s, int64_t min, int64_t max, int64_t *out);

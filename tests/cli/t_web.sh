@@ -169,6 +169,10 @@ head -c $((65 * 1024 * 1024)) /dev/zero > "$T/huge.csv"
 upload sch /upload -F "file=@$T/huge.csv"
 expect_eq "oversized upload refused" "$code" 413
 rm -f "$T/huge.csv"
+: >"$T/empty.xlsx"
+upload sch /upload -F "file=@$T/empty.xlsx"
+expect_eq "an empty file refused" "$code" 400
+expect_grep "… saying it is empty, not that none was chosen" "$T/body" "Файл «empty.xlsx» пуст: в нём нет ни одного байта. Выберите заполненный файл."
 expect_eq "upload history kept the school's upload" "$(sql "SELECT count(*) FROM upload WHERE user_name = 'sch'")" 1
 
 # A procedure oko does not know and cannot find in its catalogue is proposed from the file;

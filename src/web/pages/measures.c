@@ -1122,10 +1122,10 @@ int page_mplan_import(struct web_req *r, struct web_res *w)
 	if (rc)
 		return rc;
 	const struct web_upload *u = &r->upload;
-	if (!u->data || u->size == 0 || u->too_large)
-		return plan_answer(r, w, id, u->too_large ? 413 : 400, false,
-				   u->too_large ? "Файл больше 64 МБ: так велики планы не бывают."
-						: "Выберите файл с таблицей плана (XLSX или CSV).");
+	const char *why = web_upload_refusal(r, "Выберите файл с таблицей плана (XLSX или CSV).",
+					     "Файл больше 64 МБ: так велики планы не бывают.");
+	if (why)
+		return plan_answer(r, w, id, u->too_large ? 413 : 400, false, why);
 	char named[96];
 	str_copy_utf8(named, sizeof named, u->filename && *u->filename ? u->filename : "файл");
 	struct import_opts o = {

@@ -679,9 +679,10 @@ static int post_file(struct web_req *r, struct web_res *w, medal_import_fn fn, c
 		     const char *what)
 {
 	const struct web_upload *u = &r->upload;
-	if (!u->data || u->size == 0 || u->too_large) {
+	const char *why = web_upload_refusal(r, "Выберите файл.", "Файл больше 64 МБ: так велики списки не бывают.");
+	if (why) {
 		w->status = u->too_large ? 413 : 400;
-		return render(r, w, u->too_large ? "Файл слишком большой." : "Выберите файл.", false, NULL);
+		return render(r, w, why, false, NULL);
 	}
 	char named[96];
 	str_copy_utf8(named, sizeof named, u->filename && *u->filename ? u->filename : "файл");

@@ -892,10 +892,10 @@ int page_observers_import(struct web_req *r, struct web_res *w)
 	const struct web_upload *u = &r->upload;
 	if (!cid)
 		return ERR_NOTFOUND; /* the registry's dates are checked against the campaign */
-	if (!u->data || u->size == 0 || u->too_large)
-		return answer(r, w, cid, u->too_large ? 413 : 400,
-			      u->too_large ? "Файл больше 64 МБ: так велики реестры не бывают."
-					   : "Выберите файл реестра.", false);
+	const char *why = web_upload_refusal(r, "Выберите файл реестра.",
+					     "Файл больше 64 МБ: так велики реестры не бывают.");
+	if (why)
+		return answer(r, w, cid, u->too_large ? 413 : 400, why, false);
 	char named[96];
 	str_copy_utf8(named, sizeof named, u->filename && *u->filename ? u->filename : "файл");
 	struct import_opts o = {

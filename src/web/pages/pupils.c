@@ -251,9 +251,10 @@ int page_pupils_import(struct web_req *r, struct web_res *w)
 {
 	int year = req_year(r);
 	const struct web_upload *u = &r->upload;
-	if (!u->data || u->size == 0 || u->too_large) {
+	const char *why = web_upload_refusal(r, "Выберите файл.", "Файл больше 64 МБ: так велики списки не бывают.");
+	if (why) {
 		w->status = u->too_large ? 413 : 400;
-		return render(r, w, year, u->too_large ? "Файл слишком большой." : "Выберите файл.", false, NULL);
+		return render(r, w, year, why, false, NULL);
 	}
 	char named[96];
 	snprintf(named, sizeof named, "%s", u->filename && *u->filename ? u->filename : "файл");

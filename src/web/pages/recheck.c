@@ -828,10 +828,10 @@ out:
 int page_recheck_experts_import(struct web_req *r, struct web_res *w)
 {
 	const struct web_upload *u = &r->upload;
-	if (!u->data || u->size == 0 || u->too_large)
-		return answer_list(r, w, NULL, u->too_large ? 413 : 400,
-				   u->too_large ? "Файл больше 64 МБ: так велики реестры не бывают."
-						: "Выберите файл реестра экспертов.", false);
+	const char *why = web_upload_refusal(r, "Выберите файл реестра экспертов.",
+					     "Файл больше 64 МБ: так велики реестры не бывают.");
+	if (why)
+		return answer_list(r, w, NULL, u->too_large ? 413 : 400, why, false);
 	char named[96];
 	str_copy_utf8(named, sizeof named, u->filename && *u->filename ? u->filename : "файл");
 	struct import_opts o = {

@@ -359,9 +359,10 @@ int page_teachers_assign(struct web_req *r, struct web_res *w)
 int page_teachers_import(struct web_req *r, struct web_res *w)
 {
 	const struct web_upload *u = &r->upload;
-	if (!u->data || u->size == 0 || u->too_large) {
+	const char *why = web_upload_refusal(r, "Выберите файл.", "Файл больше 64 МБ: так велики списки не бывают.");
+	if (why) {
 		w->status = u->too_large ? 413 : 400;
-		return render_school(r, w, u->too_large ? "Файл слишком большой." : "Выберите файл.", false, NULL);
+		return render_school(r, w, why, false, NULL);
 	}
 	int64_t y = web_int(r, "year");
 	char named[96];

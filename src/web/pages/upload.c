@@ -298,12 +298,13 @@ int page_upload_post(struct web_req *r, struct web_res *w)
 {
 	struct buf *b = &w->body;
 	const struct web_upload *u = &r->upload;
-	if (!u->data || u->size == 0 || u->too_large) {
+	const char *why = web_upload_refusal(r, "Выберите файл для загрузки.",
+					     "Файл больше 64 МБ: так велики файлы результатов не бывают.");
+	if (why) {
 		w->status = u->too_large ? 413 : 400;
 		html_begin(r, w, "Загрузка результатов");
 		buf_puts(b, "<h1>Загрузка результатов</h1><p class=\"alert\" role=\"alert\">");
-		html_text(b, u->too_large ? "Файл больше 64 МБ: так велики файлы результатов не бывают."
-					  : "Выберите файл для загрузки.");
+		html_text(b, why);
 		buf_puts(b, "</p>");
 		form(r, b);
 		html_end(r, w);
