@@ -881,6 +881,19 @@ int measure_report_on(struct db *d, int64_t measure_id, enum mp_status st, const
 			model_say(msg, n, "дата выполнения указывается только для выполненного мероприятия");
 			return ERR_INVALID;
 		}
+		/* Done before the plan's period began is a typing slip (a year off), and would
+		 * count as done on time. */
+		struct mp_measure m;
+		struct mp_plan p;
+		if (!measure_get(d, measure_id, &m) && !mplan_get(d, m.plan_id, &p) &&
+		    plan_date_valid(p.period_from) && strcmp(done_on, p.period_from) < 0) {
+			char a[PLAN_DATE_LEN], b[PLAN_DATE_LEN];
+			plan_date_ru(done_on, a);
+			plan_date_ru(p.period_from, b);
+			if (msg && n)
+				snprintf(msg, n, "дата выполнения %s раньше начала периода плана (%s)", a, b);
+			return ERR_INVALID;
+		}
 		snprintf(t, sizeof t, "%s", done_on);
 	}
 	int rc = db_begin(d);

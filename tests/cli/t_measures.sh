@@ -265,9 +265,12 @@ expect_eq "an unknown status: usage error" \
 	"$("$OKO" measures report --measure "$M" --status finished 2>/dev/null; echo $?)" 2
 expect_fail "an unknown measure" measures report --measure 99999 --status done
 expect_grep "an unknown measure named" "$T/err" "мероприятия № 99999 нет"
-# Done on an earlier day: recorded with that day; a day still to come is refused.
-expect_ok "done on an earlier day" measures report --measure "$M" --status done --on 02.03.2020
-expect_eq "the day recorded" "$(sql "SELECT done_on FROM measure WHERE id = $M")" 2020-03-02
+# Done on an earlier day: recorded with that day; a day still to come, or one before the
+# plan's period (01.09.2020), is refused.
+expect_fail "done before the plan's period" measures report --measure "$M" --status done --on 02.03.2020
+expect_grep "… refused in Russian" "$T/err" "дата выполнения 02.03.2020 раньше начала периода плана (01.09.2020)"
+expect_ok "done on an earlier day" measures report --measure "$M" --status done --on 02.03.2021
+expect_eq "the day recorded" "$(sql "SELECT done_on FROM measure WHERE id = $M")" 2021-03-02
 before=$(db_digest)
 expect_fail "a day still to come" measures report --measure "$M" --status done --on "$(date -d tomorrow +%d.%m.%Y)"
 expect_grep "… refused in Russian" "$T/err" "ещё не наступила"

@@ -430,6 +430,10 @@ static void test_overdue_execution(void **state)
 					   sizeof msg), ERR_INVALID);
 	assert_int_equal(measure_report_on(db, dd, MP_PROGRESS, "2021-04-15", "", NULL, NULL, NULL, 0, "t", msg,
 					   sizeof msg), ERR_INVALID);
+	/* Before the plan's period (01.09.2020): a slip of the year, not done on time. */
+	assert_int_equal(measure_report_on(db, dd, MP_DONE, "2019-01-01", "", NULL, NULL, NULL, 0, "t", msg,
+					   sizeof msg), ERR_INVALID);
+	assert_string_equal(msg, "дата выполнения 01.01.2019 раньше начала периода плана (01.09.2020)");
 	assert_int_equal(mplan_get(db, p, &g), 0);
 	assert_int_equal(g.done_on_time, 2);
 	assert_int_equal(measure_report_on(db, dd, MP_DONE, "2021-04-15", "Выполнено, отметка внесена позже",
