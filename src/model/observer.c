@@ -946,6 +946,11 @@ static int act_check_fields(const struct obs_act *a, char *msg, size_t n)
 		model_say(msg, n, "неизвестный этап в перечне этапов наблюдения");
 		return ERR_INVALID;
 	}
+	if (a->stages == 0) {
+		/* An act says what the observer saw: at least one stage. */
+		model_say(msg, n, "отметьте этапы, при которых вы присутствовали (хотя бы один)");
+		return ERR_INVALID;
+	}
 	if (a->nviolations < 0 || a->nviolations > OBS_MAX_VIOLATIONS) {
 		if (msg)
 			snprintf(msg, n, "отмечено слишком много нарушений (не больше %d)", OBS_MAX_VIOLATIONS);

@@ -545,6 +545,9 @@ static void test_acts(void **state)
 	a = act_of(p1, s3, o3);
 	a.stages = 32;
 	assert_int_equal(observer_act_put(db, &a, "o3", &id, msg, sizeof msg), ERR_INVALID);
+	a.stages = 0; /* no stage observed: not an act */
+	assert_int_equal(observer_act_put(db, &a, "o3", &id, msg, sizeof msg), ERR_INVALID);
+	assert_string_equal(msg, "отметьте этапы, при которых вы присутствовали (хотя бы один)");
 	a = act_of(p2, s3, o3); /* no such sitting (no date) */
 	assert_int_equal(observer_act_put(db, &a, "o3", &id, msg, sizeof msg), ERR_NOTFOUND);
 	assert_int_equal(count("SELECT count(*) FROM act"), 0);
