@@ -1009,6 +1009,31 @@ int observer_act_put_in(struct db *d, struct obs_act *a, const char *by, int64_t
 		rc = ERR_INVALID;
 		goto out;
 	}
+	/* One person observes in one place at a time: an act whose hours overlap another act
+	 * of the same observer that day is a slip (a wrong time or a wrong school). */
+	if ((rc = db_cached(d, &s, "SELECT sc.name, o.started, o.ended FROM act o"
+				   " JOIN plan_school ps ON ps.procedure_id = o.procedure_id AND ps.school_id = o.school_id"
+				   " JOIN school sc ON sc.id = o.school_id"
+				   " WHERE o.observer_id = ? AND ps.sit_date = ? AND o.started < ? AND o.ended > ?"
+				   " AND NOT (o.procedure_id = ? AND o.school_id = ?) ORDER BY o.started LIMIT 1")) ||
+	    (rc = db_bind_int(s, 1, a->observer_id)) || (rc = db_bind_text(s, 2, date, -1)) ||
+	    (rc = db_bind_text(s, 3, a->ended, -1)) || (rc = db_bind_text(s, 4, a->started, -1)) ||
+	    (rc = db_bind_int(s, 5, a->procedure_id)) || (rc = db_bind_int(s, 6, a->school_id)))
+		goto out;
+	rc = db_step_one(s);
+	if (!rc) {
+		char day[PLAN_DATE_LEN];
+		plan_date_ru(date, day);
+		if (msg && n)
+			snprintf(msg, n, "%s с %s до %s наблюдатель был в школе «%s» (акт оттуда подан), а "
+					 "время этого наблюдения с ним пересекается: проверьте время и школу",
+				 day, db_col_text(s, 1), db_col_text(s, 2), db_col_text(s, 0));
+		rc = ERR_INVALID;
+	}
+	db_reset(s);
+	if (rc != ERR_NOTFOUND)
+		goto out;
+	rc = 0;
 	for (int i = 0; i < a->nviolations; i++) {
 		if ((rc = db_cached(d, &s, "SELECT 1 FROM violation_kind WHERE id = ?")) ||
 		    (rc = db_bind_int(s, 1, a->violations[i])))

@@ -633,6 +633,18 @@ static void test_acts(void **state)
 	assert_false(t->violations);
 	assert_int_equal(find_sitting(x, n, p1, s2)->act_id, 0);
 	free(x);
+	/* One person in one place at a time: O3's act at s3 for P1 runs 08:30–10:00, so an act
+	 * of the same day for P3 from 09:30 is refused, naming the other; from 10:00 it is not. */
+	assert_int_equal(observer_set(db, p3, s3, o3, "coord", note, sizeof note, msg, sizeof msg), 0);
+	b = act_of(p3, s3, o3);
+	snprintf(b.started, sizeof b.started, "09:30");
+	snprintf(b.ended, sizeof b.ended, "11:30");
+	assert_int_equal(observer_act_put(db, &b, "o3", &id2, msg, sizeof msg), ERR_INVALID);
+	assert_non_null(strstr(msg, "13.04.2021 с 08:30 до 10:00 наблюдатель был в школе"));
+	assert_int_equal(count("SELECT count(*) FROM act"), 2);
+	snprintf(b.started, sizeof b.started, "10:00");
+	assert_int_equal(observer_act_put(db, &b, "o3", &id2, msg, sizeof msg), 0);
+	assert_int_equal(count("SELECT count(*) FROM act"), 3);
 }
 
 static void test_video(void **state)
