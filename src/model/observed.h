@@ -75,6 +75,10 @@ struct obsd_year {
 	uint64_t works;
 	double sum, sumsq;   /* of the school's shares */
 	double region_mean;  /* NaN unless its series has observed and unobserved years */
+	int acts;            /* observers' acts of the sitting */
+	/* What the acts found: the violations marked, titles joined by «; » (cut at a title's
+	 * end when long), "" when none was marked. */
+	char violations[600];
 };
 /* The procedures the school has counted works in, by kind, subject, grade and year. The
  * region's means (one range scan of a procedure each) are read only for the series with

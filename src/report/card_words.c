@@ -259,6 +259,11 @@ void card_obs_of(const struct obsd_year *y, size_t n, struct card_obs *o)
 		buf_printf(&o->seen, "%s%s, %d", k++ ? "; " : "", t, y[i].year);
 		if (y[i].date[0])
 			buf_printf(&o->seen, " (%s)", ru_date(t, sizeof t, y[i].date));
+		/* What the observers' acts say: the direct evidence of the sitting. */
+		if (y[i].violations[0])
+			buf_printf(&o->seen, " — в акте наблюдателя нарушения: %s", y[i].violations);
+		else if (y[i].acts)
+			buf_puts(&o->seen, " — в акте наблюдателя нарушений нет");
 	}
 	buf_puts(&o->seen, ".");
 	if (!s->years_obs) {

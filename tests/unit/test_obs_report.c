@@ -27,6 +27,7 @@
 #include "model/procedure.h"
 #include "model/registry.h"
 #include "model/result.h"
+#include "report/card_words.h"
 #include "report/observers.h"
 
 static char dir[64], path[128];
@@ -409,6 +410,32 @@ static void test_observed_model(void **state)
 	assert_string_equal(y[1].date, "2021-04-14");
 	assert_int_equal(y[0].series, y[1].series);
 	assert_true(fabs(y[1].region_mean - 2.0 / 3) < 1e-12);
+	/* The observer's act of 2021 marked nothing; 2020 had no act. The card says so. */
+	assert_int_equal(y[0].acts, 0);
+	assert_int_equal(y[1].acts, 1);
+	assert_string_equal(y[1].violations, "");
+	struct card_obs o;
+	card_obs_of(y, ny, &o);
+	assert_non_null(strstr(buf_str(&o.seen), "(14.04.2021) — в акте наблюдателя нарушений нет."));
+	card_obs_free(&o);
+	free(y);
+	/* sch2's act marked two violations: the card names them, in the region's words. */
+	struct obs_violation_kind *k = NULL;
+	size_t nk = 0;
+	assert_int_equal(observer_violation_kinds(db, true, &k, &nk), 0);
+	assert_true(nk > 3);
+	char want[600];
+	snprintf(want, sizeof want, "%s; %s", k[1].title, k[3].title);
+	free(k);
+	assert_int_equal(observed_school_years(db, sch[1], &y, &ny), 0);
+	assert_int_equal(ny, 2);
+	assert_int_equal(y[1].acts, 1);
+	assert_string_equal(y[1].violations, want);
+	card_obs_of(y, ny, &o);
+	char said[700];
+	snprintf(said, sizeof said, "— в акте наблюдателя нарушения: %s.", want);
+	assert_non_null(strstr(buf_str(&o.seen), said));
+	card_obs_free(&o);
 	free(y);
 	/* sch3 wrote nothing: no years. */
 	assert_int_equal(observed_school_years(db, sch[2], &y, &ny), 0);
