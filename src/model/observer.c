@@ -864,11 +864,12 @@ int observer_campaign_set_reveal(struct db *d, int64_t campaign_id, bool reveal_
 
 /* ---- acts ---- */
 
-/* Columns 0..20 of an act and its tables. */
+/* Columns 0..21 of an act and its tables. */
 #define ACT_COLS \
 	"a.id, a.procedure_id, a.school_id, a.observer_id, ps.sit_date, a.started, a.ended, a.stages," \
 	" a.no_violations, a.comment, a.source, coalesce(a.client_key, ''), a.submitted_by," \
-	" a.submitted_at, p.code, p.subject, p.grade, s.login, s.name, o.code, o.name"
+	" a.submitted_at, p.code, p.subject, p.grade, s.login, s.name, o.code, o.name," \
+	" coalesce(a.revised_at, '')"
 #define ACT_FROM \
 	" FROM act a JOIN plan_school ps ON ps.procedure_id = a.procedure_id AND ps.school_id = a.school_id" \
 	" JOIN procedure p ON p.id = a.procedure_id JOIN school s ON s.id = a.school_id" \
@@ -899,6 +900,7 @@ static void act_read(struct db_stmt *s, void *item)
 	model_copy(a->school_name, sizeof a->school_name, db_col_text(s, 18));
 	model_copy(a->observer_code, sizeof a->observer_code, db_col_text(s, 19));
 	model_copy(a->observer_name, sizeof a->observer_name, db_col_text(s, 20));
+	model_copy(a->revised_at, sizeof a->revised_at, db_col_text(s, 21));
 }
 
 static int act_violations_fill(struct db *d, struct obs_act *a)
@@ -1048,8 +1050,9 @@ int observer_act_put_in(struct db *d, struct obs_act *a, const char *by, int64_t
 			goto out;
 	}
 	model_now_iso(at);
-	/* A correction by the same observer replaces its act; the first client key stays, so a
-	 * late resend of the first version does not undo the correction. */
+	/* A correction by the same observer replaces its act and is dated as one; the first
+	 * submission and client key stay, so a late resend of the first version does not undo
+	 * the correction. */
 	if ((rc = db_cached(d, &s, "INSERT INTO act (procedure_id, school_id, observer_id, started, ended,"
 				   " stages, no_violations, comment, source, client_key, submitted_by, submitted_at)"
 				   " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
@@ -1057,7 +1060,7 @@ int observer_act_put_in(struct db *d, struct obs_act *a, const char *by, int64_t
 				   " started = excluded.started, ended = excluded.ended, stages = excluded.stages,"
 				   " no_violations = excluded.no_violations, comment = excluded.comment,"
 				   " source = excluded.source, client_key = coalesce(act.client_key, excluded.client_key),"
-				   " submitted_by = excluded.submitted_by, submitted_at = excluded.submitted_at")) ||
+				   " revised_by = excluded.submitted_by, revised_at = excluded.submitted_at")) ||
 	    (rc = db_bind_int(s, 1, a->procedure_id)) || (rc = db_bind_int(s, 2, a->school_id)) ||
 	    (rc = db_bind_int(s, 3, a->observer_id)) || (rc = db_bind_text(s, 4, a->started, -1)) ||
 	    (rc = db_bind_text(s, 5, a->ended, -1)) || (rc = db_bind_int(s, 6, a->stages)) ||

@@ -183,7 +183,8 @@ struct obs_act {
 	char comment[OBS_COMMENT_MAX];
 	bool paper;                           /* typed in from a paper act */
 	char client_key[64];                  /* the browser's key of an offline act, "" none */
-	char submitted_by[64], submitted_at[24];
+	char submitted_by[64], submitted_at[24]; /* the first submission */
+	char revised_at[24];                  /* the last correction, "" never corrected */
 	/* for showing: */
 	char procedure[40], subject[4], school_login[64], school_name[256], observer_code[OBS_CODE_MAX],
 		observer_name[OBS_NAME_MAX];

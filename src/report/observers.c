@@ -440,8 +440,11 @@ static void act_draw(struct pdf *p, const void *ctx)
 	char at[32] = "";
 	if (a->submitted_at[0])
 		ru_moment(at, sizeof at, a->submitted_at); /* the region's time, as the pages give it */
-	snprintf(t, sizeof t, "%s%s%s", a->paper ? "Акт заполнен на бумаге и внесён в oko" : "Акт заполнен в oko",
-		 at[0] ? ": " : ".", at);
+	char fixed[32] = "";
+	if (a->revised_at[0])
+		ru_moment(fixed, sizeof fixed, a->revised_at);
+	snprintf(t, sizeof t, "%s%s%s%s%s", a->paper ? "Акт заполнен на бумаге и внесён в oko" : "Акт заполнен в oko",
+		 at[0] ? ": " : ".", at, fixed[0] ? "; исправлен: " : "", fixed);
 	pdf_para(p, t, "DejaVu Sans Oblique 8", PDF_LEFT, 1);
 }
 

@@ -97,6 +97,20 @@ post obs1 /acts --data-urlencode procedure=VPR-2021-RU-4 --data-urlencode school
 expect_eq "the same act sent again → 200" "$code" 200
 expect_grep "the resend names the same act" "$T/body" "\"id\":$a1"
 expect_eq "the act is stored once" "$(sql "SELECT count(*) FROM act WHERE client_key = 'k-obs1-0001'")" 1
+first=$(sql "SELECT submitted_at FROM act WHERE id = $a1")
+expect_eq "… never corrected" "$(sql "SELECT coalesce(revised_at, 'нет') FROM act WHERE id = $a1")" "нет"
+# A correction keeps the first submission, says it was corrected, and is journaled as such.
+post obs1 /acts --data-urlencode procedure=VPR-2021-RU-4 --data-urlencode school=sch220206 \
+	--data-urlencode started=09:00 --data-urlencode ended=09:55 --data-urlencode stage=0 --data-urlencode stage=2 \
+	--data-urlencode violation="$kind1" --data-urlencode comment="Телефон у участника <b>, исправлено" \
+	--data-urlencode client_key=k-obs1-0002
+expect_eq "a correction of the act → redirect" "$code" 303
+expect_eq "… the act is corrected in place" "$(sql "SELECT ended || ' ' || comment FROM act WHERE client_key = 'k-obs1-0001'")" "09:55 Телефон у участника <b>, исправлено"
+expect_eq "… keeping its first submission" "$(sql "SELECT submitted_at FROM act WHERE id = $a1")" "$first"
+check "… dated as a correction" test -n "$(sql "SELECT revised_at FROM act WHERE id = $a1 AND revised_at >= submitted_at")"
+expect_eq "… journaled as a correction" "$(sql "SELECT count(*) FROM audit WHERE action = 'act_revised' AND object = '$a1'")" 1
+get reg "/acts/$a1"
+expect_grep "the region sees it was corrected" "$T/body" ", онлайн; исправлен "
 post obs2 /acts --data-urlencode procedure=VPR-2021-RU-4 --data-urlencode school=edu223017 \
 	--data-urlencode started=10:00 --data-urlencode ended=10:45 --data-urlencode stage=2 \
 	--data-urlencode no_violations=1 --data-urlencode client_key=k-obs2-0001

@@ -358,7 +358,10 @@ int page_act_post(struct web_req *r, struct web_res *w)
 	}
 	if (rc)
 		goto out;
-	audit_add(r->db, &r->user, NULL, "act", arena_printf(r->a, "%lld", (long long)id), a->client_key, r->ip);
+	/* A correction of a submitted act is journaled as one. */
+	bool revised = !observer_act_get(r->db, id, a) && a->revised_at[0];
+	audit_add(r->db, &r->user, NULL, revised ? "act_revised" : "act", arena_printf(r->a, "%lld", (long long)id),
+		  a->client_key, r->ip);
 	if (js) {
 		w->type = "application/json; charset=utf-8";
 		w->cache = "no-store";
@@ -447,6 +450,10 @@ int page_act(struct web_req *r, struct web_res *w)
 	buf_puts(b, "</dd><dt>Подан</dt><dd>");
 	web_moment_ru(b, a->submitted_at);
 	buf_puts(b, a->paper ? ", с бумажного акта" : ", онлайн");
+	if (a->revised_at[0]) {
+		buf_puts(b, "; исправлен ");
+		web_moment_ru(b, a->revised_at);
+	}
 	buf_puts(b, "</dd></dl>");
 	html_printf(b, "<p><a href=\"/acts/%lld.pdf\">Акт для печати (PDF)</a>", (long long)a->id);
 	if (mine) {
