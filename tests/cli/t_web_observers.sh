@@ -241,6 +241,11 @@ expect_grep "… on the sitting's own page, its form there to choose again" "$T/
 	'<h1>Наблюдатель на проведение</h1><p class="alert" role="alert">Наблюдатель не назначен'
 expect_eq "nothing changed by the refused override" "$(sql "SELECT procedure_id, school_id, observer_id, how FROM observation ORDER BY 1, 2" | md5sum)" "$before"
 post mun /observers/set --data-urlencode "campaign=$cid" --data-urlencode procedure=VPR-2021-RU-4 \
+	--data-urlencode school=sch220206 --data-urlencode observer=0
+expect_eq "removing the observer of a sitting whose act is in → 400" "$code" 400
+expect_grep "… said as not removed" "$T/body" "Наблюдатель не снят: по этому проведению наблюдатель уже подал акт"
+expect_eq "… nothing changed" "$(sql "SELECT procedure_id, school_id, observer_id, how FROM observation ORDER BY 1, 2" | md5sum)" "$before"
+post mun /observers/set --data-urlencode "campaign=$cid" --data-urlencode procedure=VPR-2021-RU-4 \
 	--data-urlencode school=sch220207 --data-urlencode "observer=$(oid N002)"
 expect_eq "override with a child at the school → 400" "$code" 400
 expect_grep "the child rule named" "$T/body" "ребёнок участвует"

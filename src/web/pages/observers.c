@@ -748,7 +748,7 @@ int page_observers_set(struct web_req *r, struct web_res *w)
 		goto out;
 	rc = observer_set(r->db, pid, sid, oid, r->user.login, note, sizeof note, msg, sizeof msg);
 	if (rc == ERR_INVALID) {
-		snprintf(text, sizeof text, "Наблюдатель не назначен: %s. Ничего не изменено.", msg);
+		snprintf(text, sizeof text, "%s: %s. Ничего не изменено.", oid ? "Наблюдатель не назначен" : "Наблюдатель не снят", msg);
 		w->status = 400;
 		rc = sitting_page(r, w, text);
 		goto out;
