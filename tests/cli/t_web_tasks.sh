@@ -77,6 +77,16 @@ expect_eq "a KIM description imported" "$code" 200
 expect_grep "… and said so with the count" "$T/body" "Описание КИМ загружено: ВПР, математика, 4 класс, 2023 — 3 позиции"
 expect_eq "… its procedure created with the positions and scale" \
 	"$(sql "SELECT max_score || ' ' || scale3 FROM procedure WHERE code = 'VPR-2023-MA-4'")" "6 2"
+# A scale set on the page later: the page's «Откуда описание» drops «шкалы отметок нет».
+upload region /procedures/kim -F kind=VPR -F year=2024 -F subject=MA -F grade=4 -F "file=@$T/kim.csv"
+expect_grep "a KIM without a scale says so" "$T/body" "шкалы отметок нет"
+pos=$(sql "SELECT x.label || ' ' || x.max || ' ' || coalesce(x.level, '') FROM position x JOIN procedure p ON p.id = x.procedure_id WHERE p.code = 'VPR-2024-MA-4' ORDER BY x.idx")
+pf region /procedures/VPR-2024-MA-4 "positions=$pos" scale3=2 scale4=4 scale5=5
+expect_eq "its scale set on the page" "$code" 200
+expect_grep "… where it comes from says so, not «шкалы отметок нет»" "$T/body" "Откуда описание: описание КИМ «kim.csv»; изменено вручную 20.05.2022."
+expect_eq "… stored" "$(sql "SELECT scale3 || ' ' || source FROM procedure WHERE code = 'VPR-2024-MA-4'")" "2 описание КИМ «kim.csv»; изменено вручную 20.05.2022"
+pf region /procedures/VPR-2024-MA-4 "positions=$pos" scale3=2 scale4=4 scale5=6
+expect_eq "… a second edit dated once" "$(sql "SELECT source FROM procedure WHERE code = 'VPR-2024-MA-4'")" "описание КИМ «kim.csv»; изменено вручную 20.05.2022"
 printf '№ КИМ;№;Уровень сложности;Максимальный балл\n1;1;Б;1\n1;1;Б;2\n2;2;Q;1\n' >"$T/kim_bad.csv"
 before=$(posdigest)
 upload region /procedures/kim -F kind=VPR -F year=2023 -F subject=RU -F grade=4 -F "file=@$T/kim_bad.csv"

@@ -24,6 +24,7 @@
 #include "base/ru.h"
 #include "base/str.h"
 #include "import/import.h"
+#include "model/plan.h"
 #include "model/procedure.h"
 #include "web/metrics.h"
 #include "web/web.h"
@@ -461,6 +462,27 @@ int page_procedures_create(struct web_req *r, struct web_res *w)
 	return stored(r, w, p, "Процедура создана.");
 }
 
+/* Where the description comes from after an edit on this page: the stored origin — without
+ * its «шкалы отметок нет» once there is a scale, and without an earlier edit's date — then
+ * the edit's date. */
+static void edited_source(const struct procedure *old, struct procedure *p)
+{
+	static const char *const drops[] = { "; изменено вручную", "изменено вручную" };
+	char src[sizeof p->source], day[PLAN_DATE_LEN], ru[32];
+	snprintf(src, sizeof src, "%s", old->source);
+	for (size_t i = 0; i < sizeof drops / sizeof *drops; i++) {
+		char *at = strstr(src, drops[i]);
+		if (at)
+			*at = '\0';
+	}
+	char *none = strstr(src, "; шкалы отметок нет");
+	if (p->has_scale && none)
+		memmove(none, none + strlen("; шкалы отметок нет"), strlen(none + strlen("; шкалы отметок нет")) + 1);
+	plan_date_of(plan_now(), day); /* the clock tests inject (model/plan.h) */
+	snprintf(p->source, sizeof p->source, "%.200s%sизменено вручную %s", src, src[0] ? "; " : "",
+		 ru_date(ru, sizeof ru, day));
+}
+
 int page_procedure_update(struct web_req *r, struct web_res *w)
 {
 	struct procedure *p = arena_alloc(r->a, sizeof *p), *old = arena_alloc(r->a, sizeof *old);
@@ -474,6 +496,8 @@ int page_procedure_update(struct web_req *r, struct web_res *w)
 	int rc = parse_positions(typed, p, msg, sizeof msg);
 	if (!rc && !(rc = scale_spec(r, spec, sizeof spec, msg, sizeof msg)) && *spec)
 		rc = procedure_scale_parse(spec, p, msg, sizeof msg);
+	if (!rc)
+		edited_source(old, p);
 	if (!rc && !(rc = procedure_validate(p, msg, sizeof msg)))
 		rc = store(r, p, "procedure_edit", msg, sizeof msg);
 	if (rc) {
