@@ -106,7 +106,7 @@ CSV
 "$MKXLSX" from-csv "$T/rcoi_ege.xlsx" "Лист1" "$T/rcoi_ege.csv" || fail "mkxlsx"
 run_oko import results "$T/rcoi_ege.xlsx"
 expect_eq "a protocol without subject or option is refused" "$rc" 1
-expect_grep "asking for the option" "$T/err" "не указана процедура: укажите её параметром --procedure, например --procedure OGE-2025-MA-9"
+expect_grep "asking for the option" "$T/err" "не указана процедура: выберите её в списке «Процедура» (в командной строке — параметр --procedure)"
 expect_ok "with --procedure it imports" import results "$T/rcoi_ege.xlsx" --procedure EGE-2025-RU-11
 expect_eq "ЕГЭ test scores from the protocol" "$(sql "SELECT r.code || ':' || r.test_score || ':' || hex(r.scores) FROM result r WHERE r.code LIKE '1110%' ORDER BY r.code" | tr '\n' ' ')" "111001:61:010002 111002:100:010103 "
 
