@@ -57,7 +57,7 @@ enum rule {
 	R_SCHOOL, R_CODE, R_DUPLICATE, R_PROCEDURE, R_VARIANT, R_SCORE_RANGE, R_EXTRA_POSITION,
 	R_ABSENT_VALUE, R_SCORE_OVER_MAX, R_CELL_INVALID, R_TOTAL_OVER_MAX, R_TOTAL_MISMATCH, R_JOURNAL,
 	R_VARIANT_MISSING, R_ABSENT_WITH_SCORES, R_SCORES_MISSING, R_CLASS, R_PARTIAL, R_COLUMNS,
-	R_ROW_WIDTH, R_MARK, R_TEST_SCORE, R_MARK_SCALE, R_ANSWERS, R_NRULES
+	R_ROW_WIDTH, R_MARK, R_TEST_SCORE, R_MARK_SCALE, R_ANSWERS, R_GENDER, R_NRULES
 };
 
 /* A rule marked `strict` rejects the file only in strict mode (--strict): by default the row
@@ -112,6 +112,7 @@ static const struct {
 			   "отметка за экзамен не та, что по шкале процедуры (сохранена как указана)" },
 	[R_ANSWERS] = { "answers", true, 0,
 			"строка ответов РЦОИ не читается или не совпадает с позициями процедуры" },
+	[R_GENDER] = { "gender", false, RP_GENDER_INVALID, "пол не «м» и не «ж» (сохранено без пола)" },
 };
 
 /* Whether s (n bytes) is a whole number written with digits alone, of any length, an
@@ -1264,8 +1265,13 @@ static int result_row(void *ctx, const struct table_row *row)
 	}
 	/* Two statements: the order in which a call's arguments are evaluated is unspecified,
 	 * and table_cell sets n. */
-	const char *g = table_cell(row, im->map.col[LF_GENDER], &n);
-	r.gender = gender_of(g, n);
+	const char *g = table_cell(row, im->map.col[LF_GENDER], &n), *gt = g;
+	size_t gl = str_trim(&gt, n);
+	r.gender = gender_of(gt, gl);
+	if (!r.gender && gl) {
+		report(im, R_GENDER, row->row, im->hdr[LF_GENDER], g, "пол — «м» или «ж»; сохранено без пола");
+		r.problems |= rules[R_GENDER].problem;
+	}
 	/* The class as written, whole, or the row is refused: never cut. "НЕТ"/"нет" means
 	 * no class. */
 	const char *cls = table_cell(row, im->map.col[LF_CLASS], &n);

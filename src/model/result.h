@@ -45,6 +45,7 @@ enum result_problem {
 					dropped, the row left out of the score-based signs */
 	RP_MARK_SCALE = 1 << 12,     /* the stated exam mark differs from the procedure's scale
 					(kept as stated) */
+	RP_GENDER_INVALID = 1 << 13, /* gender not м/ж (e.g. "x"); stored as none */
 };
 
 struct result {

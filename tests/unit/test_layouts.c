@@ -208,6 +208,8 @@ static void test_rules(void **state)
 		{ "sch1,VPR-2021-MA-4,1,4А,1,ж,5,1,,1,2,2", "absent_with_scores", false },
 		{ "sch1,VPR-2021-MA-4,1,4А,1,ж,5,0,,1,,2", "scores_missing", false },
 		{ "sch1,VPR-2021-MA-4,1,4А,1,ж,5,0,,X,Х,не пройд.", NULL, false },
+		{ "sch1,VPR-2021-MA-4,1,4А,1,x,5,0,,1,2,2", "gender", false },
+		{ "sch1,VPR-2021-MA-4,1,4А,1, М ,5,0,,1,2,2", NULL, false },
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
 		struct diag_list d;
