@@ -2165,7 +2165,7 @@ static int store_rows(struct imp *im)
 
 /* ---- the report ---- */
 
-static void summarise(struct imp *im, bool stored)
+static void summarise(struct imp *im, bool stored, bool refused)
 {
 	struct import_stats *st = im->st;
 	/* Before the store has counted them, the replacement is what would go. */
@@ -2208,13 +2208,16 @@ static void summarise(struct imp *im, bool stored)
 		p += n;
 		left -= (size_t)n;
 		long replaced = st->replacing;
-		n = snprintf(p, left, "\n%s: %ld %s с отмеченными проблемами, %s прежних результатов: "
-				      "%ld, новых школ: %ld",
-			     stored ? "сохранено" : "проверено (ничего не сохранено)", st->marked,
-			     str_plural(st->marked, "строка", "строки", "строк"),
-			     stored ? "заменено" : "было бы заменено", replaced, st->created);
+		if (refused) /* what a stored file would have marked or replaced is moot */
+			n = snprintf(p, left, "\nфайл отклонён: ничего не сохранено");
+		else
+			n = snprintf(p, left, "\n%s: %ld %s с отмеченными проблемами, %s прежних результатов: "
+					      "%ld, новых школ: %ld",
+				     stored ? "сохранено" : "проверено (ничего не сохранено)", st->marked,
+				     str_plural(st->marked, "строка", "строки", "строк"),
+				     stored ? "заменено" : "было бы заменено", replaced, st->created);
 	}
-	for (size_t i = 0; i < im->nrsrc && n > 0 && (size_t)n < left; i++) {
+	for (size_t i = 0; !refused && i < im->nrsrc && n > 0 && (size_t)n < left; i++) {
 		const struct replaced_src *x = &im->rsrc[i];
 		char when[RU_NUM_MAX] = "";
 		if (strlen(x->at) >= 16) /* "2022-03-09T08:03:00Z" → "09.03.2022 11:03", local */
@@ -2303,7 +2306,7 @@ static int store(struct imp *im)
 	if ((rc = history_end(im)))
 		return rc;
 	if (im->o->audit_action) {
-		summarise(im, !im->o->dry_run);
+		summarise(im, !im->o->dry_run, false);
 		rc = audit_add(im->d, im->o->audit_user, NULL, im->o->audit_action, im->name,
 			       im->st->summary, im->o->audit_ip);
 	}
@@ -2467,7 +2470,7 @@ out:
 	if (im->digesting)
 		digest_join(im);
 	if (im->have_header)
-		summarise(im, rc == 0 && !o->dry_run);
+		summarise(im, rc == 0 && !o->dry_run, rc != 0 && rc != ERR_CONFIRM);
 	for (int i = 0; i < im->nprocs; i++)
 		free(im->procs[i]);
 	for (size_t i = 0; i < im->nfs; i++) {

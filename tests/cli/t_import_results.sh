@@ -51,6 +51,10 @@ expect_grep "bad login" "$T/err" "строка 8, столбец 1 «school», �
 expect_grep "undescribed procedure" "$T/err" "процедура VPR-2021-MA-9 не описана"
 expect_grep "report CSV" "$T/report.csv" "error,bad.csv,,3,3 «code»,40001,duplicate_code,"
 grep -q "код участника повторяется в школе: 1 — файл отклоняется" "$T/out" "$T/err" && ok "reasons counted" || fail "reasons counted"
+cat "$T/out" "$T/err" >"$T/both_bad"
+expect_grep "a refused file's summary says it was refused" "$T/both_bad" "файл отклонён: ничего не сохранено"
+grep -q "строк с отмеченными проблемами\|было бы заменено" "$T/both_bad" && fail "… and counts no marked rows or replacements it would not make" ||
+	ok "… and counts no marked rows or replacements it would not make"
 grep -q "процедура не описана или не подходит к файлу: " "$T/out" "$T/err" && ok "… the procedure's reason in words that fit a mismatch too" \
 	|| fail "… the procedure's reason in words that fit a mismatch too"
 
