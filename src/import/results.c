@@ -291,6 +291,7 @@ struct imp {
 	struct hmap schools;              /* login → school id, every school of the registry */
 	struct hmap school_mun;           /* school id → municipality id, for territory checks */
 	struct hmap fs_idx;               /* login → index in fs */
+	struct hmap refused;              /* logins refused outside the uploader's territory */
 	struct fschool *fs;               /* the schools of the file */
 	size_t nfs, cap_fs;
 	struct hmap touched_idx;          /* "proc:school" → index in touched */
@@ -577,11 +578,21 @@ static int32_t school_index(struct imp *im, const struct table_row *r, long row)
 	if ((known && !school_allowed(im, id)) ||
 	    (!known && (im->o->only_school || im->o->only_municipality || im->o->only_region))) {
 		/* The same words as for a login that does not exist: an upload must not tell
-		 * which schools exist outside the uploader's territory. */
+		 * which schools exist outside the uploader's territory. Named at its first row;
+		 * its other rows are counted (a whole foreign file would repeat it per row). */
+		int64_t seen = 0;
+		if (hmap_get(&im->refused, login, len, &seen)) {
+			im->rule_count[R_SCHOOL]++;
+			return -1;
+		}
+		hmap_put(&im->refused, login, len, 1);
 		field_col(im, LF_SCHOOL, col, sizeof col);
-		report(im, R_SCHOOL, row, col, login,
-		       "школы с таким логином нет на вашей территории: загружать можно только "
-		       "результаты своих школ");
+		report(im, R_SCHOOL, row, col, login, "%s",
+		       im->o->only_school
+			       ? "это не логин вашей школы: загружать можно только результаты своей школы "
+				 "(другие строки с этим логином не показаны)"
+			       : "школы с таким логином нет на вашей территории: загружать можно только "
+				 "результаты своих школ (другие строки с этим логином не показаны)");
 		return -1;
 	}
 	if (!known && !registry_login_valid(login)) {
@@ -2375,6 +2386,7 @@ static int run(struct db *d, const char *path, const struct import_rows *rows,
 	hmap_init(&im->schools);
 	hmap_init(&im->school_mun);
 	hmap_init(&im->fs_idx);
+	hmap_init(&im->refused);
 	hmap_init(&im->touched_idx);
 	hmap_init(&im->suspects);
 	if (sodium_init() < 0) {
@@ -2484,6 +2496,7 @@ out:
 	hmap_free(&im->schools);
 	hmap_free(&im->school_mun);
 	hmap_free(&im->fs_idx);
+	hmap_free(&im->refused);
 	hmap_free(&im->touched_idx);
 	hmap_free(&im->suspects);
 	free(im->run.v);

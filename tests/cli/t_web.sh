@@ -155,7 +155,14 @@ expect_grep "… saying what it replaced" "$T/body" "заменено резул
 expect_eq "the pending file is gone" "$(sql "SELECT count(*) FROM pending_upload")" 0
 upload sch /upload -F "file=@$DATA/results/canonical.csv"
 expect_eq "school cannot upload other schools' rows" "$code" 400
-expect_grep "foreign rows explained (as for a login that does not exist)" "$T/body" "школы с таким логином нет на вашей территории"
+expect_grep "foreign rows explained (as for a login that does not exist)" "$T/body" "это не логин вашей школы: загружать можно только результаты своей школы"
+# A file of another school: its login named once, its rows counted.
+{ head -1 "$DATA/results/canonical.csv"
+  for c in 40101 40102 40103; do grep '^sch220207,' "$DATA/results/canonical.csv" | head -1 | sed "s/^\(sch220207,[^,]*,\)[^,]*/\1$c/"; done; } >"$T/foreign.csv"
+upload sch /upload -F "file=@$T/foreign.csv"
+expect_eq "a school's upload of another school's file refused" "$code" 400
+expect_eq "… the login named once" "$(grep -o 'это не логин вашей школы' "$T/body" | wc -l)" 1
+expect_grep "… its rows counted" "$T/body" "неверный логин школы: 3 — файл отклоняется"
 expect_grep "nothing stored said" "$T/body" "Данные в базе не изменены."
 upload sch /upload -F "file=@$DATA/results/bad.csv"
 expect_eq "a bad file is refused" "$code" 400
