@@ -223,9 +223,10 @@ int import_kim(struct db *d, const char *path, const struct import_opts *o,
 	for (int i = 0; i < p->npos; i++)
 		levels += p->pos[i].level[0] != '\0';
 	snprintf(st->summary, sizeof st->summary,
-		 "%s %s: %d позиций, максимальный балл %d, уровень сложности указан у %d позиций",
+		 "%s %s: %d %s, максимальный балл %d, уровень сложности указан у %d %s",
 		 o->dry_run ? "Проверено описание КИМ процедуры" : "Загружено описание КИМ процедуры",
-		 p->code, p->npos, p->max_score, levels);
+		 p->code, p->npos, str_plural(p->npos, "позиция", "позиции", "позиций"), p->max_score, levels,
+		 str_plural(levels, "позиции", "позиций", "позиций"));
 out:
 	free(p);
 	free(k);

@@ -19,6 +19,9 @@ else
 	# RU-5 writes 1К1 with a Cyrillic К; the key is the same as RU-4's Latin 1K1.
 	expect_eq "Cyrillic and Latin K share one key" "$(sql "SELECT count(DISTINCT label_key) FROM position WHERE label IN ('1K1','1К1')")" 1
 	expect_ok "re-import of a KIM is idempotent" import kim "$real/kim2021/ru4.xlsx" --procedure VPR-2021-RU-4
+	expect_grep "… its summary in Russian plural forms" "$T/out" ": 20 позиций, максимальный балл 38, уровень сложности указан у 20 позиций"
+	run_oko import kim "$real/kim2021/ru5.xlsx" --procedure VPR-2021-RU-5
+	expect_grep "… «21 позиция», not «21 позиций»" "$T/out" ": 21 позиция, максимальный балл 45, уровень сложности указан у 0 позиций"
 	expect_eq "scale kept on re-import" "$(sql "SELECT scale3 FROM procedure WHERE code='VPR-2021-RU-4'")" 14
 fi
 
