@@ -128,6 +128,13 @@ expect_grep "user name escaped" "$T/body" "Новый &lt;b&gt;координа�
 post mun /users --data-urlencode login=y --data-urlencode name=y --data-urlencode role=admin --data-urlencode password=password-y
 expect_eq "a municipal user cannot add users" "$code" 403
 
+# --- the home's latest uploads: one line an upload and procedure, its schools counted
+get admin /
+expect_eq "canonical.csv holds three schools" "$(sql "SELECT count(DISTINCT school_id) FROM upload_school")" 3
+expect_grep "a file of several schools is one line of the latest uploads" "$T/body" "<td>canonical.csv</td>"
+expect_eq "… once" "$(grep -o '<td>canonical.csv</td>' "$T/body" | wc -l)" 1
+expect_grep "… counting its schools" "$T/body" "<td>3 школы</td><td class=\"num\">5</td>"
+
 # --- uploads
 # The school's results are there already (the command line loaded them): the upload asks
 # before replacing them, naming the earlier upload, and stores nothing until confirmed.
@@ -153,6 +160,8 @@ expect_eq "school uploads its own results once it confirms" "$code" 200
 expect_grep "upload succeeded" "$T/body" "Файл загружен."
 expect_grep "… saying what it replaced" "$T/body" "заменено результатов: 3 (школ: 1) из загрузки «canonical.csv»"
 expect_eq "the pending file is gone" "$(sql "SELECT count(*) FROM pending_upload")" 0
+get admin /
+expect_grep "the home's latest uploads name a one-school upload's school by its name" "$T/body" "<td>canonical_fixed.csv</td><td>sch name</td><td>ВПР, математика, 4 класс, 2021</td><td>МБОУ &quot;СОШ № 1&quot;</td>"
 upload sch /upload -F "file=@$DATA/results/canonical.csv"
 expect_eq "school cannot upload other schools' rows" "$code" 400
 expect_grep "foreign rows explained (as for a login that does not exist)" "$T/body" "это не логин вашей школы: загружать можно только результаты своей школы"

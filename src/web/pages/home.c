@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "base/err.h"
+#include "base/ru.h"
 #include "base/str.h"
 #include "model/plan.h"
 #include "model/procedure.h"
@@ -305,31 +306,86 @@ static void risk_summary(struct web_req *r, struct buf *b)
 	run_risk_free(rows, n);
 }
 
-/* Counts rows for recent_uploads; a school's table has no «Школа» column. */
-struct counted {
+/* The latest uploads for recent_uploads: the rows of one upload and procedure (a region's
+ * file holds hundreds of schools) make one line, «635 школ» in the «Школа» column; a
+ * school's table has no «Школа» column. Texts are copied: a row's are valid only in its
+ * call. */
+struct recent {
 	struct buf *b;
-	int n;
 	bool with_school;
+	int lines;
+	bool open;
+	int64_t upload;
+	char at[24], file[256], user[256], layout[32], procedure[40], school[64], school_name[256];
+	long schools;
+	int64_t rows, written, replaced;
 };
+#define RECENT_LINES 10
+#define RECENT_ROWS 20000 /* rows read at most: one national file stays one line */
 
-static int upload_row_counted(void *ctx, const struct upload_list_row *x)
+static void recent_emit(struct recent *c)
 {
-	struct counted *c = ctx;
-	c->n++;
-	web_upload_row(c->b, x, c->with_school);
+	char many[64], n[RU_NUM_MAX];
+	struct upload_list_row x = { c->upload, c->at, c->file, c->user, c->layout, c->procedure, c->school,
+				     c->rows, c->written, c->replaced, c->school_name };
+	if (c->schools > 1) {
+		snprintf(many, sizeof many, "%s %s", ru_int(n, sizeof n, c->schools),
+			 str_plural(c->schools, "школа", "школы", "школ"));
+		x.school = many;
+		x.school_name = many;
+	}
+	web_upload_row(c->b, &x, c->with_school);
+	c->lines++;
+	c->open = false;
+}
+
+static int recent_row(void *ctx, const struct upload_list_row *x)
+{
+	struct recent *c = ctx;
+	if (c->open && c->upload == x->upload && !strcmp(c->procedure, x->procedure)) {
+		c->schools++;
+		c->rows += x->rows;
+		c->written += x->written;
+		c->replaced += x->replaced;
+		return 0;
+	}
+	if (c->open)
+		recent_emit(c);
+	if (c->lines >= RECENT_LINES)
+		return 1; /* enough: stop the walk */
+	c->open = true;
+	c->upload = x->upload;
+	snprintf(c->at, sizeof c->at, "%s", x->at);
+	snprintf(c->file, sizeof c->file, "%s", x->file);
+	snprintf(c->user, sizeof c->user, "%s", x->user);
+	snprintf(c->layout, sizeof c->layout, "%s", x->layout ? x->layout : "");
+	snprintf(c->procedure, sizeof c->procedure, "%s", x->procedure);
+	snprintf(c->school, sizeof c->school, "%s", x->school);
+	snprintf(c->school_name, sizeof c->school_name, "%s", x->school_name ? x->school_name : "");
+	c->schools = 1;
+	c->rows = x->rows;
+	c->written = x->written;
+	c->replaced = x->replaced;
 	return 0;
 }
 
 static void recent_uploads(struct web_req *r, struct buf *b)
 {
-	struct counted c = { b, 0, r->user.role != ROLE_SCHOOL };
+	struct recent *c = calloc(1, sizeof *c);
+	if (!c)
+		return;
+	c->b = b;
+	c->with_school = r->user.role != ROLE_SCHOOL;
 	html_printf(b, "<section><h2>Последние загрузки</h2><div class=\"scroll\"><table><thead><tr>"
 		       "<th>Когда</th><th>Файл</th><th>Кто</th><th>Процедура</th>%s<th>Строк</th>"
-		       "<th>Заменено</th></tr></thead><tbody>", c.with_school ? "<th>Школа</th>" : "");
-	upload_list_scope(r->db, &r->scope, false, 10, upload_row_counted, &c);
-	if (!c.n)
-		html_printf(b, "<tr><td colspan=\"%d\">Загрузок пока не было.</td></tr>", c.with_school ? 7 : 6);
+		       "<th>Заменено</th></tr></thead><tbody>", c->with_school ? "<th>Школа</th>" : "");
+	upload_list_scope(r->db, &r->scope, false, RECENT_ROWS, recent_row, c);
+	if (c->open && c->lines < RECENT_LINES)
+		recent_emit(c);
+	if (!c->lines)
+		html_printf(b, "<tr><td colspan=\"%d\">Загрузок пока не было.</td></tr>", c->with_school ? 7 : 6);
 	buf_puts(b, "</tbody></table></div></section>");
+	free(c);
 }
 
 int page_home(struct web_req *r, struct web_res *w)
