@@ -259,13 +259,29 @@ void card_obs_of(const struct obsd_year *y, size_t n, struct card_obs *o)
 		buf_printf(&o->seen, "%s%s, %d", k++ ? "; " : "", t, y[i].year);
 		if (y[i].date[0])
 			buf_printf(&o->seen, " (%s)", ru_date(t, sizeof t, y[i].date));
-		/* What the observers' acts say: the direct evidence of the sitting. */
-		if (y[i].violations[0])
-			buf_printf(&o->seen, " — в акте наблюдателя нарушения: %s", y[i].violations);
-		else if (y[i].acts)
-			buf_puts(&o->seen, " — в акте наблюдателя нарушений нет");
 	}
 	buf_puts(&o->seen, ".");
+	/* What the observers' acts say: the direct evidence of a sitting, after the list. */
+	long clean = 0, marked = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (!y[i].observed || !y[i].acts)
+			continue;
+		if (!y[i].violations[0]) {
+			clean++;
+			continue;
+		}
+		char t[160];
+		procedure_title_of(y[i].procedure, y[i].subject, y[i].grade, t, sizeof t);
+		buf_printf(&o->seen, "%s%s, %d — %s", marked++ ? "; " : " Наблюдатели отметили нарушения: ", t,
+			   y[i].year, y[i].violations);
+	}
+	if (marked)
+		buf_puts(&o->seen, ".");
+	if (clean) {
+		buf_printf(&o->seen, " В %sактах наблюдателей (", marked ? "остальных " : "");
+		count_words(&o->seen, clean, "проведение", "проведения", "проведений");
+		buf_puts(&o->seen, ") нарушений нет.");
+	}
 	if (!s->years_obs) {
 		buf_puts(&o->text, "Лет без наблюдателя по тем же работам (тот же предмет и класс) для "
 				   "сравнения нет.");

@@ -103,8 +103,10 @@ extern const char *const card_obs_columns[CARD_OBS_NCOLS];
 struct card_obs {
 	size_t observed;          /* sittings with an observer */
 	struct stat_obs_school s; /* the comparison (stats/observed.h) */
-	struct buf seen;          /* «С наблюдателем: …, 2021 (14.04.2021) — в акте наблюдателя
-				     нарушения: …; ….»; empty: none */
+	struct buf seen;          /* «С наблюдателем: …, 2021 (14.04.2021); ….», then what the
+				     acts say: «Наблюдатели отметили нарушения: …, 2021 — …. В
+				     остальных актах наблюдателей (2 проведения) нарушений нет.»;
+				     empty: none */
 	const char *title;        /* «Без наблюдателя результаты выше» when evidence, else NULL */
 	struct buf text;          /* the paragraph after (or alone): the evidence, the comparison,
 				     or why there is none */

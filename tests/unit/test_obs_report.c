@@ -416,7 +416,7 @@ static void test_observed_model(void **state)
 	assert_string_equal(y[1].violations, "");
 	struct card_obs o;
 	card_obs_of(y, ny, &o);
-	assert_non_null(strstr(buf_str(&o.seen), "(14.04.2021) — в акте наблюдателя нарушений нет."));
+	assert_non_null(strstr(buf_str(&o.seen), "(14.04.2021). В актах наблюдателей (1\xC2\xA0проведение) нарушений нет."));
 	card_obs_free(&o);
 	free(y);
 	/* sch2's act marked two violations: the card names them, in the region's words. */
@@ -432,8 +432,8 @@ static void test_observed_model(void **state)
 	assert_int_equal(y[1].acts, 1);
 	assert_string_equal(y[1].violations, want);
 	card_obs_of(y, ny, &o);
-	char said[700];
-	snprintf(said, sizeof said, "— в акте наблюдателя нарушения: %s.", want);
+	char said[800];
+	snprintf(said, sizeof said, ". Наблюдатели отметили нарушения: ВПР, математика, 4 класс, 2021 — %s.", want);
 	assert_non_null(strstr(buf_str(&o.seen), said));
 	card_obs_free(&o);
 	free(y);
