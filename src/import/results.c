@@ -590,9 +590,9 @@ static int32_t school_index(struct imp *im, const struct table_row *r, long row)
 		report(im, R_SCHOOL, row, col, login, "%s",
 		       im->o->only_school
 			       ? "это не логин вашей школы: загружать можно только результаты своей школы "
-				 "(другие строки с этим логином не показаны)"
+				 "(указана первая строка с этим логином)"
 			       : "школы с таким логином нет на вашей территории: загружать можно только "
-				 "результаты своих школ (другие строки с этим логином не показаны)");
+				 "результаты своих школ (указана первая строка с этим логином)");
 		return -1;
 	}
 	if (!known && !registry_login_valid(login)) {
@@ -1532,7 +1532,7 @@ static int header_row(struct imp *im, const struct table_row *r)
 					 "процедура определена по форме (учебник и дата загрузки): %s", code);
 		}
 	}
-	if (proc && *proc && im->map.kind == LAYOUT_FORM) {
+	if (im->o->procedure && *im->o->procedure && im->map.kind == LAYOUT_FORM) {
 		/* A procedure chosen for a form must be the form's own: a form of another year,
 		 * subject or grade would replace the school's results of the chosen one. */
 		int book;
