@@ -58,6 +58,21 @@ test('observer: the act typed offline is kept in the browser and sent when the n
   const school = new URL(url + href).searchParams.get('school');
   const comment = `E2E: акт офлайн ${Date.now()}`;
 
+  // A refusal is shown above the fields it is about, which get the focus: on a phone the
+  // button is far below them.
+  await page.fill('input[name=started]', '10:00');
+  await page.fill('input[name=ended]', '09:00');
+  await page.check('input[name=stage][value="0"]');
+  await page.locator('input[name=violation]').first().check();
+  await page.click('button:has-text("Отправить акт")');
+  await page.waitForSelector('.act-field-error:has-text("раньше времени начала")');
+  assert.equal(await page.evaluate(() => document.activeElement.name), 'started');
+  assert.ok(await page.evaluate(() => {
+    const p = document.querySelector('.act-field-error');
+    return p.nextElementSibling.tagName === 'FIELDSET' && !!p.nextElementSibling.querySelector('input[name=started]');
+  }), 'the refusal stands right above the times');
+  await page.screenshot({ path: `${out}/41-act-refused-390.png`, fullPage: false });
+
   // The network goes away while the observer types.
   await ctx.setOffline(true);
   await page.fill('input[name=started]', '09:00');

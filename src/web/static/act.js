@@ -22,6 +22,25 @@
     if (!status) return;
     status.textContent = text;
     status.className = 'act-status' + (text ? (bad ? ' bad' : ' kept') : '');
+    var old = form && form.querySelector('.act-field-error');
+    if (old) old.parentNode.removeChild(old);
+  }
+  // A refusal is also shown above the part of the form it is about (the times, the stages,
+  // the violations), which gets the focus: on a phone the button is a long way below them.
+  function refuse(text) {
+    say(text, true);
+    var sel = /время|пересекается/.test(text) ? 'input[name=started]'
+      : /этап/.test(text) ? 'input[name=stage]'
+      : /нарушени/.test(text) ? 'input[name=violation], input[name=no_violations]' : null;
+    var field = sel && form ? form.querySelector(sel) : null;
+    var box = field ? field.closest('fieldset') : null;
+    if (!box) return;
+    var p = document.createElement('p');
+    p.className = 'act-status bad act-field-error';
+    p.textContent = text;
+    box.parentNode.insertBefore(p, box);
+    field.focus();
+    p.scrollIntoView({ block: 'start' });
   }
   function load(key) {
     try { return JSON.parse(localStorage.getItem(key)); } catch (e) { return null; }
@@ -96,7 +115,7 @@
     }, Promise.resolve()).then(function () {
       busy = false;
       if (own_result && own_result.state === 'sent') { location.href = own_result.url; return; }
-      if (own_result && own_result.state === 'refused') { say(own_result.error, true); return; }
+      if (own_result && own_result.state === 'refused') { refuse(own_result.error); return; }
       if (login) say('Сессия истекла: войдите снова. Акт сохранён в браузере и будет отправлен после входа.', true);
       else if (kept) say(KEPT);
       else if (sent) say(sent === 1 ? 'Акт, сохранённый в браузере, отправлен.' : 'Акты, сохранённые в браузере, отправлены: ' + sent + '.');
