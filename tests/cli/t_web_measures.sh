@@ -242,6 +242,8 @@ upload school "/measure/$m1/report" -F status=cancelled -F "note=Отменен�
 expect_grep "the refused note keeps its text" "$T/body" '>Отменено приказом</textarea>'
 expect_grep "… its date" "$T/body" 'name="done_on" type="date" value="2021-11-15"'
 expect_grep "… and its status" "$T/body" '<option value="cancelled" selected>'
+expect_grep "… the reason repeated at the form, where the page opens" "$T/body" '<section id="report" class="card"><h2>Отметка о выполнении</h2><p class="alert" role="alert">Отметка не сохранена: файл'
+expect_grep "… (the form posts to its own anchor)" "$T/body" "action=\"/measure/$m1/report#report\""
 upload school "/measure/$m1/report" -F status=done -F "note=Собеседование проведено" -F "file=@$T/act.pdf;filename=протокол.pdf"
 expect_eq "the report with a PDF accepted" "$code" 200
 expect_eq "… done" "$(sql "SELECT status FROM measure WHERE id = $m1")" done

@@ -1240,14 +1240,20 @@ static void measure_facts(struct web_req *r, struct buf *b, const struct mp_meas
 	buf_puts(b, "</dd></dl>");
 }
 
-/* The form of a status note. keep: a refused note — the form shows the status, the text and
- * the date that were sent (a file has to be chosen again: a browser does not refill one). */
-static void report_form(struct web_req *r, struct buf *b, const struct mp_measure *m, bool keep)
+/* The form of a status note. refused: the reason of a refused note, repeated at the form
+ * (the page opens there: a phone has the form far below the page's top), which shows the
+ * status, the text and the date that were sent (a file has to be chosen again: a browser
+ * does not refill one); NULL otherwise. */
+static void report_form(struct web_req *r, struct buf *b, const struct mp_measure *m, const char *refused)
 {
+	bool keep = refused != NULL;
 	const char *note = keep ? web_str(r, "note") : NULL, *on = keep ? web_str(r, "done_on") : NULL;
 	int sent = keep && web_str(r, "status") ? mp_status_parse(web_str(r, "status")) : -1;
-	html_printf(b, "<section id=\"report\" class=\"card\"><h2>Отметка о выполнении</h2><form class=\"grid\" "
-		       "method=\"post\" action=\"/measure/%lld/report\" enctype=\"multipart/form-data\">", (long long)m->id);
+	buf_puts(b, "<section id=\"report\" class=\"card\"><h2>Отметка о выполнении</h2>");
+	if (refused)
+		notice(b, false, refused);
+	html_printf(b, "<form class=\"grid\" method=\"post\" action=\"/measure/%lld/report#report\" "
+		       "enctype=\"multipart/form-data\">", (long long)m->id);
 	html_csrf(r, b);
 	buf_puts(b, "<label>Статус <select name=\"status\" required>");
 	for (int s = MP_PLANNED; s <= MP_CANCELLED; s++) {
@@ -1323,7 +1329,7 @@ static int render_measure(struct web_req *r, struct web_res *w, int64_t id, cons
 		notice(b, f->ok, f->text);
 	measure_facts(r, b, m, p, editor);
 	if (reporter)
-		report_form(r, b, m, f && !f->ok);
+		report_form(r, b, m, f && !f->ok ? f->text : NULL);
 	buf_puts(b, "<section id=\"notes\"><h2>История отметок</h2>");
 	if (!n) {
 		buf_puts(b, "<p>Отметок о выполнении пока нет.</p>");
