@@ -103,6 +103,9 @@ sample() { local who=$1; shift; post "$who" /recheck/sample --data-urlencode "pr
 sample region --data-urlencode rule=risk --data-urlencode "share=0" --data-urlencode seed=42
 expect_eq "a share of 0 is refused" "$code" 400
 expect_grep "the share's refusal is in Russian" "$T/body" "Доля работ — число больше нуля и не больше 100"
+expect_grep "… said again at the form, where the page opens" "$T/body" '<section class="card" id="new"><h2>Новая перепроверка</h2>'
+expect_grep "… (the form posts to its own anchor; a check to its report)" "$T/body" 'action="/recheck/sample#new"'
+grep -A0 -o 'id="new">.*' "$T/body" | grep -q 'role="alert">Доля работ — число' && ok "… the refusal inside the form's section" || fail "… the refusal inside the form's section"
 sample region --data-urlencode rule=risk --data-urlencode "share=150 %" --data-urlencode seed=42
 expect_eq "a share of 150 % is refused" "$code" 400
 expect_grep "the refusal says nothing was stored" "$T/body" "Ничего не сохранено"

@@ -340,8 +340,12 @@ static void sample_form(struct web_req *r, struct buf *b, const struct flash *f,
 	buf_puts(b, "<section class=\"card\" id=\"new\"><h2>Новая перепроверка</h2><p>Отбор повторяется по "
 		    "числу для жребия: с тем же числом и теми же данными отбираются те же работы. Работа, "
 		    "уже отобранная раньше, повторно не отбирается. Школы списка риска и с признаками "
-		    "берутся из последнего анализа.</p><form method=\"post\" action=\"/recheck/sample\" "
-		    "class=\"grid rc-sample\">");
+		    "берутся из последнего анализа.</p>");
+	/* A refusal is said again here, where the page opens after it (#new): on a phone the
+	 * page's top is a long way above the form. */
+	if (sent && f->text && !f->ok && !f->sample)
+		notice(b, false, f->text);
+	buf_puts(b, "<form method=\"post\" action=\"/recheck/sample#new\" class=\"grid rc-sample\">");
 	html_csrf(r, b);
 	buf_puts(b, "<label>Процедура <select name=\"procedure\" required>");
 	if (!proc_options(r, b, sent ? f->procedure : code))
@@ -379,7 +383,8 @@ static void sample_form(struct web_req *r, struct buf *b, const struct flash *f,
 	html_printf(b, "</select></label><label class=\"check\"><input type=\"checkbox\" name=\"no_mutual\" "
 		       "value=\"1\"%s> при перекрёстной проверке две школы не проверяют друг друга</label>"
 		       "<div class=\"buttons\"><button>Отобрать работы</button> <button class=\"secondary\" "
-		       "name=\"dry_run\" value=\"1\">Проверить отбор</button></div></form></section>",
+		       "name=\"dry_run\" value=\"1\" formaction=\"/recheck/sample#sample-report\">Проверить "
+		       "отбор</button></div></form></section>",
 		    !sent || f->no_mutual ? " checked" : "");
 }
 
