@@ -1026,10 +1026,14 @@ int observer_act_put_in(struct db *d, struct obs_act *a, const char *by, int64_t
 	if (!rc) {
 		char day[PLAN_DATE_LEN];
 		plan_date_ru(date, day);
-		if (msg && n)
-			snprintf(msg, n, "%s с %s до %s наблюдатель был в школе «%s» (акт оттуда подан), а "
-					 "время этого наблюдения с ним пересекается: проверьте время и школу",
+		if (msg && n) {
+			/* Composed whole, then cut at a letter if the caller's room is short. */
+			char t[900];
+			snprintf(t, sizeof t, "%s с %s до %s наблюдатель был в школе «%s» (акт оттуда подан), а "
+					      "время этого наблюдения с ним пересекается: проверьте время и школу",
 				 day, db_col_text(s, 1), db_col_text(s, 2), db_col_text(s, 0));
+			str_copy_utf8(msg, n, t);
+		}
 		rc = ERR_INVALID;
 	}
 	db_reset(s);

@@ -87,6 +87,13 @@ expect_grep "… where it comes from says so, not «шкалы отметок н
 expect_eq "… stored" "$(sql "SELECT scale3 || ' ' || source FROM procedure WHERE code = 'VPR-2024-MA-4'")" "2 описание КИМ «kim.csv»; изменено вручную 20.05.2022"
 pf region /procedures/VPR-2024-MA-4 "positions=$pos" scale3=2 scale4=4 scale5=6
 expect_eq "… a second edit dated once" "$(sql "SELECT source FROM procedure WHERE code = 'VPR-2024-MA-4'")" "описание КИМ «kim.csv»; изменено вручную 20.05.2022"
+# A long origin is cut at a letter to leave room for the edit's date, never inside one.
+long="$(printf 'описание%.0s' $(seq 14)).csv"
+upload region /procedures/kim -F kind=VPR -F year=2025 -F subject=MA -F grade=4 -F "file=@$T/kim.csv;filename=$long"
+pf region /procedures/VPR-2025-MA-4 "positions=$pos" scale3=2 scale4=4 scale5=5
+src=$(sql "SELECT source FROM procedure WHERE code = 'VPR-2025-MA-4'")
+check "a long origin cut before the edit's date stays whole letters" sh -c 'printf %s "$1" | iconv -f UTF-8 -t UTF-8 >/dev/null' _ "$src"
+[[ "$src" == *"; изменено вручную 20.05.2022" ]] && ok "… and ends with the edit's date" || fail "… and ends with the edit's date ($src)"
 printf '№ КИМ;№;Уровень сложности;Максимальный балл\n1;1;Б;1\n1;1;Б;2\n2;2;Q;1\n' >"$T/kim_bad.csv"
 before=$(posdigest)
 upload region /procedures/kim -F kind=VPR -F year=2023 -F subject=RU -F grade=4 -F "file=@$T/kim_bad.csv"

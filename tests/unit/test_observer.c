@@ -27,6 +27,7 @@
 
 #include "assign/observers.h"
 #include "base/err.h"
+#include "base/str.h"
 #include "base/log.h"
 #include "db/db.h"
 #include "model/observer.h"
@@ -641,6 +642,13 @@ static void test_acts(void **state)
 	snprintf(b.ended, sizeof b.ended, "11:30");
 	assert_int_equal(observer_act_put(db, &b, "o3", &id2, msg, sizeof msg), ERR_INVALID);
 	assert_non_null(strstr(msg, "13.04.2021 с 08:30 до 10:00 наблюдатель был в школе"));
+	assert_true(strstr(msg, "проверьте время и школу") != NULL);
+	/* A caller's short room cuts the reason at a letter, never inside one. */
+	char small[101];
+	for (size_t room = 60; room <= sizeof small; room++) {
+		assert_int_equal(observer_act_put(db, &b, "o3", &id2, small, room), ERR_INVALID);
+		assert_true(utf8_valid(small, strlen(small)));
+	}
 	assert_int_equal(count("SELECT count(*) FROM act"), 2);
 	snprintf(b.started, sizeof b.started, "10:00");
 	assert_int_equal(observer_act_put(db, &b, "o3", &id2, msg, sizeof msg), 0);

@@ -325,7 +325,7 @@ int page_act_post(struct web_req *r, struct web_res *w)
 	bool js = web_flag(r, "js");
 	struct act_target t;
 	struct obs_act *a = calloc(1, sizeof *a);
-	char msg[300] = "";
+	char msg[800] = "";
 	int64_t id = 0;
 	int rc = ERR_NOTFOUND;
 	if (!a)
@@ -342,7 +342,7 @@ int page_act_post(struct web_req *r, struct web_res *w)
 	act_of_request(r, &t, a);
 	rc = observer_act_put(r->db, a, r->user.login, &id, msg, sizeof msg);
 	if (rc == ERR_INVALID || rc == ERR_NOTFOUND) {
-		char text[400];
+		char text[900];
 		snprintf(text, sizeof text, "Акт не сохранён: %s.", *msg ? msg : "проверьте поля");
 		w->status = 400;
 		if (js) {

@@ -479,7 +479,9 @@ static void edited_source(const struct procedure *old, struct procedure *p)
 	if (p->has_scale && none)
 		memmove(none, none + strlen("; шкалы отметок нет"), strlen(none + strlen("; шкалы отметок нет")) + 1);
 	plan_date_of(plan_now(), day); /* the clock tests inject (model/plan.h) */
-	snprintf(p->source, sizeof p->source, "%.200s%sизменено вручную %s", src, src[0] ? "; " : "",
+	char head[200]; /* room for the date after it; cut at a letter, never inside one */
+	str_copy_utf8(head, sizeof head, src);
+	snprintf(p->source, sizeof p->source, "%s%sизменено вручную %s", head, head[0] ? "; " : "",
 		 ru_date(ru, sizeof ru, day));
 }
 
