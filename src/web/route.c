@@ -33,6 +33,7 @@ static const char *const alias_decisions[] = { "confirm", "reject", NULL };
 static const char *const upload_decisions[] = { "replace", "create", "cancel", NULL };
 static const char *const formats[] = { "csv", "xlsx", NULL };
 static const char *const one[] = { "1", NULL };
+static const char *const note_saved[] = { "note", "file", NULL }; /* a status note stored: with a file */
 static const char *const all[] = { "all", NULL };
 static const char *const material_parts[] = { "archive", "key", "criteria", "variants", NULL };
 static const char *const reveal_values[] = { "always", "day", NULL };
@@ -368,7 +369,8 @@ const struct web_route web_routes[] = {
 	{ "POST", "/measures/{id}/import", page_mplan_import, WEB_STAFF, true, KEYS(CSRF, FILE_, DRY_RUN) },
 	{ "GET", "/measures/{id}/plan.xlsx", page_mplan_xlsx, WEB_STAFF, false, NONE },
 	{ "GET", "/measure/note/{id}", page_measure_file, WEB_STAFF, false, NONE },
-	{ "GET", "/measure/{id}", page_measure, WEB_STAFF, false, NONE },
+	{ "GET", "/measure/{id}", page_measure, WEB_STAFF, false,
+	  KEYS(K("saved", WEB_ENUM, "сохранено", .values = note_saved)) },
 	{ "POST", "/measure/{id}", page_measure_update, WEB_STAFF, true, KEYS(CSRF, MEASURE_FIELDS) },
 	{ "POST", "/measure/{id}/delete", page_measure_delete, WEB_STAFF, true, KEYS(CSRF) },
 	{ "POST", "/measure/{id}/move", page_measure_move, WEB_STAFF, true,

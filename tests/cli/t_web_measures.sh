@@ -244,8 +244,12 @@ expect_grep "… its date" "$T/body" 'name="done_on" type="date" value="2021-11-
 expect_grep "… and its status" "$T/body" '<option value="cancelled" selected>'
 expect_grep "… the reason repeated at the form, where the page opens" "$T/body" '<section id="report" class="card"><h2>Отметка о выполнении</h2><p class="alert" role="alert">Отметка не сохранена: файл'
 expect_grep "… (the form posts to its own anchor)" "$T/body" "action=\"/measure/$m1/report#report\""
-upload school "/measure/$m1/report" -F status=done -F "note=Собеседование проведено" -F "file=@$T/act.pdf;filename=протокол.pdf"
-expect_eq "the report with a PDF accepted" "$code" 200
+to=$(curl -s -o "$T/body" -w '%{http_code} %{redirect_url}' -b "$(jar school)" -F "csrf=$(csrf_of school)" \
+	-F status=done -F "note=Собеседование проведено" -F "file=@$T/act.pdf;filename=протокол.pdf" "$URL/measure/$m1/report")
+expect_eq "the report with a PDF accepted, the browser sent on to the notes (a reload sends nothing again)" \
+	"$to" "303 $URL/measure/$m1?saved=file#notes"
+get school "/measure/$m1?saved=file"
+expect_grep "… where it says the note and the file were stored" "$T/body" "Отметка сохранена, документ приложен."
 expect_eq "… done" "$(sql "SELECT status FROM measure WHERE id = $m1")" done
 expect_eq "… on today" "$(sql "SELECT done_on FROM measure WHERE id = $m1")" 2021-12-01
 nid=$(sql "SELECT id FROM measure_note WHERE measure_id = $m1 AND file_id IS NOT NULL")
@@ -264,7 +268,7 @@ get mun2 "/measure/note/$nid"
 expect_eq "another municipality may not" "$code" 404
 # Done on an earlier day (recorded later); a day to come refused, nothing stored.
 upload school "/measure/$m1/report" -F status=done -F "note=Отметка внесена позже" -F done_on=15.11.2021
-expect_eq "done on an earlier day" "$code" 200
+expect_eq "done on an earlier day" "$code" 303
 expect_eq "… that day recorded" "$(sql "SELECT done_on FROM measure WHERE id = $m1")" 2021-11-15
 before=$(sql "SELECT count(*) FROM measure_note WHERE measure_id = $m1")
 upload school "/measure/$m1/report" -F status=done -F done_on=02.12.2021

@@ -1363,6 +1363,13 @@ static int measure_answer(struct web_req *r, struct web_res *w, int64_t id, int 
 
 int page_measure(struct web_req *r, struct web_res *w)
 {
+	/* After a status note is stored the browser comes here (a reload sends nothing again). */
+	const char *saved = web_str(r, "saved");
+	if (saved && *saved) {
+		struct flash f = { .ok = true, .text = !strcmp(saved, "file") ? "Отметка сохранена, документ приложен."
+									     : "Отметка сохранена." };
+		return render_measure(r, w, web_int(r, "id"), &f, NULL);
+	}
 	return render_measure(r, w, web_int(r, "id"), NULL, NULL);
 }
 
@@ -1491,7 +1498,8 @@ int page_measure_report(struct web_req *r, struct web_res *w)
 	audit_add(r->db, &r->user, NULL, "measure_report", arena_printf(r->a, "%lld", (long long)id),
 		  arena_printf(r->a, "%s%s%s", mp_status_id((enum mp_status)status), file ? ", файл " : "", file ? fname : ""),
 		  r->ip);
-	return measure_answer(r, w, id, 200, true, file ? "Отметка сохранена, документ приложен." : "Отметка сохранена.");
+	web_redirect(w, arena_printf(r->a, "/measure/%lld?saved=%s#notes", (long long)id, file ? "file" : "note"));
+	return 0;
 }
 
 int page_measure_file(struct web_req *r, struct web_res *w)
