@@ -172,6 +172,10 @@ upload sch /upload -F "file=@$T/foreign.csv"
 expect_eq "a school's upload of another school's file refused" "$code" 400
 expect_eq "… the login named once" "$(grep -o 'это не логин вашей школы' "$T/body" | wc -l)" 1
 expect_grep "… its rows counted" "$T/body" "неверный логин школы: 3 — файл отклоняется"
+upload sch /upload -F "file=@$T/foreign.csv" -F procedure=VPR-2021-MA-4 -F strict=1
+expect_eq "a refused upload with a procedure chosen" "$code" 400
+expect_grep "… comes back with the procedure chosen" "$T/body" 'value="VPR-2021-MA-4" title="VPR-2021-MA-4" selected>'
+expect_grep "… and the strict check kept" "$T/body" 'name="strict" value="1" checked>'
 expect_grep "nothing stored said" "$T/body" "Данные в базе не изменены."
 upload sch /upload -F "file=@$DATA/results/bad.csv"
 expect_eq "a bad file is refused" "$code" 400

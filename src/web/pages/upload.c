@@ -13,9 +13,16 @@
 #include "web/metrics.h"
 #include "web/web.h"
 
+/* The procedure list with the one chosen before (a refused upload's form keeps it). */
+struct options {
+	struct buf *b;
+	const char *chosen;
+};
+
 static int procedure_option(void *ctx, const struct procedure_item *p)
 {
-	struct buf *b = ctx;
+	const struct options *o = ctx;
+	struct buf *b = o->b;
 	/* The procedure by its title and year; the code (the value sent) in a tooltip. */
 	char t[160];
 	bool titled = procedure_title_of(p->code, p->subject, p->grade, t, sizeof t);
@@ -23,7 +30,7 @@ static int procedure_option(void *ctx, const struct procedure_item *p)
 	html_attr(b, p->code);
 	buf_puts(b, "\" title=\"");
 	html_attr(b, p->code);
-	buf_puts(b, "\">");
+	buf_puts(b, o->chosen && !strcmp(o->chosen, p->code) ? "\" selected>" : "\">");
 	html_text(b, t);
 	if (titled && p->year > 0)
 		html_printf(b, ", %d", p->year);
@@ -31,15 +38,18 @@ static int procedure_option(void *ctx, const struct procedure_item *p)
 	return 0;
 }
 
-static void procedures_select(struct web_req *r, struct buf *b)
+static void procedures_select(struct web_req *r, struct buf *b, const char *chosen)
 {
+	struct options o = { b, chosen };
 	buf_puts(b, "<label>Процедура <select name=\"procedure\"><option value=\"\">определить по файлу"
 		    "</option>");
-	procedure_each(r->db, procedure_option, b);
+	procedure_each(r->db, procedure_option, &o);
 	buf_puts(b, "</select></label>");
 }
 
-static void form(struct web_req *r, struct buf *b)
+/* The upload form; after a refused upload it keeps the procedure chosen and the strict
+ * check (the file has to be chosen again: a browser does not refill one). */
+static void form_as(struct web_req *r, struct buf *b, const char *chosen, bool strict)
 {
 	buf_puts(b, "<section class=\"card\"><h2>Файл результатов</h2><p>Принимаются форма сбора "
 		    "результатов ФИС ОКО (.xlsx), региональные выгрузки ВПР и канонический CSV oko "
@@ -49,14 +59,19 @@ static void form(struct web_req *r, struct buf *b)
 	html_csrf(r, b);
 	buf_puts(b, "<label>Файл <input type=\"file\" name=\"file\" required "
 		    "accept=\".xlsx,.csv,.txt\"></label>");
-	procedures_select(r, b);
-	buf_puts(b, "<label class=\"check\"><input type=\"checkbox\" name=\"dry_run\" value=\"1\"> "
-		    "только проверить, не сохранять</label><label class=\"check\" title=\"Балл больше максимума "
-		    "позиции или невозможный балл (отрицательный, больше 200) отклоняет файл, а не только "
-		    "отмечает строку\"><input "
-		    "type=\"checkbox\" name=\"strict\" value=\"1\"> строгая проверка</label>"
-		    "<button>Загрузить</button></form>"
-		    "</section>");
+	procedures_select(r, b, chosen);
+	html_printf(b, "<label class=\"check\"><input type=\"checkbox\" name=\"dry_run\" value=\"1\"> "
+		       "только проверить, не сохранять</label><label class=\"check\" title=\"Балл больше "
+		       "максимума позиции, невозможный балл (отрицательный, больше 200) или значение, которое не "
+		       "целое число и не «X», отклоняет файл, а не только отмечает строку\"><input "
+		       "type=\"checkbox\" name=\"strict\" value=\"1\"%s> строгая проверка</label>"
+		       "<button>Загрузить</button></form>"
+		       "</section>", strict ? " checked" : "");
+}
+
+static void form(struct web_req *r, struct buf *b)
+{
+	form_as(r, b, NULL, false);
 }
 
 int page_upload(struct web_req *r, struct web_res *w)
@@ -288,7 +303,11 @@ static int run_upload(struct web_req *r, struct web_res *w, const struct upload_
 	if (d.n)
 		problems_table(b, &d);
 	buf_puts(b, "</section>");
-	form(r, b);
+	/* A refused file comes back with what was chosen; a stored or checked one with a fresh form. */
+	if (rc && rc != ERR_CONFIRM && !pending)
+		form_as(r, b, u->procedure, u->strict);
+	else
+		form(r, b);
 	html_end(r, w);
 	diag_free(&d);
 	return 0;
@@ -306,7 +325,7 @@ int page_upload_post(struct web_req *r, struct web_res *w)
 		buf_puts(b, "<h1>Загрузка результатов</h1><p class=\"alert\" role=\"alert\">");
 		html_text(b, why);
 		buf_puts(b, "</p>");
-		form(r, b);
+		form_as(r, b, web_str(r, "procedure"), web_flag(r, "strict"));
 		html_end(r, w);
 		return 0;
 	}
