@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "base/err.h"
+#include "base/hmap.h"
 #include "base/ru.h"
 #include "base/str.h"
 #include "model/plan.h"
@@ -306,10 +307,10 @@ static void risk_summary(struct web_req *r, struct buf *b)
 	run_risk_free(rows, n);
 }
 
-/* The latest uploads for recent_uploads: the rows of one upload and procedure (a region's
- * file holds hundreds of schools) make one line, «635 школ» in the «Школа» column; a
- * school's table has no «Школа» column. Texts are copied: a row's are valid only in its
- * call. */
+/* The latest uploads for recent_uploads: the rows of one upload (a region's file holds
+ * hundreds of schools and several procedures) make one line — «635 школ» in the «Школа»
+ * column, «20 процедур» in the «Процедура» one; a school's table has no «Школа» column.
+ * Texts are copied: a row's are valid only in its call. */
 struct recent {
 	struct buf *b;
 	bool with_school;
@@ -317,33 +318,55 @@ struct recent {
 	bool open;
 	int64_t upload;
 	char at[24], file[256], user[256], layout[32], procedure[40], school[64], school_name[256];
-	long schools;
+	struct hmap schools;   /* the logins of the upload's rows */
+	long procedures;       /* runs of one procedure: the rows come by upload, then procedure */
 	int64_t rows, written, replaced;
+	long read;             /* rows read so far */
 };
 #define RECENT_LINES 10
-#define RECENT_ROWS 20000 /* rows read at most: one national file stays one line */
+#define RECENT_ROWS 100000 /* rows read at most (a region's file is tens of thousands); a line
+				    cut by it counts «не меньше» */
 
 static void recent_emit(struct recent *c)
 {
-	char many[64], n[RU_NUM_MAX];
+	char many[80], procs[80], n[RU_NUM_MAX], file[300];
 	struct upload_list_row x = { c->upload, c->at, c->file, c->user, c->layout, c->procedure, c->school,
 				     c->rows, c->written, c->replaced, c->school_name };
-	if (c->schools > 1) {
-		snprintf(many, sizeof many, "%s %s", ru_int(n, sizeof n, c->schools),
-			 str_plural(c->schools, "школа", "школы", "школ"));
+	long schools = (long)c->schools.count;
+	/* The walk stopped inside this upload: its counts are at least these. */
+	bool cut = c->read >= RECENT_ROWS;
+	if (cut) {
+		snprintf(file, sizeof file, "%s (учтены не все строки)", c->file);
+		x.file = file;
+	}
+	if (schools > 1) {
+		snprintf(many, sizeof many, "%s%s %s", cut ? "не меньше " : "", ru_int(n, sizeof n, schools),
+			 cut ? str_plural(schools, "школы", "школ", "школ") : str_plural(schools, "школа", "школы", "школ"));
 		x.school = many;
 		x.school_name = many;
+	}
+	if (c->procedures > 1) {
+		snprintf(procs, sizeof procs, "%s%s %s", cut ? "не меньше " : "", ru_int(n, sizeof n, c->procedures),
+			 cut ? str_plural(c->procedures, "процедуры", "процедур", "процедур")
+			     : str_plural(c->procedures, "процедура", "процедуры", "процедур"));
+		x.procedure = procs; /* not a code's shape: web_upload_row shows it as written */
 	}
 	web_upload_row(c->b, &x, c->with_school);
 	c->lines++;
 	c->open = false;
+	hmap_free(&c->schools);
 }
 
 static int recent_row(void *ctx, const struct upload_list_row *x)
 {
 	struct recent *c = ctx;
-	if (c->open && c->upload == x->upload && !strcmp(c->procedure, x->procedure)) {
-		c->schools++;
+	c->read++;
+	if (c->open && c->upload == x->upload) {
+		if (strcmp(c->procedure, x->procedure)) {
+			c->procedures++;
+			snprintf(c->procedure, sizeof c->procedure, "%s", x->procedure);
+		}
+		hmap_put(&c->schools, x->school, strlen(x->school), 1);
 		c->rows += x->rows;
 		c->written += x->written;
 		c->replaced += x->replaced;
@@ -362,7 +385,9 @@ static int recent_row(void *ctx, const struct upload_list_row *x)
 	snprintf(c->procedure, sizeof c->procedure, "%s", x->procedure);
 	snprintf(c->school, sizeof c->school, "%s", x->school);
 	snprintf(c->school_name, sizeof c->school_name, "%s", x->school_name ? x->school_name : "");
-	c->schools = 1;
+	hmap_init(&c->schools);
+	hmap_put(&c->schools, x->school, strlen(x->school), 1);
+	c->procedures = 1;
 	c->rows = x->rows;
 	c->written = x->written;
 	c->replaced = x->replaced;
@@ -380,8 +405,8 @@ static void recent_uploads(struct web_req *r, struct buf *b)
 		       "<th>Когда</th><th>Файл</th><th>Кто</th><th>Процедура</th>%s<th>Строк</th>"
 		       "<th>Заменено</th></tr></thead><tbody>", c->with_school ? "<th>Школа</th>" : "");
 	upload_list_scope(r->db, &r->scope, false, RECENT_ROWS, recent_row, c);
-	if (c->open && c->lines < RECENT_LINES)
-		recent_emit(c);
+	if (c->open)
+		recent_emit(c); /* open only below RECENT_LINES: recent_row stops before a new one */
 	if (!c->lines)
 		html_printf(b, "<tr><td colspan=\"%d\">Загрузок пока не было.</td></tr>", c->with_school ? 7 : 6);
 	buf_puts(b, "</tbody></table></div></section>");
