@@ -171,18 +171,23 @@ static int year_after(const struct tok *t, size_t n, size_t i)
 }
 
 /* A day (0: the month's last) of month m without a year: its first occurrence within the
- * plan's period [from, to], clamped to the period's end; 0 when the period has none. */
-static long in_period(int m, int day, long from, long to)
+ * plan's period [from, to] — and after the key `after` when a month before it in the term
+ * set one («март – декабрь»: the December after that March) —, clamped to the period's
+ * end; 0 when the period has none (with `after`: the period's end, the sequence running
+ * past it). */
+static long in_period(int m, int day, long from, long to, long after)
 {
 	if (!from || !to)
 		return 0;
-	for (int y = (int)(from / 10000); y <= (int)(to / 10000); y++) {
+	for (int y = (int)(from / 10000); y <= (int)(to / 10000) + 1; y++) {
 		int d = day ? day : month_days(y, m);
 		if (day && !date_ok(y, m, day))
 			continue;
 		long first = date_key(y, m, day ? day : 1), last = date_key(y, m, d);
-		if (last < from || first > to)
+		if (last < from || (after && last <= after))
 			continue;
+		if (first > to) /* the period has no such day after the ones before it */
+			return after ? to : 0;
 		return last > to ? to : last;
 	}
 	return 0;
@@ -193,6 +198,7 @@ int mp_term_due(const char *term, const char *period_from, const char *period_to
 	struct tok *t = xcalloc(MAX_TOKS, sizeof *t);
 	size_t n = tokenize(term ? term : "", t, MAX_TOKS);
 	long from = iso_key(period_from), to = iso_key(period_to), best = 0;
+	long seq = 0; /* the last day or month without a year read: the next one comes after it */
 	bool period = false;
 	for (size_t i = 0; i < n; i++) {
 		long k = 0;
@@ -205,13 +211,16 @@ int mp_term_due(const char *term, const char *period_from, const char *period_to
 			int m = month_of(t[i + 1].word), y = year_after(t, n, i + 2);
 			if (y)
 				k = date_ok(y, m, (int)t[i].num) ? date_key(y, m, (int)t[i].num) : 0;
-			else
-				k = in_period(m, (int)t[i].num, from, to);
+			else if ((k = in_period(m, (int)t[i].num, from, to, seq)))
+				seq = k;
 			i++;
 		} else if (t[i].kind == TOK_WORD && month_of(t[i].word)) {
 			/* «март 2021 г.», «ноябрь – декабрь 2021 года», «февраль»: the month's end. */
 			int m = month_of(t[i].word), y = year_after(t, n, i + 1);
-			k = y ? date_key(y, m, month_days(y, m)) : in_period(m, 0, from, to);
+			if (y)
+				k = date_key(y, m, month_days(y, m));
+			else if ((k = in_period(m, 0, from, to, seq)))
+				seq = k;
 		} else if (t[i].kind == TOK_WORD && whole_period(t[i].word)) {
 			period = true;
 		}
