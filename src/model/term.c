@@ -80,6 +80,7 @@ struct tok {
 	long num;        /* TOK_NUM: its value; TOK_DATE: its key */
 	int digits;      /* TOK_NUM: how many */
 	char word[48];   /* TOK_WORD, folded (truncated) */
+	bool range;      /* a dash between it and the token before («март – декабрь») */
 };
 #define MAX_TOKS 96
 
@@ -87,6 +88,7 @@ struct tok {
 static size_t tokenize(const char *s, struct tok *t, size_t max)
 {
 	size_t n = 0, len = strlen(s), i = 0;
+	bool dash = false; /* seen since the last token */
 	while (i < len && n < max) {
 		unsigned char c = (unsigned char)s[i];
 		if (c >= '0' && c <= '9') {
@@ -111,7 +113,9 @@ static size_t tokenize(const char *s, struct tok *t, size_t max)
 				int y = (int)(dg[2] == 2 ? 2000 + v[2] : v[2]);
 				if (date_ok(y, (int)v[1], (int)v[0])) {
 					t[n++] = (struct tok){ .kind = TOK_DATE,
-							       .num = date_key(y, (int)v[1], (int)v[0]) };
+							       .num = date_key(y, (int)v[1], (int)v[0]),
+							       .range = dash };
+					dash = false;
 					i = j;
 					continue;
 				}
@@ -126,7 +130,8 @@ static size_t tokenize(const char *s, struct tok *t, size_t max)
 				d++;
 				j++;
 			}
-			t[n++] = (struct tok){ .kind = TOK_NUM, .num = x, .digits = d };
+			t[n++] = (struct tok){ .kind = TOK_NUM, .num = x, .digits = d, .range = dash };
+			dash = false;
 			i = j;
 			continue;
 		}
@@ -139,6 +144,7 @@ static size_t tokenize(const char *s, struct tok *t, size_t max)
 		bool letter = (cp >= 'A' && cp <= 'Z') || (cp >= 'a' && cp <= 'z') ||
 			      (cp >= 0x410 && cp <= 0x44F) || cp == 0x401 || cp == 0x451;
 		if (!letter) {
+			dash |= cp == '-' || (cp >= 0x2010 && cp <= 0x2015); /* hyphen, en and em dashes */
 			i += k;
 			continue;
 		}
@@ -153,7 +159,8 @@ static size_t tokenize(const char *s, struct tok *t, size_t max)
 		struct buf b = BUF_INIT;
 		str_fold_words(s + i, j - i, &b);
 		struct tok *w = &t[n++];
-		*w = (struct tok){ .kind = TOK_WORD };
+		*w = (struct tok){ .kind = TOK_WORD, .range = dash };
+		dash = false;
 		str_copy_utf8(w->word, sizeof w->word, buf_str(&b));
 		buf_free(&b);
 		i = j;
@@ -171,10 +178,10 @@ static int year_after(const struct tok *t, size_t n, size_t i)
 }
 
 /* A day (0: the month's last) of month m without a year: its first occurrence within the
- * plan's period [from, to] — and after the key `after` when a month before it in the term
+ * plan's period [from, to] — and after the key `after` when it ends a range whose start
  * set one («март – декабрь»: the December after that March) —, clamped to the period's
- * end; 0 when the period has none (with `after`: the period's end, the sequence running
- * past it). */
+ * end; 0 when the period has none (with `after`: the period's end, the range running past
+ * it). */
 static long in_period(int m, int day, long from, long to, long after)
 {
 	if (!from || !to)
@@ -198,7 +205,7 @@ int mp_term_due(const char *term, const char *period_from, const char *period_to
 	struct tok *t = xcalloc(MAX_TOKS, sizeof *t);
 	size_t n = tokenize(term ? term : "", t, MAX_TOKS);
 	long from = iso_key(period_from), to = iso_key(period_to), best = 0;
-	long seq = 0; /* the last day or month without a year read: the next one comes after it */
+	long seq = 0; /* the last day or month without a year read: a range's end comes after it */
 	bool period = false;
 	for (size_t i = 0; i < n; i++) {
 		long k = 0;
@@ -211,7 +218,7 @@ int mp_term_due(const char *term, const char *period_from, const char *period_to
 			int m = month_of(t[i + 1].word), y = year_after(t, n, i + 2);
 			if (y)
 				k = date_ok(y, m, (int)t[i].num) ? date_key(y, m, (int)t[i].num) : 0;
-			else if ((k = in_period(m, (int)t[i].num, from, to, seq)))
+			else if ((k = in_period(m, (int)t[i].num, from, to, t[i].range ? seq : 0)))
 				seq = k;
 			i++;
 		} else if (t[i].kind == TOK_WORD && month_of(t[i].word)) {
@@ -219,7 +226,7 @@ int mp_term_due(const char *term, const char *period_from, const char *period_to
 			int m = month_of(t[i].word), y = year_after(t, n, i + 1);
 			if (y)
 				k = date_key(y, m, month_days(y, m));
-			else if ((k = in_period(m, 0, from, to, seq)))
+			else if ((k = in_period(m, 0, from, to, t[i].range ? seq : 0)))
 				seq = k;
 		} else if (t[i].kind == TOK_WORD && whole_period(t[i].word)) {
 			period = true;
