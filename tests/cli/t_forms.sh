@@ -124,6 +124,9 @@ ARGS=(); rowargs "$newcode" 4Б 1 7 м 4
 post school1 "/grid/$P" "${ARGS[@]}"
 expect_eq "over-max point refused (strict), the page shows where" "$code" 400
 expect_grep "error next to the over-max cell" "$T/body" 'class="bad"'
+row=$(tr -d '\n' <"$T/body" | grep -o "value=\"$newcode\"[^€]*" | sed 's|</tr>.*||')
+[[ "$row" == *'<td class="num total"><output>—</output>'* ]] && ok "… its row's total «—», not a sum with the refused score (no script)" ||
+	fail "… its row's total «—», not a sum with the refused score (no script)"
 expect_grep "the error says the maximum" "$T/body" "больше её максимума"
 grep -q "сохранена как записана" "$T/body" && fail "… and not that the row was stored" || ok "… and not that the row was stored"
 expect_eq "nothing stored for an over-max point" "$(stored)" "$before"

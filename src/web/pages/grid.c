@@ -136,19 +136,23 @@ static void cell_input(struct buf *b, const char *name, const char *value, const
 
 static bool grid_absent(const char *v);
 
+/* The row's total and mark as the script shows them: a score the save refuses (above its
+ * position's maximum, or no whole number, X or «не пройд.») leaves both unknown (*total -1). */
 static void row_total(const struct procedure *p, const struct grow *g, int *total, int *mark)
 {
 	int sum = 0;
-	bool all = true;
+	bool all = true, refused = false;
 	long v;
 	for (int i = 0; i < p->npos; i++) {
-		if (int_in(g->p[i], 0, PROC_MAX_POINTS, &v))
+		if (int_in(g->p[i], 0, p->pos[i].max, &v))
 			sum += (int)v;
 		else if (!*g->p[i])
 			all = false;
+		else if (!str_is_x(g->p[i], strlen(g->p[i])) && strncmp(g->p[i], "не пр", strlen("не пр")))
+			refused = true;
 	}
-	*total = sum;
-	*mark = all && p->npos && !g->blank && int_in(g->v, 1, 999, NULL) ? procedure_mark(p, sum) : 0;
+	*total = refused ? -1 : sum;
+	*mark = !refused && all && p->npos && !g->blank && int_in(g->v, 1, 999, NULL) ? procedure_mark(p, sum) : 0;
 }
 
 static void render_grid(struct web_req *r, struct web_res *w, const struct form_data *fd,
@@ -272,7 +276,7 @@ static void render_grid(struct web_req *r, struct web_res *w, const struct form_
 		int total, mark;
 		row_total(p, g, &total, &mark);
 		/* An absent pupil has no total: «—», not «0». */
-		if (grid_absent(g->v))
+		if (grid_absent(g->v) || total < 0)
 			buf_puts(b, "<td class=\"num total\"><output>—</output></td><td class=\"num mark\"><output>");
 		else
 			html_printf(b, "<td class=\"num total\"><output>%d</output></td><td class=\"num mark\"><output>",
