@@ -354,38 +354,39 @@ int observed_school_years(struct db *d, int64_t school_id, struct obsd_year **ou
 		k++;
 	}
 	*n = k;
-	/* The observers' acts of each sitting and the violations they marked. */
-	for (size_t i = 0; i < *n; i++) {
-		struct obsd_year *y = &(*out)[i];
-		if ((rc = db_prepare(d, &s, "SELECT a.id, coalesce(vk.title, '') FROM act a"
-					    " LEFT JOIN act_violation av ON av.act_id = a.id"
-					    " LEFT JOIN violation_kind vk ON vk.id = av.kind_id"
-					    " WHERE a.procedure_id = ? AND a.school_id = ? ORDER BY a.id, vk.id")))
-			goto out;
-		db_bind_int(s, 1, pid[i]);
-		db_bind_int(s, 2, school_id);
-		int64_t last = 0;
-		size_t len = 0;
-		while ((rc = db_step(s)) == DB_ROW) {
-			if (db_col_int(s, 0) != last) {
-				last = db_col_int(s, 0);
-				y->acts++;
-			}
-			const char *t = db_col_text(s, 1);
-			size_t tl = strlen(t);
-			if (!tl || strstr(y->violations, t))
-				continue; /* two acts may mark the same violation */
-			if (len + tl + 3 >= sizeof y->violations)
-				continue;
-			len += (size_t)snprintf(y->violations + len, sizeof y->violations - len, "%s%s",
-						len ? "; " : "", t);
+	/* The observers' acts of the school's sittings and the violations they marked: one
+	 * read of the school's acts, each row to its procedure's year. */
+	if ((rc = db_prepare(d, &s, "SELECT a.procedure_id, a.id, coalesce(vk.title, '') FROM act a"
+				    " LEFT JOIN act_violation av ON av.act_id = a.id"
+				    " LEFT JOIN violation_kind vk ON vk.id = av.kind_id"
+				    " WHERE a.school_id = ? ORDER BY a.procedure_id, a.id, vk.id")))
+		goto out;
+	db_bind_int(s, 1, school_id);
+	int64_t last = 0;
+	while ((rc = db_step(s)) == DB_ROW) {
+		struct obsd_year *y = NULL;
+		for (size_t i = 0; i < *n && !y; i++)
+			if (pid[i] == db_col_int(s, 0))
+				y = &(*out)[i];
+		if (!y)
+			continue; /* a procedure without the school's works */
+		if (db_col_int(s, 1) != last) {
+			last = db_col_int(s, 1);
+			y->acts++;
 		}
-		db_finalize(s);
-		s = NULL;
-		if (rc < 0)
-			goto out;
-		rc = 0;
+		const char *t = db_col_text(s, 2);
+		size_t tl = strlen(t), len = strlen(y->violations);
+		if (!tl || strstr(y->violations, t))
+			continue; /* two acts may mark the same violation */
+		if (len + tl + 3 >= sizeof y->violations)
+			continue;
+		snprintf(y->violations + len, sizeof y->violations - len, "%s%s", len ? "; " : "", t);
 	}
+	db_finalize(s);
+	s = NULL;
+	if (rc < 0)
+		goto out;
+	rc = 0;
 	/* Series: runs of equal kind, subject, grade (the order above). */
 	for (size_t i = 0; i < *n; i++) {
 		struct obsd_year *y = &(*out)[i], *p = i ? &(*out)[i - 1] : NULL;
